@@ -1,0 +1,192 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import { checklistStatus, emptyEvidence, isChecklistId, type ChecklistEvidence } from './checklist';
+import { FileModel } from './model/fileModel';
+import type { IntegrationModel } from './model/integration';
+import { parsePython, pythonQuery } from './python/parser';
+import { rangeOf } from './python/syntax';
+import { DEFAULT_RULE_SETTINGS, type ReportOptions, type Rule, type RuleSettings } from './rule';
+import { RULES } from './rules';
+import type { AnalysisError, ChecklistEntry, Finding, Range, Severity } from './types';
+
+/** What the user chose: which rules run, at which severity, and the rules' thresholds. */
+export interface AnalysisOptions {
+  /** Rule ids or checklist ids; when given, only these run. */
+  select?: string[];
+  /** Rule ids or checklist ids that do not run. */
+  ignore?: string[];
+  /** Per rule id or checklist id: a severity, or `off`. A rule id wins over its checklist id. */
+  severities?: Record<string, Severity | 'off'>;
+  settings?: Partial<RuleSettings>;
+  /** The rules to run; all rules by default (tests narrow it). */
+  rules?: readonly Rule[];
+}
+
+export interface IntegrationResult {
+  integration: IntegrationModel;
+  findings: Finding[];
+  checklist: ChecklistEntry[];
+  errors: AnalysisError[];
+}
+
+export interface FileResult {
+  findings: Finding[];
+  errors: AnalysisError[];
+}
+
+/** Parses and indexes one Python file. The caller owns the tree (and deletes it when done). */
+export function loadPythonFile(path: string, text: string, moduleName = '', tree?: Tree): FileModel {
+  return new FileModel(path, text, tree ?? parsePython(text), moduleName);
+}
+
+export function activeRules(options: AnalysisOptions): Rule[] {
+  const rules = options.rules ?? RULES;
+  const matches = (rule: Rule, list: string[]) => list.includes(rule.meta.id) || list.includes(rule.meta.checklist);
+  return rules.filter((rule) => {
+    if (options.select && options.select.length > 0 && !matches(rule, options.select)) return false;
+    if (options.ignore && matches(rule, options.ignore)) return false;
+    return severityFor(rule, options) !== 'off';
+  });
+}
+
+function severityFor(rule: Rule, options: AnalysisOptions): Severity | 'off' | undefined {
+  return options.severities?.[rule.meta.id] ?? options.severities?.[rule.meta.checklist];
+}
+
+/** Runs the per-file rules on a Python file that belongs to no integration. */
+export function analyzeStandaloneFile(file: FileModel, options: AnalysisOptions = {}): FileResult {
+  const run = new Run(options);
+  run.checkFile(file, undefined);
+  return { findings: run.finish([file]), errors: run.errors };
+}
+
+/** Runs every rule on an integration: the per-file rules on each file, then the integration rules. */
+export function analyzeIntegration(integration: IntegrationModel, options: AnalysisOptions = {}): IntegrationResult {
+  const run = new Run(options);
+  for (const file of integration.files) run.checkFile(file, integration);
+  for (const rule of run.rules) {
+    if (!rule.checkIntegration) continue;
+    run.guard(rule, integration.manifestPath, () =>
+      rule.checkIntegration!({
+        integration,
+        settings: run.settings,
+        report: (path, at, message, reportOptions) => run.add(rule, path, at, message, reportOptions),
+        markUsed: () => run.evidence.used.add(rule.meta.checklist),
+        review: (note) => run.addReview(rule, note),
+      }),
+    );
+  }
+  for (const problem of integration.manifestProblems) {
+    run.errors.push({ path: integration.manifestPath, message: problem.message, range: problem.range });
+  }
+  const findings = run.finish(integration.files);
+  for (const finding of findings) {
+    run.evidence.findings.set(finding.checklist, (run.evidence.findings.get(finding.checklist) ?? 0) + 1);
+  }
+  return { integration, findings, checklist: checklistStatus(run.evidence), errors: run.errors };
+}
+
+/** One analysis: collects findings, evidence and rule failures. */
+class Run {
+  readonly rules: Rule[];
+  readonly settings: RuleSettings;
+  readonly evidence: ChecklistEvidence = emptyEvidence();
+  readonly errors: AnalysisError[] = [];
+  private readonly findings: Finding[] = [];
+
+  constructor(private readonly options: AnalysisOptions) {
+    this.rules = activeRules(options);
+    this.settings = { ...DEFAULT_RULE_SETTINGS, ...options.settings };
+  }
+
+  checkFile(file: FileModel, integration: IntegrationModel | undefined): void {
+    for (const rule of this.rules) {
+      if (!rule.checkFile) continue;
+      this.guard(rule, file.path, () =>
+        rule.checkFile!({
+          file,
+          integration,
+          settings: this.settings,
+          report: (at, message, reportOptions) => this.add(rule, file.path, at, message, reportOptions),
+          markUsed: () => this.evidence.used.add(rule.meta.checklist),
+          review: (note) => this.addReview(rule, note),
+        }),
+      );
+    }
+  }
+
+  /** A failing rule costs its own findings only; the others still arrive. */
+  guard(rule: Rule, path: string, check: () => void): void {
+    try {
+      check();
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      this.errors.push({ path, message: `rule ${rule.meta.id} failed: ${detail}` });
+    }
+  }
+
+  addReview(rule: Rule, note: string): void {
+    const notes = this.evidence.review.get(rule.meta.checklist) ?? [];
+    notes.push(note);
+    this.evidence.review.set(rule.meta.checklist, notes);
+  }
+
+  add(rule: Rule, path: string, at: Node | Range, message: string, options: ReportOptions = {}): void {
+    const configured = severityFor(rule, this.options);
+    const severity = configured && configured !== 'off' ? configured : options.severity ?? rule.meta.severity;
+    const range = 'start' in at && 'end' in at && !('type' in at) ? (at as Range) : rangeOf(at as Node);
+    const finding: Finding = { path, rule: rule.meta.id, checklist: rule.meta.checklist, severity, message, range };
+    if (options.fix) finding.fix = options.fix;
+    if (options.suggestions && options.suggestions.length > 0) finding.suggestions = options.suggestions;
+    this.findings.push(finding);
+  }
+
+  /** Drops findings silenced by a pragma and duplicates, and sorts by place. */
+  finish(files: readonly FileModel[] = []): Finding[] {
+    const pragmasByPath = new Map<string, Map<number, Pragma>>();
+    for (const file of files) pragmasByPath.set(file.path, pragmasOf(file));
+    const seen = new Set<string>();
+    const kept: Finding[] = [];
+    for (const finding of this.findings) {
+      const key = `${finding.path}:${finding.range.start.line}:${finding.range.start.character}:${finding.rule}:${finding.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const pragma = pragmasByPath.get(finding.path)?.get(finding.range.start.line);
+      if (pragma && (pragma.ids.includes(finding.rule) || pragma.ids.includes(finding.checklist))) continue;
+      kept.push(finding);
+    }
+    return kept.sort(compareFindings);
+  }
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character ||
+    (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)
+  );
+}
+
+/** `# ha-security: ignore[rule-id, other-id] reason` on the line a finding starts on. */
+export interface Pragma {
+  line: number;
+  ids: string[];
+  reason: string;
+  range: Range;
+}
+
+const PRAGMA_PATTERN = /#\s*ha-security:\s*ignore\[([^\]]*)\]\s*(.*)$/;
+
+export function pragmasOf(file: FileModel): Map<number, Pragma> {
+  const pragmas = new Map<number, Pragma>();
+  if (!file.text.includes('ha-security:')) return pragmas;
+  for (const { node } of pythonQuery('(comment) @comment').captures(file.root)) {
+    const match = PRAGMA_PATTERN.exec(node.text);
+    if (!match) continue;
+    const ids = match[1].split(',').map((id) => id.trim()).filter(Boolean);
+    pragmas.set(node.startPosition.row, { line: node.startPosition.row, ids, reason: match[2].trim(), range: rangeOf(node) });
+  }
+  return pragmas;
+}
+
+export { isChecklistId };

@@ -1,0 +1,70 @@
+import type { Node } from 'web-tree-sitter';
+import type { FileModel } from './model/fileModel';
+import { rangeOf } from './python/syntax';
+import type { Range, TextEdit } from './types';
+
+/** Building blocks for the edits rules attach to findings. Every helper keeps the file's own formatting. */
+
+export function replaceNode(node: Node, newText: string): TextEdit {
+  return { range: rangeOf(node), newText };
+}
+
+export function insertAt(line: number, character: number, newText: string): TextEdit {
+  return { range: { start: { line, character }, end: { line, character } }, newText };
+}
+
+/** Removes one argument of a call together with the comma that separates it from its neighbour. */
+export function removeArgument(argument: Node): TextEdit {
+  const target = argument.parent?.type === 'keyword_argument' ? argument.parent : argument;
+  const previous = target.previousSibling;
+  const next = target.nextSibling;
+  if (previous && previous.type === ',') {
+    return { range: spanRange(previous, target), newText: '' };
+  }
+  if (next && next.type === ',') {
+    const after = next.nextSibling;
+    const end = after && after.type !== ')' ? startOf(after) : rangeOf(next).end;
+    return { range: { start: rangeOf(target).start, end }, newText: '' };
+  }
+  return replaceNode(target, '');
+}
+
+function startOf(node: Node): Range['start'] {
+  return rangeOf(node).start;
+}
+
+function spanRange(first: Node, last: Node): Range {
+  return { start: rangeOf(first).start, end: rangeOf(last).end };
+}
+
+/**
+ * An edit adding `import module` (or `from module import name`) unless the file already has it,
+ * placed after the last top-level import so it joins the file's import block. Returns undefined when present.
+ */
+export function addImport(file: FileModel, module: string, name?: string): TextEdit | undefined {
+  if (name === undefined ? file.imports.get(module) === module : file.imports.get(name) === `${module}.${name}`) return undefined;
+  const statement = name === undefined ? `import ${module}` : `from ${module} import ${name}`;
+  let lastImport: Node | undefined;
+  let firstStatement: Node | undefined;
+  for (const child of file.root.namedChildren) {
+    if (!child) continue;
+    if (child.type === 'import_statement' || child.type === 'import_from_statement' || child.type === 'future_import_statement') {
+      lastImport = child;
+    } else if (!firstStatement && child.type !== 'comment' && !isDocstring(child)) {
+      firstStatement = child;
+    }
+  }
+  if (lastImport) {
+    const end = rangeOf(lastImport).end;
+    return insertAt(end.line + 1, 0, `${statement}\n`);
+  }
+  if (firstStatement) {
+    const start = rangeOf(firstStatement).start;
+    return insertAt(start.line, 0, `${statement}\n\n`);
+  }
+  return insertAt(file.lines.length, 0, `${statement}\n`);
+}
+
+function isDocstring(node: Node): boolean {
+  return node.type === 'expression_statement' && node.namedChild(0)?.type === 'string';
+}

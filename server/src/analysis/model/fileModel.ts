@@ -1,0 +1,452 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import { pythonQuery } from '../python/parser';
+import { dottedName, literalString, unwrap } from '../python/syntax';
+import { HA_CONSTANTS } from './haConstants';
+
+/**
+ * What one Python file says about itself: its imports and aliases, module constants, functions, call sites,
+ * and the local assignments of each scope, so rules can ask what a name refers to and where a value came from.
+ * Built lazily from a tree the caller owns; it never outlives that tree.
+ */
+
+export interface CallSite {
+  node: Node;
+  callee: Node;
+  /** The callee as a dotted name with imports resolved (`sp.run` -> `subprocess.run`), when it has one. */
+  name: string | undefined;
+  args: Node[];
+  keywords: Map<string, Node>;
+  /** `*args` or `**kwargs` present: arguments may be hidden. */
+  hasSplat: boolean;
+}
+
+export interface Binding {
+  name: string;
+  /** The assigned expression; for `for x in xs` the iterable, for `with f() as x` the context expression. */
+  value: Node | null;
+  kind: 'assign' | 'augmented' | 'for' | 'with' | 'walrus' | 'parameter' | 'import' | 'def';
+  /** The statement or parameter node that binds the name. */
+  node: Node;
+}
+
+export type ScopeNode = Node;
+
+const FILE_QUERY = `
+(call) @call
+(import_statement) @import
+(import_from_statement) @from
+(function_definition) @function
+(class_definition) @class
+(assignment) @assign
+(augmented_assignment) @augmented
+(named_expression) @walrus
+(for_statement) @for
+(with_item) @with
+`;
+
+/** Where a value may come from, following local assignments. */
+export interface Origin {
+  node: Node;
+  kind: 'expression' | 'parameter' | 'unknown';
+  /** For parameters: the parameter name; the function is `scope`. */
+  name?: string;
+  scope?: Node;
+}
+
+export class FileModel {
+  readonly imports = new Map<string, string>();
+  /** Top-level `NAME = value` (the last assignment wins). */
+  readonly constants = new Map<string, Node>();
+  readonly functions: Node[] = [];
+  readonly classes: Node[] = [];
+  readonly calls: CallSite[] = [];
+  private readonly bindingsByScope = new Map<number, Map<string, Binding[]>>();
+  private readonly callByNodeId = new Map<number, CallSite>();
+  private readonly moduleDefinitions = new Set<string>();
+
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly tree: Tree,
+    /** Dotted module path inside the integration (`custom_components.acme.const`), for relative imports. */
+    readonly moduleName: string = '',
+  ) {
+    this.index();
+  }
+
+  get root(): Node {
+    return this.tree.rootNode;
+  }
+
+  private index(): void {
+    const captures = pythonQuery(FILE_QUERY).captures(this.root);
+    const pendingCalls: Node[] = [];
+    for (const { name, node } of captures) {
+      switch (name) {
+        case 'call':
+          pendingCalls.push(node);
+          break;
+        case 'import':
+        case 'from':
+          this.addImport(node);
+          break;
+        case 'function':
+          this.functions.push(node);
+          this.addBinding(node, { name: node.childForFieldName('name')?.text ?? '', value: null, kind: 'def', node });
+          this.addParameters(node);
+          break;
+        case 'class':
+          this.classes.push(node);
+          this.addBinding(node, { name: node.childForFieldName('name')?.text ?? '', value: null, kind: 'def', node });
+          break;
+        case 'assign':
+          this.addAssignment(node);
+          break;
+        case 'augmented': {
+          const left = node.childForFieldName('left');
+          if (left?.type === 'identifier') {
+            this.addBinding(node, { name: left.text, value: node.childForFieldName('right'), kind: 'augmented', node });
+          }
+          break;
+        }
+        case 'walrus': {
+          const target = node.childForFieldName('name');
+          if (target) this.addBinding(node, { name: target.text, value: node.childForFieldName('value'), kind: 'walrus', node });
+          break;
+        }
+        case 'for': {
+          const left = node.childForFieldName('left');
+          const right = node.childForFieldName('right');
+          for (const target of left ? identifiersIn(left) : []) {
+            this.addBinding(node, { name: target.text, value: right, kind: 'for', node });
+          }
+          break;
+        }
+        case 'with': {
+          const value = node.childForFieldName('value');
+          if (value?.type === 'as_pattern') {
+            const alias = value.childForFieldName('alias');
+            const context = value.namedChild(0);
+            for (const target of alias ? identifiersIn(alias) : []) {
+              this.addBinding(node, { name: target.text, value: context, kind: 'with', node });
+            }
+          }
+          break;
+        }
+      }
+    }
+    // Calls are resolved after every import is known (imports may follow their first use in a function).
+    for (const node of pendingCalls) {
+      const site = this.toCallSite(node);
+      this.calls.push(site);
+      this.callByNodeId.set(node.id, site);
+    }
+  }
+
+  private addImport(node: Node): void {
+    if (node.type === 'import_statement') {
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        if (child.type === 'dotted_name') {
+          // `import os.path` binds `os`.
+          const first = child.text.split('.')[0];
+          this.imports.set(first, first);
+          this.addBinding(node, { name: first, value: null, kind: 'import', node });
+        } else if (child.type === 'aliased_import') {
+          const name = child.childForFieldName('name')?.text;
+          const alias = child.childForFieldName('alias')?.text;
+          if (name && alias) {
+            this.imports.set(alias, name);
+            this.addBinding(node, { name: alias, value: null, kind: 'import', node });
+          }
+        }
+      }
+      return;
+    }
+    const moduleNode = node.childForFieldName('module_name');
+    if (!moduleNode) return;
+    const module = this.absoluteModule(moduleNode);
+    for (const child of node.childrenForFieldName('name')) {
+      if (!child) continue;
+      let name: string | undefined;
+      let alias: string | undefined;
+      if (child.type === 'aliased_import') {
+        name = child.childForFieldName('name')?.text;
+        alias = child.childForFieldName('alias')?.text;
+      } else {
+        name = child.text;
+        alias = name;
+      }
+      if (!name || !alias) continue;
+      this.imports.set(alias, module ? `${module}.${name}` : name);
+      this.addBinding(node, { name: alias, value: null, kind: 'import', node });
+    }
+  }
+
+  /** Resolves `from .const import X` against this file's module path; absolute modules pass through. */
+  private absoluteModule(moduleNode: Node): string {
+    if (moduleNode.type !== 'relative_import') return moduleNode.text;
+    const text = moduleNode.text;
+    const dots = text.length - text.replace(/^\.+/, '').length;
+    const rest = text.slice(dots);
+    const packageParts = this.moduleName ? this.moduleName.split('.').slice(0, -1) : [];
+    const base = packageParts.slice(0, Math.max(0, packageParts.length - (dots - 1)));
+    return [...base, ...(rest ? [rest] : [])].join('.') || rest;
+  }
+
+  private addAssignment(node: Node): void {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (!left) return;
+    // `a = b = value`: the right side is itself an assignment.
+    const value = right?.type === 'assignment' ? innermostValue(right) : right;
+    if (left.type === 'identifier') {
+      this.addBinding(node, { name: left.text, value, kind: 'assign', node });
+      if (this.scopeOf(node).type === 'module' && value) {
+        this.constants.set(left.text, value);
+      }
+    } else if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
+      // Tuple unpacking: the value of each name is unknown, but it flows from the right side.
+      for (const target of identifiersIn(left)) {
+        this.addBinding(node, { name: target.text, value, kind: 'assign', node });
+      }
+    }
+    if (right?.type === 'assignment') this.addAssignment(right);
+  }
+
+  private addParameters(fn: Node): void {
+    const parameters = fn.childForFieldName('parameters');
+    if (!parameters) return;
+    for (const parameter of parameters.namedChildren) {
+      if (!parameter) continue;
+      const nameNode =
+        parameter.type === 'identifier'
+          ? parameter
+          : parameter.childForFieldName('name') ?? parameter.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+      if (!nameNode || nameNode.type !== 'identifier') continue;
+      const scope = this.bindingsFor(fn);
+      const list = scope.get(nameNode.text) ?? [];
+      list.push({ name: nameNode.text, value: parameter.childForFieldName('value'), kind: 'parameter', node: parameter });
+      scope.set(nameNode.text, list);
+    }
+  }
+
+  private addBinding(statement: Node, binding: Binding): void {
+    if (!binding.name) return;
+    // A def or class binds its name in the scope that contains it, not in itself.
+    const scope = binding.kind === 'def' ? this.scopeOf(statement.parent ?? statement) : this.scopeOf(statement);
+    if (scope.type === 'module' && (binding.kind === 'def' || binding.kind === 'assign' || binding.kind === 'import')) {
+      this.moduleDefinitions.add(binding.name);
+    }
+    const bindings = this.bindingsFor(scope);
+    const list = bindings.get(binding.name) ?? [];
+    list.push(binding);
+    bindings.set(binding.name, list);
+  }
+
+  private bindingsFor(scope: Node): Map<string, Binding[]> {
+    let bindings = this.bindingsByScope.get(scope.id);
+    if (!bindings) {
+      bindings = new Map();
+      this.bindingsByScope.set(scope.id, bindings);
+    }
+    return bindings;
+  }
+
+  private toCallSite(node: Node): CallSite {
+    const callee = node.childForFieldName('function') ?? node;
+    const argumentList = node.childForFieldName('arguments');
+    const args: Node[] = [];
+    const keywords = new Map<string, Node>();
+    let hasSplat = false;
+    if (argumentList && argumentList.type === 'argument_list') {
+      for (const argument of argumentList.namedChildren) {
+        if (!argument || argument.type === 'comment') continue;
+        if (argument.type === 'keyword_argument') {
+          const name = argument.childForFieldName('name')?.text;
+          const value = argument.childForFieldName('value');
+          if (name && value) keywords.set(name, value);
+        } else if (argument.type === 'list_splat' || argument.type === 'dictionary_splat') {
+          hasSplat = true;
+        } else {
+          args.push(argument);
+        }
+      }
+    } else if (argumentList) {
+      args.push(argumentList);
+    }
+    return { node, callee, name: this.qualifiedName(callee), args, keywords, hasSplat };
+  }
+
+  /** The call site for a `call` node of this file. */
+  callSite(node: Node): CallSite | undefined {
+    return this.callByNodeId.get(node.id);
+  }
+
+  /** Calls whose resolved name satisfies `match` (a set of exact names, or a predicate). */
+  callsTo(match: ReadonlySet<string> | ((name: string) => boolean)): CallSite[] {
+    const test = typeof match === 'function' ? match : (name: string) => match.has(name);
+    return this.calls.filter((site) => site.name !== undefined && test(site.name));
+  }
+
+  /**
+   * A dotted name for an expression of names and attributes, with the leading name resolved through imports:
+   * `sp.run` -> `subprocess.run`, `aiohttp_client.async_get_clientsession` ->
+   * `homeassistant.helpers.aiohttp_client.async_get_clientsession`. Names defined in this module are left as they are.
+   */
+  qualifiedName(node: Node): string | undefined {
+    const dotted = dottedName(node);
+    if (dotted === undefined) return undefined;
+    const [head, ...rest] = dotted.split('.');
+    const imported = this.imports.get(head);
+    if (imported === undefined) return dotted;
+    return [imported, ...rest].join('.');
+  }
+
+  /** True when `name` is not rebound by this module, so it still means the Python builtin. */
+  isBuiltin(name: string): boolean {
+    return !this.imports.has(name) && !this.moduleDefinitions.has(name);
+  }
+
+  /** The function, lambda or module whose local scope holds names used at `node`. */
+  scopeOf(node: Node): ScopeNode {
+    let current = node.parent;
+    while (current) {
+      if (current.type === 'function_definition' || current.type === 'lambda' || current.type === 'module') return current;
+      current = current.parent;
+    }
+    return this.root;
+  }
+
+  /** The function definition enclosing `node`, if any. */
+  enclosingFunction(node: Node): Node | undefined {
+    let current = node.parent;
+    while (current) {
+      if (current.type === 'function_definition') return current;
+      current = current.parent;
+    }
+    return undefined;
+  }
+
+  /** The names bound in a scope (function or module), each with every binding in document order. */
+  bindingsIn(scope: ScopeNode): ReadonlyMap<string, Binding[]> {
+    return this.bindingsByScope.get(scope.id) ?? new Map();
+  }
+
+  /**
+   * The bindings an identifier use may see: those of its own scope (preferring the ones before the use),
+   * else the module's. Class bodies are skipped, as in Python.
+   */
+  bindingsOf(identifier: Node): Binding[] {
+    const name = identifier.text;
+    let scope: Node | null = this.scopeOf(identifier);
+    while (scope) {
+      const bindings = this.bindingsByScope.get(scope.id)?.get(name);
+      if (bindings && bindings.length > 0) {
+        const before = bindings.filter((binding) => binding.node.startIndex < identifier.startIndex);
+        return before.length > 0 ? before : bindings;
+      }
+      if (scope.type === 'module') break;
+      scope = scope.parent ? this.scopeOf(scope) : null;
+    }
+    return [];
+  }
+
+  /**
+   * Where the value of `expression` may come from: identifiers are followed through local assignments
+   * (transitively, up to `depth`), parameters and unknown names are reported as such.
+   */
+  origins(expression: Node, depth = 6): Origin[] {
+    const result: Origin[] = [];
+    const seen = new Set<number>();
+    const visit = (node: Node, remaining: number): void => {
+      const target = unwrap(node);
+      if (seen.has(target.id)) return;
+      seen.add(target.id);
+      if (target.type !== 'identifier' || remaining <= 0) {
+        result.push({ node: target, kind: 'expression' });
+        return;
+      }
+      const bindings = this.bindingsOf(target);
+      if (bindings.length === 0) {
+        result.push({ node: target, kind: 'unknown', name: target.text });
+        return;
+      }
+      for (const binding of bindings) {
+        if (binding.kind === 'parameter') {
+          const fn = binding.node.parent?.parent ?? undefined;
+          result.push({ node: binding.node, kind: 'parameter', name: binding.name, scope: fn ?? undefined });
+        } else if (binding.value && binding.kind !== 'def' && binding.kind !== 'import') {
+          visit(binding.value, remaining - 1);
+        } else {
+          result.push({ node: target, kind: 'unknown', name: target.text });
+        }
+      }
+    };
+    visit(expression, depth);
+    return result;
+  }
+
+  /**
+   * The string an expression certainly holds: a literal, a module constant, or a Home Assistant constant
+   * imported from `homeassistant.const` (`CONF_PASSWORD` is "password"). `lookup` resolves constants of
+   * other modules of the integration (`from .const import CONF_SECRET`).
+   */
+  stringValue(expression: Node, lookup?: (qualifiedName: string) => string | undefined, depth = 4): string | undefined {
+    const target = unwrap(expression);
+    const literal = literalString(target);
+    if (literal !== undefined) return literal;
+    if (depth <= 0) return undefined;
+    if (target.type === 'identifier') {
+      const imported = this.imports.get(target.text);
+      if (imported !== undefined) {
+        const known = HA_CONSTANTS.get(imported);
+        if (known !== undefined) return known;
+        return lookup?.(imported);
+      }
+      const constant = this.constants.get(target.text);
+      if (constant) return this.stringValue(constant, lookup, depth - 1);
+      return undefined;
+    }
+    if (target.type === 'attribute') {
+      const qualified = this.qualifiedName(target);
+      if (qualified !== undefined) {
+        const known = HA_CONSTANTS.get(qualified);
+        if (known !== undefined) return known;
+        return lookup?.(qualified);
+      }
+    }
+    return undefined;
+  }
+
+  /** The text of one line, without its line break. */
+  lineText(line: number): string {
+    return this.lines[line] ?? '';
+  }
+
+  private linesCache: string[] | undefined;
+  get lines(): string[] {
+    this.linesCache ??= this.text.split(/\r?\n/);
+    return this.linesCache;
+  }
+
+  /** The indentation the file uses for one level (four spaces unless the file says otherwise). */
+  get indentUnit(): string {
+    for (const line of this.lines) {
+      const match = /^([ \t]+)\S/.exec(line);
+      if (match) return match[1].startsWith('\t') ? '\t' : match[1].length <= 4 ? match[1] : '    ';
+    }
+    return '    ';
+  }
+}
+
+function identifiersIn(node: Node): Node[] {
+  if (node.type === 'identifier') return [node];
+  return node.descendantsOfType('identifier').filter((found): found is Node => found !== null);
+}
+
+function innermostValue(assignment: Node): Node | null {
+  let current: Node | null = assignment;
+  while (current?.type === 'assignment') current = current.childForFieldName('right');
+  return current;
+}

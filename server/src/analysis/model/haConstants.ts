@@ -1,0 +1,16 @@
+/**
+ * Values of the `homeassistant.const` names integrations use as config keys, so that
+ * `entry.data[CONF_PASSWORD]` is known to read the "password" key without reading Home Assistant's source.
+ */
+const CONF_KEYS = [
+  'access_token', 'address', 'api_key', 'api_token', 'authentication', 'client_id', 'client_secret', 'code',
+  'country', 'device', 'device_id', 'email', 'entity_id', 'host', 'id', 'ip_address', 'latitude', 'location',
+  'longitude', 'mac', 'model', 'name', 'password', 'path', 'pin', 'port', 'protocol', 'region', 'resource',
+  'scan_interval', 'ssl', 'timeout', 'token', 'type', 'url', 'username', 'verify_ssl', 'webhook_id',
+];
+
+export const HA_CONSTANTS: ReadonlyMap<string, string> = new Map([
+  ...CONF_KEYS.map((key): [string, string] => [`homeassistant.const.CONF_${key.toUpperCase()}`, key]),
+  ['homeassistant.const.CONF_ELEVATION', 'elevation'],
+  ['homeassistant.const.CONF_RADIUS', 'radius'],
+]);

@@ -1,0 +1,206 @@
+import * as jsonc from 'jsonc-parser';
+import type { Node } from 'web-tree-sitter';
+import type { Range } from '../types';
+import { FileModel } from './fileModel';
+
+/**
+ * An integration: the folder holding `manifest.json`, its manifest facts, and all its Python files,
+ * analysed together so that rules can follow a name from one module into another.
+ */
+
+export interface Requirement {
+  /** The requirement as written, e.g. `acme-client>=1.2`. */
+  text: string;
+  /** The distribution name, lower-cased, without extras. */
+  name: string;
+  /** The range of the string in manifest.json, quotes included. */
+  range: Range;
+}
+
+export interface Manifest {
+  domain?: string;
+  name?: string;
+  iotClass?: string;
+  configFlow?: boolean;
+  requirements: Requirement[];
+  dependencies: string[];
+  /** Where each top-level key sits in manifest.json, for positioning findings. */
+  keyRanges: Map<string, Range>;
+}
+
+export interface ManifestProblem {
+  message: string;
+  range: Range;
+}
+
+export interface IntegrationModel {
+  /** The integration folder, as the caller names paths (absolute in the CLI). */
+  root: string;
+  domain: string;
+  manifestPath: string;
+  manifestText: string;
+  manifest: Manifest;
+  manifestProblems: ManifestProblem[];
+  files: FileModel[];
+  /** Looks a dotted module path up (`custom_components.acme.const`). */
+  moduleFile(moduleName: string): FileModel | undefined;
+  /** The literal string value of a constant defined in another module of the integration. */
+  constantString(qualifiedName: string): string | undefined;
+  /** A function (`def`) defined in a module of the integration, found by its qualified name. */
+  resolveFunction(qualifiedName: string): { file: FileModel; node: Node } | undefined;
+}
+
+export function parseManifest(text: string, fallbackDomain: string): { manifest: Manifest; problems: ManifestProblem[] } {
+  const problems: ManifestProblem[] = [];
+  const errors: jsonc.ParseError[] = [];
+  const tree = jsonc.parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  const lineStarts = computeLineStarts(text);
+  const toRange = (offset: number, length: number): Range => ({
+    start: offsetToPosition(lineStarts, offset),
+    end: offsetToPosition(lineStarts, offset + length),
+  });
+  for (const error of errors.slice(0, 1)) {
+    problems.push({
+      message: `manifest.json is not valid JSON (${jsonc.printParseErrorCode(error.error)}); the integration's manifest facts (domain, iot_class, requirements) could not be read.`,
+      range: toRange(error.offset, Math.max(1, error.length)),
+    });
+  }
+  const manifest: Manifest = { requirements: [], dependencies: [], keyRanges: new Map() };
+  if (!tree || tree.type !== 'object') {
+    if (tree && errors.length === 0) {
+      problems.push({ message: 'manifest.json must hold a JSON object.', range: toRange(tree.offset, tree.length) });
+    }
+    manifest.domain = fallbackDomain;
+    return { manifest, problems };
+  }
+  for (const property of tree.children ?? []) {
+    const [keyNode, valueNode] = property.children ?? [];
+    if (!keyNode || typeof keyNode.value !== 'string') continue;
+    manifest.keyRanges.set(keyNode.value, toRange(keyNode.offset, keyNode.length));
+    if (!valueNode) continue;
+    const value = jsonc.getNodeValue(valueNode);
+    switch (keyNode.value) {
+      case 'domain':
+        if (typeof value === 'string') manifest.domain = value;
+        break;
+      case 'name':
+        if (typeof value === 'string') manifest.name = value;
+        break;
+      case 'iot_class':
+        if (typeof value === 'string') manifest.iotClass = value;
+        break;
+      case 'config_flow':
+        if (typeof value === 'boolean') manifest.configFlow = value;
+        break;
+      case 'dependencies':
+        if (Array.isArray(value)) manifest.dependencies = value.filter((item): item is string => typeof item === 'string');
+        break;
+      case 'requirements':
+        if (valueNode.type !== 'array') {
+          problems.push({ message: '"requirements" in manifest.json must be a list of strings.', range: toRange(valueNode.offset, valueNode.length) });
+          break;
+        }
+        for (const item of valueNode.children ?? []) {
+          if (item.type !== 'string' || typeof item.value !== 'string') {
+            problems.push({ message: 'Each requirement in manifest.json must be a string.', range: toRange(item.offset, item.length) });
+            continue;
+          }
+          manifest.requirements.push({
+            text: item.value,
+            name: requirementName(item.value),
+            range: toRange(item.offset, item.length),
+          });
+        }
+        break;
+    }
+  }
+  manifest.domain ??= fallbackDomain;
+  return { manifest, problems };
+}
+
+/** `Acme_Client[async]>=1.0 ; python_version>"3.11"` -> `acme-client`. */
+export function requirementName(requirement: string): string {
+  const match = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(requirement);
+  return (match ? match[1] : requirement.trim()).toLowerCase().replace(/[._]+/g, '-');
+}
+
+/** The dotted module name of a file inside an integration folder: `custom_components.acme.sensor`. */
+export function moduleNameFor(integrationRoot: string, filePath: string): string {
+  const rootParts = integrationRoot.replace(/\\/g, '/').replace(/\/+$/, '').split('/');
+  const packageName = rootParts.slice(-2).join('.');
+  const relative = filePath.replace(/\\/g, '/').slice(rootParts.join('/').length).replace(/^\/+/, '');
+  const moduleParts = relative.replace(/\.py$/, '').split('/').filter(Boolean);
+  return [packageName, ...moduleParts].join('.');
+}
+
+export function buildIntegration(root: string, manifestPath: string, manifestText: string, files: FileModel[]): IntegrationModel {
+  const folderName = root.replace(/\\/g, '/').replace(/\/+$/, '').split('/').pop() ?? '';
+  const { manifest, problems } = parseManifest(manifestText, folderName);
+  const byModule = new Map<string, FileModel>();
+  for (const file of files) byModule.set(file.moduleName, file);
+  const moduleFile = (name: string): FileModel | undefined => byModule.get(name) ?? byModule.get(`${name}.__init__`);
+  const splitQualified = (qualified: string): { file: FileModel; name: string } | undefined => {
+    const cut = qualified.lastIndexOf('.');
+    if (cut <= 0) return undefined;
+    const file = moduleFile(qualified.slice(0, cut));
+    return file ? { file, name: qualified.slice(cut + 1) } : undefined;
+  };
+  const resolving = new Set<string>();
+  const constantString = (qualified: string): string | undefined => {
+    const target = splitQualified(qualified);
+    if (!target || resolving.has(qualified)) return undefined;
+    const value = target.file.constants.get(target.name);
+    if (value) {
+      resolving.add(qualified);
+      try {
+        return target.file.stringValue(value, constantString);
+      } finally {
+        resolving.delete(qualified);
+      }
+    }
+    // Re-exported: `from .const import X` in the target module.
+    const reexport = target.file.imports.get(target.name);
+    return reexport && reexport !== qualified ? constantString(reexport) : undefined;
+  };
+  const resolveFunction = (qualified: string): { file: FileModel; node: Node } | undefined => {
+    const target = splitQualified(qualified);
+    if (!target) return undefined;
+    const node = target.file.functions.find(
+      (fn) => fn.childForFieldName('name')?.text === target.name && target.file.scopeOf(fn).type === 'module',
+    );
+    if (node) return { file: target.file, node };
+    const reexport = target.file.imports.get(target.name);
+    return reexport && reexport !== qualified ? resolveFunction(reexport) : undefined;
+  };
+  return {
+    root,
+    domain: manifest.domain ?? folderName,
+    manifestPath,
+    manifestText,
+    manifest,
+    manifestProblems: problems,
+    files,
+    moduleFile,
+    constantString,
+    resolveFunction,
+  };
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let index = 0; index < text.length; index++) {
+    if (text.charCodeAt(index) === 10) starts.push(index + 1);
+  }
+  return starts;
+}
+
+function offsetToPosition(lineStarts: number[], offset: number): { line: number; character: number } {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (lineStarts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low, character: offset - lineStarts[low] };
+}

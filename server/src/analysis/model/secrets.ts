@@ -1,0 +1,87 @@
+/**
+ * Deciding whether a name or key denotes a credential. Shared by every rule that follows secrets
+ * (logs, diagnostics, storage, hardcoded values, comparisons), so they agree on what a secret is.
+ */
+
+/** Words that make a name a credential on their own (after splitting snake_case and camelCase). */
+const SECRET_WORDS = new Set([
+  'password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'apikey', 'credential', 'credentials',
+  'privatekey', 'bearer', 'cookie', 'jwt', 'signingkey', 'hmackey', 'secretkey', 'accesskey', 'authkey',
+  'sessionkey', 'refreshtoken', 'accesstoken', 'clientsecret', 'authorization', 'psk', 'otp', 'totp',
+]);
+
+/** Pairs of words that form a credential: `api key`, `private key`, `client secret`. */
+const SECRET_PAIRS = new Set([
+  'api_key', 'app_key', 'app_secret', 'private_key', 'secret_key', 'access_key', 'auth_key', 'signing_key',
+  'hmac_key', 'encryption_key', 'master_key', 'session_key', 'auth_code', 'pass_word', 'pass_phrase', 'pin_code',
+  'security_code', 'alarm_code', 'shared_secret', 'client_secret', 'consumer_secret', 'webhook_secret', 'auth_token',
+  'api_token', 'refresh_token', 'access_token', 'id_token', 'bearer_token', 'x_api_key', 'local_key', 'device_key',
+]);
+
+/**
+ * Words that, as the last part of a name, make it describe a secret rather than hold it:
+ * `TOKEN_URL`, `password_hint`, `token_type`, `token_expires_at`, `CONF_PASSWORD_KEY`.
+ */
+const DESCRIPTOR_SUFFIXES = new Set([
+  'url', 'uri', 'urls', 'endpoint', 'path', 'file', 'filename', 'dir', 'type', 'types', 'expires', 'expiry',
+  'expiration', 'expire', 'expiresin', 'at', 'in', 'ttl', 'age', 'length', 'len', 'size', 'count', 'min', 'max',
+  'hint', 'field', 'fields', 'key_name', 'name', 'names', 'label', 'prompt', 'schema', 'error', 'errors', 'invalid',
+  'required', 'changed', 'valid', 'validity', 'format', 'pattern', 'regex', 'policy', 'rules', 'header', 'param',
+  'placeholder', 'description', 'title', 'id', 'ids', 'index', 'step', 'reset', 'set', 'mode', 'version', 'source',
+  'refreshed', 'updated', 'received', 'status', 'state', 'timestamp', 'time', 'date', 'lock', 'manager', 'class',
+  'callback', 'entity', 'sensor', 'attribute', 'attr', 'exists', 'present', 'enabled', 'flag', 'cache', 'store',
+  'location', 'scope', 'scopes', 'host', 'server', 'service', 'user', 'username',
+]);
+
+/** Whole names that mention a secret word but never hold one. */
+const NEVER_SECRET = new Set([
+  'token_type', 'grant_type', 'secret_name', 'password_reset', 'no_password', 'has_password', 'use_token',
+  'needs_token', 'requires_password', 'password_required', 'token_required', 'csrf', 'tokenize', 'tokenizer',
+  'tokens_count', 'keyring', 'secrets', 'secret_store',
+]);
+
+/** `apiKey` -> `api_key`, `CONF_API_KEY` -> `conf_api_key`; non-alphanumerics become `_`. */
+export function normalizeName(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase();
+}
+
+/**
+ * True when a variable, attribute, parameter or dict key with this name holds a credential:
+ * `password`, `api_key`, `self._token`, `clientSecret`, `CONF_ACCESS_TOKEN` (as a key), `x-api-key`.
+ * False for names that only describe one (`TOKEN_URL`, `token_type`, `password_hint`, `has_password`).
+ */
+export function isSecretName(name: string): boolean {
+  const normalized = normalizeName(name).replace(/^(conf|attr|key|data|self|cls|the|my|your|user|default|stored|saved|new|old|current|raw|encoded|encrypted|hashed|cached)_/, '');
+  if (!normalized || NEVER_SECRET.has(normalized)) return false;
+  const words = normalized.split('_').filter(Boolean);
+  if (words.length === 0) return false;
+  const last = words[words.length - 1];
+  if (words.length > 1 && DESCRIPTOR_SUFFIXES.has(last)) return false;
+  if (words.length > 2 && DESCRIPTOR_SUFFIXES.has(`${words[words.length - 2]}_${last}`)) return false;
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index];
+    if (SECRET_WORDS.has(word) || SECRET_WORDS.has(word.replace(/s$/, ''))) return true;
+    if (index + 1 < words.length && SECRET_PAIRS.has(`${word}_${words[index + 1]}`)) return true;
+    if (index + 2 < words.length && SECRET_PAIRS.has(`${word}_${words[index + 1]}_${words[index + 2]}`)) return true;
+  }
+  // `apikey`, `authtoken`, `accesstoken` written as one word.
+  return /(?:api|auth|access|refresh|bearer|client|app)(?:key|token|secret)$/.test(words.join(''));
+}
+
+/** Keys that identify a person rather than authenticate one: logging them is a privacy matter, not a leak. */
+export function isPersonalDataName(name: string): boolean {
+  const normalized = normalizeName(name);
+  return /(^|_)(email|e_mail|phone|mobile|address|street|birth|birthday|dob|latitude|longitude|lat|lon|lng|gps|coordinates|full_name|first_name|last_name|surname|account_id|user_id|ssn)(_|$)/.test(
+    normalized,
+  );
+}
+
+/** Config dict keys that make a whole payload a credential carrier. */
+export function isCredentialKey(key: string): boolean {
+  return isSecretName(key);
+}

@@ -1,0 +1,66 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Language, Parser, Query, Tree } from 'web-tree-sitter';
+
+/**
+ * The Python parser. The runtime and grammar wasm files sit next to the bundle in production
+ * (the build copies them) and are taken from node_modules when running from source.
+ */
+
+const RUNTIME_WASM = 'tree-sitter.wasm';
+const PYTHON_WASM = 'tree-sitter-python.wasm';
+
+let parser: Parser | undefined;
+let python: Language | undefined;
+let initializing: Promise<void> | undefined;
+const queryCache = new Map<string, Query>();
+
+function locate(file: string, packageName: string, wasmDir?: string): string {
+  const candidates = [
+    wasmDir && path.join(wasmDir, file),
+    path.join(__dirname, file),
+    path.join(__dirname, '..', file),
+  ].filter((candidate): candidate is string => Boolean(candidate));
+  for (const candidate of candidates) {
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  // web-tree-sitter's exports hide package.json; its main entry sits next to its wasm.
+  const entry = packageName === 'web-tree-sitter' ? require.resolve('web-tree-sitter') : require.resolve(`${packageName}/package.json`);
+  return path.join(path.dirname(entry), file);
+}
+
+/** Loads the wasm runtime and the Python grammar once; later calls reuse them. */
+export function initParser(wasmDir?: string): Promise<void> {
+  if (!initializing) {
+    initializing = (async () => {
+      const runtime = locate(RUNTIME_WASM, 'web-tree-sitter', wasmDir);
+      await Parser.init({ locateFile: () => runtime });
+      python = await Language.load(locate(PYTHON_WASM, 'tree-sitter-python', wasmDir));
+      parser = new Parser();
+      parser.setLanguage(python);
+    })();
+  }
+  return initializing;
+}
+
+function ready(): { parser: Parser; python: Language } {
+  if (!parser || !python) throw new Error('initParser() must complete before parsing');
+  return { parser, python };
+}
+
+/** Parses Python source; pass the previous tree (already `edit`ed) for an incremental parse. */
+export function parsePython(text: string, oldTree?: Tree): Tree {
+  const tree = ready().parser.parse(text, oldTree ?? null);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  return tree;
+}
+
+/** Compiles a query once and keeps it for the life of the process. */
+export function pythonQuery(source: string): Query {
+  let query = queryCache.get(source);
+  if (!query) {
+    query = new Query(ready().python, source);
+    queryCache.set(source, query);
+  }
+  return query;
+}

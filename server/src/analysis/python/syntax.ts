@@ -1,0 +1,154 @@
+import type { Node } from 'web-tree-sitter';
+import type { Range } from '../types';
+
+/** Small, pure helpers over tree-sitter-python nodes. */
+
+export function rangeOf(node: Node): Range {
+  return {
+    start: { line: node.startPosition.row, character: node.startPosition.column },
+    end: { line: node.endPosition.row, character: node.endPosition.column },
+  };
+}
+
+/** Strips one level of parentheses: `(x)` is `x`. */
+export function unwrap(node: Node): Node {
+  let current = node;
+  while (current.type === 'parenthesized_expression' && current.namedChildCount === 1) {
+    const inner = current.namedChild(0);
+    if (!inner) break;
+    current = inner;
+  }
+  return current;
+}
+
+/** The literal value of a plain string (no interpolation), or undefined. Handles implicit concatenation. */
+export function literalString(node: Node): string | undefined {
+  const target = unwrap(node);
+  if (target.type === 'concatenated_string') {
+    let value = '';
+    for (const part of target.namedChildren) {
+      if (!part) continue;
+      const piece = literalString(part);
+      if (piece === undefined) return undefined;
+      value += piece;
+    }
+    return value;
+  }
+  if (target.type !== 'string') return undefined;
+  let value = '';
+  for (const child of target.namedChildren) {
+    if (!child) continue;
+    if (child.type === 'interpolation') return undefined;
+    if (child.type === 'string_content') value += child.text;
+    else if (child.type === 'escape_sequence') value += child.text;
+  }
+  return value;
+}
+
+/** The prefix letters of a string literal (`f`, `rb`, ...), lower-cased. */
+export function stringPrefix(node: Node): string {
+  const start = node.type === 'string' ? node.child(0) : null;
+  if (!start || start.type !== 'string_start') return '';
+  return start.text.replace(/['"]+$/, '').toLowerCase();
+}
+
+export function isFString(node: Node): boolean {
+  const target = unwrap(node);
+  if (target.type === 'concatenated_string') return target.namedChildren.some((part) => part !== null && isFString(part));
+  return target.type === 'string' && stringPrefix(target).includes('f');
+}
+
+/** The expressions interpolated into an f-string. */
+export function interpolations(node: Node): Node[] {
+  const target = unwrap(node);
+  const found: Node[] = [];
+  const parts = target.type === 'concatenated_string' ? target.namedChildren : [target];
+  for (const part of parts) {
+    if (!part || part.type !== 'string') continue;
+    for (const child of part.namedChildren) {
+      if (child?.type !== 'interpolation') continue;
+      const expression = child.childForFieldName('expression') ?? child.namedChild(0);
+      if (expression) found.push(expression);
+    }
+  }
+  return found;
+}
+
+/** The quote character a string literal uses, to write new strings in the file's style. */
+export function quoteOf(node: Node): string {
+  const start = node.type === 'string' ? node.child(0) : null;
+  const text = start?.text ?? '"';
+  return text.includes("'") ? "'" : '"';
+}
+
+export function isStringLike(node: Node): boolean {
+  const target = unwrap(node);
+  return target.type === 'string' || target.type === 'concatenated_string';
+}
+
+/** `a.b.c` as a dotted string when the expression is only names and attributes. */
+export function dottedName(node: Node): string | undefined {
+  const target = unwrap(node);
+  if (target.type === 'identifier') return target.text;
+  if (target.type === 'attribute') {
+    const object = target.childForFieldName('object');
+    const attribute = target.childForFieldName('attribute');
+    if (!object || !attribute) return undefined;
+    const base = dottedName(object);
+    return base === undefined ? undefined : `${base}.${attribute.text}`;
+  }
+  return undefined;
+}
+
+/** Nearest ancestor (or the node itself) whose type is one of `types`. */
+export function ancestorOfType(node: Node, types: readonly string[]): Node | null {
+  let current: Node | null = node;
+  while (current) {
+    if (types.includes(current.type)) return current;
+    current = current.parent;
+  }
+  return null;
+}
+
+/** Name of a function definition, or of the class a method belongs to. */
+export function definitionName(node: Node): string | undefined {
+  return node.childForFieldName('name')?.text;
+}
+
+export function isAsyncFunction(node: Node): boolean {
+  return node.type === 'function_definition' && node.child(0)?.type === 'async';
+}
+
+/** Every descendant (including the node) for which `visit` returns true; `visit` returning false skips the subtree. */
+export function walk(node: Node, visit: (node: Node) => boolean | void): void {
+  const cursor = node.walk();
+  try {
+    let descend = visit(cursor.currentNode) !== false;
+    for (;;) {
+      if (descend && cursor.gotoFirstChild()) {
+        descend = visit(cursor.currentNode) !== false;
+        continue;
+      }
+      for (;;) {
+        if (cursor.currentNode.id === node.id) return;
+        if (cursor.gotoNextSibling()) {
+          descend = visit(cursor.currentNode) !== false;
+          break;
+        }
+        if (!cursor.gotoParent()) return;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** Named descendants of the given types (the node included), in document order. */
+export function descendants(node: Node, types: readonly string[]): Node[] {
+  return node.descendantsOfType(types as string[]).filter((found): found is Node => found !== null);
+}
+
+/** True when `inner` lies within `outer`. */
+export function contains(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}

@@ -1,0 +1,71 @@
+import type { Node } from 'web-tree-sitter';
+import type { FileModel } from './model/fileModel';
+import type { IntegrationModel } from './model/integration';
+import type { ChecklistId, Fix, Range, Severity } from './types';
+
+/** A rule's description of itself: shown in diagnostics, docs, SARIF and `ha-security rules`. */
+export interface RuleMeta {
+  /** Stable kebab-case id, used in settings, pragmas and reports. */
+  id: string;
+  checklist: ChecklistId;
+  severity: Severity;
+  /** One line, shown in rule lists. */
+  description: string;
+  /** Markdown: why it matters, how to fix, a bad and a good example. */
+  docs: string;
+  /** Whether the rule offers a safe fix, only suggestions, or nothing. */
+  fix: 'safe' | 'suggestion' | 'none';
+  /** CWE number where one applies (SARIF tags). */
+  cwe?: number;
+}
+
+export interface ReportOptions {
+  /** Overrides the rule's default severity for this finding (e.g. lower for local devices). */
+  severity?: Severity;
+  fix?: Fix;
+  suggestions?: Fix[];
+}
+
+/** Thresholds and knobs rules read; every field has a default. */
+export interface RuleSettings {
+  /** Minimum polling interval in seconds for cloud_polling integrations. */
+  cloudPollingMinSeconds: number;
+  /** Minimum polling interval in seconds for local_polling integrations. */
+  localPollingMinSeconds: number;
+}
+
+export const DEFAULT_RULE_SETTINGS: RuleSettings = {
+  cloudPollingMinSeconds: 60,
+  localPollingMinSeconds: 5,
+};
+
+export interface FileContext {
+  file: FileModel;
+  /** The integration the file belongs to; undefined for a standalone Python file. */
+  integration: IntegrationModel | undefined;
+  settings: RuleSettings;
+  report(at: Node | Range, message: string, options?: ReportOptions): void;
+  /** Records that the integration uses the feature this rule checks (for pass vs not-applicable). */
+  markUsed(): void;
+  /** Records something a person must look at; the item becomes `review` unless it fails. */
+  review(note: string): void;
+}
+
+export interface IntegrationContext {
+  integration: IntegrationModel;
+  settings: RuleSettings;
+  /** Reports in a file of the integration; pass the manifest path with a range for manifest findings. */
+  report(path: string, at: Node | Range, message: string, options?: ReportOptions): void;
+  markUsed(): void;
+  review(note: string): void;
+}
+
+/**
+ * One rule: per-file checks run for every Python file (standalone ones too),
+ * integration checks run once per integration with every file loaded.
+ */
+export interface Rule {
+  meta: RuleMeta;
+  checkFile?(context: FileContext): void;
+  checkIntegration?(context: IntegrationContext): void;
+}

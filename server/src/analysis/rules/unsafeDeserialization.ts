@@ -1,0 +1,108 @@
+import type { Node } from 'web-tree-sitter';
+import { removeArgument, replaceNode } from '../fixes';
+import type { CallSite, FileModel } from '../model/fileModel';
+import type { Rule } from '../rule';
+import type { Fix } from '../types';
+
+/** Loaders that rebuild arbitrary Python objects from their input. */
+const PICKLE_LIKE = new Set([
+  'pickle.load', 'pickle.loads', 'pickle.Unpickler', 'cPickle.load', 'cPickle.loads', 'cPickle.Unpickler',
+  '_pickle.load', '_pickle.loads', 'dill.load', 'dill.loads', 'marshal.load', 'marshal.loads', 'shelve.open',
+  'jsonpickle.decode', 'jsonpickle.loads', 'pandas.read_pickle', 'joblib.load', 'cloudpickle.load', 'cloudpickle.loads',
+]);
+
+const YAML_UNSAFE_ALWAYS = new Set(['yaml.unsafe_load', 'yaml.unsafe_load_all', 'yaml.full_load', 'yaml.full_load_all']);
+const YAML_LOADER_CALLS = new Set(['yaml.load', 'yaml.load_all']);
+const SAFE_LOADERS = new Set(['SafeLoader', 'CSafeLoader', 'BaseLoader', 'CBaseLoader']);
+const SAFE_CALLS = new Set(['yaml.safe_load', 'yaml.safe_load_all', 'json.load', 'json.loads', 'orjson.loads']);
+
+export const unsafeDeserialization: Rule = {
+  meta: {
+    id: 'unsafe-deserialization',
+    checklist: 'unsafe-deserialization',
+    severity: 'error',
+    fix: 'safe',
+    cwe: 502,
+    description: 'Deserializing with pickle, marshal, shelve or an unsafe YAML loader can run code hidden in the data.',
+    docs: `Loaders such as \`pickle\`, \`marshal\`, \`shelve\`, \`dill\`, \`jsonpickle\` and PyYAML's full or unsafe
+loaders rebuild Python objects from their input, and rebuilding an object can call any function the data names.
+A file, a device response or a cloud payload that an attacker can influence then runs code inside Home Assistant.
+
+**Fix:** store and exchange JSON (\`json.loads\`, Home Assistant's \`load_json\` helpers), and read YAML with
+\`yaml.safe_load\` or \`Loader=yaml.SafeLoader\`. The quick fix turns \`yaml.load(...)\` into \`yaml.safe_load(...)\`.
+
+Bad:
+\`\`\`python
+settings = yaml.load(text, Loader=yaml.FullLoader)
+cache = pickle.loads(await store_file.read())
+\`\`\`
+
+Good:
+\`\`\`python
+settings = yaml.safe_load(text)
+cache = json.loads(await store_file.read())
+\`\`\``,
+  },
+  checkFile(context) {
+    const { file } = context;
+    for (const call of file.calls) {
+      const name = call.name;
+      if (!name) continue;
+      if (SAFE_CALLS.has(name)) {
+        context.markUsed();
+      } else if (PICKLE_LIKE.has(name)) {
+        context.markUsed();
+        const module = name.split('.')[0];
+        context.report(call.callee, `\`${name}\` can execute code embedded in the data it loads; use JSON (or another data-only format) instead of ${module}.`);
+      } else if (YAML_UNSAFE_ALWAYS.has(name)) {
+        context.markUsed();
+        context.report(call.callee, `\`${name}\` builds arbitrary Python objects from YAML; use \`yaml.safe_load\`.`, {
+          fix: yamlSafeFix(call, name),
+        });
+      } else if (YAML_LOADER_CALLS.has(name)) {
+        context.markUsed();
+        const loader = call.keywords.get('Loader') ?? call.args[1];
+        if (loader && isSafeLoader(file, loader)) continue;
+        if (loader && !isKnownUnsafeLoader(file, loader)) continue;
+        const detail = loader ? `with \`${loader.text}\`` : 'without a safe Loader';
+        context.report(call.callee, `\`${name}\` ${detail} can construct arbitrary Python objects; use \`yaml.safe_load\` or \`Loader=yaml.SafeLoader\`.`, {
+          fix: yamlSafeFix(call, name),
+        });
+      } else if (name === 'ruamel.yaml.YAML' || name.endsWith('ruamel.yaml.YAML')) {
+        const typ = call.keywords.get('typ');
+        if (typ && /['"]unsafe['"]/.test(typ.text)) {
+          context.markUsed();
+          context.report(typ, "ruamel's `typ='unsafe'` loader constructs arbitrary Python objects; use `typ='safe'`.", {
+            fix: { title: "Use typ='safe'", safe: true, edits: [replaceNode(typ, typ.text.replace('unsafe', 'safe'))] },
+          });
+        }
+      }
+    }
+  },
+};
+
+function loaderName(file: FileModel, loader: Node): string {
+  const qualified = file.qualifiedName(loader) ?? loader.text;
+  return qualified.split('.').pop() ?? qualified;
+}
+
+function isSafeLoader(file: FileModel, loader: Node): boolean {
+  return SAFE_LOADERS.has(loaderName(file, loader));
+}
+
+function isKnownUnsafeLoader(file: FileModel, loader: Node): boolean {
+  return /^(C?(Full|Unsafe)?Loader)$/.test(loaderName(file, loader));
+}
+
+/** `yaml.load(x, Loader=...)` -> `yaml.safe_load(x)`, only when the callee is written as an attribute of the module. */
+function yamlSafeFix(call: CallSite, name: string): Fix | undefined {
+  if (call.callee.type !== 'attribute') return undefined;
+  const attribute = call.callee.childForFieldName('attribute');
+  if (!attribute || call.hasSplat) return undefined;
+  const safeName = name.endsWith('_all') ? 'safe_load_all' : 'safe_load';
+  const edits = [replaceNode(attribute, safeName)];
+  const loader = call.keywords.get('Loader') ?? call.args[1];
+  if (loader) edits.push(removeArgument(loader));
+  if (call.args.length === 0) return undefined;
+  return { title: `Use yaml.${safeName}`, safe: true, edits };
+}

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeIntegration, analyzeStandaloneFile, loadPythonFile, type AnalysisOptions } from '../../server/src/analysis/engine';
+import { buildIntegration, moduleNameFor } from '../../server/src/analysis/model/integration';
+import { initParser } from '../../server/src/analysis/python/parser';
+import type { Rule } from '../../server/src/analysis/rule';
+import type { ChecklistEntry, Finding } from '../../server/src/analysis/types';
+
+export const FIXTURES = path.join(__dirname, '..', 'fixtures');
+
+export async function setup(): Promise<void> {
+  await initParser();
+}
+
+export interface SnippetOptions extends AnalysisOptions {
+  /** Path of the snippet inside its integration; default `__init__.py`. */
+  fileName?: string;
+  /** manifest.json text; default a cloud_polling custom integration. Pass `null` for a standalone file. */
+  manifest?: string | null;
+  /** Further files of the same integration, by file name. */
+  otherFiles?: Record<string, string>;
+}
+
+export const DEFAULT_MANIFEST = JSON.stringify({
+  domain: 'demo', name: 'Demo', version: '1.0.0', iot_class: 'cloud_polling', requirements: ['demo-client==1.2.3'],
+  codeowners: [], documentation: 'https://example.com', config_flow: true,
+});
+
+export interface SnippetResult {
+  findings: Finding[];
+  checklist: ChecklistEntry[];
+  errors: { path: string; message: string }[];
+}
+
+/** Analyses source text as a file of a small in-memory integration (or standalone, with `manifest: null`). */
+export function analyzeSnippet(source: string, options: SnippetOptions = {}): SnippetResult {
+  const root = '/virtual/custom_components/demo';
+  const fileName = options.fileName ?? '__init__.py';
+  if (options.manifest === null) {
+    const file = loadPythonFile(`/virtual/${fileName}`, source);
+    try {
+      const result = analyzeStandaloneFile(file, options);
+      return { findings: result.findings, checklist: [], errors: result.errors };
+    } finally {
+      file.tree.delete();
+    }
+  }
+  const sources: Record<string, string> = { ...options.otherFiles, [fileName]: source };
+  const files = Object.entries(sources).map(([name, text]) => loadPythonFile(`${root}/${name}`, text, moduleNameFor(root, `${root}/${name}`)));
+  try {
+    const integration = buildIntegration(root, `${root}/manifest.json`, options.manifest ?? DEFAULT_MANIFEST, files);
+    const result = analyzeIntegration(integration, options);
+    return { findings: result.findings, checklist: result.checklist, errors: result.errors };
+  } finally {
+    for (const file of files) file.tree.delete();
+  }
+}
+
+/** Findings of one file only, from a snippet analysis. */
+export function findingsIn(result: SnippetResult, fileName = '__init__.py'): Finding[] {
+  return result.findings.filter((finding) => finding.path.endsWith(`/${fileName}`));
+}
+
+export interface Expectation {
+  line: number;
+  rule: string;
+  column?: number;
+}
+
+/**
+ * Expectations written in a fixture as `# expect: rule-id` (or `# expect: rule-id@col`, 1-based column, or several
+ * separated by commas) on the line where the finding starts.
+ */
+export function expectationsOf(source: string): Expectation[] {
+  const expectations: Expectation[] = [];
+  source.split(/\r?\n/).forEach((line, index) => {
+    const match = /#\s*expect:\s*(.+)$/.exec(line);
+    if (!match) return;
+    for (const item of match[1].split(',')) {
+      const [rule, column] = item.trim().split('@');
+      if (!rule) continue;
+      expectations.push({ line: index + 1, rule: rule.trim(), column: column ? Number(column) : undefined });
+    }
+  });
+  return expectations;
+}
+
+/**
+ * Asserts that a fixture's findings for `rules` are exactly the ones its `# expect:` comments announce.
+ * Files whose name starts with `good` must have none.
+ */
+export function assertFixture(fixturePath: string, rules: readonly Rule[], options: SnippetOptions = {}): Finding[] {
+  const source = fs.readFileSync(fixturePath, 'utf8');
+  const ruleIds = new Set(rules.map((rule) => rule.meta.id));
+  const result = analyzeSnippet(source, { ...options, rules, fileName: options.fileName ?? path.basename(fixturePath) });
+  const findings = findingsIn(result, options.fileName ?? path.basename(fixturePath)).filter((finding) => ruleIds.has(finding.rule));
+  const expected = expectationsOf(source).filter((expectation) => ruleIds.has(expectation.rule));
+  const actual = findings.map((finding) => `${finding.range.start.line + 1}:${finding.rule}`);
+  const wanted = expected.map((expectation) => `${expectation.line}:${expectation.rule}`);
+  assert.deepEqual([...actual].sort(), [...wanted].sort(), `${path.basename(fixturePath)}: findings differ from # expect comments\n${findings.map((f) => `  ${f.range.start.line + 1}:${f.range.start.character + 1} ${f.rule} ${f.message}`).join('\n')}`);
+  for (const expectation of expected) {
+    if (expectation.column === undefined) continue;
+    const match = findings.find((finding) => finding.range.start.line + 1 === expectation.line && finding.rule === expectation.rule);
+    assert.equal(match && match.range.start.character + 1, expectation.column, `${path.basename(fixturePath)}:${expectation.line} column`);
+  }
+  assert.deepEqual(result.errors, [], 'no rule may fail');
+  return findings;
+}
+
+/** Every `.py` fixture of a rule folder under test/fixtures/rules/. */
+export function fixtureFiles(folder: string): string[] {
+  const directory = path.join(FIXTURES, 'rules', folder);
+  return fs.readdirSync(directory).filter((name) => name.endsWith('.py')).sort().map((name) => path.join(directory, name));
+}
+
+/** Applies edits (non-overlapping, any order) to a text. */
+export function applyEdits(text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
+  const lineStarts = [0];
+  for (let index = 0; index < text.length; index++) if (text[index] === '\n') lineStarts.push(index + 1);
+  const offset = (position: { line: number; character: number }) =>
+    position.line >= lineStarts.length ? text.length : lineStarts[position.line] + position.character;
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let result = text;
+  for (const edit of sorted) result = result.slice(0, offset(edit.range.start)) + edit.newText + result.slice(offset(edit.range.end));
+  return result;
+}
