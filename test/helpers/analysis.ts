@@ -20,6 +20,8 @@ export interface SnippetOptions extends AnalysisOptions {
   manifest?: string | null;
   /** Further files of the same integration, by file name. */
   otherFiles?: Record<string, string>;
+  /** The integration folder; default `/virtual/custom_components/demo`. */
+  root?: string;
 }
 
 export const DEFAULT_MANIFEST = JSON.stringify({
@@ -35,7 +37,7 @@ export interface SnippetResult {
 
 /** Analyses source text as a file of a small in-memory integration (or standalone, with `manifest: null`). */
 export function analyzeSnippet(source: string, options: SnippetOptions = {}): SnippetResult {
-  const root = '/virtual/custom_components/demo';
+  const root = options.root ?? '/virtual/custom_components/demo';
   const fileName = options.fileName ?? '__init__.py';
   if (options.manifest === null) {
     const file = loadPythonFile(`/virtual/${fileName}`, source);

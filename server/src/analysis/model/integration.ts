@@ -48,6 +48,24 @@ export interface IntegrationModel {
   constantString(qualifiedName: string): string | undefined;
   /** A function (`def`) defined in a module of the integration, found by its qualified name. */
   resolveFunction(qualifiedName: string): { file: FileModel; node: Node } | undefined;
+  /** The value expression of a module-level constant of the integration, found by its qualified name. */
+  resolveConstant(qualifiedName: string): { file: FileModel; node: Node } | undefined;
+}
+
+/**
+ * The expression a name stands for when it is a module constant: one of this file's, or one imported from
+ * another module of the integration (`from .const import SCAN_INTERVAL`).
+ */
+export function constantExpression(
+  file: FileModel,
+  identifier: Node,
+  integration: IntegrationModel | undefined,
+): { file: FileModel; node: Node } | undefined {
+  if (identifier.type !== 'identifier') return undefined;
+  const local = file.constants.get(identifier.text);
+  if (local && !file.imports.has(identifier.text)) return { file, node: local };
+  const imported = file.imports.get(identifier.text);
+  return imported && integration ? integration.resolveConstant(imported) : undefined;
 }
 
 export function parseManifest(text: string, fallbackDomain: string): { manifest: Manifest; problems: ManifestProblem[] } {
@@ -172,6 +190,14 @@ export function buildIntegration(root: string, manifestPath: string, manifestTex
     const reexport = target.file.imports.get(target.name);
     return reexport && reexport !== qualified ? resolveFunction(reexport) : undefined;
   };
+  const resolveConstant = (qualified: string, depth = 0): { file: FileModel; node: Node } | undefined => {
+    const target = splitQualified(qualified);
+    if (!target || depth > 4) return undefined;
+    const node = target.file.constants.get(target.name);
+    if (node) return { file: target.file, node };
+    const reexport = target.file.imports.get(target.name);
+    return reexport && reexport !== qualified ? resolveConstant(reexport, depth + 1) : undefined;
+  };
   return {
     root,
     domain: manifest.domain ?? folderName,
@@ -183,6 +209,7 @@ export function buildIntegration(root: string, manifestPath: string, manifestTex
     moduleFile,
     constantString,
     resolveFunction,
+    resolveConstant,
   };
 }
 

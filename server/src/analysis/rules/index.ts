@@ -1,8 +1,12 @@
 import type { Rule } from '../rule';
+import { unpinnedRequirement } from './unpinnedRequirement';
 import { unsafeDeserialization } from './unsafeDeserialization';
 
 /** Every rule, sorted by id. Adding a rule means adding it here. */
-export const RULES: readonly Rule[] = [unsafeDeserialization].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
+export const RULES: readonly Rule[] = [
+  unpinnedRequirement,
+  unsafeDeserialization,
+].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.meta.id === id);
