@@ -35,8 +35,8 @@ export interface RuleSettings {
 }
 
 export const DEFAULT_RULE_SETTINGS: RuleSettings = {
-  cloudPollingMinSeconds: 60,
-  localPollingMinSeconds: 5,
+  cloudPollingMinSeconds: 30,
+  localPollingMinSeconds: 1,
 };
 
 export interface FileContext {

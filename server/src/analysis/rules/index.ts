@@ -1,9 +1,11 @@
 import type { Rule } from '../rule';
+import { pollingTooFast } from './pollingTooFast';
 import { unpinnedRequirement } from './unpinnedRequirement';
 import { unsafeDeserialization } from './unsafeDeserialization';
 
 /** Every rule, sorted by id. Adding a rule means adding it here. */
 export const RULES: readonly Rule[] = [
+  pollingTooFast,
   unpinnedRequirement,
   unsafeDeserialization,
 ].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));

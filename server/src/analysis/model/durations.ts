@@ -1,0 +1,94 @@
+import type { Node } from 'web-tree-sitter';
+import { unwrap } from '../python/syntax';
+import type { FileModel } from './fileModel';
+import { constantExpression, type IntegrationModel } from './integration';
+
+/**
+ * Evaluating the few expressions that state time spans: `timedelta(minutes=5)`, `timedelta(0, 30)`, constants
+ * holding them (also from const.py), and `entry.options.get(CONF_SCAN_INTERVAL, 30)`'s default. A bare number's
+ * unit is unknown (seconds for one helper, minutes for another), so it is never guessed.
+ */
+
+const TIMEDELTA_UNITS: Record<string, number> = {
+  weeks: 604800, days: 86400, hours: 3600, minutes: 60, seconds: 1, milliseconds: 0.001, microseconds: 0.000001,
+};
+const TIMEDELTA_POSITIONAL = ['days', 'seconds', 'microseconds', 'milliseconds', 'minutes', 'hours', 'weeks'];
+
+export function numberValue(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth = 4): number | undefined {
+  const node = unwrap(expression);
+  if (node.type === 'integer' || node.type === 'float') {
+    const value = Number(node.text.replace(/_/g, ''));
+    return Number.isFinite(value) ? value : undefined;
+  }
+  if (depth <= 0) return undefined;
+  if (node.type === 'unary_operator' && node.child(0)?.type === '-') {
+    const inner = node.childForFieldName('argument');
+    const value = inner ? numberValue(file, inner, integration, depth - 1) : undefined;
+    return value === undefined ? undefined : -value;
+  }
+  if (node.type === 'binary_operator') {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    const operator = node.childForFieldName('operator')?.text;
+    const a = left ? numberValue(file, left, integration, depth - 1) : undefined;
+    const b = right ? numberValue(file, right, integration, depth - 1) : undefined;
+    if (a === undefined || b === undefined) return undefined;
+    if (operator === '*') return a * b;
+    if (operator === '+') return a + b;
+    if (operator === '-') return a - b;
+    if (operator === '/' && b !== 0) return a / b;
+    return undefined;
+  }
+  if (node.type === 'identifier') {
+    const constant = constantExpression(file, node, integration);
+    return constant ? numberValue(constant.file, constant.node, integration, depth - 1) : undefined;
+  }
+  return undefined;
+}
+
+/** Seconds a `timedelta` expression (or a constant holding one) spans; undefined when it cannot be known. */
+export function durationSeconds(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth = 4): number | undefined {
+  const node = unwrap(expression);
+  if (depth <= 0) return undefined;
+  if (node.type === 'identifier') {
+    const constant = constantExpression(file, node, integration);
+    return constant ? durationSeconds(constant.file, constant.node, integration, depth - 1) : undefined;
+  }
+  if (node.type === 'binary_operator') {
+    // `timedelta(seconds=10) * 3`
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (node.childForFieldName('operator')?.text !== '*' || !left || !right) return undefined;
+    const span = durationSeconds(file, left, integration, depth - 1) ?? durationSeconds(file, right, integration, depth - 1);
+    const factor = numberValue(file, right, integration) ?? numberValue(file, left, integration);
+    return span !== undefined && factor !== undefined ? span * factor : undefined;
+  }
+  if (node.type !== 'call') return undefined;
+  const site = file.callSite(node);
+  if (!site || (site.name !== 'datetime.timedelta' && site.name !== 'timedelta') || site.hasSplat) return undefined;
+  let total = 0;
+  for (const [index, argument] of site.args.entries()) {
+    const value = numericArgument(file, argument, integration);
+    const unit = TIMEDELTA_POSITIONAL[index];
+    if (value === undefined || !unit) return undefined;
+    total += value * TIMEDELTA_UNITS[unit];
+  }
+  for (const [name, argument] of site.keywords) {
+    const value = numericArgument(file, argument, integration);
+    if (value === undefined || !(name in TIMEDELTA_UNITS)) return undefined;
+    total += value * TIMEDELTA_UNITS[name];
+  }
+  return total;
+}
+
+/** A number, or the default of a `.get(KEY, default)` read of a user option (the value users start with). */
+function numericArgument(file: FileModel, argument: Node, integration: IntegrationModel | undefined): number | undefined {
+  const direct = numberValue(file, argument, integration);
+  if (direct !== undefined) return direct;
+  const node = unwrap(argument);
+  if (node.type !== 'call') return undefined;
+  const site = file.callSite(node);
+  if (!site || site.callee.type !== 'attribute' || site.callee.childForFieldName('attribute')?.text !== 'get') return undefined;
+  const fallback = site.args[1] ?? site.keywords.get('default');
+  return fallback ? numberValue(file, fallback, integration) : undefined;
+}

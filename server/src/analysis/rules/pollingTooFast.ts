@@ -1,0 +1,120 @@
+import type { Node } from 'web-tree-sitter';
+import { replaceNode } from '../fixes';
+import { durationSeconds, numberValue } from '../model/durations';
+import type { FileModel } from '../model/fileModel';
+import { pythonQuery } from '../python/parser';
+import { descendants, unwrap } from '../python/syntax';
+import type { FileContext, Rule } from '../rule';
+import type { Fix } from '../types';
+
+const TRACK_INTERVAL = new Set([
+  'homeassistant.helpers.event.async_track_time_interval',
+  'homeassistant.helpers.event.track_time_interval',
+]);
+const SLEEPS = new Set(['asyncio.sleep', 'time.sleep']);
+
+/** A while loop that sleeps less than this between rounds of I/O is a busy loop whatever the iot_class. */
+const TIGHT_LOOP_SECONDS = 1;
+
+export const pollingTooFast: Rule = {
+  meta: {
+    id: 'polling-too-fast',
+    checklist: 'rate-limiting',
+    severity: 'warning',
+    fix: 'suggestion',
+    cwe: 770,
+    description: "A polling interval is far shorter than the integration's iot_class warrants.",
+    docs: `Every installation of an integration polls on its own. A cloud API polled every few seconds by thousands
+of homes is a denial of service the vendor will answer by rate limiting or banning the integration's users, and a
+local device polled too often can hang. The checklist asks integrations to respect the services they call.
+
+The rule reads \`SCAN_INTERVAL\`, \`update_interval=\` (for example of a \`DataUpdateCoordinator\`),
+\`self.update_interval = ...\` and \`async_track_time_interval(...)\`, evaluates \`timedelta(...)\` values (also
+through constants in \`const.py\`, and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`), and
+compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`cloud_*\` and 1 second for
+\`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`). A bare number is not judged,
+because its unit depends on the API it is passed to. It also reports \`while\` loops that sleep less than a second
+between awaited calls.
+
+**Fix:** poll less often, let users choose the interval in the options flow with a sane minimum, or switch to push
+updates when the service offers them.
+
+Bad:
+\`\`\`python
+SCAN_INTERVAL = timedelta(seconds=5)  # a cloud API, polled every 5 seconds
+\`\`\`
+
+Good:
+\`\`\`python
+SCAN_INTERVAL = timedelta(minutes=5)
+\`\`\``,
+  },
+  checkFile(context) {
+    const { file, integration } = context;
+    const iotClass = integration?.manifest.iotClass;
+    if (!iotClass || !/^(cloud|local)_(polling|push)$/.test(iotClass)) return;
+    const minimum = iotClass.startsWith('cloud') ? context.settings.cloudPollingMinSeconds : context.settings.localPollingMinSeconds;
+    const judge = (expression: Node, what: string): void => {
+      context.markUsed();
+      const seconds = durationSeconds(file, expression, integration);
+      if (seconds === undefined || seconds >= minimum || seconds <= 0) return;
+      context.report(
+        expression,
+        `${what} is ${formatSeconds(seconds)}, below the ${formatSeconds(minimum)} minimum for a ${iotClass} integration; poll less often (the threshold is configurable).`,
+        { suggestions: intervalSuggestion(file, expression, minimum) },
+      );
+    };
+
+    const scanInterval = file.constants.get('SCAN_INTERVAL');
+    if (scanInterval && !file.imports.has('SCAN_INTERVAL')) judge(scanInterval, 'SCAN_INTERVAL');
+
+    for (const call of file.calls) {
+      const updateInterval = call.keywords.get('update_interval');
+      if (updateInterval) judge(updateInterval, 'update_interval');
+      if (call.name && (TRACK_INTERVAL.has(call.name) || call.name.endsWith('async_track_time_interval'))) {
+        const interval = call.keywords.get('interval') ?? call.args[2];
+        if (interval) judge(interval, 'The tracked time interval');
+      }
+    }
+
+    for (const { node } of pythonQuery('(assignment left: (attribute attribute: (identifier) @name) right: (_) @value)').captures(file.root)) {
+      if (node.text !== 'update_interval') continue;
+      const value = node.parent?.parent?.childForFieldName('right');
+      if (value && value.type !== 'none') judge(value, 'update_interval');
+    }
+
+    checkTightLoops(context, file);
+  },
+};
+
+function checkTightLoops(context: FileContext, file: FileModel): void {
+  for (const { node: loop } of pythonQuery('(while_statement) @loop').captures(file.root)) {
+    const body = loop.childForFieldName('body');
+    if (!body) continue;
+    const calls = descendants(body, ['call']).map((node) => file.callSite(node)).filter((site) => site !== undefined);
+    const sleep = calls.find((site) => site.name !== undefined && SLEEPS.has(site.name));
+    if (!sleep || sleep.args.length === 0) continue;
+    const seconds = numberValue(file, sleep.args[0], context.integration);
+    if (seconds === undefined || seconds >= TIGHT_LOOP_SECONDS) continue;
+    const doesIo = calls.some((site) => site !== sleep && site.node.parent?.type === 'await');
+    if (!doesIo) continue;
+    context.markUsed();
+    context.report(sleep.node, `This loop polls every ${formatSeconds(seconds)}; sleep longer between requests, and back off after failures.`);
+  }
+}
+
+/** Replaces a literal `timedelta(...)` with one at the minimum; a person decides whether that is right. */
+function intervalSuggestion(file: FileModel, expression: Node, minimum: number): Fix[] {
+  const node = unwrap(expression);
+  if (node.type !== 'call') return [];
+  const site = file.callSite(node);
+  if (!site || !site.name?.endsWith('timedelta')) return [];
+  const callee = site.callee.text;
+  const replacement = minimum % 60 === 0 ? `${callee}(minutes=${minimum / 60})` : `${callee}(seconds=${minimum})`;
+  return [{ title: `Poll every ${formatSeconds(minimum)}`, safe: false, edits: [replaceNode(node, replacement)] }];
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
+  return `${Number(seconds.toFixed(3))} second${seconds === 1 ? '' : 's'}`;
+}

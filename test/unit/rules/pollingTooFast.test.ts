@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { pollingTooFast } from '../../../server/src/analysis/rules/pollingTooFast';
+import { analyzeSnippet, applyEdits, assertFixture, FIXTURES, setup } from '../../helpers/analysis';
+
+const rules = [pollingTooFast];
+const folder = path.join(FIXTURES, 'rules', 'polling-too-fast');
+const constModule = fs.readFileSync(path.join(folder, 'const.py'), 'utf8');
+const manifest = (iotClass: string) => JSON.stringify({ domain: 'demo', name: 'Demo', iot_class: iotClass, requirements: [] });
+
+describe('polling-too-fast', () => {
+  before(setup);
+
+  for (const name of ['bad.py', 'good.py']) {
+    it(`matches the expectations in ${name} (cloud_polling)`, () => {
+      assertFixture(path.join(folder, name), rules, { otherFiles: { 'const.py': constModule } });
+    });
+  }
+
+  it('judges local integrations against the local minimum', () => {
+    const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=5)\n';
+    assert.deepEqual(analyzeSnippet(source, { rules, manifest: manifest('local_polling') }).findings, []);
+    const fast = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(milliseconds=200)\n';
+    assert.equal(analyzeSnippet(fast, { rules, manifest: manifest('local_polling') }).findings.length, 1);
+  });
+
+  it('honours configured thresholds', () => {
+    const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(minutes=2)\n';
+    assert.deepEqual(analyzeSnippet(source, { rules }).findings, []);
+    const strict = analyzeSnippet(source, { rules, settings: { cloudPollingMinSeconds: 300 } });
+    assert.equal(strict.findings.length, 1);
+    assert.match(strict.findings[0].message, /2 minutes, below the 5 minutes minimum for a cloud_polling/);
+  });
+
+  it('leaves integrations without a polling iot_class and standalone files alone', () => {
+    const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=1)\n';
+    assert.deepEqual(analyzeSnippet(source, { rules, manifest: manifest('calculated') }).findings, []);
+    assert.deepEqual(analyzeSnippet(source, { rules, manifest: null }).findings, []);
+  });
+
+  it('suggests the minimum interval, and is silent after it', () => {
+    const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=5)\n';
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    const [suggestion] = finding.suggestions ?? [];
+    assert.equal(suggestion.safe, false);
+    const fixed = applyEdits(source, suggestion.edits);
+    assert.equal(fixed, 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=30)\n');
+    assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);
+  });
+
+  it('is used (pass) when the integration polls sensibly', () => {
+    const result = analyzeSnippet('from datetime import timedelta\nSCAN_INTERVAL = timedelta(minutes=5)\n', { rules });
+    assert.equal(result.checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
+  });
+});
