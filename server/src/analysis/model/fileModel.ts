@@ -14,6 +14,8 @@ export interface CallSite {
   callee: Node;
   /** The callee as a dotted name with imports resolved (`sp.run` -> `subprocess.run`), when it has one. */
   name: string | undefined;
+  /** For `x.y(...)` the attribute called (`y`), even when `x` is not a plain name (`Path(p).unlink()`). */
+  method: string | undefined;
   args: Node[];
   keywords: Map<string, Node>;
   /** `*args` or `**kwargs` present: arguments may be hidden. */
@@ -275,7 +277,8 @@ export class FileModel {
     } else if (argumentList) {
       args.push(argumentList);
     }
-    return { node, callee, name: this.qualifiedName(callee), args, keywords, hasSplat };
+    const method = callee.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+    return { node, callee, name: this.qualifiedName(callee), method, args, keywords, hasSplat };
   }
 
   /** The call site for a `call` node of this file. */

@@ -1,10 +1,12 @@
 import type { Rule } from '../rule';
+import { persistedDataNotRemoved } from './persistedDataNotRemoved';
 import { pollingTooFast } from './pollingTooFast';
 import { unpinnedRequirement } from './unpinnedRequirement';
 import { unsafeDeserialization } from './unsafeDeserialization';
 
 /** Every rule, sorted by id. Adding a rule means adding it here. */
 export const RULES: readonly Rule[] = [
+  persistedDataNotRemoved,
   pollingTooFast,
   unpinnedRequirement,
   unsafeDeserialization,

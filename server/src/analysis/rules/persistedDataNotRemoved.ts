@@ -1,0 +1,176 @@
+import type { Node } from 'web-tree-sitter';
+import type { CallSite, FileModel } from '../model/fileModel';
+import type { IntegrationModel } from '../model/integration';
+import { descendants, literalString } from '../python/syntax';
+import type { Rule } from '../rule';
+
+type PersistenceKind = 'store' | 'file' | 'cloudhook';
+
+interface Persistence {
+  kind: PersistenceKind;
+  file: FileModel;
+  node: Node;
+  what: string;
+}
+
+const FILE_WRITERS = new Set([
+  'homeassistant.helpers.json.save_json', 'homeassistant.util.json.save_json', 'homeassistant.util.file.write_utf8_file',
+  'homeassistant.util.file.write_utf8_file_atomic',
+]);
+const CLOUDHOOK_CREATE = /(^|\.)async_create_cloudhook$/;
+const REMOVERS: Record<PersistenceKind, (name: string) => boolean> = {
+  store: (name) => /(^|\.)async_remove$/.test(name) || /(^|\.)async_remove_store$/.test(name),
+  file: (name) => /^(os\.(remove|unlink|rmdir|removedirs)|shutil\.rmtree)$/.test(name) || /\.(unlink|rmdir)$/.test(name) || /(^|\.)async_remove$/.test(name),
+  cloudhook: (name) => /(^|\.)async_delete_cloudhook$/.test(name),
+};
+const KIND_LABEL: Record<PersistenceKind, string> = {
+  store: 'a Store',
+  file: 'a file',
+  cloudhook: 'a cloudhook',
+};
+
+export const persistedDataNotRemoved: Rule = {
+  meta: {
+    id: 'persisted-data-not-removed',
+    checklist: 'data-deletion',
+    severity: 'warning',
+    fix: 'none',
+    cwe: 459,
+    description: 'The integration persists data (a Store, files, a cloudhook) but async_remove_entry does not remove it.',
+    docs: `When a user deletes an integration's config entry they expect its data to go with it. Home Assistant
+calls \`async_remove_entry(hass, entry)\` in the integration's \`__init__.py\` for exactly this. Data left behind in
+\`.storage/\`, in files the integration wrote, or in a cloudhook it created outlives the user's consent, may hold
+personal data or tokens, and is picked up again if the integration is added later.
+
+The rule collects what the integration persists: \`Store(...)\` instances (also of \`Store\` subclasses), files
+written under the configuration folder (\`open(..., "w")\`, \`Path.write_text\`, \`save_json\`), and cloudhooks
+(\`async_create_cloudhook\`). It then checks that \`async_remove_entry\` exists and removes each kind:
+\`await store.async_remove()\`, \`os.remove\`/\`Path.unlink\`/\`shutil.rmtree\` (also through
+\`hass.async_add_executor_job\`), \`async_delete_cloudhook\`.
+
+Bad:
+\`\`\`python
+store = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}")
+# ... and no async_remove_entry in __init__.py
+\`\`\`
+
+Good:
+\`\`\`python
+async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    await Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}").async_remove()
+\`\`\``,
+  },
+  checkIntegration(context) {
+    const { integration } = context;
+    const persisted = findPersistence(integration);
+    if (persisted.length === 0) return;
+    context.markUsed();
+    const removal = findRemoveEntry(integration);
+    const removedKinds = removal ? removedBy(removal.file, removal.node, integration) : new Set<PersistenceKind>();
+    for (const item of persisted) {
+      if (removedKinds.has(item.kind)) continue;
+      const message = removal
+        ? `This integration persists ${KIND_LABEL[item.kind]} (${item.what}), but async_remove_entry does not remove it; delete it there so removing the entry removes the user's data.`
+        : `This integration persists ${KIND_LABEL[item.kind]} (${item.what}) but has no async_remove_entry in __init__.py; add one that removes it when the user deletes the entry.`;
+      context.report(item.file.path, item.node, message);
+    }
+  },
+};
+
+function findPersistence(integration: IntegrationModel): Persistence[] {
+  const storeClasses = storeSubclasses(integration);
+  const found: Persistence[] = [];
+  for (const file of integration.files) {
+    if (isTestFile(file.path)) continue;
+    for (const call of file.calls) {
+      const name = call.name ?? (call.method ? `.${call.method}` : '');
+      if (isStoreConstructor(name, storeClasses)) {
+        found.push({ kind: 'store', file, node: call.node, what: `Store ${call.args[2]?.text ?? call.keywords.get('key')?.text ?? ''}`.trim() });
+      } else if (CLOUDHOOK_CREATE.test(name)) {
+        found.push({ kind: 'cloudhook', file, node: call.node, what: 'a Home Assistant Cloud webhook' });
+      } else if (writesConfigFile(file, call, name)) {
+        found.push({ kind: 'file', file, node: call.node, what: call.node.text.length > 60 ? `${call.node.text.slice(0, 57)}...` : call.node.text });
+      }
+    }
+  }
+  return found;
+}
+
+function storeSubclasses(integration: IntegrationModel): Set<string> {
+  const names = new Set<string>();
+  for (const file of integration.files) {
+    for (const cls of file.classes) {
+      const bases = cls.childForFieldName('superclasses');
+      if (!bases) continue;
+      for (const base of bases.namedChildren) {
+        const qualified = base ? file.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') ?? base : base) : undefined;
+        if (qualified && /(^|\.)storage\.Store$|^Store$/.test(qualified)) names.add(cls.childForFieldName('name')?.text ?? '');
+      }
+    }
+  }
+  names.delete('');
+  return names;
+}
+
+function isStoreConstructor(name: string, subclasses: Set<string>): boolean {
+  if (/(^|\.)helpers\.storage\.Store$/.test(name) || name === 'storage.Store') return true;
+  return subclasses.has(name.split('.').pop() ?? '');
+}
+
+/** Writes to a path inside Home Assistant's configuration folder (not to a path a service call chose). */
+function writesConfigFile(file: FileModel, call: CallSite, name: string): boolean {
+  if (FILE_WRITERS.has(name)) return true;
+  let pathArgument: Node | undefined;
+  if (name === 'open' && file.isBuiltin('open')) {
+    const mode = call.keywords.get('mode') ?? call.args[1];
+    const modeText = mode ? literalString(mode) : undefined;
+    if (!modeText || !/[wax]/.test(modeText)) return false;
+    pathArgument = call.args[0];
+  } else if (call.method === 'write_text' || call.method === 'write_bytes') {
+    pathArgument = call.callee.childForFieldName('object') ?? undefined;
+  } else {
+    return false;
+  }
+  return pathArgument !== undefined && fromConfigFolder(file, pathArgument);
+}
+
+function fromConfigFolder(file: FileModel, expression: Node): boolean {
+  for (const origin of file.origins(expression)) {
+    const text = origin.node.text;
+    if (/hass\.config\.(path|config_dir)|STORAGE_DIR|\.storage/.test(text)) return true;
+    for (const call of descendants(origin.node, ['call'])) {
+      if (/hass\.config\.path/.test(call.text)) return true;
+    }
+  }
+  return false;
+}
+
+function findRemoveEntry(integration: IntegrationModel): { file: FileModel; node: Node } | undefined {
+  const init = integration.files.find((file) => /(^|\/)__init__\.py$/.test(file.path) && file.moduleName.split('.').length <= 3);
+  if (!init) return undefined;
+  const node = init.functions.find((fn) => fn.childForFieldName('name')?.text === 'async_remove_entry' && init.scopeOf(fn).type === 'module');
+  return node ? { file: init, node } : undefined;
+}
+
+/** The kinds of data a function removes, looking one level into the integration's own helpers it calls. */
+function removedBy(file: FileModel, fn: Node, integration: IntegrationModel, depth = 2): Set<PersistenceKind> {
+  const kinds = new Set<PersistenceKind>();
+  for (const node of descendants(fn, ['call'])) {
+    const site = file.callSite(node);
+    if (!site) continue;
+    const names = [site.name ?? '', site.method ? `.${site.method}` : '', ...site.args.map((argument) => file.qualifiedName(argument) ?? '')];
+    for (const kind of Object.keys(REMOVERS) as PersistenceKind[]) {
+      if (names.some((name) => name && REMOVERS[kind](name))) kinds.add(kind);
+    }
+    if (depth > 0 && site.name) {
+      const local = file.functions.find((candidate) => candidate.childForFieldName('name')?.text === site.name && file.scopeOf(candidate).type === 'module');
+      const target = local ? { file, node: local } : integration.resolveFunction(site.name);
+      if (target && target.node.id !== fn.id) for (const kind of removedBy(target.file, target.node, integration, depth - 1)) kinds.add(kind);
+    }
+  }
+  return kinds;
+}
+
+function isTestFile(path: string): boolean {
+  return /(^|\/)(tests?\/|test_[^/]*\.py$|conftest\.py$)/.test(path);
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { persistedDataNotRemoved } from '../../../server/src/analysis/rules/persistedDataNotRemoved';
+import { analyzeSnippet, setup } from '../../helpers/analysis';
+
+const rules = [persistedDataNotRemoved];
+
+const STORE_MODULE = `"""Keeps learned schedules between restarts."""
+from homeassistant.helpers.storage import Store
+
+from .const import DOMAIN
+
+STORAGE_VERSION = 1
+
+
+class ScheduleStore:
+    def __init__(self, hass, entry_id):
+        self._store = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
+
+    async def async_save(self, data):
+        await self._store.async_save(data)
+`;
+
+function status(result: ReturnType<typeof analyzeSnippet>): string | undefined {
+  return result.checklist.find((entry) => entry.id === 'data-deletion')?.status;
+}
+
+describe('persisted-data-not-removed', () => {
+  before(setup);
+
+  it('reports a Store when __init__.py has no async_remove_entry', () => {
+    const init = 'async def async_setup_entry(hass, entry):\n    return True\n';
+    const result = analyzeSnippet(init, { rules, otherFiles: { 'store.py': STORE_MODULE } });
+    assert.equal(result.findings.length, 1);
+    const [finding] = result.findings;
+    assert.ok(finding.path.endsWith('/store.py'));
+    assert.equal(finding.range.start.line, 10);
+    assert.match(finding.message, /no async_remove_entry/);
+    assert.equal(status(result), 'fail');
+  });
+
+  it('reports a Store that async_remove_entry leaves behind', () => {
+    const init = 'async def async_remove_entry(hass, entry):\n    hass.data.pop("demo", None)\n';
+    const [finding] = analyzeSnippet(init, { rules, otherFiles: { 'store.py': STORE_MODULE } }).findings;
+    assert.match(finding.message, /async_remove_entry does not remove it/);
+  });
+
+  it('accepts async_remove_entry removing the store, directly or through a helper of the integration', () => {
+    const direct = `from homeassistant.helpers.storage import Store\n\nasync def async_remove_entry(hass, entry):\n    await Store(hass, 1, f"demo.{entry.entry_id}").async_remove()\n`;
+    const result = analyzeSnippet(direct, { rules, otherFiles: { 'store.py': STORE_MODULE } });
+    assert.deepEqual(result.findings, []);
+    assert.equal(status(result), 'pass');
+
+    const helper = `from .store import async_remove_schedules\n\nasync def async_remove_entry(hass, entry):\n    await async_remove_schedules(hass, entry.entry_id)\n`;
+    const storeWithHelper = `${STORE_MODULE}\n\nasync def async_remove_schedules(hass, entry_id):\n    await Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}").async_remove()\n`;
+    assert.deepEqual(analyzeSnippet(helper, { rules, otherFiles: { 'store.py': storeWithHelper } }).findings, []);
+  });
+
+  it('follows files written under the config folder and their removal through the executor', () => {
+    const writer = `import json\nimport os\n\n\ndef save_tokens(hass, data):\n    path = hass.config.path(".demo_cache.json")\n    with open(path, "w", encoding="utf-8") as handle:\n        json.dump(data, handle)\n`;
+    const missing = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules, otherFiles: { 'cache.py': writer } });
+    assert.equal(missing.findings.length, 1);
+    assert.match(missing.findings[0].message, /persists a file/);
+    const removing = `import os\n\n\nasync def async_remove_entry(hass, entry):\n    await hass.async_add_executor_job(os.remove, hass.config.path(".demo_cache.json"))\n`;
+    assert.deepEqual(analyzeSnippet(removing, { rules, otherFiles: { 'cache.py': writer } }).findings, []);
+  });
+
+  it('ignores files written where a service call says (user content, not integration data)', () => {
+    const snapshot = `async def handle_snapshot(call):\n    with open(call.data["filename"], "wb") as handle:\n        handle.write(b"...")\n`;
+    const result = analyzeSnippet(snapshot, { rules });
+    assert.deepEqual(result.findings, []);
+    assert.equal(status(result), 'not-applicable');
+  });
+
+  it('covers Store subclasses and cloudhooks', () => {
+    const source = `from homeassistant.components import cloud\nfrom homeassistant.helpers.storage import Store\n\n\nclass DemoStore(Store):\n    pass\n\n\nasync def async_setup_entry(hass, entry):\n    store = DemoStore(hass, 1, "demo")\n    url = await cloud.async_create_cloudhook(hass, entry.data["webhook_id"])\n    return True\n`;
+    const findings = analyzeSnippet(source, { rules }).findings;
+    assert.deepEqual(findings.map((finding) => finding.range.start.line), [9, 10]);
+    const fixed = `${source}\n\nasync def async_remove_entry(hass, entry):\n    await DemoStore(hass, 1, "demo").async_remove()\n    await cloud.async_delete_cloudhook(hass, entry.data["webhook_id"])\n`;
+    assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);
+  });
+
+  it('is not applicable when nothing is persisted', () => {
+    const result = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules });
+    assert.equal(status(result), 'not-applicable');
+  });
+});
