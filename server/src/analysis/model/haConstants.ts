@@ -9,7 +9,15 @@ const CONF_KEYS = [
   'scan_interval', 'ssl', 'timeout', 'token', 'type', 'url', 'username', 'verify_ssl', 'webhook_id',
 ];
 
+/** `homeassistant.const` attribute names for state attributes. */
+const ATTR_KEYS = [
+  'latitude', 'longitude', 'gps_accuracy', 'battery_level', 'friendly_name', 'model', 'manufacturer', 'sw_version',
+  'hw_version', 'serial_number', 'via_device', 'device_class', 'unit_of_measurement', 'icon', 'location', 'name',
+  'attribution', 'entity_id', 'id', 'temperature', 'editable',
+];
+
 export const HA_CONSTANTS: ReadonlyMap<string, string> = new Map([
+  ...ATTR_KEYS.map((key): [string, string] => [`homeassistant.const.ATTR_${key.toUpperCase()}`, key]),
   ...CONF_KEYS.map((key): [string, string] => [`homeassistant.const.CONF_${key.toUpperCase()}`, key]),
   ['homeassistant.const.CONF_ELEVATION', 'elevation'],
   ['homeassistant.const.CONF_RADIUS', 'radius'],

@@ -76,7 +76,11 @@ export function isSecretName(name: string): boolean {
 /** Keys that identify a person rather than authenticate one: logging them is a privacy matter, not a leak. */
 export function isPersonalDataName(name: string): boolean {
   const normalized = normalizeName(name);
-  return /(^|_)(email|e_mail|phone|mobile|address|street|birth|birthday|dob|latitude|longitude|lat|lon|lng|gps|coordinates|full_name|first_name|last_name|surname|account_id|user_id|ssn)(_|$)/.test(
+  // An address is personal when it is where someone lives or is reached; ip/mac/device addresses are device facts.
+  if (/(^|_)(street|home|postal|billing|shipping|mailing|physical|residential|user|owner|customer|contact)_address(_|$)|^address(_line\w*|_\d)?$/.test(normalized)) {
+    return true;
+  }
+  return /(^|_)(email|e_mail|phone|phone_number|mobile|street|zip_code|postcode|postal_code|birth|birthday|birthdate|date_of_birth|dob|latitude|longitude|gps|coordinates|full_name|first_name|last_name|surname|account_id|user_id|customer_id|ssn|iban)(_|$)/.test(
     normalized,
   );
 }

@@ -1,5 +1,6 @@
 import type { Rule } from '../rule';
 import { persistedDataNotRemoved } from './persistedDataNotRemoved';
+import { personalDataAttribute } from './personalDataAttribute';
 import { pollingTooFast } from './pollingTooFast';
 import { unpinnedRequirement } from './unpinnedRequirement';
 import { unsafeDeserialization } from './unsafeDeserialization';
@@ -7,6 +8,7 @@ import { unsafeDeserialization } from './unsafeDeserialization';
 /** Every rule, sorted by id. Adding a rule means adding it here. */
 export const RULES: readonly Rule[] = [
   persistedDataNotRemoved,
+  personalDataAttribute,
   pollingTooFast,
   unpinnedRequirement,
   unsafeDeserialization,

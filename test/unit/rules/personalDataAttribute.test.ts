@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { personalDataAttribute } from '../../../server/src/analysis/rules/personalDataAttribute';
+import { analyzeSnippet, applyEdits, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
+
+const rules = [personalDataAttribute];
+
+describe('personal-data-attribute', () => {
+  before(setup);
+
+  for (const fixture of fixtureFiles('personal-data-attribute')) {
+    it(`matches the expectations in ${fixture.split('/').pop()}`, () => {
+      assertFixture(fixture, rules);
+    });
+  }
+
+  it('suggests removing the attribute, leaving valid Python', () => {
+    const source = 'class A:\n    @property\n    def extra_state_attributes(self):\n        return {"model": self.m, "email": self.e}\n';
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    const [suggestion] = finding.suggestions ?? [];
+    assert.equal(suggestion.safe, false);
+    const fixed = applyEdits(source, suggestion.edits);
+    assert.equal(fixed, 'class A:\n    @property\n    def extra_state_attributes(self):\n        return {"model": self.m}\n');
+    const after = analyzeSnippet(fixed, { rules });
+    assert.deepEqual(after.findings, []);
+    assert.equal(after.checklist.find((entry) => entry.id === 'data-minimization')?.status, 'pass');
+  });
+
+  it('resolves attribute keys defined in const.py', () => {
+    const source = 'from .const import ATTR_HOME\n\nclass A:\n    @property\n    def extra_state_attributes(self):\n        return {ATTR_HOME: self.where}\n';
+    const result = analyzeSnippet(source, { rules, otherFiles: { 'const.py': 'ATTR_HOME = "home_address"\n' } });
+    assert.equal(result.findings.length, 1);
+  });
+});
