@@ -1,4 +1,5 @@
 import type { Rule } from '../rule';
+import { credentialsOutsideEntry } from './credentialsOutsideEntry';
 import { persistedDataNotRemoved } from './persistedDataNotRemoved';
 import { personalDataAttribute } from './personalDataAttribute';
 import { pollingTooFast } from './pollingTooFast';
@@ -7,6 +8,7 @@ import { unsafeDeserialization } from './unsafeDeserialization';
 
 /** Every rule, sorted by id. Adding a rule means adding it here. */
 export const RULES: readonly Rule[] = [
+  credentialsOutsideEntry,
   persistedDataNotRemoved,
   personalDataAttribute,
   pollingTooFast,

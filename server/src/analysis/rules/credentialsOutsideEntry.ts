@@ -1,0 +1,144 @@
+import type { Node } from 'web-tree-sitter';
+import type { FileModel } from '../model/fileModel';
+import { isSecretName } from '../model/secrets';
+import { literalString, unwrap } from '../python/syntax';
+import type { FileContext, Rule } from '../rule';
+
+const STORE_SAVES = new Set(['async_save', 'async_delay_save']);
+const FILE_WRITERS = /(^|\.)(json\.dump|yaml\.dump|yaml\.safe_dump|pickle\.dump|save_json|write_utf8_file(_atomic)?)$/;
+const CONFIG_ENTRY_PAYLOAD = /(^|\.)(config_)?entry\.(data|options)$/;
+
+export const credentialsOutsideEntry: Rule = {
+  meta: {
+    id: 'credentials-outside-entry',
+    checklist: 'credentials-storage',
+    severity: 'warning',
+    fix: 'none',
+    cwe: 312,
+    description: 'Credentials are kept outside the config entry: in a Store, a file, or a YAML configuration schema.',
+    docs: `Home Assistant keeps an integration's credentials in its config entry. That is not encryption (config
+entries are plain JSON in \`.storage/core.config_entries\`), but it gives one well-known copy: diagnostics and
+redaction tooling know where it is, removing the entry removes it, and it stays out of the YAML files people
+share. A second copy in the integration's own \`Store\`, a JSON or text file, or a YAML \`CONFIG_SCHEMA\` that asks
+users to type passwords into \`configuration.yaml\` escapes all of that.
+
+The rule reports \`Store.async_save(...)\` and file writes (\`json.dump\`, \`save_json\`, \`write_text\`, \`.write\`)
+whose data holds credential keys or the whole \`entry.data\`, and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
+for passwords, tokens and keys. Saving credentials with \`async_create_entry\` / \`async_update_entry\` is the right
+place and is not reported; where the service offers tokens, store a token rather than the password (shown as a
+note to review).
+
+Bad:
+\`\`\`python
+await self._store.async_save({"username": user, "password": password})
+\`\`\`
+
+Good:
+\`\`\`python
+self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKEN: token})
+\`\`\``,
+  },
+  checkFile(context) {
+    const { file } = context;
+    for (const call of file.calls) {
+      if (call.method && STORE_SAVES.has(call.method)) {
+        const data = call.args[0] ?? call.keywords.get('data');
+        const secret = data && credentialIn(context, data);
+        if (secret) context.report(call.node, `Credentials (${secret}) are saved to a Store, a second copy outside the config entry; keep them only in entry.data.`);
+      } else if (call.name && FILE_WRITERS.test(call.name)) {
+        const data = call.name.endsWith('save_json') || call.name.includes('write_utf8') ? call.args[1] : call.args[0];
+        const secret = data && credentialIn(context, data);
+        if (secret) context.report(call.node, `Credentials (${secret}) are written to a file, a copy outside the config entry; keep them only in entry.data.`);
+      } else if (call.method === 'write_text' || call.method === 'write_bytes' || (call.method === 'write' && writesToOpenedFile(file, call.callee))) {
+        const data = call.args[0];
+        const secret = data && credentialIn(context, data);
+        if (secret) context.report(call.node, `Credentials (${secret}) are written to a file, a copy outside the config entry; keep them only in entry.data.`);
+      } else if (call.method === 'async_create_entry' || call.method === 'async_update_entry') {
+        const data = call.keywords.get('data');
+        if (!data) continue;
+        const keys = dictionaryKeys(context, data);
+        if (keys.some(isSecretName)) context.markUsed();
+        if (keys.some((key) => /pass(word|wd|phrase)?$|^pwd$/.test(key))) {
+          context.review('The config entry stores a password; if the service offers tokens (OAuth or API tokens), store a token instead so the password is never kept.');
+        }
+      }
+    }
+    checkYamlSchemas(context, file);
+  },
+};
+
+/** `handle.write(...)` where `handle` came from `open(...)`: a socket or stream writer is not storage. */
+function writesToOpenedFile(file: FileModel, callee: Node): boolean {
+  const receiver = callee.childForFieldName('object');
+  if (!receiver) return false;
+  return file.origins(receiver).some((origin) => {
+    const node = unwrap(origin.node);
+    if (node.type !== 'call') return false;
+    const name = file.callSite(node)?.name ?? '';
+    return (name === 'open' && file.isBuiltin('open')) || name === 'aiofiles.open' || name.endsWith('.open_text');
+  });
+}
+
+/** The credential a value carries: a secret key of a dict literal, a secret-named variable, or a whole entry.data. */
+function credentialIn(context: FileContext, value: Node): string | undefined {
+  const { file } = context;
+  for (const origin of file.origins(value)) {
+    const node = unwrap(origin.node);
+    if (origin.kind === 'parameter' && origin.name && isSecretName(origin.name)) return origin.name;
+    if (node.type === 'dictionary') {
+      const secret = dictionaryKeys(context, node).find(isSecretName);
+      if (secret) return secret;
+      for (const splat of node.namedChildren) {
+        if (splat?.type === 'dictionary_splat' && CONFIG_ENTRY_PAYLOAD.test(splat.namedChild(0)?.text ?? '')) return splat.namedChild(0)?.text;
+      }
+    }
+    const text = node.type === 'call' && /^dict$/.test(node.childForFieldName('function')?.text ?? '') ? node.childForFieldName('arguments')?.namedChild(0)?.text ?? '' : node.text;
+    if (CONFIG_ENTRY_PAYLOAD.test(text)) return text;
+    if (node.type === 'subscript') {
+      const key = node.childForFieldName('subscript');
+      const name = key ? file.stringValue(key, context.integration?.constantString) : undefined;
+      if (name && isSecretName(name)) return name;
+    }
+    if (node.type === 'attribute') {
+      const name = node.childForFieldName('attribute')?.text;
+      if (name && isSecretName(name)) return name;
+    }
+    if (node.type === 'identifier' && isSecretName(node.text)) return node.text;
+  }
+  return undefined;
+}
+
+function dictionaryKeys(context: FileContext, value: Node): string[] {
+  const keys: string[] = [];
+  for (const origin of context.file.origins(value)) {
+    const node = unwrap(origin.node);
+    if (node.type === 'dictionary') {
+      for (const pair of node.namedChildren) {
+        const key = pair?.type === 'pair' ? pair.childForFieldName('key') : null;
+        const name = key ? context.file.stringValue(key, context.integration?.constantString) : undefined;
+        if (name) keys.push(name);
+      }
+    } else if (node.type === 'call' && node.childForFieldName('function')?.text === 'dict') {
+      const site = context.file.callSite(node);
+      if (site) keys.push(...site.keywords.keys());
+    }
+  }
+  return keys;
+}
+
+/** `CONFIG_SCHEMA`/`PLATFORM_SCHEMA` entries such as `vol.Required(CONF_PASSWORD)`: credentials typed into YAML. */
+function checkYamlSchemas(context: FileContext, file: FileModel): void {
+  for (const name of ['CONFIG_SCHEMA', 'PLATFORM_SCHEMA']) {
+    const schema = file.constants.get(name);
+    if (!schema) continue;
+    for (const call of file.calls) {
+      if (call.node.startIndex < schema.startIndex || call.node.endIndex > schema.endIndex) continue;
+      if (!call.name || !/(^|\.)(Required|Optional|Inclusive|Exclusive)$/.test(call.name)) continue;
+      const key = call.args[0];
+      const keyName = key ? file.stringValue(key, context.integration?.constantString) ?? literalString(key) : undefined;
+      if (!keyName || !isSecretName(keyName)) continue;
+      context.markUsed();
+      context.report(call.node, `${name} takes "${keyName}" from YAML; credentials belong in a config flow (stored in the config entry), not in configuration.yaml that users share.`);
+    }
+  }
+}

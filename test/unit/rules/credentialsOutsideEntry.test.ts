@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { credentialsOutsideEntry } from '../../../server/src/analysis/rules/credentialsOutsideEntry';
+import { analyzeSnippet, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
+
+const rules = [credentialsOutsideEntry];
+
+describe('credentials-outside-entry', () => {
+  before(setup);
+
+  for (const fixture of fixtureFiles('credentials-outside-entry')) {
+    it(`matches the expectations in ${fixture.split('/').pop()}`, () => {
+      assertFixture(fixture, rules);
+    });
+  }
+
+  it('passes when credentials go only into the entry, and asks to review a stored password', () => {
+    const flow = `from homeassistant.const import CONF_PASSWORD, CONF_USERNAME\n\nclass Flow:\n    async def async_step_user(self, user_input=None):\n        return self.async_create_entry(title="x", data={CONF_USERNAME: user_input[CONF_USERNAME], CONF_PASSWORD: user_input[CONF_PASSWORD]})\n`;
+    const result = analyzeSnippet(flow, { rules });
+    assert.deepEqual(result.findings, []);
+    const entry = result.checklist.find((item) => item.id === 'credentials-storage');
+    assert.equal(entry?.status, 'review');
+    assert.match(entry?.note ?? '', /store a token instead/);
+  });
+
+  it('is not applicable when the integration handles no credentials', () => {
+    const result = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules });
+    assert.equal(result.checklist.find((item) => item.id === 'credentials-storage')?.status, 'not-applicable');
+  });
+});
