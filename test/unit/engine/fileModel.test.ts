@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { loadPythonFile } from '../../../server/src/analysis/engine';
+import type { FileModel } from '../../../server/src/analysis/model/fileModel';
+import { buildIntegration, constantExpression, moduleNameFor } from '../../../server/src/analysis/model/integration';
+import { isPersonalDataName, isSecretName } from '../../../server/src/analysis/model/secrets';
+import { setup } from '../../helpers/analysis';
+
+const loaded: FileModel[] = [];
+function load(source: string, path = '/w/custom_components/demo/sensor.py'): FileModel {
+  const file = loadPythonFile(path, source, moduleNameFor('/w/custom_components/demo', path));
+  loaded.push(file);
+  return file;
+}
+
+describe('file model', () => {
+  before(setup);
+  after(() => loaded.forEach((file) => file.tree.delete()));
+
+  it('resolves callees through every import form', () => {
+    const file = load(`
+import subprocess as sp
+import os.path
+from yaml import load as yaml_load
+from homeassistant.helpers import aiohttp_client
+from homeassistant.helpers.aiohttp_client import async_get_clientsession as get_session
+
+def f(hass):
+    sp.run("x")
+    os.path.join("a")
+    yaml_load("a")
+    aiohttp_client.async_get_clientsession(hass)
+    get_session(hass)
+    eval("1")
+`);
+    assert.deepEqual(
+      file.calls.map((call) => call.name),
+      ['subprocess.run', 'os.path.join', 'yaml.load', 'homeassistant.helpers.aiohttp_client.async_get_clientsession', 'homeassistant.helpers.aiohttp_client.async_get_clientsession', 'eval'],
+    );
+    assert.ok(file.isBuiltin('eval'));
+  });
+
+  it('sees imports made inside functions and after first use', () => {
+    const file = load('def f():\n    return pickle.loads(b"")\n\nimport pickle\n');
+    assert.equal(file.calls[0].name, 'pickle.loads');
+  });
+
+  it('knows a shadowed builtin is not the builtin', () => {
+    const file = load('def eval(x):\n    return x\n\neval("1")\n');
+    assert.equal(file.isBuiltin('eval'), false);
+  });
+
+  it('resolves relative imports against the module path', () => {
+    const file = load('from .const import DOMAIN\nfrom . import api\nfrom ..other import thing\n', '/w/custom_components/demo/sensor.py');
+    assert.equal(file.imports.get('DOMAIN'), 'custom_components.demo.const.DOMAIN');
+    assert.equal(file.imports.get('api'), 'custom_components.demo.api');
+    assert.equal(file.imports.get('thing'), 'custom_components.other.thing');
+    const init = load('from .const import DOMAIN\n', '/w/custom_components/demo/__init__.py');
+    assert.equal(init.imports.get('DOMAIN'), 'custom_components.demo.const.DOMAIN');
+  });
+
+  it('follows local assignments to where a value comes from', () => {
+    const file = load(`
+from homeassistant.const import CONF_PASSWORD
+
+async def async_setup_entry(hass, entry):
+    password = entry.data[CONF_PASSWORD]
+    secret = password
+    headers = {"Authorization": f"Bearer {secret}"}
+    log(headers, secret, entry)
+`);
+    const call = file.calls.find((site) => site.name === 'log')!;
+    const [headers, secret, entry] = call.args;
+    assert.deepEqual(file.origins(secret).map((origin) => origin.node.text), ['entry.data[CONF_PASSWORD]']);
+    assert.equal(file.origins(headers)[0].node.type, 'dictionary');
+    const [parameter] = file.origins(entry);
+    assert.equal(parameter.kind, 'parameter');
+    assert.equal(parameter.name, 'entry');
+  });
+
+  it('keeps scopes apart and prefers the assignment before the use', () => {
+    const file = load(`
+value = "module"
+
+def first():
+    value = "first"
+    use(value)
+
+def second():
+    use(value)
+
+def third():
+    x = "early"
+    use(x)
+    x = "late"
+`);
+    const uses = file.calls.filter((site) => site.name === 'use').map((site) => file.origins(site.args[0])[0].node.text);
+    assert.deepEqual(uses, ['"first"', '"module"', '"early"']);
+  });
+
+  it('reads string values of literals, module constants and Home Assistant constants', () => {
+    const file = load(`
+from homeassistant.const import CONF_API_KEY
+import homeassistant.const as ha_const
+KEY = "token"
+ALIAS = KEY
+use(KEY, ALIAS, CONF_API_KEY, ha_const.CONF_PASSWORD, "lit" "eral", f"no{x}")
+`);
+    const call = file.calls.find((site) => site.name === 'use')!;
+    assert.deepEqual(call.args.map((arg) => file.stringValue(arg)), ['token', 'token', 'api_key', 'password', 'literal', undefined]);
+  });
+
+  it('reads constants across the modules of an integration', () => {
+    const root = '/w/custom_components/demo';
+    const constModule = load('from datetime import timedelta\nCONF_SECRET = "client_secret"\nINTERVAL = timedelta(minutes=5)\n', `${root}/const.py`);
+    const sensor = load('from .const import CONF_SECRET, INTERVAL\nuse(CONF_SECRET, INTERVAL)\n', `${root}/sensor.py`);
+    const integration = buildIntegration(root, `${root}/manifest.json`, '{"domain": "demo"}', [constModule, sensor]);
+    const call = sensor.calls.find((site) => site.name === 'use')!;
+    assert.equal(sensor.stringValue(call.args[0], integration.constantString), 'client_secret');
+    assert.equal(constantExpression(sensor, call.args[1], integration)?.node.text, 'timedelta(minutes=5)');
+  });
+
+  it('never throws on broken Python and still sees the parts that parse', () => {
+    const file = load('import pickle\n\ndef broken(:\n    pass\n\npickle.loads(data)\n');
+    assert.ok(file.root.hasError);
+    assert.ok(file.calls.some((call) => call.name === 'pickle.loads'));
+  });
+});
+
+describe('manifest', () => {
+  it('reports malformed JSON with a position instead of failing', () => {
+    const integration = buildIntegration('/w/custom_components/demo', '/w/custom_components/demo/manifest.json', '{\n  "domain": "demo",\n  "requirements": [\n}', []);
+    assert.equal(integration.domain, 'demo');
+    assert.equal(integration.manifestProblems.length, 1);
+    assert.match(integration.manifestProblems[0].message, /not valid JSON/);
+    assert.equal(integration.manifestProblems[0].range.start.line, 3);
+  });
+
+  it('falls back to the folder name when there is no domain', () => {
+    const integration = buildIntegration('/w/custom_components/acme', '/w/custom_components/acme/manifest.json', '[]', []);
+    assert.equal(integration.domain, 'acme');
+    assert.match(integration.manifestProblems[0].message, /must hold a JSON object/);
+  });
+});
+
+describe('secret names', () => {
+  it('tells names that hold credentials from names that describe them', () => {
+    for (const name of ['password', 'api_key', 'apiKey', 'self._token', '_access_token', 'CONF_CLIENT_SECRET', 'x-api-key', 'refresh_token', 'pwd', 'auth_token', 'clientSecret']) {
+      assert.ok(isSecretName(name.replace(/^self\./, '')), name);
+    }
+    for (const name of ['TOKEN_URL', 'token_type', 'password_hint', 'has_password', 'token_expires_at', 'username', 'host', 'key', 'tokenizer', 'secret_name', 'grant_type']) {
+      assert.ok(!isSecretName(name), name);
+    }
+  });
+
+  it('tells personal data from device facts', () => {
+    for (const name of ['email', 'phone_number', 'home_address', 'latitude', 'account_id', 'date_of_birth', 'address']) assert.ok(isPersonalDataName(name), name);
+    for (const name of ['ip_address', 'mac_address', 'model', 'serial_number', 'firmware']) assert.ok(!isPersonalDataName(name), name);
+  });
+});
