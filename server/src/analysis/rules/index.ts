@@ -3,8 +3,10 @@ import { credentialsOutsideEntry } from './credentialsOutsideEntry';
 import { persistedDataNotRemoved } from './persistedDataNotRemoved';
 import { personalDataAttribute } from './personalDataAttribute';
 import { pollingTooFast } from './pollingTooFast';
+import { sqlStringBuilt } from './sqlStringBuilt';
 import { unpinnedRequirement } from './unpinnedRequirement';
 import { unsafeDeserialization } from './unsafeDeserialization';
+import { unsafeFilePath } from './unsafeFilePath';
 
 /** Every rule, sorted by id. Adding a rule means adding it here. */
 export const RULES: readonly Rule[] = [
@@ -12,8 +14,10 @@ export const RULES: readonly Rule[] = [
   persistedDataNotRemoved,
   personalDataAttribute,
   pollingTooFast,
+  sqlStringBuilt,
   unpinnedRequirement,
   unsafeDeserialization,
+  unsafeFilePath,
 ].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
 
 export function ruleById(id: string): Rule | undefined {

@@ -1,0 +1,53 @@
+import type { Node } from 'web-tree-sitter';
+import { interpolations, unwrap } from '../python/syntax';
+import type { FileModel } from './fileModel';
+import { constantExpression, type IntegrationModel } from './integration';
+
+/**
+ * Whether an expression can only hold a value fixed in the source: literals, module constants (also those of
+ * other modules of the integration, and UPPER_CASE names imported from libraries), and strings built from them.
+ * Rules use it to tell `f"SELECT * FROM {TABLE}"` (a constant table name) from interpolated data.
+ */
+export function isConstantExpression(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth = 5): boolean {
+  const node = unwrap(expression);
+  if (depth <= 0) return false;
+  switch (node.type) {
+    case 'string':
+    case 'concatenated_string':
+      return interpolations(node).every((part) => isConstantExpression(file, part, integration, depth - 1));
+    case 'integer':
+    case 'float':
+    case 'true':
+    case 'false':
+    case 'none':
+      return true;
+    case 'unary_operator':
+      return node.childForFieldName('argument') !== null && isConstantExpression(file, node.childForFieldName('argument')!, integration, depth - 1);
+    case 'binary_operator': {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      return left !== null && right !== null && isConstantExpression(file, left, integration, depth - 1) && isConstantExpression(file, right, integration, depth - 1);
+    }
+    case 'tuple':
+    case 'list':
+      return node.namedChildren.every((child) => child !== null && isConstantExpression(file, child, integration, depth - 1));
+    case 'identifier': {
+      const origins = file.origins(node);
+      if (origins.length > 0 && origins.every((origin) => origin.kind === 'expression' && origin.node.id !== node.id)) {
+        return origins.every((origin) => isConstantExpression(file, origin.node, integration, depth - 1));
+      }
+      const constant = constantExpression(file, node, integration);
+      if (constant) return isConstantExpression(constant.file, constant.node, integration, depth - 1);
+      // An UPPER_CASE name imported from a library is a constant by convention.
+      return file.imports.has(node.text) && /^[A-Z][A-Z0-9_]*$/.test(node.text);
+    }
+    case 'attribute': {
+      const attribute = node.childForFieldName('attribute')?.text ?? '';
+      const object = node.childForFieldName('object');
+      // `Table.NAME`, `const.TABLE`: an UPPER_CASE attribute of a module or class.
+      return /^[A-Z][A-Z0-9_]*$/.test(attribute) && object !== null && object.type !== 'call' && !/^self\b/.test(object.text);
+    }
+    default:
+      return false;
+  }
+}

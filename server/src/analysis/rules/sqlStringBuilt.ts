@@ -1,0 +1,225 @@
+import type { Node } from 'web-tree-sitter';
+import { isConstantExpression } from '../model/constness';
+import type { CallSite, FileModel } from '../model/fileModel';
+import { untrustedSource } from '../model/untrusted';
+import { interpolations, isFString, literalString, unwrap } from '../python/syntax';
+import type { FileContext, Rule } from '../rule';
+import type { Fix, Severity } from '../types';
+
+/** Methods that run SQL text given as their first argument (sqlite3, aiosqlite, DB-API drivers, asyncpg, SQLAlchemy). */
+const EXECUTE_METHODS = new Set([
+  'execute', 'executemany', 'executescript', 'exec_driver_sql', 'fetch', 'fetchrow', 'fetchval', 'fetchall', 'mogrify',
+]);
+const SQL_FUNCTIONS = /(^|\.)(sqlalchemy(\.sql)?(\.expression)?\.text|pandas\.read_sql(_query)?|read_sql(_query)?)$/;
+const SQL_START = /^\s*(select|insert|update|delete|create|drop|alter|replace|with|pragma|upsert|merge|truncate)\b/i;
+const SQL_BODY = /\b(from|into|where|set|values|table)\b/i;
+
+interface Built {
+  /** The pieces of data interpolated into the SQL text. */
+  parts: Node[];
+  /** The literal SQL text, with interpolations left out. */
+  literalText: string;
+  /** The f-string itself, when the query is one (for the placeholder suggestion). */
+  fString?: Node;
+}
+
+export const sqlStringBuilt: Rule = {
+  meta: {
+    id: 'sql-string-built',
+    checklist: 'sql-injection',
+    severity: 'warning',
+    fix: 'suggestion',
+    cwe: 89,
+    description: 'SQL text is built with f-strings, %, + or .format from values that are not constants.',
+    docs: `When a value is pasted into SQL text, the database cannot tell the value from the statement: a name like
+\`x'; DROP TABLE events; --\` becomes SQL. Service data, webhook payloads and request parameters are controlled by
+whoever can call them, and even values read from a device or cloud API are not yours to trust.
+
+Every driver Home Assistant integrations use binds parameters instead: \`?\` for sqlite3 and aiosqlite, \`%s\` for
+psycopg and MySQL drivers, \`$1\` for asyncpg, \`:name\` with SQLAlchemy's \`text()\`. Interpolating module constants
+(a table name) is fine and not reported. Interpolating untrusted input (service data, flow input, a webhook or view
+request) is an error; other non-constant values are warnings, and values converted with \`int()\`/\`float()\` are
+information only.
+
+Bad:
+\`\`\`python
+cursor.execute(f"SELECT state FROM states WHERE entity_id = '{call.data['entity_id']}'")
+\`\`\`
+
+Good:
+\`\`\`python
+cursor.execute("SELECT state FROM states WHERE entity_id = ?", (call.data["entity_id"],))
+\`\`\``,
+  },
+  checkFile(context) {
+    const { file } = context;
+    for (const call of file.calls) {
+      const isExecute = call.method !== undefined && EXECUTE_METHODS.has(call.method);
+      const isSqlFunction = call.name !== undefined && SQL_FUNCTIONS.test(call.name);
+      if (!isExecute && !isSqlFunction) continue;
+      const query = call.args[0] ?? call.keywords.get('sql') ?? call.keywords.get('query') ?? call.keywords.get('statement');
+      if (!query) continue;
+      const built = builtQuery(file, query);
+      if (!built) {
+        if (isSqlText(file, query)) context.markUsed();
+        continue;
+      }
+      if (!SQL_START.test(built.literalText) && !SQL_BODY.test(built.literalText)) continue;
+      context.markUsed();
+      const dynamic = built.parts.filter((part) => !isConstantExpression(file, part, context.integration));
+      if (dynamic.length === 0) continue;
+      const severity = severityOf(context, dynamic);
+      const shown = dynamic.map((part) => `\`${part.text.length > 40 ? `${part.text.slice(0, 37)}...` : part.text}\``).join(', ');
+      const origin = severity === 'error' ? ' from untrusted input' : '';
+      context.report(query, `SQL is built by interpolating ${shown}${origin}; pass values as bound parameters instead of formatting them into the statement.`, {
+        severity,
+        suggestions: placeholderSuggestion(file, call, built),
+      });
+    }
+  },
+};
+
+function severityOf(context: FileContext, dynamic: Node[]): Severity {
+  if (dynamic.some((part) => untrustedSource(context.file, part, context.integration) !== undefined)) return 'error';
+  if (dynamic.every((part) => isNumericConversion(part))) return 'info';
+  return 'warning';
+}
+
+function isNumericConversion(part: Node): boolean {
+  const node = unwrap(part);
+  return node.type === 'call' && /^(int|float|round|len)$/.test(node.childForFieldName('function')?.text ?? '');
+}
+
+function isSqlText(file: FileModel, query: Node): boolean {
+  return file.origins(query).some((origin) => {
+    const text = literalString(origin.node);
+    return text !== undefined && SQL_START.test(text);
+  });
+}
+
+/** How the query text was put together, following local variables; undefined when it is a plain literal or unknown. */
+function builtQuery(file: FileModel, query: Node): Built | undefined {
+  for (const origin of file.origins(query)) {
+    const node = unwrap(origin.node);
+    if ((node.type === 'string' || node.type === 'concatenated_string') && isFString(node)) {
+      const parts = interpolations(node);
+      if (parts.length === 0) continue;
+      return { parts, literalText: stripInterpolations(node), fString: node.type === 'string' ? node : undefined };
+    }
+    if (node.type === 'binary_operator') {
+      const operator = node.childForFieldName('operator')?.text;
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (!left || !right) continue;
+      if (operator === '%' && literalString(left) !== undefined) {
+        const values = unwrap(right);
+        const parts = values.type === 'tuple' ? values.namedChildren.filter((child): child is Node => child !== null) : [values];
+        return { parts, literalText: literalString(left) ?? '' };
+      }
+      if (operator === '+') {
+        const pieces = flattenConcatenation(node);
+        const literal = pieces.map((piece) => literalString(piece) ?? '').join(' ');
+        const parts = pieces.filter((piece) => literalString(piece) === undefined);
+        if (literal.trim()) return { parts, literalText: literal };
+      }
+    }
+    if (node.type === 'call') {
+      const callee = node.childForFieldName('function');
+      if (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'format') {
+        const template = callee.childForFieldName('object');
+        const text = template ? literalString(template) : undefined;
+        const site = file.callSite(node);
+        if (text !== undefined && site) return { parts: [...site.args, ...site.keywords.values()], literalText: text };
+      }
+    }
+  }
+  return undefined;
+}
+
+function flattenConcatenation(node: Node): Node[] {
+  const target = unwrap(node);
+  if (target.type === 'binary_operator' && target.childForFieldName('operator')?.text === '+') {
+    const left = target.childForFieldName('left');
+    const right = target.childForFieldName('right');
+    return [...(left ? flattenConcatenation(left) : []), ...(right ? flattenConcatenation(right) : [])];
+  }
+  return [target];
+}
+
+function stripInterpolations(node: Node): string {
+  const parts = node.type === 'concatenated_string' ? node.namedChildren : [node];
+  let text = '';
+  for (const part of parts) {
+    for (const child of part?.namedChildren ?? []) {
+      if (child?.type === 'string_content' || child?.type === 'escape_sequence') text += child.text;
+      else if (child?.type === 'interpolation') text += ' ';
+    }
+  }
+  return text;
+}
+
+/**
+ * For sqlite3/aiosqlite (`?`) and DB-API drivers using `%s`: rewrite an f-string whose interpolations are all values
+ * into a placeholder query plus a parameter tuple. A suggestion: a person checks that no interpolation was a name.
+ */
+function placeholderSuggestion(file: FileModel, call: CallSite, built: Built): Fix[] {
+  if (!built.fString || call.args.length !== 1 || call.keywords.size > 0 || call.args[0].id !== built.fString.id) return [];
+  const placeholder = placeholderStyle(file);
+  if (!placeholder) return [];
+  const string = built.fString;
+  const start = string.child(0);
+  const end = string.child(string.childCount - 1);
+  if (!start || !end) return [];
+  const prefix = start.text.replace(/[fF]/, '');
+  // Text pieces between interpolations; a value quoted in the SQL ('{x}') loses its quotes with its placeholder.
+  const texts: string[] = [''];
+  const values: string[] = [];
+  for (let index = 1; index < string.childCount - 1; index++) {
+    const child = string.child(index);
+    if (!child) continue;
+    if (child.type !== 'interpolation') {
+      texts[texts.length - 1] += child.text;
+      continue;
+    }
+    const expression = child.childForFieldName('expression') ?? child.namedChild(0);
+    // A format spec or conversion (`{x!r}`, `{x:>4}`) changes the text; leave those to a person.
+    if (!expression || child.namedChildCount > 1) return [];
+    values.push(expression.text);
+    texts.push('');
+  }
+  let body = texts[0];
+  for (let index = 1; index < texts.length; index++) {
+    let following = texts[index];
+    const quote = /(['"])$/.exec(body)?.[1];
+    if (quote && following.startsWith(quote)) {
+      body = body.slice(0, -1);
+      following = following.slice(1);
+    }
+    body += placeholder + following;
+  }
+  if (/\{\{|\}\}/.test(body)) return [];
+  const parameters = `(${values.join(', ')}${values.length === 1 ? ',' : ''})`;
+  return [
+    {
+      title: 'Bind the interpolated values as query parameters',
+      safe: false,
+      edits: [{ range: { start: rangeStart(string), end: rangeEnd(string) }, newText: `${prefix}${body}${end.text}, ${parameters}` }],
+    },
+  ];
+}
+
+function placeholderStyle(file: FileModel): string | undefined {
+  const modules = [...file.imports.values()];
+  if (modules.some((module) => /^(sqlite3|aiosqlite)(\.|$)/.test(module))) return '?';
+  if (modules.some((module) => /^(psycopg2?|pymysql|aiomysql|mysql\.connector|MySQLdb|aiopg)(\.|$)/.test(module))) return '%s';
+  return undefined;
+}
+
+function rangeStart(node: Node) {
+  return { line: node.startPosition.row, character: node.startPosition.column };
+}
+
+function rangeEnd(node: Node) {
+  return { line: node.endPosition.row, character: node.endPosition.column };
+}
+

@@ -1,0 +1,161 @@
+import type { Node } from 'web-tree-sitter';
+import { addImport, replaceNode } from '../fixes';
+import type { CallSite, FileModel } from '../model/fileModel';
+import { untrustedSource } from '../model/untrusted';
+import { descendants, interpolations, unwrap } from '../python/syntax';
+import type { FileContext, Rule } from '../rule';
+import type { Fix, TextEdit } from '../types';
+
+/** Functions whose first argument is a path they open, change or list. */
+const PATH_FUNCTIONS = new Set([
+  'open', 'io.open', 'aiofiles.open', 'os.open', 'os.remove', 'os.unlink', 'os.rename', 'os.replace', 'os.makedirs',
+  'os.mkdir', 'os.rmdir', 'os.listdir', 'os.scandir', 'os.stat', 'os.chmod', 'shutil.copy', 'shutil.copy2',
+  'shutil.copyfile', 'shutil.copytree', 'shutil.move', 'shutil.rmtree', 'aiohttp.web.FileResponse',
+  'homeassistant.util.json.load_json', 'homeassistant.helpers.json.save_json', 'homeassistant.util.yaml.load_yaml',
+  'aiofiles.os.remove', 'tarfile.open', 'zipfile.ZipFile',
+]);
+/** Path methods that touch the file system through their receiver. */
+const PATH_METHODS = new Set([
+  'open', 'read_text', 'read_bytes', 'write_text', 'write_bytes', 'unlink', 'mkdir', 'rmdir', 'iterdir', 'touch',
+  'rename', 'replace', 'glob', 'rglob',
+]);
+/** Calls that reduce a value to a safe file name. */
+const NAME_SANITIZERS = /(^|\.)(os\.path\.basename|basename|secure_filename|slugify|sanitize_filename|sanitize_path)$/;
+/** Checks that keep a built path inside its base folder; their presence in the function is the guard. */
+const CONTAINMENT_CHECKS = /(\.relative_to|\.is_relative_to|is_allowed_path|os\.path\.commonpath|raise_if_invalid_path|raise_if_invalid_filename)$/;
+
+export const unsafeFilePath: Rule = {
+  meta: {
+    id: 'unsafe-file-path',
+    checklist: 'path-traversal',
+    severity: 'error',
+    fix: 'suggestion',
+    cwe: 22,
+    description: 'A file path built from service data, flow input or a request reaches a file operation unchecked.',
+    docs: `A file name that comes from a service call, a config flow, a webhook or an HTTP view can contain \`../\` or
+be absolute. Joined onto a base folder without a check, \`../../secrets.yaml\` reads or overwrites any file Home
+Assistant can reach, including its credentials and its configuration.
+
+Guard the path before using it: keep only the last component with \`Path(name).name\` (or
+\`os.path.basename\`), or resolve the joined path and check that it stays inside the base folder
+(\`target.resolve().relative_to(base.resolve())\`, \`hass.config.is_allowed_path(str(target))\`), or restrict the
+value to a fixed set in the service schema (\`vol.In([...])\`).
+
+Bad:
+\`\`\`python
+async def handle_export(call):
+    path = Path(hass.config.path("exports")) / call.data["filename"]
+    await hass.async_add_executor_job(path.write_text, report)
+\`\`\`
+
+Good:
+\`\`\`python
+async def handle_export(call):
+    path = Path(hass.config.path("exports")) / Path(call.data["filename"]).name
+    await hass.async_add_executor_job(path.write_text, report)
+\`\`\``,
+  },
+  checkFile(context) {
+    const { file } = context;
+    for (const call of file.calls) {
+      const target = pathArgument(file, call);
+      if (!target) continue;
+      context.markUsed();
+      const leaf = untrustedLeaf(context, target);
+      if (!leaf) continue;
+      const fn = file.enclosingFunction(call.node);
+      if (fn && hasContainmentCheck(file, fn)) continue;
+      const source = untrustedSource(file, leaf, context.integration);
+      context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${shorten(leaf.text)}\`) without a check; keep only the file name (Path(x).name) or verify the resolved path stays inside its folder.`, {
+        suggestions: nameOnlySuggestion(file, leaf),
+      });
+    }
+  },
+};
+
+/** The path expression a call operates on, if it is a file operation. */
+function pathArgument(file: FileModel, call: CallSite): Node | undefined {
+  const name = call.name ?? '';
+  if (PATH_FUNCTIONS.has(name) && (name !== 'open' || file.isBuiltin('open'))) return call.args[0] ?? call.keywords.get('file') ?? call.keywords.get('path');
+  if (call.method && PATH_METHODS.has(call.method) && call.callee.type === 'attribute') {
+    const receiver = call.callee.childForFieldName('object');
+    if (receiver && looksLikePath(file, receiver)) return receiver;
+  }
+  // `hass.async_add_executor_job(path.write_text, data)` runs a path method on the executor.
+  if (/(^|\.)async_add_executor_job$/.test(name) && call.args[0]?.type === 'attribute') {
+    const method = call.args[0].childForFieldName('attribute')?.text ?? '';
+    const receiver = call.args[0].childForFieldName('object');
+    if (PATH_METHODS.has(method) && receiver && looksLikePath(file, receiver)) return receiver;
+    const qualified = file.qualifiedName(call.args[0]) ?? '';
+    if (PATH_FUNCTIONS.has(qualified)) return call.args[1];
+  }
+  return undefined;
+}
+
+function looksLikePath(file: FileModel, receiver: Node): boolean {
+  return file.origins(receiver).some((origin) => {
+    const node = unwrap(origin.node);
+    if (node.type === 'call') return /(^|\.)(pathlib\.)?(Path|PurePath)$/.test(file.callSite(node)?.name ?? '');
+    return node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '/';
+  });
+}
+
+/** The first untrusted piece the path is made of that no sanitizer reduced to a bare file name. */
+function untrustedLeaf(context: FileContext, expression: Node, depth = 5): Node | undefined {
+  const { file } = context;
+  if (depth <= 0) return undefined;
+  for (const origin of file.origins(expression)) {
+    const node = unwrap(origin.node);
+    if (isSanitized(file, node)) continue;
+    for (const piece of piecesOf(file, node)) {
+      if (piece.id === node.id) {
+        if (untrustedSource(file, node, context.integration)) return expression.type === 'identifier' ? node : expression;
+        continue;
+      }
+      const found = untrustedLeaf(context, piece, depth - 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** The parts a path expression is joined from: `/` and `+` operands, f-string values, join/Path/config.path arguments. */
+function piecesOf(file: FileModel, node: Node): Node[] {
+  if (node.type === 'binary_operator' && ['/', '+'].includes(node.childForFieldName('operator')?.text ?? '')) {
+    return [node.childForFieldName('left'), node.childForFieldName('right')].filter((part): part is Node => part !== null);
+  }
+  if (node.type === 'string' || node.type === 'concatenated_string') return interpolations(node);
+  if (node.type === 'call') {
+    const site = file.callSite(node);
+    const name = site?.name ?? '';
+    if (site && (/(^|\.)(os\.path\.join|join|Path|PurePath|joinpath|config\.path|abspath|normpath|expanduser|str)$/.test(name) || site.method === 'joinpath')) {
+      return site.method === 'joinpath' && site.callee.childForFieldName('object') ? [site.callee.childForFieldName('object')!, ...site.args] : site.args;
+    }
+  }
+  return [node];
+}
+
+function isSanitized(file: FileModel, node: Node): boolean {
+  if (node.type === 'attribute' && /^(name|stem)$/.test(node.childForFieldName('attribute')?.text ?? '')) return true;
+  if (node.type === 'call') return NAME_SANITIZERS.test(file.callSite(node)?.name ?? '');
+  return false;
+}
+
+function hasContainmentCheck(file: FileModel, fn: Node): boolean {
+  return descendants(fn, ['call']).some((node) => {
+    const site = file.callSite(node);
+    return site !== undefined && CONTAINMENT_CHECKS.test(site.name ?? `.${site.method ?? ''}`);
+  });
+}
+
+function nameOnlySuggestion(file: FileModel, leaf: Node): Fix[] {
+  const edits: TextEdit[] = [replaceNode(leaf, `Path(${leaf.text}).name`)];
+  const pathImport = file.imports.get('Path') === 'pathlib.Path' ? undefined : addImport(file, 'pathlib', 'Path');
+  if (file.imports.has('Path') && file.imports.get('Path') !== 'pathlib.Path') return [];
+  if (pathImport) edits.push(pathImport);
+  return [{ title: 'Keep only the file name (Path(...).name)', safe: false, edits }];
+}
+
+function shorten(text: string): string {
+  return text.length > 50 ? `${text.slice(0, 47)}...` : text;
+}

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { sqlStringBuilt } from '../../../server/src/analysis/rules/sqlStringBuilt';
+import { parsePython } from '../../../server/src/analysis/python/parser';
+import { analyzeSnippet, applyEdits, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
+
+const rules = [sqlStringBuilt];
+
+describe('sql-string-built', () => {
+  before(setup);
+
+  for (const fixture of fixtureFiles('sql-string-built')) {
+    it(`matches the expectations in ${fixture.split('/').pop()}`, () => {
+      assertFixture(fixture, rules);
+    });
+  }
+
+  it('grades severity by where the interpolated value comes from', () => {
+    const findings = assertFixture(fixtureFiles('sql-string-built').find((file) => file.endsWith('bad.py'))!, rules);
+    const byLine = new Map(findings.map((finding) => [finding.range.start.line + 1, finding.severity]));
+    assert.equal(byLine.get(15), 'error', 'service data');
+    assert.equal(byLine.get(26), 'warning', 'a parameter of unknown origin');
+    assert.equal(byLine.get(30), 'info', 'an integer conversion');
+  });
+
+  it('suggests bound parameters for sqlite, dropping the quotes around the value', () => {
+    const source = [
+      'import sqlite3',
+      '',
+      '',
+      'def read(cursor, meter):',
+      '    cursor.execute(f"SELECT value FROM readings WHERE meter = \'{meter}\' AND day = {day}")',
+      '',
+    ].join('\n');
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    const [suggestion] = finding.suggestions ?? [];
+    assert.equal(suggestion.safe, false);
+    const fixed = applyEdits(source, suggestion.edits);
+    assert.equal(fixed.split('\n')[4], '    cursor.execute("SELECT value FROM readings WHERE meter = ? AND day = ?", (meter, day))');
+    const tree = parsePython(fixed);
+    assert.equal(tree.rootNode.hasError, false);
+    tree.delete();
+    assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);
+  });
+
+  it('offers no placeholder rewrite when the driver style is unknown', () => {
+    const source = 'def read(cursor, meter):\n    cursor.execute(f"SELECT value FROM readings WHERE meter = {meter}")\n';
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    assert.equal(finding.suggestions, undefined);
+  });
+});

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { unsafeFilePath } from '../../../server/src/analysis/rules/unsafeFilePath';
+import { parsePython } from '../../../server/src/analysis/python/parser';
+import { analyzeSnippet, applyEdits, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
+
+const rules = [unsafeFilePath];
+
+describe('unsafe-file-path', () => {
+  before(setup);
+
+  for (const fixture of fixtureFiles('unsafe-file-path')) {
+    it(`matches the expectations in ${fixture.split('/').pop()}`, () => {
+      assertFixture(fixture, rules);
+    });
+  }
+
+  it('suggests keeping only the file name, importing Path once', () => {
+    const source = [
+      'import os',
+      '',
+      '',
+      'async def async_setup_entry(hass, entry):',
+      '    async def handle(call):',
+      '        os.remove(os.path.join("/config/www", call.data["name"]))',
+      '',
+      '    hass.services.async_register("demo", "delete", handle)',
+      '',
+    ].join('\n');
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    const [suggestion] = finding.suggestions ?? [];
+    assert.equal(suggestion.safe, false);
+    const fixed = applyEdits(source, suggestion.edits);
+    assert.match(fixed, /^import os\nfrom pathlib import Path\n/);
+    assert.match(fixed, /os\.path\.join\("\/config\/www", Path\(call\.data\["name"\]\)\.name\)/);
+    const tree = parsePython(fixed);
+    assert.equal(tree.rootNode.hasError, false);
+    tree.delete();
+    assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);
+  });
+});
