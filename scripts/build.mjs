@@ -17,6 +17,8 @@ const common = {
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
+  // jsonc-parser's default (UMD) build loads its parts with a dynamic require that a bundle cannot follow.
+  mainFields: ['module', 'main'],
   // The ESM build of web-tree-sitter breaks silently inside a CommonJS bundle; use its CommonJS build.
   alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
 };

@@ -161,7 +161,8 @@ function ownerOf(file: string, roots: Map<string, DiscoveredIntegration>): Disco
   }
 }
 
-function listPythonFiles(root: string): string[] {
+/** Every Python file of an integration folder (skipping caches and virtualenvs). */
+export function listPythonFiles(root: string): string[] {
   const found: string[] = [];
   const visit = (directory: string, depth: number): void => {
     if (depth > 8) return;

@@ -24,9 +24,13 @@ function locate(file: string, packageName: string, wasmDir?: string): string {
   for (const candidate of candidates) {
     if (fs.existsSync(candidate)) return candidate;
   }
-  // web-tree-sitter's exports hide package.json; its main entry sits next to its wasm.
-  const entry = packageName === 'web-tree-sitter' ? require.resolve('web-tree-sitter') : require.resolve(`${packageName}/package.json`);
-  return path.join(path.dirname(entry), file);
+  // Running from source: web-tree-sitter's exports hide package.json, but its main entry sits next to its wasm.
+  const specifier = packageName === 'web-tree-sitter' ? packageName : `${packageName}/package.json`;
+  return path.join(path.dirname(resolveModule(specifier)), file);
+}
+
+function resolveModule(specifier: string): string {
+  return require.resolve(specifier);
 }
 
 /** Loads the wasm runtime and the Python grammar once; later calls reuse them. */

@@ -1,0 +1,81 @@
+import { CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { Finding, Fix, Severity } from '../analysis/types';
+
+export const DIAGNOSTIC_SOURCE = 'ha-security';
+export const RULE_DOCS_BASE = 'https://github.com/ha-integration-security/ha-integration-security/blob/main/docs/rules';
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.haSecurity`;
+
+/** What a diagnostic carries for code actions and the checklist. */
+export interface DiagnosticData {
+  checklist: string;
+  fix?: Fix;
+  suggestions?: Fix[];
+}
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostic(finding: Finding): Diagnostic {
+  const data: DiagnosticData = { checklist: finding.checklist };
+  if (finding.fix) data.fix = finding.fix;
+  if (finding.suggestions) data.suggestions = finding.suggestions;
+  return {
+    range: finding.range,
+    severity: SEVERITY[finding.severity],
+    source: DIAGNOSTIC_SOURCE,
+    code: finding.rule,
+    codeDescription: { href: `${RULE_DOCS_BASE}/${finding.rule}.md` },
+    message: finding.message,
+    data,
+  };
+}
+
+export function problemDiagnostic(message: string, range: Diagnostic['range'], code: string): Diagnostic {
+  return { range, severity: DiagnosticSeverity.Error, source: DIAGNOSTIC_SOURCE, code, message };
+}
+
+function editFor(uri: string, fix: Fix, version: number | undefined): WorkspaceEdit {
+  const edits = fix.edits.map((edit) => TextEdit.replace(edit.range, edit.newText));
+  if (version === undefined) return { changes: { [uri]: edits } };
+  return { documentChanges: [{ textDocument: { uri, version }, edits }] };
+}
+
+/** The quick fixes of one diagnostic: its fix (preferred when safe), its suggestions, and "ignore on this line". */
+export function codeActionsFor(uri: string, diagnostic: Diagnostic, version: number | undefined, lineText: string): CodeAction[] {
+  if (diagnostic.source !== DIAGNOSTIC_SOURCE || typeof diagnostic.code !== 'string') return [];
+  const data = diagnostic.data as DiagnosticData | undefined;
+  const actions: CodeAction[] = [];
+  for (const fix of [...(data?.fix ? [data.fix] : []), ...(data?.suggestions ?? [])]) {
+    actions.push({
+      title: fix.title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      isPreferred: fix.safe && fix === data?.fix,
+      edit: editFor(uri, fix, version),
+    });
+  }
+  actions.push(ignoreAction(uri, diagnostic, version, lineText));
+  return actions;
+}
+
+/** Adds (or extends) `# ha-security: ignore[rule] reason` at the end of the diagnostic's first line. */
+function ignoreAction(uri: string, diagnostic: Diagnostic, version: number | undefined, lineText: string): CodeAction {
+  const rule = String(diagnostic.code);
+  const line = diagnostic.range.start.line;
+  const existing = /#\s*ha-security:\s*ignore\[([^\]]*)\]/.exec(lineText);
+  let edit: TextEdit;
+  if (existing) {
+    const insideStart = existing.index + existing[0].length - 1;
+    edit = TextEdit.insert({ line, character: insideStart }, `, ${rule}`);
+  } else {
+    const trimmedEnd = lineText.replace(/\s+$/, '').length;
+    edit = TextEdit.insert({ line, character: trimmedEnd }, `  # ha-security: ignore[${rule}] reason: `);
+  }
+  const workspaceEdit: WorkspaceEdit =
+    version === undefined ? { changes: { [uri]: [edit] } } : { documentChanges: [{ textDocument: { uri, version }, edits: [edit] }] };
+  return { title: `Ignore ${rule} on this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: workspaceEdit };
+}
