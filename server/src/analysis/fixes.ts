@@ -44,16 +44,21 @@ function spanRange(first: Node, last: Node): Range {
 export function addImport(file: FileModel, module: string, name?: string): TextEdit | undefined {
   if (name === undefined ? file.imports.get(module) === module : file.imports.get(name) === `${module}.${name}`) return undefined;
   const statement = name === undefined ? `import ${module}` : `from ${module} import ${name}`;
+  const kind = name === undefined ? 'import_statement' : 'import_from_statement';
   let lastImport: Node | undefined;
   let firstStatement: Node | undefined;
+  let sortedBefore: Node | undefined;
   for (const child of file.root.namedChildren) {
     if (!child) continue;
     if (child.type === 'import_statement' || child.type === 'import_from_statement' || child.type === 'future_import_statement') {
       lastImport = child;
+      // Join the block alphabetically, as isort and ruff keep it: before the first import of the same kind that sorts after.
+      if (!sortedBefore && child.type === kind && importedModule(child) > module) sortedBefore = child;
     } else if (!firstStatement && child.type !== 'comment' && !isDocstring(child)) {
       firstStatement = child;
     }
   }
+  if (sortedBefore) return insertAt(rangeOf(sortedBefore).start.line, 0, `${statement}\n`);
   if (lastImport) {
     const end = rangeOf(lastImport).end;
     return insertAt(end.line + 1, 0, `${statement}\n`);
@@ -63,6 +68,11 @@ export function addImport(file: FileModel, module: string, name?: string): TextE
     return insertAt(start.line, 0, `${statement}\n\n`);
   }
   return insertAt(file.lines.length, 0, `${statement}\n`);
+}
+
+function importedModule(statement: Node): string {
+  const module = statement.type === 'import_from_statement' ? statement.childForFieldName('module_name') : statement.namedChild(0);
+  return (module?.type === 'aliased_import' ? module.childForFieldName('name')?.text : module?.text) ?? '';
 }
 
 function isDocstring(node: Node): boolean {

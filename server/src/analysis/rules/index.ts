@@ -3,6 +3,7 @@ import { credentialsOutsideEntry } from './credentialsOutsideEntry';
 import { persistedDataNotRemoved } from './persistedDataNotRemoved';
 import { personalDataAttribute } from './personalDataAttribute';
 import { pollingTooFast } from './pollingTooFast';
+import { shellCommand } from './shellCommand';
 import { sqlStringBuilt } from './sqlStringBuilt';
 import { unpinnedRequirement } from './unpinnedRequirement';
 import { unsafeDeserialization } from './unsafeDeserialization';
@@ -14,6 +15,7 @@ export const RULES: readonly Rule[] = [
   persistedDataNotRemoved,
   personalDataAttribute,
   pollingTooFast,
+  shellCommand,
   sqlStringBuilt,
   unpinnedRequirement,
   unsafeDeserialization,
