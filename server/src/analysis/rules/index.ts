@@ -1,5 +1,6 @@
 import type { Rule } from '../rule';
 import { credentialsOutsideEntry } from './credentialsOutsideEntry';
+import { logSecret } from './logSecret';
 import { persistedDataNotRemoved } from './persistedDataNotRemoved';
 import { personalDataAttribute } from './personalDataAttribute';
 import { pollingTooFast } from './pollingTooFast';
@@ -12,6 +13,7 @@ import { unsafeFilePath } from './unsafeFilePath';
 /** Every rule, sorted by id. Adding a rule means adding it here. */
 export const RULES: readonly Rule[] = [
   credentialsOutsideEntry,
+  logSecret,
   persistedDataNotRemoved,
   personalDataAttribute,
   pollingTooFast,
