@@ -1,5 +1,6 @@
 import type { Rule } from '../rule';
 import { credentialsOutsideEntry } from './credentialsOutsideEntry';
+import { diagnosticsUnredacted } from './diagnosticsUnredacted';
 import { logSecret } from './logSecret';
 import { persistedDataNotRemoved } from './persistedDataNotRemoved';
 import { personalDataAttribute } from './personalDataAttribute';
@@ -13,6 +14,7 @@ import { unsafeFilePath } from './unsafeFilePath';
 /** Every rule, sorted by id. Adding a rule means adding it here. */
 export const RULES: readonly Rule[] = [
   credentialsOutsideEntry,
+  diagnosticsUnredacted,
   logSecret,
   persistedDataNotRemoved,
   personalDataAttribute,
