@@ -1,12 +1,14 @@
 import type { Rule } from '../rule';
 import { credentialsOutsideEntry } from './credentialsOutsideEntry';
 import { diagnosticsUnredacted } from './diagnosticsUnredacted';
+import { insecureHttpUrl } from './insecureHttpUrl';
 import { logSecret } from './logSecret';
 import { persistedDataNotRemoved } from './persistedDataNotRemoved';
 import { personalDataAttribute } from './personalDataAttribute';
 import { pollingTooFast } from './pollingTooFast';
 import { shellCommand } from './shellCommand';
 import { sqlStringBuilt } from './sqlStringBuilt';
+import { tlsVerifyDisabled } from './tlsVerifyDisabled';
 import { unpinnedRequirement } from './unpinnedRequirement';
 import { unsafeDeserialization } from './unsafeDeserialization';
 import { unsafeFilePath } from './unsafeFilePath';
@@ -15,12 +17,14 @@ import { unsafeFilePath } from './unsafeFilePath';
 export const RULES: readonly Rule[] = [
   credentialsOutsideEntry,
   diagnosticsUnredacted,
+  insecureHttpUrl,
   logSecret,
   persistedDataNotRemoved,
   personalDataAttribute,
   pollingTooFast,
   shellCommand,
   sqlStringBuilt,
+  tlsVerifyDisabled,
   unpinnedRequirement,
   unsafeDeserialization,
   unsafeFilePath,
