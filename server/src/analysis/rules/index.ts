@@ -1,6 +1,7 @@
 import type { Rule } from '../rule';
 import { credentialsOutsideEntry } from './credentialsOutsideEntry';
 import { diagnosticsUnredacted } from './diagnosticsUnredacted';
+import { hardcodedSecret } from './hardcodedSecret';
 import { insecureHttpUrl } from './insecureHttpUrl';
 import { logSecret } from './logSecret';
 import { persistedDataNotRemoved } from './persistedDataNotRemoved';
@@ -17,6 +18,7 @@ import { unsafeFilePath } from './unsafeFilePath';
 export const RULES: readonly Rule[] = [
   credentialsOutsideEntry,
   diagnosticsUnredacted,
+  hardcodedSecret,
   insecureHttpUrl,
   logSecret,
   persistedDataNotRemoved,
