@@ -1,6 +1,7 @@
 import type { Rule } from '../rule';
 import { credentialsOutsideEntry } from './credentialsOutsideEntry';
 import { diagnosticsUnredacted } from './diagnosticsUnredacted';
+import { dynamicEval } from './dynamicEval';
 import { hardcodedSecret } from './hardcodedSecret';
 import { insecureHttpUrl } from './insecureHttpUrl';
 import { logSecret } from './logSecret';
@@ -18,6 +19,7 @@ import { unsafeFilePath } from './unsafeFilePath';
 export const RULES: readonly Rule[] = [
   credentialsOutsideEntry,
   diagnosticsUnredacted,
+  dynamicEval,
   hardcodedSecret,
   insecureHttpUrl,
   logSecret,
