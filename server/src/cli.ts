@@ -167,8 +167,8 @@ export function unifiedDiff(name: string, before: string, after: string): string
   let j = 0;
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) ops.push({ kind: ' ', text: a[i++], aLine: i, bLine: ++j });
-    else if (j < b.length && (i >= a.length || lcs[i * cols + j + 1] >= lcs[(i + 1) * cols + j])) ops.push({ kind: '+', text: b[j++], aLine: i, bLine: j });
-    else ops.push({ kind: '-', text: a[i++], aLine: i, bLine: j });
+    else if (i < a.length && (j >= b.length || lcs[(i + 1) * cols + j] >= lcs[i * cols + j + 1])) ops.push({ kind: '-', text: a[i++], aLine: i, bLine: j });
+    else ops.push({ kind: '+', text: b[j++], aLine: i, bLine: j });
   }
   const out = [`--- a/${name}`, `+++ b/${name}`];
   let index = 0;
