@@ -81,7 +81,9 @@ function computeLineStarts(text: string): number[] {
 
 function offsetAt(lineStarts: number[], text: string, position: { line: number; character: number }): number {
   if (position.line >= lineStarts.length) return text.length;
-  const lineEnd = position.line + 1 < lineStarts.length ? lineStarts[position.line + 1] : text.length;
+  // A character past the end of the line means the end of the line (LSP), before its line break.
+  let lineEnd = position.line + 1 < lineStarts.length ? lineStarts[position.line + 1] - 1 : text.length;
+  if (lineEnd > lineStarts[position.line] && text.charCodeAt(lineEnd - 1) === 13) lineEnd -= 1;
   return Math.min(lineStarts[position.line] + position.character, lineEnd);
 }
 
