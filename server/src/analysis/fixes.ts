@@ -44,7 +44,7 @@ function spanRange(first: Node, last: Node): Range {
 export function addImport(file: FileModel, module: string, name?: string): TextEdit | undefined {
   if (name === undefined ? file.imports.get(module) === module : file.imports.get(name) === `${module}.${name}`) return undefined;
   const statement = name === undefined ? `import ${module}` : `from ${module} import ${name}`;
-  const kind = name === undefined ? 'import_statement' : 'import_from_statement';
+  const wanted = importOrder(name === undefined ? 'import_statement' : 'import_from_statement', module);
   let lastImport: Node | undefined;
   let firstStatement: Node | undefined;
   let sortedBefore: Node | undefined;
@@ -52,8 +52,8 @@ export function addImport(file: FileModel, module: string, name?: string): TextE
     if (!child) continue;
     if (child.type === 'import_statement' || child.type === 'import_from_statement' || child.type === 'future_import_statement') {
       lastImport = child;
-      // Join the block alphabetically, as isort and ruff keep it: before the first import of the same kind that sorts after.
-      if (!sortedBefore && child.type === kind && importedModule(child) > module) sortedBefore = child;
+      // Join the block where isort and ruff would put it: by section, plain imports first, then by module.
+      if (!sortedBefore && compareOrder(importOrder(child.type, importedModule(child)), wanted) > 0) sortedBefore = child;
     } else if (!firstStatement && child.type !== 'comment' && !isDocstring(child)) {
       firstStatement = child;
     }
@@ -68,6 +68,26 @@ export function addImport(file: FileModel, module: string, name?: string): TextE
     return insertAt(start.line, 0, `${statement}\n\n`);
   }
   return insertAt(file.lines.length, 0, `${statement}\n`);
+}
+
+/** The standard-library modules fixes import, and common ones a file may already have. */
+const STANDARD_LIBRARY = new Set([
+  'abc', 'ast', 'asyncio', 'base64', 'collections', 'contextlib', 'dataclasses', 'datetime', 'enum', 'functools', 'hashlib',
+  'hmac', 'html', 'http', 'importlib', 'io', 'ipaddress', 'itertools', 'json', 'logging', 'math', 'os', 'pathlib', 'pickle',
+  're', 'secrets', 'shlex', 'shutil', 'socket', 'sqlite3', 'ssl', 'string', 'subprocess', 'sys', 'tempfile', 'time',
+  'typing', 'urllib', 'uuid', 'xml', 'zoneinfo',
+]);
+
+type Order = [section: number, kind: number, module: string];
+
+function importOrder(type: string, module: string): Order {
+  const top = module.split('.')[0];
+  const section = type === 'future_import_statement' || top === '__future__' ? 0 : STANDARD_LIBRARY.has(top) ? 1 : module.startsWith('.') ? 3 : 2;
+  return [section, type === 'import_from_statement' ? 1 : 0, module.toLowerCase()];
+}
+
+function compareOrder(a: Order, b: Order): number {
+  return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
 }
 
 function importedModule(statement: Node): string {

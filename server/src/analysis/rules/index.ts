@@ -4,6 +4,7 @@ import { diagnosticsUnredacted } from './diagnosticsUnredacted';
 import { dynamicEval } from './dynamicEval';
 import { hardcodedSecret } from './hardcodedSecret';
 import { insecureHttpUrl } from './insecureHttpUrl';
+import { insecureSecretComparison } from './insecureSecretComparison';
 import { logSecret } from './logSecret';
 import { persistedDataNotRemoved } from './persistedDataNotRemoved';
 import { personalDataAttribute } from './personalDataAttribute';
@@ -14,6 +15,7 @@ import { tlsVerifyDisabled } from './tlsVerifyDisabled';
 import { unpinnedRequirement } from './unpinnedRequirement';
 import { unsafeDeserialization } from './unsafeDeserialization';
 import { unsafeFilePath } from './unsafeFilePath';
+import { webhookUnsigned } from './webhookUnsigned';
 
 /** Every rule, sorted by id. Adding a rule means adding it here. */
 export const RULES: readonly Rule[] = [
@@ -22,6 +24,7 @@ export const RULES: readonly Rule[] = [
   dynamicEval,
   hardcodedSecret,
   insecureHttpUrl,
+  insecureSecretComparison,
   logSecret,
   persistedDataNotRemoved,
   personalDataAttribute,
@@ -32,6 +35,7 @@ export const RULES: readonly Rule[] = [
   unpinnedRequirement,
   unsafeDeserialization,
   unsafeFilePath,
+  webhookUnsigned,
 ].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
 
 export function ruleById(id: string): Rule | undefined {
