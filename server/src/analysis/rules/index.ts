@@ -3,6 +3,7 @@ import { credentialsOutsideEntry } from './credentialsOutsideEntry';
 import { diagnosticsUnredacted } from './diagnosticsUnredacted';
 import { dynamicEval } from './dynamicEval';
 import { hardcodedSecret } from './hardcodedSecret';
+import { htmlInjection } from './htmlInjection';
 import { insecureHttpUrl } from './insecureHttpUrl';
 import { insecureSecretComparison } from './insecureSecretComparison';
 import { logSecret } from './logSecret';
@@ -15,6 +16,7 @@ import { tlsVerifyDisabled } from './tlsVerifyDisabled';
 import { unpinnedRequirement } from './unpinnedRequirement';
 import { unsafeDeserialization } from './unsafeDeserialization';
 import { unsafeFilePath } from './unsafeFilePath';
+import { viewWithoutAuth } from './viewWithoutAuth';
 import { webhookUnsigned } from './webhookUnsigned';
 
 /** Every rule, sorted by id. Adding a rule means adding it here. */
@@ -23,6 +25,7 @@ export const RULES: readonly Rule[] = [
   diagnosticsUnredacted,
   dynamicEval,
   hardcodedSecret,
+  htmlInjection,
   insecureHttpUrl,
   insecureSecretComparison,
   logSecret,
@@ -35,6 +38,7 @@ export const RULES: readonly Rule[] = [
   unpinnedRequirement,
   unsafeDeserialization,
   unsafeFilePath,
+  viewWithoutAuth,
   webhookUnsigned,
 ].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
 
