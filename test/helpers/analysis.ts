@@ -116,14 +116,5 @@ export function fixtureFiles(folder: string): string[] {
   return fs.readdirSync(directory).filter((name) => name.endsWith('.py')).sort().map((name) => path.join(directory, name));
 }
 
-/** Applies edits (non-overlapping, any order) to a text. */
-export function applyEdits(text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
-  const lineStarts = [0];
-  for (let index = 0; index < text.length; index++) if (text[index] === '\n') lineStarts.push(index + 1);
-  const offset = (position: { line: number; character: number }) =>
-    position.line >= lineStarts.length ? text.length : lineStarts[position.line] + position.character;
-  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  let result = text;
-  for (const edit of sorted) result = result.slice(0, offset(edit.range.start)) + edit.newText + result.slice(offset(edit.range.end));
-  return result;
-}
+/** Applies a fix's edits to a text, the way the server and the CLI do. */
+export { applyTextEdits as applyEdits } from '../../server/src/analysis/fixAll';

@@ -2,6 +2,7 @@ import type { Rule } from '../rule';
 import { credentialsOutsideEntry } from './credentialsOutsideEntry';
 import { diagnosticsUnredacted } from './diagnosticsUnredacted';
 import { dynamicEval } from './dynamicEval';
+import { flowInputUnvalidated } from './flowInputUnvalidated';
 import { hardcodedSecret } from './hardcodedSecret';
 import { htmlInjection } from './htmlInjection';
 import { insecureHttpUrl } from './insecureHttpUrl';
@@ -10,6 +11,7 @@ import { logSecret } from './logSecret';
 import { persistedDataNotRemoved } from './persistedDataNotRemoved';
 import { personalDataAttribute } from './personalDataAttribute';
 import { pollingTooFast } from './pollingTooFast';
+import { serviceWithoutSchema } from './serviceWithoutSchema';
 import { shellCommand } from './shellCommand';
 import { sqlStringBuilt } from './sqlStringBuilt';
 import { tlsVerifyDisabled } from './tlsVerifyDisabled';
@@ -24,6 +26,7 @@ export const RULES: readonly Rule[] = [
   credentialsOutsideEntry,
   diagnosticsUnredacted,
   dynamicEval,
+  flowInputUnvalidated,
   hardcodedSecret,
   htmlInjection,
   insecureHttpUrl,
@@ -32,6 +35,7 @@ export const RULES: readonly Rule[] = [
   persistedDataNotRemoved,
   personalDataAttribute,
   pollingTooFast,
+  serviceWithoutSchema,
   shellCommand,
   sqlStringBuilt,
   tlsVerifyDisabled,
