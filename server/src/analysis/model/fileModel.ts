@@ -422,6 +422,16 @@ export class FileModel {
     return undefined;
   }
 
+  /**
+   * Test code (`test_*.py`, `*_test.py`, `conftest.py`, a `tests/` folder), judged inside the integration for its
+   * files, so that an integration that happens to live under some `test/` folder is still analysed.
+   */
+  get isTestFile(): boolean {
+    const parts = this.moduleName ? this.moduleName.split('.').slice(2) : this.path.replace(/\\/g, '/').split('/');
+    const name = (parts[parts.length - 1] ?? '').replace(/\.py$/, '');
+    return /^test_|_test$|^conftest$/.test(name) || parts.slice(0, -1).some((part) => part === 'tests' || part === 'test');
+  }
+
   /** The text of one line, without its line break. */
   lineText(line: number): string {
     return this.lines[line] ?? '';

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileModel } from '../model/fileModel';
 import { isSecretName } from '../model/secrets';
+import { stateAttributeEntries } from '../model/stateAttributes';
 import { literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 
@@ -22,7 +23,7 @@ redaction tooling know where it is, removing the entry removes it, and it stays 
 share. A second copy in the integration's own \`Store\`, a JSON or text file, or a YAML \`CONFIG_SCHEMA\` that asks
 users to type passwords into \`configuration.yaml\` escapes all of that.
 
-The rule reports \`Store.async_save(...)\` and file writes (\`json.dump\`, \`save_json\`, \`write_text\`, \`.write\`)
+The rule reports credentials published as entity state attributes, \`Store.async_save(...)\` and file writes (\`json.dump\`, \`save_json\`, \`write_text\`, \`.write\`)
 whose data holds credential keys or the whole \`entry.data\`, and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
 for passwords, tokens and keys. Saving credentials with \`async_create_entry\` / \`async_update_entry\` is the right
 place and is not reported; where the service offers tokens, store a token rather than the password (shown as a
@@ -64,8 +65,20 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
       }
     }
     checkYamlSchemas(context, file);
+    checkStateAttributes(context, file);
   },
 };
+
+/** A credential published as a state attribute is recorded in the database and sent to every client. */
+function checkStateAttributes(context: FileContext, file: FileModel): void {
+  for (const entry of stateAttributeEntries(file).entries) {
+    const key = file.stringValue(entry.key, context.integration?.constantString);
+    const secret = key !== undefined && isSecretName(key) && entry.value && literalString(entry.value) === undefined ? key : entry.value ? credentialIn(context, entry.value) : undefined;
+    if (!secret) continue;
+    context.markUsed();
+    context.report(entry.at, `State attribute ${key ? `"${key}"` : entry.key.text} publishes a credential (${secret}); attributes are recorded and visible to every user and client, so leave it out.`);
+  }
+}
 
 /** `handle.write(...)` where `handle` came from `open(...)`: a socket or stream writer is not storage. */
 function writesToOpenedFile(file: FileModel, callee: Node): boolean {

@@ -4,7 +4,6 @@ import { pythonQuery } from '../python/parser';
 import { literalString } from '../python/syntax';
 import type { Rule } from '../rule';
 
-const TEST_FILE = /(^|\/)(tests?\/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)/;
 
 /** Secret formats recognisable whatever the variable is called. */
 const KNOWN_FORMATS: [RegExp, string][] = [
@@ -57,7 +56,7 @@ api_key = entry.data[CONF_API_KEY]
   },
   checkFile(context) {
     const { file } = context;
-    if (TEST_FILE.test(file.path)) return;
+    if (file.isTestFile) return;
     const reported = new Set<number>();
     const report = (value: Node, message: string) => {
       if (reported.has(value.id)) return;

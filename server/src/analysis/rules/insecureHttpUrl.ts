@@ -3,7 +3,6 @@ import { pythonQuery } from '../python/parser';
 import { unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 
-const TEST_FILE = /(^|\/)(tests?\/|test_[^/]*\.py$|conftest\.py$)/;
 /** Hosts that never leave the machine or the home network. */
 const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|[^/:]+\.(local|lan|home|internal|localdomain|home\.arpa))$/i;
 /** URIs that name things rather than fetch them (XML namespaces, schemas). */
@@ -40,7 +39,7 @@ API_URL = "https://api.acme-cloud.com/v1"
   },
   checkFile(context) {
     const { file } = context;
-    if (TEST_FILE.test(file.path)) return;
+    if (file.isTestFile) return;
     for (const { node } of pythonQuery('(string (string_start) @start (string_content) @content) @string').captures(file.root)) {
       if (node.type !== 'string_content') continue;
       const string = node.parent;

@@ -11,6 +11,16 @@ interface Persistence {
   file: FileModel;
   node: Node;
   what: string;
+  /** For files: the literal names the path is built from (file and folder names), when known. */
+  names?: Set<string>;
+}
+
+/** What async_remove_entry removes: the kinds, and for files the names its removals mention. */
+interface Removal {
+  kinds: Set<PersistenceKind>;
+  fileNames: Set<string>;
+  /** A file removal whose target could not be read (a folder loop, a parameter): it may remove anything. */
+  removesUnknownFiles: boolean;
 }
 
 const FILE_WRITERS = new Set([
@@ -66,9 +76,10 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     if (persisted.length === 0) return;
     context.markUsed();
     const removal = findRemoveEntry(integration);
-    const removedKinds = removal ? removedBy(removal.file, removal.node, integration) : new Set<PersistenceKind>();
+    const removed: Removal = { kinds: new Set(), fileNames: new Set(), removesUnknownFiles: false };
+    if (removal) removedBy(removal.file, removal.node, integration, removed);
     for (const item of persisted) {
-      if (removedKinds.has(item.kind)) continue;
+      if (isRemoved(item, removed)) continue;
       const message = removal
         ? `This integration persists ${KIND_LABEL[item.kind]} (${item.what}), but async_remove_entry does not remove it; delete it there so removing the entry removes the user's data.`
         : `This integration persists ${KIND_LABEL[item.kind]} (${item.what}) but has no async_remove_entry in __init__.py; add one that removes it when the user deletes the entry.`;
@@ -81,7 +92,7 @@ function findPersistence(integration: IntegrationModel): Persistence[] {
   const storeClasses = storeSubclasses(integration);
   const found: Persistence[] = [];
   for (const file of integration.files) {
-    if (isTestFile(file.path)) continue;
+    if (file.isTestFile) continue;
     for (const call of file.calls) {
       const name = call.name ?? (call.method ? `.${call.method}` : '');
       if (isStoreConstructor(name, storeClasses)) {
@@ -89,7 +100,9 @@ function findPersistence(integration: IntegrationModel): Persistence[] {
       } else if (CLOUDHOOK_CREATE.test(name)) {
         found.push({ kind: 'cloudhook', file, node: call.node, what: 'a Home Assistant Cloud webhook' });
       } else if (writesConfigFile(file, call, name)) {
-        found.push({ kind: 'file', file, node: call.node, what: call.node.text.length > 60 ? `${call.node.text.slice(0, 57)}...` : call.node.text });
+        const target = call.method === 'write_text' || call.method === 'write_bytes' ? call.callee.childForFieldName('object') : call.args[0];
+        const names = target ? literalNames(file, target, integration) : new Set<string>();
+        found.push({ kind: 'file', file, node: call.node, what: call.node.text.length > 60 ? `${call.node.text.slice(0, 57)}...` : call.node.text, names });
       }
     }
   }
@@ -152,25 +165,55 @@ function findRemoveEntry(integration: IntegrationModel): { file: FileModel; node
   return node ? { file: init, node } : undefined;
 }
 
-/** The kinds of data a function removes, looking one level into the integration's own helpers it calls. */
-function removedBy(file: FileModel, fn: Node, integration: IntegrationModel, depth = 2): Set<PersistenceKind> {
-  const kinds = new Set<PersistenceKind>();
+/** Collects what a function removes, looking into the integration's own helpers it calls (two levels). */
+function removedBy(file: FileModel, fn: Node, integration: IntegrationModel, removal: Removal, depth = 2): void {
   for (const node of descendants(fn, ['call'])) {
     const site = file.callSite(node);
     if (!site) continue;
     const names = [site.name ?? '', site.method ? `.${site.method}` : '', ...site.args.map((argument) => file.qualifiedName(argument) ?? '')];
     for (const kind of Object.keys(REMOVERS) as PersistenceKind[]) {
-      if (names.some((name) => name && REMOVERS[kind](name))) kinds.add(kind);
+      if (!names.some((name) => name && REMOVERS[kind](name))) continue;
+      removal.kinds.add(kind);
+      if (kind !== 'file') continue;
+      // The removed path: the receiver of `path.unlink()`, else the arguments (also those given to the executor).
+      const receiver = site.callee.type === 'attribute' && site.method && /^(unlink|rmdir)$/.test(site.method) ? site.callee.childForFieldName('object') : null;
+      const targets = receiver ? [receiver] : site.args.filter((argument) => !REMOVERS.file(file.qualifiedName(argument) ?? ''));
+      const found = new Set<string>();
+      for (const target of targets) for (const name of literalNames(file, target, integration)) found.add(name);
+      if (found.size === 0) removal.removesUnknownFiles = true;
+      for (const name of found) removal.fileNames.add(name);
     }
     if (depth > 0 && site.name) {
       const local = file.functions.find((candidate) => candidate.childForFieldName('name')?.text === site.name && file.scopeOf(candidate).type === 'module');
       const target = local ? { file, node: local } : integration.resolveFunction(site.name);
-      if (target && target.node.id !== fn.id) for (const kind of removedBy(target.file, target.node, integration, depth - 1)) kinds.add(kind);
+      if (target && target.node.id !== fn.id) removedBy(target.file, target.node, integration, removal, depth - 1);
     }
   }
-  return kinds;
 }
 
-function isTestFile(path: string): boolean {
-  return /(^|\/)(tests?\/|test_[^/]*\.py$|conftest\.py$)/.test(path);
+function isRemoved(item: Persistence, removal: Removal): boolean {
+  if (!removal.kinds.has(item.kind)) return false;
+  if (item.kind !== 'file' || removal.removesUnknownFiles || !item.names || item.names.size === 0) return true;
+  return [...item.names].some((name) => [...removal.fileNames].some((removed) => removed.includes(name) || name.includes(removed)));
+}
+
+/** The file and folder names (string literals and constants) a path expression is built from. */
+function literalNames(file: FileModel, expression: Node, integration: IntegrationModel, depth = 3): Set<string> {
+  const names = new Set<string>();
+  if (depth <= 0) return names;
+  for (const origin of file.origins(expression)) {
+    for (const node of [origin.node, ...descendants(origin.node, ['string', 'identifier'])]) {
+      if (node.type === 'string') {
+        const text = literalString(node);
+        if (text && /[\w.-]/.test(text) && !/\s/.test(text)) names.add(text);
+      } else if (node.type === 'identifier' && node.id !== expression.id) {
+        const value = file.stringValue(node, integration.constantString);
+        if (value) names.add(value);
+        else if (node.parent?.type !== 'attribute' || node.parent.childForFieldName('object')?.id === node.id) {
+          for (const inner of literalNames(file, node, integration, depth - 1)) names.add(inner);
+        }
+      }
+    }
+  }
+  return names;
 }

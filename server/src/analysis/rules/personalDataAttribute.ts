@@ -2,8 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import { removeArgument } from '../fixes';
 import type { FileModel } from '../model/fileModel';
 import { isPersonalDataName } from '../model/secrets';
-import { pythonQuery } from '../python/parser';
-import { descendants, unwrap } from '../python/syntax';
+import { stateAttributeEntries, type AttributeEntry } from '../model/stateAttributes';
+import { unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 
 /** Entities whose purpose is a location: their coordinates are the product, not a leak. */
@@ -47,43 +47,15 @@ def extra_state_attributes(self):
 \`\`\``,
   },
   checkFile(context) {
-    const { file } = context;
-    for (const fn of file.functions) {
-      if (fn.childForFieldName('name')?.text !== 'extra_state_attributes') continue;
-      context.markUsed();
-      const location = isLocationEntity(file, fn);
-      for (const dict of returnedDictionaries(file, fn)) checkDictionary(context, dict, location);
-      for (const assignment of subscriptAssignments(fn)) checkEntry(context, assignment.key, assignment.value, assignment.statement, location, false);
-    }
-    for (const { node } of pythonQuery('(assignment left: [(identifier) (attribute)] @target right: (dictionary) @value)').captures(file.root)) {
-      if (node.type === 'dictionary' || !/(^|\.)_attr_extra_state_attributes$/.test(node.text)) continue;
-      context.markUsed();
-      const value = node.parent?.childForFieldName('right');
-      if (value) checkDictionary(context, value, isLocationEntity(file, node));
-    }
-    for (const call of file.calls) {
-      if (!call.name || !/(^|\.)states\.(async_)?set$/.test(call.name)) continue;
-      const attributes = call.args[2] ?? call.keywords.get('attributes');
-      if (!attributes) continue;
-      context.markUsed();
-      for (const origin of file.origins(attributes)) {
-        if (origin.node.type === 'dictionary') checkDictionary(context, origin.node, false);
-      }
-    }
+    const { publishes, entries } = stateAttributeEntries(context.file);
+    if (publishes) context.markUsed();
+    for (const entry of entries) checkEntry(context, entry);
   },
 };
 
-function checkDictionary(context: FileContext, dict: Node, location: boolean): void {
-  for (const pair of dict.namedChildren) {
-    if (!pair || pair.type !== 'pair') continue;
-    const key = pair.childForFieldName('key');
-    const value = pair.childForFieldName('value');
-    if (key) checkEntry(context, key, value, pair, location, true);
-  }
-}
-
-function checkEntry(context: FileContext, key: Node, value: Node | null, at: Node, location: boolean, removable: boolean): void {
+function checkEntry(context: FileContext, { key, value, at, removable, owner }: AttributeEntry): void {
   const { file, integration } = context;
+  const location = isLocationEntity(file, owner);
   const keyName = file.stringValue(key, integration?.constantString);
   const valueName = value ? personalValueName(value) : undefined;
   const personal = [keyName, valueName].find((name) => name !== undefined && isPersonalDataName(name));
@@ -104,29 +76,6 @@ function personalValueName(value: Node): string | undefined {
   }
   if (node.type === 'identifier') return node.text;
   return undefined;
-}
-
-function returnedDictionaries(file: FileModel, fn: Node): Node[] {
-  const found: Node[] = [];
-  for (const statement of descendants(fn, ['return_statement'])) {
-    const value = statement.namedChild(0);
-    if (!value) continue;
-    for (const origin of file.origins(value)) {
-      if (origin.node.type === 'dictionary') found.push(origin.node);
-    }
-  }
-  return found;
-}
-
-function subscriptAssignments(fn: Node): { key: Node; value: Node | null; statement: Node }[] {
-  const found: { key: Node; value: Node | null; statement: Node }[] = [];
-  for (const assignment of descendants(fn, ['assignment'])) {
-    const left = assignment.childForFieldName('left');
-    if (left?.type !== 'subscript') continue;
-    const key = left.childForFieldName('subscript');
-    if (key) found.push({ key, value: assignment.childForFieldName('right'), statement: assignment });
-  }
-  return found;
 }
 
 function isLocationEntity(file: FileModel, node: Node): boolean {

@@ -12,7 +12,6 @@ const REQUESTS_LIKE = /^(requests|httpx)\.(get|post|put|patch|delete|head|option
 const AIOHTTP = /^aiohttp\.(TCPConnector|ClientSession|request)$/;
 const SESSION_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'ws_connect']);
 const CONF_VERIFY = /verify_ssl|verify_tls|ssl_verify|verify_certificate|verify_cert|validate_cert/i;
-const TEST_FILE = /(^|\/)(tests?\/|test_[^/]*\.py$|conftest\.py$)/;
 
 export const tlsVerifyDisabled: Rule = {
   meta: {
@@ -51,7 +50,7 @@ session = async_get_clientsession(hass, verify_ssl=entry.data.get(CONF_VERIFY_SS
   },
   checkFile(context) {
     const { file } = context;
-    if (TEST_FILE.test(file.path)) return;
+    if (file.isTestFile) return;
     for (const call of file.calls) checkCall(context, call);
     checkAssignments(context);
     for (const { node } of pythonQuery('(attribute) @attr').captures(file.root)) {
