@@ -1,0 +1,2 @@
+DOMAIN = "garage_hub"
+PANEL_TITLE = "Garage"

@@ -1,0 +1,5 @@
+DOMAIN = "push_meter"
+CONF_WEBHOOK_SECRET = "webhook_secret"
+SIGNATURE_HEADER = "X-Meter-Signature"
+TABLE = "readings"
+DB_FILE = "push_meter.db"
