@@ -5,7 +5,7 @@ import { analyzeIntegration, analyzeStandaloneFile, loadPythonFile, type Analysi
 import { buildIntegration, moduleNameFor } from '../../server/src/analysis/model/integration';
 import { initParser } from '../../server/src/analysis/python/parser';
 import type { Rule } from '../../server/src/analysis/rule';
-import type { ChecklistEntry, Finding } from '../../server/src/analysis/types';
+import type { ChecklistEntry, Finding, PragmaProblem } from '../../server/src/analysis/types';
 
 export const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
@@ -33,6 +33,7 @@ export interface SnippetResult {
   findings: Finding[];
   checklist: ChecklistEntry[];
   errors: { path: string; message: string }[];
+  pragmaProblems: PragmaProblem[];
 }
 
 /** Analyses source text as a file of a small in-memory integration (or standalone, with `manifest: null`). */
@@ -43,7 +44,7 @@ export function analyzeSnippet(source: string, options: SnippetOptions = {}): Sn
     const file = loadPythonFile(`/virtual/${fileName}`, source);
     try {
       const result = analyzeStandaloneFile(file, options);
-      return { findings: result.findings, checklist: [], errors: result.errors };
+      return { findings: result.findings, checklist: [], errors: result.errors, pragmaProblems: result.pragmaProblems };
     } finally {
       file.tree.delete();
     }
@@ -53,7 +54,7 @@ export function analyzeSnippet(source: string, options: SnippetOptions = {}): Sn
   try {
     const integration = buildIntegration(root, `${root}/manifest.json`, options.manifest ?? DEFAULT_MANIFEST, files);
     const result = analyzeIntegration(integration, options);
-    return { findings: result.findings, checklist: result.checklist, errors: result.errors };
+    return { findings: result.findings, checklist: result.checklist, errors: result.errors, pragmaProblems: result.pragmaProblems };
   } finally {
     for (const file of files) file.tree.delete();
   }

@@ -6,7 +6,7 @@ import { parsePython, pythonQuery } from './python/parser';
 import { rangeOf } from './python/syntax';
 import { DEFAULT_RULE_SETTINGS, type ReportOptions, type Rule, type RuleSettings } from './rule';
 import { RULES } from './rules';
-import type { AnalysisError, ChecklistEntry, Finding, Range, Severity } from './types';
+import type { AnalysisError, ChecklistEntry, Finding, PragmaProblem, Range, Severity } from './types';
 
 /** What the user chose: which rules run, at which severity, and the rules' thresholds. */
 export interface AnalysisOptions {
@@ -26,11 +26,13 @@ export interface IntegrationResult {
   findings: Finding[];
   checklist: ChecklistEntry[];
   errors: AnalysisError[];
+  pragmaProblems: PragmaProblem[];
 }
 
 export interface FileResult {
   findings: Finding[];
   errors: AnalysisError[];
+  pragmaProblems: PragmaProblem[];
 }
 
 /** Parses and indexes one Python file. The caller owns the tree (and deletes it when done). */
@@ -56,7 +58,7 @@ function severityFor(rule: Rule, options: AnalysisOptions): Severity | 'off' | u
 export function analyzeStandaloneFile(file: FileModel, options: AnalysisOptions = {}): FileResult {
   const run = new Run(options);
   run.checkFile(file, undefined);
-  return { findings: run.finish([file]), errors: run.errors };
+  return { findings: run.finish([file]), errors: run.errors, pragmaProblems: run.pragmaProblems };
 }
 
 /** Runs every rule on an integration: the per-file rules on each file, then the integration rules. */
@@ -82,7 +84,7 @@ export function analyzeIntegration(integration: IntegrationModel, options: Analy
   for (const finding of findings) {
     run.evidence.findings.set(finding.checklist, (run.evidence.findings.get(finding.checklist) ?? 0) + 1);
   }
-  return { integration, findings, checklist: checklistStatus(run.evidence), errors: run.errors };
+  return { integration, findings, checklist: checklistStatus(run.evidence), errors: run.errors, pragmaProblems: run.pragmaProblems };
 }
 
 /** One analysis: collects findings, evidence and rule failures. */
@@ -91,6 +93,7 @@ class Run {
   readonly settings: RuleSettings;
   readonly evidence: ChecklistEvidence = emptyEvidence();
   readonly errors: AnalysisError[] = [];
+  readonly pragmaProblems: PragmaProblem[] = [];
   private readonly findings: Finding[] = [];
 
   constructor(private readonly options: AnalysisOptions) {
@@ -146,15 +149,45 @@ class Run {
     for (const file of files) pragmasByPath.set(file.path, pragmasOf(file));
     const seen = new Set<string>();
     const kept: Finding[] = [];
+    const used = new Map<Pragma, Set<string>>();
     for (const finding of this.findings) {
       const key = `${finding.path}:${finding.range.start.line}:${finding.range.start.character}:${finding.rule}:${finding.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const pragma = pragmasByPath.get(finding.path)?.get(finding.range.start.line);
-      if (pragma && (pragma.ids.includes(finding.rule) || pragma.ids.includes(finding.checklist))) continue;
+      const matched = pragma?.ids.filter((id) => id === finding.rule || id === finding.checklist) ?? [];
+      if (pragma && matched.length > 0) {
+        const ids = used.get(pragma) ?? new Set<string>();
+        for (const id of matched) ids.add(id);
+        used.set(pragma, ids);
+        continue;
+      }
       kept.push(finding);
     }
+    for (const [path, pragmas] of pragmasByPath) {
+      for (const pragma of pragmas.values()) this.checkPragma(path, pragma, used.get(pragma) ?? new Set());
+    }
     return kept.sort(compareFindings);
+  }
+
+  /** Unknown ids and ids that silenced nothing are reported, so stale suppressions do not pile up. */
+  private checkPragma(path: string, pragma: Pragma, used: Set<string>): void {
+    const allRules = this.options.rules ?? RULES;
+    for (const id of pragma.ids) {
+      const known = allRules.some((rule) => rule.meta.id === id) || isChecklistId(id);
+      if (!known) {
+        this.pragmaProblems.push({ path, range: pragma.range, kind: 'unknown', message: `"${id}" in this ha-security pragma is neither a rule id nor a checklist id; it silences nothing.` });
+        continue;
+      }
+      // A pragma for a rule that did not run (deselected, off) cannot be judged.
+      const ran = this.rules.some((rule) => rule.meta.id === id || rule.meta.checklist === id);
+      if (ran && !used.has(id)) {
+        this.pragmaProblems.push({ path, range: pragma.range, kind: 'unused', message: `The ha-security pragma for "${id}" silences nothing on this line; remove it.` });
+      }
+    }
+    if (!pragma.reason) {
+      this.pragmaProblems.push({ path, range: pragma.range, kind: 'no-reason', message: 'Say why this finding does not apply, after the pragma: # ha-security: ignore[rule-id] reason.' });
+    }
   }
 }
 
@@ -184,7 +217,9 @@ export function pragmasOf(file: FileModel): Map<number, Pragma> {
     const match = PRAGMA_PATTERN.exec(node.text);
     if (!match) continue;
     const ids = match[1].split(',').map((id) => id.trim()).filter(Boolean);
-    pragmas.set(node.startPosition.row, { line: node.startPosition.row, ids, reason: match[2].trim(), range: rangeOf(node) });
+    // The ignore quick fix leaves `reason: ` for the user to fill in; until then there is no reason.
+    const reason = match[2].trim().replace(/^reason:?$/i, '');
+    pragmas.set(node.startPosition.row, { line: node.startPosition.row, ids, reason, range: rangeOf(node) });
   }
   return pragmas;
 }

@@ -80,3 +80,11 @@ export interface AnalysisError {
   /** Where in the file, when the problem has a place (a malformed manifest.json). */
   range?: Range;
 }
+
+/** A suppression comment that does nothing or cannot be honoured. */
+export interface PragmaProblem {
+  path: string;
+  range: Range;
+  kind: 'unused' | 'unknown' | 'no-reason';
+  message: string;
+}

@@ -59,6 +59,13 @@ export function toJsonReport(scan: ScanResult, root: string, toolVersion: string
       path: relativePath(root, integration.root),
       checklist: integration.checklist.map((entry) => ({ id: entry.id, status: entry.status, findings: entry.findings, note: entry.note })),
     })),
+    pragmas: scan.pragmaProblems.map((problem) => ({
+      path: relativePath(root, problem.path),
+      line: problem.range.start.line + 1,
+      column: problem.range.start.character + 1,
+      kind: problem.kind,
+      message: problem.message,
+    })),
     summary: {
       files: scan.files,
       findings: scan.findings.length,
@@ -92,6 +99,13 @@ export function toText(scan: ScanResult, root: string, options: { color: boolean
     for (const error of scan.errors) {
       const where = error.range ? `${relativePath(root, error.path)}:${error.range.start.line + 1}:${error.range.start.character + 1}` : relativePath(root, error.path);
       lines.push(`${paint('bold', where)}: ${paint('warning', 'not analysed')} ${error.message}`);
+    }
+  }
+  if (scan.pragmaProblems.length > 0) {
+    lines.push('');
+    for (const problem of scan.pragmaProblems) {
+      const where = `${relativePath(root, problem.path)}:${problem.range.start.line + 1}:${problem.range.start.character + 1}`;
+      lines.push(`${paint('bold', where)}: ${paint('hint', `pragma ${problem.kind}`)} ${problem.message}`);
     }
   }
   for (const integration of scan.integrations) {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { analyzeIntegration, analyzeStandaloneFile, loadPythonFile, type AnalysisOptions } from '../analysis/engine';
 import type { FileModel } from '../analysis/model/fileModel';
 import { buildIntegration, moduleNameFor } from '../analysis/model/integration';
-import type { AnalysisError, ChecklistEntry, Finding } from '../analysis/types';
+import type { AnalysisError, ChecklistEntry, Finding, PragmaProblem } from '../analysis/types';
 import { discover, readSourceFile } from './files';
 
 /** The result of analysing files and folders on disk: the CLI's input for every output format. */
@@ -10,6 +10,7 @@ export interface ScanResult {
   integrations: { domain: string; root: string; manifestPath: string; checklist: ChecklistEntry[] }[];
   findings: Finding[];
   errors: AnalysisError[];
+  pragmaProblems: PragmaProblem[];
   /** Files analysed (Python and manifest.json). */
   files: number;
 }
@@ -21,7 +22,7 @@ export interface ScanOptions extends AnalysisOptions {
 
 export function scanPaths(inputs: string[], options: ScanOptions = {}): ScanResult {
   const discovery = discover(inputs);
-  const result: ScanResult = { integrations: [], findings: [], errors: [...discovery.errors], files: 0 };
+  const result: ScanResult = { integrations: [], findings: [], errors: [...discovery.errors], pragmaProblems: [], files: 0 };
   for (const found of discovery.integrations) {
     const manifest = readSourceFile(found.manifestPath);
     const files = loadFiles(found.pythonFiles, result, (file) => moduleNameFor(found.root, file));
@@ -33,6 +34,7 @@ export function scanPaths(inputs: string[], options: ScanOptions = {}): ScanResu
       const analysed = analyzeIntegration(integration, options);
       result.findings.push(...analysed.findings);
       result.errors.push(...analysed.errors);
+      result.pragmaProblems.push(...analysed.pragmaProblems);
       result.integrations.push({ domain: integration.domain, root: found.root, manifestPath: found.manifestPath, checklist: analysed.checklist });
     } finally {
       for (const file of files) file.tree.delete();
@@ -46,6 +48,7 @@ export function scanPaths(inputs: string[], options: ScanOptions = {}): ScanResu
         const analysed = analyzeStandaloneFile(file, options);
         result.findings.push(...analysed.findings);
         result.errors.push(...analysed.errors);
+        result.pragmaProblems.push(...analysed.pragmaProblems);
       } finally {
         file.tree.delete();
       }

@@ -4,7 +4,8 @@ import { loadPythonFile } from '../../../server/src/analysis/engine';
 import type { FileModel } from '../../../server/src/analysis/model/fileModel';
 import { buildIntegration, constantExpression, moduleNameFor } from '../../../server/src/analysis/model/integration';
 import { isPersonalDataName, isSecretName } from '../../../server/src/analysis/model/secrets';
-import { setup } from '../../helpers/analysis';
+import { analyzeSnippet, setup } from '../../helpers/analysis';
+import { unsafeDeserialization } from '../../../server/src/analysis/rules/unsafeDeserialization';
 
 const loaded: FileModel[] = [];
 function load(source: string, path = '/w/custom_components/demo/sensor.py'): FileModel {
@@ -156,5 +157,27 @@ describe('secret names', () => {
   it('tells personal data from device facts', () => {
     for (const name of ['email', 'phone_number', 'home_address', 'latitude', 'account_id', 'date_of_birth', 'address']) assert.ok(isPersonalDataName(name), name);
     for (const name of ['ip_address', 'mac_address', 'model', 'serial_number', 'firmware']) assert.ok(!isPersonalDataName(name), name);
+  });
+});
+
+describe('pragmas', () => {
+  it('silence a finding by rule or checklist id, and report unused, unknown and reasonless ones', () => {
+    const rules = [unsafeDeserialization];
+    const source = [
+      'import pickle',
+      'a = pickle.loads(b"")  # ha-security: ignore[unsafe-deserialization] the blob comes from our own cache file',
+      'b = pickle.loads(b"")  # ha-security: ignore[unsafe-deserialization-typo] oops',
+      'c = 1  # ha-security: ignore[unsafe-deserialization] stale',
+      'd = pickle.loads(b"")  # ha-security: ignore[unsafe-deserialization]',
+      'e = pickle.loads(b"")  # ha-security: ignore[command-injection] wrong item',
+      'f = pickle.loads(b"")  # ha-security: ignore[unsafe-deserialization] reason:',
+    ].join('\n');
+    const result = analyzeSnippet(source, { rules });
+    assert.deepEqual(result.findings.map((finding) => finding.range.start.line + 1), [3, 6]);
+    assert.deepEqual(
+      result.pragmaProblems.map((problem) => `${problem.range.start.line + 1} ${problem.kind}`),
+      ['3 unknown', '4 unused', '5 no-reason', '7 no-reason'],
+      'command-injection did not run here, so its pragma is not judged',
+    );
   });
 });
