@@ -3,10 +3,11 @@ import * as path from 'path';
 import { isChecklistId } from './analysis/checklist';
 import { applyTextEdits, combineFixes, safeFixes } from './analysis/fixAll';
 import { initParser } from './analysis/python/parser';
+import { ruleDocsMarkdown } from './analysis/rule';
 import { RULES, ruleById } from './analysis/rules';
 import { severityRank, SEVERITIES, type Finding, type Severity } from './analysis/types';
-import { scanPaths, type ScanOptions } from './node/scan';
-import { toJsonReport, toText } from './node/report';
+import { scanPaths, type ScanOptions, type ScanResult } from './node/scan';
+import { toJsonReport, toMarkdown, toSarif, toText } from './node/report';
 
 declare const HA_SECURITY_VERSION: string | undefined;
 const VERSION = typeof HA_SECURITY_VERSION === 'string' ? HA_SECURITY_VERSION : '0.1.0';
@@ -21,7 +22,8 @@ Usage:
   ha-security --version | --help
 
 Options for check:
-  --format text|json        output format (default text)
+  --format FORMAT           text (default), json, sarif or markdown
+  --output FILE             write the report to FILE instead of standard output
   --select RULES            only these rule ids or checklist ids (comma-separated)
   --ignore RULES            skip these rule ids or checklist ids
   --scope integrations|all  also analyse Python files outside integrations (default integrations)
@@ -34,9 +36,13 @@ Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or internal er
 
 class UsageError extends Error {}
 
+const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
+
 interface CheckArguments {
   paths: string[];
-  format: 'text' | 'json';
+  format: Format;
+  output?: string;
   options: ScanOptions;
   failOn: Severity;
   fix: boolean;
@@ -61,8 +67,14 @@ function parseCheck(args: string[]): CheckArguments {
     switch (flag) {
       case '--format': {
         const format = value();
-        if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format ?? ''}"`);
-        parsed.format = format;
+        if (!FORMATS.includes(format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format ?? ''}"`);
+        parsed.format = format as Format;
+        break;
+      }
+      case '--output': {
+        const output = value();
+        if (!output) throw new UsageError('--output needs a file name');
+        parsed.output = output;
         break;
       }
       case '--select':
@@ -122,10 +134,24 @@ async function runCheck(args: string[]): Promise<number> {
   const scan = scanPaths(parsed.paths, parsed.options);
   const root = commonRoot(parsed.paths);
   if (parsed.fix || parsed.diff) return applyFixes(scan.findings, root, parsed.diff);
-  const output = parsed.format === 'json' ? `${JSON.stringify(toJsonReport(scan, root, VERSION), null, 2)}\n` : toText(scan, root, { color: useColor() });
-  process.stdout.write(output);
+  const output = render(parsed.format, scan, root, !parsed.output && useColor());
+  if (parsed.output) fs.writeFileSync(parsed.output, output);
+  else process.stdout.write(output);
   const failing = scan.findings.some((finding) => severityRank(finding.severity) <= severityRank(parsed.failOn));
   return failing ? 1 : 0;
+}
+
+function render(format: Format, scan: ScanResult, root: string, color: boolean): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(toJsonReport(scan, root, VERSION), null, 2)}\n`;
+    case 'sarif':
+      return `${JSON.stringify(toSarif(scan, root, VERSION), null, 2)}\n`;
+    case 'markdown':
+      return toMarkdown(scan, root);
+    default:
+      return toText(scan, root, { color });
+  }
 }
 
 /** `--fix` writes every safe fix (one combined edit per file); `--diff` prints them instead. */
@@ -212,9 +238,7 @@ function explain(id: string | undefined): number {
   const rule = id ? ruleById(id) : undefined;
   if (!rule) throw new UsageError(id ? `unknown rule "${id}" (see: ha-security rules)` : 'explain needs a rule id');
   const { meta } = rule;
-  process.stdout.write(
-    `# ${meta.id}\n\nChecklist item: ${meta.checklist}. Default severity: ${meta.severity}. Fix: ${meta.fix}.${meta.cwe ? ` CWE-${meta.cwe}.` : ''}\n\n${meta.description}\n\n${meta.docs}\n`,
-  );
+  process.stdout.write(ruleDocsMarkdown(meta));
   return 0;
 }
 

@@ -80,7 +80,7 @@ export function analyzeIntegration(integration: IntegrationModel, options: Analy
   for (const problem of integration.manifestProblems) {
     run.errors.push({ path: integration.manifestPath, message: problem.message, range: problem.range });
   }
-  const findings = run.finish(integration.files);
+  const findings = run.finish(integration.files, { path: integration.manifestPath, text: integration.manifestText });
   for (const finding of findings) {
     run.evidence.findings.set(finding.checklist, (run.evidence.findings.get(finding.checklist) ?? 0) + 1);
   }
@@ -144,7 +144,7 @@ class Run {
   }
 
   /** Drops findings silenced by a pragma and duplicates, and sorts by place. */
-  finish(files: readonly FileModel[] = []): Finding[] {
+  finish(files: readonly FileModel[] = [], manifest?: { path: string; text: string }): Finding[] {
     const pragmasByPath = new Map<string, Map<number, Pragma>>();
     for (const file of files) pragmasByPath.set(file.path, pragmasOf(file));
     const seen = new Set<string>();
@@ -167,7 +167,9 @@ class Run {
     for (const [path, pragmas] of pragmasByPath) {
       for (const pragma of pragmas.values()) this.checkPragma(path, pragma, used.get(pragma) ?? new Set());
     }
-    return kept.sort(compareFindings);
+    kept.sort(compareFindings);
+    addFingerprints(kept, files, manifest);
+    return kept;
   }
 
   /** Unknown ids and ids that silenced nothing are reported, so stale suppressions do not pile up. */
@@ -189,6 +191,31 @@ class Run {
       this.pragmaProblems.push({ path, range: pragma.range, kind: 'no-reason', message: 'Say why this finding does not apply, after the pragma: # ha-security: ignore[rule-id] reason.' });
     }
   }
+}
+
+/** See Finding.fingerprint. */
+function addFingerprints(findings: Finding[], files: readonly FileModel[], manifest: { path: string; text: string } | undefined): void {
+  const linesByPath = new Map<string, string[]>();
+  for (const file of files) linesByPath.set(file.path, file.lines);
+  if (manifest) linesByPath.set(manifest.path, manifest.text.split(/\r?\n/));
+  const occurrences = new Map<string, number>();
+  for (const finding of findings) {
+    const line = (linesByPath.get(finding.path)?.[finding.range.start.line] ?? '').trim().replace(/\s+/g, ' ');
+    const key = `${finding.path}\u0000${finding.rule}\u0000${line}`;
+    const rank = occurrences.get(key) ?? 0;
+    occurrences.set(key, rank + 1);
+    finding.fingerprint = fnv1a64(`${finding.rule}\u0000${line}\u0000${rank}`);
+  }
+}
+
+/** FNV-1a, 64 bits, as 16 hex digits: a stable, dependency-free hash. */
+function fnv1a64(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= BigInt(text.charCodeAt(index));
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash.toString(16).padStart(16, '0');
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

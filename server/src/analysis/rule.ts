@@ -69,3 +69,16 @@ export interface Rule {
   checkFile?(context: FileContext): void;
   checkIntegration?(context: IntegrationContext): void;
 }
+
+/** Where a rule's documentation lives (generated from its `docs` into docs/rules/ by `npm run docs`). */
+export const RULE_DOCS_BASE = 'https://github.com/ha-integration-security/ha-integration-security/blob/main/docs/rules';
+
+export function ruleDocsUrl(ruleId: string): string {
+  return `${RULE_DOCS_BASE}/${ruleId}.md`;
+}
+
+/** A rule's documentation page: what `ha-security explain` prints and docs/rules/<id>.md holds. */
+export function ruleDocsMarkdown(meta: RuleMeta): string {
+  const facts = [`Checklist item: \`${meta.checklist}\``, `default severity: ${meta.severity}`, `fix: ${meta.fix}`, ...(meta.cwe ? [`CWE-${meta.cwe}`] : [])];
+  return `# ${meta.id}\n\n${meta.description}\n\n${facts.join(' · ')}\n\n${meta.docs.trim()}\n`;
+}

@@ -62,6 +62,11 @@ export interface Finding {
   fix?: Fix;
   /** Further fixes that need the user's judgement. */
   suggestions?: Fix[];
+  /**
+   * Identifies the finding across unrelated edits: the rule, the text of its first line (whitespace-normalised)
+   * and its rank among identical ones in the file; never the line number. Used by SARIF and baselines.
+   */
+  fingerprint?: string;
 }
 
 export type ChecklistStatus = 'fail' | 'pass' | 'not-applicable' | 'review';

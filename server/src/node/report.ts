@@ -1,6 +1,9 @@
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { checklistItem } from '../analysis/checklist';
-import type { Fix, Severity } from '../analysis/types';
+import { ruleDocsUrl } from '../analysis/rule';
+import { RULES } from '../analysis/rules';
+import type { Fix, Range, Severity } from '../analysis/types';
 import type { ScanResult } from './scan';
 
 /** Formatting a scan for people and machines. Pure: no IO. */
@@ -132,4 +135,133 @@ export function summaryLine(scan: ScanResult): string {
   const integrations = `${scan.integrations.length} integration${scan.integrations.length === 1 ? '' : 's'}, ${scan.files} file${scan.files === 1 ? '' : 's'} analysed`;
   const errors = scan.errors.length > 0 ? `, ${scan.errors.length} not analysed` : '';
   return `${findings}; ${integrations}${errors}.`;
+}
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+/** GitHub code scanning ranks security alerts by this 0-10 score. */
+const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.5', info: '3.0', hint: '1.0' };
+const INFORMATION_URI = 'https://github.com/ha-integration-security/ha-integration-security';
+
+function sarifRegion(range: Range): object {
+  return { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 };
+}
+
+function pascalCase(id: string): string {
+  return id.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
+}
+
+/** SARIF 2.1.0, as GitHub code scanning ingests it: one reportingDescriptor per rule, fingerprints, fixes. */
+export function toSarif(scan: ScanResult, root: string, toolVersion: string): object {
+  const rules = RULES.map((rule) => rule.meta);
+  const ruleIndex = new Map(rules.map((meta, index) => [meta.id, index]));
+  const artifactUri = (file: string) => relativePath(root, file);
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'ha-security',
+            fullName: 'HA Integration Security',
+            version: toolVersion,
+            semanticVersion: toolVersion,
+            informationUri: INFORMATION_URI,
+            rules: rules.map((meta) => ({
+              id: meta.id,
+              name: pascalCase(meta.id),
+              shortDescription: { text: meta.description },
+              fullDescription: { text: meta.docs.split('\n\n')[0].replace(/\s+/g, ' ').replace(/`/g, '') },
+              help: { text: meta.docs.replace(/`/g, ''), markdown: meta.docs },
+              helpUri: ruleDocsUrl(meta.id),
+              defaultConfiguration: { level: SARIF_LEVEL[meta.severity] },
+              properties: {
+                tags: ['security', `ha-checklist/${meta.checklist}`, ...(meta.cwe ? [`external/cwe/cwe-${meta.cwe}`] : [])],
+                precision: 'high',
+                'security-severity': SECURITY_SEVERITY[meta.severity],
+              },
+            })),
+          },
+        },
+        originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(root.endsWith(path.sep) ? root : `${root}${path.sep}`).toString() } },
+        columnKind: 'utf16CodeUnits',
+        results: scan.findings.map((finding) => {
+          const location = { artifactLocation: { uri: artifactUri(finding.path), uriBaseId: 'SRCROOT' }, region: sarifRegion(finding.range) };
+          const fixes = [...(finding.fix ? [finding.fix] : []), ...(finding.suggestions ?? [])];
+          return {
+            ruleId: finding.rule,
+            ruleIndex: ruleIndex.get(finding.rule) ?? -1,
+            level: SARIF_LEVEL[finding.severity],
+            message: { text: finding.message },
+            locations: [{ physicalLocation: location }],
+            partialFingerprints: { 'haSecurityFinding/v1': finding.fingerprint ?? '' },
+            properties: { checklist: finding.checklist, severity: finding.severity },
+            ...(fixes.length > 0
+              ? {
+                  fixes: fixes.map((fix) => ({
+                    description: { text: `${fix.title}${fix.safe ? '' : ' (check before applying)'}` },
+                    artifactChanges: [
+                      {
+                        artifactLocation: { uri: artifactUri(finding.path), uriBaseId: 'SRCROOT' },
+                        replacements: fix.edits.map((edit) => ({ deletedRegion: sarifRegion(edit.range), insertedContent: { text: edit.newText } })),
+                      },
+                    ],
+                  })),
+                }
+              : {}),
+          };
+        }),
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: scan.errors.map((error) => ({
+              level: 'warning',
+              message: { text: error.message },
+              locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(error.path), uriBaseId: 'SRCROOT' } } }],
+            })),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+const STATUS_TEXT = { fail: '❌ fail', pass: '✅ pass', 'not-applicable': '➖ not applicable', review: '🔍 review' } as const;
+
+/** The Markdown report a reviewer pastes into a pull request (also what the checklist panel exports). */
+export function toMarkdown(scan: ScanResult, root: string): string {
+  const out: string[] = ['# HA Integration Security report', ''];
+  const findingsIn = (folder: string) => scan.findings.filter((finding) => finding.path === folder || finding.path.startsWith(`${folder}${path.sep}`));
+  const link = (finding: { path: string; range: Range }) => {
+    const file = relativePath(root, finding.path);
+    return `[${file}:${finding.range.start.line + 1}](${file}#L${finding.range.start.line + 1})`;
+  };
+  for (const integration of scan.integrations) {
+    const findings = findingsIn(integration.root);
+    out.push(`## ${integration.domain} (\`${relativePath(root, integration.root)}\`)`, '', '| Item | Status | Findings | Note |', '|---|---|---|---|');
+    for (const entry of integration.checklist) {
+      out.push(`| ${checklistItem(entry.id).title} (\`${entry.id}\`) | ${STATUS_TEXT[entry.status]} | ${entry.findings || ''} | ${entry.status === 'fail' ? '' : entry.note.replace(/\|/g, '\\|')} |`);
+    }
+    out.push('');
+    for (const entry of integration.checklist.filter((item) => item.status === 'fail')) {
+      out.push(`### ${checklistItem(entry.id).title}`, '');
+      for (const finding of findings.filter((candidate) => candidate.checklist === entry.id)) {
+        out.push(`- **${finding.severity}** ${link(finding)} \`${finding.rule}\`: ${finding.message}`);
+      }
+      out.push('');
+    }
+  }
+  const outside = scan.findings.filter((finding) => !scan.integrations.some((integration) => findingsIn(integration.root).includes(finding)));
+  if (outside.length > 0) {
+    out.push('## Files outside integrations', '');
+    for (const finding of outside) out.push(`- **${finding.severity}** ${link(finding)} \`${finding.rule}\`: ${finding.message}`);
+    out.push('');
+  }
+  if (scan.errors.length > 0) {
+    out.push('## Not analysed', '');
+    for (const error of scan.errors) out.push(`- \`${relativePath(root, error.path)}\`: ${error.message}`);
+    out.push('');
+  }
+  out.push(summaryLine(scan), '');
+  return out.join('\n');
 }

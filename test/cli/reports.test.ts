@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const REPO = path.join(__dirname, '..', '..');
+const CLI = path.join(REPO, 'dist', 'cli.js');
+const MULTITOOL = path.join(REPO, 'node_modules', '.bin', 'sarif-multitool');
+let workspace: string;
+
+function run(args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { cwd: workspace, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+}
+
+describe('SARIF and Markdown reports', () => {
+  before(() => {
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-security-reports-'));
+    fs.cpSync(path.join(REPO, 'examples'), path.join(workspace, 'examples'), { recursive: true });
+  });
+  after(() => fs.rmSync(workspace, { recursive: true, force: true }));
+
+  it('writes SARIF 2.1.0 that the SARIF Multitool validates without errors', () => {
+    const result = run(['check', 'examples', '--format', 'sarif', '--output', 'report.sarif']);
+    assert.equal(result.status, 1);
+    assert.equal(result.stdout, '', '--output writes the file, not standard output');
+    const sarif = JSON.parse(fs.readFileSync(path.join(workspace, 'report.sarif'), 'utf8'));
+    assert.equal(sarif.version, '2.1.0');
+    const [runLog] = sarif.runs;
+    const rules = runLog.tool.driver.rules;
+    assert.ok(rules.length >= 17);
+    for (const rule of rules) {
+      assert.ok(rule.id && rule.name && rule.shortDescription.text && rule.fullDescription.text && rule.help.text && rule.helpUri);
+      assert.ok(rule.properties.tags.some((tag: string) => tag.startsWith('ha-checklist/')));
+    }
+    assert.ok(rules.find((rule: any) => rule.id === 'shell-command').properties.tags.includes('external/cwe/cwe-78'));
+    for (const result of runLog.results) {
+      assert.equal(rules[result.ruleIndex].id, result.ruleId);
+      assert.match(result.partialFingerprints['haSecurityFinding/v1'], /^[0-9a-f]{16}$/);
+      assert.ok(result.locations[0].physicalLocation.region.startLine >= 1);
+      assert.ok(!result.locations[0].physicalLocation.artifactLocation.uri.startsWith('/'));
+    }
+    assert.ok(runLog.results.some((result: any) => result.fixes?.[0].artifactChanges[0].replacements.length > 0));
+
+    const validation = spawnSync(MULTITOOL, ['validate', 'report.sarif', '--output', 'validation.sarif'], { cwd: workspace, encoding: 'utf8' });
+    assert.equal(validation.status, 0, validation.stdout + validation.stderr);
+    const findings = JSON.parse(fs.readFileSync(path.join(workspace, 'validation.sarif'), 'utf8')).runs[0].results ?? [];
+    const errors = findings.filter((finding: any) => finding.level === 'error');
+    assert.deepEqual(errors.map((error: any) => `${error.ruleId}: ${error.message.text ?? JSON.stringify(error.message)}`), []);
+  });
+
+  it('keeps fingerprints across unrelated edits and tells identical findings apart', () => {
+    const file = path.join(workspace, 'examples/custom_components/acme_cloud/api.py');
+    const fingerprints = () => {
+      const sarif = JSON.parse(run(['check', 'examples/custom_components/acme_cloud', '--format', 'sarif']).stdout);
+      return new Set(sarif.runs[0].results.map((result: any) => `${result.ruleId} ${result.partialFingerprints['haSecurityFinding/v1']}`));
+    };
+    const before = fingerprints();
+    fs.writeFileSync(file, `"""An edit elsewhere moves every line."""\n\n\n${fs.readFileSync(file, 'utf8')}`);
+    assert.deepEqual(fingerprints(), before);
+    assert.equal(before.size, JSON.parse(run(['check', 'examples/custom_components/acme_cloud', '--format', 'json']).stdout).findings.length);
+  });
+
+  it('writes the Markdown report with the checklist and linked findings', () => {
+    const result = run(['check', 'examples', '--format', 'markdown']);
+    assert.match(result.stdout, /^# HA Integration Security report/);
+    assert.match(result.stdout, /## acme_cloud \(`custom_components\/acme_cloud`\)/);
+    assert.match(result.stdout, /\| No command injection \(`command-injection`\) \| ❌ fail \| 2 \|/);
+    assert.match(result.stdout, /\| No command injection \(`command-injection`\) \| ✅ pass \|/);
+    assert.match(result.stdout, /- \*\*error\*\* \[custom_components\/acme_cloud\/api\.py:\d+\]\(custom_components\/acme_cloud\/api\.py#L\d+\) `shell-command`/);
+  });
+});
