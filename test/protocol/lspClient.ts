@@ -4,12 +4,19 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 
 export const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
 
-/** A minimal LSP client over stdio for tests: start the bundled server, speak JSON-RPC, wait for notifications. */
+type Waiter = { method: string; test: (params: any) => boolean; resolve: (params: any) => void };
+
+/**
+ * A minimal LSP client over stdio for tests: starts the bundled server like an editor would, speaks JSON-RPC,
+ * records what the server sends (notifications and its requests to the client), and waits for them with a timeout.
+ */
 export class TestClient {
   readonly connection: MessageConnection;
   private readonly process: ChildProcess;
-  private readonly notifications: { method: string; params: unknown }[] = [];
-  private readonly waiters: { method: string; test: (params: any) => boolean; resolve: (params: any) => void }[] = [];
+  /** Everything the server sent, in order: notifications and server-to-client requests. */
+  readonly received: { method: string; params: any }[] = [];
+  private readonly waiters: Waiter[] = [];
+  /** What the client answers to workspace/configuration for the `haSecurity` section. */
   configuration: Record<string, unknown> = {};
   stderr = '';
 
@@ -17,33 +24,41 @@ export class TestClient {
     this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr!.on('data', (chunk) => (this.stderr += chunk));
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
-    this.connection.onNotification((method, params) => {
-      this.notifications.push({ method, params });
-      for (const waiter of [...this.waiters]) {
-        if (waiter.method === method && waiter.test(params)) {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          waiter.resolve(params);
-        }
+    this.connection.onNotification((method, params) => this.record(method, params));
+    this.connection.onRequest((method, params) => {
+      this.record(method, params);
+      if (method === 'workspace/configuration') {
+        return (params as { items: { section?: string }[] }).items.map((item) => (item.section === 'haSecurity' ? this.configuration : null));
       }
+      return null;
     });
-    this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      params.items.map((item) => (item.section === 'haSecurity' ? this.configuration : null)),
-    );
-    this.connection.onRequest('client/registerCapability', () => null);
-    this.connection.onRequest('workspace/diagnostic/refresh', () => null);
     this.connection.listen();
   }
 
-  async initialize(capabilities: object): Promise<any> {
-    const result = await this.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities, workspaceFolders: null });
+  private record(method: string, params: any): void {
+    this.received.push({ method, params });
+    for (const waiter of [...this.waiters]) {
+      if (waiter.method === method && waiter.test(params)) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(params);
+      }
+    }
+  }
+
+  async initialize(capabilities: object, initializationOptions?: object): Promise<any> {
+    const result = await this.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities, workspaceFolders: null, initializationOptions });
     await this.connection.sendNotification('initialized', {});
     return result;
   }
 
-  /** Resolves with the next notification `method` whose params pass `test`, or rejects after `timeoutMs`. */
+  open(uri: string, text: string, version = 1, languageId = uri.endsWith('.json') ? 'json' : 'python'): Promise<void> {
+    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
+  }
+
+  /** Resolves with the next message `method` from the server whose params pass `test`, or rejects after `timeoutMs`. */
   next<T = any>(method: string, test: (params: T) => boolean = () => true, timeoutMs = 10000): Promise<T> {
     return new Promise((resolve, reject) => {
-      const waiter = { method, test, resolve };
+      const waiter: Waiter = { method, test, resolve };
       this.waiters.push(waiter);
       setTimeout(() => {
         const index = this.waiters.indexOf(waiter);
@@ -55,18 +70,46 @@ export class TestClient {
     });
   }
 
+  /** Sends a request, failing with a clear message instead of hanging when the server does not answer. */
+  request<T = any>(method: string, params: unknown, timeoutMs = 10000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer to ${method} within ${timeoutMs} ms; server stderr: ${this.stderr.slice(-500)}`)), timeoutMs);
+      this.connection.sendRequest<T>(method, params).then(
+        (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  count(method: string): number {
+    return this.received.filter((message) => message.method === method).length;
+  }
+
+  /** shutdown + exit; resolves with the exit code, or null when the server had to be killed after 5 s. */
   async shutdown(): Promise<number | null> {
-    await this.connection.sendRequest('shutdown');
-    await this.connection.sendNotification('exit');
-    const code = await new Promise<number | null>((resolve) => {
-      if (this.process.exitCode !== null) resolve(this.process.exitCode);
+    if (this.process.exitCode !== null) return this.process.exitCode;
+    const exited = new Promise<number | null>((resolve) => {
       this.process.on('exit', (exitCode) => resolve(exitCode));
       setTimeout(() => {
         this.process.kill();
         resolve(null);
       }, 5000).unref();
     });
+    await this.request('shutdown', null, 5000);
+    await this.connection.sendNotification('exit');
+    const code = await exited;
     this.connection.dispose();
     return code;
+  }
+
+  /** For `finally`: stops the server however the test ended. */
+  async dispose(): Promise<void> {
+    await this.shutdown().catch(() => this.process.kill());
   }
 }

@@ -4,6 +4,8 @@ import type { Finding, Fix, Severity } from '../analysis/types';
 export const DIAGNOSTIC_SOURCE = 'ha-security';
 export const RULE_DOCS_BASE = 'https://github.com/ha-integration-security/ha-integration-security/blob/main/docs/rules';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.haSecurity`;
+/** The code of a diagnostic on a manifest.json the engine could not read (malformed JSON, wrong types). */
+export const MANIFEST_INVALID = 'manifest-invalid';
 
 /** What a diagnostic carries for code actions and the checklist. */
 export interface DiagnosticData {

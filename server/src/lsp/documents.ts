@@ -1,3 +1,4 @@
+import * as path from 'path';
 import type { Tree } from 'web-tree-sitter';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { parsePython } from '../analysis/python/parser';
@@ -6,6 +7,10 @@ import { parsePython } from '../analysis/python/parser';
  * An open document: its text, and for Python its syntax tree, updated incrementally. Each content change is
  * applied in order (each range is relative to the text after the previous change) to the text and, with
  * `tree.edit`, to the old tree, so the next parse reuses everything the edits did not touch.
+ *
+ * Units: LSP positions count UTF-16 code units, and so does web-tree-sitter for JavaScript strings (its glue code
+ * halves the parser's UTF-16 byte offsets and columns). Indices into the JS string are therefore tree-sitter
+ * indices as they are; test/unit/lsp/documents.test.ts compares edited trees with fresh parses of non-ASCII text.
  */
 export class OpenDocument {
   private tree: Tree | undefined;
@@ -23,6 +28,11 @@ export class OpenDocument {
     return this.languageId === 'python' || (this.path?.endsWith('.py') ?? false);
   }
 
+  /** Python files and manifest.json files are analysed; other documents a client sends are only kept in sync. */
+  get isAnalysed(): boolean {
+    return this.isPython || (this.path !== undefined && path.basename(this.path) === 'manifest.json');
+  }
+
   applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
     for (const change of changes) {
       if (!('range' in change) || !change.range) {
@@ -32,21 +42,22 @@ export class OpenDocument {
       }
       const lineStarts = computeLineStarts(this.text);
       const startIndex = offsetAt(lineStarts, this.text, change.range.start);
-      const oldEndIndex = offsetAt(lineStarts, this.text, change.range.end);
-      const newText = this.text.slice(0, startIndex) + change.text + this.text.slice(oldEndIndex);
+      // A reversed range (end before start) is malformed; treat it as an insertion rather than corrupting the text.
+      const oldEndIndex = Math.max(startIndex, offsetAt(lineStarts, this.text, change.range.end));
       if (this.tree) {
-        // web-tree-sitter indexes JavaScript strings in UTF-16 code units, the same units as LSP positions.
+        // Points come from the clamped offsets, so a position past the end of a line cannot disagree with its index.
+        const startPosition = pointAt(lineStarts, startIndex);
         this.tree.edit({
           startIndex,
           oldEndIndex,
           newEndIndex: startIndex + change.text.length,
-          startPosition: { row: change.range.start.line, column: change.range.start.character },
-          oldEndPosition: { row: change.range.end.line, column: change.range.end.character },
-          newEndPosition: endPosition(change.range.start, change.text),
+          startPosition,
+          oldEndPosition: pointAt(lineStarts, oldEndIndex),
+          newEndPosition: endPoint(startPosition, change.text),
         });
         this.treeIsCurrent = false;
       }
-      this.text = newText;
+      this.text = this.text.slice(0, startIndex) + change.text + this.text.slice(oldEndIndex);
     }
     this.version = version;
   }
@@ -73,6 +84,7 @@ export class OpenDocument {
   }
 }
 
+/** Offsets where lines start. Rows are counted at `\n`, as tree-sitter counts them (`\r\n` ends with one). */
 function computeLineStarts(text: string): number[] {
   const starts = [0];
   for (let index = 0; index < text.length; index++) if (text.charCodeAt(index) === 10) starts.push(index + 1);
@@ -81,14 +93,28 @@ function computeLineStarts(text: string): number[] {
 
 function offsetAt(lineStarts: number[], text: string, position: { line: number; character: number }): number {
   if (position.line >= lineStarts.length) return text.length;
+  if (position.line < 0) return 0;
   // A character past the end of the line means the end of the line (LSP), before its line break.
   let lineEnd = position.line + 1 < lineStarts.length ? lineStarts[position.line + 1] - 1 : text.length;
   if (lineEnd > lineStarts[position.line] && text.charCodeAt(lineEnd - 1) === 13) lineEnd -= 1;
-  return Math.min(lineStarts[position.line] + position.character, lineEnd);
+  return Math.min(lineStarts[position.line] + Math.max(0, position.character), lineEnd);
 }
 
-function endPosition(start: { line: number; character: number }, inserted: string): { row: number; column: number } {
-  const lines = inserted.split('\n');
-  if (lines.length === 1) return { row: start.line, column: start.character + inserted.length };
-  return { row: start.line + lines.length - 1, column: lines[lines.length - 1].length };
+function pointAt(lineStarts: number[], offset: number): { row: number; column: number } {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (lineStarts[middle] <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return { row: low, column: offset - lineStarts[low] };
+}
+
+function endPoint(start: { row: number; column: number }, inserted: string): { row: number; column: number } {
+  const lastBreak = inserted.lastIndexOf('\n');
+  if (lastBreak < 0) return { row: start.row, column: start.column + inserted.length };
+  let rows = 0;
+  for (let index = 0; index <= lastBreak; index++) if (inserted.charCodeAt(index) === 10) rows++;
+  return { row: start.row + rows, column: inserted.length - lastBreak - 1 };
 }

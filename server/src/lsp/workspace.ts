@@ -3,6 +3,7 @@ import * as path from 'path';
 import { loadPythonFile } from '../analysis/engine';
 import type { FileModel } from '../analysis/model/fileModel';
 import { buildIntegration, moduleNameFor, type IntegrationModel } from '../analysis/model/integration';
+import type { AnalysisError } from '../analysis/types';
 import { findIntegrationManifest, listPythonFiles, readSourceFile } from '../node/files';
 import type { OpenDocument } from './documents';
 
@@ -21,52 +22,53 @@ export class Workspace {
   private readonly closedFiles = new Map<string, CachedFile>();
   private readonly manifestByFolder = new Map<string, string | undefined>();
 
-  /** The manifest.json of the integration a file belongs to, if any. */
+  /**
+   * The manifest.json of the integration a file belongs to, if any. A manifest.json document is an integration's
+   * only when it is the one its folder resolves to, so a web app's manifest.json is left alone.
+   */
   manifestFor(filePath: string): string | undefined {
-    const folder = path.dirname(filePath);
-    if (!this.manifestByFolder.has(folder)) {
-      const candidate = path.basename(filePath) === 'manifest.json' ? filePath : findIntegrationManifest(folder);
-      this.manifestByFolder.set(folder, candidate);
-    }
+    return this.manifestForFolder(path.dirname(filePath));
+  }
+
+  manifestForFolder(folder: string): string | undefined {
+    if (!this.manifestByFolder.has(folder)) this.manifestByFolder.set(folder, findIntegrationManifest(folder));
     return this.manifestByFolder.get(folder);
   }
 
-  /** Forget cached knowledge about a path (it changed on disk, was created or deleted). */
+  /** Forget what is known about a path that changed on disk, was created or was deleted. */
   invalidate(filePath: string): void {
-    const cached = this.closedFiles.get(filePath);
-    if (cached) {
-      cached.model.tree.delete();
-      this.closedFiles.delete(filePath);
-    }
+    this.dropCached(filePath);
+    // A manifest.json appearing, vanishing or changing its domain moves integration boundaries; folders are few.
     if (path.basename(filePath) === 'manifest.json' || !fs.existsSync(filePath)) this.manifestByFolder.clear();
   }
 
   /**
    * Builds the integration model for a manifest: open documents from their text (and incremental trees), other
-   * files from the cache. Returns the models it created for open documents so the caller knows which are whose.
+   * files from the cache, re-read when their mtime or size changed. Unreadable files are reported in `errors`.
    */
-  integration(manifestPath: string, openDocuments: ReadonlyMap<string, OpenDocument>): { model: IntegrationModel; errors: { path: string; message: string }[] } {
+  integration(manifestPath: string, openDocuments: ReadonlyMap<string, OpenDocument>): { model: IntegrationModel; errors: AnalysisError[] } {
     const root = path.dirname(manifestPath);
     const openByPath = new Map<string, OpenDocument>();
     for (const document of openDocuments.values()) if (document.path) openByPath.set(document.path, document);
-    const errors: { path: string; message: string }[] = [];
+    const errors: AnalysisError[] = [];
     const files: FileModel[] = [];
     const paths = new Set(listPythonFiles(root));
     for (const document of openByPath.values()) {
+      // Open files not yet saved to disk belong to the integration too.
       if (document.isPython && document.path && isInside(root, document.path)) paths.add(document.path);
     }
     for (const filePath of [...paths].sort()) {
       const open = openByPath.get(filePath);
-      if (open) {
-        this.invalidate(filePath);
+      if (open?.isPython) {
+        // The editor's text wins over the disk; the disk copy's model (and tree) is no longer needed.
+        this.dropCached(filePath);
         files.push(loadPythonFile(filePath, open.text, moduleNameFor(root, filePath), open.syntaxTree()));
         continue;
       }
       const cached = this.cachedFile(root, filePath, errors);
       if (cached) files.push(cached);
     }
-    const manifestDocument = openByPath.get(manifestPath);
-    let manifestText = manifestDocument?.text;
+    let manifestText = openByPath.get(manifestPath)?.text;
     if (manifestText === undefined) {
       const read = readSourceFile(manifestPath);
       manifestText = read.ok ? read.text : '{}';
@@ -75,17 +77,17 @@ export class Workspace {
     return { model: buildIntegration(root, manifestPath, manifestText, files), errors };
   }
 
-  private cachedFile(root: string, filePath: string, errors: { path: string; message: string }[]): FileModel | undefined {
+  private cachedFile(root: string, filePath: string, errors: AnalysisError[]): FileModel | undefined {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(filePath);
     } catch {
-      this.invalidate(filePath);
+      this.dropCached(filePath);
       return undefined;
     }
     const cached = this.closedFiles.get(filePath);
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.model;
-    this.invalidate(filePath);
+    this.dropCached(filePath);
     const read = readSourceFile(filePath);
     if (!read.ok) {
       errors.push({ path: filePath, message: read.reason });
@@ -96,9 +98,17 @@ export class Workspace {
     return model;
   }
 
+  private dropCached(filePath: string): void {
+    const cached = this.closedFiles.get(filePath);
+    if (!cached) return;
+    cached.model.tree.delete();
+    this.closedFiles.delete(filePath);
+  }
+
   dispose(): void {
     for (const cached of this.closedFiles.values()) cached.model.tree.delete();
     this.closedFiles.clear();
+    this.manifestByFolder.clear();
   }
 }
 
