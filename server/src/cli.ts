@@ -6,6 +6,7 @@ import { initParser } from './analysis/python/parser';
 import { ruleDocsMarkdown } from './analysis/rule';
 import { RULES, ruleById } from './analysis/rules';
 import { severityRank, SEVERITIES, type Finding, type Severity } from './analysis/types';
+import { applyBaseline, createBaseline, parseBaseline } from './node/baseline';
 import { scanPaths, type ScanOptions, type ScanResult } from './node/scan';
 import { toJsonReport, toMarkdown, toSarif, toText } from './node/report';
 
@@ -28,6 +29,8 @@ Options for check:
   --ignore RULES            skip these rule ids or checklist ids
   --scope integrations|all  also analyse Python files outside integrations (default integrations)
   --fail-on SEVERITY        exit 1 when a finding is at least this severe: error|warning|info|hint (default hint)
+  --baseline FILE           report only findings that FILE does not record
+  --write-baseline FILE     record the current findings in FILE (and exit 0)
   --fix                     apply the safe fixes to the files
   --diff                    print the safe fixes as a unified diff instead of writing them
 
@@ -47,6 +50,8 @@ interface CheckArguments {
   failOn: Severity;
   fix: boolean;
   diff: boolean;
+  baseline?: string;
+  writeBaseline?: string;
 }
 
 function parseRuleList(value: string | undefined, flag: string): string[] {
@@ -101,6 +106,14 @@ function parseCheck(args: string[]): CheckArguments {
       case '--diff':
         parsed.diff = true;
         break;
+      case '--baseline':
+      case '--write-baseline': {
+        const file = value();
+        if (!file) throw new UsageError(`${flag} needs a file name`);
+        if (flag === '--baseline') parsed.baseline = file;
+        else parsed.writeBaseline = file;
+        break;
+      }
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
         parsed.paths.push(arg);
@@ -133,6 +146,22 @@ async function runCheck(args: string[]): Promise<number> {
   await initParser(__dirname);
   const scan = scanPaths(parsed.paths, parsed.options);
   const root = commonRoot(parsed.paths);
+  if (parsed.writeBaseline) {
+    fs.writeFileSync(parsed.writeBaseline, `${JSON.stringify(createBaseline(scan.findings, root), null, 2)}\n`);
+    process.stderr.write(`Recorded ${scan.findings.length} finding${scan.findings.length === 1 ? '' : 's'} in ${parsed.writeBaseline}.\n`);
+    return 0;
+  }
+  if (parsed.baseline) {
+    let baseline;
+    try {
+      baseline = parseBaseline(fs.readFileSync(parsed.baseline, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`--baseline ${parsed.baseline}: ${(error as Error).message}`);
+    }
+    const applied = applyBaseline(scan.findings, baseline, root);
+    scan.findings = applied.findings;
+    scan.baselined = applied.hidden;
+  }
   if (parsed.fix || parsed.diff) return applyFixes(scan.findings, root, parsed.diff);
   const output = render(parsed.format, scan, root, !parsed.output && useColor());
   if (parsed.output) fs.writeFileSync(parsed.output, output);

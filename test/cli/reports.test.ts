@@ -71,3 +71,44 @@ describe('SARIF and Markdown reports', () => {
     assert.match(result.stdout, /- \*\*error\*\* \[custom_components\/acme_cloud\/api\.py:\d+\]\(custom_components\/acme_cloud\/api\.py#L\d+\) `shell-command`/);
   });
 });
+
+describe('baseline', () => {
+  let folder: string;
+  before(() => {
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-security-baseline-'));
+    fs.mkdirSync(path.join(folder, 'custom_components/demo'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'custom_components/demo/manifest.json'), JSON.stringify({ domain: 'demo', requirements: [] }));
+    fs.writeFileSync(path.join(folder, 'custom_components/demo/__init__.py'), 'import pickle\nimport yaml\n\n\ndef load(a, b):\n    return pickle.loads(a), yaml.load(b)\n');
+  });
+  after(() => fs.rmSync(folder, { recursive: true, force: true }));
+  const check = (...args: string[]) => spawnSync(process.execPath, [CLI, 'check', '.', ...args], { cwd: folder, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+
+  it('hides exactly the recorded findings, also after unrelated edits, and reports new ones', () => {
+    assert.equal(check('--write-baseline', 'baseline.json').status, 0);
+    const recorded = JSON.parse(fs.readFileSync(path.join(folder, 'baseline.json'), 'utf8'));
+    assert.equal(recorded.findings.length, 2, 'pickle.loads and yaml.load on one line');
+    assert.equal(check('--baseline', 'baseline.json').status, 0);
+
+    const file = path.join(folder, 'custom_components/demo/__init__.py');
+    // Unrelated edits above move the old finding to another line: still hidden.
+    fs.writeFileSync(file, `"""Demo."""\nimport json\n${fs.readFileSync(file, 'utf8')}`);
+    const moved = check('--baseline', 'baseline.json', '--format', 'json');
+    assert.equal(moved.status, 0, moved.stdout);
+    assert.equal(JSON.parse(moved.stdout).summary.baselined, 2);
+
+    // The same mistake once more is a new finding: one entry hides one finding.
+    fs.appendFileSync(file, '\n\ndef again(a, b):\n    return pickle.loads(a), yaml.load(b)\n');
+    const again = check('--baseline', 'baseline.json', '--format', 'json');
+    assert.equal(again.status, 1);
+    const report = JSON.parse(again.stdout);
+    assert.deepEqual(report.findings.map((finding: any) => finding.line), [12, 12]);
+    assert.equal(report.summary.baselined, 2);
+  });
+
+  it('rejects a file that is not a baseline with exit status 2', () => {
+    fs.writeFileSync(path.join(folder, 'bad.json'), '{"hello": 1}');
+    const result = check('--baseline', 'bad.json');
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /not a ha-security baseline/);
+  });
+});

@@ -72,6 +72,7 @@ export function toJsonReport(scan: ScanResult, root: string, toolVersion: string
     summary: {
       files: scan.files,
       findings: scan.findings.length,
+      ...(scan.baselined !== undefined ? { baselined: scan.baselined } : {}),
       errors: scan.errors.map((error) => ({
         path: relativePath(root, error.path),
         message: error.message,
@@ -134,7 +135,8 @@ export function summaryLine(scan: ScanResult): string {
   const findings = scan.findings.length === 0 ? 'No findings' : `${scan.findings.length} finding${scan.findings.length === 1 ? '' : 's'} (${bySeverity.join(', ')}) in ${files} file${files === 1 ? '' : 's'}`;
   const integrations = `${scan.integrations.length} integration${scan.integrations.length === 1 ? '' : 's'}, ${scan.files} file${scan.files === 1 ? '' : 's'} analysed`;
   const errors = scan.errors.length > 0 ? `, ${scan.errors.length} not analysed` : '';
-  return `${findings}; ${integrations}${errors}.`;
+  const baselined = scan.baselined ? `, ${scan.baselined} known finding${scan.baselined === 1 ? '' : 's'} hidden by the baseline` : '';
+  return `${findings}; ${integrations}${errors}${baselined}.`;
 }
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };

@@ -11,6 +11,8 @@ export interface ScanResult {
   findings: Finding[];
   errors: AnalysisError[];
   pragmaProblems: PragmaProblem[];
+  /** Findings a baseline hid (set by the CLI). */
+  baselined?: number;
   /** Files analysed (Python and manifest.json). */
   files: number;
 }
