@@ -1,21 +1,31 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { ChecklistView } from './checklistView';
 
 /**
  * The VS Code side: starts the language server, shows its state, and renders what it computes. No analysis here.
  */
 
+const NAME = 'HA Integration Security';
+
+/** The default error handler restarts a crashed server up to this many times in three minutes, then gives up. */
+const MAX_RESTARTS = 4;
+
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const output = vscode.window.createOutputChannel('HA Integration Security', { log: true });
+  // One log channel for both sides: the client's own messages and, with haSecurity.trace.server, the LSP traffic.
+  const output = vscode.window.createOutputChannel(NAME, { log: true });
   context.subscriptions.push(output);
 
-  const status = vscode.languages.createLanguageStatusItem('haSecurity.status', [{ language: 'python' }, { pattern: '**/manifest.json' }]);
-  status.name = 'HA Integration Security';
-  status.text = 'HA Security: starting';
+  const status = vscode.languages.createLanguageStatusItem('haSecurity.status', [
+    { language: 'python' },
+    { language: 'json', pattern: '**/manifest.json' },
+  ]);
+  status.name = NAME;
   status.command = { title: 'Show output', command: 'haSecurity.showOutput' };
+  showState(status, State.Starting);
   context.subscriptions.push(status);
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -23,39 +33,63 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  // The client only forwards these events; the server re-reads integration files it caches when they change on disk.
+  const watchers = [vscode.workspace.createFileSystemWatcher('**/*.py'), vscode.workspace.createFileSystemWatcher('**/manifest.json')];
+  context.subscriptions.push(...watchers);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
-      { scheme: 'file', pattern: '**/manifest.json' },
+      { scheme: 'file', language: 'json', pattern: '**/manifest.json' },
     ],
-    synchronize: {
-      configurationSection: 'haSecurity',
-      fileEvents: [
-        vscode.workspace.createFileSystemWatcher('**/*.py'),
-        vscode.workspace.createFileSystemWatcher('**/manifest.json'),
-      ],
-    },
+    synchronize: { configurationSection: 'haSecurity', fileEvents: watchers },
     outputChannel: output,
     traceOutputChannel: output,
+    connectionOptions: { maxRestartCount: MAX_RESTARTS },
   };
 
-  client = new LanguageClient('haSecurity', 'HA Integration Security', serverOptions, clientOptions);
+  const languageClient = new LanguageClient('haSecurity', NAME, serverOptions, clientOptions);
+  client = languageClient;
+  const checklist = new ChecklistView(languageClient, output);
   context.subscriptions.push(
-    client.onDidChangeState(({ newState }) => {
-      status.text = newState === State.Running ? 'HA Security: on' : newState === State.Starting ? 'HA Security: starting' : 'HA Security: stopped';
-      status.severity = newState === State.Stopped ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
-    }),
+    checklist,
+    languageClient.onDidChangeState(({ newState }) => showState(status, newState)),
+    vscode.commands.registerCommand('haSecurity.checklist.refresh', () => checklist.refresh()),
     vscode.commands.registerCommand('haSecurity.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('haSecurity.restartServer', async () => {
       output.info('Restarting the language server');
-      await client?.restart();
+      try {
+        await languageClient.restart();
+      } catch (error) {
+        reportStartFailure(output, error);
+      }
     }),
   );
-  await client.start();
+  try {
+    await languageClient.start();
+  } catch (error) {
+    // Activation itself succeeds, so the restart and output commands stay available to the user.
+    reportStartFailure(output, error);
+  }
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  const running = client;
   client = undefined;
+  await running?.stop();
+}
+
+function showState(status: vscode.LanguageStatusItem, state: State): void {
+  const label = state === State.Running ? 'running' : state === State.Starting ? 'starting' : 'stopped';
+  status.text = `HA Security: ${label}`;
+  status.detail = state === State.Stopped ? 'The language server is not running; use "HA Security: Restart server".' : undefined;
+  status.severity = state === State.Stopped ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
+  status.busy = state === State.Starting;
+}
+
+function reportStartFailure(output: vscode.LogOutputChannel, error: unknown): void {
+  output.error(`The language server could not be started: ${error instanceof Error ? error.message : String(error)}`);
+  void vscode.window.showErrorMessage(`${NAME}: the language server could not be started. See the output for details.`, 'Show output').then((choice) => {
+    if (choice) output.show(true);
+  });
 }
