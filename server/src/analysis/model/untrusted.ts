@@ -1,30 +1,50 @@
 import type { Node } from 'web-tree-sitter';
-import { unwrap } from '../python/syntax';
-import type { FileModel } from './fileModel';
+import { interpolations, unwrap } from '../python/syntax';
+import type { CallSite, FileModel } from './fileModel';
 import type { IntegrationModel } from './integration';
 
 /**
- * Home Assistant's untrusted inputs and the local data flow from them.
+ * Home Assistant's untrusted inputs, and the local data flow from them.
  *
- * - `untrustedSource(file, expression, integration)` says whether a value may carry data that someone outside the
- *   integration controls, following local assignments (FileModel.origins) and looking inside compound
- *   expressions (f-strings, concatenation, subscripts, calls such as `str(x)` or `os.path.join(a, x)`):
- *   service call data (`call.data[...]` in a service handler), config/options flow input (`user_input` and the
- *   discovery info of `async_step_*`), a webhook handler's `request`, and a HomeAssistantView handler's `request`
- *   and path parameters.
- * - `registeredHandlers(file, integration)` finds the functions registered as service and webhook handlers,
- *   across the integration's files (a handler defined in one module and registered in another).
- * Sanitisers are rule-specific (a file name is safe after `Path(x).name`, SQL is not), so rules check them.
+ * `untrustedSource(file, expression, integration?)` answers whether a value may carry data that someone outside
+ * the integration controls, and which kind:
+ * - `service-data`: `call.data` (and anything read from it) where `call` is the ServiceCall of a service handler:
+ *   a function registered with `hass.services.async_register`, `async_register_admin_service`,
+ *   `platform.async_register_entity_service` or `service.async_register_platform_entity_service` (the
+ *   registration may sit in another module of the integration), a parameter annotated `ServiceCall`, or one
+ *   named `call` / `service_call`. Entity service methods named by a string (`"async_boost"`) get the data as
+ *   keyword parameters, so their parameters are service data as a whole.
+ * - `flow-input`: the input of a config/options/subentry flow `async_step_*` method (`user_input`, discovery info).
+ * - `webhook`: what a webhook handler (registered with `webhook.async_register`) reads from its request:
+ *   `await request.json()` / `.post()` / `.text()` / `.read()`, `request.query`, `request.headers`,
+ *   `request.match_info`, `request.cookies`, ... . `request.app["hass"]` and `request[KEY_HASS_USER]` are not data.
+ * - `view-request`: the same for the `get`/`post`/... methods of a `HomeAssistantView` subclass, whose further
+ *   parameters (URL path parameters) are untrusted as a whole.
+ * - `request`: the same for any parameter annotated `aiohttp.web.Request`.
+ *
+ * Values derived from those stay untrusted: local assignments (transitively), attributes, subscripts,
+ * `.get(...)` and other methods called on them, f-strings, `+`, `%`, `.format`, `str()`, `os.path.join`,
+ * `Path(...)`, `"/".join(...)`, schema calls (`SCHEMA(data)` validates types, not content) and the parameters of
+ * the integration's own helpers called with untrusted arguments (two calls deep, also through
+ * `hass.async_add_executor_job(fn, ...)` and `functools.partial`). Conversions that leave no text to inject
+ * (`int()`, `float()`, `len()`, comparisons) end the flow. Which further functions sanitise is rule-specific
+ * (`Path(x).name` makes a file name safe, not a SQL string), so rules check their own sanitisers.
+ *
+ * Also exported for rules: `registeredHandlers` (service and webhook handler definitions of an integration),
+ * `webhookRegistrations`, `resolveCallable(s)` (the `def` a callable reference names, across modules),
+ * `isViewClass`, `viewHandlers`, `requestHandlerKind` and `isRequestObject`.
  */
 
-export type UntrustedKind = 'service-data' | 'flow-input' | 'webhook' | 'view-request';
+export type UntrustedKind = 'service-data' | 'flow-input' | 'webhook' | 'view-request' | 'request';
 
 export interface UntrustedSource {
   kind: UntrustedKind;
   /** For messages: "service call data", "config flow input", ... */
   description: string;
-  /** The parameter (or expression) the data enters through. */
+  /** The parameter the data enters through. */
   node: Node;
+  /** For request objects, the part that was read: `headers`, `json`, `query`, `match_info`, ... */
+  part?: string;
 }
 
 const DESCRIPTIONS: Record<UntrustedKind, string> = {
@@ -32,181 +52,640 @@ const DESCRIPTIONS: Record<UntrustedKind, string> = {
   'flow-input': 'config flow input',
   webhook: 'a webhook request',
   'view-request': 'an HTTP request',
+  request: 'an HTTP request',
 };
 
-const SERVICE_REGISTRATION = /(^|\.)(services\.async_register|services\.register|async_register_admin_service|async_register_entity_service|async_register_platform_entity_service|verify_domain_control)$/;
-const WEBHOOK_REGISTRATION = /(^|\.)(components\.webhook\.async_register|webhook\.async_register|webhook_register)$/;
-const VIEW_METHODS = new Set(['get', 'post', 'put', 'delete', 'patch', 'head']);
+/** How a parameter carries untrusted data: as a whole, through `.data`, or through a request's accessors. */
+type Role = 'data' | 'service-call' | 'request-object';
+
+interface ParameterRole {
+  kind: UntrustedKind;
+  role: Role;
+  description?: string;
+}
+
+/** The parts of an aiohttp request that hold what the client sent. */
+const REQUEST_DATA = new Set([
+  'json', 'post', 'text', 'read', 'content', 'multipart', 'query', 'rel_url', 'url', 'path', 'path_qs', 'raw_path',
+  'query_string', 'headers', 'raw_headers', 'match_info', 'cookies', 'body', 'host', 'forwarded',
+]);
+
+const SERVICE_REGISTRATION = /(^|\.)services\.(async_)?register$/;
+const ADMIN_SERVICE_REGISTRATION = /(^|\.)async_register_admin_service$/;
+const ENTITY_SERVICE_REGISTRATION = /(^|\.)async_register_entity_service$/;
+const PLATFORM_ENTITY_SERVICE_REGISTRATION = /(^|\.)async_register_platform_entity_service$/;
+const WEBHOOK_REGISTRATION = /(^|\.)components\.webhook\.async_register$|^webhook\.async_register$/;
+const VIEW_METHODS = new Set(['get', 'post', 'put', 'delete', 'patch', 'head', 'options']);
 const FLOW_STEP = /^async_step_/;
+const DISCOVERY_STEP = /^async_step_(zeroconf|dhcp|ssdp|usb|bluetooth|mqtt|homekit|hassio|discovery|integration_discovery)$/;
+const SERVICE_CALL_NAMES = new Set(['call', 'service_call']);
+const REQUEST_TYPES = /^aiohttp\.(web|web_request)\.(Base)?Request$/;
+
+/** Calls whose result holds no text from their arguments. */
+const CONVERSIONS = new Set(['int', 'float', 'bool', 'len', 'round', 'abs', 'hash', 'isinstance', 'issubclass', 'callable', 'id', 'type', 'ord']);
+/** Methods whose result is a number or a truth value. */
+const SCALAR_METHODS = /^(is\w*|startswith|endswith|count|find|rfind|index|rindex|__len__|__contains__|has_key|total_seconds|timestamp)$/;
+/** Calls whose result carries the text (or items) of their arguments. */
+const PASSTHROUGH_FUNCTIONS = /^(str|repr|bytes|bytearray|format|dict|list|tuple|set|frozenset|sorted|reversed|next|iter|os\.fspath|os\.path\.(join|abspath|normpath|realpath|expanduser|expandvars|dirname|basename|relpath|splitext|split)|(pathlib\.)?(Path|PurePath|PosixPath|PurePosixPath|WindowsPath)|urllib\.parse\.\w+|json\.(loads|dumps)|base64\.\w+|binascii\.\w+|codecs\.(decode|encode)|shlex\.(quote|join|split)|html\.unescape|textwrap\.\w+|re\.sub|yarl\.URL|URL|string\.Template|(\w+\.)?(cv|config_validation)\.\w+|voluptuous\.\w+|vol\.\w+)$/;
+/** Methods whose result carries the text of their arguments (`"/".join(parts)`, `TEMPLATE.format(name=x)`). */
+const PASSTHROUGH_METHODS = new Set(['join', 'joinpath', 'format', 'format_map', 'replace', 'with_name', 'with_suffix', 'with_path', 'with_query', 'update_query', 'extend_query', 'substitute', 'safe_substitute', 'path']);
+
+interface Context {
+  integration: IntegrationModel | undefined;
+  /** Helper parameters being followed, to stop at recursion. */
+  following: Set<string>;
+}
+
+const resultCache = new WeakMap<object, Map<string, UntrustedSource | null>>();
+
+/** Whether (and how) a value may carry data controlled from outside the integration. */
+export function untrustedSource(file: FileModel, expression: Node, integration?: IntegrationModel): UntrustedSource | undefined {
+  const cacheKey: object = integration ?? file;
+  let cache = resultCache.get(cacheKey);
+  if (!cache) {
+    cache = new Map();
+    resultCache.set(cacheKey, cache);
+  }
+  const key = `${file.path}#${expression.id}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached ?? undefined;
+  const found = sourceOf({ integration, following: new Set() }, file, expression, undefined, 8, 2);
+  cache.set(key, found ?? null);
+  return found;
+}
+
+/** True when `expression` is (an alias of) the request object of a webhook handler, view method or aiohttp handler. */
+export function isRequestObject(file: FileModel, expression: Node, integration?: IntegrationModel, depth = 4): boolean {
+  const target = unwrap(expression);
+  if (target.type !== 'identifier' || depth <= 0) return false;
+  return file.bindingsOf(target).some((binding) => {
+    if (binding.kind === 'parameter') {
+      const fn = binding.node.parent?.parent;
+      return fn?.type === 'function_definition' && parameterRole(file, fn, binding.name, integration)?.role === 'request-object';
+    }
+    return binding.kind === 'assign' && binding.value !== null && isRequestObject(file, binding.value, integration, depth - 1);
+  });
+}
+
+/**
+ * @param access how the value is used where the flow started: the attribute read from it (`data` in `call.data`),
+ *   `[]` for a subscript; undefined for the value as a whole.
+ * @param helpers how many helper calls may still be followed back to their callers.
+ */
+function sourceOf(context: Context, file: FileModel, expression: Node, access: string | undefined, depth: number, helpers: number): UntrustedSource | undefined {
+  if (depth <= 0) return undefined;
+  const node = unwrap(expression);
+  const next = (child: Node | null | undefined, childAccess?: string) => (child ? sourceOf(context, file, child, childAccess, depth - 1, helpers) : undefined);
+  const firstOf = (children: (Node | null | undefined)[]) => {
+    for (const child of children) {
+      const found = next(child);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  switch (node.type) {
+    case 'identifier':
+      return identifierSource(context, file, node, accessAt(node) ?? access, depth, helpers);
+    case 'attribute': {
+      const object = node.childForFieldName('object');
+      return object?.type === 'identifier' ? next(object) : next(object, undefined);
+    }
+    case 'subscript':
+      // `MAPPING[key]` is one of MAPPING's values whoever picks the key; `data["key"]` is data.
+      return next(node.childForFieldName('value'));
+    case 'call':
+      return callSource(context, file, node, depth, helpers);
+    case 'string':
+    case 'concatenated_string':
+      return firstOf(interpolations(node));
+    case 'binary_operator':
+    case 'boolean_operator':
+      return firstOf([node.childForFieldName('left'), node.childForFieldName('right')]);
+    case 'conditional_expression':
+      return firstOf([node.namedChild(0), node.namedChild(2)]);
+    case 'await':
+    case 'list_splat':
+    case 'dictionary_splat':
+    case 'parenthesized_expression':
+      return firstOf(node.namedChildren);
+    case 'named_expression':
+      return next(node.childForFieldName('value'));
+    case 'keyword_argument':
+      return next(node.childForFieldName('value'));
+    case 'list':
+    case 'tuple':
+    case 'set':
+    case 'expression_list':
+    case 'dictionary':
+    case 'pair':
+      return firstOf(node.namedChildren);
+    case 'list_comprehension':
+    case 'set_comprehension':
+    case 'generator_expression':
+    case 'dictionary_comprehension': {
+      const body = node.childForFieldName('body');
+      const iterables = node.namedChildren.filter((child) => child?.type === 'for_in_clause').map((clause) => clause?.childForFieldName('right'));
+      return firstOf([body, ...iterables]);
+    }
+    default:
+      // Numbers, None, booleans, comparisons and `not` hold no text from outside.
+      return undefined;
+  }
+}
+
+function identifierSource(context: Context, file: FileModel, identifier: Node, access: string | undefined, depth: number, helpers: number): UntrustedSource | undefined {
+  for (const binding of file.bindingsOf(identifier)) {
+    if (binding.kind === 'parameter') {
+      const fn = binding.node.parent?.parent;
+      if (!fn || fn.type !== 'function_definition') continue;
+      const found = parameterSource(context, file, fn, binding.name, binding.node, access, depth, helpers);
+      if (found) return found;
+      continue;
+    }
+    if (!binding.value || binding.kind === 'def' || binding.kind === 'import') continue;
+    // An alias (`r = request`) keeps the use's access; any other value is data as a whole.
+    const value = unwrap(binding.value);
+    const found = sourceOf(context, file, value, value.type === 'identifier' ? access : undefined, depth - 1, helpers);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The attribute read from an identifier (`data` for `call.data`), `[]` for a subscript. */
+function accessAt(identifier: Node): string | undefined {
+  const parent = identifier.parent;
+  if (!parent) return undefined;
+  if (parent.type === 'attribute' && parent.childForFieldName('object')?.id === identifier.id) return parent.childForFieldName('attribute')?.text;
+  if (parent.type === 'subscript' && parent.childForFieldName('value')?.id === identifier.id) return '[]';
+  return undefined;
+}
+
+function callSource(context: Context, file: FileModel, node: Node, depth: number, helpers: number): UntrustedSource | undefined {
+  const site = file.callSite(node);
+  const callee = node.childForFieldName('function');
+  if (!site || !callee) return undefined;
+  const name = site.name ?? '';
+  if (CONVERSIONS.has(name) && file.isBuiltin(name)) return undefined;
+  if (site.method && SCALAR_METHODS.test(site.method)) return undefined;
+  const next = (child: Node) => sourceOf(context, file, child, undefined, depth - 1, helpers);
+  if (callee.type === 'attribute') {
+    const receiver = callee.childForFieldName('object');
+    // `call.data.get("x")`, `(await request.json())["x"]`, `name.strip()`: the result comes from the receiver.
+    const fromReceiver = receiver ? sourceOf(context, file, receiver, undefined, depth - 1, helpers) : undefined;
+    if (fromReceiver) return fromReceiver;
+  }
+  const passes =
+    PASSTHROUGH_FUNCTIONS.test(name) ||
+    (site.method !== undefined && PASSTHROUGH_METHODS.has(site.method)) ||
+    /(^|\.|_)schema$/i.test(name) ||
+    // `vol.Schema({...})(data)`: validated data is still the caller's data.
+    (callee.type === 'call' && /(^|\.)Schema$/.test(file.callSite(callee)?.name ?? ''));
+  if (!passes) return undefined;
+  for (const argument of [...site.args, ...site.keywords.values()]) {
+    const found = next(argument);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function parameterSource(context: Context, file: FileModel, fn: Node, name: string, parameterNode: Node, access: string | undefined, depth: number, helpers: number): UntrustedSource | undefined {
+  const role = parameterRole(file, fn, name, context.integration);
+  if (role) {
+    const source = (part?: string): UntrustedSource => ({ kind: role.kind, description: role.description ?? DESCRIPTIONS[role.kind], node: parameterNode, ...(part ? { part } : {}) });
+    if (role.role === 'data') return source(role.kind === 'view-request' ? 'match_info' : undefined);
+    if (role.role === 'service-call') return access === 'data' ? source() : undefined;
+    return access !== undefined && REQUEST_DATA.has(access) ? source(access === 'rel_url' || access === 'url' ? 'query' : access) : undefined;
+  }
+  if (helpers <= 0) return undefined;
+  return helperParameterSource(context, file, fn, name, access, depth, helpers);
+}
+
+/** A parameter of one of the integration's functions is untrusted when some caller passes untrusted data to it. */
+function helperParameterSource(context: Context, file: FileModel, fn: Node, name: string, access: string | undefined, depth: number, helpers: number): UntrustedSource | undefined {
+  const key = `${file.path}#${fn.id}#${name}`;
+  if (context.following.has(key)) return undefined;
+  context.following.add(key);
+  try {
+    const parameters = parametersOf(fn);
+    const index = parameters.findIndex((parameter) => parameter.name === name);
+    const parameter = parameters[index];
+    if (!parameter || parameter.kind !== 'plain') return undefined;
+    const isMethod = enclosingClass(fn) !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
+    for (const caller of callersOf(fn, file, context.integration)) {
+      const offset = isMethod && caller.boundMethod ? 1 : 0;
+      const argument = parameter.keywordOnly ? caller.keywords.get(name) : caller.keywords.get(name) ?? caller.args[index - offset];
+      if (!argument) continue;
+      const bare = unwrap(argument).type === 'identifier';
+      const found = sourceOf(context, caller.file, argument, bare ? access : undefined, depth - 1, helpers - 1);
+      if (found) return found;
+    }
+    return undefined;
+  } finally {
+    context.following.delete(key);
+  }
+}
+
+/** How a parameter of `fn` receives untrusted data, if it does. */
+function parameterRole(file: FileModel, fn: Node, name: string, integration: IntegrationModel | undefined): ParameterRole | undefined {
+  const functionName = fn.childForFieldName('name')?.text ?? '';
+  const parameters = parametersOf(fn);
+  const index = parameters.findIndex((parameter) => parameter.name === name);
+  if (index < 0) return undefined;
+  const parameter = parameters[index];
+  const cls = enclosingClass(fn);
+  const isMethod = cls !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
+  if (isMethod && index === 0) return undefined;
+  const annotation = parameter.annotation ? annotationName(file, parameter.annotation) : undefined;
+  if (annotation !== undefined && /(^|\.)ServiceCall$/.test(annotation)) return { kind: 'service-data', role: 'service-call' };
+  if (annotation !== undefined && REQUEST_TYPES.test(annotation)) {
+    const kind = requestHandlerKind(file, fn, integration) ?? 'request';
+    return { kind, role: 'request-object' };
+  }
+  const handlers = registeredHandlers(file, integration);
+  const positional = parameters.filter((candidate) => candidate.kind === 'plain' && !candidate.keywordOnly);
+  const isLastPositional = positional[positional.length - 1]?.name === name;
+  if (handlers.services.has(fn.id) && isLastPositional) return { kind: 'service-data', role: 'service-call' };
+  if (SERVICE_CALL_NAMES.has(name)) return { kind: 'service-data', role: 'service-call' };
+  if (isMethod && handlers.entityMethods.has(functionName)) return { kind: 'service-data', role: 'data' };
+  if (isMethod && FLOW_STEP.test(functionName) && index === 1) {
+    return { kind: 'flow-input', role: 'data', description: DISCOVERY_STEP.test(functionName) ? 'discovery data' : functionName === 'async_step_import' ? 'imported configuration' : undefined };
+  }
+  if (handlers.webhooks.has(fn.id) && (name === 'request' || isLastPositional)) return { kind: 'webhook', role: 'request-object' };
+  if (isMethod && cls && isViewHandler(file, cls, fn, integration)) {
+    const offset = 1;
+    if (index === offset) return { kind: 'view-request', role: 'request-object' };
+    if (index > offset && parameter.kind !== 'varargs') return { kind: 'view-request', role: 'data' };
+  }
+  return undefined;
+}
+
+/** `webhook` or `view-request` when `fn` handles HTTP requests of a webhook or a view, `request` for other aiohttp handlers. */
+export function requestHandlerKind(file: FileModel, fn: Node, integration?: IntegrationModel): 'webhook' | 'view-request' | 'request' | undefined {
+  if (registeredHandlers(file, integration).webhooks.has(fn.id)) return 'webhook';
+  const cls = enclosingClass(fn);
+  if (cls && isViewHandler(file, cls, fn, integration)) return 'view-request';
+  for (const parameter of parametersOf(fn)) {
+    const annotation = parameter.annotation ? annotationName(file, parameter.annotation) : undefined;
+    if (annotation !== undefined && REQUEST_TYPES.test(annotation)) return 'request';
+  }
+  return undefined;
+}
+
+function annotationName(file: FileModel, annotation: Node): string | undefined {
+  const expression = annotation.type === 'type' ? annotation.namedChild(0) : annotation;
+  if (!expression) return undefined;
+  if (expression.type === 'string') return expression.text.replace(/^['"]+|['"]+$/g, '');
+  return file.qualifiedName(expression) ?? expression.text;
+}
+
+export interface Parameter {
+  name: string;
+  node: Node;
+  kind: 'plain' | 'varargs' | 'kwargs';
+  keywordOnly: boolean;
+  annotation?: Node;
+}
+
+/** The parameters of a function definition, in order, with `*args`/`**kwargs` and keyword-only ones marked. */
+export function parametersOf(fn: Node): Parameter[] {
+  const result: Parameter[] = [];
+  let keywordOnly = false;
+  for (const parameter of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!parameter) continue;
+    if (parameter.type === 'keyword_separator') {
+      keywordOnly = true;
+      continue;
+    }
+    if (parameter.type === 'positional_separator' || parameter.type === 'comment') continue;
+    const inner = parameter.type === 'typed_parameter' ? parameter.namedChild(0) : parameter;
+    const kind = inner?.type === 'list_splat_pattern' ? 'varargs' : inner?.type === 'dictionary_splat_pattern' ? 'kwargs' : 'plain';
+    const nameNode =
+      parameter.type === 'identifier'
+        ? parameter
+        : parameter.childForFieldName('name') ?? (inner && inner.type !== 'identifier' ? inner.namedChild(0) : inner) ?? null;
+    if (!nameNode) continue;
+    result.push({ name: nameNode.text, node: parameter, kind, keywordOnly, annotation: parameter.childForFieldName('type') ?? undefined });
+    if (kind === 'varargs') keywordOnly = true;
+  }
+  return result;
+}
 
 export interface RegisteredHandlers {
   /** Function definitions registered as service handlers, by node id. */
   services: Set<number>;
   /** Function definitions registered as webhook handlers, by node id. */
   webhooks: Set<number>;
+  /** Names of entity methods registered as entity services by name (`"async_boost"`). */
+  entityMethods: Set<string>;
+}
+
+export interface WebhookRegistration {
+  file: FileModel;
+  call: CallSite;
+  /** The handler argument as written. */
+  reference: Node | undefined;
+  /** The handler definitions it names (several when registered in a loop over a table). */
+  handlers: { file: FileModel; node: Node }[];
+  localOnly: boolean;
 }
 
 const handlerCache = new WeakMap<object, RegisteredHandlers>();
+const webhookCache = new WeakMap<object, WebhookRegistration[]>();
+
+function filesOf(file: FileModel, integration: IntegrationModel | undefined): readonly FileModel[] {
+  return integration?.files ?? [file];
+}
+
+/** Every `webhook.async_register(hass, domain, name, webhook_id, handler)` of the integration (or of a lone file). */
+export function webhookRegistrations(file: FileModel, integration?: IntegrationModel): WebhookRegistration[] {
+  const key: object = integration ?? file;
+  const cached = webhookCache.get(key);
+  if (cached) return cached;
+  const registrations: WebhookRegistration[] = [];
+  for (const candidate of filesOf(file, integration)) {
+    for (const call of candidate.calls) {
+      if (!call.name || !WEBHOOK_REGISTRATION.test(call.name)) continue;
+      const reference = call.keywords.get('handler') ?? call.args[4];
+      const localOnly = call.keywords.get('local_only');
+      registrations.push({
+        file: candidate,
+        call,
+        reference,
+        handlers: reference ? resolveCallables(candidate, reference, integration) : [],
+        localOnly: localOnly !== undefined && unwrap(localOnly).type === 'true',
+      });
+    }
+  }
+  webhookCache.set(key, registrations);
+  return registrations;
+}
 
 /** The service and webhook handlers of an integration (or of a lone file). */
-export function registeredHandlers(file: FileModel, integration: IntegrationModel | undefined): RegisteredHandlers {
+export function registeredHandlers(file: FileModel, integration?: IntegrationModel): RegisteredHandlers {
   const key: object = integration ?? file;
   const cached = handlerCache.get(key);
   if (cached) return cached;
-  const handlers: RegisteredHandlers = { services: new Set(), webhooks: new Set() };
-  for (const candidate of integration?.files ?? [file]) {
+  const handlers: RegisteredHandlers = { services: new Set(), webhooks: new Set(), entityMethods: new Set() };
+  handlerCache.set(key, handlers);
+  for (const candidate of filesOf(file, integration)) {
     for (const call of candidate.calls) {
-      if (!call.name) continue;
-      let handler: Node | undefined;
-      let target: Set<number> | undefined;
-      if (SERVICE_REGISTRATION.test(call.name)) {
-        handler = call.keywords.get('service_func') ?? call.keywords.get('func') ?? call.args.find((arg, index) => index >= 1 && isCallableReference(arg));
-        target = handlers.services;
-      } else if (WEBHOOK_REGISTRATION.test(call.name)) {
-        handler = call.keywords.get('handler') ?? call.args[4];
-        target = handlers.webhooks;
+      const reference = serviceHandlerReference(call);
+      if (!reference) continue;
+      const target = unwrap(reference);
+      if (target.type === 'string') {
+        const method = candidate.stringValue(target);
+        if (method) handlers.entityMethods.add(method);
+        continue;
       }
-      if (!handler || !target) continue;
-      const definition = resolveCallable(candidate, handler, integration);
-      if (definition) target.add(definition.node.id);
+      for (const definition of resolveCallables(candidate, reference, integration)) handlers.services.add(definition.node.id);
     }
   }
-  handlerCache.set(key, handlers);
+  for (const registration of webhookRegistrations(file, integration)) {
+    for (const definition of registration.handlers) handlers.webhooks.add(definition.node.id);
+  }
   return handlers;
 }
 
-function isCallableReference(node: Node): boolean {
-  const target = unwrap(node);
-  return target.type === 'identifier' || target.type === 'attribute' || (target.type === 'call' && /partial$/.test(target.childForFieldName('function')?.text ?? ''));
+/** The handler argument of a service registration, by the position each registration function takes it at. */
+export function serviceHandlerReference(call: CallSite): Node | undefined {
+  const name = call.name ?? '';
+  if (SERVICE_REGISTRATION.test(name)) return call.keywords.get('service_func') ?? call.args[2];
+  if (ADMIN_SERVICE_REGISTRATION.test(name)) return call.keywords.get('service_func') ?? call.args[3];
+  if (PLATFORM_ENTITY_SERVICE_REGISTRATION.test(name)) return call.keywords.get('func');
+  if (ENTITY_SERVICE_REGISTRATION.test(name) || call.method === 'async_register_entity_service') return call.keywords.get('func') ?? call.args[2];
+  return undefined;
+}
+
+/** The first `def` a callable reference names; see `resolveCallables`. */
+export function resolveCallable(file: FileModel, reference: Node, integration?: IntegrationModel): { file: FileModel; node: Node } | undefined {
+  return resolveCallables(file, reference, integration)[0];
 }
 
 /**
- * The `def` a callable reference names: a local or module function, a method (`self._handle`), an imported
- * function of the integration, or the function inside `functools.partial(fn, ...)`.
+ * The `def`s a callable reference names: a local or module function, a method (`self._handle`), an imported
+ * function of the integration, the function inside `functools.partial(fn, ...)` or a wrapper call
+ * (`verify_domain_control(hass, DOMAIN)(fn)`), the functions of a table a loop registers from, and, for
+ * `obj.method`, the one method of that name in the integration's classes.
  */
-export function resolveCallable(file: FileModel, reference: Node, integration: IntegrationModel | undefined): { file: FileModel; node: Node } | undefined {
+export function resolveCallables(file: FileModel, reference: Node, integration?: IntegrationModel, depth = 4): { file: FileModel; node: Node }[] {
+  if (depth <= 0) return [];
   const target = unwrap(reference);
   if (target.type === 'call') {
-    const first = target.childForFieldName('arguments')?.namedChild(0);
-    return first ? resolveCallable(file, first, integration) : undefined;
+    const callee = target.childForFieldName('function');
+    const args = target.childForFieldName('arguments');
+    const first = args?.namedChildren.find((child) => child !== null && child.type !== 'keyword_argument' && child.type !== 'comment');
+    const calleeName = callee ? file.qualifiedName(callee) ?? '' : '';
+    if (callee?.type === 'call' || /(^|\.)partial$/.test(calleeName)) return first ? resolveCallables(file, first, integration, depth - 1) : [];
+    return [];
   }
   if (target.type === 'identifier') {
-    const definition = file.bindingsOf(target).find((binding) => binding.kind === 'def' && binding.node.type === 'function_definition');
-    if (definition) return { file, node: definition.node };
+    const bindings = file.bindingsOf(target);
+    const definition = bindings.find((binding) => binding.kind === 'def' && binding.node.type === 'function_definition');
+    if (definition) return [{ file, node: definition.node }];
     const imported = file.imports.get(target.text);
-    return imported && integration ? integration.resolveFunction(imported) : undefined;
+    if (imported) {
+      const found = integration?.resolveFunction(imported);
+      return found ? [found] : [];
+    }
+    // Registered in a loop: `for name, handler in SERVICES.items()` or `for handler in (a, b)`.
+    const loop = bindings.find((binding) => binding.kind === 'for' && binding.value);
+    if (loop?.value) return callablesInTable(file, loop.value, integration, depth - 1);
+    const alias = bindings.find((binding) => binding.kind === 'assign' && binding.value);
+    return alias?.value ? resolveCallables(file, alias.value, integration, depth - 1) : [];
   }
   if (target.type === 'attribute') {
     const object = target.childForFieldName('object');
-    const name = target.childForFieldName('attribute')?.text;
+    const name = target.childForFieldName('attribute')?.text ?? '';
     if (object?.text === 'self' || object?.text === 'cls') {
-      let cls: Node | null = target.parent;
-      while (cls && cls.type !== 'class_definition') cls = cls.parent;
-      const method = cls ? file.functions.find((fn) => fn.childForFieldName('name')?.text === name && enclosingClass(fn)?.id === cls!.id) : undefined;
-      return method ? { file, node: method } : undefined;
+      const cls = enclosingClass(target);
+      const method = cls ? methodsOf(cls).find((fn) => fn.childForFieldName('name')?.text === name) : undefined;
+      if (method) return [{ file, node: method }];
     }
     const qualified = file.qualifiedName(target);
-    return qualified && integration ? integration.resolveFunction(qualified) : undefined;
+    const found = qualified && integration ? integration.resolveFunction(qualified) : undefined;
+    if (found) return [found];
+    const methods = methodsNamed(file, integration).get(name) ?? [];
+    return methods.length === 1 ? methods : [];
   }
-  return undefined;
+  return [];
+}
+
+/** The callables listed in a table a loop iterates: `{"a": handle_a}.items()`, `(handle_a, handle_b)`, a constant. */
+function callablesInTable(file: FileModel, iterable: Node, integration: IntegrationModel | undefined, depth: number): { file: FileModel; node: Node }[] {
+  let table = unwrap(iterable);
+  if (table.type === 'call') {
+    const callee = table.childForFieldName('function');
+    if (callee?.type !== 'attribute' || !['items', 'values'].includes(callee.childForFieldName('attribute')?.text ?? '')) return [];
+    table = unwrap(callee.childForFieldName('object') ?? table);
+  }
+  if (table.type === 'identifier') {
+    const constant = file.constants.get(table.text);
+    if (!constant) return [];
+    table = unwrap(constant);
+  }
+  const found: { file: FileModel; node: Node }[] = [];
+  const visit = (node: Node) => {
+    if (node.type === 'identifier' || node.type === 'attribute' || node.type === 'call') {
+      found.push(...resolveCallables(file, node, integration, depth));
+    } else if (node.type === 'pair') {
+      const value = node.childForFieldName('value');
+      if (value) visit(unwrap(value));
+    } else if (['dictionary', 'list', 'tuple', 'set'].includes(node.type)) {
+      for (const child of node.namedChildren) if (child) visit(unwrap(child));
+    }
+  };
+  visit(table);
+  return found.filter((entry) => entry.node.type === 'function_definition');
+}
+
+const methodIndexCache = new WeakMap<object, Map<string, { file: FileModel; node: Node }[]>>();
+
+function methodsNamed(file: FileModel, integration: IntegrationModel | undefined): Map<string, { file: FileModel; node: Node }[]> {
+  const key: object = integration ?? file;
+  let index = methodIndexCache.get(key);
+  if (index) return index;
+  index = new Map();
+  for (const candidate of filesOf(file, integration)) {
+    for (const fn of candidate.functions) {
+      if (!enclosingClass(fn)) continue;
+      const name = fn.childForFieldName('name')?.text ?? '';
+      const list = index.get(name) ?? [];
+      list.push({ file: candidate, node: fn });
+      index.set(name, list);
+    }
+  }
+  methodIndexCache.set(key, index);
+  return index;
+}
+
+interface Caller {
+  file: FileModel;
+  args: Node[];
+  keywords: Map<string, Node>;
+  /** Called as `obj.method(...)`, so `self` is not among the arguments. */
+  boundMethod: boolean;
+}
+
+const callerIndexCache = new WeakMap<object, Map<string, Caller[]>>();
+
+/** The places in the integration that call `fn`, directly, through `hass.async_add_executor_job(fn, ...)` or `partial(fn, ...)`. */
+function callersOf(fn: Node, file: FileModel, integration: IntegrationModel | undefined): Caller[] {
+  const key: object = integration ?? file;
+  let index = callerIndexCache.get(key);
+  if (!index) {
+    index = buildCallerIndex(file, integration);
+    callerIndexCache.set(key, index);
+  }
+  return index.get(`${file.path}#${fn.id}`) ?? [];
+}
+
+function buildCallerIndex(file: FileModel, integration: IntegrationModel | undefined): Map<string, Caller[]> {
+  const index = new Map<string, Caller[]>();
+  const files = filesOf(file, integration);
+  const defined = new Set<string>();
+  for (const candidate of files) for (const fn of candidate.functions) defined.add(fn.childForFieldName('name')?.text ?? '');
+  const add = (candidate: FileModel, reference: Node, args: Node[], keywords: Map<string, Node>) => {
+    const simple = reference.type === 'attribute' ? reference.childForFieldName('attribute')?.text : reference.text;
+    if (!simple || !defined.has(simple)) return;
+    for (const target of resolveCallables(candidate, reference, integration)) {
+      const key = `${target.file.path}#${target.node.id}`;
+      const list = index.get(key) ?? [];
+      list.push({ file: candidate, args, keywords, boundMethod: reference.type === 'attribute' });
+      index.set(key, list);
+    }
+  };
+  for (const candidate of files) {
+    for (const call of candidate.calls) {
+      const name = call.name ?? '';
+      if (/(^|\.)(async_add_executor_job|add_job|async_add_job|async_run_job)$/.test(name) && call.args[0]) {
+        add(candidate, unwrap(call.args[0]), call.args.slice(1), new Map());
+      } else if (/(^|\.)run_in_executor$/.test(name) && call.args[1]) {
+        add(candidate, unwrap(call.args[1]), call.args.slice(2), new Map());
+      } else if (/(^|\.)partial$/.test(name) && call.args[0]) {
+        add(candidate, unwrap(call.args[0]), call.args.slice(1), call.keywords);
+      } else if (call.callee.type === 'identifier' || call.callee.type === 'attribute') {
+        add(candidate, call.callee, call.args, call.keywords);
+      }
+    }
+  }
+  return index;
 }
 
 function enclosingClass(node: Node): Node | undefined {
   let current = node.parent;
   while (current) {
     if (current.type === 'class_definition') return current;
-    if (current.type === 'function_definition') return undefined;
+    if (current.type === 'function_definition' && current.id !== node.id) return undefined;
     current = current.parent;
   }
   return undefined;
 }
 
-/** Whether (and how) a value may carry data controlled from outside the integration. */
-export function untrustedSource(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth = 4): UntrustedSource | undefined {
-  if (depth < 0) return undefined;
-  for (const origin of file.origins(expression)) {
-    if (origin.kind === 'parameter' && origin.scope) {
-      const kind = parameterKind(file, origin.scope, origin.name ?? '', integration);
-      if (kind) return { kind, description: DESCRIPTIONS[kind], node: origin.node };
-      continue;
-    }
-    if (origin.kind !== 'expression') continue;
-    const node = unwrap(origin.node);
-    for (const part of namesInside(node)) {
-      const found = untrustedSource(file, part, integration, depth - 1);
-      if (found) return found;
+/** The methods defined directly in a class body (decorated ones included). */
+export function methodsOf(cls: Node): Node[] {
+  const body = cls.childForFieldName('body');
+  const methods: Node[] = [];
+  for (const statement of body?.namedChildren ?? []) {
+    if (statement?.type === 'function_definition') methods.push(statement);
+    else if (statement?.type === 'decorated_definition') {
+      const definition = statement.childForFieldName('definition');
+      if (definition?.type === 'function_definition') methods.push(definition);
     }
   }
-  return undefined;
+  return methods;
 }
 
 /**
- * The names an expression reads its data from: the base of attribute chains and subscripts (`call` in
- * `call.data["x"]`), names inside f-strings, operators and call arguments. Callee names and attribute names are
- * not data.
+ * The methods of a view class that answer requests: `get`, `post`, ... and methods assigned to those names
+ * (`post = _handle`).
  */
-function namesInside(node: Node): Node[] {
-  switch (node.type) {
-    case 'identifier':
-      return [node];
-    case 'attribute':
-    case 'subscript': {
-      const base = node.childForFieldName(node.type === 'attribute' ? 'object' : 'value');
-      const index = node.type === 'subscript' ? node.childForFieldName('subscript') : null;
-      return [...(base ? namesInside(base) : []), ...(index ? namesInside(index) : [])];
-    }
-    case 'call': {
-      const callee = node.childForFieldName('function');
-      const receiver = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
-      const args = node.childForFieldName('arguments');
-      const fromArgs = args ? args.namedChildren.flatMap((arg) => (arg ? namesInside(arg.type === 'keyword_argument' ? arg.childForFieldName('value') ?? arg : arg) : [])) : [];
-      return [...(receiver ? namesInside(receiver) : []), ...fromArgs];
-    }
-    case 'keyword_argument':
-    case 'lambda':
-    case 'comment':
-      return [];
-    default:
-      return node.namedChildren.flatMap((child) => (child ? namesInside(child) : []));
+export function viewHandlers(cls: Node): Node[] {
+  const methods = methodsOf(cls);
+  const byName = new Map(methods.map((fn) => [fn.childForFieldName('name')?.text ?? '', fn]));
+  const handlers = new Set<Node>();
+  for (const [name, fn] of byName) if (VIEW_METHODS.has(name)) handlers.add(fn);
+  for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const assignment = statement?.type === 'expression_statement' ? statement.namedChild(0) : null;
+    if (assignment?.type !== 'assignment') continue;
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (!left || !right || !VIEW_METHODS.has(left.text)) continue;
+    const target = byName.get(right.text);
+    if (target) handlers.add(target);
   }
+  return [...handlers];
 }
 
-function parameterKind(file: FileModel, fn: Node, name: string, integration: IntegrationModel | undefined): UntrustedKind | undefined {
-  const functionName = fn.childForFieldName('name')?.text ?? '';
-  const parameters = parameterNames(fn);
-  const index = parameters.indexOf(name);
-  const annotation = parameterAnnotation(fn, name);
-  const handlers = registeredHandlers(file, integration);
-  if (annotation === 'ServiceCall' || (handlers.services.has(fn.id) && index === parameters.length - 1)) return 'service-data';
-  if (FLOW_STEP.test(functionName) && enclosingClass(fn) && index === 1) return 'flow-input';
-  if (handlers.webhooks.has(fn.id) && (name === 'request' || index === 2)) return 'webhook';
-  const cls = enclosingClass(fn);
-  if (cls && VIEW_METHODS.has(functionName) && index >= 1 && isViewClass(file, cls)) return 'view-request';
-  return undefined;
+function isViewHandler(file: FileModel, cls: Node, fn: Node, integration: IntegrationModel | undefined): boolean {
+  return isViewClass(file, cls, integration) && viewHandlers(cls).some((handler) => handler.id === fn.id);
 }
 
-function parameterNames(fn: Node): string[] {
-  const parameters = fn.childForFieldName('parameters');
-  return (parameters?.namedChildren ?? []).map((parameter) => {
-    if (!parameter) return '';
-    if (parameter.type === 'identifier') return parameter.text;
-    const nameNode = parameter.childForFieldName('name') ?? parameter.namedChildren.find((child) => child?.type === 'identifier');
-    return nameNode?.text ?? '';
-  });
-}
-
-function parameterAnnotation(fn: Node, name: string): string | undefined {
-  for (const parameter of fn.childForFieldName('parameters')?.namedChildren ?? []) {
-    if (!parameter || (parameter.type !== 'typed_parameter' && parameter.type !== 'typed_default_parameter')) continue;
-    const nameNode = parameter.childForFieldName('name') ?? parameter.namedChildren.find((child) => child?.type === 'identifier');
-    if (nameNode?.text !== name) continue;
-    return parameter.childForFieldName('type')?.text.split('.').pop();
-  }
-  return undefined;
-}
-
-/** A class deriving (directly) from HomeAssistantView, through any import alias. */
-export function isViewClass(file: FileModel, cls: Node): boolean {
+/** A class deriving from HomeAssistantView (through aliases and the integration's own base classes). */
+export function isViewClass(file: FileModel, cls: Node, integration?: IntegrationModel, depth = 4): boolean {
+  if (depth <= 0) return false;
   const bases = cls.childForFieldName('superclasses');
-  return (bases?.namedChildren ?? []).some((base) => base !== null && /(^|\.)HomeAssistantView$/.test(file.qualifiedName(base) ?? base.text));
+  for (const base of bases?.namedChildren ?? []) {
+    if (!base || base.type === 'keyword_argument') continue;
+    const qualified = file.qualifiedName(base) ?? base.text;
+    if (/(^|\.)HomeAssistantView$/.test(qualified)) return true;
+    const parent = resolveClass(file, base, integration);
+    if (parent && parent.node.id !== cls.id && isViewClass(parent.file, parent.node, integration, depth - 1)) return true;
+  }
+  return false;
+}
+
+/** The class a base-class expression names, in this file or another module of the integration. */
+export function resolveClass(file: FileModel, reference: Node, integration?: IntegrationModel): { file: FileModel; node: Node } | undefined {
+  const target = unwrap(reference);
+  if (target.type === 'identifier') {
+    const local = file.bindingsOf(target).find((binding) => binding.kind === 'def' && binding.node.type === 'class_definition');
+    if (local) return { file, node: local.node };
+  }
+  const qualified = file.qualifiedName(target);
+  if (!qualified || !integration) return undefined;
+  const cut = qualified.lastIndexOf('.');
+  const module = cut > 0 ? integration.moduleFile(qualified.slice(0, cut)) : undefined;
+  const name = qualified.slice(cut + 1);
+  const node = module?.classes.find((candidate) => candidate.childForFieldName('name')?.text === name && module.scopeOf(candidate).type === 'module');
+  return module && node ? { file: module, node } : undefined;
 }
