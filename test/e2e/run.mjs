@@ -21,7 +21,7 @@ const CHROMIUM = process.env.HA_SECURITY_E2E_CHROMIUM || '/usr/bin/chromium';
 const QUICK_FIX_TITLE = process.env.QUICK_FIX_TITLE || 'Switch to argument-list spawn';
 const RUN_TIMEOUT_MS = Number(process.env.HA_SECURITY_E2E_TIMEOUT_MS || 5 * 60_000);
 const KEEP_TMP = process.env.HA_SECURITY_E2E_KEEP === '1';
-const RESULTS = path.join(REPO, 'test-results/e2e');
+const RESULTS = path.resolve(process.env.HA_SECURITY_E2E_RESULTS || path.join(REPO, 'test-results/e2e'));
 const FIXTURE = path.join(HERE, 'workspace');
 const TARGET_REL = 'custom_components/demo/__init__.py';
 const DIAG_SOURCE = 'ha-security';
@@ -104,6 +104,11 @@ function findVsix() {
   return found[0]?.f;
 }
 
+/** A path for messages: relative to the repo when inside it. */
+function rel(p) {
+  return p.startsWith(REPO + path.sep) ? path.relative(REPO, p) : p;
+}
+
 function slug(s) {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
 }
@@ -174,7 +179,7 @@ async function setup(vsix) {
   };
   for (const k of Object.keys(env)) if (k.startsWith('VSCODE_')) delete env[k];
 
-  log(`installing ${path.relative(REPO, vsix) || vsix}`);
+  log(`installing ${rel(vsix)}`);
   const inst = spawnSync(CODE_SERVER, ['--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', vsix],
     { env, encoding: 'utf8', timeout: 120_000 });
   const instOut = `${inst.stdout || ''}${inst.stderr || ''}`.trim();
@@ -417,8 +422,9 @@ const STEPS = [
       const cls = (await item.getAttribute('class')) || '';
       if (!cls.split(/\s+/).includes('checked')) await item.click(); // clicking an active item would hide the sidebar
       // the sidebar must now show that container, not the Explorer (which also has a "demo" folder row)
-      const container = page.locator('.part.sidebar .composite').filter({ visible: true })
-        .and(page.locator('.part.sidebar .composite:not([id="workbench.view.explorer"])')).first();
+      // (the sidebar's view container is `.composite.viewlet` with the container's id; `.composite.title` is its title bar)
+      const container = page.locator('.part.sidebar .composite.viewlet:not([id="workbench.view.explorer"])')
+        .filter({ visible: true }).first();
       await container.waitFor({ state: 'visible', timeout: 10_000 })
         .catch(() => { throw new StepError('clicking the HA Security activity-bar item did not show its view container'); });
       const rows = container.locator('.monaco-list-row');
@@ -440,8 +446,11 @@ const STEPS = [
 const results = [];
 
 function summary() {
-  const passed = results.filter((r) => r.ok).length;
-  const failed = results.length - passed;
+  // one verdict per step: the first one recorded (a step cut off by the watchdog is not counted twice)
+  const byId = new Map();
+  for (const r of results) if (!byId.has(r.id)) byId.set(r.id, r);
+  const passed = [...byId.values()].filter((r) => r.ok).length;
+  const failed = byId.size - passed;
   console.log(`${passed} passed, ${failed} failed`);
   return failed;
 }
@@ -458,6 +467,7 @@ async function main() {
     selected = STEPS.filter((s) => ids.includes(s.id));
   }
 
+  state.selected = selected;
   fs.mkdirSync(RESULTS, { recursive: true });
   for (const f of fs.readdirSync(RESULTS)) if (f.endsWith('.png')) fs.rmSync(path.join(RESULTS, f));
   fs.rmSync(path.join(RESULTS, 'vscode-logs'), { recursive: true, force: true });
@@ -467,7 +477,7 @@ async function main() {
     await setup(vsix);
   } catch (e) {
     const file = await shot('00-setup-FAILED');
-    console.log(`FAIL setup: ${e.message}${file ? ` [${path.relative(REPO, file)}]` : ''}`);
+    console.log(`FAIL setup: ${e.message}${file ? ` [${rel(file)}]` : ''}`);
     for (const s of selected) {
       results.push({ id: s.id, ok: false });
       console.log(`FAIL ${s.id}) ${s.name}: not run, setup failed`);
@@ -477,6 +487,7 @@ async function main() {
 
   let n = 1;
   for (const s of selected) {
+    if (finished) return;
     const base = `${String(n++).padStart(2, '0')}-${s.id}-${slug(s.name)}`;
     const t0 = Date.now();
     state.current = s;
@@ -484,12 +495,13 @@ async function main() {
       await s.run(state.page);
       const file = await shot(base);
       results.push({ id: s.id, ok: true });
-      console.log(`PASS ${s.id}) ${s.name} (${((Date.now() - t0) / 1000).toFixed(1)}s)${file ? ` [${path.relative(REPO, file)}]` : ''}`);
+      console.log(`PASS ${s.id}) ${s.name} (${((Date.now() - t0) / 1000).toFixed(1)}s)${file ? ` [${rel(file)}]` : ''}`);
     } catch (e) {
+      if (finished) return; // the watchdog already reported this step and is tearing down
       const file = await shot(`${base}-FAILED`);
       results.push({ id: s.id, ok: false });
       const msg = e instanceof StepError ? e.message : (e.stack || String(e)).split('\n').slice(0, 3).join(' | ');
-      console.log(`FAIL ${s.id}) ${s.name} (${((Date.now() - t0) / 1000).toFixed(1)}s): ${msg}${file ? ` [${path.relative(REPO, file)}]` : ''}`);
+      console.log(`FAIL ${s.id}) ${s.name} (${((Date.now() - t0) / 1000).toFixed(1)}s): ${msg}${file ? ` [${rel(file)}]` : ''}`);
       // leave the UI in a neutral state for the next step
       await state.page.keyboard.press('Escape').catch(() => {});
       await state.page.keyboard.press('Escape').catch(() => {});
@@ -513,6 +525,12 @@ const watchdog = setTimeout(async () => {
   if (state.current && !results.some((r) => r.id === state.current.id)) {
     await shot(`zz-${state.current.id}-timeout-FAILED`);
     results.push({ id: state.current.id, ok: false });
+  }
+  for (const st of state.selected || []) {
+    if (!results.some((r) => r.id === st.id)) {
+      console.log(`FAIL ${st.id}) ${st.name}: not run, out of time`);
+      results.push({ id: st.id, ok: false });
+    }
   }
   if (!results.length) results.push({ id: 'run', ok: false });
   await finish(1);
