@@ -160,13 +160,16 @@ describe('language server over stdio', () => {
       await refreshed;
       assert.deepEqual((await pull()).items, []);
 
-      // A checklist id sets the level of all its rules; a value that is no level is ignored with a warning.
-      client.configuration = { rules: { 'unsafe-deserialization': 'hint', 'tls-verification': 'critical' } };
+      // A checklist id sets the level of all its rules; a value that is no level, or an id that is no rule's or
+      // checklist item's, is ignored with a warning.
+      client.configuration = { rules: { 'unsafe-deserialization': 'hint', 'tls-verification': 'critical', 'unsafe-deserialisation': 'off' } };
       const warned = client.next('window/logMessage', (params: any) => params.message.includes('haSecurity.rules["tls-verification"]: "critical"'));
+      const typo = client.next('window/logMessage', (params: any) => params.message.includes('"unsafe-deserialisation" is neither a rule id nor a checklist id'));
       const again = client.next('workspace/diagnostic/refresh');
       await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
       await again;
       await warned;
+      await typo;
       assert.deepEqual((await pull()).items.map((item: any) => item.severity), [4]);
 
       client.configuration = { enable: false };

@@ -1,3 +1,5 @@
+import { isChecklistId } from '../analysis/checklist';
+import { RULES } from '../analysis/rules';
 import { SEVERITIES, type Severity } from '../analysis/types';
 
 /** The user's settings (section `haSecurity`), per resource. */
@@ -27,7 +29,9 @@ export function normalizeSettings(value: unknown, warn: (message: string) => voi
   else if (raw.scope !== undefined) warn(`${SETTINGS_SECTION}.scope must be "integrations" or "all"; using "${settings.scope}".`);
   if (isObject(raw.rules)) {
     for (const [id, level] of Object.entries(raw.rules)) {
-      if (typeof level === 'string' && LEVELS.includes(level)) settings.rules[id] = level as Severity | 'off';
+      if (!isChecklistId(id) && !RULES.some((rule) => rule.meta.id === id)) {
+        warn(`${SETTINGS_SECTION}.rules: "${id}" is neither a rule id nor a checklist id; ignored.`);
+      } else if (typeof level === 'string' && LEVELS.includes(level)) settings.rules[id] = level as Severity | 'off';
       else warn(`${SETTINGS_SECTION}.rules["${id}"]: ${JSON.stringify(level)} is not one of ${LEVELS.join(', ')}; ignored.`);
     }
   } else if (raw.rules !== undefined) {
