@@ -1,12 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isChecklistId } from './analysis/checklist';
+import { applyPerFileIgnores, isExcluded, layerOptions } from './analysis/config';
 import { applyTextEdits, combineFixes, safeFixes } from './analysis/fixAll';
 import { initParser } from './analysis/python/parser';
 import { ruleDocsMarkdown } from './analysis/rule';
 import { RULES, ruleById } from './analysis/rules';
 import { severityRank, SEVERITIES, type Finding, type Severity } from './analysis/types';
 import { applyBaseline, createBaseline, parseBaseline } from './node/baseline';
+import { findProjectConfig, relativeToConfig } from './node/projectConfig';
 import { scanPaths, type ScanOptions, type ScanResult } from './node/scan';
 import { toJsonReport, toMarkdown, toSarif, toText } from './node/report';
 
@@ -144,8 +146,22 @@ async function runCheck(args: string[]): Promise<number> {
   const missing = parsed.paths.filter((input) => !fs.existsSync(input));
   if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
   await initParser(__dirname);
-  const scan = scanPaths(parsed.paths, parsed.options);
   const root = commonRoot(parsed.paths);
+  // pyproject.toml's [tool.ha-security] first, the command line on top.
+  const loaded = findProjectConfig(root);
+  if (loaded && loaded.problems.length > 0) throw new UsageError(`invalid configuration:\n  ${loaded.problems.join('\n  ')}`);
+  const options: ScanOptions = loaded
+    ? {
+        ...layerOptions(loaded.config, parsed.options),
+        scope: parsed.options.scope ?? loaded.config.scope,
+        exclude: (file) => {
+          const relative = relativeToConfig(loaded, file);
+          return relative !== undefined && isExcluded(loaded.config, relative);
+        },
+      }
+    : parsed.options;
+  const scan = scanPaths(parsed.paths, options);
+  if (loaded) scan.findings = applyPerFileIgnores(loaded.config, scan.findings, (file) => relativeToConfig(loaded, file));
   if (parsed.writeBaseline) {
     fs.writeFileSync(parsed.writeBaseline, `${JSON.stringify(createBaseline(scan.findings, root), null, 2)}\n`);
     process.stderr.write(`Recorded ${scan.findings.length} finding${scan.findings.length === 1 ? '' : 's'} in ${parsed.writeBaseline}.\n`);

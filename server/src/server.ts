@@ -18,11 +18,13 @@ import { checklistItem } from './analysis/checklist';
 import { analyzeIntegration, analyzeStandaloneFile, loadPythonFile, type AnalysisOptions } from './analysis/engine';
 import { applyTextEdits, combineFixes } from './analysis/fixAll';
 import { initParser } from './analysis/python/parser';
-import type { AnalysisError, ChecklistEntry, Finding, Fix } from './analysis/types';
-import { codeActionsFor, FIX_ALL_KIND, MANIFEST_INVALID, problemDiagnostic, toDiagnostic, type DiagnosticData } from './lsp/convert';
+import { applyPerFileIgnores, isExcluded, layerOptions } from './analysis/config';
+import type { AnalysisError, ChecklistEntry, Finding, Fix, PragmaProblem } from './analysis/types';
+import { codeActionsFor, FIX_ALL_KIND, MANIFEST_INVALID, pragmaDiagnostic, problemDiagnostic, toDiagnostic, type DiagnosticData } from './lsp/convert';
 import { OpenDocument } from './lsp/documents';
 import { DEFAULT_SETTINGS, normalizeSettings, SETTINGS_SECTION, type Settings } from './lsp/settings';
 import { Workspace } from './lsp/workspace';
+import { findProjectConfig, relativeToConfig } from './node/projectConfig';
 
 export type { Settings } from './lsp/settings';
 
@@ -314,30 +316,45 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       setResult(document, [], touched, changed);
       return;
     }
-    const options: AnalysisOptions = { severities: settings.rules };
+    // pyproject.toml's [tool.ha-security] first, the editor's settings on top.
+    const project = document.path ? findProjectConfig(document.path) : undefined;
+    for (const problem of project?.problems ?? []) warnOnce(problem);
+    const relative = (file: string) => (project ? relativeToConfig(project, file) : undefined);
+    if (project && document.path && isExcluded(project.config, relative(document.path) ?? '')) {
+      setResult(document, [], touched, changed);
+      return;
+    }
+    const options: AnalysisOptions = project ? layerOptions(project.config, { severities: settings.rules }) : { severities: settings.rules };
+    const keep = (findings: Finding[]) => (project ? applyPerFileIgnores(project.config, findings, relative) : findings);
     if (!manifest) {
       const diagnostics: Diagnostic[] = [];
       if (document.isPython && settings.scope === 'all') {
         const file = loadPythonFile(document.path ?? uri, document.text, '', document.syntaxTree());
         const result = analyzeStandaloneFile(file, options);
-        diagnostics.push(...result.findings.map(toDiagnostic));
+        diagnostics.push(...keep(result.findings).map(toDiagnostic), ...result.pragmaProblems.map(pragmaDiagnostic));
         logErrors(result.errors);
       }
       setResult(document, diagnostics, touched, changed);
       return;
     }
-    const state = analyseIntegration(manifest, options);
+    const state = analyseIntegration(manifest, options, keep);
     for (const open of documentsOf(manifest)) {
       const diagnostics = state.findings.filter((finding) => finding.path === open.path).map(toDiagnostic);
+      diagnostics.push(...state.pragmaProblems.filter((problem) => problem.path === open.path).map(pragmaDiagnostic));
       if (open.path === manifest) diagnostics.push(...state.manifestDiagnostics);
       setResult(open, diagnostics, touched, changed);
     }
   }
 
   /** Runs the engine on one integration (open documents from the editor, the rest from disk) and keeps its state. */
-  function analyseIntegration(manifest: string, options: AnalysisOptions): IntegrationState & { manifestDiagnostics: Diagnostic[] } {
+  function analyseIntegration(
+    manifest: string,
+    options: AnalysisOptions,
+    keep: (findings: Finding[]) => Finding[] = (findings) => findings,
+  ): IntegrationState & { manifestDiagnostics: Diagnostic[]; pragmaProblems: PragmaProblem[] } {
     const { model, errors } = workspace.integration(manifest, documents);
     const result = analyzeIntegration(model, options);
+    result.findings = keep(result.findings);
     const manifestDiagnostics: Diagnostic[] = [];
     const otherErrors: AnalysisError[] = [...errors];
     for (const error of result.errors) {
@@ -348,7 +365,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     logErrors(otherErrors);
     const state = { domain: model.domain, root: model.root, checklist: result.checklist, findings: result.findings };
     if (documentsOf(manifest).length > 0) integrations.set(manifest, state);
-    return { ...state, manifestDiagnostics };
+    return { ...state, manifestDiagnostics, pragmaProblems: result.pragmaProblems };
   }
 
   /** A failing rule or an unreadable file costs only its own findings; the user learns why in the output. */

@@ -1,8 +1,8 @@
-import { CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import type { Finding, Fix, Severity } from '../analysis/types';
+import { CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticTag, TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { ruleDocsUrl } from '../analysis/rule';
+import type { Finding, Fix, PragmaProblem, Severity } from '../analysis/types';
 
 export const DIAGNOSTIC_SOURCE = 'ha-security';
-export const RULE_DOCS_BASE = 'https://github.com/ha-integration-security/ha-integration-security/blob/main/docs/rules';
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.haSecurity`;
 /** The code of a diagnostic on a manifest.json the engine could not read (malformed JSON, wrong types). */
 export const MANIFEST_INVALID = 'manifest-invalid';
@@ -30,9 +30,22 @@ export function toDiagnostic(finding: Finding): Diagnostic {
     severity: SEVERITY[finding.severity],
     source: DIAGNOSTIC_SOURCE,
     code: finding.rule,
-    codeDescription: { href: `${RULE_DOCS_BASE}/${finding.rule}.md` },
+    codeDescription: { href: ruleDocsUrl(finding.rule) },
     message: finding.message,
     data,
+  };
+}
+
+/** A pragma that silences nothing (faded, like unused code), names no rule, or gives no reason. */
+export function pragmaDiagnostic(problem: PragmaProblem): Diagnostic {
+  const code = problem.kind === 'unused' ? 'unused-pragma' : problem.kind === 'unknown' ? 'unknown-pragma' : 'pragma-without-reason';
+  return {
+    range: problem.range,
+    severity: problem.kind === 'unknown' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Hint,
+    source: DIAGNOSTIC_SOURCE,
+    code,
+    message: problem.message,
+    ...(problem.kind === 'unused' ? { tags: [DiagnosticTag.Unnecessary] } : {}),
   };
 }
 

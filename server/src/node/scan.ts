@@ -20,10 +20,18 @@ export interface ScanResult {
 export interface ScanOptions extends AnalysisOptions {
   /** `integrations` (default) analyses only files inside integrations; `all` also standalone Python files. */
   scope?: 'integrations' | 'all';
+  /** Files (absolute paths) the project configuration excludes. */
+  exclude?: (file: string) => boolean;
 }
 
 export function scanPaths(inputs: string[], options: ScanOptions = {}): ScanResult {
   const discovery = discover(inputs);
+  if (options.exclude) {
+    const excluded = options.exclude;
+    discovery.integrations = discovery.integrations.filter((found) => !excluded(found.manifestPath));
+    for (const found of discovery.integrations) found.pythonFiles = found.pythonFiles.filter((file) => !excluded(file));
+    discovery.standalone = discovery.standalone.filter((file) => !excluded(file));
+  }
   const result: ScanResult = { integrations: [], findings: [], errors: [...discovery.errors], pragmaProblems: [], files: 0 };
   for (const found of discovery.integrations) {
     const manifest = readSourceFile(found.manifestPath);
