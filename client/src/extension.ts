@@ -33,8 +33,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  // The client only forwards these events; the server re-reads integration files it caches when they change on disk.
-  const watchers = [vscode.workspace.createFileSystemWatcher('**/*.py'), vscode.workspace.createFileSystemWatcher('**/manifest.json')];
+  // The client only forwards these events; the server re-reads integration files it caches when they change on disk,
+  // and re-analyses open files when a pyproject.toml (its [tool.ha-security] table) changes.
+  const watchers = ['**/*.py', '**/manifest.json', '**/pyproject.toml'].map((glob) => vscode.workspace.createFileSystemWatcher(glob));
   context.subscriptions.push(...watchers);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
