@@ -239,6 +239,24 @@ describe('language server over stdio', () => {
     }
   });
 
+  it('re-analyses open files when a closed file of their integration changes on disk', async () => {
+    const client = new TestClient();
+    const initPath = path.join(workspace, 'custom_components', 'cross', '__init__.py');
+    try {
+      await client.initialize({});
+      const stored = client.next<Published>('textDocument/publishDiagnostics', publishedFor(crossStoreUri, (list) => list.length === 1));
+      await client.open(crossStoreUri, CROSS_STORE);
+      await stored;
+      fs.writeFileSync(initPath, CROSS_INIT_WITH_REMOVAL);
+      const cleared = client.next<Published>('textDocument/publishDiagnostics', publishedFor(crossStoreUri, (list) => list.length === 0));
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: crossInitUri, type: 2 }] });
+      await cleared;
+    } finally {
+      fs.writeFileSync(initPath, CROSS_INIT);
+      await client.dispose();
+    }
+  });
+
   it('asks a pull client to refresh when an edit changes the findings of another open file', async () => {
     const client = new TestClient();
     try {
