@@ -1,227 +1,1192 @@
 import type { Node } from 'web-tree-sitter';
-import { descendants, literalString, unwrap } from '../python/syntax';
-import type { FileModel } from './fileModel';
-import type { IntegrationModel } from './integration';
-import { isSecretName } from './secrets';
+import { addImport, insertAt, replaceNode } from '../fixes';
+import { contains, descendants, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
+import type { TextEdit } from '../types';
+import type { Binding, CallSite, FileModel } from './fileModel';
+import { constantExpression, type IntegrationModel } from './integration';
+import { isSecretName, normalizeName } from './secrets';
 import { untrustedSource } from './untrusted';
 
 /**
- * Whether a value carries a credential, following local data flow. Shared by the rules that watch where
- * secrets go (logs, diagnostics, storage).
+ * Where credentials go: shared by the rules that watch logs, diagnostics, storage and entity attributes.
  *
- * - a **secret** is one credential: `entry.data[CONF_PASSWORD]`, `user_input.get("token")`, `self._api_key`,
- *   `f"Bearer {token}"`, a headers dict holding one;
- * - a **payload** is a whole mapping that holds credentials when the integration has any: `entry.data`,
- *   `entry.options`, `entry.as_dict()`, the flow's `user_input`, a YAML `config`, a webhook's JSON body.
- * Sanitised forms are neither: `len(x)`, `bool(x)`, `x[:4]`, `x is None`, `async_redact_data(...)`,
- * `partial_redact(...)`, `{**cfg, CONF_PASSWORD: "***"}`, a comprehension that filters keys.
+ * - `secretIn` / `secretsIn`: whether a value carries a credential, following local data flow. A **secret** is one
+ *   credential (`entry.data[CONF_PASSWORD]`, `user_input.get("token")`, `self._api_key`, a `password` variable,
+ *   `f"Bearer {token}"`, a headers dict holding one). A **payload** is a whole mapping that holds credentials:
+ *   `entry.data`/`entry.options`/`entry.as_dict()` when the integration stores any, a flow's `user_input` when its
+ *   form asks for one, a YAML `config`, a webhook's body. Sanitised forms carry neither: `len(x)`, `bool(x)`, `x[:4]`,
+ *   `x is None`, `list(entry.data)` (keys), `async_redact_data(...)`, `partial_redact(...)`,
+ *   `{**cfg, CONF_PASSWORD: "***"}`, a comprehension that filters keys, a copy whose secret keys were masked.
+ * - `credentialKeys`: the credential keys an integration reads, asks for or stores, with the constant naming each.
+ * - `isLoggingCall` / `loggedArguments`: what writes to a log.
+ * - `isRedactionCall`, `redactionSetKeys`: Home Assistant's redaction helpers and the key sets given to them.
+ * - `redactionSetup`, `keyExpressions`: the edits a fix needs to call `async_redact_data(x, TO_REDACT)`.
  */
 
 export interface SecretCarrier {
   kind: 'secret' | 'payload';
-  /** What to name in a message: `entry.data[CONF_PASSWORD]`, `entry.data`. */
-  what: string;
-  /** The expression (inside the inspected value) that carries it. */
+  /** Where the credential comes from, for messages: `entry.data`, `config flow input`, `a webhook request body`. */
+  source: string;
+  /** The sub-expression of the inspected value that carries it: for a payload the mapping itself, for a secret the
+   * whole expression derived from it (`token.strip()`, not `token`), so a fix can wrap or replace exactly that. */
   node: Node;
 }
 
-const PAYLOAD = /^(self\.)?(_?config_entry|_?entry|config_entry|self\._?config_entry|self\._?entry)\.(data|options)$/;
-const PAYLOAD_CALL = /^(self\.)?_?(config_)?entry\.as_dict$/;
-const SANITIZING_CALLS = /(^|\.)(len|bool|type|id|hash|isinstance|callable|async_redact_data|partial_redact|redact\w*|mask\w*|obfuscate\w*|anonymi[sz]e\w*|sha\d+|md5|blake2b|hexdigest|digest|compare_digest|startswith|endswith|count|is_valid\w*)$/;
-/** Methods that return the same secret in another form. */
-const PASS_THROUGH_METHODS = new Set(['strip', 'lstrip', 'rstrip', 'lower', 'upper', 'encode', 'decode', 'replace', 'get_secret_value', 'copy', 'items', 'values']);
-const PASS_THROUGH_CALLS = /^(str|repr|dict|list|tuple|json\.dumps|orjson\.dumps|pprint\.pformat|pformat)$/;
+// ---------------------------------------------------------------------------------------------------------------
+// Loggers
 
-const secretKeyCache = new WeakMap<object, Set<string>>();
+const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log']);
+const LOGGER_NAME = /^_?(LOGGER|LOG|logger|log|_logger|_log|LOGGER_\w+|\w+_LOGGER|\w+_logger)$/;
 
-/** The credential keys an integration uses (its flow schemas, its reads of entry data), as strings. */
+/**
+ * Whether a call writes to a log: `logging.debug(...)`, or a level method on a logger recognised by its name
+ * (`_LOGGER`, `LOGGER`, `self.logger`), by being `logging.getLogger(...)`, or by being imported from a module of the
+ * integration that defines it so (`from .const import LOGGER`).
+ */
+export function isLoggingCall(file: FileModel, call: CallSite, integration: IntegrationModel | undefined): boolean {
+  if (!call.method || !LOG_METHODS.has(call.method)) return false;
+  if (call.name && /^logging\.\w+$/.test(call.name)) return true;
+  const receiver = call.callee.childForFieldName('object');
+  if (!receiver) return false;
+  const target = unwrap(receiver);
+  const last = target.type === 'attribute' ? target.childForFieldName('attribute')?.text ?? '' : target.text;
+  if (LOGGER_NAME.test(last)) return true;
+  if (target.type === 'call') return isGetLogger(file, target);
+  if (target.type === 'identifier') {
+    if (file.origins(target).some((origin) => isGetLogger(file, origin.node))) return true;
+    const qualified = file.imports.get(target.text);
+    const constant = qualified && integration ? integration.resolveConstant(qualified) : undefined;
+    return constant !== undefined && isGetLogger(constant.file, constant.node);
+  }
+  return false;
+}
+
+function isGetLogger(file: FileModel, node: Node): boolean {
+  const target = unwrap(node);
+  if (target.type !== 'call') return false;
+  const site = file.callSite(target);
+  return /(^|\.)getLogger$/.test(site?.name ?? '') || site?.method === 'getLogger' || site?.method === 'getChild';
+}
+
+/** The arguments of a logging call that end up in the record: the message, its arguments and `extra=`. */
+export function loggedArguments(call: CallSite): Node[] {
+  const args = call.method === 'log' ? call.args.slice(1) : [...call.args];
+  for (const keyword of ['msg', 'extra']) {
+    const value = call.keywords.get(keyword);
+    if (value) args.push(value);
+  }
+  return args;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Redaction helpers
+
+const REDACT_FUNCTIONS = /^homeassistant\.(components\.diagnostics|helpers\.redact)\.async_redact_data$/;
+
+/** `async_redact_data(...)` from `homeassistant.components.diagnostics` or `homeassistant.helpers.redact`. */
+export function isRedactionCall(call: CallSite): boolean {
+  return REDACT_FUNCTIONS.test(call.name ?? '') || call.name === 'async_redact_data';
+}
+
+/** Calls whose result no longer holds the secret: sizes, truth values, hashes, Home Assistant's redaction helpers. */
+const SANITIZERS =
+  /(^|\.)_?(len|bool|type|id|hash|isinstance|callable|async_redact_data|partial_redact|redact\w*|mask\w*|obfuscate\w*|anonymi[sz]e\w*|censor\w*|scrub\w*|sanitize\w*|hide\w*|sha\d+|md5|blake2[bs]|hexdigest|digest|compare_digest|startswith|endswith|count|find|index|is\w+|has\w*|keys)$/;
+
+function isSanitizer(site: CallSite): boolean {
+  return SANITIZERS.test(site.name ?? '') || (site.method !== undefined && SANITIZERS.test(`.${site.method}`));
+}
+
+/** Methods returning the same secret in another form (or, for a mapping, its values). */
+const SAME_VALUE_METHODS = new Set([
+  'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'title', 'casefold', 'encode', 'decode', 'replace', 'get_secret_value',
+  'copy', 'items', 'values', 'as_dict', 'to_dict', 'model_dump', 'dict', 'hex',
+]);
+/** Functions returning their argument's content in another form. */
+const SAME_VALUE_FUNCTIONS = /^(str|repr|ascii|format|dict|vars|bytes|json\.dumps|orjson\.dumps|pprint\.pformat|pformat|copy\.copy|copy\.deepcopy|deepcopy|dataclasses\.asdict|asdict|types\.MappingProxyType|MappingProxyType|base64\.\w*encode|b64encode|urlsafe_b64encode|urllib\.parse\.urlencode|urlencode|quote|urllib\.parse\.quote)$/;
+/** Functions that, given a mapping, keep only its keys (`list(entry.data)`), and given a secret keep it. */
+const COLLECTION_FUNCTIONS = /^(list|tuple|set|frozenset|sorted)$/;
+/** `get_token()`, `async_get_access_token()`, `_fetch_api_key()`: a call named for the secret it returns. */
+const SECRET_GETTER = /^_?(async_)?(get|fetch|obtain|retrieve|request|load|read|refresh|generate|create|renew|new|current)_(\w+)$/;
+
+/** Names that hold a secret only in a disguised or shortened form (`masked_token`, `token_err`). */
+const HARMLESS_NAME = /(^|_)(masked|redacted|obfuscated|hidden|anonymi[sz]ed|censored|truncated|partial|short|safe|err|error|exc|exception|ex)(_|$)/;
+
+function isConstantName(name: string): boolean {
+  return /^_?[A-Z][A-Z0-9_]*$/.test(name);
+}
+
+/** Keys for codes that unlock something: credentials as config keys, though `pin` alone is often a GPIO pin. */
+const CODE_KEY = /^(pin|pin_code|pincode|passcode|pass_code|access_code|security_code|alarm_code|user_code|master_code|unlock_code|lock_code|pairing_code)$/;
+
+/** A dict or config key that holds a credential: `password`, `api_key`, `token`, and PIN-like codes (`pin`). */
+export function isCredentialKey(key: string): boolean {
+  return isSecretName(key) || CODE_KEY.test(normalizeName(key));
+}
+
+/** A variable, attribute or parameter name that holds a credential (not a key name like `CONF_PASSWORD`). */
+function isSecretHolderName(name: string): boolean {
+  return !isConstantName(name) && isSecretName(name) && !HARMLESS_NAME.test(normalizeName(name));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Credential keys
+
+/** Credential key -> the qualified constant naming it (`homeassistant.const.CONF_PASSWORD`), or undefined for a literal. */
+export type CredentialKeys = ReadonlyMap<string, string | undefined>;
+
+interface KeyIndex {
+  /** Every credential key the integration asks for, reads or stores. */
+  all: Map<string, string | undefined>;
+  /** The ones its config entries hold. */
+  stored: Map<string, string | undefined>;
+}
+
+const keyCache = new WeakMap<object, KeyIndex>();
+const SCHEMA_MARKER = /(^|\.)(Required|Optional|Inclusive|Exclusive)$/;
+const ENTRY_WRITERS = new Set(['async_create_entry', 'async_update_entry', 'async_update_reload_and_abort']);
+const CONFIG_HOLDER = /^_?(user_input|entry_data|config|conf|config_data|import_data|import_config|import_info|user_data|new_data|new_options|credentials)$/;
+
+/**
+ * The credential keys an integration asks for (voluptuous schemas), reads (`entry.data[CONF_TOKEN]`,
+ * `user_input.get("api_key")`, `config[CONF_PASSWORD]`) or stores (`async_create_entry(data={...})`), plus `token`
+ * for OAuth2 flows, which store the token dict under that key.
+ */
+export function credentialKeys(file: FileModel, integration: IntegrationModel | undefined): CredentialKeys {
+  return keyIndex(file, integration).all;
+}
+
+/**
+ * The credential keys the integration's config entries hold: those its flows write into entries
+ * (`data=user_input` writes what the step's form asked for), those read back from `entry.data`/`entry.options`,
+ * and OAuth's `token`. A password a flow only exchanges for a token is not among them. When the entries' contents
+ * cannot be read, every credential key counts.
+ */
+export function storedCredentialKeys(file: FileModel, integration: IntegrationModel | undefined): CredentialKeys {
+  return keyIndex(file, integration).stored;
+}
+
+/** The key set as plain strings. */
 export function integrationSecretKeys(file: FileModel, integration: IntegrationModel | undefined): Set<string> {
+  return new Set(credentialKeys(file, integration).keys());
+}
+
+function keyIndex(file: FileModel, integration: IntegrationModel | undefined): KeyIndex {
   const cacheKey: object = integration ?? file;
-  const cached = secretKeyCache.get(cacheKey);
+  const cached = keyCache.get(cacheKey);
   if (cached) return cached;
-  const keys = new Set<string>();
+  const all = new Map<string, string | undefined>();
+  const stored = new Map<string, string | undefined>();
+  let storedUnknown = false;
+  let writesEntries = false;
+  const note = (target: Map<string, string | undefined>, candidate: FileModel, key: Node | null | undefined) => {
+    if (!key) return;
+    const value = candidate.stringValue(key, integration?.constantString);
+    if (value === undefined || !isCredentialKey(value)) return;
+    const spelling = keySpelling(candidate, key);
+    for (const map of target === all ? [all] : [all, stored]) {
+      if (!map.has(value) || (spelling && !map.get(value))) map.set(value, spelling);
+    }
+  };
   for (const candidate of integration?.files ?? [file]) {
     for (const call of candidate.calls) {
-      const name = call.name ?? '';
-      let key: Node | undefined;
-      if (/(^|\.)(Required|Optional|Inclusive|Exclusive)$/.test(name)) key = call.args[0];
-      else if (call.method === 'get' && /\b(data|options|user_input|config|conf)$/.test(call.callee.childForFieldName('object')?.text ?? '')) key = call.args[0];
-      const value = key ? candidate.stringValue(key, integration?.constantString) : undefined;
-      if (value && isSecretName(value)) keys.add(value);
+      const receiver = call.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
+      if (SCHEMA_MARKER.test(call.name ?? '')) {
+        note(all, candidate, call.args[0]);
+      } else if ((call.method === 'get' || call.method === 'pop') && receiver && isEntryPayload(candidate, receiver)) {
+        note(stored, candidate, call.args[0]);
+      } else if ((call.method === 'get' || call.method === 'pop') && isConfigHolder(candidate, receiver)) {
+        note(all, candidate, call.args[0]);
+      } else if (call.method && ENTRY_WRITERS.has(call.method)) {
+        for (const keyword of ['data', 'options', 'data_updates']) {
+          const value = call.keywords.get(keyword);
+          if (!value) continue;
+          writesEntries = true;
+          const written = writtenKeys(candidate, value, integration);
+          if (!written.complete) storedUnknown = true;
+          for (const key of written.keys) note(stored, candidate, key);
+        }
+      }
     }
     for (const subscript of descendants(candidate.root, ['subscript'])) {
-      if (!/\b(data|options|user_input|config|conf|entry_data)$/.test(subscript.childForFieldName('value')?.text ?? '')) continue;
-      const index = subscript.childForFieldName('subscript');
-      const value = index ? candidate.stringValue(index, integration?.constantString) : undefined;
-      if (value && isSecretName(value)) keys.add(value);
+      const value = subscript.childForFieldName('value');
+      if (value && isEntryPayload(candidate, value)) note(stored, candidate, subscript.childForFieldName('subscript'));
+      else if (isConfigHolder(candidate, value)) note(all, candidate, subscript.childForFieldName('subscript'));
+    }
+    if ([...candidate.imports.values()].some((name) => name.startsWith('homeassistant.helpers.config_entry_oauth2_flow'))) {
+      for (const map of [all, stored]) if (!map.has('token')) map.set('token', undefined);
     }
   }
-  secretKeyCache.set(cacheKey, keys);
-  return keys;
+  // What entries demonstrably hold (read back, or written readably) wins; with no such evidence, every key counts.
+  const index = { all, stored: stored.size > 0 || (writesEntries && !storedUnknown) ? stored : all };
+  keyCache.set(cacheKey, index);
+  return index;
 }
 
-/** The credential (or credential payload) a value carries, if any. */
-export function secretIn(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth = 5): SecretCarrier | undefined {
-  if (depth <= 0) return undefined;
-  const handlesSecrets = () => integrationSecretKeys(file, integration).size > 0;
-  for (const origin of file.origins(expression)) {
+/**
+ * The key expressions of what a flow writes into an entry: a dict literal's keys, and for `user_input` the keys of
+ * the form its step showed. `complete` is false when some of the content cannot be read.
+ */
+function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel | undefined, depth = 3): { keys: Node[]; complete: boolean } {
+  const keys: Node[] = [];
+  let complete = depth > 0;
+  if (!complete) return { keys, complete };
+  for (const origin of file.origins(value)) {
+    const node = unwrap(origin.node);
     if (origin.kind === 'parameter') {
-      if (origin.name && isSecretName(origin.name)) return { kind: 'secret', what: origin.name, node: expression };
-      const source = origin.name ? untrustedSource(file, expression, integration) : undefined;
-      if (source && (source.kind === 'flow-input' || source.kind === 'webhook') && expression.type === 'identifier' && handlesSecrets()) {
-        return { kind: 'payload', what: `${origin.name} (${source.description})`, node: expression };
-      }
-      continue;
-    }
-    if (origin.kind === 'unknown') {
-      if (origin.name && isSecretName(origin.name)) return { kind: 'secret', what: origin.name, node: expression };
-      continue;
-    }
-    const found = carrierOf(file, unwrap(origin.node), integration, depth, handlesSecrets);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-function carrierOf(
-  file: FileModel,
-  node: Node,
-  integration: IntegrationModel | undefined,
-  depth: number,
-  handlesSecrets: () => boolean,
-): SecretCarrier | undefined {
-  const recurse = (child: Node | null | undefined) => (child ? secretIn(file, child, integration, depth - 1) : undefined);
-  switch (node.type) {
-    case 'subscript': {
-      const index = node.childForFieldName('subscript');
-      if (index?.type === 'slice') return undefined;
-      const key = index ? file.stringValue(index, integration?.constantString) : undefined;
-      if (key !== undefined) return isSecretName(key) ? { kind: 'secret', what: node.text, node } : undefined;
-      return undefined;
-    }
-    case 'attribute': {
-      const attribute = node.childForFieldName('attribute')?.text ?? '';
-      if (PAYLOAD.test(node.text)) return handlesSecrets() ? { kind: 'payload', what: node.text, node } : undefined;
-      if (isSecretName(attribute)) return { kind: 'secret', what: node.text, node };
-      return undefined;
-    }
-    case 'identifier':
-      return isSecretName(node.text) ? { kind: 'secret', what: node.text, node } : undefined;
-    case 'call':
-      return callCarrier(file, node, integration, depth, handlesSecrets);
-    case 'await':
-      return recurse(node.namedChild(0));
-    case 'string':
-    case 'concatenated_string': {
-      for (const interpolation of descendants(node, ['interpolation'])) {
-        const value = interpolation.childForFieldName('expression') ?? interpolation.namedChild(0);
-        const found = recurse(value);
-        if (found) return found;
-      }
-      return undefined;
-    }
-    case 'binary_operator': {
-      const operator = node.childForFieldName('operator')?.text;
-      if (operator !== '+' && operator !== '%') return undefined;
-      return recurse(node.childForFieldName('left')) ?? recurse(node.childForFieldName('right'));
-    }
-    case 'tuple':
-    case 'list':
-    case 'set':
+      const fn = origin.scope;
+      const schema = fn && /^async_step_/.test(fn.childForFieldName('name')?.text ?? '') ? stepSchemaKeyNodes(file, fn, integration) : undefined;
+      if (schema) keys.push(...schema);
+      else complete = false;
+    } else if (node.type === 'dictionary') {
       for (const child of node.namedChildren) {
-        const found = recurse(child);
-        if (found) return found;
+        if (child?.type === 'pair') keys.push(child.childForFieldName('key')!);
+        else if (child?.type === 'dictionary_splat') {
+          const spread = child.namedChild(0);
+          // `{**entry.data, ...}` keeps what the entry held, which its own writes account for.
+          if (!spread || isEntryPayload(file, spread)) continue;
+          const inner = writtenKeys(file, spread, integration, depth - 1);
+          keys.push(...inner.keys);
+          complete &&= inner.complete;
+        }
       }
-      return undefined;
-    case 'dictionary':
-      return dictionaryCarrier(file, node, integration, recurse);
-    case 'conditional_expression':
-      return recurse(node.namedChild(0)) ?? recurse(node.namedChild(2));
-    default:
-      // Comparisons, comprehensions (which filter), lambdas, numbers: nothing readable leaks.
-      return undefined;
+    } else if (!isEntryPayload(file, node)) {
+      complete = false;
+    }
   }
+  return { keys, complete };
 }
 
-function callCarrier(
-  file: FileModel,
-  node: Node,
-  integration: IntegrationModel | undefined,
-  depth: number,
-  handlesSecrets: () => boolean,
-): SecretCarrier | undefined {
-  const site = file.callSite(node);
-  if (!site) return undefined;
-  const name = site.name ?? '';
-  if (SANITIZING_CALLS.test(name) || (site.method && SANITIZING_CALLS.test(`.${site.method}`))) return undefined;
-  if (PAYLOAD_CALL.test(name)) return handlesSecrets() ? { kind: 'payload', what: `${name}()`, node } : undefined;
-  const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
-  if (site.method === 'get' && receiver) {
-    const key = site.args[0] ? file.stringValue(site.args[0], integration?.constantString) : undefined;
-    if (key !== undefined) return isSecretName(key) ? { kind: 'secret', what: node.text, node } : undefined;
+/** `entry.data`, `entry.options`, or a local variable holding one. */
+function isEntryPayload(file: FileModel, node: Node): boolean {
+  const target = unwrap(node);
+  if (target.type === 'attribute') {
+    const attribute = target.childForFieldName('attribute')?.text ?? '';
+    const object = target.childForFieldName('object');
+    return (attribute === 'data' || attribute === 'options') && object !== null && isConfigEntry(file, object);
   }
-  if (site.method === 'json' && receiver && untrustedSource(file, receiver, integration)?.kind === 'webhook') {
-    return handlesSecrets() ? { kind: 'payload', what: `${receiver.text}.json() (a webhook payload)`, node } : undefined;
+  return target.type === 'identifier' && file.origins(target, 2).some((origin) => origin.kind === 'expression' && unwrap(origin.node).type === 'attribute' && isEntryPayload(file, origin.node));
+}
+
+function keySpelling(file: FileModel, key: Node): string | undefined {
+  const target = unwrap(key);
+  if (target.type !== 'identifier' && target.type !== 'attribute') return undefined;
+  if (target.type === 'identifier' && !file.imports.has(target.text) && file.constants.has(target.text)) {
+    return file.moduleName ? `${file.moduleName}.${target.text}` : undefined;
   }
-  if (site.method === 'format') {
-    for (const arg of [...site.args, ...site.keywords.values()]) {
-      const found = secretIn(file, arg, integration, depth - 1);
-      if (found) return found;
-    }
-    return undefined;
+  return file.qualifiedName(target);
+}
+
+/** Something a flow or a YAML setup reads configuration from: `user_input`, `config`, `self._data` of a flow. */
+function isConfigHolder(file: FileModel, node: Node | null | undefined): boolean {
+  if (!node) return false;
+  const target = unwrap(node);
+  if (target.type === 'attribute') {
+    const attribute = target.childForFieldName('attribute')?.text ?? '';
+    return target.childForFieldName('object')?.text === 'self' && /^_(data|config|user_input|entry_data|config_data)$/.test(attribute);
   }
-  if (site.method && PASS_THROUGH_METHODS.has(site.method) && receiver) return secretIn(file, receiver, integration, depth - 1);
-  if (PASS_THROUGH_CALLS.test(name)) {
-    for (const arg of site.args) {
-      const found = secretIn(file, arg, integration, depth - 1);
-      if (found) return found;
-    }
+  return target.type === 'identifier' && CONFIG_HOLDER.test(target.text);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Config entries, flows, YAML setup
+
+const ENTRY_NAME = /^_?((config|reauth|reconfigure|existing|current|old|new|matching|other|source|parent|this|my)_)?entry$/;
+const ENTRY_GETTERS = new Set(['async_get_entry', 'async_get_known_entry', '_get_reauth_entry', '_get_reconfigure_entry']);
+
+/** A `ConfigEntry`: named so (`entry`, `config_entry`, `self._entry`), annotated so, or looked up. */
+export function isConfigEntry(file: FileModel, node: Node, depth = 3): boolean {
+  const target = unwrap(node);
+  if (target.type === 'attribute') return ENTRY_NAME.test(target.childForFieldName('attribute')?.text ?? '');
+  if (target.type === 'call') return ENTRY_GETTERS.has(file.callSite(target)?.method ?? file.callSite(target)?.name ?? '');
+  if (target.type !== 'identifier') return false;
+  if (ENTRY_NAME.test(target.text)) return true;
+  if (depth <= 0) return false;
+  return file.bindingsOf(target).some((binding) => {
+    if (binding.kind === 'parameter') return /ConfigEntry\b/.test(binding.node.childForFieldName('type')?.text ?? '');
+    return binding.kind === 'assign' && binding.value !== null && binding.value.type !== 'expression_list' && isConfigEntry(file, binding.value, depth - 1);
+  });
+}
+
+const SETUP_FUNCTIONS = new Set(['async_setup', 'setup', 'async_setup_platform', 'setup_platform', 'async_setup_scanner', 'setup_scanner', 'async_get_scanner', 'get_scanner', 'async_get_service', 'get_service']);
+/** Discovery steps receive facts about a device on the network, not what a user typed. */
+const DISCOVERY_STEPS = /^async_step_(zeroconf|dhcp|ssdp|usb|bluetooth|homekit|mqtt|discovery|integration_discovery)$/;
+
+function parameterIndex(parameter: Node): number {
+  return parameter.parent?.namedChildren.filter((child) => child !== null && child.type !== 'comment').findIndex((child) => child?.id === parameter.id) ?? -1;
+}
+
+function isMethod(fn: Node): boolean {
+  return fn.parent?.type === 'block' && fn.parent.parent?.type === 'class_definition';
+}
+
+/** What a parameter holds, when it is one of Home Assistant's data-carrying parameters. */
+function parameterPayload(file: FileModel, binding: Binding, integration: IntegrationModel | undefined): SecretCarrier['source'] | undefined {
+  const fn = binding.node.parent?.parent;
+  if (!fn || fn.type !== 'function_definition') return undefined;
+  const name = fn.childForFieldName('name')?.text ?? '';
+  const index = parameterIndex(binding.node);
+  if (/^async_step_/.test(name) && isMethod(fn) && index === 1 && !DISCOVERY_STEPS.test(name)) {
+    return stepAsksForSecrets(file, fn, binding.name, integration) ? 'config flow input' : undefined;
   }
+  if (SETUP_FUNCTIONS.has(name) && !isMethod(fn) && index === 1) return 'YAML configuration';
   return undefined;
 }
 
 /**
- * A dict leaks when a secret key maps to a real value, or when it spreads a payload without masking its
- * secret keys (`{**entry.data, CONF_PASSWORD: "***"}` is masked).
+ * Whether a flow step's input holds a credential: its form's `data_schema` asks for one, or the step reads one from
+ * its input. When the schema cannot be read (built by a helper), the integration's credential keys decide.
  */
-function dictionaryCarrier(
-  file: FileModel,
-  node: Node,
-  integration: IntegrationModel | undefined,
-  recurse: (child: Node | null | undefined) => SecretCarrier | undefined,
-): SecretCarrier | undefined {
-  let masksSecrets = false;
-  let spread: SecretCarrier | undefined;
+function stepAsksForSecrets(file: FileModel, step: Node, input: string, integration: IntegrationModel | undefined): boolean {
+  const keys = stepSchemaKeyNodes(file, step, integration);
+  if (keys?.some((key) => isCredentialKey(file.stringValue(key, integration?.constantString) ?? ''))) return true;
+  const readsSecret = (key: Node | null | undefined) => {
+    const value = key ? file.stringValue(key, integration?.constantString) : undefined;
+    return value !== undefined && isCredentialKey(value);
+  };
+  for (const call of file.calls) {
+    if ((call.method === 'get' || call.method === 'pop') && contains(step, call.node) && call.callee.childForFieldName('object')?.text === input && readsSecret(call.args[0])) return true;
+  }
+  for (const subscript of descendants(step, ['subscript'])) {
+    if (subscript.childForFieldName('value')?.text === input && readsSecret(subscript.childForFieldName('subscript'))) return true;
+  }
+  if (keys) return false;
+  return credentialKeys(file, integration).size > 0;
+}
+
+/** The key expressions of the forms a flow step shows, or undefined when it shows none or one we cannot read. */
+function stepSchemaKeyNodes(file: FileModel, step: Node, integration: IntegrationModel | undefined): Node[] | undefined {
+  let keys: Node[] | undefined;
+  for (const call of file.calls) {
+    if (call.method !== 'async_show_form' || !contains(step, call.node)) continue;
+    const schema = call.keywords.get('data_schema');
+    if (!schema) continue;
+    const found = schemaKeys(file, schema, integration, 4);
+    if (!found) return undefined;
+    keys = [...(keys ?? []), ...found];
+  }
+  return keys;
+}
+
+/**
+ * The key expressions of a voluptuous schema (`vol.Required(CONF_PASSWORD)` gives `CONF_PASSWORD`; resolve them with
+ * the file they belong to, which is this one: schemas from other modules are not followed), or undefined when it is
+ * built where we cannot see.
+ */
+function schemaKeys(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth: number): Node[] | undefined {
+  if (depth <= 0) return undefined;
+  const target = unwrap(expression);
+  if (target.type === 'identifier') {
+    const local = file.bindingsOf(target).filter((binding) => binding.kind === 'assign' && binding.value);
+    if (local.length === 0) return undefined;
+    const all: Node[] = [];
+    for (const binding of local) {
+      const keys = schemaKeys(file, binding.value!, integration, depth - 1);
+      if (!keys) return undefined;
+      all.push(...keys);
+    }
+    return all;
+  }
+  if (target.type === 'dictionary') {
+    const keys: Node[] = [];
+    for (const pair of target.namedChildren) {
+      if (pair?.type !== 'pair') continue;
+      const key = unwrap(pair.childForFieldName('key')!);
+      const site = key.type === 'call' ? file.callSite(key) : undefined;
+      const keyNode = site && SCHEMA_MARKER.test(site.name ?? '') ? site.args[0] : key;
+      if (!keyNode || file.stringValue(keyNode, integration?.constantString) === undefined) return undefined;
+      keys.push(keyNode);
+    }
+    return keys;
+  }
+  if (target.type === 'call') {
+    const site = file.callSite(target);
+    if (!site) return undefined;
+    if (/(^|\.)Schema$/.test(site.name ?? '') && site.args[0]) return schemaKeys(file, site.args[0], integration, depth - 1);
+    if (site.method === 'extend') {
+      const receiver = site.callee.childForFieldName('object');
+      const base = receiver ? schemaKeys(file, receiver, integration, depth - 1) : undefined;
+      const extra = site.args[0] ? schemaKeys(file, site.args[0], integration, depth - 1) : undefined;
+      return base && extra ? [...base, ...extra] : undefined;
+    }
+    if (site.method === 'add_suggested_values_to_schema' && site.args[0]) return schemaKeys(file, site.args[0], integration, depth - 1);
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Following values
+
+interface Walk {
+  file: FileModel;
+  integration: IntegrationModel | undefined;
+  /** Identifiers being resolved, against cycles (`x = x + y`). */
+  resolving: Set<number>;
+}
+
+/** The first credential (or credential payload) a value carries, if any. */
+export function secretIn(file: FileModel, expression: Node, integration: IntegrationModel | undefined): SecretCarrier | undefined {
+  return secretsIn(file, expression, integration)[0];
+}
+
+/** Every place inside a value that carries a credential or a credential payload, outermost first, not nested. */
+export function secretsIn(file: FileModel, expression: Node, integration: IntegrationModel | undefined): SecretCarrier[] {
+  return carriers({ file, integration, resolving: new Set() }, expression, 6);
+}
+
+function hasCredentials(walk: Walk): boolean {
+  return credentialKeys(walk.file, walk.integration).size > 0;
+}
+
+function entryHoldsCredentials(walk: Walk): boolean {
+  return storedCredentialKeys(walk.file, walk.integration).size > 0;
+}
+
+function carriers(walk: Walk, expression: Node, depth: number): SecretCarrier[] {
+  if (depth <= 0) return [];
+  const node = unwrap(expression);
+  const recurse = (child: Node | null | undefined) => (child ? carriers(walk, child, depth - 1) : []);
+  switch (node.type) {
+    case 'identifier':
+      return identifierCarrier(walk, node, depth);
+    case 'attribute':
+      return attributeCarrier(walk, node, depth);
+    case 'subscript':
+      return subscriptCarrier(walk, node, depth);
+    case 'call':
+      return callCarrier(walk, node, depth);
+    case 'await':
+      return recurse(node.namedChild(0));
+    case 'named_expression':
+      return recurse(node.childForFieldName('value'));
+    case 'string':
+    case 'concatenated_string':
+      // Only the interpolated values of an f-string; the literal text at most names a secret.
+      return interpolations(node).flatMap((value) => recurse(value));
+    case 'binary_operator': {
+      const operator = node.childForFieldName('operator')?.text;
+      if (operator !== '+' && operator !== '%' && operator !== '|') return [];
+      return [...recurse(node.childForFieldName('left')), ...recurse(node.childForFieldName('right'))];
+    }
+    case 'boolean_operator':
+      // `password or ""` is the password.
+      return [...recurse(node.childForFieldName('left')), ...recurse(node.childForFieldName('right'))];
+    case 'conditional_expression':
+      return [...recurse(node.namedChild(0)), ...recurse(node.namedChild(2))];
+    case 'tuple':
+    case 'list':
+    case 'set':
+    case 'expression_list':
+      return node.namedChildren.flatMap((child) => (child && child.type !== 'comment' ? recurse(child.type === 'list_splat' ? child.namedChild(0) : child) : []));
+    case 'dictionary':
+      return dictionaryCarrier(walk, node, depth);
+    case 'dictionary_comprehension':
+      return comprehensionCarrier(walk, node, depth);
+    default:
+      // Comparisons, `not`, numbers, lambdas, other comprehensions: nothing readable leaks.
+      return [];
+  }
+}
+
+function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
+  const { file } = walk;
+  if (walk.resolving.has(node.id)) return [];
+  walk.resolving.add(node.id);
+  try {
+    const name = node.text;
+    const bindings = file.bindingsOf(node);
+    let opaque = bindings.length === 0;
+    let derived: SecretCarrier | undefined;
+    for (const binding of bindings) {
+      const result = bindingCarrier(walk, binding, node, depth);
+      if (result === 'opaque') opaque = true;
+      else if (result && (!derived || (derived.kind === 'payload' && result.kind === 'secret'))) derived = result;
+    }
+    if (derived?.kind === 'payload' && locallyMasked(walk, node)) derived = undefined;
+    if (derived) return [{ ...derived, node }];
+    const additions = dictAdditions(walk, node, depth);
+    if (additions) return [{ ...additions, node }];
+    // A secret-named value whose origin we cannot see (a parameter, a call, an attribute) is taken at its word.
+    if (opaque && isSecretHolderName(name)) return [{ kind: 'secret', source: name, node }];
+    return [];
+  } finally {
+    walk.resolving.delete(node.id);
+  }
+}
+
+/** What one binding of a name says: a carrier, nothing, or `opaque` (a value we cannot see into). */
+function bindingCarrier(walk: Walk, binding: Binding, use: Node, depth: number): SecretCarrier | 'opaque' | undefined {
+  const { file, integration } = walk;
+  switch (binding.kind) {
+    case 'parameter': {
+      const source = parameterPayload(file, binding, integration);
+      if (source === 'YAML configuration' && !hasCredentials(walk)) return undefined;
+      return source ? { kind: 'payload', source, node: use } : 'opaque';
+    }
+    case 'import':
+    case 'def':
+      return undefined;
+    case 'for':
+      return loopVariableCarrier(walk, binding, depth);
+    default: {
+      if (!binding.value) return 'opaque';
+      const values = positionalValues(file, binding, use.text) ?? [binding.value];
+      for (const value of values) {
+        const found = carriers(walk, value, depth - 1)[0];
+        if (found) return found;
+      }
+      return values.some((value) => isOpaque(file, value)) ? 'opaque' : undefined;
+    }
+  }
+}
+
+/** For `host, token = a, b` (or `user, password = self._auth`) the parts that may be assigned to one name. */
+function positionalValues(file: FileModel, binding: Binding, name: string): Node[] | undefined {
+  if (binding.kind !== 'assign' || !binding.value) return undefined;
+  const left = binding.node.childForFieldName('left');
+  if (!left || (left.type !== 'pattern_list' && left.type !== 'tuple_pattern')) return undefined;
+  const index = left.namedChildren.findIndex((target) => target?.text === name);
+  return index >= 0 ? sequenceElements(file, binding.value, index) : undefined;
+}
+
+/** `for key in entry.data` yields keys; `for key, value in entry.data.items()` yields values in `value`. */
+function loopVariableCarrier(walk: Walk, binding: Binding, depth: number): SecretCarrier | 'opaque' | undefined {
+  if (!binding.value) return 'opaque';
+  const left = binding.node.childForFieldName('left');
+  const iterable = unwrap(binding.value);
+  const site = iterable.type === 'call' ? walk.file.callSite(iterable) : undefined;
+  const receiver = site?.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+  const position = left && left.type !== 'identifier' ? left.namedChildren.findIndex((child) => child?.text === binding.name) : -1;
+  if (site?.method === 'keys') return undefined;
+  if (site?.method === 'items' && receiver) {
+    if (position === 0) return undefined;
+    return carriers(walk, receiver, depth - 1)[0] ?? 'opaque';
+  }
+  if (site?.method === 'values' && receiver) return carriers(walk, receiver, depth - 1)[0] ?? 'opaque';
+  const found = carriers(walk, iterable, depth - 1)[0];
+  if (found?.kind === 'payload') return undefined;
+  return found ?? 'opaque';
+}
+
+/** A value we cannot see into: its name is then the best evidence of what it holds. */
+function isOpaque(file: FileModel, value: Node): boolean {
+  const node = unwrap(value);
+  if (node.type === 'await') return isOpaque(file, node.namedChild(0) ?? node);
+  if (node.type === 'call') {
+    const site = file.callSite(node);
+    return !site || !(isSanitizer(site) || COLLECTION_FUNCTIONS.test(site.name ?? ''));
+  }
+  if (node.type === 'subscript') return node.childForFieldName('subscript')?.type !== 'slice';
+  return node.type === 'attribute' || node.type === 'identifier';
+}
+
+function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
+  const attribute = node.childForFieldName('attribute')?.text ?? '';
+  const object = node.childForFieldName('object');
+  if ((attribute === 'data' || attribute === 'options') && object && isConfigEntry(walk.file, object)) {
+    return entryHoldsCredentials(walk) ? [{ kind: 'payload', source: `config entry ${attribute}`, node }] : [];
+  }
+  if (isSecretHolderName(attribute)) return [{ kind: 'secret', source: node.text, node }];
+  // `self._headers` holds what the class put there (`self._headers = {...}`, or a property returning it).
+  if (walk.resolving.has(node.id)) return [];
+  walk.resolving.add(node.id);
+  try {
+    for (const value of selfAttributeValues(walk.file, node)) {
+      const found = carriers(walk, value, depth - 1)[0];
+      if (found) return [{ ...found, node }];
+    }
+    return [];
+  } finally {
+    walk.resolving.delete(node.id);
+  }
+}
+
+/**
+ * What `self.name` may hold: the values its class assigns to `self.name`, or what a `@property` of that name
+ * returns. Empty for other attributes.
+ */
+function selfAttributeValues(file: FileModel, attribute: Node): Node[] {
+  const object = attribute.childForFieldName('object');
+  const name = attribute.childForFieldName('attribute')?.text;
+  if (object?.type !== 'identifier' || object.text !== 'self' || !name) return [];
+  let cls: Node | null = attribute.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  if (!cls) return [];
+  const values: Node[] = [];
+  for (const assignment of descendants(cls, ['assignment'])) {
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && left.childForFieldName('attribute')?.text === name && right) {
+      values.push(right);
+    }
+  }
+  for (const definition of descendants(cls, ['decorated_definition'])) {
+    const fn = definition.childForFieldName('definition');
+    if (fn?.childForFieldName('name')?.text !== name) continue;
+    const decorators = definition.namedChildren.filter((child) => child?.type === 'decorator').map((child) => child!.text);
+    if (!decorators.some((decorator) => /^@(functools\.)?(cached_)?property$/.test(decorator))) continue;
+    for (const statement of descendants(fn, ['return_statement'])) {
+      const value = statement.namedChild(0);
+      if (value) values.push(value);
+    }
+  }
+  return values;
+}
+
+/**
+ * The element at `index` of a tuple or list a value is built as (directly, through local names or `self`
+ * attributes): `self._auth[0]` of `self._auth = (username, password)` is the username. Undefined when unknown.
+ */
+function sequenceElements(file: FileModel, value: Node, index: number, depth = 3): Node[] | undefined {
+  const node = unwrap(value);
+  if (node.type === 'tuple' || node.type === 'list' || node.type === 'expression_list') {
+    const elements = node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
+    if (elements.some((element) => element.type === 'list_splat')) return undefined;
+    const element = elements[index < 0 ? elements.length + index : index];
+    return element ? [element] : undefined;
+  }
+  if (depth <= 0) return undefined;
+  let sources: Node[] = [];
+  if (node.type === 'identifier') {
+    const bindings = file.bindingsOf(node);
+    if (bindings.length === 0 || bindings.some((binding) => binding.kind !== 'assign' || !binding.value || binding.node.childForFieldName('left')?.type !== 'identifier')) return undefined;
+    sources = bindings.map((binding) => binding.value!);
+  } else if (node.type === 'attribute') {
+    sources = selfAttributeValues(file, node);
+  }
+  if (sources.length === 0) return undefined;
+  const elements: Node[] = [];
+  for (const source of sources) {
+    const found = sequenceElements(file, source, index, depth - 1);
+    if (!found) return undefined;
+    elements.push(...found);
+  }
+  return elements;
+}
+
+function subscriptCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
+  const { file, integration } = walk;
+  const index = node.childForFieldName('subscript');
+  const value = node.childForFieldName('value');
+  if (!index || !value) return [];
+  if (index.type === 'slice') {
+    if (isTruncation(index)) return [];
+    return carriers(walk, value, depth - 1).filter((found) => found.kind === 'secret').map((found) => ({ ...found, node }));
+  }
+  const key = file.stringValue(index, integration?.constantString);
+  if (key !== undefined) {
+    if (isCredentialKey(key)) return [{ kind: 'secret', source: node.text, node }];
+    return isDomainSection(walk, value, index, key, depth) ? [{ kind: 'payload', source: 'YAML configuration', node }] : [];
+  }
+  if (index.type === 'integer' || index.type === 'unary_operator') {
+    const elements = /^-?\s*\d+$/.test(index.text) ? sequenceElements(file, value, Number(index.text.replace(/\s+/g, ''))) : undefined;
+    if (elements) return elements.flatMap((element) => carriers(walk, element, depth - 1)).slice(0, 1).map((found) => ({ ...found, node }));
+    // `tokens[0]` is a whole token; `token[0]` one character, which we let pass with the secret's other forms.
+    return carriers(walk, value, depth - 1).filter((found) => found.kind === 'secret').map((found) => ({ ...found, node }));
+  }
+  // An unknown key of a credential payload may be any of them (`entry.data[key]` in a loop).
+  return carriers(walk, value, depth - 1).map((found) => ({ ...found, node }));
+}
+
+/** `config[DOMAIN]` of the YAML configuration is the integration's own section, credentials included. */
+function isDomainSection(walk: Walk, value: Node, index: Node, key: string, depth: number): boolean {
+  const isDomain = key === walk.integration?.domain || unwrap(index).text === 'DOMAIN';
+  return isDomain && carriers(walk, value, depth - 1).some((found) => found.source === 'YAML configuration');
+}
+
+/** `x[:4]`, `x[-4:]`, `x[2:6]`: a bounded piece. `x[4:]` and `x[:-4]` keep almost all of it. */
+export function isTruncation(slice: Node): boolean {
+  const match = /^\s*(-?\s*\d+)?\s*:\s*(-?\s*\d+)?\s*(:\s*)?$/.exec(slice.text);
+  if (!match) return false;
+  const start = match[1] === undefined ? undefined : Number(match[1].replace(/\s+/g, ''));
+  const stop = match[2] === undefined ? undefined : Number(match[2].replace(/\s+/g, ''));
+  if (stop !== undefined && stop >= 0) return start === undefined || start >= 0;
+  if (start !== undefined && start < 0) return stop === undefined || stop < 0;
+  return false;
+}
+
+function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
+  const { file, integration } = walk;
+  const site = file.callSite(node);
+  if (!site || isSanitizer(site)) return [];
+  const name = site.name ?? '';
+  const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+  const fromReceiver = () => (receiver ? carriers(walk, receiver, depth - 1) : []);
+  // The whole derived expression is the secret (`token.strip()`), but a payload stays the mapping to redact.
+  const asDerived = (found: SecretCarrier[]) => found.map((carrier) => (carrier.kind === 'secret' ? { ...carrier, node } : carrier));
+
+  if (site.method === 'as_dict' && receiver && isConfigEntry(file, receiver)) {
+    return entryHoldsCredentials(walk) ? [{ kind: 'payload', source: 'config entry', node }] : [];
+  }
+  if (site.method && ['json', 'text', 'read', 'post'].includes(site.method) && receiver && unwrap(receiver).type === 'identifier') {
+    if (untrustedSource(file, receiver, integration)?.kind === 'webhook') return [{ kind: 'payload', source: 'a webhook request body', node }];
+  }
+  if (site.method && ['get', 'pop', 'setdefault'].includes(site.method) && receiver && site.args[0]) {
+    const key = file.stringValue(site.args[0], integration?.constantString);
+    if (key !== undefined) {
+      if (isCredentialKey(key)) return [{ kind: 'secret', source: node.text, node }];
+      return isDomainSection(walk, receiver, site.args[0], key, depth) ? [{ kind: 'payload', source: 'YAML configuration', node }] : [];
+    }
+    return fromReceiver().map((found) => ({ ...found, node: found.kind === 'secret' ? node : found.node }));
+  }
+  if (site.method === 'format') {
+    return [...fromReceiver(), ...[...site.args, ...site.keywords.values()].flatMap((arg) => carriers(walk, arg, depth - 1))];
+  }
+  if (site.method && SAME_VALUE_METHODS.has(site.method) && receiver) return asDerived(fromReceiver());
+  if (SAME_VALUE_FUNCTIONS.test(name)) {
+    if (name === 'dict' && masksByKeywords(walk, site)) return [];
+    return asDerived([...site.args, ...site.keywords.values()].flatMap((arg) => carriers(walk, arg, depth - 1)));
+  }
+  if (COLLECTION_FUNCTIONS.test(name) && file.isBuiltin(name) && site.args[0]) {
+    // `list(entry.data)` lists the keys; `list(entry.data.items())` and `list(tokens)` keep the values.
+    const argument = unwrap(site.args[0]);
+    const keepsValues = argument.type === 'call' && ['items', 'values'].includes(file.callSite(argument)?.method ?? '');
+    return asDerived(carriers(walk, argument, depth - 1).filter((found) => keepsValues || found.kind === 'secret'));
+  }
+  const called = site.method ?? name.split('.').pop() ?? '';
+  const getter = SECRET_GETTER.exec(called);
+  if ((getter && isSecretHolderName(getter[3])) || (site.method && isSecretHolderName(site.method) && site.args.length === 0)) {
+    return [{ kind: 'secret', source: `${called}()`, node }];
+  }
+  return [];
+}
+
+/** `dict(entry.data, password="***")` overrides the secret. */
+function masksByKeywords(walk: Walk, site: CallSite): boolean {
+  return [...site.keywords.entries()].some(([key, value]) => isCredentialKey(key) && isInert(walk.file, value));
+}
+
+/**
+ * A dict leaks when a credential key maps to a real value, or when it spreads a payload without overriding any
+ * credential key (`{**entry.data, CONF_PASSWORD: "***"}` is hand-written masking).
+ */
+function dictionaryCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
+  const { file, integration } = walk;
+  let masks = false;
+  const found: SecretCarrier[] = [];
+  const spreads: SecretCarrier[] = [];
   for (const child of node.namedChildren) {
     if (!child) continue;
     if (child.type === 'pair') {
       const key = child.childForFieldName('key');
       const value = child.childForFieldName('value');
+      if (!value) continue;
       const keyName = key ? file.stringValue(key, integration?.constantString) : undefined;
-      if (keyName !== undefined && isSecretName(keyName)) {
-        const literal = value && (literalString(value) !== undefined || unwrap(value).type === 'none');
-        if (literal) {
-          masksSecrets = true;
+      if (keyName !== undefined && isCredentialKey(keyName)) {
+        if (isInert(file, value)) {
+          masks = true;
           continue;
         }
-        const found = recurse(value);
-        if (found || (value && !isSanitized(file, value))) return { kind: 'secret', what: `${key?.text}: ${value?.text ?? ''}`, node: child };
+        const inner = carriers(walk, value, depth - 1);
+        // A credential key with an unknown value (`{"Authorization": auth}`) holds the credential.
+        if (inner.length > 0 || isOpaque(file, value) || unwrap(value).type === 'string' || unwrap(value).type === 'binary_operator') {
+          found.push({ kind: 'secret', source: `{${key?.text ?? keyName}: ...}`, node: value });
+        }
         continue;
       }
-      const found = recurse(value);
-      if (found) return found;
+      found.push(...carriers(walk, value, depth - 1));
     } else if (child.type === 'dictionary_splat') {
-      spread ??= recurse(child.namedChild(0));
+      const spread = child.namedChild(0);
+      if (spread) spreads.push(...carriers(walk, spread, depth - 1));
     }
   }
-  return masksSecrets ? undefined : spread;
+  return masks ? found : [...found, ...spreads];
 }
 
-function isSanitized(file: FileModel, value: Node): boolean {
+/** `{k: v for k, v in entry.data.items()}` copies the payload; any `if` clause is taken as filtering it. */
+function comprehensionCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
+  if (node.namedChildren.some((child) => child?.type === 'if_clause')) return [];
+  const body = node.childForFieldName('body');
+  const value = body?.childForFieldName('value');
+  const loop = node.namedChildren.find((child) => child?.type === 'for_in_clause');
+  const iterable = loop?.childForFieldName('right');
+  if (!value || !iterable || unwrap(value).type !== 'identifier') return [];
+  return carriers(walk, iterable, depth - 1).filter((found) => found.kind === 'payload');
+}
+
+/** A value that holds no secret of its own: a literal, None, a number, a constant like `REDACTED`, a sanitised call. */
+export function isInert(file: FileModel, value: Node): boolean {
   const node = unwrap(value);
+  if (literalString(node) !== undefined) return true;
+  if (['none', 'integer', 'float', 'true', 'false', 'comparison_operator', 'not_operator', 'ellipsis'].includes(node.type)) return true;
+  if (node.type === 'identifier') return isConstantName(node.text);
+  if (node.type === 'attribute') return isConstantName(node.childForFieldName('attribute')?.text ?? '');
+  if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '*') return true;
   if (node.type === 'call') {
     const site = file.callSite(node);
-    return SANITIZING_CALLS.test(site?.name ?? `.${site?.method ?? ''}`);
+    return site !== undefined && isSanitizer(site);
   }
-  return node.type === 'integer' || node.type === 'true' || node.type === 'false' || node.type === 'comparison_operator' || node.type === 'boolean_operator';
+  return false;
 }
+
+/**
+ * Hand-written masking of a local copy before the use: `data[CONF_PASSWORD] = "***"`, `data.pop(CONF_TOKEN)`,
+ * `del data[CONF_TOKEN]`, `data.update({CONF_TOKEN: REDACTED})`.
+ */
+function locallyMasked(walk: Walk, identifier: Node): boolean {
+  const { file, integration } = walk;
+  const scope = file.scopeOf(identifier);
+  const name = identifier.text;
+  const isSecretKey = (key: Node | null | undefined) => {
+    const value = key ? file.stringValue(key, integration?.constantString) : undefined;
+    return value !== undefined && isCredentialKey(value);
+  };
+  for (const call of file.calls) {
+    if (call.node.startIndex > identifier.startIndex || !contains(scope, call.node) || file.scopeOf(call.node).id !== scope.id) continue;
+    if (call.callee.type !== 'attribute' || call.callee.childForFieldName('object')?.text !== name) continue;
+    if (call.method === 'pop' && isSecretKey(call.args[0])) return true;
+    if (call.method === 'update' && (masksByKeywords(walk, call) || (call.args[0] && unwrap(call.args[0]).type === 'dictionary' && dictMasks(walk, unwrap(call.args[0]))))) return true;
+  }
+  for (const statement of descendants(scope, ['assignment', 'delete_statement'])) {
+    if (statement.startIndex > identifier.startIndex || file.scopeOf(statement).id !== scope.id) continue;
+    const target = statement.type === 'assignment' ? statement.childForFieldName('left') : statement.namedChild(0);
+    const targets = target?.type === 'expression_list' || target?.type === 'pattern_list' ? target.namedChildren : [target];
+    for (const subscript of targets) {
+      if (subscript?.type !== 'subscript' || subscript.childForFieldName('value')?.text !== name || !isSecretKey(subscript.childForFieldName('subscript'))) continue;
+      const value = statement.type === 'assignment' ? statement.childForFieldName('right') : null;
+      if (statement.type === 'delete_statement' || (value && isInert(file, value))) return true;
+    }
+  }
+  return false;
+}
+
+function dictMasks(walk: Walk, dict: Node): boolean {
+  return dict.namedChildren.some((pair) => {
+    if (pair?.type !== 'pair') return false;
+    const key = pair.childForFieldName('key');
+    const value = pair.childForFieldName('value');
+    const name = key ? walk.file.stringValue(key, walk.integration?.constantString) : undefined;
+    return name !== undefined && isCredentialKey(name) && value !== null && isInert(walk.file, value);
+  });
+}
+
+/** `info = {}; info["token"] = token`: what a local dict receives after it is built. */
+function dictAdditions(walk: Walk, identifier: Node, depth: number): SecretCarrier | undefined {
+  for (const value of dictAdditionValues(walk.file, identifier, walk.integration)) {
+    const found = carriers(walk, value.node, depth - 1)[0];
+    if (found) return found;
+    if (value.secretKey && !isInert(walk.file, value.node)) return { kind: 'secret', source: value.node.text, node: value.node };
+  }
+  return undefined;
+}
+
+/**
+ * The values stored into a local dict by name, in its own scope: `data["config"] = entry.data`,
+ * `data.update({...})`, `data.update(key=value)`; `secretKey` says the key they are stored under is a credential key.
+ */
+export function dictAdditionValues(file: FileModel, identifier: Node, integration: IntegrationModel | undefined): { node: Node; secretKey: boolean }[] {
+  const scope = file.scopeOf(identifier);
+  const name = identifier.text;
+  const values: { node: Node; secretKey: boolean }[] = [];
+  const secretKey = (key: Node | null | undefined) => {
+    const value = key ? file.stringValue(key, integration?.constantString) : undefined;
+    return value !== undefined && isCredentialKey(value);
+  };
+  for (const assignment of descendants(scope, ['assignment'])) {
+    if (file.scopeOf(assignment).id !== scope.id || assignment.startIndex > identifier.startIndex) continue;
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (left?.type !== 'subscript' || left.childForFieldName('value')?.text !== name || !right) continue;
+    values.push({ node: right, secretKey: secretKey(left.childForFieldName('subscript')) });
+  }
+  for (const call of file.calls) {
+    if (call.method !== 'update' || call.node.startIndex > identifier.startIndex || file.scopeOf(call.node).id !== scope.id) continue;
+    if (call.callee.childForFieldName('object')?.text !== name) continue;
+    for (const arg of call.args) values.push({ node: arg, secretKey: false });
+    for (const [key, value] of call.keywords) values.push({ node: value, secretKey: isCredentialKey(key) });
+  }
+  return values;
+}
+
+/**
+ * Whether a payload expression evaluates to the mapping itself, so that wrapping it in `async_redact_data` redacts
+ * it (`json.dumps(entry.data)` is a string, which the helper passes through untouched).
+ */
+export function isMappingPayload(file: FileModel, node: Node, depth = 4): boolean {
+  const target = unwrap(node);
+  if (depth <= 0) return false;
+  switch (target.type) {
+    case 'attribute':
+    case 'dictionary':
+      return true;
+    case 'await':
+      return target.namedChild(0) !== null && isMappingPayload(file, target.namedChild(0)!, depth - 1);
+    case 'subscript': {
+      // Only the YAML configuration's own section (`config[DOMAIN]`) is a mapping for sure.
+      const index = target.childForFieldName('subscript');
+      return index !== null && (index.text === 'DOMAIN' || literalString(index) !== undefined);
+    }
+    case 'identifier':
+      return file.bindingsOf(target).every(
+        (binding) => binding.kind === 'parameter' || (binding.kind === 'assign' && binding.value !== null && isMappingPayload(file, binding.value, depth - 1)),
+      );
+    case 'call': {
+      const site = file.callSite(target);
+      if (!site) return false;
+      if (site.method && ['as_dict', 'json', 'post', 'copy'].includes(site.method)) return true;
+      if (site.method === 'get') return site.args[0]?.text === 'DOMAIN';
+      return /^(dict|deepcopy|copy\.deepcopy|copy\.copy)$/.test(site.name ?? '');
+    }
+    default:
+      return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Redaction sets and fixes
+
+export interface RedactionSet {
+  file: FileModel;
+  /** The set, list or tuple literal (or the first of several joined with `|`). */
+  node: Node;
+  keys: Set<string>;
+  /** False when some member could not be resolved to a string (then coverage cannot be judged). */
+  complete: boolean;
+}
+
+/** The keys a `to_redact` argument stands for: a literal, a local or module constant (also from const.py), unions. */
+export function redactionSetKeys(file: FileModel, argument: Node, integration: IntegrationModel | undefined, depth = 4): RedactionSet | undefined {
+  const target = unwrap(argument);
+  if (depth <= 0) return undefined;
+  if (target.type === 'set' || target.type === 'list' || target.type === 'tuple') {
+    const keys = new Set<string>();
+    let complete = true;
+    for (const member of target.namedChildren) {
+      if (!member || member.type === 'comment') continue;
+      if (member.type === 'list_splat') {
+        const inner = member.namedChild(0) ? redactionSetKeys(file, member.namedChild(0)!, integration, depth - 1) : undefined;
+        if (!inner) complete = false;
+        else {
+          inner.keys.forEach((key) => keys.add(key));
+          complete &&= inner.complete;
+        }
+        continue;
+      }
+      const value = file.stringValue(member, integration?.constantString);
+      if (value === undefined) complete = false;
+      else keys.add(value);
+    }
+    return { file, node: target, keys, complete };
+  }
+  if (target.type === 'call') {
+    const site = file.callSite(target);
+    if (site && /^(set|frozenset|list|tuple)$/.test(site.name ?? '') && site.args[0]) {
+      const inner = redactionSetKeys(file, site.args[0], integration, depth - 1);
+      return inner ? { ...inner, node: inner.node } : undefined;
+    }
+    return undefined;
+  }
+  if (target.type === 'binary_operator' && ['|', '+'].includes(target.childForFieldName('operator')?.text ?? '')) {
+    const left = redactionSetKeys(file, target.childForFieldName('left')!, integration, depth - 1);
+    const right = redactionSetKeys(file, target.childForFieldName('right')!, integration, depth - 1);
+    if (!left || !right) return undefined;
+    return { file: left.file, node: left.node, keys: new Set([...left.keys, ...right.keys]), complete: left.complete && right.complete };
+  }
+  if (target.type !== 'identifier') return undefined;
+  const local = file.bindingsOf(target).find((binding) => binding.kind === 'assign' && binding.value && file.scopeOf(binding.node).type !== 'module');
+  if (local?.value) return redactionSetKeys(file, local.value, integration, depth - 1);
+  const constant = constantExpression(file, target, integration);
+  return constant ? redactionSetKeys(constant.file, constant.node, integration, depth - 1) : undefined;
+}
+
+/** Whether a key set covers a credential key: itself, or for a dict-valued key like OAuth's `token`, its parts. */
+export function coversKey(keys: ReadonlySet<string>, key: string): boolean {
+  if (keys.has(key)) return true;
+  const normalized = normalizeName(key);
+  return [...keys].some((covered) => normalizeName(covered).endsWith(`_${normalized}`));
+}
+
+export interface RedactionSetup {
+  edits: TextEdit[];
+  /** What to call: `async_redact_data` or the file's alias for it. */
+  redact: string;
+  /** The key set to pass: `TO_REDACT` or the file's alias for it. */
+  keys: string;
+  /** False when an existing set in another module misses some of `cover` (the user must add them there). */
+  complete: boolean;
+}
+
+/**
+ * What a fix needs to write `async_redact_data(value, TO_REDACT)` in a file: the helper imported once (from
+ * `homeassistant.components.diagnostics`, unless the file has it from either module), and a `TO_REDACT` that exists
+ * (in the file, imported, or in the integration's const.py) or is created after the imports from the integration's
+ * credential keys, importing their `CONF_` constants as needed. An existing set in this file that misses keys of
+ * `cover` gets them added. Undefined when there is nothing to redact with.
+ */
+export function redactionSetup(file: FileModel, integration: IntegrationModel | undefined, cover: CredentialKeys = new Map()): RedactionSetup | undefined {
+  const edits: TextEdit[] = [];
+  let redact = [...file.imports].find(([, qualified]) => REDACT_FUNCTIONS.test(qualified))?.[0];
+  if (!redact) {
+    if (file.imports.has('async_redact_data') || !file.isBuiltin('async_redact_data')) return undefined;
+    redact = 'async_redact_data';
+    const edit = addImport(file, 'homeassistant.components.diagnostics', 'async_redact_data');
+    if (edit) edits.push(edit);
+  }
+  const existing = existingRedactionSet(file, integration, edits);
+  if (existing) {
+    let complete = true;
+    const missing = existing.set ? [...cover.keys()].filter((key) => !coversKey(existing.set!.keys, key)) : [];
+    if (missing.length > 0 && existing.set?.file === file) {
+      const extension = extendKeySet(file, integration, existing.set.node, new Map(missing.map((key) => [key, cover.get(key)])));
+      if (extension) edits.push(...extension);
+      else complete = false;
+    } else if (missing.length > 0) {
+      complete = false;
+    }
+    return { edits: mergeInserts(edits), redact, keys: existing.name, complete };
+  }
+  if (!file.isBuiltin('TO_REDACT')) return undefined;
+  const wanted = new Map(credentialKeys(file, integration));
+  for (const [key, spelling] of cover) if (!wanted.has(key)) wanted.set(key, spelling);
+  if (wanted.size === 0) return undefined;
+  const members = keyExpressions(file, integration, wanted, edits);
+  edits.push(insertAt(lineAfterImports(file), 0, `\nTO_REDACT = {${members.join(', ')}}\n`));
+  return { edits: mergeInserts(edits), redact, keys: 'TO_REDACT', complete: true };
+}
+
+/** The `TO_REDACT` a file can use, with its keys when they can be read. */
+function existingRedactionSet(file: FileModel, integration: IntegrationModel | undefined, edits: TextEdit[]): { name: string; set: RedactionSet | undefined } | undefined {
+  const local = file.constants.get('TO_REDACT');
+  if (local && !file.imports.has('TO_REDACT')) return { name: 'TO_REDACT', set: redactionSetKeys(file, local, integration) };
+  const imported = [...file.imports].find(([, qualified]) => /(^|\.)TO_REDACT$/.test(qualified));
+  if (imported) {
+    const constant = integration?.resolveConstant(imported[1]);
+    return { name: imported[0], set: constant ? redactionSetKeys(constant.file, constant.node, integration) : undefined };
+  }
+  // Reuse the integration's const.py set; other modules may import the integration's package (a cycle).
+  const constModule = siblingModule(file, 'const');
+  const constFile = constModule && integration?.moduleFile(constModule.qualified);
+  const value = constFile && constFile !== file ? constFile.constants.get('TO_REDACT') : undefined;
+  if (constModule && constFile && value && file.isBuiltin('TO_REDACT')) {
+    const edit = addImport(file, constModule.relative, 'TO_REDACT');
+    if (edit) edits.push(edit);
+    return { name: 'TO_REDACT', set: redactionSetKeys(constFile, value, integration) };
+  }
+  return undefined;
+}
+
+/** Edits adding keys to a set, list or tuple literal of this file (and importing their constants), or undefined. */
+export function extendKeySet(file: FileModel, integration: IntegrationModel | undefined, literal: Node, keys: CredentialKeys): TextEdit[] | undefined {
+  if (!['set', 'list', 'tuple'].includes(literal.type)) return undefined;
+  const members = literal.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
+  const last = members[members.length - 1];
+  if (!last || (literal.type === 'tuple' && members.length === 1 && last.nextSibling?.type === ',')) return undefined;
+  const edits: TextEdit[] = [];
+  const expressions = keyExpressions(file, integration, keys, edits);
+  const trailingComma = last.nextSibling?.type === ',' ? last.nextSibling : null;
+  if (trailingComma && last.startPosition.row !== literal.startPosition.row) {
+    const end = rangeOf(trailingComma).end;
+    const indent = ' '.repeat(last.startPosition.column);
+    edits.push(insertAt(end.line, end.character, expressions.map((expression) => `\n${indent}${expression},`).join('')));
+  } else {
+    const end = rangeOf(last).end;
+    edits.push(insertAt(end.line, end.character, expressions.map((expression) => `, ${expression}`).join('')));
+  }
+  return edits;
+}
+
+function siblingModule(file: FileModel, name: string): { qualified: string; relative: string } | undefined {
+  const parts = file.moduleName.split('.');
+  if (parts.length < 2) return undefined;
+  return { qualified: [...parts.slice(0, -1), name].join('.'), relative: `.${name}` };
+}
+
+/**
+ * Python expressions for credential keys: the constant naming each (`CONF_PASSWORD`), imported from
+ * `homeassistant.const` or the integration's const.py when the file lacks it, else a string literal in the file's
+ * quote style. Import edits are appended to `edits`.
+ */
+export function keyExpressions(file: FileModel, integration: IntegrationModel | undefined, keys: CredentialKeys, edits: TextEdit[]): string[] {
+  const quote = quoteStyle(file);
+  const toImport = new Map<string, string[]>();
+  const constModule = siblingModule(file, 'const');
+  const members = [...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, qualified]) => {
+    const cut = qualified ? qualified.lastIndexOf('.') : -1;
+    const module = qualified && cut > 0 ? qualified.slice(0, cut) : undefined;
+    const name = qualified && cut > 0 ? qualified.slice(cut + 1) : undefined;
+    if (module && name) {
+      if (file.imports.get(name) === qualified || (module === file.moduleName && file.constants.has(name))) return name;
+      const importable = module === 'homeassistant.const' ? module : module === constModule?.qualified && integration?.moduleFile(module) ? constModule.relative : undefined;
+      if (importable && file.isBuiltin(name) && !file.constants.has(name)) {
+        toImport.set(importable, [...(toImport.get(importable) ?? []), name]);
+        return name;
+      }
+    }
+    return `${quote}${key}${quote}`;
+  });
+  for (const [module, names] of toImport) {
+    const edit = importNames(file, module, names);
+    if (edit) edits.push(edit);
+  }
+  return members;
+}
+
+/** `from module import a, b`: joins an existing `from module import ...` statement, or adds one statement. */
+function importNames(file: FileModel, module: string, names: string[]): TextEdit | undefined {
+  for (const statement of file.root.namedChildren) {
+    if (statement?.type !== 'import_from_statement' || statement.childForFieldName('module_name')?.text !== module) continue;
+    const imported = statement.childrenForFieldName('name').filter((child): child is Node => child !== null);
+    const last = imported[imported.length - 1];
+    if (!last) continue;
+    const trailingComma = last.nextSibling?.type === ',' ? last.nextSibling : null;
+    if (trailingComma && last.startPosition.row !== statement.startPosition.row) {
+      const indent = ' '.repeat(last.startPosition.column);
+      const end = rangeOf(trailingComma).end;
+      return insertAt(end.line, end.character, names.map((name) => `\n${indent}${name},`).join(''));
+    }
+    const end = rangeOf(last).end;
+    return insertAt(end.line, end.character, names.map((name) => `, ${name}`).join(''));
+  }
+  const edit = addImport(file, module, names[0]);
+  return edit ? { ...edit, newText: edit.newText.replace(`import ${names[0]}`, `import ${names.join(', ')}`) } : undefined;
+}
+
+/** Inserts at one position become one edit, so every client applies them in the order given. */
+function mergeInserts(edits: TextEdit[]): TextEdit[] {
+  const merged: TextEdit[] = [];
+  for (const edit of edits) {
+    const isInsert = (candidate: TextEdit) => candidate.range.start.line === candidate.range.end.line && candidate.range.start.character === candidate.range.end.character;
+    const same = merged.find((other) => isInsert(other) && isInsert(edit) && other.range.start.line === edit.range.start.line && other.range.start.character === edit.range.start.character);
+    if (same) same.newText += edit.newText;
+    else merged.push({ ...edit });
+  }
+  return merged;
+}
+
+function lineAfterImports(file: FileModel): number {
+  let line = 0;
+  for (const child of file.root.namedChildren) {
+    if (!child) continue;
+    if (child.type === 'import_statement' || child.type === 'import_from_statement' || child.type === 'future_import_statement') line = rangeOf(child).end.line + 1;
+  }
+  if (line === 0) {
+    // No imports: after the module docstring, if any.
+    const first = file.root.namedChildren.find((child) => child !== null && child.type !== 'comment');
+    if (first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string') line = rangeOf(first).end.line + 1;
+  }
+  return line;
+}
+
+/** The quote the file mostly uses for strings. */
+export function quoteStyle(file: FileModel): string {
+  let single = 0;
+  let double = 0;
+  for (const { node } of pythonStrings(file)) {
+    const start = node.child(0)?.text ?? '';
+    if (start.endsWith("'")) single++;
+    else if (start.endsWith('"')) double++;
+  }
+  return single > double ? "'" : '"';
+}
+
+function pythonStrings(file: FileModel): { node: Node }[] {
+  return descendants(file.root, ['string']).map((node) => ({ node }));
+}
+
+/** Replaces a value with the redaction marker, in the file's quote style. */
+export function redactedLiteral(file: FileModel, node: Node): TextEdit {
+  const quote = quoteStyle(file);
+  return replaceNode(node, `${quote}${REDACTED_MARKER}${quote}`);
+}
+
+/** Home Assistant's own marker (`homeassistant.components.diagnostics.REDACTED`). */
+export const REDACTED_MARKER = '**REDACTED**';
