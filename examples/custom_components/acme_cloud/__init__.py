@@ -4,19 +4,22 @@ import sqlite3
 from pathlib import Path
 
 from homeassistant.components import webhook
-from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_USERNAME
+from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_USERNAME, CONF_WEBHOOK_ID, Platform
 from homeassistant.helpers.storage import Store
 
 from .api import AcmeApi
-from .const import DOMAIN, LOGGER
+from .const import CONF_SIGNED_WEBHOOK_ID, DOMAIN, LOGGER
+from .http import AcmeStatusView
 from .webhook import handle_signed, handle_webhook
+
+PLATFORMS = [Platform.SENSOR]
 
 
 async def async_setup_entry(hass, entry):
     """Set up Acme Cloud from a config entry."""
     LOGGER.debug("Setting up with %s", entry.data)  # WRONG: entry.data holds the password and API key
     api = AcmeApi(hass, entry.data[CONF_USERNAME], entry.data[CONF_PASSWORD], entry.data[CONF_API_KEY])
-    # WRONG: a second copy of the credentials in the integration's own Store, never removed either
+    # WRONG: a second copy of the credentials in the integration's own Store (and never removed: no async_remove_entry)
     store = Store(hass, 1, f"{DOMAIN}.{entry.entry_id}")
     await store.async_save({"username": entry.data[CONF_USERNAME], "password": entry.data[CONF_PASSWORD]})
 
@@ -42,7 +45,20 @@ async def async_setup_entry(hass, entry):
     hass.services.async_register(DOMAIN, "export", handle_export)
     hass.services.async_register(DOMAIN, "wake", handle_wake)
 
-    webhook.async_register(hass, DOMAIN, "Acme push", entry.data["webhook_id"], handle_webhook)
-    webhook.async_register(hass, DOMAIN, "Acme signed push", entry.data["signed_webhook_id"], handle_signed)
+    webhook.async_register(hass, DOMAIN, "Acme push", entry.data[CONF_WEBHOOK_ID], handle_webhook)
+    webhook.async_register(hass, DOMAIN, "Acme signed push", entry.data[CONF_SIGNED_WEBHOOK_ID], handle_signed)
+    hass.http.register_view(AcmeStatusView())
+
     hass.data.setdefault(DOMAIN, {})[entry.entry_id] = api
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+async def async_unload_entry(hass, entry):
+    """Unload a config entry."""
+    webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+    webhook.async_unregister(hass, entry.data[CONF_SIGNED_WEBHOOK_ID])
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        hass.data[DOMAIN].pop(entry.entry_id)
+    return unloaded

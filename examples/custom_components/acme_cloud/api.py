@@ -23,6 +23,10 @@ class AcmeApi:
         async with self._session.post(f"{API_URL}/login", json={"key": self._api_key, "app": APP_SECRET}) as response:
             return await response.json()
 
+    async def async_get_account(self):
+        async with self._session.get(f"{API_URL}/account", headers={"X-Api-Key": self._api_key}) as response:
+            return await response.json()
+
     def load_cache(self, blob):
         return pickle.loads(blob)  # WRONG: pickle runs code hidden in the data
 

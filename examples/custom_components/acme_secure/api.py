@@ -9,15 +9,16 @@ from .const import API_URL, LOGGER
 
 
 class AcmeApi:
-    """Talks to the Acme cloud with the user's own API key."""
+    """Talks to the Acme cloud over HTTPS with the user's own API key."""
 
     def __init__(self, hass, api_key):
+        # Home Assistant's shared session verifies certificates.
         self._session = async_get_clientsession(hass)
         self._api_key = api_key
 
-    async def async_fetch(self):
-        LOGGER.debug("Fetching state (key ends with %s)", self._api_key[-4:])
-        async with self._session.get(f"{API_URL}/state", headers={"X-Api-Key": self._api_key}) as response:
+    async def async_get_account(self):
+        LOGGER.debug("Fetching the account (key ends with %s)", self._api_key[-4:])
+        async with self._session.get(f"{API_URL}/account", headers={"X-Api-Key": self._api_key}) as response:
             return await response.json()
 
     def load_cache(self, text):
