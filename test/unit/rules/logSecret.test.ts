@@ -1,17 +1,43 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { applyTextEdits, combineFixes, safeFixes } from '../../../server/src/analysis/fixAll';
 import { parsePython } from '../../../server/src/analysis/python/parser';
-import { logSecret } from '../../../server/src/analysis/rules/logSecret';
-import { analyzeSnippet, applyEdits, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
+import { logSecret, percentConversions } from '../../../server/src/analysis/rules/logSecret';
+import type { Finding } from '../../../server/src/analysis/types';
+import { analyzeSnippet, applyEdits, assertFixture, fixtureFiles, setup, type SnippetOptions } from '../../helpers/analysis';
 
 const rules = [logSecret];
-const constModule = 'import logging\n\nLOGGER = logging.getLogger(__package__)\nDOMAIN = "demo"\n';
+const constModule = [
+  'import logging',
+  '',
+  'LOGGER = logging.getLogger(__package__)',
+  'DOMAIN = "demo"',
+  'CONF_REFRESH_TOKEN = "refresh_token"',
+  '',
+].join('\n');
 
-function parses(source: string): boolean {
+function errorNodes(source: string): number {
   const tree = parsePython(source);
-  const ok = !tree.rootNode.hasError;
+  const count = tree.rootNode.descendantsOfType('ERROR').length + (tree.rootNode.hasError ? 1 : 0);
   tree.delete();
-  return ok;
+  return count;
+}
+
+function findings(source: string, options: SnippetOptions = {}): Finding[] {
+  return analyzeSnippet(source, { rules, ...options }).findings.filter((finding) => finding.path.endsWith(`/${options.fileName ?? '__init__.py'}`));
+}
+
+/** Applies the finding's fix (or its only suggestion) and checks the result: parses, the finding is gone, nothing new. */
+function applyAndRecheck(source: string, options: SnippetOptions = {}, expectSafe = true): string {
+  const before = findings(source, options);
+  assert.equal(before.length, 1, `one finding expected, got ${before.map((finding) => finding.message).join(' | ')}`);
+  const fix = before[0].fix ?? before[0].suggestions?.[0];
+  assert.ok(fix, 'a fix is offered');
+  assert.equal(fix.safe, expectSafe, `the fix is ${expectSafe ? 'safe' : 'a suggestion'}`);
+  const fixed = applyEdits(source, fix.edits);
+  assert.equal(errorNodes(fixed), 0, 'the fixed code parses');
+  assert.deepEqual(findings(fixed, options), [], 'the finding is gone and nothing new appears');
+  return fixed;
 }
 
 describe('log-secret', () => {
@@ -23,47 +49,170 @@ describe('log-secret', () => {
     });
   }
 
-  it('does not call entry.data a leak when the integration has no credentials', () => {
-    const source = 'import logging\n_LOGGER = logging.getLogger(__name__)\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Config %s", entry.data)\n    host = entry.data["host"]\n';
-    assert.deepEqual(analyzeSnippet(source, { rules }).findings, []);
+  it('reports credentials as errors and inferred payloads as warnings', () => {
+    const source = [
+      'import logging',
+      'from homeassistant.const import CONF_PASSWORD',
+      '_LOGGER = logging.getLogger(__name__)',
+      '',
+      'async def async_setup_entry(hass, entry):',
+      '    _LOGGER.debug("%s", entry.data[CONF_PASSWORD])',
+      '    _LOGGER.debug("%s", entry.data)',
+      '',
+    ].join('\n');
+    assert.deepEqual(findings(source).map((finding) => [finding.range.start.line, finding.severity]), [[5, 'error'], [6, 'warning']]);
   });
 
-  const fixes: [string, string, string][] = [
-    [
-      'a %-style argument',
-      'import logging\n_LOGGER = logging.getLogger(__name__)\n\ndef f(password):\n    _LOGGER.debug("Password %s for %s", password, "user")\n',
-      'import logging\n_LOGGER = logging.getLogger(__name__)\n\ndef f(password):\n    _LOGGER.debug("Password %s for %s", "**REDACTED**", "user")\n',
-    ],
-    [
-      'an f-string interpolation',
-      "import logging\n_LOGGER = logging.getLogger(__name__)\n\ndef f(token):\n    _LOGGER.debug(f'Token {token} for {user}')\n",
-      "import logging\n_LOGGER = logging.getLogger(__name__)\n\ndef f(token):\n    _LOGGER.debug(f'Token **REDACTED** for {user}')\n",
-    ],
-    [
-      'a whole payload, creating TO_REDACT and the import',
-      'import logging\n\nfrom homeassistant.const import CONF_PASSWORD\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Config: %s", entry.data)\n    return entry.data[CONF_PASSWORD]\n',
-      'import logging\n\nfrom homeassistant.components.diagnostics import async_redact_data\nfrom homeassistant.const import CONF_PASSWORD\n\nTO_REDACT = {"password"}\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Config: %s", async_redact_data(entry.data, TO_REDACT))\n    return entry.data[CONF_PASSWORD]\n',
-    ],
-  ];
-  for (const [name, before, after] of fixes) {
-    it(`redacts ${name} (safe, idempotent)`, () => {
-      const [finding] = analyzeSnippet(before, { rules }).findings;
-      assert.ok(finding?.fix?.safe, 'a safe fix is offered');
-      const fixed = applyEdits(before, finding.fix.edits);
-      assert.equal(fixed, after);
-      assert.ok(parses(fixed));
-      assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);
-    });
-  }
+  it('does not call entry.data a leak when the integration stores no credentials', () => {
+    const source = 'import logging\n_LOGGER = logging.getLogger(__name__)\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Config %s", entry.data)\n    host = entry.data["host"]\n';
+    assert.deepEqual(findings(source), []);
+  });
 
-  it('reuses a TO_REDACT defined in const.py', () => {
-    const source = 'import logging\n\nfrom homeassistant.const import CONF_TOKEN\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Options: %s", entry.options)\n    return entry.data[CONF_TOKEN]\n';
-    const otherFiles = { 'const.py': 'from homeassistant.const import CONF_TOKEN\n\nTO_REDACT = {CONF_TOKEN}\n' };
-    const [finding] = analyzeSnippet(source, { rules, otherFiles }).findings;
-    const fixed = applyEdits(source, finding.fix!.edits);
-    assert.match(fixed, /from \.const import TO_REDACT\n/);
-    assert.match(fixed, /async_redact_data\(entry\.options, TO_REDACT\)/);
-    assert.doesNotMatch(fixed, /^TO_REDACT =/m);
-    assert.deepEqual(analyzeSnippet(fixed, { rules, otherFiles }).findings, []);
+  it('judges entry.data by what the entries hold, not by a password the flow only exchanges for a token', () => {
+    const flow = 'import voluptuous as vol\nfrom homeassistant.const import CONF_PASSWORD\n\nSCHEMA = vol.Schema({vol.Required(CONF_PASSWORD): str})\n\nclass Flow:\n    async def async_step_user(self, user_input=None):\n        token = await login(user_input[CONF_PASSWORD])\n        return self.async_create_entry(title="x", data={"token": token})\n';
+    const source = 'import logging\n_LOGGER = logging.getLogger(__name__)\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Config %s", entry.data)\n';
+    assert.equal(findings(source, { otherFiles: { 'config_flow.py': flow } }).length, 1, 'the token is stored');
+    const noSecrets = flow.replace('data={"token": token}', 'data={"host": "x"}');
+    assert.deepEqual(findings(source, { otherFiles: { 'config_flow.py': noSecrets } }), []);
+  });
+
+  it('finds a logger imported from const.py and the credential keys defined there', () => {
+    const source = 'from .const import CONF_REFRESH_TOKEN, LOGGER as log\n\nasync def async_setup_entry(hass, entry):\n    log.info("Refresh token %s", entry.data[CONF_REFRESH_TOKEN])\n';
+    assert.equal(findings(source, { otherFiles: { 'const.py': constModule } }).length, 1);
+  });
+
+  it('works on a Python file outside any integration', () => {
+    const source = 'import logging\n\ndef login(password):\n    logging.getLogger(__name__).debug("pw %s", password)\n';
+    const result = analyzeSnippet(source, { rules, manifest: null });
+    assert.equal(result.findings.length, 1);
+  });
+
+  it('marks the item used when the integration logs, so a clean integration passes', () => {
+    const clean = analyzeSnippet('import logging\n_LOGGER = logging.getLogger(__name__)\n_LOGGER.debug("hello")\n', { rules });
+    assert.equal(clean.checklist.find((entry) => entry.id === 'credentials-in-logs')?.status, 'pass');
+    const silent = analyzeSnippet('value = 1\n', { rules });
+    assert.equal(silent.checklist.find((entry) => entry.id === 'credentials-in-logs')?.status, 'not-applicable');
+  });
+
+  it('reads %-format conversions', () => {
+    assert.deepEqual(percentConversions('%s and %r, 100%% %d'), ['s', 'r', 'd']);
+    assert.deepEqual(percentConversions('%*d %-5s'), ['*', 'd', 's']);
+    assert.equal(percentConversions('%(name)s'), undefined);
+  });
+
+  describe('fixes', () => {
+    const head = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\n';
+    const cases: [string, string, string][] = [
+      ['a %s argument', 'def f(password):\n    _LOGGER.debug("Password %s for %s", password, "user")\n', 'def f(password):\n    _LOGGER.debug("Password %s for %s", "**REDACTED**", "user")\n'],
+      ['an f-string replacement field', "def f(token, user):\n    _LOGGER.debug(f'Token {token!r:>10} for {user}')\n", "def f(token, user):\n    _LOGGER.debug(f'Token **REDACTED** for {user}')\n"],
+      ['a concatenated value', "def f(self):\n    _LOGGER.debug('Key: ' + self._api_key)\n", "def f(self):\n    _LOGGER.debug('Key: ' + '**REDACTED**')\n"],
+      ['a %-operator tuple item', 'def f(token, host):\n    _LOGGER.debug("%s at %s" % (token, host))\n', 'def f(token, host):\n    _LOGGER.debug("%s at %s" % ("**REDACTED**", host))\n'],
+      ['an extra= value', 'def f(token):\n    _LOGGER.debug("Login", extra={"token": token})\n', 'def f(token):\n    _LOGGER.debug("Login", extra={"token": "**REDACTED**"})\n'],
+      ['every credential of one call', 'def f(password, token):\n    _LOGGER.debug("%s %s", password, f"{token}")\n', 'def f(password, token):\n    _LOGGER.debug("%s %s", "**REDACTED**", f"**REDACTED**")\n'],
+    ];
+    for (const [name, body, expected] of cases) {
+      it(`replaces ${name} with the marker (safe)`, () => {
+        const fixed = applyAndRecheck(head + body);
+        assert.equal(fixed, head + expected);
+      });
+    }
+
+    it('offers only a suggestion when the placeholder is not %s (a string would break %d)', () => {
+      applyAndRecheck(head + 'def f(pin_code):\n    _LOGGER.debug("Pin %d", pin_code)\n', {}, false);
+      applyAndRecheck(head + 'def f(token):\n    _LOGGER.debug("Token {}".format(token))\n', {}, false);
+    });
+
+    it('offers no fix when the secret is the message itself', () => {
+      const [finding] = findings(head + 'def f(token):\n    _LOGGER.debug(token)\n');
+      assert.ok(finding && !finding.fix && !finding.suggestions);
+    });
+
+    it('wraps a payload, creating TO_REDACT from the constants and importing the helper once', () => {
+      const source = [
+        'import logging',
+        '',
+        'from homeassistant.const import CONF_HOST, CONF_PASSWORD',
+        '',
+        '_LOGGER = logging.getLogger(__name__)',
+        '',
+        '',
+        'async def async_setup_entry(hass, entry):',
+        '    _LOGGER.debug("Config: %s", entry.data)',
+        '    _LOGGER.debug("As JSON: %s", json.dumps(entry.options))',
+        '    return entry.data[CONF_PASSWORD], entry.data[CONF_HOST]',
+        '',
+      ].join('\n');
+      const result = findings(source);
+      assert.equal(result.length, 2);
+      const { edits } = combineFixes(safeFixes(result));
+      const fixed = applyTextEdits(source, edits);
+      assert.equal(
+        fixed,
+        [
+          'import logging',
+          '',
+          'from homeassistant.components.diagnostics import async_redact_data',
+          'from homeassistant.const import CONF_HOST, CONF_PASSWORD',
+          '',
+          'TO_REDACT = {CONF_PASSWORD}',
+          '',
+          '_LOGGER = logging.getLogger(__name__)',
+          '',
+          '',
+          'async def async_setup_entry(hass, entry):',
+          '    _LOGGER.debug("Config: %s", async_redact_data(entry.data, TO_REDACT))',
+          // The string json.dumps makes would pass through async_redact_data untouched: the mapping is wrapped.
+          '    _LOGGER.debug("As JSON: %s", json.dumps(async_redact_data(entry.options, TO_REDACT)))',
+          '    return entry.data[CONF_PASSWORD], entry.data[CONF_HOST]',
+          '',
+        ].join('\n'),
+      );
+      assert.deepEqual(findings(fixed), []);
+      assert.equal(combineFixes(safeFixes(findings(fixed))).edits.length, 0, 'a second fix-all changes nothing');
+    });
+
+    it('imports credential constants it needs into an existing import statement', () => {
+      const source = [
+        'import logging',
+        '',
+        'from .const import (',
+        '    DOMAIN,',
+        ')',
+        '',
+        '_LOGGER = logging.getLogger(__name__)',
+        '',
+        '',
+        'async def async_setup_entry(hass, entry):',
+        "    _LOGGER.debug('Config: %s', entry.data)",
+        '',
+      ].join('\n');
+      const otherFiles = { 'const.py': constModule, 'auth.py': 'from .const import CONF_REFRESH_TOKEN\n\ndef token(entry):\n    return entry.data[CONF_REFRESH_TOKEN]\n' };
+      const fixed = applyAndRecheck(source, { otherFiles });
+      assert.match(fixed, /from \.const import \(\n {4}DOMAIN,\n {4}CONF_REFRESH_TOKEN,\n\)/);
+      assert.match(fixed, /\nTO_REDACT = \{CONF_REFRESH_TOKEN\}\n/);
+      assert.match(fixed, /from homeassistant\.components\.diagnostics import async_redact_data\n/);
+    });
+
+    it('reuses TO_REDACT from const.py and an async_redact_data imported from helpers.redact', () => {
+      const source = 'import logging\n\nfrom homeassistant.const import CONF_TOKEN\nfrom homeassistant.helpers.redact import async_redact_data as redact\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Options: %s", entry.options)\n    return entry.data[CONF_TOKEN]\n';
+      const otherFiles = { 'const.py': 'from homeassistant.const import CONF_TOKEN\n\nTO_REDACT = {CONF_TOKEN}\n' };
+      const fixed = applyAndRecheck(source, { otherFiles });
+      assert.match(fixed, /^from \.const import TO_REDACT$/m);
+      assert.match(fixed, /redact\(entry\.options, TO_REDACT\)/);
+      assert.doesNotMatch(fixed, /^TO_REDACT =|components\.diagnostics/m);
+    });
+
+    it('keeps the file quote style for markers and new keys', () => {
+      const source = "import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug('Config: %s', entry.options)\n    return entry.data['api_key']\n";
+      const fixed = applyAndRecheck(source);
+      assert.match(fixed, /^TO_REDACT = \{'api_key'\}$/m);
+    });
+
+    it('does not wrap what async_redact_data cannot redact, such as a webhook body logged as text', () => {
+      const source = 'import logging\nfrom homeassistant.components import webhook\n_LOGGER = logging.getLogger(__name__)\n\nasync def handle(hass, webhook_id, request):\n    _LOGGER.debug("Body %s", await request.text())\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, "demo", "Demo", "id", handle)\n';
+      const [finding] = findings(source);
+      assert.equal(finding.severity, 'warning');
+      assert.ok(!finding.fix && !finding.suggestions);
+    });
   });
 });

@@ -1,14 +1,22 @@
 import type { Node } from 'web-tree-sitter';
-import { addImport, insertAt, replaceNode } from '../fixes';
+import { replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { isLoggingCall, loggedArguments } from '../model/logging';
-import { integrationSecretKeys, secretIn, type SecretCarrier } from '../model/secretFlow';
-import { rangeOf, unwrap } from '../python/syntax';
+import {
+  REDACTED_MARKER,
+  credentialKeys,
+  isLoggingCall,
+  isMappingPayload,
+  loggedArguments,
+  redactedLiteral,
+  redactionSetup,
+  secretsIn,
+  type RedactionSetup,
+  type SecretCarrier,
+} from '../model/secretFlow';
+import { contains, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
-
-export const REDACTED = '**REDACTED**';
 
 export const logSecret: Rule = {
   meta: {
@@ -17,31 +25,43 @@ export const logSecret: Rule = {
     severity: 'error',
     fix: 'safe',
     cwe: 532,
-    description: 'A logging call writes a password, token, API key or a whole config payload holding them.',
-    docs: `Logs are the least private place in Home Assistant: users paste them into public issues and forums, share
-them with support, and keep them for months. A password or token written there is as good as published, and
-debug logging is switched on exactly when someone is about to share the output.
+    description: 'A logging call writes a password, token or API key, or a whole config payload that holds them.',
+    docs: `Logs are the least private place in Home Assistant. People paste them into GitHub issues and forums,
+send them to support, and keep them around for months; debug logging gets switched on exactly when someone is about
+to share the output. A password or token written to the log is as good as published.
 
-The rule follows values into every logging form (\`_LOGGER.debug("%s", x)\`, f-strings, \`.format\`, \`%\`,
-concatenation, \`extra=\`) through local variables: a credential read from \`entry.data\`, \`user_input\`,
-\`config\`, a secret-named variable or attribute, a headers dict with an \`Authorization\` value, or a whole
-\`entry.data\` / \`entry.options\` / \`user_input\` / webhook payload when the integration handles credentials.
-Safe forms stay silent: \`len(token)\`, \`bool(password)\`, \`token[:4]\`, a \`ConfigEntry\` itself, redacted values
-(\`async_redact_data\`, \`partial_redact\`, \`{**cfg, CONF_PASSWORD: "***"}\`), and messages that only name a secret.
+The rule follows values into every way of logging (\`_LOGGER.debug("%s", x)\`, \`logging.info\`, \`self.logger\`,
+a \`LOGGER\` imported from const.py; f-strings, \`.format\`, \`%\`, concatenation, \`extra=\`), through local
+variables, and reports:
 
-**Fix:** the quick fix replaces the secret with \`"**REDACTED**"\`, keeping the message's placeholders, or wraps a
-whole payload in \`async_redact_data(..., TO_REDACT)\`, creating \`TO_REDACT\` and the import when missing.
+- a credential: \`entry.data[CONF_PASSWORD]\`, \`user_input.get(CONF_API_KEY)\`, \`self._token\`, a \`password\`
+  variable, a headers dict with an \`Authorization\` value (**error**);
+- a whole payload that holds credentials: \`entry.data\`, \`entry.options\`, \`entry.as_dict()\`, the
+  \`user_input\` of a flow step whose form asks for a credential, the YAML \`config\`, a webhook request body
+  (**warning**: what the payload holds is inferred from the integration's schemas and keys).
+
+It stays silent for what does not leak: a username or host, \`len(token)\`, \`bool(password)\`, \`token[-4:]\`, the
+\`ConfigEntry\` itself, \`entry.title\`, values already redacted (\`async_redact_data\`, \`partial_redact\`,
+\`{**cfg, CONF_PASSWORD: "***"}\`, a copy whose secret keys were masked or popped, a comprehension that filters
+keys), \`list(entry.data)\` (only the keys), and messages that merely *name* a secret ("token refreshed").
+Exception objects are out of its scope.
+
+**How to fix:** log that the value exists, its length or its last few characters, or pass a payload through
+\`async_redact_data(payload, TO_REDACT)\`. The quick fix replaces a credential with \`"**REDACTED**"\` (safe where the
+message's placeholder is \`%s\`/\`%r\`, in f-strings and in concatenation), or wraps a payload in
+\`async_redact_data(..., TO_REDACT)\`, importing the helper and creating \`TO_REDACT\` from the integration's
+credential keys when the module has none (an existing one, also in const.py, is reused).
 
 Bad:
 \`\`\`python
-_LOGGER.debug("Logging in with %s", entry.data)
-_LOGGER.debug(f"Using token {token}")
+_LOGGER.debug("Setting up with %s", entry.data)
+_LOGGER.debug(f"Logging in with token {entry.data[CONF_TOKEN]}")
 \`\`\`
 
 Good:
 \`\`\`python
-_LOGGER.debug("Logging in with %s", async_redact_data(entry.data, TO_REDACT))
-_LOGGER.debug("Using token ending in %s", token[-4:])
+_LOGGER.debug("Setting up with %s", async_redact_data(entry.data, TO_REDACT))
+_LOGGER.debug("Logging in with token ending in %s", entry.data[CONF_TOKEN][-4:])
 \`\`\``,
   },
   checkFile(context) {
@@ -49,109 +69,123 @@ _LOGGER.debug("Using token ending in %s", token[-4:])
     for (const call of file.calls) {
       if (!isLoggingCall(file, call, integration)) continue;
       context.markUsed();
-      for (const argument of loggedArguments(call)) {
-        const carrier = secretIn(file, argument, integration);
-        if (!carrier) continue;
-        const message =
-          carrier.kind === 'secret'
-            ? `This log call writes a credential (\`${shorten(carrier.what)}\`); logs get shared, so leave it out or log a redacted form.`
-            : `This log call writes \`${shorten(carrier.what)}\` whole, which holds this integration's credentials (${[...integrationSecretKeys(file, integration)].slice(0, 3).join(', ')}); redact it first.`;
-        context.report(call.node, message, { fix: redactFix(file, call, argument, carrier, integration) });
-        break;
-      }
+      const found = loggedArguments(call).flatMap((argument) => secretsIn(file, argument, integration).map((carrier) => ({ argument, carrier })));
+      if (found.length === 0) continue;
+      const secret = found.find(({ carrier }) => carrier.kind === 'secret');
+      const first = (secret ?? found[0]).carrier;
+      const fix = redactFix(file, call, found, integration);
+      context.report(call.node, messageFor(file, first, integration), {
+        severity: secret ? 'error' : 'warning',
+        ...(fix?.safe ? { fix } : fix ? { suggestions: [fix] } : {}),
+      });
     }
   },
 };
 
-function redactFix(file: FileModel, call: CallSite, argument: Node, carrier: SecretCarrier, integration: IntegrationModel | undefined): Fix | undefined {
-  const target = unwrap(argument);
-  if (carrier.kind === 'payload') return wrapInRedaction(file, target, integration);
-  // The argument is the secret itself: a %-style argument becomes the marker, keeping the placeholders consistent.
-  if (target.id === carrier.node.id || file.origins(target).some((origin) => origin.node.id === carrier.node.id)) {
-    if (call.args[0]?.id === argument.id && call.method !== 'log') return undefined;
-    return { title: 'Redact the secret in this log call', safe: true, edits: [replaceNode(target, quoted(file, REDACTED))] };
+function messageFor(file: FileModel, carrier: SecretCarrier, integration: IntegrationModel | undefined): string {
+  const text = shorten(carrier.node.text);
+  if (carrier.kind === 'secret') {
+    const from = carrier.source !== carrier.node.text ? ` (from \`${shorten(carrier.source)}\`)` : '';
+    return `This log call writes the credential \`${text}\`${from}; logs get pasted into public issues, so leave it out or log a redacted form such as its last characters.`;
   }
-  // An f-string message: the interpolation holding the secret becomes literal text.
-  if (target.type === 'string') {
-    for (const child of target.namedChildren) {
-      if (child?.type !== 'interpolation') continue;
-      const value = child.childForFieldName('expression') ?? child.namedChild(0);
-      if (value && secretIn(file, value, integration)) {
-        return { title: 'Redact the secret in this log call', safe: true, edits: [replaceNode(child, REDACTED)] };
-      }
-    }
+  if (carrier.source === 'a webhook request body') {
+    return `This log call writes \`${text}\`, a whole webhook request body, which can carry tokens and personal data; log the fields you need instead.`;
   }
-  return undefined;
+  const keys = [...credentialKeys(file, integration).keys()].sort().slice(0, 3).join(', ');
+  return `This log call writes \`${text}\` (${carrier.source}) whole, which holds credentials (${keys}); pass it through async_redact_data(..., TO_REDACT) first.`;
 }
 
-/** `async_redact_data(payload, TO_REDACT)`, importing the helper and defining `TO_REDACT` when the module lacks them. */
-export function wrapInRedaction(file: FileModel, payload: Node, integration: IntegrationModel | undefined): Fix | undefined {
+/**
+ * Redacts every credential the call writes, or offers nothing: a partial fix would leave the finding in place.
+ * Safe when every edit is always right; a suggestion otherwise.
+ */
+function redactFix(file: FileModel, call: CallSite, found: { argument: Node; carrier: SecretCarrier }[], integration: IntegrationModel | undefined): Fix | undefined {
   const edits: TextEdit[] = [];
-  const redactName = localNameOf(file, /(^|\.)(components\.diagnostics|helpers\.redact)\.async_redact_data$/) ?? 'async_redact_data';
-  if (!localNameOf(file, /(^|\.)(components\.diagnostics|helpers\.redact)\.async_redact_data$/)) {
-    if (file.imports.has('async_redact_data') || file.constants.has('async_redact_data')) return undefined;
-    const importEdit = addImport(file, 'homeassistant.components.diagnostics', 'async_redact_data');
-    if (importEdit) edits.push(importEdit);
-  }
-  const toRedact = toRedactName(file, integration, edits);
-  if (!toRedact) return undefined;
-  const payloadText = payload.type === 'dictionary_splat' ? payload.namedChild(0)?.text ?? payload.text : payload.text;
-  edits.push(replaceNode(payload, `${redactName}(${payloadText}, ${toRedact})`));
-  return { title: 'Redact the payload with async_redact_data', safe: true, edits };
-}
-
-function localNameOf(file: FileModel, qualified: RegExp): string | undefined {
-  for (const [local, name] of file.imports) if (qualified.test(name)) return local;
-  return undefined;
-}
-
-/** An existing TO_REDACT (module constant or imported), else a new one listing the integration's credential keys. */
-function toRedactName(file: FileModel, integration: IntegrationModel | undefined, edits: TextEdit[]): string | undefined {
-  if (file.constants.has('TO_REDACT')) return 'TO_REDACT';
-  const imported = [...file.imports.entries()].find(([, qualified]) => /\.TO_REDACT$/.test(qualified));
-  if (imported) return imported[0];
-  const fromConst = integration?.files.find((candidate) => candidate.constants.has('TO_REDACT') && candidate.moduleName !== file.moduleName);
-  if (fromConst) {
-    const module = relativeModule(file, fromConst);
-    if (module) {
-      const importEdit = addImport(file, module, 'TO_REDACT');
-      if (importEdit) edits.push(importEdit);
-      return 'TO_REDACT';
+  let safe = true;
+  let setup: RedactionSetup | undefined;
+  let wrapsPayload = false;
+  for (const { argument, carrier } of found) {
+    if (carrier.kind === 'payload') {
+      if (!isMappingPayload(file, carrier.node)) return undefined;
+      setup ??= redactionSetup(file, integration);
+      if (!setup) return undefined;
+      edits.push(replaceNode(carrier.node, `${setup.redact}(${carrier.node.text}, ${setup.keys})`));
+      wrapsPayload = true;
+      continue;
     }
+    const replacement = redactSecret(file, call, argument, carrier.node, integration);
+    if (!replacement) return undefined;
+    safe &&= replacement.safe;
+    edits.push(replacement.edit);
   }
-  const keys = [...integrationSecretKeys(file, integration)].sort();
-  if (keys.length === 0) return undefined;
-  const quote = quoteStyle(file);
-  const definition = `\nTO_REDACT = {${keys.map((key) => `${quote}${key}${quote}`).join(', ')}}\n`;
-  edits.push(insertAt(afterImports(file), 0, definition));
-  return 'TO_REDACT';
+  if (setup) edits.push(...setup.edits);
+  const unique = edits.filter((edit, index) => edits.findIndex((other) => JSON.stringify(other) === JSON.stringify(edit)) === index);
+  const title = wrapsPayload ? 'Redact log: pass the payload through async_redact_data' : 'Redact log: replace the credential with "**REDACTED**"';
+  return { title, safe, edits: unique };
 }
 
-function relativeModule(file: FileModel, target: FileModel): string | undefined {
-  const own = file.moduleName.split('.');
-  const other = target.moduleName.split('.');
-  if (own.length !== other.length || own.slice(0, -1).join('.') !== other.slice(0, -1).join('.')) return undefined;
-  return `.${other[other.length - 1]}`;
-}
-
-function afterImports(file: FileModel): number {
-  let line = 0;
-  for (const child of file.root.namedChildren) {
-    if (!child) continue;
-    if (child.type === 'import_statement' || child.type === 'import_from_statement' || child.type === 'future_import_statement') line = rangeOf(child).end.line + 1;
+/** The edit hiding one credential, and whether it is right whatever the surrounding code does. */
+function redactSecret(file: FileModel, call: CallSite, argument: Node, node: Node, integration: IntegrationModel | undefined): { edit: TextEdit; safe: boolean } | undefined {
+  // Inside an f-string the whole replacement field becomes literal text.
+  for (let current: Node | null = node; current && contains(argument, current); current = current.parent) {
+    if (current.type === 'interpolation') return { edit: replaceNode(current, REDACTED_MARKER), safe: true };
   }
-  return line;
+  const parent = outerParent(node);
+  const edit = redactedLiteral(file, node);
+  if (unwrap(argument).id === node.id) {
+    if (argument.parent?.type === 'keyword_argument') return { edit, safe: false };
+    const messageIndex = call.method === 'log' ? 1 : 0;
+    const index = call.args.findIndex((arg) => arg.id === argument.id);
+    // Replacing the message itself would log nothing useful; the user should reword it.
+    if (index <= messageIndex) return undefined;
+    const message = call.args[messageIndex];
+    return { edit, safe: acceptsString(file, message, index - messageIndex - 1, integration) };
+  }
+  if (parent?.type === 'binary_operator' && parent.childForFieldName('operator')?.text === '+') return { edit, safe: true };
+  if (parent?.type === 'pair' && parent.childForFieldName('value')?.id === node.id) return { edit, safe: true };
+  if (parent?.type === 'binary_operator' && parent.childForFieldName('operator')?.text === '%') {
+    return { edit, safe: parent.childForFieldName('right')?.id === node.id && acceptsString(file, parent.childForFieldName('left'), 0, integration) };
+  }
+  if (parent?.type === 'tuple' && outerParent(parent)?.type === 'binary_operator') {
+    const operator = outerParent(parent)!;
+    const index = parent.namedChildren.findIndex((child) => child?.id === node.id);
+    return { edit, safe: operator.childForFieldName('operator')?.text === '%' && acceptsString(file, operator.childForFieldName('left'), index, integration) };
+  }
+  return { edit, safe: false };
 }
 
-function quoteStyle(file: FileModel): string {
-  return (file.text.match(/'/g) ?? []).length > (file.text.match(/"/g) ?? []).length ? "'" : '"';
+/** The parent, looking through parentheses. */
+function outerParent(node: Node): Node | null {
+  let parent = node.parent;
+  while (parent?.type === 'parenthesized_expression') parent = parent.parent;
+  return parent;
 }
 
-function quoted(file: FileModel, text: string): string {
-  const quote = quoteStyle(file);
-  return `${quote}${text}${quote}`;
+/** Whether the `%`-placeholder for argument `index` of a format string takes any value as text (`%s`, `%r`, `%a`). */
+function acceptsString(file: FileModel, format: Node | null | undefined, index: number, integration: IntegrationModel | undefined): boolean {
+  const text = format ? file.stringValue(format, integration?.constantString) : undefined;
+  if (text === undefined) return false;
+  const conversions = percentConversions(text);
+  return conversions !== undefined && conversions.length > index && 'sra'.includes(conversions[index]);
+}
+
+/** The conversion of each positional argument of a `%` format (`*` widths take an argument too). */
+export function percentConversions(format: string): string[] | undefined {
+  const conversions: string[] = [];
+  const pattern = /%(\([^)]*\))?([#0\- +]*)(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)/g;
+  for (let match = pattern.exec(format); match; match = pattern.exec(format)) {
+    const [, mapping, , width, precision, conversion] = match;
+    if (conversion === '%') continue;
+    if (mapping) return undefined;
+    if (!'diouxXeEfFgGcrsa'.includes(conversion)) return undefined;
+    if (width === '*') conversions.push('*');
+    if (precision === '*') conversions.push('*');
+    conversions.push(conversion);
+  }
+  return conversions;
 }
 
 function shorten(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
 }
