@@ -1,11 +1,37 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { parsePython } from '../../../server/src/analysis/python/parser';
 import { diagnosticsUnredacted } from '../../../server/src/analysis/rules/diagnosticsUnredacted';
-import { analyzeSnippet, applyEdits, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
+import type { Finding } from '../../../server/src/analysis/types';
+import { analyzeSnippet, applyEdits, assertFixture, fixtureFiles, setup, type SnippetOptions } from '../../helpers/analysis';
 
 const rules = [diagnosticsUnredacted];
 const constModule = 'from homeassistant.const import CONF_API_KEY, CONF_TOKEN\n\nDOMAIN = "demo"\nTO_REDACT = {CONF_API_KEY, CONF_TOKEN}\n';
-const flowModule = 'import voluptuous as vol\nfrom homeassistant.const import CONF_API_KEY, CONF_TOKEN\n\nSCHEMA = vol.Schema({vol.Required(CONF_API_KEY): str, vol.Optional(CONF_TOKEN): str})\n';
+const flowModule = [
+  'import voluptuous as vol',
+  'from homeassistant.const import CONF_API_KEY, CONF_TOKEN',
+  '',
+  'SCHEMA = vol.Schema({vol.Required(CONF_API_KEY): str, vol.Optional(CONF_TOKEN): str})',
+  '',
+  '',
+  'class Flow:',
+  '    async def async_step_user(self, user_input=None):',
+  '        if user_input is None:',
+  '            return self.async_show_form(step_id="user", data_schema=SCHEMA)',
+  '        return self.async_create_entry(title="Acme", data=user_input)',
+  '',
+].join('\n');
+
+function diagnostics(source: string, options: SnippetOptions = {}): Finding[] {
+  return analyzeSnippet(source, { rules, fileName: 'diagnostics.py', ...options }).findings.filter((finding) => finding.path.endsWith('/diagnostics.py'));
+}
+
+function parses(source: string): boolean {
+  const tree = parsePython(source);
+  const ok = !tree.rootNode.hasError;
+  tree.delete();
+  return ok;
+}
 
 describe('diagnostics-unredacted', () => {
   before(setup);
@@ -16,25 +42,102 @@ describe('diagnostics-unredacted', () => {
     });
   }
 
-  it('reports a TO_REDACT in const.py that misses a credential key', () => {
-    const diagnostics = 'from homeassistant.components.diagnostics import async_redact_data\nfrom .const import TO_REDACT\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n';
-    const otherFiles = { 'const.py': 'TO_REDACT = {"token"}\n', 'config_flow.py': flowModule };
-    const findings = analyzeSnippet(diagnostics, { rules, fileName: 'diagnostics.py', otherFiles }).findings;
-    assert.equal(findings.length, 1);
-    assert.match(findings[0].message, /misses credential key "api_key"/);
+  it('does not ask to redact a password the flow only uses to obtain a token', () => {
+    const flow = 'import voluptuous as vol\nfrom homeassistant.const import CONF_PASSWORD\n\nSCHEMA = vol.Schema({vol.Required(CONF_PASSWORD): str})\n\nclass Flow:\n    async def async_step_user(self, user_input=None):\n        token = await login(user_input[CONF_PASSWORD])\n        return self.async_create_entry(title="x", data={"token": token})\n';
+    const source = 'from homeassistant.components.diagnostics import async_redact_data\n\nTO_REDACT = {"token"}\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n';
+    assert.deepEqual(diagnostics(source, { otherFiles: { 'config_flow.py': flow } }), []);
+  });
+
+  it('reports a TO_REDACT in const.py that misses a stored credential key, at the call', () => {
+    const source = 'from homeassistant.components.diagnostics import async_redact_data\nfrom .const import TO_REDACT\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n';
+    const found = diagnostics(source, { otherFiles: { 'const.py': 'TO_REDACT = {"token"}\n', 'config_flow.py': flowModule } });
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /miss "api_key"/);
+    assert.equal(found[0].range.start.line, 4);
+    assert.equal(found[0].fix, undefined, 'const.py cannot be edited from here');
+  });
+
+  it("counts a set naming the OAuth token's parts as covering the token", () => {
+    const source = 'from homeassistant.components.diagnostics import async_redact_data\nfrom homeassistant.helpers import config_entry_oauth2_flow\n\nTO_REDACT = {"access_token", "refresh_token"}\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n';
+    assert.deepEqual(diagnostics(source), []);
+    assert.equal(diagnostics(source.replace('"access_token", "refresh_token"', '"expires_at"')).length, 1);
+  });
+
+  it('stays silent when the integration stores no credentials, and still marks the item used', () => {
+    const result = analyzeSnippet('async def async_get_config_entry_diagnostics(hass, entry):\n    return {"data": entry.data}\n', { rules, fileName: 'diagnostics.py' });
+    assert.deepEqual(result.findings, []);
+    assert.equal(result.checklist.find((entry) => entry.id === 'credentials-in-logs')?.status, 'pass');
   });
 
   it('wraps the returned data in async_redact_data with a new TO_REDACT (safe, idempotent)', () => {
     const source = 'from homeassistant.const import CONF_PASSWORD\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"entry": entry.as_dict(), "password_set": bool(entry.data[CONF_PASSWORD])}\n';
-    const [finding] = analyzeSnippet(source, { rules, fileName: 'diagnostics.py' }).findings;
+    const [finding] = diagnostics(source);
     assert.ok(finding.fix?.safe);
     const fixed = applyEdits(source, finding.fix.edits);
     assert.equal(
       fixed,
-      'from homeassistant.components.diagnostics import async_redact_data\nfrom homeassistant.const import CONF_PASSWORD\n\nTO_REDACT = {"password"}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"entry": async_redact_data(entry.as_dict(), TO_REDACT), "password_set": bool(entry.data[CONF_PASSWORD])}\n',
+      'from homeassistant.components.diagnostics import async_redact_data\nfrom homeassistant.const import CONF_PASSWORD\n\nTO_REDACT = {CONF_PASSWORD}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"entry": async_redact_data(entry.as_dict(), TO_REDACT), "password_set": bool(entry.data[CONF_PASSWORD])}\n',
     );
     const after = analyzeSnippet(fixed, { rules, fileName: 'diagnostics.py' });
     assert.deepEqual(after.findings, []);
     assert.equal(after.checklist.find((entry) => entry.id === 'credentials-in-logs')?.status, 'pass');
+  });
+
+  it('adds the missing keys to the set when wrapping with an incomplete TO_REDACT of the same module', () => {
+    const source = 'from homeassistant.components.diagnostics import async_redact_data\n\nTO_REDACT = {"token"}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"options": entry.options}\n';
+    const options = { otherFiles: { 'config_flow.py': flowModule } };
+    const [finding] = diagnostics(source, options);
+    assert.ok(finding.fix?.safe);
+    const fixed = applyEdits(source, finding.fix.edits);
+    assert.match(fixed, /^from homeassistant\.const import CONF_API_KEY$/m);
+    assert.match(fixed, /^TO_REDACT = \{"token", CONF_API_KEY\}$/m);
+    assert.match(fixed, /"options": async_redact_data\(entry\.options, TO_REDACT\)/);
+    assert.ok(parses(fixed));
+    assert.deepEqual(diagnostics(fixed, options), []);
+  });
+
+  it('offers the wrap only as a suggestion when the TO_REDACT it must reuse lives elsewhere and misses keys', () => {
+    const source = 'from .const import TO_REDACT\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"options": entry.options}\n';
+    const [finding] = diagnostics(source, { otherFiles: { 'const.py': 'TO_REDACT = {"token"}\n', 'config_flow.py': flowModule } });
+    assert.equal(finding.fix, undefined);
+    assert.equal(finding.suggestions?.[0].safe, false);
+  });
+
+  it('adds missing keys to a multi-line set (safe)', () => {
+    const source = [
+      'from homeassistant.components.diagnostics import async_redact_data',
+      'from homeassistant.const import CONF_TOKEN',
+      '',
+      'TO_REDACT = {',
+      '    CONF_TOKEN,',
+      '}',
+      '',
+      '',
+      'async def async_get_config_entry_diagnostics(hass, entry):',
+      '    return async_redact_data(entry.as_dict(), TO_REDACT)',
+      '',
+    ].join('\n');
+    const options = { otherFiles: { 'config_flow.py': flowModule } };
+    const [finding] = diagnostics(source, options);
+    assert.equal(finding.range.start.line, 3);
+    assert.ok(finding.fix?.safe);
+    const fixed = applyEdits(source, finding.fix.edits);
+    assert.match(fixed, /^from homeassistant\.const import CONF_TOKEN, CONF_API_KEY$/m);
+    assert.match(fixed, /TO_REDACT = \{\n {4}CONF_TOKEN,\n {4}CONF_API_KEY,\n\}/);
+    assert.deepEqual(diagnostics(fixed, options), []);
+  });
+
+  it('replaces a credential value in the returned dict with the marker (safe)', () => {
+    const source = "async def async_get_device_diagnostics(hass, entry, device):\n    return {'device': device.name, 'key': entry.runtime_data.api.api_key}\n";
+    const [finding] = diagnostics(source);
+    assert.ok(finding.fix?.safe);
+    const fixed = applyEdits(source, finding.fix.edits);
+    assert.equal(fixed, "async def async_get_device_diagnostics(hass, entry, device):\n    return {'device': device.name, 'key': '**REDACTED**'}\n");
+    assert.deepEqual(diagnostics(fixed), []);
+  });
+
+  it('ignores functions that only share a name inside a class, and nested functions\' returns', () => {
+    const source = 'class Helper:\n    async def async_get_config_entry_diagnostics(self, hass, entry):\n        return entry.data["token"]\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    def inner():\n        return entry.data["token"]\n    return {"ok": True}\n';
+    assert.deepEqual(diagnostics(source), []);
   });
 });

@@ -1,14 +1,25 @@
 import type { Node } from 'web-tree-sitter';
-import { constantExpression } from '../model/integration';
+import { replaceNode } from '../fixes';
 import type { FileModel } from '../model/fileModel';
-import { integrationSecretKeys, secretIn } from '../model/secretFlow';
-import { isSecretName } from '../model/secrets';
-import { descendants, literalString, unwrap } from '../python/syntax';
-import type { FileContext, Rule } from '../rule';
-import { wrapInRedaction } from './logSecret';
+import {
+  coversKey,
+  credentialKeys,
+  extendKeySet,
+  dictAdditionValues,
+  isInert,
+  isMappingPayload,
+  isRedactionCall,
+  storedCredentialKeys,
+  redactedLiteral,
+  redactionSetKeys,
+  redactionSetup,
+  secretsIn,
+  type SecretCarrier,
+} from '../model/secretFlow';
+import { descendants, unwrap } from '../python/syntax';
+import type { FileContext, ReportOptions, Rule } from '../rule';
 
 const HANDLERS = new Set(['async_get_config_entry_diagnostics', 'async_get_device_diagnostics']);
-const REDACT_CALL = /(^|\.)(components\.diagnostics|helpers\.redact)\.async_redact_data$|^async_redact_data$/;
 
 export const diagnosticsUnredacted: Rule = {
   meta: {
@@ -17,24 +28,35 @@ export const diagnosticsUnredacted: Rule = {
     severity: 'error',
     fix: 'safe',
     cwe: 200,
-    description: 'A diagnostics handler returns config entry data or credentials without async_redact_data.',
-    docs: `Diagnostics exist to be downloaded and attached to bug reports, usually public ones. Whatever
-\`async_get_config_entry_diagnostics\` or \`async_get_device_diagnostics\` returns is published by users who trust
-the integration to have removed their credentials.
+    description: 'A diagnostics handler returns config entry data or credentials without redacting them.',
+    docs: `Diagnostics exist to be downloaded and attached to bug reports, and most bug reports are public. Whatever
+\`async_get_config_entry_diagnostics\` or \`async_get_device_diagnostics\` returns gets published by users who trust
+the integration to have taken their credentials out.
 
-The rule reads what the handlers return (following local variables into the dicts they build) and reports
-\`entry.data\`, \`entry.options\`, \`entry.as_dict()\` and credential values that are not passed through
-\`async_redact_data\` (from \`homeassistant.components.diagnostics\` or \`homeassistant.helpers.redact\`). When a
-\`TO_REDACT\` set is used, it also checks that it covers every credential key the integration's flows and code use
-(\`CONF_PASSWORD\`, tokens, API keys), including a set defined in \`const.py\`.
+The rule reads what the handlers return, following local variables (a dict built, then filled, then returned) and
+helper functions of the same module, and reports:
 
-**Fix:** wrap the value in \`async_redact_data(value, TO_REDACT)\`; the quick fix does so, creating \`TO_REDACT\`
-and the import when missing.
+- \`entry.data\`, \`entry.options\`, \`entry.as_dict()\` or a copy of them, when the integration stores credentials,
+  and credential values (\`entry.data[CONF_TOKEN]\`, \`api.api_key\`) that are not passed through
+  \`async_redact_data\` (from \`homeassistant.components.diagnostics\` or \`homeassistant.helpers.redact\`) or masked
+  by hand (\`{**entry.data, CONF_PASSWORD: REDACTED}\`, \`data.pop(CONF_TOKEN)\`);
+- a key set given to \`async_redact_data\` for the entry's data (\`TO_REDACT\`, also when defined in const.py) that
+  misses a credential key the integration's entries hold (\`CONF_PASSWORD\`, tokens, API keys): what its flows
+  write into entries and what it reads back from \`entry.data\`/\`entry.options\` (a password a flow only exchanges
+  for a token is not stored, so it need not be listed). A set naming
+  the parts of a nested value (\`access_token\`, \`refresh_token\` for OAuth's \`token\`) counts as covering it.
+
+Sets used for other data (coordinator data, device facts) are not held to the entry's keys.
+
+**How to fix:** wrap the value in \`async_redact_data(value, TO_REDACT)\` with every credential key in
+\`TO_REDACT\`. The quick fix does that (importing the helper and creating \`TO_REDACT\` from the integration's
+credential keys when the module has none), replaces a lone credential value with \`"**REDACTED**"\`, or adds the
+missing keys to a set defined in the same module.
 
 Bad:
 \`\`\`python
 async def async_get_config_entry_diagnostics(hass, entry):
-    return {"entry": entry.as_dict(), "data": coordinator.data}
+    return {"entry": entry.as_dict(), "data": entry.runtime_data.data}
 \`\`\`
 
 Good:
@@ -42,108 +64,187 @@ Good:
 TO_REDACT = {CONF_API_KEY, CONF_PASSWORD}
 
 async def async_get_config_entry_diagnostics(hass, entry):
-    return {"entry": async_redact_data(entry.as_dict(), TO_REDACT), "data": coordinator.data}
+    return {"entry": async_redact_data(entry.as_dict(), TO_REDACT), "data": entry.runtime_data.data}
 \`\`\``,
   },
   checkFile(context) {
     const { file } = context;
     for (const fn of file.functions) {
-      if (!HANDLERS.has(fn.childForFieldName('name')?.text ?? '') || file.scopeOf(fn).type !== 'module') continue;
+      if (!HANDLERS.has(fn.childForFieldName('name')?.text ?? '') || !isModuleLevel(fn)) continue;
       context.markUsed();
-      for (const statement of descendants(fn, ['return_statement'])) {
-        const value = statement.namedChild(0);
-        if (value) checkReturned(context, value, new Set());
+      const reported = new Set<string>();
+      for (const body of functionsReached(file, fn, 3)) {
+        for (const value of returnedValues(body)) checkReturned(context, value, reported, 4);
+        checkRedactionCoverage(context, body, reported);
       }
-      checkRedactionCoverage(context, fn);
     }
   },
 };
 
-/** Walks the returned structure: dict values, list items and local variables, stopping at redaction. */
-function checkReturned(context: FileContext, expression: Node, seen: Set<number>): void {
-  const { file } = context;
-  for (const origin of file.origins(expression)) {
-    const node = unwrap(origin.node);
-    if (seen.has(node.id)) continue;
-    seen.add(node.id);
-    if (node.type === 'call' && REDACT_CALL.test(file.callSite(node)?.name ?? '')) continue;
-    if (node.type === 'dictionary' || node.type === 'list' || node.type === 'tuple') {
-      for (const child of node.namedChildren) {
-        if (!child) continue;
-        if (child.type === 'pair') {
-          const value = child.childForFieldName('value');
-          if (value) checkReturned(context, value, seen);
-        } else if (child.type === 'dictionary_splat') {
-          // `{**entry.data, CONF_TOKEN: "**REDACTED**"}` is hand-written masking, which counts as redaction.
-          const inner = child.namedChild(0);
-          if (inner && masksSecrets(context, node)) continue;
-          if (inner) reportIfCarrier(context, inner);
-        } else {
-          checkReturned(context, child, seen);
+/** Home Assistant looks the handlers up on the module; a method or nested function of that name is something else. */
+function isModuleLevel(fn: Node): boolean {
+  const holder = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
+  return holder.parent?.type === 'module';
+}
+
+/** The handler and the module's own helpers whose results it returns (`return await _async_get_diagnostics(...)`). */
+function functionsReached(file: FileModel, fn: Node, depth: number, seen = new Set<number>()): Node[] {
+  if (seen.has(fn.id) || depth <= 0) return [];
+  seen.add(fn.id);
+  const reached = [fn];
+  for (const value of returnedValues(fn)) {
+    let target = unwrap(value);
+    if (target.type === 'await') target = unwrap(target.namedChild(0) ?? target);
+    if (target.type !== 'call') continue;
+    const callee = target.childForFieldName('function');
+    if (callee?.type !== 'identifier') continue;
+    const definition = file.bindingsOf(callee).find((binding) => binding.kind === 'def' && binding.node.type === 'function_definition');
+    if (definition) reached.push(...functionsReached(file, definition.node, depth - 1, seen));
+  }
+  return reached;
+}
+
+/** The values a function returns, not counting those of functions nested in it. */
+function returnedValues(fn: Node): Node[] {
+  return descendants(fn, ['return_statement'])
+    .filter((statement) => enclosingDefinition(statement)?.id === fn.id)
+    .map((statement) => statement.namedChild(0))
+    .filter((value): value is Node => value !== null);
+}
+
+function enclosingDefinition(node: Node): Node | null {
+  let current = node.parent;
+  while (current && current.type !== 'function_definition' && current.type !== 'lambda') current = current.parent;
+  return current;
+}
+
+/**
+ * Walks the returned structure (dict and list literals, and local variables holding them) so findings land where the
+ * credential is put in; anything else is judged by secretFlow. Redacted values end the walk.
+ */
+function checkReturned(context: FileContext, expression: Node, reported: Set<string>, depth: number): void {
+  const { file, integration } = context;
+  const node = unwrap(expression);
+  if (node.type === 'call') {
+    const site = file.callSite(node);
+    if (site && isRedactionCall(site)) return;
+  }
+  if (depth > 0 && (node.type === 'dictionary' || node.type === 'list' || node.type === 'tuple')) {
+    const walked: Node[] = [];
+    for (const child of node.namedChildren) {
+      const value = child?.type === 'pair' ? child.childForFieldName('value') : child?.type === 'dictionary_splat' ? null : child;
+      if (value && isStructure(file, value)) {
+        walked.push(value);
+        checkReturned(context, value, reported, depth - 1);
+      }
+    }
+    for (const carrier of secretsIn(file, node, integration)) {
+      if (!walked.some((value) => value.startIndex <= carrier.node.startIndex && carrier.node.endIndex <= value.endIndex)) report(context, carrier, reported);
+    }
+    return;
+  }
+  if (depth > 0 && node.type === 'identifier') {
+    const built = localStructure(file, node);
+    if (built) {
+      checkReturned(context, built, reported, depth - 1);
+      for (const addition of dictAdditionValues(file, node, integration)) {
+        const found = secretsIn(file, addition.node, integration);
+        for (const carrier of found) report(context, carrier, reported);
+        if (found.length === 0 && addition.secretKey && !isInert(file, addition.node) && unwrap(addition.node).type !== 'call') {
+          report(context, { kind: 'secret', source: addition.node.text, node: addition.node }, reported);
         }
       }
-      continue;
+      return;
     }
-    reportIfCarrier(context, origin.node.type === 'identifier' ? expression : node);
   }
+  for (const carrier of secretsIn(file, node, integration)) report(context, carrier, reported);
 }
 
-function masksSecrets(context: FileContext, dict: Node): boolean {
-  return dict.namedChildren.some((pair) => {
-    if (pair?.type !== 'pair') return false;
-    const key = pair.childForFieldName('key');
-    const value = pair.childForFieldName('value');
-    const name = key ? context.file.stringValue(key, context.integration?.constantString) : undefined;
-    return name !== undefined && isSecretName(name) && value !== null && literalString(value) !== undefined;
-  });
+/** A dict or list literal, or a local variable bound only to one. */
+function isStructure(file: FileModel, value: Node): boolean {
+  const node = unwrap(value);
+  return node.type === 'dictionary' || node.type === 'list' || node.type === 'tuple' || (node.type === 'identifier' && localStructure(file, node) !== undefined);
 }
 
-function reportIfCarrier(context: FileContext, value: Node): void {
+/** The literal a local variable is bound to, when it has exactly one binding in the function and is not masked later. */
+function localStructure(file: FileModel, identifier: Node): Node | undefined {
+  const bindings = file.bindingsOf(identifier);
+  if (bindings.length !== 1 || bindings[0].kind !== 'assign' || !bindings[0].value) return undefined;
+  if (file.scopeOf(bindings[0].node).type === 'module') return undefined;
+  const value = unwrap(bindings[0].value);
+  if (value.type !== 'dictionary' && value.type !== 'list' && value.type !== 'tuple') return undefined;
+  // A dict that spreads a payload and is masked afterwards is judged whole by secretFlow, which sees the masking.
+  return value.namedChildren.some((child) => child?.type === 'dictionary_splat') ? undefined : value;
+}
+
+function report(context: FileContext, carrier: SecretCarrier, reported: Set<string>): void {
   const { file, integration } = context;
-  const carrier = secretIn(file, value, integration);
-  if (!carrier) return;
-  const what = carrier.what.length > 60 ? `${carrier.what.slice(0, 57)}...` : carrier.what;
-  context.report(value, `Diagnostics return \`${what}\` unredacted; users publish diagnostics, so pass it through async_redact_data(..., TO_REDACT).`, {
-    fix: wrapInRedaction(file, unwrap(value), integration),
-  });
+  const key = `${carrier.node.startIndex}:${carrier.node.endIndex}`;
+  if (reported.has(key)) return;
+  reported.add(key);
+  const text = shorten(carrier.node.text);
+  const options: ReportOptions = {};
+  if (carrier.kind === 'payload') {
+    // The set used must cover what the entry holds, or the fix would trade this finding for a coverage one.
+    const setup = isMappingPayload(file, carrier.node) ? redactionSetup(file, integration, storedCredentialKeys(file, integration)) : undefined;
+    if (setup) {
+      const fix = {
+        title: 'Redact diagnostics: pass the value through async_redact_data',
+        safe: setup.complete,
+        edits: [replaceNode(carrier.node, `${setup.redact}(${carrier.node.text}, ${setup.keys})`), ...setup.edits],
+      };
+      if (fix.safe) options.fix = fix;
+      else options.suggestions = [fix];
+    }
+    context.report(carrier.node, `Diagnostics return \`${text}\` (${carrier.source}) unredacted, credentials included; users publish diagnostics, so pass it through async_redact_data(..., TO_REDACT).`, options);
+    return;
+  }
+  const parent = carrier.node.parent;
+  const inPair = parent?.type === 'pair' && parent.childForFieldName('value')?.id === carrier.node.id;
+  // A dict value can always become the marker; elsewhere (a list item, the whole return) the user should decide.
+  const redaction = { title: 'Redact diagnostics: replace the credential with "**REDACTED**"', safe: inPair, edits: [redactedLiteral(file, carrier.node)] };
+  if (inPair) options.fix = redaction;
+  else options.suggestions = [redaction];
+  const from = carrier.source !== carrier.node.text && !carrier.source.endsWith('...') ? ` (from \`${shorten(carrier.source)}\`)` : '';
+  context.report(carrier.node, `Diagnostics return the credential \`${text}\`${from}; users publish diagnostics, so leave it out or redact it.`, options);
 }
 
-/** Every credential key the integration uses must be in the set given to async_redact_data. */
-function checkRedactionCoverage(context: FileContext, fn: Node): void {
+/**
+ * The key set given to `async_redact_data` for the config entry's data must cover every credential key the
+ * integration asks for or stores. Sets used for other data are not judged.
+ */
+function checkRedactionCoverage(context: FileContext, fn: Node, reported: Set<string>): void {
   const { file, integration } = context;
-  const secretKeys = integrationSecretKeys(file, integration);
-  if (secretKeys.size === 0) return;
-  const reported = new Set<number>();
-  for (const node of descendants(fn, ['call'])) {
-    const site = file.callSite(node);
-    if (!site || !REDACT_CALL.test(site.name ?? '')) continue;
-    const keysArgument = site.args[1] ?? site.keywords.get('to_redact');
-    if (!keysArgument) continue;
-    const definition = setDefinition(file, keysArgument, integration);
-    if (!definition || reported.has(definition.node.id)) continue;
-    const covered = new Set(
-      definition.node.namedChildren
-        .filter((child): child is Node => child !== null)
-        .map((child) => definition.file.stringValue(child, integration?.constantString))
-        .filter((key): key is string => key !== undefined),
+  const wanted = storedCredentialKeys(file, integration);
+  if (wanted.size === 0) return;
+  for (const call of file.calls) {
+    if (!isRedactionCall(call) || call.node.startIndex < fn.startIndex || call.node.endIndex > fn.endIndex) continue;
+    const data = call.args[0] ?? call.keywords.get('data');
+    const keysArgument = call.args[1] ?? call.keywords.get('to_redact');
+    if (!data || !keysArgument) continue;
+    const redactsEntry = secretsIn(file, data, integration).some((carrier) => carrier.kind === 'payload' && carrier.source !== 'a webhook request body');
+    if (!redactsEntry) continue;
+    const set = redactionSetKeys(file, keysArgument, integration);
+    if (!set || !set.complete) continue;
+    const missing = [...wanted.keys()].filter((key) => !coversKey(set.keys, key)).sort();
+    const key = `set:${set.file.path}:${set.node.startIndex}`;
+    if (missing.length === 0 || reported.has(key)) continue;
+    reported.add(key);
+    const here = set.file === file;
+    const quoted = missing.map((name) => `"${name}"`).join(', ');
+    const them = missing.length === 1 ? 'it' : 'them';
+    const known = credentialKeys(file, integration);
+    const edits = here ? extendKeySet(file, integration, set.node, new Map(missing.map((name) => [name, wanted.get(name) ?? known.get(name)]))) : undefined;
+    const fix = edits ? { title: `Add ${quoted} to the redacted keys`, safe: true, edits } : undefined;
+    context.report(
+      here ? set.node : keysArgument,
+      `The keys redacted from this config entry's diagnostics miss ${quoted}, which this integration's config entries hold; add ${them} so diagnostics do not publish ${them}.`,
+      fix ? { fix } : {},
     );
-    if (definition.node.namedChildren.some((child) => child !== null && definition.file.stringValue(child, integration?.constantString) === undefined)) continue;
-    const missing = [...secretKeys].filter((key) => !covered.has(key)).sort();
-    if (missing.length === 0) continue;
-    reported.add(definition.node.id);
-    const where = definition.file === file ? definition.node : keysArgument;
-    context.report(where, `The redaction set misses credential key${missing.length === 1 ? '' : 's'} ${missing.map((key) => `"${key}"`).join(', ')} that this integration stores; add ${missing.length === 1 ? 'it' : 'them'} so diagnostics do not publish ${missing.length === 1 ? 'it' : 'them'}.`);
   }
 }
 
-/** The set/list/tuple literal a TO_REDACT argument stands for, possibly in another module. */
-function setDefinition(file: FileModel, argument: Node, integration: FileContext['integration']): { file: FileModel; node: Node } | undefined {
-  const target = unwrap(argument);
-  if (['set', 'list', 'tuple'].includes(target.type)) return { file, node: target };
-  if (target.type !== 'identifier') return undefined;
-  const local = file.origins(target).find((origin) => origin.kind === 'expression' && ['set', 'list', 'tuple'].includes(unwrap(origin.node).type));
-  if (local) return { file, node: unwrap(local.node) };
-  const constant = constantExpression(file, target, integration);
-  if (constant && ['set', 'list', 'tuple'].includes(unwrap(constant.node).type)) return { file: constant.file, node: unwrap(constant.node) };
-  return undefined;
+function shorten(text: string): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
 }
