@@ -237,7 +237,8 @@ export class FileModel {
     if (!binding.name) return;
     // A def or class binds its name in the scope that contains it, not in itself.
     const scope = binding.kind === 'def' ? this.scopeOf(statement.parent ?? statement) : this.scopeOf(statement);
-    if (scope.type === 'module' && (binding.kind === 'def' || binding.kind === 'assign' || binding.kind === 'import')) {
+    // A method or class attribute (`def open(self)` of a lock entity) does not rebind the builtin of that name.
+    if (scope.type === 'module' && !isInClassBody(statement) && (binding.kind === 'def' || binding.kind === 'assign' || binding.kind === 'import')) {
       this.moduleDefinitions.add(binding.name);
     }
     const bindings = this.bindingsFor(scope);
@@ -451,6 +452,15 @@ export class FileModel {
     }
     return '    ';
   }
+}
+
+/** Whether a statement sits directly in a class body (not inside a method of that class). */
+export function isInClassBody(statement: Node): boolean {
+  for (let current = statement.parent; current; current = current.parent) {
+    if (current.type === 'class_definition') return true;
+    if (current.type === 'function_definition' || current.type === 'lambda' || current.type === 'module') return false;
+  }
+  return false;
 }
 
 function identifiersIn(node: Node): Node[] {
