@@ -1,24 +1,56 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { before, describe, it } from 'node:test';
+import { applyTextEdits, combineFixes, safeFixes } from '../../../server/src/analysis/fixAll';
 import { parsePython } from '../../../server/src/analysis/python/parser';
-import { shellCommand, SWITCH_TITLE } from '../../../server/src/analysis/rules/shellCommand';
+import { QUOTE_TITLE, shellCommand, SWITCH_TITLE } from '../../../server/src/analysis/rules/shellCommand';
+import type { Finding } from '../../../server/src/analysis/types';
 import { analyzeSnippet, applyEdits, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
 
 const rules = [shellCommand];
 
-function fixOnce(source: string): { fixed: string; title: string; safe: boolean } {
-  const [finding] = analyzeSnippet(source, { rules }).findings;
-  assert.ok(finding, 'expected a finding');
-  const fix = finding.fix ?? finding.suggestions?.[0];
-  assert.ok(fix, 'expected a fix');
-  return { fixed: applyEdits(source, fix.edits), title: fix.title, safe: fix.safe };
+function findings(source: string, fileName = '__init__.py'): Finding[] {
+  return analyzeSnippet(source, { rules, fileName }).findings;
 }
 
-function parses(source: string): boolean {
+function only(source: string): Finding {
+  const all = findings(source);
+  assert.equal(all.length, 1, `expected one finding, got ${all.map((finding) => finding.message).join('\n')}`);
+  return all[0];
+}
+
+/** ERROR and MISSING nodes of a parse: a fix may not add any. */
+function syntaxErrors(source: string): number {
   const tree = parsePython(source);
-  const ok = !tree.rootNode.hasError;
-  tree.delete();
-  return ok;
+  try {
+    let count = 0;
+    const visit = (node: { type: string; isMissing: boolean; childCount: number; child(index: number): unknown }): void => {
+      if (node.type === 'ERROR' || node.isMissing) count++;
+      for (let index = 0; index < node.childCount; index++) visit(node.child(index) as typeof node);
+    };
+    visit(tree.rootNode as never);
+    return count;
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Applies the fix or suggestion of the first finding, checking what every rewrite must hold. */
+function rewrite(source: string, expectSafe: boolean): string {
+  const before = findings(source);
+  const finding = before[0];
+  assert.ok(finding, 'expected a finding');
+  const fix = finding.fix ?? finding.suggestions?.[0];
+  assert.ok(fix, 'expected a rewrite');
+  assert.equal(fix.title, SWITCH_TITLE);
+  assert.equal(fix.safe, expectSafe, expectSafe ? 'a safe fix' : 'a suggestion only');
+  assert.equal(finding.fix === undefined, !expectSafe, 'safe rewrites are the fix, others are suggestions');
+  const fixed = applyEdits(source, fix.edits);
+  assert.equal(syntaxErrors(fixed), 0, `the result parses:\n${fixed}`);
+  const after = findings(fixed);
+  assert.equal(after.length, before.length - 1, 'the finding is gone and nothing new appears');
+  assert.ok(after.every((item) => before.some((earlier) => earlier.message === item.message)), 'no new finding');
+  return fixed;
 }
 
 describe('shell-command', () => {
@@ -30,90 +62,324 @@ describe('shell-command', () => {
     });
   }
 
-  it('is an error when interpolated and a warning when constant', () => {
-    const findings = analyzeSnippet('import subprocess\nsubprocess.run("uptime", shell=True)\nsubprocess.run(f"ping {h}", shell=True)\n', { rules }).findings;
-    assert.deepEqual(findings.map((finding) => finding.severity), ['warning', 'error']);
-    const fromService = analyzeSnippet('import os\n\nasync def handle(call):\n    os.system("ping " + call.data["host"])\n\nhass.services.async_register("d", "s", handle)\n', { rules }).findings;
-    assert.match(fromService[0].message, /service call data/);
-  });
-
-  const cases: [string, string, string][] = [
-    [
-      'an f-string with shell=True',
-      'import subprocess\n\n\ndef ping(host: str):\n    subprocess.run(f"ping -c 1 {host}", shell=True)\n',
-      'import subprocess\n\n\ndef ping(host: str):\n    subprocess.run(["ping", "-c", "1", host])\n',
-    ],
-    [
-      'a non-string value, wrapped in str() as the f-string did',
-      "import subprocess\n\n\ndef wait(seconds):\n    subprocess.run(f'sleep {seconds}', shell=True, check=True)\n",
-      "import subprocess\n\n\ndef wait(seconds):\n    subprocess.run(['sleep', str(seconds)], check=True)\n",
-    ],
-    [
-      'os.system, adding the import once and keeping the exit status',
-      'import os\n\n\ndef wake(mac: str):\n    return os.system("wakeonlan " + mac)\n',
-      'import os\nimport subprocess\n\n\ndef wake(mac: str):\n    return subprocess.run(["wakeonlan", mac], check=False).returncode\n',
-    ],
-    [
-      'os.system with subprocess imported under an alias',
-      'import os\nimport subprocess as sp\n\n\ndef wake(mac: str):\n    os.system("wakeonlan %s" % mac)\n',
-      'import os\nimport subprocess as sp\n\n\ndef wake(mac: str):\n    sp.run(["wakeonlan", mac], check=False)\n',
-    ],
-    [
-      'asyncio.create_subprocess_shell with a mixed word',
-      'import asyncio\n\n\nasync def reboot(ip: str):\n    await asyncio.create_subprocess_shell(f"ssh root@{ip} reboot", stdout=None)\n',
-      'import asyncio\n\n\nasync def reboot(ip: str):\n    await asyncio.create_subprocess_exec("ssh", f"root@{ip}", "reboot", stdout=None)\n',
-    ],
-    [
-      '.format with positional fields',
-      'import subprocess\n\n\ndef arp(iface: str, ip: str):\n    subprocess.check_output("arping -I {} {}".format(iface, ip), shell=True)\n',
-      'import subprocess\n\n\ndef arp(iface: str, ip: str):\n    subprocess.check_output(["arping", "-I", iface, ip])\n',
-    ],
-  ];
-  for (const [name, before, after] of cases) {
-    it(`switches ${name} to an argument list (safe, idempotent)`, () => {
-      const { fixed, title, safe } = fixOnce(before);
-      assert.equal(title, SWITCH_TITLE);
-      assert.equal(safe, true);
-      assert.equal(fixed, after);
-      assert.ok(parses(fixed));
-      assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, [], 'the finding is gone and nothing new appears');
+  describe('severity and messages', () => {
+    it('is an error when the command is built from values and a warning when it is constant', () => {
+      const all = findings('import subprocess\n\n\ndef run(h):\n    subprocess.run("uptime", shell=True)\n    subprocess.run(f"ping {h}", shell=True)\n');
+      assert.deepEqual(all.map((finding) => finding.severity), ['warning', 'error']);
+      assert.match(all[0].message, /constant/);
     });
-  }
 
-  it('offers no rewrite for pipes and redirections, which only a shell understands', () => {
-    const [finding] = analyzeSnippet('import subprocess\n\n\ndef up():\n    subprocess.check_output("uptime | cut -d, -f1", shell=True)\n', { rules }).findings;
-    assert.equal(finding.fix, undefined);
-    assert.equal(finding.suggestions, undefined);
+    it('treats module constants, also from another module, as constant', () => {
+      const source = 'import subprocess\nfrom .const import TOOL\n\nOPTIONS = "-c 1"\n\n\ndef run():\n    subprocess.run(f"{TOOL} {OPTIONS} localhost", shell=True)\n';
+      const result = analyzeSnippet(source, { rules, otherFiles: { 'const.py': 'TOOL = "ping"\n' } });
+      assert.deepEqual(result.findings.map((finding) => finding.severity), ['warning']);
+    });
+
+    it('names the untrusted source', () => {
+      const finding = only('import os\n\n\nasync def handle(call):\n    os.system("ping " + call.data["host"])\n\nhass.services.async_register("d", "s", handle)\n');
+      assert.equal(finding.severity, 'error');
+      assert.match(finding.message, /service call data/);
+    });
+
+    it('lowers values quoted with shlex.quote to a warning, unless placed inside shell quotes again', () => {
+      const quoted = only('import shlex\nimport subprocess\n\n\ndef run(host):\n    safe = shlex.quote(host)\n    subprocess.run(f"ping {safe}", shell=True)\n');
+      assert.equal(quoted.severity, 'warning');
+      assert.match(quoted.message, /shlex\.quote/);
+      const joined = only('import shlex\nimport subprocess\n\n\ndef run(hosts):\n    subprocess.run("fping " + " ".join(shlex.quote(h) for h in hosts), shell=True)\n');
+      assert.equal(joined.severity, 'warning');
+      const requoted = only("import shlex\nimport subprocess\n\n\ndef run(host):\n    subprocess.run(f\"ping '{shlex.quote(host)}'\", shell=True)\n");
+      assert.equal(requoted.severity, 'error');
+    });
+
+    it('follows aliases: import subprocess as sp, from subprocess import run, from os import system', () => {
+      const source = 'from os import system\nfrom subprocess import run as spawn\nimport subprocess as sp\n\n\ndef f(x):\n    spawn(x, shell=True)\n    sp.Popen(x, shell=True)\n    system(x)\n';
+      assert.equal(findings(source).length, 3);
+    });
   });
 
-  it('offers only a shlex.split suggestion when the command is a variable or quotes words', () => {
-    for (const source of [
-      'import subprocess\n\n\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n',
-      'import subprocess\n\n\ndef say():\n    subprocess.run("espeak \'hello world\'", shell=True)\n',
-    ]) {
-      const [finding] = analyzeSnippet(source, { rules }).findings;
+  describe('what is not reported', () => {
+    it('stays silent on argument lists, shell=False, create_subprocess_exec and look-alike methods', () => {
+      const source = [
+        'import asyncio',
+        'import subprocess',
+        '',
+        '',
+        'async def f(host, use_shell=False):',
+        '    subprocess.run(["ping", host])',
+        '    subprocess.run(f"ping {host}", shell=False)',
+        '    subprocess.run(["ping", host], shell=0)',
+        '    await asyncio.create_subprocess_exec("ping", "-c", "1", host)',
+        '    runner.system(f"ping {host}")',
+        '    self.popen(host)',
+        '    conn.run(f"ping {host}")',
+        '',
+      ].join('\n');
+      assert.deepEqual(findings(source), []);
+    });
+
+    it('follows a shell flag through a variable set to False', () => {
+      assert.deepEqual(findings('import subprocess\n\n\ndef f(host):\n    shell = False\n    subprocess.run(f"ping {host}", shell=shell)\n'), []);
+    });
+
+    it('reports a shell flag that may be true, without offering a rewrite', () => {
+      const finding = only('import subprocess\n\n\ndef f(host, use_shell):\n    subprocess.run(f"ping {host}", shell=use_shell)\n');
+      assert.equal(finding.fix, undefined);
+      assert.equal(finding.suggestions, undefined);
+    });
+
+    it('ignores test files', () => {
+      const source = 'import os\n\n\ndef test_it(host):\n    os.system(f"ping {host}")\n';
+      assert.deepEqual(findings(source, 'test_network.py'), []);
+      assert.deepEqual(findings(source, 'tests/helpers.py'), []);
+      assert.equal(findings(source, 'network.py').length, 1);
+    });
+
+    it('marks the item used, so a clean integration passes rather than being not applicable', () => {
+      const used = analyzeSnippet('import subprocess\n\n\ndef f(h):\n    subprocess.run(["ping", h])\n', { rules });
+      assert.equal(used.checklist.find((entry) => entry.id === 'command-injection')?.status, 'pass');
+      const unused = analyzeSnippet('value = 1\n', { rules });
+      assert.equal(unused.checklist.find((entry) => entry.id === 'command-injection')?.status, 'not-applicable');
+    });
+  });
+
+  describe('Switch to argument-list spawn (safe)', () => {
+    const cases: [string, string, string][] = [
+      [
+        'an f-string with shell=True',
+        'import subprocess\n\n\ndef ping(host: str):\n    subprocess.run(f"ping -c 1 {host}", shell=True)\n',
+        'import subprocess\n\n\ndef ping(host: str):\n    subprocess.run(["ping", "-c", "1", host])\n',
+      ],
+      [
+        'a value that may not be a str, wrapped in str() as the f-string did, keeping other keywords and single quotes',
+        "import subprocess\n\n\ndef wait(seconds):\n    subprocess.run(f'sleep {seconds}', shell=True, check=True)\n",
+        "import subprocess\n\n\ndef wait(seconds):\n    subprocess.run(['sleep', str(seconds)], check=True)\n",
+      ],
+      [
+        '% with a tuple, %d of an int and %s of a str',
+        'import subprocess\n\n\ndef ping(count: int, host: str):\n    subprocess.check_call("ping -c %d %s" % (count, host), shell=True)\n',
+        'import subprocess\n\n\ndef ping(count: int, host: str):\n    subprocess.check_call(["ping", "-c", str(count), host])\n',
+      ],
+      [
+        '"..." + value (concatenation only works with str, so no str())',
+        'import subprocess\n\n\ndef wake(mac):\n    subprocess.call("wakeonlan " + mac + " -p 9", shell=True)\n',
+        'import subprocess\n\n\ndef wake(mac):\n    subprocess.call(["wakeonlan", mac, "-p", "9"])\n',
+      ],
+      [
+        '.format with automatic and named fields',
+        'import subprocess\n\n\ndef arp(iface: str, ip: str):\n    subprocess.check_output("arping -I {} {target}".format(iface, target=ip), shell=True)\n',
+        'import subprocess\n\n\ndef arp(iface: str, ip: str):\n    subprocess.check_output(["arping", "-I", iface, ip])\n',
+      ],
+      [
+        'os.system as a statement, adding import subprocess once, in order',
+        'import os\nimport time\n\n\ndef wake(mac: str):\n    os.system("wakeonlan " + mac)\n    os.system("wakeonlan " + mac)\n',
+        'import os\nimport subprocess\nimport time\n\n\ndef wake(mac: str):\n    subprocess.run(["wakeonlan", mac], check=False)\n    os.system("wakeonlan " + mac)\n',
+      ],
+      [
+        'os.system with subprocess imported under an alias',
+        'import os\nimport subprocess as sp\n\n\ndef wake(mac: str):\n    os.system("wakeonlan %s" % mac)\n',
+        'import os\nimport subprocess as sp\n\n\ndef wake(mac: str):\n    sp.run(["wakeonlan", mac], check=False)\n',
+      ],
+      [
+        'os.system whose status is only tested against zero',
+        'import os\nimport subprocess\n\n\ndef up(host: str):\n    if os.system(f"ping -c 1 {host}") != 0:\n        raise OSError\n    return not os.system("true")\n',
+        'import os\nimport subprocess\n\n\ndef up(host: str):\n    if subprocess.run(["ping", "-c", "1", host], check=False).returncode != 0:\n        raise OSError\n    return not os.system("true")\n',
+      ],
+      [
+        'os.popen(...).read()',
+        'import os\n\n\ndef temperature():\n    return os.popen("vcgencmd measure_temp").read().strip()\n',
+        'import os\nimport subprocess\n\n\ndef temperature():\n    return subprocess.run(["vcgencmd", "measure_temp"], stdout=subprocess.PIPE, text=True, check=False).stdout.strip()\n',
+      ],
+      [
+        'asyncio.create_subprocess_shell, keeping stdout= and a mixed word as an f-string',
+        'import asyncio\n\n\nasync def reboot(ip: str):\n    await asyncio.create_subprocess_shell(f"ssh root@{ip} reboot", stdout=asyncio.subprocess.PIPE)\n',
+        'import asyncio\n\n\nasync def reboot(ip: str):\n    await asyncio.create_subprocess_exec("ssh", f"root@{ip}", "reboot", stdout=asyncio.subprocess.PIPE)\n',
+      ],
+      [
+        'create_subprocess_shell imported by name',
+        'from asyncio import create_subprocess_shell\n\n\nasync def play(sound: str):\n    await create_subprocess_shell("aplay " + sound)\n',
+        'from asyncio import create_subprocess_exec\n\n\nasync def play(sound: str):\n    await create_subprocess_exec("aplay", sound)\n',
+      ],
+      [
+        'loop.subprocess_shell',
+        'import asyncio\n\n\nasync def scan(net: str):\n    loop = asyncio.get_running_loop()\n    await loop.subprocess_shell(asyncio.SubprocessProtocol, f"arp-scan {net}")\n',
+        'import asyncio\n\n\nasync def scan(net: str):\n    loop = asyncio.get_running_loop()\n    await loop.subprocess_exec(asyncio.SubprocessProtocol, "arp-scan", net)\n',
+      ],
+      [
+        'shell quotes, split the way the shell splits them',
+        'import subprocess\n\n\ndef say():\n    subprocess.run("espeak -v en \'hello world\' \\"it\'s me\\"", shell=True)\n',
+        'import subprocess\n\n\ndef say():\n    subprocess.run(["espeak", "-v", "en", "hello world", "it\'s me"])\n',
+      ],
+      [
+        'a value inside shell quotes, one argument with its text',
+        'import subprocess\n\n\ndef notify(message: str):\n    subprocess.run(f"notify-send \'Alert: {message}\'", shell=True)\n',
+        'import subprocess\n\n\ndef notify(message: str):\n    subprocess.run(["notify-send", f"Alert: {message}"])\n',
+      ],
+      [
+        'an option glued to its value (--opt={x} stays one argument)',
+        'import subprocess\n\n\ndef fetch(url: str, name):\n    subprocess.run(f"wget --output-document={name}.jpg {url}", shell=True)\n',
+        'import subprocess\n\n\ndef fetch(url: str, name):\n    subprocess.run(["wget", f"--output-document={name}.jpg", url])\n',
+      ],
+      [
+        'a value quoted with shlex.quote in place (the quotes were for the shell)',
+        'import shlex\nimport subprocess\n\n\ndef ping(host):\n    subprocess.run("ping -c 1 " + shlex.quote(host), shell=True)\n',
+        'import shlex\nimport subprocess\n\n\ndef ping(host):\n    subprocess.run(["ping", "-c", "1", host])\n',
+      ],
+      [
+        'a one-element list with shell=True',
+        'import subprocess\n\n\ndef ping(host: str):\n    subprocess.run([f"ping {host}"], shell=True)\n',
+        'import subprocess\n\n\ndef ping(host: str):\n    subprocess.run(["ping", host])\n',
+      ],
+      [
+        'a constant command through shlex.split (its text is known to split cleanly)',
+        'import subprocess\n\nREBOOT = "sudo reboot now"\n\n\ndef reboot():\n    subprocess.run(REBOOT, shell=True)\n',
+        'import shlex\nimport subprocess\n\nREBOOT = "sudo reboot now"\n\n\ndef reboot():\n    subprocess.run(shlex.split(REBOOT))\n',
+      ],
+      [
+        'a command across lines, keeping its layout',
+        'import subprocess\n\n\ndef restart(name: str):\n    subprocess.run(\n        "systemctl restart " + name,\n        shell=True,\n    )\n',
+        'import subprocess\n\n\ndef restart(name: str):\n    subprocess.run(\n        ["systemctl", "restart", name],\n    )\n',
+      ],
+    ];
+    for (const [name, source, expected] of cases) {
+      it(`rewrites ${name}`, () => {
+        assert.equal(rewrite(source, true), expected);
+      });
+    }
+
+    it('is idempotent: fix-all a second time changes nothing', () => {
+      for (const [, source] of cases) {
+        const once = applyTextEdits(source, combineFixes(safeFixes(findings(source))).edits);
+        const twice = applyTextEdits(once, combineFixes(safeFixes(findings(once))).edits);
+        assert.equal(twice, once);
+      }
+    });
+  });
+
+  describe('Switch to argument-list spawn (suggestion)', () => {
+    it('offers shlex.split for a command in a variable, importing shlex once (or using its alias)', () => {
+      const fixed = rewrite('import subprocess\n\n\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n', false);
+      assert.equal(fixed, 'import shlex\nimport subprocess\n\n\ndef run(cmd):\n    subprocess.run(shlex.split(cmd))\n');
+      const aliased = rewrite('import shlex as sx\nimport os\n\n\ndef run(cmd):\n    os.system(cmd)\n', false);
+      assert.equal(aliased, 'import shlex as sx\nimport os\nimport subprocess\n\n\ndef run(cmd):\n    subprocess.run(sx.split(cmd), check=False)\n');
+      const spread = rewrite('import asyncio\n\n\nasync def run(cmd):\n    await asyncio.create_subprocess_shell(cmd)\n', false);
+      assert.match(spread, /asyncio\.create_subprocess_exec\(\*shlex\.split\(cmd\)\)/);
+    });
+
+    it('offers shlex.split for globs and ~, which it keeps as text where a shell expanded them', () => {
+      const fixed = rewrite('import subprocess\n\n\ndef clean():\n    subprocess.run("rm -f /tmp/cache/*.jpg", shell=True)\n', false);
+      assert.match(fixed, /subprocess\.run\(shlex\.split\("rm -f \/tmp\/cache\/\*\.jpg"\)\)/);
+    });
+
+    it('is only a suggestion when a value may hold several words the shell would have split', () => {
+      rewrite('import subprocess\n\n\ndef run(args):\n    subprocess.run(f"ffmpeg {args}", shell=True)\n', false);
+      rewrite('import subprocess\n\nEXTRA = "-c 1 -W 2"\n\n\ndef run(host: str):\n    subprocess.run(f"ping {EXTRA} {host}", shell=True)\n', false);
+      rewrite('import subprocess\n\n\ndef run(names):\n    subprocess.run("systemctl restart " + " ".join(names), shell=True)\n', false);
+    });
+
+    it('is only a suggestion when the exit status of os.system is used as a number', () => {
+      const fixed = rewrite('import os\n\n\ndef wake(mac: str):\n    return os.system("wakeonlan " + mac)\n', false);
+      assert.match(fixed, /return subprocess\.run\(\["wakeonlan", mac\], check=False\)\.returncode/);
+    });
+
+    it('uses shlex.split when a value was quoted elsewhere (shlex.split removes those quotes again)', () => {
+      const fixed = rewrite('import shlex\nimport subprocess\n\n\ndef run(host):\n    safe = shlex.quote(host)\n    subprocess.run(f"ping {safe}", shell=True)\n', false);
+      assert.match(fixed, /subprocess\.run\(shlex\.split\(f"ping \{safe\}"\)\)/);
+    });
+  });
+
+  describe('no rewrite where only a shell will do', () => {
+    const sources = [
+      ['a pipe', 'subprocess.check_output("uptime | cut -d, -f1", shell=True)'],
+      ['a command list', 'subprocess.run(f"cd /config && git pull {remote}", shell=True)'],
+      ['a redirection', 'subprocess.run(f"echo {value} > /sys/class/gpio/export", shell=True)'],
+      ['a variable expansion', 'subprocess.run(f"$HOME/bin/tool {value}", shell=True)'],
+      ['a command substitution', 'subprocess.run(f"kill $(pidof {value})", shell=True)'],
+      ['a shell builtin', 'subprocess.run(f"cd {value}", shell=True)'],
+      ['an environment assignment', 'subprocess.run(f"LANG=C ls {value}", shell=True)'],
+      ['an unbalanced quote', 'subprocess.run(f"echo \'{value}", shell=True)'],
+      ['a chosen shell executable', 'subprocess.run(f"ls {value}", shell=True, executable="/bin/bash")'],
+      ['bytes', 'subprocess.run(b"uptime", shell=True)'],
+      ['a list of several elements with shell=True', 'subprocess.run(["ls", value], shell=True)'],
+    ];
+    for (const [name, line] of sources) {
+      it(`offers nothing for ${name}`, () => {
+        const finding = only(`import subprocess\n\n\ndef f(value, remote):\n    ${line}\n`);
+        assert.equal(finding.fix, undefined);
+        assert.equal(finding.suggestions, undefined);
+      });
+    }
+
+    it('offers nothing for calls made later through an executor', () => {
+      const finding = only('import os\n\n\nasync def f(hass, mac: str):\n    await hass.async_add_executor_job(os.system, f"etherwake {mac}")\n');
+      assert.equal(finding.fix, undefined);
+      assert.equal(finding.suggestions, undefined);
+    });
+  });
+
+  describe('remote commands', () => {
+    it('reports an interpolated paramiko command and suggests shlex.quote for each value', () => {
+      const source = 'import paramiko\n\n\ndef kick(client: paramiko.SSHClient, mac, count: str):\n    client.exec_command(f"wifi kick {mac} {count}")\n';
+      const finding = only(source);
+      assert.equal(finding.severity, 'error');
       assert.equal(finding.fix, undefined);
       const [suggestion] = finding.suggestions ?? [];
+      assert.equal(suggestion.title, QUOTE_TITLE);
       assert.equal(suggestion.safe, false);
       const fixed = applyEdits(source, suggestion.edits);
-      assert.match(fixed, /^import shlex\nimport subprocess\n/);
-      assert.match(fixed, /subprocess\.(run|check_output)\(shlex\.split\(/);
-      assert.ok(parses(fixed));
-    }
+      assert.equal(fixed, 'import shlex\nimport paramiko\n\n\ndef kick(client: paramiko.SSHClient, mac, count: str):\n    client.exec_command(f"wifi kick {shlex.quote(str(mac))} {shlex.quote(count)}")\n');
+      assert.deepEqual(findings(fixed), []);
+    });
+
+    it('knows paramiko from any file of the integration', () => {
+      const result = analyzeSnippet('def kick(router, mac):\n    router.client.exec_command("wifi kick " + mac)\n', { rules, otherFiles: { 'api.py': 'import paramiko\n' } });
+      assert.equal(result.findings.length, 1);
+    });
+
+    it('reports asyncssh connections, and pass-through commands only from untrusted input', () => {
+      const source = [
+        'import asyncssh',
+        '',
+        '',
+        'async def run(host, cmd):',
+        '    async with asyncssh.connect(host) as conn:',
+        '        await conn.run(cmd)',
+        '        await conn.run(f"ls {cmd}")',
+        '',
+        '',
+        'async def handle(call):',
+        '    async with asyncssh.connect("router") as conn:',
+        '        await conn.run(call.data["command"])',
+        '',
+        'hass.services.async_register("d", "s", handle)',
+        '',
+      ].join('\n');
+      assert.deepEqual(findings(source).map((finding) => finding.range.start.line + 1), [7, 12]);
+    });
   });
 
-  it('every fix offered on the fixtures parses and removes its finding', () => {
+  it('every rewrite offered on the fixtures parses, removes its finding, adds none and is idempotent', () => {
+    let checked = 0;
     for (const fixture of fixtureFiles('shell-command')) {
-      const source = require('node:fs').readFileSync(fixture, 'utf8') as string;
-      for (const finding of analyzeSnippet(source, { rules }).findings) {
+      const fileName = fixture.split('/').pop()!;
+      const source = fs.readFileSync(fixture, 'utf8');
+      const before = findings(source, fileName);
+      for (const finding of before) {
         for (const fix of [finding.fix, ...(finding.suggestions ?? [])]) {
           if (!fix) continue;
+          checked++;
+          const label = `${fileName}:${finding.range.start.line + 1} ${fix.title}`;
           const fixed = applyEdits(source, fix.edits);
-          assert.ok(parses(fixed), `${fix.title} at line ${finding.range.start.line + 1} parses`);
-          const after = analyzeSnippet(fixed, { rules }).findings;
-          assert.ok(after.length < analyzeSnippet(source, { rules }).findings.length, `${fix.title} at line ${finding.range.start.line + 1} removes its finding`);
+          assert.ok(syntaxErrors(fixed) <= syntaxErrors(source), `${label}: parses`);
+          const after = findings(fixed, fileName);
+          assert.equal(after.length, before.length - 1, `${label}: removes exactly its finding`);
+          const fixesAfter = after.flatMap((item) => [item.fix, ...(item.suggestions ?? [])]).filter((item) => item !== undefined);
+          const fixesBefore = before.flatMap((item) => [item.fix, ...(item.suggestions ?? [])]).filter((item) => item !== undefined);
+          assert.ok(fixesAfter.length <= fixesBefore.length - 1, `${label}: offers nothing new`);
+          const again = applyEdits(fixed, combineFixes(safeFixes(after.filter((item) => item.range.start.line === finding.range.start.line))).edits);
+          assert.equal(again, fixed, `${label}: nothing more to do on that line`);
         }
       }
     }
+    assert.ok(checked >= 10, `the fixtures exercise the rewrites (${checked})`);
   });
 });

@@ -1,22 +1,60 @@
 import type { Node } from 'web-tree-sitter';
 import { addImport, removeArgument, replaceNode } from '../fixes';
+import {
+  decodedLiteral,
+  isCertainlyString,
+  isLiteral,
+  segmentsOf,
+  splitWords,
+  startsWithShellOnlyWord,
+  type Word,
+} from '../model/commandLine';
 import { isConstantExpression } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
+import type { IntegrationModel } from '../model/integration';
 import { untrustedSource } from '../model/untrusted';
-import { literalString, quoteOf, stringPrefix, unwrap } from '../python/syntax';
+import { pythonQuery } from '../python/parser';
+import { stringPrefix, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
 
-const SUBPROCESS_WITH_SHELL_FLAG = new Set(['subprocess.run', 'subprocess.call', 'subprocess.check_call', 'subprocess.check_output', 'subprocess.Popen']);
-const ALWAYS_SHELL = new Set(['os.system', 'os.popen', 'subprocess.getoutput', 'subprocess.getstatusoutput', 'commands.getoutput', 'commands.getstatusoutput', 'asyncio.create_subprocess_shell']);
-const EXEC_FAMILY = /^os\.(exec|spawn)[lv]p?e?$/;
-const SHELLS = /(^|\/)(ba|da|z|k|c|tc|fi)?sh$/;
-/** Characters the shell gives meaning to: with them in the literal text, splitting on spaces changes the command. */
-const SHELL_SYNTAX = /[|&;<>()$`\\"'*?[\]#~{}!\n]/;
 export const SWITCH_TITLE = 'Switch to argument-list spawn';
+export const QUOTE_TITLE = 'Quote interpolated values with shlex.quote';
 
-/** The command text as literal pieces and interpolated values, in order. */
-type Segment = { literal: string } | { value: Node; needsStr: boolean };
+/** subprocess functions that run their command through a shell when given `shell=True`. */
+const SUBPROCESS_WITH_SHELL_FLAG = new Set(['subprocess.run', 'subprocess.call', 'subprocess.check_call', 'subprocess.check_output', 'subprocess.Popen']);
+/** Functions that always hand their command string to a shell. */
+const ALWAYS_SHELL = new Set([
+  'os.system', 'os.popen', 'subprocess.getoutput', 'subprocess.getstatusoutput', 'commands.getoutput', 'commands.getstatusoutput',
+  'asyncio.create_subprocess_shell',
+]);
+/** Helpers that call a function later with the arguments given here (`hass.async_add_executor_job(os.system, cmd)`). */
+const DEFERRED_CALL_METHODS = new Set(['async_add_executor_job', 'async_add_job', 'add_job', 'run_in_executor', 'submit']);
+const DEFERRED_CALL_NAMES = new Set(['asyncio.to_thread', 'functools.partial']);
+const EXEC_FAMILY = /^os\.(exec|spawn)(l|le|lp|lpe|v|ve|vp|vpe)$|^os\.posix_spawnp?$/;
+const SHELL_PROGRAM = /(^|\/)(a|ba|da|z|k|mk|c|tc|fi)?sh$/;
+/** `-c`, or combined short options ending in it (`-lc`, `-ec`): the next argument is a script. */
+const SCRIPT_FLAG = /^-[a-zA-Z]*c[a-zA-Z]*$/;
+const QUOTING_FUNCTIONS = new Set(['shlex.quote', 'shlex.join', 'pipes.quote']);
+/** Names that usually hold several words of a command line, which a shell would split and an argument list would not. */
+const MULTI_WORD_NAME = /(^|_)(args|argv|arguments|opts|options|flags|params|parameters|cmd|cmds|command|commands|cmdline|commandline|script|extra|extras)$/i;
+
+/** How the call can be rewritten to start the program without a shell. */
+type Spawn = 'subprocess' | 'system' | 'popen' | 'asyncio' | 'loop' | 'none';
+
+/** A call (or a call made later through an executor helper) that hands a command string to a shell. */
+interface ShellUse {
+  call: CallSite;
+  /** The text a shell parses. */
+  command: Node;
+  /** The node a rewrite replaces with the argument list (the command, or a one-element list holding it). */
+  holder: Node;
+  /** Message start: how this call reaches a shell. */
+  how: string;
+  spawn: Spawn;
+  /** The command runs in a remote host's shell (paramiko, asyncssh): quoting, not an argument list, is the way. */
+  remote?: boolean;
+}
 
 export const shellCommand: Rule = {
   meta: {
@@ -25,141 +63,620 @@ export const shellCommand: Rule = {
     severity: 'error',
     fix: 'safe',
     cwe: 78,
-    description: 'A command is run through a shell (shell=True, os.system, create_subprocess_shell), so input can inject commands.',
+    description: 'A command is run through a shell (shell=True, os.system, create_subprocess_shell, sh -c), so input can inject commands.',
     docs: `A shell reads its command line as a small program: \`;\`, \`&&\`, \`|\`, \`$(...)\` and backticks start new
 commands. When a host name, a file name or any other value is pasted into that line, a value such as
 \`example.com; rm -rf /config\` runs a second command with Home Assistant's rights. Service data, flow input and
-webhook payloads are exactly such values, and even a device's reply can be hostile.
+webhook payloads are exactly such values, and even a device's reply or a cloud API's answer can be hostile.
 
 Start processes with an argument list instead: every value is one argument, and no shell ever parses it.
-\`subprocess.run([...])\` (without \`shell=True\`) and \`asyncio.create_subprocess_exec(...)\` do that. Interpolated
-commands are errors; constant commands still run a shell needlessly and are warnings.
+\`subprocess.run([...])\` (without \`shell=True\`) and \`asyncio.create_subprocess_exec(...)\` do that.
 
-The quick fix **Switch to argument-list spawn** rewrites the call when the command can be split without a shell:
+**What is reported.** \`shell=True\` on \`subprocess.run/call/check_call/check_output/Popen\`, \`os.system\`,
+\`os.popen\`, \`subprocess.getoutput\`, \`asyncio.create_subprocess_shell\`, \`loop.subprocess_shell\`, an explicit
+\`sh -c <command>\` (\`os.execl("/bin/sh", "sh", "-c", cmd)\`, \`subprocess.run(["bash", "-c", cmd])\`), the same
+functions passed to \`hass.async_add_executor_job\`, \`run_in_executor\` or \`functools.partial\`, and remote commands
+(paramiko's \`exec_command\`, asyncssh's \`run\`) built from unquoted values. A command built from values that are not
+constants is an error; a constant command, or one whose values all went through \`shlex.quote\`, is a warning: it
+still starts a shell for nothing. Argument lists, \`create_subprocess_exec\` with separate arguments and test files
+are not reported.
+
+**The fix: Switch to argument-list spawn.** When the command splits without a shell, the quick fix rewrites it:
 \`subprocess.run(f"ping -c 1 {host}", shell=True)\` becomes \`subprocess.run(["ping", "-c", "1", host])\`,
-\`os.system(...)\` becomes \`subprocess.run([...], check=False)\` and \`asyncio.create_subprocess_shell(...)\` becomes
-\`asyncio.create_subprocess_exec(...)\`. Values that may not be strings are wrapped in \`str()\`, as the f-string did.
-When the command uses shell syntax (pipes, redirections, quotes) or is a variable, the fix is only a suggestion
-based on \`shlex.split\`: check that the command still does what it did.
+\`os.system(...)\` becomes \`subprocess.run([...], check=False)\`, \`os.popen(...).read()\` becomes
+\`subprocess.run([...], stdout=subprocess.PIPE, text=True, check=False).stdout\` and
+\`asyncio.create_subprocess_shell(...)\` becomes \`asyncio.create_subprocess_exec(...)\`. Literal text is split into
+words as the shell would (quotes included), each value becomes one argument (wrapped in \`str()\` when it may not
+be a string, as the f-string did), and a word mixing text and a value (\`--host={host}\`, \`root@{ip}\`) stays one
+argument as an f-string. The fix is offered as a suggestion to check rather than applied in bulk when a value
+looks like several words (\`{args}\`, a string with spaces: a shell would have split it) or when the exit status of
+\`os.system\` is used as a number (\`subprocess\` reports the exit code, not the raw wait status).
+
+Pipes, redirections, \`&&\`, \`$VAR\`, substitutions, \`cd\` or \`VAR=value cmd\` only mean something to a shell: no
+rewrite is offered for them; run the steps from Python (\`subprocess.run([...], stdout=...)\`, \`env=\`, \`cwd=\`).
+A command held in a variable gets a \`shlex.split(cmd)\` suggestion: it no longer starts a shell, but check that the
+command did not rely on one. For remote commands, the suggestion quotes each value with \`shlex.quote\`.
 
 Bad:
 \`\`\`python
 subprocess.run(f"ping -c 1 {host}", shell=True)
+os.system("wakeonlan " + call.data["mac"])
 \`\`\`
 
 Good:
 \`\`\`python
 subprocess.run(["ping", "-c", "1", host])
+await asyncio.create_subprocess_exec("wakeonlan", call.data["mac"])
 \`\`\``,
   },
   checkFile(context) {
     const { file } = context;
+    if (file.isTestFile) return;
     for (const call of file.calls) {
-      const name = call.name ?? '';
-      let command: Node | undefined;
-      if (SUBPROCESS_WITH_SHELL_FLAG.has(name)) {
-        const shell = call.keywords.get('shell');
-        if (!shell || !isTruthy(shell)) {
-          if (call.args[0]) context.markUsed();
-          continue;
-        }
-        command = call.args[0] ?? call.keywords.get('args');
-      } else if (ALWAYS_SHELL.has(name) || call.method === 'subprocess_shell') {
-        command = call.method === 'subprocess_shell' ? call.args[1] : call.args[0] ?? call.keywords.get('cmd');
-      } else if (EXEC_FAMILY.test(name)) {
-        context.markUsed();
-        const program = call.args[0] ? literalString(call.args[0]) : undefined;
-        const flagIndex = call.args.findIndex((arg) => literalString(arg) === '-c');
-        if (!program || !SHELLS.test(program) || flagIndex < 0) continue;
-        command = call.args[flagIndex + 1];
-      } else if (name === 'asyncio.create_subprocess_exec' || /^subprocess\./.test(name)) {
-        context.markUsed();
-        continue;
-      } else {
-        continue;
-      }
+      const use = shellUseOf(context, call) ?? deferredShellUse(context, call);
+      if (!use) continue;
       context.markUsed();
-      if (!command) continue;
-      report(context, call, command);
+      if (use.remote) reportRemote(context, use);
+      else reportLocal(context, use);
     }
   },
 };
 
-function report(context: FileContext, call: CallSite, command: Node): void {
+function shellUseOf(context: FileContext, call: CallSite): ShellUse | undefined {
+  const { file } = context;
+  const name = call.name ?? '';
+  if (SUBPROCESS_WITH_SHELL_FLAG.has(name)) {
+    context.markUsed();
+    const command = call.args[0] ?? call.keywords.get('args');
+    if (!command) return undefined;
+    const shell = call.keywords.get('shell');
+    if (shell && mayBeTrue(file, shell)) {
+      const script = shellScriptOf(command);
+      if (!script) return undefined;
+      return { call, command: script, holder: command, how: `\`shell=True\` makes \`${name}\` start a shell`, spawn: 'subprocess' };
+    }
+    return explicitShell(context, call, argvElements(file, command), call.keywords.get('executable'));
+  }
+  if (ALWAYS_SHELL.has(name)) {
+    const command = call.args[0] ?? call.keywords.get('cmd') ?? call.keywords.get('command');
+    if (!command) return undefined;
+    const spawn: Spawn = name === 'os.system' ? 'system' : name === 'os.popen' ? 'popen' : name === 'asyncio.create_subprocess_shell' ? 'asyncio' : 'none';
+    return { call, command, holder: command, how: `\`${name}\` runs its command through a shell`, spawn };
+  }
+  if (call.method === 'subprocess_shell' && call.callee.type === 'attribute') {
+    const command = call.args[1] ?? call.keywords.get('cmd');
+    if (!command) return undefined;
+    return { call, command, holder: command, how: '`loop.subprocess_shell` runs its command through a shell', spawn: 'loop' };
+  }
+  if (EXEC_FAMILY.test(name)) {
+    context.markUsed();
+    const spawnMode = name.startsWith('os.spawn') ? 1 : 0;
+    const program = call.args[spawnMode];
+    const rest = call.args.slice(spawnMode + 1);
+    const listForm = /v|posix_spawn/.test(name.slice(3));
+    const argv = listForm ? (rest[0] ? argvElements(file, rest[0]) : undefined) : rest;
+    return explicitShell(context, call, argv, program);
+  }
+  if (name === 'asyncio.create_subprocess_exec' || (call.method === 'subprocess_exec' && call.callee.type === 'attribute')) {
+    context.markUsed();
+    return explicitShell(context, call, name === 'asyncio.create_subprocess_exec' ? call.args : call.args.slice(1), undefined);
+  }
+  if (call.method === 'exec_command' && call.callee.type === 'attribute' && (name.startsWith('paramiko.') || usesPackage(file, context.integration, 'paramiko'))) {
+    const command = call.args[0] ?? call.keywords.get('command');
+    if (!command) return undefined;
+    return { call, command, holder: command, how: 'paramiko runs this command in the remote shell', spawn: 'none', remote: true };
+  }
+  if ((call.method === 'run' || call.method === 'create_process') && call.callee.type === 'attribute' && isAsyncsshConnection(file, call.callee.childForFieldName('object'))) {
+    const command = call.args[0] ?? call.keywords.get('command');
+    if (!command) return undefined;
+    return { call, command, holder: command, how: 'asyncssh runs this command in the remote shell', spawn: 'none', remote: true };
+  }
+  return undefined;
+}
+
+/**
+ * `hass.async_add_executor_job(os.system, cmd)`, `loop.run_in_executor(None, os.system, cmd)`,
+ * `functools.partial(subprocess.run, cmd, shell=True)`: the shell call happens later, with these arguments.
+ */
+function deferredShellUse(context: FileContext, call: CallSite): ShellUse | undefined {
+  const isDeferring = (call.method !== undefined && DEFERRED_CALL_METHODS.has(call.method)) || DEFERRED_CALL_NAMES.has(call.name ?? '');
+  if (!isDeferring) return undefined;
+  const functionIndex = call.method === 'run_in_executor' ? 1 : 0;
+  const target = call.args[functionIndex];
+  if (!target || (target.type !== 'attribute' && target.type !== 'identifier')) return undefined;
+  const keywords = call.name === 'functools.partial' ? call.keywords : new Map<string, Node>();
+  const inner: CallSite = {
+    node: call.node,
+    callee: target,
+    name: context.file.qualifiedName(target),
+    method: undefined,
+    args: call.args.slice(functionIndex + 1),
+    keywords,
+    hasSplat: call.hasSplat,
+  };
+  const use = shellUseOf(context, inner);
+  // The call is not written out here, so there is nothing to rewrite in place.
+  return use && { ...use, spawn: 'none' };
+}
+
+/** The script of a shell started explicitly (`sh -c script`), from a program and its argument vector. */
+function explicitShell(context: FileContext, call: CallSite, argv: Node[] | undefined, program: Node | undefined): ShellUse | undefined {
+  if (!argv || argv.length < 3) return undefined;
   const { file, integration } = context;
-  const constant = isConstantExpression(file, command, integration);
-  const source = constant ? undefined : untrustedSource(file, command, integration);
-  const how = call.name === 'os.system' || call.name === 'os.popen' ? `\`${call.name}\` runs its command through a shell` : call.name?.endsWith('create_subprocess_shell') || call.method === 'subprocess_shell' ? 'This runs its command through a shell' : 'shell=True runs the command through a shell';
-  const message = constant
-    ? `${how}; nothing is interpolated here, but an argument list avoids the shell entirely.`
-    : `${how}, and the command is built from ${source ? source.description : 'values that are not constants'}; a value containing ; | $() or backticks runs commands of its own. Pass an argument list without a shell.`;
-  const fixes = switchToArgumentList(file, call, command);
-  context.report(call.node, message, {
-    severity: constant ? 'warning' : 'error',
+  const text = (node: Node | undefined): string | undefined => (node ? file.stringValue(node, integration?.constantString) : undefined);
+  const programText = text(program) ?? text(argv[0]);
+  if (!programText || !SHELL_PROGRAM.test(programText)) return undefined;
+  for (let index = 1; index < argv.length - 1; index++) {
+    const option = text(argv[index]);
+    if (option === undefined || !option.startsWith('-') || option.startsWith('--')) return undefined;
+    if (SCRIPT_FLAG.test(option)) {
+      const script = argv[index + 1];
+      return { call, command: script, holder: script, how: `This starts \`${programText} ${option}\` with a command string`, spawn: 'none' };
+    }
+  }
+  return undefined;
+}
+
+/** The elements of an argument vector written as a list or tuple, directly or through one local assignment. */
+function argvElements(file: FileModel, node: Node): Node[] | undefined {
+  let target = unwrap(node);
+  if (target.type === 'identifier') {
+    const origins = file.origins(target);
+    if (origins.length !== 1 || origins[0].kind !== 'expression') return undefined;
+    target = unwrap(origins[0].node);
+  }
+  if (target.type !== 'list' && target.type !== 'tuple') return undefined;
+  return target.namedChildren.filter((child): child is Node => child !== null);
+}
+
+/** With `shell=True` a list's first element is the script (the rest become `$0`, `$1`...). */
+function shellScriptOf(command: Node): Node | undefined {
+  const target = unwrap(command);
+  if (target.type !== 'list' && target.type !== 'tuple') return command;
+  return target.namedChild(0) ?? undefined;
+}
+
+/** False only when every value the flag may hold is a false literal (`shell=False`, `shell=use_shell` set to False). */
+function mayBeTrue(file: FileModel, flag: Node): boolean {
+  return file.origins(flag).some((origin) => {
+    if (origin.kind !== 'expression') return true;
+    const node = unwrap(origin.node);
+    return !(node.type === 'false' || node.type === 'none' || (node.type === 'integer' && Number(node.text) === 0));
+  });
+}
+
+function isLiteralTrue(flag: Node): boolean {
+  const node = unwrap(flag);
+  return node.type === 'true' || (node.type === 'integer' && Number(node.text) !== 0);
+}
+
+/** Whether the integration imports a package (in any file) or requires it in its manifest. */
+function usesPackage(file: FileModel, integration: IntegrationModel | undefined, pkg: string): boolean {
+  const imports = (candidate: FileModel) => [...candidate.imports.values()].some((name) => name === pkg || name.startsWith(`${pkg}.`));
+  if (imports(file)) return true;
+  if (!integration) return false;
+  return integration.files.some(imports) || integration.manifest.requirements.some((requirement) => requirement.name === pkg);
+}
+
+function isAsyncsshConnection(file: FileModel, receiver: Node | null): boolean {
+  if (!receiver) return false;
+  return file.origins(receiver).some((origin) => {
+    if (origin.kind !== 'expression') return false;
+    let node = unwrap(origin.node);
+    if (node.type === 'await') node = unwrap(node.namedChild(0) ?? node);
+    return node.type === 'call' && /^asyncssh\.(connect|connect_reverse)$/.test(file.callSite(node)?.name ?? '');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Judging a command
+
+/** The values interpolated into a command (following one level of local assignment), with the command's own shape. */
+function valuesOf(file: FileModel, command: Node): Node[] {
+  const direct = segmentsOf(file, command);
+  if (direct) return direct.filter((segment) => !isLiteral(segment)).map((segment) => ('value' in segment ? segment.value : command));
+  const values: Node[] = [];
+  for (const origin of file.origins(command)) {
+    if (origin.kind !== 'expression') {
+      values.push(origin.node);
+      continue;
+    }
+    const segments = segmentsOf(file, origin.node);
+    if (!segments) values.push(origin.node);
+    else for (const segment of segments) if (!isLiteral(segment)) values.push(segment.value);
+  }
+  return values;
+}
+
+/** A value that went through shlex.quote (directly, through a variable, or joined from quoted pieces). */
+function isShellQuoted(file: FileModel, value: Node): boolean {
+  const origins = file.origins(value);
+  return origins.length > 0 && origins.every((origin) => origin.kind === 'expression' && isQuotingCall(file, unwrap(origin.node)));
+}
+
+function isQuotingCall(file: FileModel, node: Node): boolean {
+  if (node.type !== 'call') return false;
+  const site = file.callSite(node);
+  if (!site) return false;
+  if (site.name && QUOTING_FUNCTIONS.has(site.name)) return true;
+  // " ".join(shlex.quote(part) for part in parts) and " ".join(map(shlex.quote, parts))
+  if (site.method !== 'join' || site.args.length !== 1) return false;
+  const joined = unwrap(site.args[0]);
+  if (joined.type === 'generator_expression' || joined.type === 'list_comprehension') {
+    const body = joined.childForFieldName('body');
+    return body !== null && isQuotingCall(file, unwrap(body));
+  }
+  if (joined.type === 'call') {
+    const mapped = file.callSite(joined);
+    return mapped?.name === 'map' && mapped.args[0] !== undefined && QUOTING_FUNCTIONS.has(file.qualifiedName(mapped.args[0]) ?? '');
+  }
+  return false;
+}
+
+/** A value quoted for the shell but placed inside shell quotes (`'{shlex.quote(x)}'`) is unquoted again. */
+function quotedInsideShellQuotes(file: FileModel, command: Node): boolean {
+  const segments = segmentsOf(file, command);
+  if (!segments) return false;
+  const split = splitWords(segments);
+  if ('problem' in split) return false;
+  return split.words.some((word) => word.some((part) => 'value' in part && part.quoted && isShellQuoted(file, part.value)));
+}
+
+function reportLocal(context: FileContext, use: ShellUse): void {
+  const { file, integration } = context;
+  const constant = isConstantExpression(file, use.command, integration);
+  const pending = constant ? [] : valuesOf(file, use.command).filter((value) => !isConstantExpression(file, value, integration));
+  const quoted = !constant && pending.length > 0 && pending.every((value) => isShellQuoted(file, value)) && !quotedInsideShellQuotes(file, use.command);
+  let message: string;
+  if (constant) {
+    message = `${use.how}; the command is a constant, but an argument list runs the program without a shell at all.`;
+  } else if (quoted) {
+    message = `${use.how}; its values are quoted with shlex.quote, but an argument list runs the program without a shell at all.`;
+  } else {
+    const source = untrustedSource(file, use.command, integration);
+    message = `${use.how}, and the command is built from ${source ? source.description : 'values that are not constants'}: a value holding ; | $( ) or backticks runs commands of its own. Pass the program and its arguments as a list, without a shell.`;
+  }
+  const fixes = switchFixes(context, use);
+  context.report(use.call.node, message, {
+    severity: constant || quoted ? 'warning' : 'error',
     fix: fixes.find((fix) => fix.safe),
     suggestions: fixes.filter((fix) => !fix.safe),
   });
 }
 
-function isTruthy(node: Node): boolean {
-  const target = unwrap(node);
-  return !(target.type === 'false' || target.type === 'none' || (target.type === 'integer' && Number(target.text) === 0));
+/**
+ * A remote shell cannot be avoided, so only commands built from values that are neither constants nor quoted are
+ * reported, and a command passed through unchanged only when it comes from untrusted input.
+ */
+function reportRemote(context: FileContext, use: ShellUse): void {
+  const { file, integration } = context;
+  if (isConstantExpression(file, use.command, integration)) return;
+  const segments = segmentsOf(file, use.command);
+  const source = untrustedSource(file, use.command, integration);
+  const values = segments ? valuesOf(file, use.command) : [];
+  const unquoted = values.filter((value) => !isConstantExpression(file, value, integration) && !isShellQuoted(file, value));
+  if (segments ? unquoted.length === 0 : !source) return;
+  const built = segments ? 'built from ' : 'taken from ';
+  const origin = source ? source.description : 'values that are not constants';
+  context.report(use.call.node, `${use.how}, and the command is ${built}${origin}: a value holding ; | $( ) or backticks runs commands of its own on that host. Quote each value with shlex.quote.`, {
+    severity: 'error',
+    suggestions: segments ? quoteSuggestion(file, unquoted) : [],
+  });
 }
 
-/** The safe rewrite when the command splits statically, else a `shlex.split` suggestion. */
-function switchToArgumentList(file: FileModel, call: CallSite, command: Node): Fix[] {
-  if (call.hasSplat) return [];
-  const kind = callKind(call);
-  if (!kind) return [];
-  const quote = command.type === 'string' ? quoteOf(command) : preferredQuote(file);
-  const segments = segmentsOf(file, command);
-  const argumentsText = segments ? splitArguments(segments, quote) : undefined;
-  if (argumentsText && argumentsText.length > 0) {
-    const edits = rewrite(file, call, command, kind, argumentsText, false);
-    if (edits) return [{ title: SWITCH_TITLE, safe: true, edits }];
+/** Wraps each unquoted value of a remote command in shlex.quote. */
+function quoteSuggestion(file: FileModel, values: Node[]): Fix[] {
+  if (values.length === 0) return [];
+  const shlexName = moduleAlias(file, 'shlex') ?? 'shlex';
+  const edits: TextEdit[] = values.map((value) => {
+    const text = isCertainlyString(file, value) ? value.text : `str(${value.text})`;
+    return replaceNode(value, `${shlexName}.quote(${text})`);
+  });
+  if (!moduleAlias(file, 'shlex')) {
+    const importEdit = addImport(file, 'shlex');
+    if (importEdit) edits.push(importEdit);
   }
-  // shlex.split cannot stand in for pipes, redirections or command lists: there is no rewrite to offer then.
-  const literal = segments?.map((segment) => ('literal' in segment ? segment.literal : '')).join('') ?? '';
-  if (/[|;&<>`$]/.test(literal)) return [];
-  const shlexEdits = rewrite(file, call, command, kind, [`shlex.split(${command.text})`], true);
-  if (!shlexEdits) return [];
-  const shlexImport = addImport(file, 'shlex');
-  return [{ title: `${SWITCH_TITLE} (shlex.split; check the command)`, safe: false, edits: shlexImport ? [...shlexEdits, shlexImport] : shlexEdits }];
+  return [{ title: QUOTE_TITLE, safe: false, edits }];
 }
 
-type CallKind = 'subprocess' | 'system' | 'asyncio';
+// ---------------------------------------------------------------------------------------------------------------
+// Switch to argument-list spawn
 
-function callKind(call: CallSite): CallKind | undefined {
-  const name = call.name ?? '';
-  if (SUBPROCESS_WITH_SHELL_FLAG.has(name)) return 'subprocess';
-  if (name === 'os.system') return 'system';
-  if (name === 'asyncio.create_subprocess_shell' && call.callee.type === 'attribute') return 'asyncio';
+/** The argument-list rewrite, safe when the command splits statically, else a suggestion (or nothing). */
+function switchFixes(context: FileContext, use: ShellUse): Fix[] {
+  const { file, integration } = context;
+  if (use.call.hasSplat || use.spawn === 'none' || use.call.keywords.has('executable')) return [];
+  if (use.spawn === 'subprocess' && !isLiteralTrue(use.call.keywords.get('shell')!)) return [];
+  const commandNode = unwrap(use.command);
+  if (commandNode.type === 'string' && stringPrefix(commandNode).includes('b')) return [];
+
+  const segments = segmentsOf(file, use.command);
+  if (segments) {
+    const split = splitWords(segments);
+    if ('problem' in split) {
+      if (split.problem !== 'pattern') return [];
+    } else {
+      if (split.words.length === 0 || startsWithShellOnlyWord(split.words)) return [];
+      const argv = argumentTexts(context, split.words, quoteStyle(file, use.command));
+      if (argv) {
+        const rewrite = rewriteCall(file, use, argv.texts, false);
+        if (rewrite) return [{ title: SWITCH_TITLE, safe: argv.certain && rewrite.certain, edits: rewrite.edits }];
+      }
+    }
+  }
+
+  // The command's text is not visible here (a variable, a constant) or needs quoting: shlex.split does the splitting.
+  const known = knownCommandText(file, use.command, integration);
+  let certain = false;
+  if (known !== undefined) {
+    const split = splitWords([{ literal: known }]);
+    if ('problem' in split) {
+      if (split.problem !== 'pattern') return [];
+    } else {
+      if (split.words.length === 0 || startsWithShellOnlyWord(split.words)) return [];
+      certain = true;
+    }
+  } else if (needsShellSyntax(file, use.command)) {
+    return [];
+  }
+  const shlexName = moduleAlias(file, 'shlex') ?? 'shlex';
+  const rewrite = rewriteCall(file, use, [`${shlexName}.split(${use.command.text})`], true);
+  if (!rewrite) return [];
+  const edits = [...rewrite.edits];
+  if (!moduleAlias(file, 'shlex')) {
+    const importEdit = addImport(file, 'shlex');
+    if (importEdit) edits.push(importEdit);
+  }
+  return [{ title: SWITCH_TITLE, safe: certain && rewrite.certain, edits }];
+}
+
+/** Whether the visible text of a command (or of what a variable was assigned) uses pipes, lists or substitutions. */
+function needsShellSyntax(file: FileModel, command: Node): boolean {
+  const shapes = [segmentsOf(file, command), ...file.origins(command).map((origin) => (origin.kind === 'expression' ? segmentsOf(file, origin.node) : undefined))];
+  return shapes.some((segments) => {
+    if (!segments) return false;
+    // Each value stands for some word; only the literal text around it decides.
+    const split = splitWords(segments.map((segment) => (isLiteral(segment) ? segment : { literal: 'x' })));
+    return 'problem' in split && split.problem !== 'pattern';
+  });
+}
+
+/** The text of a command fixed in the source (a literal or constant, directly or through local assignments). */
+function knownCommandText(file: FileModel, command: Node, integration: IntegrationModel | undefined): string | undefined {
+  const origins = file.origins(command);
+  if (origins.length !== 1) return undefined;
+  const origin = origins[0];
+  if (origin.kind === 'parameter') return undefined;
+  const node = unwrap(origin.node);
+  return decodedLiteral(node) ?? (node.type === 'identifier' || node.type === 'attribute' ? file.stringValue(node, integration?.constantString) : undefined);
+}
+
+/** Python source for each argument; `certain` is false when a value may hold several words a shell would have split. */
+function argumentTexts(context: FileContext, words: Word[], quote: string): { texts: string[]; certain: boolean } | undefined {
+  const { file, integration } = context;
+  const texts: string[] = [];
+  let certain = true;
+  for (const word of words) {
+    for (const part of word) {
+      if ('text' in part) continue;
+      const value = unquotedValue(file, part.value);
+      if (!value) return undefined;
+      // A value quoted for the shell (by shell quotes or shlex.quote) was one word there too.
+      const oneWordInShell = part.quoted || value.id !== part.value.id;
+      if (!oneWordInShell && mayHoldSeveralWords(file, value, integration)) certain = false;
+    }
+    const only = word.length === 1 ? word[0] : undefined;
+    if (only && 'text' in only) {
+      texts.push(pythonString(only.text, quote));
+    } else if (only) {
+      const value = unquotedValue(file, only.value)!;
+      const wasQuoteCall = value.id !== only.value.id;
+      texts.push(only.formatted && !wasQuoteCall && !isCertainlyString(file, value) ? `str(${value.text})` : value.text);
+    } else {
+      const fString = fStringWord(file, word, quote);
+      if (!fString) return undefined;
+      texts.push(fString);
+    }
+  }
+  return { texts, certain };
+}
+
+/**
+ * The value an argument should hold: `shlex.quote(x)` written in place becomes `x` (the quotes were for the shell);
+ * a value quoted elsewhere cannot be unquoted here, so there is no argument to write.
+ */
+function unquotedValue(file: FileModel, value: Node): Node | undefined {
+  const target = unwrap(value);
+  if (target.type === 'call') {
+    const site = file.callSite(target);
+    if (site?.name === 'shlex.quote' || site?.name === 'pipes.quote') return site.args.length === 1 && !site.hasSplat ? site.args[0] : undefined;
+  }
+  if (isShellQuoted(file, target)) return undefined;
+  return value;
+}
+
+function mayHoldSeveralWords(file: FileModel, value: Node, integration: IntegrationModel | undefined): boolean {
+  const name = valueName(value);
+  if (name && MULTI_WORD_NAME.test(name)) return true;
+  for (const origin of file.origins(value)) {
+    if (origin.kind === 'parameter') {
+      if (origin.name && MULTI_WORD_NAME.test(origin.name)) return true;
+      continue;
+    }
+    const node = unwrap(origin.node);
+    const text = decodedLiteral(node) ?? (node.type === 'identifier' || node.type === 'attribute' ? file.stringValue(node, integration?.constantString) : undefined);
+    if (text !== undefined && /\s/.test(text)) return true;
+    if (origin.kind !== 'expression') continue;
+    if (node.type === 'list' || node.type === 'tuple') return true;
+    if (node.type === 'call' && file.callSite(node)?.method === 'join') return true;
+    const segments = segmentsOf(file, node);
+    if (segments?.some((segment) => isLiteral(segment) && /\s/.test(segment.literal))) return true;
+  }
+  return false;
+}
+
+/** The name a value is known by: `host`, `self._args` -> `_args`, `call.data["options"]` -> `options`. */
+function valueName(value: Node): string | undefined {
+  const target = unwrap(value);
+  if (target.type === 'identifier') return target.text;
+  if (target.type === 'attribute') return target.childForFieldName('attribute')?.text;
+  if (target.type === 'subscript') {
+    const key = target.childForFieldName('subscript');
+    return key ? decodedLiteral(key) ?? valueName(key) : undefined;
+  }
   return undefined;
 }
 
-function rewrite(file: FileModel, call: CallSite, command: Node, kind: CallKind, args: string[], spread: boolean): TextEdit[] | undefined {
-  if (kind === 'subprocess') {
-    const shell = call.keywords.get('shell');
-    if (!shell || call.args[0]?.id !== command.id) return undefined;
-    const list = spread ? args[0] : `[${args.join(', ')}]`;
-    return [replaceNode(command, list), removeArgument(shell)];
+function pythonString(text: string, preferred: string): string {
+  const other = preferred === '"' ? "'" : '"';
+  const quote = text.includes(preferred) && !text.includes(other) ? other : preferred;
+  return `${quote}${text.replace(/\\/g, '\\\\').split(quote).join(`\\${quote}`)}${quote}`;
+}
+
+/** A word mixing text and values (`--host={host}`) as one f-string argument. */
+function fStringWord(file: FileModel, word: Word, preferred: string): string | undefined {
+  const expressions: string[] = [];
+  for (const part of word) {
+    if ('text' in part) continue;
+    const value = unquotedValue(file, part.value);
+    if (!value) return undefined;
+    const text = value.text;
+    // Older Pythons reject backslashes and the f-string's own quote inside its expressions.
+    if (/[\\\n{}]/.test(text)) return undefined;
+    expressions.push(/^[\w.]+$/.test(text) ? text : `(${text})`);
   }
-  if (kind === 'asyncio') {
+  const other = preferred === '"' ? "'" : '"';
+  const quote = [preferred, other].find((candidate) => expressions.every((text) => !text.includes(candidate)));
+  if (!quote) return undefined;
+  let body = '';
+  let index = 0;
+  for (const part of word) {
+    if ('text' in part) body += part.text.replace(/\\/g, '\\\\').replace(/[{}]/g, (brace) => brace + brace).split(quote).join(`\\${quote}`);
+    else body += `{${expressions[index++]}}`;
+  }
+  return `f${quote}${body}${quote}`;
+}
+
+/** The quote of the command's first string literal, else the file's more common quote. */
+function quoteStyle(file: FileModel, command: Node): string {
+  const target = unwrap(command);
+  const literal = target.type === 'string' ? target : target.descendantsOfType('string')[0];
+  const start = literal?.child(0);
+  if (start?.type === 'string_start') return start.text.includes("'") ? "'" : '"';
+  const doubles = (file.text.match(/"/g) ?? []).length;
+  const singles = (file.text.match(/'/g) ?? []).length;
+  return singles > doubles ? "'" : '"';
+}
+
+/**
+ * Edits that start the program without a shell, given the Python source of its arguments (or, with `spread`, of
+ * one expression giving the whole list). `certain` is false when the rewrite may behave differently.
+ */
+function rewriteCall(file: FileModel, use: ShellUse, args: string[], spread: boolean): { edits: TextEdit[]; certain: boolean } | undefined {
+  const { call } = use;
+  const list = spread ? args[0] : `[${args.join(', ')}]`;
+  const varargs = spread ? `*${args[0]}` : args.join(', ');
+  switch (use.spawn) {
+    case 'subprocess': {
+      const shell = call.keywords.get('shell');
+      const holder = unwrap(use.holder);
+      if (!shell) return undefined;
+      // `["cmd arg"]` with shell=True: the one element is the script; longer lists change meaning without the shell.
+      if ((holder.type === 'list' || holder.type === 'tuple') && holder.namedChildCount !== 1) return undefined;
+      return { edits: [replaceNode(use.holder, list), removeArgument(shell)], certain: true };
+    }
+    case 'system': {
+      if (call.args.length !== 1 || call.keywords.size > 0) return undefined;
+      const subprocessName = moduleAlias(file, 'subprocess') ?? 'subprocess';
+      const usage = statusUsage(call.node);
+      const replacement = `${subprocessName}.run(${list}, check=False)${usage === 'unused' ? '' : '.returncode'}`;
+      return { edits: withSubprocessImport(file, [replaceNode(call.node, replacement)]), certain: usage !== 'value' };
+    }
+    case 'popen': {
+      const read = readCallOf(call.node);
+      if (!read || call.args.length !== 1 || call.keywords.size > 0) return undefined;
+      const subprocessName = moduleAlias(file, 'subprocess') ?? 'subprocess';
+      const replacement = `${subprocessName}.run(${list}, stdout=${subprocessName}.PIPE, text=True, check=False).stdout`;
+      return { edits: withSubprocessImport(file, [replaceNode(read, replacement)]), certain: true };
+    }
+    case 'asyncio': {
+      if (call.args[0]?.id !== use.command.id) return undefined;
+      const callee = asyncioExecCallee(file, call);
+      if (!callee) return undefined;
+      return { edits: [...callee, replaceNode(use.command, varargs)], certain: true };
+    }
+    case 'loop': {
+      const attribute = call.callee.childForFieldName('attribute');
+      if (!attribute || call.args[1]?.id !== use.command.id) return undefined;
+      return { edits: [replaceNode(attribute, 'subprocess_exec'), replaceNode(use.command, varargs)], certain: true };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The callee edits turning create_subprocess_shell into create_subprocess_exec, however it was imported. */
+function asyncioExecCallee(file: FileModel, call: CallSite): TextEdit[] | undefined {
+  if (call.callee.type === 'attribute') {
     const attribute = call.callee.childForFieldName('attribute');
-    if (!attribute || call.args[0]?.id !== command.id) return undefined;
-    return [replaceNode(attribute, 'create_subprocess_exec'), replaceNode(command, spread ? `*${args[0]}` : args.join(', '))];
+    return attribute ? [replaceNode(attribute, 'create_subprocess_exec')] : undefined;
   }
-  // os.system returns the exit status; subprocess.run returns a CompletedProcess, so a used result reads .returncode.
-  if (call.args.length !== 1 || call.keywords.size > 0) return undefined;
-  const subprocessName = moduleAlias(file, 'subprocess') ?? 'subprocess';
-  const resultUsed = call.node.parent?.type !== 'expression_statement';
-  const replacement = `${subprocessName}.run(${spread ? args[0] : `[${args.join(', ')}]`}, check=False)${resultUsed ? '.returncode' : ''}`;
-  const edits = [replaceNode(call.node, replacement)];
-  if (!moduleAlias(file, 'subprocess')) {
-    const importEdit = addImport(file, 'subprocess');
-    if (importEdit) edits.push(importEdit);
+  const imported = [...file.imports].find(([, qualified]) => qualified === 'asyncio.create_subprocess_exec')?.[0];
+  if (imported) return [replaceNode(call.callee, imported)];
+  const asyncioName = moduleAlias(file, 'asyncio');
+  if (asyncioName) return [replaceNode(call.callee, `${asyncioName}.create_subprocess_exec`)];
+  // `from asyncio import create_subprocess_shell` used only here: import the exec variant in its place.
+  const importedName = soleImportedName(file, call.callee);
+  if (importedName) return [replaceNode(call.callee, 'create_subprocess_exec'), replaceNode(importedName, 'create_subprocess_exec')];
+  const importEdit = addImport(file, 'asyncio', 'create_subprocess_exec');
+  return [replaceNode(call.callee, 'create_subprocess_exec'), ...(importEdit ? [importEdit] : [])];
+}
+
+/** The name in `from m import name` (not aliased) when the identifier given is its only use in the file. */
+function soleImportedName(file: FileModel, use: Node): Node | undefined {
+  const uses = pythonQuery('(identifier) @name').captures(file.root).filter(({ node }) => node.text === use.text);
+  const outsideImports = uses.filter(({ node }) => !node.parent || (node.parent.type !== 'dotted_name' && node.parent.type !== 'aliased_import'));
+  if (outsideImports.length !== 1 || outsideImports[0].node.id !== use.id) return undefined;
+  const declarations = uses.filter(({ node }) => node.parent?.type === 'dotted_name' && node.parent.parent?.type === 'import_from_statement' && node.parent.text === use.text);
+  return declarations.length === 1 ? declarations[0].node.parent ?? undefined : undefined;
+}
+
+function withSubprocessImport(file: FileModel, edits: TextEdit[]): TextEdit[] {
+  if (moduleAlias(file, 'subprocess')) return edits;
+  const importEdit = addImport(file, 'subprocess');
+  return importEdit ? [...edits, importEdit] : edits;
+}
+
+/**
+ * How the result of os.system is used. It returns the raw wait status and subprocess the exit code: both are zero
+ * on success, so a truth test or a comparison with 0 keeps its meaning, other uses may not.
+ */
+function statusUsage(node: Node): 'unused' | 'truth' | 'value' {
+  let child = node;
+  let parent = node.parent;
+  while (parent?.type === 'parenthesized_expression') {
+    child = parent;
+    parent = parent.parent;
   }
-  return edits;
+  if (!parent || parent.type === 'expression_statement') return 'unused';
+  if (parent.type === 'not_operator' || parent.type === 'boolean_operator') return 'truth';
+  if ((parent.type === 'if_statement' || parent.type === 'while_statement' || parent.type === 'elif_clause' || parent.type === 'conditional_expression') && parent.childForFieldName('condition')?.id === child.id) return 'truth';
+  if (parent.type === 'comparison_operator' && parent.namedChildCount === 2) {
+    const operators = parent.children.filter((item) => item !== null && !item.isNamed).map((item) => item!.text);
+    const other = parent.namedChildren.find((item) => item !== null && item.id !== child.id);
+    if (operators.length === 1 && (operators[0] === '==' || operators[0] === '!=') && other && unwrap(other).text === '0') return 'truth';
+  }
+  return 'value';
+}
+
+/** `os.popen(cmd).read()`: the `.read()` call around the popen call, the only use with a plain subprocess equivalent. */
+function readCallOf(node: Node): Node | undefined {
+  const attribute = node.parent;
+  if (attribute?.type !== 'attribute' || attribute.childForFieldName('attribute')?.text !== 'read') return undefined;
+  const read = attribute.parent;
+  if (read?.type !== 'call') return undefined;
+  const args = read.childForFieldName('arguments');
+  return args && args.namedChildCount === 0 ? read : undefined;
 }
 
 /** The local name a module is imported as (`import subprocess as sp` -> `sp`). */
@@ -168,141 +685,3 @@ function moduleAlias(file: FileModel, module: string): string | undefined {
   return undefined;
 }
 
-function preferredQuote(file: FileModel): string {
-  const doubles = (file.text.match(/"/g) ?? []).length;
-  const singles = (file.text.match(/'/g) ?? []).length;
-  return singles > doubles ? "'" : '"';
-}
-
-/** Breaks a command expression into literal text and values; undefined when its shape is unknown. */
-function segmentsOf(file: FileModel, command: Node): Segment[] | undefined {
-  const node = unwrap(command);
-  if (node.type === 'string') {
-    const prefix = stringPrefix(node);
-    if (prefix.includes('b')) return undefined;
-    const segments: Segment[] = [];
-    for (let index = 1; index < node.childCount - 1; index++) {
-      const child = node.child(index);
-      if (!child) continue;
-      if (child.type === 'string_content') {
-        if (prefix.includes('r') && child.text.includes('\\')) return undefined;
-        segments.push({ literal: child.text });
-      } else if (child.type === 'interpolation') {
-        const expression = child.childForFieldName('expression') ?? child.namedChild(0);
-        // `{x!r}` or `{x:>4}` change the text; only plain values map to arguments.
-        if (!expression || child.namedChildCount > 1) return undefined;
-        segments.push({ value: expression, needsStr: !isString(file, expression) });
-      } else {
-        return undefined;
-      }
-    }
-    return segments;
-  }
-  if (node.type === 'binary_operator') {
-    const operator = node.childForFieldName('operator')?.text;
-    const left = node.childForFieldName('left');
-    const right = node.childForFieldName('right');
-    if (!left || !right) return undefined;
-    if (operator === '+') {
-      const a = literalString(left) !== undefined ? [{ literal: literalString(left)! }] : segmentsOfValue(file, left);
-      const b = literalString(right) !== undefined ? [{ literal: literalString(right)! }] : segmentsOfValue(file, right);
-      return a && b ? [...a, ...b] : undefined;
-    }
-    if (operator === '%') {
-      const template = literalString(left);
-      if (template === undefined) return undefined;
-      const values = unwrap(right).type === 'tuple' ? unwrap(right).namedChildren.filter((child): child is Node => child !== null) : [right];
-      const pieces = template.split(/(%[sdi])/);
-      const segments: Segment[] = [];
-      let used = 0;
-      for (const piece of pieces) {
-        if (/^%[sdi]$/.test(piece)) {
-          const value = values[used++];
-          if (!value) return undefined;
-          segments.push({ value, needsStr: piece !== '%s' || !isString(file, value) });
-        } else {
-          if (piece.includes('%')) return undefined;
-          segments.push({ literal: piece });
-        }
-      }
-      return used === values.length ? segments : undefined;
-    }
-    return undefined;
-  }
-  if (node.type === 'call') {
-    const site = file.callSite(node);
-    const template = site?.method === 'format' ? site.callee.childForFieldName('object') : undefined;
-    const text = template ? literalString(template) : undefined;
-    if (!site || text === undefined || site.hasSplat) return undefined;
-    const segments: Segment[] = [];
-    let automatic = 0;
-    for (const piece of text.split(/(\{[^{}]*\})/)) {
-      const field = /^\{([^{}!:]*)\}$/.exec(piece);
-      if (!field) {
-        if (/[{}]/.test(piece)) return undefined;
-        segments.push({ literal: piece });
-        continue;
-      }
-      const key = field[1];
-      const value = key === '' ? site.args[automatic++] : /^\d+$/.test(key) ? site.args[Number(key)] : site.keywords.get(key);
-      if (!value) return undefined;
-      segments.push({ value, needsStr: !isString(file, value) });
-    }
-    return segments;
-  }
-  return undefined;
-}
-
-function segmentsOfValue(file: FileModel, node: Node): Segment[] | undefined {
-  const inner = segmentsOf(file, node);
-  if (inner) return inner;
-  return [{ value: node, needsStr: !isString(file, node) }];
-}
-
-/** Whether a value is certainly a str (a literal, str(...), an f-string, or a parameter annotated `str`). */
-function isString(file: FileModel, expression: Node): boolean {
-  return file.origins(expression).every((origin) => {
-    const node = unwrap(origin.node);
-    if (origin.kind === 'parameter') return /:\s*str\b/.test(origin.node.text);
-    if (node.type === 'string' || node.type === 'concatenated_string') return true;
-    return node.type === 'call' && /^(str|shlex\.quote)$/.test(file.callSite(node)?.name ?? '');
-  });
-}
-
-/**
- * Splits the segments into argv the way a shell would for plain words, or undefined when the literal text holds
- * shell syntax (then splitting on spaces would change the command).
- */
-function splitArguments(segments: Segment[], quote: string): string[] | undefined {
-  const words: Segment[][] = [[]];
-  for (const segment of segments) {
-    if ('literal' in segment) {
-      if (SHELL_SYNTAX.test(segment.literal)) return undefined;
-      const parts = segment.literal.split(/[ \t]+/);
-      parts.forEach((part, index) => {
-        if (index > 0) words.push([]);
-        if (part) words[words.length - 1].push({ literal: part });
-      });
-    } else {
-      words[words.length - 1].push(segment);
-    }
-  }
-  const texts = words.filter((word) => word.length > 0).map((word) => wordText(word, quote));
-  return texts.every((text): text is string => text !== undefined) ? texts : undefined;
-}
-
-function wordText(word: Segment[], quote: string): string | undefined {
-  if (word.length === 1) {
-    const only = word[0];
-    if ('literal' in only) return `${quote}${only.literal}${quote}`;
-    return only.needsStr ? `str(${only.value.text})` : only.value.text;
-  }
-  // A word mixing text and values (`--host={host}`) stays one argument, as an f-string, whose quote must not
-  // appear inside its expressions (older Pythons reject that).
-  const expressions = word.filter((segment) => !('literal' in segment)).map((segment) => ('value' in segment ? segment.value.text : ''));
-  const other = quote === '"' ? "'" : '"';
-  const usable = [quote, other].find((candidate) => expressions.every((text) => !text.includes(candidate) && !text.includes('\\')));
-  if (!usable) return undefined;
-  const body = word.map((segment) => ('literal' in segment ? segment.literal : `{${segment.value.text}}`)).join('');
-  return `f${usable}${body}${usable}`;
-}
