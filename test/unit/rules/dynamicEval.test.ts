@@ -1,9 +1,38 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { before, describe, it } from 'node:test';
-import { dynamicEval } from '../../../server/src/analysis/rules/dynamicEval';
+import { parsePython } from '../../../server/src/analysis/python/parser';
+import { dynamicEval, LITERAL_EVAL_TITLE } from '../../../server/src/analysis/rules/dynamicEval';
+import type { Finding } from '../../../server/src/analysis/types';
 import { analyzeSnippet, applyEdits, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
 
 const rules = [dynamicEval];
+
+function findings(source: string, fileName = '__init__.py'): Finding[] {
+  return analyzeSnippet(source, { rules, fileName }).findings;
+}
+
+function parses(source: string): boolean {
+  const tree = parsePython(source);
+  const ok = !tree.rootNode.hasError;
+  tree.delete();
+  return ok;
+}
+
+/** The literal_eval suggestion of the only finding, applied. */
+function suggested(source: string): string {
+  const all = findings(source);
+  assert.equal(all.length, 1);
+  assert.equal(all[0].fix, undefined, 'literal_eval accepts less than eval: never a safe fix');
+  const [suggestion] = all[0].suggestions ?? [];
+  assert.ok(suggestion, 'a suggestion');
+  assert.equal(suggestion.title, LITERAL_EVAL_TITLE);
+  assert.equal(suggestion.safe, false);
+  const fixed = applyEdits(source, suggestion.edits);
+  assert.ok(parses(fixed), fixed);
+  assert.deepEqual(findings(fixed), [], 'the finding is gone and nothing new appears');
+  return fixed;
+}
 
 describe('dynamic-eval', () => {
   before(setup);
@@ -14,26 +43,195 @@ describe('dynamic-eval', () => {
     });
   }
 
-  it('names service data as the origin', () => {
-    const findings = assertFixture(fixtureFiles('dynamic-eval').find((file) => file.endsWith('bad.py'))!, rules);
-    assert.match(findings[0].message, /from service call data/);
+  describe('severity and messages', () => {
+    it('names service data as the origin, as an error', () => {
+      const [finding] = assertFixture(fixtureFiles('dynamic-eval').find((file) => file.endsWith('bad.py'))!, rules);
+      assert.equal(finding.severity, 'error');
+      assert.match(finding.message, /from service call data/);
+    });
+
+    it('is an error for code built at run time and a warning for code assembled from constants', () => {
+      const source = 'FACTOR = 2\nFORMULA = f"x * {FACTOR}"\n\n\ndef f(text, x):\n    eval(text)\n    eval(FORMULA)\n';
+      assert.deepEqual(findings(source).map((finding) => finding.severity), ['error', 'warning']);
+    });
+
+    it('names flow input and request data too', () => {
+      const flow = 'class Flow(ConfigFlow):\n    async def async_step_user(self, user_input=None):\n        return eval(user_input["formula"])\n';
+      assert.match(findings(flow, 'config_flow.py')[0].message, /config flow input/);
+    });
+
+    it('makes a dynamic import confined to one package a warning, and any other an error', () => {
+      const source = [
+        'import importlib',
+        '',
+        '',
+        'def load(name, entry):',
+        '    importlib.import_module(f".{name}", __package__)',
+        '    importlib.import_module("." + name, package=__name__)',
+        '    importlib.import_module(f"{__package__}.{name}")',
+        '    importlib.import_module(name)',
+        '    importlib.import_module(f"{name}.driver")',
+        '    importlib.import_module(f".{name}")',
+        '',
+      ].join('\n');
+      assert.deepEqual(findings(source).map((finding) => finding.severity), ['warning', 'warning', 'warning', 'error', 'error', 'error']);
+    });
   });
 
-  it('does not report a shadowed eval', () => {
-    assert.deepEqual(analyzeSnippet('def eval(x):\n    return x\n\n\ndef f(y):\n    return eval(y)\n', { rules }).findings, []);
+  describe('what is not reported', () => {
+    it('leaves literals, literal_eval, regexes, templates and look-alike methods alone', () => {
+      const source = [
+        'import ast',
+        'import re',
+        '',
+        '',
+        'def f(text, pattern, df, cursor, hass):',
+        '    eval("1 + 2")',
+        '    exec("x = 1")',
+        '    code = "y = 2"',
+        '    exec(code)',
+        '    exec(compile("z = 3", "<c>", "exec"))',
+        '    ast.literal_eval(text)',
+        '    re.compile(text)',
+        '    pattern.compile(text)',
+        '    df.eval(text)',
+        '    cursor.exec(text)',
+        '    Template(text, hass).async_render()',
+        '    __import__("json")',
+        '',
+      ].join('\n');
+      assert.deepEqual(findings(source), []);
+    });
+
+    it('does not report names that shadow the builtin: a module function, an import, a parameter', () => {
+      assert.deepEqual(findings('def eval(x):\n    return x\n\n\ndef f(y):\n    return eval(y)\n'), []);
+      assert.deepEqual(findings('from re import compile\n\n\ndef f(p):\n    return compile(p)\n'), []);
+      assert.deepEqual(findings('def f(schema, compile):\n    return compile(schema)\n'), []);
+      assert.deepEqual(findings('from simpleeval import simple_eval as eval\n\n\ndef f(e):\n    return eval(e)\n'), []);
+    });
+
+    it('still reports the builtin in a module whose class has a method of that name', () => {
+      const source = 'class Sensor:\n    def eval(self, x):\n        return x\n\n    def update(self, payload):\n        return eval(payload)\n';
+      assert.equal(findings(source).length, 1);
+    });
+
+    it('reports builtins.eval and builtins.exec', () => {
+      assert.equal(findings('import builtins\n\n\ndef f(x):\n    builtins.eval(x)\n    builtins.exec(x)\n').length, 2);
+    });
+
+    it('accepts names taken from constant tables or checked against a constant allow-list', () => {
+      const source = [
+        'import importlib',
+        '',
+        'DRIVERS = {"a": "drivers.a", "b": "drivers.b"}',
+        'ALLOWED = frozenset_like = ("json", "csv")',
+        'PLATFORMS = ["sensor", "switch"]',
+        '',
+        '',
+        'def load(kind, name):',
+        '    importlib.import_module(DRIVERS[kind])',
+        '    importlib.import_module(DRIVERS.get(kind, "drivers.a"))',
+        '    for platform in PLATFORMS:',
+        '        importlib.import_module(f".{platform}", __name__)',
+        '    if name in ALLOWED:',
+        '        importlib.import_module(name)',
+        '    if name not in {"json", "csv"}:',
+        '        return None',
+        '    return importlib.import_module(name)',
+        '',
+      ].join('\n');
+      assert.deepEqual(findings(source), []);
+    });
+
+    it('does not take a check on another name, or one after the call, as a guard', () => {
+      const source = [
+        'import importlib',
+        '',
+        'ALLOWED = ("json", "csv")',
+        '',
+        '',
+        'def load(name, other):',
+        '    if other in ALLOWED:',
+        '        importlib.import_module(name)',
+        '    module = importlib.import_module(name)',
+        '    if name not in ALLOWED:',
+        '        raise ValueError(name)',
+        '    return module',
+        '',
+      ].join('\n');
+      assert.equal(findings(source).length, 2);
+    });
+
+    it('ignores test files', () => {
+      assert.deepEqual(findings('def test_it(x):\n    assert eval(x)\n', 'test_calc.py'), []);
+      assert.deepEqual(findings('def helper(x):\n    return eval(x)\n', 'tests/helpers.py'), []);
+    });
+
+    it('honours the pragma for scripting engines by design', () => {
+      const source = 'def run(code, scope):\n    exec(code, scope)  # ha-security: ignore[dynamic-eval] this integration runs user scripts by design\n';
+      assert.deepEqual(findings(source), []);
+    });
+
+    it('leaves code compiled by RestrictedPython for review', () => {
+      const source = 'from RestrictedPython import compile_restricted\n\n\ndef run(source, scope):\n    exec(compile_restricted(source, "<s>", "exec"), scope)\n';
+      const result = analyzeSnippet(source, { rules });
+      assert.deepEqual(result.findings, []);
+      const entry = result.checklist.find((item) => item.id === 'code-execution');
+      assert.equal(entry?.status, 'review');
+      assert.match(entry?.note ?? '', /RestrictedPython/);
+    });
+
+    it('marks the item used, so a clean integration passes rather than being not applicable', () => {
+      const used = analyzeSnippet('import ast\n\n\ndef f(x):\n    return eval("1") + ast.literal_eval(x)\n', { rules });
+      assert.equal(used.checklist.find((entry) => entry.id === 'code-execution')?.status, 'pass');
+      const unused = analyzeSnippet('value = 1\n', { rules });
+      assert.equal(unused.checklist.find((entry) => entry.id === 'code-execution')?.status, 'not-applicable');
+    });
   });
 
-  it('honours the pragma for scripting engines by design', () => {
-    const source = 'def run(code, scope):\n    exec(code, scope)  # ha-security: ignore[dynamic-eval] this integration runs user scripts by design\n';
-    assert.deepEqual(analyzeSnippet(source, { rules }).findings, []);
+  describe('Use ast.literal_eval (suggestion)', () => {
+    it('adds import ast once, in order', () => {
+      const fixed = suggested('import json\nimport os\n\n\ndef parse(text):\n    return eval(text)\n');
+      assert.equal(fixed, 'import ast\nimport json\nimport os\n\n\ndef parse(text):\n    return ast.literal_eval(text)\n');
+    });
+
+    it('drops the globals and locals that literal_eval does not take', () => {
+      const fixed = suggested('import ast\n\n\ndef parse(text):\n    return eval(text, {"__builtins__": {}}, {})\n');
+      assert.equal(fixed, 'import ast\n\n\ndef parse(text):\n    return ast.literal_eval(text)\n');
+    });
+
+    it('uses the names the file already imports', () => {
+      assert.match(suggested('import ast as syntax\n\n\ndef parse(text):\n    return eval(text)\n'), /return syntax\.literal_eval\(text\)/);
+      assert.match(suggested('from ast import literal_eval\n\n\ndef parse(text):\n    return eval(text)\n'), /return literal_eval\(text\)/);
+      assert.match(suggested('import builtins\n\n\ndef parse(text):\n    return builtins.eval(text)\n'), /^import ast\nimport builtins\n[\s\S]*return ast\.literal_eval\(text\)/);
+    });
+
+    it('offers nothing when a local name ast would hide the module, and nothing for exec or compile', () => {
+      const [shadowed] = findings('def parse(text):\n    ast = build(text)\n    return eval(text)\n');
+      assert.equal(shadowed.suggestions, undefined);
+      const [exec] = findings('def run(text):\n    exec(text)\n');
+      assert.equal(exec.suggestions, undefined);
+    });
   });
 
-  it('suggests ast.literal_eval, adding the import once', () => {
-    const source = 'import json\n\n\ndef parse(text):\n    return eval(text)\n';
-    const [finding] = analyzeSnippet(source, { rules }).findings;
-    assert.equal(finding.fix, undefined, 'literal_eval accepts less than eval: never a safe fix');
-    const fixed = applyEdits(source, finding.suggestions![0].edits);
-    assert.equal(fixed, 'import ast\nimport json\n\n\ndef parse(text):\n    return ast.literal_eval(text)\n');
-    assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);
+  it('every suggestion offered on the fixtures parses, removes its finding and adds none', () => {
+    let checked = 0;
+    for (const fixture of fixtureFiles('dynamic-eval')) {
+      const fileName = fixture.split('/').pop()!;
+      const source = fs.readFileSync(fixture, 'utf8');
+      const before = findings(source, fileName);
+      for (const finding of before) {
+        for (const fix of [finding.fix, ...(finding.suggestions ?? [])]) {
+          if (!fix) continue;
+          checked++;
+          const fixed = applyEdits(source, fix.edits);
+          assert.ok(parses(fixed), `${fileName}:${finding.range.start.line + 1} parses`);
+          const after = findings(fixed, fileName);
+          assert.equal(after.length, before.length - 1, `${fileName}:${finding.range.start.line + 1} removes exactly its finding`);
+          assert.equal((fixed.match(/^import ast$/gm) ?? []).length, 1, 'imports ast once');
+        }
+      }
+    }
+    assert.ok(checked >= 4, `the fixtures exercise the suggestion (${checked})`);
   });
 });
