@@ -76,6 +76,11 @@ describe('dynamic-eval', () => {
       ].join('\n');
       assert.deepEqual(findings(source).map((finding) => finding.severity), ['warning', 'warning', 'warning', 'error', 'error', 'error']);
     });
+
+    it("reads the module name of Home Assistant's async_import_module(hass, name)", () => {
+      const source = 'from homeassistant.helpers.importlib import async_import_module\n\n\nasync def load(hass, name):\n    await async_import_module(hass, f"{__package__}.{name}")\n    await async_import_module(hass, name)\n';
+      assert.deepEqual(findings(source).map((finding) => finding.severity), ['warning', 'error']);
+    });
   });
 
   describe('what is not reported', () => {

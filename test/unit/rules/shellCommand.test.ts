@@ -117,6 +117,15 @@ describe('shell-command', () => {
       assert.deepEqual(findings(source), []);
     });
 
+    it('accepts an argument list whose shell flag is computed (the cross-platform idiom)', () => {
+      assert.deepEqual(findings('import subprocess\nimport sys\n\n\ndef f(host):\n    subprocess.run(["ping", host], shell=sys.platform == "win32")\n'), []);
+    });
+
+    it('finds a shell started through sudo or env', () => {
+      const all = findings('import subprocess\n\n\ndef f(cmd):\n    subprocess.run(["sudo", "sh", "-c", cmd])\n    subprocess.run(["/usr/bin/env", "bash", "-lc", cmd])\n    subprocess.run(["sudo", "reboot"])\n');
+      assert.deepEqual(all.map((finding) => finding.range.start.line + 1), [5, 6]);
+    });
+
     it('follows a shell flag through a variable set to False', () => {
       assert.deepEqual(findings('import subprocess\n\n\ndef f(host):\n    shell = False\n    subprocess.run(f"ping {host}", shell=shell)\n'), []);
     });

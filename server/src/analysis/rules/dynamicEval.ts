@@ -124,7 +124,7 @@ function checkCodeRunner(context: FileContext, call: CallSite): void {
 
 function checkImport(context: FileContext, call: CallSite): void {
   const { file, integration } = context;
-  const name = call.args[0] ?? call.keywords.get('name');
+  const name = call.args[nameIndex(call)] ?? call.keywords.get('name');
   if (!name || decodedLiteral(name) !== undefined) return;
   if (isConstantCode(file, name, integration)) return;
   const callee = (call.name ?? '').replace(/^builtins\./, '').split('.').pop();
@@ -244,11 +244,16 @@ function packagePrefix(file: FileModel, call: CallSite, name: Node, integration:
     prefix += text;
   }
   const relative = prefix.startsWith('.');
-  const hasPackage = call.args[1] !== undefined || call.keywords.has('package');
-  if (relative && !hasPackage && call.name !== 'homeassistant.helpers.importlib.async_import_module') return undefined;
+  const hasPackage = call.name === 'importlib.import_module' && (call.args[1] !== undefined || call.keywords.has('package'));
+  if (relative && !hasPackage) return undefined;
   const base = prefix.replace(/[^.]*$/, '');
   if (!base || (!relative && base === '.')) return undefined;
   return relative || /^__(name|package)__\./.test(base) ? 'this package' : `\`${base.replace(/\.$/, '')}\``;
+}
+
+/** Home Assistant's `async_import_module(hass, name)` takes the name second. */
+function nameIndex(call: CallSite): number {
+  return call.name === 'homeassistant.helpers.importlib.async_import_module' ? 1 : 0;
 }
 
 /**

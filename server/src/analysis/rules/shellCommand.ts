@@ -33,6 +33,7 @@ const DEFERRED_CALL_METHODS = new Set(['async_add_executor_job', 'async_add_job'
 const DEFERRED_CALL_NAMES = new Set(['asyncio.to_thread', 'functools.partial']);
 const EXEC_FAMILY = /^os\.(exec|spawn)(l|le|lp|lpe|v|ve|vp|vpe)$|^os\.posix_spawnp?$/;
 const SHELL_PROGRAM = /(^|\/)(a|ba|da|z|k|mk|c|tc|fi)?sh$/;
+const WRAPPER_PROGRAM = /(^|\/)(sudo|doas|env|nice|nohup)$/;
 /** `-c`, or combined short options ending in it (`-lc`, `-ec`): the next argument is a script. */
 const SCRIPT_FLAG = /^-[a-zA-Z]*c[a-zA-Z]*$/;
 const QUOTING_FUNCTIONS = new Set(['shlex.quote', 'shlex.join', 'pipes.quote']);
@@ -95,7 +96,8 @@ looks like several words (\`{args}\`, a string with spaces: a shell would have s
 Pipes, redirections, \`&&\`, \`$VAR\`, substitutions, \`cd\` or \`VAR=value cmd\` only mean something to a shell: no
 rewrite is offered for them; run the steps from Python (\`subprocess.run([...], stdout=...)\`, \`env=\`, \`cwd=\`).
 A command held in a variable gets a \`shlex.split(cmd)\` suggestion: it no longer starts a shell, but check that the
-command did not rely on one. For remote commands, the suggestion quotes each value with \`shlex.quote\`.
+command did not rely on one (when the variable is a constant whose text splits cleanly, this is a safe fix). A value
+written as \`shlex.quote(x)\` becomes plain \`x\` in the list: its quotes were for the shell. For remote commands, the suggestion quotes each value with \`shlex.quote\`.
 
 Bad:
 \`\`\`python
@@ -130,7 +132,9 @@ function shellUseOf(context: FileContext, call: CallSite): ShellUse | undefined 
     const command = call.args[0] ?? call.keywords.get('args');
     if (!command) return undefined;
     const shell = call.keywords.get('shell');
-    if (shell && mayBeTrue(file, shell)) {
+    // `shell=sys.platform == "win32"` with an argument list is the cross-platform idiom; Home Assistant runs on POSIX.
+    const listWithComputedFlag = shell !== undefined && !isLiteralTrue(shell) && ['list', 'tuple'].includes(unwrap(command).type);
+    if (shell && mayBeTrue(file, shell) && !listWithComputedFlag) {
       const script = shellScriptOf(command);
       if (!script) return undefined;
       return { call, command: script, holder: command, how: `\`shell=True\` makes \`${name}\` start a shell`, spawn: 'subprocess' };
@@ -204,6 +208,12 @@ function explicitShell(context: FileContext, call: CallSite, argv: Node[] | unde
   if (!argv || argv.length < 3) return undefined;
   const { file, integration } = context;
   const text = (node: Node | undefined): string | undefined => (node ? file.stringValue(node, integration?.constantString) : undefined);
+  // `sudo sh -c ...`, `env bash -c ...`: the shell is the program these wrappers start.
+  while (argv.length > 0 && WRAPPER_PROGRAM.test(text(argv[0]) ?? '')) {
+    argv = argv.slice(1);
+    program = undefined;
+  }
+  if (argv.length < 3) return undefined;
   const programText = text(program) ?? text(argv[0]);
   if (!programText || !SHELL_PROGRAM.test(programText)) return undefined;
   for (let index = 1; index < argv.length - 1; index++) {
