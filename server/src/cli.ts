@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { isChecklistId } from './analysis/checklist';
+import { checklistItem, isChecklistId } from './analysis/checklist';
 import { applyPerFileIgnores, isExcluded, layerOptions } from './analysis/config';
 import { applyTextEdits, combineFixes, safeFixes } from './analysis/fixAll';
 import { initParser } from './analysis/python/parser';
@@ -20,7 +20,7 @@ const USAGE = `ha-security ${VERSION}: Home Assistant integration security check
 Usage:
   ha-security check [PATH...] [options]   analyse integrations (default PATH: .)
   ha-security rules                       list the rules
-  ha-security explain RULE                show a rule's documentation
+  ha-security explain RULE|ITEM           show a rule's documentation, or the rules of a checklist item
   ha-security server --stdio|--node-ipc   run the language server
   ha-security --version | --help
 
@@ -36,7 +36,11 @@ Options for check:
   --fix                     apply the safe fixes to the files
   --diff                    print the safe fixes as a unified diff instead of writing them
 
-Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or internal error.
+Paths in reports are relative to the current folder (or, for inputs outside it, to their common folder).
+Files that cannot be analysed (binary, not UTF-8, over 1 MB, malformed manifest.json) are listed, never fatal.
+
+Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or internal error (a PATH that does not
+exist is reported and also exits 2). HA_SECURITY_DEBUG=1 adds stack traces to internal errors.
 `;
 
 class UsageError extends Error {}
@@ -54,6 +58,7 @@ interface CheckArguments {
   diff: boolean;
   baseline?: string;
   writeBaseline?: string;
+  help: boolean;
 }
 
 function parseRuleList(value: string | undefined, flag: string): string[] {
@@ -66,12 +71,29 @@ function parseRuleList(value: string | undefined, flag: string): string[] {
 }
 
 function parseCheck(args: string[]): CheckArguments {
-  const parsed: CheckArguments = { paths: [], format: 'text', options: {}, failOn: 'hint', fix: false, diff: false };
+  const parsed: CheckArguments = { paths: [], format: 'text', options: {}, failOn: 'hint', fix: false, diff: false, help: false };
+  let optionsEnded = false;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
+    // After `--` everything is a path, so a folder named like an option can still be checked.
+    if (optionsEnded || !arg.startsWith('-') || arg === '-') {
+      parsed.paths.push(arg);
+      continue;
+    }
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = (): string | undefined => inline ?? args[++index];
+    // `--fix=no` would otherwise silently mean --fix.
+    const noValue = (): void => {
+      if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
+    };
     switch (flag) {
+      case '--':
+        optionsEnded = true;
+        break;
+      case '--help':
+      case '-h':
+        parsed.help = true;
+        break;
       case '--format': {
         const format = value();
         if (!FORMATS.includes(format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format ?? ''}"`);
@@ -103,9 +125,11 @@ function parseCheck(args: string[]): CheckArguments {
         break;
       }
       case '--fix':
+        noValue();
         parsed.fix = true;
         break;
       case '--diff':
+        noValue();
         parsed.diff = true;
         break;
       case '--baseline':
@@ -117,12 +141,24 @@ function parseCheck(args: string[]): CheckArguments {
         break;
       }
       default:
-        if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
-        parsed.paths.push(arg);
+        throw new UsageError(`unknown option ${arg}`);
     }
   }
   if (parsed.paths.length === 0) parsed.paths.push('.');
   return parsed;
+}
+
+/**
+ * The folder report paths are relative to: the current folder when every input lies inside it, so that
+ * `path:line:col` opens from the terminal and SARIF locations match the repository checked out in CI; otherwise
+ * the inputs' common folder.
+ */
+export function reportRoot(paths: string[], cwd = process.cwd()): string {
+  const inside = paths.every((input) => {
+    const relative = path.relative(cwd, path.resolve(cwd, input));
+    return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+  });
+  return inside ? cwd : commonRoot(paths);
 }
 
 function commonRoot(paths: string[]): string {
@@ -143,12 +179,19 @@ function commonRoot(paths: string[]): string {
 
 async function runCheck(args: string[]): Promise<number> {
   const parsed = parseCheck(args);
+  if (parsed.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  // A missing path is a mistake in the command: the report still covers the others and lists it among
+  // summary.errors (discovery records it), and the exit status is 2. Writing files from a partial scan is
+  // refused instead, because a baseline or a fix run over fewer files than asked is not what was meant.
   const missing = parsed.paths.filter((input) => !fs.existsSync(input));
-  if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
+  if (missing.length > 0 && (parsed.fix || parsed.diff || parsed.writeBaseline)) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
   await initParser(__dirname);
-  const root = commonRoot(parsed.paths);
-  // pyproject.toml's [tool.ha-security] first, the command line on top.
-  const loaded = findProjectConfig(root);
+  const root = reportRoot(parsed.paths);
+  // pyproject.toml's [tool.ha-security] first, the command line on top; looked up from the inputs, not the cwd.
+  const loaded = findProjectConfig(commonRoot(parsed.paths));
   if (loaded && loaded.problems.length > 0) throw new UsageError(`invalid configuration:\n  ${loaded.problems.join('\n  ')}`);
   const options: ScanOptions = loaded
     ? {
@@ -180,8 +223,19 @@ async function runCheck(args: string[]): Promise<number> {
   }
   if (parsed.fix || parsed.diff) return applyFixes(scan.findings, root, parsed.diff);
   const output = render(parsed.format, scan, root, !parsed.output && useColor());
-  if (parsed.output) fs.writeFileSync(parsed.output, output);
-  else process.stdout.write(output);
+  if (parsed.output) {
+    try {
+      fs.writeFileSync(parsed.output, output);
+    } catch (error) {
+      throw new UsageError(`--output ${parsed.output}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  } else {
+    process.stdout.write(output);
+  }
+  if (missing.length > 0) {
+    process.stderr.write(`ha-security: no such file or folder: ${missing.join(', ')}\n`);
+    return 2;
+  }
   const failing = scan.findings.some((finding) => severityRank(finding.severity) <= severityRank(parsed.failOn));
   return failing ? 1 : 0;
 }
@@ -279,12 +333,34 @@ function listRules(): number {
   return 0;
 }
 
+/** A rule's docs; for a checklist id (what reports show in parentheses), the item and the rules serving it. */
 function explain(id: string | undefined): number {
-  const rule = id ? ruleById(id) : undefined;
-  if (!rule) throw new UsageError(id ? `unknown rule "${id}" (see: ha-security rules)` : 'explain needs a rule id');
-  const { meta } = rule;
-  process.stdout.write(ruleDocsMarkdown(meta));
+  if (!id) throw new UsageError('explain needs a rule id or a checklist id');
+  const rule = ruleById(id);
+  if (rule) {
+    process.stdout.write(ruleDocsMarkdown(rule.meta));
+    return 0;
+  }
+  if (!isChecklistId(id)) throw new UsageError(`unknown rule or checklist id "${id}" (see: ha-security rules)`);
+  const item = checklistItem(id);
+  const rules = RULES.filter((candidate) => candidate.meta.checklist === id);
+  const lines = [`# ${item.id}`, '', `${item.title}. Passing means: ${item.passed}`, '', 'Rules:'];
+  for (const serving of rules) lines.push(`  ${serving.meta.id.padEnd(28)} ${serving.meta.description}`);
+  lines.push('', `Run "ha-security explain RULE" for a rule's documentation.`);
+  process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** The transports vscode-languageserver reads from process.argv; anything else is a typo. */
+const SERVER_TRANSPORTS = ['--stdio', '--node-ipc'];
+const SERVER_TRANSPORT_PREFIXES = ['--socket=', '--pipe='];
+
+function checkServerArguments(args: string[]): void {
+  const transports = args.filter((arg) => SERVER_TRANSPORTS.includes(arg) || SERVER_TRANSPORT_PREFIXES.some((prefix) => arg.startsWith(prefix)));
+  // Editors add --clientProcessId=N so the server exits with them.
+  const unknown = args.filter((arg) => !transports.includes(arg) && !arg.startsWith('--clientProcessId='));
+  if (unknown.length > 0) throw new UsageError(`server: unknown option ${unknown[0]}`);
+  if (transports.length !== 1) throw new UsageError('server needs exactly one transport: --stdio or --node-ipc (or --socket=PORT, --pipe=NAME)');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -292,11 +368,14 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case undefined:
+        // No command is a usage error: the usage goes to stderr so stdout stays empty for scripts.
+        process.stderr.write(USAGE);
+        return 2;
       case '--help':
       case '-h':
       case 'help':
         process.stdout.write(USAGE);
-        return command === undefined ? 2 : 0;
+        return 0;
       case '--version':
       case '-V':
         process.stdout.write(`${VERSION}\n`);
@@ -308,6 +387,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'explain':
         return explain(rest[0]);
       case 'server': {
+        checkServerArguments(rest);
         // The server module reads its transport (--stdio, --node-ipc) from process.argv.
         const { startServer } = await import('./server');
         startServer();
@@ -321,14 +401,22 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ha-security: ${error.message}\nRun "ha-security --help" for usage.\n`);
       return 2;
     }
-    const detail = process.env.HA_SECURITY_DEBUG ? (error as Error).stack : (error as Error).message;
+    const detail = process.env.HA_SECURITY_DEBUG === '1' ? (error as Error).stack : (error as Error).message;
     process.stderr.write(`ha-security: internal error: ${detail}\n`);
     return 2;
   }
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
+  const args = process.argv.slice(2);
+  // `ha-security check | head` closes the pipe early: that is the reader's choice, not an error worth a stack
+  // trace. (The server owns stdout as its transport and handles it itself.)
+  if (args[0] !== 'server') {
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+  main(args).then((code) => {
     if (code >= 0) process.exitCode = code;
   });
 }

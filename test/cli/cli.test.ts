@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -45,9 +45,10 @@ describe('ha-security CLI', () => {
   it('prints findings with place, rule, checklist item and message, then the checklist and a summary', () => {
     const { status, stdout } = run(['check', 'bad']);
     assert.equal(status, 1);
-    assert.match(stdout, /^custom_components\/demo\/__init__\.py:5:12: error \[unsafe-deserialization\] \(unsafe-deserialization\) `yaml\.load`/m);
-    assert.match(stdout, /^custom_components\/broken\/__init__\.py:5:12: error \[unsafe-deserialization\]/m);
-    assert.match(stdout, /Checklist for demo \(custom_components\/demo\)/);
+    // Paths are relative to the current folder, so they open from the terminal.
+    assert.match(stdout, /^bad\/custom_components\/demo\/__init__\.py:5:12: error \[unsafe-deserialization\] \(unsafe-deserialization\) `yaml\.load`/m);
+    assert.match(stdout, /^bad\/custom_components\/broken\/__init__\.py:5:12: error \[unsafe-deserialization\]/m);
+    assert.match(stdout, /Checklist for demo \(bad\/custom_components\/demo\)/);
     assert.match(stdout, /FAIL\s+unsafe-deserialization\s+1/);
     assert.match(stdout, /n\/a\s+webhook-signature/);
     assert.match(stdout, /\d+ findings? .* in \d+ files?; 2 integrations, \d+ files analysed, 3 not analysed\./);
@@ -72,7 +73,7 @@ describe('ha-security CLI', () => {
     assert.equal(report.version, 1);
     assert.deepEqual(Object.keys(report.tool), ['name', 'version']);
     assert.equal(report.tool.name, 'ha-integration-security');
-    assert.equal(report.root, path.join(workspace, 'bad'));
+    assert.equal(report.root, fs.realpathSync(workspace));
     assert.ok(report.findings.length >= 2);
     for (const finding of report.findings) {
       for (const key of ['path', 'rule', 'checklist', 'severity', 'message']) assert.equal(typeof finding[key], 'string', key);
@@ -81,12 +82,12 @@ describe('ha-security CLI', () => {
       assert.ok(['error', 'warning', 'info', 'hint'].includes(finding.severity));
       assert.ok((CHECKLIST_IDS as readonly string[]).includes(finding.checklist));
     }
-    const yamlFinding = report.findings.find((finding: { path: string }) => finding.path === 'custom_components/demo/__init__.py');
+    const yamlFinding = report.findings.find((finding: { path: string }) => finding.path === 'bad/custom_components/demo/__init__.py');
     assert.deepEqual([yamlFinding.line, yamlFinding.column, yamlFinding.endLine, yamlFinding.endColumn], [5, 12, 5, 21]);
     assert.deepEqual(yamlFinding.fix, { title: 'Use yaml.safe_load', safe: true, edits: [{ line: 5, column: 17, endLine: 5, endColumn: 21, newText: 'safe_load' }] });
     assert.deepEqual(report.integrations.map((integration: { domain: string; path: string }) => [integration.domain, integration.path]), [
-      ['broken', 'custom_components/broken'],
-      ['demo', 'custom_components/demo'],
+      ['broken', 'bad/custom_components/broken'],
+      ['demo', 'bad/custom_components/demo'],
     ]);
     for (const integration of report.integrations) {
       assert.deepEqual(integration.checklist.map((entry: { id: string }) => entry.id), CHECKLIST_IDS);
@@ -98,7 +99,7 @@ describe('ha-security CLI', () => {
     }
     assert.equal(report.summary.findings, report.findings.length);
     assert.equal(typeof report.summary.files, 'number');
-    assert.ok(report.summary.errors.some((error: { path: string; message: string }) => error.path === 'custom_components/demo/binary.py' && /binary/.test(error.message)));
+    assert.ok(report.summary.errors.some((error: { path: string; message: string }) => error.path === 'bad/custom_components/demo/binary.py' && /binary/.test(error.message)));
   });
 
   it('exits 0 on a clean integration', () => {
@@ -128,22 +129,112 @@ describe('ha-security CLI', () => {
   });
 
   it('exits 2 with a clear message on usage errors', () => {
-    for (const args of [['check', '--bogus'], ['check', '--select', 'no-such-rule'], ['check', '--format', 'xml'], ['check', 'does-not-exist'], ['frobnicate'], ['explain', 'nope']]) {
-      const { status, stderr } = run(args);
+    const cases = [
+      ['check', '--bogus'],
+      ['check', '--select', 'no-such-rule'],
+      ['check', '--ignore'],
+      ['check', '--format', 'xml'],
+      ['check', '--fail-on', 'fatal'],
+      ['check', '--scope', 'everything'],
+      ['check', '--fix=no', 'clean'],
+      ['check', 'does-not-exist', '--fix'],
+      ['frobnicate'],
+      ['explain', 'nope'],
+      ['explain'],
+      ['server'],
+      ['server', '--stdio', '--bogus'],
+    ];
+    for (const args of cases) {
+      const { status, stdout, stderr } = run(args);
       assert.equal(status, 2, args.join(' '));
-      assert.match(stderr, /^ha-security: /);
+      assert.match(stderr, /^ha-security: /, args.join(' '));
       assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+      assert.equal(stdout, '', args.join(' '));
+    }
+    const bare = run([]);
+    assert.equal(bare.status, 2);
+    assert.equal(bare.stdout, '');
+    assert.match(bare.stderr, /Usage:/);
+  });
+
+  it('reports a path that does not exist, still checks the others, and exits 2', () => {
+    const { status, stdout, stderr } = run(['check', 'clean', 'does-not-exist', '--format', 'json']);
+    assert.equal(status, 2);
+    assert.match(stderr, /^ha-security: no such file or folder: does-not-exist$/m);
+    const report = JSON.parse(stdout);
+    assert.deepEqual(report.summary.errors, [{ path: 'does-not-exist', message: 'no such file or folder' }]);
+    assert.deepEqual(report.integrations.map((integration: { path: string }) => integration.path), ['clean/custom_components/demo']);
+  });
+
+  it('reports a file over the size limit and goes on', () => {
+    write('huge/custom_components/demo/manifest.json', MANIFEST);
+    write('huge/custom_components/demo/__init__.py', 'import json\n');
+    write('huge/custom_components/demo/generated.py', `DATA = "${'x'.repeat(1024 * 1024 + 10)}"\n`);
+    const { status, stdout } = run(['check', 'huge', '--format', 'json']);
+    assert.equal(status, 0, stdout);
+    const report = JSON.parse(stdout);
+    assert.equal(report.summary.errors.length, 1);
+    assert.equal(report.summary.errors[0].path, 'huge/custom_components/demo/generated.py');
+    assert.match(report.summary.errors[0].message, /larger than the 1 MB limit/);
+  });
+
+  it('makes paths relative to the current folder, or to the inputs when they lie outside it', () => {
+    const inside = JSON.parse(run(['check', '.', '--format', 'json'], path.join(workspace, 'bad/custom_components/demo')).stdout);
+    assert.deepEqual(inside.integrations.map((integration: { path: string }) => integration.path), ['.']);
+    assert.ok(inside.findings.some((finding: { path: string }) => finding.path === '__init__.py'));
+
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-security-cwd-'));
+    try {
+      const outside = JSON.parse(run(['check', path.join(workspace, 'bad'), '--format', 'json'], elsewhere).stdout);
+      assert.equal(outside.root, path.join(fs.realpathSync(workspace), 'bad'));
+      assert.ok(outside.findings.some((finding: { path: string }) => finding.path === 'custom_components/demo/__init__.py'));
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 
-  it('lists rules and explains one', () => {
+  it('prints its version and usage', () => {
+    const version = run(['--version']);
+    assert.equal(version.status, 0);
+    assert.equal(version.stdout.trim(), JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
+    for (const args of [['--help'], ['check', '--help']]) {
+      const help = run(args);
+      assert.equal(help.status, 0, args.join(' '));
+      assert.match(help.stdout, /ha-security check \[PATH\.\.\.\]/);
+      assert.match(help.stdout, /--fail-on SEVERITY .*default hint/);
+    }
+  });
+
+  it('treats everything after -- as a path', () => {
+    const { status, stdout } = run(['check', '--', 'bad']);
+    assert.equal(status, 1);
+    assert.match(stdout, /^bad\/custom_components\/demo\/__init__\.py:5:12:/m);
+  });
+
+  it('stops quietly when the reader closes the pipe early', async () => {
+    const child = spawn(process.execPath, [CLI, 'rules'], { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Closing our end before the CLI writes makes every write of the CLI fail with EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '');
+    assert.equal(status, 0);
+  });
+
+  it('lists rules and explains one, or a checklist item', () => {
     const rules = run(['rules']);
     assert.equal(rules.status, 0);
-    assert.match(rules.stdout, /^shell-command\s+command-injection\s+error\s+safe$/m);
-    const explain = run(['explain', 'shell-command']);
+    assert.match(rules.stdout, /^rule\s+checklist\s+severity\s+fix$/m);
+    assert.match(rules.stdout, /^unsafe-deserialization\s+unsafe-deserialization\s+error\s+safe$/m);
+    const explain = run(['explain', 'unsafe-deserialization']);
     assert.equal(explain.status, 0);
-    assert.match(explain.stdout, /^# shell-command/);
+    assert.match(explain.stdout, /^# unsafe-deserialization/);
     assert.match(explain.stdout, /Bad:/);
+    const item = run(['explain', 'tls-verification']);
+    assert.equal(item.status, 0);
+    assert.match(item.stdout, /^# tls-verification\n\nHTTPS with certificate validation\./);
+    assert.match(item.stdout, /^ {2}tls-verify-disabled /m);
   });
 
   it('applies safe fixes with --fix and shows them with --diff', () => {
@@ -155,5 +246,32 @@ describe('ha-security CLI', () => {
     run(['check', 'fix', '--fix']);
     assert.match(fs.readFileSync(path.join(workspace, 'fix/custom_components/demo/__init__.py'), 'utf8'), /yaml\.safe_load\(text\)/);
     assert.equal(run(['check', 'fix']).status, 0);
+  });
+});
+
+describe('ha-security server', () => {
+  it('speaks LSP over stdio: answers initialize, then shuts down and exits 0', async () => {
+    const child = spawn(process.execPath, [CLI, 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const send = (message: object) => {
+      const body = JSON.stringify({ jsonrpc: '2.0', ...message });
+      child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    };
+    let stdout = '';
+    const initialized = new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        if (/"id":1,"result"/.test(stdout)) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const timeout = setTimeout(() => child.kill(), 10_000);
+    send({ id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+    await initialized;
+    send({ id: 2, method: 'shutdown' });
+    send({ method: 'exit' });
+    const status = await exited;
+    clearTimeout(timeout);
+    assert.match(stdout, /"capabilities"/);
+    assert.equal(status, 0);
   });
 });

@@ -64,7 +64,7 @@ describe('[tool.ha-security] in pyproject.toml', () => {
     );
     assert.deepEqual(rules(check('.').stdout), ['custom_components/demo/__init__.py:shell-command:warning']);
     // A file named directly is found through its folder's pyproject.toml too.
-    assert.deepEqual(rules(check('custom_components/demo/__init__.py').stdout), ['__init__.py:shell-command:warning']);
+    assert.deepEqual(rules(check('custom_components/demo/__init__.py').stdout), ['custom_components/demo/__init__.py:shell-command:warning']);
     // Flags come on top: --select narrows further.
     assert.deepEqual(rules(check('.', '--select', 'unsafe-deserialization').stdout), []);
   });

@@ -10,9 +10,9 @@ import type { ScanResult } from './scan';
 
 export const TOOL_NAME = 'ha-integration-security';
 
-/** Paths in reports: relative to the root, with forward slashes. */
+/** Paths in reports: relative to the root, with forward slashes; the root itself is `.`. */
 export function relativePath(root: string, file: string): string {
-  const relative = path.relative(root, file) || path.basename(file);
+  const relative = path.relative(root, file) || '.';
   return relative.split(path.sep).join('/');
 }
 
