@@ -2,14 +2,14 @@ import type { Node } from 'web-tree-sitter';
 import { addImport, replaceNode } from '../fixes';
 import type { FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { isSecretName } from '../model/secrets';
-import { isViewClass, registeredHandlers, untrustedSource } from '../model/untrusted';
+import { requestHandlerKind, untrustedSource } from '../model/untrusted';
+import { comparisonParts, isTrivialOperand, secretOperand } from '../model/verification';
 import { pythonQuery } from '../python/parser';
-import { literalString, unwrap } from '../python/syntax';
+import { unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
 
-const SIGNATURE_WORDS = /(signature|digest|hmac|sig$|^sig_|checksum|mac$)/i;
+const REQUEST_KINDS = new Set(['webhook', 'view-request', 'request']);
 
 export const insecureSecretComparison: Rule = {
   meta: {
@@ -18,22 +18,24 @@ export const insecureSecretComparison: Rule = {
     severity: 'error',
     fix: 'safe',
     cwe: 208,
-    description: 'A request\'s signature, token or secret is compared with == or != instead of hmac.compare_digest.',
-    docs: `\`==\` on strings stops at the first differing character, so the time it takes tells an attacker how much of
-their guess was right. Over many requests a signature or token can be recovered one character at a time.
-\`hmac.compare_digest\` takes the same time whatever the inputs.
+    description: 'A signature, token or secret from a request is compared with == or != instead of hmac.compare_digest.',
+    docs: `\`==\` on strings returns as soon as two characters differ, so how long it takes says how much of a guess was
+right. An attacker who can send many requests and time the answers recovers a signature or token one character
+at a time. \`hmac.compare_digest\` takes the same time whatever the inputs.
 
-The rule reports \`==\`/\`!=\` where one side is a signature, digest, HMAC, token or secret and the comparison
-authenticates a request: inside a webhook handler or an HTTP view, or with a value read from the request.
-Comparing a refreshed token with the stored one outside a request (\`new_token != entry.data[CONF_TOKEN]\`) is
-change detection, not authentication, and is not reported; nor are comparisons with \`None\` or \`""\`.
+The rule reports \`==\` and \`!=\` where one side is a signature, HMAC, token, password or secret and the
+comparison authenticates someone: a signature or an HMAC computed on the spot is compared anywhere; a token,
+password or key is compared inside a webhook handler or HTTP view, or against a value read from a request.
+Comparing a refreshed token with the stored one (\`new_token != entry.data[CONF_TOKEN]\`) outside a request is
+change detection and is not reported; comparisons with \`None\`, \`""\` or numbers are not either.
 
-**Fix:** \`hmac.compare_digest(a, b)\` (\`not hmac.compare_digest(a, b)\` for \`!=\`); the quick fix rewrites it and
-imports \`hmac\`.
+**Fix:** \`hmac.compare_digest(a, b)\`, or \`not hmac.compare_digest(a, b)\` for \`!=\`; the quick fix rewrites the
+comparison and imports \`hmac\`. Both sides must be \`str\` (ASCII) or both \`bytes\`: give header reads a default
+(\`request.headers.get("X-Signature", "")\`), since \`compare_digest\` raises on \`None\`.
 
 Bad:
 \`\`\`python
-if request.headers.get("X-Signature") != expected:
+if request.headers.get("X-Signature", "") != expected:
     return web.Response(status=401)
 \`\`\`
 
@@ -45,57 +47,30 @@ if not hmac.compare_digest(request.headers.get("X-Signature", ""), expected):
   },
   checkFile(context) {
     const { file, integration } = context;
+    if (file.isTestFile) return;
+    if (file.calls.some((call) => /(^|\.)compare_digest$/.test(call.name ?? ''))) context.markUsed();
     for (const { node } of pythonQuery('(comparison_operator) @comparison').captures(file.root)) {
-      if (node.namedChildCount !== 2) continue;
-      const operator = node.child(1)?.text;
-      if (operator !== '==' && operator !== '!=') continue;
-      const left = node.namedChild(0)!;
-      const right = node.namedChild(1)!;
-      if (isTrivial(left) || isTrivial(right)) continue;
-      if (!isSecretSide(file, left, integration) && !isSecretSide(file, right, integration)) continue;
+      const parts = comparisonParts(node);
+      if (!parts || (parts.operator !== '==' && parts.operator !== '!=')) continue;
+      const { left, right, operator } = parts;
+      if (isTrivialOperand(left) || isTrivialOperand(right)) continue;
+      const kinds = [secretOperand(file, left, integration), secretOperand(file, right, integration)];
+      if (!kinds[0] && !kinds[1]) continue;
       context.markUsed();
-      if (!authenticatesRequest(file, node, [left, right], integration)) continue;
-      context.report(node, `Comparing \`${shorten(node.text)}\` with ${operator} leaks through timing how much of a guess was right; use hmac.compare_digest.`, {
+      const authenticates = kinds.includes('signature') || inRequestContext(file, node, [left, right], integration);
+      if (!authenticates) continue;
+      context.report(node, `\`${shorten(node.text)}\` compares a ${kinds.includes('signature') ? 'signature' : 'secret'} with ${operator}, whose run time reveals how much of a guess was right; use hmac.compare_digest.`, {
         fix: compareDigestFix(file, node, left, right, operator),
       });
     }
   },
 };
 
-function isTrivial(node: Node): boolean {
-  const target = unwrap(node);
-  return target.type === 'none' || target.type === 'integer' || target.type === 'true' || target.type === 'false' || literalString(target) === '';
-}
-
-function isSecretSide(file: FileModel, side: Node, integration: IntegrationModel | undefined): boolean {
-  const target = unwrap(side);
-  const names: string[] = [];
-  if (target.type === 'identifier') names.push(target.text);
-  if (target.type === 'attribute') names.push(target.childForFieldName('attribute')?.text ?? '');
-  if (target.type === 'subscript') {
-    const key = target.childForFieldName('subscript');
-    names.push((key && file.stringValue(key, integration?.constantString)) ?? '');
-  }
-  if (target.type === 'call') {
-    const site = file.callSite(target);
-    if (site?.method === 'hexdigest' || site?.method === 'digest' || /(^|\.)hmac\.(new|digest)$/.test(site?.name ?? '')) return true;
-    if (site?.method === 'get' && site.args[0]) names.push(file.stringValue(site.args[0], integration?.constantString) ?? '');
-  }
-  return names.some((name) => name !== '' && (isSecretName(name) || SIGNATURE_WORDS.test(name.replace(/^x[-_]/i, ''))));
-}
-
-/** Inside a webhook handler or HTTP view, or comparing a value taken from the request. */
-function authenticatesRequest(file: FileModel, comparison: Node, sides: Node[], integration: IntegrationModel | undefined): boolean {
-  if (sides.some((side) => {
-    const kind = untrustedSource(file, side, integration)?.kind;
-    return kind === 'webhook' || kind === 'view-request';
-  })) return true;
+/** Inside a webhook handler or HTTP view, or comparing a value read from a request. */
+function inRequestContext(file: FileModel, comparison: Node, sides: Node[], integration: IntegrationModel | undefined): boolean {
+  if (sides.some((side) => REQUEST_KINDS.has(untrustedSource(file, side, integration)?.kind ?? ''))) return true;
   const fn = file.enclosingFunction(comparison);
-  if (!fn) return false;
-  if (registeredHandlers(file, integration).webhooks.has(fn.id)) return true;
-  let cls = fn.parent;
-  while (cls && cls.type !== 'class_definition') cls = cls.parent;
-  return cls !== null && isViewClass(file, cls);
+  return fn !== undefined && requestHandlerKind(file, fn, integration) !== undefined;
 }
 
 function compareDigestFix(file: FileModel, comparison: Node, left: Node, right: Node, operator: string): Fix {
@@ -106,14 +81,36 @@ function compareDigestFix(file: FileModel, comparison: Node, left: Node, right: 
     const importEdit = addImport(file, 'hmac');
     if (importEdit) edits.push(importEdit);
   }
-  // A missing header read with .get() is None, which compare_digest rejects with TypeError instead of False.
-  const mayBeNone = [left, right].some((side) => {
-    const target = unwrap(side);
-    return target.type === 'call' && file.callSite(target)?.method === 'get' && (file.callSite(target)?.args.length ?? 0) < 2;
+  // compare_digest raises TypeError where == quietly returned False: on None, or on str against bytes.
+  const safe = ![left, right].some((side) => mayBeNone(file, side)) && !mixesBytes(file, left, right);
+  return { title: 'Compare with hmac.compare_digest', safe, edits };
+}
+
+/** A `.get(key)` without a default (directly or through a local variable), or a value that may be None. */
+function mayBeNone(file: FileModel, side: Node): boolean {
+  return file.origins(side).some((origin) => {
+    const node = unwrap(origin.node);
+    if (origin.kind !== 'expression') return false;
+    if (node.type === 'none') return true;
+    if (node.type !== 'call') return false;
+    const site = file.callSite(node);
+    return (site?.method === 'get' || site?.name === 'getattr') && site.args.length < (site.name === 'getattr' ? 3 : 2) && !site.keywords.has('default');
   });
-  return { title: 'Compare with hmac.compare_digest', safe: !mayBeNone, edits };
+}
+
+function isBytes(file: FileModel, side: Node): boolean {
+  const node = unwrap(side);
+  if (node.type === 'string') return /^[a-z]*b/i.test(node.text);
+  if (node.type !== 'call') return false;
+  const site = file.callSite(node);
+  return site?.method === 'digest' || site?.method === 'encode' || site?.method === 'read';
+}
+
+function mixesBytes(file: FileModel, left: Node, right: Node): boolean {
+  return isBytes(file, left) !== isBytes(file, right);
 }
 
 function shorten(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
 }

@@ -2,14 +2,11 @@ import type { Node } from 'web-tree-sitter';
 import { addImport, insertAt } from '../fixes';
 import type { FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { resolveCallable } from '../model/untrusted';
-import { descendants, isAsyncFunction, rangeOf, unwrap } from '../python/syntax';
+import { parametersOf, webhookRegistrations } from '../model/untrusted';
+import { callerCheck } from '../model/verification';
+import { isAsyncFunction, rangeOf } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
-
-const WEBHOOK_REGISTRATION = /(^|\.)(components\.webhook\.async_register|webhook\.async_register)$/;
-const CONSTANT_TIME = /(^|\.)(hmac\.compare_digest|secrets\.compare_digest|compare_digest)$/;
-const VERIFIER = /(verify|validate|check|authenticate|authorize|is_valid)\w*(signature|sig|hmac|token|secret|request|webhook|auth)|signature/i;
 
 export const webhookUnsigned: Rule = {
   meta: {
@@ -19,20 +16,24 @@ export const webhookUnsigned: Rule = {
     fix: 'suggestion',
     cwe: 345,
     description: 'A webhook handler acts on requests without verifying a signature or shared secret.',
-    docs: `A webhook is a public URL: anyone who learns it (from a log, a proxy, a shared screenshot, the vendor's
-dashboard) can post to it, and Home Assistant will run the handler with whatever they send: fake sensor values,
-forged events, commands. Services that call webhooks sign each request (an HMAC of the body with a shared secret,
-sent in a header) precisely so the receiver can tell their requests from anyone else's.
+    docs: `A webhook is a public URL. Whoever learns it (from a log, a proxy, a screenshot, the vendor's dashboard)
+can post to it, and Home Assistant runs the handler with whatever they send: invented sensor readings, forged
+events, commands. Services that push to webhooks sign each request, usually with an HMAC of the body computed with
+a secret both sides share and sent in a header, so that the receiver can tell the service's requests from anyone
+else's. A handler that skips the check trusts the URL alone.
 
-The rule finds every handler registered with \`webhook.async_register\` (also when the handler is defined in
-another module of the integration, is a method, or is wrapped in \`functools.partial\`) and looks for a
-verification in the handler or the helpers it calls: a constant-time comparison (\`hmac.compare_digest\`), or the
-request's signature header and body passed to a verification function. Handlers registered with
-\`local_only=True\` are warnings rather than errors.
+The rule follows every \`webhook.async_register(...)\` of the integration to its handler, also when the handler
+lives in another module, is a method, or is wrapped in \`functools.partial\`, and looks in the handler and in the
+integration's functions it calls for a check: \`hmac.compare_digest\`, a verification function given the request,
+its headers or a signature (a library's \`verify_signature(body, headers)\`), a decoded JWT, or a comparison of a
+token or signature. Handlers registered with \`local_only=True\` are warnings: only the local network reaches them.
+When the handler hands the request to code outside the integration, or only checks the client's address, the
+checklist asks for a review instead.
 
-**Fix:** verify the signature before using the request. The suggested fix inserts an HMAC-SHA256 check of the
-body against a secret kept in the config entry and answers 401 on mismatch; adjust the header and secret to your
-service.
+**Fix:** verify the signature before using the request, and answer 401 when it does not match. The suggested fix
+inserts such a check at the top of the handler: an HMAC-SHA256 of the body with a secret stored in the config
+entry, compared in constant time with the \`X-Signature\` header. Use the header, algorithm and secret your
+service documents.
 
 Bad:
 \`\`\`python
@@ -48,31 +49,39 @@ async def handle_webhook(hass, webhook_id, request):
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, request.headers.get("X-Signature", "")):
         return web.Response(status=HTTPStatus.UNAUTHORIZED)
-    data = json.loads(body)
+    async_dispatcher_send(hass, SIGNAL_UPDATE, json.loads(body))
 \`\`\``,
   },
   checkIntegration(context) {
     const { integration } = context;
-    const seen = new Set<number>();
-    for (const file of integration.files) {
-      for (const call of file.calls) {
-        if (!call.name || !WEBHOOK_REGISTRATION.test(call.name)) continue;
-        context.markUsed();
-        const handlerReference = call.keywords.get('handler') ?? call.args[4];
-        if (!handlerReference) continue;
-        const handler = resolveCallable(file, handlerReference, integration);
-        if (!handler) {
-          context.review(`The webhook handler \`${handlerReference.text}\` could not be found in the integration; check that it verifies a signature.`);
+    const checked = new Set<string>();
+    for (const registration of webhookRegistrations(integration.files[0], integration)) {
+      if (registration.file.isTestFile) continue;
+      context.markUsed();
+      if (registration.handlers.length === 0) {
+        const reference = registration.reference?.text ?? 'handler';
+        context.review(`The webhook handler \`${reference}\` (${baseName(registration.file.path)}) is not defined in the integration; check that it verifies a signature or shared secret.`);
+        continue;
+      }
+      for (const handler of registration.handlers) {
+        const key = `${handler.file.path}#${handler.node.id}`;
+        if (checked.has(key)) continue;
+        checked.add(key);
+        const name = handler.node.childForFieldName('name');
+        const label = name?.text ?? 'handler';
+        const check = callerCheck(handler.file, handler.node, integration);
+        if (check?.kind === 'verified') continue;
+        if (check?.kind === 'delegated') {
+          context.review(`Webhook handler \`${label}\` (${baseName(handler.file.path)}) passes the request to \`${check.how}\`, which is outside the integration; check that it verifies a signature.`);
           continue;
         }
-        if (seen.has(handler.node.id)) continue;
-        seen.add(handler.node.id);
-        if (verifies(handler.file, handler.node, integration, 2)) continue;
-        const localOnly = call.keywords.get('local_only');
-        const isLocalOnly = localOnly !== undefined && unwrap(localOnly).type === 'true';
-        const name = handler.node.childForFieldName('name');
-        context.report(handler.file.path, name ?? handler.node, `Webhook handler \`${name?.text ?? 'handler'}\` uses the request without verifying a signature or shared secret; anyone who learns the URL can call it. Compare an HMAC of the body with hmac.compare_digest.`, {
-          severity: isLocalOnly ? 'warning' : undefined,
+        if (check?.kind === 'address') {
+          context.review(`Webhook handler \`${label}\` (${baseName(handler.file.path)}) only checks the client's address (\`${shorten(check.how)}\`); a signature or shared secret is stronger, check whether the service offers one.`);
+          continue;
+        }
+        const reach = registration.localOnly ? 'anyone on the local network who learns the URL' : 'anyone who learns the URL';
+        context.report(handler.file.path, name ?? handler.node, `Webhook handler \`${label}\` acts on requests without verifying a signature or shared secret, so ${reach} can call it; compare an HMAC of the body with hmac.compare_digest and reject mismatches.`, {
+          severity: registration.localOnly ? 'warning' : undefined,
           suggestions: signatureCheckFix(handler.file, handler.node, integration),
         });
       }
@@ -80,53 +89,77 @@ async def handle_webhook(hass, webhook_id, request):
   },
 };
 
-/** Whether a function (or a helper it calls, up to `depth` levels) verifies the request. */
-export function verifies(file: FileModel, fn: Node, integration: IntegrationModel | undefined, depth: number): boolean {
-  for (const node of descendants(fn, ['call'])) {
-    const site = file.callSite(node);
-    if (!site) continue;
-    const name = site.name ?? site.method ?? '';
-    if (CONSTANT_TIME.test(name)) return true;
-    if (VERIFIER.test(name.split('.').pop() ?? '') && [...site.args, ...site.keywords.values()].some((arg) => /request|headers|body|payload|signature/i.test(arg.text))) return true;
-    if (depth > 0) {
-      const target = resolveCallable(file, site.callee, integration);
-      if (target && target.node.id !== fn.id && verifies(target.file, target.node, integration, depth - 1)) return true;
-    }
-  }
-  // A (timing-unsafe) comparison against a secret is still an attempt at verification; insecure-secret-comparison
-  // reports it, so the handler is not reported twice.
-  return descendants(fn, ['comparison_operator']).some((comparison) => /signature|secret|token|digest|hmac/i.test(comparison.text));
-}
-
-function signatureCheckFix(file: FileModel, fn: Node, integration: IntegrationModel | undefined): Fix[] {
+/**
+ * "Add signature check": HMAC-SHA256 of the body with a secret from the handler's config entry, compared in
+ * constant time with a header, inserted after the docstring; 401 on mismatch.
+ */
+function signatureCheckFix(file: FileModel, fn: Node, integration: IntegrationModel): Fix[] {
   if (!isAsyncFunction(fn)) return [];
-  const parameters = (fn.childForFieldName('parameters')?.namedChildren ?? [])
-    .map((parameter) => (parameter?.type === 'identifier' ? parameter.text : parameter?.childForFieldName('name')?.text ?? parameter?.namedChild(0)?.text ?? ''))
-    .filter((name) => name !== 'self');
+  const parameters = parametersOf(fn).filter((parameter) => parameter.kind === 'plain' && !parameter.keywordOnly);
   if (parameters.length < 3) return [];
-  const [hass, webhookId, request] = parameters;
+  // The handler's own parameters are the last three (`partial` and methods put theirs in front).
+  const [hass, webhookId, request] = parameters.slice(-3).map((parameter) => parameter.name);
   const body = fn.childForFieldName('body');
-  const first = body?.namedChild(0);
-  if (!body || !first) return [];
+  const first = body?.namedChildren.find((child) => child !== null && child.type !== 'comment');
+  if (!body || !first || first.startPosition.row === fn.startPosition.row) return [];
   const docstring = first.type === 'expression_statement' && first.namedChild(0)?.type === 'string' ? first : undefined;
-  const anchorLine = docstring ? rangeOf(docstring).end.line + 1 : rangeOf(first).start.line;
-  const indent = ' '.repeat(rangeOf(first).start.character);
-  const quote = file.text.split("'").length > file.text.split('"').length ? "'" : '"';
+  const anchor = docstring ? body.namedChildren.find((child) => child !== null && child.startIndex > docstring.endIndex && child.type !== 'comment') : first;
+  const anchorLine = anchor ? rangeOf(anchor).start.line : rangeOf(docstring ?? first).end.line + 1;
+  const indent = /^[ \t]*/.exec(file.lineText(first.startPosition.row))?.[0] ?? file.indentUnit;
+  const quote = preferredQuote(file);
   const q = (text: string) => `${quote}${text}${quote}`;
-  const domain = file.imports.has('DOMAIN') || file.constants.has('DOMAIN') ? 'DOMAIN' : q(integration?.domain ?? 'domain');
+  const taken = new Set([...file.bindingsIn(fn).keys()]);
+  const fresh = (name: string) => {
+    let candidate = name;
+    while (taken.has(candidate)) candidate = `${candidate}_`;
+    taken.add(candidate);
+    return candidate;
+  };
+  const entryParameter = parametersOf(fn).find((parameter) => /^(config_)?entry$/.test(parameter.name) || /ConfigEntry/.test(parameter.annotation?.text ?? ''));
+  const domain = file.imports.has('DOMAIN') || file.constants.has('DOMAIN') ? 'DOMAIN' : q(integration.domain);
+  const bodyName = fresh('signed_body');
+  const secretName = fresh('webhook_secret');
+  const expectedName = fresh('expected_signature');
   const lines = [
-    `# Only the service knows the shared secret: check that it signed this body (adjust header and key to your service).`,
-    `body = await ${request}.read()`,
-    `entry = next((entry for entry in ${hass}.config_entries.async_entries(${domain}) if entry.data.get(${q('webhook_id')}) == ${webhookId}), None)`,
-    `secret = entry.data.get(${q('webhook_secret')}, ${q('')}) if entry else ${q('')}`,
-    `expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()`,
-    `if not secret or not hmac.compare_digest(expected, ${request}.headers.get(${q('X-Signature')}, ${q('')})):`,
-    `    return web.Response(status=HTTPStatus.UNAUTHORIZED)`,
+    `# Reject requests the service did not sign: an HMAC-SHA256 of the body with the shared secret.`,
+    `# Use the header and secret your service documents (here the X-Signature header and the entry's "webhook_secret").`,
+    `${bodyName} = await ${request}.read()`,
   ];
+  if (entryParameter) {
+    lines.push(`${secretName} = ${entryParameter.name}.data.get(${q('webhook_secret')}, ${q('')})`);
+  } else {
+    const entryName = fresh('webhook_entry');
+    lines.push(
+      `${entryName} = next((entry for entry in ${hass}.config_entries.async_entries(${domain}) if entry.data.get(${q('webhook_id')}) == ${webhookId}), None)`,
+      `${secretName} = ${entryName}.data.get(${q('webhook_secret')}, ${q('')}) if ${entryName} else ${q('')}`,
+    );
+  }
+  lines.push(
+    `${expectedName} = hmac.new(${secretName}.encode(), ${bodyName}, hashlib.sha256).hexdigest()`,
+    `if not ${secretName} or not hmac.compare_digest(${expectedName}, ${request}.headers.get(${q('X-Signature')}, ${q('')})):`,
+    `${file.indentUnit}return web.Response(status=HTTPStatus.UNAUTHORIZED)`,
+  );
   const edits: TextEdit[] = [insertAt(anchorLine, 0, lines.map((line) => `${indent}${line}\n`).join(''))];
   for (const [module, name] of [['hashlib', undefined], ['hmac', undefined], ['http', 'HTTPStatus'], ['aiohttp', 'web']] as const) {
+    if (name !== undefined && file.imports.has(name)) continue;
+    if (name === undefined && file.imports.has(module)) continue;
     const edit = addImport(file, module, name);
     if (edit) edits.push(edit);
   }
   return [{ title: 'Add signature check', safe: false, edits }];
+}
+
+/** The quote style most of the file's strings use. */
+function preferredQuote(file: FileModel): string {
+  const single = (file.text.match(/(^|[^\w])'[^'\n]*'/g) ?? []).length;
+  const double = (file.text.match(/(^|[^\w])"[^"\n]*"/g) ?? []).length;
+  return single > double ? "'" : '"';
+}
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -1,0 +1,174 @@
+import type { Node } from 'web-tree-sitter';
+import { descendants, literalString, unwrap } from '../python/syntax';
+import type { FileModel } from './fileModel';
+import type { IntegrationModel } from './integration';
+import { isSecretName, normalizeName } from './secrets';
+import { isRequestObject, resolveCallables, untrustedSource } from './untrusted';
+
+/**
+ * How a request handler (webhook, HTTP view) proves who called it, shared by webhook-unsigned, view-without-auth
+ * and insecure-secret-comparison so that they agree on what counts as a check.
+ */
+
+/** `signature` for HMACs and signatures (authenticating wherever compared), `secret` for tokens, passwords, keys. */
+export type SecretOperand = 'signature' | 'secret';
+
+const CONSTANT_TIME = /(^|\.)(hmac\.compare_digest|secrets\.compare_digest|_?compare_digest|constant_time_compare|constant_time\.bytes_eq)$/;
+const SIGNATURE_WORDS = new Set(['signature', 'signatures', 'sig', 'hmac', 'signed']);
+/** Names of functions that check a caller: `verify_signature`, `validate_request`, `check_sig`, `authenticate`. */
+const VERIFIER = /(verif|validat|authenticat|authoriz|check_?sig|check_?token|check_?auth|is_?valid_?(sig|token|request|auth))/i;
+/** Request parts that carry credentials (a signature header, a token in the query or a cookie). */
+const CREDENTIAL_PARTS = new Set(['headers', 'raw_headers', 'query', 'cookies', 'match_info']);
+/** Request parts that carry the body a signature covers. */
+const BODY_PARTS = new Set(['read', 'text', 'json', 'post', 'content', 'body', 'multipart']);
+
+/**
+ * Whether one side of a comparison holds a credential: a name (variable, attribute, dict key, header) that holds a
+ * signature or secret, an HMAC computed on the spot (`hmac.new(...).hexdigest()`), or a hash keyed with a secret.
+ * A constant that holds a plain word (`TYPE_TOKEN_REFRESH = "token_refresh"`) is an event name, not a secret.
+ */
+export function secretOperand(file: FileModel, side: Node, integration: IntegrationModel | undefined): SecretOperand | undefined {
+  const target = unwrap(side);
+  if (target.type === 'call') {
+    const site = file.callSite(target);
+    if (!site) return undefined;
+    const name = site.name ?? '';
+    if (/(^|\.)hmac\.(new|digest)$/.test(name)) return 'signature';
+    if (site.method === 'hexdigest' || site.method === 'digest') {
+      const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+      if (receiver && isHmacObject(file, receiver)) return 'signature';
+      if (receiver && descendants(receiver, ['identifier']).some((identifier) => isSecretName(identifier.text))) return 'signature';
+      return undefined;
+    }
+    if ((site.method === 'get' || site.method === 'getone' || site.method === 'pop') && site.args[0]) {
+      return nameKind(file.stringValue(site.args[0], integration?.constantString));
+    }
+    if (site.method && ['strip', 'lower', 'upper', 'encode', 'decode', 'removeprefix'].includes(site.method) && site.callee.type === 'attribute') {
+      const receiver = site.callee.childForFieldName('object');
+      return receiver ? secretOperand(file, receiver, integration) : undefined;
+    }
+    return undefined;
+  }
+  let name: string | undefined;
+  if (target.type === 'identifier') name = target.text;
+  else if (target.type === 'attribute') name = target.childForFieldName('attribute')?.text;
+  else if (target.type === 'subscript') {
+    const key = target.childForFieldName('subscript');
+    name = key ? file.stringValue(key, integration?.constantString) : undefined;
+  }
+  const kind = nameKind(name);
+  if (!kind) return undefined;
+  // `TYPE_TOKEN_REFRESH` holding "token_refresh" names an event; a constant holding a random string is a secret.
+  const value = target.type === 'identifier' && file.constants.has(target.text) ? file.stringValue(target, integration?.constantString) : undefined;
+  if (value !== undefined && isPlainWord(value)) return undefined;
+  return kind;
+}
+
+function nameKind(name: string | undefined): SecretOperand | undefined {
+  if (!name) return undefined;
+  const words = normalizeName(name.replace(/^x[-_]/i, '')).split('_');
+  if (words.some((word) => SIGNATURE_WORDS.has(word))) return 'signature';
+  return isSecretName(name) ? 'secret' : undefined;
+}
+
+function isPlainWord(value: string): boolean {
+  return value === '' || /^[A-Za-z_][A-Za-z_\-. ]*$/.test(value);
+}
+
+function isHmacObject(file: FileModel, receiver: Node): boolean {
+  return file.origins(receiver).some((origin) => {
+    const node = unwrap(origin.node);
+    return node.type === 'call' && /(^|\.)hmac\.(new|HMAC)$/.test(file.callSite(node)?.name ?? '');
+  });
+}
+
+/** `==`/`!=` (and `in`) comparisons whose sides are both present, with the operator. */
+export function comparisonParts(comparison: Node): { left: Node; right: Node; operator: string } | undefined {
+  if (comparison.type !== 'comparison_operator' || comparison.namedChildCount !== 2) return undefined;
+  const left = comparison.namedChild(0);
+  const right = comparison.namedChild(1);
+  const operator = comparison.children
+    .filter((child): child is Node => child !== null && !child.isNamed)
+    .map((child) => child.text)
+    .join(' ');
+  return left && right ? { left, right, operator } : undefined;
+}
+
+/** None, numbers, booleans and the empty string: comparing with them checks presence, not a value. */
+export function isTrivialOperand(node: Node): boolean {
+  const target = unwrap(node);
+  return ['none', 'integer', 'float', 'true', 'false'].includes(target.type) || literalString(target) === '';
+}
+
+export type CallerCheck =
+  /** A signature, token or secret is verified (constant-time or not: the timing is another rule's business). */
+  | { kind: 'verified'; how: string }
+  /** Only the client's address is checked: weaker than a signature, a person should judge. */
+  | { kind: 'address'; how: string }
+  /** The request is handed to code outside the integration, which may verify it. */
+  | { kind: 'delegated'; how: string };
+
+/**
+ * How `fn` (or a function of the integration it calls, `depth` levels down) checks its caller, if it does:
+ * a constant-time comparison; a verification function given the request, its headers, its query or a signature;
+ * a decoded JWT; a comparison of a secret or signature (even with `==`); the client address checked.
+ */
+export function callerCheck(file: FileModel, fn: Node, integration: IntegrationModel | undefined, depth = 2, seen = new Set<number>()): CallerCheck | undefined {
+  if (seen.has(fn.id)) return undefined;
+  seen.add(fn.id);
+  let weaker: CallerCheck | undefined;
+  for (const node of descendants(fn, ['call', 'comparison_operator'])) {
+    if (node.type === 'comparison_operator') {
+      const parts = comparisonParts(node);
+      if (!parts || isTrivialOperand(parts.left) || isTrivialOperand(parts.right)) continue;
+      if (secretOperand(file, parts.left, integration) || secretOperand(file, parts.right, integration)) return { kind: 'verified', how: node.text };
+      if ([parts.left, parts.right].some((side) => isClientAddress(file, side, integration))) weaker ??= { kind: 'address', how: node.text };
+      continue;
+    }
+    const site = file.callSite(node);
+    if (!site) continue;
+    const name = site.name ?? '';
+    const simple = site.method ?? name.split('.').pop() ?? '';
+    if (CONSTANT_TIME.test(name) || site.method === 'compare_digest') return { kind: 'verified', how: `${simple}(...)` };
+    if (/(^|\.)jwt\.decode$/.test(name) && !/verify_signature['"]?\s*:\s*False/.test(node.text)) return { kind: 'verified', how: 'jwt.decode(...)' };
+    const args = [...site.args, ...site.keywords.values()];
+    if (VERIFIER.test(simple) && args.some((arg) => carriesCredential(file, arg, integration))) return { kind: 'verified', how: `${simple}(...)` };
+    if (args.some((arg) => isClientAddress(file, arg, integration)) && /ip_address|ip_network|in_network|trusted|allowed/i.test(name)) weaker ??= { kind: 'address', how: `${simple}(...)` };
+    const targets = resolveCallables(file, site.callee, integration).filter((target) => target.node.id !== fn.id);
+    if (depth > 0) {
+      for (const target of targets) {
+        const found = callerCheck(target.file, target.node, integration, depth - 1, seen);
+        if (found?.kind === 'verified') return found;
+        if (found) weaker ??= found;
+      }
+    }
+    if (targets.length === 0 && site.args.some((arg) => isRequestObject(file, arg, integration)) && !/(^|\.)(web\.\w+|json_response|_LOGGER\.\w+|logging\.\w+|print|str|repr|isinstance)$/.test(name)) {
+      weaker ??= { kind: 'delegated', how: `${name || site.callee.text}(...)` };
+    }
+  }
+  return weaker;
+}
+
+/** A value a verification function needs: the request, its headers/query/cookies, or a signature or secret. */
+function carriesCredential(file: FileModel, argument: Node, integration: IntegrationModel | undefined): boolean {
+  const target = unwrap(argument.type === 'keyword_argument' ? argument.childForFieldName('value') ?? argument : argument);
+  if (isRequestObject(file, target, integration)) return true;
+  const source = untrustedSource(file, target, integration);
+  if (source?.part && CREDENTIAL_PARTS.has(source.part)) return true;
+  return secretOperand(file, target, integration) !== undefined || isSecretName(target.text);
+}
+
+/** `request.remote` or the peer address of the transport. */
+function isClientAddress(file: FileModel, node: Node, integration: IntegrationModel | undefined): boolean {
+  return descendants(unwrap(node), ['attribute']).some((attribute) => {
+    const name = attribute.childForFieldName('attribute')?.text;
+    const object = attribute.childForFieldName('object');
+    return (name === 'remote' || name === 'peername') && object !== null && (isRequestObject(file, object, integration) || /request|transport/.test(object.text));
+  });
+}
+
+/** True when `node` carries the body a signature covers (`await request.read()`, `text()`, `json()`). */
+export function isRequestBody(file: FileModel, node: Node, integration: IntegrationModel | undefined): boolean {
+  const part = untrustedSource(file, node, integration)?.part;
+  return part !== undefined && BODY_PARTS.has(part);
+}

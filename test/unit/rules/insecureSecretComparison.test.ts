@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { insecureSecretComparison } from '../../../server/src/analysis/rules/insecureSecretComparison';
+import { analyzeSnippet, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
+import { applyFixAndCheck } from '../../helpers/fixChecks';
+
+const rules = [insecureSecretComparison];
+const constFile = { 'const.py': 'DOMAIN = "acme"\n' };
+
+describe('insecure-secret-comparison', () => {
+  before(setup);
+
+  for (const fixture of fixtureFiles('insecure-secret-comparison')) {
+    it(`matches the expectations in ${fixture.split('/').pop()}`, () => {
+      assertFixture(fixture, rules, { otherFiles: constFile });
+    });
+  }
+
+  it('rewrites == on a request signature with hmac.compare_digest, importing hmac once (safe)', () => {
+    const source = 'from homeassistant.components import webhook\n\n\nasync def handle(hass, webhook_id, request):\n    if request.headers.get("X-Signature", "") == hass.data["secret"]:\n        return 1\n\n\nwebhook.async_register(hass, "d", "D", "id", handle)\n';
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    assert.equal(finding.fix?.safe, true);
+    const fixed = applyFixAndCheck(source, finding.fix, finding, rules);
+    assert.equal(fixed, 'import hmac\nfrom homeassistant.components import webhook\n\n\nasync def handle(hass, webhook_id, request):\n    if hmac.compare_digest(request.headers.get("X-Signature", ""), hass.data["secret"]):\n        return 1\n\n\nwebhook.async_register(hass, "d", "D", "id", handle)\n');
+  });
+
+  it('rewrites != as not compare_digest and reuses an aliased hmac import', () => {
+    const source = 'import hmac as _hmac\n\n\ndef _check(body, signature, key):\n    expected = _hmac.new(key, body, "sha256").hexdigest()\n    if expected != signature:\n        raise ValueError\n';
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    const fixed = applyFixAndCheck(source, finding.fix, finding, rules);
+    assert.equal(fixed, source.replace('if expected != signature:', 'if not _hmac.compare_digest(expected, signature):'));
+  });
+
+  it('offers the rewrite only as a suggestion when a side may be None or mixes bytes and text', () => {
+    const maybeNone = 'import hmac\nfrom homeassistant.components.http import HomeAssistantView\n\n\nclass V(HomeAssistantView):\n    async def get(self, request):\n        token = request.query.get("token")\n        return token == self._token\n';
+    const [none] = analyzeSnippet(maybeNone, { rules }).findings;
+    assert.equal(none.fix?.safe, false);
+    const mixed = 'import hmac\n\n\ndef check(key, body, signature):\n    return hmac.new(key, body, "sha256").digest() == signature\n';
+    const [bytes] = analyzeSnippet(mixed, { rules }).findings;
+    assert.equal(bytes.fix?.safe, false);
+  });
+
+  it('keeps multi-line operands intact', () => {
+    const source = 'import hmac\n\n\ndef check(key, body, signature):\n    return (\n        hmac.new(key, body, "sha256").hexdigest()\n        == signature\n    )\n';
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    const fixed = applyFixAndCheck(source, finding.fix, finding, rules);
+    assert.match(fixed, /hmac\.compare_digest\(hmac\.new\(key, body, "sha256"\)\.hexdigest\(\), signature\)/);
+  });
+
+  it('marks the item used when secrets are compared at all, so clean code passes', () => {
+    const result = analyzeSnippet('import hmac\n\n\ndef same(a_signature, b):\n    return hmac.compare_digest(a_signature, b)\n', { rules });
+    assert.equal(result.checklist.find((item) => item.id === 'webhook-signature')?.status, 'pass');
+    const unused = analyzeSnippet('def add(a, b):\n    return a == b\n', { rules });
+    assert.equal(unused.checklist.find((item) => item.id === 'webhook-signature')?.status, 'not-applicable');
+  });
+});

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { webhookUnsigned } from '../../../server/src/analysis/rules/webhookUnsigned';
+import { analyzeSnippet, assertFixture, FIXTURES, setup } from '../../helpers/analysis';
+import { applyFixAndCheck } from '../../helpers/fixChecks';
+
+const rules = [webhookUnsigned];
+const folder = path.join(FIXTURES, 'rules', 'webhook-unsigned');
+const read = (name: string) => fs.readFileSync(path.join(folder, name), 'utf8');
+/** The rest of the integration: registrations in __init__.py, a coordinator with its own handler, constants. */
+const integrationFiles = { '__init__.py': read('__init__.py'), 'coordinator.py': read('coordinator.py'), 'const.py': read('const.py') };
+
+describe('webhook-unsigned', () => {
+  before(setup);
+
+  for (const name of ['bad_webhook.py', 'good_webhook.py']) {
+    it(`matches the expectations in ${name} (handlers registered in __init__.py)`, () => {
+      assertFixture(path.join(folder, name), rules, { fileName: 'webhook.py', otherFiles: integrationFiles });
+    });
+  }
+
+  it('follows a handler registered as a method of another object, in another module', () => {
+    const checked = analyzeSnippet(read('good_webhook.py'), { rules, fileName: 'webhook.py', otherFiles: integrationFiles });
+    assert.deepEqual(checked.findings.filter((finding) => finding.path.endsWith('coordinator.py')), []);
+    const unchecked = read('coordinator.py').replace(/        if not hmac\.compare_digest[^\n]*\n[^\n]*\n/, '');
+    const result = analyzeSnippet(read('good_webhook.py'), { rules, fileName: 'webhook.py', otherFiles: { ...integrationFiles, 'coordinator.py': unchecked } });
+    assert.deepEqual(result.findings.map((finding) => [finding.path.split('/').pop(), finding.message.match(/`(\w+)`/)?.[1]]), [['coordinator.py', 'async_handle_push']]);
+  });
+
+  it('reports local_only webhooks as warnings and the others as errors', () => {
+    const result = analyzeSnippet(read('bad_webhook.py'), { rules, fileName: 'webhook.py', otherFiles: integrationFiles });
+    const severities = Object.fromEntries(result.findings.map((finding) => [finding.message.match(/`(\w+)`/)?.[1], finding.severity]));
+    assert.deepEqual(severities, { handle_webhook: 'error', handle_form: 'warning', handle_presence_only: 'error', handle_event_types: 'error' });
+  });
+
+  it('asks for a review when the request goes to code outside the integration or only the address is checked', () => {
+    const result = analyzeSnippet(read('good_webhook.py'), { rules, fileName: 'webhook.py', otherFiles: integrationFiles });
+    const entry = result.checklist.find((item) => item.id === 'webhook-signature');
+    assert.equal(entry?.status, 'review');
+    assert.match(entry?.note ?? '', /handle_delegated.*async_handle_webhook/);
+    assert.match(entry?.note ?? '', /handle_address_checked.*address/);
+  });
+
+  it('is not applicable without webhooks and passes when every handler verifies', () => {
+    const none = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules });
+    assert.equal(none.checklist.find((item) => item.id === 'webhook-signature')?.status, 'not-applicable');
+    const verified = analyzeSnippet(
+      'import hmac\nfrom homeassistant.components import webhook\n\n\nasync def handle(hass, webhook_id, request):\n    if not hmac.compare_digest(request.query.get("token", ""), hass.data["acme"]):\n        return None\n    return await request.json()\n\n\ndef setup(hass):\n    webhook.async_register(hass, "acme", "Acme", "id", handle)\n',
+      { rules },
+    );
+    assert.deepEqual(verified.findings, []);
+    assert.equal(verified.checklist.find((item) => item.id === 'webhook-signature')?.status, 'pass');
+  });
+
+  it('reports a handler defined in another module at its def, once however often it is registered', () => {
+    const init = 'from homeassistant.components import webhook\n\nfrom .webhook import handle\n\n\ndef setup(hass):\n    webhook.async_register(hass, "acme", "A", "a", handle)\n    webhook.async_register(hass, "acme", "B", "b", handle)\n';
+    const handler = 'async def handle(hass, webhook_id, request):\n    hass.states.async_set("sensor.acme", (await request.json())["value"])\n';
+    const result = analyzeSnippet(handler, { rules, fileName: 'webhook.py', otherFiles: { '__init__.py': init } });
+    assert.deepEqual(result.findings.map((finding) => [finding.path.split('/').pop(), finding.range.start.line, finding.range.start.character]), [['webhook.py', 0, 10]]);
+  });
+
+  it('suggests a signature check after the docstring that parses, adds each import once and silences the rule', () => {
+    const source = [
+      'from homeassistant.components import webhook',
+      '',
+      'DOMAIN = "acme"',
+      '',
+      '',
+      'async def handle(hass, webhook_id, request):',
+      '    """Handle a push."""',
+      '    return await request.json()',
+      '',
+      '',
+      'def setup(hass):',
+      '    webhook.async_register(hass, DOMAIN, "Acme", "id", handle)',
+      '',
+    ].join('\n');
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    const [suggestion] = finding.suggestions ?? [];
+    assert.equal(suggestion.title, 'Add signature check');
+    assert.equal(suggestion.safe, false);
+    const fixed = applyFixAndCheck(source, suggestion, finding, rules);
+    assert.equal(fixed.match(/^import hmac$/gm)?.length, 1);
+    assert.equal(fixed.match(/^import hashlib$/gm)?.length, 1);
+    assert.equal(fixed.match(/^from http import HTTPStatus$/gm)?.length, 1);
+    assert.equal(fixed.match(/^from aiohttp import web$/gm)?.length, 1);
+    assert.match(fixed, /    """Handle a push."""\n    # Reject requests the service did not sign/);
+    assert.match(fixed, /hass\.config_entries\.async_entries\(DOMAIN\)/);
+    assert.match(fixed, /        return web\.Response\(status=HTTPStatus\.UNAUTHORIZED\)\n    return await request\.json\(\)/);
+  });
+
+  it('uses the config entry a partial passes, keeps single quotes and tabs, and reuses existing imports', () => {
+    const source = [
+      'import hmac',
+      'from functools import partial',
+      '',
+      'from aiohttp import web',
+      "from homeassistant.components import webhook",
+      '',
+      '',
+      'async def handle(entry, hass, webhook_id, request):',
+      "\tdata = await request.json()",
+      "\thass.states.async_set('sensor.acme', data['value'])",
+      '',
+      '',
+      'def setup(hass, entry):',
+      "\twebhook.async_register(hass, 'acme', 'Acme', 'id', partial(handle, entry))",
+      '',
+    ].join('\n');
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    const fixed = applyFixAndCheck(source, finding.suggestions?.[0], finding, rules);
+    assert.match(fixed, /\twebhook_secret = entry\.data\.get\('webhook_secret', ''\)\n/);
+    assert.match(fixed, /\tif not webhook_secret or not hmac\.compare_digest\(expected_signature, request\.headers\.get\('X-Signature', ''\)\):\n\t\treturn web\.Response/);
+    assert.equal(fixed.match(/^import hmac$/gm)?.length, 1);
+    assert.equal(fixed.match(/^from aiohttp import web$/gm)?.length, 1);
+  });
+
+  it('offers no signature check for a handler written on one line', () => {
+    const source = 'from homeassistant.components import webhook\n\nasync def handle(hass, webhook_id, request): return await request.json()\n\nwebhook.async_register(hass, "acme", "Acme", "id", handle)\n';
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    assert.equal(finding.rule, 'webhook-unsigned');
+    assert.equal(finding.suggestions, undefined);
+  });
+});
