@@ -1,12 +1,23 @@
+import type { Node } from 'web-tree-sitter';
 import { replaceNode } from '../fixes';
-import { isViewClass } from '../model/untrusted';
-import { descendants, unwrap } from '../python/syntax';
+import type { FileModel } from '../model/fileModel';
+import type { IntegrationModel } from '../model/integration';
+import { isViewClass, resolveClass, viewHandlers } from '../model/untrusted';
+import { callerCheck } from '../model/verification';
+import { descendants, literalString, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
-import { verifies } from './webhookUnsigned';
 
-const HANDLER_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
-/** Evidence that a public view checks its caller some other way. */
-const OTHER_CHECKS = /KEY_HASS_USER|KEY_AUTHENTICATED|authSig|async_validate_access_token|async_validate_signed_path|validate_access_token|check_token|verify_token|is_authenticated/;
+/** Evidence in a handler that it looks at who is calling: the HA user, a signed path, an access token. */
+const AUTH_MARKERS = /^(KEY_HASS_USER|KEY_AUTHENTICATED|KEY_HASS_REFRESH_TOKEN_ID|authSig|async_validate_access_token|async_validate_signed_path|async_sign_path|validate_access_token)$/;
+/** Methods that change something in Home Assistant or the outside world (`hass.services.async_call`, ...). */
+const ACTIONS = new Set([
+  'async_call', 'call', 'async_set', 'async_fire', 'fire', 'async_dispatcher_send', 'dispatcher_send', 'async_create_task',
+  'create_task', 'async_create_background_task', 'async_update_entry', 'async_remove', 'async_add_executor_job',
+  'async_request_refresh', 'async_refresh', 'async_set_updated_data', 'async_write_ha_state', 'async_turn_on',
+  'async_turn_off', 'async_toggle', 'async_press', 'async_select_option', 'async_set_value', 'async_send_command',
+]);
+/** Calls that only build a response or log. */
+const RESPONSE_ONLY = /^(aiohttp\.web\.(Response|json_response|HTTP\w+)|self\.(json|json_message)|_?LOGGER\.\w+|logging\.\w+)$/;
 
 export const viewWithoutAuth: Rule = {
   meta: {
@@ -15,54 +26,145 @@ export const viewWithoutAuth: Rule = {
     severity: 'error',
     fix: 'suggestion',
     cwe: 306,
-    description: 'A HomeAssistantView sets requires_auth = False and serves data or acts without another check.',
-    docs: `Home Assistant authenticates every HTTP view unless the view sets \`requires_auth = False\`. Such a view
-answers anyone who can reach Home Assistant, which for many users is the whole internet through a reverse proxy
-or Nabu Casa. A public view that returns state, camera images or account data, or that changes something, hands
-that to strangers.
+    description: 'A HomeAssistantView sets requires_auth = False and serves data or acts without checking the caller.',
+    docs: `Home Assistant checks the access token of every request to an HTTP view, unless the view sets
+\`requires_auth = False\`. Such a view answers anyone who can reach Home Assistant, and for many installations that
+is the whole internet, through a reverse proxy or Home Assistant Cloud. A public view that returns states, images
+or account data, or that changes something, gives that to strangers.
 
-The rule reports views with \`requires_auth = False\` whose handlers do not check the caller another way
-(\`hmac.compare_digest\` on a token or signature, a verification helper, \`request[KEY_HASS_USER]\`, a signed path
-checked with \`authSig\`). Views with write methods (\`post\`, \`put\`, \`patch\`, \`delete\`) are errors; read-only
-ones are warnings. A view that is public by design (an OAuth callback, a static asset) says so with
-\`# ha-security: ignore[view-without-auth] reason\` on its \`requires_auth\` line.
+The rule reports views with \`requires_auth = False\` (also inherited from a base view of the integration) whose
+handlers return data or act without checking the caller some other way. Checks it accepts: \`hmac.compare_digest\`
+on a token or signature, a verification function given the request or its headers, a decoded JWT, a comparison of a
+token (timing is insecure-secret-comparison's business), \`request[KEY_HASS_USER]\`, and paths signed with
+\`async_sign_path\` (the \`authSig\` parameter). Handlers that only return a fixed answer are harmless. Views whose
+handlers change something (\`post\`, \`put\`, \`patch\`, \`delete\`, or a \`get\` that calls services, fires events or
+writes states) are errors; read-only ones are warnings. A view that hands its request to the integration's config
+flow (an OAuth redirect) is left to a review.
 
-**Fix:** remove \`requires_auth = False\` (or set it to \`True\`), or verify a signed path or token in every handler.
+A view that is public by design says so with \`# ha-security: ignore[view-without-auth] reason\` on its
+\`requires_auth\` line; the reason is what a reviewer reads.
+
+**Fix:** drop \`requires_auth = False\` (authentication is the default), or check a signature or token in every
+handler. The suggested fix sets \`requires_auth = True\`; callers then need an access token, which may not be what
+the view's clients can send.
 
 Bad:
 \`\`\`python
 class StatusView(HomeAssistantView):
     url = "/api/acme/status"
+    name = "api:acme:status"
     requires_auth = False
+
+    async def get(self, request):
+        return self.json(request.app[KEY_HASS].data[DOMAIN].status)
 \`\`\`
 
 Good:
 \`\`\`python
 class StatusView(HomeAssistantView):
     url = "/api/acme/status"
+    name = "api:acme:status"
     requires_auth = True
 \`\`\``,
   },
   checkFile(context) {
     const { file, integration } = context;
+    if (file.isTestFile) return;
     for (const cls of file.classes) {
-      if (!isViewClass(file, cls)) continue;
+      if (!isViewClass(file, cls, integration)) continue;
       context.markUsed();
-      const body = cls.childForFieldName('body');
-      const setting = body?.namedChildren
-        .map((statement) => (statement?.type === 'expression_statement' ? statement.namedChild(0) : null))
-        .find((assignment) => assignment?.type === 'assignment' && assignment.childForFieldName('left')?.text === 'requires_auth');
-      const value = setting?.childForFieldName('right');
-      if (!setting || !value || unwrap(value).type !== 'false') continue;
-      const handlers = file.functions.filter((fn) => HANDLER_METHODS.has(fn.childForFieldName('name')?.text ?? '') && fn.parent?.parent?.id === cls.id);
-      if (handlers.length === 0) continue;
-      if (handlers.every((handler) => verifies(file, handler, integration, 2) || descendants(handler, ['identifier', 'string']).some((node) => OTHER_CHECKS.test(node.text)))) continue;
-      const writes = handlers.some((handler) => (handler.childForFieldName('name')?.text ?? 'get') !== 'get');
+      const setting = requiresAuthSetting(file, cls, integration);
+      if (!setting || unwrap(setting.value).type !== 'false') continue;
+      const handlers = viewHandlers(cls);
+      const exposed: { handler: Node; acts: boolean }[] = [];
+      let flowCallback: string | undefined;
+      for (const handler of handlers) {
+        if (returnsOnlyConstants(file, handler)) continue;
+        if (hasAuthMarker(handler)) continue;
+        const check = callerCheck(file, handler, integration);
+        if (check?.kind === 'verified') continue;
+        if (passesToFlow(file, handler)) {
+          flowCallback = handler.childForFieldName('name')?.text;
+          continue;
+        }
+        exposed.push({ handler, acts: acts(file, handler) });
+      }
       const name = cls.childForFieldName('name')?.text ?? 'view';
-      context.report(setting, `${name} sets requires_auth = False and its ${writes ? 'handlers change things' : 'handler returns data'} without checking the caller; anyone who can reach Home Assistant can call it.`, {
+      if (exposed.length === 0) {
+        if (flowCallback) context.review(`${name} (${baseName(file.path)}) is public and passes its request to a config flow (an OAuth-style callback); check that the flow verifies the state it receives.`);
+        continue;
+      }
+      const writes = exposed.some(({ handler, acts: changes }) => changes || (handler.childForFieldName('name')?.text ?? 'get') !== 'get');
+      const at = setting.file === file ? setting.node : cls.childForFieldName('name') ?? cls;
+      context.report(at, `${name} sets requires_auth = False and its ${writes ? 'handlers change things' : 'handlers return data'} without checking the caller, so anyone who can reach Home Assistant can call it; check a signature or token, or require authentication.`, {
         severity: writes ? 'error' : 'warning',
-        suggestions: [{ title: 'Require authentication (requires_auth = True)', safe: false, edits: [replaceNode(unwrap(value), 'True')] }],
+        suggestions: setting.file === file ? [{ title: 'Require authentication (requires_auth = True)', safe: false, edits: [replaceNode(unwrap(setting.value), 'True')] }] : [],
       });
     }
   },
 };
+
+/** The `requires_auth = ...` of a view class, or of the integration's base view it derives from. */
+function requiresAuthSetting(file: FileModel, cls: Node, integration: IntegrationModel | undefined, depth = 4): { file: FileModel; node: Node; value: Node } | undefined {
+  for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const assignment = statement?.type === 'expression_statement' ? statement.namedChild(0) : null;
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.text !== 'requires_auth') continue;
+    const value = assignment.childForFieldName('right');
+    if (value) return { file, node: assignment, value };
+  }
+  if (depth <= 0) return undefined;
+  for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
+    if (!base || base.type === 'keyword_argument') continue;
+    const parent = resolveClass(file, base, integration);
+    const found = parent && parent.node.id !== cls.id ? requiresAuthSetting(parent.file, parent.node, integration, depth - 1) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A handler whose only calls build a response from literals: a fixed page, a health check. */
+function returnsOnlyConstants(file: FileModel, handler: Node): boolean {
+  const calls = descendants(handler, ['call']);
+  if (!calls.every((node) => RESPONSE_ONLY.test(file.callSite(node)?.name ?? ''))) return false;
+  // `hass.data[DOMAIN] = ...` stores something even without a call.
+  const stores = descendants(handler, ['assignment', 'augmented_assignment']).some((assignment) => assignment.childForFieldName('left')?.type !== 'identifier');
+  if (stores) return false;
+  return calls.every((node) => {
+    const site = file.callSite(node);
+    if (!site || /(^|\.)(_?LOGGER|logging)\./.test(site.name ?? '')) return true;
+    return [...site.args, ...site.keywords.values()].every((arg) => isConstantValue(arg));
+  });
+}
+
+function isConstantValue(node: Node): boolean {
+  const target = unwrap(node);
+  if (literalString(target) !== undefined) return true;
+  if (['integer', 'float', 'true', 'false', 'none'].includes(target.type)) return true;
+  if (target.type === 'attribute') return /^(HTTPStatus|HTTP_\w+|web)\b/.test(target.text) || /^[A-Z_][A-Z0-9_.]*$/.test(target.text);
+  if (target.type === 'identifier') return /^[A-Z_][A-Z0-9_]*$/.test(target.text);
+  if (['dictionary', 'list', 'tuple', 'set'].includes(target.type)) return target.namedChildren.every((child) => child === null || isConstantValue(child));
+  if (target.type === 'pair') return target.namedChildren.every((child) => child === null || isConstantValue(child));
+  return false;
+}
+
+function hasAuthMarker(handler: Node): boolean {
+  return descendants(handler, ['identifier']).some((node) => AUTH_MARKERS.test(node.text)) || descendants(handler, ['string_content']).some((node) => node.text === 'authSig');
+}
+
+/** An OAuth-style callback: the request's state goes to `hass.config_entries.flow.async_configure`. */
+function passesToFlow(file: FileModel, handler: Node): boolean {
+  return descendants(handler, ['call']).some((node) => /(^|\.)flow\.async_configure$|(^|\.)async_external_step_done$/.test(file.callSite(node)?.name ?? ''));
+}
+
+/** A handler that changes something: calls a service, fires an event, writes a state, schedules work. */
+function acts(file: FileModel, handler: Node): boolean {
+  return descendants(handler, ['call']).some((node) => {
+    const site = file.callSite(node);
+    const method = site?.method ?? site?.name?.split('.').pop() ?? '';
+    return ACTIONS.has(method);
+  });
+}
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}

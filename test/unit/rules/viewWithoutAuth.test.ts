@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { viewWithoutAuth } from '../../../server/src/analysis/rules/viewWithoutAuth';
+import { analyzeSnippet, applyEdits, assertFixture, FIXTURES, setup } from '../../helpers/analysis';
+import { syntaxErrors } from '../../helpers/fixChecks';
+
+const rules = [viewWithoutAuth];
+const folder = path.join(FIXTURES, 'rules', 'view-without-auth');
+const otherFiles = { 'base_view.py': fs.readFileSync(path.join(folder, 'base_view.py'), 'utf8'), 'const.py': 'DOMAIN = "acme"\n' };
+
+describe('view-without-auth', () => {
+  before(setup);
+
+  for (const name of ['bad_http.py', 'good_http.py']) {
+    it(`matches the expectations in ${name}`, () => {
+      assertFixture(path.join(folder, name), rules, { otherFiles });
+    });
+  }
+
+  it('is a warning for read-only views and an error for views that act, also through GET', () => {
+    const findings = assertFixture(path.join(folder, 'bad_http.py'), rules, { otherFiles });
+    assert.deepEqual(findings.map((finding) => [finding.message.split(' ')[0], finding.severity]), [
+      ['AcmeStatusView', 'warning'],
+      ['AcmeCommandView', 'error'],
+      ['AcmeTriggerView', 'error'],
+      ['AcmeSnapshotView', 'warning'],
+    ]);
+  });
+
+  it('suggests requires_auth = True (a behaviour change, so not a safe fix) where the setting is written', () => {
+    const source = fs.readFileSync(path.join(folder, 'bad_http.py'), 'utf8');
+    const findings = analyzeSnippet(source, { rules, fileName: 'bad_http.py', otherFiles }).findings.filter((finding) => finding.path.endsWith('bad_http.py'));
+    const [status] = findings;
+    assert.equal(status.fix, undefined);
+    const [suggestion] = status.suggestions ?? [];
+    assert.equal(suggestion.safe, false);
+    const fixed = applyEdits(source, suggestion.edits);
+    assert.match(fixed, /name = "api:acme:status"\n    requires_auth = True {2}# expect/);
+    assert.ok(syntaxErrors(fixed) === 0);
+    const after = analyzeSnippet(fixed, { rules, fileName: 'bad_http.py', otherFiles }).findings.filter((finding) => finding.path.endsWith('bad_http.py'));
+    assert.equal(after.length, findings.length - 1);
+    // Inherited from base_view.py: nothing to edit in this file.
+    assert.deepEqual(findings[3].suggestions, undefined);
+  });
+
+  it('asks for a review of an OAuth-style callback that hands its request to a config flow', () => {
+    const result = analyzeSnippet(fs.readFileSync(path.join(folder, 'good_http.py'), 'utf8'), { rules, otherFiles });
+    const entry = result.checklist.find((item) => item.id === 'unauthenticated-endpoint');
+    assert.equal(entry?.status, 'review');
+    assert.match(entry?.note ?? '', /AcmeAuthorizeView/);
+  });
+
+  it('marks the item used when views exist and is not applicable otherwise', () => {
+    const authenticated = analyzeSnippet('from homeassistant.components.http import HomeAssistantView\n\n\nclass V(HomeAssistantView):\n    url = "/api/x"\n\n    async def get(self, request):\n        return self.json({})\n', { rules });
+    assert.equal(authenticated.checklist.find((item) => item.id === 'unauthenticated-endpoint')?.status, 'pass');
+    const none = analyzeSnippet('class V:\n    requires_auth = False\n\n    async def get(self, request):\n        return request.query\n', { rules });
+    assert.deepEqual(none.findings, []);
+    assert.equal(none.checklist.find((item) => item.id === 'unauthenticated-endpoint')?.status, 'not-applicable');
+  });
+});
