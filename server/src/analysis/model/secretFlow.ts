@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { addImport, insertAt, replaceNode } from '../fixes';
+import { pythonQuery } from '../python/parser';
 import { contains, descendants, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { TextEdit } from '../types';
 import type { Binding, CallSite, FileModel } from './fileModel';
@@ -291,6 +292,7 @@ function isConfigHolder(file: FileModel, node: Node | null | undefined): boolean
 // Config entries, flows, YAML setup
 
 const ENTRY_NAME = /^_?((config|reauth|reconfigure|existing|current|old|new|matching|other|source|parent|this|my)_)?entry$/;
+const REGISTRY_SOURCE = /(entity_registry|device_registry|\b(er|dr)\.|async_entries_for_(config_entry|device)|registry\.(async_get|entities|devices))/;
 const ENTRY_GETTERS = new Set(['async_get_entry', 'async_get_known_entry', '_get_reauth_entry', '_get_reconfigure_entry']);
 
 /** A `ConfigEntry`: named so (`entry`, `config_entry`, `self._entry`), annotated so, or looked up. */
@@ -299,9 +301,13 @@ export function isConfigEntry(file: FileModel, node: Node, depth = 3): boolean {
   if (target.type === 'attribute') return ENTRY_NAME.test(target.childForFieldName('attribute')?.text ?? '');
   if (target.type === 'call') return ENTRY_GETTERS.has(file.callSite(target)?.method ?? file.callSite(target)?.name ?? '');
   if (target.type !== 'identifier') return false;
-  if (ENTRY_NAME.test(target.text)) return true;
+  const bindings = file.bindingsOf(target);
+  if (ENTRY_NAME.test(target.text)) {
+    // An `entry` taken from the entity or device registry is a registry entry, whose options are display settings.
+    return !(bindings.length > 0 && bindings.every((binding) => binding.value !== null && REGISTRY_SOURCE.test(binding.value.text)));
+  }
   if (depth <= 0) return false;
-  return file.bindingsOf(target).some((binding) => {
+  return bindings.some((binding) => {
     if (binding.kind === 'parameter') return /ConfigEntry\b/.test(binding.node.childForFieldName('type')?.text ?? '');
     return binding.kind === 'assign' && binding.value !== null && binding.value.type !== 'expression_list' && isConfigEntry(file, binding.value, depth - 1);
   });
@@ -337,6 +343,16 @@ function parameterPayload(file: FileModel, binding: Binding, integration: Integr
  * its input. When the schema cannot be read (built by a helper), the integration's credential keys decide.
  */
 function stepAsksForSecrets(file: FileModel, step: Node, input: string, integration: IntegrationModel | undefined): boolean {
+  const cache = fileIndex(file).stepSecrets;
+  let answer = cache.get(step.id);
+  if (answer === undefined) {
+    answer = readStepSecrets(file, step, input, integration);
+    cache.set(step.id, answer);
+  }
+  return answer;
+}
+
+function readStepSecrets(file: FileModel, step: Node, input: string, integration: IntegrationModel | undefined): boolean {
   const keys = stepSchemaKeyNodes(file, step, integration);
   if (keys?.some((key) => isCredentialKey(file.stringValue(key, integration?.constantString) ?? ''))) return true;
   const readsSecret = (key: Node | null | undefined) => {
@@ -410,6 +426,85 @@ function schemaKeys(file: FileModel, expression: Node, integration: IntegrationM
     }
     if (site.method === 'add_suggested_values_to_schema' && site.args[0]) return schemaKeys(file, site.args[0], integration, depth - 1);
   }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A per-file index, built once: the flow questions are asked for every logged value
+
+interface FileIndex {
+  /** Assignments and `del` statements by the id of their scope (function, lambda or module), in document order. */
+  statementsByScope: Map<number, Node[]>;
+  /** Calls by the id of their scope, in document order. */
+  callsByScope: Map<number, CallSite[]>;
+  /** By class id and attribute name: the values assigned to `self.name`, and what a `@property` of that name returns. */
+  selfAttributes: Map<number, Map<string, Node[]>>;
+  /** The quote character most of the file's strings use. */
+  quote: string;
+  /** Whether a flow step's input holds credentials, by step id. */
+  stepSecrets: Map<number, boolean>;
+}
+
+const INDEX_QUERY = `
+(assignment) @assign
+(delete_statement) @delete
+(decorated_definition) @decorated
+(string_start) @quote
+`;
+const indexCache = new WeakMap<FileModel, FileIndex>();
+
+function fileIndex(file: FileModel): FileIndex {
+  const cached = indexCache.get(file);
+  if (cached) return cached;
+  const index: FileIndex = { statementsByScope: new Map(), callsByScope: new Map(), selfAttributes: new Map(), quote: '"', stepSecrets: new Map() };
+  const push = <K, T>(map: Map<K, T[]>, key: K, value: T) => {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  };
+  const attributeValue = (cls: Node, name: string, value: Node) => {
+    let byName = index.selfAttributes.get(cls.id);
+    if (!byName) index.selfAttributes.set(cls.id, (byName = new Map()));
+    push(byName, name, value);
+  };
+  let single = 0;
+  let double = 0;
+  for (const { name, node } of pythonQuery(INDEX_QUERY).captures(file.root)) {
+    if (name === 'quote') {
+      if (node.text.endsWith("'")) single++;
+      else if (node.text.endsWith('"')) double++;
+      continue;
+    }
+    if (name === 'decorated') {
+      const fn = node.childForFieldName('definition');
+      const isProperty = node.namedChildren.some((child) => child?.type === 'decorator' && /^@(functools\.)?(cached_)?property$/.test(child.text));
+      const cls = fn && isProperty ? enclosingClass(node) : undefined;
+      const property = fn?.childForFieldName('name')?.text;
+      if (!fn || !cls || !property) continue;
+      for (const statement of descendants(fn, ['return_statement'])) {
+        const value = statement.namedChild(0);
+        if (value) attributeValue(cls, property, value);
+      }
+      continue;
+    }
+    push(index.statementsByScope, file.scopeOf(node).id, node);
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (name === 'assign' && left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && right) {
+      const cls = enclosingClass(node);
+      const attribute = left.childForFieldName('attribute')?.text;
+      if (cls && attribute) attributeValue(cls, attribute, right);
+    }
+  }
+  for (const call of file.calls) push(index.callsByScope, file.scopeOf(call.node).id, call);
+  for (const list of index.callsByScope.values()) list.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  index.quote = single > double ? "'" : '"';
+  indexCache.set(file, index);
+  return index;
+}
+
+function enclosingClass(node: Node): Node | undefined {
+  for (let current = node.parent; current; current = current.parent) if (current.type === 'class_definition') return current;
   return undefined;
 }
 
@@ -608,28 +703,8 @@ function selfAttributeValues(file: FileModel, attribute: Node): Node[] {
   const object = attribute.childForFieldName('object');
   const name = attribute.childForFieldName('attribute')?.text;
   if (object?.type !== 'identifier' || object.text !== 'self' || !name) return [];
-  let cls: Node | null = attribute.parent;
-  while (cls && cls.type !== 'class_definition') cls = cls.parent;
-  if (!cls) return [];
-  const values: Node[] = [];
-  for (const assignment of descendants(cls, ['assignment'])) {
-    const left = assignment.childForFieldName('left');
-    const right = assignment.childForFieldName('right');
-    if (left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && left.childForFieldName('attribute')?.text === name && right) {
-      values.push(right);
-    }
-  }
-  for (const definition of descendants(cls, ['decorated_definition'])) {
-    const fn = definition.childForFieldName('definition');
-    if (fn?.childForFieldName('name')?.text !== name) continue;
-    const decorators = definition.namedChildren.filter((child) => child?.type === 'decorator').map((child) => child!.text);
-    if (!decorators.some((decorator) => /^@(functools\.)?(cached_)?property$/.test(decorator))) continue;
-    for (const statement of descendants(fn, ['return_statement'])) {
-      const value = statement.namedChild(0);
-      if (value) values.push(value);
-    }
-  }
-  return values;
+  const cls = enclosingClass(attribute);
+  return (cls && fileIndex(file).selfAttributes.get(cls.id)?.get(name)) || [];
 }
 
 /**
@@ -830,14 +905,15 @@ function locallyMasked(walk: Walk, identifier: Node): boolean {
     const value = key ? file.stringValue(key, integration?.constantString) : undefined;
     return value !== undefined && isCredentialKey(value);
   };
-  for (const call of file.calls) {
-    if (call.node.startIndex > identifier.startIndex || !contains(scope, call.node) || file.scopeOf(call.node).id !== scope.id) continue;
+  const index = fileIndex(file);
+  for (const call of index.callsByScope.get(scope.id) ?? []) {
+    if (call.node.startIndex > identifier.startIndex) break;
     if (call.callee.type !== 'attribute' || call.callee.childForFieldName('object')?.text !== name) continue;
     if (call.method === 'pop' && isSecretKey(call.args[0])) return true;
     if (call.method === 'update' && (masksByKeywords(walk, call) || (call.args[0] && unwrap(call.args[0]).type === 'dictionary' && dictMasks(walk, unwrap(call.args[0]))))) return true;
   }
-  for (const statement of descendants(scope, ['assignment', 'delete_statement'])) {
-    if (statement.startIndex > identifier.startIndex || file.scopeOf(statement).id !== scope.id) continue;
+  for (const statement of index.statementsByScope.get(scope.id) ?? []) {
+    if (statement.startIndex > identifier.startIndex) break;
     const target = statement.type === 'assignment' ? statement.childForFieldName('left') : statement.namedChild(0);
     const targets = target?.type === 'expression_list' || target?.type === 'pattern_list' ? target.namedChildren : [target];
     for (const subscript of targets) {
@@ -881,16 +957,18 @@ export function dictAdditionValues(file: FileModel, identifier: Node, integratio
     const value = key ? file.stringValue(key, integration?.constantString) : undefined;
     return value !== undefined && isCredentialKey(value);
   };
-  for (const assignment of descendants(scope, ['assignment'])) {
-    if (file.scopeOf(assignment).id !== scope.id || assignment.startIndex > identifier.startIndex) continue;
+  const index = fileIndex(file);
+  for (const assignment of index.statementsByScope.get(scope.id) ?? []) {
+    if (assignment.startIndex > identifier.startIndex) break;
+    if (assignment.type !== 'assignment') continue;
     const left = assignment.childForFieldName('left');
     const right = assignment.childForFieldName('right');
     if (left?.type !== 'subscript' || left.childForFieldName('value')?.text !== name || !right) continue;
     values.push({ node: right, secretKey: secretKey(left.childForFieldName('subscript')) });
   }
-  for (const call of file.calls) {
-    if (call.method !== 'update' || call.node.startIndex > identifier.startIndex || file.scopeOf(call.node).id !== scope.id) continue;
-    if (call.callee.childForFieldName('object')?.text !== name) continue;
+  for (const call of index.callsByScope.get(scope.id) ?? []) {
+    if (call.node.startIndex > identifier.startIndex) break;
+    if (call.method !== 'update' || call.callee.childForFieldName('object')?.text !== name) continue;
     for (const arg of call.args) values.push({ node: arg, secretKey: false });
     for (const [key, value] of call.keywords) values.push({ node: value, secretKey: isCredentialKey(key) });
   }
@@ -1168,18 +1246,7 @@ function lineAfterImports(file: FileModel): number {
 
 /** The quote the file mostly uses for strings. */
 export function quoteStyle(file: FileModel): string {
-  let single = 0;
-  let double = 0;
-  for (const { node } of pythonStrings(file)) {
-    const start = node.child(0)?.text ?? '';
-    if (start.endsWith("'")) single++;
-    else if (start.endsWith('"')) double++;
-  }
-  return single > double ? "'" : '"';
-}
-
-function pythonStrings(file: FileModel): { node: Node }[] {
-  return descendants(file.root, ['string']).map((node) => ({ node }));
+  return fileIndex(file).quote;
 }
 
 /** Replaces a value with the redaction marker, in the file's quote style. */
