@@ -1,14 +1,20 @@
 import type { Node } from 'web-tree-sitter';
 import { insertAt, replaceNode } from '../fixes';
-import type { FileModel } from '../model/fileModel';
+import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { untrustedSource } from '../model/untrusted';
+import { untrustedSource, type UntrustedSource } from '../model/untrusted';
 import { interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
+import type { Fix, TextEdit } from '../types';
 
-const RESPONSES = /^aiohttp\.web\.Response$|^aiohttp\.web_response\.Response$|^aiohttp\.web\.HTTPOk$/;
-const ESCAPES = /(^|\.)(html\.escape|markupsafe\.escape|escape|quote|json\.dumps|bleach\.clean)$/;
-const MARKUP = /(^|\.)(markupsafe|jinja2)\.Markup$/;
+/** aiohttp responses that can carry an HTML body. */
+const RESPONSES = /^aiohttp\.(web|web_response)\.(Response|HTTP\w+)$/;
+/** Functions that make text safe to place in HTML. */
+const ESCAPES = /^(html\.escape|cgi\.escape|markupsafe\.escape|markupsafe\.Markup\.escape|jinja2\.escape|xml\.sax\.saxutils\.escape|bleach\.clean|urllib\.parse\.quote|urllib\.parse\.quote_plus|urllib\.parse\.urlencode)$/;
+const MARKUP = /^(markupsafe|jinja2|flask)\.Markup$/;
+const JINJA_ENVIRONMENTS = /^jinja2\.(Environment|Template|sandbox\.SandboxedEnvironment|sandbox\.ImmutableSandboxedEnvironment|environment\.Environment|environment\.Template)$/;
+/** Methods that put their arguments into the text they return. */
+const FORMATTING_METHODS = new Set(['format', 'format_map', 'replace', 'join', 'substitute', 'safe_substitute']);
 
 export const htmlInjection: Rule = {
   meta: {
@@ -17,107 +23,184 @@ export const htmlInjection: Rule = {
     severity: 'error',
     fix: 'safe',
     cwe: 79,
-    description: 'HTML is built from request or service data without escaping, or Jinja2 autoescaping is off.',
-    docs: `An HTML page that repeats a request parameter unescaped lets whoever writes the link run script in Home
-Assistant's origin, with the logged-in user's session: reading tokens, calling services, changing automations.
+    description: 'HTML is built from request or service data without escaping, or Jinja2 renders without autoescaping.',
+    docs: `A page that repeats a request parameter without escaping it lets whoever writes the link run script in Home
+Assistant's origin, with the session of the user who opens it: reading tokens, calling services, editing
+automations. The same holds for any text an outsider controls that ends up in HTML.
 
-The rule reports aiohttp \`web.Response(text=..., content_type="text/html")\` (also from views) whose text
-interpolates request, webhook, flow or service data without \`html.escape\`/\`markupsafe.escape\`; \`Markup(...)\`
-around formatted data (which marks it as already safe); and \`jinja2.Environment\` created without
-\`autoescape\` (Jinja2's default is off) or with \`autoescape=False\`. JSON responses are not HTML and are not
-reported.
+The rule reports:
+- aiohttp responses served as HTML (\`web.Response(text=..., content_type="text/html")\`, also from
+  \`HomeAssistantView\` handlers) whose text interpolates request, webhook, flow or service data that was not passed
+  through \`html.escape\` or \`markupsafe.escape\`;
+- \`Markup(...)\` around such data (formatted or not), since \`Markup\` declares its content already safe;
+- \`jinja2.Environment\` and \`jinja2.Template\` created without \`autoescape\` or with \`autoescape=False\`: Jinja2
+  escapes nothing by default. These are errors when the file deals in HTML and warnings otherwise.
 
-**Fix:** escape every interpolated value (\`html.escape(value)\`), return JSON (\`self.json(...)\`) instead of HTML,
-and create Jinja2 environments with \`autoescape=True\` (the quick fix adds it).
+JSON responses (\`self.json(...)\`, \`web.json_response\`), plain-text responses and Home Assistant's own template
+engine are not reported.
+
+**Fix:** escape every value you interpolate (\`html.escape(value)\`), return JSON and render it in the frontend,
+and create Jinja2 environments with \`autoescape=True\`; the quick fix adds it.
 
 Bad:
 \`\`\`python
-return web.Response(text=f"<h1>Hello {request.query['name']}</h1>", content_type="text/html")
+name = request.query.get("name", "")
+return web.Response(text=f"<h1>Hello {name}</h1>", content_type="text/html")
 \`\`\`
 
 Good:
 \`\`\`python
-return web.Response(text=f"<h1>Hello {html.escape(request.query['name'])}</h1>", content_type="text/html")
+name = html.escape(request.query.get("name", ""))
+return web.Response(text=f"<h1>Hello {name}</h1>", content_type="text/html")
 \`\`\``,
   },
   checkFile(context) {
     const { file, integration } = context;
+    if (file.isTestFile) return;
+    const servesHtml = dealsInHtml(file, integration);
     for (const call of file.calls) {
       const name = call.name ?? '';
-      if (RESPONSES.test(name) || (name.endsWith('web.Response') && call.keywords.has('content_type'))) {
-        const contentType = call.keywords.get('content_type');
-        const type = contentType ? literalString(contentType) : undefined;
-        if (!type || !/html/i.test(type)) continue;
+      if (RESPONSES.test(name)) {
+        if (!isHtmlResponse(file, call, integration)) continue;
         context.markUsed();
-        const body = call.keywords.get('text') ?? call.keywords.get('body') ?? call.args[0];
+        const body = call.keywords.get('text') ?? call.keywords.get('body') ?? (name.endsWith('.Response') ? call.args[0] : undefined);
         const tainted = body ? unescapedInput(file, body, integration) : undefined;
-        if (tainted) context.report(call.node, `\`${shorten(tainted.text)}\` comes from ${untrustedSource(file, tainted, integration)?.description ?? 'the request'} and goes into HTML unescaped; wrap it in html.escape().`);
-      } else if (MARKUP.test(name) || (name === 'Markup' && file.imports.get('Markup')?.endsWith('Markup'))) {
+        if (tainted) {
+          context.report(call.node, `\`${shorten(tainted.node.text)}\` comes from ${tainted.source.description} and goes into an HTML page unescaped, where it can carry script; wrap it in html.escape().`);
+        }
+      } else if (MARKUP.test(name)) {
+        context.markUsed();
         const value = call.args[0];
-        if (!value) continue;
+        const tainted = value ? unescapedInput(file, value, integration) : undefined;
+        if (tainted) {
+          context.report(call.node, `Markup() declares \`${shorten(tainted.node.text)}\` (from ${tainted.source.description}) safe HTML, so nothing escapes it; build it with Markup("...{}").format(value), which escapes the value.`);
+        }
+      } else if (JINJA_ENVIRONMENTS.test(name)) {
         context.markUsed();
-        const tainted = unescapedInput(file, value, integration);
-        if (tainted) context.report(call.node, 'Markup() marks formatted data as safe HTML, so nothing escapes it; escape the values (markupsafe.escape) or let the template do it.');
-      } else if (name === 'jinja2.Environment' || name === 'jinja2.sandbox.SandboxedEnvironment') {
-        context.markUsed();
+        if (call.hasSplat) continue;
         const autoescape = call.keywords.get('autoescape');
         if (autoescape && unwrap(autoescape).type !== 'false') continue;
-        if (call.hasSplat) continue;
-        const fix = autoescape
-          ? { title: 'Turn autoescaping on', safe: true, edits: [replaceNode(unwrap(autoescape), 'True')] }
-          : { title: 'Turn autoescaping on', safe: true, edits: [addKeyword(call.node, 'autoescape=True')] };
-        context.report(autoescape ?? call.callee, `Jinja2 does not escape HTML ${autoescape ? 'with autoescape=False' : 'unless autoescape is set'}; values rendered into templates can inject script. Pass autoescape=True.`, { fix });
+        const what = name.endsWith('Template') ? 'This Jinja2 template' : 'This Jinja2 environment';
+        const message = `${what} does not escape HTML (${autoescape ? 'autoescape=False' : "Jinja2's default"}), so values rendered into ${servesHtml ? 'pages' : 'HTML'} can inject script; pass autoescape=True.`;
+        const fix: Fix = autoescape
+          ? { title: 'Turn autoescaping on', safe: servesHtml, edits: [replaceNode(unwrap(autoescape), 'True')] }
+          : { title: 'Turn autoescaping on', safe: servesHtml, edits: [addKeyword(file, call.node, 'autoescape=True')] };
+        context.report(autoescape ?? call.callee, message, servesHtml ? { fix } : { severity: 'warning', suggestions: [fix] });
       }
     }
   },
 };
 
-/** The first interpolated value of untrusted origin that is not escaped, following local variables. */
-function unescapedInput(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth = 4): Node | undefined {
-  if (depth <= 0) return undefined;
-  for (const origin of file.origins(expression)) {
-    const node = unwrap(origin.node);
-    const parts =
-      node.type === 'string' || node.type === 'concatenated_string'
-        ? interpolations(node)
-        : node.type === 'binary_operator'
-          ? [node.childForFieldName('left'), node.childForFieldName('right')].filter((part): part is Node => part !== null)
-          : node.type === 'call' && file.callSite(node)?.method === 'format'
-            ? [...(file.callSite(node)?.args ?? []), ...(file.callSite(node)?.keywords.values() ?? [])]
-            : [];
-    for (const part of parts) {
-      const target = unwrap(part);
-      if (target.type === 'call' && ESCAPES.test(file.callSite(target)?.name ?? '')) continue;
-      if (target.type === 'string' || target.type === 'binary_operator' || target.type === 'tuple') {
-        const inner = target.type === 'tuple' ? target.namedChildren.find((child) => child && untrustedSource(file, child, integration) && !isEscaped(file, child)) : unescapedInput(file, target, integration, depth - 1);
-        if (inner) return inner;
-        continue;
-      }
-      if (untrustedSource(file, target, integration) && !isEscaped(file, target)) return target;
-    }
-  }
-  return undefined;
-}
-
-function isEscaped(file: FileModel, node: Node): boolean {
-  return file.origins(node).every((origin) => {
-    const target = unwrap(origin.node);
-    return target.type === 'call' && ESCAPES.test(file.callSite(target)?.name ?? '');
+/** An aiohttp response whose content type (keyword or header) is HTML. */
+function isHtmlResponse(file: FileModel, call: CallSite, integration: IntegrationModel | undefined): boolean {
+  const lookup = integration?.constantString;
+  const contentType = call.keywords.get('content_type');
+  if (contentType) return /html/i.test(file.stringValue(contentType, lookup) ?? '');
+  const headers = call.keywords.get('headers');
+  const table = headers ? unwrap(headers) : undefined;
+  if (table?.type !== 'dictionary') return false;
+  return table.namedChildren.some((pair) => {
+    if (pair?.type !== 'pair') return false;
+    const key = pair.childForFieldName('key');
+    const value = pair.childForFieldName('value');
+    const keyText = key ? file.stringValue(key, lookup) ?? (/CONTENT_TYPE$/.test(key.text) ? 'content-type' : '') : '';
+    return /^content-type$/i.test(keyText) && value !== null && /html/i.test(file.stringValue(value, lookup) ?? '');
   });
 }
 
-/** Adds a keyword argument after the last argument (keeping a trailing comma and line layout), or into `()`. */
-function addKeyword(call: Node, keyword: string) {
-  const args = call.childForFieldName('arguments');
-  const last = args?.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment').pop();
-  if (last) {
-    const end = rangeOf(last).end;
-    return insertAt(end.line, end.character, `, ${keyword}`);
+/** Whether the file serves or renders HTML: an HTML response, an .html template name, or markup in a string. */
+function dealsInHtml(file: FileModel, integration: IntegrationModel | undefined): boolean {
+  if (/\.html?\b|<\/?(html|body|div|p|h[1-6]|table|span|a|script|ul|li|b|br)\b[^>]*>/i.test(file.text)) return true;
+  return file.calls.some((call) => RESPONSES.test(call.name ?? '') && isHtmlResponse(file, call, integration));
+}
+
+/** The first value in the text that comes from outside and reaches it without an escape, following local variables. */
+function unescapedInput(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth = 6): { node: Node; source: UntrustedSource } | undefined {
+  if (depth <= 0) return undefined;
+  const node = unwrap(expression);
+  const inner = (child: Node | null | undefined) => (child ? unescapedInput(file, child, integration, depth - 1) : undefined);
+  const first = (children: (Node | null | undefined)[]) => {
+    for (const child of children) {
+      const found = inner(child);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  switch (node.type) {
+    case 'string':
+    case 'concatenated_string':
+      return first(interpolations(node));
+    case 'binary_operator':
+      return first([node.childForFieldName('left'), node.childForFieldName('right')]);
+    case 'conditional_expression':
+      return first([node.namedChild(0), node.namedChild(2)]);
+    case 'tuple':
+    case 'list':
+    case 'dictionary':
+    case 'pair':
+    case 'await':
+    case 'parenthesized_expression':
+      return first(node.namedChildren);
+    case 'list_comprehension':
+    case 'generator_expression':
+      return first([node.childForFieldName('body')]);
+    case 'call': {
+      const site = file.callSite(node);
+      if (!site) return undefined;
+      if (ESCAPES.test(site.name ?? '')) return undefined;
+      // Hand-written escaping: `text.replace("&", "&amp;").replace("<", "&lt;")`.
+      if (site.method === 'replace' && ['<', '>', '&'].includes(site.args[0] ? literalString(site.args[0]) ?? '' : '')) return undefined;
+      if (site.method === 'encode' && site.callee.type === 'attribute') return inner(site.callee.childForFieldName('object'));
+      if (site.method && FORMATTING_METHODS.has(site.method)) {
+        const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+        // `Markup("<b>{}</b>").format(value)` escapes the value.
+        if (receiver && (site.method === 'format' || site.method === 'format_map') && isMarkup(file, receiver)) return undefined;
+        return first([receiver, ...site.args, ...site.keywords.values()]);
+      }
+      if (site.name === 'str' && file.isBuiltin('str')) return first(site.args);
+      break;
+    }
+    case 'identifier': {
+      const bindings = file.bindingsOf(node);
+      const values = bindings.filter((binding) => binding.kind !== 'parameter' && binding.value && binding.kind !== 'for');
+      if (values.length > 0 && values.length === bindings.length) return first(values.map((binding) => binding.value));
+      break;
+    }
   }
-  const open = args ? rangeOf(args).start : rangeOf(call).end;
-  return insertAt(open.line, open.character + 1, keyword);
+  const source = untrustedSource(file, node, integration);
+  return source ? { node, source } : undefined;
+}
+
+function isMarkup(file: FileModel, node: Node): boolean {
+  return file.origins(node).some((origin) => {
+    const target = unwrap(origin.node);
+    return target.type === 'call' && MARKUP.test(file.callSite(target)?.name ?? '');
+  });
+}
+
+/**
+ * Adds a keyword argument at the end of a call: on its own line when the arguments are laid out one per line
+ * with a trailing comma, else after the last argument.
+ */
+function addKeyword(file: FileModel, call: Node, keyword: string): TextEdit {
+  const args = call.childForFieldName('arguments');
+  const named = args?.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment') ?? [];
+  const last = named[named.length - 1];
+  if (!args || !last) {
+    const open = args ? rangeOf(args).start : rangeOf(call).end;
+    return insertAt(open.line, open.character + 1, keyword);
+  }
+  const trailingComma = last.nextSibling?.type === ',' ? last.nextSibling : null;
+  if (trailingComma && last.startPosition.row > args.startPosition.row) {
+    const indent = /^[ \t]*/.exec(file.lineText(last.startPosition.row))?.[0] ?? '';
+    const end = rangeOf(trailingComma).end;
+    return insertAt(end.line, end.character, `\n${indent}${keyword},`);
+  }
+  const end = rangeOf(last).end;
+  return insertAt(end.line, end.character, `, ${keyword}`);
 }
 
 function shorten(text: string): string {
-  return text.length > 50 ? `${text.slice(0, 47)}...` : text;
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > 50 ? `${line.slice(0, 47)}...` : line;
 }
