@@ -1,11 +1,22 @@
 import type { Node } from 'web-tree-sitter';
-import { registeredHandlers, isViewClass } from '../model/untrusted';
+import type { FileModel } from '../model/fileModel';
+import type { IntegrationModel } from '../model/integration';
+import { isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveClass, untrustedSource } from '../model/untrusted';
 import { descendants, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 
-const FLOW_BASES = /(ConfigFlow|OptionsFlow|OptionsFlowWithConfigEntry|OptionsFlowWithReload|ConfigSubentryFlow|SubentryFlow|FlowHandler)\b/;
-/** Steps whose input does not come from a form the user submitted. */
+/** Home Assistant's flow base classes (by the last part of their qualified name). */
+const FLOW_BASES = /(^|\.)(ConfigFlow|OptionsFlow|OptionsFlowWithConfigEntry|OptionsFlowWithReload|ConfigSubentryFlow|SubentryFlow|FlowHandler|AbstractOAuth2FlowHandler|DiscoveryFlowHandler|WebhookFlowHandler)$/;
+/** Steps whose input is not a form the user submitted: discovery, import, reauth (called with the entry's data). */
 const NOT_FORM_STEPS = /^async_step_(zeroconf|dhcp|ssdp|usb|bluetooth|mqtt|homekit|hassio|import|reauth|integration_discovery|discovery)$/;
+const DISCOVERY_OR_IMPORT = /^async_step_(zeroconf|dhcp|ssdp|usb|bluetooth|mqtt|homekit|hassio|import|integration_discovery|discovery)$/;
+/** Where unvalidated discovery or import data does harm: commands, code, files. */
+const DANGEROUS_SINKS = /^(subprocess\.\w+|os\.(system|popen|exec\w*|spawn\w*|remove|unlink|rename|makedirs|rmdir)|asyncio\.create_subprocess_\w+|eval|exec|open|shutil\.\w+|(pathlib\.)?Path)$/;
+/** Calls that check a payload against a schema. */
+const VALIDATION = /schema|validat|(^|\.)vol\.|voluptuous/i;
+
+/** Marks a form whose step id the analysis cannot tell (a helper showing forms for several steps). */
+const ANY_STEP = '*';
 
 export const flowInputUnvalidated: Rule = {
   meta: {
@@ -14,22 +25,24 @@ export const flowInputUnvalidated: Rule = {
     severity: 'warning',
     fix: 'none',
     cwe: 20,
-    description: 'A config or options flow step reads user_input but never shows a form with a data_schema for it.',
-    docs: `When a flow step shows a form with \`data_schema\`, Home Assistant validates what the user submits against
-that schema before calling the step again, so \`user_input\` has the fields and types the form declared. A step
-that reads \`user_input\` without ever showing such a form gets whatever the caller of the flow API sent: the
-frontend is not the only client.
+    description: 'A config or options flow step reads user_input but no form with a data_schema is ever shown for it.',
+    docs: `When a flow step shows a form with a \`data_schema\`, Home Assistant checks what comes back against that
+schema before it calls the step again, so \`user_input\` holds the fields and types the form declared. A step that
+reads \`user_input\` while no form with a schema is shown for it gets whatever the caller of the flow API sent,
+and the frontend is not the only client of that API.
 
-The rule reports \`async_step_*\` methods of config, options and subentry flows that read \`user_input\` (index it,
-\`.get\` from it, pass it on) while no \`async_show_form(step_id=..., data_schema=...)\` for that step exists in
-the flow. Steps reached only by a direct call from another step (\`return await self.async_step_confirm(...)\`)
-get the caller's validated input and are not reported; discovery, import and reauth steps get data from Home
-Assistant rather than a form and are left out too.
+The rule reports \`async_step_*\` methods of config, options and subentry flows that read their input (index it,
+\`.get\` from it, pass it on) while the flow (with its base classes in the integration) never calls
+\`async_show_form(step_id=..., data_schema=...)\` for that step. Not reported: steps another step calls directly
+(\`return await self.async_step_confirm(user_input)\`, which receive their caller's validated input), and
+discovery, import and reauth steps, whose data comes from Home Assistant rather than a form. When discovery or
+import data reaches a command, code or file operation, the checklist asks for a review.
 
-It also asks for a review of webhook and HTTP view handlers that read a request's JSON or form data without
-passing it through a schema.
+Webhook handlers and HTTP views that read a request's JSON or form data without a schema are also listed for
+review: check each field before it reaches a service call or a state.
 
-**Fix:** show the step's form with a \`data_schema\` (a \`vol.Schema\`), and validate anything else explicitly.
+**Fix:** show the step's form with a \`data_schema\` (a \`vol.Schema\`), and validate discovery and request data
+explicitly.
 
 Bad:
 \`\`\`python
@@ -46,45 +59,84 @@ async def async_step_user(self, user_input=None):
 \`\`\``,
   },
   checkFile(context) {
-    const { file } = context;
+    const { file, integration } = context;
+    if (file.isTestFile) return;
     for (const cls of file.classes) {
-      const bases = cls.childForFieldName('superclasses')?.text ?? '';
-      if (!FLOW_BASES.test(bases)) continue;
-      const steps = file.functions.filter((fn) => /^async_step_/.test(fn.childForFieldName('name')?.text ?? '') && fn.parent?.parent?.id === cls.id);
+      const hierarchy = flowHierarchy(file, cls, integration);
+      if (!hierarchy) continue;
+      const steps = methodsOf(cls).filter((fn) => /^async_step_/.test(fn.childForFieldName('name')?.text ?? ''));
       if (steps.length === 0) continue;
       context.markUsed();
-      const formsWithSchema = formStepIds(context, cls, steps);
-      const calledDirectly = new Set(
-        descendants(cls, ['call'])
-          .map((node) => node.childForFieldName('function')?.text ?? '')
-          .filter((callee) => /^self\.async_step_\w+$/.test(callee))
-          .map((callee) => callee.slice('self.'.length)),
-      );
+      reviewDiscoverySteps(context, steps);
+      // A base class outside the integration (a library's flow) may show the forms: no verdict then.
+      if (hierarchy.unknownBases) continue;
+      const forms = formStepIds(hierarchy.classes, integration);
+      if (forms.has(ANY_STEP)) continue;
+      const calledDirectly = new Set<string>();
+      for (const { file: owner, node } of hierarchy.classes) {
+        for (const call of descendants(node, ['call'])) {
+          const callee = owner.callSite(call)?.callee.text ?? '';
+          if (/^self\.async_step_\w+$/.test(callee)) calledDirectly.add(callee.slice('self.'.length));
+        }
+      }
       for (const step of steps) {
         const name = step.childForFieldName('name')?.text ?? '';
         if (NOT_FORM_STEPS.test(name) || calledDirectly.has(name)) continue;
-        const input = inputParameter(step);
-        if (!input || !readsInput(step, input)) continue;
-        if (formsWithSchema.has(name.slice('async_step_'.length))) continue;
-        context.report(step.childForFieldName('name') ?? step, `${name} reads ${input} but the flow never shows a form with a data_schema for this step, so nothing validates it; show the form with data_schema=vol.Schema(...).`);
+        const input = parametersOf(step)[1];
+        if (!input || input.kind !== 'plain' || !readsInput(step, input.name)) continue;
+        if (forms.has(name.slice('async_step_'.length))) continue;
+        context.report(step.childForFieldName('name') ?? step, `${name} reads ${input.name}, but the flow never shows a form with a data_schema for this step, so nothing validates it; show the form with data_schema=vol.Schema(...).`);
       }
     }
     reviewRawRequestPayloads(context);
   },
 };
 
-/** The step ids for which the flow shows a form with a data_schema (`async_show_form(step_id=..., data_schema=...)`). */
-function formStepIds(context: FileContext, cls: Node, steps: Node[]): Set<string> {
-  const { file, integration } = context;
+interface FlowHierarchy {
+  classes: { file: FileModel; node: Node }[];
+  unknownBases: boolean;
+}
+
+/** The flow class with its base classes defined in the integration; undefined when it is not a flow. */
+function flowHierarchy(file: FileModel, cls: Node, integration: IntegrationModel | undefined): FlowHierarchy | undefined {
+  const hierarchy: FlowHierarchy = { classes: [], unknownBases: false };
+  let isFlow = false;
+  const visit = (owner: FileModel, node: Node, depth: number) => {
+    hierarchy.classes.push({ file: owner, node });
+    for (const base of node.childForFieldName('superclasses')?.namedChildren ?? []) {
+      if (!base || base.type === 'keyword_argument') continue;
+      const qualified = owner.qualifiedName(base) ?? base.text;
+      if (FLOW_BASES.test(qualified)) {
+        isFlow = true;
+        continue;
+      }
+      const parent = depth > 0 ? resolveClass(owner, base, integration) : undefined;
+      if (parent && parent.node.id !== node.id) visit(parent.file, parent.node, depth - 1);
+      else if (!/^(object|Generic\[.*\]|ABC|abc\.ABC)$/.test(base.text)) hierarchy.unknownBases = true;
+    }
+  };
+  visit(file, cls, 4);
+  return isFlow ? hierarchy : undefined;
+}
+
+/** The step ids the flow shows a form with a data_schema for (`*` when one cannot be told). */
+function formStepIds(classes: { file: FileModel; node: Node }[], integration: IntegrationModel | undefined): Set<string> {
   const ids = new Set<string>();
-  for (const node of descendants(cls, ['call'])) {
-    const site = file.callSite(node);
-    if (site?.method !== 'async_show_form') continue;
-    const schema = site.keywords.get('data_schema');
-    if (!schema || unwrap(schema).type === 'none') continue;
-    const stepId = site.keywords.get('step_id');
-    const id = stepId ? file.stringValue(stepId, integration?.constantString) : enclosingStep(node, steps);
-    if (id) ids.add(id);
+  for (const { file, node: cls } of classes) {
+    const steps = methodsOf(cls).filter((fn) => /^async_step_/.test(fn.childForFieldName('name')?.text ?? ''));
+    for (const node of descendants(cls, ['call'])) {
+      const site = file.callSite(node);
+      if (site?.method !== 'async_show_form') continue;
+      if (site.hasSplat) {
+        ids.add(ANY_STEP);
+        continue;
+      }
+      const schema = site.keywords.get('data_schema');
+      if (!schema || unwrap(schema).type === 'none') continue;
+      const stepId = site.keywords.get('step_id');
+      const id = stepId ? file.stringValue(stepId, integration?.constantString) : enclosingStep(node, steps);
+      ids.add(id ?? ANY_STEP);
+    }
   }
   return ids;
 }
@@ -94,40 +146,59 @@ function enclosingStep(node: Node, steps: Node[]): string | undefined {
   return step?.childForFieldName('name')?.text.slice('async_step_'.length);
 }
 
-function inputParameter(step: Node): string | undefined {
-  const parameters = step.childForFieldName('parameters')?.namedChildren ?? [];
-  const second = parameters[1];
-  if (!second) return undefined;
-  return second.type === 'identifier' ? second.text : second.childForFieldName('name')?.text ?? second.namedChild(0)?.text;
-}
-
 /** Reading means indexing it, calling a method on it, or passing it on; `if user_input is not None` is not. */
 function readsInput(step: Node, input: string): boolean {
   return descendants(step, ['identifier']).some((identifier) => {
     if (identifier.text !== input) return false;
     const parent = identifier.parent;
-    if (!parent || parent.type === 'parameters' || parent.type === 'default_parameter' || parent.type === 'typed_default_parameter' || parent.type === 'typed_parameter') return false;
+    if (!parent || ['parameters', 'default_parameter', 'typed_default_parameter', 'typed_parameter'].includes(parent.type)) return false;
     if (parent.type === 'comparison_operator' || parent.type === 'not_operator' || parent.type === 'boolean_operator') return false;
-    if ((parent.type === 'if_statement' || parent.type === 'elif_clause') && parent.childForFieldName('condition')?.id === identifier.id) return false;
+    if (parent.type === 'assignment' && parent.childForFieldName('left')?.id === identifier.id) return false;
+    if ((parent.type === 'if_statement' || parent.type === 'elif_clause' || parent.type === 'conditional_expression') && parent.childForFieldName('condition')?.id === identifier.id) return false;
     return true;
   });
+}
+
+/** Discovery or import data that reaches a command, code or a file operation without a check: a person should look. */
+function reviewDiscoverySteps(context: FileContext, steps: Node[]): void {
+  const { file, integration } = context;
+  for (const step of steps) {
+    const name = step.childForFieldName('name')?.text ?? '';
+    if (!DISCOVERY_OR_IMPORT.test(name)) continue;
+    for (const node of descendants(step, ['call'])) {
+      const site = file.callSite(node);
+      if (!site || !DANGEROUS_SINKS.test(site.name ?? '')) continue;
+      const reaches = [...site.args, ...site.keywords.values()].some((arg) => untrustedSource(file, arg, integration)?.kind === 'flow-input');
+      if (reaches) {
+        context.review(`${name} in ${baseName(file.path)} passes its data to \`${site.name}\` without validating it; discovery and import data are not checked against a form's schema.`);
+        break;
+      }
+    }
+  }
 }
 
 /** Webhook handlers and views that read request JSON or form data without any schema: a person should look. */
 function reviewRawRequestPayloads(context: FileContext): void {
   const { file, integration } = context;
-  const webhooks = registeredHandlers(file, integration).webhooks;
   for (const fn of file.functions) {
-    const cls = fn.parent?.parent?.type === 'class_definition' ? fn.parent.parent : undefined;
-    const isHandler = webhooks.has(fn.id) || (cls !== undefined && isViewClass(file, cls));
-    if (!isHandler) continue;
+    const kind = requestHandlerKind(file, fn, integration);
+    if (!kind) continue;
     const calls = descendants(fn, ['call']).map((node) => file.callSite(node)).filter((site) => site !== undefined);
-    const readsPayload = calls.some((site) => (site.method === 'json' || site.method === 'post') && /request/.test(site.callee.text));
+    const readsPayload = calls.some((site) => {
+      if (site.method !== 'json' && site.method !== 'post') return false;
+      const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+      return receiver !== null && isRequestObject(file, receiver, integration);
+    });
     if (!readsPayload) continue;
     context.markUsed();
-    const validates = calls.some((site) => /schema|validate|vol\./i.test(site.callee.text));
+    const decorated = fn.parent?.type === 'decorated_definition' && /RequestDataValidator|validate/i.test(fn.parent.text.slice(0, fn.startIndex - fn.parent.startIndex));
+    const validates = decorated || calls.some((site) => VALIDATION.test(site.callee.text));
     if (!validates) {
-      context.review(`\`${fn.childForFieldName('name')?.text}\` in ${file.path.split('/').pop()} uses a request's JSON or form data without a schema; check each field before use.`);
+      context.review(`\`${fn.childForFieldName('name')?.text}\` in ${baseName(file.path)} uses ${kind === 'webhook' ? 'a webhook' : 'an HTTP request'}'s JSON or form data without a schema; check each field before it reaches a service call, a state or a file.`);
     }
   }
+}
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
 }

@@ -1,15 +1,22 @@
 import type { Node } from 'web-tree-sitter';
-import { addImport, insertAt } from '../fixes';
+import { addImport, insertAt, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { resolveCallable } from '../model/untrusted';
-import { descendants, rangeOf, unwrap } from '../python/syntax';
+import { methodsNamedIn, parametersOf, resolveCallables } from '../model/untrusted';
+import { descendants, literalString, quoteOf, rangeOf, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
-import type { Fix, TextEdit } from '../types';
+import type { Fix, Severity, TextEdit } from '../types';
 
 const REGISTER = /(^|\.)services\.(async_)?register$/;
+const ADMIN_SERVICE = /(^|\.)async_register_admin_service$/;
 const ENTITY_SERVICE = /(^|\.)async_register_entity_service$/;
 const PLATFORM_ENTITY_SERVICE = /(^|\.)async_register_platform_entity_service$/;
+
+interface Field {
+  /** The key as Python source: a constant name when the registering file knows it, else a string literal. */
+  key: string;
+  required: boolean;
+}
 
 export const serviceWithoutSchema: Rule = {
   meta: {
@@ -19,18 +26,20 @@ export const serviceWithoutSchema: Rule = {
     fix: 'suggestion',
     cwe: 20,
     description: 'A service is registered without a schema, so its handler gets whatever data callers send.',
-    docs: `Services are called by automations, scripts, the UI, the websocket API and other integrations, with any data
-they like. A voluptuous schema is the one place where Home Assistant checks that data before the handler runs:
-required fields, types, ranges, allowed values. Without it, a wrong type crashes the handler at best, and a
-crafted value reaches file paths, shell commands or URLs at worst.
+    docs: `Services are called by automations, scripts, dashboards, the websocket and REST APIs and other integrations,
+with whatever data the caller likes. The schema given at registration is where Home Assistant checks that data
+before the handler runs: required fields, types, ranges, allowed values, and no unexpected keys. Without one, a wrong
+type crashes the handler at best, and at worst a crafted value reaches a file path, a command or a URL.
 
-The rule reports \`hass.services.async_register\` (and \`register\`) without \`schema=\` (or with \`None\`), entity
-services registered with a \`None\` schema, and \`async_register_platform_entity_service\` without one.
-\`async_register_admin_service\` is not reported: without a schema it rejects any data.
+The rule reports \`hass.services.async_register\` (and \`register\`) without \`schema=\` or with \`schema=None\`,
+entity services registered with \`None\` as their schema, and \`async_register_platform_entity_service\` without a
+schema. A handler that never reads its call's data is reported at information level. Not reported:
+\`async_register_admin_service\` without a schema (it then rejects any data), and entity services with \`{}\` (no
+fields).
 
-**Fix:** pass \`schema=vol.Schema({...})\` describing every field the handler reads. The suggested fix builds one
-from the keys the handler reads from \`call.data\` (required for \`call.data[key]\`, optional for
-\`call.data.get(key)\`), typed as strings: tighten the types.
+**Fix:** pass \`schema=vol.Schema({...})\` listing every field the handler reads. The suggested fix builds one from
+the keys the handler reads from \`call.data\` (\`vol.Required\` for \`call.data[key]\`, \`vol.Optional\` for
+\`call.data.get(key)\`), typed as strings: tighten the types to what each field really is.
 
 Bad:
 \`\`\`python
@@ -39,81 +48,180 @@ hass.services.async_register(DOMAIN, "send", handle_send)
 
 Good:
 \`\`\`python
-hass.services.async_register(DOMAIN, "send", handle_send, schema=vol.Schema({vol.Required("message"): cv.string}))
+SEND_SCHEMA = vol.Schema({vol.Required("message"): cv.string, vol.Optional("title"): cv.string})
+hass.services.async_register(DOMAIN, "send", handle_send, schema=SEND_SCHEMA)
 \`\`\``,
   },
   checkFile(context) {
     const { file, integration } = context;
+    if (file.isTestFile) return;
     for (const call of file.calls) {
       const name = call.name ?? '';
-      if (REGISTER.test(name)) {
+      if (ADMIN_SERVICE.test(name)) {
+        context.markUsed();
+      } else if (REGISTER.test(name)) {
         context.markUsed();
         const schema = call.keywords.get('schema') ?? call.args[3];
-        if (schema && unwrap(schema).type !== 'none') continue;
-        if (call.hasSplat) continue;
+        if ((schema && unwrap(schema).type !== 'none') || call.hasSplat) continue;
         const service = call.args[1] ?? call.keywords.get('service');
+        const serviceName = service ? file.stringValue(service, integration?.constantString) ?? service.text : 'this service';
         const handler = call.args[2] ?? call.keywords.get('service_func');
-        context.report(call.node, `Service ${service ? file.stringValue(service, integration?.constantString) ?? service.text : ''} is registered without a schema, so its handler receives unvalidated data; pass schema=vol.Schema({...}).`, {
-          suggestions: schema ? [] : schemaSuggestion(file, call, handler, integration),
+        const fields = handler ? readFields(file, handler, integration) : undefined;
+        const severity: Severity | undefined = fields?.size === 0 && !fields.passesCall ? 'info' : undefined;
+        const message = severity === 'info'
+          ? `Service ${serviceName} is registered without a schema; its handler reads no data, but callers may still send any. Pass schema=vol.Schema({}).`
+          : `Service ${serviceName} is registered without a schema, so its handler receives unvalidated data; pass schema=vol.Schema({...}) describing each field.`;
+        context.report(call.node, message, { severity, suggestions: schemaSuggestion(file, call, schema, fields) });
+      } else if (PLATFORM_ENTITY_SERVICE.test(name)) {
+        context.markUsed();
+        const schema = call.keywords.get('schema');
+        if ((schema && unwrap(schema).type !== 'none') || call.hasSplat) continue;
+        const func = call.keywords.get('func');
+        context.report(schema ?? call.node, 'This entity service is registered without a schema, so its data is not validated; pass schema= with the fields it accepts ({} if none).', {
+          suggestions: entitySchemaSuggestion(file, call, schema, func, integration),
         });
       } else if (ENTITY_SERVICE.test(name) || (call.method === 'async_register_entity_service' && call.callee.type === 'attribute')) {
         context.markUsed();
         const schema = call.args[1] ?? call.keywords.get('schema');
-        if (schema && unwrap(schema).type === 'none') {
-          context.report(schema, 'This entity service has no schema (None), so its data is not validated; pass a dict of fields (an empty dict if it takes none).');
-        }
-      } else if (PLATFORM_ENTITY_SERVICE.test(name)) {
-        context.markUsed();
-        const schema = call.keywords.get('schema');
-        if (!schema || unwrap(schema).type === 'none') {
-          context.report(call.node, 'This platform entity service is registered without a schema; pass schema= with the fields it accepts.');
-        }
-      } else if (/(^|\.)async_register_admin_service$/.test(name)) {
-        context.markUsed();
+        if (!schema || unwrap(schema).type !== 'none') continue;
+        const func = call.args[2] ?? call.keywords.get('func');
+        context.report(schema, 'This entity service has None as its schema, so its data is not validated; pass a dict of the fields it accepts ({} if none).', {
+          suggestions: entitySchemaSuggestion(file, call, schema, func, integration),
+        });
       }
     }
   },
 };
 
-/** `schema=vol.Schema({...})` from the keys the handler reads from its call's data. */
-function schemaSuggestion(file: FileModel, call: CallSite, handlerReference: Node | undefined, integration: IntegrationModel | undefined): Fix[] {
-  const handler = handlerReference ? resolveCallable(file, handlerReference, integration) : undefined;
-  const fields = new Map<string, 'Required' | 'Optional'>();
-  if (handler) {
-    const parameters = handler.node.childForFieldName('parameters')?.namedChildren ?? [];
-    const callName = parameters[parameters.length - 1]?.text.split(':')[0].trim();
-    for (const node of descendants(handler.node, ['subscript', 'call'])) {
-      if (node.type === 'subscript' && node.childForFieldName('value')?.text === `${callName}.data`) {
-        const key = node.childForFieldName('subscript');
-        const text = key ? handler.file.stringValue(key, integration?.constantString) : undefined;
-        if (text) fields.set(text, 'Required');
-      } else if (node.type === 'call' && node.childForFieldName('function')?.text === `${callName}.data.get`) {
-        const key = node.childForFieldName('arguments')?.namedChild(0);
-        const text = key ? handler.file.stringValue(key, integration?.constantString) : undefined;
-        if (text && !fields.has(text)) fields.set(text, 'Optional');
+interface Fields extends Map<string, Field> {
+  /** The handler hands its whole call to other code, so the fields it needs are unknown. */
+  passesCall?: boolean;
+}
+
+/** The keys a service handler reads from its call's data; undefined when the handler cannot be found. */
+function readFields(file: FileModel, reference: Node, integration: IntegrationModel | undefined): Fields | undefined {
+  const handlers = resolveCallables(file, reference, integration);
+  if (handlers.length === 0) return undefined;
+  const fields: Fields = new Map();
+  for (const handler of handlers) {
+    const positional = parametersOf(handler.node).filter((parameter) => parameter.kind === 'plain' && !parameter.keywordOnly);
+    const callName = positional[positional.length - 1]?.name;
+    if (!callName) continue;
+    for (const identifier of descendants(handler.node, ['identifier'])) {
+      if (identifier.text !== callName) continue;
+      const parent = identifier.parent;
+      if (!parent) continue;
+      const isData = parent.type === 'attribute' && parent.childForFieldName('object')?.id === identifier.id && parent.childForFieldName('attribute')?.text === 'data';
+      if (!isData) {
+        // `call.service`, `call.context` are not data; the call itself passed on may be read elsewhere.
+        if (parent.type === 'argument_list' || parent.type === 'keyword_argument') fields.passesCall = true;
+        continue;
+      }
+      const use = parent.parent;
+      if (use?.type === 'subscript' && use.childForFieldName('value')?.id === parent.id) {
+        const key = use.childForFieldName('subscript');
+        if (key) addField(fields, file, handler.file, key, true, integration);
+      } else if (use?.type === 'attribute' && use.parent?.type === 'call' && ['get', 'pop'].includes(use.childForFieldName('attribute')?.text ?? '')) {
+        const key = use.parent.childForFieldName('arguments')?.namedChild(0);
+        if (key) addField(fields, file, handler.file, key, false, integration);
+      } else if (use?.type !== 'comparison_operator') {
+        // `dict(call.data)`, `**call.data`, `call.data` passed on: the handler uses fields it does not name here.
+        fields.passesCall = true;
       }
     }
   }
-  const volName = localName(file, 'voluptuous') ?? 'vol';
-  const cvName = localName(file, 'homeassistant.helpers.config_validation') ?? 'cv';
-  const entries = [...fields].map(([key, kind]) => `${volName}.${kind}("${key}"): ${cvName}.string`).join(', ');
+  return fields;
+}
+
+function addField(fields: Fields, registering: FileModel, handlerFile: FileModel, key: Node, required: boolean, integration: IntegrationModel | undefined): void {
+  const value = handlerFile.stringValue(key, integration?.constantString);
+  if (value === undefined) return;
+  const target = unwrap(key);
+  // Name the constant when the registering file has the same constant; else spell the key out.
+  const sameConstant = target.type === 'identifier' && literalString(target) === undefined && registering.stringValue(target, integration?.constantString) === value && (registering.imports.has(target.text) || registering.constants.has(target.text));
+  const source = sameConstant ? target.text : `${preferredQuote(registering)}${value}${preferredQuote(registering)}`;
+  const existing = fields.get(value);
+  fields.set(value, { key: source, required: required || (existing?.required ?? false) });
+}
+
+/** `schema=vol.Schema({...})` added to (or replacing `None` in) a `hass.services.async_register` call. */
+function schemaSuggestion(file: FileModel, call: CallSite, schema: Node | undefined, fields: Fields | undefined): Fix[] {
+  const names = validationNames(file);
+  const entries = [...(fields ?? new Map<string, Field>()).values()].map((field) => `${names.vol}.${field.required ? 'Required' : 'Optional'}(${field.key}): ${names.cv}.string`);
+  const schemaText = `${names.vol}.Schema({${entries.join(', ')}})`;
   const edits: TextEdit[] = [];
-  const last = [...call.args, ...call.keywords.values()].sort((a, b) => a.endIndex - b.endIndex).pop();
-  if (!last) return [];
-  const end = rangeOf(last.parent?.type === 'keyword_argument' ? last.parent : last).end;
-  edits.push(insertAt(end.line, end.character, `, schema=${volName}.Schema({${entries}})`));
-  if (!localName(file, 'voluptuous')) {
-    const edit = addImport(file, 'voluptuous', undefined);
-    if (edit) edits.push({ ...edit, newText: edit.newText.replace('import voluptuous', 'import voluptuous as vol') });
+  if (schema) {
+    edits.push(replaceNode(unwrap(schema), schemaText));
+  } else {
+    const last = [...call.args, ...call.keywords.values()].sort((a, b) => a.endIndex - b.endIndex).pop();
+    if (!last) return [];
+    const end = rangeOf(last.parent?.type === 'keyword_argument' ? last.parent : last).end;
+    edits.push(insertAt(end.line, end.character, `, schema=${schemaText}`));
   }
-  if (fields.size > 0 && !localName(file, 'homeassistant.helpers.config_validation')) {
-    const edit = addImport(file, 'homeassistant.helpers', 'config_validation');
-    if (edit) edits.push({ ...edit, newText: edit.newText.replace('import config_validation', 'import config_validation as cv') });
+  edits.push(...names.imports(entries.length > 0));
+  const title = entries.length > 0 ? 'Add a schema for the fields the handler reads' : 'Add a schema that accepts no data';
+  return [{ title, safe: false, edits }];
+}
+
+/** A dict of the entity method's parameters in place of `None` (or as `schema=`), typed as strings. */
+function entitySchemaSuggestion(file: FileModel, call: CallSite, schema: Node | undefined, func: Node | undefined, integration: IntegrationModel | undefined): Fix[] {
+  const names = validationNames(file);
+  const quote = preferredQuote(file);
+  const fields = new Map<string, boolean>();
+  const method = func ? literalString(func) : undefined;
+  // A method named by a string gets the fields as keyword arguments; a callable gets `(entity, call)`.
+  const targets = method !== undefined ? methodsNamedIn(file, integration, method) : [];
+  for (const target of targets) {
+    const parameters = parametersOf(target.node).filter((parameter) => parameter.kind === 'plain' && parameter.name !== 'self');
+    for (const parameter of parameters) {
+      const required = parameter.node.childForFieldName('value') === null;
+      fields.set(parameter.name, (fields.get(parameter.name) ?? false) || required);
+    }
   }
-  return [{ title: 'Add a schema for the fields the handler reads', safe: false, edits }];
+  const entries = [...fields].map(([name, required]) => `${names.vol}.${required ? 'Required' : 'Optional'}(${quote}${name}${quote}): ${names.cv}.string`);
+  const dict = `{${entries.join(', ')}}`;
+  const edits: TextEdit[] = [];
+  if (schema) {
+    edits.push(replaceNode(unwrap(schema), dict));
+  } else {
+    const last = [...call.args, ...call.keywords.values()].sort((a, b) => a.endIndex - b.endIndex).pop();
+    if (!last) return [];
+    const end = rangeOf(last.parent?.type === 'keyword_argument' ? last.parent : last).end;
+    edits.push(insertAt(end.line, end.character, `, schema=${dict}`));
+  }
+  if (entries.length > 0) edits.push(...names.imports(true));
+  return [{ title: entries.length > 0 ? "Add a schema for the method's parameters" : 'Add a schema without fields', safe: false, edits }];
+}
+
+/** The names the file uses for voluptuous and config_validation, and the imports that add them when missing. */
+function validationNames(file: FileModel): { vol: string; cv: string; imports(withCv: boolean): TextEdit[] } {
+  const volLocal = localName(file, 'voluptuous');
+  const cvLocal = localName(file, 'homeassistant.helpers.config_validation');
+  return {
+    vol: volLocal ?? 'vol',
+    cv: cvLocal ?? 'cv',
+    imports(withCv) {
+      const edits: TextEdit[] = [];
+      if (!volLocal) {
+        const edit = addImport(file, 'voluptuous');
+        if (edit) edits.push({ ...edit, newText: edit.newText.replace('import voluptuous', 'import voluptuous as vol') });
+      }
+      if (withCv && !cvLocal) {
+        const edit = addImport(file, 'homeassistant.helpers', 'config_validation');
+        if (edit) edits.push({ ...edit, newText: edit.newText.replace('import config_validation', 'import config_validation as cv') });
+      }
+      return edits;
+    },
+  };
 }
 
 function localName(file: FileModel, qualified: string): string | undefined {
   for (const [local, name] of file.imports) if (name === qualified) return local;
   return undefined;
+}
+
+/** The quote style of the file's first string literal. */
+function preferredQuote(file: FileModel): string {
+  const first = file.root.descendantsOfType('string').find((node) => node !== null && !/^[a-zA-Z]*"""|^[a-zA-Z]*'''/.test(node.text));
+  return first ? quoteOf(first) : '"';
 }

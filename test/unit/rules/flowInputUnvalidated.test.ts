@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { flowInputUnvalidated } from '../../../server/src/analysis/rules/flowInputUnvalidated';
+import { analyzeSnippet, assertFixture, FIXTURES, setup } from '../../helpers/analysis';
+
+const rules = [flowInputUnvalidated];
+const folder = path.join(FIXTURES, 'rules', 'flow-input-unvalidated');
+const otherFiles = { 'base_flow.py': fs.readFileSync(path.join(folder, 'base_flow.py'), 'utf8'), 'const.py': 'DOMAIN = "acme"\nSTEP_USER = "user"\n' };
+const status = (source: string) => analyzeSnippet(source, { rules }).checklist.find((item) => item.id === 'input-validation');
+
+describe('flow-input-unvalidated', () => {
+  before(setup);
+
+  for (const name of ['bad_flow.py', 'good_flow.py']) {
+    it(`matches the expectations in ${name}`, () => {
+      assertFixture(path.join(folder, name), rules, { otherFiles });
+    });
+  }
+
+  it('asks to review webhook payloads used without a schema, and passes once they go through one', () => {
+    const source = 'from homeassistant.components import webhook\n\nasync def handle(hass, webhook_id, request):\n    data = await request.json()\n    hass.states.async_set("sensor.x", data["value"])\n\ndef setup(hass):\n    webhook.async_register(hass, "d", "D", "id", handle)\n';
+    const entry = status(source);
+    assert.equal(entry?.status, 'review');
+    assert.match(entry?.note ?? '', /`handle`.*webhook's JSON or form data without a schema/);
+    assert.equal(status(source.replace('data = await request.json()', 'data = WEBHOOK_SCHEMA(await request.json())'))?.status, 'pass');
+  });
+
+  it('accepts views validated by RequestDataValidator', () => {
+    const source = [
+      'import voluptuous as vol',
+      'from homeassistant.components.http import HomeAssistantView',
+      'from homeassistant.components.http.data_validator import RequestDataValidator',
+      '',
+      '',
+      'class V(HomeAssistantView):',
+      '    @RequestDataValidator(vol.Schema({vol.Required("name"): str}))',
+      '    async def post(self, request, data):',
+      '        return self.json(await request.json())',
+      '',
+    ].join('\n');
+    assert.equal(status(source)?.status, 'pass');
+    assert.equal(status(source.replace(/ {4}@RequestDataValidator.*\n/, ''))?.status, 'review');
+  });
+
+  it('asks to review discovery data that reaches a command or a file without validation', () => {
+    const source = [
+      'import subprocess',
+      'from homeassistant import config_entries',
+      '',
+      '',
+      'class Flow(config_entries.ConfigFlow, domain="acme"):',
+      '    async def async_step_zeroconf(self, discovery_info):',
+      '        subprocess.run(["ping", "-c", "1", discovery_info.host], check=False)',
+      '        return await self.async_step_confirm()',
+      '',
+    ].join('\n');
+    const entry = status(source);
+    assert.equal(entry?.status, 'review');
+    assert.match(entry?.note ?? '', /async_step_zeroconf.*subprocess\.run/);
+    assert.deepEqual(analyzeSnippet(source, { rules }).findings, []);
+  });
+
+  it('is not applicable without flows, services or request handlers', () => {
+    assert.equal(status('VALUE = 1\n')?.status, 'not-applicable');
+  });
+});

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { serviceWithoutSchema } from '../../../server/src/analysis/rules/serviceWithoutSchema';
+import { analyzeSnippet, assertFixture, FIXTURES, setup } from '../../helpers/analysis';
+import { applyFixAndCheck } from '../../helpers/fixChecks';
+
+const rules = [serviceWithoutSchema];
+const folder = path.join(FIXTURES, 'rules', 'service-without-schema');
+const read = (name: string) => fs.readFileSync(path.join(folder, name), 'utf8');
+const otherFiles = {
+  'services.py': read('services.py'),
+  'entities.py': read('entities.py'),
+  'const.py': 'DOMAIN = "acme"\nSERVICE_SEND = "send"\nATTR_MESSAGE = "message"\n',
+};
+
+describe('service-without-schema', () => {
+  before(setup);
+
+  for (const name of ['bad.py', 'good.py']) {
+    it(`matches the expectations in ${name}`, () => {
+      assertFixture(path.join(folder, name), rules, { otherFiles });
+    });
+  }
+
+  it('names the service and lowers the severity when the handler reads no data', () => {
+    const findings = assertFixture(path.join(folder, 'bad.py'), rules, { otherFiles });
+    assert.deepEqual(findings.map((finding) => finding.severity), ['warning', 'warning', 'warning', 'info', 'warning', 'warning']);
+    assert.match(findings[0].message, /^Service send is registered without a schema/);
+  });
+
+  it('suggests a schema built from the keys the handler reads, naming constants the file imports', () => {
+    const source = read('bad.py');
+    const findings = analyzeSnippet(source, { rules, fileName: 'bad.py', otherFiles }).findings.filter((finding) => finding.path.endsWith('bad.py'));
+    const [send] = findings;
+    const [suggestion] = send.suggestions ?? [];
+    assert.equal(suggestion.safe, false);
+    const fixed = applyFixAndCheck(source, suggestion, send, rules, { fileName: 'bad.py', otherFiles });
+    assert.match(fixed, /async_register\(DOMAIN, SERVICE_SEND, handle_send, schema=vol\.Schema\(\{vol\.Required\(ATTR_MESSAGE\): cv\.string, vol\.Optional\("title"\): cv\.string\}\)\)/);
+    assert.match(fixed, /^import voluptuous as vol\n/m);
+    assert.match(fixed, /^from homeassistant\.helpers import config_validation as cv\n/m);
+  });
+
+  it('replaces a None schema, and builds one from a handler in another module', () => {
+    const source = read('bad.py');
+    const findings = analyzeSnippet(source, { rules, fileName: 'bad.py', otherFiles }).findings.filter((finding) => finding.path.endsWith('bad.py'));
+    const reset = applyFixAndCheck(source, findings[1].suggestions?.[0], findings[1], rules, { fileName: 'bad.py', otherFiles });
+    assert.match(reset, /async_register\(DOMAIN, SERVICE_RESET, handle_send, vol\.Schema\(\{vol\.Required\(ATTR_MESSAGE\): cv\.string, vol\.Optional\("title"\): cv\.string\}\)\)/);
+    const exported = applyFixAndCheck(source, findings[2].suggestions?.[0], findings[2], rules, { fileName: 'bad.py', otherFiles });
+    assert.match(exported, /"export", async_handle_export, schema=vol\.Schema\(\{vol\.Required\("filename"\): cv\.string, vol\.Optional\("content"\): cv\.string\}\)\)/);
+    const refresh = applyFixAndCheck(source, findings[3].suggestions?.[0], findings[3], rules, { fileName: 'bad.py', otherFiles });
+    assert.match(refresh, /"refresh", handle_refresh, schema=vol\.Schema\(\{\}\)\)/);
+  });
+
+  it("suggests an entity service schema from the entity method's parameters", () => {
+    const source = read('bad.py');
+    const findings = analyzeSnippet(source, { rules, fileName: 'bad.py', otherFiles }).findings.filter((finding) => finding.path.endsWith('bad.py'));
+    const boost = applyFixAndCheck(source, findings[4].suggestions?.[0], findings[4], rules, { fileName: 'bad.py', otherFiles });
+    assert.match(boost, /async_register_entity_service\("boost", \{vol\.Required\("minutes"\): cv\.string, vol\.Optional\("target_temperature"\): cv\.string\}, "async_boost"\)/);
+    const pulse = applyFixAndCheck(source, findings[5].suggestions?.[0], findings[5], rules, { fileName: 'bad.py', otherFiles });
+    assert.match(pulse, /func="async_pulse", schema=\{vol\.Required\("color"\): cv\.string\}\n/);
+  });
+
+  it('keeps the file\'s quotes and its existing voluptuous alias', () => {
+    const source = "import voluptuous as v\n\n\nasync def handle(call):\n    await send(call.data['message'])\n\n\ndef setup(hass):\n    hass.services.async_register('acme', 'send', handle)\n";
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    const fixed = applyFixAndCheck(source, finding.suggestions?.[0], finding, rules);
+    assert.match(fixed, /schema=v\.Schema\(\{v\.Required\('message'\): cv\.string\}\)\)/);
+    assert.equal(fixed.match(/import voluptuous/g)?.length, 1);
+  });
+
+  it('marks the item used for admin services, which are not findings', () => {
+    const result = analyzeSnippet('from homeassistant.helpers.service import async_register_admin_service\n\n\nasync def reload(call):\n    pass\n\n\ndef setup(hass):\n    async_register_admin_service(hass, "acme", "reload", reload)\n', { rules });
+    assert.deepEqual(result.findings, []);
+    assert.equal(result.checklist.find((item) => item.id === 'input-validation')?.status, 'pass');
+  });
+});
