@@ -180,6 +180,19 @@ def register(hass):
     assert.deepEqual(kinds, ['webhook:json', 'webhook:headers', 'webhook:query', 'webhook:text', undefined, undefined, undefined, undefined, undefined]);
   });
 
+  it('knows the old hass.components.webhook.async_register form without hass', () => {
+    const kinds = sinks({
+      '__init__.py': `
+async def handle_webhook(hass, webhook_id, request):
+    sink(await request.text())
+
+async def async_setup_entry(hass, entry):
+    hass.components.webhook.async_register("demo", "Demo", entry.data["webhook_id"], handle_webhook)
+`,
+    });
+    assert.deepEqual(kinds, ['webhook:text']);
+  });
+
   it('follows webhook handlers across modules, into methods and through partial', () => {
     const files = {
       '__init__.py': `

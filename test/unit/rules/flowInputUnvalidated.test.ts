@@ -23,8 +23,10 @@ describe('flow-input-unvalidated', () => {
     const source = 'from homeassistant.components import webhook\n\nasync def handle(hass, webhook_id, request):\n    data = await request.json()\n    hass.states.async_set("sensor.x", data["value"])\n\ndef setup(hass):\n    webhook.async_register(hass, "d", "D", "id", handle)\n';
     const entry = status(source);
     assert.equal(entry?.status, 'review');
-    assert.match(entry?.note ?? '', /`handle`.*webhook's JSON or form data without a schema/);
+    assert.match(entry?.note ?? '', /`handle`.*webhook's body without a schema/);
     assert.equal(status(source.replace('data = await request.json()', 'data = WEBHOOK_SCHEMA(await request.json())'))?.status, 'pass');
+    assert.equal(status(source.replace('data = await request.json()', 'data = json.loads(await request.text())'))?.status, 'review');
+    assert.equal(status(source.replace('data = await request.json()\n    hass.states.async_set("sensor.x", data["value"])', 'hass.states.async_set("sensor.x", "pinged")'))?.status, 'pass');
   });
 
   it('accepts views validated by RequestDataValidator', () => {

@@ -405,7 +405,8 @@ export function webhookRegistrations(file: FileModel, integration?: IntegrationM
   for (const candidate of filesOf(file, integration)) {
     for (const call of candidate.calls) {
       if (!call.name || !WEBHOOK_REGISTRATION.test(call.name)) continue;
-      const reference = call.keywords.get('handler') ?? call.args[4];
+      // `hass.components.webhook.async_register(domain, name, webhook_id, handler)` (the old form) takes no hass.
+      const reference = call.keywords.get('handler') ?? (call.args.length === 4 ? call.args[3] : call.args[4]);
       const localOnly = call.keywords.get('local_only');
       registrations.push({
         file: candidate,

@@ -82,6 +82,53 @@ function isHmacObject(file: FileModel, receiver: Node): boolean {
   });
 }
 
+/** Names that hold a credential only when a request's value is checked against them: `panel_code`, `pin`. */
+const CODE_WORDS = new Set(['code', 'pin', 'pincode', 'passcode', 'passkey']);
+/** What makes `*_code` or `*_pin` a credential (`panel_code`), unlike `error_code`, `country_code`, `gpio_pin`. */
+const CODE_QUALIFIERS = new Set([
+  'access', 'panel', 'door', 'gate', 'garage', 'pass', 'user', 'admin', 'master', 'lock', 'unlock', 'arm', 'disarm',
+  'alarm', 'security', 'auth', 'verification', 'verify', 'confirm', 'confirmation', 'secret', 'entry', 'pairing', 'pair',
+  'setup', 'invite', 'login', 'keypad', 'one', 'otp', 'stored', 'expected', 'valid', 'my', 'conf',
+]);
+/** Request parts a client puts a code or token in. */
+const SUBMITTED_PARTS = new Set(['query', 'headers', 'cookies', 'match_info', 'json', 'post', 'text', 'read', 'body', 'content', 'multipart']);
+
+/**
+ * What a comparison checks, if it is a credential: either side holds a signature or secret (see
+ * `secretOperand`), or a value the client sent is compared with a stored code or PIN (`code ==
+ * entry.data["panel_code"]`), which is a password by another name.
+ */
+export function comparedCredential(file: FileModel, left: Node, right: Node, integration: IntegrationModel | undefined): SecretOperand | undefined {
+  const kinds = [secretOperand(file, left, integration), secretOperand(file, right, integration)];
+  if (kinds.includes('signature')) return 'signature';
+  if (kinds.includes('secret')) return 'secret';
+  for (const [side, other] of [[left, right], [right, left]]) {
+    if (!isCodeName(file, side, integration)) continue;
+    const part = untrustedSource(file, other, integration)?.part;
+    const stored = untrustedSource(file, side, integration) === undefined;
+    if (part !== undefined && SUBMITTED_PARTS.has(part) && stored) return 'secret';
+  }
+  return undefined;
+}
+
+function isCodeName(file: FileModel, side: Node, integration: IntegrationModel | undefined): boolean {
+  const target = unwrap(side);
+  let name: string | undefined;
+  if (target.type === 'identifier') name = target.text;
+  else if (target.type === 'attribute') name = target.childForFieldName('attribute')?.text;
+  else if (target.type === 'subscript') {
+    const key = target.childForFieldName('subscript');
+    name = key ? file.stringValue(key, integration?.constantString) : undefined;
+  } else if (target.type === 'call') {
+    const site = file.callSite(target);
+    if (site?.method === 'get' && site.args[0]) name = file.stringValue(site.args[0], integration?.constantString);
+  }
+  if (!name || literalString(target) !== undefined) return false;
+  const words = normalizeName(name).split('_').filter(Boolean);
+  if (!CODE_WORDS.has(words[words.length - 1] ?? '')) return false;
+  return words.length === 1 || CODE_QUALIFIERS.has(words[words.length - 2] ?? '');
+}
+
 /** `==`/`!=` (and `in`) comparisons whose sides are both present, with the operator. */
 export function comparisonParts(comparison: Node): { left: Node; right: Node; operator: string } | undefined {
   if (comparison.type !== 'comparison_operator' || comparison.namedChildCount !== 2) return undefined;
@@ -121,7 +168,7 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
     if (node.type === 'comparison_operator') {
       const parts = comparisonParts(node);
       if (!parts || isTrivialOperand(parts.left) || isTrivialOperand(parts.right)) continue;
-      if (secretOperand(file, parts.left, integration) || secretOperand(file, parts.right, integration)) return { kind: 'verified', how: node.text };
+      if (comparedCredential(file, parts.left, parts.right, integration)) return { kind: 'verified', how: node.text };
       if ([parts.left, parts.right].some((side) => isClientAddress(file, side, integration))) weaker ??= { kind: 'address', how: node.text };
       continue;
     }

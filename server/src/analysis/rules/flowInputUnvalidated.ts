@@ -183,18 +183,18 @@ function reviewRawRequestPayloads(context: FileContext): void {
   for (const fn of file.functions) {
     const kind = requestHandlerKind(file, fn, integration);
     if (!kind) continue;
+    context.markUsed();
     const calls = descendants(fn, ['call']).map((node) => file.callSite(node)).filter((site) => site !== undefined);
     const readsPayload = calls.some((site) => {
-      if (site.method !== 'json' && site.method !== 'post') return false;
+      if (!['json', 'post', 'text', 'read', 'multipart'].includes(site.method ?? '')) return false;
       const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
       return receiver !== null && isRequestObject(file, receiver, integration);
     });
     if (!readsPayload) continue;
-    context.markUsed();
     const decorated = fn.parent?.type === 'decorated_definition' && /RequestDataValidator|validate/i.test(fn.parent.text.slice(0, fn.startIndex - fn.parent.startIndex));
     const validates = decorated || calls.some((site) => VALIDATION.test(site.callee.text));
     if (!validates) {
-      context.review(`\`${fn.childForFieldName('name')?.text}\` in ${baseName(file.path)} uses ${kind === 'webhook' ? 'a webhook' : 'an HTTP request'}'s JSON or form data without a schema; check each field before it reaches a service call, a state or a file.`);
+      context.review(`\`${fn.childForFieldName('name')?.text}\` in ${baseName(file.path)} uses ${kind === 'webhook' ? 'a webhook' : 'an HTTP request'}'s body without a schema; check each field before it reaches a service call, a state or a file.`);
     }
   }
 }

@@ -3,7 +3,7 @@ import { addImport, replaceNode } from '../fixes';
 import type { FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { requestHandlerKind, untrustedSource } from '../model/untrusted';
-import { comparisonParts, isTrivialOperand, secretOperand } from '../model/verification';
+import { comparedCredential, comparisonParts, isTrivialOperand } from '../model/verification';
 import { pythonQuery } from '../python/parser';
 import { unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
@@ -54,12 +54,12 @@ if not hmac.compare_digest(request.headers.get("X-Signature", ""), expected):
       if (!parts || (parts.operator !== '==' && parts.operator !== '!=')) continue;
       const { left, right, operator } = parts;
       if (isTrivialOperand(left) || isTrivialOperand(right)) continue;
-      const kinds = [secretOperand(file, left, integration), secretOperand(file, right, integration)];
-      if (!kinds[0] && !kinds[1]) continue;
+      const kind = comparedCredential(file, left, right, integration);
+      if (!kind) continue;
       context.markUsed();
-      const authenticates = kinds.includes('signature') || inRequestContext(file, node, [left, right], integration);
+      const authenticates = kind === 'signature' || inRequestContext(file, node, [left, right], integration);
       if (!authenticates) continue;
-      context.report(node, `\`${shorten(node.text)}\` compares a ${kinds.includes('signature') ? 'signature' : 'secret'} with ${operator}, whose run time reveals how much of a guess was right; use hmac.compare_digest.`, {
+      context.report(node, `\`${shorten(node.text)}\` compares a ${kind} with ${operator}, whose run time reveals how much of a guess was right; use hmac.compare_digest.`, {
         fix: compareDigestFix(file, node, left, right, operator),
       });
     }

@@ -16,8 +16,8 @@ const ACTIONS = new Set([
   'async_request_refresh', 'async_refresh', 'async_set_updated_data', 'async_write_ha_state', 'async_turn_on',
   'async_turn_off', 'async_toggle', 'async_press', 'async_select_option', 'async_set_value', 'async_send_command',
 ]);
-/** Calls that only build a response or log. */
-const RESPONSE_ONLY = /^(aiohttp\.web\.(Response|json_response|HTTP\w+)|self\.(json|json_message)|_?LOGGER\.\w+|logging\.\w+)$/;
+/** Calls that only build a status or a fixed message, or log. JSON answers are an API's data, so they are not here. */
+const RESPONSE_ONLY = /^(aiohttp\.web\.(Response|HTTP\w+)|_?LOGGER\.\w+|logging\.\w+)$/;
 
 export const viewWithoutAuth: Rule = {
   meta: {
@@ -36,7 +36,8 @@ The rule reports views with \`requires_auth = False\` (also inherited from a bas
 handlers return data or act without checking the caller some other way. Checks it accepts: \`hmac.compare_digest\`
 on a token or signature, a verification function given the request or its headers, a decoded JWT, a comparison of a
 token (timing is insecure-secret-comparison's business), \`request[KEY_HASS_USER]\`, and paths signed with
-\`async_sign_path\` (the \`authSig\` parameter). Handlers that only return a fixed answer are harmless. Views whose
+\`async_sign_path\` (the \`authSig\` parameter). Handlers that only answer a status or a fixed message are
+harmless. Views whose
 handlers change something (\`post\`, \`put\`, \`patch\`, \`delete\`, or a \`get\` that calls services, fires events or
 writes states) are errors; read-only ones are warnings. A view that hands its request to the integration's config
 flow (an OAuth redirect) is left to a review.
@@ -122,7 +123,7 @@ function requiresAuthSetting(file: FileModel, cls: Node, integration: Integratio
   return undefined;
 }
 
-/** A handler whose only calls build a response from literals: a fixed page, a health check. */
+/** A handler whose only calls build a status or a fixed message from literals ("You can close this window"). */
 function returnsOnlyConstants(file: FileModel, handler: Node): boolean {
   const calls = descendants(handler, ['call']);
   if (!calls.every((node) => RESPONSE_ONLY.test(file.callSite(node)?.name ?? ''))) return false;
