@@ -324,6 +324,20 @@ def setup(hass):
     assert.deepEqual(sinks({ '__init__.py': 'from .files import write_export\n\nasync def handle(call):\n    await hass.async_add_executor_job(write_export, call.data["file"])\n', 'files.py': 'def write_export(name):\n    sink(name)\n' }, 'files.py'), ['service-data']);
   });
 
+  it('does not mistake a library object\'s method for the integration\'s method of the same name', () => {
+    const kinds = sinks({
+      '__init__.py': `
+class AcmeEntity:
+    async def async_set_value(self, value):
+        sink(value)
+
+async def handle(call):
+    await client.async_set_value(call.data["value"])
+`,
+    });
+    assert.deepEqual(kinds, [undefined]);
+  });
+
   it('does not loop on recursive helpers', () => {
     const kinds = sinks({ '__init__.py': 'def walk(value):\n    sink(value)\n    walk(value)\n\nasync def handle(call):\n    walk(call.data["x"])\n' });
     assert.deepEqual(kinds, ['service-data']);

@@ -466,9 +466,10 @@ export function resolveCallable(file: FileModel, reference: Node, integration?: 
  * The `def`s a callable reference names: a local or module function, a method (`self._handle`), an imported
  * function of the integration, the function inside `functools.partial(fn, ...)` or a wrapper call
  * (`verify_domain_control(hass, DOMAIN)(fn)`), the functions of a table a loop registers from, and, for
- * `obj.method`, the one method of that name in the integration's classes.
+ * `obj.method` with `byMethodName`, the one method of that name in the integration's classes (right for a
+ * handler someone registers, a guess for an arbitrary call).
  */
-export function resolveCallables(file: FileModel, reference: Node, integration?: IntegrationModel, depth = 4): { file: FileModel; node: Node }[] {
+export function resolveCallables(file: FileModel, reference: Node, integration?: IntegrationModel, depth = 4, byMethodName = true): { file: FileModel; node: Node }[] {
   if (depth <= 0) return [];
   const target = unwrap(reference);
   if (target.type === 'call') {
@@ -505,6 +506,17 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
     const qualified = file.qualifiedName(target);
     const found = qualified && integration ? integration.resolveFunction(qualified) : undefined;
     if (found) return [found];
+    // `Store(hass).save(x)`, `store = Store(hass); store.save(x)`: a method of a class the integration defines.
+    if (object) {
+      for (const origin of file.origins(object, 3)) {
+        const created = unwrap(origin.node);
+        const constructor = created.type === 'call' ? created.childForFieldName('function') : null;
+        const cls = constructor ? resolveClass(file, constructor, integration) : undefined;
+        const method = cls ? methodsOf(cls.node).find((fn) => fn.childForFieldName('name')?.text === name) : undefined;
+        if (cls && method) return [{ file: cls.file, node: method }];
+      }
+    }
+    if (!byMethodName) return [];
     const methods = methodsNamed(file, integration).get(name) ?? [];
     return methods.length === 1 ? methods : [];
   }
@@ -593,7 +605,8 @@ function buildCallerIndex(file: FileModel, integration: IntegrationModel | undef
   const add = (candidate: FileModel, reference: Node, args: Node[], keywords: Map<string, Node>) => {
     const simple = reference.type === 'attribute' ? reference.childForFieldName('attribute')?.text : reference.text;
     if (!simple || !defined.has(simple)) return;
-    for (const target of resolveCallables(candidate, reference, integration)) {
+    // Only certain targets: `client.save(x)` on a library object is not the integration's own `save`.
+    for (const target of resolveCallables(candidate, reference, integration, 4, false)) {
       const key = `${target.file.path}#${target.node.id}`;
       const list = index.get(key) ?? [];
       list.push({ file: candidate, args, keywords, boundMethod: reference.type === 'attribute' });

@@ -146,7 +146,10 @@ function enclosingStep(node: Node, steps: Node[]): string | undefined {
   return step?.childForFieldName('name')?.text.slice('async_step_'.length);
 }
 
-/** Reading means indexing it, calling a method on it, or passing it on; `if user_input is not None` is not. */
+/**
+ * Reading means indexing it, calling a method on it, or passing it to other code; `if user_input is not None` is
+ * not, and neither is handing it to another step.
+ */
 function readsInput(step: Node, input: string): boolean {
   return descendants(step, ['identifier']).some((identifier) => {
     if (identifier.text !== input) return false;
@@ -154,6 +157,8 @@ function readsInput(step: Node, input: string): boolean {
     if (!parent || ['parameters', 'default_parameter', 'typed_default_parameter', 'typed_parameter'].includes(parent.type)) return false;
     if (parent.type === 'comparison_operator' || parent.type === 'not_operator' || parent.type === 'boolean_operator') return false;
     if (parent.type === 'assignment' && parent.childForFieldName('left')?.id === identifier.id) return false;
+    // Handed on to another step (`return await self.async_step_user(user_input)`): that step is judged itself.
+    if (parent.type === 'argument_list' && /^self\.async_step_\w+$/.test(parent.parent?.childForFieldName('function')?.text ?? '')) return false;
     if ((parent.type === 'if_statement' || parent.type === 'elif_clause' || parent.type === 'conditional_expression') && parent.childForFieldName('condition')?.id === identifier.id) return false;
     return true;
   });
