@@ -3,6 +3,7 @@ import { addImport, insertAt, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { methodsNamedIn, parametersOf, resolveCallables } from '../model/untrusted';
+import { pythonQuery } from '../python/parser';
 import { descendants, literalString, quoteOf, rangeOf, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
@@ -220,8 +221,15 @@ function localName(file: FileModel, qualified: string): string | undefined {
   return undefined;
 }
 
-/** The quote style of the file's first string literal. */
+const quoteCache = new WeakMap<FileModel, string>();
+
+/** The quote style of the file's first string literal that is not a docstring. */
 function preferredQuote(file: FileModel): string {
-  const first = file.root.descendantsOfType('string').find((node) => node !== null && !/^[a-zA-Z]*"""|^[a-zA-Z]*'''/.test(node.text));
-  return first ? quoteOf(first) : '"';
+  let quote = quoteCache.get(file);
+  if (quote === undefined) {
+    const first = pythonQuery('(string) @string').captures(file.root).map((capture) => capture.node).find((node) => !/^[a-zA-Z]*("""|''')/.test(node.text));
+    quote = first ? quoteOf(first) : '"';
+    quoteCache.set(file, quote);
+  }
+  return quote;
 }
