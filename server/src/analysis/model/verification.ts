@@ -99,6 +99,8 @@ const SUBMITTED_PARTS = new Set(['query', 'headers', 'cookies', 'match_info', 'j
  * entry.data["panel_code"]`), which is a password by another name.
  */
 export function comparedCredential(file: FileModel, left: Node, right: Node, integration: IntegrationModel | undefined): SecretOperand | undefined {
+  // Both sides sent by the client (`password != password_confirm`): nothing is checked against a secret.
+  if (isClientValue(file, left, integration) && isClientValue(file, right, integration)) return undefined;
   const kinds = [secretOperand(file, left, integration), secretOperand(file, right, integration)];
   if (kinds.includes('signature')) return 'signature';
   if (kinds.includes('secret')) return 'secret';
@@ -109,6 +111,12 @@ export function comparedCredential(file: FileModel, left: Node, right: Node, int
     if (part !== undefined && SUBMITTED_PARTS.has(part) && stored) return 'secret';
   }
   return undefined;
+}
+
+/** A value a webhook or HTTP client sent (not service or flow data, whose senders are Home Assistant users). */
+function isClientValue(file: FileModel, node: Node, integration: IntegrationModel | undefined): boolean {
+  const kind = untrustedSource(file, node, integration)?.kind;
+  return kind === 'webhook' || kind === 'view-request' || kind === 'request';
 }
 
 function isCodeName(file: FileModel, side: Node, integration: IntegrationModel | undefined): boolean {
