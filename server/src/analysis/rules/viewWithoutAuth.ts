@@ -37,9 +37,8 @@ handlers return data or act without checking the caller some other way. Checks i
 on a token or signature, a verification function given the request or its headers, a decoded JWT, a comparison of a
 token (timing is insecure-secret-comparison's business), \`request[KEY_HASS_USER]\`, and paths signed with
 \`async_sign_path\` (the \`authSig\` parameter). Handlers that only answer a status or a fixed message are
-harmless. Views whose
-handlers change something (\`post\`, \`put\`, \`patch\`, \`delete\`, or a \`get\` that calls services, fires events or
-writes states) are errors; read-only ones are warnings. A view that hands its request to the integration's config
+harmless. Views whose handlers change something (\`post\`, \`put\`, \`patch\`, \`delete\`, or a \`get\` that calls
+services, fires events or writes states) are errors; read-only ones are warnings. A view that hands its request to the integration's config
 flow (an OAuth redirect) is left to a review.
 
 A view that is public by design says so with \`# ha-security: ignore[view-without-auth] reason\` on its
