@@ -138,7 +138,7 @@ def helper(call, service_call, service, request, user_input):
     assert.deepEqual(kinds, ['service-data', 'service-data', 'service-data', undefined, undefined, undefined, undefined]);
   });
 
-  it('finds flow input and discovery data in flow steps', () => {
+  it('finds flow input and discovery data in flow steps, not the stored data reauth gets', () => {
     const { integration, file } = load({
       '__init__.py': `
 class Flow(ConfigFlow):
@@ -147,11 +147,14 @@ class Flow(ConfigFlow):
 
     async def async_step_zeroconf(self, discovery_info):
         sink(discovery_info.host)
+
+    async def async_step_reauth(self, entry_data):
+        sink(entry_data["host"])
 `,
     });
     const model = file('__init__.py');
     const sources = model.calls.filter((call) => call.name === 'sink').map((call) => untrustedSource(model, call.args[0], integration));
-    assert.deepEqual(sources.map((source) => [source?.kind, source?.description]), [['flow-input', 'config flow input'], ['flow-input', 'discovery data']]);
+    assert.deepEqual(sources.map((source) => [source?.kind, source?.description]), [['flow-input', 'config flow input'], ['flow-input', 'discovery data'], [undefined, undefined]]);
   });
 
   it('takes from a webhook request only what the client sent', () => {

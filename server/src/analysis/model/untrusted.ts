@@ -307,7 +307,8 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
   if (handlers.services.has(fn.id) && isLastPositional) return { kind: 'service-data', role: 'service-call' };
   if (SERVICE_CALL_NAMES.has(name)) return { kind: 'service-data', role: 'service-call' };
   if (isMethod && handlers.entityMethods.has(functionName)) return { kind: 'service-data', role: 'data' };
-  if (isMethod && FLOW_STEP.test(functionName) && index === 1) {
+  // `async_step_reauth(entry_data)` gets the entry's own stored data from Home Assistant.
+  if (isMethod && FLOW_STEP.test(functionName) && functionName !== 'async_step_reauth' && index === 1) {
     return { kind: 'flow-input', role: 'data', description: DISCOVERY_STEP.test(functionName) ? 'discovery data' : functionName === 'async_step_import' ? 'imported configuration' : undefined };
   }
   if (handlers.webhooks.has(fn.id) && (name === 'request' || isLastPositional)) return { kind: 'webhook', role: 'request-object' };
