@@ -32,7 +32,7 @@ describe('webhook-unsigned', () => {
   it('reports local_only webhooks as warnings and the others as errors', () => {
     const result = analyzeSnippet(read('bad_webhook.py'), { rules, fileName: 'webhook.py', otherFiles: integrationFiles });
     const severities = Object.fromEntries(result.findings.map((finding) => [finding.message.match(/`(\w+)`/)?.[1], finding.severity]));
-    assert.deepEqual(severities, { handle_webhook: 'error', handle_form: 'warning', handle_presence_only: 'error', handle_event_types: 'error' });
+    assert.deepEqual(severities, { handle_webhook: 'error', handle_form: 'warning', handle_presence_only: 'error', handle_event_types: 'error', handle_schema_only: 'error' });
   });
 
   it('asks for a review when the request goes to code outside the integration or only the address is checked', () => {

@@ -17,6 +17,8 @@ const CONSTANT_TIME = /(^|\.)(hmac\.compare_digest|secrets\.compare_digest|_?com
 const SIGNATURE_WORDS = new Set(['signature', 'signatures', 'sig', 'hmac', 'signed']);
 /** Names of functions that check a caller: `verify_signature`, `validate_request`, `check_sig`, `authenticate`. */
 const VERIFIER = /(verif|validat|authenticat|authoriz|check_?sig|check_?token|check_?auth|is_?valid_?(sig|token|request|auth))/i;
+/** Names that only ever mean a signature check, so the body alone is enough (`verify_webhook(body)`); "validate" is not. */
+const SIGNATURE_VERIFIER = /(verif|signature|check_?sig|authenticat)/i;
 /** Request parts that carry credentials (a signature header, a token in the query or a cookie). */
 const CREDENTIAL_PARTS = new Set(['headers', 'raw_headers', 'query', 'cookies', 'match_info']);
 /** Request parts that carry the body a signature covers. */
@@ -188,6 +190,7 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
     if (/(^|\.)jwt\.decode$/.test(name) && !/verify_signature['"]?\s*:\s*False/.test(node.text)) return { kind: 'verified', how: 'jwt.decode(...)' };
     const args = [...site.args, ...site.keywords.values()];
     if (VERIFIER.test(simple) && args.some((arg) => carriesCredential(file, arg, integration))) return { kind: 'verified', how: `${simple}(...)` };
+    if (SIGNATURE_VERIFIER.test(simple) && args.some((arg) => isRequestBody(file, arg, integration))) return { kind: 'verified', how: `${simple}(...)` };
     if (args.some((arg) => isClientAddress(file, arg, integration)) && /ip_address|ip_network|in_network|trusted|allowed/i.test(name)) weaker ??= { kind: 'address', how: `${simple}(...)` };
     const targets = resolveCallables(file, site.callee, integration).filter((target) => target.node.id !== fn.id);
     if (depth > 0) {
@@ -223,7 +226,7 @@ function isClientAddress(file: FileModel, node: Node, integration: IntegrationMo
 }
 
 /** True when `node` carries the body a signature covers (`await request.read()`, `text()`, `json()`). */
-export function isRequestBody(file: FileModel, node: Node, integration: IntegrationModel | undefined): boolean {
+function isRequestBody(file: FileModel, node: Node, integration: IntegrationModel | undefined): boolean {
   const part = untrustedSource(file, node, integration)?.part;
   return part !== undefined && BODY_PARTS.has(part);
 }
