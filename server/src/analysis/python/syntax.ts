@@ -13,10 +13,11 @@ export function rangeOf(node: Node): Range {
 /** Strips one level of parentheses: `(x)` is `x`. */
 export function unwrap(node: Node): Node {
   let current = node;
-  while (current.type === 'parenthesized_expression' && current.namedChildCount === 1) {
-    const inner = current.namedChild(0);
-    if (!inner) break;
-    current = inner;
+  while (current.type === 'parenthesized_expression') {
+    // Comments inside the parentheses (`(  # why\n  value)`) are named children too.
+    const inner = current.namedChildren.filter((child) => child !== null && child.type !== 'comment');
+    if (inner.length !== 1 || !inner[0]) break;
+    current = inner[0];
   }
   return current;
 }
@@ -27,7 +28,7 @@ export function literalString(node: Node): string | undefined {
   if (target.type === 'concatenated_string') {
     let value = '';
     for (const part of target.namedChildren) {
-      if (!part) continue;
+      if (!part || part.type === 'comment') continue;
       const piece = literalString(part);
       if (piece === undefined) return undefined;
       value += piece;
