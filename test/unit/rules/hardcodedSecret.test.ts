@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { hardcodedSecret, looksLikeSecretValue } from '../../../server/src/analysis/rules/hardcodedSecret';
-import { analyzeSnippet, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
+import { hardcodedSecret, knownSecretFormat, looksLikeSecretValue } from '../../../server/src/analysis/rules/hardcodedSecret';
+import { analyzeSnippet, assertFixture, findingsIn, fixtureFiles, setup } from '../../helpers/analysis';
 
 const rules = [hardcodedSecret];
 
@@ -14,20 +14,96 @@ describe('hardcoded-secret', () => {
     });
   }
 
-  it('tells secret values from names and placeholders', () => {
-    for (const [value, name] of [['9f8b7c6d5e4f3a2b', 'api_key'], ['hunter2hunter2', 'password'], ['AKIAIOSFODNN7EXAMPLE', 'x']]) assert.ok(looksLikeSecretValue(value, name), value);
-    for (const [value, name] of [['password', 'CONF_PASSWORD'], ['api_key', 'CONF_API_KEY'], ['https://x.io/token', 'TOKEN_URL'], ['<your token>', 'token'], ['invalid_auth', 'error'], ['accessToken', 'ACCESS_TOKEN_FIELD'], ['changeme', 'password'], ['', 'password']]) {
-      assert.ok(!looksLikeSecretValue(value, name), value);
+  it('tells secret values from key names, messages, locators and placeholders', () => {
+    const secrets: [string, string][] = [
+      ['9f8b7c6d5e4f3a2b', 'api_key'],
+      ['hunter2hunter2', 'password'],
+      ['s3cr3t-Pa55w0rd!', 'secret'],
+      ['Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5', 'client_secret'],
+      ['kXABXqQgfRzLmWpTvBnYcDs', 'app_secret'],
+      ['3f1c2b4a-9d8e-4f7a-b6c5-d4e3f2a1b0c9', 'api_key'],
+      ['Basic dXNlcjpwYXNzd29yZA==', 'Authorization'],
+      ['MyPassword2024!', 'password'],
+      ['AKIAJ7Q2X5Z3M4N6P8R1', 'anything'],
+    ];
+    for (const [value, name] of secrets) assert.ok(looksLikeSecretValue(value, name), `${name} = ${value}`);
+    const notSecrets: [string, string][] = [
+      ['password', 'CONF_PASSWORD'],
+      ['api_key', 'CONF_API_KEY'],
+      ['https://x.io/token', 'TOKEN_URL'],
+      ['<your token>', 'token'],
+      ['invalid_auth', 'error'],
+      ['accessToken', 'ACCESS_TOKEN_FIELD'],
+      ['changeme', 'password'],
+      ['', 'password'],
+      ['xxxxxxxxxxxx', 'token'],
+      ['REDACTED', 'password'],
+      ['PeriodicSync_ConsentGranted', 'CONSENT_SESSION_KEY'],
+      ['X-Auth-Token', 'token_header'],
+      ['Bearer {token}', 'Authorization'],
+      ['12345678', 'pin_code'],
+      ['2.1.0-beta', 'token'],
+      ['admin1234', 'DEFAULT_PASSWORD'],
+      ['thisIsAVeryLongCamelCaseName', 'token'],
+      ['AKIAIOSFODNN7EXAMPLE', 'anything'],
+      ['{host}:{port}', 'token'],
+      ['user@example.com', 'password'],
+    ];
+    for (const [value, name] of notSecrets) assert.ok(!looksLikeSecretValue(value, name), `${name} = ${value}`);
+  });
+
+  it('recognises secret formats inside longer strings but not their placeholders', () => {
+    assert.match(knownSecretFormat('https://maps.googleapis.com/api/js?key=AIzaSyD4f8Gk2Lm9Np3Qr6St1Uv5Wx0Yz7Ab2Cd') ?? '', /Google API key/);
+    assert.match(knownSecretFormat('123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1') ?? '', /Telegram/);
+    for (const text of [
+      'https://{user}:{password}@api.acme.io',
+      'https://api.acme.io/v1?token={token}',
+      'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
+      'sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      'Token refreshedsuccessfully_now',
+      '-----BEGIN PRIVATE KEY-----',
+    ]) {
+      assert.equal(knownSecretFormat(text), undefined, text);
     }
   });
 
-  it('skips test files', () => {
-    assert.deepEqual(analyzeSnippet('API_KEY = "9f8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"\n', { rules, fileName: 'tests/test_api.py' }).findings, []);
+  it('finds a private key in a triple-quoted string, but not a docstring quoting a token', () => {
+    const source = 'KEY = """-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n"""\n\n\ndef f():\n    """Send eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlc2lnbmF0dXJl."""\n';
+    const findings = analyzeSnippet(source, { rules }).findings;
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].range.start.line, 0);
   });
 
-  it('finds known formats whatever the name', () => {
-    const findings = analyzeSnippet('DATA = ["AIzaSyA1234567890abcdefghijklmnopqrstuv"]\n', { rules }).findings;
-    assert.equal(findings.length, 1);
-    assert.match(findings[0].message, /Google API key/);
+  it('skips test code', () => {
+    const source = 'API_KEY = "9f8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"\n';
+    for (const fileName of ['tests/test_api.py', 'test_config_flow.py', 'conftest.py']) {
+      assert.deepEqual(analyzeSnippet(source, { rules, fileName }).findings, [], fileName);
+    }
+    assert.equal(analyzeSnippet(source, { rules, fileName: 'api.py' }).findings.length, 1);
+  });
+
+  it('follows a constant imported from another module to where it is used', () => {
+    const otherFiles = { 'const.py': 'VENDOR = "8c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f"\nCLIENT_SECRET = "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5"\n' };
+    const source = 'from .const import CLIENT_SECRET, VENDOR\n\n\ndef make(session):\n    return Api(session, api_key=VENDOR, client_secret=CLIENT_SECRET)\n';
+    const result = analyzeSnippet(source, { rules, fileName: 'api.py', otherFiles });
+    // VENDOR is only a secret by its use here; CLIENT_SECRET is reported once, in const.py, where it is named.
+    const here = findingsIn(result, 'api.py');
+    assert.equal(here.length, 1);
+    assert.match(here[0].message, /"api_key".*written in const\.py/);
+    assert.equal(findingsIn(result, 'const.py').length, 1);
+  });
+
+  it('marks the item used when a file handles credentials, so a clean integration passes', () => {
+    const used = analyzeSnippet('def setup(entry):\n    password = entry.data["password"]\n    return password\n', { rules });
+    assert.equal(used.checklist.find((entry) => entry.id === 'hardcoded-credentials')?.status, 'pass');
+    const unused = analyzeSnippet('value = 1\n', { rules });
+    assert.equal(unused.checklist.find((entry) => entry.id === 'hardcoded-credentials')?.status, 'not-applicable');
+  });
+
+  it('offers no automatic fix: only the author can move and revoke a secret', () => {
+    const [finding] = analyzeSnippet('TOKEN = "tok_4f9a8b7c6d5e4f3a2b1c"\n', { rules }).findings;
+    assert.equal(finding.severity, 'error');
+    assert.equal(finding.fix, undefined);
+    assert.equal(hardcodedSecret.meta.fix, 'none');
   });
 });

@@ -1,24 +1,48 @@
 import type { Node } from 'web-tree-sitter';
+import type { FileModel } from '../model/fileModel';
+import { constantExpression, type IntegrationModel } from '../model/integration';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { pythonQuery } from '../python/parser';
-import { literalString } from '../python/syntax';
-import type { Rule } from '../rule';
+import { literalString, unwrap } from '../python/syntax';
+import type { FileContext, Rule } from '../rule';
 
+/**
+ * Secret formats recognisable whatever the value is called. Each pattern is searched inside string literals (a key
+ * can sit in a URL or a header); `secret` picks the random part, which must not be a placeholder.
+ */
+interface SecretFormat {
+  pattern: RegExp;
+  label: string;
+  secret?: (match: RegExpExecArray) => string;
+}
 
-/** Secret formats recognisable whatever the variable is called. */
-const KNOWN_FORMATS: [RegExp, string][] = [
-  [/-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----/, 'a private key'],
-  [/^AIza[0-9A-Za-z_-]{35}$/, 'a Google API key'],
-  [/^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}$/, 'a JSON Web Token (for example a Home Assistant long-lived access token)'],
-  [/^(AKIA|ASIA)[0-9A-Z]{16}$/, 'an AWS access key'],
-  [/^gh[pousr]_[A-Za-z0-9]{36,}$/, 'a GitHub token'],
-  [/^xox[abprs]-[A-Za-z0-9-]{10,}$/, 'a Slack token'],
-  [/^(sk|rk)_live_[A-Za-z0-9]{16,}$/, 'a Stripe secret key'],
-  [/^(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{16,}$/, 'an Authorization header value'],
+const EDGE = '(?<![A-Za-z0-9_-])';
+const END = '(?![A-Za-z0-9_-])';
+
+const SECRET_FORMATS: SecretFormat[] = [
+  { pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----((?:\\[nr]|\s|[A-Za-z0-9+/=:,-])*)/, label: 'a private key', secret: (match) => match[1].replace(/\\[nr]|\s|-----END.*$/g, '') },
+  { pattern: new RegExp(`${EDGE}eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{20,}${END}`), label: 'a JSON Web Token (Home Assistant long-lived access tokens are JWTs)' },
+  { pattern: new RegExp(`${EDGE}AIza[0-9A-Za-z_-]{35}${END}`), label: 'a Google API key' },
+  { pattern: new RegExp(`${EDGE}GOCSPX-[A-Za-z0-9_-]{28}${END}`), label: 'a Google OAuth client secret' },
+  { pattern: new RegExp(`${EDGE}(?:AKIA|ASIA)[0-9A-Z]{16}${END}`), label: 'an AWS access key' },
+  { pattern: new RegExp(`${EDGE}(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})${END}`), label: 'a GitHub token' },
+  { pattern: new RegExp(`${EDGE}xox[abposr]-[A-Za-z0-9-]{10,}${END}`), label: 'a Slack token' },
+  { pattern: /https:\/\/hooks\.slack\.com\/services\/(T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]{20,})/, label: 'a Slack webhook URL (the URL is the credential)', secret: (match) => match[1] },
+  { pattern: /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/([A-Za-z0-9_-]{40,})/, label: 'a Discord webhook URL (the URL is the credential)', secret: (match) => match[1] },
+  { pattern: new RegExp(`${EDGE}(?:sk|rk)_live_[A-Za-z0-9]{16,}${END}`), label: 'a Stripe secret key' },
+  { pattern: new RegExp(`${EDGE}sk-(?:proj-|svcacct-|admin-|ant-[a-z]+\\d*-)?[A-Za-z0-9_-]{32,}${END}`), label: 'an OpenAI or Anthropic API key' },
+  { pattern: new RegExp(`${EDGE}SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}${END}`), label: 'a SendGrid API key' },
+  { pattern: new RegExp(`${EDGE}SK[0-9a-fA-F]{32}${END}`), label: 'a Twilio API key' },
+  { pattern: new RegExp(`${EDGE}key-[0-9a-f]{32}${END}`), label: 'a Mailgun API key' },
+  { pattern: /(?<![\d:])\d{8,10}:(AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])/, label: 'a Telegram bot token', secret: (match) => match[1] },
 ];
 
-/** Values that stand in for a secret rather than being one. */
-const PLACEHOLDER = /^(x+|\*+|\.+|-+|<[^>]*>|\{[^}]*\}|\$\{[^}]*\}|%\([^)]*\)s|your[_ -].*|my[_ -].*|change[_ -]?me|example|dummy|fake|test|testing|none|null|nil|redacted|\*\*redacted\*\*|placeholder|secret|password|passw0rd|token|api[_ -]?key|todo|fixme|replace[_ -]?me|insert[_ -].*|enter[_ -].*|default|unknown|undefined|empty|not[_ -]set|n\/a)$/i;
+/** `Bearer <token>`, `Basic <base64>`: an Authorization header value with the credential in it. */
+const AUTH_SCHEME = /^(?:Bearer|Basic|Token|Bot|Digest|Key|ApiKey|SSWS|OAuth|GenieKey)\s+(\S+)$/i;
+/** `scheme://user:password@host`. */
+const URL_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@{}]+:([^/\s@{}]+)@/i;
+/** `?api_key=...`, `&token=...`, `&appid=...` in a URL. */
+const URL_QUERY_SECRET = /[?&](api_?key|apikey|access_token|auth_token|token|secret|client_secret|password|passwd|appid|app_key|key)=([^&#\s{}]+)/gi;
 
 export const hardcodedSecret: Rule = {
   meta: {
@@ -32,91 +56,103 @@ export const hardcodedSecret: Rule = {
 fork carries it, and it cannot be rotated without a release. A vendor app secret or an OAuth client secret in an
 integration is shared by all of its users, so whoever extracts it can impersonate the integration.
 
-The rule reports string literals that look like secrets when they are assigned to credential names (variables,
-attributes, class attributes, default parameter values, keyword arguments, dict keys such as \`"api_key"\` or
-\`"Authorization"\`), and well-known secret formats wherever they appear: private keys, Google API keys, JSON Web
-Tokens (Home Assistant long-lived access tokens are JWTs), AWS, GitHub, Slack and Stripe keys.
+**What is reported**
+- A string that looks like a secret bound to a credential name: a variable, attribute or class attribute
+  (\`API_KEY = "..."\`, \`self._token = "..."\`), a default parameter value (\`def login(password="...")\`), a keyword
+  argument (\`Client(client_secret="...")\`), a dict key (\`{"api_key": "..."}\`, \`headers={"Authorization": "Bearer ..."}\`),
+  a fallback (\`os.getenv("ACME_TOKEN", "...")\`, \`entry.data.get(CONF_API_KEY, "...")\`) or a comparison
+  (\`if password == "..."\`). A literal passed through a constant or a local variable counts too.
+- Literals in the credential position of well-known calls: \`aiohttp.BasicAuth(user, "...")\`, requests/httpx basic and
+  digest auth, \`hmac.new(b"...", ...)\`, \`jwt.encode(payload, "...")\`, MQTT \`username_pw_set\`, and Home Assistant's
+  \`LocalOAuth2Implementation\` and \`ClientCredential\` (use application credentials instead).
+- Well-known secret formats wherever they appear, whatever the name: private key blocks, JSON Web Tokens (Home
+  Assistant long-lived access tokens are JWTs), Google API keys and OAuth client secrets, AWS, GitHub, Slack, Stripe,
+  OpenAI/Anthropic, SendGrid, Twilio, Mailgun and Telegram keys, Slack and Discord webhook URLs, and URLs with a
+  password (\`https://user:pw@host\`) or a key in their query string (\`?api_key=...\`, \`&appid=...\`).
 
-It does not report key *names* (\`CONF_PASSWORD = "password"\`, \`ATTR_TOKEN = "token"\`), URLs
-(\`TOKEN_URL = "https://..."\`), empty strings, placeholders (\`"your_api_key"\`, \`"<token>"\`, \`"***"\`),
-translation keys and error codes (\`"invalid_auth"\`), or test files.
+**How a value is judged.** Names decide where to look; the value decides whether it is a secret. A value is a
+secret when it is at least 8 characters long, has no spaces, and looks random: a hex string of 16 or more
+characters, or at least two kinds of characters (lower case, upper case, digits, symbols) with a Shannon entropy of
+at least 2.5 bits per character (long mixed-case letters count too). It is not a secret when it is the key name
+again or any other identifier made of words (\`"password"\`, \`"api_key"\`, \`"invalid_auth"\`, \`"accessToken"\`,
+\`"acme_token_v2"\`), a URL, path, file name, host, e-mail or version, a template (\`"{token}"\`, \`"%s"\`,
+\`"<token>"\`), or a placeholder (\`"your_api_key"\`, \`"changeme"\`, \`"xxxxxxxx"\`, \`"***"\`, \`"REDACTED"\`,
+anything with "example" or "dummy" in it). Names starting with \`DEFAULT_\` or \`FACTORY_\` usually hold a device's
+published factory password, so for them only strongly random values count. Test code (\`tests/\`, \`test_*.py\`,
+\`conftest.py\`) and docstrings are skipped.
 
 **Fix:** ask the user for the credential in the config flow and read it from \`entry.data\`; for OAuth, use
-Home Assistant's application credentials so each user brings their own client secret.
+Home Assistant's application credentials so each user brings their own client secret. Then revoke the published
+secret: removing it from the code does not remove it from the repository's history or from past releases.
 
 Bad:
 \`\`\`python
 API_KEY = "9f8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"
+
+client = AcmeClient(session, api_key=API_KEY)
 \`\`\`
 
 Good:
 \`\`\`python
-api_key = entry.data[CONF_API_KEY]
+CONF_API_KEY = "api_key"  # a key name, not a secret
+
+client = AcmeClient(session, api_key=entry.data[CONF_API_KEY])
 \`\`\``,
   },
   checkFile(context) {
     const { file } = context;
     if (file.isTestFile) return;
     const reported = new Set<number>();
-    const report = (value: Node, message: string) => {
-      if (reported.has(value.id)) return;
-      reported.add(value.id);
-      context.report(value, message);
+    const report = (node: Node, message: string) => {
+      if (reported.has(node.id)) return;
+      reported.add(node.id);
+      context.report(node, message);
     };
-    for (const { name, node } of pythonQuery(NAMED_VALUES).captures(file.root)) {
-      if (name !== 'value') continue;
-      const target = namedTarget(node);
-      if (!target || !isSecretName(target)) continue;
-      context.markUsed();
-      const text = literalString(node);
-      if (text === undefined) continue;
-      if (looksLikeSecretValue(text, target)) {
-        report(node, `"${target}" is given a literal secret; read it from the config entry (or application credentials) instead of shipping it in the source.`);
-      }
-    }
-    for (const { node } of pythonQuery('(string (string_content) @content)').captures(file.root)) {
-      const string = node.parent;
-      if (!string || string.namedChildren.some((child) => child?.type === 'interpolation') || reported.has(string.id)) continue;
-      const text = literalString(string);
-      const format = text === undefined ? undefined : KNOWN_FORMATS.find(([pattern]) => pattern.test(text.trim()));
-      if (!format || isDocstring(string)) continue;
-      context.markUsed();
-      report(string, `This string is ${format[1]}; secrets in source are public. Read it from the config entry instead.`);
-    }
+    checkNamedValues(context, report);
+    checkComparisons(context, report);
+    checkCredentialArguments(context, report);
+    checkKnownFormats(context, report);
   },
 };
 
-/** Assignments, default parameters, keyword arguments and dict entries whose value is a string. */
+type Reporter = (node: Node, message: string) => void;
+
+/** Assignments, default parameters, keyword arguments and dict entries: a name (or key) and the value bound to it. */
 const NAMED_VALUES = `
-(assignment left: (_) @target right: (string) @value)
-(default_parameter name: (identifier) @target value: (string) @value)
-(typed_default_parameter name: (identifier) @target value: (string) @value)
-(keyword_argument name: (identifier) @target value: (string) @value)
-(pair key: (string) @target value: (string) @value)
+(assignment left: (_) @target right: (_) @value)
+(default_parameter name: (identifier) @target value: (_) @value)
+(typed_default_parameter name: (identifier) @target value: (_) @value)
+(keyword_argument name: (identifier) @target value: (_) @value)
+(pair key: (_) @target value: (_) @value)
 `;
 
-/** The credential name a string value is bound to, if any. */
-function namedTarget(value: Node): string | undefined {
-  const parent = value.parent;
-  if (!parent) return undefined;
-  switch (parent.type) {
-    case 'assignment': {
-      const left = parent.childForFieldName('left');
-      if (left?.type === 'identifier') return left.text;
-      if (left?.type === 'attribute') return left.childForFieldName('attribute')?.text;
-      if (left?.type === 'subscript') {
-        const index = left.childForFieldName('subscript');
-        return index ? literalString(index) : undefined;
-      }
-      return undefined;
-    }
-    case 'default_parameter':
-    case 'typed_default_parameter':
-    case 'keyword_argument':
-      return parent.childForFieldName('name')?.text;
-    case 'pair': {
-      const key = parent.childForFieldName('key');
-      return key ? literalString(key) : undefined;
+function checkNamedValues(context: FileContext, report: Reporter): void {
+  const { file, integration } = context;
+  for (const match of pythonQuery(NAMED_VALUES).matches(file.root)) {
+    const target = match.captures.find((capture) => capture.name === 'target')?.node;
+    const value = match.captures.find((capture) => capture.name === 'value')?.node;
+    if (!target || !value) continue;
+    const name = nameOfTarget(file, target, integration);
+    if (!name || !isSecretName(name)) continue;
+    context.markUsed();
+    reportLiteralSecret(context, value, name, (where) => `"${name}" is given a literal secret${where}`, report);
+  }
+}
+
+/**
+ * The name a value is bound to: a variable, attribute, parameter or keyword by its name; a subscript or dict key by
+ * the string it holds (`data[CONF_PASSWORD]`, `{CONF_API_KEY: ...}`, also through constants of sibling modules).
+ */
+function nameOfTarget(file: FileModel, target: Node, integration: IntegrationModel | undefined): string | undefined {
+  if (target.parent?.type === 'pair') return file.stringValue(target, integration?.constantString);
+  switch (target.type) {
+    case 'identifier':
+      return target.text;
+    case 'attribute':
+      return target.childForFieldName('attribute')?.text;
+    case 'subscript': {
+      const index = target.childForFieldName('subscript');
+      return index ? file.stringValue(index, integration?.constantString) : undefined;
     }
     default:
       return undefined;
@@ -124,27 +160,260 @@ function namedTarget(value: Node): string | undefined {
 }
 
 /**
- * A literal that plausibly is the secret itself: long enough, not a placeholder, not a URL or a path, not the key
- * name again (`CONF_PASSWORD = "password"`), not an identifier-like word (`"invalid_auth"`, `"accessToken"`).
+ * Reports `value` when it is (or certainly holds, through a local variable or a constant) a literal that looks
+ * like a secret for `name`. A literal of this file is reported where it is written; one defined in another module of
+ * the integration is reported here, where this file uses it, unless that module names it as a credential (then it is
+ * reported there).
+ */
+function reportLiteralSecret(context: FileContext, value: Node, name: string, describe: (where: string) => string, report: Reporter): void {
+  const found = literalBehind(context, value);
+  if (!found || !looksLikeSecretValue(found.text, name)) return;
+  const local = found.file === context.file;
+  if (!local && definedUnderSecretName(found.node)) return;
+  const where = local ? '' : ` (written in ${found.file.path.split('/').pop()})`;
+  report(local ? found.node : value, `${describe(where)}; read it from the config entry (or application credentials) instead of shipping it in the source.`);
+}
+
+function definedUnderSecretName(literal: Node): boolean {
+  const assignment = literal.parent?.type === 'assignment' ? literal.parent : undefined;
+  const left = assignment?.childForFieldName('left');
+  return left?.type === 'identifier' && isSecretName(left.text);
+}
+
+interface Literal {
+  file: FileModel;
+  node: Node;
+  text: string;
+}
+
+/** The string literal an expression certainly holds: itself, `"...".encode()`, or a local variable or constant set to one. */
+function literalBehind(context: FileContext, expression: Node, file: FileModel = context.file, depth = 3): Literal | undefined {
+  const node = unwrap(expression);
+  const text = literalString(node);
+  if (text !== undefined) return { file, node, text };
+  if (depth <= 0) return undefined;
+  if (node.type === 'call') {
+    // `"secret".encode()` hands a literal key to hmac and jwt just like `b"secret"`.
+    const callee = node.childForFieldName('function');
+    const object = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
+    const args = node.childForFieldName('arguments');
+    if (object && callee?.childForFieldName('attribute')?.text === 'encode' && literalString(object) !== undefined && (args?.namedChildCount ?? 0) <= 1) {
+      return literalBehind(context, object, file, depth - 1);
+    }
+    return undefined;
+  }
+  if (node.type !== 'identifier') return undefined;
+  if (file.imports.has(node.text)) {
+    const constant = constantExpression(file, node, context.integration);
+    return constant ? literalBehind(context, constant.node, constant.file, depth - 1) : undefined;
+  }
+  const origins = file.origins(node, 2);
+  if (origins.length === 1 && origins[0].kind === 'expression' && origins[0].node.id !== node.id) {
+    return literalBehind(context, origins[0].node, file, depth - 1);
+  }
+  return undefined;
+}
+
+/** `if password == "..."`: a credential checked against a literal is a hardcoded credential too. */
+function checkComparisons(context: FileContext, report: Reporter): void {
+  const { file, integration } = context;
+  for (const { node } of pythonQuery('(comparison_operator) @comparison').captures(file.root)) {
+    const operators = node.children.filter((child) => child?.type === '==' || child?.type === '!=');
+    if (operators.length !== 1 || node.namedChildCount !== 2) continue;
+    const [left, right] = [node.namedChild(0), node.namedChild(1)];
+    if (!left || !right) continue;
+    for (const [subject, literal] of [[left, right], [right, left]]) {
+      if (literalString(literal) === undefined) continue;
+      const name = nameOfTarget(file, unwrap(subject), integration);
+      if (!name || !isSecretName(name)) continue;
+      context.markUsed();
+      reportLiteralSecret(context, literal, name, () => `"${name}" is checked against a literal secret`, report);
+    }
+  }
+}
+
+/** Calls whose argument at a known position is a credential, whatever the caller named it. */
+const CREDENTIAL_ARGUMENTS: { match: (name: string, method: string | undefined) => boolean; index: number; keyword: string; what: string }[] = [
+  { match: (name) => /^aiohttp\.(helpers\.)?BasicAuth$/.test(name), index: 1, keyword: 'password', what: 'The BasicAuth password' },
+  { match: (name) => /^requests\.(auth\.)?(HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth)$/.test(name), index: 1, keyword: 'password', what: 'The HTTP auth password' },
+  { match: (name) => /^httpx\.(BasicAuth|DigestAuth)$/.test(name), index: 1, keyword: 'password', what: 'The HTTP auth password' },
+  { match: (name) => name === 'hmac.new' || name === 'hmac.digest', index: 0, keyword: 'hmac_key', what: 'The HMAC key' },
+  { match: (name) => name === 'jwt.encode' || name === 'jwt.decode', index: 1, keyword: 'signing_key', what: 'The JWT signing key' },
+  { match: (_name, method) => method === 'username_pw_set', index: 1, keyword: 'password', what: 'The MQTT password' },
+  { match: (name) => name === 'homeassistant.helpers.config_entry_oauth2_flow.LocalOAuth2Implementation', index: 3, keyword: 'client_secret', what: 'The OAuth client secret' },
+  { match: (name) => name === 'homeassistant.components.application_credentials.ClientCredential', index: 1, keyword: 'client_secret', what: 'The OAuth client secret' },
+];
+
+/** Lookups whose fallback is judged when the key is a credential: `os.getenv("ACME_TOKEN", "...")`, `data.get(CONF_API_KEY, "...")`. */
+const LOOKUP_METHODS = new Set(['get', 'getenv', 'setdefault', 'pop']);
+
+function checkCredentialArguments(context: FileContext, report: Reporter): void {
+  const { file, integration } = context;
+  for (const call of file.calls) {
+    const name = call.name ?? '';
+    for (const known of CREDENTIAL_ARGUMENTS) {
+      // Keyword arguments (`password=`, `client_secret=`) are judged as named values already.
+      const argument = known.match(name, call.method) ? call.args[known.index] : undefined;
+      if (argument) reportLiteralSecret(context, argument, known.keyword, () => `${known.what} is a literal secret`, report);
+    }
+    const isSchemaKey = /(^|\.)(Optional|Required)$/.test(name);
+    const isLookup = LOOKUP_METHODS.has(call.method ?? '') || name === 'os.getenv';
+    const key = call.args[0];
+    const fallback = isSchemaKey ? call.keywords.get('default') : isLookup ? call.args[1] ?? call.keywords.get('default') : undefined;
+    if (!key || !fallback) continue;
+    const keyName = file.stringValue(key, integration?.constantString);
+    if (!keyName || !isSecretName(keyName)) continue;
+    context.markUsed();
+    reportLiteralSecret(context, fallback, keyName, () => `The fallback for "${keyName}" is a literal secret`, report);
+  }
+}
+
+function checkKnownFormats(context: FileContext, report: Reporter): void {
+  const { file } = context;
+  for (const { node } of pythonQuery('[(string) (concatenated_string)] @string').captures(file.root)) {
+    if (node.parent?.type === 'concatenated_string' || isDocstring(node)) continue;
+    const label = knownSecretFormat(literalParts(node));
+    if (!label) continue;
+    context.markUsed();
+    report(node, `This string holds ${label}; anything in the source is public. Revoke it and read it from the config entry instead.`);
+  }
+}
+
+/** The literal text of a string; the literal parts of an f-string are joined by a space so no match spans a `{...}`. */
+function literalParts(node: Node): string {
+  const strings = node.type === 'concatenated_string' ? node.namedChildren : [node];
+  const parts: string[] = [];
+  for (const string of strings) {
+    for (const child of string?.namedChildren ?? []) {
+      if (child?.type === 'string_content' || child?.type === 'escape_sequence') parts.push(child.text);
+      else if (child?.type === 'interpolation') parts.push(' ');
+    }
+  }
+  return parts.join('');
+}
+
+/** What kind of well-known secret a text holds, if any. */
+export function knownSecretFormat(text: string): string | undefined {
+  for (const format of SECRET_FORMATS) {
+    const match = format.pattern.exec(text);
+    if (!match) continue;
+    const secret = format.secret ? format.secret(match) : match[0];
+    if (secret.length >= 16 && !isPlaceholder(secret) && distinctCharacters(secret) > 6) return format.label;
+  }
+  const trimmed = text.trim();
+  const scheme = AUTH_SCHEME.exec(trimmed);
+  if (scheme && scheme[1].length >= 16 && looksRandom(scheme[1]) && !isPlaceholder(scheme[1]) && !isWordy(scheme[1])) return 'an Authorization header value with its credential';
+  const password = URL_PASSWORD.exec(trimmed);
+  if (password && looksLikeSecretValue(decodeURIComponentSafe(password[1]), 'password')) return 'a URL with a password in it';
+  for (const query of trimmed.matchAll(URL_QUERY_SECRET)) {
+    if (/^https?:\/\//i.test(trimmed) && looksLikeSecretValue(decodeURIComponentSafe(query[2]), query[1])) return `a URL with a key in its query string (${query[1]}=)`;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a literal bound to the credential name `name` plausibly is the secret itself rather than a key name,
+ * message, URL, template or placeholder. See the rule's docs for the heuristic.
  */
 export function looksLikeSecretValue(text: string, name: string): boolean {
   const value = text.trim();
-  if (KNOWN_FORMATS.some(([pattern]) => pattern.test(value))) return true;
-  if (value.length < 8 || /\s/.test(value) || PLACEHOLDER.test(value)) return false;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith('/') || /^\w+\.(json|ya?ml|txt|pem|key|crt)$/i.test(value)) return false;
-  const normalizedValue = normalizeName(value);
-  const normalizedName = normalizeName(name);
-  if (normalizedName.includes(normalizedValue) || normalizedValue.includes(normalizedName)) return false;
-  // snake_case, kebab-case, dotted or camelCase words: a field name, translation key or error code. Parts that are
-  // not words (`tok_4f9a8b7c6d5e`) make it a value again.
-  const parts = value.split(/[_.-]|(?<=[a-z])(?=[A-Z])/);
-  if (parts.length > 1 && parts.every((part) => /^[A-Za-z]+\d{0,3}$/.test(part) && part.length <= 12)) return false;
-  if (isSecretName(value)) return false;
-  // A plain word or a word with a version number is not a secret either.
-  if (/^[A-Za-z]+$/.test(value) && value.length < 16) return false;
-  return true;
+  if (!value) return false;
+  if (knownSecretFormat(value)) return true;
+  const scheme = AUTH_SCHEME.exec(value);
+  if (scheme) return scheme[1].length >= 8 && !isPlaceholder(scheme[1]) && !isWordy(scheme[1]) && looksRandom(scheme[1]);
+  if (value.length < 8 || /\s/.test(value) || isPlaceholder(value)) return false;
+  if (isLocatorOrTemplate(value) || isWordy(value) || isSecretName(value)) return false;
+  // A device's published factory password (`DEFAULT_PASSWORD = "admin1234"`) is no secret of the integration's.
+  if (/^(default|factory)_/.test(normalizeName(name))) return isHex(value) ? value.length >= 24 : value.length >= 20 && characterClasses(value) >= 3 && looksRandom(value);
+  return looksRandom(value);
+}
+
+/** Random-looking: long hex, or mixed kinds of characters with enough entropy. Digits alone are ids and PINs. */
+function looksRandom(value: string): boolean {
+  if (/^\d+$/.test(value)) return false;
+  if (isHex(value)) return value.length >= 16 && /\d/.test(value) && /[a-f]/i.test(value);
+  const entropy = shannonEntropy(value);
+  if (/^[A-Za-z]+$/.test(value)) return value.length >= 20 && /[a-z]/.test(value) && /[A-Z]/.test(value) && entropy >= 3.5;
+  return characterClasses(value) >= 2 && entropy >= 2.5;
+}
+
+function isHex(value: string): boolean {
+  return /^[0-9a-f]+$/i.test(value);
+}
+
+/** Kinds of characters present: lower case, upper case, digits, others. */
+function characterClasses(value: string): number {
+  return [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((pattern) => pattern.test(value)).length;
+}
+
+function distinctCharacters(value: string): number {
+  return new Set(value).size;
+}
+
+function shannonEntropy(value: string): number {
+  const counts = new Map<string, number>();
+  for (const character of value) counts.set(character, (counts.get(character) ?? 0) + 1);
+  let entropy = 0;
+  for (const count of counts.values()) {
+    const probability = count / value.length;
+    entropy -= probability * Math.log2(probability);
+  }
+  return entropy;
+}
+
+const PLACEHOLDER_WORDS = /example|placeholder|change_?me|replace_?me|redacted|dummy|sample|insert_?(your|the|api|key|token)|(^|[^a-z])your([^a-z]|$)|^(my|your|the)_|x{4,}|\*{3,}|\.{3,}|^(none|null|nil|undefined|unknown|empty|not_?set|n\/a|todo|fixme|tbd|secret|password|passw0rd|token|default|test(ing)?|fake)$/i;
+
+/** Stand-ins for a secret: `<token>`, `{api_key}`, `${TOKEN}`, `your_api_key`, `xxxxxxxx`, `********`, `REDACTED`. */
+function isPlaceholder(value: string): boolean {
+  if (/^(<[^>]*>|\[[^\]]*\]|\{[^}]*\}|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|%\([^)]*\)[sd]|%[sd])$/.test(value)) return true;
+  if (distinctCharacters(value) <= 2) return true;
+  return PLACEHOLDER_WORDS.test(value);
+}
+
+/** URLs, paths, file names, hosts, e-mail addresses, versions, dates and format strings. */
+function isLocatorOrTemplate(value: string): boolean {
+  return (
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ||
+    /^(urn|mailto|data|tel|file):/i.test(value) ||
+    /^(\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/.test(value) ||
+    /^[\w.-]+\.(json|ya?ml|txt|pem|key|crt|cer|p12|pfx|db|sqlite|conf|cfg|ini|log|py|js|html?)$/i.test(value) ||
+    /^[\w.+-]+@[\w-]+(\.[\w-]+)+$/.test(value) ||
+    /^([a-z0-9-]+\.)+[a-z]{2,}(:\d+)?$/.test(value) ||
+    /^[\d.:]+$/.test(value) ||
+    /^v?\d+(\.\d+)+([-+.]?[A-Za-z0-9]+)*$/.test(value) ||
+    /^\d{4}-\d{2}-\d{2}/.test(value) ||
+    /%(\([^)]*\))?[sdifxXYmdHMSz]|\{[^}]*\}/.test(value)
+  );
+}
+
+/**
+ * An identifier made of words: a key name, field, translation key or error code (`invalid_auth`, `accessToken`,
+ * `acme_token_v2`, `X-Api-Key`, `application/json`). Parts that are not words (`tok_4f9a8b7c`) make it a value, and
+ * so do long runs of letters with few vowels (`kXABXqQgfRzLmWpT`: base64, not camelCase).
+ */
+function isWordy(value: string): boolean {
+  const parts = value.split(/[_.\-/:]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/).filter(Boolean);
+  if (!parts.every((part) => /^[A-Za-z]+\d{0,2}$/.test(part) && part.length <= 24 && (part.length < 12 || vowelRatio(part) >= 0.25))) return false;
+  if (/[_.\-/:]/.test(value) || value.length < 16) return true;
+  return vowelRatio(value) >= 0.25 && parts.every((part) => part.length < 4 || /[aeiouy]/i.test(part));
+}
+
+/** English words are about 40% vowels; random letters about 20%. */
+function vowelRatio(text: string): number {
+  const letters = text.replace(/[^A-Za-z]/g, '');
+  return letters.length === 0 ? 0 : letters.replace(/[^aeiouAEIOU]/g, '').length / letters.length;
+}
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 function isDocstring(string: Node): boolean {
-  return string.parent?.type === 'expression_statement' && string.parent.namedChildCount === 1;
+  let node = string;
+  if (node.parent?.type === 'concatenated_string') node = node.parent;
+  return node.parent?.type === 'expression_statement' && node.parent.namedChildCount === 1;
 }
