@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { insecureHttpUrl } from '../../../server/src/analysis/rules/insecureHttpUrl';
 import { tlsVerifyDisabled } from '../../../server/src/analysis/rules/tlsVerifyDisabled';
-import { analyzeSnippet, applyEdits, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
+import { analyzeSnippet, applyEdits, assertFixture, findingsIn, fixtureFiles, setup } from '../../helpers/analysis';
+import { applyFixAndCheck, findingsOf } from '../../helpers/fixChecks';
 
+const rules = [tlsVerifyDisabled];
 const localManifest = JSON.stringify({ domain: 'demo', name: 'Demo', iot_class: 'local_polling', requirements: [] });
 
 describe('tls-verify-disabled', () => {
   before(setup);
-  const rules = [tlsVerifyDisabled];
 
   for (const fixture of fixtureFiles('tls-verify-disabled')) {
     it(`matches the expectations in ${fixture.split('/').pop()}`, () => {
@@ -20,44 +20,92 @@ describe('tls-verify-disabled', () => {
     const source = 'from homeassistant.helpers.aiohttp_client import async_get_clientsession\nsession = async_get_clientsession(hass, verify_ssl=False)\n';
     assert.equal(analyzeSnippet(source, { rules }).findings[0].severity, 'error');
     assert.equal(analyzeSnippet(source, { rules, manifest: localManifest }).findings[0].severity, 'warning');
+    assert.equal(analyzeSnippet(source, { rules, manifest: null }).findings[0].severity, 'error');
   });
 
   it('ignores test files', () => {
     const source = 'import requests\nrequests.get("https://x.io", verify=False)\n';
-    assert.deepEqual(analyzeSnippet(source, { rules, fileName: 'tests/test_api.py' }).findings, []);
+    for (const fileName of ['tests/test_api.py', 'test_init.py', 'conftest.py']) {
+      assert.deepEqual(analyzeSnippet(source, { rules, fileName }).findings, [], fileName);
+    }
   });
 
-  for (const [name, before, after] of [
+  it('follows a verify flag defined in another module of the integration', () => {
+    const otherFiles = { 'const.py': 'VERIFY = False\nDEFAULT_VERIFY_SSL = False\n' };
+    const source = [
+      'import voluptuous as vol',
+      'from homeassistant.helpers.aiohttp_client import async_get_clientsession',
+      'from .const import DEFAULT_VERIFY_SSL, VERIFY',
+      '',
+      'SCHEMA = vol.Schema({vol.Optional("verify_ssl", default=DEFAULT_VERIFY_SSL): bool})',
+      'session = async_get_clientsession(hass, VERIFY)',
+      '',
+    ].join('\n');
+    const findings = findingsIn(analyzeSnippet(source, { rules, otherFiles }));
+    assert.deepEqual(findings.map((finding) => finding.range.start.line), [4, 5]);
+  });
+
+  it('leaves a flag that comes from the user alone, through variables and conditions', () => {
+    const source = [
+      'from homeassistant.helpers import aiohttp_client',
+      '',
+      'async def setup(hass, entry, verify_ssl):',
+      '    verify = entry.data["verify_ssl"]',
+      '    a = aiohttp_client.async_get_clientsession(hass, verify)',
+      '    b = aiohttp_client.async_get_clientsession(hass, verify_ssl=verify_ssl)',
+      '    c = aiohttp_client.async_get_clientsession(hass, False if entry.options["insecure"] else True)',
+      '    return a, b, c',
+      '',
+    ].join('\n');
+    assert.deepEqual(analyzeSnippet(source, { rules }).findings, []);
+  });
+
+  const fixes: [string, string, string][] = [
     ['a positional verify_ssl', 'from homeassistant.helpers import aiohttp_client\ns = aiohttp_client.async_create_clientsession(hass, False)\n', 'from homeassistant.helpers import aiohttp_client\ns = aiohttp_client.async_create_clientsession(hass, True)\n'],
-    ['requests verify=False', 'import requests\nr = requests.get(url, verify=False, timeout=5)\n', 'import requests\nr = requests.get(url, timeout=5)\n'],
+    ['requests verify=False', 'import requests\nr = requests.get(url, verify=False, timeout=5)\n', 'import requests\nr = requests.get(url, verify=True, timeout=5)\n'],
     ['an aiohttp connector', 'import aiohttp\nc = aiohttp.TCPConnector(ssl=False)\n', 'import aiohttp\nc = aiohttp.TCPConnector()\n'],
-  ] as const) {
-    it(`turns verification on for ${name} (safe, idempotent)`, () => {
-      const [finding] = analyzeSnippet(before, { rules }).findings;
-      assert.ok(finding.fix?.safe);
-      const fixed = applyEdits(before, finding.fix.edits);
+    [
+      'ssl=False on a multi-line session request',
+      "async def f(session, url):\n    async with session.get(\n        url,\n        ssl=False,\n        timeout=10,\n    ) as response:\n        return await response.json()\n",
+      "async def f(session, url):\n    async with session.get(\n        url,\n        timeout=10,\n    ) as response:\n        return await response.json()\n",
+    ],
+    ['an insecure schema default', "import voluptuous as vol\nS = vol.Schema({vol.Optional('verify_ssl', default=False): bool})\n", "import voluptuous as vol\nS = vol.Schema({vol.Optional('verify_ssl', default=True): bool})\n"],
+    ['a MQTT host name check', 'def f(client):\n    client.tls_insecure_set(True)\n', 'def f(client):\n    client.tls_insecure_set(False)\n'],
+    ['an unverified context', 'import ssl\nctx = ssl._create_unverified_context()\n', 'import ssl\nctx = ssl.create_default_context()\n'],
+    [
+      'CERT_NONE together with check_hostname',
+      'import ssl\n\n\ndef context():\n    ctx = ssl.create_default_context()\n    ctx.check_hostname = False\n    ctx.verify_mode = ssl.CERT_NONE\n    return ctx\n',
+      'import ssl\n\n\ndef context():\n    ctx = ssl.create_default_context()\n    ctx.check_hostname = True\n    ctx.verify_mode = ssl.CERT_REQUIRED\n    return ctx\n',
+    ],
+    [
+      "Home Assistant's no-verify context imported by name",
+      'from homeassistant.util.ssl import get_default_no_verify_context\n\nctx = get_default_no_verify_context()\n',
+      'from homeassistant.util.ssl import get_default_no_verify_context\nfrom homeassistant.util.ssl import get_default_context\n\nctx = get_default_context()\n',
+    ],
+    ['a library flag', "api = AcmeApi(host, verify_ssl=False)\n", "api = AcmeApi(host, verify_ssl=True)\n"],
+  ];
+  for (const [name, before, after] of fixes) {
+    it(`turns verification on for ${name} (safe, parses, idempotent)`, () => {
+      const findings = findingsOf(before, rules);
+      assert.equal(findings.length, 1, findings.map((finding) => finding.message).join('\n'));
+      assert.ok(findings[0].fix?.safe);
+      const fixed = applyFixAndCheck(before, findings[0].fix, findings[0], rules);
       assert.equal(fixed, after);
-      assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);
-    });
-  }
-});
-
-describe('insecure-http-url', () => {
-  before(setup);
-  const rules = [insecureHttpUrl];
-
-  for (const fixture of fixtureFiles('insecure-http-url')) {
-    it(`matches the expectations in ${fixture.split('/').pop()}`, () => {
-      assertFixture(fixture, rules);
+      assert.deepEqual(findingsOf(fixed, rules), []);
     });
   }
 
-  it('switches to https:// and is an error when the URL carries a key', () => {
-    const source = 'async def f(session):\n    return await session.get("http://api.acme.io/v1?token=abc")\n';
-    const [finding] = analyzeSnippet(source, { rules }).findings;
-    assert.equal(finding.severity, 'error');
-    const fixed = applyEdits(source, finding.fix!.edits);
-    assert.equal(fixed, 'async def f(session):\n    return await session.get("https://api.acme.io/v1?token=abc")\n');
-    assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);
+  it('offers only a suggestion for a bare SSLContext, whose replacement may change other settings', () => {
+    const source = 'import ssl\nctx = ssl.SSLContext()\n';
+    const [finding] = findingsOf(source, rules);
+    assert.equal(finding.fix, undefined);
+    assert.equal(applyEdits(source, finding.suggestions![0].edits), 'import ssl\nctx = ssl.create_default_context()\n');
+  });
+
+  it('marks the item used when the integration makes HTTP sessions, even safely', () => {
+    const result = analyzeSnippet('from homeassistant.helpers.aiohttp_client import async_get_clientsession\nsession = async_get_clientsession(hass)\n', { rules });
+    assert.equal(result.checklist.find((entry) => entry.id === 'tls-verification')?.status, 'pass');
+    const unused = analyzeSnippet('value = 1\n', { rules });
+    assert.equal(unused.checklist.find((entry) => entry.id === 'tls-verification')?.status, 'not-applicable');
   });
 });

@@ -1,17 +1,34 @@
 import type { Node } from 'web-tree-sitter';
-import { removeArgument, replaceNode } from '../fixes';
-import type { CallSite } from '../model/fileModel';
+import { addImport, removeArgument, replaceNode } from '../fixes';
+import type { CallSite, FileModel } from '../model/fileModel';
+import { constantExpression } from '../model/integration';
 import { pythonQuery } from '../python/parser';
-import { unwrap } from '../python/syntax';
+import { ancestorOfType, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
-import type { Fix, Severity } from '../types';
+import type { Fix, Severity, TextEdit } from '../types';
 
 /** Home Assistant's session helpers; `verify_ssl` is their second positional parameter. */
 const HA_SESSION_HELPERS = /^homeassistant\.helpers\.(aiohttp_client\.(async_get_clientsession|async_create_clientsession)|httpx_client\.(get_async_client|create_async_httpx_client))$/;
-const REQUESTS_LIKE = /^(requests|httpx)\.(get|post|put|patch|delete|head|options|request|stream|Client|AsyncClient|Session)$/;
-const AIOHTTP = /^aiohttp\.(TCPConnector|ClientSession|request)$/;
-const SESSION_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'ws_connect']);
-const CONF_VERIFY = /verify_ssl|verify_tls|ssl_verify|verify_certificate|verify_cert|validate_cert/i;
+/** Home Assistant's ready-made contexts that skip verification, and the verifying one to use instead. */
+const HA_NO_VERIFY_CONTEXTS = new Map([
+  ['homeassistant.util.ssl.get_default_no_verify_context', 'get_default_context'],
+  ['homeassistant.util.ssl.client_context_no_verify', 'client_context'],
+  ['homeassistant.util.ssl.create_no_verify_ssl_context', 'client_context'],
+]);
+/** requests and httpx: `verify=False`. */
+const REQUESTS_LIKE = /^(requests|httpx)(\.[A-Za-z_]+)*\.(get|post|put|patch|delete|head|options|request|stream|send|Client|AsyncClient|Session|HTTPTransport|AsyncHTTPTransport)$/;
+/** aiohttp: `ssl=False` on these (and on session requests). */
+const AIOHTTP_SSL = /^aiohttp\.(TCPConnector|request|ClientSession\.\w+)$/;
+const REQUEST_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'ws_connect', '_request', 'stream']);
+/** Keywords that turn verification off when False, in any library (`Controller(..., ssl_verify=False)`). */
+const VERIFY_KEYWORDS = /^(verify_ssl|ssl_verify|verify_tls|tls_verify|verify_certs?|verify_certificates?|validate_certs?|validate_certificates?|check_certificate|verify_ssl_certificate|ssl_validation)$/;
+/** Keywords that turn verification off when True (`aiomqtt.Client(..., tls_insecure=True)`). */
+const INSECURE_KEYWORDS = /^(tls_insecure|ssl_insecure|insecure_skip_verify|skip_tls_verify|skip_ssl_verify|ignore_ssl_errors|ignore_certificate_errors|accept_invalid_certs)$/;
+/** Names of user options and flags that decide verification, positive and negative. */
+const VERIFY_OPTION = /verify_?ssl|verify_?tls|ssl_?verify|tls_?verify|verify_?cert|validate_?cert|check_?cert/i;
+const INSECURE_OPTION = /insecure|ignore_?(ssl|tls|cert)|skip_?(ssl|tls|cert|verif)|no_?verify|disable_?(ssl|tls|cert|verif)|allow_?self_?signed|accept_?invalid/i;
+/** A condition that consults a verification choice (`if not verify_ssl:`, `if entry.options[CONF_ALLOW_INSECURE]`). */
+const CHOICE_CONDITION = /verif|insecure|self_?signed|validate_?cert|check_?cert|ignore_?(ssl|tls|cert)|skip_?(ssl|tls|cert)|unverified/i;
 
 export const tlsVerifyDisabled: Rule = {
   meta: {
@@ -25,18 +42,30 @@ export const tlsVerifyDisabled: Rule = {
 hostile Wi-Fi, DNS spoofing) can present their own certificate, read the credentials the integration sends and
 change the answers it gets back.
 
-The rule knows Home Assistant's helpers (\`async_get_clientsession(hass, verify_ssl=False)\`, also with
-\`False\` passed positionally, \`async_create_clientsession\`, \`get_async_client\`/\`create_async_httpx_client\`),
-aiohttp (\`ssl=False\`, \`verify_ssl=False\`, \`TCPConnector(ssl=False)\`), requests and httpx (\`verify=False\`,
-\`session.verify = False\`), the \`ssl\` module (\`CERT_NONE\`, \`check_hostname = False\`,
-\`_create_unverified_context()\`), MQTT's \`tls_insecure_set(True)\`, ssh's \`StrictHostKeyChecking=no\`, and
-insecure defaults for a verify option (\`vol.Optional(CONF_VERIFY_SSL, default=False)\`,
-\`entry.data.get(CONF_VERIFY_SSL, False)\`). Verification taken from a user's option is not reported.
+**What is reported**
+- Home Assistant's helpers with verification off: \`async_get_clientsession(hass, verify_ssl=False)\`,
+  \`async_create_clientsession(hass, False)\` (the flag is often positional), \`get_async_client\` and
+  \`create_async_httpx_client\`, through any import form; and \`homeassistant.util.ssl\`'s no-verify contexts.
+- aiohttp \`ssl=False\` on requests and \`TCPConnector\`, \`verify_ssl=False\`; requests and httpx \`verify=False\` and
+  \`session.verify = False\`; the same flags of other libraries (\`ssl_verify=False\`, \`validate_certs=False\`,
+  \`tls_insecure=True\`).
+- The \`ssl\` module: \`CERT_NONE\` (\`ctx.verify_mode = ssl.CERT_NONE\`, \`cert_reqs=ssl.CERT_NONE\`), \`check_hostname = False\`,
+  \`ssl._create_unverified_context\`, and \`ssl.SSLContext()\` with a protocol that does not verify unless told to.
+- MQTT \`tls_insecure_set(True)\`, SSH without host key checking (\`StrictHostKeyChecking=no\`, paramiko's
+  \`AutoAddPolicy\`/\`WarningPolicy\`, asyncssh \`known_hosts=None\`).
+- Insecure defaults for a verification option: \`vol.Optional(CONF_VERIFY_SSL, default=False)\`,
+  \`entry.data.get(CONF_VERIFY_SSL, False)\`, \`def __init__(self, host, verify_ssl=False)\` (a warning).
+
+A flag counts when it is certainly off: a literal, or a variable or constant that only ever holds one. Verification
+taken from a user's option (\`verify_ssl=entry.data[CONF_VERIFY_SSL]\`), or switched off inside a branch that
+consults such an option (\`if not entry.options[CONF_VERIFY_SSL]:\`), is the user's choice and is not reported. Test
+files are skipped.
 
 Cloud integrations get errors. Local devices often have self-signed certificates, so for \`local_*\` integrations
-this is a warning: prefer letting the user choose, with verification on by default.
+this is a warning: prefer a user option that defaults to on.
 
-**Fix:** turn verification on (the quick fix does), or make it an option that defaults to on.
+**Fix:** turn verification on (the quick fix sets the flag to \`True\`, removes aiohttp's \`ssl=False\`, uses
+\`CERT_REQUIRED\` and \`check_hostname = True\`), or make it an option that defaults to on.
 
 Bad:
 \`\`\`python
@@ -52,14 +81,10 @@ session = async_get_clientsession(hass, verify_ssl=entry.data.get(CONF_VERIFY_SS
     const { file } = context;
     if (file.isTestFile) return;
     for (const call of file.calls) checkCall(context, call);
-    checkAssignments(context);
-    for (const { node } of pythonQuery('(attribute) @attr').captures(file.root)) {
-      const qualified = file.qualifiedName(node);
-      if (qualified !== 'ssl.CERT_NONE' || node.parent?.type === 'attribute') continue;
-      context.markUsed();
-      const comparison = node.parent?.type === 'comparison_operator';
-      if (!comparison) context.report(node, '`ssl.CERT_NONE` accepts any certificate; use `ssl.CERT_REQUIRED`.', { severity: severity(context), fix: replaceFix(node, node.text.replace(/CERT_NONE$/, 'CERT_REQUIRED'), 'Require certificates') });
-    }
+    checkDefaultParameters(context);
+    checkAttributeAssignments(context);
+    checkSslReferences(context);
+    checkSshStrings(context);
   },
 };
 
@@ -67,122 +92,352 @@ function severity(context: FileContext): Severity {
   return context.integration?.manifest.iotClass?.startsWith('local') ? 'warning' : 'error';
 }
 
-function replaceFix(node: Node, text: string, title: string): Fix {
-  return { title, safe: true, edits: [replaceNode(node, text)] };
-}
-
-function isFalse(node: Node | undefined): boolean {
-  return node !== undefined && unwrap(node).type === 'false';
+function setFix(node: Node, text: string, title = 'Turn certificate verification on', extra: TextEdit[] = []): Fix {
+  return { title, safe: true, edits: [replaceNode(unwrap(node), text), ...extra] };
 }
 
 /**
- * Inside `if not entry.options.get(CONF_VERIFY_SSL, True):` the user chose to skip verification for a
- * self-signed device; that is the documented way, not a finding.
+ * The boolean an expression always holds: a literal, or a local variable or module constant (also one imported
+ * from another module of the integration) that is only ever set to that literal. Undefined when it may vary.
+ */
+function fixedBoolean(context: FileContext, expression: Node, file: FileModel = context.file, depth = 4): boolean | undefined {
+  const node = unwrap(expression);
+  if (node.type === 'true') return true;
+  if (node.type === 'false') return false;
+  if (node.type !== 'identifier' || depth <= 0) return undefined;
+  if (file.imports.has(node.text)) {
+    const constant = constantExpression(file, node, context.integration);
+    return constant ? fixedBoolean(context, constant.node, constant.file, depth - 1) : undefined;
+  }
+  const origins = file.origins(node, 3);
+  if (origins.length === 0 || origins.some((origin) => origin.kind !== 'expression' || origin.node.id === node.id)) return undefined;
+  const values = origins.map((origin) => fixedBoolean(context, origin.node, file, depth - 1));
+  return values.every((value) => value === values[0]) ? values[0] : undefined;
+}
+
+/**
+ * Inside `if not entry.options.get(CONF_VERIFY_SSL, True):` (or a conditional expression on such a choice) the user
+ * chose to skip verification for a self-signed device; that is the documented way, not a finding.
  */
 function chosenByUser(node: Node): boolean {
-  let current = node.parent;
-  while (current && current.type !== 'function_definition') {
-    if (current.type === 'if_statement' || current.type === 'elif_clause' || current.type === 'conditional_expression') {
-      const condition = current.childForFieldName('condition') ?? current.namedChild(1);
-      if (condition && CONF_VERIFY.test(condition.text)) return true;
+  for (let current = node.parent; current && current.type !== 'function_definition' && current.type !== 'module'; current = current.parent) {
+    if (current.type === 'if_statement' || current.type === 'elif_clause' || current.type === 'while_statement') {
+      const condition = current.childForFieldName('condition');
+      if (condition && !contains(condition, node) && CHOICE_CONDITION.test(condition.text)) return true;
     }
-    current = current.parent;
+    if (current.type === 'conditional_expression') {
+      const condition = current.namedChild(1);
+      if (condition && !contains(condition, node) && CHOICE_CONDITION.test(condition.text)) return true;
+    }
   }
   return false;
 }
 
-function checkCall(context: FileContext, call: CallSite): void {
-  const { file } = context;
+function contains(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** Whether a call creates an HTTP session or client, a TLS context or a secure connection: the feature is in use. */
+function usesTls(call: CallSite): boolean {
   const name = call.name ?? '';
-  if (chosenByUser(call.node)) {
-    context.markUsed();
-    return;
-  }
+  return (
+    /^(aiohttp|requests|httpx|urllib3|ssl|paramiko|asyncssh|websockets|aiomqtt|paho)\./.test(name) ||
+    HA_SESSION_HELPERS.test(name) ||
+    name.startsWith('homeassistant.util.ssl.') ||
+    name === 'urllib.request.urlopen' ||
+    call.method === 'tls_set'
+  );
+}
+
+function checkCall(context: FileContext, call: CallSite): void {
+  const name = call.name ?? '';
+  if (usesTls(call)) context.markUsed();
+  if (chosenByUser(call.node)) return;
+  const off = (value: Node | undefined) => value !== undefined && fixedBoolean(context, value) === false;
+  const on = (value: Node | undefined) => value !== undefined && fixedBoolean(context, value) === true;
+
   if (HA_SESSION_HELPERS.test(name)) {
     context.markUsed();
-    const keyword = call.keywords.get('verify_ssl');
-    const positional = call.args[1];
-    const flag = keyword ?? positional;
-    if (isFalse(flag)) {
+    const flag = call.keywords.get('verify_ssl') ?? call.args[1];
+    if (off(flag)) {
       context.report(flag!, `\`${name.split('.').pop()}\` is called with certificate verification off; keep verify_ssl on, or take it from a user option that defaults to on.`, {
         severity: severity(context),
-        fix: replaceFix(unwrap(flag!), 'True', 'Turn certificate verification on'),
+        fix: setFix(flag!, 'True'),
       });
     }
     return;
   }
-  if (REQUESTS_LIKE.test(name) || (call.method && SESSION_METHODS.has(call.method) && call.keywords.has('verify'))) {
-    context.markUsed();
-    const verify = call.keywords.get('verify');
-    if (isFalse(verify)) {
-      context.report(verify!, 'verify=False accepts any certificate; remove it so the default verification applies.', {
-        severity: severity(context),
-        fix: { title: 'Turn certificate verification on', safe: true, edits: [removeArgument(verify!)] },
-      });
-    }
-    return;
-  }
-  if (AIOHTTP.test(name) || (call.method && SESSION_METHODS.has(call.method) && (call.keywords.has('ssl') || call.keywords.has('verify_ssl')))) {
-    context.markUsed();
-    for (const keyword of ['ssl', 'verify_ssl']) {
-      const value = call.keywords.get(keyword);
-      if (!isFalse(value)) continue;
-      context.report(value!, `${keyword}=False turns off certificate verification for this connection; remove it so aiohttp verifies certificates.`, {
-        severity: severity(context),
-        fix: { title: 'Turn certificate verification on', safe: true, edits: [removeArgument(value!)] },
-      });
-    }
-    return;
-  }
-  if (name === 'ssl._create_unverified_context' || name === 'ssl._create_stdlib_context') {
-    context.markUsed();
-    context.report(call.node, `\`${name}\` creates a context that skips certificate checks; use \`ssl.create_default_context()\`.`, {
+  const safeContext = HA_NO_VERIFY_CONTEXTS.get(name);
+  if (safeContext) {
+    context.report(call.node, `\`${name.split('.').pop()}()\` gives a TLS context that accepts any certificate; use \`${safeContext}()\`.`, {
       severity: severity(context),
-      fix: call.callee.type === 'attribute' ? replaceFix(call.callee, call.callee.text.replace(/_create_(unverified|stdlib)_context$/, 'create_default_context'), 'Use ssl.create_default_context()') : undefined,
+      fix: renameCallFix(context, call, 'homeassistant.util.ssl', safeContext),
     });
     return;
   }
-  if (call.method === 'tls_insecure_set' && call.args[0] && unwrap(call.args[0]).type === 'true') {
-    context.markUsed();
+  if (name === 'ssl.SSLContext') {
+    checkBareContext(context, call);
+    return;
+  }
+  if (call.method === 'tls_insecure_set' && on(call.args[0] ?? call.keywords.get('value'))) {
+    const flag = (call.args[0] ?? call.keywords.get('value'))!;
     context.report(call.node, 'tls_insecure_set(True) skips the MQTT broker\'s host name check; leave it off.', {
       severity: severity(context),
-      fix: replaceFix(unwrap(call.args[0]), 'False', 'Check the broker host name'),
+      fix: setFix(flag, 'False', 'Check the broker host name'),
     });
     return;
   }
-  for (const argument of [...call.args, ...call.keywords.values()]) {
-    const text = unwrap(argument).type === 'string' ? argument.text : '';
-    if (/StrictHostKeyChecking\s*=\s*no/i.test(text)) {
-      context.markUsed();
-      context.report(argument, 'StrictHostKeyChecking=no accepts any SSH host key, so a machine in the middle is not noticed; keep host key checking on.', { severity: severity(context) });
-    }
+  if (/^paramiko\.(client\.)?(AutoAddPolicy|WarningPolicy)$/.test(name)) {
+    context.markUsed();
+    context.report(call.node, `\`${name.split('.').pop()}\` accepts any SSH host key, so a machine in the middle goes unnoticed; load known host keys and keep paramiko's RejectPolicy.`, { severity: severity(context) });
+    return;
   }
-  // Insecure defaults for a verification option: vol.Optional(CONF_VERIFY_SSL, default=False), .get(CONF_VERIFY_SSL, False)
-  const key = call.args[0];
-  const keyText = key ? file.stringValue(key, context.integration?.constantString) ?? key.text : '';
-  if (!CONF_VERIFY.test(keyText)) return;
-  const fallback = /(^|\.)(Optional|Required)$/.test(name) ? call.keywords.get('default') : call.method === 'get' ? call.args[1] ?? call.keywords.get('default') : undefined;
-  if (!fallback) return;
-  context.markUsed();
-  if (isFalse(fallback)) {
-    context.report(fallback, 'Certificate verification defaults to off; default it to on and let users opt out for self-signed devices.', {
-      severity: 'warning',
-      fix: replaceFix(unwrap(fallback), 'True', 'Default certificate verification to on'),
+  if (/^asyncssh\.(connect|create_connection|connect_reverse|SSHClientConnectionOptions)$/.test(name) && unwrapNone(call.keywords.get('known_hosts'))) {
+    context.report(call.keywords.get('known_hosts')!, 'known_hosts=None turns off SSH host key checking; pass the known host keys.', { severity: severity(context) });
+    return;
+  }
+  checkInsecureDefault(context, call);
+
+  const verify = call.keywords.get('verify');
+  const requestsLike = REQUESTS_LIKE.test(name) || (call.method !== undefined && REQUEST_METHODS.has(call.method)) || /(Client|Session|Api|API|Transport)$/.test(name);
+  if (requestsLike && off(verify)) {
+    context.report(verify!, 'verify=False accepts any certificate; keep verification on (or pass a CA bundle for a private certificate).', {
+      severity: severity(context),
+      fix: setFix(verify!, 'True'),
     });
   }
-}
-
-/** `ctx.check_hostname = False`, `ctx.verify_mode = ssl.CERT_NONE` (reported by the attribute scan), `session.verify = False`. */
-function checkAssignments(context: FileContext): void {
-  const { file } = context;
-  for (const { node } of pythonQuery('(assignment left: (attribute) @target right: (false) @value)').captures(file.root)) {
-    if (node.type !== 'attribute') continue;
-    const attribute = node.childForFieldName('attribute')?.text;
-    const value = node.parent?.childForFieldName('right');
-    if (!value || (attribute !== 'check_hostname' && attribute !== 'verify')) continue;
-    context.markUsed();
-    const message = attribute === 'check_hostname' ? 'check_hostname = False accepts certificates issued for any host; leave host name checking on.' : 'session.verify = False accepts any certificate; leave verification on.';
-    context.report(node.parent!, message, { severity: severity(context), fix: replaceFix(value, 'True', 'Turn certificate verification on') });
+  const ssl = call.keywords.get('ssl');
+  const aiohttpLike = AIOHTTP_SSL.test(name) || (call.method !== undefined && REQUEST_METHODS.has(call.method));
+  if (aiohttpLike && off(ssl)) {
+    context.report(ssl!, 'ssl=False turns off certificate verification for this connection; remove it so aiohttp verifies certificates.', {
+      severity: severity(context),
+      fix: { title: 'Turn certificate verification on', safe: true, edits: [removeArgument(ssl!)] },
+    });
+  }
+  for (const [keyword, value] of call.keywords) {
+    if (VERIFY_KEYWORDS.test(keyword) && off(value) && name !== 'dict') {
+      // aiohttp's own verify_ssl is deprecated: drop it; other libraries get it switched on.
+      const dropped = AIOHTTP_SSL.test(name) || (call.method !== undefined && REQUEST_METHODS.has(call.method) && keyword === 'verify_ssl');
+      context.report(value, `${keyword}=False turns off certificate verification; keep it on, or take it from a user option that defaults to on.`, {
+        severity: severity(context),
+        fix: dropped ? { title: 'Turn certificate verification on', safe: true, edits: [removeArgument(value)] } : setFix(value, 'True'),
+      });
+    } else if (INSECURE_KEYWORDS.test(keyword) && on(value) && name !== 'dict') {
+      context.report(value, `${keyword}=True turns off certificate verification; leave it off.`, { severity: severity(context), fix: setFix(value, 'False') });
+    } else if (keyword === 'cert_reqs' && /^(ssl\.)?CERT_NONE$|^NONE$/.test(literalString(value) ?? '')) {
+      context.report(value, `cert_reqs=${value.text} accepts any certificate; require one.`, {
+        severity: severity(context),
+        fix: setFix(value, value.text.replace(/NONE/, 'REQUIRED')),
+      });
+    }
   }
 }
 
+function unwrapNone(node: Node | undefined): boolean {
+  return node !== undefined && unwrap(node).type === 'none';
+}
+
+/** `vol.Optional(CONF_VERIFY_SSL, default=False)`, `entry.data.get(CONF_VERIFY_SSL, False)`, and their negatives. */
+function checkInsecureDefault(context: FileContext, call: CallSite): void {
+  const { file, integration } = context;
+  const name = call.name ?? '';
+  const key = call.args[0];
+  if (!key) return;
+  const fallback = /(^|\.)(Optional|Required)$/.test(name) ? call.keywords.get('default') : call.method === 'get' ? call.args[1] ?? call.keywords.get('default') : undefined;
+  if (!fallback) return;
+  const keyText = file.stringValue(key, integration?.constantString) ?? (unwrap(key).type === 'identifier' || unwrap(key).type === 'attribute' ? key.text : '');
+  const value = fixedBoolean(context, fallback);
+  if (VERIFY_OPTION.test(keyText)) {
+    context.markUsed();
+    if (value === false) {
+      context.report(fallback, 'Certificate verification defaults to off; default it to on and let users opt out for self-signed devices.', {
+        severity: 'warning',
+        fix: setFix(fallback, 'True', 'Default certificate verification to on'),
+      });
+    }
+  } else if (INSECURE_OPTION.test(keyText)) {
+    context.markUsed();
+    if (value === true) {
+      context.report(fallback, 'Skipping certificate verification is the default here; default it to off and let users opt in for self-signed devices.', {
+        severity: 'warning',
+        fix: setFix(fallback, 'False', 'Default certificate verification to on'),
+      });
+    }
+  }
+}
+
+/** `def __init__(self, host, verify_ssl=False)`: every caller that does not think of it gets no verification. */
+function checkDefaultParameters(context: FileContext): void {
+  const query = pythonQuery('[(default_parameter name: (identifier) @name value: (_) @value) (typed_default_parameter name: (identifier) @name value: (_) @value)]');
+  for (const match of query.matches(context.file.root)) {
+    const name = match.captures.find((capture) => capture.name === 'name')?.node.text ?? '';
+    const value = match.captures.find((capture) => capture.name === 'value')?.node;
+    if (!value) continue;
+    const literal = unwrap(value).type;
+    if ((VERIFY_OPTION.test(name) || VERIFY_KEYWORDS.test(name)) && literal === 'false') {
+      context.report(value, `The parameter ${name} defaults to no certificate verification; default it to True.`, { severity: 'warning', fix: setFix(value, 'True', 'Default certificate verification to on') });
+    } else if ((INSECURE_OPTION.test(name) || INSECURE_KEYWORDS.test(name)) && literal === 'true') {
+      context.report(value, `The parameter ${name} defaults to skipping certificate verification; default it to False.`, { severity: 'warning', fix: setFix(value, 'False', 'Default certificate verification to on') });
+    }
+  }
+}
+
+/** `ctx.check_hostname = False` and `session.verify = False` (requests sessions, httpx clients). */
+function checkAttributeAssignments(context: FileContext): void {
+  const { file } = context;
+  const query = pythonQuery('(assignment left: (attribute attribute: (identifier) @attribute (#match? @attribute "^(check_hostname|verify)$")) right: (_) @value) @assignment');
+  for (const match of query.matches(file.root)) {
+    const assignment = match.captures.find((capture) => capture.name === 'assignment')!.node;
+    const attribute = match.captures.find((capture) => capture.name === 'attribute')!.node;
+    const value = match.captures.find((capture) => capture.name === 'value')!.node;
+    const object = assignment.childForFieldName('left')?.childForFieldName('object');
+    if (!object || fixedBoolean(context, value) !== false || chosenByUser(assignment)) continue;
+    if (attribute.text === 'check_hostname') {
+      context.markUsed();
+      // With verify_mode = CERT_NONE on the same context, that line is reported and its fix turns both back on.
+      if (certNoneAssignment(file, object)) continue;
+      context.report(assignment, 'check_hostname = False accepts a valid certificate issued for any other host; leave host name checking on.', { severity: severity(context), fix: setFix(value, 'True') });
+    } else if (isHttpSession(file, object)) {
+      context.markUsed();
+      context.report(assignment, `${object.text}.verify = False accepts any certificate for every request of this session; leave verification on.`, { severity: severity(context), fix: setFix(value, 'True') });
+    }
+  }
+}
+
+/** An object that is a requests session or httpx client: made by one here, or named like one. */
+function isHttpSession(file: FileModel, object: Node): boolean {
+  if (/session|client|http/i.test(object.text)) return true;
+  if (object.type !== 'identifier') return false;
+  return file.origins(object).some((origin) => origin.node.type === 'call' && /^(requests|httpx)\./.test(file.callSite(origin.node)?.name ?? ''));
+}
+
+/** `<object>.verify_mode = ssl.CERT_NONE` in the same function (or module) as `node`. */
+function certNoneAssignment(file: FileModel, object: Node): Node | undefined {
+  const scope = file.scopeOf(object);
+  const query = pythonQuery('(assignment left: (attribute attribute: (identifier) @attribute (#eq? @attribute "verify_mode")) right: (_) @value) @assignment');
+  for (const match of query.matches(scope)) {
+    const assignment = match.captures.find((capture) => capture.name === 'assignment')!.node;
+    const value = match.captures.find((capture) => capture.name === 'value')!.node;
+    if (file.scopeOf(assignment).id !== scope.id) continue;
+    if (assignment.childForFieldName('left')?.childForFieldName('object')?.text === object.text && isCertNone(file, value)) return assignment;
+  }
+  return undefined;
+}
+
+function checkHostnameAssignment(file: FileModel, object: Node): Node | undefined {
+  const scope = file.scopeOf(object);
+  const query = pythonQuery('(assignment left: (attribute attribute: (identifier) @attribute (#eq? @attribute "check_hostname")) right: (false) @value) @assignment');
+  for (const match of query.matches(scope)) {
+    const assignment = match.captures.find((capture) => capture.name === 'assignment')!.node;
+    if (file.scopeOf(assignment).id !== scope.id) continue;
+    if (assignment.childForFieldName('left')?.childForFieldName('object')?.text === object.text) return match.captures.find((capture) => capture.name === 'value')!.node;
+  }
+  return undefined;
+}
+
+function isCertNone(file: FileModel, node: Node): boolean {
+  const name = file.qualifiedName(unwrap(node));
+  return name === 'ssl.CERT_NONE' || name === 'ssl.VerifyMode.CERT_NONE';
+}
+
+/** `ssl.CERT_NONE` used as a setting, and `ssl._create_unverified_context` called or installed. */
+function checkSslReferences(context: FileContext): void {
+  const { file } = context;
+  const query = pythonQuery('((identifier) @name (#match? @name "^(CERT_NONE|_create_unverified_context|_create_stdlib_context)$"))');
+  for (const { node: identifier } of query.captures(file.root)) {
+    const node = identifier.parent?.type === 'attribute' && identifier.parent.childForFieldName('attribute')?.id === identifier.id ? identifier.parent : identifier;
+    if (ancestorOfType(node, ['import_from_statement', 'import_statement'])) continue;
+    const name = file.qualifiedName(node);
+    if (name === 'ssl.CERT_NONE' || name === 'ssl.VerifyMode.CERT_NONE') {
+      context.markUsed();
+      reportCertNone(context, node);
+    } else if (name === 'ssl._create_unverified_context' || name === 'ssl._create_stdlib_context') {
+      context.markUsed();
+      if (chosenByUser(node)) continue;
+      const call = node.parent?.type === 'call' && node.parent.childForFieldName('function')?.id === node.id;
+      context.report(node, call ? `\`${name}()\` creates a context that skips certificate checks; use \`ssl.create_default_context()\`.` : `Installing \`${name}\` turns certificate checks off for every HTTPS request of the process, other integrations' too; remove this.`, {
+        severity: severity(context),
+        fix: call && node.type === 'attribute' ? setFix(node, node.text.replace(/_create_(unverified|stdlib)_context$/, 'create_default_context'), 'Use ssl.create_default_context()') : undefined,
+      });
+    }
+  }
+}
+
+/**
+ * Comparisons (`mode == ssl.CERT_NONE`, `mode in (ssl.CERT_NONE, ...)`) and lookup tables keyed by the mode or by
+ * the user's boolean (`{False: ssl.CERT_NONE, True: ssl.CERT_REQUIRED}[verify]`) describe modes; they set none.
+ */
+function describesModes(node: Node): boolean {
+  let current = node;
+  while (current.parent && ['tuple', 'list', 'set', 'parenthesized_expression'].includes(current.parent.type)) current = current.parent;
+  const parent = current.parent;
+  if (!parent) return false;
+  if (parent.type === 'comparison_operator') return true;
+  if (parent.type !== 'pair') return false;
+  const key = parent.childForFieldName('key');
+  return key?.id === current.id || key?.type === 'true' || key?.type === 'false';
+}
+
+function reportCertNone(context: FileContext, node: Node): void {
+  const { file } = context;
+  const parent = node.parent;
+  if (!parent || parent.type === 'attribute' || describesModes(node) || chosenByUser(node)) return;
+  const required = node.text.replace(/CERT_NONE$/, 'CERT_REQUIRED');
+  const edits: TextEdit[] = [];
+  // `ctx.verify_mode = ssl.CERT_NONE` usually follows `ctx.check_hostname = False`; the fix turns both back on, since
+  // turning host name checking on alone would make the CERT_NONE line raise.
+  const assignment = parent.type === 'assignment' && parent.childForFieldName('right')?.id === node.id ? parent : undefined;
+  const object = assignment?.childForFieldName('left')?.childForFieldName('object');
+  const hostname = object ? checkHostnameAssignment(file, object) : undefined;
+  if (hostname) edits.push(replaceNode(hostname, 'True'));
+  context.report(node, `\`${node.text}\` accepts any certificate; require one with \`${required}\`${hostname ? ' and check the host name' : ''}.`, {
+    severity: severity(context),
+    fix: setFix(node, required, 'Require a valid certificate', edits),
+  });
+}
+
+/**
+ * `ssl.SSLContext()` / `SSLContext(ssl.PROTOCOL_TLS)` neither verifies certificates nor checks host names unless the
+ * code sets `verify_mode`; `PROTOCOL_TLS_CLIENT` does both, `PROTOCOL_TLS_SERVER` is for servers.
+ */
+function checkBareContext(context: FileContext, call: CallSite): void {
+  const { file } = context;
+  context.markUsed();
+  const protocol = call.args[0] ?? call.keywords.get('protocol');
+  const protocolName = protocol ? file.qualifiedName(protocol) ?? '' : 'ssl.PROTOCOL_TLS';
+  if (!/^ssl\.(PROTOCOL_TLS|PROTOCOL_SSLv23|PROTOCOL_TLSv1(_1|_2)?)$/.test(protocolName)) return;
+  const assignment = call.node.parent?.type === 'assignment' ? call.node.parent : undefined;
+  const target = assignment?.childForFieldName('left');
+  if (target) {
+    const scope = file.scopeOf(call.node);
+    const setsMode = new RegExp(`(^|[^\\w.])${target.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(verify_mode|load_cert_chain)\\b`);
+    // A context whose verify_mode is set afterwards is judged by that line; one with its own certificate chain is a server's.
+    if (setsMode.test(scope.text)) return;
+  }
+  context.report(call.node, `\`ssl.SSLContext(${protocol?.text ?? ''})\` does not verify certificates or host names; use \`ssl.create_default_context()\`.`, {
+    severity: severity(context),
+    suggestions: [{ title: 'Use ssl.create_default_context()', safe: false, edits: [replaceNode(call.node, `${call.callee.text.replace(/SSLContext$/, 'create_default_context')}()`)] }],
+  });
+}
+
+/** Replaces the called name with its verifying sibling from the same module, importing it when called by bare name. */
+function renameCallFix(context: FileContext, call: CallSite, module: string, replacement: string): Fix {
+  if (call.callee.type === 'attribute') {
+    const attribute = call.callee.childForFieldName('attribute')!;
+    return { title: `Use ${replacement}()`, safe: true, edits: [replaceNode(attribute, replacement)] };
+  }
+  const importEdit = addImport(context.file, module, replacement);
+  return { title: `Use ${replacement}()`, safe: true, edits: [replaceNode(call.callee, replacement), ...(importEdit ? [importEdit] : [])] };
+}
+
+/** `ssh -o StrictHostKeyChecking=no` or `UserKnownHostsFile=/dev/null` in a command line or option list. */
+function checkSshStrings(context: FileContext): void {
+  const { file } = context;
+  for (const { node } of pythonQuery('(string (string_content) @content)').captures(file.root)) {
+    if (!/StrictHostKeyChecking\s*[= ]\s*(no|off)\b|UserKnownHostsFile\s*[= ]\s*\/dev\/null/i.test(node.text)) continue;
+    const string = node.parent!;
+    if (string.parent?.type === 'expression_statement' || chosenByUser(string)) continue;
+    context.markUsed();
+    context.report(string, 'This SSH option accepts any host key, so a machine in the middle goes unnoticed; keep host key checking on and ship the known host key.', { severity: severity(context) });
+  }
+}
