@@ -1,13 +1,30 @@
 import type { Node } from 'web-tree-sitter';
+import type { FileModel } from '../model/fileModel';
+import type { IntegrationModel } from '../model/integration';
+import { isSecretName, normalizeName } from '../model/secrets';
 import { pythonQuery } from '../python/parser';
-import { unwrap } from '../python/syntax';
+import { stringPrefix, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 
-/** Hosts that never leave the machine or the home network. */
-const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|[^/:]+\.(local|lan|home|internal|localdomain|home\.arpa))$/i;
-/** URIs that name things rather than fetch them (XML namespaces, schemas). */
-const IDENTIFIER_HOSTS = /^(www\.w3\.org|schemas\.xmlsoap\.org|schemas\.microsoft\.com|purl\.org|xmlns\.com|ns\.adobe\.com|www\.onvif\.org|schemas\.upnp\.org|www\.upnp\.org|upnp\.org|json-schema\.org|www\.example\.(com|org)|example\.(com|org))$/i;
-const URL_NAMES = /(url|uri|endpoint|host|base|api|server|address)$/i;
+/** Private, loopback, link-local and carrier-grade NAT (Tailscale) IPv4 ranges: the user's own network. */
+const PRIVATE_IPV4 = /^(127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|0\.0\.0\.0$)/;
+/** Names that only resolve at home: mDNS, home and router suffixes, and the names routers answer for themselves. */
+const LOCAL_NAME = /(^|\.)(local|lan|home|internal|intranet|localdomain|localhost|home\.arpa|fritz\.box|speedport\.ip|routerlogin\.(net|com)|tplink(wifi|login|modem|repeater)\.net|router\.asus\.com|(www\.)?asusrouter\.com|host\.docker\.internal)$/i;
+/** Placeholder domains people write in examples (RFC 2606) and hosts that name XML namespaces and schemas rather than serve them. */
+const NOT_A_SERVER = /(^|\.)(example\.(com|org|net)|invalid)$|^(www\.)?(w3\.org|schemas\.xmlsoap\.org|schemas\.microsoft\.com|schemas\.openxmlformats\.org|purl\.org|xmlns\.com|ns\.adobe\.com|onvif\.org|schemas\.upnp\.org|upnp\.org|json-schema\.org|docs\.oasis-open\.org|opengis\.net|xml\.org|schemas\.android\.com)$/i;
+
+/** Words of a name that make it a URL of something called (`API_URL`, `base`, `endpoint`, `host`). */
+const URL_WORDS = new Set(['url', 'urls', 'uri', 'uris', 'endpoint', 'endpoints', 'host', 'base', 'api', 'server', 'address', 'resource', 'href', 'baseurl', 'apiurl']);
+/** Words of a name that make it a link for people or an identifier, not something the integration calls. */
+const NOT_CALLED_WORDS = new Set([
+  'doc', 'docs', 'documentation', 'help', 'manual', 'wiki', 'homepage', 'website', 'site', 'about', 'support', 'terms', 'tos',
+  'privacy', 'license', 'attribution', 'learn', 'more', 'configuration', 'issue', 'issues', 'tracker', 'changelog', 'faq', 'image',
+  'icon', 'logo', 'picture', 'thumbnail', 'photo', 'avatar', 'referer', 'referrer', 'origin', 'namespace', 'namespaces', 'ns',
+  'xmlns', 'schema', 'xsd', 'dtd', 'spec', 'signup', 'register', 'registration', 'portal', 'dashboard', 'manufacturer', 'vendor',
+  'placeholders', 'placeholder', 'example', 'redirect',
+]);
+/** Calls whose string arguments are messages, patterns or XML names, not requests. */
+const NOT_A_REQUEST = /(^|\.)(debug|info|warning|warn|error|exception|critical|log|print|startswith|endswith|replace|split|rsplit|join|removeprefix|removesuffix|find|rfind|index|count|strip|lstrip|rstrip|partition|match|fullmatch|search|sub|compile|register_namespace|QName|Element|SubElement|findall|findtext|iterfind|isinstance|async_create|create|async_show_form|async_abort|_|gettext|open_new_tab)$/;
 
 export const insecureHttpUrl: Rule = {
   meta: {
@@ -20,12 +37,21 @@ export const insecureHttpUrl: Rule = {
     docs: `Plain HTTP sends everything in the clear: API keys in headers or query strings, passwords in login
 requests, and the responses the integration acts on. Anyone on the path can read and change them.
 
-The rule reports \`http://\` URLs to remote hosts written in the source: URL constants, and literals or f-strings
-passed to HTTP calls. It leaves alone \`localhost\`, private addresses and \`.local\` names, URLs built from a host
-the user configured (\`f"http://{host}/api"\`: that is a device on their network), XML namespaces and schema URIs,
-and test files. A URL carrying a key, token or password is an error.
+**What is reported:** \`http://\` URLs to remote hosts that the integration calls: literals and f-strings (by their
+literal start) assigned to URL names (\`API_URL\`, \`BASE\`, \`ENDPOINTS = {...}\`, \`self._host\`), passed as URL
+keywords (\`url=\`, \`base_url=\`), as the default of a URL option (\`vol.Optional(CONF_URL, default=...)\`),
+returned from a URL property, or passed to a call (\`session.get("http://...")\`, \`AcmeApi("http://...")\`). It is an
+error when the request carries a credential: a key or token in the query string, a password in the URL, an
+\`auth=\` or a header or body with a credential in the same call.
 
-**Fix:** use \`https://\` (the quick fix switches the scheme; check that the service answers on HTTPS).
+**What is not:** \`localhost\`, private and link-local addresses (also Tailscale's 100.64.0.0/10), \`.local\`/\`.lan\`/
+\`.home.arpa\` names, single-label names and the names routers answer for themselves (\`fritz.box\`); URLs built from a
+host the user configured (\`f"http://{host}:{port}/api"\`, \`"http://%s" % host\`: that is a device on their
+network); XML namespaces and schema URIs; reserved example domains; documentation links in docstrings, comments,
+messages and names like \`DOCS_URL\` or \`configuration_url\`; test files.
+
+**Fix:** use \`https://\`. The quick fix switches the scheme; check that the service answers on HTTPS (nearly every
+cloud API does, and many refuse plain HTTP already).
 
 Bad:
 \`\`\`python
@@ -35,50 +61,180 @@ API_URL = "http://api.acme-cloud.com/v1"
 Good:
 \`\`\`python
 API_URL = "https://api.acme-cloud.com/v1"
+LOCAL_URL = f"http://{host}:{port}/status"  # a device on the user's network
 \`\`\``,
   },
   checkFile(context) {
     const { file } = context;
     if (file.isTestFile) return;
-    for (const { node } of pythonQuery('(string (string_start) @start (string_content) @content) @string').captures(file.root)) {
-      if (node.type !== 'string_content') continue;
-      const string = node.parent;
-      if (!string || node.previousSibling?.type !== 'string_start') continue;
-      const match = /^http:\/\/([^/:?#\s{]+)/.exec(node.text);
-      if (!match) continue;
-      const host = match[1];
-      if (LOCAL_HOST.test(host) || IDENTIFIER_HOSTS.test(host) || !host.includes('.')) continue;
-      if (!isUsedAsUrl(string)) continue;
+    for (const { node } of pythonQuery('[(string) (concatenated_string)] @string').captures(file.root)) {
+      if (node.parent?.type === 'concatenated_string') continue;
+      const url = urlAtStart(node);
+      if (!url || url.host === undefined || !isRemoteHost(url.host)) continue;
+      if (!isCalledUrl(file, node, context.integration)) continue;
       context.markUsed();
-      const withSecret = /[?&](api_?key|key|token|access_token|password|secret|apikey)=/i.test(node.text);
-      context.report(string, `\`http://${host}\` sends requests to a remote service unencrypted${withSecret ? ', including the credential in its query string' : ''}; use https://.`, {
-        severity: withSecret ? 'error' : undefined,
-        fix: { title: 'Use https://', safe: true, edits: [{ range: { start: { line: node.startPosition.row, character: node.startPosition.column }, end: { line: node.startPosition.row, character: node.startPosition.column + 7 } }, newText: 'https://' }] },
+      if (url.scheme !== 'http') continue;
+      const credential = credentialCarried(file, node, url.text, context.integration);
+      context.report(node, `\`${url.origin}\` is a remote service reached without encryption${credential ? `, and the request carries ${credential}` : ''}; use https://.`, {
+        severity: credential ? 'error' : undefined,
+        fix: {
+          title: 'Use https://',
+          safe: true,
+          edits: [{ range: { start: url.start, end: { line: url.start.line, character: url.start.character + 'http://'.length } }, newText: 'https://' }],
+        },
       });
     }
   },
 };
 
-/** A string used as a URL: assigned to a URL-like name, or passed to a call. Docstrings and messages are not. */
-function isUsedAsUrl(string: Node): boolean {
+interface UrlStart {
+  scheme: 'http' | 'https';
+  /** The host when it is written literally; undefined when it comes from a variable or a format placeholder. */
+  host: string | undefined;
+  /** The literal text of the URL, interpolations written as `{}`. */
+  text: string;
+  /** `http://host[:port]` as written, for messages. */
+  origin: string;
+  start: { line: number; character: number };
+}
+
+/** The URL a string starts with (the first literal piece of an f-string or concatenation), if any. */
+function urlAtStart(node: Node): UrlStart | undefined {
+  const first = node.type === 'concatenated_string' ? node.namedChildren.find((part) => part?.type === 'string') : node;
+  if (!first) return undefined;
+  const content = first.namedChildren.find((part) => part?.type !== 'string_start');
+  if (!content || content.type !== 'string_content') return undefined;
+  const scheme = /^(https?):\/\//i.exec(content.text);
+  if (!scheme) return undefined;
+  const formatted = stringPrefix(first).includes('f');
+  let text = '';
+  for (const part of first.namedChildren) {
+    if (part?.type === 'string_content' || part?.type === 'escape_sequence') text += part.text;
+    else if (part?.type === 'interpolation') text += '{}';
+  }
+  // In a plain string `{}`/`{host}` and `%s` are placeholders for `.format()`/`%`: the host comes from elsewhere.
+  const authority = /^https?:\/\/(?:[^@/?#\s]*@)?(\[[^\]]*\]|[^/:?#\s]*)/i.exec(formatted ? text : text.replace(/\{[^}]*\}/g, '{}'))?.[1] ?? '';
+  const host = /[{%]/.test(authority) ? hostAroundPlaceholder(authority) : authority.replace(/^\[|\]$/g, '');
+  const origin = /^https?:\/\/[^/?#\s]*/i.exec(text)?.[0] ?? text;
+  return { scheme: scheme[1].toLowerCase() as 'http' | 'https', host: host || undefined, text, origin, start: { line: content.startPosition.row, character: content.startPosition.column } };
+}
+
+/**
+ * `{}` alone, `{}.local` or `%s` is the user's host. `api.{}.acme.com` is a vendor's regional host: the literal domain
+ * after the placeholder is what is called.
+ */
+function hostAroundPlaceholder(authority: string): string | undefined {
+  const suffix = authority.split(/\{\}|%[sd]/).pop() ?? '';
+  return /^(\.[a-z0-9-]+){2,}$/i.test(suffix) ? suffix.slice(1) : undefined;
+}
+
+function isRemoteHost(host: string): boolean {
+  const bare = host.toLowerCase().replace(/\.$/, '');
+  if (!bare.includes('.') && !bare.includes(':')) return false;
+  if (PRIVATE_IPV4.test(bare) || LOCAL_NAME.test(bare) || NOT_A_SERVER.test(bare)) return false;
+  // IPv6 loopback, unique local (fc00::/7) and link-local (fe80::/10).
+  if (bare.includes(':')) return !/^(::1?$|f[cd][0-9a-f]{0,2}:|fe[89ab][0-9a-f]?:)/.test(bare);
+  return true;
+}
+
+/** A string the integration calls as a URL (see the docs); links, messages and namespaces are not. */
+function isCalledUrl(file: FileModel, string: Node, integration: IntegrationModel | undefined, depth = 3): boolean {
   let node: Node = string;
-  while (node.parent && (node.parent.type === 'concatenated_string' || node.parent.type === 'binary_operator' || node.parent.type === 'parenthesized_expression')) node = node.parent;
-  const parent = node.parent;
-  if (!parent) return false;
-  if (parent.type === 'assignment') {
-    const target = parent.childForFieldName('left');
-    const name = target?.type === 'attribute' ? target.childForFieldName('attribute')?.text : target?.text;
-    return name !== undefined && URL_NAMES.test(name);
+  for (;;) {
+    const parent = node.parent;
+    if (!parent) return false;
+    const climbs =
+      ['parenthesized_expression', 'binary_operator', 'conditional_expression', 'list', 'tuple', 'set', 'concatenated_string'].includes(parent.type) ||
+      // `"http://api.acme.com/{}".format(x)`: the call is the value.
+      (parent.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'format' && parent.parent?.type === 'call');
+    if (!climbs) break;
+    node = parent.type === 'attribute' ? parent.parent! : parent;
   }
-  if (parent.type === 'argument_list') {
-    const call = parent.parent;
-    const callee = call?.childForFieldName('function')?.text ?? '';
-    return !/(^|\.)(debug|info|warning|error|exception|critical|log|print|format|join|startswith|endswith|replace|split)$/.test(callee) && !/Error$|Exception$/.test(callee);
+  const parent = node.parent!;
+  switch (parent.type) {
+    case 'assignment': {
+      if (parent.childForFieldName('right')?.id !== node.id) return false;
+      const target = parent.childForFieldName('left');
+      const index = target?.type === 'subscript' ? target.childForFieldName('subscript') : null;
+      const name = target?.type === 'attribute' ? target.childForFieldName('attribute')?.text : index ? file.stringValue(index, integration?.constantString) : target?.text;
+      return name !== undefined && namesCalledUrl(name);
+    }
+    case 'default_parameter':
+    case 'typed_default_parameter':
+      return namesCalledUrl(parent.childForFieldName('name')?.text ?? '');
+    case 'keyword_argument': {
+      const keyword = parent.childForFieldName('name')?.text ?? '';
+      if (keyword === 'default') return isUrlOptionDefault(file, parent, integration);
+      return namesCalledUrl(keyword);
+    }
+    case 'argument_list': {
+      const callee = parent.parent?.childForFieldName('function');
+      const name = callee ? file.qualifiedName(callee) ?? callee.text : '';
+      return !NOT_A_REQUEST.test(name) && !/(Error|Exception|Warning)$/.test(name) && !/^(webbrowser|logging|re|xml)\./.test(name) && parent.parent?.parent?.type !== 'raise_statement';
+    }
+    case 'pair': {
+      if (parent.childForFieldName('value')?.id !== node.id) return false;
+      const key = parent.childForFieldName('key');
+      const keyName = key ? file.stringValue(key, integration?.constantString) : undefined;
+      const dict = parent.parent;
+      const container = dict?.parent?.type === 'keyword_argument' ? dict.parent.childForFieldName('name')?.text ?? '' : '';
+      if (/placeholders$/.test(container)) return false;
+      if (keyName !== undefined && words(keyName).some((word) => NOT_CALLED_WORDS.has(word))) return false;
+      if (keyName !== undefined && namesCalledUrl(keyName)) return true;
+      // `ENDPOINTS = {"status": "http://..."}`: the dict's own name decides.
+      return dict !== null && depth > 0 && isCalledUrl(file, dict, integration, depth - 1);
+    }
+    case 'return_statement': {
+      const fn = file.enclosingFunction(parent);
+      return fn !== undefined && namesCalledUrl(fn.childForFieldName('name')?.text ?? '');
+    }
+    default:
+      return false;
   }
-  if (parent.type === 'keyword_argument') return URL_NAMES.test(parent.childForFieldName('name')?.text ?? '');
-  if (parent.type === 'pair') {
-    const key = parent.childForFieldName('key');
-    return key !== null && unwrap(key).id !== node.id && URL_NAMES.test(key.text.replace(/['"]/g, ''));
+}
+
+function words(name: string): string[] {
+  return normalizeName(name).split('_').filter(Boolean);
+}
+
+function namesCalledUrl(name: string): boolean {
+  const parts = words(name).flatMap((word) => [word, word.replace(/s$/, '')]);
+  return parts.some((word) => URL_WORDS.has(word)) && !parts.some((word) => NOT_CALLED_WORDS.has(word));
+}
+
+/** `vol.Optional(CONF_URL, default="http://...")`: the default of a URL option is called unless the user changes it. */
+function isUrlOptionDefault(file: FileModel, keyword: Node, integration: IntegrationModel | undefined): boolean {
+  const call = keyword.parent?.parent;
+  const site = call?.type === 'call' ? file.callSite(call) : undefined;
+  if (!site || !/(^|\.)(Optional|Required)$/.test(site.name ?? '') || !site.args[0]) return false;
+  const key = file.stringValue(site.args[0], integration?.constantString);
+  return key !== undefined && namesCalledUrl(key);
+}
+
+/** What credential a request to this URL carries, as far as this file tells: in the URL, or in the same call. */
+function credentialCarried(file: FileModel, string: Node, text: string, integration: IntegrationModel | undefined): string | undefined {
+  if (/^https?:\/\/[^/@\s]*:[^/@\s]+@/i.test(text)) return 'a password in the URL';
+  for (const [, name] of text.matchAll(/[?&]([A-Za-z_]+)=/g)) {
+    if (isSecretName(name) || /^(key|apikey|appid|app_id|token|auth|sig|signature)$/i.test(name)) return `the \`${name}\` query parameter`;
   }
-  return false;
+  const call = ancestorCall(string);
+  if (!call) return undefined;
+  const site = file.callSite(call);
+  if (!site) return undefined;
+  if (site.keywords.has('auth')) return 'credentials (`auth=`)';
+  for (const keyword of ['headers', 'params', 'data', 'json']) {
+    const value = site.keywords.get(keyword);
+    if (value && unwrap(value).type === 'dictionary' && unwrap(value).namedChildren.some((pair) => pair?.type === 'pair' && isSecretName(file.stringValue(pair.childForFieldName('key')!, integration?.constantString) ?? ''))) {
+      return `a credential in its ${keyword}`;
+    }
+  }
+  return undefined;
+}
+
+/** The call a string is an argument of (through f-string concatenation and parentheses). */
+function ancestorCall(string: Node): Node | undefined {
+  let node: Node = string;
+  while (node.parent && ['parenthesized_expression', 'binary_operator', 'concatenated_string'].includes(node.parent.type)) node = node.parent;
+  const parent = node.parent?.type === 'keyword_argument' ? node.parent.parent : node.parent;
+  return parent?.type === 'argument_list' && parent.parent?.type === 'call' ? parent.parent : undefined;
 }

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { insecureHttpUrl } from '../../../server/src/analysis/rules/insecureHttpUrl';
+import { analyzeSnippet, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
+import { applyFixAndCheck, findingsOf } from '../../helpers/fixChecks';
+
+const rules = [insecureHttpUrl];
+
+describe('insecure-http-url', () => {
+  before(setup);
+
+  for (const fixture of fixtureFiles('insecure-http-url')) {
+    it(`matches the expectations in ${fixture.split('/').pop()}`, () => {
+      assertFixture(fixture, rules);
+    });
+  }
+
+  it('is an error only when the request carries a credential', () => {
+    const severities = (source: string) => findingsOf(source, rules).map((finding) => finding.severity);
+    assert.deepEqual(severities('async def f(session):\n    return await session.get("http://api.acme.io/v1?token=abc")\n'), ['error']);
+    assert.deepEqual(severities('async def f(session, key):\n    return await session.get("http://api.acme.io/v1", headers={"X-Api-Key": key})\n'), ['error']);
+    assert.deepEqual(severities('BASE = "http://user:pw@api.acme.io/v1"\n'), ['error']);
+    assert.deepEqual(severities('async def f(session):\n    return await session.get("http://api.acme.io/v1/public", timeout=10)\n'), ['warning']);
+  });
+
+  for (const [name, before, after] of [
+    ['a session request with a query token', 'async def f(session):\n    return await session.get("http://api.acme.io/v1?token=abc")\n', 'async def f(session):\n    return await session.get("https://api.acme.io/v1?token=abc")\n'],
+    ['an f-string constant with single quotes', "BASE_URL = f'http://api.{REGION}.acme.io/v1'\n", "BASE_URL = f'https://api.{REGION}.acme.io/v1'\n"],
+    ['an implicitly concatenated URL', 'API_URL = (\n    "http://api.acme.io"\n    "/v1/status"\n)\n', 'API_URL = (\n    "https://api.acme.io"\n    "/v1/status"\n)\n'],
+  ] as const) {
+    it(`switches ${name} to https:// (safe, parses, idempotent)`, () => {
+      const [finding] = findingsOf(before, rules);
+      assert.ok(finding.fix?.safe);
+      const fixed = applyFixAndCheck(before, finding.fix, finding, rules);
+      assert.equal(fixed, after);
+      assert.deepEqual(findingsOf(fixed, rules), []);
+    });
+  }
+
+  it('skips test files and standalone scripts are still checked', () => {
+    const source = 'API_URL = "http://api.acme.io/v1"\n';
+    assert.deepEqual(analyzeSnippet(source, { rules, fileName: 'tests/test_api.py' }).findings, []);
+    assert.equal(analyzeSnippet(source, { rules, manifest: null }).findings.length, 1);
+  });
+
+  it('marks the item used when the integration calls a remote service, even over HTTPS', () => {
+    const result = analyzeSnippet('API_URL = "https://api.acme.io/v1"\n', { rules });
+    assert.equal(result.checklist.find((entry) => entry.id === 'tls-verification')?.status, 'pass');
+  });
+});
