@@ -25,7 +25,7 @@ const VERIFY_KEYWORDS = /^(verify_ssl|ssl_verify|verify_tls|tls_verify|verify_ce
 /** Keywords that turn verification off when True (`aiomqtt.Client(..., tls_insecure=True)`). */
 const INSECURE_KEYWORDS = /^(tls_insecure|ssl_insecure|insecure_skip_verify|skip_tls_verify|skip_ssl_verify|ignore_ssl_errors|ignore_certificate_errors|accept_invalid_certs)$/;
 /** Names of user options and flags that decide verification, positive and negative. */
-const VERIFY_OPTION = /verify_?ssl|verify_?tls|ssl_?verify|tls_?verify|verify_?cert|validate_?cert|check_?cert/i;
+const VERIFY_OPTION = /verify_?ssl|verify_?tls|ssl_?verify|tls_?verify|verify_?cert|validate_?cert|check_?cert|^(conf_)?verify$/i;
 const INSECURE_OPTION = /insecure|ignore_?(ssl|tls|cert)|skip_?(ssl|tls|cert|verif)|no_?verify|disable_?(ssl|tls|cert|verif)|allow_?self_?signed|accept_?invalid/i;
 /** A condition that consults a verification choice (`if not verify_ssl:`, `if entry.options[CONF_ALLOW_INSECURE]`). */
 const CHOICE_CONDITION = /verif|insecure|self_?signed|validate_?cert|check_?cert|ignore_?(ssl|tls|cert)|skip_?(ssl|tls|cert)|unverified/i;
