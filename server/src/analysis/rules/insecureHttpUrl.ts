@@ -21,7 +21,7 @@ const NOT_CALLED_WORDS = new Set([
   'privacy', 'license', 'attribution', 'learn', 'more', 'configuration', 'issue', 'issues', 'tracker', 'changelog', 'faq', 'image',
   'icon', 'logo', 'picture', 'thumbnail', 'photo', 'avatar', 'referer', 'referrer', 'origin', 'namespace', 'namespaces', 'ns',
   'xmlns', 'schema', 'xsd', 'dtd', 'spec', 'signup', 'register', 'registration', 'portal', 'dashboard', 'manufacturer', 'vendor',
-  'placeholders', 'placeholder', 'example', 'redirect',
+  'placeholders', 'placeholder', 'example', 'redirect', 'release', 'notes',
 ]);
 /** Calls whose string arguments are messages, patterns or XML names, not requests. */
 const NOT_A_REQUEST = /(^|\.)(debug|info|warning|warn|error|exception|critical|log|print|startswith|endswith|replace|split|rsplit|join|removeprefix|removesuffix|find|rfind|index|count|strip|lstrip|rstrip|partition|match|fullmatch|search|sub|compile|register_namespace|QName|Element|SubElement|findall|findtext|iterfind|isinstance|async_create|create|async_show_form|async_abort|_|gettext|open_new_tab)$/;

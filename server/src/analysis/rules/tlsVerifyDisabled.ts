@@ -430,13 +430,22 @@ function renameCallFix(context: FileContext, call: CallSite, module: string, rep
   return { title: `Use ${replacement}()`, safe: true, edits: [replaceNode(call.callee, replacement), ...(importEdit ? [importEdit] : [])] };
 }
 
-/** `ssh -o StrictHostKeyChecking=no` or `UserKnownHostsFile=/dev/null` in a command line or option list. */
+const SSH_NO_HOST_CHECK = /StrictHostKeyChecking\s*[= ]\s*(no|off)\b|UserKnownHostsFile\s*[= ]\s*\/dev\/null/i;
+
+/**
+ * `ssh -o StrictHostKeyChecking=no` or `UserKnownHostsFile=/dev/null` as an option-list element (`"-o"`,
+ * `"StrictHostKeyChecking=no"`) or in a command line starting with ssh/scp/sftp/rsync; help texts that mention
+ * the option are not commands.
+ */
 function checkSshStrings(context: FileContext): void {
   const { file } = context;
   for (const { node } of pythonQuery('(string (string_content) @content)').captures(file.root)) {
-    if (!/StrictHostKeyChecking\s*[= ]\s*(no|off)\b|UserKnownHostsFile\s*[= ]\s*\/dev\/null/i.test(node.text)) continue;
+    const text = node.text.trim();
+    if (!SSH_NO_HOST_CHECK.test(text)) continue;
+    const isOption = /^(-o\s*)?(StrictHostKeyChecking|UserKnownHostsFile)\s*[= ]\s*\S+$/i.test(text);
+    const isCommand = /^(sudo\s+)?(sshpass\b.*?\s)?(ssh|scp|sftp|rsync|autossh)\s/.test(text);
     const string = node.parent!;
-    if (string.parent?.type === 'expression_statement' || chosenByUser(string)) continue;
+    if ((!isOption && !isCommand) || string.parent?.type === 'expression_statement' || chosenByUser(string)) continue;
     context.markUsed();
     context.report(string, 'This SSH option accepts any host key, so a machine in the middle goes unnoticed; keep host key checking on and ship the known host key.', { severity: severity(context) });
   }
