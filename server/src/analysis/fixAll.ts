@@ -1,3 +1,4 @@
+import { computeLineStarts } from './text';
 import type { Finding, Fix, Position, TextEdit } from './types';
 
 /**
@@ -28,8 +29,7 @@ export function safeFixes(findings: readonly Finding[]): Fix[] {
 
 /** Applies non-overlapping edits to a text; positions are 0-based lines and UTF-16 characters. */
 export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  const lineStarts = [0];
-  for (let index = 0; index < text.length; index++) if (text.charCodeAt(index) === 10) lineStarts.push(index + 1);
+  const lineStarts = computeLineStarts(text);
   const offsetOf = (position: Position): number => {
     if (position.line >= lineStarts.length) return text.length;
     const lineEnd = position.line + 1 < lineStarts.length ? lineStarts[position.line + 1] - 1 : text.length;

@@ -2,6 +2,7 @@ import * as path from 'path';
 import type { Tree } from 'web-tree-sitter';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { parsePython } from '../analysis/python/parser';
+import { computeLineStarts } from '../analysis/text';
 
 /**
  * An open document: its text, and for Python its syntax tree, updated incrementally. Each content change is
@@ -82,13 +83,6 @@ export class OpenDocument {
     this.tree = undefined;
     this.treeIsCurrent = false;
   }
-}
-
-/** Offsets where lines start. Rows are counted at `\n`, as tree-sitter counts them (`\r\n` ends with one). */
-function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let index = 0; index < text.length; index++) if (text.charCodeAt(index) === 10) starts.push(index + 1);
-  return starts;
 }
 
 function offsetAt(lineStarts: number[], text: string, position: { line: number; character: number }): number {

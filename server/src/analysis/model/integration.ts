@@ -1,6 +1,7 @@
 import * as jsonc from 'jsonc-parser';
 import type { Node } from 'web-tree-sitter';
 import type { Range } from '../types';
+import { computeLineStarts } from '../text';
 import { FileModel } from './fileModel';
 
 /**
@@ -211,14 +212,6 @@ export function buildIntegration(root: string, manifestPath: string, manifestTex
     resolveFunction,
     resolveConstant,
   };
-}
-
-function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let index = 0; index < text.length; index++) {
-    if (text.charCodeAt(index) === 10) starts.push(index + 1);
-  }
-  return starts;
 }
 
 function offsetToPosition(lineStarts: number[], offset: number): { line: number; character: number } {
