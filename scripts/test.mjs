@@ -8,7 +8,8 @@ function collect(dir) {
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
-      if (name === 'fixtures' || name === 'e2e' || name === 'node_modules') continue;
+      // e2e and electron run inside VS Code (test/e2e/run.mjs, npm run test:electron), not under node's test runner.
+      if (name === 'fixtures' || name === 'e2e' || name === 'electron' || name === 'node_modules') continue;
       files.push(...collect(path));
     } else if (name.endsWith('.test.ts')) {
       files.push(path);
