@@ -25,15 +25,21 @@ const RESULTS = path.resolve(process.env.HA_SECURITY_E2E_RESULTS || path.join(RE
 const FIXTURE = path.join(HERE, 'workspace');
 const TARGET_REL = 'custom_components/demo/__init__.py';
 const DIAG_SOURCE = 'ha-security';
+const EXPORT_COMMAND = 'HA Security: Export checklist report';
+const FIX_ALL_COMMAND = 'HA Security: Fix all in file';
+// Cropped screenshots for the README; copied there only after a run where every step passed.
+const DOCS_SHOTS = process.env.HA_SECURITY_E2E_SCREENSHOTS ? path.resolve(REPO, process.env.HA_SECURITY_E2E_SCREENSHOTS) : null;
+const DOCS_SHOT_MAX_BYTES = 200 * 1024;
 
 // ---------------------------------------------------------------- arguments
 function usage(code) {
   console.log(`usage: node test/e2e/run.mjs [VSIX] [--steps a,b,c,d]
   VSIX         the packaged extension (default: $HA_SECURITY_VSIX, else the newest *.vsix in the repo root)
-  --steps      run only these steps (default: all): ${'a,b,c,d'}
+  --steps      run only these steps (default: all): ${'a,b,c,d,e,f'}
 env: HA_SECURITY_VSIX, HA_SECURITY_E2E_HOME (${E2E_HOME}), QUICK_FIX_TITLE ("${QUICK_FIX_TITLE}"),
      HA_SECURITY_E2E_TIMEOUT_MS (${RUN_TIMEOUT_MS}), HA_SECURITY_E2E_KEEP=1 (keep temp dirs),
-     HA_SECURITY_E2E_CHROMIUM (${CHROMIUM}), HA_SECURITY_E2E_CODE_SERVER`);
+     HA_SECURITY_E2E_CHROMIUM (${CHROMIUM}), HA_SECURITY_E2E_CODE_SERVER,
+     HA_SECURITY_E2E_SCREENSHOTS=DIR (copy the README screenshots there after a green run)`);
   process.exit(code);
 }
 
@@ -167,6 +173,8 @@ async function setup(vsix) {
     'security.workspace.trust.enabled': false,
     'workbench.startupEditor': 'none',
     'telemetry.telemetryLevel': 'off',
+    // Markdown wraps by default; step e reads the exported report line by line, so keep each line whole.
+    '[markdown]': { 'editor.wordWrap': 'off' },
   }, null, 2));
   fs.cpSync(FIXTURE, ws, { recursive: true });
   state.ws = ws;
@@ -245,6 +253,45 @@ async function shot(name) {
   }
 }
 
+/** README screenshots taken during this run: `doc-<name>.png` in RESULTS, copied to DOCS_SHOTS as `<name>.png`. */
+const docShots = [];
+
+/** A cropped screenshot for the README: an element (a locator) or a clip rectangle of the page. */
+async function docShot(name, target) {
+  const file = path.join(RESULTS, `doc-${name}.png`);
+  try {
+    if (typeof target.screenshot === 'function') await target.screenshot({ path: file, timeout: 10_000 });
+    else await state.page.screenshot({ path: file, clip: target, timeout: 10_000 });
+    docShots.push({ name, file });
+  } catch (e) {
+    // only a run that exists to refresh the README screenshots fails for want of one
+    if (DOCS_SHOTS) throw new StepError(`README screenshot ${name} failed: ${e.message.split('\n')[0]}`);
+    log(`README screenshot ${name} failed: ${e.message.split('\n')[0]}`);
+  }
+}
+
+/** Copies the README screenshots to DOCS_SHOTS after a green run; returns false when one is too large. */
+function copyDocShots(failed) {
+  if (!DOCS_SHOTS) return true;
+  if (failed) {
+    log(`README screenshots not copied to ${rel(DOCS_SHOTS)}: ${failed} step(s) failed`);
+    return true;
+  }
+  fs.mkdirSync(DOCS_SHOTS, { recursive: true });
+  let ok = true;
+  for (const { name, file } of docShots) {
+    const size = fs.statSync(file).size;
+    if (size > DOCS_SHOT_MAX_BYTES) {
+      console.log(`FAIL README screenshot ${name}: ${Math.round(size / 1024)} KB is over ${DOCS_SHOT_MAX_BYTES / 1024} KB; crop it further`);
+      ok = false;
+      continue;
+    }
+    fs.copyFileSync(file, path.join(DOCS_SHOTS, `${name}.png`));
+    log(`README screenshot ${rel(path.join(DOCS_SHOTS, `${name}.png`))} (${Math.round(size / 1024)} KB)`);
+  }
+  return ok;
+}
+
 // ---------------------------------------------------------------- UI helpers
 async function texts(locator, max = 30) {
   const n = Math.min(await locator.count(), max);
@@ -295,8 +342,85 @@ async function runCommand(page, label) {
   await widget.waitFor({ state: 'visible', timeout: 10_000 });
   await page.keyboard.type(label, { delay: 10 });
   await widget.locator('.monaco-list-row').filter({ hasText: label }).first().waitFor({ state: 'visible', timeout: 10_000 })
-    .catch(() => { throw new StepError(`command palette has no "${label}"`); });
+    .catch(async () => {
+      const offered = await texts(widget.locator('.monaco-list-row'), 10);
+      throw new StepError(`command not found: the command palette has no "${label}" (it offered ${JSON.stringify(offered)})`);
+    });
   await page.keyboard.press('Enter');
+}
+
+/** The Ln of the status bar's cursor position, or null while it is not shown. */
+async function cursorLine(page) {
+  const t = await page.locator('.statusbar-item[id$="status.editor.selection"]').first().innerText({ timeout: 1000 }).catch(() => '');
+  const m = /\bLn (\d+)/.exec(t);
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * The rows a tree view shows, as the user sees them: nesting level, expanded or not, label, description and the
+ * codicon of its icon (VS Code renders a ThemeIcon as the class `codicon-<id>`).
+ */
+async function treeRows(container) {
+  return container.locator('.monaco-list-row').evaluateAll((rows) => rows.map((row) => ({
+    index: Number(row.getAttribute('data-index')),
+    level: Number(row.getAttribute('aria-level')),
+    expanded: row.getAttribute('aria-expanded'),
+    label: (row.querySelector('.label-name')?.textContent || '').trim(),
+    description: (row.querySelector('.label-description')?.textContent || '').trim(),
+    icon: [...(row.querySelector('.custom-view-tree-node-item-icon')?.classList || [])]
+      .find((c) => c.startsWith('codicon-')) || '',
+  })).sort((a, b) => a.index - b.index));
+}
+
+function showRows(rows) {
+  return JSON.stringify(rows.map((r) => `${'  '.repeat(Math.max(0, r.level - 1))}${r.label} | ${r.description} | ${r.icon}`));
+}
+
+/**
+ * The sidebar from its title to the last tree row, widened first (by dragging its edge, as a person would) so
+ * the README shows whole item titles; a failed drag only leaves the labels shortened.
+ */
+async function checklistClip(page, container) {
+  const sidebar = page.locator('.part.sidebar');
+  let box = await sidebar.boundingBox();
+  const sash = page.locator('.monaco-sash.vertical').filter({ visible: true });
+  for (let i = 0; i < await sash.count(); i++) {
+    const b = await sash.nth(i).boundingBox();
+    if (b && Math.abs(b.x + b.width / 2 - (box.x + box.width)) < 6) {
+      await page.mouse.move(b.x + b.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(b.x + b.width / 2 + 180, box.y + box.height / 2, { steps: 5 });
+      await page.mouse.up();
+      await sleep(300);
+      box = await sidebar.boundingBox();
+      break;
+    }
+  }
+  const bottom = await container.locator('.monaco-list-row').evaluateAll((rows) =>
+    Math.max(...rows.map((r) => r.getBoundingClientRect().bottom)));
+  return { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, bottom - box.y + 8) };
+}
+
+/** Every line of the active editor, read the way a person would: from the top, one page at a time. */
+async function readActiveEditor(page) {
+  const lines = page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
+  await lines.waitFor({ state: 'visible', timeout: 10_000 });
+  const visible = () => lines.locator('.view-line').evaluateAll((els) => els
+    .map((el) => ({ top: parseFloat(el.style.top) || 0, text: (el.textContent || '').replace(/\u00a0/g, ' ') }))
+    .sort((a, b) => a.top - b.top)
+    .map((l) => l.text));
+  await lines.click({ position: { x: 5, y: 5 } }); // focus the text, not a widget
+  await page.keyboard.press('Control+Home');
+  await poll('the cursor at line 1', 5000, async () => (await cursorLine(page)) === 1);
+  const seen = [];
+  for (let page_ = 0; page_ < 60; page_++) {
+    seen.push(...await visible());
+    const before = await cursorLine(page);
+    await page.keyboard.press('PageDown');
+    await sleep(150);
+    if ((await cursorLine(page)) === before) break; // at the end
+  }
+  return seen;
 }
 
 // ---------------------------------------------------------------- steps
@@ -332,6 +456,9 @@ const STEPS = [
       }
       const found = (await texts(rows, 50)).filter((t) => t.includes(DIAG_SOURCE));
       log(`  ${found.length} problem row(s) from ${DIAG_SOURCE}, e.g. "${found[0]}"`);
+      const box = await page.locator('.part.panel').boundingBox();
+      const bottom = await rows.evaluateAll((els) => Math.max(...els.map((el) => el.getBoundingClientRect().bottom)));
+      await docShot('problems-panel', { ...box, height: Math.min(box.height, bottom - box.y + 8) });
     },
   },
   {
@@ -380,6 +507,13 @@ const STEPS = [
         await sleep(1000); // the server may still be computing code actions
       }
       await shot('c-quick-fix-menu');
+      // the menu with the code line above it, from the editor's left edge
+      const menu = await page.locator('.action-widget').first().boundingBox();
+      const editor = await page.locator('.editor-instance').filter({ visible: true }).first().boundingBox();
+      if (menu && editor) {
+        const top = Math.max(editor.y, menu.y - 90);
+        await docShot('quick-fix-menu', { x: editor.x, y: top, width: Math.min(menu.x + menu.width + 40, editor.x + editor.width) - editor.x, height: menu.y + menu.height + 16 - top });
+      }
       // Choose it with the keyboard, as a person would: the menu focuses its first row.
       // Header rows ("Quick Fix") are not selectable; only action rows take the arrow keys.
       const titles = await texts(page.locator('.action-widget .monaco-list-row.action'));
@@ -402,7 +536,7 @@ const STEPS = [
   },
   {
     id: 'd',
-    name: 'HA Security checklist view shows "demo"',
+    name: 'HA Security checklist: "demo" with failing and passing items, a finding opens its file',
     async run(page) {
       await closeQuickInput(page);
       const items = page.locator('.part.activitybar .action-item');
@@ -427,17 +561,132 @@ const STEPS = [
         .filter({ visible: true }).first();
       await container.waitFor({ state: 'visible', timeout: 10_000 })
         .catch(() => { throw new StepError('clicking the HA Security activity-bar item did not show its view container'); });
-      const rows = container.locator('.monaco-list-row');
+      const integration = (rows) => rows.find((r) => r.level === 1 && r.label === 'demo');
       try {
-        await poll('a tree row containing "demo" in the HA Security view', 30_000, async () =>
-          (await texts(rows, 50)).some((t) => /demo/i.test(t)), 500);
+        await poll('the integration row "demo" in the HA Security view', 30_000, async () => integration(await treeRows(container)), 500);
       } catch (e) {
         const id = await container.getAttribute('id').catch(() => '?');
         const welcome = await container.locator('.welcome-view-content').first().innerText({ timeout: 500 }).catch(() => '');
-        throw new StepError(`${e.message}; container ${id} rows: ${JSON.stringify(await texts(rows, 20))}` +
+        throw new StepError(`${e.message}; container ${id} rows: ${showRows(await treeRows(container))}` +
           (welcome ? `; welcome text: "${welcome.replace(/\s+/g, ' ').trim()}"` : ''));
       }
-      log(`  rows: ${JSON.stringify((await texts(rows, 10)))}`);
+      const rowFor = (level, label) => container.locator(`.monaco-list-row[aria-level="${level}"]`)
+        .filter({ has: page.locator('.label-name').getByText(label, { exact: true }) }).first();
+      if (integration(await treeRows(container)).expanded !== 'true') await rowFor(1, 'demo').click();
+
+      // A failing item shows "fail (N)" and the error icon; a passing one "pass" and the pass icon.
+      const isFail = (r) => r.level === 2 && /^fail \(\d+\)$/.test(r.description) && r.icon === 'codicon-error';
+      const isPass = (r) => r.level === 2 && r.description === 'pass' && r.icon === 'codicon-pass';
+      let rows = [];
+      try {
+        await poll('a failing and a passing checklist item under "demo"', 30_000, async () => {
+          rows = await treeRows(container);
+          return rows.some(isFail) && rows.some(isPass);
+        }, 500);
+      } catch (e) {
+        throw new StepError(`${e.message}; rows: ${showRows(rows)}`);
+      }
+      const failing = rows.find(isFail);
+      log(`  failing: ${rows.filter(isFail).map((r) => `${r.label} (${r.description})`).join(', ')}`);
+      log(`  passing: ${rows.filter(isPass).map((r) => r.label).join(', ')}`);
+
+      // Expanding the failing item lists its findings, each described as path:line.
+      await rowFor(2, failing.label).click();
+      let finding;
+      try {
+        await poll(`a finding under "${failing.label}"`, 15_000, async () => {
+          rows = await treeRows(container);
+          const at = rows.findIndex((r) => r.level === 2 && r.label === failing.label);
+          finding = at >= 0 && rows[at + 1]?.level === 3 ? rows[at + 1] : undefined;
+          return finding;
+        }, 300);
+      } catch (e) {
+        throw new StepError(`${e.message}; rows: ${showRows(rows)}`);
+      }
+      const where = /^(.+):(\d+)$/.exec(finding.description);
+      if (!where) throw new StepError(`the finding "${finding.label}" is described as "${finding.description}", not path:line`);
+      const [, findingPath, findingLine] = where;
+      log(`  finding: ${finding.label.slice(0, 80)}… at ${finding.description}`);
+      await sleep(300); // the expand animation
+      await shot('d-checklist-expanded');
+      await docShot('checklist-panel', await checklistClip(page, container));
+
+      // Clicking the finding opens its file at its line; close every editor first so the check cannot pass by chance.
+      await runCommand(page, 'View: Close All Editors');
+      await poll('every editor to close', 10_000, async () => (await page.locator('.tabs-container .tab').count()) === 0)
+        .catch((e) => { throw new StepError(`${e.message} (a dirty editor would ask to save)`); });
+      await rowFor(3, finding.label).click();
+      const base = path.basename(findingPath);
+      await poll(`an editor tab for ${findingPath}`, 15_000, async () => {
+        const label = await page.locator('.tabs-container .tab.active').first().getAttribute('aria-label', { timeout: 1000 }).catch(() => null);
+        return label && label.includes(base);
+      }).catch(async (e) => {
+        throw new StepError(`${e.message}; clicking the finding left tabs ${JSON.stringify(await texts(page.locator('.tabs-container .tab')))}`);
+      });
+      await poll(`the cursor on line ${findingLine}`, 10_000, async () => (await cursorLine(page)) === Number(findingLine))
+        .catch(async (e) => { throw new StepError(`${e.message}; the cursor is on line ${await cursorLine(page)}`); });
+    },
+  },
+  {
+    id: 'e',
+    name: `"${EXPORT_COMMAND}" opens the report in a Markdown editor`,
+    async run(page) {
+      const tabsBefore = await texts(page.locator('.tabs-container .tab'));
+      await runCommand(page, EXPORT_COMMAND);
+      await poll('a new Untitled editor tab', 30_000, async () => {
+        const label = await page.locator('.tabs-container .tab.active').first().getAttribute('aria-label', { timeout: 1000 }).catch(() => null);
+        return label && /^Untitled-\d+/.test(label);
+      }).catch(async (e) => {
+        const note = await page.locator('.notifications-toasts .notification-toast').first().innerText({ timeout: 500 }).catch(() => '');
+        throw new StepError(`${e.message}; tabs before ${JSON.stringify(tabsBefore)}, now ${JSON.stringify(await texts(page.locator('.tabs-container .tab')))}` +
+          (note ? `; notification: "${note.replace(/\s+/g, ' ').trim()}"` : ''));
+      });
+      await poll('the language mode "Markdown" in the status bar', 10_000, async () =>
+        (await page.locator('.statusbar-item[id$="status.editor.mode"]').first().innerText({ timeout: 1000 }).catch(() => '')).trim() === 'Markdown')
+        .catch(async (e) => {
+          const mode = await page.locator('.statusbar-item[id$="status.editor.mode"]').first().innerText({ timeout: 1000 }).catch(() => '?');
+          throw new StepError(`${e.message}; it shows "${mode.trim()}"`);
+        });
+      const lines = await readActiveEditor(page);
+      const text = lines.join('\n');
+      const expect = [
+        ['the title "# HA Integration Security checklist" on the first line', () => lines[0]?.startsWith('# HA Integration Security checklist')],
+        ['a section "## demo"', () => /^## demo\b/m.test(text)],
+        ['a "fail" status', () => /\bfail\b/i.test(text)],
+        ['a [path:line](...) link to __init__.py', () => /\[[^\]\n]*__init__\.py:\d+\]\(/.test(text)],
+      ];
+      const missing = expect.filter(([, ok]) => !ok()).map(([what]) => what);
+      if (missing.length) {
+        throw new StepError(`the report editor lacks ${missing.join('; ')}; it starts: ${JSON.stringify(lines.slice(0, 12))}`);
+      }
+      log(`  ${lines.length} lines read, e.g. ${JSON.stringify(lines.find((l) => /__init__\.py:\d+/.test(l)))}`);
+      await page.keyboard.press('Control+Home');
+    },
+  },
+  {
+    id: 'f',
+    name: `"${FIX_ALL_COMMAND}" fixes ${TARGET_REL} on disk`,
+    async run(page) {
+      const file = path.join(state.ws, TARGET_REL);
+      // each safe fix of the fixture removes one of these (step c may already have removed shell=True)
+      const patterns = ['shell=True', 'yaml.load(', 'verify_ssl=False'];
+      const present = patterns.filter((p) => fs.readFileSync(file, 'utf8').includes(p));
+      if (present.length < 2) throw new StepError(`only ${JSON.stringify(present)} of ${JSON.stringify(patterns)} left in ${TARGET_REL}; nothing much to fix`);
+      await ensureTargetOpen(page);
+      await runCommand(page, FIX_ALL_COMMAND);
+      await poll('the editor to change after fix-all', 15_000, async () => {
+        const tab = await page.locator('.tabs-container .tab.active').first().getAttribute('class', { timeout: 1000 }).catch(() => '');
+        return (tab && tab.includes('dirty')) || present.some((p) => !fs.readFileSync(file, 'utf8').includes(p));
+      });
+      await page.keyboard.press('Control+S');
+      try {
+        await poll(`${JSON.stringify(present)} to be gone from ${TARGET_REL} on disk after Ctrl+S`, 10_000, () =>
+          present.every((p) => !fs.readFileSync(file, 'utf8').includes(p)));
+      } catch (e) {
+        const left = present.filter((p) => fs.readFileSync(file, 'utf8').includes(p));
+        throw new StepError(`${e.message}; still there: ${JSON.stringify(left)}`);
+      }
+      log(`  removed ${JSON.stringify(present)}`);
     },
   },
 ];
@@ -450,9 +699,7 @@ function summary() {
   const byId = new Map();
   for (const r of results) if (!byId.has(r.id)) byId.set(r.id, r);
   const passed = [...byId.values()].filter((r) => r.ok).length;
-  const failed = byId.size - passed;
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed;
+  return { passed, failed: byId.size - passed };
 }
 
 async function main() {
@@ -515,8 +762,10 @@ async function finish(code) {
   if (finished) return;
   finished = true;
   await cleanup();
-  const failed = summary();
-  process.exit(code ?? (failed ? 1 : 0));
+  const { passed, failed } = summary();
+  const copied = copyDocShots(failed);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(code ?? (failed || !copied ? 1 : 0));
 }
 
 const watchdog = setTimeout(async () => {
