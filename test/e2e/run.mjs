@@ -326,9 +326,22 @@ async function openTargetFile(page) {
   await sleep(300); // the result list may still be refining while the search completes
   await page.keyboard.press('Enter');
   await poll(`an editor tab for ${TARGET_REL}`, 15_000, () => activeTabIsTarget(page));
-  await page.locator('.editor-instance .monaco-editor .view-lines').filter({ hasText: 'Demo integration' }).first()
-    .waitFor({ state: 'visible', timeout: 15_000 })
-    .catch(() => { throw new StepError(`the editor did not show the content of ${TARGET_REL}`); });
+  // The editor may be scrolled anywhere (an earlier step can leave it there): every line it shows must be the file's.
+  const fileLines = new Set(fs.readFileSync(path.join(state.ws, TARGET_REL), 'utf8').split('\n').map((l) => l.trim()));
+  let shown = [];
+  await poll(`the editor to show the content of ${TARGET_REL}`, 15_000, async () => {
+    shown = (await visibleEditorLines(page)).map((l) => l.trim()).filter(Boolean);
+    return shown.length >= 3 && shown.every((l) => fileLines.has(l));
+  }).catch((e) => { throw new StepError(`${e.message}; it shows ${JSON.stringify(shown.slice(0, 5))}`); });
+}
+
+/** The text lines the visible editor renders, top to bottom (Monaco renders spaces as no-break spaces). */
+async function visibleEditorLines(page) {
+  return page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first()
+    .locator('.view-line').evaluateAll((els) => els
+      .map((el) => ({ top: parseFloat(el.style.top) || 0, text: (el.textContent || '').replace(/\u00a0/g, ' ') }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text));
 }
 
 async function ensureTargetOpen(page) {
@@ -405,10 +418,7 @@ async function checklistClip(page, container) {
 async function readActiveEditor(page) {
   const lines = page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
   await lines.waitFor({ state: 'visible', timeout: 10_000 });
-  const visible = () => lines.locator('.view-line').evaluateAll((els) => els
-    .map((el) => ({ top: parseFloat(el.style.top) || 0, text: (el.textContent || '').replace(/\u00a0/g, ' ') }))
-    .sort((a, b) => a.top - b.top)
-    .map((l) => l.text));
+  const visible = () => visibleEditorLines(page);
   await lines.click({ position: { x: 5, y: 5 } }); // focus the text, not a widget
   await page.keyboard.press('Control+Home');
   await poll('the cursor at line 1', 5000, async () => (await cursorLine(page)) === 1);
@@ -633,10 +643,9 @@ const STEPS = [
     async run(page) {
       const tabsBefore = await texts(page.locator('.tabs-container .tab'));
       await runCommand(page, EXPORT_COMMAND);
-      await poll('a new Untitled editor tab', 30_000, async () => {
-        const label = await page.locator('.tabs-container .tab.active').first().getAttribute('aria-label', { timeout: 1000 }).catch(() => null);
-        return label && /^Untitled-\d+/.test(label);
-      }).catch(async (e) => {
+      // an untitled tab is labelled with its first line and described "Untitled-N"
+      await poll('a new Untitled editor tab', 30_000, async () =>
+        /Untitled-\d+/.test(await page.locator('.tabs-container .tab.active').first().innerText({ timeout: 1000 }).catch(() => ''))).catch(async (e) => {
         const note = await page.locator('.notifications-toasts .notification-toast').first().innerText({ timeout: 500 }).catch(() => '');
         throw new StepError(`${e.message}; tabs before ${JSON.stringify(tabsBefore)}, now ${JSON.stringify(await texts(page.locator('.tabs-container .tab')))}` +
           (note ? `; notification: "${note.replace(/\s+/g, ' ').trim()}"` : ''));
