@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
   CodeActionKind,
@@ -6,30 +7,49 @@ import {
   DiagnosticRefreshRequest,
   DidChangeConfigurationNotification,
   DocumentDiagnosticReportKind,
+  FileChangeType,
   ProposedFeatures,
+  ResponseError,
   TextDocumentSyncKind,
   type CodeAction,
   type Connection,
   type Diagnostic,
   type InitializeParams,
   type InitializeResult,
+  type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { checklistItem } from './analysis/checklist';
 import { analyzeIntegration, analyzeStandaloneFile, loadPythonFile, type AnalysisOptions } from './analysis/engine';
 import { applyTextEdits, combineFixes } from './analysis/fixAll';
 import { initParser } from './analysis/python/parser';
-import { applyPerFileIgnores, isExcluded, layerOptions } from './analysis/config';
+import { applyPerFileIgnores, layerOptions } from './analysis/config';
 import type { AnalysisError, ChecklistEntry, Finding, Fix, PragmaProblem } from './analysis/types';
 import { codeActionsFor, FIX_ALL_KIND, MANIFEST_INVALID, pragmaDiagnostic, problemDiagnostic, toDiagnostic, type DiagnosticData } from './lsp/convert';
 import { OpenDocument } from './lsp/documents';
 import { DEFAULT_SETTINGS, normalizeSettings, SETTINGS_SECTION, type Settings } from './lsp/settings';
 import { Workspace } from './lsp/workspace';
-import { findProjectConfig, relativeToConfig } from './node/projectConfig';
+import { ClosedFileDiagnostics, commonFolder, folderOf, integrationManifests, isFileExcluded, isInside, nextTurn, uriOf } from './lsp/workspaceScan';
+import { findProjectConfig, relativeToConfig, type LoadedConfig } from './node/projectConfig';
+import { toMarkdown } from './node/report';
+import type { ScanResult } from './node/scan';
 
 export type { Settings } from './lsp/settings';
 
 export const CHECKLIST_REQUEST = 'haSecurity/checklist';
 export const CHECKLIST_CHANGED = 'haSecurity/checklistChanged';
+/** Starts (or restarts) the background analysis of every integration in the workspace folders; answers ScanSummary. */
+export const SCAN_WORKSPACE_REQUEST = 'haSecurity/scanWorkspace';
+/** The checklist of every integration as Markdown for a pull request: `{ markdown: string }`. */
+export const EXPORT_REPORT_REQUEST = 'haSecurity/exportReport';
+/** The client tells whether the workspace is trusted (`{ trusted: boolean }`); also an initialization option. */
+export const WORKSPACE_TRUST_NOTIFICATION = 'haSecurity/workspaceTrusted';
+
+/** What `haSecurity/scanWorkspace` answers once the scan is done. */
+export interface ScanSummary {
+  integrations: number;
+  files: number;
+  findings: number;
+}
 
 /** What `haSecurity/checklist` answers per integration. Positions are LSP positions (UTF-16). */
 export interface ChecklistResult {
@@ -40,12 +60,25 @@ export interface ChecklistResult {
   findings: { uri: string; range: Finding['range']; rule: string; checklist: string; severity: Finding['severity']; message: string }[];
 }
 
-/** One integration's last analysis, for the checklist request. */
+/** One integration's last analysis, for the checklist request and the exported report. */
 interface IntegrationState {
   domain: string;
   root: string;
+  manifestPath: string;
   checklist: ChecklistEntry[];
   findings: Finding[];
+  pragmaProblems: PragmaProblem[];
+  /** Files that could not be read, manifest problems and failing rules, listed in the report. */
+  errors: AnalysisError[];
+  /** Files analysed: the Python files and manifest.json. */
+  files: number;
+}
+
+/** How the files of one workspace folder are analysed: options, per-file ignores and exclusions layered together. */
+interface AnalysisSetup {
+  options: AnalysisOptions;
+  keep: (findings: Finding[]) => Finding[];
+  excluded: (file: string) => boolean;
 }
 
 /** How long to wait for the client's answer to workspace/configuration before analysing with the defaults. */
@@ -67,8 +100,23 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const workspace = new Workspace();
   /** The diagnostics last computed per open document, with the version they were computed for. */
   const results = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
-  /** Keyed by manifest path; only integrations with an open document are kept. */
+  /** Keyed by manifest path: the integrations of the scanned workspace folders and those with an open document. */
   const integrations = new Map<string, IntegrationState>();
+  /** Workspace folders (paths), from initialize and workspace/didChangeWorkspaceFolders. */
+  let workspaceFolders: string[] = [];
+  /** Folders a scan covered: their integrations are kept analysed whole, opened or not, and follow file events. */
+  const scannedFolders = new Set<string>();
+  /** Manifests of the integrations found by scans: their unopened files get (pushed) diagnostics too. */
+  const workspaceIntegrations = new Set<string>();
+  const closedFiles = new ClosedFileDiagnostics((uri, diagnostics) => send(connection.sendDiagnostics({ uri, diagnostics }), 'publishDiagnostics'));
+  /** Integrations to re-analyse from disk (file events, a closed document), one per turn of the event loop. */
+  const background = new Set<string>();
+  let backgroundScheduled: NodeJS.Immediate | undefined;
+  /** Bumped by each scan (and shutdown): a running scan that sees another number stops. */
+  let scanGeneration = 0;
+  let currentScan: Promise<ScanSummary> | undefined;
+  /** Other editors say nothing about trust: trusted unless the client says otherwise. */
+  let workspaceTrusted = true;
   const settingsCache = new Map<string, Promise<Settings>>();
   /** Analysis errors already logged, so a failing rule is not logged again on every keystroke. */
   const loggedErrors = new Set<string>();
@@ -76,6 +124,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let refreshSupport = false;
   let configurationSupport = false;
   let dynamicConfigurationRegistration = false;
+  let folderEventsSupport = false;
   let globalSettings: Settings = DEFAULT_SETTINGS;
 
   /** Documents to analyse on the next flush; `edited` marks those whose own text changed (or that just opened). */
@@ -122,14 +171,21 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     refreshSupport = Boolean(capabilities.workspace?.diagnostics?.refreshSupport);
     configurationSupport = Boolean(capabilities.workspace?.configuration);
     dynamicConfigurationRegistration = Boolean(capabilities.workspace?.didChangeConfiguration?.dynamicRegistration);
-    const options = params.initializationOptions as { settings?: unknown } | undefined;
+    folderEventsSupport = Boolean(capabilities.workspace?.workspaceFolders);
+    const options = params.initializationOptions as { settings?: unknown; workspaceTrusted?: unknown } | undefined;
     if (options?.settings !== undefined) globalSettings = normalizeSettings(options.settings, warnOnce);
+    workspaceTrusted = options?.workspaceTrusted !== false;
+    const folderUris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspaceFolders = folderUris.map(toPath).filter((folder): folder is string => folder !== undefined);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         // Findings of one file depend on its integration's other files, hence interFileDependencies.
+        // Unopened files of workspace integrations get pushed diagnostics in either mode: vscode-languageclient keeps
+        // pushed ones in their own collection, and workspace pulls would poll every two seconds.
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'ha-security', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'ha-security', version: '0.1.0' },
     };
@@ -142,7 +198,36 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         .catch((error) => logError('registering for configuration changes failed', error));
     }
     connection.console.log(`ha-security server ready (${pullDiagnostics ? 'pull' : 'push'} diagnostics)`);
+    // The library throws when asked for folder events a client never declared it sends.
+    if (folderEventsSupport) connection.workspace.onDidChangeWorkspaceFolders(guard('didChangeWorkspaceFolders', changeWorkspaceFolders));
+    if (workspaceFolders.length > 0) void startScan('startup');
   });
+
+  function changeWorkspaceFolders({ added, removed }: WorkspaceFoldersChangeEvent): void {
+    for (const folder of removed.map((removedFolder) => toPath(removedFolder.uri))) {
+      if (!folder) continue;
+      workspaceFolders = workspaceFolders.filter((known) => known !== folder);
+      scannedFolders.delete(folder);
+      for (const manifest of [...workspaceIntegrations]) {
+        if (isInside(folder, manifest) && !folderOf(workspaceFolders, manifest)) forgetWorkspaceIntegration(manifest);
+      }
+    }
+    const fresh = added.map((addedFolder) => toPath(addedFolder.uri)).filter((folder): folder is string => folder !== undefined && !workspaceFolders.includes(folder));
+    workspaceFolders.push(...fresh);
+    if (fresh.length > 0) void startScan('startup');
+  }
+
+  connection.onNotification(
+    WORKSPACE_TRUST_NOTIFICATION,
+    guard('workspaceTrusted', (params: { trusted?: unknown } | null | undefined) => {
+      const trusted = params?.trusted !== false;
+      if (trusted === workspaceTrusted) return;
+      workspaceTrusted = trusted;
+      for (const uri of documents.keys()) pending.add(uri);
+      schedule();
+      if (scannedFolders.size > 0) void startScan('again');
+    }),
+  );
 
   function warnOnce(message: string): void {
     if (loggedErrors.has(message)) return;
@@ -176,6 +261,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (section !== undefined) globalSettings = normalizeSettings(section, warnOnce);
       for (const uri of documents.keys()) pending.add(uri);
       schedule();
+      // Exclusions, rules and enablement change which integrations and findings the workspace has.
+      if (scannedFolders.size > 0) void startScan('again');
     }),
   );
 
@@ -184,6 +271,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       documents.get(textDocument.uri)?.dispose();
       const document = new OpenDocument(textDocument.uri, toPath(textDocument.uri), textDocument.languageId, textDocument.version, textDocument.text);
       documents.set(textDocument.uri, document);
+      // A pull client shows pulled diagnostics besides pushed ones: drop what was pushed while the file was closed.
+      const pushedWhileClosed = document.path ? closedFiles.opened(document.path) : undefined;
+      if (pushedWhileClosed && (pullDiagnostics || pushedWhileClosed !== textDocument.uri)) {
+        send(connection.sendDiagnostics({ uri: pushedWhileClosed, diagnostics: [] }), 'publishDiagnostics');
+      }
       // From now on the editor's text wins over the file on disk, for this file and for its siblings' analysis.
       queueEdited(textDocument.uri);
     }),
@@ -202,17 +294,25 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     guard('didClose', ({ textDocument }) => {
       const document = documents.get(textDocument.uri);
       if (!document) return;
+      const showing = results.get(textDocument.uri)?.diagnostics ?? [];
       documents.delete(textDocument.uri);
       results.delete(textDocument.uri);
       pending.delete(textDocument.uri);
       edited.delete(textDocument.uri);
       document.dispose();
-      if (!pullDiagnostics) send(connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] }), 'publishDiagnostics');
       const manifest = document.path ? workspace.manifestFor(document.path) : undefined;
+      if (manifest && document.path && workspaceIntegrations.has(manifest)) {
+        // The file stays among the workspace's problems, judged from its disk copy now (a pull client drops what it
+        // pulled on close, a push client keeps what it was sent until told otherwise).
+        if (!pullDiagnostics) closedFiles.closed(textDocument.uri, document.path, showing);
+        queueBackground(manifest);
+      } else if (!pullDiagnostics) {
+        send(connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] }), 'publishDiagnostics');
+      }
       if (manifest) {
         // The siblings now see the disk copy of this file, which may differ from what the editor had.
         for (const other of documentsOf(manifest)) pending.add(other.uri);
-        if (documentsOf(manifest).length === 0) integrations.delete(manifest);
+        if (documentsOf(manifest).length === 0 && !workspaceIntegrations.has(manifest)) integrations.delete(manifest);
         schedule();
         send(connection.sendNotification(CHECKLIST_CHANGED, {}), CHECKLIST_CHANGED);
       }
@@ -221,12 +321,32 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onDidChangeWatchedFiles(
     guard('didChangeWatchedFiles', ({ changes }) => {
+      let projectChanged = false;
       for (const change of changes) {
         const filePath = toPath(change.uri);
         if (filePath) workspace.invalidate(filePath);
       }
+      for (const change of changes) {
+        const filePath = toPath(change.uri);
+        if (!filePath) continue;
+        if (path.basename(filePath) === 'pyproject.toml') {
+          projectChanged = true;
+          continue;
+        }
+        if (change.type === FileChangeType.Deleted) {
+          // A deleted folder may be (or hold) whole integrations; the refresh finds their manifests gone.
+          for (const manifest of workspaceIntegrations) if (manifest === filePath || isInside(filePath, manifest)) queueBackground(manifest);
+        }
+        const manifest = workspace.manifestFor(filePath);
+        const folder = manifest ? folderOf(workspaceFolders, manifest) : undefined;
+        if (manifest && (workspaceIntegrations.has(manifest) || (folder !== undefined && scannedFolders.has(folder)))) {
+          workspaceIntegrations.add(manifest);
+          queueBackground(manifest);
+        }
+      }
       for (const uri of documents.keys()) pending.add(uri);
       schedule();
+      if (projectChanged && scannedFolders.size > 0) void startScan('again');
     }),
   );
 
@@ -312,20 +432,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!document?.isAnalysed) return;
     const manifest = document.path ? workspace.manifestFor(document.path) : undefined;
     if (!settings.enable) {
-      if (manifest) integrations.delete(manifest);
+      if (manifest) forgetIntegration(manifest);
       setResult(document, [], touched, changed);
       return;
     }
-    // pyproject.toml's [tool.ha-security] first, the editor's settings on top.
-    const project = document.path ? findProjectConfig(document.path) : undefined;
-    for (const problem of project?.problems ?? []) warnOnce(problem);
-    const relative = (file: string) => (project ? relativeToConfig(project, file) : undefined);
-    if (project && document.path && isExcluded(project.config, relative(document.path) ?? '')) {
+    const setup = analysisSetup(document.path, settings);
+    if (document.path && (setup.excluded(document.path) || (manifest !== undefined && setup.excluded(manifest)))) {
       setResult(document, [], touched, changed);
       return;
     }
-    const options: AnalysisOptions = project ? layerOptions(project.config, { severities: settings.rules }) : { severities: settings.rules };
-    const keep = (findings: Finding[]) => (project ? applyPerFileIgnores(project.config, findings, relative) : findings);
+    const { options, keep } = setup;
     if (!manifest) {
       const diagnostics: Diagnostic[] = [];
       if (document.isPython && settings.scope === 'all') {
@@ -337,24 +453,59 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       setResult(document, diagnostics, touched, changed);
       return;
     }
-    const state = analyseIntegration(manifest, options, keep);
-    for (const open of documentsOf(manifest)) {
-      const diagnostics = state.findings.filter((finding) => finding.path === open.path).map(toDiagnostic);
-      diagnostics.push(...state.pragmaProblems.filter((problem) => problem.path === open.path).map(pragmaDiagnostic));
-      if (open.path === manifest) diagnostics.push(...state.manifestDiagnostics);
-      setResult(open, diagnostics, touched, changed);
+    const state = analyseIntegration(manifest, setup);
+    const byPath = diagnosticsByFile(state);
+    for (const open of documentsOf(manifest)) setResult(open, byPath.get(open.path ?? '') ?? [], touched, changed);
+    if (workspaceIntegrations.has(manifest)) closedFiles.publish(state.root, byPath, isOpenPath);
+  }
+
+  /**
+   * pyproject.toml's [tool.ha-security] first, the editor's settings on top; exclusions from both. In an untrusted
+   * workspace the pyproject.toml table is ignored: it is the workspace's own file and could silence findings.
+   */
+  function analysisSetup(filePath: string | undefined, settings: Settings): AnalysisSetup {
+    const project = filePath ? projectConfigFor(filePath) : undefined;
+    const relative = (file: string) => (project ? relativeToConfig(project, file) : undefined);
+    const overrides: AnalysisOptions = { severities: settings.rules, settings: settings.ruleSettings };
+    const folder = filePath ? folderOf(workspaceFolders, filePath) : undefined;
+    return {
+      options: project ? layerOptions(project.config, overrides) : overrides,
+      keep: (findings) => (project ? applyPerFileIgnores(project.config, findings, relative) : findings),
+      excluded: (file) => isFileExcluded(file, settings.exclude, folder, project),
+    };
+  }
+
+  function projectConfigFor(filePath: string): LoadedConfig | undefined {
+    const project = findProjectConfig(filePath);
+    if (!project) return undefined;
+    if (!workspaceTrusted) {
+      warnOnce(`${project.file}: [tool.ha-security] is ignored because the workspace is not trusted; only your own settings apply.`);
+      return undefined;
     }
+    for (const problem of project.problems) warnOnce(problem);
+    return project;
+  }
+
+  function isOpenPath(filePath: string): boolean {
+    for (const document of documents.values()) if (document.path === filePath) return true;
+    return false;
+  }
+
+  /** An integration's diagnostics per file: findings, pragma problems, and manifest problems on manifest.json. */
+  function diagnosticsByFile(state: IntegrationState & { manifestDiagnostics: Diagnostic[] }): Map<string, Diagnostic[]> {
+    const byPath = new Map<string, Diagnostic[]>();
+    const add = (filePath: string, diagnostic: Diagnostic) => byPath.set(filePath, [...(byPath.get(filePath) ?? []), diagnostic]);
+    for (const finding of state.findings) add(finding.path, toDiagnostic(finding));
+    for (const problem of state.pragmaProblems) add(problem.path, pragmaDiagnostic(problem));
+    for (const diagnostic of state.manifestDiagnostics) add(state.manifestPath, diagnostic);
+    return byPath;
   }
 
   /** Runs the engine on one integration (open documents from the editor, the rest from disk) and keeps its state. */
-  function analyseIntegration(
-    manifest: string,
-    options: AnalysisOptions,
-    keep: (findings: Finding[]) => Finding[] = (findings) => findings,
-  ): IntegrationState & { manifestDiagnostics: Diagnostic[]; pragmaProblems: PragmaProblem[] } {
-    const { model, errors } = workspace.integration(manifest, documents);
-    const result = analyzeIntegration(model, options);
-    result.findings = keep(result.findings);
+  function analyseIntegration(manifest: string, setup: AnalysisSetup): IntegrationState & { manifestDiagnostics: Diagnostic[] } {
+    const { model, errors } = workspace.integration(manifest, documents, setup.excluded);
+    const result = analyzeIntegration(model, setup.options);
+    result.findings = setup.keep(result.findings);
     const manifestDiagnostics: Diagnostic[] = [];
     const otherErrors: AnalysisError[] = [...errors];
     for (const error of result.errors) {
@@ -363,9 +514,156 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       else otherErrors.push(error);
     }
     logErrors(otherErrors);
-    const state = { domain: model.domain, root: model.root, checklist: result.checklist, findings: result.findings };
-    if (documentsOf(manifest).length > 0) integrations.set(manifest, state);
-    return { ...state, manifestDiagnostics, pragmaProblems: result.pragmaProblems };
+    const state: IntegrationState = {
+      domain: model.domain,
+      root: model.root,
+      manifestPath: manifest,
+      checklist: result.checklist,
+      findings: result.findings,
+      pragmaProblems: result.pragmaProblems,
+      errors: [...errors, ...result.errors],
+      files: model.files.length + 1,
+    };
+    if (documentsOf(manifest).length > 0 || workspaceIntegrations.has(manifest)) integrations.set(manifest, state);
+    return { ...state, manifestDiagnostics };
+  }
+
+  /** Forgets an integration's analysis and clears the diagnostics of its unopened files. */
+  function forgetIntegration(manifest: string): void {
+    const known = integrations.delete(manifest);
+    closedFiles.clear(path.dirname(manifest));
+    if (known) send(connection.sendNotification(CHECKLIST_CHANGED, {}), CHECKLIST_CHANGED);
+  }
+
+  function forgetWorkspaceIntegration(manifest: string): void {
+    workspaceIntegrations.delete(manifest);
+    if (documentsOf(manifest).length === 0) forgetIntegration(manifest);
+    else closedFiles.clear(path.dirname(manifest));
+  }
+
+  /**
+   * Re-analyses a workspace integration: through its open documents when it has some (their results and the
+   * closed files' are published together), else from disk. One that is gone, excluded or disabled is forgotten.
+   */
+  async function refreshIntegration(manifest: string): Promise<void> {
+    if (!workspaceIntegrations.has(manifest)) return;
+    const open = documentsOf(manifest);
+    if (open.length > 0) {
+      for (const document of open) pending.add(document.uri);
+      await flush();
+      return;
+    }
+    const settings = await settingsFor(uriOf(manifest));
+    const setup = analysisSetup(manifest, settings);
+    if (!settings.enable || workspace.manifestForFolder(path.dirname(manifest)) !== manifest || setup.excluded(manifest)) {
+      forgetWorkspaceIntegration(manifest);
+      return;
+    }
+    await ready;
+    const state = analyseIntegration(manifest, setup);
+    closedFiles.publish(state.root, diagnosticsByFile(state), isOpenPath);
+    send(connection.sendNotification(CHECKLIST_CHANGED, {}), CHECKLIST_CHANGED);
+  }
+
+  /** Runs a background step in turn with the analyses of edits, and after the edits already waiting. */
+  function exclusive(step: () => Promise<void>): Promise<void> {
+    flushing = flushing
+      .then(async () => {
+        if (pending.size > 0) await flush();
+        await step();
+      })
+      .catch((error) => logError('background analysis failed', error));
+    return flushing;
+  }
+
+  function queueBackground(manifest: string): void {
+    background.add(manifest);
+    if (backgroundScheduled) return;
+    backgroundScheduled = setImmediate(() => void backgroundStep());
+  }
+
+  /** One integration per turn of the event loop, so edits that arrive meanwhile wait for one integration at most. */
+  async function backgroundStep(): Promise<void> {
+    const [manifest] = background;
+    if (manifest !== undefined) {
+      background.delete(manifest);
+      await exclusive(() => refreshIntegration(manifest));
+    }
+    backgroundScheduled = background.size > 0 ? setImmediate(() => void backgroundStep()) : undefined;
+  }
+
+  /**
+   * Scans the workspace folders (`startup`: those whose settings ask for it; `all`; `again`: those scanned before)
+   * for integrations and analyses each in the background, one per turn of the event loop, with visible progress.
+   * A newer scan supersedes a running one, which then answers with the newer one's summary.
+   */
+  function startScan(which: 'startup' | 'all' | 'again'): Promise<ScanSummary> {
+    const generation = ++scanGeneration;
+    const scan = scanWorkspace(generation, which).catch((error): ScanSummary => {
+      logError('the workspace scan failed', error);
+      return { integrations: 0, files: 0, findings: 0 };
+    });
+    currentScan = scan;
+    return scan;
+  }
+
+  async function scanWorkspace(generation: number, which: 'startup' | 'all' | 'again'): Promise<ScanSummary> {
+    const superseded = () => generation !== scanGeneration;
+    const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('HA Security', 0, 'Looking for integrations', false);
+    try {
+      const folders = which === 'again' ? workspaceFolders.filter((folder) => scannedFolders.has(folder)) : [...workspaceFolders];
+      const found = new Set<string>();
+      const covered: string[] = [];
+      for (const folder of folders) {
+        const settings = await settingsFor(uriOf(folder));
+        if (which === 'startup' && !settings.scanWorkspaceOnStartup) continue;
+        await nextTurn();
+        if (superseded()) return (await currentScan) ?? { integrations: 0, files: 0, findings: 0 };
+        covered.push(folder);
+        if (!settings.enable) continue;
+        const { manifests, errors } = integrationManifests(folder);
+        logErrors(errors);
+        const setup = analysisSetup(folder, settings);
+        for (const manifest of manifests) if (!setup.excluded(manifest)) found.add(manifest);
+      }
+      for (const folder of covered) scannedFolders.add(folder);
+      // Integrations gone from the covered folders (deleted, now excluded, folder disabled) leave the workspace.
+      for (const manifest of [...workspaceIntegrations]) {
+        const folder = folderOf(workspaceFolders, manifest);
+        if (!found.has(manifest) && (folder === undefined || covered.includes(folder))) forgetWorkspaceIntegration(manifest);
+      }
+      const manifests = [...found].sort();
+      for (const manifest of manifests) workspaceIntegrations.add(manifest);
+      for (const [index, manifest] of manifests.entries()) {
+        progress?.report(Math.floor((index * 100) / manifests.length), `Scanning integrations ${index + 1}/${manifests.length}`);
+        await nextTurn();
+        if (superseded()) return (await currentScan) ?? { integrations: 0, files: 0, findings: 0 };
+        await exclusive(() => refreshIntegration(manifest));
+      }
+      const states = manifests.map((manifest) => integrations.get(manifest)).filter((state): state is IntegrationState => state !== undefined);
+      const summary = {
+        integrations: states.length,
+        files: states.reduce((sum, state) => sum + state.files, 0),
+        findings: states.reduce((sum, state) => sum + state.findings.length, 0),
+      };
+      connection.console.log(`Workspace scan: ${summary.integrations} integrations, ${summary.files} files, ${summary.findings} findings.`);
+      return summary;
+    } finally {
+      progress?.done();
+    }
+  }
+
+  /** Every known integration as the CLI's scan result, so the exported report is the CLI's Markdown report. */
+  function workspaceScanResult(): ScanResult {
+    const states = [...integrations.values()].sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0));
+    return {
+      integrations: states.map((state) => ({ domain: state.domain, root: state.root, manifestPath: state.manifestPath, checklist: state.checklist })),
+      findings: states.flatMap((state) => state.findings),
+      errors: states.flatMap((state) => state.errors),
+      pragmaProblems: states.flatMap((state) => state.pragmaProblems),
+      files: states.reduce((sum, state) => sum + state.files, 0),
+    };
   }
 
   /** A failing rule or an unreadable file costs only its own findings; the user learns why in the output. */
@@ -444,9 +742,29 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       // An integration without open documents: analyse it from disk, without keeping it.
       const settings = await settingsFor(params!.uri!);
       if (!settings.enable) return [];
-      return [checklistResult(analyseIntegration(manifest, { severities: settings.rules }))];
+      return [checklistResult(analyseIntegration(manifest, analysisSetup(manifest, settings)))];
     }),
   );
+
+  connection.onRequest(
+    SCAN_WORKSPACE_REQUEST,
+    guardRequest('haSecurity/scanWorkspace', { integrations: 0, files: 0, findings: 0 } as ScanSummary, () => startScan('all')),
+  );
+
+  connection.onRequest(EXPORT_REPORT_REQUEST, async () => {
+    try {
+      // The report covers the workspace: wait for the scan running, or scan when none ever ran.
+      if (currentScan) await currentScan;
+      else if (workspaceFolders.length > 0) await startScan('all');
+      await flushNow();
+      const scan = workspaceScanResult();
+      const root = commonFolder(workspaceFolders.length > 0 ? workspaceFolders : scan.integrations.map((integration) => integration.root));
+      return { markdown: toMarkdown(scan, root) };
+    } catch (error) {
+      logError('haSecurity/exportReport', error);
+      throw new ResponseError(-32603, `The report could not be made: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
 
   function checklistResult(state: IntegrationState): ChecklistResult {
     // Prefer the editor's own spelling of an open file's URI (VS Code escapes a Windows drive's colon, for one).
@@ -475,6 +793,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onShutdown(() => {
     if (scheduled) clearImmediate(scheduled);
     scheduled = undefined;
+    if (backgroundScheduled) clearImmediate(backgroundScheduled);
+    backgroundScheduled = undefined;
+    background.clear();
+    scanGeneration++;
     pending.clear();
     for (const document of documents.values()) document.dispose();
     documents.clear();

@@ -64,8 +64,8 @@ describe('SARIF and Markdown reports', () => {
 
   it('writes the Markdown report with the checklist and linked findings', () => {
     const result = run(['check', 'examples', '--format', 'markdown']);
-    assert.match(result.stdout, /^# HA Integration Security report/);
-    assert.match(result.stdout, /## acme_cloud \(`examples\/custom_components\/acme_cloud`\)/);
+    assert.match(result.stdout, /^# HA Integration Security checklist\n/);
+    assert.match(result.stdout, /^## acme_cloud\n\nPath: `examples\/custom_components\/acme_cloud`$/m);
     assert.match(result.stdout, /\| No command injection \(`command-injection`\) \| ❌ fail \| 2 \|/);
     assert.match(result.stdout, /\| No command injection \(`command-injection`\) \| ✅ pass \|/);
     assert.match(result.stdout, /- \*\*error\*\* \[examples\/custom_components\/acme_cloud\/api\.py:\d+\]\(examples\/custom_components\/acme_cloud\/api\.py#L\d+\) `shell-command`/);

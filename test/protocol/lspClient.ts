@@ -18,6 +18,8 @@ export class TestClient {
   private readonly waiters: Waiter[] = [];
   /** What the client answers to workspace/configuration for the `haSecurity` section. */
   configuration: Record<string, unknown> = {};
+  /** Per-resource answers (multi-root workspaces); by default every resource gets `configuration`. */
+  configurationFor: (scopeUri: string | undefined) => Record<string, unknown> = () => this.configuration;
   stderr = '';
 
   constructor() {
@@ -25,10 +27,12 @@ export class TestClient {
     this.process.stderr!.on('data', (chunk) => (this.stderr += chunk));
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification((method, params) => this.record(method, params));
+    // $/progress never reaches the handler above: vscode-jsonrpc routes it to progress handlers by token.
+    this.connection.onUnhandledProgress(({ token, value }) => this.record('$/progress', { token, value }));
     this.connection.onRequest((method, params) => {
       this.record(method, params);
       if (method === 'workspace/configuration') {
-        return (params as { items: { section?: string }[] }).items.map((item) => (item.section === 'haSecurity' ? this.configuration : null));
+        return (params as { items: { section?: string; scopeUri?: string }[] }).items.map((item) => (item.section === 'haSecurity' ? this.configurationFor(item.scopeUri) : null));
       }
       return null;
     });
@@ -45,8 +49,9 @@ export class TestClient {
     }
   }
 
-  async initialize(capabilities: object, initializationOptions?: object): Promise<any> {
-    const result = await this.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities, workspaceFolders: null, initializationOptions });
+  async initialize(capabilities: object, initializationOptions?: object, workspaceFolders: string[] | null = null): Promise<any> {
+    const folders = workspaceFolders?.map((uri) => ({ uri, name: uri.slice(uri.lastIndexOf('/') + 1) })) ?? null;
+    const result = await this.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities, workspaceFolders: folders, initializationOptions });
     await this.connection.sendNotification('initialized', {});
     return result;
   }

@@ -45,8 +45,13 @@ export class Workspace {
   /**
    * Builds the integration model for a manifest: open documents from their text (and incremental trees), other
    * files from the cache, re-read when their mtime or size changed. Unreadable files are reported in `errors`.
+   * Files `excluded` names are left out of the model, as the CLI leaves them out of its scan.
    */
-  integration(manifestPath: string, openDocuments: ReadonlyMap<string, OpenDocument>): { model: IntegrationModel; errors: AnalysisError[] } {
+  integration(
+    manifestPath: string,
+    openDocuments: ReadonlyMap<string, OpenDocument>,
+    excluded: (file: string) => boolean = () => false,
+  ): { model: IntegrationModel; errors: AnalysisError[] } {
     const root = path.dirname(manifestPath);
     const openByPath = new Map<string, OpenDocument>();
     for (const document of openDocuments.values()) if (document.path) openByPath.set(document.path, document);
@@ -58,6 +63,7 @@ export class Workspace {
       if (document.isPython && document.path && isInside(root, document.path)) paths.add(document.path);
     }
     for (const filePath of [...paths].sort()) {
+      if (excluded(filePath)) continue;
       const open = openByPath.get(filePath);
       if (open?.isPython) {
         // The editor's text wins over the disk; the disk copy's model (and tree) is no longer needed.

@@ -230,9 +230,13 @@ export function toSarif(scan: ScanResult, root: string, toolVersion: string): ob
 
 const STATUS_TEXT = { fail: '❌ fail', pass: '✅ pass', 'not-applicable': '➖ not applicable', review: '🔍 review' } as const;
 
-/** The Markdown report a reviewer pastes into a pull request (also what the checklist panel exports). */
+/**
+ * The Markdown report a reviewer pastes into a pull request (also what the checklist panel exports): per
+ * integration a `## <domain>` section with its path, every checklist item, the findings of failing items as
+ * `[path:line](path#Lline)` links, and for review items what a person must look at.
+ */
 export function toMarkdown(scan: ScanResult, root: string): string {
-  const out: string[] = ['# HA Integration Security report', ''];
+  const out: string[] = ['# HA Integration Security checklist', ''];
   const findingsIn = (folder: string) => scan.findings.filter((finding) => finding.path === folder || finding.path.startsWith(`${folder}${path.sep}`));
   const link = (finding: { path: string; range: Range }) => {
     const file = relativePath(root, finding.path);
@@ -240,7 +244,7 @@ export function toMarkdown(scan: ScanResult, root: string): string {
   };
   for (const integration of scan.integrations) {
     const findings = findingsIn(integration.root);
-    out.push(`## ${integration.domain} (\`${relativePath(root, integration.root)}\`)`, '', '| Item | Status | Findings | Note |', '|---|---|---|---|');
+    out.push(`## ${integration.domain}`, '', `Path: \`${relativePath(root, integration.root)}\``, '', '| Item | Status | Findings | Note |', '|---|---|---|---|');
     for (const entry of integration.checklist) {
       out.push(`| ${checklistItem(entry.id).title} (\`${entry.id}\`) | ${STATUS_TEXT[entry.status]} | ${entry.findings || ''} | ${entry.status === 'fail' ? '' : entry.note.replace(/\|/g, '\\|')} |`);
     }
@@ -250,6 +254,12 @@ export function toMarkdown(scan: ScanResult, root: string): string {
       for (const finding of findings.filter((candidate) => candidate.checklist === entry.id)) {
         out.push(`- **${finding.severity}** ${link(finding)} \`${finding.rule}\`: ${finding.message}`);
       }
+      out.push('');
+    }
+    const reviews = integration.checklist.filter((item) => item.status === 'review');
+    if (reviews.length > 0) {
+      out.push('### For a person to review', '');
+      for (const entry of reviews) out.push(`- **${checklistItem(entry.id).title}** (\`${entry.id}\`): ${entry.note}`);
       out.push('');
     }
   }
