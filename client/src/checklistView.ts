@@ -115,7 +115,7 @@ export class ChecklistView implements vscode.TreeDataProvider<Node>, vscode.Disp
       const { integration } = node;
       const failing = integration.checklist.filter((entry) => entry.status === 'fail').length;
       const item = new vscode.TreeItem(integration.domain, vscode.TreeItemCollapsibleState.Expanded);
-      item.description = failing > 0 ? `${failing} failing` : 'no failing items';
+      item.description = `${vscode.workspace.asRelativePath(vscode.Uri.parse(integration.root))} · ${failing > 0 ? `${failing} failing` : 'no failing items'}`;
       item.tooltip = vscode.Uri.parse(integration.root).fsPath;
       item.resourceUri = vscode.Uri.parse(integration.root);
       item.iconPath = failing > 0 ? STATUS_ICON.fail : STATUS_ICON.pass;

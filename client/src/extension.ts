@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { ChecklistView } from './checklistView';
+import { registerCommands } from './commands';
 
 /**
  * The VS Code side: starts the language server, shows its state, and renders what it computes. No analysis here.
@@ -46,6 +47,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: 'haSecurity', fileEvents: watchers },
     outputChannel: output,
     traceOutputChannel: output,
+    // A function, so a restarted server hears the trust of the moment. Untrusted: the server ignores pyproject.toml's
+    // [tool.ha-security], which the workspace could use to silence findings.
+    initializationOptions: () => ({ workspaceTrusted: vscode.workspace.isTrusted }),
     connectionOptions: { maxRestartCount: MAX_RESTARTS },
   };
 
@@ -57,6 +61,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     languageClient.onDidChangeState(({ newState }) => showState(status, newState)),
     vscode.commands.registerCommand('haSecurity.checklist.refresh', () => checklist.refresh()),
     vscode.commands.registerCommand('haSecurity.showOutput', () => output.show(true)),
+    ...registerCommands(languageClient, output),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (languageClient.state === State.Running) void languageClient.sendNotification('haSecurity/workspaceTrusted', { trusted: true });
+    }),
     vscode.commands.registerCommand('haSecurity.restartServer', async () => {
       output.info('Restarting the language server');
       try {

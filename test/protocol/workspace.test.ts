@@ -90,6 +90,15 @@ describe('workspace scan', () => {
       }
       assert.deepEqual([...pushed.keys()].sort(), [...expected.keys()].sort());
       for (const [file, rules] of expected) assert.deepEqual(pushed.get(file)!.sort(), rules.sort(), file);
+
+      // The hover shows the message (risk and fix) and links the rule's page, which must exist in docs/rules/.
+      for (const message of client.received.filter((item) => item.method === 'textDocument/publishDiagnostics')) {
+        for (const diagnostic of message.params.diagnostics) {
+          const page = `docs/rules/${diagnostic.code}.md`;
+          assert.ok(diagnostic.codeDescription.href.endsWith(`/blob/main/${page}`), diagnostic.codeDescription.href);
+          assert.ok(fs.existsSync(path.join(__dirname, '..', '..', page)), `${page} is missing`);
+        }
+      }
     } finally {
       await client.dispose();
     }
