@@ -59,15 +59,20 @@ export function addImport(file: FileModel, module: string, name?: string): TextE
     }
   }
   if (sortedBefore) return insertAt(rangeOf(sortedBefore).start.line, 0, `${statement}\n`);
+  const lastLine = file.lines.length - 1;
   if (lastImport) {
     const end = rangeOf(lastImport).end;
+    // The file ends on the import's line without a line break, maybe with code after the import (`import os; f()`):
+    // a line of its own before that line, neither glued onto it nor after code that needs it.
+    if (end.line >= lastLine) return insertAt(rangeOf(lastImport).start.line, 0, `${statement}\n`);
     return insertAt(end.line + 1, 0, `${statement}\n`);
   }
   if (firstStatement) {
     const start = rangeOf(firstStatement).start;
     return insertAt(start.line, 0, `${statement}\n\n`);
   }
-  return insertAt(file.lines.length, 0, `${statement}\n`);
+  // At the very end, inside the text: a position past the last line is clamped onto the end of the last one.
+  return insertAt(lastLine, file.lines[lastLine].length, `${file.lines[lastLine] === '' ? '' : '\n'}${statement}\n`);
 }
 
 /** The standard-library modules fixes import, and common ones a file may already have. */

@@ -15,6 +15,29 @@ describe('unsafe-file-path', () => {
     });
   }
 
+  it('wraps a view parameter where the path uses it, not in the signature (found by the fuzz suite)', () => {
+    const source = [
+      'from pathlib import Path',
+      '',
+      'from aiohttp import web',
+      'from homeassistant.components.http import HomeAssistantView',
+      '',
+      '',
+      'class SnapshotView(HomeAssistantView):',
+      '    url = "/api/demo/snapshot/{name}"',
+      '',
+      '    async def get(self, request, name):',
+      '        return web.FileResponse(Path("/config/snapshots").joinpath(name))',
+      '',
+    ].join('\n');
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    const fixed = applyEdits(source, finding.suggestions![0].edits);
+    assert.match(fixed, /async def get\(self, request, name\):\n {8}return web\.FileResponse\(Path\("\/config\/snapshots"\)\.joinpath\(Path\(name\)\.name\)\)/);
+    const tree = parsePython(fixed);
+    assert.equal(tree.rootNode.hasError, false);
+    tree.delete();
+  });
+
   it('suggests keeping only the file name, importing Path once', () => {
     const source = [
       'import os',

@@ -168,28 +168,28 @@ export function buildIntegration(root: string, manifestPath: string, manifestTex
   const constantString = (qualified: string): string | undefined => {
     const target = splitQualified(qualified);
     if (!target || resolving.has(qualified)) return undefined;
-    const value = target.file.constants.get(target.name);
-    if (value) {
-      resolving.add(qualified);
-      try {
-        return target.file.stringValue(value, constantString);
-      } finally {
-        resolving.delete(qualified);
-      }
+    // Guards re-exports too: two modules importing a name from each other (`from . import X`) form a cycle.
+    resolving.add(qualified);
+    try {
+      const value = target.file.constants.get(target.name);
+      if (value) return target.file.stringValue(value, constantString);
+      // Re-exported: `from .const import X` in the target module.
+      const reexport = target.file.imports.get(target.name);
+      return reexport ? constantString(reexport) : undefined;
+    } finally {
+      resolving.delete(qualified);
     }
-    // Re-exported: `from .const import X` in the target module.
-    const reexport = target.file.imports.get(target.name);
-    return reexport && reexport !== qualified ? constantString(reexport) : undefined;
   };
-  const resolveFunction = (qualified: string): { file: FileModel; node: Node } | undefined => {
+  const resolveFunction = (qualified: string, depth = 0): { file: FileModel; node: Node } | undefined => {
     const target = splitQualified(qualified);
-    if (!target) return undefined;
+    // Bounded like resolveConstant: re-exports may form a cycle between modules.
+    if (!target || depth > 4) return undefined;
     const node = target.file.functions.find(
       (fn) => fn.childForFieldName('name')?.text === target.name && target.file.scopeOf(fn).type === 'module',
     );
     if (node) return { file: target.file, node };
     const reexport = target.file.imports.get(target.name);
-    return reexport && reexport !== qualified ? resolveFunction(reexport) : undefined;
+    return reexport && reexport !== qualified ? resolveFunction(reexport, depth + 1) : undefined;
   };
   const resolveConstant = (qualified: string, depth = 0): { file: FileModel; node: Node } | undefined => {
     const target = splitQualified(qualified);

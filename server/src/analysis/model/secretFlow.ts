@@ -1117,7 +1117,8 @@ export function redactionSetup(file: FileModel, integration: IntegrationModel | 
   for (const [key, spelling] of cover) if (!wanted.has(key)) wanted.set(key, spelling);
   if (wanted.size === 0) return undefined;
   const members = keyExpressions(file, integration, wanted, edits);
-  edits.push(insertAt(lineAfterImports(file), 0, `\nTO_REDACT = {${members.join(', ')}}\n`));
+  const after = afterImports(file);
+  edits.push(insertAt(after.line, after.character, `\nTO_REDACT = {${members.join(', ')}}\n`));
   return { edits: mergeInserts(edits), redact, keys: 'TO_REDACT', complete: true };
 }
 
@@ -1228,6 +1229,14 @@ function mergeInserts(edits: TextEdit[]): TextEdit[] {
     else merged.push({ ...edit });
   }
   return merged;
+}
+
+/** Where a module-level definition goes: the start of the line after the imports, or the end of the text. */
+function afterImports(file: FileModel): { line: number; character: number } {
+  const line = lineAfterImports(file);
+  // The file ends on its last import (or docstring) without a line break: there is no next line to start.
+  const last = file.lines.length - 1;
+  return line > last ? { line: last, character: file.lines[last].length } : { line, character: 0 };
 }
 
 function lineAfterImports(file: FileModel): number {

@@ -3,7 +3,7 @@ import { addImport, removeArgument, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression } from '../model/integration';
 import { pythonQuery } from '../python/parser';
-import { ancestorOfType, literalString, unwrap } from '../python/syntax';
+import { ancestorOfType, ancestors, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
 
@@ -120,7 +120,8 @@ function fixedBoolean(context: FileContext, expression: Node, file: FileModel = 
  * chose to skip verification for a self-signed device; that is the documented way, not a finding.
  */
 function chosenByUser(node: Node): boolean {
-  for (let current = node.parent; current && current.type !== 'function_definition' && current.type !== 'module'; current = current.parent) {
+  for (const current of ancestors(node)) {
+    if (current.type === 'function_definition' || current.type === 'module') break;
     if (current.type === 'if_statement' || current.type === 'elif_clause' || current.type === 'while_statement') {
       const condition = current.childForFieldName('condition');
       if (condition && !contains(condition, node) && CHOICE_CONDITION.test(condition.text)) return true;

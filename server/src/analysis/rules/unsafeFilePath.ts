@@ -109,7 +109,8 @@ function untrustedLeaf(context: FileContext, expression: Node, depth = 5): Node 
     if (isSanitized(file, node)) continue;
     for (const piece of piecesOf(file, node)) {
       if (piece.id === node.id) {
-        if (untrustedSource(file, node, context.integration)) return expression.type === 'identifier' ? node : expression;
+        // A name is wrapped where its value was assigned; a parameter only where it is used, never in the signature.
+        if (untrustedSource(file, node, context.integration)) return expression.type === 'identifier' && origin.kind !== 'parameter' ? node : expression;
         continue;
       }
       const found = untrustedLeaf(context, piece, depth - 1);

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { Node } from 'web-tree-sitter';
+import { loadPythonFile } from '../../../server/src/analysis/engine';
+import { buildIntegration, moduleNameFor } from '../../../server/src/analysis/model/integration';
+import { addImport } from '../../../server/src/analysis/fixes';
+import { applyTextEdits } from '../../../server/src/analysis/fixAll';
+import { parsePython } from '../../../server/src/analysis/python/parser';
+import { ancestors } from '../../../server/src/analysis/python/syntax';
+import { analyzeSnippet, DEFAULT_MANIFEST, setup } from '../../helpers/analysis';
+
+/** Minimal reproducers of what the fuzz suite (test/fuzz) found, kept as ordinary tests. */
+
+function withImport(source: string, module: string, name?: string): string {
+  const file = loadPythonFile('/virtual/x.py', source);
+  try {
+    const edit = addImport(file, module, name);
+    assert.ok(edit, 'an import is added');
+    const lines = source.split('\n');
+    assert.ok(edit.range.start.line < lines.length && edit.range.start.character <= lines[edit.range.start.line].length, `the edit lies inside the text: ${JSON.stringify(edit.range)}`);
+    return applyTextEdits(source, [edit]);
+  } finally {
+    file.tree.delete();
+  }
+}
+
+describe('fuzz regressions', () => {
+  before(setup);
+
+  it('adds an import on a line of its own when the file ends on its last import without a line break', () => {
+    assert.equal(withImport('import os; hass.services.async_register("demo", "x", handle)', 'voluptuous'), 'import voluptuous\nimport os; hass.services.async_register("demo", "x", handle)');
+    assert.equal(withImport('import os', 'voluptuous'), 'import voluptuous\nimport os');
+    assert.equal(withImport('import os\n\nx = 1\n', 'voluptuous'), 'import os\nimport voluptuous\n\nx = 1\n');
+  });
+
+  it('adds an import at the end of a file of comments and docstrings, inside the text', () => {
+    assert.equal(withImport('"""Doc."""\n# comment', 'os'), '"""Doc."""\n# comment\nimport os\n');
+    assert.equal(withImport('# comment\n', 'os'), '# comment\nimport os\n');
+  });
+
+  it('keeps every fix edit inside a file with classic Mac (CR) line endings, which is one line to the parser', () => {
+    const source = [
+      '"""Demo."""',
+      'import logging',
+      '',
+      'from homeassistant.const import CONF_PASSWORD',
+      '',
+      '_LOGGER = logging.getLogger(__name__)',
+      '',
+      '',
+      'async def async_setup_entry(hass, entry):',
+      '    _LOGGER.debug("Setting up with %s", entry.data)',
+      '    return entry.data[CONF_PASSWORD]',
+      '',
+    ].join('\r');
+    const edits = analyzeSnippet(source).findings.flatMap((finding) => [finding.fix, ...(finding.suggestions ?? [])].flatMap((fix) => fix?.edits ?? []));
+    assert.ok(edits.some((edit) => edit.newText.includes('TO_REDACT = {CONF_PASSWORD}')), 'the redaction fix is offered');
+    for (const edit of edits) assert.deepEqual([edit.range.start.line, edit.range.end.line], [0, 0], JSON.stringify(edit));
+    assert.ok(edits.every((edit) => edit.range.end.character <= source.length));
+  });
+
+  it('follows names modules import from each other (a cycle) without overflowing the stack', () => {
+    const root = '/virtual/custom_components/demo';
+    const sources = {
+      '__init__.py': 'from .const import DB_FILE, async_setup_store\n',
+      'const.py': 'from . import DB_FILE, async_setup_store\n',
+    };
+    const files = Object.entries(sources).map(([name, text]) => loadPythonFile(`${root}/${name}`, text, moduleNameFor(root, `${root}/${name}`)));
+    try {
+      const integration = buildIntegration(root, `${root}/manifest.json`, DEFAULT_MANIFEST, files);
+      assert.equal(integration.constantString('custom_components.demo.const.DB_FILE'), undefined);
+      assert.equal(integration.resolveFunction('custom_components.demo.const.async_setup_store'), undefined);
+    } finally {
+      for (const file of files) file.tree.delete();
+    }
+    assert.deepEqual(analyzeSnippet(sources['__init__.py'], { otherFiles: { 'const.py': sources['const.py'] } }).errors, []);
+  });
+
+  it('lists a node\'s ancestors nearest first, as climbing with parent does, also 500 calls deep', () => {
+    const depth = 500;
+    const tree = parsePython(`def f():\n    x = ${'g('.repeat(depth)}y${')'.repeat(depth)}\n`);
+    try {
+      const innermost = tree.rootNode.descendantsOfType('identifier').find((node) => node?.text === 'y')!;
+      const climbed: Node[] = [];
+      for (let current = innermost.parent; current; current = current.parent) climbed.push(current);
+      assert.deepEqual(ancestors(innermost).map((node) => node.id), climbed.map((node) => node.id));
+      assert.equal(ancestors(tree.rootNode).length, 0);
+    } finally {
+      tree.delete();
+    }
+  });
+});
