@@ -21,10 +21,11 @@ import {
 import { checklistItem } from './analysis/checklist';
 import { analyzeIntegration, analyzeStandaloneFile, loadPythonFile, type AnalysisOptions } from './analysis/engine';
 import { applyTextEdits, combineFixes } from './analysis/fixAll';
+import { skipReason } from './analysis/limits';
 import { initParser } from './analysis/python/parser';
 import { applyPerFileIgnores, layerOptions } from './analysis/config';
 import type { AnalysisError, ChecklistEntry, Finding, Fix, PragmaProblem } from './analysis/types';
-import { codeActionsFor, FIX_ALL_KIND, MANIFEST_INVALID, pragmaDiagnostic, problemDiagnostic, toDiagnostic, type DiagnosticData } from './lsp/convert';
+import { codeActionsFor, FIX_ALL_KIND, MANIFEST_INVALID, pragmaDiagnostic, problemDiagnostic, skippedDiagnostic, toDiagnostic, type DiagnosticData } from './lsp/convert';
 import { OpenDocument } from './lsp/documents';
 import { DEFAULT_SETTINGS, normalizeSettings, SETTINGS_SECTION, type Settings } from './lsp/settings';
 import { Workspace } from './lsp/workspace';
@@ -106,6 +107,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let workspaceFolders: string[] = [];
   /** Folders a scan covered: their integrations are kept analysed whole, opened or not, and follow file events. */
   const scannedFolders = new Set<string>();
+  /** The settings each scanned folder was scanned with (JSON), to tell a real change from a repeated notification. */
+  const scannedSettings = new Map<string, string>();
   /** Manifests of the integrations found by scans: their unopened files get (pushed) diagnostics too. */
   const workspaceIntegrations = new Set<string>();
   const closedFiles = new ClosedFileDiagnostics((uri, diagnostics) => send(connection.sendDiagnostics({ uri, diagnostics }), 'publishDiagnostics'));
@@ -262,7 +265,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       for (const uri of documents.keys()) pending.add(uri);
       schedule();
       // Exclusions, rules and enablement change which integrations and findings the workspace has.
-      if (scannedFolders.size > 0) void startScan('again');
+      void rescanIfSettingsChanged();
     }),
   );
 
@@ -426,6 +429,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     touched.add(document.uri);
   }
 
+  /** A Python document too large or minified to analyse gets only a notice saying so (analysis/limits.ts). */
+  function skippedNotice(document: OpenDocument): Diagnostic | undefined {
+    const reason = document.isPython ? skipReason(document.text) : undefined;
+    return reason ? skippedDiagnostic(reason) : undefined;
+  }
+
   /** Analyses the integration (or lone file) a document belongs to, setting the results of all its open files. */
   function analyse(uri: string, settings: Settings, touched: Set<string>, changed: Set<string>): void {
     const document = documents.get(uri);
@@ -444,7 +453,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const { options, keep } = setup;
     if (!manifest) {
       const diagnostics: Diagnostic[] = [];
-      if (document.isPython && settings.scope === 'all') {
+      const skipped = skippedNotice(document);
+      if (skipped) {
+        diagnostics.push(skipped);
+      } else if (document.isPython && settings.scope === 'all') {
         const file = loadPythonFile(document.path ?? uri, document.text, '', document.syntaxTree());
         const result = analyzeStandaloneFile(file, options);
         diagnostics.push(...keep(result.findings).map(toDiagnostic), ...result.pragmaProblems.map(pragmaDiagnostic));
@@ -455,7 +467,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     const state = analyseIntegration(manifest, setup);
     const byPath = diagnosticsByFile(state);
-    for (const open of documentsOf(manifest)) setResult(open, byPath.get(open.path ?? '') ?? [], touched, changed);
+    for (const open of documentsOf(manifest)) {
+      const skipped = open.path && !setup.excluded(open.path) ? skippedNotice(open) : undefined;
+      setResult(open, skipped ? [skipped] : (byPath.get(open.path ?? '') ?? []), touched, changed);
+    }
     if (workspaceIntegrations.has(manifest)) closedFiles.publish(state.root, byPath, isOpenPath);
   }
 
@@ -621,6 +636,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         await nextTurn();
         if (superseded()) return (await currentScan) ?? { integrations: 0, files: 0, findings: 0 };
         covered.push(folder);
+        scannedSettings.set(folder, JSON.stringify(settings));
         if (!settings.enable) continue;
         const { manifests, errors } = integrationManifests(folder);
         logErrors(errors);
@@ -651,6 +667,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return summary;
     } finally {
       progress?.done();
+    }
+  }
+
+  /**
+   * Rescans when a scanned folder's settings changed. VS Code also sends the settings unchanged right after start,
+   * which must not restart the scan it is running.
+   */
+  async function rescanIfSettingsChanged(): Promise<void> {
+    for (const folder of scannedFolders) {
+      const settings = await settingsFor(uriOf(folder));
+      if (JSON.stringify(settings) !== scannedSettings.get(folder)) {
+        void startScan('again');
+        return;
+      }
     }
   }
 

@@ -81,6 +81,13 @@ describe('workspace scan', () => {
       assert.equal(progress.at(-1)!.value.kind, 'end');
       assert.ok(progress.every((item) => item.token === progress[0].token), 'one progress token from begin to end');
 
+      // VS Code repeats the settings right after start: unchanged settings do not start the scan over.
+      const asked = client.next('workspace/configuration', (params: any) => params.items[0].scopeUri === folderUri);
+      await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      await asked;
+      await client.request('haSecurity/checklist', {});
+      assert.equal(client.count('window/workDoneProgress/create'), 1, 'no second scan');
+
       // Every file with findings, per the CLI, got exactly those rules pushed; the clean integration got nothing.
       const expected = new Map<string, string[]>();
       for (const finding of cliReport(workspace).findings) expected.set(finding.path, [...(expected.get(finding.path) ?? []), finding.rule]);
