@@ -1,4 +1,5 @@
 import { CodeAction, CodeActionKind, Diagnostic, DiagnosticSeverity, DiagnosticTag, TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { SKIP_ADVICE } from '../analysis/limits';
 import { ruleDocsUrl } from '../analysis/rule';
 import type { Finding, Fix, PragmaProblem, Severity } from '../analysis/types';
 
@@ -51,6 +52,20 @@ export function pragmaDiagnostic(problem: PragmaProblem): Diagnostic {
 
 export function problemDiagnostic(message: string, range: Diagnostic['range'], code: string): Diagnostic {
   return { range, severity: DiagnosticSeverity.Error, source: DIAGNOSTIC_SOURCE, code, message };
+}
+
+/** The code of the notice on a Python file too large or minified to analyse (analysis/limits.ts). */
+export const FILE_SKIPPED = 'file-skipped';
+
+/** Says, at the top of the file, that it was not analysed and why, so an empty Problems list is not taken for a pass. */
+export function skippedDiagnostic(reason: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: DIAGNOSTIC_SOURCE,
+    code: FILE_SKIPPED,
+    message: `Not analysed: ${reason.replace(/^skipped: /, '')}; ${SKIP_ADVICE}.`,
+  };
 }
 
 function editFor(uri: string, fix: Fix, version: number | undefined): WorkspaceEdit {

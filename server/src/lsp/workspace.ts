@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadPythonFile } from '../analysis/engine';
+import { skipReason } from '../analysis/limits';
 import type { FileModel } from '../analysis/model/fileModel';
 import { buildIntegration, moduleNameFor, type IntegrationModel } from '../analysis/model/integration';
 import type { AnalysisError } from '../analysis/types';
@@ -68,6 +69,8 @@ export class Workspace {
       if (open?.isPython) {
         // The editor's text wins over the disk; the disk copy's model (and tree) is no longer needed.
         this.dropCached(filePath);
+        // Too large or minified: never parsed; the server tells the user on the document itself.
+        if (skipReason(open.text)) continue;
         files.push(loadPythonFile(filePath, open.text, moduleNameFor(root, filePath), open.syntaxTree()));
         continue;
       }

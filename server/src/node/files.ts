@@ -1,9 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { skipReason, tooLargeReason } from '../analysis/limits';
 
 /** Reading and finding files on disk for the CLI (the analysis itself never touches the file system). */
-
-export const MAX_FILE_BYTES = 1024 * 1024;
 
 export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
 
@@ -12,19 +11,23 @@ const SKIPPED_DIRECTORIES = new Set([
   '.pytest_cache', '.ruff_cache', 'site-packages', 'dist', 'build', '.eggs',
 ]);
 
-/** Reads a source file as UTF-8 text, refusing binary, non-UTF-8 and oversized files with a reason. */
+/**
+ * Reads a source file as UTF-8 text, refusing binary, non-UTF-8 and oversized files with a reason, and Python files
+ * that look minified or generated (the server skips open documents by the same rule, see analysis/limits.ts).
+ */
 export function readSourceFile(filePath: string): ReadResult {
   let bytes: Buffer;
   try {
     const stat = fs.statSync(filePath);
-    if (stat.size > MAX_FILE_BYTES) {
-      return { ok: false, reason: `skipped: ${Math.round(stat.size / 1024)} KB is larger than the 1 MB limit for analysis` };
-    }
+    const large = tooLargeReason(stat.size);
+    if (large) return { ok: false, reason: large };
     bytes = fs.readFileSync(filePath);
   } catch (error) {
     return { ok: false, reason: `could not be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
   }
-  return decodeSource(bytes);
+  const read = decodeSource(bytes);
+  const skipped = read.ok && filePath.endsWith('.py') ? skipReason(read.text) : undefined;
+  return skipped ? { ok: false, reason: skipped } : read;
 }
 
 export function decodeSource(bytes: Uint8Array): ReadResult {
