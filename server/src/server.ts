@@ -8,9 +8,11 @@ import {
   DidChangeConfigurationNotification,
   DocumentDiagnosticReportKind,
   FileChangeType,
+  LSPErrorCodes,
   ProposedFeatures,
   ResponseError,
   TextDocumentSyncKind,
+  type CancellationToken,
   type CodeAction,
   type Connection,
   type Diagnostic,
@@ -133,7 +135,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   /** Documents to analyse on the next flush; `edited` marks those whose own text changed (or that just opened). */
   const pending = new Set<string>();
   const edited = new Set<string>();
-  let scheduled: NodeJS.Immediate | undefined;
+  /** A flush is waiting for the edits that arrived together to be applied (see settled()). */
+  let scheduled = false;
+  /** Edits handled so far, so waiting code can tell whether more arrived meanwhile. */
+  let editCount = 0;
   /** Flushes run one after another, so two analyses never interleave their results. */
   let flushing: Promise<void> = Promise.resolve();
 
@@ -157,11 +162,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   /** Wraps a request handler: an exception is logged and the client gets `fallback` instead of an error. */
-  function guardRequest<P, R>(what: string, fallback: R, handler: (params: P) => Promise<R>): (params: P) => Promise<R> {
-    return async (params) => {
+  function guardRequest<P, R>(what: string, fallback: R, handler: (params: P, token: CancellationToken) => Promise<R>): (params: P, token: CancellationToken) => Promise<R> {
+    return async (params, token) => {
       try {
-        return await handler(params);
+        return await handler(params, token);
       } catch (error) {
+        // A cancelled or superseded request is answered with its error code, not with an empty result.
+        if (error instanceof ResponseError) throw error;
         logError(what, error);
         return fallback;
       }
@@ -365,18 +372,34 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   function queueEdited(uri: string): void {
     // Other files a client may send (a README, settings.json) are kept in sync but never analysed.
     if (!documents.get(uri)?.isAnalysed) return;
+    editCount++;
     pending.add(uri);
     edited.add(uri);
     schedule();
   }
 
-  /** Coalesces bursts of edits: everything queued is analysed on the next turn of the event loop. */
+  /** Coalesces bursts of edits: everything queued is analysed once the edits that arrived together are applied. */
   function schedule(): void {
     if (scheduled) return;
-    scheduled = setImmediate(() => {
-      scheduled = undefined;
-      void flushNow();
+    scheduled = true;
+    void settled().then(() => {
+      scheduled = false;
+      return flushNow();
     });
+  }
+
+  /**
+   * Resolves once the JSON-RPC layer had a turn without handling an edit. It handles one queued message per turn
+   * of the event loop (behind what is already queued, hence two turns of setImmediate), so edits that arrived
+   * together, say a burst of keystrokes read in one chunk while the server was busy, are all applied by then:
+   * version N is never analysed when N+1 is already waiting.
+   */
+  async function settled(): Promise<void> {
+    let seen: number;
+    do {
+      seen = editCount;
+      await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+    } while (seen !== editCount);
   }
 
   /** Analyses everything pending (after any flush already running) and publishes or announces the results. */
@@ -707,23 +730,40 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   connection.languages.diagnostics.on(
-    guardRequest('textDocument/diagnostic', { kind: DocumentDiagnosticReportKind.Full, items: [] as Diagnostic[] }, async ({ textDocument }) => {
+    guardRequest('textDocument/diagnostic', { kind: DocumentDiagnosticReportKind.Full, items: [] as Diagnostic[] }, async ({ textDocument }, token) => {
       const document = documents.get(textDocument.uri);
       if (!document) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+      // The request is for the version the client had when it asked; edits sent right after it supersede it.
+      const version = document.version;
+      await settled();
+      supersededCheck(token, textDocument.uri, version, 'pull');
       const result = results.get(textDocument.uri);
       if (!result || result.version !== document.version) pending.add(textDocument.uri);
       // Always wait for the analyses queued or running (a settings change, a sibling's edit), so the answer is current.
       await flushNow();
+      supersededCheck(token, textDocument.uri, version, 'pull');
       return { kind: DocumentDiagnosticReportKind.Full, items: results.get(textDocument.uri)?.diagnostics ?? [] };
     }),
   );
 
+  /**
+   * Throws the LSP answer for a request overtaken while it waited: RequestCancelled when the client cancelled it;
+   * when a newer version of its document arrived, ServerCancelled asking the client to pull again (diagnostics)
+   * or ContentModified (code actions, whose edits would target text that is gone).
+   */
+  function supersededCheck(token: CancellationToken, uri: string, version: number, kind: 'pull' | 'action'): void {
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
+    if (documents.get(uri)?.version === version) return;
+    if (kind === 'pull') throw new ResponseError(LSPErrorCodes.ServerCancelled, 'A newer version of the document arrived.', { retriggerRequest: true });
+    throw new ResponseError(LSPErrorCodes.ContentModified, 'The document changed while the request waited.');
+  }
+
   connection.onCodeAction(
-    guardRequest('textDocument/codeAction', [] as CodeAction[], async ({ textDocument, context, range }) => {
+    guardRequest('textDocument/codeAction', [] as CodeAction[], async ({ textDocument, context, range }, token) => {
       const document = documents.get(textDocument.uri);
       if (!document) return [];
       const wantsFixAll = context.only?.some((kind) => FIX_ALL_KIND.startsWith(kind) || kind.startsWith(FIX_ALL_KIND));
-      if (wantsFixAll) return fixAllAction(document);
+      if (wantsFixAll) return fixAllAction(document, token);
       const lines = document.text.split('\n');
       const actions: CodeAction[] = [];
       const own = results.get(textDocument.uri)?.diagnostics ?? [];
@@ -736,10 +776,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   );
 
   /** Every safe fix of the document, re-analysed on the current text, as one versioned edit. */
-  async function fixAllAction(document: OpenDocument): Promise<CodeAction[]> {
+  async function fixAllAction(document: OpenDocument, token: CancellationToken): Promise<CodeAction[]> {
+    const version = document.version;
     pending.add(document.uri);
     await flushNow();
     if (!documents.has(document.uri)) return [];
+    supersededCheck(token, document.uri, version, 'action');
     const diagnostics = results.get(document.uri)?.diagnostics ?? [];
     const fixes = diagnostics
       .map((diagnostic) => (diagnostic.data as DiagnosticData | undefined)?.fix)
@@ -821,8 +863,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   connection.onShutdown(() => {
-    if (scheduled) clearImmediate(scheduled);
-    scheduled = undefined;
+    // A flush still waiting in schedule() finds nothing pending.
     if (backgroundScheduled) clearImmediate(backgroundScheduled);
     backgroundScheduled = undefined;
     background.clear();

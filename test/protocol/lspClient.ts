@@ -20,6 +20,8 @@ export class TestClient {
   configuration: Record<string, unknown> = {};
   /** Per-resource answers (multi-root workspaces); by default every resource gets `configuration`. */
   configurationFor: (scopeUri: string | undefined) => Record<string, unknown> = () => this.configuration;
+  /** While set, answers to workspace/configuration wait for it (see holdConfiguration). */
+  private configurationGate: Promise<void> | undefined;
   stderr = '';
 
   constructor() {
@@ -32,7 +34,8 @@ export class TestClient {
     this.connection.onRequest((method, params) => {
       this.record(method, params);
       if (method === 'workspace/configuration') {
-        return (params as { items: { section?: string; scopeUri?: string }[] }).items.map((item) => (item.section === 'haSecurity' ? this.configurationFor(item.scopeUri) : null));
+        const answer = () => (params as { items: { section?: string; scopeUri?: string }[] }).items.map((item) => (item.section === 'haSecurity' ? this.configurationFor(item.scopeUri) : null));
+        return this.configurationGate ? this.configurationGate.then(answer) : answer();
       }
       return null;
     });
@@ -90,6 +93,31 @@ export class TestClient {
         },
       );
     });
+  }
+
+  /**
+   * Writes notifications in one write to the server's stdin, so they arrive together (a pipe write this small is
+   * atomic): the server reads them in one chunk, as it would a burst of keystrokes sent while it was busy.
+   */
+  sendTogether(notifications: { method: string; params: unknown }[]): void {
+    const frames = notifications.map((notification) => {
+      const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...notification }), 'utf8');
+      return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+    });
+    this.process.stdin!.write(Buffer.concat(frames));
+  }
+
+  /**
+   * Holds answers to workspace/configuration until the returned function is called: the server's analysis waits
+   * for its settings, so requests behind it stay pending for as long as a test needs.
+   */
+  holdConfiguration(): () => void {
+    let release!: () => void;
+    this.configurationGate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.configurationGate = undefined;
+      release();
+    };
   }
 
   count(method: string): number {
