@@ -121,6 +121,16 @@ use(KEY, ALIAS, CONF_API_KEY, ha_const.CONF_PASSWORD, "lit" "eral", f"no{x}")
     assert.equal(constantExpression(sensor, call.args[1], integration)?.node.text, 'timedelta(minutes=5)');
   });
 
+  it('binds every name of a chained assignment to the final value, in time linear in the chain', { timeout: 20_000 }, () => {
+    // CPython's own tests hold chains of hundreds of links; walking the rest of the chain per link never finished.
+    const names = Array.from({ length: 2000 }, (_, index) => `a${index}`);
+    const file = load(`def f():\n    ${names.join(' = \\\n    ')} = "value"\n    return a1999\n\nX = Y = 3\n`);
+    const use = file.root.descendantsOfType('identifier').find((node) => node?.text === 'a1999' && node.parent?.type === 'return_statement')!;
+    assert.deepEqual(file.origins(use).map((origin) => origin.node.text), ['"value"']);
+    assert.equal(file.constants.get('X')?.text, '3');
+    assert.equal(file.constants.get('Y')?.text, '3');
+  });
+
   it('never throws on broken Python and still sees the parts that parse', () => {
     const file = load('import pickle\n\ndef broken(:\n    pass\n\npickle.loads(data)\n');
     assert.ok(file.root.hasError);

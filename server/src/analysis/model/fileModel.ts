@@ -197,23 +197,31 @@ export class FileModel {
   }
 
   private addAssignment(node: Node): void {
-    const left = node.childForFieldName('left');
-    const right = node.childForFieldName('right');
-    if (!left) return;
-    // `a = b = value`: the right side is itself an assignment.
-    const value = right?.type === 'assignment' ? innermostValue(right) : right;
-    if (left.type === 'identifier') {
-      this.addBinding(node, { name: left.text, value, kind: 'assign', node });
-      if (this.scopeOf(node).type === 'module' && value) {
-        this.constants.set(left.text, value);
-      }
-    } else if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
-      // Tuple unpacking: the value of each name is unknown, but it flows from the right side.
-      for (const target of identifiersIn(left)) {
-        this.addBinding(node, { name: target.text, value, kind: 'assign', node });
+    // `a = b = value` nests assignments on the right. The outermost one walks the chain once and binds every target
+    // to the final value; handling each link separately would walk the rest of the chain again (quadratic in its
+    // length, and chains of hundreds exist).
+    if (node.parent?.type === 'assignment') return;
+    const links: { assignment: Node; left: Node }[] = [];
+    let value: Node | null = node;
+    while (value?.type === 'assignment') {
+      const left = value.childForFieldName('left');
+      if (left) links.push({ assignment: value, left });
+      value = value.childForFieldName('right');
+    }
+    // Every link sits in the outermost one's scope; asking each link would walk up through the chain again.
+    const scope = this.scopeOf(node);
+    const inClassBody = isInClassBody(node);
+    for (const { assignment, left } of links) {
+      if (left.type === 'identifier') {
+        this.addBinding(assignment, { name: left.text, value, kind: 'assign', node: assignment }, scope, inClassBody);
+        if (value && scope.type === 'module') this.constants.set(left.text, value);
+      } else if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
+        // Tuple unpacking: the value of each name is unknown, but it flows from the right side.
+        for (const target of identifiersIn(left)) {
+          this.addBinding(assignment, { name: target.text, value, kind: 'assign', node: assignment }, scope, inClassBody);
+        }
       }
     }
-    if (right?.type === 'assignment') this.addAssignment(right);
   }
 
   private addParameters(fn: Node): void {
@@ -233,12 +241,20 @@ export class FileModel {
     }
   }
 
-  private addBinding(statement: Node, binding: Binding): void {
-    if (!binding.name) return;
+  private addBinding(
+    statement: Node,
+    binding: Binding,
     // A def or class binds its name in the scope that contains it, not in itself.
-    const scope = binding.kind === 'def' ? this.scopeOf(statement.parent ?? statement) : this.scopeOf(statement);
+    scope: Node = binding.kind === 'def' ? this.scopeOf(statement.parent ?? statement) : this.scopeOf(statement),
+    inClassBody?: boolean,
+  ): void {
+    if (!binding.name) return;
     // A method or class attribute (`def open(self)` of a lock entity) does not rebind the builtin of that name.
-    if (scope.type === 'module' && !isInClassBody(statement) && (binding.kind === 'def' || binding.kind === 'assign' || binding.kind === 'import')) {
+    if (
+      scope.type === 'module' &&
+      (binding.kind === 'def' || binding.kind === 'assign' || binding.kind === 'import') &&
+      !(inClassBody ?? isInClassBody(statement))
+    ) {
       this.moduleDefinitions.add(binding.name);
     }
     const bindings = this.bindingsFor(scope);
@@ -433,6 +449,34 @@ export class FileModel {
     return /^test_|_test$|^conftest$/.test(name) || parts.slice(0, -1).some((part) => part === 'tests' || part === 'test');
   }
 
+  private readonly nodesCache = new Map<string, Node[]>();
+
+  /** Every node of the given types in document order: one query per distinct list, shared by all rules. */
+  nodesOfType(...types: string[]): readonly Node[] {
+    const key = types.join(' ');
+    let nodes = this.nodesCache.get(key);
+    if (!nodes) {
+      nodes = pythonQuery(`[${types.map((type) => `(${type})`).join(' ')}] @node`).captures(this.root).map((capture) => capture.node);
+      this.nodesCache.set(key, nodes);
+    }
+    return nodes;
+  }
+
+  private readonly mentionsCache = new Map<RegExp, boolean>();
+
+  /**
+   * Whether the source text matches `pattern` (not global, not sticky). A cheap guard before walking the tree: a
+   * construct whose own text matches can only sit in a file whose text does, so a miss skips the walk safely.
+   */
+  mentions(pattern: RegExp): boolean {
+    let found = this.mentionsCache.get(pattern);
+    if (found === undefined) {
+      found = pattern.test(this.text);
+      this.mentionsCache.set(pattern, found);
+    }
+    return found;
+  }
+
   /** The text of one line, without its line break. */
   lineText(line: number): string {
     return this.lines[line] ?? '';
@@ -466,10 +510,4 @@ export function isInClassBody(statement: Node): boolean {
 function identifiersIn(node: Node): Node[] {
   if (node.type === 'identifier') return [node];
   return node.descendantsOfType('identifier').filter((found): found is Node => found !== null);
-}
-
-function innermostValue(assignment: Node): Node | null {
-  let current: Node | null = assignment;
-  while (current?.type === 'assignment') current = current.childForFieldName('right');
-  return current;
 }

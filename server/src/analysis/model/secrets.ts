@@ -58,6 +58,20 @@ export function normalizeName(name: string): string {
  * False for names that only describe one (`TOKEN_URL`, `token_type`, `password_hint`, `has_password`).
  */
 export function isSecretName(name: string): boolean {
+  let secret = secretNameCache.get(name);
+  if (secret === undefined) {
+    // Rules ask about the same few hundred names of a file over and over.
+    if (secretNameCache.size >= SECRET_NAME_CACHE_LIMIT) secretNameCache.clear();
+    secret = judgeSecretName(name);
+    secretNameCache.set(name, secret);
+  }
+  return secret;
+}
+
+const SECRET_NAME_CACHE_LIMIT = 10_000;
+const secretNameCache = new Map<string, boolean>();
+
+function judgeSecretName(name: string): boolean {
   const normalized = normalizeName(name).replace(/^(conf|attr|key|data|self|cls|the|my|your|user|default|stored|saved|new|old|current|raw|encoded|encrypted|hashed|cached)_/, '');
   if (!normalized || NEVER_SECRET.has(normalized)) return false;
   const words = normalized.split('_').filter(Boolean);

@@ -25,7 +25,19 @@ export interface AttributeScan {
   entries: AttributeEntry[];
 }
 
+/** Several rules read the same file's attributes; computed once per file. */
+const scans = new WeakMap<FileModel, AttributeScan>();
+
 export function stateAttributeEntries(file: FileModel): AttributeScan {
+  let scan = scans.get(file);
+  if (!scan) {
+    scan = scanStateAttributes(file);
+    scans.set(file, scan);
+  }
+  return scan;
+}
+
+function scanStateAttributes(file: FileModel): AttributeScan {
   const entries: AttributeEntry[] = [];
   let publishes = false;
   const fromDictionary = (dict: Node, owner: Node) => {
@@ -49,7 +61,8 @@ export function stateAttributeEntries(file: FileModel): AttributeScan {
       if (key) entries.push({ key, value: assignment.childForFieldName('right'), at: assignment, removable: false, owner: fn });
     }
   }
-  for (const { node } of pythonQuery('(assignment left: [(identifier) (attribute)] right: (dictionary) @value)').captures(file.root)) {
+  const assignsAttributes = file.mentions(/_attr_extra_state_attributes\b/);
+  for (const { node } of assignsAttributes ? pythonQuery('(assignment left: [(identifier) (attribute)] right: (dictionary) @value)').captures(file.root) : []) {
     const target = node.parent?.childForFieldName('left');
     if (!target || !/(^|\.)_attr_extra_state_attributes$/.test(target.text)) continue;
     publishes = true;

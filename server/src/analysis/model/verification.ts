@@ -101,13 +101,16 @@ const SUBMITTED_PARTS = new Set(['query', 'headers', 'cookies', 'match_info', 'j
  * entry.data["panel_code"]`), which is a password by another name.
  */
 export function comparedCredential(file: FileModel, left: Node, right: Node, integration: IntegrationModel | undefined): SecretOperand | undefined {
+  const kinds = [secretOperand(file, left, integration), secretOperand(file, right, integration)];
+  const codeNames = [isCodeName(file, left, integration), isCodeName(file, right, integration)];
+  // The names decide first: tracing where both sides come from costs far more, and most comparisons name no secret.
+  if (kinds.every((kind) => kind === undefined) && !codeNames.some(Boolean)) return undefined;
   // Both sides sent by the client (`password != password_confirm`): nothing is checked against a secret.
   if (isClientValue(file, left, integration) && isClientValue(file, right, integration)) return undefined;
-  const kinds = [secretOperand(file, left, integration), secretOperand(file, right, integration)];
   if (kinds.includes('signature')) return 'signature';
   if (kinds.includes('secret')) return 'secret';
-  for (const [side, other] of [[left, right], [right, left]]) {
-    if (!isCodeName(file, side, integration)) continue;
+  for (const [index, [side, other]] of [[left, right], [right, left]].entries()) {
+    if (!codeNames[index]) continue;
     const part = untrustedSource(file, other, integration)?.part;
     const stored = untrustedSource(file, side, integration) === undefined;
     if (part !== undefined && SUBMITTED_PARTS.has(part) && stored) return 'secret';

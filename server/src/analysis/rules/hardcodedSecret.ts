@@ -217,7 +217,7 @@ function literalBehind(context: FileContext, expression: Node, file: FileModel =
 /** `if password == "..."`: a credential checked against a literal is a hardcoded credential too. */
 function checkComparisons(context: FileContext, report: Reporter): void {
   const { file, integration } = context;
-  for (const { node } of pythonQuery('(comparison_operator) @comparison').captures(file.root)) {
+  for (const node of file.nodesOfType('comparison_operator')) {
     const operators = node.children.filter((child) => child?.type === '==' || child?.type === '!=');
     if (operators.length !== 1 || node.namedChildCount !== 2) continue;
     const [left, right] = [node.namedChild(0), node.namedChild(1)];
@@ -270,7 +270,7 @@ function checkCredentialArguments(context: FileContext, report: Reporter): void 
 
 function checkKnownFormats(context: FileContext, report: Reporter): void {
   const { file } = context;
-  for (const { node } of pythonQuery('[(string) (concatenated_string)] @string').captures(file.root)) {
+  for (const node of file.nodesOfType('string', 'concatenated_string')) {
     if (node.parent?.type === 'concatenated_string' || isDocstring(node)) continue;
     const label = knownSecretFormat(literalParts(node));
     if (!label) continue;

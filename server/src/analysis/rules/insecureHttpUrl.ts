@@ -2,7 +2,6 @@ import type { Node } from 'web-tree-sitter';
 import type { FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { isSecretName, normalizeName } from '../model/secrets';
-import { pythonQuery } from '../python/parser';
 import { stringPrefix, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 
@@ -66,8 +65,8 @@ LOCAL_URL = f"http://{host}:{port}/status"  # a device on the user's network
   },
   checkFile(context) {
     const { file } = context;
-    if (file.isTestFile) return;
-    for (const { node } of pythonQuery('[(string) (concatenated_string)] @string').captures(file.root)) {
+    if (file.isTestFile || !file.mentions(/https?:\/\//i)) return;
+    for (const node of file.nodesOfType('string', 'concatenated_string')) {
       if (node.parent?.type === 'concatenated_string') continue;
       const url = urlAtStart(node);
       if (!url || url.host === undefined || !isRemoteHost(url.host)) continue;

@@ -29,6 +29,8 @@ const VERIFY_OPTION = /verify_?ssl|verify_?tls|ssl_?verify|tls_?verify|verify_?c
 const INSECURE_OPTION = /insecure|ignore_?(ssl|tls|cert)|skip_?(ssl|tls|cert|verif)|no_?verify|disable_?(ssl|tls|cert|verif)|allow_?self_?signed|accept_?invalid/i;
 /** A condition that consults a verification choice (`if not verify_ssl:`, `if entry.options[CONF_ALLOW_INSECURE]`). */
 const CHOICE_CONDITION = /verif|insecure|self_?signed|validate_?cert|check_?cert|ignore_?(ssl|tls|cert)|skip_?(ssl|tls|cert)|unverified/i;
+/** Every name VERIFY_OPTION, INSECURE_OPTION, VERIFY_KEYWORDS or INSECURE_KEYWORDS accepts contains one of these. */
+const VERIFICATION_WORD = /verif|insecure|self_?signed|accept_?invalid|(validate|check)_?cert|(ignore|skip|disable)_?(ssl|tls|cert)|ssl_validation/i;
 
 export const tlsVerifyDisabled: Rule = {
   meta: {
@@ -119,7 +121,8 @@ function fixedBoolean(context: FileContext, expression: Node, file: FileModel = 
  * Inside `if not entry.options.get(CONF_VERIFY_SSL, True):` (or a conditional expression on such a choice) the user
  * chose to skip verification for a self-signed device; that is the documented way, not a finding.
  */
-function chosenByUser(node: Node): boolean {
+function chosenByUser(file: FileModel, node: Node): boolean {
+  if (!file.mentions(CHOICE_CONDITION)) return false;
   for (const current of ancestors(node)) {
     if (current.type === 'function_definition' || current.type === 'module') break;
     if (current.type === 'if_statement' || current.type === 'elif_clause' || current.type === 'while_statement') {
@@ -153,7 +156,7 @@ function usesTls(call: CallSite): boolean {
 function checkCall(context: FileContext, call: CallSite): void {
   const name = call.name ?? '';
   if (usesTls(call)) context.markUsed();
-  if (chosenByUser(call.node)) return;
+  if (chosenByUser(context.file, call.node)) return;
   const off = (value: Node | undefined) => value !== undefined && fixedBoolean(context, value) === false;
   const on = (value: Node | undefined) => value !== undefined && fixedBoolean(context, value) === true;
 
@@ -269,6 +272,7 @@ function checkInsecureDefault(context: FileContext, call: CallSite): void {
 
 /** `def __init__(self, host, verify_ssl=False)`: every caller that does not think of it gets no verification. */
 function checkDefaultParameters(context: FileContext): void {
+  if (!context.file.mentions(VERIFICATION_WORD)) return;
   const query = pythonQuery('[(default_parameter name: (identifier) @name value: (_) @value) (typed_default_parameter name: (identifier) @name value: (_) @value)]');
   for (const match of query.matches(context.file.root)) {
     const name = match.captures.find((capture) => capture.name === 'name')?.node.text ?? '';
@@ -286,13 +290,14 @@ function checkDefaultParameters(context: FileContext): void {
 /** `ctx.check_hostname = False` and `session.verify = False` (requests sessions, httpx clients). */
 function checkAttributeAssignments(context: FileContext): void {
   const { file } = context;
+  if (!file.mentions(/\b(check_hostname|verify)\b/)) return;
   const query = pythonQuery('(assignment left: (attribute attribute: (identifier) @attribute (#match? @attribute "^(check_hostname|verify)$")) right: (_) @value) @assignment');
   for (const match of query.matches(file.root)) {
     const assignment = match.captures.find((capture) => capture.name === 'assignment')!.node;
     const attribute = match.captures.find((capture) => capture.name === 'attribute')!.node;
     const value = match.captures.find((capture) => capture.name === 'value')!.node;
     const object = assignment.childForFieldName('left')?.childForFieldName('object');
-    if (!object || fixedBoolean(context, value) !== false || chosenByUser(assignment)) continue;
+    if (!object || fixedBoolean(context, value) !== false || chosenByUser(file, assignment)) continue;
     if (attribute.text === 'check_hostname') {
       context.markUsed();
       // With verify_mode = CERT_NONE on the same context, that line is reported and its fix turns both back on.
@@ -344,6 +349,7 @@ function isCertNone(file: FileModel, node: Node): boolean {
 /** `ssl.CERT_NONE` used as a setting, and `ssl._create_unverified_context` called or installed. */
 function checkSslReferences(context: FileContext): void {
   const { file } = context;
+  if (!file.mentions(/\b(CERT_NONE|_create_unverified_context|_create_stdlib_context)\b/)) return;
   const query = pythonQuery('((identifier) @name (#match? @name "^(CERT_NONE|_create_unverified_context|_create_stdlib_context)$"))');
   for (const { node: identifier } of query.captures(file.root)) {
     const node = identifier.parent?.type === 'attribute' && identifier.parent.childForFieldName('attribute')?.id === identifier.id ? identifier.parent : identifier;
@@ -354,7 +360,7 @@ function checkSslReferences(context: FileContext): void {
       reportCertNone(context, node);
     } else if (name === 'ssl._create_unverified_context' || name === 'ssl._create_stdlib_context') {
       context.markUsed();
-      if (chosenByUser(node)) continue;
+      if (chosenByUser(file, node)) continue;
       const call = node.parent?.type === 'call' && node.parent.childForFieldName('function')?.id === node.id;
       context.report(node, call ? `\`${name}()\` creates a context that skips certificate checks; use \`ssl.create_default_context()\`.` : `Installing \`${name}\` turns certificate checks off for every HTTPS request of the process, other integrations' too; remove this.`, {
         severity: severity(context),
@@ -382,7 +388,7 @@ function describesModes(node: Node): boolean {
 function reportCertNone(context: FileContext, node: Node): void {
   const { file } = context;
   const parent = node.parent;
-  if (!parent || parent.type === 'attribute' || describesModes(node) || chosenByUser(node)) return;
+  if (!parent || parent.type === 'attribute' || describesModes(node) || chosenByUser(file, node)) return;
   const required = node.text.replace(/CERT_NONE$/, 'CERT_REQUIRED');
   const edits: TextEdit[] = [];
   // `ctx.verify_mode = ssl.CERT_NONE` usually follows `ctx.check_hostname = False`; the fix turns both back on, since
@@ -440,13 +446,14 @@ const SSH_NO_HOST_CHECK = /StrictHostKeyChecking\s*[= ]\s*(no|off)\b|UserKnownHo
  */
 function checkSshStrings(context: FileContext): void {
   const { file } = context;
+  if (!file.mentions(SSH_NO_HOST_CHECK)) return;
   for (const { node } of pythonQuery('(string (string_content) @content)').captures(file.root)) {
     const text = node.text.trim();
     if (!SSH_NO_HOST_CHECK.test(text)) continue;
     const isOption = /^(-o\s*)?(StrictHostKeyChecking|UserKnownHostsFile)\s*[= ]\s*\S+$/i.test(text);
     const isCommand = /^(sudo\s+)?(sshpass\b.*?\s)?(ssh|scp|sftp|rsync|autossh)\s/.test(text);
     const string = node.parent!;
-    if ((!isOption && !isCommand) || string.parent?.type === 'expression_statement' || chosenByUser(string)) continue;
+    if ((!isOption && !isCommand) || string.parent?.type === 'expression_statement' || chosenByUser(file, string)) continue;
     context.markUsed();
     context.report(string, 'This SSH option accepts any host key, so a machine in the middle goes unnoticed; keep host key checking on and ship the known host key.', { severity: severity(context) });
   }
