@@ -44,6 +44,7 @@ const FILE_QUERY = `
 (named_expression) @walrus
 (for_statement) @for
 (with_item) @with
+(lambda) @lambda
 `;
 
 /** Where a value may come from, following local assignments. */
@@ -80,10 +81,22 @@ export class FileModel {
     return this.tree.rootNode;
   }
 
+  /**
+   * While indexing: the functions, lambdas and classes around the current capture, innermost last. Captures come in
+   * document order, so this stack answers "which scope, and is it a class body" without walking up each node.
+   */
+  private enclosing: Node[] = [];
+  private enclosingEnds: number[] = [];
+
   private index(): void {
     const captures = pythonQuery(FILE_QUERY).captures(this.root);
     const pendingCalls: Node[] = [];
     for (const { name, node } of captures) {
+      const start = node.startIndex;
+      while (this.enclosingEnds.length > 0 && this.enclosingEnds[this.enclosingEnds.length - 1] <= start) {
+        this.enclosingEnds.pop();
+        this.enclosing.pop();
+      }
       switch (name) {
         case 'call':
           pendingCalls.push(node);
@@ -94,12 +107,17 @@ export class FileModel {
           break;
         case 'function':
           this.functions.push(node);
-          this.addBinding(node, { name: node.childForFieldName('name')?.text ?? '', value: null, kind: 'def', node });
+          this.addBinding({ name: node.childForFieldName('name')?.text ?? '', value: null, kind: 'def', node });
           this.addParameters(node);
+          this.enter(node);
+          break;
+        case 'lambda':
+          this.enter(node);
           break;
         case 'class':
           this.classes.push(node);
-          this.addBinding(node, { name: node.childForFieldName('name')?.text ?? '', value: null, kind: 'def', node });
+          this.addBinding({ name: node.childForFieldName('name')?.text ?? '', value: null, kind: 'def', node });
+          this.enter(node);
           break;
         case 'assign':
           this.addAssignment(node);
@@ -107,20 +125,20 @@ export class FileModel {
         case 'augmented': {
           const left = node.childForFieldName('left');
           if (left?.type === 'identifier') {
-            this.addBinding(node, { name: left.text, value: node.childForFieldName('right'), kind: 'augmented', node });
+            this.addBinding({ name: left.text, value: node.childForFieldName('right'), kind: 'augmented', node });
           }
           break;
         }
         case 'walrus': {
           const target = node.childForFieldName('name');
-          if (target) this.addBinding(node, { name: target.text, value: node.childForFieldName('value'), kind: 'walrus', node });
+          if (target) this.addBinding({ name: target.text, value: node.childForFieldName('value'), kind: 'walrus', node });
           break;
         }
         case 'for': {
           const left = node.childForFieldName('left');
           const right = node.childForFieldName('right');
           for (const target of left ? identifiersIn(left) : []) {
-            this.addBinding(node, { name: target.text, value: right, kind: 'for', node });
+            this.addBinding({ name: target.text, value: right, kind: 'for', node });
           }
           break;
         }
@@ -130,19 +148,39 @@ export class FileModel {
             const alias = value.childForFieldName('alias');
             const context = value.namedChild(0);
             for (const target of alias ? identifiersIn(alias) : []) {
-              this.addBinding(node, { name: target.text, value: context, kind: 'with', node });
+              this.addBinding({ name: target.text, value: context, kind: 'with', node });
             }
           }
           break;
         }
       }
     }
+    this.enclosing = [];
+    this.enclosingEnds = [];
     // Calls are resolved after every import is known (imports may follow their first use in a function).
     for (const node of pendingCalls) {
       const site = this.toCallSite(node);
       this.calls.push(site);
       this.callByNodeId.set(node.id, site);
     }
+  }
+
+  private enter(container: Node): void {
+    this.enclosing.push(container);
+    this.enclosingEnds.push(container.endIndex);
+  }
+
+  /** The scope of the capture being indexed: the innermost enclosing function or lambda, else the module. */
+  private currentScope(): ScopeNode {
+    for (let index = this.enclosing.length - 1; index >= 0; index--) {
+      if (this.enclosing[index].type !== 'class_definition') return this.enclosing[index];
+    }
+    return this.root;
+  }
+
+  /** Whether the capture being indexed sits directly in a class body. */
+  private inClassBody(): boolean {
+    return this.enclosing[this.enclosing.length - 1]?.type === 'class_definition';
   }
 
   private addImport(node: Node): void {
@@ -153,13 +191,13 @@ export class FileModel {
           // `import os.path` binds `os`.
           const first = child.text.split('.')[0];
           this.imports.set(first, first);
-          this.addBinding(node, { name: first, value: null, kind: 'import', node });
+          this.addBinding({ name: first, value: null, kind: 'import', node });
         } else if (child.type === 'aliased_import') {
           const name = child.childForFieldName('name')?.text;
           const alias = child.childForFieldName('alias')?.text;
           if (name && alias) {
             this.imports.set(alias, name);
-            this.addBinding(node, { name: alias, value: null, kind: 'import', node });
+            this.addBinding({ name: alias, value: null, kind: 'import', node });
           }
         }
       }
@@ -181,7 +219,7 @@ export class FileModel {
       }
       if (!name || !alias) continue;
       this.imports.set(alias, module ? `${module}.${name}` : name);
-      this.addBinding(node, { name: alias, value: null, kind: 'import', node });
+      this.addBinding({ name: alias, value: null, kind: 'import', node });
     }
   }
 
@@ -208,17 +246,16 @@ export class FileModel {
       if (left) links.push({ assignment: value, left });
       value = value.childForFieldName('right');
     }
-    // Every link sits in the outermost one's scope; asking each link would walk up through the chain again.
-    const scope = this.scopeOf(node);
-    const inClassBody = isInClassBody(node);
+    const scope = this.currentScope();
+    const inClassBody = this.inClassBody();
     for (const { assignment, left } of links) {
       if (left.type === 'identifier') {
-        this.addBinding(assignment, { name: left.text, value, kind: 'assign', node: assignment }, scope, inClassBody);
+        this.addBinding({ name: left.text, value, kind: 'assign', node: assignment }, scope, inClassBody);
         if (value && scope.type === 'module') this.constants.set(left.text, value);
       } else if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
         // Tuple unpacking: the value of each name is unknown, but it flows from the right side.
         for (const target of identifiersIn(left)) {
-          this.addBinding(assignment, { name: target.text, value, kind: 'assign', node: assignment }, scope, inClassBody);
+          this.addBinding({ name: target.text, value, kind: 'assign', node: assignment }, scope, inClassBody);
         }
       }
     }
@@ -241,20 +278,11 @@ export class FileModel {
     }
   }
 
-  private addBinding(
-    statement: Node,
-    binding: Binding,
-    // A def or class binds its name in the scope that contains it, not in itself.
-    scope: Node = binding.kind === 'def' ? this.scopeOf(statement.parent ?? statement) : this.scopeOf(statement),
-    inClassBody?: boolean,
-  ): void {
+  /** Binds a name in the scope of the capture being indexed (for a def or class: the scope containing it). */
+  private addBinding(binding: Binding, scope: ScopeNode = this.currentScope(), inClassBody = this.inClassBody()): void {
     if (!binding.name) return;
     // A method or class attribute (`def open(self)` of a lock entity) does not rebind the builtin of that name.
-    if (
-      scope.type === 'module' &&
-      (binding.kind === 'def' || binding.kind === 'assign' || binding.kind === 'import') &&
-      !(inClassBody ?? isInClassBody(statement))
-    ) {
+    if (scope.type === 'module' && !inClassBody && (binding.kind === 'def' || binding.kind === 'assign' || binding.kind === 'import')) {
       this.moduleDefinitions.add(binding.name);
     }
     const bindings = this.bindingsFor(scope);
@@ -460,6 +488,29 @@ export class FileModel {
       this.nodesCache.set(key, nodes);
     }
     return nodes;
+  }
+
+  /**
+   * The outermost string literals (an implicit concatenation counts as one) whose source text holds a match of
+   * `hint`, in document order, docstrings included. Rules looking for a textual pattern search the text first and
+   * visit only these few strings instead of every string of the file; `hint` must match inside any string the rule
+   * could report.
+   */
+  stringsContaining(hint: RegExp): Node[] {
+    const global = new RegExp(hint.source, hint.flags.includes('g') ? hint.flags : `${hint.flags}g`);
+    const found = new Map<number, Node>();
+    for (const match of this.text.matchAll(global)) {
+      let node: Node | null = this.root.descendantForIndex(match.index);
+      while (node && node.type !== 'string') {
+        // Past a statement the hit was in a comment or code, not in a literal.
+        if (node.type.endsWith('statement') || node.type === 'module' || node.type === 'block') node = null;
+        else node = node.parent;
+      }
+      if (!node) continue;
+      if (node.parent?.type === 'concatenated_string') node = node.parent;
+      found.set(node.id, node);
+    }
+    return [...found.values()].sort((a, b) => a.startIndex - b.startIndex);
   }
 
   private readonly mentionsCache = new Map<RegExp, boolean>();

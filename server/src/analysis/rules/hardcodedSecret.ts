@@ -117,23 +117,27 @@ client = AcmeClient(session, api_key=entry.data[CONF_API_KEY])
 
 type Reporter = (node: Node, message: string) => void;
 
-/** Assignments, default parameters, keyword arguments and dict entries: a name (or key) and the value bound to it. */
-const NAMED_VALUES = `
-(assignment left: (_) @target right: (_) @value)
-(default_parameter name: (identifier) @target value: (_) @value)
-(typed_default_parameter name: (identifier) @target value: (_) @value)
-(keyword_argument name: (identifier) @target value: (_) @value)
-(pair key: (_) @target value: (_) @value)
+/**
+ * Assignments, default parameters, keyword arguments and dict entries: the name (or key) a value is bound to. Only
+ * the name is captured; the value is read for the few names that denote a credential.
+ */
+const NAMED_TARGETS = `
+(assignment left: (_) @target)
+(default_parameter name: (identifier) @target)
+(typed_default_parameter name: (identifier) @target)
+(keyword_argument name: (identifier) @target)
+(pair key: (_) @target)
 `;
 
 function checkNamedValues(context: FileContext, report: Reporter): void {
   const { file, integration } = context;
-  for (const match of pythonQuery(NAMED_VALUES).matches(file.root)) {
-    const target = match.captures.find((capture) => capture.name === 'target')?.node;
-    const value = match.captures.find((capture) => capture.name === 'value')?.node;
-    if (!target || !value) continue;
-    const name = nameOfTarget(file, target, integration);
+  for (const { node: target } of pythonQuery(NAMED_TARGETS).captures(file.root)) {
+    const binder = target.parent;
+    if (!binder) continue;
+    const name = nameOfTarget(file, target, integration, binder);
     if (!name || !isSecretName(name)) continue;
+    const value = binder.childForFieldName(binder.type === 'assignment' ? 'right' : 'value');
+    if (!value) continue;
     context.markUsed();
     reportLiteralSecret(context, value, name, (where) => `"${name}" is given a literal secret${where}`, report);
   }
@@ -143,8 +147,8 @@ function checkNamedValues(context: FileContext, report: Reporter): void {
  * The name a value is bound to: a variable, attribute, parameter or keyword by its name; a subscript or dict key by
  * the string it holds (`data[CONF_PASSWORD]`, `{CONF_API_KEY: ...}`, also through constants of sibling modules).
  */
-function nameOfTarget(file: FileModel, target: Node, integration: IntegrationModel | undefined): string | undefined {
-  if (target.parent?.type === 'pair') return file.stringValue(target, integration?.constantString);
+function nameOfTarget(file: FileModel, target: Node, integration: IntegrationModel | undefined, parent = target.parent): string | undefined {
+  if (parent?.type === 'pair') return file.stringValue(target, integration?.constantString);
   switch (target.type) {
     case 'identifier':
       return target.text;
@@ -218,8 +222,10 @@ function literalBehind(context: FileContext, expression: Node, file: FileModel =
 function checkComparisons(context: FileContext, report: Reporter): void {
   const { file, integration } = context;
   for (const node of file.nodesOfType('comparison_operator')) {
-    const operators = node.children.filter((child) => child?.type === '==' || child?.type === '!=');
-    if (operators.length !== 1 || node.namedChildCount !== 2) continue;
+    // `a == b`: two operands around one operator (chains, `not in` and comments have more children).
+    if (node.childCount !== 3 || node.namedChildCount !== 2) continue;
+    const operator = node.child(1)?.type;
+    if (operator !== '==' && operator !== '!=') continue;
     const [left, right] = [node.namedChild(0), node.namedChild(1)];
     if (!left || !right) continue;
     for (const [subject, literal] of [[left, right], [right, left]]) {
@@ -268,10 +274,20 @@ function checkCredentialArguments(context: FileContext, report: Reporter): void 
   }
 }
 
+/**
+ * Text every string that `knownSecretFormat` accepts contains: a format's fixed prefix, a URL's `://`, or an
+ * Authorization scheme at the start of a literal (or right after an interpolation). Only strings holding one are read.
+ */
+const FORMAT_HINT = /PRIVATE KEY|eyJ|AIza|GOCSPX-|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|_live_|sk-|SG\.|SK[0-9a-fA-F]{8}|key-[0-9a-f]{4}|\d:AA/;
+const AUTH_OR_URL_HINT = /:\/\/|["'}]\s*(?:Bearer|Basic|Token|Bot|Digest|Key|ApiKey|SSWS|OAuth|GenieKey)\s/i;
+
 function checkKnownFormats(context: FileContext, report: Reporter): void {
   const { file } = context;
-  for (const node of file.nodesOfType('string', 'concatenated_string')) {
-    if (node.parent?.type === 'concatenated_string' || isDocstring(node)) continue;
+  const candidates = [...file.stringsContaining(FORMAT_HINT), ...file.stringsContaining(AUTH_OR_URL_HINT)];
+  const seen = new Set<number>();
+  for (const node of candidates.sort((a, b) => a.startIndex - b.startIndex)) {
+    if (seen.has(node.id) || isDocstring(node)) continue;
+    seen.add(node.id);
     const label = knownSecretFormat(literalParts(node));
     if (!label) continue;
     context.markUsed();

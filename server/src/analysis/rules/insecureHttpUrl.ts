@@ -65,9 +65,8 @@ LOCAL_URL = f"http://{host}:{port}/status"  # a device on the user's network
   },
   checkFile(context) {
     const { file } = context;
-    if (file.isTestFile || !file.mentions(/https?:\/\//i)) return;
-    for (const node of file.nodesOfType('string', 'concatenated_string')) {
-      if (node.parent?.type === 'concatenated_string') continue;
+    if (file.isTestFile) return;
+    for (const node of file.stringsContaining(/https?:\/\//i)) {
       const url = urlAtStart(node);
       if (!url || url.host === undefined || !isRemoteHost(url.host)) continue;
       if (!isCalledUrl(file, node, context.integration)) continue;
