@@ -24,7 +24,7 @@ import { checklistItem } from './analysis/checklist';
 import { analyzeIntegration, analyzeStandaloneFile, loadPythonFile, type AnalysisOptions } from './analysis/engine';
 import { applyTextEdits, combineFixes } from './analysis/fixAll';
 import { skipReason } from './analysis/limits';
-import { initParser } from './analysis/python/parser';
+import { initParser, wasmMemoryBytes } from './analysis/python/parser';
 import { applyPerFileIgnores, layerOptions } from './analysis/config';
 import type { AnalysisError, ChecklistEntry, Finding, Fix, PragmaProblem } from './analysis/types';
 import { codeActionsFor, FIX_ALL_KIND, MANIFEST_INVALID, pragmaDiagnostic, problemDiagnostic, skippedDiagnostic, toDiagnostic, type DiagnosticData } from './lsp/convert';
@@ -39,6 +39,8 @@ import type { ScanResult } from './node/scan';
 export type { Settings } from './lsp/settings';
 
 export const CHECKLIST_REQUEST = 'haSecurity/checklist';
+/** Answered only when initializationOptions.debugMemory is true (the memory test). */
+export const DEBUG_MEMORY_REQUEST = 'haSecurity/debugMemory';
 export const CHECKLIST_CHANGED = 'haSecurity/checklistChanged';
 /** Starts (or restarts) the background analysis of every integration in the workspace folders; answers ScanSummary. */
 export const SCAN_WORKSPACE_REQUEST = 'haSecurity/scanWorkspace';
@@ -182,8 +184,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     configurationSupport = Boolean(capabilities.workspace?.configuration);
     dynamicConfigurationRegistration = Boolean(capabilities.workspace?.didChangeConfiguration?.dynamicRegistration);
     folderEventsSupport = Boolean(capabilities.workspace?.workspaceFolders);
-    const options = params.initializationOptions as { settings?: unknown; workspaceTrusted?: unknown } | undefined;
+    const options = params.initializationOptions as { settings?: unknown; workspaceTrusted?: unknown; debugMemory?: unknown } | undefined;
     if (options?.settings !== undefined) globalSettings = normalizeSettings(options.settings, warnOnce);
+    if (options?.debugMemory === true) answerDebugMemory();
     workspaceTrusted = options?.workspaceTrusted !== false;
     const folderUris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceFolders = folderUris.map(toPath).filter((folder): folder is string => folder !== undefined);
@@ -855,6 +858,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         message: finding.message,
       })),
     };
+  }
+
+  /**
+   * For test/protocol/memory.test.ts only, so the request exists only when initializationOptions ask for it: the
+   * server's memory after a full garbage collection (when node runs with --expose-gc) and the wasm memory's size.
+   */
+  function answerDebugMemory(): void {
+    connection.onRequest(DEBUG_MEMORY_REQUEST, async () => {
+      // Let queued analyses finish first, so their garbage is collectable and their trees deleted.
+      await flushNow();
+      (globalThis as { gc?: () => void }).gc?.();
+      const usage = process.memoryUsage();
+      return { heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rss: usage.rss, wasmMemory: wasmMemoryBytes() ?? 0, documents: documents.size };
+    });
   }
 
   /** Notifications and requests to the client are fire-and-forget; a failure (client gone) is only logged. */

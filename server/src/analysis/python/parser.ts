@@ -38,13 +38,29 @@ export function initParser(wasmDir?: string): Promise<void> {
   if (!initializing) {
     initializing = (async () => {
       const runtime = locate(RUNTIME_WASM, 'web-tree-sitter', wasmDir);
-      await Parser.init({ locateFile: () => runtime });
+      await Parser.init(wasmModule(runtime));
       python = await Language.load(locate(PYTHON_WASM, 'tree-sitter-python', wasmDir));
       parser = new Parser();
       parser.setLanguage(python);
     })();
   }
   return initializing;
+}
+
+/**
+ * The options object handed to the wasm runtime. Emscripten uses it as the module itself and keeps HEAP8, a view
+ * of the wasm memory, on it; that is the only way to read the memory's size (for the memory test).
+ */
+let module: { locateFile: () => string; HEAP8?: Int8Array } | undefined;
+
+function wasmModule(runtime: string): object {
+  module = { locateFile: () => runtime };
+  return module;
+}
+
+/** Bytes of the tree-sitter wasm memory (it grows, never shrinks); undefined before initParser. */
+export function wasmMemoryBytes(): number | undefined {
+  return module?.HEAP8?.buffer.byteLength;
 }
 
 function ready(): { parser: Parser; python: Language } {
