@@ -337,8 +337,8 @@ async function openTargetFile(page) {
 
 /** The text lines the visible editor renders, top to bottom (Monaco renders spaces as no-break spaces). */
 async function visibleEditorLines(page) {
-  return page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first()
-    .locator('.view-line').evaluateAll((els) => els
+  return page.locator('.editor-instance .monaco-editor').filter({ visible: true }).first()
+    .locator('.view-lines .view-line').evaluateAll((els) => els
       .map((el) => ({ top: parseFloat(el.style.top) || 0, text: (el.textContent || '').replace(/\u00a0/g, ' ') }))
       .sort((a, b) => a.top - b.top)
       .map((l) => l.text));
@@ -416,12 +416,16 @@ async function checklistClip(page, container) {
 
 /** Every line of the active editor, read the way a person would: from the top, one page at a time. */
 async function readActiveEditor(page) {
-  const lines = page.locator('.editor-instance .monaco-editor .view-lines').filter({ visible: true }).first();
-  await lines.waitFor({ state: 'visible', timeout: 10_000 });
+  const editor = page.locator('.editor-instance .monaco-editor').filter({ visible: true }).first();
+  await editor.waitFor({ state: 'visible', timeout: 10_000 });
   const visible = () => visibleEditorLines(page);
-  await lines.click({ position: { x: 5, y: 5 } }); // focus the text, not a widget
+  // A just-opened editor has at times been drawn scrolled to nowhere (blank, one stray line number); clicking into
+  // it and going to the top draws it again, as it would for a person.
+  const box = await editor.boundingBox();
+  await editor.click({ position: { x: Math.round(box.width / 2), y: 10 } });
   await page.keyboard.press('Control+Home');
   await poll('the cursor at line 1', 5000, async () => (await cursorLine(page)) === 1);
+  await poll('the editor to show text', 10_000, async () => (await visible()).some((l) => l.trim()));
   const seen = [];
   for (let page_ = 0; page_ < 60; page_++) {
     seen.push(...await visible());
