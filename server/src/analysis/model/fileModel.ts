@@ -1,6 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { pythonQuery } from '../python/parser';
-import { dottedName, literalString, unwrap } from '../python/syntax';
+import { ancestors, dottedName, literalString, unwrap } from '../python/syntax';
 import { HA_CONSTANTS } from './haConstants';
 
 /**
@@ -358,22 +358,16 @@ export class FileModel {
 
   /** The function, lambda or module whose local scope holds names used at `node`. */
   scopeOf(node: Node): ScopeNode {
-    let current = node.parent;
-    while (current) {
+    // Not climbing with .parent: each call searches from the root, so deep nesting made this cubic (see ancestors()).
+    for (const current of ancestors(node)) {
       if (current.type === 'function_definition' || current.type === 'lambda' || current.type === 'module') return current;
-      current = current.parent;
     }
     return this.root;
   }
 
   /** The function definition enclosing `node`, if any. */
   enclosingFunction(node: Node): Node | undefined {
-    let current = node.parent;
-    while (current) {
-      if (current.type === 'function_definition') return current;
-      current = current.parent;
-    }
-    return undefined;
+    return ancestors(node).find((current) => current.type === 'function_definition');
   }
 
   /** The names bound in a scope (function or module), each with every binding in document order. */
