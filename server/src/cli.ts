@@ -1,19 +1,22 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { checklistItem, isChecklistId } from './analysis/checklist';
 import { applyPerFileIgnores, isExcluded, layerOptions } from './analysis/config';
 import { applyTextEdits, combineFixes, safeFixes } from './analysis/fixAll';
-import { initParser } from './analysis/python/parser';
 import { ruleDocsMarkdown } from './analysis/rule';
 import { RULES, ruleById } from './analysis/rules';
 import { severityRank, SEVERITIES, type Finding, type Severity } from './analysis/types';
 import { applyBaseline, createBaseline, parseBaseline } from './node/baseline';
 import { findProjectConfig, relativeToConfig } from './node/projectConfig';
-import { scanPaths, type ScanOptions, type ScanResult } from './node/scan';
+import { scanPathsParallel, type ScanOptions, type ScanResult } from './node/scan';
 import { toJsonReport, toMarkdown, toSarif, toText } from './node/report';
 
 declare const HA_SECURITY_VERSION: string | undefined;
 const VERSION = typeof HA_SECURITY_VERSION === 'string' ? HA_SECURITY_VERSION : '0.1.0';
+
+/** Each worker holds its own parser and trees (tens of MB); beyond a few, memory grows faster than speed. */
+const DEFAULT_JOBS_LIMIT = 4;
 
 const USAGE = `ha-security ${VERSION}: Home Assistant integration security checks
 
@@ -30,6 +33,7 @@ Options for check:
   --select RULES            only these rule ids or checklist ids (comma-separated)
   --ignore RULES            skip these rule ids or checklist ids
   --scope integrations|all  also analyse Python files outside integrations (default integrations)
+  --jobs N                  analyse with N worker threads (default: the number of cores, at most ${DEFAULT_JOBS_LIMIT})
   --fail-on SEVERITY        exit 1 when a finding is at least this severe: error|warning|info|hint (default hint)
   --baseline FILE           report only findings that FILE does not record
   --write-baseline FILE     record the current findings in FILE (and exit 0)
@@ -58,8 +62,11 @@ interface CheckArguments {
   diff: boolean;
   baseline?: string;
   writeBaseline?: string;
+  /** Worker threads for the analysis; 1 analyses in this thread. */
+  jobs: number;
   help: boolean;
 }
+
 
 function parseRuleList(value: string | undefined, flag: string): string[] {
   if (!value) throw new UsageError(`${flag} needs a comma-separated list of rule ids or checklist ids`);
@@ -71,7 +78,8 @@ function parseRuleList(value: string | undefined, flag: string): string[] {
 }
 
 function parseCheck(args: string[]): CheckArguments {
-  const parsed: CheckArguments = { paths: [], format: 'text', options: {}, failOn: 'hint', fix: false, diff: false, help: false };
+  const jobs = Math.min(DEFAULT_JOBS_LIMIT, os.availableParallelism?.() ?? os.cpus().length);
+  const parsed: CheckArguments = { paths: [], format: 'text', options: {}, failOn: 'hint', fix: false, diff: false, jobs, help: false };
   let optionsEnded = false;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
@@ -112,6 +120,12 @@ function parseCheck(args: string[]): CheckArguments {
       case '--ignore':
         parsed.options.ignore = parseRuleList(value(), '--ignore');
         break;
+      case '--jobs': {
+        const jobs = Number(value());
+        if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs must be a whole number of at least 1');
+        parsed.jobs = jobs;
+        break;
+      }
       case '--scope': {
         const scope = value();
         if (scope !== 'integrations' && scope !== 'all') throw new UsageError(`--scope must be integrations or all, not "${scope ?? ''}"`);
@@ -188,7 +202,6 @@ async function runCheck(args: string[]): Promise<number> {
   // refused instead, because a baseline or a fix run over fewer files than asked is not what was meant.
   const missing = parsed.paths.filter((input) => !fs.existsSync(input));
   if (missing.length > 0 && (parsed.fix || parsed.diff || parsed.writeBaseline)) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
-  await initParser(__dirname);
   const root = reportRoot(parsed.paths);
   // pyproject.toml's [tool.ha-security] first, the command line on top; looked up from the inputs, not the cwd.
   const loaded = findProjectConfig(commonRoot(parsed.paths));
@@ -203,7 +216,7 @@ async function runCheck(args: string[]): Promise<number> {
         },
       }
     : parsed.options;
-  const scan = scanPaths(parsed.paths, options);
+  const scan = await scanPathsParallel(parsed.paths, options, parsed.jobs, path.join(__dirname, 'worker.js'));
   if (loaded) scan.findings = applyPerFileIgnores(loaded.config, scan.findings, (file) => relativeToConfig(loaded, file));
   if (parsed.writeBaseline) {
     fs.writeFileSync(parsed.writeBaseline, `${JSON.stringify(createBaseline(scan.findings, root), null, 2)}\n`);

@@ -193,6 +193,19 @@ describe('ha-security CLI', () => {
     }
   });
 
+  it('reports the same with worker threads as in one thread, whatever order the workers finish in', () => {
+    const examples = path.join(__dirname, '..', '..', 'examples');
+    const corpus = path.join(__dirname, '..', 'corpus');
+    const report = (jobs: string) => run(['check', examples, corpus, path.join(workspace, 'bad'), '--scope', 'all', '--format', 'json', '--jobs', jobs]);
+    const single = report('1');
+    assert.equal(single.status, 1, single.stderr);
+    const parsed = JSON.parse(single.stdout);
+    assert.ok(parsed.integrations.length >= 4 && parsed.findings.length > 20, 'several integrations with findings, so the workers share the work');
+    for (const jobs of ['2', '3']) assert.equal(report(jobs).stdout, single.stdout, `--jobs ${jobs}`);
+    assert.equal(run(['check', '--jobs', '0']).status, 2);
+    assert.match(run(['check', '--jobs', 'many']).stderr, /--jobs must be a whole number of at least 1/);
+  });
+
   it('prints its version and usage', () => {
     const version = run(['--version']);
     assert.equal(version.status, 0);

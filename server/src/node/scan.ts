@@ -1,7 +1,10 @@
 import * as fs from 'fs';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
 import { analyzeIntegration, analyzeStandaloneFile, loadPythonFile, type AnalysisOptions } from '../analysis/engine';
 import type { FileModel } from '../analysis/model/fileModel';
 import { buildIntegration, moduleNameFor } from '../analysis/model/integration';
+import { initParser } from '../analysis/python/parser';
 import type { AnalysisError, ChecklistEntry, Finding, PragmaProblem } from '../analysis/types';
 import { discover, readSourceFile } from './files';
 
@@ -24,47 +27,175 @@ export interface ScanOptions extends AnalysisOptions {
   exclude?: (file: string) => boolean;
 }
 
-export function scanPaths(inputs: string[], options: ScanOptions = {}): ScanResult {
+/** One piece of work: an integration, analysed as a whole, or a Python file outside any integration. */
+export type ScanUnit =
+  | { kind: 'integration'; root: string; manifestPath: string; pythonFiles: string[] }
+  | { kind: 'standalone'; path: string };
+
+export interface ScanPlan {
+  units: ScanUnit[];
+  /** Problems found while discovering (missing paths, unreadable folders). */
+  errors: AnalysisError[];
+}
+
+/** What to analyse: the integrations and, with scope `all`, the other Python files, minus the excluded ones. */
+export function planScan(inputs: string[], options: ScanOptions = {}): ScanPlan {
   const discovery = discover(inputs);
-  if (options.exclude) {
-    const excluded = options.exclude;
-    discovery.integrations = discovery.integrations.filter((found) => !excluded(found.manifestPath));
-    for (const found of discovery.integrations) found.pythonFiles = found.pythonFiles.filter((file) => !excluded(file));
-    discovery.standalone = discovery.standalone.filter((file) => !excluded(file));
-  }
-  const result: ScanResult = { integrations: [], findings: [], errors: [...discovery.errors], pragmaProblems: [], files: 0 };
+  const excluded = options.exclude ?? (() => false);
+  const units: ScanUnit[] = [];
   for (const found of discovery.integrations) {
-    const manifest = readSourceFile(found.manifestPath);
-    const files = loadFiles(found.pythonFiles, result, (file) => moduleNameFor(found.root, file));
+    if (excluded(found.manifestPath)) continue;
+    units.push({ kind: 'integration', root: found.root, manifestPath: found.manifestPath, pythonFiles: found.pythonFiles.filter((file) => !excluded(file)) });
+  }
+  if (options.scope === 'all') {
+    for (const path of discovery.standalone) if (!excluded(path)) units.push({ kind: 'standalone', path });
+  }
+  return { units, errors: discovery.errors };
+}
+
+export function scanPaths(inputs: string[], options: ScanOptions = {}): ScanResult {
+  const plan = planScan(inputs, options);
+  return mergeResults(plan.errors, plan.units.map((unit) => scanUnit(unit, options)));
+}
+
+/** Reads, parses and analyses one unit; every tree it parses is deleted before it returns. */
+export function scanUnit(unit: ScanUnit, options: AnalysisOptions): ScanResult {
+  const result: ScanResult = { integrations: [], findings: [], errors: [], pragmaProblems: [], files: 0 };
+  if (unit.kind === 'standalone') {
+    const [file] = loadFiles([unit.path], result, () => '');
+    if (!file) return result;
     try {
-      const manifestText = manifest.ok ? manifest.text : '{}';
-      if (!manifest.ok) result.errors.push({ path: found.manifestPath, message: `manifest.json ${manifest.reason}` });
-      result.files += 1;
-      const integration = buildIntegration(found.root, found.manifestPath, manifestText, files);
-      const analysed = analyzeIntegration(integration, options);
+      const analysed = analyzeStandaloneFile(file, options);
       result.findings.push(...analysed.findings);
       result.errors.push(...analysed.errors);
       result.pragmaProblems.push(...analysed.pragmaProblems);
-      result.integrations.push({ domain: integration.domain, root: found.root, manifestPath: found.manifestPath, checklist: analysed.checklist });
     } finally {
-      for (const file of files) file.tree.delete();
+      file.tree.delete();
     }
+    return result;
   }
-  if (options.scope === 'all') {
-    for (const path of discovery.standalone) {
-      const [file] = loadFiles([path], result, () => '');
-      if (!file) continue;
-      try {
-        const analysed = analyzeStandaloneFile(file, options);
-        result.findings.push(...analysed.findings);
-        result.errors.push(...analysed.errors);
-        result.pragmaProblems.push(...analysed.pragmaProblems);
-      } finally {
-        file.tree.delete();
-      }
-    }
+  const manifest = readSourceFile(unit.manifestPath);
+  const files = loadFiles(unit.pythonFiles, result, (file) => moduleNameFor(unit.root, file));
+  try {
+    const manifestText = manifest.ok ? manifest.text : '{}';
+    if (!manifest.ok) result.errors.push({ path: unit.manifestPath, message: `manifest.json ${manifest.reason}` });
+    result.files += 1;
+    const integration = buildIntegration(unit.root, unit.manifestPath, manifestText, files);
+    const analysed = analyzeIntegration(integration, options);
+    result.findings.push(...analysed.findings);
+    result.errors.push(...analysed.errors);
+    result.pragmaProblems.push(...analysed.pragmaProblems);
+    result.integrations.push({ domain: integration.domain, root: unit.root, manifestPath: unit.manifestPath, checklist: analysed.checklist });
+  } finally {
+    for (const file of files) file.tree.delete();
   }
   return result;
+}
+
+/** Joins the units' results in plan order, so a parallel scan reports exactly what a sequential one does. */
+export function mergeResults(discoveryErrors: AnalysisError[], parts: ScanResult[]): ScanResult {
+  const result: ScanResult = { integrations: [], findings: [], errors: [...discoveryErrors], pragmaProblems: [], files: 0 };
+  for (const part of parts) {
+    result.integrations.push(...part.integrations);
+    result.findings.push(...part.findings);
+    result.errors.push(...part.errors);
+    result.pragmaProblems.push(...part.pragmaProblems);
+    result.files += part.files;
+  }
+  return result;
+}
+
+/** A rough cost of a unit, to hand out the largest first so that no worker is left with a big one at the end. */
+function unitSize(unit: ScanUnit): number {
+  const paths = unit.kind === 'standalone' ? [unit.path] : unit.pythonFiles;
+  let size = 0;
+  for (const path of paths) {
+    try {
+      size += fs.statSync(path).size;
+    } catch {
+      // Unreadable files are reported when the unit runs.
+    }
+  }
+  return size;
+}
+
+/**
+ * Heap limits of a worker. V8's defaults let each worker's heap grow far past what it uses before collecting;
+ * these keep a parallel scan's memory near a single-threaded one's (the trees live in wasm memory, not the heap).
+ */
+const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 };
+
+export interface WorkerRequest {
+  index: number;
+  unit: ScanUnit;
+}
+
+export type WorkerReply = { index: number; result: ScanResult } | { index: number; error: string };
+
+/**
+ * Scans with `jobs` worker threads (each with its own parser), one unit at a time per worker. The result is the
+ * same as `scanPaths`'s. `workerScript` is the bundled worker (dist/worker.js); the wasm files sit next to it.
+ */
+export async function scanPathsParallel(inputs: string[], options: ScanOptions, jobs: number, workerScript: string): Promise<ScanResult> {
+  const plan = planScan(inputs, options);
+  // The parser is loaded here only when this thread analyses; with workers it would be memory held for nothing.
+  const wasmDirectory = path.dirname(workerScript);
+  // Starting a worker (its own parser) costs more than analysing one unit here.
+  if (jobs <= 1 || plan.units.length < 2) {
+    await initParser(wasmDirectory);
+    return mergeResults(plan.errors, plan.units.map((unit) => scanUnit(unit, options)));
+  }
+  const { exclude: _exclude, ...analysisOptions } = options;
+  const results: ScanResult[] = new Array(plan.units.length);
+  /** Units a worker could not finish, analysed in this thread at the end. */
+  const leftovers: number[] = [];
+  const sizes = plan.units.map(unitSize);
+  const queue = plan.units.map((_, index) => index).sort((a, b) => sizes[b] - sizes[a]);
+  const failed = (index: number, message: string): ScanResult => {
+    const unit = plan.units[index];
+    const path = unit.kind === 'standalone' ? unit.path : unit.manifestPath;
+    return { integrations: [], findings: [], errors: [{ path, message: `internal error: ${message}` }], pragmaProblems: [], files: 0 };
+  };
+
+  const runWorker = () =>
+    new Promise<void>((resolve) => {
+      const worker = new Worker(workerScript, { workerData: { options: analysisOptions }, resourceLimits: WORKER_HEAP_LIMITS });
+      let current: number | undefined;
+      let answered = false;
+      let done = false;
+      const next = () => {
+        current = queue.shift();
+        if (current === undefined) {
+          done = true;
+          void worker.terminate();
+          return;
+        }
+        worker.postMessage({ index: current, unit: plan.units[current] } satisfies WorkerRequest);
+      };
+      worker.on('message', (reply: WorkerReply) => {
+        answered = true;
+        results[reply.index] = 'error' in reply ? failed(reply.index, reply.error) : reply.result;
+        next();
+      });
+      // A worker that dies (its heap limit reached on a huge integration, a crash in the parser) hands the unit it
+      // held to this thread, which has no such limit; a fresh worker takes over the queue unless this one never
+      // answered at all (it could not start, so neither would another).
+      // Without a listener an uncaught exception in the worker would end this process too; 'exit' follows it.
+      worker.on('error', () => undefined);
+      worker.on('exit', () => {
+        if (done) return resolve();
+        if (current !== undefined) leftovers.push(current);
+        if (answered) void runWorker().then(resolve);
+        else resolve();
+      });
+      next();
+    });
+
+  await Promise.all(Array.from({ length: Math.min(jobs, plan.units.length) }, runWorker));
+  leftovers.push(...queue);
+  if (leftovers.length > 0) await initParser(wasmDirectory);
+  for (const index of leftovers) results[index] = scanUnit(plan.units[index], options);
+  return mergeResults(plan.errors, results);
 }
 
 function loadFiles(paths: string[], result: ScanResult, moduleName: (path: string) => string): FileModel[] {
