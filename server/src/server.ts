@@ -21,10 +21,10 @@ import {
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { checklistItem } from './analysis/checklist';
-import { analyzeIntegration, analyzeStandaloneFile, loadPythonFile, type AnalysisOptions } from './analysis/engine';
+import { analyzeIntegration, analyzeStandaloneFile, type AnalysisOptions } from './analysis/engine';
 import { applyTextEdits, combineFixes } from './analysis/fixAll';
 import { skipReason } from './analysis/limits';
-import { initParser, wasmMemoryBytes } from './analysis/python/parser';
+import { initParser, parseCount, wasmMemoryBytes } from './analysis/python/parser';
 import { applyPerFileIgnores, layerOptions } from './analysis/config';
 import type { AnalysisError, ChecklistEntry, Finding, Fix, PragmaProblem } from './analysis/types';
 import { codeActionsFor, FIX_ALL_KIND, MANIFEST_INVALID, pragmaDiagnostic, problemDiagnostic, skippedDiagnostic, toDiagnostic, type DiagnosticData } from './lsp/convert';
@@ -483,7 +483,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (skipped) {
         diagnostics.push(skipped);
       } else if (document.isPython && settings.scope === 'all') {
-        const file = loadPythonFile(document.path ?? uri, document.text, '', document.syntaxTree());
+        const file = document.fileModel(document.path ?? uri, '');
         const result = analyzeStandaloneFile(file, options);
         diagnostics.push(...keep(result.findings).map(toDiagnostic), ...result.pragmaProblems.map(pragmaDiagnostic));
         logErrors(result.errors);
@@ -870,7 +870,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       await flushNow();
       (globalThis as { gc?: () => void }).gc?.();
       const usage = process.memoryUsage();
-      return { heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rss: usage.rss, wasmMemory: wasmMemoryBytes() ?? 0, documents: documents.size };
+      return { heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rss: usage.rss, wasmMemory: wasmMemoryBytes() ?? 0, parses: parseCount(), documents: documents.size };
     });
   }
 

@@ -1,6 +1,8 @@
 import * as path from 'path';
 import type { Tree } from 'web-tree-sitter';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { loadPythonFile } from '../analysis/engine';
+import type { FileModel } from '../analysis/model/fileModel';
 import { parsePython } from '../analysis/python/parser';
 import { computeLineStarts } from '../analysis/text';
 
@@ -16,6 +18,7 @@ import { computeLineStarts } from '../analysis/text';
 export class OpenDocument {
   private tree: Tree | undefined;
   private treeIsCurrent = false;
+  private model: FileModel | undefined;
 
   constructor(
     readonly uri: string,
@@ -67,6 +70,7 @@ export class OpenDocument {
   syntaxTree(): Tree {
     if (!this.tree || !this.treeIsCurrent) {
       const next = parsePython(this.text, this.tree);
+      this.model = undefined;
       this.tree?.delete();
       this.tree = next;
       this.treeIsCurrent = true;
@@ -74,11 +78,24 @@ export class OpenDocument {
     return this.tree;
   }
 
+  /**
+   * The file model of the current text, kept until the text changes: a keystroke in one file of an integration
+   * re-analyses the integration, and the other open files need not be indexed again for it.
+   */
+  fileModel(filePath: string, moduleName: string): FileModel {
+    const tree = this.syntaxTree();
+    if (!this.model || this.model.tree !== tree || this.model.path !== filePath || this.model.moduleName !== moduleName) {
+      this.model = loadPythonFile(filePath, this.text, moduleName, tree);
+    }
+    return this.model;
+  }
+
   dispose(): void {
     this.dropTree();
   }
 
   private dropTree(): void {
+    this.model = undefined;
     this.tree?.delete();
     this.tree = undefined;
     this.treeIsCurrent = false;

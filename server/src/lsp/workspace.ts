@@ -71,7 +71,7 @@ export class Workspace {
         this.dropCached(filePath);
         // Too large or minified: never parsed; the server tells the user on the document itself.
         if (skipReason(open.text)) continue;
-        files.push(loadPythonFile(filePath, open.text, moduleNameFor(root, filePath), open.syntaxTree()));
+        files.push(open.fileModel(filePath, moduleNameFor(root, filePath)));
         continue;
       }
       const cached = this.cachedFile(root, filePath, errors);
