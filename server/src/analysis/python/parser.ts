@@ -69,7 +69,15 @@ function ready(): { parser: Parser; python: Language } {
 }
 
 /** Parses Python source; pass the previous tree (already `edit`ed) for an incremental parse. */
+let parses = 0;
+
+/** How many times this process has parsed Python (the server's debug figures show what an edit re-parses). */
+export function parseCount(): number {
+  return parses;
+}
+
 export function parsePython(text: string, oldTree?: Tree): Tree {
+  parses++;
   const tree = ready().parser.parse(text, oldTree ?? null);
   if (!tree) throw new Error('tree-sitter returned no tree');
   return tree;

@@ -1,0 +1,108 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Random } from '../fuzz/fuzzKit';
+import type { TestClient } from '../protocol/lspClient';
+
+/**
+ * An editing session against the real language server, shared by the memory test and `npm run bench`: a
+ * 3,000-line integration file, a typist that types and deletes across it, and the memory the server reports.
+ */
+
+export const MB = 1024 * 1024;
+/** Edits of the long session the memory figures are taken over. */
+export const MEMORY_EDITS = 10_000;
+/** Edits before the first measurement, so caches and the wasm memory reach their working size first. */
+export const WARM_UP = 1_000;
+/** How often to wait for the diagnostics of the newest version, as an editor's user pauses now and then. */
+const PAUSE_EVERY = 250;
+
+export type Memory = { heapUsed: number; external: number; arrayBuffers: number; rss: number; wasmMemory: number; parses: number };
+export type Published = { uri: string; version?: number; diagnostics: unknown[] };
+export type Change = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
+
+/** About 3,000 lines of real integration code: the corpus and example modules, one after another. */
+export function bigSource(): string {
+  const roots = [path.join(__dirname, '..', 'corpus'), path.join(__dirname, '..', '..', 'examples')];
+  const modules: string[] = [];
+  const collect = (directory: string): void => {
+    for (const entry of fs.readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(directory, entry.name);
+      if (entry.isDirectory()) collect(full);
+      else if (entry.name.endsWith('.py')) modules.push(fs.readFileSync(full, 'utf8'));
+    }
+  };
+  roots.forEach(collect);
+  const lines: string[] = [];
+  while (lines.length < 3000) for (const module of modules) lines.push(...module.split('\n'));
+  return lines.slice(0, 3000).join('\n') + '\n';
+}
+
+/** A typist: types a few characters somewhere, sometimes a line break, and often deletes what it typed again. */
+export class Typist {
+  private readonly random = new Random(0x7e57);
+  private line = 0;
+  private character = 0;
+  private typed = 0;
+
+  constructor(private readonly lines: string[]) {}
+
+  next(): { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } {
+    if (this.typed === 0 || this.random.chance(0.1)) {
+      // Move elsewhere: another line, another column.
+      this.line = this.random.int(this.lines.length - 1);
+      this.character = this.random.int(this.lines[this.line].length + 1);
+      this.typed = 0;
+    }
+    if (this.typed > 0 && this.random.chance(0.45)) {
+      // Backspace over the last typed character (a line break joins the lines again).
+      this.typed--;
+      if (this.character === 0) {
+        const previous = this.lines[this.line - 1];
+        const range = { start: { line: this.line - 1, character: previous.length }, end: { line: this.line, character: 0 } };
+        this.lines.splice(this.line - 1, 2, previous + this.lines[this.line]);
+        this.line--;
+        this.character = previous.length;
+        return { range, text: '' };
+      }
+      const text = this.lines[this.line];
+      const range = { start: { line: this.line, character: this.character - 1 }, end: { line: this.line, character: this.character } };
+      this.lines[this.line] = text.slice(0, this.character - 1) + text.slice(this.character);
+      this.character--;
+      return { range, text: '' };
+    }
+    this.typed++;
+    const at = { line: this.line, character: this.character };
+    const text = this.lines[this.line];
+    if (this.random.chance(0.05)) {
+      this.lines.splice(this.line, 1, text.slice(0, this.character), text.slice(this.character));
+      this.line++;
+      this.character = 0;
+      return { range: { start: at, end: at }, text: '\n' };
+    }
+    const character = this.random.pick(['x', '_', '=', ' ', '(', ')', '"', '1', 'a', '.', ':', 'é']);
+    this.lines[this.line] = text.slice(0, this.character) + character + text.slice(this.character);
+    this.character++;
+    return { range: { start: at, end: at }, text: character };
+  }
+}
+
+/** Types `count` edits into an open document, waiting for its diagnostics now and then; returns the last version. */
+export async function typeEdits(client: TestClient, uri: string, typist: Typist, version: number, count: number): Promise<number> {
+  for (let index = 0; index < count; index++) {
+    version++;
+    const arrived = (version - 1) % PAUSE_EVERY === 0 ? published(client, uri, version) : undefined;
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [typist.next()] });
+    await arrived;
+  }
+  return version;
+}
+
+/** The diagnostics the server publishes for one version of a document. */
+export function published(client: TestClient, uri: string, version: number): Promise<Published> {
+  return client.next<Published>('textDocument/publishDiagnostics', (params) => params.uri === uri && params.version === version, 60_000);
+}
+
+/** The server's memory after a full GC (needs `--expose-gc` and initializationOptions.debugMemory). */
+export function serverMemory(client: TestClient): Promise<Memory> {
+  return client.request<Memory>('haSecurity/debugMemory', null, 60_000);
+}
