@@ -101,6 +101,8 @@ const SUBMITTED_PARTS = new Set(['query', 'headers', 'cookies', 'match_info', 'j
  * entry.data["panel_code"]`), which is a password by another name.
  */
 export function comparedCredential(file: FileModel, left: Node, right: Node, integration: IntegrationModel | undefined): SecretOperand | undefined {
+  // `sig == signal.SIGTERM`: a signal number, not a signature.
+  if ([left, right].some((side) => file.qualifiedName(unwrap(side))?.startsWith('signal.'))) return undefined;
   const kinds = [secretOperand(file, left, integration), secretOperand(file, right, integration)];
   const codeNames = [isCodeName(file, left, integration), isCodeName(file, right, integration)];
   // The names decide first: tracing where both sides come from costs far more, and most comparisons name no secret.
