@@ -202,6 +202,12 @@ describe('ha-security CLI', () => {
     const parsed = JSON.parse(single.stdout);
     assert.ok(parsed.integrations.length >= 4 && parsed.findings.length > 20, 'several integrations with findings, so the workers share the work');
     for (const jobs of ['2', '3']) assert.equal(report(jobs).stdout, single.stdout, `--jobs ${jobs}`);
+    // Without its worker script (a broken install) the CLI analyses everything in its own thread instead.
+    const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-security-no-worker-'));
+    for (const name of ['cli.js', 'tree-sitter.wasm', 'tree-sitter-python.wasm']) fs.copyFileSync(path.join(path.dirname(CLI), name), path.join(bare, name));
+    const withoutWorker = spawnSync(process.execPath, [path.join(bare, 'cli.js'), 'check', examples, corpus, path.join(workspace, 'bad'), '--scope', 'all', '--format', 'json', '--jobs', '2'], { cwd: workspace, encoding: 'utf8' });
+    fs.rmSync(bare, { recursive: true, force: true });
+    assert.equal(withoutWorker.stdout, single.stdout, withoutWorker.stderr);
     assert.equal(run(['check', '--jobs', '0']).status, 2);
     assert.match(run(['check', '--jobs', 'many']).stderr, /--jobs must be a whole number of at least 1/);
   });
