@@ -1,9 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { bigSource, MEMORY_EDITS, published, serverMemory, Typist, typeEdits, WARM_UP } from '../../test/helpers/editing';
-import { TestClient } from '../../test/protocol/lspClient';
+import { bigSource, MEMORY_EDITS, memoryOverEdits, openInServer, published, serverMemory, typeEdits, WARM_UP } from '../../test/helpers/editing';
 
 /**
  * The editor side of `npm run bench`: the bundled language server over stdio, as an editor runs it, with a
@@ -38,14 +36,8 @@ export async function editorSession(): Promise<EditorFigures> {
   const file = path.join(integration, 'big.py');
   const source = bigSource();
   fs.writeFileSync(file, source);
-  const uri = pathToFileURL(file).toString();
-  const client = new TestClient(['--expose-gc']);
+  const { client, uri, typist } = await openInServer(file, source);
   try {
-    await client.initialize({ textDocument: { synchronization: {} } }, { debugMemory: true });
-    const opened = published(client, uri, 1);
-    await client.open(uri, source);
-    await opened;
-    const typist = new Typist(source.split('\n'));
     let version = await typeEdits(client, uri, typist, 1, 50);
 
     process.stderr.write(`editor: ${LATENCY_EDITS} timed edits\n`);
@@ -62,13 +54,7 @@ export async function editorSession(): Promise<EditorFigures> {
     const parsesAfter = (await serverMemory(client)).parses;
 
     process.stderr.write(`editor: ${WARM_UP + MEMORY_EDITS} edits for memory\n`);
-    version = await typeEdits(client, uri, typist, version, WARM_UP);
-    const before = await serverMemory(client);
-    version = await typeEdits(client, uri, typist, version, MEMORY_EDITS);
-    const last = published(client, uri, version + 1);
-    await typeEdits(client, uri, typist, version, 1);
-    await last;
-    const after = await serverMemory(client);
+    const { before, after } = await memoryOverEdits(client, uri, typist, version);
 
     const sorted = [...latencies].sort((a, b) => a - b);
     return {

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Random } from '../fuzz/fuzzKit';
-import type { TestClient } from '../protocol/lspClient';
+import { pathToFileURL } from 'node:url';
+import { TestClient } from '../protocol/lspClient';
 
 /**
  * An editing session against the real language server, shared by the memory test and `npm run bench`: a
@@ -105,4 +106,29 @@ export function published(client: TestClient, uri: string, version: number): Pro
 /** The server's memory after a full GC (needs `--expose-gc` and initializationOptions.debugMemory). */
 export function serverMemory(client: TestClient): Promise<Memory> {
   return client.request<Memory>('haSecurity/debugMemory', null, 60_000);
+}
+
+/**
+ * Starts the bundled server (with --expose-gc and its debug figures), opens `file` with the text `source` and waits
+ * for its first diagnostics. The caller disposes of the client.
+ */
+export async function openInServer(file: string, source: string): Promise<{ client: TestClient; uri: string; typist: Typist }> {
+  const uri = pathToFileURL(file).toString();
+  const client = new TestClient(['--expose-gc']);
+  await client.initialize({ textDocument: { synchronization: {} } }, { debugMemory: true });
+  const opened = published(client, uri, 1);
+  await client.open(uri, source);
+  await opened;
+  return { client, uri, typist: new Typist(source.split('\n')) };
+}
+
+/** WARM_UP edits, then MEMORY_EDITS more between two measurements, ending on the diagnostics of the last version. */
+export async function memoryOverEdits(client: TestClient, uri: string, typist: Typist, version: number): Promise<{ before: Memory; after: Memory; version: number }> {
+  version = await typeEdits(client, uri, typist, version, WARM_UP);
+  const before = await serverMemory(client);
+  version = await typeEdits(client, uri, typist, version, MEMORY_EDITS);
+  const last = published(client, uri, version + 1);
+  version = await typeEdits(client, uri, typist, version, 1);
+  await last;
+  return { before, after: await serverMemory(client), version };
 }

@@ -3,9 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { bigSource, MB, MEMORY_EDITS, published, serverMemory, Typist, typeEdits, WARM_UP } from '../helpers/editing';
-import { TestClient } from './lspClient';
+import { bigSource, MB, MEMORY_EDITS, memoryOverEdits, openInServer } from '../helpers/editing';
 
 /**
  * Memory over a long editing session: the real server (with --expose-gc), a 3,000-line integration file and 10,000
@@ -29,23 +27,9 @@ describe('language server memory', () => {
     const file = path.join(workspace, 'custom_components', 'demo', 'big.py');
     const source = bigSource();
     fs.writeFileSync(file, source);
-    const uri = pathToFileURL(file).toString();
-    const client = new TestClient(['--expose-gc']);
+    const { client, uri, typist } = await openInServer(file, source);
     try {
-      await client.initialize({ textDocument: { synchronization: {} } }, { debugMemory: true });
-      const opened = published(client, uri, 1);
-      await client.open(uri, source);
-      await opened;
-
-      const typist = new Typist(source.split('\n'));
-      let version = await typeEdits(client, uri, typist, 1, WARM_UP);
-      const before = await serverMemory(client);
-      version = await typeEdits(client, uri, typist, version, MEMORY_EDITS);
-      // One last edit, then the diagnostics of the final version.
-      const last = published(client, uri, version + 1);
-      await typeEdits(client, uri, typist, version, 1);
-      await last;
-      const afterEdits = await serverMemory(client);
+      const { before, after: afterEdits } = await memoryOverEdits(client, uri, typist, 1);
 
       const growth = {
         heapUsed: afterEdits.heapUsed - before.heapUsed,
