@@ -189,31 +189,18 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
     }
   };
   for (const candidate of integration?.files ?? [file]) {
-    for (const call of candidate.calls) {
-      const receiver = call.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
-      if (SCHEMA_MARKER.test(call.name ?? '')) {
-        note(all, candidate, call.args[0]);
-      } else if ((call.method === 'get' || call.method === 'pop') && receiver && isEntryPayload(candidate, receiver)) {
-        note(stored, candidate, call.args[0]);
-      } else if ((call.method === 'get' || call.method === 'pop') && isConfigHolder(candidate, receiver)) {
-        note(all, candidate, call.args[0]);
-      } else if (call.method && ENTRY_WRITERS.has(call.method)) {
-        for (const keyword of ['data', 'options', 'data_updates']) {
-          const value = call.keywords.get(keyword);
-          if (!value) continue;
-          writesEntries = true;
-          const written = writtenKeys(candidate, value, integration);
-          if (!written.complete) storedUnknown = true;
-          for (const key of written.keys) note(stored, candidate, key);
-        }
+    const uses = keyUses(candidate);
+    for (const use of uses.keys) {
+      if (use.kind === 'written') {
+        writesEntries = true;
+        const written = writtenKeys(candidate, use.value, integration);
+        if (!written.complete) storedUnknown = true;
+        for (const key of written.keys) note(stored, candidate, key);
+      } else {
+        note(use.kind === 'stored' ? stored : all, candidate, use.key);
       }
     }
-    for (const subscript of descendants(candidate.root, ['subscript'])) {
-      const value = subscript.childForFieldName('value');
-      if (value && isEntryPayload(candidate, value)) note(stored, candidate, subscript.childForFieldName('subscript'));
-      else if (isConfigHolder(candidate, value)) note(all, candidate, subscript.childForFieldName('subscript'));
-    }
-    if ([...candidate.imports.values()].some((name) => name.startsWith('homeassistant.helpers.config_entry_oauth2_flow'))) {
+    if (uses.oauth) {
       for (const map of [all, stored]) if (!map.has('token')) map.set('token', undefined);
     }
   }
@@ -221,6 +208,54 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
   const index = { all, stored: stored.size > 0 || (writesEntries && !storedUnknown) ? stored : all };
   keyCache.set(cacheKey, index);
   return index;
+}
+
+/**
+ * Where one file names keys, in the order `keyIndex` reads them: what it asks for or reads from a configuration
+ * (`all`), reads from an entry (`stored`), or writes into entries (`written`, the value given as `data=` and the like).
+ */
+type KeyUse = { kind: 'all' | 'stored'; key: Node | null | undefined } | { kind: 'written'; value: Node };
+
+interface FileKeyUses {
+  keys: KeyUse[];
+  /** The file imports Home Assistant's OAuth2 flow helpers. */
+  oauth: boolean;
+}
+
+/**
+ * The key uses of a file depend on that file alone, so they are found once per file model; what the keys spell
+ * (constants may come from other modules) is read per integration by `keyIndex`.
+ */
+const keyUsesCache = new WeakMap<FileModel, FileKeyUses>();
+
+function keyUses(file: FileModel): FileKeyUses {
+  const cached = keyUsesCache.get(file);
+  if (cached) return cached;
+  const keys: KeyUse[] = [];
+  for (const call of file.calls) {
+    const receiver = call.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
+    if (SCHEMA_MARKER.test(call.name ?? '')) {
+      keys.push({ kind: 'all', key: call.args[0] });
+    } else if ((call.method === 'get' || call.method === 'pop') && receiver && isEntryPayload(file, receiver)) {
+      keys.push({ kind: 'stored', key: call.args[0] });
+    } else if ((call.method === 'get' || call.method === 'pop') && isConfigHolder(file, receiver)) {
+      keys.push({ kind: 'all', key: call.args[0] });
+    } else if (call.method && ENTRY_WRITERS.has(call.method)) {
+      for (const keyword of ['data', 'options', 'data_updates']) {
+        const value = call.keywords.get(keyword);
+        if (value) keys.push({ kind: 'written', value });
+      }
+    }
+  }
+  for (const subscript of descendants(file.root, ['subscript'])) {
+    const value = subscript.childForFieldName('value');
+    if (value && isEntryPayload(file, value)) keys.push({ kind: 'stored', key: subscript.childForFieldName('subscript') });
+    else if (isConfigHolder(file, value)) keys.push({ kind: 'all', key: subscript.childForFieldName('subscript') });
+  }
+  const oauth = [...file.imports.values()].some((name) => name.startsWith('homeassistant.helpers.config_entry_oauth2_flow'));
+  const uses = { keys, oauth };
+  keyUsesCache.set(file, uses);
+  return uses;
 }
 
 /**
@@ -439,24 +474,60 @@ interface FileIndex {
   callsByScope: Map<number, CallSite[]>;
   /** By class id and attribute name: the values assigned to `self.name`, and what a `@property` of that name returns. */
   selfAttributes: Map<number, Map<string, Node[]>>;
-  /** The quote character most of the file's strings use. */
-  quote: string;
   /** Whether a flow step's input holds credentials, by step id. */
   stepSecrets: Map<number, boolean>;
 }
 
+// Functions and lambdas are captured to know each statement's scope from a stack (captures come in document order)
+// instead of asking scopeOf, which descends from the root for every node.
 const INDEX_QUERY = `
 (assignment) @assign
 (delete_statement) @delete
 (decorated_definition) @decorated
-(string_start) @quote
+[(function_definition) (lambda)] @scope
 `;
 const indexCache = new WeakMap<FileModel, FileIndex>();
+
+/**
+ * Innermost-scope lookup for nodes visited in document order: the functions and lambdas entered so far that still
+ * contain the position. Where position alone cannot tell (a node starting where an open scope starts or ends, which
+ * only error recovery produces) the answer is left to `scopeOf`.
+ */
+class ScopeStack {
+  private readonly scopes: Node[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+
+  constructor(private readonly file: FileModel) {}
+
+  /** Enters a function or lambda; those it follows are closed first, so the stack stays nested. */
+  enter(scope: Node): void {
+    this.closeBefore(scope.startIndex);
+    this.scopes.push(scope);
+    this.starts.push(scope.startIndex);
+    this.ends.push(scope.endIndex);
+  }
+
+  scopeOf(node: Node): Node {
+    const start = node.startIndex;
+    this.closeBefore(start);
+    if (this.ends.includes(start) || this.starts.includes(start)) return this.file.scopeOf(node);
+    return this.scopes[this.scopes.length - 1] ?? this.file.root;
+  }
+
+  private closeBefore(position: number): void {
+    while (this.ends.length > 0 && this.ends[this.ends.length - 1] < position) {
+      this.scopes.pop();
+      this.starts.pop();
+      this.ends.pop();
+    }
+  }
+}
 
 function fileIndex(file: FileModel): FileIndex {
   const cached = indexCache.get(file);
   if (cached) return cached;
-  const index: FileIndex = { statementsByScope: new Map(), callsByScope: new Map(), selfAttributes: new Map(), quote: '"', stepSecrets: new Map() };
+  const index: FileIndex = { statementsByScope: new Map(), callsByScope: new Map(), selfAttributes: new Map(), stepSecrets: new Map() };
   const push = <K, T>(map: Map<K, T[]>, key: K, value: T) => {
     const list = map.get(key);
     if (list) list.push(value);
@@ -467,12 +538,10 @@ function fileIndex(file: FileModel): FileIndex {
     if (!byName) index.selfAttributes.set(cls.id, (byName = new Map()));
     push(byName, name, value);
   };
-  let single = 0;
-  let double = 0;
+  const scopes = new ScopeStack(file);
   for (const { name, node } of pythonQuery(INDEX_QUERY).captures(file.root)) {
-    if (name === 'quote') {
-      if (node.text.endsWith("'")) single++;
-      else if (node.text.endsWith('"')) double++;
+    if (name === 'scope') {
+      scopes.enter(node);
       continue;
     }
     if (name === 'decorated') {
@@ -487,7 +556,7 @@ function fileIndex(file: FileModel): FileIndex {
       }
       continue;
     }
-    push(index.statementsByScope, file.scopeOf(node).id, node);
+    push(index.statementsByScope, scopes.scopeOf(node).id, node);
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
     if (name === 'assign' && left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && right) {
@@ -496,9 +565,16 @@ function fileIndex(file: FileModel): FileIndex {
       if (cls && attribute) attributeValue(cls, attribute, right);
     }
   }
-  for (const call of file.calls) push(index.callsByScope, file.scopeOf(call.node).id, call);
-  for (const list of index.callsByScope.values()) list.sort((a, b) => a.node.startIndex - b.node.startIndex);
-  index.quote = single > double ? "'" : '"';
+  // The same sweep for calls, over the functions and lambdas again, merged by position.
+  const callScopes = new ScopeStack(file);
+  const scopeNodes = file.nodesOfType('function_definition', 'lambda');
+  let next = 0;
+  const byPosition = [...file.calls].sort((a, b) => a.node.startIndex - b.node.startIndex);
+  for (const call of byPosition) {
+    const start = call.node.startIndex;
+    while (next < scopeNodes.length && scopeNodes[next].startIndex <= start) callScopes.enter(scopeNodes[next++]);
+    push(index.callsByScope, callScopes.scopeOf(call.node).id, call);
+  }
   indexCache.set(file, index);
   return index;
 }
@@ -1255,8 +1331,22 @@ function lineAfterImports(file: FileModel): number {
 
 /** The quote the file mostly uses for strings. */
 export function quoteStyle(file: FileModel): string {
-  return fileIndex(file).quote;
+  let quote = quoteCache.get(file);
+  if (quote === undefined) {
+    // Only fixes need it: counted on first use rather than with the index every analysis builds.
+    let single = 0;
+    let double = 0;
+    for (const start of file.nodesOfType('string_start')) {
+      if (start.text.endsWith("'")) single++;
+      else if (start.text.endsWith('"')) double++;
+    }
+    quote = single > double ? "'" : '"';
+    quoteCache.set(file, quote);
+  }
+  return quote;
 }
+
+const quoteCache = new WeakMap<FileModel, string>();
 
 /** Replaces a value with the redaction marker, in the file's quote style. */
 export function redactedLiteral(file: FileModel, node: Node): TextEdit {
