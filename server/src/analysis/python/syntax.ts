@@ -164,3 +164,37 @@ export function descendants(node: Node, types: readonly string[]): Node[] {
 export function contains(outer: Node, inner: Node): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
 }
+
+/**
+ * Node types that several rules visit. Each query walks the whole tree, and the walk costs far more than the nodes
+ * it returns, so these rules ask for all of them at once (FileModel.nodesOfType caches the list) and share one walk.
+ */
+const VISITED_TYPES = ['assignment', 'default_parameter', 'typed_default_parameter', 'keyword_argument', 'pair', 'comparison_operator', 'while_statement'] as const;
+export type VisitedType = (typeof VISITED_TYPES)[number];
+
+const visitedByType = new WeakMap<readonly Node[], Map<string, Node[]>>();
+
+/** Every node of one of the shared types in document order, from the walk shared with the other rules. */
+export function visitedNodes(file: { nodesOfType(...types: string[]): readonly Node[] }, type: VisitedType): readonly Node[] {
+  const all = file.nodesOfType(...VISITED_TYPES);
+  let groups = visitedByType.get(all);
+  if (!groups) {
+    groups = new Map(VISITED_TYPES.map((name) => [name, []]));
+    for (const node of all) groups.get(node.type)?.push(node);
+    visitedByType.set(all, groups);
+  }
+  return groups.get(type)!;
+}
+
+/**
+ * The identifiers whose text holds a match of `pattern`, in document order, found by searching the source text
+ * instead of walking the tree: a rule after a few names visits only those. `text` is the source of `root`'s tree.
+ */
+export function identifiersMatching(root: Node, text: string, pattern: RegExp): Node[] {
+  const found = new Map<number, Node>();
+  for (const match of text.matchAll(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`))) {
+    const node = root.descendantForIndex(match.index);
+    if (node?.type === 'identifier') found.set(node.id, node);
+  }
+  return [...found.values()];
+}

@@ -2,8 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
 import { isSecretName, normalizeName } from '../model/secrets';
-import { pythonQuery } from '../python/parser';
-import { literalString, unwrap } from '../python/syntax';
+import { literalString, unwrap, visitedNodes, type VisitedType } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 
 /**
@@ -118,25 +117,29 @@ client = AcmeClient(session, api_key=entry.data[CONF_API_KEY])
 type Reporter = (node: Node, message: string) => void;
 
 /**
- * Assignments, default parameters, keyword arguments and dict entries: the name (or key) a value is bound to. Only
- * the name is captured; the value is read for the few names that denote a credential.
+ * Assignments, default parameters, keyword arguments and dict entries, with the field that holds the name (or key) a
+ * value is bound to. The value is read only for the few names that denote a credential.
  */
-const NAMED_TARGETS = `
-(assignment left: (_) @target)
-(default_parameter name: (identifier) @target)
-(typed_default_parameter name: (identifier) @target)
-(keyword_argument name: (identifier) @target)
-(pair key: (_) @target)
-`;
+const NAME_FIELDS = new Map<VisitedType, string>([
+  ['assignment', 'left'],
+  ['default_parameter', 'name'],
+  ['typed_default_parameter', 'name'],
+  ['keyword_argument', 'name'],
+  ['pair', 'key'],
+]);
 
 function checkNamedValues(context: FileContext, report: Reporter): void {
   const { file, integration } = context;
-  for (const { node: target } of pythonQuery(NAMED_TARGETS).captures(file.root)) {
-    const binder = target.parent;
-    if (!binder) continue;
+  // In document order, so that a literal reached from two names is reported under the first, as it always was.
+  const binders = [...NAME_FIELDS].flatMap(([type, field]) => visitedNodes(file, type).map((binder) => ({ binder, type, field })));
+  binders.sort((a, b) => a.binder.startIndex - b.binder.startIndex);
+  for (const { binder, type, field } of binders) {
+    const target = binder.childForFieldName(field);
+    // A parameter or keyword is named by an identifier (a tuple parameter `def f((a, b)=...)` names nothing).
+    if (!target || (field === 'name' && target.type !== 'identifier')) continue;
     const name = nameOfTarget(file, target, integration, binder);
     if (!name || !isSecretName(name)) continue;
-    const value = binder.childForFieldName(binder.type === 'assignment' ? 'right' : 'value');
+    const value = binder.childForFieldName(type === 'assignment' ? 'right' : 'value');
     if (!value) continue;
     context.markUsed();
     reportLiteralSecret(context, value, name, (where) => `"${name}" is given a literal secret${where}`, report);
@@ -221,7 +224,7 @@ function literalBehind(context: FileContext, expression: Node, file: FileModel =
 /** `if password == "..."`: a credential checked against a literal is a hardcoded credential too. */
 function checkComparisons(context: FileContext, report: Reporter): void {
   const { file, integration } = context;
-  for (const node of file.nodesOfType('comparison_operator')) {
+  for (const node of visitedNodes(file, 'comparison_operator')) {
     // `a == b`: two operands around one operator (chains, `not in` and comments have more children).
     if (node.childCount !== 3 || node.namedChildCount !== 2) continue;
     const operator = node.child(1)?.type;

@@ -2,8 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { replaceNode } from '../fixes';
 import { durationSeconds, numberValue } from '../model/durations';
 import type { FileModel } from '../model/fileModel';
-import { pythonQuery } from '../python/parser';
-import { descendants, unwrap } from '../python/syntax';
+import { descendants, identifiersMatching, unwrap, visitedNodes } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
 
@@ -77,9 +76,10 @@ SCAN_INTERVAL = timedelta(minutes=5)
       }
     }
 
-    for (const { node } of pythonQuery('(assignment left: (attribute attribute: (identifier) @name) right: (_) @value)').captures(file.root)) {
-      if (node.text !== 'update_interval') continue;
-      const value = node.parent?.parent?.childForFieldName('right');
+    // Found through the text: a walk of the whole tree for the few assignments that name it costs far more.
+    for (const identifier of identifiersMatching(file.root, file.text, /update_interval/)) {
+      if (identifier.text !== 'update_interval' || !inAttributeAssignment(identifier)) continue;
+      const value = identifier.parent?.parent?.childForFieldName('right');
       if (value && value.type !== 'none') judge(value, 'update_interval');
     }
 
@@ -87,8 +87,26 @@ SCAN_INTERVAL = timedelta(minutes=5)
   },
 };
 
+/**
+ * `obj.update_interval = value`: the attribute assigned to (its grandparent's right side is the value); also, as
+ * the rule has always read it, `obj.attr = update_interval` as the value (judged when the assignment is chained).
+ */
+function inAttributeAssignment(identifier: Node): boolean {
+  const parent = identifier.parent;
+  if (parent?.type === 'attribute') {
+    const assignment = parent.parent;
+    return (
+      parent.childForFieldName('attribute')?.id === identifier.id &&
+      assignment?.type === 'assignment' &&
+      assignment.childForFieldName('left')?.id === parent.id &&
+      assignment.childForFieldName('right') !== null
+    );
+  }
+  return parent?.type === 'assignment' && parent.childForFieldName('right')?.id === identifier.id && parent.childForFieldName('left')?.type === 'attribute';
+}
+
 function checkTightLoops(context: FileContext, file: FileModel): void {
-  for (const { node: loop } of pythonQuery('(while_statement) @loop').captures(file.root)) {
+  for (const loop of visitedNodes(file, 'while_statement')) {
     const body = loop.childForFieldName('body');
     if (!body) continue;
     const calls = descendants(body, ['call']).map((node) => file.callSite(node)).filter((site) => site !== undefined);

@@ -3,7 +3,7 @@ import { addImport, removeArgument, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression } from '../model/integration';
 import { pythonQuery } from '../python/parser';
-import { ancestorOfType, ancestors, literalString, unwrap } from '../python/syntax';
+import { ancestorOfType, ancestors, identifiersMatching, literalString, unwrap, visitedNodes } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
 
@@ -156,11 +156,15 @@ function usesTls(call: CallSite): boolean {
 function checkCall(context: FileContext, call: CallSite): void {
   const name = call.name ?? '';
   if (usesTls(call)) context.markUsed();
-  if (chosenByUser(context.file, call.node)) return;
+  // A call inside a user's choice has no other effect. Finding that out climbs the call's ancestors, so it is asked
+  // only right before a report or a markUsed, which few of a file's calls reach.
+  let chosen: boolean | undefined;
+  const userChose = () => (chosen ??= chosenByUser(context.file, call.node));
   const off = (value: Node | undefined) => value !== undefined && fixedBoolean(context, value) === false;
   const on = (value: Node | undefined) => value !== undefined && fixedBoolean(context, value) === true;
 
   if (HA_SESSION_HELPERS.test(name)) {
+    if (userChose()) return;
     context.markUsed();
     const flag = call.keywords.get('verify_ssl') ?? call.args[1];
     if (off(flag)) {
@@ -173,6 +177,7 @@ function checkCall(context: FileContext, call: CallSite): void {
   }
   const safeContext = HA_NO_VERIFY_CONTEXTS.get(name);
   if (safeContext) {
+    if (userChose()) return;
     context.report(call.node, `\`${name.split('.').pop()}()\` gives a TLS context that accepts any certificate; use \`${safeContext}()\`.`, {
       severity: severity(context),
       fix: renameCallFix(context, call, 'homeassistant.util.ssl', safeContext),
@@ -180,10 +185,11 @@ function checkCall(context: FileContext, call: CallSite): void {
     return;
   }
   if (name === 'ssl.SSLContext') {
-    checkBareContext(context, call);
+    if (!userChose()) checkBareContext(context, call);
     return;
   }
   if (call.method === 'tls_insecure_set' && on(call.args[0] ?? call.keywords.get('value'))) {
+    if (userChose()) return;
     const flag = (call.args[0] ?? call.keywords.get('value'))!;
     context.report(call.node, 'tls_insecure_set(True) skips the MQTT broker\'s host name check; leave it off.', {
       severity: severity(context),
@@ -192,19 +198,21 @@ function checkCall(context: FileContext, call: CallSite): void {
     return;
   }
   if (/^paramiko\.(client\.)?(AutoAddPolicy|WarningPolicy)$/.test(name)) {
+    if (userChose()) return;
     context.markUsed();
     context.report(call.node, `\`${name.split('.').pop()}\` accepts any SSH host key, so a machine in the middle goes unnoticed; load known host keys and keep paramiko's RejectPolicy.`, { severity: severity(context) });
     return;
   }
   if (/^asyncssh\.(connect|create_connection|connect_reverse|SSHClientConnectionOptions)$/.test(name) && unwrapNone(call.keywords.get('known_hosts'))) {
+    if (userChose()) return;
     context.report(call.keywords.get('known_hosts')!, 'known_hosts=None turns off SSH host key checking; pass the known host keys.', { severity: severity(context) });
     return;
   }
-  checkInsecureDefault(context, call);
+  checkInsecureDefault(context, call, userChose);
 
   const verify = call.keywords.get('verify');
   const requestsLike = REQUESTS_LIKE.test(name) || (call.method !== undefined && REQUEST_METHODS.has(call.method)) || /(Client|Session|Api|API|Transport)$/.test(name);
-  if (requestsLike && off(verify)) {
+  if (requestsLike && off(verify) && !userChose()) {
     context.report(verify!, 'verify=False accepts any certificate; keep verification on (or pass a CA bundle for a private certificate).', {
       severity: severity(context),
       fix: setFix(verify!, 'True'),
@@ -212,7 +220,7 @@ function checkCall(context: FileContext, call: CallSite): void {
   }
   const ssl = call.keywords.get('ssl');
   const aiohttpLike = AIOHTTP_SSL.test(name) || (call.method !== undefined && REQUEST_METHODS.has(call.method));
-  if (aiohttpLike && off(ssl)) {
+  if (aiohttpLike && off(ssl) && !userChose()) {
     context.report(ssl!, 'ssl=False turns off certificate verification for this connection; remove it so aiohttp verifies certificates.', {
       severity: severity(context),
       fix: { title: 'Turn certificate verification on', safe: true, edits: [removeArgument(ssl!)] },
@@ -220,6 +228,7 @@ function checkCall(context: FileContext, call: CallSite): void {
   }
   for (const [keyword, value] of call.keywords) {
     if (VERIFY_KEYWORDS.test(keyword) && off(value) && name !== 'dict') {
+      if (userChose()) return;
       // aiohttp's own verify_ssl is deprecated: drop it; other libraries get it switched on.
       const dropped = AIOHTTP_SSL.test(name) || (call.method !== undefined && REQUEST_METHODS.has(call.method) && keyword === 'verify_ssl');
       context.report(value, `${keyword}=False turns off certificate verification; keep it on, or take it from a user option that defaults to on.`, {
@@ -227,8 +236,10 @@ function checkCall(context: FileContext, call: CallSite): void {
         fix: dropped ? { title: 'Turn certificate verification on', safe: true, edits: [removeArgument(value)] } : setFix(value, 'True'),
       });
     } else if (INSECURE_KEYWORDS.test(keyword) && on(value) && name !== 'dict') {
+      if (userChose()) return;
       context.report(value, `${keyword}=True turns off certificate verification; leave it off.`, { severity: severity(context), fix: setFix(value, 'False') });
     } else if (keyword === 'cert_reqs' && /^(ssl\.)?CERT_NONE$|^NONE$/.test(literalString(value) ?? '')) {
+      if (userChose()) return;
       context.report(value, `cert_reqs=${value.text} accepts any certificate; require one.`, {
         severity: severity(context),
         fix: setFix(value, value.text.replace(/NONE/, 'REQUIRED')),
@@ -242,7 +253,7 @@ function unwrapNone(node: Node | undefined): boolean {
 }
 
 /** `vol.Optional(CONF_VERIFY_SSL, default=False)`, `entry.data.get(CONF_VERIFY_SSL, False)`, and their negatives. */
-function checkInsecureDefault(context: FileContext, call: CallSite): void {
+function checkInsecureDefault(context: FileContext, call: CallSite, userChose: () => boolean): void {
   const { file, integration } = context;
   const name = call.name ?? '';
   const key = call.args[0];
@@ -250,18 +261,20 @@ function checkInsecureDefault(context: FileContext, call: CallSite): void {
   const fallback = /(^|\.)(Optional|Required)$/.test(name) ? call.keywords.get('default') : call.method === 'get' ? call.args[1] ?? call.keywords.get('default') : undefined;
   if (!fallback) return;
   const keyText = file.stringValue(key, integration?.constantString) ?? (unwrap(key).type === 'identifier' || unwrap(key).type === 'attribute' ? key.text : '');
-  const value = fixedBoolean(context, fallback);
+  // The key decides first: following the fallback through assignments costs more, and few keys are about verification.
   if (VERIFY_OPTION.test(keyText)) {
+    if (userChose()) return;
     context.markUsed();
-    if (value === false) {
+    if (fixedBoolean(context, fallback) === false) {
       context.report(fallback, 'Certificate verification defaults to off; default it to on and let users opt out for self-signed devices.', {
         severity: 'warning',
         fix: setFix(fallback, 'True', 'Default certificate verification to on'),
       });
     }
   } else if (INSECURE_OPTION.test(keyText)) {
+    if (userChose()) return;
     context.markUsed();
-    if (value === true) {
+    if (fixedBoolean(context, fallback) === true) {
       context.report(fallback, 'Skipping certificate verification is the default here; default it to off and let users opt in for self-signed devices.', {
         severity: 'warning',
         fix: setFix(fallback, 'False', 'Default certificate verification to on'),
@@ -272,11 +285,16 @@ function checkInsecureDefault(context: FileContext, call: CallSite): void {
 
 /** `def __init__(self, host, verify_ssl=False)`: every caller that does not think of it gets no verification. */
 function checkDefaultParameters(context: FileContext): void {
-  if (!context.file.mentions(VERIFICATION_WORD)) return;
-  const query = pythonQuery('[(default_parameter name: (identifier) @name value: (_) @value) (typed_default_parameter name: (identifier) @name value: (_) @value)]');
-  for (const match of query.matches(context.file.root)) {
-    const name = match.captures.find((capture) => capture.name === 'name')?.node.text ?? '';
-    const value = match.captures.find((capture) => capture.name === 'value')?.node;
+  const { file } = context;
+  if (!file.mentions(VERIFICATION_WORD)) return;
+  const parameters = [...visitedNodes(file, 'default_parameter'), ...visitedNodes(file, 'typed_default_parameter')].sort((a, b) => a.startIndex - b.startIndex);
+  for (const parameter of parameters) {
+    const nameNode = parameter.childForFieldName('name');
+    if (nameNode?.type !== 'identifier') continue;
+    const name = nameNode.text;
+    // Every name judged below contains a verification word; most parameters are passed over without reading more.
+    if (!VERIFICATION_WORD.test(name)) continue;
+    const value = parameter.childForFieldName('value');
     if (!value) continue;
     const literal = unwrap(value).type;
     if ((VERIFY_OPTION.test(name) || VERIFY_KEYWORDS.test(name)) && literal === 'false') {
@@ -291,13 +309,16 @@ function checkDefaultParameters(context: FileContext): void {
 function checkAttributeAssignments(context: FileContext): void {
   const { file } = context;
   if (!file.mentions(/\b(check_hostname|verify)\b/)) return;
-  const query = pythonQuery('(assignment left: (attribute attribute: (identifier) @attribute (#match? @attribute "^(check_hostname|verify)$")) right: (_) @value) @assignment');
-  for (const match of query.matches(file.root)) {
-    const assignment = match.captures.find((capture) => capture.name === 'assignment')!.node;
-    const attribute = match.captures.find((capture) => capture.name === 'attribute')!.node;
-    const value = match.captures.find((capture) => capture.name === 'value')!.node;
-    const object = assignment.childForFieldName('left')?.childForFieldName('object');
-    if (!object || fixedBoolean(context, value) !== false || chosenByUser(file, assignment)) continue;
+  // Found through the text: a walk of the whole tree for these few assignments costs far more.
+  for (const attribute of identifiersMatching(file.root, file.text, /check_hostname|verify/)) {
+    if (attribute.text !== 'check_hostname' && attribute.text !== 'verify') continue;
+    const left = attribute.parent;
+    const assignment = left?.parent;
+    if (left?.type !== 'attribute' || left.childForFieldName('attribute')?.id !== attribute.id) continue;
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.id !== left.id) continue;
+    const value = assignment.childForFieldName('right');
+    const object = left.childForFieldName('object');
+    if (!value || !object || fixedBoolean(context, value) !== false || chosenByUser(file, assignment)) continue;
     if (attribute.text === 'check_hostname') {
       context.markUsed();
       // With verify_mode = CERT_NONE on the same context, that line is reported and its fix turns both back on.
@@ -350,8 +371,8 @@ function isCertNone(file: FileModel, node: Node): boolean {
 function checkSslReferences(context: FileContext): void {
   const { file } = context;
   if (!file.mentions(/\b(CERT_NONE|_create_unverified_context|_create_stdlib_context)\b/)) return;
-  const query = pythonQuery('((identifier) @name (#match? @name "^(CERT_NONE|_create_unverified_context|_create_stdlib_context)$"))');
-  for (const { node: identifier } of query.captures(file.root)) {
+  for (const identifier of identifiersMatching(file.root, file.text, /CERT_NONE|_create_unverified_context|_create_stdlib_context/)) {
+    if (!/^(CERT_NONE|_create_unverified_context|_create_stdlib_context)$/.test(identifier.text)) continue;
     const node = identifier.parent?.type === 'attribute' && identifier.parent.childForFieldName('attribute')?.id === identifier.id ? identifier.parent : identifier;
     if (ancestorOfType(node, ['import_from_statement', 'import_statement'])) continue;
     const name = file.qualifiedName(node);
