@@ -539,9 +539,11 @@ function fileIndex(file: FileModel): FileIndex {
     push(byName, name, value);
   };
   const scopes = new ScopeStack(file);
+  const scopeNodes: Node[] = [];
   for (const { name, node } of pythonQuery(INDEX_QUERY).captures(file.root)) {
     if (name === 'scope') {
       scopes.enter(node);
+      scopeNodes.push(node);
       continue;
     }
     if (name === 'decorated') {
@@ -567,7 +569,6 @@ function fileIndex(file: FileModel): FileIndex {
   }
   // The same sweep for calls, over the functions and lambdas again, merged by position.
   const callScopes = new ScopeStack(file);
-  const scopeNodes = file.nodesOfType('function_definition', 'lambda');
   let next = 0;
   const byPosition = [...file.calls].sort((a, b) => a.node.startIndex - b.node.startIndex);
   for (const call of byPosition) {
