@@ -1,5 +1,4 @@
 import type { Node } from 'web-tree-sitter';
-import { pythonQuery } from '../python/parser';
 import { descendants } from '../python/syntax';
 import type { FileModel } from './fileModel';
 
@@ -61,12 +60,10 @@ function scanStateAttributes(file: FileModel): AttributeScan {
       if (key) entries.push({ key, value: assignment.childForFieldName('right'), at: assignment, removable: false, owner: fn });
     }
   }
-  const assignsAttributes = file.mentions(/_attr_extra_state_attributes\b/);
-  for (const { node } of assignsAttributes ? pythonQuery('(assignment left: [(identifier) (attribute)] right: (dictionary) @value)').captures(file.root) : []) {
-    const target = node.parent?.childForFieldName('left');
-    if (!target || !/(^|\.)_attr_extra_state_attributes$/.test(target.text)) continue;
+  for (const { target, dict } of attributeAssignments(file)) {
+    if (!/(^|\.)_attr_extra_state_attributes$/.test(target.text)) continue;
     publishes = true;
-    fromDictionary(node, target);
+    fromDictionary(dict, target);
   }
   for (const call of file.calls) {
     if (!call.name || !/(^|\.)states\.(async_)?set$/.test(call.name)) continue;
@@ -76,4 +73,27 @@ function scanStateAttributes(file: FileModel): AttributeScan {
     for (const origin of file.origins(attributes)) if (origin.node.type === 'dictionary') fromDictionary(origin.node, call.node);
   }
   return { publishes, entries };
+}
+
+const ATTRIBUTE_NAME = '_attr_extra_state_attributes';
+
+/**
+ * `NAME = {...}` and `obj.NAME = {...}` for NAME `_attr_extra_state_attributes`, in document order: the target and
+ * the dict. Such a target ends with the name as an identifier, so each place the text spells the name is looked at
+ * instead of every assignment of the tree.
+ */
+function attributeAssignments(file: FileModel): { target: Node; dict: Node }[] {
+  const found: { target: Node; dict: Node }[] = [];
+  for (let at = file.text.indexOf(ATTRIBUTE_NAME); at >= 0; at = file.text.indexOf(ATTRIBUTE_NAME, at + 1)) {
+    // Inside the name, so the smallest node there is the identifier spelling it (or a string, comment, longer name).
+    const name = file.root.descendantForIndex(at, at + 1);
+    if (name?.type !== 'identifier' || name.startIndex !== at || name.text !== ATTRIBUTE_NAME) continue;
+    const parent = name.parent;
+    const target = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === name.id ? parent : name;
+    const assignment = target.id === name.id ? parent : target.parent;
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.id !== target.id) continue;
+    const dict = assignment.childForFieldName('right');
+    if (dict?.type === 'dictionary') found.push({ target, dict });
+  }
+  return found;
 }
