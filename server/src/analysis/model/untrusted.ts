@@ -323,13 +323,42 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
 /** `webhook` or `view-request` when `fn` handles HTTP requests of a webhook or a view, `request` for other aiohttp handlers. */
 export function requestHandlerKind(file: FileModel, fn: Node, integration?: IntegrationModel): 'webhook' | 'view-request' | 'request' | undefined {
   if (registeredHandlers(file, integration).webhooks.has(fn.id)) return 'webhook';
-  const cls = enclosingClass(fn);
+  const cls = mayDefineViews(file, integration) ? enclosingClass(fn) : undefined;
   if (cls && isViewHandler(file, cls, fn, integration)) return 'view-request';
+  if (!mayNameAiohttp(file)) return undefined;
   for (const parameter of parametersOf(fn)) {
     const annotation = parameter.annotation ? annotationName(file, parameter.annotation) : undefined;
     if (annotation !== undefined && REQUEST_TYPES.test(annotation)) return 'request';
   }
   return undefined;
+}
+
+/**
+ * Whether an annotation of the file can name an aiohttp request type: the name it resolves to starts with `aiohttp`,
+ * which comes from the file's text (an import, a dotted or quoted name) or, for a relative import, from its module
+ * name. A cheap test before reading every parameter of every function.
+ */
+function mayNameAiohttp(file: FileModel): boolean {
+  return file.mentions(AIOHTTP) || file.moduleName.includes('aiohttp');
+}
+
+const AIOHTTP = /aiohttp/;
+const HOME_ASSISTANT_VIEW = /HomeAssistantView/;
+const viewMentions = new WeakMap<IntegrationModel, boolean>();
+
+/**
+ * Whether a class of `file` can derive from HomeAssistantView: some base in the chain `isViewClass` follows (this
+ * file's classes and the integration's modules) is named so, and every such name is spelled in its file's text.
+ */
+function mayDefineViews(file: FileModel, integration: IntegrationModel | undefined): boolean {
+  if (file.mentions(HOME_ASSISTANT_VIEW)) return true;
+  if (!integration) return false;
+  let mentioned = viewMentions.get(integration);
+  if (mentioned === undefined) {
+    mentioned = integration.files.some((candidate) => candidate.mentions(HOME_ASSISTANT_VIEW));
+    viewMentions.set(integration, mentioned);
+  }
+  return mentioned;
 }
 
 function annotationName(file: FileModel, annotation: Node): string | undefined {
@@ -682,7 +711,7 @@ function isViewHandler(file: FileModel, cls: Node, fn: Node, integration: Integr
 
 /** A class deriving from HomeAssistantView (through aliases and the integration's own base classes). */
 export function isViewClass(file: FileModel, cls: Node, integration?: IntegrationModel, depth = 4): boolean {
-  if (depth <= 0) return false;
+  if (depth <= 0 || !mayDefineViews(file, integration)) return false;
   const bases = cls.childForFieldName('superclasses');
   for (const base of bases?.namedChildren ?? []) {
     if (!base || base.type === 'keyword_argument') continue;
