@@ -3,7 +3,6 @@ import { addImport, insertAt, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { methodsNamedIn, parametersOf, resolveCallables } from '../model/untrusted';
-import { pythonQuery } from '../python/parser';
 import { descendants, literalString, quoteOf, rangeOf, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
@@ -227,9 +226,27 @@ const quoteCache = new WeakMap<FileModel, string>();
 function preferredQuote(file: FileModel): string {
   let quote = quoteCache.get(file);
   if (quote === undefined) {
-    const first = pythonQuery('(string) @string').captures(file.root).map((capture) => capture.node).find((node) => !/^[a-zA-Z]*("""|''')/.test(node.text));
+    const first = firstPlainString(file);
     quote = first ? quoteOf(first) : '"';
     quoteCache.set(file, quote);
   }
   return quote;
+}
+
+/**
+ * The file's first string literal that is not triple-quoted. Found through the text rather than by collecting every
+ * string of the file: the quote that opens a literal lies in its `string_start` token, so reading the quote
+ * characters in order meets the literals in order (quotes in comments and inside literals are passed over).
+ */
+function firstPlainString(file: FileModel): Node | undefined {
+  const seen = new Set<number>();
+  for (const match of file.text.matchAll(/["']/g)) {
+    const token = file.root.descendantForIndex(match.index);
+    if (token?.type !== 'string_start') continue;
+    const string = token.parent;
+    if (string?.type !== 'string' || seen.has(string.id)) continue;
+    seen.add(string.id);
+    if (!/^[a-zA-Z]*("""|''')/.test(string.text)) return string;
+  }
+  return undefined;
 }
