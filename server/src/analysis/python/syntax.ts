@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { Range } from '../types';
 
 /** Small, pure helpers over tree-sitter-python nodes. */
@@ -166,22 +166,23 @@ export function contains(outer: Node, inner: Node): boolean {
 }
 
 /**
- * Node types that several rules visit. Each query walks the whole tree, and the walk costs far more than the nodes
- * it returns, so these rules ask for all of them at once (FileModel.nodesOfType caches the list) and share one walk.
+ * Node types that several rules visit. Each walk of the whole tree costs far more than the nodes it returns, so these
+ * rules share one walk for all of them, remembered per tree.
  */
 const VISITED_TYPES = ['assignment', 'default_parameter', 'typed_default_parameter', 'keyword_argument', 'pair', 'comparison_operator', 'while_statement'] as const;
 export type VisitedType = (typeof VISITED_TYPES)[number];
 
-const visitedByType = new WeakMap<readonly Node[], Map<string, Node[]>>();
+const visitedByTree = new WeakMap<Tree, Map<string, Node[]>>();
 
 /** Every node of one of the shared types in document order, from the walk shared with the other rules. */
-export function visitedNodes(file: { nodesOfType(...types: string[]): readonly Node[] }, type: VisitedType): readonly Node[] {
-  const all = file.nodesOfType(...VISITED_TYPES);
-  let groups = visitedByType.get(all);
+export function visitedNodes(file: { readonly tree: Tree }, type: VisitedType): readonly Node[] {
+  let groups = visitedByTree.get(file.tree);
   if (!groups) {
     groups = new Map(VISITED_TYPES.map((name) => [name, []]));
-    for (const node of all) groups.get(node.type)?.push(node);
-    visitedByType.set(all, groups);
+    // descendantsOfType walks with a cursor in one call and returns what a query would, in the same order, at about
+    // three quarters of a query's cost.
+    for (const node of file.tree.rootNode.descendantsOfType([...VISITED_TYPES])) if (node) groups.get(node.type)?.push(node);
+    visitedByTree.set(file.tree, groups);
   }
   return groups.get(type)!;
 }
