@@ -1,6 +1,5 @@
 import type { Node } from 'web-tree-sitter';
 import { addImport, insertAt, replaceNode } from '../fixes';
-import { pythonQuery } from '../python/parser';
 import { contains, descendants, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { TextEdit } from '../types';
 import type { Binding, CallSite, FileModel } from './fileModel';
@@ -247,7 +246,12 @@ function keyUses(file: FileModel): FileKeyUses {
       }
     }
   }
-  for (const subscript of descendants(file.root, ['subscript'])) {
+  // In the walk the file index shares; sorted to the order of a depth-first walk (`a[0][1]` before `a[0]`).
+  const subscripts = indexNodesOfType(file, 'subscript')
+    .map((node) => ({ node, start: node.startIndex, end: node.endIndex }))
+    .sort((a, b) => a.start - b.start || b.end - a.end)
+    .map(({ node }) => node);
+  for (const subscript of subscripts) {
     const value = subscript.childForFieldName('value');
     if (value && isEntryPayload(file, value)) keys.push({ kind: 'stored', key: subscript.childForFieldName('subscript') });
     else if (isConfigHolder(file, value)) keys.push({ kind: 'all', key: subscript.childForFieldName('subscript') });
@@ -478,46 +482,78 @@ interface FileIndex {
   stepSecrets: Map<number, boolean>;
 }
 
-// Functions and lambdas are captured to know each statement's scope from a stack (captures come in document order)
-// instead of asking scopeOf, which descends from the root for every node.
-const INDEX_QUERY = `
-(assignment) @assign
-(delete_statement) @delete
-(decorated_definition) @decorated
-[(function_definition) (lambda)] @scope
-`;
+/**
+ * The node types the file index, the key uses and the quote style read, found in one walk of the tree (shared
+ * through the file model's cache): the walk costs far more than the nodes it returns. Functions, lambdas and classes
+ * are there to know each statement's scope and class from a stack (the nodes come in document order) instead of
+ * climbing from every node.
+ */
+const INDEX_TYPES = ['assignment', 'delete_statement', 'decorated_definition', 'function_definition', 'lambda', 'class_definition', 'subscript', 'string_start'];
+
+function indexNodes(file: FileModel): readonly Node[] {
+  return file.nodesOfType(...INDEX_TYPES);
+}
+
+interface IndexNodes {
+  byType: Map<string, Node[]>;
+  /** The statements and containers `fileIndex` reads, with their types, in document order. */
+  structure: { node: Node; type: string }[];
+}
+
+const indexNodeGroups = new WeakMap<readonly Node[], IndexNodes>();
+
+function groupedIndexNodes(file: FileModel): IndexNodes {
+  const all = indexNodes(file);
+  let groups = indexNodeGroups.get(all);
+  if (!groups) {
+    groups = { byType: new Map(INDEX_TYPES.map((name) => [name, []])), structure: [] };
+    for (const node of all) {
+      const type = node.type;
+      groups.byType.get(type)?.push(node);
+      if (type !== 'subscript' && type !== 'string_start') groups.structure.push({ node, type });
+    }
+    indexNodeGroups.set(all, groups);
+  }
+  return groups;
+}
+
+/** The index walk's nodes of one type, in document order. */
+function indexNodesOfType(file: FileModel, type: string): readonly Node[] {
+  return groupedIndexNodes(file).byType.get(type) ?? [];
+}
+
 const indexCache = new WeakMap<FileModel, FileIndex>();
 
 /**
- * Innermost-scope lookup for nodes visited in document order: the functions and lambdas entered so far that still
- * contain the position. Where position alone cannot tell (a node starting where an open scope starts or ends, which
- * only error recovery produces) the answer is left to `scopeOf`.
+ * The innermost of some containers (scopes, classes) around nodes visited in document order: those entered so far
+ * that still contain the position. Where position alone cannot tell (a node starting where an open container starts
+ * or ends, which only error recovery produces) the answer is left to `climb`, which reads the ancestors.
  */
-class ScopeStack {
-  private readonly scopes: Node[] = [];
+class ContainerStack {
+  private readonly containers: Node[] = [];
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
 
-  constructor(private readonly file: FileModel) {}
+  constructor(private readonly climb: (node: Node) => Node | undefined) {}
 
-  /** Enters a function or lambda; those it follows are closed first, so the stack stays nested. */
-  enter(scope: Node): void {
-    this.closeBefore(scope.startIndex);
-    this.scopes.push(scope);
-    this.starts.push(scope.startIndex);
-    this.ends.push(scope.endIndex);
+  /** Enters a container; those it follows are closed first, so the stack stays nested. */
+  enter(container: Node): void {
+    this.closeBefore(container.startIndex);
+    this.containers.push(container);
+    this.starts.push(container.startIndex);
+    this.ends.push(container.endIndex);
   }
 
-  scopeOf(node: Node): Node {
+  innermost(node: Node): Node | undefined {
     const start = node.startIndex;
     this.closeBefore(start);
-    if (this.ends.includes(start) || this.starts.includes(start)) return this.file.scopeOf(node);
-    return this.scopes[this.scopes.length - 1] ?? this.file.root;
+    if (this.ends.includes(start) || this.starts.includes(start)) return this.climb(node);
+    return this.containers[this.containers.length - 1];
   }
 
   private closeBefore(position: number): void {
     while (this.ends.length > 0 && this.ends[this.ends.length - 1] < position) {
-      this.scopes.pop();
+      this.containers.pop();
       this.starts.pop();
       this.ends.pop();
     }
@@ -538,18 +574,24 @@ function fileIndex(file: FileModel): FileIndex {
     if (!byName) index.selfAttributes.set(cls.id, (byName = new Map()));
     push(byName, name, value);
   };
-  const scopes = new ScopeStack(file);
+  const scopeOf = (node: Node) => file.scopeOf(node);
+  const scopes = new ContainerStack(scopeOf);
+  const classes = new ContainerStack(enclosingClass);
   const scopeNodes: Node[] = [];
-  for (const { name, node } of pythonQuery(INDEX_QUERY).captures(file.root)) {
-    if (name === 'scope') {
+  for (const { node, type } of groupedIndexNodes(file).structure) {
+    if (type === 'function_definition' || type === 'lambda') {
       scopes.enter(node);
       scopeNodes.push(node);
       continue;
     }
-    if (name === 'decorated') {
+    if (type === 'class_definition') {
+      classes.enter(node);
+      continue;
+    }
+    if (type === 'decorated_definition') {
       const fn = node.childForFieldName('definition');
       const isProperty = node.namedChildren.some((child) => child?.type === 'decorator' && /^@(functools\.)?(cached_)?property$/.test(child.text));
-      const cls = fn && isProperty ? enclosingClass(node) : undefined;
+      const cls = fn && isProperty ? classes.innermost(node) : undefined;
       const property = fn?.childForFieldName('name')?.text;
       if (!fn || !cls || !property) continue;
       for (const statement of descendants(fn, ['return_statement'])) {
@@ -558,23 +600,23 @@ function fileIndex(file: FileModel): FileIndex {
       }
       continue;
     }
-    push(index.statementsByScope, scopes.scopeOf(node).id, node);
+    push(index.statementsByScope, (scopes.innermost(node) ?? file.root).id, node);
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
-    if (name === 'assign' && left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && right) {
-      const cls = enclosingClass(node);
+    if (type === 'assignment' && left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && right) {
+      const cls = classes.innermost(node);
       const attribute = left.childForFieldName('attribute')?.text;
       if (cls && attribute) attributeValue(cls, attribute, right);
     }
   }
   // The same sweep for calls, over the functions and lambdas again, merged by position.
-  const callScopes = new ScopeStack(file);
+  const callScopes = new ContainerStack(scopeOf);
   let next = 0;
   const byPosition = [...file.calls].sort((a, b) => a.node.startIndex - b.node.startIndex);
   for (const call of byPosition) {
     const start = call.node.startIndex;
     while (next < scopeNodes.length && scopeNodes[next].startIndex <= start) callScopes.enter(scopeNodes[next++]);
-    push(index.callsByScope, callScopes.scopeOf(call.node).id, call);
+    push(index.callsByScope, (callScopes.innermost(call.node) ?? file.root).id, call);
   }
   indexCache.set(file, index);
   return index;
@@ -1334,10 +1376,9 @@ function lineAfterImports(file: FileModel): number {
 export function quoteStyle(file: FileModel): string {
   let quote = quoteCache.get(file);
   if (quote === undefined) {
-    // Only fixes need it: counted on first use rather than with the index every analysis builds.
     let single = 0;
     let double = 0;
-    for (const start of file.nodesOfType('string_start')) {
+    for (const start of indexNodesOfType(file, 'string_start')) {
       if (start.text.endsWith("'")) single++;
       else if (start.text.endsWith('"')) double++;
     }
