@@ -197,6 +197,9 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
     if (VERIFIER.test(simple) && args.some((arg) => carriesCredential(file, arg, integration))) return { kind: 'verified', how: `${simple}(...)` };
     if (SIGNATURE_VERIFIER.test(simple) && args.some((arg) => isRequestBody(file, arg, integration))) return { kind: 'verified', how: `${simple}(...)` };
     if (args.some((arg) => isClientAddress(file, arg, integration)) && /ip_address|ip_network|in_network|trusted|allowed/i.test(name)) weaker ??= { kind: 'address', how: `${simple}(...)` };
+    // Resolving the callee costs the most here: at the last level it only tells whether a request handed on is delegated.
+    const delegates = () => site.args.some((arg) => isRequestObject(file, arg, integration)) && !/(^|\.)(web\.\w+|json_response|_LOGGER\.\w+|logging\.\w+|print|str|repr|isinstance)$/.test(name);
+    if (depth <= 0 && (weaker !== undefined || !delegates())) continue;
     const targets = resolveCallables(file, site.callee, integration).filter((target) => target.node.id !== fn.id);
     if (depth > 0) {
       for (const target of targets) {
@@ -205,7 +208,7 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
         if (found) weaker ??= found;
       }
     }
-    if (targets.length === 0 && site.args.some((arg) => isRequestObject(file, arg, integration)) && !/(^|\.)(web\.\w+|json_response|_LOGGER\.\w+|logging\.\w+|print|str|repr|isinstance)$/.test(name)) {
+    if (targets.length === 0 && delegates()) {
       weaker ??= { kind: 'delegated', how: `${name || site.callee.text}(...)` };
     }
   }

@@ -57,7 +57,9 @@ return web.Response(text=f"<h1>Hello {name}</h1>", content_type="text/html")
   checkFile(context) {
     const { file, integration } = context;
     if (file.isTestFile) return;
-    const servesHtml = dealsInHtml(file, integration);
+    // Asked only for a Jinja2 environment: it searches the whole text, and most files create none.
+    let servesHtmlCache: boolean | undefined;
+    const servesHtml = () => (servesHtmlCache ??= dealsInHtml(file, integration));
     for (const call of file.calls) {
       const name = call.name ?? '';
       if (RESPONSES.test(name)) {
@@ -81,11 +83,11 @@ return web.Response(text=f"<h1>Hello {name}</h1>", content_type="text/html")
         const autoescape = call.keywords.get('autoescape');
         if (autoescape && unwrap(autoescape).type !== 'false') continue;
         const what = name.endsWith('Template') ? 'This Jinja2 template' : 'This Jinja2 environment';
-        const message = `${what} does not escape HTML (${autoescape ? 'autoescape=False' : "Jinja2's default"}), so values rendered into ${servesHtml ? 'pages' : 'HTML'} can inject script; pass autoescape=True.`;
+        const message = `${what} does not escape HTML (${autoescape ? 'autoescape=False' : "Jinja2's default"}), so values rendered into ${servesHtml() ? 'pages' : 'HTML'} can inject script; pass autoescape=True.`;
         const fix: Fix = autoescape
-          ? { title: 'Turn autoescaping on', safe: servesHtml, edits: [replaceNode(unwrap(autoescape), 'True')] }
-          : { title: 'Turn autoescaping on', safe: servesHtml, edits: [addKeyword(file, call.node, 'autoescape=True')] };
-        context.report(autoescape ?? call.callee, message, servesHtml ? { fix } : { severity: 'warning', suggestions: [fix] });
+          ? { title: 'Turn autoescaping on', safe: servesHtml(), edits: [replaceNode(unwrap(autoescape), 'True')] }
+          : { title: 'Turn autoescaping on', safe: servesHtml(), edits: [addKeyword(file, call.node, 'autoescape=True')] };
+        context.report(autoescape ?? call.callee, message, servesHtml() ? { fix } : { severity: 'warning', suggestions: [fix] });
       }
     }
   },
