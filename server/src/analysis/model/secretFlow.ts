@@ -246,12 +246,8 @@ function keyUses(file: FileModel): FileKeyUses {
       }
     }
   }
-  // In the walk the file index shares; sorted to the order of a depth-first walk (`a[0][1]` before `a[0]`).
-  const subscripts = indexNodesOfType(file, 'subscript')
-    .map((node) => ({ node, start: node.startIndex, end: node.endIndex }))
-    .sort((a, b) => a.start - b.start || b.end - a.end)
-    .map(({ node }) => node);
-  for (const subscript of subscripts) {
+  // From the walk the file index shares, which visits `a[0][1]` before `a[0]` as a walk of subscripts alone would.
+  for (const subscript of indexNodesOfType(file, 'subscript')) {
     const value = subscript.childForFieldName('value');
     if (value && isEntryPayload(file, value)) keys.push({ kind: 'stored', key: subscript.childForFieldName('subscript') });
     else if (isConfigHolder(file, value)) keys.push({ kind: 'all', key: subscript.childForFieldName('subscript') });
@@ -483,16 +479,11 @@ interface FileIndex {
 }
 
 /**
- * The node types the file index, the key uses and the quote style read, found in one walk of the tree (shared
- * through the file model's cache): the walk costs far more than the nodes it returns. Functions, lambdas and classes
- * are there to know each statement's scope and class from a stack (the nodes come in document order) instead of
- * climbing from every node.
+ * The node types the file index, the key uses and the quote style read, found in one walk of the tree: the walk
+ * costs far more than the nodes it returns. Functions, lambdas and classes are there to know each statement's scope
+ * and class from a stack (the nodes come in document order) instead of climbing from every node.
  */
 const INDEX_TYPES = ['assignment', 'delete_statement', 'decorated_definition', 'function_definition', 'lambda', 'class_definition', 'subscript', 'string_start'];
-
-function indexNodes(file: FileModel): readonly Node[] {
-  return file.nodesOfType(...INDEX_TYPES);
-}
 
 interface IndexNodes {
   byType: Map<string, Node[]>;
@@ -500,19 +491,19 @@ interface IndexNodes {
   structure: { node: Node; type: string }[];
 }
 
-const indexNodeGroups = new WeakMap<readonly Node[], IndexNodes>();
+const indexNodeGroups = new WeakMap<FileModel, IndexNodes>();
 
 function groupedIndexNodes(file: FileModel): IndexNodes {
-  const all = indexNodes(file);
-  let groups = indexNodeGroups.get(all);
+  let groups = indexNodeGroups.get(file);
   if (!groups) {
     groups = { byType: new Map(INDEX_TYPES.map((name) => [name, []])), structure: [] };
-    for (const node of all) {
+    // One cursor walk in wasm, in document order (depth first); cheaper than a query returning the same nodes.
+    for (const node of descendants(file.root, INDEX_TYPES)) {
       const type = node.type;
       groups.byType.get(type)?.push(node);
       if (type !== 'subscript' && type !== 'string_start') groups.structure.push({ node, type });
     }
-    indexNodeGroups.set(all, groups);
+    indexNodeGroups.set(file, groups);
   }
   return groups;
 }
