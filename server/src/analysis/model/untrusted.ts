@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { interpolations, unwrap } from '../python/syntax';
 import type { CallSite, FileModel } from './fileModel';
 import type { IntegrationModel } from './integration';
@@ -270,7 +270,7 @@ function helperParameterSource(context: Context, file: FileModel, fn: Node, name
     const index = parameters.findIndex((parameter) => parameter.name === name);
     const parameter = parameters[index];
     if (!parameter || parameter.kind !== 'plain') return undefined;
-    const isMethod = enclosingClass(fn) !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
+    const isMethod = classOfFunction(file, fn) !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
     for (const caller of callersOf(fn, file, context.integration)) {
       const offset = isMethod && caller.boundMethod ? 1 : 0;
       const argument = parameter.keywordOnly ? caller.keywords.get(name) : caller.keywords.get(name) ?? caller.args[index - offset];
@@ -292,7 +292,7 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
   const index = parameters.findIndex((parameter) => parameter.name === name);
   if (index < 0) return undefined;
   const parameter = parameters[index];
-  const cls = enclosingClass(fn);
+  const cls = classOfFunction(file, fn);
   const isMethod = cls !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
   if (isMethod && index === 0) return undefined;
   const annotation = parameter.annotation ? annotationName(file, parameter.annotation) : undefined;
@@ -323,7 +323,7 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
 /** `webhook` or `view-request` when `fn` handles HTTP requests of a webhook or a view, `request` for other aiohttp handlers. */
 export function requestHandlerKind(file: FileModel, fn: Node, integration?: IntegrationModel): 'webhook' | 'view-request' | 'request' | undefined {
   if (registeredHandlers(file, integration).webhooks.has(fn.id)) return 'webhook';
-  const cls = mayDefineViews(file, integration) ? enclosingClass(fn) : undefined;
+  const cls = mayDefineViews(file, integration) ? classOfFunction(file, fn) : undefined;
   if (cls && isViewHandler(file, cls, fn, integration)) return 'view-request';
   if (!mayNameAiohttp(file)) return undefined;
   for (const parameter of parametersOf(fn)) {
@@ -376,8 +376,27 @@ export interface Parameter {
   annotation?: Node;
 }
 
-/** The parameters of a function definition, in order, with `*args`/`**kwargs` and keyword-only ones marked. */
-export function parametersOf(fn: Node): Parameter[] {
+const parameterCache = new WeakMap<Tree, Map<number, readonly Parameter[]>>();
+
+/**
+ * The parameters of a function definition, in order, with `*args`/`**kwargs` and keyword-only ones marked. Read once
+ * per function of a tree: rules and the flow questions ask about the same functions many times.
+ */
+export function parametersOf(fn: Node): readonly Parameter[] {
+  let byFunction = parameterCache.get(fn.tree);
+  if (!byFunction) {
+    byFunction = new Map();
+    parameterCache.set(fn.tree, byFunction);
+  }
+  let parameters = byFunction.get(fn.id);
+  if (!parameters) {
+    parameters = readParameters(fn);
+    byFunction.set(fn.id, parameters);
+  }
+  return parameters;
+}
+
+function readParameters(fn: Node): Parameter[] {
   const result: Parameter[] = [];
   let keywordOnly = false;
   for (const parameter of fn.childForFieldName('parameters')?.namedChildren ?? []) {
@@ -595,7 +614,7 @@ function methodsNamed(file: FileModel, integration: IntegrationModel | undefined
   index = new Map();
   for (const candidate of filesOf(file, integration)) {
     for (const fn of candidate.functions) {
-      if (!enclosingClass(fn)) continue;
+      if (!classOfFunction(candidate, fn)) continue;
       const name = fn.childForFieldName('name')?.text ?? '';
       const list = index.get(name) ?? [];
       list.push({ file: candidate, node: fn });
@@ -660,6 +679,38 @@ function buildCallerIndex(file: FileModel, integration: IntegrationModel | undef
   return index;
 }
 
+const functionClasses = new WeakMap<FileModel, Map<number, Node | undefined>>();
+
+/**
+ * `enclosingClass` of a def of `file`, from one sweep over the file's functions and classes in document order
+ * instead of climbing from each def (every `.parent` descends from the root). Those are never empty and nest as the
+ * tree does, so the containers open at a def's start are its class and function ancestors.
+ */
+function classOfFunction(file: FileModel, fn: Node): Node | undefined {
+  let classes = functionClasses.get(file);
+  if (!classes) {
+    classes = new Map();
+    const containers = [...file.functions, ...file.classes].sort((a, b) => a.startIndex - b.startIndex);
+    const open: Node[] = [];
+    const ends: number[] = [];
+    for (const container of containers) {
+      const start = container.startIndex;
+      while (ends.length > 0 && ends[ends.length - 1] <= start) {
+        open.pop();
+        ends.pop();
+      }
+      if (container.type === 'function_definition') {
+        const innermost = open[open.length - 1];
+        classes.set(container.id, innermost?.type === 'class_definition' ? innermost : undefined);
+      }
+      open.push(container);
+      ends.push(container.endIndex);
+    }
+    functionClasses.set(file, classes);
+  }
+  return classes.has(fn.id) ? classes.get(fn.id) : enclosingClass(fn);
+}
+
 function enclosingClass(node: Node): Node | undefined {
   let current = node.parent;
   while (current) {
@@ -710,8 +761,27 @@ function isViewHandler(file: FileModel, cls: Node, fn: Node, integration: Integr
 }
 
 /** A class deriving from HomeAssistantView (through aliases and the integration's own base classes). */
+const viewClassCache = new WeakMap<object, Map<string, boolean>>();
+
 export function isViewClass(file: FileModel, cls: Node, integration?: IntegrationModel, depth = 4): boolean {
   if (depth <= 0 || !mayDefineViews(file, integration)) return false;
+  // Asked for every method of a class (is it a view handler?): answered once per class and integration.
+  const cacheKey: object = integration ?? file;
+  let cache = viewClassCache.get(cacheKey);
+  if (!cache) {
+    cache = new Map();
+    viewClassCache.set(cacheKey, cache);
+  }
+  const key = `${file.path}#${cls.id}#${depth}`;
+  let answer = cache.get(key);
+  if (answer === undefined) {
+    answer = derivesFromView(file, cls, integration, depth);
+    cache.set(key, answer);
+  }
+  return answer;
+}
+
+function derivesFromView(file: FileModel, cls: Node, integration: IntegrationModel | undefined, depth: number): boolean {
   const bases = cls.childForFieldName('superclasses');
   for (const base of bases?.namedChildren ?? []) {
     if (!base || base.type === 'keyword_argument') continue;
