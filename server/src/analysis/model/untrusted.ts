@@ -650,33 +650,67 @@ function buildCallerIndex(file: FileModel, integration: IntegrationModel | undef
   const index = new Map<string, Caller[]>();
   const files = filesOf(file, integration);
   const defined = new Set<string>();
-  for (const candidate of files) for (const fn of candidate.functions) defined.add(fn.childForFieldName('name')?.text ?? '');
-  const add = (candidate: FileModel, reference: Node, args: Node[], keywords: Map<string, Node>) => {
-    const simple = reference.type === 'attribute' ? reference.childForFieldName('attribute')?.text : reference.text;
-    if (!simple || !defined.has(simple)) return;
-    // Only certain targets: `client.save(x)` on a library object is not the integration's own `save`.
-    for (const target of resolveCallables(candidate, reference, integration, 4, false)) {
-      const key = `${target.file.path}#${target.node.id}`;
-      const list = index.get(key) ?? [];
-      list.push({ file: candidate, args, keywords, boundMethod: reference.type === 'attribute' });
-      index.set(key, list);
-    }
-  };
+  for (const candidate of files) for (const name of callReferences(candidate).defined) defined.add(name);
   for (const candidate of files) {
-    for (const call of candidate.calls) {
-      const name = call.name ?? '';
-      if (/(^|\.)(async_add_executor_job|add_job|async_add_job|async_run_job)$/.test(name) && call.args[0]) {
-        add(candidate, unwrap(call.args[0]), call.args.slice(1), new Map());
-      } else if (/(^|\.)run_in_executor$/.test(name) && call.args[1]) {
-        add(candidate, unwrap(call.args[1]), call.args.slice(2), new Map());
-      } else if (/(^|\.)partial$/.test(name) && call.args[0]) {
-        add(candidate, unwrap(call.args[0]), call.args.slice(1), call.keywords);
-      } else if (call.callee.type === 'identifier' || call.callee.type === 'attribute') {
-        add(candidate, call.callee, call.args, call.keywords);
+    for (const { reference, simple, args, keywords, boundMethod } of callReferences(candidate).calls) {
+      if (!simple || !defined.has(simple)) continue;
+      // Only certain targets: `client.save(x)` on a library object is not the integration's own `save`.
+      for (const target of resolveCallables(candidate, reference, integration, 4, false)) {
+        const key = `${target.file.path}#${target.node.id}`;
+        const list = index.get(key) ?? [];
+        list.push({ file: candidate, args, keywords, boundMethod });
+        index.set(key, list);
       }
     }
   }
   return index;
+}
+
+interface CallReference {
+  /** What the call invokes or hands on (`fn` of `async_add_executor_job(fn, x)`), and its last name. */
+  reference: Node;
+  simple: string | undefined;
+  args: Node[];
+  keywords: Map<string, Node>;
+  boundMethod: boolean;
+}
+
+interface FileCallReferences {
+  /** The names of the file's functions. */
+  defined: string[];
+  calls: CallReference[];
+}
+
+/**
+ * What each call of a file invokes, with the arguments it passes, in the order of the calls. It depends on the
+ * file alone, so it is read once per file model; which `def` each reference names is resolved per integration.
+ */
+const callReferenceCache = new WeakMap<FileModel, FileCallReferences>();
+
+function callReferences(file: FileModel): FileCallReferences {
+  const cached = callReferenceCache.get(file);
+  if (cached) return cached;
+  const calls: CallReference[] = [];
+  const add = (reference: Node, args: Node[], keywords: Map<string, Node>) => {
+    const boundMethod = reference.type === 'attribute';
+    const simple = boundMethod ? reference.childForFieldName('attribute')?.text : reference.text;
+    calls.push({ reference, simple, args, keywords, boundMethod });
+  };
+  for (const call of file.calls) {
+    const name = call.name ?? '';
+    if (/(^|\.)(async_add_executor_job|add_job|async_add_job|async_run_job)$/.test(name) && call.args[0]) {
+      add(unwrap(call.args[0]), call.args.slice(1), new Map());
+    } else if (/(^|\.)run_in_executor$/.test(name) && call.args[1]) {
+      add(unwrap(call.args[1]), call.args.slice(2), new Map());
+    } else if (/(^|\.)partial$/.test(name) && call.args[0]) {
+      add(unwrap(call.args[0]), call.args.slice(1), call.keywords);
+    } else if (call.callee.type === 'identifier' || call.callee.type === 'attribute') {
+      add(call.callee, call.args, call.keywords);
+    }
+  }
+  const references = { defined: file.functions.map((fn) => fn.childForFieldName('name')?.text ?? ''), calls };
+  callReferenceCache.set(file, references);
+  return references;
 }
 
 const functionClasses = new WeakMap<FileModel, Map<number, Node | undefined>>();
@@ -757,7 +791,24 @@ export function viewHandlers(cls: Node): Node[] {
 }
 
 function isViewHandler(file: FileModel, cls: Node, fn: Node, integration: IntegrationModel | undefined): boolean {
-  return isViewClass(file, cls, integration) && viewHandlers(cls).some((handler) => handler.id === fn.id);
+  return isViewClass(file, cls, integration) && viewHandlerIds(cls).has(fn.id);
+}
+
+const viewHandlerCache = new WeakMap<Tree, Map<number, Set<number>>>();
+
+/** The ids of `viewHandlers(cls)`, read once per class of a tree: every method of a view class asks. */
+function viewHandlerIds(cls: Node): Set<number> {
+  let byClass = viewHandlerCache.get(cls.tree);
+  if (!byClass) {
+    byClass = new Map();
+    viewHandlerCache.set(cls.tree, byClass);
+  }
+  let ids = byClass.get(cls.id);
+  if (!ids) {
+    ids = new Set(viewHandlers(cls).map((handler) => handler.id));
+    byClass.set(cls.id, ids);
+  }
+  return ids;
 }
 
 /** A class deriving from HomeAssistantView (through aliases and the integration's own base classes). */
