@@ -3,7 +3,7 @@ import { addImport, removeArgument, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression } from '../model/integration';
 import { pythonQuery } from '../python/parser';
-import { ancestorOfType, ancestors, identifiersMatching, literalString, unwrap, visitedNodes } from '../python/syntax';
+import { ancestors, identifiersMatching, literalString, unwrap, visitedNodes } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
 
@@ -373,8 +373,11 @@ function checkSslReferences(context: FileContext): void {
   if (!file.mentions(/\b(CERT_NONE|_create_unverified_context|_create_stdlib_context)\b/)) return;
   for (const identifier of identifiersMatching(file.root, file.text, /CERT_NONE|_create_unverified_context|_create_stdlib_context/)) {
     if (!/^(CERT_NONE|_create_unverified_context|_create_stdlib_context)$/.test(identifier.text)) continue;
-    const node = identifier.parent?.type === 'attribute' && identifier.parent.childForFieldName('attribute')?.id === identifier.id ? identifier.parent : identifier;
-    if (ancestorOfType(node, ['import_from_statement', 'import_statement'])) continue;
+    // One descent gives the parent and the statements around the name; climbing with .parent costs depth² per name.
+    const around = ancestors(identifier);
+    const parent = around[0];
+    const node = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === identifier.id ? parent : identifier;
+    if (around.some((ancestor) => ancestor.type === 'import_from_statement' || ancestor.type === 'import_statement')) continue;
     const name = file.qualifiedName(node);
     if (name === 'ssl.CERT_NONE' || name === 'ssl.VerifyMode.CERT_NONE') {
       context.markUsed();
