@@ -270,7 +270,7 @@ function helperParameterSource(context: Context, file: FileModel, fn: Node, name
     const index = parameters.findIndex((parameter) => parameter.name === name);
     const parameter = parameters[index];
     if (!parameter || parameter.kind !== 'plain') return undefined;
-    const isMethod = classOfFunction(file, fn) !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
+    const isMethod = classAround(file, fn) !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
     for (const caller of callersOf(fn, file, context.integration)) {
       const offset = isMethod && caller.boundMethod ? 1 : 0;
       const argument = parameter.keywordOnly ? caller.keywords.get(name) : caller.keywords.get(name) ?? caller.args[index - offset];
@@ -292,7 +292,7 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
   const index = parameters.findIndex((parameter) => parameter.name === name);
   if (index < 0) return undefined;
   const parameter = parameters[index];
-  const cls = classOfFunction(file, fn);
+  const cls = classAround(file, fn);
   const isMethod = cls !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
   if (isMethod && index === 0) return undefined;
   const annotation = parameter.annotation ? annotationName(file, parameter.annotation) : undefined;
@@ -323,7 +323,7 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
 /** `webhook` or `view-request` when `fn` handles HTTP requests of a webhook or a view, `request` for other aiohttp handlers. */
 export function requestHandlerKind(file: FileModel, fn: Node, integration?: IntegrationModel): 'webhook' | 'view-request' | 'request' | undefined {
   if (registeredHandlers(file, integration).webhooks.has(fn.id)) return 'webhook';
-  const cls = mayDefineViews(file, integration) ? classOfFunction(file, fn) : undefined;
+  const cls = mayDefineViews(file, integration) ? classAround(file, fn) : undefined;
   if (cls && isViewHandler(file, cls, fn, integration)) return 'view-request';
   if (!mayNameAiohttp(file)) return undefined;
   for (const parameter of parametersOf(fn)) {
@@ -548,7 +548,7 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
     const object = target.childForFieldName('object');
     const name = target.childForFieldName('attribute')?.text ?? '';
     if (object?.text === 'self' || object?.text === 'cls') {
-      const cls = enclosingClass(target);
+      const cls = classAround(file, target);
       const method = cls ? methodsOf(cls).find((fn) => fn.childForFieldName('name')?.text === name) : undefined;
       if (method) return [{ file, node: method }];
     }
@@ -614,7 +614,7 @@ function methodsNamed(file: FileModel, integration: IntegrationModel | undefined
   index = new Map();
   for (const candidate of filesOf(file, integration)) {
     for (const fn of candidate.functions) {
-      if (!classOfFunction(candidate, fn)) continue;
+      if (!classAround(candidate, fn)) continue;
       const name = fn.childForFieldName('name')?.text ?? '';
       const list = index.get(name) ?? [];
       list.push({ file: candidate, node: fn });
@@ -713,36 +713,64 @@ function callReferences(file: FileModel): FileCallReferences {
   return references;
 }
 
-const functionClasses = new WeakMap<FileModel, Map<number, Node | undefined>>();
+/** A file's functions and classes in document order, each with the innermost of them around it. */
+interface Containers {
+  nodes: Node[];
+  starts: number[];
+  ends: number[];
+  /** Index of the innermost container around each one, -1 at module level. */
+  parents: number[];
+  /** Positions where a container starts or ends: a node there may sit inside or outside it. */
+  boundaries: Set<number>;
+}
+
+const containerCache = new WeakMap<FileModel, Containers>();
+
+function containersOf(file: FileModel): Containers {
+  const cached = containerCache.get(file);
+  if (cached) return cached;
+  const nodes = [...file.functions, ...file.classes].sort((a, b) => a.startIndex - b.startIndex);
+  const starts = nodes.map((node) => node.startIndex);
+  const ends = nodes.map((node) => node.endIndex);
+  const parents: number[] = [];
+  const open: number[] = [];
+  for (let index = 0; index < nodes.length; index++) {
+    while (open.length > 0 && ends[open[open.length - 1]] <= starts[index]) open.pop();
+    parents.push(open[open.length - 1] ?? -1);
+    open.push(index);
+  }
+  const containers = { nodes, starts, ends, parents, boundaries: new Set([...starts, ...ends]) };
+  containerCache.set(file, containers);
+  return containers;
+}
 
 /**
- * `enclosingClass` of a def of `file`, from one sweep over the file's functions and classes in document order
- * instead of climbing from each def (every `.parent` descends from the root). Those are never empty and nest as the
- * tree does, so the containers open at a def's start are its class and function ancestors.
+ * `enclosingClass(node)` for a node of `file`, from its functions and classes instead of climbing (every `.parent`
+ * descends from the root). They are never empty and nest as the tree does, so the innermost one whose range holds
+ * the node's start is its nearest class or function ancestor. A node at a container's edge is left to climbing.
  */
-function classOfFunction(file: FileModel, fn: Node): Node | undefined {
-  let classes = functionClasses.get(file);
-  if (!classes) {
-    classes = new Map();
-    const containers = [...file.functions, ...file.classes].sort((a, b) => a.startIndex - b.startIndex);
-    const open: Node[] = [];
-    const ends: number[] = [];
-    for (const container of containers) {
-      const start = container.startIndex;
-      while (ends.length > 0 && ends[ends.length - 1] <= start) {
-        open.pop();
-        ends.pop();
-      }
-      if (container.type === 'function_definition') {
-        const innermost = open[open.length - 1];
-        classes.set(container.id, innermost?.type === 'class_definition' ? innermost : undefined);
-      }
-      open.push(container);
-      ends.push(container.endIndex);
-    }
-    functionClasses.set(file, classes);
+function classAround(file: FileModel, node: Node): Node | undefined {
+  const { nodes, starts, ends, parents, boundaries } = containersOf(file);
+  const position = node.startIndex;
+  const isContainer = node.type === 'function_definition' || node.type === 'class_definition';
+  if (node.tree !== file.tree || (boundaries.has(position) && !isContainer)) return enclosingClass(node);
+  // The last container starting at or before the node, then outwards to the first one holding it.
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (starts[middle] <= position) low = middle + 1;
+    else high = middle;
   }
-  return classes.has(fn.id) ? classes.get(fn.id) : enclosingClass(fn);
+  let index = low - 1;
+  if (isContainer) {
+    // The node itself: enclosingClass starts from its parent.
+    if (index < 0 || nodes[index].id !== node.id) return enclosingClass(node);
+    index = parents[index];
+  } else {
+    while (index >= 0 && ends[index] <= position) index = parents[index];
+  }
+  return index >= 0 && nodes[index].type === 'class_definition' ? nodes[index] : undefined;
 }
 
 function enclosingClass(node: Node): Node | undefined {
