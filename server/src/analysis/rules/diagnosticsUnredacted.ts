@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { replaceNode } from '../fixes';
-import type { FileModel } from '../model/fileModel';
+import type { CallSite, FileModel } from '../model/fileModel';
 import {
   coversKey,
   credentialKeys,
@@ -217,8 +217,8 @@ function checkRedactionCoverage(context: FileContext, fn: Node, reported: Set<st
   const { file, integration } = context;
   const wanted = storedCredentialKeys(file, integration);
   if (wanted.size === 0) return;
-  for (const call of file.calls) {
-    if (!isRedactionCall(call) || call.node.startIndex < fn.startIndex || call.node.endIndex > fn.endIndex) continue;
+  for (const call of redactionCalls(file)) {
+    if (call.node.startIndex < fn.startIndex || call.node.endIndex > fn.endIndex) continue;
     const data = call.args[0] ?? call.keywords.get('data');
     const keysArgument = call.args[1] ?? call.keywords.get('to_redact');
     if (!data || !keysArgument) continue;
@@ -242,6 +242,18 @@ function checkRedactionCoverage(context: FileContext, fn: Node, reported: Set<st
       fix ? { fix } : {},
     );
   }
+}
+
+const redactionCallCache = new WeakMap<FileModel, CallSite[]>();
+
+/** The file's `async_redact_data` calls in document order, picked once: every function reached looks at them. */
+function redactionCalls(file: FileModel): CallSite[] {
+  let calls = redactionCallCache.get(file);
+  if (!calls) {
+    calls = file.calls.filter((call) => isRedactionCall(call));
+    redactionCallCache.set(file, calls);
+  }
+  return calls;
 }
 
 function shorten(text: string): string {
