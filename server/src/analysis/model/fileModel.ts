@@ -1,5 +1,4 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import { pythonQuery } from '../python/parser';
 import { ancestors, dottedName, literalString, unwrap } from '../python/syntax';
 import { HA_CONSTANTS } from './haConstants';
 
@@ -33,19 +32,18 @@ export interface Binding {
 
 export type ScopeNode = Node;
 
-const FILE_QUERY = `
-(call) @call
-(import_statement) @import
-(import_from_statement) @from
-(function_definition) @function
-(class_definition) @class
-(assignment) @assign
-(augmented_assignment) @augmented
-(named_expression) @walrus
-(for_statement) @for
-(with_item) @with
-(lambda) @lambda
-`;
+/** The node types the file model indexes. */
+const INDEXED_TYPES = [
+  'call', 'import_statement', 'import_from_statement', 'function_definition', 'class_definition', 'assignment',
+  'augmented_assignment', 'named_expression', 'for_statement', 'with_item', 'lambda',
+];
+/**
+ * Node types several rules visit on every file. A walk of the whole tree costs far more than the nodes it returns,
+ * so the index walk collects these too and `nodesOfType` hands them out.
+ */
+const VISITED_TYPES = ['default_parameter', 'typed_default_parameter', 'keyword_argument', 'pair', 'comparison_operator', 'while_statement'];
+const WALKED_TYPES = [...INDEXED_TYPES, ...VISITED_TYPES];
+const WALKED = new Set(WALKED_TYPES);
 
 /** Where a value may come from, following local assignments. */
 export interface Origin {
@@ -89,23 +87,28 @@ export class FileModel {
   private enclosingEnds: number[] = [];
 
   private index(): void {
-    const captures = pythonQuery(FILE_QUERY).captures(this.root);
+    // descendantsOfType walks with a cursor inside the wasm module and returns the nodes a query would, in the same
+    // (document) order, for less than a query's captures cost.
+    const nodes = this.root.descendantsOfType(WALKED_TYPES);
     const pendingCalls: Node[] = [];
-    for (const { name, node } of captures) {
+    for (const type of WALKED_TYPES) this.walked.set(type, []);
+    for (const node of nodes) {
+      if (!node) continue;
+      this.walked.get(node.type)!.push(node);
       const start = node.startIndex;
       while (this.enclosingEnds.length > 0 && this.enclosingEnds[this.enclosingEnds.length - 1] <= start) {
         this.enclosingEnds.pop();
         this.enclosing.pop();
       }
-      switch (name) {
+      switch (node.type) {
         case 'call':
           pendingCalls.push(node);
           break;
-        case 'import':
-        case 'from':
+        case 'import_statement':
+        case 'import_from_statement':
           this.addImport(node);
           break;
-        case 'function':
+        case 'function_definition':
           this.functions.push(node);
           this.addBinding({ name: node.childForFieldName('name')?.text ?? '', value: null, kind: 'def', node });
           this.addParameters(node);
@@ -114,27 +117,27 @@ export class FileModel {
         case 'lambda':
           this.enter(node);
           break;
-        case 'class':
+        case 'class_definition':
           this.classes.push(node);
           this.addBinding({ name: node.childForFieldName('name')?.text ?? '', value: null, kind: 'def', node });
           this.enter(node);
           break;
-        case 'assign':
+        case 'assignment':
           this.addAssignment(node);
           break;
-        case 'augmented': {
+        case 'augmented_assignment': {
           const left = node.childForFieldName('left');
           if (left?.type === 'identifier') {
             this.addBinding({ name: left.text, value: node.childForFieldName('right'), kind: 'augmented', node });
           }
           break;
         }
-        case 'walrus': {
+        case 'named_expression': {
           const target = node.childForFieldName('name');
           if (target) this.addBinding({ name: target.text, value: node.childForFieldName('value'), kind: 'walrus', node });
           break;
         }
-        case 'for': {
+        case 'for_statement': {
           const left = node.childForFieldName('left');
           const right = node.childForFieldName('right');
           for (const target of left ? identifiersIn(left) : []) {
@@ -142,7 +145,7 @@ export class FileModel {
           }
           break;
         }
-        case 'with': {
+        case 'with_item': {
           const value = node.childForFieldName('value');
           if (value?.type === 'as_pattern') {
             const alias = value.childForFieldName('alias');
@@ -471,14 +474,20 @@ export class FileModel {
     return /^test_|_test$|^conftest$/.test(name) || parts.slice(0, -1).some((part) => part === 'tests' || part === 'test');
   }
 
+  /** The nodes of each walked type, in document order, from the index walk. */
+  private readonly walked = new Map<string, Node[]>();
   private readonly nodesCache = new Map<string, Node[]>();
 
-  /** Every node of the given types in document order: one query per distinct list, shared by all rules. */
+  /**
+   * Every node of the given types in document order, shared by all rules: one walked type comes from the index walk,
+   * other lists from one cursor walk each, remembered.
+   */
   nodesOfType(...types: string[]): readonly Node[] {
+    if (types.length === 1 && WALKED.has(types[0])) return this.walked.get(types[0])!;
     const key = types.join(' ');
     let nodes = this.nodesCache.get(key);
     if (!nodes) {
-      nodes = pythonQuery(`[${types.map((type) => `(${type})`).join(' ')}] @node`).captures(this.root).map((capture) => capture.node);
+      nodes = this.root.descendantsOfType(types).filter((node): node is Node => node !== null);
       this.nodesCache.set(key, nodes);
     }
     return nodes;

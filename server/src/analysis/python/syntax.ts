@@ -1,4 +1,4 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { Range } from '../types';
 
 /** Small, pure helpers over tree-sitter-python nodes. */
@@ -163,28 +163,6 @@ export function descendants(node: Node, types: readonly string[]): Node[] {
 /** True when `inner` lies within `outer`. */
 export function contains(outer: Node, inner: Node): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}
-
-/**
- * Node types that several rules visit. Each walk of the whole tree costs far more than the nodes it returns, so these
- * rules share one walk for all of them, remembered per tree.
- */
-const VISITED_TYPES = ['assignment', 'default_parameter', 'typed_default_parameter', 'keyword_argument', 'pair', 'comparison_operator', 'while_statement'] as const;
-export type VisitedType = (typeof VISITED_TYPES)[number];
-
-const visitedByTree = new WeakMap<Tree, Map<string, Node[]>>();
-
-/** Every node of one of the shared types in document order, from the walk shared with the other rules. */
-export function visitedNodes(file: { readonly tree: Tree }, type: VisitedType): readonly Node[] {
-  let groups = visitedByTree.get(file.tree);
-  if (!groups) {
-    groups = new Map(VISITED_TYPES.map((name) => [name, []]));
-    // descendantsOfType walks with a cursor in one call and returns what a query would, in the same order, at about
-    // three quarters of a query's cost.
-    for (const node of file.tree.rootNode.descendantsOfType([...VISITED_TYPES])) if (node) groups.get(node.type)?.push(node);
-    visitedByTree.set(file.tree, groups);
-  }
-  return groups.get(type)!;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
 import { isSecretName, normalizeName } from '../model/secrets';
-import { literalString, unwrap, visitedNodes, type VisitedType } from '../python/syntax';
+import { literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 
 /**
@@ -120,7 +120,7 @@ type Reporter = (node: Node, message: string) => void;
  * Assignments, default parameters, keyword arguments and dict entries, with the field that holds the name (or key) a
  * value is bound to. The value is read only for the few names that denote a credential.
  */
-const NAME_FIELDS = new Map<VisitedType, string>([
+const NAME_FIELDS = new Map<string, string>([
   ['assignment', 'left'],
   ['default_parameter', 'name'],
   ['typed_default_parameter', 'name'],
@@ -131,7 +131,7 @@ const NAME_FIELDS = new Map<VisitedType, string>([
 function checkNamedValues(context: FileContext, report: Reporter): void {
   const { file, integration } = context;
   // In document order, so that a literal reached from two names is reported under the first, as it always was.
-  const binders = [...NAME_FIELDS].flatMap(([type, field]) => visitedNodes(file, type).map((binder) => ({ binder, type, field })));
+  const binders = [...NAME_FIELDS].flatMap(([type, field]) => file.nodesOfType(type).map((binder) => ({ binder, type, field })));
   binders.sort((a, b) => a.binder.startIndex - b.binder.startIndex);
   for (const { binder, type, field } of binders) {
     const target = binder.childForFieldName(field);
@@ -224,7 +224,7 @@ function literalBehind(context: FileContext, expression: Node, file: FileModel =
 /** `if password == "..."`: a credential checked against a literal is a hardcoded credential too. */
 function checkComparisons(context: FileContext, report: Reporter): void {
   const { file, integration } = context;
-  for (const node of visitedNodes(file, 'comparison_operator')) {
+  for (const node of file.nodesOfType('comparison_operator')) {
     // `a == b`: two operands around one operator (chains, `not in` and comments have more children).
     if (node.childCount !== 3 || node.namedChildCount !== 2) continue;
     const operator = node.child(1)?.type;

@@ -4,7 +4,7 @@ import type { FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { requestHandlerKind, untrustedSource } from '../model/untrusted';
 import { comparedCredential, comparisonParts, isTrivialOperand } from '../model/verification';
-import { unwrap, visitedNodes } from '../python/syntax';
+import { unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
 
@@ -48,7 +48,7 @@ if not hmac.compare_digest(request.headers.get("X-Signature", ""), expected):
     const { file, integration } = context;
     if (file.isTestFile) return;
     if (file.calls.some((call) => /(^|\.)compare_digest$/.test(call.name ?? ''))) context.markUsed();
-    for (const node of visitedNodes(file, 'comparison_operator')) {
+    for (const node of file.nodesOfType('comparison_operator')) {
       const parts = comparisonParts(node);
       if (!parts || (parts.operator !== '==' && parts.operator !== '!=')) continue;
       const { left, right, operator } = parts;

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { replaceNode } from '../fixes';
 import { durationSeconds, numberValue } from '../model/durations';
 import type { FileModel } from '../model/fileModel';
-import { descendants, identifiersMatching, unwrap, visitedNodes } from '../python/syntax';
+import { descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
 
@@ -106,7 +106,7 @@ function inAttributeAssignment(identifier: Node): boolean {
 }
 
 function checkTightLoops(context: FileContext, file: FileModel): void {
-  for (const loop of visitedNodes(file, 'while_statement')) {
+  for (const loop of file.nodesOfType('while_statement')) {
     const body = loop.childForFieldName('body');
     if (!body) continue;
     const calls = descendants(body, ['call']).map((node) => file.callSite(node)).filter((site) => site !== undefined);

@@ -3,7 +3,7 @@ import { addImport, removeArgument, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression } from '../model/integration';
 import { pythonQuery } from '../python/parser';
-import { ancestors, identifiersMatching, literalString, unwrap, visitedNodes } from '../python/syntax';
+import { ancestors, identifiersMatching, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
 
@@ -287,7 +287,7 @@ function checkInsecureDefault(context: FileContext, call: CallSite, userChose: (
 function checkDefaultParameters(context: FileContext): void {
   const { file } = context;
   if (!file.mentions(VERIFICATION_WORD)) return;
-  const parameters = [...visitedNodes(file, 'default_parameter'), ...visitedNodes(file, 'typed_default_parameter')].sort((a, b) => a.startIndex - b.startIndex);
+  const parameters = [...file.nodesOfType('default_parameter'), ...file.nodesOfType('typed_default_parameter')].sort((a, b) => a.startIndex - b.startIndex);
   for (const parameter of parameters) {
     const nameNode = parameter.childForFieldName('name');
     if (nameNode?.type !== 'identifier') continue;
