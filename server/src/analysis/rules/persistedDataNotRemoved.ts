@@ -111,17 +111,28 @@ function findPersistence(integration: IntegrationModel): Persistence[] {
 
 function storeSubclasses(integration: IntegrationModel): Set<string> {
   const names = new Set<string>();
-  for (const file of integration.files) {
+  for (const file of integration.files) for (const name of fileStoreSubclasses(file)) names.add(name);
+  names.delete('');
+  return names;
+}
+
+const storeSubclassCache = new WeakMap<FileModel, string[]>();
+
+/** The classes of one file deriving from Store: they depend on that file alone, so they are read once per file model. */
+function fileStoreSubclasses(file: FileModel): string[] {
+  let names = storeSubclassCache.get(file);
+  if (!names) {
+    names = [];
     for (const cls of file.classes) {
       const bases = cls.childForFieldName('superclasses');
       if (!bases) continue;
       for (const base of bases.namedChildren) {
         const qualified = base ? file.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') ?? base : base) : undefined;
-        if (qualified && /(^|\.)storage\.Store$|^Store$/.test(qualified)) names.add(cls.childForFieldName('name')?.text ?? '');
+        if (qualified && /(^|\.)storage\.Store$|^Store$/.test(qualified)) names.push(cls.childForFieldName('name')?.text ?? '');
       }
     }
+    storeSubclassCache.set(file, names);
   }
-  names.delete('');
   return names;
 }
 
