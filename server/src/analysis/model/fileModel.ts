@@ -44,6 +44,7 @@ const INDEXED_TYPES = [
 const VISITED_TYPES = ['default_parameter', 'typed_default_parameter', 'keyword_argument', 'pair', 'comparison_operator', 'while_statement'];
 const WALKED_TYPES = [...INDEXED_TYPES, ...VISITED_TYPES];
 const WALKED = new Set(WALKED_TYPES);
+const INDEXED = new Set(INDEXED_TYPES);
 
 /** Where a value may come from, following local assignments. */
 export interface Origin {
@@ -85,6 +86,7 @@ export class FileModel {
    */
   private enclosing: Node[] = [];
   private enclosingEnds: number[] = [];
+  private enclosingClasses: boolean[] = [];
 
   private index(): void {
     // descendantsOfType walks with a cursor inside the wasm module and returns the nodes a query would, in the same
@@ -94,13 +96,17 @@ export class FileModel {
     for (const type of WALKED_TYPES) this.walked.set(type, []);
     for (const node of nodes) {
       if (!node) continue;
-      this.walked.get(node.type)!.push(node);
+      // Every property of a node is a call into the wasm module; read the type once.
+      const type = node.type;
+      this.walked.get(type)!.push(node);
+      if (!INDEXED.has(type)) continue;
       const start = node.startIndex;
       while (this.enclosingEnds.length > 0 && this.enclosingEnds[this.enclosingEnds.length - 1] <= start) {
         this.enclosingEnds.pop();
         this.enclosing.pop();
+        this.enclosingClasses.pop();
       }
-      switch (node.type) {
+      switch (type) {
         case 'call':
           pendingCalls.push(node);
           break;
@@ -112,15 +118,15 @@ export class FileModel {
           this.functions.push(node);
           this.addBinding({ name: node.childForFieldName('name')?.text ?? '', value: null, kind: 'def', node });
           this.addParameters(node);
-          this.enter(node);
+          this.enter(node, type);
           break;
         case 'lambda':
-          this.enter(node);
+          this.enter(node, type);
           break;
         case 'class_definition':
           this.classes.push(node);
           this.addBinding({ name: node.childForFieldName('name')?.text ?? '', value: null, kind: 'def', node });
-          this.enter(node);
+          this.enter(node, type);
           break;
         case 'assignment':
           this.addAssignment(node);
@@ -160,6 +166,7 @@ export class FileModel {
     }
     this.enclosing = [];
     this.enclosingEnds = [];
+    this.enclosingClasses = [];
     // Calls are resolved after every import is known (imports may follow their first use in a function).
     for (const node of pendingCalls) {
       const site = this.toCallSite(node);
@@ -168,22 +175,23 @@ export class FileModel {
     }
   }
 
-  private enter(container: Node): void {
+  private enter(container: Node, type: string): void {
     this.enclosing.push(container);
     this.enclosingEnds.push(container.endIndex);
+    this.enclosingClasses.push(type === 'class_definition');
   }
 
   /** The scope of the capture being indexed: the innermost enclosing function or lambda, else the module. */
   private currentScope(): ScopeNode {
     for (let index = this.enclosing.length - 1; index >= 0; index--) {
-      if (this.enclosing[index].type !== 'class_definition') return this.enclosing[index];
+      if (!this.enclosingClasses[index]) return this.enclosing[index];
     }
     return this.root;
   }
 
   /** Whether the capture being indexed sits directly in a class body. */
   private inClassBody(): boolean {
-    return this.enclosing[this.enclosing.length - 1]?.type === 'class_definition';
+    return this.enclosingClasses[this.enclosingClasses.length - 1] === true;
   }
 
   private addImport(node: Node): void {
