@@ -397,7 +397,7 @@ function readStepSecrets(file: FileModel, step: Node, input: string, integration
   for (const call of file.calls) {
     if ((call.method === 'get' || call.method === 'pop') && contains(step, call.node) && call.callee.childForFieldName('object')?.text === input && readsSecret(call.args[0])) return true;
   }
-  for (const subscript of descendants(step, ['subscript'])) {
+  for (const subscript of indexNodesWithin(file, 'subscript', step)) {
     if (subscript.childForFieldName('value')?.text === input && readsSecret(subscript.childForFieldName('subscript'))) return true;
   }
   if (keys) return false;
@@ -483,7 +483,7 @@ interface FileIndex {
  * costs far more than the nodes it returns. Functions, lambdas and classes are there to know each statement's scope
  * and class from a stack (the nodes come in document order) instead of climbing from every node.
  */
-const INDEX_TYPES = ['assignment', 'delete_statement', 'decorated_definition', 'function_definition', 'lambda', 'class_definition', 'subscript', 'string_start'];
+const INDEX_TYPES = ['assignment', 'delete_statement', 'decorated_definition', 'function_definition', 'lambda', 'class_definition', 'subscript', 'string_start', 'return_statement'];
 
 interface IndexNodes {
   byType: Map<string, Node[]>;
@@ -501,11 +501,32 @@ function groupedIndexNodes(file: FileModel): IndexNodes {
     for (const node of descendants(file.root, INDEX_TYPES)) {
       const type = node.type;
       groups.byType.get(type)?.push(node);
-      if (type !== 'subscript' && type !== 'string_start') groups.structure.push({ node, type });
+      if (type !== 'subscript' && type !== 'string_start' && type !== 'return_statement') groups.structure.push({ node, type });
     }
     indexNodeGroups.set(file, groups);
   }
   return groups;
+}
+
+/**
+ * The index walk's nodes of one type inside a function (nested ones included), in document order, as
+ * `descendants(fn, [type])` finds them: those starting within its range, since a statement or subscript is never
+ * empty and never straddles a definition's edge.
+ */
+function indexNodesWithin(file: FileModel, type: 'return_statement' | 'subscript', fn: Node): Node[] {
+  const nodes = indexNodesOfType(file, type);
+  const start = fn.startIndex;
+  const end = fn.endIndex;
+  let low = 0;
+  let high = nodes.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (nodes[middle].startIndex < start) low = middle + 1;
+    else high = middle;
+  }
+  const inside: Node[] = [];
+  for (let index = low; index < nodes.length && nodes[index].startIndex < end; index++) inside.push(nodes[index]);
+  return inside;
 }
 
 /** The index walk's nodes of one type, in document order. */
@@ -566,6 +587,8 @@ function fileIndex(file: FileModel): FileIndex {
     push(byName, name, value);
   };
   const scopeOf = (node: Node) => file.scopeOf(node);
+  // Read once: each read of the root builds a new node.
+  const moduleId = file.root.id;
   const scopes = new ContainerStack(scopeOf);
   const classes = new ContainerStack(enclosingClass);
   const scopeNodes: Node[] = [];
@@ -585,13 +608,13 @@ function fileIndex(file: FileModel): FileIndex {
       const cls = fn && isProperty ? classes.innermost(node) : undefined;
       const property = fn?.childForFieldName('name')?.text;
       if (!fn || !cls || !property) continue;
-      for (const statement of descendants(fn, ['return_statement'])) {
+      for (const statement of indexNodesWithin(file, 'return_statement', fn)) {
         const value = statement.namedChild(0);
         if (value) attributeValue(cls, property, value);
       }
       continue;
     }
-    push(index.statementsByScope, (scopes.innermost(node) ?? file.root).id, node);
+    push(index.statementsByScope, scopes.innermost(node)?.id ?? moduleId, node);
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
     if (type === 'assignment' && left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && right) {
@@ -607,7 +630,7 @@ function fileIndex(file: FileModel): FileIndex {
   for (const call of byPosition) {
     const start = call.node.startIndex;
     while (next < scopeNodes.length && scopeNodes[next].startIndex <= start) callScopes.enter(scopeNodes[next++]);
-    push(index.callsByScope, (callScopes.innermost(call.node) ?? file.root).id, call);
+    push(index.callsByScope, callScopes.innermost(call.node)?.id ?? moduleId, call);
   }
   indexCache.set(file, index);
   return index;
