@@ -72,6 +72,15 @@ describe('persisted-data-not-removed', () => {
     assert.equal(status(result), 'not-applicable');
   });
 
+  it('leaves files the user named (a notify target) to the user, but not files named after the device', () => {
+    const notify = `import os\n\n\nclass AppendToFile:\n    def __init__(self, hass, filename):\n        self.hass = hass\n        self.filename = filename\n\n    def send_message(self, message=""):\n        path = os.path.join(self.hass.config.config_dir, self.filename)\n        with open(path, "a", encoding="utf8") as out:\n            out.write(message)\n`;
+    const userFile = analyzeSnippet(notify, { rules });
+    assert.deepEqual(userFile.findings, []);
+    assert.equal(status(userFile), 'not-applicable');
+    const cache = `import os\n\nDOMAIN = "demo"\n\n\ndef save(hass, serial, data):\n    path = os.path.join(hass.config.config_dir, f"{DOMAIN}_{serial}.json")\n    with open(path, "w", encoding="utf8") as out:\n        out.write(data)\n`;
+    assert.equal(analyzeSnippet(cache, { rules }).findings.length, 1);
+  });
+
   it('covers Store subclasses and cloudhooks', () => {
     const source = `from homeassistant.components import cloud\nfrom homeassistant.helpers.storage import Store\n\n\nclass DemoStore(Store):\n    pass\n\n\nasync def async_setup_entry(hass, entry):\n    store = DemoStore(hass, 1, "demo")\n    url = await cloud.async_create_cloudhook(hass, entry.data["webhook_id"])\n    return True\n`;
     const findings = analyzeSnippet(source, { rules }).findings;

@@ -107,5 +107,8 @@ describe('tls-verify-disabled', () => {
     assert.equal(result.checklist.find((entry) => entry.id === 'tls-verification')?.status, 'pass');
     const unused = analyzeSnippet('value = 1\n', { rules });
     assert.equal(unused.checklist.find((entry) => entry.id === 'tls-verification')?.status, 'not-applicable');
+    // Answering a webhook with aiohttp's server side makes no outgoing connection.
+    const serverOnly = analyzeSnippet('from aiohttp import web\n\n\nasync def handle(hass, webhook_id, request):\n    return web.json_response({"ok": True}, status=200)\n', { rules });
+    assert.equal(serverOnly.checklist.find((entry) => entry.id === 'tls-verification')?.status, 'not-applicable');
   });
 });

@@ -43,6 +43,18 @@ describe('webhook-unsigned', () => {
     assert.match(entry?.note ?? '', /handle_address_checked.*address/);
   });
 
+  it('counts a vendor library given the body and the signature header as verification, but not a log of them', () => {
+    const handler = (call: string) =>
+      `from homeassistant.components import webhook\n\n\nasync def async_setup_entry(hass, entry):\n    lock = entry.runtime_data\n\n    async def on_event(hass, webhook_id, request):\n        body = await request.text()\n        ${call}\n        hass.bus.async_fire("acme_event", {})\n\n    webhook.async_register(hass, "acme", "Acme", entry.data["webhook_id"], on_event)\n    return True\n`;
+    const library = analyzeSnippet(handler('event = await lock.receive_webhook(body, request.headers["HASH"], request.headers["TIMESTAMP"])'), { rules });
+    assert.deepEqual(library.findings, []);
+    assert.equal(library.checklist.find((item) => item.id === 'webhook-signature')?.status, 'pass');
+    const logged = analyzeSnippet(handler('_LOGGER.debug("%s %s", body, request.headers["X-Signature"])'), { rules });
+    assert.equal(logged.findings.length, 1);
+    const otherHeader = analyzeSnippet(handler('event = await lock.receive_webhook(body, request.headers["Content-Type"])'), { rules });
+    assert.equal(otherHeader.findings.length, 1);
+  });
+
   it('is not applicable without webhooks and passes when every handler verifies', () => {
     const none = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules });
     assert.equal(none.checklist.find((item) => item.id === 'webhook-signature')?.status, 'not-applicable');

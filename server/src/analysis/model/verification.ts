@@ -196,6 +196,11 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
     const args = [...site.args, ...site.keywords.values()];
     if (VERIFIER.test(simple) && args.some((arg) => carriesCredential(file, arg, integration))) return { kind: 'verified', how: `${simple}(...)` };
     if (SIGNATURE_VERIFIER.test(simple) && args.some((arg) => isRequestBody(file, arg, integration))) return { kind: 'verified', how: `${simple}(...)` };
+    // A vendor library handed the body and the signature header checks them, whatever its method is called
+    // (`lock.receive_webhook(body, request.headers["HASH"], ...)`).
+    if (!NOT_A_CHECK.test(name) && args.some((arg) => isRequestBody(file, arg, integration)) && args.some((arg) => isSignatureHeader(file, arg, integration))) {
+      return { kind: 'verified', how: `${simple}(...)` };
+    }
     if (args.some((arg) => isClientAddress(file, arg, integration)) && /ip_address|ip_network|in_network|trusted|allowed/i.test(name)) weaker ??= { kind: 'address', how: `${simple}(...)` };
     // Resolving the callee costs the most here: at the last level it only tells whether a request handed on is delegated.
     const delegates = () => site.args.some((arg) => isRequestObject(file, arg, integration)) && !/(^|\.)(web\.\w+|json_response|_LOGGER\.\w+|logging\.\w+|print|str|repr|isinstance)$/.test(name);
@@ -230,6 +235,28 @@ function isClientAddress(file: FileModel, node: Node, integration: IntegrationMo
     const name = attribute.childForFieldName('attribute')?.text;
     const object = attribute.childForFieldName('object');
     return (name === 'remote' || name === 'peername') && object !== null && (isRequestObject(file, object, integration) || /request|transport/.test(object.text));
+  });
+}
+
+/** Calls that take a request's parts without checking anything: logging, printing, building responses. */
+const NOT_A_CHECK = /(^|\.)(web\.\w+|json_response|_LOGGER\.\w+|LOGGER\.\w+|logging\.\w+|print|str|repr|isinstance|async_fire|async_dispatcher_send|dumps|loads)$/;
+/** Header names that carry a signature or a token (`X-Hub-Signature-256`, `HASH`, `X-Auth-Token`). */
+const SIGNATURE_HEADER = /sig|hash|hmac|digest|token|auth/i;
+
+/** A request header whose name says it carries a signature or token: `request.headers["X-Signature"]`, `.get("HASH")`. */
+function isSignatureHeader(file: FileModel, argument: Node, integration: IntegrationModel | undefined): boolean {
+  const value = unwrap(argument.type === 'keyword_argument' ? argument.childForFieldName('value') ?? argument : argument);
+  if (untrustedSource(file, value, integration)?.part !== 'headers') return false;
+  return file.origins(value).some(({ node }) => {
+    const read = unwrap(node);
+    let key: Node | null | undefined;
+    if (read.type === 'subscript') key = read.childForFieldName('subscript');
+    else if (read.type === 'call') {
+      const site = file.callSite(read);
+      if (site?.method === 'get' || site?.method === 'getone') key = site.args[0];
+    }
+    const header = key ? file.stringValue(key, integration?.constantString) : undefined;
+    return header !== undefined && SIGNATURE_HEADER.test(header);
   });
 }
 

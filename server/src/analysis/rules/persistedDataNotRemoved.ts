@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { descendants, literalString } from '../python/syntax';
+import { descendants, literalString, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 
 type PersistenceKind = 'store' | 'file' | 'cloudhook';
@@ -161,12 +161,28 @@ function writesConfigFile(file: FileModel, call: CallSite, name: string): boolea
 function fromConfigFolder(file: FileModel, expression: Node): boolean {
   for (const origin of file.origins(expression)) {
     const text = origin.node.text;
-    if (/hass\.config\.(path|config_dir)|STORAGE_DIR|\.storage/.test(text)) return true;
-    for (const call of descendants(origin.node, ['call'])) {
-      if (/hass\.config\.path/.test(call.text)) return true;
-    }
+    const inConfigFolder = /hass\.config\.(path|config_dir)|STORAGE_DIR|\.storage/.test(text) || descendants(origin.node, ['call']).some((call) => /hass\.config\.path/.test(call.text));
+    if (inConfigFolder && !namedByUser(file, origin.node)) return true;
   }
   return false;
+}
+
+/**
+ * `os.path.join(hass.config.config_dir, self.filename)`: a file the user named (a notify target, an export) is
+ * theirs to keep when the entry goes. Its name comes from an option or attribute called like a file name; names
+ * built from literals, constants, the domain, the entry id or a device id are the integration's own.
+ */
+function namedByUser(file: FileModel, path: Node): boolean {
+  const target = unwrap(path);
+  const site = target.type === 'call' ? file.callSite(target) : undefined;
+  if (!site || !/(^|\.)(os\.path\.join|config\.path|Path|joinpath)$/.test(site.name ?? site.method ?? '')) return false;
+  const parts = site.args.filter((part) => !/hass\.config|config_dir|STORAGE_DIR/.test(part.text));
+  return parts.some((part) => {
+    if (literalString(part) !== undefined) return false;
+    const names = (part.type === 'identifier' ? [part] : descendants(part, ['identifier'])).map((name) => name.text);
+    // Constants (upper case) are the integration's, except option keys (`config[CONF_FILENAME]`).
+    return names.some((name) => (!/^[A-Z][A-Z0-9_]*$/.test(name) || name.startsWith('CONF_')) && /file|path|name|CONF_/i.test(name));
+  });
 }
 
 function findRemoveEntry(integration: IntegrationModel): { file: FileModel; node: Node } | undefined {

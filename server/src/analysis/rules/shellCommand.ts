@@ -126,7 +126,8 @@ await asyncio.create_subprocess_exec("wakeonlan", call.data["mac"])
 
 function shellUseOf(context: FileContext, call: CallSite): ShellUse | undefined {
   const { file } = context;
-  const name = call.name ?? '';
+  // asyncio.subprocess is where asyncio's subprocess functions live; asyncio re-exports them.
+  const name = (call.name ?? '').replace(/^asyncio\.subprocess\.(create_subprocess_(shell|exec))$/, 'asyncio.$1');
   if (SUBPROCESS_WITH_SHELL_FLAG.has(name)) {
     context.markUsed();
     const command = call.args[0] ?? call.keywords.get('args');

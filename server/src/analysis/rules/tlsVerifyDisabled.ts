@@ -144,6 +144,8 @@ function contains(outer: Node, inner: Node): boolean {
 /** Whether a call creates an HTTP session or client, a TLS context or a secure connection: the feature is in use. */
 function usesTls(call: CallSite): boolean {
   const name = call.name ?? '';
+  // aiohttp's server side (`web.Response`, `web.json_response` in a webhook or view) makes no outgoing connection.
+  if (/^aiohttp\.(web|web_\w+|hdrs)\./.test(name)) return false;
   return (
     /^(aiohttp|requests|httpx|urllib3|ssl|paramiko|asyncssh|websockets|aiomqtt|paho)\./.test(name) ||
     HA_SESSION_HELPERS.test(name) ||
