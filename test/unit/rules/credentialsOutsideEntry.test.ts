@@ -23,6 +23,13 @@ describe('credentials-outside-entry', () => {
     assert.match(entry?.note ?? '', /store a token instead/);
   });
 
+  it('sees credentials written by a function handed to the executor', () => {
+    const source = `from homeassistant.helpers.json import save_json\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(save_json, hass.config.path("demo.json"), {"password": entry.data["password"]})\n    return True\n`;
+    const findings = analyzeSnippet(source, { rules }).findings;
+    assert.equal(findings.length, 1);
+    assert.match(findings[0].message, /written to a file/);
+  });
+
   it('is not applicable when the integration handles no credentials', () => {
     const result = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules });
     assert.equal(result.checklist.find((item) => item.id === 'credentials-storage')?.status, 'not-applicable');

@@ -70,6 +70,8 @@ describe('persisted-data-not-removed', () => {
     const result = analyzeSnippet(snapshot, { rules });
     assert.deepEqual(result.findings, []);
     assert.equal(status(result), 'not-applicable');
+    const export_ = `from pathlib import Path\n\n\nasync def async_setup_entry(hass, entry):\n    async def handle_export(call):\n        target = Path(hass.config.path("exports")) / call.data["filename"]\n        await hass.async_add_executor_job(target.write_text, "report")\n\n    hass.services.async_register("demo", "export", handle_export)\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(export_, { rules }).findings, []);
   });
 
   it('leaves files the user named (a notify target) to the user, but not files named after the device', () => {
@@ -79,6 +81,12 @@ describe('persisted-data-not-removed', () => {
     assert.equal(status(userFile), 'not-applicable');
     const cache = `import os\n\nDOMAIN = "demo"\n\n\ndef save(hass, serial, data):\n    path = os.path.join(hass.config.config_dir, f"{DOMAIN}_{serial}.json")\n    with open(path, "w", encoding="utf8") as out:\n        out.write(data)\n`;
     assert.equal(analyzeSnippet(cache, { rules }).findings.length, 1);
+  });
+
+  it('sees a write handed to the executor', () => {
+    const source = `from homeassistant.helpers.json import save_json\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(save_json, hass.config.path("demo_registrations.conf"), {})\n    return True\n`;
+    const findings = analyzeSnippet(source, { rules }).findings;
+    assert.deepEqual(findings.map((finding) => finding.range.start.line), [4]);
   });
 
   it('covers Store subclasses and cloudhooks', () => {

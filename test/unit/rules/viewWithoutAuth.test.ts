@@ -52,6 +52,14 @@ describe('view-without-auth', () => {
     assert.match(entry?.note ?? '', /AcmeAuthorizeView/);
   });
 
+  it('accepts a token from the request that turns the caller away unless it matches a known device, not a presence test', () => {
+    const view = (condition: string) =>
+      `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\ndef _station_by(hass, attr, value):\n    for station in hass.data["acme"].values():\n        if getattr(station, attr) == value:\n            return station\n    return None\n\n\nclass EventView(HomeAssistantView):\n    requires_auth = False\n    url = "/api/acme/{event}"\n    name = "api:acme"\n\n    async def get(self, request, event):\n        hass = request.app["hass"]\n        token = request.query.get("token")\n        if ${condition}:\n            return web.Response(status=401)\n        hass.bus.async_fire(f"acme_{event}", {})\n        return web.Response(text="OK")\n`;
+    assert.deepEqual(analyzeSnippet(view('token is None or _station_by(hass, "token", token) is None'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(view('token is None'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(view('event is None or _station_by(hass, "slug", event) is None'), { rules }).findings.length, 1);
+  });
+
   it('marks the item used when views exist and is not applicable otherwise', () => {
     const authenticated = analyzeSnippet('from homeassistant.components.http import HomeAssistantView\n\n\nclass V(HomeAssistantView):\n    url = "/api/x"\n\n    async def get(self, request):\n        return self.json({})\n', { rules });
     assert.equal(authenticated.checklist.find((item) => item.id === 'unauthenticated-endpoint')?.status, 'pass');

@@ -337,6 +337,38 @@ export class FileModel {
     return { node, callee, name: this.qualifiedName(callee), method, args, keywords, hasSplat };
   }
 
+  /**
+   * For a call that runs a function later with the arguments given after it (`hass.async_add_executor_job(save_json,
+   * path, data)`, `loop.run_in_executor(None, f, x)`, `functools.partial(f, x)`): that later call, `save_json(path,
+   * data)`, placed at the deferring call.
+   */
+  deferredCall(site: CallSite): CallSite | undefined {
+    const index = (site.method !== undefined ? DEFERRING_METHODS.get(site.method) : undefined) ?? (site.name !== undefined ? DEFERRING_NAMES.get(site.name) : undefined);
+    const given = index === undefined ? undefined : site.args[index];
+    if (index === undefined || !given) return undefined;
+    const callee = unwrap(given);
+    return {
+      node: site.node,
+      callee,
+      name: this.qualifiedName(callee),
+      method: callee.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined,
+      args: site.args.slice(index + 1),
+      keywords: site.name === 'functools.partial' ? site.keywords : new Map(),
+      hasSplat: site.hasSplat,
+    };
+  }
+
+  private withDeferred: CallSite[] | undefined;
+
+  /** Every call, each deferring one followed by the call it defers (see `deferredCall`). */
+  get callsWithDeferred(): readonly CallSite[] {
+    this.withDeferred ??= this.calls.flatMap((site) => {
+      const deferred = this.deferredCall(site);
+      return deferred ? [site, deferred] : [site];
+    });
+    return this.withDeferred;
+  }
+
   /** The call site for a `call` node of this file. */
   callSite(node: Node): CallSite | undefined {
     return this.callByNodeId.get(node.id);
@@ -559,6 +591,10 @@ export class FileModel {
     return '    ';
   }
 }
+
+/** Methods that call the function at this argument position later, with the arguments after it. */
+const DEFERRING_METHODS = new Map([['async_add_executor_job', 0], ['async_add_job', 0], ['add_job', 0], ['run_in_executor', 1], ['submit', 0]]);
+const DEFERRING_NAMES = new Map([['asyncio.to_thread', 0], ['functools.partial', 0]]);
 
 /** Whether a statement sits directly in a class body (not inside a method of that class). */
 export function isInClassBody(statement: Node): boolean {

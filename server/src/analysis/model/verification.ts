@@ -179,6 +179,8 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
   if (seen.has(fn.id)) return undefined;
   seen.add(fn.id);
   let weaker: CallerCheck | undefined;
+  const guard = rejectsWithoutToken(file, fn, integration);
+  if (guard) return { kind: 'verified', how: guard };
   for (const node of descendants(fn, ['call', 'comparison_operator'])) {
     if (node.type === 'comparison_operator') {
       const parts = comparisonParts(node);
@@ -242,6 +244,37 @@ function isClientAddress(file: FileModel, node: Node, integration: IntegrationMo
 const NOT_A_CHECK = /(^|\.)(web\.\w+|json_response|_LOGGER\.\w+|LOGGER\.\w+|logging\.\w+|print|str|repr|isinstance|async_fire|async_dispatcher_send|dumps|loads)$/;
 /** Header names that carry a signature or a token (`X-Hub-Signature-256`, `HASH`, `X-Auth-Token`). */
 const SIGNATURE_HEADER = /sig|hash|hmac|digest|token|auth/i;
+
+const REJECTION = /\b(401|403|UNAUTHORIZED|FORBIDDEN|HTTPUnauthorized|HTTPForbidden)\b/;
+
+/**
+ * `if token is None or lookup(token) is None: return web.Response(status=401)`: a token the client sent decides
+ * whether the request is turned away, however it is matched (a lookup among known devices counts as much as a
+ * comparison). Returns the condition, for the checklist note.
+ */
+function rejectsWithoutToken(file: FileModel, fn: Node, integration: IntegrationModel | undefined): string | undefined {
+  if (!REJECTION.test(fn.text)) return undefined;
+  for (const statement of descendants(fn, ['if_statement'])) {
+    const condition = statement.childForFieldName('condition');
+    const consequence = statement.childForFieldName('consequence');
+    if (!condition || !consequence || !REJECTION.test(consequence.text)) continue;
+    const rejects = descendants(consequence, ['return_statement', 'raise_statement']).some((exit) => REJECTION.test(exit.text));
+    if (!rejects) continue;
+    const names = condition.type === 'identifier' ? [condition] : descendants(condition, ['identifier']);
+    const token = (name: Node) => isSecretName(name.text) && CREDENTIAL_PARTS.has(untrustedSource(file, name, integration)?.part ?? '');
+    if (names.some((name) => token(name) && isMatched(name))) return condition.text;
+  }
+  return undefined;
+}
+
+/** The token is matched against something (given to a lookup, compared with a value), not only tested for presence. */
+function isMatched(name: Node): boolean {
+  const parent = name.parent;
+  if (parent?.type === 'argument_list') return true;
+  if (parent?.type !== 'comparison_operator') return false;
+  const parts = comparisonParts(parent);
+  return parts !== undefined && !isTrivialOperand(parts.left) && !isTrivialOperand(parts.right);
+}
 
 /** A request header whose name says it carries a signature or token: `request.headers["X-Signature"]`, `.get("HASH")`. */
 function isSignatureHeader(file: FileModel, argument: Node, integration: IntegrationModel | undefined): boolean {

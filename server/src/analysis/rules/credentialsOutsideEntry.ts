@@ -41,7 +41,8 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
   },
   checkFile(context) {
     const { file } = context;
-    for (const call of file.calls) {
+    // A write handed to the executor (`hass.async_add_executor_job(save_json, path, data)`) counts as the write.
+    for (const call of file.callsWithDeferred) {
       if (call.method && STORE_SAVES.has(call.method)) {
         const data = call.args[0] ?? call.keywords.get('data');
         const secret = data && credentialIn(context, data);

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
+import { untrustedSource } from '../model/untrusted';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 
@@ -93,13 +94,14 @@ function findPersistence(integration: IntegrationModel): Persistence[] {
   const found: Persistence[] = [];
   for (const file of integration.files) {
     if (file.isTestFile) continue;
-    for (const call of file.calls) {
+    // A write handed to the executor (`hass.async_add_executor_job(save_json, path, data)`) persists all the same.
+    for (const call of file.callsWithDeferred) {
       const name = call.name ?? (call.method ? `.${call.method}` : '');
       if (isStoreConstructor(name, storeClasses)) {
         found.push({ kind: 'store', file, node: call.node, what: `Store ${call.args[2]?.text ?? call.keywords.get('key')?.text ?? ''}`.trim() });
       } else if (CLOUDHOOK_CREATE.test(name)) {
         found.push({ kind: 'cloudhook', file, node: call.node, what: 'a Home Assistant Cloud webhook' });
-      } else if (writesConfigFile(file, call, name)) {
+      } else if (writesConfigFile(file, call, name, integration)) {
         const target = call.method === 'write_text' || call.method === 'write_bytes' ? call.callee.childForFieldName('object') : call.args[0];
         const names = target ? literalNames(file, target, integration) : new Set<string>();
         found.push({ kind: 'file', file, node: call.node, what: call.node.text.length > 60 ? `${call.node.text.slice(0, 57)}...` : call.node.text, names });
@@ -142,7 +144,7 @@ function isStoreConstructor(name: string, subclasses: Set<string>): boolean {
 }
 
 /** Writes to a path inside Home Assistant's configuration folder (not to a path a service call chose). */
-function writesConfigFile(file: FileModel, call: CallSite, name: string): boolean {
+function writesConfigFile(file: FileModel, call: CallSite, name: string, integration: IntegrationModel): boolean {
   if (FILE_WRITERS.has(name)) return true;
   let pathArgument: Node | undefined;
   if (name === 'open' && file.isBuiltin('open')) {
@@ -155,30 +157,37 @@ function writesConfigFile(file: FileModel, call: CallSite, name: string): boolea
   } else {
     return false;
   }
-  return pathArgument !== undefined && fromConfigFolder(file, pathArgument);
+  return pathArgument !== undefined && fromConfigFolder(file, pathArgument, integration);
 }
 
-function fromConfigFolder(file: FileModel, expression: Node): boolean {
+function fromConfigFolder(file: FileModel, expression: Node, integration: IntegrationModel): boolean {
   for (const origin of file.origins(expression)) {
     const text = origin.node.text;
     const inConfigFolder = /hass\.config\.(path|config_dir)|STORAGE_DIR|\.storage/.test(text) || descendants(origin.node, ['call']).some((call) => /hass\.config\.path/.test(call.text));
-    if (inConfigFolder && !namedByUser(file, origin.node)) return true;
+    if (inConfigFolder && !namedByUser(file, origin.node, integration)) return true;
   }
   return false;
 }
 
 /**
- * `os.path.join(hass.config.config_dir, self.filename)`: a file the user named (a notify target, an export) is
- * theirs to keep when the entry goes. Its name comes from an option or attribute called like a file name; names
- * built from literals, constants, the domain, the entry id or a device id are the integration's own.
+ * `os.path.join(hass.config.config_dir, self.filename)`, `Path(hass.config.path("exports")) / call.data["filename"]`:
+ * a file the user named (a notify target, an export a service call asked for) is theirs to keep when the entry goes.
+ * Its name comes from service or request data, or from an option or attribute called like a file name; names built
+ * from literals, constants, the domain, the entry id or a device id are the integration's own.
  */
-function namedByUser(file: FileModel, path: Node): boolean {
+function namedByUser(file: FileModel, path: Node, integration: IntegrationModel): boolean {
   const target = unwrap(path);
-  const site = target.type === 'call' ? file.callSite(target) : undefined;
-  if (!site || !/(^|\.)(os\.path\.join|config\.path|Path|joinpath)$/.test(site.name ?? site.method ?? '')) return false;
-  const parts = site.args.filter((part) => !/hass\.config|config_dir|STORAGE_DIR/.test(part.text));
+  let parts: Node[];
+  if (target.type === 'binary_operator') {
+    parts = [target.childForFieldName('left'), target.childForFieldName('right')].filter((part): part is Node => part !== null);
+  } else {
+    const site = target.type === 'call' ? file.callSite(target) : undefined;
+    if (!site || !/(^|\.)(os\.path\.join|config\.path|Path|joinpath)$/.test(site.name ?? site.method ?? '')) return false;
+    parts = site.args;
+  }
   return parts.some((part) => {
-    if (literalString(part) !== undefined) return false;
+    if (literalString(part) !== undefined || /hass\.config|config_dir|STORAGE_DIR/.test(part.text)) return false;
+    if (untrustedSource(file, part, integration) !== undefined) return true;
     const names = (part.type === 'identifier' ? [part] : descendants(part, ['identifier'])).map((name) => name.text);
     // Constants (upper case) are the integration's, except option keys (`config[CONF_FILENAME]`).
     return names.some((name) => (!/^[A-Z][A-Z0-9_]*$/.test(name) || name.startsWith('CONF_')) && /file|path|name|CONF_/i.test(name));

@@ -28,9 +28,6 @@ const ALWAYS_SHELL = new Set([
   'os.system', 'os.popen', 'subprocess.getoutput', 'subprocess.getstatusoutput', 'commands.getoutput', 'commands.getstatusoutput',
   'asyncio.create_subprocess_shell',
 ]);
-/** Helpers that call a function later with the arguments given here (`hass.async_add_executor_job(os.system, cmd)`). */
-const DEFERRED_CALL_METHODS = new Set(['async_add_executor_job', 'async_add_job', 'add_job', 'run_in_executor', 'submit']);
-const DEFERRED_CALL_NAMES = new Set(['asyncio.to_thread', 'functools.partial']);
 const EXEC_FAMILY = /^os\.(exec|spawn)(l|le|lp|lpe|v|ve|vp|vpe)$|^os\.posix_spawnp?$/;
 const SHELL_PROGRAM = /(^|\/)(a|ba|da|z|k|mk|c|tc|fi)?sh$/;
 const WRAPPER_PROGRAM = /(^|\/)(sudo|doas|env|nice|nohup)$/;
@@ -184,21 +181,8 @@ function shellUseOf(context: FileContext, call: CallSite): ShellUse | undefined 
  * `functools.partial(subprocess.run, cmd, shell=True)`: the shell call happens later, with these arguments.
  */
 function deferredShellUse(context: FileContext, call: CallSite): ShellUse | undefined {
-  const isDeferring = (call.method !== undefined && DEFERRED_CALL_METHODS.has(call.method)) || DEFERRED_CALL_NAMES.has(call.name ?? '');
-  if (!isDeferring) return undefined;
-  const functionIndex = call.method === 'run_in_executor' ? 1 : 0;
-  const target = call.args[functionIndex];
-  if (!target || (target.type !== 'attribute' && target.type !== 'identifier')) return undefined;
-  const keywords = call.name === 'functools.partial' ? call.keywords : new Map<string, Node>();
-  const inner: CallSite = {
-    node: call.node,
-    callee: target,
-    name: context.file.qualifiedName(target),
-    method: undefined,
-    args: call.args.slice(functionIndex + 1),
-    keywords,
-    hasSplat: call.hasSplat,
-  };
+  const inner = context.file.deferredCall(call);
+  if (!inner || (inner.callee.type !== 'attribute' && inner.callee.type !== 'identifier')) return undefined;
   const use = shellUseOf(context, inner);
   // The call is not written out here, so there is nothing to rewrite in place.
   return use && { ...use, spawn: 'none' };
