@@ -46,5 +46,8 @@ describe('insecure-http-url', () => {
   it('marks the item used when the integration calls a remote service, even over HTTPS', () => {
     const result = analyzeSnippet('API_URL = "https://api.acme.io/v1"\n', { rules });
     assert.equal(result.checklist.find((entry) => entry.id === 'tls-verification')?.status, 'pass');
+    // A documentation link shown in the webhook flow's form is not a service the integration calls.
+    const docs = analyzeSnippet('from homeassistant.helpers import config_entry_flow\n\nconfig_entry_flow.register_webhook_flow("acme", "Acme Webhook", {"acme_url": "https://documentation.acme.io/webhooks"})\n', { rules });
+    assert.equal(docs.checklist.find((entry) => entry.id === 'tls-verification')?.status, 'not-applicable');
   });
 });

@@ -177,6 +177,9 @@ function isCalledUrl(file: FileModel, string: Node, integration: IntegrationMode
       const dict = parent.parent;
       const container = dict?.parent?.type === 'keyword_argument' ? dict.parent.childForFieldName('name')?.text ?? '' : '';
       if (/placeholders$/.test(container)) return false;
+      // `config_entry_flow.register_webhook_flow(DOMAIN, "Title", {"docs_url": ...})`: placeholders shown in the form.
+      const receiver = dict?.parent?.type === 'argument_list' ? dict.parent.parent?.childForFieldName('function') : null;
+      if (receiver && /(^|\.)register_webhook_flow$/.test(file.qualifiedName(receiver) ?? receiver.text)) return false;
       if (keyName !== undefined && words(keyName).some((word) => NOT_CALLED_WORDS.has(word))) return false;
       if (keyName !== undefined && namesCalledUrl(keyName)) return true;
       // `ENDPOINTS = {"status": "http://..."}`: the dict's own name decides.
