@@ -30,6 +30,14 @@ describe('credentials-outside-entry', () => {
     assert.match(findings[0].message, /written to a file/);
   });
 
+  it('counts a webhook URL or id published as a state attribute as a credential, not a device fact', () => {
+    const entity = (attributes: string) =>
+      `from homeassistant.components.lock import LockEntity\nfrom homeassistant.components.webhook import async_generate_url\n\n\nclass CloudLock(LockEntity):\n    def __init__(self, hass, entry):\n        self._webhook_url = async_generate_url(hass, entry.data["webhook_id"])\n\n    @property\n    def extra_state_attributes(self):\n        return ${attributes}\n`;
+    assert.equal(analyzeSnippet(entity('{"webhook_url": self._webhook_url}'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(entity('{"push_endpoint": self._webhook_url}'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(entity('{"battery_voltage": 5.9, "webhook_registered": True}'), { rules }).findings, []);
+  });
+
   it('is not applicable when the integration handles no credentials', () => {
     const result = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules });
     assert.equal(result.checklist.find((item) => item.id === 'credentials-storage')?.status, 'not-applicable');

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileModel } from '../model/fileModel';
-import { isSecretName } from '../model/secrets';
+import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
 import { literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -71,10 +71,29 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
 };
 
 /** A credential published as a state attribute is recorded in the database and sent to every client. */
+/** A webhook's id or URL is all a caller needs to call it, so it is a credential as much as a token. */
+const WEBHOOK_ADDRESS = /(^|_)(webhook|cloudhook)_?(url|id)$/;
+
+function isWebhookAddress(name: string): boolean {
+  return WEBHOOK_ADDRESS.test(normalizeName(name));
+}
+
+/** `self._webhook_url`, `entry.data[CONF_WEBHOOK_ID]`: a value named like a webhook's address. */
+function webhookAddressIn(value: Node): string | undefined {
+  const target = unwrap(value);
+  const name = target.type === 'attribute' ? target.childForFieldName('attribute')?.text : target.type === 'identifier' ? target.text : undefined;
+  return name !== undefined && isWebhookAddress(name) ? name.replace(/^_+/, '') : undefined;
+}
+
 function checkStateAttributes(context: FileContext, file: FileModel): void {
   for (const entry of stateAttributeEntries(file).entries) {
     const key = file.stringValue(entry.key, context.integration?.constantString);
-    const secret = key !== undefined && isSecretName(key) && entry.value && literalString(entry.value) === undefined ? key : entry.value ? credentialIn(context, entry.value) : undefined;
+    const secret =
+      key !== undefined && (isSecretName(key) || isWebhookAddress(key)) && entry.value && literalString(entry.value) === undefined
+        ? key
+        : entry.value
+          ? credentialIn(context, entry.value) ?? webhookAddressIn(entry.value)
+          : undefined;
     if (!secret) continue;
     context.markUsed();
     context.report(entry.at, `State attribute ${key ? `"${key}"` : entry.key.text} publishes a credential (${secret}); attributes are recorded and visible to every user and client, so leave it out.`);
