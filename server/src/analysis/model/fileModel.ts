@@ -41,7 +41,10 @@ const INDEXED_TYPES = [
  * Node types several rules visit on every file. A walk of the whole tree costs far more than the nodes it returns,
  * so the index walk collects these too and `nodesOfType` hands them out.
  */
-const VISITED_TYPES = ['default_parameter', 'typed_default_parameter', 'keyword_argument', 'pair', 'comparison_operator', 'while_statement'];
+const VISITED_TYPES = [
+  'default_parameter', 'typed_default_parameter', 'keyword_argument', 'pair', 'comparison_operator', 'while_statement',
+  'delete_statement', 'decorated_definition', 'subscript', 'string_start', 'return_statement',
+];
 const WALKED_TYPES = [...INDEXED_TYPES, ...VISITED_TYPES];
 const WALKED = new Set(WALKED_TYPES);
 const INDEXED = new Set(INDEXED_TYPES);
@@ -99,6 +102,7 @@ export class FileModel {
       // Every property of a node is a call into the wasm module; read the type once.
       const type = node.type;
       this.walked.get(type)!.push(node);
+      this.walkOrder.push({ node, type });
       if (!INDEXED.has(type)) continue;
       const start = node.startIndex;
       while (this.enclosingEnds.length > 0 && this.enclosingEnds[this.enclosingEnds.length - 1] <= start) {
@@ -516,6 +520,12 @@ export class FileModel {
 
   /** The nodes of each walked type, in document order, from the index walk. */
   private readonly walked = new Map<string, Node[]>();
+  private readonly walkOrder: { node: Node; type: string }[] = [];
+
+  /** The walked nodes of the given types, all in one document order, each with its type. */
+  walkedInOrder(types: ReadonlySet<string>): { node: Node; type: string }[] {
+    return this.walkOrder.filter((entry) => types.has(entry.type));
+  }
   private readonly nodesCache = new Map<string, Node[]>();
 
   /**

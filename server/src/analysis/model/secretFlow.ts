@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { addImport, insertAt, replaceNode } from '../fixes';
-import { contains, descendants, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
+import { contains, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { TextEdit } from '../types';
 import type { Binding, CallSite, FileModel } from './fileModel';
 import { constantExpression, type IntegrationModel } from './integration';
@@ -484,6 +484,8 @@ interface FileIndex {
  * and class from a stack (the nodes come in document order) instead of climbing from every node.
  */
 const INDEX_TYPES = ['assignment', 'delete_statement', 'decorated_definition', 'function_definition', 'lambda', 'class_definition', 'subscript', 'string_start', 'return_statement'];
+/** The index types `fileIndex` reads as statements and containers (the others are looked up by position). */
+const STRUCTURE_TYPES: ReadonlySet<string> = new Set(['assignment', 'delete_statement', 'decorated_definition', 'function_definition', 'lambda', 'class_definition']);
 
 interface IndexNodes {
   byType: Map<string, Node[]>;
@@ -496,13 +498,8 @@ const indexNodeGroups = new WeakMap<FileModel, IndexNodes>();
 function groupedIndexNodes(file: FileModel): IndexNodes {
   let groups = indexNodeGroups.get(file);
   if (!groups) {
-    groups = { byType: new Map(INDEX_TYPES.map((name) => [name, []])), structure: [] };
-    // One cursor walk in wasm, in document order (depth first); cheaper than a query returning the same nodes.
-    for (const node of descendants(file.root, INDEX_TYPES)) {
-      const type = node.type;
-      groups.byType.get(type)?.push(node);
-      if (type !== 'subscript' && type !== 'string_start' && type !== 'return_statement') groups.structure.push({ node, type });
-    }
+    // The file model's index walk has collected these types already, in document order.
+    groups = { byType: new Map(INDEX_TYPES.map((name) => [name, [...file.nodesOfType(name)]])), structure: file.walkedInOrder(STRUCTURE_TYPES) };
     indexNodeGroups.set(file, groups);
   }
   return groups;
