@@ -383,17 +383,7 @@ const parameterCache = new WeakMap<Tree, Map<number, readonly Parameter[]>>();
  * per function of a tree: rules and the flow questions ask about the same functions many times.
  */
 export function parametersOf(fn: Node): readonly Parameter[] {
-  let byFunction = parameterCache.get(fn.tree);
-  if (!byFunction) {
-    byFunction = new Map();
-    parameterCache.set(fn.tree, byFunction);
-  }
-  let parameters = byFunction.get(fn.id);
-  if (!parameters) {
-    parameters = readParameters(fn);
-    byFunction.set(fn.id, parameters);
-  }
-  return parameters;
+  return oncePerNode(parameterCache, fn, readParameters);
 }
 
 function readParameters(fn: Node): Parameter[] {
@@ -826,17 +816,22 @@ const viewHandlerCache = new WeakMap<Tree, Map<number, Set<number>>>();
 
 /** The ids of `viewHandlers(cls)`, read once per class of a tree: every method of a view class asks. */
 function viewHandlerIds(cls: Node): Set<number> {
-  let byClass = viewHandlerCache.get(cls.tree);
-  if (!byClass) {
-    byClass = new Map();
-    viewHandlerCache.set(cls.tree, byClass);
+  return oncePerNode(viewHandlerCache, cls, (node) => new Set(viewHandlers(node).map((handler) => handler.id)));
+}
+
+/** `compute(node)`, remembered per node of a tree; the tree keys the cache, so it goes when the tree does. */
+function oncePerNode<T>(cache: WeakMap<Tree, Map<number, T>>, node: Node, compute: (node: Node) => T): T {
+  let byNode = cache.get(node.tree);
+  if (!byNode) {
+    byNode = new Map();
+    cache.set(node.tree, byNode);
   }
-  let ids = byClass.get(cls.id);
-  if (!ids) {
-    ids = new Set(viewHandlers(cls).map((handler) => handler.id));
-    byClass.set(cls.id, ids);
+  let value = byNode.get(node.id);
+  if (value === undefined) {
+    value = compute(node);
+    byNode.set(node.id, value);
   }
-  return ids;
+  return value;
 }
 
 /** A class deriving from HomeAssistantView (through aliases and the integration's own base classes). */
