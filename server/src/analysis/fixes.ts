@@ -45,34 +45,47 @@ export function addImport(file: FileModel, module: string, name?: string): TextE
   if (name === undefined ? file.imports.get(module) === module : file.imports.get(name) === `${module}.${name}`) return undefined;
   const statement = name === undefined ? `import ${module}` : `from ${module} import ${name}`;
   const wanted = importOrder(name === undefined ? 'import_statement' : 'import_from_statement', module);
-  let lastImport: Node | undefined;
-  let firstStatement: Node | undefined;
-  let sortedBefore: Node | undefined;
+  const { imports, firstStatementLine } = moduleLayout(file);
+  // Join the block where isort and ruff would put it: by section, plain imports first, then by module.
+  const sortedBefore = imports.find((existing) => compareOrder(existing.order, wanted) > 0);
+  if (sortedBefore) return insertAt(sortedBefore.startLine, 0, `${statement}\n`);
+  const lastLine = file.lines.length - 1;
+  const lastImport = imports[imports.length - 1];
+  if (lastImport) {
+    // The file ends on the import's line without a line break, maybe with code after the import (`import os; f()`):
+    // a line of its own before that line, neither glued onto it nor after code that needs it.
+    if (lastImport.endLine >= lastLine) return insertAt(lastImport.startLine, 0, `${statement}\n`);
+    return insertAt(lastImport.endLine + 1, 0, `${statement}\n`);
+  }
+  if (firstStatementLine !== undefined) return insertAt(firstStatementLine, 0, `${statement}\n\n`);
+  // At the very end, inside the text: a position past the last line is clamped onto the end of the last one.
+  return insertAt(lastLine, file.lines[lastLine].length, `${file.lines[lastLine] === '' ? '' : '\n'}${statement}\n`);
+}
+
+/** Where a module's top-level imports are and where its code starts. */
+interface ModuleLayout {
+  imports: { order: Order; startLine: number; endLine: number }[];
+  firstStatementLine: number | undefined;
+}
+
+/** Several fixes of one file add imports; the module's top level is read once per file model. */
+const layouts = new WeakMap<FileModel, ModuleLayout>();
+
+function moduleLayout(file: FileModel): ModuleLayout {
+  let layout = layouts.get(file);
+  if (layout) return layout;
+  layout = { imports: [], firstStatementLine: undefined };
   for (const child of file.root.namedChildren) {
     if (!child) continue;
     if (child.type === 'import_statement' || child.type === 'import_from_statement' || child.type === 'future_import_statement') {
-      lastImport = child;
-      // Join the block where isort and ruff would put it: by section, plain imports first, then by module.
-      if (!sortedBefore && compareOrder(importOrder(child.type, importedModule(child)), wanted) > 0) sortedBefore = child;
-    } else if (!firstStatement && child.type !== 'comment' && !isDocstring(child)) {
-      firstStatement = child;
+      const range = rangeOf(child);
+      layout.imports.push({ order: importOrder(child.type, importedModule(child)), startLine: range.start.line, endLine: range.end.line });
+    } else if (layout.firstStatementLine === undefined && child.type !== 'comment' && !isDocstring(child)) {
+      layout.firstStatementLine = rangeOf(child).start.line;
     }
   }
-  if (sortedBefore) return insertAt(rangeOf(sortedBefore).start.line, 0, `${statement}\n`);
-  const lastLine = file.lines.length - 1;
-  if (lastImport) {
-    const end = rangeOf(lastImport).end;
-    // The file ends on the import's line without a line break, maybe with code after the import (`import os; f()`):
-    // a line of its own before that line, neither glued onto it nor after code that needs it.
-    if (end.line >= lastLine) return insertAt(rangeOf(lastImport).start.line, 0, `${statement}\n`);
-    return insertAt(end.line + 1, 0, `${statement}\n`);
-  }
-  if (firstStatement) {
-    const start = rangeOf(firstStatement).start;
-    return insertAt(start.line, 0, `${statement}\n\n`);
-  }
-  // At the very end, inside the text: a position past the last line is clamped onto the end of the last one.
-  return insertAt(lastLine, file.lines[lastLine].length, `${file.lines[lastLine] === '' ? '' : '\n'}${statement}\n`);
+  layouts.set(file, layout);
+  return layout;
 }
 
 /** The standard-library modules fixes import, and common ones a file may already have. */
