@@ -60,6 +60,15 @@ describe('view-without-auth', () => {
     assert.equal(analyzeSnippet(view('event is None or _station_by(hass, "slug", event) is None'), { rules }).findings.length, 1);
   });
 
+  it('asks for a review when the token check lets everyone in while no key is configured', () => {
+    const source = `import hmac\nfrom aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\ndef _token_ok(expected, given):\n    if not expected:\n        return True\n    return hmac.compare_digest(expected, given or "")\n\n\nclass PushView(HomeAssistantView):\n    requires_auth = False\n    url = "/api/acme/push"\n    name = "api:acme:push"\n\n    async def post(self, request):\n        hass = request.app["hass"]\n        if not _token_ok(hass.data.get("acme_token"), request.query.get("token")):\n            return web.Response(status=401)\n        hass.bus.async_fire("acme_push", await request.json())\n        return web.Response(text="OK")\n`;
+    const result = analyzeSnippet(source, { rules });
+    assert.deepEqual(result.findings, []);
+    const entry = result.checklist.find((item) => item.id === 'unauthenticated-endpoint');
+    assert.equal(entry?.status, 'review');
+    assert.match(entry?.note ?? '', /only while a key is configured/);
+  });
+
   it('marks the item used when views exist and is not applicable otherwise', () => {
     const authenticated = analyzeSnippet('from homeassistant.components.http import HomeAssistantView\n\n\nclass V(HomeAssistantView):\n    url = "/api/x"\n\n    async def get(self, request):\n        return self.json({})\n', { rules });
     assert.equal(authenticated.checklist.find((item) => item.id === 'unauthenticated-endpoint')?.status, 'pass');

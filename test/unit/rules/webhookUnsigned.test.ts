@@ -55,6 +55,18 @@ describe('webhook-unsigned', () => {
     assert.equal(otherHeader.findings.length, 1);
   });
 
+  it('warns when the signature check waves every request through while no key is configured', () => {
+    const source = (guard: string) =>
+      `import hashlib\nimport hmac\nfrom homeassistant.components import webhook\n\n\ndef signed(key, body, signature):\n    if not key:\n        return ${guard}\n    expected = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()\n    return hmac.compare_digest(expected, signature or "")\n\n\nasync def handle(hass, webhook_id, request):\n    body = await request.read()\n    if signed(hass.data.get("acme"), body, request.headers.get("X-Sig")):\n        hass.bus.async_fire("acme_message", {})\n\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, "acme", "Acme", entry.data["webhook_id"], handle)\n    return True\n`;
+    const open = analyzeSnippet(source('True'), { rules });
+    assert.deepEqual(open.findings.map((finding) => [finding.severity, /only while a key is configured/.test(finding.message)]), [['warning', true]]);
+    const missing = analyzeSnippet(source('True').replace('if not key:', 'if "acme" not in hass_data:').replace('def signed(key,', 'def signed(hass_data, key,').replace('signed(hass.data.get("acme"),', 'signed(hass.data, hass.data.get("acme"),'), { rules });
+    assert.equal(missing.findings[0]?.severity, 'warning');
+    const closed = analyzeSnippet(source('False'), { rules });
+    assert.deepEqual(closed.findings, []);
+    assert.equal(closed.checklist.find((item) => item.id === 'webhook-signature')?.status, 'pass');
+  });
+
   it('is not applicable without webhooks and passes when every handler verifies', () => {
     const none = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules });
     assert.equal(none.checklist.find((item) => item.id === 'webhook-signature')?.status, 'not-applicable');

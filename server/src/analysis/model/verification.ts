@@ -168,7 +168,9 @@ export type CallerCheck =
   /** Only the client's address is checked: weaker than a signature, a person should judge. */
   | { kind: 'address'; how: string }
   /** The request is handed to code outside the integration, which may verify it. */
-  | { kind: 'delegated'; how: string };
+  | { kind: 'delegated'; how: string }
+  /** A check that accepts every caller while no key is configured (`if not key: return True` before it). */
+  | { kind: 'fail-open'; how: string };
 
 /**
  * How `fn` (or a function of the integration it calls, `depth` levels down) checks its caller, if it does:
@@ -181,11 +183,16 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
   let weaker: CallerCheck | undefined;
   const guard = rejectsWithoutToken(file, fn, integration);
   if (guard) return { kind: 'verified', how: guard };
+  // A check this function makes, unless it waves every caller through first while no key is set.
+  const verified = (how: string, at: Node): CallerCheck => {
+    const open = failOpenGuard(fn, at);
+    return open ? { kind: 'fail-open', how: `${fn.childForFieldName('name')?.text ?? 'handler'}: ${open}` } : { kind: 'verified', how };
+  };
   for (const node of descendants(fn, ['call', 'comparison_operator'])) {
     if (node.type === 'comparison_operator') {
       const parts = comparisonParts(node);
       if (!parts || isTrivialOperand(parts.left) || isTrivialOperand(parts.right)) continue;
-      if (comparedCredential(file, parts.left, parts.right, integration)) return { kind: 'verified', how: node.text };
+      if (comparedCredential(file, parts.left, parts.right, integration)) return verified(node.text, node);
       if ([parts.left, parts.right].some((side) => isClientAddress(file, side, integration))) weaker ??= { kind: 'address', how: node.text };
       continue;
     }
@@ -193,21 +200,20 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
     if (!site) continue;
     const name = site.name ?? '';
     const simple = site.method ?? name.split('.').pop() ?? '';
-    if (CONSTANT_TIME.test(name) || site.method === 'compare_digest') return { kind: 'verified', how: `${simple}(...)` };
-    if (/(^|\.)jwt\.decode$/.test(name) && !/verify_signature['"]?\s*:\s*False/.test(node.text)) return { kind: 'verified', how: 'jwt.decode(...)' };
+    if (CONSTANT_TIME.test(name) || site.method === 'compare_digest') return verified(`${simple}(...)`, node);
+    if (/(^|\.)jwt\.decode$/.test(name) && !/verify_signature['"]?\s*:\s*False/.test(node.text)) return verified('jwt.decode(...)', node);
     const args = [...site.args, ...site.keywords.values()];
-    if (VERIFIER.test(simple) && args.some((arg) => carriesCredential(file, arg, integration))) return { kind: 'verified', how: `${simple}(...)` };
-    if (SIGNATURE_VERIFIER.test(simple) && args.some((arg) => isRequestBody(file, arg, integration))) return { kind: 'verified', how: `${simple}(...)` };
-    // A vendor library handed the body and the signature header checks them, whatever its method is called
-    // (`lock.receive_webhook(body, request.headers["HASH"], ...)`).
-    if (!NOT_A_CHECK.test(name) && args.some((arg) => isRequestBody(file, arg, integration)) && args.some((arg) => isSignatureHeader(file, arg, integration))) {
-      return { kind: 'verified', how: `${simple}(...)` };
-    }
+    if (VERIFIER.test(simple) && args.some((arg) => carriesCredential(file, arg, integration))) return verified(`${simple}(...)`, node);
+    if (SIGNATURE_VERIFIER.test(simple) && args.some((arg) => isRequestBody(file, arg, integration))) return verified(`${simple}(...)`, node);
     if (args.some((arg) => isClientAddress(file, arg, integration)) && /ip_address|ip_network|in_network|trusted|allowed/i.test(name)) weaker ??= { kind: 'address', how: `${simple}(...)` };
+    // Handed the body and the signature header, a vendor library checks them whatever its method is called
+    // (`lock.receive_webhook(body, request.headers["HASH"], ...)`); a function of the integration is read instead.
+    const handsSignature = !NOT_A_CHECK.test(name) && args.some((arg) => isRequestBody(file, arg, integration)) && args.some((arg) => isSignatureHeader(file, arg, integration));
     // Resolving the callee costs the most here: at the last level it only tells whether a request handed on is delegated.
     const delegates = () => site.args.some((arg) => isRequestObject(file, arg, integration)) && !/(^|\.)(web\.\w+|json_response|_LOGGER\.\w+|logging\.\w+|print|str|repr|isinstance)$/.test(name);
-    if (depth <= 0 && (weaker !== undefined || !delegates())) continue;
+    if (depth <= 0 && !handsSignature && (weaker !== undefined || !delegates())) continue;
     const targets = resolveCallables(file, site.callee, integration).filter((target) => target.node.id !== fn.id);
+    if (handsSignature && targets.length === 0) return verified(`${simple}(...)`, node);
     if (depth > 0) {
       for (const target of targets) {
         const found = callerCheck(target.file, target.node, integration, depth - 1, seen);
@@ -244,6 +250,28 @@ function isClientAddress(file: FileModel, node: Node, integration: IntegrationMo
 const NOT_A_CHECK = /(^|\.)(web\.\w+|json_response|_LOGGER\.\w+|LOGGER\.\w+|logging\.\w+|print|str|repr|isinstance|async_fire|async_dispatcher_send|dumps|loads)$/;
 /** Header names that carry a signature or a token (`X-Hub-Signature-256`, `HASH`, `X-Auth-Token`). */
 const SIGNATURE_HEADER = /sig|hash|hmac|digest|token|auth/i;
+
+/**
+ * `if not key: return True` (or `key is None`, `key == ""`, `DOMAIN not in hass.data`) ahead of `check` in the same
+ * function: with no key configured the check is skipped and every caller accepted. Returns the guard, for messages.
+ */
+function failOpenGuard(fn: Node, check: Node): string | undefined {
+  for (const statement of descendants(fn, ['if_statement'])) {
+    if (statement.startIndex >= check.startIndex) break;
+    const condition = statement.childForFieldName('condition');
+    const consequence = statement.childForFieldName('consequence');
+    if (!condition || !consequence) continue;
+    // `not key`, `key is None`, `key == ""`, `DOMAIN not in hass.data`: no key to check against.
+    const unset = condition.type === 'not_operator' || /\bis None$|==\s*(""|''|None)$|\bnot in\b/.test(condition.text);
+    if (!unset) continue;
+    const accepts = descendants(consequence, ['return_statement']).some((exit) => {
+      const value = exit.namedChild(0);
+      return value !== null && unwrap(value).type === 'true';
+    });
+    if (accepts) return `if ${condition.text}: return True`;
+  }
+  return undefined;
+}
 
 const REJECTION = /\b(401|403|UNAUTHORIZED|FORBIDDEN|HTTPUnauthorized|HTTPForbidden)\b/;
 

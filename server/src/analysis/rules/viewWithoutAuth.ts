@@ -83,6 +83,10 @@ class StatusView(HomeAssistantView):
         if (hasAuthMarker(handler)) continue;
         const check = callerCheck(file, handler, integration);
         if (check?.kind === 'verified') continue;
+        if (check?.kind === 'fail-open') {
+          context.review(`${handler.childForFieldName('name')?.text ?? 'handler'} (${baseName(file.path)}) checks its caller only while a key is configured (\`${check.how}\`); make sure a key is always set, or reject requests without one.`);
+          continue;
+        }
         if (passesToFlow(file, handler)) {
           flowCallback = handler.childForFieldName('name')?.text;
           continue;

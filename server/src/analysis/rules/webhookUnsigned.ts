@@ -25,10 +25,12 @@ else's. A handler that skips the check trusts the URL alone.
 The rule follows every \`webhook.async_register(...)\` of the integration to its handler, also when the handler
 lives in another module, is a method, or is wrapped in \`functools.partial\`, and looks in the handler and in the
 integration's functions it calls for a check: \`hmac.compare_digest\`, a verification function given the request,
-its headers or a signature (a library's \`verify_signature(body, headers)\`), a decoded JWT, or a comparison of a
-token or signature. Handlers registered with \`local_only=True\` are warnings: only the local network reaches them.
-When the handler hands the request to code outside the integration, or only checks the client's address, the
-checklist asks for a review instead.
+its headers or a signature (a library's \`verify_signature(body, headers)\`, or any library call given the body and
+a signature header), a decoded JWT, a comparison of a token or signature, or a request token that turns the caller
+away unless it matches. Handlers registered with \`local_only=True\` are warnings: only the local network reaches
+them. A check that waves every request through while no key is configured (\`if not key: return True\`) is a
+warning: until a key is set, the URL alone is enough. When the handler hands the request to code outside the
+integration, or only checks the client's address, the checklist asks for a review instead.
 
 **Fix:** verify the signature before using the request, and answer 401 when it does not match. The suggested fix
 inserts such a check at the top of the handler: an HMAC-SHA256 of the body with a secret stored in the config
@@ -73,6 +75,12 @@ async def handle_webhook(hass, webhook_id, request):
         if (check?.kind === 'verified') continue;
         if (check?.kind === 'delegated') {
           context.review(`Webhook handler \`${label}\` (${baseName(handler.file.path)}) passes the request to \`${check.how}\`, which is outside the integration; check that it verifies a signature.`);
+          continue;
+        }
+        if (check?.kind === 'fail-open') {
+          context.report(handler.file.path, name ?? handler.node, `Webhook handler \`${label}\` verifies a signature only while a key is configured (\`${shorten(check.how)}\`), so without one anyone who learns the URL can call it; reject requests when the key is missing.`, {
+            severity: 'warning',
+          });
           continue;
         }
         if (check?.kind === 'address') {
