@@ -215,4 +215,17 @@ describe('log-secret', () => {
       assert.ok(!finding.fix && !finding.suggestions);
     });
   });
+
+  it('reports a logged response the code reads a credential from, without a fix, and leaves other responses alone', () => {
+    const client = (reads: string, elsewhere = '') =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Cloud:\n    async def login(self, session, email, password):\n        async with session.post("https://api.acme.io/auth", json={"email": email, "password": password}) as resp:\n            payload = await resp.json()\n        _LOGGER.debug("Login response: %s", payload)\n        ${reads}\n${elsewhere}`;
+    const [finding, ...rest] = analyzeSnippet(client('self._token = payload["access_token"]'), { rules }).findings;
+    assert.deepEqual(rest, []);
+    assert.equal(finding.severity, 'warning');
+    assert.match(finding.message, /a whole response that holds the credential "access_token"/);
+    assert.ok(!finding.fix && !finding.suggestions);
+    assert.equal(analyzeSnippet(client('self._token = payload.get("refresh_token")'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(client('self._status = payload["status"]'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(client('return payload', '\n    def token(self, payload):\n        return payload["access_token"]\n'), { rules }).findings, []);
+  });
 });

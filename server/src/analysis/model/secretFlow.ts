@@ -730,12 +730,46 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
     if (derived) return [{ ...derived, node }];
     const additions = dictAdditions(walk, node, depth);
     if (additions) return [{ ...additions, node }];
+    const responseKey = credentialResponseKey(file, node, bindings);
+    if (responseKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${responseKey}`, node }];
     // A secret-named value whose origin we cannot see (a parameter, a call, an attribute) is taken at its word.
     if (opaque && isSecretHolderName(name)) return [{ kind: 'secret', source: name, node }];
     return [];
   } finally {
     walk.resolving.delete(node.id);
   }
+}
+
+/** The source of a response payload the code reads a credential from; log-secret words its message by it. */
+export const RESPONSE_SOURCE = 'a response holding ';
+
+/**
+ * `payload = await resp.json()` where the same function later reads `payload["access_token"]` (or `.get(...)`): the
+ * response of a login or token request, which carries the credential whole. Returns the credential key read.
+ */
+function credentialResponseKey(file: FileModel, use: Node, bindings: readonly Binding[]): string | undefined {
+  const name = use.text;
+  const fromResponse = bindings.some((binding) => {
+    if (!binding.value || binding.kind === 'parameter') return false;
+    let value = unwrap(binding.value);
+    if (value.type === 'await') value = unwrap(value.namedChild(0) ?? value);
+    return value.type === 'call' && file.callSite(value)?.method === 'json';
+  });
+  if (!fromResponse) return undefined;
+  const scope = file.scopeOf(use);
+  const inScope = (node: Node) => contains(scope, node) && file.scopeOf(node).id === scope.id;
+  for (const subscript of file.nodesOfType('subscript')) {
+    if (subscript.childForFieldName('value')?.text !== name || !inScope(subscript)) continue;
+    const key = subscript.childForFieldName('subscript');
+    const text = key ? literalString(key) : undefined;
+    if (text !== undefined && isSecretName(text)) return text;
+  }
+  for (const call of file.calls) {
+    if (call.method !== 'get' || call.callee.childForFieldName('object')?.text !== name || !inScope(call.node)) continue;
+    const text = call.args[0] ? literalString(call.args[0]) : undefined;
+    if (text !== undefined && isSecretName(text)) return text;
+  }
+  return undefined;
 }
 
 /** What one binding of a name says: a carrier, nothing, or `opaque` (a value we cannot see into). */

@@ -10,6 +10,7 @@ import {
   loggedArguments,
   redactedLiteral,
   redactionSetup,
+  RESPONSE_SOURCE,
   secretsIn,
   type RedactionSetup,
   type SecretCarrier,
@@ -37,8 +38,10 @@ variables, and reports:
 - a credential: \`entry.data[CONF_PASSWORD]\`, \`user_input.get(CONF_API_KEY)\`, \`self._token\`, a \`password\`
   variable, a headers dict with an \`Authorization\` value (**error**);
 - a whole payload that holds credentials: \`entry.data\`, \`entry.options\`, \`entry.as_dict()\`, the
-  \`user_input\` of a flow step whose form asks for a credential, the YAML \`config\`, a webhook request body
-  (**warning**: what the payload holds is inferred from the integration's schemas and keys).
+  \`user_input\` of a flow step whose form asks for a credential, the YAML \`config\`, a webhook request body, a
+  response the same function reads a credential from (\`payload = await resp.json()\` logged, then
+  \`payload["access_token"]\`) (**warning**: what the payload holds is inferred from the integration's schemas, keys
+  and reads).
 
 It stays silent for what does not leak: a username or host, \`len(token)\`, \`bool(password)\`, \`token[-4:]\`, the
 \`ConfigEntry\` itself, \`entry.title\`, values already redacted (\`async_redact_data\`, \`partial_redact\`,
@@ -88,6 +91,9 @@ function messageFor(file: FileModel, carrier: SecretCarrier, integration: Integr
     const from = carrier.source !== carrier.node.text ? ` (from \`${shorten(carrier.source)}\`)` : '';
     return `This log call writes the credential \`${text}\`${from}; logs get pasted into public issues, so leave it out or log a redacted form such as its last characters.`;
   }
+  if (carrier.source.startsWith(RESPONSE_SOURCE)) {
+    return `This log call writes \`${text}\`, a whole response that holds the credential "${carrier.source.slice(RESPONSE_SOURCE.length)}" (the code reads it from there); log the fields you need instead.`;
+  }
   if (carrier.source === 'a webhook request body') {
     return `This log call writes \`${text}\`, a whole webhook request body, which can carry tokens and personal data; log the fields you need instead.`;
   }
@@ -106,7 +112,8 @@ function redactFix(file: FileModel, call: CallSite, found: { argument: Node; car
   let wrapsPayload = false;
   for (const { argument, carrier } of found) {
     if (carrier.kind === 'payload') {
-      if (!isMappingPayload(file, carrier.node)) return undefined;
+      // A response's credential keys are its own, not the integration's TO_REDACT: no fix would be sure to hide them.
+      if (carrier.source.startsWith(RESPONSE_SOURCE) || !isMappingPayload(file, carrier.node)) return undefined;
       setup ??= redactionSetup(file, integration);
       if (!setup) return undefined;
       edits.push(replaceNode(carrier.node, `${setup.redact}(${carrier.node.text}, ${setup.keys})`));
