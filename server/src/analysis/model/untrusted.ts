@@ -1,5 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import { interpolations, unwrap } from '../python/syntax';
+import { firstFound, interpolations, unwrap } from '../python/syntax';
 import type { CallSite, FileModel } from './fileModel';
 import type { IntegrationModel } from './integration';
 
@@ -136,13 +136,7 @@ function sourceOf(context: Context, file: FileModel, expression: Node, access: s
   if (depth <= 0) return undefined;
   const node = unwrap(expression);
   const next = (child: Node | null | undefined, childAccess?: string) => (child ? sourceOf(context, file, child, childAccess, depth - 1, helpers) : undefined);
-  const firstOf = (children: (Node | null | undefined)[]) => {
-    for (const child of children) {
-      const found = next(child);
-      if (found) return found;
-    }
-    return undefined;
-  };
+  const firstOf = (children: readonly (Node | null | undefined)[]) => firstFound(children, (child) => next(child));
   switch (node.type) {
     case 'identifier':
       return identifierSource(context, file, node, accessAt(node) ?? access, depth, helpers);

@@ -51,19 +51,21 @@ export function secretOperand(file: FileModel, side: Node, integration: Integrat
     }
     return undefined;
   }
-  let name: string | undefined;
-  if (target.type === 'identifier') name = target.text;
-  else if (target.type === 'attribute') name = target.childForFieldName('attribute')?.text;
-  else if (target.type === 'subscript') {
-    const key = target.childForFieldName('subscript');
-    name = key ? file.stringValue(key, integration?.constantString) : undefined;
-  }
-  const kind = nameKind(name);
+  const kind = nameKind(operandName(file, target, integration));
   if (!kind) return undefined;
   // `TYPE_TOKEN_REFRESH` holding "token_refresh" names an event; a constant holding a random string is a secret.
   const value = target.type === 'identifier' && file.constants.has(target.text) ? file.stringValue(target, integration?.constantString) : undefined;
   if (value !== undefined && isPlainWord(value)) return undefined;
   return kind;
+}
+
+/** The name a value goes by: a variable's, an attribute's, or the key a subscript reads (`data[CONF_TOKEN]`). */
+function operandName(file: FileModel, target: Node, integration: IntegrationModel | undefined): string | undefined {
+  if (target.type === 'identifier') return target.text;
+  if (target.type === 'attribute') return target.childForFieldName('attribute')?.text;
+  if (target.type !== 'subscript') return undefined;
+  const key = target.childForFieldName('subscript');
+  return key ? file.stringValue(key, integration?.constantString) : undefined;
 }
 
 function nameKind(name: string | undefined): SecretOperand | undefined {
@@ -128,13 +130,8 @@ function isClientValue(file: FileModel, node: Node, integration: IntegrationMode
 
 function isCodeName(file: FileModel, side: Node, integration: IntegrationModel | undefined): boolean {
   const target = unwrap(side);
-  let name: string | undefined;
-  if (target.type === 'identifier') name = target.text;
-  else if (target.type === 'attribute') name = target.childForFieldName('attribute')?.text;
-  else if (target.type === 'subscript') {
-    const key = target.childForFieldName('subscript');
-    name = key ? file.stringValue(key, integration?.constantString) : undefined;
-  } else if (target.type === 'call') {
+  let name = operandName(file, target, integration);
+  if (target.type === 'call') {
     const site = file.callSite(target);
     if (site?.method === 'get' && site.args[0]) name = file.stringValue(site.args[0], integration?.constantString);
   }

@@ -160,6 +160,15 @@ export function descendants(node: Node, types: readonly string[]): Node[] {
   return node.descendantsOfType(types as string[]).filter((found): found is Node => found !== null);
 }
 
+/** The first result `find` gives for the present children, in order: where a value may come from any of them. */
+export function firstFound<T>(children: readonly (Node | null | undefined)[], find: (child: Node) => T | undefined): T | undefined {
+  for (const child of children) {
+    const found = child ? find(child) : undefined;
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** True when `inner` lies within `outer`. */
 export function contains(outer: Node, inner: Node): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;

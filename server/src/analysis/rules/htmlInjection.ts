@@ -3,7 +3,7 @@ import { insertAt, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { untrustedSource, type UntrustedSource } from '../model/untrusted';
-import { interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
+import { firstFound, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
 
@@ -121,13 +121,7 @@ function unescapedInput(file: FileModel, expression: Node, integration: Integrat
   if (depth <= 0) return undefined;
   const node = unwrap(expression);
   const inner = (child: Node | null | undefined) => (child ? unescapedInput(file, child, integration, depth - 1) : undefined);
-  const first = (children: (Node | null | undefined)[]) => {
-    for (const child of children) {
-      const found = inner(child);
-      if (found) return found;
-    }
-    return undefined;
-  };
+  const first = (children: readonly (Node | null | undefined)[]) => firstFound(children, (child) => inner(child));
   switch (node.type) {
     case 'string':
     case 'concatenated_string':
