@@ -84,25 +84,15 @@ function checkPython(input: PythonInput, text: string): string[] {
   const target = input.integration ? input.file : `${root}/${path.basename(input.file)}`;
   const sources = new Map<string, string>((input.integration?.files ?? []).map((file) => [file.path, file.text]));
   sources.set(target, text);
-  const files: FileModel[] = [];
-  try {
-    for (const [filePath, source] of sources) files.push(loadPythonFile(filePath, source, moduleNameFor(root, filePath)));
-    const integration = buildIntegration(root, input.integration?.manifestPath ?? `${root}/manifest.json`, input.integration?.manifestText ?? DEFAULT_MANIFEST, files);
-    const result = analyzeIntegration(integration, {});
-    problems.push(...ruleFailures('integration', result.errors));
-    problems.push(...checkFindings('integration', text, parsedBefore, result.findings.filter((finding) => finding.path === target)));
-  } finally {
-    for (const file of files) file.tree.delete();
-  }
+  const files: FileModel[] = [...sources].map(([filePath, source]) => loadPythonFile(filePath, source, moduleNameFor(root, filePath)));
+  const integration = buildIntegration(root, input.integration?.manifestPath ?? `${root}/manifest.json`, input.integration?.manifestText ?? DEFAULT_MANIFEST, files);
+  const result = analyzeIntegration(integration, {});
+  problems.push(...ruleFailures('integration', result.errors));
+  problems.push(...checkFindings('integration', text, parsedBefore, result.findings.filter((finding) => finding.path === target)));
 
-  const standalone = loadPythonFile('/virtual/standalone.py', text);
-  try {
-    const result = analyzeStandaloneFile(standalone, {});
-    problems.push(...ruleFailures('standalone', result.errors));
-    problems.push(...checkFindings('standalone', text, parsedBefore, result.findings));
-  } finally {
-    standalone.tree.delete();
-  }
+  const standalone = analyzeStandaloneFile(loadPythonFile('/virtual/standalone.py', text), {});
+  problems.push(...ruleFailures('standalone', standalone.errors));
+  problems.push(...checkFindings('standalone', text, parsedBefore, standalone.findings));
   return problems;
 }
 

@@ -42,22 +42,14 @@ export function analyzeSnippet(source: string, options: SnippetOptions = {}): Sn
   const fileName = options.fileName ?? '__init__.py';
   if (options.manifest === null) {
     const file = loadPythonFile(`/virtual/${fileName}`, source);
-    try {
-      const result = analyzeStandaloneFile(file, options);
-      return { findings: result.findings, checklist: [], errors: result.errors, pragmaProblems: result.pragmaProblems };
-    } finally {
-      file.tree.delete();
-    }
+    const result = analyzeStandaloneFile(file, options);
+    return { findings: result.findings, checklist: [], errors: result.errors, pragmaProblems: result.pragmaProblems };
   }
   const sources: Record<string, string> = { ...options.otherFiles, [fileName]: source };
   const files = Object.entries(sources).map(([name, text]) => loadPythonFile(`${root}/${name}`, text, moduleNameFor(root, `${root}/${name}`)));
-  try {
-    const integration = buildIntegration(root, `${root}/manifest.json`, options.manifest ?? DEFAULT_MANIFEST, files);
-    const result = analyzeIntegration(integration, options);
-    return { findings: result.findings, checklist: result.checklist, errors: result.errors, pragmaProblems: result.pragmaProblems };
-  } finally {
-    for (const file of files) file.tree.delete();
-  }
+  const integration = buildIntegration(root, `${root}/manifest.json`, options.manifest ?? DEFAULT_MANIFEST, files);
+  const result = analyzeIntegration(integration, options);
+  return { findings: result.findings, checklist: result.checklist, errors: result.errors, pragmaProblems: result.pragmaProblems };
 }
 
 /** Findings of one file only, from a snippet analysis. */

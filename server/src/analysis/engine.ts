@@ -1,8 +1,9 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import type { Node } from './python/syntaxTree';
 import { checklistStatus, emptyEvidence, isChecklistId, type ChecklistEvidence } from './checklist';
 import { FileModel } from './model/fileModel';
 import type { IntegrationModel } from './model/integration';
-import { parsePython, pythonQuery } from './python/parser';
+import { parsePython, syntaxTreeOf } from './python/parser';
 import { rangeOf } from './python/syntax';
 import { DEFAULT_RULE_SETTINGS, type ReportOptions, type Rule, type RuleSettings } from './rule';
 import { RULES } from './rules';
@@ -35,9 +36,18 @@ export interface FileResult {
   pragmaProblems: PragmaProblem[];
 }
 
-/** Parses and indexes one Python file. The caller owns the tree (and deletes it when done). */
+/**
+ * Parses and indexes one Python file. Given `tree`, a parse of `text` the caller already has (an open document's
+ * incremental tree), it uses that and the caller keeps owning it; a tree it parses itself it deletes once copied.
+ */
 export function loadPythonFile(path: string, text: string, moduleName = '', tree?: Tree): FileModel {
-  return new FileModel(path, text, tree ?? parsePython(text), moduleName);
+  if (tree) return new FileModel(path, text, syntaxTreeOf(tree, text), moduleName);
+  const parsed = parsePython(text);
+  try {
+    return new FileModel(path, text, syntaxTreeOf(parsed, text), moduleName);
+  } finally {
+    parsed.delete();
+  }
 }
 
 export function activeRules(options: AnalysisOptions): Rule[] {
@@ -240,7 +250,7 @@ const PRAGMA_PATTERN = /#\s*ha-security:\s*ignore\[([^\]]*)\]\s*(.*)$/;
 export function pragmasOf(file: FileModel): Map<number, Pragma> {
   const pragmas = new Map<number, Pragma>();
   if (!file.text.includes('ha-security:')) return pragmas;
-  for (const { node } of pythonQuery('(comment) @comment').captures(file.root)) {
+  for (const node of file.nodesOfType('comment')) {
     const match = PRAGMA_PATTERN.exec(node.text);
     if (!match) continue;
     const ids = match[1].split(',').map((id) => id.trim()).filter(Boolean);

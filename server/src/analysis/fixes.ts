@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node } from './python/syntaxTree';
 import type { FileModel } from './model/fileModel';
 import { rangeOf } from './python/syntax';
 import type { Range, TextEdit } from './types';

@@ -83,8 +83,9 @@ export class OpenDocument {
    * re-analyses the integration, and the other open files need not be indexed again for it.
    */
   fileModel(filePath: string, moduleName: string): FileModel {
+    // A new parse drops the model (syntaxTree), so a model still here was built from the current tree.
     const tree = this.syntaxTree();
-    if (!this.model || this.model.tree !== tree || this.model.path !== filePath || this.model.moduleName !== moduleName) {
+    if (!this.model || this.model.path !== filePath || this.model.moduleName !== moduleName) {
       this.model = loadPythonFile(filePath, this.text, moduleName, tree);
     }
     return this.model;

@@ -108,14 +108,10 @@ export class Workspace {
   }
 
   private dropCached(filePath: string): void {
-    const cached = this.closedFiles.get(filePath);
-    if (!cached) return;
-    cached.model.tree.delete();
     this.closedFiles.delete(filePath);
   }
 
   dispose(): void {
-    for (const cached of this.closedFiles.values()) cached.model.tree.delete();
     this.closedFiles.clear();
     this.manifestByFolder.clear();
   }

@@ -58,37 +58,29 @@ export function scanPaths(inputs: string[], options: ScanOptions = {}): ScanResu
   return mergeResults(plan.errors, plan.units.map((unit) => scanUnit(unit, options)));
 }
 
-/** Reads, parses and analyses one unit; every tree it parses is deleted before it returns. */
+/** Reads, parses and analyses one unit. */
 export function scanUnit(unit: ScanUnit, options: AnalysisOptions): ScanResult {
   const result: ScanResult = { integrations: [], findings: [], errors: [], pragmaProblems: [], files: 0 };
   if (unit.kind === 'standalone') {
     const [file] = loadFiles([unit.path], result, () => '');
     if (!file) return result;
-    try {
-      const analysed = analyzeStandaloneFile(file, options);
-      result.findings.push(...analysed.findings);
-      result.errors.push(...analysed.errors);
-      result.pragmaProblems.push(...analysed.pragmaProblems);
-    } finally {
-      file.tree.delete();
-    }
+    const analysed = analyzeStandaloneFile(file, options);
+    result.findings.push(...analysed.findings);
+    result.errors.push(...analysed.errors);
+    result.pragmaProblems.push(...analysed.pragmaProblems);
     return result;
   }
   const manifest = readSourceFile(unit.manifestPath);
   const files = loadFiles(unit.pythonFiles, result, (file) => moduleNameFor(unit.root, file));
-  try {
-    const manifestText = manifest.ok ? manifest.text : '{}';
-    if (!manifest.ok) result.errors.push({ path: unit.manifestPath, message: `manifest.json ${manifest.reason}` });
-    result.files += 1;
-    const integration = buildIntegration(unit.root, unit.manifestPath, manifestText, files);
-    const analysed = analyzeIntegration(integration, options);
-    result.findings.push(...analysed.findings);
-    result.errors.push(...analysed.errors);
-    result.pragmaProblems.push(...analysed.pragmaProblems);
-    result.integrations.push({ domain: integration.domain, root: unit.root, manifestPath: unit.manifestPath, checklist: analysed.checklist });
-  } finally {
-    for (const file of files) file.tree.delete();
-  }
+  const manifestText = manifest.ok ? manifest.text : '{}';
+  if (!manifest.ok) result.errors.push({ path: unit.manifestPath, message: `manifest.json ${manifest.reason}` });
+  result.files += 1;
+  const integration = buildIntegration(unit.root, unit.manifestPath, manifestText, files);
+  const analysed = analyzeIntegration(integration, options);
+  result.findings.push(...analysed.findings);
+  result.errors.push(...analysed.errors);
+  result.pragmaProblems.push(...analysed.pragmaProblems);
+  result.integrations.push({ domain: integration.domain, root: unit.root, manifestPath: unit.manifestPath, checklist: analysed.checklist });
   return result;
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { loadPythonFile } from '../../../server/src/analysis/engine';
 import type { FileModel } from '../../../server/src/analysis/model/fileModel';
 import { buildIntegration, constantExpression, moduleNameFor } from '../../../server/src/analysis/model/integration';
@@ -7,16 +7,13 @@ import { isPersonalDataName, isSecretName } from '../../../server/src/analysis/m
 import { analyzeSnippet, setup } from '../../helpers/analysis';
 import { unsafeDeserialization } from '../../../server/src/analysis/rules/unsafeDeserialization';
 
-const loaded: FileModel[] = [];
 function load(source: string, path = '/w/custom_components/demo/sensor.py'): FileModel {
   const file = loadPythonFile(path, source, moduleNameFor('/w/custom_components/demo', path));
-  loaded.push(file);
   return file;
 }
 
 describe('file model', () => {
   before(setup);
-  after(() => loaded.forEach((file) => file.tree.delete()));
 
   it('resolves callees through every import form', () => {
     const file = load(`

@@ -1,27 +1,21 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { Node } from 'web-tree-sitter';
+import type { Node } from '../../../server/src/analysis/python/syntaxTree';
 import { loadPythonFile } from '../../../server/src/analysis/engine';
 import { buildIntegration, moduleNameFor } from '../../../server/src/analysis/model/integration';
 import { addImport } from '../../../server/src/analysis/fixes';
 import { applyTextEdits } from '../../../server/src/analysis/fixAll';
-import { parsePython } from '../../../server/src/analysis/python/parser';
 import { ancestors } from '../../../server/src/analysis/python/syntax';
 import { analyzeSnippet, DEFAULT_MANIFEST, setup } from '../../helpers/analysis';
 
 /** Minimal reproducers of what the fuzz suite (test/fuzz) found, kept as ordinary tests. */
 
 function withImport(source: string, module: string, name?: string): string {
-  const file = loadPythonFile('/virtual/x.py', source);
-  try {
-    const edit = addImport(file, module, name);
-    assert.ok(edit, 'an import is added');
-    const lines = source.split('\n');
-    assert.ok(edit.range.start.line < lines.length && edit.range.start.character <= lines[edit.range.start.line].length, `the edit lies inside the text: ${JSON.stringify(edit.range)}`);
-    return applyTextEdits(source, [edit]);
-  } finally {
-    file.tree.delete();
-  }
+  const edit = addImport(loadPythonFile('/virtual/x.py', source), module, name);
+  assert.ok(edit, 'an import is added');
+  const lines = source.split('\n');
+  assert.ok(edit.range.start.line < lines.length && edit.range.start.character <= lines[edit.range.start.line].length, `the edit lies inside the text: ${JSON.stringify(edit.range)}`);
+  return applyTextEdits(source, [edit]);
 }
 
 describe('fuzz regressions', () => {
@@ -66,27 +60,20 @@ describe('fuzz regressions', () => {
       'const.py': 'from . import DB_FILE, async_setup_store\n',
     };
     const files = Object.entries(sources).map(([name, text]) => loadPythonFile(`${root}/${name}`, text, moduleNameFor(root, `${root}/${name}`)));
-    try {
-      const integration = buildIntegration(root, `${root}/manifest.json`, DEFAULT_MANIFEST, files);
-      assert.equal(integration.constantString('custom_components.demo.const.DB_FILE'), undefined);
-      assert.equal(integration.resolveFunction('custom_components.demo.const.async_setup_store'), undefined);
-    } finally {
-      for (const file of files) file.tree.delete();
-    }
+    const integration = buildIntegration(root, `${root}/manifest.json`, DEFAULT_MANIFEST, files);
+    assert.equal(integration.constantString('custom_components.demo.const.DB_FILE'), undefined);
+    assert.equal(integration.resolveFunction('custom_components.demo.const.async_setup_store'), undefined);
     assert.deepEqual(analyzeSnippet(sources['__init__.py'], { otherFiles: { 'const.py': sources['const.py'] } }).errors, []);
   });
 
   it('lists a node\'s ancestors nearest first, as climbing with parent does, also 500 calls deep', () => {
     const depth = 500;
-    const tree = parsePython(`def f():\n    x = ${'g('.repeat(depth)}y${')'.repeat(depth)}\n`);
-    try {
-      const innermost = tree.rootNode.descendantsOfType('identifier').find((node) => node?.text === 'y')!;
-      const climbed: Node[] = [];
-      for (let current = innermost.parent; current; current = current.parent) climbed.push(current);
-      assert.deepEqual(ancestors(innermost).map((node) => node.id), climbed.map((node) => node.id));
-      assert.equal(ancestors(tree.rootNode).length, 0);
-    } finally {
-      tree.delete();
-    }
+    const { root } = loadPythonFile('/virtual/x.py', `def f():\n    x = ${'g('.repeat(depth)}y${')'.repeat(depth)}\n`);
+    const innermost = root.descendantsOfType('identifier').find((node) => node.text === 'y')!;
+    const climbed: Node[] = [];
+    for (let current = innermost.parent; current; current = current.parent) climbed.push(current);
+    assert.deepEqual(ancestors(innermost).map((node) => node.id), climbed.map((node) => node.id));
+    assert.equal(climbed[climbed.length - 1].type, 'module');
+    assert.equal(ancestors(root).length, 0);
   });
 });

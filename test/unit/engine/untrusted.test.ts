@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { loadPythonFile } from '../../../server/src/analysis/engine';
 import type { FileModel } from '../../../server/src/analysis/model/fileModel';
 import { buildIntegration, moduleNameFor, type IntegrationModel } from '../../../server/src/analysis/model/integration';
@@ -7,11 +7,9 @@ import { isRequestObject, registeredHandlers, untrustedSource, webhookRegistrati
 import { setup } from '../../helpers/analysis';
 
 const root = '/w/custom_components/demo';
-const loaded: FileModel[] = [];
 
 function load(files: Record<string, string>): { integration: IntegrationModel; file: (name: string) => FileModel } {
   const models = Object.entries(files).map(([name, text]) => loadPythonFile(`${root}/${name}`, text, moduleNameFor(root, `${root}/${name}`)));
-  loaded.push(...models);
   const integration = buildIntegration(root, `${root}/manifest.json`, '{"domain": "demo"}', models);
   return { integration, file: (name) => models.find((model) => model.path.endsWith(`/${name}`))! };
 }
@@ -30,7 +28,6 @@ function sinks(files: Record<string, string>, main = '__init__.py'): (string | u
 
 describe('untrusted sources', () => {
   before(setup);
-  after(() => loaded.forEach((file) => file.tree.delete()));
 
   it('finds service data in handlers registered by constant name, nested or imported from another module', () => {
     const kinds = sinks({

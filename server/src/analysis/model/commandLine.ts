@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node } from '../python/syntaxTree';
 import { stringPrefix, unwrap } from '../python/syntax';
 import type { FileModel } from './fileModel';
 

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node } from '../python/syntaxTree';
 import { unwrap } from '../python/syntax';
 import type { FileModel } from './fileModel';
 import { constantExpression, type IntegrationModel } from './integration';

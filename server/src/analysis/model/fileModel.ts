@@ -1,5 +1,5 @@
-import type { Node, Tree } from 'web-tree-sitter';
-import { ancestors, dottedName, literalString, unwrap } from '../python/syntax';
+import type { Node, SyntaxTree } from '../python/syntaxTree';
+import { dottedName, literalString, unwrap } from '../python/syntax';
 import { HA_CONSTANTS } from './haConstants';
 
 /**
@@ -38,8 +38,8 @@ const INDEXED_TYPES = [
   'augmented_assignment', 'named_expression', 'for_statement', 'with_item', 'lambda',
 ];
 /**
- * Node types several rules visit on every file. A walk of the whole tree costs far more than the nodes it returns,
- * so the index walk collects these too and `nodesOfType` hands them out.
+ * Node types several rules visit on every file. Finding a type means scanning every node of the file, so the index
+ * scan collects these too and `nodesOfType` hands them out.
  */
 const VISITED_TYPES = [
   'default_parameter', 'typed_default_parameter', 'keyword_argument', 'pair', 'comparison_operator', 'while_statement',
@@ -72,7 +72,7 @@ export class FileModel {
   constructor(
     readonly path: string,
     readonly text: string,
-    readonly tree: Tree,
+    readonly tree: SyntaxTree,
     /** Dotted module path inside the integration (`custom_components.acme.const`), for relative imports. */
     readonly moduleName: string = '',
   ) {
@@ -92,14 +92,11 @@ export class FileModel {
   private enclosingClasses: boolean[] = [];
 
   private index(): void {
-    // descendantsOfType walks with a cursor inside the wasm module and returns the nodes a query would, in the same
-    // (document) order, for less than a query's captures cost.
     const nodes = this.root.descendantsOfType(WALKED_TYPES);
     const pendingCalls: Node[] = [];
     for (const type of WALKED_TYPES) this.walked.set(type, []);
     for (const node of nodes) {
       if (!node) continue;
-      // Every property of a node is a call into the wasm module; read the type once.
       const type = node.type;
       this.walked.get(type)!.push(node);
       this.walkOrder.push({ node, type });
@@ -405,8 +402,7 @@ export class FileModel {
 
   /** The function, lambda or module whose local scope holds names used at `node`. */
   scopeOf(node: Node): ScopeNode {
-    // Not climbing with .parent: each call searches from the root, so deep nesting made this cubic (see ancestors()).
-    for (const current of ancestors(node)) {
+    for (let current = node.parent; current; current = current.parent) {
       if (current.type === 'function_definition' || current.type === 'lambda' || current.type === 'module') return current;
     }
     return this.root;
@@ -414,7 +410,8 @@ export class FileModel {
 
   /** The function definition enclosing `node`, if any. */
   enclosingFunction(node: Node): Node | undefined {
-    return ancestors(node).find((current) => current.type === 'function_definition');
+    for (let current = node.parent; current; current = current.parent) if (current.type === 'function_definition') return current;
+    return undefined;
   }
 
   /** The names bound in a scope (function or module), each with every binding in document order. */
@@ -530,7 +527,7 @@ export class FileModel {
 
   /**
    * Every node of the given types in document order, shared by all rules: one walked type comes from the index walk,
-   * other lists from one cursor walk each, remembered.
+   * other lists from one scan each, remembered.
    */
   nodesOfType(...types: string[]): readonly Node[] {
     if (types.length === 1 && WALKED.has(types[0])) return this.walked.get(types[0])!;

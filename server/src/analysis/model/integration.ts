@@ -1,5 +1,5 @@
 import * as jsonc from 'jsonc-parser';
-import type { Node } from 'web-tree-sitter';
+import type { Node } from '../python/syntaxTree';
 import type { Range } from '../types';
 import { computeLineStarts } from '../text';
 import { FileModel } from './fileModel';

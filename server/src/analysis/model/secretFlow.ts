@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node } from '../python/syntaxTree';
 import { addImport, insertAt, replaceNode } from '../fixes';
 import { contains, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { TextEdit } from '../types';

@@ -1,4 +1,4 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node, SyntaxTree } from '../python/syntaxTree';
 import { firstFound, interpolations, unwrap } from '../python/syntax';
 import type { CallSite, FileModel } from './fileModel';
 import type { IntegrationModel } from './integration';
@@ -370,7 +370,7 @@ export interface Parameter {
   annotation?: Node;
 }
 
-const parameterCache = new WeakMap<Tree, Map<number, readonly Parameter[]>>();
+const parameterCache = new WeakMap<SyntaxTree, Map<number, readonly Parameter[]>>();
 
 /**
  * The parameters of a function definition, in order, with `*args`/`**kwargs` and keyword-only ones marked. Read once
@@ -806,7 +806,7 @@ function isViewHandler(file: FileModel, cls: Node, fn: Node, integration: Integr
   return isViewClass(file, cls, integration) && viewHandlerIds(cls).has(fn.id);
 }
 
-const viewHandlerCache = new WeakMap<Tree, Map<number, Set<number>>>();
+const viewHandlerCache = new WeakMap<SyntaxTree, Map<number, Set<number>>>();
 
 /** The ids of `viewHandlers(cls)`, read once per class of a tree: every method of a view class asks. */
 function viewHandlerIds(cls: Node): Set<number> {
@@ -814,7 +814,7 @@ function viewHandlerIds(cls: Node): Set<number> {
 }
 
 /** `compute(node)`, remembered per node of a tree; the tree keys the cache, so it goes when the tree does. */
-function oncePerNode<T>(cache: WeakMap<Tree, Map<number, T>>, node: Node, compute: (node: Node) => T): T {
+function oncePerNode<T>(cache: WeakMap<SyntaxTree, Map<number, T>>, node: Node, compute: (node: Node) => T): T {
   let byNode = cache.get(node.tree);
   if (!byNode) {
     byNode = new Map();

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Language, Parser, Query, Tree } from 'web-tree-sitter';
+import { type Grammar, SyntaxTree, type TreeArrays } from './syntaxTree';
 
 /**
  * The Python parser. The runtime and grammar wasm files sit next to the bundle in production
@@ -51,7 +52,22 @@ export function initParser(wasmDir?: string): Promise<void> {
  * The options object handed to the wasm runtime. Emscripten uses it as the module itself and keeps HEAP8, a view
  * of the wasm memory, on it; that is the only way to read the memory's size (for the memory test).
  */
-let module: { locateFile: () => string; HEAP8?: Int8Array } | undefined;
+let module: WasmModule | undefined;
+
+/** The exports of the wasm runtime the tree copy calls directly (see syntaxTreeOf). */
+interface WasmModule {
+  locateFile: () => string;
+  HEAP8?: Int8Array;
+  _ts_tree_cursor_goto_first_child_wasm?: (tree: number) => number;
+  _ts_tree_cursor_goto_next_sibling_wasm?: (tree: number) => number;
+  _ts_tree_cursor_goto_parent_wasm?: (tree: number) => number;
+  _ts_tree_cursor_current_node_type_id_wasm?: (tree: number) => number;
+  _ts_tree_cursor_current_field_id_wasm?: (tree: number) => number;
+  _ts_tree_cursor_start_index_wasm?: (tree: number) => number;
+  _ts_tree_cursor_end_index_wasm?: (tree: number) => number;
+  _ts_tree_cursor_current_node_is_missing_wasm?: (tree: number) => number;
+  _ts_tree_cursor_delete_wasm?: (tree: number) => void;
+}
 
 function wasmModule(runtime: string): object {
   module = { locateFile: () => runtime };
@@ -91,4 +107,151 @@ export function pythonQuery(source: string): Query {
     queryCache.set(source, query);
   }
   return query;
+}
+
+let grammar: Grammar | undefined;
+
+function pythonGrammar(): Grammar {
+  if (!grammar) {
+    const { python } = ready();
+    grammar = {
+      typeNames: python.types,
+      namedTypes: python.types.map((_, typeId) => python.nodeTypeIsNamed(typeId)),
+      fieldNames: python.fields,
+    };
+  }
+  return grammar;
+}
+
+/**
+ * Copies a tree-sitter tree into a SyntaxTree (python/syntaxTree.ts) in one pass of a tree cursor. The cursor lives
+ * in the runtime's transfer buffer: web-tree-sitter's TreeCursor writes it there before every call and reads it back
+ * after, through emscripten's generic memory accessors, and that copying is most of the cost of a walk. This pass
+ * makes nothing but cursor calls between creating the cursor and deleting it, so the cursor stays in the buffer and
+ * each step is a single call. The caller still owns (and deletes) `tree`.
+ */
+export function syntaxTreeOf(tree: Tree, text: string): SyntaxTree {
+  const wasm = module;
+  const firstChild = wasm?._ts_tree_cursor_goto_first_child_wasm;
+  const nextSibling = wasm?._ts_tree_cursor_goto_next_sibling_wasm;
+  const toParent = wasm?._ts_tree_cursor_goto_parent_wasm;
+  const typeIdNow = wasm?._ts_tree_cursor_current_node_type_id_wasm;
+  const fieldIdNow = wasm?._ts_tree_cursor_current_field_id_wasm;
+  const startNow = wasm?._ts_tree_cursor_start_index_wasm;
+  const endNow = wasm?._ts_tree_cursor_end_index_wasm;
+  const isMissingNow = wasm?._ts_tree_cursor_current_node_is_missing_wasm;
+  const deleteCursor = wasm?._ts_tree_cursor_delete_wasm;
+  if (!firstChild || !nextSibling || !toParent || !typeIdNow || !fieldIdNow || !startNow || !endNow || !isMissingNow || !deleteCursor) {
+    throw new Error('the tree-sitter runtime lacks the tree cursor exports this version expects');
+  }
+  const treeHandle = (tree as unknown as { 0: number })[0];
+  // Only a tree with an error can hold nodes the parser made up; others skip the question.
+  const hasError = tree.rootNode.hasError;
+  // The walk fills arrays kept from file to file, and the tree gets copies of the filled part: allocating arrays
+  // sized by guess for every file made most of a scan's garbage.
+  let arrays = scratch(hasError);
+  let current = 0;
+  const add = (parent: number): number => {
+    if (arrays.count === arrays.typeIds.length) arrays = grow(arrays);
+    const index = arrays.count++;
+    arrays.typeIds[index] = typeIdNow(treeHandle);
+    arrays.fieldIds[index] = fieldIdNow(treeHandle);
+    arrays.starts[index] = startNow(treeHandle);
+    arrays.ends[index] = endNow(treeHandle);
+    arrays.parents[index] = parent;
+    arrays.firstChildren[index] = -1;
+    arrays.lastChildren[index] = -1;
+    arrays.nextSiblings[index] = -1;
+    arrays.previousSiblings[index] = -1;
+    arrays.childCounts[index] = 0;
+    if (arrays.missing) arrays.missing[index] = isMissingNow(treeHandle);
+    if (parent >= 0) {
+      const previous = arrays.lastChildren[parent];
+      if (previous < 0) arrays.firstChildren[parent] = index;
+      else arrays.nextSiblings[previous] = index;
+      arrays.previousSiblings[index] = previous;
+      arrays.lastChildren[parent] = index;
+      arrays.childCounts[parent]++;
+    }
+    return index;
+  };
+  // Creating the cursor leaves it in the transfer buffer; from here on only cursor calls until it is deleted.
+  tree.walk();
+  try {
+    current = add(-1);
+    for (;;) {
+      if (firstChild(treeHandle)) {
+        current = add(current);
+        continue;
+      }
+      let done = false;
+      for (;;) {
+        arrays.subtreeEnds[current] = arrays.count;
+        if (nextSibling(treeHandle)) {
+          current = add(arrays.parents[current]);
+          break;
+        }
+        if (!toParent(treeHandle)) {
+          done = true;
+          break;
+        }
+        current = arrays.parents[current];
+      }
+      if (done) break;
+    }
+  } finally {
+    deleteCursor(treeHandle);
+  }
+  scratchArrays = arrays;
+  return new SyntaxTree(text, pythonGrammar(), trimmed(arrays));
+}
+
+let scratchArrays: TreeArrays | undefined;
+
+function scratch(withMissing: boolean): TreeArrays {
+  const arrays = scratchArrays ?? allocate(1 << 14, withMissing);
+  scratchArrays = undefined;
+  arrays.count = 0;
+  if (withMissing) arrays.missing ??= new Uint8Array(arrays.typeIds.length);
+  else arrays.missing = undefined;
+  return arrays;
+}
+
+/** Copies of the filled part of each array. */
+function trimmed(arrays: TreeArrays): TreeArrays {
+  const copy = { count: arrays.count } as TreeArrays;
+  for (const key of Object.keys(arrays) as (keyof TreeArrays)[]) {
+    const array = arrays[key];
+    if (key !== 'count' && array !== undefined) (copy as unknown as Record<string, unknown>)[key] = (array as Int32Array).slice(0, arrays.count);
+  }
+  return copy;
+}
+
+/** Arrays for `capacity` nodes; `add` sets every entry of a node as it adds it. */
+function allocate(capacity: number, withMissing: boolean): TreeArrays {
+  const links = () => new Int32Array(capacity);
+  return {
+    count: 0,
+    typeIds: new Uint16Array(capacity),
+    fieldIds: new Uint16Array(capacity),
+    starts: new Int32Array(capacity),
+    ends: new Int32Array(capacity),
+    parents: new Int32Array(capacity),
+    firstChildren: links(),
+    lastChildren: links(),
+    nextSiblings: links(),
+    previousSiblings: links(),
+    childCounts: new Int32Array(capacity),
+    subtreeEnds: new Int32Array(capacity),
+    missing: withMissing ? new Uint8Array(capacity) : undefined,
+  };
+}
+
+function grow(arrays: TreeArrays): TreeArrays {
+  const larger = allocate(arrays.typeIds.length * 2, arrays.missing !== undefined);
+  larger.count = arrays.count;
+  for (const key of Object.keys(larger) as (keyof TreeArrays)[]) {
+    if (key !== 'count' && larger[key] !== undefined) (larger[key] as Int32Array).set(arrays[key] as Int32Array);
+  }
+  return larger;
 }

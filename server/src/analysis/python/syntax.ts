@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node } from './syntaxTree';
 import type { Range } from '../types';
 
 /** Small, pure helpers over tree-sitter-python nodes. */
@@ -111,15 +111,11 @@ export function ancestorOfType(node: Node, types: readonly string[]): Node | nul
   return null;
 }
 
-/**
- * The ancestors of a node, nearest first, found in one descent from the root. `node.parent` searches from the root
- * on every call, so climbing with it costs depth² per node; on deeply nested code (hundreds of nested calls) a rule
- * climbing from every call took seconds.
- */
+/** The ancestors of a node, nearest first. */
 export function ancestors(node: Node): Node[] {
   const chain: Node[] = [];
-  for (let current: Node | null = node.tree.rootNode; current && current.id !== node.id; current = current.childWithDescendant(node)) chain.push(current);
-  return chain.reverse();
+  for (let current = node.parent; current; current = current.parent) chain.push(current);
+  return chain;
 }
 
 /** Name of a function definition, or of the class a method belongs to. */
@@ -133,25 +129,12 @@ export function isAsyncFunction(node: Node): boolean {
 
 /** Every descendant (including the node) for which `visit` returns true; `visit` returning false skips the subtree. */
 export function walk(node: Node, visit: (node: Node) => boolean | void): void {
-  const cursor = node.walk();
-  try {
-    let descend = visit(cursor.currentNode) !== false;
-    for (;;) {
-      if (descend && cursor.gotoFirstChild()) {
-        descend = visit(cursor.currentNode) !== false;
-        continue;
-      }
-      for (;;) {
-        if (cursor.currentNode.id === node.id) return;
-        if (cursor.gotoNextSibling()) {
-          descend = visit(cursor.currentNode) !== false;
-          break;
-        }
-        if (!cursor.gotoParent()) return;
-      }
-    }
-  } finally {
-    cursor.delete();
+  const pending: Node[] = [node];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    if (visit(current) === false) continue;
+    const children = current.children;
+    for (let index = children.length - 1; index >= 0; index--) pending.push(children[index]);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node } from '../python/syntaxTree';
 import { addImport, replaceNode } from '../fixes';
 import { decodedLiteral, isLiteral, segmentsOf } from '../model/commandLine';
 import { isConstantExpression } from '../model/constness';

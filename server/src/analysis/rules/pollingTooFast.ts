@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node } from '../python/syntaxTree';
 import { replaceNode } from '../fixes';
 import { durationSeconds, numberValue } from '../model/durations';
 import type { FileModel } from '../model/fileModel';

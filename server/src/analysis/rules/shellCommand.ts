@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node } from '../python/syntaxTree';
 import { addImport, removeArgument, replaceNode } from '../fixes';
 import {
   decodedLiteral,
@@ -13,7 +13,6 @@ import { isConstantExpression } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { untrustedSource } from '../model/untrusted';
-import { pythonQuery } from '../python/parser';
 import { stringPrefix, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
@@ -629,11 +628,11 @@ function asyncioExecCallee(file: FileModel, call: CallSite): TextEdit[] | undefi
 
 /** The name in `from m import name` (not aliased) when the identifier given is its only use in the file. */
 function soleImportedName(file: FileModel, use: Node): Node | undefined {
-  const uses = pythonQuery('(identifier) @name').captures(file.root).filter(({ node }) => node.text === use.text);
-  const outsideImports = uses.filter(({ node }) => !node.parent || (node.parent.type !== 'dotted_name' && node.parent.type !== 'aliased_import'));
-  if (outsideImports.length !== 1 || outsideImports[0].node.id !== use.id) return undefined;
-  const declarations = uses.filter(({ node }) => node.parent?.type === 'dotted_name' && node.parent.parent?.type === 'import_from_statement' && node.parent.text === use.text);
-  return declarations.length === 1 ? declarations[0].node.parent ?? undefined : undefined;
+  const uses = file.nodesOfType('identifier').filter((node) => node.text === use.text);
+  const outsideImports = uses.filter((node) => !node.parent || (node.parent.type !== 'dotted_name' && node.parent.type !== 'aliased_import'));
+  if (outsideImports.length !== 1 || outsideImports[0].id !== use.id) return undefined;
+  const declarations = uses.filter((node) => node.parent?.type === 'dotted_name' && node.parent.parent?.type === 'import_from_statement' && node.parent.text === use.text);
+  return declarations.length === 1 ? declarations[0].parent ?? undefined : undefined;
 }
 
 function withSubprocessImport(file: FileModel, edits: TextEdit[]): TextEdit[] {

@@ -1,8 +1,7 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node } from '../python/syntaxTree';
 import { addImport, removeArgument, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression } from '../model/integration';
-import { pythonQuery } from '../python/parser';
 import { ancestors, identifiersMatching, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
@@ -343,10 +342,7 @@ function isHttpSession(file: FileModel, object: Node): boolean {
 /** `<object>.verify_mode = ssl.CERT_NONE` in the same function (or module) as `node`. */
 function certNoneAssignment(file: FileModel, object: Node): Node | undefined {
   const scope = file.scopeOf(object);
-  const query = pythonQuery('(assignment left: (attribute attribute: (identifier) @attribute (#eq? @attribute "verify_mode")) right: (_) @value) @assignment');
-  for (const match of query.matches(scope)) {
-    const assignment = match.captures.find((capture) => capture.name === 'assignment')!.node;
-    const value = match.captures.find((capture) => capture.name === 'value')!.node;
+  for (const { assignment, value } of attributeAssignments(scope, 'verify_mode')) {
     if (file.scopeOf(assignment).id !== scope.id) continue;
     if (assignment.childForFieldName('left')?.childForFieldName('object')?.text === object.text && isCertNone(file, value)) return assignment;
   }
@@ -355,13 +351,22 @@ function certNoneAssignment(file: FileModel, object: Node): Node | undefined {
 
 function checkHostnameAssignment(file: FileModel, object: Node): Node | undefined {
   const scope = file.scopeOf(object);
-  const query = pythonQuery('(assignment left: (attribute attribute: (identifier) @attribute (#eq? @attribute "check_hostname")) right: (false) @value) @assignment');
-  for (const match of query.matches(scope)) {
-    const assignment = match.captures.find((capture) => capture.name === 'assignment')!.node;
-    if (file.scopeOf(assignment).id !== scope.id) continue;
-    if (assignment.childForFieldName('left')?.childForFieldName('object')?.text === object.text) return match.captures.find((capture) => capture.name === 'value')!.node;
+  for (const { assignment, value } of attributeAssignments(scope, 'check_hostname')) {
+    if (value.type !== 'false' || file.scopeOf(assignment).id !== scope.id) continue;
+    if (assignment.childForFieldName('left')?.childForFieldName('object')?.text === object.text) return value;
   }
   return undefined;
+}
+
+/** `<object>.<attribute> = <value>` assignments within `scope`, in document order. */
+function attributeAssignments(scope: Node, attribute: string): { assignment: Node; value: Node }[] {
+  const found: { assignment: Node; value: Node }[] = [];
+  for (const assignment of scope.descendantsOfType('assignment')) {
+    const left = assignment.childForFieldName('left');
+    const value = assignment.childForFieldName('right');
+    if (left?.type === 'attribute' && value && left.childForFieldName('attribute')?.text === attribute) found.push({ assignment, value });
+  }
+  return found;
 }
 
 function isCertNone(file: FileModel, node: Node): boolean {
@@ -375,7 +380,6 @@ function checkSslReferences(context: FileContext): void {
   if (!file.mentions(/\b(CERT_NONE|_create_unverified_context|_create_stdlib_context)\b/)) return;
   for (const identifier of identifiersMatching(file.root, file.text, /CERT_NONE|_create_unverified_context|_create_stdlib_context/)) {
     if (!/^(CERT_NONE|_create_unverified_context|_create_stdlib_context)$/.test(identifier.text)) continue;
-    // One descent gives the parent and the statements around the name; climbing with .parent costs depth² per name.
     const around = ancestors(identifier);
     const parent = around[0];
     const node = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === identifier.id ? parent : identifier;
@@ -473,7 +477,8 @@ const SSH_NO_HOST_CHECK = /StrictHostKeyChecking\s*[= ]\s*(no|off)\b|UserKnownHo
 function checkSshStrings(context: FileContext): void {
   const { file } = context;
   if (!file.mentions(SSH_NO_HOST_CHECK)) return;
-  for (const { node } of pythonQuery('(string (string_content) @content)').captures(file.root)) {
+  for (const node of file.nodesOfType('string_content')) {
+    if (node.parent?.type !== 'string') continue;
     const text = node.text.trim();
     if (!SSH_NO_HOST_CHECK.test(text)) continue;
     const isOption = /^(-o\s*)?(StrictHostKeyChecking|UserKnownHostsFile)\s*[= ]\s*\S+$/i.test(text);

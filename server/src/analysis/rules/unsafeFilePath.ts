@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node } from '../python/syntaxTree';
 import { addImport, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { untrustedSource } from '../model/untrusted';
