@@ -1,4 +1,3 @@
-import type { Tree } from 'web-tree-sitter';
 import type { Node } from './python/syntaxTree';
 import { checklistStatus, emptyEvidence, isChecklistId, type ChecklistEvidence } from './checklist';
 import { FileModel } from './model/fileModel';
@@ -36,12 +35,8 @@ export interface FileResult {
   pragmaProblems: PragmaProblem[];
 }
 
-/**
- * Parses and indexes one Python file. Given `tree`, a parse of `text` the caller already has (an open document's
- * incremental tree), it uses that and the caller keeps owning it; a tree it parses itself it deletes once copied.
- */
-export function loadPythonFile(path: string, text: string, moduleName = '', tree?: Tree): FileModel {
-  if (tree) return new FileModel(path, text, syntaxTreeOf(tree, text), moduleName);
+/** Parses and indexes one Python file; the tree-sitter tree is deleted once copied (python/syntaxTree.ts). */
+export function loadPythonFile(path: string, text: string, moduleName = ''): FileModel {
   const parsed = parsePython(text);
   try {
     return new FileModel(path, text, syntaxTreeOf(parsed, text), moduleName);

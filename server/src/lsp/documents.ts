@@ -1,9 +1,9 @@
 import * as path from 'path';
 import type { Tree } from 'web-tree-sitter';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { loadPythonFile } from '../analysis/engine';
-import type { FileModel } from '../analysis/model/fileModel';
-import { parsePython } from '../analysis/python/parser';
+import { FileModel } from '../analysis/model/fileModel';
+import { parsePython, syntaxTreeOf } from '../analysis/python/parser';
+import type { SyntaxTree } from '../analysis/python/syntaxTree';
 import { computeLineStarts } from '../analysis/text';
 
 /**
@@ -18,6 +18,11 @@ import { computeLineStarts } from '../analysis/text';
 export class OpenDocument {
   private tree: Tree | undefined;
   private treeIsCurrent = false;
+  /** The JavaScript copy of `tree` the model is built on, and the tree it was copied from. */
+  private copy: SyntaxTree | undefined;
+  private copied: Tree | undefined;
+  /** The copy of the tree the current one was parsed from, whose statements the next copy may reuse. */
+  private previousCopy: SyntaxTree | undefined;
   private model: FileModel | undefined;
 
   constructor(
@@ -71,6 +76,7 @@ export class OpenDocument {
     if (!this.tree || !this.treeIsCurrent) {
       const next = parsePython(this.text, this.tree);
       this.model = undefined;
+      this.previousCopy = this.tree !== undefined && this.copied === this.tree ? this.copy : undefined;
       this.tree?.delete();
       this.tree = next;
       this.treeIsCurrent = true;
@@ -83,10 +89,14 @@ export class OpenDocument {
    * re-analyses the integration, and the other open files need not be indexed again for it.
    */
   fileModel(filePath: string, moduleName: string): FileModel {
-    // A new parse drops the model (syntaxTree), so a model still here was built from the current tree.
     const tree = this.syntaxTree();
-    if (!this.model || this.model.path !== filePath || this.model.moduleName !== moduleName) {
-      this.model = loadPythonFile(filePath, this.text, moduleName, tree);
+    if (this.copied !== tree) {
+      this.copy = syntaxTreeOf(tree, this.text, this.previousCopy);
+      this.copied = tree;
+      this.previousCopy = undefined;
+    }
+    if (!this.model || this.model.tree !== this.copy || this.model.path !== filePath || this.model.moduleName !== moduleName) {
+      this.model = new FileModel(filePath, this.text, this.copy!, moduleName);
     }
     return this.model;
   }
@@ -97,6 +107,9 @@ export class OpenDocument {
 
   private dropTree(): void {
     this.model = undefined;
+    this.copy = undefined;
+    this.copied = undefined;
+    this.previousCopy = undefined;
     this.tree?.delete();
     this.tree = undefined;
     this.treeIsCurrent = false;

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Node, Tree } from 'web-tree-sitter';
-import { initParser, parsePython } from '../../../server/src/analysis/python/parser';
+import { initParser, parsePython, syntaxTreeOf } from '../../../server/src/analysis/python/parser';
+import type { SyntaxTree } from '../../../server/src/analysis/python/syntaxTree';
 import { OpenDocument } from '../../../server/src/lsp/documents';
+import { bigSource, Typist } from '../../helpers/editing';
 
 /** Every node with its kind and place, so a tree reused with wrong edit offsets cannot pass for a fresh parse. */
 function describeTree(tree: Tree): string[] {
@@ -93,4 +95,38 @@ describe('open documents: incremental text and tree updates', () => {
     assertSameAsFreshParse(document, 'print("é")\n');
     document.dispose();
   });
+
+  it('copies a re-parsed tree exactly as a fresh copy, taking the untouched statements from the previous copy', () => {
+    const text = bigSource().split('\n').slice(0, 600).join('\n');
+    const document = new OpenDocument('file:///t.py', '/t.py', 'python', 1, text);
+    document.fileModel('/t.py', '');
+    const typist = new Typist(text.split('\n'));
+    let reused = 0;
+    let statements = 0;
+    for (let version = 2; version < 200; version++) {
+      document.applyChanges([typist.next()], version);
+      const copy = document.fileModel('/t.py', '').tree;
+      const fresh = parsePython(document.text);
+      try {
+        assertSameArrays(copy, syntaxTreeOf(fresh, document.text), `edit ${version}`);
+      } finally {
+        fresh.delete();
+      }
+      reused += copy.reusedStatements;
+      statements += copy.rootNode.childCount;
+    }
+    // Most statements lie away from any one keystroke.
+    assert.ok(reused > statements * 0.8, `reused ${reused} of ${statements}`);
+    document.dispose();
+  });
 });
+
+function assertSameArrays(actual: SyntaxTree, expected: SyntaxTree, where: string): void {
+  assert.equal(actual.arrays.count, expected.arrays.count, `${where}: node count`);
+  for (const key of Object.keys(expected.arrays) as (keyof SyntaxTree['arrays'])[]) {
+    if (key === 'count') continue;
+    const a = actual.arrays[key] as Int32Array | undefined;
+    const e = expected.arrays[key] as Int32Array | undefined;
+    assert.deepEqual(a ? [...a] : undefined, e ? [...e] : undefined, `${where}: ${key}`);
+  }
+}

@@ -66,6 +66,7 @@ interface WasmModule {
   _ts_tree_cursor_start_index_wasm?: (tree: number) => number;
   _ts_tree_cursor_end_index_wasm?: (tree: number) => number;
   _ts_tree_cursor_current_node_is_missing_wasm?: (tree: number) => number;
+  _ts_tree_cursor_current_node_id_wasm?: (tree: number) => number;
   _ts_tree_cursor_delete_wasm?: (tree: number) => void;
 }
 
@@ -129,8 +130,14 @@ function pythonGrammar(): Grammar {
  * after, through emscripten's generic memory accessors, and that copying is most of the cost of a walk. This pass
  * makes nothing but cursor calls between creating the cursor and deleting it, so the cursor stays in the buffer and
  * each step is a single call. The caller still owns (and deletes) `tree`.
+ *
+ * `previous`, the copy of the tree this one was parsed incrementally from, lends its top-level statements: a
+ * statement of the same type and text, free of syntax errors, and not following an error (the parser is in the same
+ * state at its start, so parses it the same way) is copied from `previous`, shifted to its new place, instead of
+ * being walked again. A keystroke re-walks about one statement. (Tree-sitter's own node ids cannot tell which
+ * statements it kept: it rebuilds many that did not change.)
  */
-export function syntaxTreeOf(tree: Tree, text: string): SyntaxTree {
+export function syntaxTreeOf(tree: Tree, text: string, previous?: SyntaxTree): SyntaxTree {
   const wasm = module;
   const firstChild = wasm?._ts_tree_cursor_goto_first_child_wasm;
   const nextSibling = wasm?._ts_tree_cursor_goto_next_sibling_wasm;
@@ -150,9 +157,16 @@ export function syntaxTreeOf(tree: Tree, text: string): SyntaxTree {
   // The walk fills arrays kept from file to file, and the tree gets copies of the filled part: allocating arrays
   // sized by guess for every file made most of a scan's garbage.
   let arrays = scratch(hasError);
-  let current = 0;
+  const link = (parent: number, index: number): void => {
+    const last = arrays.lastChildren[parent];
+    if (last < 0) arrays.firstChildren[parent] = index;
+    else arrays.nextSiblings[last] = index;
+    arrays.previousSiblings[index] = last;
+    arrays.lastChildren[parent] = index;
+    arrays.childCounts[parent]++;
+  };
   const add = (parent: number): number => {
-    if (arrays.count === arrays.typeIds.length) arrays = grow(arrays);
+    if (arrays.count === arrays.typeIds.length) arrays = grow(arrays, arrays.count + 1);
     const index = arrays.count++;
     arrays.typeIds[index] = typeIdNow(treeHandle);
     arrays.fieldIds[index] = fieldIdNow(treeHandle);
@@ -165,45 +179,119 @@ export function syntaxTreeOf(tree: Tree, text: string): SyntaxTree {
     arrays.previousSiblings[index] = -1;
     arrays.childCounts[index] = 0;
     if (arrays.missing) arrays.missing[index] = isMissingNow(treeHandle);
-    if (parent >= 0) {
-      const previous = arrays.lastChildren[parent];
-      if (previous < 0) arrays.firstChildren[parent] = index;
-      else arrays.nextSiblings[previous] = index;
-      arrays.previousSiblings[index] = previous;
-      arrays.lastChildren[parent] = index;
-      arrays.childCounts[parent]++;
-    }
+    if (parent >= 0) link(parent, index);
     return index;
   };
-  // Creating the cursor leaves it in the transfer buffer; from here on only cursor calls until it is deleted.
-  tree.walk();
-  try {
-    current = add(-1);
+  /** Adds the nodes below `top`, the cursor's node, and leaves the cursor on it again. */
+  const addBelow = (top: number): void => {
+    if (!firstChild(treeHandle)) {
+      arrays.subtreeEnds[top] = arrays.count;
+      return;
+    }
+    let current = add(top);
     for (;;) {
       if (firstChild(treeHandle)) {
         current = add(current);
         continue;
       }
-      let done = false;
       for (;;) {
         arrays.subtreeEnds[current] = arrays.count;
         if (nextSibling(treeHandle)) {
           current = add(arrays.parents[current]);
           break;
         }
-        if (!toParent(treeHandle)) {
-          done = true;
-          break;
-        }
+        toParent(treeHandle);
         current = arrays.parents[current];
+        if (current === top) {
+          arrays.subtreeEnds[top] = arrays.count;
+          return;
+        }
       }
-      if (done) break;
     }
+  };
+  /** Copies the statement numbered `from` in `previous` as a child of `parent`, now starting at `start`. */
+  const copyStatement = (old: TreeArrays, from: number, parent: number, start: number): void => {
+    const size = old.subtreeEnds[from] - from;
+    if (arrays.count + size > arrays.typeIds.length) arrays = grow(arrays, arrays.count + size);
+    const base = arrays.count;
+    const shift = base - from;
+    const delta = start - old.starts[from];
+    const moved = (link: number) => (link < 0 ? -1 : link + shift);
+    for (let offset = 0; offset < size; offset++) {
+      const source = from + offset;
+      const target = base + offset;
+      arrays.typeIds[target] = old.typeIds[source];
+      arrays.fieldIds[target] = old.fieldIds[source];
+      arrays.starts[target] = old.starts[source] + delta;
+      arrays.ends[target] = old.ends[source] + delta;
+      arrays.parents[target] = offset === 0 ? parent : old.parents[source] + shift;
+      arrays.firstChildren[target] = moved(old.firstChildren[source]);
+      arrays.lastChildren[target] = moved(old.lastChildren[source]);
+      arrays.nextSiblings[target] = offset === 0 ? -1 : moved(old.nextSiblings[source]);
+      arrays.previousSiblings[target] = offset === 0 ? -1 : moved(old.previousSiblings[source]);
+      arrays.childCounts[target] = old.childCounts[source];
+      arrays.subtreeEnds[target] = old.subtreeEnds[source] + shift;
+      if (arrays.missing) arrays.missing[target] = old.missing?.[source] ?? 0;
+    }
+    arrays.count += size;
+    link(parent, base);
+  };
+
+  const lendable = previous ? new LendableStatements(previous) : undefined;
+  let reused = 0;
+  // Creating the cursor leaves it in the transfer buffer; from here on only cursor calls until it is deleted.
+  tree.walk();
+  try {
+    const root = add(-1);
+    if (firstChild(treeHandle)) {
+      do {
+        const afterError = arrays.lastChildren[root] >= 0 && arrays.typeIds[arrays.lastChildren[root]] === ERROR_TYPE_ID;
+        const start = startNow(treeHandle);
+        const old = afterError ? undefined : lendable?.take(typeIdNow(treeHandle), text.slice(start, endNow(treeHandle)));
+        if (old !== undefined) {
+          copyStatement(previous!.arrays, old, root, start);
+          reused++;
+        } else {
+          addBelow(add(root));
+        }
+      } while (nextSibling(treeHandle));
+    }
+    arrays.subtreeEnds[root] = arrays.count;
   } finally {
     deleteCursor(treeHandle);
   }
   scratchArrays = arrays;
-  return new SyntaxTree(text, pythonGrammar(), trimmed(arrays));
+  return new SyntaxTree(text, pythonGrammar(), trimmed(arrays), reused);
+}
+
+/** The type id tree-sitter gives error nodes. */
+const ERROR_TYPE_ID = 65535;
+
+/** The error-free top-level statements of a previous copy, by type and text, each lent once. */
+class LendableStatements {
+  private readonly byText = new Map<string, number[]>();
+
+  constructor(private readonly previous: SyntaxTree) {
+    const { firstChildren, nextSiblings, typeIds, starts, ends, subtreeEnds, missing } = previous.arrays;
+    let afterError = false;
+    for (let statement = firstChildren[0]; statement >= 0; statement = nextSiblings[statement]) {
+      let clean = !afterError;
+      for (let index = statement; clean && index < subtreeEnds[statement]; index++) clean = typeIds[index] !== ERROR_TYPE_ID && missing?.[index] !== 1;
+      afterError = typeIds[statement] === ERROR_TYPE_ID;
+      if (!clean) continue;
+      const key = previous.text.slice(starts[statement], ends[statement]);
+      const list = this.byText.get(key);
+      if (list) list.push(statement);
+      else this.byText.set(key, [statement]);
+    }
+  }
+
+  /** A statement of this type and text not lent yet, if there is one. */
+  take(typeId: number, text: string): number | undefined {
+    const list = this.byText.get(text);
+    const found = list?.findIndex((statement) => this.previous.arrays.typeIds[statement] === typeId) ?? -1;
+    return found < 0 ? undefined : list!.splice(found, 1)[0];
+  }
 }
 
 let scratchArrays: TreeArrays | undefined;
@@ -247,8 +335,8 @@ function allocate(capacity: number, withMissing: boolean): TreeArrays {
   };
 }
 
-function grow(arrays: TreeArrays): TreeArrays {
-  const larger = allocate(arrays.typeIds.length * 2, arrays.missing !== undefined);
+function grow(arrays: TreeArrays, needed: number): TreeArrays {
+  const larger = allocate(Math.max(needed, arrays.typeIds.length * 2), arrays.missing !== undefined);
   larger.count = arrays.count;
   for (const key of Object.keys(larger) as (keyof TreeArrays)[]) {
     if (key !== 'count' && larger[key] !== undefined) (larger[key] as Int32Array).set(arrays[key] as Int32Array);

@@ -58,6 +58,8 @@ export class SyntaxTree {
     readonly text: string,
     readonly grammar: Grammar,
     /** @internal */ readonly arrays: TreeArrays,
+    /** How many top-level statements this copy took from the previous copy instead of walking them (parser.ts). */
+    readonly reusedStatements = 0,
   ) {
     this.idBase = nextIdBase;
     nextIdBase += arrays.count;
