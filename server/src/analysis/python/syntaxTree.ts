@@ -147,6 +147,10 @@ function lineStarts(text: string): number[] {
 }
 
 export class Node {
+  /** Filled on first use: rules ask the same nodes for their children again and again. */
+  private childList: readonly Node[] | undefined;
+  private namedChildList: readonly Node[] | undefined;
+
   constructor(
     readonly tree: SyntaxTree,
     /** The node's number in its tree (document order). */
@@ -214,15 +218,19 @@ export class Node {
     return this.tree.arrays.childCounts[this.index];
   }
 
-  get children(): Node[] {
-    const { firstChildren, nextSiblings } = this.tree.arrays;
-    const children: Node[] = [];
-    for (let child = firstChildren[this.index]; child >= 0; child = nextSiblings[child]) children.push(this.tree.node(child));
-    return children;
+  get children(): readonly Node[] {
+    if (!this.childList) {
+      const { firstChildren, nextSiblings } = this.tree.arrays;
+      const children: Node[] = [];
+      for (let child = firstChildren[this.index]; child >= 0; child = nextSiblings[child]) children.push(this.tree.node(child));
+      this.childList = children;
+    }
+    return this.childList;
   }
 
-  get namedChildren(): Node[] {
-    return this.children.filter((child) => child.isNamed);
+  get namedChildren(): readonly Node[] {
+    this.namedChildList ??= this.children.filter((child) => child.isNamed);
+    return this.namedChildList;
   }
 
   get namedChildCount(): number {
