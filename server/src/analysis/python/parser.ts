@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Language, Parser, Query, Tree } from 'web-tree-sitter';
+import { Language, Parser, Tree } from 'web-tree-sitter';
 import { type Grammar, SyntaxTree, type TreeArrays } from './syntaxTree';
 
 /**
@@ -14,7 +14,6 @@ const PYTHON_WASM = 'tree-sitter-python.wasm';
 let parser: Parser | undefined;
 let python: Language | undefined;
 let initializing: Promise<void> | undefined;
-const queryCache = new Map<string, Query>();
 
 function locate(file: string, packageName: string, wasmDir?: string): string {
   const candidates = [
@@ -100,16 +99,6 @@ export function parsePython(text: string, oldTree?: Tree): Tree {
   return tree;
 }
 
-/** Compiles a query once and keeps it for the life of the process. */
-export function pythonQuery(source: string): Query {
-  let query = queryCache.get(source);
-  if (!query) {
-    query = new Query(ready().python, source);
-    queryCache.set(source, query);
-  }
-  return query;
-}
-
 let grammar: Grammar | undefined;
 
 function pythonGrammar(): Grammar {
@@ -161,9 +150,7 @@ export function syntaxTreeOf(tree: Tree, text: string, previous?: SyntaxTree): S
     const last = arrays.lastChildren[parent];
     if (last < 0) arrays.firstChildren[parent] = index;
     else arrays.nextSiblings[last] = index;
-    arrays.previousSiblings[index] = last;
     arrays.lastChildren[parent] = index;
-    arrays.childCounts[parent]++;
   };
   const add = (parent: number): number => {
     if (arrays.count === arrays.typeIds.length) arrays = grow(arrays, arrays.count + 1);
@@ -176,8 +163,6 @@ export function syntaxTreeOf(tree: Tree, text: string, previous?: SyntaxTree): S
     arrays.firstChildren[index] = -1;
     arrays.lastChildren[index] = -1;
     arrays.nextSiblings[index] = -1;
-    arrays.previousSiblings[index] = -1;
-    arrays.childCounts[index] = 0;
     if (arrays.missing) arrays.missing[index] = isMissingNow(treeHandle);
     if (parent >= 0) link(parent, index);
     return index;
@@ -226,10 +211,9 @@ export function syntaxTreeOf(tree: Tree, text: string, previous?: SyntaxTree): S
       arrays.ends[target] = old.ends[source] + delta;
       arrays.parents[target] = offset === 0 ? parent : old.parents[source] + shift;
       arrays.firstChildren[target] = moved(old.firstChildren[source]);
-      arrays.lastChildren[target] = moved(old.lastChildren[source]);
+      // A copied statement is complete: no child is linked to its nodes later, so their last child is not needed.
+      arrays.lastChildren[target] = -1;
       arrays.nextSiblings[target] = offset === 0 ? -1 : moved(old.nextSiblings[source]);
-      arrays.previousSiblings[target] = offset === 0 ? -1 : moved(old.previousSiblings[source]);
-      arrays.childCounts[target] = old.childCounts[source];
       arrays.subtreeEnds[target] = old.subtreeEnds[source] + shift;
       if (arrays.missing) arrays.missing[target] = old.missing?.[source] ?? 0;
     }
@@ -294,9 +278,14 @@ class LendableStatements {
   }
 }
 
-let scratchArrays: TreeArrays | undefined;
+/** The arrays while a copy is made: the tree's own, and each node's last child so far, to link the next one. */
+interface BuildArrays extends TreeArrays {
+  lastChildren: Int32Array;
+}
 
-function scratch(withMissing: boolean): TreeArrays {
+let scratchArrays: BuildArrays | undefined;
+
+function scratch(withMissing: boolean): BuildArrays {
   const arrays = scratchArrays ?? allocate(1 << 14, withMissing);
   scratchArrays = undefined;
   arrays.count = 0;
@@ -305,19 +294,35 @@ function scratch(withMissing: boolean): TreeArrays {
   return arrays;
 }
 
-/** Copies of the filled part of each array. */
-function trimmed(arrays: TreeArrays): TreeArrays {
-  const copy = { count: arrays.count } as TreeArrays;
-  for (const key of Object.keys(arrays) as (keyof TreeArrays)[]) {
-    const array = arrays[key];
-    if (key !== 'count' && array !== undefined) (copy as unknown as Record<string, unknown>)[key] = (array as Int32Array).slice(0, arrays.count);
-  }
-  return copy;
+/** The filled part of the tree's arrays, copied into one buffer. */
+function trimmed(arrays: BuildArrays): TreeArrays {
+  const count = arrays.count;
+  const buffer = new ArrayBuffer(count * (6 * 4 + 2 * 2) + (arrays.missing ? count : 0));
+  let offset = 0;
+  const take = <T extends Int32Array | Uint16Array | Uint8Array>(source: T, make: (buffer: ArrayBuffer, offset: number, length: number) => T): T => {
+    const view = make(buffer, offset, count);
+    view.set(source.subarray(0, count));
+    offset += count * source.BYTES_PER_ELEMENT;
+    return view;
+  };
+  const int32 = (source: Int32Array) => take(source, (b, o, n) => new Int32Array(b, o, n));
+  const uint16 = (source: Uint16Array) => take(source, (b, o, n) => new Uint16Array(b, o, n));
+  return {
+    count,
+    starts: int32(arrays.starts),
+    ends: int32(arrays.ends),
+    parents: int32(arrays.parents),
+    firstChildren: int32(arrays.firstChildren),
+    nextSiblings: int32(arrays.nextSiblings),
+    subtreeEnds: int32(arrays.subtreeEnds),
+    typeIds: uint16(arrays.typeIds),
+    fieldIds: uint16(arrays.fieldIds),
+    missing: arrays.missing ? take(arrays.missing, (b, o, n) => new Uint8Array(b, o, n)) : undefined,
+  };
 }
 
 /** Arrays for `capacity` nodes; `add` sets every entry of a node as it adds it. */
-function allocate(capacity: number, withMissing: boolean): TreeArrays {
-  const links = () => new Int32Array(capacity);
+function allocate(capacity: number, withMissing: boolean): BuildArrays {
   return {
     count: 0,
     typeIds: new Uint16Array(capacity),
@@ -325,20 +330,18 @@ function allocate(capacity: number, withMissing: boolean): TreeArrays {
     starts: new Int32Array(capacity),
     ends: new Int32Array(capacity),
     parents: new Int32Array(capacity),
-    firstChildren: links(),
-    lastChildren: links(),
-    nextSiblings: links(),
-    previousSiblings: links(),
-    childCounts: new Int32Array(capacity),
+    firstChildren: new Int32Array(capacity),
+    lastChildren: new Int32Array(capacity),
+    nextSiblings: new Int32Array(capacity),
     subtreeEnds: new Int32Array(capacity),
     missing: withMissing ? new Uint8Array(capacity) : undefined,
   };
 }
 
-function grow(arrays: TreeArrays, needed: number): TreeArrays {
+function grow(arrays: BuildArrays, needed: number): BuildArrays {
   const larger = allocate(Math.max(needed, arrays.typeIds.length * 2), arrays.missing !== undefined);
   larger.count = arrays.count;
-  for (const key of Object.keys(larger) as (keyof TreeArrays)[]) {
+  for (const key of Object.keys(larger) as (keyof BuildArrays)[]) {
     if (key !== 'count' && larger[key] !== undefined) (larger[key] as Int32Array).set(arrays[key] as Int32Array);
   }
   return larger;

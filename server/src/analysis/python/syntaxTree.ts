@@ -28,12 +28,9 @@ export interface TreeArrays {
   starts: Int32Array;
   ends: Int32Array;
   parents: Int32Array;
-  /** First and last child, next and previous sibling: -1 for none. */
+  /** First child and next sibling: -1 for none. (The rest of the links are derived: trees are held by thousands.) */
   firstChildren: Int32Array;
-  lastChildren: Int32Array;
   nextSiblings: Int32Array;
-  previousSiblings: Int32Array;
-  childCounts: Int32Array;
   /** One past the last node of each node's subtree: a subtree is the numbers [node, subtreeEnds[node]). */
   subtreeEnds: Int32Array;
   /** Nodes the parser inserted to recover from an error (1); absent when the tree has no error. */
@@ -215,7 +212,7 @@ export class Node {
   }
 
   get childCount(): number {
-    return this.tree.arrays.childCounts[this.index];
+    return this.children.length;
   }
 
   get children(): readonly Node[] {
@@ -253,7 +250,8 @@ export class Node {
   }
 
   get lastChild(): Node | null {
-    return this.tree.nodeOrNull(this.tree.arrays.lastChildren[this.index]);
+    const children = this.children;
+    return children[children.length - 1] ?? null;
   }
 
   get firstNamedChild(): Node | null {
@@ -270,7 +268,9 @@ export class Node {
   }
 
   get previousSibling(): Node | null {
-    return this.tree.nodeOrNull(this.tree.arrays.previousSiblings[this.index]);
+    const siblings = this.parent?.children ?? [];
+    const position = siblings.indexOf(this);
+    return position > 0 ? siblings[position - 1] : null;
   }
 
   get nextNamedSibling(): Node | null {
