@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bigSource, MEMORY_EDITS, memoryOverEdits, openInServer, published, serverMemory, typeEdits, WARM_UP } from '../../test/helpers/editing';
+import type { TestClient } from '../../test/protocol/lspClient';
+import { bigSource, type Change, CodeTypist, MEMORY_EDITS, memoryOverEdits, openInServer, published, serverMemory, Typist, typeEdits, WARM_UP } from '../../test/helpers/editing';
 
 /**
  * The editor side of `npm run bench`: the bundled language server over stdio, as an editor runs it, with a
@@ -12,12 +13,20 @@ import { bigSource, MEMORY_EDITS, memoryOverEdits, openInServer, published, serv
 const LATENCY_EDITS = Number(process.env.HA_SECURITY_BENCH_EDITS ?? 500);
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'custom_components', 'acme_cloud');
 
+export interface Latency {
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
 export interface EditorFigures {
   lines: number;
+  /** Timed edits of each kind. */
   edits: number;
-  latencyP50Ms: number;
-  latencyP95Ms: number;
-  latencyMaxMs: number;
+  /** Lines of code typed as VS Code takes them (brackets and quotes closed as opened): only that line is incomplete. */
+  codeLatency: Latency;
+  /** Random keystrokes anywhere, the stress case: the text fills with syntax errors the parser has to recover from. */
+  keystrokeLatency: Latency;
   /** Parses during the timed edits beyond one per edit: files of the integration read again. */
   otherFilesParsed: number;
   memoryEdits: number;
@@ -29,6 +38,21 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
 }
 
+/** LATENCY_EDITS edits one at a time, each timed from its didChange to the diagnostics of its version. */
+async function timedEdits(client: TestClient, uri: string, next: () => Change, version: number): Promise<{ latency: Latency; version: number }> {
+  const latencies: number[] = [];
+  for (let index = 0; index < LATENCY_EDITS; index++) {
+    version++;
+    const arrived = published(client, uri, version);
+    const started = process.hrtime.bigint();
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [next()] });
+    await arrived;
+    latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  const sorted = latencies.sort((a, b) => a - b);
+  return { latency: { p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95), maxMs: sorted[sorted.length - 1] }, version };
+}
+
 export async function editorSession(): Promise<EditorFigures> {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-security-bench-editor-'));
   const integration = path.join(workspace, 'custom_components', 'acme_cloud');
@@ -36,34 +60,32 @@ export async function editorSession(): Promise<EditorFigures> {
   const file = path.join(integration, 'big.py');
   const source = bigSource();
   fs.writeFileSync(file, source);
-  const { client, uri, typist } = await openInServer(file, source);
+  const { client, uri } = await openInServer(file, source);
   try {
-    let version = await typeEdits(client, uri, typist, 1, 50);
-
-    process.stderr.write(`editor: ${LATENCY_EDITS} timed edits\n`);
+    const lines = source.split('\n');
+    const coder = new CodeTypist(lines);
+    let version = await typeEdits(client, uri, coder, 1, 50);
     const parsesBefore = (await serverMemory(client)).parses;
-    const latencies: number[] = [];
-    for (let index = 0; index < LATENCY_EDITS; index++) {
-      version++;
-      const arrived = published(client, uri, version);
-      const started = process.hrtime.bigint();
-      await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [typist.next()] });
-      await arrived;
-      latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-    }
+    process.stderr.write(`editor: ${LATENCY_EDITS} timed edits typing code\n`);
+    let timed = await timedEdits(client, uri, () => coder.next(), version);
+    const codeLatency = timed.latency;
+    // The keystrokes start from the text the code typing left.
+    const typist = new Typist(lines);
+    version = await typeEdits(client, uri, typist, timed.version, 50);
+    process.stderr.write(`editor: ${LATENCY_EDITS} timed random keystrokes\n`);
+    timed = await timedEdits(client, uri, () => typist.next(), version);
     const parsesAfter = (await serverMemory(client)).parses;
 
     process.stderr.write(`editor: ${WARM_UP + MEMORY_EDITS} edits for memory\n`);
-    const { before, after } = await memoryOverEdits(client, uri, typist, version);
+    const { before, after } = await memoryOverEdits(client, uri, typist, timed.version);
 
-    const sorted = [...latencies].sort((a, b) => a - b);
     return {
       lines: source.split('\n').length - 1,
       edits: LATENCY_EDITS,
-      latencyP50Ms: percentile(sorted, 0.5),
-      latencyP95Ms: percentile(sorted, 0.95),
-      latencyMaxMs: sorted[sorted.length - 1],
-      otherFilesParsed: parsesAfter - parsesBefore - LATENCY_EDITS,
+      codeLatency,
+      keystrokeLatency: timed.latency,
+      // Each timed edit parses the edited file once, and so does each of the 50 edits between the timed runs.
+      otherFilesParsed: parsesAfter - parsesBefore - 2 * LATENCY_EDITS - 50,
       memoryEdits: MEMORY_EDITS,
       heapGrowthBytes: after.heapUsed - before.heapUsed,
       wasmGrowthBytes: after.wasmMemory - before.wasmMemory,

@@ -87,8 +87,101 @@ export class Typist {
   }
 }
 
+/** Lines of integration code the programmer types. None ends with a colon: each is a whole statement by itself. */
+const CODE_LINES = [
+  '_LOGGER.debug("Polling %s for %s", self._host, self.entity_id)',
+  'data = await self._client.async_get_data(timeout=10)',
+  'self._attr_available = data is not None',
+  'value = entry.data.get(CONF_HOST, "localhost")',
+  'session = async_get_clientsession(hass)',
+  'hass.data.setdefault(DOMAIN, {})[entry.entry_id] = coordinator',
+  'await asyncio.sleep(1)',
+  'result = {"host": host, "port": int(port), "ssl": True}',
+  'raise UpdateFailed(f"Error talking to {self._host}: {err}")',
+  'items = [item["name"] for item in response.get("items", [])]',
+];
+const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}', '"': '"' };
+
+/**
+ * A programmer at work: opens a line below a statement, types a line of code one key at a time as VS Code takes it
+ * (a bracket or quote typed is closed at once, typing the closer steps over it), then keeps the line or deletes it.
+ * Between keystrokes only the line being typed is incomplete, as when writing code; `Typist` is the stress case.
+ */
+export class CodeTypist {
+  private readonly random = new Random(0xc0de);
+  private readonly planned: Change[] = [];
+
+  constructor(private readonly lines: string[]) {}
+
+  next(): Change {
+    while (this.planned.length === 0) this.plan();
+    const change = this.planned.shift()!;
+    this.apply(change);
+    return change;
+  }
+
+  /** True when the line being typed is finished (kept or deleted), so the file is whole again. */
+  get betweenLines(): boolean {
+    return this.planned.length === 0;
+  }
+
+  private plan(): void {
+    const line = this.random.int(this.lines.length - 1);
+    if (!this.isStatementEnd(line)) return;
+    const indent = /^\s*/.exec(this.lines[line])![0];
+    const end = this.lines[line].length;
+    const at = (character: number) => ({ line: line + 1, character });
+    this.planned.push({ range: { start: { line, character: end }, end: { line, character: end } }, text: `\n${indent}` });
+    const code = this.random.pick(CODE_LINES);
+    let typed = '';
+    for (const key of code) {
+      const column = indent.length + typed.length;
+      if (Object.values(OPENERS).includes(key) && this.closerAhead(typed, key)) {
+        typed += key;
+        continue;
+      }
+      const closer = OPENERS[key];
+      this.planned.push({ range: { start: at(column), end: at(column) }, text: closer ? key + closer : key });
+      typed += key;
+    }
+    if (this.random.chance(0.5)) {
+      // Delete the line again (as with Ctrl+Shift+K).
+      this.planned.push({ range: { start: { line, character: end }, end: at(indent.length + code.length) }, text: '' });
+    }
+  }
+
+  /** Whether the key typed next, a closer, was already inserted with its opener (so typing it steps over it). */
+  private closerAhead(typed: string, key: string): boolean {
+    const count = (character: string) => typed.split(character).length - 1;
+    if (key === '"') return count('"') % 2 === 1;
+    const opener = Object.keys(OPENERS).find((candidate) => OPENERS[candidate] === key)!;
+    return count(opener) > count(key);
+  }
+
+  /** A line that ends a simple statement, outside brackets and strings, after which another statement may start. */
+  private isStatementEnd(line: number): boolean {
+    const text = this.lines[line];
+    const next = this.lines[line + 1] ?? '';
+    if (!/^\s*[A-Za-z_]/.test(text) || /[,([{\\:]\s*$|^\s*(def|class|if|elif|else|for|while|with|try|except|finally|async|@)\b/.test(text)) return false;
+    if (/^\s*[)\]}.]|^\s*(and|or|else|elif|except|finally)\b/.test(next)) return false;
+    let depth = 0;
+    let quotes = 0;
+    for (let index = 0; index <= line; index++) quotes += (this.lines[index].match(/"""|\'\'\'/g) ?? []).length;
+    if (quotes % 2 === 1) return false;
+    for (const character of text) depth += '([{'.includes(character) ? 1 : ')]}'.includes(character) ? -1 : 0;
+    return depth === 0 && !/["']/.test(text.replace(/"[^"]*"|'[^']*'/g, ''));
+  }
+
+  private apply(change: Change): void {
+    const { start, end } = change.range;
+    const before = this.lines[start.line].slice(0, start.character);
+    const after = this.lines[end.line].slice(end.character);
+    this.lines.splice(start.line, end.line - start.line + 1, ...(before + change.text + after).split('\n'));
+  }
+}
+
 /** Types `count` edits into an open document, waiting for its diagnostics now and then; returns the last version. */
-export async function typeEdits(client: TestClient, uri: string, typist: Typist, version: number, count: number): Promise<number> {
+export async function typeEdits(client: TestClient, uri: string, typist: { next(): Change }, version: number, count: number): Promise<number> {
   for (let index = 0; index < count; index++) {
     version++;
     const arrived = (version - 1) % PAUSE_EVERY === 0 ? published(client, uri, version) : undefined;

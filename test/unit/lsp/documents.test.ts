@@ -4,7 +4,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { initParser, parsePython, syntaxTreeOf } from '../../../server/src/analysis/python/parser';
 import type { SyntaxTree } from '../../../server/src/analysis/python/syntaxTree';
 import { OpenDocument } from '../../../server/src/lsp/documents';
-import { bigSource, Typist } from '../../helpers/editing';
+import { bigSource, CodeTypist, Typist } from '../../helpers/editing';
 
 /** Every node with its kind and place, so a tree reused with wrong edit offsets cannot pass for a fresh parse. */
 function describeTree(tree: Tree): string[] {
@@ -117,6 +117,26 @@ describe('open documents: incremental text and tree updates', () => {
     }
     // Most statements lie away from any one keystroke.
     assert.ok(reused > statements * 0.8, `reused ${reused} of ${statements}`);
+    document.dispose();
+  });
+});
+
+describe('the programmer the editor benchmark types with', () => {
+  before(() => initParser());
+
+  it('leaves the file free of syntax errors whenever a line is finished', () => {
+    const text = bigSource();
+    const document = new OpenDocument('file:///t.py', '/t.py', 'python', 1, text);
+    assert.equal(document.syntaxTree().rootNode.hasError, false);
+    const typist = new CodeTypist(text.split('\n'));
+    let finished = 0;
+    for (let version = 2; version < 600; version++) {
+      document.applyChanges([typist.next()], version);
+      if (!typist.betweenLines) continue;
+      finished++;
+      assert.equal(document.syntaxTree().rootNode.hasError, false, `after edit ${version}`);
+    }
+    assert.ok(finished >= 10, `${finished} lines finished`);
     document.dispose();
   });
 });
