@@ -38,6 +38,22 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(analyzeSnippet(entity('{"battery_voltage": 5.9, "webhook_registered": True}'), { rules }).findings, []);
   });
 
+  it('asks for a review, not a fix, of a YAML schema whose credentials are imported into a config entry', () => {
+    const platform = `import voluptuous as vol\nfrom homeassistant.components.sensor import PLATFORM_SCHEMA\nfrom homeassistant.config_entries import SOURCE_IMPORT\nfrom homeassistant.const import CONF_HOST, CONF_PASSWORD\n\nPLATFORM_SCHEMA = PLATFORM_SCHEMA.extend({vol.Required(CONF_HOST): str, vol.Required(CONF_PASSWORD): str})\n\n\nasync def async_setup_platform(hass, config, async_add_entities, discovery_info=None):\n    hass.async_create_task(hass.config_entries.flow.async_init("demo", context={"source": SOURCE_IMPORT}, data=config))\n`;
+    const imported = analyzeSnippet(platform, { rules, fileName: 'sensor.py' });
+    assert.deepEqual(imported.findings, []);
+    const entry = imported.checklist.find((item) => item.id === 'credentials-storage');
+    assert.equal(entry?.status, 'review');
+    assert.match(entry?.note ?? '', /remove it from configuration\.yaml once imported/);
+
+    // The same schema in an integration whose YAML stays the configuration is reported.
+    const yamlOnly = platform.replace(/\n\n\nasync def async_setup_platform[\s\S]*$/, '\n').replace('from homeassistant.config_entries import SOURCE_IMPORT\n', '');
+    assert.equal(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py' }).findings.length, 1);
+    // A config flow elsewhere that accepts the import counts as well.
+    const flow = 'from homeassistant import config_entries\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_import(self, import_data):\n        return self.async_create_entry(title="demo", data=import_data)\n';
+    assert.deepEqual(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': flow } }).findings, []);
+  });
+
   it('is not applicable when the integration handles no credentials', () => {
     const result = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules });
     assert.equal(result.checklist.find((item) => item.id === 'credentials-storage')?.status, 'not-applicable');

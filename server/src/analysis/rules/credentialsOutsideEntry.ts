@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import type { FileModel } from '../model/fileModel';
+import type { CallSite, FileModel } from '../model/fileModel';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
 import { literalString, unwrap } from '../python/syntax';
@@ -24,8 +24,10 @@ share. A second copy in the integration's own \`Store\`, a JSON or text file, or
 users to type passwords into \`configuration.yaml\` escapes all of that.
 
 The rule reports credentials published as entity state attributes, \`Store.async_save(...)\` and file writes (\`json.dump\`, \`save_json\`, \`write_text\`, \`.write\`)
-whose data holds credential keys or the whole \`entry.data\`, and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
-for passwords, tokens and keys. Saving credentials with \`async_create_entry\` / \`async_update_entry\` is the right
+whose data holds credential keys (also nested in the dicts and lists it is built of) or the whole \`entry.data\`,
+and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries for passwords, tokens and keys. An integration that imports
+that YAML into a config entry (\`async_step_import\`, a flow started with \`SOURCE_IMPORT\`) gets a note to review
+instead: users should be told to remove the credentials from \`configuration.yaml\` once imported. Saving credentials with \`async_create_entry\` / \`async_update_entry\` is the right
 place and is not reported; where the service offers tokens, store a token rather than the password (shown as a
 note to review).
 
@@ -112,8 +114,11 @@ function writesToOpenedFile(file: FileModel, callee: Node): boolean {
   });
 }
 
-/** The credential a value carries: a secret key of a dict literal, a secret-named variable, or a whole entry.data. */
-function credentialIn(context: FileContext, value: Node): string | undefined {
+/**
+ * The credential a value carries: a secret key of a dict literal, a secret-named variable, or a whole entry.data;
+ * also nested in the dicts and lists the value is built of (`{"session": {"access_token": token}}`).
+ */
+function credentialIn(context: FileContext, value: Node, depth = 3): string | undefined {
   const { file } = context;
   for (const origin of file.origins(value)) {
     const node = unwrap(origin.node);
@@ -123,6 +128,13 @@ function credentialIn(context: FileContext, value: Node): string | undefined {
       if (secret) return secret;
       for (const splat of node.namedChildren) {
         if (splat?.type === 'dictionary_splat' && CONFIG_ENTRY_PAYLOAD.test(splat.namedChild(0)?.text ?? '')) return splat.namedChild(0)?.text;
+      }
+    }
+    if (depth > 0 && (node.type === 'dictionary' || node.type === 'list' || node.type === 'tuple')) {
+      for (const element of node.namedChildren) {
+        const inner = element.type === 'pair' ? element.childForFieldName('value') : element.type === 'comment' ? null : element;
+        const secret = inner ? credentialIn(context, inner, depth - 1) : undefined;
+        if (secret) return secret;
       }
     }
     const text = node.type === 'call' && /^dict$/.test(node.childForFieldName('function')?.text ?? '') ? node.childForFieldName('arguments')?.namedChild(0)?.text ?? '' : node.text;
@@ -159,7 +171,11 @@ function dictionaryKeys(context: FileContext, value: Node): string[] {
   return keys;
 }
 
-/** `CONFIG_SCHEMA`/`PLATFORM_SCHEMA` entries such as `vol.Required(CONF_PASSWORD)`: credentials typed into YAML. */
+/**
+ * `CONFIG_SCHEMA`/`PLATFORM_SCHEMA` entries such as `vol.Required(CONF_PASSWORD)`: credentials typed into YAML. An
+ * integration that imports its YAML into a config entry (a config flow's `async_step_import`, a flow started with
+ * `SOURCE_IMPORT`) is moving off YAML the documented way: that is a note to review, not a finding.
+ */
 function checkYamlSchemas(context: FileContext, file: FileModel): void {
   for (const name of ['CONFIG_SCHEMA', 'PLATFORM_SCHEMA']) {
     const schema = file.constants.get(name);
@@ -171,7 +187,26 @@ function checkYamlSchemas(context: FileContext, file: FileModel): void {
       const keyName = key ? file.stringValue(key, context.integration?.constantString) ?? literalString(key) : undefined;
       if (!keyName || !isSecretName(keyName)) continue;
       context.markUsed();
-      context.report(call.node, `${name} takes "${keyName}" from YAML; credentials belong in a config flow (stored in the config entry), not in configuration.yaml that users share.`);
+      if (importsYaml(context)) {
+        context.review(`${name} still takes "${keyName}" from YAML to import it into a config entry; make sure users are told (a repair issue) to remove it from configuration.yaml once imported.`);
+      } else {
+        context.report(call.node, `${name} takes "${keyName}" from YAML; credentials belong in a config flow (stored in the config entry), not in configuration.yaml that users share.`);
+      }
     }
   }
+}
+
+const IMPORT_SOURCE = /\bSOURCE_IMPORT\b|["']source["']\s*:\s*["']import["']|\basync_step_import\b/;
+
+/** Whether the integration (or the file, outside one) imports YAML configuration into config entries. */
+function importsYaml(context: FileContext): boolean {
+  const files = context.integration?.files ?? [context.file];
+  return files.some((file) => file.mentions(IMPORT_SOURCE) && (file.functions.some((fn) => fn.childForFieldName('name')?.text === 'async_step_import') || file.calls.some((call) => isImportFlowStart(file, call))));
+}
+
+/** `hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_IMPORT}, data=config)`. */
+function isImportFlowStart(file: FileModel, call: CallSite): boolean {
+  if (call.method !== 'async_init') return false;
+  const flowContext = call.keywords.get('context');
+  return flowContext !== undefined && IMPORT_SOURCE.test(flowContext.text);
 }
