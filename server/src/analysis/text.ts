@@ -3,6 +3,18 @@
 /** Offsets where lines start. Rows are counted at `\n`, as tree-sitter counts them (`\r\n` ends with one). */
 export function computeLineStarts(text: string): number[] {
   const starts = [0];
-  for (let index = 0; index < text.length; index++) if (text.charCodeAt(index) === 10) starts.push(index + 1);
+  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) starts.push(index + 1);
   return starts;
+}
+
+/** The line an offset lies on, and its column, given the line starts of the text. */
+export function lineAndColumn(lineStarts: readonly number[], offset: number): { line: number; column: number } {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (lineStarts[middle] <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return { line: low, column: offset - lineStarts[low] };
 }

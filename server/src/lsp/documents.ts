@@ -4,7 +4,7 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { FileModel } from '../analysis/model/fileModel';
 import { parsePython, syntaxTreeOf } from '../analysis/python/parser';
 import type { SyntaxTree } from '../analysis/python/syntaxTree';
-import { computeLineStarts } from '../analysis/text';
+import { computeLineStarts, lineAndColumn } from '../analysis/text';
 
 /**
  * An open document: its text, and for Python its syntax tree, updated incrementally. Each content change is
@@ -126,14 +126,8 @@ function offsetAt(lineStarts: number[], text: string, position: { line: number; 
 }
 
 function pointAt(lineStarts: number[], offset: number): { row: number; column: number } {
-  let low = 0;
-  let high = lineStarts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (lineStarts[middle] <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return { row: low, column: offset - lineStarts[low] };
+  const { line, column } = lineAndColumn(lineStarts, offset);
+  return { row: line, column };
 }
 
 function endPoint(start: { row: number; column: number }, inserted: string): { row: number; column: number } {

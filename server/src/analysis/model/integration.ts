@@ -1,7 +1,7 @@
 import * as jsonc from 'jsonc-parser';
 import type { Node } from '../python/syntaxTree';
 import type { Range } from '../types';
-import { computeLineStarts } from '../text';
+import { computeLineStarts, lineAndColumn } from '../text';
 import { FileModel } from './fileModel';
 
 /**
@@ -215,12 +215,6 @@ export function buildIntegration(root: string, manifestPath: string, manifestTex
 }
 
 function offsetToPosition(lineStarts: number[], offset: number): { line: number; character: number } {
-  let low = 0;
-  let high = lineStarts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (lineStarts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return { line: low, character: offset - lineStarts[low] };
+  const { line, column } = lineAndColumn(lineStarts, offset);
+  return { line, character: column };
 }

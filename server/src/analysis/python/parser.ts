@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Language, Parser, Tree } from 'web-tree-sitter';
-import { type Grammar, SyntaxTree, type TreeArrays } from './syntaxTree';
+import { ERROR_TYPE_ID, type Grammar, SyntaxTree, type TreeArrays } from './syntaxTree';
 
 /**
  * The Python parser. The runtime and grammar wasm files sit next to the bundle in production
@@ -247,9 +247,6 @@ export function syntaxTreeOf(tree: Tree, text: string, previous?: SyntaxTree): S
   scratchArrays = arrays;
   return new SyntaxTree(text, pythonGrammar(), trimmed(arrays), reused);
 }
-
-/** The type id tree-sitter gives error nodes. */
-const ERROR_TYPE_ID = 65535;
 
 /** The error-free top-level statements of a previous copy, by type and text, each lent once. */
 class LendableStatements {

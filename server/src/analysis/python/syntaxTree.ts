@@ -1,3 +1,5 @@
+import { computeLineStarts, lineAndColumn } from '../text';
+
 /**
  * A syntax tree held in JavaScript: every node of a tree-sitter tree, copied in one cursor pass into flat arrays
  * (python/parser.ts builds it). The analysis asks nodes for their type, text, parent, children and fields many
@@ -42,6 +44,9 @@ export interface Point {
   column: number;
 }
 
+/** The type id tree-sitter gives error nodes (it has no name in the grammar's list). */
+export const ERROR_TYPE_ID = 65535;
+
 /** Node ids stay unique across every tree of the process, as the analysis keys maps by them across files. */
 let nextIdBase = 1;
 
@@ -81,43 +86,24 @@ export class SyntaxTree {
 
   /** @internal The row and column of a code-unit index. */
   pointAt(index: number): Point {
-    const starts = (this.lineStartsCache ??= lineStarts(this.text));
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (starts[middle] <= index) low = middle;
-      else high = middle - 1;
-    }
-    return { row: low, column: index - starts[low] };
+    const { line, column } = lineAndColumn((this.lineStartsCache ??= computeLineStarts(this.text)), index);
+    return { row: line, column };
   }
 
   /** @internal Nodes of the subtree [from, to) whose type is one of `types`, in document order. */
   nodesOfTypes(from: number, to: number, types: readonly string[]): Node[] {
-    const wanted = this.typeMask(types);
+    const wanted = typeMask(this.grammar, types);
     const typeIds = this.arrays.typeIds;
     const found: Node[] = [];
     for (let index = from; index < to; index++) if (wanted[typeIds[index]] === 1) found.push(this.node(index));
     return found;
   }
-
-  private readonly masks = new Map<string, Uint8Array>();
-
-  /** A table by type id: 1 for the ids whose name is one of `types` (a grammar may give one name several ids). */
-  private typeMask(types: readonly string[]): Uint8Array {
-    const key = types.join(' ');
-    let mask = this.masks.get(key);
-    if (!mask) {
-      mask = typeMaskOf(this.grammar, types);
-      this.masks.set(key, mask);
-    }
-    return mask;
-  }
 }
 
 const maskCache = new WeakMap<Grammar, Map<string, Uint8Array>>();
 
-function typeMaskOf(grammar: Grammar, types: readonly string[]): Uint8Array {
+/** A table by type id: 1 for the ids whose name is one of `types` (a grammar may give one name several ids). */
+function typeMask(grammar: Grammar, types: readonly string[]): Uint8Array {
   let byKey = maskCache.get(grammar);
   if (!byKey) {
     byKey = new Map();
@@ -131,16 +117,10 @@ function typeMaskOf(grammar: Grammar, types: readonly string[]): Uint8Array {
     grammar.typeNames.forEach((name, id) => {
       if (names.has(name)) mask![id] = 1;
     });
-    if (names.has('ERROR')) mask[65535] = 1;
+    if (names.has('ERROR')) mask[ERROR_TYPE_ID] = 1;
     byKey.set(key, mask);
   }
   return mask;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) starts.push(index + 1);
-  return starts;
 }
 
 export class Node {
@@ -166,7 +146,7 @@ export class Node {
 
   get isNamed(): boolean {
     const typeId = this.typeId;
-    return typeId === 65535 || this.tree.grammar.namedTypes[typeId] === true;
+    return typeId === ERROR_TYPE_ID || this.tree.grammar.namedTypes[typeId] === true;
   }
 
   get isError(): boolean {
@@ -245,24 +225,6 @@ export class Node {
     return this.namedChildren[index] ?? null;
   }
 
-  get firstChild(): Node | null {
-    return this.tree.nodeOrNull(this.tree.arrays.firstChildren[this.index]);
-  }
-
-  get lastChild(): Node | null {
-    const children = this.children;
-    return children[children.length - 1] ?? null;
-  }
-
-  get firstNamedChild(): Node | null {
-    return this.namedChild(0);
-  }
-
-  get lastNamedChild(): Node | null {
-    const named = this.namedChildren;
-    return named[named.length - 1] ?? null;
-  }
-
   get nextSibling(): Node | null {
     return this.tree.nodeOrNull(this.tree.arrays.nextSiblings[this.index]);
   }
@@ -271,18 +233,6 @@ export class Node {
     const siblings = this.parent?.children ?? [];
     const position = siblings.indexOf(this);
     return position > 0 ? siblings[position - 1] : null;
-  }
-
-  get nextNamedSibling(): Node | null {
-    let sibling = this.nextSibling;
-    while (sibling && !sibling.isNamed) sibling = sibling.nextSibling;
-    return sibling;
-  }
-
-  get previousNamedSibling(): Node | null {
-    let sibling = this.previousSibling;
-    while (sibling && !sibling.isNamed) sibling = sibling.previousSibling;
-    return sibling;
   }
 
   /** The field of this node in its parent (`function`, `arguments`, ...), if it has one. */
@@ -328,13 +278,5 @@ export class Node {
       }
     }
     return this.tree.node(node);
-  }
-
-  equals(other: Node): boolean {
-    return this === other;
-  }
-
-  toString(): string {
-    return `(${this.type} ${this.startIndex}-${this.endIndex})`;
   }
 }
