@@ -99,7 +99,7 @@ export class FileModel {
       if (!node) continue;
       const type = node.type;
       this.walked.get(type)!.push(node);
-      this.walkOrder.push({ node, type });
+      this.walkOrder.push(node);
       if (!INDEXED.has(type)) continue;
       const start = node.startIndex;
       while (this.enclosingEnds.length > 0 && this.enclosingEnds[this.enclosingEnds.length - 1] <= start) {
@@ -314,28 +314,8 @@ export class FileModel {
 
   private toCallSite(node: Node): CallSite {
     const callee = node.childForFieldName('function') ?? node;
-    const argumentList = node.childForFieldName('arguments');
-    const args: Node[] = [];
-    const keywords = new Map<string, Node>();
-    let hasSplat = false;
-    if (argumentList && argumentList.type === 'argument_list') {
-      for (const argument of argumentList.namedChildren) {
-        if (!argument || argument.type === 'comment') continue;
-        if (argument.type === 'keyword_argument') {
-          const name = argument.childForFieldName('name')?.text;
-          const value = argument.childForFieldName('value');
-          if (name && value) keywords.set(name, value);
-        } else if (argument.type === 'list_splat' || argument.type === 'dictionary_splat') {
-          hasSplat = true;
-        } else {
-          args.push(argument);
-        }
-      }
-    } else if (argumentList) {
-      args.push(argumentList);
-    }
     const method = callee.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
-    return { node, callee, name: this.qualifiedName(callee), method, args, keywords, hasSplat };
+    return new IndexedCallSite(node, callee, this.qualifiedName(callee), method);
   }
 
   /**
@@ -517,11 +497,16 @@ export class FileModel {
 
   /** The nodes of each walked type, in document order, from the index walk. */
   private readonly walked = new Map<string, Node[]>();
-  private readonly walkOrder: { node: Node; type: string }[] = [];
+  private readonly walkOrder: Node[] = [];
 
   /** The walked nodes of the given types, all in one document order, each with its type. */
   walkedInOrder(types: ReadonlySet<string>): { node: Node; type: string }[] {
-    return this.walkOrder.filter((entry) => types.has(entry.type));
+    const found: { node: Node; type: string }[] = [];
+    for (const node of this.walkOrder) {
+      const type = node.type;
+      if (types.has(type)) found.push({ node, type });
+    }
+    return found;
   }
   private readonly nodesCache = new Map<string, Node[]>();
 
@@ -596,6 +581,57 @@ export class FileModel {
       if (match) return match[1].startsWith('\t') ? '\t' : match[1].length <= 4 ? match[1] : '    ';
     }
     return '    ';
+  }
+}
+
+/**
+ * A call of the file, its arguments sorted out on first use: most calls are passed over on their name alone, and
+ * sorting every call's arguments up front made a good part of each analysis's garbage.
+ */
+class IndexedCallSite implements CallSite {
+  private sorted: { args: Node[]; keywords: Map<string, Node>; hasSplat: boolean } | undefined;
+
+  constructor(
+    readonly node: Node,
+    readonly callee: Node,
+    readonly name: string | undefined,
+    readonly method: string | undefined,
+  ) {}
+
+  get args(): Node[] {
+    return this.arguments().args;
+  }
+
+  get keywords(): Map<string, Node> {
+    return this.arguments().keywords;
+  }
+
+  get hasSplat(): boolean {
+    return this.arguments().hasSplat;
+  }
+
+  private arguments(): { args: Node[]; keywords: Map<string, Node>; hasSplat: boolean } {
+    if (this.sorted) return this.sorted;
+    const argumentList = this.node.childForFieldName('arguments');
+    const sorted = { args: [] as Node[], keywords: new Map<string, Node>(), hasSplat: false };
+    if (argumentList && argumentList.type === 'argument_list') {
+      for (const argument of argumentList.namedChildren) {
+        if (argument.type === 'comment') continue;
+        if (argument.type === 'keyword_argument') {
+          const name = argument.childForFieldName('name')?.text;
+          const value = argument.childForFieldName('value');
+          if (name && value) sorted.keywords.set(name, value);
+        } else if (argument.type === 'list_splat' || argument.type === 'dictionary_splat') {
+          sorted.hasSplat = true;
+        } else {
+          sorted.args.push(argument);
+        }
+      }
+    } else if (argumentList) {
+      sorted.args.push(argumentList);
+    }
+    this.sorted = sorted;
+    return sorted;
   }
 }
 

@@ -206,7 +206,15 @@ export class Node {
   }
 
   get namedChildren(): readonly Node[] {
-    this.namedChildList ??= this.children.filter((child) => child.isNamed);
+    if (!this.namedChildList) {
+      const { firstChildren, nextSiblings, typeIds } = this.tree.arrays;
+      const { namedTypes } = this.tree.grammar;
+      const named: Node[] = [];
+      for (let child = firstChildren[this.index]; child >= 0; child = nextSiblings[child]) {
+        if (typeIds[child] === ERROR_TYPE_ID || namedTypes[typeIds[child]]) named.push(this.tree.node(child));
+      }
+      this.namedChildList = named;
+    }
     return this.namedChildList;
   }
 
