@@ -602,6 +602,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     await ready;
     const state = analyseIntegration(manifest, setup);
+    // Nobody is editing it: what is kept is its findings, not its files' models.
+    workspace.release(state.root);
     closedFiles.publish(state.root, diagnosticsByFile(state), isOpenPath);
     send(connection.sendNotification(CHECKLIST_CHANGED, {}), CHECKLIST_CHANGED);
   }
@@ -870,7 +872,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       await flushNow();
       (globalThis as { gc?: () => void }).gc?.();
       const usage = process.memoryUsage();
-      return { heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rss: usage.rss, wasmMemory: wasmMemoryBytes() ?? 0, parses: parseCount(), documents: documents.size };
+      return { heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rss: usage.rss, wasmMemory: wasmMemoryBytes() ?? 0, parses: parseCount(), documents: documents.size, cachedFiles: workspace.cachedFileCount };
     });
   }
 

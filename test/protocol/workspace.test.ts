@@ -111,6 +111,33 @@ describe('workspace scan', () => {
     }
   });
 
+  it('keeps the findings of integrations nobody edits, not their files, and the files of one being edited', async () => {
+    const client = new TestClient(['--expose-gc']);
+    try {
+      await client.initialize({ workspace: { configuration: true } }, { debugMemory: true }, [folderUri]);
+      const summary = await client.request<any>('haSecurity/scanWorkspace', {}, 60000);
+      assert.ok(summary.findings > 0);
+      assert.equal((await client.request<any>('haSecurity/debugMemory', null, 60000)).cachedFiles, 0);
+      assert.equal((await client.request<any[]>('haSecurity/checklist', {})).length, 2);
+
+      const folder = path.join(workspace, 'custom_components/acme_cloud');
+      const uri = fileUri(workspace, 'custom_components/acme_cloud/api.py');
+      const opened = client.next<Published>('textDocument/publishDiagnostics', (params) => params.uri === uri && params.version === 1, 60000);
+      await client.open(uri, fs.readFileSync(path.join(folder, 'api.py'), 'utf8'));
+      await opened;
+      const siblings = fs.readdirSync(folder).filter((name) => name.endsWith('.py') && name !== 'api.py').length;
+      const before = await client.request<any>('haSecurity/debugMemory', null, 60000);
+      assert.equal(before.cachedFiles, siblings);
+      const edited = client.next<Published>('textDocument/publishDiagnostics', (params) => params.uri === uri && params.version === 2, 60000);
+      await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# edited\n' }] });
+      await edited;
+      // The edit parses the edited file only; its siblings come from the cache.
+      assert.equal((await client.request<any>('haSecurity/debugMemory', null, 60000)).parses, before.parses + 1);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('answers the checklist for integrations never opened, and scanWorkspace with the counts', async () => {
     const client = new TestClient();
     try {

@@ -16,8 +16,8 @@ interface CachedFile {
 
 /**
  * The integrations open documents belong to. Open documents are analysed from the editor's text; the other files of
- * an integration are read from disk once and kept (with their trees) until they change on disk or get opened,
- * so typing in one file never re-parses its siblings.
+ * an integration are read from disk once and kept until they change on disk or get opened, so typing in one file
+ * never re-parses its siblings. Integrations only the background scan looks at are `release`d after each analysis.
  */
 export class Workspace {
   private readonly closedFiles = new Map<string, CachedFile>();
@@ -109,6 +109,20 @@ export class Workspace {
 
   private dropCached(filePath: string): void {
     this.closedFiles.delete(filePath);
+  }
+
+  /**
+   * Lets go of the models of an integration's files read from disk. The background scan analyses integrations
+   * nobody is editing; keeping every file model of a large workspace (Home Assistant core holds a thousand
+   * integrations) would grow without bound, while one read again on the next change costs a parse.
+   */
+  release(root: string): void {
+    for (const filePath of this.closedFiles.keys()) if (isInside(root, filePath)) this.closedFiles.delete(filePath);
+  }
+
+  /** How many files read from disk are kept (for the server's debug figures). */
+  get cachedFileCount(): number {
+    return this.closedFiles.size;
   }
 
   dispose(): void {
