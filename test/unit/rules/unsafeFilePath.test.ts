@@ -15,6 +15,39 @@ describe('unsafe-file-path', () => {
     });
   }
 
+  it('follows an uploaded file handed to a helper method of the view, through awaited reads in a loop', () => {
+    const view = (handOver: string) =>
+      [
+        'from homeassistant.components.http import HomeAssistantView',
+        '',
+        '',
+        'class UploadView(HomeAssistantView):',
+        '    url = "/api/demo/upload"',
+        '    name = "api:demo:upload"',
+        '',
+        '    async def post(self, request):',
+        '        hass = request.app["hass"]',
+        '        reader = await request.multipart()',
+        '        while True:',
+        '            part = await reader.next()',
+        '            if part is None:',
+        '                break',
+        `            await self._async_store(hass, ${handOver})`,
+        '        return self.json_message("ok")',
+        '',
+        '    async def _async_store(self, hass, upload):',
+        '        folder = hass.config.path("www")',
+        '        with open(f"{folder}/{upload.filename}", "wb") as target:',
+        '            target.write(await upload.read())',
+        '',
+      ].join('\n');
+    const findings = analyzeSnippet(view('part'), { rules, fileName: 'http.py' }).findings;
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].range.start.line, 19);
+    // The same helper given something the integration made itself is fine.
+    assert.deepEqual(analyzeSnippet(view('DEFAULT_UPLOAD'), { rules, fileName: 'http.py' }).findings, []);
+  });
+
   it('wraps a view parameter where the path uses it, not in the signature (found by the fuzz suite)', () => {
     const source = [
       'from pathlib import Path',

@@ -157,7 +157,12 @@ function sourceOf(context: Context, file: FileModel, expression: Node, access: s
       return firstOf([node.childForFieldName('left'), node.childForFieldName('right')]);
     case 'conditional_expression':
       return firstOf([node.namedChild(0), node.namedChild(2)]);
-    case 'await':
+    case 'await': {
+      // Awaiting hands the value on unchanged; it costs no depth (a multipart part read in a loop and handed to a
+      // helper took more steps than the depth allows once every `await` counted as one).
+      const awaited = node.namedChildren.find((child) => child.type !== 'comment');
+      return awaited ? sourceOf(context, file, awaited, undefined, depth, helpers) : undefined;
+    }
     case 'list_splat':
     case 'dictionary_splat':
     case 'parenthesized_expression':
@@ -532,7 +537,7 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
     const object = target.childForFieldName('object');
     const name = target.childForFieldName('attribute')?.text ?? '';
     if (object?.text === 'self' || object?.text === 'cls') {
-      const cls = classAround(file, target);
+      const cls = classOfMethodAround(file, target);
       const method = cls ? methodsOf(cls).find((fn) => fn.childForFieldName('name')?.text === name) : undefined;
       if (method) return [{ file, node: method }];
     }
@@ -768,6 +773,15 @@ function enclosingClass(node: Node): Node | undefined {
 }
 
 /** The methods defined directly in a class body (decorated ones included). */
+/** The class whose method `node` is in (also inside a function nested in that method), where `self` is bound. */
+function classOfMethodAround(file: FileModel, node: Node): Node | undefined {
+  for (let fn = file.enclosingFunction(node); fn; fn = file.enclosingFunction(fn)) {
+    const cls = classAround(file, fn);
+    if (cls) return cls;
+  }
+  return undefined;
+}
+
 export function methodsOf(cls: Node): Node[] {
   const body = cls.childForFieldName('body');
   const methods: Node[] = [];
