@@ -222,7 +222,7 @@ describe('log-secret', () => {
     const [finding, ...rest] = analyzeSnippet(client('self._token = payload["access_token"]'), { rules }).findings;
     assert.deepEqual(rest, []);
     assert.equal(finding.severity, 'warning');
-    assert.match(finding.message, /a whole response that holds the credential "access_token"/);
+    assert.match(finding.message, /a whole payload that holds the credential "access_token"/);
     assert.ok(!finding.fix && !finding.suggestions);
     assert.equal(analyzeSnippet(client('self._token = payload.get("refresh_token")'), { rules }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(client('self._status = payload["status"]'), { rules }).findings, []);

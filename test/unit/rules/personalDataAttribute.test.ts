@@ -26,6 +26,29 @@ describe('personal-data-attribute', () => {
     assert.equal(after.checklist.find((entry) => entry.id === 'data-minimization')?.status, 'pass');
   });
 
+  it('asks for a review when attributes come from a value whose keys cannot be read, and passes literal device facts', () => {
+    const tracker = [
+      'from homeassistant.components.device_tracker import TrackerEntity',
+      '',
+      '',
+      'class GeoEntity(TrackerEntity):',
+      '    def __init__(self, device, attributes=None):',
+      '        self._attr_extra_state_attributes = attributes or {}',
+      '',
+      '    def receive(self, attributes):',
+      '        self._attr_extra_state_attributes.update(attributes)',
+      '',
+    ].join('\n');
+    const opaque = analyzeSnippet(tracker, { rules, fileName: 'device_tracker.py' });
+    assert.deepEqual(opaque.findings, []);
+    const item = opaque.checklist.find((entry) => entry.id === 'data-minimization');
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /keys cannot be read here \(`attributes` in device_tracker\.py\)/);
+
+    const sensor = 'from homeassistant.components.sensor import SensorEntity\n\n\nclass Meter(SensorEntity):\n    def __init__(self, device):\n        self._attr_extra_state_attributes = {"firmware": device.firmware} if device.firmware else None\n';
+    assert.equal(analyzeSnippet(sensor, { rules, fileName: 'sensor.py' }).checklist.find((entry) => entry.id === 'data-minimization')?.status, 'pass');
+  });
+
   it('resolves attribute keys defined in const.py', () => {
     const source = 'from .const import ATTR_HOME\n\nclass A:\n    @property\n    def extra_state_attributes(self):\n        return {ATTR_HOME: self.where}\n';
     const result = analyzeSnippet(source, { rules, otherFiles: { 'const.py': 'ATTR_HOME = "home_address"\n' } });

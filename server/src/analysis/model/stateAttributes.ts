@@ -22,6 +22,8 @@ export interface AttributeScan {
   /** Whether the file publishes attributes at all. */
   publishes: boolean;
   entries: AttributeEntry[];
+  /** Attributes published from a value whose keys cannot be read here (`attributes or {}`, `self._data`). */
+  opaque: Node[];
 }
 
 /** Several rules read the same file's attributes; computed once per file. */
@@ -38,7 +40,22 @@ export function stateAttributeEntries(file: FileModel): AttributeScan {
 
 function scanStateAttributes(file: FileModel): AttributeScan {
   const entries: AttributeEntry[] = [];
+  const opaque: Node[] = [];
   let publishes = false;
+  /** The dicts `value` may be; a value that may be something else (not None) has keys this scan cannot read. */
+  const fromValue = (value: Node, owner: Node) => {
+    for (const origin of file.origins(value)) {
+      const node = origin.node;
+      if (node.type === 'dictionary') fromDictionary(node, owner);
+      else if (node.type === 'boolean_operator') {
+        // `attributes or {}`: each side.
+        for (const side of [node.childForFieldName('left'), node.childForFieldName('right')]) if (side) fromValue(side, owner);
+      } else if (node.type === 'conditional_expression') {
+        // `data if data else {}`: the two values, not the condition.
+        for (const side of [node.namedChild(0), node.namedChild(2)]) if (side) fromValue(side, owner);
+      } else if (node.type !== 'none') opaque.push(value);
+    }
+  };
   const fromDictionary = (dict: Node, owner: Node) => {
     for (const pair of dict.namedChildren) {
       if (!pair || pair.type !== 'pair') continue;
@@ -52,8 +69,7 @@ function scanStateAttributes(file: FileModel): AttributeScan {
     publishes = true;
     for (const statement of descendants(fn, ['return_statement'])) {
       const value = statement.namedChild(0);
-      if (!value) continue;
-      for (const origin of file.origins(value)) if (origin.node.type === 'dictionary') fromDictionary(origin.node, fn);
+      if (value) fromValue(value, fn);
     }
     for (const assignment of descendants(fn, ['assignment'])) {
       const left = assignment.childForFieldName('left');
@@ -61,31 +77,30 @@ function scanStateAttributes(file: FileModel): AttributeScan {
       if (key) entries.push({ key, value: assignment.childForFieldName('right'), at: assignment, removable: false, owner: fn });
     }
   }
-  for (const { target, dict } of attributeAssignments(file)) {
-    if (!/(^|\.)_attr_extra_state_attributes$/.test(target.text)) continue;
+  for (const { target, value } of attributeWrites(file)) {
     publishes = true;
-    fromDictionary(dict, target);
+    fromValue(value, target);
   }
   for (const call of file.calls) {
     if (!call.name || !/(^|\.)states\.(async_)?set$/.test(call.name)) continue;
     const attributes = call.args[2] ?? call.keywords.get('attributes');
     if (!attributes) continue;
     publishes = true;
-    for (const origin of file.origins(attributes)) if (origin.node.type === 'dictionary') fromDictionary(origin.node, call.node);
+    fromValue(attributes, call.node);
   }
-  return { publishes, entries };
+  return { publishes, entries, opaque };
 }
 
 const EXTRA_STATE_ATTRIBUTES = /extra_state_attributes/;
 const ATTRIBUTE_NAME = '_attr_extra_state_attributes';
 
 /**
- * `NAME = {...}` and `obj.NAME = {...}` for NAME `_attr_extra_state_attributes`, in document order: the target and
- * the dict. Such a target ends with the name as an identifier, so each place the text spells the name is looked at
- * instead of every assignment of the tree.
+ * What is written to `_attr_extra_state_attributes`, in document order: `NAME = value`, `obj.NAME = value` and
+ * `obj.NAME.update(value)`, each with the target. Such a target ends with the name as an identifier, so each place
+ * the text spells the name is looked at instead of every assignment of the tree.
  */
-function attributeAssignments(file: FileModel): { target: Node; dict: Node }[] {
-  const found: { target: Node; dict: Node }[] = [];
+function attributeWrites(file: FileModel): { target: Node; value: Node }[] {
+  const found: { target: Node; value: Node }[] = [];
   for (let at = file.text.indexOf(ATTRIBUTE_NAME); at >= 0; at = file.text.indexOf(ATTRIBUTE_NAME, at + 1)) {
     // Inside the name, so the smallest node there is the identifier spelling it (or a string, comment, longer name).
     const name = file.root.descendantForIndex(at, at + 1);
@@ -93,9 +108,18 @@ function attributeAssignments(file: FileModel): { target: Node; dict: Node }[] {
     const parent = name.parent;
     const target = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === name.id ? parent : name;
     const assignment = target.id === name.id ? parent : target.parent;
-    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.id !== target.id) continue;
-    const dict = assignment.childForFieldName('right');
-    if (dict?.type === 'dictionary') found.push({ target, dict });
+    if (assignment?.type === 'assignment' && assignment.childForFieldName('left')?.id === target.id) {
+      const value = assignment.childForFieldName('right');
+      if (value) found.push({ target, value });
+      continue;
+    }
+    // `self._attr_extra_state_attributes.update(data)`
+    const method = target.parent;
+    const call = method?.parent;
+    if (method?.type === 'attribute' && method.childForFieldName('attribute')?.text === 'update' && call?.type === 'call') {
+      const value = file.callSite(call)?.args[0];
+      if (value) found.push({ target, value });
+    }
   }
   return found;
 }

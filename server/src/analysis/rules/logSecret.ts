@@ -92,7 +92,7 @@ function messageFor(file: FileModel, carrier: SecretCarrier, integration: Integr
     return `This log call writes the credential \`${text}\`${from}; logs get pasted into public issues, so leave it out or log a redacted form such as its last characters.`;
   }
   if (carrier.source.startsWith(RESPONSE_SOURCE)) {
-    return `This log call writes \`${text}\`, a whole response that holds the credential "${carrier.source.slice(RESPONSE_SOURCE.length)}" (the code reads it from there); log the fields you need instead.`;
+    return `This log call writes \`${text}\`, a whole payload that holds the credential "${carrier.source.slice(RESPONSE_SOURCE.length)}" (the code reads it from there); log the fields you need instead.`;
   }
   if (carrier.source === 'a webhook request body') {
     return `This log call writes \`${text}\`, a whole webhook request body, which can carry tokens and personal data; log the fields you need instead.`;

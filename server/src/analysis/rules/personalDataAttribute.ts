@@ -25,7 +25,8 @@ ids or the home's GPS position does not belong there unless it is the entity's p
 
 The rule reads \`extra_state_attributes\` properties, \`_attr_extra_state_attributes\` assignments and
 \`hass.states.async_set(..., attributes)\`, resolving keys through constants (\`ATTR_LATITUDE\`), and flags keys or
-values that name personal data. Facts about the device (model, firmware, its own serial number) are fine.
+values that name personal data. Attributes set from a value whose keys cannot be read in the code (a webhook
+payload, \`self._attributes\`, \`attributes or {}\`) put the item up for review. Facts about the device (model, firmware, its own serial number) are fine.
 Location entities (\`TrackerEntity\`, \`ScannerEntity\`, geolocation events) exist to report a position, so their
 coordinates are not reported; integrations that are location products by design can say so with
 \`# ha-security: ignore[personal-data-attribute] reason\`.
@@ -47,9 +48,13 @@ def extra_state_attributes(self):
 \`\`\``,
   },
   checkFile(context) {
-    const { publishes, entries } = stateAttributeEntries(context.file);
+    const { publishes, entries, opaque } = stateAttributeEntries(context.file);
     if (publishes) context.markUsed();
     for (const entry of entries) checkEntry(context, entry);
+    if (opaque.length > 0) {
+      const shown = opaque[0].text.length > 40 ? `${opaque[0].text.slice(0, 40)}…` : opaque[0].text;
+      context.review(`State attributes are published from values whose keys cannot be read here (\`${shown}\` in ${context.file.path.split(/[\\/]/).pop()}); check they carry no personal data such as an e-mail, a street address or a person's position.`);
+    }
   },
 };
 
