@@ -23,6 +23,18 @@ describe('credentials-outside-entry', () => {
     assert.match(entry?.note ?? '', /store a token instead/);
   });
 
+  it('knows what an entry created from the form\'s user_input holds', () => {
+    const flow = (fields: string) =>
+      `import voluptuous as vol\nfrom homeassistant import config_entries\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="Demo", data=user_input)\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({${fields}}))\n`;
+    const withPassword = analyzeSnippet(flow('vol.Required("url"): str, vol.Optional("password"): str'), { rules, fileName: 'config_flow.py' });
+    assert.deepEqual(withPassword.findings, []);
+    assert.equal(withPassword.checklist.find((item) => item.id === 'credentials-storage')?.status, 'review');
+    const withToken = analyzeSnippet(flow('vol.Required("url"): str, vol.Required("api_token"): str'), { rules, fileName: 'config_flow.py' });
+    assert.equal(withToken.checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');
+    const withoutCredentials = analyzeSnippet(flow('vol.Required("url"): str'), { rules, fileName: 'config_flow.py' });
+    assert.equal(withoutCredentials.checklist.find((item) => item.id === 'credentials-storage')?.status, 'not-applicable');
+  });
+
   it('sees credentials written by a function handed to the executor', () => {
     const source = `from homeassistant.helpers.json import save_json\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(save_json, hass.config.path("demo.json"), {"password": entry.data["password"]})\n    return True\n`;
     const findings = analyzeSnippet(source, { rules }).findings;

@@ -1,5 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
+import { storedCredentialKeys } from '../model/secretFlow';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
 import { literalString, unwrap } from '../python/syntax';
@@ -60,7 +61,9 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
       } else if (call.method === 'async_create_entry' || call.method === 'async_update_entry') {
         const data = call.keywords.get('data');
         if (!data) continue;
-        const keys = dictionaryKeys(context, data);
+        // `data=user_input` holds what the step's form asked for; the integration's key index knows those keys.
+        const literalKeys = dictionaryKeys(context, data);
+        const keys = literalKeys.length > 0 ? literalKeys : [...storedCredentialKeys(file, context.integration).keys()];
         if (keys.some(isSecretName)) context.markUsed();
         if (keys.some((key) => /pass(word|wd|phrase)?$|^pwd$/.test(key))) {
           context.review('The config entry stores a password; if the service offers tokens (OAuth or API tokens), store a token instead so the password is never kept.');
