@@ -104,7 +104,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const documents = new Map<string, OpenDocument>();
   const workspace = new Workspace();
   /** The diagnostics last computed per open document, with the version they were computed for. */
-  const results = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  /** Each open document's diagnostics, with their JSON to tell whether the next analysis changed them. */
+  const results = new Map<string, { version: number; diagnostics: Diagnostic[]; json: string }>();
   /** Keyed by manifest path: the integrations of the scanned workspace folders and those with an open document. */
   const integrations = new Map<string, IntegrationState>();
   /** Workspace folders (paths), from initialize and workspace/didChangeWorkspaceFolders. */
@@ -450,8 +451,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   /** Stores a document's diagnostics; notes whether they differ from the last ones. */
   function setResult(document: OpenDocument, diagnostics: Diagnostic[], touched: Set<string>, changed: Set<string>): void {
     const previous = results.get(document.uri);
-    if (!previous || JSON.stringify(previous.diagnostics) !== JSON.stringify(diagnostics)) changed.add(document.uri);
-    results.set(document.uri, { version: document.version, diagnostics });
+    const json = JSON.stringify(diagnostics);
+    if (!previous || previous.json !== json) changed.add(document.uri);
+    results.set(document.uri, { version: document.version, diagnostics, json });
     touched.add(document.uri);
   }
 
