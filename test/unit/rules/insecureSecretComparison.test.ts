@@ -53,4 +53,26 @@ describe('insecure-secret-comparison', () => {
     const unused = analyzeSnippet('def add(a, b):\n    return a == b\n', { rules });
     assert.equal(unused.checklist.find((item) => item.id === 'webhook-signature')?.status, 'not-applicable');
   });
+
+  it('does not count an options flow noticing a changed API key as a secret check', () => {
+    const flow = [
+      'from homeassistant import config_entries',
+      '',
+      'CONF_API_KEY = "api_key"',
+      '',
+      '',
+      'class Options(config_entries.OptionsFlow):',
+      '    async def async_step_init(self, user_input=None):',
+      '        current_api_key = self.config_entry.data.get(CONF_API_KEY, "")',
+      '        if user_input is not None:',
+      '            updated_api_key = user_input.get(CONF_API_KEY, "").strip() or current_api_key',
+      '            if updated_api_key != current_api_key:',
+      '                self._changed = True',
+      '            return self.async_create_entry(title="", data={})',
+      '',
+    ].join('\n');
+    const result = analyzeSnippet(flow, { rules, fileName: 'config_flow.py' });
+    assert.deepEqual(result.findings, []);
+    assert.equal(result.checklist.find((item) => item.id === 'webhook-signature')?.status, 'not-applicable');
+  });
 });

@@ -55,9 +55,11 @@ if not hmac.compare_digest(request.headers.get("X-Signature", ""), expected):
       if (isTrivialOperand(left) || isTrivialOperand(right)) continue;
       const kind = comparedCredential(file, left, right, integration);
       if (!kind) continue;
-      context.markUsed();
+      // Only a comparison that lets a caller in is a signature or secret check; an options flow noticing that the
+      // API key changed is not one, and does not make the item apply.
       const authenticates = kind === 'signature' || inRequestContext(file, node, [left, right], integration);
       if (!authenticates) continue;
+      context.markUsed();
       context.report(node, `\`${shorten(node.text)}\` compares a ${kind} with ${operator}, whose run time reveals how much of a guess was right; use hmac.compare_digest.`, {
         fix: compareDigestFix(file, node, left, right, operator),
       });
