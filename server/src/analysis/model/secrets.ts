@@ -16,6 +16,7 @@ const SECRET_PAIRS = new Set([
   'hmac_key', 'encryption_key', 'master_key', 'session_key', 'auth_code', 'pass_word', 'pass_phrase', 'pin_code',
   'security_code', 'alarm_code', 'shared_secret', 'client_secret', 'consumer_secret', 'webhook_secret', 'auth_token',
   'api_token', 'refresh_token', 'access_token', 'id_token', 'bearer_token', 'x_api_key', 'local_key', 'device_key',
+  'management_key', 'admin_key', 'license_key', 'integration_key', 'subscription_key', 'account_key', 'shared_key',
 ]);
 
 /**
