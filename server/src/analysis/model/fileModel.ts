@@ -96,7 +96,6 @@ export class FileModel {
     const pendingCalls: Node[] = [];
     for (const type of WALKED_TYPES) this.walked.set(type, []);
     for (const node of nodes) {
-      if (!node) continue;
       const type = node.type;
       this.walked.get(type)!.push(node);
       this.walkOrder.push(node);
@@ -519,7 +518,7 @@ export class FileModel {
     const key = types.join(' ');
     let nodes = this.nodesCache.get(key);
     if (!nodes) {
-      nodes = this.root.descendantsOfType(types).filter((node): node is Node => node !== null);
+      nodes = this.root.descendantsOfType(types);
       this.nodesCache.set(key, nodes);
     }
     return nodes;
@@ -650,5 +649,5 @@ export function isInClassBody(statement: Node): boolean {
 
 function identifiersIn(node: Node): Node[] {
   if (node.type === 'identifier') return [node];
-  return node.descendantsOfType('identifier').filter((found): found is Node => found !== null);
+  return node.descendantsOfType('identifier');
 }

@@ -478,18 +478,14 @@ interface FileIndex {
   stepSecrets: Map<number, boolean>;
 }
 
-/**
- * The node types the file index, the key uses and the quote style read, found in one walk of the tree: the walk
- * costs far more than the nodes it returns. Functions, lambdas and classes are there to know each statement's scope
- * and class from a stack (the nodes come in document order) instead of climbing from every node.
- */
-const INDEX_TYPES = ['assignment', 'delete_statement', 'decorated_definition', 'function_definition', 'lambda', 'class_definition', 'subscript', 'string_start', 'return_statement'];
-/** The index types `fileIndex` reads as statements and containers (the others are looked up by position). */
-const STRUCTURE_TYPES: ReadonlySet<string> = new Set(['assignment', 'delete_statement', 'decorated_definition', 'function_definition', 'lambda', 'class_definition']);
+/** The node types the file index, the key uses and the quote style read, all collected by the file model's index. */
+const INDEX_TYPES = ['assignment', 'delete_statement', 'decorated_definition', 'subscript', 'string_start', 'return_statement'];
+/** The index types `fileIndex` reads as statements (the others are looked up by position). */
+const STRUCTURE_TYPES: ReadonlySet<string> = new Set(['assignment', 'delete_statement', 'decorated_definition']);
 
 interface IndexNodes {
   byType: Map<string, Node[]>;
-  /** The statements and containers `fileIndex` reads, with their types, in document order. */
+  /** The statements `fileIndex` reads, with their types, in document order. */
   structure: { node: Node; type: string }[];
 }
 
@@ -533,42 +529,6 @@ function indexNodesOfType(file: FileModel, type: string): readonly Node[] {
 
 const indexCache = new WeakMap<FileModel, FileIndex>();
 
-/**
- * The innermost of some containers (scopes, classes) around nodes visited in document order: those entered so far
- * that still contain the position. Where position alone cannot tell (a node starting where an open container starts
- * or ends, which only error recovery produces) the answer is left to `climb`, which reads the ancestors.
- */
-class ContainerStack {
-  private readonly containers: Node[] = [];
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
-
-  constructor(private readonly climb: (node: Node) => Node | undefined) {}
-
-  /** Enters a container; those it follows are closed first, so the stack stays nested. */
-  enter(container: Node): void {
-    this.closeBefore(container.startIndex);
-    this.containers.push(container);
-    this.starts.push(container.startIndex);
-    this.ends.push(container.endIndex);
-  }
-
-  innermost(node: Node): Node | undefined {
-    const start = node.startIndex;
-    this.closeBefore(start);
-    if (this.ends.includes(start) || this.starts.includes(start)) return this.climb(node);
-    return this.containers[this.containers.length - 1];
-  }
-
-  private closeBefore(position: number): void {
-    while (this.ends.length > 0 && this.ends[this.ends.length - 1] < position) {
-      this.containers.pop();
-      this.starts.pop();
-      this.ends.pop();
-    }
-  }
-}
-
 function fileIndex(file: FileModel): FileIndex {
   const cached = indexCache.get(file);
   if (cached) return cached;
@@ -583,26 +543,11 @@ function fileIndex(file: FileModel): FileIndex {
     if (!byName) index.selfAttributes.set(cls.id, (byName = new Map()));
     push(byName, name, value);
   };
-  const scopeOf = (node: Node) => file.scopeOf(node);
-  // Read once: each read of the root builds a new node.
-  const moduleId = file.root.id;
-  const scopes = new ContainerStack(scopeOf);
-  const classes = new ContainerStack(enclosingClass);
-  const scopeNodes: Node[] = [];
   for (const { node, type } of groupedIndexNodes(file).structure) {
-    if (type === 'function_definition' || type === 'lambda') {
-      scopes.enter(node);
-      scopeNodes.push(node);
-      continue;
-    }
-    if (type === 'class_definition') {
-      classes.enter(node);
-      continue;
-    }
     if (type === 'decorated_definition') {
       const fn = node.childForFieldName('definition');
       const isProperty = node.namedChildren.some((child) => child?.type === 'decorator' && /^@(functools\.)?(cached_)?property$/.test(child.text));
-      const cls = fn && isProperty ? classes.innermost(node) : undefined;
+      const cls = fn && isProperty ? enclosingClass(node) : undefined;
       const property = fn?.childForFieldName('name')?.text;
       if (!fn || !cls || !property) continue;
       for (const statement of indexNodesWithin(file, 'return_statement', fn)) {
@@ -611,24 +556,16 @@ function fileIndex(file: FileModel): FileIndex {
       }
       continue;
     }
-    push(index.statementsByScope, scopes.innermost(node)?.id ?? moduleId, node);
+    push(index.statementsByScope, file.scopeOf(node).id, node);
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
     if (type === 'assignment' && left?.type === 'attribute' && left.childForFieldName('object')?.text === 'self' && right) {
-      const cls = classes.innermost(node);
+      const cls = enclosingClass(node);
       const attribute = left.childForFieldName('attribute')?.text;
       if (cls && attribute) attributeValue(cls, attribute, right);
     }
   }
-  // The same sweep for calls, over the functions and lambdas again, merged by position.
-  const callScopes = new ContainerStack(scopeOf);
-  let next = 0;
-  const byPosition = [...file.calls].sort((a, b) => a.node.startIndex - b.node.startIndex);
-  for (const call of byPosition) {
-    const start = call.node.startIndex;
-    while (next < scopeNodes.length && scopeNodes[next].startIndex <= start) callScopes.enter(scopeNodes[next++]);
-    push(index.callsByScope, callScopes.innermost(call.node)?.id ?? moduleId, call);
-  }
+  for (const call of file.calls) push(index.callsByScope, file.scopeOf(call.node).id, call);
   indexCache.set(file, index);
   return index;
 }

@@ -269,7 +269,7 @@ function helperParameterSource(context: Context, file: FileModel, fn: Node, name
     const index = parameters.findIndex((parameter) => parameter.name === name);
     const parameter = parameters[index];
     if (!parameter || parameter.kind !== 'plain') return undefined;
-    const isMethod = classAround(file, fn) !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
+    const isMethod = enclosingClass(fn) !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
     for (const caller of callersOf(fn, file, context.integration)) {
       const offset = isMethod && caller.boundMethod ? 1 : 0;
       const argument = parameter.keywordOnly ? caller.keywords.get(name) : caller.keywords.get(name) ?? caller.args[index - offset];
@@ -291,7 +291,7 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
   const index = parameters.findIndex((parameter) => parameter.name === name);
   if (index < 0) return undefined;
   const parameter = parameters[index];
-  const cls = classAround(file, fn);
+  const cls = enclosingClass(fn);
   const isMethod = cls !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
   if (isMethod && index === 0) return undefined;
   const annotation = parameter.annotation ? annotationName(file, parameter.annotation) : undefined;
@@ -322,7 +322,7 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
 /** `webhook` or `view-request` when `fn` handles HTTP requests of a webhook or a view, `request` for other aiohttp handlers. */
 export function requestHandlerKind(file: FileModel, fn: Node, integration?: IntegrationModel): 'webhook' | 'view-request' | 'request' | undefined {
   if (registeredHandlers(file, integration).webhooks.has(fn.id)) return 'webhook';
-  const cls = mayDefineViews(file, integration) ? classAround(file, fn) : undefined;
+  const cls = mayDefineViews(file, integration) ? enclosingClass(fn) : undefined;
   if (cls && isViewHandler(file, cls, fn, integration)) return 'view-request';
   if (!mayNameAiohttp(file)) return undefined;
   for (const parameter of parametersOf(fn)) {
@@ -603,7 +603,7 @@ function methodsNamed(file: FileModel, integration: IntegrationModel | undefined
   index = new Map();
   for (const candidate of filesOf(file, integration)) {
     for (const fn of candidate.functions) {
-      if (!classAround(candidate, fn)) continue;
+      if (!enclosingClass(fn)) continue;
       const name = fn.childForFieldName('name')?.text ?? '';
       const list = index.get(name) ?? [];
       list.push({ file: candidate, node: fn });
@@ -702,86 +702,25 @@ function callReferences(file: FileModel): FileCallReferences {
   return references;
 }
 
-/** A file's functions and classes in document order, each with the innermost of them around it. */
-interface Containers {
-  nodes: Node[];
-  starts: number[];
-  ends: number[];
-  /** Index of the innermost container around each one, -1 at module level. */
-  parents: number[];
-  /** Positions where a container starts or ends: a node there may sit inside or outside it. */
-  boundaries: Set<number>;
-}
-
-const containerCache = new WeakMap<FileModel, Containers>();
-
-function containersOf(file: FileModel): Containers {
-  const cached = containerCache.get(file);
-  if (cached) return cached;
-  const nodes = [...file.functions, ...file.classes].sort((a, b) => a.startIndex - b.startIndex);
-  const starts = nodes.map((node) => node.startIndex);
-  const ends = nodes.map((node) => node.endIndex);
-  const parents: number[] = [];
-  const open: number[] = [];
-  for (let index = 0; index < nodes.length; index++) {
-    while (open.length > 0 && ends[open[open.length - 1]] <= starts[index]) open.pop();
-    parents.push(open[open.length - 1] ?? -1);
-    open.push(index);
-  }
-  const containers = { nodes, starts, ends, parents, boundaries: new Set([...starts, ...ends]) };
-  containerCache.set(file, containers);
-  return containers;
-}
-
-/**
- * `enclosingClass(node)` for a node of `file`, from its functions and classes instead of climbing (every `.parent`
- * descends from the root). They are never empty and nest as the tree does, so the innermost one whose range holds
- * the node's start is its nearest class or function ancestor. A node at a container's edge is left to climbing.
- */
-function classAround(file: FileModel, node: Node): Node | undefined {
-  const { nodes, starts, ends, parents, boundaries } = containersOf(file);
-  const position = node.startIndex;
-  const isContainer = node.type === 'function_definition' || node.type === 'class_definition';
-  if (node.tree !== file.tree || (boundaries.has(position) && !isContainer)) return enclosingClass(node);
-  // The last container starting at or before the node, then outwards to the first one holding it.
-  let low = 0;
-  let high = starts.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (starts[middle] <= position) low = middle + 1;
-    else high = middle;
-  }
-  let index = low - 1;
-  if (isContainer) {
-    // The node itself: enclosingClass starts from its parent.
-    if (index < 0 || nodes[index].id !== node.id) return enclosingClass(node);
-    index = parents[index];
-  } else {
-    while (index >= 0 && ends[index] <= position) index = parents[index];
-  }
-  return index >= 0 && nodes[index].type === 'class_definition' ? nodes[index] : undefined;
-}
-
+/** The class a node sits in directly: a function in between (a method body, a nested def) means none. */
 function enclosingClass(node: Node): Node | undefined {
-  let current = node.parent;
-  while (current) {
+  for (let current = node.parent; current; current = current.parent) {
     if (current.type === 'class_definition') return current;
-    if (current.type === 'function_definition' && current.id !== node.id) return undefined;
-    current = current.parent;
+    if (current.type === 'function_definition') return undefined;
   }
   return undefined;
 }
 
-/** The methods defined directly in a class body (decorated ones included). */
 /** The class whose method `node` is in (also inside a function nested in that method), where `self` is bound. */
 function classOfMethodAround(file: FileModel, node: Node): Node | undefined {
   for (let fn = file.enclosingFunction(node); fn; fn = file.enclosingFunction(fn)) {
-    const cls = classAround(file, fn);
+    const cls = enclosingClass(fn);
     if (cls) return cls;
   }
   return undefined;
 }
 
+/** The methods defined directly in a class body (decorated ones included). */
 export function methodsOf(cls: Node): Node[] {
   const body = cls.childForFieldName('body');
   const methods: Node[] = [];

@@ -140,7 +140,7 @@ export function walk(node: Node, visit: (node: Node) => boolean | void): void {
 
 /** Named descendants of the given types (the node included), in document order. */
 export function descendants(node: Node, types: readonly string[]): Node[] {
-  return node.descendantsOfType(types as string[]).filter((found): found is Node => found !== null);
+  return node.descendantsOfType(types);
 }
 
 /** The first result `find` gives for the present children, in order: where a value may come from any of them. */
