@@ -641,13 +641,14 @@ function buildCallerIndex(file: FileModel, integration: IntegrationModel | undef
   const defined = new Set<string>();
   for (const candidate of files) for (const name of callReferences(candidate).defined) defined.add(name);
   for (const candidate of files) {
-    for (const { reference, simple, args, keywords, boundMethod } of callReferences(candidate).calls) {
+    for (const { reference, simple, call, skipped, keepsKeywords, boundMethod } of callReferences(candidate).calls) {
       if (!simple || !defined.has(simple)) continue;
       // Only certain targets: `client.save(x)` on a library object is not the integration's own `save`.
       for (const target of resolveCallables(candidate, reference, integration, 4, false)) {
         const key = `${target.file.path}#${target.node.id}`;
         const list = index.get(key) ?? [];
-        list.push({ file: candidate, args, keywords, boundMethod });
+        const args = skipped === 0 ? call.args : call.args.slice(skipped);
+        list.push({ file: candidate, args, keywords: keepsKeywords ? call.keywords : new Map(), boundMethod });
         index.set(key, list);
       }
     }
@@ -659,8 +660,10 @@ interface CallReference {
   /** What the call invokes or hands on (`fn` of `async_add_executor_job(fn, x)`), and its last name. */
   reference: Node;
   simple: string | undefined;
-  args: Node[];
-  keywords: Map<string, Node>;
+  /** The call, whose arguments after the first `skipped` go to the reference (read only for a matching name). */
+  call: CallSite;
+  skipped: number;
+  keepsKeywords: boolean;
   boundMethod: boolean;
 }
 
@@ -680,21 +683,21 @@ function callReferences(file: FileModel): FileCallReferences {
   const cached = callReferenceCache.get(file);
   if (cached) return cached;
   const calls: CallReference[] = [];
-  const add = (reference: Node, args: Node[], keywords: Map<string, Node>) => {
+  const add = (reference: Node, call: CallSite, skipped: number, keepsKeywords: boolean) => {
     const boundMethod = reference.type === 'attribute';
     const simple = boundMethod ? reference.childForFieldName('attribute')?.text : reference.text;
-    calls.push({ reference, simple, args, keywords, boundMethod });
+    calls.push({ reference, simple, call, skipped, keepsKeywords, boundMethod });
   };
   for (const call of file.calls) {
     const name = call.name ?? '';
     if (/(^|\.)(async_add_executor_job|add_job|async_add_job|async_run_job)$/.test(name) && call.args[0]) {
-      add(unwrap(call.args[0]), call.args.slice(1), new Map());
+      add(unwrap(call.args[0]), call, 1, false);
     } else if (/(^|\.)run_in_executor$/.test(name) && call.args[1]) {
-      add(unwrap(call.args[1]), call.args.slice(2), new Map());
+      add(unwrap(call.args[1]), call, 2, false);
     } else if (/(^|\.)partial$/.test(name) && call.args[0]) {
-      add(unwrap(call.args[0]), call.args.slice(1), call.keywords);
+      add(unwrap(call.args[0]), call, 1, true);
     } else if (call.callee.type === 'identifier' || call.callee.type === 'attribute') {
-      add(call.callee, call.args, call.keywords);
+      add(call.callee, call, 0, true);
     }
   }
   const references = { defined: file.functions.map((fn) => fn.childForFieldName('name')?.text ?? ''), calls };

@@ -253,6 +253,9 @@ const CREDENTIAL_ARGUMENTS: { match: (name: string, method: string | undefined) 
   { match: (name) => name === 'homeassistant.components.application_credentials.ClientCredential', index: 1, keyword: 'client_secret', what: 'The OAuth client secret' },
 ];
 
+/** Every name a CREDENTIAL_ARGUMENTS entry matches (but the MQTT method) matches this. */
+const CREDENTIAL_CALL_HINT = /Auth$|^hmac\.|^jwt\.|\.LocalOAuth2Implementation$|\.ClientCredential$/;
+
 /** Lookups whose fallback is judged when the key is a credential: `os.getenv("ACME_TOKEN", "...")`, `data.get(CONF_API_KEY, "...")`. */
 const LOOKUP_METHODS = new Set(['get', 'getenv', 'setdefault', 'pop']);
 
@@ -260,13 +263,17 @@ function checkCredentialArguments(context: FileContext, report: Reporter): void 
   const { file, integration } = context;
   for (const call of file.calls) {
     const name = call.name ?? '';
-    for (const known of CREDENTIAL_ARGUMENTS) {
-      // Keyword arguments (`password=`, `client_secret=`) are judged as named values already.
-      const argument = known.match(name, call.method) ? call.args[known.index] : undefined;
-      if (argument) reportLiteralSecret(context, argument, known.keyword, () => `${known.what} is a literal secret`, report);
+    // Reading a call's arguments costs more than these tests, and few calls pass them.
+    if (CREDENTIAL_CALL_HINT.test(name) || call.method === 'username_pw_set') {
+      for (const known of CREDENTIAL_ARGUMENTS) {
+        // Keyword arguments (`password=`, `client_secret=`) are judged as named values already.
+        const argument = known.match(name, call.method) ? call.args[known.index] : undefined;
+        if (argument) reportLiteralSecret(context, argument, known.keyword, () => `${known.what} is a literal secret`, report);
+      }
     }
     const isSchemaKey = /(^|\.)(Optional|Required)$/.test(name);
     const isLookup = LOOKUP_METHODS.has(call.method ?? '') || name === 'os.getenv';
+    if (!isSchemaKey && !isLookup) continue;
     const key = call.args[0];
     const fallback = isSchemaKey ? call.keywords.get('default') : isLookup ? call.args[1] ?? call.keywords.get('default') : undefined;
     if (!key || !fallback) continue;

@@ -28,6 +28,8 @@ const VERIFY_OPTION = /verify_?ssl|verify_?tls|ssl_?verify|tls_?verify|verify_?c
 const INSECURE_OPTION = /insecure|ignore_?(ssl|tls|cert)|skip_?(ssl|tls|cert|verif)|no_?verify|disable_?(ssl|tls|cert|verif)|allow_?self_?signed|accept_?invalid/i;
 /** A condition that consults a verification choice (`if not verify_ssl:`, `if entry.options[CONF_ALLOW_INSECURE]`). */
 const CHOICE_CONDITION = /verif|insecure|self_?signed|validate_?cert|check_?cert|ignore_?(ssl|tls|cert)|skip_?(ssl|tls|cert)|unverified/i;
+/** Text every keyword judged in checkCall's keyword loop contains (VERIFY_KEYWORDS, INSECURE_KEYWORDS, cert_reqs). */
+const KEYWORD_HINT = /verif|validat|check_cert|insecure|ignore_(ssl|cert)|skip_(tls|ssl)|accept_invalid|cert_reqs/;
 /** Every name VERIFY_OPTION, INSECURE_OPTION, VERIFY_KEYWORDS or INSECURE_KEYWORDS accepts contains one of these. */
 const VERIFICATION_WORD = /verif|insecure|self_?signed|accept_?invalid|(validate|check)_?cert|(ignore|skip|disable)_?(ssl|tls|cert)|ssl_validation/i;
 
@@ -227,6 +229,8 @@ function checkCall(context: FileContext, call: CallSite): void {
       fix: { title: 'Turn certificate verification on', safe: true, edits: [removeArgument(ssl!)] },
     });
   }
+  // Most calls pass none of the keywords below; a file that never spells one skips reading every call's arguments.
+  if (!context.file.mentions(KEYWORD_HINT)) return;
   for (const [keyword, value] of call.keywords) {
     if (VERIFY_KEYWORDS.test(keyword) && off(value) && name !== 'dict') {
       if (userChose()) return;
@@ -257,9 +261,11 @@ function unwrapNone(node: Node | undefined): boolean {
 function checkInsecureDefault(context: FileContext, call: CallSite, userChose: () => boolean): void {
   const { file, integration } = context;
   const name = call.name ?? '';
+  const isSchemaKey = /(^|\.)(Optional|Required)$/.test(name);
+  if (!isSchemaKey && call.method !== 'get') return;
   const key = call.args[0];
   if (!key) return;
-  const fallback = /(^|\.)(Optional|Required)$/.test(name) ? call.keywords.get('default') : call.method === 'get' ? call.args[1] ?? call.keywords.get('default') : undefined;
+  const fallback = isSchemaKey ? call.keywords.get('default') : call.args[1] ?? call.keywords.get('default');
   if (!fallback) return;
   const keyText = file.stringValue(key, integration?.constantString) ?? (unwrap(key).type === 'identifier' || unwrap(key).type === 'attribute' ? key.text : '');
   // The key decides first: following the fallback through assignments costs more, and few keys are about verification.
