@@ -49,7 +49,7 @@ export function addImport(file: FileModel, module: string, name?: string): TextE
   // Join the block where isort and ruff would put it: by section, plain imports first, then by module.
   const sortedBefore = imports.find((existing) => compareOrder(existing.order, wanted) > 0);
   if (sortedBefore) return insertAt(sortedBefore.startLine, 0, `${statement}\n`);
-  const lastLine = file.lines.length - 1;
+  const lastLine = file.lineCount - 1;
   const lastImport = imports[imports.length - 1];
   if (lastImport) {
     // The file ends on the import's line without a line break, maybe with code after the import (`import os; f()`):
@@ -59,7 +59,8 @@ export function addImport(file: FileModel, module: string, name?: string): TextE
   }
   if (firstStatementLine !== undefined) return insertAt(firstStatementLine, 0, `${statement}\n\n`);
   // At the very end, inside the text: a position past the last line is clamped onto the end of the last one.
-  return insertAt(lastLine, file.lines[lastLine].length, `${file.lines[lastLine] === '' ? '' : '\n'}${statement}\n`);
+  const lastText = file.lineText(lastLine);
+  return insertAt(lastLine, lastText.length, `${lastText === '' ? '' : '\n'}${statement}\n`);
 }
 
 /** Where a module's top-level imports are and where its code starts. */

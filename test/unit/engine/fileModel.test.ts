@@ -15,6 +15,16 @@ function load(source: string, path = '/w/custom_components/demo/sensor.py'): Fil
 describe('file model', () => {
   before(setup);
 
+  it('cuts lines as splitting on line breaks would, one line at a time', () => {
+    const texts = ['', 'x = 1', 'x = 1\n', 'a\r\nb\r\n', 'a\rb\nc\r', '\n\n\r\n', 'a = "\r"\r\n\tb\n', 'é = 1\r\n# ü\n'];
+    for (const text of texts) {
+      const file = loadPythonFile('/t.py', text);
+      const lines = text.split(/\r?\n/);
+      assert.equal(file.lineCount, lines.length, JSON.stringify(text));
+      for (let line = -1; line <= lines.length; line++) assert.equal(file.lineText(line), lines[line] ?? '', `${JSON.stringify(text)} line ${line}`);
+    }
+  });
+
   it('resolves callees through every import form', () => {
     const file = load(`
 import subprocess as sp

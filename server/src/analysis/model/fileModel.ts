@@ -368,10 +368,16 @@ export class FileModel {
   qualifiedName(node: Node): string | undefined {
     const dotted = dottedName(node);
     if (dotted === undefined) return undefined;
-    const [head, ...rest] = dotted.split('.');
-    const imported = this.imports.get(head);
+    const dot = dotted.indexOf('.');
+    const imported = this.imports.get(dot < 0 ? dotted : dotted.slice(0, dot));
     if (imported === undefined) return dotted;
-    return [imported, ...rest].join('.');
+    return dot < 0 ? imported : imported + dotted.slice(dot);
+  }
+
+  /** The first import (local name, qualified name) whose qualified name is `match` or matches it. */
+  importOf(match: string | RegExp): [string, string] | undefined {
+    for (const [local, qualified] of this.imports) if (typeof match === 'string' ? qualified === match : match.test(qualified)) return [local, qualified];
+    return undefined;
   }
 
   /** True when `name` is not rebound by this module, so it still means the Python builtin. */
@@ -562,26 +568,35 @@ export class FileModel {
     return found;
   }
 
-  /** The text of one line, without its line break. */
+  /**
+   * The text of one line, without its line break: the pieces `text.split(/\r?\n/)` would give, cut one at a time
+   * (splitting a whole file for a line or two made a good part of an edit's garbage). Empty past the last line.
+   */
   lineText(line: number): string {
-    return this.lines[line] ?? '';
+    const starts = this.tree.lineStarts;
+    if (line < 0 || line >= starts.length) return '';
+    const start = starts[line];
+    if (line + 1 === starts.length) return this.text.slice(start);
+    const end = starts[line + 1] - 1;
+    return this.text.slice(start, end > start && this.text.charCodeAt(end - 1) === CARRIAGE_RETURN ? end - 1 : end);
   }
 
-  private linesCache: string[] | undefined;
-  get lines(): string[] {
-    this.linesCache ??= this.text.split(/\r?\n/);
-    return this.linesCache;
+  /** How many lines `lineText` numbers (a text ending in a line break ends with an empty line). */
+  get lineCount(): number {
+    return this.tree.lineStarts.length;
   }
 
   /** The indentation the file uses for one level (four spaces unless the file says otherwise). */
   get indentUnit(): string {
-    for (const line of this.lines) {
-      const match = /^([ \t]+)\S/.exec(line);
+    for (let index = 0; index < this.lineCount; index++) {
+      const match = /^([ \t]+)\S/.exec(this.lineText(index));
       if (match) return match[1].startsWith('\t') ? '\t' : match[1].length <= 4 ? match[1] : '    ';
     }
     return '    ';
   }
 }
+
+const CARRIAGE_RETURN = 13;
 
 /**
  * A call of the file, its arguments sorted out on first use: most calls are passed over on their name alone, and

@@ -1193,7 +1193,7 @@ export interface RedactionSetup {
  */
 export function redactionSetup(file: FileModel, integration: IntegrationModel | undefined, cover: CredentialKeys = new Map()): RedactionSetup | undefined {
   const edits: TextEdit[] = [];
-  let redact = [...file.imports].find(([, qualified]) => REDACT_FUNCTIONS.test(qualified))?.[0];
+  let redact = file.importOf(REDACT_FUNCTIONS)?.[0];
   if (!redact) {
     if (file.imports.has('async_redact_data') || !file.isBuiltin('async_redact_data')) return undefined;
     redact = 'async_redact_data';
@@ -1227,7 +1227,7 @@ export function redactionSetup(file: FileModel, integration: IntegrationModel | 
 function existingRedactionSet(file: FileModel, integration: IntegrationModel | undefined, edits: TextEdit[]): { name: string; set: RedactionSet | undefined } | undefined {
   const local = file.constants.get('TO_REDACT');
   if (local && !file.imports.has('TO_REDACT')) return { name: 'TO_REDACT', set: redactionSetKeys(file, local, integration) };
-  const imported = [...file.imports].find(([, qualified]) => /(^|\.)TO_REDACT$/.test(qualified));
+  const imported = file.importOf(/(^|\.)TO_REDACT$/);
   if (imported) {
     const constant = integration?.resolveConstant(imported[1]);
     return { name: imported[0], set: constant ? redactionSetKeys(constant.file, constant.node, integration) : undefined };
@@ -1336,8 +1336,8 @@ function mergeInserts(edits: TextEdit[]): TextEdit[] {
 function afterImports(file: FileModel): { line: number; character: number } {
   const line = lineAfterImports(file);
   // The file ends on its last import (or docstring) without a line break: there is no next line to start.
-  const last = file.lines.length - 1;
-  return line > last ? { line: last, character: file.lines[last].length } : { line, character: 0 };
+  const last = file.lineCount - 1;
+  return line > last ? { line: last, character: file.lineText(last).length } : { line, character: 0 };
 }
 
 function lineAfterImports(file: FileModel): number {

@@ -84,9 +84,15 @@ export class SyntaxTree {
     return index < 0 ? null : this.node(index);
   }
 
+  /** The index where each line of the text starts (lines end at \n). */
+  get lineStarts(): readonly number[] {
+    this.lineStartsCache ??= computeLineStarts(this.text);
+    return this.lineStartsCache;
+  }
+
   /** @internal The row and column of a code-unit index. */
   pointAt(index: number): Point {
-    const { line, column } = lineAndColumn((this.lineStartsCache ??= computeLineStarts(this.text)), index);
+    const { line, column } = lineAndColumn(this.lineStarts, index);
     return { row: line, column };
   }
 

@@ -296,8 +296,8 @@ function isGuarded(file: FileModel, call: Node, name: string, integration: Integ
 /** `eval(x, ...)` -> `ast.literal_eval(x)`: a suggestion, since literal_eval accepts literals only. */
 function literalEvalSuggestion(file: FileModel, call: CallSite, code: Node): Fix[] {
   if (call.hasSplat || call.args[0]?.id !== code.id) return [];
-  const direct = [...file.imports].find(([, qualified]) => qualified === 'ast.literal_eval')?.[0];
-  const astName = [...file.imports].find(([, qualified]) => qualified === 'ast')?.[0];
+  const direct = file.importOf('ast.literal_eval')?.[0];
+  const astName = file.importOf('ast')?.[0];
   if (direct) return [{ title: LITERAL_EVAL_TITLE, safe: false, edits: [replaceNode(call.node, `${direct}(${code.text})`)] }];
   if (astName) return [{ title: LITERAL_EVAL_TITLE, safe: false, edits: [replaceNode(call.node, `${astName}.literal_eval(${code.text})`)] }];
   // A local name `ast` (a syntax tree, say) would hide the module the fix imports.

@@ -75,7 +75,7 @@ function inRequestContext(file: FileModel, comparison: Node, sides: Node[], inte
 }
 
 function compareDigestFix(file: FileModel, comparison: Node, left: Node, right: Node, operator: string): Fix {
-  const hmacName = [...file.imports.entries()].find(([, qualified]) => qualified === 'hmac')?.[0];
+  const hmacName = file.importOf('hmac')?.[0];
   const call = `${hmacName ?? 'hmac'}.compare_digest(${left.text}, ${right.text})`;
   const edits: TextEdit[] = [replaceNode(comparison, operator === '!=' ? `not ${call}` : call)];
   if (!hmacName) {

@@ -140,7 +140,7 @@ function fileStoreSubclasses(file: FileModel): string[] {
 
 function isStoreConstructor(name: string, subclasses: Set<string>): boolean {
   if (/(^|\.)helpers\.storage\.Store$/.test(name) || name === 'storage.Store') return true;
-  return subclasses.has(name.split('.').pop() ?? '');
+  return subclasses.size > 0 && subclasses.has(name.slice(name.lastIndexOf('.') + 1));
 }
 
 /** Writes to a path inside Home Assistant's configuration folder (not to a path a service call chose). */

@@ -615,7 +615,7 @@ function asyncioExecCallee(file: FileModel, call: CallSite): TextEdit[] | undefi
     const attribute = call.callee.childForFieldName('attribute');
     return attribute ? [replaceNode(attribute, 'create_subprocess_exec')] : undefined;
   }
-  const imported = [...file.imports].find(([, qualified]) => qualified === 'asyncio.create_subprocess_exec')?.[0];
+  const imported = file.importOf('asyncio.create_subprocess_exec')?.[0];
   if (imported) return [replaceNode(call.callee, imported)];
   const asyncioName = moduleAlias(file, 'asyncio');
   if (asyncioName) return [replaceNode(call.callee, `${asyncioName}.create_subprocess_exec`)];

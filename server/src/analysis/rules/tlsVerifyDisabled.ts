@@ -160,17 +160,14 @@ function checkCall(context: FileContext, call: CallSite): void {
   const name = call.name ?? '';
   if (usesTls(call)) context.markUsed();
   // A call inside a user's choice has no other effect. Finding that out climbs the call's ancestors, so it is asked
-  // only right before a report or a markUsed, which few of a file's calls reach.
-  let chosen: boolean | undefined;
-  const userChose = () => (chosen ??= chosenByUser(context.file, call.node));
-  const off = (value: Node | undefined) => value !== undefined && fixedBoolean(context, value) === false;
-  const on = (value: Node | undefined) => value !== undefined && fixedBoolean(context, value) === true;
+  // only right before a report or a markUsed, which few of a file's calls reach. (No closures: this runs for every
+  // call of every file, and their garbage showed in the editor's latency.)
 
   if (HA_SESSION_HELPERS.test(name)) {
-    if (userChose()) return;
+    if (userChose(context, call)) return;
     context.markUsed();
     const flag = call.keywords.get('verify_ssl') ?? call.args[1];
-    if (off(flag)) {
+    if (isFixed(context, false, flag)) {
       context.report(flag!, `\`${name.split('.').pop()}\` is called with certificate verification off; keep verify_ssl on, or take it from a user option that defaults to on.`, {
         severity: severity(context),
         fix: setFix(flag!, 'True'),
@@ -180,7 +177,7 @@ function checkCall(context: FileContext, call: CallSite): void {
   }
   const safeContext = HA_NO_VERIFY_CONTEXTS.get(name);
   if (safeContext) {
-    if (userChose()) return;
+    if (userChose(context, call)) return;
     context.report(call.node, `\`${name.split('.').pop()}()\` gives a TLS context that accepts any certificate; use \`${safeContext}()\`.`, {
       severity: severity(context),
       fix: renameCallFix(context, call, 'homeassistant.util.ssl', safeContext),
@@ -188,11 +185,11 @@ function checkCall(context: FileContext, call: CallSite): void {
     return;
   }
   if (name === 'ssl.SSLContext') {
-    if (!userChose()) checkBareContext(context, call);
+    if (!userChose(context, call)) checkBareContext(context, call);
     return;
   }
-  if (call.method === 'tls_insecure_set' && on(call.args[0] ?? call.keywords.get('value'))) {
-    if (userChose()) return;
+  if (call.method === 'tls_insecure_set' && isFixed(context, true, call.args[0] ?? call.keywords.get('value'))) {
+    if (userChose(context, call)) return;
     const flag = (call.args[0] ?? call.keywords.get('value'))!;
     context.report(call.node, 'tls_insecure_set(True) skips the MQTT broker\'s host name check; leave it off.', {
       severity: severity(context),
@@ -201,21 +198,21 @@ function checkCall(context: FileContext, call: CallSite): void {
     return;
   }
   if (/^paramiko\.(client\.)?(AutoAddPolicy|WarningPolicy)$/.test(name)) {
-    if (userChose()) return;
+    if (userChose(context, call)) return;
     context.markUsed();
     context.report(call.node, `\`${name.split('.').pop()}\` accepts any SSH host key, so a machine in the middle goes unnoticed; load known host keys and keep paramiko's RejectPolicy.`, { severity: severity(context) });
     return;
   }
   if (/^asyncssh\.(connect|create_connection|connect_reverse|SSHClientConnectionOptions)$/.test(name) && unwrapNone(call.keywords.get('known_hosts'))) {
-    if (userChose()) return;
+    if (userChose(context, call)) return;
     context.report(call.keywords.get('known_hosts')!, 'known_hosts=None turns off SSH host key checking; pass the known host keys.', { severity: severity(context) });
     return;
   }
-  checkInsecureDefault(context, call, userChose);
+  checkInsecureDefault(context, call);
 
   const verify = call.keywords.get('verify');
   const requestsLike = REQUESTS_LIKE.test(name) || (call.method !== undefined && REQUEST_METHODS.has(call.method)) || /(Client|Session|Api|API|Transport)$/.test(name);
-  if (requestsLike && off(verify) && !userChose()) {
+  if (requestsLike && isFixed(context, false, verify) && !userChose(context, call)) {
     context.report(verify!, 'verify=False accepts any certificate; keep verification on (or pass a CA bundle for a private certificate).', {
       severity: severity(context),
       fix: setFix(verify!, 'True'),
@@ -223,7 +220,7 @@ function checkCall(context: FileContext, call: CallSite): void {
   }
   const ssl = call.keywords.get('ssl');
   const aiohttpLike = AIOHTTP_SSL.test(name) || (call.method !== undefined && REQUEST_METHODS.has(call.method));
-  if (aiohttpLike && off(ssl) && !userChose()) {
+  if (aiohttpLike && isFixed(context, false, ssl) && !userChose(context, call)) {
     context.report(ssl!, 'ssl=False turns off certificate verification for this connection; remove it so aiohttp verifies certificates.', {
       severity: severity(context),
       fix: { title: 'Turn certificate verification on', safe: true, edits: [removeArgument(ssl!)] },
@@ -232,19 +229,19 @@ function checkCall(context: FileContext, call: CallSite): void {
   // Most calls pass none of the keywords below; a file that never spells one skips reading every call's arguments.
   if (!context.file.mentions(KEYWORD_HINT)) return;
   for (const [keyword, value] of call.keywords) {
-    if (VERIFY_KEYWORDS.test(keyword) && off(value) && name !== 'dict') {
-      if (userChose()) return;
+    if (VERIFY_KEYWORDS.test(keyword) && isFixed(context, false, value) && name !== 'dict') {
+      if (userChose(context, call)) return;
       // aiohttp's own verify_ssl is deprecated: drop it; other libraries get it switched on.
       const dropped = AIOHTTP_SSL.test(name) || (call.method !== undefined && REQUEST_METHODS.has(call.method) && keyword === 'verify_ssl');
       context.report(value, `${keyword}=False turns off certificate verification; keep it on, or take it from a user option that defaults to on.`, {
         severity: severity(context),
         fix: dropped ? { title: 'Turn certificate verification on', safe: true, edits: [removeArgument(value)] } : setFix(value, 'True'),
       });
-    } else if (INSECURE_KEYWORDS.test(keyword) && on(value) && name !== 'dict') {
-      if (userChose()) return;
+    } else if (INSECURE_KEYWORDS.test(keyword) && isFixed(context, true, value) && name !== 'dict') {
+      if (userChose(context, call)) return;
       context.report(value, `${keyword}=True turns off certificate verification; leave it off.`, { severity: severity(context), fix: setFix(value, 'False') });
     } else if (keyword === 'cert_reqs' && /^(ssl\.)?CERT_NONE$|^NONE$/.test(literalString(value) ?? '')) {
-      if (userChose()) return;
+      if (userChose(context, call)) return;
       context.report(value, `cert_reqs=${value.text} accepts any certificate; require one.`, {
         severity: severity(context),
         fix: setFix(value, value.text.replace(/NONE/, 'REQUIRED')),
@@ -253,12 +250,21 @@ function checkCall(context: FileContext, call: CallSite): void {
   }
 }
 
+function userChose(context: FileContext, call: CallSite): boolean {
+  return chosenByUser(context.file, call.node);
+}
+
+/** Whether `value` is given and always holds `expected`. */
+function isFixed(context: FileContext, expected: boolean, value: Node | undefined): boolean {
+  return value !== undefined && fixedBoolean(context, value) === expected;
+}
+
 function unwrapNone(node: Node | undefined): boolean {
   return node !== undefined && unwrap(node).type === 'none';
 }
 
 /** `vol.Optional(CONF_VERIFY_SSL, default=False)`, `entry.data.get(CONF_VERIFY_SSL, False)`, and their negatives. */
-function checkInsecureDefault(context: FileContext, call: CallSite, userChose: () => boolean): void {
+function checkInsecureDefault(context: FileContext, call: CallSite): void {
   const { file, integration } = context;
   const name = call.name ?? '';
   const isSchemaKey = /(^|\.)(Optional|Required)$/.test(name);
@@ -270,7 +276,7 @@ function checkInsecureDefault(context: FileContext, call: CallSite, userChose: (
   const keyText = file.stringValue(key, integration?.constantString) ?? (unwrap(key).type === 'identifier' || unwrap(key).type === 'attribute' ? key.text : '');
   // The key decides first: following the fallback through assignments costs more, and few keys are about verification.
   if (VERIFY_OPTION.test(keyText)) {
-    if (userChose()) return;
+    if (userChose(context, call)) return;
     context.markUsed();
     if (fixedBoolean(context, fallback) === false) {
       context.report(fallback, 'Certificate verification defaults to off; default it to on and let users opt out for self-signed devices.', {
@@ -279,7 +285,7 @@ function checkInsecureDefault(context: FileContext, call: CallSite, userChose: (
       });
     }
   } else if (INSECURE_OPTION.test(keyText)) {
-    if (userChose()) return;
+    if (userChose(context, call)) return;
     context.markUsed();
     if (fixedBoolean(context, fallback) === true) {
       context.report(fallback, 'Skipping certificate verification is the default here; default it to off and let users opt in for self-signed devices.', {
