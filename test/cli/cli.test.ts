@@ -122,6 +122,22 @@ describe('ha-security CLI', () => {
     assert.equal(run(['check', 'bad', '--select', 'unsafe-deserialization']).status, 1);
   });
 
+  it('does not call an item that was left out of the selection passed or not applicable', () => {
+    const items = (args: string[]) => {
+      const report = JSON.parse(run(['check', 'clean', '--format', 'json', ...args]).stdout);
+      return new Map<string, { status: string; note: string }>(report.integrations[0].checklist.map((item: { id: string; status: string; note: string }) => [item.id, item]));
+    };
+    const selected = items(['--select', 'unsafe-deserialization']);
+    assert.equal(selected.get('unsafe-deserialization')?.status, 'pass');
+    assert.equal(selected.get('dependency-pinning')?.status, 'review');
+    assert.match(selected.get('dependency-pinning')?.note ?? '', /Not checked by unpinned-requirement/);
+    // One of the item's two rules left out: what the other found nothing of is not a pass.
+    const ignored = items(['--ignore', 'diagnostics-unredacted']);
+    assert.equal(ignored.get('credentials-in-logs')?.status, 'review');
+    assert.match(ignored.get('credentials-in-logs')?.note ?? '', /Not checked by diagnostics-unredacted/);
+    assert.equal(items([]).get('dependency-pinning')?.status, items(['--select', 'dependency-pinning']).get('dependency-pinning')?.status);
+  });
+
   it('fails only at or above --fail-on', () => {
     write('warn/custom_components/demo/manifest.json', JSON.stringify({ domain: 'demo', requirements: ['acme>=1'] }));
     assert.equal(run(['check', 'warn']).status, 1);

@@ -48,22 +48,30 @@ export interface ChecklistEvidence {
   /** Notes saying what a person must look at. */
   review: Map<ChecklistId, string[]>;
   findings: Map<ChecklistId, number>;
+  /** The item's rules that did not run (left out by a selection or turned off). */
+  notRun: Map<ChecklistId, string[]>;
 }
 
 export function emptyEvidence(): ChecklistEvidence {
-  return { used: new Set(), review: new Map(), findings: new Map() };
+  return { used: new Set(), review: new Map(), findings: new Map(), notRun: new Map() };
 }
 
-/** fail (findings) > review (a person must look) > pass (used and checked) > not-applicable. */
+/** fail (findings) > review (a rule left out, or a person must look) > pass (used and checked) > not-applicable. */
 export function checklistStatus(evidence: ChecklistEvidence): ChecklistEntry[] {
   return CHECKLIST.map((item) => {
     const findings = evidence.findings.get(item.id) ?? 0;
     const review = evidence.review.get(item.id) ?? [];
+    const notRun = evidence.notRun.get(item.id) ?? [];
     let status: ChecklistStatus;
     let note: string;
     if (findings > 0) {
       status = 'fail';
       note = `${findings} finding${findings === 1 ? '' : 's'}.`;
+      if (review.length > 0) note += ` Also review: ${unique(review).join(' ')}`;
+    } else if (notRun.length > 0) {
+      // Nothing found by the rules that ran says nothing about the ones that did not.
+      status = 'review';
+      note = `Not checked by ${notRun.join(', ')} (left out by the rule selection or turned off).`;
       if (review.length > 0) note += ` Also review: ${unique(review).join(' ')}`;
     } else if (review.length > 0) {
       status = 'review';

@@ -104,6 +104,13 @@ class Run {
   constructor(private readonly options: AnalysisOptions) {
     this.rules = activeRules(options);
     this.settings = { ...DEFAULT_RULE_SETTINGS, ...options.settings };
+    // An item whose rules were left out was not checked: its status must not claim a pass or "nothing found".
+    for (const rule of options.rules ?? RULES) {
+      if (this.rules.includes(rule)) continue;
+      const ids = this.evidence.notRun.get(rule.meta.checklist) ?? [];
+      ids.push(rule.meta.id);
+      this.evidence.notRun.set(rule.meta.checklist, ids);
+    }
   }
 
   checkFile(file: FileModel, integration: IntegrationModel | undefined): void {
@@ -200,12 +207,13 @@ class Run {
 
 /** See Finding.fingerprint. */
 function addFingerprints(findings: Finding[], files: readonly FileModel[], manifest: { path: string; text: string } | undefined): void {
-  const linesByPath = new Map<string, string[]>();
-  for (const file of files) linesByPath.set(file.path, file.lines);
-  if (manifest) linesByPath.set(manifest.path, manifest.text.split(/\r?\n/));
+  const fileByPath = new Map<string, FileModel>();
+  for (const file of files) fileByPath.set(file.path, file);
+  const manifestLines = manifest ? manifest.text.split(/\r?\n/) : [];
+  const lineOf = (path: string, line: number) => fileByPath.get(path)?.lineText(line) ?? (path === manifest?.path ? manifestLines[line] : undefined) ?? '';
   const occurrences = new Map<string, number>();
   for (const finding of findings) {
-    const line = (linesByPath.get(finding.path)?.[finding.range.start.line] ?? '').trim().replace(/\s+/g, ' ');
+    const line = lineOf(finding.path, finding.range.start.line).trim().replace(/\s+/g, ' ');
     const key = `${finding.path}\u0000${finding.rule}\u0000${line}`;
     const rank = occurrences.get(key) ?? 0;
     occurrences.set(key, rank + 1);
