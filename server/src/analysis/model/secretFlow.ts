@@ -859,11 +859,44 @@ function subscriptCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
     // `tokens[0]` is a whole token; `token[0]` one character, which we let pass with the secret's other forms.
     return carriers(walk, value, depth - 1).filter((found) => found.kind === 'secret').map((found) => ({ ...found, node }));
   }
-  // An unknown key of a credential payload may be any of them (`entry.data[key]` in a loop).
-  return carriers(walk, value, depth - 1).map((found) => ({ ...found, node }));
+  if (isDomainSection(walk, value, index, '', depth)) return [{ kind: 'payload', source: 'YAML configuration', node }];
+  // An iterating key (`entry.data[key]` in a loop) may be any of a payload's keys, credentials included.
+  return unreadKeyCarriers(walk, index, node) ?? carriers(walk, value, depth - 1).map((found) => ({ ...found, node }));
 }
 
-/** `config[DOMAIN]` of the YAML configuration is the integration's own section, credentials included. */
+/**
+ * One field of a mapping read under a key whose string we cannot read. A key that iterates (`for key in entry.data:
+ * ... entry.data[key]`) may be every one of them, the credentials included: undefined, the caller reads the mapping.
+ * A constant we cannot resolve is judged by its name (`CONF_CLOUDHOOK_URL` is one URL, not the whole entry); any other
+ * key is one field we know nothing of.
+ */
+function unreadKeyCarriers(walk: Walk, key: Node, read: Node): SecretCarrier[] | undefined {
+  const target = unwrap(key);
+  if (target.type === 'identifier' && isIterationVariable(walk.file, target)) return undefined;
+  const name = target.type === 'identifier' ? target.text : target.type === 'attribute' ? target.childForFieldName('attribute')?.text : undefined;
+  if (name && isConstantName(name) && isCredentialKey(name)) return [{ kind: 'secret', source: read.text, node: read }];
+  return [];
+}
+
+/** A name bound by a `for` loop or a comprehension's `for ... in` around its use. */
+function isIterationVariable(file: FileModel, identifier: Node): boolean {
+  if (file.bindingsOf(identifier).some((binding) => binding.kind === 'for')) return true;
+  for (let current = identifier.parent; current; current = current.parent) {
+    if (current.type === 'function_definition' || current.type === 'lambda' || current.type === 'module') return false;
+    if (!/comprehension$|^generator_expression$/.test(current.type)) continue;
+    for (const clause of current.namedChildren) {
+      if (clause?.type !== 'for_in_clause') continue;
+      const left = clause.childForFieldName('left');
+      if (left && left.descendantsOfType('identifier').some((bound) => bound.text === identifier.text)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * `config[DOMAIN]` of the YAML configuration is the integration's own section, credentials included (also when the
+ * `DOMAIN` constant cannot be resolved: `key` is then '').
+ */
 function isDomainSection(walk: Walk, value: Node, index: Node, key: string, depth: number): boolean {
   const isDomain = key === walk.integration?.domain || unwrap(index).text === 'DOMAIN';
   return isDomain && carriers(walk, value, depth - 1).some((found) => found.source === 'YAML configuration');
@@ -902,7 +935,8 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
       if (isCredentialKey(key)) return [{ kind: 'secret', source: node.text, node }];
       return isDomainSection(walk, receiver, site.args[0], key, depth) ? [{ kind: 'payload', source: 'YAML configuration', node }] : [];
     }
-    return fromReceiver().map((found) => ({ ...found, node: found.kind === 'secret' ? node : found.node }));
+    if (isDomainSection(walk, receiver, site.args[0], '', depth)) return [{ kind: 'payload', source: 'YAML configuration', node }];
+    return unreadKeyCarriers(walk, site.args[0], node) ?? fromReceiver().map((found) => ({ ...found, node: found.kind === 'secret' ? node : found.node }));
   }
   if (site.method === 'format') {
     return [...fromReceiver(), ...[...site.args, ...site.keywords.values()].flatMap((arg) => carriers(walk, arg, depth - 1))];
