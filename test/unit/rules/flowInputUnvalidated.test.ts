@@ -29,6 +29,32 @@ describe('flow-input-unvalidated', () => {
     assert.equal(status(source.replace('data = await request.json()\n    hass.states.async_set("sensor.x", data["value"])', 'hass.states.async_set("sensor.x", "pinged")'))?.status, 'pass');
   });
 
+  it('asks to review a webhook body read by a helper the handler hands its request to, in another module', () => {
+    const setupSource = [
+      'from homeassistant.components import webhook',
+      '',
+      'from .handler import handle_webhook',
+      '',
+      '',
+      'async def async_setup_entry(hass, entry):',
+      '    async def _handle(hass, webhook_id, request):',
+      '        return await handle_webhook(hass, webhook_id, request)',
+      '',
+      '    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], _handle)',
+      '    return True',
+      '',
+    ].join('\n');
+    const helper = 'async def handle_webhook(hass, webhook_id, request):\n    data = await request.json()\n    hass.bus.async_fire("demo_event", {"data": data})\n';
+    const entry = analyzeSnippet(setupSource, { rules, otherFiles: { 'handler.py': helper } }).checklist.find((item) => item.id === 'input-validation');
+    assert.equal(entry?.status, 'review');
+    assert.match(entry?.note ?? '', /`handle_webhook` in handler\.py uses a webhook's body without a schema/);
+    const validated = helper.replace('data = await request.json()', 'data = WEBHOOK_SCHEMA(await request.json())');
+    assert.equal(analyzeSnippet(setupSource, { rules, otherFiles: { 'handler.py': validated } }).checklist.find((item) => item.id === 'input-validation')?.status, 'pass');
+    // A function reading some other response's body is no handler's helper.
+    const client = 'async def fetch(session):\n    response = await session.get("https://example.com")\n    return await response.json()\n';
+    assert.notEqual(analyzeSnippet(client, { rules }).checklist.find((item) => item.id === 'input-validation')?.status, 'review');
+  });
+
   it('accepts views validated by RequestDataValidator', () => {
     const source = [
       'import voluptuous as vol',

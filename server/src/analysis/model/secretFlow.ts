@@ -5,7 +5,7 @@ import type { TextEdit } from '../types';
 import type { Binding, CallSite, FileModel } from './fileModel';
 import { constantExpression, type IntegrationModel } from './integration';
 import { isSecretName, normalizeName } from './secrets';
-import { untrustedSource } from './untrusted';
+import { methodsOf, untrustedSource } from './untrusted';
 
 /**
  * Where credentials go: shared by the rules that watch logs, diagnostics, storage and entity attributes.
@@ -102,7 +102,11 @@ const SAME_VALUE_METHODS = new Set([
   'copy', 'items', 'values', 'as_dict', 'to_dict', 'model_dump', 'dict', 'hex',
 ]);
 /** Functions returning their argument's content in another form. */
-const SAME_VALUE_FUNCTIONS = /^(str|repr|ascii|format|dict|vars|bytes|json\.dumps|orjson\.dumps|pprint\.pformat|pformat|copy\.copy|copy\.deepcopy|deepcopy|dataclasses\.asdict|asdict|types\.MappingProxyType|MappingProxyType|base64\.\w*encode|b64encode|urlsafe_b64encode|urllib\.parse\.urlencode|urlencode|quote|urllib\.parse\.quote)$/;
+/** Sources of payloads that come in with a request: their keys are the caller's, not the integration's. */
+export const WEBHOOK_BODY_SOURCE = 'a webhook request body';
+export const REQUEST_HEADERS_SOURCE = 'the request headers';
+
+const SAME_VALUE_FUNCTIONS = /^(str|repr|ascii|format|dict|vars|bytes|json\.dumps|orjson\.dumps|json\.loads|orjson\.loads|homeassistant\.util\.json\.json_loads|pprint\.pformat|pformat|copy\.copy|copy\.deepcopy|deepcopy|dataclasses\.asdict|asdict|types\.MappingProxyType|MappingProxyType|base64\.\w*encode|b64encode|urlsafe_b64encode|urllib\.parse\.urlencode|urlencode|quote|urllib\.parse\.quote)$/;
 /** Functions that, given a mapping, keep only its keys (`list(entry.data)`), and given a secret keep it. */
 const COLLECTION_FUNCTIONS = /^(list|tuple|set|frozenset|sorted)$/;
 /** `get_token()`, `async_get_access_token()`, `_fetch_api_key()`: a call named for the secret it returns. */
@@ -583,6 +587,8 @@ interface Walk {
   integration: IntegrationModel | undefined;
   /** Identifiers being resolved, against cycles (`x = x + y`). */
   resolving: Set<number>;
+  /** Whether a call of the module's own functions carries what they return (see returnedCarriers). */
+  throughReturns: boolean;
 }
 
 /** The first credential (or credential payload) a value carries, if any. */
@@ -590,9 +596,13 @@ export function secretIn(file: FileModel, expression: Node, integration: Integra
   return secretsIn(file, expression, integration)[0];
 }
 
-/** Every place inside a value that carries a credential or a credential payload, outermost first, not nested. */
-export function secretsIn(file: FileModel, expression: Node, integration: IntegrationModel | undefined): SecretCarrier[] {
-  return carriers({ file, integration, resolving: new Set() }, expression, 6);
+/**
+ * Every place inside a value that carries a credential or a credential payload, outermost first, not nested.
+ * `throughReturns`: a call of the module's own functions carries what they return (for rules that do not follow
+ * helpers themselves, as the diagnostics rule does).
+ */
+export function secretsIn(file: FileModel, expression: Node, integration: IntegrationModel | undefined, throughReturns = false): SecretCarrier[] {
+  return carriers({ file, integration, resolving: new Set(), throughReturns }, expression, 6);
 }
 
 function hasCredentials(walk: Walk): boolean {
@@ -782,6 +792,11 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
     return entryHoldsCredentials(walk) ? [{ kind: 'payload', source: `config entry ${attribute}`, node }] : [];
   }
   if (isSecretHolderName(attribute)) return [{ kind: 'secret', source: node.text, node }];
+  // An incoming request's headers carry the caller's Authorization token or the webhook's signature.
+  if (attribute === 'headers' && object && unwrap(object).type === 'identifier') {
+    const kind = untrustedSource(walk.file, object, walk.integration)?.kind;
+    if (kind === 'webhook' || kind === 'view-request') return [{ kind: 'payload', source: REQUEST_HEADERS_SOURCE, node }];
+  }
   // `self._headers` holds what the class put there (`self._headers = {...}`, or a property returning it).
   if (walk.resolving.has(node.id)) return [];
   walk.resolving.add(node.id);
@@ -927,7 +942,7 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
     return entryHoldsCredentials(walk) ? [{ kind: 'payload', source: 'config entry', node }] : [];
   }
   if (site.method && ['json', 'text', 'read', 'post'].includes(site.method) && receiver && unwrap(receiver).type === 'identifier') {
-    if (untrustedSource(file, receiver, integration)?.kind === 'webhook') return [{ kind: 'payload', source: 'a webhook request body', node }];
+    if (untrustedSource(file, receiver, integration)?.kind === 'webhook') return [{ kind: 'payload', source: WEBHOOK_BODY_SOURCE, node }];
   }
   if (site.method && ['get', 'pop', 'setdefault'].includes(site.method) && receiver && site.args[0]) {
     const key = file.stringValue(site.args[0], integration?.constantString);
@@ -957,7 +972,38 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   if ((getter && isSecretHolderName(getter[3])) || (site.method && isSecretHolderName(site.method) && site.args.length === 0)) {
     return [{ kind: 'secret', source: `${called}()`, node }];
   }
-  return [];
+  return returnedCarriers(walk, site, depth);
+}
+
+/**
+ * A method of the caller's own class (`self._settings_payload()`) or a function of this module carries what it
+ * returns: `return {"auth_token": self.config.get(CONF_ACCESS_TOKEN), ...}`.
+ */
+function returnedCarriers(walk: Walk, site: CallSite, depth: number): SecretCarrier[] {
+  const { file } = walk;
+  if (!walk.throughReturns) return [];
+  const callee = site.callee;
+  let fn: Node | undefined;
+  if (callee.type === 'attribute' && callee.childForFieldName('object')?.text === 'self' && site.method) {
+    const cls = enclosingClass(site.node);
+    fn = cls ? methodsOf(cls).find((method) => method.childForFieldName('name')?.text === site.method) : undefined;
+  } else if (callee.type === 'identifier' && !file.imports.has(callee.text)) {
+    const definitions = file.functions.filter((candidate) => candidate.childForFieldName('name')?.text === callee.text && file.scopeOf(candidate).type === 'module');
+    fn = definitions.length === 1 ? definitions[0] : undefined;
+  }
+  if (!fn || walk.resolving.has(fn.id)) return [];
+  walk.resolving.add(fn.id);
+  try {
+    for (const statement of indexNodesWithin(file, 'return_statement', fn)) {
+      const value = statement.namedChild(0);
+      if (!value || file.enclosingFunction(statement)?.id !== fn.id) continue;
+      const found = carriers(walk, value, depth - 1)[0];
+      if (found) return [{ ...found, node: site.node }];
+    }
+    return [];
+  } finally {
+    walk.resolving.delete(fn.id);
+  }
 }
 
 /** `dict(entry.data, password="***")` overrides the secret. */

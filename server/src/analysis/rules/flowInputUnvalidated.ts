@@ -185,23 +185,57 @@ function reviewDiscoverySteps(context: FileContext, steps: Node[]): void {
 /** Webhook handlers and views that read request JSON or form data without any schema: a person should look. */
 function reviewRawRequestPayloads(context: FileContext): void {
   const { file, integration } = context;
+  const handlers = new Set<number>();
   for (const fn of file.functions) {
     const kind = requestHandlerKind(file, fn, integration);
     if (!kind) continue;
+    handlers.add(fn.id);
     context.markUsed();
     const calls = descendants(fn, ['call']).map((node) => file.callSite(node)).filter((site) => site !== undefined);
     const readsPayload = calls.some((site) => {
-      if (!['json', 'post', 'text', 'read', 'multipart'].includes(site.method ?? '')) return false;
+      if (!BODY_READS.has(site.method ?? '')) return false;
       const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
       return receiver !== null && isRequestObject(file, receiver, integration);
     });
     if (!readsPayload) continue;
     const decorated = fn.parent?.type === 'decorated_definition' && /RequestDataValidator|validate/i.test(fn.parent.text.slice(0, fn.startIndex - fn.parent.startIndex));
     const validates = decorated || calls.some((site) => VALIDATION.test(site.callee.text));
-    if (!validates) {
-      context.review(`\`${fn.childForFieldName('name')?.text}\` in ${baseName(file.path)} uses ${kind === 'webhook' ? 'a webhook' : 'an HTTP request'}'s body without a schema; check each field before it reaches a service call, a state or a file.`);
-    }
+    if (!validates) reviewPayload(context, fn, kind);
   }
+  reviewHelpersReadingPayloads(context, handlers);
+}
+
+const BODY_READS = new Set(['json', 'post', 'text', 'read', 'multipart']);
+
+/**
+ * Functions a handler hands its request to (`return await handle_webhook(hass, webhook_id, request)`, maybe in another
+ * module) read the body for it: the same review applies to them.
+ */
+function reviewHelpersReadingPayloads(context: FileContext, handlers: Set<number>): void {
+  const { file, integration } = context;
+  const reviewed = new Set<number>();
+  for (const site of file.calls) {
+    if (!BODY_READS.has(site.method ?? '') || site.callee.type !== 'attribute') continue;
+    const fn = file.enclosingFunction(site.node);
+    if (!fn || reviewed.has(fn.id) || insideHandler(file, fn, handlers)) continue;
+    const receiver = unwrap(site.callee.childForFieldName('object') ?? site.callee);
+    if (receiver.type !== 'identifier') continue;
+    const kind = untrustedSource(file, receiver, integration)?.kind;
+    if (kind !== 'webhook' && kind !== 'view-request') continue;
+    reviewed.add(fn.id);
+    context.markUsed();
+    const validates = descendants(fn, ['call']).some((node) => VALIDATION.test(file.callSite(node)?.callee.text ?? ''));
+    if (!validates) reviewPayload(context, fn, kind);
+  }
+}
+
+function insideHandler(file: FileModel, fn: Node, handlers: Set<number>): boolean {
+  for (let current: Node | undefined = fn; current; current = file.enclosingFunction(current)) if (handlers.has(current.id)) return true;
+  return false;
+}
+
+function reviewPayload(context: FileContext, fn: Node, kind: 'webhook' | 'view-request' | 'request'): void {
+  context.review(`\`${fn.childForFieldName('name')?.text}\` in ${baseName(context.file.path)} uses ${kind === 'webhook' ? 'a webhook' : 'an HTTP request'}'s body without a schema; check each field before it reaches a service call, a state or a file.`);
 }
 
 function baseName(path: string): string {

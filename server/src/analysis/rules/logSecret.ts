@@ -10,8 +10,10 @@ import {
   loggedArguments,
   redactedLiteral,
   redactionSetup,
+  REQUEST_HEADERS_SOURCE,
   RESPONSE_SOURCE,
   secretsIn,
+  WEBHOOK_BODY_SOURCE,
   type RedactionSetup,
   type SecretCarrier,
 } from '../model/secretFlow';
@@ -33,12 +35,13 @@ to share the output. A password or token written to the log is as good as publis
 
 The rule follows values into every way of logging (\`_LOGGER.debug("%s", x)\`, \`logging.info\`, \`self.logger\`,
 a \`LOGGER\` imported from const.py; f-strings, \`.format\`, \`%\`, concatenation, \`extra=\`), through local
-variables, and reports:
+variables, \`self\` attributes and what the module's own functions and methods return, and reports:
 
 - a credential: \`entry.data[CONF_PASSWORD]\`, \`user_input.get(CONF_API_KEY)\`, \`self._token\`, a \`password\`
   variable, a headers dict with an \`Authorization\` value (**error**);
 - a whole payload that holds credentials: \`entry.data\`, \`entry.options\`, \`entry.as_dict()\`, the
-  \`user_input\` of a flow step whose form asks for a credential, the YAML \`config\`, a webhook request body, a
+  \`user_input\` of a flow step whose form asks for a credential, the YAML \`config\`, a webhook request body (also
+  parsed with \`json.loads\`), the headers of a request to a webhook or view (\`request.headers\`), a
   response the same function reads a credential from (\`payload = await resp.json()\` logged, then
   \`payload["access_token"]\`) (**warning**: what the payload holds is inferred from the integration's schemas, keys
   and reads).
@@ -72,7 +75,7 @@ _LOGGER.debug("Logging in with token ending in %s", entry.data[CONF_TOKEN][-4:])
     for (const call of file.calls) {
       if (!isLoggingCall(file, call, integration)) continue;
       context.markUsed();
-      const found = loggedArguments(call).flatMap((argument) => secretsIn(file, argument, integration).map((carrier) => ({ argument, carrier })));
+      const found = loggedArguments(call).flatMap((argument) => secretsIn(file, argument, integration, true).map((carrier) => ({ argument, carrier })));
       if (found.length === 0) continue;
       const secret = found.find(({ carrier }) => carrier.kind === 'secret');
       const first = (secret ?? found[0]).carrier;
@@ -94,8 +97,11 @@ function messageFor(file: FileModel, carrier: SecretCarrier, integration: Integr
   if (carrier.source.startsWith(RESPONSE_SOURCE)) {
     return `This log call writes \`${text}\`, a whole payload that holds the credential "${carrier.source.slice(RESPONSE_SOURCE.length)}" (the code reads it from there); log the fields you need instead.`;
   }
-  if (carrier.source === 'a webhook request body') {
+  if (carrier.source === WEBHOOK_BODY_SOURCE) {
     return `This log call writes \`${text}\`, a whole webhook request body, which can carry tokens and personal data; log the fields you need instead.`;
+  }
+  if (carrier.source === REQUEST_HEADERS_SOURCE) {
+    return `This log call writes \`${text}\`, all of the request's headers, which carry the caller's Authorization token or the webhook's signature; log the headers you need instead.`;
   }
   const keys = [...credentialKeys(file, integration).keys()].sort().slice(0, 3).join(', ');
   return `This log call writes \`${text}\` (${carrier.source}) whole, which holds credentials (${keys}); pass it through async_redact_data(..., TO_REDACT) first.`;
@@ -113,7 +119,8 @@ function redactFix(file: FileModel, call: CallSite, found: { argument: Node; car
   for (const { argument, carrier } of found) {
     if (carrier.kind === 'payload') {
       // A response's credential keys are its own, not the integration's TO_REDACT: no fix would be sure to hide them.
-      if (carrier.source.startsWith(RESPONSE_SOURCE) || !isMappingPayload(file, carrier.node)) return undefined;
+      // Nor a request's: its keys are the caller's.
+      if (carrier.source.startsWith(RESPONSE_SOURCE) || carrier.source === WEBHOOK_BODY_SOURCE || carrier.source === REQUEST_HEADERS_SOURCE || !isMappingPayload(file, carrier.node)) return undefined;
       setup ??= redactionSetup(file, integration);
       if (!setup) return undefined;
       edits.push(replaceNode(carrier.node, `${setup.redact}(${carrier.node.text}, ${setup.keys})`));

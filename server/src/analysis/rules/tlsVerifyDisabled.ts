@@ -122,8 +122,26 @@ function fixedBoolean(context: FileContext, expression: Node, file: FileModel = 
  * Inside `if not entry.options.get(CONF_VERIFY_SSL, True):` (or a conditional expression on such a choice) the user
  * chose to skip verification for a self-signed device; that is the documented way, not a finding.
  */
-function chosenByUser(file: FileModel, node: Node): boolean {
+function chosenByUser(file: FileModel, node: Node, helperDepth = 2): boolean {
   if (!file.mentions(CHOICE_CONDITION)) return false;
+  if (insideChoice(node)) return true;
+  // A private helper that builds the unverified setup (`def _insecure_context(): ...`), called only where the user
+  // chose it, is part of that choice. Private, and named nowhere but in those calls: no other module or callback
+  // reaches it.
+  const fn = helperDepth > 0 ? file.enclosingFunction(node) : undefined;
+  const name = fn?.childForFieldName('name')?.text;
+  if (!fn || !name?.startsWith('_') || name.startsWith('__')) return false;
+  const callers = file.calls.filter((call) => {
+    const callee = call.callee;
+    const callsIt = callee.type === 'identifier' ? callee.text === name : call.method === name && callee.childForFieldName('object')?.text === 'self';
+    return callsIt && !contains(fn, call.node);
+  });
+  const mentions = file.text.match(new RegExp(`(?<![\\w.])(self\\.)?${name}\\b`, 'g'))?.length ?? 0;
+  if (callers.length === 0 || mentions !== callers.length + 1) return false;
+  return callers.every((call) => chosenByUser(file, call.node, helperDepth - 1));
+}
+
+function insideChoice(node: Node): boolean {
   for (const current of ancestors(node)) {
     if (current.type === 'function_definition' || current.type === 'module') break;
     if (current.type === 'if_statement' || current.type === 'elif_clause' || current.type === 'while_statement') {
