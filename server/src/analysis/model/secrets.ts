@@ -17,6 +17,7 @@ const SECRET_PAIRS = new Set([
   'security_code', 'alarm_code', 'shared_secret', 'client_secret', 'consumer_secret', 'webhook_secret', 'auth_token',
   'api_token', 'refresh_token', 'access_token', 'id_token', 'bearer_token', 'x_api_key', 'local_key', 'device_key',
   'management_key', 'admin_key', 'license_key', 'integration_key', 'subscription_key', 'account_key', 'shared_key',
+  'webhook_auth',
 ]);
 
 /**
