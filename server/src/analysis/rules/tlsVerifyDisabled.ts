@@ -125,20 +125,21 @@ function fixedBoolean(context: FileContext, expression: Node, file: FileModel = 
 function chosenByUser(file: FileModel, node: Node, helperDepth = 2): boolean {
   if (!file.mentions(CHOICE_CONDITION)) return false;
   if (insideChoice(node)) return true;
-  // A private helper that builds the unverified setup (`def _insecure_context(): ...`), called only where the user
-  // chose it, is part of that choice. Private, and named nowhere but in those calls: no other module or callback
-  // reaches it.
+  // A private helper that builds the unverified setup (`def _insecure_context(): ...`), used only where the user
+  // chose it (called, or handed on as in `run_in_executor(None, partial(_insecure_context))`), is part of that choice.
+  // Private, and every reference is in view: no other module reaches it.
   const fn = helperDepth > 0 ? file.enclosingFunction(node) : undefined;
-  const name = fn?.childForFieldName('name')?.text;
-  if (!fn || !name?.startsWith('_') || name.startsWith('__')) return false;
-  const callers = file.calls.filter((call) => {
-    const callee = call.callee;
-    const callsIt = callee.type === 'identifier' ? callee.text === name : call.method === name && callee.childForFieldName('object')?.text === 'self';
-    return callsIt && !contains(fn, call.node);
+  const nameNode = fn?.childForFieldName('name');
+  const name = nameNode?.text;
+  if (!fn || !nameNode || !name?.startsWith('_') || name.startsWith('__')) return false;
+  const references = identifiersMatching(file.root, file.text, new RegExp(`\\b${name}\\b`)).filter((reference) => reference.text === name && reference.id !== nameNode.id);
+  if (references.length === 0) return false;
+  return references.every((reference) => {
+    const parent = reference.parent;
+    // `self._helper` is this class's; `other._helper` may be anyone's.
+    if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === reference.id && parent.childForFieldName('object')?.text !== 'self') return false;
+    return !contains(fn, reference) && chosenByUser(file, reference, helperDepth - 1);
   });
-  const mentions = file.text.match(new RegExp(`(?<![\\w.])(self\\.)?${name}\\b`, 'g'))?.length ?? 0;
-  if (callers.length === 0 || mentions !== callers.length + 1) return false;
-  return callers.every((call) => chosenByUser(file, call.node, helperDepth - 1));
 }
 
 function insideChoice(node: Node): boolean {
