@@ -117,3 +117,17 @@ function importedModule(statement: Node): string {
 function isDocstring(node: Node): boolean {
   return node.type === 'expression_statement' && node.namedChild(0)?.type === 'string';
 }
+
+const quoteCache = new WeakMap<FileModel, string>();
+
+/** The quote the file writes most of its one-line strings with, for strings a fix adds. */
+export function preferredQuote(file: FileModel): string {
+  let quote = quoteCache.get(file);
+  if (quote === undefined) {
+    const single = (file.text.match(/(^|[^\w])'[^'\n]*'/g) ?? []).length;
+    const double = (file.text.match(/(^|[^\w])"[^"\n]*"/g) ?? []).length;
+    quote = single > double ? "'" : '"';
+    quoteCache.set(file, quote);
+  }
+  return quote;
+}

@@ -75,13 +75,6 @@ export function interpolations(node: Node): Node[] {
   return found;
 }
 
-/** The quote character a string literal uses, to write new strings in the file's style. */
-export function quoteOf(node: Node): string {
-  const start = node.type === 'string' ? node.child(0) : null;
-  const text = start?.text ?? '"';
-  return text.includes("'") ? "'" : '"';
-}
-
 export function isStringLike(node: Node): boolean {
   const target = unwrap(node);
   return target.type === 'string' || target.type === 'concatenated_string';

@@ -206,6 +206,7 @@ function reviewRawRequestPayloads(context: FileContext): void {
 }
 
 const BODY_READS = new Set(['json', 'post', 'text', 'read', 'multipart']);
+const REQUEST_PARAMETER = /req/i;
 
 /**
  * Functions a handler hands its request to (`return await handle_webhook(hass, webhook_id, request)`, maybe in another
@@ -219,7 +220,8 @@ function reviewHelpersReadingPayloads(context: FileContext, handlers: Set<number
     const fn = file.enclosingFunction(site.node);
     if (!fn || reviewed.has(fn.id) || insideHandler(file, fn, handlers)) continue;
     const receiver = unwrap(site.callee.childForFieldName('object') ?? site.callee);
-    if (receiver.type !== 'identifier') continue;
+    // Following a value to its callers is costly; a parameter that does not even look like a request is not asked.
+    if (receiver.type !== 'identifier' || !file.bindingsOf(receiver).some((binding) => binding.kind === 'parameter' && REQUEST_PARAMETER.test(binding.name))) continue;
     const kind = untrustedSource(file, receiver, integration)?.kind;
     if (kind !== 'webhook' && kind !== 'view-request') continue;
     reviewed.add(fn.id);

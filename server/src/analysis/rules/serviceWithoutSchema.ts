@@ -1,9 +1,9 @@
 import type { Node } from '../python/syntaxTree';
-import { addImport, insertAt, replaceNode } from '../fixes';
+import { addImport, insertAt, preferredQuote, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { methodsNamedIn, parametersOf, resolveCallables } from '../model/untrusted';
-import { descendants, literalString, quoteOf, rangeOf, unwrap } from '../python/syntax';
+import { descendants, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
 
@@ -195,8 +195,8 @@ function entitySchemaSuggestion(file: FileModel, call: CallSite, schema: Node | 
 
 /** The names the file uses for voluptuous and config_validation, and the imports that add them when missing. */
 function validationNames(file: FileModel): { vol: string; cv: string; imports(withCv: boolean): TextEdit[] } {
-  const volLocal = localName(file, 'voluptuous');
-  const cvLocal = localName(file, 'homeassistant.helpers.config_validation');
+  const volLocal = file.importOf('voluptuous')?.[0];
+  const cvLocal = file.importOf('homeassistant.helpers.config_validation')?.[0];
   return {
     vol: volLocal ?? 'vol',
     cv: cvLocal ?? 'cv',
@@ -215,38 +215,4 @@ function validationNames(file: FileModel): { vol: string; cv: string; imports(wi
   };
 }
 
-function localName(file: FileModel, qualified: string): string | undefined {
-  for (const [local, name] of file.imports) if (name === qualified) return local;
-  return undefined;
-}
 
-const quoteCache = new WeakMap<FileModel, string>();
-
-/** The quote style of the file's first string literal that is not a docstring. */
-function preferredQuote(file: FileModel): string {
-  let quote = quoteCache.get(file);
-  if (quote === undefined) {
-    const first = firstPlainString(file);
-    quote = first ? quoteOf(first) : '"';
-    quoteCache.set(file, quote);
-  }
-  return quote;
-}
-
-/**
- * The file's first string literal that is not triple-quoted. Found through the text rather than by collecting every
- * string of the file: the quote that opens a literal lies in its `string_start` token, so reading the quote
- * characters in order meets the literals in order (quotes in comments and inside literals are passed over).
- */
-function firstPlainString(file: FileModel): Node | undefined {
-  const seen = new Set<number>();
-  for (const match of file.text.matchAll(/["']/g)) {
-    const token = file.root.descendantForIndex(match.index);
-    if (token?.type !== 'string_start') continue;
-    const string = token.parent;
-    if (string?.type !== 'string' || seen.has(string.id)) continue;
-    seen.add(string.id);
-    if (!/^[a-zA-Z]*("""|''')/.test(string.text)) return string;
-  }
-  return undefined;
-}

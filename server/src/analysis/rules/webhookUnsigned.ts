@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import { addImport, insertAt } from '../fixes';
+import { addImport, insertAt, preferredQuote } from '../fixes';
 import type { FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { parametersOf, webhookRegistrations } from '../model/untrusted';
@@ -158,12 +158,6 @@ function signatureCheckFix(file: FileModel, fn: Node, integration: IntegrationMo
 }
 
 /** The quote style most of the file's strings use. */
-function preferredQuote(file: FileModel): string {
-  const single = (file.text.match(/(^|[^\w])'[^'\n]*'/g) ?? []).length;
-  const double = (file.text.match(/(^|[^\w])"[^"\n]*"/g) ?? []).length;
-  return single > double ? "'" : '"';
-}
-
 function baseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
