@@ -408,7 +408,19 @@ export class FileModel {
    * The bindings an identifier use may see: those of its own scope (preferring the ones before the use),
    * else the module's. Class bodies are skipped, as in Python.
    */
-  bindingsOf(identifier: Node): Binding[] {
+  bindingsOf(identifier: Node): readonly Binding[] {
+    // Rules following values ask about the same identifiers many times over.
+    let found = this.bindingsOfCache.get(identifier.id);
+    if (!found) {
+      found = this.findBindings(identifier);
+      this.bindingsOfCache.set(identifier.id, found);
+    }
+    return found;
+  }
+
+  private readonly bindingsOfCache = new Map<number, Binding[]>();
+
+  private findBindings(identifier: Node): Binding[] {
     const name = identifier.text;
     let scope: Node | null = this.scopeOf(identifier);
     while (scope) {
