@@ -68,17 +68,23 @@ SCAN_INTERVAL = timedelta(minutes=5)
     if (scanInterval && !file.imports.has('SCAN_INTERVAL')) judge(scanInterval, 'SCAN_INTERVAL');
 
     for (const call of file.calls) {
-      const updateInterval = call.keywords.get('update_interval');
-      if (updateInterval) judge(updateInterval, 'update_interval');
       if (call.name && (TRACK_INTERVAL.has(call.name) || call.name.endsWith('async_track_time_interval'))) {
         const interval = call.keywords.get('interval') ?? call.args[2];
         if (interval) judge(interval, 'The tracked time interval');
       }
     }
 
-    // Found through the text: a walk of the whole tree for the few assignments that name it costs far more.
+    // Found through the text: `update_interval=` passed to a call, and `obj.update_interval = value`. Walking the whole
+    // tree, or sorting out the arguments of every call, for the few places that name it costs far more.
     for (const identifier of identifiersMatching(file.root, file.text, /update_interval/)) {
-      if (identifier.text !== 'update_interval' || !inAttributeAssignment(identifier)) continue;
+      if (identifier.text !== 'update_interval') continue;
+      const argument = identifier.parent;
+      if (argument?.type === 'keyword_argument' && argument.childForFieldName('name')?.id === identifier.id) {
+        const value = argument.childForFieldName('value');
+        if (value && argument.parent?.type === 'argument_list' && argument.parent.parent?.type === 'call') judge(value, 'update_interval');
+        continue;
+      }
+      if (!inAttributeAssignment(identifier)) continue;
       const value = identifier.parent?.parent?.childForFieldName('right');
       if (value && value.type !== 'none') judge(value, 'update_interval');
     }

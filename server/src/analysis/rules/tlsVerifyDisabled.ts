@@ -229,16 +229,16 @@ function checkCall(context: FileContext, call: CallSite): void {
   }
   checkInsecureDefault(context, call);
 
-  const verify = call.keywords.get('verify');
   const requestsLike = REQUESTS_LIKE.test(name) || (call.method !== undefined && REQUEST_METHODS.has(call.method)) || /(Client|Session|Api|API|Transport)$/.test(name);
+  const verify = requestsLike ? call.keywords.get('verify') : undefined;
   if (requestsLike && isFixed(context, false, verify) && !userChose(context, call)) {
     context.report(verify!, 'verify=False accepts any certificate; keep verification on (or pass a CA bundle for a private certificate).', {
       severity: severity(context),
       fix: setFix(verify!, 'True'),
     });
   }
-  const ssl = call.keywords.get('ssl');
   const aiohttpLike = AIOHTTP_SSL.test(name) || (call.method !== undefined && REQUEST_METHODS.has(call.method));
+  const ssl = aiohttpLike ? call.keywords.get('ssl') : undefined;
   if (aiohttpLike && isFixed(context, false, ssl) && !userChose(context, call)) {
     context.report(ssl!, 'ssl=False turns off certificate verification for this connection; remove it so aiohttp verifies certificates.', {
       severity: severity(context),
