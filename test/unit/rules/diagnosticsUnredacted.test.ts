@@ -9,6 +9,7 @@ const rules = [diagnosticsUnredacted];
 const constModule = 'from homeassistant.const import CONF_API_KEY, CONF_TOKEN\n\nDOMAIN = "demo"\nTO_REDACT = {CONF_API_KEY, CONF_TOKEN}\n';
 const flowModule = [
   'import voluptuous as vol',
+  'from homeassistant.config_entries import OptionsFlow',
   'from homeassistant.const import CONF_API_KEY, CONF_TOKEN',
   '',
   'SCHEMA = vol.Schema({vol.Required(CONF_API_KEY): str, vol.Optional(CONF_TOKEN): str})',
@@ -19,6 +20,14 @@ const flowModule = [
   '        if user_input is None:',
   '            return self.async_show_form(step_id="user", data_schema=SCHEMA)',
   '        return self.async_create_entry(title="Acme", data=user_input)',
+  '',
+  '',
+  'class Options(OptionsFlow):',
+  '    async def async_step_init(self, user_input=None):',
+  '        # Lets the user change the API key: the options hold it too.',
+  '        if user_input is None:',
+  '            return self.async_show_form(step_id="init", data_schema=SCHEMA)',
+  '        return self.async_create_entry(data=user_input)',
   '',
 ].join('\n');
 
@@ -35,6 +44,19 @@ function parses(source: string): boolean {
 
 describe('diagnostics-unredacted', () => {
   before(setup);
+
+  it('leaves the options alone when they can only hold settings', () => {
+    const source = 'async def async_get_config_entry_diagnostics(hass, entry):\n    return {"options": dict(entry.options)}\n';
+    const settingsOnly = flowModule.replace('data_schema=SCHEMA)\n        return self.async_create_entry(data=user_input)', 'data_schema=vol.Schema({vol.Optional("scan_interval", default=30): int}))\n        return self.async_create_entry(data=user_input)');
+    assert.notEqual(settingsOnly, flowModule);
+    assert.deepEqual(diagnostics(source, { otherFiles: { 'config_flow.py': settingsOnly } }), []);
+    // No options flow at all: the options stay empty.
+    assert.deepEqual(diagnostics(source, { otherFiles: { 'config_flow.py': flowModule.slice(0, flowModule.indexOf('class Options')) } }), []);
+    // Options whose content cannot be read may hold anything the entry does.
+    const unreadable = flowModule.replace('return self.async_create_entry(data=user_input)\n', 'return self.async_create_entry(data=await self._build_options(user_input))\n');
+    assert.equal(diagnostics(source, { otherFiles: { 'config_flow.py': unreadable } }).length, 1);
+    assert.equal(diagnostics(source, { otherFiles: { 'config_flow.py': flowModule } }).length, 1);
+  });
 
   for (const fixture of fixtureFiles('diagnostics-unredacted')) {
     it(`matches the expectations in ${fixture.split('/').pop()}`, () => {

@@ -139,7 +139,7 @@ describe('log-secret', () => {
         'async def async_setup_entry(hass, entry):',
         '    _LOGGER.debug("Config: %s", entry.data)',
         '    _LOGGER.debug("As JSON: %s", json.dumps(entry.options))',
-        '    return entry.data[CONF_PASSWORD], entry.data[CONF_HOST]',
+        '    return entry.options.get(CONF_PASSWORD, entry.data[CONF_PASSWORD]), entry.data[CONF_HOST]',
         '',
       ].join('\n');
       const result = findings(source);
@@ -163,7 +163,7 @@ describe('log-secret', () => {
           '    _LOGGER.debug("Config: %s", async_redact_data(entry.data, TO_REDACT))',
           // The string json.dumps makes would pass through async_redact_data untouched: the mapping is wrapped.
           '    _LOGGER.debug("As JSON: %s", json.dumps(async_redact_data(entry.options, TO_REDACT)))',
-          '    return entry.data[CONF_PASSWORD], entry.data[CONF_HOST]',
+          '    return entry.options.get(CONF_PASSWORD, entry.data[CONF_PASSWORD]), entry.data[CONF_HOST]',
           '',
         ].join('\n'),
       );
@@ -194,16 +194,16 @@ describe('log-secret', () => {
     });
 
     it('reuses TO_REDACT from const.py and an async_redact_data imported from helpers.redact', () => {
-      const source = 'import logging\n\nfrom homeassistant.const import CONF_TOKEN\nfrom homeassistant.helpers.redact import async_redact_data as redact\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Options: %s", entry.options)\n    return entry.data[CONF_TOKEN]\n';
+      const source = 'import logging\n\nfrom homeassistant.const import CONF_TOKEN\nfrom homeassistant.helpers.redact import async_redact_data as redact\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Config: %s", entry.data)\n    return entry.data[CONF_TOKEN]\n';
       const otherFiles = { 'const.py': 'from homeassistant.const import CONF_TOKEN\n\nTO_REDACT = {CONF_TOKEN}\n' };
       const fixed = applyAndRecheck(source, { otherFiles });
       assert.match(fixed, /^from \.const import TO_REDACT$/m);
-      assert.match(fixed, /redact\(entry\.options, TO_REDACT\)/);
+      assert.match(fixed, /redact\(entry\.data, TO_REDACT\)/);
       assert.doesNotMatch(fixed, /^TO_REDACT =|components\.diagnostics/m);
     });
 
     it('keeps the file quote style for markers and new keys', () => {
-      const source = "import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug('Config: %s', entry.options)\n    return entry.data['api_key']\n";
+      const source = "import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug('Config: %s', entry.data)\n    return entry.data['api_key']\n";
       const fixed = applyAndRecheck(source);
       assert.match(fixed, /^TO_REDACT = \{'api_key'\}$/m);
     });

@@ -143,6 +143,8 @@ interface KeyIndex {
   all: Map<string, string | undefined>;
   /** The ones its config entries hold. */
   stored: Map<string, string | undefined>;
+  /** Whether the entries' options may hold a credential: one is read from or written to them, or a write is unreadable. */
+  optionsHoldCredentials: boolean;
 }
 
 const keyCache = new WeakMap<object, KeyIndex>();
@@ -182,6 +184,9 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
   const stored = new Map<string, string | undefined>();
   let storedUnknown = false;
   let writesEntries = false;
+  // Options are what options flows (and `options=`) write; an integration that writes none keeps them empty.
+  const options = new Map<string, string | undefined>();
+  let optionsUnknown = false;
   const note = (target: Map<string, string | undefined>, candidate: FileModel, key: Node | null | undefined) => {
     if (!key) return;
     const value = candidate.stringValue(key, integration?.constantString);
@@ -191,6 +196,10 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
       if (!map.has(value) || (spelling && !map.get(value))) map.set(value, spelling);
     }
   };
+  const noteOption = (candidate: FileModel, key: Node | null | undefined) => {
+    const value = key ? candidate.stringValue(key, integration?.constantString) : undefined;
+    if (value !== undefined && isCredentialKey(value)) options.set(value, undefined);
+  };
   for (const candidate of integration?.files ?? [file]) {
     const uses = keyUses(candidate);
     for (const use of uses.keys) {
@@ -198,9 +207,14 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
         writesEntries = true;
         const written = writtenKeys(candidate, use.value, integration);
         if (!written.complete) storedUnknown = true;
-        for (const key of written.keys) note(stored, candidate, key);
+        if (!written.complete && use.part === 'options') optionsUnknown = true;
+        for (const key of written.keys) {
+          note(stored, candidate, key);
+          if (use.part === 'options') noteOption(candidate, key);
+        }
       } else {
         note(use.kind === 'stored' ? stored : all, candidate, use.key);
+        if (use.kind === 'stored' && use.part === 'options') noteOption(candidate, use.key);
       }
     }
     if (uses.oauth) {
@@ -208,7 +222,7 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
     }
   }
   // What entries demonstrably hold (read back, or written readably) wins; with no such evidence, every key counts.
-  const index = { all, stored: stored.size > 0 || (writesEntries && !storedUnknown) ? stored : all };
+  const index = { all, stored: stored.size > 0 || (writesEntries && !storedUnknown) ? stored : all, optionsHoldCredentials: optionsUnknown || options.size > 0 };
   keyCache.set(cacheKey, index);
   return index;
 }
@@ -217,7 +231,12 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
  * Where one file names keys, in the order `keyIndex` reads them: what it asks for or reads from a configuration
  * (`all`), reads from an entry (`stored`), or writes into entries (`written`, the value given as `data=` and the like).
  */
-type KeyUse = { kind: 'all' | 'stored'; key: Node | null | undefined } | { kind: 'written'; value: Node };
+type KeyUse =
+  | { kind: 'all'; key: Node | null | undefined }
+  | { kind: 'stored'; key: Node | null | undefined; part: EntryPart }
+  | { kind: 'written'; value: Node; part: EntryPart };
+
+type EntryPart = 'data' | 'options';
 
 interface FileKeyUses {
   keys: KeyUse[];
@@ -239,21 +258,24 @@ function keyUses(file: FileModel): FileKeyUses {
     const receiver = call.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
     if (SCHEMA_MARKER.test(call.name ?? '')) {
       keys.push({ kind: 'all', key: call.args[0] });
-    } else if ((call.method === 'get' || call.method === 'pop') && receiver && isEntryPayload(file, receiver)) {
-      keys.push({ kind: 'stored', key: call.args[0] });
+    } else if ((call.method === 'get' || call.method === 'pop') && receiver && entryPayloadPart(file, receiver)) {
+      keys.push({ kind: 'stored', key: call.args[0], part: entryPayloadPart(file, receiver)! });
     } else if ((call.method === 'get' || call.method === 'pop') && isConfigHolder(file, receiver)) {
       keys.push({ kind: 'all', key: call.args[0] });
     } else if (call.method && ENTRY_WRITERS.has(call.method)) {
+      // An options flow's entry is the options.
+      const dataPart: EntryPart = call.method === 'async_create_entry' && inOptionsFlow(call.node) ? 'options' : 'data';
       for (const keyword of ['data', 'options', 'data_updates']) {
         const value = call.keywords.get(keyword);
-        if (value) keys.push({ kind: 'written', value });
+        if (value) keys.push({ kind: 'written', value, part: keyword === 'options' ? 'options' : keyword === 'data' ? dataPart : 'data' });
       }
     }
   }
   // From the walk the file index shares, which visits `a[0][1]` before `a[0]` as a walk of subscripts alone would.
   for (const subscript of indexNodesOfType(file, 'subscript')) {
     const value = subscript.childForFieldName('value');
-    if (value && isEntryPayload(file, value)) keys.push({ kind: 'stored', key: subscript.childForFieldName('subscript') });
+    const part = value ? entryPayloadPart(file, value) : undefined;
+    if (part) keys.push({ kind: 'stored', key: subscript.childForFieldName('subscript'), part });
     else if (isConfigHolder(file, value)) keys.push({ kind: 'all', key: subscript.childForFieldName('subscript') });
   }
   const oauth = [...file.imports.values()].some((name) => name.startsWith('homeassistant.helpers.config_entry_oauth2_flow'));
@@ -298,13 +320,31 @@ function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel
 
 /** `entry.data`, `entry.options`, or a local variable holding one. */
 function isEntryPayload(file: FileModel, node: Node): boolean {
+  return entryPayloadPart(file, node) !== undefined;
+}
+
+/** Which part of an entry a value is: `entry.data`, `entry.options`, or a local variable holding one. */
+function entryPayloadPart(file: FileModel, node: Node): EntryPart | undefined {
   const target = unwrap(node);
   if (target.type === 'attribute') {
     const attribute = target.childForFieldName('attribute')?.text ?? '';
     const object = target.childForFieldName('object');
-    return (attribute === 'data' || attribute === 'options') && object !== null && isConfigEntry(file, object);
+    return (attribute === 'data' || attribute === 'options') && object !== null && isConfigEntry(file, object) ? attribute : undefined;
   }
-  return target.type === 'identifier' && file.origins(target, 2).some((origin) => origin.kind === 'expression' && unwrap(origin.node).type === 'attribute' && isEntryPayload(file, origin.node));
+  if (target.type !== 'identifier') return undefined;
+  for (const origin of file.origins(target, 2)) {
+    if (origin.kind !== 'expression' || unwrap(origin.node).type !== 'attribute') continue;
+    const part = entryPayloadPart(file, origin.node);
+    if (part) return part;
+  }
+  return undefined;
+}
+
+/** Inside a class deriving from an options flow (`class OptionsFlowHandler(OptionsFlow)`). */
+function inOptionsFlow(node: Node): boolean {
+  const cls = enclosingClass(node);
+  const bases = cls?.childForFieldName('superclasses')?.text ?? '';
+  return /OptionsFlow/.test(bases);
 }
 
 function keySpelling(file: FileModel, key: Node): string | undefined {
@@ -789,7 +829,8 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
   const attribute = node.childForFieldName('attribute')?.text ?? '';
   const object = node.childForFieldName('object');
   if ((attribute === 'data' || attribute === 'options') && object && isConfigEntry(walk.file, object)) {
-    return entryHoldsCredentials(walk) ? [{ kind: 'payload', source: `config entry ${attribute}`, node }] : [];
+    const holds = attribute === 'options' ? keyIndex(walk.file, walk.integration).optionsHoldCredentials : entryHoldsCredentials(walk);
+    return holds ? [{ kind: 'payload', source: `config entry ${attribute}`, node }] : [];
   }
   if (isSecretHolderName(attribute)) return [{ kind: 'secret', source: node.text, node }];
   // An incoming request's headers carry the caller's Authorization token or the webhook's signature.

@@ -38,7 +38,8 @@ the integration to have taken their credentials out.
 The rule reads what the handlers return, following local variables (a dict built, then filled, then returned) and
 helper functions of the same module, and reports:
 
-- \`entry.data\`, \`entry.options\`, \`entry.as_dict()\` or a copy of them, when the integration stores credentials,
+- \`entry.data\`, \`entry.options\`, \`entry.as_dict()\` or a copy of them, when the integration stores credentials
+  there (options hold what options flows and \`options=\` write, so options that only ever hold settings pass),
   and credential values (\`entry.data[CONF_TOKEN]\`, \`api.api_key\`) that are not passed through
   \`async_redact_data\` (from \`homeassistant.components.diagnostics\` or \`homeassistant.helpers.redact\`) or masked
   by hand (\`{**entry.data, CONF_PASSWORD: REDACTED}\`, \`data.pop(CONF_TOKEN)\`);

@@ -39,7 +39,8 @@ variables, \`self\` attributes and what the module's own functions and methods r
 
 - a credential: \`entry.data[CONF_PASSWORD]\`, \`user_input.get(CONF_API_KEY)\`, \`self._token\`, a \`password\`
   variable, a headers dict with an \`Authorization\` value (**error**);
-- a whole payload that holds credentials: \`entry.data\`, \`entry.options\`, \`entry.as_dict()\`, the
+- a whole payload that holds credentials: \`entry.data\`, \`entry.options\` (when something writes credentials
+  into the options), \`entry.as_dict()\`, the
   \`user_input\` of a flow step whose form asks for a credential, the YAML \`config\`, a webhook request body (also
   parsed with \`json.loads\`), the headers of a request to a webhook or view (\`request.headers\`), a
   response the same function reads a credential from (\`payload = await resp.json()\` logged, then

@@ -8,7 +8,7 @@ async def async_get_config_entry_diagnostics(hass, entry):
     coordinator = entry.runtime_data
     return {
         "entry_data": async_redact_data(dict(entry.data), TO_REDACT),  # safe: credentials-in-logs
-        "options": entry.options,  # vuln: credentials-in-logs
+        "options": entry.options,  # safe: credentials-in-logs (its options flow only ever stores scan_minutes)
         "devices": coordinator.data,  # safe: credentials-in-logs
         "title": entry.title,  # safe: credentials-in-logs
     }
