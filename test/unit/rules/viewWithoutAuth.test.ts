@@ -29,6 +29,34 @@ describe('view-without-auth', () => {
     ]);
   });
 
+  it('judges work handed to the executor by what the function does', () => {
+    const view = (job: string) =>
+      [
+        'import json',
+        'from os import walk',
+        '',
+        'from homeassistant.components.http import HomeAssistantView',
+        '',
+        '',
+        job,
+        '',
+        '',
+        'class IconView(HomeAssistantView):',
+        '    url = "/api/icons"',
+        '    name = "api:icons"',
+        '    requires_auth = False',
+        '',
+        '    async def get(self, request):',
+        '        hass = request.app["hass"]',
+        '        return self.json(await hass.async_add_executor_job(job, hass.config.path("www")))',
+        '',
+      ].join('\n');
+    const severity = (job: string) => analyzeSnippet(view(job), { rules }).findings.map((finding) => [finding.severity, /return data/.test(finding.message)]);
+    assert.deepEqual(severity('def job(base):\n    return [name for _, _, names in walk(base) for name in names]'), [['warning', true]]);
+    assert.deepEqual(severity('def job(base):\n    with open(base + "/seen.json", "w") as out:\n        json.dump([], out)'), [['error', false]]);
+    assert.deepEqual(severity('job = print'), [['error', false]]);
+  });
+
   it('suggests requires_auth = True (a behaviour change, so not a safe fix) where the setting is written', () => {
     const source = fs.readFileSync(path.join(folder, 'bad_http.py'), 'utf8');
     const findings = analyzeSnippet(source, { rules, fileName: 'bad_http.py', otherFiles }).findings.filter((finding) => finding.path.endsWith('bad_http.py'));

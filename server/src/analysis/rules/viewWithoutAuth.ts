@@ -1,6 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import { replaceNode } from '../fixes';
-import type { FileModel } from '../model/fileModel';
+import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { isViewClass, resolveClass, viewHandlers } from '../model/untrusted';
 import { callerCheck } from '../model/verification';
@@ -161,12 +161,36 @@ function passesToFlow(file: FileModel, handler: Node): boolean {
 }
 
 /** A handler that changes something: calls a service, fires an event, writes a state, schedules work. */
-function acts(file: FileModel, handler: Node): boolean {
+function acts(file: FileModel, handler: Node, depth = 2): boolean {
   return descendants(handler, ['call']).some((node) => {
     const site = file.callSite(node);
     const method = site?.method ?? site?.name?.split('.').pop() ?? '';
-    return ACTIONS.has(method);
+    if (WRITES.test(site?.name ?? '') || (site && opensForWriting(site))) return true;
+    if (!ACTIONS.has(method)) return false;
+    // Work handed to the executor acts only if the function does: listing a folder there only reads.
+    if (method !== 'async_add_executor_job' || !site || depth <= 0) return true;
+    const job = site.args[0] ? moduleFunction(file, site.args[0]) : undefined;
+    return job === undefined || acts(file, job, depth - 1);
   });
+}
+
+/** Calls that change files or start processes. */
+const WRITES = /^(os\.(remove|unlink|rename|replace|makedirs|mkdir|rmdir|system|popen)|shutil\.\w+|json\.dump|pickle\.dump|subprocess\.\w+)$|\.(write_text|write_bytes|unlink|mkdir|rmdir|rename|touch)$/;
+
+/** `open(path, "w")` and the other modes that write. */
+function opensForWriting(site: CallSite): boolean {
+  if (site.name !== 'open' && site.name !== 'io.open' && site.method !== 'open') return false;
+  const mode = site.args[1] ?? site.keywords.get('mode');
+  const text = mode ? literalString(mode) : undefined;
+  return text !== undefined && /[wax+]/.test(text);
+}
+
+/** The module-level function an expression names (`scan_icons`), if this file defines exactly one. */
+function moduleFunction(file: FileModel, expression: Node): Node | undefined {
+  const target = unwrap(expression);
+  if (target.type !== 'identifier' || file.imports.has(target.text)) return undefined;
+  const found = file.functions.filter((fn) => fn.childForFieldName('name')?.text === target.text && file.scopeOf(fn).type === 'module');
+  return found.length === 1 ? found[0] : undefined;
 }
 
 function baseName(path: string): string {
