@@ -68,6 +68,39 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source), []);
   });
 
+  it('judges entry.options by what the flows write into the options', () => {
+    const source = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def update_listener(hass, entry):\n    _LOGGER.debug(f"Options changed {entry.options}")\n    return entry.data["password"]\n';
+    const flow = (optionsWrite: string) =>
+      [
+        'import voluptuous as vol',
+        'from homeassistant import config_entries',
+        '',
+        '',
+        'class Flow(config_entries.ConfigFlow, domain="demo"):',
+        '    async def async_step_user(self, user_input=None):',
+        '        if user_input is not None:',
+        '            return self.async_create_entry(title="x", data=user_input, options={"polling_interval": 60})',
+        '        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required("username"): str, vol.Required("password"): str}))',
+        '',
+        '',
+        'class Options(config_entries.OptionsFlow):',
+        '    async def async_step_init(self, user_input=None):',
+        '        if user_input is not None:',
+        optionsWrite,
+        '        return self.async_show_form(step_id="init", data_schema=vol.Schema({vol.Required("polling_interval"): int}))',
+        '',
+      ].join('\n');
+    const settings = '            return self.async_create_entry(title="", data={"polling_interval": user_input["polling_interval"]})';
+    assert.deepEqual(findings(source, { otherFiles: { 'config_flow.py': flow(settings) } }), []);
+    // Saved with async_update_entry, then an empty create_entry: still only the interval.
+    const updated = '            self.hass.config_entries.async_update_entry(self.config_entry, options={"polling_interval": user_input["polling_interval"]})\n            return self.async_create_entry(title=None, data=None)';
+    assert.deepEqual(findings(source, { otherFiles: { 'config_flow.py': flow(updated) } }), []);
+    const withPassword = '            return self.async_create_entry(title="", data={"password": user_input["password"]})';
+    assert.equal(findings(source, { otherFiles: { 'config_flow.py': flow(withPassword) } }).length, 1);
+    const unreadable = '            return self.async_create_entry(title="", data=self._collected)';
+    assert.equal(findings(source, { otherFiles: { 'config_flow.py': flow(unreadable) } }).length, 1);
+  });
+
   it('judges entry.data by what the entries hold, not by a password the flow only exchanges for a token', () => {
     const flow = 'import voluptuous as vol\nfrom homeassistant.const import CONF_PASSWORD\n\nSCHEMA = vol.Schema({vol.Required(CONF_PASSWORD): str})\n\nclass Flow:\n    async def async_step_user(self, user_input=None):\n        token = await login(user_input[CONF_PASSWORD])\n        return self.async_create_entry(title="x", data={"token": token})\n';
     const source = 'import logging\n_LOGGER = logging.getLogger(__name__)\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Config %s", entry.data)\n';

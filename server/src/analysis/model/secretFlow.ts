@@ -311,7 +311,8 @@ function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel
           complete &&= inner.complete;
         }
       }
-    } else if (!isEntryPayload(file, node)) {
+    } else if (node.type !== 'none' && !isEntryPayload(file, node)) {
+      // `data=None` writes nothing (an options flow that saved its options with async_update_entry).
       complete = false;
     }
   }
