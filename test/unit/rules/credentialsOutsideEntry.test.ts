@@ -66,6 +66,13 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': flow } }).findings, []);
   });
 
+  it('passes an integration that reads its credentials back from the entry', () => {
+    const source = 'from homeassistant.const import CONF_PASSWORD, CONF_USERNAME\n\n\nasync def async_setup_entry(hass, entry):\n    return entry.data[CONF_USERNAME], entry.data[CONF_PASSWORD]\n';
+    assert.equal(analyzeSnippet(source, { rules }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');
+    const host = 'from homeassistant.const import CONF_HOST\n\n\nasync def async_setup_entry(hass, entry):\n    return entry.data[CONF_HOST]\n';
+    assert.equal(analyzeSnippet(host, { rules }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'not-applicable');
+  });
+
   it('is not applicable when the integration handles no credentials', () => {
     const result = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules });
     assert.equal(result.checklist.find((item) => item.id === 'credentials-storage')?.status, 'not-applicable');

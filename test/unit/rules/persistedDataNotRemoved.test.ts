@@ -39,6 +39,27 @@ describe('persisted-data-not-removed', () => {
     assert.equal(status(result), 'fail');
   });
 
+  it('sees a Store constructed as a parameterised generic', () => {
+    const init = 'from typing import Any\n\nfrom homeassistant.helpers.storage import Store\n\n\nasync def async_setup_entry(hass, entry):\n    store = Store[Any](hass, 1, "demo")\n    await store.async_save({})\n    return True\n';
+    const result = analyzeSnippet(init, { rules });
+    assert.equal(result.findings.length, 1);
+    assert.equal(result.findings[0].range.start.line, 6);
+    // An element of a mapping called like a function is not a class.
+    assert.equal(status(analyzeSnippet('HANDLERS = {}\n\n\nasync def async_setup_entry(hass, entry):\n    HANDLERS["store"](hass, 1, "demo")\n    return True\n', { rules })), 'not-applicable');
+  });
+
+  it('asks for a review, not async_remove_entry, when the integration has no config entries', () => {
+    const yamlOnly = 'from homeassistant.helpers.storage import Store\n\n\nasync def async_setup(hass, config):\n    await Store(hass, 1, "demo.ids").async_save({})\n    return True\n';
+    const manifest = JSON.stringify({ domain: 'demo', name: 'Demo', version: '1.0.0', iot_class: 'local_push', requirements: [] });
+    const result = analyzeSnippet(yamlOnly, { rules, manifest });
+    assert.deepEqual(result.findings, []);
+    assert.equal(status(result), 'review');
+    assert.match(result.checklist.find((entry) => entry.id === 'data-deletion')?.note ?? '', /set up from YAML only/);
+    // A config flow, or an async_setup_entry, makes entries whose removal must clean up.
+    assert.equal(analyzeSnippet(yamlOnly, { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(`${yamlOnly}\n\nasync def async_setup_entry(hass, entry):\n    return True\n`, { rules, manifest }).findings.length, 1);
+  });
+
   it('reports a Store that async_remove_entry leaves behind', () => {
     const init = 'async def async_remove_entry(hass, entry):\n    hass.data.pop("demo", None)\n';
     const [finding] = analyzeSnippet(init, { rules, otherFiles: { 'store.py': STORE_MODULE } }).findings;

@@ -171,6 +171,15 @@ export function storedCredentialKeys(file: FileModel, integration: IntegrationMo
   return keyIndex(file, integration).stored;
 }
 
+/** Whether a file reads a credential back from a config entry (`entry.data[CONF_PASSWORD]`): it keeps one there. */
+export function readsEntryCredential(file: FileModel, integration: IntegrationModel | undefined): boolean {
+  return keyUses(file).keys.some((use) => {
+    if (use.kind !== 'stored' || !use.key) return false;
+    const key = file.stringValue(use.key, integration?.constantString);
+    return key !== undefined && isCredentialKey(key);
+  });
+}
+
 /** The key set as plain strings. */
 export function integrationSecretKeys(file: FileModel, integration: IntegrationModel | undefined): Set<string> {
   return new Set(credentialKeys(file, integration).keys());

@@ -1,6 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
-import { storedCredentialKeys } from '../model/secretFlow';
+import { readsEntryCredential, storedCredentialKeys } from '../model/secretFlow';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
 import { literalString, unwrap } from '../python/syntax';
@@ -70,6 +70,8 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
         }
       }
     }
+    // Reading a credential back from the entry (`entry.data[CONF_PASSWORD]`) shows the integration keeps it there.
+    if (readsEntryCredential(file, context.integration)) context.markUsed();
     checkYamlSchemas(context, file);
     checkStateAttributes(context, file);
   },

@@ -57,7 +57,8 @@ The rule collects what the integration persists: \`Store(...)\` instances (also 
 written under the configuration folder (\`open(..., "w")\`, \`Path.write_text\`, \`save_json\`), and cloudhooks
 (\`async_create_cloudhook\`). It then checks that \`async_remove_entry\` exists and removes each kind:
 \`await store.async_remove()\`, \`os.remove\`/\`Path.unlink\`/\`shutil.rmtree\` (also through
-\`hass.async_add_executor_job\`), \`async_delete_cloudhook\`.
+\`hass.async_add_executor_job\`), \`async_delete_cloudhook\`. An integration set up from YAML only has no config
+entry, so no \`async_remove_entry\` can run: its persisted data is put up for review instead.
 
 Bad:
 \`\`\`python
@@ -76,6 +77,11 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     const persisted = findPersistence(integration);
     if (persisted.length === 0) return;
     context.markUsed();
+    // Set up from YAML only, the integration has no config entry whose removal could run async_remove_entry.
+    if (!hasConfigEntries(integration)) {
+      context.review(`${integration.domain} persists ${persisted.map((item) => KIND_LABEL[item.kind]).filter((label, index, labels) => labels.indexOf(label) === index).join(', ')} but is set up from YAML only, so there is no async_remove_entry to clean it up; check that removing the integration's YAML does not leave the user's data behind.`);
+      return;
+    }
     const removal = findRemoveEntry(integration);
     const removed: Removal = { kinds: new Set(), fileNames: new Set(), removesUnknownFiles: false };
     if (removal) removedBy(removal.file, removal.node, integration, removed);
@@ -96,7 +102,7 @@ function findPersistence(integration: IntegrationModel): Persistence[] {
     if (file.isTestFile) continue;
     // A write handed to the executor (`hass.async_add_executor_job(save_json, path, data)`) persists all the same.
     for (const call of file.callsWithDeferred) {
-      const name = call.name ?? (call.method ? `.${call.method}` : '');
+      const name = call.name ?? genericClassName(file, call.callee) ?? (call.method ? `.${call.method}` : '');
       if (isStoreConstructor(name, storeClasses)) {
         found.push({ kind: 'store', file, node: call.node, what: `Store ${call.args[2]?.text ?? call.keywords.get('key')?.text ?? ''}`.trim() });
       } else if (CLOUDHOOK_CREATE.test(name)) {
@@ -109,6 +115,20 @@ function findPersistence(integration: IntegrationModel): Persistence[] {
     }
   }
   return found;
+}
+
+/** `Store[Any](...)` constructs a Store: the class a parameterised generic names. */
+function genericClassName(file: FileModel, callee: Node): string | undefined {
+  if (callee.type !== 'subscript') return undefined;
+  const value = callee.childForFieldName('value');
+  const name = value ? file.qualifiedName(value) : undefined;
+  return name && /(^|\.)[A-Z]\w*$/.test(name) ? name : undefined;
+}
+
+/** Whether the integration makes config entries: a config flow in the manifest, or an async_setup_entry. */
+function hasConfigEntries(integration: IntegrationModel): boolean {
+  if (integration.manifest.configFlow) return true;
+  return integration.files.some((file) => file.functions.some((fn) => fn.childForFieldName('name')?.text === 'async_setup_entry'));
 }
 
 function storeSubclasses(integration: IntegrationModel): Set<string> {
