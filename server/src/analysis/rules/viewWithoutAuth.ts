@@ -16,7 +16,7 @@ const ACTIONS = new Set([
   'async_request_refresh', 'async_refresh', 'async_set_updated_data', 'async_write_ha_state', 'async_turn_on',
   'async_turn_off', 'async_toggle', 'async_press', 'async_select_option', 'async_set_value', 'async_send_command',
 ]);
-/** Calls that only build a status or a fixed message, or log. JSON answers are an API's data, so they are not here. */
+/** Calls that only build a status or a fixed message, or log. JSON answers are an API's data unless every argument is a constant. */
 const RESPONSE_ONLY = /^(aiohttp\.web\.(Response|HTTP\w+)|_?LOGGER\.\w+|logging\.\w+)$/;
 
 export const viewWithoutAuth: Rule = {
@@ -129,7 +129,7 @@ function requiresAuthSetting(file: FileModel, cls: Node, integration: Integratio
 /** A handler whose only calls build a status or a fixed message from literals ("You can close this window"). */
 function returnsOnlyConstants(file: FileModel, handler: Node): boolean {
   const calls = descendants(handler, ['call']);
-  if (!calls.every((node) => RESPONSE_ONLY.test(file.callSite(node)?.name ?? ''))) return false;
+  if (!calls.every((node) => isResponseOnly(file.callSite(node)))) return false;
   // `hass.data[DOMAIN] = ...` stores something even without a call.
   const stores = descendants(handler, ['assignment', 'augmented_assignment']).some((assignment) => assignment.childForFieldName('left')?.type !== 'identifier');
   if (stores) return false;
@@ -138,6 +138,14 @@ function returnsOnlyConstants(file: FileModel, handler: Node): boolean {
     if (!site || /(^|\.)(_?LOGGER|logging)\./.test(site.name ?? '')) return true;
     return [...site.args, ...site.keywords.values()].every((arg) => isConstantValue(arg));
   });
+}
+
+/** A response, a log line, or the view's own JSON answer (`self.json(...)`): its arguments decide what it gives away. */
+function isResponseOnly(site: CallSite | undefined): boolean {
+  if (!site) return false;
+  if (RESPONSE_ONLY.test(site.name ?? '')) return true;
+  const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+  return receiver?.text === 'self' && (site.method === 'json' || site.method === 'json_message');
 }
 
 function isConstantValue(node: Node): boolean {

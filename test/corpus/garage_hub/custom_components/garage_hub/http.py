@@ -16,7 +16,7 @@ class StatusView(HomeAssistantView):
     requires_auth = False  # vuln: unauthenticated-endpoint
 
     async def get(self, request):
-        return self.json({"door": "closed"})
+        return self.json({"door": request.app["hass"].data["garage_hub"]["door_state"]})
 
 
 class ControlView(HomeAssistantView):
