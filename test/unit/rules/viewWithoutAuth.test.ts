@@ -29,6 +29,38 @@ describe('view-without-auth', () => {
     ]);
   });
 
+  it('asks for a review of a view that serves only callers from accepted addresses', () => {
+    const source = [
+      'from http import HTTPStatus',
+      'from ipaddress import ip_address',
+      '',
+      'from homeassistant.components.http import KEY_HASS, HomeAssistantView',
+      'from homeassistant.util.network import is_local',
+      '',
+      '',
+      'def _remote_is_allowed(address):',
+      '    return is_local(ip_address(address))',
+      '',
+      '',
+      'class LocalStateView(HomeAssistantView):',
+      '    url = "/api/local/{entity_id}"',
+      '    name = "api:local"',
+      '    requires_auth = False',
+      '',
+      '    def get(self, request, entity_id):',
+      '        if request.remote is None or not _remote_is_allowed(request.remote):',
+      '            return self.json_message("Only local IPs allowed", HTTPStatus.UNAUTHORIZED)',
+      '        return self.json({"state": request.app[KEY_HASS].states.get(entity_id).state})',
+      '',
+    ].join('\n');
+    const result = analyzeSnippet(source, { rules });
+    assert.deepEqual(result.findings, []);
+    const item = result.checklist.find((entry) => entry.id === 'unauthenticated-endpoint');
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /LocalStateView\.get .* only serves callers whose address it accepts/);
+    assert.equal(analyzeSnippet(source.replace(/ {8}if request\.remote[^\n]*\n[^\n]*\n/, ''), { rules }).findings.length, 1);
+  });
+
   it('judges work handed to the executor by what the function does', () => {
     const view = (job: string) =>
       [

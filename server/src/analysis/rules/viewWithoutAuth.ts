@@ -87,6 +87,10 @@ class StatusView(HomeAssistantView):
           context.review(`${handler.childForFieldName('name')?.text ?? 'handler'} (${baseName(file.path)}) checks its caller only while a key is configured (\`${check.how}\`); make sure a key is always set, or reject requests without one.`);
           continue;
         }
+        if (check?.kind === 'address') {
+          context.review(`${cls.childForFieldName('name')?.text ?? 'view'}.${handler.childForFieldName('name')?.text ?? 'handler'} (${baseName(file.path)}) only serves callers whose address it accepts (\`${check.how}\`); anyone on that network gets in, so check that this is enough for what it exposes.`);
+          continue;
+        }
         if (passesToFlow(file, handler)) {
           flowCallback = handler.childForFieldName('name')?.text;
           continue;
