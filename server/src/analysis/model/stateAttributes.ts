@@ -64,8 +64,8 @@ function scanStateAttributes(file: FileModel): AttributeScan {
     }
   };
   // A function of that name spells it in the text; most files have none, and reading every function's name costs.
-  for (const fn of file.mentions(EXTRA_STATE_ATTRIBUTES) ? file.functions : []) {
-    if (fn.childForFieldName('name')?.text !== 'extra_state_attributes') continue;
+  for (const fn of file.mentions(STATE_ATTRIBUTES) ? file.functions : []) {
+    if (!isAttributesProperty(fn)) continue;
     publishes = true;
     for (const statement of descendants(fn, ['return_statement'])) {
       const value = statement.namedChild(0);
@@ -91,7 +91,19 @@ function scanStateAttributes(file: FileModel): AttributeScan {
   return { publishes, entries, opaque };
 }
 
-const EXTRA_STATE_ATTRIBUTES = /extra_state_attributes/;
+const STATE_ATTRIBUTES = /state_attributes/;
+
+/**
+ * `extra_state_attributes`, and in an entity class the older `device_state_attributes` and an override of
+ * `state_attributes` (what the entity base class publishes): all end up in the state's attributes.
+ */
+function isAttributesProperty(fn: Node): boolean {
+  const name = fn.childForFieldName('name')?.text;
+  if (name === 'extra_state_attributes') return true;
+  if (name !== 'device_state_attributes' && name !== 'state_attributes') return false;
+  const container = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
+  return container?.type === 'block' && container.parent?.type === 'class_definition';
+}
 const ATTRIBUTE_NAME = '_attr_extra_state_attributes';
 
 /**

@@ -23,7 +23,8 @@ UI, sent to every websocket client and automation, exported by history and logbo
 Personal data such as the account holder's e-mail address, phone number, street address, birth date, account
 ids or the home's GPS position does not belong there unless it is the entity's purpose.
 
-The rule reads \`extra_state_attributes\` properties, \`_attr_extra_state_attributes\` assignments and
+The rule reads \`extra_state_attributes\` properties (and an entity's \`state_attributes\` or older
+\`device_state_attributes\`), \`_attr_extra_state_attributes\` assignments and
 \`hass.states.async_set(..., attributes)\`, resolving keys through constants (\`ATTR_LATITUDE\`), and flags keys or
 values that name personal data. Attributes set from a value whose keys cannot be read in the code (a webhook
 payload, \`self._attributes\`, \`attributes or {}\`) put the item up for review. Facts about the device (model, firmware, its own serial number) are fine.
