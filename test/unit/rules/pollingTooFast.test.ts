@@ -40,6 +40,25 @@ describe('polling-too-fast', () => {
     assert.deepEqual(analyzeSnippet(source, { rules, manifest: null }).findings, []);
   });
 
+  it('asks for a review when the manifest declares no iot_class to judge the interval by', () => {
+    const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=5)\n';
+    const result = analyzeSnippet(source, { rules, manifest: JSON.stringify({ domain: 'demo', name: 'Demo', requirements: [] }) });
+    assert.deepEqual(result.findings, []);
+    const item = result.checklist.find((entry) => entry.id === 'rate-limiting');
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /declares no iot_class/);
+  });
+
+  it('judges the interval of a Throttle decorator', () => {
+    const source = (interval: string) =>
+      `from datetime import timedelta\n\nfrom homeassistant.util import Throttle\n\nMIN_TIME_BETWEEN_UPDATES = timedelta(${interval})\n\n\nclass Sensor:\n    @Throttle(MIN_TIME_BETWEEN_UPDATES)\n    async def async_update(self):\n        return None\n`;
+    const [finding] = analyzeSnippet(source('seconds=5'), { rules, manifest: manifest('cloud_polling') }).findings;
+    assert.match(finding?.message ?? '', /The Throttle interval is 5 seconds/);
+    const slow = analyzeSnippet(source('minutes=15'), { rules, manifest: manifest('cloud_polling') });
+    assert.deepEqual(slow.findings, []);
+    assert.equal(slow.checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
+  });
+
   it('suggests the minimum interval, and is silent after it', () => {
     const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=5)\n';
     const [finding] = analyzeSnippet(source, { rules }).findings;

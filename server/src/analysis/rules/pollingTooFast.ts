@@ -6,6 +6,13 @@ import { descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
 
+const THROTTLE = /^homeassistant\.util\.Throttle$/;
+
+/** Whether a file sets how often the integration polls (SCAN_INTERVAL, update_interval, a tracked interval, Throttle). */
+function setsPollingInterval(file: FileModel): boolean {
+  return file.constants.has('SCAN_INTERVAL') || file.mentions(/update_interval|async_track_time_interval|Throttle\(/);
+}
+
 const TRACK_INTERVAL = new Set([
   'homeassistant.helpers.event.async_track_time_interval',
   'homeassistant.helpers.event.track_time_interval',
@@ -28,11 +35,12 @@ of homes is a denial of service the vendor will answer by rate limiting or banni
 local device polled too often can hang. The checklist asks integrations to respect the services they call.
 
 The rule reads \`SCAN_INTERVAL\`, \`update_interval=\` (for example of a \`DataUpdateCoordinator\`),
-\`self.update_interval = ...\` and \`async_track_time_interval(...)\`, evaluates \`timedelta(...)\` values (also
+\`self.update_interval = ...\`, \`async_track_time_interval(...)\` and \`@Throttle(...)\`, evaluates \`timedelta(...)\` values (also
 through constants in \`const.py\`, and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`), and
 compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`cloud_*\` and 1 second for
 \`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`). A bare number is not judged,
-because its unit depends on the API it is passed to. It also reports \`while\` loops that sleep less than a second
+because its unit depends on the API it is passed to. A manifest without an \`iot_class\` leaves the interval up for
+review. It also reports \`while\` loops that sleep less than a second
 between awaited calls.
 
 **Fix:** poll less often, let users choose the interval in the options flow with a sane minimum, or switch to push
@@ -51,6 +59,11 @@ SCAN_INTERVAL = timedelta(minutes=5)
   checkFile(context) {
     const { file, integration } = context;
     const iotClass = integration?.manifest.iotClass;
+    if (integration && !iotClass && setsPollingInterval(file)) {
+      // Older manifests lack iot_class: the interval cannot be held to a cloud or a local limit.
+      context.review(`manifest.json declares no iot_class, so the polling interval in ${file.path.split(/[\\/]/).pop()} cannot be judged against the cloud or local minimum; declare the iot_class.`);
+      return;
+    }
     if (!iotClass || !/^(cloud|local)_(polling|push)$/.test(iotClass)) return;
     const minimum = iotClass.startsWith('cloud') ? context.settings.cloudPollingMinSeconds : context.settings.localPollingMinSeconds;
     const judge = (expression: Node, what: string): void => {
@@ -71,6 +84,9 @@ SCAN_INTERVAL = timedelta(minutes=5)
       if (call.name && (TRACK_INTERVAL.has(call.name) || call.name.endsWith('async_track_time_interval'))) {
         const interval = call.keywords.get('interval') ?? call.args[2];
         if (interval) judge(interval, 'The tracked time interval');
+      } else if (call.name && THROTTLE.test(call.name) && call.args[0]) {
+        // `@Throttle(MIN_TIME_BETWEEN_UPDATES)` on an update method: the fastest it lets the integration poll.
+        judge(call.args[0], 'The Throttle interval');
       }
     }
 
