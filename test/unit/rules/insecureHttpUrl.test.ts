@@ -15,6 +15,14 @@ describe('insecure-http-url', () => {
     });
   }
 
+  it('counts an https URL as TLS in use only when something can call it', () => {
+    const status = (source: string) => analyzeSnippet(source, { rules }).checklist.find((item) => item.id === 'tls-verification')?.status;
+    assert.equal(status('DOMAIN = "demo"\nURL = "https://github.com/example/demo"\n'), 'not-applicable');
+    assert.equal(status('STATUS_URL = "https://api.acme.io/v1/status"\n'), 'not-applicable');
+    assert.equal(status('from aiohttp import ClientSession\n\nSTATUS_URL = "https://api.acme.io/v1/status"\n'), 'pass');
+    assert.equal(status('API_URL = "https://api.acme.io/v1"\n'), 'pass');
+  });
+
   it('is an error only when the request carries a credential', () => {
     const severities = (source: string) => findingsOf(source, rules).map((finding) => finding.severity);
     assert.deepEqual(severities('async def f(session):\n    return await session.get("http://api.acme.io/v1?token=abc")\n'), ['error']);

@@ -70,8 +70,13 @@ LOCAL_URL = f"http://{host}:{port}/status"  # a device on the user's network
       const url = urlAtStart(node);
       if (!url || url.host === undefined || !isRemoteHost(url.host)) continue;
       if (!isCalledUrl(file, node, context.integration)) continue;
+      // An https URL shows TLS in use where it is handed to a call, or where the integration has an HTTP client to
+      // use it with; otherwise it may be a link to documentation.
+      if (url.scheme !== 'http') {
+        if (isCallArgument(node) || namesService(node) || usesHttpClient(file, context.integration)) context.markUsed();
+        continue;
+      }
       context.markUsed();
-      if (url.scheme !== 'http') continue;
       const credential = credentialCarried(file, node, url.text, context.integration);
       context.report(node, `\`${url.origin}\` is a remote service reached without encryption${credential ? `, and the request carries ${credential}` : ''}; use https://.`, {
         severity: credential ? 'error' : undefined,
@@ -84,6 +89,28 @@ LOCAL_URL = f"http://{host}:{port}/status"  # a device on the user's network
     }
   },
 };
+
+const HTTP_CLIENT = /^(aiohttp|requests|httpx|urllib3|urllib\.request|homeassistant\.helpers\.(aiohttp_client|httpx_client))(\.|$)/;
+
+function usesHttpClient(file: FileModel, integration: IntegrationModel | undefined): boolean {
+  return (integration?.files ?? [file]).some((candidate) => [...candidate.imports.values()].some((name) => HTTP_CLIENT.test(name)));
+}
+
+/** Words of a name that say an API is called there (`API_URL`, `BASE_URL`, `ENDPOINT`), unlike a bare `URL`. */
+const SERVICE_WORDS = new Set(['api', 'apiurl', 'endpoint', 'endpoints', 'base', 'baseurl', 'server', 'host']);
+
+function namesService(string: Node): boolean {
+  const left = string.parent?.type === 'assignment' ? string.parent.childForFieldName('left') : null;
+  const name = left?.type === 'attribute' ? left.childForFieldName('attribute')?.text : left?.type === 'identifier' ? left.text : undefined;
+  return name !== undefined && words(name).some((word) => SERVICE_WORDS.has(word));
+}
+
+function isCallArgument(string: Node): boolean {
+  let node: Node = string;
+  while (node.parent && ['parenthesized_expression', 'binary_operator', 'concatenated_string'].includes(node.parent.type)) node = node.parent;
+  const parent = node.parent;
+  return parent?.type === 'argument_list' || (parent?.type === 'keyword_argument' && parent.parent?.type === 'argument_list');
+}
 
 interface UrlStart {
   scheme: 'http' | 'https';
