@@ -48,6 +48,34 @@ describe('persisted-data-not-removed', () => {
     assert.equal(status(analyzeSnippet('HANDLERS = {}\n\n\nasync def async_setup_entry(hass, entry):\n    HANDLERS["store"](hass, 1, "demo")\n    return True\n', { rules })), 'not-applicable');
   });
 
+  it('follows a file path to the helper function that builds it under the config folder', () => {
+    const init = [
+      'import json',
+      '',
+      'CONFIG_FILE = "demo_config.json"',
+      '',
+      '',
+      'def _config_path(hass):',
+      '    return hass.config.path(CONFIG_FILE)',
+      '',
+      '',
+      'def _save(hass, data):',
+      '    path = _config_path(hass)',
+      '    with open(path, "w", encoding="utf-8") as handle:',
+      '        json.dump(data, handle)',
+      '',
+      '',
+      'async def async_setup_entry(hass, entry):',
+      '    await hass.async_add_executor_job(_save, hass, {})',
+      '    return True',
+      '',
+    ].join('\n');
+    const [finding] = analyzeSnippet(init, { rules }).findings;
+    assert.equal(finding?.range.start.line, 11);
+    // A helper that returns a path the caller chose is not the integration's file.
+    assert.deepEqual(analyzeSnippet(init.replace('return hass.config.path(CONFIG_FILE)', 'return hass.data["demo"]["export_to"]'), { rules }).findings, []);
+  });
+
   it('asks for a review, not async_remove_entry, when the integration has no config entries', () => {
     const yamlOnly = 'from homeassistant.helpers.storage import Store\n\n\nasync def async_setup(hass, config):\n    await Store(hass, 1, "demo.ids").async_save({})\n    return True\n';
     const manifest = JSON.stringify({ domain: 'demo', name: 'Demo', version: '1.0.0', iot_class: 'local_push', requirements: [] });

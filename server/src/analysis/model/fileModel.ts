@@ -374,6 +374,28 @@ export class FileModel {
     return dot < 0 ? imported : imported + dotted.slice(dot);
   }
 
+  /** The module-level function this file defines under `name`, when it defines exactly one and does not import the name. */
+  moduleFunction(name: string): Node | undefined {
+    if (this.imports.has(name)) return undefined;
+    let found: Node | undefined;
+    for (const fn of this.functions) {
+      if (fn.childForFieldName('name')?.text !== name || this.scopeOf(fn).type !== 'module') continue;
+      if (found) return undefined;
+      found = fn;
+    }
+    return found;
+  }
+
+  /** What a function returns: the values of its own return statements (not those of functions nested in it). */
+  returnedValues(fn: Node): Node[] {
+    const values: Node[] = [];
+    for (const statement of fn.descendantsOfType('return_statement')) {
+      const value = statement.namedChild(0);
+      if (value && this.enclosingFunction(statement)?.id === fn.id) values.push(value);
+    }
+    return values;
+  }
+
   /** The first import (local name, qualified name) whose qualified name is `match` or matches it. */
   importOf(match: string | RegExp): [string, string] | undefined {
     for (const [local, qualified] of this.imports) if (typeof match === 'string' ? qualified === match : match.test(qualified)) return [local, qualified];

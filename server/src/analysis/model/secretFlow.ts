@@ -1038,16 +1038,13 @@ function returnedCarriers(walk: Walk, site: CallSite, depth: number): SecretCarr
   if (callee.type === 'attribute' && callee.childForFieldName('object')?.text === 'self' && site.method) {
     const cls = enclosingClass(site.node);
     fn = cls ? methodsOf(cls).find((method) => method.childForFieldName('name')?.text === site.method) : undefined;
-  } else if (callee.type === 'identifier' && !file.imports.has(callee.text)) {
-    const definitions = file.functions.filter((candidate) => candidate.childForFieldName('name')?.text === callee.text && file.scopeOf(candidate).type === 'module');
-    fn = definitions.length === 1 ? definitions[0] : undefined;
+  } else if (callee.type === 'identifier') {
+    fn = file.moduleFunction(callee.text);
   }
   if (!fn || walk.resolving.has(fn.id)) return [];
   walk.resolving.add(fn.id);
   try {
-    for (const statement of indexNodesWithin(file, 'return_statement', fn)) {
-      const value = statement.namedChild(0);
-      if (!value || file.enclosingFunction(statement)?.id !== fn.id) continue;
+    for (const value of file.returnedValues(fn)) {
       const found = carriers(walk, value, depth - 1)[0];
       if (found) return [{ ...found, node: site.node }];
     }

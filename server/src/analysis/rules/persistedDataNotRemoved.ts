@@ -180,14 +180,19 @@ function writesConfigFile(file: FileModel, call: CallSite, name: string, integra
   return pathArgument !== undefined && fromConfigFolder(file, pathArgument, integration);
 }
 
-function fromConfigFolder(file: FileModel, expression: Node, integration: IntegrationModel): boolean {
+function fromConfigFolder(file: FileModel, expression: Node, integration: IntegrationModel, depth = 2): boolean {
   for (const origin of file.origins(expression)) {
     const text = origin.node.text;
     const inConfigFolder = /hass\.config\.(path|config_dir)|STORAGE_DIR|\.storage/.test(text) || descendants(origin.node, ['call']).some((call) => /hass\.config\.path/.test(call.text));
     if (inConfigFolder && !namedByUser(file, origin.node, integration)) return true;
+    // `path = _get_config_path(hass)`: a function of this module that returns such a path.
+    const callee = depth > 0 && unwrap(origin.node).type === 'call' ? unwrap(origin.node).childForFieldName('function') : null;
+    const helper = callee?.type === 'identifier' ? file.moduleFunction(callee.text) : undefined;
+    if (helper && file.returnedValues(helper).some((value) => fromConfigFolder(file, value, integration, depth - 1))) return true;
   }
   return false;
 }
+
 
 /**
  * `os.path.join(hass.config.config_dir, self.filename)`, `Path(hass.config.path("exports")) / call.data["filename"]`:

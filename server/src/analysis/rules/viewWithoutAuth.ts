@@ -181,7 +181,8 @@ function acts(file: FileModel, handler: Node, depth = 2): boolean {
     if (!ACTIONS.has(method)) return false;
     // Work handed to the executor acts only if the function does: listing a folder there only reads.
     if (method !== 'async_add_executor_job' || !site || depth <= 0) return true;
-    const job = site.args[0] ? moduleFunction(file, site.args[0]) : undefined;
+    const target = site.args[0] ? unwrap(site.args[0]) : undefined;
+    const job = target?.type === 'identifier' ? file.moduleFunction(target.text) : undefined;
     return job === undefined || acts(file, job, depth - 1);
   });
 }
@@ -197,13 +198,6 @@ function opensForWriting(site: CallSite): boolean {
   return text !== undefined && /[wax+]/.test(text);
 }
 
-/** The module-level function an expression names (`scan_icons`), if this file defines exactly one. */
-function moduleFunction(file: FileModel, expression: Node): Node | undefined {
-  const target = unwrap(expression);
-  if (target.type !== 'identifier' || file.imports.has(target.text)) return undefined;
-  const found = file.functions.filter((fn) => fn.childForFieldName('name')?.text === target.text && file.scopeOf(fn).type === 'module');
-  return found.length === 1 ? found[0] : undefined;
-}
 
 function baseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
