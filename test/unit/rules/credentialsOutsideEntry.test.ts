@@ -66,6 +66,15 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': flow } }).findings, []);
   });
 
+  it('reads a YAML schema built from other schema constants, also from const.py', () => {
+    const init = 'import voluptuous as vol\nfrom homeassistant.helpers import config_validation as cv\n\nfrom .const import APP_SCHEMA, DOMAIN\n\nCONFIG_SCHEMA = vol.Schema({DOMAIN: vol.All(cv.ensure_list, [APP_SCHEMA])}, extra=vol.ALLOW_EXTRA)\n';
+    const constModule = 'import voluptuous as vol\nfrom homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET\n\nDOMAIN = "demo"\nAPP_SCHEMA = vol.Schema({vol.Required(CONF_CLIENT_ID): str, vol.Required(CONF_CLIENT_SECRET): str})\n';
+    const findings = analyzeSnippet(init, { rules, otherFiles: { 'const.py': constModule } }).findings;
+    assert.deepEqual(findings.map((finding) => [finding.path.split('/').pop(), finding.range.start.line, /"client_secret"/.test(finding.message)]), [['__init__.py', 5, true]]);
+    const local = 'import voluptuous as vol\nfrom homeassistant.const import CONF_PASSWORD\n\nDEVICE_SCHEMA = vol.Schema({vol.Required(CONF_PASSWORD): str})\nCONFIG_SCHEMA = vol.Schema({"demo": vol.All(cv.ensure_list, [DEVICE_SCHEMA])})\n';
+    assert.deepEqual(analyzeSnippet(local, { rules }).findings.map((finding) => finding.range.start.line), [3]);
+  });
+
   it('passes an integration that reads its credentials back from the entry', () => {
     const source = 'from homeassistant.const import CONF_PASSWORD, CONF_USERNAME\n\n\nasync def async_setup_entry(hass, entry):\n    return entry.data[CONF_USERNAME], entry.data[CONF_PASSWORD]\n';
     assert.equal(analyzeSnippet(source, { rules }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');

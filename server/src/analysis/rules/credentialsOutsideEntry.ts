@@ -1,5 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
+import { constantExpression } from '../model/integration';
 import { readsEntryCredential, storedCredentialKeys } from '../model/secretFlow';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
@@ -185,20 +186,42 @@ function checkYamlSchemas(context: FileContext, file: FileModel): void {
   for (const name of ['CONFIG_SCHEMA', 'PLATFORM_SCHEMA']) {
     const schema = file.constants.get(name);
     if (!schema) continue;
-    for (const call of file.calls) {
-      if (call.node.startIndex < schema.startIndex || call.node.endIndex > schema.endIndex) continue;
-      if (!call.name || !/(^|\.)(Required|Optional|Inclusive|Exclusive)$/.test(call.name)) continue;
-      const key = call.args[0];
-      const keyName = key ? file.stringValue(key, context.integration?.constantString) ?? literalString(key) : undefined;
-      if (!keyName || !isSecretName(keyName)) continue;
-      context.markUsed();
-      if (importsYaml(context)) {
-        context.review(`${name} still takes "${keyName}" from YAML to import it into a config entry; make sure users are told (a repair issue) to remove it from configuration.yaml once imported.`);
-      } else {
-        context.report(call.node, `${name} takes "${keyName}" from YAML; credentials belong in a config flow (stored in the config entry), not in configuration.yaml that users share.`);
+    for (const part of schemaParts(context, file, schema, schema)) {
+      for (const call of part.file.calls) {
+        if (call.node.startIndex < part.node.startIndex || call.node.endIndex > part.node.endIndex) continue;
+        if (!call.name || !/(^|\.)(Required|Optional|Inclusive|Exclusive)$/.test(call.name)) continue;
+        const key = call.args[0];
+        const keyName = key ? part.file.stringValue(key, context.integration?.constantString) ?? literalString(key) : undefined;
+        if (!keyName || !isSecretName(keyName)) continue;
+        context.markUsed();
+        if (importsYaml(context)) {
+          context.review(`${name} still takes "${keyName}" from YAML to import it into a config entry; make sure users are told (a repair issue) to remove it from configuration.yaml once imported.`);
+        } else {
+          // A key of a schema defined in another module is reported where this schema takes that one in.
+          context.report(part.file === file ? call.node : part.at, `${name} takes "${keyName}" from YAML; credentials belong in a config flow (stored in the config entry), not in configuration.yaml that users share.`);
+        }
       }
     }
   }
+}
+
+/**
+ * A schema and the schema constants it is built from (`{DOMAIN: vol.All(cv.ensure_list, [APP_SCHEMA])}`, also
+ * from const.py), each with where this file takes it in.
+ */
+function schemaParts(context: FileContext, file: FileModel, node: Node, at: Node, depth = 3, seen = new Set<number>()): { file: FileModel; node: Node; at: Node }[] {
+  if (seen.has(node.id)) return [];
+  seen.add(node.id);
+  const parts = [{ file, node, at }];
+  if (depth <= 0) return parts;
+  for (const identifier of node.descendantsOfType('identifier')) {
+    if (!/^[A-Z][A-Z0-9_]*SCHEMA$/.test(identifier.text)) continue;
+    const constant = constantExpression(file, identifier, context.integration);
+    if (!constant) continue;
+    // Past this file, findings stay at the name through which this file took the schema in.
+    parts.push(...schemaParts(context, constant.file, constant.node, file === context.file ? identifier : at, depth - 1, seen));
+  }
+  return parts;
 }
 
 const IMPORT_SOURCE = /\bSOURCE_IMPORT\b|["']source["']\s*:\s*["']import["']|\basync_step_import\b/;
