@@ -49,6 +49,15 @@ describe('personal-data-attribute', () => {
     assert.equal(analyzeSnippet(sensor, { rules, fileName: 'sensor.py' }).checklist.find((entry) => entry.id === 'data-minimization')?.status, 'pass');
   });
 
+  it('reads the dict a class keeps in an attribute, unless something updates it unread', () => {
+    const sensor = (extra: string) =>
+      `from homeassistant.components.sensor import SensorEntity\n\n\nclass Owner(SensorEntity):\n    def __init__(self, account):\n        self._attrs = {"model": account.model}\n${extra}\n    @property\n    def extra_state_attributes(self):\n        return self._attrs\n`;
+    assert.equal(analyzeSnippet(sensor(''), { rules, fileName: 'sensor.py' }).checklist.find((entry) => entry.id === 'data-minimization')?.status, 'pass');
+    assert.equal(analyzeSnippet(sensor('        self._attrs["email"] = account.email\n'), { rules, fileName: 'sensor.py' }).findings.length, 1);
+    const updated = analyzeSnippet(sensor('\n    def receive(self, data):\n        self._attrs.update(data)\n'), { rules, fileName: 'sensor.py' });
+    assert.equal(updated.checklist.find((entry) => entry.id === 'data-minimization')?.status, 'review');
+  });
+
   it('resolves attribute keys defined in const.py', () => {
     const source = 'from .const import ATTR_HOME\n\nclass A:\n    @property\n    def extra_state_attributes(self):\n        return {ATTR_HOME: self.where}\n';
     const result = analyzeSnippet(source, { rules, otherFiles: { 'const.py': 'ATTR_HOME = "home_address"\n' } });

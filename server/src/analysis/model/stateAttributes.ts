@@ -42,11 +42,24 @@ function scanStateAttributes(file: FileModel): AttributeScan {
   const entries: AttributeEntry[] = [];
   const opaque: Node[] = [];
   let publishes = false;
+  const resolving = new Set<number>();
   /** The dicts `value` may be; a value that may be something else (not None) has keys this scan cannot read. */
   const fromValue = (value: Node, owner: Node) => {
     for (const origin of file.origins(value)) {
       const node = origin.node;
       if (node.type === 'dictionary') fromDictionary(node, owner);
+      else if (node.type === 'attribute' && !resolving.has(node.id)) {
+        // `return self._attrs`: what the class puts into that attribute, if every write is readable.
+        const writes = selfAttributeWrites(file, node);
+        if (!writes) {
+          opaque.push(value);
+          continue;
+        }
+        resolving.add(node.id);
+        for (const assigned of writes.values) fromValue(assigned, owner);
+        for (const entry of writes.entries) entries.push({ ...entry, owner });
+        resolving.delete(node.id);
+      }
       else if (node.type === 'boolean_operator') {
         // `attributes or {}`: each side.
         for (const side of [node.childForFieldName('left'), node.childForFieldName('right')]) if (side) fromValue(side, owner);
@@ -92,6 +105,34 @@ function scanStateAttributes(file: FileModel): AttributeScan {
 }
 
 const STATE_ATTRIBUTES = /state_attributes/;
+
+/**
+ * What a class writes into `self.name`: whole values (`self._attrs = {...}`) and keys (`self._attrs[KEY] = value`).
+ * Undefined when `attribute` is not `self.name` in a class, when nothing is written, or when some write cannot be
+ * read (`self._attrs.update(data)`).
+ */
+function selfAttributeWrites(file: FileModel, attribute: Node): { values: Node[]; entries: Omit<AttributeEntry, 'owner'>[] } | undefined {
+  const name = attribute.childForFieldName('attribute')?.text;
+  if (attribute.childForFieldName('object')?.text !== 'self' || !name) return undefined;
+  let cls: Node | null = attribute.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  if (!cls) return undefined;
+  const isSelfName = (node: Node | null) => node?.type === 'attribute' && node.childForFieldName('object')?.text === 'self' && node.childForFieldName('attribute')?.text === name;
+  const values: Node[] = [];
+  const entries: Omit<AttributeEntry, 'owner'>[] = [];
+  for (const assignment of cls.descendantsOfType('assignment')) {
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (isSelfName(left) && right) values.push(right);
+    const key = left?.type === 'subscript' && isSelfName(left.childForFieldName('value')) ? left.childForFieldName('subscript') : null;
+    if (key) entries.push({ key, value: right, at: assignment, removable: false });
+  }
+  const mutated = cls.descendantsOfType('call').some((call) => {
+    const callee = call.childForFieldName('function');
+    return callee?.type === 'attribute' && isSelfName(callee.childForFieldName('object')) && /^(update|setdefault|__setitem__)$/.test(callee.childForFieldName('attribute')?.text ?? '');
+  });
+  return values.length > 0 && !mutated ? { values, entries } : undefined;
+}
 
 /**
  * `extra_state_attributes`, and in an entity class the older `device_state_attributes` and an override of
