@@ -15,6 +15,31 @@ describe('unsafe-file-path', () => {
     });
   }
 
+  it('follows service data a method stores in self into another method that opens it', () => {
+    const camera = [
+      'from homeassistant.components.camera import Camera',
+      '',
+      '',
+      'class FileCamera(Camera):',
+      '    def __init__(self, file_path):',
+      '        super().__init__()',
+      '        self._file_path = file_path',
+      '',
+      '    def camera_image(self, width=None, height=None):',
+      '        with open(self._file_path, "rb") as file:',
+      '            return file.read()',
+      '',
+      '    async def update_file_path(self, file_path):',
+      '        self._file_path = file_path',
+      '',
+    ].join('\n');
+    const init = 'import voluptuous as vol\nfrom homeassistant.helpers import config_validation as cv, service\n\n\nasync def async_setup(hass, config):\n    service.async_register_platform_entity_service(hass, "demo", "update_file_path", entity_domain="camera", schema={vol.Required("file_path"): cv.string}, func="update_file_path")\n    return True\n';
+    const findings = analyzeSnippet(camera, { rules, fileName: 'camera.py', otherFiles: { '__init__.py': init } }).findings;
+    assert.deepEqual(findings.map((finding) => [finding.path.split('/').pop(), finding.range.start.line]), [['camera.py', 9]]);
+    // Without the service, the path is the integration's own configuration.
+    assert.deepEqual(analyzeSnippet(camera, { rules, fileName: 'camera.py' }).findings, []);
+  });
+
   it('follows an uploaded file handed to a helper method of the view, through awaited reads in a loop', () => {
     const view = (handOver: string) =>
       [

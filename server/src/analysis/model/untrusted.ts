@@ -127,6 +127,28 @@ export function isRequestObject(file: FileModel, expression: Node, integration?:
   });
 }
 
+/** What the class stores into `self.name` anywhere (`self._file_path = file_path` in a service method), if outside data. */
+function selfAttributeSource(context: Context, file: FileModel, attribute: Node, depth: number, helpers: number): UntrustedSource | undefined {
+  const name = attribute.childForFieldName('attribute')?.text;
+  const cls = classOfMethodAround(file, attribute);
+  if (!name || !cls) return undefined;
+  const key = `${file.path}#${cls.id}.${name}`;
+  if (context.following.has(key)) return undefined;
+  context.following.add(key);
+  try {
+    for (const assignment of cls.descendantsOfType('assignment')) {
+      const left = assignment.childForFieldName('left');
+      if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self' || left.childForFieldName('attribute')?.text !== name) continue;
+      const value = assignment.childForFieldName('right');
+      const found = value ? sourceOf(context, file, value, undefined, depth - 1, helpers) : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  } finally {
+    context.following.delete(key);
+  }
+}
+
 /**
  * @param access how the value is used where the flow started: the attribute read from it (`data` in `call.data`),
  *   `[]` for a subscript; undefined for the value as a whole.
@@ -142,6 +164,11 @@ function sourceOf(context: Context, file: FileModel, expression: Node, access: s
       return identifierSource(context, file, node, accessAt(node) ?? access, depth, helpers);
     case 'attribute': {
       const object = node.childForFieldName('object');
+      if (object?.type === 'identifier' && object.text === 'self') {
+        // `self._file_path`, set from service data in one method and opened in another.
+        const stored = selfAttributeSource(context, file, node, depth, helpers);
+        if (stored) return stored;
+      }
       return object?.type === 'identifier' ? next(object) : next(object, undefined);
     }
     case 'subscript':
