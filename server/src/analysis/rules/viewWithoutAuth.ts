@@ -104,7 +104,8 @@ class StatusView(HomeAssistantView):
       }
       const writes = exposed.some(({ handler, acts: changes }) => changes || (handler.childForFieldName('name')?.text ?? 'get') !== 'get');
       const at = setting.file === file ? setting.node : cls.childForFieldName('name') ?? cls;
-      context.report(at, `${name} sets requires_auth = False and its ${writes ? 'handlers change things' : 'handlers return data'} without checking the caller, so anyone who can reach Home Assistant can call it; check a signature or token, or require authentication.`, {
+      const handlerNames = exposed.map(({ handler }) => handler.childForFieldName('name')?.text ?? 'handler').join(', ');
+      context.report(at, `${name} sets requires_auth = False and its ${writes ? 'handlers change things' : 'handlers return data'} (${handlerNames}) without checking the caller, so anyone who can reach Home Assistant can call it; check a signature or token, or require authentication.`, {
         severity: writes ? 'error' : 'warning',
         suggestions: setting.file === file ? [{ title: 'Require authentication (requires_auth = True)', safe: false, edits: [replaceNode(unwrap(setting.value), 'True')] }] : [],
       });
