@@ -104,7 +104,13 @@ const SAME_VALUE_METHODS = new Set([
 /** Functions returning their argument's content in another form. */
 /** Sources of payloads that come in with a request: their keys are the caller's, not the integration's. */
 export const WEBHOOK_BODY_SOURCE = 'a webhook request body';
+export const VIEW_BODY_SOURCE = 'an HTTP request body';
 export const REQUEST_HEADERS_SOURCE = 'the request headers';
+
+/** A payload that came in with a request (its body or headers), not the integration's own configuration. */
+export function isRequestPayload(carrier: SecretCarrier): boolean {
+  return carrier.kind === 'payload' && (carrier.source === WEBHOOK_BODY_SOURCE || carrier.source === VIEW_BODY_SOURCE || carrier.source === REQUEST_HEADERS_SOURCE);
+}
 
 const SAME_VALUE_FUNCTIONS = /^(str|repr|ascii|format|dict|vars|bytes|json\.dumps|orjson\.dumps|json\.loads|orjson\.loads|homeassistant\.util\.json\.json_loads|pprint\.pformat|pformat|copy\.copy|copy\.deepcopy|deepcopy|dataclasses\.asdict|asdict|types\.MappingProxyType|MappingProxyType|base64\.\w*encode|b64encode|urlsafe_b64encode|urllib\.parse\.urlencode|urlencode|quote|urllib\.parse\.quote)$/;
 /** Functions that, given a mapping, keep only its keys (`list(entry.data)`), and given a secret keep it. */
@@ -724,6 +730,9 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
       else if (result && (!derived || (derived.kind === 'payload' && result.kind === 'secret'))) derived = result;
     }
     if (derived?.kind === 'payload' && locallyMasked(walk, node)) derived = undefined;
+    // A request body the code reads a credential from says which credential it holds.
+    const bodyKey = derived && isRequestPayload(derived) ? credentialResponseKey(file, node, bindings) : undefined;
+    if (bodyKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${bodyKey}`, node }];
     if (derived) return [{ ...derived, node }];
     const additions = dictAdditions(walk, node, depth);
     if (additions) return [{ ...additions, node }];
@@ -993,7 +1002,9 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
     return entryHoldsCredentials(walk) ? [{ kind: 'payload', source: 'config entry', node }] : [];
   }
   if (site.method && ['json', 'text', 'read', 'post'].includes(site.method) && receiver && unwrap(receiver).type === 'identifier') {
-    if (untrustedSource(file, receiver, integration)?.kind === 'webhook') return [{ kind: 'payload', source: WEBHOOK_BODY_SOURCE, node }];
+    const kind = untrustedSource(file, receiver, integration)?.kind;
+    if (kind === 'webhook') return [{ kind: 'payload', source: WEBHOOK_BODY_SOURCE, node }];
+    if (kind === 'view-request') return [{ kind: 'payload', source: VIEW_BODY_SOURCE, node }];
   }
   if (site.method && ['get', 'pop', 'setdefault'].includes(site.method) && receiver && site.args[0]) {
     const key = file.stringValue(site.args[0], integration?.constantString);

@@ -13,9 +13,8 @@ import {
   redactedLiteral,
   redactionSetKeys,
   redactionSetup,
-  REQUEST_HEADERS_SOURCE,
+  isRequestPayload,
   secretsIn,
-  WEBHOOK_BODY_SOURCE,
   type SecretCarrier,
 } from '../model/secretFlow';
 import { descendants, unwrap } from '../python/syntax';
@@ -225,7 +224,7 @@ function checkRedactionCoverage(context: FileContext, fn: Node, reported: Set<st
     const data = call.args[0] ?? call.keywords.get('data');
     const keysArgument = call.args[1] ?? call.keywords.get('to_redact');
     if (!data || !keysArgument) continue;
-    const redactsEntry = secretsIn(file, data, integration).some((carrier) => carrier.kind === 'payload' && carrier.source !== WEBHOOK_BODY_SOURCE && carrier.source !== REQUEST_HEADERS_SOURCE);
+    const redactsEntry = secretsIn(file, data, integration).some((carrier) => carrier.kind === 'payload' && !isRequestPayload(carrier));
     if (!redactsEntry) continue;
     const set = redactionSetKeys(file, keysArgument, integration);
     if (!set || !set.complete) continue;

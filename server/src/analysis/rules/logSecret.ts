@@ -10,9 +10,11 @@ import {
   loggedArguments,
   redactedLiteral,
   redactionSetup,
+  isRequestPayload,
   REQUEST_HEADERS_SOURCE,
   RESPONSE_SOURCE,
   secretsIn,
+  VIEW_BODY_SOURCE,
   WEBHOOK_BODY_SOURCE,
   type RedactionSetup,
   type SecretCarrier,
@@ -41,8 +43,8 @@ variables, \`self\` attributes and what the module's own functions and methods r
   variable, a headers dict with an \`Authorization\` value (**error**);
 - a whole payload that holds credentials: \`entry.data\`, \`entry.options\` (when something writes credentials
   into the options), \`entry.as_dict()\`, the
-  \`user_input\` of a flow step whose form asks for a credential, the YAML \`config\`, a webhook request body (also
-  parsed with \`json.loads\`), the headers of a request to a webhook or view (\`request.headers\`), a
+  \`user_input\` of a flow step whose form asks for a credential, the YAML \`config\`, the body of a request to a
+  webhook or view (also parsed with \`json.loads\`), the headers of a request to a webhook or view (\`request.headers\`), a
   response the same function reads a credential from (\`payload = await resp.json()\` logged, then
   \`payload["access_token"]\`) (**warning**: what the payload holds is inferred from the integration's schemas, keys
   and reads).
@@ -98,8 +100,8 @@ function messageFor(file: FileModel, carrier: SecretCarrier, integration: Integr
   if (carrier.source.startsWith(RESPONSE_SOURCE)) {
     return `This log call writes \`${text}\`, a whole payload that holds the credential "${carrier.source.slice(RESPONSE_SOURCE.length)}" (the code reads it from there); log the fields you need instead.`;
   }
-  if (carrier.source === WEBHOOK_BODY_SOURCE) {
-    return `This log call writes \`${text}\`, a whole webhook request body, which can carry tokens and personal data; log the fields you need instead.`;
+  if (carrier.source === WEBHOOK_BODY_SOURCE || carrier.source === VIEW_BODY_SOURCE) {
+    return `This log call writes \`${text}\`, a whole ${carrier.source === WEBHOOK_BODY_SOURCE ? 'webhook request' : 'HTTP request'} body, which can carry tokens and personal data; log the fields you need instead.`;
   }
   if (carrier.source === REQUEST_HEADERS_SOURCE) {
     return `This log call writes \`${text}\`, all of the request's headers, which carry the caller's Authorization token or the webhook's signature; log the headers you need instead.`;
@@ -121,7 +123,7 @@ function redactFix(file: FileModel, call: CallSite, found: { argument: Node; car
     if (carrier.kind === 'payload') {
       // A response's credential keys are its own, not the integration's TO_REDACT: no fix would be sure to hide them.
       // Nor a request's: its keys are the caller's.
-      if (carrier.source.startsWith(RESPONSE_SOURCE) || carrier.source === WEBHOOK_BODY_SOURCE || carrier.source === REQUEST_HEADERS_SOURCE || !isMappingPayload(file, carrier.node)) return undefined;
+      if (carrier.source.startsWith(RESPONSE_SOURCE) || isRequestPayload(carrier) || !isMappingPayload(file, carrier.node)) return undefined;
       setup ??= redactionSetup(file, integration);
       if (!setup) return undefined;
       edits.push(replaceNode(carrier.node, `${setup.redact}(${carrier.node.text}, ${setup.keys})`));
