@@ -24,7 +24,7 @@ let webManifestUri: string;
 
 const MANIFEST = JSON.stringify({ domain: 'demo', name: 'Demo', iot_class: 'cloud_polling', requirements: ['demo-client==1.0.0'] });
 const SOURCE = ['"""Démo 😀 integration."""', 'import yaml', '', '', 'def load(text):', '    return yaml.load(text)', ''].join('\n');
-const CROSS_MANIFEST = JSON.stringify({ domain: 'cross', name: 'Cross', iot_class: 'local_push', requirements: [] });
+const CROSS_MANIFEST = JSON.stringify({ domain: 'cross', name: 'Cross', iot_class: 'local_push', requirements: [], config_flow: true });
 const CROSS_STORE = ['from homeassistant.helpers.storage import Store', '', '', 'def make_store(hass):', '    return Store(hass, 1, "cross.data")', ''].join('\n');
 const CROSS_INIT = '"""Cross."""\n';
 const CROSS_INIT_WITH_REMOVAL = ['"""Cross."""', 'from .store import make_store', '', '', 'async def async_remove_entry(hass, entry):', '    await make_store(hass).async_remove()', ''].join('\n');

@@ -125,11 +125,13 @@ function genericClassName(file: FileModel, callee: Node): string | undefined {
   return name && /(^|\.)[A-Z]\w*$/.test(name) ? name : undefined;
 }
 
-/** Whether the integration makes config entries: a config flow in the manifest, or an async_setup_entry. */
+/** Whether the integration makes config entries: a config flow in the manifest, or an entry's setup or removal. */
 function hasConfigEntries(integration: IntegrationModel): boolean {
   if (integration.manifest.configFlow) return true;
-  return integration.files.some((file) => file.functions.some((fn) => fn.childForFieldName('name')?.text === 'async_setup_entry'));
+  return integration.files.some((file) => file.functions.some((fn) => ENTRY_FUNCTIONS.has(fn.childForFieldName('name')?.text ?? '')));
 }
+
+const ENTRY_FUNCTIONS = new Set(['async_setup_entry', 'async_remove_entry', 'async_unload_entry', 'async_migrate_entry']);
 
 function storeSubclasses(integration: IntegrationModel): Set<string> {
   const names = new Set<string>();
