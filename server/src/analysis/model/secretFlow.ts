@@ -746,6 +746,8 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
   }
 }
 
+const JSON_PARSERS = /^(json\.loads|orjson\.loads|homeassistant\.util\.json\.json_loads)$/;
+
 /** The source of a response payload the code reads a credential from; log-secret words its message by it. */
 export const RESPONSE_SOURCE = 'a response holding ';
 
@@ -759,7 +761,10 @@ function credentialResponseKey(file: FileModel, use: Node, bindings: readonly Bi
     if (!binding.value || binding.kind === 'parameter') return false;
     let value = unwrap(binding.value);
     if (value.type === 'await') value = unwrap(value.namedChild(0) ?? value);
-    return value.type === 'call' && file.callSite(value)?.method === 'json';
+    if (value.type !== 'call') return false;
+    // `await resp.json()`, or the text of a response parsed by hand (`json.loads(await resp.text())`).
+    const site = file.callSite(value);
+    return site?.method === 'json' || JSON_PARSERS.test(site?.name ?? '');
   });
   if (!fromResponse) return undefined;
   const scope = file.scopeOf(use);

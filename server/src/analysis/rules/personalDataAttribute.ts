@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { removeArgument } from '../fixes';
 import type { FileModel } from '../model/fileModel';
-import { isPersonalDataName } from '../model/secrets';
+import { isPersonalDataName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries, type AttributeEntry } from '../model/stateAttributes';
 import { unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -67,9 +67,24 @@ function checkEntry(context: FileContext, { key, value, at, removable, owner }: 
   if (!personal) return;
   // Asked only now: finding the entity's class climbs from the entry, and most entries name nothing personal.
   if (LOCATION_KEYS.test(personal.toLowerCase()) && isLocationEntity(file, owner)) return;
+  // A bare "address" is a person's where a person is tracked, or when it is read from a person: a gym's or a
+  // charging station's address is a place.
+  if (normalizeName(personal) === 'address' && !isLocationEntity(file, owner) && !PERSON_HOLDER.test(value ? holderText(value) : '')) return;
   context.report(at, `State attribute ${keyName !== undefined ? `"${keyName}"` : key.text} exposes personal data (${personal}); attributes are recorded and shared, so keep it out unless it is the entity's purpose.`, {
     suggestions: removable ? [{ title: `Remove the "${keyName ?? key.text}" attribute`, safe: false, edits: [removeArgument(at)] }] : [],
   });
+}
+
+/** Objects that stand for a person: `self._account.address`, `user["address"]`, `owner.address`. */
+const PERSON_HOLDER = /user|owner|account|member|person|profile|customer|contact|family|driver|child|patient|resident/i;
+
+/** What a value is read from: `club` in `club.address`, `data["owner"]` in `data["owner"]["address"]`. */
+function holderText(value: Node): string {
+  const node = unwrap(value);
+  if (node.type === 'attribute') return node.childForFieldName('object')?.text ?? '';
+  if (node.type === 'subscript') return node.childForFieldName('value')?.text ?? '';
+  if (node.type === 'call') return node.childForFieldName('function')?.text ?? '';
+  return node.text;
 }
 
 /** `self._account.email` -> `email`; `data["phone"]` -> `phone`. */
