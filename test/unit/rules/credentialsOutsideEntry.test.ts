@@ -82,6 +82,23 @@ describe('credentials-outside-entry', () => {
     assert.equal(analyzeSnippet(host, { rules }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'not-applicable');
   });
 
+  it('knows a schema flow keeps what its forms ask for in the entry', () => {
+    const schemaFlow = [
+      'import voluptuous as vol',
+      'from homeassistant.const import CONF_PASSWORD, CONF_RESOURCE',
+      'from homeassistant.helpers.schema_config_entry_flow import SchemaConfigFlowHandler, SchemaFlowFormStep',
+      '',
+      'DATA_SCHEMA = vol.Schema({vol.Required(CONF_RESOURCE): str, vol.Optional(CONF_PASSWORD): str})',
+      'CONFIG_FLOW = {"user": SchemaFlowFormStep(schema=DATA_SCHEMA)}',
+      '',
+      '',
+      'class Flow(SchemaConfigFlowHandler, domain="demo"):',
+      '    config_flow = CONFIG_FLOW',
+      '',
+    ].join('\n');
+    assert.equal(analyzeSnippet(schemaFlow, { rules, fileName: 'config_flow.py' }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');
+  });
+
   it('is not applicable when the integration handles no credentials', () => {
     const result = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules });
     assert.equal(result.checklist.find((item) => item.id === 'credentials-storage')?.status, 'not-applicable');

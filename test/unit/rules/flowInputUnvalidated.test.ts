@@ -55,6 +55,23 @@ describe('flow-input-unvalidated', () => {
     assert.notEqual(analyzeSnippet(client, { rules }).checklist.find((item) => item.id === 'input-validation')?.status, 'review');
   });
 
+  it('passes a flow built with the schema flow helper', () => {
+    const schemaFlow = [
+      'import voluptuous as vol',
+      'from homeassistant.const import CONF_PASSWORD, CONF_RESOURCE',
+      'from homeassistant.helpers.schema_config_entry_flow import SchemaConfigFlowHandler, SchemaFlowFormStep',
+      '',
+      'DATA_SCHEMA = vol.Schema({vol.Required(CONF_RESOURCE): str, vol.Optional(CONF_PASSWORD): str})',
+      'CONFIG_FLOW = {"user": SchemaFlowFormStep(schema=DATA_SCHEMA)}',
+      '',
+      '',
+      'class Flow(SchemaConfigFlowHandler, domain="demo"):',
+      '    config_flow = CONFIG_FLOW',
+      '',
+    ].join('\n');
+    assert.equal(status(schemaFlow)?.status, 'pass');
+  });
+
   it('accepts views validated by RequestDataValidator', () => {
     const source = [
       'import voluptuous as vol',

@@ -155,6 +155,20 @@ interface KeyIndex {
 
 const keyCache = new WeakMap<object, KeyIndex>();
 const SCHEMA_MARKER = /(^|\.)(Required|Optional|Inclusive|Exclusive)$/;
+const SCHEMA_FLOW_STEP = /^homeassistant\.helpers\.schema_config_entry_flow\.SchemaFlowFormStep$/;
+
+/** The keys of the schema a `SchemaFlowFormStep(DATA_SCHEMA, ...)` shows, when it is written in this file. */
+function schemaFlowStepKeys(file: FileModel, step: CallSite): Node[] {
+  let schema = step.args[0] ?? step.keywords.get('schema');
+  if (schema && unwrap(schema).type === 'identifier' && !file.imports.has(unwrap(schema).text)) schema = file.constants.get(unwrap(schema).text) ?? schema;
+  if (!schema) return [];
+  const keys: Node[] = [];
+  for (const call of file.calls) {
+    if (call.node.startIndex < schema.startIndex || call.node.endIndex > schema.endIndex || !SCHEMA_MARKER.test(call.name ?? '')) continue;
+    if (call.args[0]) keys.push(call.args[0]);
+  }
+  return keys;
+}
 const ENTRY_WRITERS = new Set(['async_create_entry', 'async_update_entry', 'async_update_reload_and_abort']);
 const CONFIG_HOLDER = /^_?(user_input|entry_data|config|conf|config_data|import_data|import_config|import_info|user_data|new_data|new_options|credentials)$/;
 
@@ -273,6 +287,9 @@ function keyUses(file: FileModel): FileKeyUses {
     const receiver = call.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
     if (SCHEMA_MARKER.test(call.name ?? '')) {
       keys.push({ kind: 'all', key: call.args[0] });
+    } else if (SCHEMA_FLOW_STEP.test(call.name ?? '')) {
+      // The schema flow helper keeps what each step's form asks for in the entry's options.
+      for (const key of schemaFlowStepKeys(file, call)) keys.push({ kind: 'stored', key, part: 'options' });
     } else if ((call.method === 'get' || call.method === 'pop') && receiver && entryPayloadPart(file, receiver)) {
       keys.push({ kind: 'stored', key: call.args[0], part: entryPayloadPart(file, receiver)! });
     } else if ((call.method === 'get' || call.method === 'pop') && isConfigHolder(file, receiver)) {

@@ -88,6 +88,8 @@ async def async_step_user(self, user_input=None):
         context.report(step.childForFieldName('name') ?? step, `${name} reads ${input.name}, but the flow never shows a form with a data_schema for this step, so nothing validates it; show the form with data_schema=vol.Schema(...).`);
       }
     }
+    // Flows built with the schema flow helper (`SchemaFlowFormStep(schema)`) show and validate each step's schema.
+    if (file.calls.some((call) => SCHEMA_FLOW_STEP.test(call.name ?? '') && (call.args[0] ?? call.keywords.get('schema')) !== undefined)) context.markUsed();
     reviewRawRequestPayloads(context);
   },
 };
@@ -205,6 +207,7 @@ function reviewRawRequestPayloads(context: FileContext): void {
   reviewHelpersReadingPayloads(context, handlers);
 }
 
+const SCHEMA_FLOW_STEP = /^homeassistant\.helpers\.schema_config_entry_flow\.SchemaFlowFormStep$/;
 const BODY_READS = new Set(['json', 'post', 'text', 'read', 'multipart']);
 const REQUEST_PARAMETER = /req/i;
 
