@@ -76,6 +76,14 @@ describe('persisted-data-not-removed', () => {
     assert.deepEqual(analyzeSnippet(init.replace('return hass.config.path(CONFIG_FILE)', 'return hass.data["demo"]["export_to"]'), { rules }).findings, []);
   });
 
+  it('follows a path handed to a writing helper, and models saved with joblib', () => {
+    const helper = 'def _save(path):\n    with open(path, "w") as handle:\n        handle.write("x")\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(_save, hass.config.path("demo.txt"))\n    return True\n';
+    assert.equal(analyzeSnippet(helper, { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(helper.replace('hass.config.path("demo.txt")', 'entry.data["export_path"]'), { rules }).findings, []);
+    const model = 'import joblib\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(joblib.dump, {}, hass.config.path("demo_model.pkl"))\n    return True\n';
+    assert.equal(analyzeSnippet(model, { rules }).findings.length, 1);
+  });
+
   it('asks for a review, not async_remove_entry, when the integration has no config entries', () => {
     const yamlOnly = 'from homeassistant.helpers.storage import Store\n\n\nasync def async_setup(hass, config):\n    await Store(hass, 1, "demo.ids").async_save({})\n    return True\n';
     const manifest = JSON.stringify({ domain: 'demo', name: 'Demo', version: '1.0.0', iot_class: 'local_push', requirements: [] });

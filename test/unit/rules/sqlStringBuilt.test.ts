@@ -15,6 +15,36 @@ describe('sql-string-built', () => {
     });
   }
 
+  it('reports SQL a caller builds for a helper of the module that executes it, at each caller', () => {
+    const source = [
+      'import sqlite3',
+      '',
+      '',
+      'def execute_sql(query, params=()):',
+      '    connection = sqlite3.connect("/config/data.db")',
+      '    connection.cursor().execute(query, params)',
+      '',
+      '',
+      'def setup(hass, config):',
+      '    def delete(call):',
+      '        execute_sql(f"DELETE FROM {call.data[\'table\']} WHERE id = ?", (call.data["id"],))',
+      '',
+      '    def count(call):',
+      '        execute_sql("SELECT COUNT(*) FROM " + call.data["table"])',
+      '',
+      '    def fixed(call):',
+      '        execute_sql("SELECT 1")',
+      '',
+      '    hass.services.register("demo", "delete", delete)',
+      '    hass.services.register("demo", "count", count)',
+      '    hass.services.register("demo", "fixed", fixed)',
+      '    return True',
+      '',
+    ].join('\n');
+    const findings = analyzeSnippet(source, { rules }).findings;
+    assert.deepEqual(findings.map((finding) => [finding.range.start.line, finding.severity]), [[10, 'error'], [13, 'error']]);
+  });
+
   it('grades severity by where the interpolated value comes from', () => {
     const findings = assertFixture(fixtureFiles('sql-string-built').find((file) => file.endsWith('bad.py'))!, rules);
     const byLine = new Map(findings.map((finding) => [finding.range.start.line + 1, finding.severity]));

@@ -15,6 +15,32 @@ describe('unsafe-file-path', () => {
     });
   }
 
+  it('accepts is_allowed_path run in the executor, also before a nested function that opens the file', () => {
+    const source = (check: string) =>
+      [
+        'import voluptuous as vol',
+        'from homeassistant.helpers import config_validation as cv',
+        '',
+        '',
+        'async def async_setup(hass, config):',
+        '    async def _import(call):',
+        '        path = hass.config.path(call.data["path"])',
+        check,
+        '',
+        '        def _read():',
+        '            with open(path, "rb") as file:',
+        '                return file.read()',
+        '',
+        '        return await hass.async_add_executor_job(_read)',
+        '',
+        '    hass.services.async_register("demo", "import_file", _import, schema=vol.Schema({vol.Required("path"): cv.string}))',
+        '    return True',
+        '',
+      ].join('\n');
+    assert.deepEqual(analyzeSnippet(source('        if not await hass.async_add_executor_job(hass.config.is_allowed_path, path):\n            raise ValueError(path)'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('        hass.data["demo"] = path'), { rules }).findings.length, 1);
+  });
+
   it('follows service data a method stores in self into another method that opens it', () => {
     const camera = [
       'from homeassistant.components.camera import Camera',

@@ -435,6 +435,26 @@ function readParameters(fn: Node): Parameter[] {
   return result;
 }
 
+/**
+ * What this file's calls of a module-level function pass for one of its parameters: `_save(hass.config.path(...))`,
+ * also handed to the executor (`hass.async_add_executor_job(_save, path)`). Empty for methods and unknown names.
+ */
+export function argumentsFor(file: FileModel, fn: Node, parameterName: string): Node[] {
+  const name = fn.childForFieldName('name')?.text;
+  if (!name || file.moduleFunction(name)?.id !== fn.id) return [];
+  const parameters = parametersOf(fn);
+  const index = parameters.findIndex((parameter) => parameter.name === parameterName);
+  const parameter = parameters[index];
+  if (!parameter || parameter.kind !== 'plain') return [];
+  const found: Node[] = [];
+  for (const call of file.callsWithDeferred) {
+    if (call.callee.type !== 'identifier' || call.callee.text !== name) continue;
+    const argument = call.keywords.get(parameterName) ?? (parameter.keywordOnly ? undefined : call.args[index]);
+    if (argument) found.push(argument);
+  }
+  return found;
+}
+
 export interface RegisteredHandlers {
   /** Function definitions registered as service handlers, by node id. */
   services: Set<number>;

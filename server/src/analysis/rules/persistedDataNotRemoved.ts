@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { untrustedSource } from '../model/untrusted';
+import { argumentsFor, untrustedSource } from '../model/untrusted';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 
@@ -176,6 +176,9 @@ function writesConfigFile(file: FileModel, call: CallSite, name: string, integra
     pathArgument = call.args[0];
   } else if (call.method === 'write_text' || call.method === 'write_bytes') {
     pathArgument = call.callee.childForFieldName('object') ?? undefined;
+  } else if (name === 'joblib.dump') {
+    // A model saved with joblib (`joblib.dump(model, hass.config.path("model.pkl"))`).
+    pathArgument = call.args[1] ?? call.keywords.get('filename');
   } else {
     return false;
   }
@@ -187,10 +190,15 @@ function fromConfigFolder(file: FileModel, expression: Node, integration: Integr
     const text = origin.node.text;
     const inConfigFolder = /hass\.config\.(path|config_dir)|STORAGE_DIR|\.storage/.test(text) || descendants(origin.node, ['call']).some((call) => /hass\.config\.path/.test(call.text));
     if (inConfigFolder && !namedByUser(file, origin.node, integration)) return true;
+    if (depth <= 0) continue;
     // `path = _get_config_path(hass)`: a function of this module that returns such a path.
-    const callee = depth > 0 && unwrap(origin.node).type === 'call' ? unwrap(origin.node).childForFieldName('function') : null;
+    const callee = unwrap(origin.node).type === 'call' ? unwrap(origin.node).childForFieldName('function') : null;
     const helper = callee?.type === 'identifier' ? file.moduleFunction(callee.text) : undefined;
     if (helper && file.returnedValues(helper).some((value) => fromConfigFolder(file, value, integration, depth - 1))) return true;
+    // `def _save(path): open(path, "w")`, called with such a path (also through the executor).
+    if (origin.kind === 'parameter' && origin.scope && origin.name) {
+      if (argumentsFor(file, origin.scope, origin.name).some((argument) => fromConfigFolder(file, argument, integration, depth - 1))) return true;
+    }
   }
   return false;
 }

@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { isConstantExpression } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
-import { untrustedSource } from '../model/untrusted';
+import { argumentsFor, untrustedSource } from '../model/untrusted';
 import { interpolations, isFString, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity } from '../types';
@@ -21,6 +21,8 @@ interface Built {
   literalText: string;
   /** The f-string itself, when the query is one (for the placeholder suggestion). */
   fString?: Node;
+  /** Where a caller built the text that a helper of this module executes (`execute_sql(f"DELETE ... {table}")`). */
+  builtByCaller?: Node;
 }
 
 export const sqlStringBuilt: Rule = {
@@ -59,22 +61,22 @@ cursor.execute("SELECT state FROM states WHERE entity_id = ?", (call.data["entit
       if (!isExecute && !isSqlFunction) continue;
       const query = call.args[0] ?? call.keywords.get('sql') ?? call.keywords.get('query') ?? call.keywords.get('statement');
       if (!query) continue;
-      const built = builtQuery(file, query);
-      if (!built) {
-        if (isSqlText(file, query)) context.markUsed();
-        continue;
+      const builds = builtQueries(file, query);
+      if (builds.length === 0 && isSqlText(file, query)) context.markUsed();
+      for (const built of builds) {
+        if (!SQL_START.test(built.literalText) && !SQL_BODY.test(built.literalText)) continue;
+        context.markUsed();
+        const dynamic = built.parts.filter((part) => !isConstantExpression(file, part, context.integration));
+        if (dynamic.length === 0) continue;
+        const severity = severityOf(context, dynamic);
+        const shown = dynamic.map((part) => `\`${part.text.length > 40 ? `${part.text.slice(0, 37)}...` : part.text}\``).join(', ');
+        const origin = severity === 'error' ? ' from untrusted input' : '';
+        // Built by a caller and run by this module's helper: reported where the text is built, with no rewrite.
+        context.report(built.builtByCaller ?? query, `SQL is built by interpolating ${shown}${origin}; pass values as bound parameters instead of formatting them into the statement.`, {
+          severity,
+          suggestions: built.builtByCaller ? [] : placeholderSuggestion(file, call, built),
+        });
       }
-      if (!SQL_START.test(built.literalText) && !SQL_BODY.test(built.literalText)) continue;
-      context.markUsed();
-      const dynamic = built.parts.filter((part) => !isConstantExpression(file, part, context.integration));
-      if (dynamic.length === 0) continue;
-      const severity = severityOf(context, dynamic);
-      const shown = dynamic.map((part) => `\`${part.text.length > 40 ? `${part.text.slice(0, 37)}...` : part.text}\``).join(', ');
-      const origin = severity === 'error' ? ' from untrusted input' : '';
-      context.report(query, `SQL is built by interpolating ${shown}${origin}; pass values as bound parameters instead of formatting them into the statement.`, {
-        severity,
-        suggestions: placeholderSuggestion(file, call, built),
-      });
     }
   },
 };
@@ -95,6 +97,23 @@ function isSqlText(file: FileModel, query: Node): boolean {
     const text = literalString(origin.node);
     return text !== undefined && SQL_START.test(text);
   });
+}
+
+/**
+ * How the query text was put together: what `builtQuery` finds, or for a parameter of a module function (a helper
+ * that runs the SQL it is given), what each of its callers passes.
+ */
+function builtQueries(file: FileModel, query: Node, depth = 2): Built[] {
+  const built = builtQuery(file, query);
+  if (built || depth <= 0) return built ? [built] : [];
+  const found: Built[] = [];
+  for (const origin of file.origins(query)) {
+    if (origin.kind !== 'parameter' || !origin.scope || !origin.name) continue;
+    for (const argument of argumentsFor(file, origin.scope, origin.name)) {
+      for (const inner of builtQueries(file, argument, depth - 1)) found.push({ ...inner, fString: undefined, builtByCaller: inner.builtByCaller ?? argument });
+    }
+  }
+  return found;
 }
 
 /** How the query text was put together, following local variables; undefined when it is a plain literal or unknown. */

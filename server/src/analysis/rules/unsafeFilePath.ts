@@ -63,8 +63,7 @@ async def handle_export(call):
       context.markUsed();
       const leaf = untrustedLeaf(context, target);
       if (!leaf) continue;
-      const fn = file.enclosingFunction(call.node);
-      if (fn && hasContainmentCheck(file, fn)) continue;
+      if (checkedAround(file, call.node)) continue;
       const source = untrustedSource(file, leaf, context.integration);
       context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${shorten(leaf.text)}\`) without a check; keep only the file name (Path(x).name) or verify the resolved path stays inside its folder.`, {
         suggestions: nameOnlySuggestion(file, leaf),
@@ -142,10 +141,32 @@ function isSanitized(file: FileModel, node: Node): boolean {
   return false;
 }
 
-function hasContainmentCheck(file: FileModel, fn: Node): boolean {
+/**
+ * A containment check in the function around the use, or made by a function around that one itself, before it
+ * defines the function that opens the file (`if not is_allowed_path(path): raise ...` then `def _read(): open(path)`).
+ * A check in a sibling handler does not count.
+ */
+function checkedAround(file: FileModel, node: Node): boolean {
+  const fn = file.enclosingFunction(node);
+  if (!fn) return false;
+  if (hasContainmentCheck(file, fn)) return true;
+  for (let inner = fn, outer = file.enclosingFunction(fn); outer; inner = outer, outer = file.enclosingFunction(outer)) {
+    const before = inner.startIndex;
+    const own = (call: Node) => call.startIndex < before && file.enclosingFunction(call)?.id === outer!.id;
+    if (hasContainmentCheck(file, outer, own)) return true;
+  }
+  return false;
+}
+
+function hasContainmentCheck(file: FileModel, fn: Node, counts: (call: Node) => boolean = () => true): boolean {
   return descendants(fn, ['call']).some((node) => {
+    if (!counts(node)) return false;
     const site = file.callSite(node);
-    return site !== undefined && CONTAINMENT_CHECKS.test(site.name ?? `.${site.method ?? ''}`);
+    if (!site) return false;
+    if (CONTAINMENT_CHECKS.test(site.name ?? `.${site.method ?? ''}`)) return true;
+    // `await hass.async_add_executor_job(hass.config.is_allowed_path, path)`: the check run in the executor.
+    const job = site.method === 'async_add_executor_job' ? site.args[0] : site.method === 'run_in_executor' ? site.args[1] : undefined;
+    return job !== undefined && CONTAINMENT_CHECKS.test(job.text);
   });
 }
 
