@@ -15,6 +15,28 @@ describe('unsafe-file-path', () => {
     });
   }
 
+  it('follows service data into a helper whose parameter is annotated', () => {
+    const source = [
+      'import voluptuous as vol',
+      'from homeassistant.helpers import config_validation as cv',
+      '',
+      '',
+      'def read_rows(csv_file_name: str) -> list[str]:',
+      '    with open(csv_file_name, encoding="utf-8") as handle:',
+      '        return handle.readlines()',
+      '',
+      '',
+      'async def async_setup(hass, config):',
+      '    async def _train(call):',
+      '        read_rows(hass.config.path(call.data.get("csv_file")))',
+      '',
+      '    hass.services.async_register("demo", "train", _train, schema=vol.Schema({vol.Required("csv_file"): cv.string}))',
+      '    return True',
+      '',
+    ].join('\n');
+    assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => finding.range.start.line), [5]);
+  });
+
   it('accepts is_allowed_path run in the executor, also before a nested function that opens the file', () => {
     const source = (check: string) =>
       [

@@ -105,6 +105,11 @@ function untrustedLeaf(context: FileContext, expression: Node, depth = 5): Node 
   if (depth <= 0) return undefined;
   for (const origin of file.origins(expression)) {
     const node = unwrap(origin.node);
+    // A parameter is judged by the name where it is used: its node in the signature may be `name: str = ...`.
+    if (origin.kind === 'parameter' && expression.type === 'identifier') {
+      if (untrustedSource(file, expression, context.integration)) return expression;
+      continue;
+    }
     if (isSanitized(file, node)) continue;
     for (const piece of piecesOf(file, node)) {
       if (piece.id === node.id) {
