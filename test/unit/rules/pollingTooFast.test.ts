@@ -49,6 +49,14 @@ describe('polling-too-fast', () => {
     assert.match(item?.note ?? '', /declares no iot_class/);
   });
 
+  it('follows an interval kept in a local variable', () => {
+    const source = (value: string) =>
+      `from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nasync def async_setup_entry(hass, entry):\n    interval = ${value}\n    return DataUpdateCoordinator(hass, None, name="demo", update_interval=interval)\n`;
+    assert.match(analyzeSnippet(source('timedelta(seconds=5)'), { rules, manifest: manifest('cloud_polling') }).findings[0]?.message ?? '', /update_interval is 5 seconds/);
+    assert.deepEqual(analyzeSnippet(source('timedelta(minutes=5)'), { rules, manifest: manifest('cloud_polling') }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('timedelta(seconds=entry.options["interval"])'), { rules, manifest: manifest('cloud_polling') }).findings, []);
+  });
+
   it('judges the interval of a Throttle decorator', () => {
     const source = (interval: string) =>
       `from datetime import timedelta\n\nfrom homeassistant.util import Throttle\n\nMIN_TIME_BETWEEN_UPDATES = timedelta(${interval})\n\n\nclass Sensor:\n    @Throttle(MIN_TIME_BETWEEN_UPDATES)\n    async def async_update(self):\n        return None\n`;

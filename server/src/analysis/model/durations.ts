@@ -52,7 +52,12 @@ export function durationSeconds(file: FileModel, expression: Node, integration: 
   if (depth <= 0) return undefined;
   if (node.type === 'identifier') {
     const constant = constantExpression(file, node, integration);
-    return constant ? durationSeconds(constant.file, constant.node, integration, depth - 1) : undefined;
+    if (constant) return durationSeconds(constant.file, constant.node, integration, depth - 1);
+    // A local variable (`update_interval = timedelta(seconds=5)`): the shortest of what it is set to, if all are known.
+    const origins = file.origins(node, 2);
+    if (origins.length === 0 || origins.some((origin) => origin.kind !== 'expression' || origin.node.id === node.id)) return undefined;
+    const values = origins.map((origin) => durationSeconds(file, origin.node, integration, depth - 1));
+    return values.every((value): value is number => value !== undefined) ? Math.min(...values) : undefined;
   }
   if (node.type === 'binary_operator') {
     // `timedelta(seconds=10) * 3`
