@@ -84,6 +84,11 @@ describe('persisted-data-not-removed', () => {
     assert.equal(analyzeSnippet(model, { rules }).findings.length, 1);
   });
 
+  it('follows a folder under the config folder that a file is joined onto', () => {
+    const source = 'from pathlib import Path\n\n\nasync def async_setup_entry(hass, entry):\n    media = Path(hass.config.path("media")) / "demo"\n\n    def _save(data):\n        (media / "history.json").write_text(data)\n\n    entry.runtime_data = _save\n    return True\n';
+    assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => finding.range.start.line), [7]);
+  });
+
   it('asks for a review, not async_remove_entry, when the integration has no config entries', () => {
     const yamlOnly = 'from homeassistant.helpers.storage import Store\n\n\nasync def async_setup(hass, config):\n    await Store(hass, 1, "demo.ids").async_save({})\n    return True\n';
     const manifest = JSON.stringify({ domain: 'demo', name: 'Demo', version: '1.0.0', iot_class: 'local_push', requirements: [] });

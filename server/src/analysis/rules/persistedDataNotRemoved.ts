@@ -191,6 +191,9 @@ function fromConfigFolder(file: FileModel, expression: Node, integration: Integr
     const inConfigFolder = /hass\.config\.(path|config_dir)|STORAGE_DIR|\.storage/.test(text) || descendants(origin.node, ['call']).some((call) => /hass\.config\.path/.test(call.text));
     if (inConfigFolder && !namedByUser(file, origin.node, integration)) return true;
     if (depth <= 0) continue;
+    // `(media / name)` where `media = Path(hass.config.path("media")) / DOMAIN`: a path joined onto such a folder.
+    const base = joinedBase(file, unwrap(origin.node));
+    if (base && fromConfigFolder(file, base, integration, depth - 1) && !namedByUser(file, origin.node, integration)) return true;
     // `path = _get_config_path(hass)`: a function of this module that returns such a path.
     const callee = unwrap(origin.node).type === 'call' ? unwrap(origin.node).childForFieldName('function') : null;
     const helper = callee?.type === 'identifier' ? file.moduleFunction(callee.text) : undefined;
@@ -203,6 +206,15 @@ function fromConfigFolder(file: FileModel, expression: Node, integration: Integr
   return false;
 }
 
+
+/** The folder a path is joined onto: `base` in `base / name`, `os.path.join(base, ...)`, `base.joinpath(...)`. */
+function joinedBase(file: FileModel, node: Node): Node | undefined {
+  if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '/') return node.childForFieldName('left') ?? undefined;
+  const site = node.type === 'call' ? file.callSite(node) : undefined;
+  if (!site) return undefined;
+  if (site.method === 'joinpath') return site.callee.childForFieldName('object') ?? undefined;
+  return /(^|\.)(os\.path\.join|Path|PurePath)$/.test(site.name ?? '') ? site.args[0] : undefined;
+}
 
 /**
  * `os.path.join(hass.config.config_dir, self.filename)`, `Path(hass.config.path("exports")) / call.data["filename"]`:
