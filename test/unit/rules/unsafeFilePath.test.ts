@@ -15,6 +15,25 @@ describe('unsafe-file-path', () => {
     });
   }
 
+  it('treats the item a media source resolves as a user\'s input', () => {
+    const source = [
+      'from pathlib import Path',
+      '',
+      'from homeassistant.components.media_source import MediaSource, PlayMedia',
+      '',
+      '',
+      'class DemoSource(MediaSource):',
+      '    async def async_resolve_media(self, item):',
+      '        path = Path(self.hass.config.path("media")) / "demo" / item.identifier',
+      '        with open(path, "rb") as handle:',
+      '            handle.read(16)',
+      '        return PlayMedia(url=f"/media/local/demo/{Path(item.identifier).name}", mime_type="video/mp4")',
+      '',
+    ].join('\n');
+    assert.deepEqual(analyzeSnippet(source, { rules, fileName: 'media_source.py' }).findings.map((finding) => finding.range.start.line), [8]);
+    assert.deepEqual(analyzeSnippet(source.replace('/ item.identifier', '/ Path(item.identifier).name'), { rules, fileName: 'media_source.py' }).findings, []);
+  });
+
   it('follows service data into a helper whose parameter is annotated', () => {
     const source = [
       'import voluptuous as vol',

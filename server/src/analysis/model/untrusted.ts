@@ -311,6 +311,8 @@ function helperParameterSource(context: Context, file: FileModel, fn: Node, name
   }
 }
 
+const MEDIA_SOURCE_METHODS = new Set(['async_resolve_media', 'async_browse_media']);
+
 /** How a parameter of `fn` receives untrusted data, if it does. */
 function parameterRole(file: FileModel, fn: Node, name: string, integration: IntegrationModel | undefined): ParameterRole | undefined {
   const functionName = fn.childForFieldName('name')?.text ?? '';
@@ -326,6 +328,10 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
   if (annotation !== undefined && REQUEST_TYPES.test(annotation)) {
     const kind = requestHandlerKind(file, fn, integration) ?? 'request';
     return { kind, role: 'request-object' };
+  }
+  // A media source resolves and browses identifiers any logged-in user may send.
+  if ((annotation !== undefined && /(^|\.)MediaSourceItem$/.test(annotation)) || (isMethod && index === 1 && MEDIA_SOURCE_METHODS.has(functionName) && cls && /MediaSource\b/.test(cls.childForFieldName('superclasses')?.text ?? ''))) {
+    return { kind: 'view-request', role: 'data', description: 'a media source item a user asked for' };
   }
   const handlers = registeredHandlers(file, integration);
   const positional = parameters.filter((candidate) => candidate.kind === 'plain' && !candidate.keywordOnly);
