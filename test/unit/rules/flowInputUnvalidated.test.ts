@@ -72,6 +72,31 @@ describe('flow-input-unvalidated', () => {
     assert.equal(status(schemaFlow)?.status, 'pass');
   });
 
+  it('asks for a review of an import step that hands YAML data on unvalidated, unless a YAML schema checked it', () => {
+    const flow = [
+      'import voluptuous as vol',
+      'from homeassistant import config_entries',
+      '',
+      'DATA_SCHEMA = vol.Schema({vol.Required("username"): str, vol.Required("password"): str})',
+      '',
+      '',
+      'class Flow(config_entries.ConfigFlow, domain="demo"):',
+      '    async def async_step_import(self, import_info):',
+      '        return await self.async_step_user(import_info)',
+      '',
+      '    async def async_step_user(self, user_input=None):',
+      '        if user_input is not None:',
+      '            return self.async_create_entry(title=user_input["username"], data=user_input)',
+      '        return self.async_show_form(step_id="user", data_schema=DATA_SCHEMA)',
+      '',
+    ].join('\n');
+    const item = analyzeSnippet(flow, { rules, fileName: 'config_flow.py' }).checklist.find((entry) => entry.id === 'input-validation');
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /async_step_import .* hands its data to `async_step_user` unvalidated/);
+    const yaml = 'import voluptuous as vol\n\nCONFIG_SCHEMA = vol.Schema({"demo": vol.Schema({vol.Required("username"): str, vol.Required("password"): str})}, extra=vol.ALLOW_EXTRA)\n';
+    assert.equal(analyzeSnippet(flow, { rules, fileName: 'config_flow.py', otherFiles: { '__init__.py': yaml } }).checklist.find((entry) => entry.id === 'input-validation')?.status, 'pass');
+  });
+
   it('accepts views validated by RequestDataValidator', () => {
     const source = [
       'import voluptuous as vol',

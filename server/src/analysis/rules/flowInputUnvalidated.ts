@@ -172,7 +172,15 @@ function reviewDiscoverySteps(context: FileContext, steps: Node[]): void {
   for (const step of steps) {
     const name = step.childForFieldName('name')?.text ?? '';
     if (!DISCOVERY_OR_IMPORT.test(name)) continue;
-    for (const node of descendants(step, ['call'])) {
+    const input = parametersOf(step)[1]?.name;
+    const calls = descendants(step, ['call']);
+    // `return await self.async_step_user(import_info)`: the user step takes it as if its form had checked it.
+    const forwarded = input ? calls.find((node) => /^self\.async_step_\w+$/.test(node.childForFieldName('function')?.text ?? '') && file.callSite(node)?.args[0]?.text === input) : undefined;
+    if (forwarded && !calls.some((node) => VALIDATION.test(file.callSite(node)?.callee.text ?? '')) && !(name === 'async_step_import' && hasYamlSchema(context))) {
+      context.review(`${name} in ${baseName(file.path)} hands its data to \`${forwarded.childForFieldName('function')?.text.slice('self.'.length)}\` unvalidated: that step's form schema is only applied to what a user submits; validate the data with the same schema first.`);
+      continue;
+    }
+    for (const node of calls) {
       const site = file.callSite(node);
       if (!site || !DANGEROUS_SINKS.test(site.name ?? '')) continue;
       const reaches = [...site.args, ...site.keywords.values()].some((arg) => untrustedSource(file, arg, integration)?.kind === 'flow-input');
@@ -182,6 +190,16 @@ function reviewDiscoverySteps(context: FileContext, steps: Node[]): void {
       }
     }
   }
+}
+
+/** Imported YAML was checked by the integration's CONFIG_SCHEMA or PLATFORM_SCHEMA before the import step saw it. */
+function hasYamlSchema(context: FileContext): boolean {
+  return (context.integration?.files ?? [context.file]).some((file) =>
+    ['CONFIG_SCHEMA', 'PLATFORM_SCHEMA'].some((name) => {
+      const schema = file.constants.get(name);
+      return schema !== undefined && !/config_entry_only_config_schema|empty_config_schema|platform_only_config_schema/.test(schema.text);
+    }),
+  );
 }
 
 /** Webhook handlers and views that read request JSON or form data without any schema: a person should look. */
