@@ -34,6 +34,13 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(analyzeSnippet(source.replace('/ item.identifier', '/ Path(item.identifier).name'), { rules, fileName: 'media_source.py' }).findings, []);
   });
 
+  it('knows database and data-frame files are opened by path too', () => {
+    const source = (call: string) => `import sqlite3\n\nimport pandas as pd\n\n\nasync def async_setup(hass, config):\n    def _load(call):\n        return ${call}\n\n    hass.services.async_register("demo", "load", _load)\n    return True\n`;
+    assert.equal(analyzeSnippet(source('sqlite3.connect(call.data["db_path"])'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(source('pd.read_csv(hass.config.path(call.data["csv"]))'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('sqlite3.connect(hass.config.path("demo.db"))'), { rules }).findings, []);
+  });
+
   it('follows service data into a helper whose parameter is annotated', () => {
     const source = [
       'import voluptuous as vol',

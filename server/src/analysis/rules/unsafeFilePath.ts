@@ -12,7 +12,8 @@ const PATH_FUNCTIONS = new Set([
   'os.mkdir', 'os.rmdir', 'os.listdir', 'os.scandir', 'os.stat', 'os.chmod', 'shutil.copy', 'shutil.copy2',
   'shutil.copyfile', 'shutil.copytree', 'shutil.move', 'shutil.rmtree', 'aiohttp.web.FileResponse',
   'homeassistant.util.json.load_json', 'homeassistant.helpers.json.save_json', 'homeassistant.util.yaml.load_yaml',
-  'aiofiles.os.remove', 'tarfile.open', 'zipfile.ZipFile',
+  'aiofiles.os.remove', 'tarfile.open', 'zipfile.ZipFile', 'sqlite3.connect', 'aiosqlite.connect', 'pandas.read_csv',
+  'pandas.read_json', 'pandas.read_excel', 'pandas.read_parquet', 'joblib.load',
 ]);
 /** Path methods that touch the file system through their receiver. */
 const PATH_METHODS = new Set([
