@@ -26,7 +26,7 @@ describe('service-without-schema', () => {
 
   it('names the service and lowers the severity when the handler reads no data', () => {
     const findings = assertFixture(path.join(folder, 'bad.py'), rules, { otherFiles });
-    assert.deepEqual(findings.map((finding) => finding.severity), ['warning', 'warning', 'warning', 'info', 'warning', 'warning']);
+    assert.deepEqual(findings.map((finding) => finding.severity), ['warning', 'warning', 'warning', 'info']);
     assert.match(findings[0].message, /^Service send is registered without a schema/);
   });
 
@@ -51,15 +51,6 @@ describe('service-without-schema', () => {
     assert.match(exported, /"export", async_handle_export, schema=vol\.Schema\(\{vol\.Required\("filename"\): cv\.string, vol\.Optional\("content"\): cv\.string\}\)\)/);
     const refresh = applyFixAndCheck(source, findings[3].suggestions?.[0], findings[3], rules, { fileName: 'bad.py', otherFiles });
     assert.match(refresh, /"refresh", handle_refresh, schema=vol\.Schema\(\{\}\)\)/);
-  });
-
-  it("suggests an entity service schema from the entity method's parameters", () => {
-    const source = read('bad.py');
-    const findings = analyzeSnippet(source, { rules, fileName: 'bad.py', otherFiles }).findings.filter((finding) => finding.path.endsWith('bad.py'));
-    const boost = applyFixAndCheck(source, findings[4].suggestions?.[0], findings[4], rules, { fileName: 'bad.py', otherFiles });
-    assert.match(boost, /async_register_entity_service\("boost", \{vol\.Required\("minutes"\): cv\.string, vol\.Optional\("target_temperature"\): cv\.string\}, "async_boost"\)/);
-    const pulse = applyFixAndCheck(source, findings[5].suggestions?.[0], findings[5], rules, { fileName: 'bad.py', otherFiles });
-    assert.match(pulse, /func="async_pulse", schema=\{vol\.Required\("color"\): cv\.string\}\n/);
   });
 
   it('keeps the file\'s quotes and its existing voluptuous alias', () => {

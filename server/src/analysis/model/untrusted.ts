@@ -642,11 +642,6 @@ function callablesInTable(file: FileModel, iterable: Node, integration: Integrat
   return found.filter((entry) => entry.node.type === 'function_definition');
 }
 
-/** The methods of the integration's classes with a given name (entity service methods registered by name). */
-export function methodsNamedIn(file: FileModel, integration: IntegrationModel | undefined, name: string): { file: FileModel; node: Node }[] {
-  return methodsNamed(file, integration).get(name) ?? [];
-}
-
 const methodIndexCache = new WeakMap<object, Map<string, { file: FileModel; node: Node }[]>>();
 
 function methodsNamed(file: FileModel, integration: IntegrationModel | undefined): Map<string, { file: FileModel; node: Node }[]> {

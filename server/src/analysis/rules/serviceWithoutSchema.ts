@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { addImport, insertAt, preferredQuote, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { methodsNamedIn, parametersOf, resolveCallables } from '../model/untrusted';
+import { parametersOf, resolveCallables } from '../model/untrusted';
 import { descendants, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
@@ -31,11 +31,11 @@ with whatever data the caller likes. The schema given at registration is where H
 before the handler runs: required fields, types, ranges, allowed values, and no unexpected keys. Without one, a wrong
 type crashes the handler at best, and at worst a crafted value reaches a file path, a command or a URL.
 
-The rule reports \`hass.services.async_register\` (and \`register\`) without \`schema=\` or with \`schema=None\`,
-entity services registered with \`None\` as their schema, and \`async_register_platform_entity_service\` without a
-schema. A handler that never reads its call's data is reported at information level. Not reported:
-\`async_register_admin_service\` without a schema (it then rejects any data), and entity services with \`{}\` (no
-fields).
+The rule reports \`hass.services.async_register\` (and \`register\`) without \`schema=\` or with \`schema=None\`. A
+handler that never reads its call's data is reported at information level. Not reported:
+\`async_register_admin_service\` without a schema (it then rejects any data), and entity services
+(\`async_register_entity_service\`, \`async_register_platform_entity_service\`): Home Assistant turns their \`None\`
+schema into one that accepts the entity targets and nothing else.
 
 **Fix:** pass \`schema=vol.Schema({...})\` listing every field the handler reads. The suggested fix builds one from
 the keys the handler reads from \`call.data\` (\`vol.Required\` for \`call.data[key]\`, \`vol.Optional\` for
@@ -72,22 +72,10 @@ hass.services.async_register(DOMAIN, "send", handle_send, schema=SEND_SCHEMA)
           ? `Service ${serviceName} is registered without a schema; its handler reads no data, but callers may still send any. Pass schema=vol.Schema({}).`
           : `Service ${serviceName} is registered without a schema, so its handler receives unvalidated data; pass schema=vol.Schema({...}) describing each field.`;
         context.report(call.node, message, { severity, suggestions: schemaSuggestion(file, call, schema, fields) });
-      } else if (PLATFORM_ENTITY_SERVICE.test(name)) {
+      } else if (PLATFORM_ENTITY_SERVICE.test(name) || ENTITY_SERVICE.test(name) || (call.method === 'async_register_entity_service' && call.callee.type === 'attribute')) {
+        // Home Assistant turns an entity service's None (or missing) schema into cv.make_entity_service_schema(None):
+        // entity targets only, any other key rejected. The data is validated.
         context.markUsed();
-        const schema = call.keywords.get('schema');
-        if ((schema && unwrap(schema).type !== 'none') || call.hasSplat) continue;
-        const func = call.keywords.get('func');
-        context.report(schema ?? call.node, 'This entity service is registered without a schema, so its data is not validated; pass schema= with the fields it accepts ({} if none).', {
-          suggestions: entitySchemaSuggestion(file, call, schema, func, integration),
-        });
-      } else if (ENTITY_SERVICE.test(name) || (call.method === 'async_register_entity_service' && call.callee.type === 'attribute')) {
-        context.markUsed();
-        const schema = call.args[1] ?? call.keywords.get('schema');
-        if (!schema || unwrap(schema).type !== 'none') continue;
-        const func = call.args[2] ?? call.keywords.get('func');
-        context.report(schema, 'This entity service has None as its schema, so its data is not validated; pass a dict of the fields it accepts ({} if none).', {
-          suggestions: entitySchemaSuggestion(file, call, schema, func, integration),
-        });
       }
     }
   },
@@ -161,36 +149,6 @@ function schemaSuggestion(file: FileModel, call: CallSite, schema: Node | undefi
   edits.push(...names.imports(entries.length > 0));
   const title = entries.length > 0 ? 'Add a schema for the fields the handler reads' : 'Add a schema that accepts no data';
   return [{ title, safe: false, edits }];
-}
-
-/** A dict of the entity method's parameters in place of `None` (or as `schema=`), typed as strings. */
-function entitySchemaSuggestion(file: FileModel, call: CallSite, schema: Node | undefined, func: Node | undefined, integration: IntegrationModel | undefined): Fix[] {
-  const names = validationNames(file);
-  const quote = preferredQuote(file);
-  const fields = new Map<string, boolean>();
-  const method = func ? literalString(func) : undefined;
-  // A method named by a string gets the fields as keyword arguments; a callable gets `(entity, call)`.
-  const targets = method !== undefined ? methodsNamedIn(file, integration, method) : [];
-  for (const target of targets) {
-    const parameters = parametersOf(target.node).filter((parameter) => parameter.kind === 'plain' && parameter.name !== 'self');
-    for (const parameter of parameters) {
-      const required = parameter.node.childForFieldName('value') === null;
-      fields.set(parameter.name, (fields.get(parameter.name) ?? false) || required);
-    }
-  }
-  const entries = [...fields].map(([name, required]) => `${names.vol}.${required ? 'Required' : 'Optional'}(${quote}${name}${quote}): ${names.cv}.string`);
-  const dict = `{${entries.join(', ')}}`;
-  const edits: TextEdit[] = [];
-  if (schema) {
-    edits.push(replaceNode(unwrap(schema), dict));
-  } else {
-    const last = [...call.args, ...call.keywords.values()].sort((a, b) => a.endIndex - b.endIndex).pop();
-    if (!last) return [];
-    const end = rangeOf(last.parent?.type === 'keyword_argument' ? last.parent : last).end;
-    edits.push(insertAt(end.line, end.character, `, schema=${dict}`));
-  }
-  if (entries.length > 0) edits.push(...names.imports(true));
-  return [{ title: entries.length > 0 ? "Add a schema for the method's parameters" : 'Add a schema without fields', safe: false, edits }];
 }
 
 /** The names the file uses for voluptuous and config_validation, and the imports that add them when missing. */
