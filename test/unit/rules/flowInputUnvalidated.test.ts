@@ -97,6 +97,20 @@ describe('flow-input-unvalidated', () => {
     assert.equal(analyzeSnippet(flow, { rules, fileName: 'config_flow.py', otherFiles: { '__init__.py': yaml } }).checklist.find((entry) => entry.id === 'input-validation')?.status, 'pass');
   });
 
+  it('does not take an attribute or a keyword of the same name for a read of the step input', () => {
+    const flow = [
+      'from homeassistant import config_entries',
+      '',
+      '',
+      'class Flow(config_entries.ConfigFlow, domain="demo"):',
+      '    async def async_step_reconfigure(self, entry):',
+      '        self.entry = self.hass.config_entries.async_get_entry(self.context["entry_id"])',
+      '        return await self.async_step_pick(entry=None)',
+      '',
+    ].join('\n');
+    assert.deepEqual(analyzeSnippet(flow, { rules, fileName: 'config_flow.py' }).findings, []);
+  });
+
   it('accepts views validated by RequestDataValidator', () => {
     const source = [
       'import voluptuous as vol',

@@ -47,6 +47,9 @@ describe('polling-too-fast', () => {
     const item = result.checklist.find((entry) => entry.id === 'rate-limiting');
     assert.equal(item?.status, 'review');
     assert.match(item?.note ?? '', /declares no iot_class/);
+    // A diagnostics dict that reports an update_interval key sets no interval.
+    const diagnostics = analyzeSnippet('async def async_get_config_entry_diagnostics(hass, entry):\n    return {"update_interval": 30}\n', { rules, fileName: 'diagnostics.py', manifest: JSON.stringify({ domain: 'demo', name: 'Demo', requirements: [] }) });
+    assert.equal(diagnostics.checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'not-applicable');
   });
 
   it('follows an interval kept in a local variable', () => {

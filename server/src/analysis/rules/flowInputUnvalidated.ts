@@ -159,6 +159,9 @@ function readsInput(step: Node, input: string): boolean {
     if (!parent || ['parameters', 'default_parameter', 'typed_default_parameter', 'typed_parameter'].includes(parent.type)) return false;
     if (parent.type === 'comparison_operator' || parent.type === 'not_operator' || parent.type === 'boolean_operator') return false;
     if (parent.type === 'assignment' && parent.childForFieldName('left')?.id === identifier.id) return false;
+    // `self.entry` and `entry=` name an attribute and a keyword, not the parameter.
+    if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === identifier.id) return false;
+    if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === identifier.id) return false;
     // Handed on to another step (`return await self.async_step_user(user_input)`): that step is judged itself.
     if (parent.type === 'argument_list' && /^self\.async_step_\w+$/.test(parent.parent?.childForFieldName('function')?.text ?? '')) return false;
     if ((parent.type === 'if_statement' || parent.type === 'elif_clause' || parent.type === 'conditional_expression') && parent.childForFieldName('condition')?.id === identifier.id) return false;

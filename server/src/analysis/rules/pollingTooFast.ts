@@ -8,9 +8,17 @@ import type { Fix } from '../types';
 
 const THROTTLE = /^homeassistant\.util\.Throttle$/;
 
-/** Whether a file sets how often the integration polls (SCAN_INTERVAL, update_interval, a tracked interval, Throttle). */
+/**
+ * Whether a file sets how often the integration polls: SCAN_INTERVAL, `update_interval=` or `.update_interval = `, a
+ * tracked interval, Throttle (not a diagnostics key that happens to be called update_interval).
+ */
 function setsPollingInterval(file: FileModel): boolean {
-  return file.constants.has('SCAN_INTERVAL') || file.mentions(/update_interval|async_track_time_interval|Throttle\(/);
+  if (file.constants.has('SCAN_INTERVAL') || file.calls.some((call) => THROTTLE.test(call.name ?? '') || (call.name ?? '').endsWith('async_track_time_interval'))) return true;
+  return identifiersMatching(file.root, file.text, /update_interval/).some((identifier) => {
+    if (identifier.text !== 'update_interval') return false;
+    const parent = identifier.parent;
+    return (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === identifier.id) || inAttributeAssignment(identifier);
+  });
 }
 
 const TRACK_INTERVAL = new Set([
