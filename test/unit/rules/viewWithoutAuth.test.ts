@@ -61,6 +61,16 @@ describe('view-without-auth', () => {
     assert.equal(analyzeSnippet(source.replace(/ {8}if request\.remote[^\n]*\n[^\n]*\n/, ''), { rules }).findings.length, 1);
   });
 
+  it('asks for a review of a public view registered from a library base class', () => {
+    const source = 'from hass_web_proxy_lib import ProxyView\n\n\nclass SnapshotView(ProxyView):\n    url = "/api/demo/snapshot"\n    name = "api:demo:snapshot"\n    requires_auth = False\n\n\ndef async_setup(hass, session):\n    hass.http.register_view(SnapshotView(session))\n';
+    const result = analyzeSnippet(source, { rules });
+    assert.deepEqual(result.findings, []);
+    const item = result.checklist.find((entry) => entry.id === 'unauthenticated-endpoint');
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /SnapshotView .* serves through ProxyView from outside the integration/);
+    assert.equal(analyzeSnippet(source.replace('requires_auth = False', 'requires_auth = True'), { rules }).checklist.find((entry) => entry.id === 'unauthenticated-endpoint')?.status, 'pass');
+  });
+
   it('judges work handed to the executor by what the function does', () => {
     const view = (job: string) =>
       [

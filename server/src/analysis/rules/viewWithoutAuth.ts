@@ -5,7 +5,7 @@ import type { IntegrationModel } from '../model/integration';
 import { isViewClass, resolveClass, viewHandlers } from '../model/untrusted';
 import { callerCheck } from '../model/verification';
 import { descendants, literalString, unwrap } from '../python/syntax';
-import type { Rule } from '../rule';
+import type { FileContext, Rule } from '../rule';
 
 /** Evidence in a handler that it looks at who is calling: the HA user, a signed path, an access token. */
 const AUTH_MARKERS = /^(KEY_HASS_USER|KEY_AUTHENTICATED|KEY_HASS_REFRESH_TOKEN_ID|authSig|async_validate_access_token|async_validate_signed_path|async_sign_path|validate_access_token)$/;
@@ -70,8 +70,12 @@ class StatusView(HomeAssistantView):
   checkFile(context) {
     const { file, integration } = context;
     if (file.isTestFile) return;
+    const registered = file.mentions(/register_view/) ? registeredViewNames(file) : new Set<string>();
     for (const cls of file.classes) {
-      if (!isViewClass(file, cls, integration)) continue;
+      if (!isViewClass(file, cls, integration)) {
+        reviewLibraryView(context, cls, registered);
+        continue;
+      }
       context.markUsed();
       const setting = requiresAuthSetting(file, cls, integration);
       if (!setting || unwrap(setting.value).type !== 'false') continue;
@@ -112,6 +116,32 @@ class StatusView(HomeAssistantView):
     }
   },
 };
+
+/** Classes this file registers as views: `hass.http.register_view(SnapshotView(...))`. */
+function registeredViewNames(file: FileModel): Set<string> {
+  const names = new Set<string>();
+  for (const call of file.calls) {
+    if (call.method !== 'register_view') continue;
+    const view = call.args[0] ? unwrap(call.args[0]) : undefined;
+    const constructor = view?.type === 'call' ? view.childForFieldName('function') : undefined;
+    if (constructor?.type === 'identifier') names.add(constructor.text);
+  }
+  return names;
+}
+
+/**
+ * A view whose base class comes from a library (`class SnapshotView(ProxyView)`) serves through handlers this code
+ * does not show: made public, it is a review note rather than a verdict.
+ */
+function reviewLibraryView(context: FileContext, cls: Node, registered: Set<string>): void {
+  const name = cls.childForFieldName('name')?.text ?? '';
+  if (!registered.has(name)) return;
+  context.markUsed();
+  const setting = requiresAuthSetting(context.file, cls, context.integration);
+  if (!setting || unwrap(setting.value).type !== 'false') return;
+  const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? []).filter((base) => base.type !== 'keyword_argument').map((base) => base.text).join(', ');
+  context.review(`${name} (${baseName(context.file.path)}) is registered as a view, serves through ${bases} from outside the integration and sets requires_auth = False; check what it serves and who may call it.`);
+}
 
 /** The `requires_auth = ...` of a view class, or of the integration's base view it derives from. */
 function requiresAuthSetting(file: FileModel, cls: Node, integration: IntegrationModel | undefined, depth = 4): { file: FileModel; node: Node; value: Node } | undefined {
