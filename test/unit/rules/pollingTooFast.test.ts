@@ -60,6 +60,14 @@ describe('polling-too-fast', () => {
     assert.deepEqual(analyzeSnippet(source('timedelta(seconds=entry.options["interval"])'), { rules, manifest: manifest('cloud_polling') }).findings, []);
   });
 
+  it('judges a function that schedules itself again with async_call_later', () => {
+    const source = (delay: string, action = 'partial(self._update)') =>
+      `from functools import partial\n\nfrom homeassistant.helpers.event import async_call_later\n\n\nclass Data:\n    async def _update(self, now=None):\n        if not await self.fetch():\n            async_call_later(self.hass, ${delay}, ${action})\n`;
+    assert.match(analyzeSnippet(source('20'), { rules, manifest: manifest('cloud_polling') }).findings[0]?.message ?? '', /runs itself again is 20 seconds/);
+    assert.deepEqual(analyzeSnippet(source('300'), { rules, manifest: manifest('cloud_polling') }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('20', 'self._notify'), { rules, manifest: manifest('cloud_polling') }).findings, []);
+  });
+
   it('judges the interval of a Throttle decorator', () => {
     const source = (interval: string) =>
       `from datetime import timedelta\n\nfrom homeassistant.util import Throttle\n\nMIN_TIME_BETWEEN_UPDATES = timedelta(${interval})\n\n\nclass Sensor:\n    @Throttle(MIN_TIME_BETWEEN_UPDATES)\n    async def async_update(self):\n        return None\n`;

@@ -1,12 +1,23 @@
 import type { Node } from '../python/syntaxTree';
 import { replaceNode } from '../fixes';
 import { durationSeconds, numberValue } from '../model/durations';
-import type { FileModel } from '../model/fileModel';
+import type { CallSite, FileModel } from '../model/fileModel';
 import { descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
 
 const THROTTLE = /^homeassistant\.util\.Throttle$/;
+const CALL_LATER = /^homeassistant\.helpers\.event\.async_call_later$/;
+
+/** `async_call_later(hass, delay, self._update)` inside `_update` (also through `partial(...)`): a polling loop. */
+function reschedulesItself(file: FileModel, call: CallSite): boolean {
+  const fn = file.enclosingFunction(call.node);
+  const name = fn?.childForFieldName('name')?.text;
+  let action = unwrap(call.args[2]);
+  if (action.type === 'call' && /(^|\.)partial$/.test(file.callSite(action)?.name ?? '')) action = unwrap(file.callSite(action)?.args[0] ?? action);
+  const target = action.type === 'attribute' ? action.childForFieldName('attribute')?.text : action.type === 'identifier' ? action.text : undefined;
+  return name !== undefined && target === name;
+}
 
 /**
  * Whether a file sets how often the integration polls: SCAN_INTERVAL, `update_interval=` or `.update_interval = `, a
@@ -43,7 +54,8 @@ of homes is a denial of service the vendor will answer by rate limiting or banni
 local device polled too often can hang. The checklist asks integrations to respect the services they call.
 
 The rule reads \`SCAN_INTERVAL\`, \`update_interval=\` (for example of a \`DataUpdateCoordinator\`),
-\`self.update_interval = ...\`, \`async_track_time_interval(...)\` and \`@Throttle(...)\`, evaluates \`timedelta(...)\` values (also
+\`self.update_interval = ...\`, \`async_track_time_interval(...)\`, \`@Throttle(...)\` and a function that
+schedules itself again with \`async_call_later\` (a retry loop), evaluates \`timedelta(...)\` values (also
 through constants in \`const.py\`, and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`), and
 compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`cloud_*\` and 1 second for
 \`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`). A bare number is not judged,
@@ -74,9 +86,8 @@ SCAN_INTERVAL = timedelta(minutes=5)
     }
     if (!iotClass || !/^(cloud|local)_(polling|push)$/.test(iotClass)) return;
     const minimum = iotClass.startsWith('cloud') ? context.settings.cloudPollingMinSeconds : context.settings.localPollingMinSeconds;
-    const judge = (expression: Node, what: string): void => {
+    const judge = (expression: Node, what: string, seconds = durationSeconds(file, expression, integration)): void => {
       context.markUsed();
-      const seconds = durationSeconds(file, expression, integration);
       if (seconds === undefined || seconds >= minimum || seconds <= 0) return;
       context.report(
         expression,
@@ -95,6 +106,11 @@ SCAN_INTERVAL = timedelta(minutes=5)
       } else if (call.name && THROTTLE.test(call.name) && call.args[0]) {
         // `@Throttle(MIN_TIME_BETWEEN_UPDATES)` on an update method: the fastest it lets the integration poll.
         judge(call.args[0], 'The Throttle interval');
+      } else if (call.name && CALL_LATER.test(call.name) && call.args[1] && call.args[2] && reschedulesItself(file, call)) {
+        // A function that schedules itself again (`async_call_later(hass, 20, self._update)`) polls at that delay;
+        // async_call_later takes seconds when given a number.
+        const delay = call.args[1];
+        judge(delay, 'The delay before the function runs itself again', durationSeconds(file, delay, integration) ?? numberValue(file, delay, integration));
       }
     }
 
