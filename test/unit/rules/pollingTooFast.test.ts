@@ -68,6 +68,18 @@ describe('polling-too-fast', () => {
     assert.deepEqual(analyzeSnippet(source('20', 'self._notify'), { rules, manifest: manifest('cloud_polling') }).findings, []);
   });
 
+  it('asks for a review of an interval option whose schema lets users go below the minimum', () => {
+    const setup = 'from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nasync def async_setup_entry(hass, entry):\n    return DataUpdateCoordinator(hass, None, name="demo", update_interval=timedelta(seconds=entry.options.get("scan_interval", 60)))\n';
+    const flow = (validator: string) => `import voluptuous as vol\n\nSCHEMA = vol.Schema({vol.Optional("scan_interval", default=60): ${validator}})\n`;
+    const status = (validator: string) => {
+      const item = analyzeSnippet(setup, { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow(validator) } }).checklist.find((entry) => entry.id === 'rate-limiting');
+      return [item?.status, item?.note.match(/sets no minimum|allows \d+ seconds/)?.[0]];
+    };
+    assert.deepEqual(status('vol.All(vol.Coerce(int), vol.Clamp(min=0))'), ['review', 'allows 0 seconds']);
+    assert.deepEqual(status('int'), ['review', 'sets no minimum']);
+    assert.deepEqual(status('vol.All(int, vol.Range(min=30))')[0], 'pass');
+  });
+
   it('judges the interval of a Throttle decorator', () => {
     const source = (interval: string) =>
       `from datetime import timedelta\n\nfrom homeassistant.util import Throttle\n\nMIN_TIME_BETWEEN_UPDATES = timedelta(${interval})\n\n\nclass Sensor:\n    @Throttle(MIN_TIME_BETWEEN_UPDATES)\n    async def async_update(self):\n        return None\n`;

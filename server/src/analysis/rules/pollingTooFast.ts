@@ -7,6 +7,52 @@ import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
 
 const THROTTLE = /^homeassistant\.util\.Throttle$/;
+const TIMEDELTA_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600 };
+
+/**
+ * `timedelta(seconds=entry.options.get(CONF_SCAN_INTERVAL, 30))`: the user picks the interval, which is fine with a
+ * sane minimum. When the option's schema lets the user go below the minimum (`vol.Clamp(min=0)`, no bound at all),
+ * a person should look; the default is judged as the interval itself.
+ */
+function reviewOptionMinimum(context: FileContext, expression: Node, minimum: number): void {
+  const { file, integration } = context;
+  const node = unwrap(expression);
+  const site = node.type === 'call' ? file.callSite(node) : undefined;
+  if (!site || !/(^|\.)timedelta$/.test(site.name ?? '')) return;
+  for (const [unit, argument] of site.keywords) {
+    const read = unwrap(argument);
+    const get = read.type === 'call' ? file.callSite(read) : undefined;
+    const receiver = get?.callee.type === 'attribute' ? get.callee.childForFieldName('object')?.text ?? '' : '';
+    if (!get || get.method !== 'get' || !/(options|data)$/.test(receiver) || !get.args[0] || !(unit in TIMEDELTA_SECONDS)) continue;
+    const key = file.stringValue(get.args[0], integration?.constantString);
+    if (!key) continue;
+    const lowest = optionMinimum(context, key);
+    if (lowest === undefined || lowest * TIMEDELTA_SECONDS[unit] < minimum) {
+      context.review(`The polling interval comes from the option "${key}", whose schema ${lowest === undefined ? 'sets no minimum' : `allows ${lowest} ${unit}`}; give it a minimum of at least ${minimum} seconds (vol.Range(min=...)).`);
+    }
+  }
+}
+
+/** The smallest value a flow's schema accepts for `key` (`vol.Range(min=...)`, `vol.Clamp(min=...)`), if any is set. */
+function optionMinimum(context: FileContext, key: string): number | undefined {
+  let lowest: number | undefined;
+  let seen = false;
+  for (const file of context.integration?.files ?? [context.file]) {
+    for (const call of file.calls) {
+      if (!/(^|\.)(Optional|Required)$/.test(call.name ?? '') || !call.args[0] || file.stringValue(call.args[0], context.integration?.constantString) !== key) continue;
+      const pair = call.node.parent?.type === 'pair' && call.node.parent.childForFieldName('key')?.id === call.node.id ? call.node.parent : undefined;
+      const validator = pair?.childForFieldName('value');
+      if (!validator) continue;
+      seen = true;
+      const bound = /(?:Range|Clamp)\([^)]*\bmin\s*=\s*(-?[\d.]+)/.exec(validator.text) ?? /\bpositive_(?:int|float)\b/.exec(validator.text);
+      const value = bound ? (bound[1] !== undefined ? Number(bound[1]) : 1) : undefined;
+      if (value === undefined) return undefined;
+      lowest = lowest === undefined ? value : Math.min(lowest, value);
+    }
+  }
+  // An option no form of the integration asks for is not the user's to set.
+  return seen ? lowest : Number.POSITIVE_INFINITY;
+}
 const CALL_LATER = /^homeassistant\.helpers\.event\.async_call_later$/;
 
 /** `async_call_later(hass, delay, self._update)` inside `_update` (also through `partial(...)`): a polling loop. */
@@ -60,7 +106,7 @@ through constants in \`const.py\`, and the default of \`entry.options.get(CONF_S
 compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`cloud_*\` and 1 second for
 \`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`). A bare number is not judged,
 because its unit depends on the API it is passed to. A manifest without an \`iot_class\` leaves the interval up for
-review. It also reports \`while\` loops that sleep less than a second
+review, and so does an interval read from an option whose schema lets users go below the minimum. It also reports \`while\` loops that sleep less than a second
 between awaited calls.
 
 **Fix:** poll less often, let users choose the interval in the options flow with a sane minimum, or switch to push
@@ -88,6 +134,7 @@ SCAN_INTERVAL = timedelta(minutes=5)
     const minimum = iotClass.startsWith('cloud') ? context.settings.cloudPollingMinSeconds : context.settings.localPollingMinSeconds;
     const judge = (expression: Node, what: string, seconds = durationSeconds(file, expression, integration)): void => {
       context.markUsed();
+      reviewOptionMinimum(context, expression, minimum);
       if (seconds === undefined || seconds >= minimum || seconds <= 0) return;
       context.report(
         expression,
