@@ -99,6 +99,12 @@ describe('credentials-outside-entry', () => {
     assert.equal(analyzeSnippet(schemaFlow, { rules, fileName: 'config_flow.py' }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');
   });
 
+  it('sees a credential saved in another form (token.to_json())', () => {
+    const source = 'from homeassistant.helpers.storage import Store\n\n\nclass TokenStorage:\n    def __init__(self, hass):\n        self._store = Store(hass, 1, "demo.token")\n\n    async def save(self, oAuthToken):\n        await self._store.async_save(oAuthToken.toJson())\n';
+    assert.match(analyzeSnippet(source, { rules, fileName: 'storage.py' }).findings[0]?.message ?? '', /Credentials \(oAuthToken\) are saved to a Store/);
+    assert.deepEqual(analyzeSnippet(source.replace('oAuthToken', 'settings').replace('oAuthToken', 'settings'), { rules, fileName: 'storage.py' }).findings, []);
+  });
+
   it('is not applicable when the integration handles no credentials', () => {
     const result = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules });
     assert.equal(result.checklist.find((item) => item.id === 'credentials-storage')?.status, 'not-applicable');

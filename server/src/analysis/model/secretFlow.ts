@@ -99,7 +99,8 @@ function isSanitizer(site: CallSite): boolean {
 /** Methods returning the same secret in another form (or, for a mapping, its values). */
 const SAME_VALUE_METHODS = new Set([
   'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'title', 'casefold', 'encode', 'decode', 'replace', 'get_secret_value',
-  'copy', 'items', 'values', 'as_dict', 'to_dict', 'model_dump', 'dict', 'hex',
+  'copy', 'items', 'values', 'as_dict', 'to_dict', 'model_dump', 'dict', 'hex', 'to_json', 'toJson', 'to_json_dict',
+  'model_dump_json', 'json_dumps',
 ]);
 /** Functions returning their argument's content in another form. */
 /** Sources of payloads that come in with a request: their keys are the caller's, not the integration's. */
@@ -887,10 +888,28 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
       const found = carriers(walk, value, depth - 1)[0];
       if (found) return [{ ...found, node }];
     }
-    return [];
+    // `self._config["client_secret"] = ...` somewhere in the class: the dict holds that credential.
+    const key = selfSubscriptCredential(walk, node);
+    return key ? [{ kind: 'secret', source: `${node.text}["${key}"]`, node }] : [];
   } finally {
     walk.resolving.delete(node.id);
   }
+}
+
+/** A credential key the class writes into the dict `self.name` (`self._config["client_secret"] = value`), if any. */
+function selfSubscriptCredential(walk: Walk, attribute: Node): string | undefined {
+  const name = attribute.childForFieldName('attribute')?.text;
+  if (attribute.childForFieldName('object')?.text !== 'self' || !name) return undefined;
+  const cls = enclosingClass(attribute);
+  for (const assignment of cls ? cls.descendantsOfType('assignment') : []) {
+    const left = assignment.childForFieldName('left');
+    const target = left?.type === 'subscript' ? left.childForFieldName('value') : null;
+    if (target?.type !== 'attribute' || target.childForFieldName('object')?.text !== 'self' || target.childForFieldName('attribute')?.text !== name) continue;
+    const index = left!.childForFieldName('subscript');
+    const key = index ? walk.file.stringValue(index, walk.integration?.constantString) : undefined;
+    if (key !== undefined && isCredentialKey(key)) return key;
+  }
+  return undefined;
 }
 
 /**

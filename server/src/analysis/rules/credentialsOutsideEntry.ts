@@ -155,9 +155,18 @@ function credentialIn(context: FileContext, value: Node, depth = 3): string | un
       if (name && isSecretName(name)) return name;
     }
     if (node.type === 'identifier' && isSecretName(node.text)) return node.text;
+    // `token.to_json()`, `oAuthToken.toJson()`: the same credential in another form.
+    const site = node.type === 'call' && depth > 0 ? file.callSite(node) : undefined;
+    const receiver = site?.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+    if (receiver && SERIALIZERS.test(site?.method ?? '')) {
+      const inner = credentialIn(context, receiver, depth - 1);
+      if (inner) return inner;
+    }
   }
   return undefined;
 }
+
+const SERIALIZERS = /^(to_?json|toJson|to_?dict|toDict|as_?dict|model_dump(_json)?|dict|json_dumps|serialize)$/;
 
 function dictionaryKeys(context: FileContext, value: Node): string[] {
   const keys: string[] = [];
