@@ -105,6 +105,17 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(analyzeSnippet(source.replace('oAuthToken', 'settings').replace('oAuthToken', 'settings'), { rules, fileName: 'storage.py' }).findings, []);
   });
 
+  it('passes an OAuth2 flow, whose framework keeps the token in the entry', () => {
+    const flow = 'import logging\n\nfrom homeassistant.helpers import config_entry_oauth2_flow\n\n\nclass OAuth2FlowHandler(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain="demo"):\n    DOMAIN = "demo"\n';
+    assert.equal(analyzeSnippet(flow, { rules, fileName: 'config_flow.py' }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');
+  });
+
+  it('does not take a template of placeholder values written to a file for credentials', () => {
+    const source = (secret: string) => `from homeassistant.util.json import save_json\n\n\ndef setup_platform(hass, config, add_entities, discovery_info=None):\n    save_json(hass.config.path("demo.conf"), {"client_id": "CLIENT_ID_HERE", "client_secret": ${secret}})\n`;
+    assert.deepEqual(analyzeSnippet(source('"CLIENT_SECRET_HERE"'), { rules, fileName: 'sensor.py' }).findings, []);
+    assert.equal(analyzeSnippet(source('config["client_secret"]'), { rules, fileName: 'sensor.py' }).findings.length, 1);
+  });
+
   it('is not applicable when the integration handles no credentials', () => {
     const result = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules });
     assert.equal(result.checklist.find((item) => item.id === 'credentials-storage')?.status, 'not-applicable');

@@ -47,6 +47,9 @@ describe('polling-too-fast', () => {
     const item = result.checklist.find((entry) => entry.id === 'rate-limiting');
     assert.equal(item?.status, 'review');
     assert.match(item?.note ?? '', /declares no iot_class/);
+    // Long enough even for a cloud API: no need to know which.
+    const slow = analyzeSnippet(source.replace('seconds=5', 'minutes=5'), { rules, manifest: JSON.stringify({ domain: 'demo', name: 'Demo', requirements: [] }) });
+    assert.equal(slow.checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
     // A diagnostics dict that reports an update_interval key sets no interval.
     const diagnostics = analyzeSnippet('async def async_get_config_entry_diagnostics(hass, entry):\n    return {"update_interval": 30}\n', { rules, fileName: 'diagnostics.py', manifest: JSON.stringify({ domain: 'demo', name: 'Demo', requirements: [] }) });
     assert.equal(diagnostics.checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'not-applicable');
@@ -66,6 +69,8 @@ describe('polling-too-fast', () => {
     assert.match(analyzeSnippet(source('20'), { rules, manifest: manifest('cloud_polling') }).findings[0]?.message ?? '', /runs itself again is 20 seconds/);
     assert.deepEqual(analyzeSnippet(source('300'), { rules, manifest: manifest('cloud_polling') }).findings, []);
     assert.deepEqual(analyzeSnippet(source('20', 'self._notify'), { rules, manifest: manifest('cloud_polling') }).findings, []);
+    // A delay that grows with each failure is the backoff a retry needs.
+    assert.deepEqual(analyzeSnippet(source('2 ** min(self.attempts, 5) * 5'), { rules, manifest: manifest('cloud_polling') }).findings, []);
   });
 
   it('asks for a review of an interval option whose schema lets users go below the minimum', () => {

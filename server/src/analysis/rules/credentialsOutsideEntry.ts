@@ -71,8 +71,9 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
         }
       }
     }
-    // Reading a credential back from the entry (`entry.data[CONF_PASSWORD]`) shows the integration keeps it there.
-    if (readsEntryCredential(file, context.integration)) context.markUsed();
+    // Reading a credential back from the entry (`entry.data[CONF_PASSWORD]`) shows the integration keeps it there; so
+    // does an OAuth2 flow, whose framework stores the token in the entry.
+    if (readsEntryCredential(file, context.integration) || file.classes.some((cls) => OAUTH_FLOW.test(cls.childForFieldName('superclasses')?.text ?? ''))) context.markUsed();
     checkYamlSchemas(context, file);
     checkStateAttributes(context, file);
   },
@@ -130,7 +131,8 @@ function credentialIn(context: FileContext, value: Node, depth = 3): string | un
     const node = unwrap(origin.node);
     if (origin.kind === 'parameter' && origin.name && isSecretName(origin.name)) return origin.name;
     if (node.type === 'dictionary') {
-      const secret = dictionaryKeys(context, node).find(isSecretName);
+      // A key whose value is a literal is a template (`"client_secret": "CLIENT_SECRET_HERE"`), not the user's credential.
+      const secret = dictionaryKeys(context, node, true).find(isSecretName);
       if (secret) return secret;
       for (const splat of node.namedChildren) {
         if (splat?.type === 'dictionary_splat' && CONFIG_ENTRY_PAYLOAD.test(splat.namedChild(0)?.text ?? '')) return splat.namedChild(0)?.text;
@@ -166,14 +168,17 @@ function credentialIn(context: FileContext, value: Node, depth = 3): string | un
   return undefined;
 }
 
+const OAUTH_FLOW = /AbstractOAuth2FlowHandler/;
 const SERIALIZERS = /^(to_?json|toJson|to_?dict|toDict|as_?dict|model_dump(_json)?|dict|json_dumps|serialize)$/;
 
-function dictionaryKeys(context: FileContext, value: Node): string[] {
+function dictionaryKeys(context: FileContext, value: Node, skipLiteralValues = false): string[] {
   const keys: string[] = [];
   for (const origin of context.file.origins(value)) {
     const node = unwrap(origin.node);
     if (node.type === 'dictionary') {
       for (const pair of node.namedChildren) {
+        const literal = pair?.type === 'pair' && literalString(unwrap(pair.childForFieldName('value') ?? pair)) !== undefined;
+        if (skipLiteralValues && literal) continue;
         const key = pair?.type === 'pair' ? pair.childForFieldName('key') : null;
         const name = key ? context.file.stringValue(key, context.integration?.constantString) : undefined;
         if (name) keys.push(name);

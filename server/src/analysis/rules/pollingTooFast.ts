@@ -2,6 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { replaceNode } from '../fixes';
 import { durationSeconds, numberValue } from '../model/durations';
 import type { CallSite, FileModel } from '../model/fileModel';
+import type { IntegrationModel } from '../model/integration';
 import { descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
@@ -54,6 +55,8 @@ function optionMinimum(context: FileContext, key: string): number | undefined {
   return seen ? lowest : Number.POSITIVE_INFINITY;
 }
 const CALL_LATER = /^homeassistant\.helpers\.event\.async_call_later$/;
+/** A delay that grows with the failures (`2 ** min(self.attempts, 5) * 5`): a backoff, which is what retries need. */
+const BACKOFF = /\*\*|attempt|retr|backoff|fail|tries|count/i;
 
 /** `async_call_later(hass, delay, self._update)` inside `_update` (also through `partial(...)`): a polling loop. */
 function reschedulesItself(file: FileModel, call: CallSite): boolean {
@@ -65,17 +68,52 @@ function reschedulesItself(file: FileModel, call: CallSite): boolean {
   return name !== undefined && target === name;
 }
 
+interface PollingInterval {
+  expression: Node;
+  /** How a message names it. */
+  what: string;
+  /** Undefined when it cannot be evaluated. */
+  seconds: number | undefined;
+}
+
 /**
- * Whether a file sets how often the integration polls: SCAN_INTERVAL, `update_interval=` or `.update_interval = `, a
- * tracked interval, Throttle (not a diagnostics key that happens to be called update_interval).
+ * Where a file sets how often the integration polls: SCAN_INTERVAL, `update_interval=` and `.update_interval = `, a
+ * tracked interval, Throttle, a function that schedules itself again (not a diagnostics key called update_interval).
  */
-function setsPollingInterval(file: FileModel): boolean {
-  if (file.constants.has('SCAN_INTERVAL') || file.calls.some((call) => THROTTLE.test(call.name ?? '') || (call.name ?? '').endsWith('async_track_time_interval'))) return true;
-  return identifiersMatching(file.root, file.text, /update_interval/).some((identifier) => {
-    if (identifier.text !== 'update_interval') return false;
-    const parent = identifier.parent;
-    return (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === identifier.id) || inAttributeAssignment(identifier);
-  });
+function pollingIntervals(file: FileModel, integration: IntegrationModel | undefined): PollingInterval[] {
+  const found: PollingInterval[] = [];
+  const add = (expression: Node, what: string, seconds = durationSeconds(file, expression, integration)) => found.push({ expression, what, seconds });
+  const scanInterval = file.constants.get('SCAN_INTERVAL');
+  if (scanInterval && !file.imports.has('SCAN_INTERVAL')) add(scanInterval, 'SCAN_INTERVAL');
+  for (const call of file.calls) {
+    if (call.name && (TRACK_INTERVAL.has(call.name) || call.name.endsWith('async_track_time_interval'))) {
+      const interval = call.keywords.get('interval') ?? call.args[2];
+      if (interval) add(interval, 'The tracked time interval');
+    } else if (call.name && THROTTLE.test(call.name) && call.args[0]) {
+      // `@Throttle(MIN_TIME_BETWEEN_UPDATES)` on an update method: the fastest it lets the integration poll.
+      add(call.args[0], 'The Throttle interval');
+    } else if (call.name && CALL_LATER.test(call.name) && call.args[1] && call.args[2] && !BACKOFF.test(call.args[1].text) && reschedulesItself(file, call)) {
+      // A function that schedules itself again (`async_call_later(hass, 20, self._update)`) polls at that delay;
+      // async_call_later takes seconds when given a number.
+      const delay = call.args[1];
+      add(delay, 'The delay before the function runs itself again', durationSeconds(file, delay, integration) ?? numberValue(file, delay, integration));
+    }
+  }
+  // Found through the text: `update_interval=` passed to a call, and `obj.update_interval = value`. Walking the whole
+  // tree, or sorting out the arguments of every call, for the few places that name it costs far more.
+  for (const identifier of identifiersMatching(file.root, file.text, /update_interval/)) {
+    if (identifier.text !== 'update_interval') continue;
+    const argument = identifier.parent;
+    if (argument?.type === 'keyword_argument' && argument.childForFieldName('name')?.id === identifier.id) {
+      const value = argument.childForFieldName('value');
+      if (value && argument.parent?.type === 'argument_list' && argument.parent.parent?.type === 'call') add(value, 'update_interval');
+      continue;
+    }
+    if (!inAttributeAssignment(identifier)) continue;
+    const value = identifier.parent?.parent?.childForFieldName('right');
+    if (value && value.type !== 'none') add(value, 'update_interval');
+  }
+  return found;
 }
 
 const TRACK_INTERVAL = new Set([
@@ -125,57 +163,26 @@ SCAN_INTERVAL = timedelta(minutes=5)
   checkFile(context) {
     const { file, integration } = context;
     const iotClass = integration?.manifest.iotClass;
-    if (integration && !iotClass && setsPollingInterval(file)) {
-      // Older manifests lack iot_class: the interval cannot be held to a cloud or a local limit.
-      context.review(`manifest.json declares no iot_class, so the polling interval in ${file.path.split(/[\\/]/).pop()} cannot be judged against the cloud or local minimum; declare the iot_class.`);
+    const intervals = pollingIntervals(file, integration);
+    if (integration && !iotClass && intervals.length > 0) {
+      // Older manifests lack iot_class: an interval long enough even for a cloud API passes, others need a person.
+      const cloudMinimum = context.settings.cloudPollingMinSeconds;
+      if (intervals.every(({ seconds }) => seconds !== undefined && seconds >= cloudMinimum)) context.markUsed();
+      else context.review(`manifest.json declares no iot_class, so the polling interval in ${file.path.split(/[\\/]/).pop()} cannot be judged against the cloud or local minimum; declare the iot_class.`);
       return;
     }
     if (!iotClass || !/^(cloud|local)_(polling|push)$/.test(iotClass)) return;
     const minimum = iotClass.startsWith('cloud') ? context.settings.cloudPollingMinSeconds : context.settings.localPollingMinSeconds;
-    const judge = (expression: Node, what: string, seconds = durationSeconds(file, expression, integration)): void => {
+    for (const { expression, what, seconds } of intervals) {
       context.markUsed();
       reviewOptionMinimum(context, expression, minimum);
-      if (seconds === undefined || seconds >= minimum || seconds <= 0) return;
+      if (seconds === undefined || seconds >= minimum || seconds <= 0) continue;
       context.report(
         expression,
         `${what} is ${formatSeconds(seconds)}, below the ${formatSeconds(minimum)} minimum for a ${iotClass} integration; poll less often (the threshold is configurable).`,
         { suggestions: intervalSuggestion(file, expression, minimum) },
       );
-    };
-
-    const scanInterval = file.constants.get('SCAN_INTERVAL');
-    if (scanInterval && !file.imports.has('SCAN_INTERVAL')) judge(scanInterval, 'SCAN_INTERVAL');
-
-    for (const call of file.calls) {
-      if (call.name && (TRACK_INTERVAL.has(call.name) || call.name.endsWith('async_track_time_interval'))) {
-        const interval = call.keywords.get('interval') ?? call.args[2];
-        if (interval) judge(interval, 'The tracked time interval');
-      } else if (call.name && THROTTLE.test(call.name) && call.args[0]) {
-        // `@Throttle(MIN_TIME_BETWEEN_UPDATES)` on an update method: the fastest it lets the integration poll.
-        judge(call.args[0], 'The Throttle interval');
-      } else if (call.name && CALL_LATER.test(call.name) && call.args[1] && call.args[2] && reschedulesItself(file, call)) {
-        // A function that schedules itself again (`async_call_later(hass, 20, self._update)`) polls at that delay;
-        // async_call_later takes seconds when given a number.
-        const delay = call.args[1];
-        judge(delay, 'The delay before the function runs itself again', durationSeconds(file, delay, integration) ?? numberValue(file, delay, integration));
-      }
     }
-
-    // Found through the text: `update_interval=` passed to a call, and `obj.update_interval = value`. Walking the whole
-    // tree, or sorting out the arguments of every call, for the few places that name it costs far more.
-    for (const identifier of identifiersMatching(file.root, file.text, /update_interval/)) {
-      if (identifier.text !== 'update_interval') continue;
-      const argument = identifier.parent;
-      if (argument?.type === 'keyword_argument' && argument.childForFieldName('name')?.id === identifier.id) {
-        const value = argument.childForFieldName('value');
-        if (value && argument.parent?.type === 'argument_list' && argument.parent.parent?.type === 'call') judge(value, 'update_interval');
-        continue;
-      }
-      if (!inAttributeAssignment(identifier)) continue;
-      const value = identifier.parent?.parent?.childForFieldName('right');
-      if (value && value.type !== 'none') judge(value, 'update_interval');
-    }
-
     checkTightLoops(context, file);
   },
 };

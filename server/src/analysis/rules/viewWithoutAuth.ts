@@ -12,7 +12,7 @@ const AUTH_MARKERS = /^(KEY_HASS_USER|KEY_AUTHENTICATED|KEY_HASS_REFRESH_TOKEN_I
 /** Methods that change something in Home Assistant or the outside world (`hass.services.async_call`, ...). */
 const ACTIONS = new Set([
   'async_call', 'call', 'async_set', 'async_fire', 'fire', 'async_dispatcher_send', 'dispatcher_send', 'async_create_task',
-  'create_task', 'async_create_background_task', 'async_update_entry', 'async_remove', 'async_add_executor_job',
+  'create_task', 'async_create_background_task', 'async_update_entry', 'async_remove', 'async_add_executor_job', 'async_add_job',
   'async_request_refresh', 'async_refresh', 'async_set_updated_data', 'async_write_ha_state', 'async_turn_on',
   'async_turn_off', 'async_toggle', 'async_press', 'async_select_option', 'async_set_value', 'async_send_command',
 ]);
@@ -219,7 +219,7 @@ function acts(file: FileModel, handler: Node, depth = 2): boolean {
 }
 
 /** Calls that change files or start processes. */
-const WRITES = /^(os\.(remove|unlink|rename|replace|makedirs|mkdir|rmdir|system|popen)|shutil\.\w+|json\.dump|pickle\.dump|subprocess\.\w+)$|\.(write_text|write_bytes|unlink|mkdir|rmdir|rename|touch)$/;
+const WRITES = /^(os\.(remove|unlink|rename|replace|makedirs|mkdir|rmdir|system|popen)|shutil\.\w+|json\.dump|pickle\.dump|subprocess\.\w+|homeassistant\.(util|helpers)\.json\.save_json|homeassistant\.util\.file\.write_utf8_file(_atomic)?)$|\.(write_text|write_bytes|unlink|mkdir|rmdir|rename|touch)$/;
 
 /** `open(path, "w")` and the other modes that write. */
 function opensForWriting(site: CallSite): boolean {
