@@ -21,6 +21,28 @@ describe('webhook-unsigned', () => {
     });
   }
 
+  it('finds the handler a factory of the integration returns', () => {
+    const source = [
+      'from homeassistant.components.webhook import async_register',
+      'from homeassistant.helpers.dispatcher import async_dispatcher_send',
+      '',
+      '',
+      'def get_webhook_handler(coordinators):',
+      '    async def async_webhook_handler(hass, webhook_id, request):',
+      '        params = await request.post()',
+      '        async_dispatcher_send(hass, "demo_update", params.get("appli"))',
+      '',
+      '    return async_webhook_handler',
+      '',
+      '',
+      'async def async_setup_entry(hass, entry):',
+      '    async_register(hass, "demo", "Demo", entry.data["webhook_id"], get_webhook_handler(None))',
+      '    return True',
+      '',
+    ].join('\n');
+    assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => finding.range.start.line), [5]);
+  });
+
   it('follows a handler registered as a method of another object, in another module', () => {
     const checked = analyzeSnippet(read('good_webhook.py'), { rules, fileName: 'webhook.py', otherFiles: integrationFiles });
     assert.deepEqual(checked.findings.filter((finding) => finding.path.endsWith('coordinator.py')), []);

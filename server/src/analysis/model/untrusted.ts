@@ -569,6 +569,12 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
     const first = args?.namedChildren.find((child) => child !== null && child.type !== 'keyword_argument' && child.type !== 'comment');
     const calleeName = callee ? file.qualifiedName(callee) ?? '' : '';
     if (callee?.type === 'call' || /(^|\.)partial$/.test(calleeName)) return first ? resolveCallables(file, first, integration, depth - 1) : [];
+    // `get_webhook_handler(data)`: a factory of the integration, whose handler is what it returns.
+    if (callee?.type === 'identifier') {
+      const imported = file.imports.get(callee.text);
+      const factory = imported ? integration?.resolveFunction(imported) : file.moduleFunction(callee.text) ? { file, node: file.moduleFunction(callee.text)! } : undefined;
+      if (factory) return factory.file.returnedValues(factory.node).flatMap((value) => resolveCallables(factory.file, value, integration, depth - 1));
+    }
     return [];
   }
   if (target.type === 'identifier') {
