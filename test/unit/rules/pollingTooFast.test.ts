@@ -85,6 +85,15 @@ describe('polling-too-fast', () => {
     assert.deepEqual(status('vol.All(int, vol.Range(min=30))')[0], 'pass');
   });
 
+  it('reports tight loops whatever the iot_class, in async code and in threads', () => {
+    const asyncLoop = 'import asyncio\n\n\nasync def run(client):\n    while True:\n        await client.fetch()\n        await asyncio.sleep(0.5)\n';
+    assert.equal(analyzeSnippet(asyncLoop, { rules, manifest: JSON.stringify({ domain: 'demo', name: 'Demo', requirements: [] }) }).findings.length, 1);
+    const threadLoop = 'import time\n\n\ndef run(client):\n    while True:\n        client.get("/status")\n        time.sleep(0.5)\n';
+    assert.equal(analyzeSnippet(threadLoop, { rules, manifest: manifest('local_push') }).findings.length, 1);
+    const idle = 'import time\n\n\ndef run(queue):\n    while True:\n        handle(queue.pop())\n        time.sleep(0.1)\n';
+    assert.deepEqual(analyzeSnippet(idle, { rules, manifest: manifest('local_push') }).findings, []);
+  });
+
   it('judges the interval of a Throttle decorator', () => {
     const source = (interval: string) =>
       `from datetime import timedelta\n\nfrom homeassistant.util import Throttle\n\nMIN_TIME_BETWEEN_UPDATES = timedelta(${interval})\n\n\nclass Sensor:\n    @Throttle(MIN_TIME_BETWEEN_UPDATES)\n    async def async_update(self):\n        return None\n`;

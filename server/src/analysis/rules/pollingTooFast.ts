@@ -163,6 +163,8 @@ SCAN_INTERVAL = timedelta(minutes=5)
   checkFile(context) {
     const { file, integration } = context;
     const iotClass = integration?.manifest.iotClass;
+    // A loop that hammers a service is too fast whatever the iot_class says.
+    if (integration) checkTightLoops(context, file);
     const intervals = pollingIntervals(file, integration);
     if (integration && !iotClass && intervals.length > 0) {
       // Older manifests lack iot_class: an interval long enough even for a cloud API passes, others need a person.
@@ -182,9 +184,7 @@ SCAN_INTERVAL = timedelta(minutes=5)
         `${what} is ${formatSeconds(seconds)}, below the ${formatSeconds(minimum)} minimum for a ${iotClass} integration; poll less often (the threshold is configurable).`,
         { suggestions: intervalSuggestion(file, expression, minimum) },
       );
-    }
-    checkTightLoops(context, file);
-  },
+    }  },
 };
 
 /**
@@ -205,6 +205,8 @@ function inAttributeAssignment(identifier: Node): boolean {
   return parent?.type === 'assignment' && parent.childForFieldName('right')?.id === identifier.id && parent.childForFieldName('left')?.type === 'attribute';
 }
 
+const SYNC_REQUEST = /^(get|post|put|patch|request|fetch\w*|query|recv\w*|urlopen|poll|read_\w+|list_\w+)$|(^|\.)(requests|urllib)\./;
+
 function checkTightLoops(context: FileContext, file: FileModel): void {
   for (const loop of file.nodesOfType('while_statement')) {
     const body = loop.childForFieldName('body');
@@ -214,7 +216,8 @@ function checkTightLoops(context: FileContext, file: FileModel): void {
     if (!sleep || sleep.args.length === 0) continue;
     const seconds = numberValue(file, sleep.args[0], context.integration);
     if (seconds === undefined || seconds >= TIGHT_LOOP_SECONDS) continue;
-    const doesIo = calls.some((site) => site !== sleep && site.node.parent?.type === 'await');
+    // Awaited calls in an async loop; in a thread's loop (`time.sleep`), calls named like a request.
+    const doesIo = calls.some((site) => site !== sleep && (site.node.parent?.type === 'await' || SYNC_REQUEST.test(site.method ?? site.name ?? '')));
     if (!doesIo) continue;
     context.markUsed();
     context.report(sleep.node, `This loop polls every ${formatSeconds(seconds)}; sleep longer between requests, and back off after failures.`);
