@@ -29,7 +29,7 @@ const BODY_PARTS = new Set(['read', 'text', 'json', 'post', 'content', 'body', '
  * signature or secret, an HMAC computed on the spot (`hmac.new(...).hexdigest()`), or a hash keyed with a secret.
  * A constant that holds a plain word (`TYPE_TOKEN_REFRESH = "token_refresh"`) is an event name, not a secret.
  */
-export function secretOperand(file: FileModel, side: Node, integration: IntegrationModel | undefined): SecretOperand | undefined {
+export function secretOperand(file: FileModel, side: Node, integration: IntegrationModel | undefined, depth = 2): SecretOperand | undefined {
   const target = unwrap(side);
   if (target.type === 'call') {
     const site = file.callSite(target);
@@ -52,7 +52,12 @@ export function secretOperand(file: FileModel, side: Node, integration: Integrat
     return undefined;
   }
   const kind = nameKind(operandName(file, target, integration));
-  if (!kind) return undefined;
+  if (!kind) {
+    // `expected = hass.data[DOMAIN]["webhook_secret"]` then `got != expected`: the local variable holds what it was set to.
+    if (target.type !== 'identifier' || depth <= 0 || file.constants.has(target.text)) return undefined;
+    const origins = file.origins(target, 1).filter((origin) => origin.kind === 'expression' && origin.node.id !== target.id);
+    return origins.length === 1 ? secretOperand(file, origins[0].node, integration, depth - 1) : undefined;
+  }
   // `TYPE_TOKEN_REFRESH` holding "token_refresh" names an event; a constant holding a random string is a secret.
   const value = target.type === 'identifier' && file.constants.has(target.text) ? file.stringValue(target, integration?.constantString) : undefined;
   if (value !== undefined && isPlainWord(value)) return undefined;
