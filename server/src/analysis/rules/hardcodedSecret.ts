@@ -138,9 +138,11 @@ function checkNamedValues(context: FileContext, report: Reporter): void {
     // A parameter or keyword is named by an identifier (a tuple parameter `def f((a, b)=...)` names nothing).
     if (!target || (field === 'name' && target.type !== 'identifier')) continue;
     const name = nameOfTarget(file, target, integration, binder);
-    if (!name || !isSecretName(name)) continue;
+    if (!name) continue;
     const value = binder.childForFieldName(type === 'assignment' ? 'right' : 'value');
     if (!value) continue;
+    // `auth = "401c2fe6..."`: a bare auth name holds a key only when the value is a long random string.
+    if (!isSecretName(name) && !(AUTH_NAME.test(normalizeName(name)) && isLongRandomLiteral(value))) continue;
     context.markUsed();
     reportLiteralSecret(context, value, name, (where) => `"${name}" is given a literal secret${where}`, report);
   }
@@ -352,6 +354,13 @@ export function looksLikeSecretValue(text: string, name: string): boolean {
   // A device's published factory password (`DEFAULT_PASSWORD = "admin1234"`) is no secret of the integration's.
   if (/^(default|factory)_/.test(normalizeName(name))) return isHex(value) ? value.length >= 24 : value.length >= 20 && characterClasses(value) >= 3 && looksRandom(value);
   return looksRandom(value);
+}
+
+const AUTH_NAME = /(^|_)auth$/;
+
+function isLongRandomLiteral(value: Node): boolean {
+  const text = literalString(unwrap(value));
+  return text !== undefined && text.length >= 32 && !/\s/.test(text) && (isHex(text) || looksRandom(text)) && !isPlaceholder(text);
 }
 
 /** Random-looking: long hex, or mixed kinds of characters with enough entropy. Digits alone are ids and PINs. */
