@@ -97,6 +97,8 @@ describe('view-without-auth', () => {
     assert.deepEqual(severity('def job(base):\n    return [name for _, _, names in walk(base) for name in names]'), [['warning', true]]);
     assert.deepEqual(severity('def job(base):\n    with open(base + "/seen.json", "w") as out:\n        json.dump([], out)'), [['error', false]]);
     assert.deepEqual(severity('job = print'), [['error', false]]);
+    const reading = view('').replace('await hass.async_add_executor_job(job, hass.config.path("www"))', 'await hass.async_add_executor_job(pathlib.Path(hass.config.path("www/card.js")).read_text, "utf-8")').replace('import json', 'import json\nimport pathlib');
+    assert.deepEqual(analyzeSnippet(reading, { rules }).findings.map((finding) => finding.severity), ['warning']);
     // Saving what the request brought is a change.
     const saving = view('').replace('return self.json(await hass.async_add_executor_job(job, hass.config.path("www")))', 'save_json(hass.config.path("demo.conf"), {"code": request.query.get("code")})\n        return self.json({})').replace('import json', 'import json\nfrom homeassistant.util.json import save_json');
     assert.deepEqual(analyzeSnippet(saving, { rules }).findings.map((finding) => finding.severity), ['error']);

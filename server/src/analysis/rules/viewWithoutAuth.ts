@@ -213,10 +213,15 @@ function acts(file: FileModel, handler: Node, depth = 2): boolean {
     // Work handed to the executor acts only if the function does: listing a folder there only reads.
     if (method !== 'async_add_executor_job' || !site || depth <= 0) return true;
     const target = site.args[0] ? unwrap(site.args[0]) : undefined;
+    // `Path(...).read_text` and the like only read.
+    if (target?.type === 'attribute' && READS.test(target.childForFieldName('attribute')?.text ?? '')) return false;
     const job = target?.type === 'identifier' ? file.moduleFunction(target.text) : undefined;
     return job === undefined || acts(file, job, depth - 1);
   });
 }
+
+/** Path methods that only read. */
+const READS = /^(read_text|read_bytes|exists|is_file|is_dir|stat|iterdir|glob|rglob|listdir)$/;
 
 /** Calls that change files or start processes. */
 const WRITES = /^(os\.(remove|unlink|rename|replace|makedirs|mkdir|rmdir|system|popen)|shutil\.\w+|json\.dump|pickle\.dump|subprocess\.\w+|homeassistant\.(util|helpers)\.json\.save_json|homeassistant\.util\.file\.write_utf8_file(_atomic)?)$|\.(write_text|write_bytes|unlink|mkdir|rmdir|rename|touch)$/;
