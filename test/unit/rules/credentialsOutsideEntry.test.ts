@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { credentialsOutsideEntry } from '../../../server/src/analysis/rules/credentialsOutsideEntry';
 import { analyzeSnippet, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
+import { SCHEMA_FLOW } from '../../helpers/snippets';
 
 const rules = [credentialsOutsideEntry];
 
@@ -83,20 +84,7 @@ describe('credentials-outside-entry', () => {
   });
 
   it('knows a schema flow keeps what its forms ask for in the entry', () => {
-    const schemaFlow = [
-      'import voluptuous as vol',
-      'from homeassistant.const import CONF_PASSWORD, CONF_RESOURCE',
-      'from homeassistant.helpers.schema_config_entry_flow import SchemaConfigFlowHandler, SchemaFlowFormStep',
-      '',
-      'DATA_SCHEMA = vol.Schema({vol.Required(CONF_RESOURCE): str, vol.Optional(CONF_PASSWORD): str})',
-      'CONFIG_FLOW = {"user": SchemaFlowFormStep(schema=DATA_SCHEMA)}',
-      '',
-      '',
-      'class Flow(SchemaConfigFlowHandler, domain="demo"):',
-      '    config_flow = CONFIG_FLOW',
-      '',
-    ].join('\n');
-    assert.equal(analyzeSnippet(schemaFlow, { rules, fileName: 'config_flow.py' }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');
+    assert.equal(analyzeSnippet(SCHEMA_FLOW, { rules, fileName: 'config_flow.py' }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');
   });
 
   it('sees a credential saved in another form (token.to_json())', () => {

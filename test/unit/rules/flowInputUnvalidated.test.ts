@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { flowInputUnvalidated } from '../../../server/src/analysis/rules/flowInputUnvalidated';
 import { analyzeSnippet, assertFixture, FIXTURES, setup } from '../../helpers/analysis';
+import { SCHEMA_FLOW } from '../../helpers/snippets';
 
 const rules = [flowInputUnvalidated];
 const folder = path.join(FIXTURES, 'rules', 'flow-input-unvalidated');
@@ -56,20 +57,7 @@ describe('flow-input-unvalidated', () => {
   });
 
   it('passes a flow built with the schema flow helper', () => {
-    const schemaFlow = [
-      'import voluptuous as vol',
-      'from homeassistant.const import CONF_PASSWORD, CONF_RESOURCE',
-      'from homeassistant.helpers.schema_config_entry_flow import SchemaConfigFlowHandler, SchemaFlowFormStep',
-      '',
-      'DATA_SCHEMA = vol.Schema({vol.Required(CONF_RESOURCE): str, vol.Optional(CONF_PASSWORD): str})',
-      'CONFIG_FLOW = {"user": SchemaFlowFormStep(schema=DATA_SCHEMA)}',
-      '',
-      '',
-      'class Flow(SchemaConfigFlowHandler, domain="demo"):',
-      '    config_flow = CONFIG_FLOW',
-      '',
-    ].join('\n');
-    assert.equal(status(schemaFlow)?.status, 'pass');
+    assert.equal(status(SCHEMA_FLOW)?.status, 'pass');
   });
 
   it('asks for a review of an import step that hands YAML data on unvalidated, unless a YAML schema checked it', () => {
