@@ -1,8 +1,11 @@
 """HTTP views of the Acme Secure integration."""
 import html
 
+import voluptuous as vol
 from aiohttp import web
 from homeassistant.components.http import HomeAssistantView
+
+QUERY_SCHEMA = vol.Schema({vol.Optional("name", default=""): str})
 
 
 class AcmeStatusView(HomeAssistantView):
@@ -13,5 +16,6 @@ class AcmeStatusView(HomeAssistantView):
     requires_auth = True
 
     async def get(self, request):
-        name = html.escape(request.query.get("name", ""))
+        query = QUERY_SCHEMA(dict(request.query))
+        name = html.escape(query["name"])
         return web.Response(text=f"<h1>Hello {name}</h1>", content_type="text/html")

@@ -99,6 +99,14 @@ describe('flow-input-unvalidated', () => {
     assert.deepEqual(analyzeSnippet(flow, { rules, fileName: 'config_flow.py' }).findings, []);
   });
 
+  it('asks to review a view that uses its query string without a schema', () => {
+    const view = (line: string) => `from homeassistant.components.http import HomeAssistantView\n\n\nclass CallbackView(HomeAssistantView):\n    url = "/api/demo/callback"\n    name = "api:demo:callback"\n    requires_auth = False\n\n    async def get(self, request):\n${line}\n        return self.json({})\n`;
+    const item = status(view('        await request.app["hass"].config_entries.flow.async_configure(flow_id=request.query["flow_id"], user_input={"code": request.query.get("code")})'));
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /`get` in __init__\.py uses an HTTP request's query string without a schema/);
+    assert.equal(status(view('        query = QUERY_SCHEMA(dict(request.query))'))?.status, 'pass');
+  });
+
   it('accepts views validated by RequestDataValidator', () => {
     const source = [
       'import voluptuous as vol',

@@ -220,10 +220,15 @@ function reviewRawRequestPayloads(context: FileContext): void {
       const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
       return receiver !== null && isRequestObject(file, receiver, integration);
     });
-    if (!readsPayload) continue;
+    // `request.query["code"]`: the query string is data the caller chose as much as a body is.
+    const readsQuery = descendants(fn, ['attribute']).some((attribute) => {
+      const object = attribute.childForFieldName('object');
+      return attribute.childForFieldName('attribute')?.text === 'query' && object !== null && isRequestObject(file, object, integration);
+    });
+    if (!readsPayload && !readsQuery) continue;
     const decorated = fn.parent?.type === 'decorated_definition' && /RequestDataValidator|validate/i.test(fn.parent.text.slice(0, fn.startIndex - fn.parent.startIndex));
     const validates = decorated || calls.some((site) => VALIDATION.test(site.callee.text));
-    if (!validates) reviewPayload(context, fn, kind);
+    if (!validates) reviewPayload(context, fn, kind, readsPayload ? 'body' : 'query string');
   }
   reviewHelpersReadingPayloads(context, handlers);
 }
@@ -260,8 +265,8 @@ function insideHandler(file: FileModel, fn: Node, handlers: Set<number>): boolea
   return false;
 }
 
-function reviewPayload(context: FileContext, fn: Node, kind: 'webhook' | 'view-request' | 'request'): void {
-  context.review(`\`${fn.childForFieldName('name')?.text}\` in ${baseName(context.file.path)} uses ${kind === 'webhook' ? 'a webhook' : 'an HTTP request'}'s body without a schema; check each field before it reaches a service call, a state or a file.`);
+function reviewPayload(context: FileContext, fn: Node, kind: 'webhook' | 'view-request' | 'request', part = 'body'): void {
+  context.review(`\`${fn.childForFieldName('name')?.text}\` in ${baseName(context.file.path)} uses ${kind === 'webhook' ? 'a webhook' : 'an HTTP request'}'s ${part} without a schema; check each field before it reaches a service call, a state or a file.`);
 }
 
 function baseName(path: string): string {
