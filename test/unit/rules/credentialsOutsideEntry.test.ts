@@ -76,6 +76,12 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(analyzeSnippet(local, { rules }).findings.map((finding) => finding.range.start.line), [3]);
   });
 
+  it('reports credentials read straight from the YAML config when no schema names them', () => {
+    const source = 'DOMAIN = "demo"\n\n\nasync def async_setup(hass, config):\n    for device in config[DOMAIN]:\n        hass.data[device["host"]] = device.get("api_key")\n    return True\n';
+    assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => [finding.range.start.line, /"api_key" is read from configuration\.yaml/.test(finding.message)]), [[5, true]]);
+    assert.deepEqual(analyzeSnippet(source.replace('device.get("api_key")', 'device.get("name")'), { rules }).findings, []);
+  });
+
   it('passes an integration that reads its credentials back from the entry', () => {
     const source = 'from homeassistant.const import CONF_PASSWORD, CONF_USERNAME\n\n\nasync def async_setup_entry(hass, entry):\n    return entry.data[CONF_USERNAME], entry.data[CONF_PASSWORD]\n';
     assert.equal(analyzeSnippet(source, { rules }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');

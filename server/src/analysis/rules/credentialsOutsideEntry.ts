@@ -75,6 +75,7 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
     // does an OAuth2 flow, whose framework stores the token in the entry.
     if (readsEntryCredential(file, context.integration) || file.classes.some((cls) => OAUTH_FLOW.test(cls.childForFieldName('superclasses')?.text ?? ''))) context.markUsed();
     checkYamlSchemas(context, file);
+    if (!file.constants.has('CONFIG_SCHEMA') && !file.constants.has('PLATFORM_SCHEMA')) checkYamlReads(context, file);
     checkStateAttributes(context, file);
   },
 };
@@ -236,6 +237,35 @@ function schemaParts(context: FileContext, file: FileModel, node: Node, at: Node
     parts.push(...schemaParts(context, constant.file, constant.node, file === context.file ? identifier : at, depth - 1, seen));
   }
   return parts;
+}
+
+const YAML_SETUP = /^(async_)?setup(_platform)?$/;
+
+/**
+ * Without a schema, credentials read straight from the YAML `config` in a setup function (`for device in
+ * config[DOMAIN]: device.get("api_key")`) come from configuration.yaml all the same.
+ */
+function checkYamlReads(context: FileContext, file: FileModel): void {
+  for (const fn of file.functions) {
+    if (!YAML_SETUP.test(fn.childForFieldName('name')?.text ?? '') || file.scopeOf(fn).type !== 'module') continue;
+    const config = fn.childForFieldName('parameters')?.namedChildren.map((parameter) => parameter.text.split(/[:=]/)[0].trim()).find((name) => name === 'config');
+    if (!config) continue;
+    const fromConfig = (node: Node, depth = 3): boolean => {
+      const target = unwrap(node);
+      if (target.text === config || target.text.startsWith(`${config}[`) || target.text.startsWith(`${config}.get(`)) return true;
+      if (target.type !== 'identifier' || depth <= 0) return false;
+      return file.bindingsOf(target).some((binding) => binding.value !== null && (binding.kind === 'for' || binding.kind === 'assign') && fromConfig(binding.value, depth - 1));
+    };
+    for (const call of file.calls) {
+      if (call.method !== 'get' || !call.args[0] || file.enclosingFunction(call.node)?.id !== fn.id) continue;
+      const receiver = call.callee.childForFieldName('object');
+      const key = file.stringValue(call.args[0], context.integration?.constantString);
+      if (!receiver || !key || !isSecretName(key) || !fromConfig(receiver)) continue;
+      context.markUsed();
+      if (importsYaml(context)) context.review(`${fn.childForFieldName('name')?.text} still reads "${key}" from YAML to import it into a config entry; make sure users are told to remove it from configuration.yaml once imported.`);
+      else context.report(call.node, `"${key}" is read from configuration.yaml; credentials belong in a config flow (stored in the config entry), not in YAML that users share.`);
+    }
+  }
 }
 
 const IMPORT_SOURCE = /\bSOURCE_IMPORT\b|["']source["']\s*:\s*["']import["']|\basync_step_import\b/;
