@@ -82,6 +82,12 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(analyzeSnippet(source.replace('device.get("api_key")', 'device.get("name")'), { rules }).findings, []);
   });
 
+  it('does not take a config flow form schema called CONFIG_SCHEMA for a YAML schema', () => {
+    const flow = 'import voluptuous as vol\nfrom homeassistant import config_entries\nfrom homeassistant.const import CONF_API_KEY\n\nCONFIG_SCHEMA = vol.Schema({vol.Required(CONF_API_KEY): str})\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="demo", data=user_input)\n        return self.async_show_form(step_id="user", data_schema=CONFIG_SCHEMA)\n';
+    assert.deepEqual(analyzeSnippet(flow, { rules, fileName: 'config_flow.py' }).findings, []);
+    assert.deepEqual(analyzeSnippet(flow, { rules, fileName: 'flow.py' }).findings, []);
+  });
+
   it('passes an integration that reads its credentials back from the entry', () => {
     const source = 'from homeassistant.const import CONF_PASSWORD, CONF_USERNAME\n\n\nasync def async_setup_entry(hass, entry):\n    return entry.data[CONF_USERNAME], entry.data[CONF_PASSWORD]\n';
     assert.equal(analyzeSnippet(source, { rules }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');

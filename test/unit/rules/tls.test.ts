@@ -16,6 +16,16 @@ describe('tls-verify-disabled', () => {
     });
   }
 
+  it('offers turning verification on as a suggestion, not a safe fix, for a local device', () => {
+    const source = 'from homeassistant.helpers.aiohttp_client import async_get_clientsession\n\n\nasync def async_setup_entry(hass, entry):\n    return async_get_clientsession(hass, False)\n';
+    const local = JSON.stringify({ domain: 'demo', name: 'Demo', iot_class: 'local_polling', requirements: [] });
+    const [device] = analyzeSnippet(source, { rules, manifest: local }).findings;
+    assert.equal(device.fix, undefined);
+    assert.equal(device.suggestions?.[0]?.safe, false);
+    const [cloud] = analyzeSnippet(source, { rules }).findings;
+    assert.equal(cloud.fix?.safe, true);
+  });
+
   it('is an error for cloud integrations and a warning for local devices', () => {
     const source = 'from homeassistant.helpers.aiohttp_client import async_get_clientsession\nsession = async_get_clientsession(hass, verify_ssl=False)\n';
     assert.equal(analyzeSnippet(source, { rules }).findings[0].severity, 'error');

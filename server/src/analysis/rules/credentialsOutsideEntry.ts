@@ -200,7 +200,8 @@ function dictionaryKeys(context: FileContext, value: Node, skipLiteralValues = f
 function checkYamlSchemas(context: FileContext, file: FileModel): void {
   for (const name of ['CONFIG_SCHEMA', 'PLATFORM_SCHEMA']) {
     const schema = file.constants.get(name);
-    if (!schema) continue;
+    // A config flow's form schema that happens to be called CONFIG_SCHEMA is no YAML schema.
+    if (!schema || isFormSchema(file, name)) continue;
     for (const part of schemaParts(context, file, schema, schema)) {
       for (const call of part.file.calls) {
         if (call.node.startIndex < part.node.startIndex || call.node.endIndex > part.node.endIndex) continue;
@@ -238,6 +239,13 @@ function schemaParts(context: FileContext, file: FileModel, node: Node, at: Node
   }
   return parts;
 }
+
+function isFormSchema(file: FileModel, name: string): boolean {
+  if (/(^|[\\/])config_flow\.py$/.test(file.path)) return true;
+  return file.calls.some((call) => (call.keywords.get('data_schema') ?? (SCHEMA_FLOW_STEP.test(call.name ?? '') ? call.args[0] : undefined))?.text === name);
+}
+
+const SCHEMA_FLOW_STEP = /(^|\.)SchemaFlowFormStep$/;
 
 const YAML_SETUP = /^(async_)?setup(_platform)?$/;
 

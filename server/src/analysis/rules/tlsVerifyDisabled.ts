@@ -68,7 +68,8 @@ Cloud integrations get errors. Local devices often have self-signed certificates
 this is a warning: prefer a user option that defaults to on.
 
 **Fix:** turn verification on (the quick fix sets the flag to \`True\`, removes aiohttp's \`ssl=False\`, uses
-\`CERT_REQUIRED\` and \`check_hostname = True\`), or make it an option that defaults to on.
+\`CERT_REQUIRED\` and \`check_hostname = True\`), or make it an option that defaults to on. For a \`local_*\`
+integration the quick fix is only a suggestion: a device with a self-signed certificate would stop answering.
 
 Bad:
 \`\`\`python
@@ -80,9 +81,10 @@ Good:
 session = async_get_clientsession(hass, verify_ssl=entry.data.get(CONF_VERIFY_SSL, True))
 \`\`\``,
   },
-  checkFile(context) {
-    const { file } = context;
+  checkFile(fileContext) {
+    const { file } = fileContext;
     if (file.isTestFile) return;
+    const context = forLocalDevices(fileContext);
     for (const call of file.calls) checkCall(context, call);
     checkDefaultParameters(context);
     checkAttributeAssignments(context);
@@ -90,6 +92,22 @@ session = async_get_clientsession(hass, verify_ssl=entry.data.get(CONF_VERIFY_SS
     checkSshStrings(context);
   },
 };
+
+/**
+ * A local device may only have a self-signed certificate: turning verification on there can cut it off, so for
+ * local_* integrations every fix becomes a suggestion a person applies (taking verify_ssl from a user option is the
+ * other way out), never one fix-all applies.
+ */
+function forLocalDevices(context: FileContext): FileContext {
+  if (!context.integration?.manifest.iotClass?.startsWith('local')) return context;
+  return {
+    ...context,
+    report: (at, message, options = {}) => {
+      const { fix, ...rest } = options;
+      context.report(at, message, fix ? { ...rest, suggestions: [{ ...fix, safe: false }, ...(rest.suggestions ?? [])] } : rest);
+    },
+  };
+}
 
 function severity(context: FileContext): Severity {
   return context.integration?.manifest.iotClass?.startsWith('local') ? 'warning' : 'error';
