@@ -99,6 +99,9 @@ describe('log-secret', () => {
     assert.equal(findings(source, { otherFiles: { 'config_flow.py': flow(withPassword) } }).length, 1);
     const unreadable = '            return self.async_create_entry(title="", data=self._collected)';
     assert.equal(findings(source, { otherFiles: { 'config_flow.py': flow(unreadable) } }).length, 1);
+    // Options nobody can read hold no credential when the integration names none.
+    const noCredentials = flow(unreadable).replace(', vol.Required("password"): str', '');
+    assert.deepEqual(findings(source.replace('    return entry.data["password"]\n', '    return None\n'), { otherFiles: { 'config_flow.py': noCredentials } }), []);
   });
 
   it('judges entry.data by what the entries hold, not by a password the flow only exchanges for a token', () => {

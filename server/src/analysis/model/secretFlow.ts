@@ -150,7 +150,10 @@ interface KeyIndex {
   all: Map<string, string | undefined>;
   /** The ones its config entries hold. */
   stored: Map<string, string | undefined>;
-  /** Whether the entries' options may hold a credential: one is read from or written to them, or a write is unreadable. */
+  /**
+   * Whether the entries' options may hold a credential: one is read from or written to them, or a write is unreadable
+   * in an integration that names credentials at all.
+   */
   optionsHoldCredentials: boolean;
 }
 
@@ -252,7 +255,7 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
     }
   }
   // What entries demonstrably hold (read back, or written readably) wins; with no such evidence, every key counts.
-  const index = { all, stored: stored.size > 0 || (writesEntries && !storedUnknown) ? stored : all, optionsHoldCredentials: optionsUnknown || options.size > 0 };
+  const index = { all, stored: stored.size > 0 || (writesEntries && !storedUnknown) ? stored : all, optionsHoldCredentials: options.size > 0 || (optionsUnknown && all.size > 0) };
   keyCache.set(cacheKey, index);
   return index;
 }
