@@ -16,6 +16,16 @@ describe('tls-verify-disabled', () => {
     });
   }
 
+  it('reports verification filled in as off when the form left it out, and setdefault(..., False)', () => {
+    const flow = (fill: string) =>
+      `from homeassistant.const import CONF_VERIFY_SSL\nfrom homeassistant.helpers.aiohttp_client import async_get_clientsession\n\n\nasync def validate(hass, user_input):\n${fill}\n    return async_get_clientsession(hass, user_input[CONF_VERIFY_SSL])\n`;
+    assert.equal(analyzeSnippet(flow('    if CONF_VERIFY_SSL not in user_input:\n        user_input[CONF_VERIFY_SSL] = False'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(flow('    user_input.setdefault(CONF_VERIFY_SSL, False)'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(flow('    if CONF_VERIFY_SSL not in user_input:\n        user_input[CONF_VERIFY_SSL] = True'), { rules }).findings, []);
+    // Turned off because the user asked for it.
+    assert.deepEqual(analyzeSnippet(flow('    if user_input.get("allow_self_signed"):\n        user_input[CONF_VERIFY_SSL] = False'), { rules }).findings, []);
+  });
+
   it('offers turning verification on as a suggestion, not a safe fix, for a local device', () => {
     const source = 'from homeassistant.helpers.aiohttp_client import async_get_clientsession\n\n\nasync def async_setup_entry(hass, entry):\n    return async_get_clientsession(hass, False)\n';
     const local = JSON.stringify({ domain: 'demo', name: 'Demo', iot_class: 'local_polling', requirements: [] });

@@ -88,6 +88,7 @@ session = async_get_clientsession(hass, verify_ssl=entry.data.get(CONF_VERIFY_SS
     for (const call of file.calls) checkCall(context, call);
     checkDefaultParameters(context);
     checkAttributeAssignments(context);
+    checkKeyAssignments(context);
     checkSslReferences(context);
     checkSshStrings(context);
   },
@@ -305,7 +306,7 @@ function checkInsecureDefault(context: FileContext, call: CallSite): void {
   const { file, integration } = context;
   const name = call.name ?? '';
   const isSchemaKey = /(^|\.)(Optional|Required)$/.test(name);
-  if (!isSchemaKey && call.method !== 'get') return;
+  if (!isSchemaKey && call.method !== 'get' && call.method !== 'setdefault') return;
   const key = call.args[0];
   if (!key) return;
   const fallback = isSchemaKey ? call.keywords.get('default') : call.args[1] ?? call.keywords.get('default');
@@ -331,6 +332,36 @@ function checkInsecureDefault(context: FileContext, call: CallSite): void {
       });
     }
   }
+}
+
+/** `user_input[CONF_VERIFY_SSL] = False`: an entry or option filled in with verification off. */
+function checkKeyAssignments(context: FileContext): void {
+  const { file, integration } = context;
+  if (!file.mentions(VERIFICATION_WORD)) return;
+  for (const assignment of file.nodesOfType('assignment')) {
+    const left = assignment.childForFieldName('left');
+    const key = left?.type === 'subscript' ? left.childForFieldName('subscript') : null;
+    const value = assignment.childForFieldName('right');
+    if (!key || !value) continue;
+    const keyText = file.stringValue(key, integration?.constantString) ?? (unwrap(key).type === 'identifier' ? key.text : '');
+    const insecure = VERIFY_OPTION.test(keyText) ? fixedBoolean(context, value) === false : INSECURE_OPTION.test(keyText) && fixedBoolean(context, value) === true;
+    // `if CONF_VERIFY_SSL not in user_input:` fills in a missing option: that is a default, not the user's choice.
+    if (!insecure || (!fillsMissingKey(assignment) && chosenByUser(file, assignment))) continue;
+    context.markUsed();
+    context.report(value, 'Certificate verification is set off here; keep it on by default and let users opt out for self-signed devices.', {
+      severity: 'warning',
+      fix: setFix(value, VERIFY_OPTION.test(keyText) ? 'True' : 'False', 'Default certificate verification to on'),
+    });
+  }
+}
+
+function fillsMissingKey(assignment: Node): boolean {
+  for (let current = assignment.parent; current && current.type !== 'function_definition'; current = current.parent) {
+    if (current.type !== 'if_statement') continue;
+    const condition = current.childForFieldName('condition');
+    return condition?.type === 'comparison_operator' && condition.children.some((child) => child.type === 'not in');
+  }
+  return false;
 }
 
 /** `def __init__(self, host, verify_ssl=False)`: every caller that does not think of it gets no verification. */
