@@ -88,6 +88,11 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(analyzeSnippet(flow, { rules, fileName: 'flow.py' }).findings, []);
   });
 
+  it('knows an entry created from a dict that spreads the form input holds the form\'s keys', () => {
+    const flow = 'import voluptuous as vol\nfrom homeassistant import config_entries\nfrom homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="demo", data={**user_input, CONF_URL: "http://demo.local"})\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_USERNAME): str, vol.Required(CONF_PASSWORD): str}))\n';
+    assert.equal(analyzeSnippet(flow, { rules, fileName: 'config_flow.py' }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'review');
+  });
+
   it('passes an integration that reads its credentials back from the entry', () => {
     const source = 'from homeassistant.const import CONF_PASSWORD, CONF_USERNAME\n\n\nasync def async_setup_entry(hass, entry):\n    return entry.data[CONF_USERNAME], entry.data[CONF_PASSWORD]\n';
     assert.equal(analyzeSnippet(source, { rules }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');

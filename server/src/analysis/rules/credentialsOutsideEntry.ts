@@ -64,7 +64,9 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
         if (!data) continue;
         // `data=user_input` holds what the step's form asked for; the integration's key index knows those keys.
         const literalKeys = dictionaryKeys(context, data);
-        const keys = literalKeys.length > 0 ? literalKeys : [...storedCredentialKeys(file, context.integration).keys()];
+        // `{**user_input, CONF_URL: url}` keeps what the form asked for too.
+        const spreads = unwrap(data).type === 'dictionary' && unwrap(data).namedChildren.some((child) => child.type === 'dictionary_splat');
+        const keys = literalKeys.length > 0 && !spreads ? literalKeys : [...literalKeys, ...storedCredentialKeys(file, context.integration).keys()];
         if (keys.some(isSecretName)) context.markUsed();
         if (keys.some((key) => /pass(word|wd|phrase)?$|^pwd$/.test(key))) {
           context.review('The config entry stores a password; if the service offers tokens (OAuth or API tokens), store a token instead so the password is never kept.');
