@@ -75,9 +75,10 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
     }
     // Reading a credential back from the entry (`entry.data[CONF_PASSWORD]`) shows the integration keeps it there; so
     // does an OAuth2 flow, whose framework stores the token in the entry.
-    if (readsEntryCredential(file, context.integration) || file.classes.some((cls) => OAUTH_FLOW.test(cls.childForFieldName('superclasses')?.text ?? ''))) context.markUsed();
+    // (Only an integration has a checklist: a lone file is not asked.)
+    if (context.integration && (readsEntryCredential(file, context.integration) || file.classes.some((cls) => OAUTH_FLOW.test(cls.childForFieldName('superclasses')?.text ?? '')))) context.markUsed();
     checkYamlSchemas(context, file);
-    if (!file.constants.has('CONFIG_SCHEMA') && !file.constants.has('PLATFORM_SCHEMA')) checkYamlReads(context, file);
+    if (context.integration && !file.constants.has('CONFIG_SCHEMA') && !file.constants.has('PLATFORM_SCHEMA')) checkYamlReads(context, file);
     checkStateAttributes(context, file);
   },
 };

@@ -139,10 +139,12 @@ function checkNamedValues(context: FileContext, report: Reporter): void {
     if (!target || (field === 'name' && target.type !== 'identifier')) continue;
     const name = nameOfTarget(file, target, integration, binder);
     if (!name) continue;
+    const secretName = isSecretName(name);
+    if (!secretName && !/auth$/i.test(name)) continue;
     const value = binder.childForFieldName(type === 'assignment' ? 'right' : 'value');
     if (!value) continue;
     // `auth = "401c2fe6..."`: a bare auth name holds a key only when the value is a long random string.
-    if (!isSecretName(name) && !(AUTH_NAME.test(normalizeName(name)) && isLongRandomLiteral(value))) continue;
+    if (!secretName && !(AUTH_NAME.test(normalizeName(name)) && isLongRandomLiteral(value))) continue;
     context.markUsed();
     reportLiteralSecret(context, value, name, (where) => `"${name}" is given a literal secret${where}`, report);
   }
