@@ -89,6 +89,11 @@ describe('persisted-data-not-removed', () => {
     assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => finding.range.start.line), [7]);
   });
 
+  it('reports one file or Store written from several places once, where it is first written', () => {
+    const source = 'from homeassistant.helpers.storage import Store\nfrom homeassistant.util.json import save_json\n\nCONFIG_FILE = "demo.conf"\n\n\nasync def async_setup_entry(hass, entry):\n    save_json(hass.config.path(CONFIG_FILE), {"last": 1})\n    await Store(hass, 1, "demo_storage").async_save({})\n    return True\n\n\ndef update(hass):\n    save_json(hass.config.path(CONFIG_FILE), {"last": 2})\n    return Store(hass, 1, "demo_storage")\n';
+    assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => finding.range.start.line), [7, 8]);
+  });
+
   it('asks for a review, not async_remove_entry, when the integration has no config entries', () => {
     const yamlOnly = 'from homeassistant.helpers.storage import Store\n\n\nasync def async_setup(hass, config):\n    await Store(hass, 1, "demo.ids").async_save({})\n    return True\n';
     const manifest = JSON.stringify({ domain: 'demo', name: 'Demo', version: '1.0.0', iot_class: 'local_push', requirements: [] });

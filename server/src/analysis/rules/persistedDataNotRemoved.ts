@@ -85,8 +85,13 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     const removal = findRemoveEntry(integration);
     const removed: Removal = { kinds: new Set(), fileNames: new Set(), removesUnknownFiles: false };
     if (removal) removedBy(removal.file, removal.node, integration, removed);
+    // One file written from several places is one thing to remove: reported where it is first written.
+    const reportedTargets = new Set<string>();
     for (const item of persisted) {
       if (isRemoved(item, removed)) continue;
+      const target = item.kind === 'file' && item.names && item.names.size > 0 ? `file:${[...item.names].sort().join('|')}` : item.kind === 'store' ? `store:${item.what}` : undefined;
+      if (target !== undefined && reportedTargets.has(target)) continue;
+      if (target !== undefined) reportedTargets.add(target);
       const message = removal
         ? `This integration persists ${KIND_LABEL[item.kind]} (${item.what}), but async_remove_entry does not remove it; delete it there so removing the entry removes the user's data.`
         : `This integration persists ${KIND_LABEL[item.kind]} (${item.what}) but has no async_remove_entry in __init__.py; add one that removes it when the user deletes the entry.`;
