@@ -5,7 +5,7 @@ import type { TextEdit } from '../types';
 import type { Binding, CallSite, FileModel } from './fileModel';
 import { constantExpression, type IntegrationModel } from './integration';
 import { isSecretName, normalizeName } from './secrets';
-import { methodsOf, untrustedSource } from './untrusted';
+import { argumentsFor, methodsOf, untrustedSource } from './untrusted';
 
 /**
  * Where credentials go: shared by the rules that watch logs, diagnostics, storage and entity attributes.
@@ -804,6 +804,22 @@ function credentialResponseKey(file: FileModel, use: Node, bindings: readonly Bi
   return undefined;
 }
 
+/** A request body or headers a module function's callers hand it for this parameter, if any. */
+function requestPayloadHandedTo(walk: Walk, binding: Binding, depth: number): SecretCarrier | undefined {
+  const fn = binding.node.parent?.parent;
+  if (fn?.type !== 'function_definition' || depth <= 1 || walk.resolving.has(fn.id)) return undefined;
+  walk.resolving.add(fn.id);
+  try {
+    for (const argument of argumentsFor(walk.file, fn, binding.name)) {
+      const found = carriers(walk, argument, depth - 1).find(isRequestPayload);
+      if (found) return found;
+    }
+    return undefined;
+  } finally {
+    walk.resolving.delete(fn.id);
+  }
+}
+
 /** What one binding of a name says: a carrier, nothing, or `opaque` (a value we cannot see into). */
 function bindingCarrier(walk: Walk, binding: Binding, use: Node, depth: number): SecretCarrier | 'opaque' | undefined {
   const { file, integration } = walk;
@@ -811,7 +827,10 @@ function bindingCarrier(walk: Walk, binding: Binding, use: Node, depth: number):
     case 'parameter': {
       const source = parameterPayload(file, binding, integration);
       if (source === 'YAML configuration' && !hasCredentials(walk)) return undefined;
-      return source ? { kind: 'payload', source, node: use } : 'opaque';
+      if (source) return { kind: 'payload', source, node: use };
+      // `_send_event(hass, data)` called with a webhook's body: the helper's parameter is that body.
+      const handed = requestPayloadHandedTo(walk, binding, depth);
+      return handed ? { ...handed, node: use } : 'opaque';
     }
     case 'import':
     case 'def':
