@@ -50,6 +50,16 @@ const WALKED = new Set(WALKED_TYPES);
 const INDEXED = new Set(INDEXED_TYPES);
 
 /** Where a value may come from, following local assignments. */
+/** What a class writes into one `self` attribute (see FileModel.selfAttributeWrites). */
+export interface SelfAttributeWrites {
+  /** `self.name = value`. */
+  values: Node[];
+  /** `self.name[key] = value`, with the assignment. */
+  keyed: { key: Node; value: Node | null; assignment: Node }[];
+  /** Changed in place by a call nobody can read into (`self.name.update(data)`). */
+  mutated: boolean;
+}
+
 export interface Origin {
   node: Node;
   kind: 'expression' | 'parameter' | 'unknown';
@@ -374,6 +384,38 @@ export class FileModel {
     return dot < 0 ? imported : imported + dotted.slice(dot);
   }
 
+  private readonly selfWritesCache = new Map<number, Map<string, SelfAttributeWrites>>();
+
+  /** What the methods of class `cls` write into `self.name`; read in one pass over the class, once. */
+  selfAttributeWrites(cls: Node, name: string): SelfAttributeWrites {
+    let byName = this.selfWritesCache.get(cls.id);
+    if (!byName) {
+      byName = new Map();
+      this.selfWritesCache.set(cls.id, byName);
+      const writesOf = (attribute: string) => {
+        let writes = byName!.get(attribute);
+        if (!writes) byName!.set(attribute, (writes = { values: [], keyed: [], mutated: false }));
+        return writes;
+      };
+      const selfName = (node: Node | null) => (node?.type === 'attribute' && node.childForFieldName('object')?.text === 'self' ? node.childForFieldName('attribute')?.text : undefined);
+      for (const assignment of cls.descendantsOfType('assignment')) {
+        const left = assignment.childForFieldName('left');
+        const right = assignment.childForFieldName('right');
+        const whole = selfName(left);
+        if (whole !== undefined && right) writesOf(whole).values.push(right);
+        const keyed = left?.type === 'subscript' ? selfName(left.childForFieldName('value')) : undefined;
+        const key = keyed !== undefined ? left!.childForFieldName('subscript') : null;
+        if (keyed !== undefined && key) writesOf(keyed).keyed.push({ key, value: right, assignment });
+      }
+      for (const call of cls.descendantsOfType('call')) {
+        const callee = call.childForFieldName('function');
+        const target = callee?.type === 'attribute' && IN_PLACE_CHANGES.test(callee.childForFieldName('attribute')?.text ?? '') ? selfName(callee.childForFieldName('object')) : undefined;
+        if (target !== undefined) writesOf(target).mutated = true;
+      }
+    }
+    return byName.get(name) ?? { values: [], keyed: [], mutated: false };
+  }
+
   /** The module-level function this file defines under `name`, when it defines exactly one and does not import the name. */
   moduleFunction(name: string): Node | undefined {
     if (this.imports.has(name)) return undefined;
@@ -631,6 +673,7 @@ export class FileModel {
 }
 
 const CARRIAGE_RETURN = 13;
+const IN_PLACE_CHANGES = /^(update|setdefault|__setitem__)$/;
 
 /**
  * A call of the file, its arguments sorted out on first use: most calls are passed over on their name alone, and

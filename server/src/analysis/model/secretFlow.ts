@@ -97,10 +97,10 @@ function isSanitizer(site: CallSite): boolean {
 }
 
 /** Methods returning the same secret in another form (or, for a mapping, its values). */
-const SAME_VALUE_METHODS = new Set([
+export const SAME_VALUE_METHODS = new Set([
   'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'title', 'casefold', 'encode', 'decode', 'replace', 'get_secret_value',
-  'copy', 'items', 'values', 'as_dict', 'to_dict', 'model_dump', 'dict', 'hex', 'to_json', 'toJson', 'to_json_dict',
-  'model_dump_json', 'json_dumps',
+  'copy', 'items', 'values', 'as_dict', 'asdict', 'to_dict', 'toDict', 'model_dump', 'dict', 'hex', 'to_json', 'tojson',
+  'toJson', 'to_json_dict', 'model_dump_json', 'json_dumps', 'serialize',
 ]);
 /** Functions returning their argument's content in another form. */
 /** Sources of payloads that come in with a request: their keys are the caller's, not the integration's. */
@@ -159,7 +159,8 @@ interface KeyIndex {
 
 const keyCache = new WeakMap<object, KeyIndex>();
 const SCHEMA_MARKER = /(^|\.)(Required|Optional|Inclusive|Exclusive)$/;
-const SCHEMA_FLOW_STEP = /^homeassistant\.helpers\.schema_config_entry_flow\.SchemaFlowFormStep$/;
+/** A step of a flow built with the schema flow helper (`SchemaFlowFormStep(DATA_SCHEMA)`). */
+export const SCHEMA_FLOW_STEP = /^homeassistant\.helpers\.schema_config_entry_flow\.SchemaFlowFormStep$/;
 
 /** The keys of the schema a `SchemaFlowFormStep(DATA_SCHEMA, ...)` shows, when it is written in this file. */
 function schemaFlowStepKeys(file: FileModel, step: CallSite): Node[] {
@@ -923,12 +924,8 @@ function selfSubscriptCredential(walk: Walk, attribute: Node): string | undefine
   const name = attribute.childForFieldName('attribute')?.text;
   if (attribute.childForFieldName('object')?.text !== 'self' || !name) return undefined;
   const cls = enclosingClass(attribute);
-  for (const assignment of cls ? cls.descendantsOfType('assignment') : []) {
-    const left = assignment.childForFieldName('left');
-    const target = left?.type === 'subscript' ? left.childForFieldName('value') : null;
-    if (target?.type !== 'attribute' || target.childForFieldName('object')?.text !== 'self' || target.childForFieldName('attribute')?.text !== name) continue;
-    const index = left!.childForFieldName('subscript');
-    const key = index ? walk.file.stringValue(index, walk.integration?.constantString) : undefined;
+  for (const { key: index } of cls ? walk.file.selfAttributeWrites(cls, name).keyed : []) {
+    const key = walk.file.stringValue(index, walk.integration?.constantString);
     if (key !== undefined && isCredentialKey(key)) return key;
   }
   return undefined;

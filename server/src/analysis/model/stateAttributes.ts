@@ -107,9 +107,9 @@ function scanStateAttributes(file: FileModel): AttributeScan {
 const STATE_ATTRIBUTES = /state_attributes/;
 
 /**
- * What a class writes into `self.name`: whole values (`self._attrs = {...}`) and keys (`self._attrs[KEY] = value`).
- * Undefined when `attribute` is not `self.name` in a class, when nothing is written, or when some write cannot be
- * read (`self._attrs.update(data)`).
+ * What a class writes into `self.name`, as attribute entries: whole values (`self._attrs = {...}`) and keys
+ * (`self._attrs[KEY] = value`). Undefined when `attribute` is not `self.name` in a class, when nothing is written, or
+ * when some write cannot be read (`self._attrs.update(data)`).
  */
 function selfAttributeWrites(file: FileModel, attribute: Node): { values: Node[]; entries: Omit<AttributeEntry, 'owner'>[] } | undefined {
   const name = attribute.childForFieldName('attribute')?.text;
@@ -117,21 +117,9 @@ function selfAttributeWrites(file: FileModel, attribute: Node): { values: Node[]
   let cls: Node | null = attribute.parent;
   while (cls && cls.type !== 'class_definition') cls = cls.parent;
   if (!cls) return undefined;
-  const isSelfName = (node: Node | null) => node?.type === 'attribute' && node.childForFieldName('object')?.text === 'self' && node.childForFieldName('attribute')?.text === name;
-  const values: Node[] = [];
-  const entries: Omit<AttributeEntry, 'owner'>[] = [];
-  for (const assignment of cls.descendantsOfType('assignment')) {
-    const left = assignment.childForFieldName('left');
-    const right = assignment.childForFieldName('right');
-    if (isSelfName(left) && right) values.push(right);
-    const key = left?.type === 'subscript' && isSelfName(left.childForFieldName('value')) ? left.childForFieldName('subscript') : null;
-    if (key) entries.push({ key, value: right, at: assignment, removable: false });
-  }
-  const mutated = cls.descendantsOfType('call').some((call) => {
-    const callee = call.childForFieldName('function');
-    return callee?.type === 'attribute' && isSelfName(callee.childForFieldName('object')) && /^(update|setdefault|__setitem__)$/.test(callee.childForFieldName('attribute')?.text ?? '');
-  });
-  return values.length > 0 && !mutated ? { values, entries } : undefined;
+  const writes = file.selfAttributeWrites(cls, name);
+  if (writes.values.length === 0 || writes.mutated) return undefined;
+  return { values: writes.values, entries: writes.keyed.map(({ key, value, assignment }) => ({ key, value, at: assignment, removable: false })) };
 }
 
 /**

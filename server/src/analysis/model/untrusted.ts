@@ -136,14 +136,7 @@ function selfAttributeSource(context: Context, file: FileModel, attribute: Node,
   if (context.following.has(key)) return undefined;
   context.following.add(key);
   try {
-    for (const assignment of cls.descendantsOfType('assignment')) {
-      const left = assignment.childForFieldName('left');
-      if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self' || left.childForFieldName('attribute')?.text !== name) continue;
-      const value = assignment.childForFieldName('right');
-      const found = value ? sourceOf(context, file, value, undefined, depth - 1, helpers) : undefined;
-      if (found) return found;
-    }
-    return undefined;
+    return firstFound(file.selfAttributeWrites(cls, name).values, (value) => sourceOf(context, file, value, undefined, depth - 1, helpers));
   } finally {
     context.following.delete(key);
   }
@@ -572,7 +565,8 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
     // `get_webhook_handler(data)`: a factory of the integration, whose handler is what it returns.
     if (callee?.type === 'identifier') {
       const imported = file.imports.get(callee.text);
-      const factory = imported ? integration?.resolveFunction(imported) : file.moduleFunction(callee.text) ? { file, node: file.moduleFunction(callee.text)! } : undefined;
+      const local = imported ? undefined : file.moduleFunction(callee.text);
+      const factory = imported ? integration?.resolveFunction(imported) : local ? { file, node: local } : undefined;
       if (factory) return factory.file.returnedValues(factory.node).flatMap((value) => resolveCallables(factory.file, value, integration, depth - 1));
     }
     return [];

@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression } from '../model/integration';
-import { readsEntryCredential, storedCredentialKeys } from '../model/secretFlow';
+import { readsEntryCredential, SAME_VALUE_METHODS, SCHEMA_FLOW_STEP, storedCredentialKeys } from '../model/secretFlow';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
 import { literalString, unwrap } from '../python/syntax';
@@ -164,7 +164,7 @@ function credentialIn(context: FileContext, value: Node, depth = 3): string | un
     // `token.to_json()`, `oAuthToken.toJson()`: the same credential in another form.
     const site = node.type === 'call' && depth > 0 ? file.callSite(node) : undefined;
     const receiver = site?.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
-    if (receiver && SERIALIZERS.test(site?.method ?? '')) {
+    if (receiver && SAME_VALUE_METHODS.has(site?.method ?? '')) {
       const inner = credentialIn(context, receiver, depth - 1);
       if (inner) return inner;
     }
@@ -173,7 +173,6 @@ function credentialIn(context: FileContext, value: Node, depth = 3): string | un
 }
 
 const OAUTH_FLOW = /AbstractOAuth2FlowHandler/;
-const SERIALIZERS = /^(to_?json|toJson|to_?dict|toDict|as_?dict|model_dump(_json)?|dict|json_dumps|serialize)$/;
 
 function dictionaryKeys(context: FileContext, value: Node, skipLiteralValues = false): string[] {
   const keys: string[] = [];
@@ -247,8 +246,6 @@ function isFormSchema(file: FileModel, name: string): boolean {
   if (/(^|[\\/])config_flow\.py$/.test(file.path)) return true;
   return file.calls.some((call) => (call.keywords.get('data_schema') ?? (SCHEMA_FLOW_STEP.test(call.name ?? '') ? call.args[0] : undefined))?.text === name);
 }
-
-const SCHEMA_FLOW_STEP = /(^|\.)SchemaFlowFormStep$/;
 
 const YAML_SETUP = /^(async_)?setup(_platform)?$/;
 

@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import type { FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
+import { SCHEMA_FLOW_STEP } from '../model/secretFlow';
 import { isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveClass, untrustedSource } from '../model/untrusted';
 import { descendants, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -233,7 +234,6 @@ function reviewRawRequestPayloads(context: FileContext): void {
   reviewHelpersReadingPayloads(context, handlers);
 }
 
-const SCHEMA_FLOW_STEP = /^homeassistant\.helpers\.schema_config_entry_flow\.SchemaFlowFormStep$/;
 const BODY_READS = new Set(['json', 'post', 'text', 'read', 'multipart']);
 const REQUEST_PARAMETER = /req/i;
 

@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { addImport, removeArgument, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression } from '../model/integration';
-import { ancestors, identifiersMatching, literalString, unwrap } from '../python/syntax';
+import { ancestors, contains, identifiersMatching, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
 
@@ -174,10 +174,6 @@ function insideChoice(node: Node): boolean {
     }
   }
   return false;
-}
-
-function contains(outer: Node, inner: Node): boolean {
-  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
 }
 
 /** Whether a call creates an HTTP session or client, a TLS context or a secure connection: the feature is in use. */
