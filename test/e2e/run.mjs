@@ -428,11 +428,16 @@ async function readActiveEditor(page) {
   await poll('the editor to show text', 10_000, async () => (await visible()).some((l) => l.trim()));
   const seen = [];
   for (let page_ = 0; page_ < 60; page_++) {
-    seen.push(...await visible());
+    const shown = await visible();
+    seen.push(...shown);
     const before = await cursorLine(page);
     await page.keyboard.press('PageDown');
     await sleep(150);
     if ((await cursorLine(page)) === before) break; // at the end
+    // On a busy machine the editor redraws after the cursor moves: wait until the lines shown change, or read the
+    // same page twice rather than skip one.
+    const drawn = JSON.stringify(shown);
+    await poll('the next page drawn', 2000, async () => JSON.stringify(await visible()) !== drawn).catch(() => undefined);
   }
   return seen;
 }
