@@ -21,7 +21,7 @@ v8.setFlagsFromString('--max-inlined-bytecode-size-cumulative=150');
 declare const HA_SECURITY_VERSION: string | undefined;
 const VERSION = typeof HA_SECURITY_VERSION === 'string' ? HA_SECURITY_VERSION : '0.1.0';
 
-/** Each worker holds its own parser and trees (tens of MB); beyond a few, memory grows faster than speed. */
+/** Each thread holds its own parser and trees (tens of MB); beyond a few, memory grows faster than speed. */
 const DEFAULT_JOBS_LIMIT = 4;
 
 const USAGE = `ha-security ${VERSION}: Home Assistant integration security checks
@@ -39,7 +39,7 @@ Options for check:
   --select RULES            only these rule ids or checklist ids (comma-separated)
   --ignore RULES            skip these rule ids or checklist ids
   --scope integrations|all  also analyse Python files outside integrations (default integrations)
-  --jobs N                  analyse with N worker threads (default: the number of cores, at most ${DEFAULT_JOBS_LIMIT})
+  --jobs N                  analyse in N threads, this one and N-1 workers (default: the number of cores, at most ${DEFAULT_JOBS_LIMIT})
   --fail-on SEVERITY        exit 1 when a finding is at least this severe: error|warning|info|hint (default hint)
   --baseline FILE           report only findings that FILE does not record
   --write-baseline FILE     record the current findings in FILE (and exit 0)

@@ -125,12 +125,11 @@ export interface WorkerRequest {
 export type WorkerReply = { index: number; result: ScanResult } | { index: number; error: string };
 
 /**
- * Scans with `jobs` worker threads (each with its own parser), one unit at a time per worker. The result is the
- * same as `scanPaths`'s. `workerScript` is the bundled worker (dist/worker.js); the wasm files sit next to it.
+ * Scans with `jobs` threads: this one and `jobs - 1` workers (each with its own parser), taking units from one queue.
+ * The result is the same as `scanPaths`'s. `workerScript` is the bundled worker (dist/worker.js); the wasm files sit next to it.
  */
 export async function scanPathsParallel(inputs: string[], options: ScanOptions, jobs: number, workerScript: string): Promise<ScanResult> {
   const plan = planScan(inputs, options);
-  // The parser is loaded here only when this thread analyses; with workers it would be memory held for nothing.
   const wasmDirectory = path.dirname(workerScript);
   // Starting a worker (its own parser) costs more than analysing one unit here.
   if (jobs <= 1 || plan.units.length < 2) {
@@ -149,43 +148,57 @@ export async function scanPathsParallel(inputs: string[], options: ScanOptions, 
     return { integrations: [], findings: [], errors: [{ path, message: `internal error: ${message}` }], pragmaProblems: [], files: 0 };
   };
 
+  /** Units sent to a worker before it answers the one it holds, so it never waits while this thread analyses. */
+  const IN_FLIGHT = 2;
   const runWorker = () =>
     new Promise<void>((resolve) => {
       const worker = new Worker(workerScript, { workerData: { options: analysisOptions }, resourceLimits: WORKER_HEAP_LIMITS });
-      let current: number | undefined;
+      const held = new Set<number>();
       let answered = false;
       let done = false;
       const next = () => {
-        current = queue.shift();
-        if (current === undefined) {
+        while (held.size < IN_FLIGHT) {
+          const index = queue.shift();
+          if (index === undefined) break;
+          held.add(index);
+          worker.postMessage({ index, unit: plan.units[index] } satisfies WorkerRequest);
+        }
+        if (held.size === 0) {
           done = true;
           void worker.terminate();
-          return;
         }
-        worker.postMessage({ index: current, unit: plan.units[current] } satisfies WorkerRequest);
       };
       worker.on('message', (reply: WorkerReply) => {
         answered = true;
+        held.delete(reply.index);
         results[reply.index] = 'error' in reply ? failed(reply.index, reply.error) : reply.result;
         next();
       });
-      // A worker that dies (its heap limit reached on a huge integration, a crash in the parser) hands the unit it
+      // A worker that dies (its heap limit reached on a huge integration, a crash in the parser) hands the units it
       // held to this thread, which has no such limit; a fresh worker takes over the queue unless this one never
       // answered at all (it could not start, so neither would another).
       // Without a listener an uncaught exception in the worker would end this process too; 'exit' follows it.
       worker.on('error', () => undefined);
       worker.on('exit', () => {
         if (done) return resolve();
-        if (current !== undefined) leftovers.push(current);
+        leftovers.push(...held);
         if (answered) void runWorker().then(resolve);
         else resolve();
       });
       next();
     });
 
-  await Promise.all(Array.from({ length: Math.min(jobs, plan.units.length) }, runWorker));
+  // This thread is one of the `jobs`: a worker more would pay again for loading the bundle, the parser and
+  // compiling the rules, on the same cores.
+  const workers = Array.from({ length: Math.min(jobs - 1, plan.units.length) }, runWorker);
+  await initParser(wasmDirectory);
+  for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+    results[index] = scanUnit(plan.units[index], options);
+    // Lets the workers' answers in, so they get their next units.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(workers);
   leftovers.push(...queue);
-  if (leftovers.length > 0) await initParser(wasmDirectory);
   for (const index of leftovers) results[index] = scanUnit(plan.units[index], options);
   return mergeResults(plan.errors, results);
 }
