@@ -83,6 +83,11 @@ describe('flow-input-unvalidated', () => {
     assert.match(item?.note ?? '', /async_step_import .* hands its data to `async_step_user` unvalidated/);
     const yaml = 'import voluptuous as vol\n\nCONFIG_SCHEMA = vol.Schema({"demo": vol.Schema({vol.Required("username"): str, vol.Required("password"): str})}, extra=vol.ALLOW_EXTRA)\n';
     assert.equal(analyzeSnippet(flow, { rules, fileName: 'config_flow.py', otherFiles: { '__init__.py': yaml } }).checklist.find((entry) => entry.id === 'input-validation')?.status, 'pass');
+    // A form schema that happens to be called CONFIG_SCHEMA checks the form, not configuration.yaml.
+    const formNamedLikeYaml = flow.replace(/DATA_SCHEMA/g, 'CONFIG_SCHEMA');
+    const named = analyzeSnippet(formNamedLikeYaml, { rules, fileName: 'config_flow.py' }).checklist.find((entry) => entry.id === 'input-validation');
+    assert.equal(named?.status, 'review');
+    assert.match(named?.note ?? '', /async_step_import .* hands its data to `async_step_user` unvalidated/);
   });
 
   it('does not take an attribute or a keyword of the same name for a read of the step input', () => {

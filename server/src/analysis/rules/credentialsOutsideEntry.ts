@@ -1,9 +1,10 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression } from '../model/integration';
-import { readsEntryCredential, SAME_VALUE_METHODS, SCHEMA_FLOW_STEP, storedCredentialKeys } from '../model/secretFlow';
+import { readsEntryCredential, SAME_VALUE_METHODS, storedCredentialKeys } from '../model/secretFlow';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
+import { yamlSchemas } from '../model/yamlSchemas';
 import { literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 
@@ -78,7 +79,7 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
     // (Only an integration has a checklist: a lone file is not asked.)
     if (context.integration && (readsEntryCredential(file, context.integration) || file.classes.some((cls) => OAUTH_FLOW.test(cls.childForFieldName('superclasses')?.text ?? '')))) context.markUsed();
     checkYamlSchemas(context, file);
-    if (context.integration && !file.constants.has('CONFIG_SCHEMA') && !file.constants.has('PLATFORM_SCHEMA')) checkYamlReads(context, file);
+    if (context.integration && yamlSchemas(file).length === 0) checkYamlReads(context, file);
     checkStateAttributes(context, file);
   },
 };
@@ -200,10 +201,7 @@ function dictionaryKeys(context: FileContext, value: Node, skipLiteralValues = f
  * `SOURCE_IMPORT`) is moving off YAML the documented way: that is a note to review, not a finding.
  */
 function checkYamlSchemas(context: FileContext, file: FileModel): void {
-  for (const name of ['CONFIG_SCHEMA', 'PLATFORM_SCHEMA']) {
-    const schema = file.constants.get(name);
-    // A config flow's form schema that happens to be called CONFIG_SCHEMA is no YAML schema.
-    if (!schema || isFormSchema(file, name)) continue;
+  for (const { name, node: schema } of yamlSchemas(file)) {
     for (const part of schemaParts(context, file, schema, schema)) {
       for (const call of part.file.calls) {
         if (call.node.startIndex < part.node.startIndex || call.node.endIndex > part.node.endIndex) continue;
@@ -240,11 +238,6 @@ function schemaParts(context: FileContext, file: FileModel, node: Node, at: Node
     parts.push(...schemaParts(context, constant.file, constant.node, file === context.file ? identifier : at, depth - 1, seen));
   }
   return parts;
-}
-
-function isFormSchema(file: FileModel, name: string): boolean {
-  if (/(^|[\\/])config_flow\.py$/.test(file.path)) return true;
-  return file.calls.some((call) => (call.keywords.get('data_schema') ?? (SCHEMA_FLOW_STEP.test(call.name ?? '') ? call.args[0] : undefined))?.text === name);
 }
 
 const YAML_SETUP = /^(async_)?setup(_platform)?$/;

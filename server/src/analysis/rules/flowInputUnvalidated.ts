@@ -3,6 +3,7 @@ import type { FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { SCHEMA_FLOW_STEP } from '../model/secretFlow';
 import { isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveClass, untrustedSource } from '../model/untrusted';
+import { yamlSchemas } from '../model/yamlSchemas';
 import { descendants, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 
@@ -198,12 +199,7 @@ function reviewDiscoverySteps(context: FileContext, steps: Node[]): void {
 
 /** Imported YAML was checked by the integration's CONFIG_SCHEMA or PLATFORM_SCHEMA before the import step saw it. */
 function hasYamlSchema(context: FileContext): boolean {
-  return (context.integration?.files ?? [context.file]).some((file) =>
-    ['CONFIG_SCHEMA', 'PLATFORM_SCHEMA'].some((name) => {
-      const schema = file.constants.get(name);
-      return schema !== undefined && !/config_entry_only_config_schema|empty_config_schema|platform_only_config_schema/.test(schema.text);
-    }),
-  );
+  return (context.integration?.files ?? [context.file]).some((file) => yamlSchemas(file).some((schema) => schema.takesSettings));
 }
 
 /** Webhook handlers and views that read request JSON or form data without any schema: a person should look. */

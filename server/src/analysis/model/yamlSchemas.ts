@@ -1,0 +1,35 @@
+import type { Node } from '../python/syntaxTree';
+import type { FileModel } from './fileModel';
+import { SCHEMA_FLOW_STEP } from './secretFlow';
+
+/** The module constants Home Assistant checks an integration's configuration.yaml section against. */
+const YAML_SCHEMA_NAMES = ['CONFIG_SCHEMA', 'PLATFORM_SCHEMA'] as const;
+
+/** Home Assistant's ready-made schemas that take nothing from YAML but a warning that the integration has moved on. */
+const NOTHING_FROM_YAML = /config_entry_only_config_schema|empty_config_schema|platform_only_config_schema/;
+
+export interface YamlSchema {
+  name: (typeof YAML_SCHEMA_NAMES)[number];
+  node: Node;
+  /** False for the ready-made schemas that accept no YAML settings. */
+  takesSettings: boolean;
+}
+
+/**
+ * The YAML schemas a file defines. A config flow's form schema that happens to be called `CONFIG_SCHEMA` (defined in
+ * config_flow.py, or shown with `data_schema=`) checks what a user types into a form, not configuration.yaml.
+ */
+export function yamlSchemas(file: FileModel): YamlSchema[] {
+  const schemas: YamlSchema[] = [];
+  for (const name of YAML_SCHEMA_NAMES) {
+    const node = file.constants.get(name);
+    if (!node || isFormSchema(file, name)) continue;
+    schemas.push({ name, node, takesSettings: !NOTHING_FROM_YAML.test(node.text) });
+  }
+  return schemas;
+}
+
+function isFormSchema(file: FileModel, name: string): boolean {
+  if (/(^|[\\/])config_flow\.py$/.test(file.path)) return true;
+  return file.calls.some((call) => (call.keywords.get('data_schema') ?? (SCHEMA_FLOW_STEP.test(call.name ?? '') ? call.args[0] : undefined))?.text === name);
+}
