@@ -652,6 +652,7 @@ function fileIndex(file: FileModel): FileIndex {
   return index;
 }
 
+/** The nearest class around a node, through any functions in between (a nested def inside a method included). */
 function enclosingClass(node: Node): Node | undefined {
   for (let current = node.parent; current; current = current.parent) if (current.type === 'class_definition') return current;
   return undefined;

@@ -289,7 +289,7 @@ function helperParameterSource(context: Context, file: FileModel, fn: Node, name
     const index = parameters.findIndex((parameter) => parameter.name === name);
     const parameter = parameters[index];
     if (!parameter || parameter.kind !== 'plain') return undefined;
-    const isMethod = enclosingClass(fn) !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
+    const isMethod = classDirectlyAround(fn) !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
     for (const caller of callersOf(fn, file, context.integration)) {
       const offset = isMethod && caller.boundMethod ? 1 : 0;
       const argument = parameter.keywordOnly ? caller.keywords.get(name) : caller.keywords.get(name) ?? caller.args[index - offset];
@@ -313,7 +313,7 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
   const index = parameters.findIndex((parameter) => parameter.name === name);
   if (index < 0) return undefined;
   const parameter = parameters[index];
-  const cls = enclosingClass(fn);
+  const cls = classDirectlyAround(fn);
   const isMethod = cls !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
   if (isMethod && index === 0) return undefined;
   const annotation = parameter.annotation ? annotationName(file, parameter.annotation) : undefined;
@@ -348,7 +348,7 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
 /** `webhook` or `view-request` when `fn` handles HTTP requests of a webhook or a view, `request` for other aiohttp handlers. */
 export function requestHandlerKind(file: FileModel, fn: Node, integration?: IntegrationModel): 'webhook' | 'view-request' | 'request' | undefined {
   if (registeredHandlers(file, integration).webhooks.has(fn.id)) return 'webhook';
-  const cls = mayDefineViews(file, integration) ? enclosingClass(fn) : undefined;
+  const cls = mayDefineViews(file, integration) ? classDirectlyAround(fn) : undefined;
   if (cls && isViewHandler(file, cls, fn, integration)) return 'view-request';
   if (!mayNameAiohttp(file)) return undefined;
   for (const parameter of parametersOf(fn)) {
@@ -651,7 +651,7 @@ function methodsNamed(file: FileModel, integration: IntegrationModel | undefined
   index = new Map();
   for (const candidate of filesOf(file, integration)) {
     for (const fn of candidate.functions) {
-      if (!enclosingClass(fn)) continue;
+      if (!classDirectlyAround(fn)) continue;
       const name = fn.childForFieldName('name')?.text ?? '';
       const list = index.get(name) ?? [];
       list.push({ file: candidate, node: fn });
@@ -754,7 +754,7 @@ function callReferences(file: FileModel): FileCallReferences {
 }
 
 /** The class a node sits in directly: a function in between (a method body, a nested def) means none. */
-function enclosingClass(node: Node): Node | undefined {
+function classDirectlyAround(node: Node): Node | undefined {
   for (let current = node.parent; current; current = current.parent) {
     if (current.type === 'class_definition') return current;
     if (current.type === 'function_definition') return undefined;
@@ -765,7 +765,7 @@ function enclosingClass(node: Node): Node | undefined {
 /** The class whose method `node` is in (also inside a function nested in that method), where `self` is bound. */
 function classOfMethodAround(file: FileModel, node: Node): Node | undefined {
   for (let fn = file.enclosingFunction(node); fn; fn = file.enclosingFunction(fn)) {
-    const cls = enclosingClass(fn);
+    const cls = classDirectlyAround(fn);
     if (cls) return cls;
   }
   return undefined;
