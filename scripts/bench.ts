@@ -163,6 +163,7 @@ function printReport(t: ThroughputFigures, e: EditorFigures): { targets: Record<
       ['measure', 'value'],
       ['typing code (brackets closed as opened): latency p50 / p95 / max ms', latencyCells(e.codeLatency)],
       ['random keystrokes (stress, the text fills with syntax errors): p50 / p95 / max ms', latencyCells(e.keystrokeLatency)],
+      ['of which web-tree-sitter parsing, mean ms an edit: typing code / random keystrokes', `${e.codeParseMeanMs.toFixed(1)} / ${e.keystrokeParseMeanMs.toFixed(1)}`],
       ['files of the integration parsed during the edits (besides the edited one)', String(e.otherFilesParsed)],
       [`heap growth over ${e.memoryEdits.toLocaleString('en-US')} edits MB`, (e.heapGrowthBytes / MB).toFixed(1)],
       [`wasm memory growth over ${e.memoryEdits.toLocaleString('en-US')} edits MB`, (e.wasmGrowthBytes / MB).toFixed(1)],

@@ -24,7 +24,7 @@ import { checklistItem } from './analysis/checklist';
 import { analyzeIntegration, analyzeStandaloneFile, type AnalysisOptions } from './analysis/engine';
 import { applyTextEdits, combineFixes } from './analysis/fixAll';
 import { skipReason } from './analysis/limits';
-import { initParser, parseCount, wasmMemoryBytes } from './analysis/python/parser';
+import { initParser, parseCount, parseTime, wasmMemoryBytes } from './analysis/python/parser';
 import { applyPerFileIgnores, layerOptions } from './analysis/config';
 import type { AnalysisError, ChecklistEntry, Finding, Fix, PragmaProblem } from './analysis/types';
 import { codeActionsFor, FIX_ALL_KIND, MANIFEST_INVALID, pragmaDiagnostic, problemDiagnostic, skippedDiagnostic, toDiagnostic, type DiagnosticData } from './lsp/convert';
@@ -874,7 +874,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       await flushNow();
       (globalThis as { gc?: () => void }).gc?.();
       const usage = process.memoryUsage();
-      return { heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rss: usage.rss, wasmMemory: wasmMemoryBytes() ?? 0, parses: parseCount(), documents: documents.size, cachedFiles: workspace.cachedFileCount };
+      return { heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rss: usage.rss, wasmMemory: wasmMemoryBytes() ?? 0, parses: parseCount(), parseMs: parseTime(), documents: documents.size, cachedFiles: workspace.cachedFileCount };
     });
   }
 

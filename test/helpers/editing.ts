@@ -17,7 +17,7 @@ export const WARM_UP = 1_000;
 /** How often to wait for the diagnostics of the newest version, as an editor's user pauses now and then. */
 const PAUSE_EVERY = 250;
 
-export type Memory = { heapUsed: number; external: number; arrayBuffers: number; rss: number; wasmMemory: number; parses: number };
+export type Memory = { heapUsed: number; external: number; arrayBuffers: number; rss: number; wasmMemory: number; parses: number; parseMs: number };
 export type Published = { uri: string; version?: number; diagnostics: unknown[] };
 export type Change = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
 
