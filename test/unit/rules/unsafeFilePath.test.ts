@@ -15,6 +15,42 @@ describe('unsafe-file-path', () => {
     });
   }
 
+  it('takes raise_if_invalid_filename and raise_if_invalid_path as checks of the value they are given, and knows the second lets absolute paths through', () => {
+    const source = (body: string[]) =>
+      [
+        'import os',
+        '',
+        'from homeassistant.util import raise_if_invalid_filename, raise_if_invalid_path',
+        '',
+        '',
+        'async def async_setup(hass, config):',
+        '    base = hass.config.path("downloads")',
+        '',
+        '    def _save(call):',
+        '        folder = call.data["folder"]',
+        '        name = call.data["name"]',
+        ...body.map((line) => `        ${line}`),
+        '',
+        '    hass.services.async_register("demo", "save", _save)',
+        '    return True',
+        '',
+      ].join('\n');
+    const findings = (body: string[]) => analyzeSnippet(source(body), { rules }).findings;
+    // os.path.join(base, "/etc") is "/etc": a path checked for .. and ~ still escapes when joined after the folder.
+    const joined = findings(['raise_if_invalid_path(folder)', 'raise_if_invalid_filename(name)', 'open(os.path.join(base, folder, name), "wb").close()']);
+    assert.equal(joined.length, 1);
+    assert.match(joined[0].message, /call\.data\["folder"\].*checked only with raise_if_invalid_path: that rejects \.\. and ~ but not an absolute path, and the value is joined onto a folder/);
+    assert.equal(findings(['raise_if_invalid_path(folder)', 'open(folder, "wb").close()']).length, 1, 'the checked value is the whole path');
+    // Inside an f-string an absolute value cannot replace the folder: "downloads//etc" stays inside it.
+    assert.deepEqual(findings(['raise_if_invalid_path(folder)', 'raise_if_invalid_filename(name)', 'open(f"{base}/{folder}/{name}", "wb").close()']), []);
+    assert.deepEqual(findings(['raise_if_invalid_filename(name)', 'open(os.path.join(base, name), "wb").close()']), []);
+    // A check of the file name says nothing about the folder joined before it.
+    const unchecked = findings(['raise_if_invalid_filename(name)', 'open(os.path.join(base, folder, name), "wb").close()']);
+    assert.equal(unchecked.length, 1);
+    assert.match(unchecked[0].message, /call\.data\["folder"\].*without a check/);
+    assert.deepEqual(findings(['raise_if_invalid_filename(name)', 'path = os.path.join(base, folder, name)', 'if not hass.config.is_allowed_path(path):', '    return', 'open(path, "wb").close()']), []);
+  });
+
   it('treats the item a media source resolves as a user\'s input', () => {
     const source = [
       'from pathlib import Path',

@@ -23,7 +23,15 @@ const PATH_METHODS = new Set([
 /** Calls that reduce a value to a safe file name. */
 const NAME_SANITIZERS = /(^|\.)(os\.path\.basename|basename|secure_filename|slugify|sanitize_filename|sanitize_path)$/;
 /** Checks that keep a built path inside its base folder; their presence in the function is the guard. */
-const CONTAINMENT_CHECKS = /(\.relative_to|\.is_relative_to|is_allowed_path|os\.path\.commonpath|raise_if_invalid_path|raise_if_invalid_filename)$/;
+const CONTAINMENT_CHECKS = /(\.relative_to|\.is_relative_to|is_allowed_path|os\.path\.commonpath)$/;
+/** Home Assistant's checks of one value: a file name without separators, or a path without `..` and `~`. */
+const FILENAME_CHECK = /(^|\.)raise_if_invalid_filename$/;
+/**
+ * `raise_if_invalid_path` lets an absolute path through, and joining an absolute path onto a folder
+ * (`os.path.join(base, "/etc")`, `base / "/etc"`) gives that path alone.
+ */
+const RELATIVE_PATH_CHECK = /(^|\.)raise_if_invalid_path$/;
+const JOINS = /(^|\.)(os\.path\.join|posixpath\.join|Path|PurePath|PosixPath)$/;
 
 export const unsafeFilePath: Rule = {
   meta: {
@@ -40,7 +48,10 @@ Assistant can reach, including its credentials and its configuration.
 Guard the path before using it: keep only the last component with \`Path(name).name\` (or
 \`os.path.basename\`), or resolve the joined path and check that it stays inside the base folder
 (\`target.resolve().relative_to(base.resolve())\`, \`hass.config.is_allowed_path(str(target))\`), or restrict the
-value to a fixed set in the service schema (\`vol.In([...])\`).
+value to a fixed set in the service schema (\`vol.In([...])\`). Home Assistant's \`raise_if_invalid_filename(name)\`
+checks that one value is a bare file name. \`raise_if_invalid_path(value)\` rejects \`..\` and \`~\` but not an
+absolute path, so it is not enough for a value used as the path itself or joined onto a folder with
+\`os.path.join\` or \`/\` (\`os.path.join(base, "/config/secrets.yaml")\` is \`/config/secrets.yaml\`).
 
 Bad:
 \`\`\`python
@@ -62,10 +73,20 @@ async def handle_export(call):
       const target = pathArgument(file, call);
       if (!target) continue;
       context.markUsed();
-      const leaf = untrustedLeaf(context, target);
-      if (!leaf) continue;
-      if (checkedAround(file, call.node)) continue;
+      const found = untrustedLeaf(context, target);
+      if (!found) continue;
+      const leaf = found.node;
+      const check = checkedAround(file, call.node, leaf);
+      if (check === 'contained') continue;
       const source = untrustedSource(file, leaf, context.integration);
+      if (check === 'relative-only') {
+        if (!found.whole && !found.joined) continue;
+        const how = found.whole ? 'is used as the path itself' : 'is joined onto a folder, which an absolute path replaces';
+        context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${shorten(leaf.text)}\`), checked only with raise_if_invalid_path: that rejects .. and ~ but not an absolute path, and the value ${how}. Verify the resolved path stays inside its folder, or keep only the file name (Path(x).name).`, {
+          suggestions: nameOnlySuggestion(file, leaf),
+        });
+        continue;
+      }
       context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${shorten(leaf.text)}\`) without a check; keep only the file name (Path(x).name) or verify the resolved path stays inside its folder.`, {
         suggestions: nameOnlySuggestion(file, leaf),
       });
@@ -100,25 +121,28 @@ function looksLikePath(file: FileModel, receiver: Node): boolean {
   });
 }
 
-/** The first untrusted piece the path is made of that no sanitizer reduced to a bare file name. */
-function untrustedLeaf(context: FileContext, expression: Node, depth = 5): Node | undefined {
+/**
+ * The first untrusted piece the path is made of that no sanitizer reduced to a bare file name; `whole` when that
+ * piece is the entire path, `joined` when it is joined onto a folder after the folder (see RELATIVE_PATH_CHECK).
+ */
+function untrustedLeaf(context: FileContext, expression: Node, depth = 5, whole = true, joined = false): { node: Node; whole: boolean; joined: boolean } | undefined {
   const { file } = context;
   if (depth <= 0) return undefined;
   for (const origin of file.origins(expression)) {
     const node = unwrap(origin.node);
     // A parameter is judged by the name where it is used: its node in the signature may be `name: str = ...`.
     if (origin.kind === 'parameter' && expression.type === 'identifier') {
-      if (untrustedSource(file, expression, context.integration)) return expression;
+      if (untrustedSource(file, expression, context.integration)) return { node: expression, whole, joined };
       continue;
     }
     if (isSanitized(file, node)) continue;
     for (const piece of piecesOf(file, node)) {
       if (piece.id === node.id) {
         // A name is wrapped where its value was assigned; a parameter only where it is used, never in the signature.
-        if (untrustedSource(file, node, context.integration)) return expression.type === 'identifier' && origin.kind !== 'parameter' ? node : expression;
+        if (untrustedSource(file, node, context.integration)) return { node: expression.type === 'identifier' && origin.kind !== 'parameter' ? node : expression, whole, joined };
         continue;
       }
-      const found = untrustedLeaf(context, piece, depth - 1);
+      const found = untrustedLeaf(context, piece, depth - 1, false, joined || joinedAfterBase(file, piece));
       if (found) return found;
     }
   }
@@ -152,28 +176,64 @@ function isSanitized(file: FileModel, node: Node): boolean {
  * defines the function that opens the file (`if not is_allowed_path(path): raise ...` then `def _read(): open(path)`).
  * A check in a sibling handler does not count.
  */
-function checkedAround(file: FileModel, node: Node): boolean {
+function checkedAround(file: FileModel, node: Node, leaf: Node): PathCheck | undefined {
   const fn = file.enclosingFunction(node);
-  if (!fn) return false;
-  if (hasContainmentCheck(file, fn)) return true;
-  for (let inner = fn, outer = file.enclosingFunction(fn); outer; inner = outer, outer = file.enclosingFunction(outer)) {
+  if (!fn) return undefined;
+  let found = containmentCheck(file, fn, leaf);
+  for (let inner = fn, outer = file.enclosingFunction(fn); outer && found !== 'contained'; inner = outer, outer = file.enclosingFunction(outer)) {
     const before = inner.startIndex;
     const own = (call: Node) => call.startIndex < before && file.enclosingFunction(call)?.id === outer!.id;
-    if (hasContainmentCheck(file, outer, own)) return true;
+    found = strongerCheck(found, containmentCheck(file, outer, leaf, own));
   }
-  return false;
+  return found;
 }
 
-function hasContainmentCheck(file: FileModel, fn: Node, counts: (call: Node) => boolean = () => true): boolean {
-  return descendants(fn, ['call']).some((node) => {
-    if (!counts(node)) return false;
+/** `contained`: a check that keeps the path in its folder (or the value a bare file name); `relative-only`: only raise_if_invalid_path. */
+type PathCheck = 'contained' | 'relative-only';
+
+function strongerCheck(a: PathCheck | undefined, b: PathCheck | undefined): PathCheck | undefined {
+  return a === 'contained' || b === 'contained' ? 'contained' : (a ?? b);
+}
+
+/**
+ * A check of the whole path anywhere in `fn` guards it; Home Assistant's raise_if_invalid_* helpers guard only the
+ * value they are given, so they count when that is the untrusted `leaf` (or the name it was assigned to).
+ */
+function containmentCheck(file: FileModel, fn: Node, leaf: Node, counts: (call: Node) => boolean = () => true): PathCheck | undefined {
+  let found: PathCheck | undefined;
+  for (const node of descendants(fn, ['call'])) {
+    if (!counts(node)) continue;
     const site = file.callSite(node);
-    if (!site) return false;
-    if (CONTAINMENT_CHECKS.test(site.name ?? `.${site.method ?? ''}`)) return true;
+    if (!site) continue;
     // `await hass.async_add_executor_job(hass.config.is_allowed_path, path)`: the check run in the executor.
     const job = site.method === 'async_add_executor_job' ? site.args[0] : site.method === 'run_in_executor' ? site.args[1] : undefined;
-    return job !== undefined && CONTAINMENT_CHECKS.test(job.text);
-  });
+    if (CONTAINMENT_CHECKS.test(site.name ?? `.${site.method ?? ''}`) || (job !== undefined && CONTAINMENT_CHECKS.test(job.text))) return 'contained';
+    const name = site.name ?? '';
+    const checked = job ? site.args[job === site.args[0] ? 1 : 2] : site.args[0];
+    if (!checked || !(FILENAME_CHECK.test(name) || RELATIVE_PATH_CHECK.test(name) || (job && (FILENAME_CHECK.test(job.text) || RELATIVE_PATH_CHECK.test(job.text))))) continue;
+    if (!isSameValue(file, checked, leaf)) continue;
+    if (FILENAME_CHECK.test(name) || (job && FILENAME_CHECK.test(job.text))) return 'contained';
+    found = 'relative-only';
+  }
+  return found;
+}
+
+/** `checked` is `leaf`, or a name `leaf` was assigned to (`subdir = call.data["subdir"]`, then `check(subdir)`). */
+function isSameValue(file: FileModel, checked: Node, leaf: Node): boolean {
+  const value = unwrap(checked);
+  if (value.text === leaf.text) return true;
+  return value.type === 'identifier' && file.origins(value).some((origin) => unwrap(origin.node).id === leaf.id);
+}
+
+/** A part of a path joined onto a folder after the folder, where an absolute value replaces the folder. */
+function joinedAfterBase(file: FileModel, part: Node): boolean {
+  const parent = part.parent;
+  if (parent?.type === 'binary_operator') return parent.childForFieldName('operator')?.text === '/' && parent.childForFieldName('right')?.id === part.id;
+  if (parent?.type !== 'argument_list' || parent.parent?.type !== 'call') return false;
+  const site = file.callSite(parent.parent);
+  if (!site) return false;
+  if (site.method === 'joinpath') return site.args.some((arg) => arg.id === part.id);
+  return JOINS.test(site.name ?? '') && site.args.slice(1).some((arg) => arg.id === part.id);
 }
 
 function nameOnlySuggestion(file: FileModel, leaf: Node): Fix[] {
