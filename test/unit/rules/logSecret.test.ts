@@ -63,6 +63,13 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source).map((finding) => [finding.range.start.line, finding.severity]), [[5, 'error'], [6, 'warning']]);
   });
 
+  it('takes a database connection URL for a credential: it carries the database password', () => {
+    const source = (key: string) =>
+      `import logging\n_LOGGER = logging.getLogger(__name__)\nCONF_URL = "${key}"\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Connecting to %s", entry.options[CONF_URL])\n`;
+    for (const key of ['db_url', 'database_uri', 'dsn', 'connection_string']) assert.equal(findings(source(key)).length, 1, key);
+    for (const key of ['url', 'base_url', 'db_name']) assert.deepEqual(findings(source(key)), [], key);
+  });
+
   it('does not call entry.data a leak when the integration stores no credentials', () => {
     const source = 'import logging\n_LOGGER = logging.getLogger(__name__)\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Config %s", entry.data)\n    host = entry.data["host"]\n';
     assert.deepEqual(findings(source), []);

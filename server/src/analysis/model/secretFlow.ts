@@ -129,9 +129,19 @@ function isConstantName(name: string): boolean {
 /** Keys for codes that unlock something: credentials as config keys, though `pin` alone is often a GPIO pin. */
 const CODE_KEY = /^(pin|pin_code|pincode|passcode|pass_code|access_code|security_code|alarm_code|user_code|master_code|unlock_code|lock_code|pairing_code)$/;
 
-/** A dict or config key that holds a credential: `password`, `api_key`, `token`, and PIN-like codes (`pin`). */
+/**
+ * Keys for database connection URLs, which carry the database's password (`postgresql://user:secret@host/db`);
+ * Home Assistant's own SQL integration redacts them before logging.
+ */
+const CONNECTION_URL_KEY = /^(db|database|sql|sqlalchemy(_database)?|mysql|mariadb|postgres|postgresql|mongo|mongodb)_(url|uri)$|^(dsn|connection_string|conn_string|conn_str)$/;
+
+/**
+ * A dict or config key that holds a credential: `password`, `api_key`, `token`, PIN-like codes (`pin`) and database
+ * connection URLs (`db_url`).
+ */
 export function isCredentialKey(key: string): boolean {
-  return isSecretName(key) || CODE_KEY.test(normalizeName(key));
+  const normalized = normalizeName(key);
+  return isSecretName(key) || CODE_KEY.test(normalized) || CONNECTION_URL_KEY.test(normalized.replace(/^conf_/, ''));
 }
 
 /** A variable, attribute or parameter name that holds a credential (not a key name like `CONF_PASSWORD`). */

@@ -40,7 +40,8 @@ a \`LOGGER\` imported from const.py; f-strings, \`.format\`, \`%\`, concatenatio
 variables, \`self\` attributes and what the module's own functions and methods return, and reports:
 
 - a credential: \`entry.data[CONF_PASSWORD]\`, \`user_input.get(CONF_API_KEY)\`, \`self._token\`, a \`password\`
-  variable, a headers dict with an \`Authorization\` value (**error**);
+  variable, a headers dict with an \`Authorization\` value, a database connection URL (\`user_input[CONF_DB_URL]\`,
+  which carries the database password) (**error**);
 - a whole payload that holds credentials: \`entry.data\`, \`entry.options\` (when something writes credentials
   into the options), \`entry.as_dict()\`, the
   \`user_input\` of a flow step whose form asks for a credential, the YAML \`config\`, the body of a request to a
