@@ -45,6 +45,19 @@ describe('sql-string-built', () => {
     assert.deepEqual(findings.map((finding) => [finding.range.start.line, finding.severity]), [[10, 'error'], [13, 'error']]);
   });
 
+  it('takes a value looked up in a constant table for a constant, whatever the key', () => {
+    const source = (table: string, lookup: string) =>
+      `import sqlite3\n\n${table}\n\n\ndef query(conn: sqlite3.Connection, order: str):\n    order_by = ${lookup}\n    return conn.execute(f"SELECT ts FROM samples ORDER BY {order_by}").fetchall()\n`;
+    const table = 'SORT_COLUMNS = {"newest": "ts DESC", "oldest": "ts ASC"}';
+    assert.deepEqual(analyzeSnippet(source(table, 'SORT_COLUMNS[order]'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source(table, 'SORT_COLUMNS.get(order, "ts DESC")'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('COLUMNS = ("ts", "value")', 'COLUMNS[int(order)]'), { rules }).findings, []);
+    // A table holding a value from elsewhere, a default that is not constant, or a table filled at run time is no constant.
+    assert.equal(analyzeSnippet(source('SORT_COLUMNS = {"newest": "ts DESC", "custom": input()}', 'SORT_COLUMNS[order]'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(source(table, 'SORT_COLUMNS.get(order, order)'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(source('SORT_COLUMNS = {}\nSORT_COLUMNS = dict(load())', 'SORT_COLUMNS[order]'), { rules }).findings.length, 1);
+  });
+
   it('grades severity by where the interpolated value comes from', () => {
     const findings = assertFixture(fixtureFiles('sql-string-built').find((file) => file.endsWith('bad.py'))!, rules);
     const byLine = new Map(findings.map((finding) => [finding.range.start.line + 1, finding.severity]));

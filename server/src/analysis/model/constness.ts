@@ -41,11 +41,46 @@ export function isConstantExpression(file: FileModel, expression: Node, integrat
       // An UPPER_CASE name imported from a library is a constant by convention.
       return file.imports.has(node.text) && /^[A-Z][A-Z0-9_]*$/.test(node.text);
     }
+    case 'subscript': {
+      // `SORT_COLUMNS[order]`: whatever the index, the value is one of the table's constants (or a KeyError).
+      const table = node.childForFieldName('value');
+      return table !== null && isConstantTable(file, table, integration, depth - 1);
+    }
+    case 'call': {
+      // `SORT_COLUMNS.get(order, "ts")`: one of the table's constants, the constant default or None.
+      const site = file.callSite(node);
+      const table = site?.method === 'get' ? site.callee.childForFieldName('object') : null;
+      const fallback = site?.args[1] ?? site?.keywords.get('default');
+      return table !== null && table !== undefined && isConstantTable(file, table, integration, depth - 1) && (fallback === undefined || isConstantExpression(file, fallback, integration, depth - 1));
+    }
     case 'attribute': {
       const attribute = node.childForFieldName('attribute')?.text ?? '';
       const object = node.childForFieldName('object');
       // `Table.NAME`, `const.TABLE`: an UPPER_CASE attribute of a module or class.
       return /^[A-Z][A-Z0-9_]*$/.test(attribute) && object !== null && object.type !== 'call' && !/^self\b/.test(object.text);
+    }
+    default:
+      return false;
+  }
+}
+
+/** A dict, list or tuple fixed in the source whose values are all constants, or a name that can only hold one. */
+function isConstantTable(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth: number): boolean {
+  const node = unwrap(expression);
+  if (depth <= 0) return false;
+  switch (node.type) {
+    case 'dictionary':
+      return node.namedChildren.every((pair) => {
+        const value = pair?.type === 'pair' ? pair.childForFieldName('value') : null;
+        return value !== null && isConstantExpression(file, value, integration, depth - 1);
+      });
+    case 'list':
+    case 'tuple':
+      return node.namedChildren.every((child) => child !== null && isConstantExpression(file, child, integration, depth - 1));
+    case 'identifier': {
+      // Only a name assigned once in the module (or a module constant elsewhere): a local dict may be filled later.
+      const constant = constantExpression(file, node, integration);
+      return constant !== undefined && file.origins(node).every((origin) => origin.kind === 'expression' && unwrap(origin.node).id === unwrap(constant.node).id) && isConstantTable(constant.file, constant.node, integration, depth - 1);
     }
     default:
       return false;
