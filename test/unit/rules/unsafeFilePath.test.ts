@@ -51,6 +51,37 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(findings(['raise_if_invalid_filename(name)', 'path = os.path.join(base, folder, name)', 'if not hass.config.is_allowed_path(path):', '    return', 'open(path, "wb").close()']), []);
   });
 
+  it('takes a path a helper opens as checked when every caller checked what it passes', () => {
+    const source = (callers: string[]) =>
+      [
+        'from homeassistant.exceptions import ServiceValidationError',
+        '',
+        '',
+        'def _write(path, text):',
+        '    with open(path, "w", encoding="utf-8") as handle:',
+        '        handle.write(text)',
+        '',
+        '',
+        'async def async_setup(hass, config):',
+        ...callers,
+        '    hass.services.async_register("demo", "export", export)',
+        '    hass.services.async_register("demo", "dump", dump)',
+        '    return True',
+        '',
+      ].join('\n');
+    const checked = (name: string) => [
+      `    async def ${name}(call):`,
+      '        target = call.data["path"]',
+      '        if not hass.config.is_allowed_path(target):',
+      '            raise ServiceValidationError("not allowed")',
+      '        await hass.async_add_executor_job(_write, target, "data")',
+      '',
+    ];
+    const unchecked = ['    async def dump(call):', '        await hass.async_add_executor_job(_write, call.data["path"], "data")', ''];
+    assert.deepEqual(analyzeSnippet(source([...checked('export'), ...checked('dump')]), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source([...checked('export'), ...unchecked]), { rules }).findings.map((finding) => finding.range.start.line), [4]);
+  });
+
   it('treats the item a media source resolves as a user\'s input', () => {
     const source = [
       'from pathlib import Path',

@@ -285,23 +285,34 @@ function helperParameterSource(context: Context, file: FileModel, fn: Node, name
   if (context.following.has(key)) return undefined;
   context.following.add(key);
   try {
-    const parameters = parametersOf(fn);
-    const index = parameters.findIndex((parameter) => parameter.name === name);
-    const parameter = parameters[index];
-    if (!parameter || parameter.kind !== 'plain') return undefined;
-    const isMethod = classDirectlyAround(fn) !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
-    for (const caller of callersOf(fn, file, context.integration)) {
-      const offset = isMethod && caller.boundMethod ? 1 : 0;
-      const argument = parameter.keywordOnly ? caller.keywords.get(name) : caller.keywords.get(name) ?? caller.args[index - offset];
-      if (!argument) continue;
-      const bare = unwrap(argument).type === 'identifier';
-      const found = sourceOf(context, caller.file, argument, bare ? access : undefined, depth - 1, helpers - 1);
+    for (const argument of callerArguments(file, fn, name, context.integration)) {
+      const bare = unwrap(argument.node).type === 'identifier';
+      const found = sourceOf(context, argument.file, argument.node, bare ? access : undefined, depth - 1, helpers - 1);
       if (found) return found;
     }
     return undefined;
   } finally {
     context.following.delete(key);
   }
+}
+
+/**
+ * What the integration's calls of `fn` (direct, through the executor or `partial`) pass for its parameter `name`;
+ * calls that pass nothing for it are left out. Empty for a parameter that is not plain (`*args`, `**kwargs`).
+ */
+export function callerArguments(file: FileModel, fn: Node, name: string, integration: IntegrationModel | undefined): { file: FileModel; node: Node }[] {
+  const parameters = parametersOf(fn);
+  const index = parameters.findIndex((parameter) => parameter.name === name);
+  const parameter = parameters[index];
+  if (!parameter || parameter.kind !== 'plain') return [];
+  const isMethod = classDirectlyAround(fn) !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
+  const found: { file: FileModel; node: Node }[] = [];
+  for (const caller of callersOf(fn, file, integration)) {
+    const offset = isMethod && caller.boundMethod ? 1 : 0;
+    const argument = parameter.keywordOnly ? caller.keywords.get(name) : caller.keywords.get(name) ?? caller.args[index - offset];
+    if (argument) found.push({ file: caller.file, node: argument });
+  }
+  return found;
 }
 
 const MEDIA_SOURCE_METHODS = new Set(['async_resolve_media', 'async_browse_media']);

@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { addImport, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
-import { untrustedSource } from '../model/untrusted';
+import { callerArguments, untrustedSource } from '../model/untrusted';
 import { descendants, interpolations, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
@@ -77,7 +77,7 @@ async def handle_export(call):
       if (!found) continue;
       const leaf = found.node;
       const check = checkedAround(file, call.node, leaf);
-      if (check === 'contained') continue;
+      if (check === 'contained' || checkedByEveryCaller(context, leaf)) continue;
       const source = untrustedSource(file, leaf, context.integration);
       if (check === 'relative-only') {
         if (!found.whole && !found.joined) continue;
@@ -186,6 +186,24 @@ function checkedAround(file: FileModel, node: Node, leaf: Node): PathCheck | und
     found = strongerCheck(found, containmentCheck(file, outer, leaf, own));
   }
   return found;
+}
+
+/**
+ * A helper's parameter (`def _write(path): open(path)`) whose every caller checked what it passes
+ * (`if not hass.config.is_allowed_path(target): raise ...` then `async_add_executor_job(_write, target)`).
+ */
+function checkedByEveryCaller(context: FileContext, leaf: Node): boolean {
+  if (leaf.type !== 'identifier') return false;
+  const parameters = context.file.origins(leaf).filter((origin) => origin.kind === 'parameter');
+  if (parameters.length !== 1 || !parameters[0].scope) return false;
+  const passed = callerArguments(context.file, parameters[0].scope, leaf.text, context.integration);
+  return (
+    passed.length > 0 &&
+    passed.every(({ file, node }) => {
+      const found = untrustedLeaf({ ...context, file }, node);
+      return !found || checkedAround(file, node, found.node) === 'contained';
+    })
+  );
 }
 
 /** `contained`: a check that keeps the path in its folder (or the value a bare file name); `relative-only`: only raise_if_invalid_path. */
