@@ -85,6 +85,19 @@ describe('diagnostics-unredacted', () => {
     assert.equal(diagnostics(source.replace('"access_token", "refresh_token"', '"expires_at"')).length, 1);
   });
 
+  it("follows the integration's own helpers whose results the diagnostics return, inside the returned dict too", () => {
+    const files = { 'config_flow.py': flowModule };
+    const sameModule = 'def entry_snapshot(entry):\n    return {"title": entry.title, "config": {**entry.data}}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"entry": entry_snapshot(entry)}\n';
+    assert.deepEqual(diagnostics(sameModule, { otherFiles: files }).map((finding) => finding.range.start.line), [1], 'reported in the helper, where the data is put in');
+    const elsewhere = 'from .util import entry_snapshot\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"entry": await entry_snapshot(entry)}\n';
+    const util = (body: string) => `from homeassistant.components.diagnostics import async_redact_data\n\nTO_REDACT = {"api_key", "token"}\n\n\nasync def entry_snapshot(entry):\n    return ${body}\n`;
+    const found = diagnostics(elsewhere, { otherFiles: { ...files, 'util.py': util('dict(entry.data)') } });
+    assert.deepEqual(found.map((finding) => finding.range.start.line), [4]);
+    assert.match(found[0].message, /entry_snapshot\(\) in util\.py returns config entry data/);
+    assert.deepEqual(diagnostics(elsewhere, { otherFiles: { ...files, 'util.py': util('async_redact_data(dict(entry.data), TO_REDACT)') } }), []);
+    assert.deepEqual(diagnostics(elsewhere, { otherFiles: { ...files, 'util.py': util('{"title": entry.title}') } }), []);
+  });
+
   it('stays silent when the integration stores no credentials, and still marks the item used', () => {
     const result = analyzeSnippet('async def async_get_config_entry_diagnostics(hass, entry):\n    return {"data": entry.data}\n', { rules, fileName: 'diagnostics.py' });
     assert.deepEqual(result.findings, []);

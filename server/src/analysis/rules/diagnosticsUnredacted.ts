@@ -17,6 +17,7 @@ import {
   secretsIn,
   type SecretCarrier,
 } from '../model/secretFlow';
+import { resolveCallable } from '../model/untrusted';
 import { descendants, unwrap } from '../python/syntax';
 import type { FileContext, ReportOptions, Rule } from '../rule';
 
@@ -35,7 +36,8 @@ export const diagnosticsUnredacted: Rule = {
 the integration to have taken their credentials out.
 
 The rule reads what the handlers return, following local variables (a dict built, then filled, then returned) and
-helper functions of the same module, and reports:
+the integration's own helper functions whose results go into it (\`{"entry": entry_snapshot(entry)}\`; a helper of
+another module is reported where its result is taken in), and reports:
 
 - \`entry.data\`, \`entry.options\`, \`entry.as_dict()\` or a copy of them, when the integration stores credentials
   there (options hold what options flows and \`options=\` write, so options that only ever hold settings pass),
@@ -131,11 +133,16 @@ function checkReturned(context: FileContext, expression: Node, reported: Set<str
     const site = file.callSite(node);
     if (site && isRedactionCall(site)) return;
   }
+  const helper = depth > 0 ? helperCalled(context, node) : undefined;
+  if (helper) {
+    checkHelperResult(context, node, helper, reported, depth - 1);
+    return;
+  }
   if (depth > 0 && (node.type === 'dictionary' || node.type === 'list' || node.type === 'tuple')) {
     const walked: Node[] = [];
     for (const child of node.namedChildren) {
       const value = child?.type === 'pair' ? child.childForFieldName('value') : child?.type === 'dictionary_splat' ? null : child;
-      if (value && isStructure(file, value)) {
+      if (value && (isStructure(file, value) || helperCalled(context, value))) {
         walked.push(value);
         checkReturned(context, value, reported, depth - 1);
       }
@@ -160,6 +167,34 @@ function checkReturned(context: FileContext, expression: Node, reported: Set<str
     }
   }
   for (const carrier of secretsIn(file, node, integration)) report(context, carrier, reported);
+}
+
+/** The integration's own module-level function a value calls (`entry_snapshot(entry)`, awaited or not). */
+function helperCalled(context: FileContext, value: Node): { file: FileModel; node: Node } | undefined {
+  let node = unwrap(value);
+  if (node.type === 'await') node = unwrap(node.namedChild(0) ?? node);
+  const callee = node.type === 'call' ? node.childForFieldName('function') : null;
+  if (callee?.type !== 'identifier') return undefined;
+  const target = resolveCallable(context.file, callee, context.integration);
+  return target && target.node.type === 'function_definition' && isModuleLevel(target.node) ? target : undefined;
+}
+
+/**
+ * What a helper returns goes into the diagnostics: in this module the walk goes on inside the helper, so findings
+ * land where the credential is put in; a helper of another module is reported where its result is taken in.
+ */
+function checkHelperResult(context: FileContext, call: Node, helper: { file: FileModel; node: Node }, reported: Set<string>, depth: number): void {
+  if (helper.file === context.file) {
+    for (const value of returnedValues(helper.node)) checkReturned(context, value, reported, depth);
+    return;
+  }
+  const name = helper.node.childForFieldName('name')?.text ?? 'helper';
+  for (const value of returnedValues(helper.node)) {
+    const [carrier] = secretsIn(helper.file, value, context.integration);
+    if (!carrier) continue;
+    report(context, { kind: 'payload', source: `${name}() in ${helper.file.path.split(/[\\/]/).pop()} returns ${carrier.source}`, node: unwrap(call) }, reported);
+    return;
+  }
 }
 
 /** A dict or list literal, or a local variable bound only to one. */
