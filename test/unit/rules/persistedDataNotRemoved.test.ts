@@ -82,6 +82,15 @@ describe('persisted-data-not-removed', () => {
     assert.deepEqual(analyzeSnippet(helper.replace('hass.config.path("demo.txt")', 'entry.data["export_path"]'), { rules }).findings, []);
     const model = 'import joblib\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(joblib.dump, {}, hass.config.path("demo_model.pkl"))\n    return True\n';
     assert.equal(analyzeSnippet(model, { rules }).findings.length, 1);
+    // The writing helper in another module, and async_remove_entry removing the file again.
+    const writer = 'import json\n\n\ndef write_cache(path, states):\n    with open(path, "w", encoding="utf-8") as handle:\n        json.dump(states, handle)\n';
+    const init = 'import os\n\nfrom .cache import write_cache\n\nCACHE_FILE = ".demo_cache.json"\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(write_cache, hass.config.path(CACHE_FILE), {})\n    return True\n';
+    const remove = '\n\nasync def async_remove_entry(hass, entry):\n    await hass.async_add_executor_job(os.remove, hass.config.path(CACHE_FILE))\n';
+    const elsewhere = analyzeSnippet(init, { rules, fileName: '__init__.py', otherFiles: { 'cache.py': writer } });
+    assert.deepEqual(elsewhere.findings.map((finding) => `${finding.path.split('/').pop()}:${finding.range.start.line}`), ['cache.py:4']);
+    const removed = analyzeSnippet(init + remove, { rules, fileName: '__init__.py', otherFiles: { 'cache.py': writer } });
+    assert.deepEqual(removed.findings, []);
+    assert.equal(status(removed), 'pass');
   });
 
   it('follows a folder under the config folder that a file is joined onto', () => {

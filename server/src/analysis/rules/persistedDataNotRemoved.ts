@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { argumentsFor, untrustedSource } from '../model/untrusted';
+import { callerArguments, untrustedSource } from '../model/untrusted';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 
@@ -203,9 +203,9 @@ function fromConfigFolder(file: FileModel, expression: Node, integration: Integr
     const callee = unwrap(origin.node).type === 'call' ? unwrap(origin.node).childForFieldName('function') : null;
     const helper = callee?.type === 'identifier' ? file.moduleFunction(callee.text) : undefined;
     if (helper && file.returnedValues(helper).some((value) => fromConfigFolder(file, value, integration, depth - 1))) return true;
-    // `def _save(path): open(path, "w")`, called with such a path (also through the executor).
+    // `def _save(path): open(path, "w")`, called with such a path (also through the executor, also from another module).
     if (origin.kind === 'parameter' && origin.scope && origin.name) {
-      if (argumentsFor(file, origin.scope, origin.name).some((argument) => fromConfigFolder(file, argument, integration, depth - 1))) return true;
+      if (callerArguments(file, origin.scope, origin.name, integration).some((argument) => fromConfigFolder(argument.file, argument.node, integration, depth - 1))) return true;
     }
   }
   return false;
