@@ -54,6 +54,14 @@ describe('insecure-secret-comparison', () => {
     assert.equal(unused.checklist.find((item) => item.id === 'webhook-signature')?.status, 'not-applicable');
   });
 
+  it('does not take a switch compared with its value ("1", "true") for a secret check', () => {
+    const source = (compared: string) =>
+      `import os\n\nfrom aiohttp import web\n\n\ndef set_cookie(response: web.Response, request: web.Request, value: str) -> None:\n    secure = request.secure or ${compared}\n    response.set_cookie("session", value, secure=secure)\n`;
+    assert.deepEqual(analyzeSnippet(source('os.environ.get("APP_SESSION_TOKEN_CHECK", "") == "1"'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('request.headers.get("X-Token") == "true"'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('request.headers.get("X-Token") == os.environ["APP_TOKEN"]'), { rules }).findings.length, 1);
+  });
+
   it('does not count an options flow noticing a changed API key as a secret check', () => {
     const flow = [
       'from homeassistant import config_entries',

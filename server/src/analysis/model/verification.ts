@@ -161,7 +161,10 @@ export function comparisonParts(comparison: Node): { left: Node; right: Node; op
 /** None, numbers, booleans and the empty string: comparing with them checks presence, not a value. */
 export function isTrivialOperand(node: Node): boolean {
   const target = unwrap(node);
-  return ['none', 'integer', 'float', 'true', 'false'].includes(target.type) || literalString(target) === '';
+  if (['none', 'integer', 'float', 'true', 'false'].includes(target.type)) return true;
+  // A switch's value (`os.environ.get("COOKIE_SECURE") == "1"`): no secret is compared with a flag.
+  const text = literalString(target);
+  return text !== undefined && /^(|0|1|true|false|yes|no|on|off|none|null)$/i.test(text);
 }
 
 export type CallerCheck =
