@@ -59,6 +59,60 @@ describe('view-without-auth', () => {
     assert.equal(item?.status, 'review');
     assert.match(item?.note ?? '', /LocalStateView\.get .* only serves callers whose address it accepts/);
     assert.equal(analyzeSnippet(source.replace(/ {8}if request\.remote[^\n]*\n[^\n]*\n/, ''), { rules }).findings.length, 1);
+    // The address read into a variable first, the accepted ones held by the view.
+    const held = [
+      'from aiohttp import web',
+      'from homeassistant.components.http import HomeAssistantView',
+      '',
+      '',
+      'class RefreshView(HomeAssistantView):',
+      '    url = "/api/demo/refresh"',
+      '    name = "api:demo:refresh"',
+      '    requires_auth = False',
+      '',
+      '    def __init__(self, allowed_ips):',
+      '        self.allowed_ips = allowed_ips',
+      '',
+      '    async def post(self, request):',
+      '        client_ip = request.remote',
+      '        if client_ip not in self.allowed_ips:',
+      '            return web.Response(status=403)',
+      '        await request.app["hass"].services.async_call("homeassistant", "update_entity", {"entity_id": "sensor.demo"})',
+      '        return web.Response(text="OK")',
+      '',
+    ].join('\n');
+    const heldResult = analyzeSnippet(held, { rules });
+    assert.deepEqual(heldResult.findings, []);
+    assert.match(heldResult.checklist.find((entry) => entry.id === 'unauthenticated-endpoint')?.note ?? '', /RefreshView\.post .* only serves callers whose address it accepts \(`client_ip not in self\.allowed_ips`\)/);
+  });
+
+  it('takes a page filled in from constants by a helper of the module for a constant answer', () => {
+    const source = (answer: string) =>
+      [
+        'from aiohttp import web',
+        'from homeassistant.components.http import HomeAssistantView',
+        '',
+        'PAGE = "<html><body><script src=\'__PATH__/app.js\'></script></body></html>"',
+        '',
+        '',
+        'def render(template: str, path: str) -> str:',
+        '    """Fills in where the page is served."""',
+        '    return template.replace("__PATH__", path)',
+        '',
+        '',
+        'class PageView(HomeAssistantView):',
+        '    url = "/demo"',
+        '    name = "demo:page"',
+        '    requires_auth = False',
+        '',
+        '    async def get(self, request: web.Request) -> web.Response:',
+        `        return web.Response(text=${answer}, content_type="text/html")`,
+        '',
+      ].join('\n');
+    assert.deepEqual(analyzeSnippet(source('render(PAGE, "/demo")'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('PAGE.replace("__PATH__", "/demo")'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('render(PAGE, request.query.get("path", ""))'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(source('render(PAGE, "/demo")').replace('    return template.replace', '    open("/tmp/seen", "w").close()\n    return template.replace'), { rules }).findings.length, 1);
   });
 
   it('asks for a review of a public view registered from a library base class', () => {
@@ -97,6 +151,11 @@ describe('view-without-auth', () => {
     assert.deepEqual(severity('def job(base):\n    return [name for _, _, names in walk(base) for name in names]'), [['warning', true]]);
     assert.deepEqual(severity('def job(base):\n    with open(base + "/seen.json", "w") as out:\n        json.dump([], out)'), [['error', false]]);
     assert.deepEqual(severity('job = print'), [['error', false]]);
+    // A method of an object the handler made, handed to the executor, is judged by that method.
+    const streamed = (method: string) =>
+      view(`class Reader:\n    def __init__(self, path):\n        self.path = path\n\n    def load(self):\n        ${method}`).replace('return self.json(await hass.async_add_executor_job(job, hass.config.path("www")))', 'reader = Reader(hass.config.path("demo.txt"))\n        return self.json(await hass.async_add_executor_job(reader.load))');
+    assert.deepEqual(analyzeSnippet(streamed('return open(self.path, "rb").read()'), { rules }).findings.map((finding) => finding.severity), ['warning']);
+    assert.deepEqual(analyzeSnippet(streamed('open(self.path, "w").close()'), { rules }).findings.map((finding) => finding.severity), ['error']);
     const reading = view('').replace('await hass.async_add_executor_job(job, hass.config.path("www"))', 'await hass.async_add_executor_job(pathlib.Path(hass.config.path("www/card.js")).read_text, "utf-8")').replace('import json', 'import json\nimport pathlib');
     assert.deepEqual(analyzeSnippet(reading, { rules }).findings.map((finding) => finding.severity), ['warning']);
     // Saving what the request brought is a change.

@@ -242,8 +242,14 @@ function carriesCredential(file: FileModel, argument: Node, integration: Integra
   return secretOperand(file, target, integration) !== undefined || isSecretName(target.text);
 }
 
-/** `request.remote` or the peer address of the transport. */
+/** `request.remote` or the peer address of the transport, also through a local variable (`client_ip = request.remote`). */
 function isClientAddress(file: FileModel, node: Node, integration: IntegrationModel | undefined): boolean {
+  const target = unwrap(node);
+  const values = target.type === 'identifier' ? file.origins(target).filter((origin) => origin.kind === 'expression').map((origin) => origin.node) : [target];
+  return values.some((value) => readsClientAddress(file, value, integration));
+}
+
+function readsClientAddress(file: FileModel, node: Node, integration: IntegrationModel | undefined): boolean {
   return descendants(unwrap(node), ['attribute']).some((attribute) => {
     const name = attribute.childForFieldName('attribute')?.text;
     const object = attribute.childForFieldName('object');

@@ -2,9 +2,9 @@ import type { Node } from '../python/syntaxTree';
 import { replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { isViewClass, resolveClass, viewHandlers } from '../model/untrusted';
+import { isViewClass, methodsOf, parametersOf, resolveClass, viewHandlers } from '../model/untrusted';
 import { callerCheck } from '../model/verification';
-import { descendants, literalString, unwrap } from '../python/syntax';
+import { descendants, interpolations, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 
 /** Evidence in a handler that it looks at who is calling: the HA user, a signed path, an access token. */
@@ -163,16 +163,65 @@ function requiresAuthSetting(file: FileModel, cls: Node, integration: Integratio
 
 /** A handler whose only calls build a status or a fixed message from literals ("You can close this window"). */
 function returnsOnlyConstants(file: FileModel, handler: Node): boolean {
-  const calls = descendants(handler, ['call']);
-  if (!calls.every((node) => isResponseOnly(file.callSite(node)))) return false;
+  const calls = descendants(handler, ['call']).filter((node) => !insideConstantCall(file, node, handler));
+  if (!calls.every((node) => isResponseOnly(file.callSite(node)) || isConstantCall(file, node))) return false;
   // `hass.data[DOMAIN] = ...` stores something even without a call.
   const stores = descendants(handler, ['assignment', 'augmented_assignment']).some((assignment) => assignment.childForFieldName('left')?.type !== 'identifier');
   if (stores) return false;
   return calls.every((node) => {
     const site = file.callSite(node);
-    if (!site || /(^|\.)(_?LOGGER|logging)\./.test(site.name ?? '')) return true;
-    return [...site.args, ...site.keywords.values()].every((arg) => isConstantValue(arg));
+    if (!site || /(^|\.)(_?LOGGER|logging)\./.test(site.name ?? '') || isConstantCall(file, node)) return true;
+    return [...site.args, ...site.keywords.values()].every((arg) => isConstantValue(arg) || isConstantCall(file, unwrap(arg)));
   });
+}
+
+/** String methods whose result depends only on the string and their arguments. */
+const PURE_STRING_METHODS = new Set(['replace', 'format', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'encode', 'removeprefix', 'removesuffix']);
+
+/**
+ * A call whose result is fixed in the source: the module's own function given constants, when all it does is fill
+ * them into strings (`render(PAGE, "/app")` with `return template.replace("__PATH__", path)`), or a string method
+ * on a constant (`PAGE.replace("__PATH__", "/app")`).
+ */
+function isConstantCall(file: FileModel, node: Node): boolean {
+  if (node.type !== 'call') return false;
+  const site = file.callSite(node);
+  if (!site) return false;
+  const argumentsConstant = [...site.args, ...site.keywords.values()].every((arg) => isConstantValue(arg));
+  if (!argumentsConstant) return false;
+  if (site.method && PURE_STRING_METHODS.has(site.method)) {
+    const receiver = site.callee.childForFieldName('object');
+    return receiver !== null && (isConstantValue(receiver) || isConstantCall(file, unwrap(receiver)));
+  }
+  const fn = site.callee.type === 'identifier' ? file.moduleFunction(site.callee.text) : undefined;
+  if (!fn) return false;
+  const parameters = new Set(parametersOf(fn).map((parameter) => parameter.name));
+  const filled = (value: Node): boolean => {
+    const target = unwrap(value);
+    if (isConstantValue(target) || (target.type === 'identifier' && parameters.has(target.text))) return true;
+    if (target.type === 'string') return interpolations(target).every(filled);
+    if (target.type === 'binary_operator') return [target.childForFieldName('left'), target.childForFieldName('right')].every((side) => side !== null && filled(side));
+    if (target.type !== 'call') return false;
+    const call = file.callSite(target);
+    const receiver = call?.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
+    return call !== undefined && PURE_STRING_METHODS.has(call.method ?? '') && receiver !== null && filled(receiver) && [...call.args, ...call.keywords.values()].every(filled);
+  };
+  const body = fn.childForFieldName('body');
+  const statements = body?.namedChildren ?? [];
+  // Only `return <strings filled in>` (after a docstring): nothing else runs.
+  return statements.every((statement, index) => {
+    if (statement === null) return true;
+    if (index === 0 && statement.type === 'expression_statement' && unwrap(statement.namedChild(0) ?? statement).type === 'string') return true;
+    return statement.type === 'return_statement' && statement.namedChild(0) !== null && filled(statement.namedChild(0)!);
+  }) && statements.some((statement) => statement?.type === 'return_statement');
+}
+
+/** Calls in the arguments of a constant call (`PAGE.replace(...)` inside `render(...)`) are judged with it. */
+function insideConstantCall(file: FileModel, node: Node, handler: Node): boolean {
+  for (let current = node.parent; current && current.id !== handler.id; current = current.parent) {
+    if (current.type === 'call' && isConstantCall(file, current)) return true;
+  }
+  return false;
 }
 
 /** A response, a log line, or the view's own JSON answer (`self.json(...)`): its arguments decide what it gives away. */
@@ -215,9 +264,21 @@ function acts(file: FileModel, handler: Node, depth = 2): boolean {
     const target = site.args[0] ? unwrap(site.args[0]) : undefined;
     // `Path(...).read_text` and the like only read.
     if (target?.type === 'attribute' && READS.test(target.childForFieldName('attribute')?.text ?? '')) return false;
-    const job = target?.type === 'identifier' ? file.moduleFunction(target.text) : undefined;
-    return job === undefined || acts(file, job, depth - 1);
+    const job = target?.type === 'identifier' ? { file, node: file.moduleFunction(target.text) } : target?.type === 'attribute' ? methodOfLocalObject(file, target) : undefined;
+    return job?.node === undefined || acts(job.file, job.node, depth - 1);
   });
+}
+
+/** `reader.open` where `reader = Reader(...)`, a class of the integration: that class's `open` method. */
+function methodOfLocalObject(file: FileModel, reference: Node): { file: FileModel; node: Node | undefined } | undefined {
+  const object = reference.childForFieldName('object');
+  const name = reference.childForFieldName('attribute')?.text;
+  if (!object || !name) return undefined;
+  const origins = file.origins(object);
+  if (origins.length !== 1 || unwrap(origins[0].node).type !== 'call') return undefined;
+  const constructor = unwrap(origins[0].node).childForFieldName('function');
+  const cls = constructor ? resolveClass(file, constructor) : undefined;
+  return cls ? { file: cls.file, node: methodsOf(cls.node).find((method) => method.childForFieldName('name')?.text === name) } : undefined;
 }
 
 /** Path methods that only read. */
