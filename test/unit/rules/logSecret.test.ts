@@ -63,6 +63,36 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source).map((finding) => [finding.range.start.line, finding.severity]), [[5, 'error'], [6, 'warning']]);
   });
 
+  it("follows a flow's input into a helper of the module that logs its parameter, unless the helper rebinds it", () => {
+    const flow = (helper: string[]) =>
+      [
+        'import logging',
+        '',
+        'import voluptuous as vol',
+        'from homeassistant import config_entries',
+        'from homeassistant.const import CONF_PASSWORD, CONF_USERNAME',
+        '',
+        '_LOGGER = logging.getLogger(__name__)',
+        'SCHEMA = vol.Schema({vol.Required(CONF_USERNAME): str, vol.Required(CONF_PASSWORD): str})',
+        '',
+        '',
+        'async def validate_input(hass, data):',
+        ...helper.map((line) => `    ${line}`),
+        '    return data',
+        '',
+        '',
+        'class Flow(config_entries.ConfigFlow, domain="demo"):',
+        '    async def async_step_user(self, user_input=None):',
+        '        if user_input is not None:',
+        '            await validate_input(self.hass, user_input)',
+        '            return self.async_create_entry(title="x", data=user_input)',
+        '        return self.async_show_form(step_id="user", data_schema=SCHEMA)',
+        '',
+      ].join('\n');
+    assert.deepEqual(findings(flow(['_LOGGER.debug("validating input: %s", data)'])).map((finding) => finding.range.start.line), [11]);
+    assert.deepEqual(findings(flow(['data = await hass.async_add_executor_job(dict)', '_LOGGER.debug("account: %s", data)'])), []);
+  });
+
   it('takes a database connection URL for a credential: it carries the database password', () => {
     const source = (key: string) =>
       `import logging\n_LOGGER = logging.getLogger(__name__)\nCONF_URL = "${key}"\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Connecting to %s", entry.options[CONF_URL])\n`;

@@ -816,14 +816,20 @@ function credentialResponseKey(file: FileModel, use: Node, bindings: readonly Bi
   return undefined;
 }
 
-/** A request body or headers a module function's callers hand it for this parameter, if any. */
-function requestPayloadHandedTo(walk: Walk, binding: Binding, depth: number): SecretCarrier | undefined {
+/**
+ * What a module function's callers hand it for this parameter: a request body, or, when the function never binds
+ * the name again (bindings are not ordered, so a reassigned `data = await api.info()` could be what is logged),
+ * any credential or payload: a flow's `user_input`, `entry.data`, a token
+ * (`_log_config(user_input)` with `def _log_config(data): _LOGGER.debug(data)`).
+ */
+function carrierHandedTo(walk: Walk, binding: Binding, depth: number, onlyBinding: boolean): SecretCarrier | undefined {
   const fn = binding.node.parent?.parent;
   if (fn?.type !== 'function_definition' || depth <= 1 || walk.resolving.has(fn.id)) return undefined;
   walk.resolving.add(fn.id);
   try {
     for (const argument of argumentsFor(walk.file, fn, binding.name)) {
-      const found = carriers(walk, argument, depth - 1).find(isRequestPayload);
+      const handed = carriers(walk, argument, depth - 1);
+      const found = onlyBinding ? handed[0] : handed.find(isRequestPayload);
       if (found) return found;
     }
     return undefined;
@@ -841,7 +847,7 @@ function bindingCarrier(walk: Walk, binding: Binding, use: Node, depth: number):
       if (source === 'YAML configuration' && !hasCredentials(walk)) return undefined;
       if (source) return { kind: 'payload', source, node: use };
       // `_send_event(hass, data)` called with a webhook's body: the helper's parameter is that body.
-      const handed = requestPayloadHandedTo(walk, binding, depth);
+      const handed = carrierHandedTo(walk, binding, depth, file.bindingsOf(use).length === 1);
       return handed ? { ...handed, node: use } : 'opaque';
     }
     case 'import':
