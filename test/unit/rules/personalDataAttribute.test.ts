@@ -58,6 +58,20 @@ describe('personal-data-attribute', () => {
     assert.equal(updated.checklist.find((entry) => entry.id === 'data-minimization')?.status, 'review');
   });
 
+  it('asks for a review of a GPS tracker: a position is personal data even where it is the product', () => {
+    const tracker = (members: string) =>
+      `from homeassistant.components.device_tracker import TrackerEntity\nfrom homeassistant.components.device_tracker.config_entry import ScannerEntity\n\n\nclass Pin(TrackerEntity):\n${members}\n\n\nclass Phone(ScannerEntity):\n    @property\n    def is_connected(self):\n        return True\n`;
+    const item = (source: string) => analyzeSnippet(source, { rules, fileName: 'device_tracker.py' }).checklist.find((entry) => entry.id === 'data-minimization');
+    const positioned = item(tracker('    @property\n    def latitude(self):\n        return self._lat\n\n    @property\n    def longitude(self):\n        return self._lon'));
+    assert.equal(positioned?.status, 'review');
+    assert.match(positioned?.note ?? '', /^Pin \(device_tracker\.py\) publishes a GPS position/);
+    assert.equal(item(tracker('    _attr_latitude = None\n    _attr_longitude = None'))?.status, 'review');
+    // A presence scanner (home / away) and a tracker that reports no position are not asked about.
+    assert.equal(item(tracker('    @property\n    def battery_level(self):\n        return 80'))?.status, 'not-applicable');
+    const legacy = 'async def async_setup_scanner(hass, config, async_see, discovery_info=None):\n    await async_see(dev_id="phone", gps=(52.1, 4.3), gps_accuracy=10)\n    return True\n';
+    assert.match(item(legacy)?.note ?? '', /device_tracker\.py reports GPS positions to the device tracker \(`async_see\(\.\.\., gps=\.\.\.\)`\)/);
+  });
+
   it('resolves attribute keys defined in const.py', () => {
     const source = 'from .const import ATTR_HOME\n\nclass A:\n    @property\n    def extra_state_attributes(self):\n        return {ATTR_HOME: self.where}\n';
     const result = analyzeSnippet(source, { rules, otherFiles: { 'const.py': 'ATTR_HOME = "home_address"\n' } });

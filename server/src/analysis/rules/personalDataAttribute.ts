@@ -3,7 +3,7 @@ import { removeArgument } from '../fixes';
 import type { FileModel } from '../model/fileModel';
 import { isPersonalDataName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries, type AttributeEntry } from '../model/stateAttributes';
-import { unwrap } from '../python/syntax';
+import { descendants, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 
 /** Entities whose purpose is a location: their coordinates are the product, not a leak. */
@@ -29,7 +29,9 @@ The rule reads \`extra_state_attributes\` properties (and an entity's \`state_at
 values that name personal data. Attributes set from a value whose keys cannot be read in the code (a webhook
 payload, \`self._attributes\`, \`attributes or {}\`) put the item up for review. Facts about the device (model, firmware, its own serial number) are fine.
 Location entities (\`TrackerEntity\`, \`ScannerEntity\`, geolocation events) exist to report a position, so their
-coordinates are not reported; integrations that are location products by design can say so with
+coordinates are not reported as findings; a GPS tracker (a \`TrackerEntity\` with a latitude and longitude, or a
+legacy tracker calling \`see(..., gps=...)\`) still puts the item up for review, since a person's position is
+personal data even where it is the product. Integrations that are location products by design can say so with
 \`# ha-security: ignore[personal-data-attribute] reason\`.
 
 **Fix:** drop the attribute, or expose only what an automation needs (a presence flag rather than the address).
@@ -51,6 +53,7 @@ def extra_state_attributes(self):
   checkFile(context) {
     const { publishes, entries, opaque } = stateAttributeEntries(context.file);
     if (publishes) context.markUsed();
+    reviewPositions(context);
     for (const entry of entries) checkEntry(context, entry);
     if (opaque.length > 0) {
       const shown = opaque[0].text.length > 40 ? `${opaque[0].text.slice(0, 40)}…` : opaque[0].text;
@@ -97,6 +100,34 @@ function personalValueName(value: Node): string | undefined {
   }
   if (node.type === 'identifier') return node.text;
   return undefined;
+}
+
+/** Entities that report where someone or something is on a map. */
+const GPS_TRACKER_BASES = /(^|\.)(TrackerEntity|BaseTrackerEntity)$/;
+const POSITION_MEMBERS = /^(_attr_)?(latitude|longitude|location_name)$/;
+
+/**
+ * A GPS tracker publishes a position by design: the checklist counts that as personal data, so a person should
+ * confirm it is the product's purpose and that nothing more (an address, a history) goes out with it. Legacy
+ * trackers report theirs with `see(..., gps=...)`.
+ */
+function reviewPositions(context: FileContext): void {
+  const { file } = context;
+  const where = file.path.split(/[\\/]/).pop();
+  for (const cls of file.classes) {
+    const bases = cls.childForFieldName('superclasses');
+    if (!bases?.namedChildren.some((base) => base !== null && GPS_TRACKER_BASES.test(file.qualifiedName(base) ?? base.text))) continue;
+    const body = cls.childForFieldName('body');
+    const members = body ? [...descendants(body, ['function_definition']).map((fn) => fn.childForFieldName('name')?.text ?? ''), ...descendants(body, ['attribute', 'identifier']).map((node) => (node.type === 'attribute' ? node.childForFieldName('attribute')?.text ?? '' : node.text))] : [];
+    if (!members.some((name) => POSITION_MEMBERS.test(name))) continue;
+    context.markUsed();
+    context.review(`${cls.childForFieldName('name')?.text ?? 'A tracker'} (${where}) publishes a GPS position, which is personal data: check that locating someone or something is the integration's purpose and that no more (an address, a history) goes out with it.`);
+  }
+  const see = file.calls.find((call) => (call.method === 'see' || call.method === 'async_see' || /(^|\.)(async_)?see$/.test(call.name ?? '')) && call.keywords.has('gps'));
+  if (see) {
+    context.markUsed();
+    context.review(`${where} reports GPS positions to the device tracker (\`${see.method ?? see.name}(..., gps=...)\`), which is personal data: check that locating someone or something is the integration's purpose and that no more goes out with it.`);
+  }
 }
 
 function isLocationEntity(file: FileModel, node: Node): boolean {
