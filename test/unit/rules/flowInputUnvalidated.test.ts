@@ -27,6 +27,9 @@ describe('flow-input-unvalidated', () => {
     assert.match(entry?.note ?? '', /`handle`.*webhook's body without a schema/);
     assert.equal(status(source.replace('data = await request.json()', 'data = WEBHOOK_SCHEMA(await request.json())'))?.status, 'pass');
     assert.equal(status(source.replace('data = await request.json()', 'data = json.loads(await request.text())'))?.status, 'review');
+    // A typed model rejects malformed data as a schema does.
+    assert.equal(status(source.replace('data = await request.json()', 'data = Reading.parse_obj(await request.json()).dict()'))?.status, 'pass');
+    assert.equal(status(source.replace('data = await request.json()', 'data = Reading.from_dict(await request.json())'))?.status, 'pass');
     assert.equal(status(source.replace('data = await request.json()\n    hass.states.async_set("sensor.x", data["value"])', 'hass.states.async_set("sensor.x", "pinged")'))?.status, 'pass');
   });
 
