@@ -192,6 +192,10 @@ describe('view-without-auth', () => {
     assert.deepEqual(analyzeSnippet(view('token is None or _station_by(hass, "token", token) is None'), { rules }).findings, []);
     assert.equal(analyzeSnippet(view('token is None'), { rules }).findings.length, 1);
     assert.equal(analyzeSnippet(view('event is None or _station_by(hass, "slug", event) is None'), { rules }).findings.length, 1);
+    // What a lookup by the token found, assigned first and tested on its own.
+    const assigned = view('station is None').replace('        token = request.query.get("token")\n', '        station = _station_by(hass, "token", request.query.get("token"))\n');
+    assert.deepEqual(analyzeSnippet(assigned, { rules }).findings, []);
+    assert.equal(analyzeSnippet(assigned.replace('request.query.get("token")', 'request.query.get("slug")'), { rules }).findings.length, 1);
   });
 
   it('asks for a review when the token check lets everyone in while no key is configured', () => {

@@ -301,9 +301,34 @@ function rejectsWithoutToken(file: FileModel, fn: Node, integration: Integration
     if (!rejects) continue;
     const names = condition.type === 'identifier' ? [condition] : descendants(condition, ['identifier']);
     const token = (name: Node) => isSecretName(name.text) && CREDENTIAL_PARTS.has(untrustedSource(file, name, integration)?.part ?? '');
-    if (names.some((name) => token(name) && isMatched(name))) return condition.text;
+    if (names.some((name) => (token(name) && isMatched(name)) || isTokenLookup(file, name, integration))) return condition.text;
   }
   return undefined;
+}
+
+/**
+ * `station = find_station(hass, request.query.get("token"))`, then `if station is None: return 401`: the name holds
+ * what a lookup by the client's token found, so testing it turns away callers whose token matches nothing.
+ */
+function isTokenLookup(file: FileModel, name: Node, integration: IntegrationModel | undefined): boolean {
+  return file.origins(name).some((origin) => {
+    const value = unwrap(origin.node);
+    if (origin.kind !== 'expression' || value.type !== 'call') return false;
+    const site = file.callSite(value);
+    return site !== undefined && [...site.args, ...site.keywords.values()].some((argument) => isRequestToken(file, argument, integration));
+  });
+}
+
+/** A token the client sent: a secret-named value read from the request's headers, query, cookies or path. */
+function isRequestToken(file: FileModel, node: Node, integration: IntegrationModel | undefined): boolean {
+  const value = unwrap(node);
+  if (!CREDENTIAL_PARTS.has(untrustedSource(file, value, integration)?.part ?? '')) return false;
+  if (value.type === 'identifier') return isSecretName(value.text);
+  let key: Node | null | undefined;
+  if (value.type === 'subscript') key = value.childForFieldName('subscript');
+  else if (value.type === 'call') key = file.callSite(value)?.args[0];
+  const text = key ? file.stringValue(key, integration?.constantString) : undefined;
+  return text !== undefined && isSecretName(text);
 }
 
 /** The token is matched against something (given to a lookup, compared with a value), not only tested for presence. */
