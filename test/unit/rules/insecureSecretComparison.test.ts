@@ -54,6 +54,14 @@ describe('insecure-secret-comparison', () => {
     assert.equal(unused.checklist.find((item) => item.id === 'webhook-signature')?.status, 'not-applicable');
   });
 
+  it("takes a cookie the client sent, matched against a value the integration holds, for a session check", () => {
+    const view = (condition: string) =>
+      `import uuid\n\nfrom aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\nPLAYER_COOKIE = "stream-session"\nPLAYER_SESSION = str(uuid.uuid4())\n\n\nclass SegmentView(HomeAssistantView):\n    url = "/api/demo/{name}"\n    name = "api:demo"\n    requires_auth = False\n\n    async def get(self, request, name):\n        if ${condition}:\n            raise web.HTTPUnauthorized()\n        return web.Response(text=name)\n`;
+    assert.equal(analyzeSnippet(view('request.cookies.get(PLAYER_COOKIE) != PLAYER_SESSION'), { rules }).findings.length, 1);
+    // A preference cookie compared with a literal is no session.
+    assert.deepEqual(analyzeSnippet(view('request.cookies.get("theme") != "dark"'), { rules }).findings, []);
+  });
+
   it('does not take a switch compared with its value ("1", "true") for a secret check', () => {
     const source = (compared: string) =>
       `import os\n\nfrom aiohttp import web\n\n\ndef set_cookie(response: web.Response, request: web.Request, value: str) -> None:\n    secure = request.secure or ${compared}\n    response.set_cookie("session", value, secure=secure)\n`;

@@ -86,6 +86,12 @@ describe('view-without-auth', () => {
     assert.match(heldResult.checklist.find((entry) => entry.id === 'unauthenticated-endpoint')?.note ?? '', /RefreshView\.post .* only serves callers whose address it accepts \(`client_ip not in self\.allowed_ips`\)/);
   });
 
+  it('takes a session cookie matched against a value the integration handed out for a caller check', () => {
+    const source = `import uuid\n\nfrom aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\nHLS_COOKIE = "demo-hls"\nHLS_SESSION = str(uuid.uuid4())\n\n\nclass HlsView(HomeAssistantView):\n    url = "/api/demo/hls/{name}"\n    name = "api:demo:hls"\n    requires_auth = False\n\n    async def get(self, request, name):\n        if request.cookies.get(HLS_COOKIE) != HLS_SESSION:\n            raise web.HTTPUnauthorized()\n        return web.Response(body=request.app["hass"].data["demo"][name])\n`;
+    assert.deepEqual(analyzeSnippet(source, { rules }).findings, []);
+    assert.equal(analyzeSnippet(source.replace('        if request.cookies.get(HLS_COOKIE) != HLS_SESSION:\n            raise web.HTTPUnauthorized()\n', ''), { rules }).findings.length, 1);
+  });
+
   it('takes a page filled in from constants by a helper of the module for a constant answer', () => {
     const source = (answer: string) =>
       [

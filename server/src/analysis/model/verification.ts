@@ -111,6 +111,10 @@ export function comparedCredential(file: FileModel, left: Node, right: Node, int
   // `sig == signal.SIGTERM`: a signal number, not a signature.
   if ([left, right].some((side) => file.qualifiedName(unwrap(side))?.startsWith('signal.'))) return undefined;
   const kinds = [secretOperand(file, left, integration), secretOperand(file, right, integration)];
+  // A cookie the client sent, matched against a value the integration holds: a session, whatever it is called.
+  for (const [side, other] of [[left, right], [right, left]]) {
+    if (isCookieRead(file, side, integration) && literalString(unwrap(other)) === undefined && !isClientValue(file, other, integration)) return 'secret';
+  }
   const codeNames = [isCodeName(file, left, integration), isCodeName(file, right, integration)];
   // The names decide first: tracing where both sides come from costs far more, and most comparisons name no secret.
   if (kinds.every((kind) => kind === undefined) && !codeNames.some(Boolean)) return undefined;
@@ -125,6 +129,14 @@ export function comparedCredential(file: FileModel, left: Node, right: Node, int
     if (part !== undefined && SUBMITTED_PARTS.has(part) && stored) return 'secret';
   }
   return undefined;
+}
+
+/** `request.cookies.get(NAME)` or `request.cookies[NAME]`, directly or through a local variable. */
+function isCookieRead(file: FileModel, side: Node, integration: IntegrationModel | undefined): boolean {
+  const target = unwrap(side);
+  // Reading the text first: tracing where a value comes from costs far more, and few comparisons involve cookies.
+  const mentions = target.type === 'identifier' ? file.origins(target, 1).some((origin) => /\bcookies\b/.test(origin.node.text)) : /\bcookies\b/.test(target.text);
+  return mentions && untrustedSource(file, target, integration)?.part === 'cookies';
 }
 
 /** A value a webhook or HTTP client sent (not service or flow data, whose senders are Home Assistant users). */
