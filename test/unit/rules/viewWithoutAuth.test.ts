@@ -86,6 +86,12 @@ describe('view-without-auth', () => {
     assert.match(heldResult.checklist.find((entry) => entry.id === 'unauthenticated-endpoint')?.note ?? '', /RefreshView\.post .* only serves callers whose address it accepts \(`client_ip not in self\.allowed_ips`\)/);
   });
 
+  it('reads requires_auth = False set on the instance in __init__', () => {
+    const source = 'from homeassistant.components.http import HomeAssistantView\n\n\nclass AlarmPushView(HomeAssistantView):\n    def __init__(self, hass):\n        self.requires_auth = False\n        self.url = "/api/demo/alarm"\n        self.name = "api:demo:alarm"\n        self.hass = hass\n\n    async def post(self, request):\n        self.hass.states.async_set("binary_sensor.demo_alarm", await request.text())\n\n\nasync def async_setup_entry(hass, entry):\n    hass.http.register_view(AlarmPushView(hass))\n    return True\n';
+    assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => [finding.range.start.line, finding.severity]), [[5, 'error']]);
+    assert.deepEqual(analyzeSnippet(source.replace('self.requires_auth = False', 'self.requires_auth = True'), { rules }).findings, []);
+  });
+
   it('takes a session cookie matched against a value the integration handed out for a caller check', () => {
     const source = `import uuid\n\nfrom aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\nHLS_COOKIE = "demo-hls"\nHLS_SESSION = str(uuid.uuid4())\n\n\nclass HlsView(HomeAssistantView):\n    url = "/api/demo/hls/{name}"\n    name = "api:demo:hls"\n    requires_auth = False\n\n    async def get(self, request, name):\n        if request.cookies.get(HLS_COOKIE) != HLS_SESSION:\n            raise web.HTTPUnauthorized()\n        return web.Response(body=request.app["hass"].data["demo"][name])\n`;
     assert.deepEqual(analyzeSnippet(source, { rules }).findings, []);

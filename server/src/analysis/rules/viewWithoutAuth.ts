@@ -151,6 +151,12 @@ function requiresAuthSetting(file: FileModel, cls: Node, integration: Integratio
     const value = assignment.childForFieldName('right');
     if (value) return { file, node: assignment, value };
   }
+  // `self.requires_auth = False` in `__init__` sets it for every instance the integration registers.
+  const init = methodsOf(cls).find((method) => method.childForFieldName('name')?.text === '__init__');
+  for (const assignment of init ? descendants(init, ['assignment']) : []) {
+    const value = assignment.childForFieldName('right');
+    if (assignment.childForFieldName('left')?.text === 'self.requires_auth' && value) return { file, node: assignment, value };
+  }
   if (depth <= 0) return undefined;
   for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
     if (!base || base.type === 'keyword_argument') continue;
