@@ -47,8 +47,13 @@ export function addImport(file: FileModel, module: string, name?: string): TextE
   const wanted = importOrder(name === undefined ? 'import_statement' : 'import_from_statement', module);
   const { imports, firstStatementLine } = moduleLayout(file);
   // Join the block where isort and ruff would put it: by section, plain imports first, then by module.
-  const sortedBefore = imports.find((existing) => compareOrder(existing.order, wanted) > 0);
-  if (sortedBefore) return insertAt(sortedBefore.startLine, 0, `${statement}\n`);
+  const next = imports.findIndex((existing) => compareOrder(existing.order, wanted) > 0);
+  if (next >= 0) {
+    // The last of its own section rather than the first of the next: the blank line between sections stays put.
+    const previous = imports[next - 1];
+    if (previous && previous.order[0] === wanted[0] && imports[next].order[0] !== wanted[0]) return insertAt(previous.endLine + 1, 0, `${statement}\n`);
+    return insertAt(imports[next].startLine, 0, `${statement}\n`);
+  }
   const lastLine = file.lineCount - 1;
   const lastImport = imports[imports.length - 1];
   if (lastImport) {

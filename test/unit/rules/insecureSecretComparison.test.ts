@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { insecureSecretComparison } from '../../../server/src/analysis/rules/insecureSecretComparison';
-import { analyzeSnippet, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
-import { applyFixAndCheck } from '../../helpers/fixChecks';
+import { analyzeSnippet, applyEdits, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
+import { applyFixAndCheck, syntaxErrors } from '../../helpers/fixChecks';
 
 const rules = [insecureSecretComparison];
 const constFile = { 'const.py': 'DOMAIN = "acme"\n' };
@@ -38,6 +38,16 @@ describe('insecure-secret-comparison', () => {
     const mixed = 'import hmac\n\n\ndef check(key, body, signature):\n    return hmac.new(key, body, "sha256").digest() == signature\n';
     const [bytes] = analyzeSnippet(mixed, { rules }).findings;
     assert.equal(bytes.fix?.safe, false);
+  });
+
+  it('imports compare_digest by name where a local variable is called hmac', () => {
+    const source = 'import base64\nimport hashlib\nfrom hmac import new as hmac_new\n\nfrom aiohttp import web\n\nSECRET = b"configured"\n\n\nasync def handle_webhook(hass, webhook_id, request):\n    body = await request.read()\n    hmac = request.headers.get("X-Hmac-Sha256", "")\n    digest = base64.b64encode(hmac_new(SECRET, body, hashlib.sha256).digest()).decode()\n    if digest != hmac:\n        return web.Response(status=401)\n    return web.Response(status=200)\n';
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    assert.ok(finding.fix?.safe);
+    const fixed = applyEdits(source, finding.fix!.edits);
+    assert.match(fixed, /^from hmac import new as hmac_new\nfrom hmac import compare_digest\n\nfrom aiohttp import web$/m);
+    assert.match(fixed, /if not compare_digest\(digest, hmac\):/);
+    assert.equal(syntaxErrors(fixed), 0);
   });
 
   it('keeps multi-line operands intact', () => {

@@ -275,6 +275,18 @@ describe('log-secret', () => {
       assert.doesNotMatch(fixed, /^TO_REDACT =|components\.diagnostics/m);
     });
 
+    it('puts a new TO_REDACT after the module constants it names, and only suggests reusing a const.py set that misses keys', () => {
+      const source = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\nDOMAIN = "demo"\nCONF_CLIENT_SECRET = "client_secret"\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Config: %s", entry.data)\n    return entry.data[CONF_CLIENT_SECRET]\n';
+      const fixed = applyAndRecheck(source);
+      assert.ok(fixed.indexOf('TO_REDACT = {CONF_CLIENT_SECRET}') > fixed.indexOf('CONF_CLIENT_SECRET = "client_secret"'), fixed);
+      const incomplete = 'import logging\n\nfrom .const import CONF_API_KEY, CONF_PASSWORD\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Config: %s", entry.data)\n    return entry.data[CONF_API_KEY], entry.data[CONF_PASSWORD]\n';
+      const otherFiles = { 'const.py': 'CONF_API_KEY = "api_key"\nCONF_PASSWORD = "password"\nTO_REDACT = {CONF_PASSWORD}\n' };
+      const [finding] = findings(incomplete, { otherFiles });
+      assert.ok(!finding.fix && finding.suggestions?.[0]?.title.startsWith('Redact log'), 'a person adds the API key to the set');
+      const complete = findings(incomplete, { otherFiles: { 'const.py': otherFiles['const.py'].replace('{CONF_PASSWORD}', '{CONF_PASSWORD, CONF_API_KEY}') } });
+      assert.ok(complete[0].fix?.safe);
+    });
+
     it('keeps the file quote style for markers and new keys', () => {
       const source = "import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug('Config: %s', entry.data)\n    return entry.data['api_key']\n";
       const fixed = applyAndRecheck(source);

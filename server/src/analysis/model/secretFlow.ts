@@ -1434,7 +1434,7 @@ export function redactionSetup(file: FileModel, integration: IntegrationModel | 
   for (const [key, spelling] of cover) if (!wanted.has(key)) wanted.set(key, spelling);
   if (wanted.size === 0) return undefined;
   const members = keyExpressions(file, integration, wanted, edits);
-  const after = afterImports(file);
+  const after = afterDefinitions(file, members);
   edits.push(insertAt(after.line, after.character, `\nTO_REDACT = {${members.join(', ')}}\n`));
   return { edits: mergeInserts(edits), redact, keys: 'TO_REDACT', complete: true };
 }
@@ -1549,9 +1549,23 @@ function mergeInserts(edits: TextEdit[]): TextEdit[] {
 }
 
 /** Where a module-level definition goes: the start of the line after the imports, or the end of the text. */
-function afterImports(file: FileModel): { line: number; character: number } {
-  const line = lineAfterImports(file);
-  // The file ends on its last import (or docstring) without a line break: there is no next line to start.
+/**
+ * Where a new module-level set naming `members` can go: after the imports, and after the module's own constants it
+ * names (`CONF_CLIENT_SECRET = "client_secret"` below the imports), or importing the module would fail.
+ */
+function afterDefinitions(file: FileModel, members: readonly string[]): { line: number; character: number } {
+  let line = lineAfterImports(file);
+  for (const member of members) {
+    const value = /^[A-Za-z_]\w*$/.test(member) && !file.imports.has(member) ? file.constants.get(member) : undefined;
+    let statement: Node | null | undefined = value;
+    while (statement?.parent && statement.parent.type !== 'module') statement = statement.parent;
+    if (statement) line = Math.max(line, rangeOf(statement).end.line + 1);
+  }
+  return lineStart(file, line);
+}
+
+function lineStart(file: FileModel, line: number): { line: number; character: number } {
+  // The file ends on the statement the set goes after, without a line break: there is no next line to start.
   const last = file.lineCount - 1;
   return line > last ? { line: last, character: file.lineText(last).length } : { line, character: 0 };
 }

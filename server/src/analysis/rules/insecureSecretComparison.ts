@@ -74,17 +74,39 @@ function inRequestContext(file: FileModel, comparison: Node, sides: Node[], inte
   return fn !== undefined && requestHandlerKind(file, fn, integration) !== undefined;
 }
 
-function compareDigestFix(file: FileModel, comparison: Node, left: Node, right: Node, operator: string): Fix {
-  const hmacName = file.importOf('hmac')?.[0];
-  const call = `${hmacName ?? 'hmac'}.compare_digest(${left.text}, ${right.text})`;
+function compareDigestFix(file: FileModel, comparison: Node, left: Node, right: Node, operator: string): Fix | undefined {
+  const compare = compareDigestName(file, comparison);
+  if (!compare) return undefined;
+  const call = `${compare.name}(${left.text}, ${right.text})`;
   const edits: TextEdit[] = [replaceNode(comparison, operator === '!=' ? `not ${call}` : call)];
-  if (!hmacName) {
-    const importEdit = addImport(file, 'hmac');
-    if (importEdit) edits.push(importEdit);
-  }
+  if (compare.importEdit) edits.push(compare.importEdit);
   // compare_digest raises TypeError where == quietly returned False: on None, or on str against bytes.
   const safe = ![left, right].some((side) => mayBeNone(file, side)) && !mixesBytes(file, left, right);
   return { title: 'Compare with hmac.compare_digest', safe, edits };
+}
+
+/**
+ * How the comparison can call compare_digest: through the module's `hmac` import (added if missing), or, where a
+ * local variable is called `hmac` (a signature header, often), through `from hmac import compare_digest`.
+ */
+function compareDigestName(file: FileModel, at: Node): { name: string; importEdit?: TextEdit } | undefined {
+  const imported = file.importOf('hmac')?.[0];
+  const hmacName = imported ?? 'hmac';
+  if (!boundAround(file, at, hmacName) && (imported || file.isBuiltin('hmac'))) {
+    return { name: `${hmacName}.compare_digest`, importEdit: imported ? undefined : addImport(file, 'hmac') };
+  }
+  const direct = file.importOf('hmac.compare_digest')?.[0];
+  if (direct && !boundAround(file, at, direct)) return { name: direct };
+  if (!file.isBuiltin('compare_digest') || boundAround(file, at, 'compare_digest')) return undefined;
+  return { name: 'compare_digest', importEdit: addImport(file, 'hmac', 'compare_digest') };
+}
+
+/** A name bound in a function around `node` (a local variable, a parameter), which hides the module's. */
+function boundAround(file: FileModel, node: Node, name: string): boolean {
+  for (let scope = file.scopeOf(node); scope.type !== 'module'; scope = file.scopeOf(scope)) {
+    if (file.bindingsIn(scope).has(name)) return true;
+  }
+  return false;
 }
 
 /** A `.get(key)` without a default (directly or through a local variable), or a value that may be None. */

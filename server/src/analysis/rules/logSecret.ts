@@ -125,8 +125,11 @@ function redactFix(file: FileModel, call: CallSite, found: { argument: Node; car
       // A response's credential keys are its own, not the integration's TO_REDACT: no fix would be sure to hide them.
       // Nor a request's: its keys are the caller's.
       if (carrier.source.startsWith(RESPONSE_SOURCE) || isRequestPayload(carrier) || !isMappingPayload(file, carrier.node)) return undefined;
-      setup ??= redactionSetup(file, integration);
+      // The set must cover every credential key the integration has: one in const.py that misses some would leave
+      // them in the log while the finding went away, so that is only a suggestion.
+      setup ??= redactionSetup(file, integration, credentialKeys(file, integration));
       if (!setup) return undefined;
+      safe &&= setup.complete;
       edits.push(replaceNode(carrier.node, `${setup.redact}(${carrier.node.text}, ${setup.keys})`));
       wrapsPayload = true;
       continue;
