@@ -38,6 +38,11 @@ describe('insecure-secret-comparison', () => {
     const mixed = 'import hmac\n\n\ndef check(key, body, signature):\n    return hmac.new(key, body, "sha256").digest() == signature\n';
     const [bytes] = analyzeSnippet(mixed, { rules }).findings;
     assert.equal(bytes.fix?.safe, false);
+    // Read in the comparison itself, the header gets "" as its default: a request without it is turned away.
+    const direct = 'from aiohttp import web\n\nfrom homeassistant.components import webhook\n\n\nasync def handle_webhook(hass, webhook_id, request):\n    expected = hass.data["demo"]["signature"]\n    if request.headers.get("X-Signature") != expected:\n        return web.Response(status=401)\n    return web.Response(status=200)\n\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], handle_webhook)\n    return True\n';
+    const [header] = analyzeSnippet(direct, { rules }).findings;
+    assert.ok(header.fix?.safe);
+    assert.match(applyEdits(direct, header.fix!.edits), /if not hmac\.compare_digest\(request\.headers\.get\("X-Signature", ""\), expected\):/);
   });
 
   it('imports compare_digest by name where a local variable is called hmac', () => {

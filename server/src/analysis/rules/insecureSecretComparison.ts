@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import { addImport, replaceNode } from '../fixes';
+import { addImport, preferredQuote, replaceNode } from '../fixes';
 import type { FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { requestHandlerKind, untrustedSource } from '../model/untrusted';
@@ -77,12 +77,33 @@ function inRequestContext(file: FileModel, comparison: Node, sides: Node[], inte
 function compareDigestFix(file: FileModel, comparison: Node, left: Node, right: Node, operator: string): Fix | undefined {
   const compare = compareDigestName(file, comparison);
   if (!compare) return undefined;
-  const call = `${compare.name}(${left.text}, ${right.text})`;
+  // compare_digest raises TypeError where == quietly returned False: on None, or on str against bytes. A header or
+  // query read without a default gets "" as its default, so a request without it is turned away, not an error.
+  const [leftText, rightText] = [left, right].map((side) => (isReadWithoutDefault(file, side) ? withEmptyDefault(file, side) : side.text));
+  const call = `${compare.name}(${leftText}, ${rightText})`;
   const edits: TextEdit[] = [replaceNode(comparison, operator === '!=' ? `not ${call}` : call)];
   if (compare.importEdit) edits.push(compare.importEdit);
-  // compare_digest raises TypeError where == quietly returned False: on None, or on str against bytes.
-  const safe = ![left, right].some((side) => mayBeNone(file, side)) && !mixesBytes(file, left, right);
+  const safe = ![left, right].some((side) => !isReadWithoutDefault(file, side) && mayBeNone(file, side)) && !mixesBytes(file, left, right);
   return { title: 'Compare with hmac.compare_digest', safe, edits };
+}
+
+/**
+ * `request.headers.get("X-Signature")` written in the comparison itself, with no default: a header, query or cookie
+ * value is text or missing (a JSON body's value could be a number, which compare_digest rejects too).
+ */
+function isReadWithoutDefault(file: FileModel, side: Node): boolean {
+  // Only the call itself: inside parentheses the default would land in them and make a tuple.
+  if (side.type !== 'call' || !side.text.endsWith(')')) return false;
+  const site = file.callSite(side);
+  return site?.method === 'get' && site.args.length === 1 && site.keywords.size === 0 && TEXT_PARTS.has(untrustedSource(file, side)?.part ?? '');
+}
+
+const TEXT_PARTS = new Set(['headers', 'query', 'cookies']);
+
+function withEmptyDefault(file: FileModel, side: Node): string {
+  const quote = preferredQuote(file);
+  const before = side.text.slice(0, -1).replace(/,?\s*$/, '');
+  return `${before}, ${quote}${quote})`;
 }
 
 /**
