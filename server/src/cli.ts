@@ -229,18 +229,22 @@ async function runCheck(args: string[]): Promise<number> {
     process.stderr.write(`Recorded ${scan.findings.length} finding${scan.findings.length === 1 ? '' : 's'} in ${parsed.writeBaseline}.\n`);
     return 0;
   }
+  if (parsed.fix || parsed.diff) {
+    const baseline = parsed.baseline ? readBaseline(parsed.baseline) : undefined;
+    // Fixes are re-checked on their own output, so one run leaves nothing a second run would change.
+    const recheck = async (sources: ReadonlyMap<string, string>): Promise<Finding[]> => {
+      const again = await scanPathsParallel(parsed.paths, { ...options, sources }, parsed.jobs, path.join(__dirname, 'worker.js'));
+      const kept = loaded ? applyPerFileIgnores(loaded.config, again.findings, (file) => relativeToConfig(loaded, file)) : again.findings;
+      return baseline ? applyBaseline(kept, baseline, root).findings : kept;
+    };
+    const findings = baseline ? applyBaseline(scan.findings, baseline, root).findings : scan.findings;
+    return applyFixes(findings, root, parsed.diff, recheck);
+  }
   if (parsed.baseline) {
-    let baseline;
-    try {
-      baseline = parseBaseline(fs.readFileSync(parsed.baseline, 'utf8'));
-    } catch (error) {
-      throw new UsageError(`--baseline ${parsed.baseline}: ${(error as Error).message}`);
-    }
-    const applied = applyBaseline(scan.findings, baseline, root);
+    const applied = applyBaseline(scan.findings, readBaseline(parsed.baseline), root);
     scan.findings = applied.findings;
     scan.baselined = applied.hidden;
   }
-  if (parsed.fix || parsed.diff) return applyFixes(scan.findings, root, parsed.diff);
   const output = render(parsed.format, scan, root, !parsed.output && useColor());
   if (parsed.output) {
     try {
@@ -272,23 +276,55 @@ function render(format: Format, scan: ScanResult, root: string, color: boolean):
   }
 }
 
-/** `--fix` writes every safe fix (one combined edit per file); `--diff` prints them instead. */
-function applyFixes(findings: Finding[], root: string, diffOnly: boolean): number {
-  const byFile = new Map<string, Finding[]>();
-  for (const finding of findings) byFile.set(finding.path, [...(byFile.get(finding.path) ?? []), finding]);
+function readBaseline(file: string): ReturnType<typeof parseBaseline> {
+  try {
+    return parseBaseline(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--baseline ${file}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * How often `--fix` re-checks what it wrote. Fixes that overlap wait for the next pass (one rewrites a call, another
+ * a string inside it); a fix whose finding survived would otherwise be applied again and again.
+ */
+const FIX_PASSES = 4;
+
+/**
+ * `--fix` writes every safe fix; `--diff` prints them instead. The files are fixed in memory and checked again until
+ * no safe fix is left (at most FIX_PASSES times), then written or shown once.
+ */
+async function applyFixes(found: Finding[], root: string, diffOnly: boolean, recheck: (sources: ReadonlyMap<string, string>) => Promise<Finding[]>): Promise<number> {
+  const originals = new Map<string, string>();
+  const texts = new Map<string, string>();
+  let findings = found;
   let fixed = 0;
-  let remaining = 0;
-  for (const [file, fileFindings] of byFile) {
-    const { edits, applied } = combineFixes(safeFixes(fileFindings));
-    remaining += fileFindings.length - applied.length;
-    if (edits.length === 0) continue;
-    const before = fs.readFileSync(file, 'utf8');
-    const after = applyTextEdits(before, edits);
-    fixed += applied.length;
-    const name = path.relative(root, file).split(path.sep).join('/');
-    if (diffOnly) process.stdout.write(unifiedDiff(name, before, after));
+  for (let pass = 0; pass < FIX_PASSES; pass++) {
+    const byFile = new Map<string, Finding[]>();
+    for (const finding of findings) byFile.set(finding.path, [...(byFile.get(finding.path) ?? []), finding]);
+    let changed = false;
+    for (const [file, fileFindings] of byFile) {
+      const { edits, applied } = combineFixes(safeFixes(fileFindings));
+      if (edits.length === 0) continue;
+      if (!texts.has(file)) {
+        const original = fs.readFileSync(file, 'utf8');
+        originals.set(file, original);
+        texts.set(file, original);
+      }
+      texts.set(file, applyTextEdits(texts.get(file)!, edits));
+      fixed += applied.length;
+      changed = true;
+    }
+    if (!changed) break;
+    findings = await recheck(texts);
+  }
+  for (const [file, after] of texts) {
+    const before = originals.get(file)!;
+    if (after === before) continue;
+    if (diffOnly) process.stdout.write(unifiedDiff(path.relative(root, file).split(path.sep).join('/'), before, after));
     else fs.writeFileSync(file, after);
   }
+  const remaining = findings.length;
   process.stderr.write(`${diffOnly ? 'Would fix' : 'Fixed'} ${fixed} finding${fixed === 1 ? '' : 's'}; ${remaining} need${remaining === 1 ? 's' : ''} a person.\n`);
   return remaining > 0 || (diffOnly && fixed > 0) ? 1 : 0;
 }

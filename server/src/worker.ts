@@ -1,14 +1,13 @@
 import { parentPort, workerData } from 'worker_threads';
-import type { AnalysisOptions } from './analysis/engine';
 import { initParser } from './analysis/python/parser';
-import { scanUnit, type WorkerReply, type WorkerRequest } from './node/scan';
+import { scanUnit, type UnitOptions, type WorkerReply, type WorkerRequest } from './node/scan';
 
 /**
  * A worker thread of a parallel CLI scan: it loads its own parser and analyses the units the main thread sends,
  * one at a time, answering each with its result (or the error that stopped it).
  */
 
-const options = (workerData as { options: AnalysisOptions }).options;
+const options = (workerData as { options: UnitOptions }).options;
 const ready = initParser(__dirname);
 
 parentPort?.on('message', (request: WorkerRequest) => {

@@ -282,6 +282,22 @@ describe('ha-security CLI', () => {
     assert.match(fs.readFileSync(path.join(workspace, 'fix/custom_components/demo/__init__.py'), 'utf8'), /yaml\.safe_load\(text\)/);
     assert.equal(run(['check', 'fix']).status, 0);
   });
+
+  it('re-checks its fixes until none is left, so a second --fix changes nothing', () => {
+    // Rewriting the shell command and the http:// URL inside it overlap: the second waits for a pass of its own.
+    const source = 'import subprocess\n\n\ndef fetch(path):\n    return subprocess.check_output(f"curl -s http://api.example-cloud.com/{path}", shell=True)\n';
+    write('converge/custom_components/demo/manifest.json', MANIFEST);
+    write('converge/custom_components/demo/__init__.py', source);
+    const diff = run(['check', 'converge', '--diff']);
+    assert.match(diff.stdout, /^\+    return subprocess\.check_output\(\["curl", "-s", f"https:\/\/api\.example-cloud\.com\/\{path\}"\]\)$/m);
+    assert.match(diff.stderr, /Would fix 2 findings; 0 need a person/);
+    const fixed = run(['check', 'converge', '--fix']);
+    assert.match(fixed.stderr, /Fixed 2 findings; 0 need a person/);
+    const file = path.join(workspace, 'converge/custom_components/demo/__init__.py');
+    const once = fs.readFileSync(file, 'utf8');
+    assert.match(run(['check', 'converge', '--fix']).stderr, /Fixed 0 findings/);
+    assert.equal(fs.readFileSync(file, 'utf8'), once);
+  });
 });
 
 describe('ha-security server', () => {

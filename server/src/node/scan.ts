@@ -20,11 +20,16 @@ export interface ScanResult {
   files: number;
 }
 
-export interface ScanOptions extends AnalysisOptions {
+export interface ScanOptions extends UnitOptions {
   /** `integrations` (default) analyses only files inside integrations; `all` also standalone Python files. */
   scope?: 'integrations' | 'all';
   /** Files (absolute paths) the project configuration excludes. */
   exclude?: (file: string) => boolean;
+}
+
+export interface UnitOptions extends AnalysisOptions {
+  /** Texts to analyse instead of what the files hold on disk, by absolute path (`--fix` re-checking its own edits). */
+  sources?: ReadonlyMap<string, string>;
 }
 
 /** One piece of work: an integration, analysed as a whole, or a Python file outside any integration. */
@@ -59,10 +64,14 @@ export function scanPaths(inputs: string[], options: ScanOptions = {}): ScanResu
 }
 
 /** Reads, parses and analyses one unit. */
-export function scanUnit(unit: ScanUnit, options: AnalysisOptions): ScanResult {
+export function scanUnit(unit: ScanUnit, options: UnitOptions): ScanResult {
   const result: ScanResult = { integrations: [], findings: [], errors: [], pragmaProblems: [], files: 0 };
+  const read = (path: string) => {
+    const source = options.sources?.get(path);
+    return source !== undefined ? { ok: true as const, text: source } : readSourceFile(path);
+  };
   if (unit.kind === 'standalone') {
-    const [file] = loadFiles([unit.path], result, () => '');
+    const [file] = loadFiles([unit.path], result, () => '', read);
     if (!file) return result;
     const analysed = analyzeStandaloneFile(file, options);
     result.findings.push(...analysed.findings);
@@ -70,8 +79,8 @@ export function scanUnit(unit: ScanUnit, options: AnalysisOptions): ScanResult {
     result.pragmaProblems.push(...analysed.pragmaProblems);
     return result;
   }
-  const manifest = readSourceFile(unit.manifestPath);
-  const files = loadFiles(unit.pythonFiles, result, (file) => moduleNameFor(unit.root, file));
+  const manifest = read(unit.manifestPath);
+  const files = loadFiles(unit.pythonFiles, result, (file) => moduleNameFor(unit.root, file), read);
   const manifestText = manifest.ok ? manifest.text : '{}';
   if (!manifest.ok) result.errors.push({ path: unit.manifestPath, message: `manifest.json ${manifest.reason}` });
   result.files += 1;
@@ -203,10 +212,10 @@ export async function scanPathsParallel(inputs: string[], options: ScanOptions, 
   return mergeResults(plan.errors, results);
 }
 
-function loadFiles(paths: string[], result: ScanResult, moduleName: (path: string) => string): FileModel[] {
+function loadFiles(paths: string[], result: ScanResult, moduleName: (path: string) => string, readSource: typeof readSourceFile): FileModel[] {
   const files: FileModel[] = [];
   for (const path of paths) {
-    const read = readSourceFile(path);
+    const read = readSource(path);
     if (!read.ok) {
       result.errors.push({ path, message: read.reason });
       continue;
