@@ -181,6 +181,7 @@ class Run {
     }
     kept.sort(compareFindings);
     addFingerprints(kept, files, manifest);
+    matchLineEndings(kept, files);
     return kept;
   }
 
@@ -201,6 +202,19 @@ class Run {
     }
     if (!pragma.reason) {
       this.pragmaProblems.push({ path, range: pragma.range, kind: 'no-reason', message: 'Say why this finding does not apply, after the pragma: # ha-security: ignore[rule-id] reason.' });
+    }
+  }
+}
+
+/** Fixes write `\n`; in a file written with `\r\n` their new lines take the file's line ending. */
+function matchLineEndings(findings: Finding[], files: readonly FileModel[]): void {
+  const crlf = new Set(files.filter((file) => /^[^\n]*\r\n/.test(file.text)).map((file) => file.path));
+  if (crlf.size === 0) return;
+  for (const finding of findings) {
+    if (!crlf.has(finding.path)) continue;
+    for (const fix of [finding.fix, ...(finding.suggestions ?? [])]) {
+      if (!fix) continue;
+      fix.edits = fix.edits.map((edit) => (edit.newText.includes('\n') ? { ...edit, newText: edit.newText.replace(/\r?\n/g, '\r\n') } : edit));
     }
   }
 }

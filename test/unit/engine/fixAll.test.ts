@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { applyTextEdits, combineFixes } from '../../../server/src/analysis/fixAll';
+import { before, describe, it } from 'node:test';
+import { applyTextEdits, combineFixes, safeFixes } from '../../../server/src/analysis/fixAll';
 import type { Fix, TextEdit } from '../../../server/src/analysis/types';
+import { analyzeSnippet, setup } from '../../helpers/analysis';
 
 const edit = (line: number, start: number, end: number, newText: string): TextEdit => ({
   range: { start: { line, character: start }, end: { line, character: end } },
@@ -34,4 +35,19 @@ describe('fix-all', () => {
     assert.equal(result.applied.length, 2);
     assert.equal(result.edits.filter((candidate) => candidate.newText === 'import hmac\n').length, 1);
   });
+
+  describe('on real findings', () => {
+    before(setup);
+
+    it('writes the lines it adds with the line ending of a file written with CRLF', () => {
+      const lines = ['"""Demo."""', 'import logging', '', 'from homeassistant.const import CONF_PASSWORD', '', '_LOGGER = logging.getLogger(__name__)', '', ''];
+      const source = [...lines, 'async def async_setup_entry(hass, entry):', '    _LOGGER.debug("setup %s", entry.data)', '    return entry.data[CONF_PASSWORD]', ''].join('\r\n');
+      const { edits } = combineFixes(safeFixes(analyzeSnippet(source).findings));
+      assert.ok(edits.length > 0);
+      const fixed = applyTextEdits(source, edits);
+      assert.match(fixed, /TO_REDACT = \{CONF_PASSWORD\}/);
+      assert.equal(fixed.split('\n').length, fixed.split('\r\n').length, 'every line break is CRLF');
+    });
+  });
 });
+
