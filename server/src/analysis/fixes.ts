@@ -16,6 +16,8 @@ export function insertAt(line: number, character: number, newText: string): Text
 /** Removes one argument of a call together with the comma that separates it from its neighbour. */
 export function removeArgument(argument: Node): TextEdit {
   const target = argument.parent?.type === 'keyword_argument' ? argument.parent : argument;
+  const ownLines = ownLinesOf(target);
+  if (ownLines) return { range: ownLines, newText: '' };
   const previous = target.previousSibling;
   const next = target.nextSibling;
   if (previous && previous.type === ',') {
@@ -27,6 +29,24 @@ export function removeArgument(argument: Node): TextEdit {
     return { range: { start: rangeOf(target).start, end }, newText: '' };
   }
   return replaceNode(target, '');
+}
+
+/**
+ * The whole lines an argument stands on by itself (`    timeout=10,  # why` between others), with its comma and
+ * comment: removing them leaves the neighbours, and their comments, as they were.
+ */
+function ownLinesOf(target: Node): Range | undefined {
+  const { start, end } = rangeOf(target);
+  const lines = target.tree.lineStarts;
+  const text = target.tree.text;
+  const before = text.slice(lines[start.line], target.startIndex);
+  const lineEnd = end.line + 1 < lines.length ? lines[end.line + 1] : text.length;
+  const after = text.slice(target.endIndex, lineEnd);
+  // The line goes too only when an argument or the closing bracket follows on a later line, not on this one.
+  if (!/^\s*$/.test(before) || !/^\s*,?\s*(#[^\n]*)?\r?\n$/.test(after) || end.line + 1 >= lines.length) return undefined;
+  const previous = target.previousSibling;
+  if (!previous || rangeOf(previous).end.line === start.line) return undefined;
+  return { start: { line: start.line, character: 0 }, end: { line: end.line + 1, character: 0 } };
 }
 
 function startOf(node: Node): Range['start'] {

@@ -48,6 +48,14 @@ describe('fix-all', () => {
       assert.match(fixed, /TO_REDACT = \{CONF_PASSWORD\}/);
       assert.equal(fixed.split('\n').length, fixed.split('\r\n').length, 'every line break is CRLF');
     });
+
+    it('removes an argument standing on its own lines with its comma and comment, leaving its neighbours as they were', () => {
+      const source = ['import yaml', '', '', 'def load_cache(handle):', '    return yaml.load(', '        handle,  # the cache file', '        Loader=yaml.Loader,  # keeps tuples', '    )', ''].join('\n');
+      const { edits } = combineFixes(safeFixes(analyzeSnippet(source).findings));
+      assert.equal(applyTextEdits(source, edits), ['import yaml', '', '', 'def load_cache(handle):', '    return yaml.safe_load(', '        handle,  # the cache file', '    )', ''].join('\n'));
+      const inline = 'import yaml\n\n\ndef load_cache(handle):\n    return yaml.load(handle, Loader=yaml.Loader)  # keeps tuples\n';
+      assert.equal(applyTextEdits(inline, combineFixes(safeFixes(analyzeSnippet(inline).findings)).edits), 'import yaml\n\n\ndef load_cache(handle):\n    return yaml.safe_load(handle)  # keeps tuples\n');
+    });
   });
 });
 
