@@ -21,6 +21,23 @@ function withImport(source: string, module: string, name?: string): string {
 describe('fuzz regressions', () => {
   before(setup);
 
+  it('finds the scope of a comparison in a file whose whole tree is an error (no endless climb past the root)', () => {
+    const source = [
+      '(',
+      '    entry = hass.config_entries.async_entries(DOMAIN)[0]',
+      '    if not hmac.compare_digest(_expected(entry.data[CONF_WEBHOOK_SECRET], body), request.headers.get(SIGNATURE_HEADER, "")):  # safe: webhook-signature',
+      '    if signature != _expected(entry.data[CONF_WEBHOOK_SECRET], body):  # vuln: webhook-signature',
+      '    if token == entry.data["api_token"]:  # vuln: webhook-signature',
+      '    if new_token != entry.data["access_token"]:  # safe: webhook-signature',
+      '        if user_input is not None:',
+      '            if tokens is None:',
+      '        if user_input is not None:',
+    ].join('\n');
+    const file = loadPythonFile('/virtual/broken.py', source);
+    assert.equal(file.root.type, 'ERROR');
+    assert.ok(analyzeSnippet(source).findings.some((finding) => finding.rule === 'insecure-secret-comparison'));
+  });
+
   it('adds an import on a line of its own when the file ends on its last import without a line break', () => {
     assert.equal(withImport('import os; hass.services.async_register("demo", "x", handle)', 'voluptuous'), 'import voluptuous\nimport os; hass.services.async_register("demo", "x", handle)');
     assert.equal(withImport('import os', 'voluptuous'), 'import voluptuous\nimport os');

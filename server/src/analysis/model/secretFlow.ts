@@ -1558,7 +1558,7 @@ function afterDefinitions(file: FileModel, members: readonly string[]): { line: 
   for (const member of members) {
     const value = /^[A-Za-z_]\w*$/.test(member) && !file.imports.has(member) ? file.constants.get(member) : undefined;
     let statement: Node | null | undefined = value;
-    while (statement?.parent && statement.parent.type !== 'module') statement = statement.parent;
+    while (statement?.parent && statement.parent.id !== file.root.id) statement = statement.parent;
     if (statement) line = Math.max(line, rangeOf(statement).end.line + 1);
   }
   return lineStart(file, line);

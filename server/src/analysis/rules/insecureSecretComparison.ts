@@ -124,7 +124,8 @@ function compareDigestName(file: FileModel, at: Node): { name: string; importEdi
 
 /** A name bound in a function around `node` (a local variable, a parameter), which hides the module's. */
 function boundAround(file: FileModel, node: Node, name: string): boolean {
-  for (let scope = file.scopeOf(node); scope.type !== 'module'; scope = file.scopeOf(scope)) {
+  // Up to the tree's root, whatever its type: a file that fails to parse as a whole has an ERROR root.
+  for (let scope = file.scopeOf(node); scope.id !== file.root.id; scope = file.scopeOf(scope)) {
     if (file.bindingsIn(scope).has(name)) return true;
   }
   return false;
