@@ -150,8 +150,10 @@ class Run {
     const severity = configured && configured !== 'off' ? configured : options.severity ?? rule.meta.severity;
     const range = 'start' in at && 'end' in at && !('type' in at) ? (at as Range) : rangeOf(at as Node);
     const finding: Finding = { path, rule: rule.meta.id, checklist: rule.meta.checklist, severity, message, range };
-    if (options.fix) finding.fix = options.fix;
-    if (options.suggestions && options.suggestions.length > 0) finding.suggestions = options.suggestions;
+    // `fix` is only ever a safe fix; one a person must check leads the suggestions.
+    const suggestions = [...(options.fix && !options.fix.safe ? [options.fix] : []), ...(options.suggestions ?? [])];
+    if (options.fix?.safe) finding.fix = options.fix;
+    if (suggestions.length > 0) finding.suggestions = suggestions;
     this.findings.push(finding);
   }
 
