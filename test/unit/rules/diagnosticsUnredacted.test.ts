@@ -160,6 +160,10 @@ describe('diagnostics-unredacted', () => {
     assert.match(fixed, /^from homeassistant\.const import CONF_TOKEN, CONF_API_KEY$/m);
     assert.match(fixed, /TO_REDACT = \{\n {4}CONF_TOKEN,\n {4}CONF_API_KEY,\n\}/);
     assert.deepEqual(diagnostics(fixed, options), []);
+    // A comment after the last key stays with that key.
+    const commented = source.replace('    CONF_TOKEN,', '    CONF_TOKEN,  # the cloud token');
+    const [again] = diagnostics(commented, options);
+    assert.match(applyEdits(commented, again.fix!.edits), /TO_REDACT = \{\n {4}CONF_TOKEN, {2}# the cloud token\n {4}CONF_API_KEY,\n\}/);
   });
 
   it('replaces a credential value in the returned dict with the marker (safe)', () => {

@@ -1470,9 +1470,13 @@ export function extendKeySet(file: FileModel, integration: IntegrationModel | un
   const expressions = keyExpressions(file, integration, keys, edits);
   const trailingComma = last.nextSibling?.type === ',' ? last.nextSibling : null;
   if (trailingComma && last.startPosition.row !== literal.startPosition.row) {
-    const end = rangeOf(trailingComma).end;
-    const indent = ' '.repeat(last.startPosition.column);
-    edits.push(insertAt(end.line, end.character, expressions.map((expression) => `\n${indent}${expression},`).join('')));
+    // A line of its own for each key, after the last one's line and its comment, indented as that line is.
+    const line = rangeOf(trailingComma).end.line;
+    const text = file.lineText(line);
+    const after = text.slice(rangeOf(trailingComma).end.character);
+    const indent = /^\s*/.exec(file.lineText(last.startPosition.row))![0];
+    const at = /^\s*(#.*)?$/.test(after) ? text.length : rangeOf(trailingComma).end.character;
+    edits.push(insertAt(line, at, expressions.map((expression) => `\n${indent}${expression},`).join('')));
   } else {
     const end = rangeOf(last).end;
     edits.push(insertAt(end.line, end.character, expressions.map((expression) => `, ${expression}`).join('')));
