@@ -385,10 +385,13 @@ function switchFixes(context: FileContext, use: ShellUse): Fix[] {
   if (commandNode.type === 'string' && stringPrefix(commandNode).includes('b')) return [];
 
   const segments = segmentsOf(file, use.command);
+  // `rm /tmp/*.jpg`, `cp ~/.ssh/key .`: the shell expanded those; a list passes them on as they are.
+  let patterns = false;
   if (segments) {
     const split = splitWords(segments);
     if ('problem' in split) {
       if (split.problem !== 'pattern') return [];
+      patterns = true;
     } else {
       if (split.words.length === 0 || startsWithShellOnlyWord(split.words)) return [];
       const argv = argumentTexts(context, split.words, quoteStyle(file, use.command));
@@ -406,6 +409,7 @@ function switchFixes(context: FileContext, use: ShellUse): Fix[] {
     const split = splitWords([{ literal: known }]);
     if ('problem' in split) {
       if (split.problem !== 'pattern') return [];
+      patterns = true;
     } else {
       if (split.words.length === 0 || startsWithShellOnlyWord(split.words)) return [];
       certain = true;
@@ -421,7 +425,8 @@ function switchFixes(context: FileContext, use: ShellUse): Fix[] {
     const importEdit = addImport(file, 'shlex');
     if (importEdit) edits.push(importEdit);
   }
-  return [{ title: SWITCH_TITLE, safe: certain && rewrite.certain, edits }];
+  const title = patterns ? `${SWITCH_TITLE} (* and ~ are then no longer expanded: expand them with glob.glob or os.path.expanduser)` : SWITCH_TITLE;
+  return [{ title, safe: certain && rewrite.certain && !patterns, edits }];
 }
 
 /** Whether the visible text of a command (or of what a variable was assigned) uses pipes, lists or substitutions. */
