@@ -42,6 +42,22 @@ describe('service-without-schema', () => {
     assert.match(fixed, /^from homeassistant\.helpers import config_validation as cv\n/m);
   });
 
+  it('reads fields through a name holding call.data, and lets fields it cannot name through', () => {
+    const source = (body: string[]) =>
+      ['import voluptuous as vol', 'from homeassistant.helpers import config_validation as cv', '', 'DOMAIN = "demo"', 'ATTR_TARGET = f"{DOMAIN}_target"', '', '', 'async def async_setup(hass, config):', '    async def handle_send(call):', ...body.map((line) => `        ${line}`), '', '    hass.services.async_register(DOMAIN, "send", handle_send)', '    return True', ''].join('\n');
+    const schemaOf = (body: string[]) => {
+      const [finding] = analyzeSnippet(source(body), { rules }).findings;
+      return { severity: finding.severity, schema: finding.suggestions![0].edits[0].newText };
+    };
+    assert.deepEqual(schemaOf(['data = call.data', 'hass.bus.async_fire(DOMAIN, {"host": call.data["host"], "level": data["level"], "note": data.get("note")})']), {
+      severity: 'warning',
+      schema: ', schema=vol.Schema({vol.Required("host"): cv.string, vol.Required("level"): cv.string, vol.Optional("note"): cv.string})',
+    });
+    // A key computed at run time is still data the handler reads: no "reads no data", and the schema lets it through.
+    assert.deepEqual(schemaOf(['hass.states.async_set(f"sensor.{DOMAIN}", call.data.get(ATTR_TARGET))']), { severity: 'warning', schema: ', schema=vol.Schema({}, extra=vol.ALLOW_EXTRA)' });
+    assert.deepEqual(schemaOf(['data = call.data', 'hass.bus.async_fire(DOMAIN, dict(data))']).schema, ', schema=vol.Schema({}, extra=vol.ALLOW_EXTRA)');
+  });
+
   it('replaces a None schema, and builds one from a handler in another module', () => {
     const source = read('bad.py');
     const findings = analyzeSnippet(source, { rules, fileName: 'bad.py', otherFiles }).findings.filter((finding) => finding.path.endsWith('bad.py'));

@@ -82,7 +82,10 @@ hass.services.async_register(DOMAIN, "send", handle_send, schema=SEND_SCHEMA)
 };
 
 interface Fields extends Map<string, Field> {
-  /** The handler hands its whole call to other code, so the fields it needs are unknown. */
+  /**
+   * The handler reads fields it does not name here: it hands its call or data to other code, or reads keys
+   * computed at run time. A schema of the named fields alone would reject those.
+   */
   passesCall?: boolean;
 }
 
@@ -95,6 +98,7 @@ function readFields(file: FileModel, reference: Node, integration: IntegrationMo
     const positional = parametersOf(handler.node).filter((parameter) => parameter.kind === 'plain' && !parameter.keywordOnly);
     const callName = positional[positional.length - 1]?.name;
     if (!callName) continue;
+    const aliases: string[] = [];
     for (const identifier of descendants(handler.node, ['identifier'])) {
       if (identifier.text !== callName) continue;
       const parent = identifier.parent;
@@ -105,25 +109,47 @@ function readFields(file: FileModel, reference: Node, integration: IntegrationMo
         if (parent.type === 'argument_list' || parent.type === 'keyword_argument') fields.passesCall = true;
         continue;
       }
-      const use = parent.parent;
-      if (use?.type === 'subscript' && use.childForFieldName('value')?.id === parent.id) {
-        const key = use.childForFieldName('subscript');
-        if (key) addField(fields, file, handler.file, key, true, integration);
-      } else if (use?.type === 'attribute' && use.parent?.type === 'call' && ['get', 'pop'].includes(use.childForFieldName('attribute')?.text ?? '')) {
-        const key = use.parent.childForFieldName('arguments')?.namedChild(0);
-        if (key) addField(fields, file, handler.file, key, false, integration);
-      } else if (use?.type !== 'comparison_operator') {
-        // `dict(call.data)`, `**call.data`, `call.data` passed on: the handler uses fields it does not name here.
-        fields.passesCall = true;
-      }
+      // `data = call.data`: what the handler reads from `data` is read from the call.
+      const assignment = parent.parent;
+      const alias = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.id === parent.id ? assignment.childForFieldName('left') : null;
+      if (alias?.type === 'identifier') aliases.push(alias.text);
+      else readUse(fields, file, handler.file, parent, integration);
+    }
+    for (const identifier of descendants(handler.node, ['identifier'])) {
+      if (!aliases.includes(identifier.text)) continue;
+      const parent = identifier.parent;
+      // `data = ...` itself, `call.data`, `x.data`, `f(data=...)`: not a read of the name.
+      const assigned = parent?.type === 'assignment' && parent.childForFieldName('left')?.id === identifier.id;
+      const member = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === identifier.id;
+      const keyword = parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === identifier.id;
+      if (!assigned && !member && !keyword) readUse(fields, file, handler.file, identifier, integration);
     }
   }
   return fields;
 }
 
+/** One use of the call's data (`call.data` or a name holding it): a key read, or a use that needs every field. */
+function readUse(fields: Fields, registering: FileModel, handlerFile: FileModel, data: Node, integration: IntegrationModel | undefined): void {
+  const use = data.parent;
+  if (use?.type === 'subscript' && use.childForFieldName('value')?.id === data.id) {
+    const key = use.childForFieldName('subscript');
+    if (key) addField(fields, registering, handlerFile, key, true, integration);
+  } else if (use?.type === 'attribute' && use.parent?.type === 'call' && ['get', 'pop'].includes(use.childForFieldName('attribute')?.text ?? '')) {
+    const key = use.parent.childForFieldName('arguments')?.namedChild(0);
+    if (key) addField(fields, registering, handlerFile, key, false, integration);
+  } else if (use?.type !== 'comparison_operator') {
+    // `dict(call.data)`, `**call.data`, `call.data` passed on: the handler uses fields it does not name here.
+    fields.passesCall = true;
+  }
+}
+
 function addField(fields: Fields, registering: FileModel, handlerFile: FileModel, key: Node, required: boolean, integration: IntegrationModel | undefined): void {
   const value = handlerFile.stringValue(key, integration?.constantString);
-  if (value === undefined) return;
+  if (value === undefined) {
+    // `call.data[f"{prefix}_id"]`, `call.data[key]` in a loop: a field whose name is not written here.
+    fields.passesCall = true;
+    return;
+  }
   const target = unwrap(key);
   // Name the constant when the registering file has the same constant; else spell the key out.
   const sameConstant = target.type === 'identifier' && literalString(target) === undefined && registering.stringValue(target, integration?.constantString) === value && (registering.imports.has(target.text) || registering.constants.has(target.text));
@@ -136,7 +162,9 @@ function addField(fields: Fields, registering: FileModel, handlerFile: FileModel
 function schemaSuggestion(file: FileModel, call: CallSite, schema: Node | undefined, fields: Fields | undefined): Fix[] {
   const names = validationNames(file);
   const entries = [...(fields ?? new Map<string, Field>()).values()].map((field) => `${names.vol}.${field.required ? 'Required' : 'Optional'}(${field.key}): ${names.cv}.string`);
-  const schemaText = `${names.vol}.Schema({${entries.join(', ')}})`;
+  // Fields the handler reads without naming them here must still get through: the schema checks the ones it names.
+  const extra = fields?.passesCall ? `, extra=${names.vol}.ALLOW_EXTRA` : '';
+  const schemaText = `${names.vol}.Schema({${entries.join(', ')}}${extra})`;
   const edits: TextEdit[] = [];
   if (schema) {
     edits.push(replaceNode(unwrap(schema), schemaText));
