@@ -65,6 +65,9 @@ describe('credentials-outside-entry', () => {
     // A config flow elsewhere that accepts the import counts as well.
     const flow = 'from homeassistant import config_entries\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_import(self, import_data):\n        return self.async_create_entry(title="demo", data=import_data)\n';
     assert.deepEqual(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': flow } }).findings, []);
+    // An import step that ignores what it is given leaves the credentials in configuration.yaml.
+    const ignoring = flow.replace('data=import_data', 'data={}');
+    assert.equal(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': ignoring } }).findings.length, 1);
   });
 
   it('reads a YAML schema built from other schema constants, also from const.py', () => {

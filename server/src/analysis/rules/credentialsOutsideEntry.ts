@@ -4,8 +4,9 @@ import { constantExpression } from '../model/integration';
 import { readsEntryCredential, SAME_VALUE_METHODS, storedCredentialKeys } from '../model/secretFlow';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
+import { parametersOf } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
-import { literalString, unwrap } from '../python/syntax';
+import { descendants, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 
 const STORE_SAVES = new Set(['async_save', 'async_delay_save']);
@@ -274,7 +275,18 @@ const IMPORT_SOURCE = /\bSOURCE_IMPORT\b|["']source["']\s*:\s*["']import["']|\ba
 /** Whether the integration (or the file, outside one) imports YAML configuration into config entries. */
 function importsYaml(context: FileContext): boolean {
   const files = context.integration?.files ?? [context.file];
-  return files.some((file) => file.mentions(IMPORT_SOURCE) && (file.functions.some((fn) => fn.childForFieldName('name')?.text === 'async_step_import') || file.calls.some((call) => isImportFlowStart(file, call))));
+  return files.some((file) => file.mentions(IMPORT_SOURCE) && (file.functions.some(usesImportedData) || file.calls.some((call) => isImportFlowStart(file, call))));
+}
+
+/**
+ * An `async_step_import` that does something with what it is given: one that ignores it (and makes up its own
+ * entry) leaves the YAML settings where they were.
+ */
+function usesImportedData(fn: Node): boolean {
+  if (fn.childForFieldName('name')?.text !== 'async_step_import') return false;
+  const input = parametersOf(fn)[1]?.name;
+  const body = fn.childForFieldName('body');
+  return input !== undefined && body !== null && descendants(body, ['identifier']).some((identifier) => identifier.text === input);
 }
 
 /** `hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_IMPORT}, data=config)`. */
