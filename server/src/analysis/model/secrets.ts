@@ -82,6 +82,8 @@ function judgeSecretName(name: string): boolean {
   if (words.length === 0) return false;
   const last = words[words.length - 1];
   if (words.length > 1 && DESCRIPTOR_SUFFIXES.has(last)) return false;
+  // `pass`, `ssh_pass`, `CONF_PASS`: short for password at the end of a name (`pass_through` is something else).
+  if (last === 'pass') return true;
   if (words.length > 2 && DESCRIPTOR_SUFFIXES.has(`${words[words.length - 2]}_${last}`)) return false;
   for (let index = 0; index < words.length; index++) {
     const word = words[index];
