@@ -80,6 +80,28 @@ describe('tls-verify-disabled', () => {
     assert.deepEqual(analyzeSnippet(source, { rules }).findings, []);
   });
 
+  it('takes verification switched off in the branch where the user turned it off, not where they turned it on', () => {
+    const source = (condition: string, branch: 'if' | 'else') =>
+      [
+        'import ssl',
+        '',
+        '',
+        'def socket_options(entry):',
+        '    context = ssl.create_default_context()',
+        `    if ${condition}:`,
+        `        ${branch === 'if' ? 'context.verify_mode = ssl.CERT_NONE' : 'pass'}`,
+        ...(branch === 'else' ? ['    else:', '        context.verify_mode = ssl.CERT_NONE'] : []),
+        '    return context',
+        '',
+      ].join('\n');
+    const reported = (condition: string, branch: 'if' | 'else') => analyzeSnippet(source(condition, branch), { rules }).findings.length;
+    assert.equal(reported('not entry.data["verify_ssl"]', 'if'), 0);
+    assert.equal(reported('entry.options.get("allow_insecure", False)', 'if'), 0);
+    assert.equal(reported('entry.data["verify_ssl"]', 'else'), 0);
+    assert.equal(reported('entry.data["verify_ssl"]', 'if'), 1, 'turning the option on switches checks off');
+    assert.equal(reported('not entry.data["verify_ssl"]', 'else'), 1);
+  });
+
   const fixes: [string, string, string][] = [
     ['a positional verify_ssl', 'from homeassistant.helpers import aiohttp_client\ns = aiohttp_client.async_create_clientsession(hass, False)\n', 'from homeassistant.helpers import aiohttp_client\ns = aiohttp_client.async_create_clientsession(hass, True)\n'],
     ['requests verify=False', 'import requests\nr = requests.get(url, verify=False, timeout=5)\n', 'import requests\nr = requests.get(url, verify=True, timeout=5)\n'],

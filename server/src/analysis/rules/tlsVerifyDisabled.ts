@@ -166,14 +166,33 @@ function insideChoice(node: Node): boolean {
     if (current.type === 'function_definition' || current.type === 'module') break;
     if (current.type === 'if_statement' || current.type === 'elif_clause' || current.type === 'while_statement') {
       const condition = current.childForFieldName('condition');
-      if (condition && !contains(condition, node) && CHOICE_CONDITION.test(condition.text)) return true;
+      if (!condition || contains(condition, node) || !CHOICE_CONDITION.test(condition.text)) continue;
+      const inElse = current.type === 'if_statement' && !contains(current.childForFieldName('consequence') ?? condition, node);
+      if (branchTurnsVerificationOff(condition, inElse)) return true;
     }
     if (current.type === 'conditional_expression') {
       const condition = current.namedChild(1);
-      if (condition && !contains(condition, node) && CHOICE_CONDITION.test(condition.text)) return true;
+      if (!condition || contains(condition, node) || !CHOICE_CONDITION.test(condition.text)) continue;
+      const inElse = !contains(current.namedChild(0) ?? condition, node);
+      if (branchTurnsVerificationOff(condition, inElse)) return true;
     }
   }
   return false;
+}
+
+/**
+ * Whether the branch (the `if` part, or the `else` part when `inElse`) is the one where the user turned verification
+ * off: `if not verify_ssl:`, `if allow_insecure:`, the `else` of `if verify_ssl:`. Certificate checks switched off in
+ * `if entry.data[CONF_VERIFY_SSL]:` contradict the option. A condition too tangled to tell counts as the choice.
+ */
+function branchTurnsVerificationOff(condition: Node, inElse: boolean): boolean {
+  const text = condition.text;
+  const negated = /^\s*not\b/.test(text) || /(==|\bis)\s*False\b|!=\s*True\b/.test(text);
+  const verify = VERIFY_OPTION.test(text) && !INSECURE_OPTION.test(text);
+  const insecure = INSECURE_OPTION.test(text) && !VERIFY_OPTION.test(text);
+  if ((!verify && !insecure) || /\b(and|or)\b/.test(text)) return true;
+  const saysOff = verify ? negated : !negated;
+  return inElse ? !saysOff : saysOff;
 }
 
 /** Whether a call creates an HTTP session or client, a TLS context or a secure connection: the feature is in use. */
