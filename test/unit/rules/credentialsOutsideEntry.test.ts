@@ -70,6 +70,14 @@ describe('credentials-outside-entry', () => {
     assert.equal(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': ignoring } }).findings.length, 1);
   });
 
+  it("reports a flow's input that holds a password written whole to a file", () => {
+    const flow = (write: string) =>
+      ['import json', '', 'import voluptuous as vol', 'from homeassistant.config_entries import ConfigFlow', 'from homeassistant.const import CONF_HOST, CONF_PASSWORD', '', '', 'class Flow(ConfigFlow, domain="demo"):', '    async def async_step_user(self, user_input=None):', '        if user_input is not None:', '            with open(self.hass.config.path("demo_login.json"), "w") as handle:', `                json.dump(${write}, handle)`, '            return self.async_create_entry(title="demo", data=user_input)', '        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_HOST): str, vol.Required(CONF_PASSWORD): str}))', ''].join('\n');
+    const findings = analyzeSnippet(flow('user_input'), { rules, fileName: 'config_flow.py' }).findings;
+    assert.deepEqual(findings.map((finding) => [finding.range.start.line, /Credentials \(config flow input\) are written to a file/.test(finding.message)]), [[11, true]]);
+    assert.deepEqual(analyzeSnippet(flow('{"host": user_input[CONF_HOST]}'), { rules, fileName: 'config_flow.py' }).findings, []);
+  });
+
   it('reads a YAML schema built from other schema constants, also from const.py', () => {
     const init = 'import voluptuous as vol\nfrom homeassistant.helpers import config_validation as cv\n\nfrom .const import APP_SCHEMA, DOMAIN\n\nCONFIG_SCHEMA = vol.Schema({DOMAIN: vol.All(cv.ensure_list, [APP_SCHEMA])}, extra=vol.ALLOW_EXTRA)\n';
     const constModule = 'import voluptuous as vol\nfrom homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET\n\nDOMAIN = "demo"\nAPP_SCHEMA = vol.Schema({vol.Required(CONF_CLIENT_ID): str, vol.Required(CONF_CLIENT_SECRET): str})\n';

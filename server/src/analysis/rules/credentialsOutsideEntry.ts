@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression } from '../model/integration';
-import { readsEntryCredential, SAME_VALUE_METHODS, storedCredentialKeys } from '../model/secretFlow';
+import { isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys } from '../model/secretFlow';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
 import { parametersOf } from '../model/untrusted';
@@ -171,7 +171,10 @@ function credentialIn(context: FileContext, value: Node, depth = 3): string | un
       if (inner) return inner;
     }
   }
-  return undefined;
+  // `json.dump(user_input, handle)`: a flow's input or an entry's data that holds credentials, as secret flow sees it.
+  // Request and response bodies are the other party's data, which may or may not carry secrets: not claimed here.
+  const [carrier] = secretsIn(file, value, context.integration).filter((found) => !isRequestPayload(found) && !found.source.startsWith(RESPONSE_SOURCE));
+  return carrier?.source;
 }
 
 const OAUTH_FLOW = /AbstractOAuth2FlowHandler/;
