@@ -105,6 +105,7 @@ describe('unsafe-file-path', () => {
     const source = (call: string) => `import sqlite3\n\nimport pandas as pd\n\n\nasync def async_setup(hass, config):\n    def _load(call):\n        return ${call}\n\n    hass.services.async_register("demo", "load", _load)\n    return True\n`;
     assert.equal(analyzeSnippet(source('sqlite3.connect(call.data["db_path"])'), { rules }).findings.length, 1);
     assert.equal(analyzeSnippet(source('pd.read_csv(hass.config.path(call.data["csv"]))'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(source('Image.open(call.data["image_file"])').replace('import pandas as pd', 'from PIL import Image'), { rules }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(source('sqlite3.connect(hass.config.path("demo.db"))'), { rules }).findings, []);
   });
 

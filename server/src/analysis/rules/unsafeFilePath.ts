@@ -13,7 +13,8 @@ const PATH_FUNCTIONS = new Set([
   'shutil.copyfile', 'shutil.copytree', 'shutil.move', 'shutil.rmtree', 'aiohttp.web.FileResponse',
   'homeassistant.util.json.load_json', 'homeassistant.helpers.json.save_json', 'homeassistant.util.yaml.load_yaml',
   'aiofiles.os.remove', 'tarfile.open', 'zipfile.ZipFile', 'sqlite3.connect', 'aiosqlite.connect', 'pandas.read_csv',
-  'pandas.read_json', 'pandas.read_excel', 'pandas.read_parquet', 'joblib.load',
+  'pandas.read_json', 'pandas.read_excel', 'pandas.read_parquet', 'joblib.load', 'PIL.Image.open', 'cv2.imread',
+  'cv2.imwrite',
 ]);
 /** Path methods that touch the file system through their receiver. */
 const PATH_METHODS = new Set([
