@@ -58,6 +58,16 @@ describe('sql-string-built', () => {
     assert.equal(analyzeSnippet(source('SORT_COLUMNS = {}\nSORT_COLUMNS = dict(load())', 'SORT_COLUMNS[order]'), { rules }).findings.length, 1);
   });
 
+  it('reports a statement taken whole from a service call, where a SQL driver runs it', () => {
+    const source = (imports: string, run: string) =>
+      `${imports}\n\n\nasync def async_setup(hass, config):\n    def run(call):\n        return ${run}\n\n    hass.services.async_register("demo", "run", run)\n    return True\n`;
+    const [finding] = analyzeSnippet(source('import sqlite3', 'sqlite3.connect(hass.config.path("demo.db")).execute(call.data["statement"]).fetchall()'), { rules }).findings;
+    assert.equal(finding.severity, 'error');
+    assert.match(finding.message, /runs SQL taken whole from service call data/);
+    // A GraphQL client's execute runs no SQL.
+    assert.deepEqual(analyzeSnippet(source('from gql import Client, gql', 'Client().execute(gql(call.data["query"]))'), { rules }).findings, []);
+  });
+
   it('grades severity by where the interpolated value comes from', () => {
     const findings = assertFixture(fixtureFiles('sql-string-built').find((file) => file.endsWith('bad.py'))!, rules);
     const byLine = new Map(findings.map((finding) => [finding.range.start.line + 1, finding.severity]));

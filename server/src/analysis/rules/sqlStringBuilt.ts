@@ -11,6 +11,10 @@ const EXECUTE_METHODS = new Set([
   'execute', 'executemany', 'executescript', 'exec_driver_sql', 'fetch', 'fetchrow', 'fetchval', 'fetchall', 'mogrify',
 ]);
 const SQL_FUNCTIONS = /(^|\.)(sqlalchemy(\.sql)?(\.expression)?\.text|pandas\.read_sql(_query)?|read_sql(_query)?)$/;
+/** Methods that run a statement they are given, whatever the driver. */
+const RUN_METHODS = new Set(['execute', 'executemany', 'executescript', 'exec_driver_sql']);
+/** Database drivers and toolkits: with one imported, `x.execute(text)` runs SQL (a GraphQL client's does not). */
+const SQL_MODULES = /^(sqlite3|aiosqlite|sqlalchemy|psycopg2?|pymysql|MySQLdb|mysql|asyncpg|aiomysql|pyodbc|duckdb|homeassistant\.components\.recorder)(\.|$)/;
 const SQL_START = /^\s*(select|insert|update|delete|create|drop|alter|replace|with|pragma|upsert|merge|truncate)\b/i;
 const SQL_BODY = /\b(from|into|where|set|values|table)\b/i;
 
@@ -41,7 +45,8 @@ Every driver Home Assistant integrations use binds parameters instead: \`?\` for
 psycopg and MySQL drivers, \`$1\` for asyncpg, \`:name\` with SQLAlchemy's \`text()\`. Interpolating module constants
 (a table name) is fine and not reported. Interpolating untrusted input (service data, flow input, a webhook or view
 request) is an error; other non-constant values are warnings, and values converted with \`int()\`/\`float()\` are
-information only.
+information only. A statement taken whole from such input and run by a SQL driver (\`conn.execute(call.data["sql"])\`)
+is an error too: its sender can run any statement.
 
 Bad:
 \`\`\`python
@@ -63,6 +68,15 @@ cursor.execute("SELECT state FROM states WHERE entity_id = ?", (call.data["entit
       if (!query) continue;
       const builds = builtQueries(file, query);
       if (builds.length === 0 && isSqlText(file, query)) context.markUsed();
+      if (builds.length === 0 && (isSqlFunction || (call.method && RUN_METHODS.has(call.method) && usesSqlDriver(file)))) {
+        // The whole statement comes from a service call, a request or a flow: its sender can run any SQL.
+        const source = untrustedSource(file, query, context.integration);
+        if (source) {
+          context.markUsed();
+          context.report(query, `This runs SQL taken whole from ${source.description}, so its sender can run any statement; run fixed statements and pass the values as bound parameters.`, { severity: 'error' });
+          continue;
+        }
+      }
       for (const built of builds) {
         if (!SQL_START.test(built.literalText) && !SQL_BODY.test(built.literalText)) continue;
         context.markUsed();
@@ -85,6 +99,11 @@ function severityOf(context: FileContext, dynamic: Node[]): Severity {
   if (dynamic.some((part) => untrustedSource(context.file, part, context.integration) !== undefined)) return 'error';
   if (dynamic.every((part) => isNumericConversion(part))) return 'info';
   return 'warning';
+}
+
+function usesSqlDriver(file: FileModel): boolean {
+  for (const qualified of file.imports.values()) if (SQL_MODULES.test(qualified)) return true;
+  return false;
 }
 
 function isNumericConversion(part: Node): boolean {
