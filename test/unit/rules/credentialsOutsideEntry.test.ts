@@ -85,6 +85,9 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(findings.map((finding) => [finding.path.split('/').pop(), finding.range.start.line, /"client_secret"/.test(finding.message)]), [['__init__.py', 5, true]]);
     const local = 'import voluptuous as vol\nfrom homeassistant.const import CONF_PASSWORD\n\nDEVICE_SCHEMA = vol.Schema({vol.Required(CONF_PASSWORD): str})\nCONFIG_SCHEMA = vol.Schema({"demo": vol.All(cv.ensure_list, [DEVICE_SCHEMA])})\n';
     assert.deepEqual(analyzeSnippet(local, { rules }).findings.map((finding) => finding.range.start.line), [3]);
+    // Schema keys kept in a dict constant of any name.
+    const keys = 'import voluptuous as vol\nfrom homeassistant.const import CONF_HOST, CONF_PASSWORD\n\nCONNECTION_KEYS = {vol.Optional(CONF_HOST): str, vol.Optional(CONF_PASSWORD): str}\nCONFIG_SCHEMA = vol.Schema({"demo": vol.Schema(CONNECTION_KEYS)}, extra=vol.ALLOW_EXTRA)\n';
+    assert.deepEqual(analyzeSnippet(keys, { rules }).findings.map((finding) => finding.range.start.line), [3]);
   });
 
   it('reports credentials read straight from the YAML config when no schema names them', () => {

@@ -235,9 +235,10 @@ function schemaParts(context: FileContext, file: FileModel, node: Node, at: Node
   const parts = [{ file, node, at }];
   if (depth <= 0) return parts;
   for (const identifier of node.descendantsOfType('identifier')) {
-    if (!/^[A-Z][A-Z0-9_]*SCHEMA$/.test(identifier.text)) continue;
+    if (!/^[A-Z][A-Z0-9_]*$/.test(identifier.text)) continue;
     const constant = constantExpression(file, identifier, context.integration);
-    if (!constant) continue;
+    // `DEVICE_SCHEMA`, or any constant holding schema keys (`CONNECTION_KEYS = {vol.Optional(CONF_PASSWORD): str}`).
+    if (!constant || !(/SCHEMA$/.test(identifier.text) || /\b(Required|Optional|Inclusive|Exclusive)\(/.test(constant.node.text))) continue;
     // Past this file, findings stay at the name through which this file took the schema in.
     parts.push(...schemaParts(context, constant.file, constant.node, file === context.file ? identifier : at, depth - 1, seen));
   }
