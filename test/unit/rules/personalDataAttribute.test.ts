@@ -70,6 +70,8 @@ describe('personal-data-attribute', () => {
     assert.equal(item(tracker('    @property\n    def battery_level(self):\n        return 80'))?.status, 'not-applicable');
     const legacy = 'async def async_setup_scanner(hass, config, async_see, discovery_info=None):\n    await async_see(dev_id="phone", gps=(52.1, 4.3), gps_accuracy=10)\n    return True\n';
     assert.match(item(legacy)?.note ?? '', /device_tracker\.py reports GPS positions to the device tracker \(`async_see\(\.\.\., gps=\.\.\.\)`\)/);
+    const splatted = 'async def async_track(context, message):\n    kwargs = {"dev_id": message["user"], "gps": (message["lat"], message["lon"])}\n    context.async_see(**kwargs)\n';
+    assert.equal(item(splatted)?.status, 'review');
   });
 
   it('resolves attribute keys defined in const.py', () => {

@@ -123,11 +123,19 @@ function reviewPositions(context: FileContext): void {
     context.markUsed();
     context.review(`${cls.childForFieldName('name')?.text ?? 'A tracker'} (${where}) publishes a GPS position, which is personal data: check that locating someone or something is the integration's purpose and that no more (an address, a history) goes out with it.`);
   }
-  const see = file.calls.find((call) => (call.method === 'see' || call.method === 'async_see' || /(^|\.)(async_)?see$/.test(call.name ?? '')) && call.keywords.has('gps'));
+  const see = file.calls.find((call) => (call.method === 'see' || call.method === 'async_see' || /(^|\.)(async_)?see$/.test(call.name ?? '')) && (call.keywords.has('gps') || splatsGps(file, call.node)));
   if (see) {
     context.markUsed();
     context.review(`${where} reports GPS positions to the device tracker (\`${see.method ?? see.name}(..., gps=...)\`), which is personal data: check that locating someone or something is the integration's purpose and that no more goes out with it.`);
   }
+}
+
+/** `see(**kwargs)` where `kwargs` holds a `gps` entry. */
+function splatsGps(file: FileModel, call: Node): boolean {
+  return descendants(call.childForFieldName('arguments') ?? call, ['dictionary_splat']).some((splat) => {
+    const value = splat.namedChild(0);
+    return value !== null && file.origins(value).some((origin) => /["']gps["']\s*:|\bgps\s*=/.test(origin.node.text));
+  });
 }
 
 function isLocationEntity(file: FileModel, node: Node): boolean {
