@@ -93,6 +93,13 @@ describe('flow-input-unvalidated', () => {
     assert.match(named?.note ?? '', /async_step_import .* hands its data to `async_step_user` unvalidated/);
   });
 
+  it('judges a step another step only opens (called without input) by its own form', () => {
+    const flow = (show: string) =>
+      ['from homeassistant import config_entries', '', '', 'class Options(config_entries.OptionsFlow):', '    async def async_step_init(self, user_input=None):', '        return await self.async_step_hook()', '', '    async def async_step_hook(self, user_input=None):', '        if user_input is not None:', '            return self.async_create_entry(title="", data=user_input)', `        return self.async_show_form(${show})`, ''].join('\n');
+    assert.deepEqual(analyzeSnippet(flow('step_id="hook"'), { rules, fileName: 'config_flow.py' }).findings.map((finding) => finding.range.start.line), [7]);
+    assert.deepEqual(analyzeSnippet(flow('step_id="hook", data_schema=vol.Schema({})'), { rules, fileName: 'config_flow.py' }).findings, []);
+  });
+
   it('does not take an attribute or a keyword of the same name for a read of the step input', () => {
     const flow = [
       'from homeassistant import config_entries',

@@ -77,8 +77,12 @@ async def async_step_user(self, user_input=None):
       const calledDirectly = new Set<string>();
       for (const { file: owner, node } of hierarchy.classes) {
         for (const call of descendants(node, ['call'])) {
-          const callee = owner.callSite(call)?.callee.text ?? '';
-          if (/^self\.async_step_\w+$/.test(callee)) calledDirectly.add(callee.slice('self.'.length));
+          const site = owner.callSite(call);
+          const callee = site?.callee.text ?? '';
+          // Handed input by another step, a step is judged there; called bare, it only shows its form, and what the
+          // user submits to it comes back through the flow manager like any other step's.
+          const handedInput = site !== undefined && (site.args.length > 0 || site.keywords.size > 0);
+          if (/^self\.async_step_\w+$/.test(callee) && handedInput) calledDirectly.add(callee.slice('self.'.length));
         }
       }
       for (const step of steps) {
