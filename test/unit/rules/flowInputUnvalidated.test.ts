@@ -33,6 +33,15 @@ describe('flow-input-unvalidated', () => {
     assert.equal(status(source.replace('data = await request.json()\n    hass.states.async_set("sensor.x", data["value"])', 'hass.states.async_set("sensor.x", "pinged")'))?.status, 'pass');
   });
 
+  it("asks for a review of a webhook whose request a library outside the integration reads", () => {
+    const source = (handler: string) =>
+      `from weatherlib import StationListener\n\nfrom homeassistant.components import webhook\n\n\nasync def async_setup_entry(hass, entry):\n    listener = StationListener()\n\n    async def handle_webhook(hass, webhook_id, request):\n        ${handler}\n\n    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], handle_webhook)\n    return True\n`;
+    const entry = status(source('return await listener.handler(request)'));
+    assert.equal(entry?.status, 'review');
+    assert.match(entry?.note ?? '', /`handle_webhook` in __init__\.py hands the webhook's request to `listener\.handler`, outside the integration/);
+    assert.equal(status(source('return None'))?.status, 'pass');
+  });
+
   it('asks to review a webhook body read by a helper the handler hands its request to, in another module', () => {
     const setupSource = [
       'from homeassistant.components import webhook',

@@ -82,6 +82,13 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(analyzeSnippet(source([...checked('export'), ...unchecked]), { rules }).findings.map((finding) => finding.range.start.line), [4]);
   });
 
+  it('passes a path checked with is_allowed_path that a library opens', () => {
+    const source = 'async def async_setup(hass, config):\n    client = hass.data["demo"]\n\n    def get_file(call):\n        path = call.data["file_path"]\n        if not hass.config.is_allowed_path(path):\n            return\n        client.fget_object("bucket", call.data["key"], path)\n\n    hass.services.async_register("demo", "get", get_file)\n    return True\n';
+    const result = analyzeSnippet(source, { rules });
+    assert.deepEqual(result.findings, []);
+    assert.equal(result.checklist.find((entry) => entry.id === 'path-traversal')?.status, 'pass');
+  });
+
   it('treats the item a media source resolves as a user\'s input', () => {
     const source = [
       'from pathlib import Path',

@@ -1,8 +1,8 @@
 import type { Node } from '../python/syntaxTree';
-import type { FileModel } from '../model/fileModel';
+import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { SCHEMA_FLOW_STEP } from '../model/secretFlow';
-import { isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveClass, untrustedSource } from '../model/untrusted';
+import { isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveCallables, resolveClass, untrustedSource } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
 import { descendants, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -226,7 +226,12 @@ function reviewRawRequestPayloads(context: FileContext): void {
       const object = attribute.childForFieldName('object');
       return attribute.childForFieldName('attribute')?.text === 'query' && object !== null && isRequestObject(file, object, integration);
     });
-    if (!readsPayload && !readsQuery) continue;
+    if (!readsPayload && !readsQuery) {
+      // `return await listener.handler(request)`: a library outside the integration reads the request.
+      const library = kind === 'webhook' ? calls.find((site) => handsRequestToLibrary(file, site, integration)) : undefined;
+      if (library) context.review(`\`${fn.childForFieldName('name')?.text}\` in ${baseName(file.path)} hands the webhook's request to \`${library.callee.text}\`, outside the integration; check that it validates what it reads before it reaches states or services.`);
+      continue;
+    }
     const decorated = fn.parent?.type === 'decorated_definition' && /RequestDataValidator|validate/i.test(fn.parent.text.slice(0, fn.startIndex - fn.parent.startIndex));
     const validates = decorated || calls.some((site) => VALIDATION.test(site.callee.text));
     if (!validates) reviewPayload(context, fn, kind, readsPayload ? 'body' : 'query string');
@@ -235,6 +240,13 @@ function reviewRawRequestPayloads(context: FileContext): void {
 }
 
 const BODY_READS = new Set(['json', 'post', 'text', 'read', 'multipart']);
+
+/** A call given the request object that resolves to no function of the integration (helpers are judged themselves). */
+function handsRequestToLibrary(file: FileModel, site: CallSite, integration: IntegrationModel | undefined): boolean {
+  if (!site.args.some((arg) => isRequestObject(file, arg, integration))) return false;
+  if (/(^|\.)(web\.\w+|json_response|_?LOGGER\.\w+|logging\.\w+|print|str|repr|isinstance|getattr)$/.test(site.name ?? site.callee.text)) return false;
+  return resolveCallables(file, site.callee, integration).length === 0;
+}
 const REQUEST_PARAMETER = /req/i;
 
 /**

@@ -70,6 +70,8 @@ async def handle_export(call):
   },
   checkFile(context) {
     const { file } = context;
+    // A path checked with is_allowed_path is a path handled, whatever library then opens it.
+    if (file.mentions(/is_allowed_path/) && file.calls.some((call) => /(^|\.)is_allowed_path$/.test(call.name ?? call.method ?? '') || call.method === 'is_allowed_path')) context.markUsed();
     for (const call of file.calls) {
       const target = pathArgument(file, call);
       if (!target) continue;
