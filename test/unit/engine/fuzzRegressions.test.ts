@@ -38,6 +38,14 @@ describe('fuzz regressions', () => {
     assert.ok(analyzeSnippet(source).findings.some((finding) => finding.rule === 'insecure-secret-comparison'));
   });
 
+  it('reads state attributes a name takes from a conditional that names it again, without overflowing the stack', () => {
+    const source = ['from homeassistant.helpers.entity import Entity', '', '', 'class SpeakerSensor(Entity):', '    @property', '    def extra_state_attributes(self):', '        attrs = {"local_token": None}', '        attrs = {"local_token": self._device.local_token} if self._device else attrs', '        attrs = attrs or {}', '        return attrs', ''].join('\n');
+    const result = analyzeSnippet(source, { fileName: 'sensor.py' });
+    assert.deepEqual(result.errors, []);
+    // The token is published where the device's value goes in; the placeholder None publishes nothing.
+    assert.deepEqual(result.findings.filter((finding) => finding.rule === 'credentials-outside-entry').map((finding) => finding.range.start.line), [7]);
+  });
+
   it('adds an import on a line of its own when the file ends on its last import without a line break', () => {
     assert.equal(withImport('import os; hass.services.async_register("demo", "x", handle)', 'voluptuous'), 'import voluptuous\nimport os; hass.services.async_register("demo", "x", handle)');
     assert.equal(withImport('import os', 'voluptuous'), 'import voluptuous\nimport os');

@@ -85,15 +85,21 @@ function judgeSecretName(name: string): boolean {
   // `pass`, `ssh_pass`, `CONF_PASS`: short for password at the end of a name (`pass_through` is something else).
   if (last === 'pass') return true;
   if (words.length > 2 && DESCRIPTOR_SUFFIXES.has(`${words[words.length - 2]}_${last}`)) return false;
-  for (let index = 0; index < words.length; index++) {
-    const word = words[index];
+  // `serial_from_credentials`, `expiry_of_token`: a thing named after a credential, not the credential. The words
+  // before the preposition say what the name holds (`token_for_user` is still a token).
+  const preposition = words.findIndex((word, index) => index > 0 && PREPOSITIONS.has(word));
+  const head = preposition > 0 ? words.slice(0, preposition) : words;
+  for (let index = 0; index < head.length; index++) {
+    const word = head[index];
     if (SECRET_WORDS.has(word) || SECRET_WORDS.has(word.replace(/s$/, ''))) return true;
-    if (index + 1 < words.length && SECRET_PAIRS.has(`${word}_${words[index + 1]}`)) return true;
-    if (index + 2 < words.length && SECRET_PAIRS.has(`${word}_${words[index + 1]}_${words[index + 2]}`)) return true;
+    if (index + 1 < head.length && SECRET_PAIRS.has(`${word}_${head[index + 1]}`)) return true;
+    if (index + 2 < head.length && SECRET_PAIRS.has(`${word}_${head[index + 1]}_${head[index + 2]}`)) return true;
   }
   // `apikey`, `authtoken`, `accesstoken` written as one word.
-  return /(?:api|auth|access|refresh|bearer|client|app)(?:key|token|secret)$/.test(words.join(''));
+  return /(?:api|auth|access|refresh|bearer|client|app)(?:key|token|secret)$/.test(head.join(''));
 }
+
+const PREPOSITIONS = new Set(['from', 'of', 'by', 'via', 'with', 'using', 'for', 'per']);
 
 /** Keys that identify a person rather than authenticate one: logging them is a privacy matter, not a leak. */
 export function isPersonalDataName(name: string): boolean {

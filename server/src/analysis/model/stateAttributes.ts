@@ -60,12 +60,14 @@ function scanStateAttributes(file: FileModel): AttributeScan {
         for (const entry of writes.entries) entries.push({ ...entry, owner });
         resolving.delete(node.id);
       }
-      else if (node.type === 'boolean_operator') {
-        // `attributes or {}`: each side.
-        for (const side of [node.childForFieldName('left'), node.childForFieldName('right')]) if (side) fromValue(side, owner);
-      } else if (node.type === 'conditional_expression') {
-        // `data if data else {}`: the two values, not the condition.
-        for (const side of [node.namedChild(0), node.namedChild(2)]) if (side) fromValue(side, owner);
+      else if (node.type === 'boolean_operator' || node.type === 'conditional_expression') {
+        // `attributes or {}`, `data if data else {}`: each value, not the condition. Once per node: in
+        // `attrs = {...} if ok else attrs` the name's values include this very expression.
+        if (resolving.has(node.id)) continue;
+        resolving.add(node.id);
+        const sides = node.type === 'boolean_operator' ? [node.childForFieldName('left'), node.childForFieldName('right')] : [node.namedChild(0), node.namedChild(2)];
+        for (const side of sides) if (side) fromValue(side, owner);
+        resolving.delete(node.id);
       } else if (node.type !== 'none') opaque.push(value);
     }
   };

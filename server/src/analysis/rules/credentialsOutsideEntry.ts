@@ -103,8 +103,10 @@ function webhookAddressIn(value: Node): string | undefined {
 function checkStateAttributes(context: FileContext, file: FileModel): void {
   for (const entry of stateAttributeEntries(file).entries) {
     const key = file.stringValue(entry.key, context.integration?.constantString);
+    // A literal (`None` before the device answers, a placeholder) publishes no credential.
+    const holdsValue = entry.value !== null && literalString(entry.value) === undefined && !['none', 'true', 'false', 'integer', 'float'].includes(unwrap(entry.value).type);
     const secret =
-      key !== undefined && (isSecretName(key) || isWebhookAddress(key)) && entry.value && literalString(entry.value) === undefined
+      key !== undefined && (isSecretName(key) || isWebhookAddress(key)) && holdsValue
         ? key
         : entry.value
           ? credentialIn(context, entry.value) ?? webhookAddressIn(entry.value)
