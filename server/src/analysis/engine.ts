@@ -129,13 +129,17 @@ class Run {
     }
   }
 
-  /** A failing rule costs its own findings only; the others still arrive. */
+  /**
+   * A failing rule costs its own findings only; the others still arrive. Its checklist item says it was not checked
+   * there, rather than passing as if it had been.
+   */
   guard(rule: Rule, path: string, check: () => void): void {
     try {
       check();
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       this.errors.push({ path, message: `rule ${rule.meta.id} failed: ${detail}` });
+      this.addReview(rule, `${rule.meta.id} could not check ${path.split(/[\\/]/).pop()} (an internal error: ${detail}); check it by hand, and please report it.`);
     }
   }
 

@@ -33,6 +33,14 @@ describe('a failing rule', () => {
     });
   }
 
+  it("puts the failing rule's checklist item up for review instead of passing it as checked", () => {
+    const broken: Rule = { ...brokenRule('file'), meta: { ...unsafeDeserialization.meta, id: 'broken-file', checklist: 'data-deletion' } };
+    const result = analyzeSnippet(SOURCE, { rules: [broken, unsafeDeserialization], manifest: MANIFEST });
+    const item = result.checklist.find((entry) => entry.id === 'data-deletion');
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /broken-file could not check __init__\.py \(an internal error: Cannot read properties of null/);
+  });
+
   it('costs one error in a standalone file too', () => {
     const result = analyzeSnippet(SOURCE, { rules: [brokenRule('file'), unsafeDeserialization], manifest: null });
     assert.deepEqual(result.findings.map((finding) => finding.rule), ['unsafe-deserialization']);
