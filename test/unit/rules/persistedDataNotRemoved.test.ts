@@ -93,6 +93,13 @@ describe('persisted-data-not-removed', () => {
     assert.equal(status(removed), 'pass');
   });
 
+  it('counts a file copied into the config folder, but not themes or blueprints it installs', () => {
+    const source = (destination: string) =>
+      `import shutil\nfrom pathlib import Path\n\n\ndef _install(hass):\n    shutil.copy2(Path(__file__).parent / "bundled.yaml", ${destination})\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(_install, hass)\n    return True\n`;
+    assert.equal(analyzeSnippet(source('hass.config.path("demo_dashboard.yaml")'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('hass.config.path("themes/demo.yaml")'), { rules }).findings, []);
+  });
+
   it('follows a folder under the config folder that a file is joined onto', () => {
     const source = 'from pathlib import Path\n\n\nasync def async_setup_entry(hass, entry):\n    media = Path(hass.config.path("media")) / "demo"\n\n    def _save(data):\n        (media / "history.json").write_text(data)\n\n    entry.runtime_data = _save\n    return True\n';
     assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => finding.range.start.line), [7]);

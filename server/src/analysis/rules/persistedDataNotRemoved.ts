@@ -184,11 +184,18 @@ function writesConfigFile(file: FileModel, call: CallSite, name: string, integra
   } else if (name === 'joblib.dump') {
     // A model saved with joblib (`joblib.dump(model, hass.config.path("model.pkl"))`).
     pathArgument = call.args[1] ?? call.keywords.get('filename');
+  } else if (/^shutil\.(copy|copy2|copyfile|copytree|move)$/.test(name)) {
+    // A file or folder copied into the config folder (`shutil.copy2(bundled, hass.config.path("dashboard.yaml"))`).
+    // Themes, blueprints and frontend files the integration installs are assets the user may keep using, not data.
+    pathArgument = call.args[1] ?? call.keywords.get('dst');
+    if (pathArgument && file.origins(pathArgument).some((origin) => SHARED_ASSET_FOLDERS.test(origin.node.text))) return false;
   } else {
     return false;
   }
   return pathArgument !== undefined && fromConfigFolder(file, pathArgument, integration);
 }
+
+const SHARED_ASSET_FOLDERS = /["'/](themes|blueprints|www|custom_components)\b/;
 
 function fromConfigFolder(file: FileModel, expression: Node, integration: IntegrationModel, depth = 2): boolean {
   for (const origin of file.origins(expression)) {
