@@ -201,7 +201,9 @@ export async function scanPathsParallel(inputs: string[], options: ScanOptions, 
   // compiling the rules, on the same cores.
   const workers = Array.from({ length: Math.min(jobs - 1, plan.units.length) }, runWorker);
   await initParser(wasmDirectory);
-  for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+  // This thread takes the smallest units, from the end of the queue: the largest files, whose trees and wasm memory
+  // stay reserved once grown, go to the workers, whose heaps are limited.
+  for (let index = queue.pop(); index !== undefined; index = queue.pop()) {
     results[index] = scanUnit(plan.units[index], options);
     // Lets the workers' answers in, so they get their next units.
     await new Promise<void>((resolve) => setImmediate(resolve));
