@@ -56,6 +56,13 @@ describe('diagnostics-unredacted', () => {
     const unreadable = flowModule.replace('return self.async_create_entry(data=user_input)\n', 'return self.async_create_entry(data=await self._build_options(user_input))\n');
     assert.equal(diagnostics(source, { otherFiles: { 'config_flow.py': unreadable } }).length, 1);
     assert.equal(diagnostics(source, { otherFiles: { 'config_flow.py': flowModule } }).length, 1);
+    // The old options copied into the flow and updated with the form's settings hold those settings only.
+    const copied = settingsOnly
+      .replace('    async def async_step_init(self, user_input=None):\n', '    async def async_step_init(self, user_input=None):\n        self.options = dict(self.config_entry.options)\n')
+      .replace('return self.async_create_entry(data=user_input)', 'self.options.update(user_input)\n            return self.async_create_entry(data=self.options)');
+    assert.match(copied, /self\.options\.update\(user_input\)/);
+    assert.deepEqual(diagnostics(source, { otherFiles: { 'config_flow.py': copied } }), []);
+    assert.equal(diagnostics(source, { otherFiles: { 'config_flow.py': copied.replace('self.options.update(user_input)', 'self.options.update(user_input, **extra)') } }).length, 1);
   });
 
   for (const fixture of fixtureFiles('diagnostics-unredacted')) {

@@ -56,8 +56,10 @@ export interface SelfAttributeWrites {
   values: Node[];
   /** `self.name[key] = value`, with the assignment. */
   keyed: { key: Node; value: Node | null; assignment: Node }[];
-  /** Changed in place by a call nobody can read into (`self.name.update(data)`). */
+  /** Changed in place by a call (`self.name.update(data)`, `setdefault`). */
   mutated: boolean;
+  /** What `self.name.update(value)` calls merge in, when every in-place change is one of those. */
+  updates: Node[] | undefined;
 }
 
 export interface Origin {
@@ -394,7 +396,7 @@ export class FileModel {
       this.selfWritesCache.set(cls.id, byName);
       const writesOf = (attribute: string) => {
         let writes = byName!.get(attribute);
-        if (!writes) byName!.set(attribute, (writes = { values: [], keyed: [], mutated: false }));
+        if (!writes) byName!.set(attribute, (writes = { values: [], keyed: [], mutated: false, updates: [] }));
         return writes;
       };
       const selfName = (node: Node | null) => (node?.type === 'attribute' && node.childForFieldName('object')?.text === 'self' ? node.childForFieldName('attribute')?.text : undefined);
@@ -409,11 +411,17 @@ export class FileModel {
       }
       for (const call of cls.descendantsOfType('call')) {
         const callee = call.childForFieldName('function');
-        const target = callee?.type === 'attribute' && IN_PLACE_CHANGES.test(callee.childForFieldName('attribute')?.text ?? '') ? selfName(callee.childForFieldName('object')) : undefined;
-        if (target !== undefined) writesOf(target).mutated = true;
+        const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text ?? '' : '';
+        const target = IN_PLACE_CHANGES.test(method) ? selfName(callee!.childForFieldName('object')) : undefined;
+        if (target === undefined) continue;
+        const writes = writesOf(target);
+        writes.mutated = true;
+        const args = call.childForFieldName('arguments')?.namedChildren.filter((child) => child !== null && child.type !== 'comment') ?? [];
+        if (method === 'update' && args.length === 1 && args[0]!.type !== 'keyword_argument' && args[0]!.type !== 'dictionary_splat') writes.updates?.push(args[0]!);
+        else writes.updates = undefined;
       }
     }
-    return byName.get(name) ?? { values: [], keyed: [], mutated: false };
+    return byName.get(name) ?? { values: [], keyed: [], mutated: false, updates: [] };
   }
 
   /** The module-level function this file defines under `name`, when it defines exactly one and does not import the name. */

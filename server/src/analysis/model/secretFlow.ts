@@ -358,12 +358,36 @@ function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel
           complete &&= inner.complete;
         }
       }
+    } else if (node.type === 'call' && node.childForFieldName('function')?.text === 'dict' && file.isBuiltin('dict') && dictCopied(node)) {
+      // `dict(self.config_entry.options)`: a copy holds what the original held.
+      const inner = writtenKeys(file, dictCopied(node)!, integration, depth - 1);
+      keys.push(...inner.keys);
+      complete &&= inner.complete;
+    } else if (node.type === 'attribute' && node.childForFieldName('object')?.text === 'self' && enclosingClass(node)) {
+      // `self.options = dict(entry.options)`, then `self.options.update(user_input)`: what the class puts in.
+      const writes = file.selfAttributeWrites(enclosingClass(node)!, node.childForFieldName('attribute')?.text ?? '');
+      if (!writes.updates || writes.values.length === 0) {
+        complete = false;
+        continue;
+      }
+      for (const part of [...writes.values, ...writes.updates]) {
+        const inner = writtenKeys(file, part, integration, depth - 1);
+        keys.push(...inner.keys);
+        complete &&= inner.complete;
+      }
+      keys.push(...writes.keyed.map((write) => write.key));
     } else if (node.type !== 'none' && !isEntryPayload(file, node)) {
       // `data=None` writes nothing (an options flow that saved its options with async_update_entry).
       complete = false;
     }
   }
   return { keys, complete };
+}
+
+/** The one mapping `dict(mapping)` copies, if that is all it is given. */
+function dictCopied(call: Node): Node | undefined {
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((child) => child !== null && child.type !== 'comment') ?? [];
+  return args.length === 1 && args[0]!.type !== 'keyword_argument' && args[0]!.type !== 'dictionary_splat' && args[0]!.type !== 'list_splat' ? args[0]! : undefined;
 }
 
 /** `entry.data`, `entry.options`, or a local variable holding one. */
