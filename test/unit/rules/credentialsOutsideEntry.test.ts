@@ -70,6 +70,14 @@ describe('credentials-outside-entry', () => {
     assert.equal(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': ignoring } }).findings.length, 1);
   });
 
+  it("reports an entity whose state is a credential, not one whose state only describes it", () => {
+    const sensor = (value: string) => `from homeassistant.components.sensor import SensorEntity\n\n\nclass TokenSensor(SensorEntity):\n    def __init__(self, device):\n        self._device = device\n\n    @property\n    def native_value(self):\n        return ${value}\n`;
+    const [finding] = analyzeSnippet(sensor('self._device.auth_token'), { rules, fileName: 'sensor.py' }).findings;
+    assert.match(finding.message, /The entity's state is a credential \(auth_token\)/);
+    assert.deepEqual(analyzeSnippet(sensor('self._device.token_expires_at'), { rules, fileName: 'sensor.py' }).findings, []);
+    assert.deepEqual(analyzeSnippet(sensor('None'), { rules, fileName: 'sensor.py' }).findings, []);
+  });
+
   it("reports a flow's input that holds a password written whole to a file", () => {
     const flow = (write: string) =>
       ['import json', '', 'import voluptuous as vol', 'from homeassistant.config_entries import ConfigFlow', 'from homeassistant.const import CONF_HOST, CONF_PASSWORD', '', '', 'class Flow(ConfigFlow, domain="demo"):', '    async def async_step_user(self, user_input=None):', '        if user_input is not None:', '            with open(self.hass.config.path("demo_login.json"), "w") as handle:', `                json.dump(${write}, handle)`, '            return self.async_create_entry(title="demo", data=user_input)', '        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_HOST): str, vol.Required(CONF_PASSWORD): str}))', ''].join('\n');

@@ -4,7 +4,7 @@ import { constantExpression } from '../model/integration';
 import { isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys } from '../model/secretFlow';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
-import { parametersOf } from '../model/untrusted';
+import { methodsOf, parametersOf } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -27,9 +27,10 @@ redaction tooling know where it is, removing the entry removes it, and it stays 
 share. A second copy in the integration's own \`Store\`, a JSON or text file, or a YAML \`CONFIG_SCHEMA\` that asks
 users to type passwords into \`configuration.yaml\` escapes all of that.
 
-The rule reports credentials published as entity state attributes, \`Store.async_save(...)\` and file writes (\`json.dump\`, \`save_json\`, \`write_text\`, \`.write\`)
-whose data holds credential keys (also nested in the dicts and lists it is built of) or the whole \`entry.data\`,
-and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries for passwords, tokens and keys. An integration that imports
+The rule reports credentials published as an entity's state or state attributes, \`Store.async_save(...)\` and file
+writes (\`json.dump\`, \`save_json\`, \`write_text\`, \`.write\`) whose data holds credential keys (also nested in the
+dicts and lists it is built of) or the whole \`entry.data\`, and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
+for passwords, tokens and keys. An integration that imports
 that YAML into a config entry (\`async_step_import\`, a flow started with \`SOURCE_IMPORT\`) gets a note to review
 instead: users should be told to remove the credentials from \`configuration.yaml\` once imported. Saving credentials with \`async_create_entry\` / \`async_update_entry\` is the right
 place and is not reported; where the service offers tokens, store a token rather than the password (shown as a
@@ -114,6 +115,36 @@ function checkStateAttributes(context: FileContext, file: FileModel): void {
     if (!secret) continue;
     context.markUsed();
     context.report(entry.at, `State attribute ${key ? `"${key}"` : entry.key.text} publishes a credential (${secret}); attributes are recorded and visible to every user and client, so leave it out.`);
+  }
+  checkEntityStates(context, file);
+}
+
+/** What an entity shows as its state: `native_value`/`state` properties, `_attr_native_value`/`_attr_state`. */
+const STATE_MEMBERS = /^(_attr_)?(native_value|state)$/;
+
+/** An entity whose state is a credential (`return self._device.auth_token`) publishes it like an attribute would. */
+function checkEntityStates(context: FileContext, file: FileModel): void {
+  if (!file.mentions(/native_value|state/)) return;
+  for (const cls of file.classes) {
+    if (!/Entity\b/.test(cls.childForFieldName('superclasses')?.text ?? '')) continue;
+    const values: Node[] = [];
+    for (const method of methodsOf(cls)) {
+      if (STATE_MEMBERS.test(method.childForFieldName('name')?.text ?? '')) values.push(...file.returnedValues(method));
+    }
+    for (const assignment of descendants(cls, ['assignment'])) {
+      const left = assignment.childForFieldName('left');
+      const name = left?.type === 'attribute' ? left.childForFieldName('attribute')?.text : left?.text;
+      const right = assignment.childForFieldName('right');
+      if (right && name && /^_attr_(native_value|state)$/.test(name)) values.push(right);
+    }
+    for (const value of values) {
+      const target = unwrap(value);
+      if (literalString(target) !== undefined || ['none', 'true', 'false', 'integer', 'float'].includes(target.type)) continue;
+      const secret = credentialIn(context, value);
+      if (!secret) continue;
+      context.markUsed();
+      context.report(value, `The entity's state is a credential (${secret}); states are recorded and visible to every user and client, so leave it out.`);
+    }
   }
 }
 
