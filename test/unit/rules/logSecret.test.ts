@@ -93,6 +93,14 @@ describe('log-secret', () => {
     assert.deepEqual(findings(flow(['data = await hass.async_add_executor_job(dict)', '_LOGGER.debug("account: %s", data)'])), []);
   });
 
+  it('follows a request body through a schema that lets keys it does not name through', () => {
+    const view = (schema: string) =>
+      `import logging\n\nimport voluptuous as vol\nfrom aiohttp.web import Response\nfrom homeassistant.components.http import HomeAssistantView\n\n_LOGGER = logging.getLogger(__name__)\nBODY_SCHEMA = ${schema}\n\n\nclass HookView(HomeAssistantView):\n    url = "/api/demo/hook"\n    name = "api:demo:hook"\n\n    async def post(self, request):\n        body = BODY_SCHEMA(await request.json())\n        _LOGGER.debug("Received event: %s", body)\n        return Response(status=200)\n`;
+    assert.deepEqual(findings(view('vol.Schema({vol.Required("event"): str}, extra=vol.ALLOW_EXTRA)')).map((finding) => finding.range.start.line), [16]);
+    // Without extra keys, what comes out holds the named keys only.
+    assert.deepEqual(findings(view('vol.Schema({vol.Required("event"): str})')), []);
+  });
+
   it('takes a database connection URL for a credential: it carries the database password', () => {
     const source = (key: string) =>
       `import logging\n_LOGGER = logging.getLogger(__name__)\nCONF_URL = "${key}"\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Connecting to %s", entry.options[CONF_URL])\n`;

@@ -1124,6 +1124,10 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
     if (name === 'dict' && masksByKeywords(walk, site)) return [];
     return asDerived([...site.args, ...site.keywords.values()].flatMap((arg) => carriers(walk, arg, depth - 1)));
   }
+  if (site.args[0] && passesExtraKeys(walk, site)) {
+    // `BODY_SCHEMA(await request.json())` with `extra=vol.ALLOW_EXTRA`: what comes out holds all that went in.
+    return asDerived(carriers(walk, site.args[0], depth - 1));
+  }
   if (COLLECTION_FUNCTIONS.test(name) && file.isBuiltin(name) && site.args[0]) {
     // `list(entry.data)` lists the keys; `list(entry.data.items())` and `list(tokens)` keep the values.
     const argument = unwrap(site.args[0]);
@@ -1164,6 +1168,13 @@ function returnedCarriers(walk: Walk, site: CallSite, depth: number): SecretCarr
   } finally {
     walk.resolving.delete(fn.id);
   }
+}
+
+/** A voluptuous schema constant called on a value that lets keys it does not name through (`extra=vol.ALLOW_EXTRA`). */
+function passesExtraKeys(walk: Walk, site: CallSite): boolean {
+  if (site.callee.type !== 'identifier' || !/^[A-Z][A-Z0-9_]*$/.test(site.callee.text)) return false;
+  const constant = constantExpression(walk.file, site.callee, walk.integration);
+  return constant !== undefined && /\bSchema\(/.test(constant.node.text) && /ALLOW_EXTRA/.test(constant.node.text);
 }
 
 /** `dict(entry.data, password="***")` overrides the secret. */
