@@ -74,6 +74,14 @@ describe('personal-data-attribute', () => {
     assert.equal(item(splatted)?.status, 'review');
   });
 
+  it('reads attribute keys a loop takes from a literal list', () => {
+    const source = (names: string) => `from homeassistant.components.binary_sensor import BinarySensorEntity\n\n\nclass Presence(BinarySensorEntity):\n    @property\n    def extra_state_attributes(self):\n        attrs = {}\n        for name in ${names}:\n            attrs[name] = getattr(self._profile, name)\n        return attrs\n`;
+    const messages = analyzeSnippet(source('["email", "status"]'), { rules, fileName: 'binary_sensor.py' }).findings.map((finding) => finding.message);
+    assert.equal(messages.length, 1);
+    assert.match(messages[0], /State attribute "email" exposes personal data/);
+    assert.deepEqual(analyzeSnippet(source('("status", "model")'), { rules, fileName: 'binary_sensor.py' }).findings, []);
+  });
+
   it('resolves attribute keys defined in const.py', () => {
     const source = 'from .const import ATTR_HOME\n\nclass A:\n    @property\n    def extra_state_attributes(self):\n        return {ATTR_HOME: self.where}\n';
     const result = analyzeSnippet(source, { rules, otherFiles: { 'const.py': 'ATTR_HOME = "home_address"\n' } });

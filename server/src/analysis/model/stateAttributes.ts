@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import { descendants } from '../python/syntax';
+import { descendants, unwrap } from '../python/syntax';
 import type { FileModel } from './fileModel';
 
 /**
@@ -89,7 +89,8 @@ function scanStateAttributes(file: FileModel): AttributeScan {
     for (const assignment of descendants(fn, ['assignment'])) {
       const left = assignment.childForFieldName('left');
       const key = left?.type === 'subscript' ? left.childForFieldName('subscript') : null;
-      if (key) entries.push({ key, value: assignment.childForFieldName('right'), at: assignment, removable: false, owner: fn });
+      // `for name in ["email", "account_id"]: attrs[name] = ...`: one entry for each name the loop goes through.
+      for (const each of key ? loopedKeys(file, key) ?? [key] : []) entries.push({ key: each, value: assignment.childForFieldName('right'), at: assignment, removable: false, owner: fn });
     }
   }
   for (const { target, value } of attributeWrites(file)) {
@@ -107,6 +108,17 @@ function scanStateAttributes(file: FileModel): AttributeScan {
 }
 
 const STATE_ATTRIBUTES = /state_attributes/;
+
+/** The strings a loop variable takes from a literal list or tuple it iterates over, or undefined. */
+function loopedKeys(file: FileModel, key: Node): Node[] | undefined {
+  if (key.type !== 'identifier') return undefined;
+  const bindings = file.bindingsOf(key);
+  if (bindings.length !== 1 || bindings[0].kind !== 'for' || !bindings[0].value) return undefined;
+  const iterable = unwrap(bindings[0].value);
+  if (iterable.type !== 'list' && iterable.type !== 'tuple') return undefined;
+  const items = iterable.namedChildren.filter((item): item is Node => item !== null && item.type !== 'comment');
+  return items.length > 0 && items.every((item) => item.type === 'string') ? items : undefined;
+}
 
 /**
  * What a class writes into `self.name`, as attribute entries: whole values (`self._attrs = {...}`) and keys
