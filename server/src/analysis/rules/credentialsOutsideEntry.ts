@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression } from '../model/integration';
-import { isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys } from '../model/secretFlow';
+import { isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys } from '../model/secretFlow';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
 import { methodsOf, parametersOf } from '../model/untrusted';
@@ -105,7 +105,7 @@ function checkStateAttributes(context: FileContext, file: FileModel): void {
   for (const entry of stateAttributeEntries(file).entries) {
     const key = file.stringValue(entry.key, context.integration?.constantString);
     // A literal (`None` before the device answers, a placeholder) publishes no credential.
-    const holdsValue = entry.value !== null && literalString(entry.value) === undefined && !['none', 'true', 'false', 'integer', 'float'].includes(unwrap(entry.value).type);
+    const holdsValue = entry.value !== null && !isInert(file, entry.value);
     const secret =
       key !== undefined && (isSecretName(key) || isWebhookAddress(key)) && holdsValue
         ? key
@@ -138,8 +138,7 @@ function checkEntityStates(context: FileContext, file: FileModel): void {
       if (right && name && /^_attr_(native_value|state)$/.test(name)) values.push(right);
     }
     for (const value of values) {
-      const target = unwrap(value);
-      if (literalString(target) !== undefined || ['none', 'true', 'false', 'integer', 'float'].includes(target.type)) continue;
+      if (isInert(file, value)) continue;
       const secret = credentialIn(context, value);
       if (!secret) continue;
       context.markUsed();
