@@ -52,6 +52,8 @@ describe('sql-string-built', () => {
     assert.deepEqual(analyzeSnippet(source(table, 'SORT_COLUMNS[order]'), { rules }).findings, []);
     assert.deepEqual(analyzeSnippet(source(table, 'SORT_COLUMNS.get(order, "ts DESC")'), { rules }).findings, []);
     assert.deepEqual(analyzeSnippet(source('COLUMNS = ("ts", "value")', 'COLUMNS[int(order)]'), { rules }).findings, []);
+    // A table defined in const.py.
+    assert.deepEqual(analyzeSnippet(source('from .const import SORT_COLUMNS', 'SORT_COLUMNS[order]'), { rules, otherFiles: { 'const.py': table + '\n' } }).findings, []);
     // A table holding a value from elsewhere, a default that is not constant, or a table filled at run time is no constant.
     assert.equal(analyzeSnippet(source('SORT_COLUMNS = {"newest": "ts DESC", "custom": input()}', 'SORT_COLUMNS[order]'), { rules }).findings.length, 1);
     assert.equal(analyzeSnippet(source(table, 'SORT_COLUMNS.get(order, order)'), { rules }).findings.length, 1);

@@ -64,8 +64,11 @@ export function isConstantExpression(file: FileModel, expression: Node, integrat
   }
 }
 
-/** A dict, list or tuple fixed in the source whose values are all constants, or a name that can only hold one. */
-function isConstantTable(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth: number): boolean {
+/**
+ * A dict, list, tuple or set written in the source whose values are all constants, or a name every assignment of
+ * which is one (also a module constant imported from another module of the integration).
+ */
+export function isConstantTable(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth = 5): boolean {
   const node = unwrap(expression);
   if (depth <= 0) return false;
   switch (node.type) {
@@ -76,11 +79,15 @@ function isConstantTable(file: FileModel, expression: Node, integration: Integra
       });
     case 'list':
     case 'tuple':
+    case 'set':
       return node.namedChildren.every((child) => child !== null && isConstantExpression(file, child, integration, depth - 1));
     case 'identifier': {
-      // Only a name assigned once in the module (or a module constant elsewhere): a local dict may be filled later.
+      const origins = file.origins(node);
+      if (origins.length > 0 && origins.every((origin) => origin.kind === 'expression' && unwrap(origin.node).id !== node.id)) {
+        return origins.every((origin) => isConstantTable(file, origin.node, integration, depth - 1));
+      }
       const constant = constantExpression(file, node, integration);
-      return constant !== undefined && file.origins(node).every((origin) => origin.kind === 'expression' && unwrap(origin.node).id === unwrap(constant.node).id) && isConstantTable(constant.file, constant.node, integration, depth - 1);
+      return constant !== undefined && constant.file !== file && isConstantTable(constant.file, constant.node, integration, depth - 1);
     }
     default:
       return false;

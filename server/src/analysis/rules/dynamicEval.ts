@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { addImport, replaceNode } from '../fixes';
 import { decodedLiteral, isLiteral, segmentsOf } from '../model/commandLine';
-import { isConstantExpression } from '../model/constness';
+import { isConstantExpression, isConstantTable } from '../model/constness';
 import { isInClassBody, type CallSite, type FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { untrustedSource } from '../model/untrusted';
@@ -175,40 +175,14 @@ function isConstantCode(file: FileModel, node: Node, integration: IntegrationMod
   return origins.length > 0 && origins.every((origin) => {
     if (origin.kind !== 'expression') return false;
     const target = unwrap(origin.node);
+    // Entries of constant tables (`FORMULAS[kind]`, `DRIVERS.get(kind)`) are constant expressions too.
     if (target.id !== unwrap(node).id && isConstantExpression(file, target, integration)) return true;
-    if (target.type === 'subscript') {
-      const table = target.childForFieldName('value');
-      return table !== null && isConstantTable(file, table, integration);
-    }
     if (target.type !== 'call') return false;
     const site = file.callSite(target);
     if (!site) return false;
-    if (site.method === 'get' && site.callee.type === 'attribute') {
-      const table = site.callee.childForFieldName('object');
-      const fallback = site.args[1];
-      return table !== null && isConstantTable(file, table, integration) && (!fallback || isConstantExpression(file, fallback, integration));
-    }
     const compiled = site.args[0] ?? site.keywords.get('source');
     return site.name === 'compile' && isUnshadowedBuiltin(file, site.callee) && compiled !== undefined && isConstantCode(file, compiled, integration, depth - 1);
   });
-}
-
-/** A dict, list or tuple of constants, written in place or held in a module constant. */
-function isConstantTable(file: FileModel, node: Node, integration: IntegrationModel | undefined): boolean {
-  const target = unwrap(node);
-  if (target.type === 'identifier') {
-    const origins = file.origins(target);
-    return origins.length > 0 && origins.every((origin) => origin.kind === 'expression' && unwrap(origin.node).id !== target.id && isConstantTable(file, origin.node, integration));
-  }
-  if (target.type === 'dictionary') {
-    return target.namedChildren.every((pair) => {
-      if (!pair || pair.type !== 'pair') return false;
-      const value = pair.childForFieldName('value');
-      return value !== null && isConstantExpression(file, value, integration);
-    });
-  }
-  if (target.type !== 'list' && target.type !== 'tuple' && target.type !== 'set') return false;
-  return target.namedChildren.every((item) => item !== null && isConstantExpression(file, item, integration));
 }
 
 function isRestrictedPythonCode(file: FileModel, code: Node): boolean {
