@@ -336,11 +336,19 @@ function isRequestToken(file: FileModel, node: Node, integration: IntegrationMod
   const value = unwrap(node);
   if (!CREDENTIAL_PARTS.has(untrustedSource(file, value, integration)?.part ?? '')) return false;
   if (value.type === 'identifier') return isSecretName(value.text);
+  const key = keyRead(file, value, integration);
+  return key !== undefined && isSecretName(key);
+}
+
+/** The key a read names: `headers["X-Token"]`, `query.get("token")`, `headers.getone(NAME)`. */
+function keyRead(file: FileModel, read: Node, integration: IntegrationModel | undefined): string | undefined {
   let key: Node | null | undefined;
-  if (value.type === 'subscript') key = value.childForFieldName('subscript');
-  else if (value.type === 'call') key = file.callSite(value)?.args[0];
-  const text = key ? file.stringValue(key, integration?.constantString) : undefined;
-  return text !== undefined && isSecretName(text);
+  if (read.type === 'subscript') key = read.childForFieldName('subscript');
+  else if (read.type === 'call') {
+    const site = file.callSite(read);
+    if (site?.method === 'get' || site?.method === 'getone') key = site.args[0];
+  }
+  return key ? file.stringValue(key, integration?.constantString) : undefined;
 }
 
 /** The token is matched against something (given to a lookup, compared with a value), not only tested for presence. */
@@ -357,14 +365,7 @@ function isSignatureHeader(file: FileModel, argument: Node, integration: Integra
   const value = unwrap(argument.type === 'keyword_argument' ? argument.childForFieldName('value') ?? argument : argument);
   if (untrustedSource(file, value, integration)?.part !== 'headers') return false;
   return file.origins(value).some(({ node }) => {
-    const read = unwrap(node);
-    let key: Node | null | undefined;
-    if (read.type === 'subscript') key = read.childForFieldName('subscript');
-    else if (read.type === 'call') {
-      const site = file.callSite(read);
-      if (site?.method === 'get' || site?.method === 'getone') key = site.args[0];
-    }
-    const header = key ? file.stringValue(key, integration?.constantString) : undefined;
+    const header = keyRead(file, unwrap(node), integration);
     return header !== undefined && SIGNATURE_HEADER.test(header);
   });
 }
