@@ -471,6 +471,17 @@ export class FileModel {
     return undefined;
   }
 
+  /**
+   * Whether a function around `node` binds `name` (a local variable, a parameter), hiding the module's. The climb
+   * stops at the tree's root whatever its type: a file that fails to parse as a whole has an ERROR root.
+   */
+  isBoundAround(node: Node, name: string): boolean {
+    for (let scope = this.scopeOf(node); scope.id !== this.root.id; scope = this.scopeOf(scope)) {
+      if (this.bindingsIn(scope).has(name)) return true;
+    }
+    return false;
+  }
+
   /** The names bound in a scope (function or module), each with every binding in document order. */
   bindingsIn(scope: ScopeNode): ReadonlyMap<string, Binding[]> {
     return this.bindingsByScope.get(scope.id) ?? new Map();

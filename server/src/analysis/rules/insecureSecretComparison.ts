@@ -113,22 +113,13 @@ function withEmptyDefault(file: FileModel, side: Node): string {
 function compareDigestName(file: FileModel, at: Node): { name: string; importEdit?: TextEdit } | undefined {
   const imported = file.importOf('hmac')?.[0];
   const hmacName = imported ?? 'hmac';
-  if (!boundAround(file, at, hmacName) && (imported || file.isBuiltin('hmac'))) {
+  if (!file.isBoundAround(at, hmacName) && (imported || file.isBuiltin('hmac'))) {
     return { name: `${hmacName}.compare_digest`, importEdit: imported ? undefined : addImport(file, 'hmac') };
   }
   const direct = file.importOf('hmac.compare_digest')?.[0];
-  if (direct && !boundAround(file, at, direct)) return { name: direct };
-  if (!file.isBuiltin('compare_digest') || boundAround(file, at, 'compare_digest')) return undefined;
+  if (direct && !file.isBoundAround(at, direct)) return { name: direct };
+  if (!file.isBuiltin('compare_digest') || file.isBoundAround(at, 'compare_digest')) return undefined;
   return { name: 'compare_digest', importEdit: addImport(file, 'hmac', 'compare_digest') };
-}
-
-/** A name bound in a function around `node` (a local variable, a parameter), which hides the module's. */
-function boundAround(file: FileModel, node: Node, name: string): boolean {
-  // Up to the tree's root, whatever its type: a file that fails to parse as a whole has an ERROR root.
-  for (let scope = file.scopeOf(node); scope.id !== file.root.id; scope = file.scopeOf(scope)) {
-    if (file.bindingsIn(scope).has(name)) return true;
-  }
-  return false;
 }
 
 /** A `.get(key)` without a default (directly or through a local variable), or a value that may be None. */
