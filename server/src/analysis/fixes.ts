@@ -88,6 +88,43 @@ export function addImport(file: FileModel, module: string, name?: string): TextE
   return insertAt(lastLine, lastText.length, `${lastText === '' ? '' : '\n'}${statement}\n`);
 }
 
+/**
+ * An edit removing the module-level import of `name` once a rewrite of `replaced` takes its last use away (`import
+ * os` after `os.system(...)` became `subprocess.run(...)`), so the fix leaves no unused import behind for the
+ * project's linter. Only an import that stands on its own lines at the top level: inside `try:` or `if:` it may be
+ * the block's only statement. Undefined while the name has any other use, or more than one import binds it.
+ */
+export function removeImportLeftUnused(file: FileModel, name: string, replaced: Node): TextEdit | undefined {
+  const otherUses = file
+    .nodesOfType('identifier')
+    .some((identifier) => identifier.text === name && !insideImport(identifier) && (identifier.startIndex < replaced.startIndex || identifier.endIndex > replaced.endIndex));
+  if (otherUses) return undefined;
+  const bindings: { statement: Node; binding: Node }[] = [];
+  for (const statement of file.root.namedChildren) {
+    if (statement.type !== 'import_statement' && statement.type !== 'import_from_statement') continue;
+    for (const binding of statement.childrenForFieldName('name')) {
+      const bound = binding.type === 'aliased_import' ? binding.childForFieldName('alias') : binding.type === 'dotted_name' ? binding.namedChild(0) : null;
+      if (bound?.text === name) bindings.push({ statement, binding });
+    }
+  }
+  if (bindings.length !== 1) return undefined;
+  const { statement, binding } = bindings[0];
+  if (statement.childrenForFieldName('name').length > 1) return removeArgument(binding);
+  const { start, end } = rangeOf(statement);
+  const lines = file.tree.lineStarts;
+  const alone = file.lineText(start.line).slice(0, start.character).trim() === '' && /^\s*(#.*)?$/.test(file.lineText(end.line).slice(end.character));
+  if (!alone || end.line + 1 >= lines.length) return undefined;
+  return { range: { start: { line: start.line, character: 0 }, end: { line: end.line + 1, character: 0 } }, newText: '' };
+}
+
+function insideImport(identifier: Node): boolean {
+  for (let node: Node | null = identifier.parent; node && node.type !== 'module'; node = node.parent) {
+    if (node.type === 'import_statement' || node.type === 'import_from_statement') return true;
+    if (node.type !== 'dotted_name' && node.type !== 'aliased_import') return false;
+  }
+  return false;
+}
+
 /** Where a module's top-level imports are and where its code starts. */
 interface ModuleLayout {
   imports: { order: Order; startLine: number; endLine: number }[];

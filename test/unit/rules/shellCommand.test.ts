@@ -186,7 +186,27 @@ describe('shell-command', () => {
       [
         'os.system with subprocess imported under an alias',
         'import os\nimport subprocess as sp\n\n\ndef wake(mac: str):\n    os.system("wakeonlan %s" % mac)\n',
-        'import os\nimport subprocess as sp\n\n\ndef wake(mac: str):\n    sp.run(["wakeonlan", mac], check=False)\n',
+        'import subprocess as sp\n\n\ndef wake(mac: str):\n    sp.run(["wakeonlan", mac], check=False)\n',
+      ],
+      [
+        'os.system, the last use of os, dropping import os from a list of imports',
+        'import os, time\n\n\ndef wake(mac: str):\n    os.system("wakeonlan " + mac)\n    time.sleep(1)\n',
+        'import time\nimport subprocess\n\n\ndef wake(mac: str):\n    subprocess.run(["wakeonlan", mac], check=False)\n    time.sleep(1)\n',
+      ],
+      [
+        'system imported by name and used once, dropping that import with its comment',
+        'import logging\nfrom os import system  # for wakeonlan\n\n\ndef wake(mac: str):\n    system("wakeonlan " + mac)\n',
+        'import logging\nimport subprocess\n\n\ndef wake(mac: str):\n    subprocess.run(["wakeonlan", mac], check=False)\n',
+      ],
+      [
+        'os.system where os is still used elsewhere, keeping import os',
+        'import os\n\n\ndef wake(mac: str):\n    os.system("wakeonlan " + mac)\n    return os.getpid()\n',
+        'import os\nimport subprocess\n\n\ndef wake(mac: str):\n    subprocess.run(["wakeonlan", mac], check=False)\n    return os.getpid()\n',
+      ],
+      [
+        'os.system where os is imported inside try (the block would be left empty), keeping the import',
+        'try:\n    import os\nexcept ImportError:\n    os = None\n\n\ndef wake(mac: str):\n    os.system("wakeonlan " + mac)\n',
+        'import subprocess\n\ntry:\n    import os\nexcept ImportError:\n    os = None\n\n\ndef wake(mac: str):\n    subprocess.run(["wakeonlan", mac], check=False)\n',
       ],
       [
         'os.system whose status is only tested against zero',
@@ -196,7 +216,7 @@ describe('shell-command', () => {
       [
         'os.popen(...).read()',
         'import os\n\n\ndef temperature():\n    return os.popen("vcgencmd measure_temp").read().strip()\n',
-        'import os\nimport subprocess\n\n\ndef temperature():\n    return subprocess.run(["vcgencmd", "measure_temp"], stdout=subprocess.PIPE, text=True, check=False).stdout.strip()\n',
+        'import subprocess\n\n\ndef temperature():\n    return subprocess.run(["vcgencmd", "measure_temp"], stdout=subprocess.PIPE, text=True, check=False).stdout.strip()\n',
       ],
       [
         'asyncio.create_subprocess_shell, keeping stdout= and a mixed word as an f-string',
@@ -269,7 +289,7 @@ describe('shell-command', () => {
       const fixed = rewrite('import subprocess\n\n\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n', false);
       assert.equal(fixed, 'import shlex\nimport subprocess\n\n\ndef run(cmd):\n    subprocess.run(shlex.split(cmd))\n');
       const aliased = rewrite('import shlex as sx\nimport os\n\n\ndef run(cmd):\n    os.system(cmd)\n', false);
-      assert.equal(aliased, 'import shlex as sx\nimport os\nimport subprocess\n\n\ndef run(cmd):\n    subprocess.run(sx.split(cmd), check=False)\n');
+      assert.equal(aliased, 'import shlex as sx\nimport subprocess\n\n\ndef run(cmd):\n    subprocess.run(sx.split(cmd), check=False)\n');
       const spread = rewrite('import asyncio\n\n\nasync def run(cmd):\n    await asyncio.create_subprocess_shell(cmd)\n', false);
       assert.match(spread, /asyncio\.create_subprocess_exec\(\*shlex\.split\(cmd\)\)/);
     });

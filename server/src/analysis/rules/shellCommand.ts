@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import { addImport, removeArgument, replaceNode } from '../fixes';
+import { addImport, removeArgument, removeImportLeftUnused, replaceNode } from '../fixes';
 import {
   decodedLiteral,
   isCertainlyString,
@@ -81,8 +81,8 @@ are not reported.
 **The fix: Switch to argument-list spawn.** When the command splits without a shell, the quick fix rewrites it:
 \`subprocess.run(f"ping -c 1 {host}", shell=True)\` becomes \`subprocess.run(["ping", "-c", "1", host])\`,
 \`os.system(...)\` becomes \`subprocess.run([...], check=False)\`, \`os.popen(...).read()\` becomes
-\`subprocess.run([...], stdout=subprocess.PIPE, text=True, check=False).stdout\` and
-\`asyncio.create_subprocess_shell(...)\` becomes \`asyncio.create_subprocess_exec(...)\`. Literal text is split into
+\`subprocess.run([...], stdout=subprocess.PIPE, text=True, check=False).stdout\` (and \`import os\` goes when
+that call was its last use) and \`asyncio.create_subprocess_shell(...)\` becomes \`asyncio.create_subprocess_exec(...)\`. Literal text is split into
 words as the shell would (quotes included), each value becomes one argument (wrapped in \`str()\` when it may not
 be a string, as the f-string did), and a word mixing text and a value (\`--host={host}\`, \`root@{ip}\`) stays one
 argument as an f-string. The fix is offered as a suggestion to check rather than applied in bulk when a value
@@ -589,14 +589,14 @@ function rewriteCall(file: FileModel, use: ShellUse, args: string[], spread: boo
       const subprocessName = moduleAlias(file, 'subprocess') ?? 'subprocess';
       const usage = statusUsage(call.node);
       const replacement = `${subprocessName}.run(${list}, check=False)${usage === 'unused' ? '' : '.returncode'}`;
-      return { edits: withSubprocessImport(file, [replaceNode(call.node, replacement)]), certain: usage !== 'value' };
+      return { edits: withSubprocessImport(file, [replaceNode(call.node, replacement), ...importLeftUnused(file, call, call.node)]), certain: usage !== 'value' };
     }
     case 'popen': {
       const read = readCallOf(call.node);
       if (!read || call.args.length !== 1 || call.keywords.size > 0) return undefined;
       const subprocessName = moduleAlias(file, 'subprocess') ?? 'subprocess';
       const replacement = `${subprocessName}.run(${list}, stdout=${subprocessName}.PIPE, text=True, check=False).stdout`;
-      return { edits: withSubprocessImport(file, [replaceNode(read, replacement)]), certain: true };
+      return { edits: withSubprocessImport(file, [replaceNode(read, replacement), ...importLeftUnused(file, call, read)]), certain: true };
     }
     case 'asyncio': {
       if (call.args[0]?.id !== use.command.id) return undefined;
@@ -638,6 +638,15 @@ function soleImportedName(file: FileModel, use: Node): Node | undefined {
   if (outsideImports.length !== 1 || outsideImports[0].id !== use.id) return undefined;
   const declarations = uses.filter((node) => node.parent?.type === 'dotted_name' && node.parent.parent?.type === 'import_from_statement' && node.parent.text === use.text);
   return declarations.length === 1 ? declarations[0].parent ?? undefined : undefined;
+}
+
+/** `import os` (or `from os import system`) when the rewritten call was its last use. */
+function importLeftUnused(file: FileModel, call: CallSite, replaced: Node): TextEdit[] {
+  let head = call.callee;
+  while (head.type === 'attribute') head = head.childForFieldName('object') ?? head;
+  if (head.type !== 'identifier') return [];
+  const edit = removeImportLeftUnused(file, head.text, replaced);
+  return edit ? [edit] : [];
 }
 
 function withSubprocessImport(file: FileModel, edits: TextEdit[]): TextEdit[] {
