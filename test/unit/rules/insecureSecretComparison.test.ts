@@ -85,6 +85,21 @@ describe('insecure-secret-comparison', () => {
     assert.equal(analyzeSnippet(source('request.headers.get("X-Token") == os.environ["APP_TOKEN"]'), { rules }).findings.length, 1);
   });
 
+  it('follows a name reassigned from a method call on itself without running away (value = value.strip().lower())', () => {
+    const answer = analyzeSnippet(
+      'class Confirm:\n    choices = ["y", "n"]\n\n    def process_response(self, value: str) -> bool:\n        value = value.strip().lower()\n        return value == self.choices[0]\n',
+      { rules },
+    );
+    assert.deepEqual(answer.errors, []);
+    assert.deepEqual(answer.findings, []);
+    const token = analyzeSnippet(
+      'from aiohttp import web\n\n\nasync def handle(request: web.Request, token: str):\n    token = token.strip().lower()\n    if request.headers.get("X-Auth") != token:\n        raise web.HTTPUnauthorized\n',
+      { rules },
+    );
+    assert.deepEqual(token.errors, []);
+    assert.equal(token.findings.length, 1);
+  });
+
   it('does not count an options flow noticing a changed API key as a secret check', () => {
     const flow = [
       'from homeassistant import config_entries',

@@ -47,7 +47,8 @@ export function secretOperand(file: FileModel, side: Node, integration: Integrat
     }
     if (site.method && ['strip', 'lower', 'upper', 'encode', 'decode', 'removeprefix'].includes(site.method) && site.callee.type === 'attribute') {
       const receiver = site.callee.childForFieldName('object');
-      return receiver ? secretOperand(file, receiver, integration) : undefined;
+      // The same budget: `value = value.strip()` leads from the name to the call and back to the name.
+      return receiver ? secretOperand(file, receiver, integration, depth) : undefined;
     }
     return undefined;
   }
