@@ -100,6 +100,25 @@ describe('insecure-secret-comparison', () => {
     assert.equal(token.findings.length, 1);
   });
 
+  it('does not take names about signatures, field-by-field equality or punctuation for a signature check', () => {
+    const quiet = [
+      'def pick(request):\n    return request.signature_method == SIGNATURE_RSA_SHA1\n',
+      'def size_ok(buflen):\n    return buflen[0] == _ED25519_SIG_SIZE\n',
+      'def kind(nid, lib):\n    return nid != lib.NID_pkcs7_signed\n',
+      'def options_ok(verify, options):\n    return verify != options["verify_signature"]\n',
+      'def empty(signature):\n    return signature == "()"\n',
+      'import inspect\n\n\ndef same(fn, other):\n    sig = inspect.signature(fn)\n    return sig == inspect.signature(other)\n',
+      'class Token:\n    def __eq__(self, other):\n        return self.signature == other.signature\n',
+    ];
+    for (const source of quiet) assert.deepEqual(analyzeSnippet(source, { rules }).findings, [], source);
+    const reported = [
+      'def check(request, expected):\n    return request.headers["X-Hub-Signature"] == expected\n',
+      'def check(self, signature):\n    return self.signature == signature\n',
+      'def check(body, signed_body):\n    return body == signed_body\n',
+    ];
+    for (const source of reported) assert.equal(analyzeSnippet(source, { rules }).findings.length, 1, source);
+  });
+
   it('does not count an options flow noticing a changed API key as a secret check', () => {
     const flow = [
       'from homeassistant import config_entries',

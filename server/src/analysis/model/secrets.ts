@@ -39,6 +39,11 @@ const DESCRIPTOR_SUFFIXES = new Set([
   'uuid', 'guid', 'characteristic', 'char', 'handle',
 ]);
 
+/** Whether a name ending in this word describes a secret (`token_url`, `signature_size`) rather than holds one. */
+export function isDescriptorSuffix(word: string): boolean {
+  return DESCRIPTOR_SUFFIXES.has(word);
+}
+
 /** Whole names that mention a secret word but never hold one. */
 const NEVER_SECRET = new Set([
   'token_type', 'grant_type', 'secret_name', 'password_reset', 'no_password', 'has_password', 'use_token',

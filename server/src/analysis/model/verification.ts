@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import type { FileModel } from './fileModel';
 import type { IntegrationModel } from './integration';
-import { isSecretName, normalizeName } from './secrets';
+import { isDescriptorSuffix, isSecretName, normalizeName } from './secrets';
 import { isRequestObject, resolveCallables, untrustedSource } from './untrusted';
 
 /**
@@ -53,6 +53,8 @@ export function secretOperand(file: FileModel, side: Node, integration: Integrat
     return undefined;
   }
   const kind = nameKind(operandName(file, target, integration));
+  // `sig = inspect.signature(fn)`: a function's parameters, not a message's signature.
+  if (kind === 'signature' && target.type === 'identifier' && file.origins(target, 1).some((origin) => isInspectCall(file, origin.node))) return undefined;
   if (!kind) {
     // `expected = hass.data[DOMAIN]["webhook_secret"]` then `got != expected`: the local variable holds what it was set to.
     if (target.type !== 'identifier' || depth <= 0 || file.constants.has(target.text)) return undefined;
@@ -76,9 +78,38 @@ function operandName(file: FileModel, target: Node, integration: IntegrationMode
 
 function nameKind(name: string | undefined): SecretOperand | undefined {
   if (!name) return undefined;
-  const words = normalizeName(name.replace(/^x[-_]/i, '')).split('_');
-  if (words.some((word) => SIGNATURE_WORDS.has(word))) return 'signature';
+  const words = normalizeName(name.replace(/^x[-_]/i, '')).split('_').filter(Boolean);
+  if (isSignatureName(words)) return 'signature';
   return isSecretName(name) ? 'secret' : undefined;
+}
+
+/** First words that make a name a switch or a check about signatures (`verify_signature`, `use_signed_urls`). */
+const SIGNATURE_SWITCH_WORDS = new Set(['verify', 'validate', 'check', 'require', 'requires', 'use', 'enable', 'disable', 'skip', 'has', 'is', 'needs', 'no', 'allow']);
+/** Last words that make a name describe signatures (`signature_method`, `SIG_SIZE`) rather than hold one. */
+const SIGNATURE_DESCRIPTORS = new Set(['method', 'methods', 'algorithm', 'algorithms', 'alg', 'scheme']);
+
+/**
+ * `x_hub_signature`, `sig`, `signed_body`: a name that holds a signature. Not `signature_type` or `SIG_SIZE` (they
+ * describe one), `verify_signature` (a switch or a check), or a name ending in `signed` (`is_signed`, `NID_pkcs7_signed`).
+ */
+function isInspectCall(file: FileModel, node: Node): boolean {
+  const value = unwrap(node);
+  return value.type === 'call' && (file.callSite(value)?.name ?? '').startsWith('inspect.');
+}
+
+/** `signature_method`, `SIG_TYPE`: a name describing signatures; what it is compared with is of that kind too. */
+function describesSignature(name: string | undefined): boolean {
+  if (!name) return false;
+  const words = normalizeName(name.replace(/^x[-_]/i, '')).split('_').filter(Boolean);
+  const last = words[words.length - 1];
+  return words.slice(0, -1).some((word) => SIGNATURE_WORDS.has(word)) && (isDescriptorSuffix(last) || SIGNATURE_DESCRIPTORS.has(last));
+}
+
+function isSignatureName(words: string[]): boolean {
+  const at = words.findIndex((word, index) => SIGNATURE_WORDS.has(word) && !(word === 'signed' && index === words.length - 1));
+  if (at < 0 || SIGNATURE_SWITCH_WORDS.has(words[0])) return false;
+  const last = words[words.length - 1];
+  return at === words.length - 1 || !(isDescriptorSuffix(last) || SIGNATURE_DESCRIPTORS.has(last));
 }
 
 function isPlainWord(value: string): boolean {
@@ -111,6 +142,10 @@ const SUBMITTED_PARTS = new Set(['query', 'headers', 'cookies', 'match_info', 'j
 export function comparedCredential(file: FileModel, left: Node, right: Node, integration: IntegrationModel | undefined): SecretOperand | undefined {
   // `sig == signal.SIGTERM`: a signal number, not a signature.
   if ([left, right].some((side) => file.qualifiedName(unwrap(side))?.startsWith('signal.'))) return undefined;
+  // `self.signature == other.signature` (an __eq__): two objects' values of one field, not a caller's against a secret.
+  if (isSameFieldOfTwoObjects(unwrap(left), unwrap(right))) return undefined;
+  // `request.signature_method == SIGNATURE_RSA_SHA1`: which method, not whether a signature matches.
+  if ([left, right].some((side) => describesSignature(operandName(file, unwrap(side), integration)))) return undefined;
   const kinds = [secretOperand(file, left, integration), secretOperand(file, right, integration)];
   // A cookie the client sent, matched against a value the integration holds: a session, whatever it is called.
   for (const [side, other] of [[left, right], [right, left]]) {
@@ -130,6 +165,13 @@ export function comparedCredential(file: FileModel, left: Node, right: Node, int
     if (part !== undefined && SUBMITTED_PARTS.has(part) && stored) return 'secret';
   }
   return undefined;
+}
+
+function isSameFieldOfTwoObjects(left: Node, right: Node): boolean {
+  if (left.type !== 'attribute' || right.type !== 'attribute') return false;
+  const field = (side: Node) => side.childForFieldName('attribute')?.text;
+  const owner = (side: Node) => side.childForFieldName('object')?.text;
+  return field(left) === field(right) && owner(left) !== owner(right);
 }
 
 /** `request.cookies.get(NAME)` or `request.cookies[NAME]`, directly or through a local variable. */
@@ -177,7 +219,8 @@ export function isTrivialOperand(node: Node): boolean {
   if (['none', 'integer', 'float', 'true', 'false'].includes(target.type)) return true;
   // A switch's value (`os.environ.get("COOKIE_SECURE") == "1"`): no secret is compared with a flag.
   const text = literalString(target);
-  return text !== undefined && /^(|0|1|true|false|yes|no|on|off|none|null)$/i.test(text);
+  // Nor with punctuation (`signature == "()"`): no secret is made of that.
+  return text !== undefined && (/^(|0|1|true|false|yes|no|on|off|none|null)$/i.test(text) || !/[A-Za-z0-9]/.test(text));
 }
 
 export type CallerCheck =

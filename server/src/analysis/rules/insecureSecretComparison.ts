@@ -26,7 +26,9 @@ The rule reports \`==\` and \`!=\` where one side is a signature, HMAC, token, p
 comparison authenticates someone: a signature or an HMAC computed on the spot is compared anywhere; a token,
 password or key is compared inside a webhook handler or HTTP view, or against a value read from a request.
 Comparing a refreshed token with the stored one (\`new_token != entry.data[CONF_TOKEN]\`) outside a request is
-change detection and is not reported; comparisons with \`None\`, \`""\` or numbers are not either.
+change detection and is not reported; comparisons with \`None\`, \`""\`, numbers or punctuation are not either,
+nor names that describe signatures (\`signature_method\`, \`SIG_SIZE\`, \`verify_signature\`), a function's
+\`inspect.signature\`, or an \`__eq__\` comparing one field of two objects (\`self.signature == other.signature\`).
 
 **Fix:** \`hmac.compare_digest(a, b)\`, or \`not hmac.compare_digest(a, b)\` for \`!=\`; the quick fix rewrites the
 comparison and imports \`hmac\`. Both sides must be \`str\` (ASCII) or both \`bytes\`: give header reads a default
