@@ -48,6 +48,8 @@ describe('hardcoded-secret', () => {
       ['AKIAIOSFODNN7EXAMPLE', 'anything'],
       ['{host}:{port}', 'token'],
       ['user@example.com', 'password'],
+      ['[^\\W\\d]\\w*', 'jsonnet_token'],
+      ['(?P<token>[A-Za-z0-9]+)', 'TOKEN_RE'],
     ];
     for (const [value, name] of notSecrets) assert.ok(!looksLikeSecretValue(value, name), `${name} = ${value}`);
   });

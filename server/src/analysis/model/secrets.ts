@@ -37,6 +37,8 @@ const DESCRIPTOR_SUFFIXES = new Set([
   'secure', 'httponly', 'samesite', 'domain',
   // Bluetooth GATT slots: `PASSWORD_CHAR_UUID` names where a lock takes its PIN, not the PIN.
   'uuid', 'guid', 'characteristic', 'char', 'handle',
+  // Code that works on a credential: `token_type_handler`, `password_validator`, `token_generator` are objects.
+  'handler', 'handlers', 'validator', 'validators', 'generator', 'factory', 'parser', 'serializer', 'encoder', 'decoder',
 ]);
 
 /** Whether a name ending in this word describes a secret (`token_url`, `signature_size`) rather than holds one. */

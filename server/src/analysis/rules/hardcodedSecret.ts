@@ -421,7 +421,9 @@ function isLocatorOrTemplate(value: string): boolean {
     /^\d{4}-\d{2}-\d{2}/.test(value) ||
     // A Bluetooth SIG UUID (16-bit id on the base UUID) names a GATT service or characteristic.
     /^0000[0-9a-f]{4}-0000-1000-8000-00805f9b34fb$/i.test(value) ||
-    /%(\([^)]*\))?[sdifxXYmdHMSz]|\{[^}]*\}/.test(value)
+    /%(\([^)]*\))?[sdifxXYmdHMSz]|\{[^}]*\}/.test(value) ||
+    // A regular expression (`token = r"[^\W\d]\w*"`, a lexer's token): character classes and groups, not a secret.
+    /\\[wdsWDSbB]|\[\^|\(\?[:P<=!]/.test(value)
   );
 }
 
