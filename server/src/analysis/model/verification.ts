@@ -78,8 +78,7 @@ function operandName(file: FileModel, target: Node, integration: IntegrationMode
 
 function nameKind(name: string | undefined): SecretOperand | undefined {
   if (!name) return undefined;
-  const words = normalizeName(name.replace(/^x[-_]/i, '')).split('_').filter(Boolean);
-  if (isSignatureName(words)) return 'signature';
+  if (isSignatureName(nameWords(name))) return 'signature';
   return isSecretName(name) ? 'secret' : undefined;
 }
 
@@ -88,28 +87,29 @@ const SIGNATURE_SWITCH_WORDS = new Set(['verify', 'validate', 'check', 'require'
 /** Last words that make a name describe signatures (`signature_method`, `SIG_SIZE`) rather than hold one. */
 const SIGNATURE_DESCRIPTORS = new Set(['method', 'methods', 'algorithm', 'algorithms', 'alg', 'scheme']);
 
-/**
- * `x_hub_signature`, `sig`, `signed_body`: a name that holds a signature. Not `signature_type` or `SIG_SIZE` (they
- * describe one), `verify_signature` (a switch or a check), or a name ending in `signed` (`is_signed`, `NID_pkcs7_signed`).
- */
 function isInspectCall(file: FileModel, node: Node): boolean {
   const value = unwrap(node);
   return value.type === 'call' && (file.callSite(value)?.name ?? '').startsWith('inspect.');
 }
 
+/** The words of a name or header (`X-Hub-Signature` -> hub, signature). */
+function nameWords(name: string): string[] {
+  return normalizeName(name.replace(/^x[-_]/i, '')).split('_').filter(Boolean);
+}
+
 /** `signature_method`, `SIG_TYPE`: a name describing signatures; what it is compared with is of that kind too. */
-function describesSignature(name: string | undefined): boolean {
-  if (!name) return false;
-  const words = normalizeName(name.replace(/^x[-_]/i, '')).split('_').filter(Boolean);
+function describesSignature(words: string[]): boolean {
   const last = words[words.length - 1];
   return words.slice(0, -1).some((word) => SIGNATURE_WORDS.has(word)) && (isDescriptorSuffix(last) || SIGNATURE_DESCRIPTORS.has(last));
 }
 
+/**
+ * `x_hub_signature`, `sig`, `signed_body`: a name that holds a signature. Not `signature_type` or `SIG_SIZE` (they
+ * describe one), `verify_signature` (a switch or a check), or a name ending in `signed` (`is_signed`, `NID_pkcs7_signed`).
+ */
 function isSignatureName(words: string[]): boolean {
-  const at = words.findIndex((word, index) => SIGNATURE_WORDS.has(word) && !(word === 'signed' && index === words.length - 1));
-  if (at < 0 || SIGNATURE_SWITCH_WORDS.has(words[0])) return false;
-  const last = words[words.length - 1];
-  return at === words.length - 1 || !(isDescriptorSuffix(last) || SIGNATURE_DESCRIPTORS.has(last));
+  const holds = words.some((word, index) => SIGNATURE_WORDS.has(word) && !(word === 'signed' && index === words.length - 1));
+  return holds && !SIGNATURE_SWITCH_WORDS.has(words[0]) && !describesSignature(words);
 }
 
 function isPlainWord(value: string): boolean {
@@ -145,7 +145,7 @@ export function comparedCredential(file: FileModel, left: Node, right: Node, int
   // `self.signature == other.signature` (an __eq__): two objects' values of one field, not a caller's against a secret.
   if (isSameFieldOfTwoObjects(unwrap(left), unwrap(right))) return undefined;
   // `request.signature_method == SIGNATURE_RSA_SHA1`: which method, not whether a signature matches.
-  if ([left, right].some((side) => describesSignature(operandName(file, unwrap(side), integration)))) return undefined;
+  if ([left, right].some((side) => describesSignature(nameWords(operandName(file, unwrap(side), integration) ?? '')))) return undefined;
   const kinds = [secretOperand(file, left, integration), secretOperand(file, right, integration)];
   // A cookie the client sent, matched against a value the integration holds: a session, whatever it is called.
   for (const [side, other] of [[left, right], [right, left]]) {
