@@ -101,6 +101,17 @@ describe('log-secret', () => {
     assert.deepEqual(findings(view('vol.Schema({vol.Required("event"): str})')), []);
   });
 
+  it('does not report a value logged only where a test says it is empty', () => {
+    const handler = (test: string, body = '        return') =>
+      `import logging\n\nfrom homeassistant.components import webhook\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], handle_webhook)\n    return True\n\n\nasync def handle_webhook(hass, webhook_id, request):\n    data = await request.text()\n    if ${test}:\n        _LOGGER.debug("Webhook %s got an unknown payload: %s", webhook_id, data)\n${body}\n`;
+    for (const test of ['not data', 'data is None', 'data == ""', 'len(data) == 0', 'not data and webhook_id']) {
+      assert.deepEqual(findings(handler(test)), [], test);
+    }
+    // Where the test does not say it is empty, the body is logged.
+    for (const test of ['data', 'not data or webhook_id', 'data != ""', 'not webhook_id']) assert.equal(findings(handler(test)).length, 1, test);
+    assert.equal(findings(handler('not data', '        return\n    else:\n        _LOGGER.debug("Payload: %s", data)')).length, 1);
+  });
+
   it('takes a database connection URL for a credential: it carries the database password', () => {
     const source = (key: string) =>
       `import logging\n_LOGGER = logging.getLogger(__name__)\nCONF_URL = "${key}"\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Connecting to %s", entry.options[CONF_URL])\n`;

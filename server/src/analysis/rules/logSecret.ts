@@ -19,6 +19,7 @@ import {
   type RedactionSetup,
   type SecretCarrier,
 } from '../model/secretFlow';
+import { comparisonParts } from '../model/verification';
 import { contains, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
@@ -79,7 +80,9 @@ _LOGGER.debug("Logging in with token ending in %s", entry.data[CONF_TOKEN][-4:])
     for (const call of file.calls) {
       if (!isLoggingCall(file, call, integration)) continue;
       context.markUsed();
-      const found = loggedArguments(call).flatMap((argument) => secretsIn(file, argument, integration, true).map((carrier) => ({ argument, carrier })));
+      const found = loggedArguments(call)
+        .flatMap((argument) => secretsIn(file, argument, integration, true).map((carrier) => ({ argument, carrier })))
+        .filter(({ carrier }) => !isEmptyWhereLogged(call.node, carrier.node.text));
       if (found.length === 0) continue;
       const secret = found.find(({ carrier }) => carrier.kind === 'secret');
       const first = (secret ?? found[0]).carrier;
@@ -91,6 +94,39 @@ _LOGGER.debug("Logging in with token ending in %s", entry.data[CONF_TOKEN][-4:])
     }
   },
 };
+
+/**
+ * `if not data: _LOGGER.debug("empty payload: %s", data)`: under a test that the value is empty (`not x`, `x is
+ * None`, `x == ""`, `len(x) == 0`, alone or joined by `and`), the log call writes nothing of it.
+ */
+function isEmptyWhereLogged(call: Node, text: string): boolean {
+  for (let node: Node = call, parent = node.parent; parent && !FUNCTION_OR_CLASS.has(parent.type); node = parent, parent = parent.parent) {
+    if (parent.type === 'if_statement' && parent.childForFieldName('consequence')?.id === node.id) {
+      const condition = parent.childForFieldName('condition');
+      if (condition && testsEmpty(unwrap(condition), text)) return true;
+    }
+  }
+  return false;
+}
+
+const FUNCTION_OR_CLASS = new Set(['function_definition', 'class_definition', 'lambda']);
+
+function testsEmpty(condition: Node, text: string): boolean {
+  if (condition.type === 'boolean_operator' && condition.children.some((child) => child.type === 'and')) {
+    return condition.namedChildren.some((part) => testsEmpty(unwrap(part), text));
+  }
+  if (condition.type === 'not_operator') return unwrap(condition.childForFieldName('argument') ?? condition).text === text;
+  const parts = comparisonParts(condition);
+  if (!parts) return false;
+  const isLengthOf = (side: Node) => side.type === 'call' && side.childForFieldName('function')?.text === 'len' && unwrap(side.childForFieldName('arguments')?.namedChildren[0] ?? side).text === text;
+  for (const [subject, empty] of [[unwrap(parts.left), unwrap(parts.right)], [unwrap(parts.right), unwrap(parts.left)]]) {
+    if (isLengthOf(subject)) return parts.operator === '==' && empty.text === '0';
+    if (subject.text !== text) continue;
+    if (parts.operator === 'is') return empty.type === 'none';
+    return parts.operator === '==' && (empty.type === 'none' || /^(""|''|\{\}|\[\]|\(\))$/.test(empty.text));
+  }
+  return false;
+}
 
 function messageFor(file: FileModel, carrier: SecretCarrier, integration: IntegrationModel | undefined): string {
   const text = shorten(carrier.node.text);
