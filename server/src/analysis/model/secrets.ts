@@ -6,7 +6,7 @@
 /** Words that make a name a credential on their own (after splitting snake_case and camelCase). */
 const SECRET_WORDS = new Set([
   'password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'apikey', 'credential', 'credentials',
-  'privatekey', 'bearer', 'cookie', 'jwt', 'signingkey', 'hmackey', 'secretkey', 'accesskey', 'authkey',
+  'privatekey', 'privkey', 'prvkey', 'bearer', 'cookie', 'jwt', 'signingkey', 'hmackey', 'secretkey', 'accesskey', 'authkey',
   'sessionkey', 'refreshtoken', 'accesstoken', 'clientsecret', 'authorization', 'psk', 'otp', 'totp',
 ]);
 
@@ -17,7 +17,7 @@ const SECRET_PAIRS = new Set([
   'security_code', 'alarm_code', 'shared_secret', 'client_secret', 'consumer_secret', 'webhook_secret', 'auth_token',
   'api_token', 'refresh_token', 'access_token', 'id_token', 'bearer_token', 'x_api_key', 'local_key', 'device_key',
   'management_key', 'admin_key', 'license_key', 'integration_key', 'subscription_key', 'account_key', 'shared_key',
-  'webhook_auth',
+  'webhook_auth', 'priv_key', 'prv_key',
 ]);
 
 /**
