@@ -148,6 +148,14 @@ describe('dynamic-eval', () => {
       assert.deepEqual(findings(source), []);
     });
 
+    it('accepts a name pinned to one constant by an equality test (a guarded __import__)', () => {
+      const guard = (test: string) => `def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):\n    if ${test}:\n        return __import__(name, globals, locals, fromlist, level)\n    raise ImportError(name)\n`;
+      assert.deepEqual(findings(guard('name == "_strptime"')), []);
+      assert.equal(findings(guard('name.startswith("_")')).length, 1);
+      assert.equal(findings(guard('level == 0')).length, 1);
+      assert.deepEqual(findings('import importlib\n\n\ndef load(name):\n    if name != "json":\n        raise ValueError(name)\n    return importlib.import_module(name)\n'), []);
+    });
+
     it('does not take a check on another name, or one after the call, as a guard', () => {
       const source = [
         'import importlib',

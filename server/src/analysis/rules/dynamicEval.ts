@@ -232,7 +232,7 @@ function nameIndex(call: CallSite): number {
 
 /**
  * Whether every value the expression is built from was checked against a constant collection before this call:
- * `if x in ALLOWED:` around it, or `if x not in ALLOWED: raise/return` earlier in the function.
+ * `if x in ALLOWED:` (or `== CONSTANT`) around it, or `if x not in ALLOWED: raise/return` earlier in the function.
  */
 function isGuardedByAllowList(file: FileModel, call: Node, expression: Node, integration: IntegrationModel | undefined): boolean {
   const segments = segmentsOf(file, expression);
@@ -248,6 +248,8 @@ function isGuarded(file: FileModel, call: Node, name: string, integration: Integ
     const operator = target.children.filter((child) => child !== null && !child.isNamed).map((child) => child!.text).join(' ');
     const [left, right] = [target.namedChild(0), target.namedChild(1)];
     if (!left || !right || unwrap(left).text !== name) return false;
+    // `if name == "_strptime":` pins the name to one constant, as a one-entry allow-list does.
+    if (operator === (negated ? '!=' : '==')) return isConstantExpression(file, right, integration);
     return operator === (negated ? 'not in' : 'in') && (isConstantTable(file, right, integration) || isConstantExpression(file, right, integration));
   };
   const fn = file.enclosingFunction(call);
