@@ -60,6 +60,18 @@ describe('sql-string-built', () => {
     assert.equal(analyzeSnippet(source('SORT_COLUMNS = {}\nSORT_COLUMNS = dict(load())', 'SORT_COLUMNS[order]'), { rules }).findings.length, 1);
   });
 
+  it('takes a list of placeholders built from constant markers for a constant', () => {
+    const source = (built: string) =>
+      `import sqlite3\n\n\ndef prune(conn: sqlite3.Connection, ids: list[str]):\n    marks = ${built}\n    conn.execute(f"DELETE FROM files WHERE id NOT IN ({marks})", ids)\n`;
+    for (const built of ['",".join("?" * len(ids))', '", ".join(["?"] * len(ids))', '", ".join("?" for _ in ids)', '",".join(["%s" for _ in range(len(ids))])']) {
+      assert.deepEqual(analyzeSnippet(source(built), { rules }).findings, [], built);
+    }
+    // The values themselves, joined in, are not placeholders.
+    for (const built of ['",".join(ids)', '",".join(f"\'{i}\'" for i in ids)', '",".join(ids * 2)']) {
+      assert.equal(analyzeSnippet(source(built), { rules }).findings.length, 1, built);
+    }
+  });
+
   it('reports a statement taken whole from a service call, where a SQL driver runs it', () => {
     const source = (imports: string, run: string) =>
       `${imports}\n\n\nasync def async_setup(hass, config):\n    def run(call):\n        return ${run}\n\n    hass.services.async_register("demo", "run", run)\n    return True\n`;

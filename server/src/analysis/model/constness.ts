@@ -26,7 +26,10 @@ export function isConstantExpression(file: FileModel, expression: Node, integrat
     case 'binary_operator': {
       const left = node.childForFieldName('left');
       const right = node.childForFieldName('right');
-      return left !== null && right !== null && isConstantExpression(file, left, integration, depth - 1) && isConstantExpression(file, right, integration, depth - 1);
+      if (left === null || right === null) return false;
+      // `"?" * len(ids)`, `["?"] * count`: a constant repeated, however often, holds nothing else.
+      if (node.childForFieldName('operator')?.text === '*' && [left, right].some((side) => isRepeatable(side) && isConstantExpression(file, side, integration, depth - 1))) return true;
+      return isConstantExpression(file, left, integration, depth - 1) && isConstantExpression(file, right, integration, depth - 1);
     }
     case 'tuple':
     case 'list':
@@ -49,6 +52,11 @@ export function isConstantExpression(file: FileModel, expression: Node, integrat
     case 'call': {
       // `SORT_COLUMNS.get(order, "ts")`: one of the table's constants, the constant default or None.
       const site = file.callSite(node);
+      // `", ".join("?" for _ in ids)`: constant pieces joined by constant text (SQL placeholders, mostly).
+      if (site?.method === 'join' && site.args.length === 1 && site.keywords.size === 0) {
+        const separator = site.callee.childForFieldName('object');
+        if (separator && isConstantExpression(file, separator, integration, depth - 1) && hasOnlyConstantItems(file, site.args[0], integration, depth - 1)) return true;
+      }
       const table = site?.method === 'get' ? site.callee.childForFieldName('object') : null;
       const fallback = site?.args[1] ?? site?.keywords.get('default');
       return table !== null && table !== undefined && isConstantTable(file, table, integration, depth - 1) && (fallback === undefined || isConstantExpression(file, fallback, integration, depth - 1));
@@ -62,6 +70,21 @@ export function isConstantExpression(file: FileModel, expression: Node, integrat
     default:
       return false;
   }
+}
+
+/** A string, list or tuple written in the source: repeating it repeats its text or items. */
+function isRepeatable(side: Node): boolean {
+  return ['string', 'concatenated_string', 'list', 'tuple'].includes(unwrap(side).type);
+}
+
+/** An iterable of constants: one built as a constant, or a comprehension whose every item is a constant. */
+function hasOnlyConstantItems(file: FileModel, iterable: Node, integration: IntegrationModel | undefined, depth: number): boolean {
+  const node = unwrap(iterable);
+  if (node.type === 'generator_expression' || node.type === 'list_comprehension') {
+    const body = node.childForFieldName('body');
+    return body !== null && isConstantExpression(file, body, integration, depth);
+  }
+  return isConstantExpression(file, node, integration, depth);
 }
 
 /**
