@@ -21,6 +21,19 @@ describe('unsafe-deserialization', () => {
     assert.deepEqual(analyzeSnippet(fixed, { rules: [unsafeDeserialization] }).findings, []);
   });
 
+  it('judges a loader class of the module by its bases, and offers no safe_load rewrite that would drop it', () => {
+    const source = (base: string) =>
+      `import yaml\n\n\nclass LineLoader(${base}):\n    def construct_scalar(self, node):\n        return super().construct_scalar(node)\n\n\nclass Strict(LineLoader):\n    pass\n\n\ndef parse(content):\n    return yaml.load(content, Loader=Strict)\n`;
+    const [finding, ...rest] = analyzeSnippet(source('yaml.Loader'), { rules: [unsafeDeserialization] }).findings;
+    assert.equal(rest.length, 0);
+    assert.match(finding.message, /a subclass of an unsafe loader.*derive `Strict` from `yaml\.SafeLoader`/);
+    assert.equal(finding.fix, undefined);
+    assert.equal(analyzeSnippet(source('yaml.FullLoader'), { rules: [unsafeDeserialization] }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('yaml.SafeLoader'), { rules: [unsafeDeserialization] }).findings, []);
+    // A base the rule cannot see into stays unknown, as any other loader it does not know.
+    assert.deepEqual(analyzeSnippet(source('SomeVendorLoader'), { rules: [unsafeDeserialization] }).findings, []);
+  });
+
   it('marks the item used, so a clean integration passes rather than being not applicable', () => {
     const result = analyzeSnippet('import yaml\nvalue = yaml.safe_load("a: 1")\n', { rules: [unsafeDeserialization] });
     assert.equal(result.checklist.find((entry) => entry.id === 'unsafe-deserialization')?.status, 'pass');

@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { removeArgument, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
+import { unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix } from '../types';
 
@@ -30,6 +31,9 @@ A file, a device response or a cloud payload that an attacker can influence then
 
 **Fix:** store and exchange JSON (\`json.loads\`, Home Assistant's \`load_json\` helpers), and read YAML with
 \`yaml.safe_load\` or \`Loader=yaml.SafeLoader\`. The quick fix turns \`yaml.load(...)\` into \`yaml.safe_load(...)\`.
+A loader class of the module is judged by its bases: one derived from \`yaml.Loader\` (or the full or unsafe
+loader) is reported, without the rewrite, since \`safe_load\` would drop what it adds; derive it from
+\`yaml.SafeLoader\` instead.
 
 Bad:
 \`\`\`python
@@ -62,12 +66,13 @@ cache = json.loads(await store_file.read())
       } else if (YAML_LOADER_CALLS.has(name)) {
         context.markUsed();
         const loader = call.keywords.get('Loader') ?? call.args[1];
-        if (loader && isSafeLoader(file, loader)) continue;
-        if (loader && !isKnownUnsafeLoader(file, loader)) continue;
-        const detail = loader ? `with \`${loader.text}\`` : 'without a safe Loader';
-        context.report(call.callee, `\`${name}\` ${detail} can construct arbitrary Python objects; use \`yaml.safe_load\` or \`Loader=yaml.SafeLoader\`.`, {
-          fix: yamlSafeFix(call, name),
-        });
+        const kind = loader ? loaderKind(file, loader) : 'unsafe';
+        if (kind !== 'unsafe') continue;
+        const subclass = loader !== undefined && localLoaderClass(file, loader) !== undefined;
+        const detail = !loader ? 'without a safe Loader' : subclass ? `with \`${loader.text}\`, a subclass of an unsafe loader,` : `with \`${loader.text}\``;
+        const advice = subclass ? `derive \`${loader.text}\` from \`yaml.SafeLoader\`` : `use \`yaml.safe_load\` or \`Loader=yaml.SafeLoader\``;
+        // safe_load would drop what the subclass adds; deriving it from SafeLoader is the author's change to make.
+        context.report(call.callee, `\`${name}\` ${detail} can construct arbitrary Python objects; ${advice}.`, subclass ? {} : { fix: yamlSafeFix(call, name) });
       } else if (name === 'ruamel.yaml.YAML' || name.endsWith('ruamel.yaml.YAML')) {
         const typ = call.keywords.get('typ');
         if (typ && /['"]unsafe['"]/.test(typ.text)) {
@@ -86,12 +91,26 @@ function loaderName(file: FileModel, loader: Node): string {
   return qualified.split('.').pop() ?? qualified;
 }
 
-function isSafeLoader(file: FileModel, loader: Node): boolean {
-  return SAFE_LOADERS.has(loaderName(file, loader));
+/**
+ * What a Loader builds: PyYAML's own loaders by name, a loader class of this module by its bases (an unsafe base
+ * makes it unsafe whatever it adds), anything else unknown.
+ */
+function loaderKind(file: FileModel, loader: Node, depth = 3): 'safe' | 'unsafe' | 'unknown' {
+  const local = localLoaderClass(file, loader);
+  if (local && depth > 0) {
+    const kinds = (local.childForFieldName('superclasses')?.namedChildren ?? []).map((base) => loaderKind(file, base, depth - 1));
+    return kinds.includes('unsafe') ? 'unsafe' : kinds.includes('safe') ? 'safe' : 'unknown';
+  }
+  const name = loaderName(file, loader);
+  if (SAFE_LOADERS.has(name)) return 'safe';
+  return /^(C?(Full|Unsafe)?Loader)$/.test(name) ? 'unsafe' : 'unknown';
 }
 
-function isKnownUnsafeLoader(file: FileModel, loader: Node): boolean {
-  return /^(C?(Full|Unsafe)?Loader)$/.test(loaderName(file, loader));
+/** `class LineLoader(yaml.Loader)` at the top level of this module, when the loader is that name. */
+function localLoaderClass(file: FileModel, loader: Node): Node | undefined {
+  const target = unwrap(loader);
+  if (target.type !== 'identifier' || file.imports.has(target.text)) return undefined;
+  return file.classes.find((cls) => cls.parent?.type === 'module' && cls.childForFieldName('name')?.text === target.text);
 }
 
 /** `yaml.load(x, Loader=...)` -> `yaml.safe_load(x)`, only when the callee is written as an attribute of the module. */
