@@ -198,6 +198,19 @@ describe('view-without-auth', () => {
     assert.match(entry?.note ?? '', /AcmeAuthorizeView/);
   });
 
+  it('reports an OAuth callback that starts a flow from an unchecked code without suggesting a token it cannot get', () => {
+    const view = (reads: string) =>
+      `from homeassistant.components.http import HomeAssistantView\n\n\nclass CallbackView(HomeAssistantView):\n    requires_auth = False\n    url = "/api/demo/callback"\n    name = "api:demo:callback"\n\n    async def get(self, request):\n${reads}        hass = request.app["hass"]\n        hass.async_create_task(hass.config_entries.flow.async_init("demo", context={"source": "code"}, data=data))\n        return "OK!"\n`;
+    const [finding, ...rest] = analyzeSnippet(view('        data = request.query.get("code")\n'), { rules }).findings;
+    assert.equal(rest.length, 0);
+    assert.match(finding.message, /starts a config flow .* check it here/);
+    assert.equal(finding.suggestions, undefined);
+    // With the state passed on, whether it is checked is the flow's business: a review.
+    const withState = analyzeSnippet(view('        data = {"code": request.query["code"], "state": request.query["state"]}\n'), { rules });
+    assert.deepEqual(withState.findings, []);
+    assert.equal(withState.checklist.find((item) => item.id === 'unauthenticated-endpoint')?.status, 'review');
+  });
+
   it('accepts a token from the request that turns the caller away unless it matches a known device, not a presence test', () => {
     const view = (condition: string) =>
       `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\ndef _station_by(hass, attr, value):\n    for station in hass.data["acme"].values():\n        if getattr(station, attr) == value:\n            return station\n    return None\n\n\nclass EventView(HomeAssistantView):\n    requires_auth = False\n    url = "/api/acme/{event}"\n    name = "api:acme"\n\n    async def get(self, request, event):\n        hass = request.app["hass"]\n        token = request.query.get("token")\n        if ${condition}:\n            return web.Response(status=401)\n        hass.bus.async_fire(f"acme_{event}", {})\n        return web.Response(text="OK")\n`;

@@ -385,7 +385,7 @@ function isRequestToken(file: FileModel, node: Node, integration: IntegrationMod
 }
 
 /** The key a read names: `headers["X-Token"]`, `query.get("token")`, `headers.getone(NAME)`. */
-function keyRead(file: FileModel, read: Node, integration: IntegrationModel | undefined): string | undefined {
+export function keyRead(file: FileModel, read: Node, integration: IntegrationModel | undefined): string | undefined {
   let key: Node | null | undefined;
   if (read.type === 'subscript') key = read.childForFieldName('subscript');
   else if (read.type === 'call') {

@@ -2,8 +2,8 @@ import type { Node } from '../python/syntaxTree';
 import { replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { isViewClass, methodsOf, parametersOf, resolveClass, viewHandlers } from '../model/untrusted';
-import { callerCheck } from '../model/verification';
+import { isViewClass, methodsOf, parametersOf, resolveClass, untrustedSource, viewHandlers } from '../model/untrusted';
+import { callerCheck, keyRead } from '../model/verification';
 import { descendants, interpolations, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 
@@ -39,7 +39,9 @@ token (timing is insecure-secret-comparison's business), \`request[KEY_HASS_USER
 \`async_sign_path\` (the \`authSig\` parameter). Handlers that only answer a status or a fixed message are
 harmless. Views whose handlers change something (\`post\`, \`put\`, \`patch\`, \`delete\`, or a \`get\` that calls
 services, fires events or writes states) are errors; read-only ones are warnings. A view that hands its request to the integration's config
-flow (an OAuth redirect) is left to a review.
+flow (an OAuth redirect) is left to a review; one that starts a new flow from the code it receives is reported
+unless it passes on the \`state\` it was sent (then the review asks whether the flow checks it), and without the
+\`requires_auth = True\` suggestion: the browser arriving from the vendor has no Home Assistant token.
 
 A view that is public by design says so with \`# ha-security: ignore[view-without-auth] reason\` on its
 \`requires_auth\` line; the reason is what a reviewer reads.
@@ -109,6 +111,18 @@ class StatusView(HomeAssistantView):
       const writes = exposed.some(({ handler, acts: changes }) => changes || (handler.childForFieldName('name')?.text ?? 'get') !== 'get');
       const at = setting.file === file ? setting.node : cls.childForFieldName('name') ?? cls;
       const handlerNames = exposed.map(({ handler }) => handler.childForFieldName('name')?.text ?? 'handler').join(', ');
+      // An OAuth redirect target: the browser arrives from the vendor without a Home Assistant token, so requiring
+      // one breaks setup; what protects it is a state value the flow sent out and checks on the way back.
+      if (exposed.every(({ handler }) => startsFlow(file, handler))) {
+        if (exposed.every(({ handler }) => readsState(file, handler, integration))) {
+          context.review(`${name} (${baseName(file.path)}) is public and starts a config flow with the state it was sent (an OAuth-style callback); check that the flow verifies that state.`);
+          continue;
+        }
+        context.report(at, `${name} sets requires_auth = False and starts a config flow from what the request carries (${handlerNames}) without checking it, so anyone who can reach Home Assistant can start setup with their own authorization code; send a random state with the authorization request and check it here (as config_entry_oauth2_flow does).`, {
+          severity: 'error',
+        });
+        continue;
+      }
       context.report(at, `${name} sets requires_auth = False and its ${writes ? 'handlers change things' : 'handlers return data'} (${handlerNames}) without checking the caller, so anyone who can reach Home Assistant can call it; check a signature or token, or require authentication.`, {
         severity: writes ? 'error' : 'warning',
         suggestions: setting.file === file ? [{ title: 'Require authentication (requires_auth = True)', safe: false, edits: [replaceNode(unwrap(setting.value), 'True')] }] : [],
@@ -254,6 +268,16 @@ function hasAuthMarker(handler: Node): boolean {
 }
 
 /** An OAuth-style callback: the request's state goes to `hass.config_entries.flow.async_configure`. */
+/** `request.query["state"]`, `request.query.get("state")`: the OAuth state the authorization server sent back. */
+function readsState(file: FileModel, handler: Node, integration: IntegrationModel | undefined): boolean {
+  return descendants(handler, ['call', 'subscript']).some((node) => untrustedSource(file, node, integration)?.part === 'query' && keyRead(file, node, integration) === 'state');
+}
+
+/** `hass.config_entries.flow.async_init(DOMAIN, context=..., data=code)`: a new flow from the request. */
+function startsFlow(file: FileModel, handler: Node): boolean {
+  return descendants(handler, ['call']).some((node) => /(^|\.)flow\.async_init$/.test(file.callSite(node)?.name ?? ''));
+}
+
 function passesToFlow(file: FileModel, handler: Node): boolean {
   return descendants(handler, ['call']).some((node) => /(^|\.)flow\.async_configure$|(^|\.)async_external_step_done$/.test(file.callSite(node)?.name ?? ''));
 }
