@@ -74,7 +74,7 @@ function editFor(uri: string, fix: Fix, version: number | undefined): WorkspaceE
   return { documentChanges: [{ textDocument: { uri, version }, edits }] };
 }
 
-/** The quick fixes of one diagnostic: its fix (preferred when safe), its suggestions, and "ignore on this line". */
+/** The quick fixes of one diagnostic: its fix (preferred when safe), its suggestions, and, in Python, "ignore on this line". */
 export function codeActionsFor(uri: string, diagnostic: Diagnostic, version: number | undefined, lineText: string): CodeAction[] {
   if (diagnostic.source !== DIAGNOSTIC_SOURCE || typeof diagnostic.code !== 'string') return [];
   const data = diagnostic.data as DiagnosticData | undefined;
@@ -88,7 +88,9 @@ export function codeActionsFor(uri: string, diagnostic: Diagnostic, version: num
       edit: editFor(uri, fix, version),
     });
   }
-  actions.push(ignoreAction(uri, diagnostic, version, lineText));
+  // The pragma is a Python comment: in manifest.json it would break the JSON (pyproject.toml's per-file-ignores can
+  // name the manifest instead).
+  if (/\.py$/i.test(uri)) actions.push(ignoreAction(uri, diagnostic, version, lineText));
   return actions;
 }
 
