@@ -94,6 +94,13 @@ describe('polling-too-fast', () => {
     assert.deepEqual(analyzeSnippet(idle, { rules, manifest: manifest('local_push') }).findings, []);
   });
 
+  it('does not count a request made once on the way out of a waiting loop', () => {
+    const wait = (exit: string) =>
+      `import asyncio\n\n\nasync def wait_ready(coordinator):\n    tries = 0\n    while not coordinator.ready:\n        if tries == 60:\n            await coordinator.client.poll_once()\n            ${exit}\n        await asyncio.sleep(0.5)\n        tries += 1\n`;
+    for (const exit of ['break', 'return', 'raise TimeoutError']) assert.deepEqual(analyzeSnippet(wait(exit), { rules, manifest: manifest('cloud_push') }).findings, [], exit);
+    assert.equal(analyzeSnippet(wait('tries = 0'), { rules, manifest: manifest('cloud_push') }).findings.length, 1);
+  });
+
   it('judges the interval of a Throttle decorator', () => {
     const source = (interval: string) =>
       `from datetime import timedelta\n\nfrom homeassistant.util import Throttle\n\nMIN_TIME_BETWEEN_UPDATES = timedelta(${interval})\n\n\nclass Sensor:\n    @Throttle(MIN_TIME_BETWEEN_UPDATES)\n    async def async_update(self):\n        return None\n`;

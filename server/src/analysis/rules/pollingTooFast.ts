@@ -207,6 +207,19 @@ function inAttributeAssignment(identifier: Node): boolean {
 
 const SYNC_REQUEST = /^(get|post|put|patch|request|fetch\w*|query|recv\w*|urlopen|poll|read_\w+|list_\w+)$|(^|\.)(requests|urllib)\./;
 
+/**
+ * `if retries == 60: await client.poll_once(); break`: a call in a branch that ends the loop runs once, on the way
+ * out, not every round.
+ */
+function leavesLoop(call: Node, loopBody: Node): boolean {
+  for (let node = call.parent; node && node.id !== loopBody.id; node = node.parent) {
+    if (node.type !== 'block') continue;
+    const last = node.namedChildren[node.namedChildren.length - 1];
+    if (last && ['break_statement', 'return_statement', 'raise_statement'].includes(last.type)) return true;
+  }
+  return false;
+}
+
 function checkTightLoops(context: FileContext, file: FileModel): void {
   for (const loop of file.nodesOfType('while_statement')) {
     const body = loop.childForFieldName('body');
@@ -217,7 +230,9 @@ function checkTightLoops(context: FileContext, file: FileModel): void {
     const seconds = numberValue(file, sleep.args[0], context.integration);
     if (seconds === undefined || seconds >= TIGHT_LOOP_SECONDS) continue;
     // Awaited calls in an async loop; in a thread's loop (`time.sleep`), calls named like a request.
-    const doesIo = calls.some((site) => site !== sleep && (site.node.parent?.type === 'await' || SYNC_REQUEST.test(site.method ?? site.name ?? '')));
+    const doesIo = calls.some(
+      (site) => site !== sleep && !leavesLoop(site.node, body) && (site.node.parent?.type === 'await' || SYNC_REQUEST.test(site.method ?? site.name ?? '')),
+    );
     if (!doesIo) continue;
     context.markUsed();
     context.report(sleep.node, `This loop polls every ${formatSeconds(seconds)}; sleep longer between requests, and back off after failures.`);
