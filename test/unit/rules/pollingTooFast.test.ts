@@ -94,6 +94,18 @@ describe('polling-too-fast', () => {
     assert.deepEqual(analyzeSnippet(idle, { rules, manifest: manifest('local_push') }).findings, []);
   });
 
+  it('judges the interval a coordinator sets on every update, not the start value it replaces', () => {
+    const coordinator = (update: string) =>
+      `from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nclass SiteCoordinator(DataUpdateCoordinator):\n    def __init__(self, hass, api):\n        super().__init__(hass, None, name="site", update_interval=timedelta(seconds=10))\n        self.api = api\n\n    async def _async_update_data(self):\n${update}        return await self.api.live_status()\n`;
+    const every = analyzeSnippet(coordinator('        self.update_interval = timedelta(seconds=60)\n'), { rules, manifest: manifest('cloud_polling') });
+    assert.deepEqual(every.findings, []);
+    assert.equal(every.checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
+    // Set only sometimes, the start value may stay; set too fast, that value is reported.
+    assert.equal(analyzeSnippet(coordinator('        if self.api.slow:\n            self.update_interval = timedelta(seconds=60)\n'), { rules, manifest: manifest('cloud_polling') }).findings.length, 1);
+    const [fast] = analyzeSnippet(coordinator('        self.update_interval = timedelta(seconds=5)\n'), { rules, manifest: manifest('cloud_polling') }).findings;
+    assert.equal(fast.range.start.line, 11);
+  });
+
   it('does not count a request made once on the way out of a waiting loop', () => {
     const wait = (exit: string) =>
       `import asyncio\n\n\nasync def wait_ready(coordinator):\n    tries = 0\n    while not coordinator.ready:\n        if tries == 60:\n            await coordinator.client.poll_once()\n            ${exit}\n        await asyncio.sleep(0.5)\n        tries += 1\n`;

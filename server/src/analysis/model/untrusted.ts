@@ -774,7 +774,7 @@ function classDirectlyAround(node: Node): Node | undefined {
 }
 
 /** The class whose method `node` is in (also inside a function nested in that method), where `self` is bound. */
-function classOfMethodAround(file: FileModel, node: Node): Node | undefined {
+export function classOfMethodAround(file: FileModel, node: Node): Node | undefined {
   for (let fn = file.enclosingFunction(node); fn; fn = file.enclosingFunction(fn)) {
     const cls = classDirectlyAround(fn);
     if (cls) return cls;

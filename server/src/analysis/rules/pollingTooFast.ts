@@ -3,6 +3,7 @@ import { replaceNode } from '../fixes';
 import { durationSeconds, numberValue } from '../model/durations';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
+import { classOfMethodAround, methodsOf } from '../model/untrusted';
 import { descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
@@ -106,7 +107,7 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
     const argument = identifier.parent;
     if (argument?.type === 'keyword_argument' && argument.childForFieldName('name')?.id === identifier.id) {
       const value = argument.childForFieldName('value');
-      if (value && argument.parent?.type === 'argument_list' && argument.parent.parent?.type === 'call') add(value, 'update_interval');
+      if (value && argument.parent?.type === 'argument_list' && argument.parent.parent?.type === 'call' && !replacedOnEveryUpdate(file, argument)) add(value, 'update_interval');
       continue;
     }
     if (!inAttributeAssignment(identifier)) continue;
@@ -114,6 +115,20 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
     if (value && value.type !== 'none') add(value, 'update_interval');
   }
   return found;
+}
+
+/**
+ * `update_interval=timedelta(seconds=10)` given by a coordinator whose `_async_update_data` sets
+ * `self.update_interval` unconditionally: only a start value, replaced before the next refresh is scheduled (the
+ * assignment is judged in its place).
+ */
+function replacedOnEveryUpdate(file: FileModel, argument: Node): boolean {
+  const cls = classOfMethodAround(file, argument);
+  const update = cls ? methodsOf(cls).find((method) => method.childForFieldName('name')?.text === '_async_update_data') : undefined;
+  return (update?.childForFieldName('body')?.namedChildren ?? []).some((statement) => {
+    const assignment = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
+    return assignment?.type === 'assignment' && assignment.childForFieldName('left')?.text === 'self.update_interval';
+  });
 }
 
 const TRACK_INTERVAL = new Set([
