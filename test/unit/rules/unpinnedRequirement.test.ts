@@ -42,6 +42,11 @@ describe('unpinned-requirement', () => {
     assert.equal(checklist.find((entry) => entry.id === 'dependency-pinning')?.status, 'pass');
   });
 
+  it('never asks to pin packages core pins exactly in its constraints, but does for those it only bounds', () => {
+    assert.deepEqual(analyzeSnippet('', { rules, manifest: manifestWith(['numpy', 'protobuf>=3.19.1,<4', 'grpcio']) }).findings, []);
+    assert.equal(analyzeSnippet('', { rules, manifest: manifestWith(['pycryptodome', 'websockets>=12']) }).findings.length, 2);
+  });
+
   it('asks for an advisory review of pinned requirements and is not applicable without requirements', () => {
     const pinned = analyzeSnippet('', { rules, manifest: manifestWith(['acme==1.0']) });
     const entry = pinned.checklist.find((item) => item.id === 'dependency-pinning');

@@ -13,6 +13,11 @@ const SHIPPED_WITH_HOME_ASSISTANT = new Set([
   'psutil-home-assistant', 'pydantic', 'pyjwt', 'pyopenssl', 'python-slugify', 'pyyaml', 'requests', 'sqlalchemy',
   'typing-extensions', 'ulid-transform', 'urllib3', 'voluptuous', 'voluptuous-openapi', 'voluptuous-serialize', 'yarl',
   'zeroconf', 'webrtc-models', 'securetar', 'audioop-lts', 'annotatedyaml', 'multidict', 'async-timeout',
+  // Pinned exactly in core's package_constraints.txt: another pin makes the integration uninstallable.
+  'numpy', 'pandas', 'protobuf', 'grpcio', 'grpcio-status', 'grpcio-reflection', 'charset-normalizer', 'anyio', 'h11',
+  'httpcore', 'regex', 'paho-mqtt', 'mutagen', 'pyserial', 'pynacl', 'pyudev', 'pyturbojpeg', 'bleak',
+  'bleak-retry-connector', 'bluetooth-adapters', 'bluetooth-auto-recovery', 'bluetooth-data-tools', 'habluetooth',
+  'dbus-fast', 'hassil', 'home-assistant-intents', 'ha-ffmpeg', 'ha-av', 'async-upnp-client', 'cached-ipaddress',
 ]);
 
 /** `pkg==1.2.3`, `pkg[extra]==1.0`, `pkg===1.0`, a VCS URL at a full commit, or a URL with a hash. */
@@ -40,8 +45,8 @@ that was reviewed, and lets advisories be checked against one known version.
 
 Home Assistant's own tooling requires \`==\` pins for core integrations. Custom integrations often use ranges to
 coexist with other integrations; the trade-off is real, so this is a warning. Do **not** pin packages that Home
-Assistant itself ships (aiohttp, yarl, voluptuous, pydantic, ...): core decides their version, and they are
-never reported.
+Assistant itself ships (aiohttp, yarl, voluptuous, pydantic, ...) or pins exactly in its package constraints
+(numpy, protobuf, grpcio, pandas, ...): core decides their version, and they are never reported.
 
 Pinned requirements still need auditing against known advisories (for example with pip-audit); that part is
 left to a person and shown as \`review\` in the checklist.
