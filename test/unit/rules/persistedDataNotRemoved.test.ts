@@ -148,6 +148,14 @@ describe('persisted-data-not-removed', () => {
     assert.deepEqual(analyzeSnippet(removing, { rules, otherFiles: { 'cache.py': writer } }).findings, []);
   });
 
+  it("sees pathlib's open for writing, through the Path made from a config path, and not open for reading", () => {
+    const writer = (mode: string) =>
+      `from pathlib import Path\n\n\ndef write_report(hass):\n    path = hass.config.path("demo_report.txt")\n    with Path(path).open(${mode}) as report:\n        report.write("report")\n`;
+    const init = 'async def async_setup_entry(hass, entry):\n    return True\n';
+    for (const mode of ['"w", encoding="utf-8"', 'mode="a"']) assert.equal(analyzeSnippet(init, { rules, otherFiles: { 'report.py': writer(mode) } }).findings.length, 1, mode);
+    for (const mode of ['', '"r"', 'encoding="utf-8"']) assert.deepEqual(analyzeSnippet(init, { rules, otherFiles: { 'report.py': writer(mode) } }).findings, [], mode);
+  });
+
   it('ignores files written where a service call says (user content, not integration data)', () => {
     const snapshot = `async def handle_snapshot(call):\n    with open(call.data["filename"], "wb") as handle:\n        handle.write(b"...")\n`;
     const result = analyzeSnippet(snapshot, { rules });

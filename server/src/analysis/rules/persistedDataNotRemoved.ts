@@ -113,7 +113,7 @@ function findPersistence(integration: IntegrationModel): Persistence[] {
       } else if (CLOUDHOOK_CREATE.test(name)) {
         found.push({ kind: 'cloudhook', file, node: call.node, what: 'a Home Assistant Cloud webhook' });
       } else if (writesConfigFile(file, call, name, integration)) {
-        const target = call.method === 'write_text' || call.method === 'write_bytes' ? call.callee.childForFieldName('object') : call.args[0];
+        const target = writtenPath(file, call, name);
         const names = target ? literalNames(file, target, integration) : new Set<string>();
         found.push({ kind: 'file', file, node: call.node, what: call.node.text.length > 60 ? `${call.node.text.slice(0, 57)}...` : call.node.text, names });
       }
@@ -173,29 +173,35 @@ function isStoreConstructor(name: string, subclasses: Set<string>): boolean {
 /** Writes to a path inside Home Assistant's configuration folder (not to a path a service call chose). */
 function writesConfigFile(file: FileModel, call: CallSite, name: string, integration: IntegrationModel): boolean {
   if (FILE_WRITERS.has(name)) return true;
-  let pathArgument: Node | undefined;
-  if (name === 'open' && file.isBuiltin('open')) {
-    const mode = call.keywords.get('mode') ?? call.args[1];
-    const modeText = mode ? literalString(mode) : undefined;
-    if (!modeText || !/[wax]/.test(modeText)) return false;
-    pathArgument = call.args[0];
-  } else if (call.method === 'write_text' || call.method === 'write_bytes') {
-    pathArgument = call.callee.childForFieldName('object') ?? undefined;
-  } else if (name === 'joblib.dump') {
-    // A model saved with joblib (`joblib.dump(model, hass.config.path("model.pkl"))`).
-    pathArgument = call.args[1] ?? call.keywords.get('filename');
-  } else if (/^shutil\.(copy|copy2|copyfile|copytree|move)$/.test(name)) {
-    // A file or folder copied into the config folder (`shutil.copy2(bundled, hass.config.path("dashboard.yaml"))`).
-    // Themes, blueprints and frontend files the integration installs are assets the user may keep using, not data.
-    pathArgument = call.args[1] ?? call.keywords.get('dst');
-    if (pathArgument && file.origins(pathArgument).some((origin) => SHARED_ASSET_FOLDERS.test(origin.node.text))) return false;
-  } else {
-    return false;
-  }
+  const mode = (position: number) => literalString(call.keywords.get('mode') ?? call.args[position] ?? call.node) ?? '';
+  if (name === 'open' && file.isBuiltin('open') && !/[wax]/.test(mode(1))) return false;
+  // `Path(path).open("w")`: pathlib's open takes the mode first.
+  if (name === '.open' && !/[wax]/.test(mode(0))) return false;
+  const pathArgument = writtenPath(file, call, name);
+  // Themes, blueprints and frontend files the integration copies in are assets the user may keep using, not data.
+  if (pathArgument && /^shutil\./.test(name) && file.origins(pathArgument).some((origin) => SHARED_ASSET_FOLDERS.test(origin.node.text))) return false;
   return pathArgument !== undefined && fromConfigFolder(file, pathArgument, integration);
 }
 
+/** The path a writing call writes to, if it is one the rule knows. */
+function writtenPath(file: FileModel, call: CallSite, name: string): Node | undefined {
+  if (FILE_WRITERS.has(name) || (name === 'open' && file.isBuiltin('open'))) return call.args[0];
+  if (name === '.open' || call.method === 'write_text' || call.method === 'write_bytes') return call.callee.childForFieldName('object') ?? undefined;
+  // A model saved with joblib (`joblib.dump(model, hass.config.path("model.pkl"))`).
+  if (name === 'joblib.dump') return call.args[1] ?? call.keywords.get('filename');
+  // A file or folder copied into the config folder (`shutil.copy2(bundled, hass.config.path("dashboard.yaml"))`).
+  if (/^shutil\.(copy|copy2|copyfile|copytree|move)$/.test(name)) return call.args[1] ?? call.keywords.get('dst');
+  return undefined;
+}
+
 const SHARED_ASSET_FOLDERS = /["'/](themes|blueprints|www|custom_components)\b/;
+
+/** `Path(path)`, `pathlib.Path(path)`: the path the object is made from. */
+function pathObjectOf(file: FileModel, node: Node): Node | undefined {
+  if (node.type !== 'call') return undefined;
+  const site = file.callSite(node);
+  return site?.name && /^pathlib\.(Pure)?Path$/.test(site.name) && site.args.length === 1 ? site.args[0] : undefined;
+}
 
 function fromConfigFolder(file: FileModel, expression: Node, integration: IntegrationModel, depth = 2): boolean {
   for (const origin of file.origins(expression)) {
@@ -203,6 +209,9 @@ function fromConfigFolder(file: FileModel, expression: Node, integration: Integr
     const inConfigFolder = /hass\.config\.(path|config_dir)|STORAGE_DIR|\.storage/.test(text) || descendants(origin.node, ['call']).some((call) => /hass\.config\.path/.test(call.text));
     if (inConfigFolder && !namedByUser(file, origin.node, integration)) return true;
     if (depth <= 0) continue;
+    // `Path(path)`: the same path as an object.
+    const wrapped = pathObjectOf(file, unwrap(origin.node));
+    if (wrapped && fromConfigFolder(file, wrapped, integration, depth - 1)) return true;
     // `(media / name)` where `media = Path(hass.config.path("media")) / DOMAIN`: a path joined onto such a folder.
     const base = joinedBase(file, unwrap(origin.node));
     if (base && fromConfigFolder(file, base, integration, depth - 1) && !namedByUser(file, origin.node, integration)) return true;
