@@ -104,6 +104,16 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(analyzeSnippet(source.replace('device.get("api_key")', 'device.get("name")'), { rules }).findings, []);
   });
 
+  it('reads subscripts of the YAML config too, and asks for a review when they are imported into an entry', () => {
+    const setup = (use: string) =>
+      `from homeassistant.config_entries import SOURCE_IMPORT\n\nDOMAIN = "demo"\nCONF_TOKEN = "access_token"\n\n\nasync def async_setup(hass, config):\n    conf = config.get(DOMAIN)\n    if conf is None:\n        return True\n${use}    return True\n`;
+    const kept = analyzeSnippet(setup('    hass.data[DOMAIN] = conf[CONF_TOKEN]\n'), { rules });
+    assert.deepEqual(kept.findings.map((finding) => [finding.range.start.line, /"access_token" is read from configuration\.yaml/.test(finding.message)]), [[10, true]]);
+    const imported = analyzeSnippet(setup('    hass.async_create_task(hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_IMPORT}, data={CONF_TOKEN: conf[CONF_TOKEN]}))\n'), { rules });
+    assert.deepEqual(imported.findings, []);
+    assert.equal(imported.checklist.find((entry) => entry.id === 'credentials-storage')?.status, 'review');
+  });
+
   it('does not take a config flow form schema called CONFIG_SCHEMA for a YAML schema', () => {
     const flow = 'import voluptuous as vol\nfrom homeassistant import config_entries\nfrom homeassistant.const import CONF_API_KEY\n\nCONFIG_SCHEMA = vol.Schema({vol.Required(CONF_API_KEY): str})\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="demo", data=user_input)\n        return self.async_show_form(step_id="user", data_schema=CONFIG_SCHEMA)\n';
     assert.deepEqual(analyzeSnippet(flow, { rules, fileName: 'config_flow.py' }).findings, []);
@@ -140,7 +150,11 @@ describe('credentials-outside-entry', () => {
   it('does not take a template of placeholder values written to a file for credentials', () => {
     const source = (secret: string) => `from homeassistant.util.json import save_json\n\n\ndef setup_platform(hass, config, add_entities, discovery_info=None):\n    save_json(hass.config.path("demo.conf"), {"client_id": "CLIENT_ID_HERE", "client_secret": ${secret}})\n`;
     assert.deepEqual(analyzeSnippet(source('"CLIENT_SECRET_HERE"'), { rules, fileName: 'sensor.py' }).findings, []);
-    assert.equal(analyzeSnippet(source('config["client_secret"]'), { rules, fileName: 'sensor.py' }).findings.length, 1);
+    // The YAML value is written to the file, and read from configuration.yaml in the first place: both are reported.
+    const messages = analyzeSnippet(source('config["client_secret"]'), { rules, fileName: 'sensor.py' }).findings.map((finding) => finding.message);
+    assert.equal(messages.length, 2);
+    assert.ok(messages.some((message) => /written to a file/.test(message)), messages.join('\n'));
+    assert.ok(messages.some((message) => /"client_secret" is read from configuration\.yaml/.test(message)), messages.join('\n'));
   });
 
   it('is not applicable when the integration handles no credentials', () => {

@@ -281,7 +281,7 @@ const YAML_SETUP = /^(async_)?setup(_platform)?$/;
 
 /**
  * Without a schema, credentials read straight from the YAML `config` in a setup function (`for device in
- * config[DOMAIN]: device.get("api_key")`) come from configuration.yaml all the same.
+ * config[DOMAIN]: device.get("api_key")`, `config[DOMAIN][CONF_API_KEY]`) come from configuration.yaml all the same.
  */
 function checkYamlReads(context: FileContext, file: FileModel): void {
   for (const fn of file.functions) {
@@ -294,14 +294,20 @@ function checkYamlReads(context: FileContext, file: FileModel): void {
       if (target.type !== 'identifier' || depth <= 0) return false;
       return file.bindingsOf(target).some((binding) => binding.value !== null && (binding.kind === 'for' || binding.kind === 'assign') && fromConfig(binding.value, depth - 1));
     };
+    // `device.get("api_key")` and `domain_config[CONF_API_KEY]`.
+    const reads: { read: Node; receiver: Node | null; key: Node | null }[] = [];
     for (const call of file.calls) {
-      if (call.method !== 'get' || !call.args[0] || file.enclosingFunction(call.node)?.id !== fn.id) continue;
-      const receiver = call.callee.childForFieldName('object');
-      const key = file.stringValue(call.args[0], context.integration?.constantString);
+      if (call.method === 'get' && call.args[0] && file.enclosingFunction(call.node)?.id === fn.id) reads.push({ read: call.node, receiver: call.callee.childForFieldName('object'), key: call.args[0] });
+    }
+    for (const subscript of file.nodesOfType('subscript')) {
+      if (file.enclosingFunction(subscript)?.id === fn.id) reads.push({ read: subscript, receiver: subscript.childForFieldName('value'), key: subscript.childForFieldName('subscript') });
+    }
+    for (const { read, receiver, key: keyNode } of reads) {
+      const key = keyNode ? file.stringValue(keyNode, context.integration?.constantString) : undefined;
       if (!receiver || !key || !isSecretName(key) || !fromConfig(receiver)) continue;
       context.markUsed();
       if (importsYaml(context)) context.review(`${fn.childForFieldName('name')?.text} still reads "${key}" from YAML to import it into a config entry; make sure users are told to remove it from configuration.yaml once imported.`);
-      else context.report(call.node, `"${key}" is read from configuration.yaml; credentials belong in a config flow (stored in the config entry), not in YAML that users share.`);
+      else context.report(read, `"${key}" is read from configuration.yaml; credentials belong in a config flow (stored in the config entry), not in YAML that users share.`);
     }
   }
 }
