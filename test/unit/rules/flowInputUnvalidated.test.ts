@@ -33,6 +33,14 @@ describe('flow-input-unvalidated', () => {
     assert.equal(status(source.replace('data = await request.json()\n    hass.states.async_set("sensor.x", data["value"])', 'hass.states.async_set("sensor.x", "pinged")'))?.status, 'pass');
   });
 
+  it('does not count a validation whose failure the handler logs and goes on from', () => {
+    const handler = (onFailure: string) =>
+      `import voluptuous as vol\nfrom homeassistant.components import webhook\n\nSCHEMA = vol.Schema({vol.Required("value"): int})\n\n\nasync def handle(hass, webhook_id, request):\n    data = await request.json()\n    try:\n        data = SCHEMA(data)\n    except vol.Invalid as err:\n        LOGGER.warning("Invalid payload: %s", err)\n${onFailure}    hass.states.async_set("sensor.x", data["value"])\n\n\ndef setup(hass):\n    webhook.async_register(hass, "d", "D", "id", handle)\n`;
+    assert.equal(status(handler(''))?.status, 'review');
+    assert.equal(status(handler('        return None\n'))?.status, 'pass');
+    assert.equal(status(handler('        raise\n'))?.status, 'pass');
+  });
+
   it("asks for a review of a webhook whose request a library outside the integration reads", () => {
     const source = (handler: string) =>
       `from weatherlib import StationListener\n\nfrom homeassistant.components import webhook\n\n\nasync def async_setup_entry(hass, entry):\n    listener = StationListener()\n\n    async def handle_webhook(hass, webhook_id, request):\n        ${handler}\n\n    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], handle_webhook)\n    return True\n`;

@@ -233,10 +233,27 @@ function reviewRawRequestPayloads(context: FileContext): void {
       continue;
     }
     const decorated = fn.parent?.type === 'decorated_definition' && /RequestDataValidator|validate/i.test(fn.parent.text.slice(0, fn.startIndex - fn.parent.startIndex));
-    const validates = decorated || calls.some((site) => VALIDATION.test(site.callee.text));
+    const validates = decorated || calls.some((site) => VALIDATION.test(site.callee.text) && !failureIgnored(site.node, fn));
     if (!validates) reviewPayload(context, fn, kind, readsPayload ? 'body' : 'query string');
   }
   reviewHelpersReadingPayloads(context, handlers);
+}
+
+/**
+ * `try: payload = SCHEMA(payload) except vol.Invalid: _LOGGER.warning(...)` and on: a handler that logs a failed
+ * validation and carries on uses the data as if it had passed.
+ */
+function failureIgnored(call: Node, fn: Node): boolean {
+  for (let node: Node = call, parent = node.parent; parent && parent.id !== fn.id; node = parent, parent = parent.parent) {
+    if (parent.type !== 'try_statement' || parent.childForFieldName('body')?.id !== node.id) continue;
+    return parent.namedChildren.some((clause) => {
+      if (clause.type !== 'except_clause') return false;
+      const block = clause.namedChildren.find((child) => child.type === 'block');
+      const last = block?.namedChildren[block.namedChildren.length - 1];
+      return !last || !['return_statement', 'raise_statement', 'continue_statement', 'break_statement'].includes(last.type);
+    });
+  }
+  return false;
 }
 
 const BODY_READS = new Set(['json', 'post', 'text', 'read', 'multipart']);
