@@ -39,6 +39,9 @@ describe('flow-input-unvalidated', () => {
     assert.equal(status(handler(''))?.status, 'review');
     assert.equal(status(handler('        return None\n'))?.status, 'pass');
     assert.equal(status(handler('        raise\n'))?.status, 'pass');
+    // Everything that uses the data inside the try: a failure skips it (the response after it is not a use).
+    const inside = handler('').replace('        data = SCHEMA(data)\n', '        data = SCHEMA(data)\n        hass.states.async_set("sensor.x", data["value"])\n').replace('    hass.states.async_set("sensor.x", data["value"])\n\n\ndef', '    return web.Response(status=200)\n\n\ndef');
+    assert.equal(status(inside)?.status, 'pass');
   });
 
   it("asks for a review of a webhook whose request a library outside the integration reads", () => {

@@ -246,12 +246,39 @@ function reviewRawRequestPayloads(context: FileContext): void {
 function failureIgnored(call: Node, fn: Node): boolean {
   for (let node: Node = call, parent = node.parent; parent && parent.id !== fn.id; node = parent, parent = parent.parent) {
     if (parent.type !== 'try_statement' || parent.childForFieldName('body')?.id !== node.id) continue;
-    return parent.namedChildren.some((clause) => {
+    const fallsThrough = parent.namedChildren.some((clause) => {
       if (clause.type !== 'except_clause') return false;
       const block = clause.namedChildren.find((child) => child.type === 'block');
       const last = block?.namedChildren[block.namedChildren.length - 1];
       return !last || !['return_statement', 'raise_statement', 'continue_statement', 'break_statement'].includes(last.type);
     });
+    // Only if the data is used after the try: where everything that uses it sits in the try, a failure skips it.
+    return fallsThrough && usedAfter(parent, validatedNames(call));
+  }
+  return false;
+}
+
+/** The names that hold the data a validation checked: what it is assigned to, and a name it was given. */
+function validatedNames(call: Node): Set<string> {
+  const names = new Set<string>();
+  const assignment = call.parent?.type === 'assignment' ? call.parent : undefined;
+  for (const target of assignment ? descendants(assignment.childForFieldName('left') ?? assignment, ['identifier']) : []) names.add(target.text);
+  const argument = call.childForFieldName('arguments')?.namedChildren[0];
+  if (argument?.type === 'identifier') names.add(argument.text);
+  return names;
+}
+
+/** Not a keyword's name (`status=`) or an attribute's (`HTTPStatus.status`). */
+function isVariableUse(identifier: Node): boolean {
+  const parent = identifier.parent;
+  if (parent?.type === 'keyword_argument') return parent.childForFieldName('name')?.id !== identifier.id;
+  if (parent?.type === 'attribute') return parent.childForFieldName('attribute')?.id !== identifier.id;
+  return true;
+}
+
+function usedAfter(statement: Node, names: Set<string>): boolean {
+  for (let next = statement.nextSibling; next; next = next.nextSibling) {
+    if (descendants(next, ['identifier']).some((identifier) => names.has(identifier.text) && isVariableUse(identifier))) return true;
   }
   return false;
 }
