@@ -156,6 +156,17 @@ describe('persisted-data-not-removed', () => {
     for (const mode of ['', '"r"', 'encoding="utf-8"']) assert.deepEqual(analyzeSnippet(init, { rules, otherFiles: { 'report.py': writer(mode) } }).findings, [], mode);
   });
 
+  it('follows a file moved under a folder made from the config path, and its removal through the path the entry keeps', () => {
+    const flow = `import shutil\nfrom pathlib import Path\n\nCONF_KEY_FILE = "key_file"\n\n\ndef store_key(hass, uploaded):\n    folder = Path(hass.config.path(".storage", "demo"))\n    target = folder / "pkey"\n    return str(shutil.move(uploaded, target))\n`;
+    const init = (remove: string) => `from pathlib import Path\n\nCONF_KEY_FILE = "key_file"\n\n\nasync def async_setup_entry(hass, entry):\n    return True\n\n\nasync def async_remove_entry(hass, entry):\n${remove}`;
+    const kept = analyzeSnippet(init('    return None\n'), { rules, otherFiles: { 'keys.py': flow } });
+    assert.equal(kept.findings.length, 1);
+    assert.match(kept.findings[0].message, /persists a file \(shutil\.move/);
+    const removed = analyzeSnippet(init('    Path(entry.data[CONF_KEY_FILE]).unlink(missing_ok=True)\n'), { rules, otherFiles: { 'keys.py': flow } });
+    assert.deepEqual(removed.findings, []);
+    assert.equal(status(removed), 'pass');
+  });
+
   it('ignores files written where a service call says (user content, not integration data)', () => {
     const snapshot = `async def handle_snapshot(call):\n    with open(call.data["filename"], "wb") as handle:\n        handle.write(b"...")\n`;
     const result = analyzeSnippet(snapshot, { rules });

@@ -246,12 +246,14 @@ function joinedBase(file: FileModel, node: Node): Node | undefined {
 function namedByUser(file: FileModel, path: Node, integration: IntegrationModel): boolean {
   const target = unwrap(path);
   let parts: Node[];
+  // The folder joined onto (`dest_path / "pkey"`, `os.path.join(base, ...)`) is judged where it was made; the
+  // names joined to it say who named the file.
   if (target.type === 'binary_operator') {
-    parts = [target.childForFieldName('left'), target.childForFieldName('right')].filter((part): part is Node => part !== null);
+    parts = [target.childForFieldName('right')].filter((part): part is Node => part !== null);
   } else {
     const site = target.type === 'call' ? file.callSite(target) : undefined;
     if (!site || !/(^|\.)(os\.path\.join|config\.path|Path|joinpath)$/.test(site.name ?? site.method ?? '')) return false;
-    parts = site.args;
+    parts = /(^|\.)os\.path\.join$/.test(site.name ?? '') ? site.args.slice(1) : site.args;
   }
   return parts.some((part) => {
     if (literalString(part) !== undefined || /hass\.config|config_dir|STORAGE_DIR/.test(part.text)) return false;
@@ -284,7 +286,9 @@ function removedBy(file: FileModel, fn: Node, integration: IntegrationModel, rem
       const targets = receiver ? [receiver] : site.args.filter((argument) => !REMOVERS.file(file.qualifiedName(argument) ?? ''));
       const found = new Set<string>();
       for (const target of targets) for (const name of literalNames(file, target, integration)) found.add(name);
-      if (found.size === 0) removal.removesUnknownFiles = true;
+      // `Path(entry.data[CONF_KEY_FILE]).unlink()`: the file the entry points to, whatever its name (the key is no name).
+      const fromEntry = targets.some((target) => file.origins(target).some((origin) => ENTRY_VALUE.test(origin.node.text)));
+      if (found.size === 0 || fromEntry) removal.removesUnknownFiles = true;
       for (const name of found) removal.fileNames.add(name);
     }
     if (depth > 0 && site.name) {
@@ -294,6 +298,8 @@ function removedBy(file: FileModel, fn: Node, integration: IntegrationModel, rem
     }
   }
 }
+
+const ENTRY_VALUE = /\b(entry|config_entry)\.(data|options)\b/;
 
 function isRemoved(item: Persistence, removal: Removal): boolean {
   if (!removal.kinds.has(item.kind)) return false;
