@@ -74,6 +74,19 @@ describe('personal-data-attribute', () => {
     assert.equal(item(splatted)?.status, 'review');
   });
 
+  it("reports the position of a person, their home or their vehicle, and asks for a review of a place's", () => {
+    const sensor = (latitude: string) =>
+      `from homeassistant.components.sensor import SensorEntity\nfrom homeassistant.const import ATTR_LATITUDE\n\n\nclass Reading(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        return {"station": self._station_name, ATTR_LATITUDE: ${latitude}}\n`;
+    for (const latitude of ['self.hass.config.latitude', 'self._vehicle.latitude', 'self._account["lat"]', 'self.coordinator.data["owner"]["latitude"]']) {
+      assert.equal(analyzeSnippet(sensor(latitude), { rules }).findings.length, 1, latitude);
+    }
+    const station = analyzeSnippet(sensor('self._api.get_data(ATTR_LATITUDE)'), { rules });
+    assert.deepEqual(station.findings, []);
+    const entry = station.checklist.find((item) => item.id === 'data-minimization');
+    assert.equal(entry?.status, 'review');
+    assert.match(entry?.note ?? '', /"latitude" .* publishes a position \(`self\._api\.get_data\(ATTR_LATITUDE\)`\)/);
+  });
+
   it('reads attribute keys a loop takes from a literal list', () => {
     const source = (names: string) => `from homeassistant.components.binary_sensor import BinarySensorEntity\n\n\nclass Presence(BinarySensorEntity):\n    @property\n    def extra_state_attributes(self):\n        attrs = {}\n        for name in ${names}:\n            attrs[name] = getattr(self._profile, name)\n        return attrs\n`;
     const messages = analyzeSnippet(source('["email", "status"]'), { rules, fileName: 'binary_sensor.py' }).findings.map((finding) => finding.message);

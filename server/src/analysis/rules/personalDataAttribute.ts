@@ -31,7 +31,9 @@ payload, \`self._attributes\`, \`attributes or {}\`) put the item up for review.
 Location entities (\`TrackerEntity\`, \`ScannerEntity\`, geolocation events) exist to report a position, so their
 coordinates are not reported as findings; a GPS tracker (a \`TrackerEntity\` with a latitude and longitude, or a
 legacy tracker calling \`see(..., gps=...)\`) still puts the item up for review, since a person's position is
-personal data even where it is the product. Integrations that are location products by design can say so with
+personal data even where it is the product. On other entities a position read from a person, their home
+(\`hass.config\`), vehicle, phone or tracker is reported; one read from anything else (a weather station, a charger
+from an open-data API) is a place, and puts the item up for review. Integrations that are location products by design can say so with
 \`# ha-security: ignore[personal-data-attribute] reason\`.
 
 **Fix:** drop the attribute, or expose only what an automation needs (a presence flag rather than the address).
@@ -70,12 +72,26 @@ function checkEntry(context: FileContext, { key, value, at, removable, owner }: 
   if (!personal) return;
   // Asked only now: finding the entity's class climbs from the entry, and most entries name nothing personal.
   if (LOCATION_KEYS.test(personal.toLowerCase()) && isLocationEntity(file, owner)) return;
+  // A position read from something that is not where someone is (a weather station, a charger from an open-data
+  // API) is a place: a person judges it, rather than it failing the item.
+  if (LOCATION_KEYS.test(personal.toLowerCase()) && value && !SOMEONES_POSITION.test(holderText(value))) {
+    context.review(`State attribute ${keyName !== undefined ? `"${keyName}"` : key.text} in ${file.path.split(/[\\/]/).pop()} publishes a position (\`${shortText(value)}\`); if it is where a person, their home or their vehicle is, it is personal data: keep it out unless it is the entity's purpose.`);
+    return;
+  }
   // A bare "address" is a person's where a person is tracked, or when it is read from a person: a gym's or a
   // charging station's address is a place.
   if (normalizeName(personal) === 'address' && !isLocationEntity(file, owner) && !PERSON_HOLDER.test(value ? holderText(value) : '')) return;
   context.report(at, `State attribute ${keyName !== undefined ? `"${keyName}"` : key.text} exposes personal data (${personal}); attributes are recorded and shared, so keep it out unless it is the entity's purpose.`, {
     suggestions: removable ? [{ title: `Remove the "${keyName ?? key.text}" attribute`, safe: false, edits: [removeArgument(at)] }] : [],
   });
+}
+
+/** Where a position says where someone is: a person, their home (`hass.config`), their car, phone or tracker. */
+const SOMEONES_POSITION = /user|owner|account|member|person|profile|customer|contact|family|driver|child|patient|resident|hass\.config|home|vehicle|\bcar\b|_car\b|phone|tracker|device_tracker|gps|pet\b|bike/i;
+
+function shortText(node: Node): string {
+  const text = node.text.replace(/\s+/g, ' ');
+  return text.length > 50 ? `${text.slice(0, 47)}...` : text;
 }
 
 /** Objects that stand for a person: `self._account.address`, `user["address"]`, `owner.address`. */
