@@ -332,4 +332,13 @@ describe('log-secret', () => {
     assert.deepEqual(analyzeSnippet(client('self._status = payload["status"]'), { rules }).findings, []);
     assert.deepEqual(analyzeSnippet(client('return payload', '\n    def token(self, payload):\n        return payload["access_token"]\n'), { rules }).findings, []);
   });
+
+  it('reads credentials nested in a logged response, and a response logged as the json() call itself', () => {
+    const nested = `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef provision(session):\n    body = session.get("https://api.acme.io/provision").json()\n    _LOGGER.debug("Provisioned: %s", body)\n    return body["serviceBus"]["authorizationHeaderValue"]\n`;
+    assert.match(analyzeSnippet(nested, { rules }).findings[0]?.message ?? '', /holds the credential "authorizationHeaderValue"/);
+    assert.deepEqual(analyzeSnippet(nested.replace('["authorizationHeaderValue"]', '["namespace"]'), { rules }).findings, []);
+    const direct = `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef provision(r):\n    _LOGGER.debug("Provisioned: %s", r.json())\n    return r.json()["serviceBus"]["authorizationHeaderValue"]\n`;
+    assert.equal(analyzeSnippet(direct, { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(direct.replace('["authorizationHeaderValue"]', '["namespace"]'), { rules }).findings, []);
+  });
 });

@@ -823,17 +823,31 @@ function credentialResponseKey(file: FileModel, use: Node, bindings: readonly Bi
     const site = file.callSite(value);
     return site?.method === 'json' || JSON_PARSERS.test(site?.name ?? '');
   });
-  if (!fromResponse) return undefined;
+  return fromResponse ? credentialKeyReadFrom(file, name, use) : undefined;
+}
+
+/**
+ * A credential key the code reads from the value written `root` in the scope of `use`: `body["token"]`,
+ * `body.get("token")`, also nested (`body["serviceBus"]["authorizationHeaderValue"]`).
+ */
+function credentialKeyReadFrom(file: FileModel, root: string, use: Node): string | undefined {
   const scope = file.scopeOf(use);
   const inScope = (node: Node) => contains(scope, node) && file.scopeOf(node).id === scope.id;
   for (const subscript of file.nodesOfType('subscript')) {
-    if (subscript.childForFieldName('value')?.text !== name || !inScope(subscript)) continue;
-    const key = subscript.childForFieldName('subscript');
-    const text = key ? literalString(key) : undefined;
-    if (text !== undefined && isSecretName(text)) return text;
+    if (!inScope(subscript)) continue;
+    // Down the chain of subscripts to what they read from; a credential key anywhere on the way counts.
+    let found: string | undefined;
+    let node: Node | null = subscript;
+    while (node?.type === 'subscript') {
+      const key = node.childForFieldName('subscript');
+      const text = key ? literalString(key) : undefined;
+      if (text !== undefined && isSecretName(text)) found ??= text;
+      node = node.childForFieldName('value');
+    }
+    if (found !== undefined && node?.text === root) return found;
   }
   for (const call of file.calls) {
-    if (call.method !== 'get' || call.callee.childForFieldName('object')?.text !== name || !inScope(call.node)) continue;
+    if (call.method !== 'get' || call.callee.childForFieldName('object')?.text !== root || !inScope(call.node)) continue;
     const text = call.args[0] ? literalString(call.args[0]) : undefined;
     if (text !== undefined && isSecretName(text)) return text;
   }
@@ -1106,6 +1120,11 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
     const kind = untrustedSource(file, receiver, integration)?.kind;
     if (kind === 'webhook') return [{ kind: 'payload', source: WEBHOOK_BODY_SOURCE, node }];
     if (kind === 'view-request') return [{ kind: 'payload', source: VIEW_BODY_SOURCE, node }];
+  }
+  // `_LOGGER.debug(r.json())` where the same function reads `r.json()["auth"]["token"]`: a token response, whole.
+  if (site.method === 'json' && site.args.length === 0) {
+    const key = credentialKeyReadFrom(file, node.text, node);
+    if (key) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${key}`, node }];
   }
   if (site.method && ['get', 'pop', 'setdefault'].includes(site.method) && receiver && site.args[0]) {
     const key = file.stringValue(site.args[0], integration?.constantString);
