@@ -110,6 +110,14 @@ describe('sql-string-built', () => {
     assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);
   });
 
+  it('keeps constant table names in the text when it binds the values (drivers bind values, never names)', () => {
+    const source = 'import sqlite3\n\nTABLE = "readings"\n\n\ndef prune(conn: sqlite3.Connection, meter):\n    conn.execute(f"DELETE FROM {TABLE} WHERE meter = \'{meter}\'")\n';
+    const [suggestion] = analyzeSnippet(source, { rules }).findings[0].suggestions ?? [];
+    const fixed = applyEdits(source, suggestion.edits);
+    assert.equal(fixed.split('\n')[6], '    conn.execute(f"DELETE FROM {TABLE} WHERE meter = ?", (meter,))');
+    assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);
+  });
+
   it('offers no placeholder rewrite when the driver style is unknown', () => {
     const source = 'def read(cursor, meter):\n    cursor.execute(f"SELECT value FROM readings WHERE meter = {meter}")\n';
     const [finding] = analyzeSnippet(source, { rules }).findings;

@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { isConstantExpression } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
+import type { IntegrationModel } from '../model/integration';
 import { argumentsFor, untrustedSource } from '../model/untrusted';
 import { interpolations, isFString, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -88,7 +89,7 @@ cursor.execute("SELECT state FROM states WHERE entity_id = ?", (call.data["entit
         // Built by a caller and run by this module's helper: reported where the text is built, with no rewrite.
         context.report(built.builtByCaller ?? query, `SQL is built by interpolating ${shown}${origin}; pass values as bound parameters instead of formatting them into the statement.`, {
           severity,
-          suggestions: built.builtByCaller ? [] : placeholderSuggestion(file, call, built),
+          suggestions: built.builtByCaller ? [] : placeholderSuggestion(file, call, built, context.integration),
         });
       }
     }
@@ -197,10 +198,11 @@ function stripInterpolations(node: Node): string {
 }
 
 /**
- * For sqlite3/aiosqlite (`?`) and DB-API drivers using `%s`: rewrite an f-string whose interpolations are all values
- * into a placeholder query plus a parameter tuple. A suggestion: a person checks that no interpolation was a name.
+ * For sqlite3/aiosqlite (`?`) and DB-API drivers using `%s`: rewrite an f-string into a placeholder query plus a
+ * parameter tuple, binding its values and keeping its constants (table and column names) in the text. A suggestion:
+ * a person checks that no other interpolation was a name.
  */
-function placeholderSuggestion(file: FileModel, call: CallSite, built: Built): Fix[] {
+function placeholderSuggestion(file: FileModel, call: CallSite, built: Built, integration: IntegrationModel | undefined): Fix[] {
   if (!built.fString || call.args.length !== 1 || call.keywords.size > 0 || call.args[0].id !== built.fString.id) return [];
   const placeholder = placeholderStyle(file);
   if (!placeholder) return [];
@@ -208,7 +210,7 @@ function placeholderSuggestion(file: FileModel, call: CallSite, built: Built): F
   const start = string.child(0);
   const end = string.child(string.childCount - 1);
   if (!start || !end) return [];
-  const prefix = start.text.replace(/[fF]/, '');
+  let keepsInterpolations = false;
   // Text pieces between interpolations; a value quoted in the SQL ('{x}') loses its quotes with its placeholder.
   const texts: string[] = [''];
   const values: string[] = [];
@@ -222,9 +224,16 @@ function placeholderSuggestion(file: FileModel, call: CallSite, built: Built): F
     const expression = child.childForFieldName('expression') ?? child.namedChild(0);
     // A format spec or conversion (`{x!r}`, `{x:>4}`) changes the text; leave those to a person.
     if (!expression || child.namedChildCount > 1) return [];
+    // A constant (a table or column name) stays in the text: drivers bind values, never names.
+    if (isConstantExpression(file, expression, integration)) {
+      texts[texts.length - 1] += child.text;
+      keepsInterpolations = true;
+      continue;
+    }
     values.push(expression.text);
     texts.push('');
   }
+  const prefix = keepsInterpolations ? start.text : start.text.replace(/[fF]/, '');
   let body = texts[0];
   for (let index = 1; index < texts.length; index++) {
     let following = texts[index];
@@ -235,7 +244,7 @@ function placeholderSuggestion(file: FileModel, call: CallSite, built: Built): F
     }
     body += placeholder + following;
   }
-  if (/\{\{|\}\}/.test(body)) return [];
+  if (!keepsInterpolations && /\{\{|\}\}/.test(body)) return [];
   const parameters = `(${values.join(', ')}${values.length === 1 ? ',' : ''})`;
   return [
     {
