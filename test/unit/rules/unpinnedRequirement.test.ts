@@ -72,4 +72,12 @@ describe('unpinned-requirement', () => {
     assert.deepEqual(JSON.parse(fixed).requirements, ['acme-client==1.2.0']);
     assert.deepEqual(analyzeSnippet('', { rules, manifest: fixed }).findings, []);
   });
+
+  it('keeps the environment marker when it pins', () => {
+    const manifest = manifestWith(['uvloop>=0.17; sys_platform != "win32"']);
+    const [suggestion] = analyzeSnippet('', { rules, manifest }).findings[0].suggestions ?? [];
+    const fixed = applyEdits(manifest, suggestion.edits);
+    assert.deepEqual(JSON.parse(fixed).requirements, ['uvloop==0.17; sys_platform != "win32"']);
+    assert.deepEqual(analyzeSnippet('', { rules, manifest: fixed }).findings, []);
+  });
 });

@@ -98,12 +98,14 @@ function lowerBoundPin(requirement: Requirement): Fix[] {
   const match = /^([A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?)\s*(?:>=|~=)\s*([0-9][A-Za-z0-9.+!_-]*)/.exec(requirement.text);
   if (!match) return [];
   const pinned = `${match[1]}==${match[2]}`;
+  // An environment marker (`; sys_platform != "win32"`) says where the package is installed at all: it stays.
+  const marker = /;.*$/.exec(requirement.text)?.[0].replace(/\s*$/, '') ?? '';
   const { start, end } = requirement.range;
   return [
     {
       title: `Pin to ${pinned} (the lowest version the range allows)`,
       safe: false,
-      edits: [{ range: { start: { line: start.line, character: start.character + 1 }, end: { line: end.line, character: end.character - 1 } }, newText: pinned }],
+      edits: [{ range: { start: { line: start.line, character: start.character + 1 }, end: { line: end.line, character: end.character - 1 } }, newText: JSON.stringify(`${pinned}${marker}`).slice(1, -1) }],
     },
   ];
 }
