@@ -35,6 +35,7 @@ describe('insecure-http-url', () => {
     ['a session request with a query token', 'async def f(session):\n    return await session.get("http://api.acme.io/v1?token=abc")\n', 'async def f(session):\n    return await session.get("https://api.acme.io/v1?token=abc")\n'],
     ['an f-string constant with single quotes', "BASE_URL = f'http://api.{REGION}.acme.io/v1'\n", "BASE_URL = f'https://api.{REGION}.acme.io/v1'\n"],
     ['an implicitly concatenated URL', 'API_URL = (\n    "http://api.acme.io"\n    "/v1/status"\n)\n', 'API_URL = (\n    "https://api.acme.io"\n    "/v1/status"\n)\n'],
+    ["a URL on plain HTTP's port 80, dropping the port", 'LEGACY_URL = "http://legacy.acme.io:80/v0/"\n', 'LEGACY_URL = "https://legacy.acme.io/v0/"\n'],
   ] as const) {
     it(`switches ${name} to https:// (safe, parses, idempotent)`, () => {
       const [finding] = findingsOf(before, rules);
@@ -44,6 +45,12 @@ describe('insecure-http-url', () => {
       assert.deepEqual(findingsOf(fixed, rules), []);
     });
   }
+
+  it('only suggests https on another explicit port, which may not speak TLS', () => {
+    const [finding] = findingsOf('API_URL = "http://api.acme.io:8080/v1"\n', rules);
+    assert.equal(finding.fix, undefined);
+    assert.match(finding.suggestions?.[0].title ?? '', /check that port 8080 answers HTTPS/);
+  });
 
   it('skips test files and standalone scripts are still checked', () => {
     const source = 'API_URL = "http://api.acme.io/v1"\n';

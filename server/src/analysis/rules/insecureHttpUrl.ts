@@ -4,6 +4,7 @@ import type { IntegrationModel } from '../model/integration';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stringPrefix, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
+import type { Fix, TextEdit } from '../types';
 
 /** Private, loopback, link-local and carrier-grade NAT (Tailscale) IPv4 ranges: the user's own network. */
 const PRIVATE_IPV4 = /^(127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|0\.0\.0\.0$)/;
@@ -49,8 +50,9 @@ host the user configured (\`f"http://{host}:{port}/api"\`, \`"http://%s" % host\
 network); XML namespaces and schema URIs; reserved example domains; documentation links in docstrings, comments,
 messages and names like \`DOCS_URL\` or \`configuration_url\`; test files.
 
-**Fix:** use \`https://\`. The quick fix switches the scheme; check that the service answers on HTTPS (nearly every
-cloud API does, and many refuse plain HTTP already).
+**Fix:** use \`https://\`. The quick fix switches the scheme (dropping an explicit \`:80\`, plain HTTP's port); check
+that the service answers on HTTPS (nearly every cloud API does, and many refuse plain HTTP already). With another
+explicit port it is only a suggestion, since that port may not speak TLS.
 
 Bad:
 \`\`\`python
@@ -80,15 +82,25 @@ LOCAL_URL = f"http://{host}:{port}/status"  # a device on the user's network
       const credential = credentialCarried(file, node, url.text, context.integration);
       context.report(node, `\`${url.origin}\` is a remote service reached without encryption${credential ? `, and the request carries ${credential}` : ''}; use https://.`, {
         severity: credential ? 'error' : undefined,
-        fix: {
-          title: 'Use https://',
-          safe: true,
-          edits: [{ range: { start: url.start, end: { line: url.start.line, character: url.start.character + 'http://'.length } }, newText: 'https://' }],
-        },
+        fix: httpsFix(url),
       });
     }
   },
 };
+
+/**
+ * `http://` -> `https://`. An explicit `:80` (plain HTTP's port) goes too; another explicit port may not speak TLS,
+ * so that rewrite is a suggestion for a person to check.
+ */
+function httpsFix(url: UrlStart): Fix {
+  const scheme: TextEdit = { range: { start: url.start, end: { line: url.start.line, character: url.start.character + 'http://'.length } }, newText: 'https://' };
+  const port = /:(\d+)$/.exec(url.origin)?.[1];
+  if (port === undefined) return { title: 'Use https://', safe: true, edits: [scheme] };
+  if (port !== '80' || !url.text.startsWith(url.origin) || /\\/.test(url.origin)) return { title: `Use https:// (check that port ${port} answers HTTPS)`, safe: false, edits: [scheme] };
+  const at = url.start.character + url.origin.length - ':80'.length;
+  const dropPort: TextEdit = { range: { start: { line: url.start.line, character: at }, end: { line: url.start.line, character: at + ':80'.length } }, newText: '' };
+  return { title: 'Use https:// (on its own port, not :80)', safe: true, edits: [scheme, dropPort] };
+}
 
 const HTTP_CLIENT = /^(aiohttp|requests|httpx|urllib3|urllib\.request|homeassistant\.helpers\.(aiohttp_client|httpx_client))(\.|$)/;
 
