@@ -32,9 +32,16 @@ describe('insecure-secret-comparison', () => {
   });
 
   it('offers the rewrite only as a suggestion when a side may be None or mixes bytes and text', () => {
-    const maybeNone = 'import hmac\nfrom homeassistant.components.http import HomeAssistantView\n\n\nclass V(HomeAssistantView):\n    async def get(self, request):\n        token = request.query.get("token")\n        return token == self._token\n';
+    const maybeNone = 'import hmac\nfrom homeassistant.components.http import HomeAssistantView\n\n\nclass V(HomeAssistantView):\n    async def post(self, request):\n        token = (await request.json()).get("token")\n        return token == self._token\n';
     const [none] = analyzeSnippet(maybeNone, { rules }).findings;
     assert.ok(!none.fix && none.suggestions?.[0]?.title === 'Compare with hmac.compare_digest');
+    // A JSON value may be a number as well as None: `or ""` covers None only, so a person checks.
+    assert.match(applyEdits(maybeNone, none.suggestions![0].edits), /return hmac\.compare_digest\(token or "", self\._token\)/);
+    // A header or query value kept in a name is text or None: with `or ""` a request without it is turned away.
+    const query = maybeNone.replace('async def post', 'async def get').replace('(await request.json()).get("token")', 'request.query.get("token")');
+    const [text] = analyzeSnippet(query, { rules }).findings;
+    assert.ok(text.fix?.safe);
+    assert.match(applyEdits(query, text.fix!.edits), /return hmac\.compare_digest\(token or "", self\._token\)/);
     const mixed = 'import hmac\n\n\ndef check(key, body, signature):\n    return hmac.new(key, body, "sha256").digest() == signature\n';
     const [bytes] = analyzeSnippet(mixed, { rules }).findings;
     assert.ok(!bytes.fix && bytes.suggestions?.[0]?.title === 'Compare with hmac.compare_digest');

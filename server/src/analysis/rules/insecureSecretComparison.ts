@@ -81,11 +81,18 @@ function compareDigestFix(file: FileModel, comparison: Node, left: Node, right: 
   if (!compare) return undefined;
   // compare_digest raises TypeError where == quietly returned False: on None, or on str against bytes. A header or
   // query read without a default gets "" as its default, so a request without it is turned away, not an error.
-  const [leftText, rightText] = [left, right].map((side) => (isReadWithoutDefault(file, side) ? withEmptyDefault(file, side) : side.text));
-  const call = `${compare.name}(${leftText}, ${rightText})`;
+  // A name holding such a read (`token = request.headers.get("X-Token")`) gets `or ""` in the call.
+  const quote = preferredQuote(file);
+  const texts = [left, right].map((side) => {
+    if (isReadWithoutDefault(file, side)) return withEmptyDefault(file, side);
+    return unwrap(side).type === 'identifier' && mayBeNone(file, side) ? `${side.text} or ${quote}${quote}` : side.text;
+  });
+  const call = `${compare.name}(${texts[0]}, ${texts[1]})`;
   const edits: TextEdit[] = [replaceNode(comparison, operator === '!=' ? `not ${call}` : call)];
   if (compare.importEdit) edits.push(compare.importEdit);
-  const safe = ![left, right].some((side) => !isReadWithoutDefault(file, side) && mayBeNone(file, side)) && !mixesBytes(file, left, right);
+  // Safe where every value that may be None is text the request sent (a header, query or cookie), now defaulted.
+  const unsafeNone = [left, right].some((side) => !isReadWithoutDefault(file, side) && mayBeNone(file, side) && !(unwrap(side).type === 'identifier' && readsText(file, side)));
+  const safe = !unsafeNone && !mixesBytes(file, left, right);
   return { title: 'Compare with hmac.compare_digest', safe, edits };
 }
 
@@ -101,6 +108,12 @@ function isReadWithoutDefault(file: FileModel, side: Node): boolean {
 }
 
 const TEXT_PARTS = new Set(['headers', 'query', 'cookies']);
+
+/** A name every value of which is a header, query or cookie read: text, or None when it is missing. */
+function readsText(file: FileModel, side: Node): boolean {
+  const origins = file.origins(side).filter((origin) => origin.kind === 'expression');
+  return origins.length > 0 && origins.every((origin) => TEXT_PARTS.has(untrustedSource(file, origin.node)?.part ?? ''));
+}
 
 function withEmptyDefault(file: FileModel, side: Node): string {
   const quote = preferredQuote(file);
