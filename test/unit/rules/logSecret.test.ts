@@ -200,7 +200,9 @@ describe('log-secret', () => {
       ['a concatenated value', "def f(self):\n    _LOGGER.debug('Key: ' + self._api_key)\n", "def f(self):\n    _LOGGER.debug('Key: ' + '**REDACTED**')\n"],
       ['a %-operator tuple item', 'def f(token, host):\n    _LOGGER.debug("%s at %s" % (token, host))\n', 'def f(token, host):\n    _LOGGER.debug("%s at %s" % ("**REDACTED**", host))\n'],
       ['an extra= value', 'def f(token):\n    _LOGGER.debug("Login", extra={"token": token})\n', 'def f(token):\n    _LOGGER.debug("Login", extra={"token": "**REDACTED**"})\n'],
-      ['every credential of one call', 'def f(password, token):\n    _LOGGER.debug("%s %s", password, f"{token}")\n', 'def f(password, token):\n    _LOGGER.debug("%s %s", "**REDACTED**", f"**REDACTED**")\n'],
+      ['every credential of one call, an f-string left without fields losing its f', 'def f(password, token):\n    _LOGGER.debug("%s %s", password, f"{token}")\n', 'def f(password, token):\n    _LOGGER.debug("%s %s", "**REDACTED**", "**REDACTED**")\n'],
+      ['every field of an f-string, which becomes a plain string', 'def f(api):\n    _LOGGER.debug(f"Logged in, token={api.token!r}, refresh={api.refresh_token}")\n', 'def f(api):\n    _LOGGER.debug("Logged in, token=**REDACTED**, refresh=**REDACTED**")\n'],
+      ['every field of an f-string with {{ }} escapes, which stays an f-string', 'def f(token):\n    _LOGGER.debug(f"{{auth}} {token}")\n', 'def f(token):\n    _LOGGER.debug(f"{{auth}} **REDACTED**")\n'],
     ];
     for (const [name, body, expected] of cases) {
       it(`replaces ${name} with the marker (safe)`, () => {

@@ -20,7 +20,7 @@ import {
   type SecretCarrier,
 } from '../model/secretFlow';
 import { comparisonParts } from '../model/verification';
-import { contains, unwrap } from '../python/syntax';
+import { contains, descendants, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
 
@@ -156,6 +156,7 @@ function redactFix(file: FileModel, call: CallSite, found: { argument: Node; car
   let safe = true;
   let setup: RedactionSetup | undefined;
   let wrapsPayload = false;
+  const redactedFields = new Set<number>();
   for (const { argument, carrier } of found) {
     if (carrier.kind === 'payload') {
       // A response's credential keys are its own, not the integration's TO_REDACT: no fix would be sure to hide them.
@@ -174,18 +175,36 @@ function redactFix(file: FileModel, call: CallSite, found: { argument: Node; car
     if (!replacement) return undefined;
     safe &&= replacement.safe;
     edits.push(replacement.edit);
+    if (replacement.field) redactedFields.add(replacement.field.id);
   }
+  edits.push(...plainStringEdits(found.map(({ argument }) => argument), redactedFields));
   if (setup) edits.push(...setup.edits);
   const unique = edits.filter((edit, index) => edits.findIndex((other) => JSON.stringify(other) === JSON.stringify(edit)) === index);
   const title = wrapsPayload ? 'Redact log: pass the payload through async_redact_data' : 'Redact log: replace the credential with "**REDACTED**"';
   return { title, safe, edits: unique };
 }
 
+/**
+ * An f-string all of whose replacement fields were redacted holds only text: its `f` goes too (linters flag an
+ * f-string without placeholders), unless `{{ }}` escapes would then change its text.
+ */
+function plainStringEdits(arguments_: Node[], redactedFields: Set<number>): TextEdit[] {
+  const edits: TextEdit[] = [];
+  for (const string of arguments_.flatMap((argument) => descendants(argument, ['string']))) {
+    const fields = string.namedChildren.filter((child) => child.type === 'interpolation');
+    const start = string.child(0);
+    if (fields.length === 0 || !fields.every((field) => redactedFields.has(field.id)) || start?.type !== 'string_start') continue;
+    if (/\{\{|\}\}/.test(string.text)) continue;
+    edits.push(replaceNode(start, start.text.replace(/[fF]/, '')));
+  }
+  return edits;
+}
+
 /** The edit hiding one credential, and whether it is right whatever the surrounding code does. */
-function redactSecret(file: FileModel, call: CallSite, argument: Node, node: Node, integration: IntegrationModel | undefined): { edit: TextEdit; safe: boolean } | undefined {
+function redactSecret(file: FileModel, call: CallSite, argument: Node, node: Node, integration: IntegrationModel | undefined): { edit: TextEdit; safe: boolean; field?: Node } | undefined {
   // Inside an f-string the whole replacement field becomes literal text.
   for (let current: Node | null = node; current && contains(argument, current); current = current.parent) {
-    if (current.type === 'interpolation') return { edit: replaceNode(current, REDACTED_MARKER), safe: true };
+    if (current.type === 'interpolation') return { edit: replaceNode(current, REDACTED_MARKER), safe: true, field: current };
   }
   const parent = outerParent(node);
   const edit = redactedLiteral(file, node);
