@@ -112,6 +112,19 @@ describe('log-secret', () => {
     assert.equal(findings(handler('not data', '        return\n    else:\n        _LOGGER.debug("Payload: %s", data)')).length, 1);
   });
 
+  it('reports a config entry logged through async_redact_data whose keys miss a credential the entries hold, and adds it', () => {
+    const flow = 'import voluptuous as vol\nfrom homeassistant import config_entries\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="Demo", data=user_input)\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required("username"): str, vol.Required("password"): str, vol.Required("api_key"): str}))\n';
+    const init = (keys: string) =>
+      `import logging\n\nfrom homeassistant.components.diagnostics import async_redact_data\n\n_LOGGER = logging.getLogger(__name__)\nTO_REDACT = {${keys}}\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Setting up with %s", async_redact_data(entry.data, TO_REDACT))\n    return True\n`;
+    const options = { otherFiles: { 'config_flow.py': flow } };
+    const [finding, ...rest] = findings(init('"password"'), options);
+    assert.equal(rest.length, 0);
+    assert.match(finding.message, /keys that miss "api_key".*that credential is logged/);
+    const fixed = applyAndRecheck(init('"password"'), options);
+    assert.match(fixed, /TO_REDACT = \{"password", "api_key"\}/);
+    assert.deepEqual(findings(init('"password", "api_key"'), options), []);
+  });
+
   it('takes a database connection URL for a credential: it carries the database password', () => {
     const source = (key: string) =>
       `import logging\n_LOGGER = logging.getLogger(__name__)\nCONF_URL = "${key}"\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Connecting to %s", entry.options[CONF_URL])\n`;

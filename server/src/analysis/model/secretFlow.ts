@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { addImport, insertAt, replaceNode } from '../fixes';
 import { contains, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
-import type { TextEdit } from '../types';
+import type { Fix, TextEdit } from '../types';
 import type { Binding, CallSite, FileModel } from './fileModel';
 import { constantExpression, type IntegrationModel } from './integration';
 import { isSecretName, normalizeName } from './secrets';
@@ -1435,6 +1435,41 @@ export function redactionSetKeys(file: FileModel, argument: Node, integration: I
   if (local?.value) return redactionSetKeys(file, local.value, integration, depth - 1);
   const constant = constantExpression(file, target, integration);
   return constant ? redactionSetKeys(constant.file, constant.node, integration, depth - 1) : undefined;
+}
+
+/**
+ * What an `async_redact_data` call on the config entry's data leaves in: the credential keys the integration asks for
+ * or stores that its key set does not cover (undefined when it covers them, or when the set cannot be read whole).
+ */
+export function redactionGaps(
+  file: FileModel,
+  call: CallSite,
+  integration: IntegrationModel | undefined,
+): { missing: string[]; wanted: CredentialKeys; set: RedactionSet; keysArgument: Node } | undefined {
+  const wanted = storedCredentialKeys(file, integration);
+  if (wanted.size === 0) return undefined;
+  const data = call.args[0] ?? call.keywords.get('data');
+  const keysArgument = call.args[1] ?? call.keywords.get('to_redact');
+  if (!data || !keysArgument) return undefined;
+  const redactsEntry = secretsIn(file, data, integration).some((carrier) => carrier.kind === 'payload' && !isRequestPayload(carrier));
+  if (!redactsEntry) return undefined;
+  const set = redactionSetKeys(file, keysArgument, integration);
+  if (!set || !set.complete) return undefined;
+  const missing = [...wanted.keys()].filter((key) => !coversKey(set.keys, key)).sort();
+  return missing.length > 0 ? { missing, wanted, set, keysArgument } : undefined;
+}
+
+/** How to word a redaction's gaps, and the fix adding the missing keys where the set is written in this file. */
+export function describeGaps(
+  file: FileModel,
+  integration: IntegrationModel | undefined,
+  gaps: NonNullable<ReturnType<typeof redactionGaps>>,
+): { quoted: string; them: string; here: boolean; fix: Fix | undefined } {
+  const here = gaps.set.file === file;
+  const quoted = gaps.missing.map((name) => `"${name}"`).join(', ');
+  const known = credentialKeys(file, integration);
+  const edits = here ? extendKeySet(file, integration, gaps.set.node, new Map(gaps.missing.map((name) => [name, gaps.wanted.get(name) ?? known.get(name)]))) : undefined;
+  return { quoted, them: gaps.missing.length === 1 ? 'it' : 'them', here, fix: edits ? { title: `Add ${quoted} to the redacted keys`, safe: true, edits } : undefined };
 }
 
 /** Whether a key set covers a credential key: itself, or for a dict-valued key like OAuth's `token`, its parts. */

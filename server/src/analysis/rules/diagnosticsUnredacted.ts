@@ -2,18 +2,15 @@ import type { Node } from '../python/syntaxTree';
 import { replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import {
-  coversKey,
-  credentialKeys,
-  extendKeySet,
+  describeGaps,
   dictAdditionValues,
   isInert,
   isMappingPayload,
   isRedactionCall,
   storedCredentialKeys,
   redactedLiteral,
-  redactionSetKeys,
+  redactionGaps,
   redactionSetup,
-  isRequestPayload,
   secretsIn,
   type SecretCarrier,
 } from '../model/secretFlow';
@@ -252,29 +249,17 @@ function report(context: FileContext, carrier: SecretCarrier, reported: Set<stri
  */
 function checkRedactionCoverage(context: FileContext, fn: Node, reported: Set<string>): void {
   const { file, integration } = context;
-  const wanted = storedCredentialKeys(file, integration);
-  if (wanted.size === 0) return;
+  if (storedCredentialKeys(file, integration).size === 0) return;
   for (const call of redactionCalls(file)) {
     if (call.node.startIndex < fn.startIndex || call.node.endIndex > fn.endIndex) continue;
-    const data = call.args[0] ?? call.keywords.get('data');
-    const keysArgument = call.args[1] ?? call.keywords.get('to_redact');
-    if (!data || !keysArgument) continue;
-    const redactsEntry = secretsIn(file, data, integration).some((carrier) => carrier.kind === 'payload' && !isRequestPayload(carrier));
-    if (!redactsEntry) continue;
-    const set = redactionSetKeys(file, keysArgument, integration);
-    if (!set || !set.complete) continue;
-    const missing = [...wanted.keys()].filter((key) => !coversKey(set.keys, key)).sort();
-    const key = `set:${set.file.path}:${set.node.startIndex}`;
-    if (missing.length === 0 || reported.has(key)) continue;
+    const gaps = redactionGaps(file, call, integration);
+    if (!gaps) continue;
+    const key = `set:${gaps.set.file.path}:${gaps.set.node.startIndex}`;
+    if (reported.has(key)) continue;
     reported.add(key);
-    const here = set.file === file;
-    const quoted = missing.map((name) => `"${name}"`).join(', ');
-    const them = missing.length === 1 ? 'it' : 'them';
-    const known = credentialKeys(file, integration);
-    const edits = here ? extendKeySet(file, integration, set.node, new Map(missing.map((name) => [name, wanted.get(name) ?? known.get(name)]))) : undefined;
-    const fix = edits ? { title: `Add ${quoted} to the redacted keys`, safe: true, edits } : undefined;
+    const { quoted, them, here, fix } = describeGaps(file, integration, gaps);
     context.report(
-      here ? set.node : keysArgument,
+      here ? gaps.set.node : gaps.keysArgument,
       `The keys redacted from this config entry's diagnostics miss ${quoted}, which this integration's config entries hold; add ${them} so diagnostics do not publish ${them}.`,
       fix ? { fix } : {},
     );

@@ -5,10 +5,13 @@ import type { IntegrationModel } from '../model/integration';
 import {
   REDACTED_MARKER,
   credentialKeys,
+  describeGaps,
   isLoggingCall,
+  isRedactionCall,
   isMappingPayload,
   loggedArguments,
   redactedLiteral,
+  redactionGaps,
   redactionSetup,
   isRequestPayload,
   REQUEST_HEADERS_SOURCE,
@@ -21,7 +24,7 @@ import {
 } from '../model/secretFlow';
 import { comparisonParts } from '../model/verification';
 import { contains, descendants, unwrap } from '../python/syntax';
-import type { Rule } from '../rule';
+import type { FileContext, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
 
 export const logSecret: Rule = {
@@ -55,7 +58,8 @@ It stays silent for what does not leak: a username or host, \`len(token)\`, \`bo
 \`ConfigEntry\` itself, \`entry.title\`, values already redacted (\`async_redact_data\`, \`partial_redact\`,
 \`{**cfg, CONF_PASSWORD: "***"}\`, a copy whose secret keys were masked or popped, a comprehension that filters
 keys), \`list(entry.data)\` (only the keys), and messages that merely *name* a secret ("token refreshed").
-Exception objects are out of its scope.
+A config entry redacted with a key set that misses a credential key the entries hold is reported, with a fix adding
+the key where the set is written in the same module. Exception objects are out of its scope.
 
 **How to fix:** log that the value exists, its length or its last few characters, or pass a payload through
 \`async_redact_data(payload, TO_REDACT)\`. The quick fix replaces a credential with \`"**REDACTED**"\` (safe where the
@@ -83,7 +87,10 @@ _LOGGER.debug("Logging in with token ending in %s", entry.data[CONF_TOKEN][-4:])
       const found = loggedArguments(call)
         .flatMap((argument) => secretsIn(file, argument, integration, true).map((carrier) => ({ argument, carrier })))
         .filter(({ carrier }) => !isEmptyWhereLogged(call.node, carrier.node.text));
-      if (found.length === 0) continue;
+      if (found.length === 0) {
+        reportRedactionGaps(context, call);
+        continue;
+      }
       const secret = found.find(({ carrier }) => carrier.kind === 'secret');
       const first = (secret ?? found[0]).carrier;
       const fix = redactFix(file, call, found, integration);
@@ -94,6 +101,27 @@ _LOGGER.debug("Logging in with token ending in %s", entry.data[CONF_TOKEN][-4:])
     }
   },
 };
+
+/**
+ * `_LOGGER.debug("%s", async_redact_data(entry.data, TO_REDACT))` where TO_REDACT misses a credential key the
+ * entries hold: that key is logged all the same.
+ */
+function reportRedactionGaps(context: FileContext, call: CallSite): void {
+  const { file, integration } = context;
+  for (const argument of loggedArguments(call)) {
+    for (const node of descendants(argument, ['call'])) {
+      const site = file.callSite(node);
+      const gaps = site && isRedactionCall(site) ? redactionGaps(file, site, integration) : undefined;
+      if (!gaps) continue;
+      const { quoted, them, fix } = describeGaps(file, integration, gaps);
+      context.report(call.node, `This log call redacts the config entry with keys that miss ${quoted}, which this integration's config entries hold, so ${them === 'it' ? 'that credential is' : 'those credentials are'} logged; add ${them} to the redacted keys.`, {
+        severity: 'error',
+        ...(fix ? { fix } : {}),
+      });
+      return;
+    }
+  }
+}
 
 /**
  * `if not data: _LOGGER.debug("empty payload: %s", data)`: under a test that the value is empty (`not x`, `x is
