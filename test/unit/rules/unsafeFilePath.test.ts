@@ -138,6 +138,24 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => finding.range.start.line), [5]);
   });
 
+  it("offers no name-only rewrite inside a helper its callers hand whole paths to (it would break them)", () => {
+    const helper = 'import json\n\n\ndef load_scene_file(path):\n    with open(path, encoding="utf-8") as handle:\n        return json.load(handle)\n';
+    const init = 'from .loader import load_scene_file\n\n\nasync def async_setup(hass, config):\n    async def import_scene(call):\n        await hass.async_add_executor_job(load_scene_file, hass.config.path("scenes", call.data["file"]))\n\n    hass.services.async_register("demo", "import", import_scene)\n    return True\n';
+    const [finding, ...rest] = analyzeSnippet(init, { rules, otherFiles: { 'loader.py': helper } }).findings;
+    assert.equal(rest.length, 0);
+    assert.ok(finding.path.endsWith('loader.py'));
+    assert.equal(finding.suggestions, undefined);
+  });
+
+  it('checks both ends of a copy or a move, also run in the executor', () => {
+    const service = (copy: string) =>
+      `import os\nimport shutil\n\n\nasync def async_setup(hass, config):\n    archive = hass.config.path("clips")\n\n    async def save_clip(call):\n        target = os.path.join(archive, call.data["filename"])\n        ${copy}\n\n    hass.services.async_register("demo", "save", save_clip)\n    return True\n`;
+    for (const copy of ['shutil.copy("/tmp/last.mp4", target)', 'await hass.async_add_executor_job(shutil.copy, "/tmp/last.mp4", target)', 'shutil.move(src="/tmp/last.mp4", dst=target)', 'os.replace("/tmp/last.mp4", target)']) {
+      assert.equal(analyzeSnippet(service(copy), { rules }).findings.length, 1, copy);
+    }
+    assert.deepEqual(analyzeSnippet(service('shutil.copy("/tmp/last.mp4", os.path.join(archive, "last.mp4"))'), { rules }).findings, []);
+  });
+
   it('accepts is_allowed_path run in the executor, also before a nested function that opens the file', () => {
     const source = (check: string) =>
       [

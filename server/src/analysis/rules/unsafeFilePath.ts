@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { addImport, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
+import type { IntegrationModel } from '../model/integration';
 import { callerArguments, untrustedSource } from '../model/untrusted';
 import { descendants, interpolations, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -73,10 +74,11 @@ async def handle_export(call):
     // A path checked with is_allowed_path is a path handled, whatever library then opens it.
     if (file.mentions(/is_allowed_path/) && file.calls.some((call) => /(^|\.)is_allowed_path$/.test(call.name ?? call.method ?? '') || call.method === 'is_allowed_path')) context.markUsed();
     for (const call of file.calls) {
-      const target = pathArgument(file, call);
-      if (!target) continue;
+      const targets = pathArguments(file, call);
+      if (targets.length === 0) continue;
       context.markUsed();
-      const found = untrustedLeaf(context, target);
+      // Both ends of a copy or move: the source is read, the destination written.
+      const found = targets.map((target) => untrustedLeaf(context, target)).find((leaf) => leaf !== undefined);
       if (!found) continue;
       const leaf = found.node;
       const check = checkedAround(file, call.node, leaf);
@@ -86,16 +88,34 @@ async def handle_export(call):
         if (!found.whole && !found.joined) continue;
         const how = found.whole ? 'is used as the path itself' : 'is joined onto a folder, which an absolute path replaces';
         context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${shorten(leaf.text)}\`), checked only with raise_if_invalid_path: that rejects .. and ~ but not an absolute path, and the value ${how}. Verify the resolved path stays inside its folder, or keep only the file name (Path(x).name).`, {
-          suggestions: nameOnlySuggestion(file, leaf),
+          suggestions: nameOnlySuggestion(file, leaf, context.integration),
         });
         continue;
       }
       context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${shorten(leaf.text)}\`) without a check; keep only the file name (Path(x).name) or verify the resolved path stays inside its folder.`, {
-        suggestions: nameOnlySuggestion(file, leaf),
+        suggestions: nameOnlySuggestion(file, leaf, context.integration),
       });
     }
   },
 };
+
+const TWO_PATH_FUNCTIONS = /^(shutil\.(copy|copy2|copyfile|copytree|move)|os\.(rename|replace))$/;
+
+/** The paths a file operation works on: one, or a copy's or move's source and destination. */
+function pathArguments(file: FileModel, call: CallSite): Node[] {
+  const name = call.name ?? '';
+  if (TWO_PATH_FUNCTIONS.test(name)) {
+    const destination = call.args[1] ?? call.keywords.get('dst');
+    const source = call.args[0] ?? call.keywords.get('src');
+    return [source, destination].filter((path): path is Node => path !== undefined);
+  }
+  // `hass.async_add_executor_job(shutil.copy, source, destination)`.
+  if (/(^|\.)async_add_executor_job$/.test(name) && call.args[0] && TWO_PATH_FUNCTIONS.test(file.qualifiedName(call.args[0]) ?? '')) {
+    return call.args.slice(1, 3);
+  }
+  const one = pathArgument(file, call);
+  return one ? [one] : [];
+}
 
 /** The path expression a call operates on, if it is a file operation. */
 function pathArgument(file: FileModel, call: CallSite): Node | undefined {
@@ -257,12 +277,20 @@ function joinedAfterBase(file: FileModel, part: Node): boolean {
   return JOINS.test(site.name ?? '') && site.args.slice(1).some((arg) => arg.id === part.id);
 }
 
-function nameOnlySuggestion(file: FileModel, leaf: Node): Fix[] {
+function nameOnlySuggestion(file: FileModel, leaf: Node, integration: IntegrationModel | undefined): Fix[] {
+  // A helper's parameter its callers fill (`load_scene_file(hass.config.path("scenes", name))`) may be a whole path:
+  // cutting it to its name here would break every caller; the guard belongs where they take the value in.
+  if (filledByCallers(file, leaf, integration)) return [];
   const edits: TextEdit[] = [replaceNode(leaf, `Path(${leaf.text}).name`)];
   const pathImport = file.imports.get('Path') === 'pathlib.Path' ? undefined : addImport(file, 'pathlib', 'Path');
   if (file.imports.has('Path') && file.imports.get('Path') !== 'pathlib.Path') return [];
   if (pathImport) edits.push(pathImport);
   return [{ title: 'Keep only the file name (Path(...).name)', safe: false, edits }];
+}
+
+function filledByCallers(file: FileModel, leaf: Node, integration: IntegrationModel | undefined): boolean {
+  if (leaf.type !== 'identifier') return false;
+  return file.origins(leaf).some((origin) => origin.kind === 'parameter' && origin.scope !== undefined && callerArguments(file, origin.scope, leaf.text, integration).length > 0);
 }
 
 function shorten(text: string): string {
