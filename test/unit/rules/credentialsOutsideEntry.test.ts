@@ -62,12 +62,17 @@ describe('credentials-outside-entry', () => {
     // The same schema in an integration whose YAML stays the configuration is reported.
     const yamlOnly = platform.replace(/\n\n\nasync def async_setup_platform[\s\S]*$/, '\n').replace('from homeassistant.config_entries import SOURCE_IMPORT\n', '');
     assert.equal(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py' }).findings.length, 1);
-    // A config flow elsewhere that accepts the import counts as well.
+    // A config flow elsewhere that accepts the import counts as well, once something starts the import.
     const flow = 'from homeassistant import config_entries\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_import(self, import_data):\n        return self.async_create_entry(title="demo", data=import_data)\n';
-    assert.deepEqual(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': flow } }).findings, []);
+    const start = 'from homeassistant.config_entries import SOURCE_IMPORT\n\n\nasync def async_setup(hass, config):\n    hass.async_create_task(hass.config_entries.flow.async_init("demo", context={"source": SOURCE_IMPORT}, data=config["demo"]))\n    return True\n';
+    assert.deepEqual(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': flow, '__init__.py': start } }).findings, []);
+    const discovery = start.replace('hass.config_entries.flow.async_init("demo", context={"source": SOURCE_IMPORT}, data=config["demo"])', 'discovery_flow.async_create_flow(hass, "demo", {"source": SOURCE_IMPORT}, config["demo"])');
+    assert.deepEqual(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': flow, '__init__.py': discovery } }).findings, []);
+    // An import step nothing starts moves nothing: the credentials stay in configuration.yaml.
+    assert.equal(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': flow } }).findings.length, 1);
     // An import step that ignores what it is given leaves the credentials in configuration.yaml.
     const ignoring = flow.replace('data=import_data', 'data={}');
-    assert.equal(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': ignoring } }).findings.length, 1);
+    assert.equal(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': ignoring, '__init__.py': start } }).findings.length, 1);
   });
 
   it("reports an entity whose state is a credential, not one whose state only describes it", () => {

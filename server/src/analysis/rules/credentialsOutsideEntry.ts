@@ -316,8 +316,12 @@ const IMPORT_SOURCE = /\bSOURCE_IMPORT\b|["']source["']\s*:\s*["']import["']|\ba
 
 /** Whether the integration (or the file, outside one) imports YAML configuration into config entries. */
 function importsYaml(context: FileContext): boolean {
-  const files = context.integration?.files ?? [context.file];
-  return files.some((file) => file.mentions(IMPORT_SOURCE) && (file.functions.some(usesImportedData) || file.calls.some((call) => isImportFlowStart(file, call))));
+  const files = (context.integration?.files ?? [context.file]).filter((file) => file.mentions(IMPORT_SOURCE));
+  // Something must start the import (an async_step_import nobody calls moves nothing), and the step, where there is
+  // one, must take what it is given.
+  const started = files.some((file) => file.calls.some((call) => isImportFlowStart(file, call)));
+  const steps = files.flatMap((file) => file.functions.filter((fn) => fn.childForFieldName('name')?.text === 'async_step_import'));
+  return started && (steps.length === 0 || steps.some(usesImportedData));
 }
 
 /**
@@ -331,9 +335,9 @@ function usesImportedData(fn: Node): boolean {
   return input !== undefined && body !== null && descendants(body, ['identifier']).some((identifier) => identifier.text === input);
 }
 
-/** `hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_IMPORT}, data=config)`. */
+/** `hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_IMPORT}, data=config)`, or through discovery_flow. */
 function isImportFlowStart(file: FileModel, call: CallSite): boolean {
-  if (call.method !== 'async_init') return false;
-  const flowContext = call.keywords.get('context');
+  // `discovery_flow.async_create_flow(hass, DOMAIN, {"source": SOURCE_IMPORT}, data)` starts one too.
+  const flowContext = call.method === 'async_init' ? call.keywords.get('context') : call.method === 'async_create_flow' ? call.keywords.get('context') ?? call.args[2] : undefined;
   return flowContext !== undefined && IMPORT_SOURCE.test(flowContext.text);
 }
