@@ -8,6 +8,8 @@ const SECRET_WORDS = new Set([
   'password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'apikey', 'credential', 'credentials',
   'privatekey', 'privkey', 'prvkey', 'bearer', 'cookie', 'jwt', 'signingkey', 'hmackey', 'secretkey', 'accesskey', 'authkey',
   'sessionkey', 'refreshtoken', 'accesstoken', 'clientsecret', 'authorization', 'psk', 'otp', 'totp',
+  // A login session's id is a bearer credential; an alarm panel's user codes are PINs.
+  'passcode', 'sessionid', 'usercode',
 ]);
 
 /** Pairs of words that form a credential: `api key`, `private key`, `client secret`. */
@@ -17,7 +19,7 @@ const SECRET_PAIRS = new Set([
   'security_code', 'alarm_code', 'shared_secret', 'client_secret', 'consumer_secret', 'webhook_secret', 'auth_token',
   'api_token', 'refresh_token', 'access_token', 'id_token', 'bearer_token', 'x_api_key', 'local_key', 'device_key',
   'management_key', 'admin_key', 'license_key', 'integration_key', 'subscription_key', 'account_key', 'shared_key',
-  'webhook_auth', 'priv_key', 'prv_key',
+  'webhook_auth', 'priv_key', 'prv_key', 'session_id', 'session_token',
 ]);
 
 /**
@@ -88,6 +90,8 @@ function judgeSecretName(name: string): boolean {
   const words = normalized.split('_').filter(Boolean);
   if (words.length === 0) return false;
   const last = words[words.length - 1];
+  // `session_id`, `rf_session_id`: a pair naming a credential outweighs the descriptor it ends in.
+  if (words.length > 1 && SECRET_PAIRS.has(`${words[words.length - 2]}_${last}`)) return true;
   if (words.length > 1 && DESCRIPTOR_SUFFIXES.has(last)) return false;
   // `pass`, `ssh_pass`, `CONF_PASS`: short for password at the end of a name (`pass_through` is something else).
   if (last === 'pass') return true;
