@@ -13,6 +13,22 @@ export function insertAt(line: number, character: number, newText: string): Text
   return { range: { start: { line, character }, end: { line, character } }, newText };
 }
 
+/**
+ * Adds an argument after `last`, the call's last one: on a line of its own, indented alike and with the trailing
+ * comma kept, where the arguments stand one per line; else after a comma on the same line.
+ */
+export function appendArgument(file: FileModel, last: Node, text: string): TextEdit {
+  const { start, end } = rangeOf(last);
+  const previous = last.previousSibling;
+  const ownLine = previous !== null && rangeOf(previous).end.line < start.line;
+  if (!ownLine) return insertAt(end.line, end.character, `, ${text}`);
+  const indent = /^\s*/.exec(file.lineText(start.line))?.[0] ?? '';
+  const next = last.nextSibling;
+  const trailingComma = next?.type === ',';
+  const after = trailingComma && next ? rangeOf(next).end : end;
+  return insertAt(after.line, after.character, `${trailingComma ? '' : ','}\n${indent}${text}${trailingComma ? ',' : ''}`);
+}
+
 /** Removes one argument of a call together with the comma that separates it from its neighbour. */
 export function removeArgument(argument: Node): TextEdit {
   const target = argument.parent?.type === 'keyword_argument' ? argument.parent : argument;

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { serviceWithoutSchema } from '../../../server/src/analysis/rules/serviceWithoutSchema';
-import { analyzeSnippet, assertFixture, FIXTURES, setup } from '../../helpers/analysis';
+import { analyzeSnippet, applyEdits, assertFixture, FIXTURES, setup } from '../../helpers/analysis';
 import { applyFixAndCheck } from '../../helpers/fixChecks';
 
 const rules = [serviceWithoutSchema];
@@ -40,6 +40,17 @@ describe('service-without-schema', () => {
     assert.match(fixed, /async_register\(DOMAIN, SERVICE_SEND, handle_send, schema=vol\.Schema\(\{vol\.Required\(ATTR_MESSAGE\): cv\.string, vol\.Optional\("title"\): cv\.string\}\)\)/);
     assert.match(fixed, /^import voluptuous as vol\n/m);
     assert.match(fixed, /^from homeassistant\.helpers import config_validation as cv\n/m);
+  });
+
+  it('adds schema= on its own line where the arguments stand one per line, keeping the trailing comma', () => {
+    const source = (close: string) =>
+      `import voluptuous as vol\nfrom homeassistant.helpers import config_validation as cv\n\n\nasync def async_setup(hass, config):\n    async def rename(call):\n        hass.states.async_set("demo.x", call.data["new"])\n\n    hass.services.async_register(\n        "demo",\n        "rename",\n        rename${close}\n    )\n    return True\n`;
+    for (const close of [',', '']) {
+      const [finding] = analyzeSnippet(source(close), { rules }).findings;
+      const fixed = applyEdits(source(close), finding.suggestions![0].edits);
+      assert.match(fixed, new RegExp(`        rename,\\n        schema=vol\\.Schema\\(\\{vol\\.Required\\("new"\\): cv\\.string\\}\\)${close}\\n    \\)`), fixed);
+      assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);
+    }
   });
 
   it('reads fields through a name holding call.data, and lets fields it cannot name through', () => {

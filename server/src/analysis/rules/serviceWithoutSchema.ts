@@ -1,9 +1,9 @@
 import type { Node } from '../python/syntaxTree';
-import { addImport, insertAt, preferredQuote, replaceNode } from '../fixes';
+import { addImport, appendArgument, preferredQuote, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { parametersOf, resolveCallables } from '../model/untrusted';
-import { descendants, literalString, rangeOf, unwrap } from '../python/syntax';
+import { descendants, literalString, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
 
@@ -171,8 +171,7 @@ function schemaSuggestion(file: FileModel, call: CallSite, schema: Node | undefi
   } else {
     const last = [...call.args, ...call.keywords.values()].sort((a, b) => a.endIndex - b.endIndex).pop();
     if (!last) return [];
-    const end = rangeOf(last.parent?.type === 'keyword_argument' ? last.parent : last).end;
-    edits.push(insertAt(end.line, end.character, `, schema=${schemaText}`));
+    edits.push(appendArgument(file, last.parent?.type === 'keyword_argument' ? last.parent : last, `schema=${schemaText}`));
   }
   edits.push(...names.imports(entries.length > 0));
   const title = entries.length > 0 ? 'Add a schema for the fields the handler reads' : 'Add a schema that accepts no data';
