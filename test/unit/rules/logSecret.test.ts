@@ -319,6 +319,10 @@ describe('log-secret', () => {
       assert.ok(!finding.fix && finding.suggestions?.[0]?.title.startsWith('Redact log'), 'a person adds the API key to the set');
       const complete = findings(incomplete, { otherFiles: { 'const.py': otherFiles['const.py'].replace('{CONF_PASSWORD}', '{CONF_PASSWORD, CONF_API_KEY}') } });
       assert.ok(complete[0].fix?.safe);
+      // TO_REDACT joins the module's import from const.py rather than a second one.
+      const joined = applyEdits(incomplete, complete[0].fix!.edits);
+      assert.match(joined, /^from \.const import CONF_API_KEY, CONF_PASSWORD, TO_REDACT$/m);
+      assert.equal(joined.match(/from \.const import/g)?.length, 1);
     });
 
     it('keeps the file quote style for markers and new keys', () => {

@@ -1542,7 +1542,8 @@ function existingRedactionSet(file: FileModel, integration: IntegrationModel | u
   const constFile = constModule && integration?.moduleFile(constModule.qualified);
   const value = constFile && constFile !== file ? constFile.constants.get('TO_REDACT') : undefined;
   if (constModule && constFile && value && file.isBuiltin('TO_REDACT')) {
-    const edit = addImport(file, constModule.relative, 'TO_REDACT');
+    // Joins the module's `from .const import ...` where it has one.
+    const edit = importNames(file, constModule.relative, ['TO_REDACT']);
     if (edit) edits.push(edit);
     return { name: 'TO_REDACT', set: redactionSetKeys(constFile, value, integration) };
   }
