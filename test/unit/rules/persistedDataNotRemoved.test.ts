@@ -167,6 +167,14 @@ describe('persisted-data-not-removed', () => {
     assert.equal(status(removed), 'pass');
   });
 
+  it('counts a SQLite database created under the config folder, not Home Assistant\'s own database', () => {
+    const db = (path: string) => `import sqlite3\n\n\ndef open_db(hass):\n    return sqlite3.connect(${path})\n`;
+    const init = 'async def async_setup_entry(hass, entry):\n    return True\n';
+    assert.equal(analyzeSnippet(init, { rules, otherFiles: { 'db.py': db('hass.config.path(".storage", "demo.db")') } }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(init, { rules, otherFiles: { 'db.py': db('hass.config.path("home-assistant_v2.db")') } }).findings, []);
+    assert.deepEqual(analyzeSnippet(init, { rules, otherFiles: { 'db.py': db('":memory:"') } }).findings, []);
+  });
+
   it('ignores files written where a service call says (user content, not integration data)', () => {
     const snapshot = `async def handle_snapshot(call):\n    with open(call.data["filename"], "wb") as handle:\n        handle.write(b"...")\n`;
     const result = analyzeSnippet(snapshot, { rules });

@@ -54,7 +54,8 @@ calls \`async_remove_entry(hass, entry)\` in the integration's \`__init__.py\` f
 personal data or tokens, and is picked up again if the integration is added later.
 
 The rule collects what the integration persists: \`Store(...)\` instances (also of \`Store\` subclasses), files
-written under the configuration folder (\`open(..., "w")\`, \`Path.write_text\`, \`save_json\`), and cloudhooks
+written under the configuration folder (\`open(..., "w")\`, \`Path.write_text\`, \`save_json\`, a SQLite database
+it creates there), and cloudhooks
 (\`async_create_cloudhook\`). It then checks that \`async_remove_entry\` exists and removes each kind:
 \`await store.async_remove()\`, \`os.remove\`/\`Path.unlink\`/\`shutil.rmtree\` (also through
 \`hass.async_add_executor_job\`), \`async_delete_cloudhook\`. An integration set up from YAML only has no config
@@ -177,6 +178,8 @@ function writesConfigFile(file: FileModel, call: CallSite, name: string, integra
   if (name === 'open' && file.isBuiltin('open') && !/[wax]/.test(mode(1))) return false;
   // `Path(path).open("w")`: pathlib's open takes the mode first.
   if (name === '.open' && !/[wax]/.test(mode(0))) return false;
+  // Home Assistant's own database, opened to read history, is not the integration's to remove.
+  if (/^(sqlite3|aiosqlite)\.connect$/.test(name) && file.origins(call.args[0] ?? call.node).some((origin) => /home-assistant_v2\.db|DEFAULT_DB_FILE/.test(origin.node.text))) return false;
   const pathArgument = writtenPath(file, call, name);
   // Themes, blueprints and frontend files the integration copies in are assets the user may keep using, not data.
   if (pathArgument && /^shutil\./.test(name) && file.origins(pathArgument).some((origin) => SHARED_ASSET_FOLDERS.test(origin.node.text))) return false;
@@ -189,6 +192,8 @@ function writtenPath(file: FileModel, call: CallSite, name: string): Node | unde
   if (name === '.open' || call.method === 'write_text' || call.method === 'write_bytes') return call.callee.childForFieldName('object') ?? undefined;
   // A model saved with joblib (`joblib.dump(model, hass.config.path("model.pkl"))`).
   if (name === 'joblib.dump') return call.args[1] ?? call.keywords.get('filename');
+  // A SQLite database file, created on first connect (`sqlite3.connect(hass.config.path(".storage", "demo.db"))`).
+  if (/^(sqlite3|aiosqlite)\.connect$/.test(name)) return call.args[0] ?? call.keywords.get('database');
   // A file or folder copied into the config folder (`shutil.copy2(bundled, hass.config.path("dashboard.yaml"))`).
   if (/^shutil\.(copy|copy2|copyfile|copytree|move)$/.test(name)) return call.args[1] ?? call.keywords.get('dst');
   return undefined;
