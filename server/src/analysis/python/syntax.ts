@@ -132,6 +132,14 @@ export function walk(node: Node, visit: (node: Node) => boolean | void): void {
 }
 
 /** Named descendants of the given types (the node included), in document order. */
+/** An identifier that refers to a variable: not the member name of `x.name`, nor the keyword of `f(name=...)`. */
+export function refersToVariable(identifier: Node): boolean {
+  const parent = identifier.parent;
+  if (parent?.type === 'attribute') return parent.childForFieldName('attribute')?.id !== identifier.id;
+  if (parent?.type === 'keyword_argument') return parent.childForFieldName('name')?.id !== identifier.id;
+  return true;
+}
+
 export function descendants(node: Node, types: readonly string[]): Node[] {
   return node.descendantsOfType(types);
 }

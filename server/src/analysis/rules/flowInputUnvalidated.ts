@@ -4,7 +4,7 @@ import type { IntegrationModel } from '../model/integration';
 import { SCHEMA_FLOW_STEP } from '../model/secretFlow';
 import { isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveCallables, resolveClass, untrustedSource } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
-import { descendants, unwrap } from '../python/syntax';
+import { descendants, refersToVariable, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 
 /** Home Assistant's flow base classes (by the last part of their qualified name). */
@@ -166,8 +166,7 @@ function readsInput(step: Node, input: string): boolean {
     if (parent.type === 'comparison_operator' || parent.type === 'not_operator' || parent.type === 'boolean_operator') return false;
     if (parent.type === 'assignment' && parent.childForFieldName('left')?.id === identifier.id) return false;
     // `self.entry` and `entry=` name an attribute and a keyword, not the parameter.
-    if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === identifier.id) return false;
-    if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === identifier.id) return false;
+    if (!refersToVariable(identifier)) return false;
     // Handed on to another step (`return await self.async_step_user(user_input)`): that step is judged itself.
     if (parent.type === 'argument_list' && /^self\.async_step_\w+$/.test(parent.parent?.childForFieldName('function')?.text ?? '')) return false;
     if ((parent.type === 'if_statement' || parent.type === 'elif_clause' || parent.type === 'conditional_expression') && parent.childForFieldName('condition')?.id === identifier.id) return false;
@@ -268,17 +267,9 @@ function validatedNames(call: Node): Set<string> {
   return names;
 }
 
-/** Not a keyword's name (`status=`) or an attribute's (`HTTPStatus.status`). */
-function isVariableUse(identifier: Node): boolean {
-  const parent = identifier.parent;
-  if (parent?.type === 'keyword_argument') return parent.childForFieldName('name')?.id !== identifier.id;
-  if (parent?.type === 'attribute') return parent.childForFieldName('attribute')?.id !== identifier.id;
-  return true;
-}
-
 function usedAfter(statement: Node, names: Set<string>): boolean {
   for (let next = statement.nextSibling; next; next = next.nextSibling) {
-    if (descendants(next, ['identifier']).some((identifier) => names.has(identifier.text) && isVariableUse(identifier))) return true;
+    if (descendants(next, ['identifier']).some((identifier) => names.has(identifier.text) && refersToVariable(identifier))) return true;
   }
   return false;
 }

@@ -3,7 +3,7 @@ import { addImport, appendArgument, preferredQuote, replaceNode } from '../fixes
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { parametersOf, resolveCallables } from '../model/untrusted';
-import { descendants, literalString, unwrap } from '../python/syntax';
+import { descendants, literalString, refersToVariable, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
 
@@ -120,9 +120,7 @@ function readFields(file: FileModel, reference: Node, integration: IntegrationMo
       const parent = identifier.parent;
       // `data = ...` itself, `call.data`, `x.data`, `f(data=...)`: not a read of the name.
       const assigned = parent?.type === 'assignment' && parent.childForFieldName('left')?.id === identifier.id;
-      const member = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === identifier.id;
-      const keyword = parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === identifier.id;
-      if (!assigned && !member && !keyword) readUse(fields, file, handler.file, identifier, integration);
+      if (!assigned && refersToVariable(identifier)) readUse(fields, file, handler.file, identifier, integration);
     }
   }
   return fields;
