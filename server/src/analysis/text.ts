@@ -18,3 +18,9 @@ export function lineAndColumn(lineStarts: readonly number[], offset: number): { 
   }
   return { line: low, column: offset - lineStarts[low] };
 }
+
+/** Code quoted in a message: on one line, and cut to `limit` characters with an ellipsis. */
+export function excerpt(code: string, limit = 60): string {
+  const line = code.replace(/\s+/g, ' ');
+  return line.length > limit ? `${line.slice(0, limit - 3)}...` : line;
+}

@@ -110,6 +110,13 @@ describe('persisted-data-not-removed', () => {
     assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => finding.range.start.line), [7, 8]);
   });
 
+  it('reports writes of one path written alike (self.json_path) once, and a multi-line write on one line of its message', () => {
+    const source = 'from homeassistant.helpers.json import save_json\n\n\nclass Registrations:\n    def __init__(self, hass):\n        self.hass = hass\n        self.json_path = hass.config.path("demo_registrations.conf")\n\n    async def add(self, data):\n        await self.hass.async_add_executor_job(\n            save_json, self.json_path, data\n        )\n\n    async def remove(self, data):\n        await self.hass.async_add_executor_job(save_json, self.json_path, data)\n\n\nasync def async_setup_entry(hass, entry):\n    return True\n';
+    const found = analyzeSnippet(source, { rules }).findings;
+    assert.deepEqual(found.map((finding) => finding.range.start.line), [9]);
+    assert.doesNotMatch(found[0].message, /\n/);
+  });
+
   it('asks for a review, not async_remove_entry, when the integration has no config entries', () => {
     const yamlOnly = 'from homeassistant.helpers.storage import Store\n\n\nasync def async_setup(hass, config):\n    await Store(hass, 1, "demo.ids").async_save({})\n    return True\n';
     const manifest = JSON.stringify({ domain: 'demo', name: 'Demo', version: '1.0.0', iot_class: 'local_push', requirements: [] });

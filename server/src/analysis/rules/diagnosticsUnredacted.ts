@@ -17,6 +17,7 @@ import {
 import { resolveCallable } from '../model/untrusted';
 import { descendants, unwrap } from '../python/syntax';
 import type { FileContext, ReportOptions, Rule } from '../rule';
+import { excerpt } from '../text';
 
 const HANDLERS = new Set(['async_get_config_entry_diagnostics', 'async_get_device_diagnostics']);
 
@@ -216,7 +217,7 @@ function report(context: FileContext, carrier: SecretCarrier, reported: Set<stri
   const key = `${carrier.node.startIndex}:${carrier.node.endIndex}`;
   if (reported.has(key)) return;
   reported.add(key);
-  const text = shorten(carrier.node.text);
+  const text = excerpt(carrier.node.text);
   const options: ReportOptions = {};
   if (carrier.kind === 'payload') {
     // The set used must cover what the entry holds, or the fix would trade this finding for a coverage one.
@@ -239,7 +240,7 @@ function report(context: FileContext, carrier: SecretCarrier, reported: Set<stri
   const redaction = { title: 'Redact diagnostics: replace the credential with "**REDACTED**"', safe: inPair, edits: [redactedLiteral(file, carrier.node)] };
   if (inPair) options.fix = redaction;
   else options.suggestions = [redaction];
-  const from = carrier.source !== carrier.node.text && !carrier.source.endsWith('...') ? ` (from \`${shorten(carrier.source)}\`)` : '';
+  const from = carrier.source !== carrier.node.text && !carrier.source.endsWith('...') ? ` (from \`${excerpt(carrier.source)}\`)` : '';
   context.report(carrier.node, `Diagnostics return the credential \`${text}\`${from}; users publish diagnostics, so leave it out or redact it.`, options);
 }
 
@@ -278,7 +279,3 @@ function redactionCalls(file: FileModel): CallSite[] {
   return calls;
 }
 
-function shorten(text: string): string {
-  const line = text.replace(/\s+/g, ' ');
-  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
-}

@@ -6,6 +6,7 @@ import { untrustedSource, type UntrustedSource } from '../model/untrusted';
 import { firstFound, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
+import { excerpt } from '../text';
 
 /** aiohttp responses that can carry an HTML body. */
 const RESPONSES = /^aiohttp\.(web|web_response)\.(Response|HTTP\w+)$/;
@@ -68,14 +69,14 @@ return web.Response(text=f"<h1>Hello {name}</h1>", content_type="text/html")
         const body = call.keywords.get('text') ?? call.keywords.get('body') ?? (name.endsWith('.Response') ? call.args[0] : undefined);
         const tainted = body ? unescapedInput(file, body, integration) : undefined;
         if (tainted) {
-          context.report(call.node, `\`${shorten(tainted.node.text)}\` comes from ${tainted.source.description} and goes into an HTML page unescaped, where it can carry script; wrap it in html.escape().`);
+          context.report(call.node, `\`${excerpt(tainted.node.text, 50)}\` comes from ${tainted.source.description} and goes into an HTML page unescaped, where it can carry script; wrap it in html.escape().`);
         }
       } else if (MARKUP.test(name)) {
         context.markUsed();
         const value = call.args[0];
         const tainted = value ? unescapedInput(file, value, integration) : undefined;
         if (tainted) {
-          context.report(call.node, `Markup() declares \`${shorten(tainted.node.text)}\` (from ${tainted.source.description}) safe HTML, so nothing escapes it; build it with Markup("...{}").format(value), which escapes the value.`);
+          context.report(call.node, `Markup() declares \`${excerpt(tainted.node.text, 50)}\` (from ${tainted.source.description}) safe HTML, so nothing escapes it; build it with Markup("...{}").format(value), which escapes the value.`);
         }
       } else if (JINJA_ENVIRONMENTS.test(name)) {
         context.markUsed();
@@ -196,7 +197,3 @@ function addKeyword(file: FileModel, call: Node, keyword: string): TextEdit {
   return insertAt(end.line, end.character, `, ${keyword}`);
 }
 
-function shorten(text: string): string {
-  const line = text.replace(/\s+/g, ' ');
-  return line.length > 50 ? `${line.slice(0, 47)}...` : line;
-}

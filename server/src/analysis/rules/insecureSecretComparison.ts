@@ -7,6 +7,7 @@ import { comparedCredential, comparisonParts, isTrivialOperand } from '../model/
 import { unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
+import { excerpt } from '../text';
 
 const REQUEST_KINDS = new Set(['webhook', 'view-request', 'request']);
 
@@ -62,7 +63,7 @@ if not hmac.compare_digest(request.headers.get("X-Signature", ""), expected):
       const authenticates = kind === 'signature' || inRequestContext(file, node, [left, right], integration);
       if (!authenticates) continue;
       context.markUsed();
-      context.report(node, `\`${shorten(node.text)}\` compares a ${kind} with ${operator}, whose run time reveals how much of a guess was right; use hmac.compare_digest.`, {
+      context.report(node, `\`${excerpt(node.text)}\` compares a ${kind} with ${operator}, whose run time reveals how much of a guess was right; use hmac.compare_digest.`, {
         fix: compareDigestFix(file, node, left, right, operator),
       });
     }
@@ -161,7 +162,3 @@ function mixesBytes(file: FileModel, left: Node, right: Node): boolean {
   return isBytes(file, left) !== isBytes(file, right);
 }
 
-function shorten(text: string): string {
-  const line = text.replace(/\s+/g, ' ');
-  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
-}

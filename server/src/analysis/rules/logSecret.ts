@@ -26,6 +26,7 @@ import { comparisonParts } from '../model/verification';
 import { contains, descendants, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
+import { excerpt } from '../text';
 
 export const logSecret: Rule = {
   meta: {
@@ -157,9 +158,9 @@ function testsEmpty(condition: Node, text: string): boolean {
 }
 
 function messageFor(file: FileModel, carrier: SecretCarrier, integration: IntegrationModel | undefined): string {
-  const text = shorten(carrier.node.text);
+  const text = excerpt(carrier.node.text);
   if (carrier.kind === 'secret') {
-    const from = carrier.source !== carrier.node.text ? ` (from \`${shorten(carrier.source)}\`)` : '';
+    const from = carrier.source !== carrier.node.text ? ` (from \`${excerpt(carrier.source)}\`)` : '';
     return `This log call writes the credential \`${text}\`${from}; logs get pasted into public issues, so leave it out or log a redacted form such as its last characters.`;
   }
   if (carrier.source.startsWith(RESPONSE_SOURCE)) {
@@ -289,7 +290,3 @@ export function percentConversions(format: string): string[] | undefined {
   return conversions;
 }
 
-function shorten(text: string): string {
-  const line = text.replace(/\s+/g, ' ');
-  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
-}

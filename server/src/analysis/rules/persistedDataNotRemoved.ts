@@ -4,6 +4,7 @@ import type { IntegrationModel } from '../model/integration';
 import { callerArguments, untrustedSource } from '../model/untrusted';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
+import { excerpt } from '../text';
 
 type PersistenceKind = 'store' | 'file' | 'cloudhook';
 
@@ -14,6 +15,8 @@ interface Persistence {
   what: string;
   /** For files: the literal names the path is built from (file and folder names), when known. */
   names?: Set<string>;
+  /** For files: the path expression as written (`self.json_path`), which tells writes of one file apart without names. */
+  pathText?: string;
 }
 
 /** What async_remove_entry removes: the kinds, and for files the names its removals mention. */
@@ -90,7 +93,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     const reportedTargets = new Set<string>();
     for (const item of persisted) {
       if (isRemoved(item, removed)) continue;
-      const target = item.kind === 'file' && item.names && item.names.size > 0 ? `file:${[...item.names].sort().join('|')}` : item.kind === 'store' ? `store:${item.what}` : undefined;
+      const target = reportKey(item);
       if (target !== undefined && reportedTargets.has(target)) continue;
       if (target !== undefined) reportedTargets.add(target);
       const message = removal
@@ -116,7 +119,7 @@ function findPersistence(integration: IntegrationModel): Persistence[] {
       } else if (writesConfigFile(file, call, name, integration)) {
         const target = writtenPath(file, call, name);
         const names = target ? literalNames(file, target, integration) : new Set<string>();
-        found.push({ kind: 'file', file, node: call.node, what: call.node.text.length > 60 ? `${call.node.text.slice(0, 57)}...` : call.node.text, names });
+        found.push({ kind: 'file', file, node: call.node, what: excerpt(call.node.text), names, pathText: target?.text });
       }
     }
   }
@@ -305,6 +308,14 @@ function removedBy(file: FileModel, fn: Node, integration: IntegrationModel, rem
 }
 
 const ENTRY_VALUE = /\b(entry|config_entry)\.(data|options)\b/;
+
+/** What one finding stands for: a file by its names (else by how its path is written in its module), or a Store. */
+function reportKey(item: Persistence): string | undefined {
+  if (item.kind === 'store') return `store:${item.what}`;
+  if (item.kind !== 'file') return undefined;
+  if (item.names && item.names.size > 0) return `file:${[...item.names].sort().join('|')}`;
+  return item.pathText ? `path:${item.file.path}:${item.pathText}` : undefined;
+}
 
 function isRemoved(item: Persistence, removal: Removal): boolean {
   if (!removal.kinds.has(item.kind)) return false;

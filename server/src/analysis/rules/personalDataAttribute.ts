@@ -5,6 +5,7 @@ import { isPersonalDataName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries, type AttributeEntry } from '../model/stateAttributes';
 import { descendants, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
+import { excerpt } from '../text';
 
 /** Entities whose purpose is a location: their coordinates are the product, not a leak. */
 const LOCATION_ENTITY_BASES = /(^|\.)(TrackerEntity|ScannerEntity|BaseTrackerEntity|GeolocationEvent|GeoJsonEvent)$/;
@@ -75,7 +76,7 @@ function checkEntry(context: FileContext, { key, value, at, removable, owner }: 
   // A position read from something that is not where someone is (a weather station, a charger from an open-data
   // API) is a place: a person judges it, rather than it failing the item.
   if (LOCATION_KEYS.test(personal.toLowerCase()) && value && !SOMEONES_POSITION.test(holderText(value))) {
-    context.review(`State attribute ${keyName !== undefined ? `"${keyName}"` : key.text} in ${file.path.split(/[\\/]/).pop()} publishes a position (\`${shortText(value)}\`); if it is where a person, their home or their vehicle is, it is personal data: keep it out unless it is the entity's purpose.`);
+    context.review(`State attribute ${keyName !== undefined ? `"${keyName}"` : key.text} in ${file.path.split(/[\\/]/).pop()} publishes a position (\`${excerpt(value.text, 50)}\`); if it is where a person, their home or their vehicle is, it is personal data: keep it out unless it is the entity's purpose.`);
     return;
   }
   // A bare "address" is a person's where a person is tracked, or when it is read from a person: a gym's or a
@@ -89,10 +90,6 @@ function checkEntry(context: FileContext, { key, value, at, removable, owner }: 
 /** Where a position says where someone is: a person, their home (`hass.config`), their car, phone or tracker. */
 const SOMEONES_POSITION = /user|owner|account|member|person|profile|customer|contact|family|driver|child|patient|resident|hass\.config|home|vehicle|\bcar\b|_car\b|phone|tracker|device_tracker|gps|pet\b|bike/i;
 
-function shortText(node: Node): string {
-  const text = node.text.replace(/\s+/g, ' ');
-  return text.length > 50 ? `${text.slice(0, 47)}...` : text;
-}
 
 /** Objects that stand for a person: `self._account.address`, `user["address"]`, `owner.address`. */
 const PERSON_HOLDER = /user|owner|account|member|person|profile|customer|contact|family|driver|child|patient|resident/i;

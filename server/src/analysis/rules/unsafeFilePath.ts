@@ -6,6 +6,7 @@ import { callerArguments, untrustedSource } from '../model/untrusted';
 import { descendants, interpolations, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
+import { excerpt } from '../text';
 
 /** Functions whose first argument is a path they open, change or list. */
 const PATH_FUNCTIONS = new Set([
@@ -87,12 +88,12 @@ async def handle_export(call):
       if (check === 'relative-only') {
         if (!found.whole && !found.joined) continue;
         const how = found.whole ? 'is used as the path itself' : 'is joined onto a folder, which an absolute path replaces';
-        context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${shorten(leaf.text)}\`), checked only with raise_if_invalid_path: that rejects .. and ~ but not an absolute path, and the value ${how}. Verify the resolved path stays inside its folder, or keep only the file name (Path(x).name).`, {
+        context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${excerpt(leaf.text, 50)}\`), checked only with raise_if_invalid_path: that rejects .. and ~ but not an absolute path, and the value ${how}. Verify the resolved path stays inside its folder, or keep only the file name (Path(x).name).`, {
           suggestions: nameOnlySuggestion(file, leaf, context.integration),
         });
         continue;
       }
-      context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${shorten(leaf.text)}\`) without a check; keep only the file name (Path(x).name) or verify the resolved path stays inside its folder.`, {
+      context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${excerpt(leaf.text, 50)}\`) without a check; keep only the file name (Path(x).name) or verify the resolved path stays inside its folder.`, {
         suggestions: nameOnlySuggestion(file, leaf, context.integration),
       });
     }
@@ -293,6 +294,3 @@ function filledByCallers(file: FileModel, leaf: Node, integration: IntegrationMo
   return file.origins(leaf).some((origin) => origin.kind === 'parameter' && origin.scope !== undefined && callerArguments(file, origin.scope, leaf.text, integration).length > 0);
 }
 
-function shorten(text: string): string {
-  return text.length > 50 ? `${text.slice(0, 47)}...` : text;
-}

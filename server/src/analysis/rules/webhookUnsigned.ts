@@ -7,6 +7,7 @@ import { callerCheck } from '../model/verification';
 import { isAsyncFunction, rangeOf } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
+import { excerpt } from '../text';
 
 export const webhookUnsigned: Rule = {
   meta: {
@@ -78,13 +79,13 @@ async def handle_webhook(hass, webhook_id, request):
           continue;
         }
         if (check?.kind === 'fail-open') {
-          context.report(handler.file.path, name ?? handler.node, `Webhook handler \`${label}\` verifies a signature only while a key is configured (\`${shorten(check.how)}\`), so without one anyone who learns the URL can call it; reject requests when the key is missing.`, {
+          context.report(handler.file.path, name ?? handler.node, `Webhook handler \`${label}\` verifies a signature only while a key is configured (\`${excerpt(check.how)}\`), so without one anyone who learns the URL can call it; reject requests when the key is missing.`, {
             severity: 'warning',
           });
           continue;
         }
         if (check?.kind === 'address') {
-          context.review(`Webhook handler \`${label}\` (${baseName(handler.file.path)}) only checks the client's address (\`${shorten(check.how)}\`); a signature or shared secret is stronger, check whether the service offers one.`);
+          context.review(`Webhook handler \`${label}\` (${baseName(handler.file.path)}) only checks the client's address (\`${excerpt(check.how)}\`); a signature or shared secret is stronger, check whether the service offers one.`);
           continue;
         }
         const reach = registration.localOnly ? 'anyone on the local network who learns the URL' : 'anyone who learns the URL';
@@ -162,6 +163,3 @@ function baseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 
-function shorten(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
