@@ -29,6 +29,16 @@ export function appendArgument(file: FileModel, last: Node, text: string): TextE
   return insertAt(after.line, after.character, `${trailingComma ? '' : ','}\n${indent}${text}${trailingComma ? ',' : ''}`);
 }
 
+/**
+ * Whole lines (`text` ends with a line break) inserted before line `line`; past the end of a file that does not end
+ * with a line break, after its last line.
+ */
+export function insertLines(file: FileModel, line: number, text: string): TextEdit {
+  if (line < file.lineCount) return insertAt(line, 0, text);
+  const last = file.lineCount - 1;
+  return insertAt(last, file.lineText(last).length, `\n${text.replace(/\n$/, '')}`);
+}
+
 /** Removes one argument of a call together with the comma that separates it from its neighbour. */
 export function removeArgument(argument: Node): TextEdit {
   const target = argument.parent?.type === 'keyword_argument' ? argument.parent : argument;
@@ -86,8 +96,11 @@ export function addImport(file: FileModel, module: string, name?: string): TextE
   const next = imports.findIndex((existing) => compareOrder(existing.order, wanted) > 0);
   if (next >= 0) {
     // The last of its own section rather than the first of the next: the blank line between sections stays put.
+    // (Not past the last line: in a file whose statements share lines, such as one broken with bare `\r`, that line
+    // does not exist, and the next import's line comes first.)
     const previous = imports[next - 1];
-    if (previous && previous.order[0] === wanted[0] && imports[next].order[0] !== wanted[0]) return insertAt(previous.endLine + 1, 0, `${statement}\n`);
+    const afterPrevious = previous ? previous.endLine + 1 : file.lineCount;
+    if (previous && previous.order[0] === wanted[0] && imports[next].order[0] !== wanted[0] && afterPrevious < file.lineCount) return insertAt(afterPrevious, 0, `${statement}\n`);
     return insertAt(imports[next].startLine, 0, `${statement}\n`);
   }
   const lastLine = file.lineCount - 1;

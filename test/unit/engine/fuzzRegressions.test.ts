@@ -78,6 +78,22 @@ describe('fuzz regressions', () => {
     assert.ok(edits.every((edit) => edit.range.end.character <= source.length));
   });
 
+  it('adds an import among imports that share their line (CR line endings) before the next one, not past the last line', () => {
+    assert.equal(withImport('import hashlib\rimport body\rfrom http import HTTPStatus\r', 'hmac'), 'import hmac\nimport hashlib\rimport body\rfrom http import HTTPStatus\r');
+  });
+
+  it('inserts the signature check after a handler whose docstring ends the file without a line break', () => {
+    const source = 'from homeassistant.components import webhook\n\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], handle)\n    return True\n\n\nasync def handle(hass, webhook_id, request):\n    """Accept a push."""';
+    const finding = analyzeSnippet(source).findings.find((candidate) => candidate.rule === 'webhook-unsigned');
+    const fix = finding?.fix ?? finding?.suggestions?.[0];
+    assert.ok(fix, 'the signature check is offered');
+    const lines = source.split('\n');
+    for (const edit of fix.edits) assert.ok(edit.range.start.line < lines.length, JSON.stringify(edit.range));
+    const fixed = applyTextEdits(source, fix.edits);
+    assert.match(fixed, /"""Accept a push\."""\n {4}# Reject requests the service did not sign/);
+    assert.equal(loadPythonFile('/virtual/x.py', fixed).root.hasError, false);
+  });
+
   it('follows names modules import from each other (a cycle) without overflowing the stack', () => {
     const root = '/virtual/custom_components/demo';
     const sources = {

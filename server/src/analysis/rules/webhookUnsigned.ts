@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import { addImport, insertAt, preferredQuote } from '../fixes';
+import { addImport, insertLines, preferredQuote } from '../fixes';
 import type { FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { parametersOf, webhookRegistrations } from '../model/untrusted';
@@ -148,7 +148,7 @@ function signatureCheckFix(file: FileModel, fn: Node, integration: IntegrationMo
     `if not ${secretName} or not hmac.compare_digest(${expectedName}, ${request}.headers.get(${q('X-Signature')}, ${q('')})):`,
     `${file.indentUnit}return web.Response(status=HTTPStatus.UNAUTHORIZED)`,
   );
-  const edits: TextEdit[] = [insertAt(anchorLine, 0, lines.map((line) => `${indent}${line}\n`).join(''))];
+  const edits: TextEdit[] = [insertLines(file, anchorLine, lines.map((line) => `${indent}${line}\n`).join(''))];
   for (const [module, name] of [['hashlib', undefined], ['hmac', undefined], ['http', 'HTTPStatus'], ['aiohttp', 'web']] as const) {
     if (name !== undefined && file.imports.has(name)) continue;
     if (name === undefined && file.imports.has(module)) continue;
