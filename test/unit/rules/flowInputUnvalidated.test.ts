@@ -120,6 +120,16 @@ describe('flow-input-unvalidated', () => {
     assert.deepEqual(analyzeSnippet(flow('step_id="hook", data_schema=vol.Schema({})'), { rules, fileName: 'config_flow.py' }).findings, []);
   });
 
+  it("does not count input handed to the base class's own step (Home Assistant's OAuth2 flow shows its form)", () => {
+    const flow = (body: string) =>
+      ['import logging', '', 'from homeassistant.helpers import config_entry_oauth2_flow', '', '', 'class OAuth2FlowHandler(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain="demo"):', '    DOMAIN = "demo"', '', '    async def async_step_user(self, user_input=None):', body, ''].join('\n');
+    const forwarded = analyzeSnippet(flow('        return await super().async_step_user(user_input)'), { rules, fileName: 'config_flow.py' });
+    assert.deepEqual(forwarded.findings, []);
+    assert.notEqual(forwarded.checklist.find((item) => item.id === 'input-validation')?.status, 'fail');
+    // Read here, the input is this step's business.
+    assert.equal(analyzeSnippet(flow('        self.hass.data["demo"] = user_input["token"]\n        return await super().async_step_user(user_input)'), { rules, fileName: 'config_flow.py' }).findings.length, 1);
+  });
+
   it('does not take an attribute or a keyword of the same name for a read of the step input', () => {
     const flow = [
       'from homeassistant import config_entries',

@@ -167,8 +167,9 @@ function readsInput(step: Node, input: string): boolean {
     if (parent.type === 'assignment' && parent.childForFieldName('left')?.id === identifier.id) return false;
     // `self.entry` and `entry=` name an attribute and a keyword, not the parameter.
     if (!refersToVariable(identifier)) return false;
-    // Handed on to another step (`return await self.async_step_user(user_input)`): that step is judged itself.
-    if (parent.type === 'argument_list' && /^self\.async_step_\w+$/.test(parent.parent?.childForFieldName('function')?.text ?? '')) return false;
+    // Handed on to another step (`return await self.async_step_user(user_input)`): that step is judged itself; to the
+    // base class's own step (`super().async_step_user(user_input)`, Home Assistant's OAuth2 flow), which shows its form.
+    if (parent.type === 'argument_list' && /^(self|super\(\))\.async_step_\w+$/.test(parent.parent?.childForFieldName('function')?.text ?? '')) return false;
     if ((parent.type === 'if_statement' || parent.type === 'elif_clause' || parent.type === 'conditional_expression') && parent.childForFieldName('condition')?.id === identifier.id) return false;
     return true;
   });
