@@ -24,3 +24,8 @@ export function excerpt(code: string, limit = 60): string {
   const line = code.replace(/\s+/g, ' ');
   return line.length > limit ? `${line.slice(0, limit - 3)}...` : line;
 }
+
+/** The last component of a path, as messages name files (`sensor.py`), with either separator. */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}

@@ -182,6 +182,17 @@ describe('persisted-data-not-removed', () => {
     assert.deepEqual(analyzeSnippet(init, { rules, otherFiles: { 'db.py': db('":memory:"') } }).findings, []);
   });
 
+  it('asks for a review of long-term statistics an integration imports and its removal does not clear', () => {
+    const coordinator = 'from homeassistant.components.recorder.statistics import async_add_external_statistics\n\n\nasync def import_usage(hass, account, metadata, statistics):\n    async_add_external_statistics(hass, metadata, statistics)\n';
+    const init = (remove: string) => `async def async_setup_entry(hass, entry):\n    return True\n\n\nasync def async_remove_entry(hass, entry):\n${remove}`;
+    const kept = analyzeSnippet(init('    return None\n'), { rules, otherFiles: { 'coordinator.py': coordinator } });
+    assert.deepEqual(kept.findings, []);
+    assert.equal(status(kept), 'review');
+    assert.match(kept.checklist.find((item) => item.id === 'data-deletion')?.note ?? '', /coordinator\.py imports long-term statistics/);
+    const cleared = analyzeSnippet(init('    get_instance(hass).async_clear_statistics([f"demo:{entry.unique_id}_usage"])\n'), { rules, otherFiles: { 'coordinator.py': coordinator } });
+    assert.equal(status(cleared), 'pass');
+  });
+
   it('ignores files written where a service call says (user content, not integration data)', () => {
     const snapshot = `async def handle_snapshot(call):\n    with open(call.data["filename"], "wb") as handle:\n        handle.write(b"...")\n`;
     const result = analyzeSnippet(snapshot, { rules });

@@ -6,6 +6,7 @@ import { isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveCa
 import { yamlSchemas } from '../model/yamlSchemas';
 import { descendants, refersToVariable, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
+import { baseName } from '../text';
 
 /** Home Assistant's flow base classes (by the last part of their qualified name). */
 const FLOW_BASES = /(^|\.)(ConfigFlow|OptionsFlow|OptionsFlowWithConfigEntry|OptionsFlowWithReload|ConfigSubentryFlow|SubentryFlow|FlowHandler|AbstractOAuth2FlowHandler|DiscoveryFlowHandler|WebhookFlowHandler)$/;
@@ -317,6 +318,3 @@ function reviewPayload(context: FileContext, fn: Node, kind: 'webhook' | 'view-r
   context.review(`\`${fn.childForFieldName('name')?.text}\` in ${baseName(context.file.path)} uses ${kind === 'webhook' ? 'a webhook' : 'an HTTP request'}'s ${part} without a schema; check each field before it reaches a service call, a state or a file.`);
 }
 
-function baseName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}

@@ -3,8 +3,8 @@ import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { callerArguments, untrustedSource } from '../model/untrusted';
 import { descendants, literalString, unwrap } from '../python/syntax';
-import type { Rule } from '../rule';
-import { excerpt } from '../text';
+import type { IntegrationContext, Rule } from '../rule';
+import { baseName, excerpt } from '../text';
 
 type PersistenceKind = 'store' | 'file' | 'cloudhook';
 
@@ -62,7 +62,10 @@ it creates there), and cloudhooks
 (\`async_create_cloudhook\`). It then checks that \`async_remove_entry\` exists and removes each kind:
 \`await store.async_remove()\`, \`os.remove\`/\`Path.unlink\`/\`shutil.rmtree\` (also through
 \`hass.async_add_executor_job\`), \`async_delete_cloudhook\`. An integration set up from YAML only has no config
-entry, so no \`async_remove_entry\` can run: its persisted data is put up for review instead.
+entry, so no \`async_remove_entry\` can run: its persisted data is put up for review instead. Long-term statistics
+the integration imports (\`async_add_external_statistics\`, \`async_import_statistics\`) and does not clear on removal
+(\`async_clear_statistics\`) are put up for review too: Home Assistant keeps statistics by design, but an account's
+history may be the user's data.
 
 Bad:
 \`\`\`python
@@ -78,6 +81,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
   },
   checkIntegration(context) {
     const { integration } = context;
+    reviewStatistics(context);
     const persisted = findPersistence(integration);
     if (persisted.length === 0) return;
     context.markUsed();
@@ -103,6 +107,25 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     }
   },
 };
+
+const STATISTICS_WRITERS = /(^|\.)(async_add_external_statistics|async_import_statistics|add_external_statistics|import_statistics)$/;
+const STATISTICS_CLEARERS = /(^|\.)(async_clear_statistics|clear_statistics)$/;
+
+/**
+ * Long-term statistics an integration imports (a utility account's history) stay in the recorder after its entry is
+ * gone unless async_remove_entry clears them. Home Assistant keeps statistics by design, so this is for a person to
+ * weigh, not a finding.
+ */
+function reviewStatistics(context: IntegrationContext): void {
+  const { integration } = context;
+  const writer = integration.files.flatMap((file) => file.calls.filter((call) => STATISTICS_WRITERS.test(call.name ?? '')).map((call) => ({ file, call })))[0];
+  if (!writer) return;
+  context.markUsed();
+  const removal = findRemoveEntry(integration);
+  const clears = removal !== undefined && descendants(removal.node, ['call']).some((node) => STATISTICS_CLEARERS.test(removal.file.callSite(node)?.name ?? node.childForFieldName('function')?.text ?? ''));
+  if (clears) return;
+  context.review(`${baseName(writer.file.path)} imports long-term statistics (\`${writer.call.callee.text}\`) that stay in the recorder when the entry is removed; if they hold the user's account data, clear them in async_remove_entry (the recorder's async_clear_statistics).`);
+}
 
 function findPersistence(integration: IntegrationModel): Persistence[] {
   const storeClasses = storeSubclasses(integration);

@@ -6,6 +6,7 @@ import { isViewClass, methodsOf, parametersOf, resolveClass, untrustedSource, vi
 import { callerCheck, keyRead } from '../model/verification';
 import { descendants, interpolations, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
+import { baseName } from '../text';
 
 /** Evidence in a handler that it looks at who is calling: the HA user, a signed path, an access token. */
 const AUTH_MARKERS = /^(KEY_HASS_USER|KEY_AUTHENTICATED|KEY_HASS_REFRESH_TOKEN_ID|authSig|async_validate_access_token|async_validate_signed_path|async_sign_path|validate_access_token)$/;
@@ -326,6 +327,3 @@ function opensForWriting(site: CallSite): boolean {
 }
 
 
-function baseName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}

@@ -7,7 +7,7 @@ import { callerCheck } from '../model/verification';
 import { isAsyncFunction, rangeOf } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
-import { excerpt } from '../text';
+import { baseName, excerpt } from '../text';
 
 export const webhookUnsigned: Rule = {
   meta: {
@@ -159,7 +159,4 @@ function signatureCheckFix(file: FileModel, fn: Node, integration: IntegrationMo
 }
 
 /** The quote style most of the file's strings use. */
-function baseName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}
 
