@@ -94,6 +94,14 @@ describe('polling-too-fast', () => {
     assert.deepEqual(analyzeSnippet(idle, { rules, manifest: manifest('local_push') }).findings, []);
   });
 
+  it('reports SCAN_INTERVAL once, where it is defined, not again where a coordinator is given it', () => {
+    const source = 'from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\nSCAN_INTERVAL = timedelta(seconds=5)\n\n\nclass Coordinator(DataUpdateCoordinator):\n    def __init__(self, hass):\n        super().__init__(hass, None, name="demo", update_interval=SCAN_INTERVAL)\n';
+    assert.deepEqual(analyzeSnippet(source, { rules, manifest: manifest('cloud_polling') }).findings.map((finding) => finding.range.start.line), [4]);
+    const imported = source.replace('SCAN_INTERVAL = timedelta(seconds=5)\n', 'from .const import SCAN_INTERVAL\n');
+    const found = analyzeSnippet(imported, { rules, manifest: manifest('cloud_polling'), otherFiles: { 'const.py': 'from datetime import timedelta\n\nSCAN_INTERVAL = timedelta(seconds=5)\n' } }).findings;
+    assert.deepEqual(found.map((finding) => finding.path.split('/').pop()), ['const.py']);
+  });
+
   it('judges the interval a coordinator sets on every update, not the start value it replaces', () => {
     const coordinator = (update: string) =>
       `from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nclass SiteCoordinator(DataUpdateCoordinator):\n    def __init__(self, hass, api):\n        super().__init__(hass, None, name="site", update_interval=timedelta(seconds=10))\n        self.api = api\n\n    async def _async_update_data(self):\n${update}        return await self.api.live_status()\n`;

@@ -107,7 +107,9 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
     const argument = identifier.parent;
     if (argument?.type === 'keyword_argument' && argument.childForFieldName('name')?.id === identifier.id) {
       const value = argument.childForFieldName('value');
-      if (value && argument.parent?.type === 'argument_list' && argument.parent.parent?.type === 'call' && !replacedOnEveryUpdate(file, argument)) add(value, 'update_interval');
+      // `update_interval=SCAN_INTERVAL`: judged where SCAN_INTERVAL is defined (here or in the module it comes from).
+      const namesScanInterval = value?.type === 'identifier' && value.text === 'SCAN_INTERVAL' && (file.constants.has('SCAN_INTERVAL') || file.imports.has('SCAN_INTERVAL'));
+      if (value && !namesScanInterval && argument.parent?.type === 'argument_list' && argument.parent.parent?.type === 'call' && !replacedOnEveryUpdate(file, argument)) add(value, 'update_interval');
       continue;
     }
     if (!inAttributeAssignment(identifier)) continue;
