@@ -52,6 +52,16 @@ describe('insecure-secret-comparison', () => {
     assert.match(applyEdits(direct, header.fix!.edits), /if not hmac\.compare_digest\(request\.headers\.get\("X-Signature", ""\), expected\):/);
   });
 
+  it('offers no compare_digest rewrite for values that are not text or bytes (a tuple, a number)', () => {
+    const handler = (value: string) =>
+      `from aiohttp import web\n\n\nasync def handle(request: web.Request):\n    token = ${value}\n    return token == request.app["token"]\n`;
+    const [tuple] = analyzeSnippet(handler('tuple(request.query.getall("token"))'), { rules }).findings;
+    assert.ok(tuple, 'the comparison is still reported');
+    assert.ok(!tuple.fix && !tuple.suggestions);
+    const [text] = analyzeSnippet(handler('request.query.get("token", "")'), { rules }).findings;
+    assert.ok(text.fix?.safe);
+  });
+
   it('imports compare_digest by name where a local variable is called hmac', () => {
     const source = 'import base64\nimport hashlib\nfrom hmac import new as hmac_new\n\nfrom aiohttp import web\n\nSECRET = b"configured"\n\n\nasync def handle_webhook(hass, webhook_id, request):\n    body = await request.read()\n    hmac = request.headers.get("X-Hmac-Sha256", "")\n    digest = base64.b64encode(hmac_new(SECRET, body, hashlib.sha256).digest()).decode()\n    if digest != hmac:\n        return web.Response(status=401)\n    return web.Response(status=200)\n';
     const [finding] = analyzeSnippet(source, { rules }).findings;
@@ -116,12 +126,15 @@ describe('insecure-secret-comparison', () => {
       'def empty(signature):\n    return signature == "()"\n',
       'import inspect\n\n\ndef same(fn, other):\n    sig = inspect.signature(fn)\n    return sig == inspect.signature(other)\n',
       'class Token:\n    def __eq__(self, other):\n        return self.signature == other.signature\n',
+      // A name alone, outside any request: an entity noticing that its schema changed (pfsense).
+      'class Sensors:\n    def update(self, state):\n        schema_signature = tuple(sorted(state))\n        if schema_signature == self._last_schema_signature:\n            return\n        self._last_schema_signature = schema_signature\n',
+      'def same(self, signature):\n    return self.signature == signature\n',
     ];
     for (const source of quiet) assert.deepEqual(analyzeSnippet(source, { rules }).findings, [], source);
     const reported = [
-      'def check(request, expected):\n    return request.headers["X-Hub-Signature"] == expected\n',
-      'def check(self, signature):\n    return self.signature == signature\n',
-      'def check(body, signed_body):\n    return body == signed_body\n',
+      'from aiohttp import web\n\n\nasync def handle(request: web.Request):\n    return request.headers["X-Hub-Signature"] == request.app["expected"]\n',
+      'import hmac\n\n\ndef check(key, body, signature):\n    return hmac.new(key, body, "sha256").hexdigest() == signature\n',
+      'import base64\nimport hmac\n\n\ndef check(key, body, signature):\n    expected = base64.b64encode(hmac.new(key, body, "sha256").digest()).decode()\n    return signature != expected\n',
     ];
     for (const source of reported) assert.equal(analyzeSnippet(source, { rules }).findings.length, 1, source);
   });

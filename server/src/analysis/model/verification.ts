@@ -116,6 +116,27 @@ function isPlainWord(value: string): boolean {
   return value === '' || /^[A-Za-z_][A-Za-z_\-. ]*$/.test(value);
 }
 
+/**
+ * A signature computed on the spot, directly or through a name: `hmac.new(...).hexdigest()`, `hmac.digest(...)`, a
+ * digest of a hash keyed with a secret, or one of those encoded (`base64.b64encode(...)`, `.decode()`).
+ */
+export function computesSignature(file: FileModel, side: Node, depth = 2): boolean {
+  const target = unwrap(side);
+  if (target.type === 'identifier') {
+    return depth > 0 && file.origins(target, 1).some((origin) => origin.kind === 'expression' && origin.node.id !== target.id && computesSignature(file, origin.node, depth - 1));
+  }
+  if (target.type !== 'call') return false;
+  const site = file.callSite(target);
+  if (!site) return false;
+  if (/(^|\.)hmac\.(new|digest)$/.test(site.name ?? '')) return true;
+  const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+  if ((site.method === 'hexdigest' || site.method === 'digest') && receiver) {
+    return isHmacObject(file, receiver) || descendants(receiver, ['identifier']).some((identifier) => isSecretName(identifier.text));
+  }
+  if (/(^|\.)(b64encode|urlsafe_b64encode|b16encode|hexlify)$/.test(site.name ?? '') && site.args[0]) return computesSignature(file, site.args[0], depth);
+  return receiver !== null && ['decode', 'encode', 'lower', 'upper', 'strip', 'hex'].includes(site.method ?? '') && computesSignature(file, receiver, depth);
+}
+
 function isHmacObject(file: FileModel, receiver: Node): boolean {
   return file.origins(receiver).some((origin) => {
     const node = unwrap(origin.node);

@@ -3,7 +3,7 @@ import { addImport, preferredQuote, replaceNode } from '../fixes';
 import type { FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { requestHandlerKind, untrustedSource } from '../model/untrusted';
-import { comparedCredential, comparisonParts, isTrivialOperand } from '../model/verification';
+import { comparedCredential, comparisonParts, computesSignature, isTrivialOperand } from '../model/verification';
 import { unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
@@ -24,8 +24,9 @@ right. An attacker who can send many requests and time the answers recovers a si
 at a time. \`hmac.compare_digest\` takes the same time whatever the inputs.
 
 The rule reports \`==\` and \`!=\` where one side is a signature, HMAC, token, password or secret and the
-comparison authenticates someone: a signature or an HMAC computed on the spot is compared anywhere; a token,
-password or key is compared inside a webhook handler or HTTP view, or against a value read from a request.
+comparison authenticates someone: a signature computed on the spot (an HMAC, a keyed hash's digest) is compared
+anywhere; a signature, token, password or key by name is compared inside a webhook handler or HTTP view, or against
+a value read from a request. A rewrite is offered only where both sides can be text or bytes.
 Comparing a refreshed token with the stored one (\`new_token != entry.data[CONF_TOKEN]\`) outside a request is
 change detection and is not reported; comparisons with \`None\`, \`""\`, numbers or punctuation are not either,
 nor names that describe signatures (\`signature_method\`, \`SIG_SIZE\`, \`verify_signature\`), a function's
@@ -58,9 +59,10 @@ if not hmac.compare_digest(request.headers.get("X-Signature", ""), expected):
       if (isTrivialOperand(left) || isTrivialOperand(right)) continue;
       const kind = comparedCredential(file, left, right, integration);
       if (!kind) continue;
-      // Only a comparison that lets a caller in is a signature or secret check; an options flow noticing that the
-      // API key changed is not one, and does not make the item apply.
-      const authenticates = kind === 'signature' || inRequestContext(file, node, [left, right], integration);
+      // Only a comparison that lets a caller in is a signature or secret check: one in a request's handling, or one
+      // against a signature computed on the spot. An options flow noticing that the API key changed is not one, nor
+      // an entity comparing its own `schema_signature` with the last one, and neither makes the item apply.
+      const authenticates = inRequestContext(file, node, [left, right], integration) || (kind === 'signature' && [left, right].some((side) => computesSignature(file, side)));
       if (!authenticates) continue;
       context.markUsed();
       context.report(node, `\`${excerpt(node.text)}\` compares a ${kind} with ${operator}, whose run time reveals how much of a guess was right; use hmac.compare_digest.`, {
@@ -78,6 +80,8 @@ function inRequestContext(file: FileModel, comparison: Node, sides: Node[], inte
 }
 
 function compareDigestFix(file: FileModel, comparison: Node, left: Node, right: Node, operator: string): Fix | undefined {
+  // compare_digest takes only text and bytes: a tuple or a number compared with == has no rewrite.
+  if ([left, right].some((side) => holdsNonText(file, side))) return undefined;
   const compare = compareDigestName(file, comparison);
   if (!compare) return undefined;
   // compare_digest raises TypeError where == quietly returned False: on None, or on str against bytes. A header or
@@ -136,6 +140,18 @@ function compareDigestName(file: FileModel, at: Node): { name: string; importEdi
   if (direct && !file.isBoundAround(at, direct)) return { name: direct };
   if (!file.isBuiltin('compare_digest') || file.isBoundAround(at, 'compare_digest')) return undefined;
   return { name: 'compare_digest', importEdit: addImport(file, 'hmac', 'compare_digest') };
+}
+
+const NON_TEXT = new Set(['tuple', 'list', 'dictionary', 'set', 'integer', 'float', 'true', 'false', 'list_comprehension', 'dictionary_comprehension', 'set_comprehension']);
+
+/** A value that is, or is assigned, a tuple, list, dict, set or number (`tuple(sorted(x))` included). */
+function holdsNonText(file: FileModel, side: Node): boolean {
+  return file.origins(side).some((origin) => {
+    const node = unwrap(origin.node);
+    if (origin.kind !== 'expression') return false;
+    if (NON_TEXT.has(node.type)) return true;
+    return node.type === 'call' && /^(tuple|list|dict|set|frozenset|int|float|len|sorted)$/.test(file.callSite(node)?.name ?? '');
+  });
 }
 
 /** A `.get(key)` without a default (directly or through a local variable), or a value that may be None. */
