@@ -163,10 +163,10 @@ describe('manifest', () => {
 
 describe('secret names', () => {
   it('tells names that hold credentials from names that describe them', () => {
-    for (const name of ['password', 'api_key', 'apiKey', 'self._token', '_access_token', 'CONF_CLIENT_SECRET', 'x-api-key', 'refresh_token', 'pwd', 'auth_token', 'clientSecret', 'CONF_MANAGEMENT_KEY', 'admin_key', 'subscriptionKey', 'webhook_auth', 'session_cookie', 'pass', 'ssh_pass', 'CONF_PASS', 'token_for_device', 'vapid_prv_key', 'ATTR_VAPID_PRV_KEY', 'privkey', 'session_id', 'rf_session_id', 'sessionId', 'passcode', 'usercodes']) {
+    for (const name of ['password', 'api_key', 'apiKey', 'self._token', '_access_token', 'CONF_CLIENT_SECRET', 'x-api-key', 'refresh_token', 'pwd', 'auth_token', 'clientSecret', 'CONF_MANAGEMENT_KEY', 'admin_key', 'subscriptionKey', 'webhook_auth', 'session_cookie', 'pass', 'ssh_pass', 'CONF_PASS', 'token_for_device', 'vapid_prv_key', 'ATTR_VAPID_PRV_KEY', 'privkey', 'session_id', 'rf_session_id', 'sessionId', 'passcode', 'usercodes', 'rsa_private_key', 'private_key']) {
       assert.ok(isSecretName(name.replace(/^self\./, '')), name);
     }
-    for (const name of ['TOKEN_URL', 'token_type', 'password_hint', 'has_password', 'token_expires_at', 'username', 'host', 'key', 'tokenizer', 'secret_name', 'grant_type', 'unique_key', 'translation_key', 'sort_key', 'site_key', 'requires_auth', 'basic_auth_enabled', 'APP_COOKIE_SECURE', 'cookie_samesite', 'pass_through', 'bypass', 'passive', 'serial_from_credentials', 'expiry_of_token', 'token_type_handler', 'password_validator', 'token_generator']) {
+    for (const name of ['TOKEN_URL', 'token_type', 'password_hint', 'has_password', 'token_expires_at', 'username', 'host', 'key', 'tokenizer', 'secret_name', 'grant_type', 'unique_key', 'translation_key', 'sort_key', 'site_key', 'requires_auth', 'basic_auth_enabled', 'APP_COOKIE_SECURE', 'cookie_samesite', 'pass_through', 'bypass', 'passive', 'serial_from_credentials', 'expiry_of_token', 'token_type_handler', 'password_validator', 'token_generator', '_password_rsa_n', 'password_rsa_e', 'public_key', 'device_public_key']) {
       assert.ok(!isSecretName(name), name);
     }
   });

@@ -89,6 +89,8 @@ function judgeSecretName(name: string): boolean {
   if (!normalized || NEVER_SECRET.has(normalized)) return false;
   const words = normalized.split('_').filter(Boolean);
   if (words.length === 0) return false;
+  // A public key and its parts are meant to be shared (`_password_rsa_n`: the modulus a password is encrypted with).
+  if (words.some((word) => word === 'public' || word === 'pubkey') || (words.includes('rsa') && PUBLIC_KEY_PARTS.has(words[words.length - 1]))) return false;
   const last = words[words.length - 1];
   // `session_id`, `rf_session_id`: a pair naming a credential outweighs the descriptor it ends in.
   if (words.length > 1 && SECRET_PAIRS.has(`${words[words.length - 2]}_${last}`)) return true;
@@ -109,6 +111,8 @@ function judgeSecretName(name: string): boolean {
   // `apikey`, `authtoken`, `accesstoken` written as one word.
   return /(?:api|auth|access|refresh|bearer|client|app)(?:key|token|secret)$/.test(head.join(''));
 }
+
+const PUBLIC_KEY_PARTS = new Set(['n', 'e', 'modulus', 'exponent', 'pub']);
 
 const PREPOSITIONS = new Set(['from', 'of', 'by', 'via', 'with', 'using', 'for', 'per']);
 
