@@ -94,6 +94,18 @@ describe('polling-too-fast', () => {
     assert.deepEqual(analyzeSnippet(idle, { rules, manifest: manifest('local_push') }).findings, []);
   });
 
+  it('asks for a review of a cloud interval it cannot read, instead of passing it unchecked', () => {
+    const source = (interval: string) =>
+      `from homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\nfrom pycloud.const import DEFAULT_POLL_INTERVAL\n\n\nclass Coordinator(DataUpdateCoordinator):\n    def __init__(self, hass):\n        super().__init__(hass, None, name="demo", update_interval=${interval})\n`;
+    const unread = analyzeSnippet(source('DEFAULT_POLL_INTERVAL'), { rules, manifest: manifest('cloud_polling') });
+    assert.deepEqual(unread.findings, []);
+    assert.equal(unread.checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'review');
+    // A local device's interval is left alone; a plain number of seconds is read.
+    assert.equal(analyzeSnippet(source('DEFAULT_POLL_INTERVAL'), { rules, manifest: manifest('local_polling') }).checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
+    assert.equal(analyzeSnippet('SCAN_INTERVAL = 60\n', { rules, manifest: manifest('cloud_polling') }).checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
+    assert.equal(analyzeSnippet('SCAN_INTERVAL = 5\n', { rules, manifest: manifest('cloud_polling') }).findings.length, 1);
+  });
+
   it('reports SCAN_INTERVAL once, where it is defined, not again where a coordinator is given it', () => {
     const source = 'from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\nSCAN_INTERVAL = timedelta(seconds=5)\n\n\nclass Coordinator(DataUpdateCoordinator):\n    def __init__(self, hass):\n        super().__init__(hass, None, name="demo", update_interval=SCAN_INTERVAL)\n';
     assert.deepEqual(analyzeSnippet(source, { rules, manifest: manifest('cloud_polling') }).findings.map((finding) => finding.range.start.line), [4]);

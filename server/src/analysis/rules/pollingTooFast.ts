@@ -7,6 +7,7 @@ import { classOfMethodAround, methodsOf } from '../model/untrusted';
 import { descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
+import { baseName, excerpt } from '../text';
 
 const THROTTLE = /^homeassistant\.util\.Throttle$/;
 const TIMEDELTA_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600 };
@@ -16,11 +17,12 @@ const TIMEDELTA_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hou
  * sane minimum. When the option's schema lets the user go below the minimum (`vol.Clamp(min=0)`, no bound at all),
  * a person should look; the default is judged as the interval itself.
  */
-function reviewOptionMinimum(context: FileContext, expression: Node, minimum: number): void {
+function reviewOptionMinimum(context: FileContext, expression: Node, minimum: number): boolean {
   const { file, integration } = context;
   const node = unwrap(expression);
   const site = node.type === 'call' ? file.callSite(node) : undefined;
-  if (!site || !/(^|\.)timedelta$/.test(site.name ?? '')) return;
+  if (!site || !/(^|\.)timedelta$/.test(site.name ?? '')) return false;
+  let fromOption = false;
   for (const [unit, argument] of site.keywords) {
     const read = unwrap(argument);
     const get = read.type === 'call' ? file.callSite(read) : undefined;
@@ -28,11 +30,13 @@ function reviewOptionMinimum(context: FileContext, expression: Node, minimum: nu
     if (!get || get.method !== 'get' || !/(options|data)$/.test(receiver) || !get.args[0] || !(unit in TIMEDELTA_SECONDS)) continue;
     const key = file.stringValue(get.args[0], integration?.constantString);
     if (!key) continue;
+    fromOption = true;
     const lowest = optionMinimum(context, key);
     if (lowest === undefined || lowest * TIMEDELTA_SECONDS[unit] < minimum) {
       context.review(`The polling interval comes from the option "${key}", whose schema ${lowest === undefined ? 'sets no minimum' : `allows ${lowest} ${unit}`}; give it a minimum of at least ${minimum} seconds (vol.Range(min=...)).`);
     }
   }
+  return fromOption;
 }
 
 /** The smallest value a flow's schema accepts for `key` (`vol.Range(min=...)`, `vol.Clamp(min=...)`), if any is set. */
@@ -85,7 +89,8 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
   const found: PollingInterval[] = [];
   const add = (expression: Node, what: string, seconds = durationSeconds(file, expression, integration)) => found.push({ expression, what, seconds });
   const scanInterval = file.constants.get('SCAN_INTERVAL');
-  if (scanInterval && !file.imports.has('SCAN_INTERVAL')) add(scanInterval, 'SCAN_INTERVAL');
+  // A plain number (`SCAN_INTERVAL = 60`, a data handler's own constant) counts seconds.
+  if (scanInterval && !file.imports.has('SCAN_INTERVAL')) add(scanInterval, 'SCAN_INTERVAL', durationSeconds(file, scanInterval, integration) ?? numberValue(file, scanInterval, integration));
   for (const call of file.calls) {
     if (call.name && (TRACK_INTERVAL.has(call.name) || call.name.endsWith('async_track_time_interval'))) {
       const interval = call.keywords.get('interval') ?? call.args[2];
@@ -161,7 +166,8 @@ through constants in \`const.py\`, and the default of \`entry.options.get(CONF_S
 compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`cloud_*\` and 1 second for
 \`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`). A bare number is not judged,
 because its unit depends on the API it is passed to. A manifest without an \`iot_class\` leaves the interval up for
-review, and so does an interval read from an option whose schema lets users go below the minimum. It also reports \`while\` loops that sleep less than a second
+review, and so does an interval read from an option whose schema lets users go below the minimum, or, for a
+cloud integration, an interval the rule cannot read (a library constant, a value computed at run time). It also reports \`while\` loops that sleep less than a second
 between awaited calls.
 
 **Fix:** poll less often, let users choose the interval in the options flow with a sane minimum, or switch to push
@@ -194,7 +200,12 @@ SCAN_INTERVAL = timedelta(minutes=5)
     const minimum = iotClass.startsWith('cloud') ? context.settings.cloudPollingMinSeconds : context.settings.localPollingMinSeconds;
     for (const { expression, what, seconds } of intervals) {
       context.markUsed();
-      reviewOptionMinimum(context, expression, minimum);
+      const fromOption = reviewOptionMinimum(context, expression, minimum);
+      // An interval read from a library constant or computed at run time was not checked: a person says whether it is enough.
+      // (A local device's minimum is a second or so: an unread interval there is no question worth a person's time.)
+      if (seconds === undefined && !fromOption && iotClass.startsWith('cloud')) {
+        context.review(`${what} in ${baseName(file.path)} (\`${excerpt(expression.text, 50)}\`) cannot be read here; check that it is at least ${formatSeconds(minimum)} for a ${iotClass} integration.`);
+      }
       if (seconds === undefined || seconds >= minimum || seconds <= 0) continue;
       context.report(
         expression,
