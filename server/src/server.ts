@@ -771,12 +771,32 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (!document) return [];
       const wantsFixAll = context.only?.some((kind) => FIX_ALL_KIND.startsWith(kind) || kind.startsWith(FIX_ALL_KIND));
       if (wantsFixAll) return fixAllAction(document, token);
+      // Edits carry the positions of the text they were computed on: a request that arrives after an edit whose
+      // diagnostics are not out yet waits for them, and then takes the fixes from them, not from the client's copies
+      // (which hold the old positions).
+      const version = document.version;
+      const stale = results.get(textDocument.uri)?.version !== version;
+      if (stale) {
+        pending.add(document.uri);
+        await flushNow();
+        if (!documents.has(document.uri)) return [];
+        supersededCheck(token, document.uri, version, 'action');
+      }
       const lines = document.text.split('\n');
       const actions: CodeAction[] = [];
       const own = results.get(textDocument.uri)?.diagnostics ?? [];
-      const candidates = context.diagnostics.length > 0 ? context.diagnostics : own.filter((diagnostic) => overlaps(diagnostic.range, range));
+      const candidates =
+        context.diagnostics.length === 0
+          ? own.filter((diagnostic) => overlaps(diagnostic.range, range))
+          : context.diagnostics.flatMap((sent) => {
+              // The client's copy: the same finding now, found by what it says (its place may have moved), the nearest.
+              // (The client may still show the diagnostics of the text before its last edit.)
+              const same = own.filter((diagnostic) => diagnostic.code === sent.code && diagnostic.message === sent.message);
+              const distance = (diagnostic: Diagnostic) => (overlaps(diagnostic.range, sent.range) ? -1 : Math.abs(diagnostic.range.start.line - sent.range.start.line));
+              return same.sort((a, b) => distance(a) - distance(b)).slice(0, 1);
+            });
       for (const diagnostic of candidates) {
-        actions.push(...codeActionsFor(textDocument.uri, diagnostic, document.version, lines[diagnostic.range.start.line] ?? ''));
+        actions.push(...codeActionsFor(textDocument.uri, diagnostic, version, lines[diagnostic.range.start.line] ?? ''));
       }
       return actions;
     }),

@@ -117,6 +117,31 @@ describe('language server over stdio', () => {
     }
   });
 
+  it('answers a quick fix asked right after an edit, before its diagnostics went out, with the edit\'s positions', async () => {
+    const client = new TestClient();
+    try {
+      await client.initialize({ textDocument: { synchronization: {} } });
+      const first = client.next<Published>('textDocument/publishDiagnostics', publishedFor(initUri, (diagnostics) => diagnostics.length > 0));
+      await client.open(initUri, SOURCE);
+      const [old] = (await first).diagnostics;
+      // A line typed above the finding, and the quick fix asked for at once with the diagnostic the editor still shows.
+      await client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: initUri, version: 2 },
+        contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# edited\n' }],
+      });
+      const actions: any[] = await client.request('textDocument/codeAction', { textDocument: { uri: initUri }, range: old.range, context: { diagnostics: [old] } });
+      const fix = actions.find((action) => action.title === 'Use yaml.safe_load');
+      assert.ok(fix, actions.map((action) => action.title).join(', '));
+      assert.equal(fix.edit.documentChanges[0].textDocument.version, 2);
+      assert.deepEqual(fix.edit.documentChanges[0].edits[0].range, { start: { line: 6, character: 16 }, end: { line: 6, character: 20 } });
+      const ignore = actions.find((action) => /^Ignore/.test(action.title));
+      assert.equal(ignore.edit.documentChanges[0].edits[0].range.start.line, 6);
+      assert.equal(await client.shutdown(), 0);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('serves pulled diagnostics to clients that declare pull support', async () => {
     const client = new TestClient();
     try {
