@@ -90,8 +90,18 @@ export function codeActionsFor(uri: string, diagnostic: Diagnostic, version: num
   }
   // The pragma is a Python comment: in manifest.json it would break the JSON (pyproject.toml's per-file-ignores can
   // name the manifest instead).
-  if (/\.py$/i.test(uri)) actions.push(ignoreAction(uri, diagnostic, version, lineText));
+  if (/\.py$/i.test(uri) && takesComment(lineText)) actions.push(ignoreAction(uri, diagnostic, version, lineText));
   return actions;
+}
+
+/**
+ * Whether a comment can end this line: not after a backslash that continues it (a syntax error), nor where a triple-quoted
+ * string opened on it is still open (the comment would become part of the string).
+ */
+function takesComment(lineText: string): boolean {
+  if (/\\\s*$/.test(lineText)) return false;
+  const tripleQuotes = (lineText.match(/"""|'''/g) ?? []).length;
+  return tripleQuotes % 2 === 0;
 }
 
 /** Adds (or extends) `# ha-security: ignore[rule] reason` at the end of the diagnostic's first line. */

@@ -22,4 +22,12 @@ describe('code actions', () => {
     const actions = codeActionsFor('file:///w/custom_components/acme/manifest.json', diagnostic('unpinned-requirement', 5), 1, '    "acme-client",');
     assert.deepEqual(actions.map((action) => action.title), ['Pin acme-client==1.2.0']);
   });
+  it('offers no pragma where a comment cannot end the line: after a backslash continuation, inside an open triple-quoted string', () => {
+    for (const line of ['    return con.execute("SELECT * FROM t WHERE n = \'%s\'" \\', '    return con.execute(f"""', "    cur.execute('''SELECT"]) {
+      const actions = codeActionsFor('file:///w/custom_components/acme/db.py', diagnostic('sql-string-built', 3), 1, line);
+      assert.deepEqual(actions.map((action) => action.title), ['Pin acme-client==1.2.0'], line);
+    }
+    const closed = codeActionsFor('file:///w/custom_components/acme/db.py', diagnostic('sql-string-built', 3), 1, '    con.execute(f"""SELECT {x}""")');
+    assert.equal(closed.length, 2);
+  });
 });
