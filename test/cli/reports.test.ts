@@ -79,6 +79,17 @@ describe('SARIF and Markdown reports', () => {
     assert.match(result.stdout, /\| No command injection \(`command-injection`\) \| ✅ pass \|/);
     assert.match(result.stdout, /- \*\*error\*\* \[examples\/custom_components\/acme_cloud\/api\.py:\d+\]\(examples\/custom_components\/acme_cloud\/api\.py#L\d+\) `shell-command`/);
   });
+
+  it('percent-encodes link targets in the Markdown report (a folder with a space)', () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-security-md-'));
+    const integration = path.join(folder, 'my config', 'custom_components', 'demo');
+    fs.mkdirSync(integration, { recursive: true });
+    fs.writeFileSync(path.join(integration, 'manifest.json'), JSON.stringify({ domain: 'demo', requirements: [] }));
+    fs.writeFileSync(path.join(integration, '__init__.py'), 'import yaml\n\n\ndef load(text):\n    return yaml.load(text)\n');
+    const result = run(['check', folder, '--format', 'markdown']);
+    assert.match(result.stdout, /\[my config\/custom_components\/demo\/__init__\.py:5\]\(my%20config\/custom_components\/demo\/__init__\.py#L5\)/);
+  });
+
 });
 
 describe('baseline', () => {

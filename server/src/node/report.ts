@@ -240,7 +240,9 @@ export function toMarkdown(scan: ScanResult, root: string): string {
   const findingsIn = (folder: string) => scan.findings.filter((finding) => finding.path === folder || finding.path.startsWith(`${folder}${path.sep}`));
   const link = (finding: { path: string; range: Range }) => {
     const file = relativePath(root, finding.path);
-    return `[${file}:${finding.range.start.line + 1}](${file}#L${finding.range.start.line + 1})`;
+    // A link target is a URL: spaces and other characters outside one are percent-encoded, the separators kept.
+    const target = file.split(/[\\/]/).map((part) => encodeURIComponent(part)).join('/');
+    return `[${file}:${finding.range.start.line + 1}](${target}#L${finding.range.start.line + 1})`;
   };
   for (const integration of scan.integrations) {
     const findings = findingsIn(integration.root);
