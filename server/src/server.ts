@@ -8,6 +8,7 @@ import {
   DidChangeConfigurationNotification,
   DocumentDiagnosticReportKind,
   FileChangeType,
+  ErrorCodes,
   LSPErrorCodes,
   ProposedFeatures,
   ResponseError,
@@ -119,6 +120,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const closedFiles = new ClosedFileDiagnostics((uri, diagnostics) => send(connection.sendDiagnostics({ uri, diagnostics }), 'publishDiagnostics'));
   /** Integrations to re-analyse from disk (file events, a closed document), one per turn of the event loop. */
   const background = new Set<string>();
+  /** Set by the shutdown request: the server then answers nothing but exit. */
+  let shutDown = false;
   let backgroundScheduled: NodeJS.Immediate | undefined;
   /** Bumped by each scan (and shutdown): a running scan that sees another number stops. */
   let scanGeneration = 0;
@@ -167,6 +170,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   /** Wraps a request handler: an exception is logged and the client gets `fallback` instead of an error. */
   function guardRequest<P, R>(what: string, fallback: R, handler: (params: P, token: CancellationToken) => Promise<R>): (params: P, token: CancellationToken) => Promise<R> {
     return async (params, token) => {
+      refuseAfterShutdown();
       try {
         return await handler(params, token);
       } catch (error) {
@@ -851,6 +855,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   );
 
   connection.onRequest(EXPORT_REPORT_REQUEST, async () => {
+    refuseAfterShutdown();
     try {
       // The report covers the workspace: wait for the scan running, or scan when none ever ran.
       if (currentScan) await currentScan;
@@ -903,7 +908,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     promise.catch((error) => logError(`${what} could not be sent`, error));
   }
 
+  /** After shutdown the protocol allows only exit: other requests are refused, and start no work. */
+  function refuseAfterShutdown(): void {
+    if (shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, 'The server is shutting down.');
+  }
+
   connection.onShutdown(() => {
+    shutDown = true;
     // A flush still waiting in schedule() finds nothing pending.
     if (backgroundScheduled) clearImmediate(backgroundScheduled);
     backgroundScheduled = undefined;

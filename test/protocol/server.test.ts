@@ -142,6 +142,19 @@ describe('language server over stdio', () => {
     }
   });
 
+  it('refuses requests after shutdown (only exit may follow), and starts no work for them', async () => {
+    const client = new TestClient();
+    try {
+      await client.initialize({});
+      await client.request('shutdown');
+      for (const method of ['haSecurity/checklist', 'haSecurity/scanWorkspace', 'haSecurity/exportReport']) {
+        await assert.rejects(client.request(method, {}), (error: { code?: number }) => error.code === -32600, method);
+      }
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('serves pulled diagnostics to clients that declare pull support', async () => {
     const client = new TestClient();
     try {
