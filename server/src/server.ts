@@ -204,6 +204,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         // pushed ones in their own collection, and workspace pulls would poll every two seconds.
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'ha-security', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        // The product's own methods, for editors other than the VS Code client to find.
+        experimental: {
+          haSecurity: {
+            requests: [CHECKLIST_REQUEST, SCAN_WORKSPACE_REQUEST, EXPORT_REPORT_REQUEST],
+            clientNotifications: [WORKSPACE_TRUST_NOTIFICATION],
+            serverNotifications: [CHECKLIST_CHANGED],
+          },
+        },
       },
       serverInfo: { name: 'ha-security', version: '0.1.0' },
     };

@@ -63,6 +63,7 @@ describe('language server over stdio', () => {
       const init = await client.initialize({ textDocument: { synchronization: {} } });
       assert.equal(init.capabilities.textDocumentSync.change, 2, 'incremental sync');
       assert.equal(init.capabilities.diagnosticProvider, undefined, 'no pull diagnostics for a client that cannot pull');
+      assert.deepEqual(init.capabilities.experimental.haSecurity.requests, ['haSecurity/checklist', 'haSecurity/scanWorkspace', 'haSecurity/exportReport']);
 
       const first = client.next<Published>('textDocument/publishDiagnostics', publishedFor(initUri, (diagnostics) => diagnostics.length > 0));
       await client.open(initUri, SOURCE);
@@ -146,7 +147,7 @@ describe('language server over stdio', () => {
     const client = new TestClient();
     try {
       await client.initialize({});
-      await client.request('shutdown');
+      await client.request('shutdown', null);
       for (const method of ['haSecurity/checklist', 'haSecurity/scanWorkspace', 'haSecurity/exportReport']) {
         await assert.rejects(client.request(method, {}), (error: { code?: number }) => error.code === -32600, method);
       }
