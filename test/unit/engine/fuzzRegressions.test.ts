@@ -28,6 +28,7 @@ describe('fuzz regressions', () => {
       '    if not hmac.compare_digest(_expected(entry.data[CONF_WEBHOOK_SECRET], body), request.headers.get(SIGNATURE_HEADER, "")):  # safe: webhook-signature',
       '    if signature != _expected(entry.data[CONF_WEBHOOK_SECRET], body):  # vuln: webhook-signature',
       '    if token == entry.data["api_token"]:  # vuln: webhook-signature',
+      '    if hmac.new(key, body, "sha256").hexdigest() != signature:',
       '    if new_token != entry.data["access_token"]:  # safe: webhook-signature',
       '        if user_input is not None:',
       '            if tokens is None:',
