@@ -73,6 +73,23 @@ describe('polling-too-fast', () => {
     assert.deepEqual(analyzeSnippet(source('2 ** min(self.attempts, 5) * 5'), { rules, manifest: manifest('cloud_polling') }).findings, []);
   });
 
+  it('does not take a function that waits for a local value, rescheduling itself before any request, for polling', () => {
+    const wait = (check: string) =>
+      `from homeassistant.helpers.event import async_call_later
+
+
+class Flow:
+    async def _wait_for_activation(self, _=None):
+        if self._device is None:
+${check}            async_call_later(self.hass, 1, self._wait_for_activation)
+            return
+        self.activation = await self.api.activate(self._device)
+`;
+    assert.deepEqual(analyzeSnippet(wait(''), { rules, manifest: manifest('cloud_polling') }).findings, []);
+    // Asking the service on every round is polling.
+    assert.equal(analyzeSnippet(wait('            self._device = await self.api.poll_device()\n'), { rules, manifest: manifest('cloud_polling') }).findings.length, 1);
+  });
+
   it('asks for a review of an interval option whose schema lets users go below the minimum', () => {
     const setup = 'from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nasync def async_setup_entry(hass, entry):\n    return DataUpdateCoordinator(hass, None, name="demo", update_interval=timedelta(seconds=entry.options.get("scan_interval", 60)))\n';
     const flow = (validator: string) => `import voluptuous as vol\n\nSCHEMA = vol.Schema({vol.Optional("scan_interval", default=60): ${validator}})\n`;

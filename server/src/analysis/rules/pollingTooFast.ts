@@ -70,7 +70,21 @@ function reschedulesItself(file: FileModel, call: CallSite): boolean {
   let action = unwrap(call.args[2]);
   if (action.type === 'call' && /(^|\.)partial$/.test(file.callSite(action)?.name ?? '')) action = unwrap(file.callSite(action)?.args[0] ?? action);
   const target = action.type === 'attribute' ? action.childForFieldName('attribute')?.text : action.type === 'identifier' ? action.text : undefined;
-  return name !== undefined && target === name;
+  return name !== undefined && target === name && !waitsWithoutRequest(call.node, fn!);
+}
+
+/**
+ * `if self._device is None: async_call_later(hass, 1, _wait); return`: a function that checks a local value and
+ * schedules itself again until it is set, making its request only after that, waits; it does not poll the service.
+ */
+function waitsWithoutRequest(schedule: Node, fn: Node): boolean {
+  for (let node = schedule.parent; node && node.id !== fn.id; node = node.parent) {
+    if (node.type !== 'block' || node.parent?.type !== 'if_statement') continue;
+    const last = node.namedChildren[node.namedChildren.length - 1];
+    const awaits = descendants(node, ['await']).length > 0;
+    return last?.type === 'return_statement' && !awaits;
+  }
+  return false;
 }
 
 interface PollingInterval {
