@@ -263,6 +263,16 @@ describe('unsafe-file-path', () => {
     tree.delete();
   });
 
+  it('suggests no name-only rewrite for a value that is the whole path (it would move the file)', () => {
+    const source = 'import os\n\n\nasync def async_setup_entry(hass, entry):\n    async def dump(call):\n        path = call.data.get("config_output_path", hass.config.config_dir)\n        with open(os.path.join(path, "dump.json"), "w") as handle:\n            handle.write("{}")\n\n    hass.services.async_register("demo", "dump", dump)\n';
+    const [finding, ...rest] = analyzeSnippet(source, { rules }).findings;
+    assert.equal(rest.length, 0);
+    assert.equal(finding.suggestions, undefined);
+    // A name after a separator in an f-string is a file in a folder: keeping its name is the suggestion.
+    const named = source.replace('os.path.join(path, "dump.json")', 'f"/config/dumps/{call.data[\'name\']}"');
+    assert.match(analyzeSnippet(named, { rules }).findings[0].suggestions?.[0].title ?? '', /Keep only the file name/);
+  });
+
   it('suggests keeping only the file name, importing Path once', () => {
     const source = [
       'import os',

@@ -89,12 +89,12 @@ async def handle_export(call):
         if (!found.whole && !found.joined) continue;
         const how = found.whole ? 'is used as the path itself' : 'is joined onto a folder, which an absolute path replaces';
         context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${excerpt(leaf.text, 50)}\`), checked only with raise_if_invalid_path: that rejects .. and ~ but not an absolute path, and the value ${how}. Verify the resolved path stays inside its folder, or keep only the file name (Path(x).name).`, {
-          suggestions: nameOnlySuggestion(file, leaf, context.integration),
+          suggestions: found.named ? nameOnlySuggestion(file, leaf, context.integration) : [],
         });
         continue;
       }
       context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${excerpt(leaf.text, 50)}\`) without a check; keep only the file name (Path(x).name) or verify the resolved path stays inside its folder.`, {
-        suggestions: nameOnlySuggestion(file, leaf, context.integration),
+        suggestions: found.named ? nameOnlySuggestion(file, leaf, context.integration) : [],
       });
     }
   },
@@ -145,28 +145,43 @@ function looksLikePath(file: FileModel, receiver: Node): boolean {
   });
 }
 
+interface UntrustedLeaf {
+  node: Node;
+  whole: boolean;
+  joined: boolean;
+  /** The piece names a file inside a folder: joined after it, or after a separator in an f-string (`f"{base}/{name}"`). */
+  named: boolean;
+}
+
+/** `f"{base}/{name}"`: a value that follows a separator in a string (an absolute value does not replace what precedes). */
+function afterSeparatorInString(piece: Node): boolean {
+  const field = piece.parent;
+  return field?.type === 'interpolation' && /[\\/]$/.test(field.previousSibling?.text ?? '');
+}
+
 /**
  * The first untrusted piece the path is made of that no sanitizer reduced to a bare file name; `whole` when that
  * piece is the entire path, `joined` when it is joined onto a folder after the folder (see RELATIVE_PATH_CHECK).
  */
-function untrustedLeaf(context: FileContext, expression: Node, depth = 5, whole = true, joined = false): { node: Node; whole: boolean; joined: boolean } | undefined {
+function untrustedLeaf(context: FileContext, expression: Node, depth = 5, whole = true, joined = false, named = false): UntrustedLeaf | undefined {
   const { file } = context;
   if (depth <= 0) return undefined;
   for (const origin of file.origins(expression)) {
     const node = unwrap(origin.node);
     // A parameter is judged by the name where it is used: its node in the signature may be `name: str = ...`.
     if (origin.kind === 'parameter' && expression.type === 'identifier') {
-      if (untrustedSource(file, expression, context.integration)) return { node: expression, whole, joined };
+      if (untrustedSource(file, expression, context.integration)) return { node: expression, whole, joined, named };
       continue;
     }
     if (isSanitized(file, node)) continue;
     for (const piece of piecesOf(file, node)) {
       if (piece.id === node.id) {
         // A name is wrapped where its value was assigned; a parameter only where it is used, never in the signature.
-        if (untrustedSource(file, node, context.integration)) return { node: expression.type === 'identifier' && origin.kind !== 'parameter' ? node : expression, whole, joined };
+        if (untrustedSource(file, node, context.integration)) return { node: expression.type === 'identifier' && origin.kind !== 'parameter' ? node : expression, whole, joined, named };
         continue;
       }
-      const found = untrustedLeaf(context, piece, depth - 1, false, joined || joinedAfterBase(file, piece));
+      const after = joinedAfterBase(file, piece);
+      const found = untrustedLeaf(context, piece, depth - 1, false, joined || after, named || after || afterSeparatorInString(piece));
       if (found) return found;
     }
   }
@@ -278,6 +293,11 @@ function joinedAfterBase(file: FileModel, part: Node): boolean {
   return JOINS.test(site.name ?? '') && site.args.slice(1).some((arg) => arg.id === part.id);
 }
 
+/**
+ * `Path(x).name` for a value joined onto a folder. Not for a value that is the whole path or the folder itself
+ * (`output_path` a service call names): cutting that to its last component changes where the file goes, which only
+ * the author can judge.
+ */
 function nameOnlySuggestion(file: FileModel, leaf: Node, integration: IntegrationModel | undefined): Fix[] {
   // A helper's parameter its callers fill (`load_scene_file(hass.config.path("scenes", name))`) may be a whole path:
   // cutting it to its name here would break every caller; the guard belongs where they take the value in.
