@@ -10,6 +10,8 @@ const SECRET_WORDS = new Set([
   'sessionkey', 'refreshtoken', 'accesstoken', 'clientsecret', 'authorization', 'psk', 'otp', 'totp',
   // A login session's id is a bearer credential; an alarm panel's user codes are PINs.
   'passcode', 'sessionid', 'usercode',
+  // A vendor's keys for signing or encrypting its API calls, shipped in code: `signKey`, `_loginKey`, `iotkey`.
+  'signkey', 'loginkey', 'iotkey', 'aeskey', 'appsecret',
 ]);
 
 /** Pairs of words that form a credential: `api key`, `private key`, `client secret`. */
@@ -19,7 +21,8 @@ const SECRET_PAIRS = new Set([
   'security_code', 'alarm_code', 'shared_secret', 'client_secret', 'consumer_secret', 'webhook_secret', 'auth_token',
   'api_token', 'refresh_token', 'access_token', 'id_token', 'bearer_token', 'x_api_key', 'local_key', 'device_key',
   'management_key', 'admin_key', 'license_key', 'integration_key', 'subscription_key', 'account_key', 'shared_key',
-  'webhook_auth', 'priv_key', 'prv_key', 'session_id', 'session_token',
+  'webhook_auth', 'priv_key', 'prv_key', 'session_id', 'session_token', 'sign_key', 'login_key', 'iot_key', 'aes_key',
+  'cipher_key', 'crypto_key',
 ]);
 
 /**
@@ -87,7 +90,8 @@ const secretNameCache = new Map<string, boolean>();
 function judgeSecretName(name: string): boolean {
   const normalized = normalizeName(name).replace(/^(conf|attr|key|data|self|cls|the|my|your|user|default|stored|saved|new|old|current|raw|encoded|encrypted|hashed|cached)_/, '');
   if (!normalized || NEVER_SECRET.has(normalized)) return false;
-  const words = normalized.split('_').filter(Boolean);
+  // A numbered copy is the same thing (`_loginKey2`, `token1`).
+  const words = normalized.split('_').filter(Boolean).map((word) => word.replace(/(?<=[a-z])\d+$/, ''));
   if (words.length === 0) return false;
   // A public key and its parts are meant to be shared (`_password_rsa_n`: the modulus a password is encrypted with).
   if (words.some((word) => word === 'public' || word === 'pubkey') || (words.includes('rsa') && PUBLIC_KEY_PARTS.has(words[words.length - 1]))) return false;
