@@ -67,6 +67,9 @@ describe('service-without-schema', () => {
     // A key computed at run time is still data the handler reads: no "reads no data", and the schema lets it through.
     assert.deepEqual(schemaOf(['hass.states.async_set(f"sensor.{DOMAIN}", call.data.get(ATTR_TARGET))']), { severity: 'warning', schema: ', schema=vol.Schema({}, extra=vol.ALLOW_EXTRA)' });
     assert.deepEqual(schemaOf(['data = call.data', 'hass.bus.async_fire(DOMAIN, dict(data))']).schema, ', schema=vol.Schema({}, extra=vol.ALLOW_EXTRA)');
+    // Its title says that it checks nothing yet, not that it accepts no data.
+    const [finding] = analyzeSnippet(source(['data = call.data', 'hass.bus.async_fire(DOMAIN, dict(data))']), { rules }).findings;
+    assert.match(finding.suggestions![0].title, /names no field yet and lets every field through/);
   });
 
   it('replaces a None schema, and builds one from a handler in another module', () => {

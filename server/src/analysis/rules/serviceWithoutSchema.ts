@@ -172,7 +172,8 @@ function schemaSuggestion(file: FileModel, call: CallSite, schema: Node | undefi
     edits.push(appendArgument(file, last.parent?.type === 'keyword_argument' ? last.parent : last, `schema=${schemaText}`));
   }
   edits.push(...names.imports(entries.length > 0));
-  const title = entries.length > 0 ? 'Add a schema for the fields the handler reads' : 'Add a schema that accepts no data';
+  // Named fields, or none at all; a schema that only lets unnamed fields through says so, since it checks nothing yet.
+  const title = entries.length > 0 ? 'Add a schema for the fields the handler reads' : extra ? 'Add a schema to fill in (it names no field yet and lets every field through)' : 'Add a schema that accepts no data';
   return [{ title, safe: false, edits }];
 }
 
