@@ -90,8 +90,10 @@ const secretNameCache = new Map<string, boolean>();
 function judgeSecretName(name: string): boolean {
   const normalized = normalizeName(name).replace(/^(conf|attr|key|data|self|cls|the|my|your|user|default|stored|saved|new|old|current|raw|encoded|encrypted|hashed|cached)_/, '');
   if (!normalized || NEVER_SECRET.has(normalized)) return false;
-  // A numbered copy is the same thing (`_loginKey2`, `token1`).
-  const words = normalized.split('_').filter(Boolean).map((word) => word.replace(/(?<=[a-z])\d+$/, ''));
+  // In an identifier a numbered copy is the same thing (`_loginKey2`, `token1`); longer numbers (`password2024`), or
+  // text that is no identifier (`Qw3rty!Secret99`), make a value, not a name.
+  const numbered = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+  const words = normalized.split('_').filter(Boolean).map((word) => (numbered ? word.replace(/(?<=[a-z])\d{1,2}$/, '') : word));
   if (words.length === 0) return false;
   // A public key and its parts are meant to be shared (`_password_rsa_n`: the modulus a password is encrypted with).
   if (words.some((word) => word === 'public' || word === 'pubkey') || (words.includes('rsa') && PUBLIC_KEY_PARTS.has(words[words.length - 1]))) return false;
