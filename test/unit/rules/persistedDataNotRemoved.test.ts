@@ -222,7 +222,9 @@ describe('persisted-data-not-removed', () => {
     const findings = analyzeSnippet(source, { rules }).findings;
     assert.deepEqual(findings.map((finding) => finding.range.start.line), [9, 10]);
     const fixed = `${source}\n\nasync def async_remove_entry(hass, entry):\n    await DemoStore(hass, 1, "demo").async_remove()\n    await cloud.async_delete_cloudhook(hass, entry.data["webhook_id"])\n`;
-    assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);    // Also made with async_get_or_create_cloudhook, under an alias.
+    const aliased = 'from homeassistant.components.cloud import async_get_or_create_cloudhook as get_hook\n\n\nasync def async_setup_entry(hass, entry):\n    url = await get_hook(hass, entry.data["webhook_id"])\n    return True\n';
+    assert.deepEqual(analyzeSnippet(aliased, { rules }).findings.map((finding) => finding.range.start.line), [4]);
   });
 
   it('is not applicable when nothing is persisted', () => {

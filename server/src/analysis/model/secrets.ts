@@ -22,7 +22,8 @@ const SECRET_PAIRS = new Set([
   'api_token', 'refresh_token', 'access_token', 'id_token', 'bearer_token', 'x_api_key', 'local_key', 'device_key',
   'management_key', 'admin_key', 'license_key', 'integration_key', 'subscription_key', 'account_key', 'shared_key',
   'webhook_auth', 'priv_key', 'prv_key', 'session_id', 'session_token', 'sign_key', 'login_key', 'iot_key', 'aes_key',
-  'cipher_key', 'crypto_key',
+  'cipher_key', 'crypto_key', 'panel_code', 'alarmpanel_code', 'disarm_code', 'keypad_code', 'door_code', 'lock_code',
+  'master_code', 'access_code',
 ]);
 
 /**

@@ -31,7 +31,7 @@ const FILE_WRITERS = new Set([
   'homeassistant.helpers.json.save_json', 'homeassistant.util.json.save_json', 'homeassistant.util.file.write_utf8_file',
   'homeassistant.util.file.write_utf8_file_atomic',
 ]);
-const CLOUDHOOK_CREATE = /(^|\.)async_create_cloudhook$/;
+const CLOUDHOOK_CREATE = /(^|\.)async_(get_or_)?create_cloudhook$/;
 const REMOVERS: Record<PersistenceKind, (name: string) => boolean> = {
   store: (name) => /(^|\.)async_remove$/.test(name) || /(^|\.)async_remove_store$/.test(name),
   file: (name) => /^(os\.(remove|unlink|rmdir|removedirs)|shutil\.rmtree)$/.test(name) || /\.(unlink|rmdir)$/.test(name) || /(^|\.)async_remove$/.test(name),
