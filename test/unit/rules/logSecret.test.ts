@@ -93,6 +93,32 @@ describe('log-secret', () => {
     assert.deepEqual(findings(flow(['data = await hass.async_add_executor_job(dict)', '_LOGGER.debug("account: %s", data)'])), []);
   });
 
+  it("follows a flow's input into a method of the flow that logs its parameter (await self.async_auth(user_input))", () => {
+    const flow = [
+      'import logging',
+      '',
+      'import voluptuous as vol',
+      'from homeassistant import config_entries',
+      'from homeassistant.const import CONF_PASSWORD, CONF_USERNAME',
+      '',
+      '_LOGGER = logging.getLogger(__name__)',
+      'SCHEMA = vol.Schema({vol.Required(CONF_USERNAME): str, vol.Required(CONF_PASSWORD): str})',
+      '',
+      '',
+      'class Flow(config_entries.ConfigFlow, domain="demo"):',
+      '    async def async_auth(self, user_input):',
+      '        _LOGGER.debug("Authenticating with %s", user_input)',
+      '        return {}',
+      '',
+      '    async def async_step_user(self, user_input=None):',
+      '        if user_input is not None and not await self.async_auth(user_input):',
+      '            return self.async_create_entry(title="x", data=user_input)',
+      '        return self.async_show_form(step_id="user", data_schema=SCHEMA)',
+      '',
+    ].join('\n');
+    assert.deepEqual(findings(flow).map((finding) => finding.range.start.line), [12]);
+  });
+
   it('follows a request body through a schema that lets keys it does not name through', () => {
     const view = (schema: string) =>
       `import logging\n\nimport voluptuous as vol\nfrom aiohttp.web import Response\nfrom homeassistant.components.http import HomeAssistantView\n\n_LOGGER = logging.getLogger(__name__)\nBODY_SCHEMA = ${schema}\n\n\nclass HookView(HomeAssistantView):\n    url = "/api/demo/hook"\n    name = "api:demo:hook"\n\n    async def post(self, request):\n        body = BODY_SCHEMA(await request.json())\n        _LOGGER.debug("Received event: %s", body)\n        return Response(status=200)\n`;

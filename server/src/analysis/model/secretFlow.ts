@@ -5,7 +5,7 @@ import type { Fix, TextEdit } from '../types';
 import type { Binding, CallSite, FileModel } from './fileModel';
 import { constantExpression, type IntegrationModel } from './integration';
 import { isSecretName, normalizeName } from './secrets';
-import { argumentsFor, methodsOf, untrustedSource } from './untrusted';
+import { callerArguments, methodsOf, untrustedSource } from './untrusted';
 
 /**
  * Where credentials go: shared by the rules that watch logs, diagnostics, storage and entity attributes.
@@ -865,7 +865,9 @@ function carrierHandedTo(walk: Walk, binding: Binding, depth: number, onlyBindin
   if (fn?.type !== 'function_definition' || depth <= 1 || walk.resolving.has(fn.id)) return undefined;
   walk.resolving.add(fn.id);
   try {
-    for (const argument of argumentsFor(walk.file, fn, binding.name)) {
+    // Calls in this module, of a function or of a method through self (`await self.async_auth(user_input)`).
+    const handedHere = callerArguments(walk.file, fn, binding.name, walk.integration).filter((argument) => argument.file === walk.file);
+    for (const { node: argument } of handedHere) {
       const handed = carriers(walk, argument, depth - 1);
       const found = onlyBinding ? handed[0] : handed.find(isRequestPayload);
       if (found) return found;
