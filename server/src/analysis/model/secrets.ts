@@ -85,7 +85,7 @@ export function isSecretName(name: string): boolean {
   return secret;
 }
 
-const SECRET_NAME_CACHE_LIMIT = 10_000;
+const SECRET_NAME_CACHE_LIMIT = 50_000;
 const secretNameCache = new Map<string, boolean>();
 
 function judgeSecretName(name: string): boolean {
@@ -94,7 +94,7 @@ function judgeSecretName(name: string): boolean {
   // In an identifier a numbered copy is the same thing (`_loginKey2`, `token1`); longer numbers (`password2024`), or
   // text that is no identifier (`Qw3rty!Secret99`), make a value, not a name.
   const numbered = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
-  const words = normalized.split('_').filter(Boolean).map((word) => (numbered ? word.replace(/(?<=[a-z])\d{1,2}$/, '') : word));
+  const words = normalized.split('_').filter(Boolean).map((word) => (numbered && NUMBERED.test(word) ? word.slice(0, word.search(/\d+$/)) : word));
   if (words.length === 0) return false;
   // A public key and its parts are meant to be shared (`_password_rsa_n`: the modulus a password is encrypted with).
   if (words.some((word) => word === 'public' || word === 'pubkey') || (words.includes('rsa') && PUBLIC_KEY_PARTS.has(words[words.length - 1]))) return false;
@@ -118,6 +118,9 @@ function judgeSecretName(name: string): boolean {
   // `apikey`, `authtoken`, `accesstoken` written as one word.
   return /(?:api|auth|access|refresh|bearer|client|app)(?:key|token|secret)$/.test(head.join(''));
 }
+
+/** A word ending in a number of one or two digits after a letter: `key2`, `token1`. */
+const NUMBERED = /[a-z]\d{1,2}$/;
 
 const PUBLIC_KEY_PARTS = new Set(['n', 'e', 'modulus', 'exponent', 'pub']);
 
