@@ -16,6 +16,20 @@ const constModule = [
   '',
 ].join('\n');
 
+/** The top of a config flow module asking for a username and a password. */
+const FLOW_HEAD = [
+  'import logging',
+  '',
+  'import voluptuous as vol',
+  'from homeassistant import config_entries',
+  'from homeassistant.const import CONF_PASSWORD, CONF_USERNAME',
+  '',
+  '_LOGGER = logging.getLogger(__name__)',
+  'SCHEMA = vol.Schema({vol.Required(CONF_USERNAME): str, vol.Required(CONF_PASSWORD): str})',
+  '',
+  '',
+];
+
 function errorNodes(source: string): number {
   const tree = parsePython(source);
   const count = tree.rootNode.descendantsOfType('ERROR').length + (tree.rootNode.hasError ? 1 : 0);
@@ -66,16 +80,7 @@ describe('log-secret', () => {
   it("follows a flow's input into a helper of the module that logs its parameter, unless the helper rebinds it", () => {
     const flow = (helper: string[]) =>
       [
-        'import logging',
-        '',
-        'import voluptuous as vol',
-        'from homeassistant import config_entries',
-        'from homeassistant.const import CONF_PASSWORD, CONF_USERNAME',
-        '',
-        '_LOGGER = logging.getLogger(__name__)',
-        'SCHEMA = vol.Schema({vol.Required(CONF_USERNAME): str, vol.Required(CONF_PASSWORD): str})',
-        '',
-        '',
+        ...FLOW_HEAD,
         'async def validate_input(hass, data):',
         ...helper.map((line) => `    ${line}`),
         '    return data',
@@ -95,16 +100,7 @@ describe('log-secret', () => {
 
   it("follows a flow's input into a method of the flow that logs its parameter (await self.async_auth(user_input))", () => {
     const flow = [
-      'import logging',
-      '',
-      'import voluptuous as vol',
-      'from homeassistant import config_entries',
-      'from homeassistant.const import CONF_PASSWORD, CONF_USERNAME',
-      '',
-      '_LOGGER = logging.getLogger(__name__)',
-      'SCHEMA = vol.Schema({vol.Required(CONF_USERNAME): str, vol.Required(CONF_PASSWORD): str})',
-      '',
-      '',
+      ...FLOW_HEAD,
       'class Flow(config_entries.ConfigFlow, domain="demo"):',
       '    async def async_auth(self, user_input):',
       '        _LOGGER.debug("Authenticating with %s", user_input)',
