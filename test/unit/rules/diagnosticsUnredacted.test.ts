@@ -77,6 +77,15 @@ describe('diagnostics-unredacted', () => {
     assert.deepEqual(diagnostics(source, { otherFiles: { 'config_flow.py': flow } }), []);
   });
 
+  it('does not count a one-time code a two-factor step asks for as a key of the entries', () => {
+    const flow = (step: string) =>
+      `import voluptuous as vol\nfrom homeassistant.const import CONF_PASSWORD, CONF_PIN, CONF_USERNAME\n\n\nclass Flow:\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            self.auth = Auth(user_input[CONF_USERNAME], user_input[CONF_PASSWORD])\n            return await self.async_step_${step}()\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_USERNAME): str, vol.Required(CONF_PASSWORD): str}))\n\n    async def async_step_${step}(self, user_input=None):\n        if user_input is not None:\n            await self.auth.send_auth_key(user_input.get(CONF_PIN))\n            return self.async_create_entry(title="x", data=self.auth.login_attributes)\n        return self.async_show_form(step_id="${step}", data_schema=vol.Schema({vol.Optional(CONF_PIN): str}))\n`;
+    const source = 'from homeassistant.components.diagnostics import async_redact_data\n\nTO_REDACT = {"username", "password"}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n';
+    assert.deepEqual(diagnostics(source, { otherFiles: { 'config_flow.py': flow('2fa') } }), []);
+    // A PIN asked for in another step may well be kept (an alarm panel's): the set must cover it.
+    assert.match(diagnostics(source, { otherFiles: { 'config_flow.py': flow('panel') } })[0]?.message ?? '', /miss "pin"/);
+  });
+
   it('reports a TO_REDACT in const.py that misses a stored credential key, at the call', () => {
     const source = 'from homeassistant.components.diagnostics import async_redact_data\nfrom .const import TO_REDACT\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n';
     const found = diagnostics(source, { otherFiles: { 'const.py': 'TO_REDACT = {"token"}\n', 'config_flow.py': flowModule } });

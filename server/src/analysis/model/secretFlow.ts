@@ -294,6 +294,22 @@ interface FileKeyUses {
  */
 const keyUsesCache = new WeakMap<FileModel, FileKeyUses>();
 
+/**
+ * Steps (and their schema constants) asking for a code that is used once to log in, never kept (`async_step_2fa`):
+ * what they ask for and read is no key of the entries.
+ */
+const ONE_TIME_CODE_STEP = /^async_step_(2fa|mfa|otp|totp|two_?factor\w*|verification_?code|validate_?code|sms_?code)$/;
+const ONE_TIME_CODE_SCHEMA = /(^|_)(2FA|MFA|OTP|TOTP|TWO_?FACTOR)(_|$)/i;
+
+function inOneTimeCodeForm(file: FileModel, marker: Node): boolean {
+  const step = file.enclosingFunction(marker);
+  if (step) return ONE_TIME_CODE_STEP.test(step.childForFieldName('name')?.text ?? '');
+  for (let node = marker.parent; node && node.type !== 'module'; node = node.parent) {
+    if (node.type === 'assignment') return ONE_TIME_CODE_SCHEMA.test(node.childForFieldName('left')?.text ?? '');
+  }
+  return false;
+}
+
 function keyUses(file: FileModel): FileKeyUses {
   const cached = keyUsesCache.get(file);
   if (cached) return cached;
@@ -301,14 +317,14 @@ function keyUses(file: FileModel): FileKeyUses {
   for (const call of file.calls) {
     const receiver = call.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
     if (SCHEMA_MARKER.test(call.name ?? '')) {
-      keys.push({ kind: 'all', key: call.args[0] });
+      if (!inOneTimeCodeForm(file, call.node)) keys.push({ kind: 'all', key: call.args[0] });
     } else if (SCHEMA_FLOW_STEP.test(call.name ?? '')) {
       // The schema flow helper keeps what each step's form asks for in the entry's options.
       for (const key of schemaFlowStepKeys(file, call)) keys.push({ kind: 'stored', key, part: 'options' });
     } else if ((call.method === 'get' || call.method === 'pop') && receiver && entryPayloadPart(file, receiver)) {
       keys.push({ kind: 'stored', key: call.args[0], part: entryPayloadPart(file, receiver)! });
     } else if ((call.method === 'get' || call.method === 'pop') && isConfigHolder(file, receiver)) {
-      keys.push({ kind: 'all', key: call.args[0] });
+      if (!inOneTimeCodeForm(file, call.node)) keys.push({ kind: 'all', key: call.args[0] });
     } else if (call.method && ENTRY_WRITERS.has(call.method)) {
       // An options flow's entry is the options.
       const dataPart: EntryPart = call.method === 'async_create_entry' && inOptionsFlow(call.node) ? 'options' : 'data';
@@ -323,7 +339,7 @@ function keyUses(file: FileModel): FileKeyUses {
     const value = subscript.childForFieldName('value');
     const part = value ? entryPayloadPart(file, value) : undefined;
     if (part) keys.push({ kind: 'stored', key: subscript.childForFieldName('subscript'), part });
-    else if (isConfigHolder(file, value)) keys.push({ kind: 'all', key: subscript.childForFieldName('subscript') });
+    else if (isConfigHolder(file, value) && !inOneTimeCodeForm(file, subscript)) keys.push({ kind: 'all', key: subscript.childForFieldName('subscript') });
   }
   const oauth = [...file.imports.values()].some((name) => name.startsWith('homeassistant.helpers.config_entry_oauth2_flow'));
   const uses = { keys, oauth };
