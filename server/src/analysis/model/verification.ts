@@ -1,6 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import { descendants, literalString, unwrap } from '../python/syntax';
-import type { FileModel } from './fileModel';
+import type { CallSite, FileModel } from './fileModel';
 import type { IntegrationModel } from './integration';
 import { isDescriptorSuffix, isSecretName, normalizeName } from './secrets';
 import { isRequestObject, resolveCallables, untrustedSource } from './untrusted';
@@ -34,14 +34,8 @@ export function secretOperand(file: FileModel, side: Node, integration: Integrat
   if (target.type === 'call') {
     const site = file.callSite(target);
     if (!site) return undefined;
-    const name = site.name ?? '';
-    if (/(^|\.)hmac\.(new|digest)$/.test(name)) return 'signature';
-    if (site.method === 'hexdigest' || site.method === 'digest') {
-      const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
-      if (receiver && isHmacObject(file, receiver)) return 'signature';
-      if (receiver && descendants(receiver, ['identifier']).some((identifier) => isSecretName(identifier.text))) return 'signature';
-      return undefined;
-    }
+    if (isSignatureComputation(file, site)) return 'signature';
+    if (site.method === 'hexdigest' || site.method === 'digest') return undefined;
     if ((site.method === 'get' || site.method === 'getone' || site.method === 'pop') && site.args[0]) {
       return nameKind(file.stringValue(site.args[0], integration?.constantString));
     }
@@ -128,13 +122,18 @@ export function computesSignature(file: FileModel, side: Node, depth = 2): boole
   if (target.type !== 'call') return false;
   const site = file.callSite(target);
   if (!site) return false;
-  if (/(^|\.)hmac\.(new|digest)$/.test(site.name ?? '')) return true;
+  if (isSignatureComputation(file, site)) return true;
   const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
-  if ((site.method === 'hexdigest' || site.method === 'digest') && receiver) {
-    return isHmacObject(file, receiver) || descendants(receiver, ['identifier']).some((identifier) => isSecretName(identifier.text));
-  }
   if (/(^|\.)(b64encode|urlsafe_b64encode|b16encode|hexlify)$/.test(site.name ?? '') && site.args[0]) return computesSignature(file, site.args[0], depth);
   return receiver !== null && ['decode', 'encode', 'lower', 'upper', 'strip', 'hex'].includes(site.method ?? '') && computesSignature(file, receiver, depth);
+}
+
+/** `hmac.new(...)`, `hmac.digest(...)`, or the digest of an HMAC object or of a hash keyed with a secret. */
+function isSignatureComputation(file: FileModel, site: CallSite): boolean {
+  if (/(^|\.)hmac\.(new|digest)$/.test(site.name ?? '')) return true;
+  if (site.method !== 'hexdigest' && site.method !== 'digest') return false;
+  const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+  return receiver !== null && (isHmacObject(file, receiver) || descendants(receiver, ['identifier']).some((identifier) => isSecretName(identifier.text)));
 }
 
 function isHmacObject(file: FileModel, receiver: Node): boolean {
