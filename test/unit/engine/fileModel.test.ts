@@ -121,11 +121,44 @@ use(KEY, ALIAS, CONF_API_KEY, ha_const.CONF_PASSWORD, "lit" "eral", f"no{x}")
   it('reads constants across the modules of an integration', () => {
     const root = '/w/custom_components/demo';
     const constModule = load('from datetime import timedelta\nCONF_SECRET = "client_secret"\nINTERVAL = timedelta(minutes=5)\n', `${root}/const.py`);
-    const sensor = load('from .const import CONF_SECRET, INTERVAL\nuse(CONF_SECRET, INTERVAL)\n', `${root}/sensor.py`);
-    const integration = buildIntegration(root, `${root}/manifest.json`, '{"domain": "demo"}', [constModule, sensor]);
+    const reexporting = load('from homeassistant.const import CONF_PASSWORD\n', `${root}/keys.py`);
+    const sensor = load('from .const import CONF_SECRET, INTERVAL\nfrom .keys import CONF_PASSWORD\nuse(CONF_SECRET, INTERVAL, CONF_PASSWORD)\n', `${root}/sensor.py`);
+    const integration = buildIntegration(root, `${root}/manifest.json`, '{"domain": "demo"}', [constModule, reexporting, sensor]);
     const call = sensor.calls.find((site) => site.name === 'use')!;
     assert.equal(sensor.stringValue(call.args[0], integration.constantString), 'client_secret');
     assert.equal(constantExpression(sensor, call.args[1], integration)?.node.text, 'timedelta(minutes=5)');
+    assert.equal(sensor.stringValue(call.args[2], integration.constantString), 'password', "Home Assistant's constant, re-exported");
+  });
+
+  it("binds what star imports bring in, from the integration's modules and Home Assistant's constants", () => {
+    const root = '/w/custom_components/demo';
+    const constModule = load('import logging\nfrom datetime import timedelta\nfrom homeassistant.const import CONF_USERNAME\nCONF_SECRET = "client_secret"\n_PRIVATE = "x"\nINTERVAL = timedelta(minutes=5)\n\ndef fetch(url):\n    return url\n', `${root}/const.py`);
+    // A package re-exports what it star-imports; a cycle between two modules must not loop.
+    const init = load('from .const import *\nfrom .sensor import *\n', `${root}/__init__.py`);
+    const sensor = load('from . import *\nfrom homeassistant.const import *\nINTERVAL = 3\nuse(CONF_SECRET, INTERVAL, CONF_PASSWORD, _PRIVATE, CONF_USERNAME)\nfetch("u")\nlogging.getLogger(__name__)\n', `${root}/sensor.py`);
+    const integration = buildIntegration(root, `${root}/manifest.json`, '{"domain": "demo"}', [constModule, init, sensor]);
+    const call = sensor.calls.find((site) => site.name === 'use')!;
+    assert.equal(sensor.stringValue(call.args[0], integration.constantString), 'client_secret');
+    assert.equal(constantExpression(sensor, call.args[1], integration)?.node.text, '3', 'a name the module binds itself keeps its meaning');
+    assert.equal(sensor.stringValue(call.args[2], integration.constantString), 'password');
+    assert.equal(sensor.imports.has('_PRIVATE'), false, 'private names are not star-exported');
+    assert.equal(sensor.stringValue(call.args[4], integration.constantString), 'username', 'what const.py imported, passed on');
+    assert.deepEqual(sensor.calls.map((site) => site.name).slice(1), ['custom_components.demo.const.fetch', 'logging.getLogger']);
+    assert.equal(integration.resolveFunction('custom_components.demo.fetch')?.node.childForFieldName('name')?.text, 'fetch');
+  });
+
+  it('star-imports only what __all__ lists, and binds afresh when the other module changes', () => {
+    const root = '/w/custom_components/demo';
+    const sensor = load('from .const import *\nuse(A, B)\n', `${root}/sensor.py`);
+    const before = load('__all__ = ["A"]\nA = "a"\nB = "b"\n', `${root}/const.py`);
+    let integration = buildIntegration(root, `${root}/manifest.json`, '{"domain": "demo"}', [before, sensor]);
+    const args = sensor.calls.find((site) => site.name === 'use')!.args;
+    assert.deepEqual(args.map((arg) => sensor.stringValue(arg, integration.constantString)), ['a', undefined]);
+    // The editor keeps the unchanged sensor.py's model and builds the integration again with the edited const.py.
+    const after = load('B = "b"\n', `${root}/const.py`);
+    integration = buildIntegration(root, `${root}/manifest.json`, '{"domain": "demo"}', [after, sensor]);
+    assert.deepEqual(args.map((arg) => sensor.stringValue(arg, integration.constantString)), [undefined, 'b']);
+    assert.equal(sensor.isBuiltin('A'), true);
   });
 
   it('binds every name of a chained assignment to the final value, in time linear in the chain', { timeout: 20_000 }, () => {

@@ -147,6 +147,14 @@ describe('diagnostics-unredacted', () => {
     assert.deepEqual(diagnostics(fixed, options), []);
   });
 
+  it('reads a TO_REDACT star-imported from const.py', () => {
+    const source = 'from homeassistant.components.diagnostics import async_redact_data\nfrom .const import *\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n';
+    const found = diagnostics(source, { otherFiles: { 'const.py': 'DOMAIN = "demo"\nTO_REDACT = {"token"}\n', 'config_flow.py': flowModule } });
+    assert.deepEqual(found.map((finding) => finding.range.start.line), [4]);
+    assert.match(found[0].message, /miss "api_key"/);
+    assert.deepEqual(diagnostics(source, { otherFiles: { 'const.py': constModule, 'config_flow.py': flowModule } }), []);
+  });
+
   it('offers the wrap only as a suggestion when the TO_REDACT it must reuse lives elsewhere and misses keys', () => {
     const source = 'from .const import TO_REDACT\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"options": entry.options}\n';
     const [finding] = diagnostics(source, { otherFiles: { 'const.py': 'TO_REDACT = {"token"}\n', 'config_flow.py': flowModule } });

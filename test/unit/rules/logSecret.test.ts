@@ -203,6 +203,16 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source, { otherFiles: { 'config_flow.py': noSecrets } }), []);
   });
 
+  it("knows the entries hold a password when the flow takes Home Assistant's key through const.py, by name or by star", () => {
+    const constKeys = 'from homeassistant.const import CONF_HOST, CONF_PASSWORD\n\nDOMAIN = "demo"\n';
+    const flow = (imports: string) => `import voluptuous as vol\n${imports}\n\nSCHEMA = vol.Schema({vol.Required(CONF_HOST): str, vol.Required(CONF_PASSWORD): str})\n\nclass Flow:\n    async def async_step_user(self, user_input=None):\n        return self.async_create_entry(title="x", data=user_input)\n`;
+    const source = 'import logging\n_LOGGER = logging.getLogger(__name__)\n\nasync def async_options_updated(hass, entry):\n    _LOGGER.info(f"Entry changed: {entry.as_dict()}")\n';
+    for (const imports of ['from .const import CONF_HOST, CONF_PASSWORD, DOMAIN', 'from .const import *']) {
+      assert.equal(findings(source, { otherFiles: { 'const.py': constKeys, 'config_flow.py': flow(imports) } }).length, 1, imports);
+    }
+    assert.deepEqual(findings(source, { otherFiles: { 'const.py': constKeys.replace(', CONF_PASSWORD', ''), 'config_flow.py': flow('from .const import *\nCONF_PASSWORD = "pin_hint"') } }), []);
+  });
+
   it('finds a logger imported from const.py and the credential keys defined there', () => {
     const source = 'from .const import CONF_REFRESH_TOKEN, LOGGER as log\n\nasync def async_setup_entry(hass, entry):\n    log.info("Refresh token %s", entry.data[CONF_REFRESH_TOKEN])\n';
     assert.equal(findings(source, { otherFiles: { 'const.py': constModule } }).length, 1);

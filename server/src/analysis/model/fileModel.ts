@@ -77,6 +77,10 @@ export class FileModel {
   readonly functions: Node[] = [];
   readonly classes: Node[] = [];
   readonly calls: CallSite[] = [];
+  /** Modules this file imports every public name of (`from .const import *`), by absolute module name. */
+  readonly starImports: string[] = [];
+  /** The names `starImports` bound in `imports`, so that the next binding replaces them (see bindStarImports). */
+  private readonly starBound = new Set<string>();
   private readonly bindingsByScope = new Map<number, Map<string, Binding[]>>();
   private readonly callByNodeId = new Map<number, CallSite>();
   private readonly moduleDefinitions = new Set<string>();
@@ -179,6 +183,13 @@ export class FileModel {
     this.enclosing = [];
     this.enclosingEnds = [];
     this.enclosingClasses = [];
+    // Home Assistant's own constants are known without its source; other modules' names come from the integration.
+    if (this.starImports.includes('homeassistant.const')) {
+      for (const qualified of HA_CONSTANTS.keys()) {
+        const name = qualified.slice('homeassistant.const.'.length);
+        if (!this.imports.has(name) && !this.moduleDefinitions.has(name)) this.imports.set(name, qualified);
+      }
+    }
     // Calls are resolved after every import is known (imports may follow their first use in a function).
     for (const node of pendingCalls) {
       const site = this.toCallSite(node);
@@ -229,6 +240,7 @@ export class FileModel {
     const moduleNode = node.childForFieldName('module_name');
     if (!moduleNode) return;
     const module = this.absoluteModule(moduleNode);
+    if (node.namedChildren.some((child) => child.type === 'wildcard_import')) this.starImports.push(module);
     for (const child of node.childrenForFieldName('name')) {
       if (!child) continue;
       let name: string | undefined;
@@ -450,6 +462,47 @@ export class FileModel {
   importOf(match: string | RegExp): [string, string] | undefined {
     for (const [local, qualified] of this.imports) if (typeof match === 'string' ? qualified === match : match.test(qualified)) return [local, qualified];
     return undefined;
+  }
+
+  /**
+   * The names `from <this module> import *` binds, each with what it refers to: the names listed in a literal
+   * `__all__`, else every public module-level name. A name this module imported refers to what it imported.
+   */
+  starExports(): Map<string, string> {
+    const listed = this.constants.get('__all__');
+    const names =
+      listed && (listed.type === 'list' || listed.type === 'tuple')
+        ? listed.namedChildren.map((item) => literalString(item)).filter((name): name is string => name !== undefined)
+        : [...this.moduleDefinitions, ...this.starBound].filter((name) => !name.startsWith('_'));
+    return new Map(names.map((name) => [name, this.imports.get(name) ?? `${this.moduleName}.${name}`]));
+  }
+
+  /**
+   * Binds what this file's star imports bring in (the integration knows the other modules: see buildIntegration),
+   * replacing what an earlier binding brought, as the other module may have changed since. A name this module binds
+   * itself keeps its meaning. Call sites naming a name that changed are resolved again. Says whether anything changed.
+   */
+  bindStarImports(names: ReadonlyMap<string, string>): boolean {
+    const changed = new Set<string>();
+    for (const name of this.starBound) {
+      if (names.get(name) === this.imports.get(name)) continue;
+      this.imports.delete(name);
+      this.starBound.delete(name);
+      changed.add(name);
+    }
+    for (const [name, qualified] of names) {
+      if (this.imports.has(name) || this.moduleDefinitions.has(name)) continue;
+      this.imports.set(name, qualified);
+      this.starBound.add(name);
+      changed.add(name);
+    }
+    if (changed.size === 0) return false;
+    for (const site of this.calls) {
+      const dotted = dottedName(site.callee);
+      if (dotted !== undefined && changed.has(dotted.split('.')[0])) (site as IndexedCallSite).name = this.qualifiedName(site.callee);
+    }
+    this.withDeferred = undefined;
+    return true;
   }
 
   /** True when `name` is not rebound by this module, so it still means the Python builtin. */
@@ -704,7 +757,8 @@ class IndexedCallSite implements CallSite {
   constructor(
     readonly node: Node,
     readonly callee: Node,
-    readonly name: string | undefined,
+    /** Resolved again when the integration binds a star import (FileModel.bindStarImports). */
+    public name: string | undefined,
     readonly method: string | undefined,
   ) {}
 

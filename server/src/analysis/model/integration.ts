@@ -3,6 +3,7 @@ import type { Node } from '../python/syntaxTree';
 import type { Range } from '../types';
 import { computeLineStarts, lineAndColumn } from '../text';
 import { FileModel } from './fileModel';
+import { HA_CONSTANTS } from './haConstants';
 
 /**
  * An integration: the folder holding `manifest.json`, its manifest facts, and all its Python files,
@@ -164,8 +165,12 @@ export function buildIntegration(root: string, manifestPath: string, manifestTex
     const file = moduleFile(qualified.slice(0, cut));
     return file ? { file, name: qualified.slice(cut + 1) } : undefined;
   };
+  bindStarImports(files, moduleFile);
   const resolving = new Set<string>();
   const constantString = (qualified: string): string | undefined => {
+    // A module of the integration may re-export Home Assistant's constants (`from homeassistant.const import ...`).
+    const known = HA_CONSTANTS.get(qualified);
+    if (known !== undefined) return known;
     const target = splitQualified(qualified);
     if (!target || resolving.has(qualified)) return undefined;
     // Guards re-exports too: two modules importing a name from each other (`from . import X`) form a cycle.
@@ -212,6 +217,29 @@ export function buildIntegration(root: string, manifestPath: string, manifestTex
     resolveFunction,
     resolveConstant,
   };
+}
+
+/**
+ * Gives each file what its `from .module import *` statements bind, from the modules of the integration. A module
+ * passes on what it star-imports itself, and modules may star-import each other, so the names spread round by round
+ * until nothing changes. Files are cached across analyses (the editor builds the integration again on each edit), so
+ * every build starts from no star names: one left from an earlier build could otherwise keep itself alive in a cycle.
+ */
+function bindStarImports(files: readonly FileModel[], moduleFile: (name: string) => FileModel | undefined): void {
+  const starring = files.filter((file) => file.starImports.length > 0);
+  for (const file of starring) file.bindStarImports(new Map());
+  for (let round = 0; round <= starring.length; round++) {
+    let changed = false;
+    for (const file of starring) {
+      const names = new Map<string, string>();
+      for (const module of file.starImports) {
+        const source = moduleFile(module);
+        if (source && source !== file) for (const [name, qualified] of source.starExports()) names.set(name, qualified);
+      }
+      if (file.bindStarImports(names)) changed = true;
+    }
+    if (!changed) break;
+  }
 }
 
 function offsetToPosition(lineStarts: number[], offset: number): { line: number; character: number } {
