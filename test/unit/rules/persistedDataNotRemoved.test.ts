@@ -93,6 +93,16 @@ describe('persisted-data-not-removed', () => {
     assert.equal(status(removed), 'pass');
   });
 
+
+  it('follows a path kept on self and handed to a writing helper', () => {
+    const api = (path: string) =>
+      `import json\n\n\ndef save_cookies(filename, data):\n    with open(filename, "w") as handle:\n        json.dump(data, handle)\n\n\nclass NasApi:\n    def __init__(self, hass, host):\n        self._host = host\n        self._cookie_file = ${path}\n\n    def connect(self, cookies):\n        save_cookies(self._cookie_file, cookies)\n`;
+    const init = 'from .api import NasApi\n\n\nasync def async_setup_entry(hass, entry):\n    api = NasApi(hass, entry.data["host"])\n    await hass.async_add_executor_job(api.connect, {})\n    return True\n';
+    const kept = analyzeSnippet(init, { rules, otherFiles: { 'api.py': api('hass.config.path(".nas_cookies.json")') } });
+    assert.deepEqual(kept.findings.map((finding) => `${finding.path.split('/').pop()}:${finding.range.start.line}`), ['api.py:4']);
+    // A path the user gave (an option) is theirs.
+    assert.deepEqual(analyzeSnippet(init, { rules, otherFiles: { 'api.py': api('host + ".json"') } }).findings, []);
+  });
   it('counts a file copied into the config folder, but not themes or blueprints it installs', () => {
     const source = (destination: string) =>
       `import shutil\nfrom pathlib import Path\n\n\ndef _install(hass):\n    shutil.copy2(Path(__file__).parent / "bundled.yaml", ${destination})\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(_install, hass)\n    return True\n`;

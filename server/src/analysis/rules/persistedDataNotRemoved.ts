@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { callerArguments, untrustedSource } from '../model/untrusted';
+import { callerArguments, classOfMethodAround, untrustedSource } from '../model/untrusted';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import type { IntegrationContext, Rule } from '../rule';
 import { baseName, excerpt } from '../text';
@@ -254,10 +254,20 @@ function fromConfigFolder(file: FileModel, expression: Node, integration: Integr
     if (origin.kind === 'parameter' && origin.scope && origin.name) {
       if (callerArguments(file, origin.scope, origin.name, integration).some((argument) => fromConfigFolder(argument.file, argument.node, integration, depth - 1))) return true;
     }
+    // `self._cookie_file`, set to such a path in another method of the class (`__init__`, usually).
+    const attribute = selfAttributeName(unwrap(origin.node));
+    const cls = attribute ? classOfMethodAround(file, origin.node) : undefined;
+    if (attribute && cls && file.selfAttributeWrites(cls, attribute).values.some((value) => fromConfigFolder(file, value, integration, depth - 1))) return true;
   }
   return false;
 }
 
+
+/** `name` for `self.name`. */
+function selfAttributeName(node: Node): string | undefined {
+  if (node.type !== 'attribute' || node.childForFieldName('object')?.text !== 'self') return undefined;
+  return node.childForFieldName('attribute')?.text;
+}
 
 /** The folder a path is joined onto: `base` in `base / name`, `os.path.join(base, ...)`, `base.joinpath(...)`. */
 function joinedBase(file: FileModel, node: Node): Node | undefined {
