@@ -218,6 +218,16 @@ describe('log-secret', () => {
     assert.equal(findings(source, { otherFiles: { 'const.py': constModule } }).length, 1);
   });
 
+  it('does not take a key file path for the key, however it is named', () => {
+    const source = (body: string) =>
+      `import logging\nimport os\nimport shutil\nfrom pathlib import Path\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def store_key(hass, upload):\n    def _move():\n${body}\n\n    return await hass.async_add_executor_job(_move)\n\n\nasync def async_step_user(self, user_input):\n    client_key = await store_key(self.hass, user_input["key_file"])\n    _LOGGER.debug("Saved client key: %s", client_key)\n`;
+    assert.deepEqual(findings(source('        return str(shutil.move(upload, Path(hass.config.path(".storage")) / "pkey"))')), []);
+    assert.deepEqual(findings(source('        return os.path.join(hass.config.config_dir, "pkey")')), []);
+    // The key itself, read from the file, is reported.
+    assert.equal(findings(source('        with open(upload) as handle:\n            return handle.read()')).length, 1);
+    assert.equal(findings(source('        if upload:\n            return handle_of(upload).read()\n        return str(Path(upload))')).length, 1, 'a path on one return only');
+  });
+
   it('works on a Python file outside any integration', () => {
     const source = 'import logging\n\ndef login(password):\n    logging.getLogger(__name__).debug("pw %s", password)\n';
     const result = analyzeSnippet(source, { rules, manifest: null });

@@ -918,7 +918,7 @@ function bindingCarrier(walk: Walk, binding: Binding, use: Node, depth: number):
         const found = carriers(walk, value, depth - 1)[0];
         if (found) return found;
       }
-      return values.some((value) => isOpaque(file, value)) ? 'opaque' : undefined;
+      return values.some((value) => isOpaque(file, value, integration)) ? 'opaque' : undefined;
     }
   }
 }
@@ -952,15 +952,41 @@ function loopVariableCarrier(walk: Walk, binding: Binding, depth: number): Secre
 }
 
 /** A value we cannot see into: its name is then the best evidence of what it holds. */
-function isOpaque(file: FileModel, value: Node): boolean {
+function isOpaque(file: FileModel, value: Node, integration: IntegrationModel | undefined): boolean {
   const node = unwrap(value);
-  if (node.type === 'await') return isOpaque(file, node.namedChild(0) ?? node);
+  if (node.type === 'await') return isOpaque(file, node.namedChild(0) ?? node, integration);
   if (node.type === 'call') {
     const site = file.callSite(node);
-    return !site || !(isSanitizer(site) || COLLECTION_FUNCTIONS.test(site.name ?? ''));
+    return !site || !(isSanitizer(site) || COLLECTION_FUNCTIONS.test(site.name ?? '') || isPathValue(file, node, integration));
   }
   if (node.type === 'subscript') return node.childForFieldName('subscript')?.type !== 'slice';
   return node.type === 'attribute' || node.type === 'identifier';
+}
+
+/** Calls that give a file-system path: `client_key = shutil.move(upload, folder / "pkey")` names a file, not a key. */
+const PATH_FUNCTIONS = /^(os\.path\.(join|abspath|realpath|normpath|expanduser)|pathlib\.(Pure)?Path|shutil\.(move|copy|copy2|copyfile)|(.+\.)?config\.path)$/;
+
+/**
+ * Whether a value is a file-system path: what PATH_FUNCTIONS give, also through `str()`, `await`, the executor, `/`
+ * joins and the integration's own functions that return one on every path.
+ */
+function isPathValue(file: FileModel, value: Node, integration: IntegrationModel | undefined, depth = 3): boolean {
+  const node = unwrap(value);
+  if (depth <= 0) return false;
+  if (node.type === 'await') return isPathValue(file, node.namedChild(0) ?? node, integration, depth);
+  if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '/') {
+    return isPathValue(file, node.childForFieldName('left') ?? node, integration, depth - 1);
+  }
+  const site = node.type === 'call' ? file.callSite(node) : undefined;
+  if (!site) return false;
+  const called = file.deferredCall(site) ?? site;
+  if (PATH_FUNCTIONS.test(called.name ?? '')) return true;
+  if (called.name === 'str' && file.isBuiltin('str') && called.args.length === 1) return isPathValue(file, called.args[0], integration, depth);
+  const helper = called.callee.type === 'identifier' ? file.bindingsOf(called.callee).find((binding) => binding.kind === 'def')?.node : undefined;
+  const target = helper?.type === 'function_definition' ? { file, node: helper } : called.name ? integration?.resolveFunction(called.name) : undefined;
+  if (!target) return false;
+  const returned = target.file.returnedValues(target.node);
+  return returned.length > 0 && returned.every((returnedValue) => isPathValue(target.file, returnedValue, integration, depth - 1));
 }
 
 function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
@@ -1242,7 +1268,7 @@ function dictionaryCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
         }
         const inner = carriers(walk, value, depth - 1);
         // A credential key with an unknown value (`{"Authorization": auth}`) holds the credential.
-        if (inner.length > 0 || isOpaque(file, value) || unwrap(value).type === 'string' || unwrap(value).type === 'binary_operator') {
+        if (inner.length > 0 || isOpaque(file, value, walk.integration) || unwrap(value).type === 'string' || unwrap(value).type === 'binary_operator') {
           found.push({ kind: 'secret', source: `{${key?.text ?? keyName}: ...}`, node: value });
         }
         continue;
