@@ -77,6 +77,15 @@ describe('diagnostics-unredacted', () => {
     assert.deepEqual(diagnostics(source, { otherFiles: { 'config_flow.py': flow } }), []);
   });
 
+  it("does not count keys read from another integration's entries as keys of its own", () => {
+    const source = 'from homeassistant.components.diagnostics import async_redact_data\n\nTO_REDACT = {"oauth_token"}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n';
+    const init = (domain: string) =>
+      `from homeassistant.const import CONF_ACCESS_TOKEN\n\nDOMAIN = "demo"\n\n\ndef borrowed_token(hass, unique_id):\n    for entry in hass.config_entries.async_entries(${domain}):\n        if entry.unique_id == unique_id:\n            return entry.data[CONF_ACCESS_TOKEN]\n    return None\n\n\nasync def async_setup_entry(hass, entry):\n    hass.data[DOMAIN] = entry.data.get("oauth_token")\n    return True\n`;
+    assert.deepEqual(diagnostics(source, { otherFiles: { '__init__.py': init('"smartthings"') } }), []);
+    // Its own entries, looked up by its domain, do hold the token.
+    assert.match(diagnostics(source, { otherFiles: { '__init__.py': init('DOMAIN') } })[0]?.message ?? '', /miss "access_token"/);
+  });
+
   it('does not count a one-time code a two-factor step asks for as a key of the entries', () => {
     const flow = (step: string) =>
       `import voluptuous as vol\nfrom homeassistant.const import CONF_PASSWORD, CONF_PIN, CONF_USERNAME\n\n\nclass Flow:\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            self.auth = Auth(user_input[CONF_USERNAME], user_input[CONF_PASSWORD])\n            return await self.async_step_${step}()\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_USERNAME): str, vol.Required(CONF_PASSWORD): str}))\n\n    async def async_step_${step}(self, user_input=None):\n        if user_input is not None:\n            await self.auth.send_auth_key(user_input.get(CONF_PIN))\n            return self.async_create_entry(title="x", data=self.auth.login_attributes)\n        return self.async_show_form(step_id="${step}", data_schema=vol.Schema({vol.Optional(CONF_PIN): str}))\n`;

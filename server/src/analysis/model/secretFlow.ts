@@ -257,6 +257,9 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
           if (use.part === 'options') noteOption(candidate, key);
         }
       } else {
+        // What another integration's entries hold (`hass.config_entries.async_entries("smartthings")`) is not ours.
+        const entriesDomain = use.kind === 'stored' && use.entriesOf ? candidate.stringValue(use.entriesOf, integration?.constantString) : undefined;
+        if (integration && entriesDomain !== undefined && entriesDomain !== integration.domain) continue;
         note(use.kind === 'stored' ? stored : all, candidate, use.key);
         if (use.kind === 'stored' && use.part === 'options') noteOption(candidate, use.key);
       }
@@ -277,7 +280,7 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
  */
 type KeyUse =
   | { kind: 'all'; key: Node | null | undefined }
-  | { kind: 'stored'; key: Node | null | undefined; part: EntryPart }
+  | { kind: 'stored'; key: Node | null | undefined; part: EntryPart; entriesOf?: Node }
   | { kind: 'written'; value: Node; part: EntryPart };
 
 type EntryPart = 'data' | 'options';
@@ -322,7 +325,7 @@ function keyUses(file: FileModel): FileKeyUses {
       // The schema flow helper keeps what each step's form asks for in the entry's options.
       for (const key of schemaFlowStepKeys(file, call)) keys.push({ kind: 'stored', key, part: 'options' });
     } else if ((call.method === 'get' || call.method === 'pop') && receiver && entryPayloadPart(file, receiver)) {
-      keys.push({ kind: 'stored', key: call.args[0], part: entryPayloadPart(file, receiver)! });
+      keys.push({ kind: 'stored', key: call.args[0], part: entryPayloadPart(file, receiver)!, entriesOf: entriesDomainArgument(file, receiver) });
     } else if ((call.method === 'get' || call.method === 'pop') && isConfigHolder(file, receiver)) {
       if (!inOneTimeCodeForm(file, call.node)) keys.push({ kind: 'all', key: call.args[0] });
     } else if (call.method && ENTRY_WRITERS.has(call.method)) {
@@ -338,7 +341,7 @@ function keyUses(file: FileModel): FileKeyUses {
   for (const subscript of indexNodesOfType(file, 'subscript')) {
     const value = subscript.childForFieldName('value');
     const part = value ? entryPayloadPart(file, value) : undefined;
-    if (part) keys.push({ kind: 'stored', key: subscript.childForFieldName('subscript'), part });
+    if (part) keys.push({ kind: 'stored', key: subscript.childForFieldName('subscript'), part, entriesOf: entriesDomainArgument(file, value!) });
     else if (isConfigHolder(file, value) && !inOneTimeCodeForm(file, subscript)) keys.push({ kind: 'all', key: subscript.childForFieldName('subscript') });
   }
   const oauth = [...file.imports.values()].some((name) => name.startsWith('homeassistant.helpers.config_entry_oauth2_flow'));
@@ -424,6 +427,24 @@ function entryPayloadPart(file: FileModel, node: Node): EntryPart | undefined {
     if (origin.kind !== 'expression' || unwrap(origin.node).type !== 'attribute') continue;
     const part = entryPayloadPart(file, origin.node);
     if (part) return part;
+  }
+  return undefined;
+}
+
+/** For `entry.data` of an `entry` looped over `hass.config_entries.async_entries(domain)`: that domain argument. */
+function entriesDomainArgument(file: FileModel, payload: Node): Node | undefined {
+  let target = unwrap(payload);
+  if (target.type === 'identifier') {
+    const origin = file.origins(target, 2).find((candidate) => candidate.kind === 'expression' && unwrap(candidate.node).type === 'attribute');
+    if (!origin) return undefined;
+    target = unwrap(origin.node);
+  }
+  const entry = target.type === 'attribute' ? target.childForFieldName('object') : null;
+  if (entry?.type !== 'identifier') return undefined;
+  for (const binding of file.bindingsOf(entry)) {
+    const iterable = binding.kind === 'for' && binding.value ? unwrap(binding.value) : undefined;
+    const site = iterable?.type === 'call' ? file.callSite(iterable) : undefined;
+    if (site?.method === 'async_entries' && site.args[0]) return site.args[0];
   }
   return undefined;
 }
