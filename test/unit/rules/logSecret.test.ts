@@ -218,6 +218,15 @@ describe('log-secret', () => {
     assert.equal(findings(source, { otherFiles: { 'const.py': constModule } }).length, 1);
   });
 
+  it('does not take a counter for a token, and knows radio network keys', () => {
+    const source = (loop: string) => `import logging\n\nLOGGER = logging.getLogger(__name__)\n\n\nasync def dump(app, tokens):\n    for ${loop}:\n        LOGGER.info("Getting token %s", token)\n`;
+    assert.deepEqual(findings(source('token in range(0, 31)')), []);
+    assert.deepEqual(findings(source('token, value in enumerate(tokens)').replace('token)', 'token, value)')).length, 1, 'the second of enumerate is the item');
+    assert.deepEqual(findings(source('token in tokens')).length, 1);
+    const key = 'import logging\n\nLOGGER = logging.getLogger(__name__)\n\n\nasync def network_info(app):\n    (status, network_key) = await app.getKey(app.types.CURRENT_NETWORK_KEY)\n    LOGGER.debug("Network key: %s (status %s)", network_key, status)\n';
+    assert.equal(findings(key).length, 1);
+  });
+
   it('does not take a key file path for the key, however it is named', () => {
     const source = (body: string) =>
       `import logging\nimport os\nimport shutil\nfrom pathlib import Path\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def store_key(hass, upload):\n    def _move():\n${body}\n\n    return await hass.async_add_executor_job(_move)\n\n\nasync def async_step_user(self, user_input):\n    client_key = await store_key(self.hass, user_input["key_file"])\n    _LOGGER.debug("Saved client key: %s", client_key)\n`;

@@ -962,6 +962,11 @@ function loopVariableCarrier(walk: Walk, binding: Binding, depth: number): Secre
   const receiver = site?.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
   const position = left && left.type !== 'identifier' ? left.namedChildren.findIndex((child) => child?.text === binding.name) : -1;
   if (site?.method === 'keys') return undefined;
+  // `for token in range(31)`, `for index, token in enumerate(tokens)`: numbers (a slot, a position), not secrets.
+  if (site?.name === 'range' && walk.file.isBuiltin('range')) return undefined;
+  if (site?.name === 'enumerate' && walk.file.isBuiltin('enumerate') && site.args[0]) {
+    return position === 0 ? undefined : position === 1 ? (carriers(walk, site.args[0], depth - 1)[0] ?? 'opaque') : 'opaque';
+  }
   if (site?.method === 'items' && receiver) {
     if (position === 0) return undefined;
     return carriers(walk, receiver, depth - 1)[0] ?? 'opaque';

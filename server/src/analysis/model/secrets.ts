@@ -24,6 +24,8 @@ const SECRET_PAIRS = new Set([
   'webhook_auth', 'priv_key', 'prv_key', 'session_id', 'session_token', 'sign_key', 'login_key', 'iot_key', 'aes_key',
   'cipher_key', 'crypto_key', 'panel_code', 'alarmpanel_code', 'disarm_code', 'keypad_code', 'door_code', 'lock_code',
   'master_code', 'access_code',
+  // Radio networks' encryption keys: Zigbee's network and link keys (Z-Wave's S0 and S2 keys: see judgeSecretName).
+  'network_key', 'link_key',
 ]);
 
 /**
@@ -102,6 +104,8 @@ function judgeSecretName(name: string): boolean {
   // `session_id`, `rf_session_id`: a pair naming a credential outweighs the descriptor it ends in.
   if (words.length > 1 && SECRET_PAIRS.has(`${words[words.length - 2]}_${last}`)) return true;
   if (words.length > 1 && DESCRIPTOR_SUFFIXES.has(last)) return false;
+  // Z-Wave's security keys: `s0_legacy_key`, `s2_access_control_key`, `lr_s2_authenticated_key`.
+  if (last === 'key' && /(^|_)s[02]_/.test(normalized)) return true;
   // `pass`, `ssh_pass`, `CONF_PASS`: short for password at the end of a name (`pass_through` is something else).
   if (last === 'pass') return true;
   if (words.length > 2 && DESCRIPTOR_SUFFIXES.has(`${words[words.length - 2]}_${last}`)) return false;
