@@ -210,6 +210,16 @@ describe('persisted-data-not-removed', () => {
     assert.equal(status(result), 'not-applicable');
     const export_ = `from pathlib import Path\n\n\nasync def async_setup_entry(hass, entry):\n    async def handle_export(call):\n        target = Path(hass.config.path("exports")) / call.data["filename"]\n        await hass.async_add_executor_job(target.write_text, "report")\n\n    hass.services.async_register("demo", "export", handle_export)\n    return True\n`;
     assert.deepEqual(analyzeSnippet(export_, { rules }).findings, []);
+    const named = (name: string) => `async def async_setup_entry(hass, entry):\n    def export(call):\n        target = f"{hass.config.path('exports')}/${name}.json"\n        with open(target, "w") as handle:\n            handle.write("report")\n\n    hass.services.async_register("demo", "export", export)\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(named("{call.data['filename']}"), { rules }).findings, []);
+    assert.equal(analyzeSnippet(named('latest'), { rules }).findings.length, 1, "the integration's own name");
+  });
+
+  it('follows a folder path written as text: joined with + or in an f-string', () => {
+    const source = (path: string) => `import json\n\n\ndef _write_backup(hass, result):\n    out_dir = hass.config.path("zbackup") + "/"\n    fname = ${path}\n    with open(fname, "w", encoding="utf-8") as handle:\n        handle.write(json.dumps(result))\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(_write_backup, hass, {})\n    return True\n`;
+    for (const path of ['out_dir + "nwk_backup.json"', 'f"{out_dir}nwk_backup.json"']) {
+      assert.deepEqual(analyzeSnippet(source(path), { rules }).findings.map((finding) => finding.range.start.line), [6], path);
+    }
   });
 
   it('leaves files the user named (a notify target) to the user, but not files named after the device', () => {

@@ -269,9 +269,16 @@ function selfAttributeName(node: Node): string | undefined {
   return node.childForFieldName('attribute')?.text;
 }
 
-/** The folder a path is joined onto: `base` in `base / name`, `os.path.join(base, ...)`, `base.joinpath(...)`. */
+/**
+ * The folder a path is joined onto: `base` in `base / name`, `os.path.join(base, ...)`, `base.joinpath(...)`, and in
+ * paths written as text, `base + "name.json"` and `f"{base}/name.json"`.
+ */
 function joinedBase(file: FileModel, node: Node): Node | undefined {
-  if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '/') return node.childForFieldName('left') ?? undefined;
+  if (node.type === 'binary_operator' && /^[/+]$/.test(node.childForFieldName('operator')?.text ?? '')) return node.childForFieldName('left') ?? undefined;
+  if (node.type === 'string') {
+    const first = node.namedChildren.find((child) => child.type !== 'string_start');
+    return first?.type === 'interpolation' ? (first.childForFieldName('expression') ?? undefined) : undefined;
+  }
   const site = node.type === 'call' ? file.callSite(node) : undefined;
   if (!site) return undefined;
   if (site.method === 'joinpath') return site.callee.childForFieldName('object') ?? undefined;
@@ -291,6 +298,13 @@ function namedByUser(file: FileModel, path: Node, integration: IntegrationModel)
   // names joined to it say who named the file.
   if (target.type === 'binary_operator') {
     parts = [target.childForFieldName('right')].filter((part): part is Node => part !== null);
+  } else if (target.type === 'string') {
+    // `f"{base}/{name}.json"`: the values after the folder.
+    parts = target.namedChildren
+      .filter((child) => child.type === 'interpolation')
+      .slice(1)
+      .map((interpolation) => interpolation.childForFieldName('expression'))
+      .filter((part): part is Node => part !== null);
   } else {
     const site = target.type === 'call' ? file.callSite(target) : undefined;
     if (!site || !/(^|\.)(os\.path\.join|config\.path|Path|joinpath)$/.test(site.name ?? site.method ?? '')) return false;
