@@ -154,6 +154,13 @@ describe('persisted-data-not-removed', () => {
     const helper = `from .store import async_remove_schedules\n\nasync def async_remove_entry(hass, entry):\n    await async_remove_schedules(hass, entry.entry_id)\n`;
     const storeWithHelper = `${STORE_MODULE}\n\nasync def async_remove_schedules(hass, entry_id):\n    await Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}").async_remove()\n`;
     assert.deepEqual(analyzeSnippet(helper, { rules, otherFiles: { 'store.py': storeWithHelper } }).findings, []);
+
+    // Through the methods of the integration's classes: a coordinator asks its storage wrapper to delete.
+    const wrapper = 'from homeassistant.helpers.storage import Store\n\n\nclass ScheduleStorage:\n    def __init__(self, hass):\n        self._store = Store(hass, 1, "planner.storage")\n\n    async def async_delete(self):\n        await self._store.async_remove()\n';
+    const methods = (removal: string) =>
+      `from .store import ScheduleStorage\n\n\nclass PlannerCoordinator:\n    def __init__(self, store):\n        self.store = store\n\n    async def async_delete_config(self):\n        await self.store.${removal}()\n\n\nasync def async_setup_entry(hass, entry):\n    hass.data["planner"] = PlannerCoordinator(ScheduleStorage(hass))\n    return True\n\n\nasync def async_remove_entry(hass, entry):\n    await hass.data["planner"].async_delete_config()\n`;
+    assert.deepEqual(analyzeSnippet(methods('async_delete'), { rules, otherFiles: { 'store.py': wrapper } }).findings, []);
+    assert.equal(analyzeSnippet(methods('async_flush'), { rules, otherFiles: { 'store.py': wrapper } }).findings.length, 1);
   });
 
   it('follows files written under the config folder and their removal through the executor', () => {

@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { callerArguments, classOfMethodAround, untrustedSource } from '../model/untrusted';
+import { callerArguments, classOfMethodAround, resolveCallables, untrustedSource } from '../model/untrusted';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import type { IntegrationContext, Rule } from '../rule';
 import { baseName, excerpt } from '../text';
@@ -346,10 +346,11 @@ function removedBy(file: FileModel, fn: Node, integration: IntegrationModel, rem
       if (found.size === 0 || fromEntry) removal.removesUnknownFiles = true;
       for (const name of found) removal.fileNames.add(name);
     }
-    if (depth > 0 && site.name) {
-      const local = file.functions.find((candidate) => candidate.childForFieldName('name')?.text === site.name && file.scopeOf(candidate).type === 'module');
-      const target = local ? { file, node: local } : integration.resolveFunction(site.name);
-      if (target && target.node.id !== fn.id) removedBy(target.file, target.node, integration, removal, depth - 1);
+    // The integration's own helpers and methods (`coordinator.async_delete_config()` -> `self._store.async_remove()`).
+    if (depth > 0) {
+      for (const target of resolveCallables(file, site.callee, integration)) {
+        if (target.node.id !== fn.id) removedBy(target.file, target.node, integration, removal, depth - 1);
+      }
     }
   }
 }
