@@ -100,6 +100,13 @@ describe('persisted-data-not-removed', () => {
     const init = 'from .api import NasApi\n\n\nasync def async_setup_entry(hass, entry):\n    api = NasApi(hass, entry.data["host"])\n    await hass.async_add_executor_job(api.connect, {})\n    return True\n';
     const kept = analyzeSnippet(init, { rules, otherFiles: { 'api.py': api('hass.config.path(".nas_cookies.json")') } });
     assert.deepEqual(kept.findings.map((finding) => `${finding.path.split('/').pop()}:${finding.range.start.line}`), ['api.py:4']);
+    // The path given to the constructor, from another module; Home Assistant's own database given so is not ours.
+    const vehicle = 'import json\n\n\nclass Vehicle:\n    def __init__(self, user, token_location):\n        self.user = user\n        self.token_location = token_location\n\n    def write_token(self, token):\n        with open(self.token_location, "w", encoding="utf-8") as handle:\n            json.dump(token, handle)\n';
+    const setup = (path: string) => `from .api import Vehicle\n\n\nasync def async_setup_entry(hass, entry):\n    token_path = ${path}\n    vehicle = Vehicle(entry.data["username"], token_path)\n    await hass.async_add_executor_job(vehicle.write_token, {})\n    return True\n`;
+    const constructed = analyzeSnippet(setup('hass.config.path("carlink_token.txt")'), { rules, otherFiles: { 'api.py': vehicle } });
+    assert.deepEqual(constructed.findings.map((finding) => `${finding.path.split('/').pop()}:${finding.range.start.line}`), ['api.py:9']);
+    const database = vehicle.replace('open(self.token_location, "w", encoding="utf-8")', 'sqlite3.connect(self.token_location)').replace('import json', 'import json\nimport sqlite3');
+    assert.deepEqual(analyzeSnippet(setup('hass.config.path("home-assistant_v2.db")'), { rules, otherFiles: { 'api.py': database } }).findings, []);
     // A path the user gave (an option) is theirs.
     assert.deepEqual(analyzeSnippet(init, { rules, otherFiles: { 'api.py': api('host + ".json"') } }).findings, []);
   });

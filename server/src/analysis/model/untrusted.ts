@@ -703,11 +703,12 @@ function buildCallerIndex(file: FileModel, integration: IntegrationModel | undef
     for (const { reference, simple, call, skipped, keepsKeywords, boundMethod } of callReferences(candidate).calls) {
       if (!simple || !defined.has(simple)) continue;
       // Only certain targets: `client.save(x)` on a library object is not the integration's own `save`.
-      for (const target of resolveCallables(candidate, reference, integration, 4, false)) {
+      for (const target of resolveCallables(candidate, reference, integration, 4, false).concat(constructorOf(candidate, reference, integration) ?? [])) {
         const key = `${target.file.path}#${target.node.id}`;
         const list = index.get(key) ?? [];
         const args = skipped === 0 ? call.args : call.args.slice(skipped);
-        list.push({ file: candidate, args, keywords: keepsKeywords ? call.keywords : new Map(), boundMethod });
+        // A constructor's arguments go to `__init__` after `self`, as a bound method's do.
+        list.push({ file: candidate, args, keywords: keepsKeywords ? call.keywords : new Map(), boundMethod: boundMethod || isInit(target.node) });
         index.set(key, list);
       }
     }
@@ -759,9 +760,23 @@ function callReferences(file: FileModel): FileCallReferences {
       add(call.callee, call, 0, true);
     }
   }
-  const references = { defined: file.functions.map((fn) => fn.childForFieldName('name')?.text ?? ''), calls };
+  // Classes too: constructing one calls its `__init__`.
+  const defined = [...file.functions, ...file.classes].map((definition) => definition.childForFieldName('name')?.text ?? '');
+  const references = { defined, calls };
   callReferenceCache.set(file, references);
   return references;
+}
+
+/** `Vehicle(...)` of a class the integration defines: the `__init__` the construction runs. */
+function constructorOf(file: FileModel, reference: Node, integration: IntegrationModel | undefined): { file: FileModel; node: Node } | undefined {
+  if (reference.type !== 'identifier' && reference.type !== 'attribute') return undefined;
+  const cls = resolveClass(file, reference, integration);
+  const init = cls ? methodsOf(cls.node).find((method) => isInit(method)) : undefined;
+  return cls && init ? { file: cls.file, node: init } : undefined;
+}
+
+function isInit(fn: Node): boolean {
+  return fn.childForFieldName('name')?.text === '__init__' && classDirectlyAround(fn) !== undefined;
 }
 
 /** The class a node sits in directly: a function in between (a method body, a nested def) means none. */

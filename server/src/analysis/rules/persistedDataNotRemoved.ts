@@ -204,8 +204,6 @@ function writesConfigFile(file: FileModel, call: CallSite, name: string, integra
   if (name === 'open' && file.isBuiltin('open') && !/[wax]/.test(mode(1))) return false;
   // `Path(path).open("w")`: pathlib's open takes the mode first.
   if (name === '.open' && !/[wax]/.test(mode(0))) return false;
-  // Home Assistant's own database, opened to read history, is not the integration's to remove.
-  if (/^(sqlite3|aiosqlite)\.connect$/.test(name) && file.origins(call.args[0] ?? call.node).some((origin) => /home-assistant_v2\.db|DEFAULT_DB_FILE/.test(origin.node.text))) return false;
   const pathArgument = writtenPath(file, call, name);
   // Themes, blueprints and frontend files the integration copies in are assets the user may keep using, not data.
   if (pathArgument && /^shutil\./.test(name) && file.origins(pathArgument).some((origin) => SHARED_ASSET_FOLDERS.test(origin.node.text))) return false;
@@ -225,6 +223,8 @@ function writtenPath(file: FileModel, call: CallSite, name: string): Node | unde
   return undefined;
 }
 
+const HA_DATABASE = /home-assistant_v2\.db|DEFAULT_DB_FILE/;
+
 const SHARED_ASSET_FOLDERS = /["'/](themes|blueprints|www|custom_components)\b/;
 
 /** `Path(path)`, `pathlib.Path(path)`: the path the object is made from. */
@@ -237,6 +237,9 @@ function pathObjectOf(file: FileModel, node: Node): Node | undefined {
 function fromConfigFolder(file: FileModel, expression: Node, integration: IntegrationModel, depth = 2): boolean {
   for (const origin of file.origins(expression)) {
     const text = origin.node.text;
+    // Home Assistant's own database, opened to read history (also through attributes and helpers), is not the
+    // integration's to remove.
+    if (HA_DATABASE.test(text)) continue;
     const inConfigFolder = /hass\.config\.(path|config_dir)|STORAGE_DIR|\.storage/.test(text) || descendants(origin.node, ['call']).some((call) => /hass\.config\.path/.test(call.text));
     if (inConfigFolder && !namedByUser(file, origin.node, integration)) return true;
     if (depth <= 0) continue;
