@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { insecureSecretComparison } from '../../../server/src/analysis/rules/insecureSecretComparison';
+import { webhookUnsigned } from '../../../server/src/analysis/rules/webhookUnsigned';
 import { analyzeSnippet, applyEdits, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
 import { applyFixAndCheck, syntaxErrors } from '../../helpers/fixChecks';
 
@@ -92,6 +93,16 @@ describe('insecure-secret-comparison', () => {
     assert.equal(analyzeSnippet(view('request.cookies.get(PLAYER_COOKIE) != PLAYER_SESSION'), { rules }).findings.length, 1);
     // A preference cookie compared with a literal is no session.
     assert.deepEqual(analyzeSnippet(view('request.cookies.get("theme") != "dark"'), { rules }).findings, []);
+  });
+
+  it("takes a webhook body's `auth` matched against the stored one for a shared-secret check, and counts it as the handler's check", () => {
+    const source = (condition: string) =>
+      `from homeassistant.components.webhook import async_register\n\nDOMAIN = "doorpad"\n\n\nclass DoorpadEvent:\n    def __init__(self, data):\n        self._webhook_id = data["webhook_id"]\n        self._auth = data["auth"]\n\n    async def async_added_to_hass(self):\n        async def handler(hass, webhook_id, request):\n            if ${condition}:\n                self.fire()\n\n        async_register(self.hass, DOMAIN, "Doorpad", self._webhook_id, handler)\n`;
+    const result = analyzeSnippet(source('(await request.json())["auth"] == self._auth'), { rules: [insecureSecretComparison, webhookUnsigned] });
+    assert.deepEqual(result.findings.map((finding) => finding.rule), ['insecure-secret-comparison']);
+    // Which kind of authentication a request asks for is no secret.
+    assert.deepEqual(analyzeSnippet(source('(await request.json())["auth"] == "basic"'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('(await request.json())["auth_type"] == self._auth_type'), { rules }).findings, []);
   });
 
   it('does not take a switch compared with its value ("1", "true") for a secret check', () => {

@@ -143,8 +143,8 @@ function isHmacObject(file: FileModel, receiver: Node): boolean {
   });
 }
 
-/** Names that hold a credential only when a request's value is checked against them: `panel_code`, `pin`. */
-const CODE_WORDS = new Set(['code', 'pin', 'pincode', 'passcode', 'passkey']);
+/** Names that hold a credential only when a request's value is checked against them: `panel_code`, `pin`, a shared `auth`. */
+const CODE_WORDS = new Set(['code', 'pin', 'pincode', 'passcode', 'passkey', 'auth']);
 /** What makes `*_code` or `*_pin` a credential (`panel_code`), unlike `error_code`, `country_code`, `gpio_pin`. */
 const CODE_QUALIFIERS = new Set([
   'access', 'panel', 'door', 'gate', 'garage', 'pass', 'user', 'admin', 'master', 'lock', 'unlock', 'arm', 'disarm',
