@@ -38,6 +38,17 @@ describe('insecure-secret-comparison', () => {
     assert.ok(!none.fix && none.suggestions?.[0]?.title === 'Compare with hmac.compare_digest');
     // A JSON value may be a number as well as None: `or ""` covers None only, so a person checks.
     assert.match(applyEdits(maybeNone, none.suggestions![0].edits), /return hmac\.compare_digest\(token or "", self\._token\)/);
+    // None given as the default, by get or pop, is None all the same; pop without a default raises instead.
+    for (const read of ['.get("token", None)', '.pop("token", None)', '.pop("token", default=None)']) {
+      const [given] = analyzeSnippet(maybeNone.replace('.get("token")', read), { rules }).findings;
+      assert.ok(!given.fix && given.suggestions?.length === 1, read);
+    }
+    // Any value of a JSON body may be a number: a person checks the rewrite.
+    assert.ok(analyzeSnippet(maybeNone.replace('.get("token")', '.pop("token")'), { rules }).findings[0].suggestions?.length === 1);
+    // Made as text from it (a part of a split, a text method's result), it is text, or the code failed before.
+    for (const read of ['["token"].split(":")[1]', '["token"].strip()']) {
+      assert.ok(analyzeSnippet(maybeNone.replace('.get("token")', read), { rules }).findings[0].fix?.safe, read);
+    }
     // A header or query value kept in a name is text or None: with `or ""` a request without it is turned away.
     const query = maybeNone.replace('async def post', 'async def get').replace('(await request.json()).get("token")', 'request.query.get("token")');
     const [text] = analyzeSnippet(query, { rules }).findings;

@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { addImport, preferredQuote, replaceNode } from '../fixes';
 import type { FileModel } from '../model/fileModel';
+import { isCertainlyString } from '../model/commandLine';
 import type { IntegrationModel } from '../model/integration';
 import { requestHandlerKind, untrustedSource } from '../model/untrusted';
 import { comparedCredential, comparisonParts, computesSignature, isTrivialOperand } from '../model/verification';
@@ -97,7 +98,9 @@ function compareDigestFix(file: FileModel, comparison: Node, left: Node, right: 
   if (compare.importEdit) edits.push(compare.importEdit);
   // Safe where every value that may be None is text the request sent (a header, query or cookie), now defaulted.
   const unsafeNone = [left, right].some((side) => !isReadWithoutDefault(file, side) && mayBeNone(file, side) && !(unwrap(side).type === 'identifier' && readsText(file, side)));
-  const safe = !unsafeNone && !mixesBytes(file, left, right);
+  // A JSON body's value may be a number or a list as well, which compare_digest rejects where == said False.
+  const anyType = [left, right].some((side) => untrustedSource(file, side)?.part === 'json' && !madeAsText(file, side));
+  const safe = !unsafeNone && !anyType && !mixesBytes(file, left, right);
   return { title: 'Compare with hmac.compare_digest', safe, edits };
 }
 
@@ -113,6 +116,28 @@ function isReadWithoutDefault(file: FileModel, side: Node): boolean {
 }
 
 const TEXT_PARTS = new Set(['headers', 'query', 'cookies']);
+
+/** Methods only text has, so their result is text whatever the value was (`data["id"].split(":")[1]`, `.strip()`). */
+const TEXT_METHODS = new Set(['lower', 'upper', 'strip', 'lstrip', 'rstrip', 'casefold', 'replace', 'removeprefix', 'removesuffix', 'title', 'format']);
+const SPLITTING_METHODS = new Set(['split', 'rsplit', 'partition', 'rpartition', 'splitlines']);
+
+/** Whether every value of a side is text (str or bytes): made by a text method, a split's part, str() or a literal. */
+function madeAsText(file: FileModel, side: Node): boolean {
+  if (isCertainlyString(file, side)) return true;
+  const origins = file.origins(side);
+  return origins.length > 0 && origins.every((origin) => {
+    let node = unwrap(origin.node);
+    if (origin.kind !== 'expression') return false;
+    let splitPart = false;
+    if (node.type === 'subscript') {
+      node = unwrap(node.childForFieldName('value') ?? node);
+      splitPart = true;
+    }
+    const site = node.type === 'call' ? file.callSite(node) : undefined;
+    if (!site?.method) return false;
+    return splitPart ? SPLITTING_METHODS.has(site.method) : TEXT_METHODS.has(site.method);
+  });
+}
 
 /** A name every value of which is a header, query or cookie read: text, or None when it is missing. */
 function readsText(file: FileModel, side: Node): boolean {
@@ -162,7 +187,11 @@ function mayBeNone(file: FileModel, side: Node): boolean {
     if (node.type === 'none') return true;
     if (node.type !== 'call') return false;
     const site = file.callSite(node);
-    return (site?.method === 'get' || site?.name === 'getattr') && site.args.length < (site.name === 'getattr' ? 3 : 2) && !site.keywords.has('default');
+    if (!site || !(site.method === 'get' || site.method === 'pop' || site.name === 'getattr')) return false;
+    // `d.get(k)`, and any of them given None as the default (`d.pop(k, None)`); `d.pop(k)` raises instead.
+    const position = site.name === 'getattr' ? 2 : 1;
+    const fallback = site.args[position] ?? site.keywords.get('default');
+    return fallback ? unwrap(fallback).type === 'none' : site.method === 'get';
   });
 }
 
