@@ -40,6 +40,12 @@ describe('service-without-schema', () => {
     assert.match(fixed, /async_register\(DOMAIN, SERVICE_SEND, handle_send, schema=vol\.Schema\(\{vol\.Required\(ATTR_MESSAGE\): cv\.string, vol\.Optional\("title"\): cv\.string\}\)\)/);
     assert.match(fixed, /^import voluptuous as vol\n/m);
     assert.match(fixed, /^from homeassistant\.helpers import config_validation as cv\n/m);
+    // Without a field that needs config_validation, it is not imported.
+    const counting = 'async def async_setup(hass, config):\n    async def count(call):\n        hass.states.async_set("demo.count", int(call.data["amount"]))\n\n    hass.services.async_register("demo", "count", count)\n    return True\n';
+    const [finding] = analyzeSnippet(counting, { rules }).findings;
+    const counted = applyFixAndCheck(counting, finding.suggestions![0], finding, rules);
+    assert.match(counted, /schema=vol\.Schema\(\{vol\.Required\("amount"\): vol\.Coerce\(int\)\}\)/);
+    assert.doesNotMatch(counted, /config_validation/);
   });
 
   it('adds schema= on its own line where the arguments stand one per line, keeping the trailing comma', () => {
@@ -67,6 +73,8 @@ describe('service-without-schema', () => {
     // A key computed at run time is still data the handler reads: no "reads no data", and the schema lets it through.
     assert.deepEqual(schemaOf(['hass.states.async_set(f"sensor.{DOMAIN}", call.data.get(ATTR_TARGET))']), { severity: 'warning', schema: ', schema=vol.Schema({}, extra=vol.ALLOW_EXTRA)' });
     assert.deepEqual(schemaOf(['data = call.data', 'hass.bus.async_fire(DOMAIN, dict(data))']).schema, ', schema=vol.Schema({}, extra=vol.ALLOW_EXTRA)');
+    // Each field validated as the handler takes it: by its default or by the conversion it goes through.
+    assert.deepEqual(schemaOf(['client.consume(call.data["product_id"], int(call.data["amount"]), spoiled=call.data.get("spoiled", False), ratio=call.data.get("ratio", 0.5), tags=call.data.get("tags", []))']).schema, ', schema=vol.Schema({vol.Required("product_id"): cv.string, vol.Required("amount"): vol.Coerce(int), vol.Optional("spoiled"): cv.boolean, vol.Optional("ratio"): vol.Coerce(float), vol.Optional("tags"): cv.ensure_list})');
     // Its title says that it checks nothing yet, not that it accepts no data.
     const [finding] = analyzeSnippet(source(['data = call.data', 'hass.bus.async_fire(DOMAIN, dict(data))']), { rules }).findings;
     assert.match(finding.suggestions![0].title, /names no field yet and lets every field through/);

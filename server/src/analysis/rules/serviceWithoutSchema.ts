@@ -16,7 +16,12 @@ interface Field {
   /** The key as Python source: a constant name when the registering file knows it, else a string literal. */
   key: string;
   required: boolean;
+  /** What the handler makes of the value, as the validator for it (see validatorFor); undefined for text. */
+  kind?: ValueKind;
 }
+
+/** The kinds of value a handler shows it expects: by a default (`get("spoiled", False)`) or a conversion (`int(...)`). */
+type ValueKind = 'boolean' | 'integer' | 'number' | 'list' | 'mapping';
 
 export const serviceWithoutSchema: Rule = {
   meta: {
@@ -131,17 +136,63 @@ function readUse(fields: Fields, registering: FileModel, handlerFile: FileModel,
   const use = data.parent;
   if (use?.type === 'subscript' && use.childForFieldName('value')?.id === data.id) {
     const key = use.childForFieldName('subscript');
-    if (key) addField(fields, registering, handlerFile, key, true, integration);
+    if (key) addField(fields, registering, handlerFile, key, true, integration, kindOfConversion(handlerFile, use));
   } else if (use?.type === 'attribute' && use.parent?.type === 'call' && ['get', 'pop'].includes(use.childForFieldName('attribute')?.text ?? '')) {
-    const key = use.parent.childForFieldName('arguments')?.namedChild(0);
-    if (key) addField(fields, registering, handlerFile, key, false, integration);
+    const [key, fallback] = use.parent.childForFieldName('arguments')?.namedChildren.filter((argument) => argument.type !== 'comment') ?? [];
+    if (key) addField(fields, registering, handlerFile, key, false, integration, kindOfLiteral(fallback) ?? kindOfConversion(handlerFile, use.parent));
   } else if (use?.type !== 'comparison_operator') {
     // `dict(call.data)`, `**call.data`, `call.data` passed on: the handler uses fields it does not name here.
     fields.passesCall = true;
   }
 }
 
-function addField(fields: Fields, registering: FileModel, handlerFile: FileModel, key: Node, required: boolean, integration: IntegrationModel | undefined): void {
+/** The kind of a literal default: `False` says the field is a boolean, `0` an integer, `[]` a list. */
+function kindOfLiteral(value: Node | undefined): ValueKind | undefined {
+  switch (value ? unwrap(value).type : undefined) {
+    case 'true':
+    case 'false':
+      return 'boolean';
+    case 'integer':
+      return 'integer';
+    case 'float':
+      return 'number';
+    case 'list':
+      return 'list';
+    case 'dictionary':
+      return 'mapping';
+    default:
+      return undefined;
+  }
+}
+
+const CONVERSIONS = new Map<string, ValueKind>([['int', 'integer'], ['float', 'number'], ['bool', 'boolean'], ['list', 'list'], ['dict', 'mapping']]);
+
+/** `int(call.data["amount"])`: the kind the handler converts the value to. */
+function kindOfConversion(file: FileModel, read: Node): ValueKind | undefined {
+  const call = read.parent?.type === 'argument_list' ? read.parent.parent : null;
+  const name = call?.type === 'call' ? call.childForFieldName('function')?.text : undefined;
+  return name !== undefined && file.isBuiltin(name) ? CONVERSIONS.get(name) : undefined;
+}
+
+/** The validator for a kind of value; text when the handler shows no other. */
+function validatorFor(kind: ValueKind | undefined, names: { vol: string; cv: string }): string {
+  switch (kind) {
+    case 'boolean':
+      return `${names.cv}.boolean`;
+    case 'integer':
+      return `${names.vol}.Coerce(int)`;
+    case 'number':
+      return `${names.vol}.Coerce(float)`;
+    case 'list':
+      return `${names.cv}.ensure_list`;
+    case 'mapping':
+      return 'dict';
+    default:
+      return `${names.cv}.string`;
+  }
+}
+
+function addField(fields: Fields, registering: FileModel, handlerFile: FileModel, key: Node, required: boolean, integration: IntegrationModel | undefined, kind?: ValueKind): void {
   const value = handlerFile.stringValue(key, integration?.constantString);
   if (value === undefined) {
     // `call.data[f"{prefix}_id"]`, `call.data[key]` in a loop: a field whose name is not written here.
@@ -153,13 +204,13 @@ function addField(fields: Fields, registering: FileModel, handlerFile: FileModel
   const sameConstant = target.type === 'identifier' && literalString(target) === undefined && registering.stringValue(target, integration?.constantString) === value && (registering.imports.has(target.text) || registering.constants.has(target.text));
   const source = sameConstant ? target.text : `${preferredQuote(registering)}${value}${preferredQuote(registering)}`;
   const existing = fields.get(value);
-  fields.set(value, { key: source, required: required || (existing?.required ?? false) });
+  fields.set(value, { key: source, required: required || (existing?.required ?? false), kind: existing?.kind ?? kind });
 }
 
 /** `schema=vol.Schema({...})` added to (or replacing `None` in) a `hass.services.async_register` call. */
 function schemaSuggestion(file: FileModel, call: CallSite, schema: Node | undefined, fields: Fields | undefined): Fix[] {
   const names = validationNames(file);
-  const entries = [...(fields ?? new Map<string, Field>()).values()].map((field) => `${names.vol}.${field.required ? 'Required' : 'Optional'}(${field.key}): ${names.cv}.string`);
+  const entries = [...(fields ?? new Map<string, Field>()).values()].map((field) => `${names.vol}.${field.required ? 'Required' : 'Optional'}(${field.key}): ${validatorFor(field.kind, names)}`);
   // Fields the handler reads without naming them here must still get through: the schema checks the ones it names.
   const extra = fields?.passesCall ? `, extra=${names.vol}.ALLOW_EXTRA` : '';
   const schemaText = `${names.vol}.Schema({${entries.join(', ')}}${extra})`;
@@ -171,7 +222,7 @@ function schemaSuggestion(file: FileModel, call: CallSite, schema: Node | undefi
     if (!last) return [];
     edits.push(appendArgument(file, last.parent?.type === 'keyword_argument' ? last.parent : last, `schema=${schemaText}`));
   }
-  edits.push(...names.imports(entries.length > 0));
+  edits.push(...names.imports(entries.some((entry) => entry.includes(`: ${names.cv}.`))));
   // Named fields, or none at all; a schema that only lets unnamed fields through says so, since it checks nothing yet.
   const title = entries.length > 0 ? 'Add a schema for the fields the handler reads' : extra ? 'Add a schema to fill in (it names no field yet and lets every field through)' : 'Add a schema that accepts no data';
   return [{ title, safe: false, edits }];
