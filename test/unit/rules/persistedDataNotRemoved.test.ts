@@ -107,6 +107,10 @@ describe('persisted-data-not-removed', () => {
     assert.deepEqual(constructed.findings.map((finding) => `${finding.path.split('/').pop()}:${finding.range.start.line}`), ['api.py:9']);
     const database = vehicle.replace('open(self.token_location, "w", encoding="utf-8")', 'sqlite3.connect(self.token_location)').replace('import json', 'import json\nimport sqlite3');
     assert.deepEqual(analyzeSnippet(setup('hass.config.path("home-assistant_v2.db")'), { rules, otherFiles: { 'api.py': database } }).findings, []);
+    // A folder made from a config path, a file joined onto it and handed to a helper that opens it as a Path.
+    const image = 'from pathlib import Path\n\n\ndef io_save_file(path, data):\n    with Path(path).open("wb") as handle:\n        handle.write(data)\n';
+    const photos = 'import uuid\nfrom pathlib import Path\n\nfrom .image import io_save_file\n\n\nasync def async_setup_entry(hass, entry):\n    async def store_photo(data):\n        folder = Path(hass.config.path("parcelcam_images"))\n        target = folder / f"{uuid.uuid4()!s}.jpg"\n        await hass.async_add_executor_job(io_save_file, target, data)\n\n    entry.runtime_data = store_photo\n    return True\n';
+    assert.deepEqual(analyzeSnippet(photos, { rules, otherFiles: { 'image.py': image } }).findings.map((finding) => finding.path.split('/').pop()), ['image.py']);
     // A path the user gave (an option) is theirs.
     assert.deepEqual(analyzeSnippet(init, { rules, otherFiles: { 'api.py': api('host + ".json"') } }).findings, []);
   });

@@ -234,7 +234,7 @@ function pathObjectOf(file: FileModel, node: Node): Node | undefined {
   return site?.name && /^pathlib\.(Pure)?Path$/.test(site.name) && site.args.length === 1 ? site.args[0] : undefined;
 }
 
-function fromConfigFolder(file: FileModel, expression: Node, integration: IntegrationModel, depth = 2): boolean {
+function fromConfigFolder(file: FileModel, expression: Node, integration: IntegrationModel, depth = 3): boolean {
   for (const origin of file.origins(expression)) {
     const text = origin.node.text;
     // Home Assistant's own database, opened to read history (also through attributes and helpers), is not the
