@@ -47,6 +47,8 @@ const DESCRIPTOR_SUFFIXES = new Set([
   'uuid', 'guid', 'characteristic', 'char', 'handle',
   // Code that works on a credential: `token_type_handler`, `password_validator`, `token_generator` are objects.
   'handler', 'handlers', 'validator', 'validators', 'generator', 'factory', 'parser', 'serializer', 'encoder', 'decoder',
+  // The names of a mapping's keys: `token_response_keys` lists what a token response holds, not the token.
+  'keys',
 ]);
 
 /** Whether a name ending in this word describes a secret (`token_url`, `signature_size`) rather than holds one. */
@@ -102,7 +104,8 @@ function judgeSecretName(name: string): boolean {
   if (words.some((word) => word === 'public' || word === 'pubkey') || (words.includes('rsa') && PUBLIC_KEY_PARTS.has(words[words.length - 1]))) return false;
   const last = words[words.length - 1];
   // `session_id`, `rf_session_id`: a pair naming a credential outweighs the descriptor it ends in.
-  if (words.length > 1 && SECRET_PAIRS.has(`${words[words.length - 2]}_${last}`)) return true;
+  // Plural too: `api_keys`, `access_tokens` hold several.
+  if (words.length > 1 && (SECRET_PAIRS.has(`${words[words.length - 2]}_${last}`) || SECRET_PAIRS.has(`${words[words.length - 2]}_${last.replace(/s$/, '')}`))) return true;
   if (words.length > 1 && DESCRIPTOR_SUFFIXES.has(last)) return false;
   // Z-Wave's security keys: `s0_legacy_key`, `s2_access_control_key`, `lr_s2_authenticated_key`.
   if (last === 'key' && /(^|_)s[02]_/.test(normalized)) return true;
