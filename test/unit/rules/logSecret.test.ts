@@ -218,6 +218,16 @@ describe('log-secret', () => {
     assert.equal(findings(source, { otherFiles: { 'const.py': constModule } }).length, 1);
   });
 
+  it('knows the entries hold secrets nested in lists and secrets the flow generates, whatever their key', () => {
+    const flow = (data: string) =>
+      `import secrets\n\nimport voluptuous as vol\nfrom homeassistant import config_entries\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        if user_input is None:\n            return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required("name"): str}))\n        hooks = [{"token": secrets.token_hex(32), "name": user_input["name"]}]\n        return self.async_create_entry(title="x", data=${data})\n`;
+    const source = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.info(entry.data)\n    return True\n';
+    for (const data of ['{"webhooks": hooks}', '{"auth": secrets.token_hex(32), "webhook_id": "x"}', '{"auth": str(secrets.token_urlsafe())}']) {
+      assert.equal(findings(source, { otherFiles: { 'config_flow.py': flow(data) } }).length, 1, data);
+    }
+    assert.deepEqual(findings(source, { otherFiles: { 'config_flow.py': flow('{"webhooks": [{"name": user_input["name"]}], "auth": "basic"}') } }), []);
+  });
+
   it('does not take a counter for a token, and knows radio network keys', () => {
     const source = (loop: string) => `import logging\n\nLOGGER = logging.getLogger(__name__)\n\n\nasync def dump(app, tokens):\n    for ${loop}:\n        LOGGER.info("Getting token %s", token)\n`;
     assert.deepEqual(findings(source('token in range(0, 31)')), []);

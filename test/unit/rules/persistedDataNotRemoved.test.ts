@@ -119,6 +119,10 @@ describe('persisted-data-not-removed', () => {
       `import shutil\nfrom pathlib import Path\n\n\ndef _install(hass):\n    shutil.copy2(Path(__file__).parent / "bundled.yaml", ${destination})\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(_install, hass)\n    return True\n`;
     assert.equal(analyzeSnippet(source('hass.config.path("demo_dashboard.yaml")'), { rules }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(source('hass.config.path("themes/demo.yaml")'), { rules }).findings, []);
+    // Also onto a folder made a few steps before.
+    const www = source('www_dir / "logo.png"').replace('def _install(hass):\n', 'def _install(hass):\n    config_dir = Path(hass.config.path())\n    www_dir = config_dir / "www" / "demo"\n');
+    assert.deepEqual(analyzeSnippet(www, { rules }).findings, []);
+    assert.equal(analyzeSnippet(www.replace('"www"', '"demo_data"'), { rules }).findings.length, 1);
   });
 
   it('follows a folder under the config folder that a file is joined onto', () => {

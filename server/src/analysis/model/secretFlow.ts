@@ -256,6 +256,13 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
           note(stored, candidate, key);
           if (use.part === 'options') noteOption(candidate, key);
         }
+        // `{"auth": secrets.token_hex(32)}`: a secret the integration generates, whatever its key is called.
+        for (const key of written.generated) {
+          const value = candidate.stringValue(key, integration?.constantString);
+          if (value === undefined) continue;
+          for (const map of [all, stored]) if (!map.has(value)) map.set(value, keySpelling(candidate, key));
+          if (use.part === 'options') options.set(value, undefined);
+        }
       } else {
         // What another integration's entries hold (`hass.config_entries.async_entries("smartthings")`) is not ours.
         const entriesDomain = use.kind === 'stored' && use.entriesOf ? candidate.stringValue(use.entriesOf, integration?.constantString) : undefined;
@@ -354,10 +361,16 @@ function keyUses(file: FileModel): FileKeyUses {
  * The key expressions of what a flow writes into an entry: a dict literal's keys, and for `user_input` the keys of
  * the form its step showed. `complete` is false when some of the content cannot be read.
  */
-function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel | undefined, depth = 3): { keys: Node[]; complete: boolean } {
+function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel | undefined, depth = 3): WrittenKeys {
   const keys: Node[] = [];
+  const generated: Node[] = [];
   let complete = depth > 0;
-  if (!complete) return { keys, complete };
+  if (!complete) return { keys, complete, generated };
+  const add = (inner: WrittenKeys) => {
+    keys.push(...inner.keys);
+    generated.push(...inner.generated);
+    complete &&= inner.complete;
+  };
   for (const origin of file.origins(value)) {
     const node = unwrap(origin.node);
     if (origin.kind === 'parameter') {
@@ -367,21 +380,28 @@ function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel
       else complete = false;
     } else if (node.type === 'dictionary') {
       for (const child of node.namedChildren) {
-        if (child?.type === 'pair') keys.push(child.childForFieldName('key')!);
-        else if (child?.type === 'dictionary_splat') {
+        if (child?.type === 'pair') {
+          const key = child.childForFieldName('key')!;
+          const pairValue = child.childForFieldName('value');
+          keys.push(key);
+          if (pairValue && isGeneratedSecret(file, pairValue)) generated.push(key);
+          // `{"webhooks": [{"token": ..., "name": ...}]}`: the entries hold the nested keys too (what they cannot
+          // read of nested values leaves the top level as complete as it was).
+          if (pairValue) {
+            const nested = nestedKeys(file, pairValue, integration, depth - 1);
+            keys.push(...nested.keys);
+            generated.push(...nested.generated);
+          }
+        } else if (child?.type === 'dictionary_splat') {
           const spread = child.namedChild(0);
           // `{**entry.data, ...}` keeps what the entry held, which its own writes account for.
           if (!spread || isEntryPayload(file, spread)) continue;
-          const inner = writtenKeys(file, spread, integration, depth - 1);
-          keys.push(...inner.keys);
-          complete &&= inner.complete;
+          add(writtenKeys(file, spread, integration, depth - 1));
         }
       }
     } else if (node.type === 'call' && node.childForFieldName('function')?.text === 'dict' && file.isBuiltin('dict') && dictCopied(node)) {
       // `dict(self.config_entry.options)`: a copy holds what the original held.
-      const inner = writtenKeys(file, dictCopied(node)!, integration, depth - 1);
-      keys.push(...inner.keys);
-      complete &&= inner.complete;
+      add(writtenKeys(file, dictCopied(node)!, integration, depth - 1));
     } else if (node.type === 'attribute' && node.childForFieldName('object')?.text === 'self' && enclosingClass(node)) {
       // `self.options = dict(entry.options)`, then `self.options.update(user_input)`: what the class puts in.
       const writes = file.selfAttributeWrites(enclosingClass(node)!, node.childForFieldName('attribute')?.text ?? '');
@@ -389,18 +409,52 @@ function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel
         complete = false;
         continue;
       }
-      for (const part of [...writes.values, ...writes.updates]) {
-        const inner = writtenKeys(file, part, integration, depth - 1);
-        keys.push(...inner.keys);
-        complete &&= inner.complete;
-      }
+      for (const part of [...writes.values, ...writes.updates]) add(writtenKeys(file, part, integration, depth - 1));
       keys.push(...writes.keyed.map((write) => write.key));
     } else if (node.type !== 'none' && !isEntryPayload(file, node)) {
       // `data=None` writes nothing (an options flow that saved its options with async_update_entry).
       complete = false;
     }
   }
-  return { keys, complete };
+  return { keys, complete, generated };
+}
+
+interface WrittenKeys {
+  keys: Node[];
+  complete: boolean;
+  /** Keys whose value is a secret the code generates (`secrets.token_hex(32)`). */
+  generated: Node[];
+}
+
+/** The keys of the dicts a value nests: a dict, or a list or tuple of dicts (also through a local name). */
+function nestedKeys(file: FileModel, value: Node, integration: IntegrationModel | undefined, depth: number): WrittenKeys {
+  const found: WrittenKeys = { keys: [], complete: true, generated: [] };
+  if (depth <= 0) return found;
+  for (const origin of file.origins(value)) {
+    const node = unwrap(origin.node);
+    const dicts = node.type === 'dictionary' ? [node] : node.type === 'list' || node.type === 'tuple' ? node.namedChildren.filter((item) => unwrap(item).type === 'dictionary') : [];
+    for (const dict of dicts) {
+      const inner = writtenKeys(file, dict, integration, depth);
+      found.keys.push(...inner.keys);
+      found.generated.push(...inner.generated);
+    }
+  }
+  return found;
+}
+
+const SECRET_GENERATORS = /^(secrets\.(token_hex|token_urlsafe|token_bytes)|os\.urandom)$/;
+
+/** A value made by a generator of secrets (`secrets.token_hex(32)`), also through `str()` or a local name. */
+function isGeneratedSecret(file: FileModel, value: Node): boolean {
+  return file.origins(value).some((origin) => {
+    let node = unwrap(origin.node);
+    let site = node.type === 'call' ? file.callSite(node) : undefined;
+    if (site?.name === 'str' && site.args[0]) {
+      node = unwrap(site.args[0]);
+      site = node.type === 'call' ? file.callSite(node) : undefined;
+    }
+    return SECRET_GENERATORS.test(site?.name ?? '');
+  });
 }
 
 /** The one mapping `dict(mapping)` copies, if that is all it is given. */

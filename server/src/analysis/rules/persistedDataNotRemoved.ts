@@ -206,7 +206,7 @@ function writesConfigFile(file: FileModel, call: CallSite, name: string, integra
   if (name === '.open' && !/[wax]/.test(mode(0))) return false;
   const pathArgument = writtenPath(file, call, name);
   // Themes, blueprints and frontend files the integration copies in are assets the user may keep using, not data.
-  if (pathArgument && /^shutil\./.test(name) && file.origins(pathArgument).some((origin) => SHARED_ASSET_FOLDERS.test(origin.node.text))) return false;
+  if (pathArgument && /^shutil\./.test(name) && underSharedAssets(file, pathArgument)) return false;
   return pathArgument !== undefined && fromConfigFolder(file, pathArgument, integration);
 }
 
@@ -221,6 +221,15 @@ function writtenPath(file: FileModel, call: CallSite, name: string): Node | unde
   // A file or folder copied into the config folder (`shutil.copy2(bundled, hass.config.path("dashboard.yaml"))`).
   if (/^shutil\.(copy|copy2|copyfile|copytree|move)$/.test(name)) return call.args[1] ?? call.keywords.get('dst');
   return undefined;
+}
+
+/** Whether a path lies in a shared asset folder: written so, or joined onto a folder that is (`www_dir / "logo.png"`). */
+function underSharedAssets(file: FileModel, path: Node, depth = 3): boolean {
+  return file.origins(path).some((origin) => {
+    if (SHARED_ASSET_FOLDERS.test(origin.node.text)) return true;
+    const base = depth > 0 ? joinedBase(file, unwrap(origin.node)) : undefined;
+    return base !== undefined && underSharedAssets(file, base, depth - 1);
+  });
 }
 
 const HA_DATABASE = /home-assistant_v2\.db|DEFAULT_DB_FILE/;
