@@ -111,6 +111,17 @@ describe('flow-input-unvalidated', () => {
     const named = analyzeSnippet(formNamedLikeYaml, { rules, fileName: 'config_flow.py' }).checklist.find((entry) => entry.id === 'input-validation');
     assert.equal(named?.status, 'review');
     assert.match(named?.note ?? '', /async_step_import .* hands its data to `async_step_user` unvalidated/);
+    // A discovery step handing on a dict it builds from what was discovered, as if the user had submitted it.
+    const discovery = flow.replace(
+      '    async def async_step_import(self, import_info):\n        return await self.async_step_user(import_info)',
+      '    async def async_step_zeroconf(self, discovery_info):\n        host = discovery_info.properties["api_domain"]\n        return await self.async_step_user({"username": host, "password": ""})',
+    );
+    const discovered = analyzeSnippet(discovery, { rules, fileName: 'config_flow.py' }).checklist.find((entry) => entry.id === 'input-validation');
+    assert.equal(discovered?.status, 'review');
+    assert.match(discovered?.note ?? '', /async_step_zeroconf .* hands its data to `async_step_user` unvalidated/);
+    // One that only opens the user step, with no data, leaves the user's form to check it.
+    const opens = discovery.replace('self.async_step_user({"username": host, "password": ""})', 'self.async_step_user()');
+    assert.equal(analyzeSnippet(opens, { rules, fileName: 'config_flow.py' }).checklist.find((entry) => entry.id === 'input-validation')?.status, 'pass');
   });
 
   it('judges a step another step only opens (called without input) by its own form', () => {

@@ -184,8 +184,13 @@ function reviewDiscoverySteps(context: FileContext, steps: Node[]): void {
     if (!DISCOVERY_OR_IMPORT.test(name)) continue;
     const input = parametersOf(step)[1]?.name;
     const calls = descendants(step, ['call']);
-    // `return await self.async_step_user(import_info)`: the user step takes it as if its form had checked it.
-    const forwarded = input ? calls.find((node) => /^self\.async_step_\w+$/.test(node.childForFieldName('function')?.text ?? '') && file.callSite(node)?.args[0]?.text === input) : undefined;
+    // `return await self.async_step_user(import_info)`, or a dict built from it (`{CONF_HOST: discovery_info.host}`):
+    // the user step takes it as if its form had checked it.
+    const forwards = (node: Node) => {
+      const argument = file.callSite(node)?.args[0];
+      return argument !== undefined && (argument.text === input || untrustedSource(file, argument, integration)?.kind === 'flow-input');
+    };
+    const forwarded = input ? calls.find((node) => /^self\.async_step_\w+$/.test(node.childForFieldName('function')?.text ?? '') && forwards(node)) : undefined;
     if (forwarded && !calls.some((node) => VALIDATION.test(file.callSite(node)?.callee.text ?? '')) && !(name === 'async_step_import' && hasYamlSchema(context))) {
       context.review(`${name} in ${baseName(file.path)} hands its data to \`${forwarded.childForFieldName('function')?.text.slice('self.'.length)}\` unvalidated: that step's form schema is only applied to what a user submits; validate the data with the same schema first.`);
       continue;
