@@ -228,6 +228,16 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source, { otherFiles: { 'config_flow.py': flow('{"webhooks": [{"name": user_input["name"]}], "auth": "basic"}') } }), []);
   });
 
+  it("reports a service call logged whole (or its data) when the service's schema takes a credential", () => {
+    const source = (field: string) =>
+      `import logging\n\nimport voluptuous as vol\n\n_LOGGER = logging.getLogger(__name__)\nATTR_USER_CODE = "${field}"\n\n\nasync def async_setup_entry(hass, entry):\n    async def add_code(service):\n        _LOGGER.debug("Add code: %s", service)\n        _LOGGER.debug("Add code data: %s", service.data)\n        _LOGGER.debug("Slot: %s", service.data["code_slot"])\n\n    hass.services.async_register("demo", "add_code", add_code, schema=vol.Schema({vol.Required("code_slot"): int, vol.Required(ATTR_USER_CODE): str}))\n    return True\n`;
+    const found = findings(source('usercode'));
+    assert.deepEqual(found.map((finding) => finding.range.start.line), [10, 11]);
+    assert.match(found[0].message, /a service call whose data holds the credential "usercode"/);
+    assert.ok(found.every((finding) => !finding.fix), 'its keys are the service\'s: no redaction set of the integration is sure to cover them');
+    assert.deepEqual(findings(source('name')), []);
+  });
+
   it('does not take a counter for a token, and knows radio network keys', () => {
     const source = (loop: string) => `import logging\n\nLOGGER = logging.getLogger(__name__)\n\n\nasync def dump(app, tokens):\n    for ${loop}:\n        LOGGER.info("Getting token %s", token)\n`;
     assert.deepEqual(findings(source('token in range(0, 31)')), []);

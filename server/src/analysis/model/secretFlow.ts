@@ -5,7 +5,7 @@ import type { Fix, TextEdit } from '../types';
 import type { Binding, CallSite, FileModel } from './fileModel';
 import { constantExpression, type IntegrationModel } from './integration';
 import { isSecretName, normalizeName } from './secrets';
-import { callerArguments, methodsOf, untrustedSource } from './untrusted';
+import { callerArguments, methodsOf, parametersOf, registeredHandlers, resolveCallables, serviceHandlerReference, untrustedSource } from './untrusted';
 
 /**
  * Where credentials go: shared by the rules that watch logs, diagnostics, storage and entity attributes.
@@ -107,6 +107,8 @@ export const SAME_VALUE_METHODS = new Set([
 export const WEBHOOK_BODY_SOURCE = 'a webhook request body';
 export const VIEW_BODY_SOURCE = 'an HTTP request body';
 export const REQUEST_HEADERS_SOURCE = 'the request headers';
+/** A service call (or its data) whose schema takes a credential: the source names that credential's key. */
+export const SERVICE_DATA_SOURCE = 'a service call whose data holds ';
 
 /** A payload that came in with a request (its body or headers), not the integration's own configuration. */
 export function isRequestPayload(carrier: SecretCarrier): boolean {
@@ -577,6 +579,29 @@ function parameterPayload(file: FileModel, binding: Binding, integration: Integr
     return stepAsksForSecrets(file, fn, binding.name, integration) ? 'config flow input' : undefined;
   }
   if (SETUP_FUNCTIONS.has(name) && !isMethod(fn) && index === 1) return 'YAML configuration';
+  // `_LOGGER.debug("%s", call)`: a service call's repr shows its data.
+  const key = serviceCredentialKey(file, fn, binding.name, integration);
+  return key ? `${SERVICE_DATA_SOURCE}${key}` : undefined;
+}
+
+/**
+ * For the call parameter of a service handler registered with a schema that takes a credential (a lock's user
+ * code, a password): that credential's key. The data of such a call carries it.
+ */
+function serviceCredentialKey(file: FileModel, fn: Node, parameter: string, integration: IntegrationModel | undefined): string | undefined {
+  const positional = parametersOf(fn).filter((candidate) => candidate.kind === 'plain' && !candidate.keywordOnly);
+  if (positional[positional.length - 1]?.name !== parameter || !registeredHandlers(file, integration).services.has(fn.id)) return undefined;
+  for (const candidate of integration?.files ?? [file]) {
+    for (const call of candidate.calls) {
+      const reference = serviceHandlerReference(call);
+      const schema = reference ? (call.keywords.get('schema') ?? (/(^|\.)async_register$/.test(call.name ?? '') ? call.args[3] : undefined)) : undefined;
+      if (!reference || !schema || !resolveCallables(candidate, reference, integration).some((handler) => handler.node.id === fn.id)) continue;
+      for (const key of schemaKeys(candidate, schema, integration, 4) ?? []) {
+        const value = candidate.stringValue(key, integration?.constantString);
+        if (value !== undefined && isCredentialKey(value)) return value;
+      }
+    }
+  }
   return undefined;
 }
 
@@ -1077,6 +1102,13 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
     return holds ? [{ kind: 'payload', source: `config entry ${attribute}`, node }] : [];
   }
   if (isSecretHolderName(attribute)) return [{ kind: 'secret', source: node.text, node }];
+  // `call.data` of a service whose schema takes a credential.
+  if (attribute === 'data' && object && unwrap(object).type === 'identifier') {
+    const parameter = walk.file.bindingsOf(unwrap(object)).find((binding) => binding.kind === 'parameter');
+    const fn = parameter?.node.parent?.parent;
+    const key = fn?.type === 'function_definition' ? serviceCredentialKey(walk.file, fn, unwrap(object).text, walk.integration) : undefined;
+    if (key) return [{ kind: 'payload', source: `${SERVICE_DATA_SOURCE}${key}`, node }];
+  }
   // An incoming request's headers carry the caller's Authorization token or the webhook's signature.
   if (attribute === 'headers' && object && unwrap(object).type === 'identifier') {
     const kind = untrustedSource(walk.file, object, walk.integration)?.kind;

@@ -16,6 +16,7 @@ import {
   isRequestPayload,
   REQUEST_HEADERS_SOURCE,
   RESPONSE_SOURCE,
+  SERVICE_DATA_SOURCE,
   secretsIn,
   VIEW_BODY_SOURCE,
   WEBHOOK_BODY_SOURCE,
@@ -169,6 +170,9 @@ function messageFor(file: FileModel, carrier: SecretCarrier, integration: Integr
   if (carrier.source === WEBHOOK_BODY_SOURCE || carrier.source === VIEW_BODY_SOURCE) {
     return `This log call writes \`${text}\`, a whole ${carrier.source === WEBHOOK_BODY_SOURCE ? 'webhook request' : 'HTTP request'} body, which can carry tokens and personal data; log the fields you need instead.`;
   }
+  if (carrier.source.startsWith(SERVICE_DATA_SOURCE)) {
+    return `This log call writes \`${text}\`, a service call whose data holds the credential "${carrier.source.slice(SERVICE_DATA_SOURCE.length)}" (the service's schema takes it); log the fields you need instead.`;
+  }
   if (carrier.source === REQUEST_HEADERS_SOURCE) {
     return `This log call writes \`${text}\`, all of the request's headers, which carry the caller's Authorization token or the webhook's signature; log the headers you need instead.`;
   }
@@ -190,7 +194,7 @@ function redactFix(file: FileModel, call: CallSite, found: { argument: Node; car
     if (carrier.kind === 'payload') {
       // A response's credential keys are its own, not the integration's TO_REDACT: no fix would be sure to hide them.
       // Nor a request's: its keys are the caller's.
-      if (carrier.source.startsWith(RESPONSE_SOURCE) || isRequestPayload(carrier) || !isMappingPayload(file, carrier.node)) return undefined;
+      if (carrier.source.startsWith(RESPONSE_SOURCE) || carrier.source.startsWith(SERVICE_DATA_SOURCE) || isRequestPayload(carrier) || !isMappingPayload(file, carrier.node)) return undefined;
       // The set must cover every credential key the integration has: one in const.py that misses some would leave
       // them in the log while the finding went away, so that is only a suggestion.
       setup ??= redactionSetup(file, integration, credentialKeys(file, integration));
