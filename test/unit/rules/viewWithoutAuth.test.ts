@@ -216,6 +216,9 @@ describe('view-without-auth', () => {
       `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\ndef _station_by(hass, attr, value):\n    for station in hass.data["acme"].values():\n        if getattr(station, attr) == value:\n            return station\n    return None\n\n\nclass EventView(HomeAssistantView):\n    requires_auth = False\n    url = "/api/acme/{event}"\n    name = "api:acme"\n\n    async def get(self, request, event):\n        hass = request.app["hass"]\n        token = request.query.get("token")\n        if ${condition}:\n            return web.Response(status=401)\n        hass.bus.async_fire(f"acme_{event}", {})\n        return web.Response(text="OK")\n`;
     assert.deepEqual(analyzeSnippet(view('token is None or _station_by(hass, "token", token) is None'), { rules }).findings, []);
     assert.equal(analyzeSnippet(view('token is None'), { rules }).findings.length, 1);
+    // A look at the token's format lets in anyone who writes it so.
+    assert.equal(analyzeSnippet(view('"action=issueToken" not in token'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(view('token != hass.data["acme_token"]'), { rules }).findings, []);
     assert.equal(analyzeSnippet(view('event is None or _station_by(hass, "slug", event) is None'), { rules }).findings.length, 1);
     // What a lookup by the token found, assigned first and tested on its own.
     const assigned = view('station is None').replace('        token = request.query.get("token")\n', '        station = _station_by(hass, "token", request.query.get("token"))\n');

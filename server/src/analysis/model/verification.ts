@@ -273,6 +273,7 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
     if (node.type === 'comparison_operator') {
       const parts = comparisonParts(node);
       if (!parts || isTrivialOperand(parts.left) || isTrivialOperand(parts.right)) continue;
+      if (isFormatCheck(parts)) continue;
       if (comparedCredential(file, parts.left, parts.right, integration)) return verified(node.text, node);
       if ([parts.left, parts.right].some((side) => isClientAddress(file, side, integration))) weaker ??= { kind: 'address', how: node.text };
       continue;
@@ -421,7 +422,12 @@ function isMatched(name: Node): boolean {
   if (parent?.type === 'argument_list') return true;
   if (parent?.type !== 'comparison_operator') return false;
   const parts = comparisonParts(parent);
-  return parts !== undefined && !isTrivialOperand(parts.left) && !isTrivialOperand(parts.right);
+  return parts !== undefined && !isTrivialOperand(parts.left) && !isTrivialOperand(parts.right) && !isFormatCheck(parts);
+}
+
+/** `"action=issueToken" not in token`: a look at the value's format, which any caller can satisfy. */
+function isFormatCheck(parts: { left: Node; operator: string }): boolean {
+  return /\bin$/.test(parts.operator) && literalString(unwrap(parts.left)) !== undefined;
 }
 
 /** A request header whose name says it carries a signature or token: `request.headers["X-Signature"]`, `.get("HASH")`. */
