@@ -150,6 +150,26 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(analyzeSnippet(wait('tries = 0'), { rules, manifest: manifest('cloud_push') }).findings.length, 1);
   });
 
+  it('reports an endless loop that calls again at once after a failure, not one that waits, gives up or is paced', () => {
+    const loop = (handler: string, head = 'while True:', before = '') =>
+      `import asyncio\nimport logging\n\nfrom aiohttp import ClientError\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def subscribe_loop(client, queue):\n    ${head}\n${before}        try:\n            data = await client.subscribe_for_data()\n            client.handle(data)\n        except ClientError:\n${handler}\n`;
+    const found = analyzeSnippet(loop('            _LOGGER.debug("cannot connect, retrying")\n            continue'), { rules, manifest: manifest('cloud_push') }).findings;
+    assert.deepEqual(found.map((finding) => finding.range.start.line), [13]);
+    assert.match(found[0].message, /calls `client\.subscribe_for_data` again at once/);
+    assert.equal(analyzeSnippet(loop('            pass', 'while self._running:'), { rules, manifest: manifest('cloud_push') }).findings.length, 1, 'falls through to the next round');
+    const quiet = [
+      loop('            await asyncio.sleep(30)'),
+      loop('            _LOGGER.debug("retrying")\n        await asyncio.sleep(self._backoff)'.replace('self._backoff', '5')),
+      loop('            return'),
+      loop('            raise'),
+      loop('            await self._reconnect()'),
+      loop('            continue', 'while attempts < 3:'),
+      // A queue's get paces the loop: a failed item is dropped, not retried at once.
+      loop('            continue', 'while True:', '        item = await queue.get()\n'),
+    ];
+    for (const source of quiet) assert.deepEqual(analyzeSnippet(source, { rules, manifest: manifest('cloud_push') }).findings, [], source);
+  });
+
   it('judges the interval of a Throttle decorator', () => {
     const source = (interval: string) =>
       `from datetime import timedelta\n\nfrom homeassistant.util import Throttle\n\nMIN_TIME_BETWEEN_UPDATES = timedelta(${interval})\n\n\nclass Sensor:\n    @Throttle(MIN_TIME_BETWEEN_UPDATES)\n    async def async_update(self):\n        return None\n`;

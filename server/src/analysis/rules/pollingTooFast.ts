@@ -4,7 +4,7 @@ import { durationSeconds, numberValue } from '../model/durations';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { classOfMethodAround, methodsOf } from '../model/untrusted';
-import { descendants, identifiersMatching, unwrap } from '../python/syntax';
+import { contains, descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
 import { baseName, excerpt } from '../text';
@@ -182,7 +182,7 @@ compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`
 because its unit depends on the API it is passed to. A manifest without an \`iot_class\` leaves the interval up for
 review, and so does an interval read from an option whose schema lets users go below the minimum, or, for a
 cloud integration, an interval the rule cannot read (a library constant, a value computed at run time). It also reports \`while\` loops that sleep less than a second
-between awaited calls.
+between awaited calls, and endless loops that, when a call fails, call it again at once (no wait, no back-off).
 
 **Fix:** poll less often, let users choose the interval in the options flow with a sane minimum, or switch to push
 updates when the service offers them.
@@ -201,7 +201,10 @@ SCAN_INTERVAL = timedelta(minutes=5)
     const { file, integration } = context;
     const iotClass = integration?.manifest.iotClass;
     // A loop that hammers a service is too fast whatever the iot_class says.
-    if (integration) checkTightLoops(context, file);
+    if (integration) {
+      checkTightLoops(context, file);
+      checkRetriesWithoutPause(context, file);
+    }
     const intervals = pollingIntervals(file, integration);
     if (integration && !iotClass && intervals.length > 0) {
       // Older manifests lack iot_class: an interval long enough even for a cloud API passes, others need a person.
@@ -279,6 +282,58 @@ function checkTightLoops(context: FileContext, file: FileModel): void {
     context.markUsed();
     context.report(sleep.node, `This loop polls every ${formatSeconds(seconds)}; sleep longer between requests, and back off after failures.`);
   }
+}
+
+/** Calls that may pause a loop: sleeps, waits, backoffs, reconnects (which usually wait inside). */
+const PACING = /sleep|wait|backoff|delay|reconnect|retry|throttle|call_later/i;
+
+/**
+ * `while True: try: await client.subscribe() except ClientError: continue`: when the service is down the call fails
+ * at once, and the loop calls again at once, as fast as it can. Only an endless loop (`while True`, `while
+ * self._running`) whose only pacing is the failing call, and a handler that neither leaves the loop nor waits.
+ */
+function checkRetriesWithoutPause(context: FileContext, file: FileModel): void {
+  for (const loop of file.nodesOfType('while_statement')) {
+    const condition = loop.childForFieldName('condition');
+    const body = loop.childForFieldName('body');
+    if (!condition || !body || unwrap(condition).type === 'comparison_operator' || unwrap(condition).type === 'boolean_operator') continue;
+    const ownCalls = callsInLoop(file, body);
+    if (ownCalls.some((site) => PACING.test(site.name ?? site.method ?? ''))) continue;
+    for (const attempt of descendants(body, ['try_statement']).filter((statement) => inLoopRound(loop, statement))) {
+      const block = attempt.childForFieldName('body');
+      const tried = block ? callsInLoop(file, block).filter((site) => site.node.parent?.type === 'await' || SYNC_REQUEST.test(site.method ?? site.name ?? '')) : [];
+      if (tried.length === 0) continue;
+      // Another awaited call of the loop (a queue's get, an event's wait) paces it whatever the handler does.
+      if (ownCalls.some((site) => site.node.parent?.type === 'await' && !contains(attempt, site.node))) continue;
+      for (const handler of attempt.namedChildren.filter((child) => child.type === 'except_clause')) {
+        const handling = handler.namedChildren.find((child) => child.type === 'block');
+        const last = handling?.namedChildren[handling.namedChildren.length - 1];
+        if (!handling || (last && ['break_statement', 'return_statement', 'raise_statement'].includes(last.type))) continue;
+        // A handler that awaits something (a reconnect, a wait of its own) may pause: a person's call, not ours.
+        if (callsInLoop(file, handling).some((site) => site.node.parent?.type === 'await')) continue;
+        const caught = handler.namedChildren.find((child) => child.type !== 'block' && child.type !== 'comment')?.text ?? 'an error';
+        context.markUsed();
+        context.report(handler, `When ${excerpt(caught, 40)} is raised, this loop calls \`${excerpt(tried[0].callee.text, 40)}\` again at once: a service that is down gets called as fast as the loop runs. Wait before trying again, and wait longer after each failure (back off).`);
+        break;
+      }
+    }
+  }
+}
+
+/** Whether a node runs in each round of this loop itself: not inside a nested loop, function or class. */
+function inLoopRound(loop: Node, node: Node): boolean {
+  for (let current = node.parent; current && current.id !== loop.id; current = current.parent) {
+    if (['for_statement', 'while_statement', 'function_definition', 'lambda', 'class_definition'].includes(current.type)) return false;
+  }
+  return true;
+}
+
+/** The calls made in a block, not counting nested functions (they run when called, not each round). */
+function callsInLoop(file: FileModel, block: Node): CallSite[] {
+  return descendants(block, ['call'])
+    .filter((node) => !file.enclosingFunction(node) || contains(file.enclosingFunction(node)!, block))
+    .map((node) => file.callSite(node))
+    .filter((site): site is CallSite => site !== undefined);
 }
 
 /** Replaces a literal `timedelta(...)` with one at the minimum; a person decides whether that is right. */
