@@ -124,6 +124,14 @@ describe('flow-input-unvalidated', () => {
     assert.equal(analyzeSnippet(opens, { rules, fileName: 'config_flow.py' }).checklist.find((entry) => entry.id === 'input-validation')?.status, 'pass');
   });
 
+  it('does not count reads of a dict the step put in place of its input', () => {
+    const flow = (first: string) =>
+      ['import voluptuous as vol', 'from homeassistant import config_entries', '', '', 'class Flow(config_entries.ConfigFlow, domain="demo"):', '    async def async_step_user(self, user_input=None):', first, '        user_input["name"] = "demo"', '        return self.async_show_form(step_id="oauth", data_schema=vol.Schema({vol.Required("name", default=user_input["name"]): str}))', '', '    async def async_step_oauth(self, user_input=None):', '        if user_input is not None:', '            return self.async_create_entry(title=user_input["name"], data={})', '        return self.async_show_form(step_id="oauth", data_schema=vol.Schema({vol.Required("name"): str}))', ''].join('\n');
+    assert.deepEqual(analyzeSnippet(flow('        user_input = {}'), { rules, fileName: 'config_flow.py' }).findings, []);
+    // Replaced only on one path, the input may still be read.
+    assert.equal(analyzeSnippet(flow('        if user_input is None:\n            user_input = {}'), { rules, fileName: 'config_flow.py' }).findings.length, 1);
+  });
+
   it('judges a step another step only opens (called without input) by its own form', () => {
     const flow = (show: string) =>
       ['from homeassistant import config_entries', '', '', 'class Options(config_entries.OptionsFlow):', '    async def async_step_init(self, user_input=None):', '        return await self.async_step_hook()', '', '    async def async_step_hook(self, user_input=None):', '        if user_input is not None:', '            return self.async_create_entry(title="", data=user_input)', `        return self.async_show_form(${show})`, ''].join('\n');

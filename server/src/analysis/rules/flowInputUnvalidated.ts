@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import type { CallSite, FileModel } from '../model/fileModel';
+import type { Binding, CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { SCHEMA_FLOW_STEP } from '../model/secretFlow';
 import { isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveCallables, resolveClass, untrustedSource } from '../model/untrusted';
@@ -90,7 +90,7 @@ async def async_step_user(self, user_input=None):
         const name = step.childForFieldName('name')?.text ?? '';
         if (NOT_FORM_STEPS.test(name) || calledDirectly.has(name)) continue;
         const input = parametersOf(step)[1];
-        if (!input || input.kind !== 'plain' || !readsInput(step, input.name)) continue;
+        if (!input || input.kind !== 'plain' || !readsInput(file, step, input.name)) continue;
         if (forms.has(name.slice('async_step_'.length))) continue;
         context.report(step.childForFieldName('name') ?? step, `${name} reads ${input.name}, but the flow never shows a form with a data_schema for this step, so nothing validates it; show the form with data_schema=vol.Schema(...).`);
       }
@@ -159,9 +159,12 @@ function enclosingStep(node: Node, steps: Node[]): string | undefined {
  * Reading means indexing it, calling a method on it, or passing it to other code; `if user_input is not None` is
  * not, and neither is handing it to another step.
  */
-function readsInput(step: Node, input: string): boolean {
+function readsInput(file: FileModel, step: Node, input: string): boolean {
   return descendants(step, ['identifier']).some((identifier) => {
     if (identifier.text !== input) return false;
+    // `user_input = {}` first, in the step's own body: what it reads afterwards is its own dict, not what was submitted.
+    const last = file.bindingsOf(identifier).reduce<Binding | undefined>((latest, binding) => (binding.node.startIndex < identifier.startIndex && (!latest || binding.node.startIndex > latest.node.startIndex) ? binding : latest), undefined);
+    if (last?.kind === 'assign' && last.node.parent?.parent?.id === step.childForFieldName('body')?.id) return false;
     const parent = identifier.parent;
     if (!parent || ['parameters', 'default_parameter', 'typed_default_parameter', 'typed_parameter'].includes(parent.type)) return false;
     if (parent.type === 'comparison_operator' || parent.type === 'not_operator' || parent.type === 'boolean_operator') return false;
