@@ -136,7 +136,8 @@ function readUse(fields: Fields, registering: FileModel, handlerFile: FileModel,
   const use = data.parent;
   if (use?.type === 'subscript' && use.childForFieldName('value')?.id === data.id) {
     const key = use.childForFieldName('subscript');
-    if (key) addField(fields, registering, handlerFile, key, true, integration, kindOfConversion(handlerFile, use));
+    // `if "options" in call.data: ... call.data["options"]`: read only when given, so optional.
+    if (key) addField(fields, registering, handlerFile, key, !readWhenPresent(use, key), integration, kindOfConversion(handlerFile, use));
   } else if (use?.type === 'attribute' && use.parent?.type === 'call' && ['get', 'pop'].includes(use.childForFieldName('attribute')?.text ?? '')) {
     const [key, fallback] = use.parent.childForFieldName('arguments')?.namedChildren.filter((argument) => argument.type !== 'comment') ?? [];
     if (key) addField(fields, registering, handlerFile, key, false, integration, kindOfLiteral(fallback) ?? kindOfConversion(handlerFile, use.parent));
@@ -144,6 +145,16 @@ function readUse(fields: Fields, registering: FileModel, handlerFile: FileModel,
     // `dict(call.data)`, `**call.data`, `call.data` passed on: the handler uses fields it does not name here.
     fields.passesCall = true;
   }
+}
+
+/** Whether a read sits under a test that the key is present (`if KEY in call.data:`), in the branch taken then. */
+function readWhenPresent(read: Node, key: Node): boolean {
+  for (let node: Node = read, parent = node.parent; parent && parent.type !== 'function_definition'; node = parent, parent = parent.parent) {
+    const condition = parent.type === 'if_statement' && parent.childForFieldName('consequence')?.id === node.id ? parent.childForFieldName('condition') : null;
+    const parts = condition ? [unwrap(condition), ...(unwrap(condition).type === 'boolean_operator' ? unwrap(condition).namedChildren : [])] : [];
+    if (parts.some((part) => part.type === 'comparison_operator' && /^in$/.test(part.children.filter((child) => !child.isNamed).map((child) => child.text).join(' ')) && part.namedChild(0)?.text === key.text)) return true;
+  }
+  return false;
 }
 
 /** The kind of a literal default: `False` says the field is a boolean, `0` an integer, `[]` a list. */
