@@ -60,6 +60,14 @@ describe('sql-string-built', () => {
     assert.equal(analyzeSnippet(source('SORT_COLUMNS = {}\nSORT_COLUMNS = dict(load())', 'SORT_COLUMNS[order]'), { rules }).findings.length, 1);
   });
 
+  it("takes a model class's table name for a constant, not an object's attribute", () => {
+    const source = (name: string) =>
+      `from sqlalchemy import text\n\nfrom .models import Reading\n\n\ndef drop_id_column(engine, reading):\n    with engine.begin() as con:\n        con.execute(text(f"ALTER TABLE {${name}} DROP COLUMN id"))\n`;
+    const models = { 'models.py': 'class Reading:\n    __tablename__ = "readings"\n' };
+    assert.deepEqual(analyzeSnippet(source('Reading.__tablename__'), { rules, otherFiles: models }).findings, []);
+    assert.equal(analyzeSnippet(source('reading.table'), { rules, otherFiles: models }).findings.length, 1);
+  });
+
   it('takes a list of placeholders built from constant markers for a constant', () => {
     const source = (built: string) =>
       `import sqlite3\n\n\ndef prune(conn: sqlite3.Connection, ids: list[str]):\n    marks = ${built}\n    conn.execute(f"DELETE FROM files WHERE id NOT IN ({marks})", ids)\n`;

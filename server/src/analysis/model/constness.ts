@@ -65,7 +65,9 @@ export function isConstantExpression(file: FileModel, expression: Node, integrat
       const attribute = node.childForFieldName('attribute')?.text ?? '';
       const object = node.childForFieldName('object');
       // `Table.NAME`, `const.TABLE`: an UPPER_CASE attribute of a module or class.
-      return /^[A-Z][A-Z0-9_]*$/.test(attribute) && object !== null && object.type !== 'call' && !/^self\b/.test(object.text);
+      if (/^[A-Z][A-Z0-9_]*$/.test(attribute) && object !== null && object.type !== 'call' && !/^self\b/.test(object.text)) return true;
+      // `Reading.__tablename__`, `Model.__name__`: what a class (a CamelCase name) declares about itself.
+      return /^__\w+__$/.test(attribute) && object?.type === 'identifier' && /^[A-Z]\w*[a-z]\w*$/.test(object.text);
     }
     default:
       return false;
