@@ -91,6 +91,9 @@ describe('persisted-data-not-removed', () => {
     const removed = analyzeSnippet(init + remove, { rules, fileName: '__init__.py', otherFiles: { 'cache.py': writer } });
     assert.deepEqual(removed.findings, []);
     assert.equal(status(removed), 'pass');
+    // Removed by a helper of the module run on the executor.
+    const helperRemoval = '\n\nasync def async_remove_entry(hass, entry):\n    await hass.async_add_executor_job(_remove_cache, hass.config.path(CACHE_FILE))\n\n\ndef _remove_cache(path):\n    if os.path.exists(path):\n        os.remove(path)\n';
+    assert.deepEqual(analyzeSnippet(init + helperRemoval, { rules, fileName: '__init__.py', otherFiles: { 'cache.py': writer } }).findings, []);
   });
 
 

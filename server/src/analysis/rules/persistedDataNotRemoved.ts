@@ -360,7 +360,9 @@ function removedBy(file: FileModel, fn: Node, integration: IntegrationModel, rem
     }
     // The integration's own helpers and methods (`coordinator.async_delete_config()` -> `self._store.async_remove()`).
     if (depth > 0) {
-      for (const target of resolveCallables(file, site.callee, integration)) {
+      // Also a helper run on the executor (`hass.async_add_executor_job(_remove_cache, path)`).
+      const deferred = file.deferredCall(site);
+      for (const target of [...resolveCallables(file, site.callee, integration), ...(deferred ? resolveCallables(file, deferred.callee, integration) : [])]) {
         if (target.node.id !== fn.id) removedBy(target.file, target.node, integration, removal, depth - 1);
       }
     }
