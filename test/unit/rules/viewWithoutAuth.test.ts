@@ -226,6 +226,14 @@ describe('view-without-auth', () => {
     assert.equal(analyzeSnippet(assigned.replace('request.query.get("token")', 'request.query.get("slug")'), { rules }).findings.length, 1);
   });
 
+  it('judges a helper of the integration named like a check by what it does', () => {
+    const view = (body: string) =>
+      `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\ndef _validate_snapshot(name):\n${body}\n\n\nclass SnapshotView(HomeAssistantView):\n    requires_auth = False\n    url = "/api/acme/snapshot/{name}"\n    name = "api:acme:snapshot"\n\n    async def get(self, request, name):\n        try:\n            width = _validate_snapshot(name)\n        except ValueError as err:\n            raise web.HTTPBadRequest from err\n        return web.json_response({"width": width})\n`;
+    // Checking a size checks no caller.
+    assert.equal(analyzeSnippet(view('    width = int(name.partition("x")[0])\n    if width not in (256, 512):\n        raise ValueError(width)\n    return width'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(view('    import hmac\n    if not hmac.compare_digest(name, SECRET):\n        raise ValueError(name)\n    return 1'), { rules }).findings, []);
+  });
+
   it('asks for a review when the token check lets everyone in while no key is configured', () => {
     const source = `import hmac\nfrom aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\ndef _token_ok(expected, given):\n    if not expected:\n        return True\n    return hmac.compare_digest(expected, given or "")\n\n\nclass PushView(HomeAssistantView):\n    requires_auth = False\n    url = "/api/acme/push"\n    name = "api:acme:push"\n\n    async def post(self, request):\n        hass = request.app["hass"]\n        if not _token_ok(hass.data.get("acme_token"), request.query.get("token")):\n            return web.Response(status=401)\n        hass.bus.async_fire("acme_push", await request.json())\n        return web.Response(text="OK")\n`;
     const result = analyzeSnippet(source, { rules });

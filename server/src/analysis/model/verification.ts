@@ -285,7 +285,11 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
     if (CONSTANT_TIME.test(name) || site.method === 'compare_digest') return verified(`${simple}(...)`, node);
     if (/(^|\.)jwt\.decode$/.test(name) && !/verify_signature['"]?\s*:\s*False/.test(node.text)) return verified('jwt.decode(...)', node);
     const args = [...site.args, ...site.keywords.values()];
-    if (VERIFIER.test(simple) && args.some((arg) => carriesCredential(file, arg, integration))) return verified(`${simple}(...)`, node);
+    // Named as a check and given the request's credentials: a library's check is taken at its name; one of the
+    // integration is read below instead (`_validate_size_from_filename(filename)` checks a size, not the caller).
+    if (VERIFIER.test(simple) && args.some((arg) => carriesCredential(file, arg, integration)) && resolveCallables(file, site.callee, integration).length === 0) {
+      return verified(`${simple}(...)`, node);
+    }
     if (SIGNATURE_VERIFIER.test(simple) && args.some((arg) => isRequestBody(file, arg, integration))) return verified(`${simple}(...)`, node);
     if (args.some((arg) => isClientAddress(file, arg, integration)) && /ip_address|ip_network|in_network|trusted|allowed/i.test(name)) weaker ??= { kind: 'address', how: `${simple}(...)` };
     // Handed the body and the signature header, a vendor library checks them whatever its method is called
