@@ -149,6 +149,13 @@ describe('flow-input-unvalidated', () => {
     assert.equal(analyzeSnippet(flow('        self.hass.data["demo"] = user_input["token"]\n        return await super().async_step_user(user_input)'), { rules, fileName: 'config_flow.py' }).findings.length, 1);
   });
 
+  it('does not count the OAuth token handed to a step the class names as its entry hook', () => {
+    const flow = (hook: string) =>
+      ['from homeassistant.helpers import config_entry_oauth2_flow', '', '', 'class OAuth2FlowHandler(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain="demo"):', '    DOMAIN = "demo"', '', '    async def async_step_fetch_devices(self, data):', '        self.devices = await fetch_devices(data["token"]["access_token"])', '        return self.async_create_entry(title="x", data=data)', '', hook, ''].join('\n');
+    assert.deepEqual(analyzeSnippet(flow('    async_oauth_create_entry = async_step_fetch_devices'), { rules, fileName: 'config_flow.py' }).findings, []);
+    assert.equal(analyzeSnippet(flow('    other_name = async_step_fetch_devices'), { rules, fileName: 'config_flow.py' }).findings.length, 1);
+  });
+
   it('does not take an attribute or a keyword of the same name for a read of the step input', () => {
     const flow = [
       'from homeassistant import config_entries',

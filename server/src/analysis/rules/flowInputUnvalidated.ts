@@ -88,7 +88,7 @@ async def async_step_user(self, user_input=None):
       }
       for (const step of steps) {
         const name = step.childForFieldName('name')?.text ?? '';
-        if (NOT_FORM_STEPS.test(name) || calledDirectly.has(name)) continue;
+        if (NOT_FORM_STEPS.test(name) || calledDirectly.has(name) || isOAuthEntryHook(cls, name)) continue;
         const input = parametersOf(step)[1];
         if (!input || input.kind !== 'plain' || !readsInput(file, step, input.name)) continue;
         if (forms.has(name.slice('async_step_'.length))) continue;
@@ -100,6 +100,17 @@ async def async_step_user(self, user_input=None):
     reviewRawRequestPayloads(context);
   },
 };
+
+/**
+ * `async_oauth_create_entry = async_step_fetch_devices` in the class body: Home Assistant's OAuth2 flow calls that
+ * step with the token it obtained, not with a form's input.
+ */
+function isOAuthEntryHook(cls: Node, step: string): boolean {
+  return (cls.childForFieldName('body')?.namedChildren ?? []).some((statement) => {
+    const assignment = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
+    return assignment?.type === 'assignment' && assignment.childForFieldName('left')?.text === 'async_oauth_create_entry' && assignment.childForFieldName('right')?.text === step;
+  });
+}
 
 interface FlowHierarchy {
   classes: { file: FileModel; node: Node }[];
