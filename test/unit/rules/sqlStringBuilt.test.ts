@@ -126,6 +126,13 @@ describe('sql-string-built', () => {
     assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);
   });
 
+  it("offers no placeholder rewrite inside SQLAlchemy's text(), which takes the statement alone", () => {
+    const source = 'import psycopg2\nfrom sqlalchemy import text\n\n\ndef set_interval(con, table, interval):\n    con.execute(text(f"SELECT set_chunk_time_interval(\'{table}\', {interval})"))\n';
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    assert.ok(finding);
+    assert.equal(finding.suggestions, undefined);
+  });
+
   it('offers no placeholder rewrite when the driver style is unknown', () => {
     const source = 'def read(cursor, meter):\n    cursor.execute(f"SELECT value FROM readings WHERE meter = {meter}")\n';
     const [finding] = analyzeSnippet(source, { rules }).findings;

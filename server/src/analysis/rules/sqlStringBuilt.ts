@@ -204,6 +204,8 @@ function stripInterpolations(node: Node): string {
  */
 function placeholderSuggestion(file: FileModel, call: CallSite, built: Built, integration: IntegrationModel | undefined): Fix[] {
   if (!built.fString || call.args.length !== 1 || call.keywords.size > 0 || call.args[0].id !== built.fString.id) return [];
+  // SQLAlchemy's `text()` takes the statement alone, its parameters named (`:name`) and given to `execute`.
+  if (/^sqlalchemy(\.|$)/.test(call.name ?? '')) return [];
   const placeholder = placeholderStyle(file);
   if (!placeholder) return [];
   const string = built.fString;
