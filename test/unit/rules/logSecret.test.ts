@@ -238,6 +238,14 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source('name')), []);
   });
 
+  it('follows the entry data into a helper of another module that logs its parameter', () => {
+    const client = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef new_client(config):\n    _LOGGER.debug(f"new_client(): {config}")\n    return config["address"]\n';
+    const init = (data: string) => `from .client import new_client\n\n\nasync def async_setup_entry(hass, entry):\n    hass.data["demo"] = new_client(${data})\n    return True\n`;
+    const flow = `${FLOW_HEAD.join('\n')}class Flow:\n    async def async_step_user(self, user_input=None):\n        if user_input is None:\n            return self.async_show_form(step_id="user", data_schema=SCHEMA)\n        return self.async_create_entry(title="x", data=user_input)\n`;
+    assert.equal(findings(client, { fileName: 'client.py', otherFiles: { '__init__.py': init('entry.data'), 'config_flow.py': flow } }).length, 1);
+    assert.deepEqual(findings(client, { fileName: 'client.py', otherFiles: { '__init__.py': init('{"address": entry.data["host"]}'), 'config_flow.py': flow } }), []);
+  });
+
   it('does not take a counter for a token, and knows radio network keys', () => {
     const source = (loop: string) => `import logging\n\nLOGGER = logging.getLogger(__name__)\n\n\nasync def dump(app, tokens):\n    for ${loop}:\n        LOGGER.info("Getting token %s", token)\n`;
     assert.deepEqual(findings(source('token in range(0, 31)')), []);

@@ -981,10 +981,10 @@ function carrierHandedTo(walk: Walk, binding: Binding, depth: number, onlyBindin
   if (fn?.type !== 'function_definition' || depth <= 1 || walk.resolving.has(fn.id)) return undefined;
   walk.resolving.add(fn.id);
   try {
-    // Calls in this module, of a function or of a method through self (`await self.async_auth(user_input)`).
-    const handedHere = callerArguments(walk.file, fn, binding.name, walk.integration).filter((argument) => argument.file === walk.file);
-    for (const { node: argument } of handedHere) {
-      const handed = carriers(walk, argument, depth - 1);
+    // Calls of a function or of a method through self (`await self.async_auth(user_input)`), in this module or
+    // another of the integration (`new_client(entry.data)` in __init__.py).
+    for (const { file, node: argument } of callerArguments(walk.file, fn, binding.name, walk.integration)) {
+      const handed = carriers(file === walk.file ? walk : { ...walk, file }, argument, depth - 1);
       const found = onlyBinding ? handed[0] : handed.find(isRequestPayload);
       if (found) return found;
     }
