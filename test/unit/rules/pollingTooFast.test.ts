@@ -100,6 +100,11 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.deepEqual(status('vol.All(vol.Coerce(int), vol.Clamp(min=0))'), ['review', 'allows 0 seconds']);
     assert.deepEqual(status('int'), ['review', 'sets no minimum']);
     assert.deepEqual(status('vol.All(int, vol.Range(min=30))')[0], 'pass');
+    // Read from any dict that holds what the form asked for (a coordinator's `config`).
+    const viaConfig = (key: string) =>
+      analyzeSnippet(setup.replace('entry.options.get("scan_interval", 60)', `config.get("${key}", 60)`).replace('async def async_setup_entry(hass, entry):', 'async def start(hass, config):'), { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow('int') } }).checklist.find((entry) => entry.id === 'rate-limiting')?.status;
+    assert.equal(viaConfig('scan_interval'), 'review');
+    assert.equal(viaConfig('other'), 'pass', 'a key no form asks for is no option');
   });
 
   it('reports tight loops whatever the iot_class, in async code and in threads', () => {

@@ -26,12 +26,14 @@ function reviewOptionMinimum(context: FileContext, expression: Node, minimum: nu
   for (const [unit, argument] of site.keywords) {
     const read = unwrap(argument);
     const get = read.type === 'call' ? file.callSite(read) : undefined;
-    const receiver = get?.callee.type === 'attribute' ? get.callee.childForFieldName('object')?.text ?? '' : '';
-    if (!get || get.method !== 'get' || !/(options|data)$/.test(receiver) || !get.args[0] || !(unit in TIMEDELTA_SECONDS)) continue;
+    if (!get || get.method !== 'get' || !get.args[0] || !(unit in TIMEDELTA_SECONDS)) continue;
     const key = file.stringValue(get.args[0], integration?.constantString);
     if (!key) continue;
-    fromOption = true;
+    // `entry.options.get(KEY, 30)`, also through any dict (`config.get(...)`) holding what a form of the flow asks for.
+    const receiver = get.callee.type === 'attribute' ? get.callee.childForFieldName('object')?.text ?? '' : '';
     const lowest = optionMinimum(context, key);
+    if (lowest === Number.POSITIVE_INFINITY && !/(options|data)$/.test(receiver)) continue;
+    fromOption = true;
     if (lowest === undefined || lowest * TIMEDELTA_SECONDS[unit] < minimum) {
       context.review(`The polling interval comes from the option "${key}", whose schema ${lowest === undefined ? 'sets no minimum' : `allows ${lowest} ${unit}`}; give it a minimum of at least ${minimum} seconds (vol.Range(min=...)).`);
     }
