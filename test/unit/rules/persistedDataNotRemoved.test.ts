@@ -117,6 +117,22 @@ describe('persisted-data-not-removed', () => {
     // A path the user gave (an option) is theirs.
     assert.deepEqual(analyzeSnippet(init, { rules, otherFiles: { 'api.py': api('host + ".json"') } }).findings, []);
   });
+  it('counts a token, cookie or cache file a library keeps in the config folder, not a file it is given to read', () => {
+    const setup = (call: string) =>
+      `from homeassistant.helpers.storage import STORAGE_DIR\nfrom vendor import Session\n\n\nasync def async_setup_entry(hass, entry):\n    session = ${call}\n    await hass.async_add_executor_job(session.login)\n    return True\n`;
+    const kept = [
+      'Session(entry.data["email"], cookie_file_name=hass.config.path(STORAGE_DIR, f"demo_{entry.data[CONF_EMAIL]}"))',
+      'Session(entry.data["email"], hass.config.path(STORAGE_DIR, "demo_token.save"))',
+      'Session(entry.data["email"]).store_token(hass.config.path(STORAGE_DIR, "demo.json"))',
+    ];
+    for (const call of kept) assert.equal(analyzeSnippet(setup(call), { rules }).findings.length, 1, call);
+    const read = ['Session(entry.data["email"], certificate=hass.config.path("demo.pem"))', 'Session(entry.data["email"], hass.config.path("known_devices.yaml"))'];
+    for (const call of read) assert.deepEqual(analyzeSnippet(setup(call), { rules }).findings, [], call);
+    // Removed with the entry, it is no finding.
+    const removed = `${setup(kept[1])}\n\nasync def async_remove_entry(hass, entry):\n    await hass.async_add_executor_job(os.remove, hass.config.path(STORAGE_DIR, "demo_token.save"))\n`.replace('from vendor', 'import os\nfrom vendor');
+    assert.deepEqual(analyzeSnippet(removed, { rules }).findings, []);
+  });
+
   it('counts a file copied into the config folder, but not themes or blueprints it installs', () => {
     const source = (destination: string) =>
       `import shutil\nfrom pathlib import Path\n\n\ndef _install(hass):\n    shutil.copy2(Path(__file__).parent / "bundled.yaml", ${destination})\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(_install, hass)\n    return True\n`;

@@ -1,7 +1,8 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { callerArguments, classOfMethodAround, resolveCallables, untrustedSource } from '../model/untrusted';
+import { isLoggingCall } from '../model/secretFlow';
+import { callerArguments, classOfMethodAround, resolveCallables, resolveClass, untrustedSource } from '../model/untrusted';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import type { IntegrationContext, Rule } from '../rule';
 import { baseName, excerpt } from '../text';
@@ -143,6 +144,9 @@ function findPersistence(integration: IntegrationModel): Persistence[] {
         const target = writtenPath(file, call, name);
         const names = target ? literalNames(file, target, integration) : new Set<string>();
         found.push({ kind: 'file', file, node: call.node, what: excerpt(call.node.text), names, pathText: target?.text });
+      } else {
+        const kept = libraryKeptFile(file, call, integration);
+        if (kept) found.push({ kind: 'file', file, node: call.node, what: excerpt(call.node.text), names: literalNames(file, kept, integration), pathText: kept.text });
       }
     }
   }
@@ -208,6 +212,49 @@ function writesConfigFile(file: FileModel, call: CallSite, name: string, integra
   // Themes, blueprints and frontend files the integration copies in are assets the user may keep using, not data.
   if (pathArgument && /^shutil\./.test(name) && underSharedAssets(file, pathArgument)) return false;
   return pathArgument !== undefined && fromConfigFolder(file, pathArgument, integration);
+}
+
+/** What names a file a library keeps for itself: its token, cookie, session or cache. */
+const KEPT_FILE = /token|cookie|session|cache|credential/i;
+/** Methods that keep what they are given in the file they are handed (`refresh_token.store_token(path)`). */
+const KEEPING_METHOD = /^(store|save|write|dump|persist)(_|$)/;
+
+/**
+ * A file in the config folder handed to a library that keeps its state there: `Session(cookie_file_name=...)`,
+ * `api.initWithCredentials(user, password, client_id, hass.config.path(STORAGE_DIR, "vicare_token.save"))`,
+ * `refresh_token.store_token(path)`. Taken only when the keyword, the path or the method says what is kept (a path
+ * handed over to be read, a certificate, is not data the integration leaves behind). The path, if one.
+ */
+function libraryKeptFile(file: FileModel, call: CallSite, integration: IntegrationModel): Node | undefined {
+  // The integration's own functions and classes are read where they write; an executor call is judged by the call
+  // it makes (callsWithDeferred lists that too).
+  if (file.deferredCall(call) || writtenPath(file, call, call.name ?? '')) return undefined;
+  // Python's and Home Assistant's own functions are known: they read (load_json), log or build paths.
+  if (NOT_A_LIBRARY.test(call.name ?? '') || (call.name !== undefined && !call.name.includes('.') && file.isBuiltin(call.name)) || isLoggingCall(file, call, integration)) return undefined;
+  if (resolveCallables(file, call.callee, integration).length > 0 || resolveClass(file, call.callee, integration)) return undefined;
+  const keeps = call.method !== undefined && KEEPING_METHOD.test(call.method);
+  const candidates: { path: Node; named: boolean }[] = [
+    ...call.args.map((path) => ({ path, named: keeps })),
+    ...[...call.keywords].map(([keyword, path]) => ({ path, named: keeps || KEPT_FILE.test(keyword) })),
+  ];
+  for (const { path, named } of candidates) {
+    if (!isPathValue(file, path)) continue;
+    if (!named && ![...literalNames(file, path, integration)].some((name) => KEPT_FILE.test(name))) continue;
+    if (fromConfigFolder(file, path, integration)) return path;
+  }
+  return undefined;
+}
+
+const NOT_A_LIBRARY = /^(homeassistant|os|shutil|json|pathlib|logging|io|glob|tempfile|builtins)\./;
+
+/** A path as such (`hass.config.path(...)`, `os.path.join(...)`, `folder / name`, text), not data read from one. */
+function isPathValue(file: FileModel, value: Node): boolean {
+  return file.origins(value).some((origin) => {
+    const node = unwrap(origin.node);
+    if (node.type === 'string' || node.type === 'binary_operator') return true;
+    const site = node.type === 'call' ? file.callSite(node) : undefined;
+    return site !== undefined && (/(^|\.)(config\.path|os\.path\.join|Path|PurePath)$/.test(site.name ?? '') || site.method === 'joinpath');
+  });
 }
 
 /** The path a writing call writes to, if it is one the rule knows. */
@@ -327,7 +374,7 @@ function namedByUser(file: FileModel, path: Node, integration: IntegrationModel)
     if (untrustedSource(file, part, integration) !== undefined) return true;
     const names = (part.type === 'identifier' ? [part] : descendants(part, ['identifier'])).map((name) => name.text);
     // Constants (upper case) are the integration's, except option keys (`config[CONF_FILENAME]`).
-    return names.some((name) => (!/^[A-Z][A-Z0-9_]*$/.test(name) || name.startsWith('CONF_')) && /file|path|name|CONF_/i.test(name));
+    return names.some((name) => (!/^[A-Z][A-Z0-9_]*$/.test(name) || name.startsWith('CONF_')) && /file|path|name|dir|folder/i.test(name));
   });
 }
 
