@@ -89,6 +89,16 @@ describe('unsafe-file-path', () => {
     assert.equal(result.checklist.find((entry) => entry.id === 'path-traversal')?.status, 'pass');
   });
 
+  it('accepts a value that goes on only when it is a key the integration made itself', () => {
+    const view = (guard: string) =>
+      `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\nclass SnapshotView(HomeAssistantView):\n    url = "/api/demo/{snap_id}"\n    name = "api:demo"\n\n    def __init__(self, folder, snapshots):\n        self.folder = folder\n        self.snapshots = snapshots\n\n    async def get(self, request, snap_id):\n${guard}\n        return web.FileResponse(self.folder / snap_id / "original")\n`;
+    assert.deepEqual(analyzeSnippet(view('        info = self.snapshots.get(snap_id)\n        if info is None:\n            raise web.HTTPNotFound'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(view('        if snap_id not in self.snapshots:\n            return web.Response(status=404)'), { rules }).findings, []);
+    // A lookup whose result is not tested, or a test that lets the value through anyway, checks nothing.
+    assert.equal(analyzeSnippet(view('        info = self.snapshots.get(snap_id)'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(view('        if snap_id not in self.snapshots:\n            self.snapshots[snap_id] = {}'), { rules }).findings.length, 1);
+  });
+
   it('treats the item a media source resolves as a user\'s input', () => {
     const source = [
       'from pathlib import Path',

@@ -3,6 +3,7 @@ import { addImport, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { callerArguments, untrustedSource } from '../model/untrusted';
+import { comparisonParts } from '../model/verification';
 import { descendants, interpolations, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
@@ -218,6 +219,7 @@ function isSanitized(file: FileModel, node: Node): boolean {
 function checkedAround(file: FileModel, node: Node, leaf: Node): PathCheck | undefined {
   const fn = file.enclosingFunction(node);
   if (!fn) return undefined;
+  if (knownKeyGuard(file, fn, leaf, node)) return 'contained';
   let found = containmentCheck(file, fn, leaf);
   for (let inner = fn, outer = file.enclosingFunction(fn); outer && found !== 'contained'; inner = outer, outer = file.enclosingFunction(outer)) {
     const before = inner.startIndex;
@@ -273,6 +275,31 @@ function containmentCheck(file: FileModel, fn: Node, leaf: Node, counts: (call: 
     found = 'relative-only';
   }
   return found;
+}
+
+/**
+ * `info = self.snapshots.get(snap_id)` then `if info is None: raise HTTPNotFound`, or `if snap_id not in self.items:
+ * return`: the value goes on only when it is a key the integration made itself, so it names nothing else.
+ */
+function knownKeyGuard(file: FileModel, fn: Node, leaf: Node, use: Node): boolean {
+  return descendants(fn, ['if_statement']).some((statement) => {
+    const consequence = statement.childForFieldName('consequence');
+    const last = consequence?.namedChildren[consequence.namedChildren.length - 1];
+    if (statement.startIndex > use.startIndex || !last || !['raise_statement', 'return_statement'].includes(last.type)) return false;
+    const condition = unwrap(statement.childForFieldName('condition') ?? statement);
+    const parts = comparisonParts(condition);
+    // `if snap_id not in self.items:`
+    if (parts?.operator === 'not in') return isSameValue(file, parts.left, leaf) && untrustedSource(file, parts.right) === undefined;
+    // `if info is None:`, `if not info:`, where `info` is what a lookup by the value found.
+    const tested = parts?.operator === 'is' && unwrap(parts.right).type === 'none' ? unwrap(parts.left) : condition.type === 'not_operator' ? unwrap(condition.childForFieldName('argument') ?? condition) : undefined;
+    if (tested?.type !== 'identifier') return false;
+    return file.origins(tested).some((origin) => {
+      const found = unwrap(origin.node);
+      const site = found.type === 'call' ? file.callSite(found) : undefined;
+      const mapping = site?.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+      return site?.method === 'get' && site.args[0] !== undefined && isSameValue(file, site.args[0], leaf) && mapping !== null && untrustedSource(file, mapping) === undefined;
+    });
+  });
 }
 
 /** `checked` is `leaf`, or a name `leaf` was assigned to (`subdir = call.data["subdir"]`, then `check(subdir)`). */
