@@ -117,6 +117,13 @@ describe('persisted-data-not-removed', () => {
     // A path the user gave (an option) is theirs.
     assert.deepEqual(analyzeSnippet(init, { rules, otherFiles: { 'api.py': api('host + ".json"') } }).findings, []);
   });
+  it('follows a dump file built onto a folder kept on self, given to the constructor by keyword', () => {
+    const hub = (storage: string) =>
+      `import os\nimport pprint\n\n\nasync def async_setup_entry(hass, entry):\n    hass.data["demo"] = Hub(hass, storage_dir=${storage})\n    return True\n\n\nclass Hub:\n    def __init__(self, hass, *, storage_dir):\n        self._storage_dir = storage_dir\n        self._dump_file = self._storage_dir + "/" + "packets.dump"\n\n    def on_message(self, data):\n        with open(self._dump_file, "a") as dump:\n            dump.write(pprint.pformat(data))\n`;
+    assert.deepEqual(analyzeSnippet(hub('hass.config.config_dir + "/.demo"'), { rules }).findings.map((finding) => finding.range.start.line), [15]);
+    assert.deepEqual(analyzeSnippet(hub('"/tmp/demo"'), { rules }).findings, []);
+  });
+
   it('counts a token, cookie or cache file a library keeps in the config folder, not a file it is given to read', () => {
     const setup = (call: string) =>
       `from homeassistant.helpers.storage import STORAGE_DIR\nfrom vendor import Session\n\n\nasync def async_setup_entry(hass, entry):\n    session = ${call}\n    await hass.async_add_executor_job(session.login)\n    return True\n`;

@@ -290,7 +290,7 @@ function pathObjectOf(file: FileModel, node: Node): Node | undefined {
   return site?.name && /^pathlib\.(Pure)?Path$/.test(site.name) && site.args.length === 1 ? site.args[0] : undefined;
 }
 
-function fromConfigFolder(file: FileModel, expression: Node, integration: IntegrationModel, depth = 3): boolean {
+function fromConfigFolder(file: FileModel, expression: Node, integration: IntegrationModel, depth = 4): boolean {
   for (const origin of file.origins(expression)) {
     const text = origin.node.text;
     // Home Assistant's own database, opened to read history (also through attributes and helpers), is not the
@@ -333,7 +333,12 @@ function selfAttributeName(node: Node): string | undefined {
  * paths written as text, `base + "name.json"` and `f"{base}/name.json"`.
  */
 function joinedBase(file: FileModel, node: Node): Node | undefined {
-  if (node.type === 'binary_operator' && /^[/+]$/.test(node.childForFieldName('operator')?.text ?? '')) return node.childForFieldName('left') ?? undefined;
+  if (node.type === 'binary_operator' && /^[/+]$/.test(node.childForFieldName('operator')?.text ?? '')) {
+    // `base + "/" + "packets.dump"` nests to the left: the folder is the leftmost operand.
+    let left = node.childForFieldName('left');
+    while (left?.type === 'binary_operator' && /^[/+]$/.test(left.childForFieldName('operator')?.text ?? '')) left = left.childForFieldName('left');
+    return left ?? undefined;
+  }
   if (node.type === 'string') {
     const first = node.namedChildren.find((child) => child.type !== 'string_start');
     return first?.type === 'interpolation' ? (first.childForFieldName('expression') ?? undefined) : undefined;
