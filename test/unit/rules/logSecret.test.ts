@@ -238,6 +238,13 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source('name')), []);
   });
 
+  it("reports the result of a flow started with credentials, which holds the new entry's data", () => {
+    const source = (data: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def create_device_entry(hass, entry, serial):\n    data = ${data}\n    result = await hass.config_entries.flow.async_init("demo", context={"source": "device"}, data=data)\n    _LOGGER.info("Device entry creation result: %s", result)\n`;
+    assert.equal(findings(source('{"serial": serial, "auth_token": entry.data.get("auth_token")}')).length, 1);
+    assert.deepEqual(findings(source('{"serial": serial}')), []);
+  });
+
   it('follows the entry data into a helper of another module that logs its parameter', () => {
     const client = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef new_client(config):\n    _LOGGER.debug(f"new_client(): {config}")\n    return config["address"]\n';
     const init = (data: string) => `from .client import new_client\n\n\nasync def async_setup_entry(hass, entry):\n    hass.data["demo"] = new_client(${data})\n    return True\n`;

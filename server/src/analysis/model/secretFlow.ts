@@ -1294,6 +1294,12 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   if (site.method === 'format') {
     return [...fromReceiver(), ...[...site.args, ...site.keywords.values()].flatMap((arg) => carriers(walk, arg, depth - 1))];
   }
+  // `hass.config_entries.flow.async_init(DOMAIN, context=..., data=device_data)`: the result of a flow that creates
+  // the entry at once holds the data it was given.
+  if ((site.method === 'async_init' || site.method === 'async_configure') && receiver && /(^|\.)flow$/.test(receiver.text)) {
+    const data = site.keywords.get('data') ?? site.keywords.get('user_input');
+    return data ? asDerived(carriers(walk, data, depth - 1)).map((carrier) => ({ ...carrier, node })) : [];
+  }
   if (site.method && SAME_VALUE_METHODS.has(site.method) && receiver) return asDerived(fromReceiver());
   if (SAME_VALUE_FUNCTIONS.test(name)) {
     if (name === 'dict' && masksByKeywords(walk, site)) return [];
