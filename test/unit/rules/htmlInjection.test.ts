@@ -61,6 +61,15 @@ describe('html-injection', () => {
     applyFixAndCheck(source, finding.suggestions?.[0], finding, rules);
   });
 
+  it('is silent on an environment whose every rendering is parsed as YAML or JSON', () => {
+    const source = (load: string) =>
+      `import io\nimport json\n\nimport jinja2\nimport yaml\n\nENV = jinja2.Environment(loader=jinja2.FileSystemLoader("/"))\n\n\ndef load_dashboard(name, args):\n${load}\n`;
+    assert.deepEqual(analyzeSnippet(source('    stream = io.StringIO(ENV.get_template(name).render(args))\n    return yaml.safe_load(stream) or {}'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('    return json.loads(ENV.get_template(name).render(args))'), { rules }).findings, []);
+    // One rendering that is not parsed may be a page.
+    assert.equal(analyzeSnippet(source('    page = ENV.get_template("page.html").render(args)\n    return yaml.safe_load(ENV.get_template(name).render(args)), page'), { rules }).findings.length, 1);
+  });
+
   it('marks the item used when HTML is served or Jinja2 environments are made, and not otherwise', () => {
     const status = (source: string) => analyzeSnippet(source, { rules }).checklist.find((item) => item.id === 'xss')?.status;
     assert.equal(status('from aiohttp import web\n\n\ndef page():\n    return web.Response(text="<p>hi</p>", content_type="text/html")\n'), 'pass');

@@ -3,7 +3,7 @@ import { insertAt, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { untrustedSource, type UntrustedSource } from '../model/untrusted';
-import { firstFound, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
+import { descendants, firstFound, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
 import { excerpt } from '../text';
@@ -83,6 +83,8 @@ return web.Response(text=f"<h1>Hello {name}</h1>", content_type="text/html")
         if (call.hasSplat) continue;
         const autoescape = call.keywords.get('autoescape');
         if (autoescape && unwrap(autoescape).type !== 'false') continue;
+        // Templates of YAML or JSON, parsed once rendered, are no page: escaping HTML there would break them.
+        if (!servesHtml() && rendersOnlyData(file)) continue;
         const what = name.endsWith('Template') ? 'This Jinja2 template' : 'This Jinja2 environment';
         const message = `${what} does not escape HTML (${autoescape ? 'autoescape=False' : "Jinja2's default"}), so values rendered into ${servesHtml() ? 'pages' : 'HTML'} can inject script; pass autoescape=True.`;
         const fix: Fix = autoescape
@@ -93,6 +95,23 @@ return web.Response(text=f"<h1>Hello {name}</h1>", content_type="text/html")
     }
   },
 };
+
+const DATA_PARSERS = /^(yaml\.(safe_load|load|full_load|safe_load_all|load_all)|json\.loads|orjson\.loads|homeassistant\.util\.yaml\.\w+|homeassistant\.util\.json\.json_loads)$/;
+
+/** Whether every template this file renders is parsed as YAML or JSON afterwards (`yaml.safe_load(StringIO(t.render()))`). */
+function rendersOnlyData(file: FileModel): boolean {
+  const renders = file.calls.filter((call) => call.method === 'render' || call.method === 'render_async');
+  if (renders.length === 0) return false;
+  const parsed = new Set<number>();
+  for (const call of file.calls) {
+    if (!DATA_PARSERS.test(call.name ?? '') || !call.args[0]) continue;
+    for (const origin of file.origins(call.args[0])) {
+      for (const render of descendants(origin.node, ['call'])) parsed.add(render.id);
+      parsed.add(unwrap(origin.node).id);
+    }
+  }
+  return renders.every((render) => parsed.has(render.node.id));
+}
 
 /** An aiohttp response whose content type (keyword or header) is HTML. */
 function isHtmlResponse(file: FileModel, call: CallSite, integration: IntegrationModel | undefined): boolean {
