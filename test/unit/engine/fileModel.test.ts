@@ -6,6 +6,7 @@ import { buildIntegration, constantExpression, moduleNameFor } from '../../../se
 import { isPersonalDataName, isSecretName } from '../../../server/src/analysis/model/secrets';
 import { analyzeSnippet, setup } from '../../helpers/analysis';
 import { unsafeDeserialization } from '../../../server/src/analysis/rules/unsafeDeserialization';
+import { unpinnedRequirement } from '../../../server/src/analysis/rules/unpinnedRequirement';
 
 function load(source: string, path = '/w/custom_components/demo/sensor.py'): FileModel {
   const file = loadPythonFile(path, source, moduleNameFor('/w/custom_components/demo', path));
@@ -185,6 +186,15 @@ describe('manifest', () => {
     assert.equal(integration.manifestProblems.length, 1);
     assert.match(integration.manifestProblems[0].message, /not valid JSON/);
     assert.equal(integration.manifestProblems[0].range.start.line, 3);
+  });
+
+  it("takes no facts from a manifest that is not valid JSON, not even the parser's guesses at its requirements", () => {
+    const text = '{\n  "domain": "badmanifest",\n  "requirements": ["somelib==0.3.1],\n  "codeowners": []\n}\n';
+    const result = analyzeSnippet('', { manifest: text, rules: [unpinnedRequirement] });
+    assert.deepEqual(result.findings, []);
+    const item = result.checklist.find((entry) => entry.id === 'dependency-pinning');
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /not valid JSON/);
   });
 
   it('falls back to the folder name when there is no domain', () => {

@@ -28,6 +28,8 @@ export interface Manifest {
   dependencies: string[];
   /** Where each top-level key sits in manifest.json, for positioning findings. */
   keyRanges: Map<string, Range>;
+  /** manifest.json is not valid JSON: none of its facts were taken (a parser's guesses would be taken for them). */
+  unreadable?: boolean;
 }
 
 export interface ManifestProblem {
@@ -86,6 +88,13 @@ export function parseManifest(text: string, fallbackDomain: string): { manifest:
     });
   }
   const manifest: Manifest = { requirements: [], dependencies: [], keyRanges: new Map() };
+  // A parser recovering from an error guesses (`"requirements": ["lib==1.0],` reads on into the next key): no fact
+  // is taken from a manifest that is not valid JSON.
+  if (errors.length > 0) {
+    manifest.unreadable = true;
+    manifest.domain = fallbackDomain;
+    return { manifest, problems };
+  }
   if (!tree || tree.type !== 'object') {
     if (tree && errors.length === 0) {
       problems.push({ message: 'manifest.json must hold a JSON object.', range: toRange(tree.offset, tree.length) });

@@ -64,6 +64,10 @@ Good:
   checkIntegration(context) {
     const { integration } = context;
     const requirements = integration.manifest.requirements;
+    if (integration.manifest.unreadable) {
+      context.review('manifest.json is not valid JSON, so its requirements could not be checked; fix the file and check again.');
+      return;
+    }
     if (requirements.length === 0) return;
     context.markUsed();
     const isCore = /(^|\/)homeassistant\/components\/[^/]+\/?$/.test(integration.root.replace(/\\/g, '/'));
