@@ -77,6 +77,13 @@ describe('webhook-unsigned', () => {
     assert.equal(otherHeader.findings.length, 1);
   });
 
+  it('counts decrypting the body with the shared secret (authenticated encryption) as verification', () => {
+    const source = (key: string) =>
+      `from aiohttp.web import Response\nfrom homeassistant.components import webhook\n\n\nasync def handle_webhook(hass, webhook_id, request):\n    entry = hass.data["demo"][webhook_id]\n    req_data = await request.json()\n    try:\n        payload = decrypt_payload(${key}, req_data["encrypted_data"])\n    except ValueError:\n        return Response(status=401)\n    hass.bus.async_fire("demo_event", {"zone": str(payload.get("zone", ""))})\n    return Response(status=200)\n\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], handle_webhook)\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(source('entry.data["secret"]'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('entry.data["zone_name"]'), { rules }).findings.length, 1, 'decoding with a key that is no secret authenticates nobody');
+  });
+
   it('warns when the signature check waves every request through while no key is configured', () => {
     const source = (guard: string) =>
       `import hashlib\nimport hmac\nfrom homeassistant.components import webhook\n\n\ndef signed(key, body, signature):\n    if not key:\n        return ${guard}\n    expected = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()\n    return hmac.compare_digest(expected, signature or "")\n\n\nasync def handle(hass, webhook_id, request):\n    body = await request.read()\n    if signed(hass.data.get("acme"), body, request.headers.get("X-Sig")):\n        hass.bus.async_fire("acme_message", {})\n\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, "acme", "Acme", entry.data["webhook_id"], handle)\n    return True\n`;

@@ -291,6 +291,11 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
       return verified(`${simple}(...)`, node);
     }
     if (SIGNATURE_VERIFIER.test(simple) && args.some((arg) => isRequestBody(file, arg, integration))) return verified(`${simple}(...)`, node);
+    // `decrypt_payload(entry.data["secret"], body["encrypted_data"])`: only a sender holding the secret writes a
+    // payload that decrypts (authenticated encryption, such as NaCl's SecretBox, rejects a forged one).
+    if (/decrypt/i.test(simple) && args.some((arg) => isRequestBody(file, arg, integration)) && args.some((arg) => secretOperand(file, unwrap(arg), integration) !== undefined)) {
+      return verified(`${simple}(...)`, node);
+    }
     if (args.some((arg) => isClientAddress(file, arg, integration)) && /ip_address|ip_network|in_network|trusted|allowed/i.test(name)) weaker ??= { kind: 'address', how: `${simple}(...)` };
     // Handed the body and the signature header, a vendor library checks them whatever its method is called
     // (`lock.receive_webhook(body, request.headers["HASH"], ...)`); a function of the integration is read instead.
