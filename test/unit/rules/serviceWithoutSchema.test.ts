@@ -59,6 +59,14 @@ describe('service-without-schema', () => {
     }
   });
 
+  it('accepts a handler that validates its data with a schema itself', () => {
+    const source = (first: string) =>
+      `import voluptuous as vol\n\nREMOVE_SCHEMA = vol.Schema({vol.Required("event_id"): str})\n\n\nasync def async_setup_entry(hass, entry):\n    async def remove_event(call):\n        ${first}\n        await entry.runtime_data.remove(data["event_id"])\n\n    hass.services.async_register("demo", "remove", remove_event)\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(source('data = REMOVE_SCHEMA(dict(call.data))'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('data = vol.Schema({vol.Required("event_id"): str})(call.data)'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('data = dict(call.data)'), { rules }).findings.length, 1);
+  });
+
   it('reads fields through a name holding call.data, and lets fields it cannot name through', () => {
     const source = (body: string[]) =>
       ['import voluptuous as vol', 'from homeassistant.helpers import config_validation as cv', '', 'DOMAIN = "demo"', 'ATTR_TARGET = f"{DOMAIN}_target"', '', '', 'async def async_setup(hass, config):', '    async def handle_send(call):', ...body.map((line) => `        ${line}`), '', '    hass.services.async_register(DOMAIN, "send", handle_send)', '    return True', ''].join('\n');

@@ -71,6 +71,8 @@ hass.services.async_register(DOMAIN, "send", handle_send, schema=SEND_SCHEMA)
         const service = call.args[1] ?? call.keywords.get('service');
         const serviceName = service ? file.stringValue(service, integration?.constantString) ?? service.text : 'this service';
         const handler = call.args[2] ?? call.keywords.get('service_func');
+        // `data = REMOVE_EVENT_SCHEMA(dict(call.data))` first thing in the handler: validated all the same.
+        if (handler && validatesItsData(file, handler, integration)) continue;
         const fields = handler ? readFields(file, handler, integration) : undefined;
         const severity: Severity | undefined = fields?.size === 0 && !fields.passesCall ? 'info' : undefined;
         const message = severity === 'info'
@@ -85,6 +87,24 @@ hass.services.async_register(DOMAIN, "send", handle_send, schema=SEND_SCHEMA)
     }
   },
 };
+
+/** Whether every handler a reference names passes its call's data through a voluptuous schema itself. */
+function validatesItsData(file: FileModel, reference: Node, integration: IntegrationModel | undefined): boolean {
+  const handlers = resolveCallables(file, reference, integration);
+  return (
+    handlers.length > 0 &&
+    handlers.every(({ file: owner, node }) => {
+      const positional = parametersOf(node).filter((parameter) => parameter.kind === 'plain' && !parameter.keywordOnly);
+      const callName = positional[positional.length - 1]?.name;
+      if (!callName) return false;
+      return descendants(node, ['call']).some((schemaCall) => {
+        const site = owner.callSite(schemaCall);
+        const validator = site?.callee.type === 'call' ? owner.callSite(site.callee)?.name : site?.name;
+        return site !== undefined && /(^|\.|_)SCHEMA$|(^|\.)Schema$/.test(validator ?? '') && site.args.some((argument) => new RegExp(`\\b${callName}\\.data\\b`).test(argument.text));
+      });
+    })
+  );
+}
 
 interface Fields extends Map<string, Field> {
   /**
