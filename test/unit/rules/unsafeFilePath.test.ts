@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { unsafeFilePath } from '../../../server/src/analysis/rules/unsafeFilePath';
+import { persistedDataNotRemoved } from '../../../server/src/analysis/rules/persistedDataNotRemoved';
 import { parsePython } from '../../../server/src/analysis/python/parser';
 import { analyzeSnippet, applyEdits, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
 
@@ -87,6 +88,20 @@ describe('unsafe-file-path', () => {
     const result = analyzeSnippet(source, { rules });
     assert.deepEqual(result.findings, []);
     assert.equal(result.checklist.find((entry) => entry.id === 'path-traversal')?.status, 'pass');
+  });
+
+  it("knows Home Assistant's file helpers and aiofiles' os functions, also run on the executor", () => {
+    const service = (imports: string, body: string) =>
+      `${imports}\n\n\nasync def async_setup_entry(hass, entry):\n    async def export(call):\n        path = call.data["path"]\n        ${body}\n\n    hass.services.async_register("demo", "export", export)\n    return True\n`;
+    const cases = [
+      ['from homeassistant.util.json import save_json', 'await hass.async_add_executor_job(save_json, path, {})'],
+      ['from homeassistant.util.yaml import save_yaml', 'await hass.async_add_executor_job(save_yaml, path, {})'],
+      ['from homeassistant.util import ruamel_yaml as yaml', 'yaml.load_yaml(path)'],
+      ['import aiofiles.os', 'await aiofiles.os.makedirs(path, exist_ok=True)'],
+    ];
+    for (const [imports, body] of cases) assert.equal(analyzeSnippet(service(imports, body), { rules }).findings.length, 1, body);
+    // Saved where the user asked, the file is theirs to keep: no data-deletion finding for it.
+    assert.deepEqual(analyzeSnippet(service(cases[0][0], cases[0][1]), { rules: [persistedDataNotRemoved] }).findings, []);
   });
 
   it('accepts a value that goes on only when it is a key the integration made itself', () => {

@@ -203,7 +203,8 @@ function isStoreConstructor(name: string, subclasses: Set<string>): boolean {
 
 /** Writes to a path inside Home Assistant's configuration folder (not to a path a service call chose). */
 function writesConfigFile(file: FileModel, call: CallSite, name: string, integration: IntegrationModel): boolean {
-  if (FILE_WRITERS.has(name)) return true;
+  // Home Assistant's writers persist wherever they write, unless a service call or request says where (the user's file).
+  if (FILE_WRITERS.has(name)) return !call.args[0] || untrustedSource(file, call.args[0], integration) === undefined;
   const mode = (position: number) => literalString(call.keywords.get('mode') ?? call.args[position] ?? call.node) ?? '';
   if (name === 'open' && file.isBuiltin('open') && !/[wax]/.test(mode(1))) return false;
   // `Path(path).open("w")`: pathlib's open takes the mode first.

@@ -14,8 +14,11 @@ const PATH_FUNCTIONS = new Set([
   'open', 'io.open', 'aiofiles.open', 'os.open', 'os.remove', 'os.unlink', 'os.rename', 'os.replace', 'os.makedirs',
   'os.mkdir', 'os.rmdir', 'os.listdir', 'os.scandir', 'os.stat', 'os.chmod', 'shutil.copy', 'shutil.copy2',
   'shutil.copyfile', 'shutil.copytree', 'shutil.move', 'shutil.rmtree', 'aiohttp.web.FileResponse',
-  'homeassistant.util.json.load_json', 'homeassistant.helpers.json.save_json', 'homeassistant.util.yaml.load_yaml',
-  'aiofiles.os.remove', 'tarfile.open', 'zipfile.ZipFile', 'sqlite3.connect', 'aiosqlite.connect', 'pandas.read_csv',
+  'homeassistant.util.json.load_json', 'homeassistant.helpers.json.save_json', 'homeassistant.util.json.save_json',
+  'homeassistant.util.yaml.load_yaml', 'homeassistant.util.yaml.save_yaml', 'homeassistant.util.ruamel_yaml.load_yaml',
+  'homeassistant.util.ruamel_yaml.save_yaml', 'homeassistant.util.file.write_utf8_file', 'homeassistant.util.file.write_utf8_file_atomic',
+  'aiofiles.os.remove', 'aiofiles.os.unlink', 'aiofiles.os.rename', 'aiofiles.os.replace', 'aiofiles.os.makedirs', 'aiofiles.os.mkdir',
+  'aiofiles.os.rmdir', 'aiofiles.os.listdir', 'aiofiles.os.scandir', 'aiofiles.os.stat', 'tarfile.open', 'zipfile.ZipFile', 'sqlite3.connect', 'aiosqlite.connect', 'pandas.read_csv',
   'pandas.read_json', 'pandas.read_excel', 'pandas.read_parquet', 'joblib.load', 'PIL.Image.open', 'cv2.imread',
   'cv2.imwrite',
 ]);
@@ -127,13 +130,16 @@ function pathArgument(file: FileModel, call: CallSite): Node | undefined {
     const receiver = call.callee.childForFieldName('object');
     if (receiver && looksLikePath(file, receiver)) return receiver;
   }
-  // `hass.async_add_executor_job(path.write_text, data)` runs a path method on the executor.
-  if (/(^|\.)async_add_executor_job$/.test(name) && call.args[0]?.type === 'attribute') {
-    const method = call.args[0].childForFieldName('attribute')?.text ?? '';
-    const receiver = call.args[0].childForFieldName('object');
-    if (PATH_METHODS.has(method) && receiver && looksLikePath(file, receiver)) return receiver;
+  // `hass.async_add_executor_job(path.write_text, data)` runs a path method on the executor, and
+  // `hass.async_add_executor_job(save_json, path, data)` a file function.
+  if (/(^|\.)async_add_executor_job$/.test(name) && call.args[0]) {
+    if (call.args[0].type === 'attribute') {
+      const method = call.args[0].childForFieldName('attribute')?.text ?? '';
+      const receiver = call.args[0].childForFieldName('object');
+      if (PATH_METHODS.has(method) && receiver && looksLikePath(file, receiver)) return receiver;
+    }
     const qualified = file.qualifiedName(call.args[0]) ?? '';
-    if (PATH_FUNCTIONS.has(qualified)) return call.args[1];
+    if (PATH_FUNCTIONS.has(qualified) && (qualified !== 'open' || file.isBuiltin('open'))) return call.args[1];
   }
   return undefined;
 }
