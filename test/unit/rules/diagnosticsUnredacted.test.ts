@@ -77,6 +77,14 @@ describe('diagnostics-unredacted', () => {
     assert.deepEqual(diagnostics(source, { otherFiles: { 'config_flow.py': flow } }), []);
   });
 
+  it("does not let an options flow it cannot read make the entry's data hold every key the forms ask for", () => {
+    const flow = 'import voluptuous as vol\nfrom homeassistant.config_entries import ConfigFlow, OptionsFlow\n\n\nclass Flow(ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            self.host = user_input["host"]\n            return await self.async_step_pair()\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required("host"): str}))\n\n    async def async_step_pair(self, user_input=None):\n        if user_input is not None:\n            await pair(self.host, user_input["pin"])\n            return self.async_create_entry(title=self.host, data={"host": self.host})\n        return self.async_show_form(step_id="pair", data_schema=vol.Schema({vol.Required("pin"): str}))\n\n\nclass Options(OptionsFlow):\n    async def async_step_init(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="", data=user_input)\n        return self.async_show_form(step_id="init", data_schema=self._schema())\n';
+    const source = 'from homeassistant.components.diagnostics import async_redact_data\n\nTO_REDACT = {"host"}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data({"data": entry.data}, TO_REDACT)\n';
+    assert.deepEqual(diagnostics(source, { otherFiles: { 'config_flow.py': flow } }), []);
+    // An unreadable write of the data itself still may put anything there.
+    assert.equal(diagnostics(source, { otherFiles: { 'config_flow.py': flow.replace('data={"host": self.host}', 'data=self._build(user_input)') } }).length, 1);
+  });
+
   it("does not count keys read from another integration's entries as keys of its own", () => {
     const source = 'from homeassistant.components.diagnostics import async_redact_data\n\nTO_REDACT = {"oauth_token"}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n';
     const init = (domain: string) =>

@@ -252,7 +252,8 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
       if (use.kind === 'written') {
         writesEntries = true;
         const written = writtenKeys(candidate, use.value, integration);
-        if (!written.complete) storedUnknown = true;
+        // Options a flow writes unreadably may hold anything, but they are not the data: that stays as read.
+        if (!written.complete && use.part === 'data') storedUnknown = true;
         if (!written.complete && use.part === 'options') optionsUnknown = true;
         for (const key of written.keys) {
           note(stored, candidate, key);
