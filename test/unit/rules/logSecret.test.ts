@@ -238,6 +238,14 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source('name')), []);
   });
 
+  it('reports a parameter logged whole when the function reads a credential from it', () => {
+    const source = (read: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass ApiClient:\n    def _accept_mqtt_certification(self, resp_json):\n        _LOGGER.info(f"Received MQTT credentials: {resp_json}")\n        self.mqtt = (resp_json["data"]["url"], ${read})\n`;
+    const [finding] = findings(source('resp_json["data"]["certificatePassword"]'));
+    assert.match(finding?.message ?? '', /holds the credential "certificatePassword"/);
+    assert.deepEqual(findings(source('resp_json["data"]["port"]')), []);
+  });
+
   it("reports the result of a flow started with credentials, which holds the new entry's data", () => {
     const source = (data: string) =>
       `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def create_device_entry(hass, entry, serial):\n    data = ${data}\n    result = await hass.config_entries.flow.async_init("demo", context={"source": "device"}, data=data)\n    _LOGGER.info("Device entry creation result: %s", result)\n`;

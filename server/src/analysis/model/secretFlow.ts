@@ -932,7 +932,9 @@ export const RESPONSE_SOURCE = 'a response holding ';
 function credentialResponseKey(file: FileModel, use: Node, bindings: readonly Binding[]): string | undefined {
   const name = use.text;
   const fromResponse = bindings.some((binding) => {
-    if (!binding.value || binding.kind === 'parameter') return false;
+    // A parameter the function reads a credential from (`def _accept(resp_json): ... resp_json["data"]["password"]`).
+    if (binding.kind === 'parameter') return true;
+    if (!binding.value) return false;
     let value = unwrap(binding.value);
     if (value.type === 'await') value = unwrap(value.namedChild(0) ?? value);
     if (value.type !== 'call') return false;
