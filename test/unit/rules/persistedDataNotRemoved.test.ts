@@ -117,6 +117,13 @@ describe('persisted-data-not-removed', () => {
     // A path the user gave (an option) is theirs.
     assert.deepEqual(analyzeSnippet(init, { rules, otherFiles: { 'api.py': api('host + ".json"') } }).findings, []);
   });
+  it("takes a file name a helper's every caller gives as a literal for the integration's own, not the user's", () => {
+    const source = (name: string) =>
+      `import os\n\n\ndef write_tls_asset(hass, filename, asset):\n    with open(hass.config.path("hubpair", filename), "w", encoding="utf8") as handle:\n        handle.write(asset)\n\n\ndef create_credentials(hass, result, call):\n    write_tls_asset(hass, ${name}, result["key"])\n\n\nasync def async_setup_entry(hass, entry):\n    return True\n`;
+    assert.equal(analyzeSnippet(source('"hub-key.pem"'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('call.data["filename"]'), { rules }).findings, []);
+  });
+
   it('follows a dump file built onto a folder kept on self, given to the constructor by keyword', () => {
     const hub = (storage: string) =>
       `import os\nimport pprint\n\n\nasync def async_setup_entry(hass, entry):\n    hass.data["demo"] = Hub(hass, storage_dir=${storage})\n    return True\n\n\nclass Hub:\n    def __init__(self, hass, *, storage_dir):\n        self._storage_dir = storage_dir\n        self._dump_file = self._storage_dir + "/" + "packets.dump"\n\n    def on_message(self, data):\n        with open(self._dump_file, "a") as dump:\n            dump.write(pprint.pformat(data))\n`;

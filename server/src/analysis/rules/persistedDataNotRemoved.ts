@@ -378,10 +378,20 @@ function namedByUser(file: FileModel, path: Node, integration: IntegrationModel)
   return parts.some((part) => {
     if (literalString(part) !== undefined || /hass\.config|config_dir|STORAGE_DIR/.test(part.text)) return false;
     if (untrustedSource(file, part, integration) !== undefined) return true;
+    if (namedByItsCallers(file, part, integration)) return false;
     const names = (part.type === 'identifier' ? [part] : descendants(part, ['identifier'])).map((name) => name.text);
     // Constants (upper case) are the integration's, except option keys (`config[CONF_FILENAME]`).
     return names.some((name) => (!/^[A-Z][A-Z0-9_]*$/.test(name) || name.startsWith('CONF_')) && /file|path|name|dir|folder/i.test(name));
   });
+}
+
+/** `def write_asset(hass, filename, ...)` that every caller hands a literal name (`"hub-key.pem"`): the integration's. */
+function namedByItsCallers(file: FileModel, part: Node, integration: IntegrationModel): boolean {
+  if (part.type !== 'identifier') return false;
+  const origins = file.origins(part);
+  if (origins.length !== 1 || origins[0].kind !== 'parameter' || !origins[0].scope) return false;
+  const handed = callerArguments(file, origins[0].scope, part.text, integration);
+  return handed.length > 0 && handed.every(({ node }) => literalString(unwrap(node)) !== undefined);
 }
 
 function findRemoveEntry(integration: IntegrationModel): { file: FileModel; node: Node } | undefined {
