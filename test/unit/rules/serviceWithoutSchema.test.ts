@@ -83,6 +83,8 @@ describe('service-without-schema', () => {
     assert.deepEqual(schemaOf(['data = call.data', 'hass.bus.async_fire(DOMAIN, dict(data))']).schema, ', schema=vol.Schema({}, extra=vol.ALLOW_EXTRA)');
     // Each field validated as the handler takes it: by its default or by the conversion it goes through.
     assert.deepEqual(schemaOf(['client.consume(call.data["product_id"], int(call.data["amount"]), spoiled=call.data.get("spoiled", False), ratio=call.data.get("ratio", 0.5), tags=call.data.get("tags", []))']).schema, ', schema=vol.Schema({vol.Required("product_id"): cv.string, vol.Required("amount"): vol.Coerce(int), vol.Optional("spoiled"): cv.boolean, vol.Optional("ratio"): vol.Coerce(float), vol.Optional("tags"): cv.ensure_list})');
+    // A handler that takes one id or a list of them (`isinstance(device_id, str)`) gets either through.
+    assert.deepEqual(schemaOf(['device_id = call.data.get("device_id")', 'if isinstance(device_id, str):', '    device_id = [device_id]', 'hass.bus.async_fire(DOMAIN, {"ids": device_id})']).schema, ', schema=vol.Schema({vol.Optional("device_id"): vol.Any(cv.string, [cv.string])})');
     // Read only after a test that it was given, a field is optional.
     assert.deepEqual(schemaOf(['if "options" in call.data:', '    hass.bus.async_fire(DOMAIN, {"extra": call.data["options"]})']).schema, ', schema=vol.Schema({vol.Optional("options"): cv.string})');
     // Its title says that it checks nothing yet, not that it accepts no data.

@@ -3,7 +3,7 @@ import { addImport, appendArgument, preferredQuote, replaceNode } from '../fixes
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { parametersOf, resolveCallables } from '../model/untrusted';
-import { descendants, literalString, refersToVariable, unwrap } from '../python/syntax';
+import { contains, descendants, literalString, refersToVariable, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
 
@@ -21,7 +21,7 @@ interface Field {
 }
 
 /** The kinds of value a handler shows it expects: by a default (`get("spoiled", False)`) or a conversion (`int(...)`). */
-type ValueKind = 'boolean' | 'integer' | 'number' | 'list' | 'mapping';
+type ValueKind = 'boolean' | 'integer' | 'number' | 'list' | 'mapping' | 'text-or-list';
 
 export const serviceWithoutSchema: Rule = {
   meta: {
@@ -157,10 +157,10 @@ function readUse(fields: Fields, registering: FileModel, handlerFile: FileModel,
   if (use?.type === 'subscript' && use.childForFieldName('value')?.id === data.id) {
     const key = use.childForFieldName('subscript');
     // `if "options" in call.data: ... call.data["options"]`: read only when given, so optional.
-    if (key) addField(fields, registering, handlerFile, key, !readWhenPresent(use, key), integration, kindOfConversion(handlerFile, use));
+    if (key) addField(fields, registering, handlerFile, key, !readWhenPresent(use, key), integration, kindOfConversion(handlerFile, use) ?? kindOfTypeTest(handlerFile, use));
   } else if (use?.type === 'attribute' && use.parent?.type === 'call' && ['get', 'pop'].includes(use.childForFieldName('attribute')?.text ?? '')) {
     const [key, fallback] = use.parent.childForFieldName('arguments')?.namedChildren.filter((argument) => argument.type !== 'comment') ?? [];
-    if (key) addField(fields, registering, handlerFile, key, false, integration, kindOfLiteral(fallback) ?? kindOfConversion(handlerFile, use.parent));
+    if (key) addField(fields, registering, handlerFile, key, false, integration, kindOfLiteral(fallback) ?? kindOfConversion(handlerFile, use.parent) ?? kindOfTypeTest(handlerFile, use.parent));
   } else if (use?.type !== 'comparison_operator') {
     // `dict(call.data)`, `**call.data`, `call.data` passed on: the handler uses fields it does not name here.
     fields.passesCall = true;
@@ -205,6 +205,19 @@ function kindOfConversion(file: FileModel, read: Node): ValueKind | undefined {
   return name !== undefined && file.isBuiltin(name) ? CONVERSIONS.get(name) : undefined;
 }
 
+/**
+ * `device_id = call.data.get("device_id")`, then `if isinstance(device_id, str): device_id = [device_id]`: the
+ * handler takes one value or a list (a service target's ids come either way).
+ */
+function kindOfTypeTest(file: FileModel, read: Node): ValueKind | undefined {
+  const assignment = read.parent?.type === 'assignment' && read.parent.childForFieldName('right')?.id === read.id ? read.parent : null;
+  const name = assignment?.childForFieldName('left');
+  const fn = file.enclosingFunction(read);
+  if (name?.type !== 'identifier' || !fn) return undefined;
+  const tested = file.callsTo(new Set(['isinstance'])).some((test) => contains(fn, test.node) && test.args[0]?.text === name.text && /\b(str|list)\b/.test(test.args[1]?.text ?? ''));
+  return tested ? 'text-or-list' : undefined;
+}
+
 /** The validator for a kind of value; text when the handler shows no other. */
 function validatorFor(kind: ValueKind | undefined, names: { vol: string; cv: string }): string {
   switch (kind) {
@@ -218,6 +231,8 @@ function validatorFor(kind: ValueKind | undefined, names: { vol: string; cv: str
       return `${names.cv}.ensure_list`;
     case 'mapping':
       return 'dict';
+    case 'text-or-list':
+      return `${names.vol}.Any(${names.cv}.string, [${names.cv}.string])`;
     default:
       return `${names.cv}.string`;
   }
