@@ -238,6 +238,29 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source('name')), []);
   });
 
+  it("reports a nested part of a webhook's body logged whole", () => {
+    const source = (read: string) =>
+      `import logging
+
+from homeassistant.components import webhook
+
+_LOGGER = logging.getLogger(__name__)
+
+
+async def handle_webhook(hass, webhook_id, request):
+    req_data = await request.json()
+    payload = ${read}
+    _LOGGER.debug("Received webhook payload: %s", payload)
+
+
+async def async_setup_entry(hass, entry):
+    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], handle_webhook)
+    return True
+`;
+    assert.equal(findings(source('req_data.get("data", {})')).length, 1);
+    assert.deepEqual(findings(source('req_data.get("type", "")')), []);
+  });
+
   it('reports a parameter logged whole when the function reads a credential from it', () => {
     const source = (read: string) =>
       `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass ApiClient:\n    def _accept_mqtt_certification(self, resp_json):\n        _LOGGER.info(f"Received MQTT credentials: {resp_json}")\n        self.mqtt = (resp_json["data"]["url"], ${read})\n`;

@@ -117,6 +117,28 @@ describe('persisted-data-not-removed', () => {
     // A path the user gave (an option) is theirs.
     assert.deepEqual(analyzeSnippet(init, { rules, otherFiles: { 'api.py': api('host + ".json"') } }).findings, []);
   });
+  it("counts a file written at a relative path, which lands in Home Assistant's working folder (the config folder)", () => {
+    const source = (path: string) =>
+      `import yaml
+
+YAML_CALENDARS = ${path}
+
+
+def update_calendar_file(path, calendar):
+    with open(path, "w", encoding="UTF8") as out:
+        yaml.dump([calendar], out)
+
+
+async def async_setup_entry(hass, entry):
+    await hass.async_add_executor_job(update_calendar_file, YAML_CALENDARS, {})
+    return True
+`;
+    assert.equal(analyzeSnippet(source('"calsync_calendars.yaml"'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('"/tmp/calsync.yaml"'), { rules }).findings, []);
+    // A dotted name is no file name (`api.call("core.get_session_status")`).
+    assert.deepEqual(analyzeSnippet(source('"core.get_session_status"'), { rules }).findings, []);
+  });
+
   it("takes a file name a helper's every caller gives as a literal for the integration's own, not the user's", () => {
     const source = (name: string) =>
       `import os\n\n\ndef write_tls_asset(hass, filename, asset):\n    with open(hass.config.path("hubpair", filename), "w", encoding="utf8") as handle:\n        handle.write(asset)\n\n\ndef create_credentials(hass, result, call):\n    write_tls_asset(hass, ${name}, result["key"])\n\n\nasync def async_setup_entry(hass, entry):\n    return True\n`;

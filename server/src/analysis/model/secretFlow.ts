@@ -1289,6 +1289,12 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
     const key = file.stringValue(site.args[0], integration?.constantString);
     if (key !== undefined) {
       if (isCredentialKey(key)) return [{ kind: 'secret', source: node.text, node }];
+      // `body.get("data", {})` of a webhook's or a request's body: a nested part of it, which can carry what it does.
+      const fallback = site.args[1] ? unwrap(site.args[1]).type : undefined;
+      if (fallback === 'dictionary' || fallback === 'list') {
+        const nested = fromReceiver().find(isRequestPayload);
+        if (nested) return [{ ...nested, node }];
+      }
       return isDomainSection(walk, receiver, site.args[0], key, depth) ? [{ kind: 'payload', source: 'YAML configuration', node }] : [];
     }
     if (isDomainSection(walk, receiver, site.args[0], '', depth)) return [{ kind: 'payload', source: 'YAML configuration', node }];

@@ -231,7 +231,7 @@ function libraryKeptFile(file: FileModel, call: CallSite, integration: Integrati
   // it makes (callsWithDeferred lists that too).
   if (file.deferredCall(call) || writtenPath(file, call, call.name ?? '')) return undefined;
   // Python's and Home Assistant's own functions are known: they read (load_json), log or build paths.
-  if (NOT_A_LIBRARY.test(call.name ?? '') || (call.name !== undefined && !call.name.includes('.') && file.isBuiltin(call.name)) || isLoggingCall(file, call, integration)) return undefined;
+  if (NOT_A_LIBRARY.test(call.name ?? '') || /(^|\.)config\.path$/.test(call.name ?? '') || (call.name !== undefined && !call.name.includes('.') && file.isBuiltin(call.name)) || isLoggingCall(file, call, integration)) return undefined;
   if (resolveCallables(file, call.callee, integration).length > 0 || resolveClass(file, call.callee, integration)) return undefined;
   const keeps = call.method !== undefined && KEEPING_METHOD.test(call.method);
   const candidates: { path: Node; named: boolean }[] = [
@@ -280,6 +280,9 @@ function underSharedAssets(file: FileModel, path: Node, depth = 3): boolean {
   });
 }
 
+/** A bare file name with a data file's extension (`calendars.yaml`), not a dotted name (`core.get_session_status`). */
+const RELATIVE_FILE_NAME = /^[\w-][\w.-]*\.(json|ya?ml|txt|db|sqlite3?|pickle|pkl|csv|log|pem|key|crt|cache|dat|bin|xml|ini|conf|cfg|save|token)$/i;
+
 const HA_DATABASE = /home-assistant_v2\.db|DEFAULT_DB_FILE/;
 
 const SHARED_ASSET_FOLDERS = /["'/](themes|blueprints|www|custom_components)\b/;
@@ -297,7 +300,12 @@ function fromConfigFolder(file: FileModel, expression: Node, integration: Integr
     // Home Assistant's own database, opened to read history (also through attributes and helpers), is not the
     // integration's to remove.
     if (HA_DATABASE.test(text)) continue;
-    const inConfigFolder = /hass\.config\.(path|config_dir)|STORAGE_DIR|\.storage/.test(text) || descendants(origin.node, ['call']).some((call) => /hass\.config\.path/.test(call.text));
+    // A relative file name (`open("calendars.yaml", "w")`) lands in Home Assistant's working folder, the config folder.
+    const relativeName = literalString(unwrap(origin.node));
+    const inConfigFolder =
+      /hass\.config\.(path|config_dir)|STORAGE_DIR|\.storage/.test(text) ||
+      descendants(origin.node, ['call']).some((call) => /hass\.config\.path/.test(call.text)) ||
+      (relativeName !== undefined && RELATIVE_FILE_NAME.test(relativeName));
     if (inConfigFolder && !namedByUser(file, origin.node, integration)) return true;
     if (depth <= 0) continue;
     // `Path(path)`: the same path as an object.
