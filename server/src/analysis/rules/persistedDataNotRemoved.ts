@@ -239,7 +239,7 @@ function libraryKeptFile(file: FileModel, call: CallSite, integration: Integrati
     ...[...call.keywords].map(([keyword, path]) => ({ path, named: keeps || KEPT_FILE.test(keyword) })),
   ];
   for (const { path, named } of candidates) {
-    if (!isPathValue(file, path)) continue;
+    if (!isPathArgument(file, path)) continue;
     if (!named && ![...literalNames(file, path, integration)].some((name) => KEPT_FILE.test(name))) continue;
     if (fromConfigFolder(file, path, integration)) return path;
   }
@@ -249,7 +249,7 @@ function libraryKeptFile(file: FileModel, call: CallSite, integration: Integrati
 const NOT_A_LIBRARY = /^(homeassistant|os|shutil|json|pathlib|logging|io|glob|tempfile|builtins)\./;
 
 /** A path as such (`hass.config.path(...)`, `os.path.join(...)`, `folder / name`, text), not data read from one. */
-function isPathValue(file: FileModel, value: Node): boolean {
+function isPathArgument(file: FileModel, value: Node): boolean {
   return file.origins(value).some((origin) => {
     const node = unwrap(origin.node);
     if (node.type === 'string' || node.type === 'binary_operator') return true;
