@@ -90,6 +90,14 @@ describe('unsafe-file-path', () => {
     assert.equal(result.checklist.find((entry) => entry.id === 'path-traversal')?.status, 'pass');
   });
 
+  it("takes a notify platform's message and data for service data", () => {
+    const source = (base: string) =>
+      `from homeassistant.components.notify import ATTR_DATA, BaseNotificationService\n\n\nclass MailNotificationService(${base}):\n    def __init__(self, account):\n        self.account = account\n\n    def send_message(self, message="", **kwargs):\n        data = kwargs.get(ATTR_DATA) or {}\n        with open(data["attachment"], "rb") as file:\n            self.account.send(message, attachment=file.read())\n`;
+    const [finding] = analyzeSnippet(source('BaseNotificationService'), { rules }).findings;
+    assert.match(finding?.message ?? '', /notify service data/);
+    assert.deepEqual(analyzeSnippet(source('object'), { rules }).findings, []);
+  });
+
   it("knows Home Assistant's file helpers and aiofiles' os functions, also run on the executor", () => {
     const service = (imports: string, body: string) =>
       `${imports}\n\n\nasync def async_setup_entry(hass, entry):\n    async def export(call):\n        path = call.data["path"]\n        ${body}\n\n    hass.services.async_register("demo", "export", export)\n    return True\n`;

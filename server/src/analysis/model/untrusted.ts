@@ -316,6 +316,7 @@ export function callerArguments(file: FileModel, fn: Node, name: string, integra
 }
 
 const MEDIA_SOURCE_METHODS = new Set(['async_resolve_media', 'async_browse_media']);
+const NOTIFY_METHODS = new Set(['send_message', 'async_send_message']);
 
 /** How a parameter of `fn` receives untrusted data, if it does. */
 function parameterRole(file: FileModel, fn: Node, name: string, integration: IntegrationModel | undefined): ParameterRole | undefined {
@@ -343,6 +344,10 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
   if (handlers.services.has(fn.id) && isLastPositional) return { kind: 'service-data', role: 'service-call' };
   if (SERVICE_CALL_NAMES.has(name)) return { kind: 'service-data', role: 'service-call' };
   if (isMethod && handlers.entityMethods.has(functionName)) return { kind: 'service-data', role: 'data' };
+  // A notify platform's `send_message(message, **kwargs)`: the notify service call's message, target and data.
+  if (isMethod && index > 0 && NOTIFY_METHODS.has(functionName) && cls && /NotificationService\b/.test(cls.childForFieldName('superclasses')?.text ?? '')) {
+    return { kind: 'service-data', role: 'data', description: 'notify service data' };
+  }
   // `async_step_reauth(entry_data)` gets the entry's own stored data from Home Assistant.
   if (isMethod && FLOW_STEP.test(functionName) && functionName !== 'async_step_reauth' && index === 1) {
     return { kind: 'flow-input', role: 'data', description: DISCOVERY_STEP.test(functionName) ? 'discovery data' : functionName === 'async_step_import' ? 'imported configuration' : undefined };
