@@ -14,6 +14,14 @@ describe('personal-data-attribute', () => {
     });
   }
 
+  it('sees personal data in dicts nested in an attribute, not a nested place', () => {
+    const source = (nested: string) =>
+      `from homeassistant.helpers.entity import Entity\n\n\nclass NextMeetingSensor(Entity):\n    @property\n    def extra_state_attributes(self):\n        return {"subject": self.event.subject, "attendees": [${nested} for x in self.event.attendees]}\n`;
+    const [finding] = analyzeSnippet(source('{"email": x.address}'), { rules }).findings;
+    assert.match(finding?.message ?? '', /"attendees" exposes personal data \(email\)/);
+    assert.deepEqual(analyzeSnippet(source('{"name": x.room, "latitude": x.lat, "address": x.street}'), { rules }).findings, []);
+  });
+
   it('suggests removing the attribute, leaving valid Python', () => {
     const source = 'class A:\n    @property\n    def extra_state_attributes(self):\n        return {"model": self.m, "email": self.e}\n';
     const [finding] = analyzeSnippet(source, { rules }).findings;

@@ -69,7 +69,7 @@ function checkEntry(context: FileContext, { key, value, at, removable, owner }: 
   const { file, integration } = context;
   const keyName = file.stringValue(key, integration?.constantString);
   const valueName = value ? personalValueName(value) : undefined;
-  const personal = [keyName, valueName].find((name) => name !== undefined && isPersonalDataName(name));
+  const personal = [keyName, valueName].find((name) => name !== undefined && isPersonalDataName(name)) ?? (value ? nestedPersonalKey(context, value) : undefined);
   if (!personal) return;
   // Asked only now: finding the entity's class climbs from the entry, and most entries name nothing personal.
   if (LOCATION_KEYS.test(personal.toLowerCase()) && isLocationEntity(file, owner)) return;
@@ -85,6 +85,19 @@ function checkEntry(context: FileContext, { key, value, at, removable, owner }: 
   context.report(at, `State attribute ${keyName !== undefined ? `"${keyName}"` : key.text} exposes personal data (${personal}); attributes are recorded and shared, so keep it out unless it is the entity's purpose.`, {
     suggestions: removable ? [{ title: `Remove the "${keyName ?? key.text}" attribute`, safe: false, edits: [removeArgument(at)] }] : [],
   });
+}
+
+/**
+ * A key of a dict nested in the value that names personal data (`"attendees": [{"email": x.address} for x in ...]`);
+ * positions and bare addresses nested in a value are more often places, so only the unmistakable ones count.
+ */
+function nestedPersonalKey(context: FileContext, value: Node): string | undefined {
+  for (const pair of descendants(value, ['pair'])) {
+    const key = pair.childForFieldName('key');
+    const name = key ? context.file.stringValue(key, context.integration?.constantString) : undefined;
+    if (name !== undefined && isPersonalDataName(name) && !LOCATION_KEYS.test(name.toLowerCase()) && normalizeName(name) !== 'address') return name;
+  }
+  return undefined;
 }
 
 /** Where a position says where someone is: a person, their home (`hass.config`), their car, phone or tracker. */
