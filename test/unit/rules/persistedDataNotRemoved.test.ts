@@ -117,6 +117,13 @@ describe('persisted-data-not-removed', () => {
     // A path the user gave (an option) is theirs.
     assert.deepEqual(analyzeSnippet(init, { rules, otherFiles: { 'api.py': api('host + ".json"') } }).findings, []);
   });
+  it('passes an integration whose async_remove_entry deletes what it registered in a cloud', () => {
+    const source = (removal: string) =>
+      `from homeassistant.helpers.aiohttp_client import async_get_clientsession\n\n\nasync def async_setup_entry(hass, entry):\n    return True\n\n\nasync def async_remove_entry(hass, entry):\n    session = async_get_clientsession(hass)\n    ${removal}\n`;
+    assert.equal(status(analyzeSnippet(source('await session.delete(f"https://relay.example.com/instance/{entry.data[\'id\']}")'), { rules })), 'pass');
+    assert.equal(status(analyzeSnippet(source('await session.get("https://relay.example.com/ping")'), { rules })), 'not-applicable');
+  });
+
   it("counts a file written at a relative path, which lands in Home Assistant's working folder (the config folder)", () => {
     const source = (path: string) =>
       `import yaml

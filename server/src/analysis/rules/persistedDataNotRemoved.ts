@@ -84,7 +84,13 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     const { integration } = context;
     reviewStatistics(context);
     const persisted = findPersistence(integration);
-    if (persisted.length === 0) return;
+    if (persisted.length === 0) {
+      // Nothing kept here, but async_remove_entry deletes something remote (a cloud instance or account the entry
+      // registered): the integration does keep data elsewhere, and removes it.
+      const removal = findRemoveEntry(integration);
+      if (removal && deletesRemotely(removal.file, removal.node)) context.markUsed();
+      return;
+    }
     context.markUsed();
     // Set up from YAML only, the integration has no config entry whose removal could run async_remove_entry.
     if (!hasConfigEntries(integration)) {
@@ -108,6 +114,14 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     }
   },
 };
+
+/** `session.delete(url)`, `api.delete_instance(...)`, `client.unregister(...)`: a request that deletes remotely. */
+function deletesRemotely(file: FileModel, fn: Node): boolean {
+  return descendants(fn, ['call']).some((node) => {
+    const site = file.callSite(node);
+    return site?.method !== undefined && /^(async_)?(delete|unregister|deregister|deactivate)(_\w+)?$/.test(site.method) && !/^(os|shutil|pathlib)\./.test(site.name ?? '');
+  });
+}
 
 const STATISTICS_WRITERS = /(^|\.)(async_add_external_statistics|async_import_statistics|add_external_statistics|import_statistics)$/;
 const STATISTICS_CLEARERS = /(^|\.)(async_clear_statistics|clear_statistics)$/;
