@@ -36,6 +36,15 @@ describe('credentials-outside-entry', () => {
     assert.equal(withoutCredentials.checklist.find((item) => item.id === 'credentials-storage')?.status, 'not-applicable');
   });
 
+  it("asks for a review of a login session's state kept in a Store", () => {
+    const source = (key: string) =>
+      `class SessionManager:\n    def __init__(self, client, store):\n        self._client = client\n        self._store = store\n\n    async def async_persist(self, session):\n        await self._store.async_save({"${key}": session.to_dict(), "transport_url": self._client.url})\n`;
+    const item = (key: string) => analyzeSnippet(source(key), { rules }).checklist.find((entry) => entry.id === 'credentials-storage');
+    assert.equal(item('nest_session')?.status, 'review');
+    assert.match(item('nest_session')?.note ?? '', /keeps "nest_session", a login session's state/);
+    assert.notEqual(item('device_state')?.status, 'review');
+  });
+
   it('sees credentials written by a function handed to the executor', () => {
     const source = `from homeassistant.helpers.json import save_json\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(save_json, hass.config.path("demo.json"), {"password": entry.data["password"]})\n    return True\n`;
     const findings = analyzeSnippet(source, { rules }).findings;

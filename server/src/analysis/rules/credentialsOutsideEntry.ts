@@ -8,6 +8,7 @@ import { methodsOf, parametersOf } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
+import { baseName } from '../text';
 
 const STORE_SAVES = new Set(['async_save', 'async_delay_save']);
 const FILE_WRITERS = /(^|\.)(json\.dump|yaml\.dump|yaml\.safe_dump|pickle\.dump|save_json|write_utf8_file(_atomic)?)$/;
@@ -54,6 +55,8 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
         const data = call.args[0] ?? call.keywords.get('data');
         const secret = data && credentialIn(context, data);
         if (secret) context.report(call.node, `Credentials (${secret}) are saved to a Store, a second copy outside the config entry; keep them only in entry.data.`);
+        const session = !secret && data ? sessionKept(context, data) : undefined;
+        if (session) context.review(`A Store in ${baseName(file.path)} keeps "${session}", a login session's state; if it holds the session's tokens, they are a copy outside the config entry (keep them in entry.data, updated with async_update_entry).`);
       } else if (call.name && FILE_WRITERS.test(call.name)) {
         const data = call.name.endsWith('save_json') || call.name.includes('write_utf8') ? call.args[1] : call.args[0];
         const secret = data && credentialIn(context, data);
@@ -163,6 +166,25 @@ function writesToOpenedFile(file: FileModel, callee: Node): boolean {
  * The credential a value carries: a secret key of a dict literal, a secret-named variable, or a whole entry.data;
  * also nested in the dicts and lists the value is built of (`{"session": {"access_token": token}}`).
  */
+/** Keys naming a login session or its credentials as a whole (`"nest_session"`, `"auth"`), stored as an object's state. */
+const SESSION_KEY = /(^|_)(session|auth|oauth|login|credentials?)$/;
+
+/** `{"nest_session": session.to_dict()}`: the key of a dict saved to a Store that holds a session object's state. */
+function sessionKept(context: FileContext, value: Node): string | undefined {
+  for (const origin of context.file.origins(value)) {
+    const node = unwrap(origin.node);
+    if (node.type !== 'dictionary') continue;
+    for (const pair of node.namedChildren.filter((child) => child.type === 'pair')) {
+      const key = pair.childForFieldName('key');
+      const name = key ? context.file.stringValue(key, context.integration?.constantString) : undefined;
+      const kept = unwrap(pair.childForFieldName('value') ?? pair);
+      const state = kept.type === 'call' && /(^|\.)(to_dict|as_dict|asdict|dict|model_dump|__dict__|serialize)$/.test(kept.childForFieldName('function')?.text ?? '');
+      if (name !== undefined && SESSION_KEY.test(normalizeName(name)) && state) return name;
+    }
+  }
+  return undefined;
+}
+
 function credentialIn(context: FileContext, value: Node, depth = 3): string | undefined {
   const { file } = context;
   for (const origin of file.origins(value)) {
