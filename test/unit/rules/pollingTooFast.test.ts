@@ -155,6 +155,16 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(analyzeSnippet(wait('tries = 0'), { rules, manifest: manifest('cloud_push') }).findings.length, 1);
   });
 
+  it('reports a coroutine that starts itself again at once after a failure, not one that waits first', () => {
+    const source = (handler: string) =>
+      `import asyncio\n\nfrom aiohttp import ClientConnectorError\n\n\ndef _register(hass, entry):\n    hass.data["demo"] = asyncio.create_task(_subscribe(hass, entry))\n\n\nasync def _subscribe(hass, entry):\n    try:\n        result = await entry.runtime_data.subscribe_for_data()\n        hass.bus.async_fire("demo_update", result)\n        _register(hass, entry)\n    except ClientConnectorError:\n${handler}\n`;
+    const found = analyzeSnippet(source('        _register(hass, entry)'), { rules, manifest: manifest('cloud_push') }).findings;
+    assert.deepEqual(found.map((finding) => finding.range.start.line), [14]);
+    assert.match(found[0].message, /_subscribe\(\) starts itself again at once/);
+    assert.deepEqual(analyzeSnippet(source('        await asyncio.sleep(30)\n        _register(hass, entry)'), { rules, manifest: manifest('cloud_push') }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('        hass.data["demo"] = None'), { rules, manifest: manifest('cloud_push') }).findings, []);
+  });
+
   it('reports an endless loop that calls again at once after a failure, not one that waits, gives up or is paced', () => {
     const loop = (handler: string, head = 'while True:', before = '') =>
       `import asyncio\nimport logging\n\nfrom aiohttp import ClientError\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def subscribe_loop(client, queue):\n    ${head}\n${before}        try:\n            data = await client.subscribe_for_data()\n            client.handle(data)\n        except ClientError:\n${handler}\n`;

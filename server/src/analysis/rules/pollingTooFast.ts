@@ -184,7 +184,8 @@ compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`
 because its unit depends on the API it is passed to. A manifest without an \`iot_class\` leaves the interval up for
 review, and so does an interval read from an option whose schema lets users go below the minimum, or, for a
 cloud integration, an interval the rule cannot read (a library constant, a value computed at run time). It also reports \`while\` loops that sleep less than a second
-between awaited calls, and endless loops that, when a call fails, call it again at once (no wait, no back-off).
+between awaited calls, and endless loops (or coroutines that start themselves again as a task) that, when a call
+fails, call it again at once (no wait, no back-off).
 
 **Fix:** poll less often, let users choose the interval in the options flow with a sane minimum, or switch to push
 updates when the service offers them.
@@ -206,6 +207,7 @@ SCAN_INTERVAL = timedelta(minutes=5)
     if (integration) {
       checkTightLoops(context, file);
       checkRetriesWithoutPause(context, file);
+      checkRescheduledWithoutPause(context, file);
     }
     const intervals = pollingIntervals(file, integration);
     if (integration && !iotClass && intervals.length > 0) {
@@ -320,6 +322,45 @@ function checkRetriesWithoutPause(context: FileContext, file: FileModel): void {
       }
     }
   }
+}
+
+const TASK_STARTERS = /(^|\.)(create_task|async_create_task|async_create_background_task|ensure_future)$/;
+
+/**
+ * `except ClientConnectorError: _register_subscribe_task(hass, entry)`, where that starts `_subscribe(...)` again as a
+ * task: the retry loop of a coroutine that restarts itself. When the service is down it restarts at once, as fast as
+ * the event loop runs it. Reported at the handler, unless the coroutine waits somewhere (a sleep, a back-off).
+ */
+function checkRescheduledWithoutPause(context: FileContext, file: FileModel): void {
+  for (const fn of file.functions) {
+    const name = fn.childForFieldName('name')?.text;
+    if (!name || !fn.children.some((child) => child.type === 'async')) continue;
+    const calls = callsInLoop(file, fn);
+    if (calls.some((site) => PACING.test(site.name ?? site.method ?? ''))) continue;
+    const restarts = (site: CallSite, depth: number): boolean => {
+      if (TASK_STARTERS.test(site.name ?? site.method ?? '') && [...site.args, ...site.keywords.values()].some((argument) => restartsCoroutine(argument, name))) return true;
+      if (depth <= 0 || site.callee.type !== 'identifier') return false;
+      const helper = file.moduleFunction(site.callee.text);
+      return helper !== undefined && helper.id !== fn.id && callsInLoop(file, helper).some((inner) => restarts(inner, depth - 1));
+    };
+    for (const handler of descendants(fn, ['except_clause'])) {
+      if (file.enclosingFunction(handler)?.id !== fn.id) continue;
+      const restart = callsInLoop(file, handler).find((site) => restarts(site, 1));
+      if (!restart) continue;
+      const caught = handler.namedChildren.find((child) => child.type !== 'block' && child.type !== 'comment')?.text ?? 'an error';
+      context.markUsed();
+      context.report(handler, `When ${excerpt(caught, 40)} is raised, ${name}() starts itself again at once (\`${excerpt(restart.node.text, 40)}\`): a service that is down gets called as fast as the event loop runs. Wait before trying again, and wait longer after each failure (back off).`);
+      break;
+    }
+  }
+}
+
+/** `_subscribe(hass, entry)` handed to a task starter: the coroutine named `name` started again. */
+function restartsCoroutine(argument: Node, name: string): boolean {
+  const value = unwrap(argument);
+  if (value.type !== 'call') return false;
+  const callee = value.childForFieldName('function');
+  return (callee?.type === 'identifier' && callee.text === name) || (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === name);
 }
 
 /** Whether a node runs in each round of this loop itself: not inside a nested loop, function or class. */
