@@ -80,6 +80,8 @@ describe('persisted-data-not-removed', () => {
     const helper = 'def _save(path):\n    with open(path, "w") as handle:\n        handle.write("x")\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(_save, hass.config.path("demo.txt"))\n    return True\n';
     assert.equal(analyzeSnippet(helper, { rules }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(helper.replace('hass.config.path("demo.txt")', 'entry.data["export_path"]'), { rules }).findings, []);
+    // Home Assistant's YAML writer.
+    assert.equal(analyzeSnippet('from homeassistant.util.yaml import save_yaml\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(save_yaml, hass.config.path("demo.yaml"), {})\n    return True\n', { rules }).findings.length, 1);
     const model = 'import joblib\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(joblib.dump, {}, hass.config.path("demo_model.pkl"))\n    return True\n';
     assert.equal(analyzeSnippet(model, { rules }).findings.length, 1);
     // The writing helper in another module, and async_remove_entry removing the file again.

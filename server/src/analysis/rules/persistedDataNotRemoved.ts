@@ -30,7 +30,7 @@ interface Removal {
 
 const FILE_WRITERS = new Set([
   'homeassistant.helpers.json.save_json', 'homeassistant.util.json.save_json', 'homeassistant.util.file.write_utf8_file',
-  'homeassistant.util.file.write_utf8_file_atomic',
+  'homeassistant.util.file.write_utf8_file_atomic', 'homeassistant.util.yaml.save_yaml', 'homeassistant.util.ruamel_yaml.save_yaml',
 ]);
 const CLOUDHOOK_CREATE = /(^|\.)async_(get_or_)?create_cloudhook$/;
 const REMOVERS: Record<PersistenceKind, (name: string) => boolean> = {
