@@ -238,6 +238,14 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source('name')), []);
   });
 
+  it('accepts a copy of the entry data whose secret keys a loop overwrites before it is logged', () => {
+    const source = (keys: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    redacted = {**entry.data}\n    for key in ${keys}:\n        if key in redacted:\n            redacted[key] = "********"\n    _LOGGER.debug("Setting up %s: %s", entry.entry_id, redacted)\n    return entry.data["password"]\n`;
+    const flow = `${FLOW_HEAD.join('\n')}class Flow:\n    async def async_step_user(self, user_input=None):\n        if user_input is None:\n            return self.async_show_form(step_id="user", data_schema=SCHEMA)\n        return self.async_create_entry(title="x", data=user_input)\n`;
+    assert.deepEqual(findings(source('("password", "username")'), { otherFiles: { 'config_flow.py': flow } }), []);
+    assert.equal(findings(source('("host", "username")'), { otherFiles: { 'config_flow.py': flow } }).length, 1);
+  });
+
   it("reports a nested part of a webhook's body logged whole", () => {
     const source = (read: string) =>
       `import logging

@@ -1443,9 +1443,11 @@ function locallyMasked(walk: Walk, identifier: Node): boolean {
   const { file, integration } = walk;
   const scope = file.scopeOf(identifier);
   const name = identifier.text;
-  const isSecretKey = (key: Node | null | undefined) => {
+  const isSecretKey = (key: Node | null | undefined): boolean => {
     const value = key ? file.stringValue(key, integration?.constantString) : undefined;
-    return value !== undefined && isCredentialKey(value);
+    if (value !== undefined) return isCredentialKey(value);
+    // `for key in ("password", "username"): data[key] = "***"`: the loop's literal keys.
+    return key?.type === 'identifier' && loopedKeys(file, key).some((looped) => isSecretKey(looped));
   };
   const index = fileIndex(file);
   for (const call of index.callsByScope.get(scope.id) ?? []) {
@@ -1465,6 +1467,13 @@ function locallyMasked(walk: Walk, identifier: Node): boolean {
     }
   }
   return false;
+}
+
+/** For a loop variable over a literal list or tuple (`for key in ("password", "token")`): the items. */
+function loopedKeys(file: FileModel, variable: Node): readonly Node[] {
+  const binding = file.bindingsOf(variable).find((candidate) => candidate.kind === 'for' && candidate.node.childForFieldName('left')?.text === variable.text);
+  const iterable = binding?.value ? unwrap(binding.value) : undefined;
+  return iterable && (iterable.type === 'tuple' || iterable.type === 'list') ? iterable.namedChildren : [];
 }
 
 function dictMasks(walk: Walk, dict: Node): boolean {
