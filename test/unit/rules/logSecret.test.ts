@@ -238,6 +238,14 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source('name')), []);
   });
 
+  it('reports a comprehension that keeps only the credentials, and accepts one that leaves them out', () => {
+    const source = (test: string) =>
+      `import logging\n\nfrom homeassistant.const import CONF_PASSWORD, CONF_USERNAME\n\n_LOGGER = logging.getLogger(__name__)\nONLY_IN_ENTRY = [CONF_USERNAME, CONF_PASSWORD]\n\n\nasync def async_setup_entry(hass, entry):\n    login = {k: v for k, v in entry.data.items() if ${test}}\n    _LOGGER.debug(f"login-data={login}")\n`;
+    assert.equal(findings(source('k in ONLY_IN_ENTRY')).length, 1);
+    assert.deepEqual(findings(source('k not in ONLY_IN_ENTRY')), []);
+    assert.deepEqual(findings(source('k in ("host", "port")')), []);
+  });
+
   it('accepts a copy of the entry data whose secret keys a loop overwrites before it is logged', () => {
     const source = (keys: string) =>
       `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    redacted = {**entry.data}\n    for key in ${keys}:\n        if key in redacted:\n            redacted[key] = "********"\n    _LOGGER.debug("Setting up %s: %s", entry.entry_id, redacted)\n    return entry.data["password"]\n`;

@@ -1411,13 +1411,33 @@ function dictionaryCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
 
 /** `{k: v for k, v in entry.data.items()}` copies the payload; any `if` clause is taken as filtering it. */
 function comprehensionCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
-  if (node.namedChildren.some((child) => child?.type === 'if_clause')) return [];
+  const filter = node.namedChildren.find((child) => child?.type === 'if_clause');
+  if (filter) {
+    // `{k: v for k, v in entry.data.items() if k in ONLY_LOGIN}`: what the filter keeps, when it names a credential.
+    const kept = keptCredentialKey(walk, filter);
+    return kept ? [{ kind: 'secret', source: kept, node }] : [];
+  }
   const body = node.childForFieldName('body');
   const value = body?.childForFieldName('value');
   const loop = node.namedChildren.find((child) => child?.type === 'for_in_clause');
   const iterable = loop?.childForFieldName('right');
   if (!value || !iterable || unwrap(value).type !== 'identifier') return [];
   return carriers(walk, iterable, depth - 1).filter((found) => found.kind === 'payload');
+}
+
+/** For `if k in KEYS` (a list, tuple or set written in the source, or a constant holding one): a credential among KEYS. */
+function keptCredentialKey(walk: Walk, filter: Node): string | undefined {
+  const test = unwrap(filter.namedChild(0) ?? filter);
+  const parts = test.type === 'comparison_operator' ? test.children.filter((child) => !child.isNamed).map((child) => child.text).join(' ') : '';
+  const table = parts === 'in' ? test.namedChild(1) : null;
+  if (!table) return undefined;
+  const found = unwrap(table).type === 'identifier' ? constantExpression(walk.file, unwrap(table), walk.integration) : { file: walk.file, node: table };
+  const items = found && ['list', 'tuple', 'set'].includes(unwrap(found.node).type) ? unwrap(found.node).namedChildren : [];
+  for (const item of items) {
+    const key = found!.file.stringValue(item, walk.integration?.constantString);
+    if (key !== undefined && isCredentialKey(key)) return key;
+  }
+  return undefined;
 }
 
 /** A value that holds no secret of its own: a literal, None, a number, a constant like `REDACTED`, a sanitised call. */
