@@ -238,6 +238,14 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source('name')), []);
   });
 
+  it('follows what the module put in hass.data under a key to a log of that key', () => {
+    const source = (stored: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    domain_config = ${stored}\n    hass.data["demo-config"] = {"demo": domain_config}\n    _LOGGER.debug(f"update hass data {hass.data['demo-config']}")\n    return entry.data["password"]\n`;
+    const flow = `${FLOW_HEAD.join('\n')}class Flow:\n    async def async_step_user(self, user_input=None):\n        if user_input is None:\n            return self.async_show_form(step_id="user", data_schema=SCHEMA)\n        return self.async_create_entry(title="x", data=user_input)\n`;
+    assert.equal(findings(source('{**entry.data, "packet_dump": False}'), { otherFiles: { 'config_flow.py': flow } }).length, 1);
+    assert.deepEqual(findings(source('{"packet_dump": False}'), { otherFiles: { 'config_flow.py': flow } }), []);
+  });
+
   it('reports a comprehension that keeps only the credentials, and accepts one that leaves them out', () => {
     const source = (test: string) =>
       `import logging\n\nfrom homeassistant.const import CONF_PASSWORD, CONF_USERNAME\n\n_LOGGER = logging.getLogger(__name__)\nONLY_IN_ENTRY = [CONF_USERNAME, CONF_PASSWORD]\n\n\nasync def async_setup_entry(hass, entry):\n    login = {k: v for k, v in entry.data.items() if ${test}}\n    _LOGGER.debug(f"login-data={login}")\n`;

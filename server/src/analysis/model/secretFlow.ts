@@ -1200,7 +1200,15 @@ function subscriptCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
   const key = file.stringValue(index, integration?.constantString);
   if (key !== undefined) {
     if (isCredentialKey(key)) return [{ kind: 'secret', source: node.text, node }];
-    return isDomainSection(walk, value, index, key, depth) ? [{ kind: 'payload', source: 'YAML configuration', node }] : [];
+    if (isDomainSection(walk, value, index, key, depth)) return [{ kind: 'payload', source: 'YAML configuration', node }];
+    // `hass.data["acme-config"]`: what this module put there under that key (`hass.data["acme-config"] = {...}`).
+    if (/^(self\.)?hass\.data$/.test(value.text)) {
+      for (const stored of hassDataWrites(file, key, integration)) {
+        const found = carriers(walk, stored, depth - 1)[0];
+        if (found) return [{ ...found, node }];
+      }
+    }
+    return [];
   }
   if (index.type === 'integer' || index.type === 'unary_operator') {
     const elements = /^-?\s*\d+$/.test(index.text) ? sequenceElements(file, value, Number(index.text.replace(/\s+/g, ''))) : undefined;
@@ -1211,6 +1219,20 @@ function subscriptCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
   if (isDomainSection(walk, value, index, '', depth)) return [{ kind: 'payload', source: 'YAML configuration', node }];
   // An iterating key (`entry.data[key]` in a loop) may be any of a payload's keys, credentials included.
   return unreadKeyCarriers(walk, index, node) ?? carriers(walk, value, depth - 1).map((found) => ({ ...found, node }));
+}
+
+/** The values this module assigns to `hass.data[key]` (the key as a string). */
+function hassDataWrites(file: FileModel, key: string, integration: IntegrationModel | undefined): Node[] {
+  const values: Node[] = [];
+  for (const subscript of indexNodesOfType(file, 'subscript')) {
+    const assignment = subscript.parent;
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.id !== subscript.id) continue;
+    const index = subscript.childForFieldName('subscript');
+    if (!/^(self\.)?hass\.data$/.test(subscript.childForFieldName('value')?.text ?? '') || !index || file.stringValue(index, integration?.constantString) !== key) continue;
+    const value = assignment.childForFieldName('right');
+    if (value) values.push(value);
+  }
+  return values;
 }
 
 /**
