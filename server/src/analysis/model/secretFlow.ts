@@ -6,6 +6,7 @@ import type { Binding, CallSite, FileModel } from './fileModel';
 import { constantExpression, type IntegrationModel } from './integration';
 import { isSecretName, normalizeName } from './secrets';
 import { callerArguments, methodsOf, parametersOf, registeredHandlers, resolveCallables, serviceHandlerReference, untrustedSource } from './untrusted';
+import { comparisonParts } from './verification';
 
 /**
  * Where credentials go: shared by the rules that watch logs, diagnostics, storage and entity attributes.
@@ -1449,9 +1450,8 @@ function comprehensionCarrier(walk: Walk, node: Node, depth: number): SecretCarr
 
 /** For `if k in KEYS` (a list, tuple or set written in the source, or a constant holding one): a credential among KEYS. */
 function keptCredentialKey(walk: Walk, filter: Node): string | undefined {
-  const test = unwrap(filter.namedChild(0) ?? filter);
-  const parts = test.type === 'comparison_operator' ? test.children.filter((child) => !child.isNamed).map((child) => child.text).join(' ') : '';
-  const table = parts === 'in' ? test.namedChild(1) : null;
+  const parts = comparisonParts(unwrap(filter.namedChild(0) ?? filter));
+  const table = parts?.operator === 'in' ? parts.right : null;
   if (!table) return undefined;
   const found = unwrap(table).type === 'identifier' ? constantExpression(walk.file, unwrap(table), walk.integration) : { file: walk.file, node: table };
   const items = found && ['list', 'tuple', 'set'].includes(unwrap(found.node).type) ? unwrap(found.node).namedChildren : [];

@@ -3,6 +3,7 @@ import { addImport, appendArgument, preferredQuote, replaceNode } from '../fixes
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { parametersOf, resolveCallables } from '../model/untrusted';
+import { comparisonParts } from '../model/verification';
 import { contains, descendants, literalString, refersToVariable, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
@@ -172,7 +173,7 @@ function readWhenPresent(read: Node, key: Node): boolean {
   for (let node: Node = read, parent = node.parent; parent && parent.type !== 'function_definition'; node = parent, parent = parent.parent) {
     const condition = parent.type === 'if_statement' && parent.childForFieldName('consequence')?.id === node.id ? parent.childForFieldName('condition') : null;
     const parts = condition ? [unwrap(condition), ...(unwrap(condition).type === 'boolean_operator' ? unwrap(condition).namedChildren : [])] : [];
-    if (parts.some((part) => part.type === 'comparison_operator' && /^in$/.test(part.children.filter((child) => !child.isNamed).map((child) => child.text).join(' ')) && part.namedChild(0)?.text === key.text)) return true;
+    if (parts.some((part) => comparisonParts(part)?.operator === 'in' && comparisonParts(part)?.left.text === key.text)) return true;
   }
   return false;
 }
