@@ -245,17 +245,24 @@ function libraryKeptFile(file: FileModel, call: CallSite, integration: Integrati
   // it makes (callsWithDeferred lists that too).
   if (file.deferredCall(call) || writtenPath(file, call, call.name ?? '')) return undefined;
   // Python's and Home Assistant's own functions are known: they read (load_json), log or build paths.
-  if (NOT_A_LIBRARY.test(call.name ?? '') || /(^|\.)config\.path$/.test(call.name ?? '') || (call.name !== undefined && !call.name.includes('.') && file.isBuiltin(call.name)) || isLoggingCall(file, call, integration)) return undefined;
+  if (NOT_A_LIBRARY.test(call.name ?? '') || /(^|\.)config\.path$/.test(call.name ?? '') || (call.name !== undefined && !call.name.includes('.') && file.isBuiltin(call.name))) return undefined;
+  const kept = keptPath(file, call, integration);
+  // Which function is called is asked last: it costs more than reading the arguments, which rule out most calls.
+  if (!kept || isLoggingCall(file, call, integration)) return undefined;
   if (resolveCallables(file, call.callee, integration).length > 0 || resolveClass(file, call.callee, integration)) return undefined;
+  return kept;
+}
+
+/** The argument of a call that names a kept file in the config folder, if one does. */
+function keptPath(file: FileModel, call: CallSite, integration: IntegrationModel): Node | undefined {
   const keeps = call.method !== undefined && KEEPING_METHOD.test(call.method);
   const candidates: { path: Node; named: boolean }[] = [
     ...call.args.map((path) => ({ path, named: keeps })),
     ...[...call.keywords].map(([keyword, path]) => ({ path, named: keeps || KEPT_FILE.test(keyword) })),
   ];
   for (const { path, named } of candidates) {
-    if (!isPathArgument(file, path)) continue;
-    if (!named && ![...literalNames(file, path, integration)].some((name) => KEPT_FILE.test(name))) continue;
-    if (fromConfigFolder(file, path, integration)) return path;
+    if (!isPathArgument(file, path) || !fromConfigFolder(file, path, integration)) continue;
+    if (named || [...literalNames(file, path, integration)].some((name) => KEPT_FILE.test(name))) return path;
   }
   return undefined;
 }
