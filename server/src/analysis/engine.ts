@@ -6,7 +6,7 @@ import { parsePython, syntaxTreeOf } from './python/parser';
 import { rangeOf } from './python/syntax';
 import { DEFAULT_RULE_SETTINGS, type ReportOptions, type Rule, type RuleSettings } from './rule';
 import { RULES } from './rules';
-import type { AnalysisError, ChecklistEntry, Finding, PragmaProblem, Range, Severity } from './types';
+import type { AnalysisError, ChecklistEntry, Finding, Fix, PragmaProblem, Range, Severity } from './types';
 
 /** What the user chose: which rules run, at which severity, and the rules' thresholds. */
 export interface AnalysisOptions {
@@ -68,28 +68,83 @@ export function analyzeStandaloneFile(file: FileModel, options: AnalysisOptions 
 
 /** Runs every rule on an integration: the per-file rules on each file, then the integration rules. */
 export function analyzeIntegration(integration: IntegrationModel, options: AnalysisOptions = {}): IntegrationResult {
+  const analysis = new FocusedAnalysis(integration, options);
+  while (analysis.checkNextFile());
+  return analysis.result();
+}
+
+/**
+ * An integration analysed around one of its files, the one being edited: first what can report in that file (the
+ * per-file rules on it and the integration rules), whose findings are then complete (`focusResult`); then, a file at
+ * a time, the per-file rules on the others (`checkNextFile`), which report only in their own file. The editor shows
+ * the edited file's diagnostics before the rest of the integration is checked. `result` is what analyzeIntegration
+ * gives: findings, notes and errors merged in the same order as a run from first file to last.
+ */
+export class FocusedAnalysis {
+  private readonly focusFile: FileModel | undefined;
+  /** Each step's own run, merged in order by result(). */
+  private readonly fileRuns = new Map<FileModel, Run>();
+  private readonly integrationRun: Run;
+  private nextFile = 0;
+
+  constructor(
+    readonly integration: IntegrationModel,
+    private readonly options: AnalysisOptions = {},
+    /** The edited file: a Python file of the integration, or its manifest.json. */
+    private readonly focusPath?: string,
+  ) {
+    this.focusFile = integration.files.find((file) => file.path === focusPath);
+    if (this.focusFile) this.fileRuns.set(this.focusFile, checkedFile(this.focusFile, integration, options));
+    this.integrationRun = new Run(options);
+    this.integrationRun.checkIntegration(integration);
+  }
+
+  /** The findings and pragma problems of the focus file: those of the whole analysis there, found already. */
+  focusResult(): FileResult {
+    const run = new Run(this.options);
+    if (this.focusFile) run.absorb(this.fileRuns.get(this.focusFile)!, true);
+    run.absorb(this.integrationRun, true);
+    const { integration, focusPath } = this;
+    const manifest = { path: integration.manifestPath, text: integration.manifestText };
+    const findings = run.finish(this.focusFile ? [this.focusFile] : [], manifest).filter((finding) => finding.path === focusPath);
+    return { findings, errors: run.errors, pragmaProblems: run.pragmaProblems };
+  }
+
+  /** Runs the per-file rules on the next file not checked yet; false once every file is. */
+  checkNextFile(): boolean {
+    const files = this.integration.files;
+    while (this.nextFile < files.length && this.fileRuns.has(files[this.nextFile])) this.nextFile++;
+    if (this.nextFile >= files.length) return false;
+    const file = files[this.nextFile];
+    this.fileRuns.set(file, checkedFile(file, this.integration, this.options));
+    return true;
+  }
+
+  /** The whole integration's result; every file must have been checked. */
+  result(): IntegrationResult {
+    const { integration } = this;
+    const run = new Run(this.options);
+    for (const file of integration.files) {
+      const fileRun = this.fileRuns.get(file);
+      if (!fileRun) throw new Error(`${file.path} was not checked yet`);
+      run.absorb(fileRun, false);
+    }
+    run.absorb(this.integrationRun, false);
+    for (const problem of integration.manifestProblems) {
+      run.errors.push({ path: integration.manifestPath, message: problem.message, range: problem.range });
+    }
+    const findings = run.finish(integration.files, { path: integration.manifestPath, text: integration.manifestText });
+    for (const finding of findings) {
+      run.evidence.findings.set(finding.checklist, (run.evidence.findings.get(finding.checklist) ?? 0) + 1);
+    }
+    return { integration, findings, checklist: checklistStatus(run.evidence), errors: run.errors, pragmaProblems: run.pragmaProblems };
+  }
+}
+
+function checkedFile(file: FileModel, integration: IntegrationModel, options: AnalysisOptions): Run {
   const run = new Run(options);
-  for (const file of integration.files) run.checkFile(file, integration);
-  for (const rule of run.rules) {
-    if (!rule.checkIntegration) continue;
-    run.guard(rule, integration.manifestPath, () =>
-      rule.checkIntegration!({
-        integration,
-        settings: run.settings,
-        report: (path, at, message, reportOptions) => run.add(rule, path, at, message, reportOptions),
-        markUsed: () => run.evidence.used.add(rule.meta.checklist),
-        review: (note) => run.addReview(rule, note),
-      }),
-    );
-  }
-  for (const problem of integration.manifestProblems) {
-    run.errors.push({ path: integration.manifestPath, message: problem.message, range: problem.range });
-  }
-  const findings = run.finish(integration.files, { path: integration.manifestPath, text: integration.manifestText });
-  for (const finding of findings) {
-    run.evidence.findings.set(finding.checklist, (run.evidence.findings.get(finding.checklist) ?? 0) + 1);
-  }
-  return { integration, findings, checklist: checklistStatus(run.evidence), errors: run.errors, pragmaProblems: run.pragmaProblems };
+  run.checkFile(file, integration);
+  return run;
 }
 
 /** One analysis: collects findings, evidence and rule failures. */
@@ -111,6 +166,32 @@ class Run {
       ids.push(rule.meta.id);
       this.evidence.notRun.set(rule.meta.checklist, ids);
     }
+  }
+
+  checkIntegration(integration: IntegrationModel): void {
+    for (const rule of this.rules) {
+      if (!rule.checkIntegration) continue;
+      this.guard(rule, integration.manifestPath, () =>
+        rule.checkIntegration!({
+          integration,
+          settings: this.settings,
+          report: (path, at, message, reportOptions) => this.add(rule, path, at, message, reportOptions),
+          markUsed: () => this.evidence.used.add(rule.meta.checklist),
+          review: (note) => this.addReview(rule, note),
+        }),
+      );
+    }
+  }
+
+  /**
+   * Takes in what another run of the same analysis found, after what this one holds. `copy` leaves the other run's
+   * findings as they are (finish() fills in their fingerprints and line endings), for a run that is merged again.
+   */
+  absorb(other: Run, copy: boolean): void {
+    for (const finding of other.findings) this.findings.push(copy ? copiedFinding(finding) : finding);
+    this.errors.push(...other.errors);
+    for (const id of other.evidence.used) this.evidence.used.add(id);
+    for (const [id, notes] of other.evidence.review) this.evidence.review.set(id, [...(this.evidence.review.get(id) ?? []), ...notes]);
   }
 
   checkFile(file: FileModel, integration: IntegrationModel | undefined): void {
@@ -210,6 +291,14 @@ class Run {
       this.pragmaProblems.push({ path, range: pragma.range, kind: 'no-reason', message: 'Say why this finding does not apply, after the pragma: # ha-security: ignore[rule-id] reason.' });
     }
   }
+}
+
+function copiedFinding(finding: Finding): Finding {
+  const copyFix = (fix: Fix): Fix => ({ ...fix, edits: [...fix.edits] });
+  const copy: Finding = { ...finding };
+  if (finding.fix) copy.fix = copyFix(finding.fix);
+  if (finding.suggestions) copy.suggestions = finding.suggestions.map(copyFix);
+  return copy;
 }
 
 /** Fixes write `\n`; in a file written with `\r\n` their new lines take the file's line ending. */
