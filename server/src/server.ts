@@ -22,7 +22,7 @@ import {
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { checklistItem } from './analysis/checklist';
-import { analyzeIntegration, analyzeStandaloneFile, type AnalysisOptions } from './analysis/engine';
+import { analyzeIntegration, analyzeStandaloneFile, FocusedAnalysis, type AnalysisOptions, type IntegrationResult } from './analysis/engine';
 import { applyTextEdits, combineFixes } from './analysis/fixAll';
 import { skipReason } from './analysis/limits';
 import { initParser, parseCount, parseTime, wasmMemoryBytes } from './analysis/python/parser';
@@ -87,6 +87,18 @@ interface AnalysisSetup {
   excluded: (file: string) => boolean;
 }
 
+/** An integration whose edited file's results are out; its other files are checked after (see FocusedAnalysis). */
+interface DeferredIntegration {
+  analysis: FocusedAnalysis;
+  setup: AnalysisSetup;
+  /** Files of the integration that could not be read. */
+  modelErrors: AnalysisError[];
+  /** The document whose results the first step set. */
+  focusUri: string;
+  /** The versions of the integration's open documents it analysed: an edit since makes it stale. */
+  versions: Map<string, number>;
+}
+
 /** How long to wait for the client's answer to workspace/configuration before analysing with the defaults. */
 const CONFIGURATION_TIMEOUT_MS = 5000;
 
@@ -147,6 +159,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let editCount = 0;
   /** Flushes run one after another, so two analyses never interleave their results. */
   let flushing: Promise<void> = Promise.resolve();
+  /** Flushes asked for so far: a completion of deferred integrations gives way to a newer one (completeDeferred). */
+  let flushRequests = 0;
+  /**
+   * Integrations whose edited file's diagnostics are out while their other files are still to be checked, by manifest
+   * (see FocusedAnalysis). Any later analysis of the integration replaces its entry.
+   */
+  const deferred = new Map<string, DeferredIntegration>();
+  let completionScheduled = false;
 
   const logError = (what: string, error: unknown) =>
     connection.console.error(`${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -400,7 +420,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     scheduled = true;
     void settled().then(() => {
       scheduled = false;
-      return flushNow();
+      return flushEdited();
     });
   }
 
@@ -418,13 +438,29 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     } while (seen !== editCount);
   }
 
-  /** Analyses everything pending (after any flush already running) and publishes or announces the results. */
+  /** Analyses everything pending (after any flush already running), deferred files included, and publishes the results. */
   function flushNow(): Promise<void> {
-    flushing = flushing.then(() => flush().catch((error) => logError('analysis failed', error)));
+    flushRequests++;
+    flushing = flushing.then(async () => {
+      await flush(false).catch((error) => logError('analysis failed', error));
+      await completeDeferred(false).catch((error) => logError('analysis failed', error));
+    });
     return flushing;
   }
 
-  async function flush(): Promise<void> {
+  /**
+   * Analyses what is pending like flushNow, except that an integration with one edited file pending gets that file's
+   * diagnostics first: the rest of the integration is checked afterwards, unless a newer edit comes first.
+   */
+  function flushEdited(): Promise<void> {
+    flushRequests++;
+    flushing = flushing.then(() => flush(true).catch((error) => logError('analysis failed', error)));
+    void flushing.then(scheduleCompletion);
+    return flushing;
+  }
+
+  /** `focused`: an integration with only an edited file pending is analysed around that file (see FocusedAnalysis). */
+  async function flush(focused: boolean): Promise<void> {
     if (pending.size === 0) return;
     const uris = [...pending];
     const editedNow = new Set(edited);
@@ -433,17 +469,23 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     await ready;
     const touched = new Set<string>();
     const changed = new Set<string>();
+    const focusable = focused ? focusableDocuments(uris, editedNow) : new Set<string>();
     for (const uri of uris) {
       if (touched.has(uri) || !documents.has(uri)) continue;
       // The only wait: everything after it is synchronous, so it sees one consistent state of the documents.
       const settings = await settingsFor(uri);
       if (!documents.has(uri)) continue;
       try {
-        analyse(uri, settings, touched, changed);
+        analyse(uri, settings, touched, changed, focusable.has(uri));
       } catch (error) {
         logError(`analysis of ${uri} failed`, error);
       }
     }
+    announce(touched, changed, editedNow);
+  }
+
+  /** Publishes (or, to a pulling client, announces) the results that changed, and tells of a changed checklist. */
+  function announce(touched: Set<string>, changed: Set<string>, editedNow: Set<string>): void {
     if (pullDiagnostics) {
       // The client pulls an edited document by itself (also one edited since this flush began); a refresh is for
       // the others whose findings moved (a sibling file, the settings, a file on disk), and only if the client can.
@@ -457,7 +499,88 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         }
       }
     }
-    if (touched.size > 0) send(connection.sendNotification(CHECKLIST_CHANGED, {}), CHECKLIST_CHANGED);
+    // A deferred integration's checklist is not known yet; its completion tells.
+    const checklistMoved = [...touched].some((uri) => deferredEntryOf(uri) === undefined);
+    if (checklistMoved) send(connection.sendNotification(CHECKLIST_CHANGED, {}), CHECKLIST_CHANGED);
+  }
+
+  /** The edited Python documents that are the only pending document of their integration. */
+  function focusableDocuments(uris: string[], editedNow: Set<string>): Set<string> {
+    const byManifest = new Map<string, string[]>();
+    for (const uri of uris) {
+      const document = documents.get(uri);
+      const manifest = document?.path ? workspace.manifestFor(document.path) : undefined;
+      if (manifest) byManifest.set(manifest, [...(byManifest.get(manifest) ?? []), uri]);
+    }
+    const focusable = new Set<string>();
+    for (const group of byManifest.values()) {
+      if (group.length === 1 && editedNow.has(group[0]) && documents.get(group[0])?.isPython) focusable.add(group[0]);
+    }
+    return focusable;
+  }
+
+  function openVersions(manifest: string): Map<string, number> {
+    return new Map(documentsOf(manifest).map((document) => [document.uri, document.version]));
+  }
+
+  /** Whether a deferred integration's open documents are those it analysed, at the same versions. */
+  function isCurrent(manifest: string, entry: DeferredIntegration): boolean {
+    const now = openVersions(manifest);
+    return now.size === entry.versions.size && [...now].every(([uri, version]) => entry.versions.get(uri) === version);
+  }
+
+  function deferredEntryOf(uri: string): DeferredIntegration | undefined {
+    const document = documents.get(uri);
+    const manifest = document?.path ? workspace.manifestFor(document.path) : undefined;
+    return manifest ? deferred.get(manifest) : undefined;
+  }
+
+  /** Whether a document's integration is deferred and the document is not the one its diagnostics are out for. */
+  function isDeferred(uri: string): boolean {
+    const entry = deferredEntryOf(uri);
+    return entry !== undefined && entry.focusUri !== uri;
+  }
+
+  function scheduleCompletion(): void {
+    if (completionScheduled || deferred.size === 0) return;
+    completionScheduled = true;
+    setImmediate(() => {
+      completionScheduled = false;
+      flushing = flushing.then(() => completeDeferred(true).catch((error) => logError('analysis failed', error)));
+    });
+  }
+
+  /**
+   * Checks the other files of the deferred integrations and publishes their results. `yielding`: a file at a time, a
+   * turn of the event loop between files, stopping (to go on after it) as soon as a newer flush is asked for, so an
+   * edit that arrives meanwhile waits for one file at most.
+   */
+  async function completeDeferred(yielding: boolean): Promise<void> {
+    if (shutDown) return;
+    const requests = flushRequests;
+    for (const [manifest, entry] of [...deferred]) {
+      if (!isCurrent(manifest, entry)) {
+        // Edited since: the flush queued for the edit analyses the integration again. (Every change to an
+        // integration's documents queues one; should none be queued, one is.)
+        if (!documentsOf(manifest).some((document) => pending.has(document.uri))) {
+          deferred.delete(manifest);
+          for (const document of documentsOf(manifest)) pending.add(document.uri);
+          schedule();
+        }
+        continue;
+      }
+      while (entry.analysis.checkNextFile()) {
+        if (!yielding) continue;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (flushRequests !== requests || deferred.get(manifest) !== entry || !isCurrent(manifest, entry)) return;
+      }
+      deferred.delete(manifest);
+      const touched = new Set<string>();
+      const changed = new Set<string>();
+      const state = integrationState(manifest, entry.analysis.result(), entry.modelErrors, entry.setup);
+      setIntegrationResults(manifest, state, entry.setup, touched, changed);
+      announce(touched, changed, new Set());
+    }
   }
 
   /** Stores a document's diagnostics; notes whether they differ from the last ones. */
@@ -475,8 +598,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return reason ? skippedDiagnostic(reason) : undefined;
   }
 
-  /** Analyses the integration (or lone file) a document belongs to, setting the results of all its open files. */
-  function analyse(uri: string, settings: Settings, touched: Set<string>, changed: Set<string>): void {
+  /**
+   * Analyses the integration (or lone file) a document belongs to, setting the results of all its open files; with
+   * `focused`, those of this document only, the rest deferred (see FocusedAnalysis).
+   */
+  function analyse(uri: string, settings: Settings, touched: Set<string>, changed: Set<string>, focused: boolean): void {
     const document = documents.get(uri);
     if (!document?.isAnalysed) return;
     const manifest = document.path ? workspace.manifestFor(document.path) : undefined;
@@ -505,13 +631,34 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       setResult(document, diagnostics, touched, changed);
       return;
     }
-    const state = analyseIntegration(manifest, setup);
+    if (focused) {
+      analyseAround(document, manifest, setup, touched, changed);
+      return;
+    }
+    setIntegrationResults(manifest, analyseIntegration(manifest, setup), setup, touched, changed);
+  }
+
+  /** Sets the results of an integration's open documents, and of its closed files if the workspace shows them. */
+  function setIntegrationResults(manifest: string, state: IntegrationState & { manifestDiagnostics: Diagnostic[] }, setup: AnalysisSetup, touched: Set<string>, changed: Set<string>): void {
     const byPath = diagnosticsByFile(state);
     for (const open of documentsOf(manifest)) {
       const skipped = open.path && !setup.excluded(open.path) ? skippedNotice(open) : undefined;
       setResult(open, skipped ? [skipped] : (byPath.get(open.path ?? '') ?? []), touched, changed);
     }
     if (workspaceIntegrations.has(manifest)) closedFiles.publish(state.root, byPath, isOpenPath);
+  }
+
+  /** The first step of a focused analysis: the edited document's results; the integration's completion is deferred. */
+  function analyseAround(document: OpenDocument, manifest: string, setup: AnalysisSetup, touched: Set<string>, changed: Set<string>): void {
+    deferred.delete(manifest);
+    const { model, errors } = workspace.integration(manifest, documents, setup.excluded);
+    const analysis = new FocusedAnalysis(model, setup.options, document.path);
+    const focus = analysis.focusResult();
+    logErrors(focus.errors);
+    const skipped = skippedNotice(document);
+    const diagnostics = skipped ? [skipped] : [...setup.keep(focus.findings).map(toDiagnostic), ...focus.pragmaProblems.map(pragmaDiagnostic)];
+    setResult(document, diagnostics, touched, changed);
+    deferred.set(manifest, { analysis, setup, modelErrors: errors, focusUri: document.uri, versions: openVersions(manifest) });
   }
 
   /**
@@ -558,8 +705,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   /** Runs the engine on one integration (open documents from the editor, the rest from disk) and keeps its state. */
   function analyseIntegration(manifest: string, setup: AnalysisSetup): IntegrationState & { manifestDiagnostics: Diagnostic[] } {
+    deferred.delete(manifest);
     const { model, errors } = workspace.integration(manifest, documents, setup.excluded);
-    const result = analyzeIntegration(model, setup.options);
+    return integrationState(manifest, analyzeIntegration(model, setup.options), errors, setup);
+  }
+
+  /** An integration's state from its analysis: kept (for the checklist) while it has open documents or is in the workspace. */
+  function integrationState(manifest: string, result: IntegrationResult, errors: AnalysisError[], setup: AnalysisSetup): IntegrationState & { manifestDiagnostics: Diagnostic[] } {
+    const model = result.integration;
     result.findings = setup.keep(result.findings);
     const manifestDiagnostics: Diagnostic[] = [];
     const otherErrors: AnalysisError[] = [...errors];
@@ -605,7 +758,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const open = documentsOf(manifest);
     if (open.length > 0) {
       for (const document of open) pending.add(document.uri);
-      await flush();
+      await flush(false);
       return;
     }
     const settings = await settingsFor(uriOf(manifest));
@@ -626,7 +779,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   function exclusive(step: () => Promise<void>): Promise<void> {
     flushing = flushing
       .then(async () => {
-        if (pending.size > 0) await flush();
+        if (pending.size > 0) await flush(false);
         await step();
       })
       .catch((error) => logError('background analysis failed', error));
@@ -758,8 +911,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       supersededCheck(token, textDocument.uri, version, 'pull');
       const result = results.get(textDocument.uri);
       if (!result || result.version !== document.version) pending.add(textDocument.uri);
-      // Always wait for the analyses queued or running (a settings change, a sibling's edit), so the answer is current.
-      await flushNow();
+      // Always wait for the analyses queued or running (a settings change, a sibling's edit), so the answer is current;
+      // the rest of the integration of a document just edited need not be waited for, unless it is this document.
+      await flushEdited();
+      if (isDeferred(textDocument.uri)) await flushNow();
       supersededCheck(token, textDocument.uri, version, 'pull');
       return { kind: DocumentDiagnosticReportKind.Full, items: results.get(textDocument.uri)?.diagnostics ?? [] };
     }),
@@ -787,7 +942,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       // diagnostics are not out yet waits for them, and then takes the fixes from them, not from the client's copies
       // (which hold the old positions).
       const version = document.version;
-      const stale = results.get(textDocument.uri)?.version !== version;
+      const stale = results.get(textDocument.uri)?.version !== version || isDeferred(textDocument.uri);
       if (stale) {
         pending.add(document.uri);
         await flushNow();

@@ -278,6 +278,39 @@ describe('language server over stdio', () => {
     }
   });
 
+  it("publishes an edited file's diagnostics before checking the rest of its integration, whose results follow", async () => {
+    const client = new TestClient();
+    try {
+      await client.initialize({});
+      // store.py opens first, so a run over the open files in order would publish it first.
+      const stored = client.next<Published>('textDocument/publishDiagnostics', publishedFor(crossStoreUri, (list) => list.length === 1));
+      await client.open(crossStoreUri, CROSS_STORE);
+      await stored;
+      const opened = client.next<Published>('textDocument/publishDiagnostics', publishedFor(crossInitUri));
+      await client.open(crossInitUri, CROSS_INIT);
+      await opened;
+      // Answered once everything queued is analysed: what the opening announced has arrived by then.
+      await client.request('haSecurity/checklist', {});
+
+      const mark = client.received.length;
+      const cleared = client.next<Published>('textDocument/publishDiagnostics', publishedFor(crossStoreUri, (list) => list.length === 0));
+      const announced = client.next('haSecurity/checklistChanged');
+      await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: crossInitUri, version: 2 }, contentChanges: [{ text: CROSS_INIT_WITH_REMOVAL }] });
+      await cleared;
+      await announced;
+      // The checklist is announced once the whole integration is checked, not after the edited file alone.
+      const order = client.received
+        .slice(mark)
+        .filter((message) => message.method === 'textDocument/publishDiagnostics' || message.method === 'haSecurity/checklistChanged')
+        .map((message) => (message.method === 'haSecurity/checklistChanged' ? 'checklist' : `${path.basename(message.params.uri)} v${message.params.version}`));
+      assert.deepEqual(order, ['__init__.py v2', 'store.py v1', 'checklist']);
+      const [checklist] = await client.request<any[]>('haSecurity/checklist', { uri: crossInitUri });
+      assert.equal(checklist.checklist.find((entry: any) => entry.id === 'data-deletion').status, 'pass');
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('re-analyses open files when a closed file of their integration changes on disk', async () => {
     const client = new TestClient();
     const initPath = path.join(workspace, 'custom_components', 'cross', '__init__.py');
@@ -309,6 +342,8 @@ describe('language server over stdio', () => {
 
       const refreshed = client.next('workspace/diagnostic/refresh');
       await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: crossInitUri, version: 2 }, contentChanges: [{ text: CROSS_INIT_WITH_REMOVAL }] });
+      // Pulled at once, before the refresh: the answer waits for the sibling's analysis of the edit.
+      assert.deepEqual((await pull(crossStoreUri)).items, []);
       await refreshed;
       assert.deepEqual((await pull(crossStoreUri)).items, []);
     } finally {
