@@ -69,8 +69,35 @@ function isGetLogger(file: FileModel, node: Node): boolean {
   return /(^|\.)getLogger$/.test(site?.name ?? '') || site?.method === 'getLogger' || site?.method === 'getChild';
 }
 
+/**
+ * Home Assistant's exceptions whose message it writes to the log when they are raised where it handles them: entry
+ * setup (`ConfigEntryNotReady`, `ConfigEntryAuthFailed`, `ConfigEntryError`), platform setup, a coordinator's update
+ * (`UpdateFailed`, logged as "Error fetching ... data: <message>") and service calls (`HomeAssistantError`, also shown
+ * to the user). The integration's own subclasses are left out: config flows raise and catch theirs.
+ */
+const LOGGED_EXCEPTIONS =
+  /^homeassistant\.(exceptions\.(HomeAssistantError|ServiceValidationError|ConfigEntryNotReady|ConfigEntryAuthFailed|ConfigEntryError|PlatformNotReady)|helpers\.update_coordinator\.UpdateFailed)$/;
+
+/** `raise UpdateFailed(f"...")`: the construction of an exception of Home Assistant's that it logs, raised right there. */
+export function isLoggedExceptionCall(call: CallSite): boolean {
+  let statement = call.node.parent;
+  while (statement?.type === 'parenthesized_expression') statement = statement.parent;
+  return statement?.type === 'raise_statement' && statement.namedChildren[0]?.id === outermost(call.node).id && LOGGED_EXCEPTIONS.test(call.name ?? '');
+}
+
+function outermost(node: Node): Node {
+  let current = node;
+  while (current.parent?.type === 'parenthesized_expression') current = current.parent;
+  return current;
+}
+
 /** The arguments of a logging call that end up in the record: the message, its arguments and `extra=`. */
 export function loggedArguments(call: CallSite): Node[] {
+  if (isLoggedExceptionCall(call)) {
+    // The message, and the values a translated message is filled in with.
+    const placeholders = call.keywords.get('translation_placeholders');
+    return placeholders ? [...call.args, placeholders] : [...call.args];
+  }
   const args = call.method === 'log' ? call.args.slice(1) : [...call.args];
   for (const keyword of ['msg', 'extra']) {
     const value = call.keywords.get(keyword);

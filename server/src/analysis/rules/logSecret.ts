@@ -6,6 +6,7 @@ import {
   REDACTED_MARKER,
   credentialKeys,
   describeGaps,
+  isLoggedExceptionCall,
   isLoggingCall,
   isRedactionCall,
   isMappingPayload,
@@ -54,7 +55,12 @@ variables, \`self\` attributes and what the module's own functions and methods r
   webhook or view (also parsed with \`json.loads\`), the headers of a request to a webhook or view (\`request.headers\`), a
   response the same function reads a credential from (\`payload = await resp.json()\` logged, then
   \`payload["access_token"]\`) (**warning**: what the payload holds is inferred from the integration's schemas, keys
-  and reads).
+  and reads);
+- either of these in the message of an exception Home Assistant logs when it is raised: \`raise UpdateFailed(...)\`
+  in a coordinator ("Error fetching ... data: <message>"), \`ConfigEntryNotReady\`, \`ConfigEntryAuthFailed\`,
+  \`ConfigEntryError\`, \`PlatformNotReady\`, \`HomeAssistantError\` (also shown to the user), its
+  \`translation_placeholders\` included. The integration's own exception classes are left alone: a config flow
+  raises and catches them.
 
 It stays silent for what does not leak: a username or host, \`len(token)\`, \`bool(password)\`, \`token[-4:]\`, the
 \`ConfigEntry\` itself, \`entry.title\`, values already redacted (\`async_redact_data\`, \`partial_redact\`,
@@ -84,7 +90,8 @@ _LOGGER.debug("Logging in with token ending in %s", entry.data[CONF_TOKEN][-4:])
   checkFile(context) {
     const { file, integration } = context;
     for (const call of file.calls) {
-      if (!isLoggingCall(file, call, integration)) continue;
+      const raised = isLoggedExceptionCall(call);
+      if (!raised && !isLoggingCall(file, call, integration)) continue;
       context.markUsed();
       const found = loggedArguments(call)
         .flatMap((argument) => secretsIn(file, argument, integration, true).map((carrier) => ({ argument, carrier })))
@@ -96,7 +103,8 @@ _LOGGER.debug("Logging in with token ending in %s", entry.data[CONF_TOKEN][-4:])
       const secret = found.find(({ carrier }) => carrier.kind === 'secret');
       const first = (secret ?? found[0]).carrier;
       const fix = redactFix(file, call, found, integration);
-      context.report(call.node, messageFor(file, first, integration), {
+      const subject = raised ? "This exception's message, which Home Assistant logs," : 'This log call';
+      context.report(call.node, messageFor(file, first, integration, subject), {
         severity: secret ? 'error' : 'warning',
         ...(fix?.safe ? { fix } : fix ? { suggestions: [fix] } : {}),
       });
@@ -158,26 +166,27 @@ function testsEmpty(condition: Node, text: string): boolean {
   return false;
 }
 
-function messageFor(file: FileModel, carrier: SecretCarrier, integration: IntegrationModel | undefined): string {
+/** `subject` names what writes: "This log call", or a raised exception's message. */
+function messageFor(file: FileModel, carrier: SecretCarrier, integration: IntegrationModel | undefined, subject: string): string {
   const text = excerpt(carrier.node.text);
   if (carrier.kind === 'secret') {
     const from = carrier.source !== carrier.node.text ? ` (from \`${excerpt(carrier.source)}\`)` : '';
-    return `This log call writes the credential \`${text}\`${from}; logs get pasted into public issues, so leave it out or log a redacted form such as its last characters.`;
+    return `${subject} writes the credential \`${text}\`${from}; logs get pasted into public issues, so leave it out or log a redacted form such as its last characters.`;
   }
   if (carrier.source.startsWith(RESPONSE_SOURCE)) {
-    return `This log call writes \`${text}\`, a whole payload that holds the credential "${carrier.source.slice(RESPONSE_SOURCE.length)}" (the code reads it from there); log the fields you need instead.`;
+    return `${subject} writes \`${text}\`, a whole payload that holds the credential "${carrier.source.slice(RESPONSE_SOURCE.length)}" (the code reads it from there); log the fields you need instead.`;
   }
   if (carrier.source === WEBHOOK_BODY_SOURCE || carrier.source === VIEW_BODY_SOURCE) {
-    return `This log call writes \`${text}\`, a whole ${carrier.source === WEBHOOK_BODY_SOURCE ? 'webhook request' : 'HTTP request'} body, which can carry tokens and personal data; log the fields you need instead.`;
+    return `${subject} writes \`${text}\`, a whole ${carrier.source === WEBHOOK_BODY_SOURCE ? 'webhook request' : 'HTTP request'} body, which can carry tokens and personal data; log the fields you need instead.`;
   }
   if (carrier.source.startsWith(SERVICE_DATA_SOURCE)) {
-    return `This log call writes \`${text}\`, a service call whose data holds the credential "${carrier.source.slice(SERVICE_DATA_SOURCE.length)}" (the service's schema takes it); log the fields you need instead.`;
+    return `${subject} writes \`${text}\`, a service call whose data holds the credential "${carrier.source.slice(SERVICE_DATA_SOURCE.length)}" (the service's schema takes it); log the fields you need instead.`;
   }
   if (carrier.source === REQUEST_HEADERS_SOURCE) {
-    return `This log call writes \`${text}\`, all of the request's headers, which carry the caller's Authorization token or the webhook's signature; log the headers you need instead.`;
+    return `${subject} writes \`${text}\`, all of the request's headers, which carry the caller's Authorization token or the webhook's signature; log the headers you need instead.`;
   }
   const keys = [...credentialKeys(file, integration).keys()].sort().slice(0, 3).join(', ');
-  return `This log call writes \`${text}\` (${carrier.source}) whole, which holds credentials (${keys}); pass it through async_redact_data(..., TO_REDACT) first.`;
+  return `${subject} writes \`${text}\` (${carrier.source}) whole, which holds credentials (${keys}); pass it through async_redact_data(..., TO_REDACT) first.`;
 }
 
 /**
@@ -243,6 +252,8 @@ function redactSecret(file: FileModel, call: CallSite, argument: Node, node: Nod
   const edit = redactedLiteral(file, node);
   if (unwrap(argument).id === node.id) {
     if (argument.parent?.type === 'keyword_argument') return { edit, safe: false };
+    // An exception's arguments are no format and its message no template: replacing one changes how it reads.
+    if (isLoggedExceptionCall(call)) return call.args[0]?.id === argument.id ? undefined : { edit, safe: false };
     const messageIndex = call.method === 'log' ? 1 : 0;
     const index = call.args.findIndex((arg) => arg.id === argument.id);
     // Replacing the message itself would log nothing useful; the user should reword it.
