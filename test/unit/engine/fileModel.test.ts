@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { loadPythonFile } from '../../../server/src/analysis/engine';
-import type { FileModel } from '../../../server/src/analysis/model/fileModel';
+import { derivedKey, type FileModel } from '../../../server/src/analysis/model/fileModel';
 import { buildIntegration, constantExpression, moduleNameFor } from '../../../server/src/analysis/model/integration';
 import { isPersonalDataName, isSecretName } from '../../../server/src/analysis/model/secrets';
 import { analyzeSnippet, setup } from '../../helpers/analysis';
@@ -160,6 +160,33 @@ use(KEY, ALIAS, CONF_API_KEY, ha_const.CONF_PASSWORD, "lit" "eral", f"no{x}")
     integration = buildIntegration(root, `${root}/manifest.json`, '{"domain": "demo"}', [after, sensor]);
     assert.deepEqual(args.map((arg) => sensor.stringValue(arg, integration.constantString)), [undefined, 'b']);
     assert.equal(sensor.isBuiltin('A'), true);
+  });
+
+  it('keeps values derived from a file with its model, until a star import rebinds a name', () => {
+    const root = '/w/custom_components/demo';
+    const store = load('from .const import *\n\nclass Cache(Store):\n    pass\n\nCache(hass, 1, "demo.cache")\n', `${root}/store.py`);
+    const key = derivedKey<string | undefined>('the base of Cache');
+    let computed = 0;
+    const baseOfCache = () =>
+      store.derived(key, () => {
+        computed++;
+        const base = store.classes[0].childForFieldName('superclasses')?.namedChildren[0];
+        return base ? store.qualifiedName(base) : undefined;
+      });
+    const withStore = load('from homeassistant.helpers.storage import Store\n', `${root}/const.py`);
+    buildIntegration(root, `${root}/manifest.json`, '{"domain": "demo"}', [withStore, store]);
+    assert.equal(baseOfCache(), 'homeassistant.helpers.storage.Store');
+    buildIntegration(root, `${root}/manifest.json`, '{"domain": "demo"}', [load('from homeassistant.helpers.storage import Store\n\n# edited\n', `${root}/const.py`), store]);
+    assert.equal(baseOfCache(), 'homeassistant.helpers.storage.Store');
+    assert.equal(computed, 1, 'the same names bound again: the value is kept');
+    // const.py edited so that `Store` is its own class: store.py's model is kept, the derived value is not.
+    buildIntegration(root, `${root}/manifest.json`, '{"domain": "demo"}', [load('class Store:\n    pass\n', `${root}/const.py`), store]);
+    assert.equal(baseOfCache(), 'custom_components.demo.const.Store');
+    assert.equal(computed, 2);
+    // A name bound anew (const.py defines one more) is a change too.
+    buildIntegration(root, `${root}/manifest.json`, '{"domain": "demo"}', [load('class Store:\n    pass\n\nOTHER = 1\n', `${root}/const.py`), store]);
+    assert.equal(baseOfCache(), 'custom_components.demo.const.Store');
+    assert.equal(computed, 3);
   });
 
   it('binds every name of a chained assignment to the final value, in time linear in the chain', { timeout: 20_000 }, () => {

@@ -70,6 +70,17 @@ export interface Origin {
   scope?: Node;
 }
 
+/** What names one kind of value FileModel.derived keeps; each kind is one key object, made by derivedKey. */
+export interface DerivedKey<T> {
+  readonly description: string;
+  /** Only carries the value's type. */
+  readonly valueType?: T;
+}
+
+export function derivedKey<T>(description: string): DerivedKey<T> {
+  return { description };
+}
+
 export class FileModel {
   readonly imports = new Map<string, string>();
   /** Top-level `NAME = value` (the last assignment wins). */
@@ -84,6 +95,7 @@ export class FileModel {
   private readonly bindingsByScope = new Map<number, Map<string, Binding[]>>();
   private readonly callByNodeId = new Map<number, CallSite>();
   private readonly moduleDefinitions = new Set<string>();
+  private readonly derivedValues = new Map<DerivedKey<unknown>, unknown>();
 
   constructor(
     readonly path: string,
@@ -503,6 +515,31 @@ export class FileModel {
     }
     this.withDeferred = undefined;
     return true;
+  }
+
+  /**
+   * Called once the integration has bound every star import (each build binds them afresh, from none): values
+   * derived from this file are forgotten if a star import now binds a name to something else than at the last build.
+   */
+  settleStarBindings(): void {
+    const bindings = [...this.starBound].sort().map((name) => `${name}=${this.imports.get(name)}`).join('\n');
+    if (bindings === this.settledStarBindings) return;
+    this.settledStarBindings = bindings;
+    this.derivedValues.clear();
+  }
+
+  private settledStarBindings = '';
+
+  /**
+   * A value computed from this file alone, kept with the file's model: the editor keeps the models of the files that
+   * were not edited from one keystroke to the next, and their derived values with them. Forgotten when a star import
+   * binds a name to something else (settleStarBindings), since names may then resolve differently.
+   */
+  derived<T>(key: DerivedKey<T>, compute: () => T): T {
+    if (this.derivedValues.has(key)) return this.derivedValues.get(key) as T;
+    const value = compute();
+    this.derivedValues.set(key, value);
+    return value;
   }
 
   /** True when `name` is not rebound by this module, so it still means the Python builtin. */

@@ -249,6 +249,7 @@ function bindStarImports(files: readonly FileModel[], moduleFile: (name: string)
     }
     if (!changed) break;
   }
+  for (const file of starring) file.settleStarBindings();
 }
 
 function offsetToPosition(lineStarts: number[], offset: number): { line: number; character: number } {

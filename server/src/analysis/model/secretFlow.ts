@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { addImport, insertAt, replaceNode } from '../fixes';
 import { contains, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { Fix, TextEdit } from '../types';
-import type { Binding, CallSite, FileModel } from './fileModel';
+import { derivedKey, type Binding, type CallSite, type FileModel } from './fileModel';
 import { constantExpression, type IntegrationModel } from './integration';
 import { isSecretName, normalizeName } from './secrets';
 import { callerArguments, methodsOf, parametersOf, registeredHandlers, resolveCallables, serviceHandlerReference, untrustedSource } from './untrusted';
@@ -333,7 +333,7 @@ interface FileKeyUses {
  * The key uses of a file depend on that file alone, so they are found once per file model; what the keys spell
  * (constants may come from other modules) is read per integration by `keyIndex`.
  */
-const keyUsesCache = new WeakMap<FileModel, FileKeyUses>();
+const KEY_USES = derivedKey<FileKeyUses>('key uses');
 
 /**
  * Steps (and their schema constants) asking for a code that is used once to log in, never kept (`async_step_2fa`):
@@ -352,8 +352,10 @@ function inOneTimeCodeForm(file: FileModel, marker: Node): boolean {
 }
 
 function keyUses(file: FileModel): FileKeyUses {
-  const cached = keyUsesCache.get(file);
-  if (cached) return cached;
+  return file.derived(KEY_USES, () => findKeyUses(file));
+}
+
+function findKeyUses(file: FileModel): FileKeyUses {
   const keys: KeyUse[] = [];
   for (const call of file.calls) {
     const receiver = call.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
@@ -383,9 +385,7 @@ function keyUses(file: FileModel): FileKeyUses {
     else if (isConfigHolder(file, value) && !inOneTimeCodeForm(file, subscript)) keys.push({ kind: 'all', key: subscript.childForFieldName('subscript') });
   }
   const oauth = [...file.imports.values()].some((name) => name.startsWith('homeassistant.helpers.config_entry_oauth2_flow'));
-  const uses = { keys, oauth };
-  keyUsesCache.set(file, uses);
-  return uses;
+  return { keys, oauth };
 }
 
 /**
@@ -788,11 +788,13 @@ function indexNodesOfType(file: FileModel, type: string): readonly Node[] {
   return groupedIndexNodes(file).byType.get(type) ?? [];
 }
 
-const indexCache = new WeakMap<FileModel, FileIndex>();
+const FILE_INDEX = derivedKey<FileIndex>('file index');
 
 function fileIndex(file: FileModel): FileIndex {
-  const cached = indexCache.get(file);
-  if (cached) return cached;
+  return file.derived(FILE_INDEX, () => buildFileIndex(file));
+}
+
+function buildFileIndex(file: FileModel): FileIndex {
   const index: FileIndex = { statementsByScope: new Map(), callsByScope: new Map(), selfAttributes: new Map(), stepSecrets: new Map() };
   const push = <K, T>(map: Map<K, T[]>, key: K, value: T) => {
     const list = map.get(key);
@@ -827,7 +829,6 @@ function fileIndex(file: FileModel): FileIndex {
     }
   }
   for (const call of file.calls) push(index.callsByScope, file.scopeOf(call.node).id, call);
-  indexCache.set(file, index);
   return index;
 }
 

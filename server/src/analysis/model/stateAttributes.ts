@@ -1,6 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import { descendants, unwrap } from '../python/syntax';
-import type { FileModel } from './fileModel';
+import { derivedKey, type FileModel } from './fileModel';
 
 /**
  * The entries an entity publishes as state attributes: `extra_state_attributes` properties (returned dicts and
@@ -27,15 +27,10 @@ export interface AttributeScan {
 }
 
 /** Several rules read the same file's attributes; computed once per file. */
-const scans = new WeakMap<FileModel, AttributeScan>();
+const ATTRIBUTE_SCAN = derivedKey<AttributeScan>('state attributes');
 
 export function stateAttributeEntries(file: FileModel): AttributeScan {
-  let scan = scans.get(file);
-  if (!scan) {
-    scan = scanStateAttributes(file);
-    scans.set(file, scan);
-  }
-  return scan;
+  return file.derived(ATTRIBUTE_SCAN, () => scanStateAttributes(file));
 }
 
 function scanStateAttributes(file: FileModel): AttributeScan {

@@ -1,6 +1,6 @@
 import type { Node, SyntaxTree } from '../python/syntaxTree';
 import { firstFound, interpolations, unwrap } from '../python/syntax';
-import type { CallSite, FileModel } from './fileModel';
+import { derivedKey, type CallSite, type FileModel } from './fileModel';
 import type { IntegrationModel } from './integration';
 
 /**
@@ -742,11 +742,13 @@ interface FileCallReferences {
  * What each call of a file invokes, with the arguments it passes, in the order of the calls. It depends on the
  * file alone, so it is read once per file model; which `def` each reference names is resolved per integration.
  */
-const callReferenceCache = new WeakMap<FileModel, FileCallReferences>();
+const CALL_REFERENCES = derivedKey<FileCallReferences>('call references');
 
 function callReferences(file: FileModel): FileCallReferences {
-  const cached = callReferenceCache.get(file);
-  if (cached) return cached;
+  return file.derived(CALL_REFERENCES, () => findCallReferences(file));
+}
+
+function findCallReferences(file: FileModel): FileCallReferences {
   const calls: CallReference[] = [];
   const add = (reference: Node, call: CallSite, skipped: number, keepsKeywords: boolean) => {
     const boundMethod = reference.type === 'attribute';
@@ -767,9 +769,7 @@ function callReferences(file: FileModel): FileCallReferences {
   }
   // Classes too: constructing one calls its `__init__`.
   const defined = [...file.functions, ...file.classes].map((definition) => definition.childForFieldName('name')?.text ?? '');
-  const references = { defined, calls };
-  callReferenceCache.set(file, references);
-  return references;
+  return { defined, calls };
 }
 
 /** `Vehicle(...)` of a class the integration defines: the `__init__` the construction runs. */

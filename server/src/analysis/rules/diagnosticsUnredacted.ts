@@ -1,6 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import { replaceNode } from '../fixes';
-import type { CallSite, FileModel } from '../model/fileModel';
+import { derivedKey, type CallSite, type FileModel } from '../model/fileModel';
 import {
   describeGaps,
   dictAdditionValues,
@@ -267,15 +267,10 @@ function checkRedactionCoverage(context: FileContext, fn: Node, reported: Set<st
   }
 }
 
-const redactionCallCache = new WeakMap<FileModel, CallSite[]>();
+const REDACTION_CALLS = derivedKey<CallSite[]>('redaction calls');
 
 /** The file's `async_redact_data` calls in document order, picked once: every function reached looks at them. */
 function redactionCalls(file: FileModel): CallSite[] {
-  let calls = redactionCallCache.get(file);
-  if (!calls) {
-    calls = file.calls.filter((call) => isRedactionCall(call));
-    redactionCallCache.set(file, calls);
-  }
-  return calls;
+  return file.derived(REDACTION_CALLS, () => file.calls.filter((call) => isRedactionCall(call)));
 }
 

@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import type { CallSite, FileModel } from '../model/fileModel';
+import { derivedKey, type CallSite, type FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { isLoggingCall } from '../model/secretFlow';
 import { callerArguments, classOfMethodAround, resolveCallables, resolveClass, untrustedSource } from '../model/untrusted';
@@ -190,13 +190,12 @@ function storeSubclasses(integration: IntegrationModel): Set<string> {
   return names;
 }
 
-const storeSubclassCache = new WeakMap<FileModel, string[]>();
+const STORE_SUBCLASSES = derivedKey<string[]>('Store subclasses');
 
 /** The classes of one file deriving from Store: they depend on that file alone, so they are read once per file model. */
 function fileStoreSubclasses(file: FileModel): string[] {
-  let names = storeSubclassCache.get(file);
-  if (!names) {
-    names = [];
+  return file.derived(STORE_SUBCLASSES, () => {
+    const names: string[] = [];
     for (const cls of file.classes) {
       const bases = cls.childForFieldName('superclasses');
       if (!bases) continue;
@@ -205,9 +204,8 @@ function fileStoreSubclasses(file: FileModel): string[] {
         if (qualified && /(^|\.)storage\.Store$|^Store$/.test(qualified)) names.push(cls.childForFieldName('name')?.text ?? '');
       }
     }
-    storeSubclassCache.set(file, names);
-  }
-  return names;
+    return names;
+  });
 }
 
 function isStoreConstructor(name: string, subclasses: Set<string>): boolean {
