@@ -239,30 +239,46 @@ const KEEPING_METHOD = /^(store|save|write|dump|persist)(_|$)/;
  * handed over to be read, a certificate, is not data the integration leaves behind). The path, if one.
  */
 function libraryKeptFile(file: FileModel, call: CallSite, integration: IntegrationModel): Node | undefined {
-  // The integration's own functions and classes are read where they write; an executor call is judged by the call
-  // it makes (callsWithDeferred lists that too).
-  if (file.deferredCall(call) || writtenPath(file, call, call.name ?? '')) return undefined;
-  // Python's and Home Assistant's own functions are known: they read (load_json), log or build paths.
-  if (NOT_A_LIBRARY.test(call.name ?? '') || /(^|\.)config\.path$/.test(call.name ?? '') || (call.name !== undefined && !call.name.includes('.') && file.isBuiltin(call.name))) return undefined;
-  const kept = keptPath(file, call, integration);
+  const candidates = libraryPathArguments(file).get(call.callee.id);
+  if (!candidates) return undefined;
+  const kept = candidates.find(({ path, named }) => fromConfigFolder(file, path, integration) && (named || [...literalNames(file, path, integration)].some((name) => KEPT_FILE.test(name))))?.path;
   // Which function is called is asked last: it costs more than reading the arguments, which rule out most calls.
   if (!kept || isLoggingCall(file, call, integration)) return undefined;
   if (resolveCallables(file, call.callee, integration).length > 0 || resolveClass(file, call.callee, integration)) return undefined;
   return kept;
 }
 
-/** The argument of a call that names a kept file in the config folder, if one does. */
-function keptPath(file: FileModel, call: CallSite, integration: IntegrationModel): Node | undefined {
-  const keeps = call.method !== undefined && KEEPING_METHOD.test(call.method);
-  const candidates: { path: Node; named: boolean }[] = [
-    ...call.args.map((path) => ({ path, named: keeps })),
-    ...[...call.keywords].map(([keyword, path]) => ({ path, named: keeps || KEPT_FILE.test(keyword) })),
-  ];
-  for (const { path, named } of candidates) {
-    if (!isPathArgument(file, path) || !fromConfigFolder(file, path, integration)) continue;
-    if (named || [...literalNames(file, path, integration)].some((name) => KEPT_FILE.test(name))) return path;
-  }
-  return undefined;
+/** A path handed to a call, and whether the keyword or method it is handed to says it is kept there. */
+interface PathArgument {
+  path: Node;
+  named: boolean;
+}
+
+const LIBRARY_PATH_ARGUMENTS = derivedKey<Map<number, PathArgument[]>>('paths handed to libraries');
+
+/**
+ * The calls of a file that may hand a library a file to keep, with the paths they hand over: what the file alone
+ * tells (unchanged files keep it from one keystroke to the next); whether a path is in the config folder and names a
+ * kept file depends on the other modules too. By the id of the callee: a call an executor call defers is made anew
+ * when the file's names are bound again.
+ */
+function libraryPathArguments(file: FileModel): Map<number, PathArgument[]> {
+  return file.derived(LIBRARY_PATH_ARGUMENTS, () => {
+    const found = new Map<number, PathArgument[]>();
+    for (const call of file.callsWithDeferred) {
+      // The integration's own functions and classes are read where they write; an executor call is judged by the
+      // call it makes (callsWithDeferred lists that too).
+      if (file.deferredCall(call) || writtenPath(file, call, call.name ?? '')) continue;
+      // Python's and Home Assistant's own functions are known: they read (load_json), log or build paths.
+      if (NOT_A_LIBRARY.test(call.name ?? '') || /(^|\.)config\.path$/.test(call.name ?? '') || (call.name !== undefined && !call.name.includes('.') && file.isBuiltin(call.name))) continue;
+      const keeps = call.method !== undefined && KEEPING_METHOD.test(call.method);
+      const paths: PathArgument[] = [];
+      for (const path of call.args) if (isPathArgument(file, path)) paths.push({ path, named: keeps });
+      for (const [keyword, path] of call.keywords) if (isPathArgument(file, path)) paths.push({ path, named: keeps || KEPT_FILE.test(keyword) });
+      if (paths.length > 0) found.set(call.callee.id, paths);
+    }
+    return found;
+  });
 }
 
 const NOT_A_LIBRARY = /^(homeassistant|os|shutil|json|pathlib|logging|io|glob|tempfile|builtins)\./;
