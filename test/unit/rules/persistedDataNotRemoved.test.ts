@@ -155,6 +155,18 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(analyzeSnippet(source('call.data["filename"]'), { rules }).findings, []);
   });
 
+  it('judges a file name kept in a local by what it is set to, and counts files aiofiles writes', () => {
+    const snapshot = (name: string) =>
+      `import json\nfrom datetime import datetime\n\n\nasync def async_setup_entry(hass, entry):\n    def _write():\n        timestamp = datetime.now().strftime("%Y%m%d")\n        filename = ${name}\n        with open(hass.config.path(filename), "w") as out:\n            json.dump({}, out)\n\n    await hass.async_add_executor_job(_write)\n    return True\n`;
+    assert.equal(analyzeSnippet(snapshot('f"snap_{timestamp}.json"'), { rules }).findings.length, 1, 'a name the integration makes from a timestamp');
+    assert.deepEqual(analyzeSnippet(snapshot('entry.options["filename"]'), { rules }).findings, [], "a name the user chose in the options: the user's file");
+    assert.deepEqual(analyzeSnippet(snapshot('f"{entry.options[CONF_FILENAME]}.json"'), { rules }).findings, [], 'built from a name the user chose');
+    const aiofiles = (mode: string) =>
+      `import aiofiles\n\n\nasync def async_setup_entry(hass, entry):\n    path = hass.config.path("demo", "rules_backup.json")\n    async with aiofiles.open(path, ${mode}) as out:\n        await out.write("{}")\n    return True\n`;
+    assert.equal(analyzeSnippet(aiofiles('"w"'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(aiofiles('"r"'), { rules }).findings, [], 'read, not written');
+  });
+
   it('follows a dump file built onto a folder kept on self, given to the constructor by keyword', () => {
     const hub = (storage: string) =>
       `import os\nimport pprint\n\n\nasync def async_setup_entry(hass, entry):\n    hass.data["demo"] = Hub(hass, storage_dir=${storage})\n    return True\n\n\nclass Hub:\n    def __init__(self, hass, *, storage_dir):\n        self._storage_dir = storage_dir\n        self._dump_file = self._storage_dir + "/" + "packets.dump"\n\n    def on_message(self, data):\n        with open(self._dump_file, "a") as dump:\n            dump.write(pprint.pformat(data))\n`;

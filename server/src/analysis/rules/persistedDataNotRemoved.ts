@@ -218,7 +218,7 @@ function writesConfigFile(file: FileModel, call: CallSite, name: string, integra
   // Home Assistant's writers persist wherever they write, unless a service call or request says where (the user's file).
   if (FILE_WRITERS.has(name)) return !call.args[0] || untrustedSource(file, call.args[0], integration) === undefined;
   const mode = (position: number) => literalString(call.keywords.get('mode') ?? call.args[position] ?? call.node) ?? '';
-  if (name === 'open' && file.isBuiltin('open') && !/[wax]/.test(mode(1))) return false;
+  if (((name === 'open' && file.isBuiltin('open')) || name === 'aiofiles.open') && !/[wax]/.test(mode(1))) return false;
   // `Path(path).open("w")`: pathlib's open takes the mode first.
   if (name === '.open' && !/[wax]/.test(mode(0))) return false;
   const pathArgument = writtenPath(file, call, name);
@@ -295,7 +295,7 @@ function isPathArgument(file: FileModel, value: Node): boolean {
 
 /** The path a writing call writes to, if it is one the rule knows. */
 function writtenPath(file: FileModel, call: CallSite, name: string): Node | undefined {
-  if (FILE_WRITERS.has(name) || (name === 'open' && file.isBuiltin('open'))) return call.args[0];
+  if (FILE_WRITERS.has(name) || (name === 'open' && file.isBuiltin('open')) || name === 'aiofiles.open') return call.args[0];
   if (name === '.open' || call.method === 'write_text' || call.method === 'write_bytes') return call.callee.childForFieldName('object') ?? undefined;
   // A model saved with joblib (`joblib.dump(model, hass.config.path("model.pkl"))`).
   if (name === 'joblib.dump') return call.args[1] ?? call.keywords.get('filename');
@@ -418,14 +418,30 @@ function namedByUser(file: FileModel, path: Node, integration: IntegrationModel)
     if (!site || !/(^|\.)(os\.path\.join|config\.path|Path|joinpath)$/.test(site.name ?? site.method ?? '')) return false;
     parts = /(^|\.)os\.path\.join$/.test(site.name ?? '') ? site.args.slice(1) : site.args;
   }
-  return parts.some((part) => {
-    if (literalString(part) !== undefined || /hass\.config|config_dir|STORAGE_DIR/.test(part.text)) return false;
-    if (untrustedSource(file, part, integration) !== undefined) return true;
-    if (namedByItsCallers(file, part, integration)) return false;
-    const names = (part.type === 'identifier' ? [part] : descendants(part, ['identifier'])).map((name) => name.text);
-    // Constants (upper case) are the integration's, except option keys (`config[CONF_FILENAME]`).
-    return names.some((name) => (!/^[A-Z][A-Z0-9_]*$/.test(name) || name.startsWith('CONF_')) && /file|path|name|dir|folder/i.test(name));
-  });
+  return parts.some((part) => namedPartByUser(file, part, integration));
+}
+
+/** Whether one part of a path is a name the user chose, not one the integration makes. */
+function namedPartByUser(file: FileModel, part: Node, integration: IntegrationModel, depth = 3): boolean {
+  if (literalString(part) !== undefined || /hass\.config|config_dir|STORAGE_DIR/.test(part.text)) return false;
+  if (untrustedSource(file, part, integration) !== undefined) return true;
+  if (namedByItsCallers(file, part, integration)) return false;
+  const target = unwrap(part);
+  if (depth > 0) {
+    // A local the code sets to text it composes (`filename = f"snap_{timestamp}.json"`) is judged by that text; one
+    // set to data (`entry.options[...]`) by its name, below.
+    const origins = target.type === 'identifier' ? file.origins(target) : [];
+    if (origins.length > 0 && origins.every((origin) => origin.kind === 'expression' && unwrap(origin.node).type === 'string')) {
+      return origins.some((origin) => namedPartByUser(file, origin.node, integration, depth - 1));
+    }
+    if (target.type === 'string') {
+      const values = target.namedChildren.filter((child) => child.type === 'interpolation').map((field) => field.childForFieldName('expression'));
+      return values.some((value) => value !== null && namedPartByUser(file, value, integration, depth - 1));
+    }
+  }
+  const names = (target.type === 'identifier' ? [target] : descendants(target, ['identifier'])).map((name) => name.text);
+  // Constants (upper case) are the integration's, except option keys (`config[CONF_FILENAME]`).
+  return names.some((name) => (!/^[A-Z][A-Z0-9_]*$/.test(name) || name.startsWith('CONF_')) && /file|path|name|dir|folder/i.test(name));
 }
 
 /** `def write_asset(hass, filename, ...)` that every caller hands a literal name (`"hub-key.pem"`): the integration's. */
