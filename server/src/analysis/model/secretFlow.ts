@@ -5,7 +5,7 @@ import type { Fix, TextEdit } from '../types';
 import { derivedKey, type Binding, type CallSite, type FileModel } from './fileModel';
 import { constantExpression, type IntegrationModel } from './integration';
 import { isSecretName, normalizeName } from './secrets';
-import { callerArguments, methodsOf, parametersOf, registeredHandlers, resolveCallables, serviceHandlerReference, untrustedSource } from './untrusted';
+import { callerArguments, callsOf, methodsOf, parametersOf, registeredHandlers, resolveCallables, resolveClass, serviceHandlerReference, untrustedSource } from './untrusted';
 import { comparisonParts } from './verification';
 
 /**
@@ -73,16 +73,74 @@ function isGetLogger(file: FileModel, node: Node): boolean {
  * Home Assistant's exceptions whose message it writes to the log when they are raised where it handles them: entry
  * setup (`ConfigEntryNotReady`, `ConfigEntryAuthFailed`, `ConfigEntryError`), platform setup, a coordinator's update
  * (`UpdateFailed`, logged as "Error fetching ... data: <message>") and service calls (`HomeAssistantError`, also shown
- * to the user). The integration's own subclasses are left out: config flows raise and catch theirs.
+ * to the user); also the integration's own classes deriving from them, unless caught (see isLoggedExceptionCall).
  */
 const LOGGED_EXCEPTIONS =
   /^homeassistant\.(exceptions\.(HomeAssistantError|ServiceValidationError|ConfigEntryNotReady|ConfigEntryAuthFailed|ConfigEntryError|PlatformNotReady)|helpers\.update_coordinator\.UpdateFailed)$/;
 
-/** `raise UpdateFailed(f"...")`: the construction of an exception of Home Assistant's that it logs, raised right there. */
-export function isLoggedExceptionCall(call: CallSite): boolean {
+/** `raise SomeError(...)`: the construction of an exception, raised right there. */
+export function isRaised(call: CallSite): boolean {
+  return raiseStatementOf(call) !== undefined;
+}
+
+function raiseStatementOf(call: CallSite): Node | undefined {
   let statement = call.node.parent;
   while (statement?.type === 'parenthesized_expression') statement = statement.parent;
-  return statement?.type === 'raise_statement' && statement.namedChildren[0]?.id === outermost(call.node).id && LOGGED_EXCEPTIONS.test(call.name ?? '');
+  return statement?.type === 'raise_statement' && statement.namedChildren[0]?.id === outermost(call.node).id ? statement : undefined;
+}
+
+/**
+ * A raised exception of Home Assistant's that reaches Home Assistant, which logs its message: not one caught on the
+ * way, around the raise or around every call of the function raising it (`validate_input` raising
+ * `HomeAssistantError` for the config flow step that catches it and shows a form error).
+ */
+export function isLoggedExceptionCall(file: FileModel, call: CallSite, integration: IntegrationModel | undefined): boolean {
+  const statement = raiseStatementOf(call);
+  const classes = statement ? loggedExceptionClasses(file, call, integration) : undefined;
+  if (!statement || !classes) return false;
+  const catching = new Set([...classes, 'HomeAssistantError', 'Exception', 'BaseException']);
+  if (caughtAround(statement, catching)) return false;
+  const fn = file.enclosingFunction(statement);
+  const calls = fn ? callsOf(fn, file, integration) : [];
+  return calls.length === 0 || !calls.every((caller) => caughtAround(caller.node, catching));
+}
+
+/**
+ * For an exception Home Assistant logs, the names of the classes that catch it short of HomeAssistantError: its own
+ * and, for a class of the integration deriving from one of Home Assistant's (`class InvalidAuth(HomeAssistantError)`),
+ * that one's. Undefined for any other call.
+ */
+function loggedExceptionClasses(file: FileModel, call: CallSite, integration: IntegrationModel | undefined): string[] | undefined {
+  const own = (qualified: string) => {
+    const name = qualified.slice(qualified.lastIndexOf('.') + 1);
+    return INTEGRATION_ERRORS.has(name) ? [name, 'IntegrationError'] : [name];
+  };
+  if (LOGGED_EXCEPTIONS.test(call.name ?? '')) return own(call.name!);
+  const defined = resolveClass(file, call.callee, integration);
+  const className = defined?.node.childForFieldName('name')?.text;
+  for (const base of defined?.node.childForFieldName('superclasses')?.namedChildren ?? []) {
+    const qualified = defined!.file.qualifiedName(base);
+    if (className && qualified && LOGGED_EXCEPTIONS.test(qualified)) return [className, ...own(qualified)];
+  }
+  return undefined;
+}
+
+/** Home Assistant's exceptions deriving from its IntegrationError. */
+const INTEGRATION_ERRORS = new Set(['ConfigEntryNotReady', 'ConfigEntryAuthFailed', 'ConfigEntryError', 'PlatformNotReady']);
+
+/** Whether a `try` of the function around `node` (in its body, not a handler) has a handler catching one of `names`. */
+function caughtAround(node: Node, names: ReadonlySet<string>): boolean {
+  for (let child = node, parent = node.parent; parent && parent.type !== 'function_definition' && parent.type !== 'lambda'; child = parent, parent = parent.parent) {
+    if (parent.type !== 'try_statement' || parent.childForFieldName('body')?.id !== child.id) continue;
+    for (const clause of parent.namedChildren) {
+      if (clause.type !== 'except_clause') continue;
+      const caught = clause.namedChildren.filter((part) => part.type !== 'block' && part.type !== 'comment');
+      if (caught.length === 0) return true;
+      const classes = caught.flatMap((part) => part.text.split(/[\s,()]+/)).map((word) => word.slice(word.lastIndexOf('.') + 1));
+      if (classes.some((word) => names.has(word))) return true;
+    }
+  }
+  return false;
 }
 
 function outermost(node: Node): Node {
@@ -93,7 +151,7 @@ function outermost(node: Node): Node {
 
 /** The arguments of a logging call that end up in the record: the message, its arguments and `extra=`. */
 export function loggedArguments(call: CallSite): Node[] {
-  if (isLoggedExceptionCall(call)) {
+  if (isRaised(call)) {
     // The message, and the values a translated message is filled in with.
     const placeholders = call.keywords.get('translation_placeholders');
     return placeholders ? [...call.args, placeholders] : [...call.args];

@@ -680,6 +680,8 @@ function methodsNamed(file: FileModel, integration: IntegrationModel | undefined
 
 interface Caller {
   file: FileModel;
+  /** The call. */
+  node: Node;
   args: Node[];
   keywords: Map<string, Node>;
   /** Called as `obj.method(...)`, so `self` is not among the arguments. */
@@ -689,6 +691,11 @@ interface Caller {
 const callerIndexCache = new WeakMap<object, Map<string, Caller[]>>();
 
 /** The places in the integration that call `fn`, directly, through `hass.async_add_executor_job(fn, ...)` or `partial(fn, ...)`. */
+/** The calls of a function of the integration that the integration itself makes (Home Assistant's calls aside). */
+export function callsOf(fn: Node, file: FileModel, integration: IntegrationModel | undefined): { file: FileModel; node: Node }[] {
+  return callersOf(fn, file, integration).map(({ file: caller, node }) => ({ file: caller, node }));
+}
+
 function callersOf(fn: Node, file: FileModel, integration: IntegrationModel | undefined): Caller[] {
   const key: object = integration ?? file;
   let index = callerIndexCache.get(key);
@@ -713,7 +720,7 @@ function buildCallerIndex(file: FileModel, integration: IntegrationModel | undef
         const list = index.get(key) ?? [];
         const args = skipped === 0 ? call.args : call.args.slice(skipped);
         // A constructor's arguments go to `__init__` after `self`, as a bound method's do.
-        list.push({ file: candidate, args, keywords: keepsKeywords ? call.keywords : new Map(), boundMethod: boundMethod || isInit(target.node) });
+        list.push({ file: candidate, node: call.node, args, keywords: keepsKeywords ? call.keywords : new Map(), boundMethod: boundMethod || isInit(target.node) });
         index.set(key, list);
       }
     }

@@ -8,6 +8,7 @@ import {
   describeGaps,
   isLoggedExceptionCall,
   isLoggingCall,
+  isRaised,
   isRedactionCall,
   isMappingPayload,
   loggedArguments,
@@ -59,8 +60,9 @@ variables, \`self\` attributes and what the module's own functions and methods r
 - either of these in the message of an exception Home Assistant logs when it is raised: \`raise UpdateFailed(...)\`
   in a coordinator ("Error fetching ... data: <message>"), \`ConfigEntryNotReady\`, \`ConfigEntryAuthFailed\`,
   \`ConfigEntryError\`, \`PlatformNotReady\`, \`HomeAssistantError\` (also shown to the user), its
-  \`translation_placeholders\` included. The integration's own exception classes are left alone: a config flow
-  raises and catches them.
+  \`translation_placeholders\` included, and the integration's own classes deriving from them. An exception caught
+  around the raise, or around every call of the function raising it (a config flow step that turns it into a form
+  error), never reaches the log.
 
 It stays silent for what does not leak: a username or host, \`len(token)\`, \`bool(password)\`, \`token[-4:]\`, the
 \`ConfigEntry\` itself, \`entry.title\`, values already redacted (\`async_redact_data\`, \`partial_redact\`,
@@ -90,7 +92,7 @@ _LOGGER.debug("Logging in with token ending in %s", entry.data[CONF_TOKEN][-4:])
   checkFile(context) {
     const { file, integration } = context;
     for (const call of file.calls) {
-      const raised = isLoggedExceptionCall(call);
+      const raised = isLoggedExceptionCall(file, call, integration);
       if (!raised && !isLoggingCall(file, call, integration)) continue;
       context.markUsed();
       const found = loggedArguments(call)
@@ -253,7 +255,7 @@ function redactSecret(file: FileModel, call: CallSite, argument: Node, node: Nod
   if (unwrap(argument).id === node.id) {
     if (argument.parent?.type === 'keyword_argument') return { edit, safe: false };
     // An exception's arguments are no format and its message no template: replacing one changes how it reads.
-    if (isLoggedExceptionCall(call)) return call.args[0]?.id === argument.id ? undefined : { edit, safe: false };
+    if (isRaised(call)) return call.args[0]?.id === argument.id ? undefined : { edit, safe: false };
     const messageIndex = call.method === 'log' ? 1 : 0;
     const index = call.args.findIndex((arg) => arg.id === argument.id);
     // Replacing the message itself would log nothing useful; the user should reword it.
