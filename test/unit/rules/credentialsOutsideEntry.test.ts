@@ -112,6 +112,15 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(analyzeSnippet(keys, { rules }).findings.map((finding) => finding.range.start.line), [3]);
   });
 
+  it('takes a YAML switch about a credential (requires_api_password: true) for no credential', () => {
+    const schema = (validator: string) =>
+      `import voluptuous as vol\nimport homeassistant.helpers.config_validation as cv\n\nCONFIG_SCHEMA = vol.Schema({"demo": vol.Schema({vol.Optional("requires_api_password", default=True): ${validator}})}, extra=vol.ALLOW_EXTRA)\n`;
+    for (const validator of ['cv.boolean', 'bool', 'vol.Boolean()', 'vol.Coerce(bool)']) {
+      assert.deepEqual(analyzeSnippet(schema(validator), { rules }).findings, [], validator);
+    }
+    assert.equal(analyzeSnippet(schema('cv.string'), { rules }).findings.length, 1, 'a text value is the password itself');
+  });
+
   it('reports credentials read straight from the YAML config when no schema names them', () => {
     const source = 'DOMAIN = "demo"\n\n\nasync def async_setup(hass, config):\n    for device in config[DOMAIN]:\n        hass.data[device["host"]] = device.get("api_key")\n    return True\n';
     assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => [finding.range.start.line, /"api_key" is read from configuration\.yaml/.test(finding.message)]), [[5, true]]);

@@ -266,7 +266,7 @@ function checkYamlSchemas(context: FileContext, file: FileModel): void {
         if (!call.name || !/(^|\.)(Required|Optional|Inclusive|Exclusive)$/.test(call.name)) continue;
         const key = call.args[0];
         const keyName = key ? part.file.stringValue(key, context.integration?.constantString) ?? literalString(key) : undefined;
-        if (!keyName || !isSecretName(keyName)) continue;
+        if (!keyName || !isSecretName(keyName) || takesTrueOrFalse(part.file, call.node)) continue;
         context.markUsed();
         if (importsYaml(context)) {
           context.review(`${name} still takes "${keyName}" from YAML to import it into a config entry; make sure users are told (a repair issue) to remove it from configuration.yaml once imported.`);
@@ -277,6 +277,18 @@ function checkYamlSchemas(context: FileContext, file: FileModel): void {
       }
     }
   }
+}
+
+/** `vol.Optional("requires_api_password"): cv.boolean`: a switch about a credential, not one. */
+function takesTrueOrFalse(file: FileModel, marker: Node): boolean {
+  const pair = marker.parent?.type === 'pair' && marker.parent.childForFieldName('key')?.id === marker.id ? marker.parent : undefined;
+  const value = pair?.childForFieldName('value');
+  if (!value) return false;
+  const target = unwrap(value);
+  const site = target.type === 'call' ? file.callSite(target) : undefined;
+  const name = site ? site.name : file.qualifiedName(target);
+  if (site && /(^|\.)Coerce$/.test(name ?? '')) return site.args[0]?.text === 'bool';
+  return name === 'bool' || /(^|\.)(config_validation\.boolean|Boolean)$/.test(name ?? '');
 }
 
 /**
