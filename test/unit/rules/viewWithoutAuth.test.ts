@@ -92,6 +92,18 @@ describe('view-without-auth', () => {
     assert.deepEqual(analyzeSnippet(source.replace('self.requires_auth = False', 'self.requires_auth = True'), { rules }).findings, []);
   });
 
+  it('prefers requires_auth set in __init__ over the class body, and asks for a review when a setting decides it', () => {
+    const source = (value: string) =>
+      `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\nclass FeedView(HomeAssistantView):\n    requires_auth = True\n    url = "/api/feed"\n    name = "api:feed"\n\n    def __init__(self, requires_auth, body):\n        self.requires_auth = ${value}\n        self._body = body\n\n    async def get(self, request):\n        return web.Response(text=self._body.async_render())\n\n\ndef setup(hass, config):\n    hass.http.register_view(FeedView(config["feed"].get("requires_auth"), config["feed"]["body"]))\n    return True\n`;
+    const fromSetting = analyzeSnippet(source('requires_auth'), { rules });
+    assert.deepEqual(fromSetting.findings, []);
+    const item = fromSetting.checklist.find((entry) => entry.id === 'unauthenticated-endpoint');
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /FeedView \(__init__\.py\) takes requires_auth from `requires_auth`/);
+    assert.equal(analyzeSnippet(source('False'), { rules }).findings.length, 1, 'the instance overrides the class body');
+    assert.equal(analyzeSnippet(source('True'), { rules }).checklist.find((entry) => entry.id === 'unauthenticated-endpoint')?.status, 'pass');
+  });
+
   it('takes a session cookie matched against a value the integration handed out for a caller check', () => {
     const source = `import uuid\n\nfrom aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\nHLS_COOKIE = "demo-hls"\nHLS_SESSION = str(uuid.uuid4())\n\n\nclass HlsView(HomeAssistantView):\n    url = "/api/demo/hls/{name}"\n    name = "api:demo:hls"\n    requires_auth = False\n\n    async def get(self, request, name):\n        if request.cookies.get(HLS_COOKIE) != HLS_SESSION:\n            raise web.HTTPUnauthorized()\n        return web.Response(body=request.app["hass"].data["demo"][name])\n`;
     assert.deepEqual(analyzeSnippet(source, { rules }).findings, []);

@@ -6,7 +6,7 @@ import { isViewClass, methodsOf, parametersOf, resolveClass, untrustedSource, vi
 import { callerCheck, keyRead } from '../model/verification';
 import { descendants, interpolations, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
-import { baseName } from '../text';
+import { baseName, excerpt } from '../text';
 
 /** Evidence in a handler that it looks at who is calling: the HA user, a signed path, an access token. */
 const AUTH_MARKERS = /^(KEY_HASS_USER|KEY_AUTHENTICATED|KEY_HASS_REFRESH_TOKEN_ID|authSig|async_validate_access_token|async_validate_signed_path|async_sign_path|validate_access_token)$/;
@@ -42,7 +42,9 @@ harmless. Views whose handlers change something (\`post\`, \`put\`, \`patch\`, \
 services, fires events or writes states) are errors; read-only ones are warnings. A view that hands its request to the integration's config
 flow (an OAuth redirect) is left to a review; one that starts a new flow from the code it receives is reported
 unless it passes on the \`state\` it was sent (then the review asks whether the flow checks it), and without the
-\`requires_auth = True\` suggestion: the browser arriving from the vendor has no Home Assistant token.
+\`requires_auth = True\` suggestion: the browser arriving from the vendor has no Home Assistant token. A view
+whose \`requires_auth\` comes from a value (\`self.requires_auth = requires_auth\`, a YAML option) is left to a
+review: whoever sets that value decides who gets in. (A setting made in \`__init__\` wins over the class body's.)
 
 A view that is public by design says so with \`# ha-security: ignore[view-without-auth] reason\` on its
 \`requires_auth\` line; the reason is what a reviewer reads.
@@ -81,6 +83,11 @@ class StatusView(HomeAssistantView):
       }
       context.markUsed();
       const setting = requiresAuthSetting(file, cls, integration);
+      if (setting && !['true', 'false'].includes(unwrap(setting.value).type)) {
+        // `self.requires_auth = requires_auth`: whoever constructs the view, or configures it, decides.
+        context.review(`${cls.childForFieldName('name')?.text ?? 'view'} (${baseName(setting.file.path)}) takes requires_auth from \`${excerpt(setting.value.text)}\`; where that can be false, the view answers anyone who can reach Home Assistant, so check who sets it and what the view serves.`);
+        continue;
+      }
       if (!setting || unwrap(setting.value).type !== 'false') continue;
       const handlers = viewHandlers(cls);
       const exposed: { handler: Node; acts: boolean }[] = [];
@@ -160,17 +167,18 @@ function reviewLibraryView(context: FileContext, cls: Node, registered: Set<stri
 
 /** The `requires_auth = ...` of a view class, or of the integration's base view it derives from. */
 function requiresAuthSetting(file: FileModel, cls: Node, integration: IntegrationModel | undefined, depth = 4): { file: FileModel; node: Node; value: Node } | undefined {
+  // `self.requires_auth = False` in `__init__` sets it for every instance the integration registers, over what the
+  // class body says.
+  const init = methodsOf(cls).find((method) => method.childForFieldName('name')?.text === '__init__');
+  for (const assignment of init ? descendants(init, ['assignment']) : []) {
+    const value = assignment.childForFieldName('right');
+    if (assignment.childForFieldName('left')?.text === 'self.requires_auth' && value) return { file, node: assignment, value };
+  }
   for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {
     const assignment = statement?.type === 'expression_statement' ? statement.namedChild(0) : null;
     if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.text !== 'requires_auth') continue;
     const value = assignment.childForFieldName('right');
     if (value) return { file, node: assignment, value };
-  }
-  // `self.requires_auth = False` in `__init__` sets it for every instance the integration registers.
-  const init = methodsOf(cls).find((method) => method.childForFieldName('name')?.text === '__init__');
-  for (const assignment of init ? descendants(init, ['assignment']) : []) {
-    const value = assignment.childForFieldName('right');
-    if (assignment.childForFieldName('left')?.text === 'self.requires_auth' && value) return { file, node: assignment, value };
   }
   if (depth <= 0) return undefined;
   for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
