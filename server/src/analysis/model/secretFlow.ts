@@ -933,7 +933,9 @@ function entryHoldsCredentials(walk: Walk): boolean {
 function carriers(walk: Walk, expression: Node, depth: number): SecretCarrier[] {
   if (depth <= 0) return [];
   const node = unwrap(expression);
-  const recurse = (child: Node | null | undefined) => (child ? carriers(walk, child, depth - 1) : []);
+  // Parts of an expression are read at the same depth: only following a value elsewhere (a variable's assignment, a
+  // parameter's callers, a function's return) counts against it, and parts always lie inside the expression.
+  const recurse = (child: Node | null | undefined) => (child ? carriers(walk, child, depth) : []);
   switch (node.type) {
     case 'identifier':
       return identifierCarrier(walk, node, depth);
@@ -982,6 +984,7 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
   walk.resolving.add(node.id);
   try {
     const name = node.text;
+    if (usedAsFilePath(file, node)) return [];
     const bindings = file.bindingsOf(node);
     let opaque = bindings.length === 0;
     let derived: SecretCarrier | undefined;
@@ -1144,6 +1147,32 @@ function loopVariableCarrier(walk: Walk, binding: Binding, depth: number): Secre
   const found = carriers(walk, iterable, depth - 1)[0];
   if (found?.kind === 'payload') return undefined;
   return found ?? 'opaque';
+}
+
+/** Calls whose first argument is a file's path. */
+const PATH_TAKING = /^(os\.path\.(isfile|exists|isdir|getsize|getmtime|abspath|realpath)|os\.(stat|remove|unlink)|open|io\.open|aiofiles\.open|pathlib\.Path)$/;
+
+/**
+ * `for path in (cert_path, key_path): if not os.path.isfile(path): ...`: a variable its function hands over as a
+ * file's path holds that path (an option named like a key that names the key file), not the secret.
+ */
+function usedAsFilePath(file: FileModel, identifier: Node): boolean {
+  return filePathVariables(file).has(`${(file.enclosingFunction(identifier) ?? file.root).id} ${identifier.text}`);
+}
+
+const FILE_PATH_VARIABLES = derivedKey<Set<string>>('variables handed over as file paths');
+
+/** "<function id> <name>" for each variable a function hands over as a file's path. */
+function filePathVariables(file: FileModel): Set<string> {
+  return file.derived(FILE_PATH_VARIABLES, () => {
+    const found = new Set<string>();
+    for (const site of file.callsWithDeferred) {
+      const given = PATH_TAKING.test(site.name ?? '') ? site.args[0] : site.method === 'load_cert_chain' ? site.keywords.get('keyfile') ?? site.args[1] : undefined;
+      const variable = given ? unwrap(given) : undefined;
+      if (variable?.type === 'identifier') found.add(`${(file.enclosingFunction(site.node) ?? file.root).id} ${variable.text}`);
+    }
+    return found;
+  });
 }
 
 /** A value we cannot see into: its name is then the best evidence of what it holds. */
@@ -1411,6 +1440,10 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   }
   if (site.method === 'format') {
     return [...fromReceiver(), ...[...site.args, ...site.keywords.values()].flatMap((arg) => carriers(walk, arg, depth - 1))];
+  }
+  // `"".join([base, f"&auth={key}"])`: the text joins every part, the secret with the rest.
+  if (site.method === 'join' && receiver && unwrap(receiver).type === 'string' && site.args.length === 1) {
+    return asDerived(carriers(walk, site.args[0], depth).filter((carrier) => carrier.kind === 'secret'));
   }
   // `hass.config_entries.flow.async_init(DOMAIN, context=..., data=device_data)`: the result of a flow that creates
   // the entry at once holds the data it was given.

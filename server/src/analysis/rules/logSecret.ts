@@ -151,6 +151,7 @@ function isEmptyWhereLogged(call: Node, text: string): boolean {
 
 const FUNCTION_OR_CLASS = new Set(['function_definition', 'class_definition', 'lambda']);
 
+
 function testsEmpty(condition: Node, text: string): boolean {
   if (condition.type === 'boolean_operator' && condition.children.some((child) => child.type === 'and')) {
     return condition.namedChildren.some((part) => testsEmpty(unwrap(part), text));
