@@ -639,8 +639,29 @@ export function isConfigEntry(file: FileModel, node: Node, depth = 3): boolean {
   }
   if (depth <= 0) return false;
   return bindings.some((binding) => {
-    if (binding.kind === 'parameter') return /ConfigEntry\b/.test(binding.node.childForFieldName('type')?.text ?? '');
+    if (binding.kind === 'parameter') return /ConfigEntry\b/.test(binding.node.childForFieldName('type')?.text ?? '') || isUpdateListenerEntry(file, binding.node);
     return binding.kind === 'assign' && binding.value !== null && binding.value.type !== 'expression_list' && isConfigEntry(file, binding.value, depth - 1);
+  });
+}
+
+/** `entry.add_update_listener(update_listener)`: Home Assistant calls it with (hass, entry), whatever the names. */
+function isUpdateListenerEntry(file: FileModel, parameter: Node): boolean {
+  const fn = parameter.parent?.parent;
+  const name = fn?.type === 'function_definition' ? fn.childForFieldName('name')?.text : undefined;
+  return name !== undefined && parameterIndex(parameter) === 1 && updateListeners(file).has(name);
+}
+
+const UPDATE_LISTENERS = derivedKey<Set<string>>('update listeners');
+
+/** The names of the functions a file registers as a config entry's update listener. */
+function updateListeners(file: FileModel): Set<string> {
+  return file.derived(UPDATE_LISTENERS, () => {
+    const names = new Set<string>();
+    for (const call of file.calls) {
+      const listener = call.method === 'add_update_listener' ? call.args[0] : undefined;
+      if (listener && unwrap(listener).type === 'identifier') names.add(unwrap(listener).text);
+    }
+    return names;
   });
 }
 
