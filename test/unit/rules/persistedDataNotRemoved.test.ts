@@ -167,6 +167,14 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(analyzeSnippet(aiofiles('"r"'), { rules }).findings, [], 'read, not written');
   });
 
+  it("counts a file a custom integration writes next to its own module (inside the config folder), not one it reads", () => {
+    const camera = (mode: string) =>
+      `import json\nimport os\n\nDUMP = "url_cache.json"\n\n\nclass UrlCam:\n    def __init__(self):\n        self._path = os.path.join(os.path.split(os.path.abspath(__file__))[0], DUMP)\n\n    def dump(self, urls):\n        with open(self._path, ${mode}) as out:\n            json.dump(urls, out)\n\n\nasync def async_setup_entry(hass, entry):\n    return True\n`;
+    assert.equal(analyzeSnippet(camera('"w"'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(camera('"r"'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(camera('"w"'), { rules, root: '/virtual/homeassistant/components/demo' }).findings, [], "a core integration's module folder is not the config folder");
+  });
+
   it('follows a dump file built onto a folder kept on self, given to the constructor by keyword', () => {
     const hub = (storage: string) =>
       `import os\nimport pprint\n\n\nasync def async_setup_entry(hass, entry):\n    hass.data["demo"] = Hub(hass, storage_dir=${storage})\n    return True\n\n\nclass Hub:\n    def __init__(self, hass, *, storage_dir):\n        self._storage_dir = storage_dir\n        self._dump_file = self._storage_dir + "/" + "packets.dump"\n\n    def on_message(self, data):\n        with open(self._dump_file, "a") as dump:\n            dump.write(pprint.pformat(data))\n`;

@@ -339,6 +339,8 @@ function fromConfigFolder(file: FileModel, expression: Node, integration: Integr
     const relativeName = literalString(unwrap(origin.node));
     const inConfigFolder =
       /hass\.config\.(path|config_dir)|STORAGE_DIR|\.storage/.test(text) ||
+      // Next to the module (`os.path.dirname(__file__)`): a custom integration's folder is inside the config folder.
+      (/\b__file__\b/.test(text) && /(^|[\\/])custom_components[\\/]/.test(integration.root)) ||
       descendants(origin.node, ['call']).some((call) => /hass\.config\.path/.test(call.text)) ||
       (relativeName !== undefined && RELATIVE_FILE_NAME.test(relativeName));
     if (inConfigFolder && !namedByUser(file, origin.node, integration)) return true;
