@@ -19,6 +19,14 @@ describe('polling-too-fast', () => {
     });
   }
 
+  it('reads the interval of async_track_time_interval reached through hass.helpers, where hass is not an argument', () => {
+    const source = (interval: string) =>
+      `from datetime import timedelta\n\n\nasync def async_setup(hass, config):\n    async def update(now):\n        pass\n\n    hass.helpers.event.async_track_time_interval(update, ${interval})\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(source('timedelta(seconds=5)'), { rules }).findings.map((finding) => finding.rule), ['polling-too-fast']);
+    assert.deepEqual(analyzeSnippet(source('timedelta(minutes=10)'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('timedelta(minutes=10)'), { rules }).checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
+  });
+
   it('judges local integrations against the local minimum', () => {
     const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=5)\n';
     assert.deepEqual(analyzeSnippet(source, { rules, manifest: manifest('local_polling') }).findings, []);

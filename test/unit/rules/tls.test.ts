@@ -26,6 +26,13 @@ describe('tls-verify-disabled', () => {
     assert.deepEqual(analyzeSnippet(flow('    if user_input.get("allow_self_signed"):\n        user_input[CONF_VERIFY_SSL] = False'), { rules }).findings, []);
   });
 
+  it("knows Home Assistant's helpers reached through hass.helpers, as older integrations call them", () => {
+    const source = 'async def async_setup(hass, config):\n    session = hass.helpers.aiohttp_client.async_get_clientsession(verify_ssl=False)\n    return True\n';
+    const findings = analyzeSnippet(source, { rules }).findings;
+    assert.equal(findings.length, 1);
+    assert.match(findings[0].message, /^`async_get_clientsession` is called with certificate verification off/);
+  });
+
   it('offers turning verification on as a suggestion, not a safe fix, for a local device', () => {
     const source = 'from homeassistant.helpers.aiohttp_client import async_get_clientsession\n\n\nasync def async_setup_entry(hass, entry):\n    return async_get_clientsession(hass, False)\n';
     const local = JSON.stringify({ domain: 'demo', name: 'Demo', iot_class: 'local_polling', requirements: [] });

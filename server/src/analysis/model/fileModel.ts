@@ -70,6 +70,8 @@ export interface Origin {
   scope?: Node;
 }
 
+const HASS_HELPERS = /^(self\.)?_?hass\.helpers\.(?=\w+\.\w)/;
+
 /** What names one kind of value FileModel.derived keeps; each kind is one key object, made by derivedKey. */
 export interface DerivedKey<T> {
   readonly description: string;
@@ -404,6 +406,9 @@ export class FileModel {
   qualifiedName(node: Node): string | undefined {
     const dotted = dottedName(node);
     if (dotted === undefined) return undefined;
+    // `hass.helpers.event.async_track_time_interval(...)`: older code reached the helpers through the hass object.
+    const throughHass = HASS_HELPERS.exec(dotted);
+    if (throughHass) return `homeassistant.helpers.${dotted.slice(throughHass[0].length)}`;
     const dot = dotted.indexOf('.');
     const imported = this.imports.get(dot < 0 ? dotted : dotted.slice(0, dot));
     if (imported === undefined) return dotted;

@@ -109,7 +109,9 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
   if (scanInterval && !file.imports.has('SCAN_INTERVAL')) add(scanInterval, 'SCAN_INTERVAL', durationSeconds(file, scanInterval, integration) ?? numberValue(file, scanInterval, integration));
   for (const call of file.calls) {
     if (call.name && (TRACK_INTERVAL.has(call.name) || call.name.endsWith('async_track_time_interval'))) {
-      const interval = call.keywords.get('interval') ?? call.args[2];
+      // `hass.helpers.event.async_track_time_interval(action, interval)` passes hass through the object.
+      const hassBound = /(^|\.)_?hass\.helpers\./.test(call.callee.text);
+      const interval = call.keywords.get('interval') ?? call.args[hassBound ? 1 : 2];
       if (interval) add(interval, 'The tracked time interval');
     } else if (call.name && THROTTLE.test(call.name) && call.args[0]) {
       // `@Throttle(MIN_TIME_BETWEEN_UPDATES)` on an update method: the fastest it lets the integration poll.
