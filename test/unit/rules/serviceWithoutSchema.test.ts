@@ -24,6 +24,16 @@ describe('service-without-schema', () => {
     });
   }
 
+  it("follows the call into the integration's helper it is passed to: one that reads only call.hass reads no data", () => {
+    const source = (helperBody: string) =>
+      `from homeassistant.core import ServiceCall\n\n\ndef get_entry(call: ServiceCall):\n${helperBody}\n\n\nasync def refresh(call: ServiceCall) -> None:\n    await get_entry(call).runtime_data.async_request_refresh()\n\n\nasync def async_setup(hass, config):\n    hass.services.async_register("demo", "refresh", refresh)\n    return True\n`;
+    const noData = analyzeSnippet(source('    return call.hass.config_entries.async_loaded_entries("demo")[0]'), { rules }).findings;
+    assert.deepEqual(noData.map((finding) => finding.severity), ['info']);
+    assert.match(noData[0].suggestions?.[0].title ?? '', /accepts no data/);
+    const readsData = analyzeSnippet(source('    return call.hass.config_entries.async_get_entry(call.data["entry_id"])'), { rules }).findings;
+    assert.deepEqual(readsData.map((finding) => finding.severity), ['warning']);
+  });
+
   it('names the service and lowers the severity when the handler reads no data', () => {
     const findings = assertFixture(path.join(folder, 'bad.py'), rules, { otherFiles });
     assert.deepEqual(findings.map((finding) => finding.severity), ['warning', 'warning', 'warning', 'info']);

@@ -131,8 +131,9 @@ function readFields(file: FileModel, reference: Node, integration: IntegrationMo
       if (!parent) continue;
       const isData = parent.type === 'attribute' && parent.childForFieldName('object')?.id === identifier.id && parent.childForFieldName('attribute')?.text === 'data';
       if (!isData) {
-        // `call.service`, `call.context` are not data; the call itself passed on may be read elsewhere.
-        if (parent.type === 'argument_list' || parent.type === 'keyword_argument') fields.passesCall = true;
+        // `call.service`, `call.context` are not data; the call itself passed on may be read elsewhere (unless the
+        // function it is passed to is the integration's and reads no data from it: `get_config_entry(call)`).
+        if (parent.type === 'keyword_argument' || (parent.type === 'argument_list' && !readsNoDataOf(handler.file, parent, identifier, integration))) fields.passesCall = true;
         continue;
       }
       // `data = call.data`: what the handler reads from `data` is read from the call.
@@ -150,6 +151,29 @@ function readFields(file: FileModel, reference: Node, integration: IntegrationMo
     }
   }
   return fields;
+}
+
+/** Whether the integration's function a service call is passed to (positionally) neither reads its data nor passes it on. */
+function readsNoDataOf(file: FileModel, argumentList: Node, argument: Node, integration: IntegrationModel | undefined): boolean {
+  const call = argumentList.parent;
+  const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
+  const position = argumentList.namedChildren.filter((child) => child.type !== 'comment').findIndex((child) => child.id === argument.id);
+  const targets = callee && position >= 0 ? resolveCallables(file, callee, integration) : [];
+  return (
+    targets.length > 0 &&
+    targets.every((target) => {
+      const parameters = parametersOf(target.node).filter((parameter) => parameter.kind === 'plain' && !parameter.keywordOnly);
+      const bound = callee!.type === 'attribute' && ['self', 'cls'].includes(parameters[0]?.name ?? '') ? 1 : 0;
+      const name = parameters[position + bound]?.name;
+      if (!name) return false;
+      return descendants(target.node, ['identifier']).every((identifier) => {
+        if (identifier.text !== name) return true;
+        const use = identifier.parent;
+        const readsData = use?.type === 'attribute' && use.childForFieldName('object')?.id === identifier.id && use.childForFieldName('attribute')?.text === 'data';
+        return !readsData && use?.type !== 'argument_list' && use?.type !== 'keyword_argument' && use?.type !== 'assignment';
+      });
+    })
+  );
 }
 
 /** One use of the call's data (`call.data` or a name holding it): a key read, or a use that needs every field. */
