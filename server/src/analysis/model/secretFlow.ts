@@ -90,7 +90,7 @@ function raiseStatementOf(call: CallSite): Node | undefined {
 }
 
 /**
- * A raised exception of Home Assistant's that reaches Home Assistant, which logs its message: not one caught on the
+ * A raised exception of a class Home Assistant logs (see LOGGED_EXCEPTIONS) that reaches it: not one caught on the
  * way, around the raise or around every call of the function raising it (`validate_input` raising
  * `HomeAssistantError` for the config flow step that catches it and shows a form error).
  */
