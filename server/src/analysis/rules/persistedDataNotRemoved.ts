@@ -273,8 +273,8 @@ function libraryPathArguments(file: FileModel): Map<number, PathArgument[]> {
       if (NOT_A_LIBRARY.test(call.name ?? '') || /(^|\.)config\.path$/.test(call.name ?? '') || (call.name !== undefined && !call.name.includes('.') && file.isBuiltin(call.name))) continue;
       const keeps = call.method !== undefined && KEEPING_METHOD.test(call.method);
       const paths: PathArgument[] = [];
-      for (const path of call.args) if (isPathArgument(file, path)) paths.push({ path, named: keeps });
-      for (const [keyword, path] of call.keywords) if (isPathArgument(file, path)) paths.push({ path, named: keeps || KEPT_FILE.test(keyword) });
+      for (const path of call.args) if (mayBeKeptPath(file, path)) paths.push({ path, named: keeps });
+      for (const [keyword, path] of call.keywords) if (mayBeKeptPath(file, path)) paths.push({ path, named: keeps || KEPT_FILE.test(keyword) });
       if (paths.length > 0) found.set(call.callee.id, paths);
     }
     return found;
@@ -282,6 +282,20 @@ function libraryPathArguments(file: FileModel): Map<number, PathArgument[]> {
 }
 
 const NOT_A_LIBRARY = /^(homeassistant|os|shutil|json|pathlib|logging|io|glob|tempfile|builtins)\./;
+
+/**
+ * A path argument that could lie in the config folder. Text without replacement fields does only when it names the
+ * folder or is a bare file name (what fromConfigFolder asks of it): most calls pass words, not paths, and this is
+ * asked of every argument of every call.
+ */
+function mayBeKeptPath(file: FileModel, path: Node): boolean {
+  const target = unwrap(path);
+  if (target.type === 'string' && !target.namedChildren.some((child) => child.type === 'interpolation')) {
+    const text = literalString(target);
+    return text !== undefined && (/hass\.config\.(path|config_dir)|STORAGE_DIR|\.storage/.test(target.text) || RELATIVE_FILE_NAME.test(text)) && !HA_DATABASE.test(target.text);
+  }
+  return isPathArgument(file, path);
+}
 
 /** A path as such (`hass.config.path(...)`, `os.path.join(...)`, `folder / name`, text), not data read from one. */
 function isPathArgument(file: FileModel, value: Node): boolean {
