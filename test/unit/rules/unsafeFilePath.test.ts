@@ -16,6 +16,15 @@ describe('unsafe-file-path', () => {
     });
   }
 
+  it('follows service data through three of the integration\'s helpers, but config flow input only through two', () => {
+    const manager = (entry: string, handler: string) =>
+      `from os.path import join\n\n\nclass SnapshotManager:\n    async def new_snapshot(self, data):\n        folder = data.get("backup_path")\n        if folder:\n            await self.copy_snapshot("slug", folder)\n\n    async def copy_snapshot(self, slug, folder):\n        await self.download(slug, join(folder, f"{slug}.tar"))\n\n    async def download(self, slug, output_path):\n        with open(output_path, "wb") as out:\n            out.write(b"")\n\n\n${entry}\n    manager = SnapshotManager()\n${handler}\n    return True\n`;
+    const service = manager('async def async_setup_entry(hass, entry):', '\n    async def handle(call):\n        await manager.new_snapshot(call.data)\n\n    hass.services.async_register("demo", "snapshot", handle)');
+    assert.deepEqual(analyzeSnippet(service, { rules }).findings.map((finding) => finding.range.start.line), [13]);
+    const flow = manager('async def async_step_user(self, user_input=None):', '    await manager.new_snapshot(user_input)');
+    assert.deepEqual(analyzeSnippet(flow, { rules, fileName: 'config_flow.py' }).findings, []);
+  });
+
   it('takes raise_if_invalid_filename and raise_if_invalid_path as checks of the value they are given, and knows the second lets absolute paths through', () => {
     const source = (body: string[]) =>
       [

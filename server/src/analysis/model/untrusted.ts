@@ -114,6 +114,31 @@ export function untrustedSource(file: FileModel, expression: Node, integration?:
   return found;
 }
 
+const distantResultCache = new WeakMap<object, Map<string, UntrustedSource | null>>();
+
+/**
+ * Like untrustedSource, following the value through one more of the integration's helpers (a service handler
+ * handing its data to a manager method that hands a path on twice more), but only to data from outside Home
+ * Assistant: a service call, a webhook or a request. What someone typed into a config flow that far away is left out.
+ */
+export function distantUntrustedSource(file: FileModel, expression: Node, integration?: IntegrationModel): UntrustedSource | undefined {
+  const near = untrustedSource(file, expression, integration);
+  if (near) return near;
+  const cacheKey: object = integration ?? file;
+  let cache = distantResultCache.get(cacheKey);
+  if (!cache) {
+    cache = new Map();
+    distantResultCache.set(cacheKey, cache);
+  }
+  const key = `${file.path}#${expression.id}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached ?? undefined;
+  const found = sourceOf({ integration, following: new Set() }, file, expression, undefined, 12, 3);
+  const kept = found && found.kind !== 'flow-input' ? found : undefined;
+  cache.set(key, kept ?? null);
+  return kept;
+}
+
 /** True when `expression` is (an alias of) the request object of a webhook handler, view method or aiohttp handler. */
 export function isRequestObject(file: FileModel, expression: Node, integration?: IntegrationModel, depth = 4): boolean {
   const target = unwrap(expression);

@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { addImport, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { callerArguments, untrustedSource } from '../model/untrusted';
+import { callerArguments, distantUntrustedSource, untrustedSource } from '../model/untrusted';
 import { comparisonParts } from '../model/verification';
 import { descendants, interpolations, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -60,6 +60,10 @@ checks that one value is a bare file name. \`raise_if_invalid_path(value)\` reje
 absolute path, so it is not enough for a value used as the path itself or joined onto a folder with
 \`os.path.join\` or \`/\` (\`os.path.join(base, "/config/secrets.yaml")\` is \`/config/secrets.yaml\`).
 
+The value is followed through the integration's own functions: service, webhook and request data through up to
+three of them (a handler handing its data to a manager method that passes a folder on twice more), config flow input
+through two.
+
 Bad:
 \`\`\`python
 async def handle_export(call):
@@ -88,7 +92,7 @@ async def handle_export(call):
       const leaf = found.node;
       const check = checkedAround(file, call.node, leaf);
       if (check === 'contained' || checkedByEveryCaller(context, leaf)) continue;
-      const source = untrustedSource(file, leaf, context.integration);
+      const source = distantUntrustedSource(file, leaf, context.integration);
       if (check === 'relative-only') {
         if (!found.whole && !found.joined) continue;
         const how = found.whole ? 'is used as the path itself' : 'is joined onto a folder, which an absolute path replaces';
@@ -177,14 +181,14 @@ function untrustedLeaf(context: FileContext, expression: Node, depth = 5, whole 
     const node = unwrap(origin.node);
     // A parameter is judged by the name where it is used: its node in the signature may be `name: str = ...`.
     if (origin.kind === 'parameter' && expression.type === 'identifier') {
-      if (untrustedSource(file, expression, context.integration)) return { node: expression, whole, joined, named };
+      if (distantUntrustedSource(file, expression, context.integration)) return { node: expression, whole, joined, named };
       continue;
     }
     if (isSanitized(file, node)) continue;
     for (const piece of piecesOf(file, node)) {
       if (piece.id === node.id) {
         // A name is wrapped where its value was assigned; a parameter only where it is used, never in the signature.
-        if (untrustedSource(file, node, context.integration)) return { node: expression.type === 'identifier' && origin.kind !== 'parameter' ? node : expression, whole, joined, named };
+        if (distantUntrustedSource(file, node, context.integration)) return { node: expression.type === 'identifier' && origin.kind !== 'parameter' ? node : expression, whole, joined, named };
         continue;
       }
       const after = joinedAfterBase(file, piece);
