@@ -96,25 +96,13 @@ interface Context {
   following: Set<string>;
 }
 
-const resultCache = new WeakMap<object, Map<string, UntrustedSource | null>>();
+const nearCache = new WeakMap<object, Map<string, UntrustedSource | null>>();
+const distantCache = new WeakMap<object, Map<string, UntrustedSource | null>>();
 
 /** Whether (and how) a value may carry data controlled from outside the integration. */
 export function untrustedSource(file: FileModel, expression: Node, integration?: IntegrationModel): UntrustedSource | undefined {
-  const cacheKey: object = integration ?? file;
-  let cache = resultCache.get(cacheKey);
-  if (!cache) {
-    cache = new Map();
-    resultCache.set(cacheKey, cache);
-  }
-  const key = `${file.path}#${expression.id}`;
-  const cached = cache.get(key);
-  if (cached !== undefined) return cached ?? undefined;
-  const found = sourceOf({ integration, following: new Set() }, file, expression, undefined, 8, 2);
-  cache.set(key, found ?? null);
-  return found;
+  return cachedSource(nearCache, file, expression, integration, () => sourceOf({ integration, following: new Set() }, file, expression, undefined, 8, 2));
 }
-
-const distantResultCache = new WeakMap<object, Map<string, UntrustedSource | null>>();
 
 /**
  * Like untrustedSource, following the value through one more of the integration's helpers (a service handler
@@ -122,21 +110,35 @@ const distantResultCache = new WeakMap<object, Map<string, UntrustedSource | nul
  * Assistant: a service call, a webhook or a request. What someone typed into a config flow that far away is left out.
  */
 export function distantUntrustedSource(file: FileModel, expression: Node, integration?: IntegrationModel): UntrustedSource | undefined {
-  const near = untrustedSource(file, expression, integration);
-  if (near) return near;
-  const cacheKey: object = integration ?? file;
-  let cache = distantResultCache.get(cacheKey);
+  return (
+    untrustedSource(file, expression, integration) ??
+    cachedSource(distantCache, file, expression, integration, () => {
+      const found = sourceOf({ integration, following: new Set() }, file, expression, undefined, 12, 3);
+      return found?.kind === 'flow-input' ? undefined : found;
+    })
+  );
+}
+
+/** A source found once per expression and integration (or lone file). */
+function cachedSource(
+  caches: WeakMap<object, Map<string, UntrustedSource | null>>,
+  file: FileModel,
+  expression: Node,
+  integration: IntegrationModel | undefined,
+  find: () => UntrustedSource | undefined,
+): UntrustedSource | undefined {
+  const owner: object = integration ?? file;
+  let cache = caches.get(owner);
   if (!cache) {
     cache = new Map();
-    distantResultCache.set(cacheKey, cache);
+    caches.set(owner, cache);
   }
   const key = `${file.path}#${expression.id}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached ?? undefined;
-  const found = sourceOf({ integration, following: new Set() }, file, expression, undefined, 12, 3);
-  const kept = found && found.kind !== 'flow-input' ? found : undefined;
-  cache.set(key, kept ?? null);
-  return kept;
+  const found = find();
+  cache.set(key, found ?? null);
+  return found;
 }
 
 /** True when `expression` is (an alias of) the request object of a webhook handler, view method or aiohttp handler. */
