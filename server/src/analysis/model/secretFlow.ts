@@ -3,6 +3,7 @@ import { addImport, insertAt, replaceNode } from '../fixes';
 import { contains, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { Fix, TextEdit } from '../types';
 import { derivedKey, type Binding, type CallSite, type FileModel } from './fileModel';
+import { FILE_OPERATIONS } from './fileOperations';
 import { constantExpression, type IntegrationModel } from './integration';
 import { isSecretName, normalizeName } from './secrets';
 import { callerArguments, callsOf, methodsOf, parametersOf, registeredHandlers, resolveCallables, resolveClass, serviceHandlerReference, untrustedSource } from './untrusted';
@@ -84,9 +85,9 @@ export function isRaised(call: CallSite): boolean {
 }
 
 function raiseStatementOf(call: CallSite): Node | undefined {
-  let statement = call.node.parent;
-  while (statement?.type === 'parenthesized_expression') statement = statement.parent;
-  return statement?.type === 'raise_statement' && statement.namedChildren[0]?.id === outermost(call.node).id ? statement : undefined;
+  const raised = outermost(call.node);
+  const statement = raised.parent;
+  return statement?.type === 'raise_statement' && statement.namedChildren[0]?.id === raised.id ? statement : undefined;
 }
 
 /**
@@ -1170,8 +1171,8 @@ function loopVariableCarrier(walk: Walk, binding: Binding, depth: number): Secre
   return found ?? 'opaque';
 }
 
-/** Calls whose first argument is a file's path. */
-const PATH_TAKING = /^(os\.path\.(isfile|exists|isdir|getsize|getmtime|abspath|realpath)|os\.(stat|remove|unlink)|open|io\.open|aiofiles\.open|pathlib\.Path)$/;
+/** Calls that only ask about a file, given its path (file operations are in FILE_OPERATIONS). */
+const PATH_QUERIES = /^(os\.path\.(isfile|exists|isdir|getsize|getmtime|abspath|realpath)|pathlib\.(Pure)?Path)$/;
 
 /**
  * `for path in (cert_path, key_path): if not os.path.isfile(path): ...`: a variable its function hands over as a
@@ -1188,7 +1189,8 @@ function filePathVariables(file: FileModel): Set<string> {
   return file.derived(FILE_PATH_VARIABLES, () => {
     const found = new Set<string>();
     for (const site of file.callsWithDeferred) {
-      const given = PATH_TAKING.test(site.name ?? '') ? site.args[0] : site.method === 'load_cert_chain' ? site.keywords.get('keyfile') ?? site.args[1] : undefined;
+      const takesPath = site.name !== undefined && (PATH_QUERIES.test(site.name) || (FILE_OPERATIONS.has(site.name) && (site.name !== 'open' || file.isBuiltin('open'))));
+      const given = takesPath ? site.args[0] : site.method === 'load_cert_chain' ? site.keywords.get('keyfile') ?? site.args[1] : undefined;
       const variable = given ? unwrap(given) : undefined;
       if (variable?.type === 'identifier') found.add(`${(file.enclosingFunction(site.node) ?? file.root).id} ${variable.text}`);
     }

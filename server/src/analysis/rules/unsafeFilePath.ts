@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { addImport, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
+import { FILE_OPERATIONS } from '../model/fileOperations';
 import type { IntegrationModel } from '../model/integration';
 import { callerArguments, distantUntrustedSource, untrustedSource } from '../model/untrusted';
 import { comparisonParts } from '../model/verification';
@@ -9,19 +10,6 @@ import type { FileContext, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
 import { excerpt } from '../text';
 
-/** Functions whose first argument is a path they open, change or list. */
-const PATH_FUNCTIONS = new Set([
-  'open', 'io.open', 'aiofiles.open', 'os.open', 'os.remove', 'os.unlink', 'os.rename', 'os.replace', 'os.makedirs',
-  'os.mkdir', 'os.rmdir', 'os.listdir', 'os.scandir', 'os.stat', 'os.chmod', 'shutil.copy', 'shutil.copy2',
-  'shutil.copyfile', 'shutil.copytree', 'shutil.move', 'shutil.rmtree', 'aiohttp.web.FileResponse',
-  'homeassistant.util.json.load_json', 'homeassistant.helpers.json.save_json', 'homeassistant.util.json.save_json',
-  'homeassistant.util.yaml.load_yaml', 'homeassistant.util.yaml.save_yaml', 'homeassistant.util.ruamel_yaml.load_yaml',
-  'homeassistant.util.ruamel_yaml.save_yaml', 'homeassistant.util.file.write_utf8_file', 'homeassistant.util.file.write_utf8_file_atomic',
-  'aiofiles.os.remove', 'aiofiles.os.unlink', 'aiofiles.os.rename', 'aiofiles.os.replace', 'aiofiles.os.makedirs', 'aiofiles.os.mkdir',
-  'aiofiles.os.rmdir', 'aiofiles.os.listdir', 'aiofiles.os.scandir', 'aiofiles.os.stat', 'tarfile.open', 'zipfile.ZipFile', 'sqlite3.connect', 'aiosqlite.connect', 'pandas.read_csv',
-  'pandas.read_json', 'pandas.read_excel', 'pandas.read_parquet', 'joblib.load', 'PIL.Image.open', 'cv2.imread',
-  'cv2.imwrite',
-]);
 /** Path methods that touch the file system through their receiver. */
 const PATH_METHODS = new Set([
   'open', 'read_text', 'read_bytes', 'write_text', 'write_bytes', 'unlink', 'mkdir', 'rmdir', 'iterdir', 'touch',
@@ -129,7 +117,7 @@ function pathArguments(file: FileModel, call: CallSite): Node[] {
 /** The path expression a call operates on, if it is a file operation. */
 function pathArgument(file: FileModel, call: CallSite): Node | undefined {
   const name = call.name ?? '';
-  if (PATH_FUNCTIONS.has(name) && (name !== 'open' || file.isBuiltin('open'))) return call.args[0] ?? call.keywords.get('file') ?? call.keywords.get('path');
+  if (FILE_OPERATIONS.has(name) && (name !== 'open' || file.isBuiltin('open'))) return call.args[0] ?? call.keywords.get('file') ?? call.keywords.get('path');
   if (call.method && PATH_METHODS.has(call.method) && call.callee.type === 'attribute') {
     const receiver = call.callee.childForFieldName('object');
     if (receiver && looksLikePath(file, receiver)) return receiver;
@@ -143,7 +131,7 @@ function pathArgument(file: FileModel, call: CallSite): Node | undefined {
       if (PATH_METHODS.has(method) && receiver && looksLikePath(file, receiver)) return receiver;
     }
     const qualified = file.qualifiedName(call.args[0]) ?? '';
-    if (PATH_FUNCTIONS.has(qualified) && (qualified !== 'open' || file.isBuiltin('open'))) return call.args[1];
+    if (FILE_OPERATIONS.has(qualified) && (qualified !== 'open' || file.isBuiltin('open'))) return call.args[1];
   }
   return undefined;
 }
