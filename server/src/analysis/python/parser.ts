@@ -206,26 +206,28 @@ export function syntaxTreeOf(tree: Tree, text: string, previous?: SyntaxTree): S
   const copyStatement = (old: TreeArrays, from: number, parent: number, start: number): void => {
     const size = old.subtreeEnds[from] - from;
     if (arrays.count + size > arrays.typeIds.length) arrays = grow(arrays, arrays.count + size);
-    const base = arrays.count;
+    const target = arrays;
+    const base = target.count;
+    const end = from + size;
     const shift = base - from;
-    const delta = start - old.starts[from];
-    const moved = (link: number) => (link < 0 ? -1 : link + shift);
-    for (let offset = 0; offset < size; offset++) {
-      const source = from + offset;
-      const target = base + offset;
-      arrays.typeIds[target] = old.typeIds[source];
-      arrays.fieldIds[target] = old.fieldIds[source];
-      arrays.starts[target] = old.starts[source] + delta;
-      arrays.ends[target] = old.ends[source] + delta;
-      arrays.parents[target] = offset === 0 ? parent : old.parents[source] + shift;
-      arrays.firstChildren[target] = moved(old.firstChildren[source]);
-      // A copied statement is complete: no child is linked to its nodes later, so their last child is not needed.
-      arrays.lastChildren[target] = -1;
-      arrays.nextSiblings[target] = offset === 0 ? -1 : moved(old.nextSiblings[source]);
-      arrays.subtreeEnds[target] = old.subtreeEnds[source] + shift;
-      if (arrays.missing) arrays.missing[target] = old.missing?.[source] ?? 0;
+    target.typeIds.set(old.typeIds.subarray(from, end), base);
+    target.fieldIds.set(old.fieldIds.subarray(from, end), base);
+    if (target.missing) {
+      if (old.missing) target.missing.set(old.missing.subarray(from, end), base);
+      else target.missing.fill(0, base, base + size);
     }
-    arrays.count += size;
+    const delta = start - old.starts[from];
+    copyShifted(target.starts, old.starts, from, end, shift, delta);
+    copyShifted(target.ends, old.ends, from, end, shift, delta);
+    copyShifted(target.parents, old.parents, from, end, shift, shift);
+    copyShifted(target.subtreeEnds, old.subtreeEnds, from, end, shift, shift);
+    copyLinksShifted(target.firstChildren, old.firstChildren, from, end, shift);
+    copyLinksShifted(target.nextSiblings, old.nextSiblings, from, end, shift);
+    // A copied statement is complete: no child is linked to its nodes later, so their last child is not needed.
+    target.lastChildren.fill(-1, base, base + size);
+    target.parents[base] = parent;
+    target.nextSiblings[base] = -1;
+    target.count += size;
     link(parent, base);
   };
 
@@ -254,6 +256,19 @@ export function syntaxTreeOf(tree: Tree, text: string, previous?: SyntaxTree): S
   }
   scratchArrays = arrays;
   return new SyntaxTree(text, pythonGrammar(), trimmed(arrays), reused);
+}
+
+/** Copies `source[from..end)` to `target` `shift` places later, adding `amount` to each value. */
+function copyShifted(target: Int32Array, source: Int32Array, from: number, end: number, shift: number, amount: number): void {
+  for (let index = from; index < end; index++) target[index + shift] = source[index] + amount;
+}
+
+/** Like copyShifted for node links, where -1 (no node) stays -1. */
+function copyLinksShifted(target: Int32Array, source: Int32Array, from: number, end: number, shift: number): void {
+  for (let index = from; index < end; index++) {
+    const link = source[index];
+    target[index + shift] = link < 0 ? -1 : link + shift;
+  }
 }
 
 /** The error-free top-level statements of a previous copy, by type and text, each lent once. */
