@@ -99,6 +99,15 @@ describe('unsafe-file-path', () => {
     assert.equal(result.checklist.find((entry) => entry.id === 'path-traversal')?.status, 'pass');
   });
 
+  it('sees a file opened through a path derived from Path (with_name, parent) and a folder walked with os.walk', () => {
+    const status = (source: string) => analyzeSnippet(source, { rules }).checklist;
+    const derived = 'import json\nfrom pathlib import Path\n\nDATA_FILE = Path(__file__).with_name("orgs.json")\nOTHER = Path(__file__).parent / "x.json"\n\n\ndef load_orgs():\n    with DATA_FILE.open(encoding="utf-8") as file:\n        return json.load(file)\n';
+    assert.equal(status(derived).find((entry) => entry.id === 'path-traversal')?.status, 'pass');
+    const walked = (folder: string) => `import os\n\n\nasync def async_setup(hass, config):\n    def _list(call):\n        return [name for _, _, names in os.walk(${folder}) for name in names]\n\n    hass.services.async_register("demo", "list", _list)\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(walked('call.data["folder"]'), { rules }).findings.map((finding) => finding.range.start.line), [5]);
+    assert.equal(status(walked('hass.config.path("www")')).find((entry) => entry.id === 'path-traversal')?.status, 'pass');
+  });
+
   it("takes a notify platform's message and data for service data", () => {
     const source = (base: string) =>
       `from homeassistant.components.notify import ATTR_DATA, BaseNotificationService\n\n\nclass MailNotificationService(${base}):\n    def __init__(self, account):\n        self.account = account\n\n    def send_message(self, message="", **kwargs):\n        data = kwargs.get(ATTR_DATA) or {}\n        with open(data["attachment"], "rb") as file:\n            self.account.send(message, attachment=file.read())\n`;

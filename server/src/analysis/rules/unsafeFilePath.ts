@@ -136,10 +136,17 @@ function pathArgument(file: FileModel, call: CallSite): Node | undefined {
   return undefined;
 }
 
-function looksLikePath(file: FileModel, receiver: Node): boolean {
+/** Path methods and attributes that give another path: `Path(__file__).with_name("data.json")`, `path.parent`. */
+const PATH_DERIVING = new Set(['with_name', 'with_suffix', 'with_stem', 'joinpath', 'resolve', 'absolute', 'expanduser', 'parent']);
+
+function looksLikePath(file: FileModel, receiver: Node, depth = 4): boolean {
+  if (depth <= 0) return false;
   return file.origins(receiver).some((origin) => {
     const node = unwrap(origin.node);
-    if (node.type === 'call') return /(^|\.)(pathlib\.)?(Path|PurePath)$/.test(file.callSite(node)?.name ?? '');
+    const derivedFrom = (attribute: Node | null | undefined) =>
+      attribute?.type === 'attribute' && PATH_DERIVING.has(attribute.childForFieldName('attribute')?.text ?? '') && looksLikePath(file, attribute.childForFieldName('object')!, depth - 1);
+    if (node.type === 'call') return /(^|\.)(pathlib\.)?(Path|PurePath)$/.test(file.callSite(node)?.name ?? '') || derivedFrom(node.childForFieldName('function'));
+    if (node.type === 'attribute') return derivedFrom(node);
     return node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '/';
   });
 }
