@@ -182,6 +182,11 @@ describe('view-without-auth', () => {
     assert.deepEqual(analyzeSnippet(streamed('open(self.path, "w").close()'), { rules }).findings.map((finding) => finding.severity), ['error']);
     const reading = view('').replace('await hass.async_add_executor_job(job, hass.config.path("www"))', 'await hass.async_add_executor_job(pathlib.Path(hass.config.path("www/card.js")).read_text, "utf-8")').replace('import json', 'import json\nimport pathlib');
     assert.deepEqual(analyzeSnippet(reading, { rules }).findings.map((finding) => finding.severity), ['warning']);
+    // A function the handler defines for the executor is judged the same way.
+    const nested = (body: string) =>
+      view('').replace('return self.json(await hass.async_add_executor_job(job, hass.config.path("www")))', `def count():\n            ${body}\n\n        return self.json(await hass.async_add_executor_job(count))`);
+    assert.deepEqual(analyzeSnippet(nested('return len([names for _, _, names in walk(hass.config.path("www"))])'), { rules }).findings.map((finding) => finding.severity), ['warning']);
+    assert.deepEqual(analyzeSnippet(nested('open(hass.config.path("seen"), "w").close()'), { rules }).findings.map((finding) => finding.severity), ['error']);
     // Saving what the request brought is a change.
     const saving = view('').replace('return self.json(await hass.async_add_executor_job(job, hass.config.path("www")))', 'save_json(hass.config.path("demo.conf"), {"code": request.query.get("code")})\n        return self.json({})').replace('import json', 'import json\nfrom homeassistant.util.json import save_json');
     assert.deepEqual(analyzeSnippet(saving, { rules }).findings.map((finding) => finding.severity), ['error']);

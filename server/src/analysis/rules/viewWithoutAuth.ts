@@ -303,9 +303,15 @@ function acts(file: FileModel, handler: Node, depth = 2): boolean {
     const target = site.args[0] ? unwrap(site.args[0]) : undefined;
     // `Path(...).read_text` and the like only read.
     if (target?.type === 'attribute' && READS.test(target.childForFieldName('attribute')?.text ?? '')) return false;
-    const job = target?.type === 'identifier' ? { file, node: file.moduleFunction(target.text) } : target?.type === 'attribute' ? methodOfLocalObject(file, target) : undefined;
+    const job = target?.type === 'identifier' ? { file, node: definedFunction(file, target) } : target?.type === 'attribute' ? methodOfLocalObject(file, target) : undefined;
     return job?.node === undefined || acts(job.file, job.node, depth - 1);
   });
+}
+
+/** The function a name refers to: defined in the module, or nested in the handler (`def get_count(): ...`). */
+function definedFunction(file: FileModel, name: Node): Node | undefined {
+  const definitions = file.bindingsOf(name).filter((binding) => binding.kind === 'def' && binding.node.type === 'function_definition');
+  return definitions.length === 1 ? definitions[0].node : file.moduleFunction(name.text);
 }
 
 /** `reader.open` where `reader = Reader(...)`, a class of the integration: that class's `open` method. */
