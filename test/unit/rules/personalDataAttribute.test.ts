@@ -22,6 +22,12 @@ describe('personal-data-attribute', () => {
     assert.deepEqual(analyzeSnippet(source('{"name": x.room, "latitude": x.lat, "address": x.street}'), { rules }).findings, []);
   });
 
+  it("takes a customer's account, customer or contract number for personal data, not the device's numbers", () => {
+    const keys = (pairs: string) => analyzeSnippet(`class A:\n    @property\n    def extra_state_attributes(self):\n        return {${pairs}}\n`, { rules }).findings.map((finding) => finding.message.match(/"(\w+)"/)?.[1]);
+    assert.deepEqual(keys('"account_number": self._account, "customer_no": self._c, "contract_number": self._k'), ['account_number', 'customer_no', 'contract_number']);
+    assert.deepEqual(keys('"serial_number": self._s, "model_number": self._m, "firmware": self._f'), []);
+  });
+
   it('suggests removing the attribute, leaving valid Python', () => {
     const source = 'class A:\n    @property\n    def extra_state_attributes(self):\n        return {"model": self.m, "email": self.e}\n';
     const [finding] = analyzeSnippet(source, { rules }).findings;
