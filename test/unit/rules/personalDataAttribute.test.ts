@@ -114,4 +114,16 @@ describe('personal-data-attribute', () => {
     const result = analyzeSnippet(source, { rules, otherFiles: { 'const.py': 'ATTR_HOME = "home_address"\n' } });
     assert.equal(result.findings.length, 1);
   });
+
+  it('reads the keys of a comprehension over a constant dict, here or in const.py, and asks for a review of any other', () => {
+    const source = (loop: string) =>
+      `from .const import EXTRA_ATTRIBUTES\n\n\nclass A:\n    @property\n    def extra_state_attributes(self):\n        return {${loop} if source in self.data}\n`;
+    const run = (loop: string, constants: string) => analyzeSnippet(source(loop), { rules, otherFiles: { 'const.py': `EXTRA_ATTRIBUTES = {${constants}}\n` } });
+    const status = (loop: string, constants: string) => run(loop, constants).checklist.find((entry) => entry.id === 'data-minimization')?.status;
+    assert.equal(status('key: self.data[source] for key, source in EXTRA_ATTRIBUTES.items()', '"beer_name": "Beer Name", "mode": "Mode"'), 'pass');
+    const findings = run('key: self.data[key] for key in EXTRA_ATTRIBUTES', '"mode": "Mode", "email": "Email"').findings;
+    assert.deepEqual(findings.map((finding) => finding.message.match(/"(\w+)"/)?.[1]), ['email']);
+    assert.equal(status('key: value for key, value in self.data.items()', '"mode": "Mode"'), 'review');
+    assert.equal(status('key: self.data[key] for key, source in EXTRA_ATTRIBUTES.items()', '"mode": "Mode"'), 'pass');
+  });
 });

@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { removeArgument } from '../fixes';
 import type { FileModel } from '../model/fileModel';
+import { constantExpression } from '../model/integration';
 import { isPersonalDataName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries, type AttributeEntry } from '../model/stateAttributes';
 import { descendants, unwrap } from '../python/syntax';
@@ -54,10 +55,18 @@ def extra_state_attributes(self):
 \`\`\``,
   },
   checkFile(context) {
-    const { publishes, entries, opaque } = stateAttributeEntries(context.file);
+    const { publishes, entries } = stateAttributeEntries(context.file);
+    let { opaque } = stateAttributeEntries(context.file);
     if (publishes) context.markUsed();
     reviewPositions(context);
     for (const entry of entries) checkEntry(context, entry);
+    const unread: Node[] = [];
+    for (const value of opaque) {
+      const keyed = constantKeyedEntries(context, value);
+      if (keyed) keyed.forEach((entry) => checkEntry(context, entry));
+      else unread.push(value);
+    }
+    opaque = unread;
     if (opaque.length > 0) {
       const shown = opaque[0].text.length > 40 ? `${opaque[0].text.slice(0, 40)}…` : opaque[0].text;
       context.review(`State attributes are published from values whose keys cannot be read here (\`${shown}\` in ${context.file.path.split(/[\\/]/).pop()}); check they carry no personal data such as an e-mail, a street address or a person's position.`);
@@ -85,6 +94,46 @@ function checkEntry(context: FileContext, { key, value, at, removable, owner }: 
   context.report(at, `State attribute ${keyName !== undefined ? `"${keyName}"` : key.text} exposes personal data (${personal}); attributes are recorded and shared, so keep it out unless it is the entity's purpose.`, {
     suggestions: removable ? [{ title: `Remove the "${keyName ?? key.text}" attribute`, safe: false, edits: [removeArgument(at)] }] : [],
   });
+}
+
+/**
+ * `{key: data[source] for key, source in ATTRIBUTES.items()}`: a comprehension whose keys are the keys of a constant
+ * dict of the integration (here or in const.py) publishes those keys; one entry for each, at the comprehension's
+ * pair. Undefined when some value the attributes may be is not such a comprehension.
+ */
+function constantKeyedEntries(context: FileContext, value: Node): AttributeEntry[] | undefined {
+  const { file, integration } = context;
+  const entries: AttributeEntry[] = [];
+  for (const origin of file.origins(value)) {
+    const comprehension = unwrap(origin.node);
+    if (comprehension.type === 'none') continue;
+    if (comprehension.type !== 'dictionary_comprehension') return undefined;
+    const pair = comprehension.childForFieldName('body');
+    const key = pair?.childForFieldName('key');
+    const loops = comprehension.namedChildren.filter((child) => child.type === 'for_in_clause');
+    if (!pair || key?.type !== 'identifier' || loops.length !== 1) return undefined;
+    const looped = loops[0].childForFieldName('left');
+    const iterable = loops[0].childForFieldName('right');
+    const firstName = looped?.type === 'identifier' ? looped : looped?.namedChildren[0];
+    if (!iterable || firstName?.text !== key.text) return undefined;
+    // `for key in ATTRS`, `ATTRS.keys()`, and `for key, source in ATTRS.items()` go through the dict's keys.
+    let source = unwrap(iterable);
+    const method = source.type === 'call' ? source.childForFieldName('function') : undefined;
+    if (method?.type === 'attribute') {
+      const name = method.childForFieldName('attribute')?.text;
+      if ((name !== 'items' && name !== 'keys') || (name === 'items') !== (looped?.type !== 'identifier')) return undefined;
+      source = method.childForFieldName('object')!;
+    } else if (looped?.type !== 'identifier') return undefined;
+    const constant = source.type === 'identifier' ? constantExpression(file, source, integration) : undefined;
+    const dict = constant ? unwrap(constant.node) : undefined;
+    if (!constant || dict?.type !== 'dictionary') return undefined;
+    for (const item of dict.namedChildren) {
+      const itemKey = item.type === 'pair' ? item.childForFieldName('key') : undefined;
+      if (itemKey?.type !== 'string' || constant.file.stringValue(itemKey) === undefined) return undefined;
+      entries.push({ key: itemKey, value: pair.childForFieldName('value'), at: pair, removable: false, owner: comprehension });
+    }
+  }
+  return entries;
 }
 
 /**
