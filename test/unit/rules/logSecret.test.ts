@@ -501,4 +501,18 @@ async def async_setup_entry(hass, entry):
     assert.equal(analyzeSnippet(direct, { rules }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(direct.replace('["authorizationHeaderValue"]', '["namespace"]'), { rules }).findings, []);
   });
+
+  it('follows a webhook request into a helper whose parameter is annotated as a request', () => {
+    const source = (annotation: string) =>
+      `import logging\n\nfrom aiohttp.web import Request, Response\nfrom homeassistant.components import webhook\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    async def handler(hass, webhook_id, request):\n        return await handle(hass, request)\n\n    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], handler)\n    return True\n\n\nasync def handle(hass, request${annotation}):\n    data = await request.json()\n    _LOGGER.info("Received %s", data)\n    return Response(status=200)\n`;
+    for (const annotation of ['', ': Request']) {
+      const findings = analyzeSnippet(source(annotation), { rules }).findings;
+      assert.deepEqual(findings.map((finding) => finding.range.start.line), [18], annotation);
+      assert.match(findings[0].message, /webhook request body/);
+    }
+    // One field of the body at a time is not the whole body.
+    const fields = source(': Request').replace('    _LOGGER.info("Received %s", data)\n', '    for name, value in data.items():\n        _LOGGER.debug("Field %s is %s", name, value)\n');
+    assert.deepEqual(analyzeSnippet(fields, { rules }).findings, []);
+  });
 });
+

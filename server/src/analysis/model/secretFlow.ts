@@ -1161,11 +1161,14 @@ function loopVariableCarrier(walk: Walk, binding: Binding, depth: number): Secre
   if (site?.name === 'enumerate' && walk.file.isBuiltin('enumerate') && site.args[0]) {
     return position === 0 ? undefined : position === 1 ? (carriers(walk, site.args[0], depth - 1)[0] ?? 'opaque') : 'opaque';
   }
-  if (site?.method === 'items' && receiver) {
-    if (position === 0) return undefined;
-    return carriers(walk, receiver, depth - 1)[0] ?? 'opaque';
+  if ((site?.method === 'items' || site?.method === 'values') && receiver) {
+    if (site.method === 'items' && position === 0) return undefined;
+    const found = carriers(walk, receiver, depth - 1)[0];
+    // One field of a request body at a time is not the body, and nothing says which field it is; a header's value
+    // may be the Authorization header itself.
+    if (found && isRequestPayload(found) && found.source !== REQUEST_HEADERS_SOURCE) return undefined;
+    return found ?? 'opaque';
   }
-  if (site?.method === 'values' && receiver) return carriers(walk, receiver, depth - 1)[0] ?? 'opaque';
   const found = carriers(walk, iterable, depth - 1)[0];
   if (found?.kind === 'payload') return undefined;
   return found ?? 'opaque';

@@ -296,6 +296,12 @@ function callSource(context: Context, file: FileModel, node: Node, depth: number
 
 function parameterSource(context: Context, file: FileModel, fn: Node, name: string, parameterNode: Node, access: string | undefined, depth: number, helpers: number): UntrustedSource | undefined {
   const role = parameterRole(file, fn, name, context.integration);
+  // A helper annotated `request: web.Request` is only known to take some request; its callers say whose (a
+  // webhook handler passing its request on).
+  if (role?.kind === 'request' && role.role === 'request-object' && helpers > 0) {
+    const passed = helperParameterSource(context, file, fn, name, access, depth, helpers);
+    if (passed) return passed;
+  }
   if (role) {
     const source = (part?: string): UntrustedSource => ({ kind: role.kind, description: role.description ?? DESCRIPTIONS[role.kind], node: parameterNode, ...(part ? { part } : {}) });
     if (role.role === 'data') return source(role.kind === 'view-request' ? 'match_info' : undefined);
