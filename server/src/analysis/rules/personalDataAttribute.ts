@@ -55,20 +55,18 @@ def extra_state_attributes(self):
 \`\`\``,
   },
   checkFile(context) {
-    const { publishes, entries } = stateAttributeEntries(context.file);
-    let { opaque } = stateAttributeEntries(context.file);
+    const { publishes, entries, opaque } = stateAttributeEntries(context.file);
     if (publishes) context.markUsed();
     reviewPositions(context);
     for (const entry of entries) checkEntry(context, entry);
-    const unread: Node[] = [];
-    for (const value of opaque) {
+    // Values read as a comprehension over a constant dict are judged by its keys; the rest are unread.
+    const unread = opaque.filter((value) => {
       const keyed = constantKeyedEntries(context, value);
-      if (keyed) keyed.forEach((entry) => checkEntry(context, entry));
-      else unread.push(value);
-    }
-    opaque = unread;
-    if (opaque.length > 0) {
-      const shown = opaque[0].text.length > 40 ? `${opaque[0].text.slice(0, 40)}…` : opaque[0].text;
+      keyed?.forEach((entry) => checkEntry(context, entry));
+      return keyed === undefined;
+    });
+    if (unread.length > 0) {
+      const shown = unread[0].text.length > 40 ? `${unread[0].text.slice(0, 40)}…` : unread[0].text;
       context.review(`State attributes are published from values whose keys cannot be read here (\`${shown}\` in ${context.file.path.split(/[\\/]/).pop()}); check they carry no personal data such as an e-mail, a street address or a person's position.`);
     }
   },
