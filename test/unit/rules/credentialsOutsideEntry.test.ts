@@ -45,6 +45,24 @@ describe('credentials-outside-entry', () => {
     assert.notEqual(item('device_state')?.status, 'review');
   });
 
+  it('reports credentials copied into the process environment, and leaves other variables alone', () => {
+    const source = (body: string) =>
+      `import os\nfrom os import environ as env\n\nfrom homeassistant.const import CONF_PASSWORD, CONF_TOKEN\n\n\nasync def async_setup_entry(hass, entry):\n    settings = {**entry.data, **entry.options}\n${body}    return True\n`;
+    const findings = (body: string) => analyzeSnippet(source(body), { rules }).findings.map((finding) => finding.range.start.line);
+    assert.deepEqual(findings('    os.environ["SMTP_PASSWORD"] = str(settings.get(CONF_PASSWORD) or "")\n'), [8]);
+    assert.deepEqual(findings('    env.update({"API_TOKEN": entry.data[CONF_TOKEN]})\n'), [8]);
+    assert.deepEqual(findings('    os.putenv("MQTT_PASS", settings[CONF_PASSWORD])\n'), [8]);
+    assert.deepEqual(findings('    os.environ.setdefault("VENDOR_SECRET", entry.data["secret"])\n'), [8]);
+    const safe = [
+      '    os.environ["TZ"] = hass.config.time_zone\n',
+      '    os.environ.setdefault("PASSWORD_STORE_DIR", hass.config.path("pass"))\n',
+      '    os.environ["API_TOKEN"] = ""\n',
+      '    token = os.environ.get("API_TOKEN")\n',
+      '    env["HOST"] = settings["host"]\n',
+    ];
+    for (const body of safe) assert.deepEqual(findings(body), [], body);
+  });
+
   it('sees credentials written by a function handed to the executor', () => {
     const source = `from homeassistant.helpers.json import save_json\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(save_json, hass.config.path("demo.json"), {"password": entry.data["password"]})\n    return True\n`;
     const findings = analyzeSnippet(source, { rules }).findings;

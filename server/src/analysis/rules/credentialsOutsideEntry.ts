@@ -21,7 +21,7 @@ export const credentialsOutsideEntry: Rule = {
     severity: 'warning',
     fix: 'none',
     cwe: 312,
-    description: 'Credentials are kept outside the config entry: in a Store, a file, or a YAML configuration schema.',
+    description: 'Credentials are kept outside the config entry: in a Store, a file, the process environment, or a YAML configuration schema.',
     docs: `Home Assistant keeps an integration's credentials in its config entry. That is not encryption (config
 entries are plain JSON in \`.storage/core.config_entries\`), but it gives one well-known copy: diagnostics and
 redaction tooling know where it is, removing the entry removes it, and it stays out of the YAML files people
@@ -30,7 +30,8 @@ users to type passwords into \`configuration.yaml\` escapes all of that.
 
 The rule reports credentials published as an entity's state or state attributes, \`Store.async_save(...)\` and file
 writes (\`json.dump\`, \`save_json\`, \`write_text\`, \`.write\`) whose data holds credential keys (also nested in the
-dicts and lists it is built of) or the whole \`entry.data\`, and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
+dicts and lists it is built of) or the whole \`entry.data\`, credentials copied into the process environment
+(\`os.environ[...] = ...\`, \`os.environ.update\`, \`os.putenv\`: every integration and child process reads it), and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
 for passwords, tokens and keys. An integration that imports
 that YAML into a config entry (\`async_step_import\`, a flow started with \`SOURCE_IMPORT\`) gets a note to review
 instead: users should be told to remove the credentials from \`configuration.yaml\` once imported. Saving credentials with \`async_create_entry\` / \`async_update_entry\` is the right
@@ -83,11 +84,46 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
     // does an OAuth2 flow, whose framework stores the token in the entry.
     // (Only an integration has a checklist: a lone file is not asked.)
     if (context.integration && (readsEntryCredential(file, context.integration) || file.classes.some((cls) => OAUTH_FLOW.test(cls.childForFieldName('superclasses')?.text ?? '')))) context.markUsed();
+    checkEnvironmentWrites(context, file);
     checkYamlSchemas(context, file);
     if (context.integration && yamlSchemas(file).length === 0) checkYamlReads(context, file);
     checkStateAttributes(context, file);
   },
 };
+
+/** Calls that set variables of the process environment, with the argument holding the name and the value. */
+const ENVIRONMENT_SETTERS = new Map([
+  ['os.environ.setdefault', { name: 0, value: 1 }],
+  ['os.putenv', { name: 0, value: 1 }],
+  ['os.environ.update', { name: undefined, value: 0 }],
+]);
+
+/**
+ * `os.environ["SMTP_PASSWORD"] = entry.data[CONF_PASSWORD]`: the process environment is shared by everything Home
+ * Assistant runs, integrations and child processes alike, so a credential put there is a copy nobody controls.
+ */
+function checkEnvironmentWrites(context: FileContext, file: FileModel): void {
+  if (!file.mentions(/environ|putenv/)) return;
+  const report = (at: Node, name: Node | undefined, value: Node): void => {
+    const key = name ? file.stringValue(name, context.integration?.constantString) : undefined;
+    const secret = key !== undefined && isSecretName(key) && !isInert(file, value) ? key : credentialIn(context, value);
+    if (!secret) return;
+    context.markUsed();
+    context.report(at, `Credentials (${secret}) are copied into the process environment, which every integration and child process of Home Assistant can read; pass them to the client that needs them instead.`);
+  };
+  for (const assignment of file.nodesOfType('assignment')) {
+    const target = assignment.childForFieldName('left');
+    const value = assignment.childForFieldName('right');
+    if (target?.type !== 'subscript' || !value) continue;
+    const mapping = target.childForFieldName('value');
+    if (mapping && file.qualifiedName(mapping) === 'os.environ') report(assignment, target.childForFieldName('subscript') ?? undefined, value);
+  }
+  for (const call of file.calls) {
+    const setter = call.name ? ENVIRONMENT_SETTERS.get(call.name) : undefined;
+    const value = setter && call.args[setter.value];
+    if (value) report(call.node, setter.name === undefined ? undefined : call.args[setter.name], value);
+  }
+}
 
 /** A credential published as a state attribute is recorded in the database and sent to every client. */
 /** A webhook's id or URL is all a caller needs to call it, so it is a credential as much as a token. */
