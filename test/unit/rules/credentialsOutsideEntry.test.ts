@@ -63,6 +63,22 @@ describe('credentials-outside-entry', () => {
     for (const body of safe) assert.deepEqual(findings(body), [], body);
   });
 
+  it('reports a credential used as a unique id, not a truncated or hashed one', () => {
+    const flow = (uniqueId: string) =>
+      `import hashlib\n\nfrom homeassistant import config_entries\nfrom homeassistant.const import CONF_API_KEY, CONF_USERNAME\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        await self.async_set_unique_id(${uniqueId})\n        return self.async_create_entry(title="Demo", data=user_input)\n`;
+    const findings = (uniqueId: string) => analyzeSnippet(flow(uniqueId), { rules, fileName: 'config_flow.py' }).findings.map((finding) => finding.range.start.line);
+    assert.deepEqual(findings('user_input[CONF_API_KEY]'), [8]);
+    for (const safe of ['user_input[CONF_USERNAME]', 'user_input[CONF_API_KEY][-8:]', 'hashlib.sha256(user_input[CONF_API_KEY].encode()).hexdigest()', 'self._account_id']) {
+      assert.deepEqual(findings(safe), [], safe);
+    }
+    const entity = (uniqueId: string) =>
+      `from homeassistant.components.sensor import SensorEntity\nfrom homeassistant.const import CONF_TOKEN\n\n\nclass Demo(SensorEntity):\n    def __init__(self, entry, key):\n        self._attr_unique_id = ${uniqueId}\n`;
+    const entityFindings = (uniqueId: string) => analyzeSnippet(entity(uniqueId), { rules, fileName: 'sensor.py' }).findings.map((finding) => finding.range.start.line);
+    assert.deepEqual(entityFindings('f"{entry.data[CONF_TOKEN]}_{key}"'), [6]);
+    assert.deepEqual(entityFindings('f"{entry.entry_id}_{key}"'), []);
+    assert.deepEqual(entityFindings('f"{entry.unique_id}_{key}"'), []);
+  });
+
   it('sees credentials written by a function handed to the executor', () => {
     const source = `from homeassistant.helpers.json import save_json\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(save_json, hass.config.path("demo.json"), {"password": entry.data["password"]})\n    return True\n`;
     const findings = analyzeSnippet(source, { rules }).findings;

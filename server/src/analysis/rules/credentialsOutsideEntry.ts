@@ -31,7 +31,9 @@ users to type passwords into \`configuration.yaml\` escapes all of that.
 The rule reports credentials published as an entity's state or state attributes, \`Store.async_save(...)\` and file
 writes (\`json.dump\`, \`save_json\`, \`write_text\`, \`.write\`) whose data holds credential keys (also nested in the
 dicts and lists it is built of) or the whole \`entry.data\`, credentials copied into the process environment
-(\`os.environ[...] = ...\`, \`os.environ.update\`, \`os.putenv\`: every integration and child process reads it), and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
+(\`os.environ[...] = ...\`, \`os.environ.update\`, \`os.putenv\`: every integration and child process reads it), a
+credential used as a config entry's or entity's unique id (\`async_set_unique_id(user_input[CONF_API_KEY])\`: unique ids
+are kept in the registries and appear unredacted in diagnostics and logs; a truncated or hashed credential is fine), and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
 for passwords, tokens and keys. An integration that imports
 that YAML into a config entry (\`async_step_import\`, a flow started with \`SOURCE_IMPORT\`) gets a note to review
 instead: users should be told to remove the credentials from \`configuration.yaml\` once imported. Saving credentials with \`async_create_entry\` / \`async_update_entry\` is the right
@@ -66,6 +68,10 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
         const data = call.args[0];
         const secret = data && credentialIn(context, data);
         if (secret) context.report(call.node, `Credentials (${secret}) are written to a file, a copy outside the config entry; keep them only in entry.data.`);
+      } else if (call.method === 'async_set_unique_id') {
+        const uniqueId = call.args[0] ?? call.keywords.get('unique_id');
+        const secret = uniqueId && credentialIn(context, uniqueId);
+        if (secret) context.report(call.node, UNIQUE_ID_MESSAGE(secret, 'config entry'));
       } else if (call.method === 'async_create_entry' || call.method === 'async_update_entry') {
         const data = call.keywords.get('data');
         if (!data) continue;
@@ -85,11 +91,31 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
     // (Only an integration has a checklist: a lone file is not asked.)
     if (context.integration && (readsEntryCredential(file, context.integration) || file.classes.some((cls) => OAUTH_FLOW.test(cls.childForFieldName('superclasses')?.text ?? '')))) context.markUsed();
     checkEnvironmentWrites(context, file);
+    checkEntityUniqueIds(context, file);
     checkYamlSchemas(context, file);
     if (context.integration && yamlSchemas(file).length === 0) checkYamlReads(context, file);
     checkStateAttributes(context, file);
   },
 };
+
+/**
+ * A unique id is no place for a credential: diagnostics dump it next to the redacted data (`entry.as_dict()`), the
+ * entity and device registries keep it, and Home Assistant logs it.
+ */
+const UNIQUE_ID_MESSAGE = (secret: string, of: string): string =>
+  `The ${of}'s unique id is a credential (${secret}); unique ids are kept in the registries and shown unredacted in diagnostics and logs, so use an account or device id (or a hash of the credential) instead.`;
+
+/** `self._attr_unique_id = token`: an entity's unique id made of a credential. */
+function checkEntityUniqueIds(context: FileContext, file: FileModel): void {
+  if (!file.mentions(/_attr_unique_id/)) return;
+  for (const assignment of file.nodesOfType('assignment')) {
+    const target = assignment.childForFieldName('left');
+    const value = assignment.childForFieldName('right');
+    if (target?.type !== 'attribute' || target.childForFieldName('attribute')?.text !== '_attr_unique_id' || !value) continue;
+    const secret = credentialIn(context, value);
+    if (secret) context.report(assignment, UNIQUE_ID_MESSAGE(secret, 'entity'));
+  }
+}
 
 /** Calls that set variables of the process environment, with the argument holding the name and the value. */
 const ENVIRONMENT_SETTERS = new Map([
