@@ -229,9 +229,19 @@ const CONNECTION_URL_KEY = /^(db|database|sql|sqlalchemy(_database)?|mysql|maria
  * connection URLs (`db_url`).
  */
 export function isCredentialKey(key: string): boolean {
-  const normalized = normalizeName(key);
-  return isSecretName(key) || CODE_KEY.test(normalized) || CONNECTION_URL_KEY.test(normalized.replace(/^conf_/, ''));
+  let credential = credentialKeyCache.get(key);
+  if (credential === undefined) {
+    // Every key of every dict, schema and subscript is asked about, most of them many times an edit.
+    if (credentialKeyCache.size >= CREDENTIAL_KEY_CACHE_LIMIT) credentialKeyCache.clear();
+    const normalized = normalizeName(key);
+    credential = isSecretName(key) || CODE_KEY.test(normalized) || CONNECTION_URL_KEY.test(normalized.replace(/^conf_/, ''));
+    credentialKeyCache.set(key, credential);
+  }
+  return credential;
 }
+
+const CREDENTIAL_KEY_CACHE_LIMIT = 50_000;
+const credentialKeyCache = new Map<string, boolean>();
 
 /** A variable, attribute or parameter name that holds a credential (not a key name like `CONF_PASSWORD`). */
 function isSecretHolderName(name: string): boolean {
