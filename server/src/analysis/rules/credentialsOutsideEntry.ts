@@ -4,14 +4,13 @@ import { constantExpression } from '../model/integration';
 import { isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys } from '../model/secretFlow';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
+import { persistedData } from '../model/persistence';
 import { methodsOf, parametersOf } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import { baseName } from '../text';
 
-const STORE_SAVES = new Set(['async_save', 'async_delay_save']);
-const FILE_WRITERS = /(^|\.)(json\.dump|yaml\.dump|yaml\.safe_dump|pickle\.dump|save_json|write_utf8_file(_atomic)?)$/;
 const CONFIG_ENTRY_PAYLOAD = /(^|\.)(config_)?entry\.(data|options)$/;
 
 export const credentialsOutsideEntry: Rule = {
@@ -54,19 +53,14 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
     const { file } = context;
     // A write handed to the executor (`hass.async_add_executor_job(save_json, path, data)`) counts as the write.
     for (const call of file.callsWithDeferred) {
-      if (call.method && STORE_SAVES.has(call.method)) {
-        const data = call.args[0] ?? call.keywords.get('data');
-        const secret = data && credentialIn(context, data);
+      const persisted = persistedData(file, call);
+      if (persisted?.kind === 'store') {
+        const secret = credentialIn(context, persisted.data);
         if (secret) context.report(call.node, `Credentials (${secret}) are saved to a Store, a second copy outside the config entry; keep them only in entry.data.`);
-        const session = !secret && data ? sessionKept(context, data) : undefined;
+        const session = !secret ? sessionKept(context, persisted.data) : undefined;
         if (session) context.review(`A Store in ${baseName(file.path)} keeps "${session}", a login session's state; if it holds the session's tokens, they are a copy outside the config entry (keep them in entry.data, updated with async_update_entry).`);
-      } else if (call.name && FILE_WRITERS.test(call.name)) {
-        const data = call.name.endsWith('save_json') || call.name.includes('write_utf8') ? call.args[1] : call.args[0];
-        const secret = data && credentialIn(context, data);
-        if (secret) context.report(call.node, `Credentials (${secret}) are written to a file, a copy outside the config entry; keep them only in entry.data.`);
-      } else if (call.method === 'write_text' || call.method === 'write_bytes' || (call.method === 'write' && writesToOpenedFile(file, call.callee))) {
-        const data = call.args[0];
-        const secret = data && credentialIn(context, data);
+      } else if (persisted) {
+        const secret = credentialIn(context, persisted.data);
         if (secret) context.report(call.node, `Credentials (${secret}) are written to a file, a copy outside the config entry; keep them only in entry.data.`);
       } else if (call.method === 'async_set_unique_id') {
         const uniqueId = call.args[0] ?? call.keywords.get('unique_id');
@@ -213,17 +207,6 @@ function checkEntityStates(context: FileContext, file: FileModel): void {
 }
 
 /** `handle.write(...)` where `handle` came from `open(...)`: a socket or stream writer is not storage. */
-function writesToOpenedFile(file: FileModel, callee: Node): boolean {
-  const receiver = callee.childForFieldName('object');
-  if (!receiver) return false;
-  return file.origins(receiver).some((origin) => {
-    const node = unwrap(origin.node);
-    if (node.type !== 'call') return false;
-    const name = file.callSite(node)?.name ?? '';
-    return (name === 'open' && file.isBuiltin('open')) || name === 'aiofiles.open' || name.endsWith('.open_text');
-  });
-}
-
 /**
  * The credential a value carries: a secret key of a dict literal, a secret-named variable, or a whole entry.data;
  * also nested in the dicts and lists the value is built of (`{"session": {"access_token": token}}`).

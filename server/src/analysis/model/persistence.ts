@@ -1,0 +1,44 @@
+import type { Node } from '../python/syntaxTree';
+import type { CallSite, FileModel } from './fileModel';
+import { unwrap } from '../python/syntax';
+
+/** Where a call keeps data beyond the running process. */
+export type PersistenceKind = 'store' | 'file';
+
+export interface PersistedData {
+  kind: PersistenceKind;
+  /** The argument holding what is kept. */
+  data: Node;
+}
+
+const STORE_SAVES = new Set(['async_save', 'async_delay_save']);
+const FILE_WRITERS = /(^|\.)(json\.dump|yaml\.dump|yaml\.safe_dump|pickle\.dump|save_json|write_utf8_file(_atomic)?)$/;
+
+/**
+ * What a call writes to a Store or a file: `store.async_save(data)`, `json.dump(data, handle)`, `save_json(path, data)`,
+ * `path.write_text(text)`, `handle.write(text)` on a file `open` returned. Undefined for any other call.
+ */
+export function persistedData(file: FileModel, call: CallSite): PersistedData | undefined {
+  if (call.method && STORE_SAVES.has(call.method)) {
+    const data = call.args[0] ?? call.keywords.get('data');
+    return data ? { kind: 'store', data } : undefined;
+  }
+  let data: Node | undefined;
+  if (call.name && FILE_WRITERS.test(call.name)) {
+    data = call.name.endsWith('save_json') || call.name.includes('write_utf8') ? call.args[1] : call.args[0];
+  } else if (call.method === 'write_text' || call.method === 'write_bytes' || (call.method === 'write' && writesToOpenedFile(file, call.callee))) {
+    data = call.args[0];
+  }
+  return data ? { kind: 'file', data } : undefined;
+}
+
+function writesToOpenedFile(file: FileModel, callee: Node): boolean {
+  const receiver = callee.childForFieldName('object');
+  if (!receiver) return false;
+  return file.origins(receiver).some((origin) => {
+    const node = unwrap(origin.node);
+    if (node.type !== 'call') return false;
+    const name = file.callSite(node)?.name ?? '';
+    return (name === 'open' && file.isBuiltin('open')) || name === 'aiofiles.open' || name.endsWith('.open_text');
+  });
+}
