@@ -47,6 +47,12 @@ export interface UntrustedSource {
   part?: string;
 }
 
+/**
+ * The callee of a call that checks data against a schema or a model: `SCHEMA(data)`, `vol.Schema(...)(data)`,
+ * `validate_input(data)`, `Model.parse_obj(data)`, `Model.model_validate(data)`.
+ */
+export const VALIDATION_CALLEE = /schema|validat|(^|\.)vol\.|voluptuous|(^|\.)(parse_obj|parse_obj_as|parse_raw|from_dict|model_validate|model_validate_json)$/i;
+
 const DESCRIPTIONS: Record<UntrustedKind, string> = {
   'service-data': 'service call data',
   'flow-input': 'config flow input',

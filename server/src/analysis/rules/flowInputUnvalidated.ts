@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import type { Binding, CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { SCHEMA_FLOW_STEP } from '../model/secretFlow';
-import { isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveCallables, resolveClass, untrustedSource } from '../model/untrusted';
+import { isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveCallables, resolveClass, untrustedSource, VALIDATION_CALLEE } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
 import { descendants, refersToVariable, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -16,7 +16,6 @@ const DISCOVERY_OR_IMPORT = /^async_step_(zeroconf|dhcp|ssdp|usb|bluetooth|mqtt|
 /** Where unvalidated discovery or import data does harm: commands, code, files. */
 const DANGEROUS_SINKS = /^(subprocess\.\w+|os\.(system|popen|exec\w*|spawn\w*|remove|unlink|rename|makedirs|rmdir)|asyncio\.create_subprocess_\w+|eval|exec|open|shutil\.\w+|(pathlib\.)?Path)$/;
 /** Calls that check a payload: voluptuous schemas, validators, typed models (pydantic's `parse_obj`, `from_dict`). */
-const VALIDATION = /schema|validat|(^|\.)vol\.|voluptuous|(^|\.)(parse_obj|parse_obj_as|parse_raw|from_dict)$/i;
 
 /** Marks a form whose step id the analysis cannot tell (a helper showing forms for several steps). */
 const ANY_STEP = '*';
@@ -42,7 +41,8 @@ discovery, import and reauth steps, whose data comes from Home Assistant rather 
 import data reaches a command, code or file operation, the checklist asks for a review.
 
 Webhook handlers and HTTP views that read a request's JSON or form data without a schema are also listed for
-review: check each field before it reaches a service call or a state.
+review: check each field before it reaches a service call or a state. (A body kept whole, in a file, a Store, the
+config entry or a state, is reported by request-body-unvalidated.)
 
 **Fix:** show the step's form with a \`data_schema\` (a \`vol.Schema\`), and validate discovery and request data
 explicitly.
@@ -205,7 +205,7 @@ function reviewDiscoverySteps(context: FileContext, steps: Node[]): void {
       return argument !== undefined && (argument.text === input || untrustedSource(file, argument, integration)?.kind === 'flow-input');
     };
     const forwarded = input ? calls.find((node) => /^self\.async_step_\w+$/.test(node.childForFieldName('function')?.text ?? '') && forwards(node)) : undefined;
-    if (forwarded && !calls.some((node) => VALIDATION.test(file.callSite(node)?.callee.text ?? '')) && !(name === 'async_step_import' && hasYamlSchema(context))) {
+    if (forwarded && !calls.some((node) => VALIDATION_CALLEE.test(file.callSite(node)?.callee.text ?? '')) && !(name === 'async_step_import' && hasYamlSchema(context))) {
       context.review(`${name} in ${baseName(file.path)} hands its data to \`${forwarded.childForFieldName('function')?.text.slice('self.'.length)}\` unvalidated: that step's form schema is only applied to what a user submits; validate the data with the same schema first.`);
       continue;
     }
@@ -253,7 +253,7 @@ function reviewRawRequestPayloads(context: FileContext): void {
       continue;
     }
     const decorated = fn.parent?.type === 'decorated_definition' && /RequestDataValidator|validate/i.test(fn.parent.text.slice(0, fn.startIndex - fn.parent.startIndex));
-    const validates = decorated || calls.some((site) => VALIDATION.test(site.callee.text) && !failureIgnored(site.node, fn));
+    const validates = decorated || calls.some((site) => VALIDATION_CALLEE.test(site.callee.text) && !failureIgnored(site.node, fn));
     if (!validates) reviewPayload(context, fn, kind, readsPayload ? 'body' : 'query string');
   }
   reviewHelpersReadingPayloads(context, handlers);
@@ -323,7 +323,7 @@ function reviewHelpersReadingPayloads(context: FileContext, handlers: Set<number
     if (kind !== 'webhook' && kind !== 'view-request') continue;
     reviewed.add(fn.id);
     context.markUsed();
-    const validates = descendants(fn, ['call']).some((node) => VALIDATION.test(file.callSite(node)?.callee.text ?? ''));
+    const validates = descendants(fn, ['call']).some((node) => VALIDATION_CALLEE.test(file.callSite(node)?.callee.text ?? ''));
     if (!validates) reviewPayload(context, fn, kind);
   }
 }

@@ -11,6 +11,7 @@ import { logSecret } from './logSecret';
 import { persistedDataNotRemoved } from './persistedDataNotRemoved';
 import { personalDataAttribute } from './personalDataAttribute';
 import { pollingTooFast } from './pollingTooFast';
+import { requestBodyUnvalidated } from './requestBodyUnvalidated';
 import { serviceWithoutSchema } from './serviceWithoutSchema';
 import { shellCommand } from './shellCommand';
 import { sqlStringBuilt } from './sqlStringBuilt';
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
   persistedDataNotRemoved,
   personalDataAttribute,
   pollingTooFast,
+  requestBodyUnvalidated,
   serviceWithoutSchema,
   shellCommand,
   sqlStringBuilt,

@@ -1,0 +1,99 @@
+import type { Node } from '../python/syntaxTree';
+import type { CallSite, FileModel } from '../model/fileModel';
+import { persistedData } from '../model/persistence';
+import { secretsIn, VIEW_BODY_SOURCE, WEBHOOK_BODY_SOURCE } from '../model/secretFlow';
+import { untrustedSource, VALIDATION_CALLEE } from '../model/untrusted';
+import { descendants } from '../python/syntax';
+import type { FileContext, Rule } from '../rule';
+
+
+/** Where a request body can be kept: what the call keeps, and how to say where it goes. */
+interface Sink {
+  data: Node;
+  where: string;
+}
+
+export const requestBodyUnvalidated: Rule = {
+  meta: {
+    id: 'request-body-unvalidated',
+    checklist: 'input-validation',
+    severity: 'warning',
+    fix: 'none',
+    cwe: 20,
+    description: 'A webhook or HTTP view keeps the whole request body it received (in a file, a Store, the config entry or a state) without validating it.',
+    docs: `A webhook or an HTTP view receives whatever its caller sends, and for a webhook (or a view with
+\`requires_auth = False\`) the caller can be anyone who learns the address. A handler that saves the body it
+received as a whole, to a file, a \`Store\`, the config entry or an entity's state attributes, lets that caller
+decide what the integration keeps: any keys, any types, any size, and later code that reads it back trusts it.
+
+The rule follows the body read from the request (\`await request.json()\`, \`await request.post()\`, \`await
+request.text()\`), also into the integration's helpers the handler passes it to, and reports where it is kept whole.
+Not reported: a single field of the body (\`data["temperature"]\`, which the code that uses it checks), a body
+checked against a schema or a model in the handler or at the place it is kept (\`WEBHOOK_SCHEMA(data)\`,
+\`Model.model_validate(data)\`), and a body handed to a service call, whose own schema validates it. Handlers that
+only read fields are left to the checklist's review of request payloads.
+
+**Fix:** validate the body with a \`vol.Schema\` that names each field you expect and its type (or a model), and keep
+only those fields.
+
+Bad:
+\`\`\`python
+async def post(self, request):
+    data = await request.json()
+    await hass.async_add_executor_job(save_json, hass.config.path("acme.json"), data)
+\`\`\`
+
+Good:
+\`\`\`python
+SETTINGS_SCHEMA = vol.Schema({vol.Required("interval"): vol.All(int, vol.Range(min=30))})
+
+async def post(self, request):
+    data = SETTINGS_SCHEMA(await request.json())
+    await hass.async_add_executor_job(save_json, hass.config.path("acme.json"), data)
+\`\`\``,
+  },
+  checkFile(context) {
+    const { file, integration } = context;
+    // Only a file that keeps something can keep a request body; most files are done here.
+    if (!file.mentions(/async_save|async_delay_save|dump|save_json|write|async_update_entry|async_create_entry|async_set\b|states\.set/)) return;
+    for (const call of file.callsWithDeferred) {
+      const sink = sinkOf(file, call);
+      if (!sink) continue;
+      const body = secretsIn(file, sink.data, integration).find((carrier) => carrier.kind === 'payload' && (carrier.source === WEBHOOK_BODY_SOURCE || carrier.source === VIEW_BODY_SOURCE));
+      if (!body || validates(file.enclosingFunction(call.node)) || validates(handlerOf(context, sink.data))) continue;
+      const sender = body.source === WEBHOOK_BODY_SOURCE ? 'a webhook' : 'an HTTP request';
+      context.report(
+        call.node,
+        `The whole body of ${sender} is ${sink.where} without validation, so its caller decides what is kept; check it with a schema (vol.Schema) that names each expected field, and keep only those.`,
+      );
+    }
+  },
+};
+
+function sinkOf(file: FileModel, call: CallSite): Sink | undefined {
+  const persisted = persistedData(file, call);
+  if (persisted) return { data: persisted.data, where: persisted.kind === 'store' ? 'saved to a Store' : 'written to a file' };
+  if (call.method === 'async_update_entry' || call.method === 'async_create_entry') {
+    const data = call.keywords.get('data') ?? call.keywords.get('options');
+    return data ? { data, where: 'stored in the config entry' } : undefined;
+  }
+  // `hass.states.async_set(entity_id, state, attributes)`: attributes go to the state machine and the recorder.
+  if ((call.method === 'async_set' || call.method === 'set') && /(^|\.)states$/.test(call.callee.childForFieldName('object')?.text ?? '')) {
+    const attributes = call.args[2] ?? call.keywords.get('attributes');
+    return attributes ? { data: attributes, where: 'set as state attributes' } : undefined;
+  }
+  return undefined;
+}
+
+/** The handler whose request the kept value comes from: the function around the request parameter. */
+function handlerOf(context: FileContext, value: Node): Node | undefined {
+  const source = untrustedSource(context.file, value, context.integration);
+  for (let node = source?.node.parent ?? null; node; node = node.parent) {
+    if (node.type === 'function_definition') return node;
+  }
+  return undefined;
+}
+
+function validates(fn: Node | undefined): boolean {
+  return fn !== undefined && descendants(fn, ['call']).some((call) => VALIDATION_CALLEE.test(call.childForFieldName('function')?.text ?? ''));
+}
