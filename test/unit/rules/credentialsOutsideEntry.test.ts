@@ -79,6 +79,16 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(entityFindings('f"{entry.unique_id}_{key}"'), []);
   });
 
+  it('leaves a few characters of a credential published to recognise it by', () => {
+    const entity = (value: string) =>
+      `from homeassistant.components.sensor import SensorEntity\n\n\nclass Status(SensorEntity):\n    def __init__(self, bridge):\n        self._bridge = bridge\n\n    @property\n    def extra_state_attributes(self):\n        return {"token_prefix": ${value}}\n`;
+    const count = (value: string) => analyzeSnippet(entity(value), { rules, fileName: 'sensor.py' }).findings.length;
+    assert.equal(count('self._bridge.token[:8]'), 0);
+    assert.equal(count('self._bridge.token[:8] if self._bridge.token else "-"'), 0);
+    assert.equal(count('self._bridge.token[8:]'), 1);
+    assert.equal(count('self._bridge.token if self._bridge.token else "-"'), 1);
+  });
+
   it('sees credentials written by a function handed to the executor', () => {
     const source = `from homeassistant.helpers.json import save_json\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(save_json, hass.config.path("demo.json"), {"password": entry.data["password"]})\n    return True\n`;
     const findings = analyzeSnippet(source, { rules }).findings;

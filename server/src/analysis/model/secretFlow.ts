@@ -1625,6 +1625,14 @@ export function isInert(file: FileModel, value: Node): boolean {
   if (node.type === 'identifier') return isConstantName(node.text);
   if (node.type === 'attribute') return isConstantName(node.childForFieldName('attribute')?.text ?? '');
   if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '*') return true;
+  // `token[:8]`: a few characters to recognise a secret by, not the secret.
+  const slice = node.type === 'subscript' ? node.childForFieldName('subscript') : null;
+  if (slice?.type === 'slice' && isTruncation(slice)) return true;
+  // `token[:8] if token else "-"`: inert when both values are (the condition is only tested).
+  if (node.type === 'conditional_expression') {
+    const [whenTrue, , whenFalse] = node.namedChildren;
+    return whenTrue !== undefined && whenFalse !== undefined && isInert(file, whenTrue) && isInert(file, whenFalse);
+  }
   if (node.type === 'call') {
     const site = file.callSite(node);
     return site !== undefined && isSanitizer(site);
