@@ -26,6 +26,17 @@ describe('tls-verify-disabled', () => {
     assert.deepEqual(analyzeSnippet(flow('    if user_input.get("allow_self_signed"):\n        user_input[CONF_VERIFY_SSL] = False'), { rules }).findings, []);
   });
 
+  it('reports verification written off into a dict, as an import step does for every migrated entry', () => {
+    const flow = (entry: string) =>
+      `from homeassistant.config_entries import ConfigFlow\nfrom homeassistant.const import CONF_HOST, CONF_VERIFY_SSL\n\n\nclass Flow(ConfigFlow, domain="demo"):\n    async def async_step_import(self, import_info):\n        config = {CONF_HOST: import_info[CONF_HOST], ${entry}}\n        return await self.async_step_user(config)\n`;
+    const found = analyzeSnippet(flow('CONF_VERIFY_SSL: False'), { rules, fileName: 'config_flow.py' }).findings;
+    assert.deepEqual(found.map((finding) => [finding.range.start.line, finding.message]), [[6, 'Certificate verification is set off here; keep it on by default and let users opt out for self-signed devices.']]);
+    assert.equal(analyzeSnippet(flow('"insecure": True'), { rules, fileName: 'config_flow.py' }).findings.length, 1);
+    for (const safe of ['CONF_VERIFY_SSL: True', 'CONF_VERIFY_SSL: import_info.get(CONF_VERIFY_SSL, True)', '"verified": False', '"insecure": False']) {
+      assert.deepEqual(analyzeSnippet(flow(safe), { rules, fileName: 'config_flow.py' }).findings, [], safe);
+    }
+  });
+
   it("knows Home Assistant's helpers reached through hass.helpers, as older integrations call them", () => {
     const source = 'async def async_setup(hass, config):\n    session = hass.helpers.aiohttp_client.async_get_clientsession(verify_ssl=False)\n    return True\n';
     const findings = analyzeSnippet(source, { rules }).findings;

@@ -57,7 +57,8 @@ change the answers it gets back.
 - MQTT \`tls_insecure_set(True)\`, SSH without host key checking (\`StrictHostKeyChecking=no\`, paramiko's
   \`AutoAddPolicy\`/\`WarningPolicy\`, asyncssh \`known_hosts=None\`).
 - Insecure defaults for a verification option: \`vol.Optional(CONF_VERIFY_SSL, default=False)\`,
-  \`entry.data.get(CONF_VERIFY_SSL, False)\`, \`def __init__(self, host, verify_ssl=False)\` (a warning).
+  \`entry.data.get(CONF_VERIFY_SSL, False)\`, \`def __init__(self, host, verify_ssl=False)\`, and the option written off
+  (\`user_input[CONF_VERIFY_SSL] = False\`, \`{CONF_VERIFY_SSL: False}\` in an import step's entry) (a warning).
 
 A flag counts when it is certainly off: a literal, or a variable or constant that only ever holds one. Verification
 taken from a user's option (\`verify_ssl=entry.data[CONF_VERIFY_SSL]\`), or switched off inside a branch that
@@ -349,25 +350,44 @@ function checkInsecureDefault(context: FileContext, call: CallSite): void {
   }
 }
 
-/** `user_input[CONF_VERIFY_SSL] = False`: an entry or option filled in with verification off. */
+/**
+ * `user_input[CONF_VERIFY_SSL] = False`, `{CONF_VERIFY_SSL: False}`: an entry, option or client setting filled in with
+ * verification off (an import step that turns it off for every migrated user, say).
+ */
 function checkKeyAssignments(context: FileContext): void {
-  const { file, integration } = context;
+  const { file } = context;
   if (!file.mentions(VERIFICATION_WORD)) return;
   for (const assignment of file.nodesOfType('assignment')) {
     const left = assignment.childForFieldName('left');
     const key = left?.type === 'subscript' ? left.childForFieldName('subscript') : null;
     const value = assignment.childForFieldName('right');
-    if (!key || !value) continue;
-    const keyText = file.stringValue(key, integration?.constantString) ?? (unwrap(key).type === 'identifier' ? key.text : '');
-    const insecure = VERIFY_OPTION.test(keyText) ? fixedBoolean(context, value) === false : INSECURE_OPTION.test(keyText) && fixedBoolean(context, value) === true;
     // `if CONF_VERIFY_SSL not in user_input:` fills in a missing option: that is a default, not the user's choice.
-    if (!insecure || (!fillsMissingKey(assignment) && chosenByUser(file, assignment))) continue;
-    context.markUsed();
-    context.report(value, 'Certificate verification is set off here; keep it on by default and let users opt out for self-signed devices.', {
-      severity: 'warning',
-      fix: setFix(value, VERIFY_OPTION.test(keyText) ? 'True' : 'False', 'Default certificate verification to on'),
-    });
+    if (key && value) checkFixedSetting(context, keyTextOf(context, key), value, !fillsMissingKey(assignment) && chosenByUser(file, assignment));
   }
+  for (const pair of file.nodesOfType('pair')) {
+    const key = pair.childForFieldName('key');
+    const value = pair.childForFieldName('value');
+    // Files hold many pairs: only a key written with a verification word (`CONF_VERIFY_SSL`, `"verify_ssl"`) is resolved.
+    if (!key || !value || !VERIFICATION_WORD.test(key.text)) continue;
+    // A bare `"verify": False` in a dict says too little (a description, a library's own flag); a named option does not.
+    const keyText = keyTextOf(context, key);
+    if (!/^(conf_)?verify$/i.test(keyText)) checkFixedSetting(context, keyText, value, chosenByUser(file, pair));
+  }
+}
+
+function checkFixedSetting(context: FileContext, keyText: string, value: Node, chosen: boolean): void {
+  const insecure = VERIFY_OPTION.test(keyText) ? fixedBoolean(context, value) === false : INSECURE_OPTION.test(keyText) && fixedBoolean(context, value) === true;
+  if (!insecure || chosen) return;
+  context.markUsed();
+  context.report(value, 'Certificate verification is set off here; keep it on by default and let users opt out for self-signed devices.', {
+    severity: 'warning',
+    fix: setFix(value, VERIFY_OPTION.test(keyText) ? 'True' : 'False', 'Default certificate verification to on'),
+  });
+}
+
+/** The text of a key, resolved through constants: `CONF_VERIFY_SSL` -> `verify_ssl`. */
+function keyTextOf(context: FileContext, key: Node): string {
+  return context.file.stringValue(key, context.integration?.constantString) ?? (unwrap(key).type === 'identifier' ? key.text : '');
 }
 
 function fillsMissingKey(assignment: Node): boolean {
