@@ -1,10 +1,10 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression } from '../model/integration';
+import { persistedData } from '../model/persistence';
 import { isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys } from '../model/secretFlow';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
-import { persistedData } from '../model/persistence';
 import { methodsOf, parametersOf } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
 import { descendants, literalString, unwrap } from '../python/syntax';
@@ -145,7 +145,6 @@ function checkEnvironmentWrites(context: FileContext, file: FileModel): void {
   }
 }
 
-/** A credential published as a state attribute is recorded in the database and sent to every client. */
 /** A webhook's id or URL is all a caller needs to call it, so it is a credential as much as a token. */
 const WEBHOOK_ADDRESS = /(^|_)(webhook|cloudhook)_?(url|id)$/;
 
@@ -160,6 +159,7 @@ function webhookAddressIn(value: Node): string | undefined {
   return name !== undefined && isWebhookAddress(name) ? name.replace(/^_+/, '') : undefined;
 }
 
+/** A credential published as a state attribute is recorded in the database and sent to every client. */
 function checkStateAttributes(context: FileContext, file: FileModel): void {
   for (const entry of stateAttributeEntries(file).entries) {
     const key = file.stringValue(entry.key, context.integration?.constantString);
@@ -206,7 +206,6 @@ function checkEntityStates(context: FileContext, file: FileModel): void {
   }
 }
 
-/** `handle.write(...)` where `handle` came from `open(...)`: a socket or stream writer is not storage. */
 /**
  * The credential a value carries: a secret key of a dict literal, a secret-named variable, or a whole entry.data;
  * also nested in the dicts and lists the value is built of (`{"session": {"access_token": token}}`).

@@ -15,8 +15,6 @@ const NOT_FORM_STEPS = /^async_step_(zeroconf|dhcp|ssdp|usb|bluetooth|mqtt|homek
 const DISCOVERY_OR_IMPORT = /^async_step_(zeroconf|dhcp|ssdp|usb|bluetooth|mqtt|homekit|hassio|import|integration_discovery|discovery)$/;
 /** Where unvalidated discovery or import data does harm: commands, code, files. */
 const DANGEROUS_SINKS = /^(subprocess\.\w+|os\.(system|popen|exec\w*|spawn\w*|remove|unlink|rename|makedirs|rmdir)|asyncio\.create_subprocess_\w+|eval|exec|open|shutil\.\w+|(pathlib\.)?Path)$/;
-/** Calls that check a payload: voluptuous schemas, validators, typed models (pydantic's `parse_obj`, `from_dict`). */
-
 /** Marks a form whose step id the analysis cannot tell (a helper showing forms for several steps). */
 const ANY_STEP = '*';
 

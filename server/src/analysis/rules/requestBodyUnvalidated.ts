@@ -6,7 +6,6 @@ import { untrustedSource, VALIDATION_CALLEE } from '../model/untrusted';
 import { descendants } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 
-
 /** Where a request body can be kept: what the call keeps, and how to say where it goes. */
 interface Sink {
   data: Node;
