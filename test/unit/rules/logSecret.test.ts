@@ -63,6 +63,13 @@ describe('log-secret', () => {
     });
   }
 
+  it("takes a tokenizer's tokens for source text, and a token getter's result for a credential", () => {
+    const source = (call: string) => `import logging\nimport tokenize\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef dump(source, client):\n    tokens = ${call}\n    _LOGGER.debug("%s", tokens)\n`;
+    assert.deepEqual(analyzeSnippet(source('tokenize.generate_tokens(source.readline)'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('client.lexer.get_tokens(source)'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('client.generate_tokens()'), { rules }).findings.length, 1);
+  });
+
   it('reports credentials as errors and inferred payloads as warnings', () => {
     const source = [
       'import logging',

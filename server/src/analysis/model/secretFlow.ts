@@ -208,6 +208,9 @@ const COLLECTION_FUNCTIONS = /^(list|tuple|set|frozenset|sorted)$/;
 /** `get_token()`, `async_get_access_token()`, `_fetch_api_key()`: a call named for the secret it returns. */
 const SECRET_GETTER = /^_?(async_)?(get|fetch|obtain|retrieve|request|load|read|refresh|generate|create|renew|new|current)_(\w+)$/;
 
+/** A tokenizer's or lexer's calls (`tokenize.generate_tokens(readline)`, `lexer.get_tokens(text)`): lexical tokens. */
+const LEXER_CALL = /(^|\.)(tokenize|_?tokenizer|_?lexer)\.\w+$/i;
+
 /** Names that hold a secret only in a disguised or shortened form (`masked_token`, `token_err`). */
 const HARMLESS_NAME = /(^|_)(masked|redacted|obfuscated|hidden|anonymi[sz]ed|censored|truncated|partial|short|safe|err|error|exc|exception|ex)(_|$)/;
 
@@ -1217,7 +1220,7 @@ function isOpaque(file: FileModel, value: Node, integration: IntegrationModel | 
   if (node.type === 'await') return isOpaque(file, node.namedChild(0) ?? node, integration);
   if (node.type === 'call') {
     const site = file.callSite(node);
-    return !site || !(isSanitizer(site) || COLLECTION_FUNCTIONS.test(site.name ?? '') || isPathValue(file, node, integration));
+    return !site || !(isSanitizer(site) || COLLECTION_FUNCTIONS.test(site.name ?? '') || LEXER_CALL.test(site.name ?? site.callee.text) || isPathValue(file, node, integration));
   }
   if (node.type === 'subscript') return node.childForFieldName('subscript')?.type !== 'slice';
   return node.type === 'attribute' || node.type === 'identifier';
@@ -1503,7 +1506,7 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
     return asDerived(carriers(walk, argument, depth - 1).filter((found) => keepsValues || found.kind === 'secret'));
   }
   const called = site.method ?? name.split('.').pop() ?? '';
-  const getter = SECRET_GETTER.exec(called);
+  const getter = LEXER_CALL.test(name || site.callee.text) ? null : SECRET_GETTER.exec(called);
   if ((getter && isSecretHolderName(getter[3])) || (site.method && isSecretHolderName(site.method) && site.args.length === 0)) {
     return [{ kind: 'secret', source: `${called}()`, node }];
   }
