@@ -89,6 +89,16 @@ describe('credentials-outside-entry', () => {
     assert.equal(count('self._bridge.token if self._bridge.token else "-"'), 1);
   });
 
+  it('leaves a YAML schema kept only to tell users their YAML was removed', () => {
+    const platform = (body: string) =>
+      `import voluptuous as vol\nfrom homeassistant.components.notify import PLATFORM_SCHEMA\nfrom homeassistant.const import CONF_API_KEY\nimport homeassistant.helpers.config_validation as cv\nfrom homeassistant.helpers.issue_registry import IssueSeverity, async_create_issue\n\nPLATFORM_SCHEMA = PLATFORM_SCHEMA.extend({vol.Required(CONF_API_KEY): cv.string})\n\n\nasync def async_get_service(hass, config, discovery_info=None):\n${body}`;
+    const removed = '    if discovery_info is None:\n        async_create_issue(hass, "demo", "removed_yaml", is_fixable=False, severity=IssueSeverity.WARNING, translation_key="removed_yaml")\n        return None\n    return DemoService(hass.data["demo"][discovery_info["entry_id"]])\n';
+    assert.deepEqual(analyzeSnippet(platform(removed), { rules, fileName: 'notify.py' }).findings, []);
+    const stillRead = '    async_create_issue(hass, "demo", "deprecated_yaml", is_fixable=False, severity=IssueSeverity.WARNING, translation_key="deprecated_yaml")\n    return DemoService(config[CONF_API_KEY])\n';
+    assert.equal(analyzeSnippet(platform(stillRead), { rules, fileName: 'notify.py' }).findings.length, 1);
+    assert.equal(analyzeSnippet(platform('    return DemoService(config[CONF_API_KEY])\n'), { rules, fileName: 'notify.py' }).findings.length, 1);
+  });
+
   it('sees credentials written by a function handed to the executor', () => {
     const source = `from homeassistant.helpers.json import save_json\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(save_json, hass.config.path("demo.json"), {"password": entry.data["password"]})\n    return True\n`;
     const findings = analyzeSnippet(source, { rules }).findings;

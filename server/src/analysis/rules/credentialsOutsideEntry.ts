@@ -303,7 +303,11 @@ function dictionaryKeys(context: FileContext, value: Node, skipLiteralValues = f
  * `SOURCE_IMPORT`) is moving off YAML the documented way: that is a note to review, not a finding.
  */
 function checkYamlSchemas(context: FileContext, file: FileModel): void {
-  for (const { name, node: schema } of yamlSchemas(file)) {
+  const schemas = yamlSchemas(file);
+  // A schema kept after the YAML was removed, so that the old configuration still loads and a repair issue tells the
+  // user to delete it: the credentials it names are read from nowhere.
+  if (schemas.length > 0 && yamlRemoved(file)) return;
+  for (const { name, node: schema } of schemas) {
     for (const part of schemaParts(context, file, schema, schema)) {
       for (const call of part.file.calls) {
         if (call.node.startIndex < part.node.startIndex || call.node.endIndex > part.node.endIndex) continue;
@@ -321,6 +325,25 @@ function checkYamlSchemas(context: FileContext, file: FileModel): void {
       }
     }
   }
+}
+
+/** The functions Home Assistant calls with a platform's or component's YAML configuration (the second parameter). */
+const YAML_ENTRY_NAMES = ['setup_platform', 'setup_scanner', 'get_service', 'get_scanner', 'get_engine', 'setup'].flatMap((name) => [name, `async_${name}`]);
+
+/**
+ * Every YAML entry point of the file raises a repair issue (`async_create_issue(..., "removed_yaml", ...)`) and reads
+ * nothing of the configuration it is given: the YAML is only accepted to say it is no longer used.
+ */
+function yamlRemoved(file: FileModel): boolean {
+  const yamlEntries = YAML_ENTRY_NAMES.map((name) => file.moduleFunction(name)).filter((fn): fn is Node => fn !== undefined);
+  if (yamlEntries.length === 0) return false;
+  return yamlEntries.every((fn) => {
+    const config = parametersOf(fn)[1]?.name;
+    const body = fn.childForFieldName('body');
+    if (!config || !body) return false;
+    const raisesIssue = descendants(body, ['call']).some((call) => /(^|\.)(async_)?create_issue$/.test(file.callSite(call)?.name ?? ''));
+    return raisesIssue && !descendants(body, ['identifier']).some((identifier) => identifier.text === config);
+  });
 }
 
 /** `vol.Optional("requires_api_password"): cv.boolean`: a switch about a credential, not one. */
