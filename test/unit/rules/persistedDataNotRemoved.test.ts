@@ -39,6 +39,16 @@ describe('persisted-data-not-removed', () => {
     assert.equal(status(result), 'fail');
   });
 
+  it('asks for a review of files the user names written into the configuration folder', () => {
+    const init = (filename: string) =>
+      `from pathlib import Path\n\nimport voluptuous as vol\n\n\nasync def async_setup_entry(hass, entry):\n    async def upload(call):\n        folder = Path(hass.config.path("www/upload_file"))\n        (folder / ${filename}).write_bytes(call.data["content"].encode())\n\n    hass.services.async_register("demo", "upload", upload, schema=vol.Schema({"filename": str, "content": str}))\n    return True\n`;
+    const userNamed = analyzeSnippet(init('call.data["filename"]'), { rules });
+    assert.deepEqual(userNamed.findings, []);
+    assert.equal(status(userNamed), 'review');
+    assert.match(userNamed.checklist.find((item) => item.id === 'data-deletion')?.note ?? '', /writes files whose names the user gives/);
+    assert.equal(analyzeSnippet(init('"latest.png"'), { rules }).findings.length, 1);
+  });
+
   it('sees a Store constructed as a parameterised generic', () => {
     const init = 'from typing import Any\n\nfrom homeassistant.helpers.storage import Store\n\n\nasync def async_setup_entry(hass, entry):\n    store = Store[Any](hass, 1, "demo")\n    await store.async_save({})\n    return True\n';
     const result = analyzeSnippet(init, { rules });

@@ -63,7 +63,9 @@ it creates there), and cloudhooks
 (\`async_create_cloudhook\`). It then checks that \`async_remove_entry\` exists and removes each kind:
 \`await store.async_remove()\`, \`os.remove\`/\`Path.unlink\`/\`shutil.rmtree\` (also through
 \`hass.async_add_executor_job\`), \`async_delete_cloudhook\`. An integration set up from YAML only has no config
-entry, so no \`async_remove_entry\` can run: its persisted data is put up for review instead. Long-term statistics
+entry, so no \`async_remove_entry\` can run: its persisted data is put up for review instead. Files the user names
+(a service's \`filename\`) are the user's, not the integration's data; written into a folder of the integration's own
+under the configuration folder (\`hass.config.path("www/upload") / filename\`), they are put up for review. Long-term statistics
 the integration imports (\`async_add_external_statistics\`, \`async_import_statistics\`) and does not clear on removal
 (\`async_clear_statistics\`) are put up for review too: Home Assistant keeps statistics by design, but an account's
 history may be the user's data.
@@ -83,7 +85,12 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
   checkIntegration(context) {
     const { integration } = context;
     reviewStatistics(context);
-    const persisted = findPersistence(integration);
+    const { persisted, userNamed } = findPersistence(integration);
+    if (userNamed.length > 0) {
+      const first = userNamed[0];
+      context.markUsed();
+      context.review(`${baseName(first.file.path)} writes files whose names the user gives (${excerpt(first.node.text)}) into the configuration folder; they are the user's files rather than the integration's data, but check whether removing the entry should remove them.`);
+    }
     if (persisted.length === 0) {
       // Nothing kept here, but async_remove_entry deletes something remote (a cloud instance or account the entry
       // registered): the integration does keep data elsewhere, and removes it.
@@ -142,9 +149,19 @@ function reviewStatistics(context: IntegrationContext): void {
   context.review(`${baseName(writer.file.path)} imports long-term statistics (\`${writer.call.callee.text}\`) that stay in the recorder when the entry is removed; if they hold the user's account data, clear them in async_remove_entry (the recorder's async_clear_statistics).`);
 }
 
-function findPersistence(integration: IntegrationModel): Persistence[] {
+/** Whether a write into the configuration folder was passed over because the user names the file. */
+interface UserNamedWrites {
+  seen: boolean;
+}
+
+/**
+ * What the integration persists, and the writes into the configuration folder whose file names come from the user
+ * (a service's `filename`): the user's files, not the integration's data, but not nothing either.
+ */
+function findPersistence(integration: IntegrationModel): { persisted: Persistence[]; userNamed: { file: FileModel; node: Node }[] } {
   const storeClasses = storeSubclasses(integration);
   const found: Persistence[] = [];
+  const userNamed: { file: FileModel; node: Node }[] = [];
   for (const file of integration.files) {
     if (file.isTestFile) continue;
     // A write handed to the executor (`hass.async_add_executor_job(save_json, path, data)`) persists all the same.
@@ -152,19 +169,25 @@ function findPersistence(integration: IntegrationModel): Persistence[] {
       const name = call.name ?? genericClassName(file, call.callee) ?? (call.method ? `.${call.method}` : '');
       if (isStoreConstructor(name, storeClasses)) {
         found.push({ kind: 'store', file, node: call.node, what: `Store ${call.args[2]?.text ?? call.keywords.get('key')?.text ?? ''}`.trim() });
-      } else if (CLOUDHOOK_CREATE.test(name)) {
+        continue;
+      }
+      if (CLOUDHOOK_CREATE.test(name)) {
         found.push({ kind: 'cloudhook', file, node: call.node, what: 'a Home Assistant Cloud webhook' });
-      } else if (writesConfigFile(file, call, name, integration)) {
+        continue;
+      }
+      const named: UserNamedWrites = { seen: false };
+      if (writesConfigFile(file, call, name, integration, named)) {
         const target = writtenPath(file, call, name);
         const names = target ? literalNames(file, target, integration) : new Set<string>();
         found.push({ kind: 'file', file, node: call.node, what: excerpt(call.node.text), names, pathText: target?.text });
-      } else {
-        const kept = libraryKeptFile(file, call, integration);
-        if (kept) found.push({ kind: 'file', file, node: call.node, what: excerpt(call.node.text), names: literalNames(file, kept, integration), pathText: kept.text });
+        continue;
       }
+      if (named.seen) userNamed.push({ file, node: call.node });
+      const kept = libraryKeptFile(file, call, integration);
+      if (kept) found.push({ kind: 'file', file, node: call.node, what: excerpt(call.node.text), names: literalNames(file, kept, integration), pathText: kept.text });
     }
   }
-  return found;
+  return { persisted: found, userNamed };
 }
 
 /** `Store[Any](...)` constructs a Store: the class a parameterised generic names. */
@@ -214,7 +237,7 @@ function isStoreConstructor(name: string, subclasses: Set<string>): boolean {
 }
 
 /** Writes to a path inside Home Assistant's configuration folder (not to a path a service call chose). */
-function writesConfigFile(file: FileModel, call: CallSite, name: string, integration: IntegrationModel): boolean {
+function writesConfigFile(file: FileModel, call: CallSite, name: string, integration: IntegrationModel, userNamed?: UserNamedWrites): boolean {
   // Home Assistant's writers persist wherever they write, unless a service call or request says where (the user's file).
   if (FILE_WRITERS.has(name)) return !call.args[0] || untrustedSource(file, call.args[0], integration) === undefined;
   const mode = (position: number) => literalString(call.keywords.get('mode') ?? call.args[position] ?? call.node) ?? '';
@@ -224,7 +247,7 @@ function writesConfigFile(file: FileModel, call: CallSite, name: string, integra
   const pathArgument = writtenPath(file, call, name);
   // Themes, blueprints and frontend files the integration copies in are assets the user may keep using, not data.
   if (pathArgument && /^shutil\./.test(name) && underSharedAssets(file, pathArgument)) return false;
-  return pathArgument !== undefined && fromConfigFolder(file, pathArgument, integration);
+  return pathArgument !== undefined && fromConfigFolder(file, pathArgument, integration, undefined, userNamed);
 }
 
 /** What names a file a library keeps for itself: its token, cookie, session or cache. */
@@ -343,7 +366,7 @@ function pathObjectOf(file: FileModel, node: Node): Node | undefined {
   return site?.name && /^pathlib\.(Pure)?Path$/.test(site.name) && site.args.length === 1 ? site.args[0] : undefined;
 }
 
-function fromConfigFolder(file: FileModel, expression: Node, integration: IntegrationModel, depth = 4): boolean {
+function fromConfigFolder(file: FileModel, expression: Node, integration: IntegrationModel, depth = 4, userNamed?: UserNamedWrites): boolean {
   for (const origin of file.origins(expression)) {
     const text = origin.node.text;
     // Home Assistant's own database, opened to read history (also through attributes and helpers), is not the
@@ -357,26 +380,34 @@ function fromConfigFolder(file: FileModel, expression: Node, integration: Integr
       (/\b__file__\b/.test(text) && /(^|[\\/])custom_components[\\/]/.test(integration.root)) ||
       descendants(origin.node, ['call']).some((call) => /hass\.config\.path/.test(call.text)) ||
       (relativeName !== undefined && RELATIVE_FILE_NAME.test(relativeName));
-    if (inConfigFolder && !namedByUser(file, origin.node, integration)) return true;
+    if (inConfigFolder) {
+      if (!namedByUser(file, origin.node, integration)) return true;
+      // A folder of the integration's own (`hass.config.path("www/upload", filename)`) holds what it writes there; a
+      // path the user gives whole (`os.path.join(config_dir, filename)`, a notify target) is the user's file.
+      if (userNamed && literalNames(file, origin.node, integration).size > 0) userNamed.seen = true;
+    }
     if (depth <= 0) continue;
     // `Path(path)`: the same path as an object.
     const wrapped = pathObjectOf(file, unwrap(origin.node));
-    if (wrapped && fromConfigFolder(file, wrapped, integration, depth - 1)) return true;
+    if (wrapped && fromConfigFolder(file, wrapped, integration, depth - 1, userNamed)) return true;
     // `(media / name)` where `media = Path(hass.config.path("media")) / DOMAIN`: a path joined onto such a folder.
     const base = joinedBase(file, unwrap(origin.node));
-    if (base && fromConfigFolder(file, base, integration, depth - 1) && !namedByUser(file, origin.node, integration)) return true;
+    if (base && fromConfigFolder(file, base, integration, depth - 1, userNamed)) {
+      if (!namedByUser(file, origin.node, integration)) return true;
+      if (userNamed && literalNames(file, base, integration).size > 0) userNamed.seen = true;
+    }
     // `path = _get_config_path(hass)`: a function of this module that returns such a path.
     const callee = unwrap(origin.node).type === 'call' ? unwrap(origin.node).childForFieldName('function') : null;
     const helper = callee?.type === 'identifier' ? file.moduleFunction(callee.text) : undefined;
-    if (helper && file.returnedValues(helper).some((value) => fromConfigFolder(file, value, integration, depth - 1))) return true;
+    if (helper && file.returnedValues(helper).some((value) => fromConfigFolder(file, value, integration, depth - 1, userNamed))) return true;
     // `def _save(path): open(path, "w")`, called with such a path (also through the executor, also from another module).
     if (origin.kind === 'parameter' && origin.scope && origin.name) {
-      if (callerArguments(file, origin.scope, origin.name, integration).some((argument) => fromConfigFolder(argument.file, argument.node, integration, depth - 1))) return true;
+      if (callerArguments(file, origin.scope, origin.name, integration).some((argument) => fromConfigFolder(argument.file, argument.node, integration, depth - 1, userNamed))) return true;
     }
     // `self._cookie_file`, set to such a path in another method of the class (`__init__`, usually).
     const attribute = selfAttributeName(unwrap(origin.node));
     const cls = attribute ? classOfMethodAround(file, origin.node) : undefined;
-    if (attribute && cls && file.selfAttributeWrites(cls, attribute).values.some((value) => fromConfigFolder(file, value, integration, depth - 1))) return true;
+    if (attribute && cls && file.selfAttributeWrites(cls, attribute).values.some((value) => fromConfigFolder(file, value, integration, depth - 1, userNamed))) return true;
   }
   return false;
 }
