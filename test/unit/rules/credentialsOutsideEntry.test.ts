@@ -99,6 +99,12 @@ describe('credentials-outside-entry', () => {
     assert.equal(analyzeSnippet(platform('    return DemoService(config[CONF_API_KEY])\n'), { rules, fileName: 'notify.py' }).findings.length, 1);
   });
 
+  it("reports a platform's YAML schema in the platform module, not a copy left in __init__.py that nothing reads", () => {
+    const schema = `import voluptuous as vol\nfrom homeassistant.components.sensor import PLATFORM_SCHEMA\nfrom homeassistant.const import CONF_PASSWORD\nimport homeassistant.helpers.config_validation as cv\n\nPLATFORM_SCHEMA = PLATFORM_SCHEMA.extend({vol.Required(CONF_PASSWORD): cv.string})\n`;
+    assert.deepEqual(analyzeSnippet(schema, { rules, fileName: '__init__.py' }).findings, []);
+    assert.equal(analyzeSnippet(schema, { rules, fileName: 'sensor.py' }).findings.length, 1);
+  });
+
   it('sees credentials written by a function handed to the executor', () => {
     const source = `from homeassistant.helpers.json import save_json\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(save_json, hass.config.path("demo.json"), {"password": entry.data["password"]})\n    return True\n`;
     const findings = analyzeSnippet(source, { rules }).findings;

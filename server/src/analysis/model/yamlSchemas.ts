@@ -23,10 +23,18 @@ export function yamlSchemas(file: FileModel): YamlSchema[] {
   const schemas: YamlSchema[] = [];
   for (const name of YAML_SCHEMA_NAMES) {
     const node = file.constants.get(name);
-    if (!node || isFormSchema(file, name)) continue;
+    if (!node || isFormSchema(file, name) || (name === 'PLATFORM_SCHEMA' && isPackageModule(file))) continue;
     schemas.push({ name, node, takesSettings: !NOTHING_FROM_YAML.test(node.text) });
   }
   return schemas;
+}
+
+/**
+ * Home Assistant reads `PLATFORM_SCHEMA` from a platform's module (`sensor.py`); one in the integration's `__init__.py`
+ * checks nothing unless a platform module takes it in (which is where it counts).
+ */
+function isPackageModule(file: FileModel): boolean {
+  return /(^|[\\/])__init__\.py$/.test(file.path);
 }
 
 function isFormSchema(file: FileModel, name: string): boolean {
