@@ -386,7 +386,11 @@ describe('shell-command', () => {
         'hass.services.async_register("d", "s", handle)',
         '',
       ].join('\n');
-      assert.deepEqual(findings(source).map((finding) => finding.range.start.line + 1), [7, 12]);
+      const found = findings(source);
+      assert.deepEqual(found.map((finding) => finding.range.start.line + 1), [7, 12]);
+      // Quoting cannot help a command the caller chooses whole; values a command is built from it can.
+      assert.match(found[0].message, /built from .*Quote each value with shlex\.quote/);
+      assert.match(found[1].message, /the whole command is taken from service call data, so whoever sends it runs any command on that host; offer a fixed set of commands/);
     });
   });
 

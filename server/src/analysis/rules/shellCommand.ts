@@ -350,9 +350,12 @@ function reportRemote(context: FileContext, use: ShellUse): void {
   const values = segments ? valuesOf(file, use.command) : [];
   const unquoted = values.filter((value) => !isConstantExpression(file, value, integration) && !isShellQuoted(file, value));
   if (segments ? unquoted.length === 0 : !source) return;
-  const built = segments ? 'built from ' : 'taken from ';
   const origin = source ? source.description : 'values that are not constants';
-  context.report(use.call.node, `${use.how}, and the command is ${built}${origin}: a value holding ; | $( ) or backticks runs commands of its own on that host. Quote each value with shlex.quote.`, {
+  // Quoting protects the values a command is built from; a command taken whole is the caller's to choose.
+  const message = segments
+    ? `${use.how}, and the command is built from ${origin}: a value holding ; | $( ) or backticks runs commands of its own on that host. Quote each value with shlex.quote.`
+    : `${use.how}, and the whole command is taken from ${origin}, so whoever sends it runs any command on that host; offer a fixed set of commands (vol.In) or build the command from constants and quoted values.`;
+  context.report(use.call.node, message, {
     severity: 'error',
     suggestions: segments ? quoteSuggestion(file, unquoted) : [],
   });
