@@ -27,6 +27,15 @@ describe('polling-too-fast', () => {
     assert.equal(analyzeSnippet(source('timedelta(minutes=10)'), { rules }).checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
   });
 
+  it("counts entities Home Assistant polls at its default interval as polling that passes", () => {
+    const entity = (bases: string, extra = '') =>
+      `import requests\nfrom homeassistant.helpers.entity import Entity\nfrom homeassistant.helpers.update_coordinator import CoordinatorEntity\n\n\nclass Meter(${bases}):\n${extra}    def update(self):\n        self._state = requests.get("https://api.example.com/reading", timeout=10).json()\n`;
+    const status = (source: string) => analyzeSnippet(source, { rules, manifest: manifest('cloud_polling'), fileName: 'sensor.py' }).checklist.find((item) => item.id === 'rate-limiting')?.status;
+    assert.equal(status(entity('Entity')), 'pass');
+    assert.equal(status(entity('Entity', '    _attr_should_poll = False\n\n')), 'not-applicable');
+    assert.equal(status(entity('CoordinatorEntity')), 'not-applicable');
+  });
+
   it('judges local integrations against the local minimum', () => {
     const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=5)\n';
     assert.deepEqual(analyzeSnippet(source, { rules, manifest: manifest('local_polling') }).findings, []);

@@ -212,6 +212,9 @@ SCAN_INTERVAL = timedelta(minutes=5)
       checkRescheduledWithoutPause(context, file);
     }
     const intervals = pollingIntervals(file, integration);
+    // Entities Home Assistant polls at its platform's default interval (30 seconds for sensors, switches, lights...)
+    // poll too, at a pace the checklist's minimums accept.
+    if (integration && intervals.length === 0 && polledEntities(file)) context.markUsed();
     if (integration && !iotClass && intervals.length > 0) {
       // Older manifests lack iot_class: an interval long enough even for a cloud API passes, others need a person.
       const cloudMinimum = context.settings.cloudPollingMinSeconds;
@@ -237,6 +240,19 @@ SCAN_INTERVAL = timedelta(minutes=5)
       );
     }  },
 };
+
+/**
+ * Whether the file defines an entity Home Assistant polls: an `Entity` subclass (not a coordinator's, which the
+ * coordinator updates) with an `update`/`async_update` method that does not say anything about `should_poll`.
+ */
+function polledEntities(file: FileModel): boolean {
+  if (!file.mentions(/def (async_)?update\b/)) return false;
+  return file.classes.some((cls) => {
+    const bases = cls.childForFieldName('superclasses')?.text ?? '';
+    if (!/Entity\b/.test(bases) || /CoordinatorEntity/.test(bases) || cls.text.includes('should_poll')) return false;
+    return methodsOf(cls).some((method) => /^(async_)?update$/.test(method.childForFieldName('name')?.text ?? ''));
+  });
+}
 
 /**
  * `obj.update_interval = value`: the attribute assigned to (its grandparent's right side is the value); also, as
