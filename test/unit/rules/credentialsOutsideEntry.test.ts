@@ -105,6 +105,15 @@ describe('credentials-outside-entry', () => {
     assert.equal(analyzeSnippet(schema, { rules, fileName: 'sensor.py' }).findings.length, 1);
   });
 
+  it('sees a credential put into a nested dict (setdefault chains, nested keys) before the dict is written', () => {
+    const flow = (fill: string) =>
+      `import yaml\n\n\nasync def write_config(hass, user_input):\n    config = {}\n    if pasw := user_input.get("password"):\n        ${fill}\n    with open(hass.config.path("go2rtc.yaml"), "w") as handle:\n        yaml.dump(config, handle)\n`;
+    const count = (fill: string) => analyzeSnippet(flow(fill), { rules }).findings.length;
+    assert.equal(count('config.setdefault("api", {}).setdefault("password", pasw)'), 1);
+    assert.equal(count('config["api"] = {}; config["api"]["password"] = pasw'), 1);
+    assert.equal(count('config.setdefault("api", {}).setdefault("listen", ":1984")'), 0);
+  });
+
   it('sees credentials written by a function handed to the executor', () => {
     const source = `from homeassistant.helpers.json import save_json\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(save_json, hass.config.path("demo.json"), {"password": entry.data["password"]})\n    return True\n`;
     const findings = analyzeSnippet(source, { rules }).findings;

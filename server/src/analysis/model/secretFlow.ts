@@ -1722,16 +1722,37 @@ export function dictAdditionValues(file: FileModel, identifier: Node, integratio
     if (assignment.type !== 'assignment') continue;
     const left = assignment.childForFieldName('left');
     const right = assignment.childForFieldName('right');
-    if (left?.type !== 'subscript' || left.childForFieldName('value')?.text !== name || !right) continue;
+    if (left?.type !== 'subscript' || !right || !nestedIn(left.childForFieldName('value'), name)) continue;
     values.push({ node: right, secretKey: secretKey(left.childForFieldName('subscript')) });
   }
   for (const call of index.callsByScope.get(scope.id) ?? []) {
     if (call.node.startIndex > identifier.startIndex) break;
-    if (call.method !== 'update' || call.callee.childForFieldName('object')?.text !== name) continue;
+    const receiver = call.callee.childForFieldName('object');
+    if (call.method === 'setdefault' && call.args[1] && nestedIn(receiver, name)) {
+      values.push({ node: call.args[1], secretKey: secretKey(call.args[0]) });
+      continue;
+    }
+    if (call.method !== 'update' || !nestedIn(receiver, name)) continue;
     for (const arg of call.args) values.push({ node: arg, secretKey: false });
     for (const [key, value] of call.keywords) values.push({ node: value, secretKey: isCredentialKey(key) });
   }
   return values;
+}
+
+/**
+ * Whether an expression is the dict called `name` or a dict inside it: `config`, `config["api"]`,
+ * `config.setdefault("api", {})` (what `config.setdefault("api", {}).setdefault("password", pasw)` fills).
+ */
+function nestedIn(expression: Node | null, name: string, depth = 4): boolean {
+  const node = expression ? unwrap(expression) : null;
+  if (!node || depth < 0) return false;
+  if (node.type === 'identifier') return node.text === name;
+  if (node.type === 'subscript') return nestedIn(node.childForFieldName('value'), name, depth - 1);
+  if (node.type === 'call') {
+    const callee = node.childForFieldName('function');
+    return callee?.type === 'attribute' && /^(setdefault|get)$/.test(callee.childForFieldName('attribute')?.text ?? '') && nestedIn(callee.childForFieldName('object'), name, depth - 1);
+  }
+  return false;
 }
 
 /**
