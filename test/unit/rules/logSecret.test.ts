@@ -70,6 +70,14 @@ describe('log-secret', () => {
     assert.equal(analyzeSnippet(source('client.generate_tokens()'), { rules }).findings.length, 1);
   });
 
+  it("takes a signed path's authSig for a credential, named by Home Assistant's constant or written out", () => {
+    const source = (key: string) =>
+      `import logging\n\nfrom homeassistant.components.http.auth import SIGN_QUERY_PARAM\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def get(request):\n    _LOGGER.debug("signature %s", request.query.get(${key}))\n`;
+    assert.equal(analyzeSnippet(source('SIGN_QUERY_PARAM'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(source('"authSig"'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('"server"'), { rules }).findings, []);
+  });
+
   it('reports credentials as errors and inferred payloads as warnings', () => {
     const source = [
       'import logging',

@@ -21,4 +21,6 @@ export const HA_CONSTANTS: ReadonlyMap<string, string> = new Map([
   ...CONF_KEYS.map((key): [string, string] => [`homeassistant.const.CONF_${key.toUpperCase()}`, key]),
   ['homeassistant.const.CONF_ELEVATION', 'elevation'],
   ['homeassistant.const.CONF_RADIUS', 'radius'],
+  // The query parameter of a signed path (`async_sign_path`): the token that lets its holder in.
+  ['homeassistant.components.http.auth.SIGN_QUERY_PARAM', 'authSig'],
 ]);
