@@ -28,6 +28,12 @@ describe('personal-data-attribute', () => {
     assert.deepEqual(keys('"serial_number": self._s, "model_number": self._m, "firmware": self._f'), []);
   });
 
+  it("takes an account's user name or handle for personal data, not a count of users or a flag", () => {
+    const keys = (pairs: string) => analyzeSnippet(`class A:\n    @property\n    def extra_state_attributes(self):\n        return {${pairs}}\n`, { rules }).findings.map((finding) => finding.message.match(/"(\w+)"/)?.[1]);
+    assert.deepEqual(keys('"twitch_user": self._now.get("twitch_user"), "username": self._login, "last_user": self._lock.user'), ['twitch_user', 'username', 'last_user']);
+    assert.deepEqual(keys('"max_user": self._max, "is_user": self._flag, "users": len(self._users), "user_count": 3'), []);
+  });
+
   it('suggests removing the attribute, leaving valid Python', () => {
     const source = 'class A:\n    @property\n    def extra_state_attributes(self):\n        return {"model": self.m, "email": self.e}\n';
     const [finding] = analyzeSnippet(source, { rules }).findings;
