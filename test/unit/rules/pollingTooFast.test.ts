@@ -36,6 +36,17 @@ describe('polling-too-fast', () => {
     assert.equal(status(entity('CoordinatorEntity')), 'not-applicable');
   });
 
+  it('reads an interval its callers hand to the coordinator, positionally, from another module', () => {
+    const coordinator = `from homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nclass Coordinator(DataUpdateCoordinator):\n    def __init__(self, hass, entry, api_key, update_interval):\n        super().__init__(hass, None, config_entry=entry, name="demo", update_interval=update_interval)\n`;
+    const init = (interval: string) =>
+      `import datetime\n\nfrom .coordinator import Coordinator\n\n\nasync def async_setup_entry(hass, entry):\n    update_interval = ${interval}\n    coordinator = Coordinator(hass, entry, entry.data["api_key"], update_interval)\n    return True\n`;
+    const result = (interval: string) => analyzeSnippet(init(interval), { rules, manifest: manifest('cloud_polling'), otherFiles: { 'coordinator.py': coordinator } });
+    const slow = result('datetime.timedelta(minutes=30)');
+    assert.deepEqual(slow.findings, []);
+    assert.equal(slow.checklist.find((item) => item.id === 'rate-limiting')?.status, 'pass');
+    assert.equal(result('datetime.timedelta(seconds=5)').findings.length, 1);
+  });
+
   it('judges local integrations against the local minimum', () => {
     const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=5)\n';
     assert.deepEqual(analyzeSnippet(source, { rules, manifest: manifest('local_polling') }).findings, []);

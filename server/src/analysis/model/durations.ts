@@ -2,6 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { unwrap } from '../python/syntax';
 import type { FileModel } from './fileModel';
 import { constantExpression, type IntegrationModel } from './integration';
+import { callerArguments } from './untrusted';
 
 /**
  * Evaluating the few expressions that state time spans: `timedelta(minutes=5)`, `timedelta(0, 30)`, constants
@@ -55,6 +56,12 @@ export function durationSeconds(file: FileModel, expression: Node, integration: 
     if (constant) return durationSeconds(constant.file, constant.node, integration, depth - 1);
     // A local variable (`update_interval = timedelta(seconds=5)`): the shortest of what it is set to, if all are known.
     const origins = file.origins(node, 2);
+    // A parameter (`def __init__(self, hass, update_interval)`): the shortest interval its callers hand it, if all are known.
+    if (origins.length > 0 && origins.every((origin) => origin.kind === 'parameter' && origin.scope && origin.name)) {
+      const handed = origins.flatMap((origin) => callerArguments(file, origin.scope!, origin.name!, integration));
+      const values = handed.map((argument) => durationSeconds(argument.file, argument.node, integration, depth - 1));
+      return values.length > 0 && values.every((value): value is number => value !== undefined) ? Math.min(...values) : undefined;
+    }
     if (origins.length === 0 || origins.some((origin) => origin.kind !== 'expression' || origin.node.id === node.id)) return undefined;
     const values = origins.map((origin) => durationSeconds(file, origin.node, integration, depth - 1));
     return values.every((value): value is number => value !== undefined) ? Math.min(...values) : undefined;
