@@ -34,6 +34,9 @@ describe('polling-too-fast', () => {
     assert.equal(status(entity('Entity')), 'pass');
     assert.equal(status(entity('Entity', '    _attr_should_poll = False\n\n')), 'not-applicable');
     assert.equal(status(entity('CoordinatorEntity')), 'not-applicable');
+    // An update that copies what a listener received asks nothing of the service.
+    const listener = `from homeassistant.helpers.entity import Entity\n\n\nclass Pushes(Entity):\n    def update(self):\n        self._attr_native_value = self.listener.data["title"]\n`;
+    assert.equal(status(listener), 'not-applicable');
   });
 
   it('reads an interval its callers hand to the coordinator, positionally, from another module', () => {

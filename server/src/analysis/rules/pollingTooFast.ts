@@ -3,7 +3,7 @@ import { replaceNode } from '../fixes';
 import { durationSeconds, numberValue } from '../model/durations';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { classOfMethodAround, methodsOf } from '../model/untrusted';
+import { classOfMethodAround, methodsOf, parametersOf } from '../model/untrusted';
 import { contains, descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
@@ -242,15 +242,24 @@ SCAN_INTERVAL = timedelta(minutes=5)
 };
 
 /**
- * Whether the file defines an entity Home Assistant polls: an `Entity` subclass (not a coordinator's, which the
- * coordinator updates) with an `update`/`async_update` method that does not say anything about `should_poll`.
+ * Whether the file defines an entity Home Assistant polls for a service's data: an `Entity` subclass (not a
+ * coordinator's, which the coordinator updates) that says nothing about `should_poll`, with an `update()` or
+ * `async_update()` that makes a request (awaits something, or calls what looks like one). An update that only copies
+ * what a listener received asks nothing of the service.
  */
 function polledEntities(file: FileModel): boolean {
   if (!file.mentions(/def (async_)?update\b/)) return false;
   return file.classes.some((cls) => {
     const bases = cls.childForFieldName('superclasses')?.text ?? '';
     if (!/Entity\b/.test(bases) || /CoordinatorEntity/.test(bases) || cls.text.includes('should_poll')) return false;
-    return methodsOf(cls).some((method) => /^(async_)?update$/.test(method.childForFieldName('name')?.text ?? ''));
+    return methodsOf(cls).some((method) => {
+      if (!/^(async_)?update$/.test(method.childForFieldName('name')?.text ?? '') || parametersOf(method).length !== 1) return false;
+      if (descendants(method, ['await']).length > 0) return true;
+      return descendants(method, ['call']).some((call) => {
+        const site = file.callSite(call);
+        return site !== undefined && SYNC_REQUEST.test(site.method ?? site.name ?? '');
+      });
+    });
   });
 }
 
