@@ -78,6 +78,14 @@ describe('log-secret', () => {
     assert.deepEqual(analyzeSnippet(source('"server"'), { rules }).findings, []);
   });
 
+  it('follows a token into the URL urljoin or yarl.URL build from it', () => {
+    const source = (build: string) =>
+      `import logging\nfrom urllib.parse import urljoin\n\nfrom yarl import URL\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Api:\n    def url(self, path):\n        absolute_url = ${build}\n        _LOGGER.debug(absolute_url)\n        return absolute_url\n`;
+    assert.equal(analyzeSnippet(source('urljoin(self.base_url, "%s?token=%s" % (path, self.token))'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(source('URL(f"{self.base_url}/{path}?token={self.token}")'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('urljoin(self.base_url, path)'), { rules }).findings, []);
+  });
+
   it('reports credentials as errors and inferred payloads as warnings', () => {
     const source = [
       'import logging',

@@ -202,7 +202,7 @@ export function isRequestPayload(carrier: SecretCarrier): boolean {
   return carrier.kind === 'payload' && (carrier.source === WEBHOOK_BODY_SOURCE || carrier.source === VIEW_BODY_SOURCE || carrier.source === REQUEST_HEADERS_SOURCE);
 }
 
-const SAME_VALUE_FUNCTIONS = /^(str|repr|ascii|format|dict|vars|bytes|json\.dumps|orjson\.dumps|json\.loads|orjson\.loads|homeassistant\.util\.json\.json_loads|pprint\.pformat|pformat|copy\.copy|copy\.deepcopy|deepcopy|dataclasses\.asdict|asdict|types\.MappingProxyType|MappingProxyType|base64\.\w*encode|b64encode|urlsafe_b64encode|urllib\.parse\.urlencode|urlencode|quote|urllib\.parse\.quote)$/;
+const SAME_VALUE_FUNCTIONS = /^(str|repr|ascii|format|dict|vars|bytes|json\.dumps|orjson\.dumps|json\.loads|orjson\.loads|homeassistant\.util\.json\.json_loads|pprint\.pformat|pformat|copy\.copy|copy\.deepcopy|deepcopy|dataclasses\.asdict|asdict|types\.MappingProxyType|MappingProxyType|base64\.\w*encode|b64encode|urlsafe_b64encode|urllib\.parse\.urlencode|urlencode|quote|urllib\.parse\.quote|urljoin|urllib\.parse\.urljoin|yarl\.URL)$/;
 /** Functions that, given a mapping, keep only its keys (`list(entry.data)`), and given a secret keep it. */
 const COLLECTION_FUNCTIONS = /^(list|tuple|set|frozenset|sorted)$/;
 /** `get_token()`, `async_get_access_token()`, `_fetch_api_key()`: a call named for the secret it returns. */
