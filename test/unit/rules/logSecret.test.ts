@@ -86,6 +86,15 @@ describe('log-secret', () => {
     assert.deepEqual(analyzeSnippet(source('urljoin(self.base_url, path)'), { rules }).findings, []);
   });
 
+  it("reports a request's whole query string logged where the integration reads a credential from a query", () => {
+    const view = (check: string) =>
+      `import logging\n\nfrom homeassistant.components.http import HomeAssistantView\nfrom homeassistant.components.http.auth import SIGN_QUERY_PARAM\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass StreamView(HomeAssistantView):\n    url = "/api/demo/ws"\n    name = "api:demo:ws"\n    requires_auth = False\n\n    async def get(self, request):\n        params = request.query\n        _LOGGER.debug(f"New client: {dict(params)}")\n        ${check}\n        return self.json({"server": params.get("server")})\n`;
+    const found = analyzeSnippet(view('signature = request.query.get(SIGN_QUERY_PARAM)'), { rules }).findings;
+    assert.deepEqual(found.map((finding) => finding.range.start.line), [15]);
+    assert.match(found[0].message, /holds the credential "authSig"/);
+    assert.deepEqual(analyzeSnippet(view('page = request.query.get("page")'), { rules }).findings, []);
+  });
+
   it('reports credentials as errors and inferred payloads as warnings', () => {
     const source = [
       'import logging',

@@ -1047,7 +1047,10 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
 
 const JSON_PARSERS = /^(json\.loads|orjson\.loads|homeassistant\.util\.json\.json_loads)$/;
 
-/** The source of a response payload the code reads a credential from; log-secret words its message by it. */
+/**
+ * The source of a payload the code reads a credential from (a response, a request's query string); log-secret words
+ * its message by it.
+ */
 export const RESPONSE_SOURCE = 'a response holding ';
 
 /**
@@ -1272,6 +1275,13 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
     const kind = untrustedSource(walk.file, object, walk.integration)?.kind;
     if (kind === 'webhook' || kind === 'view-request') return [{ kind: 'payload', source: REQUEST_HEADERS_SOURCE, node }];
   }
+  // A request's query string, where the integration reads a credential from a query (a signed path's `authSig`, a
+  // `?token=`): logged whole, it carries that credential.
+  if (attribute === 'query' && object && unwrap(object).type === 'identifier') {
+    const kind = untrustedSource(walk.file, object, walk.integration)?.kind;
+    const key = kind === 'webhook' || kind === 'view-request' ? queryCredentialKey(walk) : undefined;
+    if (key) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${key}`, node }];
+  }
   // `self._headers` holds what the class put there (`self._headers = {...}`, or a property returning it).
   if (walk.resolving.has(node.id)) return [];
   walk.resolving.add(node.id);
@@ -1286,6 +1296,28 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
   } finally {
     walk.resolving.delete(node.id);
   }
+}
+
+/** A credential key the integration reads from a request's query string (`request.query.get(SIGN_QUERY_PARAM)`), if any. */
+function queryCredentialKey(walk: Walk): string | undefined {
+  const { integration } = walk;
+  for (const file of integration?.files ?? [walk.file]) {
+    if (!file.mentions(/\.query\b/)) continue;
+    for (const call of file.calls) {
+      const receiver = call.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
+      if (call.method !== 'get' || receiver?.type !== 'attribute' || receiver.childForFieldName('attribute')?.text !== 'query' || !call.args[0]) continue;
+      const key = file.stringValue(call.args[0], integration?.constantString);
+      if (key !== undefined && isCredentialKey(key)) return key;
+    }
+    for (const subscript of file.nodesOfType('subscript')) {
+      const value = subscript.childForFieldName('value');
+      const index = subscript.childForFieldName('subscript');
+      if (value?.type !== 'attribute' || value.childForFieldName('attribute')?.text !== 'query' || !index) continue;
+      const key = file.stringValue(index, integration?.constantString);
+      if (key !== undefined && isCredentialKey(key)) return key;
+    }
+  }
+  return undefined;
 }
 
 /** A credential key the class writes into the dict `self.name` (`self._config["client_secret"] = value`), if any. */
