@@ -34,6 +34,15 @@ describe('personal-data-attribute', () => {
     assert.deepEqual(keys('"max_user": self._max, "is_user": self._flag, "users": len(self._users), "user_count": 3'), []);
   });
 
+  it('reads the keys of a comprehension over pairs written out, and judges each', () => {
+    const entity = (second: string) =>
+      `from homeassistant.components.camera import Camera\n\nATTR_LAST_TRIP = "last_trip"\nATTR_FILENAME = "filename"\n\n\nclass PushCamera(Camera):\n    @property\n    def extra_state_attributes(self):\n        return {name: value for name, value in ((ATTR_LAST_TRIP, self._last_trip), (${second})) if value is not None}\n`;
+    const deviceFacts = analyzeSnippet(entity('ATTR_FILENAME, self._filename'), { rules, fileName: 'camera.py' });
+    assert.deepEqual(deviceFacts.findings, []);
+    assert.equal(deviceFacts.checklist.find((item) => item.id === 'data-minimization')?.status, 'pass');
+    assert.equal(analyzeSnippet(entity('"owner_email", self._email'), { rules, fileName: 'camera.py' }).findings.length, 1);
+  });
+
   it('suggests removing the attribute, leaving valid Python', () => {
     const source = 'class A:\n    @property\n    def extra_state_attributes(self):\n        return {"model": self.m, "email": self.e}\n';
     const [finding] = analyzeSnippet(source, { rules }).findings;

@@ -97,7 +97,8 @@ function checkEntry(context: FileContext, { key, value, at, removable, owner }: 
 /**
  * `{key: data[source] for key, source in ATTRIBUTES.items()}`: a comprehension whose keys are the keys of a constant
  * dict of the integration (here or in const.py) publishes those keys; one entry for each, at the comprehension's
- * pair. Undefined when some value the attributes may be is not such a comprehension.
+ * pair. So does one over pairs written out (`for name, value in ((ATTR_X, self._x), ...)`), an entry at each pair.
+ * Undefined when some value the attributes may be is not such a comprehension.
  */
 function constantKeyedEntries(context: FileContext, value: Node): AttributeEntry[] | undefined {
   const { file, integration } = context;
@@ -114,8 +115,17 @@ function constantKeyedEntries(context: FileContext, value: Node): AttributeEntry
     const iterable = loops[0].childForFieldName('right');
     const firstName = looped?.type === 'identifier' ? looped : looped?.namedChildren[0];
     if (!iterable || firstName?.text !== key.text) return undefined;
-    // `for key in ATTRS`, `ATTRS.keys()`, and `for key, source in ATTRS.items()` go through the dict's keys.
     let source = unwrap(iterable);
+    // `for name, value in ((ATTR_LAST_TRIP, self._last_trip), (ATTR_FILENAME, self._filename))`: pairs written out.
+    if ((source.type === 'tuple' || source.type === 'list') && looped?.type !== 'identifier') {
+      for (const item of source.namedChildren) {
+        const [itemKey, itemValue] = item.type === 'tuple' ? item.namedChildren : [];
+        if (!itemKey || file.stringValue(itemKey, integration?.constantString) === undefined) return undefined;
+        entries.push({ key: itemKey, value: itemValue ?? null, at: item, removable: false, owner: comprehension });
+      }
+      continue;
+    }
+    // `for key in ATTRS`, `ATTRS.keys()`, and `for key, source in ATTRS.items()` go through the dict's keys.
     const method = source.type === 'call' ? source.childForFieldName('function') : undefined;
     if (method?.type === 'attribute') {
       const name = method.childForFieldName('attribute')?.text;
