@@ -43,6 +43,12 @@ describe('personal-data-attribute', () => {
     assert.equal(analyzeSnippet(entity('"owner_email", self._email'), { rules, fileName: 'camera.py' }).findings.length, 1);
   });
 
+  it('reads keys written one by one into _attr_extra_state_attributes', () => {
+    const source = `from homeassistant.components.sensor import SensorEntity\n\nATTR_OWNER_EMAIL = "owner_email"\n\n\nclass Check(SensorEntity):\n    def __init__(self):\n        self._attr_extra_state_attributes = {}\n\n    async def async_update(self):\n        self._attr_extra_state_attributes["last_ping"] = self.check.get("last_ping")\n        self._attr_extra_state_attributes[ATTR_OWNER_EMAIL] = self.check.get("owner_email")\n`;
+    const result = analyzeSnippet(source, { rules, fileName: 'sensor.py' });
+    assert.deepEqual(result.findings.map((finding) => finding.range.start.line), [11]);
+  });
+
   it('suggests removing the attribute, leaving valid Python', () => {
     const source = 'class A:\n    @property\n    def extra_state_attributes(self):\n        return {"model": self.m, "email": self.e}\n';
     const [finding] = analyzeSnippet(source, { rules }).findings;

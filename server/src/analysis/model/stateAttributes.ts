@@ -88,9 +88,10 @@ function scanStateAttributes(file: FileModel): AttributeScan {
       for (const each of key ? loopedKeys(file, key) ?? [key] : []) entries.push({ key: each, value: assignment.childForFieldName('right'), at: assignment, removable: false, owner: fn });
     }
   }
-  for (const { target, value } of attributeWrites(file)) {
+  for (const { target, value, key, at } of attributeWrites(file)) {
     publishes = true;
-    fromValue(value, target);
+    if (key && at) entries.push({ key, value, at, removable: false, owner: target });
+    else fromValue(value, target);
   }
   for (const call of file.calls) {
     if (!call.name || !/(^|\.)states\.(async_)?set$/.test(call.name)) continue;
@@ -145,12 +146,12 @@ function isAttributesProperty(fn: Node): boolean {
 const ATTRIBUTE_NAME = '_attr_extra_state_attributes';
 
 /**
- * What is written to `_attr_extra_state_attributes`, in document order: `NAME = value`, `obj.NAME = value` and
- * `obj.NAME.update(value)`, each with the target. Such a target ends with the name as an identifier, so each place
+ * What is written to `_attr_extra_state_attributes`, in document order: `NAME = value`, `obj.NAME = value`,
+ * `obj.NAME.update(value)` and `obj.NAME[key] = value` (with its key and assignment), each with the target. Such a target ends with the name as an identifier, so each place
  * the text spells the name is looked at instead of every assignment of the tree.
  */
-function attributeWrites(file: FileModel): { target: Node; value: Node }[] {
-  const found: { target: Node; value: Node }[] = [];
+function attributeWrites(file: FileModel): { target: Node; value: Node; key?: Node; at?: Node }[] {
+  const found: { target: Node; value: Node; key?: Node; at?: Node }[] = [];
   for (let at = file.text.indexOf(ATTRIBUTE_NAME); at >= 0; at = file.text.indexOf(ATTRIBUTE_NAME, at + 1)) {
     // Inside the name, so the smallest node there is the identifier spelling it (or a string, comment, longer name).
     const name = file.root.descendantForIndex(at, at + 1);
@@ -161,6 +162,15 @@ function attributeWrites(file: FileModel): { target: Node; value: Node }[] {
     if (assignment?.type === 'assignment' && assignment.childForFieldName('left')?.id === target.id) {
       const value = assignment.childForFieldName('right');
       if (value) found.push({ target, value });
+      continue;
+    }
+    // `self._attr_extra_state_attributes[ATTR_OWNER_EMAIL] = value`: one key written.
+    const subscript = target.parent;
+    const keyed = subscript?.parent;
+    if (subscript?.type === 'subscript' && subscript.childForFieldName('value')?.id === target.id && keyed?.type === 'assignment' && keyed.childForFieldName('left')?.id === subscript.id) {
+      const key = subscript.childForFieldName('subscript');
+      const value = keyed.childForFieldName('right');
+      if (key && value) found.push({ target, value, key, at: keyed });
       continue;
     }
     // `self._attr_extra_state_attributes.update(data)`
