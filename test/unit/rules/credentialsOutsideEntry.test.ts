@@ -114,6 +114,17 @@ describe('credentials-outside-entry', () => {
     assert.equal(count('config.setdefault("api", {}).setdefault("listen", ":1984")'), 0);
   });
 
+  it("asks for a review of a legacy core integration's YAML credentials, and reports new code's", () => {
+    const schema = `import voluptuous as vol\nfrom homeassistant.const import CONF_API_KEY\nimport homeassistant.helpers.config_validation as cv\n\nDOMAIN = "demo"\nCONFIG_SCHEMA = vol.Schema({DOMAIN: vol.Schema({vol.Required(CONF_API_KEY): cv.string})}, extra=vol.ALLOW_EXTRA)\n`;
+    const manifest = (configFlow: boolean) => JSON.stringify({ domain: 'demo', name: 'Demo', config_flow: configFlow, requirements: [] });
+    const legacy = analyzeSnippet(schema, { rules, root: '/virtual/homeassistant/components/demo', manifest: manifest(false) });
+    assert.deepEqual(legacy.findings, []);
+    assert.equal(legacy.checklist.find((item) => item.id === 'credentials-storage')?.status, 'review');
+    assert.match(legacy.checklist.find((item) => item.id === 'credentials-storage')?.note ?? '', /legacy Home Assistant integration without a config flow/);
+    assert.equal(analyzeSnippet(schema, { rules, root: '/virtual/custom_components/demo', manifest: manifest(false) }).findings.length, 1);
+    assert.equal(analyzeSnippet(schema, { rules, root: '/virtual/homeassistant/components/demo', manifest: manifest(true) }).findings.length, 1);
+  });
+
   it('sees credentials written by a function handed to the executor', () => {
     const source = `from homeassistant.helpers.json import save_json\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(save_json, hass.config.path("demo.json"), {"password": entry.data["password"]})\n    return True\n`;
     const findings = analyzeSnippet(source, { rules }).findings;

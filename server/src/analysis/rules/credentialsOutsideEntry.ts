@@ -35,7 +35,9 @@ credential used as a config entry's or entity's unique id (\`async_set_unique_id
 are kept in the registries and appear unredacted in diagnostics and logs; a truncated or hashed credential is fine), and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
 for passwords, tokens and keys. An integration that imports
 that YAML into a config entry (\`async_step_import\`, a flow started with \`SOURCE_IMPORT\`) gets a note to review
-instead: users should be told to remove the credentials from \`configuration.yaml\` once imported. Saving credentials with \`async_create_entry\` / \`async_update_entry\` is the right
+instead: users should be told to remove the credentials from \`configuration.yaml\` once imported. So does one of
+Home Assistant's own legacy integrations without a config flow (\`homeassistant/components/<domain>\`): the rule is
+for new integrations, and those predate config flows. Saving credentials with \`async_create_entry\` / \`async_update_entry\` is the right
 place and is not reported; where the service offers tokens, store a token rather than the password (shown as a
 note to review).
 
@@ -318,6 +320,8 @@ function checkYamlSchemas(context: FileContext, file: FileModel): void {
         context.markUsed();
         if (importsYaml(context)) {
           context.review(`${name} still takes "${keyName}" from YAML to import it into a config entry; make sure users are told (a repair issue) to remove it from configuration.yaml once imported.`);
+        } else if (isLegacyCoreIntegration(context)) {
+          context.review(`${name} takes "${keyName}" from YAML: a legacy Home Assistant integration without a config flow, not new code; moving it to a config flow would keep the credential out of configuration.yaml.`);
         } else {
           // A key of a schema defined in another module is reported where this schema takes that one in.
           context.report(part.file === file ? call.node : part.at, `${name} takes "${keyName}" from YAML; credentials belong in a config flow (stored in the config entry), not in configuration.yaml that users share.`);
@@ -325,6 +329,15 @@ function checkYamlSchemas(context: FileContext, file: FileModel): void {
       }
     }
   }
+}
+
+/**
+ * One of Home Assistant's own integrations still set up from YAML only: the checklist's rule against credentials in
+ * YAML is for new integrations, and these predate config flows.
+ */
+function isLegacyCoreIntegration(context: FileContext): boolean {
+  const integration = context.integration;
+  return integration !== undefined && /(^|[\\/])homeassistant[\\/]components[\\/][^\\/]+[\\/]?$/.test(integration.root) && integration.manifest.configFlow !== true;
 }
 
 /** The functions Home Assistant calls with a platform's or component's YAML configuration (the second parameter). */
