@@ -147,8 +147,9 @@ const ATTRIBUTE_NAME = '_attr_extra_state_attributes';
 
 /**
  * What is written to `_attr_extra_state_attributes`, in document order: `NAME = value`, `obj.NAME = value`,
- * `obj.NAME.update(value)` and `obj.NAME[key] = value` (with its key and assignment), each with the target. Such a target ends with the name as an identifier, so each place
- * the text spells the name is looked at instead of every assignment of the tree.
+ * `obj.NAME.update(value)` and `obj.NAME[key] = value` (with its key and assignment), each with the target. Such a
+ * target ends with the name as an identifier, so each place the text spells the name is looked at instead of every
+ * assignment of the tree.
  */
 function attributeWrites(file: FileModel): { target: Node; value: Node; key?: Node; at?: Node }[] {
   const found: { target: Node; value: Node; key?: Node; at?: Node }[] = [];
