@@ -260,6 +260,26 @@ describe('view-without-auth', () => {
     assert.match(entry?.note ?? '', /only while a key is configured/);
   });
 
+  it('counts a value returned bare as data served, as Home Assistant sends it as the body', () => {
+    const view = (handler: string) =>
+      `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\nclass ValidatorView(HomeAssistantView):\n    url = "/api/acme"\n    name = "api:acme"\n    requires_auth = False\n\n    def __init__(self, config):\n        self.validator = config["validator"]\n\n    async def get(self, request):\n${handler}\n`;
+    for (const served of ['        return self.validator', '        return self.validator, 200', '        value = self.validator\n        return value']) {
+      const findings = analyzeSnippet(view(served), { rules }).findings;
+      assert.deepEqual(findings.map((finding) => [finding.rule, finding.severity]), [['view-without-auth', 'warning']], served);
+    }
+    // Fixed answers stay harmless, also through a variable, a conditional or a nested function's return.
+    for (const fixed of [
+      '        return "OK"',
+      '        return None',
+      '        return "OK", 200',
+      '        response = web.Response(text="OK")\n        return response',
+      '        return web.Response(text="OK") if request else None',
+      '        def later():\n            return self.validator\n        return "OK"',
+    ]) {
+      assert.deepEqual(analyzeSnippet(view(fixed), { rules }).findings, [], fixed);
+    }
+  });
+
   it('marks the item used when views exist and is not applicable otherwise', () => {
     const authenticated = analyzeSnippet('from homeassistant.components.http import HomeAssistantView\n\n\nclass V(HomeAssistantView):\n    url = "/api/x"\n\n    async def get(self, request):\n        return self.json({})\n', { rules });
     assert.equal(authenticated.checklist.find((item) => item.id === 'unauthenticated-endpoint')?.status, 'pass');

@@ -197,11 +197,44 @@ function returnsOnlyConstants(file: FileModel, handler: Node): boolean {
   // `hass.data[DOMAIN] = ...` stores something even without a call.
   const stores = descendants(handler, ['assignment', 'augmented_assignment']).some((assignment) => assignment.childForFieldName('left')?.type !== 'identifier');
   if (stores) return false;
+  if (!returnedValues(handler).every((value) => returnsConstant(file, value))) return false;
   return calls.every((node) => {
     const site = file.callSite(node);
     if (!site || /(^|\.)(_?LOGGER|logging)\./.test(site.name ?? '') || isConstantCall(file, node)) return true;
     return [...site.args, ...site.keywords.values()].every((arg) => isConstantValue(arg) || isConstantCall(file, unwrap(arg)));
   });
+}
+
+/**
+ * What a handler returns, nested functions left out. Home Assistant's view wrapper sends a returned string or bytes
+ * as the response body (and `(body, status)` as both), so a bare `return self.token` serves data like a Response.
+ */
+function returnedValues(handler: Node): Node[] {
+  const values: Node[] = [];
+  const visit = (node: Node): void => {
+    for (const child of node.namedChildren) {
+      if (!child || child.type === 'function_definition' || child.type === 'lambda' || child.type === 'class_definition') continue;
+      if (child.type === 'return_statement') {
+        const value = child.namedChild(0);
+        if (value) values.push(value);
+        continue;
+      }
+      visit(child);
+    }
+  };
+  visit(handler.childForFieldName('body') ?? handler);
+  return values;
+}
+
+/** A returned value fixed in the source; calls are judged by the caller, with the handler's other calls. */
+function returnsConstant(file: FileModel, value: Node): boolean {
+  const target = unwrap(value);
+  if (target.type === 'expression_list' || target.type === 'tuple') return target.namedChildren.every((part) => part === null || returnsConstant(file, part));
+  if (target.type === 'conditional_expression') {
+    const [chosen, , otherwise] = target.namedChildren;
+    return [chosen, otherwise].every((branch) => branch === null || branch === undefined || returnsConstant(file, branch));
+  }
+  return file.origins(target).every(({ node, kind }) => kind === 'expression' && (unwrap(node).type === 'call' || isConstantValue(node)));
 }
 
 /** String methods whose result depends only on the string and their arguments. */
