@@ -130,6 +130,36 @@ describe('log-secret', () => {
     assert.deepEqual(findings(flow(['data = await hass.async_add_executor_job(dict)', '_LOGGER.debug("account: %s", data)'])), []);
   });
 
+  it("judges a form's key whose value it cannot see by the constant's name", () => {
+    // The integration asks for a token elsewhere; this form asks only for the key a library (or a module we lack) names.
+    const options = (key: string) =>
+      [
+        'import logging',
+        '',
+        'import voluptuous as vol',
+        'from homeassistant import config_entries',
+        `from acme_client.const import ${key}`,
+        '',
+        '_LOGGER = logging.getLogger(__name__)',
+        'CONF_ACCESS_TOKEN = "access_token"',
+        '',
+        '',
+        'class Options(config_entries.OptionsFlow):',
+        '    async def async_step_init(self, user_input=None):',
+        '        _LOGGER.debug(user_input)',
+        '        if user_input is not None:',
+        `            return self.async_create_entry(data={${key}: user_input[${key}]})`,
+        `        return self.async_show_form(step_id="init", data_schema=vol.Schema({vol.Optional(${key}, default=[]): list}))`,
+        '',
+        '',
+        'def token(entry):',
+        '    return entry.data[CONF_ACCESS_TOKEN]',
+        '',
+      ].join('\n');
+    assert.deepEqual(findings(options('OPTION_LOCATIONS')), []);
+    assert.deepEqual(findings(options('CONF_API_TOKEN')).map((finding) => finding.range.start.line), [12]);
+  });
+
   it("follows a flow's input into a method of the flow that logs its parameter (await self.async_auth(user_input))", () => {
     const flow = [
       ...FLOW_HEAD,

@@ -742,8 +742,8 @@ function stepAsksForSecrets(file: FileModel, step: Node, input: string, integrat
 }
 
 function readStepSecrets(file: FileModel, step: Node, input: string, integration: IntegrationModel | undefined): boolean {
-  const keys = stepSchemaKeyNodes(file, step, integration);
-  if (keys?.some((key) => isCredentialKey(file.stringValue(key, integration?.constantString) ?? ''))) return true;
+  const keys = stepSchemaKeyNodes(file, step, integration, true);
+  if (keys?.some((key) => isCredentialKey(file.stringValue(key, integration?.constantString) ?? constantName(key) ?? ''))) return true;
   const readsSecret = (key: Node | null | undefined) => {
     const value = key ? file.stringValue(key, integration?.constantString) : undefined;
     return value !== undefined && isCredentialKey(value);
@@ -758,14 +758,17 @@ function readStepSecrets(file: FileModel, step: Node, input: string, integration
   return credentialKeys(file, integration).size > 0;
 }
 
-/** The key expressions of the forms a flow step shows, or undefined when it shows none or one we cannot read. */
-function stepSchemaKeyNodes(file: FileModel, step: Node, integration: IntegrationModel | undefined): Node[] | undefined {
+/**
+ * The key expressions of the forms a flow step shows, or undefined when it shows none or one we cannot read.
+ * `byName`: see schemaKeys.
+ */
+function stepSchemaKeyNodes(file: FileModel, step: Node, integration: IntegrationModel | undefined, byName = false): Node[] | undefined {
   let keys: Node[] | undefined;
   for (const call of file.calls) {
     if (call.method !== 'async_show_form' || !contains(step, call.node)) continue;
     const schema = call.keywords.get('data_schema');
     if (!schema) continue;
-    const found = schemaKeys(file, schema, integration, 4);
+    const found = schemaKeys(file, schema, integration, 4, byName);
     if (!found) return undefined;
     keys = [...(keys ?? []), ...found];
   }
@@ -775,9 +778,10 @@ function stepSchemaKeyNodes(file: FileModel, step: Node, integration: Integratio
 /**
  * The key expressions of a voluptuous schema (`vol.Required(CONF_PASSWORD)` gives `CONF_PASSWORD`; resolve them with
  * the file they belong to, which is this one: schemas from other modules are not followed), or undefined when it is
- * built where we cannot see.
+ * built where we cannot see. `byName` also takes a key that is a constant whose value we cannot see (imported from a
+ * library, or from a module the index lacks): where only whether a key is a credential matters, its name tells.
  */
-function schemaKeys(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth: number): Node[] | undefined {
+function schemaKeys(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth: number, byName = false): Node[] | undefined {
   if (depth <= 0) return undefined;
   const target = unwrap(expression);
   if (target.type === 'identifier') {
@@ -785,7 +789,7 @@ function schemaKeys(file: FileModel, expression: Node, integration: IntegrationM
     if (local.length === 0) return undefined;
     const all: Node[] = [];
     for (const binding of local) {
-      const keys = schemaKeys(file, binding.value!, integration, depth - 1);
+      const keys = schemaKeys(file, binding.value!, integration, depth - 1, byName);
       if (!keys) return undefined;
       all.push(...keys);
     }
@@ -798,7 +802,7 @@ function schemaKeys(file: FileModel, expression: Node, integration: IntegrationM
       const key = unwrap(pair.childForFieldName('key')!);
       const site = key.type === 'call' ? file.callSite(key) : undefined;
       const keyNode = site && SCHEMA_MARKER.test(site.name ?? '') ? site.args[0] : key;
-      if (!keyNode || file.stringValue(keyNode, integration?.constantString) === undefined) return undefined;
+      if (!keyNode || (file.stringValue(keyNode, integration?.constantString) === undefined && !(byName && constantName(keyNode)))) return undefined;
       keys.push(keyNode);
     }
     return keys;
@@ -806,16 +810,23 @@ function schemaKeys(file: FileModel, expression: Node, integration: IntegrationM
   if (target.type === 'call') {
     const site = file.callSite(target);
     if (!site) return undefined;
-    if (/(^|\.)Schema$/.test(site.name ?? '') && site.args[0]) return schemaKeys(file, site.args[0], integration, depth - 1);
+    if (/(^|\.)Schema$/.test(site.name ?? '') && site.args[0]) return schemaKeys(file, site.args[0], integration, depth - 1, byName);
     if (site.method === 'extend') {
       const receiver = site.callee.childForFieldName('object');
-      const base = receiver ? schemaKeys(file, receiver, integration, depth - 1) : undefined;
-      const extra = site.args[0] ? schemaKeys(file, site.args[0], integration, depth - 1) : undefined;
+      const base = receiver ? schemaKeys(file, receiver, integration, depth - 1, byName) : undefined;
+      const extra = site.args[0] ? schemaKeys(file, site.args[0], integration, depth - 1, byName) : undefined;
       return base && extra ? [...base, ...extra] : undefined;
     }
-    if (site.method === 'add_suggested_values_to_schema' && site.args[0]) return schemaKeys(file, site.args[0], integration, depth - 1);
+    if (site.method === 'add_suggested_values_to_schema' && site.args[0]) return schemaKeys(file, site.args[0], integration, depth - 1, byName);
   }
   return undefined;
+}
+
+/** The name of a constant used as a key (`OPTION_LOCATIONS`, `const.CONF_TOKEN`), if the key is one. */
+function constantName(key: Node): string | undefined {
+  const target = unwrap(key);
+  const name = target.type === 'attribute' ? target.childForFieldName('attribute')?.text : target.type === 'identifier' ? target.text : undefined;
+  return name !== undefined && /^[A-Z][A-Z0-9_]*$/.test(name) ? name : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
