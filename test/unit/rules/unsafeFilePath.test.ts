@@ -324,6 +324,17 @@ describe('unsafe-file-path', () => {
     assert.match(analyzeSnippet(named, { rules }).findings[0].suggestions?.[0].title ?? '', /Keep only the file name/);
   });
 
+  it('suggests no name-only rewrite of an optional field, which Path() would turn into a TypeError when left out', () => {
+    const source = (read: string) =>
+      `import os\n\n\nasync def async_setup_entry(hass, entry):\n    async def handle(call):\n        name = ${read}\n        if name:\n            os.remove(os.path.join("/config/www", name))\n\n    hass.services.async_register("demo", "delete", handle)\n`;
+    for (const optional of ['call.data.get("name")', 'call.data.get("name", None)']) {
+      const [finding, ...rest] = analyzeSnippet(source(optional), { rules }).findings;
+      assert.equal(rest.length, 0, optional);
+      assert.equal(finding.suggestions, undefined, optional);
+    }
+    assert.match(analyzeSnippet(source('call.data["name"]'), { rules }).findings[0].suggestions?.[0].title ?? '', /Keep only the file name/);
+  });
+
   it('suggests keeping only the file name, importing Path once', () => {
     const source = [
       'import os',

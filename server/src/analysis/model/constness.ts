@@ -118,3 +118,19 @@ export function isConstantTable(file: FileModel, expression: Node, integration: 
       return false;
   }
 }
+
+/** A `.get(key)` without a default (directly or through a local variable), or a value that may be None. */
+export function mayBeNone(file: FileModel, side: Node): boolean {
+  return file.origins(side).some((origin) => {
+    const node = unwrap(origin.node);
+    if (origin.kind !== 'expression') return false;
+    if (node.type === 'none') return true;
+    if (node.type !== 'call') return false;
+    const site = file.callSite(node);
+    if (!site || !(site.method === 'get' || site.method === 'pop' || site.name === 'getattr')) return false;
+    // `d.get(k)`, and any of them given None as the default (`d.pop(k, None)`); `d.pop(k)` raises instead.
+    const position = site.name === 'getattr' ? 2 : 1;
+    const fallback = site.args[position] ?? site.keywords.get('default');
+    return fallback ? unwrap(fallback).type === 'none' : site.method === 'get';
+  });
+}

@@ -2,6 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { addImport, preferredQuote, replaceNode } from '../fixes';
 import type { FileModel } from '../model/fileModel';
 import { isCertainlyString } from '../model/commandLine';
+import { mayBeNone } from '../model/constness';
 import type { IntegrationModel } from '../model/integration';
 import { requestHandlerKind, untrustedSource } from '../model/untrusted';
 import { comparedCredential, comparisonParts, computesSignature, isTrivialOperand } from '../model/verification';
@@ -176,22 +177,6 @@ function holdsNonText(file: FileModel, side: Node): boolean {
     if (origin.kind !== 'expression') return false;
     if (NON_TEXT.has(node.type)) return true;
     return node.type === 'call' && /^(tuple|list|dict|set|frozenset|int|float|len|sorted)$/.test(file.callSite(node)?.name ?? '');
-  });
-}
-
-/** A `.get(key)` without a default (directly or through a local variable), or a value that may be None. */
-function mayBeNone(file: FileModel, side: Node): boolean {
-  return file.origins(side).some((origin) => {
-    const node = unwrap(origin.node);
-    if (origin.kind !== 'expression') return false;
-    if (node.type === 'none') return true;
-    if (node.type !== 'call') return false;
-    const site = file.callSite(node);
-    if (!site || !(site.method === 'get' || site.method === 'pop' || site.name === 'getattr')) return false;
-    // `d.get(k)`, and any of them given None as the default (`d.pop(k, None)`); `d.pop(k)` raises instead.
-    const position = site.name === 'getattr' ? 2 : 1;
-    const fallback = site.args[position] ?? site.keywords.get('default');
-    return fallback ? unwrap(fallback).type === 'none' : site.method === 'get';
   });
 }
 

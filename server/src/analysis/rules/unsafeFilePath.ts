@@ -1,5 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import { addImport, replaceNode } from '../fixes';
+import { mayBeNone } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { FILE_OPERATIONS } from '../model/fileOperations';
 import type { IntegrationModel } from '../model/integration';
@@ -334,6 +335,8 @@ function nameOnlySuggestion(file: FileModel, leaf: Node, integration: Integratio
   // A helper's parameter its callers fill (`load_scene_file(hass.config.path("scenes", name))`) may be a whole path:
   // cutting it to its name here would break every caller; the guard belongs where they take the value in.
   if (filledByCallers(file, leaf, integration)) return [];
+  // `Path(None)` raises: an optional field (`data.get(ATTR_SUBDIR)`) is tested where it is used, not where it is read.
+  if (mayBeNone(file, leaf)) return [];
   const edits: TextEdit[] = [replaceNode(leaf, `Path(${leaf.text}).name`)];
   const pathImport = file.imports.get('Path') === 'pathlib.Path' ? undefined : addImport(file, 'pathlib', 'Path');
   if (file.imports.has('Path') && file.imports.get('Path') !== 'pathlib.Path') return [];
