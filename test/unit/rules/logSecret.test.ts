@@ -130,6 +130,24 @@ describe('log-secret', () => {
     assert.deepEqual(findings(flow(['data = await hass.async_add_executor_job(dict)', '_LOGGER.debug("account: %s", data)'])), []);
   });
 
+  it('counts print as logging, but not print into a file', () => {
+    const source = (line: string) =>
+      `import sys\n\nfrom homeassistant.const import CONF_TOKEN\n\n\nasync def async_setup_entry(hass, entry):\n    token = entry.data[CONF_TOKEN]\n    ${line}\n    return True\n`;
+    for (const line of ['print("token:", token)', 'print(f"token {token}")', 'print(token, file=sys.stderr)']) {
+      const found = findings(source(line));
+      assert.deepEqual(found.map((finding) => [finding.range.start.line, finding.severity]), [[7, 'error']], line);
+      assert.match(found[0].message, /^This print call/);
+    }
+    const fixed = applyEdits(source('print("token:", token)'), findings(source('print("token:", token)'))[0].fix!.edits);
+    assert.match(fixed, /print\("token:", "\*\*REDACTED\*\*"\)/);
+    assert.deepEqual(findings(fixed), []);
+    for (const silent of ['print("token:", len(token))', 'print(token, file=handle)']) {
+      assert.deepEqual(findings(source(silent)), [], silent);
+    }
+    // A function of the module named print is not the builtin.
+    assert.deepEqual(findings(`def print(*args):\n    return None\n\n\n${source('print(token)')}`), []);
+  });
+
   it("judges a form's key whose value it cannot see by the constant's name", () => {
     // The integration asks for a token elsewhere; this form asks only for the key a library (or a module we lack) names.
     const options = (key: string) =>

@@ -43,9 +43,11 @@ const LOGGER_NAME = /^_?(LOGGER|LOG|logger|log|_logger|_log|LOGGER_\w+|\w+_LOGGE
 /**
  * Whether a call writes to a log: `logging.debug(...)`, or a level method on a logger recognised by its name
  * (`_LOGGER`, `LOGGER`, `self.logger`), by being `logging.getLogger(...)`, or by being imported from a module of the
- * integration that defines it so (`from .const import LOGGER`).
+ * integration that defines it so (`from .const import LOGGER`). Also `print(...)`: Home Assistant's output goes to
+ * the console, the journal or the container's log, which users paste just as they paste home-assistant.log.
  */
 export function isLoggingCall(file: FileModel, call: CallSite, integration: IntegrationModel | undefined): boolean {
+  if (isPrintCall(file, call)) return true;
   if (!call.method || !LOG_METHODS.has(call.method)) return false;
   if (call.name && /^logging\.\w+$/.test(call.name)) return true;
   const receiver = call.callee.childForFieldName('object');
@@ -61,6 +63,13 @@ export function isLoggingCall(file: FileModel, call: CallSite, integration: Inte
     return constant !== undefined && isGetLogger(constant.file, constant.node);
   }
   return false;
+}
+
+/** The builtin `print`, writing to the process's output (`file=sys.stderr` too; another file is a file write). */
+export function isPrintCall(file: FileModel, call: CallSite): boolean {
+  if (call.name !== 'print' || !file.isBuiltin('print')) return false;
+  const target = call.keywords.get('file');
+  return target === undefined || /^sys\.(stdout|stderr)$/.test(file.qualifiedName(target) ?? '');
 }
 
 function isGetLogger(file: FileModel, node: Node): boolean {

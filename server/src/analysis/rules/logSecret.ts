@@ -8,6 +8,7 @@ import {
   describeGaps,
   isLoggedExceptionCall,
   isLoggingCall,
+  isPrintCall,
   isRaised,
   isRedactionCall,
   isMappingPayload,
@@ -44,7 +45,8 @@ send them to support, and keep them around for months; debug logging gets switch
 to share the output. A password or token written to the log is as good as published.
 
 The rule follows values into every way of logging (\`_LOGGER.debug("%s", x)\`, \`logging.info\`, \`self.logger\`,
-a \`LOGGER\` imported from const.py; f-strings, \`.format\`, \`%\`, concatenation, \`extra=\`), through local
+a \`LOGGER\` imported from const.py, and \`print\`, whose output ends up in the console, journal or container log
+that users share the same way; f-strings, \`.format\`, \`%\`, concatenation, \`extra=\`), through local
 variables, \`self\` attributes and what the module's own functions and methods return, and reports:
 
 - a credential: \`entry.data[CONF_PASSWORD]\`, \`user_input.get(CONF_API_KEY)\`, \`self._token\`, a \`password\`
@@ -73,7 +75,7 @@ the key where the set is written in the same module. Exception objects are out o
 
 **How to fix:** log that the value exists, its length or its last few characters, or pass a payload through
 \`async_redact_data(payload, TO_REDACT)\`. The quick fix replaces a credential with \`"**REDACTED**"\` (safe where the
-message's placeholder is \`%s\`/\`%r\`, in f-strings and in concatenation), or wraps a payload in
+message's placeholder is \`%s\`/\`%r\`, in f-strings, in concatenation and in \`print\`'s arguments), or wraps a payload in
 \`async_redact_data(..., TO_REDACT)\`, importing the helper and creating \`TO_REDACT\` from the integration's
 credential keys when the module has none (an existing one, also in const.py, is reused).
 
@@ -105,7 +107,7 @@ _LOGGER.debug("Logging in with token ending in %s", entry.data[CONF_TOKEN][-4:])
       const secret = found.find(({ carrier }) => carrier.kind === 'secret');
       const first = (secret ?? found[0]).carrier;
       const fix = redactFix(file, call, found, integration);
-      const subject = raised ? "This exception's message, which Home Assistant logs," : 'This log call';
+      const subject = raised ? "This exception's message, which Home Assistant logs," : isPrintCall(file, call) ? "This print call, whose output lands in Home Assistant's console or container log," : 'This log call';
       context.report(call.node, messageFor(file, first, integration, subject), {
         severity: secret ? 'error' : 'warning',
         ...(fix?.safe ? { fix } : fix ? { suggestions: [fix] } : {}),
@@ -257,6 +259,8 @@ function redactSecret(file: FileModel, call: CallSite, argument: Node, node: Nod
     if (argument.parent?.type === 'keyword_argument') return { edit, safe: false };
     // An exception's arguments are no format and its message no template: replacing one changes how it reads.
     if (isRaised(call)) return call.args[0]?.id === argument.id ? undefined : { edit, safe: false };
+    // `print` writes each argument as text, with no format to keep in step.
+    if (isPrintCall(file, call)) return { edit, safe: true };
     const messageIndex = call.method === 'log' ? 1 : 0;
     const index = call.args.findIndex((arg) => arg.id === argument.id);
     // Replacing the message itself would log nothing useful; the user should reword it.
