@@ -3,6 +3,7 @@ import { before, describe, it } from 'node:test';
 import { loadPythonFile } from '../../../server/src/analysis/engine';
 import { derivedKey, type FileModel } from '../../../server/src/analysis/model/fileModel';
 import { buildIntegration, constantExpression, moduleNameFor } from '../../../server/src/analysis/model/integration';
+import { isCredentialKey } from '../../../server/src/analysis/model/secretFlow';
 import { isPersonalDataName, isSecretName } from '../../../server/src/analysis/model/secrets';
 import { analyzeSnippet, setup } from '../../helpers/analysis';
 import { unsafeDeserialization } from '../../../server/src/analysis/rules/unsafeDeserialization';
@@ -233,12 +234,17 @@ describe('manifest', () => {
 
 describe('secret names', () => {
   it('tells names that hold credentials from names that describe them', () => {
-    for (const name of ['password', 'api_key', 'apiKey', 'self._token', '_access_token', 'CONF_CLIENT_SECRET', 'x-api-key', 'refresh_token', 'pwd', 'auth_token', 'clientSecret', 'CONF_MANAGEMENT_KEY', 'admin_key', 'subscriptionKey', 'webhook_auth', 'session_cookie', 'pass', 'ssh_pass', 'CONF_PASS', 'token_for_device', 'vapid_prv_key', 'ATTR_VAPID_PRV_KEY', 'privkey', 'session_id', 'rf_session_id', 'sessionId', 'passcode', 'usercodes', 'rsa_private_key', 'private_key', '_loginKey', '_loginKey2', 'signKey', 'SIGN_KEY', 'IOT_KEY', '_iotkey', 'AES_KEY', 'token1', 'alarmpanel_code', 'CONF_PANEL_CODE', 'disarm_code', 'network_key', 'CONF_NETWORK_KEY', 'tc_link_key', 'CONF_S0_LEGACY_KEY', 's2_access_control_key', 'lr_s2_authenticated_key', 'api_keys', 'ACCESS_TOKENS', 'private_keys']) {
+    for (const name of ['password', 'api_key', 'apiKey', 'self._token', '_access_token', 'CONF_CLIENT_SECRET', 'x-api-key', 'refresh_token', 'pwd', 'auth_token', 'clientSecret', 'CONF_MANAGEMENT_KEY', 'admin_key', 'subscriptionKey', 'webhook_auth', 'session_cookie', 'pass', 'ssh_pass', 'CONF_PASS', 'token_for_device', 'vapid_prv_key', 'ATTR_VAPID_PRV_KEY', 'privkey', 'session_id', 'rf_session_id', 'sessionId', 'passcode', 'usercodes', 'rsa_private_key', 'private_key', '_loginKey', '_loginKey2', 'signKey', 'SIGN_KEY', 'IOT_KEY', '_iotkey', 'AES_KEY', 'token1', 'alarmpanel_code', 'CONF_PANEL_CODE', 'disarm_code', 'network_key', 'CONF_NETWORK_KEY', 'tc_link_key', 'CONF_S0_LEGACY_KEY', 's2_access_control_key', 'lr_s2_authenticated_key', 'api_keys', 'ACCESS_TOKENS', 'private_keys', 'event_hub_sas_key', 'CONF_SAS_TOKEN']) {
       assert.ok(isSecretName(name.replace(/^self\./, '')), name);
     }
     for (const name of ['TOKEN_URL', 'token_type', 'password_hint', 'has_password', 'token_expires_at', 'username', 'host', 'key', 'tokenizer', 'secret_name', 'grant_type', 'unique_key', 'translation_key', 'sort_key', 'site_key', 'requires_auth', 'basic_auth_enabled', 'APP_COOKIE_SECURE', 'cookie_samesite', 'pass_through', 'bypass', 'passive', 'serial_from_credentials', 'expiry_of_token', 'token_type_handler', 'password_validator', 'token_generator', '_password_rsa_n', 'password_rsa_e', 'public_key', 'device_public_key', 'network_key_type', 's2_key_count', 'legacy_key', 'last_issue_token_response_keys', 'token_keys']) {
       assert.ok(!isSecretName(name), name);
     }
+  });
+
+  it('takes connection strings and database URLs as credential keys', () => {
+    for (const key of ['db_url', 'CONF_DB_URL', 'connection_string', 'event_hub_connection_string', 'dsn']) assert.ok(isCredentialKey(key), key);
+    for (const key of ['url', 'connection_type', 'sentry_dsn', 'connection_string_format']) assert.ok(!isCredentialKey(key), key);
   });
 
   it('tells personal data from device facts', () => {

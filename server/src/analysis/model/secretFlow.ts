@@ -232,9 +232,10 @@ const CODE_KEY = /^(pin|pin_code|pincode|passcode|pass_code|access_code|security
 
 /**
  * Keys for database connection URLs, which carry the database's password (`postgresql://user:secret@host/db`);
- * Home Assistant's own SQL integration redacts them before logging.
+ * Home Assistant's own SQL integration redacts them before logging. Also a service's connection string
+ * (`event_hub_connection_string`: Azure's carry a `SharedAccessKey`).
  */
-const CONNECTION_URL_KEY = /^(db|database|sql|sqlalchemy(_database)?|mysql|mariadb|postgres|postgresql|mongo|mongodb)_(url|uri)$|^(dsn|connection_string|conn_string|conn_str)$/;
+const CONNECTION_URL_KEY = /^(db|database|sql|sqlalchemy(_database)?|mysql|mariadb|postgres|postgresql|mongo|mongodb)_(url|uri)$|^dsn$|(^|_)(connection_string|conn_string|conn_str)$/;
 
 /**
  * A dict or config key that holds a credential: `password`, `api_key`, `token`, PIN-like codes (`pin`) and database

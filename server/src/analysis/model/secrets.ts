@@ -28,6 +28,8 @@ const SECRET_PAIRS = new Set([
   'auth_sig',
   // Radio networks' encryption keys: Zigbee's network and link keys (Z-Wave's S0 and S2 keys: see judgeSecretName).
   'network_key', 'link_key',
+  // Azure's shared access signature keys and tokens (`event_hub_sas_key`).
+  'sas_key', 'sas_token',
 ]);
 
 /**
@@ -149,7 +151,3 @@ export function isPersonalDataName(name: string): boolean {
   );
 }
 
-/** Config dict keys that make a whole payload a credential carrier. */
-export function isCredentialKey(key: string): boolean {
-  return isSecretName(key);
-}
