@@ -34,6 +34,16 @@ describe('personal-data-attribute', () => {
     assert.deepEqual(keys('"max_user": self._max, "is_user": self._flag, "users": len(self._users), "user_count": 3'), []);
   });
 
+  it('judges a local variable by what was assigned to it, and a map of users as personal data', () => {
+    const keys = (body: string) =>
+      analyzeSnippet(`class A:\n    @property\n    def extra_state_attributes(self):\n${body}\n`, { rules }).findings.map((finding) => finding.message.match(/"(\w+)"/)?.[1]);
+    const shown = (assigned: string) => `        user_id = self._state.last_user_id\n        friendly = self._users.get(user_id)\n        shown = ${assigned}\n        return {"user_display": shown, "event": self._state.event}`;
+    assert.deepEqual(keys(shown('friendly or user_id')), ['user_display']);
+    assert.deepEqual(keys(shown('user_id if friendly is None else friendly')), ['user_display']);
+    assert.deepEqual(keys(shown('self._state.event_name')), []);
+    assert.deepEqual(keys('        return {"configured_user_map": self._runtime.user_map, "usernames": self._names, "users": len(self._users)}'), ['configured_user_map', 'usernames']);
+  });
+
   it('reads the keys of a comprehension over pairs written out, and judges each', () => {
     const entity = (second: string) =>
       `from homeassistant.components.camera import Camera\n\nATTR_LAST_TRIP = "last_trip"\nATTR_FILENAME = "filename"\n\n\nclass PushCamera(Camera):\n    @property\n    def extra_state_attributes(self):\n        return {name: value for name, value in ((ATTR_LAST_TRIP, self._last_trip), (${second})) if value is not None}\n`;

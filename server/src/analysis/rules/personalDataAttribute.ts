@@ -75,7 +75,7 @@ def extra_state_attributes(self):
 function checkEntry(context: FileContext, { key, value, at, removable, owner }: AttributeEntry): void {
   const { file, integration } = context;
   const keyName = file.stringValue(key, integration?.constantString);
-  const valueName = value ? personalValueName(value) : undefined;
+  const valueName = value ? personalValueName(file, value) : undefined;
   const personal = [keyName, valueName].find((name) => name !== undefined && isPersonalDataName(name)) ?? (value ? nestedPersonalKey(context, value) : undefined);
   if (!personal) return;
   // Asked only now: finding the entity's class climbs from the entry, and most entries name nothing personal.
@@ -173,8 +173,25 @@ function holderText(value: Node): string {
   return node.text;
 }
 
-/** `self._account.email` -> `email`; `data["phone"]` -> `phone`. */
-function personalValueName(value: Node): string | undefined {
+/**
+ * The name a value is read under, when it names personal data: `self._account.email` -> `email`; `data["phone"]`
+ * -> `phone`; a local variable by its own name or by what was assigned to it (`shown = name or user_id`). Else
+ * the value's own name, for the position checks.
+ */
+function personalValueName(file: FileModel, value: Node): string | undefined {
+  const own = readName(value);
+  if (own !== undefined && isPersonalDataName(own)) return own;
+  if (unwrap(value).type === 'identifier') {
+    for (const origin of file.origins(value, 3)) {
+      if (origin.kind !== 'expression') continue;
+      const found = alternatives(origin.node).map(readName).find((name) => name !== undefined && isPersonalDataName(name));
+      if (found) return found;
+    }
+  }
+  return own;
+}
+
+function readName(value: Node): string | undefined {
   const node = unwrap(value);
   if (node.type === 'attribute') return node.childForFieldName('attribute')?.text;
   if (node.type === 'subscript') {
@@ -183,6 +200,17 @@ function personalValueName(value: Node): string | undefined {
   }
   if (node.type === 'identifier') return node.text;
   return undefined;
+}
+
+/** The values an expression may be: each side of `a or b`, each branch of `a if c else b`. */
+function alternatives(expression: Node): Node[] {
+  const node = unwrap(expression);
+  if (node.type === 'boolean_operator') return node.namedChildren.flatMap(alternatives);
+  if (node.type === 'conditional_expression') {
+    const [chosen, , otherwise] = node.namedChildren;
+    return [chosen, otherwise].filter((branch): branch is Node => branch !== undefined && branch !== null).flatMap(alternatives);
+  }
+  return [node];
 }
 
 /** Entities that report where someone or something is on a map. */
