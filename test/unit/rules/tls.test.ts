@@ -83,6 +83,17 @@ describe('tls-verify-disabled', () => {
     assert.deepEqual(findings.map((finding) => finding.range.start.line), [4, 5]);
   });
 
+  it("follows a flag the class keeps in self, when every value it assigns agrees", () => {
+    const source = (init: string) =>
+      `import requests\n\n\nclass Api:\n    def __init__(self, verify_ssl):\n${init}\n\n    def get(self, url, **kw):\n        kw.setdefault("timeout", 20)\n        kw.setdefault("verify", self.verify)\n        return requests.get(url, verify=self.verify)\n`;
+    const findings = analyzeSnippet(source('        self.verify = False'), { rules }).findings;
+    assert.deepEqual(findings.map((finding) => finding.range.start.line), [9, 10]);
+    assert.match(findings[1].message, /^verify=self\.verify, always False here, accepts any certificate/);
+    for (const init of ['        self.verify = verify_ssl', '        self.verify = False\n        if verify_ssl:\n            self.verify = True']) {
+      assert.deepEqual(analyzeSnippet(source(init), { rules }).findings, [], init);
+    }
+  });
+
   it('leaves a flag that comes from the user alone, through variables and conditions', () => {
     const source = [
       'from homeassistant.helpers import aiohttp_client',

@@ -1357,7 +1357,7 @@ function selfSubscriptCredential(walk: Walk, attribute: Node): string | undefine
  * What `self.name` may hold: the values its class assigns to `self.name`, or what a `@property` of that name
  * returns. Empty for other attributes.
  */
-function selfAttributeValues(file: FileModel, attribute: Node): Node[] {
+export function selfAttributeValues(file: FileModel, attribute: Node): Node[] {
   const object = attribute.childForFieldName('object');
   const name = attribute.childForFieldName('attribute')?.text;
   if (object?.type !== 'identifier' || object.text !== 'self' || !name) return [];

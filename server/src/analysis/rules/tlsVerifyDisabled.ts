@@ -2,6 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { addImport, removeArgument, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression } from '../model/integration';
+import { selfAttributeValues } from '../model/secretFlow';
 import { ancestors, contains, identifiersMatching, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
@@ -127,15 +128,24 @@ function fixedBoolean(context: FileContext, expression: Node, file: FileModel = 
   const node = unwrap(expression);
   if (node.type === 'true') return true;
   if (node.type === 'false') return false;
-  if (node.type !== 'identifier' || depth <= 0) return undefined;
+  if (depth <= 0) return undefined;
+  // `self.verify = False` in `__init__`, passed on as `verify=self.verify`: every value the class assigns decides.
+  if (node.type === 'attribute') return sameFixedBoolean(context, selfAttributeValues(file, node), file, depth - 1);
+  if (node.type !== 'identifier') return undefined;
   if (file.imports.has(node.text)) {
     const constant = constantExpression(file, node, context.integration);
     return constant ? fixedBoolean(context, constant.node, constant.file, depth - 1) : undefined;
   }
   const origins = file.origins(node, 3);
   if (origins.length === 0 || origins.some((origin) => origin.kind !== 'expression' || origin.node.id === node.id)) return undefined;
-  const values = origins.map((origin) => fixedBoolean(context, origin.node, file, depth - 1));
-  return values.every((value) => value === values[0]) ? values[0] : undefined;
+  return sameFixedBoolean(context, origins.map((origin) => origin.node), file, depth - 1);
+}
+
+/** The boolean every one of `values` always holds, if there are values and they agree. */
+function sameFixedBoolean(context: FileContext, values: Node[], file: FileModel, depth: number): boolean | undefined {
+  if (values.length === 0) return undefined;
+  const fixed = values.map((value) => fixedBoolean(context, value, file, depth));
+  return fixed.every((value) => value === fixed[0]) ? fixed[0] : undefined;
 }
 
 /**
@@ -267,7 +277,8 @@ function checkCall(context: FileContext, call: CallSite): void {
   const requestsLike = REQUESTS_LIKE.test(name) || (call.method !== undefined && REQUEST_METHODS.has(call.method)) || /(Client|Session|Api|API|Transport)$/.test(name);
   const verify = requestsLike ? call.keywords.get('verify') : undefined;
   if (requestsLike && isFixed(context, false, verify) && !userChose(context, call)) {
-    context.report(verify!, 'verify=False accepts any certificate; keep verification on (or pass a CA bundle for a private certificate).', {
+    const shown = unwrap(verify!).type === 'false' ? 'verify=False' : `verify=${verify!.text}, always False here,`;
+    context.report(verify!, `${shown} accepts any certificate; keep verification on (or pass a CA bundle for a private certificate).`, {
       severity: severity(context),
       fix: setFix(verify!, 'True'),
     });
