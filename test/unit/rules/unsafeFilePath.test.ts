@@ -335,6 +335,17 @@ describe('unsafe-file-path', () => {
     assert.match(analyzeSnippet(source('call.data["name"]'), { rules }).findings[0].suggestions?.[0].title ?? '', /Keep only the file name/);
   });
 
+  it('sees file operations on a Path kept in self or taken as an annotated parameter', () => {
+    const status = (source: string) => analyzeSnippet(source, { rules }).checklist.find((item) => item.id === 'path-traversal')?.status;
+    const store = (annotation: string, use: string) =>
+      `from pathlib import Path\n\n\nclass ListStore:\n    def __init__(self, hass, path${annotation}):\n        self._hass = hass\n        self._path = path\n\n    def load(self):\n        return ${use}\n`;
+    assert.equal(status(store(': Path', 'self._path.read_text()')), 'pass');
+    assert.equal(status(store(': Path | None = None', 'self._path.read_text()')), 'pass');
+    assert.equal(status('from pathlib import Path\n\n\ndef remove(path: Path) -> None:\n    path.unlink(missing_ok=True)\n'), 'pass');
+    // Nothing says what an unannotated parameter holds: `replace` and `open` are also str's and a socket's.
+    assert.equal(status(store('', 'self._path.replace("a", "b")')), 'not-applicable');
+  });
+
   it('suggests keeping only the file name, importing Path once', () => {
     const source = [
       'import os',

@@ -4,6 +4,7 @@ import { mayBeNone } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { FILE_OPERATIONS } from '../model/fileOperations';
 import type { IntegrationModel } from '../model/integration';
+import { selfAttributeValues } from '../model/secretFlow';
 import { callerArguments, distantUntrustedSource, untrustedSource } from '../model/untrusted';
 import { comparisonParts } from '../model/verification';
 import { descendants, interpolations, unwrap } from '../python/syntax';
@@ -140,17 +141,32 @@ function pathArgument(file: FileModel, call: CallSite): Node | undefined {
 /** Path methods and attributes that give another path: `Path(__file__).with_name("data.json")`, `path.parent`. */
 const PATH_DERIVING = new Set(['with_name', 'with_suffix', 'with_stem', 'joinpath', 'resolve', 'absolute', 'expanduser', 'parent']);
 
+/**
+ * Whether a receiver holds a `Path`: built as one, derived from one, a parameter annotated as one (`path: Path`), or
+ * what the class keeps in `self._path` from any of these.
+ */
 function looksLikePath(file: FileModel, receiver: Node, depth = 4): boolean {
   if (depth <= 0) return false;
   return file.origins(receiver).some((origin) => {
     const node = unwrap(origin.node);
+    if (origin.kind === 'parameter') return annotatedAsPath(origin.node);
     const derivedFrom = (attribute: Node | null | undefined) =>
       attribute?.type === 'attribute' && PATH_DERIVING.has(attribute.childForFieldName('attribute')?.text ?? '') && looksLikePath(file, attribute.childForFieldName('object')!, depth - 1);
     if (node.type === 'call') return /(^|\.)(pathlib\.)?(Path|PurePath)$/.test(file.callSite(node)?.name ?? '') || derivedFrom(node.childForFieldName('function'));
-    if (node.type === 'attribute') return derivedFrom(node);
+    if (node.type === 'attribute') return derivedFrom(node) || selfAttributeValues(file, node).some((value) => looksLikePath(file, value, depth - 1));
     return node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '/';
   });
 }
+
+/** `path: Path`, `path: Path | None = None`, `path: pathlib.Path`. */
+function annotatedAsPath(parameter: Node): boolean {
+  // The binding is the parameter node; an identifier inside it is accepted as well.
+  const typed = parameter.type === 'identifier' ? parameter.parent : parameter;
+  const annotation = typed?.type === 'typed_parameter' || typed?.type === 'typed_default_parameter' ? typed.childForFieldName('type') : null;
+  return annotation !== null && annotation !== undefined && annotation.text.split(/[^\w]+/).some((word) => PATH_TYPES.has(word));
+}
+
+const PATH_TYPES = new Set(['Path', 'PurePath', 'PosixPath', 'WindowsPath', 'PurePosixPath', 'PureWindowsPath']);
 
 interface UntrustedLeaf {
   node: Node;
