@@ -34,6 +34,15 @@ describe('unsafe-deserialization', () => {
     assert.deepEqual(analyzeSnippet(source('SomeVendorLoader'), { rules: [unsafeDeserialization] }).findings, []);
   });
 
+  it('judges a loader class defined inside the function that loads', () => {
+    const source = (base: string) =>
+      `import yaml\n\n\ndef check(content):\n    class HAYamlLoader(${base}):\n        pass\n\n    HAYamlLoader.add_constructor("!secret", lambda loader, node: loader.construct_scalar(node))\n    return yaml.load(content, Loader=HAYamlLoader)\n`;
+    const [finding, ...rest] = analyzeSnippet(source('yaml.UnsafeLoader'), { rules: [unsafeDeserialization] }).findings;
+    assert.equal(rest.length, 0);
+    assert.match(finding.message, /`HAYamlLoader`, a subclass of an unsafe loader/);
+    assert.deepEqual(analyzeSnippet(source('yaml.SafeLoader'), { rules: [unsafeDeserialization] }).findings, []);
+  });
+
   it('marks the item used, so a clean integration passes rather than being not applicable', () => {
     const result = analyzeSnippet('import yaml\nvalue = yaml.safe_load("a: 1")\n', { rules: [unsafeDeserialization] });
     assert.equal(result.checklist.find((entry) => entry.id === 'unsafe-deserialization')?.status, 'pass');

@@ -106,11 +106,15 @@ function loaderKind(file: FileModel, loader: Node, depth = 3): 'safe' | 'unsafe'
   return /^(C?(Full|Unsafe)?Loader)$/.test(name) ? 'unsafe' : 'unknown';
 }
 
-/** `class LineLoader(yaml.Loader)` at the top level of this module, when the loader is that name. */
+/**
+ * `class LineLoader(yaml.Loader)` of this module, when the loader is that name: the class its name is bound to where
+ * it is used, at the top level or inside the function that loads.
+ */
 function localLoaderClass(file: FileModel, loader: Node): Node | undefined {
   const target = unwrap(loader);
   if (target.type !== 'identifier' || file.imports.has(target.text)) return undefined;
-  return file.classes.find((cls) => cls.parent?.type === 'module' && cls.childForFieldName('name')?.text === target.text);
+  const classes = file.bindingsOf(target).filter((binding) => binding.kind === 'def' && binding.node.type === 'class_definition');
+  return classes.length === 1 ? classes[0].node : undefined;
 }
 
 /** `yaml.load(x, Loader=...)` -> `yaml.safe_load(x)`, only when the callee is written as an attribute of the module. */
