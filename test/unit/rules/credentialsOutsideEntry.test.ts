@@ -125,6 +125,16 @@ describe('credentials-outside-entry', () => {
     assert.equal(analyzeSnippet(schema, { rules, root: '/virtual/homeassistant/components/demo', manifest: manifest(true) }).findings.length, 1);
   });
 
+  it('reads YAML keys wrapped in probatio.Secret, and takes the wrapper for a declared credential', () => {
+    const schema = (key: string) =>
+      `import probatio\nimport homeassistant.helpers.config_validation as cv\n\nDOMAIN = "demo"\nCONF_KEY = "key"\nCONFIG_SCHEMA = probatio.Schema({DOMAIN: probatio.Schema({probatio.Required(${key}): cv.string})}, extra=probatio.ALLOW_EXTRA)\n`;
+    const manifest = JSON.stringify({ domain: 'demo', name: 'Demo', config_flow: true, requirements: [] });
+    const found = (key: string) => analyzeSnippet(schema(key), { rules, root: '/virtual/custom_components/demo', manifest }).findings;
+    assert.equal(found('probatio.Secret(CONF_KEY)').length, 1);
+    assert.match(found('probatio.Secret(CONF_KEY)')[0].message, /"key"/);
+    assert.deepEqual(found('CONF_KEY'), []);
+  });
+
   it('sees credentials written by a function handed to the executor', () => {
     const source = `from homeassistant.helpers.json import save_json\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(save_json, hass.config.path("demo.json"), {"password": entry.data["password"]})\n    return True\n`;
     const findings = analyzeSnippet(source, { rules }).findings;

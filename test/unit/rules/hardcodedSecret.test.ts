@@ -76,6 +76,12 @@ describe('hardcoded-secret', () => {
     assert.equal(findings[0].range.start.line, 0);
   });
 
+  it("reports a literal default of a schema key probatio's Secret declares a credential", () => {
+    const source = (key: string) => `import probatio\n\nCONF_KEY = "key"\nSCHEMA = probatio.Schema({probatio.Optional(${key}, default="q8Zr2LmX4vTn7WcK3pHs"): str})\n`;
+    assert.equal(findingsIn(analyzeSnippet(source('probatio.Secret(CONF_KEY)'), { rules })).length, 1);
+    assert.deepEqual(findingsIn(analyzeSnippet(source('CONF_KEY'), { rules })), []);
+  });
+
   it('skips test code', () => {
     const source = 'API_KEY = "9f8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"\n';
     for (const fileName of ['tests/test_api.py', 'test_config_flow.py', 'conftest.py']) {

@@ -130,6 +130,36 @@ describe('log-secret', () => {
     assert.deepEqual(findings(flow(['data = await hass.async_add_executor_job(dict)', '_LOGGER.debug("account: %s", data)'])), []);
   });
 
+  it('takes a key a probatio schema wraps in Secret for a credential, whatever its name', () => {
+    const source = (key: string) =>
+      [
+        'import logging',
+        '',
+        'import probatio',
+        'from homeassistant import config_entries',
+        '',
+        '_LOGGER = logging.getLogger(__name__)',
+        'CONF_KEY = "key"',
+        `SCHEMA = probatio.Schema({probatio.Required("host"): str, probatio.Required(${key}): str})`,
+        '',
+        '',
+        'class Flow(config_entries.ConfigFlow, domain="demo"):',
+        '    async def async_step_user(self, user_input=None):',
+        '        if user_input is not None:',
+        '            _LOGGER.debug("Setting up with %s", user_input)',
+        '            return self.async_create_entry(title="x", data=user_input)',
+        '        return self.async_show_form(step_id="user", data_schema=SCHEMA)',
+        '',
+        '',
+        'async def async_setup_entry(hass, entry):',
+        '    _LOGGER.debug("Key %s", entry.data[CONF_KEY])',
+        '    return True',
+        '',
+      ].join('\n');
+    assert.deepEqual(findings(source('probatio.Secret(CONF_KEY)')).map((finding) => [finding.range.start.line, finding.severity]), [[13, 'warning'], [19, 'error']]);
+    assert.deepEqual(findings(source('CONF_KEY')), []);
+  });
+
   it('counts print as logging, but not print into a file', () => {
     const source = (line: string) =>
       `import sys\n\nfrom homeassistant.const import CONF_TOKEN\n\n\nasync def async_setup_entry(hass, entry):\n    token = entry.data[CONF_TOKEN]\n    ${line}\n    return True\n`;

@@ -58,6 +58,14 @@ describe('service-without-schema', () => {
     assert.doesNotMatch(counted, /config_validation/);
   });
 
+  it('writes the suggested schema with probatio in a module that uses it instead of voluptuous', () => {
+    const source = 'import probatio\n\n\nasync def async_setup(hass, config):\n    async def count(call):\n        hass.states.async_set("demo.count", int(call.data["amount"]))\n\n    hass.services.async_register("demo", "count", count)\n    return True\n';
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    const fixed = applyFixAndCheck(source, finding.suggestions![0], finding, rules);
+    assert.match(fixed, /schema=probatio\.Schema\(\{probatio\.Required\("amount"\): probatio\.Coerce\(int\)\}\)/);
+    assert.doesNotMatch(fixed, /voluptuous/);
+  });
+
   it('adds schema= on its own line where the arguments stand one per line, keeping the trailing comma', () => {
     const source = (close: string) =>
       `import voluptuous as vol\nfrom homeassistant.helpers import config_validation as cv\n\n\nasync def async_setup(hass, config):\n    async def rename(call):\n        hass.states.async_set("demo.x", call.data["new"])\n\n    hass.services.async_register(\n        "demo",\n        "rename",\n        rename${close}\n    )\n    return True\n`;

@@ -5,6 +5,7 @@ import type { Fix, TextEdit } from '../types';
 import { derivedKey, type Binding, type CallSite, type FileModel } from './fileModel';
 import { FILE_OPERATIONS } from './fileOperations';
 import { constantExpression, type IntegrationModel } from './integration';
+import { declaredSecretKeys, markedKey, SCHEMA_KEY_MARKER } from './schemaKeys';
 import { isSecretName, normalizeName } from './secrets';
 import { callerArguments, callsOf, methodsOf, parametersOf, registeredHandlers, resolveCallables, resolveClass, serviceHandlerReference, untrustedSource } from './untrusted';
 import { comparisonParts } from './verification';
@@ -241,7 +242,8 @@ const CONNECTION_URL_KEY = /^(db|database|sql|sqlalchemy(_database)?|mysql|maria
  * A dict or config key that holds a credential: `password`, `api_key`, `token`, PIN-like codes (`pin`) and database
  * connection URLs (`db_url`).
  */
-export function isCredentialKey(key: string): boolean {
+export function isCredentialKey(key: string, declared?: ReadonlySet<string>): boolean {
+  if (declared?.has(key)) return true;
   let credential = credentialKeyCache.get(key);
   if (credential === undefined) {
     // Every key of every dict, schema and subscript is asked about, most of them many times an edit.
@@ -280,7 +282,6 @@ interface KeyIndex {
 }
 
 const keyCache = new WeakMap<object, KeyIndex>();
-const SCHEMA_MARKER = /(^|\.)(Required|Optional|Inclusive|Exclusive)$/;
 /** A step of a flow built with the schema flow helper (`SchemaFlowFormStep(DATA_SCHEMA)`). */
 export const SCHEMA_FLOW_STEP = /^homeassistant\.helpers\.schema_config_entry_flow\.SchemaFlowFormStep$/;
 
@@ -291,8 +292,9 @@ function schemaFlowStepKeys(file: FileModel, step: CallSite): Node[] {
   if (!schema) return [];
   const keys: Node[] = [];
   for (const call of file.calls) {
-    if (call.node.startIndex < schema.startIndex || call.node.endIndex > schema.endIndex || !SCHEMA_MARKER.test(call.name ?? '')) continue;
-    if (call.args[0]) keys.push(call.args[0]);
+    if (call.node.startIndex < schema.startIndex || call.node.endIndex > schema.endIndex) continue;
+    const marked = markedKey(file, call);
+    if (marked) keys.push(marked.key);
   }
   return keys;
 }
@@ -323,7 +325,7 @@ export function readsEntryCredential(file: FileModel, integration: IntegrationMo
   return keyUses(file).keys.some((use) => {
     if (use.kind !== 'stored' || !use.key) return false;
     const key = file.stringValue(use.key, integration?.constantString);
-    return key !== undefined && isCredentialKey(key);
+    return key !== undefined && isCredentialKey(key, declaredSecretKeys(file, integration));
   });
 }
 
@@ -346,7 +348,7 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
   const note = (target: Map<string, string | undefined>, candidate: FileModel, key: Node | null | undefined) => {
     if (!key) return;
     const value = candidate.stringValue(key, integration?.constantString);
-    if (value === undefined || !isCredentialKey(value)) return;
+    if (value === undefined || !isCredentialKey(value, declaredSecretKeys(candidate, integration))) return;
     const spelling = keySpelling(candidate, key);
     for (const map of target === all ? [all] : [all, stored]) {
       if (!map.has(value) || (spelling && !map.get(value))) map.set(value, spelling);
@@ -354,7 +356,7 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
   };
   const noteOption = (candidate: FileModel, key: Node | null | undefined) => {
     const value = key ? candidate.stringValue(key, integration?.constantString) : undefined;
-    if (value !== undefined && isCredentialKey(value)) options.set(value, undefined);
+    if (value !== undefined && isCredentialKey(value, declaredSecretKeys(candidate, integration))) options.set(value, undefined);
   };
   for (const candidate of integration?.files ?? [file]) {
     const uses = keyUses(candidate);
@@ -441,8 +443,8 @@ function findKeyUses(file: FileModel): FileKeyUses {
   const keys: KeyUse[] = [];
   for (const call of file.calls) {
     const receiver = call.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
-    if (SCHEMA_MARKER.test(call.name ?? '')) {
-      if (!inOneTimeCodeForm(file, call.node)) keys.push({ kind: 'all', key: call.args[0] });
+    if (SCHEMA_KEY_MARKER.test(call.name ?? '')) {
+      if (!inOneTimeCodeForm(file, call.node)) keys.push({ kind: 'all', key: markedKey(file, call)?.key });
     } else if (SCHEMA_FLOW_STEP.test(call.name ?? '')) {
       // The schema flow helper keeps what each step's form asks for in the entry's options.
       for (const key of schemaFlowStepKeys(file, call)) keys.push({ kind: 'stored', key, part: 'options' });
@@ -730,7 +732,7 @@ function serviceCredentialKey(file: FileModel, fn: Node, parameter: string, inte
       if (!reference || !schema || !resolveCallables(candidate, reference, integration).some((handler) => handler.node.id === fn.id)) continue;
       for (const key of schemaKeys(candidate, schema, integration, 4) ?? []) {
         const value = candidate.stringValue(key, integration?.constantString);
-        if (value !== undefined && isCredentialKey(value)) return value;
+        if (value !== undefined && isCredentialKey(value, declaredSecretKeys(candidate, integration))) return value;
       }
     }
   }
@@ -753,10 +755,11 @@ function stepAsksForSecrets(file: FileModel, step: Node, input: string, integrat
 
 function readStepSecrets(file: FileModel, step: Node, input: string, integration: IntegrationModel | undefined): boolean {
   const keys = stepSchemaKeyNodes(file, step, integration, true);
-  if (keys?.some((key) => isCredentialKey(file.stringValue(key, integration?.constantString) ?? constantName(key) ?? ''))) return true;
+  const declared = declaredSecretKeys(file, integration);
+  if (keys?.some((key) => isCredentialKey(file.stringValue(key, integration?.constantString) ?? constantName(key) ?? '', declared))) return true;
   const readsSecret = (key: Node | null | undefined) => {
     const value = key ? file.stringValue(key, integration?.constantString) : undefined;
-    return value !== undefined && isCredentialKey(value);
+    return value !== undefined && isCredentialKey(value, declared);
   };
   for (const call of file.calls) {
     if ((call.method === 'get' || call.method === 'pop') && contains(step, call.node) && call.callee.childForFieldName('object')?.text === input && readsSecret(call.args[0])) return true;
@@ -811,7 +814,7 @@ function schemaKeys(file: FileModel, expression: Node, integration: IntegrationM
       if (pair?.type !== 'pair') continue;
       const key = unwrap(pair.childForFieldName('key')!);
       const site = key.type === 'call' ? file.callSite(key) : undefined;
-      const keyNode = site && SCHEMA_MARKER.test(site.name ?? '') ? site.args[0] : key;
+      const keyNode = site && SCHEMA_KEY_MARKER.test(site.name ?? '') ? markedKey(file, site)?.key : key;
       if (!keyNode || (file.stringValue(keyNode, integration?.constantString) === undefined && !(byName && constantName(keyNode)))) return undefined;
       keys.push(keyNode);
     }
@@ -1407,7 +1410,7 @@ function subscriptCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
   }
   const key = file.stringValue(index, integration?.constantString);
   if (key !== undefined) {
-    if (isCredentialKey(key)) return [{ kind: 'secret', source: node.text, node }];
+    if (isCredentialKey(key, declaredSecretKeys(file, integration))) return [{ kind: 'secret', source: node.text, node }];
     if (isDomainSection(walk, value, index, key, depth)) return [{ kind: 'payload', source: 'YAML configuration', node }];
     // `hass.data["acme-config"]`: what this module put there under that key (`hass.data["acme-config"] = {...}`).
     if (/^(self\.)?hass\.data$/.test(value.text)) {
@@ -1518,7 +1521,7 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   if (site.method && ['get', 'pop', 'setdefault'].includes(site.method) && receiver && site.args[0]) {
     const key = file.stringValue(site.args[0], integration?.constantString);
     if (key !== undefined) {
-      if (isCredentialKey(key)) return [{ kind: 'secret', source: node.text, node }];
+      if (isCredentialKey(key, declaredSecretKeys(file, integration))) return [{ kind: 'secret', source: node.text, node }];
       // `body.get("data", {})` of a webhook's or a request's body: a nested part of it, which can carry what it does.
       const fallback = site.args[1] ? unwrap(site.args[1]).type : undefined;
       if (fallback === 'dictionary' || fallback === 'list') {
@@ -1622,7 +1625,7 @@ function dictionaryCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
       const value = child.childForFieldName('value');
       if (!value) continue;
       const keyName = key ? file.stringValue(key, integration?.constantString) : undefined;
-      if (keyName !== undefined && isCredentialKey(keyName)) {
+      if (keyName !== undefined && isCredentialKey(keyName, declaredSecretKeys(file, integration))) {
         if (isInert(file, value)) {
           masks = true;
           continue;
@@ -1706,7 +1709,7 @@ function locallyMasked(walk: Walk, identifier: Node): boolean {
   const name = identifier.text;
   const isSecretKey = (key: Node | null | undefined): boolean => {
     const value = key ? file.stringValue(key, integration?.constantString) : undefined;
-    if (value !== undefined) return isCredentialKey(value);
+    if (value !== undefined) return isCredentialKey(value, declaredSecretKeys(file, integration));
     // `for key in ("password", "username"): data[key] = "***"`: the loop's literal keys.
     return key?.type === 'identifier' && loopedKeys(file, key).some((looped) => isSecretKey(looped));
   };
@@ -1743,7 +1746,7 @@ function dictMasks(walk: Walk, dict: Node): boolean {
     const key = pair.childForFieldName('key');
     const value = pair.childForFieldName('value');
     const name = key ? walk.file.stringValue(key, walk.integration?.constantString) : undefined;
-    return name !== undefined && isCredentialKey(name) && value !== null && isInert(walk.file, value);
+    return name !== undefined && isCredentialKey(name, declaredSecretKeys(walk.file, walk.integration)) && value !== null && isInert(walk.file, value);
   });
 }
 
@@ -1767,7 +1770,7 @@ export function dictAdditionValues(file: FileModel, identifier: Node, integratio
   const values: { node: Node; secretKey: boolean }[] = [];
   const secretKey = (key: Node | null | undefined) => {
     const value = key ? file.stringValue(key, integration?.constantString) : undefined;
-    return value !== undefined && isCredentialKey(value);
+    return value !== undefined && isCredentialKey(value, declaredSecretKeys(file, integration));
   };
   const index = fileIndex(file);
   for (const assignment of index.statementsByScope.get(scope.id) ?? []) {

@@ -51,7 +51,7 @@ export interface UntrustedSource {
  * The callee of a call that checks data against a schema or a model: `SCHEMA(data)`, `vol.Schema(...)(data)`,
  * `validate_input(data)`, `Model.parse_obj(data)`, `Model.model_validate(data)`.
  */
-export const VALIDATION_CALLEE = /schema|validat|(^|\.)vol\.|voluptuous|(^|\.)(parse_obj|parse_obj_as|parse_raw|from_dict|model_validate|model_validate_json)$/i;
+export const VALIDATION_CALLEE = /schema|validat|(^|\.)vol\.|voluptuous|probatio|(^|\.)(parse_obj|parse_obj_as|parse_raw|from_dict|model_validate|model_validate_json)$/i;
 
 const DESCRIPTIONS: Record<UntrustedKind, string> = {
   'service-data': 'service call data',
@@ -92,7 +92,7 @@ const CONVERSIONS = new Set(['int', 'float', 'bool', 'len', 'round', 'abs', 'has
 /** Methods whose result is a number or a truth value. */
 const SCALAR_METHODS = /^(is\w*|startswith|endswith|count|find|rfind|index|rindex|__len__|__contains__|has_key|total_seconds|timestamp)$/;
 /** Calls whose result carries the text (or items) of their arguments. */
-const PASSTHROUGH_FUNCTIONS = /^(str|repr|bytes|bytearray|format|dict|list|tuple|set|frozenset|sorted|reversed|next|iter|os\.fspath|os\.path\.(join|abspath|normpath|realpath|expanduser|expandvars|dirname|basename|relpath|splitext|split)|(pathlib\.)?(Path|PurePath|PosixPath|PurePosixPath|WindowsPath)|urllib\.parse\.\w+|json\.(loads|dumps)|base64\.\w+|binascii\.\w+|codecs\.(decode|encode)|shlex\.(quote|join|split)|html\.unescape|textwrap\.\w+|re\.sub|yarl\.URL|URL|string\.Template|(\w+\.)?(cv|config_validation)\.\w+|voluptuous\.\w+|vol\.\w+)$/;
+const PASSTHROUGH_FUNCTIONS = /^(str|repr|bytes|bytearray|format|dict|list|tuple|set|frozenset|sorted|reversed|next|iter|os\.fspath|os\.path\.(join|abspath|normpath|realpath|expanduser|expandvars|dirname|basename|relpath|splitext|split)|(pathlib\.)?(Path|PurePath|PosixPath|PurePosixPath|WindowsPath)|urllib\.parse\.\w+|json\.(loads|dumps)|base64\.\w+|binascii\.\w+|codecs\.(decode|encode)|shlex\.(quote|join|split)|html\.unescape|textwrap\.\w+|re\.sub|yarl\.URL|URL|string\.Template|(\w+\.)?(cv|config_validation)\.\w+|voluptuous\.\w+|vol\.\w+|probatio\.\w+)$/;
 /** Methods whose result carries the text of their arguments (`"/".join(parts)`, `TEMPLATE.format(name=x)`). */
 const PASSTHROUGH_METHODS = new Set(['join', 'joinpath', 'format', 'format_map', 'replace', 'with_name', 'with_suffix', 'with_path', 'with_query', 'update_query', 'extend_query', 'substitute', 'safe_substitute', 'path']);
 

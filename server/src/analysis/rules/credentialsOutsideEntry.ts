@@ -3,6 +3,7 @@ import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression } from '../model/integration';
 import { persistedData } from '../model/persistence';
 import { isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys } from '../model/secretFlow';
+import { markedKey } from '../model/schemaKeys';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
 import { methodsOf, parametersOf } from '../model/untrusted';
@@ -313,10 +314,10 @@ function checkYamlSchemas(context: FileContext, file: FileModel): void {
     for (const part of schemaParts(context, file, schema, schema)) {
       for (const call of part.file.calls) {
         if (call.node.startIndex < part.node.startIndex || call.node.endIndex > part.node.endIndex) continue;
-        if (!call.name || !/(^|\.)(Required|Optional|Inclusive|Exclusive)$/.test(call.name)) continue;
-        const key = call.args[0];
-        const keyName = key ? part.file.stringValue(key, context.integration?.constantString) ?? literalString(key) : undefined;
-        if (!keyName || !isSecretName(keyName) || takesTrueOrFalse(part.file, call.node)) continue;
+        const marked = markedKey(part.file, call);
+        if (!marked) continue;
+        const keyName = part.file.stringValue(marked.key, context.integration?.constantString) ?? literalString(marked.key);
+        if (!keyName || !(marked.secret || isSecretName(keyName)) || takesTrueOrFalse(part.file, call.node)) continue;
         context.markUsed();
         if (importsYaml(context)) {
           context.review(`${name} still takes "${keyName}" from YAML to import it into a config entry; make sure users are told (a repair issue) to remove it from configuration.yaml once imported.`);

@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import type { FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
+import { markedKey } from '../model/schemaKeys';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -278,11 +279,12 @@ function checkCredentialArguments(context: FileContext, report: Reporter): void 
     const isSchemaKey = /(^|\.)(Optional|Required)$/.test(name);
     const isLookup = LOOKUP_METHODS.has(call.method ?? '') || name === 'os.getenv';
     if (!isSchemaKey && !isLookup) continue;
-    const key = call.args[0];
+    const marked = isSchemaKey ? markedKey(file, call) : undefined;
+    const key = marked?.key ?? call.args[0];
     const fallback = isSchemaKey ? call.keywords.get('default') : isLookup ? call.args[1] ?? call.keywords.get('default') : undefined;
     if (!key || !fallback) continue;
     const keyName = file.stringValue(key, integration?.constantString);
-    if (!keyName || !isSecretName(keyName)) continue;
+    if (!keyName || !(isSecretName(keyName) || marked?.secret)) continue;
     context.markUsed();
     reportLiteralSecret(context, fallback, keyName, () => `The fallback for "${keyName}" is a literal secret`, report);
   }

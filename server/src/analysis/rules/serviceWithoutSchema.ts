@@ -299,9 +299,12 @@ function schemaSuggestion(file: FileModel, call: CallSite, schema: Node | undefi
   return [{ title, safe: false, edits }];
 }
 
-/** The names the file uses for voluptuous and config_validation, and the imports that add them when missing. */
+/**
+ * The names the file uses for its schema library and config_validation, and the imports that add them when missing.
+ * A module that imports probatio (Home Assistant core's successor to voluptuous) gets its schema written with that.
+ */
 function validationNames(file: FileModel): { vol: string; cv: string; imports(withCv: boolean): TextEdit[] } {
-  const volLocal = file.importOf('voluptuous')?.[0];
+  const volLocal = file.importOf('voluptuous')?.[0] ?? file.importOf('probatio')?.[0];
   const cvLocal = file.importOf('homeassistant.helpers.config_validation')?.[0];
   return {
     vol: volLocal ?? 'vol',
