@@ -105,6 +105,8 @@ describe('service-without-schema', () => {
     assert.deepEqual(schemaOf(['device_id = call.data.get("device_id")', 'if isinstance(device_id, str):', '    device_id = [device_id]', 'hass.bus.async_fire(DOMAIN, {"ids": device_id})']).schema, ', schema=vol.Schema({vol.Optional("device_id"): vol.Any(cv.string, [cv.string])})');
     // Read only after a test that it was given, a field is optional.
     assert.deepEqual(schemaOf(['if "options" in call.data:', '    hass.bus.async_fire(DOMAIN, {"extra": call.data["options"]})']).schema, ', schema=vol.Schema({vol.Optional("options"): cv.string})');
+    assert.deepEqual(schemaOf(['timeout = call.data["timeout"] if "timeout" in call.data else 15', 'hass.bus.async_fire(DOMAIN, {"timeout": timeout})']).schema, ', schema=vol.Schema({vol.Optional("timeout"): cv.string})');
+    assert.deepEqual(schemaOf(['timeout = 15 if "timeout" in call.data else call.data["timeout"]', 'hass.bus.async_fire(DOMAIN, {"timeout": timeout})']).schema, ', schema=vol.Schema({vol.Required("timeout"): cv.string})');
     // Its title says that it checks nothing yet, not that it accepts no data.
     const [finding] = analyzeSnippet(source(['data = call.data', 'hass.bus.async_fire(DOMAIN, dict(data))']), { rules }).findings;
     assert.match(finding.suggestions![0].title, /names no field yet and lets every field through/);

@@ -192,10 +192,18 @@ function readUse(fields: Fields, registering: FileModel, handlerFile: FileModel,
   }
 }
 
-/** Whether a read sits under a test that the key is present (`if KEY in call.data:`), in the branch taken then. */
+/**
+ * Whether a read sits under a test that the key is present (`if KEY in call.data:`, `call.data[KEY] if KEY in
+ * call.data else default`), in the branch taken then.
+ */
 function readWhenPresent(read: Node, key: Node): boolean {
   for (let node: Node = read, parent = node.parent; parent && parent.type !== 'function_definition'; node = parent, parent = parent.parent) {
-    const condition = parent.type === 'if_statement' && parent.childForFieldName('consequence')?.id === node.id ? parent.childForFieldName('condition') : null;
+    const condition =
+      parent.type === 'if_statement' && parent.childForFieldName('consequence')?.id === node.id
+        ? parent.childForFieldName('condition')
+        : parent.type === 'conditional_expression' && parent.namedChildren[0]?.id === node.id
+          ? parent.namedChildren[1]
+          : null;
     const parts = condition ? [unwrap(condition), ...(unwrap(condition).type === 'boolean_operator' ? unwrap(condition).namedChildren : [])] : [];
     if (parts.some((part) => comparisonParts(part)?.operator === 'in' && comparisonParts(part)?.left.text === key.text)) return true;
   }
