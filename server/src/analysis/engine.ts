@@ -226,7 +226,7 @@ class Run {
 
   addReview(rule: Rule, note: string): void {
     const notes = this.evidence.review.get(rule.meta.checklist) ?? [];
-    notes.push(note);
+    notes.push(oneLine(note));
     this.evidence.review.set(rule.meta.checklist, notes);
   }
 
@@ -234,7 +234,7 @@ class Run {
     const configured = severityFor(rule, this.options);
     const severity = configured && configured !== 'off' ? configured : options.severity ?? rule.meta.severity;
     const range = 'start' in at && 'end' in at && !('type' in at) ? (at as Range) : rangeOf(at as Node);
-    const finding: Finding = { path, rule: rule.meta.id, checklist: rule.meta.checklist, severity, message, range };
+    const finding: Finding = { path, rule: rule.meta.id, checklist: rule.meta.checklist, severity, message: oneLine(message), range };
     // `fix` is only ever a safe fix; one a person must check leads the suggestions.
     const suggestions = [...(options.fix && !options.fix.safe ? [options.fix] : []), ...(options.suggestions ?? [])];
     if (options.fix?.safe) finding.fix = options.fix;
@@ -382,3 +382,11 @@ export function pragmasOf(file: FileModel): Map<number, Pragma> {
 }
 
 export { isChecklistId };
+
+/**
+ * Messages and notes quote code, which may span lines; reports show each on one line (a text report's columns, a
+ * SARIF viewer's list), so line breaks and the indentation after them become one space.
+ */
+function oneLine(text: string): string {
+  return text.includes('\n') || text.includes('\r') ? text.replace(/\s*[\r\n]+\s*/g, ' ') : text;
+}

@@ -44,6 +44,13 @@ describe('personal-data-attribute', () => {
     assert.deepEqual(keys('        return {"configured_user_map": self._runtime.user_map, "usernames": self._names, "users": len(self._users)}'), ['configured_user_map', 'usernames']);
   });
 
+  it('quotes code that spans lines on one line in its review note', () => {
+    const source = 'class A:\n    @property\n    def extra_state_attributes(self):\n        return {\n            key: value\n            for key, value in self._data.items()\n        }\n';
+    const note = analyzeSnippet(source, { rules }).checklist.find((item) => item.id === 'data-minimization')?.note ?? '';
+    assert.match(note, /cannot be read here \(`\{ key: value for key, value in self\._dat\.\.\.` in __init__\.py\)/);
+    assert.doesNotMatch(note, /\n/);
+  });
+
   it('reads the keys of a comprehension over pairs written out, and judges each', () => {
     const entity = (second: string) =>
       `from homeassistant.components.camera import Camera\n\nATTR_LAST_TRIP = "last_trip"\nATTR_FILENAME = "filename"\n\n\nclass PushCamera(Camera):\n    @property\n    def extra_state_attributes(self):\n        return {name: value for name, value in ((ATTR_LAST_TRIP, self._last_trip), (${second})) if value is not None}\n`;

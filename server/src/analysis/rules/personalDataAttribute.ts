@@ -66,8 +66,7 @@ def extra_state_attributes(self):
       return keyed === undefined;
     });
     if (unread.length > 0) {
-      const shown = unread[0].text.length > 40 ? `${unread[0].text.slice(0, 40)}…` : unread[0].text;
-      context.review(`State attributes are published from values whose keys cannot be read here (\`${shown}\` in ${context.file.path.split(/[\\/]/).pop()}); check they carry no personal data such as an e-mail, a street address or a person's position.`);
+      context.review(`State attributes are published from values whose keys cannot be read here (\`${excerpt(unread[0].text, 43)}\` in ${context.file.path.split(/[\\/]/).pop()}); check they carry no personal data such as an e-mail, a street address or a person's position.`);
     }
   },
 };

@@ -6,6 +6,7 @@ import { argumentsFor, untrustedSource } from '../model/untrusted';
 import { interpolations, isFString, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity } from '../types';
+import { excerpt } from '../text';
 
 /** Methods that run SQL text given as their first argument (sqlite3, aiosqlite, DB-API drivers, asyncpg, SQLAlchemy). */
 const EXECUTE_METHODS = new Set([
@@ -84,7 +85,7 @@ cursor.execute("SELECT state FROM states WHERE entity_id = ?", (call.data["entit
         const dynamic = built.parts.filter((part) => !isConstantExpression(file, part, context.integration));
         if (dynamic.length === 0) continue;
         const severity = severityOf(context, dynamic);
-        const shown = dynamic.map((part) => `\`${part.text.length > 40 ? `${part.text.slice(0, 37)}...` : part.text}\``).join(', ');
+        const shown = dynamic.map((part) => `\`${excerpt(part.text, 40)}\``).join(', ');
         const origin = severity === 'error' ? ' from untrusted input' : '';
         // Built by a caller and run by this module's helper: reported where the text is built, with no rewrite.
         context.report(built.builtByCaller ?? query, `SQL is built by interpolating ${shown}${origin}; pass values as bound parameters instead of formatting them into the statement.`, {
