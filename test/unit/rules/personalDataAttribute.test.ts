@@ -24,7 +24,7 @@ describe('personal-data-attribute', () => {
 
   it("takes a customer's account, customer or contract number for personal data, not the device's numbers", () => {
     const keys = (pairs: string) => analyzeSnippet(`class A:\n    @property\n    def extra_state_attributes(self):\n        return {${pairs}}\n`, { rules }).findings.map((finding) => finding.message.match(/"(\w+)"/)?.[1]);
-    assert.deepEqual(keys('"account_number": self._account, "customer_no": self._c, "contract_number": self._k'), ['account_number', 'customer_no', 'contract_number']);
+    assert.deepEqual(keys('"account_number": self._account, "customer_no": self._c, "contract_number": self._k, "contract_id": self._id'), ['account_number', 'customer_no', 'contract_number', 'contract_id']);
     assert.deepEqual(keys('"serial_number": self._s, "model_number": self._m, "firmware": self._f'), []);
   });
 
@@ -42,6 +42,17 @@ describe('personal-data-attribute', () => {
     assert.deepEqual(keys(shown('user_id if friendly is None else friendly')), ['user_display']);
     assert.deepEqual(keys(shown('self._state.event_name')), []);
     assert.deepEqual(keys('        return {"configured_user_map": self._runtime.user_map, "usernames": self._names, "users": len(self._users)}'), ['configured_user_map', 'usernames']);
+  });
+
+  it('reads what is added to a local dict before it is published: update() with a dict or an unread value, and keys', () => {
+    const entity = (added: string) =>
+      `class A:\n    def __init__(self, extra, account):\n        attributes = {"is_multi": True}\n${added}\n        self._attr_extra_state_attributes = attributes\n`;
+    const result = (added: string) => analyzeSnippet(entity(added), { rules });
+    const status = (added: string) => result(added).checklist.find((item) => item.id === 'data-minimization')?.status;
+    assert.equal(status('        if extra:\n            attributes.update(extra)'), 'review');
+    assert.deepEqual(result('        attributes.update({"email": account.email})').findings.map((finding) => finding.message.match(/"(\w+)"/)?.[1]), ['email']);
+    assert.deepEqual(result('        attributes["phone_number"] = account.phone').findings.map((finding) => finding.message.match(/"(\w+)"/)?.[1]), ['phone_number']);
+    assert.equal(status('        attributes.update({"firmware": "1.2"})'), 'pass');
   });
 
   it('quotes code that spans lines on one line in its review note', () => {

@@ -1762,12 +1762,13 @@ function dictAdditions(walk: Walk, identifier: Node, depth: number): SecretCarri
 
 /**
  * The values stored into a local dict by name, in its own scope: `data["config"] = entry.data`,
- * `data.update({...})`, `data.update(key=value)`; `secretKey` says the key they are stored under is a credential key.
+ * `data.update({...})`, `data.update(key=value)`; `secretKey` says the key they are stored under is a credential key,
+ * `key` is that key where it is an expression (a subscript's, a `setdefault`'s) and the dict itself is written to.
  */
-export function dictAdditionValues(file: FileModel, identifier: Node, integration: IntegrationModel | undefined): { node: Node; secretKey: boolean }[] {
+export function dictAdditionValues(file: FileModel, identifier: Node, integration: IntegrationModel | undefined): { node: Node; secretKey: boolean; key?: Node }[] {
   const scope = file.scopeOf(identifier);
   const name = identifier.text;
-  const values: { node: Node; secretKey: boolean }[] = [];
+  const values: { node: Node; secretKey: boolean; key?: Node }[] = [];
   const secretKey = (key: Node | null | undefined) => {
     const value = key ? file.stringValue(key, integration?.constantString) : undefined;
     return value !== undefined && isCredentialKey(value, declaredSecretKeys(file, integration));
@@ -1779,7 +1780,9 @@ export function dictAdditionValues(file: FileModel, identifier: Node, integratio
     const left = assignment.childForFieldName('left');
     const right = assignment.childForFieldName('right');
     if (left?.type !== 'subscript' || !right || !nestedIn(left.childForFieldName('value'), name)) continue;
-    values.push({ node: right, secretKey: secretKey(left.childForFieldName('subscript')) });
+    const key = left.childForFieldName('subscript');
+    const direct = unwrap(left.childForFieldName('value') ?? left).type === 'identifier';
+    values.push({ node: right, secretKey: secretKey(key), ...(direct && key ? { key } : {}) });
   }
   for (const call of index.callsByScope.get(scope.id) ?? []) {
     if (call.node.startIndex > identifier.startIndex) break;

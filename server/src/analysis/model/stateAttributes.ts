@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { descendants, unwrap } from '../python/syntax';
 import { derivedKey, type FileModel } from './fileModel';
+import { dictAdditionValues } from './secretFlow';
 
 /**
  * The entries an entity publishes as state attributes: `extra_state_attributes` properties (returned dicts and
@@ -40,6 +41,15 @@ function scanStateAttributes(file: FileModel): AttributeScan {
   const resolving = new Set<number>();
   /** The dicts `value` may be; a value that may be something else (not None) has keys this scan cannot read. */
   const fromValue = (value: Node, owner: Node) => {
+    // `attributes = {...}`, then `attributes.update(extra)` or `attributes[KEY] = v` before it is published.
+    if (unwrap(value).type === 'identifier' && !resolving.has(value.id)) {
+      resolving.add(value.id);
+      for (const added of dictAdditionValues(file, unwrap(value), undefined)) {
+        if (added.key) entries.push({ key: added.key, value: added.node, at: added.node.parent ?? added.node, removable: false, owner });
+        else fromValue(added.node, owner);
+      }
+      resolving.delete(value.id);
+    }
     for (const origin of file.origins(value)) {
       const node = origin.node;
       if (node.type === 'dictionary') fromDictionary(node, owner);
