@@ -87,6 +87,10 @@ describe('credentials-outside-entry', () => {
     assert.equal(count('self._bridge.token[:8] if self._bridge.token else "-"'), 0);
     assert.equal(count('self._bridge.token[8:]'), 1);
     assert.equal(count('self._bridge.token if self._bridge.token else "-"'), 1);
+    // Marked as cut short, under a key that names the credential itself.
+    const keyed = (value: string) => analyzeSnippet(entity(value).replace('"token_prefix"', '"app_key"'), { rules, fileName: 'sensor.py' }).findings.length;
+    assert.equal(keyed('self._bridge.app_key[:8] + "..." if self._bridge.app_key else None'), 0);
+    assert.equal(keyed('self._bridge.app_key + "..."'), 1);
   });
 
   it('leaves a YAML schema kept only to tell users their YAML was removed', () => {

@@ -1684,6 +1684,11 @@ export function isInert(file: FileModel, value: Node): boolean {
   if (node.type === 'identifier') return isConstantName(node.text);
   if (node.type === 'attribute') return isConstantName(node.childForFieldName('attribute')?.text ?? '');
   if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '*') return true;
+  // `token[:8] + "..."`: a truncation marked as one.
+  if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '+') {
+    const [left, right] = [node.childForFieldName('left'), node.childForFieldName('right')];
+    return left !== null && right !== null && isInert(file, left) && isInert(file, right);
+  }
   // `token[:8]`: a few characters to recognise a secret by, not the secret.
   const slice = node.type === 'subscript' ? node.childForFieldName('subscript') : null;
   if (slice?.type === 'slice' && isTruncation(slice)) return true;
