@@ -61,7 +61,9 @@ integration is shared by all of its users, so whoever extracts it can impersonat
   (\`API_KEY = "..."\`, \`self._token = "..."\`), a default parameter value (\`def login(password="...")\`), a keyword
   argument (\`Client(client_secret="...")\`), a dict key (\`{"api_key": "..."}\`, \`headers={"Authorization": "Bearer ..."}\`),
   a fallback (\`os.getenv("ACME_TOKEN", "...")\`, \`entry.data.get(CONF_API_KEY, "...")\`) or a comparison
-  (\`if password == "..."\`). A literal passed through a constant or a local variable counts too.
+  (\`if password == "..."\`). A literal passed through a constant or a local variable counts too. Names that only
+  sometimes hold one (\`auth\`, \`SESSION_DEFAULT\`: a session is as often a client object or a cookie's name) count
+  with a random literal of 32 characters or more.
 - Literals in the credential position of well-known calls: \`aiohttp.BasicAuth(user, "...")\`, requests/httpx basic and
   digest auth, \`hmac.new(b"...", ...)\`, \`jwt.encode(payload, "...")\`, MQTT \`username_pw_set\`, and Home Assistant's
   \`LocalOAuth2Implementation\` and \`ClientCredential\` (use application credentials instead).
@@ -141,10 +143,11 @@ function checkNamedValues(context: FileContext, report: Reporter): void {
     const name = nameOfTarget(file, target, integration, binder);
     if (!name) continue;
     const secretName = isSecretName(name);
-    if (!secretName && !/auth$/i.test(name)) continue;
+    if (!secretName && !/auth$|session/i.test(name)) continue;
     const value = binder.childForFieldName(type === 'assignment' ? 'right' : 'value');
     if (!value) continue;
-    // `auth = "401c2fe6..."`: a bare auth name holds a key only when the value is a long random string.
+    // `auth = "401c2fe6..."`, `SESSION_DEFAULT = "cqq577bz..."`: a bare auth or session name holds a key or token
+    // only when the value is a long random string (a session is as often a client object or a cookie's name).
     if (!secretName && !(AUTH_NAME.test(normalizeName(name)) && isLongRandomLiteral(value))) continue;
     context.markUsed();
     reportLiteralSecret(context, value, name, (where) => `"${name}" is given a literal secret${where}`, report);
@@ -360,7 +363,7 @@ export function looksLikeSecretValue(text: string, name: string): boolean {
   return looksRandom(value);
 }
 
-const AUTH_NAME = /(^|_)auth$/;
+const AUTH_NAME = /(^|_)auth$|(^|_)session(_|$)/;
 
 function isLongRandomLiteral(value: Node): boolean {
   const text = literalString(unwrap(value));
