@@ -124,6 +124,27 @@ describe('flow-input-unvalidated', () => {
     assert.equal(analyzeSnippet(opens, { rules, fileName: 'config_flow.py' }).checklist.find((entry) => entry.id === 'input-validation')?.status, 'pass');
   });
 
+  it('asks for a review of an import step that stores YAML data no schema of the integration checked', () => {
+    const flow = [
+      'from homeassistant import config_entries',
+      '',
+      '',
+      'class Flow(config_entries.ConfigFlow, domain="demo"):',
+      '    async def async_step_import(self, config):',
+      '        host = f"{config[\'host\']}:{config[\'port\']}"',
+      '        return self.async_create_entry(title="Demo", data={"url": f"http://{host}", "api_key": config["api_key"]})',
+      '',
+    ].join('\n');
+    const item = analyzeSnippet(flow, { rules, fileName: 'config_flow.py' }).checklist.find((entry) => entry.id === 'input-validation');
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /async_step_import .* stores what configuration\.yaml held \(`async_create_entry`\) and no CONFIG_SCHEMA or PLATFORM_SCHEMA/);
+    const yaml = 'import voluptuous as vol\nfrom homeassistant.components.sensor import PLATFORM_SCHEMA\n\nPLATFORM_SCHEMA = PLATFORM_SCHEMA.extend({vol.Required("host"): str, vol.Required("port"): int, vol.Required("api_key"): str})\n';
+    assert.equal(analyzeSnippet(flow, { rules, fileName: 'config_flow.py', otherFiles: { 'sensor.py': yaml } }).checklist.find((entry) => entry.id === 'input-validation')?.status, 'pass');
+    // An entry written from constants takes nothing from the YAML.
+    const fixed = flow.replace('data={"url": f"http://{host}", "api_key": config["api_key"]}', 'data={}');
+    assert.equal(analyzeSnippet(fixed, { rules, fileName: 'config_flow.py' }).checklist.find((entry) => entry.id === 'input-validation')?.status, 'pass');
+  });
+
   it('does not count reads of a dict the step put in place of its input', () => {
     const flow = (first: string) =>
       ['import voluptuous as vol', 'from homeassistant import config_entries', '', '', 'class Flow(config_entries.ConfigFlow, domain="demo"):', '    async def async_step_user(self, user_input=None):', first, '        user_input["name"] = "demo"', '        return self.async_show_form(step_id="oauth", data_schema=vol.Schema({vol.Required("name", default=user_input["name"]): str}))', '', '    async def async_step_oauth(self, user_input=None):', '        if user_input is not None:', '            return self.async_create_entry(title=user_input["name"], data={})', '        return self.async_show_form(step_id="oauth", data_schema=vol.Schema({vol.Required("name"): str}))', ''].join('\n');

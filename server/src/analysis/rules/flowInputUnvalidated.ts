@@ -36,7 +36,9 @@ The rule reports \`async_step_*\` methods of config, options and subentry flows 
 \`async_show_form(step_id=..., data_schema=...)\` for that step. Not reported: steps another step calls directly
 (\`return await self.async_step_confirm(user_input)\`, which receive their caller's validated input), and
 discovery, import and reauth steps, whose data comes from Home Assistant rather than a form. When discovery or
-import data reaches a command, code or file operation, the checklist asks for a review.
+import data reaches a command, code or file operation, the checklist asks for a review; so it does when an import
+step stores what configuration.yaml held while no \`CONFIG_SCHEMA\` or \`PLATFORM_SCHEMA\` of the integration
+validates it.
 
 Webhook handlers and HTTP views that read a request's JSON or form data without a schema are also listed for
 review: check each field before it reaches a service call or a state. (A body kept whole, in a file, a Store, the
@@ -207,6 +209,12 @@ function reviewDiscoverySteps(context: FileContext, steps: Node[]): void {
       context.review(`${name} in ${baseName(file.path)} hands its data to \`${forwarded.childForFieldName('function')?.text.slice('self.'.length)}\` unvalidated: that step's form schema is only applied to what a user submits; validate the data with the same schema first.`);
       continue;
     }
+    // `async_step_import(config)` storing what configuration.yaml held: no schema of the integration checked it.
+    const stored = name === 'async_step_import' && !calls.some((node) => VALIDATION_CALLEE.test(file.callSite(node)?.callee.text ?? '')) ? calls.find((node) => storesFlowInput(context, node)) : undefined;
+    if (stored && !hasYamlSchema(context)) {
+      context.review(`${name} in ${baseName(file.path)} stores what configuration.yaml held (\`${file.callSite(stored)?.method}\`) and no CONFIG_SCHEMA or PLATFORM_SCHEMA of the integration validates it; validate the imported data with a schema first.`);
+      continue;
+    }
     for (const node of calls) {
       const site = file.callSite(node);
       if (!site || !DANGEROUS_SINKS.test(site.name ?? '')) continue;
@@ -217,6 +225,13 @@ function reviewDiscoverySteps(context: FileContext, steps: Node[]): void {
       }
     }
   }
+}
+
+/** `self.async_create_entry(data={CONF_URL: config[CONF_HOST], ...})`: an entry written from the step's input. */
+function storesFlowInput(context: FileContext, node: Node): boolean {
+  const site = context.file.callSite(node);
+  if (!site || !/^(async_create_entry|async_update_entry)$/.test(site.method ?? '')) return false;
+  return [...site.args, ...site.keywords.values()].some((arg) => untrustedSource(context.file, arg, context.integration)?.kind === 'flow-input');
 }
 
 /** Imported YAML was checked by the integration's CONFIG_SCHEMA or PLATFORM_SCHEMA before the import step saw it. */
