@@ -53,6 +53,9 @@ describe('personal-data-attribute', () => {
     assert.deepEqual(result('        attributes.update({"email": account.email})').findings.map((finding) => finding.message.match(/"(\w+)"/)?.[1]), ['email']);
     assert.deepEqual(result('        attributes["phone_number"] = account.phone').findings.map((finding) => finding.message.match(/"(\w+)"/)?.[1]), ['phone_number']);
     assert.equal(status('        attributes.update({"firmware": "1.2"})'), 'pass');
+    const [set] = result('        attributes.setdefault("email", account.email)').findings;
+    assert.match(set?.message ?? '', /"email" exposes personal data/);
+    assert.equal(set?.range.start.line, 3);
   });
 
   it('quotes code that spans lines on one line in its review note', () => {

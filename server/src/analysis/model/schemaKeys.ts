@@ -27,7 +27,7 @@ export function markedKey(file: FileModel, call: CallSite | undefined): MarkedKe
 }
 
 /** A key as written in a marker, with a `probatio.Secret(...)` around it taken off. */
-export function withoutSecretWrapper(file: FileModel, key: Node): MarkedKey {
+function withoutSecretWrapper(file: FileModel, key: Node): MarkedKey {
   const target = unwrap(key);
   const site = target.type === 'call' ? file.callSite(target) : undefined;
   if (site && SECRET_WRAPPER.test(site.name ?? '') && site.args[0]) return { key: site.args[0], secret: true };

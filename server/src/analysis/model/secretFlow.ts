@@ -1793,7 +1793,8 @@ export function dictAdditionValues(file: FileModel, identifier: Node, integratio
     if (call.node.startIndex > identifier.startIndex) break;
     const receiver = call.callee.childForFieldName('object');
     if (call.method === 'setdefault' && call.args[1] && nestedIn(receiver, name)) {
-      values.push({ node: call.args[1], secretKey: secretKey(call.args[0]) });
+      const direct = receiver !== null && unwrap(receiver).type === 'identifier';
+      values.push({ node: call.args[1], secretKey: secretKey(call.args[0]), ...(direct && call.args[0] ? { key: call.args[0] } : {}) });
       continue;
     }
     if (call.method !== 'update' || !nestedIn(receiver, name)) continue;

@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import { descendants, unwrap } from '../python/syntax';
+import { ancestors, descendants, unwrap } from '../python/syntax';
 import { derivedKey, type FileModel } from './fileModel';
 import { dictAdditionValues } from './secretFlow';
 
@@ -45,7 +45,9 @@ function scanStateAttributes(file: FileModel): AttributeScan {
     if (unwrap(value).type === 'identifier' && !resolving.has(value.id)) {
       resolving.add(value.id);
       for (const added of dictAdditionValues(file, unwrap(value), undefined)) {
-        if (added.key) entries.push({ key: added.key, value: added.node, at: added.node.parent ?? added.node, removable: false, owner });
+        // At the write: `attributes[KEY] = value`, or `attributes.setdefault(KEY, value)`.
+        const at = ancestors(added.node).find((node) => node.type === 'assignment' || node.type === 'call') ?? added.node;
+        if (added.key) entries.push({ key: added.key, value: added.node, at, removable: false, owner });
         else fromValue(added.node, owner);
       }
       resolving.delete(value.id);
