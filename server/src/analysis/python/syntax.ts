@@ -170,3 +170,14 @@ export function identifiersMatching(root: Node, text: string, pattern: RegExp): 
   }
   return [...found.values()];
 }
+
+/** The values an expression may take: each side of `a or b`, each branch of `a if c else b`, else itself. */
+export function alternatives(expression: Node): Node[] {
+  const node = unwrap(expression);
+  if (node.type === 'boolean_operator') return node.namedChildren.flatMap(alternatives);
+  if (node.type === 'conditional_expression') {
+    const [chosen, , otherwise] = node.namedChildren;
+    return [chosen, otherwise].filter((branch): branch is Node => branch !== undefined && branch !== null).flatMap(alternatives);
+  }
+  return [node];
+}

@@ -4,7 +4,7 @@ import type { FileModel } from '../model/fileModel';
 import { constantExpression } from '../model/integration';
 import { isPersonalDataName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries, type AttributeEntry } from '../model/stateAttributes';
-import { descendants, unwrap } from '../python/syntax';
+import { alternatives, descendants, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import { excerpt } from '../text';
 
@@ -201,16 +201,6 @@ function readName(value: Node): string | undefined {
   return undefined;
 }
 
-/** The values an expression may be: each side of `a or b`, each branch of `a if c else b`. */
-function alternatives(expression: Node): Node[] {
-  const node = unwrap(expression);
-  if (node.type === 'boolean_operator') return node.namedChildren.flatMap(alternatives);
-  if (node.type === 'conditional_expression') {
-    const [chosen, , otherwise] = node.namedChildren;
-    return [chosen, otherwise].filter((branch): branch is Node => branch !== undefined && branch !== null).flatMap(alternatives);
-  }
-  return [node];
-}
 
 /** Entities that report where someone or something is on a map. */
 const GPS_TRACKER_BASES = /(^|\.)(TrackerEntity|BaseTrackerEntity)$/;

@@ -4,7 +4,7 @@ import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { isViewClass, methodsOf, parametersOf, resolveClass, untrustedSource, viewHandlers } from '../model/untrusted';
 import { callerCheck, keyRead } from '../model/verification';
-import { descendants, interpolations, literalString, unwrap } from '../python/syntax';
+import { alternatives, descendants, interpolations, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import { baseName, excerpt } from '../text';
 
@@ -228,13 +228,10 @@ function returnedValues(handler: Node): Node[] {
 
 /** A returned value fixed in the source; calls are judged by the caller, with the handler's other calls. */
 function returnsConstant(file: FileModel, value: Node): boolean {
-  const target = unwrap(value);
-  if (target.type === 'expression_list' || target.type === 'tuple') return target.namedChildren.every((part) => part === null || returnsConstant(file, part));
-  if (target.type === 'conditional_expression') {
-    const [chosen, , otherwise] = target.namedChildren;
-    return [chosen, otherwise].every((branch) => branch === null || branch === undefined || returnsConstant(file, branch));
-  }
-  return file.origins(target).every(({ node, kind }) => kind === 'expression' && (unwrap(node).type === 'call' || isConstantValue(node)));
+  return alternatives(value).every((target) => {
+    if (target.type === 'expression_list' || target.type === 'tuple') return target.namedChildren.every((part) => part === null || returnsConstant(file, part));
+    return file.origins(target).every(({ node, kind }) => kind === 'expression' && (unwrap(node).type === 'call' || isConstantValue(node)));
+  });
 }
 
 /** String methods whose result depends only on the string and their arguments. */
