@@ -88,6 +88,20 @@ async def async_setup_entry(hass, entry):
     assert.equal(parameter.name, 'entry');
   });
 
+  it('binds the names of an unpacking target, not the objects it stores into', () => {
+    const file = load(`
+def status(self):
+    attrs = {"a": 1}
+    (attrs["time"], self.area) = self.cleaning()
+    first, (second, *rest) = self.parts()
+    log(attrs, first, second, rest)
+`);
+    const call = file.calls.find((site) => site.name === 'log')!;
+    const [attrs, first, second, rest] = call.args;
+    assert.deepEqual(file.origins(attrs).map((origin) => origin.node.type), ['dictionary']);
+    for (const name of [first, second, rest]) assert.deepEqual(file.origins(name).map((origin) => origin.node.text), ['self.parts()'], name.text);
+  });
+
   it('keeps scopes apart and prefers the assignment before the use', () => {
     const file = load(`
 value = "module"

@@ -854,7 +854,14 @@ export function isInClassBody(statement: Node): boolean {
   return false;
 }
 
+/**
+ * The names a target binds: `a`, each name of `a, (b, *c)`. A subscript or attribute in a target
+ * (`(attrs[KEY], self.area) = ...`) stores into an object and binds no name.
+ */
 function identifiersIn(node: Node): Node[] {
   if (node.type === 'identifier') return [node];
-  return node.descendantsOfType('identifier');
+  if (!TARGET_GROUPS.has(node.type)) return [];
+  return node.namedChildren.flatMap((child) => (child ? identifiersIn(child) : []));
 }
+
+const TARGET_GROUPS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'parenthesized_expression', 'list_splat_pattern', 'list_splat', 'expression_list']);
