@@ -58,6 +58,23 @@ describe('personal-data-attribute', () => {
     assert.equal(set?.range.start.line, 3);
   });
 
+  it('reads keys written by unpacking into the attributes dict', () => {
+    const source = (key: string) =>
+      `class A:\n    @property\n    def extra_state_attributes(self):\n        attrs = {"software": self._version}\n        if self._cleaning:\n            (attrs["cleaning_time"], attrs[${key}]) = self.status()\n        return attrs\n`;
+    const result = (key: string) => analyzeSnippet(source(key), { rules });
+    assert.equal(result('"area"').checklist.find((item) => item.id === 'data-minimization')?.status, 'pass');
+    assert.deepEqual(result('"email"').findings.map((finding) => finding.message.match(/"(\w+)"/)?.[1]), ['email']);
+  });
+
+  it("reads a subclass's attributes built on its base's, when the base is in the same file", () => {
+    const source = (base: string) =>
+      `${base}\n\n\nclass Braava(Roomba):\n    @property\n    def extra_state_attributes(self):\n        state_attrs = super().extra_state_attributes\n        state_attrs["tank_level"] = self._tank\n        return state_attrs\n`;
+    const status = (base: string) => analyzeSnippet(source(base), { rules }).checklist.find((item) => item.id === 'data-minimization')?.status;
+    assert.equal(status('class Roomba:\n    @property\n    def extra_state_attributes(self):\n        return {"software": self._version}'), 'pass');
+    // A base from elsewhere publishes keys this file does not show.
+    assert.equal(status('from .base import Roomba'), 'review');
+  });
+
   it('quotes code that spans lines on one line in its review note', () => {
     const source = 'class A:\n    @property\n    def extra_state_attributes(self):\n        return {\n            key: value\n            for key, value in self._data.items()\n        }\n';
     const note = analyzeSnippet(source, { rules }).checklist.find((item) => item.id === 'data-minimization')?.note ?? '';

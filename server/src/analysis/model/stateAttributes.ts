@@ -55,6 +55,8 @@ function scanStateAttributes(file: FileModel): AttributeScan {
     for (const origin of file.origins(value)) {
       const node = origin.node;
       if (node.type === 'dictionary') fromDictionary(node, owner);
+      // `super().extra_state_attributes` of a class in this file: its own returns are read where it is defined.
+      else if (node.type === 'attribute' && inheritedProperty(file, node)) continue;
       else if (node.type === 'attribute' && !resolving.has(node.id)) {
         // `return self._attrs`: what the class puts into that attribute, if every write is readable.
         const writes = selfAttributeWrites(file, node);
@@ -98,6 +100,13 @@ function scanStateAttributes(file: FileModel): AttributeScan {
       const key = left?.type === 'subscript' ? left.childForFieldName('subscript') : null;
       // `for name in ["email", "account_id"]: attrs[name] = ...`: one entry for each name the loop goes through.
       for (const each of key ? loopedKeys(file, key) ?? [key] : []) entries.push({ key: each, value: assignment.childForFieldName('right'), at: assignment, removable: false, owner: fn });
+      // `(attrs[ATTR_TIME], attrs[ATTR_AREA]) = self.status()`: each key, its value one part of what is unpacked.
+      if (left && left.type !== 'subscript') {
+        for (const target of descendants(left, ['subscript'])) {
+          const unpacked = target.childForFieldName('subscript');
+          if (unpacked && target.parent?.type !== 'subscript') entries.push({ key: unpacked, value: null, at: assignment, removable: false, owner: fn });
+        }
+      }
     }
   }
   for (const { target, value, key, at } of attributeWrites(file)) {
@@ -116,6 +125,20 @@ function scanStateAttributes(file: FileModel): AttributeScan {
 }
 
 const STATE_ATTRIBUTES = /state_attributes/;
+
+/** `super().name` in a method of a class whose base, defined in this file, has a method or property `name`. */
+function inheritedProperty(file: FileModel, attribute: Node): boolean {
+  const object = attribute.childForFieldName('object');
+  const name = attribute.childForFieldName('attribute')?.text;
+  if (object?.type !== 'call' || object.text !== 'super()' || !name) return false;
+  const cls = ancestors(attribute).find((node) => node.type === 'class_definition');
+  const bases = cls?.childForFieldName('superclasses')?.namedChildren ?? [];
+  return bases.some((base) => {
+    const parent = base?.type === 'identifier' ? file.classes.find((candidate) => candidate.childForFieldName('name')?.text === base.text) : undefined;
+    const body = parent?.childForFieldName('body');
+    return body !== undefined && body !== null && descendants(body, ['function_definition']).some((fn) => fn.childForFieldName('name')?.text === name && ancestors(fn).find((node) => node.type === 'class_definition')?.id === parent!.id);
+  });
+}
 
 /** The strings a loop variable takes from a literal list or tuple it iterates over, or undefined. */
 function loopedKeys(file: FileModel, key: Node): Node[] | undefined {
