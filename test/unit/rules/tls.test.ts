@@ -94,6 +94,25 @@ describe('tls-verify-disabled', () => {
     }
   });
 
+  it("asks for a review of a TLS context a library builds, which this code cannot see into", () => {
+    const source = (imports: string, build: string) =>
+      `${imports}\nfrom roombapy import RoombaFactory, TransportOptions\n\n\nasync def async_setup_entry(hass, entry):\n    tls_context = ${build}\n    return RoombaFactory.create_roomba(entry.data["host"], transport=TransportOptions(tls_context=tls_context))\n`;
+    const item = (imports: string, build: string) => {
+      const result = analyzeSnippet(source(imports, build), { rules });
+      assert.deepEqual(result.findings, []);
+      return result.checklist.find((entry) => entry.id === 'tls-verification');
+    };
+    const library = item('from roombapy import generate_tls_context', 'await hass.async_add_executor_job(generate_tls_context)');
+    assert.equal(library?.status, 'review');
+    assert.match(library?.note ?? '', /TLS context built by `roombapy\.generate_tls_context` \(tls_context=\)/);
+    assert.equal(item('import roombapy', 'roombapy.generate_tls_context()')?.status, 'review');
+    // The ssl module's and Home Assistant's contexts are judged by what they are.
+    assert.notEqual(item('import ssl', 'ssl.create_default_context()')?.status, 'review');
+    assert.notEqual(item('from homeassistant.util.ssl import get_default_context', 'get_default_context()')?.status, 'review');
+    // The integration's own helper is read where it is written.
+    assert.notEqual(item('from .helpers import build_context', 'build_context()')?.status, 'review');
+  });
+
   it('leaves a flag that comes from the user alone, through variables and conditions', () => {
     const source = [
       'from homeassistant.helpers import aiohttp_client',

@@ -6,6 +6,7 @@ import { selfAttributeValues } from '../model/secretFlow';
 import { ancestors, contains, identifiersMatching, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
+import { baseName } from '../text';
 
 /** Home Assistant's session helpers; `verify_ssl` is their second positional parameter. */
 const HA_SESSION_HELPERS = /^homeassistant\.helpers\.(aiohttp_client\.(async_get_clientsession|async_create_clientsession)|httpx_client\.(get_async_client|create_async_httpx_client))$/;
@@ -64,7 +65,8 @@ change the answers it gets back.
 A flag counts when it is certainly off: a literal, or a variable or constant that only ever holds one. Verification
 taken from a user's option (\`verify_ssl=entry.data[CONF_VERIFY_SSL]\`), or switched off inside a branch that
 consults such an option (\`if not entry.options[CONF_VERIFY_SSL]:\`), is the user's choice and is not reported. Test
-files are skipped.
+files are skipped. A TLS context a library builds and the code hands on (\`tls_context=generate_tls_context()\`) is
+set up where the rule cannot see, so it puts the item up for review.
 
 Cloud integrations get errors. Local devices often have self-signed certificates, so for \`local_*\` integrations
 this is a warning: prefer a user option that defaults to on.
@@ -93,8 +95,47 @@ session = async_get_clientsession(hass, verify_ssl=entry.data.get(CONF_VERIFY_SS
     checkKeyAssignments(context);
     checkSslReferences(context);
     checkSshStrings(context);
+    reviewLibraryContexts(context);
   },
 };
+
+/** Keywords that hand a connection a whole TLS context. */
+const CONTEXT_KEYWORDS = /^(tls_context|ssl_context)$/;
+
+/**
+ * `TransportOptions(tls_context=generate_tls_context())`: a context a library builds is set up where this code
+ * cannot see (roombapy's turns verification off for the robot's self-signed certificate), so a person checks it.
+ * Contexts from the ssl module and Home Assistant's helpers are judged by the other checks.
+ */
+function reviewLibraryContexts(context: FileContext): void {
+  const { file } = context;
+  if (!file.mentions(/(tls|ssl)_context\s*=/)) return;
+  for (const call of file.calls) {
+    for (const [keyword, value] of call.keywords) {
+      if (!CONTEXT_KEYWORDS.test(keyword)) continue;
+      const built = file.origins(value).map((origin) => libraryContextCall(file, unwrap(origin.node))).find((name) => name !== undefined);
+      if (!built || chosenByUser(file, call.node)) continue;
+      context.markUsed();
+      context.review(`${baseName(file.path)} passes a TLS context built by \`${built}\` (${keyword}=); this code cannot see whether it verifies certificates, so check what that function sets.`);
+      return;
+    }
+  }
+}
+
+/** The library function a context comes from (`generate_tls_context`, also run on the executor), if it is one. */
+function libraryContextCall(file: FileModel, node: Node): string | undefined {
+  const target = node.type === 'await' ? unwrap(node.namedChild(0) ?? node) : node;
+  const site = target.type === 'call' ? file.callSite(target) : undefined;
+  if (!site) return undefined;
+  // `await hass.async_add_executor_job(generate_tls_context)`: the function the executor runs.
+  const executed = /(^|\.)async_add_executor_job$/.test(site.name ?? site.method ?? '') ? site.args[0] : undefined;
+  const callee = executed ?? site.callee;
+  const local = callee.text.split('.')[0];
+  const name = file.qualifiedName(callee);
+  // Imported from a library: not the ssl module, not Home Assistant, not a module of the integration.
+  if (!name || !file.imports.has(local) || /^(ssl|homeassistant|custom_components)\.|^\./.test(name)) return undefined;
+  return name;
+}
 
 /**
  * A local device may only have a self-signed certificate: turning verification on there can cut it off, so for
