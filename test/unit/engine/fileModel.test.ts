@@ -100,6 +100,10 @@ def status(self):
     const [attrs, first, second, rest] = call.args;
     assert.deepEqual(file.origins(attrs).map((origin) => origin.node.type), ['dictionary']);
     for (const name of [first, second, rest]) assert.deepEqual(file.origins(name).map((origin) => origin.node.text), ['self.parts()'], name.text);
+    const opened = load('def save(path):\n    with open(path) as handle, lock as (a, b):\n        log(handle, a)\n');
+    const [handle, a] = opened.calls.find((site) => site.name === 'log')!.args;
+    assert.deepEqual(opened.origins(handle).map((origin) => origin.node.text), ['open(path)']);
+    assert.deepEqual(opened.origins(a).map((origin) => origin.node.text), ['lock']);
   });
 
   it('keeps scopes apart and prefers the assignment before the use', () => {

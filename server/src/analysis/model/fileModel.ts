@@ -864,4 +864,4 @@ function identifiersIn(node: Node): Node[] {
   return node.namedChildren.flatMap((child) => (child ? identifiersIn(child) : []));
 }
 
-const TARGET_GROUPS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'parenthesized_expression', 'list_splat_pattern', 'list_splat', 'expression_list']);
+const TARGET_GROUPS = new Set(['as_pattern_target', 'pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'parenthesized_expression', 'list_splat_pattern', 'list_splat', 'expression_list']);
