@@ -75,6 +75,15 @@ describe('personal-data-attribute', () => {
     assert.equal(status('from .base import Roomba'), 'review');
   });
 
+  it("reads the attributes an event entity's _trigger_event publishes", () => {
+    const entity = (attributes: string) =>
+      `from homeassistant.components.event import EventEntity\n\n\nclass RequestEvent(EventEntity):\n    def _handle(self, event):\n        self._trigger_event(event["type"], ${attributes})\n        self.async_write_ha_state()\n`;
+    const result = (attributes: string) => analyzeSnippet(entity(attributes), { rules });
+    assert.equal(result('parse_event(event)').checklist.find((item) => item.id === 'data-minimization')?.status, 'review');
+    assert.deepEqual(result('{"requested_by_email": event["email"]}').findings.map((finding) => finding.message.match(/"(\w+)"/)?.[1]), ['requested_by_email']);
+    assert.equal(result('{"media": event["title"]}').checklist.find((item) => item.id === 'data-minimization')?.status, 'pass');
+  });
+
   it('quotes code that spans lines on one line in its review note', () => {
     const source = 'class A:\n    @property\n    def extra_state_attributes(self):\n        return {\n            key: value\n            for key, value in self._data.items()\n        }\n';
     const note = analyzeSnippet(source, { rules }).checklist.find((item) => item.id === 'data-minimization')?.note ?? '';

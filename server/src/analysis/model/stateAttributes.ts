@@ -115,8 +115,11 @@ function scanStateAttributes(file: FileModel): AttributeScan {
     else fromValue(value, target);
   }
   for (const call of file.calls) {
-    if (!call.name || !/(^|\.)states\.(async_)?set$/.test(call.name)) continue;
-    const attributes = call.args[2] ?? call.keywords.get('attributes');
+    // `hass.states.async_set(entity_id, state, attributes)`, and an event entity's
+    // `self._trigger_event(event_type, event_attributes)`, whose attributes become the entity's state attributes.
+    const triggered = call.method === '_trigger_event' && call.callee.childForFieldName('object')?.text === 'self';
+    if (!triggered && (!call.name || !/(^|\.)states\.(async_)?set$/.test(call.name))) continue;
+    const attributes = triggered ? call.args[1] ?? call.keywords.get('event_attributes') : call.args[2] ?? call.keywords.get('attributes');
     if (!attributes) continue;
     publishes = true;
     fromValue(attributes, call.node);

@@ -27,7 +27,7 @@ account ids or the home's GPS position does not belong there unless it is the en
 
 The rule reads \`extra_state_attributes\` properties (and an entity's \`state_attributes\` or older
 \`device_state_attributes\`), \`_attr_extra_state_attributes\` assignments and
-\`hass.states.async_set(..., attributes)\`, resolving keys through constants (\`ATTR_LATITUDE\`), and flags keys or
+\`hass.states.async_set(..., attributes)\` and an event entity's \`self._trigger_event(event_type, attributes)\`, resolving keys through constants (\`ATTR_LATITUDE\`), and flags keys or
 values that name personal data. Attributes set from a value whose keys cannot be read in the code (a webhook
 payload, \`self._attributes\`, \`attributes or {}\`) put the item up for review. Facts about the device (model, firmware, its own serial number) are fine.
 Location entities (\`TrackerEntity\`, \`ScannerEntity\`, geolocation events) exist to report a position, so their
