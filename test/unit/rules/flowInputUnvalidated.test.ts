@@ -145,6 +145,27 @@ describe('flow-input-unvalidated', () => {
     assert.equal(analyzeSnippet(fixed, { rules, fileName: 'config_flow.py' }).checklist.find((entry) => entry.id === 'input-validation')?.status, 'pass');
   });
 
+  it("follows the input into the flow's own helpers, and reports only a helper that reads it", () => {
+    const flow = (helper: string) =>
+      [
+        'from homeassistant import config_entries',
+        '',
+        '',
+        'class Flow(config_entries.ConfigFlow, domain="demo"):',
+        '    async def async_step_user(self, user_input=None):',
+        '        if self._async_current_entries():',
+        '            return self.async_abort(reason="single_instance_allowed")',
+        '        return await self._show_form(user_input)',
+        '',
+        '    async def _show_form(self, user_input):',
+        `        ${helper}`,
+        '        return self.async_show_form(step_id="user", data_schema=None)',
+        '',
+      ].join('\n');
+    assert.deepEqual(analyzeSnippet(flow('self._shown = True'), { rules, fileName: 'config_flow.py' }).findings, []);
+    assert.equal(analyzeSnippet(flow('self._host = user_input["host"]'), { rules, fileName: 'config_flow.py' }).findings.length, 1);
+  });
+
   it('does not count reads of a dict the step put in place of its input', () => {
     const flow = (first: string) =>
       ['import voluptuous as vol', 'from homeassistant import config_entries', '', '', 'class Flow(config_entries.ConfigFlow, domain="demo"):', '    async def async_step_user(self, user_input=None):', first, '        user_input["name"] = "demo"', '        return self.async_show_form(step_id="oauth", data_schema=vol.Schema({vol.Required("name", default=user_input["name"]): str}))', '', '    async def async_step_oauth(self, user_input=None):', '        if user_input is not None:', '            return self.async_create_entry(title=user_input["name"], data={})', '        return self.async_show_form(step_id="oauth", data_schema=vol.Schema({vol.Required("name"): str}))', ''].join('\n');

@@ -90,7 +90,7 @@ async def async_step_user(self, user_input=None):
         const name = step.childForFieldName('name')?.text ?? '';
         if (NOT_FORM_STEPS.test(name) || calledDirectly.has(name) || isOAuthEntryHook(cls, name)) continue;
         const input = parametersOf(step)[1];
-        if (!input || input.kind !== 'plain' || !readsInput(file, step, input.name)) continue;
+        if (!input || input.kind !== 'plain' || !readsInput(file, step, input.name, integration)) continue;
         if (forms.has(name.slice('async_step_'.length))) continue;
         context.report(step.childForFieldName('name') ?? step, `${name} reads ${input.name}, but the flow never shows a form with a data_schema for this step, so nothing validates it; show the form with data_schema=vol.Schema(...).`);
       }
@@ -170,7 +170,7 @@ function enclosingStep(node: Node, steps: Node[]): string | undefined {
  * Reading means indexing it, calling a method on it, or passing it to other code; `if user_input is not None` is
  * not, and neither is handing it to another step.
  */
-function readsInput(file: FileModel, step: Node, input: string): boolean {
+function readsInput(file: FileModel, step: Node, input: string, integration: IntegrationModel | undefined, depth = 2): boolean {
   return descendants(step, ['identifier']).some((identifier) => {
     if (identifier.text !== input) return false;
     // `user_input = {}` first, in the step's own body: what it reads afterwards is its own dict, not what was submitted.
@@ -186,7 +186,24 @@ function readsInput(file: FileModel, step: Node, input: string): boolean {
     // base class's own step (`super().async_step_user(user_input)`, Home Assistant's OAuth2 flow), which shows its form.
     if (parent.type === 'argument_list' && /^(self|super\(\))\.async_step_\w+$/.test(parent.parent?.childForFieldName('function')?.text ?? '')) return false;
     if ((parent.type === 'if_statement' || parent.type === 'elif_clause' || parent.type === 'conditional_expression') && parent.childForFieldName('condition')?.id === identifier.id) return false;
+    // `await self._show_form(user_input)`: a helper of the integration reads it only if it reads its parameter.
+    if (parent.type === 'argument_list' && parent.parent?.type === 'call') return handedToReader(file, parent.parent, identifier, integration, depth);
     return true;
+  });
+}
+
+/** Whether the function a step hands its input to (positionally) reads the parameter that receives it. */
+function handedToReader(file: FileModel, call: Node, argument: Node, integration: IntegrationModel | undefined, depth: number): boolean {
+  const site = file.callSite(call);
+  const position = site?.args.findIndex((arg) => arg.id === argument.id) ?? -1;
+  const callees = site && position >= 0 && depth > 0 ? resolveCallables(file, site.callee, integration) : [];
+  if (callees.length === 0) return true;
+  return callees.some(({ file: calleeFile, node: fn }) => {
+    // A method called through `self.` takes `self` first.
+    const parameters = parametersOf(fn).filter((parameter) => parameter.kind === 'plain' && !parameter.keywordOnly);
+    const offset = site!.callee.type === 'attribute' && parameters[0]?.name === 'self' ? 1 : 0;
+    const parameter = parameters[position + offset];
+    return parameter === undefined || readsInput(calleeFile, fn, parameter.name, integration, depth - 1);
   });
 }
 
