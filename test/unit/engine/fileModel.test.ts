@@ -136,6 +136,9 @@ use(KEY, ALIAS, CONF_API_KEY, ha_const.CONF_PASSWORD, "lit" "eral", f"no{x}")
 `);
     const call = file.calls.find((site) => site.name === 'use')!;
     assert.deepEqual(call.args.map((arg) => file.stringValue(arg)), ['token', 'token', 'api_key', 'password', 'literal', undefined]);
+    // Names the table does not list are read by Home Assistant's naming rule, save the few that break it.
+    const more = load('from homeassistant.const import ATTR_BATTERY_CHARGING, CONF_SERVICE_DATA, CONF_UNIQUE_ID, STATE_ON\nuse(CONF_UNIQUE_ID, ATTR_BATTERY_CHARGING, CONF_SERVICE_DATA, STATE_ON)\n');
+    assert.deepEqual(more.calls.find((site) => site.name === 'use')!.args.map((arg) => more.stringValue(arg)), ['unique_id', 'battery_charging', 'data', undefined]);
   });
 
   it('reads constants across the modules of an integration', () => {

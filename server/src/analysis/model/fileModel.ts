@@ -1,6 +1,6 @@
 import type { Node, SyntaxTree } from '../python/syntaxTree';
 import { dottedName, literalString, unwrap } from '../python/syntax';
-import { HA_CONSTANTS } from './haConstants';
+import { HA_CONSTANTS, homeAssistantConstant } from './haConstants';
 
 /**
  * What one Python file says about itself: its imports and aliases, module constants, functions, call sites,
@@ -661,7 +661,7 @@ export class FileModel {
     if (target.type === 'identifier') {
       const imported = this.imports.get(target.text);
       if (imported !== undefined) {
-        const known = HA_CONSTANTS.get(imported);
+        const known = homeAssistantConstant(imported);
         if (known !== undefined) return known;
         return lookup?.(imported);
       }
@@ -672,7 +672,7 @@ export class FileModel {
     if (target.type === 'attribute') {
       const qualified = this.qualifiedName(target);
       if (qualified !== undefined) {
-        const known = HA_CONSTANTS.get(qualified);
+        const known = homeAssistantConstant(qualified);
         if (known !== undefined) return known;
         return lookup?.(qualified);
       }

@@ -24,3 +24,21 @@ export const HA_CONSTANTS: ReadonlyMap<string, string> = new Map([
   // The query parameter of a signed path (`async_sign_path`): the token that lets its holder in.
   ['homeassistant.components.http.auth.SIGN_QUERY_PARAM', 'authSig'],
 ]);
+
+/** Names of `homeassistant.const` whose value is not their own name in lower case. */
+const IRREGULAR = new Map([
+  ['homeassistant.const.CONF_SERVICE_DATA', 'data'],
+  ['homeassistant.const.CONF_SERVICE_DATA_TEMPLATE', 'data_template'],
+]);
+
+/**
+ * The value of a `homeassistant.const` config or attribute name. Home Assistant names these after their value
+ * (`CONF_UNIQUE_ID = "unique_id"`, `ATTR_BATTERY_LEVEL = "battery_level"`), so names the table above does not list
+ * are read the same way, save the few that break the rule.
+ */
+export function homeAssistantConstant(qualified: string): string | undefined {
+  const known = HA_CONSTANTS.get(qualified) ?? IRREGULAR.get(qualified);
+  if (known !== undefined) return known;
+  const named = /^homeassistant\.const\.(?:CONF|ATTR)_([A-Z0-9_]+)$/.exec(qualified);
+  return named ? named[1].toLowerCase() : undefined;
+}

@@ -3,7 +3,7 @@ import type { Node } from '../python/syntaxTree';
 import type { Range } from '../types';
 import { computeLineStarts, lineAndColumn } from '../text';
 import { FileModel } from './fileModel';
-import { HA_CONSTANTS } from './haConstants';
+import { homeAssistantConstant } from './haConstants';
 
 /**
  * An integration: the folder holding `manifest.json`, its manifest facts, and all its Python files,
@@ -178,7 +178,7 @@ export function buildIntegration(root: string, manifestPath: string, manifestTex
   const resolving = new Set<string>();
   const constantString = (qualified: string): string | undefined => {
     // A module of the integration may re-export Home Assistant's constants (`from homeassistant.const import ...`).
-    const known = HA_CONSTANTS.get(qualified);
+    const known = homeAssistantConstant(qualified);
     if (known !== undefined) return known;
     const target = splitQualified(qualified);
     if (!target || resolving.has(qualified)) return undefined;
