@@ -140,6 +140,9 @@ describe('flow-input-unvalidated', () => {
     assert.match(item?.note ?? '', /async_step_import .* stores what configuration\.yaml held \(`async_create_entry`\) and no CONFIG_SCHEMA or PLATFORM_SCHEMA/);
     const yaml = 'import voluptuous as vol\nfrom homeassistant.components.sensor import PLATFORM_SCHEMA\n\nPLATFORM_SCHEMA = PLATFORM_SCHEMA.extend({vol.Required("host"): str, vol.Required("port"): int, vol.Required("api_key"): str})\n';
     assert.equal(analyzeSnippet(flow, { rules, fileName: 'config_flow.py', otherFiles: { 'sensor.py': yaml } }).checklist.find((entry) => entry.id === 'input-validation')?.status, 'pass');
+    // `cv.deprecated(DOMAIN)` warns and lets the YAML through unchecked.
+    const deprecated = 'from homeassistant.helpers import config_validation as cv\n\nCONFIG_SCHEMA = cv.deprecated("demo")\n';
+    assert.equal(analyzeSnippet(flow, { rules, fileName: 'config_flow.py', otherFiles: { '__init__.py': deprecated } }).checklist.find((entry) => entry.id === 'input-validation')?.status, 'review');
     // An entry written from constants takes nothing from the YAML.
     const fixed = flow.replace('data={"url": f"http://{host}", "api_key": config["api_key"]}', 'data={}');
     assert.equal(analyzeSnippet(fixed, { rules, fileName: 'config_flow.py' }).checklist.find((entry) => entry.id === 'input-validation')?.status, 'pass');

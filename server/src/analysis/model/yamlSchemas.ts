@@ -13,7 +13,12 @@ export interface YamlSchema {
   node: Node;
   /** False for the ready-made schemas that accept no YAML settings. */
   takesSettings: boolean;
+  /** Whether it checks the settings it takes: `cv.deprecated(DOMAIN)` lets anything through with a warning. */
+  validates: boolean;
 }
+
+/** `cv.deprecated(DOMAIN)`: a schema that only warns that the YAML is deprecated and passes it on unchecked. */
+const PASSES_UNCHECKED = /(^|\.)config_validation\.deprecated$/;
 
 /**
  * The YAML schemas a file defines. A config flow's form schema that happens to be called `CONFIG_SCHEMA` (defined in
@@ -24,7 +29,9 @@ export function yamlSchemas(file: FileModel): YamlSchema[] {
   for (const name of YAML_SCHEMA_NAMES) {
     const node = file.constants.get(name);
     if (!node || isFormSchema(file, name) || (name === 'PLATFORM_SCHEMA' && isPackageModule(file))) continue;
-    schemas.push({ name, node, takesSettings: !NOTHING_FROM_YAML.test(node.text) });
+    const takesSettings = !NOTHING_FROM_YAML.test(node.text);
+    const passesUnchecked = node.type === 'call' && PASSES_UNCHECKED.test(file.callSite(node)?.name ?? '');
+    schemas.push({ name, node, takesSettings, validates: takesSettings && !passesUnchecked });
   }
   return schemas;
 }

@@ -253,7 +253,7 @@ function storesFlowInput(context: FileContext, node: Node): boolean {
 
 /** Imported YAML was checked by the integration's CONFIG_SCHEMA or PLATFORM_SCHEMA before the import step saw it. */
 function hasYamlSchema(context: FileContext): boolean {
-  return (context.integration?.files ?? [context.file]).some((file) => yamlSchemas(file).some((schema) => schema.takesSettings));
+  return (context.integration?.files ?? [context.file]).some((file) => yamlSchemas(file).some((schema) => schema.validates));
 }
 
 /** Webhook handlers and views that read request JSON or form data without any schema: a person should look. */
