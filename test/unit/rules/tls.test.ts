@@ -113,6 +113,17 @@ describe('tls-verify-disabled', () => {
     assert.notEqual(item('from .helpers import build_context', 'build_context()')?.status, 'review');
   });
 
+  it('reports a curl or wget download told to accept any certificate', () => {
+    const lines = (command: string) => findingsIn(analyzeSnippet(`import subprocess\n\n\ndef fetch(folder):\n    subprocess.run(${command}, check=True)\n`, { rules })).map((finding) => finding.message.split('`')[1]);
+    assert.deepEqual(lines('["curl", "-Lk", "https://example.com/cli.tar.gz", "--output", folder]'), ['-Lk']);
+    assert.deepEqual(lines('["/usr/bin/curl", "--insecure", "https://example.com/x"]'), ['--insecure']);
+    assert.deepEqual(lines('"curl -sSk https://example.com/x | tar -x", shell=True'), ['-sSk']);
+    assert.deepEqual(lines('["wget", "--no-check-certificate", "https://example.com/x"]'), ['--no-check-certificate']);
+    // Verified downloads, and wget's -k (convert links), are fine.
+    assert.deepEqual(lines('["curl", "-L", "-o", folder, "https://example.com/x"]'), []);
+    assert.deepEqual(lines('["wget", "-k", "https://example.com/x"]'), []);
+  });
+
   it('leaves a flag that comes from the user alone, through variables and conditions', () => {
     const source = [
       'from homeassistant.helpers import aiohttp_client',

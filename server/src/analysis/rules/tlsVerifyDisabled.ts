@@ -66,7 +66,8 @@ A flag counts when it is certainly off: a literal, or a variable or constant tha
 taken from a user's option (\`verify_ssl=entry.data[CONF_VERIFY_SSL]\`), or switched off inside a branch that
 consults such an option (\`if not entry.options[CONF_VERIFY_SSL]:\`), is the user's choice and is not reported. Test
 files are skipped. A TLS context a library builds and the code hands on (\`tls_context=generate_tls_context()\`) is
-set up where the rule cannot see, so it puts the item up for review.
+set up where the rule cannot see, so it puts the item up for review. Downloads run with curl's \`-k\`/\`--insecure\` or
+wget's \`--no-check-certificate\` (as an argument list or a command string) are reported too.
 
 Cloud integrations get errors. Local devices often have self-signed certificates, so for \`local_*\` integrations
 this is a warning: prefer a user option that defaults to on.
@@ -95,6 +96,7 @@ session = async_get_clientsession(hass, verify_ssl=entry.data.get(CONF_VERIFY_SS
     checkKeyAssignments(context);
     checkSslReferences(context);
     checkSshStrings(context);
+    checkDownloadCommands(context);
     reviewLibraryContexts(context);
   },
 };
@@ -654,5 +656,41 @@ function checkSshStrings(context: FileContext): void {
     if ((!isOption && !isCommand) || string.parent?.type === 'expression_statement' || chosenByUser(file, string)) continue;
     context.markUsed();
     context.report(string, 'This SSH option accepts any host key, so a machine in the middle goes unnoticed; keep host key checking on and ship the known host key.', { severity: severity(context) });
+  }
+}
+
+const DOWNLOAD_PROGRAM = /^(\S*\/)?(curl|wget)$/;
+
+/** An option that accepts any certificate: curl's `-k`, `--insecure` or `-sSLk`; wget's `--no-check-certificate`. */
+function insecureDownloadOption(program: string, words: (string | undefined)[]): string | undefined {
+  const option = program.endsWith('wget') ? /^--no-check-certificate$/ : /^(--insecure|-[A-Za-z]*k[A-Za-z]*)$/;
+  return words.find((word): word is string => word !== undefined && option.test(word));
+}
+
+/**
+ * `subprocess.run(["curl", "-Lk", url, ...])` and `"curl -k https://..."`: a download that accepts any certificate,
+ * so whoever sits in between can hand over something else (often a program the integration then runs).
+ */
+function checkDownloadCommands(context: FileContext): void {
+  const { file } = context;
+  if (!file.mentions(/\b(curl|wget)\b/)) return;
+  const report = (node: Node, option: string) => {
+    if (chosenByUser(file, node)) return;
+    context.markUsed();
+    context.report(node, `\`${option}\` makes this download accept any certificate, so whoever sits in between can hand over something else; drop it (or pass the server's CA with --cacert).`, { severity: severity(context) });
+  };
+  for (const list of [...file.nodesOfType('list'), ...file.nodesOfType('tuple')]) {
+    const parts = list.namedChildren.map((item) => (item ? literalString(item) : undefined));
+    if (parts[0] === undefined || !DOWNLOAD_PROGRAM.test(parts[0])) continue;
+    const option = insecureDownloadOption(parts[0], parts.slice(1));
+    if (option) report(list, option);
+  }
+  for (const node of file.nodesOfType('string_content')) {
+    if (node.parent?.type !== 'string' || node.parent.parent?.type === 'expression_statement') continue;
+    const words = node.text.trim().split(/\s+/);
+    const start = words[0] === 'sudo' ? 1 : 0;
+    if (!DOWNLOAD_PROGRAM.test(words[start] ?? '')) continue;
+    const option = insecureDownloadOption(words[start], words.slice(start + 1));
+    if (option) report(node.parent, option);
   }
 }
