@@ -673,7 +673,8 @@ function insecureDownloadOption(program: string, words: (string | undefined)[]):
  */
 function checkDownloadCommands(context: FileContext): void {
   const { file } = context;
-  if (!file.mentions(/\b(curl|wget)\b/)) return;
+  // A command string or list starts with the program: `"curl ...`, `["curl", ...]`, `'/usr/bin/wget'`.
+  if (!file.mentions(/["'](sudo\s+)?(\S*\/)?(curl|wget)\b/)) return;
   const report = (node: Node, option: string) => {
     if (chosenByUser(file, node)) return;
     context.markUsed();
