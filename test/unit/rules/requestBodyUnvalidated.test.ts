@@ -22,6 +22,18 @@ describe('request-body-unvalidated', () => {
     assert.equal(result.checklist.find((item) => item.id === 'input-validation')?.status, 'fail');
   });
 
+  it("follows the body through the dispatcher into an event entity's attributes", () => {
+    const init = (signal: string) =>
+      `from homeassistant.components import webhook\nfrom homeassistant.helpers.dispatcher import async_dispatcher_send\n\nDOMAIN = "demo"\n\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, DOMAIN, "Demo", entry.data["webhook_id"], handle_webhook)\n    return True\n\n\nasync def handle_webhook(hass, webhook_id, request):\n    data = await request.json()\n    async_dispatcher_send(hass, ${signal}, data)\n`;
+    const event = (signal: string) =>
+      `from homeassistant.components.event import EventEntity\nfrom homeassistant.helpers.dispatcher import async_dispatcher_connect\n\nDOMAIN = "demo"\n\n\nclass RequestEvent(EventEntity):\n    async def async_added_to_hass(self):\n        self.async_on_remove(async_dispatcher_connect(self.hass, ${signal}, self._handle))\n\n    def _handle(self, event):\n        self._trigger_event(event["type"], event)\n        self.async_write_ha_state()\n`;
+    const found = (sent: string, connected: string) => analyzeSnippet(init(sent), { rules, otherFiles: { 'event.py': event(connected) } }).findings.map((finding) => finding.message.match(/is (set as event attributes)/)?.[1]);
+    assert.deepEqual(found('f"{DOMAIN}_event"', 'f"{DOMAIN}_event"'), ['set as event attributes']);
+    assert.deepEqual(found('f"{DOMAIN}_event_{webhook_id}"', 'f"{DOMAIN}_event_{self.entity_id}"'), ['set as event attributes']);
+    // Another signal connects another handler.
+    assert.deepEqual(found('f"{DOMAIN}_event"', 'f"{DOMAIN}_status"'), []);
+  });
+
   it('leaves a body that is only logged or answered, and data that is not a request body', () => {
     const source = `from homeassistant.helpers.storage import Store\n\n\nclass Flow:\n    async def async_step_user(self, user_input=None):\n        await Store(self.hass, 1, "demo").async_save(user_input)\n`;
     assert.deepEqual(analyzeSnippet(source, { rules }).findings, []);

@@ -764,7 +764,70 @@ function buildCallerIndex(file: FileModel, integration: IntegrationModel | undef
       }
     }
   }
+  addDispatcherCallers(index, files, integration);
   return index;
+}
+
+const DISPATCHER_CONNECT = /(^|\.)(async_)?dispatcher_connect$/;
+const DISPATCHER_SEND = /(^|\.)(async_)?dispatcher_send$/;
+
+/**
+ * `async_dispatcher_send(hass, SIGNAL, data)` calls whatever `async_dispatcher_connect(hass, SIGNAL, self._handle)`
+ * connected with `data`: each send is a call of each target connected to the same signal.
+ */
+function addDispatcherCallers(index: Map<string, Caller[]>, files: readonly FileModel[], integration: IntegrationModel | undefined): void {
+  const sends = new Map<string, { file: FileModel; call: CallSite }[]>();
+  for (const candidate of files) {
+    if (!candidate.mentions(/dispatcher_send/)) continue;
+    for (const call of candidate.calls) {
+      if (!DISPATCHER_SEND.test(call.name ?? '') || !call.args[1]) continue;
+      const signal = signalKey(candidate, call.args[1], integration);
+      sends.set(signal, [...(sends.get(signal) ?? []), { file: candidate, call }]);
+    }
+  }
+  if (sends.size === 0) return;
+  for (const candidate of files) {
+    if (!candidate.mentions(/dispatcher_connect/)) continue;
+    for (const call of candidate.calls) {
+      const target = call.args[2];
+      if (!DISPATCHER_CONNECT.test(call.name ?? '') || !call.args[1] || !target) continue;
+      const matching = sends.get(signalKey(candidate, call.args[1], integration)) ?? [];
+      if (matching.length === 0) continue;
+      for (const handler of resolveCallables(candidate, target, integration, 4, false)) {
+        const key = `${handler.file.path}#${handler.node.id}`;
+        const list = index.get(key) ?? [];
+        // `self._handle` is bound: what is sent fills the parameters after `self`.
+        for (const { file, call: send } of matching) list.push({ file, node: send.node, args: send.args.slice(2), keywords: new Map(), boundMethod: unwrap(target).type === 'attribute' });
+        index.set(key, list);
+      }
+    }
+  }
+}
+
+/**
+ * What a signal is, to match a send with a connect: its text when it is fixed (`SIGNAL_UPDATE`, `"acme_update"`), its
+ * shape when it is filled in (`f"{DOMAIN}_update_{entry.entry_id}"` and `SIGNAL.format(entry_id)` with
+ * `SIGNAL = "acme_update_{}"` are both "acme_update_{}"), else the expression as written.
+ */
+function signalKey(file: FileModel, signal: Node, integration: IntegrationModel | undefined): string {
+  const target = unwrap(signal);
+  const fixed = file.stringValue(target, integration?.constantString);
+  if (fixed !== undefined) return `=${fixed}`;
+  if (target.type === 'string') {
+    const parts = target.namedChildren.map((part) => (part.type === 'interpolation' ? interpolationShape(file, part, integration) : part.type === 'string_content' ? part.text : ''));
+    return `~${parts.join('')}`;
+  }
+  const site = target.type === 'call' ? file.callSite(target) : undefined;
+  const template = site?.method === 'format' ? site.callee.childForFieldName('object') : null;
+  const shape = template ? file.stringValue(template, integration?.constantString) : undefined;
+  if (shape !== undefined) return `~${shape.replace(/\{[^}]*\}/g, '{}')}`;
+  return `:${target.text}`;
+}
+
+/** A constant filled into a signal's f-string stays what it is (`{DOMAIN}`); anything else is a hole, `{}`. */
+function interpolationShape(file: FileModel, interpolation: Node, integration: IntegrationModel | undefined): string {
+  const expression = interpolation.namedChild(0);
+  return (expression ? file.stringValue(expression, integration?.constantString) : undefined) ?? '{}';
 }
 
 interface CallReference {

@@ -26,7 +26,9 @@ received as a whole, to a file, a \`Store\`, the config entry or an entity's sta
 decide what the integration keeps: any keys, any types, any size, and later code that reads it back trusts it.
 
 The rule follows the body read from the request (\`await request.json()\`, \`await request.post()\`, \`await
-request.text()\`), also into the integration's helpers the handler passes it to, and reports where it is kept whole.
+request.text()\`), also into the integration's helpers the handler passes it to and the handlers it sends it to
+through the dispatcher (\`async_dispatcher_send\`), and reports where it is kept whole (an event entity's
+\`_trigger_event\` attributes included).
 Not reported: a single field of the body (\`data["temperature"]\`, which the code that uses it checks), a body
 checked against a schema or a model in the handler or at the place it is kept (\`WEBHOOK_SCHEMA(data)\`,
 \`Model.model_validate(data)\`), and a body handed to a service call, whose own schema validates it. Handlers that
@@ -54,7 +56,7 @@ async def post(self, request):
   checkFile(context) {
     const { file, integration } = context;
     // Only a file that keeps something can keep a request body; most files are done here.
-    if (!file.mentions(/async_save|async_delay_save|dump|save_json|write|async_update_entry|async_create_entry|async_set\b|states\.set/)) return;
+    if (!file.mentions(/async_save|async_delay_save|dump|save_json|write|async_update_entry|async_create_entry|async_set\b|states\.set|_trigger_event/)) return;
     for (const call of file.callsWithDeferred) {
       const sink = sinkOf(file, call);
       if (!sink) continue;
@@ -80,6 +82,11 @@ function sinkOf(file: FileModel, call: CallSite): Sink | undefined {
   if ((call.method === 'async_set' || call.method === 'set') && /(^|\.)states$/.test(call.callee.childForFieldName('object')?.text ?? '')) {
     const attributes = call.args[2] ?? call.keywords.get('attributes');
     return attributes ? { data: attributes, where: 'set as state attributes' } : undefined;
+  }
+  // An event entity's `self._trigger_event(event_type, attributes)`: the attributes become the entity's state's.
+  if (call.method === '_trigger_event' && call.callee.childForFieldName('object')?.text === 'self') {
+    const attributes = call.args[1] ?? call.keywords.get('event_attributes');
+    return attributes ? { data: attributes, where: 'set as event attributes' } : undefined;
   }
   return undefined;
 }
