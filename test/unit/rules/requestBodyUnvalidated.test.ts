@@ -32,6 +32,14 @@ describe('request-body-unvalidated', () => {
     assert.deepEqual(found('f"{DOMAIN}_event_{webhook_id}"', 'f"{DOMAIN}_event_{self.entity_id}"'), ['set as event attributes']);
     // Another signal connects another handler.
     assert.deepEqual(found('f"{DOMAIN}_event"', 'f"{DOMAIN}_status"'), []);
+    // Through a helper of the module that drops a key and returns the rest.
+    const parsed = (body: string) =>
+      analyzeSnippet(init('f"{DOMAIN}_event"'), {
+        rules,
+        otherFiles: { 'event.py': `${event('f"{DOMAIN}_event"').replace('self._trigger_event(event["type"], event)', 'self._trigger_event(event["type"], parse_event(event))')}\n\ndef parse_event(event):\n${body}\n` },
+      }).findings.length;
+    assert.equal(parsed('    event.pop("image")\n    return event'), 1);
+    assert.equal(parsed('    return {"title": event["title"]}'), 0);
   });
 
   it('leaves a body that is only logged or answered, and data that is not a request body', () => {

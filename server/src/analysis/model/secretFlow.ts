@@ -1584,8 +1584,11 @@ function returnedCarriers(walk: Walk, site: CallSite, depth: number): SecretCarr
   } else if (callee.type === 'identifier') {
     fn = file.moduleFunction(callee.text);
   }
-  if (!fn || walk.resolving.has(fn.id)) return [];
-  walk.resolving.add(fn.id);
+  // Keyed apart from the function's own id, which carrierHandedTo holds while it follows the function's callers: a
+  // helper returning its parameter (`def parse(event): ...; return event`) is followed into that parameter's callers.
+  if (!fn || walk.resolving.has(-fn.id)) return [];
+  const returnsKey = -fn.id;
+  walk.resolving.add(returnsKey);
   try {
     for (const value of file.returnedValues(fn)) {
       const found = carriers(walk, value, depth - 1)[0];
@@ -1593,7 +1596,7 @@ function returnedCarriers(walk: Walk, site: CallSite, depth: number): SecretCarr
     }
     return [];
   } finally {
-    walk.resolving.delete(fn.id);
+    walk.resolving.delete(returnsKey);
   }
 }
 
