@@ -160,6 +160,13 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source('CONF_KEY')), []);
   });
 
+  it('takes a secret-named piece cut from unseen text for the secret, and a few characters of a credential for none', () => {
+    const source = (assigned: string) =>
+      `import logging\nimport re\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef read_code(output, header, self):\n    match = re.search(r"code \\w+", output)\n    token = ${assigned}\n    _LOGGER.info("Use the code: " + token)\n`;
+    for (const assigned of ['match.group()[-9:]', 'header[7:]']) assert.equal(findings(source(assigned)).length, 1, assigned);
+    for (const assigned of ['self._token[:4]', 'self._token[-4:]']) assert.deepEqual(findings(source(assigned)), [], assigned);
+  });
+
   it('counts print as logging, but not print into a file', () => {
     const source = (line: string) =>
       `import sys\n\nfrom homeassistant.const import CONF_TOKEN\n\n\nasync def async_setup_entry(hass, entry):\n    token = entry.data[CONF_TOKEN]\n    ${line}\n    return True\n`;

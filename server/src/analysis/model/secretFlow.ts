@@ -1249,8 +1249,25 @@ function isOpaque(file: FileModel, value: Node, integration: IntegrationModel | 
     const site = file.callSite(node);
     return !site || !(isSanitizer(site) || COLLECTION_FUNCTIONS.test(site.name ?? '') || LEXER_CALL.test(site.name ?? site.callee.text) || isPathValue(file, node, integration));
   }
-  if (node.type === 'subscript') return node.childForFieldName('subscript')?.type !== 'slice';
+  if (node.type === 'subscript') {
+    const index = node.childForFieldName('subscript');
+    const object = node.childForFieldName('value');
+    if (index?.type !== 'slice') return true;
+    // A piece of something unseen (`match.group()[-9:]`, `header[7:]`) is what its name says; a few characters of a
+    // credential (`self._token[:8]`) are not the credential.
+    return object !== null && isOpaque(file, object, integration) && !(isTruncation(index) && isSecretHolderName(lastName(object)));
+  }
   return node.type === 'attribute' || node.type === 'identifier';
+}
+
+/** The last name of an expression: `token`, `self._token` -> `_token`, `match.group()` -> `group`. */
+function lastName(expression: Node): string {
+  const node = unwrap(expression);
+  if (node.type === 'identifier') return node.text;
+  if (node.type === 'attribute') return node.childForFieldName('attribute')?.text ?? '';
+  if (node.type === 'call') return lastName(node.childForFieldName('function') ?? node);
+  if (node.type === 'subscript') return lastName(node.childForFieldName('value') ?? node);
+  return '';
 }
 
 /** Calls that give a file-system path: `client_key = shutil.move(upload, folder / "pkey")` names a file, not a key. */
