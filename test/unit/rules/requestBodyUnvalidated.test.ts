@@ -32,6 +32,15 @@ describe('request-body-unvalidated', () => {
     assert.deepEqual(found('f"{DOMAIN}_event_{webhook_id}"', 'f"{DOMAIN}_event_{self.entity_id}"'), ['set as event attributes']);
     // Another signal connects another handler.
     assert.deepEqual(found('f"{DOMAIN}_event"', 'f"{DOMAIN}_status"'), []);
+    // A signal held in a local variable is what was assigned to it; one whose value is unseen matches nothing.
+    const local = (sendValue: string, connectValue: string) =>
+      analyzeSnippet(init('signal').replace('    data = await request.json()\n', `    data = await request.json()\n    signal = ${sendValue}\n`), {
+        rules,
+        otherFiles: { 'event.py': event('signal').replace('    async def async_added_to_hass(self):\n', `    async def async_added_to_hass(self):\n        signal = ${connectValue}\n`) },
+      }).findings.length;
+    assert.equal(local('f"{DOMAIN}_event"', 'f"{DOMAIN}_event"'), 1);
+    assert.equal(local('f"{DOMAIN}_event"', 'f"{DOMAIN}_other"'), 0);
+    assert.equal(local('webhook_id', 'self.unique_id'), 0);
     // Through a helper of the module that drops a key and returns the rest.
     const parsed = (body: string) =>
       analyzeSnippet(init('f"{DOMAIN}_event"'), {

@@ -809,8 +809,16 @@ function addDispatcherCallers(index: Map<string, Caller[]>, files: readonly File
  * shape when it is filled in (`f"{DOMAIN}_update_{entry.entry_id}"` and `SIGNAL.format(entry_id)` with
  * `SIGNAL = "acme_update_{}"` are both "acme_update_{}"), else the expression as written.
  */
-function signalKey(file: FileModel, signal: Node, integration: IntegrationModel | undefined): string {
+function signalKey(file: FileModel, signal: Node, integration: IntegrationModel | undefined, depth = 3): string {
   const target = unwrap(signal);
+  // `signal = f"{DOMAIN}_{entry_id}"` first: the value assigned. A parameter or anything else unseen matches nothing,
+  // or two unrelated `signal` variables would be taken for one signal.
+  if (target.type === 'identifier' && !file.imports.has(target.text) && !file.constants.has(target.text)) {
+    const origins = file.origins(target, 1);
+    return origins.length === 1 && origins[0].kind === 'expression' && origins[0].node.id !== target.id && depth > 0
+      ? signalKey(file, origins[0].node, integration, depth - 1)
+      : `?${file.path}#${target.id}`;
+  }
   const fixed = file.stringValue(target, integration?.constantString);
   if (fixed !== undefined) return `=${fixed}`;
   if (target.type === 'string') {
