@@ -2,6 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { ancestors, descendants, unwrap } from '../python/syntax';
 import { derivedKey, type FileModel } from './fileModel';
 import { dictAdditionValues } from './secretFlow';
+import { methodsOf } from './untrusted';
 
 /**
  * The entries an entity publishes as state attributes: `extra_state_attributes` properties (returned dicts and
@@ -138,8 +139,7 @@ function inheritedProperty(file: FileModel, attribute: Node): boolean {
   const bases = cls?.childForFieldName('superclasses')?.namedChildren ?? [];
   return bases.some((base) => {
     const parent = base?.type === 'identifier' ? file.classes.find((candidate) => candidate.childForFieldName('name')?.text === base.text) : undefined;
-    const body = parent?.childForFieldName('body');
-    return body !== undefined && body !== null && descendants(body, ['function_definition']).some((fn) => fn.childForFieldName('name')?.text === name && ancestors(fn).find((node) => node.type === 'class_definition')?.id === parent!.id);
+    return parent !== undefined && methodsOf(parent).some((method) => method.childForFieldName('name')?.text === name);
   });
 }
 
