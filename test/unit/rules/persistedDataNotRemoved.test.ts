@@ -49,6 +49,19 @@ describe('persisted-data-not-removed', () => {
     assert.equal(analyzeSnippet(init('"latest.png"'), { rules }).findings.length, 1);
   });
 
+  it('sees files a program run as an argument list writes into the config folder', () => {
+    const manifest = JSON.stringify({ domain: 'demo', name: 'Demo', config_flow: true, requirements: [] });
+    const source = (command: string) =>
+      `import asyncio\nimport os\nimport subprocess\n\n\nasync def async_setup_entry(hass, entry):\n    folder = hass.config.path("demo_cli")\n    ${command}\n    return True\n`;
+    const found = (command: string) => analyzeSnippet(source(command), { rules, manifest }).findings.length;
+    assert.equal(found('subprocess.run(["curl", "-L", "https://example.com/cli.tgz", "--output", os.path.join(folder, "cli.tgz")], check=True)'), 1);
+    assert.equal(found('subprocess.run(["/usr/bin/wget", "-O", os.path.join(folder, "cli.tgz"), "https://example.com/cli.tgz"])'), 1);
+    assert.equal(found('await asyncio.create_subprocess_exec("tar", "-xzf", "/tmp/cli.tgz", "-C", folder)'), 1);
+    // Written elsewhere, or to the program's output only.
+    assert.equal(found('subprocess.run(["curl", "-o", "/tmp/cli.tgz", "https://example.com/cli.tgz"])'), 0);
+    assert.equal(found('subprocess.run(["curl", "https://example.com/status"], capture_output=True)'), 0);
+  });
+
   it('sees a Store constructed as a parameterised generic', () => {
     const init = 'from typing import Any\n\nfrom homeassistant.helpers.storage import Store\n\n\nasync def async_setup_entry(hass, entry):\n    store = Store[Any](hass, 1, "demo")\n    await store.async_save({})\n    return True\n';
     const result = analyzeSnippet(init, { rules });

@@ -59,7 +59,7 @@ personal data or tokens, and is picked up again if the integration is added late
 
 The rule collects what the integration persists: \`Store(...)\` instances (also of \`Store\` subclasses), files
 written under the configuration folder (\`open(..., "w")\`, \`Path.write_text\`, \`save_json\`, a SQLite database
-it creates there), and cloudhooks
+it creates there, what curl, wget, tar or unzip run as an argument list write there), and cloudhooks
 (\`async_create_cloudhook\`). It then checks that \`async_remove_entry\` exists and removes each kind:
 \`await store.async_remove()\`, \`os.remove\`/\`Path.unlink\`/\`shutil.rmtree\` (also through
 \`hass.async_add_executor_job\`), \`async_delete_cloudhook\`. An integration set up from YAML only has no config
@@ -340,7 +340,33 @@ function writtenPath(file: FileModel, call: CallSite, name: string): Node | unde
   if (/^(sqlite3|aiosqlite)\.connect$/.test(name)) return call.args[0] ?? call.keywords.get('database');
   // A file or folder copied into the config folder (`shutil.copy2(bundled, hass.config.path("dashboard.yaml"))`).
   if (/^shutil\.(copy|copy2|copyfile|copytree|move)$/.test(name)) return call.args[1] ?? call.keywords.get('dst');
-  return undefined;
+  return commandOutputPath(file, call, name);
+}
+
+/** Programs run with an argument list, and the options after which they take the path they write into. */
+const OUTPUT_OPTIONS: Record<string, RegExp> = {
+  curl: /^(-o|--output)$/,
+  wget: /^(-O|--output-document|-P|--directory-prefix)$/,
+  tar: /^(-C|--directory)$/,
+  unzip: /^-d$/,
+};
+
+/**
+ * The path a program run as an argument list writes to: `subprocess.run(["curl", url, "--output", path])`, `wget -O`,
+ * `tar -xf archive -C folder`, also through `asyncio.create_subprocess_exec("curl", ...)`.
+ */
+function commandOutputPath(file: FileModel, call: CallSite, name: string): Node | undefined {
+  let argv: Node[] | undefined;
+  if (/^asyncio\.create_subprocess_exec$/.test(name)) argv = call.args;
+  else if (/^subprocess\.(run|call|check_call|check_output|Popen)$/.test(name) && call.args[0]) {
+    const list = file.origins(call.args[0]).map((origin) => unwrap(origin.node)).find((node) => node.type === 'list' || node.type === 'tuple');
+    argv = list?.namedChildren.filter((item): item is Node => item !== null && item.type !== 'comment');
+  }
+  const program = argv?.[0] ? literalString(argv[0])?.split('/').pop() : undefined;
+  const option = program ? OUTPUT_OPTIONS[program] : undefined;
+  if (!argv || !option) return undefined;
+  const at = argv.findIndex((item) => option.test(literalString(item) ?? ''));
+  return at >= 0 ? argv[at + 1] : undefined;
 }
 
 /** Whether a path lies in a shared asset folder: written so, or joined onto a folder that is (`www_dir / "logo.png"`). */
