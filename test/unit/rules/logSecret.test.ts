@@ -167,6 +167,15 @@ describe('log-secret', () => {
     for (const assigned of ['self._token[:4]', 'self._token[-4:]']) assert.deepEqual(findings(source(assigned)), [], assigned);
   });
 
+  it("leaves a lexer's tokens alone: in a class named as one, or a tokenizer module", () => {
+    const source = (name: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass ${name}:\n    def read(self, token):\n        _LOGGER.debug("token %r", token)\n        _LOGGER.debug("current %r, next %r", self.token, self.get_token())\n`;
+    assert.deepEqual(findings(source('TemplateLexer')), []);
+    assert.deepEqual(findings(source('shlex')), []);
+    assert.equal(findings(source('CloudClient')).length, 2);
+    assert.deepEqual(findings(source('Reader'), { fileName: 'tokenizer.py' }), []);
+  });
+
   it('counts print as logging, but not print into a file', () => {
     const source = (line: string) =>
       `import sys\n\nfrom homeassistant.const import CONF_TOKEN\n\n\nasync def async_setup_entry(hass, entry):\n    token = entry.data[CONF_TOKEN]\n    ${line}\n    return True\n`;

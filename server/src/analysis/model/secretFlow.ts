@@ -220,6 +220,16 @@ const SECRET_GETTER = /^_?(async_)?(get|fetch|obtain|retrieve|request|load|read|
 
 /** A tokenizer's or lexer's calls (`tokenize.generate_tokens(readline)`, `lexer.get_tokens(text)`): lexical tokens. */
 const LEXER_CALL = /(^|\.)(tokenize|_?tokenizer|_?lexer)\.\w+$/i;
+/** A lexer's own code: a class named as one (`shlex`, `ExprLexer`) or a tokenizer module, whose tokens are text. */
+const LEXER_CLASS = /^(shlex|\w*(Lexer|Tokenizer|Scanner))$/;
+const LEXER_MODULE = /(^|[\\/])(tokenize|tokenizer|lexer|shlex)\.py$/;
+
+/** Whether a name is read inside a lexer, where `token`, `self.token` and `get_token()` are pieces of text. */
+function inLexer(file: FileModel, node: Node): boolean {
+  if (LEXER_MODULE.test(file.path)) return true;
+  const cls = enclosingClass(node);
+  return cls !== undefined && LEXER_CLASS.test(cls.childForFieldName('name')?.text ?? '');
+}
 
 /** Names that hold a secret only in a disguised or shortened form (`masked_token`, `token_err`). */
 const HARMLESS_NAME = /(^|_)(masked|redacted|obfuscated|hidden|anonymi[sz]ed|censored|truncated|partial|short|safe|err|error|exc|exception|ex)(_|$)/;
@@ -1062,7 +1072,7 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
     const responseKey = credentialResponseKey(file, node, bindings);
     if (responseKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${responseKey}`, node }];
     // A secret-named value whose origin we cannot see (a parameter, a call, an attribute) is taken at its word.
-    if (opaque && isSecretHolderName(name)) return [{ kind: 'secret', source: name, node }];
+    if (opaque && isSecretHolderName(name) && !inLexer(file, node)) return [{ kind: 'secret', source: name, node }];
     return [];
   } finally {
     walk.resolving.delete(node.id);
@@ -1303,7 +1313,7 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
     const holds = attribute === 'options' ? keyIndex(walk.file, walk.integration).optionsHoldCredentials : entryHoldsCredentials(walk);
     return holds ? [{ kind: 'payload', source: `config entry ${attribute}`, node }] : [];
   }
-  if (isSecretHolderName(attribute)) return [{ kind: 'secret', source: node.text, node }];
+  if (isSecretHolderName(attribute) && !inLexer(walk.file, node)) return [{ kind: 'secret', source: node.text, node }];
   // `call.data` of a service whose schema takes a credential.
   if (attribute === 'data' && object && unwrap(object).type === 'identifier') {
     const parameter = walk.file.bindingsOf(unwrap(object)).find((binding) => binding.kind === 'parameter');
@@ -1580,7 +1590,7 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   }
   const called = site.method ?? name.split('.').pop() ?? '';
   const getter = LEXER_CALL.test(name || site.callee.text) ? null : SECRET_GETTER.exec(called);
-  if ((getter && isSecretHolderName(getter[3])) || (site.method && isSecretHolderName(site.method) && site.args.length === 0)) {
+  if (((getter && isSecretHolderName(getter[3])) || (site.method && isSecretHolderName(site.method) && site.args.length === 0)) && !inLexer(file, node)) {
     return [{ kind: 'secret', source: `${called}()`, node }];
   }
   return returnedCarriers(walk, site, depth);
