@@ -1,12 +1,27 @@
 import type { Node } from '../python/syntaxTree';
 import { stringPrefix, unwrap } from '../python/syntax';
-import type { FileModel } from './fileModel';
+import type { CallSite, FileModel } from './fileModel';
 
 /**
  * Command lines built in Python: the literal text and the interpolated values of an f-string, `%` formatting,
  * `+` concatenation or `str.format`, and how a POSIX shell would split that text into words. The shell-command
  * rule uses it to judge a command and to rewrite it as an argument list.
  */
+
+/** subprocess's functions that run a command: an argument list, or a shell string with `shell=True`. */
+export const SUBPROCESS_RUNNERS = new Set(['subprocess.run', 'subprocess.call', 'subprocess.check_call', 'subprocess.check_output', 'subprocess.Popen']);
+
+/**
+ * The argument list a call runs a program with, its items as written: `subprocess.run(["curl", url])` (also through
+ * a local variable) and `asyncio.create_subprocess_exec("curl", url)`. Undefined for a shell string or a list not seen.
+ */
+export function programArguments(file: FileModel, call: CallSite): Node[] | undefined {
+  const name = (call.name ?? '').replace(/^asyncio\.subprocess\./, 'asyncio.');
+  if (name === 'asyncio.create_subprocess_exec') return call.args;
+  if (!SUBPROCESS_RUNNERS.has(name) || !call.args[0]) return undefined;
+  const list = file.origins(call.args[0]).map((origin) => unwrap(origin.node)).find((node) => node.type === 'list' || node.type === 'tuple');
+  return list?.namedChildren.filter((item): item is Node => item !== null && item.type !== 'comment');
+}
 
 /** A piece of the command text: literal text (decoded), or a value interpolated at run time. */
 export type Segment = LiteralSegment | ValueSegment;

@@ -1,4 +1,5 @@
 import type { Node } from '../python/syntaxTree';
+import { programArguments } from '../model/commandLine';
 import { derivedKey, type CallSite, type FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { isLoggingCall } from '../model/secretFlow';
@@ -340,7 +341,7 @@ function writtenPath(file: FileModel, call: CallSite, name: string): Node | unde
   if (/^(sqlite3|aiosqlite)\.connect$/.test(name)) return call.args[0] ?? call.keywords.get('database');
   // A file or folder copied into the config folder (`shutil.copy2(bundled, hass.config.path("dashboard.yaml"))`).
   if (/^shutil\.(copy|copy2|copyfile|copytree|move)$/.test(name)) return call.args[1] ?? call.keywords.get('dst');
-  return commandOutputPath(file, call, name);
+  return commandOutputPath(file, call);
 }
 
 /** Programs run with an argument list, and the options after which they take the path they write into. */
@@ -355,13 +356,8 @@ const OUTPUT_OPTIONS: Record<string, RegExp> = {
  * The path a program run as an argument list writes to: `subprocess.run(["curl", url, "--output", path])`, `wget -O`,
  * `tar -xf archive -C folder`, also through `asyncio.create_subprocess_exec("curl", ...)`.
  */
-function commandOutputPath(file: FileModel, call: CallSite, name: string): Node | undefined {
-  let argv: Node[] | undefined;
-  if (/^asyncio\.create_subprocess_exec$/.test(name)) argv = call.args;
-  else if (/^subprocess\.(run|call|check_call|check_output|Popen)$/.test(name) && call.args[0]) {
-    const list = file.origins(call.args[0]).map((origin) => unwrap(origin.node)).find((node) => node.type === 'list' || node.type === 'tuple');
-    argv = list?.namedChildren.filter((item): item is Node => item !== null && item.type !== 'comment');
-  }
+function commandOutputPath(file: FileModel, call: CallSite): Node | undefined {
+  const argv = programArguments(file, call);
   const program = argv?.[0] ? literalString(argv[0])?.split('/').pop() : undefined;
   const option = program ? OUTPUT_OPTIONS[program] : undefined;
   if (!argv || !option) return undefined;

@@ -7,6 +7,7 @@ import {
   segmentsOf,
   splitWords,
   startsWithShellOnlyWord,
+  SUBPROCESS_RUNNERS,
   type Word,
 } from '../model/commandLine';
 import { isConstantExpression } from '../model/constness';
@@ -21,7 +22,6 @@ export const SWITCH_TITLE = 'Switch to argument-list spawn';
 export const QUOTE_TITLE = 'Quote interpolated values with shlex.quote';
 
 /** subprocess functions that run their command through a shell when given `shell=True`. */
-const SUBPROCESS_WITH_SHELL_FLAG = new Set(['subprocess.run', 'subprocess.call', 'subprocess.check_call', 'subprocess.check_output', 'subprocess.Popen']);
 /** Functions that always hand their command string to a shell. */
 const ALWAYS_SHELL = new Set([
   'os.system', 'os.popen', 'subprocess.getoutput', 'subprocess.getstatusoutput', 'commands.getoutput', 'commands.getstatusoutput',
@@ -124,7 +124,7 @@ function shellUseOf(context: FileContext, call: CallSite): ShellUse | undefined 
   const { file } = context;
   // asyncio.subprocess is where asyncio's subprocess functions live; asyncio re-exports them.
   const name = (call.name ?? '').replace(/^asyncio\.subprocess\.(create_subprocess_(shell|exec))$/, 'asyncio.$1');
-  if (SUBPROCESS_WITH_SHELL_FLAG.has(name)) {
+  if (SUBPROCESS_RUNNERS.has(name)) {
     context.markUsed();
     const command = call.args[0] ?? call.keywords.get('args');
     if (!command) return undefined;
