@@ -32,6 +32,8 @@ describe('tls-verify-disabled', () => {
     const found = analyzeSnippet(flow('CONF_VERIFY_SSL: False'), { rules, fileName: 'config_flow.py' }).findings;
     assert.deepEqual(found.map((finding) => [finding.range.start.line, finding.message]), [[6, 'Certificate verification is set off here; keep it on by default and let users opt out for self-signed devices.']]);
     assert.equal(analyzeSnippet(flow('"insecure": True'), { rules, fileName: 'config_flow.py' }).findings.length, 1);
+    // A constant read through its module, which the model does not resolve, is judged by its name.
+    assert.equal(analyzeSnippet(flow('pyacme.CONF_VERIFY_SSL: False').replace('from homeassistant.const import', 'import pyacme\nfrom homeassistant.const import'), { rules, fileName: 'config_flow.py' }).findings.length, 1);
     for (const safe of ['CONF_VERIFY_SSL: True', 'CONF_VERIFY_SSL: import_info.get(CONF_VERIFY_SSL, True)', '"verified": False', '"insecure": False']) {
       assert.deepEqual(analyzeSnippet(flow(safe), { rules, fileName: 'config_flow.py' }).findings, [], safe);
     }

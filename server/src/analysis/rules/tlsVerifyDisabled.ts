@@ -373,7 +373,6 @@ function unwrapNone(node: Node | undefined): boolean {
 
 /** `vol.Optional(CONF_VERIFY_SSL, default=False)`, `entry.data.get(CONF_VERIFY_SSL, False)`, and their negatives. */
 function checkInsecureDefault(context: FileContext, call: CallSite): void {
-  const { file, integration } = context;
   const name = call.name ?? '';
   const isSchemaKey = /(^|\.)(Optional|Required)$/.test(name);
   if (!isSchemaKey && call.method !== 'get' && call.method !== 'setdefault') return;
@@ -381,7 +380,7 @@ function checkInsecureDefault(context: FileContext, call: CallSite): void {
   if (!key) return;
   const fallback = isSchemaKey ? call.keywords.get('default') : call.args[1] ?? call.keywords.get('default');
   if (!fallback) return;
-  const keyText = file.stringValue(key, integration?.constantString) ?? (unwrap(key).type === 'identifier' || unwrap(key).type === 'attribute' ? key.text : '');
+  const keyText = keyTextOf(context, key);
   // The key decides first: following the fallback through assignments costs more, and few keys are about verification.
   if (VERIFY_OPTION.test(keyText)) {
     if (userChose(context, call)) return;
@@ -439,9 +438,13 @@ function checkFixedSetting(context: FileContext, keyText: string, value: Node, c
   });
 }
 
-/** The text of a key, resolved through constants: `CONF_VERIFY_SSL` -> `verify_ssl`. */
+/**
+ * The text of a key, resolved through constants: `CONF_VERIFY_SSL` -> `verify_ssl`; a constant the model cannot
+ * resolve (a library's, `const.CONF_VERIFY_SSL`) is judged by its name.
+ */
 function keyTextOf(context: FileContext, key: Node): string {
-  return context.file.stringValue(key, context.integration?.constantString) ?? (unwrap(key).type === 'identifier' ? key.text : '');
+  const type = unwrap(key).type;
+  return context.file.stringValue(key, context.integration?.constantString) ?? (type === 'identifier' || type === 'attribute' ? key.text : '');
 }
 
 function fillsMissingKey(assignment: Node): boolean {
