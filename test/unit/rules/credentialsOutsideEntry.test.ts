@@ -184,6 +184,11 @@ describe('credentials-outside-entry', () => {
     assert.match(finding.message, /The entity's state is a credential \(auth_token\)/);
     assert.deepEqual(analyzeSnippet(sensor('self._device.token_expires_at'), { rules, fileName: 'sensor.py' }).findings, []);
     assert.deepEqual(analyzeSnippet(sensor('None'), { rules, fileName: 'sensor.py' }).findings, []);
+    // An entity through the integration's own base class, defined in another module.
+    const base = 'from homeassistant.helpers.entity import Entity\n\n\nclass AcmeDevice(Entity):\n    name = "acme"\n';
+    const derived = sensor('self._device.auth_token').replace('from homeassistant.components.sensor import SensorEntity', 'from .entity import AcmeDevice').replace('(SensorEntity)', '(AcmeDevice)');
+    assert.equal(analyzeSnippet(derived, { rules, fileName: 'sensor.py', otherFiles: { 'entity.py': base } }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(derived, { rules, fileName: 'sensor.py', otherFiles: { 'entity.py': base.replace('(Entity)', '') } }).findings, []);
   });
 
   it("reports a flow's input that holds a password written whole to a file", () => {

@@ -39,6 +39,19 @@ describe('polling-too-fast', () => {
     assert.equal(status(listener), 'not-applicable');
   });
 
+  it("knows an entity by its lineage: the camera platform's Camera, and the integration's own base classes in other modules", () => {
+    const status = (source: string, otherFiles: Record<string, string> = {}) =>
+      analyzeSnippet(source, { rules, manifest: manifest('local_polling'), fileName: 'camera.py', otherFiles }).checklist.find((item) => item.id === 'rate-limiting')?.status;
+    const camera = (bases: string, imports: string) => `${imports}\n\n\nclass Cam(${bases}):\n    async def async_update(self):\n        self._attr_available = await self.client.ping()\n`;
+    assert.equal(status(camera('Camera', 'from homeassistant.components.camera import Camera')), 'pass');
+    // A library's own Camera class is no entity.
+    assert.equal(status(camera('Camera', 'from pyacme import Camera')), 'not-applicable');
+    const entityModule = 'from homeassistant.helpers.entity import Entity\n\n\nclass AcmeDevice(Entity):\n    name = "acme"\n';
+    assert.equal(status(camera('AcmeDevice', 'from .entity import AcmeDevice'), { 'entity.py': entityModule }), 'pass');
+    const notPolled = entityModule + '    _attr_should_poll = False\n';
+    assert.equal(status(camera('AcmeDevice', 'from .entity import AcmeDevice'), { 'entity.py': notPolled }), 'not-applicable');
+  });
+
   it('reads an interval its callers hand to the coordinator, positionally, from another module', () => {
     const coordinator = `from homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nclass Coordinator(DataUpdateCoordinator):\n    def __init__(self, hass, entry, api_key, update_interval):\n        super().__init__(hass, None, config_entry=entry, name="demo", update_interval=update_interval)\n`;
     const init = (interval: string) =>

@@ -1013,6 +1013,46 @@ function derivesFromView(file: FileModel, cls: Node, integration: IntegrationMod
   return false;
 }
 
+/**
+ * A class and the integration's own classes it derives from (nearest first, each once, sixteen at most), with the
+ * bases that lie outside the integration: their qualified names where imported, their text otherwise.
+ */
+export function classLineage(file: FileModel, cls: Node, integration?: IntegrationModel): { classes: { file: FileModel; node: Node }[]; outsideBases: string[] } {
+  const classes = [{ file, node: cls }];
+  const outsideBases: string[] = [];
+  const seen = new Set([`${file.path}#${cls.id}`]);
+  for (let index = 0; index < classes.length && index < 16; index++) {
+    const current = classes[index];
+    for (const base of current.node.childForFieldName('superclasses')?.namedChildren ?? []) {
+      if (!base || base.type === 'keyword_argument') continue;
+      // `CoordinatorEntity[AcmeCoordinator]` names its class before the brackets.
+      const named = base.type === 'subscript' ? base.childForFieldName('value') ?? base : base;
+      const parent = resolveClass(current.file, named, integration);
+      if (!parent) {
+        outsideBases.push(current.file.qualifiedName(named) ?? named.text);
+        continue;
+      }
+      const key = `${parent.file.path}#${parent.node.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      classes.push(parent);
+    }
+  }
+  return { classes, outsideBases };
+}
+
+/** Home Assistant's entity base classes: every `*Entity`, and the camera platform's `Camera`. */
+const ENTITY_BASE = /(^|\.)\w*Entity$|^homeassistant\.components\.\w+\.Camera$/;
+
+export function isEntityBase(qualifiedName: string): boolean {
+  return ENTITY_BASE.test(qualifiedName);
+}
+
+/** An entity class: one of its bases, or its own classes' bases, is one of Home Assistant's entity classes. */
+export function isEntityClass(file: FileModel, cls: Node, integration?: IntegrationModel): boolean {
+  return classLineage(file, cls, integration).outsideBases.some(isEntityBase);
+}
+
 /** The class a base-class expression names, in this file or another module of the integration. */
 export function resolveClass(file: FileModel, reference: Node, integration?: IntegrationModel): { file: FileModel; node: Node } | undefined {
   const target = unwrap(reference);

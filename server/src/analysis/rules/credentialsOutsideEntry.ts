@@ -6,7 +6,7 @@ import { isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_
 import { markedKey } from '../model/schemaKeys';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
-import { methodsOf, parametersOf } from '../model/untrusted';
+import { isEntityClass, methodsOf, parametersOf } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -188,7 +188,7 @@ const STATE_MEMBERS = /^(_attr_)?(native_value|state)$/;
 function checkEntityStates(context: FileContext, file: FileModel): void {
   if (!file.mentions(/native_value|state/)) return;
   for (const cls of file.classes) {
-    if (!/Entity\b/.test(cls.childForFieldName('superclasses')?.text ?? '')) continue;
+    if (!isEntityClass(file, cls, context.integration)) continue;
     const values: Node[] = [];
     for (const method of methodsOf(cls)) {
       if (STATE_MEMBERS.test(method.childForFieldName('name')?.text ?? '')) values.push(...file.returnedValues(method));

@@ -3,7 +3,7 @@ import { replaceNode } from '../fixes';
 import { durationSeconds, numberValue } from '../model/durations';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { classOfMethodAround, methodsOf, parametersOf } from '../model/untrusted';
+import { classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf } from '../model/untrusted';
 import { contains, descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
@@ -214,7 +214,7 @@ SCAN_INTERVAL = timedelta(minutes=5)
     const intervals = pollingIntervals(file, integration);
     // Entities Home Assistant polls at its platform's default interval (30 seconds for sensors, switches, lights...)
     // poll too, at a pace the checklist's minimums accept.
-    if (integration && intervals.length === 0 && polledEntities(file)) context.markUsed();
+    if (integration && intervals.length === 0 && polledEntities(file, integration)) context.markUsed();
     if (integration && !iotClass && intervals.length > 0) {
       // Older manifests lack iot_class: an interval long enough even for a cloud API passes, others need a person.
       const cloudMinimum = context.settings.cloudPollingMinSeconds;
@@ -242,18 +242,20 @@ SCAN_INTERVAL = timedelta(minutes=5)
 };
 
 /**
- * Whether the file defines an entity Home Assistant polls for a service's data: an `Entity` subclass (not a
- * coordinator's, which the coordinator updates) that says nothing about `should_poll`, with an `update()` or
- * `async_update()` that makes a request (awaits something, or calls what looks like one). An update that only copies
- * what a listener received asks nothing of the service.
+ * Whether the file defines an entity Home Assistant polls: an entity class (through the integration's own base
+ * classes; not a coordinator's, which the coordinator updates) that says nothing about `should_poll`, with an
+ * `update()` or `async_update()` that makes a request (awaits something, or calls what looks like one). An update
+ * that only copies what a listener received asks nothing of the service.
  */
-function polledEntities(file: FileModel): boolean {
+function polledEntities(file: FileModel, integration: IntegrationModel): boolean {
   if (!file.mentions(/def (async_)?update\b/)) return false;
   return file.classes.some((cls) => {
-    const bases = cls.childForFieldName('superclasses')?.text ?? '';
-    if (!/Entity\b/.test(bases) || /CoordinatorEntity/.test(bases) || cls.text.includes('should_poll')) return false;
-    return methodsOf(cls).some((method) => {
-      if (!/^(async_)?update$/.test(method.childForFieldName('name')?.text ?? '') || parametersOf(method).length !== 1) return false;
+    const updates = methodsOf(cls).filter((method) => /^(async_)?update$/.test(method.childForFieldName('name')?.text ?? '') && parametersOf(method).length === 1);
+    if (updates.length === 0) return false;
+    const lineage = classLineage(file, cls, integration);
+    if (!lineage.outsideBases.some(isEntityBase) || lineage.outsideBases.some((base) => /(^|\.)CoordinatorEntity$/.test(base))) return false;
+    if (lineage.classes.some(({ node }) => node.text.includes('should_poll'))) return false;
+    return updates.some((method) => {
       if (descendants(method, ['await']).length > 0) return true;
       return descendants(method, ['call']).some((call) => {
         const site = file.callSite(call);
