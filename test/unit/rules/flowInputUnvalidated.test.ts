@@ -169,6 +169,21 @@ describe('flow-input-unvalidated', () => {
     assert.equal(analyzeSnippet(flow('self._host = user_input["host"]'), { rules, fileName: 'config_flow.py' }).findings.length, 1);
   });
 
+  it('knows a flow class named after the base it shadows (class ConfigFlow(ConfigFlow, domain=DOMAIN))', () => {
+    const flow = [
+      'from homeassistant.config_entries import ConfigFlow',
+      '',
+      '',
+      'class ConfigFlow(ConfigFlow, domain="demo"):',
+      '    async def async_step_user(self, user_input=None):',
+      '        if user_input is not None:',
+      '            return self.async_create_entry(title=user_input["host"], data=user_input)',
+      '        return self.async_show_form(step_id="user")',
+      '',
+    ].join('\n');
+    assert.equal(analyzeSnippet(flow, { rules, fileName: 'config_flow.py' }).findings.length, 1);
+  });
+
   it('does not count reads of a dict the step put in place of its input', () => {
     const flow = (first: string) =>
       ['import voluptuous as vol', 'from homeassistant import config_entries', '', '', 'class Flow(config_entries.ConfigFlow, domain="demo"):', '    async def async_step_user(self, user_input=None):', first, '        user_input["name"] = "demo"', '        return self.async_show_form(step_id="oauth", data_schema=vol.Schema({vol.Required("name", default=user_input["name"]): str}))', '', '    async def async_step_oauth(self, user_input=None):', '        if user_input is not None:', '            return self.async_create_entry(title=user_input["name"], data={})', '        return self.async_show_form(step_id="oauth", data_schema=vol.Schema({vol.Required("name"): str}))', ''].join('\n');

@@ -983,8 +983,8 @@ function oncePerNode<T>(cache: WeakMap<SyntaxTree, Map<number, T>>, node: Node, 
 /** A class deriving from HomeAssistantView (through aliases and the integration's own base classes). */
 const viewClassCache = new WeakMap<object, Map<string, boolean>>();
 
-export function isViewClass(file: FileModel, cls: Node, integration?: IntegrationModel, depth = 4): boolean {
-  if (depth <= 0 || !mayDefineViews(file, integration)) return false;
+export function isViewClass(file: FileModel, cls: Node, integration?: IntegrationModel): boolean {
+  if (!mayDefineViews(file, integration)) return false;
   // Asked for every method of a class (is it a view handler?): answered once per class and integration.
   const cacheKey: object = integration ?? file;
   let cache = viewClassCache.get(cacheKey);
@@ -992,25 +992,13 @@ export function isViewClass(file: FileModel, cls: Node, integration?: Integratio
     cache = new Map();
     viewClassCache.set(cacheKey, cache);
   }
-  const key = `${file.path}#${cls.id}#${depth}`;
+  const key = `${file.path}#${cls.id}`;
   let answer = cache.get(key);
   if (answer === undefined) {
-    answer = derivesFromView(file, cls, integration, depth);
+    answer = classLineage(file, cls, integration).outsideBases.some((base) => /(^|\.)HomeAssistantView$/.test(base));
     cache.set(key, answer);
   }
   return answer;
-}
-
-function derivesFromView(file: FileModel, cls: Node, integration: IntegrationModel | undefined, depth: number): boolean {
-  const bases = cls.childForFieldName('superclasses');
-  for (const base of bases?.namedChildren ?? []) {
-    if (!base || base.type === 'keyword_argument') continue;
-    const qualified = file.qualifiedName(base) ?? base.text;
-    if (/(^|\.)HomeAssistantView$/.test(qualified)) return true;
-    const parent = resolveClass(file, base, integration);
-    if (parent && parent.node.id !== cls.id && isViewClass(parent.file, parent.node, integration, depth - 1)) return true;
-  }
-  return false;
 }
 
 /**
@@ -1028,7 +1016,8 @@ export function classLineage(file: FileModel, cls: Node, integration?: Integrati
       // `CoordinatorEntity[AcmeCoordinator]` names its class before the brackets.
       const named = base.type === 'subscript' ? base.childForFieldName('value') ?? base : base;
       const parent = resolveClass(current.file, named, integration);
-      if (!parent) {
+      // `class ConfigFlow(ConfigFlow, domain=DOMAIN)`: the base is the imported class the new one shadows.
+      if (!parent || parent.node.id === current.node.id) {
         outsideBases.push(current.file.qualifiedName(named) ?? named.text);
         continue;
       }

@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import type { Binding, CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { SCHEMA_FLOW_STEP } from '../model/secretFlow';
-import { isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveCallables, resolveClass, untrustedSource, VALIDATION_CALLEE } from '../model/untrusted';
+import { classLineage, isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveCallables, untrustedSource, VALIDATION_CALLEE } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
 import { descendants, refersToVariable, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -119,24 +119,9 @@ interface FlowHierarchy {
 
 /** The flow class with its base classes defined in the integration; undefined when it is not a flow. */
 function flowHierarchy(file: FileModel, cls: Node, integration: IntegrationModel | undefined): FlowHierarchy | undefined {
-  const hierarchy: FlowHierarchy = { classes: [], unknownBases: false };
-  let isFlow = false;
-  const visit = (owner: FileModel, node: Node, depth: number) => {
-    hierarchy.classes.push({ file: owner, node });
-    for (const base of node.childForFieldName('superclasses')?.namedChildren ?? []) {
-      if (!base || base.type === 'keyword_argument') continue;
-      const qualified = owner.qualifiedName(base) ?? base.text;
-      if (FLOW_BASES.test(qualified)) {
-        isFlow = true;
-        continue;
-      }
-      const parent = depth > 0 ? resolveClass(owner, base, integration) : undefined;
-      if (parent && parent.node.id !== node.id) visit(parent.file, parent.node, depth - 1);
-      else if (!/^(object|Generic\[.*\]|ABC|abc\.ABC)$/.test(base.text)) hierarchy.unknownBases = true;
-    }
-  };
-  visit(file, cls, 4);
-  return isFlow ? hierarchy : undefined;
+  const { classes, outsideBases } = classLineage(file, cls, integration);
+  if (!outsideBases.some((base) => FLOW_BASES.test(base))) return undefined;
+  return { classes, unknownBases: outsideBases.some((base) => !FLOW_BASES.test(base) && !/^(object|(typing\.)?Generic|ABC|abc\.ABC)$/.test(base)) };
 }
 
 /** The step ids the flow shows a form with a data_schema for (`*` when one cannot be told). */
