@@ -84,6 +84,17 @@ describe('personal-data-attribute', () => {
     assert.equal(result('{"media": event["title"]}').checklist.find((item) => item.id === 'data-minimization')?.status, 'pass');
   });
 
+  it("reads the attributes a legacy device tracker hands its see callback, however the callback is kept", () => {
+    const scanner = (call: string, attributes: string) =>
+      `def setup_scanner(hass, config, see, discovery_info=None):\n    Scanner(see).update()\n    return True\n\n\nclass Scanner:\n    def __init__(self, see):\n        self._see = see\n\n    def update(self):\n        for person in self.api.people():\n            ${call}(dev_id=person.id, gps=(person.latitude, person.longitude), attributes=${attributes})\n`;
+    const keys = (call: string, attributes: string) => analyzeSnippet(scanner(call, attributes), { rules, fileName: 'device_tracker.py' }).findings.map((finding) => finding.message.match(/"(\w+)"/)?.[1]);
+    assert.deepEqual(keys('self._see', '{"full_name": person.full_name, "battery": person.battery}'), ['full_name']);
+    assert.deepEqual(keys('see', '{"address": person.address}'), ['address']);
+    assert.deepEqual(keys('self._see', '{"battery": person.battery}'), []);
+    // A call that happens to take an attributes keyword publishes nothing.
+    assert.deepEqual(keys('self.api.describe', '{"full_name": person.full_name}'), []);
+  });
+
   it('quotes code that spans lines on one line in its review note', () => {
     const source = 'class A:\n    @property\n    def extra_state_attributes(self):\n        return {\n            key: value\n            for key, value in self._data.items()\n        }\n';
     const note = analyzeSnippet(source, { rules }).checklist.find((item) => item.id === 'data-minimization')?.note ?? '';

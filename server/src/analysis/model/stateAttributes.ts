@@ -6,8 +6,9 @@ import { methodsOf } from './untrusted';
 
 /**
  * The entries an entity publishes as state attributes: `extra_state_attributes` properties (returned dicts and
- * `attrs[KEY] = value` assignments), `_attr_extra_state_attributes = {...}`, and `hass.states.async_set(...)`
- * attribute dicts. State attributes are recorded, shown and exported, so several rules watch what goes in.
+ * `attrs[KEY] = value` assignments), `_attr_extra_state_attributes = {...}`, `hass.states.async_set(...)`
+ * attribute dicts and a legacy device tracker's `see(attributes=...)`. State attributes are recorded, shown and
+ * exported, so several rules watch what goes in.
  */
 export interface AttributeEntry {
   key: Node;
@@ -119,6 +120,13 @@ function scanStateAttributes(file: FileModel): AttributeScan {
     // `hass.states.async_set(entity_id, state, attributes)`, and an event entity's
     // `self._trigger_event(event_type, event_attributes)`, whose attributes become the entity's state attributes.
     const triggered = call.method === '_trigger_event' && call.callee.childForFieldName('object')?.text === 'self';
+    // A legacy device tracker's `see(dev_id=..., gps=..., attributes=...)` callback sets the tracker's attributes.
+    const seen = SEE_CALLBACK.test(call.method ?? call.callee.text) ? call.keywords.get('attributes') : undefined;
+    if (seen) {
+      publishes = true;
+      fromValue(seen, call.node);
+      continue;
+    }
     if (!triggered && (!call.name || !/(^|\.)states\.(async_)?set$/.test(call.name))) continue;
     const attributes = triggered ? call.args[1] ?? call.keywords.get('event_attributes') : call.args[2] ?? call.keywords.get('attributes');
     if (!attributes) continue;
@@ -129,6 +137,9 @@ function scanStateAttributes(file: FileModel): AttributeScan {
 }
 
 const STATE_ATTRIBUTES = /state_attributes/;
+
+/** The callback a legacy device tracker platform is handed (`see`, `async_see`), however it is kept (`self._see`). */
+const SEE_CALLBACK = /^_?(async_)?see$/;
 
 /** `super().name` in a method of a class whose base, defined in this file, has a method or property `name`. */
 function inheritedProperty(file: FileModel, attribute: Node): boolean {

@@ -27,8 +27,9 @@ account ids or the home's GPS position does not belong there unless it is the en
 
 The rule reads \`extra_state_attributes\` properties (and an entity's \`state_attributes\` or older
 \`device_state_attributes\`), \`_attr_extra_state_attributes\` assignments and
-\`hass.states.async_set(..., attributes)\` and an event entity's \`self._trigger_event(event_type, attributes)\`, resolving keys through constants (\`ATTR_LATITUDE\`), and flags keys or
-values that name personal data. Attributes set from a value whose keys cannot be read in the code (a webhook
+\`hass.states.async_set(..., attributes)\`, an event entity's \`self._trigger_event(event_type, attributes)\`
+and a legacy device tracker's \`see(..., attributes=...)\`, resolving keys through constants (\`ATTR_LATITUDE\`),
+and flags keys or values that name personal data. Attributes set from a value whose keys cannot be read in the code (a webhook
 payload, \`self._attributes\`, \`attributes or {}\`) put the item up for review. Facts about the device (model, firmware, its own serial number) are fine.
 Location entities (\`TrackerEntity\`, \`ScannerEntity\`, geolocation events) exist to report a position, so their
 coordinates are not reported as findings; a GPS tracker (a \`TrackerEntity\` with a latitude and longitude, or a
