@@ -214,6 +214,9 @@ async def async_setup_entry(hass, entry):
       'Session(entry.data["email"]).store_token(hass.config.path(STORAGE_DIR, "demo.json"))',
     ];
     for (const call of kept) assert.equal(analyzeSnippet(setup(call), { rules }).findings.length, 1, call);
+    // A path that names whose file it is (the account's user name) is still the integration's, not one the user picked.
+    const perAccount = 'Session(f"{hass.config.path(\'.demo.cookies\')}.{slugify(entry.data[\'username\'])}")'.replace("entry.data['username']", 'username');
+    assert.equal(analyzeSnippet(setup(perAccount).replace('    session =', '    username = entry.data["username"]\n    session ='), { rules }).findings.length, 1);
     const read = ['Session(entry.data["email"], certificate=hass.config.path("demo.pem"))', 'Session(entry.data["email"], hass.config.path("known_devices.yaml"))'];
     for (const call of read) assert.deepEqual(analyzeSnippet(setup(call), { rules }).findings, [], call);
     // Removed with the entry, it is no finding.

@@ -510,8 +510,14 @@ function namedPartByUser(file: FileModel, part: Node, integration: IntegrationMo
   }
   const names = (target.type === 'identifier' ? [target] : descendants(target, ['identifier'])).map((name) => name.text);
   // Constants (upper case) are the integration's, except option keys (`config[CONF_FILENAME]`).
-  return names.some((name) => (!/^[A-Z][A-Z0-9_]*$/.test(name) || name.startsWith('CONF_')) && /file|path|name|dir|folder/i.test(name));
+  return names.some((name) => (!/^[A-Z][A-Z0-9_]*$/.test(name) || name.startsWith('CONF_')) && /file|path|name|dir|folder/i.test(name) && !ACCOUNT_OR_DEVICE_NAME.test(name));
 }
+
+/**
+ * A user, host or device name in a path (`f"{config_path}.{slugify(username)}"`) tells whose file the integration
+ * keeps, as an entry id would; it does not let the user pick the file.
+ */
+const ACCOUNT_OR_DEVICE_NAME = /^(CONF_)?_?(user|host|device|account|login|friendly|display|entity|unique)_?name$/i;
 
 /** `def write_asset(hass, filename, ...)` that every caller hands a literal name (`"hub-key.pem"`): the integration's. */
 function namedByItsCallers(file: FileModel, part: Node, integration: IntegrationModel): boolean {
