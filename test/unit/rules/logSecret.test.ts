@@ -109,6 +109,32 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source).map((finding) => [finding.range.start.line, finding.severity]), [[5, 'error'], [6, 'warning']]);
   });
 
+  it("judges an import step's input by the data the YAML setup hands it, when the setup is found", () => {
+    const init = (data: string) =>
+      [
+        'import voluptuous as vol',
+        'from homeassistant import config_entries',
+        'from homeassistant.const import CONF_ACCESS_TOKEN, CONF_DEVICES',
+        '',
+        'DOMAIN = "demo"',
+        'CONFIG_SCHEMA = vol.Schema({DOMAIN: vol.Schema({vol.Required(CONF_ACCESS_TOKEN): str, vol.Optional(CONF_DEVICES): list})}, extra=vol.ALLOW_EXTRA)',
+        '',
+        '',
+        'async def async_setup(hass, config):',
+        '    conf = config[DOMAIN]',
+        '    for device in conf.get(CONF_DEVICES, []):',
+        `        hass.async_create_task(hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_IMPORT}, data=${data}))`,
+        '    return True',
+        '',
+      ].join('\n');
+    const flow = ['import logging', '', 'from homeassistant import config_entries', '', '_LOGGER = logging.getLogger(__name__)', '', '', 'class Flow(config_entries.ConfigFlow, domain="demo"):', '    async def async_step_import(self, device_config):', '        _LOGGER.debug(device_config)', '        return self.async_create_entry(title="demo", data=device_config)', ''].join('\n');
+    const logged = (data: string) => analyzeSnippet(flow, { rules, fileName: 'config_flow.py', otherFiles: { '__init__.py': init(data) } }).findings.length;
+    assert.equal(logged('device'), 0);
+    assert.equal(logged('conf'), 1);
+    // Without a setup that imports, the input may hold whatever the YAML schema takes.
+    assert.equal(analyzeSnippet(flow, { rules, fileName: 'config_flow.py', otherFiles: { '__init__.py': init('conf').replace(/async_init\(.*\)\)/, 'async_forward()') } }).findings.length, 1);
+  });
+
   it("follows a flow's input into a helper of the module that logs its parameter, unless the helper rebinds it", () => {
     const flow = (helper: string[]) =>
       [

@@ -757,6 +757,8 @@ function stepAsksForSecrets(file: FileModel, step: Node, input: string, integrat
   const cache = fileIndex(file).stepSecrets;
   let answer = cache.get(step.id);
   if (answer === undefined) {
+    // An import step's answer may follow the YAML setup's data, which could lead back here: no secret meanwhile.
+    cache.set(step.id, false);
     answer = readStepSecrets(file, step, input, integration);
     cache.set(step.id, answer);
   }
@@ -778,7 +780,27 @@ function readStepSecrets(file: FileModel, step: Node, input: string, integration
     if (subscript.childForFieldName('value')?.text === input && readsSecret(subscript.childForFieldName('subscript'))) return true;
   }
   if (keys) return false;
+  const imported = importedData(step, integration);
+  if (imported) return imported.some(({ file: owner, node }) => secretIn(owner, node, integration) !== undefined);
   return credentialKeys(file, integration).size > 0;
+}
+
+/**
+ * For an import step, what the integration's YAML setup hands it: the `data` of each
+ * `hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_IMPORT}, data=...)`. Undefined for other
+ * steps, or when no such call is found (the data then may be anything the YAML schema takes).
+ */
+function importedData(step: Node, integration: IntegrationModel | undefined): { file: FileModel; node: Node }[] | undefined {
+  if (step.childForFieldName('name')?.text !== 'async_step_import' || !integration) return undefined;
+  const handed: { file: FileModel; node: Node }[] = [];
+  for (const file of integration.files) {
+    if (!file.mentions(/async_init/)) continue;
+    for (const call of file.calls) {
+      const data = call.method === 'async_init' ? call.keywords.get('data') : undefined;
+      if (data && /SOURCE_IMPORT|["']import["']/.test(call.keywords.get('context')?.text ?? '')) handed.push({ file, node: data });
+    }
+  }
+  return handed.length > 0 ? handed : undefined;
 }
 
 /**
