@@ -170,6 +170,8 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(analyzeSnippet(source('DEFAULT_POLL_INTERVAL'), { rules, manifest: manifest('local_polling') }).checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
     assert.equal(analyzeSnippet('SCAN_INTERVAL = 60\n', { rules, manifest: manifest('cloud_polling') }).checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
     assert.equal(analyzeSnippet('SCAN_INTERVAL = 5\n', { rules, manifest: manifest('cloud_polling') }).findings.length, 1);
+    // `update_interval=None`: a coordinator refreshed by pushes, which never polls.
+    assert.equal(analyzeSnippet(source('None'), { rules, manifest: manifest('cloud_polling') }).checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'not-applicable');
   });
 
   it('reports SCAN_INTERVAL once, where it is defined, not again where a coordinator is given it', () => {

@@ -103,7 +103,10 @@ interface PollingInterval {
  */
 function pollingIntervals(file: FileModel, integration: IntegrationModel | undefined): PollingInterval[] {
   const found: PollingInterval[] = [];
-  const add = (expression: Node, what: string, seconds = durationSeconds(file, expression, integration)) => found.push({ expression, what, seconds });
+  const add = (expression: Node, what: string, seconds = durationSeconds(file, expression, integration)) => {
+    // `update_interval=None`: a coordinator that never polls, refreshed by pushes.
+    if (unwrap(expression).type !== 'none') found.push({ expression, what, seconds });
+  };
   const scanInterval = file.constants.get('SCAN_INTERVAL');
   // A plain number (`SCAN_INTERVAL = 60`, a data handler's own constant) counts seconds.
   if (scanInterval && !file.imports.has('SCAN_INTERVAL')) add(scanInterval, 'SCAN_INTERVAL', durationSeconds(file, scanInterval, integration) ?? numberValue(file, scanInterval, integration));
@@ -137,7 +140,7 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
     }
     if (!inAttributeAssignment(identifier)) continue;
     const value = identifier.parent?.parent?.childForFieldName('right');
-    if (value && value.type !== 'none') add(value, 'update_interval');
+    if (value) add(value, 'update_interval');
   }
   return found;
 }
