@@ -224,6 +224,14 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(analyzeSnippet(removed, { rules }).findings, []);
   });
 
+  it("follows a path a method of the integration returns, named by its callers' callers", () => {
+    const store = (writes: string) =>
+      `import json\n\n\nclass SceneFiles:\n    def __init__(self, folder):\n        self.folder = folder\n\n    def get_path(self, name):\n        return self.folder + "/" + name\n\n    def write(self, name, obj):\n        with open(self.get_path(name), "w", encoding="utf-8") as handle:\n            json.dump(obj, handle)\n\n    def save_scene(self, call):\n        self.write(${writes}, dict(call.data))\n\n\nasync def async_setup(hass, config):\n    files = SceneFiles(hass.config.path("demo_scenes"))\n    hass.services.async_register("demo", "save", files.save_scene)\n    return True\n`;
+    assert.equal(analyzeSnippet(store('"scene.json"'), { rules }).findings.length, 1);
+    // The service call names the file: the user's.
+    assert.deepEqual(analyzeSnippet(store('call.data["filename"]'), { rules }).findings, []);
+  });
+
   it('counts a file copied into the config folder, but not themes or blueprints it installs', () => {
     const source = (destination: string) =>
       `import shutil\nfrom pathlib import Path\n\n\ndef _install(hass):\n    shutil.copy2(Path(__file__).parent / "bundled.yaml", ${destination})\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(_install, hass)\n    return True\n`;

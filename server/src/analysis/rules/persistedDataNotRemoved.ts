@@ -418,10 +418,10 @@ function fromConfigFolder(file: FileModel, expression: Node, integration: Integr
       if (!namedByUser(file, origin.node, integration)) return true;
       if (userNamed && literalNames(file, base, integration).size > 0) userNamed.seen = true;
     }
-    // `path = _get_config_path(hass)`: a function of this module that returns such a path.
+    // `path = _get_config_path(hass)`, `self.get_path(name)`: a function or method of the integration that returns such a path.
     const callee = unwrap(origin.node).type === 'call' ? unwrap(origin.node).childForFieldName('function') : null;
-    const helper = callee?.type === 'identifier' ? file.moduleFunction(callee.text) : undefined;
-    if (helper && file.returnedValues(helper).some((value) => fromConfigFolder(file, value, integration, depth - 1, userNamed))) return true;
+    const helpers = callee ? resolveCallables(file, callee, integration) : [];
+    if (helpers.some((helper) => helper.file.returnedValues(helper.node).some((value) => fromConfigFolder(helper.file, value, integration, depth - 1, userNamed)))) return true;
     // `def _save(path): open(path, "w")`, called with such a path (also through the executor, also from another module).
     if (origin.kind === 'parameter' && origin.scope && origin.name) {
       if (callerArguments(file, origin.scope, origin.name, integration).some((argument) => fromConfigFolder(argument.file, argument.node, integration, depth - 1, userNamed))) return true;
@@ -519,13 +519,16 @@ function namedPartByUser(file: FileModel, part: Node, integration: IntegrationMo
  */
 const ACCOUNT_OR_DEVICE_NAME = /^(CONF_)?_?(user|host|device|account|login|friendly|display|entity|unique)_?name$/i;
 
-/** `def write_asset(hass, filename, ...)` that every caller hands a literal name (`"hub-key.pem"`): the integration's. */
-function namedByItsCallers(file: FileModel, part: Node, integration: IntegrationModel): boolean {
-  if (part.type !== 'identifier') return false;
+/**
+ * `def write_asset(hass, filename, ...)` that every caller hands a literal name (`"hub-key.pem"`), or a parameter of
+ * its own that every caller hands one (`get_path(name)` called from `write(name, obj)`): the integration's.
+ */
+function namedByItsCallers(file: FileModel, part: Node, integration: IntegrationModel, depth = 3): boolean {
+  if (part.type !== 'identifier' || depth <= 0) return false;
   const origins = file.origins(part);
   if (origins.length !== 1 || origins[0].kind !== 'parameter' || !origins[0].scope) return false;
   const handed = callerArguments(file, origins[0].scope, part.text, integration);
-  return handed.length > 0 && handed.every(({ node }) => literalString(unwrap(node)) !== undefined);
+  return handed.length > 0 && handed.every(({ file: caller, node }) => literalString(unwrap(node)) !== undefined || namedByItsCallers(caller, unwrap(node), integration, depth - 1));
 }
 
 function findRemoveEntry(integration: IntegrationModel): { file: FileModel; node: Node } | undefined {
