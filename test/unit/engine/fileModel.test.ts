@@ -126,6 +126,30 @@ def third():
     assert.deepEqual(uses, ['"first"', '"module"', '"early"']);
   });
 
+  it("binds a name a function declares global in the module, and lets functions read every module binding", () => {
+    const file = load(`
+DB_PATH = None
+
+def setup(config):
+    global DB_PATH
+    DB_PATH = config["db"]
+
+def read():
+    use(DB_PATH)
+
+def change(call):
+    global DB_PATH
+    DB_PATH = call.data["path"]
+
+def local_only():
+    DB_PATH = "local"
+    use(DB_PATH)
+`);
+    const [read, local] = file.calls.filter((site) => site.name === 'use').map((site) => file.origins(site.args[0]).map((origin) => origin.node.text));
+    assert.deepEqual(read, ['None', 'config["db"]', 'call.data["path"]']);
+    assert.deepEqual(local, ['"local"']);
+  });
+
   it('reads string values of literals, module constants and Home Assistant constants', () => {
     const file = load(`
 from homeassistant.const import CONF_API_KEY

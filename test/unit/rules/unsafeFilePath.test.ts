@@ -61,6 +61,13 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(findings(['raise_if_invalid_filename(name)', 'path = os.path.join(base, folder, name)', 'if not hass.config.is_allowed_path(path):', '    return', 'open(path, "wb").close()']), []);
   });
 
+  it('follows service data a handler keeps in a module global (global DB_PATH) to where another function opens it', () => {
+    const source = (path: string) =>
+      `import sqlite3\n\nDB_PATH = None\n\n\ndef setup(hass, config):\n    def set_db_path(call):\n        global DB_PATH\n        DB_PATH = ${path}\n\n    hass.services.register("demo", "set_db_path", set_db_path)\n    return True\n\n\ndef vacuum():\n    sqlite3.connect(DB_PATH).execute("VACUUM")\n`;
+    assert.equal(analyzeSnippet(source('call.data.get("db_path")'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('hass.config.path("demo.db")'), { rules }).findings, []);
+  });
+
   it('takes a path a helper opens as checked when every caller checked what it passes', () => {
     const source = (callers: string[]) =>
       [

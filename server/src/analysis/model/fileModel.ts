@@ -35,7 +35,7 @@ export type ScopeNode = Node;
 /** The node types the file model indexes. */
 const INDEXED_TYPES = [
   'call', 'import_statement', 'import_from_statement', 'function_definition', 'class_definition', 'assignment',
-  'augmented_assignment', 'named_expression', 'for_statement', 'with_item', 'lambda',
+  'augmented_assignment', 'named_expression', 'for_statement', 'with_item', 'lambda', 'global_statement',
 ];
 /**
  * Node types several rules visit on every file. Finding a type means scanning every node of the file, so the index
@@ -153,6 +153,11 @@ export class FileModel {
         case 'lambda':
           this.enter(node, type);
           break;
+        case 'global_statement': {
+          const scope = this.currentScope();
+          for (const name of node.namedChildren) if (name?.type === 'identifier') this.declaredGlobal.add(`${scope.id}:${name.text}`);
+          break;
+        }
         case 'class_definition':
           this.classes.push(node);
           this.addBinding({ name: node.childForFieldName('name')?.text ?? '', value: null, kind: 'def', node });
@@ -330,6 +335,11 @@ export class FileModel {
   /** Binds a name in the scope of the capture being indexed (for a def or class: the scope containing it). */
   private addBinding(binding: Binding, scope: ScopeNode = this.currentScope(), inClassBody = this.inClassBody()): void {
     if (!binding.name) return;
+    // `global DB_PATH` in a function: its assignments set the module's name, which every function then reads.
+    if (scope.type !== 'module' && this.declaredGlobal.has(`${scope.id}:${binding.name}`)) {
+      scope = this.root;
+      inClassBody = false;
+    }
     // A method or class attribute (`def open(self)` of a lock entity) does not rebind the builtin of that name.
     if (scope.type === 'module' && !inClassBody && (binding.kind === 'def' || binding.kind === 'assign' || binding.kind === 'import')) {
       this.moduleDefinitions.add(binding.name);
@@ -597,13 +607,18 @@ export class FileModel {
   }
 
   private readonly bindingsOfCache = new Map<number, Binding[]>();
+  /** `scope id:name` for each name a function declares `global`. */
+  private readonly declaredGlobal = new Set<string>();
 
   private findBindings(identifier: Node): Binding[] {
     const name = identifier.text;
-    let scope: Node | null = this.scopeOf(identifier);
+    const own = this.scopeOf(identifier);
+    let scope: Node | null = own;
     while (scope) {
       const bindings = this.bindingsByScope.get(scope.id)?.get(name);
       if (bindings && bindings.length > 0) {
+        // A function reads an outer name when it runs, after any of the outer scope's bindings, wherever written.
+        if (scope.id !== own.id) return bindings;
         const before = bindings.filter((binding) => binding.node.startIndex < identifier.startIndex);
         return before.length > 0 ? before : bindings;
       }
