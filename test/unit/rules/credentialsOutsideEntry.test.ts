@@ -34,6 +34,9 @@ describe('credentials-outside-entry', () => {
     assert.equal(withToken.checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');
     const withoutCredentials = analyzeSnippet(flow('vol.Required("url"): str'), { rules, fileName: 'config_flow.py' });
     assert.equal(withoutCredentials.checklist.find((item) => item.id === 'credentials-storage')?.status, 'not-applicable');
+    // A password the flow exchanges for a session it stores under a plain key: credentials handled, kept in the entry.
+    const exchanged = flow('vol.Required("url"): str, vol.Required("password"): str').replace('data=user_input', 'data={"url": user_input["url"], "account": await login(user_input["password"])}');
+    assert.equal(analyzeSnippet(exchanged, { rules, fileName: 'config_flow.py' }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');
   });
 
   it("asks for a review of a login session's state kept in a Store", () => {

@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression } from '../model/integration';
 import { persistedData } from '../model/persistence';
-import { isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys } from '../model/secretFlow';
+import { credentialKeys, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys } from '../model/secretFlow';
 import { markedKey } from '../model/schemaKeys';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
@@ -84,9 +84,10 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
       }
     }
     // Reading a credential back from the entry (`entry.data[CONF_PASSWORD]`) shows the integration keeps it there; so
-    // does an OAuth2 flow, whose framework stores the token in the entry.
+    // does an OAuth2 flow, whose framework stores the token in the entry. A form asking for one (a password the flow
+    // exchanges for a session) handles credentials too, wherever it keeps what it gets for them.
     // (Only an integration has a checklist: a lone file is not asked.)
-    if (context.integration && (readsEntryCredential(file, context.integration) || file.classes.some((cls) => OAUTH_FLOW.test(cls.childForFieldName('superclasses')?.text ?? '')))) context.markUsed();
+    if (context.integration && (readsEntryCredential(file, context.integration) || credentialKeys(file, context.integration).size > 0 || file.classes.some((cls) => OAUTH_FLOW.test(cls.childForFieldName('superclasses')?.text ?? '')))) context.markUsed();
     checkEnvironmentWrites(context, file);
     checkEntityUniqueIds(context, file);
     checkYamlSchemas(context, file);
