@@ -21,6 +21,10 @@ describe('insecure-http-url', () => {
     assert.equal(status('STATUS_URL = "https://api.acme.io/v1/status"\n'), 'not-applicable');
     assert.equal(status('from aiohttp import ClientSession\n\nSTATUS_URL = "https://api.acme.io/v1/status"\n'), 'pass');
     assert.equal(status('API_URL = "https://api.acme.io/v1"\n'), 'pass');
+    // Plain HTTP to the user's own device is allowed, and still HTTP in use.
+    assert.equal(status('class Client:\n    def call(self, session):\n        return session.post(f"http://{self.host}/ubus", json={})\n'), 'pass');
+    assert.equal(status('import voluptuous as vol\n\nSCHEMA = vol.Schema({vol.Optional("url", default="http://localhost:6969"): str})\n'), 'pass');
+    assert.equal(status('DOCS = "http://192.168.1.10 is an example"\n'), 'not-applicable');
   });
 
   it('is an error only when the request carries a credential', () => {

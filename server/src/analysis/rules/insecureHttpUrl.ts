@@ -70,7 +70,13 @@ LOCAL_URL = f"http://{host}:{port}/status"  # a device on the user's network
     if (file.isTestFile) return;
     for (const node of file.stringsContaining(/https?:\/\//i)) {
       const url = urlAtStart(node);
-      if (!url || url.host === undefined || !isRemoteHost(url.host)) continue;
+      if (!url) continue;
+      if (url.host === undefined || !isRemoteHost(url.host)) {
+        // A device on the user's network, or a host the user configured, over plain HTTP as the checklist allows:
+        // the integration still makes HTTP requests, so the item applies (and passes).
+        if (url.scheme === 'http' && isCalledUrl(file, node, context.integration)) context.markUsed();
+        continue;
+      }
       if (!isCalledUrl(file, node, context.integration)) continue;
       // An https URL shows TLS in use where it is handed to a call, or where the integration has an HTTP client to
       // use it with; otherwise it may be a link to documentation.
