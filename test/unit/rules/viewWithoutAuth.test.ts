@@ -149,6 +149,15 @@ describe('view-without-auth', () => {
     assert.equal(analyzeSnippet(source.replace('requires_auth = False', 'requires_auth = True'), { rules }).checklist.find((entry) => entry.id === 'unauthenticated-endpoint')?.status, 'pass');
   });
 
+  it("takes a view that acts through the integration's own methods, in another module too, for one that acts", () => {
+    const view = (publish: string) =>
+      `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\nclass ReceiveView(HomeAssistantView):\n    url = "/api/demo"\n    name = "api:demo"\n    requires_auth = False\n\n    async def get(self, request):\n        self._publish(dict(request.query))\n        return web.Response(text="OK!")\n\n    def _publish(self, data):\n        ${publish}\n`;
+    const coordinator = 'from homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nclass Coordinator(DataUpdateCoordinator):\n    def update_from_view(self, data):\n        self.async_set_updated_data(data)\n';
+    const severities = (publish: string) => analyzeSnippet(view(publish), { rules, fileName: 'api.py', otherFiles: { 'coordinator.py': coordinator } }).findings.map((finding) => finding.severity);
+    assert.deepEqual(severities('self.coordinator.update_from_view(data)'), ['error']);
+    assert.deepEqual(severities('self.last = len(data)'), ['warning']);
+  });
+
   it('judges work handed to the executor by what the function does', () => {
     const view = (job: string) =>
       [

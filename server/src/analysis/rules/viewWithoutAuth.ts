@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { isViewClass, methodsOf, parametersOf, resolveClass, untrustedSource, viewHandlers } from '../model/untrusted';
+import { isViewClass, methodsOf, parametersOf, resolveCallables, resolveClass, untrustedSource, viewHandlers } from '../model/untrusted';
 import { callerCheck, keyRead } from '../model/verification';
 import { alternatives, descendants, interpolations, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -39,7 +39,8 @@ on a token or signature, a verification function given the request or its header
 token (timing is insecure-secret-comparison's business), \`request[KEY_HASS_USER]\`, and paths signed with
 \`async_sign_path\` (the \`authSig\` parameter). Handlers that only answer a status or a fixed message are
 harmless. Views whose handlers change something (\`post\`, \`put\`, \`patch\`, \`delete\`, or a \`get\` that calls
-services, fires events or writes states) are errors; read-only ones are warnings. A view that hands its request to the integration's config
+services, fires events or writes states, itself or through the integration's functions and methods it calls) are
+errors; read-only ones are warnings. A view that hands its request to the integration's config
 flow (an OAuth redirect) is left to a review; one that starts a new flow from the code it receives is reported
 unless it passes on the \`state\` it was sent (then the review asks whether the flow checks it), and without the
 \`requires_auth = True\` suggestion: the browser arriving from the vendor has no Home Assistant token. A view
@@ -109,7 +110,7 @@ class StatusView(HomeAssistantView):
           flowCallback = handler.childForFieldName('name')?.text;
           continue;
         }
-        exposed.push({ handler, acts: acts(file, handler) });
+        exposed.push({ handler, acts: acts(file, handler, integration) });
       }
       const name = cls.childForFieldName('name')?.text ?? 'view';
       if (exposed.length === 0) {
@@ -321,20 +322,26 @@ function passesToFlow(file: FileModel, handler: Node): boolean {
   return descendants(handler, ['call']).some((node) => /(^|\.)flow\.async_configure$|(^|\.)async_external_step_done$/.test(file.callSite(node)?.name ?? ''));
 }
 
-/** A handler that changes something: calls a service, fires an event, writes a state, schedules work. */
-function acts(file: FileModel, handler: Node, depth = 2): boolean {
+/**
+ * A handler that changes something: calls a service, fires an event, writes a state, schedules work; itself or
+ * through the integration's functions and methods it calls (`self._publish(data)` updating a coordinator).
+ */
+function acts(file: FileModel, handler: Node, integration: IntegrationModel | undefined, depth = 2): boolean {
   return descendants(handler, ['call']).some((node) => {
     const site = file.callSite(node);
     const method = site?.method ?? site?.name?.split('.').pop() ?? '';
     if (WRITES.test(site?.name ?? '') || (site && opensForWriting(site))) return true;
-    if (!ACTIONS.has(method)) return false;
+    if (!ACTIONS.has(method)) {
+      if (!site || depth <= 0) return false;
+      return resolveCallables(file, site.callee, integration).some((target) => target.node.id !== handler.id && acts(target.file, target.node, integration, depth - 1));
+    }
     // Work handed to the executor acts only if the function does: listing a folder there only reads.
     if (method !== 'async_add_executor_job' || !site || depth <= 0) return true;
     const target = site.args[0] ? unwrap(site.args[0]) : undefined;
     // `Path(...).read_text` and the like only read.
     if (target?.type === 'attribute' && READS.test(target.childForFieldName('attribute')?.text ?? '')) return false;
     const job = target?.type === 'identifier' ? { file, node: definedFunction(file, target) } : target?.type === 'attribute' ? methodOfLocalObject(file, target) : undefined;
-    return job?.node === undefined || acts(job.file, job.node, depth - 1);
+    return job?.node === undefined || acts(job.file, job.node, integration, depth - 1);
   });
 }
 
