@@ -135,6 +135,38 @@ describe('log-secret', () => {
     assert.equal(analyzeSnippet(flow, { rules, fileName: 'config_flow.py', otherFiles: { '__init__.py': init('conf').replace(/async_init\(.*\)\)/, 'async_forward()') } }).findings.length, 1);
   });
 
+  it("follows a webhook body into the handlers of a decorator.Registry it is dispatched through", () => {
+    const messages = (dispatch: string) =>
+      [
+        'import logging',
+        '',
+        'from homeassistant.components import webhook',
+        'from homeassistant.util import decorator',
+        '',
+        '_LOGGER = logging.getLogger(__name__)',
+        'HANDLERS = decorator.Registry()',
+        '',
+        '',
+        '@HANDLERS.register("location")',
+        'async def handle_location(hass, message):',
+        '    _LOGGER.debug("Location message: %s", message)',
+        '',
+        '',
+        'async def handle_webhook(hass, webhook_id, request):',
+        '    message = await request.json()',
+        `    ${dispatch}`,
+        '',
+        '',
+        'def setup(hass):',
+        '    webhook.async_register(hass, "demo", "Demo", "hook", handle_webhook)',
+        '',
+      ].join('\n');
+    const logged = (dispatch: string) => analyzeSnippet(messages(dispatch), { rules }).findings.map((finding) => finding.range.start.line);
+    assert.deepEqual(logged('await HANDLERS.get(message["_type"])(hass, message)'), [11]);
+    assert.deepEqual(logged('handler = HANDLERS[message["_type"]]\n    await handler(hass, message)'), [11]);
+    assert.deepEqual(logged('await HANDLERS.get(message["_type"])(hass, {"kind": message["_type"]})'), []);
+  });
+
   it("follows a flow's input into a helper of the module that logs its parameter, unless the helper rebinds it", () => {
     const flow = (helper: string[]) =>
       [

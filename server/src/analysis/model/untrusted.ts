@@ -765,7 +765,66 @@ function buildCallerIndex(file: FileModel, integration: IntegrationModel | undef
     }
   }
   addDispatcherCallers(index, files, integration);
+  addRegistryCallers(index, files, integration);
   return index;
+}
+
+const DECORATOR_REGISTRY = /^homeassistant\.util\.decorator\.Registry$/;
+
+/**
+ * Home Assistant's `decorator.Registry`: `@HANDLERS.register("location")` files a function under a key, and
+ * `HANDLERS.get(kind, fallback)(hass, context, message)` or `HANDLERS[kind](...)` calls the one filed there. Each such
+ * call is taken for a call of every function the registry holds (which one runs is decided by data).
+ */
+function addRegistryCallers(index: Map<string, Caller[]>, files: readonly FileModel[], integration: IntegrationModel | undefined): void {
+  const registered = new Map<string, { file: FileModel; node: Node }[]>();
+  for (const candidate of files) {
+    if (!candidate.mentions(/\.register\(/)) continue;
+    for (const decorated of candidate.nodesOfType('decorated_definition')) {
+      const definition = decorated.childForFieldName('definition');
+      if (definition?.type !== 'function_definition') continue;
+      for (const decorator of decorated.namedChildren) {
+        const expression = decorator?.type === 'decorator' ? decorator.namedChild(0) : null;
+        const site = expression?.type === 'call' ? candidate.callSite(expression) : undefined;
+        const registry = site?.method === 'register' ? registryName(candidate, site.callee.childForFieldName('object'), integration) : undefined;
+        if (registry) registered.set(registry, [...(registered.get(registry) ?? []), { file: candidate, node: definition }]);
+      }
+    }
+  }
+  if (registered.size === 0) return;
+  for (const candidate of files) {
+    for (const call of candidate.calls) {
+      const chosen = registryLookup(candidate, call.callee, integration);
+      const targets = chosen ? registered.get(chosen) : undefined;
+      for (const target of targets ?? []) {
+        const key = `${target.file.path}#${target.node.id}`;
+        index.set(key, [...(index.get(key) ?? []), { file: candidate, node: call.node, args: call.args, keywords: call.keywords, boundMethod: false }]);
+      }
+    }
+  }
+}
+
+/** The registry a callee takes its function from: `HANDLERS.get(kind)`, `HANDLERS[kind]`, or a local set to one. */
+function registryLookup(file: FileModel, callee: Node, integration: IntegrationModel | undefined): string | undefined {
+  const target = unwrap(callee);
+  if (target.type === 'identifier') {
+    const origins = file.origins(target, 2);
+    return origins.length === 1 && origins[0].kind === 'expression' && origins[0].node.id !== target.id ? registryLookup(file, origins[0].node, integration) : undefined;
+  }
+  if (target.type === 'subscript') return registryName(file, target.childForFieldName('value'), integration);
+  const site = target.type === 'call' ? file.callSite(target) : undefined;
+  return site?.method === 'get' ? registryName(file, site.callee.childForFieldName('object'), integration) : undefined;
+}
+
+/** The qualified name of a module-level `decorator.Registry()` an expression names, here or imported. */
+function registryName(file: FileModel, expression: Node | null, integration: IntegrationModel | undefined): string | undefined {
+  if (!expression || (expression.type !== 'identifier' && expression.type !== 'attribute')) return undefined;
+  const local = expression.type === 'identifier' && !file.imports.has(expression.text) ? file.constants.get(expression.text) : undefined;
+  const constant = local ? { file, node: local } : integration?.resolveConstant(file.qualifiedName(expression) ?? '');
+  const value = constant ? unwrap(constant.node) : undefined;
+  const site = value?.type === 'call' ? constant!.file.callSite(value) : undefined;
+  if (!site || !DECORATOR_REGISTRY.test(site.name ?? '')) return undefined;
+  return local ? `${file.moduleName}.${expression.text}` : file.qualifiedName(expression);
 }
 
 const DISPATCHER_CONNECT = /(^|\.)(async_)?dispatcher_connect$/;
