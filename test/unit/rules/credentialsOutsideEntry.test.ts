@@ -39,6 +39,15 @@ describe('credentials-outside-entry', () => {
     assert.equal(analyzeSnippet(exchanged, { rules, fileName: 'config_flow.py' }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');
   });
 
+  it('asks for a review of a login file a library keeps in the configuration folder, not of a cache', () => {
+    const tracker = (file: string) =>
+      `from acme_location import Service\nfrom homeassistant.util import slugify\n\n\ndef setup_scanner(hass, config, see, discovery_info=None):\n    username = config["username"]\n    service = Service(f"{hass.config.path(${file})}.{slugify(username)}", username)\n    return service is not None\n`;
+    const status = (file: string) => analyzeSnippet(tracker(file), { rules, fileName: 'device_tracker.py' }).checklist.find((item) => item.id === 'credentials-storage');
+    assert.equal(status('".acme_location.cookies"')?.status, 'review');
+    assert.match(status('".acme_location.cookies"')?.note ?? '', /keeps its login/);
+    assert.equal(status('".acme_location.cache"')?.status, 'not-applicable');
+  });
+
   it("asks for a review of a login session's state kept in a Store", () => {
     const source = (key: string) =>
       `class SessionManager:\n    def __init__(self, client, store):\n        self._client = client\n        self._store = store\n\n    async def async_persist(self, session):\n        await self._store.async_save({"${key}": session.to_dict(), "transport_url": self._client.url})\n`;

@@ -1,5 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
+import { libraryKeptFile, literalNames } from '../model/configFolder';
 import { constantExpression } from '../model/integration';
 import { persistedData } from '../model/persistence';
 import { credentialKeys, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys } from '../model/secretFlow';
@@ -10,7 +11,7 @@ import { isEntityClass, methodsOf, parametersOf } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
-import { baseName } from '../text';
+import { baseName, excerpt } from '../text';
 
 const CONFIG_ENTRY_PAYLOAD = /(^|\.)(config_)?entry\.(data|options)$/;
 
@@ -40,7 +41,8 @@ instead: users should be told to remove the credentials from \`configuration.yam
 Home Assistant's own legacy integrations without a config flow (\`homeassistant/components/<domain>\`): the rule is
 for new integrations, and those predate config flows. Saving credentials with \`async_create_entry\` / \`async_update_entry\` is the right
 place and is not reported; where the service offers tokens, store a token rather than the password (shown as a
-note to review).
+note to review). A library pointed at a file in the configuration folder to keep its login in (session cookies,
+a token file) is a note to review too: the copy is real, but the library may offer no other way.
 
 Bad:
 \`\`\`python
@@ -89,6 +91,7 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
     // (Only an integration has a checklist: a lone file is not asked.)
     if (context.integration && (readsEntryCredential(file, context.integration) || credentialKeys(file, context.integration).size > 0 || file.classes.some((cls) => OAUTH_FLOW.test(cls.childForFieldName('superclasses')?.text ?? '')))) context.markUsed();
     checkEnvironmentWrites(context, file);
+    checkLibraryLoginFiles(context, file);
     checkEntityUniqueIds(context, file);
     checkYamlSchemas(context, file);
     if (context.integration && yamlSchemas(file).length === 0) checkYamlReads(context, file);
@@ -121,6 +124,27 @@ const ENVIRONMENT_SETTERS = new Map([
   ['os.putenv', { name: 0, value: 1 }],
   ['os.environ.update', { name: undefined, value: 0 }],
 ]);
+
+/** What names a file that holds a login: its session cookies or tokens. */
+const LOGIN_FILE = /token|cookie|session|credential|auth/i;
+
+/**
+ * `Service(hass.config.path(".acme.cookies"), username)`: a library keeping its login (cookies, tokens) in a file the
+ * integration points it to in the configuration folder. Those are credentials outside the config entry, though the
+ * library may leave no other way: a person weighs it.
+ */
+function checkLibraryLoginFiles(context: FileContext, file: FileModel): void {
+  const { integration } = context;
+  if (!integration) return;
+  for (const call of file.callsWithDeferred) {
+    const kept = libraryKeptFile(file, call, integration);
+    if (!kept) continue;
+    const keyword = [...call.keywords].find(([, value]) => value.id === kept.id)?.[0] ?? '';
+    if (!LOGIN_FILE.test(keyword) && ![...literalNames(file, kept, integration)].some((name) => LOGIN_FILE.test(name))) continue;
+    context.markUsed();
+    context.review(`\`${excerpt(call.callee.text, 40)}\` in ${baseName(file.path)} keeps its login (\`${excerpt(kept.text, 60)}\`) in a file in the configuration folder, a copy of credentials outside the config entry; if the library can hand over its session, keep it in entry.data instead.`);
+  }
+}
 
 /**
  * `os.environ["SMTP_PASSWORD"] = entry.data[CONF_PASSWORD]`: the process environment is shared by everything Home
