@@ -68,6 +68,13 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(analyzeSnippet(source('hass.config.path("demo.db")'), { rules }).findings, []);
   });
 
+  it("takes a helper of the integration that checks the path it is handed (relative_to and raise) for the check", () => {
+    const source = (check: string) =>
+      `from pathlib import Path\n\nfrom homeassistant.exceptions import HomeAssistantError\n\n\ndef _ensure_within_base(base, target):\n    ${check}\n\n\nasync def async_setup_entry(hass, entry):\n    async def delete_file(call):\n        path = Path(call.data["path"]).resolve()\n        _ensure_within_base(Path(entry.data["folder"]), path)\n        path.unlink()\n\n    hass.services.async_register("demo", "delete_file", delete_file)\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(source('try:\n        target.relative_to(base)\n    except ValueError as err:\n        raise HomeAssistantError("outside the folder") from err'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('if not target.exists():\n        raise HomeAssistantError("no such file")'), { rules }).findings.length, 1);
+  });
+
   it('takes a path a helper opens as checked when every caller checked what it passes', () => {
     const source = (callers: string[]) =>
       [

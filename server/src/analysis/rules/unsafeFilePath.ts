@@ -5,7 +5,7 @@ import type { CallSite, FileModel } from '../model/fileModel';
 import { FILE_OPERATIONS } from '../model/fileOperations';
 import type { IntegrationModel } from '../model/integration';
 import { selfAttributeValues } from '../model/secretFlow';
-import { callerArguments, distantUntrustedSource, untrustedSource } from '../model/untrusted';
+import { callerArguments, distantUntrustedSource, resolveCallables, untrustedSource } from '../model/untrusted';
 import { comparisonParts } from '../model/verification';
 import { descendants, interpolations, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -52,7 +52,8 @@ absolute path, so it is not enough for a value used as the path itself or joined
 
 The value is followed through the integration's own functions: service, webhook and request data through up to
 three of them (a handler handing its data to a manager method that passes a folder on twice more), config flow input
-through two.
+through two. A check made by a helper of the integration the path is handed to (\`_ensure_within_base(base, path)\`
+calling \`relative_to\` and raising) counts as made.
 
 Bad:
 \`\`\`python
@@ -80,7 +81,7 @@ async def handle_export(call):
       const found = targets.map((target) => untrustedLeaf(context, target)).find((leaf) => leaf !== undefined);
       if (!found) continue;
       const leaf = found.node;
-      const check = checkedAround(file, call.node, leaf);
+      const check = checkedAround(file, call.node, leaf, context.integration);
       if (check === 'contained' || checkedByEveryCaller(context, leaf)) continue;
       const source = distantUntrustedSource(file, leaf, context.integration);
       if (check === 'relative-only') {
@@ -238,15 +239,15 @@ function isSanitized(file: FileModel, node: Node): boolean {
  * defines the function that opens the file (`if not is_allowed_path(path): raise ...` then `def _read(): open(path)`).
  * A check in a sibling handler does not count.
  */
-function checkedAround(file: FileModel, node: Node, leaf: Node): PathCheck | undefined {
+function checkedAround(file: FileModel, node: Node, leaf: Node, integration: IntegrationModel | undefined): PathCheck | undefined {
   const fn = file.enclosingFunction(node);
   if (!fn) return undefined;
   if (knownKeyGuard(file, fn, leaf, node)) return 'contained';
-  let found = containmentCheck(file, fn, leaf);
+  let found = containmentCheck(file, fn, leaf, integration);
   for (let inner = fn, outer = file.enclosingFunction(fn); outer && found !== 'contained'; inner = outer, outer = file.enclosingFunction(outer)) {
     const before = inner.startIndex;
     const own = (call: Node) => call.startIndex < before && file.enclosingFunction(call)?.id === outer!.id;
-    found = strongerCheck(found, containmentCheck(file, outer, leaf, own));
+    found = strongerCheck(found, containmentCheck(file, outer, leaf, integration, own));
   }
   return found;
 }
@@ -264,7 +265,7 @@ function checkedByEveryCaller(context: FileContext, leaf: Node): boolean {
     passed.length > 0 &&
     passed.every(({ file, node }) => {
       const found = untrustedLeaf({ ...context, file }, node);
-      return !found || checkedAround(file, node, found.node) === 'contained';
+      return !found || checkedAround(file, node, found.node, context.integration) === 'contained';
     })
   );
 }
@@ -280,12 +281,14 @@ function strongerCheck(a: PathCheck | undefined, b: PathCheck | undefined): Path
  * A check of the whole path anywhere in `fn` guards it; Home Assistant's raise_if_invalid_* helpers guard only the
  * value they are given, so they count when that is the untrusted `leaf` (or the name it was assigned to).
  */
-function containmentCheck(file: FileModel, fn: Node, leaf: Node, counts: (call: Node) => boolean = () => true): PathCheck | undefined {
+function containmentCheck(file: FileModel, fn: Node, leaf: Node, integration: IntegrationModel | undefined, counts: (call: Node) => boolean = () => true, depth = 2): PathCheck | undefined {
   let found: PathCheck | undefined;
   for (const node of descendants(fn, ['call'])) {
     if (!counts(node)) continue;
     const site = file.callSite(node);
     if (!site) continue;
+    // `_ensure_within_base(base, path)`: a helper of the integration, handed the path, that makes the check itself.
+    if (depth > 0 && site.args.length > 0 && resolveCallables(file, site.callee, integration).some((helper) => helper.node.id !== fn.id && containmentCheck(helper.file, helper.node, leaf, integration, () => true, depth - 1) === 'contained')) return 'contained';
     // `await hass.async_add_executor_job(hass.config.is_allowed_path, path)`: the check run in the executor.
     const job = site.method === 'async_add_executor_job' ? site.args[0] : site.method === 'run_in_executor' ? site.args[1] : undefined;
     if (CONTAINMENT_CHECKS.test(site.name ?? `.${site.method ?? ''}`) || (job !== undefined && CONTAINMENT_CHECKS.test(job.text))) return 'contained';
