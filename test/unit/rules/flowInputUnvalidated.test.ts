@@ -184,6 +184,26 @@ describe('flow-input-unvalidated', () => {
     assert.equal(analyzeSnippet(flow, { rules, fileName: 'config_flow.py' }).findings.length, 1);
   });
 
+  it('reports a step other steps call that also shows its own form without a schema, and stores what is submitted', () => {
+    const flow = (form: string) =>
+      [
+        'from homeassistant import config_entries',
+        '',
+        '',
+        'class Flow(config_entries.ConfigFlow, domain="demo"):',
+        '    async def async_step_user(self, user_input=None):',
+        '        if user_input is None:',
+        `            return self.async_show_form(step_id="user"${form})`,
+        '        return self.async_create_entry(title="Demo", data=user_input)',
+        '',
+        '    async def async_step_import(self, import_data):',
+        '        return await self.async_step_user(import_data)',
+        '',
+      ].join('\n');
+    assert.equal(analyzeSnippet(flow(''), { rules, fileName: 'config_flow.py' }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(flow(', data_schema=vol.Schema({vol.Required("name"): str})').replace('from homeassistant', 'import voluptuous as vol\nfrom homeassistant'), { rules, fileName: 'config_flow.py' }).findings, []);
+  });
+
   it('does not count reads of a dict the step put in place of its input', () => {
     const flow = (first: string) =>
       ['import voluptuous as vol', 'from homeassistant import config_entries', '', '', 'class Flow(config_entries.ConfigFlow, domain="demo"):', '    async def async_step_user(self, user_input=None):', first, '        user_input["name"] = "demo"', '        return self.async_show_form(step_id="oauth", data_schema=vol.Schema({vol.Required("name", default=user_input["name"]): str}))', '', '    async def async_step_oauth(self, user_input=None):', '        if user_input is not None:', '            return self.async_create_entry(title=user_input["name"], data={})', '        return self.async_show_form(step_id="oauth", data_schema=vol.Schema({vol.Required("name"): str}))', ''].join('\n');

@@ -34,7 +34,8 @@ and the frontend is not the only client of that API.
 The rule reports \`async_step_*\` methods of config, options and subentry flows that read their input (index it,
 \`.get\` from it, pass it on) while the flow (with its base classes in the integration) never calls
 \`async_show_form(step_id=..., data_schema=...)\` for that step. Not reported: steps another step calls directly
-(\`return await self.async_step_confirm(user_input)\`, which receive their caller's validated input), and
+(\`return await self.async_step_confirm(user_input)\`, which receive their caller's validated input) unless they
+also show their own form without a schema, and
 discovery, import and reauth steps, whose data comes from Home Assistant rather than a form. When discovery or
 import data reaches a command, code or file operation, the checklist asks for a review; so it does when an import
 step stores what configuration.yaml held while no \`CONFIG_SCHEMA\` or \`PLATFORM_SCHEMA\` of the integration
@@ -73,7 +74,7 @@ async def async_step_user(self, user_input=None):
       reviewDiscoverySteps(context, steps);
       // A base class outside the integration (a library's flow) may show the forms: no verdict then.
       if (hierarchy.unknownBases) continue;
-      const forms = formStepIds(hierarchy.classes, integration);
+      const { validated: forms, bare: bareForms } = shownForms(hierarchy.classes, integration);
       if (forms.has(ANY_STEP)) continue;
       const calledDirectly = new Set<string>();
       for (const { file: owner, node } of hierarchy.classes) {
@@ -88,7 +89,10 @@ async def async_step_user(self, user_input=None):
       }
       for (const step of steps) {
         const name = step.childForFieldName('name')?.text ?? '';
-        if (NOT_FORM_STEPS.test(name) || calledDirectly.has(name) || isOAuthEntryHook(cls, name)) continue;
+        // A step other steps hand their input to is judged there, unless it shows its own form without a schema: what
+        // the user submits to that form arrives unvalidated too (`async_step_user` that the import step also calls).
+        const handedOnly = calledDirectly.has(name) && !bareForms.has(name.slice('async_step_'.length));
+        if (NOT_FORM_STEPS.test(name) || handedOnly || isOAuthEntryHook(cls, name)) continue;
         const input = parametersOf(step)[1];
         if (!input || input.kind !== 'plain' || !readsInput(file, step, input.name, integration)) continue;
         if (forms.has(name.slice('async_step_'.length))) continue;
@@ -124,26 +128,33 @@ function flowHierarchy(file: FileModel, cls: Node, integration: IntegrationModel
   return { classes, unknownBases: outsideBases.some((base) => !FLOW_BASES.test(base) && !/^(object|(typing\.)?Generic|ABC|abc\.ABC)$/.test(base)) };
 }
 
-/** The step ids the flow shows a form with a data_schema for (`*` when one cannot be told). */
-function formStepIds(classes: { file: FileModel; node: Node }[], integration: IntegrationModel | undefined): Set<string> {
-  const ids = new Set<string>();
+/**
+ * The step ids the flow shows a form for: with a data_schema (`*` when one cannot be told), and without one (a
+ * confirmation form, whose submission the flow manager hands back unvalidated).
+ */
+function shownForms(classes: { file: FileModel; node: Node }[], integration: IntegrationModel | undefined): { validated: Set<string>; bare: Set<string> } {
+  const validated = new Set<string>();
+  const bare = new Set<string>();
   for (const { file, node: cls } of classes) {
     const steps = methodsOf(cls).filter((fn) => /^async_step_/.test(fn.childForFieldName('name')?.text ?? ''));
     for (const node of descendants(cls, ['call'])) {
       const site = file.callSite(node);
       if (site?.method !== 'async_show_form') continue;
       if (site.hasSplat) {
-        ids.add(ANY_STEP);
+        validated.add(ANY_STEP);
         continue;
       }
       const schema = site.keywords.get('data_schema');
-      if (!schema || unwrap(schema).type === 'none') continue;
       const stepId = site.keywords.get('step_id');
       const id = stepId ? file.stringValue(stepId, integration?.constantString) : enclosingStep(node, steps);
-      ids.add(id ?? ANY_STEP);
+      if (!schema || unwrap(schema).type === 'none') {
+        if (id !== undefined) bare.add(id);
+        continue;
+      }
+      validated.add(id ?? ANY_STEP);
     }
   }
-  return ids;
+  return { validated, bare };
 }
 
 function enclosingStep(node: Node, steps: Node[]): string | undefined {
