@@ -137,9 +137,13 @@ const PUBLIC_KEY_PARTS = new Set(['n', 'e', 'modulus', 'exponent', 'pub']);
 
 const PREPOSITIONS = new Set(['from', 'of', 'by', 'via', 'with', 'using', 'for', 'per']);
 
+const DESCRIBES_THE_VALUE = /_(time|timestamp|date|datetime|updated|last_updated|age|enabled|verified|valid|status|count|type|fix|signal|satellites|sats|quality|source|mode)$/;
+
 /** Keys that identify a person rather than authenticate one: logging them is a privacy matter, not a leak. */
 export function isPersonalDataName(name: string): boolean {
   const normalized = normalizeName(name);
+  // `gps_time`, `email_verified`, `phone_count`: a fact about the data (when, whether, how many), not the data.
+  if (DESCRIBES_THE_VALUE.test(normalized) && !/birth/.test(normalized)) return false;
   // An address is personal when it is where someone lives or is reached; ip/mac/device addresses are device facts.
   if (/(^|_)(street|home|postal|billing|shipping|mailing|physical|residential|user|owner|customer|contact)_address(_|$)|^address(_line\w*|_\d)?$/.test(normalized)) {
     return true;
