@@ -113,6 +113,16 @@ describe('credentials-outside-entry', () => {
     const stillRead = '    async_create_issue(hass, "demo", "deprecated_yaml", is_fixable=False, severity=IssueSeverity.WARNING, translation_key="deprecated_yaml")\n    return DemoService(config[CONF_API_KEY])\n';
     assert.equal(analyzeSnippet(platform(stillRead), { rules, fileName: 'notify.py' }).findings.length, 1);
     assert.equal(analyzeSnippet(platform('    return DemoService(config[CONF_API_KEY])\n'), { rules, fileName: 'notify.py' }).findings.length, 1);
+    // A component's YAML only asked whether it is there, to raise the issue.
+    const component = (body: string, validate = '{DOMAIN: vol.Schema({vol.Required("access_key"): cv.string})}') =>
+      `import voluptuous as vol\nimport homeassistant.helpers.config_validation as cv\nfrom homeassistant.helpers import issue_registry as ir\n\nDOMAIN = "demo"\nCONFIG_SCHEMA = vol.Schema(${validate}, extra=vol.ALLOW_EXTRA)\n\n\nasync def async_setup(hass, config):\n${body}    return True\n`;
+    const asked = '    if DOMAIN in config:\n        ir.async_create_issue(hass, DOMAIN, "manual_migration", is_fixable=False, severity=ir.IssueSeverity.ERROR, translation_key="manual_migration")\n';
+    assert.deepEqual(analyzeSnippet(component(asked), { rules, fileName: '__init__.py' }).findings, []);
+    assert.equal(analyzeSnippet(component(asked + '    hass.data[DOMAIN] = config[DOMAIN]\n'), { rules, fileName: '__init__.py' }).findings.length, 1);
+    // `cv.removed(DOMAIN)` drops the domain's YAML after validating it.
+    const dropped = 'vol.All({DOMAIN: vol.Schema({vol.Required("password"): cv.string})}, cv.removed(DOMAIN, raise_if_present=False))';
+    assert.deepEqual(analyzeSnippet(component('    hass.data[DOMAIN] = config.get(DOMAIN, {})\n', dropped), { rules, fileName: '__init__.py' }).findings, []);
+    assert.equal(analyzeSnippet(component('    hass.data[DOMAIN] = config.get(DOMAIN, {})\n', dropped.replace('cv.removed(DOMAIN', 'cv.removed("circles"')), { rules, fileName: '__init__.py' }).findings.length, 1);
   });
 
   it("reports a platform's YAML schema in the platform module, not a copy left in __init__.py that nothing reads", () => {

@@ -336,6 +336,7 @@ function checkYamlSchemas(context: FileContext, file: FileModel): void {
   // user to delete it: the credentials it names are read from nowhere.
   if (schemas.length > 0 && yamlRemoved(file)) return;
   for (const { name, node: schema } of schemas) {
+    if (dropsDomain(context, file, schema)) continue;
     for (const part of schemaParts(context, file, schema, schema)) {
       for (const call of part.file.calls) {
         if (call.node.startIndex < part.node.startIndex || call.node.endIndex > part.node.endIndex) continue;
@@ -371,7 +372,8 @@ const YAML_ENTRY_NAMES = ['setup_platform', 'setup_scanner', 'get_service', 'get
 
 /**
  * Every YAML entry point of the file raises a repair issue (`async_create_issue(..., "removed_yaml", ...)`) and reads
- * nothing of the configuration it is given: the YAML is only accepted to say it is no longer used.
+ * nothing of the configuration it is given (at most whether the domain's key is in it): the YAML is only accepted to
+ * say it is no longer used.
  */
 function yamlRemoved(file: FileModel): boolean {
   const yamlEntries = YAML_ENTRY_NAMES.map((name) => file.moduleFunction(name)).filter((fn): fn is Node => fn !== undefined);
@@ -381,8 +383,29 @@ function yamlRemoved(file: FileModel): boolean {
     const body = fn.childForFieldName('body');
     if (!config || !body) return false;
     const raisesIssue = descendants(body, ['call']).some((call) => /(^|\.)(async_)?create_issue$/.test(file.callSite(call)?.name ?? ''));
-    return raisesIssue && !descendants(body, ['identifier']).some((identifier) => identifier.text === config);
+    // `if DOMAIN in config:` asks whether the YAML is there, reading nothing of it.
+    return raisesIssue && !descendants(body, ['identifier']).some((identifier) => identifier.text === config && !membershipTested(identifier));
   });
+}
+
+/**
+ * `vol.All({DOMAIN: SCHEMA}, cv.removed(DOMAIN, raise_if_present=False))`: the domain's YAML is validated, warned
+ * about and then dropped, so nothing it held is taken.
+ */
+function dropsDomain(context: FileContext, file: FileModel, schema: Node): boolean {
+  const domain = context.integration?.domain;
+  return descendants(schema, ['call']).some((node) => {
+    const site = file.callSite(node);
+    if (!site || !/(^|\.)config_validation\.removed$/.test(site.name ?? '') || !site.args[0]) return false;
+    const key = file.stringValue(site.args[0], context.integration?.constantString);
+    return key !== undefined ? key === domain : site.args[0].text === 'DOMAIN';
+  });
+}
+
+/** `DOMAIN in config`, `DOMAIN not in config`: the identifier is only asked whether it holds a key. */
+function membershipTested(identifier: Node): boolean {
+  const parent = identifier.parent;
+  return parent?.type === 'comparison_operator' && parent.namedChildren[parent.namedChildren.length - 1]?.id === identifier.id && parent.children.some((child) => child.type === 'in' || child.type === 'not in');
 }
 
 /** `vol.Optional("requires_api_password"): cv.boolean`: a switch about a credential, not one. */
