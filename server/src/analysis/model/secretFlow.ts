@@ -33,6 +33,8 @@ export interface SecretCarrier {
   /** The sub-expression of the inspected value that carries it: for a payload the mapping itself, for a secret the
    * whole expression derived from it (`token.strip()`, not `token`), so a fix can wrap or replace exactly that. */
   node: Node;
+  /** For a part of a request body taken whole (`body.get("data", {})`): the expression that took it, for messages. */
+  part?: Node;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1575,7 +1577,7 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
       const fallback = site.args[1] ? unwrap(site.args[1]).type : undefined;
       if (fallback === 'dictionary' || fallback === 'list') {
         const nested = fromReceiver().find(isRequestPayload);
-        if (nested) return [{ ...nested, node }];
+        if (nested) return [{ ...nested, node, part: nested.part ?? node }];
       }
       return isDomainSection(walk, receiver, site.args[0], key, depth) ? [{ kind: 'payload', source: 'YAML configuration', node }] : [];
     }

@@ -182,7 +182,11 @@ function messageFor(file: FileModel, carrier: SecretCarrier, integration: Integr
     return `${subject} writes \`${text}\`, a whole payload that holds the credential "${carrier.source.slice(RESPONSE_SOURCE.length)}" (the code reads it from there); log the fields you need instead.`;
   }
   if (carrier.source === WEBHOOK_BODY_SOURCE || carrier.source === VIEW_BODY_SOURCE) {
-    return `${subject} writes \`${text}\`, a whole ${carrier.source === WEBHOOK_BODY_SOURCE ? 'webhook request' : 'HTTP request'} body, which can carry tokens and personal data; log the fields you need instead.`;
+    const body = carrier.source === WEBHOOK_BODY_SOURCE ? 'webhook request' : 'HTTP request';
+    if (carrier.part && carrier.part.text !== text) {
+      return `${subject} writes \`${text}\`, a free-form part of a ${body} body (\`${excerpt(carrier.part.text, 50)}\`), which can carry tokens and personal data; log the fields you need instead.`;
+    }
+    return `${subject} writes \`${text}\`, a whole ${body} body, which can carry tokens and personal data; log the fields you need instead.`;
   }
   if (carrier.source.startsWith(SERVICE_DATA_SOURCE)) {
     return `${subject} writes \`${text}\`, a service call whose data holds the credential "${carrier.source.slice(SERVICE_DATA_SOURCE.length)}" (the service's schema takes it); log the fields you need instead.`;
