@@ -41,6 +41,24 @@ describe('webhook-unsigned', () => {
       '',
     ].join('\n');
     assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => finding.range.start.line), [5]);
+    // A factory method of the class (`handler=self._make_handler()`).
+    const method = [
+      'from homeassistant.components import webhook',
+      '',
+      '',
+      'class Bridge:',
+      '    def _make_handler(self):',
+      '        async def _hook_handler(hass, webhook_id, request):',
+      '            body = await request.json()',
+      '            hass.bus.async_fire("demo_event", {"lock": body["nukiId"]})',
+      '',
+      '        return _hook_handler',
+      '',
+      '    def register(self, hass, webhook_id):',
+      '        webhook.async_register(hass, "demo", "Demo", webhook_id, handler=self._make_handler())',
+      '',
+    ].join('\n');
+    assert.deepEqual(analyzeSnippet(method, { rules }).findings.map((finding) => finding.range.start.line), [5]);
   });
 
   it('follows a handler registered as a method of another object, in another module', () => {

@@ -624,6 +624,10 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
       const factory = imported ? integration?.resolveFunction(imported) : local ? { file, node: local } : undefined;
       if (factory) return factory.file.returnedValues(factory.node).flatMap((value) => resolveCallables(factory.file, value, integration, depth - 1));
     }
+    // `self._make_hook_handler()`: a method of the class that builds the handler.
+    if (callee?.type === 'attribute' && /^(self|cls)$/.test(callee.childForFieldName('object')?.text ?? '')) {
+      return resolveCallables(file, callee, integration, depth - 1, false).flatMap((factory) => factory.file.returnedValues(factory.node).flatMap((value) => resolveCallables(factory.file, value, integration, depth - 1)));
+    }
     return [];
   }
   if (target.type === 'identifier') {
