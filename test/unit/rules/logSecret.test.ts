@@ -446,6 +446,13 @@ describe('log-secret', () => {
     assert.equal(findings(source('("host", "username")'), { otherFiles: { 'config_flow.py': flow } }).length, 1);
   });
 
+  it("takes an entry's as_dict()[\"data\"] for its data", () => {
+    const source = (read: string) =>
+      ['import logging', 'from homeassistant.const import CONF_TOKEN', '', '_LOGGER = logging.getLogger(__name__)', '', '', 'async def async_setup_entry(hass, entry):', `    data = ${read}`, '    _LOGGER.debug("setup: %s", data)', '    return entry.data[CONF_TOKEN]', ''].join('\n');
+    assert.equal(findings(source('entry.as_dict()["data"]')).length, 1);
+    assert.deepEqual(findings(source('entry.as_dict()["title"]')), []);
+  });
+
   it("reports a nested part of a webhook's body logged whole", () => {
     const source = (read: string) =>
       `import logging

@@ -1463,6 +1463,13 @@ function subscriptCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
   if (key !== undefined) {
     if (isCredentialKey(key, declaredSecretKeys(file, integration))) return [{ kind: 'secret', source: node.text, node }];
     if (isDomainSection(walk, value, index, key, depth)) return [{ kind: 'payload', source: 'YAML configuration', node }];
+    // `entry.as_dict()["data"]`: the entry's data, as `entry.data` is.
+    const dumped = unwrap(value).type === 'call' ? file.callSite(unwrap(value)) : undefined;
+    const entry = dumped?.method === 'as_dict' ? dumped.callee.childForFieldName('object') : null;
+    if ((key === 'data' || key === 'options') && entry && isConfigEntry(file, entry)) {
+      const holds = key === 'options' ? keyIndex(file, integration).optionsHoldCredentials : entryHoldsCredentials(walk);
+      return holds ? [{ kind: 'payload', source: `config entry ${key}`, node }] : [];
+    }
     // `hass.data["acme-config"]`: what this module put there under that key (`hass.data["acme-config"] = {...}`).
     if (/^(self\.)?hass\.data$/.test(value.text)) {
       for (const stored of hassDataWrites(file, key, integration)) {
