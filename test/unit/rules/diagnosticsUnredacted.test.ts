@@ -71,6 +71,14 @@ describe('diagnostics-unredacted', () => {
     });
   }
 
+  it('reads the fields a flow groups in a section of its form', () => {
+    const source = 'from homeassistant.components.diagnostics import async_redact_data\n\nTO_REDACT = {"password"}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n';
+    const flow = (field: string) =>
+      `import voluptuous as vol\nfrom homeassistant.config_entries import ConfigFlow\nfrom homeassistant.data_entry_flow import section\n\n\nclass Flow(ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="Demo", data={}, options=user_input)\n        schema = vol.Schema({vol.Required("panel"): section(vol.Schema({vol.Optional("${field}"): str}), {"collapsed": False})})\n        return self.async_show_form(step_id="user", data_schema=schema)\n`;
+    assert.match(diagnostics(source, { otherFiles: { 'config_flow.py': flow('alarm_code') } })[0]?.message ?? '', /miss "alarm_code"/);
+    assert.deepEqual(diagnostics(source, { otherFiles: { 'config_flow.py': flow('arm_mode') } }), []);
+  });
+
   it('does not ask to redact a password the flow only uses to obtain a token', () => {
     const flow = 'import voluptuous as vol\nfrom homeassistant.const import CONF_PASSWORD\n\nSCHEMA = vol.Schema({vol.Required(CONF_PASSWORD): str})\n\nclass Flow:\n    async def async_step_user(self, user_input=None):\n        token = await login(user_input[CONF_PASSWORD])\n        return self.async_create_entry(title="x", data={"token": token})\n';
     const source = 'from homeassistant.components.diagnostics import async_redact_data\n\nTO_REDACT = {"token"}\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n';

@@ -851,6 +851,14 @@ function schemaKeys(file: FileModel, expression: Node, integration: IntegrationM
       const keyNode = site && SCHEMA_KEY_MARKER.test(site.name ?? '') ? markedKey(file, site)?.key : key;
       if (!keyNode || (file.stringValue(keyNode, integration?.constantString) === undefined && !(byName && constantName(keyNode)))) return undefined;
       keys.push(keyNode);
+      // `vol.Required("advanced"): section(vol.Schema({...}))`: the form's fields grouped under the key, submitted nested.
+      const value = pair.childForFieldName('value');
+      const grouped = value && unwrap(value).type === 'call' ? file.callSite(unwrap(value)) : undefined;
+      if (grouped && /(^|\.)data_entry_flow\.section$/.test(grouped.name ?? '') && grouped.args[0]) {
+        const nested = schemaKeys(file, grouped.args[0], integration, depth, byName);
+        if (!nested) return undefined;
+        keys.push(...nested);
+      }
     }
     return keys;
   }
