@@ -161,6 +161,15 @@ describe('personal-data-attribute', () => {
     assert.equal(updated.checklist.find((entry) => entry.id === 'data-minimization')?.status, 'review');
   });
 
+  it("knows a location entity through the integration's own base class, outside device_tracker.py", () => {
+    const sensor = (base: string) =>
+      `from .entity import ${base}\n\n\nclass Car(${base}):\n    @property\n    def extra_state_attributes(self):\n        return {"latitude": self.vehicle.latitude}\n`;
+    const entity = 'from homeassistant.components.device_tracker import TrackerEntity\nfrom homeassistant.helpers.entity import Entity\n\n\nclass AcmeTracker(TrackerEntity):\n    name = "acme"\n\n\nclass AcmeSensor(Entity):\n    name = "acme"\n';
+    const found = (base: string) => analyzeSnippet(sensor(base), { rules, fileName: 'vehicle.py', otherFiles: { 'entity.py': entity } }).findings.length;
+    assert.equal(found('AcmeTracker'), 0);
+    assert.equal(found('AcmeSensor'), 1);
+  });
+
   it('asks for a review of a GPS tracker: a position is personal data even where it is the product', () => {
     const tracker = (members: string) =>
       `from homeassistant.components.device_tracker import TrackerEntity\nfrom homeassistant.components.device_tracker.config_entry import ScannerEntity\n\n\nclass Pin(TrackerEntity):\n${members}\n\n\nclass Phone(ScannerEntity):\n    @property\n    def is_connected(self):\n        return True\n`;

@@ -1,9 +1,10 @@
 import type { Node } from '../python/syntaxTree';
 import { removeArgument } from '../fixes';
 import type { FileModel } from '../model/fileModel';
-import { constantExpression } from '../model/integration';
+import { constantExpression, type IntegrationModel } from '../model/integration';
 import { isPersonalDataName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries, type AttributeEntry } from '../model/stateAttributes';
+import { classLineage } from '../model/untrusted';
 import { alternatives, descendants, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import { excerpt } from '../text';
@@ -79,7 +80,7 @@ function checkEntry(context: FileContext, { key, value, at, removable, owner }: 
   const personal = [keyName, valueName].find((name) => name !== undefined && isPersonalDataName(name)) ?? (value ? nestedPersonalKey(context, value) : undefined);
   if (!personal) return;
   // Asked only now: finding the entity's class climbs from the entry, and most entries name nothing personal.
-  if (LOCATION_KEYS.test(personal.toLowerCase()) && isLocationEntity(file, owner)) return;
+  if (LOCATION_KEYS.test(personal.toLowerCase()) && isLocationEntity(file, owner, integration)) return;
   // A position read from something that is not where someone is (a weather station, a charger from an open-data
   // API) is a place: a person judges it, rather than it failing the item.
   if (LOCATION_KEYS.test(personal.toLowerCase()) && value && !SOMEONES_POSITION.test(holderText(value))) {
@@ -88,7 +89,7 @@ function checkEntry(context: FileContext, { key, value, at, removable, owner }: 
   }
   // A bare "address" is a person's where a person is tracked, or when it is read from a person: a gym's or a
   // charging station's address is a place.
-  if (normalizeName(personal) === 'address' && !isLocationEntity(file, owner) && !PERSON_HOLDER.test(value ? holderText(value) : '')) return;
+  if (normalizeName(personal) === 'address' && !isLocationEntity(file, owner, integration) && !PERSON_HOLDER.test(value ? holderText(value) : '')) return;
   context.report(at, `State attribute ${keyName !== undefined ? `"${keyName}"` : key.text} exposes personal data (${personal}); attributes are recorded and shared, so keep it out unless it is the entity's purpose.`, {
     suggestions: removable ? [{ title: `Remove the "${keyName ?? key.text}" attribute`, safe: false, edits: [removeArgument(at)] }] : [],
   });
@@ -239,11 +240,9 @@ function splatsGps(file: FileModel, call: Node): boolean {
   });
 }
 
-function isLocationEntity(file: FileModel, node: Node): boolean {
+function isLocationEntity(file: FileModel, node: Node, integration: IntegrationModel | undefined): boolean {
   if (/(^|\/)(device_tracker|geo_location)\.py$/.test(file.path)) return true;
   let current = node.parent;
   while (current && current.type !== 'class_definition') current = current.parent;
-  const bases = current?.childForFieldName('superclasses');
-  if (!bases) return false;
-  return bases.namedChildren.some((base) => base !== null && LOCATION_ENTITY_BASES.test(file.qualifiedName(base) ?? base.text));
+  return current !== null && classLineage(file, current, integration).outsideBases.some((base) => LOCATION_ENTITY_BASES.test(base));
 }
