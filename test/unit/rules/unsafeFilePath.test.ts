@@ -75,6 +75,13 @@ describe('unsafe-file-path', () => {
     assert.equal(analyzeSnippet(source('if not target.exists():\n        raise HomeAssistantError("no such file")'), { rules }).findings.length, 1);
   });
 
+  it("follows a path method handed to the executor through request.app's hass", () => {
+    const view = (name: string) =>
+      `from pathlib import Path\n\nfrom aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\nBASE = Path("/config/www/snaps")\n\n\nclass SnapView(HomeAssistantView):\n    url = "/api/snap"\n    name = "api:snap"\n\n    async def get(self, request):\n        fname = ${name}\n        data = await request.app["hass"].async_add_executor_job((BASE / fname).read_bytes)\n        return web.Response(body=data, content_type="image/jpeg")\n`;
+    assert.equal(analyzeSnippet(view('request.query.get("file")'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(view('Path(request.query.get("file")).name'), { rules }).findings, []);
+  });
+
   it('takes a path a helper opens as checked when every caller checked what it passes', () => {
     const source = (callers: string[]) =>
       [

@@ -110,7 +110,7 @@ function pathArguments(file: FileModel, call: CallSite): Node[] {
     return [source, destination].filter((path): path is Node => path !== undefined);
   }
   // `hass.async_add_executor_job(shutil.copy, source, destination)`.
-  if (/(^|\.)async_add_executor_job$/.test(name) && call.args[0] && TWO_PATH_FUNCTIONS.test(file.qualifiedName(call.args[0]) ?? '')) {
+  if (call.method === 'async_add_executor_job' && call.args[0] && TWO_PATH_FUNCTIONS.test(file.qualifiedName(call.args[0]) ?? '')) {
     return call.args.slice(1, 3);
   }
   const one = pathArgument(file, call);
@@ -127,7 +127,7 @@ function pathArgument(file: FileModel, call: CallSite): Node | undefined {
   }
   // `hass.async_add_executor_job(path.write_text, data)` runs a path method on the executor, and
   // `hass.async_add_executor_job(save_json, path, data)` a file function.
-  if (/(^|\.)async_add_executor_job$/.test(name) && call.args[0]) {
+  if (call.method === 'async_add_executor_job' && call.args[0]) {
     if (call.args[0].type === 'attribute') {
       const method = call.args[0].childForFieldName('attribute')?.text ?? '';
       const receiver = call.args[0].childForFieldName('object');
