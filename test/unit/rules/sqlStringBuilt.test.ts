@@ -45,6 +45,13 @@ describe('sql-string-built', () => {
     assert.deepEqual(findings.map((finding) => [finding.range.start.line, finding.severity]), [[10, 'error'], [13, 'error']]);
   });
 
+  it('knows statements that name a database file (ATTACH, VACUUM INTO) as SQL', () => {
+    const source = (statement: string) => `import sqlite3 as sq\n\n\ndef handle(call):\n    conn = sq.connect("/config/demo.db")\n    conn.executescript(f"${statement}")\n`;
+    assert.equal(analyzeSnippet(source("ATTACH DATABASE '{call.data['name']}' AS extra;"), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(source("VACUUM INTO '{call.data['path']}'"), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('VACUUM'), { rules }).findings, []);
+  });
+
   it('takes a value looked up in a constant table for a constant, whatever the key', () => {
     const source = (table: string, lookup: string) =>
       `import sqlite3\n\n${table}\n\n\ndef query(conn: sqlite3.Connection, order: str):\n    order_by = ${lookup}\n    return conn.execute(f"SELECT ts FROM samples ORDER BY {order_by}").fetchall()\n`;

@@ -17,7 +17,7 @@ const SQL_FUNCTIONS = /(^|\.)(sqlalchemy(\.sql)?(\.expression)?\.text|pandas\.re
 const RUN_METHODS = new Set(['execute', 'executemany', 'executescript', 'exec_driver_sql']);
 /** Database drivers and toolkits: with one imported, `x.execute(text)` runs SQL (a GraphQL client's does not). */
 const SQL_MODULES = /^(sqlite3|aiosqlite|sqlalchemy|psycopg2?|pymysql|MySQLdb|mysql|asyncpg|aiomysql|pyodbc|duckdb|homeassistant\.components\.recorder)(\.|$)/;
-const SQL_START = /^\s*(select|insert|update|delete|create|drop|alter|replace|with|pragma|upsert|merge|truncate)\b/i;
+const SQL_START = /^\s*(select|insert|update|delete|create|drop|alter|replace|with|pragma|upsert|merge|truncate|attach|detach|vacuum|reindex)\b/i;
 const SQL_BODY = /\b(from|into|where|set|values|table)\b/i;
 
 interface Built {
