@@ -170,6 +170,14 @@ describe('personal-data-attribute', () => {
     assert.equal(found('AcmeSensor'), 1);
   });
 
+  it('says an attribute the class keeps out of the recorder is still shared', () => {
+    const sensor = (unrecorded: string) =>
+      `from homeassistant.components.sensor import SensorEntity\n\nATTR_EMAIL = "email"\n\n\nclass Account(SensorEntity):\n${unrecorded}\n    @property\n    def extra_state_attributes(self):\n        return {ATTR_EMAIL: self.account.email}\n`;
+    const message = (unrecorded: string) => analyzeSnippet(sensor(unrecorded), { rules, fileName: 'sensor.py' }).findings[0]?.message ?? '';
+    assert.match(message('    _unrecorded_attributes = frozenset({ATTR_EMAIL})\n'), /kept out of the recorder but still shared with every frontend and API client/);
+    assert.match(message(''), /attributes are recorded and shared/);
+  });
+
   it('asks for a review of a GPS tracker: a position is personal data even where it is the product', () => {
     const tracker = (members: string) =>
       `from homeassistant.components.device_tracker import TrackerEntity\nfrom homeassistant.components.device_tracker.config_entry import ScannerEntity\n\n\nclass Pin(TrackerEntity):\n${members}\n\n\nclass Phone(ScannerEntity):\n    @property\n    def is_connected(self):\n        return True\n`;

@@ -90,7 +90,10 @@ function checkEntry(context: FileContext, { key, value, at, removable, owner }: 
   // A bare "address" is a person's where a person is tracked, or when it is read from a person: a gym's or a
   // charging station's address is a place.
   if (normalizeName(personal) === 'address' && !isLocationEntity(file, owner, integration) && !PERSON_HOLDER.test(value ? holderText(value) : '')) return;
-  context.report(at, `State attribute ${keyName !== undefined ? `"${keyName}"` : key.text} exposes personal data (${personal}); attributes are recorded and shared, so keep it out unless it is the entity's purpose.`, {
+  const shared = keyName !== undefined && unrecordedAttributes(file, owner, integration).has(keyName)
+    ? 'it is kept out of the recorder but still shared with every frontend and API client'
+    : 'attributes are recorded and shared';
+  context.report(at, `State attribute ${keyName !== undefined ? `"${keyName}"` : key.text} exposes personal data (${personal}); ${shared}, so keep it out unless it is the entity's purpose.`, {
     suggestions: removable ? [{ title: `Remove the "${keyName ?? key.text}" attribute`, safe: false, edits: [removeArgument(at)] }] : [],
   });
 }
@@ -230,6 +233,28 @@ function reviewPositions(context: FileContext): void {
     context.markUsed();
     context.review(`${where} reports GPS positions to the device tracker (\`${see.method ?? see.name}(..., gps=...)\`), which is personal data: check that locating someone or something is the integration's purpose and that no more goes out with it.`);
   }
+}
+
+/**
+ * The attributes the entity's class keeps out of the recorder (`_unrecorded_attributes = frozenset({ATTR_ADDRESS})`,
+ * also set on a base class of the integration): still published, but not written to the database.
+ */
+function unrecordedAttributes(file: FileModel, node: Node, integration: IntegrationModel | undefined): Set<string> {
+  const names = new Set<string>();
+  let cls = node.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  if (!cls) return names;
+  for (const { file: owner, node: ancestor } of classLineage(file, cls, integration).classes) {
+    for (const statement of ancestor.childForFieldName('body')?.namedChildren ?? []) {
+      const assignment = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
+      if (assignment?.type !== 'assignment' || !/^_(entity_component_)?unrecorded_attributes$/.test(assignment.childForFieldName('left')?.text ?? '')) continue;
+      for (const element of descendants(assignment.childForFieldName('right') ?? assignment, ['string', 'identifier', 'attribute'])) {
+        const name = owner.stringValue(element, integration?.constantString);
+        if (name !== undefined) names.add(name);
+      }
+    }
+  }
+  return names;
 }
 
 /** `see(**kwargs)` where `kwargs` holds a `gps` entry. */
