@@ -82,6 +82,14 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(analyzeSnippet(view('Path(request.query.get("file")).name'), { rules }).findings, []);
   });
 
+  it("takes a service field its schema restricts to fixed names (vol.In) for the integration's own name", () => {
+    const source = (validator: string) =>
+      `from pathlib import Path\n\nimport voluptuous as vol\n\nDELETE_SCHEMA = vol.Schema({vol.Required("filename"): ${validator}})\n\n\nasync def async_setup(hass, config):\n    base = hass.config.path("demo")\n\n    async def handle_delete(call):\n        target = Path(base) / call.data["filename"]\n        await hass.async_add_executor_job(target.unlink)\n\n    hass.services.async_register("demo", "delete", handle_delete, schema=DELETE_SCHEMA)\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(source('vol.In(["a.jpg", "b.jpg"])'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('vol.All(str, vol.In(["a.jpg", "b.jpg"]))'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('str'), { rules }).findings.length, 1);
+  });
+
   it('takes a path a helper opens as checked when every caller checked what it passes', () => {
     const source = (callers: string[]) =>
       [

@@ -2,6 +2,7 @@ import type { Node, SyntaxTree } from '../python/syntaxTree';
 import { firstFound, interpolations, unwrap } from '../python/syntax';
 import { derivedKey, type CallSite, type FileModel } from './fileModel';
 import type { IntegrationModel } from './integration';
+import { markedKey } from './schemaKeys';
 
 /**
  * Home Assistant's untrusted inputs, and the local data flow from them.
@@ -594,6 +595,45 @@ export function serviceHandlerReference(call: CallSite): Node | undefined {
   if (PLATFORM_ENTITY_SERVICE_REGISTRATION.test(name)) return call.keywords.get('func');
   if (ENTITY_SERVICE_REGISTRATION.test(name) || call.method === 'async_register_entity_service') return call.keywords.get('func') ?? call.args[2];
   return undefined;
+}
+
+/**
+ * What the schemas of the services registered with `handler` say of the field `key`: the validator each gives it
+ * (`vol.In(["a.jpg", "b.jpg"])` for `vol.Required("filename"): vol.In([...])`), where the schema is written in a module
+ * of the integration.
+ */
+export function serviceFieldValidators(handler: Node, key: string, file: FileModel, integration?: IntegrationModel): { file: FileModel; node: Node }[] {
+  const found: { file: FileModel; node: Node }[] = [];
+  for (const candidate of filesOf(file, integration)) {
+    for (const call of candidate.calls) {
+      const reference = serviceHandlerReference(call);
+      if (!reference || !resolveCallables(candidate, reference, integration).some((target) => target.node.id === handler.id)) continue;
+      const schema = call.keywords.get('schema') ?? (SERVICE_REGISTRATION.test(call.name ?? '') ? call.args[3] : ADMIN_SERVICE_REGISTRATION.test(call.name ?? '') ? call.args[4] : undefined);
+      if (schema) found.push(...fieldValidators(candidate, schema, key, integration, 4));
+    }
+  }
+  return found;
+}
+
+function fieldValidators(file: FileModel, schema: Node, key: string, integration: IntegrationModel | undefined, depth: number): { file: FileModel; node: Node }[] {
+  const target = unwrap(schema);
+  if (depth <= 0) return [];
+  if (target.type === 'identifier') {
+    const constant = file.imports.has(target.text) ? integration?.resolveConstant(file.imports.get(target.text)!) : file.constants.has(target.text) ? { file, node: file.constants.get(target.text)! } : undefined;
+    return constant ? fieldValidators(constant.file, constant.node, key, integration, depth - 1) : [];
+  }
+  if (target.type === 'dictionary') {
+    return target.namedChildren.flatMap((pair) => {
+      if (pair?.type !== 'pair') return [];
+      const keyNode = unwrap(pair.childForFieldName('key')!);
+      const marker = keyNode.type === 'call' ? markedKey(file, file.callSite(keyNode)) : undefined;
+      const value = pair.childForFieldName('value');
+      return value && file.stringValue(marker?.key ?? keyNode, integration?.constantString) === key ? [{ file, node: value }] : [];
+    });
+  }
+  // `vol.Schema({...})`, `cv.make_entity_service_schema({...})`, `vol.All(vol.Schema({...}), ...)`.
+  const site = target.type === 'call' ? file.callSite(target) : undefined;
+  return site?.args[0] ? fieldValidators(file, site.args[0], key, integration, depth - 1) : [];
 }
 
 /** The first `def` a callable reference names; see `resolveCallables`. */

@@ -5,7 +5,7 @@ import type { CallSite, FileModel } from '../model/fileModel';
 import { FILE_OPERATIONS } from '../model/fileOperations';
 import type { IntegrationModel } from '../model/integration';
 import { selfAttributeValues } from '../model/secretFlow';
-import { callerArguments, distantUntrustedSource, resolveCallables, untrustedSource } from '../model/untrusted';
+import { callerArguments, distantUntrustedSource, resolveCallables, serviceFieldValidators, untrustedSource } from '../model/untrusted';
 import { comparisonParts } from '../model/verification';
 import { descendants, interpolations, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -82,7 +82,7 @@ async def handle_export(call):
       if (!found) continue;
       const leaf = found.node;
       const check = checkedAround(file, call.node, leaf, context.integration);
-      if (check === 'contained' || checkedByEveryCaller(context, leaf)) continue;
+      if (check === 'contained' || checkedByEveryCaller(context, leaf) || oneOfFixedNames(context, leaf)) continue;
       const source = distantUntrustedSource(file, leaf, context.integration);
       if (check === 'relative-only') {
         if (!found.whole && !found.joined) continue;
@@ -268,6 +268,35 @@ function checkedByEveryCaller(context: FileContext, leaf: Node): boolean {
       return !found || checkedAround(file, node, found.node, context.integration) === 'contained';
     })
   );
+}
+
+/**
+ * `call.data["filename"]` of a service whose schema lets the field take only fixed values
+ * (`vol.Required("filename"): vol.In(["a.jpg", "b.jpg"])`): the sender picks one of the integration's names.
+ */
+function oneOfFixedNames(context: FileContext, leaf: Node): boolean {
+  const { file, integration } = context;
+  return file.origins(leaf).some((origin) => {
+    const node = unwrap(origin.node);
+    const site = node.type === 'call' ? file.callSite(node) : undefined;
+    const data = node.type === 'subscript' ? node.childForFieldName('value') : site?.method === 'get' ? site.callee.childForFieldName('object') : null;
+    const keyNode = node.type === 'subscript' ? node.childForFieldName('subscript') : site?.args[0];
+    const key = keyNode ? file.stringValue(keyNode, integration?.constantString) : undefined;
+    const holder = data?.type === 'attribute' && data.childForFieldName('attribute')?.text === 'data' ? data.childForFieldName('object') : null;
+    const parameter = holder?.type === 'identifier' ? file.origins(holder).find((found) => found.kind === 'parameter') : undefined;
+    if (key === undefined || !parameter?.scope) return false;
+    const validators = serviceFieldValidators(parameter.scope, key, file, integration);
+    return validators.length > 0 && validators.every(({ file: owner, node: validator }) => fixedChoice(owner, validator));
+  });
+}
+
+/** `vol.In([...])`, also inside `vol.All(cv.string, vol.In([...]))`. */
+function fixedChoice(file: FileModel, validator: Node): boolean {
+  const target = unwrap(validator);
+  const site = target.type === 'call' ? file.callSite(target) : undefined;
+  if (!site) return false;
+  if (/(^|\.)In$/.test(site.name ?? '')) return true;
+  return /(^|\.)All$/.test(site.name ?? '') && site.args.some((argument) => fixedChoice(file, argument));
 }
 
 /** `contained`: a check that keeps the path in its folder (or the value a bare file name); `relative-only`: only raise_if_invalid_path. */
