@@ -34,6 +34,15 @@ describe('unsafe-deserialization', () => {
     assert.deepEqual(analyzeSnippet(source('SomeVendorLoader'), { rules: [unsafeDeserialization] }).findings, []);
   });
 
+  it('reports a loader handed to the executor, unless a safe Loader goes with it', () => {
+    const source = (job: string) => `import pickle\n\nimport yaml\n\n\nclass Cache:\n    async def load(self, data):\n        return await self.hass.async_add_executor_job(${job})\n`;
+    const found = (job: string) => analyzeSnippet(source(job), { rules: [unsafeDeserialization] }).findings.length;
+    assert.equal(found('pickle.loads, data'), 1);
+    assert.equal(found('yaml.load, data'), 1);
+    assert.equal(found('yaml.load, data, yaml.SafeLoader'), 0);
+    assert.equal(found('yaml.safe_load, data'), 0);
+  });
+
   it('judges a loader class defined inside the function that loads', () => {
     const source = (base: string) =>
       `import yaml\n\n\ndef check(content):\n    class HAYamlLoader(${base}):\n        pass\n\n    HAYamlLoader.add_constructor("!secret", lambda loader, node: loader.construct_scalar(node))\n    return yaml.load(content, Loader=HAYamlLoader)\n`;
