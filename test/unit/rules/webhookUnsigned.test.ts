@@ -59,6 +59,12 @@ describe('webhook-unsigned', () => {
       '',
     ].join('\n');
     assert.deepEqual(analyzeSnippet(method, { rules }).findings.map((finding) => finding.range.start.line), [5]);
+    // A lambda passing its parameters on, in order, to a function of the module.
+    const lambda = (call: string) =>
+      `from homeassistant.components import webhook\n\n\nasync def _handle(hass, webhook_id, request, entry):\n    data = await request.json()\n    hass.states.async_set("sensor.demo", data["value"])\n\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], lambda h, w, r: ${call})\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(lambda('_handle(h, w, r, entry)'), { rules }).findings.map((finding) => finding.range.start.line), [3]);
+    // Reordered, the parameters would not line up: not followed.
+    assert.deepEqual(analyzeSnippet(lambda('_handle(r, w, h, entry)'), { rules }).findings, []);
   });
 
   it('follows a handler registered as a method of another object, in another module', () => {

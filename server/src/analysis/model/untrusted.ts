@@ -670,6 +670,15 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
     }
     return [];
   }
+  // `lambda hass, webhook_id, request: _handle(hass, webhook_id, request, entry)`: a lambda that passes its parameters
+  // on, in order and first, calls that function with the same arguments in the same places.
+  if (target.type === 'lambda') {
+    const body = target.childForFieldName('body');
+    const call = body && unwrap(body).type === 'call' ? file.callSite(unwrap(body)) : undefined;
+    const parameters = target.childForFieldName('parameters')?.namedChildren.map((parameter) => parameter?.text) ?? [];
+    const passedOn = call !== undefined && parameters.length > 0 && parameters.every((name, index) => call.args[index]?.text === name);
+    return passedOn ? resolveCallables(file, call.callee, integration, depth - 1) : [];
+  }
   if (target.type === 'identifier') {
     const bindings = file.bindingsOf(target);
     const definition = bindings.find((binding) => binding.kind === 'def' && binding.node.type === 'function_definition');
