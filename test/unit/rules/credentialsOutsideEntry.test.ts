@@ -286,6 +286,15 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(analyzeSnippet(source.replace('oAuthToken', 'settings').replace('oAuthToken', 'settings'), { rules, fileName: 'storage.py' }).findings, []);
   });
 
+  it('reads what a function handed to async_delay_save returns', () => {
+    const source = (save: string) =>
+      `from homeassistant.helpers.storage import Store\n\n\nclass Tokens:\n    def __init__(self, hass, entry):\n        self._store = Store(hass, 1, "demo.tokens")\n        self._entry = entry\n\n    def _data_to_save(self):\n        return {"refresh_token": self._entry.data["refresh_token"]}\n\n    def _settings(self):\n        return {"interval": 30}\n\n    def schedule(self):\n        self._store.async_delay_save(${save}, 10)\n`;
+    const found = (save: string) => analyzeSnippet(source(save), { rules, fileName: 'storage.py' }).findings.length;
+    assert.equal(found('self._data_to_save'), 1);
+    assert.equal(found('lambda: {"refresh_token": self._entry.data["refresh_token"]}'), 1);
+    assert.equal(found('self._settings'), 0);
+  });
+
   it('passes an OAuth2 flow, whose framework keeps the token in the entry', () => {
     const flow = 'import logging\n\nfrom homeassistant.helpers import config_entry_oauth2_flow\n\n\nclass OAuth2FlowHandler(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain="demo"):\n    DOMAIN = "demo"\n';
     assert.equal(analyzeSnippet(flow, { rules, fileName: 'config_flow.py' }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');

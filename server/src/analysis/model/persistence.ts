@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from './fileModel';
 import { unwrap } from '../python/syntax';
+import { resolveCallables } from './untrusted';
 
 /** Where a call keeps data beyond the running process. */
 export type PersistenceKind = 'store' | 'file';
@@ -20,8 +21,10 @@ const FILE_WRITERS = /(^|\.)(json\.dump|yaml\.dump|yaml\.safe_dump|pickle\.dump|
  */
 export function persistedData(file: FileModel, call: CallSite): PersistedData | undefined {
   if (call.method && STORE_SAVES.has(call.method)) {
-    const data = call.args[0] ?? call.keywords.get('data');
-    return data ? { kind: 'store', data } : undefined;
+    const data = call.args[0] ?? call.keywords.get('data') ?? call.keywords.get('data_func');
+    if (!data) return undefined;
+    // `store.async_delay_save(self._data_to_save, 10)` keeps what the function returns when it runs.
+    return { kind: 'store', data: call.method === 'async_delay_save' ? (savedByFunction(file, data) ?? data) : data };
   }
   let data: Node | undefined;
   if (call.name && FILE_WRITERS.test(call.name)) {
@@ -41,4 +44,12 @@ function writesToOpenedFile(file: FileModel, callee: Node): boolean {
     const name = file.callSite(node)?.name ?? '';
     return (name === 'open' && file.isBuiltin('open')) || name === 'aiofiles.open' || name.endsWith('.open_text');
   });
+}
+
+/** What a function handed to `async_delay_save` returns: a lambda's body, or the return of a method of the class. */
+function savedByFunction(file: FileModel, reference: Node): Node | undefined {
+  const target = unwrap(reference);
+  if (target.type === 'lambda') return target.childForFieldName('body') ?? undefined;
+  const [method] = resolveCallables(file, target);
+  return method ? method.file.returnedValues(method.node)[0] : undefined;
 }
