@@ -52,6 +52,13 @@ describe('sql-string-built', () => {
     assert.deepEqual(analyzeSnippet(source('VACUUM'), { rules }).findings, []);
   });
 
+  it("takes a class constant read through self (self.TABLE) for a constant, unless a method assigns it", () => {
+    const source = (extra: string) =>
+      `import sqlite3\n\n\nclass Lookup:\n    TABLE = "kv"\n\n    def __init__(self, path, table):\n        self.db = sqlite3.connect(path)\n${extra}\n    def find(self, key):\n        return self.db.execute(f"SELECT v FROM {self.TABLE} WHERE k = ?", (key,)).fetchall()\n`;
+    assert.deepEqual(analyzeSnippet(source(''), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('        self.TABLE = table\n'), { rules }).findings.length, 1);
+  });
+
   it('takes a value looked up in a constant table for a constant, whatever the key', () => {
     const source = (table: string, lookup: string) =>
       `import sqlite3\n\n${table}\n\n\ndef query(conn: sqlite3.Connection, order: str):\n    order_by = ${lookup}\n    return conn.execute(f"SELECT ts FROM samples ORDER BY {order_by}").fetchall()\n`;

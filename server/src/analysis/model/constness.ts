@@ -66,12 +66,29 @@ export function isConstantExpression(file: FileModel, expression: Node, integrat
       const object = node.childForFieldName('object');
       // `Table.NAME`, `const.TABLE`: an UPPER_CASE attribute of a module or class.
       if (/^[A-Z][A-Z0-9_]*$/.test(attribute) && object !== null && object.type !== 'call' && !/^self\b/.test(object.text)) return true;
+      // `self.TABLE`, where the class body sets `TABLE = "kv"` and no method assigns `self.TABLE`.
+      if (/^[A-Z][A-Z0-9_]*$/.test(attribute) && object?.text === 'self') {
+        const value = classConstant(file, node, attribute);
+        return value !== undefined && isConstantExpression(file, value, integration, depth - 1);
+      }
       // `Reading.__tablename__`, `Model.__name__`: what a class (a CamelCase name) declares about itself.
       return /^__\w+__$/.test(attribute) && object?.type === 'identifier' && /^[A-Z]\w*[a-z]\w*$/.test(object.text);
     }
     default:
       return false;
   }
+}
+
+/** The value the class around `node` gives `name` in its body, unless one of its methods assigns `self.name`. */
+function classConstant(file: FileModel, node: Node, name: string): Node | undefined {
+  let cls = node.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  if (!cls || file.selfAttributeWrites(cls, name).values.length > 0) return undefined;
+  for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const assignment = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
+    if (assignment?.type === 'assignment' && assignment.childForFieldName('left')?.text === name) return assignment.childForFieldName('right') ?? undefined;
+  }
+  return undefined;
 }
 
 /** A string, list or tuple written in the source: repeating it repeats its text or items. */
