@@ -453,6 +453,13 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source('entry.as_dict()["title"]')), []);
   });
 
+  it('reports a template naming a credential field filled in from a payload (.format(**entry.data))', () => {
+    const source = (template: string) =>
+      ['import logging', 'from homeassistant.const import CONF_PASSWORD', '', '_LOGGER = logging.getLogger(__name__)', '', '', 'async def async_setup_entry(hass, entry):', `    _LOGGER.debug("${template}".format(**entry.data))`, '    return entry.data[CONF_PASSWORD]', ''].join('\n');
+    assert.match(findings(source('Login {username}:{password}'))[0]?.message ?? '', /from `entry\.data\["password"\]`/);
+    assert.deepEqual(findings(source('Login {username} at {host}')), []);
+  });
+
   it("reports a nested part of a webhook's body logged whole", () => {
     const source = (read: string) =>
       `import logging

@@ -1458,6 +1458,24 @@ function sequenceElements(file: FileModel, value: Node, index: number, depth = 3
   return elements;
 }
 
+/**
+ * `"Login {username}:{password}".format(**entry.data)`: a template that names a credential field, filled in from a
+ * payload, writes that credential.
+ */
+function splatFormatted(walk: Walk, site: CallSite, depth: number): SecretCarrier[] {
+  const template = site.callee.childForFieldName('object');
+  const text = template ? literalString(unwrap(template)) : undefined;
+  if (text === undefined || !site.hasSplat) return [];
+  const declared = declaredSecretKeys(walk.file, walk.integration);
+  const field = [...text.matchAll(/\{(\w+)[^{}]*\}/g)].map((match) => match[1]).find((name) => isCredentialKey(name, declared));
+  if (!field) return [];
+  for (const splat of site.node.childForFieldName('arguments')?.namedChildren ?? []) {
+    const spread = splat?.type === 'dictionary_splat' ? splat.namedChild(0) : null;
+    if (spread && carriers(walk, spread, depth - 1).some((found) => found.kind === 'payload')) return [{ kind: 'secret', source: `${spread.text}["${field}"]`, node: site.node }];
+  }
+  return [];
+}
+
 function subscriptCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   const { file, integration } = walk;
   const index = node.childForFieldName('subscript');
@@ -1600,7 +1618,7 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
     return unreadKeyCarriers(walk, site.args[0], node) ?? fromReceiver().map((found) => ({ ...found, node: found.kind === 'secret' ? node : found.node }));
   }
   if (site.method === 'format') {
-    return [...fromReceiver(), ...[...site.args, ...site.keywords.values()].flatMap((arg) => carriers(walk, arg, depth - 1))];
+    return [...fromReceiver(), ...[...site.args, ...site.keywords.values()].flatMap((arg) => carriers(walk, arg, depth - 1)), ...splatFormatted(walk, site, depth)];
   }
   // `"".join([base, f"&auth={key}"])`: the text joins every part, the secret with the rest.
   if (site.method === 'join' && receiver && unwrap(receiver).type === 'string' && site.args.length === 1) {
