@@ -38,6 +38,22 @@ const KEEPING_METHOD = /^(store|save|write|dump|persist)(_|$)/;
 export function libraryKeptFile(file: FileModel, call: CallSite, integration: IntegrationModel): Node | undefined {
   const candidates = libraryPathArguments(file).get(call.callee.id);
   if (!candidates) return undefined;
+  // Asked by the data deletion and the credential storage rules of the same integration: answered once.
+  let answers = keptFileAnswers.get(integration);
+  if (!answers) {
+    answers = new Map();
+    keptFileAnswers.set(integration, answers);
+  }
+  const key = `${file.path}#${call.callee.id}`;
+  if (answers.has(key)) return answers.get(key) ?? undefined;
+  const answer = findKeptFile(file, call, integration, candidates);
+  answers.set(key, answer ?? null);
+  return answer;
+}
+
+const keptFileAnswers = new WeakMap<IntegrationModel, Map<string, Node | null>>();
+
+function findKeptFile(file: FileModel, call: CallSite, integration: IntegrationModel, candidates: PathArgument[]): Node | undefined {
   const kept = candidates.find(({ path, named }) => fromConfigFolder(file, path, integration) && (named || [...literalNames(file, path, integration)].some((name) => KEPT_FILE.test(name))))?.path;
   // Which function is called is asked last: it costs more than reading the arguments, which rule out most calls.
   if (!kept || isLoggingCall(file, call, integration)) return undefined;
