@@ -27,6 +27,14 @@ describe('insecure-http-url', () => {
     assert.equal(status('DOCS = "http://192.168.1.10 is an example"\n'), 'not-applicable');
   });
 
+  it('fills in a constant host of an f-string URL', () => {
+    const source = (host: string) => `HOST = "${host}"\nAPI_URL = f"http://{HOST}/api/v1"\n`;
+    const [finding] = findingsOf(source('portal.acme-energy.com'), rules);
+    assert.match(finding?.message ?? '', /`http:\/\/portal\.acme-energy\.com` is a remote service reached without encryption/);
+    assert.deepEqual(findingsOf(source('192.168.1.10'), rules), []);
+    assert.deepEqual(findingsOf('def url(host):\n    return f"http://{host}/api/v1"\n', rules), []);
+  });
+
   it('is an error only when the request carries a credential', () => {
     const severities = (source: string) => findingsOf(source, rules).map((finding) => finding.severity);
     assert.deepEqual(severities('async def f(session):\n    return await session.get("http://api.acme.io/v1?token=abc")\n'), ['error']);

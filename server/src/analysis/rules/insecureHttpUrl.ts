@@ -69,7 +69,7 @@ LOCAL_URL = f"http://{host}:{port}/status"  # a device on the user's network
     const { file } = context;
     if (file.isTestFile) return;
     for (const node of file.stringsContaining(/https?:\/\//i)) {
-      const url = urlAtStart(node);
+      const url = urlAtStart(file, node, context.integration);
       if (!url) continue;
       if (url.host === undefined || !isRemoteHost(url.host)) {
         // A device on the user's network, or a host the user configured, over plain HTTP as the checklist allows:
@@ -102,6 +102,8 @@ function httpsFix(url: UrlStart): Fix {
   const scheme: TextEdit = { range: { start: url.start, end: { line: url.start.line, character: url.start.character + 'http://'.length } }, newText: 'https://' };
   const port = /:(\d+)$/.exec(url.origin)?.[1];
   if (port === undefined) return { title: 'Use https://', safe: true, edits: [scheme] };
+  // A port inside a constant filled in is not where the text says: rewrite the scheme only, for a person to check.
+  if (url.filledIn) return { title: `Use https:// (check that port ${port} answers HTTPS)`, safe: false, edits: [scheme] };
   if (port !== '80' || !url.text.startsWith(url.origin) || /\\/.test(url.origin)) return { title: `Use https:// (check that port ${port} answers HTTPS)`, safe: false, edits: [scheme] };
   const at = url.start.character + url.origin.length - ':80'.length;
   const dropPort: TextEdit = { range: { start: { line: url.start.line, character: at }, end: { line: url.start.line, character: at + ':80'.length } }, newText: '' };
@@ -132,17 +134,19 @@ function isCallArgument(string: Node): boolean {
 
 interface UrlStart {
   scheme: 'http' | 'https';
-  /** The host when it is written literally; undefined when it comes from a variable or a format placeholder. */
+  /** The host when it is written literally or is a constant; undefined when it comes from a variable or a placeholder. */
   host: string | undefined;
-  /** The literal text of the URL, interpolations written as `{}`. */
+  /** The literal text of the URL, constants filled in and other interpolations written as `{}`. */
   text: string;
+  /** Whether a constant was filled in, so the text is longer or shorter than the source. */
+  filledIn: boolean;
   /** `http://host[:port]` as written, for messages. */
   origin: string;
   start: { line: number; character: number };
 }
 
 /** The URL a string starts with (the first literal piece of an f-string or concatenation), if any. */
-function urlAtStart(node: Node): UrlStart | undefined {
+function urlAtStart(file: FileModel, node: Node, integration: IntegrationModel | undefined): UrlStart | undefined {
   const first = node.type === 'concatenated_string' ? node.namedChildren.find((part) => part?.type === 'string') : node;
   if (!first) return undefined;
   const content = first.namedChildren.find((part) => part?.type !== 'string_start');
@@ -151,15 +155,22 @@ function urlAtStart(node: Node): UrlStart | undefined {
   if (!scheme) return undefined;
   const formatted = stringPrefix(first).includes('f');
   let text = '';
+  let filledIn = false;
   for (const part of first.namedChildren) {
     if (part?.type === 'string_content' || part?.type === 'escape_sequence') text += part.text;
-    else if (part?.type === 'interpolation') text += '{}';
+    else if (part?.type === 'interpolation') {
+      // `f"http://{HOST}/api"` with `HOST = "api.acme.com"`: the constant is the host called.
+      const expression = part.childForFieldName('expression');
+      const constant = expression && expression.type === 'identifier' ? file.stringValue(expression, integration?.constantString) : undefined;
+      filledIn ||= constant !== undefined;
+      text += constant ?? '{}';
+    }
   }
   // In a plain string `{}`/`{host}` and `%s` are placeholders for `.format()`/`%`: the host comes from elsewhere.
   const authority = /^https?:\/\/(?:[^@/?#\s]*@)?(\[[^\]]*\]|[^/:?#\s]*)/i.exec(formatted ? text : text.replace(/\{[^}]*\}/g, '{}'))?.[1] ?? '';
   const host = /[{%]/.test(authority) ? hostAroundPlaceholder(authority) : authority.replace(/^\[|\]$/g, '');
   const origin = /^https?:\/\/[^/?#\s]*/i.exec(text)?.[0] ?? text;
-  return { scheme: scheme[1].toLowerCase() as 'http' | 'https', host: host || undefined, text, origin, start: { line: content.startPosition.row, character: content.startPosition.column } };
+  return { scheme: scheme[1].toLowerCase() as 'http' | 'https', host: host || undefined, text, origin, filledIn, start: { line: content.startPosition.row, character: content.startPosition.column } };
 }
 
 /**
