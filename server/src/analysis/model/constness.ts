@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import { interpolations, unwrap } from '../python/syntax';
+import { ancestorOfType, interpolations, unwrap } from '../python/syntax';
 import type { FileModel } from './fileModel';
 import { constantExpression, type IntegrationModel } from './integration';
 
@@ -81,8 +81,7 @@ export function isConstantExpression(file: FileModel, expression: Node, integrat
 
 /** The value the class around `node` gives `name` in its body, unless one of its methods assigns `self.name`. */
 function classConstant(file: FileModel, node: Node, name: string): Node | undefined {
-  let cls = node.parent;
-  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  const cls = ancestorOfType(node, ['class_definition']);
   if (!cls || file.selfAttributeWrites(cls, name).values.length > 0) return undefined;
   for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {
     const assignment = statement.type === 'expression_statement' ? statement.namedChild(0) : null;

@@ -1,6 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import { addImport, insertAt, replaceNode } from '../fixes';
-import { contains, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
+import { ancestorOfType, contains, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { Fix, TextEdit } from '../types';
 import { derivedKey, type Binding, type CallSite, type FileModel } from './fileModel';
 import { FILE_OPERATIONS } from './fileOperations';
@@ -993,8 +993,7 @@ function buildFileIndex(file: FileModel): FileIndex {
 
 /** The nearest class around a node, through any functions in between (a nested def inside a method included). */
 function enclosingClass(node: Node): Node | undefined {
-  for (let current = node.parent; current; current = current.parent) if (current.type === 'class_definition') return current;
-  return undefined;
+  return ancestorOfType(node, ['class_definition']) ?? undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import { ancestors, descendants, unwrap } from '../python/syntax';
+import { ancestorOfType, ancestors, descendants, unwrap } from '../python/syntax';
 import { derivedKey, type FileModel } from './fileModel';
 import { dictAdditionValues } from './secretFlow';
 import { methodsOf } from './untrusted';
@@ -173,8 +173,7 @@ function loopedKeys(file: FileModel, key: Node): Node[] | undefined {
 function selfAttributeWrites(file: FileModel, attribute: Node): { values: Node[]; entries: Omit<AttributeEntry, 'owner'>[] } | undefined {
   const name = attribute.childForFieldName('attribute')?.text;
   if (attribute.childForFieldName('object')?.text !== 'self' || !name) return undefined;
-  let cls: Node | null = attribute.parent;
-  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  const cls = ancestorOfType(attribute, ['class_definition']);
   if (!cls) return undefined;
   const writes = file.selfAttributeWrites(cls, name);
   if (writes.values.length === 0 || writes.mutated) return undefined;

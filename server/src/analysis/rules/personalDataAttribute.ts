@@ -5,7 +5,7 @@ import { constantExpression, type IntegrationModel } from '../model/integration'
 import { isPersonalDataName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries, type AttributeEntry } from '../model/stateAttributes';
 import { classLineage } from '../model/untrusted';
-import { alternatives, descendants, unwrap } from '../python/syntax';
+import { alternatives, ancestorOfType, descendants, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import { excerpt } from '../text';
 
@@ -241,8 +241,7 @@ function reviewPositions(context: FileContext): void {
  */
 function unrecordedAttributes(file: FileModel, node: Node, integration: IntegrationModel | undefined): Set<string> {
   const names = new Set<string>();
-  let cls = node.parent;
-  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  const cls = ancestorOfType(node, ['class_definition']);
   if (!cls) return names;
   for (const { file: owner, node: ancestor } of classLineage(file, cls, integration).classes) {
     for (const statement of ancestor.childForFieldName('body')?.namedChildren ?? []) {
@@ -267,7 +266,6 @@ function splatsGps(file: FileModel, call: Node): boolean {
 
 function isLocationEntity(file: FileModel, node: Node, integration: IntegrationModel | undefined): boolean {
   if (/(^|\/)(device_tracker|geo_location)\.py$/.test(file.path)) return true;
-  let current = node.parent;
-  while (current && current.type !== 'class_definition') current = current.parent;
-  return current !== null && classLineage(file, current, integration).outsideBases.some((base) => LOCATION_ENTITY_BASES.test(base));
+  const cls = ancestorOfType(node, ['class_definition']);
+  return cls !== null && classLineage(file, cls, integration).outsideBases.some((base) => LOCATION_ENTITY_BASES.test(base));
 }
