@@ -140,9 +140,35 @@ describe('diagnostics-unredacted', () => {
   });
 
   it('stays silent when the integration stores no credentials, and still marks the item used', () => {
-    const result = analyzeSnippet('async def async_get_config_entry_diagnostics(hass, entry):\n    return {"data": entry.data}\n', { rules, fileName: 'diagnostics.py' });
+    const hostOnly = flowModule.slice(0, flowModule.indexOf('class Options')).replace('vol.Required(CONF_API_KEY): str, vol.Optional(CONF_TOKEN): str', 'vol.Required("host"): str');
+    assert.ok(!hostOnly.includes('SCHEMA = vol.Schema({vol.Required(CONF_API_KEY)'));
+    const result = analyzeSnippet('async def async_get_config_entry_diagnostics(hass, entry):\n    return {"data": entry.data}\n', { rules, fileName: 'diagnostics.py', otherFiles: { 'config_flow.py': hostOnly } });
     assert.deepEqual(result.findings, []);
     assert.equal(result.checklist.find((entry) => entry.id === 'credentials-in-logs')?.status, 'pass');
+  });
+
+  it('asks for a review of entry data returned whole when nothing shows what the entries hold', () => {
+    const status = (result: ReturnType<typeof analyzeSnippet>) => result.checklist.find((entry) => entry.id === 'credentials-in-logs');
+    for (const returned of ['{"data": entry.data}', 'entry.as_dict()', '{"entry": entry.as_dict()["data"]}']) {
+      const source = `async def async_get_config_entry_diagnostics(hass, entry):\n    return ${returned}\n`;
+      const result = analyzeSnippet(source, { rules, fileName: 'diagnostics.py' });
+      assert.deepEqual(result.findings, [], returned);
+      assert.equal(status(result)?.status, 'review', returned);
+      assert.match(status(result)?.note ?? '', /nothing in the integration shows what its config entries hold/);
+      // A credential key the integration defines or imports says what the entries keep.
+      const defined = analyzeSnippet(source, { rules, fileName: 'diagnostics.py', otherFiles: { 'const.py': 'DOMAIN = "demo"\nCONF_TOKEN = "token"\n' } });
+      assert.equal(defined.findings.length, 1, returned);
+      assert.match(defined.findings[0].message, /the integration defines CONF_TOKEN/);
+      const imported = analyzeSnippet(`from homeassistant.const import CONF_PASSWORD\n\n${source}`, { rules, fileName: 'diagnostics.py' });
+      assert.equal(imported.findings.length, 1, returned);
+    }
+    // Redacted, or masked by hand: nothing to check.
+    for (const returned of ['async_redact_data(entry.as_dict(), {"password"})', '{**entry.data, "password": "**REDACTED**"}']) {
+      const source = `from homeassistant.components.diagnostics import async_redact_data\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return ${returned}\n`;
+      const result = analyzeSnippet(source, { rules, fileName: 'diagnostics.py' });
+      assert.deepEqual(result.findings, [], returned);
+      assert.equal(status(result)?.status, 'pass', returned);
+    }
   });
 
   it('wraps the returned data in async_redact_data with a new TO_REDACT (safe, idempotent)', () => {

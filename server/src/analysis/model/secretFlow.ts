@@ -291,6 +291,11 @@ interface KeyIndex {
    * in an integration that names credentials at all.
    */
   optionsHoldCredentials: boolean;
+  /**
+   * Whether nothing shows what the entries' data holds: no credential key is named anywhere, and no flow of the
+   * integration writes entries readably (none is found, or what it writes is built out of sight).
+   */
+  dataUnknown: boolean;
 }
 
 const keyCache = new WeakMap<object, KeyIndex>();
@@ -330,6 +335,11 @@ export function credentialKeys(file: FileModel, integration: IntegrationModel | 
  */
 export function storedCredentialKeys(file: FileModel, integration: IntegrationModel | undefined): CredentialKeys {
   return keyIndex(file, integration).stored;
+}
+
+/** Whether nothing in the integration shows what its config entries' data holds (see KeyIndex.dataUnknown). */
+export function entryDataUnknown(file: FileModel, integration: IntegrationModel | undefined): boolean {
+  return keyIndex(file, integration).dataUnknown;
 }
 
 /** Whether a file reads a credential back from a config entry (`entry.data[CONF_PASSWORD]`): it keeps one there. */
@@ -403,7 +413,12 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
     }
   }
   // What entries demonstrably hold (read back, or written readably) wins; with no such evidence, every key counts.
-  const index = { all, stored: stored.size > 0 || (writesEntries && !storedUnknown) ? stored : all, optionsHoldCredentials: options.size > 0 || (optionsUnknown && all.size > 0) };
+  const index = {
+    all,
+    stored: stored.size > 0 || (writesEntries && !storedUnknown) ? stored : all,
+    optionsHoldCredentials: options.size > 0 || (optionsUnknown && all.size > 0),
+    dataUnknown: all.size === 0 && (!writesEntries || storedUnknown),
+  };
   keyCache.set(cacheKey, index);
   return index;
 }

@@ -4,6 +4,9 @@ import { derivedKey, type CallSite, type FileModel } from '../model/fileModel';
 import {
   describeGaps,
   dictAdditionValues,
+  entryDataUnknown,
+  isConfigEntry,
+  isCredentialKey,
   isInert,
   isMappingPayload,
   isRedactionCall,
@@ -14,6 +17,7 @@ import {
   secretsIn,
   type SecretCarrier,
 } from '../model/secretFlow';
+import { homeAssistantConstant } from '../model/haConstants';
 import { resolveCallable } from '../model/untrusted';
 import { descendants, unwrap } from '../python/syntax';
 import type { FileContext, ReportOptions, Rule } from '../rule';
@@ -42,6 +46,10 @@ another module is reported where its result is taken in), and reports:
   and credential values (\`entry.data[CONF_TOKEN]\`, \`api.api_key\`) that are not passed through
   \`async_redact_data\` (from \`homeassistant.components.diagnostics\` or \`homeassistant.helpers.redact\`) or masked
   by hand (\`{**entry.data, CONF_PASSWORD: REDACTED}\`, \`data.pop(CONF_TOKEN)\`);
+- \`entry.data\` or \`entry.as_dict()\` returned whole when nothing shows what the entries hold (no flow of the
+  integration writes them readably and no credential key is named): a credential constant the integration defines
+  or imports (\`CONF_TOKEN = "token"\`, \`from homeassistant.const import CONF_PASSWORD\`) makes it a finding;
+  otherwise the item asks for a review;
 - a key set given to \`async_redact_data\` for the entry's data (\`TO_REDACT\`, also when defined in const.py) that
   misses a credential key the integration's entries hold (\`CONF_PASSWORD\`, tokens, API keys): what its flows
   write into entries and what it reads back from \`entry.data\`/\`entry.options\` (a password a flow only exchanges
@@ -75,13 +83,76 @@ async def async_get_config_entry_diagnostics(hass, entry):
       if (!HANDLERS.has(fn.childForFieldName('name')?.text ?? '') || !isModuleLevel(fn)) continue;
       context.markUsed();
       const reported = new Set<string>();
-      for (const body of functionsReached(file, fn, 3)) {
+      const reached = functionsReached(file, fn, 3);
+      for (const body of reached) {
         for (const value of returnedValues(body)) checkReturned(context, value, reported, 4);
         checkRedactionCoverage(context, body, reported);
       }
+      if (reported.size === 0) checkEntryOfUnknownContent(context, fn, reached, reported);
     }
   },
 };
+
+/**
+ * `return {"entry": entry.data}` where nothing shows what the entries hold (no flow writes them readably, no
+ * credential key is named): a credential constant the integration defines (`CONF_TOKEN = "token"`) says a credential
+ * is kept there, which is a finding; otherwise a person must check.
+ */
+function checkEntryOfUnknownContent(context: FileContext, handler: Node, reached: Node[], reported: Set<string>): void {
+  const { file, integration } = context;
+  if (!entryDataUnknown(file, integration)) return;
+  const dumped = reached.flatMap((body) => returnedValues(body)).flatMap((value) => unredactedEntryData(file, value));
+  if (dumped.length === 0) return;
+  const constant = declaredCredentialConstant(context);
+  for (const node of dumped) {
+    if (constant) report(context, { kind: 'payload', source: `config entry data, and the integration defines ${constant}`, node }, reported);
+  }
+  if (constant) return;
+  const name = handler.childForFieldName('name')?.text ?? 'diagnostics';
+  context.review(
+    `${name} in ${file.path.split(/[\\/]/).pop()} returns \`${excerpt(dumped[0].text, 40)}\` unredacted, and nothing in the integration shows what its config entries hold; check that they hold no credentials, or pass it through async_redact_data.`,
+  );
+}
+
+/** `entry.data`, `entry.as_dict()` and `entry.as_dict()["data"]` inside a returned value, outside any redaction. */
+function unredactedEntryData(file: FileModel, value: Node): Node[] {
+  const found: Node[] = [];
+  const visit = (node: Node): void => {
+    if (node.type === 'call') {
+      const site = file.callSite(node);
+      if (site && isRedactionCall(site)) return;
+      const receiver = site?.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+      if (site?.method === 'as_dict' && receiver && isConfigEntry(file, receiver)) return void found.push(node);
+    }
+    if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'data') {
+      const object = node.childForFieldName('object');
+      if (object && isConfigEntry(file, object)) return void found.push(node);
+    }
+    // `{**entry.data, CONF_PASSWORD: "**REDACTED**"}`: masked by hand, by someone who knows the keys.
+    if (node.type === 'dictionary' && node.namedChildren.some((child) => child?.type === 'dictionary_splat') && node.namedChildren.some((child) => child?.type === 'pair')) return;
+    for (const child of node.namedChildren) if (child) visit(child);
+  };
+  visit(unwrap(value));
+  return found;
+}
+
+/**
+ * A constant naming a credential key that the integration defines (`CONF_TOKEN = "token"`) or imports
+ * (`from homeassistant.const import CONF_PASSWORD`), by its name.
+ */
+function declaredCredentialConstant(context: FileContext): string | undefined {
+  const { file, integration } = context;
+  const spellsCredential = (name: string, key: string | undefined) => /^CONF_/.test(name) && key !== undefined && isCredentialKey(key);
+  for (const candidate of integration?.files ?? [file]) {
+    for (const [name, value] of candidate.constants) {
+      if (spellsCredential(name, candidate.stringValue(value, integration?.constantString))) return name;
+    }
+    for (const [name, qualified] of candidate.imports) {
+      if (spellsCredential(name, integration?.constantString(qualified) ?? homeAssistantConstant(qualified))) return name;
+    }
+  }
+  return undefined;
+}
 
 /** Home Assistant looks the handlers up on the module; a method or nested function of that name is something else. */
 function isModuleLevel(fn: Node): boolean {
