@@ -63,6 +63,20 @@ describe('log-secret', () => {
     });
   }
 
+  it('reads the log call a functools.partial builds, and one handed to the executor', () => {
+    const module = (call: string) =>
+      `import logging\nfrom functools import partial\n\nfrom homeassistant.const import CONF_API_KEY, CONF_HOST\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    api_key = entry.data[CONF_API_KEY]\n    host = entry.data[CONF_HOST]\n    await hass.async_add_executor_job(${call})\n`;
+    const found = (call: string) => analyzeSnippet(module(call), { rules }).findings;
+    const [partialFinding] = found('partial(_LOGGER.debug, "key %s", api_key)');
+    assert.ok(partialFinding?.fix?.safe);
+    const fixed = applyEdits(module('partial(_LOGGER.debug, "key %s", api_key)'), partialFinding.fix.edits);
+    assert.match(fixed, /partial\(_LOGGER\.debug, "key %s", "\*\*REDACTED\*\*"\)/);
+    assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);
+    assert.equal(found('_LOGGER.debug, "key %s", api_key').length, 1);
+    assert.deepEqual(found('partial(_LOGGER.debug, "host %s", host)'), []);
+    assert.deepEqual(found('partial(print, "host", host)'), []);
+  });
+
   it("takes a tokenizer's tokens for source text, and a token getter's result for a credential", () => {
     const source = (call: string) => `import logging\nimport tokenize\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef dump(source, client):\n    tokens = ${call}\n    _LOGGER.debug("%s", tokens)\n`;
     assert.deepEqual(analyzeSnippet(source('tokenize.generate_tokens(source.readline)'), { rules }).findings, []);

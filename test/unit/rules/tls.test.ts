@@ -16,6 +16,17 @@ describe('tls-verify-disabled', () => {
     });
   }
 
+  it('reads the call a functools.partial builds for the executor', () => {
+    const source = (keywords: string) =>
+      `from functools import partial\n\nimport requests\n\n\nasync def fetch(hass, url):\n    return await hass.async_add_executor_job(partial(requests.get, url, ${keywords}))\n`;
+    const [finding] = analyzeSnippet(source('verify=False, timeout=10'), { rules }).findings;
+    assert.equal(finding?.range.start.character, source('verify=False').split('\n')[6].indexOf('False'));
+    const fixed = applyEdits(source('verify=False, timeout=10'), finding.fix?.edits ?? finding.suggestions![0].edits);
+    assert.match(fixed, /partial\(requests\.get, url, verify=True, timeout=10\)/);
+    assert.deepEqual(analyzeSnippet(source('timeout=10'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('verify="/etc/ssl/ca.pem"'), { rules }).findings, []);
+  });
+
   it('reports verification filled in as off when the form left it out, and setdefault(..., False)', () => {
     const flow = (fill: string) =>
       `from homeassistant.const import CONF_VERIFY_SSL\nfrom homeassistant.helpers.aiohttp_client import async_get_clientsession\n\n\nasync def validate(hass, user_input):\n${fill}\n    return async_get_clientsession(hass, user_input[CONF_VERIFY_SSL])\n`;

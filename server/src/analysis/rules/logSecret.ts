@@ -46,7 +46,8 @@ to share the output. A password or token written to the log is as good as publis
 
 The rule follows values into every way of logging (\`_LOGGER.debug("%s", x)\`, \`logging.info\`, \`self.logger\`,
 a \`LOGGER\` imported from const.py, and \`print\`, whose output ends up in the console, journal or container log
-that users share the same way; f-strings, \`.format\`, \`%\`, concatenation, \`extra=\`), through local
+that users share the same way; f-strings, \`.format\`, \`%\`, concatenation, \`extra=\`; a log call handed to the
+executor or built with \`functools.partial\`), through local
 variables, \`self\` attributes and what the module's own functions and methods return, and reports:
 
 - a credential: \`entry.data[CONF_PASSWORD]\`, \`user_input.get(CONF_API_KEY)\`, \`self._token\`, a \`password\`
@@ -93,7 +94,7 @@ _LOGGER.debug("Logging in with token ending in %s", entry.data[CONF_TOKEN][-4:])
   },
   checkFile(context) {
     const { file, integration } = context;
-    for (const call of file.calls) {
+    for (const call of file.callsWithDeferred) {
       const raised = isLoggedExceptionCall(file, call, integration);
       if (!raised && !isLoggingCall(file, call, integration)) continue;
       context.markUsed();

@@ -53,7 +53,7 @@ change the answers it gets back.
   \`create_async_httpx_client\`, through any import form; and \`homeassistant.util.ssl\`'s no-verify contexts.
 - aiohttp \`ssl=False\` on requests and \`TCPConnector\`, \`verify_ssl=False\`; requests and httpx \`verify=False\` and
   \`session.verify = False\`; the same flags of other libraries (\`ssl_verify=False\`, \`validate_certs=False\`,
-  \`tls_insecure=True\`).
+  \`tls_insecure=True\`), also in a call built with \`functools.partial\` for the executor.
 - The \`ssl\` module: \`CERT_NONE\` (\`ctx.verify_mode = ssl.CERT_NONE\`, \`cert_reqs=ssl.CERT_NONE\`), \`check_hostname = False\`,
   \`ssl._create_unverified_context\`, and \`ssl.SSLContext()\` with a protocol that does not verify unless told to.
 - MQTT \`tls_insecure_set(True)\`, SSH without host key checking (\`StrictHostKeyChecking=no\`, paramiko's
@@ -90,7 +90,7 @@ session = async_get_clientsession(hass, verify_ssl=entry.data.get(CONF_VERIFY_SS
     const { file } = fileContext;
     if (file.isTestFile) return;
     const context = forLocalDevices(fileContext);
-    for (const call of file.calls) checkCall(context, call);
+    for (const call of file.callsWithDeferred) checkCall(context, call);
     checkDefaultParameters(context);
     checkAttributeAssignments(context);
     checkKeyAssignments(context);
