@@ -16,6 +16,15 @@ describe('tls-verify-disabled', () => {
     });
   }
 
+  it("reads verification off from the class body when no method assigns the attribute (self.VERIFY)", () => {
+    const source = (body: string, method = '') =>
+      `import requests\n\n\nclass Api:\n    ${body}\n${method}\n    def fetch(self, url):\n        return requests.get(url, verify=self.VERIFY, timeout=10)\n`;
+    assert.equal(analyzeSnippet(source('VERIFY = False'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('VERIFY = True'), { rules }).findings, []);
+    // A method setting it from the user's choice decides instead of the class default.
+    assert.deepEqual(analyzeSnippet(source('VERIFY = False', '    def __init__(self, verify):\n        self.VERIFY = verify\n'), { rules }).findings, []);
+  });
+
   it('reads the call a functools.partial builds for the executor', () => {
     const source = (keywords: string) =>
       `from functools import partial\n\nimport requests\n\n\nasync def fetch(hass, url):\n    return await hass.async_add_executor_job(partial(requests.get, url, ${keywords}))\n`;

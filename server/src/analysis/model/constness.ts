@@ -80,7 +80,7 @@ export function isConstantExpression(file: FileModel, expression: Node, integrat
 }
 
 /** The value the class around `node` gives `name` in its body, unless one of its methods assigns `self.name`. */
-function classConstant(file: FileModel, node: Node, name: string): Node | undefined {
+export function classConstant(file: FileModel, node: Node, name: string): Node | undefined {
   const cls = ancestorOfType(node, ['class_definition']);
   if (!cls || file.selfAttributeWrites(cls, name).values.length > 0) return undefined;
   for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {

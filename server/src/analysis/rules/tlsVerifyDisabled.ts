@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { addImport, removeArgument, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
+import { classConstant } from '../model/constness';
 import { constantExpression } from '../model/integration';
 import { selfAttributeValues } from '../model/secretFlow';
 import { ancestors, contains, identifiersMatching, literalString, unwrap } from '../python/syntax';
@@ -172,8 +173,13 @@ function fixedBoolean(context: FileContext, expression: Node, file: FileModel = 
   if (node.type === 'true') return true;
   if (node.type === 'false') return false;
   if (depth <= 0) return undefined;
-  // `self.verify = False` in `__init__`, passed on as `verify=self.verify`: every value the class assigns decides.
-  if (node.type === 'attribute') return sameFixedBoolean(context, selfAttributeValues(file, node), file, depth - 1);
+  // `self.verify = False` in `__init__`, passed on as `verify=self.verify`: every value the class assigns decides;
+  // with no method assigning it, the class body's `VERIFY = False` does.
+  if (node.type === 'attribute') {
+    const assigned = selfAttributeValues(file, node);
+    const declared = assigned.length === 0 && node.childForFieldName('object')?.text === 'self' ? classConstant(file, node, node.childForFieldName('attribute')?.text ?? '') : undefined;
+    return sameFixedBoolean(context, declared ? [declared] : assigned, file, depth - 1);
+  }
   if (node.type !== 'identifier') return undefined;
   if (file.imports.has(node.text)) {
     const constant = constantExpression(file, node, context.integration);
