@@ -45,6 +45,8 @@ const DESCRIPTOR_SUFFIXES = new Set([
   'refreshed', 'updated', 'received', 'status', 'state', 'timestamp', 'time', 'date', 'lock', 'manager', 'class',
   'callback', 'entity', 'sensor', 'attribute', 'attr', 'exists', 'present', 'enabled', 'flag', 'cache', 'store',
   'location', 'scope', 'scopes', 'host', 'server', 'service', 'user', 'username',
+  // When a credential stops or started being good: `access_token_expires_on`, `token_valid_until`, `key_issued_on`.
+  'on', 'until',
   // A cookie's attributes: `COOKIE_SECURE`, `cookie_samesite` say how a cookie is sent, not what it holds.
   'secure', 'httponly', 'samesite', 'domain',
   // Bluetooth GATT slots: `PASSWORD_CHAR_UUID` names where a lock takes its PIN, not the PIN.
