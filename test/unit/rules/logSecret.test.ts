@@ -63,6 +63,17 @@ describe('log-secret', () => {
     });
   }
 
+  it('follows a tuple unpacked from a function of the integration to what it returns at that place', () => {
+    const auth = 'import time\n\n\nasync def refresh_access_token(data):\n    token = data["refresh_token"]\n    expires_on = int(time.time()) + 3600\n    return "Bearer " + token, token, expires_on\n';
+    const init = (logged: string) =>
+      `import logging\n\nfrom .auth import refresh_access_token\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    header, refreshed, access_token_expires_on = await refresh_access_token(dict(entry.data))\n    _LOGGER.info("Token refreshed, expires on %s", ${logged})\n`;
+    const found = (logged: string) => analyzeSnippet(init(logged), { rules, otherFiles: { 'auth.py': auth } }).findings;
+    assert.deepEqual(found('access_token_expires_on'), []);
+    // The other places hold the token, whatever the names they are unpacked into.
+    assert.equal(found('header').length, 1);
+    assert.equal(found('refreshed').length, 1);
+  });
+
   it('reads the log call a functools.partial builds, and one handed to the executor', () => {
     const module = (call: string) =>
       `import logging\nfrom functools import partial\n\nfrom homeassistant.const import CONF_API_KEY, CONF_HOST\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    api_key = entry.data[CONF_API_KEY]\n    host = entry.data[CONF_HOST]\n    await hass.async_add_executor_job(${call})\n`;

@@ -1224,6 +1224,14 @@ function bindingCarrier(walk: Walk, binding: Binding, use: Node, depth: number):
       return loopVariableCarrier(walk, binding, depth);
     default: {
       if (!binding.value) return 'opaque';
+      const returned = unpackedReturn(walk, binding, use.text);
+      if (returned) {
+        for (const part of returned) {
+          const found = carriers(part.file === file ? walk : { ...walk, file: part.file }, part.node, depth - 1)[0];
+          if (found) return part.file === file ? found : { ...found, node: use };
+        }
+        return returned.some((part) => isOpaque(part.file, part.node, integration)) ? 'opaque' : undefined;
+      }
       const values = positionalValues(file, binding, use.text) ?? [binding.value];
       for (const value of values) {
         const found = carriers(walk, value, depth - 1)[0];
@@ -1232,6 +1240,33 @@ function bindingCarrier(walk: Walk, binding: Binding, use: Node, depth: number):
       return values.some((value) => isOpaque(file, value, integration)) ? 'opaque' : undefined;
     }
   }
+}
+
+/**
+ * `token, refresh, expires_on = await refresh_access_token(data)`, a function of the integration that returns a
+ * tuple: what it returns at that position, in its own module. The function's name speaks of the whole result, not of
+ * each part (`expires_on` is a date). Undefined when the function or a return is not a tuple of known length.
+ */
+function unpackedReturn(walk: Walk, binding: Binding, name: string): { file: FileModel; node: Node }[] | undefined {
+  if (binding.kind !== 'assign' || !binding.value) return undefined;
+  const left = binding.node.childForFieldName('left');
+  if (!left || (left.type !== 'pattern_list' && left.type !== 'tuple_pattern')) return undefined;
+  const targets = left.namedChildren.filter((target): target is Node => target !== null && target.type !== 'comment');
+  const index = targets.findIndex((target) => target.text === name);
+  let value = unwrap(binding.value);
+  if (value.type === 'await') value = unwrap(value.namedChild(0) ?? value);
+  if (index < 0 || value.type !== 'call' || targets.some((target) => target.type === 'list_splat_pattern')) return undefined;
+  const callee = value.childForFieldName('function');
+  const target = callee ? resolveCallables(walk.file, callee, walk.integration, 2, false)[0] : undefined;
+  if (!target || target.node.type !== 'function_definition') return undefined;
+  const parts: { file: FileModel; node: Node }[] = [];
+  for (const returned of target.file.returnedValues(target.node)) {
+    const tuple = unwrap(returned);
+    const elements = tuple.type === 'tuple' || tuple.type === 'expression_list' ? tuple.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment') : [];
+    if (elements.length !== targets.length || elements.some((element) => element.type === 'list_splat')) return undefined;
+    parts.push({ file: target.file, node: elements[index] });
+  }
+  return parts.length > 0 ? parts : undefined;
 }
 
 /** For `host, token = a, b` (or `user, password = self._auth`) the parts that may be assigned to one name. */
