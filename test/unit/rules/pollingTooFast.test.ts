@@ -241,6 +241,20 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(slow.checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
   });
 
+  it('reads an interval the class keeps in an attribute (Throttle(self._scan_interval) set in __init__)', () => {
+    const source = (interval: string, extra = '') =>
+      `from datetime import timedelta\n\nfrom homeassistant.helpers.entity import Entity\nfrom homeassistant.util import Throttle\n\n\nclass Sensor(Entity):\n    def __init__(self, api):\n        self._api = api\n        self._scan_interval = timedelta(${interval})\n        self.async_update = Throttle(self._scan_interval)(self.async_update)\n${extra}\n    async def async_update(self):\n        self._attr_native_value = await self._api.fetch()\n`;
+    const [finding] = analyzeSnippet(source('seconds=5'), { rules, manifest: manifest('cloud_polling') }).findings;
+    assert.match(finding?.message ?? '', /5 seconds/);
+    const slow = analyzeSnippet(source('minutes=15'), { rules, manifest: manifest('cloud_polling') });
+    assert.deepEqual(slow.findings, []);
+    assert.equal(slow.checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
+    // Set elsewhere to something unknown: a person looks.
+    const changed = analyzeSnippet(source('minutes=15', '\n    def set_interval(self, interval):\n        self._scan_interval = interval\n'), { rules, manifest: manifest('cloud_polling') });
+    assert.deepEqual(changed.findings, []);
+    assert.equal(changed.checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'review');
+  });
+
   it('suggests the minimum interval, and is silent after it', () => {
     const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=5)\n';
     const [finding] = analyzeSnippet(source, { rules }).findings;

@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
-import { unwrap } from '../python/syntax';
+import { ancestorOfType, unwrap } from '../python/syntax';
 import type { FileModel } from './fileModel';
+import { classConstant } from './constness';
 import { constantExpression, type IntegrationModel } from './integration';
 import { callerArguments } from './untrusted';
 
@@ -64,6 +65,19 @@ export function durationSeconds(file: FileModel, expression: Node, integration: 
     }
     if (origins.length === 0 || origins.some((origin) => origin.kind !== 'expression' || origin.node.id === node.id)) return undefined;
     const values = origins.map((origin) => durationSeconds(file, origin.node, integration, depth - 1));
+    return values.every((value): value is number => value !== undefined) ? Math.min(...values) : undefined;
+  }
+  if (node.type === 'attribute' && node.childForFieldName('object')?.text === 'self') {
+    // `self._scan_interval = timedelta(minutes=15)` in `__init__`, used as `Throttle(self._scan_interval)`: the
+    // shortest of what the class's methods set it to, if all are known (else its class body's value).
+    const cls = ancestorOfType(node, ['class_definition']);
+    const name = node.childForFieldName('attribute')?.text ?? '';
+    if (!cls) return undefined;
+    const written = file.selfAttributeWrites(cls, name);
+    const declared = written.values.length === 0 ? classConstant(file, node, name) : undefined;
+    const assigned = declared ? [declared] : written.values;
+    if (assigned.length === 0 || written.mutated) return undefined;
+    const values = assigned.map((value) => durationSeconds(file, value, integration, depth - 1));
     return values.every((value): value is number => value !== undefined) ? Math.min(...values) : undefined;
   }
   if (node.type === 'binary_operator') {

@@ -183,7 +183,7 @@ local device polled too often can hang. The checklist asks integrations to respe
 The rule reads \`SCAN_INTERVAL\`, \`update_interval=\` (for example of a \`DataUpdateCoordinator\`),
 \`self.update_interval = ...\`, \`async_track_time_interval(...)\`, \`@Throttle(...)\` and a function that
 schedules itself again with \`async_call_later\` (a retry loop), evaluates \`timedelta(...)\` values (also
-through constants in \`const.py\`, and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`), and
+through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`), and
 compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`cloud_*\` and 1 second for
 \`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`). A bare number is not judged,
 because its unit depends on the API it is passed to. A manifest without an \`iot_class\` leaves the interval up for
