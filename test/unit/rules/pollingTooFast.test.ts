@@ -37,6 +37,11 @@ describe('polling-too-fast', () => {
     // An update that copies what a listener received asks nothing of the service.
     const listener = `from homeassistant.helpers.entity import Entity\n\n\nclass Pushes(Entity):\n    def update(self):\n        self._attr_native_value = self.listener.data["title"]\n`;
     assert.equal(status(listener), 'not-applicable');
+    // A sync update asking the library object it holds (`self._device.refresh()`) polls the device or service.
+    const refreshes = (call: string) => `from homeassistant.components.climate import ClimateEntity\n\n\nclass Thermostat(ClimateEntity):\n    def update(self):\n        ${call}\n`;
+    assert.equal(status(refreshes('self._device.refresh()')), 'pass');
+    assert.equal(status(refreshes('self._client.get_status()')), 'pass');
+    assert.equal(status(refreshes('self._attributes.update({"mode": "heat"})')), 'not-applicable');
   });
 
   it("knows an entity by its lineage: the camera platform's Camera, and the integration's own base classes in other modules", () => {

@@ -262,10 +262,16 @@ function polledEntities(file: FileModel, integration: IntegrationModel): boolean
       if (descendants(method, ['await']).length > 0) return true;
       return descendants(method, ['call']).some((call) => {
         const site = file.callSite(call);
-        return site !== undefined && SYNC_REQUEST.test(site.method ?? site.name ?? '');
+        return site !== undefined && (SYNC_REQUEST.test(site.method ?? site.name ?? '') || asksItsDevice(site));
       });
     });
   });
+}
+
+/** `self._device.refresh()`, `self._client.update()`: a sync update asking the library object it holds for news. */
+function asksItsDevice(site: CallSite): boolean {
+  const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+  return receiver !== null && /^self\.\w+$/.test(receiver.text) && !/^self\._?attr/.test(receiver.text) && /^(refresh|update|poll|sync|fetch|load|read)\w*$|^get_\w+$/.test(site.method ?? '');
 }
 
 /**
