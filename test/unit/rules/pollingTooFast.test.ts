@@ -149,6 +149,19 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.deepEqual(status('vol.All(vol.Coerce(int), vol.Clamp(min=0))'), ['review', 'allows 0 seconds']);
     assert.deepEqual(status('int'), ['review', 'sets no minimum']);
     assert.deepEqual(status('vol.All(int, vol.Range(min=30))')[0], 'pass');
+    // Bounds written as constants, and a number selector's bounds.
+    assert.deepEqual(status('vol.All(int, vol.Range(min=MIN_SCAN, max=3600))').slice(0, 1), ['review'], 'an unknown constant bounds nothing');
+    const withConstant = (validator: string) =>
+      analyzeSnippet(setup, { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': `MIN_SCAN = 30\n${flow(validator)}` } }).checklist.find((entry) => entry.id === 'rate-limiting')?.status;
+    assert.equal(withConstant('vol.All(int, vol.Range(min=MIN_SCAN, max=3600))'), 'pass');
+    assert.equal(withConstant('NumberSelector(NumberSelectorConfig(min=MIN_SCAN, max=3600, step=1))'), 'pass');
+    assert.equal(withConstant('NumberSelector(NumberSelectorConfig(max=3600))'), 'review');
+    // The option read into a local variable first (`seconds = int(entry.options.get(...))`).
+    const local = setup.replace('    return DataUpdateCoordinator(hass, None, name="demo", update_interval=timedelta(seconds=entry.options.get("scan_interval", 60)))', '    seconds = int(entry.options.get("scan_interval", 60))\n    return DataUpdateCoordinator(hass, None, name="demo", update_interval=timedelta(seconds=seconds))');
+    assert.notEqual(local, setup);
+    const viaLocal = (validator: string) => analyzeSnippet(local, { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow(validator) } }).checklist.find((entry) => entry.id === 'rate-limiting');
+    assert.equal(viaLocal('vol.All(int, vol.Range(min=30))')?.status, 'pass');
+    assert.match(viaLocal('int')?.note ?? '', /sets no minimum/);
     // Read from any dict that holds what the form asked for (a coordinator's `config`).
     const viaConfig = (key: string) =>
       analyzeSnippet(setup.replace('entry.options.get("scan_interval", 60)', `config.get("${key}", 60)`).replace('async def async_setup_entry(hass, entry):', 'async def start(hass, config):'), { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow('int') } }).checklist.find((entry) => entry.id === 'rate-limiting')?.status;

@@ -1,6 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import { ancestorOfType, unwrap } from '../python/syntax';
-import type { FileModel } from './fileModel';
+import type { CallSite, FileModel } from './fileModel';
 import { classConstant } from './constness';
 import { constantExpression, type IntegrationModel } from './integration';
 import { callerArguments } from './untrusted';
@@ -111,10 +111,25 @@ export function durationSeconds(file: FileModel, expression: Node, integration: 
 function numericArgument(file: FileModel, argument: Node, integration: IntegrationModel | undefined): number | undefined {
   const direct = numberValue(file, argument, integration);
   if (direct !== undefined) return direct;
+  const site = optionRead(file, argument);
+  const fallback = site ? site.args[1] ?? site.keywords.get('default') : undefined;
+  return fallback ? numberValue(file, fallback, integration) : undefined;
+}
+
+/**
+ * The `.get(KEY, default)` read a number comes from: the argument itself, inside `int(...)`/`float(...)`, or the one
+ * value of a local variable (`minutes = entry.options.get(CONF_SCAN_INTERVAL, 15)`, then `timedelta(minutes=minutes)`).
+ */
+export function optionRead(file: FileModel, argument: Node, depth = 2): CallSite | undefined {
   const node = unwrap(argument);
+  if (node.type === 'identifier' && depth > 0) {
+    const origins = file.origins(node, 2);
+    if (origins.length !== 1 || origins[0].kind !== 'expression' || origins[0].node.id === node.id) return undefined;
+    return optionRead(file, origins[0].node, depth - 1);
+  }
   if (node.type !== 'call') return undefined;
   const site = file.callSite(node);
-  if (!site || site.callee.type !== 'attribute' || site.callee.childForFieldName('attribute')?.text !== 'get') return undefined;
-  const fallback = site.args[1] ?? site.keywords.get('default');
-  return fallback ? numberValue(file, fallback, integration) : undefined;
+  if (!site) return undefined;
+  if ((site.name === 'int' || site.name === 'float') && site.args.length === 1 && depth > 0) return optionRead(file, site.args[0], depth - 1);
+  return site.callee.type === 'attribute' && site.callee.childForFieldName('attribute')?.text === 'get' ? site : undefined;
 }

@@ -1,6 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import { replaceNode } from '../fixes';
-import { durationSeconds, numberValue } from '../model/durations';
+import { durationSeconds, numberValue, optionRead } from '../model/durations';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf } from '../model/untrusted';
@@ -24,9 +24,8 @@ function reviewOptionMinimum(context: FileContext, expression: Node, minimum: nu
   if (!site || !/(^|\.)timedelta$/.test(site.name ?? '')) return false;
   let fromOption = false;
   for (const [unit, argument] of site.keywords) {
-    const read = unwrap(argument);
-    const get = read.type === 'call' ? file.callSite(read) : undefined;
-    if (!get || get.method !== 'get' || !get.args[0] || !(unit in TIMEDELTA_SECONDS)) continue;
+    const get = optionRead(file, argument);
+    if (!get || !get.args[0] || !(unit in TIMEDELTA_SECONDS)) continue;
     const key = file.stringValue(get.args[0], integration?.constantString);
     if (!key) continue;
     // `entry.options.get(KEY, 30)`, also through any dict (`config.get(...)`) holding what a form of the flow asks for.
@@ -52,8 +51,7 @@ function optionMinimum(context: FileContext, key: string): number | undefined {
       const validator = pair?.childForFieldName('value');
       if (!validator) continue;
       seen = true;
-      const bound = /(?:Range|Clamp)\([^)]*\bmin\s*=\s*(-?[\d.]+)/.exec(validator.text) ?? /\bpositive_(?:int|float)\b/.exec(validator.text);
-      const value = bound ? (bound[1] !== undefined ? Number(bound[1]) : 1) : undefined;
+      const value = schemaMinimum(file, validator, context.integration);
       if (value === undefined) return undefined;
       lowest = lowest === undefined ? value : Math.min(lowest, value);
     }
@@ -61,6 +59,21 @@ function optionMinimum(context: FileContext, key: string): number | undefined {
   // An option no form of the integration asks for is not the user's to set.
   return seen ? lowest : Number.POSITIVE_INFINITY;
 }
+/**
+ * The least value a validator lets through: `vol.Range(min=MIN_SCAN_INTERVAL)` (constants read), a number selector's
+ * `NumberSelectorConfig(min=1)`, `cv.positive_int`.
+ */
+function schemaMinimum(file: FileModel, validator: Node, integration: IntegrationModel | undefined): number | undefined {
+  for (const node of descendants(validator, ['call'])) {
+    const site = file.callSite(node);
+    const name = site?.name ?? '';
+    const bound = /(^|\.)(Range|Clamp)$/.test(name) ? site!.keywords.get('min') ?? site!.args[0] : /(^|\.)NumberSelectorConfig$/.test(name) ? site!.keywords.get('min') : undefined;
+    const value = bound ? numberValue(file, bound, integration) : undefined;
+    if (value !== undefined) return value;
+  }
+  return /\bpositive_(?:int|float)\b/.test(validator.text) ? 1 : undefined;
+}
+
 const CALL_LATER = /^homeassistant\.helpers\.event\.async_call_later$/;
 /** A delay that grows with the failures (`2 ** min(self.attempts, 5) * 5`): a backoff, which is what retries need. */
 const BACKOFF = /\*\*|attempt|retr|backoff|fail|tries|count/i;
@@ -183,7 +196,7 @@ local device polled too often can hang. The checklist asks integrations to respe
 The rule reads \`SCAN_INTERVAL\`, \`update_interval=\` (for example of a \`DataUpdateCoordinator\`),
 \`self.update_interval = ...\`, \`async_track_time_interval(...)\`, \`@Throttle(...)\` and a function that
 schedules itself again with \`async_call_later\` (a retry loop), evaluates \`timedelta(...)\` values (also
-through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`), and
+through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`, also read into a local variable first), and
 compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`cloud_*\` and 1 second for
 \`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`). A bare number is not judged,
 because its unit depends on the API it is passed to. A manifest without an \`iot_class\` leaves the interval up for
