@@ -67,6 +67,15 @@ describe('webhook-unsigned', () => {
     assert.deepEqual(analyzeSnippet(lambda('_handle(r, w, h, entry)'), { rules }).findings, []);
   });
 
+  it('follows a handler that is an instance of the integration\'s class, called through __call__', () => {
+    const source = (check: string) =>
+      `import hmac\n\nfrom aiohttp import web\nfrom homeassistant.components import webhook\n\n\nclass PushHandler:\n    def __init__(self, secret):\n        self._secret = secret\n\n    async def __call__(self, hass, webhook_id, request):\n${check}        hass.bus.async_fire("demo_event", await request.json())\n        return web.Response(status=200)\n\n\nasync def async_setup_entry(hass, entry):\n    handler = PushHandler(entry.data["secret"])\n    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], handler)\n    return True\n`;
+    const [finding] = analyzeSnippet(source(''), { rules }).findings;
+    assert.match(finding?.message ?? '', /Webhook handler `PushHandler.__call__` acts on requests without verifying/);
+    const signed = '        if not hmac.compare_digest(request.headers.get("X-Token", ""), self._secret):\n            return web.Response(status=401)\n';
+    assert.deepEqual(analyzeSnippet(source(signed), { rules }).findings, []);
+  });
+
   it('follows a handler registered as a method of another object, in another module', () => {
     const checked = analyzeSnippet(read('good_webhook.py'), { rules, fileName: 'webhook.py', otherFiles: integrationFiles });
     assert.deepEqual(checked.findings.filter((finding) => finding.path.endsWith('coordinator.py')), []);

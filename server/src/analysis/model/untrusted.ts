@@ -657,6 +657,10 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
     const first = args?.namedChildren.find((child) => child !== null && child.type !== 'keyword_argument' && child.type !== 'comment');
     const calleeName = callee ? file.qualifiedName(callee) ?? '' : '';
     if (callee?.type === 'call' || /(^|\.)partial$/.test(calleeName)) return first ? resolveCallables(file, first, integration, depth - 1) : [];
+    // `PushHandler(entry)`: an instance of the integration's own class, called through its `__call__`.
+    const cls = callee ? resolveClass(file, callee, integration) : undefined;
+    const called = cls ? methodsOf(cls.node).find((fn) => fn.childForFieldName('name')?.text === '__call__') : undefined;
+    if (cls && called) return [{ file: cls.file, node: called }];
     // `get_webhook_handler(data)`: a factory of the integration, whose handler is what it returns.
     if (callee?.type === 'identifier') {
       const imported = file.imports.get(callee.text);

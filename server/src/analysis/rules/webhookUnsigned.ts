@@ -4,7 +4,7 @@ import type { FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { parametersOf, webhookRegistrations } from '../model/untrusted';
 import { callerCheck } from '../model/verification';
-import { isAsyncFunction, rangeOf } from '../python/syntax';
+import { ancestorOfType, isAsyncFunction, rangeOf } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
 import { baseName, excerpt } from '../text';
@@ -24,7 +24,8 @@ a secret both sides share and sent in a header, so that the receiver can tell th
 else's. A handler that skips the check trusts the URL alone.
 
 The rule follows every \`webhook.async_register(...)\` of the integration to its handler, also when the handler
-lives in another module, is a method, or is wrapped in \`functools.partial\`, and looks in the handler and in the
+lives in another module, is a method, is wrapped in \`functools.partial\` or a lambda, or is an instance of the
+integration's own class called through \`__call__\`, and looks in the handler and in the
 integration's functions it calls for a check: \`hmac.compare_digest\`, a verification function given the request,
 its headers or a signature (a library's \`verify_signature(body, headers)\`, or any library call given the body and
 a signature header), a decoded JWT, a comparison of a token or signature, or a request token that turns the caller
@@ -71,7 +72,9 @@ async def handle_webhook(hass, webhook_id, request):
         if (checked.has(key)) continue;
         checked.add(key);
         const name = handler.node.childForFieldName('name');
-        const label = name?.text ?? 'handler';
+        // An instance called through `__call__` is known by its class.
+        const owner = name?.text === '__call__' ? ancestorOfType(handler.node, ['class_definition'])?.childForFieldName('name')?.text : undefined;
+        const label = owner ? `${owner}.__call__` : name?.text ?? 'handler';
         const check = callerCheck(handler.file, handler.node, integration);
         if (check?.kind === 'verified') continue;
         if (check?.kind === 'delegated') {
