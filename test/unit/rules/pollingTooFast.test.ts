@@ -273,6 +273,29 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(changed.checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'review');
   });
 
+  it('follows numbers and intervals through local names and the arguments callers hand a parameter', () => {
+    const zone = (throttle: string) =>
+      `from datetime import timedelta\n\nfrom homeassistant.helpers.entity import Entity\nfrom homeassistant.util import Throttle\n\n\nclass Zone(Entity):\n    def __init__(self, api, interval):\n        self._api = api\n        self.throttled_update = Throttle(${throttle})(self._update)\n\n    async def _update(self):\n        self._attr_native_value = await self._api.fetch()\n`;
+    const setup = (value: string) => `from .zone import Zone\n\nDEFAULT_INTERVAL = 5\n\n\nasync def async_setup_platform(hass, config, add_entities, discovery_info=None):\n    interval = ${value}\n    add_entities([Zone(config["api"], interval)])\n`;
+    const run = (throttle: string, value: string) => analyzeSnippet(setup(value), { rules, manifest: manifest('cloud_polling'), fileName: 'sensor.py', otherFiles: { 'zone.py': zone(throttle) } });
+    const status = (result: ReturnType<typeof run>) => result.checklist.find((entry) => entry.id === 'rate-limiting')?.status;
+    assert.equal(status(run('timedelta(hours=interval)', '1')), 'pass');
+    assert.equal(run('timedelta(seconds=interval)', '5').findings.length, 1);
+    assert.equal(run('timedelta(seconds=interval)', 'config.get("scan_interval", DEFAULT_INTERVAL)').findings.length, 1);
+    assert.equal(status(run('timedelta(seconds=interval)', 'config.get("scan_interval", 300)')), 'pass');
+    // A YAML option whose default is an interval, handed on whole.
+    assert.equal(run('interval', 'config.get("scan_interval", timedelta(seconds=5))').findings.length, 1);
+    assert.equal(status(run('interval', 'config.get("scan_interval", timedelta(minutes=5))')), 'pass');
+  });
+
+  it('takes the least of an option\'s fixed choices as its minimum (vol.In)', () => {
+    const setup = 'from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nasync def async_setup_entry(hass, entry):\n    seconds = entry.data.get("scan_interval", 60)\n    return DataUpdateCoordinator(hass, None, name="demo", update_interval=timedelta(seconds=seconds))\n';
+    const status = (choices: string) =>
+      analyzeSnippet(setup, { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': `import voluptuous as vol\n\nCHOICES = ${choices}\nSCHEMA = vol.Schema({vol.Optional("scan_interval", default=60): vol.In(CHOICES)})\n` } }).checklist.find((entry) => entry.id === 'rate-limiting');
+    assert.equal(status('[30, 60, 120]')?.status, 'pass');
+    assert.match(status('[5, 60, 120]')?.note ?? '', /allows 5 seconds/);
+  });
+
   it('suggests the minimum interval, and is silent after it', () => {
     const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=5)\n';
     const [finding] = analyzeSnippet(source, { rules }).findings;

@@ -55,17 +55,9 @@ export function durationSeconds(file: FileModel, expression: Node, integration: 
   if (node.type === 'identifier') {
     const constant = constantExpression(file, node, integration);
     if (constant) return durationSeconds(constant.file, constant.node, integration, depth - 1);
-    // A local variable (`update_interval = timedelta(seconds=5)`): the shortest of what it is set to, if all are known.
-    const origins = file.origins(node, 2);
-    // A parameter (`def __init__(self, hass, update_interval)`): the shortest interval its callers hand it, if all are known.
-    if (origins.length > 0 && origins.every((origin) => origin.kind === 'parameter' && origin.scope && origin.name)) {
-      const handed = origins.flatMap((origin) => callerArguments(file, origin.scope!, origin.name!, integration));
-      const values = handed.map((argument) => durationSeconds(argument.file, argument.node, integration, depth - 1));
-      return values.length > 0 && values.every((value): value is number => value !== undefined) ? Math.min(...values) : undefined;
-    }
-    if (origins.length === 0 || origins.some((origin) => origin.kind !== 'expression' || origin.node.id === node.id)) return undefined;
-    const values = origins.map((origin) => durationSeconds(file, origin.node, integration, depth - 1));
-    return values.every((value): value is number => value !== undefined) ? Math.min(...values) : undefined;
+    // A local variable (`update_interval = timedelta(seconds=5)`) or a parameter (`def __init__(self, hass,
+    // update_interval)`): the shortest interval it is set to or handed, if all are known.
+    return knownValues(file, node, integration, depth, (valueFile, value) => durationSeconds(valueFile, value, integration, depth - 1)) ?? undefined;
   }
   if (node.type === 'attribute' && node.childForFieldName('object')?.text === 'self') {
     // `self._scan_interval = timedelta(minutes=15)` in `__init__`, used as `Throttle(self._scan_interval)`: the
@@ -91,6 +83,9 @@ export function durationSeconds(file: FileModel, expression: Node, integration: 
   }
   if (node.type !== 'call') return undefined;
   const site = file.callSite(node);
+  // `config.get(CONF_SCAN_INTERVAL, SCAN_INTERVAL)`: an option users start from its default.
+  const fallback = site?.method === 'get' ? site.args[1] ?? site.keywords.get('default') : undefined;
+  if (fallback) return durationSeconds(file, fallback, integration, depth - 1);
   if (!site || (site.name !== 'datetime.timedelta' && site.name !== 'timedelta') || site.hasSplat) return undefined;
   let total = 0;
   for (const [index, argument] of site.args.entries()) {
@@ -108,12 +103,44 @@ export function durationSeconds(file: FileModel, expression: Node, integration: 
 }
 
 /** A number, or the default of a `.get(KEY, default)` read of a user option (the value users start with). */
-function numericArgument(file: FileModel, argument: Node, integration: IntegrationModel | undefined): number | undefined {
+function numericArgument(file: FileModel, argument: Node, integration: IntegrationModel | undefined, depth = 3): number | undefined {
   const direct = numberValue(file, argument, integration);
   if (direct !== undefined) return direct;
+  const node = unwrap(argument);
+  if (node.type === 'identifier' && depth > 0) {
+    // `interval = 1`, or a parameter (`def __init__(self, api, interval)`): the least of what it is set to or handed.
+    const values = knownValues(file, node, integration, depth, (valueFile, value) => numericArgument(valueFile, value, integration, depth - 1));
+    if (values !== null) return values;
+  }
   const site = optionRead(file, argument);
   const fallback = site ? site.args[1] ?? site.keywords.get('default') : undefined;
-  return fallback ? numberValue(file, fallback, integration) : undefined;
+  return fallback && depth > 0 ? numericArgument(file, fallback, integration, depth - 1) : undefined;
+}
+
+/**
+ * The least of what a local name holds: every value assigned to it, or every argument the function's callers hand
+ * it for a parameter, read by `read`. Undefined when one of them cannot be read; null when the name is neither.
+ */
+function knownValues(
+  file: FileModel,
+  name: Node,
+  integration: IntegrationModel | undefined,
+  depth: number,
+  read: (file: FileModel, value: Node) => number | undefined,
+): number | undefined | null {
+  const origins = file.origins(name, 2);
+  if (origins.length === 0) return null;
+  let values: (number | undefined)[];
+  if (origins.every((origin) => origin.kind === 'parameter' && origin.scope && origin.name)) {
+    const handed = origins.flatMap((origin) => callerArguments(file, origin.scope!, origin.name!, integration));
+    if (handed.length === 0) return undefined;
+    values = handed.map((argument) => read(argument.file, argument.node));
+  } else if (origins.every((origin) => origin.kind === 'expression' && origin.node.id !== name.id)) {
+    values = origins.map((origin) => read(file, origin.node));
+  } else {
+    return undefined;
+  }
+  return depth > 0 && values.every((value): value is number => value !== undefined) ? Math.min(...values) : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { replaceNode } from '../fixes';
 import { durationSeconds, numberValue, optionRead } from '../model/durations';
 import type { CallSite, FileModel } from '../model/fileModel';
-import type { IntegrationModel } from '../model/integration';
+import { constantExpression, type IntegrationModel } from '../model/integration';
 import { classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf } from '../model/untrusted';
 import { contains, descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -68,10 +68,25 @@ function schemaMinimum(file: FileModel, validator: Node, integration: Integratio
     const site = file.callSite(node);
     const name = site?.name ?? '';
     const bound = /(^|\.)(Range|Clamp)$/.test(name) ? site!.keywords.get('min') ?? site!.args[0] : /(^|\.)NumberSelectorConfig$/.test(name) ? site!.keywords.get('min') : undefined;
-    const value = bound ? numberValue(file, bound, integration) : undefined;
+    const value = bound ? numberValue(file, bound, integration) : /(^|\.)In$/.test(name) && site!.args[0] ? leastChoice(file, site!.args[0], integration) : undefined;
     if (value !== undefined) return value;
   }
   return /\bpositive_(?:int|float)\b/.test(validator.text) ? 1 : undefined;
+}
+
+/** `vol.In([30, 60, 120])`, also through a constant: the least of the choices, when every one is a number. */
+function leastChoice(file: FileModel, choices: Node, integration: IntegrationModel | undefined): number | undefined {
+  let list = unwrap(choices);
+  let listFile = file;
+  if (list.type === 'identifier') {
+    const constant = constantExpression(file, list, integration);
+    if (!constant) return undefined;
+    list = unwrap(constant.node);
+    listFile = constant.file;
+  }
+  if (!['list', 'tuple', 'set'].includes(list.type)) return undefined;
+  const values = list.namedChildren.map((item) => numberValue(listFile, item, integration));
+  return values.length > 0 && values.every((value): value is number => value !== undefined) ? Math.min(...values) : undefined;
 }
 
 const CALL_LATER = /^homeassistant\.helpers\.event\.async_call_later$/;
@@ -196,7 +211,7 @@ local device polled too often can hang. The checklist asks integrations to respe
 The rule reads \`SCAN_INTERVAL\`, \`update_interval=\` (for example of a \`DataUpdateCoordinator\`),
 \`self.update_interval = ...\`, \`async_track_time_interval(...)\`, \`@Throttle(...)\` and a function that
 schedules itself again with \`async_call_later\` (a retry loop), evaluates \`timedelta(...)\` values (also
-through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`, also read into a local variable first), and
+through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), local names and what callers hand a parameter, and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`, also read into a local variable first), and
 compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`cloud_*\` and 1 second for
 \`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`). A bare number is not judged,
 because its unit depends on the API it is passed to. A manifest without an \`iot_class\` leaves the interval up for
