@@ -283,6 +283,8 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(run('timedelta(seconds=interval)', '5').findings.length, 1);
     assert.equal(run('timedelta(seconds=interval)', 'config.get("scan_interval", DEFAULT_INTERVAL)').findings.length, 1);
     assert.equal(status(run('timedelta(seconds=interval)', 'config.get("scan_interval", 300)')), 'pass');
+    // Options falling back to the entry's data, and that to a constant.
+    assert.equal(run('timedelta(seconds=interval)', 'config.get("scan_interval", config.get("interval", DEFAULT_INTERVAL))').findings.length, 1);
     // A YAML option whose default is an interval, handed on whole.
     assert.equal(run('interval', 'config.get("scan_interval", timedelta(seconds=5))').findings.length, 1);
     assert.equal(status(run('interval', 'config.get("scan_interval", timedelta(minutes=5))')), 'pass');

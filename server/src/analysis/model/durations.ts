@@ -49,7 +49,7 @@ export function numberValue(file: FileModel, expression: Node, integration: Inte
 }
 
 /** Seconds a `timedelta` expression (or a constant holding one) spans; undefined when it cannot be known. */
-export function durationSeconds(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth = 4): number | undefined {
+export function durationSeconds(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth = 6): number | undefined {
   const node = unwrap(expression);
   if (depth <= 0) return undefined;
   if (node.type === 'identifier') {
@@ -103,7 +103,7 @@ export function durationSeconds(file: FileModel, expression: Node, integration: 
 }
 
 /** A number, or the default of a `.get(KEY, default)` read of a user option (the value users start with). */
-function numericArgument(file: FileModel, argument: Node, integration: IntegrationModel | undefined, depth = 3): number | undefined {
+function numericArgument(file: FileModel, argument: Node, integration: IntegrationModel | undefined, depth = 5): number | undefined {
   const direct = numberValue(file, argument, integration);
   if (direct !== undefined) return direct;
   const node = unwrap(argument);
