@@ -55,6 +55,14 @@ describe('diagnostics-unredacted', () => {
     // Options whose content cannot be read may hold anything the entry does.
     const unreadable = flowModule.replace('return self.async_create_entry(data=user_input)\n', 'return self.async_create_entry(data=await self._build_options(user_input))\n');
     assert.equal(diagnostics(source, { otherFiles: { 'config_flow.py': unreadable } }).length, 1);
+    // Options built by the flow's own method hold what it returns.
+    const settingsOnlyFlow = flowModule.slice(0, flowModule.indexOf('class Options'));
+    const fromHelper = (returned: string) =>
+      settingsOnlyFlow.replace('return self.async_create_entry(title="Acme", data=user_input)', `return self.async_create_entry(title="Acme", data=user_input, options=self._default_options())\n\n    def _default_options(self):\n        return ${returned}`);
+    assert.notEqual(fromHelper('{}'), settingsOnlyFlow);
+    assert.deepEqual(diagnostics(source, { otherFiles: { 'config_flow.py': fromHelper('{"scan_interval": 10, "name": "Acme"}') } }), []);
+    assert.equal(diagnostics(source, { otherFiles: { 'config_flow.py': fromHelper('{"scan_interval": 10, CONF_TOKEN: self._token}') } }).length, 1);
+    assert.equal(diagnostics(source, { otherFiles: { 'config_flow.py': fromHelper('self._collected') } }).length, 1);
     assert.equal(diagnostics(source, { otherFiles: { 'config_flow.py': flowModule } }).length, 1);
     // The old options copied into the flow and updated with the form's settings hold those settings only.
     const copied = settingsOnly

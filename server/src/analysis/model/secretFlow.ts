@@ -553,12 +553,22 @@ function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel
       }
       for (const part of [...writes.values, ...writes.updates]) add(writtenKeys(file, part, integration, depth - 1));
       keys.push(...writes.keyed.map((write) => write.key));
+    } else if (node.type === 'call' && builtHere(file, node, integration)) {
+      // `options=self._default_options()`: what the module's own function returns.
+      for (const returned of file.returnedValues(builtHere(file, node, integration)!)) add(writtenKeys(file, returned, integration, depth - 1));
     } else if (node.type !== 'none' && !isEntryPayload(file, node)) {
       // `data=None` writes nothing (an options flow that saved its options with async_update_entry).
       complete = false;
     }
   }
   return { keys, complete, generated };
+}
+
+/** The function of this module a call runs (`self._default_options()`, `build_options(user_input)`), if it has returns. */
+function builtHere(file: FileModel, call: Node, integration: IntegrationModel | undefined): Node | undefined {
+  const callee = call.childForFieldName('function');
+  const [target] = callee ? resolveCallables(file, callee, integration, 2, false) : [];
+  return target?.file === file && target.node.type === 'function_definition' && file.returnedValues(target.node).length > 0 ? target.node : undefined;
 }
 
 interface WrittenKeys {
