@@ -248,6 +248,10 @@ describe('log-secret', () => {
       `import logging\nimport re\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef read_code(output, header, self):\n    match = re.search(r"code \\w+", output)\n    token = ${assigned}\n    _LOGGER.info("Use the code: " + token)\n`;
     for (const assigned of ['match.group()[-9:]', 'header[7:]']) assert.equal(findings(source(assigned)).length, 1, assigned);
     for (const assigned of ['self._token[:4]', 'self._token[-4:]']) assert.deepEqual(findings(source(assigned)), [], assigned);
+    // A few characters of a credential read by its key, whatever holds it.
+    const keyed = (assigned: string) => source(assigned).replace('import re\n', 'import re\n\nfrom homeassistant.const import CONF_TOKEN\n');
+    for (const assigned of ['self.data.get(CONF_TOKEN, "")[:8]', 'self.data[CONF_TOKEN][-4:]']) assert.deepEqual(findings(keyed(assigned)), [], assigned);
+    assert.equal(findings(keyed('self.data.get(CONF_TOKEN, "")')).length, 1);
   });
 
   it("leaves a lexer's tokens alone: in a class named as one, or a tokenizer module", () => {

@@ -1356,9 +1356,18 @@ function isOpaque(file: FileModel, value: Node, integration: IntegrationModel | 
     if (index?.type !== 'slice') return true;
     // A piece of something unseen (`match.group()[-9:]`, `header[7:]`) is what its name says; a few characters of a
     // credential (`self._token[:8]`) are not the credential.
-    return object !== null && isOpaque(file, object, integration) && !(isTruncation(index) && isSecretHolderName(lastName(object)));
+    return object !== null && isOpaque(file, object, integration) && !(isTruncation(index) && (isSecretHolderName(lastName(object)) || readsCredentialKey(file, object, integration)));
   }
   return node.type === 'attribute' || node.type === 'identifier';
+}
+
+/** `data.get(CONF_TOKEN, "")`, `data[CONF_TOKEN]`: a read of a credential key, whatever holds it. */
+function readsCredentialKey(file: FileModel, expression: Node, integration: IntegrationModel | undefined): boolean {
+  const node = unwrap(expression);
+  const site = node.type === 'call' ? file.callSite(node) : undefined;
+  const key = site?.method === 'get' ? site.args[0] : node.type === 'subscript' ? node.childForFieldName('subscript') : undefined;
+  const name = key ? file.stringValue(key, integration?.constantString) : undefined;
+  return name !== undefined && isCredentialKey(name, declaredSecretKeys(file, integration));
 }
 
 /** The last name of an expression: `token`, `self._token` -> `_token`, `match.group()` -> `group`. */
