@@ -91,6 +91,19 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(entityFindings('f"{entry.unique_id}_{key}"'), []);
   });
 
+  it('reports a credential used as the config entry\'s title, not a shortened one or the host', () => {
+    const flow = (title: string) =>
+      `from homeassistant import config_entries\nfrom homeassistant.const import CONF_API_KEY, CONF_HOST, CONF_TOKEN\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        token_display = user_input.get(CONF_TOKEN, "")[:8]\n        return self.async_create_entry(title=${title}, data=user_input)\n`;
+    const findings = (title: string) => analyzeSnippet(flow(title), { rules, fileName: 'config_flow.py' }).findings;
+    const reported = findings('user_input[CONF_API_KEY]');
+    assert.deepEqual(reported.map((finding) => finding.range.start.line), [7]);
+    assert.match(reported[0].message, /title is a credential/);
+    assert.equal(findings('f"Tracker {user_input[CONF_TOKEN]}"').length, 1);
+    for (const safe of ['user_input[CONF_HOST]', 'f"Demo {token_display}"', 'user_input[CONF_API_KEY][-4:]', '"Demo"']) {
+      assert.deepEqual(findings(safe), [], safe);
+    }
+  });
+
   it('leaves a few characters of a credential published to recognise it by', () => {
     const entity = (value: string) =>
       `from homeassistant.components.sensor import SensorEntity\n\n\nclass Status(SensorEntity):\n    def __init__(self, bridge):\n        self._bridge = bridge\n\n    @property\n    def extra_state_attributes(self):\n        return {"token_prefix": ${value}}\n`;

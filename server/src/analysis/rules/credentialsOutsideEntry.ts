@@ -34,7 +34,8 @@ writes (\`json.dump\`, \`save_json\`, \`write_text\`, \`.write\`) whose data hol
 dicts and lists it is built of) or the whole \`entry.data\`, credentials copied into the process environment
 (\`os.environ[...] = ...\`, \`os.environ.update\`, \`os.putenv\`: every integration and child process reads it), a
 credential used as a config entry's or entity's unique id (\`async_set_unique_id(user_input[CONF_API_KEY])\`: unique ids
-are kept in the registries and appear unredacted in diagnostics and logs; a truncated or hashed credential is fine), and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
+are kept in the registries and appear unredacted in diagnostics and logs; a truncated or hashed credential is fine) or as a config entry's title
+(\`async_create_entry(title=user_input[CONF_API_KEY], ...)\`), and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
 for passwords, tokens and keys. An integration that imports
 that YAML into a config entry (\`async_step_import\`, a flow started with \`SOURCE_IMPORT\`) gets a note to review
 instead: users should be told to remove the credentials from \`configuration.yaml\` once imported. So does one of
@@ -72,6 +73,10 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
         const secret = uniqueId && credentialIn(context, uniqueId);
         if (secret) context.report(call.node, UNIQUE_ID_MESSAGE(secret, 'config entry'));
       } else if (call.method === 'async_create_entry' || call.method === 'async_update_entry') {
+        const title = call.keywords.get('title');
+        // The secret flow knows a shortened credential (`token[:8]`) from the whole one.
+        const [titleSecret] = title ? secretsIn(file, title, context.integration).filter((carrier) => carrier.kind === 'secret') : [];
+        if (title && titleSecret) context.report(title, TITLE_MESSAGE(excerpt(titleSecret.source, 60)));
         const data = call.keywords.get('data');
         if (!data) continue;
         // `data=user_input` holds what the step's form asked for; the integration's key index knows those keys.
@@ -105,6 +110,10 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
  */
 const UNIQUE_ID_MESSAGE = (secret: string, of: string): string =>
   `The ${of}'s unique id is a credential (${secret}); unique ids are kept in the registries and shown unredacted in diagnostics and logs, so use an account or device id (or a hash of the credential) instead.`;
+
+/** The entry's title is shown in the UI, kept next to the data, and dumped unredacted by `entry.as_dict()`. */
+const TITLE_MESSAGE = (secret: string): string =>
+  `The config entry's title is a credential (${secret}); titles are shown in the UI and appear unredacted in diagnostics and logs, so name the entry after the account, the host or the service instead.`;
 
 /** `self._attr_unique_id = token`: an entity's unique id made of a credential. */
 function checkEntityUniqueIds(context: FileContext, file: FileModel): void {
