@@ -298,6 +298,21 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.match(status('[5, 60, 120]')?.note ?? '', /allows 5 seconds/);
   });
 
+  it("judges a YAML schema's default scan_interval as the interval users get, not a bare number or SCAN_INTERVAL twice", () => {
+    const platform = (fallback: string, extra = '') =>
+      `from datetime import timedelta\n\nimport voluptuous as vol\n\nfrom homeassistant.components.sensor import PLATFORM_SCHEMA\nfrom homeassistant.const import CONF_SCAN_INTERVAL\nimport homeassistant.helpers.config_validation as cv\n${extra}\nPLATFORM_SCHEMA = PLATFORM_SCHEMA.extend({vol.Optional(CONF_SCAN_INTERVAL, default=${fallback}): cv.time_period})\n`;
+    const findings = (source: string) => analyzeSnippet(source, { rules, manifest: manifest('cloud_polling'), fileName: 'sensor.py' }).findings;
+    const [finding, ...rest] = findings(platform('timedelta(seconds=15)'));
+    assert.deepEqual(rest, []);
+    assert.match(finding.message, /default scan_interval of the schema is 15 seconds/);
+    assert.equal(findings(platform('DEFAULT_INTERVAL', 'DEFAULT_INTERVAL = timedelta(seconds=10)\n')).length, 1);
+    assert.deepEqual(findings(platform('timedelta(minutes=5)')), []);
+    assert.deepEqual(findings(platform('15')), []);
+    // Judged once, where SCAN_INTERVAL is set.
+    assert.equal(findings(platform('SCAN_INTERVAL', 'SCAN_INTERVAL = timedelta(seconds=10)\n')).length, 1);
+    assert.deepEqual(analyzeSnippet(platform('timedelta(seconds=15)'), { rules, manifest: manifest('local_polling'), fileName: 'sensor.py' }).findings, []);
+  });
+
   it('suggests the minimum interval, and is silent after it', () => {
     const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=5)\n';
     const [finding] = analyzeSnippet(source, { rules }).findings;

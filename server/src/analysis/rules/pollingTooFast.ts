@@ -10,6 +10,7 @@ import type { Fix } from '../types';
 import { baseName, excerpt } from '../text';
 
 const THROTTLE = /^homeassistant\.util\.Throttle$/;
+const SCHEMA_KEY = /(^|\.)(Optional|Required)$/;
 const TIMEDELTA_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600 };
 
 /**
@@ -46,7 +47,7 @@ function optionMinimum(context: FileContext, key: string): number | undefined {
   let seen = false;
   for (const file of context.integration?.files ?? [context.file]) {
     for (const call of file.calls) {
-      if (!/(^|\.)(Optional|Required)$/.test(call.name ?? '') || !call.args[0] || file.stringValue(call.args[0], context.integration?.constantString) !== key) continue;
+      if (!SCHEMA_KEY.test(call.name ?? '') || !call.args[0] || file.stringValue(call.args[0], context.integration?.constantString) !== key) continue;
       const pair = call.node.parent?.type === 'pair' && call.node.parent.childForFieldName('key')?.id === call.node.id ? call.node.parent : undefined;
       const validator = pair?.childForFieldName('value');
       if (!validator) continue;
@@ -152,6 +153,15 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
       // async_call_later takes seconds when given a number.
       const delay = call.args[1];
       add(delay, 'The delay before the function runs itself again', durationSeconds(file, delay, integration) ?? numberValue(file, delay, integration));
+    } else if (call.name && SCHEMA_KEY.test(call.name) && call.args[0] && file.stringValue(call.args[0], integration?.constantString) === 'scan_interval') {
+      // `vol.Optional(CONF_SCAN_INTERVAL, default=timedelta(seconds=15))` in a YAML schema: Home Assistant polls the
+      // platform's entities at that interval unless the user sets another. Only a time span is judged: a bare
+      // number's unit depends on who reads it.
+      const fallback = call.keywords.get('default');
+      const seconds = fallback ? durationSeconds(file, fallback, integration) : undefined;
+      if (fallback && seconds !== undefined && !(unwrap(fallback).type === 'identifier' && ['SCAN_INTERVAL', ...found.map(({ expression }) => expression.text)].includes(fallback.text))) {
+        add(fallback, 'The default scan_interval of the schema', seconds);
+      }
     }
   }
   // Found through the text: `update_interval=` passed to a call, and `obj.update_interval = value`. Walking the whole
@@ -210,7 +220,8 @@ local device polled too often can hang. The checklist asks integrations to respe
 
 The rule reads \`SCAN_INTERVAL\`, \`update_interval=\` (for example of a \`DataUpdateCoordinator\`),
 \`self.update_interval = ...\`, \`async_track_time_interval(...)\`, \`@Throttle(...)\` and a function that
-schedules itself again with \`async_call_later\` (a retry loop), evaluates \`timedelta(...)\` values (also
+schedules itself again with \`async_call_later\` (a retry loop), the default of a YAML schema's \`scan_interval\`
+(\`vol.Optional(CONF_SCAN_INTERVAL, default=timedelta(seconds=15))\`: the interval users get unless they set one), evaluates \`timedelta(...)\` values (also
 through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), local names and what callers hand a parameter, and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`, also read into a local variable first), and
 compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`cloud_*\` and 1 second for
 \`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`). A bare number is not judged,
