@@ -255,6 +255,17 @@ describe('credentials-outside-entry', () => {
     assert.equal(analyzeSnippet(schema('cv.string'), { rules }).findings.length, 1, 'a text value is the password itself');
   });
 
+  it("takes a YAML PIN code and a database URL for credentials, and a GPIO pin's number for none", () => {
+    const schema = (key: string, validator: string) =>
+      `import voluptuous as vol\nfrom homeassistant.components.alarm_control_panel import PLATFORM_SCHEMA\nfrom homeassistant.const import CONF_PIN\nimport homeassistant.helpers.config_validation as cv\n\nPLATFORM_SCHEMA = PLATFORM_SCHEMA.extend({vol.Required(${key}): ${validator}})\n`;
+    const count = (key: string, validator: string) => analyzeSnippet(schema(key, validator), { rules, fileName: 'alarm_control_panel.py' }).findings.length;
+    assert.equal(count('CONF_PIN', 'cv.string'), 1);
+    assert.equal(count('"code"', 'cv.string'), 0);
+    assert.equal(count('"db_url"', 'cv.string'), 1);
+    for (const validator of ['cv.positive_int', 'int', 'vol.Coerce(int)']) assert.equal(count('CONF_PIN', validator), 0, validator);
+    assert.equal(count('"pin_code"', 'vol.Coerce(int)'), 1, 'a PIN code given as a number is still the code');
+  });
+
   it('reports credentials read straight from the YAML config when no schema names them', () => {
     const source = 'DOMAIN = "demo"\n\n\nasync def async_setup(hass, config):\n    for device in config[DOMAIN]:\n        hass.data[device["host"]] = device.get("api_key")\n    return True\n';
     assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => [finding.range.start.line, /"api_key" is read from configuration\.yaml/.test(finding.message)]), [[5, true]]);

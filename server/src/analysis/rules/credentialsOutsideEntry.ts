@@ -3,7 +3,7 @@ import type { CallSite, FileModel } from '../model/fileModel';
 import { libraryKeptFile, literalNames } from '../model/configFolder';
 import { constantExpression } from '../model/integration';
 import { persistedData } from '../model/persistence';
-import { credentialKeys, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys } from '../model/secretFlow';
+import { credentialKeys, isCredentialKey, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys } from '../model/secretFlow';
 import { markedKey } from '../model/schemaKeys';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
@@ -36,7 +36,7 @@ dicts and lists it is built of) or the whole \`entry.data\`, credentials copied 
 credential used as a config entry's or entity's unique id (\`async_set_unique_id(user_input[CONF_API_KEY])\`: unique ids
 are kept in the registries and appear unredacted in diagnostics and logs; a truncated or hashed credential is fine) or as a config entry's title
 (\`async_create_entry(title=user_input[CONF_API_KEY], ...)\`), and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
-for passwords, tokens and keys. An integration that imports
+for passwords, tokens, keys, PIN codes and database URLs (a GPIO \`pin\` validated as a number is no PIN). An integration that imports
 that YAML into a config entry (\`async_step_import\`, a flow started with \`SOURCE_IMPORT\`) gets a note to review
 instead: users should be told to remove the credentials from \`configuration.yaml\` once imported. So does one of
 Home Assistant's own legacy integrations without a config flow (\`homeassistant/components/<domain>\`): the rule is
@@ -352,7 +352,7 @@ function checkYamlSchemas(context: FileContext, file: FileModel): void {
         const marked = markedKey(part.file, call);
         if (!marked) continue;
         const keyName = part.file.stringValue(marked.key, context.integration?.constantString) ?? literalString(marked.key);
-        if (!keyName || !(marked.secret || isSecretName(keyName)) || takesTrueOrFalse(part.file, call.node)) continue;
+        if (!keyName || !(marked.secret || isCredentialKey(keyName)) || takesNoCredential(part.file, call.node, keyName)) continue;
         context.markUsed();
         if (importsYaml(context)) {
           context.review(`${name} still takes "${keyName}" from YAML to import it into a config entry; make sure users are told (a repair issue) to remove it from configuration.yaml once imported.`);
@@ -417,16 +417,21 @@ function membershipTested(identifier: Node): boolean {
   return parent?.type === 'comparison_operator' && parent.namedChildren[parent.namedChildren.length - 1]?.id === identifier.id && parent.children.some((child) => child.type === 'in' || child.type === 'not in');
 }
 
-/** `vol.Optional("requires_api_password"): cv.boolean`: a switch about a credential, not one. */
-function takesTrueOrFalse(file: FileModel, marker: Node): boolean {
+/**
+ * `vol.Optional("requires_api_password"): cv.boolean`: a switch about a credential, not one; `vol.Required(CONF_PIN):
+ * cv.positive_int`: a GPIO pin's number, where a PIN code would be text.
+ */
+function takesNoCredential(file: FileModel, marker: Node, keyName: string): boolean {
   const pair = marker.parent?.type === 'pair' && marker.parent.childForFieldName('key')?.id === marker.id ? marker.parent : undefined;
   const value = pair?.childForFieldName('value');
   if (!value) return false;
   const target = unwrap(value);
   const site = target.type === 'call' ? file.callSite(target) : undefined;
   const name = site ? site.name : file.qualifiedName(target);
-  if (site && /(^|\.)Coerce$/.test(name ?? '')) return site.args[0]?.text === 'bool';
-  return name === 'bool' || /(^|\.)(config_validation\.boolean|Boolean)$/.test(name ?? '');
+  const coerced = site && /(^|\.)Coerce$/.test(name ?? '') ? site.args[0]?.text : undefined;
+  if (coerced === 'bool' || name === 'bool' || /(^|\.)(config_validation\.boolean|Boolean)$/.test(name ?? '')) return true;
+  const number = coerced === 'int' || name === 'int' || /(^|\.)config_validation\.(positive_int|port)$/.test(name ?? '');
+  return number && /^(conf_)?pins?$/.test(normalizeName(keyName));
 }
 
 /**
