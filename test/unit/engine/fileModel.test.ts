@@ -298,6 +298,8 @@ describe('secret names', () => {
     // A fact about the data (when it was taken, whether it was checked) is not the data; a birth date is.
     for (const name of ['gps_time', 'gpsTime', 'email_verified', 'phone_count', 'latitude_updated']) assert.ok(!isPersonalDataName(name), name);
     for (const name of ['birth_date', 'gps_position', 'email_address']) assert.ok(isPersonalDataName(name), name);
+    for (const name of ['accountnumber', 'AccountNumber', 'customerid', 'phonenumber', 'emailaddress']) assert.ok(isPersonalDataName(name), name);
+    for (const name of ['accountnumbers_count', 'account_type', 'zipcode_valid']) assert.ok(!isPersonalDataName(name), name);
   });
 });
 

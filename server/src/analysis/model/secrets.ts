@@ -153,6 +153,8 @@ export function isPersonalDataName(name: string): boolean {
   // An account's user name or handle (`username`, `twitch_user`, `last_user`) names the person using it; a map or
   // list of users (`user_map`: ids to names) names them all.
   if (/(^|_)(usernames?|user_names?|screen_name|nickname|users?_(map|list))(_|$)|^(?!(is|has|can|allow|multi|max|min|num|total|count|per)_)[a-z0-9]+_user$/.test(normalized)) return true;
+  // Written as one word: `accountnumber`, `customerId` is split by its capital, `phonenumber` is not.
+  if (/(^|_)(accountnumber|accountno|accountid|customernumber|customerid|contractnumber|phonenumber|mobilenumber|emailaddress|zipcode|dateofbirth)(_|$)/.test(normalized)) return true;
   return /(^|_)(email|e_mail|phone|phone_number|mobile|street|zip_code|postcode|postal_code|birth|birthday|birthdate|date_of_birth|dob|latitude|longitude|gps|coordinates|full_name|fullname|first_name|firstname|last_name|lastname|surname|account_id|account_number|account_no|user_id|customer_id|customer_number|customer_no|contract_id|contract_number|contract_no|ssn|iban)(_|$)/.test(
     normalized,
   );
