@@ -50,6 +50,16 @@ def f(hass):
     assert.ok(file.isBuiltin('eval'));
   });
 
+  it('gives a use the bindings that reach it: an assignment always run before it hides the earlier ones', () => {
+    const file = load('x = 1\n\n\ndef f(flag):\n    x = 2\n    if flag:\n        x = 3\n    x = 4\n    if flag:\n        x = 5\n    print(x)\n    x = x + 1\n    print(x)\n\n\ndef g():\n    print(x)\n');
+    const uses = file.nodesOfType('call').filter((call) => call.text.startsWith('print')).map((call) => call.childForFieldName('arguments')!.namedChildren[0]!);
+    const values = (use: typeof uses[number]) => file.bindingsOf(use).map((binding) => binding.value?.text);
+    assert.deepEqual(values(uses[0]), ['4', '5']);
+    // `x = x + 1` reads the x before it; the print after it sees only it.
+    assert.deepEqual(values(uses[1]), ['x + 1']);
+    assert.deepEqual(values(uses[2]), ['1']);
+  });
+
   it('sees imports made inside functions and after first use', () => {
     const file = load('def f():\n    return pickle.loads(b"")\n\nimport pickle\n');
     assert.equal(file.calls[0].name, 'pickle.loads');

@@ -263,6 +263,20 @@ describe('log-secret', () => {
     assert.deepEqual(findings(source('Reader'), { fileName: 'tokenizer.py' }), []);
   });
 
+  it('follows only what an assignment that always runs before the log call put in a name', () => {
+    const local = (between: string) =>
+      `import logging\n\nfrom homeassistant.const import CONF_PASSWORD\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    password = entry.data[CONF_PASSWORD]\n    await hass.async_add_executor_job(login, password)\n${between}    _LOGGER.debug("logged in with %s", password)\n`;
+    assert.deepEqual(findings(local('    password = "***"\n')), []);
+    assert.equal(findings(local('    if entry.options.get("hide"):\n        password = "***"\n')).length, 1, 'an assignment in a branch may not run');
+    assert.equal(findings(local('    password = "***" if not hass.is_running else password\n')).length, 1);
+    assert.equal(findings(local('')).length, 1);
+    // A global the service handler sets before logging it holds the service's value, not the setup's database URL.
+    const global = (handler: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\nDB_PATH = None\n\n\ndef setup(hass, config):\n    global DB_PATH\n    DB_PATH = config["demo"]["db_url"]\n\n    def set_path(call):\n        global DB_PATH\n${handler}        _LOGGER.info("now using %s", DB_PATH)\n\n    hass.services.register("demo", "set_path", set_path)\n    return True\n`;
+    assert.deepEqual(findings(global('        DB_PATH = call.data["path"]\n')), []);
+    assert.equal(findings(global('')).length, 1);
+  });
+
   it('counts print as logging, but not print into a file', () => {
     const source = (line: string) =>
       `import sys\n\nfrom homeassistant.const import CONF_TOKEN\n\n\nasync def async_setup_entry(hass, entry):\n    token = entry.data[CONF_TOKEN]\n    ${line}\n    return True\n`;

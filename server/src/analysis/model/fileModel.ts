@@ -618,14 +618,43 @@ export class FileModel {
       const bindings = this.bindingsByScope.get(scope.id)?.get(name);
       if (bindings && bindings.length > 0) {
         // A function reads an outer name when it runs, after any of the outer scope's bindings, wherever written.
-        if (scope.id !== own.id) return bindings;
+        if (scope.id !== own.id) return this.reaching(identifier, own, bindings);
         const before = bindings.filter((binding) => binding.node.startIndex < identifier.startIndex);
-        return before.length > 0 ? before : bindings;
+        return before.length > 0 ? this.reaching(identifier, own, before) : bindings;
       }
       if (scope.type === 'module') break;
       scope = scope.parent ? this.scopeOf(scope) : null;
     }
     return [];
+  }
+
+  /**
+   * `token = ""` run on every path to the use, in the same function: what was bound before it no longer reaches
+   * the use (`DB_PATH = new_path` then `log(DB_PATH)`, for a global too). Bindings between that assignment and the
+   * use, in branches, still may.
+   */
+  private reaching(identifier: Node, own: ScopeNode, bindings: Binding[]): Binding[] {
+    let latest: Binding | undefined;
+    for (const binding of bindings) {
+      if (binding.kind !== 'assign' || (latest && binding.node.startIndex <= latest.node.startIndex)) continue;
+      if (this.alwaysRunsBefore(binding.node, identifier, own)) latest = binding;
+    }
+    if (!latest) return bindings;
+    const from = latest.node.startIndex;
+    return bindings.filter((binding) => binding === latest || (binding.node.startIndex > from && binding.node.startIndex < identifier.startIndex && this.scopeOf(binding.node).id === own.id));
+  }
+
+  /** Whether the statement holding `node` runs, and ends, before `use` on every path through the function `own`. */
+  private alwaysRunsBefore(node: Node, use: Node, own: ScopeNode): boolean {
+    let statement: Node = node;
+    while (statement.parent && statement.parent.type !== 'block' && statement.parent.type !== 'module') {
+      if (statement.parent.type === 'function_definition' || statement.parent.type === 'lambda' || statement.parent.type === 'class_definition') return false;
+      statement = statement.parent;
+    }
+    const block = statement.parent;
+    if (!block || statement.endIndex > use.startIndex || block.startIndex > use.startIndex || block.endIndex < use.endIndex) return false;
+    // The block holds the use, in the same function: nothing but an exception leaves it between the two.
+    return this.scopeOf(statement).id === own.id;
   }
 
   /**
