@@ -249,6 +249,17 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     for (const source of quiet) assert.deepEqual(analyzeSnippet(source, { rules, manifest: manifest('cloud_push') }).findings, [], source);
   });
 
+  it('does not take a stream read that skips an over-long line for a retry at once', () => {
+    const reader = (caught: string, read = 'self._process.stderr.readline()') =>
+      `import asyncio\nimport logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Helper:\n    async def _read_stderr(self):\n        while True:\n            try:\n                line = await ${read}\n                if not line:\n                    return\n                _LOGGER.debug(line)\n            except ${caught}:\n                _LOGGER.error("line over the limit")\n`;
+    const count = (caught: string, read?: string) => analyzeSnippet(reader(caught, read), { rules, manifest: manifest('local_push') }).findings.length;
+    for (const caught of ['ValueError', '(ValueError, asyncio.LimitOverrunError) as err', 'UnicodeDecodeError']) assert.equal(count(caught), 0, caught);
+    // A reset connection raises on every read: that loop spins.
+    assert.equal(count('ConnectionResetError'), 1);
+    assert.equal(count('(ValueError, OSError)'), 1);
+    assert.equal(count('ValueError', 'self._client.fetch_status()'), 1);
+  });
+
   it('judges the interval of a Throttle decorator', () => {
     const source = (interval: string) =>
       `from datetime import timedelta\n\nfrom homeassistant.util import Throttle\n\nMIN_TIME_BETWEEN_UPDATES = timedelta(${interval})\n\n\nclass Sensor:\n    @Throttle(MIN_TIME_BETWEEN_UPDATES)\n    async def async_update(self):\n        return None\n`;

@@ -229,7 +229,8 @@ because its unit depends on the API it is passed to. A manifest without an \`iot
 review, and so does an interval read from an option whose schema lets users go below the minimum, or, for a
 cloud integration, an interval the rule cannot read (a library constant, a value computed at run time). It also reports \`while\` loops that sleep less than a second
 between awaited calls, and endless loops (or coroutines that start themselves again as a task) that, when a call
-fails, call it again at once (no wait, no back-off).
+fails, call it again at once (no wait, no back-off); not a stream read that skips a line over its limit (\`except
+ValueError\` around \`reader.readline()\`: the next read waits for new data).
 
 **Fix:** poll less often, let users choose the interval in the options flow with a sane minimum, or switch to push
 updates when the service offers them.
@@ -393,12 +394,27 @@ function checkRetriesWithoutPause(context: FileContext, file: FileModel): void {
         // A handler that awaits something (a reconnect, a wait of its own) may pause: a person's call, not ours.
         if (callsInLoop(file, handling).some((site) => site.node.parent?.type === 'await')) continue;
         const caught = handler.namedChildren.find((child) => child.type !== 'block' && child.type !== 'comment')?.text ?? 'an error';
+        if (readsPastBadData(caught, tried)) continue;
         context.markUsed();
         context.report(handler, `When ${excerpt(caught, 40)} is raised, this loop calls \`${excerpt(tried[0].callee.text, 40)}\` again at once: a service that is down gets called as fast as the loop runs. Wait before trying again, and wait longer after each failure (back off).`);
         break;
       }
     }
   }
+}
+
+/** Reads of a stream that wait for data to arrive: `reader.readline()`, `process.stdout.readuntil(b"\\n")`. */
+const STREAM_READ = /^(readline|readuntil|readexactly|read)$/;
+/** What a stream read raises for the data it got, not for a peer that is gone: a line over the limit, bad text. */
+const DATA_ERROR = /^(ValueError|UnicodeDecodeError|(asyncio\.)?LimitOverrunError)$/;
+
+/**
+ * `except ValueError` around `await reader.readline()`: the over-long line is dropped and the next read waits for
+ * new data, so the loop does not spin (a reset connection raises other errors, which are still reported).
+ */
+function readsPastBadData(caught: string, tried: CallSite[]): boolean {
+  const errors = caught.split(/\s+as\s+/)[0].split(/[(),\s]+/).filter(Boolean);
+  return errors.length > 0 && errors.every((error) => DATA_ERROR.test(error)) && tried.every((site) => STREAM_READ.test(site.method ?? ''));
 }
 
 const TASK_STARTERS = /(^|\.)(create_task|async_create_task|async_create_background_task|ensure_future)$/;
