@@ -267,9 +267,14 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(result.findings, []);
     assert.equal(status(result), 'review');
     assert.match(result.checklist.find((entry) => entry.id === 'data-deletion')?.note ?? '', /set up from YAML only/);
-    // A config flow, or an async_setup_entry, makes entries whose removal must clean up.
+    // A config flow, in the manifest or only in the code (an import flow), makes entries whose removal must clean up.
     assert.equal(analyzeSnippet(yamlOnly, { rules }).findings.length, 1);
-    assert.equal(analyzeSnippet(`${yamlOnly}\n\nasync def async_setup_entry(hass, entry):\n    return True\n`, { rules, manifest }).findings.length, 1);
+    const flow = 'from homeassistant import config_entries\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_import(self, data):\n        return self.async_create_entry(title="Demo", data=data)\n';
+    assert.equal(analyzeSnippet(yamlOnly, { rules, manifest, otherFiles: { 'config_flow.py': flow } }).findings.length, 1);
+    // An async_setup_entry left from a template makes no entry: nothing can create one.
+    const stub = analyzeSnippet(`${yamlOnly}\n\nasync def async_setup_entry(hass, entry):\n    return True\n`, { rules, manifest });
+    assert.deepEqual(stub.findings, []);
+    assert.equal(status(stub), 'review');
   });
 
   it('reports a Store that async_remove_entry leaves behind', () => {

@@ -1153,6 +1153,13 @@ export function isEntityBase(qualifiedName: string): boolean {
   return ENTITY_BASE.test(qualifiedName);
 }
 
+/** Home Assistant's flow handlers: config, options and subentry flows, and the helpers' ready-made ones. */
+const FLOW_BASE = /(^|\.)(ConfigFlow|OptionsFlow|OptionsFlowWithConfigEntry|OptionsFlowWithReload|ConfigSubentryFlow|SubentryFlow|FlowHandler|AbstractOAuth2FlowHandler|DiscoveryFlowHandler|WebhookFlowHandler)$/;
+
+export function isFlowBase(qualifiedName: string): boolean {
+  return FLOW_BASE.test(qualifiedName);
+}
+
 /** An entity class: one of its bases, or its own classes' bases, is one of Home Assistant's entity classes. */
 export function isEntityClass(file: FileModel, cls: Node, integration?: IntegrationModel): boolean {
   return classLineage(file, cls, integration).outsideBases.some(isEntityBase);

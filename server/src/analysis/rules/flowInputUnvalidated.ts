@@ -2,14 +2,12 @@ import type { Node } from '../python/syntaxTree';
 import type { Binding, CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { SCHEMA_FLOW_STEP } from '../model/secretFlow';
-import { classLineage, isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveCallables, untrustedSource, VALIDATION_CALLEE } from '../model/untrusted';
+import { classLineage, isFlowBase, isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveCallables, untrustedSource, VALIDATION_CALLEE } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
 import { descendants, refersToVariable, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import { baseName } from '../text';
 
-/** Home Assistant's flow base classes (by the last part of their qualified name). */
-const FLOW_BASES = /(^|\.)(ConfigFlow|OptionsFlow|OptionsFlowWithConfigEntry|OptionsFlowWithReload|ConfigSubentryFlow|SubentryFlow|FlowHandler|AbstractOAuth2FlowHandler|DiscoveryFlowHandler|WebhookFlowHandler)$/;
 /** Steps whose input is not a form the user submitted: discovery, import, reauth (called with the entry's data). */
 const NOT_FORM_STEPS = /^async_step_(zeroconf|dhcp|ssdp|usb|bluetooth|mqtt|homekit|hassio|import|reauth|integration_discovery|discovery)$/;
 const DISCOVERY_OR_IMPORT = /^async_step_(zeroconf|dhcp|ssdp|usb|bluetooth|mqtt|homekit|hassio|import|integration_discovery|discovery)$/;
@@ -124,8 +122,8 @@ interface FlowHierarchy {
 /** The flow class with its base classes defined in the integration; undefined when it is not a flow. */
 function flowHierarchy(file: FileModel, cls: Node, integration: IntegrationModel | undefined): FlowHierarchy | undefined {
   const { classes, outsideBases } = classLineage(file, cls, integration);
-  if (!outsideBases.some((base) => FLOW_BASES.test(base))) return undefined;
-  return { classes, unknownBases: outsideBases.some((base) => !FLOW_BASES.test(base) && !/^(object|(typing\.)?Generic|ABC|abc\.ABC)$/.test(base)) };
+  if (!outsideBases.some(isFlowBase)) return undefined;
+  return { classes, unknownBases: outsideBases.some((base) => !isFlowBase(base) && !/^(object|(typing\.)?Generic|ABC|abc\.ABC)$/.test(base)) };
 }
 
 /**

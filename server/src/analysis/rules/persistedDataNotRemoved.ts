@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { FILE_WRITERS, fromConfigFolder, joinedBase, libraryKeptFile, literalNames, writtenPath, type UserNamedWrites } from '../model/configFolder';
 import { derivedKey, type CallSite, type FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { resolveCallables, untrustedSource } from '../model/untrusted';
+import { classLineage, isFlowBase, resolveCallables, untrustedSource } from '../model/untrusted';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import type { IntegrationContext, Rule } from '../rule';
 import { baseName, excerpt } from '../text';
@@ -58,8 +58,9 @@ written under the configuration folder (\`open(..., "w")\`, \`Path.write_text\`,
 it creates there, what curl, wget, tar or unzip run as an argument list write there), and cloudhooks
 (\`async_create_cloudhook\`). It then checks that \`async_remove_entry\` exists and removes each kind:
 \`await store.async_remove()\`, \`os.remove\`/\`Path.unlink\`/\`shutil.rmtree\` (also through
-\`hass.async_add_executor_job\`), \`async_delete_cloudhook\`. An integration set up from YAML only has no config
-entry, so no \`async_remove_entry\` can run: its persisted data is put up for review instead. Files the user names
+\`hass.async_add_executor_job\`), \`async_delete_cloudhook\`. An integration set up from YAML only (no config flow in
+the manifest or the code: an \`async_setup_entry\` left from a template makes no entry) has no config entry, so no
+\`async_remove_entry\` can run: its persisted data is put up for review instead. Files the user names
 (a service's \`filename\`) are the user's, not the integration's data; written into a folder of the integration's own
 under the configuration folder (\`hass.config.path("www/upload") / filename\`), they are put up for review. Long-term statistics
 the integration imports (\`async_add_external_statistics\`, \`async_import_statistics\`) and does not clear on removal
@@ -189,13 +190,17 @@ function genericClassName(file: FileModel, callee: Node): string | undefined {
   return name && /(^|\.)[A-Z]\w*$/.test(name) ? name : undefined;
 }
 
-/** Whether the integration makes config entries: a config flow in the manifest, or an entry's setup or removal. */
+/**
+ * Whether the integration can have config entries: a config flow in the manifest, or a flow handler of its own (an
+ * import or discovery flow needs no manifest key). Only a flow makes entries: an `async_setup_entry` left from a
+ * template in a YAML-only integration never runs.
+ */
 function hasConfigEntries(integration: IntegrationModel): boolean {
   if (integration.manifest.configFlow) return true;
-  return integration.files.some((file) => file.functions.some((fn) => ENTRY_FUNCTIONS.has(fn.childForFieldName('name')?.text ?? '')));
+  return integration.files.some(
+    (file) => baseName(file.path) === 'config_flow.py' || (file.mentions(/Flow/) && file.classes.some((cls) => classLineage(file, cls, integration).outsideBases.some(isFlowBase))),
+  );
 }
-
-const ENTRY_FUNCTIONS = new Set(['async_setup_entry', 'async_remove_entry', 'async_unload_entry', 'async_migrate_entry']);
 
 function storeSubclasses(integration: IntegrationModel): Set<string> {
   const names = new Set<string>();
