@@ -375,6 +375,14 @@ describe('unsafe-file-path', () => {
     assert.equal(status(store('', 'self._path.replace("a", "b")')), 'not-applicable');
   });
 
+  it('takes an in-memory buffer handed to an image library for no file at all', () => {
+    const status = (source: string) => analyzeSnippet(source, { rules }).checklist.find((item) => item.id === 'path-traversal')?.status;
+    const icon = (opened: string) =>
+      `import io\nfrom io import BytesIO\n\nfrom PIL import Image\n\n\ndef inline_icon(content, path):\n    buffer = BytesIO(content)\n    image = Image.open(${opened})\n    return image.size\n`;
+    for (const opened of ['BytesIO(content)', 'io.BytesIO(content)', 'buffer']) assert.equal(status(icon(opened)), 'not-applicable', opened);
+    assert.equal(status(icon('path')), 'pass');
+  });
+
   it('suggests keeping only the file name, importing Path once', () => {
     const source = [
       'import os',

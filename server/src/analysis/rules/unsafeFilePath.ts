@@ -114,7 +114,13 @@ function pathArguments(file: FileModel, call: CallSite): Node[] {
     return call.args.slice(1, 3);
   }
   const one = pathArgument(file, call);
-  return one ? [one] : [];
+  return one && !isInMemoryBuffer(file, one) ? [one] : [];
+}
+
+/** `Image.open(BytesIO(response.content))`: a file object held in memory, no path at all. */
+function isInMemoryBuffer(file: FileModel, expression: Node): boolean {
+  const origins = file.origins(expression, 2);
+  return origins.length > 0 && origins.every(({ node }) => node.type === 'call' && /(^|\.)(BytesIO|StringIO)$/.test(file.callSite(node)?.name ?? ''));
 }
 
 /** The path expression a call operates on, if it is a file operation. */
