@@ -45,6 +45,32 @@ function parses(source: string): boolean {
 describe('diagnostics-unredacted', () => {
   before(setup);
 
+  it("reports the webhook id the entries hold, dumped with the entry data or by name, and redacts it", () => {
+    const init = 'from homeassistant.components import webhook\nfrom homeassistant.const import CONF_WEBHOOK_ID\n\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, "demo", "Demo", entry.data[CONF_WEBHOOK_ID], handle)\n    return True\n';
+    const diagnostics = (body: string) =>
+      `from homeassistant.components.diagnostics import async_redact_data\nfrom homeassistant.const import CONF_WEBHOOK_ID\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n${body}`;
+    const flow = 'from homeassistant import config_entries\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        return self.async_create_entry(title="Demo", data={"name": "x"})\n';
+    const findings = (body: string, initModule = init) =>
+      analyzeSnippet(diagnostics(body), { rules, fileName: 'diagnostics.py', otherFiles: { '__init__.py': initModule, 'config_flow.py': flow } }).findings;
+    const [dumped, ...rest] = findings('    data = {"info": {"title": entry.title}}\n    data["entry"] = {"data": entry.data}\n    return data\n');
+    assert.deepEqual(rest, []);
+    assert.match(dumped.message, /holds the webhook's "webhook_id": whoever has it can call the webhook/);
+    const fixed = applyEdits(diagnostics('    return {"entry": entry.data}\n'), findings('    return {"entry": entry.data}\n')[0].fix!.edits);
+    assert.match(fixed, /TO_REDACT = \{CONF_WEBHOOK_ID\}/);
+    assert.match(fixed, /async_redact_data\(entry\.data, TO_REDACT\)/);
+    assert.equal(findings('    webhook_url = hass.data["demo"][entry.entry_id].url\n    return {"url": webhook_url}\n').length, 1);
+    assert.equal(findings('    return {"webhook_url": entry.runtime_data.url}\n').length, 1);
+    for (const safe of [
+      '    return {"entry": async_redact_data(entry.data, {CONF_WEBHOOK_ID})}\n',
+      '    return {"webhook_id": "**REDACTED**", "webhook_enabled": True}\n',
+      '    return {"title": entry.title}\n',
+    ]) {
+      assert.deepEqual(findings(safe), [], safe);
+    }
+    // Entries that hold no webhook id dump no webhook.
+    assert.deepEqual(findings('    return {"entry": entry.data}\n', init.replace('entry.data[CONF_WEBHOOK_ID]', '"fixed-id"')), []);
+  });
+
   it('leaves the options alone when they can only hold settings', () => {
     const source = 'async def async_get_config_entry_diagnostics(hass, entry):\n    return {"options": dict(entry.options)}\n';
     const settingsOnly = flowModule.replace('data_schema=SCHEMA)\n        return self.async_create_entry(data=user_input)', 'data_schema=vol.Schema({vol.Optional("scan_interval", default=30): int}))\n        return self.async_create_entry(data=user_input)');

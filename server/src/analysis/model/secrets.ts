@@ -62,6 +62,14 @@ export function isDescriptorSuffix(word: string): boolean {
   return DESCRIPTOR_SUFFIXES.has(word);
 }
 
+/** A webhook's id or URL is all a caller needs to call it, so it is a credential as much as a token. */
+const WEBHOOK_ADDRESS = /(^|_)(webhook|cloudhook)_?(url|id)$/;
+
+/** `webhook_id`, `CONF_WEBHOOK_ID`, `cloudhook_url`, `self._webhook_url`. */
+export function isWebhookAddress(name: string): boolean {
+  return WEBHOOK_ADDRESS.test(normalizeName(name));
+}
+
 /** Whole names that mention a secret word but never hold one. */
 const NEVER_SECRET = new Set([
   'token_type', 'grant_type', 'secret_name', 'password_reset', 'no_password', 'has_password', 'use_token',

@@ -5,7 +5,7 @@ import { constantExpression } from '../model/integration';
 import { persistedData } from '../model/persistence';
 import { credentialKeys, isCredentialKey, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys } from '../model/secretFlow';
 import { markedKey } from '../model/schemaKeys';
-import { isSecretName, normalizeName } from '../model/secrets';
+import { isSecretName, isWebhookAddress, normalizeName } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
 import { isEntityClass, methodsOf, parametersOf } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
@@ -180,13 +180,6 @@ function checkEnvironmentWrites(context: FileContext, file: FileModel): void {
     const value = setter && call.args[setter.value];
     if (value) report(call.node, setter.name === undefined ? undefined : call.args[setter.name], value);
   }
-}
-
-/** A webhook's id or URL is all a caller needs to call it, so it is a credential as much as a token. */
-const WEBHOOK_ADDRESS = /(^|_)(webhook|cloudhook)_?(url|id)$/;
-
-function isWebhookAddress(name: string): boolean {
-  return WEBHOOK_ADDRESS.test(normalizeName(name));
 }
 
 /** `self._webhook_url`, `entry.data[CONF_WEBHOOK_ID]`: a value named like a webhook's address. */

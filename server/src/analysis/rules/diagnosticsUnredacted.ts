@@ -15,8 +15,10 @@ import {
   redactionGaps,
   redactionSetup,
   secretsIn,
+  type CredentialKeys,
   type SecretCarrier,
 } from '../model/secretFlow';
+import { isWebhookAddress } from '../model/secrets';
 import { homeAssistantConstant } from '../model/haConstants';
 import { resolveCallable } from '../model/untrusted';
 import { descendants, unwrap } from '../python/syntax';
@@ -50,6 +52,10 @@ another module is reported where its result is taken in), and reports:
   integration writes them readably and no credential key is named): a credential constant the integration defines
   or imports (\`CONF_TOKEN = "token"\`, \`from homeassistant.const import CONF_PASSWORD\`) makes it a finding;
   otherwise the item asks for a review;
+- a webhook's id or URL (whoever has it can call the webhook, which is why Home Assistant's own diagnostics redact
+  \`CONF_WEBHOOK_ID\`): \`entry.data\` returned whole when the entries hold one (the integration reads
+  \`entry.data[CONF_WEBHOOK_ID]\` or writes it into an entry), and a value under a key or in a variable named like
+  one (\`"webhook_url": webhook_url\`);
 - a key set given to \`async_redact_data\` for the entry's data (\`TO_REDACT\`, also when defined in const.py) that
   misses a credential key the integration's entries hold (\`CONF_PASSWORD\`, tokens, API keys): what its flows
   write into entries and what it reads back from \`entry.data\`/\`entry.options\` (a password a flow only exchanges
@@ -88,6 +94,7 @@ async def async_get_config_entry_diagnostics(hass, entry):
         for (const value of returnedValues(body)) checkReturned(context, value, reported, 4);
         checkRedactionCoverage(context, body, reported);
       }
+      checkWebhookAddresses(context, reached, reported);
       if (reported.size === 0) checkEntryOfUnknownContent(context, fn, reached, reported);
     }
   },
@@ -112,6 +119,113 @@ function checkEntryOfUnknownContent(context: FileContext, handler: Node, reached
   context.review(
     `${name} in ${file.path.split(/[\\/]/).pop()} returns \`${excerpt(dumped[0].text, 40)}\` unredacted, and nothing in the integration shows what its config entries hold; check that they hold no credentials, or pass it through async_redact_data.`,
   );
+}
+
+/**
+ * A webhook's id, or its URL, is all anyone needs to call the webhook (Home Assistant's own diagnostics redact
+ * `CONF_WEBHOOK_ID`): entry data holding one is dumped with it, and so is a value named like one.
+ */
+function checkWebhookAddresses(context: FileContext, reached: Node[], reported: Set<string>): void {
+  const { file } = context;
+  if (!file.mentions(/webhook|cloudhook/i) && !context.integration?.files.some((other) => other.mentions(/webhook|cloudhook/i))) return;
+  const held = entryWebhookKeys(context);
+  for (const value of reached.flatMap((body) => returnedValues(body))) {
+    if (held.size > 0) {
+      const [key] = held.keys();
+      for (const node of returnedParts(file, value, 4).flatMap((part) => unredactedEntryData(file, part))) {
+        report(context, { kind: 'payload', source: `config entry data, which holds the webhook's "${key}": whoever has it can call the webhook`, node }, reported, held);
+      }
+    }
+    for (const node of namedWebhookAddresses(file, value, 4)) report(context, { kind: 'secret', source: node.text, node }, reported);
+  }
+}
+
+/** The webhook id keys the integration's entries hold: read from `entry.data`, or written into an entry's data. */
+function entryWebhookKeys(context: FileContext): Map<string, string | undefined> {
+  const keys = new Map<string, string | undefined>();
+  const { integration } = context;
+  for (const file of integration?.files ?? [context.file]) {
+    if (!file.mentions(/webhook|cloudhook/i)) continue;
+    const note = (key: Node) => {
+      const name = file.stringValue(key, integration?.constantString);
+      if (name === undefined || !isWebhookAddress(name)) return;
+      const qualified = unwrap(key).type === 'identifier' ? file.imports.get(unwrap(key).text) : undefined;
+      if (!keys.has(name)) keys.set(name, qualified);
+    };
+    for (const subscript of file.nodesOfType('subscript')) {
+      const object = subscript.childForFieldName('value');
+      const key = subscript.childForFieldName('subscript');
+      if (object && key && isEntryData(file, object)) note(key);
+    }
+    for (const call of file.calls) {
+      const receiver = call.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
+      if (call.method === 'get' && receiver && call.args[0] && isEntryData(file, receiver)) note(call.args[0]);
+      if (call.method !== 'async_create_entry' && call.method !== 'async_update_entry') continue;
+      const data = call.keywords.get('data');
+      const literal = data ? unwrap(data) : undefined;
+      for (const pair of literal?.type === 'dictionary' ? literal.namedChildren : []) {
+        const key = pair?.type === 'pair' ? pair.childForFieldName('key') : null;
+        if (key) note(key);
+      }
+    }
+  }
+  return keys;
+}
+
+/** A returned value and, for a local dict, what is added to it before it is returned (`data["entry"] = ...`). */
+function returnedParts(file: FileModel, value: Node, depth: number): Node[] {
+  const node = unwrap(value);
+  const built = depth > 0 && node.type === 'identifier' ? localStructure(file, node) : undefined;
+  if (!built) return [node];
+  return [built, ...dictAdditionValues(file, node, undefined).flatMap((addition) => returnedParts(file, addition.node, depth - 1))];
+}
+
+/** `entry.data`, `self.config_entry.data`. */
+function isEntryData(file: FileModel, node: Node): boolean {
+  const target = unwrap(node);
+  const object = target.type === 'attribute' && target.childForFieldName('attribute')?.text === 'data' ? target.childForFieldName('object') : null;
+  return object !== null && isConfigEntry(file, object);
+}
+
+/**
+ * Values in a returned structure that are webhook addresses by name: under a key like `"webhook_url"`, or a variable
+ * or attribute so named (`webhook_url`, `self._webhook_id`), not inside a redaction.
+ */
+function namedWebhookAddresses(file: FileModel, value: Node, depth: number): Node[] {
+  const node = unwrap(value);
+  if (depth <= 0) return [];
+  // What a call returns (a redaction, a helper) is judged by the rest of the rule.
+  if (node.type === 'call') return [];
+  if (node.type === 'identifier') {
+    const built = localStructure(file, node);
+    if (!built) return [];
+    const found = namedWebhookAddresses(file, built, depth - 1);
+    for (const addition of dictAdditionValues(file, node, undefined)) {
+      if (addition.key && isWebhookKey(file, addition.key) && !isInert(file, addition.node) && unwrap(addition.node).type !== 'call') found.push(addition.node);
+      else found.push(...namedWebhookAddresses(file, addition.node, depth - 1));
+    }
+    return found;
+  }
+  if (node.type !== 'dictionary' && node.type !== 'list' && node.type !== 'tuple') return [];
+  const found: Node[] = [];
+  for (const child of node.namedChildren) {
+    if (child?.type !== 'pair') {
+      if (child && child.type !== 'dictionary_splat') found.push(...namedWebhookAddresses(file, child, depth - 1));
+      continue;
+    }
+    const key = child.childForFieldName('key');
+    const item = child.childForFieldName('value');
+    if (!item) continue;
+    const named = unwrap(item).type === 'identifier' ? unwrap(item).text : unwrap(item).type === 'attribute' ? unwrap(item).childForFieldName('attribute')?.text : undefined;
+    if (((key && isWebhookKey(file, key)) || (named !== undefined && isWebhookAddress(named))) && !isInert(file, item) && unwrap(item).type !== 'call') found.push(item);
+    else found.push(...namedWebhookAddresses(file, item, depth - 1));
+  }
+  return found;
+}
+
+function isWebhookKey(file: FileModel, key: Node): boolean {
+  const name = file.stringValue(key);
+  return name !== undefined && isWebhookAddress(name);
 }
 
 /** `entry.data`, `entry.as_dict()` and `entry.as_dict()["data"]` inside a returned value, outside any redaction. */
@@ -283,7 +397,7 @@ function localStructure(file: FileModel, identifier: Node): Node | undefined {
   return value.namedChildren.some((child) => child?.type === 'dictionary_splat') ? undefined : value;
 }
 
-function report(context: FileContext, carrier: SecretCarrier, reported: Set<string>): void {
+function report(context: FileContext, carrier: SecretCarrier, reported: Set<string>, cover?: CredentialKeys): void {
   const { file, integration } = context;
   const key = `${carrier.node.startIndex}:${carrier.node.endIndex}`;
   if (reported.has(key)) return;
@@ -292,7 +406,7 @@ function report(context: FileContext, carrier: SecretCarrier, reported: Set<stri
   const options: ReportOptions = {};
   if (carrier.kind === 'payload') {
     // The set used must cover what the entry holds, or the fix would trade this finding for a coverage one.
-    const setup = isMappingPayload(file, carrier.node) ? redactionSetup(file, integration, storedCredentialKeys(file, integration)) : undefined;
+    const setup = isMappingPayload(file, carrier.node) ? redactionSetup(file, integration, cover ?? storedCredentialKeys(file, integration)) : undefined;
     if (setup) {
       const fix = {
         title: 'Redact diagnostics: pass the value through async_redact_data',
