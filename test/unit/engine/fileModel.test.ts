@@ -302,6 +302,11 @@ describe('secret names', () => {
     for (const key of ['url', 'connection_type', 'sentry_dsn', 'connection_string_format']) assert.ok(!isCredentialKey(key), key);
   });
 
+  it('takes an anti-forgery token for no credential', () => {
+    for (const name of ['csrf_token', 'x-csrf-token', 'XSRF-TOKEN', 'csrftoken', '_csrf']) assert.ok(!isSecretName(name), name);
+    for (const name of ['session_token', 'x-auth-token', 'refresh_token']) assert.ok(isSecretName(name), name);
+  });
+
   it('tells personal data from device facts', () => {
     for (const name of ['email', 'phone_number', 'home_address', 'latitude', 'account_id', 'date_of_birth', 'address']) assert.ok(isPersonalDataName(name), name);
     for (const name of ['ip_address', 'mac_address', 'model', 'serial_number', 'firmware']) assert.ok(!isPersonalDataName(name), name);

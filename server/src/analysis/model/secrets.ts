@@ -114,6 +114,9 @@ function judgeSecretName(name: string): boolean {
   const numbered = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
   const words = normalized.split('_').filter(Boolean).map((word) => (numbered && NUMBERED.test(word) ? word.slice(0, word.search(/\d+$/)) : word));
   if (words.length === 0) return false;
+  // An anti-forgery token (`csrf_token`, `x-xsrf-token`) proves a form came from the page, bound to a session cookie
+  // and a single login; it logs nobody in.
+  if (words.some((word) => word === 'csrf' || word === 'xsrf' || word === 'csrftoken' || word === 'xsrftoken')) return false;
   // A public key and its parts are meant to be shared (`_password_rsa_n`: the modulus a password is encrypted with).
   if (words.some((word) => word === 'public' || word === 'pubkey') || (words.includes('rsa') && PUBLIC_KEY_PARTS.has(words[words.length - 1]))) return false;
   const last = words[words.length - 1];
