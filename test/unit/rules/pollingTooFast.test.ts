@@ -324,6 +324,16 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.deepEqual(analyzeSnippet(platform('timedelta(seconds=15)'), { rules, manifest: manifest('local_polling'), fileName: 'sensor.py' }).findings, []);
   });
 
+  it('leaves a SCAN_INTERVAL nothing reads outside the entity platforms alone', () => {
+    const module = 'from datetime import timedelta\n\n# SCAN_INTERVAL is kept from an old version\nSCAN_INTERVAL = timedelta(seconds=10)\n';
+    const count = (fileName: string, otherFiles: Record<string, string> = {}) =>
+      analyzeSnippet(module, { rules, manifest: manifest('cloud_polling'), fileName, otherFiles }).findings.length;
+    assert.equal(count('coordinator.py'), 0);
+    assert.equal(count('sensor.py'), 1, 'Home Assistant reads it from a platform module');
+    assert.equal(count('coordinator.py', { 'sensor.py': 'from .coordinator import SCAN_INTERVAL\n' }), 1);
+    assert.equal(analyzeSnippet(`${module}\n\nclass Coordinator:\n    def __init__(self, hass):\n        self.interval = SCAN_INTERVAL\n`, { rules, manifest: manifest('cloud_polling'), fileName: 'coordinator.py' }).findings.length, 1);
+  });
+
   it('suggests the minimum interval, and is silent after it', () => {
     const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=5)\n';
     const [finding] = analyzeSnippet(source, { rules }).findings;

@@ -138,7 +138,7 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
   };
   const scanInterval = file.constants.get('SCAN_INTERVAL');
   // A plain number (`SCAN_INTERVAL = 60`, a data handler's own constant) counts seconds.
-  if (scanInterval && !file.imports.has('SCAN_INTERVAL')) add(scanInterval, 'SCAN_INTERVAL', durationSeconds(file, scanInterval, integration) ?? numberValue(file, scanInterval, integration));
+  if (scanInterval && !file.imports.has('SCAN_INTERVAL') && !unusedOutsidePlatform(file, integration)) add(scanInterval, 'SCAN_INTERVAL', durationSeconds(file, scanInterval, integration) ?? numberValue(file, scanInterval, integration));
   for (const call of file.calls) {
     if (call.name && (TRACK_INTERVAL.has(call.name) || call.name.endsWith('async_track_time_interval'))) {
       // `hass.helpers.event.async_track_time_interval(action, interval)` passes hass through the object.
@@ -183,6 +183,20 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
   return found;
 }
 
+/** Modules of an integration that are no entity platform: Home Assistant never reads a SCAN_INTERVAL there. */
+const NOT_A_PLATFORM = /^(const|coordinator|api|client|config_flow|diagnostics|helpers?|utils?|models?|entity|hub|data|base|exceptions|services|repairs|system_health|device|bridge|gateway)\.py$/;
+
+/**
+ * `SCAN_INTERVAL = timedelta(seconds=10)` in coordinator.py that nothing reads: Home Assistant takes the constant from
+ * entity platform modules only, so there it is dead code (the coordinator's update_interval is judged instead).
+ */
+function unusedOutsidePlatform(file: FileModel, integration: IntegrationModel | undefined): boolean {
+  if (!integration || !NOT_A_PLATFORM.test(baseName(file.path))) return false;
+  if (identifiersMatching(file.root, file.text, /SCAN_INTERVAL/).filter((identifier) => identifier.text === 'SCAN_INTERVAL').length > 1) return false;
+  const qualified = file.moduleName ? `${file.moduleName}.SCAN_INTERVAL` : undefined;
+  return !integration.files.some((other) => other !== file && [...other.imports.values()].some((name) => name === qualified));
+}
+
 /**
  * `update_interval=timedelta(seconds=10)` given by a coordinator whose `_async_update_data` sets
  * `self.update_interval` unconditionally: only a start value, replaced before the next refresh is scheduled (the
@@ -218,7 +232,8 @@ export const pollingTooFast: Rule = {
 of homes is a denial of service the vendor will answer by rate limiting or banning the integration's users, and a
 local device polled too often can hang. The checklist asks integrations to respect the services they call.
 
-The rule reads \`SCAN_INTERVAL\`, \`update_interval=\` (for example of a \`DataUpdateCoordinator\`),
+The rule reads \`SCAN_INTERVAL\` (not one nothing reads in a module that is no entity platform, such as coordinator.py or
+const.py: Home Assistant takes it from platforms only), \`update_interval=\` (for example of a \`DataUpdateCoordinator\`),
 \`self.update_interval = ...\`, \`async_track_time_interval(...)\`, \`@Throttle(...)\` and a function that
 schedules itself again with \`async_call_later\` (a retry loop), the default of a YAML schema's \`scan_interval\`
 (\`vol.Optional(CONF_SCAN_INTERVAL, default=timedelta(seconds=15))\`: the interval users get unless they set one), evaluates \`timedelta(...)\` values (also
