@@ -20,6 +20,13 @@ describe('flow-input-unvalidated', () => {
     });
   }
 
+  it("passes an OAuth2 flow whose steps are Home Assistant's own", () => {
+    const flow = 'import logging\n\nfrom homeassistant.helpers import config_entry_oauth2_flow\n\n\nclass OAuth2FlowHandler(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain="demo"):\n    DOMAIN = "demo"\n\n    @property\n    def logger(self):\n        return logging.getLogger(__name__)\n';
+    const status = (source: string) => analyzeSnippet(source, { rules, fileName: 'config_flow.py' }).checklist.find((item) => item.id === 'input-validation')?.status;
+    assert.equal(status(flow), 'pass');
+    assert.equal(status(flow.replace('config_entry_oauth2_flow.AbstractOAuth2FlowHandler', 'SomeLibraryBase')), 'not-applicable');
+  });
+
   it('asks to review webhook payloads used without a schema, and passes once they go through one', () => {
     const source = 'from homeassistant.components import webhook\n\nasync def handle(hass, webhook_id, request):\n    data = await request.json()\n    hass.states.async_set("sensor.x", data["value"])\n\ndef setup(hass):\n    webhook.async_register(hass, "d", "D", "id", handle)\n';
     const entry = status(source);

@@ -67,6 +67,8 @@ async def async_step_user(self, user_input=None):
       const hierarchy = flowHierarchy(file, cls, integration);
       if (!hierarchy) continue;
       const steps = methodsOf(cls).filter((fn) => /^async_step_/.test(fn.childForFieldName('name')?.text ?? ''));
+      // Home Assistant's OAuth2 flow brings its own steps: the user only picks an implementation and signs in.
+      if (steps.length === 0 && classLineage(file, cls, integration).outsideBases.some((base) => /(^|\.)AbstractOAuth2FlowHandler$/.test(base))) context.markUsed();
       if (steps.length === 0) continue;
       context.markUsed();
       reviewDiscoverySteps(context, steps);
