@@ -104,6 +104,15 @@ describe('credentials-outside-entry', () => {
     }
   });
 
+  it("reports an entity whose state is the webhook's URL built from its id", () => {
+    const sensor = (value: string) =>
+      `from homeassistant.components.sensor import SensorEntity\n\n\nclass WebhookUrl(SensorEntity):\n    def __init__(self, entry):\n        self._entry = entry\n\n    @property\n    def native_value(self):\n        webhook_id = self._entry.data["webhook_id"]\n        return ${value}\n`;
+    const count = (value: string) => analyzeSnippet(sensor(value), { rules, fileName: 'sensor.py' }).findings.length;
+    assert.equal(count('f"http://ha.local/api/webhook/{webhook_id}"'), 1);
+    assert.equal(count('f"{len(webhook_id)} characters"'), 0);
+    assert.equal(count('"registered"'), 0);
+  });
+
   it('leaves a few characters of a credential published to recognise it by', () => {
     const entity = (value: string) =>
       `from homeassistant.components.sensor import SensorEntity\n\n\nclass Status(SensorEntity):\n    def __init__(self, bridge):\n        self._bridge = bridge\n\n    @property\n    def extra_state_attributes(self):\n        return {"token_prefix": ${value}}\n`;

@@ -182,9 +182,20 @@ function checkEnvironmentWrites(context: FileContext, file: FileModel): void {
   }
 }
 
-/** `self._webhook_url`, `entry.data[CONF_WEBHOOK_ID]`: a value named like a webhook's address. */
+/**
+ * `self._webhook_url`, `webhook_id`: a value named like a webhook's address, also filled into an f-string
+ * (`f"{base}/api/webhook/{webhook_id}"` is the webhook's URL).
+ */
 function webhookAddressIn(value: Node): string | undefined {
   const target = unwrap(value);
+  if (target.type === 'string') {
+    for (const interpolation of descendants(target, ['interpolation'])) {
+      const inner = interpolation.namedChild(0);
+      const found = inner ? webhookAddressIn(inner) : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  }
   const name = target.type === 'attribute' ? target.childForFieldName('attribute')?.text : target.type === 'identifier' ? target.text : undefined;
   return name !== undefined && isWebhookAddress(name) ? name.replace(/^_+/, '') : undefined;
 }
@@ -228,7 +239,7 @@ function checkEntityStates(context: FileContext, file: FileModel): void {
     }
     for (const value of values) {
       if (isInert(file, value)) continue;
-      const secret = credentialIn(context, value);
+      const secret = credentialIn(context, value) ?? webhookAddressIn(value);
       if (!secret) continue;
       context.markUsed();
       context.report(value, `The entity's state is a credential (${secret}); states are recorded and visible to every user and client, so leave it out.`);
