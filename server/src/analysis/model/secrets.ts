@@ -1,3 +1,6 @@
+import type { Node } from '../python/syntaxTree';
+import { interpolations, unwrap } from '../python/syntax';
+
 /**
  * Deciding whether a name or key denotes a credential. Shared by every rule that follows secrets
  * (logs, diagnostics, storage, hardcoded values, comparisons), so they agree on what a secret is.
@@ -68,6 +71,23 @@ const WEBHOOK_ADDRESS = /(^|_)(webhook|cloudhook)_?(url|id)$/;
 /** `webhook_id`, `CONF_WEBHOOK_ID`, `cloudhook_url`, `self._webhook_url`. */
 export function isWebhookAddress(name: string): boolean {
   return WEBHOOK_ADDRESS.test(normalizeName(name));
+}
+
+/**
+ * `self._webhook_url`, `webhook_id`: a value named like a webhook's address, also filled into an f-string
+ * (`f"{base}/api/webhook/{webhook_id}"` is the webhook's URL). The name, without leading underscores.
+ */
+export function webhookAddressIn(value: Node): string | undefined {
+  const target = unwrap(value);
+  if (target.type === 'string' || target.type === 'concatenated_string') {
+    for (const expression of interpolations(target)) {
+      const found = webhookAddressIn(expression);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const name = target.type === 'attribute' ? target.childForFieldName('attribute')?.text : target.type === 'identifier' ? target.text : undefined;
+  return name !== undefined && isWebhookAddress(name) ? name.replace(/^_+/, '') : undefined;
 }
 
 /** Whole names that mention a secret word but never hold one. */

@@ -5,7 +5,7 @@ import { constantExpression } from '../model/integration';
 import { persistedData } from '../model/persistence';
 import { credentialKeys, isCredentialKey, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys } from '../model/secretFlow';
 import { markedKey } from '../model/schemaKeys';
-import { isSecretName, isWebhookAddress, normalizeName } from '../model/secrets';
+import { isSecretName, isWebhookAddress, normalizeName, webhookAddressIn } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
 import { isEntityClass, methodsOf, parametersOf } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
@@ -180,24 +180,6 @@ function checkEnvironmentWrites(context: FileContext, file: FileModel): void {
     const value = setter && call.args[setter.value];
     if (value) report(call.node, setter.name === undefined ? undefined : call.args[setter.name], value);
   }
-}
-
-/**
- * `self._webhook_url`, `webhook_id`: a value named like a webhook's address, also filled into an f-string
- * (`f"{base}/api/webhook/{webhook_id}"` is the webhook's URL).
- */
-function webhookAddressIn(value: Node): string | undefined {
-  const target = unwrap(value);
-  if (target.type === 'string') {
-    for (const interpolation of descendants(target, ['interpolation'])) {
-      const inner = interpolation.namedChild(0);
-      const found = inner ? webhookAddressIn(inner) : undefined;
-      if (found) return found;
-    }
-    return undefined;
-  }
-  const name = target.type === 'attribute' ? target.childForFieldName('attribute')?.text : target.type === 'identifier' ? target.text : undefined;
-  return name !== undefined && isWebhookAddress(name) ? name.replace(/^_+/, '') : undefined;
 }
 
 /** A credential published as a state attribute is recorded in the database and sent to every client. */

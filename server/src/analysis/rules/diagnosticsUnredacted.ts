@@ -18,7 +18,7 @@ import {
   type CredentialKeys,
   type SecretCarrier,
 } from '../model/secretFlow';
-import { isWebhookAddress } from '../model/secrets';
+import { isWebhookAddress, webhookAddressIn } from '../model/secrets';
 import { homeAssistantConstant } from '../model/haConstants';
 import { resolveCallable } from '../model/untrusted';
 import { descendants, unwrap } from '../python/syntax';
@@ -216,8 +216,7 @@ function namedWebhookAddresses(file: FileModel, value: Node, depth: number): Nod
     const key = child.childForFieldName('key');
     const item = child.childForFieldName('value');
     if (!item) continue;
-    const named = unwrap(item).type === 'identifier' ? unwrap(item).text : unwrap(item).type === 'attribute' ? unwrap(item).childForFieldName('attribute')?.text : undefined;
-    if (((key && isWebhookKey(file, key)) || (named !== undefined && isWebhookAddress(named))) && !isInert(file, item) && unwrap(item).type !== 'call') found.push(item);
+    if (((key && isWebhookKey(file, key)) || webhookAddressIn(item) !== undefined) && !isInert(file, item) && unwrap(item).type !== 'call') found.push(item);
     else found.push(...namedWebhookAddresses(file, item, depth - 1));
   }
   return found;
@@ -238,10 +237,7 @@ function unredactedEntryData(file: FileModel, value: Node): Node[] {
       const receiver = site?.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
       if (site?.method === 'as_dict' && receiver && isConfigEntry(file, receiver)) return void found.push(node);
     }
-    if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'data') {
-      const object = node.childForFieldName('object');
-      if (object && isConfigEntry(file, object)) return void found.push(node);
-    }
+    if (isEntryData(file, node)) return void found.push(node);
     // `{**entry.data, CONF_PASSWORD: "**REDACTED**"}`: masked by hand, by someone who knows the keys.
     if (node.type === 'dictionary' && node.namedChildren.some((child) => child?.type === 'dictionary_splat') && node.namedChildren.some((child) => child?.type === 'pair')) return;
     for (const child of node.namedChildren) if (child) visit(child);
