@@ -146,6 +146,19 @@ describe('tls-verify-disabled', () => {
     assert.deepEqual(lines('["wget", "-k", "https://example.com/x"]'), []);
   });
 
+  it('reads a download run with create_subprocess_exec, and counts a verified one as the item passed', () => {
+    const source = (words: string) =>
+      `import asyncio\n\n\nasync def fetch(path, url):\n    process = await asyncio.create_subprocess_exec(${words})\n    await process.communicate()\n`;
+    const insecure = analyzeSnippet(source('"curl", "-sLk", "-o", path, url'), { rules });
+    assert.deepEqual(insecure.findings.map((finding) => finding.message.split('`')[1]), ['-sLk']);
+    const verified = analyzeSnippet(source('"curl", "-L", "-o", path, url'), { rules });
+    assert.deepEqual(verified.findings, []);
+    assert.equal(verified.checklist.find((entry) => entry.id === 'tls-verification')?.status, 'pass');
+    // Another program run the same way makes no download.
+    const other = analyzeSnippet(source('"ffprobe", "-v", "quiet", path'), { rules });
+    assert.equal(other.checklist.find((entry) => entry.id === 'tls-verification')?.status, 'not-applicable');
+  });
+
   it('leaves a flag that comes from the user alone, through variables and conditions', () => {
     const source = [
       'from homeassistant.helpers import aiohttp_client',

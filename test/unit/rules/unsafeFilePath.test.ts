@@ -236,6 +236,23 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(analyzeSnippet(service('shutil.copy("/tmp/last.mp4", os.path.join(archive, "last.mp4"))'), { rules }).findings, []);
   });
 
+  it('takes the file a download or archive program writes (curl -o, wget -O, tar -C) for a file operation', () => {
+    const service = (run: string) =>
+      `import asyncio\nimport subprocess\nfrom pathlib import Path\n\n\nasync def async_setup(hass, config):\n    folder = Path(hass.config.path("downloads"))\n\n    async def download(call):\n        target = folder / call.data["filename"]\n        ${run}\n\n    hass.services.async_register("demo", "download", download)\n    return True\n`;
+    const runs = [
+      'await asyncio.create_subprocess_exec("curl", "-L", "-o", str(target), call.data["url"])',
+      'subprocess.run(["/usr/bin/wget", "-q", "-O", target, call.data["url"]], check=True)',
+      'subprocess.run(["tar", "-xzf", "/tmp/bundle.tgz", "-C", target], check=True)',
+      'subprocess.run(["curl", "--output", target, call.data["url"]], check=True)',
+    ];
+    for (const run of runs) assert.equal(analyzeSnippet(service(run), { rules }).findings.length, 1, run);
+    // The URL is no path, and a file name the integration chose is safe; another program's arguments are not read.
+    const safe = analyzeSnippet(service('await asyncio.create_subprocess_exec("curl", "-L", "-o", str(folder / "latest.mp4"), call.data["url"])'), { rules });
+    assert.deepEqual(safe.findings, []);
+    assert.equal(safe.checklist.find((item) => item.id === 'path-traversal')?.status, 'pass');
+    assert.deepEqual(analyzeSnippet(service('subprocess.run(["ffprobe", "-o", target], check=True)'), { rules }).findings, []);
+  });
+
   it('accepts is_allowed_path run in the executor, also before a nested function that opens the file', () => {
     const source = (check: string) =>
       [

@@ -1,3 +1,5 @@
+import type { Node } from '../python/syntaxTree';
+
 /** Functions whose first argument is a file's path: they open, change or list it. */
 export const FILE_OPERATIONS: ReadonlySet<string> = new Set([
   'open', 'io.open', 'aiofiles.open', 'os.open', 'os.remove', 'os.unlink', 'os.rename', 'os.replace', 'os.makedirs',
@@ -12,3 +14,33 @@ export const FILE_OPERATIONS: ReadonlySet<string> = new Set([
   'cv2.imwrite',
 ]);
 
+
+/**
+ * Options of download and archive programs whose value is a file or folder the child process writes or reads:
+ * `curl -o <file>`, `wget -O <file>`, `tar -xf <archive> -C <folder>`. A path from a caller handed to one of these is
+ * a file operation like `open`, done by another process.
+ */
+const PROGRAM_PATH_OPTIONS: ReadonlyMap<string, { short: string; long: readonly string[] }> = new Map([
+  ['curl', { short: 'oTK', long: ['--output', '--upload-file', '--config', '--output-dir', '--cookie-jar', '--dump-header'] }],
+  ['wget', { short: 'OPoai', long: ['--output-document', '--directory-prefix', '--output-file', '--append-output', '--input-file'] }],
+  ['tar', { short: 'fCT', long: ['--file', '--directory', '--files-from'] }],
+]);
+
+/**
+ * The items of a program's argument list that name files for the program, given the list as written
+ * (`["curl", "-L", "-o", path, url]`): the item after an option that takes a path, clusters such as `-xzf` included.
+ * Forms that carry the value inside the word (`--output=x`) hold no separate item to judge and are left out.
+ */
+export function programPathArguments(items: readonly Node[], literal: (item: Node) => string | undefined): Node[] {
+  const program = (items[0] && literal(items[0]))?.split('/').pop();
+  const options = program ? PROGRAM_PATH_OPTIONS.get(program) : undefined;
+  if (!options) return [];
+  const paths: Node[] = [];
+  for (let index = 1; index + 1 < items.length; index++) {
+    const word = literal(items[index]);
+    if (word === undefined) continue;
+    const takesPath = word.startsWith('--') ? options.long.includes(word) : /^-[A-Za-z]+$/.test(word) && options.short.includes(word[word.length - 1]);
+    if (takesPath) paths.push(items[++index]);
+  }
+  return paths;
+}

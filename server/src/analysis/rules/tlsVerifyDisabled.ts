@@ -678,29 +678,31 @@ function insecureDownloadOption(program: string, words: (string | undefined)[]):
 
 /**
  * `subprocess.run(["curl", "-Lk", url, ...])` and `"curl -k https://..."`: a download that accepts any certificate,
- * so whoever sits in between can hand over something else (often a program the integration then runs).
+ * so whoever sits in between can hand over something else (often a program the integration then runs). A download
+ * without such an option keeps curl's and wget's certificate checks, which is the item used and passed.
  */
 function checkDownloadCommands(context: FileContext): void {
   const { file } = context;
   // A command string or list starts with the program: `"curl ...`, `["curl", ...]`, `'/usr/bin/wget'`.
   if (!file.mentions(/["'](sudo\s+)?(\S*\/)?(curl|wget)\b/)) return;
-  const report = (node: Node, option: string) => {
-    if (chosenByUser(file, node)) return;
+  const judge = (node: Node, words: readonly (string | undefined)[]) => {
+    const start = words[0] === 'sudo' ? 1 : 0;
+    const program = words[start];
+    if (program === undefined || !DOWNLOAD_PROGRAM.test(program)) return;
     context.markUsed();
+    const option = insecureDownloadOption(program, words.slice(start + 1));
+    if (!option || chosenByUser(file, node)) return;
     context.report(node, `\`${option}\` makes this download accept any certificate, so whoever sits in between can hand over something else; drop it (or pass the server's CA with --cacert).`, { severity: severity(context) });
   };
   for (const list of [...file.nodesOfType('list'), ...file.nodesOfType('tuple')]) {
-    const parts = list.namedChildren.map((item) => (item ? literalString(item) : undefined));
-    if (parts[0] === undefined || !DOWNLOAD_PROGRAM.test(parts[0])) continue;
-    const option = insecureDownloadOption(parts[0], parts.slice(1));
-    if (option) report(list, option);
+    judge(list, list.namedChildren.map((item) => (item ? literalString(item) : undefined)));
+  }
+  // `asyncio.create_subprocess_exec("curl", "-k", url)` passes the words as arguments, not as a list.
+  for (const call of file.calls) {
+    if (call.args.length > 0 && /(^|\.)create_subprocess_exec$/.test(call.name ?? '')) judge(call.node, call.args.map(literalString));
   }
   for (const node of file.nodesOfType('string_content')) {
     if (node.parent?.type !== 'string' || node.parent.parent?.type === 'expression_statement') continue;
-    const words = node.text.trim().split(/\s+/);
-    const start = words[0] === 'sudo' ? 1 : 0;
-    if (!DOWNLOAD_PROGRAM.test(words[start] ?? '')) continue;
-    const option = insecureDownloadOption(words[start], words.slice(start + 1));
-    if (option) report(node.parent, option);
+    judge(node.parent, node.text.trim().split(/\s+/));
   }
 }

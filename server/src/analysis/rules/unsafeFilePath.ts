@@ -2,7 +2,8 @@ import type { Node } from '../python/syntaxTree';
 import { addImport, replaceNode } from '../fixes';
 import { mayBeNone } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
-import { FILE_OPERATIONS } from '../model/fileOperations';
+import { decodedLiteral, programArguments } from '../model/commandLine';
+import { FILE_OPERATIONS, programPathArguments } from '../model/fileOperations';
 import type { IntegrationModel } from '../model/integration';
 import { selfAttributeValues } from '../model/secretFlow';
 import { callerArguments, distantUntrustedSource, resolveCallables, serviceFieldValidators, untrustedSource } from '../model/untrusted';
@@ -113,6 +114,9 @@ function pathArguments(file: FileModel, call: CallSite): Node[] {
   if (call.method === 'async_add_executor_job' && call.args[0] && TWO_PATH_FUNCTIONS.test(file.qualifiedName(call.args[0]) ?? '')) {
     return call.args.slice(1, 3);
   }
+  // `create_subprocess_exec("curl", "-o", path, url)`: the child process writes the file.
+  const program = programArguments(file, call);
+  if (program) return programPathArguments(program, decodedLiteral);
   const one = pathArgument(file, call);
   return one && !isInMemoryBuffer(file, one) ? [one] : [];
 }
