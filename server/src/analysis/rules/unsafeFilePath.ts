@@ -54,7 +54,8 @@ absolute path, so it is not enough for a value used as the path itself or joined
 The value is followed through the integration's own functions: service, webhook and request data through up to
 three of them (a handler handing its data to a manager method that passes a folder on twice more), config flow input
 through two. A check made by a helper of the integration the path is handed to (\`_ensure_within_base(base, path)\`
-calling \`relative_to\` and raising) counts as made.
+calling \`relative_to\` and raising) counts as made. A path handed to another program counts like one opened here:
+the file \`curl -o\`, \`wget -O\` or \`tar -C\` writes is as much a file operation as \`open\`.
 
 Bad:
 \`\`\`python
