@@ -88,6 +88,10 @@ describe('webhook-unsigned', () => {
     const result = analyzeSnippet(read('bad_webhook.py'), { rules, fileName: 'webhook.py', otherFiles: integrationFiles });
     const severities = Object.fromEntries(result.findings.map((finding) => [finding.message.match(/`(\w+)`/)?.[1], finding.severity]));
     assert.deepEqual(severities, { handle_webhook: 'error', handle_form: 'warning', handle_presence_only: 'error', handle_event_types: 'error', handle_schema_only: 'error' });
+    // Keeping the webhook local is named as the way out only where it is not local already.
+    const suggestsLocal = Object.fromEntries(result.findings.map((finding) => [finding.message.match(/`(\w+)`/)?.[1], /local_only=True/.test(finding.message)]));
+    assert.equal(suggestsLocal.handle_webhook, true);
+    assert.equal(suggestsLocal.handle_form, false);
   });
 
   it('asks for a review when the request goes to code outside the integration or only the address is checked', () => {

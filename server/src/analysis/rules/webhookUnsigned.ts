@@ -30,7 +30,7 @@ integration's functions it calls for a check: \`hmac.compare_digest\`, a verific
 its headers or a signature (a library's \`verify_signature(body, headers)\`, or any library call given the body and
 a signature header), a decoded JWT, a comparison of a token or signature, or a request token that turns the caller
 away unless it matches. Handlers registered with \`local_only=True\` are warnings: only the local network reaches
-them. A check that waves every request through while no key is configured (\`if not key: return True\`) is a
+them. That is also the step left for a device that cannot sign what it sends: keep its webhook local. A check that waves every request through while no key is configured (\`if not key: return True\`) is a
 warning: until a key is set, the URL alone is enough. When the handler hands the request to code outside the
 integration, or only checks the client's address, the checklist asks for a review instead.
 
@@ -92,7 +92,9 @@ async def handle_webhook(hass, webhook_id, request):
           continue;
         }
         const reach = registration.localOnly ? 'anyone on the local network who learns the URL' : 'anyone who learns the URL';
-        context.report(handler.file.path, name ?? handler.node, `Webhook handler \`${label}\` acts on requests without verifying a signature or shared secret, so ${reach} can call it; compare an HMAC of the body with hmac.compare_digest and reject mismatches.`, {
+        // A device on the LAN often cannot sign; keeping its webhook local is then the step that is left.
+        const otherwise = registration.localOnly ? '' : ' (a sender that cannot sign is better registered with local_only=True)';
+        context.report(handler.file.path, name ?? handler.node, `Webhook handler \`${label}\` acts on requests without verifying a signature or shared secret, so ${reach} can call it; compare an HMAC of the body with hmac.compare_digest and reject mismatches${otherwise}.`, {
           severity: registration.localOnly ? 'warning' : undefined,
           suggestions: signatureCheckFix(handler.file, handler.node, integration),
         });
