@@ -745,6 +745,16 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(analyzeSnippet(direct.replace('["authorizationHeaderValue"]', '["namespace"]'), { rules }).findings, []);
   });
 
+  it('judges a name bound again to another response by what that response holds', () => {
+    const source = (between: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def update(session, entry):\n    async with session.post("https://api.acme.io/login", json=dict(entry.data)) as response:\n        data = await response.json()\n        token = data.get("authentication_token")\n${between}    async with session.get("https://api.acme.io/device", headers={"Authorization": token}) as response:\n        data = await response.json()\n        _LOGGER.debug("Device data: %s", data)\n        return data["state"]\n`;
+    assert.deepEqual(analyzeSnippet(source(''), { rules }).findings, []);
+    // Logged before it is bound again, the login response still holds its token.
+    const loggedFirst = analyzeSnippet(source('    _LOGGER.debug("Login: %s", data)\n'), { rules }).findings;
+    assert.deepEqual(loggedFirst.map((finding) => finding.range.start.line), [9]);
+    assert.match(loggedFirst[0].message, /holds the credential "authentication_token"/);
+  });
+
   it('follows a webhook request into a helper whose parameter is annotated as a request', () => {
     const source = (annotation: string) =>
       `import logging\n\nfrom aiohttp.web import Request, Response\nfrom homeassistant.components import webhook\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    async def handler(hass, webhook_id, request):\n        return await handle(hass, request)\n\n    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], handler)\n    return True\n\n\nasync def handle(hass, request${annotation}):\n    data = await request.json()\n    _LOGGER.info("Received %s", data)\n    return Response(status=200)\n`;

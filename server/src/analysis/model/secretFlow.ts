@@ -1160,16 +1160,18 @@ function credentialResponseKey(file: FileModel, use: Node, bindings: readonly Bi
     const site = file.callSite(value);
     return site?.method === 'json' || JSON_PARSERS.test(site?.name ?? '');
   });
-  return fromResponse ? credentialKeyReadFrom(file, name, use) : undefined;
+  return fromResponse ? credentialKeyReadFrom(file, name, use, bindings) : undefined;
 }
 
 /**
  * A credential key the code reads from the value written `root` in the scope of `use`: `body["token"]`,
- * `body.get("token")`, also nested (`body["serviceBus"]["authorizationHeaderValue"]`).
+ * `body.get("token")`, also nested (`body["serviceBus"]["authorizationHeaderValue"]`). With the `bindings` of a
+ * name, only reads of one of those values count: `data` bound again to another response holds none of the first's.
  */
-function credentialKeyReadFrom(file: FileModel, root: string, use: Node): string | undefined {
+function credentialKeyReadFrom(file: FileModel, root: string, use: Node, bindings?: readonly Binding[]): string | undefined {
   const scope = file.scopeOf(use);
   const inScope = (node: Node) => contains(scope, node) && file.scopeOf(node).id === scope.id;
+  const sameValue = (read: Node) => read.text === root && (bindings === undefined || read.type !== 'identifier' || file.bindingsOf(read).some((binding) => bindings.includes(binding)));
   for (const subscript of file.nodesOfType('subscript')) {
     if (!inScope(subscript)) continue;
     // Down the chain of subscripts to what they read from; a credential key anywhere on the way counts.
@@ -1181,10 +1183,11 @@ function credentialKeyReadFrom(file: FileModel, root: string, use: Node): string
       if (text !== undefined && isSecretName(text)) found ??= text;
       node = node.childForFieldName('value');
     }
-    if (found !== undefined && node?.text === root) return found;
+    if (found !== undefined && node && sameValue(node)) return found;
   }
   for (const call of file.calls) {
-    if (call.method !== 'get' || call.callee.childForFieldName('object')?.text !== root || !inScope(call.node)) continue;
+    const object = call.method === 'get' ? call.callee.childForFieldName('object') : null;
+    if (!object || !sameValue(object) || !inScope(call.node)) continue;
     const text = call.args[0] ? literalString(call.args[0]) : undefined;
     if (text !== undefined && isSecretName(text)) return text;
   }
