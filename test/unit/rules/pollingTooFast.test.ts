@@ -42,6 +42,12 @@ describe('polling-too-fast', () => {
     assert.equal(status(refreshes('self._device.refresh()')), 'pass');
     assert.equal(status(refreshes('self._client.get_status()')), 'pass');
     assert.equal(status(refreshes('self._attributes.update({"mode": "heat"})')), 'not-applicable');
+    // Reading a file or querying a database on every update polls too.
+    assert.equal(status(refreshes('with open(self._path, encoding="utf-8") as handle:\n            self._attr_native_value = handle.readline()')), 'pass');
+    assert.equal(status(refreshes('self._attr_native_value = self._session.execute(self._query).first()')), 'pass');
+    // A docstring that speaks of should_poll does not turn polling off; a property that does, does.
+    assert.equal(status(refreshes('"""Polled: should_poll defaults to True."""\n        self._device.refresh()')), 'pass');
+    assert.equal(status(refreshes('self._device.refresh()\n\n    @property\n    def should_poll(self):\n        return False')), 'not-applicable');
   });
 
   it("knows an entity by its lineage: the camera platform's Camera, and the integration's own base classes in other modules", () => {

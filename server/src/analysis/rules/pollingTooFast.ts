@@ -302,8 +302,8 @@ SCAN_INTERVAL = timedelta(minutes=5)
 /**
  * Whether the file defines an entity Home Assistant polls: an entity class (through the integration's own base
  * classes; not a coordinator's, which the coordinator updates) that says nothing about `should_poll`, with an
- * `update()` or `async_update()` that makes a request (awaits something, or calls what looks like one). An update
- * that only copies what a listener received asks nothing of the service.
+ * `update()` or `async_update()` that makes a request (awaits something, calls what looks like one, reads a file or
+ * queries a database). An update that only copies what a listener received asks nothing of the service.
  */
 function polledEntities(file: FileModel, integration: IntegrationModel): boolean {
   if (!file.mentions(/def (async_)?update\b/)) return false;
@@ -312,15 +312,22 @@ function polledEntities(file: FileModel, integration: IntegrationModel): boolean
     if (updates.length === 0) return false;
     const lineage = classLineage(file, cls, integration);
     if (!lineage.outsideBases.some(isEntityBase) || lineage.outsideBases.some((base) => /(^|\.)CoordinatorEntity$/.test(base))) return false;
-    if (lineage.classes.some(({ node }) => node.text.includes('should_poll'))) return false;
+    // Code that sets or overrides should_poll, not a docstring that mentions it.
+    if (lineage.classes.some(({ node }) => node.text.includes('should_poll') && descendants(node, ['identifier']).some((name) => /^(_attr_)?should_poll$/.test(name.text)))) return false;
     return updates.some((method) => {
       if (descendants(method, ['await']).length > 0) return true;
       return descendants(method, ['call']).some((call) => {
         const site = file.callSite(call);
-        return site !== undefined && (SYNC_REQUEST.test(site.method ?? site.name ?? '') || asksItsDevice(site));
+        return site !== undefined && (SYNC_REQUEST.test(site.method ?? site.name ?? '') || asksItsDevice(site) || readsSource(file, site));
       });
     });
   });
+}
+
+/** `open(path)`, `handle.readline()`, `session.execute(query)`: a sync update reading a file or a database. */
+function readsSource(file: FileModel, site: CallSite): boolean {
+  if (site.name === 'open' && file.isBuiltin('open')) return true;
+  return site.method !== undefined && /^(execute|read|readlines?|read_text|read_bytes)$/.test(site.method);
 }
 
 /** `self._device.refresh()`, `self._client.update()`: a sync update asking the library object it holds for news. */
