@@ -27,7 +27,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
   { id: 'xss', title: 'XSS prevention', notApplicable: 'The integration serves no HTML and renders no templates.', passed: 'HTML output escapes interpolated data.' },
   { id: 'path-traversal', title: 'File paths are sanitised', notApplicable: 'The integration opens no files.', passed: 'No file path is taken from service data, flow input, a webhook or a request without a check.' },
   { id: 'command-injection', title: 'No command injection', notApplicable: 'The integration starts no processes.', passed: 'Processes are started with argument lists, without a shell.' },
-  { id: 'unauthenticated-endpoint', title: 'No unauthenticated endpoints', notApplicable: 'The integration registers no HTTP views.', passed: 'Every HTTP view requires authentication or says why it is public.' },
+  { id: 'unauthenticated-endpoint', title: 'No unauthenticated endpoints', notApplicable: 'The integration registers no HTTP views and opens no server of its own.', passed: 'Every HTTP view requires authentication or says why it is public.' },
 ];
 
 export const CHECKLIST_IDS: readonly ChecklistId[] = CHECKLIST.map((item) => item.id);

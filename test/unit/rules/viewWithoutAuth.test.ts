@@ -296,4 +296,27 @@ describe('view-without-auth', () => {
     assert.deepEqual(none.findings, []);
     assert.equal(none.checklist.find((item) => item.id === 'unauthenticated-endpoint')?.status, 'not-applicable');
   });
+
+  it('asks for a review of a server the integration opens beside Home Assistant, unless it listens on loopback only', () => {
+    const item = (setup: string, imports = 'import asyncio\nimport uvicorn\nfrom aiohttp import web\nfrom http.server import HTTPServer, BaseHTTPRequestHandler\n') => {
+      const source = `${imports}\n\nasync def async_setup_entry(hass, entry):\n    app = web.Application()\n    ${setup}\n    return True\n`;
+      return analyzeSnippet(source, { rules }).checklist.find((entry) => entry.id === 'unauthenticated-endpoint');
+    };
+    const reviewed = [
+      ['runner = web.AppRunner(app)\n    await web.TCPSite(runner, "0.0.0.0", 8099).start()', /`web\.TCPSite` in __init__\.py opens a server of the integration's own on every interface/],
+      ['await web.TCPSite(web.AppRunner(app), port=8099).start()', /on every interface/],
+      ['config = uvicorn.Config(app, host=entry.data["host"], port=8000)', /on `entry\.data\["host"\]`/],
+      ['HTTPServer(("", 8080), BaseHTTPRequestHandler)', /`HTTPServer` .* on every interface/],
+      ['await asyncio.start_server(handle, port=7001)', /`asyncio\.start_server`/],
+      ['await hass.loop.create_server(Protocol, "192.168.1.2", 7001)', /on 192\.168\.1\.2/],
+    ] as const;
+    for (const [setup, note] of reviewed) {
+      const found = item(setup);
+      assert.equal(found?.status, 'review', setup);
+      assert.match(found?.note ?? '', note, setup);
+    }
+    for (const local of ['await web.TCPSite(web.AppRunner(app), "127.0.0.1", 8099).start()', 'uvicorn.run(app, port=8000)', 'HTTPServer(("localhost", 8080), BaseHTTPRequestHandler)', 'await hass.loop.create_connection(Protocol, "192.168.1.2", 7001)']) {
+      assert.equal(item(local)?.status, 'not-applicable', local);
+    }
+  });
 });

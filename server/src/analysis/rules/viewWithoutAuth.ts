@@ -8,6 +8,50 @@ import { alternatives, descendants, interpolations, literalString, unwrap } from
 import type { FileContext, Rule } from '../rule';
 import { baseName, excerpt } from '../text';
 
+/**
+ * Servers an integration opens beside Home Assistant's: `web.TCPSite(runner, "0.0.0.0", 8099)`, `uvicorn.run(app,
+ * host=...)`, `HTTPServer(("", port), Handler)`, `asyncio.start_server(handle, port=...)`. By name: where the
+ * listening address is, and the address when none is given (None: every interface).
+ */
+const OWN_SERVERS: { name: RegExp; host: (site: CallSite) => Node | undefined; defaultHost: 'all' | 'loopback' }[] = [
+  { name: /^aiohttp\.web\.(TCPSite|SockSite)$/, host: (site) => site.args[1] ?? site.keywords.get('host'), defaultHost: 'all' },
+  { name: /^aiohttp\.web\.run_app$/, host: (site) => site.keywords.get('host'), defaultHost: 'all' },
+  // uvicorn listens on 127.0.0.1 unless told otherwise; its Server is built from a Config, judged there.
+  { name: /^uvicorn\.(run|Config)$/, host: (site) => site.keywords.get('host'), defaultHost: 'loopback' },
+  { name: /^(http\.server\.(Threading)?HTTPServer|socketserver\.(Threading)?(TCP|UDP)Server|wsgiref\.simple_server\.make_server)$/, host: (site) => serverAddressHost(site), defaultHost: 'all' },
+  { name: /^asyncio\.start_server$/, host: (site) => site.args[1] ?? site.keywords.get('host'), defaultHost: 'all' },
+];
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
+
+/** `HTTPServer(("0.0.0.0", 8080), Handler)`: the host of the address tuple; make_server takes host, port, app. */
+function serverAddressHost(site: CallSite): Node | undefined {
+  const first = site.args[0] ? unwrap(site.args[0]) : undefined;
+  if (first?.type === 'tuple') return first.namedChildren.find((child) => child.type !== 'comment') ?? undefined;
+  return site.name?.endsWith('make_server') ? first : undefined;
+}
+
+/**
+ * A server of the integration's own answers on its own port, outside Home Assistant's authentication, IP bans and
+ * TLS settings; whether it checks its callers is for a person to read. One listening only on the loopback interface
+ * is not reachable from the network.
+ */
+function reviewOwnServers(context: FileContext, file: FileModel): void {
+  if (!file.mentions(/TCPSite|SockSite|run_app|uvicorn|Server|make_server|start_server|create_server/)) return;
+  for (const call of file.calls) {
+    const name = call.name ?? '';
+    const known = OWN_SERVERS.find((server) => server.name.test(name));
+    const rawSocket = call.method === 'create_server' && call.callee.childForFieldName('object')?.text.endsWith('loop') === true;
+    if (!known && !rawSocket) continue;
+    const host = known ? known.host(call) : call.args[1] ?? call.keywords.get('host');
+    const address = host ? literalString(unwrap(host)) : undefined;
+    if (host === undefined ? known?.defaultHost === 'loopback' : address !== undefined && LOOPBACK.test(address)) continue;
+    const where = address === undefined ? (host ? `on \`${excerpt(host.text, 40)}\`` : 'on every interface') : address === '' || address === '0.0.0.0' || address === '::' ? 'on every interface' : `on ${address}`;
+    context.markUsed();
+    context.review(`\`${excerpt(call.callee.text, 40)}\` in ${baseName(file.path)} opens a server of the integration's own ${where}, outside Home Assistant's authentication, IP bans and TLS settings; check that it authenticates every request it acts on, or serve it as a HomeAssistantView (which requires authentication by default).`);
+  }
+}
+
 /** Evidence in a handler that it looks at who is calling: the HA user, a signed path, an access token. */
 const AUTH_MARKERS = /^(KEY_HASS_USER|KEY_AUTHENTICATED|KEY_HASS_REFRESH_TOKEN_ID|authSig|async_validate_access_token|async_validate_signed_path|async_sign_path|validate_access_token)$/;
 /** Methods that change something in Home Assistant or the outside world (`hass.services.async_call`, ...). */
@@ -47,6 +91,11 @@ unless it passes on the \`state\` it was sent (then the review asks whether the 
 whose \`requires_auth\` comes from a value (\`self.requires_auth = requires_auth\`, a YAML option) is left to a
 review: whoever sets that value decides who gets in. (A setting made in \`__init__\` wins over the class body's.)
 
+A server the integration opens beside Home Assistant's (\`web.TCPSite\`, \`web.run_app\`, \`uvicorn.run\` or
+\`uvicorn.Config\` with a host, \`HTTPServer\`, \`asyncio.start_server\`, \`loop.create_server\`) answers on its own
+port, outside Home Assistant's authentication, IP bans and TLS settings: the item goes to a review that names it,
+unless the server listens on the loopback interface only.
+
 A view that is public by design says so with \`# ha-security: ignore[view-without-auth] reason\` on its
 \`requires_auth\` line; the reason is what a reviewer reads.
 
@@ -77,6 +126,7 @@ class StatusView(HomeAssistantView):
     const { file, integration } = context;
     if (file.isTestFile) return;
     const registered = file.mentions(/register_view/) ? registeredViewNames(file) : new Set<string>();
+    if (integration) reviewOwnServers(context, file);
     for (const cls of file.classes) {
       if (!isViewClass(file, cls, integration)) {
         reviewLibraryView(context, cls, registered);
