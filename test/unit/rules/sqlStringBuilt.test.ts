@@ -152,4 +152,14 @@ describe('sql-string-built', () => {
     const [finding] = analyzeSnippet(source, { rules }).findings;
     assert.equal(finding.suggestions, undefined);
   });
+
+  it('follows service data through a helper that only reshapes it, not through one that validates it', () => {
+    const source = (helper: string) =>
+      `import sqlite3\n\nDOMAIN = "purge"\n\n\n${helper}\n\n\nasync def async_setup(hass, config):\n    def purge(call):\n        entity_id = _clean(call.data["entity_id"])\n        sqlite3.connect("states.db").execute(f"DELETE FROM states WHERE entity_id = '{entity_id}'")\n\n    hass.services.async_register(DOMAIN, "purge", purge)\n    return True\n`;
+    const found = analyzeSnippet(source('def _clean(raw):\n    return raw.strip().lower()'), { rules }).findings;
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /interpolating `entity_id` from untrusted input/);
+    const validated = analyzeSnippet(source('def _clean(raw):\n    return cv.entity_id(raw)'), { rules }).findings;
+    assert.doesNotMatch(validated[0]?.message ?? '', /from untrusted input/);
+  });
 });

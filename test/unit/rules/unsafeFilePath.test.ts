@@ -423,4 +423,20 @@ describe('unsafe-file-path', () => {
     tree.delete();
     assert.deepEqual(analyzeSnippet(fixed, { rules }).findings, []);
   });
+
+  it('follows service data through a helper of the integration that only reshapes the text it returns', () => {
+    const source = (helper: string) =>
+      `from pathlib import Path\n\nDOMAIN = "drop"\n\n\n${helper}\n\n\nasync def async_setup(hass, config):\n    async def upload(call):\n        folder = Path(hass.config.path(_folder(call.data.get("path"))))\n        (folder / "image.png").write_bytes(b"")\n\n    hass.services.async_register(DOMAIN, "upload", upload)\n    return True\n`;
+    const lines = (helper: string) => analyzeSnippet(source(helper), { rules }).findings.map((finding) => source(helper).split('\n')[finding.range.start.line].trim());
+    assert.deepEqual(lines('def _folder(raw):\n    path = (raw or "www/drop").strip("/").lower()\n    if not path.startswith("www/"):\n        path = f"www/{path}"\n    return path'), ['(folder / "image.png").write_bytes(b"")']);
+    // A helper that checks, cleans or falls back is trusted to have done its part: the caller cannot see into it.
+    for (const helper of [
+      'def _folder(raw):\n    if ".." in raw:\n        raise ValueError(raw)\n    return raw.strip("/")',
+      'def _folder(raw):\n    return os.path.basename(raw)',
+      'def _folder(raw):\n    if ".." in raw:\n        return "www/drop"\n    return raw.strip("/")',
+      'def _folder(raw):\n    return FOLDERS[raw]',
+    ]) {
+      assert.deepEqual(lines(helper), [], helper);
+    }
+  });
 });

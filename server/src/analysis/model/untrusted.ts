@@ -293,12 +293,54 @@ function callSource(context: Context, file: FileModel, node: Node, depth: number
     /(^|\.|_)schema$/i.test(name) ||
     // `vol.Schema({...})(data)`: validated data is still the caller's data.
     (callee.type === 'call' && /(^|\.)Schema$/.test(file.callSite(callee)?.name ?? ''));
-  if (!passes) return undefined;
+  if (!passes) return helpers > 0 ? normalizerReturnSource(context, file, callee, depth, helpers) : undefined;
   for (const argument of [...site.args, ...site.keywords.values()]) {
     const found = next(argument);
     if (found) return found;
   }
   return undefined;
+}
+
+/** Text methods that reshape a value without judging it: a helper built from these alone hands its input on. */
+const RESHAPING_METHODS = /^(strip|lstrip|rstrip|lower|upper|casefold|title|capitalize|removeprefix|removesuffix|startswith|endswith|format)$/;
+
+/**
+ * `_normalize_path(call.data.get("path"))`, with `def _normalize_path(raw): return (raw or "www").strip("/").lower()`:
+ * what one of the integration's own functions returns, when it only reshapes text (the methods above, f-strings,
+ * operators), raises and asserts nothing, and every value it returns comes from outside. A helper that checks or
+ * cleans its input (a raise, a fallback value, a sanitizer or any other call) is left alone: the rules judge checks
+ * where they see them, and they cannot see into such a helper from its caller.
+ */
+function normalizerReturnSource(context: Context, file: FileModel, callee: Node, depth: number, helpers: number): UntrustedSource | undefined {
+  for (const target of resolveCallables(file, callee, context.integration)) {
+    const fn = target.node;
+    if (fn.type !== 'function_definition') continue;
+    const key = `${target.file.path}#${fn.id}#return`;
+    if (context.following.has(key) || !onlyReshapesText(target.file, fn)) continue;
+    const returned = target.file.returnedValues(fn);
+    if (returned.length === 0) continue;
+    context.following.add(key);
+    try {
+      let found: UntrustedSource | undefined;
+      for (const value of returned) {
+        const source = sourceOf(context, target.file, value, undefined, depth - 1, helpers - 1);
+        if (!source) return undefined;
+        found ??= source;
+      }
+      return found;
+    } finally {
+      context.following.delete(key);
+    }
+  }
+  return undefined;
+}
+
+function onlyReshapesText(file: FileModel, fn: Node): boolean {
+  if (fn.descendantsOfType('raise_statement').length > 0 || fn.descendantsOfType('assert_statement').length > 0) return false;
+  return fn.descendantsOfType('call').every((call) => {
+    const site = file.callSite(call);
+    return site !== undefined && ((site.method !== undefined && RESHAPING_METHODS.test(site.method)) || (site.name === 'str' && file.isBuiltin('str')));
+  });
 }
 
 function parameterSource(context: Context, file: FileModel, fn: Node, name: string, parameterNode: Node, access: string | undefined, depth: number, helpers: number): UntrustedSource | undefined {
