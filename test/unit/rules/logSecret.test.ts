@@ -745,6 +745,17 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(analyzeSnippet(direct.replace('["authorizationHeaderValue"]', '["namespace"]'), { rules }).findings, []);
   });
 
+  it('reads credentials from a part of a response taken out before it is logged', () => {
+    const source = (part: string, read: string) =>
+      `import logging\n\nimport requests\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef connect(access_key):\n    response = requests.get("https://api.acme.io/cert", headers={"accessKey": access_key}, timeout=10)\n    info = ${part}\n    _LOGGER.debug("Certificate data: %s", info)\n    return info${read}\n`;
+    for (const part of ['response.json()["data"]', 'response.json().get("data", {})']) {
+      const found = analyzeSnippet(source(part, '["certificatePassword"]'), { rules }).findings;
+      assert.equal(found.length, 1, part);
+      assert.match(found[0].message, /holds the credential "certificatePassword"/);
+      assert.deepEqual(analyzeSnippet(source(part, '["port"]'), { rules }).findings, [], part);
+    }
+  });
+
   it('judges a name bound again to another response by what that response holds', () => {
     const source = (between: string) =>
       `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def update(session, entry):\n    async with session.post("https://api.acme.io/login", json=dict(entry.data)) as response:\n        data = await response.json()\n        token = data.get("authentication_token")\n${between}    async with session.get("https://api.acme.io/device", headers={"Authorization": token}) as response:\n        data = await response.json()\n        _LOGGER.debug("Device data: %s", data)\n        return data["state"]\n`;

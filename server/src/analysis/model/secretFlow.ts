@@ -1152,15 +1152,30 @@ function credentialResponseKey(file: FileModel, use: Node, bindings: readonly Bi
   const fromResponse = bindings.some((binding) => {
     // A parameter the function reads a credential from (`def _accept(resp_json): ... resp_json["data"]["password"]`).
     if (binding.kind === 'parameter') return true;
-    if (!binding.value) return false;
-    let value = unwrap(binding.value);
-    if (value.type === 'await') value = unwrap(value.namedChild(0) ?? value);
-    if (value.type !== 'call') return false;
-    // `await resp.json()`, or the text of a response parsed by hand (`json.loads(await resp.text())`).
-    const site = file.callSite(value);
-    return site?.method === 'json' || JSON_PARSERS.test(site?.name ?? '');
+    return binding.value !== undefined && binding.value !== null && isParsedResponse(file, binding.value);
   });
   return fromResponse ? credentialKeyReadFrom(file, name, use, bindings) : undefined;
+}
+
+/**
+ * `await resp.json()`, the text of a response parsed by hand (`json.loads(await resp.text())`), or a part of one
+ * (`resp.json()["data"]`, `body.get("data", {})` of such a `body`): the payloads a service answers with.
+ */
+function isParsedResponse(file: FileModel, expression: Node, depth = 3): boolean {
+  let value = unwrap(expression);
+  if (value.type === 'await') value = unwrap(value.namedChild(0) ?? value);
+  if (value.type === 'subscript') {
+    const of = value.childForFieldName('value');
+    return of !== null && depth > 0 && isParsedResponse(file, of, depth - 1);
+  }
+  if (value.type === 'identifier') {
+    return depth > 0 && file.bindingsOf(value).some((binding) => binding.kind === 'assign' && binding.value != null && isParsedResponse(file, binding.value, depth - 1));
+  }
+  if (value.type !== 'call') return false;
+  const site = file.callSite(value);
+  if (site?.method === 'json' || JSON_PARSERS.test(site?.name ?? '')) return true;
+  const receiver = site?.method === 'get' ? site.callee.childForFieldName('object') : null;
+  return receiver !== null && depth > 0 && isParsedResponse(file, receiver, depth - 1);
 }
 
 /**
