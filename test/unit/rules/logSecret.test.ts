@@ -756,6 +756,17 @@ async def async_setup_entry(hass, entry):
     }
   });
 
+  it('takes a comprehension for masking only when it masks the credential the code reads from the response', () => {
+    const source = (masking: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def login(session, entry):\n    async with session.post("https://api.acme.io/login", json=dict(entry.data)) as response:\n        data = await response.json()\n        _LOGGER.debug("Login: %s", ${masking})\n        return data.get("authentication_token")\n`;
+    const count = (masking: string) => analyzeSnippet(source(masking), { rules }).findings.length;
+    assert.equal(count('{k: v if k != "id_token" else v[:10] + "..." for k, v in data.items()}'), 1);
+    assert.equal(count('{k: "***" if k in ("id_token", "refresh_token") else v for k, v in data.items()}'), 1);
+    assert.equal(count('{k: v if k != "authentication_token" else "***" for k, v in data.items()}'), 0);
+    assert.equal(count('{k: "***" if k in ("id_token", "authentication_token") else v for k, v in data.items()}'), 0);
+    assert.equal(count('{k: _mask(k, v) for k, v in data.items()}'), 0);
+  });
+
   it('judges a name bound again to another response by what that response holds', () => {
     const source = (between: string) =>
       `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def update(session, entry):\n    async with session.post("https://api.acme.io/login", json=dict(entry.data)) as response:\n        data = await response.json()\n        token = data.get("authentication_token")\n${between}    async with session.get("https://api.acme.io/device", headers={"Authorization": token}) as response:\n        data = await response.json()\n        _LOGGER.debug("Device data: %s", data)\n        return data["state"]\n`;

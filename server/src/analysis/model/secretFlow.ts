@@ -1,6 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import { addImport, insertAt, replaceNode } from '../fixes';
-import { ancestorOfType, contains, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
+import { ancestorOfType, contains, descendants, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { Fix, TextEdit } from '../types';
 import { derivedKey, type Binding, type CallSite, type FileModel } from './fileModel';
 import { FILE_OPERATIONS } from './fileOperations';
@@ -1831,8 +1831,40 @@ function comprehensionCarrier(walk: Walk, node: Node, depth: number): SecretCarr
   const value = body?.childForFieldName('value');
   const loop = node.namedChildren.find((child) => child?.type === 'for_in_clause');
   const iterable = loop?.childForFieldName('right');
-  if (!value || !iterable || unwrap(value).type !== 'identifier') return [];
-  return carriers(walk, iterable, depth - 1).filter((found) => found.kind === 'payload');
+  if (!value || !iterable) return [];
+  if (unwrap(value).type === 'identifier') return carriers(walk, iterable, depth - 1).filter((found) => found.kind === 'payload');
+  // `{k: v if k != "id_token" else "***" for k, v in data.items()}` masks id_token only: a response whose
+  // credential the code reads under another key still carries it.
+  const masked = maskedKeys(walk, unwrap(value), loop);
+  if (!masked) return [];
+  return carriers(walk, iterable, depth - 1).filter((found) => found.kind === 'payload' && found.source.startsWith(RESPONSE_SOURCE) && !masked.has(normalizeName(found.source.slice(RESPONSE_SOURCE.length))));
+}
+
+/**
+ * The keys a comprehension's value masks, `v if k != "id_token" else "***"` or `"***" if k in SECRET_KEYS else v`:
+ * those for which it gives an inert value, when it gives every other key's value unchanged. Undefined for any
+ * other value (a call, a lookup), which the rule takes for masking as a whole.
+ */
+function maskedKeys(walk: Walk, value: Node, loop: Node | null | undefined): Set<string> | undefined {
+  if (value.type !== 'conditional_expression' || !loop) return undefined;
+  const [whenTrue, condition, whenFalse] = [value.namedChild(0), value.namedChild(1), value.namedChild(2)];
+  const parts = condition ? comparisonParts(unwrap(condition)) : undefined;
+  const variables = descendants(loop.childForFieldName('left') ?? loop, ['identifier']).map((identifier) => identifier.text);
+  if (!whenTrue || !whenFalse || !parts || variables.length !== 2 || unwrap(parts.left).text !== variables[0]) return undefined;
+  const selects = parts.operator === '==' || parts.operator === 'in';
+  if (!selects && parts.operator !== '!=' && parts.operator !== 'not in') return undefined;
+  const [forKeys, forOthers] = selects ? [whenTrue, whenFalse] : [whenFalse, whenTrue];
+  if (unwrap(forOthers).text !== variables[1] || !isInert(walk.file, forKeys)) return undefined;
+  const table = unwrap(parts.right);
+  const listed = table.type === 'identifier' ? constantExpression(walk.file, table, walk.integration) : { file: walk.file, node: table };
+  const items = !listed ? [] : parts.operator.endsWith('in') ? unwrap(listed.node).namedChildren : [listed.node];
+  const keys = new Set<string>();
+  for (const item of items) {
+    const key = listed!.file.stringValue(item, walk.integration?.constantString);
+    if (key === undefined) return undefined;
+    keys.add(normalizeName(key));
+  }
+  return keys;
 }
 
 /** For `if k in KEYS` (a list, tuple or set written in the source, or a constant holding one): a credential among KEYS. */
