@@ -767,6 +767,21 @@ async def async_setup_entry(hass, entry):
     assert.equal(count('{k: _mask(k, v) for k, v in data.items()}'), 0);
   });
 
+  it('reports the raw text of a response whose parsed body the code reads a credential from', () => {
+    const source = (read: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def login(session, user_input):\n    async with session.post("https://api.acme.io/login", json=user_input) as resp:\n        raw = await resp.text()\n        _LOGGER.debug("Login raw response: %s", raw)\n        ${read}\n`;
+    for (const read of ['result = await resp.json()\n        return result["authentication_token"]', 'return (await resp.json())["authentication_token"]']) {
+      const found = analyzeSnippet(source(read), { rules }).findings;
+      assert.equal(found.length, 1, read);
+      assert.match(found[0].message, /holds the credential "authentication_token"/);
+    }
+    assert.deepEqual(analyzeSnippet(source('result = await resp.json()\n        return result["status"]'), { rules }).findings, []);
+    // The body of a failed answer holds no token.
+    const failed = source('result = await resp.json()\n        return result["authentication_token"]').replace('        raw = await resp.text()\n        _LOGGER.debug("Login raw response: %s", raw)\n', '        if resp.status != 200:\n            raw = await resp.text()\n            _LOGGER.debug("Login failed: %s", raw)\n            return None\n');
+    assert.ok(failed.includes('Login failed'));
+    assert.deepEqual(analyzeSnippet(failed, { rules }).findings, []);
+  });
+
   it('judges a name bound again to another response by what that response holds', () => {
     const source = (between: string) =>
       `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def update(session, entry):\n    async with session.post("https://api.acme.io/login", json=dict(entry.data)) as response:\n        data = await response.json()\n        token = data.get("authentication_token")\n${between}    async with session.get("https://api.acme.io/device", headers={"Authorization": token}) as response:\n        data = await response.json()\n        _LOGGER.debug("Device data: %s", data)\n        return data["state"]\n`;

@@ -1157,6 +1157,35 @@ function credentialResponseKey(file: FileModel, use: Node, bindings: readonly Bi
   return fromResponse ? credentialKeyReadFrom(file, name, use, bindings) : undefined;
 }
 
+/** Whether `node` sits under an `if` (or `elif`) that tests the status of `response`: the branch of an error answer. */
+function inStatusBranch(node: Node, response: string): boolean {
+  // `response` is an identifier: nothing in it needs escaping.
+  const status = new RegExp(`\\b${response}\\.(status|status_code|ok)\\b`);
+  for (let current = node.parent; current && current.type !== 'function_definition'; current = current.parent) {
+    if (current.type !== 'block') continue;
+    const branch = current.parent;
+    if ((branch?.type === 'if_statement' || branch?.type === 'elif_clause') && status.test(branch.childForFieldName('condition')?.text ?? '')) return true;
+  }
+  return false;
+}
+
+/** A credential key the code reads from `response.json()` in the scope of `use`, directly or through the name it binds. */
+function credentialReadFromJsonOf(file: FileModel, response: Node, use: Node): string | undefined {
+  const scope = file.scopeOf(use);
+  for (const call of file.calls) {
+    if (call.method !== 'json' || call.args.length > 0 || call.callee.childForFieldName('object')?.text !== response.text || file.scopeOf(call.node).id !== scope.id) continue;
+    const direct = credentialKeyReadFrom(file, call.node.text, call.node);
+    if (direct) return direct;
+    let value: Node = call.node;
+    while (value.parent && (value.parent.type === 'await' || value.parent.type === 'parenthesized_expression')) value = value.parent;
+    const target = value.parent?.type === 'assignment' && value.parent.childForFieldName('right')?.id === value.id ? value.parent.childForFieldName('left') : null;
+    if (target?.type !== 'identifier') continue;
+    const key = credentialKeyReadFrom(file, target.text, target, file.bindingsOf(target).filter((binding) => binding.node.id === value.parent!.id));
+    if (key) return key;
+  }
+  return undefined;
+}
+
 /**
  * `await resp.json()`, the text of a response parsed by hand (`json.loads(await resp.text())`), or a part of one
  * (`resp.json()["data"]`, `body.get("data", {})` of such a `body`): the payloads a service answers with.
@@ -1198,7 +1227,10 @@ function credentialKeyReadFrom(file: FileModel, root: string, use: Node, binding
       if (text !== undefined && isSecretName(text)) found ??= text;
       node = node.childForFieldName('value');
     }
-    if (found !== undefined && node && sameValue(node)) return found;
+    // `(await resp.json())["token"]` reads from `resp.json()`.
+    let base = node ? unwrap(node) : null;
+    if (base?.type === 'await') base = base.namedChild(0) ? unwrap(base.namedChild(0)!) : null;
+    if (found !== undefined && base && sameValue(base)) return found;
   }
   for (const call of file.calls) {
     const object = call.method === 'get' ? call.callee.childForFieldName('object') : null;
@@ -1686,6 +1718,12 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   // `_LOGGER.debug(r.json())` where the same function reads `r.json()["auth"]["token"]`: a token response, whole.
   if (site.method === 'json' && site.args.length === 0) {
     const key = credentialKeyReadFrom(file, node.text, node);
+    if (key) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${key}`, node }];
+  }
+  // `raw = await resp.text()` logged, where the function reads `(await resp.json())["token"]`: the same body as text
+  // (not the body of a failed answer, `if resp.status != 200: raise Error(await resp.text())`, which holds none).
+  if (site.method === 'text' && site.args.length === 0 && receiver && unwrap(receiver).type === 'identifier' && !inStatusBranch(node, unwrap(receiver).text)) {
+    const key = credentialReadFromJsonOf(file, unwrap(receiver), node);
     if (key) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${key}`, node }];
   }
   if (site.method && ['get', 'pop', 'setdefault'].includes(site.method) && receiver && site.args[0]) {
