@@ -169,6 +169,10 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(analyzeSnippet(source('"/tmp/calsync.yaml"'), { rules }).findings, []);
     // A dotted name is no file name (`api.call("core.get_session_status")`).
     assert.deepEqual(analyzeSnippet(source('"core.get_session_status"'), { rules }).findings, []);
+    // `/config` is the configuration folder of Home Assistant OS and the container image.
+    assert.equal(analyzeSnippet(source('"/config/calsync/calendars.yaml"'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(source('Path("/config/www/calsync.yaml")').replace('import yaml', 'import yaml\nfrom pathlib import Path'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('"/configuration/calsync.yaml"'), { rules }).findings, []);
   });
 
   it("takes a file name a helper's every caller gives as a literal for the integration's own, not the user's", () => {

@@ -159,6 +159,9 @@ const RELATIVE_FILE_NAME = /^[\w-][\w.-]*\.(json|ya?ml|txt|db|sqlite3?|pickle|pk
 
 const HA_DATABASE = /home-assistant_v2\.db|DEFAULT_DB_FILE/;
 
+/** A literal path written from the root of the configuration folder of an installation (`"/config/acme/state.json"`). */
+const CONFIG_FOLDER_ABSOLUTE = /^[rRuU]?[fF]?[rR]?["']\/config\/[^"'{]/;
+
 /** `Path(path)`, `pathlib.Path(path)`: the path the object is made from. */
 function pathObjectOf(file: FileModel, node: Node): Node | undefined {
   if (node.type !== 'call') return undefined;
@@ -179,7 +182,9 @@ export function fromConfigFolder(file: FileModel, expression: Node, integration:
       // Next to the module (`os.path.dirname(__file__)`): a custom integration's folder is inside the config folder.
       (/\b__file__\b/.test(text) && /(^|[\\/])custom_components[\\/]/.test(integration.root)) ||
       descendants(origin.node, ['call']).some((call) => /hass\.config\.path/.test(call.text)) ||
-      (relativeName !== undefined && RELATIVE_FILE_NAME.test(relativeName));
+      (relativeName !== undefined && RELATIVE_FILE_NAME.test(relativeName)) ||
+      // `/config` is where Home Assistant OS and the container image keep the configuration folder.
+      CONFIG_FOLDER_ABSOLUTE.test(unwrap(origin.node).text);
     if (inConfigFolder) {
       if (!namedByUser(file, origin.node, integration)) return true;
       // A folder of the integration's own (`hass.config.path("www/upload", filename)`) holds what it writes there; a

@@ -55,7 +55,9 @@ personal data or tokens, and is picked up again if the integration is added late
 
 The rule collects what the integration persists: \`Store(...)\` instances (also of \`Store\` subclasses), files
 written under the configuration folder (\`open(..., "w")\`, \`Path.write_text\`, \`save_json\`, a SQLite database
-it creates there, what curl, wget, tar or unzip run as an argument list write there), and cloudhooks
+it creates there, what curl, wget, tar or unzip run as an argument list write there; the folder is reached through
+\`hass.config.path\`, \`.storage\`, a relative path, the integration's own folder, or a literal \`/config/...\` path,
+where Home Assistant OS and the container image keep it), and cloudhooks
 (\`async_create_cloudhook\`). It then checks that \`async_remove_entry\` exists and removes each kind:
 \`await store.async_remove()\`, \`os.remove\`/\`Path.unlink\`/\`shutil.rmtree\` (also through
 \`hass.async_add_executor_job\`), \`async_delete_cloudhook\`. An integration set up from YAML only (no config flow in
