@@ -321,6 +321,15 @@ function dictionaryKeys(context: FileContext, value: Node, skipLiteralValues = f
 }
 
 /**
+ * `CONF_DB_URL` imported from a module whose value is not known here: Home Assistant names a config key's constant
+ * after the key (`CONF_DB_URL = "db_url"`), so the name says which key it is.
+ */
+function conventionalKey(key: Node): string | undefined {
+  const name = unwrap(key).type === 'attribute' ? unwrap(key).childForFieldName('attribute')?.text : unwrap(key).type === 'identifier' ? unwrap(key).text : undefined;
+  return name && /^CONF_[A-Z0-9_]+$/.test(name) ? name.slice('CONF_'.length).toLowerCase() : undefined;
+}
+
+/**
  * `CONFIG_SCHEMA`/`PLATFORM_SCHEMA` entries such as `vol.Required(CONF_PASSWORD)`: credentials typed into YAML. An
  * integration that imports its YAML into a config entry (a config flow's `async_step_import`, a flow started with
  * `SOURCE_IMPORT`) is moving off YAML the documented way: that is a note to review, not a finding.
@@ -337,7 +346,7 @@ function checkYamlSchemas(context: FileContext, file: FileModel): void {
         if (call.node.startIndex < part.node.startIndex || call.node.endIndex > part.node.endIndex) continue;
         const marked = markedKey(part.file, call);
         if (!marked) continue;
-        const keyName = part.file.stringValue(marked.key, context.integration?.constantString) ?? literalString(marked.key);
+        const keyName = part.file.stringValue(marked.key, context.integration?.constantString) ?? literalString(marked.key) ?? conventionalKey(marked.key);
         if (!keyName || !(marked.secret || isCredentialKey(keyName)) || takesNoCredential(part.file, call.node, keyName)) continue;
         context.markUsed();
         if (importsYaml(context)) {
