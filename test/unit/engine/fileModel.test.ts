@@ -315,6 +315,9 @@ describe('secret names', () => {
     for (const name of ['birth_date', 'gps_position', 'email_address']) assert.ok(isPersonalDataName(name), name);
     for (const name of ['accountnumber', 'AccountNumber', 'customerid', 'phonenumber', 'emailaddress']) assert.ok(isPersonalDataName(name), name);
     for (const name of ['accountnumbers_count', 'account_type', 'zipcode_valid']) assert.ok(!isPersonalDataName(name), name);
+    // Membership numbers name the account holder, meter point numbers the home a supply goes to.
+    for (const name of ['member_id', 'memberId', 'membership_number', 'mpan', 'MPRN', 'supply_point_id', 'meter_point_reference']) assert.ok(isPersonalDataName(name), name);
+    for (const name of ['group_members', 'member_count', 'meter_id', 'meter_reading', 'point_id']) assert.ok(!isPersonalDataName(name), name);
   });
 });
 

@@ -24,7 +24,8 @@ export const personalDataAttribute: Rule = {
     docs: `State attributes are not private. The recorder stores them in the database for days, they are shown in the
 UI, sent to every websocket client and automation, exported by history and logbook, and pasted into bug reports.
 Personal data such as the account holder's e-mail address, user name, phone number, street address, birth date,
-account ids or the home's GPS position does not belong there unless it is the entity's purpose.
+account, membership or contract numbers, the meter point number of the home's energy supply (an MPAN or MPRN) or
+the home's GPS position does not belong there unless it is the entity's purpose.
 
 The rule reads \`extra_state_attributes\` properties (and an entity's \`state_attributes\` or older
 \`device_state_attributes\`), \`_attr_extra_state_attributes\` assignments and
