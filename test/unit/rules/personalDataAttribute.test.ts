@@ -22,6 +22,18 @@ describe('personal-data-attribute', () => {
     assert.deepEqual(analyzeSnippet(source('{"name": x.room, "latitude": x.lat, "address": x.street}'), { rules }).findings, []);
   });
 
+  it("reports an entity name made from a street address or phone number, not from the account's user name", () => {
+    const named = (value: string) =>
+      analyzeSnippet(`from homeassistant.components.sensor import SensorEntity\n\n\nclass PickupSensor(SensorEntity):\n    def __init__(self, account, description):\n        self._account = account\n        self._attr_name = ${value}\n`, { rules }).findings.map((finding) => finding.message);
+    const [message] = named(`f"{description.name} ({account.address['street1']})"`);
+    assert.match(message ?? '', /The entity's name includes personal data \(street1\)/);
+    assert.equal(named('account.phone_number').length, 1);
+    assert.equal(named('f"Meter {account.mpan}"').length, 1);
+    for (const harmless of ['f"{account.username} balance"', 'f"{description.name} ({account.nickname})"', 'description.name', 'f"Pickup ({account.address_type})"', 'f"{self._account.name} pickup"']) {
+      assert.deepEqual(named(harmless), [], harmless);
+    }
+  });
+
   it("takes a customer's account, customer or contract number for personal data, not the device's numbers", () => {
     const keys = (pairs: string) => analyzeSnippet(`class A:\n    @property\n    def extra_state_attributes(self):\n        return {${pairs}}\n`, { rules }).findings.map((finding) => finding.message.match(/"(\w+)"/)?.[1]);
     assert.deepEqual(keys('"account_number": self._account, "customer_no": self._c, "contract_number": self._k, "contract_id": self._id'), ['account_number', 'customer_no', 'contract_number', 'contract_id']);

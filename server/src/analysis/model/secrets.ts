@@ -186,6 +186,8 @@ export function isPersonalDataName(name: string): boolean {
   if (/(^|_)(usernames?|user_names?|screen_name|nickname|users?_(map|list))(_|$)|^(?!(is|has|can|allow|multi|max|min|num|total|count|per)_)[a-z0-9]+_user$/.test(normalized)) return true;
   // Written as one word: `accountnumber`, `customerId` is split by its capital, `phonenumber` is not.
   if (/(^|_)(accountnumber|accountno|accountid|customernumber|customerid|contractnumber|phonenumber|mobilenumber|emailaddress|zipcode|dateofbirth)(_|$)/.test(normalized)) return true;
+  // The lines of a postal address (`street1`, `street_2`, `address2`).
+  if (/(^|_)(street|address)_?\d(_|$)/.test(normalized)) return true;
   // A membership or subscription number names the account holder; a meter point number (the UK's MPAN and MPRN, a
   // supply point id) names the home the supply goes to.
   if (/(^|_)(member_id|member_number|membership_id|membership_number|subscriber_id|subscriber_number|mpan|mprn|supply_point_(id|number)|meter_point_(id|number|reference))(_|$)/.test(normalized)) return true;

@@ -5,7 +5,7 @@ import { constantExpression, type IntegrationModel } from '../model/integration'
 import { isPersonalDataName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries, type AttributeEntry } from '../model/stateAttributes';
 import { classLineage } from '../model/untrusted';
-import { alternatives, ancestorOfType, descendants, unwrap } from '../python/syntax';
+import { alternatives, ancestorOfType, descendants, interpolations, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import { excerpt } from '../text';
 
@@ -31,7 +31,9 @@ The rule reads \`extra_state_attributes\` properties (and an entity's \`state_at
 \`device_state_attributes\`), \`_attr_extra_state_attributes\` assignments and
 \`hass.states.async_set(..., attributes)\`, an event entity's \`self._trigger_event(event_type, attributes)\`
 and a legacy device tracker's \`see(..., attributes=...)\`, resolving keys through constants (\`ATTR_LATITUDE\`),
-and flags keys or values that name personal data. Attributes set from a value whose keys cannot be read in the code (a webhook
+and flags keys or values that name personal data. An entity's name (\`self._attr_name = f"Pickup ({account.address['street1']})"\`)
+is published as its \`friendly_name\` attribute and in its entity id, so a street address, phone number or account
+number in it is reported too (not the account's user name, which is how users tell accounts apart). Attributes set from a value whose keys cannot be read in the code (a webhook
 payload, \`self._attributes\`, \`attributes or {}\`) put the item up for review. Facts about the device (model, firmware, its own serial number) are fine.
 Location entities (\`TrackerEntity\`, \`ScannerEntity\`, geolocation events) exist to report a position, so their
 coordinates are not reported as findings; a GPS tracker (a \`TrackerEntity\` with a latitude and longitude, or a
@@ -68,11 +70,40 @@ def extra_state_attributes(self):
       keyed?.forEach((entry) => checkEntry(context, entry));
       return keyed === undefined;
     });
+    checkEntityNames(context);
     if (unread.length > 0) {
       context.review(`State attributes are published from values whose keys cannot be read here (\`${excerpt(unread[0].text, 43)}\` in ${context.file.path.split(/[\\/]/).pop()}); check they carry no personal data such as an e-mail, a street address or a person's position.`);
     }
   },
 };
+
+/**
+ * `self._attr_name = f"Pickup ({account.address['street1']})"`: an entity's name is published as its friendly_name
+ * attribute and made into its entity id, recorded and shared like any other attribute.
+ */
+function checkEntityNames(context: FileContext): void {
+  const { file } = context;
+  if (!file.mentions(/_attr_name\b/)) return;
+  for (const assignment of file.nodesOfType('assignment')) {
+    const target = assignment.childForFieldName('left');
+    const value = assignment.childForFieldName('right');
+    if (!value || !target || !/^(self\.)?_attr_name$/.test(target.text)) continue;
+    const text = unwrap(value);
+    const parts = text.type === 'string' || text.type === 'concatenated_string' ? interpolations(text) : [text];
+    for (const part of parts) {
+      const name = personalValueName(file, part);
+      // Entities named after their account's user (`f"{username} balance"`) or a family member are how users tell
+      // accounts apart; an address, a phone number or an account number in the name is data nobody needs there.
+      if (name === undefined || !isPersonalDataName(name) || LOCATION_KEYS.test(name.toLowerCase()) || PERSON_NAME.test(normalizeName(name))) continue;
+      if (normalizeName(name) === 'address' && !PERSON_HOLDER.test(holderText(part))) continue;
+      context.markUsed();
+      context.report(assignment, `The entity's name includes personal data (${name}); the name is published as the friendly_name attribute and in the entity id, recorded and shared like any attribute, so name the entity after something else.`);
+      break;
+    }
+  }
+}
+
+const PERSON_NAME = /(^|_)(users?|usernames?|user_names?|nickname|screen_name|full_name|fullname|first_name|firstname|last_name|lastname|surname)(_|$)/;
 
 function checkEntry(context: FileContext, { key, value, at, removable, owner }: AttributeEntry): void {
   const { file, integration } = context;
