@@ -22,6 +22,15 @@ describe('personal-data-attribute', () => {
     assert.deepEqual(analyzeSnippet(source('{"name": x.room, "latitude": x.lat, "address": x.street}'), { rules }).findings, []);
   });
 
+  it('asks for a review of attributes whose keys the data picks (each column of a query row), not of named keys', () => {
+    const status = (write: string) =>
+      analyzeSnippet(`from homeassistant.helpers.entity import Entity\n\nATTR_MODE = "mode"\n\n\nclass QuerySensor(Entity):\n    def __init__(self):\n        self._attributes = {}\n\n    @property\n    def extra_state_attributes(self):\n        return self._attributes\n\n    def update(self):\n        for row in self._session.execute(self._query):\n            for key, value in row.items():\n                ${write}\n`, { rules }).checklist.find((item) => item.id === 'data-minimization');
+    const picked = status('self._attributes[key] = value');
+    assert.equal(picked?.status, 'review');
+    assert.match(picked?.note ?? '', /keys cannot be read here \(`self\._attributes\[key\] = value`/);
+    for (const named of ['self._attributes["rows"] = value', 'self._attributes[ATTR_MODE] = value']) assert.equal(status(named)?.status, 'pass', named);
+  });
+
   it("reports an entity name made from a street address or phone number, not from the account's user name", () => {
     const named = (value: string) =>
       analyzeSnippet(`from homeassistant.components.sensor import SensorEntity\n\n\nclass PickupSensor(SensorEntity):\n    def __init__(self, account, description):\n        self._account = account\n        self._attr_name = ${value}\n`, { rules }).findings.map((finding) => finding.message);

@@ -70,6 +70,8 @@ def extra_state_attributes(self):
       keyed?.forEach((entry) => checkEntry(context, entry));
       return keyed === undefined;
     });
+    // `attrs[key] = value` for each column of a row: keys the data picks, not the code.
+    for (const entry of entries) if (pickedByData(context, entry.key)) unread.push(entry.at);
     checkEntityNames(context);
     if (unread.length > 0) {
       context.review(`State attributes are published from values whose keys cannot be read here (\`${excerpt(unread[0].text, 43)}\` in ${context.file.path.split(/[\\/]/).pop()}); check they carry no personal data such as an e-mail, a street address or a person's position.`);
@@ -101,6 +103,14 @@ function checkEntityNames(context: FileContext): void {
       break;
     }
   }
+}
+
+/** A key that is neither text nor a named constant: a loop variable or a computed value, which the data decides. */
+function pickedByData(context: FileContext, key: Node): boolean {
+  const node = unwrap(key);
+  if (context.file.stringValue(node, context.integration?.constantString) !== undefined) return false;
+  if (node.type === 'identifier') return !/^_?[A-Z][A-Z0-9_]*$/.test(node.text);
+  return node.type === 'call' || node.type === 'subscript' || (node.type === 'string' && interpolations(node).length > 0);
 }
 
 const PERSON_NAME = /(^|_)(users?|usernames?|user_names?|nickname|screen_name|full_name|fullname|first_name|firstname|last_name|lastname|surname)(_|$)/;
