@@ -22,6 +22,14 @@ describe('personal-data-attribute', () => {
     assert.deepEqual(analyzeSnippet(source('{"name": x.room, "latitude": x.lat, "address": x.street}'), { rules }).findings, []);
   });
 
+  it("reads a legacy DeviceScanner's get_extra_attributes as the attributes of its devices' entities", () => {
+    const scanner = (pairs: string) =>
+      analyzeSnippet(`from homeassistant.components.device_tracker import DeviceScanner\n\n\nclass FamilyScanner(DeviceScanner):\n    def scan_devices(self):\n        return list(self.results)\n\n    def get_extra_attributes(self, device):\n        found = self.results[device]\n        return {${pairs}}\n`, { rules, fileName: 'device_tracker.py' });
+    const leaking = scanner('"ip": found.get("ip"), "owner_email": found.get("email")');
+    assert.deepEqual(leaking.findings.map((finding) => finding.message.match(/"(\w+)"/)?.[1]), ['owner_email']);
+    assert.equal(scanner('"ip": found.get("ip")').checklist.find((item) => item.id === 'data-minimization')?.status, 'pass');
+  });
+
   it('asks for a review of attributes whose keys the data picks (each column of a query row), not of named keys', () => {
     const status = (write: string) =>
       analyzeSnippet(`from homeassistant.helpers.entity import Entity\n\nATTR_MODE = "mode"\n\n\nclass QuerySensor(Entity):\n    def __init__(self):\n        self._attributes = {}\n\n    @property\n    def extra_state_attributes(self):\n        return self._attributes\n\n    def update(self):\n        for row in self._session.execute(self._query):\n            for key, value in row.items():\n                ${write}\n`, { rules }).checklist.find((item) => item.id === 'data-minimization');

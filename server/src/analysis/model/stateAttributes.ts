@@ -136,7 +136,7 @@ function scanStateAttributes(file: FileModel): AttributeScan {
   return { publishes, entries, opaque };
 }
 
-const STATE_ATTRIBUTES = /state_attributes/;
+const STATE_ATTRIBUTES = /state_attributes|get_extra_attributes/;
 
 /** The callback a legacy device tracker platform is handed (`see`, `async_see`), however it is kept (`self._see`). */
 const SEE_CALLBACK = /^_?(async_)?see$/;
@@ -187,7 +187,8 @@ function selfAttributeWrites(file: FileModel, attribute: Node): { values: Node[]
 function isAttributesProperty(fn: Node): boolean {
   const name = fn.childForFieldName('name')?.text;
   if (name === 'extra_state_attributes') return true;
-  if (name !== 'device_state_attributes' && name !== 'state_attributes') return false;
+  // A legacy DeviceScanner's `get_extra_attributes(device)`: the attributes of each tracked device's entity.
+  if (name !== 'device_state_attributes' && name !== 'state_attributes' && name !== 'get_extra_attributes') return false;
   const container = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
   return container?.type === 'block' && container.parent?.type === 'class_definition';
 }

@@ -30,7 +30,7 @@ the home's GPS position does not belong there unless it is the entity's purpose.
 The rule reads \`extra_state_attributes\` properties (and an entity's \`state_attributes\` or older
 \`device_state_attributes\`), \`_attr_extra_state_attributes\` assignments and
 \`hass.states.async_set(..., attributes)\`, an event entity's \`self._trigger_event(event_type, attributes)\`
-and a legacy device tracker's \`see(..., attributes=...)\`, resolving keys through constants (\`ATTR_LATITUDE\`),
+and a legacy device tracker's \`see(..., attributes=...)\` and its scanner's \`get_extra_attributes(device)\`, resolving keys through constants (\`ATTR_LATITUDE\`),
 and flags keys or values that name personal data. An entity's name (\`self._attr_name = f"Pickup ({account.address['street1']})"\`)
 is published as its \`friendly_name\` attribute and in its entity id, so a street address, phone number or account
 number in it is reported too (not the account's user name, which is how users tell accounts apart). Attributes set from a value whose keys cannot be read in the code (a webhook
