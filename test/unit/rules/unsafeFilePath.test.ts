@@ -439,4 +439,11 @@ describe('unsafe-file-path', () => {
       assert.deepEqual(lines(helper), [], helper);
     }
   });
+
+  it('takes anyio.open_file for a file operation like aiofiles.open', () => {
+    const source = (path: string) =>
+      `import anyio\n\nDOMAIN = "reader"\n\n\nasync def async_setup(hass, config):\n    async def read(call):\n        async with await anyio.open_file(${path}) as handle:\n            return {"text": await handle.read()}\n\n    hass.services.async_register(DOMAIN, "read", read)\n    return True\n`;
+    assert.equal(analyzeSnippet(source('call.data["file_name"]'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('hass.config.path("reader.txt")'), { rules }).findings, []);
+  });
 });

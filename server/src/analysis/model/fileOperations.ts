@@ -11,8 +11,11 @@ export const FILE_OPERATIONS: ReadonlySet<string> = new Set([
   'aiofiles.os.remove', 'aiofiles.os.unlink', 'aiofiles.os.rename', 'aiofiles.os.replace', 'aiofiles.os.makedirs', 'aiofiles.os.mkdir',
   'aiofiles.os.rmdir', 'aiofiles.os.listdir', 'aiofiles.os.scandir', 'aiofiles.os.stat', 'aiofiles.os.walk', 'tarfile.open', 'zipfile.ZipFile', 'sqlite3.connect', 'aiosqlite.connect', 'pandas.read_csv',
   'pandas.read_json', 'pandas.read_excel', 'pandas.read_parquet', 'joblib.load', 'PIL.Image.open', 'cv2.imread',
-  'cv2.imwrite',
+  'cv2.imwrite', 'anyio.open_file',
 ]);
+
+/** Async counterparts of the builtin open, taking a path and a mode the same way. */
+export const ASYNC_OPEN: ReadonlySet<string> = new Set(['aiofiles.open', 'anyio.open_file']);
 
 
 /**

@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from './fileModel';
 import { unwrap } from '../python/syntax';
+import { ASYNC_OPEN } from './fileOperations';
 import { resolveCallables } from './untrusted';
 
 /** Where a call keeps data beyond the running process. */
@@ -42,7 +43,7 @@ function writesToOpenedFile(file: FileModel, callee: Node): boolean {
     const node = unwrap(origin.node);
     if (node.type !== 'call') return false;
     const name = file.callSite(node)?.name ?? '';
-    return (name === 'open' && file.isBuiltin('open')) || name === 'aiofiles.open' || name.endsWith('.open_text');
+    return (name === 'open' && file.isBuiltin('open')) || ASYNC_OPEN.has(name) || name.endsWith('.open_text');
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { FILE_WRITERS, fromConfigFolder, joinedBase, libraryKeptFile, literalNames, writtenPath, type UserNamedWrites } from '../model/configFolder';
 import { derivedKey, type CallSite, type FileModel } from '../model/fileModel';
+import { ASYNC_OPEN } from '../model/fileOperations';
 import type { IntegrationModel } from '../model/integration';
 import { classLineage, isFlowBase, resolveCallables, untrustedSource } from '../model/untrusted';
 import { descendants, literalString, unwrap } from '../python/syntax';
@@ -239,7 +240,7 @@ function writesConfigFile(file: FileModel, call: CallSite, name: string, integra
   // Home Assistant's writers persist wherever they write, unless a service call or request says where (the user's file).
   if (FILE_WRITERS.has(name)) return !call.args[0] || untrustedSource(file, call.args[0], integration) === undefined;
   const mode = (position: number) => literalString(call.keywords.get('mode') ?? call.args[position] ?? call.node) ?? '';
-  if (((name === 'open' && file.isBuiltin('open')) || name === 'aiofiles.open') && !/[wax]/.test(mode(1))) return false;
+  if (((name === 'open' && file.isBuiltin('open')) || ASYNC_OPEN.has(name)) && !/[wax]/.test(mode(1))) return false;
   // `Path(path).open("w")`: pathlib's open takes the mode first.
   if (name === '.open' && !/[wax]/.test(mode(0))) return false;
   const pathArgument = writtenPath(file, call, name);
