@@ -146,26 +146,32 @@ function entryWebhookKeys(context: FileContext): Map<string, string | undefined>
   const { integration } = context;
   for (const file of integration?.files ?? [context.file]) {
     if (!file.mentions(/webhook|cloudhook/i)) continue;
-    const note = (key: Node) => {
+    // The key is asked first: most keys name no webhook, and whether a value is an entry's data costs more.
+    const webhookKey = (key: Node): string | undefined => {
       const name = file.stringValue(key, integration?.constantString);
-      if (name === undefined || !isWebhookAddress(name)) return;
+      return name !== undefined && isWebhookAddress(name) ? name : undefined;
+    };
+    const note = (key: Node, name: string) => {
       const qualified = unwrap(key).type === 'identifier' ? file.imports.get(unwrap(key).text) : undefined;
       if (!keys.has(name)) keys.set(name, qualified);
     };
     for (const subscript of file.nodesOfType('subscript')) {
       const object = subscript.childForFieldName('value');
       const key = subscript.childForFieldName('subscript');
-      if (object && key && isEntryData(file, object)) note(key);
+      const name = key ? webhookKey(key) : undefined;
+      if (object && key && name !== undefined && isEntryData(file, object)) note(key, name);
     }
     for (const call of file.calls) {
       const receiver = call.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
-      if (call.method === 'get' && receiver && call.args[0] && isEntryData(file, receiver)) note(call.args[0]);
+      const name = call.method === 'get' && call.args[0] ? webhookKey(call.args[0]) : undefined;
+      if (name !== undefined && receiver && isEntryData(file, receiver)) note(call.args[0], name);
       if (call.method !== 'async_create_entry' && call.method !== 'async_update_entry') continue;
       const data = call.keywords.get('data');
       const literal = data ? unwrap(data) : undefined;
       for (const pair of literal?.type === 'dictionary' ? literal.namedChildren : []) {
         const key = pair?.type === 'pair' ? pair.childForFieldName('key') : null;
-        if (key) note(key);
+        const name = key ? webhookKey(key) : undefined;
+        if (key && name !== undefined) note(key, name);
       }
     }
   }
