@@ -446,4 +446,12 @@ describe('unsafe-file-path', () => {
     assert.equal(analyzeSnippet(source('call.data["file_name"]'), { rules }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(source('hass.config.path("reader.txt")'), { rules }).findings, []);
   });
+
+  it('reports one untrusted value made into paths for several operations once, at the first', () => {
+    const source = (second: string) =>
+      `from pathlib import Path\n\nDOMAIN = "drop"\n\n\nasync def async_setup(hass, config):\n    def upload(call):\n        folder = Path(hass.config.path("www")) / call.data["folder"]\n        folder.mkdir(parents=True, exist_ok=True)\n        (folder / "image.png").write_bytes(b"")\n${second}\n    hass.services.async_register(DOMAIN, "upload", upload)\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(source(''), { rules }).findings.map((finding) => finding.range.start.line), [8]);
+    // Another value from the service call is another flaw.
+    assert.deepEqual(analyzeSnippet(source('        open(call.data["log"], "a").close()\n'), { rules }).findings.map((finding) => finding.range.start.line), [8, 10]);
+  });
 });

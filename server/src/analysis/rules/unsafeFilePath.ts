@@ -55,7 +55,9 @@ The value is followed through the integration's own functions: service, webhook 
 three of them (a handler handing its data to a manager method that passes a folder on twice more), config flow input
 through two. A check made by a helper of the integration the path is handed to (\`_ensure_within_base(base, path)\`
 calling \`relative_to\` and raising) counts as made. A path handed to another program counts like one opened here:
-the file \`curl -o\`, \`wget -O\` or \`tar -C\` writes is as much a file operation as \`open\`.
+the file \`curl -o\`, \`wget -O\` or \`tar -C\` writes is as much a file operation as \`open\`. One untrusted value
+made into paths for several operations of a file (a folder created, then a file written in it) is reported once, at
+the first: the fix belongs where the value is taken in.
 
 Bad:
 \`\`\`python
@@ -75,13 +77,16 @@ async def handle_export(call):
     const { file } = context;
     // A path checked with is_allowed_path is a path handled, whatever library then opens it.
     if (file.mentions(/is_allowed_path/) && file.calls.some((call) => /(^|\.)is_allowed_path$/.test(call.name ?? call.method ?? '') || call.method === 'is_allowed_path')) context.markUsed();
+    // One untrusted value made into paths for several operations (a folder created, then a file written in it) is one
+    // flaw with one fix where the value is taken in: reported at its first operation.
+    const reportedLeaves = new Set<number>();
     for (const call of file.calls) {
       const targets = pathArguments(file, call);
       if (targets.length === 0) continue;
       context.markUsed();
       // Both ends of a copy or move: the source is read, the destination written.
       const found = targets.map((target) => untrustedLeaf(context, target)).find((leaf) => leaf !== undefined);
-      if (!found) continue;
+      if (!found || reportedLeaves.has(found.node.id)) continue;
       const leaf = found.node;
       const check = checkedAround(file, call.node, leaf, context.integration);
       if (check === 'contained' || checkedByEveryCaller(context, leaf) || oneOfFixedNames(context, leaf)) continue;
@@ -89,11 +94,13 @@ async def handle_export(call):
       if (check === 'relative-only') {
         if (!found.whole && !found.joined) continue;
         const how = found.whole ? 'is used as the path itself' : 'is joined onto a folder, which an absolute path replaces';
+        reportedLeaves.add(leaf.id);
         context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${excerpt(leaf.text, 50)}\`), checked only with raise_if_invalid_path: that rejects .. and ~ but not an absolute path, and the value ${how}. Verify the resolved path stays inside its folder, or keep only the file name (Path(x).name).`, {
           suggestions: found.named ? nameOnlySuggestion(file, leaf, context.integration) : [],
         });
         continue;
       }
+      reportedLeaves.add(leaf.id);
       context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${excerpt(leaf.text, 50)}\`) without a check; keep only the file name (Path(x).name) or verify the resolved path stays inside its folder.`, {
         suggestions: found.named ? nameOnlySuggestion(file, leaf, context.integration) : [],
       });
