@@ -4,7 +4,7 @@ import { loadPythonFile } from '../../../server/src/analysis/engine';
 import { derivedKey, type FileModel } from '../../../server/src/analysis/model/fileModel';
 import { buildIntegration, constantExpression, moduleNameFor } from '../../../server/src/analysis/model/integration';
 import { isCredentialKey } from '../../../server/src/analysis/model/secretFlow';
-import { isPersonalDataName, isSecretName } from '../../../server/src/analysis/model/secrets';
+import { isPersonalDataName, isSecretName, SECRET_NAME_WORDS } from '../../../server/src/analysis/model/secrets';
 import { analyzeSnippet, setup } from '../../helpers/analysis';
 import { unsafeDeserialization } from '../../../server/src/analysis/rules/unsafeDeserialization';
 import { unpinnedRequirement } from '../../../server/src/analysis/rules/unpinnedRequirement';
@@ -315,6 +315,10 @@ describe('secret names', () => {
     for (const name of ['birth_date', 'gps_position', 'email_address']) assert.ok(isPersonalDataName(name), name);
     for (const name of ['accountnumber', 'AccountNumber', 'customerid', 'phonenumber', 'emailaddress']) assert.ok(isPersonalDataName(name), name);
     for (const name of ['accountnumbers_count', 'account_type', 'zipcode_valid']) assert.ok(!isPersonalDataName(name), name);
+    // Every word and pair secret names are made of is still judged one (the quick pre-check lets each through).
+    for (const word of SECRET_NAME_WORDS) {
+      for (const name of [word, word.toUpperCase(), `conf_${word}`, word.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase())]) assert.ok(isSecretName(name), name);
+    }
     // Membership numbers name the account holder, meter point numbers the home a supply goes to.
     for (const name of ['member_id', 'memberId', 'membership_number', 'mpan', 'MPRN', 'supply_point_id', 'meter_point_reference']) assert.ok(isPersonalDataName(name), name);
     for (const name of ['group_members', 'member_count', 'meter_id', 'meter_reading', 'point_id']) assert.ok(!isPersonalDataName(name), name);

@@ -114,6 +114,8 @@ export function normalizeName(name: string): string {
  * False for names that only describe one (`TOKEN_URL`, `token_type`, `password_hint`, `has_password`).
  */
 export function isSecretName(name: string): boolean {
+  // Most names spell none of the words a secret name is made of; they need neither the cache nor the judgement.
+  if (!SECRET_VOCABULARY.test(name)) return false;
   let secret = secretNameCache.get(name);
   if (secret === undefined) {
     // Rules ask about the same few hundred names of a file over and over.
@@ -123,6 +125,15 @@ export function isSecretName(name: string): boolean {
   }
   return secret;
 }
+
+/**
+ * A part of every word in SECRET_WORDS and SECRET_PAIRS and of the names judgeSecretName accepts otherwise (`pass`,
+ * Z-Wave's `s2_..._key`, `apikey`): a name without one of these is no secret name.
+ */
+const SECRET_VOCABULARY = /pass|pwd|secret|token|key|credential|bearer|cookie|jwt|auth|psk|otp|code|session|sig/i;
+
+/** The vocabulary secret names are judged by (for the test that holds SECRET_VOCABULARY to it). */
+export const SECRET_NAME_WORDS: readonly string[] = [...SECRET_WORDS, ...SECRET_PAIRS];
 
 const SECRET_NAME_CACHE_LIMIT = 50_000;
 const secretNameCache = new Map<string, boolean>();
