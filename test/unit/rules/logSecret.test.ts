@@ -782,6 +782,18 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(analyzeSnippet(failed, { rules }).findings, []);
   });
 
+  it("follows a request body handed to a method of the object the integration keeps for its entry, in another module", () => {
+    const view = (receiver: string) =>
+      `from homeassistant.components.http import HomeAssistantView\n\nDOMAIN = "locks"\n\n\nclass EventView(HomeAssistantView):\n    url = "/api/locks/{entry_id}"\n    name = "api:locks"\n\n    def __init__(self, hass):\n        self.hass = hass\n\n    async def post(self, request, entry_id):\n        data = self.hass.data[DOMAIN][entry_id]\n        payload = await request.json()\n        await ${receiver}.handle_event(payload)\n        return self.json({})\n`;
+    const coordinator = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Coordinator:\n    async def handle_event(self, payload):\n        _LOGGER.debug("Event: %s", payload)\n';
+    const found = (receiver: string, extra = '') => analyzeSnippet(view(receiver), { rules, otherFiles: { 'coordinator.py': coordinator + extra } }).findings.map((finding) => finding.path.split('/').pop());
+    assert.deepEqual(found('data["coordinator"]'), ['coordinator.py']);
+    assert.deepEqual(found('self.hass.data[DOMAIN][entry_id]'), ['coordinator.py']);
+    // A library object's method of the same name is not the integration's; nor is a name two classes define.
+    assert.deepEqual(found('self._client'), []);
+    assert.deepEqual(found('data["coordinator"]', '\n\nclass Other:\n    async def handle_event(self, payload):\n        return payload\n'), []);
+  });
+
   it('judges a name bound again to another response by what that response holds', () => {
     const source = (between: string) =>
       `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def update(session, entry):\n    async with session.post("https://api.acme.io/login", json=dict(entry.data)) as response:\n        data = await response.json()\n        token = data.get("authentication_token")\n${between}    async with session.get("https://api.acme.io/device", headers={"Authorization": token}) as response:\n        data = await response.json()\n        _LOGGER.debug("Device data: %s", data)\n        return data["state"]\n`;

@@ -852,8 +852,15 @@ function buildCallerIndex(file: FileModel, integration: IntegrationModel | undef
   for (const candidate of files) {
     for (const { reference, simple, call, skipped, keepsKeywords, boundMethod } of callReferences(candidate).calls) {
       if (!simple || !defined.has(simple)) continue;
-      // Only certain targets: `client.save(x)` on a library object is not the integration's own `save`.
-      for (const target of resolveCallables(candidate, reference, integration, 4, false).concat(constructorOf(candidate, reference, integration) ?? [])) {
+      // Only certain targets: `client.save(x)` on a library object is not the integration's own `save`. An object
+      // the integration keeps for its entry (in hass.data or runtime_data) is its own: its method is the one of that
+      // name, if the integration defines only one.
+      let targets = resolveCallables(candidate, reference, integration, 4, false).concat(constructorOf(candidate, reference, integration) ?? []);
+      if (targets.length === 0 && reference.type === 'attribute' && keptForEntry(candidate, reference.childForFieldName('object'))) {
+        targets = methodsNamed(candidate, integration).get(simple) ?? [];
+        if (targets.length > 1) targets = [];
+      }
+      for (const target of targets) {
         const key = `${target.file.path}#${target.node.id}`;
         const list = index.get(key) ?? [];
         const args = skipped === 0 ? call.args : call.args.slice(skipped);
@@ -866,6 +873,23 @@ function buildCallerIndex(file: FileModel, integration: IntegrationModel | undef
   addDispatcherCallers(index, files, integration);
   addRegistryCallers(index, files, integration);
   return index;
+}
+
+/**
+ * `hass.data[DOMAIN][entry_id]["coordinator"]`, `entry.runtime_data.hub`, also through a local name: an object the
+ * integration stores for its entries, which holds the integration's own coordinator or hub.
+ */
+function keptForEntry(file: FileModel, object: Node | null, depth = 3): boolean {
+  if (!object || depth <= 0) return false;
+  let base = unwrap(object);
+  while (base.type === 'subscript' || base.type === 'attribute') {
+    if (/(^|\.)hass\.data$/.test(base.text) || (base.type === 'attribute' && base.childForFieldName('attribute')?.text === 'runtime_data')) return true;
+    const inner = base.childForFieldName(base.type === 'subscript' ? 'value' : 'object');
+    if (!inner) return false;
+    base = unwrap(inner);
+  }
+  if (base.type !== 'identifier') return false;
+  return file.origins(base, 2).some((origin) => origin.kind === 'expression' && origin.node.id !== base.id && keptForEntry(file, origin.node, depth - 1));
 }
 
 const DECORATOR_REGISTRY = /^homeassistant\.util\.decorator\.Registry$/;
