@@ -321,13 +321,8 @@ function normalizerReturnSource(context: Context, file: FileModel, callee: Node,
     if (returned.length === 0) continue;
     context.following.add(key);
     try {
-      let found: UntrustedSource | undefined;
-      for (const value of returned) {
-        const source = sourceOf(context, target.file, value, undefined, depth - 1, helpers - 1);
-        if (!source) return undefined;
-        found ??= source;
-      }
-      return found;
+      const sources = returned.map((value) => sourceOf(context, target.file, value, undefined, depth - 1, helpers - 1));
+      if (sources.every((source) => source !== undefined)) return sources[0];
     } finally {
       context.following.delete(key);
     }
