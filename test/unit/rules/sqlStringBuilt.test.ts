@@ -162,4 +162,15 @@ describe('sql-string-built', () => {
     const validated = analyzeSnippet(source('def _clean(raw):\n    return cv.entity_id(raw)'), { rules }).findings;
     assert.doesNotMatch(validated[0]?.message ?? '', /from untrusted input/);
   });
+
+  it("asks for a review of an administrator's own query from a config flow form, and reports one from service data", () => {
+    const flow = `import sqlite3\n\nfrom homeassistant import config_entries\n\n\nclass SqlFlow(config_entries.ConfigFlow, domain="sqlq"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            sqlite3.connect("states.db").execute(user_input["query"])\n            return self.async_create_entry(title="SQL", data=user_input)\n        return self.async_show_form(step_id="user")\n`;
+    const result = analyzeSnippet(flow, { rules, fileName: 'config_flow.py' });
+    assert.deepEqual(result.findings, []);
+    const item = result.checklist.find((entry) => entry.id === 'sql-injection');
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /only an administrator can enter it/);
+    const service = `import sqlite3\n\nDOMAIN = "sqlq"\n\n\nasync def async_setup(hass, config):\n    def run(call):\n        sqlite3.connect("states.db").execute(call.data["query"])\n\n    hass.services.async_register(DOMAIN, "run", run)\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(service, { rules }).findings.map((finding) => finding.severity), ['error']);
+  });
 });

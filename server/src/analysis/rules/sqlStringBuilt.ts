@@ -6,7 +6,7 @@ import { argumentsFor, untrustedSource } from '../model/untrusted';
 import { interpolations, isFString, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity } from '../types';
-import { excerpt } from '../text';
+import { baseName, excerpt } from '../text';
 
 /** Methods that run SQL text given as their first argument (sqlite3, aiosqlite, DB-API drivers, asyncpg, SQLAlchemy). */
 const EXECUTE_METHODS = new Set([
@@ -48,7 +48,9 @@ psycopg and MySQL drivers, \`$1\` for asyncpg, \`:name\` with SQLAlchemy's \`tex
 (a table name) is fine and not reported. Interpolating untrusted input (service data, flow input, a webhook or view
 request) is an error; other non-constant values are warnings, and values converted with \`int()\`/\`float()\` are
 information only. A statement taken whole from such input and run by a SQL driver (\`conn.execute(call.data["sql"])\`)
-is an error too: its sender can run any statement.
+is an error too: its sender can run any statement. A statement an administrator types into a config flow's form
+(\`user_input\`) is often what the integration is for (a SQL sensor): that is a review, asking whether running it is
+meant and limited to reading.
 
 Bad:
 \`\`\`python
@@ -73,6 +75,13 @@ cursor.execute("SELECT state FROM states WHERE entity_id = ?", (call.data["entit
       if (builds.length === 0 && (isSqlFunction || (call.method && RUN_METHODS.has(call.method) && usesSqlDriver(file)))) {
         // The whole statement comes from a service call, a request or a flow: its sender can run any SQL.
         const source = untrustedSource(file, query, context.integration);
+        if (source?.kind === 'flow-input' && /^user_input\b/.test(source.node.text)) {
+          // Only an administrator fills in a config flow's form, and a query typed there is often what the integration
+          // is for (a SQL sensor): a person checks that it is meant, and read-only. (Discovery info is the network's.)
+          context.markUsed();
+          context.review(`${baseName(file.path)} runs SQL taken whole from ${source.description} (\`${excerpt(query.text, 40)}\`); only an administrator can enter it, so check that running their own statement is the integration's purpose and that it is limited to reading (a read-only connection, SELECT only).`);
+          continue;
+        }
         if (source) {
           context.markUsed();
           context.report(query, `This runs SQL taken whole from ${source.description}, so its sender can run any statement; run fixed statements and pass the values as bound parameters.`, { severity: 'error' });
