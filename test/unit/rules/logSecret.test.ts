@@ -789,6 +789,7 @@ async def async_setup_entry(hass, entry):
     const found = (receiver: string, extra = '') => analyzeSnippet(view(receiver), { rules, otherFiles: { 'coordinator.py': coordinator + extra } }).findings.map((finding) => finding.path.split('/').pop());
     assert.deepEqual(found('data["coordinator"]'), ['coordinator.py']);
     assert.deepEqual(found('self.hass.data[DOMAIN][entry_id]'), ['coordinator.py']);
+    assert.deepEqual(found('self.hass.data.get(DOMAIN, {}).get(entry_id)'), ['coordinator.py']);
     // A library object's method of the same name is not the integration's; nor is a name two classes define.
     assert.deepEqual(found('self._client'), []);
     assert.deepEqual(found('data["coordinator"]', '\n\nclass Other:\n    async def handle_event(self, payload):\n        return payload\n'), []);

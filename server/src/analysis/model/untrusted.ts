@@ -877,10 +877,15 @@ function buildCallerIndex(file: FileModel, integration: IntegrationModel | undef
 function keptForEntry(file: FileModel, object: Node | null, depth = 3): boolean {
   if (!object || depth <= 0) return false;
   let base = unwrap(object);
-  while (base.type === 'subscript' || base.type === 'attribute') {
+  for (;;) {
     if (/(^|\.)hass\.data$/.test(base.text) || (base.type === 'attribute' && base.childForFieldName('attribute')?.text === 'runtime_data')) return true;
-    const inner = base.childForFieldName(base.type === 'subscript' ? 'value' : 'object');
-    if (!inner) return false;
+    // `hass.data.get(DOMAIN, {}).get(entry_id)`: a lookup by get is a lookup too.
+    const lookup = base.type === 'call' ? base.childForFieldName('function') : null;
+    const inner =
+      base.type === 'subscript' ? base.childForFieldName('value') :
+      base.type === 'attribute' ? base.childForFieldName('object') :
+      lookup?.type === 'attribute' && lookup.childForFieldName('attribute')?.text === 'get' ? lookup.childForFieldName('object') : null;
+    if (!inner) break;
     base = unwrap(inner);
   }
   if (base.type !== 'identifier') return false;
