@@ -817,5 +817,20 @@ async def async_setup_entry(hass, entry):
     const fields = source(': Request').replace('    _LOGGER.info("Received %s", data)\n', '    for name, value in data.items():\n        _LOGGER.debug("Field %s is %s", name, value)\n');
     assert.deepEqual(analyzeSnippet(fields, { rules }).findings, []);
   });
+  it('takes a credential key masked in a dict before the log call (and put back after) as masked', () => {
+    const source = (mask: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\nATTR_PASSWORD = "password"\n\n\nasync def create_backup(hass, data, entry):\n    data[ATTR_PASSWORD] = entry.data["password"]\n    password = data.get(ATTR_PASSWORD)\n${mask}    _LOGGER.debug("Creating backup: %s", data)\n    if password:\n        data[ATTR_PASSWORD] = password\n`;
+    assert.deepEqual(findings(source('    if password:\n        data[ATTR_PASSWORD] = "<hidden>"\n')), []);
+    assert.deepEqual(findings(source('    del data["password"]\n')), []);
+    assert.deepEqual(findings(source('    data.pop(ATTR_PASSWORD)\n')), []);
+    assert.equal(findings(source('')).length, 1);
+    assert.equal(findings(source('    data["username"] = "<hidden>"\n')).length, 1, 'another key masked');
+    assert.equal(findings(source('    data[ATTR_PASSWORD] = entry.data["password"].strip()\n')).length, 1, 'written again with the secret');
+    // A key constant from another package, whose value is not known here, is the same key by its name.
+    const imported = (mask: string) =>
+      `import logging\n\nfrom homeassistant.components.hassio import ATTR_PASSWORD\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def create_backup(manager, data):\n    data[ATTR_PASSWORD] = manager.config.create_backup.password\n${mask}    _LOGGER.debug("Creating backup: %s", data)\n`;
+    assert.deepEqual(findings(imported('    data[ATTR_PASSWORD] = "<hidden>"\n')), []);
+    assert.equal(findings(imported('')).length, 1);
+  });
 });
 

@@ -1126,6 +1126,7 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
     const additions = dictAdditions(walk, node, depth);
     if (additions) return [{ ...additions, node }];
     const responseKey = credentialResponseKey(file, node, bindings);
+    if (responseKey && keyMaskedAfter(walk, node, responseKey, Math.max(...bindings.map((binding) => binding.node.startIndex), -1))) return [];
     if (responseKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${responseKey}`, node }];
     // A secret-named value whose origin we cannot see (a parameter, a call, an attribute) is taken at its word.
     if (opaque && isSecretHolderName(name) && !inLexer(file, node)) return [{ kind: 'secret', source: name, node }];
@@ -2001,11 +2002,40 @@ function dictMasks(walk: Walk, dict: Node): boolean {
 /** `info = {}; info["token"] = token`: what a local dict receives after it is built. */
 function dictAdditions(walk: Walk, identifier: Node, depth: number): SecretCarrier | undefined {
   for (const value of dictAdditionValues(walk.file, identifier, walk.integration)) {
+    if (value.key && keyMaskedAfter(walk, identifier, value.key, value.key.endIndex)) continue;
     const found = carriers(walk, value.node, depth - 1)[0];
     if (found) return found;
     if (value.secretKey && !isInert(walk.file, value.node)) return { kind: 'secret', source: value.node.text, node: value.node };
   }
   return undefined;
+}
+
+/**
+ * `data[ATTR_PASSWORD] = "<hidden>"` (or `del`, `.pop`) after index `from` (where the credential was stored under that
+ * key, or the dict was bound) and before the dict is used at `identifier`: the code masks it for the log line (and may
+ * put it back after).
+ */
+function keyMaskedAfter(walk: Walk, identifier: Node, key: string | Node, from: number): boolean {
+  const { file, integration } = walk;
+  const name = identifier.text;
+  const keyName = typeof key === 'string' ? key : file.stringValue(key, integration?.constantString);
+  // A constant whose value is not known here (`ATTR_PASSWORD` from another package) is the same key by its name.
+  const sameKey = (other: Node | null | undefined) =>
+    other != null && (keyName !== undefined ? file.stringValue(other, integration?.constantString) === keyName : typeof key !== 'string' && unwrap(other).text === unwrap(key).text);
+  const between = (node: Node) => node.startIndex > from && node.startIndex < identifier.startIndex;
+  const scope = file.scopeOf(identifier);
+  const index = fileIndex(file);
+  for (const call of index.callsByScope.get(scope.id) ?? []) {
+    if (call.method === 'pop' && between(call.node) && call.callee.childForFieldName('object')?.text === name && sameKey(call.args[0])) return true;
+  }
+  for (const statement of index.statementsByScope.get(scope.id) ?? []) {
+    if (!between(statement)) continue;
+    const target = statement.type === 'assignment' ? statement.childForFieldName('left') : statement.type === 'delete_statement' ? statement.namedChild(0) : null;
+    if (target?.type !== 'subscript' || target.childForFieldName('value')?.text !== name || !sameKey(target.childForFieldName('subscript'))) continue;
+    const value = statement.type === 'assignment' ? statement.childForFieldName('right') : null;
+    if (statement.type === 'delete_statement' || (value && isInert(file, value))) return true;
+  }
+  return false;
 }
 
 /**
