@@ -454,4 +454,14 @@ describe('unsafe-file-path', () => {
     // Another value from the service call is another flaw.
     assert.deepEqual(analyzeSnippet(source('        open(call.data["log"], "a").close()\n'), { rules }).findings.map((finding) => finding.range.start.line), [8, 10]);
   });
+  it('keeps a name sanitized in a path through the paths derived from it, and a folder listed is that folder', () => {
+    const source = (body: string) =>
+      `import os\nimport shutil\nfrom pathlib import Path\n\nDOMAIN = "drop"\n\n\nasync def async_setup(hass, config):\n    base = Path(hass.config.path("drop"))\n\n    def handle(call):\n${body}\n    hass.services.async_register(DOMAIN, "handle", handle)\n    return True\n`;
+    const lines = (body: string) => analyzeSnippet(source(body), { rules }).findings.map((finding) => source(body).split('\n')[finding.range.start.line].trim());
+    assert.deepEqual(lines('        target = base / Path(call.data["filename"]).name\n        shutil.move(str(target.with_suffix(".part")), str(target))\n        target.parent.mkdir(exist_ok=True)'), []);
+    assert.deepEqual(lines('        target = base / call.data["filename"]\n        shutil.move(str(target.with_suffix(".part")), str(target))'), ['shutil.move(str(target.with_suffix(".part")), str(target))']);
+    assert.deepEqual(lines('        target = base / Path(call.data["filename"]).name\n        target.with_name(call.data["other"]).unlink()'), ['target.with_name(call.data["other"]).unlink()']);
+    // The files of a folder the caller names are that one flaw, reported once.
+    assert.deepEqual(lines('        folder = call.data["path"]\n        for entry in Path(folder).glob("*"):\n            os.remove(entry)'), ['for entry in Path(folder).glob("*"):']);
+  });
 });

@@ -236,15 +236,23 @@ function piecesOf(file: FileModel, node: Node): Node[] {
     return [node.childForFieldName('left'), node.childForFieldName('right')].filter((part): part is Node => part !== null);
   }
   if (node.type === 'string' || node.type === 'concatenated_string') return interpolations(node);
+  // `target.parent`: the folder of a path is made of what the path is.
+  if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'parent') return [node.childForFieldName('object')!];
   if (node.type === 'call') {
     const site = file.callSite(node);
     const name = site?.name ?? '';
+    // `target.with_suffix(".part")`, `Path(folder).glob("*")`: a path made from the receiver (and a new name), or the
+    // entries of the receiver folder; a name sanitized in the receiver stays sanitized.
+    const receiver = site?.callee.childForFieldName('object');
+    if (site?.method && receiver && PATH_FROM_RECEIVER.has(site.method)) return [receiver, ...(site.method === 'with_name' || site.method === 'with_stem' ? site.args : [])];
     if (site && (/(^|\.)(os\.path\.join|join|Path|PurePath|joinpath|config\.path|abspath|normpath|expanduser|str)$/.test(name) || site.method === 'joinpath')) {
       return site.method === 'joinpath' && site.callee.childForFieldName('object') ? [site.callee.childForFieldName('object')!, ...site.args] : site.args;
     }
   }
   return [node];
 }
+
+const PATH_FROM_RECEIVER = new Set(['with_suffix', 'with_name', 'with_stem', 'resolve', 'absolute', 'expanduser', 'glob', 'rglob', 'iterdir']);
 
 function isSanitized(file: FileModel, node: Node): boolean {
   if (node.type === 'attribute' && /^(name|stem)$/.test(node.childForFieldName('attribute')?.text ?? '')) return true;
