@@ -464,4 +464,11 @@ describe('unsafe-file-path', () => {
     // The files of a folder the caller names are that one flaw, reported once.
     assert.deepEqual(lines('        folder = call.data["path"]\n        for entry in Path(folder).glob("*"):\n            os.remove(entry)'), ['for entry in Path(folder).glob("*"):']);
   });
+  it("follows a path into a method of the integration's object kept in a self attribute", () => {
+    const source = (made: string) =>
+      `from os.path import join\n\nDOMAIN = "exporter"\n\n\nclass Writer:\n    def write(self, destination):\n        with open(destination, "wb") as file:\n            file.write(b"report")\n\n\nclass Exporter:\n    def __init__(self):\n        self._writer = ${made}\n\n    def export(self, folder):\n        self._writer.write(join(folder, "report.tar"))\n\n\nasync def async_setup(hass, config):\n    exporter = Exporter()\n\n    def handle(call):\n        exporter.export(call.data["folder"])\n\n    hass.services.async_register(DOMAIN, "export", handle)\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(source('Writer()'), { rules }).findings.map((finding) => finding.range.start.line), [7]);
+    // A library's writer is the library's business.
+    assert.deepEqual(analyzeSnippet(source('library.Writer()'), { rules }).findings, []);
+  });
 });

@@ -746,10 +746,14 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
     const qualified = file.qualifiedName(target);
     const found = qualified && integration ? integration.resolveFunction(qualified) : undefined;
     if (found) return [found];
-    // `Store(hass).save(x)`, `store = Store(hass); store.save(x)`: a method of a class the integration defines.
+    // `Store(hass).save(x)`, `store = Store(hass); store.save(x)`, `self._store = Store(hass)` then
+    // `self._store.save(x)`: a method of a class the integration defines.
     if (object) {
-      for (const origin of file.origins(object, 3)) {
-        const created = unwrap(origin.node);
+      const selfAttribute = object.type === 'attribute' && object.childForFieldName('object')?.text === 'self' ? object.childForFieldName('attribute')?.text : undefined;
+      const ownerClass = selfAttribute ? classOfMethodAround(file, object) : undefined;
+      const values = ownerClass && selfAttribute ? file.selfAttributeWrites(ownerClass, selfAttribute).values : file.origins(object, 3).map((origin) => origin.node);
+      for (const value of values) {
+        const created = unwrap(value);
         const constructor = created.type === 'call' ? created.childForFieldName('function') : null;
         const cls = constructor ? resolveClass(file, constructor, integration) : undefined;
         const method = cls ? methodsOf(cls.node).find((fn) => fn.childForFieldName('name')?.text === name) : undefined;
