@@ -136,4 +136,21 @@ describe('service-without-schema', () => {
     assert.deepEqual(result.findings, []);
     assert.equal(result.checklist.find((item) => item.id === 'input-validation')?.status, 'pass');
   });
+
+  it('reports the services a table registers in a loop with a None schema, by name', () => {
+    const source = (table: string, loop = 'for service, schema in SERVICES.items():') =>
+      `import voluptuous as vol\n\nSNAPSHOT_SCHEMA = vol.Schema({vol.Optional("name"): str})\nSERVICES = ${table}\n\n\nasync def handle(call):\n    await run(call.service, call.data.get("name"))\n\n\nasync def async_setup(hass, config):\n    ${loop}\n        hass.services.async_register("snapper", service, handle, schema)\n    return True\n`;
+    const messages = (table: string, loop?: string) => analyzeSnippet(source(table, loop), { rules }).findings.map((finding) => finding.message.split(' is registered')[0]);
+    assert.deepEqual(messages('{"snapshot": SNAPSHOT_SCHEMA, "purge": None, "prune": None}'), ['Service purge', 'Service prune']);
+    assert.deepEqual(messages('{"snapshot": SNAPSHOT_SCHEMA, "purge": SNAPSHOT_SCHEMA}'), []);
+    assert.deepEqual(messages('[("snapshot", SNAPSHOT_SCHEMA), ("purge", None)]', 'for service, schema in SERVICES:'), ['Service purge']);
+    // A table the rule cannot read stays as it was: a schema is given.
+    assert.deepEqual(messages('load_services()'), []);
+  });
+
+  it('names a service it cannot read by the expression that names it', () => {
+    const source = 'async def handle(call):\n    await run(call.data["name"])\n\n\nasync def async_setup(hass, config):\n    for name in ("start", "stop"):\n        hass.services.async_register("acme", name, handle)\n    return True\n';
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    assert.match(finding.message, /^The service named by `name` is registered without a schema/);
+  });
 });

@@ -37,7 +37,9 @@ with whatever data the caller likes. The schema given at registration is where H
 before the handler runs: required fields, types, ranges, allowed values, and no unexpected keys. Without one, a wrong
 type crashes the handler at best, and at worst a crafted value reaches a file path, a command or a URL.
 
-The rule reports \`hass.services.async_register\` (and \`register\`) without \`schema=\` or with \`schema=None\`. A
+The rule reports \`hass.services.async_register\` (and \`register\`) without \`schema=\` or with \`schema=None\`, also
+for each service a table registers in a loop with a \`None\` schema
+(\`for service, schema in SERVICES.items(): hass.services.async_register(DOMAIN, service, handle, schema)\`). A
 handler that never reads its call's data is reported at information level. Not reported:
 \`async_register_admin_service\` without a schema (it then rejects any data), and entity services
 (\`async_register_entity_service\`, \`async_register_platform_entity_service\`): Home Assistant turns their \`None\`
@@ -68,18 +70,25 @@ hass.services.async_register(DOMAIN, "send", handle_send, schema=SEND_SCHEMA)
       } else if (REGISTER.test(name)) {
         context.markUsed();
         const schema = call.keywords.get('schema') ?? call.args[3];
-        if ((schema && unwrap(schema).type !== 'none') || call.hasSplat) continue;
+        if (call.hasSplat) continue;
         const service = call.args[1] ?? call.keywords.get('service');
-        const serviceName = service ? file.stringValue(service, integration?.constantString) ?? service.text : 'this service';
+        // `for service, schema in SERVICES.items(): async_register(DOMAIN, service, handler, schema)`: the services
+        // the table lists with a None schema.
+        const looped = schema && unwrap(schema).type === 'identifier' ? servicesWithoutSchemaInLoop(file, unwrap(schema), service, integration) : undefined;
+        if (schema && unwrap(schema).type !== 'none' && !looped?.length) continue;
+        const named = service ? file.stringValue(service, integration?.constantString) : undefined;
+        const subjects = looped ? looped.map((name) => (name === undefined ? 'A service of this loop' : `Service ${name}`)) : [named !== undefined ? `Service ${named}` : service ? `The service named by \`${service.text}\`` : 'This service'];
         const handler = call.args[2] ?? call.keywords.get('service_func');
         // `data = REMOVE_EVENT_SCHEMA(dict(call.data))` first thing in the handler: validated all the same.
         if (handler && validatesItsData(file, handler, integration)) continue;
         const fields = handler ? readFields(file, handler, integration) : undefined;
         const severity: Severity | undefined = fields?.size === 0 && !fields.passesCall ? 'info' : undefined;
-        const message = severity === 'info'
-          ? `Service ${serviceName} is registered without a schema; its handler reads no data, but callers may still send any. Pass schema=vol.Schema({}).`
-          : `Service ${serviceName} is registered without a schema, so its handler receives unvalidated data; pass schema=vol.Schema({...}) describing each field.`;
-        context.report(call.node, message, { severity, suggestions: schemaSuggestion(file, call, schema, fields) });
+        for (const subject of subjects) {
+          const message = severity === 'info'
+            ? `${subject} is registered without a schema; its handler reads no data, but callers may still send any. Pass schema=vol.Schema({}).`
+            : `${subject} is registered without a schema, so its handler receives unvalidated data; pass schema=vol.Schema({...}) describing each field.`;
+          context.report(call.node, message, { severity, suggestions: looped ? [] : schemaSuggestion(file, call, schema, fields) });
+        }
       } else if (PLATFORM_ENTITY_SERVICE.test(name) || ENTITY_SERVICE.test(name) || (call.method === 'async_register_entity_service' && call.callee.type === 'attribute')) {
         // Home Assistant turns an entity service's None (or missing) schema into cv.make_entity_service_schema(None):
         // entity targets only, any other key rejected. The data is validated.
@@ -88,6 +97,40 @@ hass.services.async_register(DOMAIN, "send", handle_send, schema=SEND_SCHEMA)
     }
   },
 };
+
+/**
+ * For a schema that is a loop variable over a table of services (`for service, schema in SERVICES.items()`, or a list
+ * of tuples): the names of the services the table gives a `None` schema (undefined where the name is not text).
+ */
+function servicesWithoutSchemaInLoop(file: FileModel, schema: Node, service: Node | undefined, integration: IntegrationModel | undefined): (string | undefined)[] | undefined {
+  const loop = file.bindingsOf(schema).find((binding) => binding.kind === 'for');
+  const targets = loop?.node.type === 'for_statement' ? loop.node.childForFieldName('left') : null;
+  if (!loop?.value || !targets || !['pattern_list', 'tuple_pattern'].includes(targets.type)) return undefined;
+  const names = targets.namedChildren.map((target) => target?.text);
+  const schemaAt = names.indexOf(schema.text);
+  const serviceAt = service ? names.indexOf(unwrap(service).text) : -1;
+  let table = unwrap(loop.value);
+  const items = table.type === 'call' && table.childForFieldName('function')?.type === 'attribute' && table.childForFieldName('function')!.childForFieldName('attribute')?.text === 'items';
+  if (items) table = unwrap(table.childForFieldName('function')!.childForFieldName('object')!);
+  if (table.type === 'identifier') {
+    const constant = file.constants.get(table.text);
+    if (!constant) return undefined;
+    table = unwrap(constant);
+  }
+  const rows: Node[][] = [];
+  if (items && table.type === 'dictionary') {
+    for (const pair of table.namedChildren) {
+      const key = pair?.type === 'pair' ? pair.childForFieldName('key') : null;
+      const value = pair?.type === 'pair' ? pair.childForFieldName('value') : null;
+      if (key && value) rows.push([key, value]);
+    }
+  } else if (!items && (table.type === 'list' || table.type === 'tuple')) {
+    for (const row of table.namedChildren) if (row && unwrap(row).type === 'tuple') rows.push(unwrap(row).namedChildren.filter((part): part is Node => part !== null));
+  }
+  return rows
+    .filter((row) => row[schemaAt] !== undefined && unwrap(row[schemaAt]).type === 'none')
+    .map((row) => (serviceAt >= 0 && row[serviceAt] ? file.stringValue(row[serviceAt], integration?.constantString) : undefined));
+}
 
 /** Whether every handler a reference names passes its call's data through a voluptuous schema itself. */
 function validatesItsData(file: FileModel, reference: Node, integration: IntegrationModel | undefined): boolean {
