@@ -780,6 +780,12 @@ async def async_setup_entry(hass, entry):
     const failed = source('result = await resp.json()\n        return result["authentication_token"]').replace('        raw = await resp.text()\n        _LOGGER.debug("Login raw response: %s", raw)\n', '        if resp.status != 200:\n            raw = await resp.text()\n            _LOGGER.debug("Login failed: %s", raw)\n            return None\n');
     assert.ok(failed.includes('Login failed'));
     assert.deepEqual(analyzeSnippet(failed, { rules }).findings, []);
+    // Also when the status is tested through a name bound to it.
+    const aliased = failed.replace('        if resp.status != 200:\n', '        status_code = resp.status\n        if status_code != 200:\n');
+    assert.ok(aliased.includes('status_code = resp.status'));
+    assert.deepEqual(analyzeSnippet(aliased, { rules }).findings, []);
+    const unrelated = failed.replace('        if resp.status != 200:\n', '        retries = 3\n        if retries != 200:\n');
+    assert.equal(analyzeSnippet(unrelated, { rules }).findings.length, 1);
   });
 
   it("follows a request body handed to a method of the object the integration keeps for its entry, in another module", () => {

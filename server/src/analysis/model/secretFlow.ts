@@ -1158,14 +1158,21 @@ function credentialResponseKey(file: FileModel, use: Node, bindings: readonly Bi
   return fromResponse ? credentialKeyReadFrom(file, name, use, bindings) : undefined;
 }
 
-/** Whether `node` sits under an `if` (or `elif`) that tests the status of `response`: the branch of an error answer. */
-function inStatusBranch(node: Node, response: string): boolean {
+/**
+ * Whether `node` sits under an `if` (or `elif`) that tests the status of `response`, directly or through a name bound
+ * to it (`status_code = response.status`): the branch of an error answer.
+ */
+function inStatusBranch(file: FileModel, node: Node, response: string): boolean {
   // `response` is an identifier: nothing in it needs escaping.
   const status = new RegExp(`\\b${response}\\.(status|status_code|ok)\\b`);
+  const testsStatus = (condition: Node) =>
+    status.test(condition.text) ||
+    descendants(condition, ['identifier']).some((name) => file.bindingsOf(name).some((binding) => binding.kind === 'assign' && binding.value != null && status.test(binding.value.text)));
   for (let current = node.parent; current && current.type !== 'function_definition'; current = current.parent) {
     if (current.type !== 'block') continue;
     const branch = current.parent;
-    if ((branch?.type === 'if_statement' || branch?.type === 'elif_clause') && status.test(branch.childForFieldName('condition')?.text ?? '')) return true;
+    const condition = branch?.type === 'if_statement' || branch?.type === 'elif_clause' ? branch.childForFieldName('condition') : null;
+    if (condition && testsStatus(condition)) return true;
   }
   return false;
 }
@@ -1723,7 +1730,7 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   }
   // `raw = await resp.text()` logged, where the function reads `(await resp.json())["token"]`: the same body as text
   // (not the body of a failed answer, `if resp.status != 200: raise Error(await resp.text())`, which holds none).
-  if (site.method === 'text' && site.args.length === 0 && receiver && unwrap(receiver).type === 'identifier' && !inStatusBranch(node, unwrap(receiver).text)) {
+  if (site.method === 'text' && site.args.length === 0 && receiver && unwrap(receiver).type === 'identifier' && !inStatusBranch(file, node, unwrap(receiver).text)) {
     const key = credentialReadFromJsonOf(file, unwrap(receiver), node);
     if (key) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${key}`, node }];
   }
