@@ -182,4 +182,41 @@ describe('insecure-secret-comparison', () => {
     assert.deepEqual(result.findings, []);
     assert.equal(result.checklist.find((item) => item.id === 'webhook-signature')?.status, 'not-applicable');
   });
+
+  it("follows a request's header through a helper's parsing of it (strip, split, b64decode) to the comparison", () => {
+    const source = [
+      'from base64 import b64decode',
+      '',
+      'from aiohttp import web',
+      'from homeassistant.components.http import HomeAssistantView',
+      '',
+      '',
+      'def check_api_auth(request, password):',
+      '    header_auth = request.headers["Authorization"]',
+      '    split = header_auth.strip().split(" ")',
+      '    if len(split) != 2 or split[0].strip().lower() != "basic":',
+      '        return False',
+      '    username, header_password = b64decode(split[1]).decode().split(":", 1)',
+      '    return header_password == password',
+      '',
+      '',
+      'class PushView(HomeAssistantView):',
+      '    requires_auth = False',
+      '    url = "/api/acme/{state}"',
+      '    name = "api:acme"',
+      '',
+      '    def __init__(self, password):',
+      '        self.password = password',
+      '',
+      '    async def get(self, request, state):',
+      '        if not check_api_auth(request, self.password):',
+      '            return web.Response(status=401)',
+      '        return web.Response(status=200)',
+      '',
+    ].join('\n');
+    assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => finding.range.start.line), [12]);
+    // The same helper called with something that is not a request compares nothing a caller sent.
+    const offline = source.replace('check_api_auth(request, self.password)', 'check_api_auth(self.stored, self.password)');
+    assert.deepEqual(analyzeSnippet(offline, { rules }).findings, []);
+  });
 });

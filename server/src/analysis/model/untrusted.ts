@@ -186,6 +186,8 @@ function sourceOf(context: Context, file: FileModel, expression: Node, access: s
   const node = unwrap(expression);
   const next = (child: Node | null | undefined, childAccess?: string) => (child ? sourceOf(context, file, child, childAccess, depth - 1, helpers) : undefined);
   const firstOf = (children: readonly (Node | null | undefined)[]) => firstFound(children, (child) => next(child));
+  // Reading a part of a value (`request.headers["Authorization"]`) descends into the same expression: no depth spent.
+  const part = (child: Node | null | undefined, childAccess?: string) => (child ? sourceOf(context, file, child, childAccess, depth, helpers) : undefined);
   switch (node.type) {
     case 'identifier':
       return identifierSource(context, file, node, accessAt(node) ?? access, depth, helpers);
@@ -196,11 +198,11 @@ function sourceOf(context: Context, file: FileModel, expression: Node, access: s
         const stored = selfAttributeSource(context, file, node, depth, helpers);
         if (stored) return stored;
       }
-      return object?.type === 'identifier' ? next(object) : next(object, undefined);
+      return part(object);
     }
     case 'subscript':
       // `MAPPING[key]` is one of MAPPING's values whoever picks the key; `data["key"]` is data.
-      return next(node.childForFieldName('value'));
+      return part(node.childForFieldName('value'));
     case 'call':
       return callSource(context, file, node, depth, helpers);
     case 'string':
@@ -283,8 +285,10 @@ function callSource(context: Context, file: FileModel, node: Node, depth: number
   const next = (child: Node) => sourceOf(context, file, child, undefined, depth - 1, helpers);
   if (callee.type === 'attribute') {
     const receiver = callee.childForFieldName('object');
-    // `call.data.get("x")`, `(await request.json())["x"]`, `name.strip()`: the result comes from the receiver.
-    const fromReceiver = receiver ? sourceOf(context, file, receiver, undefined, depth - 1, helpers) : undefined;
+    // `call.data.get("x")`, `(await request.json())["x"]`, `name.strip()`: the result comes from the receiver. Like an
+    // await, a step into the receiver costs no depth (`header.strip().split(" ")` is one value, not three): only
+    // hops between names and functions do, and a receiver is always a smaller part of the same expression.
+    const fromReceiver = receiver ? sourceOf(context, file, receiver, undefined, depth, helpers) : undefined;
     if (fromReceiver) return fromReceiver;
   }
   const passes =
