@@ -147,6 +147,10 @@ describe('view-without-auth', () => {
     assert.equal(item?.status, 'review');
     assert.match(item?.note ?? '', /SnapshotView .* serves through ProxyView from outside the integration/);
     assert.equal(analyzeSnippet(source.replace('requires_auth = False', 'requires_auth = True'), { rules }).checklist.find((entry) => entry.id === 'unauthenticated-endpoint')?.status, 'pass');
+    // Left to the library's base class, requires_auth is not known here.
+    const inherited = analyzeSnippet(source.replace('    requires_auth = False\n', ''), { rules }).checklist.find((entry) => entry.id === 'unauthenticated-endpoint');
+    assert.equal(inherited?.status, 'review');
+    assert.match(inherited?.note ?? '', /SnapshotView .* takes requires_auth from ProxyView, outside the integration/);
   });
 
   it("takes a view that acts through the integration's own methods, in another module too, for one that acts", () => {

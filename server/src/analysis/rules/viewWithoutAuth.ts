@@ -90,6 +90,8 @@ unless it passes on the \`state\` it was sent (then the review asks whether the 
 \`requires_auth = True\` suggestion: the browser arriving from the vendor has no Home Assistant token. A view
 whose \`requires_auth\` comes from a value (\`self.requires_auth = requires_auth\`, a YAML option) is left to a
 review: whoever sets that value decides who gets in. (A setting made in \`__init__\` wins over the class body's.)
+A view the integration registers from a library's base class (\`class SnapshotView(ProxyView)\`) serves through
+code that is not here: set public, or leaving \`requires_auth\` to that base, it is a review.
 
 A server the integration opens beside Home Assistant's (\`web.TCPSite\`, \`web.run_app\`, \`uvicorn.run\` or
 \`uvicorn.Config\` with a host, \`HTTPServer\`, \`asyncio.start_server\`, \`loop.create_server\`) answers on its own
@@ -211,8 +213,13 @@ function reviewLibraryView(context: FileContext, cls: Node, registered: Set<stri
   if (!registered.has(name)) return;
   context.markUsed();
   const setting = requiresAuthSetting(context.file, cls, context.integration);
-  if (!setting || unwrap(setting.value).type !== 'false') return;
   const bases = (cls.childForFieldName('superclasses')?.namedChildren ?? []).filter((base) => base.type !== 'keyword_argument').map((base) => base.text).join(', ');
+  if (!setting) {
+    // The library's view decides requires_auth (hass_web_proxy_lib's ProxyView turns it off): not seen here.
+    if (bases) context.review(`${name} (${baseName(context.file.path)}) is registered as a view and takes requires_auth from ${bases}, outside the integration; check whether that base requires authentication, and if not, what the view serves and who may call it.`);
+    return;
+  }
+  if (unwrap(setting.value).type !== 'false') return;
   context.review(`${name} (${baseName(context.file.path)}) is registered as a view, serves through ${bases} from outside the integration and sets requires_auth = False; check what it serves and who may call it.`);
 }
 
