@@ -59,6 +59,11 @@ describe('unsafe-file-path', () => {
     assert.equal(unchecked.length, 1);
     assert.match(unchecked[0].message, /call\.data\["folder"\].*without a check/);
     assert.deepEqual(findings(['raise_if_invalid_filename(name)', 'path = os.path.join(base, folder, name)', 'if not hass.config.is_allowed_path(path):', '    return', 'open(path, "wb").close()']), []);
+    // A check whose failure only logs stops nothing; one with an else branch may guard the file opened there.
+    const allowed = (failed: string[], rest: string[] = ['open(path, "wb").close()']) => findings(['path = os.path.join(base, folder, name)', 'if not hass.config.is_allowed_path(path):', ...failed.map((line) => `    ${line}`), ...rest]).length;
+    assert.equal(allowed(['_LOGGER.warning("not allowed: %s", path)']), 1);
+    assert.equal(allowed(['_LOGGER.warning("not allowed: %s", path)', 'raise ValueError(path)']), 0);
+    assert.equal(allowed(['_LOGGER.warning("not allowed: %s", path)'], ['else:', '    open(path, "wb").close()']), 0);
   });
 
   it('follows service data a handler keeps in a module global (global DB_PATH) to where another function opens it', () => {

@@ -346,7 +346,7 @@ function containmentCheck(file: FileModel, fn: Node, leaf: Node, integration: In
     if (depth > 0 && site.args.length > 0 && resolveCallables(file, site.callee, integration).some((helper) => helper.node.id !== fn.id && containmentCheck(helper.file, helper.node, leaf, integration, () => true, depth - 1) === 'contained')) return 'contained';
     // `await hass.async_add_executor_job(hass.config.is_allowed_path, path)`: the check run in the executor.
     const job = site.method === 'async_add_executor_job' ? site.args[0] : site.method === 'run_in_executor' ? site.args[1] : undefined;
-    if (CONTAINMENT_CHECKS.test(site.name ?? `.${site.method ?? ''}`) || (job !== undefined && CONTAINMENT_CHECKS.test(job.text))) return 'contained';
+    if ((CONTAINMENT_CHECKS.test(site.name ?? `.${site.method ?? ''}`) || (job !== undefined && CONTAINMENT_CHECKS.test(job.text))) && !failureIgnored(node)) return 'contained';
     const name = site.name ?? '';
     const checked = job ? site.args[job === site.args[0] ? 1 : 2] : site.args[0];
     if (!checked || !(FILENAME_CHECK.test(name) || RELATIVE_PATH_CHECK.test(name) || (job && (FILENAME_CHECK.test(job.text) || RELATIVE_PATH_CHECK.test(job.text))))) continue;
@@ -355,6 +355,25 @@ function containmentCheck(file: FileModel, fn: Node, leaf: Node, integration: In
     found = 'relative-only';
   }
   return found;
+}
+
+/**
+ * `if not hass.config.is_allowed_path(path): _LOGGER.warning(...)` and the file opened all the same: a check whose
+ * failing branch neither returns nor raises (nor leaves the loop) stops nothing.
+ */
+function failureIgnored(check: Node): boolean {
+  let negated: Node | undefined;
+  for (let node = check.parent; node && node.type !== 'block' && node.type !== 'module'; node = node.parent) {
+    if (node.type === 'not_operator') negated = node;
+    if (node.type !== 'if_statement' && node.type !== 'elif_clause') continue;
+    const condition = node.childForFieldName('condition');
+    // With an else branch, the file may well be opened only there.
+    if (!negated || !condition || unwrap(condition).id !== negated.id || node.childForFieldName('alternative')) return false;
+    const consequence = node.childForFieldName('consequence');
+    const last = consequence?.namedChildren[consequence.namedChildren.length - 1];
+    return !last || !['raise_statement', 'return_statement', 'continue_statement', 'break_statement'].includes(last.type);
+  }
+  return false;
 }
 
 /**
