@@ -476,4 +476,16 @@ describe('unsafe-file-path', () => {
     // A library's writer is the library's business.
     assert.deepEqual(analyzeSnippet(source('library.Writer()'), { rules }).findings, []);
   });
+  it('puts a path an administrator types into a config flow up for review instead of reporting it', () => {
+    const flow = (use: string) =>
+      `import os\n\nimport voluptuous as vol\nfrom homeassistant import config_entries\n\n\nclass ConfigFlow(config_entries.ConfigFlow, domain="drop"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            ${use}\n            return self.async_create_entry(title="Drop", data=user_input)\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required("folder"): str}))\n`;
+    const result = analyzeSnippet(flow('os.makedirs(user_input["folder"], exist_ok=True)'), { rules, fileName: 'config_flow.py' });
+    assert.deepEqual(result.findings, []);
+    const item = result.checklist.find((entry) => entry.id === 'path-traversal');
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /path typed into a config flow's form \(`user_input\["folder"\]`\)/);
+    // What discovery found on the network is no administrator's choice.
+    const discovered = flow('pass').replace('    async def async_step_user', '    async def async_step_zeroconf(self, discovery_info):\n        os.makedirs(discovery_info.properties["folder"], exist_ok=True)\n\n    async def async_step_user');
+    assert.equal(analyzeSnippet(discovered, { rules, fileName: 'config_flow.py' }).findings.length, 1);
+  });
 });

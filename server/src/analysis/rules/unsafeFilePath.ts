@@ -11,7 +11,7 @@ import { comparisonParts } from '../model/verification';
 import { descendants, interpolations, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
-import { excerpt } from '../text';
+import { baseName, excerpt } from '../text';
 
 /** Path methods that touch the file system through their receiver. */
 const PATH_METHODS = new Set([
@@ -57,7 +57,9 @@ through two. A check made by a helper of the integration the path is handed to (
 calling \`relative_to\` and raising) counts as made. A path handed to another program counts like one opened here:
 the file \`curl -o\`, \`wget -O\` or \`tar -C\` writes is as much a file operation as \`open\`. One untrusted value
 made into paths for several operations of a file (a folder created, then a file written in it) is reported once, at
-the first: the fix belongs where the value is taken in.
+the first: the fix belongs where the value is taken in. A path an administrator types into a config flow's form
+(\`user_input\`) is often a setting, such as the folder downloads go to: that is a review asking whether any path is
+meant, not a finding. Discovery info reaching a path stays a finding.
 
 Bad:
 \`\`\`python
@@ -91,6 +93,14 @@ async def handle_export(call):
       const check = checkedAround(file, call.node, leaf, context.integration);
       if (check === 'contained' || checkedByEveryCaller(context, leaf) || oneOfFixedNames(context, leaf)) continue;
       const source = distantUntrustedSource(file, leaf, context.integration);
+      if (source?.kind === 'flow-input' && /^user_input\b/.test(source.node.text)) {
+        // Only an administrator fills in a config flow's form, and a folder typed there is often a setting (where
+        // downloads go): a person checks that the integration means to use any path they type, not a name under its own
+        // folder. (Discovery info is the network's and stays an error.)
+        reportedLeaves.add(leaf.id);
+        context.review(`${baseName(file.path)} uses a path typed into a config flow's form (\`${excerpt(leaf.text, 50)}\`) for a file operation; only an administrator can enter it, so check that any path is meant here, or keep it inside a folder of the integration (hass.config.is_allowed_path, or a resolved path checked against its base).`);
+        continue;
+      }
       if (check === 'relative-only') {
         if (!found.whole && !found.joined) continue;
         const how = found.whole ? 'is used as the path itself' : 'is joined onto a folder, which an absolute path replaces';
