@@ -265,6 +265,16 @@ describe('flow-input-unvalidated', () => {
     assert.equal(status(view('        query = QUERY_SCHEMA(dict(request.query))'))?.status, 'pass');
   });
 
+  it('asks to review a view whose path parameters set a state or fire an event', () => {
+    const view = (line: string) => `from homeassistant.components.http import HomeAssistantView\n\n\nclass StateView(HomeAssistantView):\n    url = "/api/demo/{entity_id}/{state}"\n    name = "api:demo:state"\n\n    async def get(self, request, entity_id, state):\n        hass = request.app["hass"]\n${line}\n        return self.json({})\n`;
+    const item = status(view('        hass.states.async_set(entity_id, state)'));
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /`get` in __init__\.py uses an HTTP request's path parameters without a schema/);
+    assert.equal(status(view('        hass.bus.async_fire("demo_pushed", {"value": state == "1"})'))?.status, 'review');
+    // Looked up, not acted on: the item stays passed.
+    assert.equal(status(view('        return self.json({"state": hass.states.get(entity_id).state})'))?.status, 'pass');
+  });
+
   it('accepts views validated by RequestDataValidator', () => {
     const source = [
       'import voluptuous as vol',

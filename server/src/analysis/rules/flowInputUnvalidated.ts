@@ -39,8 +39,9 @@ import data reaches a command, code or file operation, the checklist asks for a 
 step stores what configuration.yaml held while no \`CONFIG_SCHEMA\` or \`PLATFORM_SCHEMA\` of the integration
 validates it.
 
-Webhook handlers and HTTP views that read a request's JSON or form data without a schema are also listed for
-review: check each field before it reaches a service call or a state. (A body kept whole, in a file, a Store, the
+Webhook handlers and HTTP views that read a request's JSON or form data or its query string without a schema are
+also listed for review: check each field before it reaches a service call or a state. So are views whose path
+parameters (\`url = "/api/acme/{entity_id}/{state}"\`) set a state, call a service or fire an event. (A body kept whole, in a file, a Store, the
 config entry or a state, is reported by request-body-unvalidated.)
 
 **Fix:** show the step's form with a \`data_schema\` (a \`vol.Schema\`), and validate discovery and request data
@@ -273,6 +274,11 @@ function reviewRawRequestPayloads(context: FileContext): void {
       return attribute.childForFieldName('attribute')?.text === 'query' && object !== null && isRequestObject(file, object, integration);
     });
     if (!readsPayload && !readsQuery) {
+      // `url = "/api/acme/{entity_id}/{state}"`: the parts of the path the caller chose, set as a state or fired.
+      if (kind === 'view-request' && pathPartsAct(file, fn)) {
+        reviewPayload(context, fn, kind, 'path parameters');
+        continue;
+      }
       // `return await listener.handler(request)`: a library outside the integration reads the request.
       const library = kind === 'webhook' ? calls.find((site) => handsRequestToLibrary(file, site, integration)) : undefined;
       if (library) context.review(`\`${fn.childForFieldName('name')?.text}\` in ${baseName(file.path)} hands the webhook's request to \`${library.callee.text}\`, outside the integration; check that it validates what it reads before it reaches states or services.`);
@@ -357,6 +363,23 @@ function reviewHelpersReadingPayloads(context: FileContext, handlers: Set<number
 function insideHandler(file: FileModel, fn: Node, handlers: Set<number>): boolean {
   for (let current: Node | undefined = fn; current; current = file.enclosingFunction(current)) if (handlers.has(current.id)) return true;
   return false;
+}
+
+/** Calls that set a state, call a service or fire an event with what they are given. */
+const ACTING_METHODS = /^(async_set|async_call|async_fire|fire)$/;
+
+/**
+ * A view handler whose path parameters (`async def get(self, request, entity_id, state)`) reach a state, a service
+ * call or an event: the caller picks which entity and what value.
+ */
+function pathPartsAct(file: FileModel, fn: Node): boolean {
+  const names = new Set(parametersOf(fn).slice(2).filter((parameter) => parameter.kind === 'plain').map((parameter) => parameter.name));
+  if (names.size === 0) return false;
+  return descendants(fn, ['call']).some((node) => {
+    const site = file.callSite(node);
+    if (!site?.method || !ACTING_METHODS.test(site.method) || (site.method === 'async_set' && !/states$/.test(site.callee.childForFieldName('object')?.text ?? ''))) return false;
+    return [...site.args, ...site.keywords.values()].some((argument) => descendants(argument, ['identifier']).some((identifier) => names.has(identifier.text)) || (argument.type === 'identifier' && names.has(argument.text)));
+  });
 }
 
 function reviewPayload(context: FileContext, fn: Node, kind: 'webhook' | 'view-request' | 'request', part = 'body'): void {
