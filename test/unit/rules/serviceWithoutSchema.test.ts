@@ -153,4 +153,17 @@ describe('service-without-schema', () => {
     const [finding] = analyzeSnippet(source, { rules }).findings;
     assert.match(finding.message, /^The service named by `name` is registered without a schema/);
   });
+
+  it("asks to review a schema that allows extra keys when the handler hands the call's data on whole", () => {
+    const source = (schema: string, use: string) =>
+      `import voluptuous as vol\n\n\nasync def async_setup(hass, config):\n    def download(call):\n        options = {}\n${use}\n        run(options)\n\n    hass.services.async_register("grabber", "download", download, schema=${schema})\n    return True\n`;
+    const item = (schema: string, use: string) => analyzeSnippet(source(schema, use), { rules }).checklist.find((entry) => entry.id === 'input-validation');
+    const forwards = '        for key, value in call.data.items():\n            options[key] = value';
+    const found = item('vol.Schema({vol.Required("url"): str}, extra=vol.ALLOW_EXTRA)', forwards);
+    assert.equal(found?.status, 'review');
+    assert.match(found?.note ?? '', /Service download \(__init__\.py\) accepts keys its schema does not name/);
+    assert.equal(item('vol.Schema({vol.Required("url"): str}, extra=vol.ALLOW_EXTRA)', '        options.update(**call.data)')?.status, 'review');
+    assert.equal(item('vol.Schema({vol.Required("url"): str})', forwards)?.status, 'pass');
+    assert.equal(item('vol.Schema({vol.Required("url"): str}, extra=vol.ALLOW_EXTRA)', '        options["url"] = call.data["url"]')?.status, 'pass');
+  });
 });

@@ -5,7 +5,8 @@ import type { IntegrationModel } from '../model/integration';
 import { parametersOf, resolveCallables } from '../model/untrusted';
 import { comparisonParts } from '../model/verification';
 import { contains, descendants, literalString, refersToVariable, unwrap } from '../python/syntax';
-import type { Rule } from '../rule';
+import type { FileContext, Rule } from '../rule';
+import { baseName } from '../text';
 import type { Fix, Severity, TextEdit } from '../types';
 
 const REGISTER = /(^|\.)services\.(async_)?register$/;
@@ -39,7 +40,9 @@ type crashes the handler at best, and at worst a crafted value reaches a file pa
 
 The rule reports \`hass.services.async_register\` (and \`register\`) without \`schema=\` or with \`schema=None\`, also
 for each service a table registers in a loop with a \`None\` schema
-(\`for service, schema in SERVICES.items(): hass.services.async_register(DOMAIN, service, handle, schema)\`). A
+(\`for service, schema in SERVICES.items(): hass.services.async_register(DOMAIN, service, handle, schema)\`). A schema
+that lets other keys through (\`extra=vol.ALLOW_EXTRA\`) for a handler that hands the call's data on whole
+(\`call.data.items()\`, \`**call.data\`) puts the item up for review: those keys reach the handler's library unchecked. A
 handler that never reads its call's data is reported at information level. Not reported:
 \`async_register_admin_service\` without a schema (it then rejects any data), and entity services
 (\`async_register_entity_service\`, \`async_register_platform_entity_service\`): Home Assistant turns their \`None\`
@@ -75,7 +78,10 @@ hass.services.async_register(DOMAIN, "send", handle_send, schema=SEND_SCHEMA)
         // `for service, schema in SERVICES.items(): async_register(DOMAIN, service, handler, schema)`: the services
         // the table lists with a None schema.
         const looped = schema && unwrap(schema).type === 'identifier' ? servicesWithoutSchemaInLoop(file, unwrap(schema), service, integration) : undefined;
-        if (schema && unwrap(schema).type !== 'none' && !looped?.length) continue;
+        if (schema && unwrap(schema).type !== 'none' && !looped?.length) {
+          reviewExtraKeysForwarded(context, call, schema);
+          continue;
+        }
         const named = service ? file.stringValue(service, integration?.constantString) : undefined;
         const subjects = looped ? looped.map((name) => (name === undefined ? 'A service of this loop' : `Service ${name}`)) : [named !== undefined ? `Service ${named}` : service ? `The service named by \`${service.text}\`` : 'This service'];
         const handler = call.args[2] ?? call.keywords.get('service_func');
@@ -97,6 +103,31 @@ hass.services.async_register(DOMAIN, "send", handle_send, schema=SEND_SCHEMA)
     }
   },
 };
+
+/**
+ * `schema=vol.Schema({vol.Required("url"): cv.url}, extra=vol.ALLOW_EXTRA)` with a handler that hands on the call's
+ * data whole (`for key, value in call.data.items()`, `**call.data`): the keys the schema does not name reach the
+ * handler's library unchecked (yt-dlp options that write files or run commands).
+ */
+function reviewExtraKeysForwarded(context: FileContext, call: CallSite, schema: Node): void {
+  const { file, integration } = context;
+  let value = unwrap(schema);
+  if (value.type === 'identifier') value = unwrap(file.constants.get(value.text) ?? value);
+  const extra = value.type === 'call' ? file.callSite(value)?.keywords.get('extra') : undefined;
+  if (!extra || !/ALLOW_EXTRA$/.test(extra.text)) return;
+  const handler = call.args[2] ?? call.keywords.get('service_func');
+  for (const target of handler ? resolveCallables(file, handler, integration) : []) {
+    const parameters = parametersOf(target.node);
+    const parameter = parameters[/^(self|cls)$/.test(parameters[0]?.name ?? '') ? 1 : 0]?.name;
+    if (!parameter) continue;
+    const whole = new RegExp(`(\\*\\*\\s*${parameter}\\.data\\b|\\b${parameter}\\.data\\.(items|keys|copy)\\(|\\bdict\\(\\s*${parameter}\\.data\\s*\\))`);
+    if (!whole.test(target.node.text)) continue;
+    const service = call.args[1] ?? call.keywords.get('service');
+    const name = service ? file.stringValue(service, integration?.constantString) ?? service.text : 'a service';
+    context.review(`Service ${name} (${baseName(file.path)}) accepts keys its schema does not name (extra=vol.ALLOW_EXTRA) and its handler hands the call's data on whole; name every key the handler passes on, or drop ALLOW_EXTRA.`);
+    return;
+  }
+}
 
 /**
  * For a schema that is a loop variable over a table of services (`for service, schema in SERVICES.items()`, or a list
