@@ -570,6 +570,13 @@ async def async_setup_entry(hass, entry):
     assert.equal(findings(source('        if upload:\n            return handle_of(upload).read()\n        return str(Path(upload))')).length, 1, 'a path on one return only');
   });
 
+  it('does not take the files a folder lists for tokens, however they are named', () => {
+    const source = (listing: string) => `import glob\nimport logging\nfrom pathlib import Path\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef find_tokens(hass):\n    user_token = ${listing}\n    _LOGGER.warning("Token files: %s", user_token)\n`;
+    assert.deepEqual(findings(source('glob.glob("/config/acme/*_token.txt")')), []);
+    assert.deepEqual(findings(source('list(Path(hass.config.path("acme")).glob("*_token.txt"))')), []);
+    assert.equal(findings(source('load_token(hass)')).length, 1);
+  });
+
   it('works on a Python file outside any integration', () => {
     const source = 'import logging\n\ndef login(password):\n    logging.getLogger(__name__).debug("pw %s", password)\n';
     const result = analyzeSnippet(source, { rules, manifest: null });

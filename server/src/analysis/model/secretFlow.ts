@@ -1438,8 +1438,12 @@ function lastName(expression: Node): string {
   return '';
 }
 
-/** Calls that give a file-system path: `client_key = shutil.move(upload, folder / "pkey")` names a file, not a key. */
-const PATH_FUNCTIONS = /^(os\.path\.(join|abspath|realpath|normpath|expanduser)|pathlib\.(Pure)?Path|shutil\.(move|copy|copy2|copyfile)|(.+\.)?config\.path)$/;
+/**
+ * Calls that give a file-system path, or the paths in a folder: `client_key = shutil.move(upload, folder / "pkey")`
+ * names a file, not a key, and `user_token = glob.glob("*_token.txt")` lists files.
+ */
+const PATH_FUNCTIONS = /^(os\.path\.(join|abspath|realpath|normpath|expanduser)|pathlib\.(Pure)?Path|shutil\.(move|copy|copy2|copyfile)|(.+\.)?config\.path|glob\.i?glob|os\.(listdir|scandir))$/;
+const PATH_LISTING_METHODS = new Set(['glob', 'rglob', 'iterdir']);
 
 /**
  * Whether a value is a file-system path: what PATH_FUNCTIONS give, also through `str()`, `await`, the executor, `/`
@@ -1456,6 +1460,9 @@ function isPathValue(file: FileModel, value: Node, integration: IntegrationModel
   if (!site) return false;
   const called = file.deferredCall(site) ?? site;
   if (PATH_FUNCTIONS.test(called.name ?? '')) return true;
+  // `Path(folder).glob("*_token.txt")`: the files of a folder.
+  const receiver = called.method !== undefined && PATH_LISTING_METHODS.has(called.method) ? called.callee.childForFieldName('object') : null;
+  if (receiver && isPathValue(file, receiver, integration, depth - 1)) return true;
   if (called.name === 'str' && file.isBuiltin('str') && called.args.length === 1) return isPathValue(file, called.args[0], integration, depth);
   const helper = called.callee.type === 'identifier' ? file.bindingsOf(called.callee).find((binding) => binding.kind === 'def')?.node : undefined;
   const target = helper?.type === 'function_definition' ? { file, node: helper } : called.name ? integration?.resolveFunction(called.name) : undefined;
