@@ -400,4 +400,19 @@ async def async_setup_entry(hass, entry):
     const result = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules });
     assert.equal(status(result), 'not-applicable');
   });
+
+  it('reports one store made in several places for the same accounts once', () => {
+    const source = (second: string) =>
+      `from homeassistant.helpers.storage import Store\n\nTOKEN_PREFIX = "acme_token"\n\n\nasync def async_setup_entry(hass, entry):\n    store = Store(hass, 1, f"{TOKEN_PREFIX}_{entry.data['username']}")\n    await store.async_save({"token": "x"})\n    return True\n\n\nasync def check(hass, username):\n    store = Store(hass, 1, ${second})\n    return await store.async_load()\n`;
+    assert.deepEqual(analyzeSnippet(source('f"{TOKEN_PREFIX}_{username}"'), { rules }).findings.map((finding) => finding.range.start.line), [6]);
+    assert.deepEqual(analyzeSnippet(source('f"{OTHER_PREFIX}_{username}"'), { rules }).findings.map((finding) => finding.range.start.line), [6, 12]);
+  });
+
+  it("leaves out what a module does when run by hand as a script", () => {
+    const tool = (guard: string) =>
+      `import json\n\n\ndef fetch():\n    return {}\n\n\n${guard}\n    with open("/config/custom_components/acme/status_dump.json", "w") as file:\n        json.dump(fetch(), file)\n`;
+    const result = analyzeSnippet(tool('if __name__ == "__main__":'), { rules, fileName: 'export_tool.py' });
+    assert.deepEqual(result.findings, []);
+    assert.equal(analyzeSnippet(tool('if DEBUG:'), { rules, fileName: 'export_tool.py' }).findings.length, 1);
+  });
 });

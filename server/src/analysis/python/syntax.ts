@@ -104,6 +104,16 @@ export function ancestorOfType(node: Node, types: readonly string[]): Node | nul
   return null;
 }
 
+/** Whether a node sits in a module's `if __name__ == "__main__":` block: code run as a script, never on import. */
+export function inScriptMain(node: Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type !== 'if_statement' || current.parent?.type !== 'module') continue;
+    const condition = current.childForFieldName('condition');
+    return condition !== null && /^__name__\s*==\s*["']__main__["']$|^["']__main__["']\s*==\s*__name__$/.test(condition.text);
+  }
+  return false;
+}
+
 /** The ancestors of a node, nearest first. */
 export function ancestors(node: Node): Node[] {
   const chain: Node[] = [];

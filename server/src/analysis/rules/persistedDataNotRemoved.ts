@@ -4,7 +4,7 @@ import { derivedKey, type CallSite, type FileModel } from '../model/fileModel';
 import { ASYNC_OPEN } from '../model/fileOperations';
 import type { IntegrationModel } from '../model/integration';
 import { classLineage, isFlowBase, resolveCallables, untrustedSource } from '../model/untrusted';
-import { descendants, literalString, unwrap } from '../python/syntax';
+import { descendants, inScriptMain, literalString, unwrap } from '../python/syntax';
 import type { IntegrationContext, Rule } from '../rule';
 import { baseName, excerpt } from '../text';
 
@@ -59,7 +59,8 @@ written under the configuration folder (\`open(..., "w")\`, \`Path.write_text\`,
 it creates there, what curl, wget, tar or unzip run as an argument list write there; the folder is reached through
 \`hass.config.path\`, \`.storage\`, a relative path, the integration's own folder, or a literal \`/config/...\` path,
 where Home Assistant OS and the container image keep it), and cloudhooks
-(\`async_create_cloudhook\`). It then checks that \`async_remove_entry\` exists and removes each kind:
+(\`async_create_cloudhook\`); not what a module does when run by hand as a script (\`if __name__ == "__main__":\`),
+and one store made in several places for the same accounts is reported once. It then checks that \`async_remove_entry\` exists and removes each kind:
 \`await store.async_remove()\`, \`os.remove\`/\`Path.unlink\`/\`shutil.rmtree\` (also through
 \`hass.async_add_executor_job\`), \`async_delete_cloudhook\`. An integration set up from YAML only (no config flow in
 the manifest or the code: an \`async_setup_entry\` left from a template makes no entry) has no config entry, so no
@@ -161,6 +162,8 @@ function findPersistence(integration: IntegrationModel): { persisted: Persistenc
     if (file.isTestFile) continue;
     // A write handed to the executor (`hass.async_add_executor_job(save_json, path, data)`) persists all the same.
     for (const call of file.callsWithDeferred) {
+      // A module run by hand as a script (`if __name__ == "__main__":`) does that part outside Home Assistant.
+      if (inScriptMain(call.node)) continue;
       const name = call.name ?? genericClassName(file, call.callee) ?? (call.method ? `.${call.method}` : '');
       if (isStoreConstructor(name, storeClasses)) {
         found.push({ kind: 'store', file, node: call.node, what: `Store ${call.args[2]?.text ?? call.keywords.get('key')?.text ?? ''}`.trim() });
@@ -302,7 +305,9 @@ const ENTRY_VALUE = /\b(entry|config_entry)\.(data|options)\b/;
 
 /** What one finding stands for: a file by its names (else by how its path is written in its module), or a Store. */
 function reportKey(item: Persistence): string | undefined {
-  if (item.kind === 'store') return `store:${item.what}`;
+  // `Store(hass, 1, f"{PREFIX}_{entry.data['username']}")` and `Store(hass, 1, f"{PREFIX}_{username}")` in another
+  // function are one store per account: the parts that vary are left out, the constants kept.
+  if (item.kind === 'store') return `store:${item.what.replace(/\{([^{}]*)\}/g, (whole, inner: string) => (/^[A-Z][A-Z0-9_]*$/.test(inner.trim()) ? whole : '{}'))}`;
   if (item.kind !== 'file') return undefined;
   if (item.names && item.names.size > 0) return `file:${[...item.names].sort().join('|')}`;
   return item.pathText ? `path:${item.file.path}:${item.pathText}` : undefined;
