@@ -322,6 +322,9 @@ describe('secret names', () => {
     // Membership numbers name the account holder, meter point numbers the home a supply goes to.
     for (const name of ['member_id', 'memberId', 'membership_number', 'mpan', 'MPRN', 'supply_point_id', 'meter_point_reference']) assert.ok(isPersonalDataName(name), name);
     for (const name of ['group_members', 'member_count', 'meter_id', 'meter_reading', 'point_id']) assert.ok(!isPersonalDataName(name), name);
+    // How a position was taken is not the position; a bank account's number and holder name the account holder.
+    for (const name of ['gpsCoordinateMethod', 'gps_dimension', 'gps_fix_method', 'latitude_accuracy']) assert.ok(!isPersonalDataName(name), name);
+    for (const name of ['bban', 'account_holder', 'ownerName', 'account_holder_name']) assert.ok(isPersonalDataName(name), name);
   });
 });
 

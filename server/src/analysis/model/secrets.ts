@@ -182,7 +182,7 @@ const PUBLIC_KEY_PARTS = new Set(['n', 'e', 'modulus', 'exponent', 'pub']);
 
 const PREPOSITIONS = new Set(['from', 'of', 'by', 'via', 'with', 'using', 'for', 'per']);
 
-const DESCRIBES_THE_VALUE = /_(time|timestamp|date|datetime|updated|last_updated|age|enabled|verified|valid|status|count|type|fix|signal|satellites|sats|quality|source|mode)$/;
+const DESCRIBES_THE_VALUE = /_(time|timestamp|date|datetime|updated|last_updated|age|enabled|verified|valid|status|count|type|fix|signal|satellites|sats|quality|source|mode|method|dimension|accuracy|precision|format|unit|units)$/;
 
 /** Keys that identify a person rather than authenticate one: logging them is a privacy matter, not a leak. */
 export function isPersonalDataName(name: string): boolean {
@@ -203,7 +203,7 @@ export function isPersonalDataName(name: string): boolean {
   // A membership or subscription number names the account holder; a meter point number (the UK's MPAN and MPRN, a
   // supply point id) names the home the supply goes to.
   if (/(^|_)(member_id|member_number|membership_id|membership_number|subscriber_id|subscriber_number|mpan|mprn|supply_point_(id|number)|meter_point_(id|number|reference))(_|$)/.test(normalized)) return true;
-  return /(^|_)(email|e_mail|phone|phone_number|mobile|street|zip_code|postcode|postal_code|birth|birthday|birthdate|date_of_birth|dob|latitude|longitude|gps|coordinates|full_name|fullname|first_name|firstname|last_name|lastname|surname|account_id|account_number|account_no|user_id|customer_id|customer_number|customer_no|contract_id|contract_number|contract_no|ssn|iban)(_|$)/.test(
+  return /(^|_)(email|e_mail|phone|phone_number|mobile|street|zip_code|postcode|postal_code|birth|birthday|birthdate|date_of_birth|dob|latitude|longitude|gps|coordinates|full_name|fullname|first_name|firstname|last_name|lastname|surname|account_id|account_number|account_no|user_id|customer_id|customer_number|customer_no|contract_id|contract_number|contract_no|ssn|iban|bban|account_holder|account_owner|holder_name|owner_name)(_|$)/.test(
     normalized,
   );
 }
