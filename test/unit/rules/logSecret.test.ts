@@ -793,6 +793,9 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(analyzeSnippet(aliased, { rules }).findings, []);
     const unrelated = failed.replace('        if resp.status != 200:\n', '        retries = 3\n        if retries != 200:\n');
     assert.equal(analyzeSnippet(unrelated, { rules }).findings.length, 1);
+    // The branch of a successful answer holds the token.
+    const succeeded = failed.replace('        if resp.status != 200:\n', '        if resp.status == 200:\n');
+    assert.equal(analyzeSnippet(succeeded, { rules }).findings.length, 1);
   });
 
   it("follows a request body handed to a method of the object the integration keeps for its entry, in another module", () => {
@@ -844,6 +847,16 @@ async def async_setup_entry(hass, entry):
       `import logging\n\nfrom homeassistant.components.hassio import ATTR_PASSWORD\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def create_backup(manager, data):\n    data[ATTR_PASSWORD] = manager.config.create_backup.password\n${mask}    _LOGGER.debug("Creating backup: %s", data)\n`;
     assert.deepEqual(findings(imported('    data[ATTR_PASSWORD] = "<hidden>"\n')), []);
     assert.equal(findings(imported('')).length, 1);
+  });
+  it("reports a whole item or answer logged before the code reads a credential from it", () => {
+    const source = (body: string) => `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    api = entry.runtime_data\n${body}\n    return True\n`;
+    const loop = '    for device in await api.list_devices():\n        _LOGGER.debug("Got device: %s", device)\n        await api.connect(device["devId"], device["localKey"])';
+    assert.match(findings(source(loop))[0]?.message ?? '', /writes `device`, a whole payload that holds the credential "localKey"/);
+    const answer = '    payload = await api.login()\n    _LOGGER.debug("Login response: %s", payload)\n    await api.connect(payload["access_token"])';
+    assert.match(findings(source(answer))[0]?.message ?? '', /writes `payload`, a whole payload that holds the credential "access_token"/);
+    // Read for other fields only, the item is not a credential.
+    assert.deepEqual(findings(source(loop.replace('device["localKey"]', 'device["name"]'))), []);
+    assert.deepEqual(findings(source(answer.replace('payload["access_token"]', 'payload["expires_in"]'))), []);
   });
 });
 

@@ -1151,11 +1151,24 @@ export const RESPONSE_SOURCE = 'a response holding ';
 function credentialResponseKey(file: FileModel, use: Node, bindings: readonly Binding[]): string | undefined {
   const name = use.text;
   const fromResponse = bindings.some((binding) => {
-    // A parameter the function reads a credential from (`def _accept(resp_json): ... resp_json["data"]["password"]`).
-    if (binding.kind === 'parameter') return true;
-    return binding.value !== undefined && binding.value !== null && isParsedResponse(file, binding.value);
+    // A parameter the function reads a credential from (`def _accept(resp_json): ... resp_json["data"]["password"]`),
+    // or each item of a list it reads one from (`for device in devices: ... device["localKey"]`).
+    if (binding.kind === 'parameter' || binding.kind === 'for') return true;
+    if (binding.value === undefined || binding.value === null) return false;
+    // What a library call answered (`payload = await api.login()` then `payload["access_token"]`).
+    return isParsedResponse(file, binding.value) || (binding.kind === 'assign' && isCallResult(binding.value));
   });
   return fromResponse ? credentialKeyReadFrom(file, name, use, bindings) : undefined;
+}
+
+/** A status test that holds for a failed answer: `!= 200`, `not response.ok`, `>= 400`, `== 401`, `in (401, 403)`. */
+const FAILED_STATUS = /!=|\bnot\b|>=?\s*[3-5]\d\d|<\s*[2-5]\d\d|==\s*[3-5]\d\d|\bin\b/;
+
+/** `await api.login()`, `client.get_devices()`: what a call answered. */
+function isCallResult(value: Node): boolean {
+  let node = unwrap(value);
+  if (node.type === 'await') node = unwrap(node.namedChild(0) ?? node);
+  return node.type === 'call';
 }
 
 /**
@@ -1166,8 +1179,10 @@ function inStatusBranch(file: FileModel, node: Node, response: string): boolean 
   // `response` is an identifier: nothing in it needs escaping.
   const status = new RegExp(`\\b${response}\\.(status|status_code|ok)\\b`);
   const testsStatus = (condition: Node) =>
-    status.test(condition.text) ||
-    descendants(condition, ['identifier']).some((name) => file.bindingsOf(name).some((binding) => binding.kind === 'assign' && binding.value != null && status.test(binding.value.text)));
+    (status.test(condition.text) ||
+      descendants(condition, ['identifier']).some((name) => file.bindingsOf(name).some((binding) => binding.kind === 'assign' && binding.value != null && status.test(binding.value.text)))) &&
+    // `if response.status == 200:` is the branch of the answer that holds the token.
+    FAILED_STATUS.test(condition.text);
   for (let current = node.parent; current && current.type !== 'function_definition'; current = current.parent) {
     if (current.type !== 'block') continue;
     const branch = current.parent;
