@@ -354,4 +354,14 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     const result = analyzeSnippet('from datetime import timedelta\nSCAN_INTERVAL = timedelta(minutes=5)\n', { rules });
     assert.equal(result.checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
   });
+
+  it('takes the shorter branch of an interval chosen by a condition, without offering to rewrite it', () => {
+    const source = (choice: string) =>
+      `from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import CoordinatorEntity\n\n\nclass BankSensor(CoordinatorEntity):\n    def _handle_coordinator_update(self):\n        linked = self.coordinator.data.get("status") == "LN"\n        seconds = ${choice}\n        self.coordinator.update_interval = timedelta(seconds=seconds)\n`;
+    const found = analyzeSnippet(source('120 if linked else 15'), { rules, manifest: manifest('cloud_polling') }).findings;
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /update_interval is 15 seconds/);
+    assert.deepEqual(found[0].suggestions ?? [], []);
+    assert.deepEqual(analyzeSnippet(source('120 if linked else 300'), { rules, manifest: manifest('cloud_polling') }).findings, []);
+  });
 });

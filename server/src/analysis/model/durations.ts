@@ -45,7 +45,15 @@ export function numberValue(file: FileModel, expression: Node, integration: Inte
     const constant = constantExpression(file, node, integration);
     return constant ? numberValue(constant.file, constant.node, integration, depth - 1) : undefined;
   }
+  if (node.type === 'conditional_expression') return leastOfBranches(node, (branch) => numberValue(file, branch, integration, depth - 1));
   return undefined;
+}
+
+/** `120 if linked else 15`: the lesser of the two values, when both are known (the shorter interval is the one that counts). */
+function leastOfBranches(conditional: Node, read: (branch: Node) => number | undefined): number | undefined {
+  const [whenTrue, , whenFalse] = conditional.namedChildren;
+  const values = [whenTrue, whenFalse].map((branch) => (branch ? read(branch) : undefined));
+  return values.every((value): value is number => value !== undefined) ? Math.min(...values) : undefined;
 }
 
 /** Seconds a `timedelta` expression (or a constant holding one) spans; undefined when it cannot be known. */
@@ -72,6 +80,7 @@ export function durationSeconds(file: FileModel, expression: Node, integration: 
     const values = assigned.map((value) => durationSeconds(file, value, integration, depth - 1));
     return values.every((value): value is number => value !== undefined) ? Math.min(...values) : undefined;
   }
+  if (node.type === 'conditional_expression') return leastOfBranches(node, (branch) => durationSeconds(file, branch, integration, depth - 1));
   if (node.type === 'binary_operator') {
     // `timedelta(seconds=10) * 3`
     const left = node.childForFieldName('left');

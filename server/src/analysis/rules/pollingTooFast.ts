@@ -500,6 +500,9 @@ function intervalSuggestion(file: FileModel, expression: Node, minimum: number):
   if (node.type !== 'call') return [];
   const site = file.callSite(node);
   if (!site || !site.name?.endsWith('timedelta')) return [];
+  // Only a span written out (`timedelta(seconds=5)`): one made from names (`timedelta(seconds=seconds)`, set on
+  // several branches or from an option) is the code's to change where those are set.
+  if (![...site.args, ...site.keywords.values()].every((argument) => ['integer', 'float'].includes(unwrap(argument).type))) return [];
   const callee = site.callee.text;
   const replacement = minimum % 60 === 0 ? `${callee}(minutes=${minimum / 60})` : `${callee}(seconds=${minimum})`;
   return [{ title: `Poll every ${formatSeconds(minimum)}`, safe: false, edits: [replaceNode(node, replacement)] }];
