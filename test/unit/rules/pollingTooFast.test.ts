@@ -168,6 +168,12 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     const viaLocal = (validator: string) => analyzeSnippet(local, { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow(validator) } }).checklist.find((entry) => entry.id === 'rate-limiting');
     assert.equal(viaLocal('vol.All(int, vol.Range(min=30))')?.status, 'pass');
     assert.match(viaLocal('int')?.note ?? '', /sets no minimum/);
+    // The whole span bound to a name first (`interval = timedelta(...)`, then `update_interval=interval`).
+    const span = setup.replace('    return DataUpdateCoordinator(hass, None, name="demo", update_interval=timedelta(seconds=entry.options.get("scan_interval", 60)))', '    interval = timedelta(seconds=entry.options.get("scan_interval", 60))\n    return DataUpdateCoordinator(hass, None, name="demo", update_interval=interval)');
+    assert.notEqual(span, setup);
+    const viaSpan = (validator: string) => analyzeSnippet(span, { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow(validator) } }).checklist.find((entry) => entry.id === 'rate-limiting');
+    assert.match(viaSpan('vol.All(vol.Coerce(int), vol.Range(min=1))')?.note ?? '', /whose schema allows 1 second;/);
+    assert.equal(viaSpan('vol.All(int, vol.Range(min=30))')?.status, 'pass');
     // Read from any dict that holds what the form asked for (a coordinator's `config`).
     const viaConfig = (key: string) =>
       analyzeSnippet(setup.replace('entry.options.get("scan_interval", 60)', `config.get("${key}", 60)`).replace('async def async_setup_entry(hass, entry):', 'async def start(hass, config):'), { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow('int') } }).checklist.find((entry) => entry.id === 'rate-limiting')?.status;

@@ -20,7 +20,10 @@ const TIMEDELTA_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hou
  */
 function reviewOptionMinimum(context: FileContext, expression: Node, minimum: number): boolean {
   const { file, integration } = context;
-  const node = unwrap(expression);
+  let node = unwrap(expression);
+  // `interval = timedelta(seconds=entry.options.get(...))` first, then `update_interval=interval`.
+  const origins = node.type === 'identifier' ? file.origins(node, 2) : [];
+  if (origins.length === 1 && origins[0].kind === 'expression' && origins[0].node.id !== node.id) node = unwrap(origins[0].node);
   const site = node.type === 'call' ? file.callSite(node) : undefined;
   if (!site || !/(^|\.)timedelta$/.test(site.name ?? '')) return false;
   let fromOption = false;
@@ -35,7 +38,7 @@ function reviewOptionMinimum(context: FileContext, expression: Node, minimum: nu
     if (lowest === Number.POSITIVE_INFINITY && !/(options|data)$/.test(receiver)) continue;
     fromOption = true;
     if (lowest === undefined || lowest * TIMEDELTA_SECONDS[unit] < minimum) {
-      context.review(`The polling interval comes from the option "${key}", whose schema ${lowest === undefined ? 'sets no minimum' : `allows ${lowest} ${unit}`}; give it a minimum of at least ${minimum} seconds (vol.Range(min=...)).`);
+      context.review(`The polling interval comes from the option "${key}", whose schema ${lowest === undefined ? 'sets no minimum' : `allows ${formatSeconds(lowest * TIMEDELTA_SECONDS[unit])}`}; give it a minimum of at least ${minimum} seconds (vol.Range(min=...)).`);
     }
   }
   return fromOption;
