@@ -80,4 +80,11 @@ describe('unpinned-requirement', () => {
     assert.deepEqual(JSON.parse(fixed).requirements, ['uvloop==0.17; sys_platform != "win32"']);
     assert.deepEqual(analyzeSnippet('', { rules, manifest: fixed }).findings, []);
   });
+
+  it('says of a URL pinned to a tag or branch that it can move, not that users get the newest release', () => {
+    const [finding] = analyzeSnippet('', { rules, manifest: manifestWith(['pymyenergi @ git+https://github.com/acme/pymyenergi.git@0.2.7']) }).findings;
+    assert.match(finding.message, /is a URL without a pinned commit or hash: a branch or tag can be moved to other code after review; pin a commit hash/);
+    const [range] = analyzeSnippet('', { rules, manifest: manifestWith(['acme>=1.0']) }).findings;
+    assert.match(range.message, /users get whatever release is newest/);
+  });
 });

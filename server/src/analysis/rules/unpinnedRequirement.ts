@@ -74,9 +74,12 @@ Good:
     for (const requirement of requirements) {
       if (isPinned(requirement.text) || SHIPPED_WITH_HOME_ASSISTANT.has(requirement.name)) continue;
       const how = describeSpec(requirement.text);
+      const isUrl = /:\/\//.test(requirement.text);
       const message = isCore
         ? `Requirement "${requirement.text}" ${how}; core integrations must pin every requirement with ==.`
-        : `Requirement "${requirement.text}" ${how}, so users get whatever release is newest; pin it with == (custom integrations may keep a range to coexist with others, but then each release installs unreviewed code).`;
+        : isUrl
+          ? `Requirement "${requirement.text}" ${how}: a branch or tag can be moved to other code after review; pin a commit hash (@<40 hex digits>) or a released version with ==.`
+          : `Requirement "${requirement.text}" ${how}, so users get whatever release is newest; pin it with == (custom integrations may keep a range to coexist with others, but then each release installs unreviewed code).`;
       context.report(integration.manifestPath, requirement.range, message, {
         severity: isCore ? 'error' : undefined,
         suggestions: lowerBoundPin(requirement),
