@@ -350,4 +350,13 @@ describe('credentials-outside-entry', () => {
     const result = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules });
     assert.equal(result.checklist.find((item) => item.id === 'credentials-storage')?.status, 'not-applicable');
   });
+
+  it('reports a credential put into the data of an event the integration fires', () => {
+    const source = (data: string) => `async def async_setup_entry(hass, entry):\n    token = entry.data["api_token"]\n    hass.bus.async_fire("acme_event", ${data})\n    return True\n`;
+    const found = analyzeSnippet(source('{"event": "pushed", "token": token}'), { rules }).findings;
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /^Event data "token" carries a credential/);
+    assert.equal(analyzeSnippet(source('{"event": "pushed", "auth": entry.data["api_token"]}'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('{"event": "pushed", "token": None, "device": entry.data["device_id"]}'), { rules }).findings, []);
+  });
 });

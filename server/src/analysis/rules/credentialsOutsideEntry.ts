@@ -29,7 +29,8 @@ redaction tooling know where it is, removing the entry removes it, and it stays 
 share. A second copy in the integration's own \`Store\`, a JSON or text file, or a YAML \`CONFIG_SCHEMA\` that asks
 users to type passwords into \`configuration.yaml\` escapes all of that.
 
-The rule reports credentials published as an entity's state or state attributes, \`Store.async_save(...)\` and file
+The rule reports credentials published as an entity's state or state attributes or in the data of an event it
+fires (\`hass.bus.async_fire(event, {"token": token})\`: events are recorded and delivered to every subscriber), \`Store.async_save(...)\` and file
 writes (\`json.dump\`, \`save_json\`, \`write_text\`, \`.write\`) whose data holds credential keys (also nested in the
 dicts and lists it is built of) or the whole \`entry.data\`, credentials copied into the process environment
 (\`os.environ[...] = ...\`, \`os.environ.update\`, \`os.putenv\`: every integration and child process reads it), a
@@ -68,6 +69,8 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
       } else if (persisted) {
         const secret = credentialIn(context, persisted.data);
         if (secret) context.report(call.node, `Credentials (${secret}) are written to a file, a copy outside the config entry; keep them only in entry.data.`);
+      } else if (EVENT_FIRE.test(call.name ?? '') || (call.method === 'async_fire' || call.method === 'fire') && /\bbus$/.test(call.callee.childForFieldName('object')?.text ?? '')) {
+        checkEventData(context, call);
       } else if (call.method === 'async_set_unique_id') {
         const uniqueId = call.args[0] ?? call.keywords.get('unique_id');
         const secret = uniqueId && credentialIn(context, uniqueId);
@@ -199,6 +202,31 @@ function checkStateAttributes(context: FileContext, file: FileModel): void {
     context.report(entry.at, `State attribute ${key ? `"${key}"` : entry.key.text} publishes a credential (${secret}); attributes are recorded and visible to every user and client, so leave it out.`);
   }
   checkEntityStates(context, file);
+}
+
+const EVENT_FIRE = /(^|\.)bus\.(async_)?fire$/;
+
+/**
+ * `hass.bus.async_fire("acme_event", {"token": token})`: event data is stored by the recorder, delivered to every
+ * websocket subscriber and automation, and shown in traces and the logbook, so a credential in it is a copy anyone
+ * with access to Home Assistant can read.
+ */
+function checkEventData(context: FileContext, call: CallSite): void {
+  const { file } = context;
+  const data = call.args[1] ?? call.keywords.get('event_data');
+  const literal = data ? unwrap(data) : undefined;
+  if (literal?.type !== 'dictionary') return;
+  for (const pair of literal.namedChildren) {
+    if (pair.type !== 'pair') continue;
+    const keyNode = pair.childForFieldName('key');
+    const value = pair.childForFieldName('value');
+    const key = keyNode ? file.stringValue(keyNode, context.integration?.constantString) : undefined;
+    if (!value || isInert(file, value)) continue;
+    const secret = key !== undefined && isSecretName(key) ? key : credentialIn(context, value);
+    if (!secret) continue;
+    context.markUsed();
+    context.report(pair, `Event data ${key ? `"${key}"` : excerpt(keyNode?.text ?? '', 30)} carries a credential (${secret}); events are recorded and delivered to every automation and websocket subscriber, so leave it out.`);
+  }
 }
 
 /** What an entity shows as its state: `native_value`/`state` properties, `_attr_native_value`/`_attr_state`. */
