@@ -187,6 +187,15 @@ use(KEY, ALIAS, CONF_API_KEY, ha_const.CONF_PASSWORD, "lit" "eral", f"no{x}")
     assert.equal(sensor.stringValue(call.args[2], integration.constantString), 'password', "Home Assistant's constant, re-exported");
   });
 
+  it("reads an entry of a module's dict of key names, in the file or imported", () => {
+    const root = '/w/custom_components/demo';
+    const constModule = load('CONST = {"SECRET_KEY": "secret_key", "NESTED": {"A": "a"}}\n', `${root}/const.py`);
+    const sensor = load('from .const import CONST\nLOCAL = {"ID": "secret_id"}\nuse(CONST["SECRET_KEY"], LOCAL["ID"], CONST["MISSING"], LOCAL[name], CONST["NESTED"])\n', `${root}/sensor.py`);
+    const integration = buildIntegration(root, `${root}/manifest.json`, '{"domain": "demo"}', [constModule, sensor]);
+    const call = sensor.calls.find((site) => site.name === 'use')!;
+    assert.deepEqual(call.args.map((arg) => sensor.stringValue(arg, integration.constantString)), ['secret_key', 'secret_id', undefined, undefined, undefined]);
+  });
+
   it("binds what star imports bring in, from the integration's modules and Home Assistant's constants", () => {
     const root = '/w/custom_components/demo';
     const constModule = load('import logging\nfrom datetime import timedelta\nfrom homeassistant.const import CONF_USERNAME\nCONF_SECRET = "client_secret"\n_PRIVATE = "x"\nINTERVAL = timedelta(minutes=5)\n\ndef fetch(url):\n    return url\n', `${root}/const.py`);

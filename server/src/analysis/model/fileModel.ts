@@ -721,6 +721,30 @@ export class FileModel {
         return lookup?.(qualified);
       }
     }
+    // `CONF["SECRET_KEY"]`: an entry of a module's dict of key names.
+    const object = target.type === 'subscript' ? target.childForFieldName('value') : null;
+    const key = target.type === 'subscript' ? target.childForFieldName('subscript') : null;
+    if (object?.type === 'identifier' && key) {
+      const keyText = this.stringValue(key, lookup, depth - 1);
+      if (keyText === undefined) return undefined;
+      const imported = this.imports.get(object.text);
+      if (imported !== undefined) return lookup?.(`${imported}[${JSON.stringify(keyText)}]`);
+      const constant = this.constants.get(object.text);
+      return constant ? this.dictionaryEntry(constant, keyText, lookup, depth - 1) : undefined;
+    }
+    return undefined;
+  }
+
+  /** The text a dict literal (`{"SECRET_KEY": "secret_key"}`) holds under `key`, if it holds text there. */
+  dictionaryEntry(dictionary: Node, key: string, lookup?: (qualifiedName: string) => string | undefined, depth = 3): string | undefined {
+    const node = unwrap(dictionary);
+    if (node.type !== 'dictionary' || depth <= 0) return undefined;
+    for (const pair of node.namedChildren) {
+      if (pair.type !== 'pair') continue;
+      const pairKey = pair.childForFieldName('key');
+      const value = pair.childForFieldName('value');
+      if (pairKey && value && this.stringValue(pairKey, lookup, depth - 1) === key) return this.stringValue(value, lookup, depth - 1);
+    }
     return undefined;
   }
 

@@ -180,6 +180,12 @@ export function buildIntegration(root: string, manifestPath: string, manifestTex
     // A module of the integration may re-export Home Assistant's constants (`from homeassistant.const import ...`).
     const known = homeAssistantConstant(qualified);
     if (known !== undefined) return known;
+    // `const.CONF["SECRET_KEY"]`: an entry of a dict of key names in another module.
+    const entry = /^([\w.]+)\[("(?:[^"\\]|\\.)*")\]$/.exec(qualified);
+    if (entry) {
+      const dictionary = resolveConstant(entry[1]);
+      return dictionary ? dictionary.file.dictionaryEntry(dictionary.node, JSON.parse(entry[2]) as string, constantString) : undefined;
+    }
     const target = splitQualified(qualified);
     if (!target || resolving.has(qualified)) return undefined;
     // Guards re-exports too: two modules importing a name from each other (`from . import X`) form a cycle.
