@@ -19,7 +19,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
   { id: 'unsafe-deserialization', title: 'Safe deserialization', notApplicable: 'No pickle, marshal, shelve or YAML loading was found.', passed: 'Deserialization uses safe loaders only.' },
   { id: 'rate-limiting', title: 'Rate limiting on API calls', notApplicable: 'The integration does not poll.', passed: 'Polling intervals suit the integration\'s iot_class.' },
   { id: 'dependency-pinning', title: 'Dependencies pinned and audited', notApplicable: 'manifest.json lists no requirements.', passed: "Every requirement is pinned with ==, or is a package Home Assistant itself ships (its version is core's to decide)." },
-  { id: 'webhook-signature', title: 'Webhook signatures are verified', notApplicable: 'The integration registers no webhooks and compares no secrets.', passed: 'Webhook handlers verify a signature with a constant-time comparison.' },
+  { id: 'webhook-signature', title: 'Webhook signatures are verified', notApplicable: 'The integration registers no webhooks and compares no secrets.', passed: 'Signatures, tokens and secrets from callers are checked, with a constant-time comparison.' },
   { id: 'data-minimization', title: 'Minimal data collection', notApplicable: 'No entity attributes were found.', passed: 'Entity attributes expose no personal data.' },
   { id: 'data-deletion', title: 'Data is deleted when the entry is removed', notApplicable: 'The integration persists no data of its own.', passed: 'Persisted data is removed in async_remove_entry.' },
   { id: 'hardcoded-credentials', title: 'No hardcoded credentials', notApplicable: 'No credential-like names were found in the source.', passed: 'No secret values are written in the source.' },
@@ -27,7 +27,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
   { id: 'xss', title: 'XSS prevention', notApplicable: 'The integration serves no HTML and renders no templates.', passed: 'HTML output escapes interpolated data.' },
   { id: 'path-traversal', title: 'File paths are sanitised', notApplicable: 'The integration opens no files.', passed: 'No file path is taken from service data, flow input, a webhook or a request without a check.' },
   { id: 'command-injection', title: 'No command injection', notApplicable: 'The integration starts no processes.', passed: 'Processes are started with argument lists, without a shell.' },
-  { id: 'unauthenticated-endpoint', title: 'No unauthenticated endpoints', notApplicable: 'The integration registers no HTTP views and opens no server of its own.', passed: 'Every HTTP view requires authentication or says why it is public.' },
+  { id: 'unauthenticated-endpoint', title: 'No unauthenticated endpoints', notApplicable: 'The integration registers no HTTP views and opens no server of its own.', passed: 'Every HTTP view requires authentication, checks its caller itself, or says why it is public.' },
 ];
 
 export const CHECKLIST_IDS: readonly ChecklistId[] = CHECKLIST.map((item) => item.id);
