@@ -311,6 +311,11 @@ describe('secret names', () => {
     for (const key of ['url', 'connection_type', 'sentry_dsn', 'connection_string_format']) assert.ok(!isCredentialKey(key), key);
   });
 
+  it('takes a truth about a credential for no credential', () => {
+    for (const name of ['has_token', '_has_token', 'is_token_expired', 'token_expired', 'needs_password', 'token_missing']) assert.ok(!isSecretName(name), name);
+    for (const name of ['valid_token', 'token', 'new_access_token']) assert.ok(isSecretName(name), name);
+  });
+
   it('takes an anti-forgery token for no credential', () => {
     for (const name of ['csrf_token', 'x-csrf-token', 'XSRF-TOKEN', 'csrftoken', '_csrf']) assert.ok(!isSecretName(name), name);
     for (const name of ['session_token', 'x-auth-token', 'refresh_token']) assert.ok(isSecretName(name), name);

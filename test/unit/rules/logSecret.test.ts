@@ -858,5 +858,10 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(findings(source(loop.replace('device["localKey"]', 'device["name"]'))), []);
     assert.deepEqual(findings(source(answer.replace('payload["access_token"]', 'payload["expires_in"]'))), []);
   });
+  it("takes OAuth2Session's valid_token for the truth it is, not for the token", () => {
+    const source = (session: string) => `import logging\n\nfrom homeassistant.helpers import config_entry_oauth2_flow\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry, implementation):\n    session = ${session}\n    valid = session.valid_token\n    _LOGGER.debug("Valid token: %s %s", session.valid_token, valid)\n    return True\n`;
+    assert.deepEqual(findings(source('config_entry_oauth2_flow.OAuth2Session(hass, entry, implementation)')), []);
+    assert.equal(findings(source('AcmeTokens(entry)')).length, 1);
+  });
 });
 

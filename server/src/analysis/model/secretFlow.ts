@@ -1486,6 +1486,14 @@ function isPathValue(file: FileModel, value: Node, integration: IntegrationModel
   return returned.length > 0 && returned.every((returnedValue) => isPathValue(target.file, returnedValue, integration, depth - 1));
 }
 
+/** `config_entry_oauth2_flow.OAuth2Session(hass, entry, implementation)`, directly or through names. */
+function isOAuthSession(file: FileModel, expression: Node): boolean {
+  return file.origins(expression, 2).some((origin) => {
+    const value = unwrap(origin.node);
+    return value.type === 'call' && /(^|\.)OAuth2Session$/.test(file.callSite(value)?.name ?? '');
+  });
+}
+
 function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   const attribute = node.childForFieldName('attribute')?.text ?? '';
   const object = node.childForFieldName('object');
@@ -1493,6 +1501,8 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
     const holds = attribute === 'options' ? keyIndex(walk.file, walk.integration).optionsHoldCredentials : entryHoldsCredentials(walk);
     return holds ? [{ kind: 'payload', source: `config entry ${attribute}`, node }] : [];
   }
+  // Home Assistant's `OAuth2Session.valid_token` says whether the token is still valid: a truth, not the token.
+  if (attribute === 'valid_token' && object && isOAuthSession(walk.file, object)) return [];
   if (isSecretHolderName(attribute) && !inLexer(walk.file, node)) return [{ kind: 'secret', source: node.text, node }];
   // `call.data` of a service whose schema takes a credential.
   if (attribute === 'data' && object && unwrap(object).type === 'identifier') {

@@ -47,7 +47,7 @@ const DESCRIPTOR_SUFFIXES = new Set([
   'placeholder', 'description', 'title', 'id', 'ids', 'index', 'step', 'reset', 'set', 'mode', 'version', 'source',
   'refreshed', 'updated', 'received', 'status', 'state', 'timestamp', 'time', 'date', 'lock', 'manager', 'class',
   'callback', 'entity', 'sensor', 'attribute', 'attr', 'exists', 'present', 'enabled', 'flag', 'cache', 'store',
-  'location', 'scope', 'scopes', 'host', 'server', 'service', 'user', 'username',
+  'location', 'scope', 'scopes', 'host', 'server', 'service', 'user', 'username', 'expired', 'missing',
   // When a credential stops or started being good: `access_token_expires_on`, `token_valid_until`, `key_issued_on`.
   'on', 'until',
   // A cookie's attributes: `COOKIE_SECURE`, `cookie_samesite` say how a cookie is sent, not what it holds.
@@ -151,6 +151,8 @@ function judgeSecretName(name: string): boolean {
   if (words.some((word) => word === 'csrf' || word === 'xsrf' || word === 'csrftoken' || word === 'xsrftoken')) return false;
   // A public key and its parts are meant to be shared (`_password_rsa_n`: the modulus a password is encrypted with).
   if (words.some((word) => word === 'public' || word === 'pubkey') || (words.includes('rsa') && PUBLIC_KEY_PARTS.has(words[words.length - 1]))) return false;
+  // `has_token`, `is_token_expired`, OAuth2Session's `valid_token`: a truth about the credential, not the credential.
+  if (words.length > 1 && PREDICATE_PREFIXES.has(words[0])) return false;
   const last = words[words.length - 1];
   // `session_id`, `rf_session_id`: a pair naming a credential outweighs the descriptor it ends in.
   // Plural too: `api_keys`, `access_tokens` hold several.
@@ -174,6 +176,8 @@ function judgeSecretName(name: string): boolean {
   // `apikey`, `authtoken`, `accesstoken` written as one word.
   return /(?:api|auth|access|refresh|bearer|client|app)(?:key|token|secret)$/.test(head.join(''));
 }
+
+const PREDICATE_PREFIXES = new Set(['is', 'has', 'have', 'needs', 'need', 'should', 'can', 'uses', 'use', 'requires', 'require', 'got', 'no']);
 
 /** A word ending in a number of one or two digits after a letter: `key2`, `token1`. */
 const NUMBERED = /[a-z]\d{1,2}$/;
