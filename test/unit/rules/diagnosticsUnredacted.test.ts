@@ -288,4 +288,13 @@ describe('diagnostics-unredacted', () => {
     const source = 'class Helper:\n    async def async_get_config_entry_diagnostics(self, hass, entry):\n        return entry.data["token"]\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    def inner():\n        return entry.data["token"]\n    return {"ok": True}\n';
     assert.deepEqual(diagnostics(source), []);
   });
+  it('judges the keys handed to another redaction helper like those handed to async_redact_data', () => {
+    const source = (call: string) => `from .util import redact_data\n\nREDACT_KEYS = {"access_token", "refresh_token"}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"config_entry": ${call}}\n`;
+    const flow = 'import voluptuous as vol\nfrom homeassistant.config_entries import ConfigFlow\n\n\nclass Flow(ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="Demo", data=user_input)\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required("username"): str, vol.Required("password"): str}))\n';
+    assert.match(diagnostics(source('redact_data(entry.data, REDACT_KEYS)'), { otherFiles: { 'config_flow.py': flow } })[0]?.message ?? '', /miss "password"/);
+    assert.deepEqual(diagnostics(source('redact_data(entry.data, REDACT_KEYS | {"password"})'), { otherFiles: { 'config_flow.py': flow } }), []);
+    // A helper of the module's own that masks the keys it is given is a redaction, not data returned unredacted.
+    const own = 'from homeassistant.const import CONF_PASSWORD, CONF_TOKEN\n\nTO_REDACT = {CONF_PASSWORD, CONF_TOKEN}\n\n\ndef _redact_data(data, keys_to_redact):\n    if isinstance(data, dict):\n        redacted = data.copy()\n        for key in redacted:\n            if key in keys_to_redact:\n                redacted[key] = "**REDACTED**"\n        return redacted\n    return data\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"data": _redact_data(dict(entry.data), TO_REDACT)}\n';
+    assert.deepEqual(diagnostics(own, { otherFiles: { 'config_flow.py': flow } }), []);
+  });
 });

@@ -182,9 +182,15 @@ export function loggedArguments(call: CallSite): Node[] {
 
 const REDACT_FUNCTIONS = /^homeassistant\.(components\.diagnostics|helpers\.redact)\.async_redact_data$/;
 
-/** `async_redact_data(...)` from `homeassistant.components.diagnostics` or `homeassistant.helpers.redact`. */
+/**
+ * `async_redact_data(...)` from `homeassistant.components.diagnostics` or `homeassistant.helpers.redact`, or another
+ * redaction helper handed the data and the keys to redact (`redact_data(entry.data, REDACT_KEYS)`): whatever it is,
+ * the keys it is given are the ones it can hide.
+ */
 export function isRedactionCall(call: CallSite): boolean {
-  return REDACT_FUNCTIONS.test(call.name ?? '') || call.name === 'async_redact_data';
+  if (REDACT_FUNCTIONS.test(call.name ?? '') || call.name === 'async_redact_data') return true;
+  const last = (call.name ?? call.method ?? '').split('.').pop() ?? '';
+  return /^_?(async_)?redact(_data|_dict|_config)?$/.test(last) && (call.args.length >= 2 || call.keywords.has('to_redact'));
 }
 
 /** Calls whose result no longer holds the secret: sizes, truth values, hashes, Home Assistant's redaction helpers. */

@@ -56,7 +56,8 @@ another module is reported where its result is taken in), and reports:
   \`CONF_WEBHOOK_ID\`): \`entry.data\` returned whole when the entries hold one (the integration reads
   \`entry.data[CONF_WEBHOOK_ID]\` or writes it into an entry), and a value under a key or in a variable named like
   one (\`"webhook_url": webhook_url\`);
-- a key set given to \`async_redact_data\` for the entry's data (\`TO_REDACT\`, also when defined in const.py) that
+- a key set given to \`async_redact_data\` (or to another redaction helper handed the data and the keys,
+  \`redact_data(entry.data, KEYS)\`) for the entry's data (\`TO_REDACT\`, also when defined in const.py) that
   misses a credential key the integration's entries hold (\`CONF_PASSWORD\`, tokens, API keys): what its flows
   write into entries and what it reads back from \`entry.data\`/\`entry.options\` (a password a flow only exchanges
   for a token is not stored, so it need not be listed). A set naming
