@@ -174,6 +174,11 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     const viaSpan = (validator: string) => analyzeSnippet(span, { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow(validator) } }).checklist.find((entry) => entry.id === 'rate-limiting');
     assert.match(viaSpan('vol.All(vol.Coerce(int), vol.Range(min=1))')?.note ?? '', /whose schema allows 1 second;/);
     assert.equal(viaSpan('vol.All(int, vol.Range(min=30))')?.status, 'pass');
+    // Read by subscript (`entry.options["scan_interval"]`), the option is judged the same way.
+    const subscript = setup.replace('entry.options.get("scan_interval", 60)', 'entry.options["scan_interval"]');
+    const viaSubscript = (validator: string) => analyzeSnippet(subscript, { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow(validator) } }).checklist.find((entry) => entry.id === 'rate-limiting');
+    assert.match(viaSubscript('int')?.note ?? '', /sets no minimum; give it a minimum of at least 30 seconds/);
+    assert.equal(viaSubscript('vol.All(int, vol.Range(min=30))')?.status, 'pass');
     // Read from any dict that holds what the form asked for (a coordinator's `config`).
     const viaConfig = (key: string) =>
       analyzeSnippet(setup.replace('entry.options.get("scan_interval", 60)', `config.get("${key}", 60)`).replace('async def async_setup_entry(hass, entry):', 'async def start(hass, config):'), { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow('int') } }).checklist.find((entry) => entry.id === 'rate-limiting')?.status;

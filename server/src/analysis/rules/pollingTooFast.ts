@@ -28,20 +28,36 @@ function reviewOptionMinimum(context: FileContext, expression: Node, minimum: nu
   if (!site || !/(^|\.)timedelta$/.test(site.name ?? '')) return false;
   let fromOption = false;
   for (const [unit, argument] of site.keywords) {
-    const get = optionRead(file, argument);
-    if (!get || !get.args[0] || !(unit in TIMEDELTA_SECONDS)) continue;
-    const key = file.stringValue(get.args[0], integration?.constantString);
+    const read = optionKeyRead(file, argument);
+    if (!read || !(unit in TIMEDELTA_SECONDS)) continue;
+    const key = file.stringValue(read.key, integration?.constantString);
     if (!key) continue;
-    // `entry.options.get(KEY, 30)`, also through any dict (`config.get(...)`) holding what a form of the flow asks for.
-    const receiver = get.callee.type === 'attribute' ? get.callee.childForFieldName('object')?.text ?? '' : '';
+    // `entry.options.get(KEY, 30)`, `entry.data[KEY]`, also through any dict (`config.get(...)`) holding what a form
+    // of the flow asks for.
+    const receiver = read.receiver;
     const lowest = optionMinimum(context, key);
     if (lowest === Number.POSITIVE_INFINITY && !/(options|data)$/.test(receiver)) continue;
     fromOption = true;
     if (lowest === undefined || lowest * TIMEDELTA_SECONDS[unit] < minimum) {
-      context.review(`The polling interval comes from the option "${key}", whose schema ${lowest === undefined ? 'sets no minimum' : `allows ${formatSeconds(lowest * TIMEDELTA_SECONDS[unit])}`}; give it a minimum of at least ${minimum} seconds (vol.Range(min=...)).`);
+      context.review(`The polling interval comes from the option "${key}", whose schema ${lowest === undefined ? 'sets no minimum' : `allows ${formatSeconds(lowest * TIMEDELTA_SECONDS[unit])}`}; give it a minimum of at least ${formatSeconds(minimum)} (vol.Range(min=...)).`);
     }
   }
   return fromOption;
+}
+
+/**
+ * The key an option is read under and what it is read from: `entry.options.get(KEY, 30)` (also inside `int(...)` or
+ * through a local name, see optionRead) or `entry.data[KEY]`.
+ */
+function optionKeyRead(file: FileModel, argument: Node): { key: Node; receiver: string } | undefined {
+  const get = optionRead(file, argument);
+  if (get?.args[0]) return { key: get.args[0], receiver: get.callee.type === 'attribute' ? get.callee.childForFieldName('object')?.text ?? '' : '' };
+  let node = unwrap(argument);
+  const site = node.type === 'call' ? file.callSite(node) : undefined;
+  if ((site?.name === 'int' || site?.name === 'float') && site.args.length === 1) node = unwrap(site.args[0]);
+  const key = node.type === 'subscript' ? node.childForFieldName('subscript') : null;
+  const object = node.type === 'subscript' ? node.childForFieldName('value') : null;
+  return key && object ? { key, receiver: object.text } : undefined;
 }
 
 /** The smallest value a flow's schema accepts for `key` (`vol.Range(min=...)`, `vol.Clamp(min=...)`), if any is set. */
@@ -243,8 +259,8 @@ schedules itself again with \`async_call_later\` (a retry loop), the default of 
 through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), local names and what callers hand a parameter, and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`, also read into a local variable first), and
 compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`cloud_*\` and 1 second for
 \`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`). A bare number is not judged,
-because its unit depends on the API it is passed to. A manifest without an \`iot_class\` leaves the interval up for
-review, and so does an interval read from an option whose schema lets users go below the minimum, or, for a
+because its unit depends on the API it is passed to. A manifest without an \`iot_class\` passes an interval long enough even for a cloud
+service and leaves a shorter one up for review, and so does an interval read from an option whose schema lets users go below the minimum, or, for a
 cloud integration, an interval the rule cannot read (a library constant, a value computed at run time). It also reports \`while\` loops that sleep less than a second
 between awaited calls, and endless loops (or coroutines that start themselves again as a task) that, when a call
 fails, call it again at once (no wait, no back-off); not a stream read that skips a line over its limit (\`except
