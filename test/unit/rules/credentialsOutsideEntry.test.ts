@@ -359,4 +359,11 @@ describe('credentials-outside-entry', () => {
     assert.equal(analyzeSnippet(source('{"event": "pushed", "auth": entry.data["api_token"]}'), { rules }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(source('{"event": "pushed", "token": None, "device": entry.data["device_id"]}'), { rules }).findings, []);
   });
+  it("puts YAML OAuth client credentials moved into application credentials up for review, not as a finding", () => {
+    const source = (setup: string) => `import voluptuous as vol\nfrom homeassistant.components.application_credentials import ClientCredential, async_import_client_credential\nfrom homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET\n\nDOMAIN = "demo"\nCONFIG_SCHEMA = vol.Schema({DOMAIN: vol.Schema({vol.Required(CONF_CLIENT_ID): str, vol.Required(CONF_CLIENT_SECRET): str})}, extra=vol.ALLOW_EXTRA)\n\n\nasync def async_setup(hass, config):\n${setup}    return True\n`;
+    const imported = analyzeSnippet(source('    await async_import_client_credential(hass, DOMAIN, ClientCredential(config[DOMAIN][CONF_CLIENT_ID], config[DOMAIN][CONF_CLIENT_SECRET]))\n'), { rules });
+    assert.deepEqual(imported.findings, []);
+    assert.equal(imported.checklist.find((item) => item.id === 'credentials-storage')?.status, 'review');
+    assert.equal(analyzeSnippet(source('    hass.data[DOMAIN] = config[DOMAIN]\n'), { rules }).findings.length, 1);
+  });
 });

@@ -177,7 +177,7 @@ function judgeSecretName(name: string): boolean {
   return /(?:api|auth|access|refresh|bearer|client|app)(?:key|token|secret)$/.test(head.join(''));
 }
 
-const PREDICATE_PREFIXES = new Set(['is', 'has', 'have', 'needs', 'need', 'should', 'can', 'uses', 'use', 'requires', 'require', 'got', 'no']);
+const PREDICATE_PREFIXES = new Set(['is', 'has', 'have', 'needs', 'need', 'should', 'can', 'uses', 'use', 'got', 'no']);
 
 /** A word ending in a number of one or two digits after a letter: `key2`, `token1`. */
 const NUMBERED = /[a-z]\d{1,2}$/;

@@ -38,7 +38,8 @@ credential used as a config entry's or entity's unique id (\`async_set_unique_id
 are kept in the registries and appear unredacted in diagnostics and logs; a truncated or hashed credential is fine) or as a config entry's title
 (\`async_create_entry(title=user_input[CONF_API_KEY], ...)\`), and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
 for passwords, tokens, keys, PIN codes and database URLs (a GPIO \`pin\` validated as a number is no PIN). An integration that imports
-that YAML into a config entry (\`async_step_import\`, a flow started with \`SOURCE_IMPORT\`) gets a note to review
+that YAML into a config entry (\`async_step_import\`, a flow started with \`SOURCE_IMPORT\`), or its OAuth client
+credentials into application credentials (\`async_import_client_credential\`), gets a note to review
 instead: users should be told to remove the credentials from \`configuration.yaml\` once imported. So does one of
 Home Assistant's own legacy integrations without a config flow (\`homeassistant/components/<domain>\`): the rule is
 for new integrations, and those predate config flows. Saving credentials with \`async_create_entry\` / \`async_update_entry\` is the right
@@ -512,11 +513,15 @@ function checkYamlReads(context: FileContext, file: FileModel): void {
   }
 }
 
-const IMPORT_SOURCE = /\bSOURCE_IMPORT\b|["']source["']\s*:\s*["']import["']|\basync_step_import\b/;
+const IMPORT_SOURCE = /\bSOURCE_IMPORT\b|["']source["']\s*:\s*["']import["']|\basync_step_import\b|\basync_import_client_credential\b/;
 
-/** Whether the integration (or the file, outside one) imports YAML configuration into config entries. */
+/**
+ * Whether the integration (or the file, outside one) imports YAML configuration into config entries, or its OAuth
+ * client id and secret into Home Assistant's application credentials (`async_import_client_credential`).
+ */
 function importsYaml(context: FileContext): boolean {
   const files = (context.integration?.files ?? [context.file]).filter((file) => file.mentions(IMPORT_SOURCE));
+  if (files.some((file) => file.calls.some((call) => /(^|\.)async_import_client_credential$/.test(call.name ?? '')))) return true;
   // Something must start the import (an async_step_import nobody calls moves nothing), and the step, where there is
   // one, must take what it is given.
   const started = files.some((file) => file.calls.some((call) => isImportFlowStart(file, call)));
