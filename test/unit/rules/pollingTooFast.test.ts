@@ -375,4 +375,10 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.deepEqual(found[0].suggestions ?? [], []);
     assert.deepEqual(analyzeSnippet(source('120 if linked else 300'), { rules, manifest: manifest('cloud_polling') }).findings, []);
   });
+  it('passes a function that retries itself after a growing delay', () => {
+    const source = (delay: string) => `from homeassistant.helpers.event import async_call_later\n\n\nclass Panel:\n    async def async_connect(self, now=None):\n        try:\n            await self.client.get_status()\n        except OSError:\n            self.attempts += 1\n            async_call_later(self.hass, ${delay}, self.async_connect)\n`;
+    const status = (delay: string) => analyzeSnippet(source(delay), { rules, manifest: manifest('local_polling') }).checklist.find((item) => item.id === 'rate-limiting')?.status;
+    assert.equal(status('2 ** min(self.attempts, 5) * 5'), 'pass');
+    assert.equal(analyzeSnippet(source('0.1'), { rules, manifest: manifest('local_polling') }).findings.length, 1);
+  });
 });

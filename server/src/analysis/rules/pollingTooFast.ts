@@ -292,6 +292,9 @@ SCAN_INTERVAL = timedelta(minutes=5)
     // Entities Home Assistant polls at its platform's default interval (30 seconds for sensors, switches, lights...)
     // poll too, at a pace the checklist's minimums accept.
     if (integration && intervals.length === 0 && polledEntities(file, integration)) context.markUsed();
+    // A function that schedules itself again after a growing delay (`async_call_later(hass, 2 ** attempts * 5, ...)`)
+    // retries with back-off: the item was checked, and that is what it asks for.
+    if (integration && file.calls.some((call) => call.name && CALL_LATER.test(call.name) && call.args[1] && BACKOFF.test(call.args[1].text) && reschedulesItself(file, call))) context.markUsed();
     if (integration && !iotClass && intervals.length > 0) {
       // Older manifests lack iot_class: an interval long enough even for a cloud API passes, others need a person.
       const cloudMinimum = context.settings.cloudPollingMinSeconds;
