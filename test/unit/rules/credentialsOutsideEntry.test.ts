@@ -274,7 +274,7 @@ describe('credentials-outside-entry', () => {
     // A key constant imported from a module whose value is unknown here is read by Home Assistant's naming of such constants.
     assert.equal(analyzeSnippet(schema('CONF_DB_URL', 'cv.string').replace('from homeassistant.const import CONF_PIN', 'from homeassistant.components.recorder import CONF_DB_URL'), { rules, fileName: 'alarm_control_panel.py' }).findings.length, 1);
     assert.equal(analyzeSnippet(schema('CONF_ZONE', 'cv.string').replace('from homeassistant.const import CONF_PIN', 'from .const import CONF_ZONE'), { rules, fileName: 'alarm_control_panel.py' }).findings.length, 0);
-    for (const validator of ['cv.positive_int', 'int', 'vol.Coerce(int)']) assert.equal(count('CONF_PIN', validator), 0, validator);
+    for (const validator of ['cv.positive_int', 'int', 'vol.Coerce(int)', 'vol.In(list(PIN_TO_ZONE))']) assert.equal(count('CONF_PIN', validator), 0, validator);
     assert.equal(count('"pin_code"', 'vol.Coerce(int)'), 1, 'a PIN code given as a number is still the code');
   });
 
