@@ -261,4 +261,10 @@ describe('personal-data-attribute', () => {
     assert.equal(status('key: value for key, value in self.data.items()', '"mode": "Mode"'), 'review');
     assert.equal(status('key: self.data[key] for key, source in EXTRA_ATTRIBUTES.items()', '"mode": "Mode"'), 'pass');
   });
+  it('reads the keys of a dict a comprehension copies with some values left out', () => {
+    const source = (key: string) => `from homeassistant.components.lock import LockEntity\n\n\nclass DemoLock(LockEntity):\n    @property\n    def extra_state_attributes(self):\n        attrs = {"pin_configured": False}\n        fields = {"motor_state": self._channel.get("motorState"), "${key}": self._channel.get("x")}\n        attrs.update({k: v for k, v in fields.items() if v is not None})\n        return attrs\n`;
+    const result = (key: string) => analyzeSnippet(source(key), { rules, fileName: 'lock.py' });
+    assert.equal(result('auto_relock_delay').checklist.find((item) => item.id === 'data-minimization')?.status, 'pass');
+    assert.deepEqual(result('owner_email').findings.map((finding) => finding.range.start.line), [7]);
+  });
 });

@@ -71,6 +71,12 @@ function scanStateAttributes(file: FileModel): AttributeScan {
         for (const entry of writes.entries) entries.push({ ...entry, owner });
         resolving.delete(node.id);
       }
+      else if (node.type === 'dictionary_comprehension' && !resolving.has(node.id) && filteredCopy(file, node)) {
+        // `{k: v for k, v in fields.items() if v is not None}`, `fields` a dict written out: some of its keys.
+        resolving.add(node.id);
+        fromValue(filteredCopy(file, node)!, owner);
+        resolving.delete(node.id);
+      }
       else if (node.type === 'boolean_operator' || node.type === 'conditional_expression') {
         // `attributes or {}`, `data if data else {}`: each value, not the condition. Once per node: in
         // `attrs = {...} if ok else attrs` the name's values include this very expression.
@@ -137,6 +143,27 @@ function scanStateAttributes(file: FileModel): AttributeScan {
 }
 
 const STATE_ATTRIBUTES = /state_attributes|get_extra_attributes/;
+
+/**
+ * For `{k: v for k, v in fields.items() if ...}`, which keeps keys of `fields` as they are, where `fields` is a local
+ * dict written out: `fields`. Undefined for a comprehension that makes keys of its own or copies another mapping
+ * (the rule reads those keys itself, or asks for a review).
+ */
+function filteredCopy(file: FileModel, comprehension: Node): Node | undefined {
+  const body = comprehension.childForFieldName('body');
+  const clauses = comprehension.namedChildren.filter((child) => child.type === 'for_in_clause');
+  if (body?.type !== 'pair' || clauses.length !== 1) return undefined;
+  const targets = clauses[0].childForFieldName('left');
+  const iterable = clauses[0].childForFieldName('right');
+  const names = targets?.type === 'pattern_list' || targets?.type === 'tuple_pattern' ? targets.namedChildren.map((target) => target.text) : [];
+  if (names.length !== 2 || body.childForFieldName('key')?.text !== names[0]) return undefined;
+  const items = iterable && unwrap(iterable).type === 'call' ? unwrap(iterable).childForFieldName('function') : null;
+  if (items?.type !== 'attribute' || items.childForFieldName('attribute')?.text !== 'items') return undefined;
+  const object = items.childForFieldName('object');
+  if (object?.type !== 'identifier') return undefined;
+  const origins = file.origins(object);
+  return origins.length > 0 && origins.every((origin) => origin.kind === 'expression' && unwrap(origin.node).type === 'dictionary') ? object : undefined;
+}
 
 /** The callback a legacy device tracker platform is handed (`see`, `async_see`), however it is kept (`self._see`). */
 const SEE_CALLBACK = /^_?(async_)?see$/;
