@@ -179,6 +179,11 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     const viaSubscript = (validator: string) => analyzeSnippet(subscript, { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow(validator) } }).checklist.find((entry) => entry.id === 'rate-limiting');
     assert.match(viaSubscript('int')?.note ?? '', /sets no minimum; give it a minimum of at least 30 seconds/);
     assert.equal(viaSubscript('vol.All(int, vol.Range(min=30))')?.status, 'pass');
+    // Handed to a coordinator's constructor, which makes the interval from its parameter.
+    const handed = 'from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nclass Coordinator(DataUpdateCoordinator):\n    def __init__(self, hass, interval):\n        super().__init__(hass, None, name="demo", update_interval=timedelta(seconds=interval))\n\n\nasync def async_setup_entry(hass, entry):\n    return Coordinator(hass, entry.options.get("scan_interval", 60))\n';
+    const viaConstructor = (validator: string) => analyzeSnippet(handed, { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow(validator) } }).checklist.find((entry) => entry.id === 'rate-limiting');
+    assert.match(viaConstructor('int')?.note ?? '', /option "scan_interval", whose schema sets no minimum/);
+    assert.equal(viaConstructor('vol.All(int, vol.Range(min=30))')?.status, 'pass');
     // Read from any dict that holds what the form asked for (a coordinator's `config`).
     const viaConfig = (key: string) =>
       analyzeSnippet(setup.replace('entry.options.get("scan_interval", 60)', `config.get("${key}", 60)`).replace('async def async_setup_entry(hass, entry):', 'async def start(hass, config):'), { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow('int') } }).checklist.find((entry) => entry.id === 'rate-limiting')?.status;

@@ -3,7 +3,7 @@ import { replaceNode } from '../fixes';
 import { durationSeconds, numberValue, optionRead } from '../model/durations';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
-import { classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf } from '../model/untrusted';
+import { callerArguments, classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf } from '../model/untrusted';
 import { contains, descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
@@ -28,9 +28,9 @@ function reviewOptionMinimum(context: FileContext, expression: Node, minimum: nu
   if (!site || !/(^|\.)timedelta$/.test(site.name ?? '')) return false;
   let fromOption = false;
   for (const [unit, argument] of site.keywords) {
-    const read = optionKeyRead(file, argument);
+    const read = optionKeyRead(file, argument, integration);
     if (!read || !(unit in TIMEDELTA_SECONDS)) continue;
-    const key = file.stringValue(read.key, integration?.constantString);
+    const key = read.file.stringValue(read.key, integration?.constantString);
     if (!key) continue;
     // `entry.options.get(KEY, 30)`, `entry.data[KEY]`, also through any dict (`config.get(...)`) holding what a form
     // of the flow asks for.
@@ -49,15 +49,24 @@ function reviewOptionMinimum(context: FileContext, expression: Node, minimum: nu
  * The key an option is read under and what it is read from: `entry.options.get(KEY, 30)` (also inside `int(...)` or
  * through a local name, see optionRead) or `entry.data[KEY]`.
  */
-function optionKeyRead(file: FileModel, argument: Node): { key: Node; receiver: string } | undefined {
+function optionKeyRead(file: FileModel, argument: Node, integration: IntegrationModel | undefined, depth = 1): { file: FileModel; key: Node; receiver: string } | undefined {
   const get = optionRead(file, argument);
-  if (get?.args[0]) return { key: get.args[0], receiver: get.callee.type === 'attribute' ? get.callee.childForFieldName('object')?.text ?? '' : '' };
+  if (get?.args[0]) return { file, key: get.args[0], receiver: get.callee.type === 'attribute' ? get.callee.childForFieldName('object')?.text ?? '' : '' };
   let node = unwrap(argument);
+  // `def __init__(self, hass, update_interval)` handed `entry.options.get(CONF_SCAN_INTERVAL, 30)` by its callers.
+  const parameter = node.type === 'identifier' && depth > 0 ? file.origins(node).find((origin) => origin.kind === 'parameter' && origin.scope && origin.name) : undefined;
+  if (parameter) {
+    for (const passed of callerArguments(file, parameter.scope!, parameter.name!, integration)) {
+      const read = optionKeyRead(passed.file, passed.node, integration, depth - 1);
+      if (read) return read;
+    }
+    return undefined;
+  }
   const site = node.type === 'call' ? file.callSite(node) : undefined;
   if ((site?.name === 'int' || site?.name === 'float') && site.args.length === 1) node = unwrap(site.args[0]);
   const key = node.type === 'subscript' ? node.childForFieldName('subscript') : null;
   const object = node.type === 'subscript' ? node.childForFieldName('value') : null;
-  return key && object ? { key, receiver: object.text } : undefined;
+  return key && object ? { file, key, receiver: object.text } : undefined;
 }
 
 /** The smallest value a flow's schema accepts for `key` (`vol.Range(min=...)`, `vol.Clamp(min=...)`), if any is set. */
