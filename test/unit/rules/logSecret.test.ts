@@ -863,5 +863,14 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(findings(source('config_entry_oauth2_flow.OAuth2Session(hass, entry, implementation)')), []);
     assert.equal(findings(source('AcmeTokens(entry)')).length, 1);
   });
+  it("reports a caught exception logged whole when the code it wraps raises it with a credential in its message", () => {
+    const source = (message: string, handler = '_LOGGER.error("Failed to get data: %s", err)') => `import logging\n\nimport requests\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Bridge:\n    def _get(self, path):\n        url = f"http://{self.host}:8080{path}?token={self.token}"\n        response = requests.get(url, timeout=10)\n        if not response.ok:\n            raise ConnectionError(${message})\n        return response.json()\n\n    def update(self):\n        try:\n            return self._get("/list")\n        except Exception as err:\n            ${handler}\n            return {}\n`;
+    assert.deepEqual(findings(source('f"No answer from {url}: {response.status_code}"')).map((finding) => finding.range.start.line), [19]);
+    assert.deepEqual(findings(source('f"No answer from {self.host}: {response.status_code}"')), []);
+    assert.deepEqual(findings(source('f"No answer from {url}"', '_LOGGER.error("Failed to get data: %s", type(err).__name__)')), []);
+    // Two functions raising what the other caught do not loop.
+    const cycle = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef a():\n    try:\n        b()\n    except ValueError as err:\n        raise RuntimeError(err)\n\n\ndef b():\n    try:\n        a()\n    except RuntimeError as err:\n        _LOGGER.error("%s", err)\n        raise ValueError(err)\n';
+    assert.deepEqual(findings(cycle), []);
+  });
 });
 

@@ -1136,10 +1136,49 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
     if (responseKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${responseKey}`, node }];
     // A secret-named value whose origin we cannot see (a parameter, a call, an attribute) is taken at its word.
     if (opaque && isSecretHolderName(name) && !inLexer(file, node)) return [{ kind: 'secret', source: name, node }];
+    const raised = bindings.length === 0 && depth > 1 ? caughtExceptionCarrier(walk, node, depth) : undefined;
+    if (raised) return [{ ...raised, node }];
     return [];
   } finally {
     walk.resolving.delete(node.id);
   }
+}
+
+/**
+ * `except Exception as err: _LOGGER.error("Failed: %s", err)` around a call of the integration's function that raises
+ * `ConnectionError(f"No answer from {url}")`, where `url` carries the token: the exception's message is what its
+ * text is made of. Raises in the try block itself and in the functions it calls (one level) are read.
+ */
+function caughtExceptionCarrier(walk: Walk, identifier: Node, depth: number): SecretCarrier | undefined {
+  const { file, integration } = walk;
+  let clause: Node | null = identifier.parent;
+  while (clause && clause.type !== 'except_clause' && clause.type !== 'function_definition') clause = clause.parent;
+  const alias = clause?.type === 'except_clause' ? clause.namedChildren.find((child) => child.type === 'as_pattern')?.childForFieldName('alias') : undefined;
+  if (!clause || !alias || alias.text !== identifier.text) return undefined;
+  const body = clause.parent?.type === 'try_statement' ? clause.parent.childForFieldName('body') : null;
+  if (!body) return undefined;
+  const raisedIn = (scopeFile: FileModel, scope: Node): SecretCarrier | undefined => {
+    for (const statement of descendants(scope, ['raise_statement'])) {
+      const raised = statement.namedChild(0);
+      const exception = raised && unwrap(raised).type === 'call' ? unwrap(raised) : undefined;
+      const message = exception?.childForFieldName('arguments')?.namedChildren[0];
+      if (!message) continue;
+      const [secret] = carriers(scopeFile === file ? walk : { ...walk, file: scopeFile }, message, depth - 1).filter((carrier) => carrier.kind === 'secret');
+      if (secret) return secret;
+    }
+    return undefined;
+  };
+  const direct = raisedIn(file, body);
+  if (direct) return direct;
+  for (const call of descendants(body, ['call']).slice(0, 8)) {
+    const callee = call.childForFieldName('function');
+    for (const target of callee ? resolveCallables(file, callee, integration) : []) {
+      if (target.node.type !== 'function_definition') continue;
+      const found = raisedIn(target.file, target.node);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 const JSON_PARSERS = /^(json\.loads|orjson\.loads|homeassistant\.util\.json\.json_loads)$/;

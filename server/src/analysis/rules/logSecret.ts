@@ -65,7 +65,10 @@ variables, \`self\` attributes and what the module's own functions and methods r
   \`ConfigEntryError\`, \`PlatformNotReady\`, \`HomeAssistantError\` (also shown to the user), its
   \`translation_placeholders\` included, and the integration's own classes deriving from them. An exception caught
   around the raise, or around every call of the function raising it (a config flow step that turns it into a form
-  error), never reaches the log.
+  error), never reaches the log;
+- a caught exception logged whole (\`except Exception as err: _LOGGER.error("...: %s", err)\`) when the try block,
+  or a function of the integration it calls, raises one whose message carries a credential
+  (\`raise ConnectionError(f"No answer from {url}")\` with the token in \`url\`).
 
 It stays silent for what does not leak: a username or host, \`len(token)\`, \`bool(password)\`, \`token[-4:]\`, the
 \`ConfigEntry\` itself, \`entry.title\`, values already redacted (\`async_redact_data\`, \`partial_redact\`,
