@@ -297,4 +297,13 @@ describe('diagnostics-unredacted', () => {
     const own = 'from homeassistant.const import CONF_PASSWORD, CONF_TOKEN\n\nTO_REDACT = {CONF_PASSWORD, CONF_TOKEN}\n\n\ndef _redact_data(data, keys_to_redact):\n    if isinstance(data, dict):\n        redacted = data.copy()\n        for key in redacted:\n            if key in keys_to_redact:\n                redacted[key] = "**REDACTED**"\n        return redacted\n    return data\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"data": _redact_data(dict(entry.data), TO_REDACT)}\n';
     assert.deepEqual(diagnostics(own, { otherFiles: { 'config_flow.py': flow } }), []);
   });
+  it('leaves a truth or a number about the entry data alone: a membership test, len(), startswith(), a has_ key', () => {
+    const source = (value: string) => `from homeassistant.const import CONF_WEBHOOK_ID\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    webhook_url = entry.data[CONF_WEBHOOK_ID]\n    return {"value": ${value}}\n`;
+    for (const value of ['CONF_WEBHOOK_ID in entry.data', 'len(entry.data[CONF_WEBHOOK_ID])', 'entry.data[CONF_WEBHOOK_ID].startswith("https")', 'not entry.data']) {
+      assert.deepEqual(diagnostics(source(value)), [], value);
+    }
+    assert.deepEqual(diagnostics(source('{"has_valid_external_webhook_url": webhook_url.startswith("https")}')), []);
+    assert.equal(diagnostics(source('entry.data[CONF_WEBHOOK_ID]')).length, 1);
+    assert.equal(diagnostics(source('{"webhook_url": webhook_url}')).length, 1);
+  });
 });

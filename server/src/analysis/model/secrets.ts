@@ -71,7 +71,10 @@ const WEBHOOK_ADDRESS = /(^|_)(webhook|cloudhook)_?(url|id)$/;
 /** `webhook_id`, `CONF_WEBHOOK_ID`, `cloudhook_url`, `self._webhook_url`. */
 export function isWebhookAddress(name: string): boolean {
   // Asked of every key of every dict and subscript: most never spell "hook", and normalising them costs.
-  return /hook/i.test(name) && WEBHOOK_ADDRESS.test(normalizeName(name));
+  if (!/hook/i.test(name)) return false;
+  const normalized = normalizeName(name);
+  // `has_valid_external_webhook_url`: a truth about the address, not the address.
+  return !PREDICATE_PREFIXES.has(normalized.split('_')[0]) && WEBHOOK_ADDRESS.test(normalized);
 }
 
 /**

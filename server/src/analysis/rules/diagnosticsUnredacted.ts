@@ -234,13 +234,20 @@ function isWebhookKey(file: FileModel, key: Node): boolean {
   return name !== undefined && isWebhookAddress(name);
 }
 
+const SCALAR_FUNCTIONS = /^(len|bool|isinstance|type|hash|id|callable)$/;
+const SCALAR_METHODS = /^(startswith|endswith|is\w+|has\w*|count|find|index|keys|__len__|__contains__)$/;
+
 /** `entry.data`, `entry.as_dict()` and `entry.as_dict()["data"]` inside a returned value, outside any redaction. */
 function unredactedEntryData(file: FileModel, value: Node): Node[] {
   const found: Node[] = [];
   const visit = (node: Node): void => {
+    // `CONF_WEBHOOK_ID in entry.data`, `not entry.data`: a truth about the data, not the data.
+    if (node.type === 'comparison_operator' || node.type === 'not_operator') return;
     if (node.type === 'call') {
       const site = file.callSite(node);
       if (site && isRedactionCall(site)) return;
+      // `len(entry.data[CONF_TOKEN])`, `entry.data[CONF_URL].startswith("https")`: a number or a truth about it.
+      if (site && (SCALAR_FUNCTIONS.test(site.name ?? '') || SCALAR_METHODS.test(site.method ?? ''))) return;
       const receiver = site?.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
       if (site?.method === 'as_dict' && receiver && isConfigEntry(file, receiver)) return void found.push(node);
     }
