@@ -306,4 +306,13 @@ describe('diagnostics-unredacted', () => {
     assert.equal(diagnostics(source('entry.data[CONF_WEBHOOK_ID]')).length, 1);
     assert.equal(diagnostics(source('{"webhook_url": webhook_url}')).length, 1);
   });
+  it("asks an OAuth entry's token to be redacted whole, or both its access and refresh tokens", () => {
+    const source = (keys: string) => `from homeassistant.components.diagnostics import async_redact_data\n\nTO_REDACT = {${keys}}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n`;
+    const flow = 'from homeassistant.helpers import config_entry_oauth2_flow\n\n\nclass Flow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain="demo"):\n    pass\n';
+    const init = 'async def async_setup_entry(hass, entry):\n    token = entry.data["token"]["access_token"]\n    return True\n';
+    const count = (keys: string) => diagnostics(source(keys), { otherFiles: { 'config_flow.py': flow, '__init__.py': init } }).length;
+    assert.equal(count('"access_token"'), 1);
+    assert.equal(count('"access_token", "refresh_token"'), 0);
+    assert.equal(count('"token"'), 0);
+  });
 });

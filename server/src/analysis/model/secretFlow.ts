@@ -2307,6 +2307,8 @@ export function describeGaps(
 export function coversKey(keys: ReadonlySet<string>, key: string): boolean {
   if (keys.has(key)) return true;
   const normalized = normalizeName(key);
+  // An OAuth entry's "token" is a dict: redacting only its access token leaves the long-lived refresh token in.
+  if (normalized === 'token') return [...keys].some((covered) => /(^|_)refresh_token$/.test(normalizeName(covered))) && [...keys].some((covered) => /(^|_)access_token$/.test(normalizeName(covered)));
   return [...keys].some((covered) => normalizeName(covered).endsWith(`_${normalized}`));
 }
 
