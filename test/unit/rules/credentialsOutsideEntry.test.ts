@@ -366,4 +366,11 @@ describe('credentials-outside-entry', () => {
     assert.equal(imported.checklist.find((item) => item.id === 'credentials-storage')?.status, 'review');
     assert.equal(analyzeSnippet(source('    hass.data[DOMAIN] = config[DOMAIN]\n'), { rules }).findings.length, 1);
   });
+  it("takes a step that needs more than the form's input for one the flow's own code calls, not a form", () => {
+    const flow = (signature: string, call: string) => `from homeassistant.config_entries import ConfigFlow\n\nDOMAIN = "demo"\n\n\nclass Flow(ConfigFlow, domain=DOMAIN):\n    async def async_step_user(self, user_input=None):\n        return await ${call}\n\n    async def ${signature}:\n        await self.async_set_unique_id(unique_id)\n        return self.async_create_entry(title="Demo", data={})\n`;
+    const schema = 'import voluptuous as vol\nSCHEMA = vol.Schema({vol.Required("api_key"): str})\n';
+    const count = (signature: string, call: string) => analyzeSnippet(flow(signature, call), { rules, fileName: 'config_flow.py', otherFiles: { 'const.py': schema } }).findings.length;
+    assert.equal(count('async_step_finish(self, unique_id, data)', 'self.async_step_finish(DOMAIN, user_input)'), 0);
+    assert.equal(count('async_step_finish(self, unique_id=None)', 'self.async_step_finish(user_input)'), 1);
+  });
 });

@@ -746,13 +746,20 @@ function isMethod(fn: Node): boolean {
   return fn.parent?.type === 'block' && fn.parent.parent?.type === 'class_definition';
 }
 
+function needsMoreThanInput(step: Node): boolean {
+  const parameters = step.childForFieldName('parameters')?.namedChildren ?? [];
+  return parameters.filter((parameter) => parameter.type === 'identifier' || parameter.type === 'typed_parameter').length > 2;
+}
+
 /** What a parameter holds, when it is one of Home Assistant's data-carrying parameters. */
 function parameterPayload(file: FileModel, binding: Binding, integration: IntegrationModel | undefined): SecretCarrier['source'] | undefined {
   const fn = binding.node.parent?.parent;
   if (!fn || fn.type !== 'function_definition') return undefined;
   const name = fn.childForFieldName('name')?.text ?? '';
   const index = parameterIndex(binding.node);
-  if (/^async_step_/.test(name) && isMethod(fn) && index === 1 && !DISCOVERY_STEPS.test(name)) {
+  // Home Assistant calls a step with the form's input alone: a step that needs more arguments
+  // (`async_step_finish(self, unique_id, data)`) is only called by the flow's own code, with what it chooses.
+  if (/^async_step_/.test(name) && isMethod(fn) && index === 1 && !DISCOVERY_STEPS.test(name) && !needsMoreThanInput(fn)) {
     return stepAsksForSecrets(file, fn, binding.name, integration) ? 'config flow input' : undefined;
   }
   if (SETUP_FUNCTIONS.has(name) && !isMethod(fn) && index === 1) return 'YAML configuration';
