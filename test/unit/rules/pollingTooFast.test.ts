@@ -386,4 +386,10 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(status('2 ** min(self.attempts, 5) * 5'), 'pass');
     assert.equal(analyzeSnippet(source('0.1'), { rules, manifest: manifest('local_polling') }).findings.length, 1);
   });
+  it('takes an interval floored with max() at its known bound', () => {
+    const source = (floor: string) => `from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nasync def async_setup_entry(hass, entry):\n    seconds = max(entry.options.get("scan_interval", 1200), ${floor})\n    return DataUpdateCoordinator(hass, None, name="demo", update_interval=timedelta(seconds=seconds))\n`;
+    const result = (floor: string) => analyzeSnippet(source(floor), { rules, manifest: manifest('cloud_polling') });
+    assert.equal(result('60').checklist.find((item) => item.id === 'rate-limiting')?.status, 'pass');
+    assert.match(result('5').findings[0]?.message ?? '', /update_interval is 5 seconds/);
+  });
 });

@@ -46,6 +46,12 @@ export function numberValue(file: FileModel, expression: Node, integration: Inte
     return constant ? numberValue(constant.file, constant.node, integration, depth - 1) : undefined;
   }
   if (node.type === 'conditional_expression') return leastOfBranches(node, (branch) => numberValue(file, branch, integration, depth - 1));
+  // `max(scan_interval, 60)`: never below the largest bound that is known, whatever the rest is.
+  const site = node.type === 'call' ? file.callSite(node) : undefined;
+  if (site?.name === 'max' && file.isBuiltin('max') && site.args.length > 1 && !site.hasSplat) {
+    const known = site.args.map((argument) => numberValue(file, argument, integration, depth - 1)).filter((value): value is number => value !== undefined);
+    return known.length > 0 ? Math.max(...known) : undefined;
+  }
   return undefined;
 }
 
