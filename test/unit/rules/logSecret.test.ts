@@ -796,6 +796,10 @@ async def async_setup_entry(hass, entry):
     // The branch of a successful answer holds the token.
     const succeeded = failed.replace('        if resp.status != 200:\n', '        if resp.status == 200:\n');
     assert.equal(analyzeSnippet(succeeded, { rules }).findings.length, 1);
+    // The else branch of a successful status is the failed answer.
+    const otherwise = failed.replace('        if resp.status != 200:\n', '        if resp.status == 200:\n            pass\n        else:\n');
+    assert.ok(otherwise.includes('else:'));
+    assert.deepEqual(analyzeSnippet(otherwise, { rules }).findings, []);
   });
 
   it("follows a request body handed to a method of the object the integration keeps for its entry, in another module", () => {

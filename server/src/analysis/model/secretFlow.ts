@@ -1231,15 +1231,16 @@ function inStatusBranch(file: FileModel, node: Node, response: string): boolean 
   // `response` is an identifier: nothing in it needs escaping.
   const status = new RegExp(`\\b${response}\\.(status|status_code|ok)\\b`);
   const testsStatus = (condition: Node) =>
-    (status.test(condition.text) ||
-      descendants(condition, ['identifier']).some((name) => file.bindingsOf(name).some((binding) => binding.kind === 'assign' && binding.value != null && status.test(binding.value.text)))) &&
-    // `if response.status == 200:` is the branch of the answer that holds the token.
-    FAILED_STATUS.test(condition.text);
+    status.test(condition.text) ||
+    descendants(condition, ['identifier']).some((name) => file.bindingsOf(name).some((binding) => binding.kind === 'assign' && binding.value != null && status.test(binding.value.text)));
   for (let current = node.parent; current && current.type !== 'function_definition'; current = current.parent) {
     if (current.type !== 'block') continue;
     const branch = current.parent;
     const condition = branch?.type === 'if_statement' || branch?.type === 'elif_clause' ? branch.childForFieldName('condition') : null;
-    if (condition && testsStatus(condition)) return true;
+    // `if response.status == 200:` is the branch of the answer that holds the token, its `else:` the failed one.
+    if (condition && testsStatus(condition) && FAILED_STATUS.test(condition.text)) return true;
+    const tested = branch?.type === 'else_clause' && branch.parent?.type === 'if_statement' ? branch.parent.childForFieldName('condition') : null;
+    if (tested && testsStatus(tested) && !FAILED_STATUS.test(tested.text)) return true;
   }
   return false;
 }
