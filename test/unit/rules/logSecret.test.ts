@@ -800,6 +800,8 @@ async def async_setup_entry(hass, entry):
     const otherwise = failed.replace('        if resp.status != 200:\n', '        if resp.status == 200:\n            pass\n        else:\n');
     assert.ok(otherwise.includes('else:'));
     assert.deepEqual(analyzeSnippet(otherwise, { rules }).findings, []);
+    assert.equal(analyzeSnippet(failed.replace('        if resp.status != 200:\n', '        if resp.status in (200, 201):\n'), { rules }).findings.length, 1, 'a success listed with in');
+    assert.deepEqual(analyzeSnippet(failed.replace('        if resp.status != 200:\n', '        if resp.status in (401, 403):\n'), { rules }).findings, []);
   });
 
   it("follows a request body handed to a method of the object the integration keeps for its entry, in another module", () => {

@@ -1214,7 +1214,7 @@ function credentialResponseKey(file: FileModel, use: Node, bindings: readonly Bi
 }
 
 /** A status test that holds for a failed answer: `!= 200`, `not response.ok`, `>= 400`, `== 401`, `in (401, 403)`. */
-const FAILED_STATUS = /!=|\bnot\b|>=?\s*[3-5]\d\d|<\s*[2-5]\d\d|==\s*[3-5]\d\d|\bin\b/;
+const FAILED_STATUS = /!=|\bnot\b|>=?\s*[3-5]\d\d|<\s*[2-5]\d\d|==\s*[3-5]\d\d|\bin\b.*\b[3-5]\d\d\b/;
 
 /** `await api.login()`, `client.get_devices()`: what a call answered. */
 function isCallResult(value: Node): boolean {
