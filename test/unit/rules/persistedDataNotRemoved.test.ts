@@ -415,4 +415,9 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(result.findings, []);
     assert.equal(analyzeSnippet(tool('if DEBUG:'), { rules, fileName: 'export_tool.py' }).findings.length, 1);
   });
+  it('takes a file removed through the executor by a bound method (Path(...).unlink handed over) for removed', () => {
+    const source = (removal: string) => `import json\nfrom pathlib import Path\n\nCACHE_FILE = "acme_cache.json"\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(Path(hass.config.path(CACHE_FILE)).write_text, json.dumps({}))\n    return True\n\n\nasync def async_remove_entry(hass, entry):\n    ${removal}\n`;
+    assert.deepEqual(analyzeSnippet(source('await hass.async_add_executor_job(Path(hass.config.path(CACHE_FILE)).unlink, True)'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('await hass.async_add_executor_job(Path(hass.config.path("other.json")).unlink, True)'), { rules }).findings.length, 1);
+  });
 });

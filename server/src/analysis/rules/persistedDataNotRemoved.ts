@@ -273,28 +273,31 @@ function findRemoveEntry(integration: IntegrationModel): { file: FileModel; node
 /** Collects what a function removes, looking into the integration's own helpers it calls (two levels). */
 function removedBy(file: FileModel, fn: Node, integration: IntegrationModel, removal: Removal, depth = 2): void {
   for (const node of descendants(fn, ['call'])) {
-    const site = file.callSite(node);
-    if (!site) continue;
-    const names = [site.name ?? '', site.method ? `.${site.method}` : '', ...site.args.map((argument) => file.qualifiedName(argument) ?? '')];
-    for (const kind of Object.keys(REMOVERS) as PersistenceKind[]) {
-      if (!names.some((name) => name && REMOVERS[kind](name))) continue;
-      removal.kinds.add(kind);
-      if (kind !== 'file') continue;
-      // The removed path: the receiver of `path.unlink()`, else the arguments (also those given to the executor).
-      const receiver = site.callee.type === 'attribute' && site.method && /^(unlink|rmdir)$/.test(site.method) ? site.callee.childForFieldName('object') : null;
-      const targets = receiver ? [receiver] : site.args.filter((argument) => !REMOVERS.file(file.qualifiedName(argument) ?? ''));
-      const found = new Set<string>();
-      for (const target of targets) for (const name of literalNames(file, target, integration)) found.add(name);
-      // `Path(entry.data[CONF_KEY_FILE]).unlink()`: the file the entry points to, whatever its name (the key is no name).
-      const fromEntry = targets.some((target) => file.origins(target).some((origin) => ENTRY_VALUE.test(origin.node.text)));
-      if (found.size === 0 || fromEntry) removal.removesUnknownFiles = true;
-      for (const name of found) removal.fileNames.add(name);
+    const called = file.callSite(node);
+    if (!called) continue;
+    // `hass.async_add_executor_job(Path(path).unlink, True)`: the call the executor makes, judged like a direct one.
+    const deferredRemoval = file.deferredCall(called);
+    for (const site of deferredRemoval ? [called, deferredRemoval] : [called]) {
+      const names = [site.name ?? '', site.method ? `.${site.method}` : '', ...site.args.map((argument) => file.qualifiedName(argument) ?? '')];
+      for (const kind of Object.keys(REMOVERS) as PersistenceKind[]) {
+        if (!names.some((name) => name && REMOVERS[kind](name))) continue;
+        removal.kinds.add(kind);
+        if (kind !== 'file') continue;
+        // The removed path: the receiver of `path.unlink()`, else the arguments (also those given to the executor).
+        const receiver = site.callee.type === 'attribute' && site.method && /^(unlink|rmdir)$/.test(site.method) ? site.callee.childForFieldName('object') : null;
+        const targets = receiver ? [receiver] : site.args.filter((argument) => !REMOVERS.file(file.qualifiedName(argument) ?? ''));
+        const found = new Set<string>();
+        for (const target of targets) for (const name of literalNames(file, target, integration)) found.add(name);
+        // `Path(entry.data[CONF_KEY_FILE]).unlink()`: the file the entry points to, whatever its name (the key is no name).
+        const fromEntry = targets.some((target) => file.origins(target).some((origin) => ENTRY_VALUE.test(origin.node.text)));
+        if (found.size === 0 || fromEntry) removal.removesUnknownFiles = true;
+        for (const name of found) removal.fileNames.add(name);
+      }
     }
     // The integration's own helpers and methods (`coordinator.async_delete_config()` -> `self._store.async_remove()`).
     if (depth > 0) {
       // Also a helper run on the executor (`hass.async_add_executor_job(_remove_cache, path)`).
-      const deferred = file.deferredCall(site);
-      for (const target of [...resolveCallables(file, site.callee, integration), ...(deferred ? resolveCallables(file, deferred.callee, integration) : [])]) {
+      for (const target of [...resolveCallables(file, called.callee, integration), ...(deferredRemoval ? resolveCallables(file, deferredRemoval.callee, integration) : [])]) {
         if (target.node.id !== fn.id) removedBy(target.file, target.node, integration, removal, depth - 1);
       }
     }
