@@ -275,6 +275,9 @@ describe('credentials-outside-entry', () => {
     assert.equal(analyzeSnippet(schema('CONF_DB_URL', 'cv.string').replace('from homeassistant.const import CONF_PIN', 'from homeassistant.components.recorder import CONF_DB_URL'), { rules, fileName: 'alarm_control_panel.py' }).findings.length, 1);
     assert.equal(analyzeSnippet(schema('CONF_ZONE', 'cv.string').replace('from homeassistant.const import CONF_PIN', 'from .const import CONF_ZONE'), { rules, fileName: 'alarm_control_panel.py' }).findings.length, 0);
     for (const validator of ['cv.positive_int', 'int', 'vol.Coerce(int)', 'vol.In(list(PIN_TO_ZONE))']) assert.equal(count('CONF_PIN', validator), 0, validator);
+    // A key file's path is not the key.
+    assert.equal(count('"private_key"', 'cv.isfile'), 0);
+    assert.equal(count('"private_key"', 'cv.string'), 1);
     assert.equal(count('"pin_code"', 'vol.Coerce(int)'), 1, 'a PIN code given as a number is still the code');
   });
 

@@ -454,6 +454,8 @@ function takesNoCredential(file: FileModel, marker: Node, keyName: string): bool
   const name = site ? site.name : file.qualifiedName(target);
   const coerced = site && /(^|\.)Coerce$/.test(name ?? '') ? site.args[0]?.text : undefined;
   if (coerced === 'bool' || name === 'bool' || /(^|\.)(config_validation\.boolean|Boolean)$/.test(name ?? '')) return true;
+  // `vol.Optional("private_key"): cv.isfile`: the path of a key file, which stays where the user keeps it.
+  if (/(^|\.)(config_validation\.(isfile|isdir)|IsFile|IsDir)$/.test(name ?? '')) return true;
   // A pin picked from a fixed list (`vol.In(list(PIN_TO_ZONE))`) is a GPIO pin, not a code someone keeps secret.
   const number = coerced === 'int' || name === 'int' || /(^|\.)config_validation\.(positive_int|port)$/.test(name ?? '') || /(^|\.)In$/.test(name ?? '');
   return number && /^(conf_)?pins?$/.test(normalizeName(keyName));
