@@ -746,9 +746,10 @@ function isMethod(fn: Node): boolean {
   return fn.parent?.type === 'block' && fn.parent.parent?.type === 'class_definition';
 }
 
+/** A step with more parameters than `self` and one without a default: Home Assistant passes it only the input. */
 function needsMoreThanInput(step: Node): boolean {
-  const parameters = step.childForFieldName('parameters')?.namedChildren ?? [];
-  return parameters.filter((parameter) => parameter.type === 'identifier' || parameter.type === 'typed_parameter').length > 2;
+  const required = parametersOf(step).filter((parameter) => parameter.kind === 'plain' && (parameter.node.type === 'identifier' || parameter.node.type === 'typed_parameter'));
+  return required.length > 2;
 }
 
 /** What a parameter holds, when it is one of Home Assistant's data-carrying parameters. */
@@ -2054,24 +2055,41 @@ function locallyMasked(walk: Walk, identifier: Node): boolean {
     // `for key in ("password", "username"): data[key] = "***"`: the loop's literal keys.
     return key?.type === 'identifier' && loopedKeys(file, key).some((looped) => isSecretKey(looped));
   };
+  if (maskedKeyWrites(walk, identifier).some(({ key }) => isSecretKey(key))) return true;
+  for (const call of fileIndex(file).callsByScope.get(scope.id) ?? []) {
+    if (call.node.startIndex > identifier.startIndex) break;
+    if (call.method !== 'update' || call.callee.type !== 'attribute' || call.callee.childForFieldName('object')?.text !== name) continue;
+    if (masksByKeywords(walk, call) || (call.args[0] && unwrap(call.args[0]).type === 'dictionary' && dictMasks(walk, unwrap(call.args[0])))) return true;
+  }
+  return false;
+}
+
+/**
+ * The keys of the dict named `identifier` that its scope masks before that use: `name.pop(key)`, `del name[key]`,
+ * `name[key] = "***"` (an inert value), each with where it happens.
+ */
+function maskedKeyWrites(walk: Walk, identifier: Node): { key: Node; at: Node }[] {
+  const { file } = walk;
+  const scope = file.scopeOf(identifier);
+  const name = identifier.text;
   const index = fileIndex(file);
+  const masked: { key: Node; at: Node }[] = [];
   for (const call of index.callsByScope.get(scope.id) ?? []) {
     if (call.node.startIndex > identifier.startIndex) break;
-    if (call.callee.type !== 'attribute' || call.callee.childForFieldName('object')?.text !== name) continue;
-    if (call.method === 'pop' && isSecretKey(call.args[0])) return true;
-    if (call.method === 'update' && (masksByKeywords(walk, call) || (call.args[0] && unwrap(call.args[0]).type === 'dictionary' && dictMasks(walk, unwrap(call.args[0]))))) return true;
+    if (call.method === 'pop' && call.args[0] && call.callee.type === 'attribute' && call.callee.childForFieldName('object')?.text === name) masked.push({ key: call.args[0], at: call.node });
   }
   for (const statement of index.statementsByScope.get(scope.id) ?? []) {
     if (statement.startIndex > identifier.startIndex) break;
+    const value = statement.type === 'assignment' ? statement.childForFieldName('right') : null;
+    if (statement.type !== 'delete_statement' && !(value && isInert(file, value))) continue;
     const target = statement.type === 'assignment' ? statement.childForFieldName('left') : statement.namedChild(0);
     const targets = target?.type === 'expression_list' || target?.type === 'pattern_list' ? target.namedChildren : [target];
     for (const subscript of targets) {
-      if (subscript?.type !== 'subscript' || subscript.childForFieldName('value')?.text !== name || !isSecretKey(subscript.childForFieldName('subscript'))) continue;
-      const value = statement.type === 'assignment' ? statement.childForFieldName('right') : null;
-      if (statement.type === 'delete_statement' || (value && isInert(file, value))) return true;
+      const key = subscript?.type === 'subscript' && subscript.childForFieldName('value')?.text === name ? subscript.childForFieldName('subscript') : null;
+      if (key) masked.push({ key, at: statement });
     }
   }
-  return false;
+  return masked;
 }
 
 /** For a loop variable over a literal list or tuple (`for key in ("password", "token")`): the items. */
@@ -2109,25 +2127,11 @@ function dictAdditions(walk: Walk, identifier: Node, depth: number): SecretCarri
  */
 function keyMaskedAfter(walk: Walk, identifier: Node, key: string | Node, from: number): boolean {
   const { file, integration } = walk;
-  const name = identifier.text;
   const keyName = typeof key === 'string' ? key : file.stringValue(key, integration?.constantString);
   // A constant whose value is not known here (`ATTR_PASSWORD` from another package) is the same key by its name.
   const sameKey = (other: Node | null | undefined) =>
     other != null && (keyName !== undefined ? file.stringValue(other, integration?.constantString) === keyName : typeof key !== 'string' && unwrap(other).text === unwrap(key).text);
-  const between = (node: Node) => node.startIndex > from && node.startIndex < identifier.startIndex;
-  const scope = file.scopeOf(identifier);
-  const index = fileIndex(file);
-  for (const call of index.callsByScope.get(scope.id) ?? []) {
-    if (call.method === 'pop' && between(call.node) && call.callee.childForFieldName('object')?.text === name && sameKey(call.args[0])) return true;
-  }
-  for (const statement of index.statementsByScope.get(scope.id) ?? []) {
-    if (!between(statement)) continue;
-    const target = statement.type === 'assignment' ? statement.childForFieldName('left') : statement.type === 'delete_statement' ? statement.namedChild(0) : null;
-    if (target?.type !== 'subscript' || target.childForFieldName('value')?.text !== name || !sameKey(target.childForFieldName('subscript'))) continue;
-    const value = statement.type === 'assignment' ? statement.childForFieldName('right') : null;
-    if (statement.type === 'delete_statement' || (value && isInert(file, value))) return true;
-  }
-  return false;
+  return maskedKeyWrites(walk, identifier).some(({ key: masked, at }) => at.startIndex > from && sameKey(masked));
 }
 
 /**

@@ -56,6 +56,8 @@ function scanStateAttributes(file: FileModel): AttributeScan {
     }
     for (const origin of file.origins(value)) {
       const node = origin.node;
+      // `{k: v for k, v in fields.items() if v is not None}`, `fields` a dict written out: some of its keys.
+      const copied = node.type === 'dictionary_comprehension' ? filteredCopy(file, node) : undefined;
       if (node.type === 'dictionary') fromDictionary(node, owner);
       // `super().extra_state_attributes` of a class in this file: its own returns are read where it is defined.
       else if (node.type === 'attribute' && inheritedProperty(file, node)) continue;
@@ -71,10 +73,9 @@ function scanStateAttributes(file: FileModel): AttributeScan {
         for (const entry of writes.entries) entries.push({ ...entry, owner });
         resolving.delete(node.id);
       }
-      else if (node.type === 'dictionary_comprehension' && !resolving.has(node.id) && filteredCopy(file, node)) {
-        // `{k: v for k, v in fields.items() if v is not None}`, `fields` a dict written out: some of its keys.
+      else if (copied && !resolving.has(node.id)) {
         resolving.add(node.id);
-        fromValue(filteredCopy(file, node)!, owner);
+        fromValue(copied, owner);
         resolving.delete(node.id);
       }
       else if (node.type === 'boolean_operator' || node.type === 'conditional_expression') {

@@ -49,6 +49,14 @@ export interface UntrustedSource {
 }
 
 /**
+ * What an administrator typed into a config flow's form (the step's `user_input`), as opposed to what discovery found
+ * on the network: often a setting the integration is for (a SQL query, a download folder), which a person weighs.
+ */
+export function isAdministratorFormInput(source: UntrustedSource | undefined): boolean {
+  return source?.kind === 'flow-input' && /^user_input\b/.test(source.node.text);
+}
+
+/**
  * The callee of a call that checks data against a schema or a model: `SCHEMA(data)`, `vol.Schema(...)(data)`,
  * `validate_input(data)`, `Model.parse_obj(data)`, `Model.model_validate(data)`.
  */

@@ -104,6 +104,12 @@ export function ancestorOfType(node: Node, types: readonly string[]): Node | nul
   return null;
 }
 
+/** Whether a block ends by leaving it (`return`, `raise`, `continue`, `break`): what follows the block does not run. */
+export function leavesBlock(block: Node | null | undefined): boolean {
+  const last = block?.namedChildren[block.namedChildren.length - 1];
+  return last !== undefined && ['return_statement', 'raise_statement', 'continue_statement', 'break_statement'].includes(last.type);
+}
+
 /** Whether a node sits in a module's `if __name__ == "__main__":` block: code run as a script, never on import. */
 export function inScriptMain(node: Node): boolean {
   for (let current = node.parent; current; current = current.parent) {

@@ -4,7 +4,7 @@ import type { IntegrationModel } from '../model/integration';
 import { SCHEMA_FLOW_STEP } from '../model/secretFlow';
 import { classLineage, isFlowBase, isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveCallables, untrustedSource, VALIDATION_CALLEE } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
-import { descendants, refersToVariable, unwrap } from '../python/syntax';
+import { descendants, leavesBlock, refersToVariable, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import { baseName } from '../text';
 
@@ -300,9 +300,7 @@ function failureIgnored(call: Node, fn: Node): boolean {
     if (parent.type !== 'try_statement' || parent.childForFieldName('body')?.id !== node.id) continue;
     const fallsThrough = parent.namedChildren.some((clause) => {
       if (clause.type !== 'except_clause') return false;
-      const block = clause.namedChildren.find((child) => child.type === 'block');
-      const last = block?.namedChildren[block.namedChildren.length - 1];
-      return !last || !['return_statement', 'raise_statement', 'continue_statement', 'break_statement'].includes(last.type);
+      return !leavesBlock(clause.namedChildren.find((child) => child.type === 'block'));
     });
     // Only if the data is used after the try: where everything that uses it sits in the try, a failure skips it.
     return fallsThrough && usedAfter(parent, validatedNames(call));

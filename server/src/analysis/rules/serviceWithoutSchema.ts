@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { addImport, appendArgument, preferredQuote, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
-import type { IntegrationModel } from '../model/integration';
+import { constantExpression, type IntegrationModel } from '../model/integration';
 import { parametersOf, resolveCallables } from '../model/untrusted';
 import { comparisonParts } from '../model/verification';
 import { contains, descendants, literalString, refersToVariable, unwrap } from '../python/syntax';
@@ -111,9 +111,10 @@ hass.services.async_register(DOMAIN, "send", handle_send, schema=SEND_SCHEMA)
  */
 function reviewExtraKeysForwarded(context: FileContext, call: CallSite, schema: Node): void {
   const { file, integration } = context;
-  let value = unwrap(schema);
-  if (value.type === 'identifier') value = unwrap(file.constants.get(value.text) ?? value);
-  const extra = value.type === 'call' ? file.callSite(value)?.keywords.get('extra') : undefined;
+  // `schema=DOWNLOAD_SCHEMA`, also from const.py.
+  const constant = unwrap(schema).type === 'identifier' ? constantExpression(file, unwrap(schema), integration) : undefined;
+  const value = unwrap(constant?.node ?? schema);
+  const extra = value.type === 'call' ? (constant?.file ?? file).callSite(value)?.keywords.get('extra') : undefined;
   if (!extra || !/ALLOW_EXTRA$/.test(extra.text)) return;
   const handler = call.args[2] ?? call.keywords.get('service_func');
   for (const target of handler ? resolveCallables(file, handler, integration) : []) {

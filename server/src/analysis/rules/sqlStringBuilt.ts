@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { isConstantExpression } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { argumentsFor, untrustedSource } from '../model/untrusted';
+import { argumentsFor, isAdministratorFormInput, untrustedSource } from '../model/untrusted';
 import { interpolations, isFString, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity } from '../types';
@@ -75,7 +75,7 @@ cursor.execute("SELECT state FROM states WHERE entity_id = ?", (call.data["entit
       if (builds.length === 0 && (isSqlFunction || (call.method && RUN_METHODS.has(call.method) && usesSqlDriver(file)))) {
         // The whole statement comes from a service call, a request or a flow: its sender can run any SQL.
         const source = untrustedSource(file, query, context.integration);
-        if (source?.kind === 'flow-input' && /^user_input\b/.test(source.node.text)) {
+        if (source && isAdministratorFormInput(source)) {
           // Only an administrator fills in a config flow's form, and a query typed there is often what the integration
           // is for (a SQL sensor): a person checks that it is meant, and read-only. (Discovery info is the network's.)
           context.markUsed();

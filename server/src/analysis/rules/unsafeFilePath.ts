@@ -6,9 +6,9 @@ import { decodedLiteral, programArguments } from '../model/commandLine';
 import { FILE_OPERATIONS, programPathArguments } from '../model/fileOperations';
 import type { IntegrationModel } from '../model/integration';
 import { selfAttributeValues } from '../model/secretFlow';
-import { callerArguments, distantUntrustedSource, resolveCallables, serviceFieldValidators, untrustedSource } from '../model/untrusted';
+import { callerArguments, distantUntrustedSource, isAdministratorFormInput, resolveCallables, serviceFieldValidators, untrustedSource } from '../model/untrusted';
 import { comparisonParts } from '../model/verification';
-import { descendants, interpolations, unwrap } from '../python/syntax';
+import { descendants, interpolations, leavesBlock, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
 import { baseName, excerpt } from '../text';
@@ -93,7 +93,7 @@ async def handle_export(call):
       const check = checkedAround(file, call.node, leaf, context.integration);
       if (check === 'contained' || checkedByEveryCaller(context, leaf) || oneOfFixedNames(context, leaf)) continue;
       const source = distantUntrustedSource(file, leaf, context.integration);
-      if (source?.kind === 'flow-input' && /^user_input\b/.test(source.node.text)) {
+      if (source && isAdministratorFormInput(source)) {
         // Only an administrator fills in a config flow's form, and a folder typed there is often a setting (where
         // downloads go): a person checks that the integration means to use any path they type, not a name under its own
         // folder. (Discovery info is the network's and stays an error.)
@@ -379,9 +379,7 @@ function failureIgnored(check: Node): boolean {
     const condition = node.childForFieldName('condition');
     // With an else branch, the file may well be opened only there.
     if (!negated || !condition || unwrap(condition).id !== negated.id || node.childForFieldName('alternative')) return false;
-    const consequence = node.childForFieldName('consequence');
-    const last = consequence?.namedChildren[consequence.namedChildren.length - 1];
-    return !last || !['raise_statement', 'return_statement', 'continue_statement', 'break_statement'].includes(last.type);
+    return !leavesBlock(node.childForFieldName('consequence'));
   }
   return false;
 }
