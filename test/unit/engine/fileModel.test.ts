@@ -136,6 +136,23 @@ def third():
     assert.deepEqual(uses, ['"first"', '"module"', '"early"']);
   });
 
+  it('reads a name on the right of its own assignment as the value bound before it', () => {
+    const file = load(`
+def first(hass):
+    filename = f"acme-{VERSION}"
+    filename = hass.config.path(filename)
+    total = 1
+    if hass:
+        total = total + 1
+    use(filename, total)
+`);
+    const inner = file.calls.find((site) => site.name === 'hass.config.path' || site.method === 'path')!.args[0];
+    assert.deepEqual(file.origins(inner).map((origin) => origin.node.text), ['f"acme-{VERSION}"']);
+    const [filename, total] = file.calls.find((site) => site.name === 'use')!.args;
+    assert.deepEqual(file.origins(filename).map((origin) => origin.node.text), ['hass.config.path(filename)']);
+    assert.deepEqual(file.origins(total).map((origin) => origin.node.text).sort(), ['1', 'total + 1']);
+  });
+
   it("binds a name a function declares global in the module, and lets functions read every module binding", () => {
     const file = load(`
 DB_PATH = None

@@ -49,6 +49,13 @@ describe('persisted-data-not-removed', () => {
     assert.equal(analyzeSnippet(init('"latest.png"'), { rules }).findings.length, 1);
   });
 
+  it('takes a file named by a constant, then put into the configuration folder under the same name, for its own', () => {
+    const init = `BINARY_VERSION = "1.8.5"\n\n\nasync def async_setup_entry(hass, entry):\n    filename = f"acme-{BINARY_VERSION}"\n    filename = hass.config.path(filename)\n    with open(filename, "wb") as f:\n        f.write(b"")\n    return True\n`;
+    const result = analyzeSnippet(init, { rules });
+    assert.equal(result.findings.length, 1);
+    assert.equal(status(result), 'fail');
+  });
+
   it('sees files a program run as an argument list writes into the config folder', () => {
     const manifest = JSON.stringify({ domain: 'demo', name: 'Demo', config_flow: true, requirements: [] });
     const source = (command: string) =>

@@ -32,6 +32,10 @@ export interface Binding {
 
 export type ScopeNode = Node;
 
+function holds(outer: Node | null, inner: Node): boolean {
+  return outer !== null && outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
 /** The node types the file model indexes. */
 const INDEXED_TYPES = [
   'call', 'import_statement', 'import_from_statement', 'function_definition', 'class_definition', 'assignment',
@@ -619,7 +623,8 @@ export class FileModel {
       if (bindings && bindings.length > 0) {
         // A function reads an outer name when it runs, after any of the outer scope's bindings, wherever written.
         if (scope.id !== own.id) return this.reaching(identifier, own, bindings);
-        const before = bindings.filter((binding) => binding.node.startIndex < identifier.startIndex);
+        // `name = hass.config.path(name)` reads the name before binding it again: its own value holds an earlier one.
+        const before = bindings.filter((binding) => binding.node.startIndex < identifier.startIndex && !holds(binding.value, identifier));
         return before.length > 0 ? this.reaching(identifier, own, before) : bindings;
       }
       if (scope.type === 'module') break;
