@@ -91,8 +91,12 @@ describe('polling-too-fast', () => {
 
   it('leaves integrations without a polling iot_class and standalone files alone', () => {
     const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=1)\n';
-    assert.deepEqual(analyzeSnippet(source, { rules, manifest: manifest('calculated') }).findings, []);
+    const calculated = analyzeSnippet(source, { rules, manifest: manifest('calculated') });
+    assert.deepEqual(calculated.findings, []);
+    // It polls, at a pace no minimum governs: checked, not "does not poll".
+    assert.equal(calculated.checklist.find((item) => item.id === 'rate-limiting')?.status, 'pass');
     assert.deepEqual(analyzeSnippet(source, { rules, manifest: null }).findings, []);
+    assert.equal(analyzeSnippet('x = 1\n', { rules, manifest: manifest('calculated') }).checklist.find((item) => item.id === 'rate-limiting')?.status, 'not-applicable');
   });
 
   it('asks for a review when the manifest declares no iot_class to judge the interval by', () => {

@@ -267,7 +267,8 @@ schedules itself again with \`async_call_later\` (a retry loop), the default of 
 (\`vol.Optional(CONF_SCAN_INTERVAL, default=timedelta(seconds=15))\`: the interval users get unless they set one), evaluates \`timedelta(...)\` values (also
 through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), local names and what callers hand a parameter, and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`, also read into a local variable first), and
 compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`cloud_*\` and 1 second for
-\`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`). A bare number is not judged,
+\`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`); a \`calculated\` or
+\`assumed_state\` integration has no minimum, so its intervals pass. A bare number is not judged,
 because its unit depends on the API it is passed to. A manifest without an \`iot_class\` passes an interval long enough even for a cloud
 service and leaves a shorter one up for review, and so does an interval read from an option whose schema lets users go below the minimum, or, for a
 cloud integration, an interval the rule cannot read (a library constant, a value computed at run time). It also reports \`while\` loops that sleep less than a second
@@ -311,7 +312,12 @@ SCAN_INTERVAL = timedelta(minutes=5)
       else context.review(`manifest.json declares no iot_class, so the polling interval in ${file.path.split(/[\\/]/).pop()} cannot be judged against the cloud or local minimum; declare the iot_class.`);
       return;
     }
-    if (!iotClass || !/^(cloud|local)_(polling|push)$/.test(iotClass)) return;
+    if (!iotClass) return;
+    // `calculated` and `assumed_state` integrations have no minimum to break: an interval they poll at was checked.
+    if (!/^(cloud|local)_(polling|push)$/.test(iotClass)) {
+      if (intervals.length > 0) context.markUsed();
+      return;
+    }
     const minimum = iotClass.startsWith('cloud') ? context.settings.cloudPollingMinSeconds : context.settings.localPollingMinSeconds;
     for (const { expression, what, seconds } of intervals) {
       context.markUsed();
@@ -327,7 +333,8 @@ SCAN_INTERVAL = timedelta(minutes=5)
         `${what} is ${formatSeconds(seconds)}, below the ${formatSeconds(minimum)} minimum for a ${iotClass} integration; poll less often (the threshold is configurable).`,
         { suggestions: intervalSuggestion(file, expression, minimum) },
       );
-    }  },
+    }
+  },
 };
 
 /**
