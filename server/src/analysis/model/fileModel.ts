@@ -1,5 +1,5 @@
 import type { Node, SyntaxTree } from '../python/syntaxTree';
-import { dottedName, literalString, unwrap } from '../python/syntax';
+import { contains, dottedName, literalString, unwrap } from '../python/syntax';
 import { HA_CONSTANTS, homeAssistantConstant } from './haConstants';
 
 /**
@@ -31,10 +31,6 @@ export interface Binding {
 }
 
 export type ScopeNode = Node;
-
-function holds(outer: Node | null, inner: Node): boolean {
-  return outer !== null && outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}
 
 /** The node types the file model indexes. */
 const INDEXED_TYPES = [
@@ -624,7 +620,7 @@ export class FileModel {
         // A function reads an outer name when it runs, after any of the outer scope's bindings, wherever written.
         if (scope.id !== own.id) return this.reaching(identifier, own, bindings);
         // `name = hass.config.path(name)` reads the name before binding it again: its own value holds an earlier one.
-        const before = bindings.filter((binding) => binding.node.startIndex < identifier.startIndex && !holds(binding.value, identifier));
+        const before = bindings.filter((binding) => binding.node.startIndex < identifier.startIndex && !(binding.value && contains(binding.value, identifier)));
         return before.length > 0 ? this.reaching(identifier, own, before) : bindings;
       }
       if (scope.type === 'module') break;
