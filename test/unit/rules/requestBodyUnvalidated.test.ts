@@ -51,6 +51,27 @@ describe('request-body-unvalidated', () => {
     assert.equal(parsed('    return {"title": event["title"]}'), 0);
   });
 
+  it('takes an uploaded file read raw as checked once its size or kind is, in the handler or before a helper writes it', () => {
+    const view = (checks: string, write = '        await self.hass.async_add_executor_job(Path(self.hass.config.path("avatar.png")).write_bytes, payload)\n') =>
+      `from pathlib import Path\n\nfrom homeassistant.components.http import HomeAssistantView\n\nMAX_BYTES = 3_000_000\n\n\ndef _store(directory, payload):\n    (directory / "avatar.png").write_bytes(payload)\n\n\nclass AvatarView(HomeAssistantView):\n    url = "/api/demo/avatar"\n    name = "api:demo:avatar"\n\n    async def post(self, request):\n        payload = await request.read()\n${checks}${write}        return self.json({"stored": len(payload)})\n`;
+    const messages = (checks: string, write?: string) => analyzeSnippet(view(checks, write), { rules }).findings.map((finding) => finding.message);
+    const unchecked = messages('');
+    assert.equal(unchecked.length, 1);
+    assert.match(unchecked[0], /raw body of an HTTP request is written to a file unchecked.* check its size and its kind/);
+    const refuse = '            return self.json_message("refused", status_code=400)\n';
+    assert.deepEqual(messages(`        if len(payload) > MAX_BYTES:\n${refuse}`), []);
+    assert.deepEqual(messages(`        if not payload.startswith(b"\\x89PNG"):\n${refuse}`), []);
+    assert.deepEqual(messages(`        if payload[:4] != b"\\x89PNG":\n${refuse}`), []);
+    assert.deepEqual(messages(`        if imghdr.what(None, payload) != "png":\n${refuse}`), []);
+    assert.deepEqual(messages(`        if request.content_length is None or request.content_length > MAX_BYTES:\n${refuse}`), []);
+    // The size logged is no check of it.
+    assert.equal(messages('        _LOGGER.debug("received %d bytes", len(payload))\n').length, 1);
+    // A helper the handler hands the bytes to, through the executor.
+    const helper = '        await self.hass.async_add_executor_job(_store, Path(self.hass.config.path("demo")), payload)\n';
+    assert.equal(messages('', helper).length, 1);
+    assert.deepEqual(messages(`        if len(payload) > MAX_BYTES:\n${refuse}`, helper), []);
+  });
+
   it('leaves a body that is only logged or answered, and data that is not a request body', () => {
     const source = `from homeassistant.helpers.storage import Store\n\n\nclass Flow:\n    async def async_step_user(self, user_input=None):\n        await Store(self.hass, 1, "demo").async_save(user_input)\n`;
     assert.deepEqual(analyzeSnippet(source, { rules }).findings, []);
