@@ -172,6 +172,13 @@ describe('unsafe-file-path', () => {
     // A lookup whose result is not tested, or a test that lets the value through anyway, checks nothing.
     assert.equal(analyzeSnippet(view('        info = self.snapshots.get(snap_id)'), { rules }).findings.length, 1);
     assert.equal(analyzeSnippet(view('        if snap_id not in self.snapshots:\n            self.snapshots[snap_id] = {}'), { rules }).findings.length, 1);
+    // The first of its own records whose id is the value (meal_planner), also with the record test first.
+    const found = '        if info is None:\n            return web.Response(status=404)';
+    assert.deepEqual(analyzeSnippet(view(`        info = next((s for s in self.snapshots if s["id"] == snap_id), None)\n${found}`), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(view(`        info = next((s for s in self.snapshots if s["ready"] and snap_id == s["id"]), None)\n${found}`), { rules }).findings, []);
+    // Matched on something else, or among what the request itself brought, it is not one of them.
+    assert.equal(analyzeSnippet(view(`        info = next((s for s in self.snapshots if s["ready"]), None)\n${found}`), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(view(`        info = next((s for s in request.query.getall("id") if s == snap_id), None)\n${found}`), { rules }).findings.length, 1);
   });
 
   it('treats the item a media source resolves as a user\'s input', () => {

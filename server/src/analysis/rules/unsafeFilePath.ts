@@ -46,7 +46,9 @@ Assistant can reach, including its credentials and its configuration.
 Guard the path before using it: keep only the last component with \`Path(name).name\` (or
 \`os.path.basename\`), or resolve the joined path and check that it stays inside the base folder
 (\`target.resolve().relative_to(base.resolve())\`, \`hass.config.is_allowed_path(str(target))\`), or restrict the
-value to a fixed set in the service schema (\`vol.In([...])\`). Home Assistant's \`raise_if_invalid_filename(name)\`
+value to a fixed set in the service schema (\`vol.In([...])\`), or go on only when the value is the key of a record the
+integration made itself (\`self.items.get(item_id)\`, \`next((i for i in self.items if i["id"] == item_id), None)\`,
+\`item_id not in self.items\`, with a return or raise when it is not). Home Assistant's \`raise_if_invalid_filename(name)\`
 checks that one value is a bare file name. \`raise_if_invalid_path(value)\` rejects \`..\` and \`~\` but not an
 absolute path, so it is not enough for a value used as the path itself or joined onto a folder with
 \`os.path.join\` or \`/\` (\`os.path.join(base, "/config/secrets.yaml")\` is \`/config/secrets.yaml\`).
@@ -385,8 +387,9 @@ function failureIgnored(check: Node): boolean {
 }
 
 /**
- * `info = self.snapshots.get(snap_id)` then `if info is None: raise HTTPNotFound`, or `if snap_id not in self.items:
- * return`: the value goes on only when it is a key the integration made itself, so it names nothing else.
+ * `info = self.snapshots.get(snap_id)` (or `next((s for s in self.snapshots if s["id"] == snap_id), None)`) then `if
+ * info is None: raise HTTPNotFound`, or `if snap_id not in self.items: return`: the value goes on only when it is a
+ * key the integration made itself, so it names nothing else.
  */
 function knownKeyGuard(file: FileModel, fn: Node, leaf: Node, use: Node): boolean {
   return descendants(fn, ['if_statement']).some((statement) => {
@@ -403,10 +406,30 @@ function knownKeyGuard(file: FileModel, fn: Node, leaf: Node, use: Node): boolea
     return file.origins(tested).some((origin) => {
       const found = unwrap(origin.node);
       const site = found.type === 'call' ? file.callSite(found) : undefined;
+      if (site?.name === 'next') return recordMatching(file, site.args[0], leaf);
       const mapping = site?.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
       return site?.method === 'get' && site.args[0] !== undefined && isSameValue(file, site.args[0], leaf) && mapping !== null && untrustedSource(file, mapping) === undefined;
     });
   });
+}
+
+/**
+ * `(item for item in self.items if item["id"] == item_id)`: the first of the integration's own records whose key is the
+ * value. Not records the request brought.
+ */
+function recordMatching(file: FileModel, generator: Node | undefined, leaf: Node): boolean {
+  if (generator?.type !== 'generator_expression') return false;
+  const clauses = generator.namedChildren;
+  const iterated = clauses.find((clause) => clause.type === 'for_in_clause')?.childForFieldName('right');
+  if (!iterated || untrustedSource(file, iterated) !== undefined) return false;
+  return clauses
+    .filter((clause) => clause.type === 'if_clause')
+    .some((clause) =>
+      descendants(clause, ['comparison_operator']).some((node) => {
+        const parts = comparisonParts(node);
+        return parts?.operator === '==' && (isSameValue(file, parts.left, leaf) || isSameValue(file, parts.right, leaf));
+      }),
+    );
 }
 
 /** `checked` is `leaf`, or a name `leaf` was assigned to (`subdir = call.data["subdir"]`, then `check(subdir)`). */
