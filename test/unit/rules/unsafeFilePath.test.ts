@@ -466,6 +466,18 @@ describe('unsafe-file-path', () => {
     // Another value from the service call is another flaw.
     assert.deepEqual(analyzeSnippet(source('        open(call.data["log"], "a").close()\n'), { rules }).findings.map((finding) => finding.range.start.line), [8, 10]);
   });
+  it("reports a value once when a handler makes its folder and a helper writes it (os.makedirs(os.path.dirname(path)), then _write(path))", () => {
+    const helper = 'def _write(file_path, content):\n    with open(file_path, "wb") as f:\n        f.write(content)\n';
+    const handler = (second: string) =>
+      `async def async_setup(hass, config):\n    async def handle(call):\n        file_path = call.data["file_path"]\n        os.makedirs(os.path.dirname(file_path), exist_ok=True)\n        await hass.async_add_executor_job(_write, file_path, b"")\n${second}\n    hass.services.async_register("snap", "snapshot", handle)\n    return True\n`;
+    const lines = (source: string) => analyzeSnippet(source, { rules }).findings.map((finding) => source.split('\n')[finding.range.start.line].trim());
+    const makedirs = 'os.makedirs(os.path.dirname(file_path), exist_ok=True)';
+    assert.deepEqual(lines(`import os\n\n\n${handler('')}\n\n${helper}`), [makedirs]);
+    // The helper written first: its open is the first operation, and the folder made later is the same flaw.
+    assert.deepEqual(lines(`import os\n\n\n${helper}\n\n${handler('')}`), ['with open(file_path, "wb") as f:']);
+    // Another value handed to the same helper is another flaw, still reported there.
+    assert.deepEqual(lines(`import os\n\n\n${handler('        await hass.async_add_executor_job(_write, call.data["backup"], b"")\n')}\n\n${helper}`), [makedirs, 'with open(file_path, "wb") as f:']);
+  });
   it('keeps a name sanitized in a path through the paths derived from it, and a folder listed is that folder', () => {
     const source = (body: string) =>
       `import os\nimport shutil\nfrom pathlib import Path\n\nDOMAIN = "drop"\n\n\nasync def async_setup(hass, config):\n    base = Path(hass.config.path("drop"))\n\n    def handle(call):\n${body}\n    hass.services.async_register(DOMAIN, "handle", handle)\n    return True\n`;

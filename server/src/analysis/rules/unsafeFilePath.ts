@@ -9,7 +9,7 @@ import { selfAttributeValues } from '../model/secretFlow';
 import { callerArguments, distantUntrustedSource, isAdministratorFormInput, resolveCallables, serviceFieldValidators, untrustedSource } from '../model/untrusted';
 import { comparisonParts } from '../model/verification';
 import { descendants, interpolations, leavesBlock, unwrap } from '../python/syntax';
-import type { FileContext, Rule } from '../rule';
+import type { FileContext, ReportOptions, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
 import { baseName, excerpt } from '../text';
 
@@ -58,8 +58,8 @@ three of them (a handler handing its data to a manager method that passes a fold
 through two. A check made by a helper of the integration the path is handed to (\`_ensure_within_base(base, path)\`
 calling \`relative_to\` and raising) counts as made. A path handed to another program counts like one opened here:
 the file \`curl -o\`, \`wget -O\` or \`tar -C\` writes is as much a file operation as \`open\`. One untrusted value
-made into paths for several operations of a file (a folder created, then a file written in it) is reported once, at
-the first: the fix belongs where the value is taken in. A path an administrator types into a config flow's form
+made into paths for several operations of a file (a folder created, then a file written in it, also by a helper it is
+handed to) is reported once, at the first: the fix belongs where the value is taken in. A path an administrator types into a config flow's form
 (\`user_input\`) is often a setting, such as the folder downloads go to: that is a review asking whether any path is
 meant, not a finding. Discovery info reaching a path stays a finding.
 
@@ -83,15 +83,21 @@ async def handle_export(call):
     if (file.mentions(/is_allowed_path/) && file.calls.some((call) => /(^|\.)is_allowed_path$/.test(call.name ?? call.method ?? '') || call.method === 'is_allowed_path')) context.markUsed();
     // One untrusted value made into paths for several operations (a folder created, then a file written in it) is one
     // flaw with one fix where the value is taken in: reported at its first operation.
-    const reportedLeaves = new Set<number>();
+    const reportedLeaves = new Set<string>();
     for (const call of file.calls) {
       const targets = pathArguments(file, call);
       if (targets.length === 0) continue;
       context.markUsed();
       // Both ends of a copy or move: the source is read, the destination written.
       const found = targets.map((target) => untrustedLeaf(context, target)).find((leaf) => leaf !== undefined);
-      if (!found || reportedLeaves.has(found.node.id)) continue;
+      if (!found) continue;
       const leaf = found.node;
+      const keys = leafKeys(context, leaf);
+      if (keys.every((key) => reportedLeaves.has(key))) continue;
+      const report = (message: string, options: ReportOptions) => {
+        for (const key of keys) reportedLeaves.add(key);
+        context.report(call.node, message, options);
+      };
       const check = checkedAround(file, call.node, leaf, context.integration);
       if (check === 'contained' || checkedByEveryCaller(context, leaf) || oneOfFixedNames(context, leaf)) continue;
       const source = distantUntrustedSource(file, leaf, context.integration);
@@ -99,26 +105,39 @@ async def handle_export(call):
         // Only an administrator fills in a config flow's form, and a folder typed there is often a setting (where
         // downloads go): a person checks that the integration means to use any path they type, not a name under its own
         // folder. (Discovery info is the network's and stays an error.)
-        reportedLeaves.add(leaf.id);
+        for (const key of keys) reportedLeaves.add(key);
         context.review(`${baseName(file.path)} uses a path typed into a config flow's form (\`${excerpt(leaf.text, 50)}\`) for a file operation; only an administrator can enter it, so check that any path is meant here, or keep it inside a folder of the integration (hass.config.is_allowed_path, or a resolved path checked against its base).`);
         continue;
       }
       if (check === 'relative-only') {
         if (!found.whole && !found.joined) continue;
         const how = found.whole ? 'is used as the path itself' : 'is joined onto a folder, which an absolute path replaces';
-        reportedLeaves.add(leaf.id);
-        context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${excerpt(leaf.text, 50)}\`), checked only with raise_if_invalid_path: that rejects .. and ~ but not an absolute path, and the value ${how}. Verify the resolved path stays inside its folder, or keep only the file name (Path(x).name).`, {
+        report(`This file path is built from ${source?.description ?? 'untrusted input'} (\`${excerpt(leaf.text, 50)}\`), checked only with raise_if_invalid_path: that rejects .. and ~ but not an absolute path, and the value ${how}. Verify the resolved path stays inside its folder, or keep only the file name (Path(x).name).`, {
           suggestions: found.named ? nameOnlySuggestion(file, leaf, context.integration) : [],
         });
         continue;
       }
-      reportedLeaves.add(leaf.id);
-      context.report(call.node, `This file path is built from ${source?.description ?? 'untrusted input'} (\`${excerpt(leaf.text, 50)}\`) without a check; keep only the file name (Path(x).name) or verify the resolved path stays inside its folder.`, {
+      report(`This file path is built from ${source?.description ?? 'untrusted input'} (\`${excerpt(leaf.text, 50)}\`) without a check; keep only the file name (Path(x).name) or verify the resolved path stays inside its folder.`, {
         suggestions: found.named ? nameOnlySuggestion(file, leaf, context.integration) : [],
       });
     }
   },
 };
+
+/**
+ * What one untrusted value is known by, to report it once: the leaf, and for a helper's parameter the leaves its
+ * callers pass (`os.makedirs(os.path.dirname(path))` in a handler, then `_write(path, data)` opening it).
+ */
+function leafKeys(context: FileContext, leaf: Node): string[] {
+  const key = (file: FileModel, node: Node) => `${file.path}#${node.id}`;
+  const parameters = leaf.type === 'identifier' ? context.file.origins(leaf).filter((origin) => origin.kind === 'parameter') : [];
+  if (parameters.length !== 1 || !parameters[0].scope) return [key(context.file, leaf)];
+  const passed = callerArguments(context.file, parameters[0].scope, leaf.text, context.integration).flatMap(({ file, node }) => {
+    const found = untrustedLeaf({ ...context, file }, node);
+    return found ? [key(file, found.node)] : [];
+  });
+  return passed.length > 0 ? passed : [key(context.file, leaf)];
+}
 
 const TWO_PATH_FUNCTIONS = /^(shutil\.(copy|copy2|copyfile|copytree|move)|os\.(rename|replace))$/;
 
@@ -257,7 +276,7 @@ function piecesOf(file: FileModel, node: Node): Node[] {
     // entries of the receiver folder; a name sanitized in the receiver stays sanitized.
     const receiver = site?.callee.childForFieldName('object');
     if (site?.method && receiver && PATH_FROM_RECEIVER.has(site.method)) return [receiver, ...(site.method === 'with_name' || site.method === 'with_stem' ? site.args : [])];
-    if (site && (/(^|\.)(os\.path\.join|join|Path|PurePath|joinpath|config\.path|abspath|normpath|expanduser|str)$/.test(name) || site.method === 'joinpath')) {
+    if (site && (/(^|\.)(os\.path\.join|join|Path|PurePath|joinpath|config\.path|abspath|normpath|expanduser|dirname|str)$/.test(name) || site.method === 'joinpath')) {
       return site.method === 'joinpath' && site.callee.childForFieldName('object') ? [site.callee.childForFieldName('object')!, ...site.args] : site.args;
     }
   }
