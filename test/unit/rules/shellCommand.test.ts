@@ -392,6 +392,40 @@ describe('shell-command', () => {
       assert.match(found[0].message, /built from .*Quote each value with shlex\.quote/);
       assert.match(found[1].message, /the whole command is taken from service call data, so whoever sends it runs any command on that host; offer a fixed set of commands/);
     });
+
+    it("puts a command taken whole from settings up for review rather than passing it as run without a shell", () => {
+      const sensor = (command: string) =>
+        `import paramiko\n\n\nclass SSHSensor:\n    def __init__(self, config):\n        self._command = config["command"]\n        self._ssh = paramiko.SSHClient()\n\n    def update(self):\n        self._ssh.exec_command(${command})\n`;
+      const item = (command: string) => {
+        const result = analyzeSnippet(sensor(command), { rules, fileName: 'sensor.py' });
+        assert.deepEqual(result.findings, []);
+        return result.checklist.find((entry) => entry.id === 'command-injection');
+      };
+      const configured = item('self._command');
+      assert.equal(configured?.status, 'review');
+      assert.match(configured?.note ?? '', /paramiko runs this command in the remote shell \(`self._command`\), taken whole from settings/);
+      assert.equal(item('"uptime"')?.status, 'pass');
+    });
+  });
+
+  describe('pexpect', () => {
+    const handler = (body: string) =>
+      `import pexpect\n\n\nasync def async_setup(hass, config):\n    def handle(call):\n        host = call.data["host"]\n${body}\n\n    hass.services.async_register("demo", "ping", handle)\n    return True\n`;
+    const messages = (body: string) => findings(handler(body)).map((finding) => finding.message);
+
+    it('reports a shell pexpect starts, from a program and its arguments or from one command line it splits', () => {
+      assert.match(messages('        pexpect.spawn("/bin/sh", ["-c", f"ping -c 1 {host}"]).expect(pexpect.EOF)')[0], /starts `\/bin\/sh -c` with a command string, and the command is built from service call data/);
+      assert.match(messages('        pexpect.run(f"sh -c \'ping -c 1 {host}\'")')[0], /pexpect splits this command line itself and starts `sh -c`/);
+      assert.equal(messages('        pexpect.popen_spawn.PopenSpawn(["bash", "-c", "ping -c 1 " + host])').length, 1);
+    });
+
+    it('leaves a program pexpect starts without a shell, and counts it as a process started', () => {
+      for (const body of ['        pexpect.spawn("ping", ["-c", "1", host])', '        pexpect.run(f"ping -c 1 {host}")', '        pexpect.spawn(f"ssh admin@{host}")']) {
+        const result = analyzeSnippet(handler(body), { rules });
+        assert.deepEqual(result.findings, [], body);
+        assert.equal(result.checklist.find((entry) => entry.id === 'command-injection')?.status, 'pass', body);
+      }
+    });
   });
 
   it('every rewrite offered on the fixtures parses, removes its finding, adds none and is idempotent', () => {

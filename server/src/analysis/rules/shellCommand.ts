@@ -17,6 +17,7 @@ import { untrustedSource } from '../model/untrusted';
 import { stringPrefix, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
+import { baseName, excerpt } from '../text';
 
 export const SWITCH_TITLE = 'Switch to argument-list spawn';
 export const QUOTE_TITLE = 'Quote interpolated values with shlex.quote';
@@ -73,7 +74,9 @@ Start processes with an argument list instead: every value is one argument, and 
 \`os.popen\`, \`subprocess.getoutput\`, \`asyncio.create_subprocess_shell\`, \`loop.subprocess_shell\`, an explicit
 \`sh -c <command>\` (\`os.execl("/bin/sh", "sh", "-c", cmd)\`, \`subprocess.run(["bash", "-c", cmd])\`), the same
 functions passed to \`hass.async_add_executor_job\`, \`run_in_executor\` or \`functools.partial\`, and remote commands
-(paramiko's \`exec_command\`, asyncssh's \`run\`) built from unquoted values. A command built from values that are not
+(paramiko's \`exec_command\`, asyncssh's \`run\`) built from unquoted values (a remote command taken whole from settings
+is put up for review), and a shell pexpect starts (\`pexpect.spawn("/bin/sh", ["-c", cmd])\`, or a command line it
+splits itself, \`pexpect.run(f"sh -c '{cmd}'")\`). A command built from values that are not
 constants is an error; a constant command, or one whose values all went through \`shlex.quote\`, is a warning: it
 still starts a shell for nothing. Argument lists, \`create_subprocess_exec\` with separate arguments and test files
 are not reported.
@@ -162,6 +165,18 @@ function shellUseOf(context: FileContext, call: CallSite): ShellUse | undefined 
     context.markUsed();
     return explicitShell(context, call, name === 'asyncio.create_subprocess_exec' ? call.args : call.args.slice(1), undefined);
   }
+  const pexpect = PEXPECT_SPAWNERS.exec(name)?.[1];
+  if (pexpect) {
+    context.markUsed();
+    const command = call.args[0] ?? call.keywords.get('command') ?? call.keywords.get('cmd');
+    if (!command) return undefined;
+    // `spawn(program, [args])`: a program and its arguments; `PopenSpawn([...])`: an argument list.
+    const args = pexpect.startsWith('spawn') ? (call.args[1] ?? call.keywords.get('args')) : undefined;
+    if (args) return explicitShell(context, call, [command, ...(argvElements(file, args) ?? [])], undefined);
+    const list = argvElements(file, command);
+    if (list) return explicitShell(context, call, list, undefined);
+    return shellInCommandLine(context, call, command);
+  }
   if (call.method === 'exec_command' && call.callee.type === 'attribute' && (name.startsWith('paramiko.') || usesPackage(file, context.integration, 'paramiko'))) {
     const command = call.args[0] ?? call.keywords.get('command');
     if (!command) return undefined;
@@ -210,6 +225,27 @@ function explicitShell(context: FileContext, call: CallSite, argv: Node[] | unde
   }
   return undefined;
 }
+
+/**
+ * pexpect starts programs without a shell, splitting a command line into words itself (`pexpect.run("ping -c 1 host")`);
+ * a line that starts a shell (`sh -c '...'`) still hands the rest to one.
+ */
+function shellInCommandLine(context: FileContext, call: CallSite, command: Node): ShellUse | undefined {
+  const { file } = context;
+  const origins = file.origins(command);
+  const line = origins.length === 1 && origins[0].kind === 'expression' ? origins[0].node : command;
+  const segments = segmentsOf(file, line);
+  const split = segments ? splitWords(segments) : undefined;
+  if (!split || 'problem' in split || split.words.length < 3) return undefined;
+  const literal = (word: Word) => (word.every((part) => 'text' in part) ? word.map((part) => ('text' in part ? part.text : '')).join('') : undefined);
+  const program = literal(split.words[0]);
+  const option = literal(split.words[1]);
+  if (!program || !option || !SHELL_PROGRAM.test(program) || !SCRIPT_FLAG.test(option)) return undefined;
+  return { call, command, holder: command, how: `pexpect splits this command line itself and starts \`${program} ${option}\`, which runs the rest as a shell script`, spawn: 'none' };
+}
+
+/** pexpect's functions that start a program: `spawn`/`spawnu` (program and arguments), `run`/`runu`, `PopenSpawn`. */
+const PEXPECT_SPAWNERS = /^pexpect\.(?:popen_spawn\.)?(spawn|spawnu|run|runu|PopenSpawn)$/;
 
 /** The elements of an argument vector written as a list or tuple, directly or through one local assignment. */
 function argvElements(file: FileModel, node: Node): Node[] | undefined {
@@ -349,7 +385,13 @@ function reportRemote(context: FileContext, use: ShellUse): void {
   const source = untrustedSource(file, use.command, integration);
   const values = segments ? valuesOf(file, use.command) : [];
   const unquoted = values.filter((value) => !isConstantExpression(file, value, integration) && !isShellQuoted(file, value));
-  if (segments ? unquoted.length === 0 : !source) return;
+  if (segments && unquoted.length === 0) return;
+  if (!segments && !source) {
+    // Passed on whole from settings or the integration's state (a YAML sensor's command): the shell is the point, but
+    // no argument list backs the item's "without a shell".
+    context.review(`${baseName(file.path)}: ${use.how} (\`${excerpt(use.command.text, 50)}\`), taken whole from settings or the integration's state; check that only an administrator sets it and that no service call, flow or device value reaches it.`);
+    return;
+  }
   const origin = source ? source.description : 'values that are not constants';
   // Quoting protects the values a command is built from; a command taken whole is the caller's to choose.
   const message = segments
