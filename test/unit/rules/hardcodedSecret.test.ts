@@ -104,7 +104,10 @@ describe('hardcoded-secret', () => {
   it('marks the item used when a file handles credentials, so a clean integration passes', () => {
     const used = analyzeSnippet('def setup(entry):\n    password = entry.data["password"]\n    return password\n', { rules });
     assert.equal(used.checklist.find((entry) => entry.id === 'hardcoded-credentials')?.status, 'pass');
-    const unused = analyzeSnippet('value = 1\n', { rules });
+    // Credentials unpacked, or only handed on, are handled too (tomato).
+    const unpacked = analyzeSnippet('from homeassistant.const import CONF_PASSWORD, CONF_USERNAME\n\n\ndef setup(config):\n    username, secret = config[CONF_USERNAME], config[CONF_PASSWORD]\n    return connect(username, secret)\n', { rules });
+    assert.equal(unpacked.checklist.find((entry) => entry.id === 'hardcoded-credentials')?.status, 'pass');
+    const unused = analyzeSnippet('value = 1\n# a password is never asked for\nprint("token")\n', { rules });
     assert.equal(unused.checklist.find((entry) => entry.id === 'hardcoded-credentials')?.status, 'not-applicable');
   });
 

@@ -3,7 +3,7 @@ import type { FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
 import { markedKey } from '../model/schemaKeys';
 import { isSecretName, normalizeName } from '../model/secrets';
-import { literalString, unwrap } from '../python/syntax';
+import { identifiersMatching, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 
 /**
@@ -114,8 +114,13 @@ client = AcmeClient(session, api_key=entry.data[CONF_API_KEY])
     checkComparisons(context, report);
     checkCredentialArguments(context, report);
     checkKnownFormats(context, report);
+    // An integration that handles credentials (`config[CONF_PASSWORD]`, `self._token`) and writes none in its source
+    // passes the item; it applies to it.
+    if (context.integration && identifiersMatching(file.root, file.text, CREDENTIAL_WORD).some((name) => isSecretName(name.text))) context.markUsed();
   },
 };
+
+const CREDENTIAL_WORD = /\w*(pass|pwd|secret|token|api_?key|credential)\w*/i;
 
 type Reporter = (node: Node, message: string) => void;
 
