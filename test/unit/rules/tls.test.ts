@@ -146,6 +146,20 @@ describe('tls-verify-disabled', () => {
     assert.deepEqual(lines('["wget", "-k", "https://example.com/x"]'), []);
   });
 
+  it("reports an ssh session scripted to answer yes to the unknown host key prompt, not other yes answers", () => {
+    const login = (prompt: string, answer = '"yes"') =>
+      `import pexpect\n\n\ndef get_clients(host, password):\n    ssh = pexpect.spawn("ssh", ["admin@" + host])\n    query = ssh.expect(["password:", "${prompt}"])\n    if query == 1:\n        ssh.sendline(${answer})\n        ssh.expect("password:")\n    ssh.sendline(password)\n    return ssh.before\n`;
+    const found = (prompt: string, answer?: string) => analyzeSnippet(login(prompt, answer), { rules, manifest: localManifest }).findings;
+    const [finding] = found('continue connecting (yes/no)?');
+    assert.equal(finding.range.start.line, 7);
+    assert.equal(finding.severity, 'warning');
+    assert.match(finding.message, /accepts any host key/);
+    assert.equal(found('Are you sure you want to continue connecting (yes/no/[fingerprint])?').length, 1);
+    assert.deepEqual(found('Reboot the access point (yes/no)?'), []);
+    assert.deepEqual(found('continue connecting (yes/no)?', '"no"'), []);
+    assert.deepEqual(found('Save the configuration? [y/n]'), []);
+  });
+
   it('reads a download run with create_subprocess_exec, and counts a verified one as the item passed', () => {
     const source = (words: string) =>
       `import asyncio\n\n\nasync def fetch(path, url):\n    process = await asyncio.create_subprocess_exec(${words})\n    await process.communicate()\n`;

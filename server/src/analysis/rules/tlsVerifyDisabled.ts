@@ -4,7 +4,7 @@ import type { CallSite, FileModel } from '../model/fileModel';
 import { classConstant } from '../model/constness';
 import { constantExpression } from '../model/integration';
 import { selfAttributeValues } from '../model/secretFlow';
-import { ancestors, contains, identifiersMatching, literalString, unwrap } from '../python/syntax';
+import { ancestors, contains, descendants, identifiersMatching, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity, TextEdit } from '../types';
 import { baseName } from '../text';
@@ -58,7 +58,8 @@ change the answers it gets back.
 - The \`ssl\` module: \`CERT_NONE\` (\`ctx.verify_mode = ssl.CERT_NONE\`, \`cert_reqs=ssl.CERT_NONE\`), \`check_hostname = False\`,
   \`ssl._create_unverified_context\`, and \`ssl.SSLContext()\` with a protocol that does not verify unless told to.
 - MQTT \`tls_insecure_set(True)\`, SSH without host key checking (\`StrictHostKeyChecking=no\`, paramiko's
-  \`AutoAddPolicy\`/\`WarningPolicy\`, asyncssh \`known_hosts=None\`).
+  \`AutoAddPolicy\`/\`WarningPolicy\`, asyncssh \`known_hosts=None\`, a pexpect session answering \`yes\` to ssh's
+  "continue connecting" host key prompt).
 - Insecure defaults for a verification option: \`vol.Optional(CONF_VERIFY_SSL, default=False)\`,
   \`entry.data.get(CONF_VERIFY_SSL, False)\`, \`def __init__(self, host, verify_ssl=False)\`, and the option written off
   (\`user_input[CONF_VERIFY_SSL] = False\`, \`{CONF_VERIFY_SSL: False}\` in an import step's entry) (a warning).
@@ -97,6 +98,7 @@ session = async_get_clientsession(hass, verify_ssl=entry.data.get(CONF_VERIFY_SS
     checkKeyAssignments(context);
     checkSslReferences(context);
     checkSshStrings(context);
+    checkScriptedHostKeyAnswer(context);
     checkDownloadCommands(context);
     reviewLibraryContexts(context);
   },
@@ -665,6 +667,29 @@ function checkSshStrings(context: FileContext): void {
     if ((!isOption && !isCommand) || string.parent?.type === 'expression_statement' || chosenByUser(file, string)) continue;
     context.markUsed();
     context.report(string, 'This SSH option accepts any host key, so a machine in the middle goes unnoticed; keep host key checking on and ship the known host key.', { severity: severity(context) });
+  }
+}
+
+/** What ssh asks before it trusts a host key it does not know. */
+const HOST_KEY_PROMPT = /continue connecting|authenticity of host|yes\/no\/\[fingerprint\]/i;
+
+/**
+ * A session scripted with pexpect that answers ssh's unknown host key prompt with `yes`
+ * (`expect([..., "continue connecting (yes/no)?"])` then `sendline("yes")`): any host key is accepted, as with
+ * StrictHostKeyChecking=no.
+ */
+function checkScriptedHostKeyAnswer(context: FileContext): void {
+  const { file } = context;
+  if (!file.mentions(HOST_KEY_PROMPT) || !file.mentions(/send(line)?\(\s*[bru]*["']yes/i)) return;
+  for (const call of file.calls) {
+    if (call.method !== 'sendline' && call.method !== 'send') continue;
+    const answer = call.args[0] ? literalString(call.args[0]) : undefined;
+    if (answer === undefined || answer.trim().toLowerCase() !== 'yes') continue;
+    const fn = file.enclosingFunction(call.node);
+    const asked = fn !== undefined && descendants(fn, ['string_content']).some((node) => HOST_KEY_PROMPT.test(node.text));
+    if (!asked) continue;
+    context.markUsed();
+    context.report(call.node, 'Answering yes to ssh\'s unknown host key prompt accepts any host key, so a machine in the middle goes unnoticed; ship the known host key (a known_hosts file) and let ssh refuse others.', { severity: severity(context) });
   }
 }
 
