@@ -287,6 +287,16 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(analyzeSnippet(source.replace('device.get("api_key")', 'device.get("name")'), { rules }).findings, []);
   });
 
+  it("reads a legacy notify platform's YAML config, also in the class it is handed to whole, once per credential", () => {
+    const notify = (service: string, init: string) =>
+      `from homeassistant.components.notify import BaseNotificationService\nfrom homeassistant.const import CONF_PASSWORD, CONF_URL\n\n\ndef get_service(hass, config, discovery_info=None):\n    return ${service}\n\n\nclass PushService(BaseNotificationService):\n    def __init__(self, ${init}):\n        self._url = conf.get(CONF_URL)\n        if conf.get(CONF_PASSWORD) is None:\n            raise ValueError("password missing")\n        self._password = conf.get(CONF_PASSWORD)\n`;
+    const lines = (service: string, init = 'conf') => analyzeSnippet(notify(service, init), { rules, fileName: 'notify.py' }).findings.map((finding) => [finding.range.start.line, finding.message.match(/"(\w+)" is read from configuration\.yaml/)?.[1]]);
+    assert.deepEqual(lines('PushService(config)'), [[11, 'password']]);
+    assert.deepEqual(lines('PushService(config.get(CONF_URL), config.get(CONF_PASSWORD))', 'url, password'), [[5, 'password']]);
+    // Handed something else, the class reads no YAML.
+    assert.deepEqual(lines('PushService({"url": "https://push.example"})'), []);
+  });
+
   it('reads subscripts of the YAML config too, and asks for a review when they are imported into an entry', () => {
     const setup = (use: string) =>
       `from homeassistant.config_entries import SOURCE_IMPORT\n\nDOMAIN = "demo"\nCONF_TOKEN = "access_token"\n\n\nasync def async_setup(hass, config):\n    conf = config.get(DOMAIN)\n    if conf is None:\n        return True\n${use}    return True\n`;

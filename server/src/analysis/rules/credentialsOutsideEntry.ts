@@ -7,7 +7,7 @@ import { credentialKeys, isCredentialKey, isInert, isRequestPayload, readsEntryC
 import { markedKey } from '../model/schemaKeys';
 import { isSecretName, isWebhookAddress, normalizeName, webhookAddressIn } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
-import { isEntityClass, methodsOf, parametersOf } from '../model/untrusted';
+import { isEntityClass, methodsOf, parametersOf, resolveClass } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -37,7 +37,10 @@ dicts and lists it is built of) or the whole \`entry.data\`, credentials copied 
 credential used as a config entry's or entity's unique id (\`async_set_unique_id(user_input[CONF_API_KEY])\`: unique ids
 are kept in the registries and appear unredacted in diagnostics and logs; a truncated or hashed credential is fine) or as a config entry's title
 (\`async_create_entry(title=user_input[CONF_API_KEY], ...)\`), and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
-for passwords, tokens, keys, PIN codes and database URLs (a GPIO \`pin\` validated as a number is no PIN). An integration that imports
+for passwords, tokens, keys, PIN codes and database URLs (a GPIO \`pin\` validated as a number is no PIN), and without a
+schema, credentials read from the YAML \`config\` a setup function, a platform or a legacy notify, device tracker or TTS
+platform (\`get_service\`, \`get_scanner\`, \`get_engine\`) is given, also in the class or function of the module it hands
+that \`config\` to whole. An integration that imports
 that YAML into a config entry (\`async_step_import\`, a flow started with \`SOURCE_IMPORT\`), or its OAuth client
 credentials into application credentials (\`async_import_client_credential\`), gets a note to review
 instead: users should be told to remove the credentials from \`configuration.yaml\` once imported. So does one of
@@ -481,7 +484,8 @@ function schemaParts(context: FileContext, file: FileModel, node: Node, at: Node
   return parts;
 }
 
-const YAML_SETUP = /^(async_)?setup(_platform)?$/;
+/** Where configuration.yaml's settings arrive: setup, a platform's setup, and legacy notify, tracker and TTS platforms. */
+const YAML_SETUP = /^(async_)?(setup(_platform|_scanner)?|get_service|get_scanner|get_engine)$/;
 
 /**
  * Without a schema, credentials read straight from the YAML `config` in a setup function (`for device in
@@ -489,30 +493,52 @@ const YAML_SETUP = /^(async_)?setup(_platform)?$/;
  */
 function checkYamlReads(context: FileContext, file: FileModel): void {
   for (const fn of file.functions) {
-    if (!YAML_SETUP.test(fn.childForFieldName('name')?.text ?? '') || file.scopeOf(fn).type !== 'module') continue;
-    const config = fn.childForFieldName('parameters')?.namedChildren.map((parameter) => parameter.text.split(/[:=]/)[0].trim()).find((name) => name === 'config');
+    const setup = fn.childForFieldName('name')?.text ?? '';
+    if (!YAML_SETUP.test(setup) || file.scopeOf(fn).type !== 'module') continue;
+    const config = parametersOf(fn).find((parameter) => parameter.name === 'config')?.name;
     if (!config) continue;
-    const fromConfig = (node: Node, depth = 3): boolean => {
-      const target = unwrap(node);
-      if (target.text === config || target.text.startsWith(`${config}[`) || target.text.startsWith(`${config}.get(`)) return true;
-      if (target.type !== 'identifier' || depth <= 0) return false;
-      return file.bindingsOf(target).some((binding) => binding.value !== null && (binding.kind === 'for' || binding.kind === 'assign') && fromConfig(binding.value, depth - 1));
-    };
-    // `device.get("api_key")` and `domain_config[CONF_API_KEY]`.
-    const reads: { read: Node; receiver: Node | null; key: Node | null }[] = [];
+    checkConfigReads(context, file, fn, config, setup);
+    // `return NtfyNotificationService(config)`: the settings handed whole to a class or function of the module, which
+    // reads them there.
     for (const call of file.calls) {
-      if (call.method === 'get' && call.args[0] && file.enclosingFunction(call.node)?.id === fn.id) reads.push({ read: call.node, receiver: call.callee.childForFieldName('object'), key: call.args[0] });
+      const position = call.args.findIndex((argument) => unwrap(argument).text === config);
+      if (position < 0 || file.enclosingFunction(call.node)?.id !== fn.id) continue;
+      const cls = resolveClass(file, call.callee, context.integration);
+      const init = cls?.file === file ? methodsOf(cls.node).find((method) => method.childForFieldName('name')?.text === '__init__') : undefined;
+      const local = !cls && call.callee.type === 'identifier' ? file.moduleFunction(call.callee.text) : undefined;
+      const receiver = init ?? local;
+      const parameter = receiver ? parametersOf(receiver)[position + (init ? 1 : 0)]?.name : undefined;
+      if (receiver && parameter) checkConfigReads(context, file, receiver, parameter, setup);
     }
-    for (const subscript of file.nodesOfType('subscript')) {
-      if (file.enclosingFunction(subscript)?.id === fn.id) reads.push({ read: subscript, receiver: subscript.childForFieldName('value'), key: subscript.childForFieldName('subscript') });
-    }
-    for (const { read, receiver, key: keyNode } of reads) {
-      const key = keyNode ? file.stringValue(keyNode, context.integration?.constantString) : undefined;
-      if (!receiver || !key || !isSecretName(key) || !fromConfig(receiver)) continue;
-      context.markUsed();
-      if (importsYaml(context)) context.review(`${fn.childForFieldName('name')?.text} still reads "${key}" from YAML to import it into a config entry; make sure users are told to remove it from configuration.yaml once imported.`);
-      else context.report(read, `"${key}" is read from configuration.yaml; credentials belong in a config flow (stored in the config entry), not in YAML that users share.`);
-    }
+  }
+}
+
+/** Credentials read from the YAML settings `config` inside `fn`: `config.get(CONF_PASSWORD)`, `device["api_key"]`. */
+function checkConfigReads(context: FileContext, file: FileModel, fn: Node, config: string, setup: string): void {
+  const fromConfig = (node: Node, depth = 3): boolean => {
+    const target = unwrap(node);
+    if (target.text === config || target.text.startsWith(`${config}[`) || target.text.startsWith(`${config}.get(`)) return true;
+    if (target.type !== 'identifier' || depth <= 0) return false;
+    return file.bindingsOf(target).some((binding) => binding.value !== null && (binding.kind === 'for' || binding.kind === 'assign') && fromConfig(binding.value, depth - 1));
+  };
+  // `device.get("api_key")` and `domain_config[CONF_API_KEY]`.
+  const reads: { read: Node; receiver: Node | null; key: Node | null }[] = [];
+  for (const call of file.calls) {
+    if (call.method === 'get' && call.args[0] && file.enclosingFunction(call.node)?.id === fn.id) reads.push({ read: call.node, receiver: call.callee.childForFieldName('object'), key: call.args[0] });
+  }
+  for (const subscript of file.nodesOfType('subscript')) {
+    if (file.enclosingFunction(subscript)?.id === fn.id) reads.push({ read: subscript, receiver: subscript.childForFieldName('value'), key: subscript.childForFieldName('subscript') });
+  }
+  // One finding per credential a function reads, however often it reads it (a check for None, then the value).
+  const reported = new Set<string>();
+  reads.sort((a, b) => a.read.startIndex - b.read.startIndex);
+  for (const { read, receiver, key: keyNode } of reads) {
+    const key = keyNode ? file.stringValue(keyNode, context.integration?.constantString) : undefined;
+    if (!receiver || !key || reported.has(key) || !isSecretName(key) || !fromConfig(receiver)) continue;
+    reported.add(key);
+    context.markUsed();
+    if (importsYaml(context)) context.review(`${setup} still reads "${key}" from YAML to import it into a config entry; make sure users are told to remove it from configuration.yaml once imported.`);
+    else context.report(read, `"${key}" is read from configuration.yaml; credentials belong in a config flow (stored in the config entry), not in YAML that users share.`);
   }
 }
 
