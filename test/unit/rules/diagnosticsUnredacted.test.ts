@@ -154,6 +154,17 @@ describe('diagnostics-unredacted', () => {
     assert.equal(found[0].fix, undefined, 'const.py cannot be edited from here');
   });
 
+  it('takes a key only async_migrate_entry reads from old entries for no key the entries hold now', () => {
+    const source = 'from homeassistant.components.diagnostics import async_redact_data\n\nTO_REDACT = {"token"}\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n';
+    const init = (setup: string) =>
+      `from homeassistant.const import CONF_PASSWORD, CONF_TOKEN, CONF_USERNAME\n\n\nasync def async_migrate_entry(hass, entry):\n    if entry.version == 1:\n        token = await get_token(entry.data.get(CONF_USERNAME), entry.data[CONF_PASSWORD])\n        hass.config_entries.async_update_entry(entry, data={CONF_TOKEN: token}, version=2)\n    return True\n\n\nasync def async_setup_entry(hass, entry):\n${setup}    return True\n`;
+    assert.deepEqual(diagnostics(source, { otherFiles: { '__init__.py': init('    hass.data["demo"] = entry.data[CONF_TOKEN]\n') } }), []);
+    // Read again where the entry is set up, the password is still held.
+    const kept = diagnostics(source, { otherFiles: { '__init__.py': init('    hass.data["demo"] = (entry.data[CONF_TOKEN], entry.data[CONF_PASSWORD])\n') } });
+    assert.equal(kept.length, 1);
+    assert.match(kept[0].message, /miss "password"/);
+  });
+
   it("counts a set naming the OAuth token's parts as covering the token", () => {
     const source = 'from homeassistant.components.diagnostics import async_redact_data\nfrom homeassistant.helpers import config_entry_oauth2_flow\n\nTO_REDACT = {"access_token", "refresh_token"}\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n';
     assert.deepEqual(diagnostics(source), []);

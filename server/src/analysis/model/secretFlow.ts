@@ -468,6 +468,17 @@ function inOneTimeCodeForm(file: FileModel, marker: Node): boolean {
   return false;
 }
 
+/**
+ * Inside `async_migrate_entry`: what it reads from an entry is what entries of an older version held; the entries
+ * hold what it writes (read back elsewhere, a key still kept counts as held).
+ */
+function inMigration(file: FileModel, node: Node): boolean {
+  for (let fn = file.enclosingFunction(node); fn; fn = file.enclosingFunction(fn)) {
+    if (fn.childForFieldName('name')?.text === 'async_migrate_entry') return true;
+  }
+  return false;
+}
+
 function keyUses(file: FileModel): FileKeyUses {
   return file.derived(KEY_USES, () => findKeyUses(file));
 }
@@ -482,7 +493,8 @@ function findKeyUses(file: FileModel): FileKeyUses {
       // The schema flow helper keeps what each step's form asks for in the entry's options.
       for (const key of schemaFlowStepKeys(file, call)) keys.push({ kind: 'stored', key, part: 'options' });
     } else if ((call.method === 'get' || call.method === 'pop') && receiver && entryPayloadPart(file, receiver)) {
-      keys.push({ kind: 'stored', key: call.args[0], part: entryPayloadPart(file, receiver)!, entriesOf: entriesDomainArgument(file, receiver) });
+      if (inMigration(file, call.node)) keys.push({ kind: 'all', key: call.args[0] });
+      else keys.push({ kind: 'stored', key: call.args[0], part: entryPayloadPart(file, receiver)!, entriesOf: entriesDomainArgument(file, receiver) });
     } else if ((call.method === 'get' || call.method === 'pop') && isConfigHolder(file, receiver)) {
       if (!inOneTimeCodeForm(file, call.node)) keys.push({ kind: 'all', key: call.args[0] });
     } else if (call.method && ENTRY_WRITERS.has(call.method)) {
@@ -498,7 +510,8 @@ function findKeyUses(file: FileModel): FileKeyUses {
   for (const subscript of indexNodesOfType(file, 'subscript')) {
     const value = subscript.childForFieldName('value');
     const part = value ? entryPayloadPart(file, value) : undefined;
-    if (part) keys.push({ kind: 'stored', key: subscript.childForFieldName('subscript'), part, entriesOf: entriesDomainArgument(file, value!) });
+    if (part && inMigration(file, subscript)) keys.push({ kind: 'all', key: subscript.childForFieldName('subscript') });
+    else if (part) keys.push({ kind: 'stored', key: subscript.childForFieldName('subscript'), part, entriesOf: entriesDomainArgument(file, value!) });
     else if (isConfigHolder(file, value) && !inOneTimeCodeForm(file, subscript)) keys.push({ kind: 'all', key: subscript.childForFieldName('subscript') });
   }
   const oauth = [...file.imports.values()].some((name) => name.startsWith('homeassistant.helpers.config_entry_oauth2_flow'));

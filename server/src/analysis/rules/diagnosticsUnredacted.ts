@@ -60,7 +60,8 @@ another module is reported where its result is taken in), and reports:
   \`redact_data(entry.data, KEYS)\`) for the entry's data (\`TO_REDACT\`, also when defined in const.py) that
   misses a credential key the integration's entries hold (\`CONF_PASSWORD\`, tokens, API keys): what its flows
   write into entries and what it reads back from \`entry.data\`/\`entry.options\` (a password a flow only exchanges
-  for a token is not stored, so it need not be listed). A set naming
+  for a token is not stored, so it need not be listed, and neither is one only \`async_migrate_entry\` reads from entries
+  of an older version). A set naming
   the parts of a nested value (\`access_token\`, \`refresh_token\` for OAuth's \`token\`) counts as covering it.
 
 Sets used for other data (coordinator data, device facts) are not held to the entry's keys.
