@@ -40,6 +40,7 @@ Options for check:
   --ignore RULES            skip these rule ids or checklist ids
   --scope integrations|all  also analyse Python files outside integrations (default integrations)
   --jobs N                  analyse in N threads, this one and N-1 workers (default: the number of cores, at most ${DEFAULT_JOBS_LIMIT})
+  --ignore-nosec            let Bandit's and Ruff's suppressions (# nosec, # noqa: S602) silence nothing here
   --fail-on SEVERITY        exit 1 when a finding is at least this severe: error|warning|info|hint (default hint)
   --baseline FILE           report only findings that FILE does not record
   --write-baseline FILE     record the current findings in FILE (and exit 0)
@@ -147,6 +148,10 @@ function parseCheck(args: string[]): CheckArguments {
       case '--fix':
         noValue();
         parsed.fix = true;
+        break;
+      case '--ignore-nosec':
+        noValue();
+        parsed.options.ignoreNosec = true;
         break;
       case '--diff':
         noValue();

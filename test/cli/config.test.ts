@@ -32,7 +32,7 @@ describe('[tool.ha-security] in pyproject.toml', () => {
   it('validates keys and types with clear messages', () => {
     const { problems } = validateConfig({ selekt: ['x'], severity: { 'shell-command': 'critical', nope: 'error' }, exclude: 'vendored', 'cloud-polling-min-seconds': -1 });
     assert.deepEqual(problems, [
-      'unknown key "selekt"; known keys: select, ignore, severity, per-file-ignores, exclude, scope, cloud-polling-min-seconds, local-polling-min-seconds',
+      'unknown key "selekt"; known keys: select, ignore, severity, per-file-ignores, exclude, scope, cloud-polling-min-seconds, local-polling-min-seconds, ignore-nosec',
       'severity.shell-command must be one of error, warning, info, hint, off',
       'severity: "nope" is neither a rule id nor a checklist id',
       'exclude must be a list of globs',
@@ -67,6 +67,20 @@ describe('[tool.ha-security] in pyproject.toml', () => {
     assert.deepEqual(rules(check('custom_components/demo/__init__.py').stdout), ['custom_components/demo/__init__.py:shell-command:warning']);
     // Flags come on top: --select narrows further.
     assert.deepEqual(rules(check('.', '--select', 'unsafe-deserialization').stdout), []);
+  });
+
+  it("honours Bandit's # nosec, unless ignore-nosec in pyproject.toml or --ignore-nosec says not to", () => {
+    write('custom_components/nosec/manifest.json', JSON.stringify({ domain: 'nosec', requirements: [] }));
+    write('custom_components/nosec/__init__.py', 'import pickle\n\n\ndef load(blob):\n    return pickle.loads(blob)  # nosec B301 our own cache file\n');
+    const target = 'custom_components/nosec';
+    write('pyproject.toml', '[tool.ha-security]\n');
+    assert.deepEqual(rules(check(target).stdout), []);
+    assert.deepEqual(rules(check(target, '--ignore-nosec').stdout), ['custom_components/nosec/__init__.py:unsafe-deserialization:error']);
+    write('pyproject.toml', '[tool.ha-security]\nignore-nosec = true\n');
+    assert.deepEqual(rules(check(target).stdout), ['custom_components/nosec/__init__.py:unsafe-deserialization:error']);
+    write('pyproject.toml', '[tool.ha-security]\nignore-nosec = "yes"\n');
+    assert.match(check(target).stderr, /ignore-nosec must be true or false/);
+    fs.rmSync(path.join(folder, 'custom_components/nosec'), { recursive: true });
   });
 
   it('refuses an invalid configuration with exit status 2', () => {

@@ -19,6 +19,8 @@ export interface ProjectConfig {
   exclude?: string[];
   scope?: 'integrations' | 'all';
   settings?: Partial<RuleSettings>;
+  /** Bandit's and Ruff's suppressions silence nothing (see AnalysisOptions.ignoreNosec). */
+  ignoreNosec?: boolean;
 }
 
 const KEYS: Record<string, string> = {
@@ -30,6 +32,7 @@ const KEYS: Record<string, string> = {
   scope: '"integrations" or "all"',
   'cloud-polling-min-seconds': 'number of seconds',
   'local-polling-min-seconds': 'number of seconds',
+  'ignore-nosec': 'true or false',
 };
 
 function isKnownId(id: string): boolean {
@@ -96,6 +99,10 @@ export function validateConfig(raw: unknown): { config: ProjectConfig; problems:
         config.settings ??= {};
         config.settings[key === 'cloud-polling-min-seconds' ? 'cloudPollingMinSeconds' : 'localPollingMinSeconds'] = value;
         break;
+      case 'ignore-nosec':
+        if (typeof value !== 'boolean') problems.push(`ignore-nosec must be ${KEYS[key]}`);
+        else config.ignoreNosec = value;
+        break;
       default:
         problems.push(`unknown key "${key}"; known keys: ${Object.keys(KEYS).join(', ')}`);
     }
@@ -114,6 +121,7 @@ export function layerOptions(config: ProjectConfig, overrides: AnalysisOptions):
     ignore: [...(config.ignore ?? []), ...(overrides.ignore ?? [])],
     severities: { ...config.severity, ...overrides.severities },
     settings: { ...config.settings, ...overrides.settings },
+    ignoreNosec: overrides.ignoreNosec ?? config.ignoreNosec,
   };
 }
 

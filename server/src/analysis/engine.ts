@@ -19,6 +19,8 @@ export interface AnalysisOptions {
   settings?: Partial<RuleSettings>;
   /** The rules to run; all rules by default (tests narrow it). */
   rules?: readonly Rule[];
+  /** Bandit's and Ruff's suppressions (`# nosec`, `# noqa: S602`) silence nothing here (Bandit's `--ignore-nosec`). */
+  ignoreNosec?: boolean;
 }
 
 export interface IntegrationResult {
@@ -246,6 +248,9 @@ class Run {
   finish(files: readonly FileModel[] = [], manifest?: { path: string; text: string }): Finding[] {
     const pragmasByPath = new Map<string, Map<number, Pragma>>();
     for (const file of files) pragmasByPath.set(file.path, pragmasOf(file));
+    const otherToolsByPath = new Map<string, Map<number, OtherToolSuppression>>();
+    if (!this.options.ignoreNosec) for (const file of files) otherToolsByPath.set(file.path, otherToolSuppressionsOf(file));
+    const rulesById = new Map((this.options.rules ?? RULES).map((rule) => [rule.meta.id, rule]));
     const seen = new Set<string>();
     const kept: Finding[] = [];
     const used = new Map<Pragma, Set<string>>();
@@ -253,6 +258,8 @@ class Run {
       const key = `${finding.path}:${finding.range.start.line}:${finding.range.start.character}:${finding.rule}:${finding.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      const otherTool = otherToolsByPath.get(finding.path)?.get(finding.range.start.line);
+      if (otherTool && silencedByOtherTool(otherTool, rulesById.get(finding.rule)?.meta.banditIds)) continue;
       const pragma = pragmasByPath.get(finding.path)?.get(finding.range.start.line);
       const matched = pragma?.ids.filter((id) => id === finding.rule || id === finding.checklist) ?? [];
       if (pragma && matched.length > 0) {
@@ -379,6 +386,38 @@ export function pragmasOf(file: FileModel): Map<number, Pragma> {
     pragmas.set(node.startPosition.row, { line: node.startPosition.row, ids, reason, range: rangeOf(node) });
   }
   return pragmas;
+}
+
+/**
+ * What Bandit or Ruff was told about a line: `# nosec` (every check: `all`), `# nosec B602, B607`, `# noqa: S602`
+ * (Ruff's flake8-bandit codes, read as Bandit's). Ruff's bare `# noqa` is about any lint at all, so it says nothing here.
+ */
+export type OtherToolSuppression = 'all' | Set<string>;
+
+const NOSEC_PATTERN = /#\s*nosec\b:?([^#]*)/i;
+const NOQA_PATTERN = /#\s*noqa\s*:([^#]*)/i;
+
+export function otherToolSuppressionsOf(file: FileModel): Map<number, OtherToolSuppression> {
+  const suppressions = new Map<number, OtherToolSuppression>();
+  if (!/nosec|noqa/i.test(file.text)) return suppressions;
+  for (const node of file.nodesOfType('comment')) {
+    const nosec = NOSEC_PATTERN.exec(node.text);
+    const noqa = NOQA_PATTERN.exec(node.text);
+    if (!nosec && !noqa) continue;
+    const ids = new Set<string>();
+    for (const match of (nosec?.[1] ?? '').matchAll(/\bB\d{3}\b/gi)) ids.add(match[0].toUpperCase());
+    for (const match of (noqa?.[1] ?? '').matchAll(/\bS\d{3}\b/gi)) ids.add(`B${match[0].slice(1)}`);
+    const line = node.startPosition.row;
+    const before = suppressions.get(line);
+    if (before === 'all' || (nosec && ids.size === 0)) suppressions.set(line, 'all');
+    else if (ids.size > 0) suppressions.set(line, new Set([...(before ?? []), ...ids]));
+  }
+  return suppressions;
+}
+
+function silencedByOtherTool(suppression: OtherToolSuppression, banditIds: readonly string[] | undefined): boolean {
+  if (!banditIds || banditIds.length === 0) return false;
+  return suppression === 'all' || banditIds.some((id) => suppression.has(id));
 }
 
 export { isChecklistId };

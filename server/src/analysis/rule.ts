@@ -17,6 +17,11 @@ export interface RuleMeta {
   fix: 'safe' | 'suggestion' | 'none';
   /** CWE number where one applies (SARIF tags). */
   cwe?: number;
+  /**
+   * Bandit test ids of the checks this rule covers too (`B602`; Ruff's flake8-bandit codes are the same numbers as
+   * `S602`): a line those tools were told to leave alone (`# nosec B602`, `# noqa: S602`) is left alone here as well.
+   */
+  banditIds?: readonly string[];
 }
 
 export interface ReportOptions {
@@ -80,5 +85,8 @@ export function ruleDocsUrl(ruleId: string): string {
 /** A rule's documentation page: what `ha-security explain` prints and docs/rules/<id>.md holds. */
 export function ruleDocsMarkdown(meta: RuleMeta): string {
   const facts = [`Checklist item: \`${meta.checklist}\``, `default severity: ${meta.severity}`, `fix: ${meta.fix}`, ...(meta.cwe ? [`CWE-${meta.cwe}`] : [])];
-  return `# ${meta.id}\n\n${meta.description}\n\n${facts.join(' · ')}\n\n${meta.docs.trim()}\n`;
+  const otherTools = meta.banditIds?.length
+    ? `\n\nAlso silenced on a line by Bandit's and Ruff's suppressions of the same checks: \`# nosec\` (bare, or naming ${meta.banditIds.map((id) => `\`${id}\``).join(', ')}) and \`# noqa: ${meta.banditIds.map((id) => id.replace(/^B/, 'S')).join(', ')}\` (unless run with \`--ignore-nosec\`).`
+    : '';
+  return `# ${meta.id}\n\n${meta.description}\n\n${facts.join(' · ')}\n\n${meta.docs.trim()}${otherTools}\n`;
 }

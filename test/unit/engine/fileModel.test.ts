@@ -8,6 +8,7 @@ import { isPersonalDataName, isSecretName, SECRET_NAME_WORDS } from '../../../se
 import { analyzeSnippet, setup } from '../../helpers/analysis';
 import { unsafeDeserialization } from '../../../server/src/analysis/rules/unsafeDeserialization';
 import { unpinnedRequirement } from '../../../server/src/analysis/rules/unpinnedRequirement';
+import { logSecret } from '../../../server/src/analysis/rules/logSecret';
 
 function load(source: string, path = '/w/custom_components/demo/sensor.py'): FileModel {
   const file = loadPythonFile(path, source, moduleNameFor('/w/custom_components/demo', path));
@@ -378,5 +379,27 @@ describe('pragmas', () => {
       ['3 unknown', '4 unused', '5 no-reason', '7 no-reason'],
       'command-injection did not run here, so its pragma is not judged',
     );
+  });
+
+  it("let Bandit's and Ruff's suppressions of the same checks silence a line, unless told not to", () => {
+    const rules = [unsafeDeserialization, logSecret];
+    const source = [
+      'import logging',
+      'import pickle',
+      '_LOGGER = logging.getLogger(__name__)',
+      'a = pickle.loads(b"")  # nosec',
+      'b = pickle.loads(b"")  # nosec B301 our own cache',
+      'c = pickle.loads(b"")  # nosec: B602',
+      'd = pickle.loads(b"")  # noqa: E501, S301',
+      'e = pickle.loads(b"")  # noqa',
+      'f = pickle.loads(b"")  # noqa: S602',
+      'g = pickle.loads(b"")  # NOSEC b301',
+      'def setup(entry):',
+      '    _LOGGER.debug("login %s", entry.data["password"])  # nosec',
+    ].join('\n');
+    const lines = (ignoreNosec?: boolean) => analyzeSnippet(source, { rules, ignoreNosec }).findings.map((finding) => `${finding.range.start.line + 1} ${finding.rule}`);
+    // A bare nosec silences only what Bandit checks too: a credential in a log is no Bandit test.
+    assert.deepEqual(lines(), ['6 unsafe-deserialization', '8 unsafe-deserialization', '9 unsafe-deserialization', '12 log-secret']);
+    assert.equal(lines(true).length, 8);
   });
 });

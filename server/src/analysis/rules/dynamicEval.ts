@@ -27,6 +27,7 @@ export const dynamicEval: Rule = {
     severity: 'error',
     fix: 'suggestion',
     cwe: 95,
+    banditIds: ['B102', 'B307'],
     description: 'eval, exec or compile runs code built at run time; dynamic imports load modules named by data.',
     docs: `\`eval\`, \`exec\` and \`compile\` turn text into running Python with all of Home Assistant's rights:
 its files, its credentials and every device it controls. If any part of that text comes from a service call, a

@@ -51,6 +51,7 @@ export const hardcodedSecret: Rule = {
     severity: 'error',
     fix: 'none',
     cwe: 798,
+    banditIds: ['B105', 'B106', 'B107'],
     description: 'A secret value (password, token, API key, client secret, private key) is written in the source.',
     docs: `A secret in source code is published with it: every copy of the repository, every HACS download and every
 fork carries it, and it cannot be rotated without a release. A vendor app secret or an OAuth client secret in an

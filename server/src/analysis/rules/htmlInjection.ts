@@ -24,6 +24,7 @@ export const htmlInjection: Rule = {
     severity: 'error',
     fix: 'safe',
     cwe: 79,
+    banditIds: ['B701', 'B703', 'B704'],
     description: 'HTML is built from request or service data without escaping, or Jinja2 renders without autoescaping.',
     docs: `A page that repeats a request parameter without escaping it lets whoever writes the link run script in Home
 Assistant's origin, with the session of the user who opens it: reading tokens, calling services, editing

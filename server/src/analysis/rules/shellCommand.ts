@@ -61,6 +61,7 @@ export const shellCommand: Rule = {
     severity: 'error',
     fix: 'safe',
     cwe: 78,
+    banditIds: ['B601', 'B602', 'B604', 'B605', 'B609'],
     description: 'A command is run through a shell (shell=True, os.system, create_subprocess_shell, sh -c), so input can inject commands.',
     docs: `A shell reads its command line as a small program: \`;\`, \`&&\`, \`|\`, \`$(...)\` and backticks start new
 commands. When a host name, a file name or any other value is pasted into that line, a value such as

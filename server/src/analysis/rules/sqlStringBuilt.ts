@@ -38,6 +38,7 @@ export const sqlStringBuilt: Rule = {
     severity: 'warning',
     fix: 'suggestion',
     cwe: 89,
+    banditIds: ['B608'],
     description: 'SQL text is built with f-strings, %, + or .format from values that are not constants.',
     docs: `When a value is pasted into SQL text, the database cannot tell the value from the statement: a name like
 \`x'; DROP TABLE events; --\` becomes SQL. Service data, webhook payloads and request parameters are controlled by

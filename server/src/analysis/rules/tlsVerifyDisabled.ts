@@ -43,6 +43,7 @@ export const tlsVerifyDisabled: Rule = {
     severity: 'error',
     fix: 'safe',
     cwe: 295,
+    banditIds: ['B323', 'B501', 'B502', 'B503', 'B504', 'B507'],
     description: 'TLS certificate verification is turned off (verify_ssl=False, ssl=False, verify=False, CERT_NONE).',
     docs: `Without certificate verification HTTPS only looks secure: anyone on the path (a compromised router, a
 hostile Wi-Fi, DNS spoofing) can present their own certificate, read the credentials the integration sends and

@@ -24,6 +24,7 @@ export const unsafeDeserialization: Rule = {
     severity: 'error',
     fix: 'safe',
     cwe: 502,
+    banditIds: ['B301', 'B302', 'B506'],
     description: 'Deserializing with pickle, marshal, shelve or an unsafe YAML loader can run code hidden in the data.',
     docs: `Loaders such as \`pickle\`, \`marshal\`, \`shelve\`, \`dill\`, \`jsonpickle\` and PyYAML's full or unsafe
 loaders rebuild Python objects from their input, and rebuilding an object can call any function the data names.
