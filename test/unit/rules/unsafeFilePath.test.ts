@@ -164,6 +164,21 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(analyzeSnippet(service(cases[0][0], cases[0][1]), { rules: [persistedDataNotRemoved] }).findings, []);
   });
 
+  it("takes a library method's local file for a file operation: minio's fget_object, boto3's upload_file, a path keyword", () => {
+    const service = (use: string) =>
+      `from minio import Minio\n\nDOMAIN = "acme_s3"\n\n\ndef setup(hass, config):\n    client = Minio("s3.local")\n\n    def handle(call):\n        ${use}\n\n    hass.services.register(DOMAIN, "get", handle)\n    return True\n`;
+    const found = (use: string) => analyzeSnippet(service(use), { rules }).findings.length;
+    assert.equal(found('client.fget_object(call.data["bucket"], call.data["key"], call.data["file_path"])'), 1);
+    assert.equal(found('client.fput_object("media", "snapshot.jpg", file_path=call.data["file_path"])'), 1);
+    assert.equal(found('client.upload_file(call.data["source"], "media", "snapshot.jpg")'), 1);
+    assert.equal(found('client.download(call.data["url"], local_path=call.data["target"])'), 1);
+    // The object's name in the bucket is no local path, and a file name the library gives an attachment is none either.
+    assert.equal(found('client.fget_object("media", call.data["key"], "/config/www/latest.jpg")'), 0);
+    assert.equal(found('client.send(call.data["message"], filename=call.data["name"])'), 0);
+    // A function of the integration's own is judged inside, where it opens the file.
+    assert.equal(found('_fetch(local_path=call.data["target"])\n\n    def _fetch(local_path):\n        return local_path'), 0);
+  });
+
   it('accepts a value that goes on only when it is a key the integration made itself', () => {
     const view = (guard: string) =>
       `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\nclass SnapshotView(HomeAssistantView):\n    url = "/api/demo/{snap_id}"\n    name = "api:demo"\n\n    def __init__(self, folder, snapshots):\n        self.folder = folder\n        self.snapshots = snapshots\n\n    async def get(self, request, snap_id):\n${guard}\n        return web.FileResponse(self.folder / snap_id / "original")\n`;

@@ -57,7 +57,9 @@ The value is followed through the integration's own functions: service, webhook 
 three of them (a handler handing its data to a manager method that passes a folder on twice more), config flow input
 through two. A check made by a helper of the integration the path is handed to (\`_ensure_within_base(base, path)\`
 calling \`relative_to\` and raising) counts as made. A path handed to another program counts like one opened here:
-the file \`curl -o\`, \`wget -O\` or \`tar -C\` writes is as much a file operation as \`open\`. One untrusted value
+the file \`curl -o\`, \`wget -O\` or \`tar -C\` writes is as much a file operation as \`open\`, and so is the local file
+a library method is given (minio's \`fget_object\`/\`fput_object\`, boto3's \`upload_file\`/\`download_file\`, or any
+library call's \`file_path=\`, \`local_path=\`, \`save_path=\`, \`output_path=\`, \`dest_path=\` keyword). One untrusted value
 made into paths for several operations of a file (a folder created, then a file written in it, also by a helper it is
 handed to) is reported once, at the first: the fix belongs where the value is taken in. A path an administrator types into a config flow's form
 (\`user_input\`) is often a setting, such as the folder downloads go to: that is a review asking whether any path is
@@ -185,7 +187,33 @@ function pathArgument(file: FileModel, call: CallSite): Node | undefined {
     const qualified = file.qualifiedName(call.args[0]) ?? '';
     if (FILE_OPERATIONS.has(qualified) && (qualified !== 'open' || file.isBuiltin('open'))) return call.args[1];
   }
-  return undefined;
+  return libraryPathArgument(file, call);
+}
+
+/**
+ * Library methods that read or write a local file they are given: minio's `fget_object(bucket, name, file_path)` and
+ * `fput_object`, boto3's `upload_file(Filename, ...)` and `download_file(..., Filename)`: the position of the path, and
+ * its keyword.
+ */
+const LIBRARY_PATH_METHODS: ReadonlyMap<string, { position: number; keyword: string }> = new Map([
+  ['fget_object', { position: 2, keyword: 'file_path' }],
+  ['fput_object', { position: 2, keyword: 'file_path' }],
+  ['upload_file', { position: 0, keyword: 'Filename' }],
+  ['download_file', { position: 2, keyword: 'Filename' }],
+]);
+
+/** Keywords that name a local file path whatever the library (`client.download(url, local_path=...)`). */
+const PATH_KEYWORD = /^(file_?path|local_?path|save_?path|download_?path|output_?path|dest(ination)?_?path|target_?path)$/i;
+
+/**
+ * The local file a library call works on: a known method's path argument, or a keyword named as a path. Not a call of
+ * the integration's own functions, whose file operations are judged where they are made.
+ */
+function libraryPathArgument(file: FileModel, call: CallSite): Node | undefined {
+  const known = call.method ? LIBRARY_PATH_METHODS.get(call.method) : undefined;
+  const argument = known ? (call.keywords.get(known.keyword) ?? call.args[known.position]) : [...call.keywords].find(([keyword]) => PATH_KEYWORD.test(keyword))?.[1];
+  if (!argument || resolveCallables(file, call.callee, undefined, 2, false).length > 0) return undefined;
+  return argument;
 }
 
 /** Path methods and attributes that give another path: `Path(__file__).with_name("data.json")`, `path.parent`. */
