@@ -275,6 +275,16 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     for (const source of quiet) assert.deepEqual(analyzeSnippet(source, { rules, manifest: manifest('cloud_push') }).findings, [], source);
   });
 
+  it("reports a thread's blocking loop that opens its stream again at once after a failure, not one that waits", () => {
+    const thread = (call: string, handler = '                pass') =>
+      `import json\nimport threading\nimport time\n\n\nclass EventThread(threading.Thread):\n    def run(self):\n        while not self._should_stop:\n            try:\n                response = self._client.${call}()\n                for line in response.stream():\n                    self._hass.bus.fire("acme", json.loads(line))\n            except (json.JSONDecodeError, OSError):\n${handler}\n`;
+    const found = (call: string, handler?: string) => analyzeSnippet(thread(call, handler), { rules, manifest: manifest('cloud_push') }).findings.map((finding) => finding.message);
+    for (const call of ['open_notification_stream', 'connect', 'login']) assert.match(found(call)[0] ?? '', new RegExp(`calls \`self\\._client\\.${call}\` again at once`), call);
+    assert.deepEqual(found('open_notification_stream', '                time.sleep(30)'), []);
+    // A call that asks the service nothing (building a parser) is no retry.
+    assert.deepEqual(found('make_parser'), []);
+  });
+
   it('does not take a stream read that skips an over-long line for a retry at once', () => {
     const reader = (caught: string, read = 'self._process.stderr.readline()') =>
       `import asyncio\nimport logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Helper:\n    async def _read_stderr(self):\n        while True:\n            try:\n                line = await ${read}\n                if not line:\n                    return\n                _LOGGER.debug(line)\n            except ${caught}:\n                _LOGGER.error("line over the limit")\n`;

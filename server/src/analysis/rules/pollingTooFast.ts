@@ -273,7 +273,8 @@ because its unit depends on the API it is passed to. A manifest without an \`iot
 service and leaves a shorter one up for review, and so does an interval read from an option whose schema lets users go below the minimum, or, for a
 cloud integration, an interval the rule cannot read (a library constant, a value computed at run time). It also reports \`while\` loops that sleep less than a second
 between awaited calls, and endless loops (or coroutines that start themselves again as a task) that, when a call
-fails, call it again at once (no wait, no back-off); not a stream read that skips a line over its limit (\`except
+fails, call it again at once (no wait, no back-off; also a thread's blocking loop that connects, logs in or opens a
+stream again); not a stream read that skips a line over its limit (\`except
 ValueError\` around \`reader.readline()\`: the next read waits for new data).
 
 **Fix:** poll less often, let users choose the interval in the options flow with a sane minimum, or switch to push
@@ -394,6 +395,9 @@ function inAttributeAssignment(identifier: Node): boolean {
 
 const SYNC_REQUEST = /^(get|post|put|patch|request|fetch\w*|query|recv\w*|urlopen|poll|read_\w+|list_\w+)$|(^|\.)(requests|urllib)\./;
 
+/** A blocking client's calls that reach the service: a thread's loop that opens a stream or logs in again and again. */
+const CONNECTING = /^(connect\w*|reconnect\w*|open_\w*stream\w*|\w+_stream|subscribe\w*|login|log_in|authenticate)$/;
+
 /**
  * `if retries == 60: await client.poll_once(); break`: a call in a branch that ends the loop runs once, on the way
  * out, not every round.
@@ -443,7 +447,9 @@ function checkRetriesWithoutPause(context: FileContext, file: FileModel): void {
     if (ownCalls.some((site) => PACING.test(site.name ?? site.method ?? ''))) continue;
     for (const attempt of descendants(body, ['try_statement']).filter((statement) => inLoopRound(loop, statement))) {
       const block = attempt.childForFieldName('body');
-      const tried = block ? callsInLoop(file, block).filter((site) => site.node.parent?.type === 'await' || SYNC_REQUEST.test(site.method ?? site.name ?? '')) : [];
+      const tried = block
+        ? callsInLoop(file, block).filter((site) => site.node.parent?.type === 'await' || SYNC_REQUEST.test(site.method ?? site.name ?? '') || (site.method !== undefined && CONNECTING.test(site.method)))
+        : [];
       if (tried.length === 0) continue;
       // Another awaited call of the loop (a queue's get, an event's wait) paces it whatever the handler does.
       if (ownCalls.some((site) => site.node.parent?.type === 'await' && !contains(attempt, site.node))) continue;
