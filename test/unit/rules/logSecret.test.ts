@@ -864,6 +864,14 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(findings(source(loop.replace('device["localKey"]', 'device["name"]'))), []);
     assert.deepEqual(findings(source(answer.replace('payload["access_token"]', 'payload["expires_in"]'))), []);
   });
+  it('reports an answer kept in a self attribute and logged whole, when another method reads a credential from it', () => {
+    const panel = (read: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass AlarmPanel:\n    def __init__(self, client):\n        self.client = client\n        self.status = None\n\n    async def async_connect(self):\n        self.status = await self.client.get_status()\n        _LOGGER.debug(self.status)\n\n    def current_settings(self):\n        settings = self.status["settings"] or {}\n        return {"value": ${read}}\n`;
+    assert.match(findings(panel('settings.get("token")'))[0]?.message ?? '', /writes `self\.status`, a whole payload that holds the credential "token"/);
+    assert.equal(findings(panel('self.status["auth"]["api_key"]')).length, 1);
+    // Read for other fields only, the answer is no credential.
+    assert.deepEqual(findings(panel('settings.get("endpoint")')), []);
+  });
   it("takes OAuth2Session's valid_token for the truth it is, not for the token", () => {
     const source = (session: string) => `import logging\n\nfrom homeassistant.helpers import config_entry_oauth2_flow\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry, implementation):\n    session = ${session}\n    valid = session.valid_token\n    _LOGGER.debug("Valid token: %s %s", session.valid_token, valid)\n    return True\n`;
     assert.deepEqual(findings(source('config_entry_oauth2_flow.OAuth2Session(hass, entry, implementation)')), []);

@@ -1600,7 +1600,10 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
     }
     // `self._config["client_secret"] = ...` somewhere in the class: the dict holds that credential.
     const key = selfSubscriptCredential(walk, node);
-    return key ? [{ kind: 'secret', source: `${node.text}["${key}"]`, node }] : [];
+    if (key) return [{ kind: 'secret', source: `${node.text}["${key}"]`, node }];
+    // `self.status = await client.get_status()`, and another method reads `self.status["settings"]["token"]`.
+    const answered = selfAttributeValues(walk.file, node).some(isCallResult) ? credentialReadFromSelf(walk.file, node) : undefined;
+    return answered ? [{ kind: 'payload', source: `${RESPONSE_SOURCE}${answered}`, node }] : [];
   } finally {
     walk.resolving.delete(node.id);
   }
@@ -1624,6 +1627,40 @@ function queryCredentialKey(walk: Walk): string | undefined {
       const key = file.stringValue(index, integration?.constantString);
       if (key !== undefined && isCredentialKey(key)) return key;
     }
+  }
+  return undefined;
+}
+
+/**
+ * A credential key some method of the class reads from `self.name`: down a chain of subscripts and `.get()`s, also
+ * through a local bound to a part of it (`settings = self.status["settings"] or {}`, then `settings.get("token")`).
+ */
+function credentialReadFromSelf(file: FileModel, attribute: Node): string | undefined {
+  const cls = enclosingClass(attribute);
+  if (!cls) return undefined;
+  const root = attribute.text;
+  const partOfRoot = (expression: Node, depth: number): boolean => {
+    let node = unwrap(expression);
+    // `self.status["settings"] or {}`: the part, or an empty default.
+    if (node.type === 'boolean_operator') node = unwrap(node.childForFieldName('left') ?? node);
+    while (node.type === 'subscript' || (node.type === 'call' && file.callSite(node)?.method === 'get')) {
+      const next = node.type === 'subscript' ? node.childForFieldName('value') : file.callSite(node)!.callee.childForFieldName('object');
+      if (!next) return false;
+      node = unwrap(next);
+    }
+    if (node.text === root) return true;
+    return depth > 0 && node.type === 'identifier' && file.bindingsOf(node).some((binding) => binding.kind === 'assign' && binding.value !== null && partOfRoot(binding.value, depth - 1));
+  };
+  const reads: { key: Node | null | undefined; from: Node | null | undefined }[] = [
+    ...descendants(cls, ['subscript']).map((read) => ({ key: read.childForFieldName('subscript'), from: read.childForFieldName('value') })),
+    ...descendants(cls, ['call']).flatMap((call) => {
+      const site = file.callSite(call);
+      return site?.method === 'get' ? [{ key: site.args[0], from: site.callee.childForFieldName('object') }] : [];
+    }),
+  ];
+  for (const { key, from } of reads) {
+    const text = key ? literalString(key) : undefined;
+    if (text !== undefined && from && isSecretName(text) && partOfRoot(from, 2)) return text;
   }
   return undefined;
 }
