@@ -22,6 +22,9 @@ describe('credentials-outside-entry', () => {
     const entry = result.checklist.find((item) => item.id === 'credentials-storage');
     assert.equal(entry?.status, 'review');
     assert.match(entry?.note ?? '', /store a token instead/);
+    // Kept beside a token, the password is there to log in again: the note asks whether it is needed.
+    const withToken = analyzeSnippet(flow.replace('CONF_PASSWORD: user_input[CONF_PASSWORD]}', 'CONF_PASSWORD: user_input[CONF_PASSWORD], "access_token": token}'), { rules });
+    assert.match(withToken.checklist.find((item) => item.id === 'credentials-storage')?.note ?? '', /stores a password next to a token; if the token can be renewed without the password, drop the password/);
   });
 
   it('knows what an entry created from the form\'s user_input holds', () => {

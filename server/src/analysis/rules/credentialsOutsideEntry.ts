@@ -93,7 +93,13 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
         const keys = literalKeys.length > 0 && !spreads ? literalKeys : [...literalKeys, ...storedCredentialKeys(file, context.integration).keys()];
         if (keys.some(isSecretName)) context.markUsed();
         if (keys.some((key) => /pass(word|wd|phrase)?$|^pwd$/.test(key))) {
-          context.review('The config entry stores a password; if the service offers tokens (OAuth or API tokens), store a token instead so the password is never kept.');
+          // With a token beside it, the password is kept to log in again when the token runs out.
+          const withToken = keys.some((key) => /token/i.test(key) && isSecretName(key));
+          context.review(
+            withToken
+              ? 'The config entry stores a password next to a token; if the token can be renewed without the password, drop the password from the entry so it is never kept.'
+              : 'The config entry stores a password; if the service offers tokens (OAuth or API tokens), store a token instead so the password is never kept.',
+          );
         }
       }
     }
