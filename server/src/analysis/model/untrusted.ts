@@ -781,17 +781,8 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
 
 /** The callables listed in a table a loop iterates: `{"a": handle_a}.items()`, `(handle_a, handle_b)`, a constant. */
 function callablesInTable(file: FileModel, iterable: Node, integration: IntegrationModel | undefined, depth: number): { file: FileModel; node: Node }[] {
-  let table = unwrap(iterable);
-  if (table.type === 'call') {
-    const callee = table.childForFieldName('function');
-    if (callee?.type !== 'attribute' || !['items', 'values'].includes(callee.childForFieldName('attribute')?.text ?? '')) return [];
-    table = unwrap(callee.childForFieldName('object') ?? table);
-  }
-  if (table.type === 'identifier') {
-    const constant = file.constants.get(table.text);
-    if (!constant) return [];
-    table = unwrap(constant);
-  }
+  const table = iteratedTable(file, iterable)?.table;
+  if (!table) return [];
   const found: { file: FileModel; node: Node }[] = [];
   const visit = (node: Node) => {
     if (node.type === 'identifier' || node.type === 'attribute' || node.type === 'call') {
@@ -805,6 +796,28 @@ function callablesInTable(file: FileModel, iterable: Node, integration: Integrat
   };
   visit(table);
   return found.filter((entry) => entry.node.type === 'function_definition');
+}
+
+/**
+ * The table a `for` loop goes through, written out in the module: `TABLE`, `TABLE.items()`, `TABLE.values()` of a
+ * module constant, or a literal; `view` says which of a dict's views the loop takes. Undefined for anything else.
+ */
+export function iteratedTable(file: FileModel, iterable: Node): { table: Node; view?: 'items' | 'values' } | undefined {
+  let table = unwrap(iterable);
+  let view: 'items' | 'values' | undefined;
+  if (table.type === 'call') {
+    const callee = table.childForFieldName('function');
+    const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+    if (method !== 'items' && method !== 'values') return undefined;
+    view = method;
+    table = unwrap(callee!.childForFieldName('object') ?? table);
+  }
+  if (table.type === 'identifier') {
+    const constant = file.constants.get(table.text);
+    if (!constant) return undefined;
+    table = unwrap(constant);
+  }
+  return { table, view };
 }
 
 const methodIndexCache = new WeakMap<object, Map<string, { file: FileModel; node: Node }[]>>();

@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { addImport, appendArgument, preferredQuote, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
-import { parametersOf, resolveCallables } from '../model/untrusted';
+import { iteratedTable, parametersOf, resolveCallables } from '../model/untrusted';
 import { comparisonParts } from '../model/verification';
 import { contains, descendants, literalString, refersToVariable, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -141,14 +141,10 @@ function servicesWithoutSchemaInLoop(file: FileModel, schema: Node, service: Nod
   const names = targets.namedChildren.map((target) => target?.text);
   const schemaAt = names.indexOf(schema.text);
   const serviceAt = service ? names.indexOf(unwrap(service).text) : -1;
-  let table = unwrap(loop.value);
-  const items = table.type === 'call' && table.childForFieldName('function')?.type === 'attribute' && table.childForFieldName('function')!.childForFieldName('attribute')?.text === 'items';
-  if (items) table = unwrap(table.childForFieldName('function')!.childForFieldName('object')!);
-  if (table.type === 'identifier') {
-    const constant = file.constants.get(table.text);
-    if (!constant) return undefined;
-    table = unwrap(constant);
-  }
+  const iterated = iteratedTable(file, loop.value);
+  if (!iterated || iterated.view === 'values') return undefined;
+  const { table } = iterated;
+  const items = iterated.view === 'items';
   const rows: Node[][] = [];
   if (items && table.type === 'dictionary') {
     for (const pair of table.namedChildren) {
