@@ -82,6 +82,21 @@ describe('hardcoded-secret', () => {
     assert.deepEqual(findingsIn(analyzeSnippet(source('CONF_KEY'), { rules })), []);
   });
 
+  it('reads key bytes written out as numbers, hex or base64, and a literal held in a local then encoded', () => {
+    const sign = (key: string, use = 'xqmauth_secret') => `import hmac\n\n\ndef sign(msg):\n    xqmauth_secret = ${key}\n    return hmac.new(${use}, msg, digestmod="sha256").hexdigest()\n`;
+    const found = (key: string, use?: string) => analyzeSnippet(sign(key, use), { rules }).findings.map((finding) => finding.message);
+    const numbers = '[26, 256-74, 256-103, 37, 256-84, 23, 256-102, 256-86, 78, 256-125, 256-85, 256-26, 113, 256-87, 71, 109, 0x17]';
+    assert.match(found(`bytes(${numbers})`)[0] ?? '', /"xqmauth_secret" is given a literal secret/);
+    assert.equal(found(`bytearray(${numbers.replace('[', '(').replace(']', ')')})`).length, 1);
+    assert.equal(found('bytes.fromhex("1ab699259d17a6aa4e83abe671a9476d176418b85bd706f1436ca15be647989c")').length, 1);
+    assert.equal(found('base64.b64decode("c2VjcmV0LWtleS1mb3ItdGhlLWFwcC0xMjM0NQ==")').length, 1);
+    assert.match(found('"1ab699259d17a6aa4e83abe671a9476d176418b85bd706f1436ca15be647989c"', 'xqmauth_secret.encode()')[0] ?? '', /given a literal secret/);
+    // Few or repeated bytes are a padding or a header, not a key; bytes computed at run time are no literal.
+    assert.deepEqual(found('bytes([0, 0, 0, 0])'), []);
+    assert.deepEqual(found('bytes([0] * 32)'), []);
+    assert.deepEqual(found('bytes(entry.data["key"])'), []);
+  });
+
   it('skips test code', () => {
     const source = 'API_KEY = "9f8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"\n';
     for (const fileName of ['tests/test_api.py', 'test_config_flow.py', 'conftest.py']) {

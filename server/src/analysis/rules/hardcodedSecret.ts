@@ -62,7 +62,9 @@ integration is shared by all of its users, so whoever extracts it can impersonat
   (\`API_KEY = "..."\`, \`self._token = "..."\`), a default parameter value (\`def login(password="...")\`), a keyword
   argument (\`Client(client_secret="...")\`), a dict key (\`{"api_key": "..."}\`, \`headers={"Authorization": "Bearer ..."}\`),
   a fallback (\`os.getenv("ACME_TOKEN", "...")\`, \`entry.data.get(CONF_API_KEY, "...")\`) or a comparison
-  (\`if password == "..."\`). A literal passed through a constant or a local variable counts too. Names that only
+  (\`if password == "..."\`). A literal passed through a constant or a local variable counts too, and so do key bytes
+  written out (\`bytes([26, 256 - 74, ...])\`, \`bytes.fromhex("1ab6...")\`, \`base64.b64decode("...")\`, judged as their
+  hex or base64 text) and a literal encoded on the way (\`key.encode()\`). Names that only
   sometimes hold one (\`auth\`, \`SESSION_DEFAULT\`: a session is as often a client object or a cookie's name) count
   with a random literal of 32 characters or more.
 - Literals in the credential position of well-known calls: \`aiohttp.BasicAuth(user, "...")\`, requests/httpx basic and
@@ -214,14 +216,15 @@ function literalBehind(context: FileContext, expression: Node, file: FileModel =
   if (text !== undefined) return { file, node, text };
   if (depth <= 0) return undefined;
   if (node.type === 'call') {
-    // `"secret".encode()` hands a literal key to hmac and jwt just like `b"secret"`.
+    // `"secret".encode()`, `key.encode()` hand a literal key to hmac and jwt just like `b"secret"`.
     const callee = node.childForFieldName('function');
     const object = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
     const args = node.childForFieldName('arguments');
-    if (object && callee?.childForFieldName('attribute')?.text === 'encode' && literalString(object) !== undefined && (args?.namedChildCount ?? 0) <= 1) {
+    if (object && callee?.childForFieldName('attribute')?.text === 'encode' && (args?.namedChildCount ?? 0) <= 1) {
       return literalBehind(context, object, file, depth - 1);
     }
-    return undefined;
+    const decoded = decodedKeyBytes(file, node);
+    return decoded === undefined ? undefined : { file, node, text: decoded };
   }
   if (node.type !== 'identifier') return undefined;
   if (file.imports.has(node.text)) {
@@ -233,6 +236,46 @@ function literalBehind(context: FileContext, expression: Node, file: FileModel =
     return literalBehind(context, origins[0].node, file, depth - 1);
   }
   return undefined;
+}
+
+/** Calls that turn written-out text into the key's bytes: the text is the key, in hex or base64. */
+const BYTES_FROM_TEXT = /^(bytes\.fromhex|bytearray\.fromhex|binascii\.(unhexlify|a2b_hex)|base64\.(b64decode|b16decode|b32decode|urlsafe_b64decode))$/;
+
+/**
+ * Key bytes written out in the source, as hex: `bytes([26, 256 - 74, ...])`, `bytearray((0x1a, 0xb6, ...))`, and the
+ * text of `bytes.fromhex("1ab6...")` or `base64.b64decode("...")`.
+ */
+function decodedKeyBytes(file: FileModel, call: Node): string | undefined {
+  const site = file.callSite(call);
+  const name = site?.name ?? '';
+  if (!site || site.args.length !== 1) return undefined;
+  if (BYTES_FROM_TEXT.test(name)) return literalString(unwrap(site.args[0]));
+  if (name !== 'bytes' && name !== 'bytearray') return undefined;
+  const list = unwrap(site.args[0]);
+  if (list.type !== 'list' && list.type !== 'tuple') return undefined;
+  const values = list.namedChildren.map((item) => (item ? smallInteger(unwrap(item)) : undefined));
+  if (values.length < 8 || values.some((value) => value === undefined || value < 0 || value > 255)) return undefined;
+  return values.map((value) => value!.toString(16).padStart(2, '0')).join('');
+}
+
+/** An integer written as a literal or as a sum or difference of literals (`256-74`). */
+function smallInteger(node: Node): number | undefined {
+  if (node.type === 'integer') {
+    const value = Number(node.text.replace(/_/g, ''));
+    return Number.isSafeInteger(value) ? value : undefined;
+  }
+  if (node.type === 'unary_operator' && node.child(0)?.type === '-') {
+    const operand = node.childForFieldName('argument');
+    const value = operand ? smallInteger(unwrap(operand)) : undefined;
+    return value === undefined ? undefined : -value;
+  }
+  if (node.type !== 'binary_operator') return undefined;
+  const operator = node.childForFieldName('operator')?.text;
+  const left = node.childForFieldName('left');
+  const right = node.childForFieldName('right');
+  const [a, b] = [left ? smallInteger(unwrap(left)) : undefined, right ? smallInteger(unwrap(right)) : undefined];
+  if (a === undefined || b === undefined) return undefined;
+  return operator === '+' ? a + b : operator === '-' ? a - b : undefined;
 }
 
 /** `if password == "..."`: a credential checked against a literal is a hardcoded credential too. */
