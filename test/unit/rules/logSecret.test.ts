@@ -864,6 +864,16 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(findings(source(loop.replace('device["localKey"]', 'device["name"]'))), []);
     assert.deepEqual(findings(source(answer.replace('payload["access_token"]', 'payload["expires_in"]'))), []);
   });
+  it("follows a credential into a method of the integration's class that an object annotated with it is called through", () => {
+    const service = (annotation: string) =>
+      `from .api import VendorAPI\n\n\nclass VendorService:\n    def __init__(self, api${annotation}):\n        self._api = api\n\n    async def login(self, user, password):\n        submit_data = {"email": user}\n        submit_data["password"] = password\n        return await self._api.request("POST", "https://login.example.com", submit_data)\n`;
+    const api = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass VendorAPI:\n    async def request(self, method, url, data):\n        _LOGGER.debug("Data: %s", data)\n        return await self._session.request(method, url, data=data)\n';
+    const found = (annotation: string) => analyzeSnippet(service(annotation), { rules, fileName: 'service.py', otherFiles: { 'api.py': api } }).findings.filter((finding) => finding.path.endsWith('/api.py'));
+    assert.equal(found(': VendorAPI').length, 1);
+    assert.equal(found(': "VendorAPI | None" = None').length, 0, 'a string annotation is not read');
+    assert.equal(found('').length, 0, 'without the annotation, the object could be anything');
+  });
+
   it('reports an answer kept in a self attribute and logged whole, when another method reads a credential from it', () => {
     const panel = (read: string) =>
       `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass AlarmPanel:\n    def __init__(self, client):\n        self.client = client\n        self.status = None\n\n    async def async_connect(self):\n        self.status = await self.client.get_status()\n        _LOGGER.debug(self.status)\n\n    def current_settings(self):\n        settings = self.status["settings"] or {}\n        return {"value": ${read}}\n`;

@@ -765,9 +765,7 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
       const ownerClass = selfAttribute ? classOfMethodAround(file, object) : undefined;
       const values = ownerClass && selfAttribute ? file.selfAttributeWrites(ownerClass, selfAttribute).values : file.origins(object, 3).map((origin) => origin.node);
       for (const value of values) {
-        const created = unwrap(value);
-        const constructor = created.type === 'call' ? created.childForFieldName('function') : null;
-        const cls = constructor ? resolveClass(file, constructor, integration) : undefined;
+        const cls = classOfValue(file, value, integration);
         const method = cls ? methodsOf(cls.node).find((fn) => fn.childForFieldName('name')?.text === name) : undefined;
         if (cls && method) return [{ file: cls.file, node: method }];
       }
@@ -777,6 +775,22 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
     return methods.length === 1 ? methods : [];
   }
   return [];
+}
+
+/**
+ * The integration's class a value is an instance of: made by its constructor (`VendorAPI(session)`), or a parameter
+ * annotated with it (`def __init__(self, api: VendorAPI)`, then `self._api = api`).
+ */
+function classOfValue(file: FileModel, value: Node, integration: IntegrationModel | undefined): { file: FileModel; node: Node } | undefined {
+  const node = unwrap(value);
+  if (node.type === 'call') {
+    const constructor = node.childForFieldName('function');
+    return constructor ? resolveClass(file, constructor, integration) : undefined;
+  }
+  const parameter = node.type === 'identifier' ? file.origins(node, 1).find((origin) => origin.kind === 'parameter')?.node : node;
+  const annotation = parameter?.type === 'typed_parameter' || parameter?.type === 'typed_default_parameter' ? parameter.childForFieldName('type') : null;
+  const named = annotation ? unwrap(annotation.namedChild(0) ?? annotation) : undefined;
+  return named && (named.type === 'identifier' || named.type === 'attribute') ? resolveClass(file, named, integration) : undefined;
 }
 
 /** The callables listed in a table a loop iterates: `{"a": handle_a}.items()`, `(handle_a, handle_b)`, a constant. */
