@@ -49,6 +49,16 @@ describe('persisted-data-not-removed', () => {
     assert.equal(analyzeSnippet(init('"latest.png"'), { rules }).findings.length, 1);
   });
 
+  it('follows a path into a helper run through asyncio.to_thread, as through the executor', () => {
+    const files = (run: string) =>
+      `import json\n\nfrom homeassistant.helpers.storage import STORAGE_DIR\n\n\ndef _write_to_file(file_path, data):\n    with open(file_path, "w") as datafile:\n        json.dump(data, datafile)\n\n\nasync def async_save_rooms(hass, vacuum_id, rooms):\n    path = f"{hass.config.path(STORAGE_DIR, 'vac_rooms')}/rooms_{vacuum_id}.json"\n    await ${run}\n`;
+    const init = 'from .files import async_save_rooms\n\n\nasync def async_setup_entry(hass, entry):\n    await async_save_rooms(hass, entry.entry_id, {})\n    return True\n';
+    const found = (run: string) => analyzeSnippet(init, { rules, otherFiles: { 'files.py': `import asyncio\n${files(run)}` } }).findings.length;
+    assert.equal(found('asyncio.to_thread(_write_to_file, path, rooms)'), 1);
+    assert.equal(found('asyncio.to_thread(_write_to_file, file_path=path, data=rooms)'), 1);
+    assert.equal(found('hass.async_add_executor_job(_write_to_file, path, rooms)'), 1);
+  });
+
   it('takes a file named by a constant, then put into the configuration folder under the same name, for its own', () => {
     const init = `BINARY_VERSION = "1.8.5"\n\n\nasync def async_setup_entry(hass, entry):\n    filename = f"acme-{BINARY_VERSION}"\n    filename = hass.config.path(filename)\n    with open(filename, "wb") as f:\n        f.write(b"")\n    return True\n`;
     const result = analyzeSnippet(init, { rules });

@@ -866,7 +866,10 @@ interface Caller {
 
 const callerIndexCache = new WeakMap<object, Map<string, Caller[]>>();
 
-/** The places in the integration that call `fn`, directly, through `hass.async_add_executor_job(fn, ...)` or `partial(fn, ...)`. */
+/**
+ * The places in the integration that call `fn`, directly, through `hass.async_add_executor_job(fn, ...)`,
+ * `asyncio.to_thread(fn, ...)` or `partial(fn, ...)`.
+ */
 /** The calls of a function of the integration that the integration itself makes (Home Assistant's calls aside). */
 export function callsOf(fn: Node, file: FileModel, integration: IntegrationModel | undefined): { file: FileModel; node: Node }[] {
   return callersOf(fn, file, integration).map(({ file: caller, node }) => ({ file: caller, node }));
@@ -1101,6 +1104,9 @@ function findCallReferences(file: FileModel): FileCallReferences {
     const name = call.name ?? '';
     if (/(^|\.)(async_add_executor_job|add_job|async_add_job|async_run_job)$/.test(name) && call.args[0]) {
       add(unwrap(call.args[0]), call, 1, false);
+    } else if (name === 'asyncio.to_thread' && call.args[0]) {
+      // `await asyncio.to_thread(_write, path, data)` hands keywords on as well.
+      add(unwrap(call.args[0]), call, 1, true);
     } else if (/(^|\.)run_in_executor$/.test(name) && call.args[1]) {
       add(unwrap(call.args[1]), call, 2, false);
     } else if (/(^|\.)partial$/.test(name) && call.args[0]) {
