@@ -49,6 +49,13 @@ describe('persisted-data-not-removed', () => {
     assert.equal(analyzeSnippet(init('"latest.png"'), { rules }).findings.length, 1);
   });
 
+  it("takes files moved into its folder under the names a listing of the configuration folder found for its own", () => {
+    const init = (name: string) =>
+      `import glob\nimport os\nimport shutil\n\nfrom homeassistant.helpers.storage import STORAGE_DIR\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(move_data, hass.config.path(STORAGE_DIR))\n    return True\n\n\ndef move_data(storage):\n    folder = f"{storage}/vac_move"\n    for file_path in glob.glob(os.path.join(storage, "*.png")):\n        shutil.move(file_path, os.path.join(folder, ${name}))\n`;
+    assert.equal(status(analyzeSnippet(init('os.path.basename(file_path)'), { rules })), 'fail');
+    assert.equal(status(analyzeSnippet(init('"map.png"'), { rules })), 'fail');
+  });
+
   it('follows a path into a helper run through asyncio.to_thread, as through the executor', () => {
     const files = (run: string) =>
       `import json\n\nfrom homeassistant.helpers.storage import STORAGE_DIR\n\n\ndef _write_to_file(file_path, data):\n    with open(file_path, "w") as datafile:\n        json.dump(data, datafile)\n\n\nasync def async_save_rooms(hass, vacuum_id, rooms):\n    path = f"{hass.config.path(STORAGE_DIR, 'vac_rooms')}/rooms_{vacuum_id}.json"\n    await ${run}\n`;

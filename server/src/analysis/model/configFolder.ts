@@ -291,9 +291,33 @@ function namedPartByUser(file: FileModel, part: Node, integration: IntegrationMo
       return values.some((value) => value !== null && namedPartByUser(file, value, integration, depth - 1));
     }
   }
+  if (listedName(file, target)) return false;
   const names = (target.type === 'identifier' ? [target] : descendants(target, ['identifier'])).map((name) => name.text);
   // Constants (upper case) are the integration's, except option keys (`config[CONF_FILENAME]`).
   return names.some((name) => (!/^[A-Z][A-Z0-9_]*$/.test(name) || name.startsWith('CONF_')) && /file|path|name|dir|folder/i.test(name) && !ACCOUNT_OR_DEVICE_NAME.test(name));
+}
+
+/** Calls and methods that list a folder's entries. */
+const FOLDER_LISTING = /(^|\.)(glob\.i?glob|os\.listdir|os\.scandir|glob|rglob|iterdir)$/;
+
+/**
+ * The name of a file the code found by listing a folder (`for file_path in glob.glob(...)`, then
+ * `os.path.basename(file_path)` or `entry.name`): a name already there, not one the user picks.
+ */
+function listedName(file: FileModel, part: Node): boolean {
+  let target = unwrap(part);
+  if (target.type === 'call' && /(^|\.)os\.path\.basename$/.test(file.callSite(target)?.name ?? '') && file.callSite(target)!.args[0]) target = unwrap(file.callSite(target)!.args[0]);
+  else if (target.type === 'attribute' && /^(name|stem)$/.test(target.childForFieldName('attribute')?.text ?? '')) target = unwrap(target.childForFieldName('object') ?? target);
+  if (target.type !== 'identifier') return false;
+  const bindings = file.bindingsOf(target);
+  return (
+    bindings.length > 0 &&
+    bindings.every((binding) => {
+      const iterable = binding.kind === 'for' && binding.value ? unwrap(binding.value) : undefined;
+      const site = iterable?.type === 'call' ? file.callSite(iterable) : undefined;
+      return site !== undefined && FOLDER_LISTING.test(site.name ?? site.method ?? '');
+    })
+  );
 }
 
 /**
