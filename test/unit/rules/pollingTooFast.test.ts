@@ -48,6 +48,10 @@ describe('polling-too-fast', () => {
     // A docstring that speaks of should_poll does not turn polling off; a property that does, does.
     assert.equal(status(refreshes('"""Polled: should_poll defaults to True."""\n        self._device.refresh()')), 'pass');
     assert.equal(status(refreshes('self._device.refresh()\n\n    @property\n    def should_poll(self):\n        return False')), 'not-applicable');
+    // A should_poll that throttles its own updates and returns True keeps the entity polled (ics_calendar).
+    assert.equal(status(refreshes('self._device.refresh()\n\n    @property\n    def should_poll(self):\n        if self._stale():\n            self.async_schedule_update_ha_state(True)\n        return True')), 'pass');
+    assert.equal(status(entity('Entity', '    _attr_should_poll = True\n\n')), 'pass');
+    assert.equal(status(refreshes('self._device.refresh()\n\n    @property\n    def should_poll(self):\n        return self._polling')), 'not-applicable');
   });
 
   it("knows an entity by its lineage: the camera platform's Camera, and the integration's own base classes in other modules", () => {

@@ -351,8 +351,10 @@ function polledEntities(file: FileModel, integration: IntegrationModel): boolean
     if (updates.length === 0) return false;
     const lineage = classLineage(file, cls, integration);
     if (!lineage.outsideBases.some(isEntityBase) || lineage.outsideBases.some((base) => /(^|\.)CoordinatorEntity$/.test(base))) return false;
-    // Code that sets or overrides should_poll, not a docstring that mentions it.
-    if (lineage.classes.some(({ node }) => node.text.includes('should_poll') && descendants(node, ['identifier']).some((name) => /^(_attr_)?should_poll$/.test(name.text)))) return false;
+    // Code that sets or overrides should_poll, not a docstring that mentions it; only a should_poll that is True
+    // whatever happens (a property that throttles its own updates and returns True) keeps Home Assistant polling.
+    const overrides = lineage.classes.filter(({ node }) => node.text.includes('should_poll') && descendants(node, ['identifier']).some((name) => /^(_attr_)?should_poll$/.test(name.text)));
+    if (overrides.length > 0 && !overrides.every(({ node }) => alwaysPolls(node))) return false;
     return updates.some((method) => {
       if (descendants(method, ['await']).length > 0) return true;
       return descendants(method, ['call']).some((call) => {
@@ -361,6 +363,21 @@ function polledEntities(file: FileModel, integration: IntegrationModel): boolean
       });
     });
   });
+}
+
+/** A class whose every word on should_poll is True: `_attr_should_poll = True`, or a property that only returns True. */
+function alwaysPolls(cls: Node): boolean {
+  const values: Node[] = [];
+  for (const assignment of descendants(cls, ['assignment'])) {
+    if (/^(self\.)?(_attr_)?should_poll$/.test(assignment.childForFieldName('left')?.text ?? '')) values.push(assignment.childForFieldName('right') ?? assignment);
+  }
+  for (const method of methodsOf(cls)) {
+    if (method.childForFieldName('name')?.text !== 'should_poll') continue;
+    const returns = descendants(method, ['return_statement']);
+    if (returns.length === 0) return false;
+    for (const statement of returns) values.push(statement.namedChildren[0] ?? statement);
+  }
+  return values.length > 0 && values.every((value) => unwrap(value).type === 'true');
 }
 
 /** `open(path)`, `handle.readline()`, `session.execute(query)`: a sync update reading a file or a database. */
