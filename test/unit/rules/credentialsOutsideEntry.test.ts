@@ -308,6 +308,7 @@ describe('credentials-outside-entry', () => {
     const imported = analyzeSnippet(setup('    hass.async_create_task(hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_IMPORT}, data={CONF_TOKEN: conf[CONF_TOKEN]}))\n'), { rules });
     assert.deepEqual(imported.findings, []);
     assert.equal(imported.checklist.find((entry) => entry.id === 'credentials-storage')?.status, 'review');
+    assert.match(imported.checklist.find((entry) => entry.id === 'credentials-storage')?.note ?? '', /async_setup still reads "access_token" from YAML, which the integration imports into config entries/);
   });
 
   it('does not take a config flow form schema called CONFIG_SCHEMA for a YAML schema', () => {

@@ -543,7 +543,7 @@ function checkConfigReads(context: FileContext, file: FileModel, fn: Node, confi
     if (!receiver || !key || reported.has(key) || !isSecretName(key) || !fromConfig(receiver)) continue;
     reported.add(key);
     context.markUsed();
-    if (importsYaml(context)) context.review(`${setup} still reads "${key}" from YAML to import it into a config entry; make sure users are told to remove it from configuration.yaml once imported.`);
+    if (importsYaml(context)) context.review(`${setup} still reads "${key}" from YAML, which the integration imports into config entries; make sure users are told to remove it from configuration.yaml once imported.`);
     else context.report(read, `"${key}" is read from configuration.yaml; credentials belong in a config flow (stored in the config entry), not in YAML that users share.`);
   }
 }
