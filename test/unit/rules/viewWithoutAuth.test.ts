@@ -139,6 +139,19 @@ describe('view-without-auth', () => {
     assert.equal(analyzeSnippet(source('render(PAGE, "/demo")').replace('    return template.replace', '    open("/tmp/seen", "w").close()\n    return template.replace'), { rules }).findings.length, 1);
   });
 
+  it("takes a file shipped with the integration, served or read and sent, for a constant answer", () => {
+    const view = (body: string) =>
+      `import os\nfrom pathlib import Path\n\nfrom aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\nclass PanelView(HomeAssistantView):\n    url = "/api/demo/panel.js"\n    name = "api:demo:panel"\n    requires_auth = False\n\n    async def get(self, request):\n${body}\n`;
+    const found = (body: string) => analyzeSnippet(view(body), { rules }).findings.length;
+    assert.equal(found('        return web.FileResponse(os.path.join(os.path.dirname(__file__), "panel.js"))'), 0);
+    assert.equal(found('        path = Path(__file__).parent / "www" / "panel.js"\n        return web.FileResponse(path)'), 0);
+    assert.equal(found('        path = os.path.join(os.path.dirname(__file__), "panel.js")\n        with open(path, "r", encoding="utf-8") as handle:\n            content = handle.read()\n        return web.Response(body=content, content_type="application/javascript")'), 0);
+    // A name from the request picks the file; a file outside the integration's folder is someone's data.
+    assert.equal(found('        return web.FileResponse(os.path.join(os.path.dirname(__file__), request.match_info["name"]))'), 1);
+    assert.equal(found('        return web.FileResponse(os.path.join(self.hass.config.config_dir, "panel.js"))'), 1);
+    assert.equal(found('        with open(os.path.join(os.path.dirname(__file__), "seen.log"), "a") as handle:\n            handle.write("x")\n        return web.Response(text="ok")'), 1);
+  });
+
   it('asks for a review of a public view registered from a library base class', () => {
     const source = 'from hass_web_proxy_lib import ProxyView\n\n\nclass SnapshotView(ProxyView):\n    url = "/api/demo/snapshot"\n    name = "api:demo:snapshot"\n    requires_auth = False\n\n\ndef async_setup(hass, session):\n    hass.http.register_view(SnapshotView(session))\n';
     const result = analyzeSnippet(source, { rules });

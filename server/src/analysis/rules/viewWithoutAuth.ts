@@ -82,7 +82,9 @@ handlers return data or act without checking the caller some other way. Checks i
 on a token or signature, a verification function given the request or its headers, a decoded JWT, a comparison of a
 token (timing is insecure-secret-comparison's business), \`request[KEY_HASS_USER]\`, and paths signed with
 \`async_sign_path\` (the \`authSig\` parameter). Handlers that only answer a status or a fixed message are
-harmless. Views whose handlers change something (\`post\`, \`put\`, \`patch\`, \`delete\`, or a \`get\` that calls
+harmless, and so are handlers that serve a file shipped with the integration (a panel's script, at a path built from
+\`__file__\` and constant names, sent with \`web.FileResponse\` or read and returned): it is public in the
+integration's source anyway. Views whose handlers change something (\`post\`, \`put\`, \`patch\`, \`delete\`, or a \`get\` that calls
 services, fires events or writes states, itself or through the integration's functions and methods it calls) are
 errors; read-only ones are warnings. A view that hands its request to the integration's config
 flow (an OAuth redirect) is left to a review; one that starts a new flow from the code it receives is reported
@@ -251,7 +253,7 @@ function requiresAuthSetting(file: FileModel, cls: Node, integration: Integratio
 /** A handler whose only calls build a status or a fixed message from literals ("You can close this window"). */
 function returnsOnlyConstants(file: FileModel, handler: Node): boolean {
   const calls = descendants(handler, ['call']).filter((node) => !insideConstantCall(file, node, handler));
-  if (!calls.every((node) => isResponseOnly(file.callSite(node)) || isConstantCall(file, node))) return false;
+  if (!calls.every((node) => isResponseOnly(file.callSite(node)) || isConstantCall(file, node) || servesBundledFile(file, file.callSite(node)) || readsBundledFile(file, node))) return false;
   // `hass.data[DOMAIN] = ...` stores something even without a call.
   const stores = descendants(handler, ['assignment', 'augmented_assignment']).some((assignment) => assignment.childForFieldName('left')?.type !== 'identifier');
   if (stores) return false;
@@ -259,8 +261,66 @@ function returnsOnlyConstants(file: FileModel, handler: Node): boolean {
   return calls.every((node) => {
     const site = file.callSite(node);
     if (!site || /(^|\.)(_?LOGGER|logging)\./.test(site.name ?? '') || isConstantCall(file, node)) return true;
-    return [...site.args, ...site.keywords.values()].every((arg) => isConstantValue(arg) || isConstantCall(file, unwrap(arg)));
+    return [...site.args, ...site.keywords.values()].every((arg) => isConstantValue(arg) || isConstantCall(file, unwrap(arg)) || isBundledPath(file, arg) || isBundledContent(file, arg));
   });
+}
+
+/** `web.FileResponse(path)` of a file shipped with the integration (its panel's script, a card's bundle). */
+function servesBundledFile(file: FileModel, site: CallSite | undefined): boolean {
+  const path = site?.name === 'aiohttp.web.FileResponse' ? (site.args[0] ?? site.keywords.get('path')) : undefined;
+  return path !== undefined && isBundledPath(file, path);
+}
+
+/**
+ * Reading a file shipped with the integration: `open(path, "r")` of a bundled path, `handle.read()` of what it opened,
+ * `Path(__file__).parent.joinpath("panel.js").read_text()`.
+ */
+function readsBundledFile(file: FileModel, node: Node): boolean {
+  const site = file.callSite(node);
+  if (!site) return false;
+  if (site.name === 'open' && file.isBuiltin('open')) {
+    const mode = site.args[1] ?? site.keywords.get('mode');
+    const text = mode ? literalString(unwrap(mode)) : 'r';
+    return site.args[0] !== undefined && text !== undefined && !/[wax+]/.test(text) && isBundledPath(file, site.args[0]);
+  }
+  const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+  if (!receiver || !/^(read|read_text|read_bytes)$/.test(site.method ?? '')) return false;
+  if (isBundledPath(file, receiver)) return true;
+  return unwrap(receiver).type === 'identifier' && file.bindingsOf(unwrap(receiver)).some((binding) => binding.kind === 'with' && binding.value !== null && unwrap(binding.value).type === 'call' && readsBundledFile(file, unwrap(binding.value)));
+}
+
+/** The text of a file shipped with the integration, read in the handler (`content = f.read()`). */
+function isBundledContent(file: FileModel, expression: Node): boolean {
+  const origins = file.origins(expression, 2);
+  return origins.length > 0 && origins.every(({ node, kind }) => kind === 'expression' && unwrap(node).type === 'call' && readsBundledFile(file, unwrap(node)));
+}
+
+const PATH_BUILDERS = /(^|\.)(os\.path\.(join|dirname|abspath|realpath)|(pathlib\.)?Path)$/;
+
+/**
+ * A file shipped with the integration: a path built only from its module's `__file__` and constant names
+ * (`os.path.join(os.path.dirname(__file__), "panel.js")`, `Path(__file__).parent / "www" / "card.js"`). Serving it
+ * gives away no more than the integration's published source.
+ */
+function isBundledPath(file: FileModel, expression: Node, depth = 3): boolean {
+  let anchored = false;
+  const bundled = (node: Node, remaining: number): boolean => {
+    const target = unwrap(node);
+    if (target.type === 'identifier' && target.text === '__file__') return (anchored = true);
+    if (isConstantValue(target)) return true;
+    if (target.type === 'identifier') {
+      const origins = file.origins(target, 1);
+      return remaining > 0 && origins.length > 0 && origins.every(({ node: origin, kind }) => kind === 'expression' && origin.id !== target.id && bundled(origin, remaining - 1));
+    }
+    if (target.type === 'binary_operator') return /^[/+]$/.test(target.childForFieldName('operator')?.text ?? '') && [target.childForFieldName('left'), target.childForFieldName('right')].every((side) => side !== null && bundled(side, remaining));
+    if (target.type === 'attribute' && /^(parent|absolute)$/.test(target.childForFieldName('attribute')?.text ?? '')) return bundled(target.childForFieldName('object') ?? target, remaining);
+    if (target.type !== 'call') return false;
+    const site = file.callSite(target);
+    if (!site || site.keywords.size > 0) return false;
+    if (site.method === 'resolve' || site.method === 'joinpath') return site.args.every((arg) => bundled(arg, remaining)) && bundled(site.callee.childForFieldName('object') ?? target, remaining);
+    return PATH_BUILDERS.test(site.name ?? '') && site.args.length > 0 && site.args.every((arg) => bundled(arg, remaining));
+  };
+  return bundled(expression, depth) && anchored;
 }
 
 /**
@@ -302,6 +362,7 @@ const PURE_STRING_METHODS = new Set(['replace', 'format', 'strip', 'lstrip', 'rs
  */
 function isConstantCall(file: FileModel, node: Node): boolean {
   if (node.type !== 'call') return false;
+  if (isBundledPath(file, node)) return true;
   const site = file.callSite(node);
   if (!site) return false;
   const argumentsConstant = [...site.args, ...site.keywords.values()].every((arg) => isConstantValue(arg));
