@@ -242,6 +242,13 @@ describe('personal-data-attribute', () => {
     assert.equal(messages.length, 1);
     assert.match(messages[0], /State attribute "email" exposes personal data/);
     assert.deepEqual(analyzeSnippet(source('("status", "model")'), { rules, fileName: 'binary_sensor.py' }).findings, []);
+    // Written under a test of the source, into a dict declared with its type (acme_fw): the same keys.
+    const guarded = (names: string) =>
+      `from typing import Any\n\nfrom homeassistant.components.sensor import SensorEntity\n\n\nclass Info(SensorEntity):\n    @property\n    def extra_state_attributes(self) -> dict[str, Any]:\n        attributes: dict[str, Any] = {}\n        for key in ${names}:\n            if key in self._info:\n                attributes[key] = self._info[key]\n        return attributes\n`;
+    const clean = analyzeSnippet(guarded('("firmware_version", "hardware_version")'), { rules, fileName: 'sensor.py' });
+    assert.deepEqual(clean.findings, []);
+    assert.equal(clean.checklist.find((item) => item.id === 'data-minimization')?.status, 'pass');
+    assert.match(analyzeSnippet(guarded('("firmware_version", "email")'), { rules, fileName: 'sensor.py' }).findings[0]?.message ?? '', /State attribute "email" exposes personal data/);
   });
 
   it('resolves attribute keys defined in const.py', () => {

@@ -49,7 +49,8 @@ function scanStateAttributes(file: FileModel): AttributeScan {
       for (const added of dictAdditionValues(file, unwrap(value), undefined)) {
         // At the write: `attributes[KEY] = value`, or `attributes.setdefault(KEY, value)`.
         const at = ancestors(added.node).find((node) => node.type === 'assignment' || node.type === 'call') ?? added.node;
-        if (added.key) entries.push({ key: added.key, value: added.node, at, removable: false, owner });
+        // `for key in ("firmware_version", "hardware_version"): attributes[key] = ...`: each name the loop goes through.
+        if (added.key) for (const key of loopedKeys(file, added.key) ?? [added.key]) entries.push({ key, value: added.node, at, removable: false, owner });
         else fromValue(added.node, owner);
       }
       resolving.delete(value.id);
