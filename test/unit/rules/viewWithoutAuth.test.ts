@@ -29,6 +29,13 @@ describe('view-without-auth', () => {
     ]);
   });
 
+  it('names only the handlers that change things when some do', () => {
+    const source = 'from homeassistant.components.http import HomeAssistantView\n\n\nclass NotesView(HomeAssistantView):\n    url = "/api/demo/notes"\n    name = "api:demo:notes"\n    requires_auth = False\n\n    async def get(self, request):\n        return self.json(self.notes)\n\n    async def post(self, request):\n        self.notes.append(await request.json())\n        return self.json_message("saved")\n';
+    const [finding] = analyzeSnippet(source, { rules }).findings;
+    assert.match(finding.message, /its handlers change things \(post\) without checking the caller/);
+    assert.equal(finding.severity, 'error');
+  });
+
   it('asks for a review of a view that serves only callers from accepted addresses', () => {
     const source = [
       'from http import HTTPStatus',

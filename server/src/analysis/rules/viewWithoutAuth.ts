@@ -171,9 +171,11 @@ class StatusView(HomeAssistantView):
         if (flowCallback) context.review(`${name} (${baseName(file.path)}) is public and passes its request to a config flow (an OAuth-style callback); check that the flow verifies the state it receives.`);
         continue;
       }
-      const writes = exposed.some(({ handler, acts: changes }) => changes || (handler.childForFieldName('name')?.text ?? 'get') !== 'get');
+      const changing = exposed.filter(({ handler, acts: changes }) => changes || (handler.childForFieldName('name')?.text ?? 'get') !== 'get');
+      const writes = changing.length > 0;
       const at = setting.file === file ? setting.node : cls.childForFieldName('name') ?? cls;
-      const handlerNames = exposed.map(({ handler }) => handler.childForFieldName('name')?.text ?? 'handler').join(', ');
+      // Said of the handlers it is true of: a view whose post changes things and whose get only reads names the post.
+      const handlerNames = (writes ? changing : exposed).map(({ handler }) => handler.childForFieldName('name')?.text ?? 'handler').join(', ');
       // An OAuth redirect target: the browser arrives from the vendor without a Home Assistant token, so requiring
       // one breaks setup; what protects it is a state value the flow sent out and checks on the way back.
       if (exposed.every(({ handler }) => startsFlow(file, handler))) {
