@@ -874,6 +874,13 @@ async def async_setup_entry(hass, entry):
     assert.equal(found('').length, 0, 'without the annotation, the object could be anything');
   });
 
+  it('follows a credential through helpers that wrap it into a message, however many names it is given on the way', () => {
+    const client = (alias: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass HubClient:\n    async def _send_message(self, message):\n        _LOGGER.debug("Sending message to hub: %s", message)\n        await self._ws.send_json(message)\n\n    async def _send_request(self, path, body):\n        await self._send_message({"type": "REQUEST", "body": {"path": path, "body": body}})\n\n    async def device_control(self, path, body):\n${alias}\n\n    async def set_lock_state(self, state, pin):\n        body = {"targetLockState": state}\n        body["authorizationPin"] = pin\n        await self.device_control("/hmip/device/control/setLockState", body)\n`;
+    assert.match(findings(client('        payload = body\n        await self._send_request(path, payload)'))[0]?.message ?? '', /writes the credential `message` \(from `pin`\)/);
+    assert.equal(findings(client('        payload = body\n        await self._send_request(path, {"state": payload["targetLockState"]})')).length, 0);
+  });
+
   it('reports an answer kept in a self attribute and logged whole, when another method reads a credential from it', () => {
     const panel = (read: string) =>
       `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass AlarmPanel:\n    def __init__(self, client):\n        self.client = client\n        self.status = None\n\n    async def async_connect(self):\n        self.status = await self.client.get_status()\n        _LOGGER.debug(self.status)\n\n    def current_settings(self):\n        settings = self.status["settings"] or {}\n        return {"value": ${read}}\n`;

@@ -1384,7 +1384,8 @@ function bindingCarrier(walk: Walk, binding: Binding, use: Node, depth: number):
       }
       const values = positionalValues(file, binding, use.text) ?? [binding.value];
       for (const value of values) {
-        const found = carriers(walk, value, depth - 1)[0];
+        // `payload = body`: another name for the same value, which costs no step of the budget.
+        const found = carriers(walk, value, unwrap(value).type === 'identifier' ? depth : depth - 1)[0];
         if (found) return found;
       }
       return values.some((value) => isOpaque(file, value, integration)) ? 'opaque' : undefined;
