@@ -3,7 +3,7 @@ import { ancestorOfType, unwrap } from '../python/syntax';
 import type { CallSite, FileModel } from './fileModel';
 import { classConstant } from './constness';
 import { constantExpression, type IntegrationModel } from './integration';
-import { callerArguments } from './untrusted';
+import { argumentsForParameter } from './untrusted';
 
 /**
  * Evaluating the few expressions that state time spans: `timedelta(minutes=5)`, `timedelta(0, 30)`, constants
@@ -146,8 +146,8 @@ function knownValues(
   const origins = file.origins(name, 2);
   if (origins.length === 0) return null;
   let values: (number | undefined)[];
-  if (origins.every((origin) => origin.kind === 'parameter' && origin.scope && origin.name)) {
-    const handed = origins.flatMap((origin) => callerArguments(file, origin.scope!, origin.name!, integration));
+  const handed = argumentsForParameter(file, name, integration);
+  if (handed) {
     if (handed.length === 0) return undefined;
     values = handed.map((argument) => read(argument.file, argument.node));
   } else if (origins.every((origin) => origin.kind === 'expression' && origin.node.id !== name.id)) {

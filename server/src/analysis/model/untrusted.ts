@@ -404,6 +404,17 @@ export function callerArguments(file: FileModel, fn: Node, name: string, integra
   return found;
 }
 
+/**
+ * What callers hand the parameter a name is bound to (`def __init__(self, hass, interval)`, then `interval` read):
+ * undefined when the name is not a parameter there (or not only one).
+ */
+export function argumentsForParameter(file: FileModel, name: Node, integration: IntegrationModel | undefined): { file: FileModel; node: Node }[] | undefined {
+  if (unwrap(name).type !== 'identifier') return undefined;
+  const origins = file.origins(unwrap(name), 2);
+  if (origins.length === 0 || !origins.every((origin) => origin.kind === 'parameter' && origin.scope && origin.name)) return undefined;
+  return origins.flatMap((origin) => callerArguments(file, origin.scope!, origin.name!, integration));
+}
+
 const MEDIA_SOURCE_METHODS = new Set(['async_resolve_media', 'async_browse_media']);
 const NOTIFY_METHODS = new Set(['send_message', 'async_send_message']);
 

@@ -3,7 +3,7 @@ import { replaceNode } from '../fixes';
 import { durationSeconds, numberValue, optionRead } from '../model/durations';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
-import { callerArguments, classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf } from '../model/untrusted';
+import { argumentsForParameter, classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf } from '../model/untrusted';
 import { contains, descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
@@ -54,9 +54,9 @@ function optionKeyRead(file: FileModel, argument: Node, integration: Integration
   if (get?.args[0]) return { file, key: get.args[0], receiver: get.callee.type === 'attribute' ? get.callee.childForFieldName('object')?.text ?? '' : '' };
   let node = unwrap(argument);
   // `def __init__(self, hass, update_interval)` handed `entry.options.get(CONF_SCAN_INTERVAL, 30)` by its callers.
-  const parameter = node.type === 'identifier' && depth > 0 ? file.origins(node).find((origin) => origin.kind === 'parameter' && origin.scope && origin.name) : undefined;
-  if (parameter) {
-    for (const passed of callerArguments(file, parameter.scope!, parameter.name!, integration)) {
+  const handed = depth > 0 ? argumentsForParameter(file, node, integration) : undefined;
+  if (handed) {
+    for (const passed of handed) {
       const read = optionKeyRead(passed.file, passed.node, integration, depth - 1);
       if (read) return read;
     }
