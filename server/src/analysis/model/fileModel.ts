@@ -32,6 +32,12 @@ export interface Binding {
 
 export type ScopeNode = Node;
 
+/**
+ * The text a constant of another module holds (`const.CONF_SECRET`), or with `entry`, the text its dict of key names
+ * holds under that key (`const.CONF["SECRET_KEY"]`).
+ */
+export type ConstantLookup = (qualifiedName: string, entry?: string) => string | undefined;
+
 /** The node types the file model indexes. */
 const INDEXED_TYPES = [
   'call', 'import_statement', 'import_from_statement', 'function_definition', 'class_definition', 'assignment',
@@ -696,9 +702,9 @@ export class FileModel {
   /**
    * The string an expression certainly holds: a literal, a module constant, or a Home Assistant constant
    * imported from `homeassistant.const` (`CONF_PASSWORD` is "password"). `lookup` resolves constants of
-   * other modules of the integration (`from .const import CONF_SECRET`).
+   * other modules of the integration (`from .const import CONF_SECRET`), and entries of their dicts of key names.
    */
-  stringValue(expression: Node, lookup?: (qualifiedName: string) => string | undefined, depth = 4): string | undefined {
+  stringValue(expression: Node, lookup?: ConstantLookup, depth = 4): string | undefined {
     const target = unwrap(expression);
     const literal = literalString(target);
     if (literal !== undefined) return literal;
@@ -729,7 +735,7 @@ export class FileModel {
       const keyText = this.stringValue(key, lookup, depth - 1);
       if (keyText === undefined) return undefined;
       const imported = this.imports.get(object.text);
-      if (imported !== undefined) return lookup?.(`${imported}[${JSON.stringify(keyText)}]`);
+      if (imported !== undefined) return lookup?.(imported, keyText);
       const constant = this.constants.get(object.text);
       return constant ? this.dictionaryEntry(constant, keyText, lookup, depth - 1) : undefined;
     }
@@ -737,7 +743,7 @@ export class FileModel {
   }
 
   /** The text a dict literal (`{"SECRET_KEY": "secret_key"}`) holds under `key`, if it holds text there. */
-  dictionaryEntry(dictionary: Node, key: string, lookup?: (qualifiedName: string) => string | undefined, depth = 3): string | undefined {
+  dictionaryEntry(dictionary: Node, key: string, lookup?: ConstantLookup, depth = 3): string | undefined {
     const node = unwrap(dictionary);
     if (node.type !== 'dictionary' || depth <= 0) return undefined;
     for (const pair of node.namedChildren) {

@@ -2,7 +2,7 @@ import * as jsonc from 'jsonc-parser';
 import type { Node } from '../python/syntaxTree';
 import type { Range } from '../types';
 import { computeLineStarts, lineAndColumn } from '../text';
-import { FileModel } from './fileModel';
+import { FileModel, type ConstantLookup } from './fileModel';
 import { homeAssistantConstant } from './haConstants';
 
 /**
@@ -48,8 +48,8 @@ export interface IntegrationModel {
   files: FileModel[];
   /** Looks a dotted module path up (`custom_components.acme.const`). */
   moduleFile(moduleName: string): FileModel | undefined;
-  /** The literal string value of a constant defined in another module of the integration. */
-  constantString(qualifiedName: string): string | undefined;
+  /** The literal string value of a constant defined in another module of the integration (see ConstantLookup). */
+  constantString: ConstantLookup;
   /** A function (`def`) defined in a module of the integration, found by its qualified name. */
   resolveFunction(qualifiedName: string): { file: FileModel; node: Node } | undefined;
   /** The value expression of a module-level constant of the integration, found by its qualified name. */
@@ -176,16 +176,15 @@ export function buildIntegration(root: string, manifestPath: string, manifestTex
   };
   bindStarImports(files, moduleFile);
   const resolving = new Set<string>();
-  const constantString = (qualified: string): string | undefined => {
+  const constantString = (qualified: string, entry?: string): string | undefined => {
+    // `const.CONF["SECRET_KEY"]`: an entry of a dict of key names in another module.
+    if (entry !== undefined) {
+      const dictionary = resolveConstant(qualified);
+      return dictionary ? dictionary.file.dictionaryEntry(dictionary.node, entry, constantString) : undefined;
+    }
     // A module of the integration may re-export Home Assistant's constants (`from homeassistant.const import ...`).
     const known = homeAssistantConstant(qualified);
     if (known !== undefined) return known;
-    // `const.CONF["SECRET_KEY"]`: an entry of a dict of key names in another module.
-    const entry = /^([\w.]+)\[("(?:[^"\\]|\\.)*")\]$/.exec(qualified);
-    if (entry) {
-      const dictionary = resolveConstant(entry[1]);
-      return dictionary ? dictionary.file.dictionaryEntry(dictionary.node, JSON.parse(entry[2]) as string, constantString) : undefined;
-    }
     const target = splitQualified(qualified);
     if (!target || resolving.has(qualified)) return undefined;
     // Guards re-exports too: two modules importing a name from each other (`from . import X`) form a cycle.
