@@ -236,6 +236,19 @@ describe('personal-data-attribute', () => {
     assert.match(entry?.note ?? '', /"latitude" .* publishes a position \(`self\._api\.get_data\(ATTR_LATITUDE\)`\)/);
   });
 
+  it("asks for a review of a bare address not read from a person, which may be a place or the owner's home", () => {
+    const sensor = (attributes: string) =>
+      `from homeassistant.components.sensor import SensorEntity\n\n\nclass PlantSensor(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        return ${attributes}\n`;
+    const result = analyzeSnippet(sensor('{"city": self._plant["city"], "address": self._plant["address"]}'), { rules, fileName: 'sensor.py' });
+    assert.deepEqual(result.findings, []);
+    const item = result.checklist.find((entry) => entry.id === 'data-minimization');
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /State attribute "address" in sensor\.py publishes an address \(`self\._plant\["address"\]`\); if it is where someone lives/);
+    // Read from the account holder, it is theirs; an IP address is a device fact.
+    assert.equal(analyzeSnippet(sensor('{"address": self._account.owner.address}'), { rules, fileName: 'sensor.py' }).findings.length, 1);
+    assert.equal(analyzeSnippet(sensor('{"ip_address": self._device.ip}'), { rules, fileName: 'sensor.py' }).checklist.find((entry) => entry.id === 'data-minimization')?.status, 'pass');
+  });
+
   it('reads attribute keys a loop takes from a literal list', () => {
     const source = (names: string) => `from homeassistant.components.binary_sensor import BinarySensorEntity\n\n\nclass Presence(BinarySensorEntity):\n    @property\n    def extra_state_attributes(self):\n        attrs = {}\n        for name in ${names}:\n            attrs[name] = getattr(self._profile, name)\n        return attrs\n`;
     const messages = analyzeSnippet(source('["email", "status"]'), { rules, fileName: 'binary_sensor.py' }).findings.map((finding) => finding.message);

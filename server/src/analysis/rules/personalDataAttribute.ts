@@ -40,7 +40,8 @@ coordinates are not reported as findings; a GPS tracker (a \`TrackerEntity\` wit
 legacy tracker calling \`see(..., gps=...)\`) still puts the item up for review, since a person's position is
 personal data even where it is the product. On other entities a position read from a person, their home
 (\`hass.config\`), vehicle, phone or tracker is reported; one read from anything else (a weather station, a charger
-from an open-data API) is a place, and puts the item up for review. Integrations that are location products by design can say so with
+from an open-data API) is a place, and puts the item up for review; so does a bare \`address\` not read from a person
+(a place's, or an installation's, which is often its owner's home). Integrations that are location products by design can say so with
 \`# ha-security: ignore[personal-data-attribute] reason\`.
 
 **Fix:** drop the attribute, or expose only what an automation needs (a presence flag rather than the address).
@@ -129,9 +130,12 @@ function checkEntry(context: FileContext, { key, value, at, removable, owner }: 
     context.review(`State attribute ${keyName !== undefined ? `"${keyName}"` : key.text} in ${file.path.split(/[\\/]/).pop()} publishes a position (\`${excerpt(value.text, 50)}\`); if it is where a person, their home or their vehicle is, it is personal data: keep it out unless it is the entity's purpose.`);
     return;
   }
-  // A bare "address" is a person's where a person is tracked, or when it is read from a person: a gym's or a
-  // charging station's address is a place.
-  if (normalizeName(personal) === 'address' && !isLocationEntity(file, owner, integration) && !PERSON_HOLDER.test(value ? holderText(value) : '')) return;
+  // A bare "address" is a person's where a person is tracked, or when it is read from a person; otherwise it may be a
+  // place (a gym, a charging station) or the owner's home (an inverter's plant address): a person judges it.
+  if (normalizeName(personal) === 'address' && !isLocationEntity(file, owner, integration) && !PERSON_HOLDER.test(value ? holderText(value) : '')) {
+    context.review(`State attribute ${keyName !== undefined ? `"${keyName}"` : key.text} in ${file.path.split(/[\\/]/).pop()} publishes an address${value ? ` (\`${excerpt(value.text, 50)}\`)` : ''}; if it is where someone lives (the account's or the installation's address), it is personal data: keep it out unless it is the entity's purpose.`);
+    return;
+  }
   const shared = keyName !== undefined && unrecordedAttributes(file, owner, integration).has(keyName)
     ? 'it is kept out of the recorder but still shared with every frontend and API client'
     : 'attributes are recorded and shared';
