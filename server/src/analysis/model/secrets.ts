@@ -58,6 +58,9 @@ const DESCRIPTOR_SUFFIXES = new Set([
   'handler', 'handlers', 'validator', 'validators', 'generator', 'factory', 'parser', 'serializer', 'encoder', 'decoder',
   // The names of a mapping's keys: `token_response_keys` lists what a token response holds, not the token.
   'keys',
+  // How often and when a credential is tried or renewed: `token_refresh_retries`, `password_attempts`,
+  // `token_refresh_interval`, `token_refresh_task` are numbers, durations and jobs.
+  'retries', 'retrys', 'retry', 'attempts', 'attempt', 'tries', 'counter', 'interval', 'timeout', 'delay', 'task', 'timer',
 ]);
 
 /** Whether a name ending in this word describes a secret (`token_url`, `signature_size`) rather than holds one. */
