@@ -874,6 +874,19 @@ async def async_setup_entry(hass, entry):
     assert.equal(found('').length, 0, 'without the annotation, the object could be anything');
   });
 
+  it('reports the raw text of an answer the code parses and reads a credential from, not in the branch where that part is missing', () => {
+    const login = (log: string) =>
+      `import json\nimport logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def login(rest):\n    await rest.async_update()\n    response = json.loads(rest.data)\n${log}\n    return response["result"]["token"]\n`;
+    assert.match(findings(login('    _LOGGER.debug("Login successful " + rest.data)'))[0]?.message ?? '', /writes `rest\.data`, a whole payload that holds the credential "token"/);
+    assert.deepEqual(findings(login('    if response["result"] is None:\n        _LOGGER.error("Login failed: %s", rest.data)\n        return None')), []);
+    assert.deepEqual(findings(login('    if not response.get("result"):\n        raise UpdateFailed(f"Login failed: {rest.data}")')), []);
+    assert.equal(findings(login('    if response["result"] is None:\n        return None\n    else:\n        _LOGGER.debug("Login successful %s", rest.data)')).length, 1);
+    // Text read into a name first, then parsed.
+    const text = 'import json\nimport logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def login(session):\n    resp = await session.post("https://cloud.example.com/login")\n    body = await resp.text()\n    _LOGGER.debug("Login successful " + body)\n    return json.loads(body)["result"]["token"]\n';
+    assert.equal(findings(text).length, 1);
+    assert.deepEqual(findings(text.replace('["result"]["token"]', '["result"]["expires"]')), []);
+  });
+
   it('follows a credential through helpers that wrap it into a message, however many names it is given on the way', () => {
     const client = (alias: string) =>
       `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass HubClient:\n    async def _send_message(self, message):\n        _LOGGER.debug("Sending message to hub: %s", message)\n        await self._ws.send_json(message)\n\n    async def _send_request(self, path, body):\n        await self._send_message({"type": "REQUEST", "body": {"path": path, "body": body}})\n\n    async def device_control(self, path, body):\n${alias}\n\n    async def set_lock_state(self, state, pin):\n        body = {"targetLockState": state}\n        body["authorizationPin"] = pin\n        await self.device_control("/hmip/device/control/setLockState", body)\n`;

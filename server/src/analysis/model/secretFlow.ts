@@ -1155,6 +1155,9 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
     const responseKey = credentialResponseKey(file, node, bindings);
     if (responseKey && keyMaskedAfter(walk, node, responseKey, Math.max(...bindings.map((binding) => binding.node.startIndex), -1))) return [];
     if (responseKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${responseKey}`, node }];
+    // `body = await resp.text()` logged, then `json.loads(body)["result"]["token"]`.
+    const parsedKey = bindings.length > 0 ? credentialReadFromParsedText(file, node) : undefined;
+    if (parsedKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${parsedKey}`, node }];
     // A secret-named value whose origin we cannot see (a parameter, a call, an attribute) is taken at its word.
     if (opaque && isSecretHolderName(name) && !inLexer(file, node)) return [{ kind: 'secret', source: name, node }];
     const raised = bindings.length === 0 && depth > 1 ? caughtExceptionCarrier(walk, node, depth) : undefined;
@@ -1261,9 +1264,23 @@ function inStatusBranch(file: FileModel, node: Node, response: string): boolean 
 
 /** A credential key the code reads from `response.json()` in the scope of `use`, directly or through the name it binds. */
 function credentialReadFromJsonOf(file: FileModel, response: Node, use: Node): string | undefined {
+  return credentialReadFromParse(file, use, (call) => call.method === 'json' && call.args.length === 0 && call.callee.childForFieldName('object')?.text === response.text);
+}
+
+/**
+ * `rest.data` logged, where the function reads `json.loads(rest.data)["result"]["token"]` (also through the name the
+ * parse is bound to): the text of an answer that holds that credential.
+ */
+function credentialReadFromParsedText(file: FileModel, text: Node): string | undefined {
+  if (!file.mentions(/\bloads\(/)) return undefined;
+  return credentialReadFromParse(file, text, (call) => JSON_PARSERS.test(call.name ?? '') && call.args[0]?.text === text.text);
+}
+
+/** A credential key read from what a parse `parses` matches returns, in the scope of `use`. */
+function credentialReadFromParse(file: FileModel, use: Node, parses: (call: CallSite) => boolean): string | undefined {
   const scope = file.scopeOf(use);
   for (const call of file.calls) {
-    if (call.method !== 'json' || call.args.length > 0 || call.callee.childForFieldName('object')?.text !== response.text || file.scopeOf(call.node).id !== scope.id) continue;
+    if (!parses(call) || file.scopeOf(call.node).id !== scope.id) continue;
     const direct = credentialKeyReadFrom(file, call.node.text, call.node);
     if (direct) return direct;
     let value: Node = call.node;
@@ -1271,9 +1288,27 @@ function credentialReadFromJsonOf(file: FileModel, response: Node, use: Node): s
     const target = value.parent?.type === 'assignment' && value.parent.childForFieldName('right')?.id === value.id ? value.parent.childForFieldName('left') : null;
     if (target?.type !== 'identifier') continue;
     const key = credentialKeyReadFrom(file, target.text, target, file.bindingsOf(target).filter((binding) => binding.node.id === value.parent!.id));
-    if (key) return key;
+    if (key && !inMissingPartBranch(use, target.text)) return key;
   }
   return undefined;
+}
+
+/**
+ * Whether `use` sits in the branch taken when a part of the parsed answer is missing (`if response["result"] is None:`,
+ * `if not data.get("result"):`): an answer without the part the credential is read from holds none.
+ */
+function inMissingPartBranch(use: Node, parsed: string): boolean {
+  const part = new RegExp(`^\\(?\\s*${parsed}\\s*(\\[|\\.get\\()`);
+  for (let current = use.parent; current && current.type !== 'function_definition'; current = current.parent) {
+    if (current.type !== 'block') continue;
+    const branch = current.parent;
+    const condition = branch?.type === 'if_statement' || branch?.type === 'elif_clause' ? branch.childForFieldName('condition') : null;
+    if (!condition || branch?.childForFieldName('consequence')?.id !== current.id) continue;
+    const node = unwrap(condition);
+    const tested = node.type === 'not_operator' ? node.childForFieldName('argument') : node.type === 'comparison_operator' && /\bis\s+None$/.test(node.text) ? node.namedChild(0) : null;
+    if (tested && part.test(tested.text)) return true;
+  }
+  return false;
 }
 
 /**
@@ -1572,6 +1607,8 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
   // Home Assistant's `OAuth2Session.valid_token` says whether the token is still valid: a truth, not the token.
   if (attribute === 'valid_token' && object && isOAuthSession(walk.file, object)) return [];
   if (isSecretHolderName(attribute) && !inLexer(walk.file, node)) return [{ kind: 'secret', source: node.text, node }];
+  const parsedKey = credentialReadFromParsedText(walk.file, node);
+  if (parsedKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${parsedKey}`, node }];
   // `call.data` of a service whose schema takes a credential.
   if (attribute === 'data' && object && unwrap(object).type === 'identifier') {
     const parameter = walk.file.bindingsOf(unwrap(object)).find((binding) => binding.kind === 'parameter');

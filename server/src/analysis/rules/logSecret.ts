@@ -58,7 +58,8 @@ variables, \`self\` attributes and what the module's own functions and methods r
   \`user_input\` of a flow step whose form asks for a credential, the YAML \`config\`, the body of a request to a
   webhook or view (also parsed with \`json.loads\`), the headers of a request to a webhook or view (\`request.headers\`), a
   response the same function reads a credential from (\`payload = await resp.json()\` logged, then
-  \`payload["access_token"]\`; or an answer kept in \`self.status\` that another method of the class reads a credential
+  \`payload["access_token"]\`; its raw text, parsed with \`json.loads\` for the read, but not in the branch where the
+  part the credential is read from is missing; or an answer kept in \`self.status\` that another method of the class reads a credential
   from) (**warning**: what the payload holds is inferred from the integration's schemas, keys
   and reads);
 - either of these in the message of an exception Home Assistant logs when it is raised: \`raise UpdateFailed(...)\`
