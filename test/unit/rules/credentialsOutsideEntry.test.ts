@@ -92,6 +92,12 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(entityFindings('f"{entry.data[CONF_TOKEN]}_{key}"'), [6]);
     assert.deepEqual(entityFindings('f"{entry.entry_id}_{key}"'), []);
     assert.deepEqual(entityFindings('f"{entry.unique_id}_{key}"'), []);
+    // A unique_id property returning it, through what the constructor kept (plaato).
+    const property = (kept: string) =>
+      `from homeassistant.components.sensor import SensorEntity\nfrom homeassistant.const import CONF_TOKEN\n\n\nasync def async_setup_entry(hass, entry, async_add_entities):\n    async_add_entities([Demo(${kept})])\n\n\nclass Demo(SensorEntity):\n    def __init__(self, device_id):\n        self._device_id = device_id\n\n    @property\n    def unique_id(self):\n        return f"{self._device_id}_temperature"\n`;
+    const propertyFindings = (kept: string) => analyzeSnippet(property(kept), { rules, fileName: 'sensor.py' }).findings.map((finding) => finding.range.start.line);
+    assert.deepEqual(propertyFindings('entry.data[CONF_TOKEN]'), [14]);
+    assert.deepEqual(propertyFindings('entry.entry_id'), []);
   });
 
   it('reports a credential used as the config entry\'s title, not a shortened one or the host', () => {

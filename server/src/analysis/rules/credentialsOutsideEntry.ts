@@ -34,7 +34,8 @@ fires (\`hass.bus.async_fire(event, {"token": token})\`: events are recorded and
 writes (\`json.dump\`, \`save_json\`, \`write_text\`, \`.write\`) whose data holds credential keys (also nested in the
 dicts and lists it is built of) or the whole \`entry.data\`, credentials copied into the process environment
 (\`os.environ[...] = ...\`, \`os.environ.update\`, \`os.putenv\`: every integration and child process reads it), a
-credential used as a config entry's or entity's unique id (\`async_set_unique_id(user_input[CONF_API_KEY])\`: unique ids
+credential used as a config entry's or entity's unique id (\`async_set_unique_id(user_input[CONF_API_KEY])\`,
+\`self._attr_unique_id = token\`, a \`unique_id\` property returning it: unique ids
 are kept in the registries and appear unredacted in diagnostics and logs; a truncated or hashed credential is fine) or as a config entry's title
 (\`async_create_entry(title=user_input[CONF_API_KEY], ...)\`), and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
 for passwords, tokens, keys, PIN codes and database URLs (a GPIO \`pin\` validated as a number is no PIN), and without a
@@ -128,15 +129,24 @@ const UNIQUE_ID_MESSAGE = (secret: string, of: string): string =>
 const TITLE_MESSAGE = (secret: string): string =>
   `The config entry's title is a credential (${secret}); titles are shown in the UI and appear unredacted in diagnostics and logs, so name the entry after the account, the host or the service instead.`;
 
-/** `self._attr_unique_id = token`: an entity's unique id made of a credential. */
+/** `self._attr_unique_id = token`, or a `unique_id` property returning it: an entity's unique id made of a credential. */
 function checkEntityUniqueIds(context: FileContext, file: FileModel): void {
-  if (!file.mentions(/_attr_unique_id/)) return;
+  if (!file.mentions(/_attr_unique_id|def unique_id\b/)) return;
   for (const assignment of file.nodesOfType('assignment')) {
     const target = assignment.childForFieldName('left');
     const value = assignment.childForFieldName('right');
     if (target?.type !== 'attribute' || target.childForFieldName('attribute')?.text !== '_attr_unique_id' || !value) continue;
     const secret = credentialIn(context, value);
     if (secret) context.report(assignment, UNIQUE_ID_MESSAGE(secret, 'entity'));
+  }
+  for (const fn of file.functions) {
+    const decorators = fn.parent?.type === 'decorated_definition' ? fn.parent.namedChildren.filter((child) => child.type === 'decorator') : [];
+    if (fn.childForFieldName('name')?.text !== 'unique_id' || !decorators.some((decorator) => decorator.text.trim() === '@property')) continue;
+    for (const statement of descendants(fn, ['return_statement'])) {
+      const value = statement.namedChildren[0];
+      const secret = value ? credentialIn(context, value) : undefined;
+      if (secret) context.report(statement, UNIQUE_ID_MESSAGE(secret, 'entity'));
+    }
   }
 }
 
