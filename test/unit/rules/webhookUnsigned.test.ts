@@ -92,6 +92,9 @@ describe('webhook-unsigned', () => {
     const suggestsLocal = Object.fromEntries(result.findings.map((finding) => [finding.message.match(/`(\w+)`/)?.[1], /local_only=True/.test(finding.message)]));
     assert.equal(suggestsLocal.handle_webhook, true);
     assert.equal(suggestsLocal.handle_form, false);
+    // Only for a sender on the local network: a phone app posting from the internet needs a secret of its own.
+    const advice = result.findings.find((finding) => finding.message.includes('`handle_webhook`'))?.message ?? '';
+    assert.match(advice, /for a sender that cannot sign, register the webhook with local_only=True if the sender is on the local network, or check a shared secret it sends\.$/);
   });
 
   it('asks for a review when the request goes to code outside the integration or only the address is checked', () => {

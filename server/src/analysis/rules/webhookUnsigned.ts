@@ -93,7 +93,7 @@ async def handle_webhook(hass, webhook_id, request):
         }
         const reach = registration.localOnly ? 'anyone on the local network who learns the URL' : 'anyone who learns the URL';
         // A device on the LAN often cannot sign; keeping its webhook local is then the step that is left.
-        const otherwise = registration.localOnly ? '' : ' (a sender that cannot sign is better registered with local_only=True)';
+        const otherwise = registration.localOnly ? '' : '; for a sender that cannot sign, register the webhook with local_only=True if the sender is on the local network, or check a shared secret it sends';
         context.report(handler.file.path, name ?? handler.node, `Webhook handler \`${label}\` acts on requests without verifying a signature or shared secret, so ${reach} can call it; compare an HMAC of the body with hmac.compare_digest and reject mismatches${otherwise}.`, {
           severity: registration.localOnly ? 'warning' : undefined,
           suggestions: signatureCheckFix(handler.file, handler.node, integration),
