@@ -218,6 +218,15 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(analyzeSnippet(source('DEFAULT_POLL_INTERVAL'), { rules, manifest: manifest('local_polling') }).checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
     assert.equal(analyzeSnippet('SCAN_INTERVAL = 60\n', { rules, manifest: manifest('cloud_polling') }).checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
     assert.equal(analyzeSnippet('SCAN_INTERVAL = 5\n', { rules, manifest: manifest('cloud_polling') }).findings.length, 1);
+    // In const.py, a plain number's unit is the one of the code that reads it (econnect_alarm).
+    const readAs = (unit: string) =>
+      analyzeSnippet(`from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\nfrom .const import SCAN_INTERVAL\n\n\nasync def async_setup_entry(hass, entry):\n    DataUpdateCoordinator(hass, None, name="demo", update_interval=timedelta(${unit}=SCAN_INTERVAL))\n    return True\n`, {
+        rules,
+        manifest: manifest('cloud_polling'),
+        otherFiles: { 'const.py': 'SCAN_INTERVAL = 5\n' },
+      }).findings.map((finding) => `${finding.path.split('/').pop()}:${finding.range.start.line}`);
+    assert.deepEqual(readAs('minutes'), []);
+    assert.deepEqual(readAs('seconds'), ['__init__.py:8']);
     // `update_interval=None`: a coordinator refreshed by pushes, which never polls.
     assert.equal(analyzeSnippet(source('None'), { rules, manifest: manifest('cloud_polling') }).checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'not-applicable');
   });

@@ -165,8 +165,13 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
     if (unwrap(expression).type !== 'none') found.push({ expression, what, seconds });
   };
   const scanInterval = file.constants.get('SCAN_INTERVAL');
-  // A plain number (`SCAN_INTERVAL = 60`, a data handler's own constant) counts seconds.
-  if (scanInterval && !file.imports.has('SCAN_INTERVAL') && !unusedOutsidePlatform(file, integration)) add(scanInterval, 'SCAN_INTERVAL', durationSeconds(file, scanInterval, integration) ?? numberValue(file, scanInterval, integration));
+  // A plain number (`SCAN_INTERVAL = 60`, a data handler's own constant) counts seconds; in a module that is no entity
+  // platform (const.py) its unit is the one of the code that reads it (`timedelta(minutes=SCAN_INTERVAL)`), judged there.
+  if (scanInterval && !file.imports.has('SCAN_INTERVAL') && !unusedOutsidePlatform(file, integration)) {
+    const span = durationSeconds(file, scanInterval, integration);
+    const platform = !integration || !NOT_A_PLATFORM.test(baseName(file.path));
+    if (span !== undefined || platform) add(scanInterval, 'SCAN_INTERVAL', span ?? numberValue(file, scanInterval, integration));
+  }
   for (const call of file.calls) {
     if (call.name && (TRACK_INTERVAL.has(call.name) || call.name.endsWith('async_track_time_interval'))) {
       // `hass.helpers.event.async_track_time_interval(action, interval)` passes hass through the object.
@@ -267,7 +272,9 @@ schedules itself again with \`async_call_later\` (a retry loop), the default of 
 (\`vol.Optional(CONF_SCAN_INTERVAL, default=timedelta(seconds=15))\`: the interval users get unless they set one), evaluates \`timedelta(...)\` values (also
 through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), local names and what callers hand a parameter, and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`, also read into a local variable first), and
 compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`cloud_*\` and 1 second for
-\`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`); a \`calculated\` or
+\`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`); a plain-number
+\`SCAN_INTERVAL\` counts seconds in a platform module, but in const.py and other modules that are no platform it is
+judged where it is read (\`timedelta(minutes=SCAN_INTERVAL)\`); a \`calculated\` or
 \`assumed_state\` integration has no minimum, so its intervals pass. A bare number is not judged,
 because its unit depends on the API it is passed to. A manifest without an \`iot_class\` passes an interval long enough even for a cloud
 service and leaves a shorter one up for review, and so does an interval read from an option whose schema lets users go below the minimum, or, for a
