@@ -164,6 +164,15 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(analyzeSnippet(service(cases[0][0], cases[0][1]), { rules: [persistedDataNotRemoved] }).findings, []);
   });
 
+  it("follows a path into a method of the object a helper annotated with the integration's class returns", () => {
+    const init = (returns: string) =>
+      `import voluptuous as vol\n\nfrom .coordinator import Coordinator\n\nDOMAIN = "doorbell"\n\n\ndef _get_coordinator(hass, entity_id)${returns}:\n    return hass.data[DOMAIN][entity_id]\n\n\nasync def async_setup_entry(hass, entry):\n    async def handle_play_file(call):\n        coordinator = _get_coordinator(hass, call.data["entity_id"])\n        await coordinator.async_send_audio_file(call.data["audio_file"])\n\n    hass.services.async_register(DOMAIN, "play_file", handle_play_file, schema=vol.Schema({"entity_id": str, "audio_file": str}))\n    return True\n`;
+    const coordinator = 'class Coordinator:\n    async def async_send_audio_file(self, audio_file_path):\n        with open(audio_file_path, "rb") as f:\n            return f.read()\n';
+    const found = (returns: string) => analyzeSnippet(init(returns), { rules, otherFiles: { 'coordinator.py': coordinator } }).findings.map((finding) => finding.path.split('/').pop());
+    assert.deepEqual(found(' -> Coordinator'), ['coordinator.py']);
+    assert.deepEqual(found(''), [], 'without the annotation the object could be anything');
+  });
+
   it("takes a library method's local file for a file operation: minio's fget_object, boto3's upload_file, a path keyword", () => {
     const service = (use: string) =>
       `from minio import Minio\n\nDOMAIN = "acme_s3"\n\n\ndef setup(hass, config):\n    client = Minio("s3.local")\n\n    def handle(call):\n        ${use}\n\n    hass.services.register(DOMAIN, "get", handle)\n    return True\n`;

@@ -776,7 +776,7 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
       const ownerClass = selfAttribute ? classOfMethodAround(file, object) : undefined;
       const values = ownerClass && selfAttribute ? file.selfAttributeWrites(ownerClass, selfAttribute).values : file.origins(object, 3).map((origin) => origin.node);
       for (const value of values) {
-        const cls = classOfValue(file, value, integration);
+        const cls = classOfValue(file, value, integration, depth - 1);
         const method = cls ? methodsOf(cls.node).find((fn) => fn.childForFieldName('name')?.text === name) : undefined;
         if (cls && method) return [{ file: cls.file, node: method }];
       }
@@ -789,14 +789,23 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
 }
 
 /**
- * The integration's class a value is an instance of: made by its constructor (`VendorAPI(session)`), or a parameter
- * annotated with it (`def __init__(self, api: VendorAPI)`, then `self._api = api`).
+ * The integration's class a value is an instance of: made by its constructor (`VendorAPI(session)`), returned by a
+ * helper annotated with it (`-> Coordinator`), or a parameter annotated with it (`def __init__(self, api: VendorAPI)`,
+ * then `self._api = api`).
  */
-function classOfValue(file: FileModel, value: Node, integration: IntegrationModel | undefined): { file: FileModel; node: Node } | undefined {
-  const node = unwrap(value);
+function classOfValue(file: FileModel, value: Node, integration: IntegrationModel | undefined, depth: number): { file: FileModel; node: Node } | undefined {
+  let node = unwrap(value);
+  if (node.type === 'await') node = unwrap(node.namedChild(0) ?? node);
   if (node.type === 'call') {
-    const constructor = node.childForFieldName('function');
-    return constructor ? resolveClass(file, constructor, integration) : undefined;
+    const callee = node.childForFieldName('function');
+    if (!callee) return undefined;
+    const cls = resolveClass(file, callee, integration);
+    if (cls) return cls;
+    // `_get_coordinator(hass, entity_id) -> Coordinator`: a helper of the integration that says what it returns.
+    const helper = depth > 0 ? resolveCallables(file, callee, integration, depth, false)[0] : undefined;
+    const returns = helper?.node.childForFieldName('return_type');
+    const named = returns ? unwrap(returns.namedChild(0) ?? returns) : undefined;
+    return helper && named && (named.type === 'identifier' || named.type === 'attribute') ? resolveClass(helper.file, named, integration) : undefined;
   }
   const parameter = node.type === 'identifier' ? file.origins(node, 1).find((origin) => origin.kind === 'parameter')?.node : node;
   const annotation = parameter?.type === 'typed_parameter' || parameter?.type === 'typed_default_parameter' ? parameter.childForFieldName('type') : null;
