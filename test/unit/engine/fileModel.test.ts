@@ -340,8 +340,8 @@ describe('secret names', () => {
   });
 
   it('tells personal data from device facts', () => {
-    for (const name of ['email', 'phone_number', 'home_address', 'latitude', 'account_id', 'date_of_birth', 'address']) assert.ok(isPersonalDataName(name), name);
-    for (const name of ['ip_address', 'mac_address', 'model', 'serial_number', 'firmware']) assert.ok(!isPersonalDataName(name), name);
+    for (const name of ['email', 'phone_number', 'home_address', 'latitude', 'account_id', 'date_of_birth', 'address', 'sip_uri', 'sipUri', 'sip_address']) assert.ok(isPersonalDataName(name), name);
+    for (const name of ['ip_address', 'mac_address', 'model', 'serial_number', 'firmware', 'sip_port', 'sip_server']) assert.ok(!isPersonalDataName(name), name);
     // A fact about the data (when it was taken, whether it was checked) is not the data; a birth date is.
     for (const name of ['gps_time', 'gpsTime', 'email_verified', 'phone_count', 'latitude_updated']) assert.ok(!isPersonalDataName(name), name);
     for (const name of ['birth_date', 'gps_position', 'email_address']) assert.ok(isPersonalDataName(name), name);
