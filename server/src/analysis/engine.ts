@@ -258,8 +258,6 @@ class Run {
       const key = `${finding.path}:${finding.range.start.line}:${finding.range.start.character}:${finding.rule}:${finding.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const otherTool = otherToolsByPath.get(finding.path)?.get(finding.range.start.line);
-      if (otherTool && silencedByOtherTool(otherTool, rulesById.get(finding.rule)?.meta.banditIds)) continue;
       const pragma = pragmasByPath.get(finding.path)?.get(finding.range.start.line);
       const matched = pragma?.ids.filter((id) => id === finding.rule || id === finding.checklist) ?? [];
       if (pragma && matched.length > 0) {
@@ -268,6 +266,9 @@ class Run {
         used.set(pragma, ids);
         continue;
       }
+      // After this tool's own pragma, which is then used rather than reported as silencing nothing.
+      const otherTool = otherToolsByPath.get(finding.path)?.get(finding.range.start.line);
+      if (otherTool && silencedByOtherTool(otherTool, rulesById.get(finding.rule)?.meta.banditIds)) continue;
       kept.push(finding);
     }
     for (const [path, pragmas] of pragmasByPath) {

@@ -401,5 +401,9 @@ describe('pragmas', () => {
     // A bare nosec silences only what Bandit checks too: a credential in a log is no Bandit test.
     assert.deepEqual(lines(), ['6 unsafe-deserialization', '8 unsafe-deserialization', '9 unsafe-deserialization', '12 log-secret']);
     assert.equal(lines(true).length, 8);
+    // Both on one line: this tool's own pragma is the one used, not reported as silencing nothing.
+    const both = analyzeSnippet('import pickle\na = pickle.loads(b"")  # nosec B301  # ha-security: ignore[unsafe-deserialization] our own cache\n', { rules });
+    assert.deepEqual(both.findings, []);
+    assert.deepEqual(both.pragmaProblems, []);
   });
 });
