@@ -154,6 +154,18 @@ describe('diagnostics-unredacted', () => {
     assert.equal(found[0].fix, undefined, 'const.py cannot be edited from here');
   });
 
+  it("judges one value read from an entry holding a webhook by its key, and asks a cloudhook's URL to be redacted", () => {
+    const init = `import secrets\n\nfrom homeassistant.components import cloud, webhook\nfrom homeassistant.const import CONF_WEBHOOK_ID\n\n\nasync def async_setup_entry(hass, entry):\n    if CONF_WEBHOOK_ID not in entry.data:\n        hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_WEBHOOK_ID: secrets.token_hex()})\n    url = await cloud.async_create_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])\n    hass.config_entries.async_update_entry(entry, data={**entry.data, "cloudhook_url": url})\n    return True\n`;
+    const diag = (keys: string, extra: string) =>
+      `from homeassistant.components.diagnostics import async_redact_data\n\nTO_REDACT = {${keys}}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"entry": async_redact_data(entry.as_dict(), TO_REDACT)${extra}}\n`;
+    const found = (keys: string, extra = '') => diagnostics(diag(keys, extra), { otherFiles: { '__init__.py': init } }).map((finding) => finding.message);
+    const all = '"webhook_id", "cloudhook_url"';
+    assert.deepEqual(found(all, ', "implementation": entry.data["auth_implementation"], "region": entry.data["settings"]["region"]'), []);
+    assert.equal(found(all, ', "hook": entry.data["cloudhook_url"]').length, 1);
+    assert.equal(found(all, ', "data": entry.data').length, 1);
+    assert.match(found('"webhook_id"')[0] ?? '', /miss "cloudhook_url"/);
+  });
+
   it('takes a key only async_migrate_entry reads from old entries for no key the entries hold now', () => {
     const source = 'from homeassistant.components.diagnostics import async_redact_data\n\nTO_REDACT = {"token"}\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n';
     const init = (setup: string) =>

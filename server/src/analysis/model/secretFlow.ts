@@ -613,12 +613,17 @@ function nestedKeys(file: FileModel, value: Node, integration: IntegrationModel 
   return found;
 }
 
-const SECRET_GENERATORS = /^(secrets\.(token_hex|token_urlsafe|token_bytes)|os\.urandom)$/;
+/**
+ * Makers of secrets, and of a webhook's address (its id, a cloudhook's URL: whoever has it can call the webhook), which
+ * an entry then holds under whatever key.
+ */
+const SECRET_GENERATORS = /^(secrets\.(token_hex|token_urlsafe|token_bytes)|os\.urandom|homeassistant\.components\.(webhook\.async_generate_id|cloud\.async_create_cloudhook))$/;
 
 /** A value made by a generator of secrets (`secrets.token_hex(32)`), also through `str()` or a local name. */
 function isGeneratedSecret(file: FileModel, value: Node): boolean {
   return file.origins(value).some((origin) => {
     let node = unwrap(origin.node);
+    if (node.type === 'await') node = unwrap(node.namedChild(0) ?? node);
     let site = node.type === 'call' ? file.callSite(node) : undefined;
     if (site?.name === 'str' && site.args[0]) {
       node = unwrap(site.args[0]);

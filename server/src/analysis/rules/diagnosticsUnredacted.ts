@@ -20,6 +20,7 @@ import {
 } from '../model/secretFlow';
 import { isWebhookAddress, webhookAddressIn } from '../model/secrets';
 import { homeAssistantConstant } from '../model/haConstants';
+import type { IntegrationModel } from '../model/integration';
 import { resolveCallable } from '../model/untrusted';
 import { descendants, unwrap } from '../python/syntax';
 import type { FileContext, ReportOptions, Rule } from '../rule';
@@ -54,8 +55,10 @@ another module is reported where its result is taken in), and reports:
   otherwise the item asks for a review;
 - a webhook's id or URL (whoever has it can call the webhook, which is why Home Assistant's own diagnostics redact
   \`CONF_WEBHOOK_ID\`): \`entry.data\` returned whole when the entries hold one (the integration reads
-  \`entry.data[CONF_WEBHOOK_ID]\` or writes it into an entry), and a value under a key or in a variable named like
-  one (\`"webhook_url": webhook_url\`);
+  \`entry.data[CONF_WEBHOOK_ID]\` or writes it into an entry; one value read from it, \`entry.data["auth_implementation"]\`,
+  only when its key names a credential or a webhook address), and a value under a key or in a variable named like
+  one (\`"webhook_url": webhook_url\`); a webhook id or cloudhook URL the integration makes
+  (\`webhook.async_generate_id()\`, \`cloud.async_create_cloudhook(...)\`) and keeps in its entries is a key to redact;
 - a key set given to \`async_redact_data\` (or to another redaction helper handed the data and the keys,
   \`redact_data(entry.data, KEYS)\`) for the entry's data (\`TO_REDACT\`, also when defined in const.py) that
   misses a credential key the integration's entries hold (\`CONF_PASSWORD\`, tokens, API keys): what its flows
@@ -110,7 +113,7 @@ async def async_get_config_entry_diagnostics(hass, entry):
 function checkEntryOfUnknownContent(context: FileContext, handler: Node, reached: Node[], reported: Set<string>): void {
   const { file, integration } = context;
   if (!entryDataUnknown(file, integration)) return;
-  const dumped = reached.flatMap((body) => returnedValues(body)).flatMap((value) => unredactedEntryData(file, value));
+  const dumped = reached.flatMap((body) => returnedValues(body)).flatMap((value) => unredactedEntryData(file, value, integration));
   if (dumped.length === 0) return;
   const constant = declaredCredentialConstant(context);
   for (const node of dumped) {
@@ -134,7 +137,7 @@ function checkWebhookAddresses(context: FileContext, reached: Node[], reported: 
   for (const value of reached.flatMap((body) => returnedValues(body))) {
     if (held.size > 0) {
       const [key] = held.keys();
-      for (const node of returnedParts(file, value, 4).flatMap((part) => unredactedEntryData(file, part))) {
+      for (const node of returnedParts(file, value, 4).flatMap((part) => unredactedEntryData(file, part, context.integration))) {
         report(context, { kind: 'payload', source: `config entry data, which holds the webhook's "${key}": whoever has it can call the webhook`, node }, reported, held);
       }
     }
@@ -238,12 +241,21 @@ function isWebhookKey(file: FileModel, key: Node): boolean {
 const SCALAR_FUNCTIONS = /^(len|bool|isinstance|type|hash|id|callable)$/;
 const SCALAR_METHODS = /^(startswith|endswith|is\w+|has\w*|count|find|index|keys|__len__|__contains__)$/;
 
-/** `entry.data`, `entry.as_dict()` and `entry.as_dict()["data"]` inside a returned value, outside any redaction. */
-function unredactedEntryData(file: FileModel, value: Node): Node[] {
+/**
+ * `entry.data`, `entry.as_dict()` and `entry.as_dict()["data"]` inside a returned value, outside any redaction; of one
+ * value read from the data (`entry.data["auth_implementation"]`, `entry.data["token"]["scope"]`), only one whose key
+ * (the last read) names a credential or a webhook address, or cannot be read.
+ */
+function unredactedEntryData(file: FileModel, value: Node, integration: IntegrationModel | undefined): Node[] {
   const found: Node[] = [];
   const visit = (node: Node): void => {
     // `CONF_WEBHOOK_ID in entry.data`, `not entry.data`: a truth about the data, not the data.
     if (node.type === 'comparison_operator' || node.type === 'not_operator') return;
+    const key = entryDataKey(file, node, integration);
+    if (key !== undefined) {
+      if (key === null || isCredentialKey(key) || isWebhookAddress(key)) found.push(node);
+      return;
+    }
     if (node.type === 'call') {
       const site = file.callSite(node);
       if (site && isRedactionCall(site)) return;
@@ -277,6 +289,28 @@ function declaredCredentialConstant(context: FileContext): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The key of one value read from the entry's data, down a chain of reads (`entry.data["token"]["scope"]` is
+ * "scope", `entry.data.get(CONF_HOST)` "host"); null when it cannot be read, undefined when `node` is no such read.
+ */
+function entryDataKey(file: FileModel, node: Node, integration: IntegrationModel | undefined): string | null | undefined {
+  const readOf = (read: Node): { from: Node; key: Node | undefined } | undefined => {
+    if (read.type === 'subscript') {
+      const from = read.childForFieldName('value');
+      return from ? { from, key: read.childForFieldName('subscript') ?? undefined } : undefined;
+    }
+    const site = read.type === 'call' ? file.callSite(read) : undefined;
+    const from = site?.method === 'get' ? site.callee.childForFieldName('object') : null;
+    return site && from ? { from, key: site.args[0] } : undefined;
+  };
+  const outer = readOf(unwrap(node));
+  if (!outer) return undefined;
+  let base = unwrap(outer.from);
+  for (let inner = readOf(base); inner; inner = readOf(base)) base = unwrap(inner.from);
+  if (!isEntryData(file, base)) return undefined;
+  return (outer.key ? file.stringValue(outer.key, integration?.constantString) : undefined) ?? null;
 }
 
 /** Home Assistant looks the handlers up on the module; a method or nested function of that name is something else. */
