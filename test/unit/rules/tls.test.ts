@@ -103,6 +103,10 @@ describe('tls-verify-disabled', () => {
     ].join('\n');
     const findings = findingsIn(analyzeSnippet(source, { rules, otherFiles }));
     assert.deepEqual(findings.map((finding) => finding.range.start.line), [4, 5]);
+    // `VERIFY = not USE_PROXY`: a debugging switch, read through the negation.
+    const negated = (proxy: string) => findingsIn(analyzeSnippet(source, { rules, otherFiles: { 'const.py': `USE_PROXY = ${proxy}\nVERIFY = not USE_PROXY\nDEFAULT_VERIFY_SSL = True\n` } })).length;
+    assert.equal(negated('True'), 1);
+    assert.equal(negated('False'), 0);
   });
 
   it("follows a flag the class keeps in self, when every value it assigns agrees", () => {

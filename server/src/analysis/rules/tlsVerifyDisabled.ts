@@ -176,6 +176,12 @@ function fixedBoolean(context: FileContext, expression: Node, file: FileModel = 
   if (node.type === 'true') return true;
   if (node.type === 'false') return false;
   if (depth <= 0) return undefined;
+  // `VERIFY_SSL = not USE_PROXY`, a debugging switch left on.
+  if (node.type === 'not_operator') {
+    const argument = node.childForFieldName('argument');
+    const inner = argument ? fixedBoolean(context, argument, file, depth - 1) : undefined;
+    return inner === undefined ? undefined : !inner;
+  }
   // `self.verify = False` in `__init__`, passed on as `verify=self.verify`: every value the class assigns decides;
   // with no method assigning it, the class body's `VERIFY = False` does.
   if (node.type === 'attribute') {
