@@ -306,8 +306,10 @@ const FOLDER_LISTING = /(^|\.)(glob\.i?glob|os\.listdir|os\.scandir|glob|rglob|i
  */
 function listedName(file: FileModel, part: Node): boolean {
   let target = unwrap(part);
-  if (target.type === 'call' && /(^|\.)os\.path\.basename$/.test(file.callSite(target)?.name ?? '') && file.callSite(target)!.args[0]) target = unwrap(file.callSite(target)!.args[0]);
-  else if (target.type === 'attribute' && /^(name|stem)$/.test(target.childForFieldName('attribute')?.text ?? '')) target = unwrap(target.childForFieldName('object') ?? target);
+  const site = target.type === 'call' ? file.callSite(target) : undefined;
+  const entry = target.type === 'attribute' && /^(name|stem)$/.test(target.childForFieldName('attribute')?.text ?? '') ? target.childForFieldName('object') : null;
+  if (site && /(^|\.)os\.path\.basename$/.test(site.name ?? '') && site.args[0]) target = unwrap(site.args[0]);
+  else if (entry) target = unwrap(entry);
   if (target.type !== 'identifier') return false;
   const bindings = file.bindingsOf(target);
   return (
