@@ -84,6 +84,20 @@ describe('webhook-unsigned', () => {
     assert.deepEqual(result.findings.map((finding) => [finding.path.split('/').pop(), finding.message.match(/`(\w+)`/)?.[1]]), [['coordinator.py', 'async_handle_push']]);
   });
 
+  it('finds the handler in the older registration forms, where it comes last', () => {
+    const source = (register: string) =>
+      `import json\n\nfrom homeassistant.components import webhook\n\n\nasync def handle_webhook(hass, webhook_id, request):\n    hass.bus.async_fire("acme_hook_received", json.loads(await request.text()))\n\n\nasync def async_setup_entry(hass, entry):\n    ${register}\n    return True\n`;
+    for (const register of [
+      'webhook.async_register(hass, "acme", "Acme", entry.data["webhook_id"], handle_webhook)',
+      'hass.components.webhook.async_register("acme", "Acme", entry.data["webhook_id"], handle_webhook)',
+      'webhook.async_register(hass, entry.data["webhook_id"], handle_webhook)',
+      'hass.components.webhook.async_register(entry.data["webhook_id"], handle_webhook)',
+    ]) {
+      const [finding] = analyzeSnippet(source(register), { rules }).findings;
+      assert.match(finding?.message ?? '', /Webhook handler `handle_webhook` acts on requests without verifying/, register);
+    }
+  });
+
   it('reports local_only webhooks as warnings and the others as errors', () => {
     const result = analyzeSnippet(read('bad_webhook.py'), { rules, fileName: 'webhook.py', otherFiles: integrationFiles });
     const severities = Object.fromEntries(result.findings.map((finding) => [finding.message.match(/`(\w+)`/)?.[1], finding.severity]));

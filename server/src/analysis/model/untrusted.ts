@@ -605,8 +605,10 @@ export function webhookRegistrations(file: FileModel, integration?: IntegrationM
   for (const candidate of filesOf(file, integration)) {
     for (const call of candidate.calls) {
       if (!call.name || !WEBHOOK_REGISTRATION.test(call.name)) continue;
-      // `hass.components.webhook.async_register(domain, name, webhook_id, handler)` (the old form) takes no hass.
-      const reference = call.keywords.get('handler') ?? (call.args.length === 4 ? call.args[3] : call.args[4]);
+      // The handler comes last in every form: `(hass, domain, name, webhook_id, handler)`, the old
+      // `hass.components.webhook.async_register(domain, name, webhook_id, handler)` without hass, and before those
+      // `(hass, webhook_id, handler)` and `hass.components.webhook.async_register(webhook_id, handler)`.
+      const reference = call.keywords.get('handler') ?? (call.args.length >= 2 ? call.args[call.args.length - 1] : undefined);
       const localOnly = call.keywords.get('local_only');
       registrations.push({
         file: candidate,
