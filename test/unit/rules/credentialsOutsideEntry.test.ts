@@ -98,6 +98,14 @@ describe('credentials-outside-entry', () => {
     const propertyFindings = (kept: string) => analyzeSnippet(property(kept), { rules, fileName: 'sensor.py' }).findings.map((finding) => finding.range.start.line);
     assert.deepEqual(propertyFindings('entry.data[CONF_TOKEN]'), [14]);
     assert.deepEqual(propertyFindings('entry.entry_id'), []);
+    // Handed over in a dict, the entry read by its key: the token under "device_id", not the name beside it.
+    const handed = (key: string) =>
+      analyzeSnippet(
+        `from homeassistant.components.sensor import SensorEntity\nfrom homeassistant.const import CONF_TOKEN\n\n\nasync def async_setup_entry(hass, entry, async_add_entities):\n    async_add_entities([Demo({"device_id": entry.data[CONF_TOKEN], "name": entry.title})])\n\n\nclass Demo(SensorEntity):\n    def __init__(self, data):\n        self._attr_unique_id = f"{data['${key}']}_temperature"\n`,
+        { rules, fileName: 'sensor.py' },
+      ).findings.map((finding) => finding.range.start.line);
+    assert.deepEqual(handed('device_id'), [10]);
+    assert.deepEqual(handed('name'), []);
   });
 
   it('reports a credential used as the config entry\'s title, not a shortened one or the host', () => {

@@ -1808,6 +1808,12 @@ function subscriptCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
         if (found) return [{ ...found, node }];
       }
     }
+    // `data["device_id"]` of a dict written out in the function, or handed in written out by the callers
+    // (`BrewSensor({"device_id": entry.data[CONF_TOKEN]})`): what the dict holds under that key.
+    for (const held of writtenEntries(walk, value, key)) {
+      const found = carriers(held.file === file ? walk : { ...walk, file: held.file }, held.node, depth - 1)[0];
+      if (found) return [{ ...found, node }];
+    }
     return [];
   }
   if (index.type === 'integer' || index.type === 'unary_operator') {
@@ -1819,6 +1825,29 @@ function subscriptCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
   if (isDomainSection(walk, value, index, '', depth)) return [{ kind: 'payload', source: 'YAML configuration', node }];
   // An iterating key (`entry.data[key]` in a loop) may be any of a payload's keys, credentials included.
   return unreadKeyCarriers(walk, index, node) ?? carriers(walk, value, depth - 1).map((found) => ({ ...found, node }));
+}
+
+/** The values dict literals hold under `key`, where `value` is such a dict: bound to one, or a parameter callers hand one. */
+function writtenEntries(walk: Walk, value: Node, key: string): { file: FileModel; node: Node }[] {
+  const { file, integration } = walk;
+  const target = unwrap(value);
+  if (target.type !== 'identifier') return [];
+  const dicts: { file: FileModel; node: Node }[] = [];
+  for (const origin of file.origins(target, 2)) {
+    if (origin.kind === 'expression' && unwrap(origin.node).type === 'dictionary') dicts.push({ file, node: unwrap(origin.node) });
+    if (origin.kind === 'parameter' && origin.scope && origin.name) {
+      for (const handed of callerArguments(file, origin.scope, origin.name, integration)) {
+        if (unwrap(handed.node).type === 'dictionary') dicts.push({ file: handed.file, node: unwrap(handed.node) });
+      }
+    }
+  }
+  return dicts.flatMap(({ file: owner, node }) =>
+    node.namedChildren.flatMap((pair) => {
+      const pairKey = pair.type === 'pair' ? pair.childForFieldName('key') : null;
+      const pairValue = pair.type === 'pair' ? pair.childForFieldName('value') : null;
+      return pairKey && pairValue && owner.stringValue(pairKey, integration?.constantString) === key ? [{ file: owner, node: pairValue }] : [];
+    }),
+  );
 }
 
 /** The values this module assigns to `hass.data[key]` (the key as a string). */
