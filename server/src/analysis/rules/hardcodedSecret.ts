@@ -2,6 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import type { FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
 import { markedKey } from '../model/schemaKeys';
+import { credentialKeys } from '../model/secretFlow';
 import { isSecretName, normalizeName } from '../model/secrets';
 import { identifiersMatching, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -119,7 +120,11 @@ client = AcmeClient(session, api_key=entry.data[CONF_API_KEY])
     checkKnownFormats(context, report);
     // An integration that handles credentials (`config[CONF_PASSWORD]`, `self._token`) and writes none in its source
     // passes the item; it applies to it.
-    if (context.integration && identifiersMatching(file.root, file.text, CREDENTIAL_WORD).some((name) => isSecretName(name.text))) context.markUsed();
+    // The integration's key index (credential keys asked for, read or written), built once and shared by the rules,
+    // answers for most; a credential only handed around (`def login(host, password)`) is found by its name.
+    if (context.integration && (credentialKeys(file, context.integration).size > 0 || identifiersMatching(file.root, file.text, CREDENTIAL_WORD).some((name) => isSecretName(name.text)))) {
+      context.markUsed();
+    }
   },
 };
 
