@@ -281,9 +281,8 @@ function readsBundledFile(file: FileModel, node: Node): boolean {
   const site = file.callSite(node);
   if (!site) return false;
   if (site.name === 'open' && file.isBuiltin('open')) {
-    const mode = site.args[1] ?? site.keywords.get('mode');
-    const text = mode ? literalString(unwrap(mode)) : 'r';
-    return site.args[0] !== undefined && text !== undefined && !/[wax+]/.test(text) && isBundledPath(file, site.args[0]);
+    const mode = openMode(site);
+    return site.args[0] !== undefined && mode !== undefined && !WRITING_MODE.test(mode) && isBundledPath(file, site.args[0]);
   }
   const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
   if (!receiver || !/^(read|read_text|read_bytes)$/.test(site.method ?? '')) return false;
@@ -492,9 +491,16 @@ const WRITES = /^(os\.(remove|unlink|rename|replace|makedirs|mkdir|rmdir|system|
 /** `open(path, "w")` and the other modes that write. */
 function opensForWriting(site: CallSite): boolean {
   if (site.name !== 'open' && site.name !== 'io.open' && site.method !== 'open') return false;
+  const mode = openMode(site);
+  return mode !== undefined && WRITING_MODE.test(mode);
+}
+
+const WRITING_MODE = /[wax+]/;
+
+/** The mode an `open(path, mode)` call is given: "r" when left out, undefined when it cannot be read. */
+function openMode(site: CallSite): string | undefined {
   const mode = site.args[1] ?? site.keywords.get('mode');
-  const text = mode ? literalString(mode) : undefined;
-  return text !== undefined && /[wax+]/.test(text);
+  return mode ? literalString(unwrap(mode)) : 'r';
 }
 
 
