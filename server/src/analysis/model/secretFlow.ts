@@ -211,6 +211,9 @@ export const SAME_VALUE_METHODS = new Set([
 /** Sources of payloads that come in with a request: their keys are the caller's, not the integration's. */
 export const WEBHOOK_BODY_SOURCE = 'a webhook request body';
 export const VIEW_BODY_SOURCE = 'an HTTP request body';
+
+/** A request's methods that read its body: `await request.json()`, `.text()`, `.read()`, `.post()`. */
+export const REQUEST_BODY_READS: ReadonlySet<string> = new Set(['json', 'text', 'read', 'post']);
 export const REQUEST_HEADERS_SOURCE = 'the request headers';
 /** A service call (or its data) whose schema takes a credential: the source names that credential's key. */
 export const SERVICE_DATA_SOURCE = 'a service call whose data holds ';
@@ -1926,7 +1929,7 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   if (site.method === 'as_dict' && receiver && isConfigEntry(file, receiver)) {
     return entryHoldsCredentials(walk) ? [{ kind: 'payload', source: 'config entry', node }] : [];
   }
-  if (site.method && ['json', 'text', 'read', 'post'].includes(site.method) && receiver && unwrap(receiver).type === 'identifier') {
+  if (site.method && REQUEST_BODY_READS.has(site.method) && receiver && unwrap(receiver).type === 'identifier') {
     const kind = untrustedSource(file, receiver, integration)?.kind;
     if (kind === 'webhook') return [{ kind: 'payload', source: WEBHOOK_BODY_SOURCE, node }];
     if (kind === 'view-request') return [{ kind: 'payload', source: VIEW_BODY_SOURCE, node }];

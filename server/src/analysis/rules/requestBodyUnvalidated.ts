@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { persistedData } from '../model/persistence';
-import { secretsIn, VIEW_BODY_SOURCE, WEBHOOK_BODY_SOURCE } from '../model/secretFlow';
+import { REQUEST_BODY_READS, secretsIn, VIEW_BODY_SOURCE, WEBHOOK_BODY_SOURCE } from '../model/secretFlow';
 import { untrustedSource, VALIDATION_CALLEE } from '../model/untrusted';
 import { ancestorOfType, descendants, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -136,13 +136,11 @@ function rawRead(file: FileModel, node: Node, handler: Node | undefined): Node |
         const site = file.callSite(call);
         const receiver = site?.callee.childForFieldName('object');
         // `self.json(item)` answers; `request.json()` reads.
-        return BODY_READ.test(site?.method ?? '') && receiver?.type === 'identifier' && receiver.text !== 'self';
+        return REQUEST_BODY_READS.has(site?.method ?? '') && receiver?.type === 'identifier' && receiver.text !== 'self';
       })
     : [];
   return reads.length === 1 && isRead(reads[0]) ? reads[0] : undefined;
 }
-
-const BODY_READ = /^(read|json|text|post)$/;
 
 /** Libraries and helpers that tell what kind of file bytes hold, or fail on bytes that are not one. */
 const BYTES_KIND_CHECK = /(^|\.)(imghdr\.what|what|Image\.open|open_image|guess|guess_extension|guess_mime|from_buffer|filetype\.\w+|magic\.\w+|puremagic\.\w+|verify\w*|is_\w+)$/;
