@@ -428,6 +428,67 @@ describe('shell-command', () => {
     });
   });
 
+  describe('shell=True handed over in a ** spread', () => {
+    const scan = (body: string) =>
+      findings(`import subprocess\n\n\ndef scan(options):\n${body}\n`);
+
+    it('reads shell=True from a local dict literal, dict(...) or a literal spread, and offers no rewrite', () => {
+      for (const body of [
+        '    kwargs = {"shell": True, "text": True}\n    return subprocess.run("nmap -sn " + options, **kwargs).stdout',
+        '    kwargs = dict(shell=True, text=True)\n    return subprocess.run("nmap -sn " + options, **kwargs).stdout',
+        '    return subprocess.run("nmap -sn " + options, **{"shell": True}).stdout',
+      ]) {
+        const [finding, ...rest] = scan(body);
+        assert.equal(rest.length, 0, body);
+        assert.match(finding?.message ?? '', /`shell=True` makes `subprocess.run` start a shell, and the command is built from values that are not constants/, body);
+        assert.equal(finding.fix, undefined, body);
+        assert.deepEqual(finding.suggestions ?? [], [], body);
+      }
+    });
+
+    it('leaves a spread that turns the shell off, may hold anything, or an argument list', () => {
+      for (const body of [
+        '    kwargs = {"shell": False, "text": True}\n    return subprocess.run("nmap -sn " + options, **kwargs).stdout',
+        '    kwargs = {"text": True}\n    return subprocess.run(["nmap", "-sn", options], **kwargs).stdout',
+        '    return subprocess.run(["nmap", "-sn", options], **options).stdout',
+      ]) {
+        assert.deepEqual(scan(body), [], body);
+      }
+    });
+  });
+
+  describe('ssh run with an argument list', () => {
+    const reader = (argv: string) =>
+      `import shlex\nimport subprocess\n\n\ndef read_temp(host, disk, key_file):\n    return subprocess.check_output(${argv}, text=True)\n`;
+
+    it('judges the command ssh hands to the remote shell, after its options and the destination', () => {
+      for (const argv of [
+        '["ssh", f"root@{host}", f"smartctl -A /dev/{disk}"]',
+        '["ssh", "-p", "2222", "-i", key_file, "-oBatchMode=yes", "-tt", host, "smartctl -A /dev/" + disk]',
+        '["/usr/bin/ssh", "--", host, "cat", disk]',
+        '["ssh", host, "cat", f"/dev/{disk}"]',
+      ]) {
+        const [finding, ...rest] = findings(reader(argv));
+        assert.equal(rest.length, 0, argv);
+        assert.match(finding?.message ?? '', /ssh hands this command to the remote host's shell, and the (whole )?command is (built|taken) from/, argv);
+      }
+    });
+
+    it('leaves constant and quoted remote commands, a destination alone, and options it cannot read', () => {
+      for (const argv of [
+        '["ssh", host, "uptime"]',
+        '["ssh", f"root@{host}", f"smartctl -A /dev/{shlex.quote(disk)}"]',
+        '["ssh", "-i", key_file, host]',
+        '["ssh", host, "cat", shlex.quote(disk)]',
+        '["ssh", *disk, host, disk]',
+        '["scp", disk, f"{host}:/tmp/"]',
+      ]) {
+        const result = analyzeSnippet(reader(argv), { rules });
+        assert.deepEqual(result.findings, [], argv);
+      }
+    });
+  });
+
   it('every rewrite offered on the fixtures parses, removes its finding, adds none and is idempotent', () => {
     let checked = 0;
     for (const fixture of fixtureFiles('shell-command')) {

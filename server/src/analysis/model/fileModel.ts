@@ -563,6 +563,32 @@ export class FileModel {
     return value;
   }
 
+  /**
+   * A keyword argument handed over inside a `**` spread: `run(cmd, **{"shell": True})`, or `**options` where the
+   * local `options` is only ever one dict literal (`{"shell": True}`) or `dict(shell=True)`. Keywords written out in
+   * the call are `call.keywords`; this is only what the spreads say.
+   */
+  spreadKeyword(call: CallSite, name: string): Node | undefined {
+    if (!call.hasSplat) return undefined;
+    for (const argument of call.node.childForFieldName('arguments')?.namedChildren ?? []) {
+      const spread = argument.type === 'dictionary_splat' ? argument.namedChild(0) : null;
+      if (!spread) continue;
+      const origins = spread.type === 'identifier' ? this.origins(spread) : [{ kind: 'expression' as const, node: spread }];
+      if (origins.length !== 1 || origins[0].kind !== 'expression') continue;
+      const value = unwrap(origins[0].node);
+      if (value.type === 'dictionary') {
+        for (const pair of value.namedChildren) {
+          const key = pair.type === 'pair' ? pair.childForFieldName('key') : null;
+          if (key && literalString(key) === name) return pair.childForFieldName('value') ?? undefined;
+        }
+      } else if (value.type === 'call' && this.callSite(value)?.name === 'dict') {
+        const found = this.callSite(value)!.keywords.get(name);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
   /** True when `name` is not rebound by this module, so it still means the Python builtin. */
   isBuiltin(name: string): boolean {
     return !this.imports.has(name) && !this.moduleDefinitions.has(name);

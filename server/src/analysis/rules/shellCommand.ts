@@ -52,6 +52,8 @@ interface ShellUse {
   spawn: Spawn;
   /** The command runs in a remote host's shell (paramiko, asyncssh): quoting, not an argument list, is the way. */
   remote?: boolean;
+  /** `command` is one of several words joined into the command line (ssh's arguments): a value of it, never all of it. */
+  wordOfLine?: boolean;
 }
 
 export const shellCommand: Rule = {
@@ -132,7 +134,7 @@ function shellUseOf(context: FileContext, call: CallSite): ShellUse | undefined 
     context.markUsed();
     const command = call.args[0] ?? call.keywords.get('args');
     if (!command) return undefined;
-    const shell = call.keywords.get('shell');
+    const shell = call.keywords.get('shell') ?? file.spreadKeyword(call, 'shell');
     // `shell=sys.platform == "win32"` with an argument list is the cross-platform idiom; Home Assistant runs on POSIX.
     const listWithComputedFlag = shell !== undefined && !isLiteralTrue(shell) && ['list', 'tuple'].includes(unwrap(command).type);
     if (shell && mayBeTrue(file, shell) && !listWithComputedFlag) {
@@ -215,6 +217,7 @@ function explicitShell(context: FileContext, call: CallSite, argv: Node[] | unde
   }
   if (argv.length < 3) return undefined;
   const programText = text(program) ?? text(argv[0]);
+  if (programText && SSH_PROGRAM.test(programText)) return sshRemoteCommand(context, call, argv.slice(1));
   if (!programText || !SHELL_PROGRAM.test(programText)) return undefined;
   for (let index = 1; index < argv.length - 1; index++) {
     const option = text(argv[index]);
@@ -225,6 +228,40 @@ function explicitShell(context: FileContext, call: CallSite, argv: Node[] | unde
     }
   }
   return undefined;
+}
+
+const SSH_PROGRAM = /(^|\/)ssh$/;
+/** ssh's options that take a value (`-p 22`, `-o Option=value`); the others are flags. */
+const SSH_OPTIONS_WITH_VALUE = new Set('BbcDEeFIiJLlmOoPpQRSWw'.split(''));
+
+/**
+ * `["ssh", host, command]`: after its options and the destination, ssh joins its arguments into one line that the
+ * remote login shell runs, so each of them is a remote command line. The first that is not a constant is judged
+ * (options this code cannot read, a spread list, leave the call alone).
+ */
+function sshRemoteCommand(context: FileContext, call: CallSite, argv: Node[]): ShellUse | undefined {
+  const { file, integration } = context;
+  let index = 0;
+  for (; index < argv.length; index++) {
+    const word = file.stringValue(argv[index], integration?.constantString);
+    if (word === undefined) {
+      if (argv[index].type === 'list_splat') return undefined;
+      break;
+    }
+    if (word === '--') {
+      index++;
+      break;
+    }
+    if (!word.startsWith('-')) break;
+    const last = word.length - 1;
+    // `-p` takes the next word; `-p22` and `-oOption=value` carry their value; `-tt` is flags only.
+    const valueAt = [...word.slice(1)].findIndex((letter) => SSH_OPTIONS_WITH_VALUE.has(letter));
+    if (valueAt >= 0 && valueAt + 1 === last) index++;
+  }
+  const commandWords = argv.slice(index + 1);
+  if (commandWords.length === 0 || commandWords.some((word) => word.type === 'list_splat')) return undefined;
+  const command = commandWords.find((word) => !isConstantExpression(file, word, integration)) ?? commandWords[0];
+  return { call, command, holder: command, how: 'ssh hands this command to the remote host\'s shell', spawn: 'none', remote: true, wordOfLine: commandWords.length > 1 };
 }
 
 /**
@@ -382,9 +419,10 @@ function reportLocal(context: FileContext, use: ShellUse): void {
 function reportRemote(context: FileContext, use: ShellUse): void {
   const { file, integration } = context;
   if (isConstantExpression(file, use.command, integration)) return;
-  const segments = segmentsOf(file, use.command);
+  const built = segmentsOf(file, use.command);
+  const segments = built ?? (use.wordOfLine ? [] : undefined);
   const source = untrustedSource(file, use.command, integration);
-  const values = segments ? valuesOf(file, use.command) : [];
+  const values = built ? valuesOf(file, use.command) : use.wordOfLine ? [use.command] : [];
   const unquoted = values.filter((value) => !isConstantExpression(file, value, integration) && !isShellQuoted(file, value));
   if (segments && unquoted.length === 0) return;
   if (!segments && !source) {
