@@ -164,6 +164,37 @@ describe('tls-verify-disabled', () => {
     assert.deepEqual(found('Save the configuration? [y/n]'), []);
   });
 
+  it('reports a pxssh session, whose login answers yes to an unknown host key, unless its options decide', () => {
+    const session = (options: string) =>
+      `from pexpect import pxssh\n\n\ndef get_arp(host, username, password, options):\n    session = pxssh.pxssh(${options})\n    session.login(host, username, password)\n    return session.before\n`;
+    const found = (options: string) => analyzeSnippet(session(options), { rules, manifest: localManifest }).findings;
+    const [finding, ...rest] = found('encoding="utf-8"');
+    assert.equal(rest.length, 0);
+    assert.equal(finding.range.start.line, 4);
+    assert.equal(finding.severity, 'warning');
+    assert.match(finding.message, /pxssh's login\(\) answers yes .* pass options=\{"StrictHostKeyChecking": "yes"\}/);
+    assert.deepEqual(found('options={"StrictHostKeyChecking": "yes"}'), []);
+    assert.deepEqual(found('options=options'), []);
+    // Turned off in the options: that entry is the finding, not the session.
+    const off = found('options={"StrictHostKeyChecking": "no", "UserKnownHostsFile": "/dev/null"}');
+    assert.deepEqual(off.map((item) => item.message.split('`')[1]), ['StrictHostKeyChecking', 'UserKnownHostsFile']);
+  });
+
+  it('reports ssh options turned off as dict entries, not other values of those keys', () => {
+    const source = (options: string) => `import asyncssh\n\nSSH_OPTIONS = ${options}\n`;
+    assert.equal(analyzeSnippet(source('{"StrictHostKeyChecking": "no"}'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(source('dict(StrictHostKeyChecking="off")'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('{"StrictHostKeyChecking": "yes", "UserKnownHostsFile": "/config/.ssh/known_hosts"}'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('{"StrictHostKeyChecking": "accept-new"}'), { rules }).findings, []);
+  });
+
+  it('reads verify=False handed over in a ** spread of a local dict', () => {
+    const source = (kwargs: string) => `import requests\n\n\ndef fetch(url):\n    kwargs = ${kwargs}\n    return requests.get(url, **kwargs)\n`;
+    const [finding] = analyzeSnippet(source('{"verify": False, "timeout": 10}'), { rules }).findings;
+    assert.match(finding?.message ?? '', /verify=False accepts any certificate/);
+    assert.deepEqual(analyzeSnippet(source('{"verify": True, "timeout": 10}'), { rules }).findings, []);
+  });
+
   it('reads a download run with create_subprocess_exec, and counts a verified one as the item passed', () => {
     const source = (words: string) =>
       `import asyncio\n\n\nasync def fetch(path, url):\n    process = await asyncio.create_subprocess_exec(${words})\n    await process.communicate()\n`;

@@ -58,9 +58,10 @@ change the answers it gets back.
   \`tls_insecure=True\`), also in a call built with \`functools.partial\` for the executor.
 - The \`ssl\` module: \`CERT_NONE\` (\`ctx.verify_mode = ssl.CERT_NONE\`, \`cert_reqs=ssl.CERT_NONE\`), \`check_hostname = False\`,
   \`ssl._create_unverified_context\`, and \`ssl.SSLContext()\` with a protocol that does not verify unless told to.
-- MQTT \`tls_insecure_set(True)\`, SSH without host key checking (\`StrictHostKeyChecking=no\`, paramiko's
-  \`AutoAddPolicy\`/\`WarningPolicy\`, asyncssh \`known_hosts=None\`, a pexpect session answering \`yes\` to ssh's
-  "continue connecting" host key prompt).
+- MQTT \`tls_insecure_set(True)\`, SSH without host key checking (\`StrictHostKeyChecking=no\`, also as a dict entry
+  such as pxssh's \`options={"StrictHostKeyChecking": "no"}\`; paramiko's \`AutoAddPolicy\`/\`WarningPolicy\`, asyncssh
+  \`known_hosts=None\`, a pexpect session answering \`yes\` to ssh's "continue connecting" host key prompt, and a
+  pxssh session, whose \`login()\` answers that prompt with \`yes\` unless its options set \`StrictHostKeyChecking\`).
 - Insecure defaults for a verification option: \`vol.Optional(CONF_VERIFY_SSL, default=False)\`,
   \`entry.data.get(CONF_VERIFY_SSL, False)\`, \`def __init__(self, host, verify_ssl=False)\`, and the option written off
   (\`user_input[CONF_VERIFY_SSL] = False\`, \`{CONF_VERIFY_SSL: False}\` in an import step's entry) (a warning).
@@ -99,6 +100,7 @@ session = async_get_clientsession(hass, verify_ssl=entry.data.get(CONF_VERIFY_SS
     checkKeyAssignments(context);
     checkSslReferences(context);
     checkSshStrings(context);
+    checkSshOptionDicts(context);
     checkScriptedHostKeyAnswer(context);
     checkDownloadCommands(context);
     reviewLibraryContexts(context);
@@ -325,6 +327,10 @@ function checkCall(context: FileContext, call: CallSite): void {
     context.report(call.node, `\`${name.split('.').pop()}\` accepts any SSH host key, so a machine in the middle goes unnoticed; load known host keys and keep paramiko's RejectPolicy.`, { severity: severity(context) });
     return;
   }
+  if (PXSSH_SESSION.test(name)) {
+    checkPxsshSession(context, call);
+    return;
+  }
   if (/^asyncssh\.(connect|create_connection|connect_reverse|SSHClientConnectionOptions)$/.test(name) && unwrapNone(call.keywords.get('known_hosts'))) {
     if (userChose(context, call)) return;
     context.report(call.keywords.get('known_hosts')!, 'known_hosts=None turns off SSH host key checking; pass the known host keys.', { severity: severity(context) });
@@ -333,7 +339,7 @@ function checkCall(context: FileContext, call: CallSite): void {
   checkInsecureDefault(context, call);
 
   const requestsLike = REQUESTS_LIKE.test(name) || (call.method !== undefined && REQUEST_METHODS.has(call.method)) || /(Client|Session|Api|API|Transport)$/.test(name);
-  const verify = requestsLike ? call.keywords.get('verify') : undefined;
+  const verify = requestsLike ? call.keywords.get('verify') ?? context.file.spreadKeyword(call, 'verify') : undefined;
   if (requestsLike && isFixed(context, false, verify) && !userChose(context, call)) {
     const shown = unwrap(verify!).type === 'false' ? 'verify=False' : `verify=${verify!.text}, always False here,`;
     context.report(verify!, `${shown} accepts any certificate; keep verification on (or pass a CA bundle for a private certificate).`, {
@@ -342,7 +348,7 @@ function checkCall(context: FileContext, call: CallSite): void {
     });
   }
   const aiohttpLike = AIOHTTP_SSL.test(name) || (call.method !== undefined && REQUEST_METHODS.has(call.method));
-  const ssl = aiohttpLike ? call.keywords.get('ssl') : undefined;
+  const ssl = aiohttpLike ? call.keywords.get('ssl') ?? context.file.spreadKeyword(call, 'ssl') : undefined;
   if (aiohttpLike && isFixed(context, false, ssl) && !userChose(context, call)) {
     context.report(ssl!, 'ssl=False turns off certificate verification for this connection; remove it so aiohttp verifies certificates.', {
       severity: severity(context),
@@ -675,6 +681,53 @@ function checkSshStrings(context: FileContext): void {
     context.markUsed();
     context.report(string, 'This SSH option accepts any host key, so a machine in the middle goes unnoticed; keep host key checking on and ship the known host key.', { severity: severity(context) });
   }
+}
+
+/**
+ * `{"StrictHostKeyChecking": "no"}` (pxssh's `options=`, an ssh config dict) and `dict(StrictHostKeyChecking="no")`:
+ * the same options as `-o StrictHostKeyChecking=no`, written as a key and a value.
+ */
+function checkSshOptionDicts(context: FileContext): void {
+  const { file } = context;
+  if (!file.mentions(/StrictHostKeyChecking|UserKnownHostsFile/i)) return;
+  const judge = (at: Node, key: string | undefined, value: Node | null) => {
+    const text = value ? literalString(value) : undefined;
+    if (key === undefined || text === undefined || !SSH_NO_HOST_CHECK.test(`${key}=${text.trim()}`) || chosenByUser(file, at)) return;
+    context.markUsed();
+    context.report(at, `\`${key}\` set to "${text.trim()}" accepts any host key, so a machine in the middle goes unnoticed; keep host key checking on and ship the known host key.`, { severity: severity(context) });
+  };
+  for (const pair of file.nodesOfType('pair')) {
+    const key = pair.childForFieldName('key');
+    judge(pair, key ? literalString(key) : undefined, pair.childForFieldName('value'));
+  }
+  for (const call of file.calls) {
+    if (call.name !== 'dict') continue;
+    for (const [keyword, value] of call.keywords) judge(value.parent ?? value, keyword, value);
+  }
+}
+
+/** pexpect's ssh session class. */
+const PXSSH_SESSION = /^pexpect\.pxssh\.pxssh$/;
+
+/**
+ * `pxssh.pxssh()`: its `login()` answers `yes` when ssh asks whether to trust a host key it does not know, so any
+ * host key is accepted, unless the session's options make ssh refuse unknown keys (`StrictHostKeyChecking` set).
+ * Options set to `no` are reported by checkSshOptionDicts; options this code cannot read are left alone.
+ */
+function checkPxsshSession(context: FileContext, call: CallSite): void {
+  const { file } = context;
+  context.markUsed();
+  const options = call.keywords.get('options');
+  if (options) {
+    const origins = file.origins(options);
+    const literal = origins.length === 1 && origins[0].kind === 'expression' ? unwrap(origins[0].node) : undefined;
+    if (literal?.type !== 'dictionary') return;
+    const keys = literal.namedChildren.map((pair) => (pair?.type === 'pair' ? literalString(pair.childForFieldName('key') ?? pair) : undefined));
+    if (keys.some((key) => key === undefined || /^StrictHostKeyChecking$/i.test(key))) return;
+  }
+  // An ssh config file handed to login() may set the option; it cannot be read here.
+  if (file.mentions(/ssh_config\s*=/) || userChose(context, call)) return;
+  context.report(call.node, 'pxssh\'s login() answers yes when ssh asks about a host key it does not know, so any host key is accepted and a machine in the middle goes unnoticed; pass options={"StrictHostKeyChecking": "yes"} and ship the known host key (a known_hosts file).', { severity: severity(context) });
 }
 
 /** What ssh asks before it trusts a host key it does not know. */
