@@ -73,11 +73,12 @@ webhook payloads are exactly such values, and even a device's reply or a cloud A
 Start processes with an argument list instead: every value is one argument, and no shell ever parses it.
 \`subprocess.run([...])\` (without \`shell=True\`) and \`asyncio.create_subprocess_exec(...)\` do that.
 
-**What is reported.** \`shell=True\` on \`subprocess.run/call/check_call/check_output/Popen\`, \`os.system\`,
+**What is reported.** \`shell=True\` (also inside a \`**\` spread of a local dict) on \`subprocess.run/call/check_call/check_output/Popen\`, \`os.system\`,
 \`os.popen\`, \`subprocess.getoutput\`, \`asyncio.create_subprocess_shell\`, \`loop.subprocess_shell\`, an explicit
 \`sh -c <command>\` (\`os.execl("/bin/sh", "sh", "-c", cmd)\`, \`subprocess.run(["bash", "-c", cmd])\`), the same
 functions passed to \`hass.async_add_executor_job\`, \`run_in_executor\` or \`functools.partial\`, and remote commands
-(paramiko's \`exec_command\`, asyncssh's \`run\`) built from unquoted values (a remote command taken whole from settings
+(paramiko's \`exec_command\`, asyncssh's \`run\`, and the words after the destination of an \`ssh\` argument list, which
+ssh joins into one line for the remote shell) built from unquoted values (a remote command taken whole from settings
 is put up for review), and a shell pexpect starts (\`pexpect.spawn("/bin/sh", ["-c", cmd])\`, or a command line it
 splits itself, \`pexpect.run(f"sh -c '{cmd}'")\`). A command built from values that are not
 constants is an error; a constant command, or one whose values all went through \`shlex.quote\`, is a warning: it
