@@ -916,5 +916,14 @@ async def async_setup_entry(hass, entry):
     const cycle = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef a():\n    try:\n        b()\n    except ValueError as err:\n        raise RuntimeError(err)\n\n\ndef b():\n    try:\n        a()\n    except RuntimeError as err:\n        _LOGGER.error("%s", err)\n        raise ValueError(err)\n';
     assert.deepEqual(findings(cycle), []);
   });
+  it('takes a parameter typed bool, or a function annotated -> bool, for a flag about a credential, not the credential', () => {
+    const source = (renew: string, ensure: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Api:\n    def _ensure_token(self, renew${renew})${ensure}:\n        _LOGGER.debug("fetching token (renew=%s)", renew)\n        return self._token is not None\n\n    def get_data(self, sn, renewToken${renew}):\n        ok = self._ensure_token(renew=renewToken)\n        _LOGGER.debug("get_data(%s, renewToken=%s, ok=%s)", sn, renewToken, ok)\n`;
+    assert.deepEqual(findings(source(': bool = False', ' -> bool')), []);
+    assert.deepEqual(findings(source('=False', ' -> Optional[bool]')), []);
+    assert.deepEqual(findings(source(': bool | None = None', ' -> bool')), []);
+    // Untyped, the names are taken at their word; a string annotation is no flag.
+    assert.deepEqual(findings(source(': str', ' -> str')).map((finding) => finding.range.start.line), [7, 12]);
+    assert.deepEqual(findings(source('', '')).map((finding) => finding.range.start.line), [7, 12]);
+  });
 });
-

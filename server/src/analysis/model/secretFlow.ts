@@ -1398,11 +1398,28 @@ function carrierHandedTo(walk: Walk, binding: Binding, depth: number, onlyBindin
   }
 }
 
+/**
+ * A parameter annotated `bool` or defaulting to `True`/`False` (`renew_token: bool = False`): a flag about a
+ * credential, never the credential. (Numbers are not ruled out: a PIN or an alarm code may be typed `int`.)
+ */
+function declaredTruthValue(parameter: Node): boolean {
+  const annotation = parameter.type === 'typed_parameter' || parameter.type === 'typed_default_parameter' ? parameter.childForFieldName('type') : null;
+  if (annotation) return isTruthAnnotation(annotation);
+  const fallback = parameter.type === 'default_parameter' ? parameter.childForFieldName('value') : null;
+  return fallback !== null && (unwrap(fallback).type === 'true' || unwrap(fallback).type === 'false');
+}
+
+/** `bool`, `Optional[bool]`, `bool | None`. */
+function isTruthAnnotation(annotation: Node): boolean {
+  return /^(bool|Optional\[bool\]|bool\|None|None\|bool)$/.test(annotation.text.replace(/\s+/g, ''));
+}
+
 /** What one binding of a name says: a carrier, nothing, or `opaque` (a value we cannot see into). */
 function bindingCarrier(walk: Walk, binding: Binding, use: Node, depth: number): SecretCarrier | 'opaque' | undefined {
   const { file, integration } = walk;
   switch (binding.kind) {
     case 'parameter': {
+      if (declaredTruthValue(binding.node)) return undefined;
       const source = parameterPayload(file, binding, integration);
       if (source === 'YAML configuration' && !hasCredentials(walk)) return undefined;
       if (source) return { kind: 'payload', source, node: use };
@@ -1916,6 +1933,15 @@ export function isTruncation(slice: Node): boolean {
   return false;
 }
 
+/** `def _ensure_token(self) -> bool`: a function of the integration whose annotation says it returns a truth value. */
+function returnsTruthValue(walk: Walk, site: CallSite): boolean {
+  const targets = resolveCallables(walk.file, site.callee, walk.integration);
+  return targets.length > 0 && targets.every((target) => {
+    const annotation = target.node.type === 'function_definition' ? target.node.childForFieldName('return_type') : null;
+    return annotation !== null && isTruthAnnotation(annotation);
+  });
+}
+
 function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   const { file, integration } = walk;
   const site = file.callSite(node);
@@ -1990,7 +2016,7 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   }
   const called = site.method ?? name.split('.').pop() ?? '';
   const getter = LEXER_CALL.test(name || site.callee.text) ? null : SECRET_GETTER.exec(called);
-  if (((getter && isSecretHolderName(getter[3])) || (site.method && isSecretHolderName(site.method) && site.args.length === 0)) && !inLexer(file, node)) {
+  if (((getter && isSecretHolderName(getter[3])) || (site.method && isSecretHolderName(site.method) && site.args.length === 0)) && !inLexer(file, node) && !returnsTruthValue(walk, site)) {
     return [{ kind: 'secret', source: `${called}()`, node }];
   }
   return returnedCarriers(walk, site, depth);
