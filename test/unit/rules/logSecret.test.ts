@@ -926,4 +926,12 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(findings(source(': str', ' -> str')).map((finding) => finding.range.start.line), [7, 12]);
     assert.deepEqual(findings(source('', '')).map((finding) => finding.range.start.line), [7, 12]);
   });
+  it('reports a dict comprehension whose values take a secret from outside the loop, not one that only copies or masks', () => {
+    const source = (comprehension: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\nAPI_HEADERS = {"Pool-Auth-Token": "{}", "Accept": "application/json"}\n\n\nclass Client:\n    def __init__(self, api_key):\n        self._api_key = api_key\n\n    def request(self, url, params):\n        headers = ${comprehension}\n        _LOGGER.debug("Request to %s: %s", url, headers)\n`;
+    assert.match(findings(source('{k: v.format(self._api_key) for k, v in API_HEADERS.items()}'))[0]?.message ?? '', /writes the credential `headers` \(from `self\._api_key`\)/);
+    assert.equal(findings(source('{k: f"{v} {self._api_key}" for k, v in API_HEADERS.items() if k != "Accept"}')).length, 1);
+    assert.deepEqual(findings(source('{k: v.strip() for k, v in API_HEADERS.items()}')), []);
+    assert.deepEqual(findings(source('{k: str(v) for k, v in params.items()}')), []);
+  });
 });

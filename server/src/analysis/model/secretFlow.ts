@@ -2102,8 +2102,13 @@ function dictionaryCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
   return masks ? found : [...found, ...spreads];
 }
 
-/** `{k: v for k, v in entry.data.items()}` copies the payload; any `if` clause is taken as filtering it. */
+/**
+ * `{k: v for k, v in entry.data.items()}` copies the payload; any `if` clause is taken as filtering it. A value built
+ * with a secret from outside the loop (`{k: v.format(api_key) for k, v in HEADERS.items()}`) puts it in every entry.
+ */
 function comprehensionCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
+  const injected = injectedSecret(walk, node, depth);
+  if (injected) return [{ ...injected, node }];
   const filter = node.namedChildren.find((child) => child?.type === 'if_clause');
   if (filter) {
     // `{k: v for k, v in entry.data.items() if k in ONLY_LOGIN}`: what the filter keeps, when it names a credential.
@@ -2121,6 +2126,15 @@ function comprehensionCarrier(walk: Walk, node: Node, depth: number): SecretCarr
   const masked = maskedKeys(walk, unwrap(value), loop);
   if (!masked) return [];
   return carriers(walk, iterable, depth - 1).filter((found) => found.kind === 'payload' && found.source.startsWith(RESPONSE_SOURCE) && !masked.has(normalizeName(found.source.slice(RESPONSE_SOURCE.length))));
+}
+
+/** A secret a comprehension's value takes from outside its loop, not from the loop's variables. */
+function injectedSecret(walk: Walk, node: Node, depth: number): SecretCarrier | undefined {
+  const value = node.childForFieldName('body')?.childForFieldName('value');
+  if (!value || unwrap(value).type === 'identifier') return undefined;
+  const loops = node.namedChildren.filter((child) => child?.type === 'for_in_clause');
+  const variables = new Set(loops.flatMap((loop) => descendants(loop.childForFieldName('left') ?? loop, ['identifier']).map((identifier) => identifier.text)));
+  return carriers(walk, value, depth - 1).find((found) => found.kind === 'secret' && !variables.has(found.source.split(/[.[(]/)[0]));
 }
 
 /**
