@@ -934,4 +934,10 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(findings(source('{k: v.strip() for k, v in API_HEADERS.items()}')), []);
     assert.deepEqual(findings(source('{k: str(v) for k, v in params.items()}')), []);
   });
+  it('reports a whole login answer logged when the code keeps a part of it as a credential (token_dict = answer["data"])', () => {
+    const source = (kept: string) =>
+      `import logging\n\nimport requests\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef login(url, account, password):\n    json_response = requests.post(url, json={"account": account, "pwd": password}, timeout=30).json()\n    _LOGGER.debug("Login JSON response %s", json_response)\n    ${kept} = json_response["data"]\n    return ${kept}\n`;
+    assert.match(findings(source('token_dict'))[0]?.message ?? '', /writes `json_response`, a whole payload that holds the credential "token_dict"/);
+    assert.deepEqual(findings(source('station_info')), []);
+  });
 });

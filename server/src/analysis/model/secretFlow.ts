@@ -1364,6 +1364,9 @@ function credentialKeyReadFrom(file: FileModel, root: string, use: Node, binding
     let base = node ? unwrap(node) : null;
     if (base?.type === 'await') base = base.namedChild(0) ? unwrap(base.namedChild(0)!) : null;
     if (found !== undefined && base && sameValue(base)) return found;
+    // `token_dict = json_response["data"]`: the part read is kept as a credential.
+    const kept = subscript.parent?.type === 'assignment' && subscript.parent.childForFieldName('right')?.id === subscript.id ? subscript.parent.childForFieldName('left') : null;
+    if (kept?.type === 'identifier' && isSecretHolderName(kept.text) && base && sameValue(base)) return kept.text;
   }
   for (const call of file.calls) {
     const object = call.method === 'get' ? call.callee.childForFieldName('object') : null;
