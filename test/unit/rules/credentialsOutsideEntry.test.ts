@@ -237,6 +237,11 @@ describe('credentials-outside-entry', () => {
     // An import step that ignores what it is given leaves the credentials in configuration.yaml.
     const ignoring = flow.replace('data=import_data', 'data={}');
     assert.equal(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': ignoring, '__init__.py': start } }).findings.length, 1);
+    // A flow started without data only opens the config flow: nothing of the YAML reaches an entry.
+    for (const data of ['', ', data={}', ', data=None']) {
+      const trigger = start.replace(', data=config["demo"]', data);
+      assert.equal(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': flow, '__init__.py': trigger } }).findings.length, 1, data);
+    }
   });
 
   it("reports an entity whose state is a credential, not one whose state only describes it", () => {

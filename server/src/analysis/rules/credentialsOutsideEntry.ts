@@ -585,9 +585,16 @@ function usesImportedData(fn: Node): boolean {
   return input !== undefined && body !== null && descendants(body, ['identifier']).some((identifier) => identifier.text === input);
 }
 
-/** `hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_IMPORT}, data=config)`, or through discovery_flow. */
+/**
+ * `hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_IMPORT}, data=config)`, or through
+ * discovery_flow. A flow started without data (`data={}`, none at all) only opens a config flow: nothing of the YAML
+ * reaches an entry, whatever the import step does.
+ */
 function isImportFlowStart(file: FileModel, call: CallSite): boolean {
   // `discovery_flow.async_create_flow(hass, DOMAIN, {"source": SOURCE_IMPORT}, data)` starts one too.
   const flowContext = call.method === 'async_init' ? call.keywords.get('context') : call.method === 'async_create_flow' ? call.keywords.get('context') ?? call.args[2] : undefined;
-  return flowContext !== undefined && IMPORT_SOURCE.test(flowContext.text);
+  if (flowContext === undefined || !IMPORT_SOURCE.test(flowContext.text)) return false;
+  const data = call.keywords.get('data') ?? (call.method === 'async_init' ? call.args[1] : call.args[3]);
+  const handed = data ? unwrap(data) : undefined;
+  return handed !== undefined && handed.type !== 'none' && !(handed.type === 'dictionary' && handed.namedChildCount === 0);
 }
