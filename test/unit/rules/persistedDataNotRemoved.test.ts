@@ -311,6 +311,17 @@ async def async_setup_entry(hass, entry):
     assert.match(finding.message, /async_remove_entry does not remove it/);
   });
 
+  it('tells two stores apart by their keys: the one async_remove_entry leaves is reported', () => {
+    const source = (removal: string) =>
+      `from homeassistant.helpers.storage import Store\n\nDOMAIN = "trk"\n\n\nasync def async_setup_entry(hass, entry):\n    settings = Store(hass, 1, f"{DOMAIN}.{entry.entry_id}")\n    history = Store(hass, 1, f"{DOMAIN}.{entry.entry_id}.history")\n    await settings.async_save({})\n    await history.async_save({})\n    return True\n\n\nasync def async_remove_entry(hass, entry):\n${removal}`;
+    const one = '    await Store(hass, 1, f"{DOMAIN}.{entry.entry_id}").async_remove()\n';
+    assert.deepEqual(analyzeSnippet(source(one), { rules }).findings.map((finding) => finding.range.start.line), [7]);
+    const both = `${one}    history = Store(hass, 1, f"trk.{entry.entry_id}.history")\n    await history.async_remove()\n`;
+    assert.deepEqual(analyzeSnippet(source(both), { rules }).findings, []);
+    // A removal whose store cannot be read may be either.
+    assert.deepEqual(analyzeSnippet(source('    await hass.data[DOMAIN][entry.entry_id].store.async_remove()\n'), { rules }).findings, []);
+  });
+
   it('accepts async_remove_entry removing the store, directly or through a helper of the integration', () => {
     const direct = `from homeassistant.helpers.storage import Store\n\nasync def async_remove_entry(hass, entry):\n    await Store(hass, 1, f"demo.{entry.entry_id}").async_remove()\n`;
     const result = analyzeSnippet(direct, { rules, otherFiles: { 'store.py': STORE_MODULE } });

@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { FILE_WRITERS, fromConfigFolder, joinedBase, libraryKeptFile, literalNames, writtenPath, type UserNamedWrites } from '../model/configFolder';
 import { derivedKey, type CallSite, type FileModel } from '../model/fileModel';
+import { segmentsOf } from '../model/commandLine';
 import { ASYNC_OPEN } from '../model/fileOperations';
 import type { IntegrationModel } from '../model/integration';
 import { classLineage, isFlowBase, resolveCallables, untrustedSource } from '../model/untrusted';
@@ -19,6 +20,8 @@ interface Persistence {
   names?: Set<string>;
   /** For files: the path expression as written (`self.json_path`), which tells writes of one file apart without names. */
   pathText?: string;
+  /** For stores: the key's shape (see storeKeyShape), when it can be read. */
+  storeKey?: string;
 }
 
 /** What async_remove_entry removes: the kinds, and for files the names its removals mention. */
@@ -27,6 +30,10 @@ interface Removal {
   fileNames: Set<string>;
   /** A file removal whose target could not be read (a folder loop, a parameter): it may remove anything. */
   removesUnknownFiles: boolean;
+  /** The shapes of the keys of the stores removed, while every store removal's key could be read. */
+  storeKeys: Set<string>;
+  /** A store removal whose store's key could not be read (`self._store.async_remove()`): it may remove any store. */
+  removesUnknownStores: boolean;
 }
 
 const CLOUDHOOK_CREATE = /(^|\.)async_(get_or_)?create_cloudhook$/;
@@ -62,7 +69,9 @@ where Home Assistant OS and the container image keep it), and cloudhooks
 (\`async_create_cloudhook\`); not what a module does when run by hand as a script (\`if __name__ == "__main__":\`),
 and one store made in several places for the same accounts is reported once. It then checks that \`async_remove_entry\` exists and removes each kind:
 \`await store.async_remove()\`, \`os.remove\`/\`Path.unlink\`/\`shutil.rmtree\` (also through
-\`hass.async_add_executor_job\`), \`async_delete_cloudhook\`. An integration set up from YAML only (no config flow in
+\`hass.async_add_executor_job\`), \`async_delete_cloudhook\`. Stores are told apart by their keys where both the
+store's and the removal's key can be read (\`f"{DOMAIN}.{entry.entry_id}"\` removed, \`f"{DOMAIN}.{entry.entry_id}.history"\`
+left behind); a removal whose store cannot be read (\`self._store.async_remove()\`) counts for any store. An integration set up from YAML only (no config flow in
 the manifest or the code: an \`async_setup_entry\` left from a template makes no entry) has no config entry, so no
 \`async_remove_entry\` can run: its persisted data is put up for review instead. Files the user names
 (a service's \`filename\`) are the user's, not the integration's data; written into a folder of the integration's own
@@ -106,7 +115,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
       return;
     }
     const removal = findRemoveEntry(integration);
-    const removed: Removal = { kinds: new Set(), fileNames: new Set(), removesUnknownFiles: false };
+    const removed: Removal = { kinds: new Set(), fileNames: new Set(), removesUnknownFiles: false, storeKeys: new Set(), removesUnknownStores: false };
     if (removal) removedBy(removal.file, removal.node, integration, removed);
     // One file written from several places is one thing to remove: reported where it is first written.
     const reportedTargets = new Set<string>();
@@ -166,7 +175,8 @@ function findPersistence(integration: IntegrationModel): { persisted: Persistenc
       if (inScriptMain(call.node)) continue;
       const name = call.name ?? genericClassName(file, call.callee) ?? (call.method ? `.${call.method}` : '');
       if (isStoreConstructor(name, storeClasses)) {
-        found.push({ kind: 'store', file, node: call.node, what: `Store ${call.args[2]?.text ?? call.keywords.get('key')?.text ?? ''}`.trim() });
+        const key = call.args[2] ?? call.keywords.get('key');
+        found.push({ kind: 'store', file, node: call.node, what: `Store ${key?.text ?? ''}`.trim(), storeKey: key ? storeKeyShape(file, key, integration) : undefined });
         continue;
       }
       if (CLOUDHOOK_CREATE.test(name)) {
@@ -282,6 +292,7 @@ function removedBy(file: FileModel, fn: Node, integration: IntegrationModel, rem
       for (const kind of Object.keys(REMOVERS) as PersistenceKind[]) {
         if (!names.some((name) => name && REMOVERS[kind](name))) continue;
         removal.kinds.add(kind);
+        if (kind === 'store') noteRemovedStore(file, site, integration, removal);
         if (kind !== 'file') continue;
         // The removed path: the receiver of `path.unlink()`, else the arguments (also those given to the executor).
         const receiver = site.callee.type === 'attribute' && site.method && /^(unlink|rmdir)$/.test(site.method) ? site.callee.childForFieldName('object') : null;
@@ -318,6 +329,51 @@ function reportKey(item: Persistence): string | undefined {
 
 function isRemoved(item: Persistence, removal: Removal): boolean {
   if (!removal.kinds.has(item.kind)) return false;
+  // Two stores of which one is removed (`trk.<id>` removed, `trk.<id>.history` left): told apart by their keys.
+  if (item.kind === 'store') return removal.removesUnknownStores || item.storeKey === undefined || removal.storeKeys.has(item.storeKey);
   if (item.kind !== 'file' || removal.removesUnknownFiles || !item.names || item.names.size === 0) return true;
   return [...item.names].some((name) => [...removal.fileNames].some((removed) => removed.includes(name) || name.includes(removed)));
+}
+
+/**
+ * The key of the store a removal removes: `Store(hass, 1, key).async_remove()`, `storage.async_remove_store(hass, key)`,
+ * or a local bound to a new Store. Any other removal (`self._store.async_remove()`) may remove any store.
+ */
+function noteRemovedStore(file: FileModel, site: CallSite, integration: IntegrationModel, removal: Removal): void {
+  let key: Node | undefined;
+  if (/(^|\.)async_remove_store$/.test(site.name ?? '')) {
+    key = site.args[1] ?? site.keywords.get('key');
+  } else if (site.method === 'async_remove' && site.callee.type === 'attribute') {
+    const receiver = site.callee.childForFieldName('object');
+    const origins = receiver ? file.origins(receiver) : [];
+    const constructor = origins.length === 1 && origins[0].kind === 'expression' ? unwrap(origins[0].node) : undefined;
+    const store = constructor?.type === 'call' ? file.callSite(constructor) : undefined;
+    if (store && isStoreConstructor(store.name ?? '', storeSubclasses(integration))) key = store.args[2] ?? store.keywords.get('key');
+  }
+  const shape = key ? storeKeyShape(file, key, integration) : undefined;
+  if (shape === undefined) removal.removesUnknownStores = true;
+  else removal.storeKeys.add(shape);
+}
+
+/**
+ * A store key as text, constants read (also from other modules) and every other value as `{}`: `f"{DOMAIN}.{entry.entry_id}"`
+ * is `trk.{}` wherever it is written. Undefined when the key is not built from strings here.
+ */
+function storeKeyShape(file: FileModel, key: Node, integration: IntegrationModel): string | undefined {
+  const whole = file.stringValue(key, integration.constantString);
+  if (whole !== undefined) return whole;
+  const segments = segmentsOf(file, key);
+  if (!segments) return undefined;
+  let shape = '';
+  for (const segment of segments) {
+    if ('literal' in segment) {
+      shape += segment.literal;
+      continue;
+    }
+    const text = file.stringValue(segment.value, integration.constantString);
+    // A constant whose value cannot be read here (`DOMAIN` from a module not analysed) could be any text.
+    if (text === undefined && /^_?[A-Z][A-Z0-9_]*$/.test(unwrap(segment.value).text.split('.').pop() ?? '')) return undefined;
+    shape += text ?? '{}';
+  }
+  return shape;
 }
