@@ -311,6 +311,14 @@ async def async_setup_entry(hass, entry):
     assert.match(finding.message, /async_remove_entry does not remove it/);
   });
 
+  it('tells files apart by the literal pieces of their f-string paths, also when the removal runs on the executor', () => {
+    const source = (removal: string) =>
+      `from pathlib import Path\n\n\nasync def async_setup_entry(hass, entry):\n    log = Path(hass.config.path(f".storage/tripcache.{entry.entry_id}.json"))\n    snapshot = Path(hass.config.path(f"www/tripcache_{entry.entry_id}.png"))\n    await hass.async_add_executor_job(log.write_text, "[]")\n    await hass.async_add_executor_job(snapshot.write_bytes, b"png")\n    return True\n\n\nasync def async_remove_entry(hass, entry):\n    log = Path(hass.config.path(f".storage/tripcache.{entry.entry_id}.json"))\n${removal}`;
+    assert.deepEqual(analyzeSnippet(source('    await hass.async_add_executor_job(log.unlink)\n'), { rules }).findings.map((finding) => finding.range.start.line), [7]);
+    const both = '    snapshot = Path(hass.config.path(f"www/tripcache_{entry.entry_id}.png"))\n    await hass.async_add_executor_job(log.unlink)\n    await hass.async_add_executor_job(snapshot.unlink)\n';
+    assert.deepEqual(analyzeSnippet(source(both), { rules }).findings, []);
+  });
+
   it('tells two stores apart by their keys: the one async_remove_entry leaves is reported', () => {
     const source = (removal: string) =>
       `from homeassistant.helpers.storage import Store\n\nDOMAIN = "trk"\n\n\nasync def async_setup_entry(hass, entry):\n    settings = Store(hass, 1, f"{DOMAIN}.{entry.entry_id}")\n    history = Store(hass, 1, f"{DOMAIN}.{entry.entry_id}.history")\n    await settings.async_save({})\n    await history.async_save({})\n    return True\n\n\nasync def async_remove_entry(hass, entry):\n${removal}`;

@@ -349,6 +349,8 @@ export function literalNames(file: FileModel, expression: Node, integration: Int
       if (node.type === 'string') {
         const text = literalString(node);
         if (text && /[\w.-]/.test(text) && !/\s/.test(text)) names.add(text);
+        // `f".storage/trips.{entry.entry_id}.json"`: the literal pieces name the file as well as a plain string would.
+        if (text === undefined) for (const piece of node.namedChildren) if (piece.type === 'string_content' && /\w\w/.test(piece.text) && !/\s/.test(piece.text)) names.add(piece.text);
       } else if (node.type === 'identifier' && node.id !== expression.id) {
         const value = file.stringValue(node, integration.constantString);
         if (value) names.add(value);

@@ -287,7 +287,8 @@ function removedBy(file: FileModel, fn: Node, integration: IntegrationModel, rem
     if (!called) continue;
     // `hass.async_add_executor_job(Path(path).unlink, True)`: the call the executor makes, judged like a direct one.
     const deferredRemoval = file.deferredCall(called);
-    for (const site of deferredRemoval ? [called, deferredRemoval] : [called]) {
+    // The executor call itself only names the removal it makes (`log.unlink`): the deferred call says what is removed.
+    for (const site of deferredRemoval ? [deferredRemoval] : [called]) {
       const names = [site.name ?? '', site.method ? `.${site.method}` : '', ...site.args.map((argument) => file.qualifiedName(argument) ?? '')];
       for (const kind of Object.keys(REMOVERS) as PersistenceKind[]) {
         if (!names.some((name) => name && REMOVERS[kind](name))) continue;
