@@ -34,6 +34,15 @@ describe('service-without-schema', () => {
     assert.deepEqual(readsData.map((finding) => finding.severity), ['warning']);
   });
 
+  it('takes an empty schema (None, "" or a constant holding one) for none: Home Assistant validates only with a truthy one', () => {
+    const source = (schema: string) =>
+      `import voluptuous as vol\n\nDOMAIN = "demo"\nOTS_SCHEME = ""\nSEND_SCHEMA = vol.Schema({vol.Required("message"): str})\n\n\nasync def async_setup(hass, config):\n    async def handle(call):\n        await hass.data[DOMAIN].send(call.data["message"])\n\n    hass.services.async_register(DOMAIN, "ots", handle, schema=${schema})\n    return True\n`;
+    for (const schema of ['OTS_SCHEME', '""', 'None']) {
+      assert.match(analyzeSnippet(source(schema), { rules }).findings[0]?.message ?? '', /^Service ots is registered without a schema/, schema);
+    }
+    assert.deepEqual(analyzeSnippet(source('SEND_SCHEMA'), { rules }).findings, []);
+  });
+
   it('names the service and lowers the severity when the handler reads no data', () => {
     const findings = assertFixture(path.join(folder, 'bad.py'), rules, { otherFiles });
     assert.deepEqual(findings.map((finding) => finding.severity), ['warning', 'warning', 'warning', 'info']);

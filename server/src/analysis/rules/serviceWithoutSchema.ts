@@ -78,7 +78,7 @@ hass.services.async_register(DOMAIN, "send", handle_send, schema=SEND_SCHEMA)
         // `for service, schema in SERVICES.items(): async_register(DOMAIN, service, handler, schema)`: the services
         // the table lists with a None schema.
         const looped = schema && unwrap(schema).type === 'identifier' ? servicesWithoutSchemaInLoop(file, unwrap(schema), service, integration) : undefined;
-        if (schema && unwrap(schema).type !== 'none' && !looped?.length) {
+        if (schema && !isNoSchema(file, schema, integration) && !looped?.length) {
           reviewExtraKeysForwarded(context, call, schema);
           continue;
         }
@@ -156,8 +156,21 @@ function servicesWithoutSchemaInLoop(file: FileModel, schema: Node, service: Nod
     for (const row of table.namedChildren) if (row && unwrap(row).type === 'tuple') rows.push(unwrap(row).namedChildren.filter((part): part is Node => part !== null));
   }
   return rows
-    .filter((row) => row[schemaAt] !== undefined && unwrap(row[schemaAt]).type === 'none')
+    .filter((row) => row[schemaAt] !== undefined && isNoSchema(file, row[schemaAt], integration))
     .map((row) => (serviceAt >= 0 && row[serviceAt] ? file.stringValue(row[serviceAt], integration?.constantString) : undefined));
+}
+
+/**
+ * `schema=None`, `schema=""`, or a constant holding one (`OTS_SCHEME = ""`): Home Assistant validates a call's data
+ * only when the schema is truthy, so these are no schema at all.
+ */
+function isNoSchema(file: FileModel, schema: Node, integration: IntegrationModel | undefined): boolean {
+  const value = unwrap(schema);
+  const empty = (node: Node) => node.type === 'none' || node.type === 'false' || literalString(node) === '';
+  if (empty(value)) return true;
+  if (value.type !== 'identifier') return false;
+  const constant = constantExpression(file, value, integration);
+  return constant !== undefined && empty(unwrap(constant.node));
 }
 
 /** Whether every handler a reference names passes its call's data through a voluptuous schema itself. */
