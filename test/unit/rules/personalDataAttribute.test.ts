@@ -264,6 +264,17 @@ describe('personal-data-attribute', () => {
     assert.match(analyzeSnippet(guarded('("firmware_version", "email")'), { rules, fileName: 'sensor.py' }).findings[0]?.message ?? '', /State attribute "email" exposes personal data/);
   });
 
+  it('reads the keys of each of two loops over literal lists that bind the same name', () => {
+    const source = (second: string) =>
+      `from homeassistant.components.switch import SwitchEntity\n\n\nclass StationSwitch(SwitchEntity):\n    @property\n    def extra_state_attributes(self):\n        attributes = {"type": "station"}\n        for attr in ["name", "index", "is_master"]:\n            attributes[attr] = getattr(self._station, attr)\n        for attr in [${second}]:\n            attributes[attr] = getattr(self._station, attr, None)\n        return attributes\n`;
+    const facts = analyzeSnippet(source('"start_time", "end_time"'), { rules });
+    assert.deepEqual(facts.findings, []);
+    assert.equal(facts.checklist.find((entry) => entry.id === 'data-minimization')?.status, 'pass');
+    const [finding, ...rest] = analyzeSnippet(source('"start_time", "owner_email"'), { rules }).findings;
+    assert.equal(rest.length, 0);
+    assert.match(finding?.message ?? '', /owner_email/);
+  });
+
   it('resolves attribute keys defined in const.py', () => {
     const source = 'from .const import ATTR_HOME\n\nclass A:\n    @property\n    def extra_state_attributes(self):\n        return {ATTR_HOME: self.where}\n';
     const result = analyzeSnippet(source, { rules, otherFiles: { 'const.py': 'ATTR_HOME = "home_address"\n' } });

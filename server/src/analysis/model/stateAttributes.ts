@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import { ancestorOfType, ancestors, descendants, unwrap } from '../python/syntax';
+import { ancestorOfType, ancestors, contains, descendants, unwrap } from '../python/syntax';
 import { derivedKey, type FileModel } from './fileModel';
 import { dictAdditionValues } from './secretFlow';
 import { methodsOf } from './untrusted';
@@ -187,8 +187,11 @@ function inheritedProperty(file: FileModel, attribute: Node): boolean {
 function loopedKeys(file: FileModel, key: Node): Node[] | undefined {
   if (key.type !== 'identifier') return undefined;
   const bindings = file.bindingsOf(key);
-  if (bindings.length !== 1 || bindings[0].kind !== 'for' || !bindings[0].value) return undefined;
-  const iterable = unwrap(bindings[0].value);
+  // `for attr in [...]` twice in one function: the loop around this use is the one that gives it its value.
+  const enclosing = bindings.length > 1 ? bindings.filter((binding) => binding.kind === 'for' && contains(binding.node, key)) : bindings;
+  const around = enclosing.length === 1 && bindings.every((binding) => binding.kind === 'for') ? enclosing[0] : undefined;
+  if (!around || around.kind !== 'for' || !around.value) return undefined;
+  const iterable = unwrap(around.value);
   if (iterable.type !== 'list' && iterable.type !== 'tuple') return undefined;
   const items = iterable.namedChildren.filter((item): item is Node => item !== null && item.type !== 'comment');
   return items.length > 0 && items.every((item) => item.type === 'string') ? items : undefined;
