@@ -30,7 +30,7 @@ describe('unsafe-file-path', () => {
       [
         'import os',
         '',
-        'from homeassistant.util import raise_if_invalid_filename, raise_if_invalid_path',
+        'from homeassistant.util import raise_if_invalid_filename, raise_if_invalid_path, sanitize_path',
         '',
         '',
         'async def async_setup(hass, config):',
@@ -54,6 +54,13 @@ describe('unsafe-file-path', () => {
     // Inside an f-string an absolute value cannot replace the folder: "downloads//etc" stays inside it.
     assert.deepEqual(findings(['raise_if_invalid_path(folder)', 'raise_if_invalid_filename(name)', 'open(f"{base}/{folder}/{name}", "wb").close()']), []);
     assert.deepEqual(findings(['raise_if_invalid_filename(name)', 'open(os.path.join(base, name), "wb").close()']), []);
+    // The same holds for str.format and % formatting, and for the comparison raise_if_invalid_path makes, written out.
+    assert.deepEqual(findings(['raise_if_invalid_path(folder)', 'open("{}/{}".format(base, folder), "wb").close()']), []);
+    assert.deepEqual(findings(['raise_if_invalid_path(folder)', 'open("%s/%s" % (base, folder), "wb").close()']), []);
+    assert.deepEqual(findings(['if folder != sanitize_path(folder):', '    raise ValueError(folder)', 'open("{}/{}".format(base, folder), "wb").close()']), []);
+    assert.equal(findings(['if folder != sanitize_path(folder):', '    raise ValueError(folder)', 'open(os.path.join(base, folder), "wb").close()']).length, 1, 'joined after the folder');
+    assert.equal(findings(['if folder != sanitize_path(folder):', '    _LOGGER.warning(folder)', 'open("{}/{}".format(base, folder), "wb").close()']).length, 1, 'a test that does not leave');
+    assert.match(findings(['open("{}/{}".format(base, folder), "wb").close()'])[0]?.message ?? '', /call\.data\["folder"\].*without a check/);
     // A check of the file name says nothing about the folder joined before it.
     const unchecked = findings(['raise_if_invalid_filename(name)', 'open(os.path.join(base, folder, name), "wb").close()']);
     assert.equal(unchecked.length, 1);

@@ -49,9 +49,11 @@ Guard the path before using it: keep only the last component with \`Path(name).n
 value to a fixed set in the service schema (\`vol.In([...])\`), or go on only when the value is the key of a record the
 integration made itself (\`self.items.get(item_id)\`, \`next((i for i in self.items if i["id"] == item_id), None)\`,
 \`item_id not in self.items\`, with a return or raise when it is not). Home Assistant's \`raise_if_invalid_filename(name)\`
-checks that one value is a bare file name. \`raise_if_invalid_path(value)\` rejects \`..\` and \`~\` but not an
-absolute path, so it is not enough for a value used as the path itself or joined onto a folder with
-\`os.path.join\` or \`/\` (\`os.path.join(base, "/config/secrets.yaml")\` is \`/config/secrets.yaml\`).
+checks that one value is a bare file name. \`raise_if_invalid_path(value)\` (or the test it makes, written out:
+\`if value != sanitize_path(value): raise ...\`) rejects \`..\` and \`~\` but not an absolute path, so it is enough
+for a value formatted into a path after a folder (\`f"{base}/{value}"\`, \`"{}/{}".format(base, value)\`) but not
+for one used as the path itself or joined onto a folder with \`os.path.join\` or \`/\`
+(\`os.path.join(base, "/config/secrets.yaml")\` is \`/config/secrets.yaml\`).
 
 The value is followed through the integration's own functions: service, webhook and request data through up to
 three of them (a handler handing its data to a manager method that passes a folder on twice more), config flow input
@@ -295,6 +297,11 @@ function piecesOf(file: FileModel, node: Node): Node[] {
     return [node.childForFieldName('left'), node.childForFieldName('right')].filter((part): part is Node => part !== null);
   }
   if (node.type === 'string' || node.type === 'concatenated_string') return interpolations(node);
+  // `"%s/www/%s" % (base, path)`: the values formatted into the text.
+  if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '%' && unwrap(node.childForFieldName('left') ?? node).type === 'string') {
+    const values = unwrap(node.childForFieldName('right') ?? node);
+    return values.type === 'tuple' ? values.namedChildren : [values];
+  }
   // `target.parent`: the folder of a path is made of what the path is.
   if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'parent') return [node.childForFieldName('object')!];
   if (node.type === 'call') {
@@ -304,6 +311,8 @@ function piecesOf(file: FileModel, node: Node): Node[] {
     // entries of the receiver folder; a name sanitized in the receiver stays sanitized.
     const receiver = site?.callee.childForFieldName('object');
     if (site?.method && receiver && PATH_FROM_RECEIVER.has(site.method)) return [receiver, ...(site.method === 'with_name' || site.method === 'with_stem' ? site.args : [])];
+    // `"{}/www/{}".format(base, path)`: the values formatted into the text.
+    if (site?.method === 'format' && receiver && unwrap(receiver).type === 'string') return [...site.args, ...site.keywords.values()];
     if (site && (/(^|\.)(os\.path\.join|join|Path|PurePath|joinpath|config\.path|abspath|normpath|expanduser|dirname|str)$/.test(name) || site.method === 'joinpath')) {
       return site.method === 'joinpath' && site.callee.childForFieldName('object') ? [site.callee.childForFieldName('object')!, ...site.args] : site.args;
     }
@@ -407,6 +416,11 @@ function containmentCheck(file: FileModel, fn: Node, leaf: Node, integration: In
     const job = site.method === 'async_add_executor_job' ? site.args[0] : site.method === 'run_in_executor' ? site.args[1] : undefined;
     if ((CONTAINMENT_CHECKS.test(site.name ?? `.${site.method ?? ''}`) || (job !== undefined && CONTAINMENT_CHECKS.test(job.text))) && !failureIgnored(node)) return 'contained';
     const name = site.name ?? '';
+    // `if path != sanitize_path(path): raise ...`: raise_if_invalid_path written out (it makes the same comparison).
+    if (SANITIZE_PATH.test(name) && site.args[0] && isSameValue(file, site.args[0], leaf) && rejectsWhenChanged(file, node, site.args[0])) {
+      found = strongerCheck(found, 'relative-only');
+      continue;
+    }
     const checked = job ? site.args[job === site.args[0] ? 1 : 2] : site.args[0];
     if (!checked || !(FILENAME_CHECK.test(name) || RELATIVE_PATH_CHECK.test(name) || (job && (FILENAME_CHECK.test(job.text) || RELATIVE_PATH_CHECK.test(job.text))))) continue;
     if (!isSameValue(file, checked, leaf)) continue;
@@ -414,6 +428,19 @@ function containmentCheck(file: FileModel, fn: Node, leaf: Node, integration: In
     found = 'relative-only';
   }
   return found;
+}
+
+const SANITIZE_PATH = /(^|\.)sanitize_path$/;
+
+/** `if path != sanitize_path(path): raise ...` (or `return`): the call in a `!=` test against its own argument, which leaves. */
+function rejectsWhenChanged(file: FileModel, call: Node, argument: Node): boolean {
+  const comparison = call.parent;
+  const parts = comparison?.type === 'comparison_operator' ? comparisonParts(comparison) : undefined;
+  if (!parts || parts.operator !== '!=') return false;
+  const other = unwrap(parts.left).id === call.id ? parts.right : parts.left;
+  if (unwrap(other).text !== unwrap(argument).text) return false;
+  const branch = comparison!.parent;
+  return (branch?.type === 'if_statement' || branch?.type === 'elif_clause') && branch.childForFieldName('condition')?.id === comparison!.id && leavesBlock(branch.childForFieldName('consequence'));
 }
 
 /**
