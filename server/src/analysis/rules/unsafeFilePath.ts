@@ -300,7 +300,7 @@ function piecesOf(file: FileModel, node: Node): Node[] {
   // `"%s/www/%s" % (base, path)`: the values formatted into the text.
   if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '%' && unwrap(node.childForFieldName('left') ?? node).type === 'string') {
     const values = unwrap(node.childForFieldName('right') ?? node);
-    return values.type === 'tuple' ? values.namedChildren : [values];
+    return values.type === 'tuple' ? [...values.namedChildren] : [values];
   }
   // `target.parent`: the folder of a path is made of what the path is.
   if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'parent') return [node.childForFieldName('object')!];
