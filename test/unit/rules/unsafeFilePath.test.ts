@@ -296,6 +296,17 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(analyzeSnippet(service('subprocess.run(["ffprobe", "-o", target], check=True)'), { rules }).findings, []);
   });
 
+  it('takes the file ffmpeg writes, its last argument, for a file operation, not the stream it reads', () => {
+    const service = (run: string) =>
+      `import subprocess\n\n\ndef setup(hass, config):\n    def record(call):\n        filename = call.data["filename"]\n        ${run}\n\n    hass.services.register("demo", "record", record)\n    return True\n`;
+    const [finding, ...rest] = analyzeSnippet(service('subprocess.Popen(["ffmpeg", "-i", call.data["stream_url"], "-c", "copy", "-y", filename])'), { rules }).findings;
+    assert.equal(rest.length, 0);
+    assert.match(finding?.message ?? '', /call\.data\["filename"\].*without a check/);
+    assert.deepEqual(analyzeSnippet(service('subprocess.Popen(["ffmpeg", "-i", call.data["stream_url"], "-y", hass.config.path("www", "last.mp4")])'), { rules }).findings, []);
+    // The value of a trailing option is no output file.
+    assert.deepEqual(analyzeSnippet(service('subprocess.Popen(["ffmpeg", "-i", "rtsp://cam/stream", "-metadata", filename])'), { rules }).findings, []);
+  });
+
   it('accepts is_allowed_path run in the executor, also before a nested function that opens the file', () => {
     const source = (check: string) =>
       [

@@ -19,14 +19,16 @@ export const ASYNC_OPEN: ReadonlySet<string> = new Set(['aiofiles.open', 'anyio.
 
 
 /**
- * Options of download and archive programs whose value is a file or folder the child process writes or reads:
- * `curl -o <file>`, `wget -O <file>`, `tar -xf <archive> -C <folder>`. A path from a caller handed to one of these is
- * a file operation like `open`, done by another process.
+ * Options of download, archive and media programs whose value is a file or folder the child process writes or reads:
+ * `curl -o <file>`, `wget -O <file>`, `tar -xf <archive> -C <folder>`, the `<output>` of `ffmpeg -i <input> ... <output>` (ffmpeg
+ * writes the last argument). A path from a caller handed to one of these is a file operation like `open`, done by
+ * another process.
  */
-const PROGRAM_PATH_OPTIONS: ReadonlyMap<string, { short: string; long: readonly string[] }> = new Map([
+const PROGRAM_PATH_OPTIONS: ReadonlyMap<string, { short: string; long: readonly string[]; lastIsOutput?: boolean }> = new Map([
   ['curl', { short: 'oTK', long: ['--output', '--upload-file', '--config', '--output-dir', '--cookie-jar', '--dump-header'] }],
   ['wget', { short: 'OPoai', long: ['--output-document', '--directory-prefix', '--output-file', '--append-output', '--input-file'] }],
   ['tar', { short: 'fCT', long: ['--file', '--directory', '--files-from'] }],
+  ['ffmpeg', { short: '', long: [], lastIsOutput: true }],
 ]);
 
 /**
@@ -45,5 +47,9 @@ export function programPathArguments(items: readonly Node[], literal: (item: Nod
     const takesPath = word.startsWith('--') ? options.long.includes(word) : /^-[A-Za-z]+$/.test(word) && options.short.includes(word[word.length - 1]);
     if (takesPath) paths.push(items[++index]);
   }
+  // `ffmpeg -i in -c copy -y out.mp4`: the output file closes the list (an option's value would follow its option).
+  const last = items[items.length - 1];
+  const beforeLast = items.length > 2 ? literal(items[items.length - 2]) : undefined;
+  if (options.lastIsOutput && last && !paths.includes(last) && !literal(last)?.startsWith('-') && (beforeLast === undefined || !/^-(?!y$|n$)/.test(beforeLast) || beforeLast.startsWith('--'))) paths.push(last);
   return paths;
 }

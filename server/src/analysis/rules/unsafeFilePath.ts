@@ -59,7 +59,7 @@ The value is followed through the integration's own functions: service, webhook 
 three of them (a handler handing its data to a manager method that passes a folder on twice more), config flow input
 through two. A check made by a helper of the integration the path is handed to (\`_ensure_within_base(base, path)\`
 calling \`relative_to\` and raising) counts as made. A path handed to another program counts like one opened here:
-the file \`curl -o\`, \`wget -O\` or \`tar -C\` writes is as much a file operation as \`open\`, and so is the local file
+the file \`curl -o\`, \`wget -O\`, \`tar -C\` or ffmpeg (its last argument) writes is as much a file operation as \`open\`, and so is the local file
 a library method is given (minio's \`fget_object\`/\`fput_object\`, boto3's \`upload_file\`/\`download_file\`, or any
 library call's \`file_path=\`, \`local_path=\`, \`save_path=\`, \`output_path=\`, \`dest_path=\` keyword). One untrusted value
 made into paths for several operations of a file (a folder created, then a file written in it, also by a helper it is
