@@ -80,6 +80,12 @@ describe('sql-string-built', () => {
     const models = { 'models.py': 'class Reading:\n    __tablename__ = "readings"\n' };
     assert.deepEqual(analyzeSnippet(source('Reading.__tablename__'), { rules, otherFiles: models }).findings, []);
     assert.equal(analyzeSnippet(source('reading.table'), { rules, otherFiles: models }).findings.length, 1);
+    // An all-caps class name (`class LTSS(Base)`) is the integration's class, here or imported; an all-caps constant is not.
+    const caps = source('LTSS.__tablename__').replace('from .models import Reading', 'from .models import LTSS');
+    assert.deepEqual(analyzeSnippet(caps, { rules, otherFiles: { 'models.py': 'class LTSS:\n    __tablename__ = "ltss"\n' } }).findings, []);
+    const local = `class LTSS:\n    __tablename__ = "ltss"\n\n\n${source('LTSS.__tablename__').replace('from .models import Reading\n', '')}`;
+    assert.deepEqual(analyzeSnippet(local, { rules }).findings, []);
+    assert.equal(analyzeSnippet(caps, { rules, otherFiles: { 'models.py': 'LTSS = make_model()\n' } }).findings.length, 1);
   });
 
   it('takes a list of placeholders built from constant markers for a constant', () => {
