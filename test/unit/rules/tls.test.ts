@@ -188,6 +188,21 @@ describe('tls-verify-disabled', () => {
     assert.deepEqual(analyzeSnippet(source('{"StrictHostKeyChecking": "accept-new"}'), { rules }).findings, []);
   });
 
+  it('reports CERT_NONE imported by name or under another name, and its fix imports CERT_REQUIRED', () => {
+    const source = (imported: string, used: string) =>
+      `import paho.mqtt.client as mqtt\n${imported}\n\n\ndef connect(host):\n    client = mqtt.Client()\n    client.tls_set(cert_reqs=${used})\n    client.connect(host, 8883)\n    return client\n`;
+    for (const [imported, used] of [['from ssl import CERT_NONE', 'CERT_NONE'], ['from ssl import CERT_NONE as NOVERIFY', 'NOVERIFY']]) {
+      const before = source(imported, used);
+      const [finding, ...rest] = findingsOf(before, rules);
+      assert.equal(rest.length, 0, imported);
+      assert.match(finding.message, /accepts any certificate; require one with `CERT_REQUIRED`/, imported);
+      const fixed = applyFixAndCheck(before, finding.fix, finding, rules);
+      assert.match(fixed, /^from ssl import CERT_REQUIRED$/m, imported);
+      assert.match(fixed, /tls_set\(cert_reqs=CERT_REQUIRED\)/, imported);
+    }
+    assert.deepEqual(findingsOf(source('from ssl import CERT_REQUIRED as STRICT', 'STRICT'), rules), []);
+  });
+
   it('reads verify=False handed over in a ** spread of a local dict', () => {
     const source = (kwargs: string) => `import requests\n\n\ndef fetch(url):\n    kwargs = ${kwargs}\n    return requests.get(url, **kwargs)\n`;
     const [finding] = analyzeSnippet(source('{"verify": False, "timeout": 10}'), { rules }).findings;

@@ -567,12 +567,17 @@ function isCertNone(file: FileModel, node: Node): boolean {
   return name === 'ssl.CERT_NONE' || name === 'ssl.VerifyMode.CERT_NONE';
 }
 
+const SSL_OFF_NAMES = /^ssl\.(CERT_NONE|VerifyMode\.CERT_NONE|_create_unverified_context|_create_stdlib_context)$/;
+
 /** `ssl.CERT_NONE` used as a setting, and `ssl._create_unverified_context` called or installed. */
 function checkSslReferences(context: FileContext): void {
   const { file } = context;
   if (!file.mentions(/\b(CERT_NONE|_create_unverified_context|_create_stdlib_context)\b/)) return;
-  for (const identifier of identifiersMatching(file.root, file.text, /CERT_NONE|_create_unverified_context|_create_stdlib_context/)) {
-    if (!/^(CERT_NONE|_create_unverified_context|_create_stdlib_context)$/.test(identifier.text)) continue;
+  // `from ssl import CERT_NONE as NOVERIFY`: the alias is the name the code uses.
+  const aliases = [...file.imports].filter(([local, name]) => SSL_OFF_NAMES.test(name) && local !== name.slice(name.lastIndexOf('.') + 1)).map(([local]) => local);
+  const names = ['CERT_NONE', '_create_unverified_context', '_create_stdlib_context', ...aliases].join('|');
+  for (const identifier of identifiersMatching(file.root, file.text, new RegExp(names))) {
+    if (!new RegExp(`^(${names})$`).test(identifier.text)) continue;
     const around = ancestors(identifier);
     const parent = around[0];
     const node = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === identifier.id ? parent : identifier;
@@ -612,15 +617,19 @@ function reportCertNone(context: FileContext, node: Node): void {
   const { file } = context;
   const parent = node.parent;
   if (!parent || parent.type === 'attribute' || describesModes(node) || chosenByUser(file, node)) return;
-  const required = node.text.replace(/CERT_NONE$/, 'CERT_REQUIRED');
+  const aliased = !node.text.endsWith('CERT_NONE');
+  const required = node.type === 'identifier' ? 'CERT_REQUIRED' : node.text.replace(/CERT_NONE$/, 'CERT_REQUIRED');
   const edits: TextEdit[] = [];
+  // `from ssl import CERT_NONE` (or `as NOVERIFY`) names no CERT_REQUIRED: the fix imports it.
+  const importEdit = node.type === 'identifier' ? addImport(file, 'ssl', 'CERT_REQUIRED') : undefined;
+  if (importEdit) edits.push(importEdit);
   // `ctx.verify_mode = ssl.CERT_NONE` usually follows `ctx.check_hostname = False`; the fix turns both back on, since
   // turning host name checking on alone would make the CERT_NONE line raise.
   const assignment = parent.type === 'assignment' && parent.childForFieldName('right')?.id === node.id ? parent : undefined;
   const object = assignment?.childForFieldName('left')?.childForFieldName('object');
   const hostname = object ? checkHostnameAssignment(file, object) : undefined;
   if (hostname) edits.push(replaceNode(hostname, 'True'));
-  context.report(node, `\`${node.text}\` accepts any certificate; require one with \`${required}\`${hostname ? ' and check the host name' : ''}.`, {
+  context.report(node, `\`${node.text}\`${aliased ? ' (ssl.CERT_NONE)' : ''} accepts any certificate; require one with \`${required}\`${hostname ? ' and check the host name' : ''}.`, {
     severity: severity(context),
     fix: setFix(node, required, 'Require a valid certificate', edits),
   });
