@@ -15,6 +15,18 @@ describe('html-injection', () => {
     });
   }
 
+  it("leaves a value the handler only goes on with when it is one of the integration's own keys", () => {
+    const view = (guard: string) =>
+      `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\nDOMAIN = "panel"\nPAGE = "<html><body><script src='/api/panel/__TOKEN__/app.js'></script></body></html>"\n\n\nclass PanelView(HomeAssistantView):\n    url = "/api/panel/{token}"\n    name = "api:panel"\n\n    def __init__(self, hass):\n        self.hass = hass\n\n    async def get(self, request, token):\n${guard}        body = PAGE.replace("__TOKEN__", token)\n        return web.Response(body=body, content_type="text/html")\n`;
+    assert.deepEqual(analyzeSnippet(view('        if token not in self.hass.data[DOMAIN]:\n            raise web.HTTPNotFound()\n'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(view('        entry = self.hass.data[DOMAIN][token]\n'), { rules }).findings, []);
+    // A lookup in a branch, inside a try, or of what the request brought checks nothing.
+    assert.equal(analyzeSnippet(view('        if request.query.get("check"):\n            entry = self.hass.data[DOMAIN][token]\n'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(view('        try:\n            entry = self.hass.data[DOMAIN][token]\n        except KeyError:\n            entry = None\n'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(view('        if token not in request.query:\n            raise web.HTTPNotFound()\n'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(view(''), { rules }).findings.length, 1);
+  });
+
   it('names the untrusted value and where it comes from', () => {
     const source = 'from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\nclass V(HomeAssistantView):\n    async def get(self, request):\n        return web.Response(text=f"<p>{request.query[\'q\']}</p>", content_type="text/html")\n';
     const [finding] = analyzeSnippet(source, { rules }).findings;

@@ -14,7 +14,16 @@ describe('view-without-auth', () => {
   before(setup);
 
   for (const name of ['bad_http.py', 'good_http.py']) {
-    it(`matches the expectations in ${name}`, () => {
+    it("accepts a public view that looks the token it was sent up among the integration's own, ahead of everything else", () => {
+    const view = (lookup: string) =>
+      `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\nDOMAIN = "proxy"\n\n\nclass ProxyView(HomeAssistantView):\n    url = "/api/proxy/{token}/{path:.*}"\n    name = "api:proxy"\n    requires_auth = False\n\n    def __init__(self, hass, session):\n        self.hass = hass\n        self._session = session\n\n    async def post(self, request, token, path):\n${lookup}        async with self._session.post(f"https://nvr.local/{path}", data=await request.read()) as resp:\n            return web.Response(status=resp.status, body=await resp.read())\n`;
+    assert.deepEqual(analyzeSnippet(view('        entry = self.hass.data[DOMAIN][token]\n'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(view(''), { rules }).findings.length, 1);
+    // A value not named as a credential (a path) looked up checks no caller.
+    assert.equal(analyzeSnippet(view('        entry = self.hass.data[DOMAIN][path]\n'), { rules }).findings.length, 1);
+  });
+
+  it(`matches the expectations in ${name}`, () => {
       assertFixture(path.join(folder, name), rules, { otherFiles });
     });
   }

@@ -2,6 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { insertAt, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
+import { knownKeyGuard } from '../model/knownKeys';
 import { untrustedSource, type UntrustedSource } from '../model/untrusted';
 import { descendants, firstFound, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
@@ -39,7 +40,9 @@ The rule reports:
   escapes nothing by default. These are errors when the file deals in HTML and warnings otherwise.
 
 JSON responses (\`self.json(...)\`, \`web.json_response\`), plain-text responses and Home Assistant's own template
-engine are not reported.
+engine are not reported, nor a value the handler goes on with only when it is one of the integration's own keys
+(\`if token not in self.hass.data[DOMAIN]: raise HTTPNotFound\`, or \`self.hass.data[DOMAIN][token]\` looked up at the
+top of the handler, which raises for any other): those carry no script.
 
 **Fix:** escape every value you interpolate (\`html.escape(value)\`), return JSON and render it in the frontend,
 and create Jinja2 environments with \`autoescape=True\`; the quick fix adds it.
@@ -69,7 +72,10 @@ return web.Response(text=f"<h1>Hello {name}</h1>", content_type="text/html")
         context.markUsed();
         const body = call.keywords.get('text') ?? call.keywords.get('body') ?? (name.endsWith('.Response') ? call.args[0] : undefined);
         const tainted = body ? unescapedInput(file, body, integration) : undefined;
-        if (tainted) {
+        // `if token not in self.hass.data[DOMAIN]: raise HTTPNotFound` before the page: only the integration's own
+        // keys get this far, and those carry no script.
+        const fn = tainted ? file.enclosingFunction(call.node) : undefined;
+        if (tainted && !(fn && knownKeyGuard(file, fn, tainted.node, call.node))) {
           context.report(call.node, `\`${excerpt(tainted.node.text, 50)}\` comes from ${tainted.source.description} and goes into an HTML page unescaped, where it can carry script; wrap it in html.escape().`);
         }
       } else if (MARKUP.test(name)) {

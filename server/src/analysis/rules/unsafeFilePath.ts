@@ -6,7 +6,8 @@ import { decodedLiteral, programArguments } from '../model/commandLine';
 import { FILE_OPERATIONS, programPathArguments } from '../model/fileOperations';
 import type { IntegrationModel } from '../model/integration';
 import { selfAttributeValues } from '../model/secretFlow';
-import { callerArguments, distantUntrustedSource, isAdministratorFormInput, resolveCallables, serviceFieldValidators, untrustedSource } from '../model/untrusted';
+import { isSameValue, knownKeyGuard } from '../model/knownKeys';
+import { callerArguments, distantUntrustedSource, isAdministratorFormInput, resolveCallables, serviceFieldValidators } from '../model/untrusted';
 import { comparisonParts } from '../model/verification';
 import { descendants, interpolations, leavesBlock, unwrap } from '../python/syntax';
 import type { FileContext, ReportOptions, Rule } from '../rule';
@@ -458,59 +459,6 @@ function failureIgnored(check: Node): boolean {
     return !leavesBlock(node.childForFieldName('consequence'));
   }
   return false;
-}
-
-/**
- * `info = self.snapshots.get(snap_id)` (or `next((s for s in self.snapshots if s["id"] == snap_id), None)`) then `if
- * info is None: raise HTTPNotFound`, or `if snap_id not in self.items: return`: the value goes on only when it is a
- * key the integration made itself, so it names nothing else.
- */
-function knownKeyGuard(file: FileModel, fn: Node, leaf: Node, use: Node): boolean {
-  return descendants(fn, ['if_statement']).some((statement) => {
-    const consequence = statement.childForFieldName('consequence');
-    const last = consequence?.namedChildren[consequence.namedChildren.length - 1];
-    if (statement.startIndex > use.startIndex || !last || !['raise_statement', 'return_statement'].includes(last.type)) return false;
-    const condition = unwrap(statement.childForFieldName('condition') ?? statement);
-    const parts = comparisonParts(condition);
-    // `if snap_id not in self.items:`
-    if (parts?.operator === 'not in') return isSameValue(file, parts.left, leaf) && untrustedSource(file, parts.right) === undefined;
-    // `if info is None:`, `if not info:`, where `info` is what a lookup by the value found.
-    const tested = parts?.operator === 'is' && unwrap(parts.right).type === 'none' ? unwrap(parts.left) : condition.type === 'not_operator' ? unwrap(condition.childForFieldName('argument') ?? condition) : undefined;
-    if (tested?.type !== 'identifier') return false;
-    return file.origins(tested).some((origin) => {
-      const found = unwrap(origin.node);
-      const site = found.type === 'call' ? file.callSite(found) : undefined;
-      if (site?.name === 'next') return recordMatching(file, site.args[0], leaf);
-      const mapping = site?.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
-      return site?.method === 'get' && site.args[0] !== undefined && isSameValue(file, site.args[0], leaf) && mapping !== null && untrustedSource(file, mapping) === undefined;
-    });
-  });
-}
-
-/**
- * `(item for item in self.items if item["id"] == item_id)`: the first of the integration's own records whose key is the
- * value. Not records the request brought.
- */
-function recordMatching(file: FileModel, generator: Node | undefined, leaf: Node): boolean {
-  if (generator?.type !== 'generator_expression') return false;
-  const clauses = generator.namedChildren;
-  const iterated = clauses.find((clause) => clause.type === 'for_in_clause')?.childForFieldName('right');
-  if (!iterated || untrustedSource(file, iterated) !== undefined) return false;
-  return clauses
-    .filter((clause) => clause.type === 'if_clause')
-    .some((clause) =>
-      descendants(clause, ['comparison_operator']).some((node) => {
-        const parts = comparisonParts(node);
-        return parts?.operator === '==' && (isSameValue(file, parts.left, leaf) || isSameValue(file, parts.right, leaf));
-      }),
-    );
-}
-
-/** `checked` is `leaf`, or a name `leaf` was assigned to (`subdir = call.data["subdir"]`, then `check(subdir)`). */
-function isSameValue(file: FileModel, checked: Node, leaf: Node): boolean {
-  const value = unwrap(checked);
-  if (value.text === leaf.text) return true;
-  return value.type === 'identifier' && file.origins(value).some((origin) => unwrap(origin.node).id === leaf.id);
 }
 
 /** A part of a path joined onto a folder after the folder, where an absolute value replaces the folder. */

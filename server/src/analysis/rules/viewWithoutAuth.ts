@@ -3,6 +3,8 @@ import { replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { isViewClass, methodsOf, parametersOf, resolveCallables, resolveClass, untrustedSource, viewHandlers } from '../model/untrusted';
+import { knownKeyGuard } from '../model/knownKeys';
+import { isSecretName } from '../model/secrets';
 import { callerCheck, keyRead } from '../model/verification';
 import { alternatives, descendants, interpolations, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -80,7 +82,8 @@ or account data, or that changes something, gives that to strangers.
 The rule reports views with \`requires_auth = False\` (also inherited from a base view of the integration) whose
 handlers return data or act without checking the caller some other way. Checks it accepts: \`hmac.compare_digest\`
 on a token or signature, a verification function given the request or its headers, a decoded JWT, a comparison of a
-token (timing is insecure-secret-comparison's business), \`request[KEY_HASS_USER]\`, and paths signed with
+token (timing is insecure-secret-comparison's business), a token the request sent looked up among the integration's
+own at the top of the handler (\`self.hass.data[DOMAIN][token]\`, which raises for any other), \`request[KEY_HASS_USER]\`, and paths signed with
 \`async_sign_path\` (the \`authSig\` parameter). Handlers that only answer a status or a fixed message are
 harmless, and so are handlers that serve a file shipped with the integration (a panel's script, at a path built from
 \`__file__\` and constant names, sent with \`web.FileResponse\` or read and returned): it is public in the
@@ -151,7 +154,7 @@ class StatusView(HomeAssistantView):
         if (returnsOnlyConstants(file, handler)) continue;
         if (hasAuthMarker(handler)) continue;
         const check = callerCheck(file, handler, integration);
-        if (check?.kind === 'verified') continue;
+        if (check?.kind === 'verified' || (!check && tokenLookedUp(file, handler, integration))) continue;
         if (check?.kind === 'fail-open') {
           context.review(`${handler.childForFieldName('name')?.text ?? 'handler'} (${baseName(file.path)}) checks its caller only while a key is configured (\`${check.how}\`); make sure a key is always set, or reject requests without one.`);
           continue;
@@ -504,3 +507,17 @@ function openMode(site: CallSite): string | undefined {
 }
 
 
+
+/**
+ * `entry = self.hass.data[DOMAIN][token]` (or `if token not in ...: raise`) with a token the request sent: only a
+ * token the integration issued gets past it, so the caller is checked (a KeyError answers the others).
+ */
+function tokenLookedUp(file: FileModel, handler: Node, integration: IntegrationModel | undefined): boolean {
+  const body = handler.childForFieldName('body');
+  const last = body?.namedChildren[body.namedChildren.length - 1];
+  if (!last) return false;
+  return descendants(handler, ['subscript']).some((subscript) => {
+    const key = subscript.childForFieldName('subscript');
+    return key?.type === 'identifier' && isSecretName(key.text) && untrustedSource(file, key, integration) !== undefined && knownKeyGuard(file, handler, key, last);
+  });
+}
