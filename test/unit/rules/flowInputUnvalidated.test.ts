@@ -129,6 +129,12 @@ describe('flow-input-unvalidated', () => {
     // One that only opens the user step, with no data, leaves the user's form to check it.
     const opens = discovery.replace('self.async_step_user({"username": host, "password": ""})', 'self.async_step_user()');
     assert.equal(analyzeSnippet(opens, { rules, fileName: 'config_flow.py' }).checklist.find((entry) => entry.id === 'input-validation')?.status, 'pass');
+    // The import step written as the user step itself (`async_step_import = async_step_user`).
+    const aliased = flow.replace('    async def async_step_import(self, import_info):\n        return await self.async_step_user(import_info)\n', '    VERSION = 1\n');
+    const aliasedItem = (yamlFiles: Record<string, string> = {}) => analyzeSnippet(`${aliased}\n    async_step_import = async_step_user\n`, { rules, fileName: 'config_flow.py', otherFiles: yamlFiles }).checklist.find((entry) => entry.id === 'input-validation');
+    assert.equal(aliasedItem()?.status, 'review');
+    assert.match(aliasedItem()?.note ?? '', /async_step_import in config_flow\.py is `async_step_user` itself/);
+    assert.equal(aliasedItem({ '__init__.py': yaml })?.status, 'pass');
   });
 
   it('asks for a review of an import step that stores YAML data no schema of the integration checked', () => {

@@ -73,6 +73,7 @@ async def async_step_user(self, user_input=None):
       if (steps.length === 0) continue;
       context.markUsed();
       reviewDiscoverySteps(context, steps);
+      reviewAliasedDiscoverySteps(context, cls);
       // A base class outside the integration (a library's flow) may show the forms: no verdict then.
       if (hierarchy.unknownBases) continue;
       const { validated: forms, bare: bareForms } = shownForms(hierarchy.classes, integration);
@@ -202,6 +203,22 @@ function handedToReader(file: FileModel, call: Node, argument: Node, integration
     const parameter = parameters[position + offset];
     return parameter === undefined || readsInput(calleeFile, fn, parameter.name, integration, depth - 1);
   });
+}
+
+/**
+ * `async_step_import = async_step_user` in the class body: the import (or discovery) data goes straight into the user
+ * step, as if its form had checked it.
+ */
+function reviewAliasedDiscoverySteps(context: FileContext, cls: Node): void {
+  const { file } = context;
+  for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const assignment = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
+    const name = assignment?.type === 'assignment' ? assignment.childForFieldName('left')?.text ?? '' : '';
+    const target = assignment?.childForFieldName('right');
+    if (!DISCOVERY_OR_IMPORT.test(name) || target?.type !== 'identifier' || !/^async_step_\w+$/.test(target.text)) continue;
+    if (name === 'async_step_import' && hasYamlSchema(context)) continue;
+    context.review(`${name} in ${baseName(file.path)} is \`${target.text}\` itself, so its data reaches that step unvalidated: the step's form schema is only applied to what a user submits; validate the data with the same schema in a step of its own.`);
+  }
 }
 
 /** Discovery or import data that reaches a command, code or a file operation without a check: a person should look. */
