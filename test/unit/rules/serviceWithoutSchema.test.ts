@@ -43,6 +43,16 @@ describe('service-without-schema', () => {
     assert.deepEqual(analyzeSnippet(source('SEND_SCHEMA'), { rules }).findings, []);
   });
 
+  it('reads the schema of each service description a loop registers, given or defaulted by the class', () => {
+    const source = (rows: string) =>
+      `from dataclasses import dataclass\n\nimport voluptuous as vol\n\nDOMAIN = "demo"\nZONE_SCHEMA = vol.Schema({vol.Required("zone"): int})\nOTS_SCHEMA = ""\n\n\n@dataclass\nclass ServiceDescription:\n    key: str\n    schema: object = None\n\n\nSERVICES = [\n${rows}]\n\n\nasync def async_setup(hass, config):\n    async def handle(call):\n        await hass.data[DOMAIN].send(call.service, call.data["zone"])\n\n    for service in SERVICES:\n        hass.services.async_register(DOMAIN, service.key, handle, schema=service.schema)\n    return True\n`;
+    const messages = (rows: string) => analyzeSnippet(source(rows), { rules }).findings.map((finding) => finding.message.split(' is registered')[0]);
+    assert.deepEqual(messages('    ServiceDescription(key="zone", schema=ZONE_SCHEMA),\n    ServiceDescription(key="ots", schema=OTS_SCHEMA),\n    ServiceDescription(key="raw"),\n'), ['Service ots', 'Service raw']);
+    assert.deepEqual(messages('    ServiceDescription(key="zone", schema=ZONE_SCHEMA),\n'), []);
+    // Descriptions this code cannot read (positional fields, built elsewhere) are taken to carry a schema.
+    assert.deepEqual(messages('    ServiceDescription("raw"),\n'), []);
+  });
+
   it('names the service and lowers the severity when the handler reads no data', () => {
     const findings = assertFixture(path.join(folder, 'bad.py'), rules, { otherFiles });
     assert.deepEqual(findings.map((finding) => finding.severity), ['warning', 'warning', 'warning', 'info']);

@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { addImport, appendArgument, preferredQuote, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
-import { iteratedTable, parametersOf, resolveCallables } from '../model/untrusted';
+import { iteratedTable, parametersOf, resolveCallables, resolveClass } from '../model/untrusted';
 import { comparisonParts } from '../model/verification';
 import { contains, descendants, literalString, refersToVariable, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -77,7 +77,12 @@ hass.services.async_register(DOMAIN, "send", handle_send, schema=SEND_SCHEMA)
         const service = call.args[1] ?? call.keywords.get('service');
         // `for service, schema in SERVICES.items(): async_register(DOMAIN, service, handler, schema)`: the services
         // the table lists with a None schema.
-        const looped = schema && unwrap(schema).type === 'identifier' ? servicesWithoutSchemaInLoop(file, unwrap(schema), service, integration) : undefined;
+        const looped =
+          schema && unwrap(schema).type === 'identifier'
+            ? servicesWithoutSchemaInLoop(file, unwrap(schema), service, integration)
+            : schema && unwrap(schema).type === 'attribute'
+              ? describedServicesWithoutSchema(file, unwrap(schema), service, integration)
+              : undefined;
         if (schema && !isNoSchema(file, schema, integration) && !looped?.length) {
           reviewExtraKeysForwarded(context, call, schema);
           continue;
@@ -158,6 +163,45 @@ function servicesWithoutSchemaInLoop(file: FileModel, schema: Node, service: Nod
   return rows
     .filter((row) => row[schemaAt] !== undefined && isNoSchema(file, row[schemaAt], integration))
     .map((row) => (serviceAt >= 0 && row[serviceAt] ? file.stringValue(row[serviceAt], integration?.constantString) : undefined));
+}
+
+/**
+ * `for service in SERVICES: async_register(DOMAIN, service.key, handler, schema=service.schema)` over a list of
+ * descriptions (`ServiceDescription(key="ots", schema=OTS_SCHEME)`, a class of the integration): the services whose
+ * description gives no schema, by keyword or by the class's default (`schema: vol.Schema | None = None`).
+ */
+function describedServicesWithoutSchema(file: FileModel, schema: Node, service: Node | undefined, integration: IntegrationModel | undefined): (string | undefined)[] | undefined {
+  const object = schema.childForFieldName('object');
+  const field = schema.childForFieldName('attribute')?.text;
+  if (object?.type !== 'identifier' || !field) return undefined;
+  const bindings = file.bindingsOf(object);
+  if (bindings.length !== 1 || bindings[0].kind !== 'for' || !bindings[0].value) return undefined;
+  const table = iteratedTable(file, bindings[0].value)?.table;
+  if (!table || (table.type !== 'list' && table.type !== 'tuple')) return undefined;
+  const nameField = service && unwrap(service).type === 'attribute' && unwrap(service).childForFieldName('object')?.text === object.text ? unwrap(service).childForFieldName('attribute')?.text : undefined;
+  const missing: (string | undefined)[] = [];
+  for (const row of table.namedChildren) {
+    const item = unwrap(row);
+    const site = item.type === 'call' ? file.callSite(item) : undefined;
+    const described = site ? resolveClass(file, site.callee, integration) : undefined;
+    if (!site || !described || site.args.length > 0 || site.hasSplat) return undefined;
+    const given = site.keywords.get(field);
+    const value = given ?? classDefault(described.node, field);
+    if (value === undefined) return undefined;
+    if (!isNoSchema(given ? file : described.file, value, integration)) continue;
+    const name = nameField ? site.keywords.get(nameField) : undefined;
+    missing.push(name ? file.stringValue(name, integration?.constantString) : undefined);
+  }
+  return missing;
+}
+
+/** The default a class body gives a field (`schema: vol.Schema | None = None`), or undefined. */
+function classDefault(cls: Node, field: string): Node | undefined {
+  for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const assignment = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
+    if (assignment?.type === 'assignment' && assignment.childForFieldName('left')?.text === field) return assignment.childForFieldName('right') ?? undefined;
+  }
+  return undefined;
 }
 
 /**
