@@ -204,6 +204,38 @@ describe('diagnostics-unredacted', () => {
     assert.equal(result.checklist.find((entry) => entry.id === 'credentials-in-logs')?.status, 'pass');
   });
 
+  it("reads what entries hold through a reconfigure form's suggested schema and a migration's copy of the data", () => {
+    const flow = [
+      'import voluptuous as vol',
+      'from homeassistant import config_entries',
+      'from homeassistant.const import CONF_LATITUDE, CONF_LONGITUDE, CONF_NAME',
+      '',
+      'RECONFIGURE_SCHEMA = vol.Schema({vol.Required(CONF_LATITUDE): float, vol.Required(CONF_LONGITUDE): float})',
+      '',
+      '',
+      'class Flow(config_entries.ConfigFlow, domain="demo"):',
+      '    async def async_step_user(self, user_input=None):',
+      '        if user_input is not None:',
+      '            return self.async_create_entry(title=user_input[CONF_NAME], data=user_input)',
+      '        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_NAME): str}))',
+      '',
+      '    async def async_step_reconfigure(self, user_input=None):',
+      '        if user_input is not None:',
+      '            return self.async_update_reload_and_abort(self._get_reconfigure_entry(), data_updates=user_input)',
+      '        return self.async_show_form(step_id="reconfigure", data_schema=self.add_suggested_values_to_schema(data_schema=RECONFIGURE_SCHEMA, suggested_values={}))',
+      '',
+    ].join('\n');
+    const init = (added: string) =>
+      `from homeassistant.const import CONF_LATITUDE\n\n\nasync def async_migrate_entry(hass, entry):\n    new_data = entry.data.copy()\n    new_data[${added}] = hass.config.latitude\n    hass.config_entries.async_update_entry(entry, data=new_data, version=2)\n    return True\n`;
+    const diagnosticsModule = 'async def async_get_config_entry_diagnostics(hass, entry):\n    return entry.as_dict()\n';
+    const result = analyzeSnippet(diagnosticsModule, { rules, fileName: 'diagnostics.py', otherFiles: { 'config_flow.py': flow, '__init__.py': init('CONF_LATITUDE') } });
+    assert.deepEqual(result.findings, []);
+    assert.equal(result.checklist.find((entry) => entry.id === 'credentials-in-logs')?.status, 'pass');
+    // A credential the migration adds is a key the entries hold.
+    const added = analyzeSnippet(diagnosticsModule, { rules, fileName: 'diagnostics.py', otherFiles: { 'config_flow.py': flow, '__init__.py': init('"api_key"') } });
+    assert.equal(added.findings.length, 1);
+  });
+
   it('asks for a review of entry data returned whole when nothing shows what the entries hold', () => {
     const status = (result: ReturnType<typeof analyzeSnippet>) => result.checklist.find((entry) => entry.id === 'credentials-in-logs');
     for (const returned of ['{"data": entry.data}', 'entry.as_dict()', '{"entry": entry.as_dict()["data"]}']) {

@@ -535,8 +535,15 @@ function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel
     generated.push(...inner.generated);
     complete &&= inner.complete;
   };
+  // `new_data = entry.data.copy()` then `new_data[CONF_LATITUDE] = latitude`: the keys added count too.
+  if (unwrap(value).type === 'identifier') {
+    for (const addition of dictAdditionValues(file, unwrap(value), integration)) if (addition.key) keys.push(addition.key);
+  }
   for (const origin of file.origins(value)) {
     const node = unwrap(origin.node);
+    const copied = node.type === 'call' && file.callSite(node)?.method === 'copy' ? node.childForFieldName('function')?.childForFieldName('object') : null;
+    // `entry.data.copy()` keeps what the entry held, which its own writes account for.
+    if (copied && isEntryPayload(file, copied)) continue;
     if (origin.kind === 'parameter') {
       const fn = origin.scope;
       const schema = fn && /^async_step_/.test(fn.childForFieldName('name')?.text ?? '') ? stepSchemaKeyNodes(file, fn, integration) : undefined;
@@ -932,7 +939,8 @@ function schemaKeys(file: FileModel, expression: Node, integration: IntegrationM
       const extra = site.args[0] ? schemaKeys(file, site.args[0], integration, depth - 1, byName) : undefined;
       return base && extra ? [...base, ...extra] : undefined;
     }
-    if (site.method === 'add_suggested_values_to_schema' && site.args[0]) return schemaKeys(file, site.args[0], integration, depth - 1, byName);
+    const suggested = site.method === 'add_suggested_values_to_schema' ? site.args[0] ?? site.keywords.get('data_schema') : undefined;
+    if (suggested) return schemaKeys(file, suggested, integration, depth - 1, byName);
   }
   return undefined;
 }
