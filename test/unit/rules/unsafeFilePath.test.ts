@@ -296,6 +296,18 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(analyzeSnippet(service('subprocess.run(["ffprobe", "-o", target], check=True)'), { rules }).findings, []);
   });
 
+  it("takes a websocket command's message for untrusted input, and its checked forms for safe", () => {
+    const command = (body: string) =>
+      `import os\n\nimport voluptuous as vol\nfrom homeassistant.components import websocket_api\n\n\n@websocket_api.require_admin\n@websocket_api.async_response\n@websocket_api.websocket_command({vol.Required("type"): "demo/load", vol.Required("file"): str})\nasync def ws_load(hass, connection, msg):\n${body}\n    connection.send_result(msg["id"], {"data": content})\n`;
+    const [finding, ...rest] = analyzeSnippet(command('    with open(hass.config.path(msg["file"]), encoding="utf-8") as handle:\n        content = handle.read()'), { rules }).findings;
+    assert.equal(rest.length, 0);
+    assert.match(finding?.message ?? '', /built from a websocket command's message \(`msg\["file"\]`\) without a check/);
+    assert.deepEqual(analyzeSnippet(command('    with open(hass.config.path(os.path.basename(msg["file"])), encoding="utf-8") as handle:\n        content = handle.read()'), { rules }).findings, []);
+    // The same function without the decorator is no websocket handler: its parameters are the caller's.
+    const plain = command('    with open(hass.config.path(msg["file"]), encoding="utf-8") as handle:\n        content = handle.read()').replace(/^@.*\n/gm, '');
+    assert.deepEqual(analyzeSnippet(plain, { rules }).findings, []);
+  });
+
   it('takes the file ffmpeg writes, its last argument, for a file operation, not the stream it reads', () => {
     const service = (run: string) =>
       `import subprocess\n\n\ndef setup(hass, config):\n    def record(call):\n        filename = call.data["filename"]\n        ${run}\n\n    hass.services.register("demo", "record", record)\n    return True\n`;

@@ -452,6 +452,9 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
   if (isMethod && FLOW_STEP.test(functionName) && functionName !== 'async_step_reauth' && index === 1) {
     return { kind: 'flow-input', role: 'data', description: DISCOVERY_STEP.test(functionName) ? 'discovery data' : functionName === 'async_step_import' ? 'imported configuration' : undefined };
   }
+  // `@websocket_api.websocket_command({...})` then `def handle(hass, connection, msg)`: what a logged-in user's frontend
+  // (or any websocket client) sends; its schema checks types, not what a path or a command holds.
+  if (index === 2 && isLastPositional && isWebsocketCommand(file, fn)) return { kind: 'service-data', role: 'data', description: "a websocket command's message" };
   if (handlers.webhooks.has(fn.id) && (name === 'request' || isLastPositional)) return { kind: 'webhook', role: 'request-object' };
   if (isMethod && cls && isViewHandler(file, cls, fn, integration)) {
     const offset = 1;
@@ -459,6 +462,17 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
     if (index > offset && parameter.kind !== 'varargs') return { kind: 'view-request', role: 'data' };
   }
   return undefined;
+}
+
+/** A handler decorated with Home Assistant's `websocket_api.websocket_command(...)`. */
+function isWebsocketCommand(file: FileModel, fn: Node): boolean {
+  if (fn.parent?.type !== 'decorated_definition') return false;
+  return fn.parent.namedChildren.some((decorator) => {
+    if (decorator.type !== 'decorator') return false;
+    const expression = unwrap(decorator.namedChild(0) ?? decorator);
+    const callee = expression.type === 'call' ? expression.childForFieldName('function') : expression;
+    return callee !== null && /(^|\.)websocket_api(\.decorators)?\.websocket_command$/.test(file.qualifiedName(callee) ?? '');
+  });
 }
 
 /** `webhook` or `view-request` when `fn` handles HTTP requests of a webhook or a view, `request` for other aiohttp handlers. */

@@ -40,7 +40,7 @@ export const unsafeFilePath: Rule = {
     fix: 'suggestion',
     cwe: 22,
     description: 'A file path built from service data, flow input or a request reaches a file operation unchecked.',
-    docs: `A file name that comes from a service call, a config flow, a webhook or an HTTP view can contain \`../\` or
+    docs: `A file name that comes from a service call, a websocket command, a config flow, a webhook or an HTTP view can contain \`../\` or
 be absolute. Joined onto a base folder without a check, \`../../secrets.yaml\` reads or overwrites any file Home
 Assistant can reach, including its credentials and its configuration.
 
