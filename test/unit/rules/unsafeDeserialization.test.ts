@@ -12,6 +12,17 @@ describe('unsafe-deserialization', () => {
     });
   }
 
+  it("follows PyYAML reached through Home Assistant's loader module, and knows its SafeLineLoader for safe", () => {
+    const source = (loader: string) =>
+      `from homeassistant.util.yaml import loader\n\n\ndef load_dashboard(fname):\n    with open(fname, encoding="utf-8") as config_file:\n        return loader.yaml.load(config_file, Loader=${loader})\n`;
+    const result = analyzeSnippet(source('loader.yaml.UnsafeLoader'), { rules: [unsafeDeserialization] });
+    assert.equal(result.findings.length, 1);
+    assert.match(applyEdits(source('loader.yaml.UnsafeLoader'), result.findings[0].fix!.edits), /return loader\.yaml\.safe_load\(config_file\)/);
+    const safe = analyzeSnippet(source('loader.SafeLineLoader'), { rules: [unsafeDeserialization] });
+    assert.deepEqual(safe.findings, []);
+    assert.equal(safe.checklist.find((entry) => entry.id === 'unsafe-deserialization')?.status, 'pass');
+  });
+
   it('rewrites yaml.load with an unsafe Loader to yaml.safe_load', () => {
     const source = 'import yaml\n\n\ndef read(text):\n    return yaml.load(text, Loader=yaml.FullLoader)\n';
     const [finding] = analyzeSnippet(source, { rules: [unsafeDeserialization] }).findings;

@@ -78,6 +78,17 @@ export interface Origin {
 
 const HASS_HELPERS = /^(self\.)?_?hass\.helpers\.(?=\w+\.\w)/;
 
+/**
+ * Libraries reached through a Home Assistant module that imports them (`from homeassistant.util.yaml import loader`,
+ * then `loader.yaml.load(...)`): named by the library itself, as its own import would name them.
+ */
+const REEXPORTED_MODULES: readonly [string, string][] = [['homeassistant.util.yaml.loader.yaml.', 'yaml.']];
+
+function reexported(name: string): string {
+  for (const [through, library] of REEXPORTED_MODULES) if (name.startsWith(through)) return library + name.slice(through.length);
+  return name;
+}
+
 /** What names one kind of value FileModel.derived keeps; each kind is one key object, made by derivedKey. */
 export interface DerivedKey<T> {
   readonly description: string;
@@ -428,7 +439,7 @@ export class FileModel {
     const dot = dotted.indexOf('.');
     const imported = this.imports.get(dot < 0 ? dotted : dotted.slice(0, dot));
     if (imported === undefined) return dotted;
-    return dot < 0 ? imported : imported + dotted.slice(dot);
+    return reexported(dot < 0 ? imported : imported + dotted.slice(dot));
   }
 
   private readonly selfWritesCache = new Map<number, Map<string, SelfAttributeWrites>>();

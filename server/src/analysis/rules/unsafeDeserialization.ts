@@ -14,7 +14,8 @@ const PICKLE_LIKE = new Set([
 
 const YAML_UNSAFE_ALWAYS = new Set(['yaml.unsafe_load', 'yaml.unsafe_load_all', 'yaml.full_load', 'yaml.full_load_all']);
 const YAML_LOADER_CALLS = new Set(['yaml.load', 'yaml.load_all']);
-const SAFE_LOADERS = new Set(['SafeLoader', 'CSafeLoader', 'BaseLoader', 'CBaseLoader']);
+/** PyYAML's safe loaders, and Home Assistant's (`homeassistant.util.yaml.loader`), which derive from them. */
+const SAFE_LOADERS = new Set(['SafeLoader', 'CSafeLoader', 'BaseLoader', 'CBaseLoader', 'SafeLineLoader', 'FastSafeLoader', 'PythonSafeLoader']);
 const SAFE_CALLS = new Set(['yaml.safe_load', 'yaml.safe_load_all', 'json.load', 'json.loads', 'orjson.loads']);
 
 export const unsafeDeserialization: Rule = {
