@@ -264,6 +264,17 @@ describe('personal-data-attribute', () => {
     assert.match(analyzeSnippet(guarded('("firmware_version", "email")'), { rules, fileName: 'sensor.py' }).findings[0]?.message ?? '', /State attribute "email" exposes personal data/);
   });
 
+  it("puts a place's street and postcode up for review, and reports a person's", () => {
+    const sensor = (holder: string) =>
+      `from homeassistant.components.sensor import SensorEntity\n\n\nclass FuelPriceSensor(SensorEntity):\n    def __init__(self, ${holder}):\n        self._attr_extra_state_attributes = {"brand": ${holder}["brand"], "street": ${holder}["street"], "postcode": ${holder}["postCode"]}\n`;
+    const station = analyzeSnippet(sensor('station'), { rules });
+    assert.deepEqual(station.findings, []);
+    const item = station.checklist.find((entry) => entry.id === 'data-minimization');
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /State attribute "street" in __init__\.py publishes an address \(`station\["street"\]`\)/);
+    assert.deepEqual(analyzeSnippet(sensor('account'), { rules }).findings.map((finding) => finding.message.split(' exposes')[0]), ['State attribute "street"', 'State attribute "postcode"']);
+  });
+
   it('reads the keys of each of two loops over literal lists that bind the same name', () => {
     const source = (second: string) =>
       `from homeassistant.components.switch import SwitchEntity\n\n\nclass StationSwitch(SwitchEntity):\n    @property\n    def extra_state_attributes(self):\n        attributes = {"type": "station"}\n        for attr in ["name", "index", "is_master"]:\n            attributes[attr] = getattr(self._station, attr)\n        for attr in [${second}]:\n            attributes[attr] = getattr(self._station, attr, None)\n        return attributes\n`;

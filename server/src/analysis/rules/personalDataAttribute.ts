@@ -40,8 +40,8 @@ coordinates are not reported as findings; a GPS tracker (a \`TrackerEntity\` wit
 legacy tracker calling \`see(..., gps=...)\`) still puts the item up for review, since a person's position is
 personal data even where it is the product. On other entities a position read from a person, their home
 (\`hass.config\`), vehicle, phone or tracker is reported; one read from anything else (a weather station, a charger
-from an open-data API) is a place, and puts the item up for review; so does a bare \`address\` not read from a person
-(a place's, or an installation's, which is often its owner's home). Integrations that are location products by design can say so with
+from an open-data API) is a place, and puts the item up for review; so does a bare \`address\`, \`street\`, \`postcode\`
+or \`city\` not read from a person (a place's, such as a fuel station's, or an installation's, which is often its owner's home). Integrations that are location products by design can say so with
 \`# ha-security: ignore[personal-data-attribute] reason\`.
 
 **Fix:** drop the attribute, or expose only what an automation needs (a presence flag rather than the address).
@@ -116,6 +116,12 @@ function pickedByData(context: FileContext, key: Node): boolean {
 
 const PERSON_NAME = /(^|_)(users?|usernames?|user_names?|nickname|screen_name|full_name|fullname|first_name|firstname|last_name|lastname|surname)(_|$)/;
 
+/**
+ * An address, or a part of one, named alone: a fuel station's `street` and `postcode` from an open-data API are a
+ * place's, an account's are a person's; what holds the value tells (PERSON_HOLDER), else a person judges.
+ */
+const ADDRESS_PARTS = /^(address|street|street_address|street_name|house_number|postcode|post_code|postal_code|zip|zip_code|zipcode|city)$/;
+
 function checkEntry(context: FileContext, { key, value, at, removable, owner }: AttributeEntry): void {
   const { file, integration } = context;
   const keyName = file.stringValue(key, integration?.constantString);
@@ -132,7 +138,7 @@ function checkEntry(context: FileContext, { key, value, at, removable, owner }: 
   }
   // A bare "address" is a person's where a person is tracked, or when it is read from a person; otherwise it may be a
   // place (a gym, a charging station) or the owner's home (an inverter's plant address): a person judges it.
-  if (normalizeName(personal) === 'address' && !isLocationEntity(file, owner, integration) && !PERSON_HOLDER.test(value ? holderText(value) : '')) {
+  if (ADDRESS_PARTS.test(normalizeName(personal)) && !isLocationEntity(file, owner, integration) && !PERSON_HOLDER.test(value ? holderText(value) : '')) {
     context.review(`State attribute ${keyName !== undefined ? `"${keyName}"` : key.text} in ${file.path.split(/[\\/]/).pop()} publishes an address${value ? ` (\`${excerpt(value.text, 50)}\`)` : ''}; if it is where someone lives (the account's or the installation's address), it is personal data: keep it out unless it is the entity's purpose.`);
     return;
   }
