@@ -940,4 +940,22 @@ async def async_setup_entry(hass, entry):
     assert.match(findings(source('token_dict'))[0]?.message ?? '', /writes `json_response`, a whole payload that holds the credential "token_dict"/);
     assert.deepEqual(findings(source('station_info')), []);
   });
+  it("reports the data Home Assistant's OAuth2 flow hands async_oauth_create_entry, logged whole", () => {
+    const source = (method: string) =>
+      `import logging\n\nfrom homeassistant.helpers import config_entry_oauth2_flow\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass OAuth2FlowHandler(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain="demo"):\n    DOMAIN = "demo"\n\n    async def ${method}(self, data):\n        _LOGGER.debug("Creating entry with %s", data)\n        return self.async_create_entry(title="Demo", data=data)\n`;
+    assert.match(findings(source('async_oauth_create_entry'))[0]?.message ?? '', /writes `data` \(OAuth token data\) whole/);
+    assert.deepEqual(findings(source('async_pick_home')), []);
+  });
+  it("reports an OAuth token endpoint's answer logged whole, not another endpoint's", () => {
+    const source = (url: string, read = 'cast(dict, await resp.json())') =>
+      `import logging\nfrom typing import cast\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Implementation:\n    async def _token_request(self, session, data):\n        resp = await session.post(${url}, data=data)\n        result = ${read}\n        _LOGGER.debug("Token endpoint returned %s", result)\n        return result\n`;
+    for (const url of ['self.token_url', 'OAUTH2_TOKEN', '"https://api.example.com/oauth/token"']) {
+      const [finding, ...rest] = findings(source(url));
+      assert.equal(rest.length, 0, url);
+      assert.match(finding?.message ?? '', /writes `result`, an OAuth token endpoint's answer, which holds the access and refresh tokens/, url);
+      assert.equal(finding.severity, 'warning', url);
+    }
+    assert.deepEqual(findings(source('self.status_url')), []);
+    assert.deepEqual(findings(source('"https://api.example.com/v1/token_info"')), []);
+  });
 });

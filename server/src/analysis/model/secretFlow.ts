@@ -792,6 +792,8 @@ function parameterPayload(file: FileModel, binding: Binding, integration: Integr
     return stepAsksForSecrets(file, fn, binding.name, integration) ? 'config flow input' : undefined;
   }
   if (SETUP_FUNCTIONS.has(name) && !isMethod(fn) && index === 1) return 'YAML configuration';
+  // Home Assistant's OAuth2 flow hands `async_oauth_create_entry` the entry data it made: the token, refresh token included.
+  if (name === 'async_oauth_create_entry' && isMethod(fn) && index === 1) return 'OAuth token data';
   // `_LOGGER.debug("%s", call)`: a service call's repr shows its data.
   const key = serviceCredentialKey(file, fn, binding.name, integration);
   return key ? `${SERVICE_DATA_SOURCE}${key}` : undefined;
@@ -1228,6 +1230,8 @@ const JSON_PARSERS = /^(json\.loads|orjson\.loads|homeassistant\.util\.json\.jso
  * its message by it.
  */
 export const RESPONSE_SOURCE = 'a response holding ';
+/** An OAuth2 token endpoint's answer: the access and refresh tokens (a response, so no redaction fix is offered). */
+export const TOKEN_ENDPOINT_ANSWER = `${RESPONSE_SOURCE}access and refresh tokens`;
 
 /**
  * `payload = await resp.json()` where the same function later reads `payload["access_token"]` (or `.get(...)`): the
@@ -1953,6 +1957,22 @@ function returnsTruthValue(walk: Walk, site: CallSite): boolean {
   });
 }
 
+/** An OAuth2 token endpoint, by the name of its URL (`self.token_url`, `OAUTH2_TOKEN`, `".../oauth/token"`). */
+const TOKEN_ENDPOINT = /(^|[._])(token_url|token_endpoint|oauth2?_token)$|\/(oauth2?\/)?token\/?["']$/i;
+
+/** A response (`resp`) bound to a request posted to a token endpoint, in the same function. */
+function answersTokenEndpoint(file: FileModel, response: Node): boolean {
+  const target = unwrap(response);
+  if (target.type !== 'identifier') return false;
+  return file.origins(target).some((origin) => {
+    let value = unwrap(origin.node);
+    if (value.type === 'await') value = unwrap(value.namedChild(0) ?? value);
+    const request = value.type === 'call' ? file.callSite(value) : undefined;
+    const url = request && (request.method === 'post' || request.method === 'request') ? (request.method === 'post' ? request.args[0] : request.args[1]) ?? request.keywords.get('url') : undefined;
+    return url !== undefined && TOKEN_ENDPOINT.test(unwrap(url).text);
+  });
+}
+
 function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   const { file, integration } = walk;
   const site = file.callSite(node);
@@ -1975,6 +1995,8 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   if (site.method === 'json' && site.args.length === 0) {
     const key = credentialKeyReadFrom(file, node.text, node);
     if (key) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${key}`, node }];
+    // `resp = await session.post(self.token_url, data=data)` then `await resp.json()`: an OAuth token endpoint's answer.
+    if (receiver && answersTokenEndpoint(file, receiver)) return [{ kind: 'payload', source: TOKEN_ENDPOINT_ANSWER, node }];
   }
   // `raw = await resp.text()` logged, where the function reads `(await resp.json())["token"]`: the same body as text
   // (not the body of a failed answer, `if resp.status != 200: raise Error(await resp.text())`, which holds none).
@@ -2011,6 +2033,8 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
     return data ? asDerived(carriers(walk, data, depth - 1)).map((carrier) => ({ ...carrier, node })) : [];
   }
   if (site.method && SAME_VALUE_METHODS.has(site.method) && receiver) return asDerived(fromReceiver());
+  // `cast(dict, await resp.json())`: the value, as it was.
+  if ((name === 'typing.cast' || name === 'cast') && site.args[1]) return carriers(walk, site.args[1], depth);
   if (SAME_VALUE_FUNCTIONS.test(name)) {
     if (name === 'dict' && masksByKeywords(walk, site)) return [];
     return asDerived([...site.args, ...site.keywords.values()].flatMap((arg) => carriers(walk, arg, depth - 1)));

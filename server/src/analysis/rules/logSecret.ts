@@ -21,6 +21,7 @@ import {
   RESPONSE_SOURCE,
   SERVICE_DATA_SOURCE,
   secretsIn,
+  TOKEN_ENDPOINT_ANSWER,
   VIEW_BODY_SOURCE,
   WEBHOOK_BODY_SOURCE,
   type RedactionSetup,
@@ -183,6 +184,9 @@ function messageFor(file: FileModel, carrier: SecretCarrier, integration: Integr
   if (carrier.kind === 'secret') {
     const from = carrier.source !== carrier.node.text ? ` (from \`${excerpt(carrier.source)}\`)` : '';
     return `${subject} writes the credential \`${text}\`${from}; logs get pasted into public issues, so leave it out or log a redacted form such as its last characters.`;
+  }
+  if (carrier.source === TOKEN_ENDPOINT_ANSWER) {
+    return `${subject} writes \`${text}\`, an OAuth token endpoint's answer, which holds the access and refresh tokens; log the fields you need instead (the expiry, the scope).`;
   }
   if (carrier.source.startsWith(RESPONSE_SOURCE)) {
     return `${subject} writes \`${text}\`, a whole payload that holds the credential "${carrier.source.slice(RESPONSE_SOURCE.length)}" (the code reads it from there); log the fields you need instead.`;
