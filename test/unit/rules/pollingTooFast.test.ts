@@ -268,6 +268,19 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.deepEqual(analyzeSnippet(source('        hass.data["demo"] = None'), { rules, manifest: manifest('cloud_push') }).findings, []);
   });
 
+  it('reports an endless loop that sends a request again at once whenever the answer is not a success', () => {
+    const client = (body: string) =>
+      `import asyncio\n\nAPI_URL = "https://api.example.com/devices"\n\n\nclass Client:\n    def __init__(self, session):\n        self._session = session\n\n    async def get_devices(self):\n        while True:\n${body}\n`;
+    const found = (body: string) => analyzeSnippet(client(body), { rules, fileName: 'api.py', manifest: manifest('cloud_polling') }).findings;
+    const hammering = '            async with self._session.get(API_URL) as resp:\n                if resp.status == 200:\n                    return await resp.json()';
+    assert.match(found(hammering)[0]?.message ?? '', /When the answer is not a success, this loop sends `self\._session\.get` again at once/);
+    assert.equal(found('            resp = await self._session.get(API_URL)\n            if resp.ok:\n                return await resp.json()').length, 1);
+    // Waiting, giving up on failures, or a way out whatever the answer: not hammering.
+    assert.deepEqual(found(`${hammering}\n            await asyncio.sleep(30)`), []);
+    assert.deepEqual(found(`${hammering}\n                if resp.status >= 500:\n                    raise ConnectionError(resp.status)`), []);
+    assert.deepEqual(found('            async with self._session.get(API_URL) as resp:\n                return await resp.json()'), []);
+  });
+
   it('reports an endless loop that calls again at once after a failure, not one that waits, gives up or is paced', () => {
     const loop = (handler: string, head = 'while True:', before = '') =>
       `import asyncio\nimport logging\n\nfrom aiohttp import ClientError\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def subscribe_loop(client, queue):\n    ${head}\n${before}        try:\n            data = await client.subscribe_for_data()\n            client.handle(data)\n        except ClientError:\n${handler}\n`;

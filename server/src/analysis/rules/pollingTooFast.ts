@@ -281,7 +281,8 @@ service and leaves a shorter one up for review, and so does an interval read fro
 cloud integration, an interval the rule cannot read (a library constant, a value computed at run time). It also reports \`while\` loops that sleep less than a second
 between awaited calls, and endless loops (or coroutines that start themselves again as a task) that, when a call
 fails, call it again at once (no wait, no back-off; also a thread's blocking loop that connects, logs in or opens a
-stream again); not a stream read that skips a line over its limit (\`except
+stream again), and endless loops that send a request again at once whenever its answer is not a success (every way
+out of the loop in an \`if resp.status == 200:\` branch); not a stream read that skips a line over its limit (\`except
 ValueError\` around \`reader.readline()\`: the next read waits for new data).
 
 **Fix:** poll less often, let users choose the interval in the options flow with a sane minimum, or switch to push
@@ -304,6 +305,7 @@ SCAN_INTERVAL = timedelta(minutes=5)
     if (integration) {
       checkTightLoops(context, file);
       checkRetriesWithoutPause(context, file);
+      checkStatusRetriesWithoutPause(context, file);
       checkRescheduledWithoutPause(context, file);
     }
     const intervals = pollingIntervals(file, integration);
@@ -490,6 +492,36 @@ function checkRetriesWithoutPause(context: FileContext, file: FileModel): void {
         break;
       }
     }
+  }
+}
+
+/** A test of a response's status that holds for a success: `resp.status == 200`, `response.ok`, `r.status_code < 300`. */
+const SUCCESS_TEST = /\.(status|status_code)\s*(==\s*20\d|<\s*[34]00|in\s*[([{]\s*20\d)|\.ok\b/;
+
+/**
+ * `while True: async with session.get(url) as resp: if resp.status == 200: return await resp.json()`: every answer that
+ * is not a success sends the same request again at once, so a service that answers 500 (or 401 for a stale token)
+ * gets called as fast as the loop runs. Only endless loops with no pacing call, whose every way out is in a success
+ * branch, and no other awaited call than the request and what reads its answer there.
+ */
+function checkStatusRetriesWithoutPause(context: FileContext, file: FileModel): void {
+  if (!file.mentions(/\.(status|status_code|ok)\b/)) return;
+  for (const loop of file.nodesOfType('while_statement')) {
+    const condition = loop.childForFieldName('condition');
+    const body = loop.childForFieldName('body');
+    if (!condition || !body || !['true', 'identifier', 'attribute'].includes(unwrap(condition).type)) continue;
+    const ownCalls = callsInLoop(file, body).filter((site) => inLoopRound(loop, site.node));
+    if (ownCalls.some((site) => PACING.test(site.name ?? site.method ?? '')) || descendants(body, ['try_statement']).length > 0) continue;
+    const requests = ownCalls.filter((site) => site.method !== undefined && /^(get|post|put|patch|request)$/.test(site.method) && site.callee.type === 'attribute');
+    if (requests.length === 0) continue;
+    const successBranches = descendants(body, ['if_statement']).filter((branch) => inLoopRound(loop, branch) && SUCCESS_TEST.test(branch.childForFieldName('condition')?.text ?? ''));
+    const inSuccess = (node: Node) => successBranches.some((branch) => contains(branch.childForFieldName('consequence') ?? branch, node));
+    const exits = descendants(body, ['return_statement', 'break_statement', 'raise_statement']).filter((exit) => inLoopRound(loop, exit));
+    if (successBranches.length === 0 || exits.length === 0 || !exits.every(inSuccess)) continue;
+    // Anything else awaited each round (a login, a queue) may pace the loop: a person's call, not ours.
+    if (ownCalls.some((site) => site.node.parent?.type === 'await' && !requests.includes(site) && !inSuccess(site.node))) continue;
+    context.markUsed();
+    context.report(loop, `When the answer is not a success, this loop sends \`${excerpt(requests[0].callee.text, 40)}\` again at once: a service that is down or refuses the request gets called as fast as the loop runs. Wait before trying again, back off after each failure, and give up after a few tries.`);
   }
 }
 
