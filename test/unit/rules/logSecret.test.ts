@@ -958,4 +958,18 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(findings(source('self.status_url')), []);
     assert.deepEqual(findings(source('"https://api.example.com/v1/token_info"')), []);
   });
+  it('reports a dataclass or NamedTuple logged whole whose repr shows a credential field', () => {
+    const source = (declaration: string, field = 'access_token: str') =>
+      `import logging\nfrom dataclasses import dataclass, field\nfrom typing import NamedTuple\n\n_LOGGER = logging.getLogger(__name__)\n\n\n${declaration}\n    ${field}\n    expires_at: int\n\n\nasync def login(email, password) -> LoginResult:\n    return await fetch_login(email, password)\n\n\nasync def setup(email, password):\n    result = await login(email, password)\n    _LOGGER.debug("Login result: %s", result)\n    direct = LoginResult("a", 0)\n    _LOGGER.debug("Built: %s", direct)\n`;
+    for (const declaration of ['@dataclass\nclass LoginResult:', '@dataclass(frozen=True)\nclass LoginResult:', 'class LoginResult(NamedTuple):']) {
+      const found = findings(source(declaration));
+      const shift = declaration.split('\n').length - 2;
+      assert.deepEqual(found.map((finding) => finding.range.start.line), [19 + shift, 21 + shift], declaration);
+      assert.match(found[0].message, /writes the credential `result` \(from `LoginResult\.access_token`\)/);
+    }
+    assert.deepEqual(findings(source('@dataclass\nclass LoginResult:', 'access_token: str = field(repr=False)')), []);
+    assert.deepEqual(findings(source('@dataclass(repr=False)\nclass LoginResult:')), []);
+    assert.deepEqual(findings(source('@dataclass\nclass LoginResult:', 'account_id: str')), []);
+    assert.deepEqual(findings(source('class LoginResult:')), []);
+  });
 });

@@ -2054,7 +2054,58 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   if (((getter && isSecretHolderName(getter[3])) || (site.method && isSecretHolderName(site.method) && site.args.length === 0)) && !inLexer(file, node) && !returnsTruthValue(walk, site)) {
     return [{ kind: 'secret', source: `${called}()`, node }];
   }
+  const shown = reprShownSecret(walk, site);
+  if (shown) return [{ kind: 'secret', source: shown, node }];
   return returnedCarriers(walk, site, depth);
+}
+
+/**
+ * `LoginResult(access_token, refresh_token)`, or a call of the integration's function annotated `-> LoginResult`,
+ * where LoginResult is a dataclass or NamedTuple of the integration with a credential field: its repr, which a log
+ * call writes, shows that field (`LoginResult.access_token`). Not a field declared with `field(repr=False)`.
+ */
+function reprShownSecret(walk: Walk, site: CallSite): string | undefined {
+  const { file, integration } = walk;
+  // Asked of every call the flow reaches: most integrations define no such class, which one pass per file tells.
+  if (!(integration?.files ?? [file]).some((candidate) => candidate.derived(SECRET_REPR_CLASSES, () => candidate.classes.some((cls) => reprSecretField(candidate, cls) !== undefined)))) return undefined;
+  const classes: { file: FileModel; node: Node }[] = [];
+  const constructed = resolveClass(file, site.callee, integration);
+  if (constructed) classes.push(constructed);
+  else {
+    for (const target of resolveCallables(file, site.callee, integration)) {
+      const returnType = target.node.type === 'function_definition' ? target.node.childForFieldName('return_type') : null;
+      // The field holds a `type` node around the annotation's expression.
+      const annotation = returnType?.type === 'type' ? returnType.namedChild(0) : returnType;
+      const named = annotation && unwrap(annotation).type === 'identifier' ? resolveClass(target.file, unwrap(annotation), integration) : undefined;
+      if (named) classes.push(named);
+    }
+  }
+  for (const { file: owner, node: cls } of classes) {
+    const field = reprSecretField(owner, cls);
+    if (field) return `${cls.childForFieldName('name')?.text ?? 'object'}.${field}`;
+  }
+  return undefined;
+}
+
+const SECRET_REPR_CLASSES = derivedKey<boolean>('classes whose repr shows a credential');
+
+function reprSecretField(file: FileModel, cls: Node): string | undefined {
+  const decorators = cls.parent?.type === 'decorated_definition' ? cls.parent.namedChildren.filter((child) => child.type === 'decorator') : [];
+  const dataclass = decorators.some((decorator) => {
+    const expression = unwrap(decorator.namedChild(0) ?? decorator);
+    const callee = expression.type === 'call' ? expression.childForFieldName('function') : expression;
+    return callee !== null && /(^|\.)dataclass$/.test(file.qualifiedName(callee) ?? '') && !/\brepr\s*=\s*False/.test(expression.text);
+  });
+  const namedTuple = (cls.childForFieldName('superclasses')?.namedChildren ?? []).some((base) => /(^|\.)NamedTuple$/.test(file.qualifiedName(base) ?? ''));
+  if (!dataclass && !namedTuple) return undefined;
+  for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const assignment = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
+    const name = assignment?.type === 'assignment' && assignment.childForFieldName('type') ? assignment.childForFieldName('left')?.text : undefined;
+    if (name === undefined || !isSecretHolderName(name)) continue;
+    if (/\brepr\s*=\s*False/.test(assignment!.childForFieldName('right')?.text ?? '')) continue;
+    return name;
+  }
+  return undefined;
 }
 
 /**
