@@ -268,6 +268,16 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.deepEqual(analyzeSnippet(source('        hass.data["demo"] = None'), { rules, manifest: manifest('cloud_push') }).findings, []);
   });
 
+  it("judges a SCAN_INTERVAL a library defines where it is used, also re-exported through const.py", () => {
+    const coordinator = 'from homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\nfrom .const import DOMAIN, SCAN_INTERVAL\n\n\nclass PollCoordinator(DataUpdateCoordinator):\n    def __init__(self, hass, logger):\n        super().__init__(hass, logger, name=DOMAIN, update_interval=SCAN_INTERVAL)\n';
+    const item = (constModuleText: string) =>
+      analyzeSnippet(coordinator, { rules, fileName: 'coordinator.py', manifest: manifest('cloud_polling'), otherFiles: { 'const.py': constModuleText } }).checklist.find((entry) => entry.id === 'rate-limiting');
+    const reexported = item('from pollx.const import SCAN_INTERVAL\n\nDOMAIN = "demo"\n');
+    assert.equal(reexported?.status, 'review');
+    assert.match(reexported?.note ?? '', /update_interval in coordinator\.py \(`SCAN_INTERVAL`\) cannot be read here/);
+    assert.equal(item('from datetime import timedelta\n\nDOMAIN = "demo"\nSCAN_INTERVAL = timedelta(minutes=5)\n')?.status, 'pass');
+  });
+
   it('reports an endless loop that sends a request again at once whenever the answer is not a success', () => {
     const client = (body: string) =>
       `import asyncio\n\nAPI_URL = "https://api.example.com/devices"\n\n\nclass Client:\n    def __init__(self, session):\n        self._session = session\n\n    async def get_devices(self):\n        while True:\n${body}\n`;

@@ -158,6 +158,18 @@ interface PollingInterval {
  * Where a file sets how often the integration polls: SCAN_INTERVAL, `update_interval=` and `.update_interval = `, a
  * tracked interval, Throttle, a function that schedules itself again (not a diagnostics key called update_interval).
  */
+/**
+ * Whether the `SCAN_INTERVAL` a module names is a constant of the integration (here, or in the module it is imported
+ * from), which is judged where it is defined; one a library defines (`from pollx.const import SCAN_INTERVAL`, also
+ * re-exported through const.py) is judged where it is used, as an interval that cannot be read.
+ */
+function scanIntervalDefinedByIntegration(file: FileModel, integration: IntegrationModel | undefined): boolean {
+  if (!file.imports.has('SCAN_INTERVAL')) return file.constants.has('SCAN_INTERVAL');
+  const qualified = file.imports.get('SCAN_INTERVAL')!;
+  const module = integration?.files.find((candidate) => `${candidate.moduleName}.SCAN_INTERVAL` === qualified);
+  return module !== undefined && module.constants.has('SCAN_INTERVAL') && !module.imports.has('SCAN_INTERVAL');
+}
+
 function pollingIntervals(file: FileModel, integration: IntegrationModel | undefined): PollingInterval[] {
   const found: PollingInterval[] = [];
   const add = (expression: Node, what: string, seconds = durationSeconds(file, expression, integration)) => {
@@ -205,7 +217,7 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
     if (argument?.type === 'keyword_argument' && argument.childForFieldName('name')?.id === identifier.id) {
       const value = argument.childForFieldName('value');
       // `update_interval=SCAN_INTERVAL`: judged where SCAN_INTERVAL is defined (here or in the module it comes from).
-      const namesScanInterval = value?.type === 'identifier' && value.text === 'SCAN_INTERVAL' && (file.constants.has('SCAN_INTERVAL') || file.imports.has('SCAN_INTERVAL'));
+      const namesScanInterval = value?.type === 'identifier' && value.text === 'SCAN_INTERVAL' && scanIntervalDefinedByIntegration(file, integration);
       if (value && !namesScanInterval && argument.parent?.type === 'argument_list' && argument.parent.parent?.type === 'call' && !replacedOnEveryUpdate(file, argument)) add(value, 'update_interval');
       continue;
     }
