@@ -25,10 +25,16 @@ describe('hardcoded-secret', () => {
       ['Basic dXNlcjpwYXNzd29yZA==', 'Authorization'],
       ['MyPassword2024!', 'password'],
       ['AKIAJ7Q2X5Z3M4N6P8R1', 'anything'],
+      // Digits alone under a name that says secret: a vendor app's numeric client secret.
+      ['56951025', 'client_secret'],
     ];
     for (const [value, name] of secrets) assert.ok(looksLikeSecretValue(value, name), `${name} = ${value}`);
     const notSecrets: [string, string][] = [
       ['password', 'CONF_PASSWORD'],
+      // Digits alone are ids, ports and PINs otherwise, and a run of one digit is a placeholder.
+      ['56951025', 'api_key'],
+      ['12345678', 'pin'],
+      ['11111111', 'client_secret'],
       ['api_key', 'CONF_API_KEY'],
       ['https://x.io/token', 'TOKEN_URL'],
       ['<your token>', 'token'],

@@ -79,7 +79,8 @@ integration is shared by all of its users, so whoever extracts it can impersonat
 **How a value is judged.** Names decide where to look; the value decides whether it is a secret. A value is a
 secret when it is at least 8 characters long, has no spaces, and looks random: a hex string of 16 or more
 characters, or at least two kinds of characters (lower case, upper case, digits, symbols) with a Shannon entropy of
-at least 2.5 bits per character (long mixed-case letters count too). It is not a secret when it is the key name
+at least 2.5 bits per character (long mixed-case letters count too). Digits alone are ids, ports and PINs, except
+under a name that says secret (\`"client_secret": "56951025"\`, with at least five different digits). It is not a secret when it is the key name
 again or any other identifier made of words (\`"password"\`, \`"api_key"\`, \`"invalid_auth"\`, \`"accessToken"\`,
 \`"acme_token_v2"\`), a URL, path, file name, host, e-mail or version, a template (\`"{token}"\`, \`"%s"\`,
 \`"<token>"\`), or a placeholder (\`"your_api_key"\`, \`"changeme"\`, \`"xxxxxxxx"\`, \`"***"\`, \`"REDACTED"\`,
@@ -411,6 +412,8 @@ export function looksLikeSecretValue(text: string, name: string): boolean {
   const scheme = AUTH_SCHEME.exec(value);
   if (scheme) return scheme[1].length >= 8 && !isPlaceholder(scheme[1]) && !isWordy(scheme[1]) && looksRandom(scheme[1]);
   if (value.length < 8 || /\s/.test(value) || isPlaceholder(value)) return false;
+  // Digits alone are ids and PINs, except under a name that says secret (`"client_secret": "56951025"`, a vendor app's).
+  if (/^\d+$/.test(value) && /(^|_)secret(_|$)/.test(normalizeName(name)) && distinctCharacters(value) >= 5) return true;
   if (isLocatorOrTemplate(value) || isWordy(value) || isSecretName(value)) return false;
   // A device's published factory password (`DEFAULT_PASSWORD = "admin1234"`) is no secret of the integration's.
   if (/^(default|factory)_/.test(normalizeName(name))) return isHex(value) ? value.length >= 24 : value.length >= 20 && characterClasses(value) >= 3 && looksRandom(value);
