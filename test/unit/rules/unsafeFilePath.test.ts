@@ -296,6 +296,23 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(analyzeSnippet(service('subprocess.run(["ffprobe", "-o", target], check=True)'), { rules }).findings, []);
   });
 
+  it('follows notify data through a helper that validates it and returns a part through a local, or None when absent', () => {
+    const notify = (helper: string) =>
+      `import voluptuous as vol\nfrom homeassistant.components.notify import ATTR_DATA, BaseNotificationService\n\nSCHEMA = vol.Schema({vol.Required("attachments"): [str]})\n\n\nclass Svc(BaseNotificationService):\n    def send_message(self, message="", **kwargs):\n        data = kwargs.get(ATTR_DATA)\n        for name in self.get_filenames(data) or []:\n            with open(name, "rb") as handle:\n                handle.read()\n\n    @staticmethod\n    def get_filenames(data):\n${helper}\n`;
+    for (const helper of ['        try:\n            names = data["attachments"]\n        except KeyError:\n            return None\n        return names', '        data = SCHEMA(data)\n        return data["attachments"]']) {
+      assert.match(analyzeSnippet(notify(helper), { rules }).findings[0]?.message ?? '', /built from notify service data/, helper);
+    }
+    // A helper that cleans its input is judged where it does so.
+    assert.deepEqual(analyzeSnippet(notify('        return [os.path.basename(name) for name in data["attachments"]]'), { rules }).findings, []);
+  });
+
+  it('accepts a check helper run on the executor before the file is opened', () => {
+    const notify = (check: string) =>
+      `import os.path\nfrom homeassistant.components.notify import ATTR_DATA, BaseNotificationService\n\n\nclass Svc(BaseNotificationService):\n    def __init__(self, hass):\n        self.hass = hass\n\n    def file_exists(self, filename):\n        if not self.hass.config.is_allowed_path(filename):\n            return False\n        return os.path.isfile(filename)\n\n    async def async_send_message(self, message, **kwargs):\n        data = kwargs.get(ATTR_DATA) or {}\n        for image in data.get("images", []):\n${check}\n            with open(image, "rb") as handle:\n                handle.read()\n`;
+    assert.deepEqual(analyzeSnippet(notify('            if not await self.hass.async_add_executor_job(self.file_exists, image):\n                continue'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(notify('            await self.hass.async_add_executor_job(os.path.isfile, image)'), { rules }).findings.length, 1);
+  });
+
   it("takes a websocket command's message for untrusted input, and its checked forms for safe", () => {
     const command = (body: string) =>
       `import os\n\nimport voluptuous as vol\nfrom homeassistant.components import websocket_api\n\n\n@websocket_api.require_admin\n@websocket_api.async_response\n@websocket_api.websocket_command({vol.Required("type"): "demo/load", vol.Required("file"): str})\nasync def ws_load(hass, connection, msg):\n${body}\n    connection.send_result(msg["id"], {"data": content})\n`;

@@ -329,7 +329,8 @@ function normalizerReturnSource(context: Context, file: FileModel, callee: Node,
     if (fn.type !== 'function_definition') continue;
     const key = `${target.file.path}#${fn.id}#return`;
     if (context.following.has(key) || !onlyReshapesText(target.file, fn)) continue;
-    const returned = target.file.returnedValues(fn);
+    // `return None` where the data lacks the part asked for is no value at all, not a fallback that replaces it.
+    const returned = target.file.returnedValues(fn).filter((value) => unwrap(value).type !== 'none');
     if (returned.length === 0) continue;
     context.following.add(key);
     try {
@@ -346,7 +347,10 @@ function onlyReshapesText(file: FileModel, fn: Node): boolean {
   if (fn.descendantsOfType('raise_statement').length > 0 || fn.descendantsOfType('assert_statement').length > 0) return false;
   return fn.descendantsOfType('call').every((call) => {
     const site = file.callSite(call);
-    return site !== undefined && ((site.method !== undefined && RESHAPING_METHODS.test(site.method)) || (site.name === 'str' && file.isBuiltin('str')));
+    if (site === undefined) return false;
+    // `data = SCHEMA(data)`: validated data is still the caller's data (a schema checks types, not paths or commands).
+    if (/(^|\.|_)schema$/i.test(site.name ?? '') || (site.callee.type === 'call' && /(^|\.)Schema$/.test(file.callSite(site.callee)?.name ?? ''))) return true;
+    return (site.method !== undefined && RESHAPING_METHODS.test(site.method)) || (site.name === 'str' && file.isBuiltin('str'));
   });
 }
 

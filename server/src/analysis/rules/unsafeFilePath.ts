@@ -411,8 +411,10 @@ function containmentCheck(file: FileModel, fn: Node, leaf: Node, integration: In
     if (!counts(node)) continue;
     const site = file.callSite(node);
     if (!site) continue;
-    // `_ensure_within_base(base, path)`: a helper of the integration, handed the path, that makes the check itself.
-    if (depth > 0 && site.args.length > 0 && resolveCallables(file, site.callee, integration).some((helper) => helper.node.id !== fn.id && containmentCheck(helper.file, helper.node, leaf, integration, () => true, depth - 1) === 'contained')) return 'contained';
+    // `_ensure_within_base(base, path)`: a helper of the integration, handed the path, that makes the check itself;
+    // also run on the executor (`await hass.async_add_executor_job(self.file_exists, image)`).
+    const helperCall = file.deferredCall(site) ?? site;
+    if (depth > 0 && helperCall.args.length > 0 && resolveCallables(file, helperCall.callee, integration).some((helper) => helper.node.id !== fn.id && containmentCheck(helper.file, helper.node, leaf, integration, () => true, depth - 1) === 'contained')) return 'contained';
     // `await hass.async_add_executor_job(hass.config.is_allowed_path, path)`: the check run in the executor.
     const job = site.method === 'async_add_executor_job' ? site.args[0] : site.method === 'run_in_executor' ? site.args[1] : undefined;
     if ((CONTAINMENT_CHECKS.test(site.name ?? `.${site.method ?? ''}`) || (job !== undefined && CONTAINMENT_CHECKS.test(job.text))) && !failureIgnored(node)) return 'contained';
