@@ -21,6 +21,22 @@ describe('webhook-unsigned', () => {
     });
   }
 
+  it('reports a handler that checks the signature only when the request sends one, not one that rejects it missing', () => {
+    const source = (check: string) =>
+      `import hashlib\nimport hmac\n\nfrom aiohttp import web\nfrom homeassistant.components import webhook\n\n\nasync def async_setup_entry(hass, entry):\n    secret = entry.data["hmac_secret"]\n\n    async def handle_webhook(hass, webhook_id, request):\n        body = await request.read()\n        signature = request.headers.get("X-Signature")\n${check}\n        hass.bus.async_fire("mower_event", {"size": len(body)})\n        return web.Response(status=204)\n\n    webhook.async_register(hass, "mower", "Mower", entry.entry_id, handle_webhook)\n    return True\n`;
+    const compare = 'hmac.compare_digest(signature, hmac.new(secret.encode(), body, hashlib.sha256).hexdigest())';
+    const [finding, ...rest] = analyzeSnippet(source(`        if signature:\n            if not ${compare}:\n                return web.Response(status=401)`), { rules }).findings;
+    assert.equal(rest.length, 0);
+    assert.equal(finding?.severity, 'warning');
+    assert.match(finding?.message ?? '', /verifies a signature only when the request carries one \(`handle_webhook: if signature: \.\.\.`\)/);
+    for (const check of [
+      `        if not signature or not ${compare}:\n            return web.Response(status=401)`,
+      `        if signature:\n            if not ${compare}:\n                return web.Response(status=401)\n        else:\n            return web.Response(status=401)`,
+    ]) {
+      assert.deepEqual(analyzeSnippet(source(check), { rules }).findings, [], check);
+    }
+  });
+
   it('finds the handler a factory of the integration returns', () => {
     const source = [
       'from homeassistant.components.webhook import async_register',

@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import { descendants, literalString, unwrap } from '../python/syntax';
+import { contains, descendants, literalString, unwrap } from '../python/syntax';
 import type { CallSite, FileModel } from './fileModel';
 import type { IntegrationModel } from './integration';
 import { isDescriptorSuffix, isSecretName, normalizeName } from './secrets';
@@ -250,8 +250,11 @@ export type CallerCheck =
   | { kind: 'address'; how: string }
   /** The request is handed to code outside the integration, which may verify it. */
   | { kind: 'delegated'; how: string }
-  /** A check that accepts every caller while no key is configured (`if not key: return True` before it). */
-  | { kind: 'fail-open'; how: string };
+  /**
+   * A check some callers skip: every caller while no key is configured (`if not key: return True` before it), or a
+   * caller that sends no signature at all (`if signature: compare_digest(...)`, then on as if checked).
+   */
+  | { kind: 'fail-open'; how: string; when: 'no-key' | 'no-signature' };
 
 /**
  * How `fn` (or a function of the integration it calls, `depth` levels down) checks its caller, if it does:
@@ -266,8 +269,8 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
   if (guard) return { kind: 'verified', how: guard };
   // A check this function makes, unless it waves every caller through first while no key is set.
   const verified = (how: string, at: Node): CallerCheck => {
-    const open = failOpenGuard(fn, at);
-    return open ? { kind: 'fail-open', how: `${fn.childForFieldName('name')?.text ?? 'handler'}: ${open}` } : { kind: 'verified', how };
+    const open = failOpenGuard(file, fn, at, integration);
+    return open ? { kind: 'fail-open', how: `${fn.childForFieldName('name')?.text ?? 'handler'}: ${open.how}`, when: open.when } : { kind: 'verified', how };
   };
   for (const node of descendants(fn, ['call', 'comparison_operator'])) {
     if (node.type === 'comparison_operator') {
@@ -352,7 +355,20 @@ const SIGNATURE_HEADER = /sig|hash|hmac|digest|token|auth/i;
  * `if not key: return True` (or `key is None`, `key == ""`, `DOMAIN not in hass.data`) ahead of `check` in the same
  * function: with no key configured the check is skipped and every caller accepted. Returns the guard, for messages.
  */
-function failOpenGuard(fn: Node, check: Node): string | undefined {
+function failOpenGuard(file: FileModel, fn: Node, check: Node, integration: IntegrationModel | undefined): { how: string; when: 'no-key' | 'no-signature' } | undefined {
+  // `if signature: if not compare_digest(signature, expected): return 401`, with no `else`: a request that sends no
+  // signature skips the check and is handled all the same.
+  for (let current = check.parent; current && current.id !== fn.id; current = current.parent) {
+    if (current.type !== 'if_statement' || current.childForFieldName('alternative')) continue;
+    const condition = current.childForFieldName('condition');
+    const consequence = current.childForFieldName('consequence');
+    if (!condition || !consequence || !contains(consequence, check)) continue;
+    const parts = comparisonParts(unwrap(condition));
+    const tested = parts?.operator === 'is not' && unwrap(parts.right).type === 'none' ? unwrap(parts.left) : unwrap(condition);
+    if (tested.type !== 'identifier' || !new RegExp(`\\b${tested.text}\\b`).test(check.text)) continue;
+    // The client's own value missing is a request let through; the integration's key missing is the older form below.
+    return { how: `if ${condition.text}: ...`, when: isClientValue(file, tested, integration) ? 'no-signature' : 'no-key' };
+  }
   for (const statement of descendants(fn, ['if_statement'])) {
     if (statement.startIndex >= check.startIndex) break;
     const condition = statement.childForFieldName('condition');
@@ -365,7 +381,7 @@ function failOpenGuard(fn: Node, check: Node): string | undefined {
       const value = exit.namedChild(0);
       return value !== null && unwrap(value).type === 'true';
     });
-    if (accepts) return `if ${condition.text}: return True`;
+    if (accepts) return { how: `if ${condition.text}: return True`, when: 'no-key' };
   }
   return undefined;
 }

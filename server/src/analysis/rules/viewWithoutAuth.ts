@@ -156,7 +156,12 @@ class StatusView(HomeAssistantView):
         const check = callerCheck(file, handler, integration);
         if (check?.kind === 'verified' || (!check && tokenLookedUp(file, handler, integration))) continue;
         if (check?.kind === 'fail-open') {
-          context.review(`${handler.childForFieldName('name')?.text ?? 'handler'} (${baseName(file.path)}) checks its caller only while a key is configured (\`${check.how}\`); make sure a key is always set, or reject requests without one.`);
+          const handlerName = handler.childForFieldName('name')?.text ?? 'handler';
+          context.review(
+            check.when === 'no-signature'
+              ? `${handlerName} (${baseName(file.path)}) checks its caller only when the request carries a token or signature (\`${check.how}\`); a request without one is handled unchecked, so reject it.`
+              : `${handlerName} (${baseName(file.path)}) checks its caller only while a key is configured (\`${check.how}\`); make sure a key is always set, or reject requests without one.`,
+          );
           continue;
         }
         if (check?.kind === 'address') {

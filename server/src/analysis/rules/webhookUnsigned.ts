@@ -31,7 +31,8 @@ its headers or a signature (a library's \`verify_signature(body, headers)\`, or 
 a signature header), a decoded JWT, a comparison of a token or signature, or a request token that turns the caller
 away unless it matches. Handlers registered with \`local_only=True\` are warnings: only the local network reaches
 them. That is also the step left for a device that cannot sign what it sends: keep its webhook local. A check that waves every request through while no key is configured (\`if not key: return True\`) is a
-warning: until a key is set, the URL alone is enough. When the handler hands the request to code outside the
+warning: until a key is set, the URL alone is enough. So is a check made only when the request carries a signature
+(\`if signature: ... compare_digest(...)\`, with no \`else\` that rejects): leaving the header out skips it. When the handler hands the request to code outside the
 integration, or only checks the client's address, the checklist asks for a review instead.
 
 **Fix:** verify the signature before using the request, and answer 401 when it does not match. The suggested fix
@@ -82,7 +83,11 @@ async def handle_webhook(hass, webhook_id, request):
           continue;
         }
         if (check?.kind === 'fail-open') {
-          context.report(handler.file.path, name ?? handler.node, `Webhook handler \`${label}\` verifies a signature only while a key is configured (\`${excerpt(check.how)}\`), so without one anyone who learns the URL can call it; reject requests when the key is missing.`, {
+          const message =
+            check.when === 'no-signature'
+              ? `Webhook handler \`${label}\` verifies a signature only when the request carries one (\`${excerpt(check.how)}\`), so a request that leaves it out is handled unchecked; reject requests without a signature.`
+              : `Webhook handler \`${label}\` verifies a signature only while a key is configured (\`${excerpt(check.how)}\`), so without one anyone who learns the URL can call it; reject requests when the key is missing.`;
+          context.report(handler.file.path, name ?? handler.node, message, {
             severity: 'warning',
           });
           continue;
