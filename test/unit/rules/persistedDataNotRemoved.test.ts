@@ -303,6 +303,10 @@ async def async_setup_entry(hass, entry):
     const stub = analyzeSnippet(`${yamlOnly}\n\nasync def async_setup_entry(hass, entry):\n    return True\n`, { rules, manifest });
     assert.deepEqual(stub.findings, []);
     assert.equal(status(stub), 'review');
+    // One that defines async_remove_entry is written for entries: judged by what that removes.
+    const removes = analyzeSnippet(`${yamlOnly}\n\nasync def async_remove_entry(hass, entry):\n    await Store(hass, 1, "demo.ids").async_remove()\n`, { rules, manifest });
+    assert.deepEqual(removes.findings, []);
+    assert.equal(status(removes), 'pass');
   });
 
   it('reports a Store that async_remove_entry leaves behind', () => {

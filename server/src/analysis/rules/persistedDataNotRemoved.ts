@@ -109,8 +109,9 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
       return;
     }
     context.markUsed();
-    // Set up from YAML only, the integration has no config entry whose removal could run async_remove_entry.
-    if (!hasConfigEntries(integration)) {
+    // Set up from YAML only, the integration has no config entry whose removal could run async_remove_entry. (One that
+    // defines async_remove_entry is written for entries, wherever they come from: it is judged by what that removes.)
+    if (!hasConfigEntries(integration) && !findRemoveEntry(integration)) {
       context.review(`${integration.domain} persists ${persisted.map((item) => KIND_LABEL[item.kind]).filter((label, index, labels) => labels.indexOf(label) === index).join(', ')} but is set up from YAML only, so there is no async_remove_entry to clean it up; check that removing the integration's YAML does not leave the user's data behind.`);
       return;
     }
