@@ -43,6 +43,14 @@ describe('insecure-http-url', () => {
     assert.deepEqual(severities('async def f(session):\n    return await session.get("http://api.acme.io/v1/public", timeout=10)\n'), ['warning']);
   });
 
+  it('follows a URL through the constant and the local it is built into, to the request that carries a credential', () => {
+    const severities = (call: string) =>
+      findingsOf(`import requests\n\nURL = "http://api.acme.io/v3/account/"\n\n\nclass Data:\n    def update(self, email, key, user):\n        url = f"{URL}{email}"\n        header = {"acme-api-key": key}\n        return ${call}\n`, rules).map((finding) => finding.severity);
+    assert.deepEqual(severities('requests.get(url, headers=header, timeout=5)'), ['error']);
+    assert.deepEqual(severities('requests.get(f"{URL}balance", auth=(user, key), timeout=5)'), ['error']);
+    assert.deepEqual(severities('requests.get(url, timeout=5)'), ['warning']);
+  });
+
   for (const [name, before, after] of [
     ['a session request with a query token', 'async def f(session):\n    return await session.get("http://api.acme.io/v1?token=abc")\n', 'async def f(session):\n    return await session.get("https://api.acme.io/v1?token=abc")\n'],
     ['an f-string constant with single quotes', "BASE_URL = f'http://api.{REGION}.acme.io/v1'\n", "BASE_URL = f'https://api.{REGION}.acme.io/v1'\n"],

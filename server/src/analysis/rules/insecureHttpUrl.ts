@@ -42,7 +42,8 @@ literal start) assigned to URL names (\`API_URL\`, \`BASE\`, \`ENDPOINTS = {...}
 keywords (\`url=\`, \`base_url=\`), as the default of a URL option (\`vol.Optional(CONF_URL, default=...)\`),
 returned from a URL property, or passed to a call (\`session.get("http://...")\`, \`AcmeApi("http://...")\`). It is an
 error when the request carries a credential: a key or token in the query string, a password in the URL, an
-\`auth=\` or a header or body with a credential in the same call.
+\`auth=\` or a header or body with a credential in the call the URL reaches (also through the constant and the local
+it is built into: \`URL = "http://..."\`, \`url = f"{URL}{email}"\`, \`requests.get(url, headers=header)\`).
 
 **What is not:** \`localhost\`, private and link-local addresses (also Tailscale's 100.64.0.0/10), \`.local\`/\`.lan\`/
 \`.home.arpa\` names, single-label names and the names routers answer for themselves (\`fritz.box\`); URLs built from a
@@ -274,18 +275,48 @@ function credentialCarried(file: FileModel, string: Node, text: string, integrat
   for (const [, name] of text.matchAll(/[?&]([A-Za-z_]+)=/g)) {
     if (isSecretName(name) || /^(key|apikey|appid|app_id|token|auth|sig|signature)$/i.test(name)) return `the \`${name}\` query parameter`;
   }
-  const call = ancestorCall(string);
-  if (!call) return undefined;
+  for (const call of callsMadeWith(file, string, 2)) {
+    const carried = callCredential(file, call, integration);
+    if (carried) return carried;
+  }
+  return undefined;
+}
+
+function callCredential(file: FileModel, call: Node, integration: IntegrationModel | undefined): string | undefined {
   const site = file.callSite(call);
   if (!site) return undefined;
   if (site.keywords.has('auth')) return 'credentials (`auth=`)';
   for (const keyword of ['headers', 'params', 'data', 'json']) {
-    const value = site.keywords.get(keyword);
+    const given = site.keywords.get(keyword);
+    // `headers=header`, with `header = {"hibp-api-key": self._api_key}` just before.
+    const origins = given && unwrap(given).type === 'identifier' ? file.origins(unwrap(given)) : [];
+    const value = given && origins.length === 1 && origins[0].kind === 'expression' ? origins[0].node : given;
     if (value && unwrap(value).type === 'dictionary' && unwrap(value).namedChildren.some((pair) => pair?.type === 'pair' && isSecretName(file.stringValue(pair.childForFieldName('key')!, integration?.constantString) ?? ''))) {
       return `a credential in its ${keyword}`;
     }
   }
   return undefined;
+}
+
+/**
+ * The calls a URL is handed to: as an argument (inside an f-string or a concatenation too), or through the names it
+ * is assigned to (`URL = "http://..."`, then `url = f"{URL}{email}"`, then `requests.get(url, ...)`), `depth` names on.
+ */
+function callsMadeWith(file: FileModel, value: Node, depth: number): Node[] {
+  let node: Node = value;
+  while (node.parent && ['interpolation', 'string', 'parenthesized_expression', 'binary_operator', 'concatenated_string'].includes(node.parent.type)) node = node.parent;
+  const direct = ancestorCall(node);
+  if (direct) return [direct];
+  const assignment = node.parent?.type === 'assignment' && node.parent.childForFieldName('right')?.id === node.id ? node.parent : undefined;
+  const target = assignment?.childForFieldName('left');
+  if (depth <= 0 || target?.type !== 'identifier') return [];
+  // Where the name is read: the module for a constant, the function for a local.
+  const fn = file.enclosingFunction(assignment!);
+  const scope = fn ?? file.root;
+  return scope
+    .descendantsOfType('identifier')
+    .filter((use) => use.text === target.text && use.id !== target.id && (!fn || file.scopeOf(use).id === file.scopeOf(target).id))
+    .flatMap((use) => callsMadeWith(file, use, depth - 1));
 }
 
 /** The call a string is an argument of (through f-string concatenation and parentheses). */
