@@ -315,6 +315,17 @@ async def async_setup_entry(hass, entry):
     assert.match(finding.message, /async_remove_entry does not remove it/);
   });
 
+  it("leaves Home Assistant's own configuration files and files the caller names, and keeps names it composes around an id", () => {
+    const service = (body: string) =>
+      `from pathlib import Path\n\n\nasync def async_setup_entry(hass, entry):\n    async def handle(call):\n${body}\n\n    hass.services.async_register("demo", "save", handle)\n    return True\n`;
+    const found = (body: string) => analyzeSnippet(service(body), { rules }).findings.length;
+    assert.equal(found('        with open(hass.config.path("configuration.yaml"), "a", encoding="utf-8") as handle:\n            handle.write(call.data["line"])'), 0);
+    assert.equal(found('        Path(hass.config.path(call.data["path"])).write_text(call.data["content"])'), 0);
+    // A name the integration writes around an id the caller sent is the integration's download, in its own folder.
+    assert.equal(found('        name = f"activity_{call.data[\'activity_id\']}.zip"\n        (Path(hass.config.path("demo_activities")) / name).write_bytes(b"")'), 1);
+    assert.equal(found('        name = f"{call.data[\'filename\']}.zip"\n        (Path(hass.config.path("demo_activities")) / name).write_bytes(b"")'), 0);
+  });
+
   it('tells files apart by the literal pieces of their f-string paths, also when the removal runs on the executor', () => {
     const source = (removal: string) =>
       `from pathlib import Path\n\n\nasync def async_setup_entry(hass, entry):\n    log = Path(hass.config.path(f".storage/tripcache.{entry.entry_id}.json"))\n    snapshot = Path(hass.config.path(f"www/tripcache_{entry.entry_id}.png"))\n    await hass.async_add_executor_job(log.write_text, "[]")\n    await hass.async_add_executor_job(snapshot.write_bytes, b"png")\n    return True\n\n\nasync def async_remove_entry(hass, entry):\n    log = Path(hass.config.path(f".storage/tripcache.{entry.entry_id}.json"))\n${removal}`;

@@ -267,6 +267,8 @@ function namedByUser(file: FileModel, path: Node, integration: IntegrationModel)
       .filter((part): part is Node => part !== null);
   } else {
     const site = target.type === 'call' ? file.callSite(target) : undefined;
+    // `Path(hass.config.path(msg["path"]))`: the path object of a path, named by whoever named that path.
+    if (site && /(^|\.)(Path|PurePath)$/.test(site.name ?? '') && site.args.length === 1) return namedByUser(file, site.args[0], integration);
     if (!site || !/(^|\.)(os\.path\.join|config\.path|Path|joinpath)$/.test(site.name ?? site.method ?? '')) return false;
     parts = /(^|\.)os\.path\.join$/.test(site.name ?? '') ? site.args.slice(1) : site.args;
   }
@@ -276,7 +278,10 @@ function namedByUser(file: FileModel, path: Node, integration: IntegrationModel)
 /** Whether one part of a path is a name the user chose, not one the integration makes. */
 function namedPartByUser(file: FileModel, part: Node, integration: IntegrationModel, depth = 3): boolean {
   if (literalString(part) !== undefined || /hass\.config|config_dir|STORAGE_DIR/.test(part.text)) return false;
-  if (untrustedSource(file, part, integration) !== undefined) return true;
+  // `f"activity_{activity_id}.zip"`: a name the integration composes around an id a caller sent is still its own;
+  // only a value named like a file or path (`f"{filename}.json"`) lets the caller name the file.
+  const composed = composedName(file, part);
+  if (!composed && untrustedSource(file, part, integration) !== undefined) return true;
   if (namedByItsCallers(file, part, integration)) return false;
   const target = unwrap(part);
   if (depth > 0) {
@@ -288,13 +293,25 @@ function namedPartByUser(file: FileModel, part: Node, integration: IntegrationMo
     }
     if (target.type === 'string') {
       const values = target.namedChildren.filter((child) => child.type === 'interpolation').map((field) => field.childForFieldName('expression'));
-      return values.some((value) => value !== null && namedPartByUser(file, value, integration, depth - 1));
+      return values.some((value) => value !== null && (!composed || FILE_NAMING.test(value.text)) && namedPartByUser(file, value, integration, depth - 1));
     }
   }
   if (listedName(file, target)) return false;
   const names = (target.type === 'identifier' ? [target] : descendants(target, ['identifier'])).map((name) => name.text);
   // Constants (upper case) are the integration's, except option keys (`config[CONF_FILENAME]`).
   return names.some((name) => (!/^[A-Z][A-Z0-9_]*$/.test(name) || name.startsWith('CONF_')) && /file|path|name|dir|folder/i.test(name) && !ACCOUNT_OR_DEVICE_NAME.test(name));
+}
+
+const FILE_NAMING = /file|path|name|dir|folder/i;
+
+/**
+ * A name written as text with values in it (`f"activity_{activity_id}.{extension}"`, also through the local it is
+ * assigned to), not a value alone.
+ */
+function composedName(file: FileModel, part: Node): boolean {
+  const target = unwrap(part);
+  const texts = target.type === 'identifier' ? file.origins(target).map((origin) => (origin.kind === 'expression' ? unwrap(origin.node) : undefined)) : [target];
+  return texts.length > 0 && texts.every((text) => text?.type === 'string' && text.namedChildren.some((child) => child.type === 'string_content' && /\w/.test(child.text)));
 }
 
 /** Calls and methods that list a folder's entries. */

@@ -188,6 +188,9 @@ function findPersistence(integration: IntegrationModel): { persisted: Persistenc
       if (writesConfigFile(file, call, name, integration, named)) {
         const target = writtenPath(file, call, name);
         const names = target ? literalNames(file, target, integration) : new Set<string>();
+        // `configuration.yaml`, `automations.yaml`...: Home Assistant's own configuration, edited for the user, never
+        // the integration's to delete.
+        if ([...names].some((written) => HOME_ASSISTANT_FILES.test(written))) continue;
         found.push({ kind: 'file', file, node: call.node, what: excerpt(call.node.text), names, pathText: target?.text });
         continue;
       }
@@ -198,6 +201,8 @@ function findPersistence(integration: IntegrationModel): { persisted: Persistenc
   }
   return { persisted: found, userNamed };
 }
+
+const HOME_ASSISTANT_FILES = /^(configuration|automations|scripts|scenes|secrets|customize|groups|ui-lovelace|known_devices)\.yaml$/;
 
 /** `Store[Any](...)` constructs a Store: the class a parameterised generic names. */
 function genericClassName(file: FileModel, callee: Node): string | undefined {
