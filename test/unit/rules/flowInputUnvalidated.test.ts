@@ -15,7 +15,20 @@ describe('flow-input-unvalidated', () => {
   before(setup);
 
   for (const name of ['bad_flow.py', 'good_flow.py']) {
-    it(`matches the expectations in ${name}`, () => {
+    it("leaves steps Home Assistant or the integration's own code starts with data they chose, not ones an HTTP request starts", () => {
+    const flow = (step: string) =>
+      `from homeassistant import config_entries\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_${step}(self, data=None):\n        return self.async_create_entry(title=data["host"], data=data)\n`;
+    const findingsFor = (step: string, init?: string) => analyzeSnippet(flow(step), { rules, fileName: 'config_flow.py', otherFiles: init ? { '__init__.py': init } : {} }).findings;
+    assert.deepEqual(findingsFor('unignore'), []);
+    const websocket = 'import voluptuous as vol\nfrom homeassistant.components import websocket_api\n\n\n@websocket_api.websocket_command({vol.Required("type"): "demo/add", vol.Required("host"): str})\n@websocket_api.async_response\nasync def ws_add(hass, connection, msg):\n    await hass.config_entries.flow.async_init("demo", context={"source": "ws"}, data={"host": msg["host"]})\n';
+    assert.deepEqual(findingsFor('ws', websocket), []);
+    assert.equal(findingsFor('ws').length, 1);
+    // An OAuth callback view handing its query on: as unchecked in the step as in the view.
+    const view = 'from homeassistant.components.http import HomeAssistantView\n\n\nclass Callback(HomeAssistantView):\n    url = "/api/demo/callback"\n    name = "api:demo:callback"\n    requires_auth = False\n\n    async def get(self, request):\n        hass = request.app["hass"]\n        await hass.config_entries.flow.async_init("demo", context={"source": "code"}, data=request.query["code"])\n        return self.json_message("ok")\n';
+    assert.equal(findingsFor('code', view).length, 1);
+  });
+
+  it(`matches the expectations in ${name}`, () => {
       assertFixture(path.join(folder, name), rules, { otherFiles });
     });
   }

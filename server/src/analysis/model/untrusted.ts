@@ -453,7 +453,7 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
     return { kind: 'service-data', role: 'data', description: 'notify service data' };
   }
   // `async_step_reauth(entry_data)` gets the entry's own stored data from Home Assistant.
-  if (isMethod && FLOW_STEP.test(functionName) && functionName !== 'async_step_reauth' && index === 1) {
+  if (isMethod && FLOW_STEP.test(functionName) && functionName !== 'async_step_reauth' && functionName !== 'async_step_unignore' && index === 1) {
     return { kind: 'flow-input', role: 'data', description: DISCOVERY_STEP.test(functionName) ? 'discovery data' : functionName === 'async_step_import' ? 'imported configuration' : undefined };
   }
   // `@websocket_api.websocket_command({...})` then `def handle(hass, connection, msg)`: what a logged-in user's frontend

@@ -8,8 +8,8 @@ import { descendants, leavesBlock, refersToVariable, unwrap } from '../python/sy
 import type { FileContext, Rule } from '../rule';
 import { baseName } from '../text';
 
-/** Steps whose input is not a form the user submitted: discovery, import, reauth (called with the entry's data). */
-const NOT_FORM_STEPS = /^async_step_(zeroconf|dhcp|ssdp|usb|bluetooth|mqtt|homekit|hassio|import|reauth|integration_discovery|discovery)$/;
+/** Steps Home Assistant starts itself, with data it has (discovery, an import, the entry's data, an ignored entry's unique id). */
+const NOT_FORM_STEPS = /^async_step_(zeroconf|dhcp|ssdp|usb|bluetooth|mqtt|homekit|hassio|import|reauth|unignore|integration_discovery|discovery)$/;
 const DISCOVERY_OR_IMPORT = /^async_step_(zeroconf|dhcp|ssdp|usb|bluetooth|mqtt|homekit|hassio|import|integration_discovery|discovery)$/;
 /** Where unvalidated discovery or import data does harm: commands, code, files. */
 const DANGEROUS_SINKS = /^(subprocess\.\w+|os\.(system|popen|exec\w*|spawn\w*|remove|unlink|rename|makedirs|rmdir)|asyncio\.create_subprocess_\w+|eval|exec|open|shutil\.\w+|(pathlib\.)?Path)$/;
@@ -34,7 +34,9 @@ The rule reports \`async_step_*\` methods of config, options and subentry flows 
 \`async_show_form(step_id=..., data_schema=...)\` for that step. Not reported: steps another step calls directly
 (\`return await self.async_step_confirm(user_input)\`, which receive their caller's validated input) unless they
 also show their own form without a schema, and
-discovery, import and reauth steps, whose data comes from Home Assistant rather than a form. When discovery or
+discovery, import, reauth and unignore steps, whose data comes from Home Assistant rather than a form, and steps the
+integration's own code starts with a source of its own (\`flow.async_init(DOMAIN, context={"source": "ws"}, data=...)\`
+from a websocket command that validated it), unless that data comes from an HTTP request. When discovery or
 import data reaches a command, code or file operation, the checklist asks for a review; so it does when an import
 step stores what configuration.yaml held while no \`CONFIG_SCHEMA\` or \`PLATFORM_SCHEMA\` of the integration
 validates it.
@@ -77,6 +79,9 @@ async def async_step_user(self, user_input=None):
       // A base class outside the integration (a library's flow) may show the forms: no verdict then.
       if (hierarchy.unknownBases) continue;
       const { validated: forms, bare: bareForms } = shownForms(hierarchy.classes, integration);
+      // `flow.async_init(DOMAIN, context={"source": "ws"}, data=...)`: a step the integration's own code starts with
+      // data it chose, not a form a user submits.
+      const startedSources = flowSourcesStarted(file, integration);
       if (forms.has(ANY_STEP)) continue;
       const calledDirectly = new Set<string>();
       for (const { file: owner, node } of hierarchy.classes) {
@@ -94,7 +99,7 @@ async def async_step_user(self, user_input=None):
         // A step other steps hand their input to is judged there, unless it shows its own form without a schema: what
         // the user submits to that form arrives unvalidated too (`async_step_user` that the import step also calls).
         const handedOnly = calledDirectly.has(name) && !bareForms.has(name.slice('async_step_'.length));
-        if (NOT_FORM_STEPS.test(name) || handedOnly || isOAuthEntryHook(cls, name)) continue;
+        if (NOT_FORM_STEPS.test(name) || handedOnly || isOAuthEntryHook(cls, name) || startedSources.has(name.slice('async_step_'.length))) continue;
         const input = parametersOf(step)[1];
         if (!input || input.kind !== 'plain' || !readsInput(file, step, input.name, integration)) continue;
         if (forms.has(name.slice('async_step_'.length))) continue;
@@ -106,6 +111,28 @@ async def async_step_user(self, user_input=None):
     reviewRawRequestPayloads(context);
   },
 };
+
+/** The sources the integration's own code starts flows with (`context={"source": "ws"}`), by name. */
+function flowSourcesStarted(file: FileModel, integration: IntegrationModel | undefined): Set<string> {
+  const sources = new Set<string>();
+  for (const candidate of integration?.files ?? [file]) {
+    for (const call of candidate.calls) {
+      const context = call.method === 'async_init' ? call.keywords.get('context') : undefined;
+      const literal = context ? unwrap(context) : undefined;
+      for (const pair of literal?.type === 'dictionary' ? literal.namedChildren : []) {
+        const key = pair.type === 'pair' ? pair.childForFieldName('key') : null;
+        const value = pair.type === 'pair' ? pair.childForFieldName('value') : null;
+        const source = key && value && candidate.stringValue(key, integration?.constantString) === 'source' ? candidate.stringValue(value, integration?.constantString) : undefined;
+        // The user and reconfigure steps are forms a user opens too, whoever else starts them; and data an HTTP request
+        // sent (an OAuth callback view's code) is as unchecked in the step as it was in the view.
+        const data = call.keywords.get('data');
+        const fromRequest = data !== undefined && ['webhook', 'view-request', 'request'].includes(untrustedSource(candidate, data, integration)?.kind ?? '');
+        if (source !== undefined && source !== 'user' && source !== 'reconfigure' && !fromRequest) sources.add(source);
+      }
+    }
+  }
+  return sources;
+}
 
 /**
  * `async_oauth_create_entry = async_step_fetch_devices` in the class body: Home Assistant's OAuth2 flow calls that
