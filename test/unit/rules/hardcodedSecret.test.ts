@@ -75,6 +75,17 @@ describe('hardcoded-secret', () => {
     }
   });
 
+  it('finds a known key format hidden in base64, and a key handed over as a query parameter', () => {
+    const encoded = Buffer.from('AIzaSyD4kR8mQ2xW7vN1pL9sT3uY6hJ0cF5bE2g').toString('base64');
+    const constant = analyzeSnippet(`from typing import Final\n\nAUTH_ENDPOINT_KEY: Final = "${encoded}"\n`, { rules }).findings;
+    assert.match(constant[0]?.message ?? '', /holds a Google API key, base64-encoded/);
+    assert.deepEqual(analyzeSnippet(`LOGO = "${Buffer.from('just a logo, nothing secret in it at all').toString('base64')}"\n`, { rules }).findings, []);
+    const request = (params: string) => analyzeSnippet(`async def fetch(session, lat):\n    return await session.get("https://api.example.invalid/v1", params={"lat": lat, ${params}})\n`, { rules }).findings;
+    assert.match(request('"key": "9f8B7c6D5e4F3a2B1c0D9e8F7a6B5c4D"')[0]?.message ?? '', /The "key" query parameter is given a literal secret/);
+    assert.deepEqual(request('"key": "temperature"'), []);
+    assert.deepEqual(request('"units": "9f8B7c6D5e4F3a2B1c0D9e8F7a6B5c4D"'), []);
+  });
+
   it('finds a private key in a triple-quoted string, but not a docstring quoting a token', () => {
     const source = 'KEY = """-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n"""\n\n\ndef f():\n    """Send eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlc2lnbmF0dXJl."""\n';
     const findings = analyzeSnippet(source, { rules }).findings;

@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import type { FileModel } from '../model/fileModel';
+import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
 import { markedKey } from '../model/schemaKeys';
 import { credentialKeys } from '../model/secretFlow';
@@ -74,7 +74,9 @@ integration is shared by all of its users, so whoever extracts it can impersonat
 - Well-known secret formats wherever they appear, whatever the name: private key blocks, JSON Web Tokens (Home
   Assistant long-lived access tokens are JWTs), Google API keys and OAuth client secrets, AWS, GitHub, Slack, Stripe,
   OpenAI/Anthropic, SendGrid, Twilio, Mailgun and Telegram keys, Slack and Discord webhook URLs, and URLs with a
-  password (\`https://user:pw@host\`) or a key in their query string (\`?api_key=...\`, \`&appid=...\`).
+  password (\`https://user:pw@host\`) or a key in their query string (\`?api_key=...\`, \`&appid=...\`); such a key given
+  as a request's query parameter (\`params={"key": "..."}\`) too, and a known format hidden in base64
+  (\`"QUl6YVN5..."\`, a Google API key, decoded before use).
 
 **How a value is judged.** Names decide where to look; the value decides whether it is a secret. A value is a
 secret when it is at least 8 characters long, has no spaces, and looks random: a hex string of 16 or more
@@ -334,6 +336,7 @@ function checkCredentialArguments(context: FileContext, report: Reporter): void 
         if (argument) reportLiteralSecret(context, argument, known.keyword, () => `${known.what} is a literal secret`, report);
       }
     }
+    checkQueryParameters(context, call, report);
     const isSchemaKey = /(^|\.)(Optional|Required)$/.test(name);
     const isLookup = LOOKUP_METHODS.has(call.method ?? '') || name === 'os.getenv';
     if (!isSchemaKey && !isLookup) continue;
@@ -345,6 +348,23 @@ function checkCredentialArguments(context: FileContext, report: Reporter): void 
     if (!keyName || !(isSecretName(keyName) || marked?.secret)) continue;
     context.markUsed();
     reportLiteralSecret(context, fallback, keyName, () => `The fallback for "${keyName}" is a literal secret`, report);
+  }
+}
+
+/** Query parameters that carry an API's key, as in a URL's query string (`?key=...`, `&appid=...`). */
+const QUERY_KEY_PARAMETER = /^(key|apikey|api_key|appid|app_id|token|access_token|auth|sig|signature)$/i;
+
+/** `session.get(url, params={"key": "9f8b..."})`: the key a URL's query string would carry, given as a parameter. */
+function checkQueryParameters(context: FileContext, call: CallSite, report: Reporter): void {
+  const params = call.keywords.size > 0 ? call.keywords.get('params') : undefined;
+  const table = params ? unwrap(params) : undefined;
+  if (table?.type !== 'dictionary') return;
+  for (const pair of table.namedChildren) {
+    const key = pair.type === 'pair' ? pair.childForFieldName('key') : null;
+    const value = pair.type === 'pair' ? pair.childForFieldName('value') : null;
+    const name = key ? context.file.stringValue(key, context.integration?.constantString) : undefined;
+    if (!value || name === undefined || !QUERY_KEY_PARAMETER.test(name) || isSecretName(name)) continue;
+    reportLiteralSecret(context, value, name, () => `The "${name}" query parameter is given a literal secret`, report);
   }
 }
 
@@ -366,6 +386,29 @@ function checkKnownFormats(context: FileContext, report: Reporter): void {
     if (!label) continue;
     context.markUsed();
     report(node, `This string holds ${label}; anything in the source is public. Revoke it and read it from the config entry instead.`);
+  }
+  // `AUTH_ENDPOINT_KEY = "QUl6YVN5..."`, decoded before use: base64 hides the format, not the key.
+  for (const node of file.stringsContaining(BASE64_FORMAT_HINT)) {
+    if (seen.has(node.id) || isDocstring(node)) continue;
+    const text = literalString(node);
+    const decoded = text !== undefined && /^[A-Za-z0-9+/_-]{20,}={0,2}$/.test(text) ? base64Text(text) : undefined;
+    const label = decoded ? knownSecretFormat(decoded) : undefined;
+    if (!label) continue;
+    context.markUsed();
+    report(node, `This string holds ${label}, base64-encoded; encoding hides nothing, and anything in the source is public. Revoke it and read it from the config entry instead.`);
+  }
+}
+
+/** The base64 of the formats' prefixes (`AIza`, `AKIA`, `ghp_`, `xox`, `-----BEGIN`), at the start of a string. */
+const BASE64_FORMAT_HINT = /["'](QUl6Y|QUtJQ|Z2hwX|eG94|LS0tLS1CRUdJT)/;
+
+/** Printable text a base64 string decodes to, or undefined. */
+function base64Text(text: string): string | undefined {
+  try {
+    const decoded = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    return /^[\x20-\x7e\r\n]+$/.test(decoded) ? decoded : undefined;
+  } catch {
+    return undefined;
   }
 }
 
