@@ -14,7 +14,19 @@ describe('view-without-auth', () => {
   before(setup);
 
   for (const name of ['bad_http.py', 'good_http.py']) {
-    it("accepts a public view that looks the token it was sent up among the integration's own, ahead of everything else", () => {
+    it('asks for a review of a websocket command any logged-in user can send that writes files or removes entries', () => {
+    const command = (decorators: string, body: string) =>
+      `import voluptuous as vol\nfrom homeassistant.components import websocket_api\n\n\n${decorators}@websocket_api.websocket_command({vol.Required("type"): "demo/do", vol.Required("entry_id"): str})\n@websocket_api.async_response\nasync def ws_do(hass, connection, msg):\n${body}\n    connection.send_result(msg["id"])\n`;
+    const item = (decorators: string, body: string) => analyzeSnippet(command(decorators, body), { rules }).checklist.find((entry) => entry.id === 'unauthenticated-endpoint');
+    const removes = item('', '    await hass.config_entries.async_remove(msg["entry_id"])');
+    assert.equal(removes?.status, 'review');
+    assert.match(removes?.note ?? '', /Websocket command ws_do \(__init__\.py\) removes config entries and has no @websocket_api\.require_admin/);
+    assert.equal(item('', '    with open(hass.config.path("demo.yaml"), "a") as handle:\n        handle.write("x")')?.status, 'review');
+    assert.equal(item('@websocket_api.require_admin\n', '    await hass.config_entries.async_remove(msg["entry_id"])')?.status, 'pass');
+    assert.equal(item('', '    entry = hass.config_entries.async_get_entry(msg["entry_id"])')?.status, 'pass');
+  });
+
+  it("accepts a public view that looks the token it was sent up among the integration's own, ahead of everything else", () => {
     const view = (lookup: string) =>
       `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\nDOMAIN = "proxy"\n\n\nclass ProxyView(HomeAssistantView):\n    url = "/api/proxy/{token}/{path:.*}"\n    name = "api:proxy"\n    requires_auth = False\n\n    def __init__(self, hass, session):\n        self.hass = hass\n        self._session = session\n\n    async def post(self, request, token, path):\n${lookup}        async with self._session.post(f"https://nvr.local/{path}", data=await request.read()) as resp:\n            return web.Response(status=resp.status, body=await resp.read())\n`;
     assert.deepEqual(analyzeSnippet(view('        entry = self.hass.data[DOMAIN][token]\n'), { rules }).findings, []);

@@ -469,13 +469,18 @@ function parameterRole(file: FileModel, fn: Node, name: string, integration: Int
 }
 
 /** A handler decorated with Home Assistant's `websocket_api.websocket_command(...)`. */
-function isWebsocketCommand(file: FileModel, fn: Node): boolean {
+export function isWebsocketCommand(file: FileModel, fn: Node): boolean {
+  return hasWebsocketDecorator(file, fn, 'websocket_command');
+}
+
+/** Whether `fn` carries `@websocket_api.<name>` (called or not): `websocket_command(...)`, `require_admin`. */
+export function hasWebsocketDecorator(file: FileModel, fn: Node, name: string): boolean {
   if (fn.parent?.type !== 'decorated_definition') return false;
   return fn.parent.namedChildren.some((decorator) => {
     if (decorator.type !== 'decorator') return false;
     const expression = unwrap(decorator.namedChild(0) ?? decorator);
     const callee = expression.type === 'call' ? expression.childForFieldName('function') : expression;
-    return callee !== null && /(^|\.)websocket_api(\.decorators)?\.websocket_command$/.test(file.qualifiedName(callee) ?? '');
+    return callee !== null && new RegExp(`(^|\\.)websocket_api(\\.decorators)?\\.${name}$`).test(file.qualifiedName(callee) ?? '');
   });
 }
 

@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { isViewClass, methodsOf, parametersOf, resolveCallables, resolveClass, untrustedSource, viewHandlers } from '../model/untrusted';
+import { hasWebsocketDecorator, isViewClass, isWebsocketCommand, methodsOf, parametersOf, resolveCallables, resolveClass, untrustedSource, viewHandlers } from '../model/untrusted';
 import { knownKeyGuard } from '../model/knownKeys';
 import { isSecretName } from '../model/secrets';
 import { callerCheck, keyRead } from '../model/verification';
@@ -98,6 +98,10 @@ review: whoever sets that value decides who gets in. (A setting made in \`__init
 A view the integration registers from a library's base class (\`class SnapshotView(ProxyView)\`) serves through
 code that is not here: set public, or leaving \`requires_auth\` to that base, it is a review.
 
+A websocket command (\`@websocket_api.websocket_command\`) answers every logged-in user unless it carries
+\`@websocket_api.require_admin\`: one that writes or removes files, or removes config entries (itself or through the
+integration's functions), without it goes to a review, since a user who is no administrator can then do that.
+
 A server the integration opens beside Home Assistant's (\`web.TCPSite\`, \`web.run_app\`, \`uvicorn.run\` or
 \`uvicorn.Config\` with a host, \`HTTPServer\`, \`asyncio.start_server\`, \`loop.create_server\`) answers on its own
 port, outside Home Assistant's authentication, IP bans and TLS settings: the item goes to a review that names it,
@@ -134,6 +138,7 @@ class StatusView(HomeAssistantView):
     if (file.isTestFile) return;
     const registered = file.mentions(/register_view/) ? registeredViewNames(file) : new Set<string>();
     if (integration) reviewOwnServers(context, file);
+    if (integration && file.mentions(/websocket_command/)) reviewWebsocketCommands(context, file);
     for (const cls of file.classes) {
       if (!isViewClass(file, cls, integration)) {
         reviewLibraryView(context, cls, registered);
@@ -525,4 +530,37 @@ function tokenLookedUp(file: FileModel, handler: Node, integration: IntegrationM
     const key = subscript.childForFieldName('subscript');
     return key?.type === 'identifier' && isSecretName(key.text) && untrustedSource(file, key, integration) !== undefined && knownKeyGuard(file, handler, key, last);
   });
+}
+
+/**
+ * A websocket command answers every logged-in user, not only administrators, unless it carries
+ * `@websocket_api.require_admin`. One that writes or removes files, or removes config entries, lets any user do that:
+ * a person checks that this is meant.
+ */
+function reviewWebsocketCommands(context: FileContext, file: FileModel): void {
+  for (const fn of file.functions) {
+    if (!isWebsocketCommand(file, fn)) continue;
+    context.markUsed();
+    if (hasWebsocketDecorator(file, fn, 'require_admin')) continue;
+    const change = privilegedChange(file, fn, context.integration);
+    if (!change) continue;
+    context.review(`Websocket command ${fn.childForFieldName('name')?.text ?? ''} (${baseName(file.path)}) ${change} and has no @websocket_api.require_admin, so any logged-in user, not only an administrator, can send it; check that this is meant.`);
+  }
+}
+
+/** What a handler (or the integration's function it calls, two levels down) changes that only an administrator should. */
+function privilegedChange(file: FileModel, fn: Node, integration: IntegrationModel | undefined, depth = 2): string | undefined {
+  for (const node of descendants(fn, ['call'])) {
+    const site = file.callSite(node);
+    if (!site) continue;
+    if (WRITES.test(site.name ?? '') || opensForWriting(site)) return `writes or removes files (\`${excerpt(site.callee.text, 40)}\`)`;
+    if (site.method === 'async_remove' && /config_entries$/.test(site.callee.childForFieldName('object')?.text ?? '')) return 'removes config entries';
+    const deferred = file.deferredCall(site);
+    for (const target of depth > 0 ? resolveCallables(file, (deferred ?? site).callee, integration) : []) {
+      if (target.node.id === fn.id) continue;
+      const inner = privilegedChange(target.file, target.node, integration, depth - 1);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
 }
