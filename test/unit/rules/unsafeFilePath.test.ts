@@ -306,6 +306,11 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(analyzeSnippet(notify('        return [os.path.basename(name) for name in data["attachments"]]'), { rules }).findings, []);
   });
 
+  it('reports one untrusted path once, also where it is used again as path.as_posix()', () => {
+    const source = `import shutil\nfrom pathlib import Path\n\n\nasync def async_setup(hass, config):\n    def backup(call):\n        target = Path(hass.config.path(call.data["path"]))\n        target.parent.mkdir(parents=True, exist_ok=True)\n        shutil.copy2(target.as_posix(), target.with_suffix(".bak").as_posix())\n\n    hass.services.async_register("demo", "backup", backup)\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => finding.range.start.line), [7]);
+  });
+
   it('accepts a check helper run on the executor before the file is opened', () => {
     const notify = (check: string) =>
       `import os.path\nfrom homeassistant.components.notify import ATTR_DATA, BaseNotificationService\n\n\nclass Svc(BaseNotificationService):\n    def __init__(self, hass):\n        self.hass = hass\n\n    def file_exists(self, filename):\n        if not self.hass.config.is_allowed_path(filename):\n            return False\n        return os.path.isfile(filename)\n\n    async def async_send_message(self, message, **kwargs):\n        data = kwargs.get(ATTR_DATA) or {}\n        for image in data.get("images", []):\n${check}\n            with open(image, "rb") as handle:\n                handle.read()\n`;

@@ -321,7 +321,7 @@ function piecesOf(file: FileModel, node: Node): Node[] {
   return [node];
 }
 
-const PATH_FROM_RECEIVER = new Set(['with_suffix', 'with_name', 'with_stem', 'resolve', 'absolute', 'expanduser', 'glob', 'rglob', 'iterdir']);
+const PATH_FROM_RECEIVER = new Set(['with_suffix', 'with_name', 'with_stem', 'resolve', 'absolute', 'expanduser', 'glob', 'rglob', 'iterdir', 'as_posix']);
 
 function isSanitized(file: FileModel, node: Node): boolean {
   if (node.type === 'attribute' && /^(name|stem)$/.test(node.childForFieldName('attribute')?.text ?? '')) return true;
