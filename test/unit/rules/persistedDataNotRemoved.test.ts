@@ -315,6 +315,14 @@ async def async_setup_entry(hass, entry):
     assert.match(finding.message, /async_remove_entry does not remove it/);
   });
 
+  it("takes aiofiles.os.remove for a file removal, and a Store's async_remove for that store's alone", () => {
+    const source = (removal: string) =>
+      `import aiofiles.os\nfrom homeassistant.helpers.storage import Store\n\n\nasync def async_setup_entry(hass, entry):\n    store = Store(hass, 1, f"demo.{entry.entry_id}")\n    await store.async_save({})\n    with open(hass.config.path(f"demo_{entry.entry_id}.json"), "w") as handle:\n        handle.write("{}")\n    return True\n\n\nasync def async_remove_entry(hass, entry):\n${removal}`;
+    const storeRemoval = '    await Store(hass, 1, f"demo.{entry.entry_id}").async_remove()\n';
+    assert.deepEqual(analyzeSnippet(source(storeRemoval), { rules }).findings.map((finding) => finding.range.start.line), [7]);
+    assert.deepEqual(analyzeSnippet(source(`${storeRemoval}    await aiofiles.os.remove(hass.config.path(f"demo_{entry.entry_id}.json"))\n`), { rules }).findings, []);
+  });
+
   it("leaves Home Assistant's own configuration files and files the caller names, and keeps names it composes around an id", () => {
     const service = (body: string) =>
       `from pathlib import Path\n\n\nasync def async_setup_entry(hass, entry):\n    async def handle(call):\n${body}\n\n    hass.services.async_register("demo", "save", handle)\n    return True\n`;

@@ -264,6 +264,15 @@ describe('personal-data-attribute', () => {
     assert.match(analyzeSnippet(guarded('("firmware_version", "email")'), { rules, fileName: 'sensor.py' }).findings[0]?.message ?? '', /State attribute "email" exposes personal data/);
   });
 
+  it('reports identity numbers of health and insurance records, and contact lists', () => {
+    const sensor = (key: string) =>
+      `from homeassistant.components.sensor import SensorEntity\n\n\nclass Glucose(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        return {"${key}": self._value, "trend": self._trend}\n`;
+    for (const key of ['patient_id', 'patient_name', 'insurance_number', 'national_id', 'passport_number', 'emails', 'attendee_phones']) {
+      assert.equal(analyzeSnippet(sensor(key), { rules }).findings.length, 1, key);
+    }
+    for (const key of ['patients_count', 'insurance_provider', 'email_count']) assert.deepEqual(analyzeSnippet(sensor(key), { rules }).findings, [], key);
+  });
+
   it("puts a place's street and postcode up for review, and reports a person's", () => {
     const sensor = (holder: string) =>
       `from homeassistant.components.sensor import SensorEntity\n\n\nclass FuelPriceSensor(SensorEntity):\n    def __init__(self, ${holder}):\n        self._attr_extra_state_attributes = {"brand": ${holder}["brand"], "street": ${holder}["street"], "postcode": ${holder}["postCode"]}\n`;

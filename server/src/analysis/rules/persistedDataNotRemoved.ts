@@ -39,7 +39,7 @@ interface Removal {
 const CLOUDHOOK_CREATE = /(^|\.)async_(get_or_)?create_cloudhook$/;
 const REMOVERS: Record<PersistenceKind, (name: string) => boolean> = {
   store: (name) => /(^|\.)async_remove$/.test(name) || /(^|\.)async_remove_store$/.test(name),
-  file: (name) => /^(os\.(remove|unlink|rmdir|removedirs)|shutil\.rmtree)$/.test(name) || /\.(unlink|rmdir)$/.test(name) || /(^|\.)async_remove$/.test(name),
+  file: (name) => /^((aiofiles\.)?os\.(remove|unlink|rmdir|removedirs)|shutil\.rmtree)$/.test(name) || /\.(unlink|rmdir)$/.test(name) || /(^|\.)async_remove$/.test(name),
   cloudhook: (name) => /(^|\.)async_delete_cloudhook$/.test(name),
 };
 const KIND_LABEL: Record<PersistenceKind, string> = {
@@ -298,6 +298,8 @@ function removedBy(file: FileModel, fn: Node, integration: IntegrationModel, rem
       const names = [site.name ?? '', site.method ? `.${site.method}` : '', ...site.args.map((argument) => file.qualifiedName(argument) ?? '')];
       for (const kind of Object.keys(REMOVERS) as PersistenceKind[]) {
         if (!names.some((name) => name && REMOVERS[kind](name))) continue;
+        // `store.async_remove()` of a Store removes that store, not the files the integration writes.
+        if (kind === 'file' && site.method === 'async_remove' && removesStore(file, site, integration)) continue;
         removal.kinds.add(kind);
         if (kind === 'store') noteRemovedStore(file, site, integration, removal);
         if (kind !== 'file') continue;
@@ -340,6 +342,19 @@ function isRemoved(item: Persistence, removal: Removal): boolean {
   if (item.kind === 'store') return removal.removesUnknownStores || item.storeKey === undefined || removal.storeKeys.has(item.storeKey);
   if (item.kind !== 'file' || removal.removesUnknownFiles || !item.names || item.names.size === 0) return true;
   return [...item.names].some((name) => [...removal.fileNames].some((removed) => removed.includes(name) || name.includes(removed)));
+}
+
+/** `self._store.async_remove()`, `Store(...).async_remove()`: the receiver is (or is assigned) a Store of the integration. */
+function removesStore(file: FileModel, site: CallSite, integration: IntegrationModel): boolean {
+  const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+  if (!receiver) return false;
+  if (/(^|[._])store$/i.test(unwrap(receiver).text)) return true;
+  const classes = storeSubclasses(integration);
+  return file.origins(receiver).some((origin) => {
+    const value = unwrap(origin.node);
+    const constructed = value.type === 'call' ? file.callSite(value) : undefined;
+    return constructed !== undefined && isStoreConstructor(constructed.name ?? '', classes);
+  });
 }
 
 /**
