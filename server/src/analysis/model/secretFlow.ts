@@ -1230,6 +1230,8 @@ const JSON_PARSERS = /^(json\.loads|orjson\.loads|homeassistant\.util\.json\.jso
  * its message by it.
  */
 export const RESPONSE_SOURCE = 'a response holding ';
+/** A copy that leaves out some keys but not every credential (`{k: v ... if k != CONF_PASSWORD}`): no fix is sure. */
+export const PARTLY_MASKED_SOURCE = `${RESPONSE_SOURCE}after the keys it leaves out, still `;
 /** An OAuth2 token endpoint's answer: the access and refresh tokens (a response, so no redaction fix is offered). */
 export const TOKEN_ENDPOINT_ANSWER = `${RESPONSE_SOURCE}access and refresh tokens`;
 
@@ -2199,7 +2201,9 @@ function comprehensionCarrier(walk: Walk, node: Node, depth: number): SecretCarr
   if (filter) {
     // `{k: v for k, v in entry.data.items() if k in ONLY_LOGIN}`: what the filter keeps, when it names a credential.
     const kept = keptCredentialKey(walk, filter);
-    return kept ? [{ kind: 'secret', source: kept, node }] : [];
+    if (kept) return [{ kind: 'secret', source: kept, node }];
+    const left = credentialLeftByFilter(walk, node, filter);
+    return left ? [{ kind: 'payload', source: `${PARTLY_MASKED_SOURCE}${left}`, node }] : [];
   }
   const body = node.childForFieldName('body');
   const value = body?.childForFieldName('value');
@@ -2221,6 +2225,47 @@ function injectedSecret(walk: Walk, node: Node, depth: number): SecretCarrier | 
   const loops = node.namedChildren.filter((child) => child?.type === 'for_in_clause');
   const variables = new Set(loops.flatMap((loop) => descendants(loop.childForFieldName('left') ?? loop, ['identifier']).map((identifier) => identifier.text)));
   return carriers(walk, value, depth - 1).find((found) => found.kind === 'secret' && !variables.has(found.source.split(/[.[(]/)[0]));
+}
+
+/**
+ * `{k: v for k, v in user_input.items() if k != CONF_PASSWORD}` where the form also asks for `totp_secret`: the
+ * credential the filter leaves in, when the keys the payload holds can be read (a flow step's form, the entries'
+ * data). Undefined when the filter is no key test, or nothing is left.
+ */
+function credentialLeftByFilter(walk: Walk, comprehension: Node, filter: Node): string | undefined {
+  const { file, integration } = walk;
+  const loop = comprehension.namedChildren.find((child) => child?.type === 'for_in_clause');
+  const keyVariable = loop ? descendants(loop.childForFieldName('left') ?? loop, ['identifier'])[0]?.text : undefined;
+  const parts = comparisonParts(unwrap(filter.namedChild(0) ?? filter));
+  if (!loop || !keyVariable || !parts || (parts.operator !== '!=' && parts.operator !== 'not in') || unwrap(parts.left).text !== keyVariable) return undefined;
+  const table = unwrap(parts.right);
+  const listed = table.type === 'identifier' && parts.operator === 'not in' ? constantExpression(file, table, integration) : { file, node: table };
+  const items = !listed ? undefined : parts.operator === 'not in' ? unwrap(listed.node).namedChildren : [listed.node];
+  const removed = new Set<string>();
+  for (const item of items ?? []) {
+    const key = listed!.file.stringValue(item, integration?.constantString);
+    if (key === undefined) return undefined;
+    removed.add(normalizeName(key));
+  }
+  if (!items) return undefined;
+  const iterable = loop.childForFieldName('right');
+  const site = iterable && unwrap(iterable).type === 'call' ? file.callSite(unwrap(iterable)) : undefined;
+  const payload = site?.method === 'items' ? site.callee.childForFieldName('object') : null;
+  if (!payload) return undefined;
+  const held = heldCredentialKeys(walk, payload);
+  return held?.find((key) => !removed.has(normalizeName(key)));
+}
+
+/** The credential keys a payload holds, when they can be read: a flow step's form input, or the entries' data. */
+function heldCredentialKeys(walk: Walk, payload: Node): string[] | undefined {
+  const { file, integration } = walk;
+  if (isEntryPayload(file, payload)) return [...storedCredentialKeys(file, integration).keys()];
+  const target = unwrap(payload);
+  const origin = target.type === 'identifier' ? file.origins(target).find((candidate) => candidate.kind === 'parameter') : undefined;
+  const step = origin?.scope && /^async_step_/.test(origin.scope.childForFieldName('name')?.text ?? '') ? origin.scope : undefined;
+  const keys = step ? stepSchemaKeyNodes(file, step, integration) : undefined;
+  if (!keys) return undefined;
+  return keys.map((key) => file.stringValue(key, integration?.constantString)).filter((key): key is string => key !== undefined && isCredentialKey(key, declaredSecretKeys(file, integration)));
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   SERVICE_DATA_SOURCE,
   secretsIn,
   TOKEN_ENDPOINT_ANSWER,
+  PARTLY_MASKED_SOURCE,
   VIEW_BODY_SOURCE,
   WEBHOOK_BODY_SOURCE,
   type RedactionSetup,
@@ -61,7 +62,9 @@ variables, \`self\` attributes and what the module's own functions and methods r
   response the same function reads a credential from (\`payload = await resp.json()\` logged, then
   \`payload["access_token"]\`; its raw text, parsed with \`json.loads\` for the read, but not in the branch where the
   part the credential is read from is missing; or an answer kept in \`self.status\` that another method of the class reads a credential
-  from) (**warning**: what the payload holds is inferred from the integration's schemas, keys
+  from), an OAuth token endpoint's answer, the data \`async_oauth_create_entry\` receives, and a copy that leaves out
+  some keys but not every credential (\`{k: v for k, v in user_input.items() if k != CONF_PASSWORD}\` where the form
+  also asks for a \`totp_secret\`) (**warning**: what the payload holds is inferred from the integration's schemas, keys
   and reads);
 - either of these in the message of an exception Home Assistant logs when it is raised: \`raise UpdateFailed(...)\`
   in a coordinator ("Error fetching ... data: <message>"), \`ConfigEntryNotReady\`, \`ConfigEntryAuthFailed\`,
@@ -184,6 +187,9 @@ function messageFor(file: FileModel, carrier: SecretCarrier, integration: Integr
   if (carrier.kind === 'secret') {
     const from = carrier.source !== carrier.node.text ? ` (from \`${excerpt(carrier.source)}\`)` : '';
     return `${subject} writes the credential \`${text}\`${from}; logs get pasted into public issues, so leave it out or log a redacted form such as its last characters.`;
+  }
+  if (carrier.source.startsWith(PARTLY_MASKED_SOURCE)) {
+    return `${subject} writes \`${text}\`, a copy that leaves out some keys but still holds the credential "${carrier.source.slice(PARTLY_MASKED_SOURCE.length)}"; leave that out too, or log only the fields you need.`;
   }
   if (carrier.source === TOKEN_ENDPOINT_ANSWER) {
     return `${subject} writes \`${text}\`, an OAuth token endpoint's answer, which holds the access and refresh tokens; log the fields you need instead (the expiry, the scope).`;
