@@ -10,7 +10,14 @@ describe('credentials-outside-entry', () => {
   before(setup);
 
   for (const fixture of fixtureFiles('credentials-outside-entry')) {
-    it(`matches the expectations in ${fixture.split('/').pop()}`, () => {
+    it("reports an OAuth token endpoint's answer saved to a Store, not another answer", () => {
+    const source = (url: string) =>
+      `from homeassistant.helpers.aiohttp_client import async_get_clientsession\nfrom homeassistant.helpers.storage import Store\n\n\nasync def async_setup_entry(hass, entry):\n    store = Store(hass, 1, f"demo.{entry.entry_id}")\n    resp = await async_get_clientsession(hass).post(${url}, data={"grant_type": "password"})\n    answer = await resp.json()\n    await store.async_save(answer)\n    return True\n`;
+    assert.match(analyzeSnippet(source('"https://api.example.com/oauth/token"'), { rules }).findings[0]?.message ?? '', /Credentials \(a response holding access and refresh tokens\) are saved to a Store/);
+    assert.deepEqual(analyzeSnippet(source('"https://api.example.com/v1/devices"'), { rules }).findings, []);
+  });
+
+  it(`matches the expectations in ${fixture.split('/').pop()}`, () => {
       assertFixture(fixture, rules);
     });
   }

@@ -3,7 +3,7 @@ import type { CallSite, FileModel } from '../model/fileModel';
 import { libraryKeptFile, literalNames } from '../model/configFolder';
 import { constantExpression } from '../model/integration';
 import { persistedData } from '../model/persistence';
-import { credentialKeys, isCredentialKey, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys } from '../model/secretFlow';
+import { credentialKeys, isCredentialKey, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys, TOKEN_ENDPOINT_ANSWER } from '../model/secretFlow';
 import { markedKey } from '../model/schemaKeys';
 import { isSecretName, isWebhookAddress, normalizeName, webhookAddressIn } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
@@ -341,8 +341,9 @@ function credentialIn(context: FileContext, value: Node, depth = 3): string | un
     }
   }
   // `json.dump(user_input, handle)`: a flow's input or an entry's data that holds credentials, as secret flow sees it.
-  // Request and response bodies are the other party's data, which may or may not carry secrets: not claimed here.
-  const [carrier] = secretsIn(file, value, context.integration).filter((found) => !isRequestPayload(found) && !found.source.startsWith(RESPONSE_SOURCE));
+  // Request and response bodies are the other party's data, which may or may not carry secrets: not claimed here,
+  // except an OAuth token endpoint's answer, which is the tokens.
+  const [carrier] = secretsIn(file, value, context.integration).filter((found) => !isRequestPayload(found) && (found.source === TOKEN_ENDPOINT_ANSWER || !found.source.startsWith(RESPONSE_SOURCE)));
   return carrier?.source;
 }
 
