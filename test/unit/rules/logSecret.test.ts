@@ -982,4 +982,11 @@ async def async_setup_entry(hass, entry):
     // A filter that is no key test is taken for a filter, as before.
     assert.deepEqual(findings(flow('not isinstance(v, str)')), []);
   });
+  it("reports a session's cookies logged as a dict or one by one", () => {
+    const source = (logged: string) =>
+      `import logging\n\nimport requests\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef login(user, password):\n    session = requests.Session()\n    resp = session.post("https://portal.example.com/login", data={"u": user, "p": password}, timeout=30)\n    _LOGGER.debug("Session: %s", ${logged})\n    return session\n`;
+    for (const logged of ['session.cookies.get_dict()', 'resp.cookies["PHPSESSID"]', 'resp.cookies']) assert.equal(findings(source(logged)).length, 1, logged);
+    assert.deepEqual(findings(source('len(resp.cookies)')), []);
+    assert.deepEqual(findings(source('resp.headers["content-type"]')), []);
+  });
 });

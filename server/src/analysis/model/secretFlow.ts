@@ -205,7 +205,7 @@ function isSanitizer(site: CallSite): boolean {
 export const SAME_VALUE_METHODS = new Set([
   'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'title', 'casefold', 'encode', 'decode', 'replace', 'get_secret_value',
   'copy', 'items', 'values', 'as_dict', 'asdict', 'to_dict', 'toDict', 'model_dump', 'dict', 'hex', 'to_json', 'tojson',
-  'toJson', 'to_json_dict', 'model_dump_json', 'json_dumps', 'serialize',
+  'toJson', 'to_json_dict', 'model_dump_json', 'json_dumps', 'serialize', 'get_dict',
 ]);
 /** Functions returning their argument's content in another form. */
 /** Sources of payloads that come in with a request: their keys are the caller's, not the integration's. */
@@ -1830,6 +1830,8 @@ function subscriptCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
   const key = file.stringValue(index, integration?.constantString);
   if (key !== undefined) {
     if (isCredentialKey(key, declaredSecretKeys(file, integration))) return [{ kind: 'secret', source: node.text, node }];
+    // `resp.cookies["PHPSESSID"]`: a cookie's value, whatever its name, is the session it keeps.
+    if (unwrap(value).type === 'attribute' && unwrap(value).childForFieldName('attribute')?.text === 'cookies') return [{ kind: 'secret', source: node.text, node }];
     if (isDomainSection(walk, value, index, key, depth)) return [{ kind: 'payload', source: 'YAML configuration', node }];
     // `entry.as_dict()["data"]`: the entry's data, as `entry.data` is.
     const dumped = unwrap(value).type === 'call' ? file.callSite(unwrap(value)) : undefined;
