@@ -84,6 +84,11 @@ describe('hardcoded-secret', () => {
     assert.match(request('"key": "9f8B7c6D5e4F3a2B1c0D9e8F7a6B5c4D"')[0]?.message ?? '', /The "key" query parameter is given a literal secret/);
     assert.deepEqual(request('"key": "temperature"'), []);
     assert.deepEqual(request('"units": "9f8B7c6D5e4F3a2B1c0D9e8F7a6B5c4D"'), []);
+    // A key in the query string of a URL built on a base URL constant.
+    const built = (text: string) => analyzeSnippet(`BASE_URL = "https://api.example.invalid"\n\n\nasync def track(session, code):\n    return await session.get(${text})\n`, { rules }).findings;
+    assert.match(built('f"{BASE_URL}/v2/parcels/{code}?apikey=a8f5f167f44f4964e6c998dee827110c"')[0]?.message ?? '', /a URL with a key in its query string \(apikey=\)/);
+    assert.deepEqual(built('f"{code}?apikey=a8f5f167f44f4964e6c998dee827110c"'), []);
+    assert.deepEqual(built('f"{BASE_URL}/v2/parcels/{code}?apikey={code}"'), []);
   });
 
   it('finds a private key in a triple-quoted string, but not a docstring quoting a token', () => {

@@ -267,10 +267,10 @@ describe('personal-data-attribute', () => {
   it('reports identity numbers of health and insurance records, and contact lists', () => {
     const sensor = (key: string) =>
       `from homeassistant.components.sensor import SensorEntity\n\n\nclass Glucose(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        return {"${key}": self._value, "trend": self._trend}\n`;
-    for (const key of ['patient_id', 'patient_name', 'insurance_number', 'national_id', 'passport_number', 'emails', 'attendee_phones']) {
+    for (const key of ['patient_id', 'patient_name', 'insurance_number', 'national_id', 'passport_number', 'emails', 'attendee_phones', 'student_name', 'driver_name']) {
       assert.equal(analyzeSnippet(sensor(key), { rules }).findings.length, 1, key);
     }
-    for (const key of ['patients_count', 'insurance_provider', 'email_count']) assert.deepEqual(analyzeSnippet(sensor(key), { rules }).findings, [], key);
+    for (const key of ['patients_count', 'insurance_provider', 'email_count', 'device_name', 'school_name']) assert.deepEqual(analyzeSnippet(sensor(key), { rules }).findings, [], key);
   });
 
   it("puts a place's street and postcode up for review, and reports a person's", () => {

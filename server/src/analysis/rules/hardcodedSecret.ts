@@ -377,12 +377,12 @@ const AUTH_OR_URL_HINT = /:\/\/|["'}]\s*(?:Bearer|Basic|Token|Bot|Digest|Key|Api
 
 function checkKnownFormats(context: FileContext, report: Reporter): void {
   const { file } = context;
-  const candidates = [...file.stringsContaining(FORMAT_HINT), ...file.stringsContaining(AUTH_OR_URL_HINT)];
+  const candidates = [...file.stringsContaining(FORMAT_HINT), ...file.stringsContaining(AUTH_OR_URL_HINT), ...file.stringsContaining(QUERY_KEY_HINT)];
   const seen = new Set<number>();
   for (const node of candidates.sort((a, b) => a.startIndex - b.startIndex)) {
     if (seen.has(node.id) || isDocstring(node)) continue;
     seen.add(node.id);
-    const label = knownSecretFormat(literalParts(node));
+    const label = knownSecretFormat(literalParts(node), builtOnUrl(node));
     if (!label) continue;
     context.markUsed();
     report(node, `This string holds ${label}; anything in the source is public. Revoke it and read it from the config entry instead.`);
@@ -425,8 +425,20 @@ function literalParts(node: Node): string {
   return parts.join('');
 }
 
-/** What kind of well-known secret a text holds, if any. */
-export function knownSecretFormat(text: string): string | undefined {
+/** `?apikey=...` in a string: the hint that it may be a URL with a key in its query. */
+const QUERY_KEY_HINT = /[?&](api_?key|apikey|access_token|auth_token|token|secret|client_secret|appid|app_key|key)=\w/i;
+
+/** `f"{BASE_URL}/v2/parcels/{code}?apikey=..."`: a URL built on a base whose name says it is one. */
+function builtOnUrl(node: Node): boolean {
+  const first = node.type === 'string' ? node.namedChildren.find((child) => child.type !== 'string_start') : undefined;
+  return first?.type === 'interpolation' && /url|host|base|endpoint|api/i.test(first.childForFieldName('expression')?.text ?? '');
+}
+
+/**
+ * What kind of well-known secret a text holds, if any. `onUrl`: the text follows a URL the code built it on, so a
+ * query string in it is a URL's.
+ */
+export function knownSecretFormat(text: string, onUrl = false): string | undefined {
   for (const format of SECRET_FORMATS) {
     const match = format.pattern.exec(text);
     if (!match) continue;
@@ -439,7 +451,7 @@ export function knownSecretFormat(text: string): string | undefined {
   const password = URL_PASSWORD.exec(trimmed);
   if (password && looksLikeSecretValue(decodeURIComponentSafe(password[1]), 'password')) return 'a URL with a password in it';
   for (const query of trimmed.matchAll(URL_QUERY_SECRET)) {
-    if (/^https?:\/\//i.test(trimmed) && looksLikeSecretValue(decodeURIComponentSafe(query[2]), query[1])) return `a URL with a key in its query string (${query[1]}=)`;
+    if ((onUrl || /^https?:\/\//i.test(trimmed)) && looksLikeSecretValue(decodeURIComponentSafe(query[2]), query[1])) return `a URL with a key in its query string (${query[1]}=)`;
   }
   return undefined;
 }
