@@ -975,12 +975,16 @@ async def async_setup_entry(hass, entry):
   it('reports a copy that leaves out some keys but not every credential the form asks for', () => {
     const flow = (filter: string) =>
       `import logging\n\nimport voluptuous as vol\nfrom homeassistant.config_entries import ConfigFlow\nfrom homeassistant.const import CONF_PASSWORD, CONF_USERNAME\n\n_LOGGER = logging.getLogger(__name__)\nCONF_TOTP_SECRET = "totp_secret"\nSECRETS = (CONF_PASSWORD, CONF_TOTP_SECRET)\n\n\nclass Flow(ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            _LOGGER.debug("Login with %s", {k: v for k, v in user_input.items() if ${filter}})\n            return self.async_create_entry(title=user_input[CONF_USERNAME], data=user_input)\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_USERNAME): str, vol.Required(CONF_PASSWORD): str, vol.Optional(CONF_TOTP_SECRET): str}))\n`;
-    assert.match(findings(flow('k != CONF_PASSWORD'))[0]?.message ?? '', /a copy that leaves out some keys but still holds the credential "totp_secret"/);
+    assert.match(findings(flow('k != CONF_PASSWORD'))[0]?.message ?? '', /a copy that leaves out or masks some keys but still holds the credential "totp_secret"/);
     assert.match(findings(flow('k != "utility"'))[0]?.message ?? '', /still holds the credential "password"/);
     assert.deepEqual(findings(flow('k not in SECRETS')), []);
     assert.deepEqual(findings(flow('k not in (CONF_PASSWORD, CONF_TOTP_SECRET)')), []);
     // A filter that is no key test is taken for a filter, as before.
     assert.deepEqual(findings(flow('not isinstance(v, str)')), []);
+    // Masked in a copy: every credential masked, or one left.
+    const masked = (pairs: string) => findings(flow('k != "x"').replace(/\{k: v for k, v in user_input\.items\(\) if k != "x"\}/, `{**user_input, ${pairs}}`));
+    assert.match(masked('CONF_PASSWORD: "***"')[0]?.message ?? '', /leaves out or masks some keys but still holds the credential "totp_secret"/);
+    assert.deepEqual(masked('CONF_PASSWORD: "***", CONF_TOTP_SECRET: "***"'), []);
   });
   it("reports a session's cookies logged as a dict or one by one", () => {
     const source = (logged: string) =>

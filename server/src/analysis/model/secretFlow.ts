@@ -2162,6 +2162,8 @@ function masksByKeywords(walk: Walk, site: CallSite): boolean {
 function dictionaryCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   const { file, integration } = walk;
   let masks = false;
+  const masked = new Set<string>();
+  const spreadPayloads: Node[] = [];
   const found: SecretCarrier[] = [];
   const spreads: SecretCarrier[] = [];
   for (const child of node.namedChildren) {
@@ -2174,6 +2176,7 @@ function dictionaryCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
       if (keyName !== undefined && isCredentialKey(keyName, declaredSecretKeys(file, integration))) {
         if (isInert(file, value)) {
           masks = true;
+          masked.add(normalizeName(keyName));
           continue;
         }
         const inner = carriers(walk, value, depth - 1);
@@ -2186,10 +2189,19 @@ function dictionaryCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
       found.push(...carriers(walk, value, depth - 1));
     } else if (child.type === 'dictionary_splat') {
       const spread = child.namedChild(0);
-      if (spread) spreads.push(...carriers(walk, spread, depth - 1));
+      if (spread) {
+        spreads.push(...carriers(walk, spread, depth - 1));
+        spreadPayloads.push(spread);
+      }
     }
   }
-  return masks ? found : [...found, ...spreads];
+  if (!masks) return [...found, ...spreads];
+  // `{**user_input, CONF_PASSWORD: "***"}` where the form also asks for a `totp_secret`: that one is still in the copy.
+  for (const spread of spreadPayloads) {
+    const left = heldCredentialKeys(walk, spread)?.find((key) => !masked.has(normalizeName(key)));
+    if (left) return [...found, { kind: 'payload', source: `${PARTLY_MASKED_SOURCE}${left}`, node }];
+  }
+  return found;
 }
 
 /**

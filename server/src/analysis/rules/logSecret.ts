@@ -189,7 +189,7 @@ function messageFor(file: FileModel, carrier: SecretCarrier, integration: Integr
     return `${subject} writes the credential \`${text}\`${from}; logs get pasted into public issues, so leave it out or log a redacted form such as its last characters.`;
   }
   if (carrier.source.startsWith(PARTLY_MASKED_SOURCE)) {
-    return `${subject} writes \`${text}\`, a copy that leaves out some keys but still holds the credential "${carrier.source.slice(PARTLY_MASKED_SOURCE.length)}"; leave that out too, or log only the fields you need.`;
+    return `${subject} writes \`${text}\`, a copy that leaves out or masks some keys but still holds the credential "${carrier.source.slice(PARTLY_MASKED_SOURCE.length)}"; leave that out too, or log only the fields you need.`;
   }
   if (carrier.source === TOKEN_ENDPOINT_ANSWER) {
     return `${subject} writes \`${text}\`, an OAuth token endpoint's answer, which holds the access and refresh tokens; log the fields you need instead (the expiry, the scope).`;
