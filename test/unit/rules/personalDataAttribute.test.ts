@@ -264,6 +264,14 @@ describe('personal-data-attribute', () => {
     assert.match(analyzeSnippet(guarded('("firmware_version", "email")'), { rules, fileName: 'sensor.py' }).findings[0]?.message ?? '', /State attribute "email" exposes personal data/);
   });
 
+  it("reads what a comprehension's items are: attendees' e-mails, not their count", () => {
+    const sensor = (value: string) =>
+      `from homeassistant.components.calendar import CalendarEntity\n\n\nclass Agenda(CalendarEntity):\n    @property\n    def extra_state_attributes(self):\n        return {"attendees": ${value}}\n`;
+    assert.match(analyzeSnippet(sensor('[a.email for a in self._event.attendees]'), { rules }).findings[0]?.message ?? '', /State attribute "attendees" exposes personal data \(email\)/);
+    assert.deepEqual(analyzeSnippet(sensor('[a.status for a in self._event.attendees]'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(sensor('len([a.email for a in self._event.attendees])'), { rules }).findings, []);
+  });
+
   it('reports identity numbers of health and insurance records, and contact lists', () => {
     const sensor = (key: string) =>
       `from homeassistant.components.sensor import SensorEntity\n\n\nclass Glucose(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        return {"${key}": self._value, "trend": self._trend}\n`;

@@ -249,6 +249,11 @@ function personalValueName(file: FileModel, value: Node): string | undefined {
 
 function readName(value: Node): string | undefined {
   const node = unwrap(value);
+  // `[a.email for a in event.attendees]`: each item is what the comprehension reads.
+  if (node.type === 'list_comprehension' || node.type === 'set_comprehension' || node.type === 'generator_expression') {
+    const body = node.childForFieldName('body');
+    return body ? readName(body) : undefined;
+  }
   if (node.type === 'attribute') return node.childForFieldName('attribute')?.text;
   if (node.type === 'subscript') {
     const index = node.childForFieldName('subscript');
