@@ -236,6 +236,16 @@ describe('diagnostics-unredacted', () => {
     assert.equal(added.findings.length, 1);
   });
 
+  it('reports a copy of the entry masked by hand that leaves a credential the entry holds, not one that masks them all', () => {
+    const init = 'from homeassistant.const import CONF_PASSWORD, CONF_TOKEN, CONF_USERNAME\n\n\nasync def async_setup_entry(hass, entry):\n    client = Client(entry.data[CONF_USERNAME], entry.data[CONF_PASSWORD])\n    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKEN: client.token})\n    return True\n';
+    const diagnosticsModule = (masking: string) =>
+      `from homeassistant.const import CONF_PASSWORD, CONF_TOKEN\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    data = dict(entry.data)\n${masking}\n    return {"entry": data}\n`;
+    const found = (masking: string) => analyzeSnippet(diagnosticsModule(masking), { rules, fileName: 'diagnostics.py', otherFiles: { '__init__.py': init } }).findings;
+    assert.match(found('    data[CONF_PASSWORD] = "**REDACTED**"')[0]?.message ?? '', /masked by hand but still holding the credential "token"/);
+    assert.equal(found('    data.pop(CONF_PASSWORD)').length, 1);
+    assert.deepEqual(found('    data[CONF_PASSWORD] = "**REDACTED**"\n    data.pop(CONF_TOKEN)'), []);
+  });
+
   it('asks for a review of entry data returned whole when nothing shows what the entries hold', () => {
     const status = (result: ReturnType<typeof analyzeSnippet>) => result.checklist.find((entry) => entry.id === 'credentials-in-logs');
     for (const returned of ['{"data": entry.data}', 'entry.as_dict()', '{"entry": entry.as_dict()["data"]}']) {

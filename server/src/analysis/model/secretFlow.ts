@@ -1163,7 +1163,11 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
       if (result === 'opaque') opaque = true;
       else if (result && (!derived || (derived.kind === 'payload' && result.kind === 'secret'))) derived = result;
     }
-    if (derived?.kind === 'payload' && locallyMasked(walk, node)) derived = undefined;
+    if (derived?.kind === 'payload' && locallyMasked(walk, node)) {
+      // `data = dict(entry.data); data[CONF_PASSWORD] = "***"` where the entries also hold a token: that one is left.
+      const left = credentialLeftByMasking(walk, node);
+      derived = left ? { kind: 'payload', source: `${PARTLY_MASKED_SOURCE}${left}`, node } : undefined;
+    }
     // A request body the code reads a credential from says which credential it holds.
     const bodyKey = derived && isRequestPayload(derived) ? credentialResponseKey(file, node, bindings) : undefined;
     if (bodyKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${bodyKey}`, node }];
@@ -2372,6 +2376,34 @@ function locallyMasked(walk: Walk, identifier: Node): boolean {
     if (masksByKeywords(walk, call) || (call.args[0] && unwrap(call.args[0]).type === 'dictionary' && dictMasks(walk, unwrap(call.args[0])))) return true;
   }
   return false;
+}
+
+/**
+ * For a local copy of a payload (`dict(entry.data)`, `entry.data.copy()`, `{**user_input}`) masked key by key
+ * (`data[CONF_PASSWORD] = "***"`, `data.pop(CONF_PASSWORD)`): a credential the payload holds that no write masks.
+ * Undefined when the copy or the keys cannot be read.
+ */
+function credentialLeftByMasking(walk: Walk, identifier: Node): string | undefined {
+  const { file, integration } = walk;
+  const origins = file.origins(identifier);
+  if (origins.length !== 1 || origins[0].kind !== 'expression') return undefined;
+  const copy = unwrap(origins[0].node);
+  const site = copy.type === 'call' ? file.callSite(copy) : undefined;
+  const splats = copy.type === 'dictionary' ? copy.namedChildren.filter((child) => child.type === 'dictionary_splat') : [];
+  const payload =
+    site?.name === 'dict' && site.args.length === 1 ? site.args[0]
+    : site?.method === 'copy' ? site.callee.childForFieldName('object')
+    : splats.length === 1 && copy.namedChildCount === 1 ? splats[0].namedChild(0)
+    : null;
+  const held = payload ? heldCredentialKeys(walk, payload) : undefined;
+  if (!held) return undefined;
+  const masked = new Set<string>();
+  for (const { key } of maskedKeyWrites(walk, identifier)) {
+    const name = file.stringValue(key, integration?.constantString);
+    if (name === undefined) return undefined;
+    masked.add(normalizeName(name));
+  }
+  return held.find((key) => !masked.has(normalizeName(key)));
 }
 
 /**

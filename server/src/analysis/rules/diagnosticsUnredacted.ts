@@ -10,6 +10,7 @@ import {
   isInert,
   isMappingPayload,
   isRedactionCall,
+  PARTLY_MASKED_SOURCE,
   storedCredentialKeys,
   redactedLiteral,
   redactionGaps,
@@ -48,7 +49,8 @@ another module is reported where its result is taken in), and reports:
   there (options hold what options flows and \`options=\` write, so options that only ever hold settings pass),
   and credential values (\`entry.data[CONF_TOKEN]\`, \`api.api_key\`) that are not passed through
   \`async_redact_data\` (from \`homeassistant.components.diagnostics\` or \`homeassistant.helpers.redact\`) or masked
-  by hand (\`{**entry.data, CONF_PASSWORD: REDACTED}\`, \`data.pop(CONF_TOKEN)\`);
+  by hand (\`{**entry.data, CONF_PASSWORD: REDACTED}\`, \`data.pop(CONF_TOKEN)\`); a copy masked by hand is still reported
+  when it leaves a credential the entries hold (the password masked, the token the setup wrote left in);
 - \`entry.data\` or \`entry.as_dict()\` returned whole when nothing shows what the entries hold (no flow of the
   integration writes them readably and no credential key is named): a credential constant the integration defines
   or imports (\`CONF_TOKEN = "token"\`, \`from homeassistant.const import CONF_PASSWORD\`) makes it a finding;
@@ -461,7 +463,10 @@ function report(context: FileContext, carrier: SecretCarrier, reported: Set<stri
       if (fix.safe) options.fix = fix;
       else options.suggestions = [fix];
     }
-    context.report(carrier.node, `Diagnostics return \`${text}\` (${carrier.source}) unredacted, credentials included; users publish diagnostics, so pass it through async_redact_data(..., TO_REDACT).`, options);
+    const message = carrier.source.startsWith(PARTLY_MASKED_SOURCE)
+      ? `Diagnostics return \`${text}\`, masked by hand but still holding the credential "${carrier.source.slice(PARTLY_MASKED_SOURCE.length)}"; users publish diagnostics, so pass it through async_redact_data(..., TO_REDACT) with every key the entry holds.`
+      : `Diagnostics return \`${text}\` (${carrier.source}) unredacted, credentials included; users publish diagnostics, so pass it through async_redact_data(..., TO_REDACT).`;
+    context.report(carrier.node, message, options);
     return;
   }
   const parent = carrier.node.parent;
