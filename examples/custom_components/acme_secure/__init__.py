@@ -80,6 +80,9 @@ async def async_remove_entry(hass, entry):
     export_folder = hass.config.path("acme_exports")
     if os.path.isdir(export_folder):
         await hass.async_add_executor_job(_remove_exports, export_folder)
+    database = hass.config.path("acme.db")
+    if os.path.exists(database):
+        await hass.async_add_executor_job(os.remove, database)
 
 
 def _remove_exports(folder):
