@@ -315,6 +315,13 @@ async def async_setup_entry(hass, entry):
     assert.match(finding.message, /async_remove_entry does not remove it/);
   });
 
+  it('follows a path parameter to what the callers hand it: a cookie jar a helper keeps, and a folder a helper empties', () => {
+    const source = (removal: string) =>
+      `import os\nfrom http.cookiejar import LWPCookieJar\n\nimport requests\n\n\ndef _login(path, user, password):\n    session = requests.Session()\n    session.cookies = LWPCookieJar(path)\n    session.cookies.save(ignore_discard=True)\n    return session\n\n\ndef _remove(path):\n    os.remove(path)\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(_login, hass.config.path(".demo_cookies.txt"), entry.data["username"], entry.data["password"])\n    return True\n\n\nasync def async_remove_entry(hass, entry):\n${removal}`;
+    assert.deepEqual(analyzeSnippet(source('    await hass.async_add_executor_job(_remove, hass.config.path("demo_exports"))\n'), { rules }).findings.map((finding) => finding.range.start.line), [8]);
+    assert.deepEqual(analyzeSnippet(source('    await hass.async_add_executor_job(_remove, hass.config.path(".demo_cookies.txt"))\n'), { rules }).findings, []);
+  });
+
   it("takes aiofiles.os.remove for a file removal, and a Store's async_remove for that store's alone", () => {
     const source = (removal: string) =>
       `import aiofiles.os\nfrom homeassistant.helpers.storage import Store\n\n\nasync def async_setup_entry(hass, entry):\n    store = Store(hass, 1, f"demo.{entry.entry_id}")\n    await store.async_save({})\n    with open(hass.config.path(f"demo_{entry.entry_id}.json"), "w") as handle:\n        handle.write("{}")\n    return True\n\n\nasync def async_remove_entry(hass, entry):\n${removal}`;

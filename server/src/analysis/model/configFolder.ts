@@ -114,6 +114,8 @@ function mayBeKeptPath(file: FileModel, path: Node): boolean {
 /** A path as such (`hass.config.path(...)`, `os.path.join(...)`, `folder / name`, text), not data read from one. */
 function isPathArgument(file: FileModel, value: Node): boolean {
   return file.origins(value).some((origin) => {
+    // `def _login(path, user, password): LWPCookieJar(path)`: a parameter named for a path, filled in by the callers.
+    if (origin.kind === 'parameter') return /(^|_)(path|file|filename|file_path|dir|folder)$/i.test(origin.name ?? '');
     const node = unwrap(origin.node);
     if (node.type === 'string' || node.type === 'binary_operator') return true;
     const site = node.type === 'call' ? file.callSite(node) : undefined;
@@ -362,6 +364,13 @@ export function literalNames(file: FileModel, expression: Node, integration: Int
   const names = new Set<string>();
   if (depth <= 0) return names;
   for (const origin of file.origins(expression)) {
+    // A parameter is named by what its callers hand it (also through the executor).
+    if (origin.kind === 'parameter' && origin.scope && origin.name) {
+      for (const argument of callerArguments(file, origin.scope, origin.name, integration)) {
+        for (const name of literalNames(argument.file, argument.node, integration, depth - 1)) names.add(name);
+      }
+      continue;
+    }
     for (const node of [origin.node, ...descendants(origin.node, ['string', 'identifier'])]) {
       if (node.type === 'string') {
         const text = literalString(node);
