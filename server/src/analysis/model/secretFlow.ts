@@ -2251,21 +2251,14 @@ function injectedSecret(walk: Walk, node: Node, depth: number): SecretCarrier | 
  * data). Undefined when the filter is no key test, or nothing is left.
  */
 function credentialLeftByFilter(walk: Walk, comprehension: Node, filter: Node): string | undefined {
-  const { file, integration } = walk;
+  const { file } = walk;
   const loop = comprehension.namedChildren.find((child) => child?.type === 'for_in_clause');
   const keyVariable = loop ? descendants(loop.childForFieldName('left') ?? loop, ['identifier'])[0]?.text : undefined;
   const parts = comparisonParts(unwrap(filter.namedChild(0) ?? filter));
   if (!loop || !keyVariable || !parts || (parts.operator !== '!=' && parts.operator !== 'not in') || unwrap(parts.left).text !== keyVariable) return undefined;
-  const table = unwrap(parts.right);
-  const listed = table.type === 'identifier' && parts.operator === 'not in' ? constantExpression(file, table, integration) : { file, node: table };
-  const items = !listed ? undefined : parts.operator === 'not in' ? unwrap(listed.node).namedChildren : [listed.node];
-  const removed = new Set<string>();
-  for (const item of items ?? []) {
-    const key = listed!.file.stringValue(item, integration?.constantString);
-    if (key === undefined) return undefined;
-    removed.add(normalizeName(key));
-  }
-  if (!items) return undefined;
+  const tested = testedKeys(walk, parts);
+  if (!tested || tested.includes(undefined)) return undefined;
+  const removed = new Set(tested.map((key) => normalizeName(key!)));
   const iterable = loop.childForFieldName('right');
   const site = iterable && unwrap(iterable).type === 'call' ? file.callSite(unwrap(iterable)) : undefined;
   const payload = site?.method === 'items' ? site.callee.childForFieldName('object') : null;
@@ -2301,30 +2294,30 @@ function maskedKeys(walk: Walk, value: Node, loop: Node | null | undefined): Set
   if (!selects && parts.operator !== '!=' && parts.operator !== 'not in') return undefined;
   const [forKeys, forOthers] = selects ? [whenTrue, whenFalse] : [whenFalse, whenTrue];
   if (unwrap(forOthers).text !== variables[1] || !isInert(walk.file, forKeys)) return undefined;
+  const tested = testedKeys(walk, parts);
+  if (!tested || tested.includes(undefined)) return undefined;
+  return new Set(tested.map((key) => normalizeName(key!)));
+}
+
+/**
+ * The keys a comparison tests a key against: one for `k == KEY` / `k != KEY`; for `k in KEYS` / `k not in KEYS`
+ * those of a list, tuple or set, written out or a constant holding one. An entry is undefined where it cannot be
+ * read; the whole is undefined when the table cannot be.
+ */
+function testedKeys(walk: Walk, parts: { right: Node; operator: string }): (string | undefined)[] | undefined {
   const table = unwrap(parts.right);
-  const listed = table.type === 'identifier' ? constantExpression(walk.file, table, walk.integration) : { file: walk.file, node: table };
-  const items = !listed ? [] : parts.operator.endsWith('in') ? unwrap(listed.node).namedChildren : [listed.node];
-  const keys = new Set<string>();
-  for (const item of items) {
-    const key = listed!.file.stringValue(item, walk.integration?.constantString);
-    if (key === undefined) return undefined;
-    keys.add(normalizeName(key));
-  }
-  return keys;
+  const membership = parts.operator === 'in' || parts.operator === 'not in';
+  const listed = membership && table.type === 'identifier' ? constantExpression(walk.file, table, walk.integration) : { file: walk.file, node: table };
+  if (!listed || (membership && !['list', 'tuple', 'set'].includes(unwrap(listed.node).type))) return undefined;
+  const items = membership ? unwrap(listed.node).namedChildren : [listed.node];
+  return items.map((item) => listed.file.stringValue(item, walk.integration?.constantString));
 }
 
 /** For `if k in KEYS` (a list, tuple or set written in the source, or a constant holding one): a credential among KEYS. */
 function keptCredentialKey(walk: Walk, filter: Node): string | undefined {
   const parts = comparisonParts(unwrap(filter.namedChild(0) ?? filter));
-  const table = parts?.operator === 'in' ? parts.right : null;
-  if (!table) return undefined;
-  const found = unwrap(table).type === 'identifier' ? constantExpression(walk.file, unwrap(table), walk.integration) : { file: walk.file, node: table };
-  const items = found && ['list', 'tuple', 'set'].includes(unwrap(found.node).type) ? unwrap(found.node).namedChildren : [];
-  for (const item of items) {
-    const key = found!.file.stringValue(item, walk.integration?.constantString);
-    if (key !== undefined && isCredentialKey(key)) return key;
-  }
-  return undefined;
+  const tested = parts?.operator === 'in' ? testedKeys(walk, parts) : undefined;
+  return tested?.find((key): key is string => key !== undefined && isCredentialKey(key));
 }
 
 /** A value that holds no secret of its own: a literal, None, a number, a constant like `REDACTED`, a sanitised call. */
