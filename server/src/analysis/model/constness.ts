@@ -94,6 +94,11 @@ function namesOwnClass(file: FileModel, name: string, integration: IntegrationMo
 export function classConstant(file: FileModel, node: Node, name: string): Node | undefined {
   const cls = ancestorOfType(node, ['class_definition']);
   if (!cls || file.selfAttributeWrites(cls, name).values.length > 0) return undefined;
+  return classBodyValue(cls, name);
+}
+
+/** What a class body assigns `name` (`TABLE = "kv"`, a dataclass field's default `schema: object = None`), if it does. */
+export function classBodyValue(cls: Node, name: string): Node | undefined {
   for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {
     const assignment = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
     if (assignment?.type === 'assignment' && assignment.childForFieldName('left')?.text === name) return assignment.childForFieldName('right') ?? undefined;

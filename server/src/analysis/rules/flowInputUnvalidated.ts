@@ -1,5 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import type { Binding, CallSite, FileModel } from '../model/fileModel';
+import { classBodyValue } from '../model/constness';
 import type { IntegrationModel } from '../model/integration';
 import { SCHEMA_FLOW_STEP } from '../model/secretFlow';
 import { classLineage, isFlowBase, isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveCallables, untrustedSource, VALIDATION_CALLEE } from '../model/untrusted';
@@ -139,10 +140,7 @@ function flowSourcesStarted(file: FileModel, integration: IntegrationModel | und
  * step with the token it obtained, not with a form's input.
  */
 function isOAuthEntryHook(cls: Node, step: string): boolean {
-  return (cls.childForFieldName('body')?.namedChildren ?? []).some((statement) => {
-    const assignment = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
-    return assignment?.type === 'assignment' && assignment.childForFieldName('left')?.text === 'async_oauth_create_entry' && assignment.childForFieldName('right')?.text === step;
-  });
+  return classBodyValue(cls, 'async_oauth_create_entry')?.text === step;
 }
 
 interface FlowHierarchy {

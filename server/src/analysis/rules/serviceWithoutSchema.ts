@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { addImport, appendArgument, preferredQuote, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
+import { classBodyValue } from '../model/constness';
 import { constantExpression, type IntegrationModel } from '../model/integration';
 import { iteratedTable, parametersOf, resolveCallables, resolveClass } from '../model/untrusted';
 import { comparisonParts } from '../model/verification';
@@ -186,22 +187,13 @@ function describedServicesWithoutSchema(file: FileModel, schema: Node, service: 
     const described = site ? resolveClass(file, site.callee, integration) : undefined;
     if (!site || !described || site.args.length > 0 || site.hasSplat) return undefined;
     const given = site.keywords.get(field);
-    const value = given ?? classDefault(described.node, field);
+    const value = given ?? classBodyValue(described.node, field);
     if (value === undefined) return undefined;
     if (!isNoSchema(given ? file : described.file, value, integration)) continue;
     const name = nameField ? site.keywords.get(nameField) : undefined;
     missing.push(name ? file.stringValue(name, integration?.constantString) : undefined);
   }
   return missing;
-}
-
-/** The default a class body gives a field (`schema: vol.Schema | None = None`), or undefined. */
-function classDefault(cls: Node, field: string): Node | undefined {
-  for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {
-    const assignment = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
-    if (assignment?.type === 'assignment' && assignment.childForFieldName('left')?.text === field) return assignment.childForFieldName('right') ?? undefined;
-  }
-  return undefined;
 }
 
 /**
