@@ -176,7 +176,7 @@ function findPersistence(integration: IntegrationModel): { persisted: Persistenc
       if (inScriptMain(call.node)) continue;
       const name = call.name ?? genericClassName(file, call.callee) ?? (call.method ? `.${call.method}` : '');
       if (isStoreConstructor(name, storeClasses)) {
-        const key = call.args[2] ?? call.keywords.get('key');
+        const key = storeKeyArgument(call);
         found.push({ kind: 'store', file, node: call.node, what: `Store ${key?.text ?? ''}`.trim(), storeKey: key ? storeKeyShape(file, key, integration) : undefined });
         continue;
       }
@@ -347,14 +347,22 @@ function isRemoved(item: Persistence, removal: Removal): boolean {
 /** `self._store.async_remove()`, `Store(...).async_remove()`: the receiver is (or is assigned) a Store of the integration. */
 function removesStore(file: FileModel, site: CallSite, integration: IntegrationModel): boolean {
   const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
-  if (!receiver) return false;
-  if (/(^|[._])store$/i.test(unwrap(receiver).text)) return true;
+  return receiver !== null && (/(^|[._])store$/i.test(unwrap(receiver).text) || receiverStores(file, receiver, integration).length > 0);
+}
+
+/** The Store constructions a receiver is bound to (`store = Store(...)`, or the construction itself). */
+function receiverStores(file: FileModel, receiver: Node, integration: IntegrationModel): CallSite[] {
   const classes = storeSubclasses(integration);
-  return file.origins(receiver).some((origin) => {
+  return file.origins(receiver).flatMap((origin) => {
     const value = unwrap(origin.node);
     const constructed = value.type === 'call' ? file.callSite(value) : undefined;
-    return constructed !== undefined && isStoreConstructor(constructed.name ?? '', classes);
+    return constructed !== undefined && isStoreConstructor(constructed.name ?? '', classes) ? [constructed] : [];
   });
+}
+
+/** The key argument of a Store construction: `Store(hass, version, key)`. */
+function storeKeyArgument(store: CallSite): Node | undefined {
+  return store.args[2] ?? store.keywords.get('key');
 }
 
 /**
@@ -367,10 +375,10 @@ function noteRemovedStore(file: FileModel, site: CallSite, integration: Integrat
     key = site.args[1] ?? site.keywords.get('key');
   } else if (site.method === 'async_remove' && site.callee.type === 'attribute') {
     const receiver = site.callee.childForFieldName('object');
-    const origins = receiver ? file.origins(receiver) : [];
-    const constructor = origins.length === 1 && origins[0].kind === 'expression' ? unwrap(origins[0].node) : undefined;
-    const store = constructor?.type === 'call' ? file.callSite(constructor) : undefined;
-    if (store && isStoreConstructor(store.name ?? '', storeSubclasses(integration))) key = store.args[2] ?? store.keywords.get('key');
+    // Bound to one construction only: with several, which store this removes depends on the path taken.
+    const stores = receiver ? receiverStores(file, receiver, integration) : [];
+    const origins = receiver ? file.origins(receiver).length : 0;
+    if (stores.length === 1 && origins === 1) key = storeKeyArgument(stores[0]);
   }
   const shape = key ? storeKeyShape(file, key, integration) : undefined;
   if (shape === undefined) removal.removesUnknownStores = true;
