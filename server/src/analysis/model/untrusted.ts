@@ -474,15 +474,18 @@ export function isWebsocketCommand(file: FileModel, fn: Node): boolean {
 }
 
 /** Whether `fn` carries `@websocket_api.<name>` (called or not): `websocket_command(...)`, `require_admin`. */
-export function hasWebsocketDecorator(file: FileModel, fn: Node, name: string): boolean {
+export function hasWebsocketDecorator(file: FileModel, fn: Node, name: 'websocket_command' | 'require_admin'): boolean {
   if (fn.parent?.type !== 'decorated_definition') return false;
   return fn.parent.namedChildren.some((decorator) => {
     if (decorator.type !== 'decorator') return false;
     const expression = unwrap(decorator.namedChild(0) ?? decorator);
     const callee = expression.type === 'call' ? expression.childForFieldName('function') : expression;
-    return callee !== null && new RegExp(`(^|\\.)websocket_api(\\.decorators)?\\.${name}$`).test(file.qualifiedName(callee) ?? '');
+    const qualified = callee ? file.qualifiedName(callee) ?? '' : '';
+    return WEBSOCKET_DECORATOR.test(qualified) && qualified.endsWith(`.${name}`);
   });
 }
+
+const WEBSOCKET_DECORATOR = /(^|\.)websocket_api(\.decorators)?\.\w+$/;
 
 /** `webhook` or `view-request` when `fn` handles HTTP requests of a webhook or a view, `request` for other aiohttp handlers. */
 export function requestHandlerKind(file: FileModel, fn: Node, integration?: IntegrationModel): 'webhook' | 'view-request' | 'request' | undefined {

@@ -576,8 +576,9 @@ function checkSslReferences(context: FileContext): void {
   // `from ssl import CERT_NONE as NOVERIFY`: the alias is the name the code uses.
   const aliases = [...file.imports].filter(([local, name]) => SSL_OFF_NAMES.test(name) && local !== name.slice(name.lastIndexOf('.') + 1)).map(([local]) => local);
   const names = ['CERT_NONE', '_create_unverified_context', '_create_stdlib_context', ...aliases].join('|');
+  const whole = new RegExp(`^(${names})$`);
   for (const identifier of identifiersMatching(file.root, file.text, new RegExp(names))) {
-    if (!new RegExp(`^(${names})$`).test(identifier.text)) continue;
+    if (!whole.test(identifier.text)) continue;
     const around = ancestors(identifier);
     const parent = around[0];
     const node = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === identifier.id ? parent : identifier;
