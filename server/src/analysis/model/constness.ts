@@ -2,6 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { ancestorOfType, interpolations, unwrap } from '../python/syntax';
 import type { FileModel } from './fileModel';
 import { constantExpression, type IntegrationModel } from './integration';
+import { resolveClass } from './untrusted';
 
 /**
  * Whether an expression can only hold a value fixed in the source: literals, module constants (also those of
@@ -73,21 +74,11 @@ export function isConstantExpression(file: FileModel, expression: Node, integrat
       }
       // `Reading.__tablename__`, `Model.__name__`: what a class (a CamelCase name, or an all-caps one the integration
       // defines as a class, `class LTSS(Base)`) declares about itself.
-      return /^__\w+__$/.test(attribute) && object?.type === 'identifier' && (/^[A-Z]\w*[a-z]\w*$/.test(object.text) || namesOwnClass(file, object.text, integration));
+      return /^__\w+__$/.test(attribute) && object?.type === 'identifier' && (/^[A-Z]\w*[a-z]\w*$/.test(object.text) || resolveClass(file, object, integration) !== undefined);
     }
     default:
       return false;
   }
-}
-
-/** Whether `name` is a class this module defines, or one it imports from a module of the integration that defines it. */
-function namesOwnClass(file: FileModel, name: string, integration: IntegrationModel | undefined): boolean {
-  const defines = (module: FileModel, className: string) => module.classes.some((cls) => cls.childForFieldName('name')?.text === className && module.scopeOf(cls).type === 'module');
-  if (!file.imports.has(name)) return defines(file, name);
-  const qualified = file.imports.get(name)!;
-  const cut = qualified.lastIndexOf('.');
-  const module = cut > 0 ? integration?.files.find((other) => other.moduleName === qualified.slice(0, cut)) : undefined;
-  return module !== undefined && defines(module, qualified.slice(cut + 1));
 }
 
 /** The value the class around `node` gives `name` in its body, unless one of its methods assigns `self.name`. */
