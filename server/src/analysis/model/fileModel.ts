@@ -600,6 +600,22 @@ export class FileModel {
     return undefined;
   }
 
+  /**
+   * The decorators of a function or class definition, each with the name it calls, imports resolved
+   * (`@websocket_api.require_admin` -> `homeassistant.components.websocket_api.require_admin`, `@dataclass(frozen=True)`
+   * -> `dataclasses.dataclass`), and the decorator's expression.
+   */
+  decoratorsOf(definition: Node): { name: string | undefined; expression: Node }[] {
+    if (definition.parent?.type !== 'decorated_definition') return [];
+    return definition.parent.namedChildren
+      .filter((child) => child.type === 'decorator')
+      .map((decorator) => {
+        const expression = unwrap(decorator.namedChild(0) ?? decorator);
+        const callee = expression.type === 'call' ? expression.childForFieldName('function') : expression;
+        return { name: callee ? this.qualifiedName(callee) : undefined, expression };
+      });
+  }
+
   /** True when `name` is not rebound by this module, so it still means the Python builtin. */
   isBuiltin(name: string): boolean {
     return !this.imports.has(name) && !this.moduleDefinitions.has(name);

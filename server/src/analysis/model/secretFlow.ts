@@ -2098,12 +2098,7 @@ function reprShownSecret(walk: Walk, site: CallSite): string | undefined {
 const SECRET_REPR_CLASSES = derivedKey<boolean>('classes whose repr shows a credential');
 
 function reprSecretField(file: FileModel, cls: Node): string | undefined {
-  const decorators = cls.parent?.type === 'decorated_definition' ? cls.parent.namedChildren.filter((child) => child.type === 'decorator') : [];
-  const dataclass = decorators.some((decorator) => {
-    const expression = unwrap(decorator.namedChild(0) ?? decorator);
-    const callee = expression.type === 'call' ? expression.childForFieldName('function') : expression;
-    return callee !== null && /(^|\.)dataclass$/.test(file.qualifiedName(callee) ?? '') && !/\brepr\s*=\s*False/.test(expression.text);
-  });
+  const dataclass = file.decoratorsOf(cls).some(({ name, expression }) => /(^|\.)dataclass$/.test(name ?? '') && !/\brepr\s*=\s*False/.test(expression.text));
   const namedTuple = (cls.childForFieldName('superclasses')?.namedChildren ?? []).some((base) => /(^|\.)NamedTuple$/.test(file.qualifiedName(base) ?? ''));
   if (!dataclass && !namedTuple) return undefined;
   for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {

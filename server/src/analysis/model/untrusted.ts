@@ -475,14 +475,7 @@ export function isWebsocketCommand(file: FileModel, fn: Node): boolean {
 
 /** Whether `fn` carries `@websocket_api.<name>` (called or not): `websocket_command(...)`, `require_admin`. */
 export function hasWebsocketDecorator(file: FileModel, fn: Node, name: 'websocket_command' | 'require_admin'): boolean {
-  if (fn.parent?.type !== 'decorated_definition') return false;
-  return fn.parent.namedChildren.some((decorator) => {
-    if (decorator.type !== 'decorator') return false;
-    const expression = unwrap(decorator.namedChild(0) ?? decorator);
-    const callee = expression.type === 'call' ? expression.childForFieldName('function') : expression;
-    const qualified = callee ? file.qualifiedName(callee) ?? '' : '';
-    return WEBSOCKET_DECORATOR.test(qualified) && qualified.endsWith(`.${name}`);
-  });
+  return file.decoratorsOf(fn).some((decorator) => WEBSOCKET_DECORATOR.test(decorator.name ?? '') && decorator.name!.endsWith(`.${name}`));
 }
 
 const WEBSOCKET_DECORATOR = /(^|\.)websocket_api(\.decorators)?\.\w+$/;

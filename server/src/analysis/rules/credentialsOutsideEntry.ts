@@ -140,8 +140,7 @@ function checkEntityUniqueIds(context: FileContext, file: FileModel): void {
     if (secret) context.report(assignment, UNIQUE_ID_MESSAGE(secret, 'entity'));
   }
   for (const fn of file.functions) {
-    const decorators = fn.parent?.type === 'decorated_definition' ? fn.parent.namedChildren.filter((child) => child.type === 'decorator') : [];
-    if (fn.childForFieldName('name')?.text !== 'unique_id' || !decorators.some((decorator) => decorator.text.trim() === '@property')) continue;
+    if (fn.childForFieldName('name')?.text !== 'unique_id' || !file.decoratorsOf(fn).some((decorator) => decorator.name === 'property')) continue;
     for (const statement of descendants(fn, ['return_statement'])) {
       const value = statement.namedChildren[0];
       const secret = value ? credentialIn(context, value) : undefined;
