@@ -271,6 +271,13 @@ async def async_setup_entry(hass, entry):
     assert.equal(analyzeSnippet(www.replace('"www"', '"demo_data"'), { rules }).findings.length, 1);
   });
 
+  it('counts a download saved into the config folder with urlretrieve', () => {
+    const source = (destination: string) =>
+      `from urllib.request import urlretrieve\n\n\ndef _download(hass, url):\n    urlretrieve(url, ${destination})\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(_download, hass, entry.data["url"])\n    return True\n`;
+    assert.equal(analyzeSnippet(source('hass.config.path("demo_firmware.bin")'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('"/tmp/demo_firmware.bin"'), { rules }).findings, []);
+  });
+
   it('follows a folder under the config folder that a file is joined onto', () => {
     const source = 'from pathlib import Path\n\n\nasync def async_setup_entry(hass, entry):\n    media = Path(hass.config.path("media")) / "demo"\n\n    def _save(data):\n        (media / "history.json").write_text(data)\n\n    entry.runtime_data = _save\n    return True\n';
     assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => finding.range.start.line), [7]);

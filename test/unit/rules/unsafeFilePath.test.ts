@@ -195,6 +195,15 @@ describe('unsafe-file-path', () => {
     assert.equal(found('_fetch(local_path=call.data["target"])\n\n    def _fetch(local_path):\n        return local_path'), 0);
   });
 
+  it("takes urlretrieve's file name for a file the download writes, not its URL", () => {
+    const service = (imports: string, use: string) =>
+      `${imports}\n\nDOMAIN = "acme_fetch"\n\n\ndef setup(hass, config):\n    def handle(call):\n        ${use}\n\n    hass.services.register(DOMAIN, "fetch", handle)\n    return True\n`;
+    const found = (imports: string, use: string) => analyzeSnippet(service(imports, use), { rules }).findings.length;
+    assert.equal(found('import urllib.request', 'urllib.request.urlretrieve("https://example.com/a.jpg", call.data["target"])'), 1);
+    assert.equal(found('from urllib.request import urlretrieve as fetch', 'fetch("https://example.com/a.jpg", filename=call.data["target"])'), 1);
+    assert.equal(found('import urllib.request', 'urllib.request.urlretrieve(call.data["url"], "/config/www/latest.jpg")'), 0);
+  });
+
   it('accepts a value that goes on only when it is a key the integration made itself', () => {
     const view = (guard: string) =>
       `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\nclass SnapshotView(HomeAssistantView):\n    url = "/api/demo/{snap_id}"\n    name = "api:demo"\n\n    def __init__(self, folder, snapshots):\n        self.folder = folder\n        self.snapshots = snapshots\n\n    async def get(self, request, snap_id):\n${guard}\n        return web.FileResponse(self.folder / snap_id / "original")\n`;

@@ -133,6 +133,8 @@ export function writtenPath(file: FileModel, call: CallSite, name: string): Node
   if (/^(sqlite3|aiosqlite)\.connect$/.test(name)) return call.args[0] ?? call.keywords.get('database');
   // A file or folder copied into the config folder (`shutil.copy2(bundled, hass.config.path("dashboard.yaml"))`).
   if (/^shutil\.(copy|copy2|copyfile|copytree|move)$/.test(name)) return call.args[1] ?? call.keywords.get('dst');
+  // A download saved into the config folder (`urlretrieve(url, hass.config.path("www", "map.png"))`).
+  if (name === 'urllib.request.urlretrieve') return call.args[1] ?? call.keywords.get('filename');
   return commandOutputPath(file, call);
 }
 

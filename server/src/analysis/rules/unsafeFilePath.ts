@@ -175,6 +175,8 @@ function isInMemoryBuffer(file: FileModel, expression: Node): boolean {
 function pathArgument(file: FileModel, call: CallSite): Node | undefined {
   const name = call.name ?? '';
   if (FILE_OPERATIONS.has(name) && (name !== 'open' || file.isBuiltin('open'))) return call.args[0] ?? call.keywords.get('file') ?? call.keywords.get('path');
+  // `urlretrieve(url, filename)` writes the download to its second argument.
+  if (name === 'urllib.request.urlretrieve') return call.args[1] ?? call.keywords.get('filename');
   if (call.method && PATH_METHODS.has(call.method) && call.callee.type === 'attribute') {
     const receiver = call.callee.childForFieldName('object');
     if (receiver && looksLikePath(file, receiver)) return receiver;
