@@ -208,6 +208,18 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.deepEqual(analyzeSnippet(idle, { rules, manifest: manifest('local_push') }).findings, []);
   });
 
+  it("takes a thread's wait on a stop event for the loop's pause", () => {
+    const thread = (loop: string, event = 'threading.Event()') =>
+      `import threading\n\nimport requests\n\n\nclass Poller(threading.Thread):\n    def __init__(self, url):\n        super().__init__()\n        self._url = url\n        self._stop_event = ${event}\n\n    def run(self):\n${loop}\n`;
+    const found = (loop: string, event?: string) => analyzeSnippet(thread(loop, event), { rules, manifest: manifest('cloud_polling') }).findings.map((finding) => finding.range.start.line);
+    assert.deepEqual(found('        while not self._stop_event.wait(0.1):\n            requests.get(self._url, timeout=10)'), [12]);
+    assert.deepEqual(found('        while not self._stop_event.is_set():\n            requests.get(self._url, timeout=10)\n            self._stop_event.wait(timeout=0.2)'), [14]);
+    assert.deepEqual(found('        while not self._stop_event.wait(60):\n            requests.get(self._url, timeout=10)'), []);
+    // Waiting on a queue or a condition for work is no pause between requests.
+    assert.deepEqual(found('        while not self._stop_event.wait(0.1):\n            requests.get(self._url, timeout=10)', 'SomethingElse()'), []);
+    assert.deepEqual(found('        while not self._stop_event.wait(0.1):\n            self._handle()'), []);
+  });
+
   it('asks for a review of a cloud interval it cannot read, instead of passing it unchecked', () => {
     const source = (interval: string) =>
       `from homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\nfrom pycloud.const import DEFAULT_POLL_INTERVAL\n\n\nclass Coordinator(DataUpdateCoordinator):\n    def __init__(self, hass):\n        super().__init__(hass, None, name="demo", update_interval=${interval})\n`;

@@ -4,6 +4,7 @@ import { durationSeconds, numberValue, optionRead } from '../model/durations';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
 import { argumentsForParameter, classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf } from '../model/untrusted';
+import { selfAttributeValues } from '../model/secretFlow';
 import { contains, descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
@@ -290,7 +291,7 @@ judged where it is read (\`timedelta(minutes=SCAN_INTERVAL)\`); a \`calculated\`
 \`assumed_state\` integration has no minimum, so its intervals pass. A bare number is not judged,
 because its unit depends on the API it is passed to. A manifest without an \`iot_class\` passes an interval long enough even for a cloud
 service and leaves a shorter one up for review, and so does an interval read from an option whose schema lets users go below the minimum, or, for a
-cloud integration, an interval the rule cannot read (a library constant, a value computed at run time). It also reports \`while\` loops that sleep less than a second
+cloud integration, an interval the rule cannot read (a library constant, a value computed at run time). It also reports \`while\` loops that sleep (or wait on a thread's stop event: \`while not stop.wait(0.1):\`) less than a second
 between awaited calls, and endless loops (or coroutines that start themselves again as a task) that, when a call
 fails, call it again at once (no wait, no back-off; also a thread's blocking loop that connects, logs in or opens a
 stream again), and endless loops that send a request again at once whenever its answer is not a success (every way
@@ -454,9 +455,12 @@ function checkTightLoops(context: FileContext, file: FileModel): void {
     const body = loop.childForFieldName('body');
     if (!body) continue;
     const calls = descendants(body, ['call']).map((node) => file.callSite(node)).filter((site) => site !== undefined);
-    const sleep = calls.find((site) => site.name !== undefined && SLEEPS.has(site.name));
-    if (!sleep || sleep.args.length === 0) continue;
-    const seconds = numberValue(file, sleep.args[0], context.integration);
+    const condition = loop.childForFieldName('condition');
+    const conditionCalls = condition ? descendants(condition, ['call']).map((node) => file.callSite(node)).filter((site) => site !== undefined) : [];
+    const sleep = [...conditionCalls, ...calls].find((site) => (site.name !== undefined && SLEEPS.has(site.name)) || isStopEventWait(file, site));
+    const pause = sleep && (sleep.args[0] ?? sleep.keywords.get('timeout'));
+    if (!sleep || !pause) continue;
+    const seconds = numberValue(file, pause, context.integration);
     if (seconds === undefined || seconds >= TIGHT_LOOP_SECONDS) continue;
     // Awaited calls in an async loop; in a thread's loop (`time.sleep`), calls named like a request.
     const doesIo = calls.some(
@@ -466,6 +470,17 @@ function checkTightLoops(context: FileContext, file: FileModel): void {
     context.markUsed();
     context.report(sleep.node, `This loop polls every ${formatSeconds(seconds)}; sleep longer between requests, and back off after failures.`);
   }
+}
+
+/**
+ * `self._stop_event.wait(0.5)`: a thread that waits on its stop event with a timeout pauses that long (`while not
+ * stop.wait(30):` is the usual way to poll until stopped).
+ */
+function isStopEventWait(file: FileModel, site: CallSite): boolean {
+  const receiver = site.method === 'wait' && site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+  if (!receiver) return false;
+  const values = receiver.type === 'attribute' ? selfAttributeValues(file, receiver) : file.origins(receiver).map((origin) => origin.node);
+  return values.some((value) => { const node = unwrap(value); return node.type === 'call' && file.callSite(node)?.name === 'threading.Event'; });
 }
 
 /** Calls that may pause a loop: sleeps, waits, backoffs, reconnects (which usually wait inside). */
