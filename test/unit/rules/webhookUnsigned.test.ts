@@ -147,6 +147,16 @@ describe('webhook-unsigned', () => {
     assert.equal(otherHeader.findings.length, 1);
   });
 
+  it('takes builtins that only look at the request (getattr, hasattr, len) for no hand-over to a library', () => {
+    const handler = (call: string) =>
+      `import logging\n\nfrom homeassistant.components import webhook\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def on_event(hass, webhook_id, request):\n    ${call}\n    data = await request.json()\n    hass.bus.async_fire("acme_event", {"text": data.get("text")})\n\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, "acme", "Acme", entry.data["webhook_id"], on_event)\n    return True\n`;
+    for (const call of ['_LOGGER.info("from %s", getattr(request, "remote", "?"))', 'if not hasattr(request, "json"):\n        return', 'vendor = getattr(request, "remote", None)']) {
+      assert.equal(analyzeSnippet(handler(call), { rules }).findings.length, 1, call);
+    }
+    const library = analyzeSnippet(handler('await acme_client.handle(request)'), { rules });
+    assert.equal(library.checklist.find((item) => item.id === 'webhook-signature')?.status, 'review');
+  });
+
   it('counts decrypting the body with the shared secret (authenticated encryption) as verification', () => {
     const source = (key: string) =>
       `from aiohttp.web import Response\nfrom homeassistant.components import webhook\n\n\nasync def handle_webhook(hass, webhook_id, request):\n    entry = hass.data["demo"][webhook_id]\n    req_data = await request.json()\n    try:\n        payload = decrypt_payload(${key}, req_data["encrypted_data"])\n    except ValueError:\n        return Response(status=401)\n    hass.bus.async_fire("demo_event", {"zone": str(payload.get("zone", ""))})\n    return Response(status=200)\n\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], handle_webhook)\n    return True\n`;

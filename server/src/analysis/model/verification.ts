@@ -243,6 +243,9 @@ export function isTrivialOperand(node: Node): boolean {
   return text !== undefined && (/^(|0|1|true|false|yes|no|on|off|none|null)$/i.test(text) || !/[A-Za-z0-9]/.test(text));
 }
 
+/** Calls that answer with the request or look at it, and verify nothing: responses, logs, builtins that inspect. */
+export const LOOKS_ONLY = /(^|\.)(web\.\w+|json_response|_?LOGGER\.\w+|logging\.\w+|print|str|repr|isinstance|getattr|hasattr|type|id|len|bool|vars|dir)$/;
+
 export type CallerCheck =
   /** A signature, token or secret is verified (constant-time or not: the timing is another rule's business). */
   | { kind: 'verified'; how: string }
@@ -304,7 +307,7 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
     // (`lock.receive_webhook(body, request.headers["HASH"], ...)`); a function of the integration is read instead.
     const handsSignature = !NOT_A_CHECK.test(name) && args.some((arg) => isRequestBody(file, arg, integration)) && args.some((arg) => isSignatureHeader(file, arg, integration));
     // Resolving the callee costs the most here: at the last level it only tells whether a request handed on is delegated.
-    const delegates = () => site.args.some((arg) => isRequestObject(file, arg, integration)) && !/(^|\.)(web\.\w+|json_response|_LOGGER\.\w+|logging\.\w+|print|str|repr|isinstance)$/.test(name);
+    const delegates = () => site.args.some((arg) => isRequestObject(file, arg, integration)) && !LOOKS_ONLY.test(name);
     if (depth <= 0 && !handsSignature && (weaker !== undefined || !delegates())) continue;
     const targets = resolveCallables(file, site.callee, integration).filter((target) => target.node.id !== fn.id);
     if (handsSignature && targets.length === 0) return verified(`${simple}(...)`, node);

@@ -4,6 +4,7 @@ import { classBodyValue } from '../model/constness';
 import type { IntegrationModel } from '../model/integration';
 import { SCHEMA_FLOW_STEP } from '../model/secretFlow';
 import { classLineage, isFlowBase, isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveCallables, untrustedSource, VALIDATION_CALLEE } from '../model/untrusted';
+import { LOOKS_ONLY } from '../model/verification';
 import { yamlSchemas } from '../model/yamlSchemas';
 import { descendants, leavesBlock, refersToVariable, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -372,7 +373,7 @@ const BODY_READS = new Set(['json', 'post', 'text', 'read', 'multipart']);
 /** A call given the request object that resolves to no function of the integration (helpers are judged themselves). */
 function handsRequestToLibrary(file: FileModel, site: CallSite, integration: IntegrationModel | undefined): boolean {
   if (!site.args.some((arg) => isRequestObject(file, arg, integration))) return false;
-  if (/(^|\.)(web\.\w+|json_response|_?LOGGER\.\w+|logging\.\w+|print|str|repr|isinstance|getattr)$/.test(site.name ?? site.callee.text)) return false;
+  if (LOOKS_ONLY.test(site.name ?? site.callee.text)) return false;
   return resolveCallables(file, site.callee, integration).length === 0;
 }
 const REQUEST_PARAMETER = /req/i;
