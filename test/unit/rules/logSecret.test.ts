@@ -993,4 +993,15 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(findings(source('len(resp.cookies)')), []);
     assert.deepEqual(findings(source('resp.headers["content-type"]')), []);
   });
+
+  it("takes the headers of a request to a view that requires authentication for the caller's access token", () => {
+    const view = (auth: string) =>
+      `import logging\n\nfrom homeassistant.components.http import HomeAssistantView\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass RegisterView(HomeAssistantView):\n    url = "/api/demo/register"\n    name = "api:demo:register"\n${auth}\n    async def post(self, request):\n        _LOGGER.debug("Request headers: %s", dict(request.headers))\n        return self.json({})\n`;
+    const severities = (auth: string) => analyzeSnippet(view(auth), { rules }).findings.map((finding) => finding.severity);
+    assert.deepEqual(severities(''), ['error']);
+    assert.deepEqual(severities('    requires_auth = True\n'), ['error']);
+    assert.match(analyzeSnippet(view(''), { rules }).findings[0].message, /access token/);
+    // A public view's caller sends no Home Assistant token; its headers may still carry a signature or a key.
+    assert.deepEqual(severities('    requires_auth = False\n'), ['warning']);
+  });
 });

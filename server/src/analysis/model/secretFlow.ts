@@ -7,7 +7,7 @@ import { FILE_OPERATIONS } from './fileOperations';
 import { constantExpression, type IntegrationModel } from './integration';
 import { declaredSecretKeys, markedKey, SCHEMA_KEY_MARKER } from './schemaKeys';
 import { isSecretName, normalizeName } from './secrets';
-import { callerArguments, callsOf, methodsOf, parametersOf, registeredHandlers, resolveCallables, resolveClass, serviceHandlerReference, untrustedSource } from './untrusted';
+import { callerArguments, callsOf, isAuthenticatedViewHandler, methodsOf, parametersOf, registeredHandlers, resolveCallables, resolveClass, serviceHandlerReference, untrustedSource } from './untrusted';
 import { comparisonParts } from './verification';
 
 /**
@@ -215,12 +215,19 @@ export const VIEW_BODY_SOURCE = 'an HTTP request body';
 /** A request's methods that read its body: `await request.json()`, `.text()`, `.read()`, `.post()`. */
 export const REQUEST_BODY_READS: ReadonlySet<string> = new Set(['json', 'text', 'read', 'post']);
 export const REQUEST_HEADERS_SOURCE = 'the request headers';
+/** The headers of a request that passed Home Assistant's authentication: they hold the caller's access token. */
+export const AUTHENTICATED_HEADERS_SOURCE = "the headers of an authenticated request, which hold the caller's access token";
 /** A service call (or its data) whose schema takes a credential: the source names that credential's key. */
 export const SERVICE_DATA_SOURCE = 'a service call whose data holds ';
 
 /** A payload that came in with a request (its body or headers), not the integration's own configuration. */
 export function isRequestPayload(carrier: SecretCarrier): boolean {
-  return carrier.kind === 'payload' && (carrier.source === WEBHOOK_BODY_SOURCE || carrier.source === VIEW_BODY_SOURCE || carrier.source === REQUEST_HEADERS_SOURCE);
+  return carrier.kind === 'payload' && (carrier.source === WEBHOOK_BODY_SOURCE || carrier.source === VIEW_BODY_SOURCE || isRequestHeaders(carrier));
+}
+
+/** All of a request's headers, which may be (or, authenticated, are) where its caller's credential travels. */
+export function isRequestHeaders(carrier: SecretCarrier): boolean {
+  return carrier.kind === 'payload' && (carrier.source === REQUEST_HEADERS_SOURCE || carrier.source === AUTHENTICATED_HEADERS_SOURCE);
 }
 
 const SAME_VALUE_FUNCTIONS = /^(str|repr|ascii|format|dict|vars|bytes|json\.dumps|orjson\.dumps|json\.loads|orjson\.loads|homeassistant\.util\.json\.json_loads|pprint\.pformat|pformat|copy\.copy|copy\.deepcopy|deepcopy|dataclasses\.asdict|asdict|types\.MappingProxyType|MappingProxyType|base64\.\w*encode|b64encode|urlsafe_b64encode|urllib\.parse\.urlencode|urlencode|quote|urllib\.parse\.quote|urljoin|urllib\.parse\.urljoin|yarl\.URL)$/;
@@ -1529,7 +1536,7 @@ function loopVariableCarrier(walk: Walk, binding: Binding, depth: number): Secre
     const found = carriers(walk, receiver, depth - 1)[0];
     // One field of a request body at a time is not the body, and nothing says which field it is; a header's value
     // may be the Authorization header itself.
-    if (found && isRequestPayload(found) && found.source !== REQUEST_HEADERS_SOURCE) return undefined;
+    if (found && isRequestPayload(found) && !isRequestHeaders(found)) return undefined;
     return found ?? 'opaque';
   }
   const found = carriers(walk, iterable, depth - 1)[0];
@@ -1665,7 +1672,12 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
   // An incoming request's headers carry the caller's Authorization token or the webhook's signature.
   if (attribute === 'headers' && object && unwrap(object).type === 'identifier') {
     const kind = untrustedSource(walk.file, object, walk.integration)?.kind;
-    if (kind === 'webhook' || kind === 'view-request') return [{ kind: 'payload', source: REQUEST_HEADERS_SOURCE, node }];
+    if (kind === 'view-request') {
+      const handler = walk.file.enclosingFunction(node);
+      const authenticated = handler !== undefined && isAuthenticatedViewHandler(walk.file, handler, walk.integration);
+      return [{ kind: 'payload', source: authenticated ? AUTHENTICATED_HEADERS_SOURCE : REQUEST_HEADERS_SOURCE, node }];
+    }
+    if (kind === 'webhook') return [{ kind: 'payload', source: REQUEST_HEADERS_SOURCE, node }];
   }
   // A request's query string, where the integration reads a credential from a query (a signed path's `authSig`, a
   // `?token=`): logged whole, it carries that credential.

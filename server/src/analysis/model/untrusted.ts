@@ -1,5 +1,5 @@
 import type { Node, SyntaxTree } from '../python/syntaxTree';
-import { firstFound, interpolations, unwrap } from '../python/syntax';
+import { descendants, firstFound, interpolations, unwrap } from '../python/syntax';
 import { derivedKey, type CallSite, type FileModel } from './fileModel';
 import type { IntegrationModel } from './integration';
 import { markedKey } from './schemaKeys';
@@ -1224,6 +1224,42 @@ export function viewHandlers(cls: Node): Node[] {
     if (target) handlers.add(target);
   }
   return [...handlers];
+}
+
+/** The `requires_auth = ...` of a view class, or of the integration's base view it derives from. */
+export function requiresAuthSetting(file: FileModel, cls: Node, integration: IntegrationModel | undefined, depth = 4): { file: FileModel; node: Node; value: Node } | undefined {
+  // `self.requires_auth = False` in `__init__` sets it for every instance the integration registers, over what the
+  // class body says.
+  const init = methodsOf(cls).find((method) => method.childForFieldName('name')?.text === '__init__');
+  for (const assignment of init ? descendants(init, ['assignment']) : []) {
+    const value = assignment.childForFieldName('right');
+    if (assignment.childForFieldName('left')?.text === 'self.requires_auth' && value) return { file, node: assignment, value };
+  }
+  for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const assignment = statement?.type === 'expression_statement' ? statement.namedChild(0) : null;
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.text !== 'requires_auth') continue;
+    const value = assignment.childForFieldName('right');
+    if (value) return { file, node: assignment, value };
+  }
+  if (depth <= 0) return undefined;
+  for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
+    if (!base || base.type === 'keyword_argument') continue;
+    const parent = resolveClass(file, base, integration);
+    const found = parent && parent.node.id !== cls.id ? requiresAuthSetting(parent.file, parent.node, integration, depth - 1) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a request to view handler `fn` has passed Home Assistant's authentication, so that its headers carry the
+ * caller's access token: the view leaves `requires_auth` at its default or sets it to True.
+ */
+export function isAuthenticatedViewHandler(file: FileModel, fn: Node, integration: IntegrationModel | undefined): boolean {
+  const cls = classDirectlyAround(fn);
+  if (!cls || !isViewHandler(file, cls, fn, integration)) return false;
+  const setting = requiresAuthSetting(file, cls, integration);
+  return !setting || unwrap(setting.value).type === 'true';
 }
 
 function isViewHandler(file: FileModel, cls: Node, fn: Node, integration: IntegrationModel | undefined): boolean {

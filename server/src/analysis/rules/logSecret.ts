@@ -18,6 +18,7 @@ import {
   redactionSetup,
   isRequestPayload,
   REQUEST_HEADERS_SOURCE,
+  AUTHENTICATED_HEADERS_SOURCE,
   RESPONSE_SOURCE,
   SERVICE_DATA_SOURCE,
   secretsIn,
@@ -54,7 +55,8 @@ variables, \`self\` attributes and what the module's own functions and methods r
 
 - a credential: \`entry.data[CONF_PASSWORD]\`, \`user_input.get(CONF_API_KEY)\`, \`self._token\`, a \`password\`
   variable, a headers dict with an \`Authorization\` value, a database connection URL (\`user_input[CONF_DB_URL]\`,
-  which carries the database password) (**error**);
+  which carries the database password), the headers of a request to a view that requires authentication (they carry
+  the caller's Home Assistant access token) (**error**);
 - a whole payload that holds credentials: \`entry.data\`, \`entry.options\` (when something writes credentials
   into the options), \`entry.as_dict()\`, the
   \`user_input\` of a flow step whose form asks for a credential, the YAML \`config\`, the body of a request to a
@@ -114,7 +116,8 @@ _LOGGER.debug("Logging in with token ending in %s", entry.data[CONF_TOKEN][-4:])
         reportRedactionGaps(context, call);
         continue;
       }
-      const secret = found.find(({ carrier }) => carrier.kind === 'secret');
+      // An authenticated request's headers always hold a live access token: as bad as logging the token itself.
+      const secret = found.find(({ carrier }) => carrier.kind === 'secret' || carrier.source === AUTHENTICATED_HEADERS_SOURCE);
       const first = (secret ?? found[0]).carrier;
       const fix = redactFix(file, call, found, integration);
       const subject = raised ? "This exception's message, which Home Assistant logs," : isPrintCall(file, call) ? "This print call, whose output lands in Home Assistant's console or container log," : 'This log call';
@@ -206,6 +209,9 @@ function messageFor(file: FileModel, carrier: SecretCarrier, integration: Integr
   }
   if (carrier.source.startsWith(SERVICE_DATA_SOURCE)) {
     return `${subject} writes \`${text}\`, a service call whose data holds the credential "${carrier.source.slice(SERVICE_DATA_SOURCE.length)}" (the service's schema takes it); log the fields you need instead.`;
+  }
+  if (carrier.source === AUTHENTICATED_HEADERS_SOURCE) {
+    return `${subject} writes \`${text}\`, all of the request's headers; the view requires authentication, so they carry the caller's Home Assistant access token (Authorization: Bearer ...); log the headers you need instead.`;
   }
   if (carrier.source === REQUEST_HEADERS_SOURCE) {
     return `${subject} writes \`${text}\`, all of the request's headers, which carry the caller's Authorization token or the webhook's signature; log the headers you need instead.`;

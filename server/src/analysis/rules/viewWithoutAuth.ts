@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { hasWebsocketDecorator, isViewClass, isWebsocketCommand, methodsOf, parametersOf, resolveCallables, resolveClass, untrustedSource, viewHandlers } from '../model/untrusted';
+import { hasWebsocketDecorator, isViewClass, isWebsocketCommand, methodsOf, parametersOf, requiresAuthSetting, resolveCallables, resolveClass, untrustedSource, viewHandlers } from '../model/untrusted';
 import { knownKeyGuard } from '../model/knownKeys';
 import { isSecretName } from '../model/secrets';
 import { callerCheck, keyRead } from '../model/verification';
@@ -238,31 +238,6 @@ function reviewLibraryView(context: FileContext, cls: Node, registered: Set<stri
   }
   if (unwrap(setting.value).type !== 'false') return;
   context.review(`${name} (${baseName(context.file.path)}) is registered as a view, serves through ${bases} from outside the integration and sets requires_auth = False; check what it serves and who may call it.`);
-}
-
-/** The `requires_auth = ...` of a view class, or of the integration's base view it derives from. */
-function requiresAuthSetting(file: FileModel, cls: Node, integration: IntegrationModel | undefined, depth = 4): { file: FileModel; node: Node; value: Node } | undefined {
-  // `self.requires_auth = False` in `__init__` sets it for every instance the integration registers, over what the
-  // class body says.
-  const init = methodsOf(cls).find((method) => method.childForFieldName('name')?.text === '__init__');
-  for (const assignment of init ? descendants(init, ['assignment']) : []) {
-    const value = assignment.childForFieldName('right');
-    if (assignment.childForFieldName('left')?.text === 'self.requires_auth' && value) return { file, node: assignment, value };
-  }
-  for (const statement of cls.childForFieldName('body')?.namedChildren ?? []) {
-    const assignment = statement?.type === 'expression_statement' ? statement.namedChild(0) : null;
-    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.text !== 'requires_auth') continue;
-    const value = assignment.childForFieldName('right');
-    if (value) return { file, node: assignment, value };
-  }
-  if (depth <= 0) return undefined;
-  for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
-    if (!base || base.type === 'keyword_argument') continue;
-    const parent = resolveClass(file, base, integration);
-    const found = parent && parent.node.id !== cls.id ? requiresAuthSetting(parent.file, parent.node, integration, depth - 1) : undefined;
-    if (found) return found;
-  }
-  return undefined;
 }
 
 /** A handler whose only calls build a status or a fixed message from literals ("You can close this window"). */
