@@ -334,6 +334,13 @@ describe('secret names', () => {
     for (const name of ['valid_token', 'token', 'new_access_token']) assert.ok(isSecretName(name), name);
   });
 
+  it("takes a language model's token counts for no credential, and LuCI's stok for one", () => {
+    for (const name of ['max_tokens', 'maxOutputTokens', 'max_new_tokens', 'total_tokens', 'tokens_used', 'prompt_tokens', 'completion_tokens', 'input_tokens', 'output_tokens', 'num_tokens', 'token_limit', 'token_usage', 'reasoning_tokens']) {
+      assert.ok(!isSecretName(name), name);
+    }
+    for (const name of ['tokens', '_tokens', 'new_tokens', 'access_tokens', 'cached_tokens', 'stok', '_stok', 'CONF_STOK']) assert.ok(isSecretName(name), name);
+  });
+
   it('takes an anti-forgery token for no credential', () => {
     for (const name of ['csrf_token', 'x-csrf-token', 'XSRF-TOKEN', 'csrftoken', '_csrf']) assert.ok(!isSecretName(name), name);
     for (const name of ['session_token', 'x-auth-token', 'refresh_token']) assert.ok(isSecretName(name), name);

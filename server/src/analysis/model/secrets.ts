@@ -13,6 +13,8 @@ const SECRET_WORDS = new Set([
   'sessionkey', 'refreshtoken', 'accesstoken', 'clientsecret', 'authorization', 'psk', 'otp', 'totp',
   // A login session's id is a bearer credential; an alarm panel's user codes are PINs.
   'passcode', 'sessionid', 'usercode',
+  // LuCI's session token (OpenWrt, TP-Link routers): every admin URL carries it (`/cgi-bin/luci/;stok=.../admin`).
+  'stok',
   // A vendor's keys for signing or encrypting its API calls, shipped in code: `signKey`, `_loginKey`, `iotkey`.
   'signkey', 'loginkey', 'iotkey', 'aeskey', 'appsecret',
 ]);
@@ -136,7 +138,7 @@ export function isSecretName(name: string): boolean {
  * A part of every word in SECRET_WORDS and SECRET_PAIRS and of the names judgeSecretName accepts otherwise (`pass`,
  * Z-Wave's `s2_..._key`, `apikey`): a name without one of these is no secret name.
  */
-const SECRET_VOCABULARY = /pass|pwd|secret|token|key|credential|bearer|cookie|jwt|auth|psk|otp|code|session|sig/i;
+const SECRET_VOCABULARY = /pass|pwd|secret|token|key|credential|bearer|cookie|jwt|auth|psk|otp|code|session|sig|stok/i;
 
 /** The vocabulary secret names are judged by (for the test that holds SECRET_VOCABULARY to it). */
 export const SECRET_NAME_WORDS: readonly string[] = [...SECRET_WORDS, ...SECRET_PAIRS];
@@ -157,6 +159,9 @@ function judgeSecretName(name: string): boolean {
   if (words.some((word) => word === 'csrf' || word === 'xsrf' || word === 'csrftoken' || word === 'xsrftoken')) return false;
   // A public key and its parts are meant to be shared (`_password_rsa_n`: the modulus a password is encrypted with).
   if (words.some((word) => word === 'public' || word === 'pubkey') || (words.includes('rsa') && PUBLIC_KEY_PARTS.has(words[words.length - 1]))) return false;
+  // A language model's token counts (`max_tokens`, `prompt_tokens`, `tokens_used`, `token_limit`): pieces of text.
+  if (words.includes('tokens') && words.some((word) => TEXT_TOKEN_COUNTS.has(word))) return false;
+  if (words.includes('token') && words.some((word) => TEXT_TOKEN_LIMITS.has(word))) return false;
   // `has_token`, `is_token_expired`, OAuth2Session's `valid_token`: a truth about the credential, not the credential.
   if (words.length > 1 && PREDICATE_PREFIXES.has(words[0])) return false;
   const last = words[words.length - 1];
@@ -182,6 +187,11 @@ function judgeSecretName(name: string): boolean {
   // `apikey`, `authtoken`, `accesstoken` written as one word.
   return /(?:api|auth|access|refresh|bearer|client|app)(?:key|token|secret)$/.test(head.join(''));
 }
+
+/** Words that, with `tokens`, count a language model's text (a request's `max_tokens`, a reply's `total_tokens`). */
+const TEXT_TOKEN_COUNTS = new Set(['max', 'min', 'total', 'used', 'usage', 'prompt', 'completion', 'input', 'output', 'num', 'number', 'limit', 'remaining', 'reasoning', 'context', 'estimated', 'budget']);
+/** With a single `token`, only the words that cannot name a credential's own field (`token_input` may be one). */
+const TEXT_TOKEN_LIMITS = new Set(['limit', 'usage', 'budget', 'remaining']);
 
 const PREDICATE_PREFIXES = new Set(['is', 'has', 'have', 'needs', 'need', 'should', 'can', 'uses', 'use', 'got', 'no']);
 
