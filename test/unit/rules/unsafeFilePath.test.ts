@@ -195,6 +195,27 @@ describe('unsafe-file-path', () => {
     assert.equal(found('_fetch(local_path=call.data["target"])\n\n    def _fetch(local_path):\n        return local_path'), 0);
   });
 
+  it('follows a file operation run on an executor: run_in_executor, asyncio.to_thread, executor jobs', () => {
+    const service = (use: string) =>
+      `import asyncio\nimport shutil\n\nfrom PIL import Image\n\nDOMAIN = "imgpath"\n\n\ndef setup(hass, config):\n    async def analyze(call):\n        ${use}\n\n    hass.services.register(DOMAIN, "analyze", analyze)\n    return True\n`;
+    const found = (use: string) => analyzeSnippet(service(use), { rules }).findings.length;
+    assert.equal(found('await hass.loop.run_in_executor(None, Image.open, call.data["image_file"])'), 1);
+    assert.equal(found('await asyncio.to_thread(Image.open, call.data["image_file"])'), 1);
+    assert.equal(found('await hass.async_add_executor_job(shutil.copy, "/config/www/a.jpg", call.data["target"])'), 1);
+    assert.equal(found('await hass.loop.run_in_executor(None, Image.open, "/config/www/a.jpg")'), 0);
+  });
+
+  it('counts a check only for the operations after it: a folder made before the check was made anywhere', () => {
+    const service = (body: string) =>
+      `from pathlib import Path\n\nfrom homeassistant.exceptions import HomeAssistantError\n\n\nasync def async_setup(hass, config):\n    async def save(call):\n        filepath = Path(hass.config.path(call.data["filename"]))\n${body}\n        await hass.async_add_executor_job(filepath.write_bytes, b"png")\n\n    hass.services.async_register("snapsave", "save", save)\n    return True\n`;
+    const check = '        if not hass.config.is_allowed_path(str(filepath)):\n            raise HomeAssistantError("not allowed")';
+    const mkdir = '        filepath.parent.mkdir(parents=True, exist_ok=True)';
+    const lines = (body: string) => analyzeSnippet(service(body), { rules }).findings.map((finding) => finding.range.start.line);
+    assert.deepEqual(lines(`${mkdir}\n${check}`), [8]);
+    assert.deepEqual(lines(`${check}\n${mkdir}`), []);
+    assert.deepEqual(lines('        data = filepath.read_bytes() if hass.config.is_allowed_path(str(filepath)) else b""'), []);
+  });
+
   it("takes urlretrieve's file name for a file the download writes, not its URL", () => {
     const service = (imports: string, use: string) =>
       `${imports}\n\nDOMAIN = "acme_fetch"\n\n\ndef setup(hass, config):\n    def handle(call):\n        ${use}\n\n    hass.services.register(DOMAIN, "fetch", handle)\n    return True\n`;

@@ -148,15 +148,15 @@ const TWO_PATH_FUNCTIONS = /^(shutil\.(copy|copy2|copyfile|copytree|move)|os\.(r
 
 /** The paths a file operation works on: one, or a copy's or move's source and destination. */
 function pathArguments(file: FileModel, call: CallSite): Node[] {
+  // `hass.async_add_executor_job(shutil.copy, source, destination)`, `loop.run_in_executor(None, Image.open, path)`:
+  // the call made later, with the arguments given here.
+  const deferred = file.deferredCall(call);
+  if (deferred) return pathArguments(file, deferred);
   const name = call.name ?? '';
   if (TWO_PATH_FUNCTIONS.test(name)) {
     const destination = call.args[1] ?? call.keywords.get('dst');
     const source = call.args[0] ?? call.keywords.get('src');
     return [source, destination].filter((path): path is Node => path !== undefined);
-  }
-  // `hass.async_add_executor_job(shutil.copy, source, destination)`.
-  if (call.method === 'async_add_executor_job' && call.args[0] && TWO_PATH_FUNCTIONS.test(file.qualifiedName(call.args[0]) ?? '')) {
-    return call.args.slice(1, 3);
   }
   // `create_subprocess_exec("curl", "-o", path, url)`: the child process writes the file.
   const program = programArguments(file, call);
@@ -180,17 +180,6 @@ function pathArgument(file: FileModel, call: CallSite): Node | undefined {
   if (call.method && PATH_METHODS.has(call.method) && call.callee.type === 'attribute') {
     const receiver = call.callee.childForFieldName('object');
     if (receiver && looksLikePath(file, receiver)) return receiver;
-  }
-  // `hass.async_add_executor_job(path.write_text, data)` runs a path method on the executor, and
-  // `hass.async_add_executor_job(save_json, path, data)` a file function.
-  if (call.method === 'async_add_executor_job' && call.args[0]) {
-    if (call.args[0].type === 'attribute') {
-      const method = call.args[0].childForFieldName('attribute')?.text ?? '';
-      const receiver = call.args[0].childForFieldName('object');
-      if (PATH_METHODS.has(method) && receiver && looksLikePath(file, receiver)) return receiver;
-    }
-    const qualified = file.qualifiedName(call.args[0]) ?? '';
-    if (FILE_OPERATIONS.has(qualified) && (qualified !== 'open' || file.isBuiltin('open'))) return call.args[1];
   }
   return libraryPathArgument(file, call);
 }
@@ -340,13 +329,31 @@ function checkedAround(file: FileModel, node: Node, leaf: Node, integration: Int
   const fn = file.enclosingFunction(node);
   if (!fn) return undefined;
   if (knownKeyGuard(file, fn, leaf, node)) return 'contained';
-  let found = containmentCheck(file, fn, leaf, integration);
+  let found = containmentCheck(file, fn, leaf, integration, (check) => checksBefore(check, node));
   for (let inner = fn, outer = file.enclosingFunction(fn); outer && found !== 'contained'; inner = outer, outer = file.enclosingFunction(outer)) {
     const before = inner.startIndex;
     const own = (call: Node) => call.startIndex < before && file.enclosingFunction(call)?.id === outer!.id;
     found = strongerCheck(found, containmentCheck(file, outer, leaf, integration, own));
   }
   return found;
+}
+
+/**
+ * Whether a check in the same function runs before the file operation: written before it, or in the same statement
+ * (`open(path) if is_allowed_path(path) else None`). A folder made before the check (`path.parent.mkdir()`, then `if
+ * not is_allowed_path(path): raise`) was made wherever the caller pointed.
+ */
+function checksBefore(check: Node, operation: Node): boolean {
+  if (check.startIndex < operation.startIndex) return true;
+  const statement = statementAround(operation);
+  return check.startIndex < statement.endIndex;
+}
+
+/** The statement a node is part of: the child of the block (or module) around it. */
+function statementAround(node: Node): Node {
+  let current = node;
+  while (current.parent && current.parent.type !== 'block' && current.parent.type !== 'module') current = current.parent;
+  return current;
 }
 
 /**
