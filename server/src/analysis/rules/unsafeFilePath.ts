@@ -54,7 +54,8 @@ checks that one value is a bare file name. \`raise_if_invalid_path(value)\` (or 
 \`if value != sanitize_path(value): raise ...\`) rejects \`..\` and \`~\` but not an absolute path, so it is enough
 for a value formatted into a path after a folder (\`f"{base}/{value}"\`, \`"{}/{}".format(base, value)\`) but not
 for one used as the path itself or joined onto a folder with \`os.path.join\` or \`/\`
-(\`os.path.join(base, "/config/secrets.yaml")\` is \`/config/secrets.yaml\`).
+(\`os.path.join(base, "/config/secrets.yaml")\` is \`/config/secrets.yaml\`). A check guards the operations that
+come after it: a folder created before \`is_allowed_path\` is asked was created wherever the caller pointed.
 
 The value is followed through the integration's own functions: service, webhook and request data through up to
 three of them (a handler handing its data to a manager method that passes a folder on twice more), config flow input
