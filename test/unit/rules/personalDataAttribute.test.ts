@@ -326,4 +326,20 @@ describe('personal-data-attribute', () => {
     assert.equal(result('auto_relock_delay').checklist.find((item) => item.id === 'data-minimization')?.status, 'pass');
     assert.deepEqual(result('owner_email').findings.map((finding) => finding.range.start.line), [7]);
   });
+
+  it("reads the attributes an entity description's function returns (attributes_fn=lambda data: {...})", () => {
+    const source = (attributes: string, use = 'attributes_fn = self.entity_description.attributes_fn\n        return attributes_fn(self.coordinator.data) if attributes_fn else {}') =>
+      `from dataclasses import dataclass\n\nfrom homeassistant.components.sensor import SensorEntity, SensorEntityDescription\n\n\n@dataclass(frozen=True, kw_only=True)\nclass DemoDescription(SensorEntityDescription):\n    attributes_fn: object = None\n\n\ndef _account_attributes(data):\n    return {"plan": data.plan}\n\n\nDESCRIPTIONS = (\n    DemoDescription(key="status", attributes_fn=${attributes}),\n    DemoDescription(key="plan", attributes_fn=_account_attributes),\n    DemoDescription(key="other"),\n)\n\n\nclass DemoSensor(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        ${use}\n`;
+    const run = (attributes: string, use?: string) => analyzeSnippet(source(attributes, use), { rules, fileName: 'sensor.py' });
+    assert.deepEqual(run('lambda data: {"email": data.email, "version": data.version}').findings.map((finding) => finding.message.match(/"(\w+)"/)?.[1]), ['email']);
+    assert.equal(run('lambda data: {"latest_version": data.version}').checklist.find((item) => item.id === 'data-minimization')?.status, 'pass');
+    assert.equal(run('lambda data: {"email": data.email}', 'return self.entity_description.attributes_fn(self.coordinator.data)').findings.length, 1);
+    // A description's function that returns what the data holds leaves the keys unread.
+    assert.equal(run('lambda data: data.attributes').checklist.find((item) => item.id === 'data-minimization')?.status, 'review');
+  });
+
+  it('reads capability_attributes, which are published with the state', () => {
+    const source = 'from homeassistant.components.sensor import SensorEntity\n\n\nclass RideSensor(SensorEntity):\n    @property\n    def capability_attributes(self):\n        return {"latitude": self._lat, "longitude": self._lon, "distance": self._distance}\n';
+    assert.equal(analyzeSnippet(source, { rules, fileName: 'sensor.py' }).checklist.find((item) => item.id === 'data-minimization')?.status, 'review');
+  });
 });

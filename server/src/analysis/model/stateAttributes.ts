@@ -74,6 +74,12 @@ function scanStateAttributes(file: FileModel): AttributeScan {
         for (const entry of writes.entries) entries.push({ ...entry, owner });
         resolving.delete(node.id);
       }
+      else if (node.type === 'call' && !resolving.has(node.id) && descriptionFieldValues(file, node) !== undefined) {
+        // `self.entity_description.attributes_fn(self.coordinator.data)`: what each description gives that field.
+        resolving.add(node.id);
+        for (const given of descriptionFieldValues(file, node)!) fromValue(given, owner);
+        resolving.delete(node.id);
+      }
       else if (copied && !resolving.has(node.id)) {
         resolving.add(node.id);
         fromValue(copied, owner);
@@ -144,7 +150,37 @@ function scanStateAttributes(file: FileModel): AttributeScan {
   return { publishes, entries, opaque };
 }
 
-const STATE_ATTRIBUTES = /state_attributes|get_extra_attributes/;
+const STATE_ATTRIBUTES = /state_attributes|get_extra_attributes|capability_attributes/;
+
+/**
+ * For a call of a function an entity description holds (`self.entity_description.attributes_fn(data)`, also read
+ * into a local first): what the descriptions written in this file return from that field, the bodies of their
+ * lambdas and the returns of the functions they name. Undefined when the call is no such call, or no description here
+ * gives the field.
+ */
+function descriptionFieldValues(file: FileModel, call: Node): Node[] | undefined {
+  const callee = call.childForFieldName('function');
+  if (!callee) return undefined;
+  const attributes = callee.type === 'identifier' ? file.origins(callee).map((origin) => unwrap(origin.node)) : [callee];
+  const fields = attributes.map((attribute) => (attribute.type === 'attribute' && /(^|_)description$/.test(attribute.childForFieldName('object')?.text.split('.').pop() ?? '') ? attribute.childForFieldName('attribute')?.text : undefined));
+  const field = fields[0];
+  if (field === undefined || fields.some((other) => other !== field)) return undefined;
+  const returned: Node[] = [];
+  for (const site of file.calls) {
+    const given = /Description$/.test(site.callee.text) ? site.keywords.get(field) : undefined;
+    if (!given) continue;
+    const target = unwrap(given);
+    if (target.type === 'lambda') {
+      const body = target.childForFieldName('body');
+      if (body) returned.push(body);
+    } else if (target.type === 'identifier') {
+      const definition = file.functions.find((fn) => fn.childForFieldName('name')?.text === target.text);
+      if (!definition) return undefined;
+      for (const statement of descendants(definition, ['return_statement'])) if (statement.namedChild(0)) returned.push(statement.namedChild(0)!);
+    } else if (target.type !== 'none') return undefined;
+  }
+  return returned.length > 0 ? returned : undefined;
+}
 
 /**
  * For `{k: v for k, v in fields.items() if ...}`, which keeps keys of `fields` as they are, where `fields` is a local
@@ -220,7 +256,8 @@ function isAttributesProperty(fn: Node): boolean {
   const name = fn.childForFieldName('name')?.text;
   if (name === 'extra_state_attributes') return true;
   // A legacy DeviceScanner's `get_extra_attributes(device)`: the attributes of each tracked device's entity.
-  if (name !== 'device_state_attributes' && name !== 'state_attributes' && name !== 'get_extra_attributes') return false;
+  // `capability_attributes` are published with the state too (a climate entity's temperature range, or anything else).
+  if (name !== 'device_state_attributes' && name !== 'state_attributes' && name !== 'get_extra_attributes' && name !== 'capability_attributes') return false;
   const container = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
   return container?.type === 'block' && container.parent?.type === 'class_definition';
 }

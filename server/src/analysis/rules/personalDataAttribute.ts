@@ -27,8 +27,9 @@ Personal data such as the account holder's e-mail address, user name, phone numb
 account, membership or contract numbers, the meter point number of the home's energy supply (an MPAN or MPRN) or
 the home's GPS position does not belong there unless it is the entity's purpose.
 
-The rule reads \`extra_state_attributes\` properties (and an entity's \`state_attributes\` or older
-\`device_state_attributes\`), \`_attr_extra_state_attributes\` assignments and
+The rule reads \`extra_state_attributes\` properties (and an entity's \`state_attributes\`, \`capability_attributes\` or
+older \`device_state_attributes\`; also the dicts an entity description's function returns when the property calls it:
+\`attributes_fn=lambda data: {...}\`), \`_attr_extra_state_attributes\` assignments and
 \`hass.states.async_set(..., attributes)\`, an event entity's \`self._trigger_event(event_type, attributes)\`
 and a legacy device tracker's \`see(..., attributes=...)\` and its scanner's \`get_extra_attributes(device)\`, resolving keys through constants (\`ATTR_LATITUDE\`),
 and flags keys or values that name personal data. An entity's name (\`self._attr_name = f"Pickup ({account.address['street1']})"\`)
