@@ -208,6 +208,15 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.deepEqual(analyzeSnippet(idle, { rules, manifest: manifest('local_push') }).findings, []);
   });
 
+  it('reads update_interval= of a coordinator, not of a record the integration builds', () => {
+    const source = (cls: string) =>
+      `from dataclasses import dataclass\nfrom datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\n${cls}\n\n\nDEFAULT = Profile(name="default", update_interval=timedelta(seconds=5))\n`;
+    const found = (cls: string) => analyzeSnippet(source(cls), { rules, manifest: manifest('cloud_polling') }).findings.length;
+    assert.equal(found('@dataclass\nclass Profile:\n    name: str\n    update_interval: timedelta'), 0);
+    assert.equal(found('class Profile(object):\n    def __init__(self, name, update_interval):\n        self.name = name\n        self.interval = update_interval'), 0);
+    assert.equal(found('class Profile(DataUpdateCoordinator):\n    def __init__(self, name, update_interval):\n        super().__init__(None, None, name=name, update_interval=update_interval)') > 0, true);
+  });
+
   it("takes a thread's wait on a stop event for the loop's pause", () => {
     const thread = (loop: string, event = 'threading.Event()') =>
       `import threading\n\nimport requests\n\n\nclass Poller(threading.Thread):\n    def __init__(self, url):\n        super().__init__()\n        self._url = url\n        self._stop_event = ${event}\n\n    def run(self):\n${loop}\n`;

@@ -3,7 +3,7 @@ import { replaceNode } from '../fixes';
 import { durationSeconds, numberValue, optionRead } from '../model/durations';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
-import { argumentsForParameter, classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf } from '../model/untrusted';
+import { argumentsForParameter, classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf, resolveClass } from '../model/untrusted';
 import { selfAttributeValues } from '../model/secretFlow';
 import { contains, descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -219,7 +219,8 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
       const value = argument.childForFieldName('value');
       // `update_interval=SCAN_INTERVAL`: judged where SCAN_INTERVAL is defined (here or in the module it comes from).
       const namesScanInterval = value?.type === 'identifier' && value.text === 'SCAN_INTERVAL' && scanIntervalDefinedByIntegration(file, integration);
-      if (value && !namesScanInterval && argument.parent?.type === 'argument_list' && argument.parent.parent?.type === 'call' && !replacedOnEveryUpdate(file, argument)) add(value, 'update_interval');
+      const call = argument.parent?.type === 'argument_list' && argument.parent.parent?.type === 'call' ? argument.parent.parent : undefined;
+      if (value && !namesScanInterval && call && !replacedOnEveryUpdate(file, argument) && !buildsRecord(file, call, integration)) add(value, 'update_interval');
       continue;
     }
     if (!inAttributeAssignment(identifier)) continue;
@@ -228,6 +229,18 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
   }
   return found;
 }
+
+/**
+ * `Profile(name="default", update_interval=timedelta(seconds=5))` of a dataclass or plain class of the integration:
+ * a record that holds an interval, which polls nothing by being built (a coordinator, a library's class, may).
+ */
+function buildsRecord(file: FileModel, call: Node, integration: IntegrationModel | undefined): boolean {
+  const callee = call.childForFieldName('function');
+  const cls = callee ? resolveClass(file, callee, integration) : undefined;
+  return cls !== undefined && classLineage(cls.file, cls.node, integration).outsideBases.every((base) => RECORD_BASES.test(base));
+}
+
+const RECORD_BASES = /^(object|(typing\.)?(NamedTuple|TypedDict)|(pydantic\.)?BaseModel)$/;
 
 /** Modules of an integration that are no entity platform: Home Assistant never reads a SCAN_INTERVAL there. */
 const NOT_A_PLATFORM = /^(const|coordinator|api|client|config_flow|diagnostics|helpers?|utils?|models?|entity|hub|data|base|exceptions|services|repairs|system_health|device|bridge|gateway)\.py$/;
