@@ -179,4 +179,22 @@ describe('sql-string-built', () => {
     const service = `import sqlite3\n\nDOMAIN = "sqlq"\n\n\nasync def async_setup(hass, config):\n    def run(call):\n        sqlite3.connect("states.db").execute(call.data["query"])\n\n    hass.services.async_register(DOMAIN, "run", run)\n    return True\n`;
     assert.deepEqual(analyzeSnippet(service, { rules }).findings.map((finding) => finding.severity), ['error']);
   });
+
+  it('reads what a function appends to a list it joins into SQL', () => {
+    const source = (added: string) =>
+      `import sqlite3\n\n\ndef update_profile(conn: sqlite3.Connection, profile_id, **kwargs):\n    fields = []\n    values = []\n    for key, value in kwargs.items():\n        fields.append(${added})\n        values.append(value)\n    conn.execute(f"UPDATE profiles SET {', '.join(fields)} WHERE id = ?", (*values, profile_id))\n`;
+    assert.equal(analyzeSnippet(source('f"{key} = ?"'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('"name = ?"'), { rules }).findings, []);
+    const placeholders = 'import sqlite3\n\n\ndef delete(conn: sqlite3.Connection, ids):\n    marks = []\n    for _ in ids:\n        marks.append("?")\n    marks += ["?"]\n    conn.execute(f"DELETE FROM items WHERE id IN ({",".join(marks)})", (*ids, 0))\n';
+    assert.deepEqual(analyzeSnippet(placeholders, { rules }).findings, []);
+  });
+
+  it("reports SQL text built in one module and run by the integration's helper in another, where it is built", () => {
+    const database = 'import sqlite3\n\n\ndef execute(hass, query, params=()):\n    conn = sqlite3.connect(hass.config.path(".storage", "demo.db"))\n    conn.cursor().execute(query, params)\n    conn.commit()\n';
+    const profiles = (query: string) =>
+      `from .database import execute\n\n\nclass ProfileManager:\n    def __init__(self, hass):\n        self.hass = hass\n\n    def rename(self, profile_id, column, value):\n        query = ${query}\n        execute(self.hass, query, (value, profile_id))\n`;
+    const findings = (query: string) => analyzeSnippet(profiles(query), { rules, fileName: 'profiles.py', otherFiles: { 'database.py': database } }).findings;
+    assert.deepEqual(findings('f"UPDATE profiles SET {column} = ? WHERE id = ?"').map((finding) => [finding.path.split('/').pop(), finding.range.start.line]), [['profiles.py', 9]]);
+    assert.deepEqual(findings('"UPDATE profiles SET name = ? WHERE id = ?"'), []);
+  });
 });

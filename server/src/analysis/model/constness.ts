@@ -38,7 +38,7 @@ export function isConstantExpression(file: FileModel, expression: Node, integrat
     case 'identifier': {
       const origins = file.origins(node);
       if (origins.length > 0 && origins.every((origin) => origin.kind === 'expression' && origin.node.id !== node.id)) {
-        return origins.every((origin) => isConstantExpression(file, origin.node, integration, depth - 1));
+        return origins.every((origin) => isConstantExpression(file, origin.node, integration, depth - 1)) && listAdditions(file, node).every((added) => isConstantExpression(file, added, integration, depth - 1));
       }
       const constant = constantExpression(file, node, integration);
       if (constant) return isConstantExpression(constant.file, constant.node, integration, depth - 1);
@@ -103,6 +103,30 @@ function isRepeatable(side: Node): boolean {
 }
 
 /** An iterable of constants: one built as a constant, or a comprehension whose every item is a constant. */
+/**
+ * What a function adds to the local list a name holds (`fields.append(f"{key} = ?")`, `.extend(...)`, `.insert(0, x)`,
+ * `fields += [...]`): a list written empty is as constant as what goes into it.
+ */
+function listAdditions(file: FileModel, name: Node): Node[] {
+  const scope = file.enclosingFunction(name);
+  if (!scope || !file.mentions(LIST_ADDING)) return [];
+  const added: Node[] = [];
+  for (const site of file.calls) {
+    if (site.method === undefined || !LIST_METHODS.has(site.method) || site.callee.childForFieldName('object')?.text !== name.text) continue;
+    if (file.enclosingFunction(site.node)?.id !== scope.id) continue;
+    const value = site.method === 'insert' ? site.args[1] : site.args[0];
+    if (value) added.push(value);
+  }
+  for (const assignment of file.nodesOfType('augmented_assignment')) {
+    const right = assignment.childForFieldName('right');
+    if (assignment.childForFieldName('left')?.text === name.text && right && file.enclosingFunction(assignment)?.id === scope.id) added.push(right);
+  }
+  return added;
+}
+
+const LIST_METHODS = new Set(['append', 'extend', 'insert']);
+const LIST_ADDING = /\.(append|extend|insert)\(|\+=/;
+
 function hasOnlyConstantItems(file: FileModel, iterable: Node, integration: IntegrationModel | undefined, depth: number): boolean {
   const node = unwrap(iterable);
   if (node.type === 'generator_expression' || node.type === 'list_comprehension') {

@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { isConstantExpression } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { argumentsFor, isAdministratorFormInput, untrustedSource } from '../model/untrusted';
+import { argumentsFor, callerArguments, isAdministratorFormInput, untrustedSource } from '../model/untrusted';
 import { interpolations, isFString, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity } from '../types';
@@ -46,7 +46,9 @@ whoever can call them, and even values read from a device or cloud API are not y
 
 Every driver Home Assistant integrations use binds parameters instead: \`?\` for sqlite3 and aiosqlite, \`%s\` for
 psycopg and MySQL drivers, \`$1\` for asyncpg, \`:name\` with SQLAlchemy's \`text()\`. Interpolating module constants
-(a table name) is fine and not reported. Interpolating untrusted input (service data, flow input, a webhook or view
+(a table name) is fine and not reported; a list of constant pieces a function
+builds and joins (\`marks.append("?")\`) is constant, one of formatted pieces (\`fields.append(f"{key} = ?")\`) is not. Text built in
+one module and run by the integration's helper in another (\`execute(hass, query)\`) is reported where it is built. Interpolating untrusted input (service data, flow input, a webhook or view
 request) is an error; other non-constant values are warnings, and values converted with \`int()\`/\`float()\` are
 information only. A statement taken whole from such input and run by a SQL driver (\`conn.execute(call.data["sql"])\`)
 is an error too: its sender can run any statement. A statement an administrator types into a config flow's form
@@ -89,23 +91,63 @@ cursor.execute("SELECT state FROM states WHERE entity_id = ?", (call.data["entit
           continue;
         }
       }
-      for (const built of builds) {
-        if (!SQL_START.test(built.literalText) && !SQL_BODY.test(built.literalText)) continue;
-        context.markUsed();
-        const dynamic = built.parts.filter((part) => !isConstantExpression(file, part, context.integration));
-        if (dynamic.length === 0) continue;
-        const severity = severityOf(context, dynamic);
-        const shown = dynamic.map((part) => `\`${excerpt(part.text, 40)}\``).join(', ');
-        const origin = severity === 'error' ? ' from untrusted input' : '';
-        // Built by a caller and run by this module's helper: reported where the text is built, with no rewrite.
-        context.report(built.builtByCaller ?? query, `SQL is built by interpolating ${shown}${origin}; pass values as bound parameters instead of formatting them into the statement.`, {
-          severity,
-          suggestions: built.builtByCaller ? [] : placeholderSuggestion(file, call, built, context.integration),
-        });
-      }
+      reportBuilt(context, call, query, builds);
+    }
+    for (const { call, argument } of queriesForHelpersElsewhere(file, context.integration)) {
+      const built = builtQuery(file, argument);
+      if (built) reportBuilt(context, call, argument, [{ ...built, fString: undefined, builtByCaller: argument }]);
     }
   },
 };
+
+/** Reports the SQL texts among `builds` (how `query`, run by `call`, was put together) that interpolate non-constants. */
+function reportBuilt(context: FileContext, call: CallSite, query: Node, builds: Built[]): void {
+  const { file } = context;
+  for (const built of builds) {
+    if (!SQL_START.test(built.literalText) && !SQL_BODY.test(built.literalText)) continue;
+    context.markUsed();
+    const dynamic = built.parts.filter((part) => !isConstantExpression(file, part, context.integration));
+    if (dynamic.length === 0) continue;
+    const severity = severityOf(context, dynamic);
+    const shown = dynamic.map((part) => `\`${excerpt(part.text, 40)}\``).join(', ');
+    const origin = severity === 'error' ? ' from untrusted input' : '';
+    // Built by a caller and run by this module's helper: reported where the text is built, with no rewrite.
+    context.report(built.builtByCaller ?? query, `SQL is built by interpolating ${shown}${origin}; pass values as bound parameters instead of formatting them into the statement.`, {
+      severity,
+      suggestions: built.builtByCaller ? [] : placeholderSuggestion(file, call, built, context.integration),
+    });
+  }
+}
+
+/**
+ * `execute(hass, f"UPDATE profiles SET {column} = ?")`, where `execute` is a helper in another module of the
+ * integration that runs the SQL text it is handed: the arguments this file hands such helpers, with the call they are
+ * handed to. (A helper in the same module is followed from its execute call: builtQueries.)
+ */
+function queriesForHelpersElsewhere(file: FileModel, integration: IntegrationModel | undefined): { call: CallSite; argument: Node }[] {
+  if (!integration) return [];
+  const found: { call: CallSite; argument: Node }[] = [];
+  for (const other of integration.files) {
+    if (other === file || !usesSqlDriver(other)) continue;
+    for (const site of other.calls) {
+      if (site.method === undefined || !RUN_METHODS.has(site.method) || !site.args[0]) continue;
+      for (const origin of other.origins(site.args[0])) {
+        if (origin.kind !== 'parameter' || !origin.scope || !origin.name) continue;
+        for (const passed of callerArguments(other, origin.scope, origin.name, integration)) {
+          const caller = passed.file === file ? enclosingCall(file, passed.node) : undefined;
+          if (caller) found.push({ call: caller, argument: passed.node });
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/** The call an argument is given to. */
+function enclosingCall(file: FileModel, argument: Node): CallSite | undefined {
+  const list = argument.parent?.type === 'keyword_argument' ? argument.parent.parent : argument.parent;
+  return list?.type === 'argument_list' && list.parent?.type === 'call' ? file.callSite(list.parent) : undefined;
+}
 
 function severityOf(context: FileContext, dynamic: Node[]): Severity {
   if (dynamic.some((part) => untrustedSource(context.file, part, context.integration) !== undefined)) return 'error';
