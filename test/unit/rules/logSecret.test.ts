@@ -1004,4 +1004,13 @@ async def async_setup_entry(hass, entry):
     // A public view's caller sends no Home Assistant token; its headers may still carry a signature or a key.
     assert.deepEqual(severities('    requires_auth = False\n'), ['warning']);
   });
+
+  it('names the credentials an entry holds, not a password the flow only exchanged for a token', () => {
+    const flow = (data: string) =>
+      `import voluptuous as vol\nfrom homeassistant.config_entries import ConfigFlow\nfrom homeassistant.const import CONF_EMAIL, CONF_PASSWORD\n\nSCHEMA = vol.Schema({vol.Required(CONF_EMAIL): str, vol.Required(CONF_PASSWORD): str})\n\n\nclass Flow(ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            res = await self._login(user_input[CONF_EMAIL], user_input[CONF_PASSWORD])\n            return self.async_create_entry(title="Demo", data=${data})\n        return self.async_show_form(step_id="user", data_schema=SCHEMA)\n`;
+    const init = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Setting up %s", entry.data)\n    return True\n';
+    const message = (data: string) => analyzeSnippet(init, { rules, otherFiles: { 'config_flow.py': flow(data) } }).findings[0]?.message ?? '';
+    assert.match(message('{"token": res["token"], "housing": res["housing"]}'), /holds credentials \(token\)/);
+    assert.match(message('user_input'), /holds credentials \(password\)/);
+  });
 });

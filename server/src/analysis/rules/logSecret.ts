@@ -22,6 +22,7 @@ import {
   RESPONSE_SOURCE,
   SERVICE_DATA_SOURCE,
   secretsIn,
+  storedCredentialKeys,
   TOKEN_ENDPOINT_ANSWER,
   PARTLY_MASKED_SOURCE,
   VIEW_BODY_SOURCE,
@@ -216,7 +217,9 @@ function messageFor(file: FileModel, carrier: SecretCarrier, integration: Integr
   if (carrier.source === REQUEST_HEADERS_SOURCE) {
     return `${subject} writes \`${text}\`, all of the request's headers, which carry the caller's Authorization token or the webhook's signature; log the headers you need instead.`;
   }
-  const keys = [...credentialKeys(file, integration).keys()].sort().slice(0, 3).join(', ');
+  // A config entry holds what the flows wrote into it: not a password exchanged for a token at setup.
+  const held = carrier.source.startsWith('config entry') ? storedCredentialKeys(file, integration) : credentialKeys(file, integration);
+  const keys = [...(held.size > 0 ? held : credentialKeys(file, integration)).keys()].sort().slice(0, 3).join(', ');
   return `${subject} writes \`${text}\` (${carrier.source}) whole, which holds credentials (${keys}); pass it through async_redact_data(..., TO_REDACT) first.`;
 }
 
