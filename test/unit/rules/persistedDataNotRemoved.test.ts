@@ -271,6 +271,17 @@ async def async_setup_entry(hass, entry):
     assert.equal(analyzeSnippet(www.replace('"www"', '"demo_data"'), { rules }).findings.length, 1);
   });
 
+  it("takes a file name every caller composes itself (f\"day_{now.date()}\") for the integration's", () => {
+    const engine = 'import json\nimport os\n\nEXPORT_FOLDER = "demo_exports"\n\n\nclass ExportEngine:\n    def __init__(self, hass):\n        self._export_path = hass.config.path(EXPORT_FOLDER)\n\n    def write_json(self, base_name, rows):\n        path = os.path.join(self._export_path, f"{base_name}.json")\n        with open(path, "w", encoding="utf-8") as handle:\n            json.dump(rows, handle)\n';
+    const init = (name: string) =>
+      `from .export_engine import ExportEngine\n\n\nasync def async_setup_entry(hass, entry):\n    engine = ExportEngine(hass)\n\n    async def _export(call):\n        await hass.async_add_executor_job(engine.write_json, ${name}, [])\n\n    hass.services.async_register("demo", "export", _export)\n    return True\n`;
+    const findings = (name: string) => analyzeSnippet(init(name), { rules, otherFiles: { 'export_engine.py': engine } }).findings;
+    assert.equal(findings('f"day_{dt_util.now().date()}"').length, 1);
+    // The service call names the file: the user's.
+    assert.deepEqual(findings('call.data["filename"]'), []);
+    assert.deepEqual(findings('f"export_{call.data[\'filename\']}"'), []);
+  });
+
   it('counts a download saved into the config folder with urlretrieve', () => {
     const source = (destination: string) =>
       `from urllib.request import urlretrieve\n\n\ndef _download(hass, url):\n    urlretrieve(url, ${destination})\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(_download, hass, entry.data["url"])\n    return True\n`;

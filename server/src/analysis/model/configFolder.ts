@@ -350,15 +350,18 @@ function listedName(file: FileModel, part: Node): boolean {
 const ACCOUNT_OR_DEVICE_NAME = /^(CONF_)?_?(user|host|device|account|login|friendly|display|entity|unique)_?name$/i;
 
 /**
- * `def write_asset(hass, filename, ...)` that every caller hands a literal name (`"hub-key.pem"`), or a parameter of
- * its own that every caller hands one (`get_path(name)` called from `write(name, obj)`): the integration's.
+ * `def write_asset(hass, filename, ...)` that every caller hands a literal name (`"hub-key.pem"`) or one it composes
+ * (`f"day_{now.date()}"`), or a parameter of its own that every caller hands one (`get_path(name)` called from
+ * `write(name, obj)`): the integration's.
  */
 function namedByItsCallers(file: FileModel, part: Node, integration: IntegrationModel, depth = 3): boolean {
   if (part.type !== 'identifier' || depth <= 0) return false;
   const origins = file.origins(part);
   if (origins.length !== 1 || origins[0].kind !== 'parameter' || !origins[0].scope) return false;
   const handed = callerArguments(file, origins[0].scope, part.text, integration);
-  return handed.length > 0 && handed.every(({ file: caller, node }) => literalString(unwrap(node)) !== undefined || namedByItsCallers(caller, unwrap(node), integration, depth - 1));
+  // `write_json(f"day_{now.date()}", rows)`: a name the caller composes from what is no file name of the user's.
+  const composedByCaller = (caller: FileModel, node: Node) => composedName(caller, node) && !namedPartByUser(caller, node, integration, depth - 1);
+  return handed.length > 0 && handed.every(({ file: caller, node }) => literalString(unwrap(node)) !== undefined || namedByItsCallers(caller, unwrap(node), integration, depth - 1) || composedByCaller(caller, node));
 }
 
 /** The file and folder names (string literals and constants) a path expression is built from. */
