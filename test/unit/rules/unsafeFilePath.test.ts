@@ -216,6 +216,15 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(lines('        data = filepath.read_bytes() if hass.config.is_allowed_path(str(filepath)) else b""'), []);
   });
 
+  it('counts a check made below a helper function the handler defines, before the helper runs', () => {
+    const service = (order: string) =>
+      `async def async_setup(hass, config):\n    async def handle_read(call):\n        path = call.data["path"]\n\n        def _read():\n            with open(path, encoding="utf-8") as handle:\n                return handle.read()\n\n${order}\n\n    hass.services.async_register("demo", "read", handle_read)\n    return True\n`;
+    const check = '        if not hass.config.is_allowed_path(path):\n            raise ValueError("not allowed")';
+    const run = '        return await hass.async_add_executor_job(_read)';
+    assert.deepEqual(analyzeSnippet(service(`${check}\n${run}`), { rules }).findings, []);
+    assert.equal(analyzeSnippet(service(`${run}\n${check}`), { rules }).findings.length, 1);
+  });
+
   it("takes urlretrieve's file name for a file the download writes, not its URL", () => {
     const service = (imports: string, use: string) =>
       `${imports}\n\nDOMAIN = "acme_fetch"\n\n\ndef setup(hass, config):\n    def handle(call):\n        ${use}\n\n    hass.services.register(DOMAIN, "fetch", handle)\n    return True\n`;

@@ -332,8 +332,11 @@ function checkedAround(file: FileModel, node: Node, leaf: Node, integration: Int
   if (knownKeyGuard(file, fn, leaf, node)) return 'contained';
   let found = containmentCheck(file, fn, leaf, integration, (check) => checksBefore(check, node));
   for (let inner = fn, outer = file.enclosingFunction(fn); outer && found !== 'contained'; inner = outer, outer = file.enclosingFunction(outer)) {
-    const before = inner.startIndex;
-    const own = (call: Node) => call.startIndex < before && file.enclosingFunction(call)?.id === outer!.id;
+    // The inner function runs where it is used (`await hass.async_add_executor_job(_read)`), which may come after a
+    // check made below its definition.
+    const name = inner.childForFieldName('name');
+    const lastUse = name ? Math.max(inner.startIndex, ...descendants(outer, ['identifier']).filter((identifier) => identifier.text === name.text && identifier.id !== name.id && identifier.startIndex > inner.endIndex).map((identifier) => identifier.startIndex)) : inner.startIndex;
+    const own = (call: Node) => call.startIndex < lastUse && file.enclosingFunction(call)?.id === outer!.id;
     found = strongerCheck(found, containmentCheck(file, outer, leaf, integration, own));
   }
   return found;
