@@ -416,4 +416,11 @@ describe('credentials-outside-entry', () => {
     assert.equal(count('async_step_finish(self, unique_id, data)', 'self.async_step_finish(DOMAIN, user_input)'), 0);
     assert.equal(count('async_step_finish(self, unique_id=None)', 'self.async_step_finish(user_input)'), 1);
   });
+
+  it("reads the YAML config in a service handler the setup function defines, unless the handler has a config of its own", () => {
+    const source = (handler: string) =>
+      `import requests\n\nDOMAIN = "llm_chat"\n\n\ndef setup(hass, config):\n    def chat(${handler}):\n        api_key = config[DOMAIN]["api_key"]\n        requests.post("https://api.example.com/chat", headers={"Authorization": f"Bearer {api_key}"}, timeout=30)\n\n    hass.services.register(DOMAIN, "chat", chat)\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(source('call'), { rules, fileName: '__init__.py' }).findings.map((finding) => finding.range.start.line), [7]);
+    assert.deepEqual(analyzeSnippet(source('call, config'), { rules, fileName: '__init__.py' }).findings, []);
+  });
 });

@@ -9,7 +9,7 @@ import { isSecretName, isWebhookAddress, normalizeName, webhookAddressIn } from 
 import { stateAttributeEntries } from '../model/stateAttributes';
 import { isEntityClass, methodsOf, parametersOf, resolveClass } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
-import { descendants, literalString, unwrap } from '../python/syntax';
+import { contains, descendants, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import { baseName, excerpt } from '../text';
 
@@ -537,13 +537,21 @@ function checkConfigReads(context: FileContext, file: FileModel, fn: Node, confi
     if (target.type !== 'identifier' || depth <= 0) return false;
     return file.bindingsOf(target).some((binding) => binding.value !== null && (binding.kind === 'for' || binding.kind === 'assign') && fromConfig(binding.value, depth - 1));
   };
+  // In the setup function, or in a function nested in it that sees the same `config` (a service handler it defines).
+  const seesConfig = (node: Node): boolean => {
+    for (let around = file.enclosingFunction(node); around; around = file.enclosingFunction(around)) {
+      if (around.id === fn.id) return true;
+      if (parametersOf(around).some((parameter) => parameter.name === config)) return false;
+    }
+    return false;
+  };
   // `device.get("api_key")` and `domain_config[CONF_API_KEY]`.
   const reads: { read: Node; receiver: Node | null; key: Node | null }[] = [];
   for (const call of file.calls) {
-    if (call.method === 'get' && call.args[0] && file.enclosingFunction(call.node)?.id === fn.id) reads.push({ read: call.node, receiver: call.callee.childForFieldName('object'), key: call.args[0] });
+    if (call.method === 'get' && call.args[0] && contains(fn, call.node) && seesConfig(call.node)) reads.push({ read: call.node, receiver: call.callee.childForFieldName('object'), key: call.args[0] });
   }
   for (const subscript of file.nodesOfType('subscript')) {
-    if (file.enclosingFunction(subscript)?.id === fn.id) reads.push({ read: subscript, receiver: subscript.childForFieldName('value'), key: subscript.childForFieldName('subscript') });
+    if (contains(fn, subscript) && seesConfig(subscript)) reads.push({ read: subscript, receiver: subscript.childForFieldName('value'), key: subscript.childForFieldName('subscript') });
   }
   // One finding per credential a function reads, however often it reads it (a check for None, then the value).
   const reported = new Set<string>();
