@@ -197,4 +197,15 @@ describe('sql-string-built', () => {
     assert.deepEqual(findings('f"UPDATE profiles SET {column} = ? WHERE id = ?"').map((finding) => [finding.path.split('/').pop(), finding.range.start.line]), [['profiles.py', 9]]);
     assert.deepEqual(findings('"UPDATE profiles SET name = ? WHERE id = ?"'), []);
   });
+
+  it('reports SQL rendered from a template, and asks for a review of a statement no caller shows', () => {
+    const rendered = (args: string) =>
+      `import sqlite3\n\nfrom homeassistant.helpers.template import Template\n\n\ndef run_query(hass, db_url, function, arguments, call):\n    query = function.get("query", "{{query}}")\n    q = Template(query, hass).async_render(${args})\n    conn = sqlite3.connect(db_url, uri=True)\n    return conn.cursor().execute(q).fetchall()\n`;
+    assert.deepEqual(analyzeSnippet(rendered('arguments'), { rules }).findings.map((finding) => finding.severity), ['warning']);
+    const handed = (caller: string) => `import sqlite3\n\n\ndef run_query(db_url, q):\n    conn = sqlite3.connect(db_url, uri=True)\n    return conn.execute(q).fetchall()\n${caller}`;
+    const status = (caller: string) => analyzeSnippet(handed(caller), { rules }).checklist.find((item) => item.id === 'sql-injection');
+    assert.equal(status('')?.status, 'review');
+    assert.match(status('')?.note ?? '', /run_query/);
+    assert.equal(status('\n\ndef count(db_url):\n    return run_query(db_url, "SELECT COUNT(*) FROM states")\n')?.status, 'pass');
+  });
 });

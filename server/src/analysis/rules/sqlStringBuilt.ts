@@ -48,7 +48,9 @@ Every driver Home Assistant integrations use binds parameters instead: \`?\` for
 psycopg and MySQL drivers, \`$1\` for asyncpg, \`:name\` with SQLAlchemy's \`text()\`. Interpolating module constants
 (a table name) is fine and not reported; a list of constant pieces a function
 builds and joins (\`marks.append("?")\`) is constant, one of formatted pieces (\`fields.append(f"{key} = ?")\`) is not. Text built in
-one module and run by the integration's helper in another (\`execute(hass, query)\`) is reported where it is built. Interpolating untrusted input (service data, flow input, a webhook or view
+one module and run by the integration's helper in another (\`execute(hass, query)\`) is reported where it is built. A statement rendered from a template
+(\`Template(query, hass).async_render(arguments)\`) is reported; one a function runs for callers the integration does
+not show (its parameter, with no caller in the integration) is left to a review. Interpolating untrusted input (service data, flow input, a webhook or view
 request) is an error; other non-constant values are warnings, and values converted with \`int()\`/\`float()\` are
 information only. A statement taken whole from such input and run by a SQL driver (\`conn.execute(call.data["sql"])\`)
 is an error too: its sender can run any statement. A statement an administrator types into a config flow's form
@@ -90,6 +92,17 @@ cursor.execute("SELECT state FROM states WHERE entity_id = ?", (call.data["entit
           context.report(query, `This runs SQL taken whole from ${source.description}, so its sender can run any statement; run fixed statements and pass the values as bound parameters.`, { severity: 'error' });
           continue;
         }
+        // A driver runs this statement, whatever its text: the integration runs SQL.
+        context.markUsed();
+        const rendered = renderedTemplate(file, query);
+        if (rendered) {
+          const values = rendered.args.length > 0 ? rendered.args : [rendered.node];
+          const untrusted = values.some((value) => untrustedSource(file, value, context.integration) !== undefined);
+          context.report(query, `This runs SQL rendered from a template (\`${excerpt(rendered.node.text, 50)}\`): values rendered into the text are not escaped, so they can change the statement; run a fixed statement and pass the values as bound parameters.`, { severity: untrusted ? 'error' : 'warning' });
+          continue;
+        }
+        const unknownCaller = handedByNoCaller(file, query, context.integration);
+        if (unknownCaller) context.review(`${unknownCaller} in ${baseName(file.path)} runs the SQL text it is handed (\`${excerpt(query.text, 30)}\`), and no caller in the integration shows how that text is built; check that its callers pass fixed statements and bind values as parameters.`);
       }
       reportBuilt(context, call, query, builds);
     }
@@ -117,6 +130,34 @@ function reportBuilt(context: FileContext, call: CallSite, query: Node, builds: 
       suggestions: built.builtByCaller ? [] : placeholderSuggestion(file, call, built, context.integration),
     });
   }
+}
+
+/** `Template(query, hass).async_render(arguments)`, `jinja2.Template(text).render(**values)`: text made by a template. */
+function renderedTemplate(file: FileModel, query: Node): { node: Node; args: Node[] } | undefined {
+  for (const origin of file.origins(query)) {
+    const node = unwrap(origin.node);
+    const site = node.type === 'call' ? file.callSite(node) : undefined;
+    if (!site?.method || !TEMPLATE_RENDERING.test(site.method)) continue;
+    const receiver = site.callee.childForFieldName('object');
+    const made = receiver ? file.origins(receiver).map((found) => unwrap(found.node)) : [];
+    const fromTemplate = made.some((value) => value.type === 'call' && /(^|\.)Template$/.test(file.callSite(value)?.name ?? ''));
+    if (fromTemplate) return { node, args: [...site.args, ...site.keywords.values()] };
+  }
+  return undefined;
+}
+
+const TEMPLATE_RENDERING = /^(async_)?render(_with_possible_json_value)?$/;
+
+/**
+ * The name of the function whose parameter is the statement it runs, when no call in the integration hands it one
+ * (the function is registered elsewhere, or called by a library): the statement's making cannot be seen.
+ */
+function handedByNoCaller(file: FileModel, query: Node, integration: IntegrationModel | undefined): string | undefined {
+  const origins = file.origins(query);
+  if (origins.length === 0 || !origins.every((origin) => origin.kind === 'parameter' && origin.scope && origin.name)) return undefined;
+  const [{ scope, name }] = origins;
+  if (callerArguments(file, scope!, name!, integration).length > 0 || argumentsFor(file, scope!, name!).length > 0) return undefined;
+  return `\`${scope!.childForFieldName('name')?.text ?? 'a function'}\``;
 }
 
 /**
