@@ -87,4 +87,11 @@ describe('html-injection', () => {
     assert.equal(status('from aiohttp import web\n\n\ndef page():\n    return web.Response(text="<p>hi</p>", content_type="text/html")\n'), 'pass');
     assert.equal(status('from aiohttp import web\n\n\ndef page():\n    return web.json_response({"ok": True})\n'), 'not-applicable');
   });
+
+  it('follows request data through a concatenation, a conditional and an f-string into the page', () => {
+    const view = (value: string) =>
+      `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\nclass PanelView(HomeAssistantView):\n    url = "/api/acme/{name}/{path:.*}"\n    name = "api:acme:panel"\n    requires_auth = False\n\n    async def get(self, request, name, path):\n        path = ${value}\n        page = f"<html><script>const cfg = '{path}';</script></html>"\n        return web.Response(text=page, content_type="text/html")\n`;
+    assert.equal(analyzeSnippet(view('"x" + (f"?{request.query_string}" if request.query_string else "")'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(view('"x" + (f"?{html.escape(request.query_string)}" if request.query_string else "")').replace('from aiohttp', 'import html\nfrom aiohttp'), { rules }).findings, []);
+  });
 });

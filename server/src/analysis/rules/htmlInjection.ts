@@ -144,7 +144,7 @@ function dealsInHtml(file: FileModel, integration: IntegrationModel | undefined)
 }
 
 /** The first value in the text that comes from outside and reaches it without an escape, following local variables. */
-function unescapedInput(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth = 6): { node: Node; source: UntrustedSource } | undefined {
+function unescapedInput(file: FileModel, expression: Node, integration: IntegrationModel | undefined, depth = 8): { node: Node; source: UntrustedSource } | undefined {
   if (depth <= 0) return undefined;
   const node = unwrap(expression);
   const inner = (child: Node | null | undefined) => (child ? unescapedInput(file, child, integration, depth - 1) : undefined);
@@ -161,9 +161,11 @@ function unescapedInput(file: FileModel, expression: Node, integration: Integrat
     case 'list':
     case 'dictionary':
     case 'pair':
+      return first(node.namedChildren);
+    // Brackets and awaits hand the value on unchanged: no step spent.
     case 'await':
     case 'parenthesized_expression':
-      return first(node.namedChildren);
+      return firstFound(node.namedChildren, (child) => unescapedInput(file, child, integration, depth));
     case 'list_comprehension':
     case 'generator_expression':
       return first([node.childForFieldName('body')]);
