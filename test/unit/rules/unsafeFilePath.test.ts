@@ -225,6 +225,17 @@ describe('unsafe-file-path', () => {
     assert.equal(analyzeSnippet(service(`${run}\n${check}`), { rules }).findings.length, 1);
   });
 
+  it("reads a path helper's result with the arguments of each call: constant names stay safe, a sanitized name too, one value is reported once", () => {
+    const writer = (handlers: string) =>
+      `import json\nimport os\n\n\nclass ConfigWriter:\n    def __init__(self, base_dir):\n        self.dir = base_dir\n\n    def get_path(self, name):\n        return self.dir + "/" + name\n\n    def write(self, name, obj):\n        with open(self.get_path(name), "w", encoding="utf-8") as handle:\n            json.dump(obj, handle)\n\n${handlers}\n\nasync def async_setup(hass, config):\n    writer = ConfigWriter(hass.config.path("acme"))\n    hass.services.async_register("acme", "save", writer.save)\n    hass.services.async_register("acme", "make", writer.make)\n    return True\n`;
+    const lines = (handlers: string) => analyzeSnippet(writer(handlers), { rules }).findings.map((finding) => finding.range.start.line);
+    const save = '    def save(self, call):\n        self.write("scene.json", dict(call.data))\n';
+    assert.deepEqual(lines(`${save}\n    def make(self, call):\n        os.makedirs(self.get_path(call.data["folder"]), exist_ok=True)`), [19]);
+    assert.deepEqual(lines(`${save}\n    def make(self, call):\n        folder = os.path.basename(call.data["folder"])\n        os.makedirs(self.get_path(folder), exist_ok=True)`), []);
+    const twice = '    def make(self, call):\n        supplier = call.data["supplier"]\n        os.makedirs(self.get_path(supplier), exist_ok=True)\n        with open(self.get_path(supplier + "/index.json"), "w", encoding="utf-8") as handle:\n            json.dump({}, handle)';
+    assert.deepEqual(lines(`${save}\n${twice}`), [20]);
+  });
+
   it("takes urlretrieve's file name for a file the download writes, not its URL", () => {
     const service = (imports: string, use: string) =>
       `${imports}\n\nDOMAIN = "acme_fetch"\n\n\ndef setup(hass, config):\n    def handle(call):\n        ${use}\n\n    hass.services.register(DOMAIN, "fetch", handle)\n    return True\n`;

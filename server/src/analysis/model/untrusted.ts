@@ -109,6 +109,12 @@ interface Context {
   integration: IntegrationModel | undefined;
   /** Helper parameters being followed, to stop at recursion. */
   following: Set<string>;
+  /**
+   * While a helper's return is read for one call of it (`self.get_path(name)`), what that call hands each of the
+   * helper's parameters (null: nothing, the default), by `path#function id#name`: the helper's other callers do not
+   * decide what this call returns.
+   */
+  bound?: ReadonlyMap<string, { file: FileModel; node: Node } | null>;
 }
 
 const nearCache = new WeakMap<object, Map<string, UntrustedSource | null>>();
@@ -334,13 +340,61 @@ function normalizerReturnSource(context: Context, file: FileModel, callee: Node,
     if (returned.length === 0) continue;
     context.following.add(key);
     try {
-      const sources = returned.map((value) => sourceOf(context, target.file, value, undefined, depth - 1, helpers - 1));
+      const call = callee.parent?.type === 'call' ? file.callSite(callee.parent) : undefined;
+      const inner = call ? { ...context, bound: boundArguments(context, file, call, target.file, fn) } : context;
+      const sources = returned.map((value) => sourceOf(inner, target.file, value, undefined, depth - 1, helpers - 1));
       if (sources.every((source) => source !== undefined)) return sources[0];
     } finally {
       context.following.delete(key);
     }
   }
   return undefined;
+}
+
+/** What `call` (made in `file`) hands each parameter of `fn`, added to what the context has bound already. */
+function boundArguments(context: Context, file: FileModel, call: CallSite, fnFile: FileModel, fn: Node): Map<string, { file: FileModel; node: Node } | null> {
+  const bound = new Map(context.bound);
+  const parameters = parametersOf(fn);
+  const isMethod = classDirectlyAround(fn) !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
+  const offset = isMethod && call.callee.type === 'attribute' ? 1 : 0;
+  parameters.forEach((parameter, index) => {
+    if (parameter.kind !== 'plain' || (isMethod && index === 0)) return;
+    const argument = call.keywords.get(parameter.name) ?? (parameter.keywordOnly ? undefined : call.args[index - offset]);
+    bound.set(`${fnFile.path}#${fn.id}#${parameter.name}`, argument ? { file, node: argument } : null);
+  });
+  return bound;
+}
+
+/**
+ * `self.get_path(name)` with `def get_path(self, name): return self.dir + "/" + name`: a call of one of the
+ * integration's functions that only reshapes text (see normalizerReturnSource), whose result is made of its arguments.
+ */
+export function callsTextReshapingHelper(file: FileModel, call: Node, integration: IntegrationModel | undefined): boolean {
+  const callee = call.childForFieldName('function');
+  if (!callee) return false;
+  const targets = resolveCallables(file, callee, integration);
+  return targets.length > 0 && targets.every((target) => target.node.type === 'function_definition' && onlyReshapesText(target.file, target.node) && returnsItsArguments(target.file, target.node));
+}
+
+/** Every value `fn` returns is made from its parameters (`return self.dir + "/" + name`), not a fallback of its own. */
+function returnsItsArguments(file: FileModel, fn: Node): boolean {
+  const parameters = new Set(parametersOf(fn).map((parameter) => parameter.name).filter((name) => name !== 'self' && name !== 'cls'));
+  const returned = file.returnedValues(fn).filter((value) => unwrap(value).type !== 'none');
+  // Text made of a parameter: the name itself, joined, formatted or reshaped; not a table it picks from (`FOLDERS[raw]`).
+  const madeFromParameters = (value: Node, depth = 6): boolean => {
+    const node = unwrap(value);
+    if (depth <= 0) return false;
+    if (node.type === 'identifier') return parameters.has(node.text) || file.origins(node).some((origin) => origin.kind === 'expression' && origin.node.id !== node.id && madeFromParameters(origin.node, depth - 1));
+    if (node.type === 'binary_operator') return [node.childForFieldName('left'), node.childForFieldName('right')].some((side) => side !== null && madeFromParameters(side, depth - 1));
+    if (node.type === 'string') return interpolations(node).some((part) => madeFromParameters(part, depth - 1));
+    if (node.type === 'boolean_operator') return [node.childForFieldName('left'), node.childForFieldName('right')].every((side) => side !== null && madeFromParameters(side, depth - 1));
+    if (node.type !== 'call') return false;
+    const site = file.callSite(node);
+    const receiver = site?.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+    if (site?.method && RESHAPING_METHODS.test(site.method) && receiver) return madeFromParameters(receiver, depth - 1);
+    return site?.name === 'str' && site.args.some((argument) => madeFromParameters(argument, depth - 1));
+  };
+  return returned.length > 0 && returned.every((value) => madeFromParameters(value));
 }
 
 function onlyReshapesText(file: FileModel, fn: Node): boolean {
@@ -355,6 +409,8 @@ function onlyReshapesText(file: FileModel, fn: Node): boolean {
 }
 
 function parameterSource(context: Context, file: FileModel, fn: Node, name: string, parameterNode: Node, access: string | undefined, depth: number, helpers: number): UntrustedSource | undefined {
+  const bound = context.bound?.get(`${file.path}#${fn.id}#${name}`);
+  if (bound !== undefined) return bound ? sourceOf(context, bound.file, bound.node, unwrap(bound.node).type === 'identifier' ? access : undefined, depth - 1, helpers) : undefined;
   const role = parameterRole(file, fn, name, context.integration);
   // A helper annotated `request: web.Request` is only known to take some request; its callers say whose (a
   // webhook handler passing its request on).

@@ -7,7 +7,7 @@ import { FILE_OPERATIONS, programPathArguments } from '../model/fileOperations';
 import type { IntegrationModel } from '../model/integration';
 import { selfAttributeValues } from '../model/secretFlow';
 import { isSameValue, knownKeyGuard } from '../model/knownKeys';
-import { callerArguments, distantUntrustedSource, isAdministratorFormInput, resolveCallables, serviceFieldValidators } from '../model/untrusted';
+import { callerArguments, callsTextReshapingHelper, distantUntrustedSource, isAdministratorFormInput, resolveCallables, serviceFieldValidators } from '../model/untrusted';
 import { comparisonParts } from '../model/verification';
 import { descendants, interpolations, leavesBlock, unwrap } from '../python/syntax';
 import type { FileContext, ReportOptions, Rule } from '../rule';
@@ -270,7 +270,7 @@ function untrustedLeaf(context: FileContext, expression: Node, depth = 5, whole 
       continue;
     }
     if (isSanitized(file, node)) continue;
-    for (const piece of piecesOf(file, node)) {
+    for (const piece of piecesOf(file, node, context.integration)) {
       if (piece.id === node.id) {
         // A name is wrapped where its value was assigned; a parameter only where it is used, never in the signature.
         if (distantUntrustedSource(file, node, context.integration)) return { node: expression.type === 'identifier' && origin.kind !== 'parameter' ? node : expression, whole, joined, named };
@@ -285,7 +285,7 @@ function untrustedLeaf(context: FileContext, expression: Node, depth = 5, whole 
 }
 
 /** The parts a path expression is joined from: `/` and `+` operands, f-string values, join/Path/config.path arguments. */
-function piecesOf(file: FileModel, node: Node): Node[] {
+function piecesOf(file: FileModel, node: Node, integration: IntegrationModel | undefined): Node[] {
   if (node.type === 'binary_operator' && ['/', '+'].includes(node.childForFieldName('operator')?.text ?? '')) {
     return [node.childForFieldName('left'), node.childForFieldName('right')].filter((part): part is Node => part !== null);
   }
@@ -309,6 +309,9 @@ function piecesOf(file: FileModel, node: Node): Node[] {
     if (site && (/(^|\.)(os\.path\.join|join|Path|PurePath|joinpath|config\.path|abspath|normpath|expanduser|dirname|str)$/.test(name) || site.method === 'joinpath')) {
       return site.method === 'joinpath' && site.callee.childForFieldName('object') ? [site.callee.childForFieldName('object')!, ...site.args] : site.args;
     }
+    // `self.get_path(name)`, a helper of the integration that joins its arguments onto a folder: made of those, as
+    // the same call to os.path.join would be (and a name sanitized before the call stays sanitized).
+    if (site && site.args.length > 0 && callsTextReshapingHelper(file, node, integration)) return [...site.args, ...site.keywords.values()];
   }
   return [node];
 }
