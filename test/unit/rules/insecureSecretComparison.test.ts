@@ -219,4 +219,11 @@ describe('insecure-secret-comparison', () => {
     const offline = source.replace('check_api_auth(request, self.password)', 'check_api_auth(self.stored, self.password)');
     assert.deepEqual(analyzeSnippet(offline, { rules }).findings, []);
   });
+
+  it("takes a header's name from aiohttp.hdrs for a name, not a secret", () => {
+    const source = (imports: string, name: string) =>
+      `from aiohttp import web\n${imports}\n\n\ndef forward_headers(request: web.Request):\n    headers = {}\n    for name, value in request.headers.items():\n        if name == ${name}:\n            continue\n        headers[name] = value\n    return headers\n`;
+    assert.deepEqual(analyzeSnippet(source('from aiohttp import hdrs', 'hdrs.COOKIE'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('from aiohttp.hdrs import AUTHORIZATION', 'AUTHORIZATION'), { rules }).findings, []);
+  });
 });

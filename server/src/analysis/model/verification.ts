@@ -46,6 +46,8 @@ export function secretOperand(file: FileModel, side: Node, integration: Integrat
     }
     return undefined;
   }
+  // `hdrs.COOKIE`, `hdrs.AUTHORIZATION`: the name of a header, a constant of the HTTP library, not a value sent in it.
+  if ((target.type === 'attribute' || target.type === 'identifier') && /^(aiohttp\.hdrs|homeassistant\.const)\.[A-Z][A-Z0-9_]*$/.test(file.qualifiedName(target) ?? '')) return undefined;
   const kind = nameKind(operandName(file, target, integration));
   // `sig = inspect.signature(fn)`: a function's parameters, not a message's signature.
   if (kind === 'signature' && target.type === 'identifier' && file.origins(target, 1).some((origin) => isInspectCall(file, origin.node))) return undefined;
