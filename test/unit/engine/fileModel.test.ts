@@ -66,6 +66,12 @@ def f(hass):
     assert.equal(file.calls[0].name, 'pickle.loads');
   });
 
+  it("finds a module's own functions, not methods or nested functions of the same name", () => {
+    const file = load('class Util:\n    @staticmethod\n    def to_attributes(x):\n        return x\n\n    def setup(self):\n        pass\n\n\nif True:\n    def to_attributes(x):\n        return x\n');
+    assert.equal(file.moduleFunction('to_attributes')?.startPosition.row, 10);
+    assert.equal(file.moduleFunction('setup'), undefined);
+  });
+
   it('knows a shadowed builtin is not the builtin', () => {
     const file = load('def eval(x):\n    return x\n\neval("1")\n');
     assert.equal(file.isBuiltin('eval'), false);

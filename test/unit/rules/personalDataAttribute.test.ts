@@ -342,4 +342,14 @@ describe('personal-data-attribute', () => {
     const source = 'from homeassistant.components.sensor import SensorEntity\n\n\nclass RideSensor(SensorEntity):\n    @property\n    def capability_attributes(self):\n        return {"latitude": self._lat, "longitude": self._lon, "distance": self._distance}\n';
     assert.equal(analyzeSnippet(source, { rules, fileName: 'sensor.py' }).checklist.find((item) => item.id === 'data-minimization')?.status, 'review');
   });
+
+  it('reads a dict() filled key by key, and the dicts a function or method of the file returns', () => {
+    const filled = 'from homeassistant.components.sensor import SensorEntity\n\n\nclass GasMeterSensor(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        attrs = dict()\n        attrs["unit"] = "m3"\n        return attrs\n';
+    assert.equal(analyzeSnippet(filled, { rules, fileName: 'sensor.py' }).checklist.find((item) => item.id === 'data-minimization')?.status, 'pass');
+    const helper = (call: string) =>
+      `from homeassistant.components.sensor import SensorEntity\n\n\ndef to_attributes(username, meter):\n    return {"username": username, "meter": meter}\n\n\nclass Util:\n    @staticmethod\n    def as_attributes(username, meter):\n        return {"username": username, "meter": meter}\n\n\nclass GasSensor(SensorEntity):\n    def _attributes(self):\n        return {"username": self._username}\n\n    @property\n    def extra_state_attributes(self):\n        return ${call}\n`;
+    for (const call of ['to_attributes(self._username, self._meter)', 'Util.as_attributes(self._username, self._meter)', 'self._attributes()']) {
+      assert.equal(analyzeSnippet(helper(call), { rules, fileName: 'sensor.py' }).findings.length, 1, call);
+    }
+  });
 });

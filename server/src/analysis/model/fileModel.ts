@@ -485,7 +485,7 @@ export class FileModel {
     if (this.imports.has(name)) return undefined;
     let found: Node | undefined;
     for (const fn of this.functions) {
-      if (fn.childForFieldName('name')?.text !== name || this.scopeOf(fn).type !== 'module') continue;
+      if (fn.childForFieldName('name')?.text !== name || !definedInModuleBody(fn)) continue;
       if (found) return undefined;
       found = fn;
     }
@@ -972,6 +972,18 @@ class IndexedCallSite implements CallSite {
 /** Methods that call the function at this argument position later, with the arguments after it. */
 const DEFERRING_METHODS = new Map([['async_add_executor_job', 0], ['async_add_job', 0], ['add_job', 0], ['run_in_executor', 1], ['submit', 0]]);
 const DEFERRING_NAMES = new Map([['asyncio.to_thread', 0], ['functools.partial', 0]]);
+
+/**
+ * Whether a definition is a module's own (`def f():` at the top level, also decorated or under an `if` or `try`), not
+ * a method in a class body nor a function nested in another.
+ */
+function definedInModuleBody(definition: Node): boolean {
+  for (let current = definition.parent; current; current = current.parent) {
+    if (current.type === 'module') return true;
+    if (current.type === 'class_definition' || current.type === 'function_definition' || current.type === 'lambda') return false;
+  }
+  return true;
+}
 
 /** Whether a statement sits directly in a class body (not inside a method of that class). */
 export function isInClassBody(statement: Node): boolean {

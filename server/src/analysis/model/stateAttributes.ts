@@ -74,6 +74,14 @@ function scanStateAttributes(file: FileModel): AttributeScan {
         for (const entry of writes.entries) entries.push({ ...entry, owner });
         resolving.delete(node.id);
       }
+      // `attrs = dict()`: an empty dict, filled by the writes read above.
+      else if (node.type === 'call' && isEmptyDictCall(file, node)) continue;
+      else if (node.type === 'call' && !resolving.has(node.id) && ownFunctionReturns(file, node) !== undefined) {
+        // `return to_attributes(self._username, self._pce)`: the dicts a function of this file returns.
+        resolving.add(node.id);
+        for (const returned of ownFunctionReturns(file, node)!) fromValue(returned, owner);
+        resolving.delete(node.id);
+      }
       else if (node.type === 'call' && !resolving.has(node.id) && descriptionFieldValues(file, node) !== undefined) {
         // `self.entity_description.attributes_fn(self.coordinator.data)`: what each description gives that field.
         resolving.add(node.id);
@@ -151,6 +159,32 @@ function scanStateAttributes(file: FileModel): AttributeScan {
 }
 
 const STATE_ATTRIBUTES = /state_attributes|get_extra_attributes|capability_attributes/;
+
+/** `dict()`: a new, empty dict. */
+function isEmptyDictCall(file: FileModel, call: Node): boolean {
+  const site = file.callSite(call);
+  return site !== undefined && site.name === 'dict' && file.isBuiltin('dict') && site.args.length === 0 && site.keywords.size === 0;
+}
+
+/**
+ * The values a function or method defined in this file returns, for a call of it (`to_attributes(...)`,
+ * `self._attributes()`, `Util.to_attributes(...)` of a class here): undefined for any other call.
+ */
+function ownFunctionReturns(file: FileModel, call: Node): Node[] | undefined {
+  const callee = call.childForFieldName('function');
+  if (!callee) return undefined;
+  let definition: Node | undefined;
+  if (callee.type === 'identifier') definition = file.moduleFunction(callee.text);
+  else if (callee.type === 'attribute') {
+    const object = callee.childForFieldName('object');
+    const name = callee.childForFieldName('attribute')?.text;
+    const cls = object?.text === 'self' ? ancestorOfType(callee, ['class_definition']) : object?.type === 'identifier' ? file.classes.find((candidate) => candidate.childForFieldName('name')?.text === object.text) : undefined;
+    definition = cls && name ? methodsOf(cls).find((method) => method.childForFieldName('name')?.text === name) : undefined;
+  }
+  if (!definition) return undefined;
+  const returned = file.returnedValues(definition).filter((value) => unwrap(value).type !== 'none');
+  return returned.length > 0 ? returned : undefined;
+}
 
 /**
  * For a call of a function an entity description holds (`self.entity_description.attributes_fn(data)`, also read
