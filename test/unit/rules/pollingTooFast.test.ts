@@ -217,6 +217,21 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(found('class Profile(DataUpdateCoordinator):\n    def __init__(self, name, update_interval):\n        super().__init__(None, None, name=name, update_interval=update_interval)') > 0, true);
   });
 
+  it("holds a cloud service polled by a loop's regular pause to the cloud minimum, not its retry delay", () => {
+    const loop = (body: string) =>
+      `import asyncio\n\n\nasync def poll_door_log(session, hass):\n    while True:\n${body}\n`;
+    const request = '        resp = await session.get("https://cloud.example.com/log")\n        hass.bus.async_fire("door", await resp.json())';
+    const lines = (body: string, iotClass = 'cloud_polling') => analyzeSnippet(loop(body), { rules, manifest: manifest(iotClass) }).findings.map((finding) => finding.range.start.line);
+    assert.deepEqual(lines(`${request}\n        await asyncio.sleep(2)`), [7]);
+    assert.deepEqual(lines(`${request}\n        await asyncio.sleep(60)`), []);
+    assert.deepEqual(lines(`${request}\n        await asyncio.sleep(2)`, 'local_polling'), []);
+    // Waiting for a command's result, read anew each round, ends when the result comes.
+    const waiting = 'import asyncio\n\n\nasync def wait_result(session):\n    status = "Running"\n    while status == "Running":\n        await asyncio.sleep(2)\n        resp = await session.get("https://cloud.example.com/job")\n        status = (await resp.json())["status"]\n';
+    assert.deepEqual(analyzeSnippet(waiting, { rules, manifest: manifest('cloud_polling') }).findings, []);
+    // A pause after a failure is a retry delay, judged by the retry checks.
+    assert.deepEqual(lines(`        try:\n            resp = await session.get("https://cloud.example.com/stream")\n            await resp.read()\n        except OSError:\n            await asyncio.sleep(5)`), []);
+  });
+
   it("takes a thread's wait on a stop event for the loop's pause", () => {
     const thread = (loop: string, event = 'threading.Event()') =>
       `import threading\n\nimport requests\n\n\nclass Poller(threading.Thread):\n    def __init__(self, url):\n        super().__init__()\n        self._url = url\n        self._stop_event = ${event}\n\n    def run(self):\n${loop}\n`;

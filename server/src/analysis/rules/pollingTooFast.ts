@@ -5,7 +5,7 @@ import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
 import { argumentsForParameter, classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf, resolveClass } from '../model/untrusted';
 import { selfAttributeValues } from '../model/secretFlow';
-import { contains, descendants, identifiersMatching, unwrap } from '../python/syntax';
+import { ancestorOfType, contains, descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
 import { baseName, excerpt } from '../text';
@@ -305,7 +305,9 @@ judged where it is read (\`timedelta(minutes=SCAN_INTERVAL)\`); a \`calculated\`
 because its unit depends on the API it is passed to. A manifest without an \`iot_class\` passes an interval long enough even for a cloud
 service and leaves a shorter one up for review, and so does an interval read from an option whose schema lets users go below the minimum, or, for a
 cloud integration, an interval the rule cannot read (a library constant, a value computed at run time). It also reports \`while\` loops that sleep (or wait on a thread's stop event: \`while not stop.wait(0.1):\`) less than a second
-between awaited calls, and endless loops (or coroutines that start themselves again as a task) that, when a call
+between awaited calls, a cloud_polling integration's endless loop whose regular pause between HTTP requests is below the
+cloud minimum (\`while True: await session.get(...); await asyncio.sleep(2)\`; not a retry's pause in an except clause,
+nor a loop waiting for a command's result), and endless loops (or coroutines that start themselves again as a task) that, when a call
 fails, call it again at once (no wait, no back-off; also a thread's blocking loop that connects, logs in or opens a
 stream again), and endless loops that send a request again at once whenever its answer is not a success (every way
 out of the loop in an \`if resp.status == 200:\` branch); not a stream read that skips a line over its limit (\`except
@@ -474,16 +476,44 @@ function checkTightLoops(context: FileContext, file: FileModel): void {
     const pause = sleep && (sleep.args[0] ?? sleep.keywords.get('timeout'));
     if (!sleep || !pause) continue;
     const seconds = numberValue(file, pause, context.integration);
-    if (seconds === undefined || seconds >= TIGHT_LOOP_SECONDS) continue;
+    if (seconds === undefined) continue;
     // Awaited calls in an async loop; in a thread's loop (`time.sleep`), calls named like a request.
-    const doesIo = calls.some(
-      (site) => site !== sleep && !leavesLoop(site.node, body) && (site.node.parent?.type === 'await' || SYNC_REQUEST.test(site.method ?? site.name ?? '')),
-    );
-    if (!doesIo) continue;
+    const io = calls.filter((site) => site !== sleep && !leavesLoop(site.node, body) && (site.node.parent?.type === 'await' || SYNC_REQUEST.test(site.method ?? site.name ?? '')));
+    if (io.length === 0) continue;
+    if (seconds < TIGHT_LOOP_SECONDS) {
+      context.markUsed();
+      context.report(sleep.node, `This loop polls every ${formatSeconds(seconds)}; sleep longer between requests, and back off after failures.`);
+      continue;
+    }
+    // A cloud service polled by a loop's regular pause (not a retry's, in an except clause) is polled at that pace.
+    const iotClass = context.integration?.manifest.iotClass;
+    const minimum = context.settings.cloudPollingMinSeconds;
+    const requests = io.some((site) => HTTP_REQUEST.test(site.method ?? ''));
+    const handler = ancestorOfType(sleep.node, ['except_clause']);
+    if (iotClass !== 'cloud_polling' || seconds >= minimum || !requests || (handler && contains(loop, handler)) || !runsUntilStopped(loop)) continue;
     context.markUsed();
-    context.report(sleep.node, `This loop polls every ${formatSeconds(seconds)}; sleep longer between requests, and back off after failures.`);
+    context.report(sleep.node, `This loop polls every ${formatSeconds(seconds)}, below the ${formatSeconds(minimum)} minimum for a cloud_polling integration; poll less often (the threshold is configurable).`);
   }
 }
+
+/**
+ * `while True:`, `while self._running:`: a loop that runs until something outside it stops it, not one waiting for
+ * what it reads to change (`while status == "Running": ... status = await get_status()`, a command's result).
+ */
+function runsUntilStopped(loop: Node): boolean {
+  const condition = loop.childForFieldName('condition');
+  const body = loop.childForFieldName('body');
+  if (!condition || !body) return false;
+  if (unwrap(condition).type === 'true') return true;
+  const read = new Set([condition, ...descendants(condition, ['identifier', 'attribute'])].map((node) => node.text));
+  return !descendants(body, ['assignment', 'augmented_assignment']).some((assignment) => {
+    const left = assignment.childForFieldName('left');
+    return left !== null && [left, ...descendants(left, ['identifier', 'attribute'])].some((target) => read.has(target.text));
+  });
+}
+
+/** Methods of HTTP clients that send a request (`session.get(url)`, `client.request("GET", url)`). */
+const HTTP_REQUEST = /^(get|post|put|patch|delete|head|request|fetch\w*|urlopen)$/;
 
 /**
  * `self._stop_event.wait(0.5)`: a thread that waits on its stop event with a timeout pauses that long (`while not
