@@ -332,4 +332,11 @@ describe('flow-input-unvalidated', () => {
   it('is not applicable without flows, services or request handlers', () => {
     assert.equal(status('VALUE = 1\n')?.status, 'not-applicable');
   });
+
+  it('takes a step that only shows a menu for one that is never given input', () => {
+    const flow = (show: string) =>
+      `from homeassistant import config_entries\n\n\nclass Flow(config_entries.ConfigFlow, domain="intercom"):\n    async def async_step_user(self, user_input=None):\n        return ${show}\n`;
+    assert.deepEqual(analyzeSnippet(flow('self.async_show_menu(step_id="user", menu_options=["sms", "app"], description_placeholders=user_input)'), { rules, fileName: 'config_flow.py' }).findings, []);
+    assert.equal(analyzeSnippet(flow('self.async_create_entry(title="Intercom", data=user_input)'), { rules, fileName: 'config_flow.py' }).findings.length, 1);
+  });
 });

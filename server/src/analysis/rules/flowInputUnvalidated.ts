@@ -103,7 +103,7 @@ async def async_step_user(self, user_input=None):
         const handedOnly = calledDirectly.has(name) && !bareForms.has(name.slice('async_step_'.length));
         if (NOT_FORM_STEPS.test(name) || handedOnly || isOAuthEntryHook(cls, name) || startedSources.has(name.slice('async_step_'.length))) continue;
         const input = parametersOf(step)[1];
-        if (!input || input.kind !== 'plain' || !readsInput(file, step, input.name, integration)) continue;
+        if (!input || input.kind !== 'plain' || showsOnlyMenu(file, step) || !readsInput(file, step, input.name, integration)) continue;
         if (forms.has(name.slice('async_step_'.length))) continue;
         context.report(step.childForFieldName('name') ?? step, `${name} reads ${input.name}, but the flow never shows a form with a data_schema for this step, so nothing validates it; show the form with data_schema=vol.Schema(...).`);
       }
@@ -194,6 +194,15 @@ function enclosingStep(node: Node, steps: Node[]): string | undefined {
  * Reading means indexing it, calling a method on it, or passing it to other code; `if user_input is not None` is
  * not, and neither is handing it to another step.
  */
+/**
+ * A step that shows a menu and no form: Home Assistant sends the choice to the step chosen, so this step is never
+ * called with input.
+ */
+function showsOnlyMenu(file: FileModel, step: Node): boolean {
+  const methods = descendants(step, ['call']).map((call) => file.callSite(call)?.method);
+  return methods.includes('async_show_menu') && !methods.includes('async_show_form');
+}
+
 function readsInput(file: FileModel, step: Node, input: string, integration: IntegrationModel | undefined, depth = 2): boolean {
   return descendants(step, ['identifier']).some((identifier) => {
     if (identifier.text !== input) return false;
