@@ -217,6 +217,14 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(found('class Profile(DataUpdateCoordinator):\n    def __init__(self, name, update_interval):\n        super().__init__(None, None, name=name, update_interval=update_interval)') > 0, true);
   });
 
+  it('takes a handler that clears the flag the loop runs on for a way out of the loop', () => {
+    const socket = (handling: string) =>
+      `import websockets\n\n\nclass ChargerSocket:\n    def __init__(self, ws):\n        self._websocket = ws\n        self._connected = True\n\n    async def receive_loop(self, handle):\n        while self._connected:\n            try:\n                handle(await self._websocket.recv())\n            except websockets.ConnectionClosed:\n${handling}\n`;
+    const found = (handling: string) => analyzeSnippet(socket(handling), { rules, manifest: manifest('local_push') }).findings.length;
+    assert.equal(found('                self._connected = False\n                handle(None)'), 0);
+    assert.equal(found('                handle(None)'), 1);
+  });
+
   it("holds a cloud service polled by a loop's regular pause to the cloud minimum, not its retry delay", () => {
     const loop = (body: string) =>
       `import asyncio\n\n\nasync def poll_door_log(session, hass):\n    while True:\n${body}\n`;

@@ -553,6 +553,8 @@ function checkRetriesWithoutPause(context: FileContext, file: FileModel): void {
         const handling = handler.namedChildren.find((child) => child.type === 'block');
         const last = handling?.namedChildren[handling.namedChildren.length - 1];
         if (!handling || (last && ['break_statement', 'return_statement', 'raise_statement'].includes(last.type))) continue;
+        // `self._connected = False` where the loop runs `while self._connected:`: the handler ends the loop.
+        if (clearsLoopFlag(condition, handling)) continue;
         // A handler that awaits something (a reconnect, a wait of its own) may pause: a person's call, not ours.
         if (callsInLoop(file, handling).some((site) => site.node.parent?.type === 'await')) continue;
         const caught = handler.namedChildren.find((child) => child.type !== 'block' && child.type !== 'comment')?.text ?? 'an error';
@@ -563,6 +565,17 @@ function checkRetriesWithoutPause(context: FileContext, file: FileModel): void {
       }
     }
   }
+}
+
+/** Whether a block sets the name or attribute a loop's condition tests (`while self._running:`) to a false value. */
+function clearsLoopFlag(condition: Node, block: Node): boolean {
+  const flag = unwrap(condition);
+  if (flag.type !== 'identifier' && flag.type !== 'attribute') return false;
+  return block.namedChildren.some((statement) => {
+    const assignment = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
+    const value = assignment?.type === 'assignment' ? assignment.childForFieldName('right') : null;
+    return assignment?.childForFieldName('left')?.text === flag.text && value !== null && ['false', 'none'].includes(unwrap(value).type);
+  });
 }
 
 /** A test of a response's status that holds for a success: `resp.status == 200`, `response.ok`, `r.status_code < 300`. */
