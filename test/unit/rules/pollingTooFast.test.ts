@@ -217,6 +217,17 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(found('class Profile(DataUpdateCoordinator):\n    def __init__(self, name, update_interval):\n        super().__init__(None, None, name=name, update_interval=update_interval)') > 0, true);
   });
 
+  it("reads a coordinator's interval parameter with its default where a caller leaves it out", () => {
+    const coordinator = (fallback: string) =>
+      `import logging\nfrom datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass BikeCoordinator(DataUpdateCoordinator):\n    def __init__(self, hass, api, update_interval=${fallback}):\n        super().__init__(hass, _LOGGER, name="bike", update_interval=update_interval)\n`;
+    const init = (calls: string) => `from datetime import timedelta\n\nfrom .coordinator import BikeCoordinator\n\n\nasync def async_setup_entry(hass, entry):\n${calls}\n    return True\n`;
+    const result = (fallback: string, calls: string) => analyzeSnippet(init(calls), { rules, manifest: manifest('cloud_polling'), otherFiles: { 'coordinator.py': coordinator(fallback) } });
+    const status = (fallback: string, calls: string) => result(fallback, calls).checklist.find((item) => item.id === 'rate-limiting')?.status;
+    assert.equal(status('timedelta(seconds=5)', '    BikeCoordinator(hass, None)\n    BikeCoordinator(hass, None, update_interval=timedelta(hours=1))'), 'fail');
+    assert.equal(status('timedelta(seconds=5)', '    BikeCoordinator(hass, None, timedelta(hours=1))'), 'pass');
+    assert.equal(status('timedelta(minutes=1)', '    BikeCoordinator(hass, None)'), 'pass');
+  });
+
   it('takes a handler that clears the flag the loop runs on for a way out of the loop', () => {
     const socket = (handling: string) =>
       `import websockets\n\n\nclass ChargerSocket:\n    def __init__(self, ws):\n        self._websocket = ws\n        self._connected = True\n\n    async def receive_loop(self, handle):\n        while self._connected:\n            try:\n                handle(await self._websocket.recv())\n            except websockets.ConnectionClosed:\n${handling}\n`;

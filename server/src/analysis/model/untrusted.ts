@@ -465,14 +465,38 @@ export function callerArguments(file: FileModel, fn: Node, name: string, integra
 }
 
 /**
- * What callers hand the parameter a name is bound to (`def __init__(self, hass, interval)`, then `interval` read):
- * undefined when the name is not a parameter there (or not only one).
+ * The default of parameter `name` of `fn` (`update_interval=timedelta(seconds=5)`) where it is in use: some call of
+ * `fn` in the integration leaves the parameter out, or nothing in the integration calls `fn`.
+ */
+export function defaultInUse(file: FileModel, fn: Node, name: string, integration: IntegrationModel | undefined): Node | undefined {
+  const parameters = parametersOf(fn);
+  const index = parameters.findIndex((parameter) => parameter.name === name);
+  const parameter = parameters[index];
+  const fallback = parameter?.kind === 'plain' ? parameter.node.childForFieldName('value') : null;
+  if (!fallback) return undefined;
+  const isMethod = classDirectlyAround(fn) !== undefined && (parameters[0]?.name === 'self' || parameters[0]?.name === 'cls');
+  const callers = callersOf(fn, file, integration);
+  const leavesOut = (caller: Caller) => {
+    if (caller.keywords.has(name) || caller.node.descendantsOfType('dictionary_splat').length > 0) return false;
+    const splat = caller.args.some((argument) => argument.type === 'list_splat');
+    return parameter.keywordOnly || (!splat && caller.args.length <= index - (isMethod && caller.boundMethod ? 1 : 0));
+  };
+  return callers.length === 0 || callers.some(leavesOut) ? fallback : undefined;
+}
+
+/**
+ * What callers hand the parameter a name is bound to (`def __init__(self, hass, interval)`, then `interval` read),
+ * and its default where that is in use: undefined when the name is not a parameter there (or not only one).
  */
 export function argumentsForParameter(file: FileModel, name: Node, integration: IntegrationModel | undefined): { file: FileModel; node: Node }[] | undefined {
   if (unwrap(name).type !== 'identifier') return undefined;
   const origins = file.origins(unwrap(name), 2);
   if (origins.length === 0 || !origins.every((origin) => origin.kind === 'parameter' && origin.scope && origin.name)) return undefined;
-  return origins.flatMap((origin) => callerArguments(file, origin.scope!, origin.name!, integration));
+  // What callers hand it, and its default where a call leaves it out (or nothing calls the function).
+  return origins.flatMap((origin) => {
+    const fallback = defaultInUse(file, origin.scope!, origin.name!, integration);
+    return [...callerArguments(file, origin.scope!, origin.name!, integration), ...(fallback ? [{ file, node: fallback }] : [])];
+  });
 }
 
 const MEDIA_SOURCE_METHODS = new Set(['async_resolve_media', 'async_browse_media']);
