@@ -380,4 +380,13 @@ describe('diagnostics-unredacted', () => {
     assert.equal(count('"access_token", "refresh_token"'), 0);
     assert.equal(count('"token"'), 0);
   });
+
+  it("takes entry.data for free of a credential the flow writes only into the entry's options", () => {
+    const flow = (data: string) =>
+      `import voluptuous as vol\nfrom homeassistant.config_entries import ConfigFlow\nfrom homeassistant.const import CONF_HOST, CONF_PIN\n\n\nclass Flow(ConfigFlow, domain="alarmx"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="X", ${data})\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_HOST): str, vol.Optional(CONF_PIN): str}))\n`;
+    const diagnostics = 'from homeassistant.components.diagnostics import async_redact_data\nfrom homeassistant.const import CONF_PIN\n\nTO_REDACT = {CONF_PIN}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"data": dict(entry.data), "options": async_redact_data(entry.options, TO_REDACT)}\n';
+    const findings = (data: string) => analyzeSnippet(diagnostics, { rules, fileName: 'diagnostics.py', otherFiles: { 'config_flow.py': flow(data) } }).findings.length;
+    assert.equal(findings('data={CONF_HOST: user_input[CONF_HOST]}, options={CONF_PIN: user_input.get(CONF_PIN)}'), 0);
+    assert.equal(findings('data=user_input'), 1);
+  });
 });

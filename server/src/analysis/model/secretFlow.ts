@@ -312,6 +312,11 @@ interface KeyIndex {
    * integration writes entries readably (none is found, or what it writes is built out of sight).
    */
   dataUnknown: boolean;
+  /**
+   * Whether the entries' data may hold a credential: not when every credential the entries hold is written to and
+   * read from their options, and everything written to their data can be read.
+   */
+  dataHoldsCredentials: boolean;
 }
 
 const keyCache = new WeakMap<object, KeyIndex>();
@@ -392,6 +397,12 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
       if (!map.has(value) || (spelling && !map.get(value))) map.set(value, spelling);
     }
   };
+  // Stored credential keys seen in the entries' data (written there, or read back from it).
+  const inData = new Set<string>();
+  const noteData = (candidate: FileModel, key: Node | null | undefined) => {
+    const value = key ? candidate.stringValue(key, integration?.constantString) : undefined;
+    if (value !== undefined) inData.add(value);
+  };
   const noteOption = (candidate: FileModel, key: Node | null | undefined) => {
     const value = key ? candidate.stringValue(key, integration?.constantString) : undefined;
     if (value !== undefined && isCredentialKey(value, declaredSecretKeys(candidate, integration))) options.set(value, undefined);
@@ -408,6 +419,7 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
         for (const key of written.keys) {
           note(stored, candidate, key);
           if (use.part === 'options') noteOption(candidate, key);
+          else noteData(candidate, key);
         }
         // `{"auth": secrets.token_hex(32)}`: a secret the integration generates, whatever its key is called.
         for (const key of written.generated) {
@@ -415,6 +427,7 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
           if (value === undefined) continue;
           for (const map of [all, stored]) if (!map.has(value)) map.set(value, keySpelling(candidate, key));
           if (use.part === 'options') options.set(value, undefined);
+          else inData.add(value);
         }
       } else {
         // What another integration's entries hold (`hass.config_entries.async_entries("smartthings")`) is not ours.
@@ -422,18 +435,22 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
         if (integration && entriesDomain !== undefined && entriesDomain !== integration.domain) continue;
         note(use.kind === 'stored' ? stored : all, candidate, use.key);
         if (use.kind === 'stored' && use.part === 'options') noteOption(candidate, use.key);
+        else if (use.kind === 'stored') noteData(candidate, use.key);
       }
     }
     if (uses.oauth) {
       for (const map of [all, stored]) if (!map.has('token')) map.set('token', undefined);
+      inData.add('token');
     }
   }
+  const storedKeys = stored.size > 0 || (writesEntries && !storedUnknown) ? stored : all;
   // What entries demonstrably hold (read back, or written readably) wins; with no such evidence, every key counts.
   const index = {
     all,
-    stored: stored.size > 0 || (writesEntries && !storedUnknown) ? stored : all,
+    stored: storedKeys,
     optionsHoldCredentials: options.size > 0 || (optionsUnknown && all.size > 0),
     dataUnknown: all.size === 0 && (!writesEntries || storedUnknown),
+    dataHoldsCredentials: storedKeys.size > 0 && (storedUnknown || !writesEntries || [...storedKeys.keys()].some((key) => inData.has(key) || !options.has(key))),
   };
   keyCache.set(cacheKey, index);
   return index;
@@ -1104,7 +1121,7 @@ function hasCredentials(walk: Walk): boolean {
 }
 
 function entryHoldsCredentials(walk: Walk): boolean {
-  return storedCredentialKeys(walk.file, walk.integration).size > 0;
+  return keyIndex(walk.file, walk.integration).dataHoldsCredentials;
 }
 
 function carriers(walk: Walk, expression: Node, depth: number): SecretCarrier[] {
@@ -2004,7 +2021,9 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   const asDerived = (found: SecretCarrier[]) => found.map((carrier) => (carrier.kind === 'secret' ? { ...carrier, node } : carrier));
 
   if (site.method === 'as_dict' && receiver && isConfigEntry(file, receiver)) {
-    return entryHoldsCredentials(walk) ? [{ kind: 'payload', source: 'config entry', node }] : [];
+    // The whole entry: its data and its options.
+    const index = keyIndex(file, walk.integration);
+    return index.dataHoldsCredentials || index.optionsHoldCredentials ? [{ kind: 'payload', source: 'config entry', node }] : [];
   }
   if (site.method && REQUEST_BODY_READS.has(site.method) && receiver && unwrap(receiver).type === 'identifier') {
     const kind = untrustedSource(file, receiver, integration)?.kind;
