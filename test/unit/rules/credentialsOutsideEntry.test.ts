@@ -423,4 +423,12 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(analyzeSnippet(source('call'), { rules, fileName: '__init__.py' }).findings.map((finding) => finding.range.start.line), [7]);
     assert.deepEqual(analyzeSnippet(source('call, config'), { rules, fileName: '__init__.py' }).findings, []);
   });
+
+  it("takes an alarm panel's or lock's CONF_CODE in a YAML schema for a credential, not another integration's", () => {
+    const init = 'import voluptuous as vol\nfrom homeassistant.const import CONF_CODE, CONF_HOST\nfrom homeassistant.helpers import config_validation as cv\n\nDOMAIN = "alarmx"\n\nCONFIG_SCHEMA = vol.Schema({DOMAIN: vol.Schema({vol.Required(CONF_HOST): cv.string, vol.Optional(CONF_CODE): cv.string})}, extra=vol.ALLOW_EXTRA)\n\n\nasync def async_setup(hass, config):\n    return True\n';
+    const count = (platform: string) => analyzeSnippet(init, { rules, fileName: '__init__.py', otherFiles: { [platform]: 'X = 1\n' } }).findings.length;
+    assert.equal(count('alarm_control_panel.py'), 1);
+    assert.equal(count('lock.py'), 1);
+    assert.equal(count('sensor.py'), 0);
+  });
 });

@@ -389,4 +389,13 @@ describe('diagnostics-unredacted', () => {
     assert.equal(findings('data={CONF_HOST: user_input[CONF_HOST]}, options={CONF_PIN: user_input.get(CONF_PIN)}'), 0);
     assert.equal(findings('data=user_input'), 1);
   });
+
+  it("takes an alarm panel's CONF_CODE for a credential, and a subentry flow's data for no entry data", () => {
+    const flow = (subentry: string) =>
+      `import voluptuous as vol\nfrom homeassistant.config_entries import ConfigFlow, ConfigSubentryFlow\nfrom homeassistant.const import CONF_CODE, CONF_HOST\n\n\nclass Flow(ConfigFlow, domain="alarmx"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="X", data={CONF_HOST: user_input[CONF_HOST]}, options={CONF_CODE: user_input.get(CONF_CODE)})\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_HOST): str, vol.Optional(CONF_CODE): str}))\n\n\nclass ZoneFlow(ConfigSubentryFlow):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="zone", data=${subentry})\n        return self.async_show_form(step_id="user", data_schema=self._schema)\n`;
+    const diagnostics = (data: string) => `from homeassistant.components.diagnostics import async_redact_data\nfrom homeassistant.const import CONF_CODE\n\nTO_REDACT = {CONF_CODE}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"data": dict(entry.data), "options": ${data}}\n`;
+    const findings = (data: string, subentry = 'user_input') => analyzeSnippet(diagnostics(data), { rules, fileName: 'diagnostics.py', otherFiles: { 'config_flow.py': flow(subentry), 'alarm_control_panel.py': 'from homeassistant.components.alarm_control_panel import AlarmControlPanelEntity\n' } }).findings.map((finding) => finding.message.match(/`([^`]+)`/)?.[1]);
+    assert.deepEqual(findings('async_redact_data(entry.options, TO_REDACT)'), []);
+    assert.deepEqual(findings('dict(entry.options)'), ['entry.options']);
+  });
 });

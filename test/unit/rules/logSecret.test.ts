@@ -1013,4 +1013,13 @@ async def async_setup_entry(hass, entry):
     assert.match(message('{"token": res["token"], "housing": res["housing"]}'), /holds credentials \(token\)/);
     assert.match(message('user_input'), /holds credentials \(password\)/);
   });
+
+  it("takes the code of an alarm panel's or a lock's command for a credential", () => {
+    const panel = (method: string) =>
+      `import logging\n\nfrom homeassistant.components.alarm_control_panel import AlarmControlPanelEntity\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Panel(AlarmControlPanelEntity):\n    async def ${method}(self, code=None):\n        _LOGGER.debug("Command with code %s", code)\n`;
+    const severities = (method: string) => analyzeSnippet(panel(method), { rules, fileName: 'alarm_control_panel.py' }).findings.map((finding) => finding.severity);
+    assert.deepEqual(severities('async_alarm_disarm'), ['error']);
+    assert.deepEqual(severities('async_alarm_arm_away'), ['error']);
+    assert.deepEqual(severities('async_set_country'), []);
+  });
 });

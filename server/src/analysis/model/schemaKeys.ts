@@ -37,15 +37,19 @@ function withoutSecretWrapper(file: FileModel, key: Node): MarkedKey {
 const declaredByIntegration = new WeakMap<IntegrationModel | FileModel, ReadonlySet<string>>();
 
 /**
- * The keys the integration's schemas declare credentials with `probatio.Secret(...)`, as the strings they resolve to.
- * For a file outside an integration, its own.
+ * The keys the integration's schemas declare credentials with `probatio.Secret(...)`, as the strings they resolve to,
+ * and an alarm panel's or lock's `CONF_CODE`. For a file outside an integration, its own.
  */
 export function declaredSecretKeys(file: FileModel, integration: IntegrationModel | undefined): ReadonlySet<string> {
   const owner = integration ?? file;
   let keys = declaredByIntegration.get(owner);
   if (!keys) {
     const found = new Set<string>();
-    for (const candidate of integration?.files ?? [file]) {
+    // An alarm panel's or a lock's `CONF_CODE` is the PIN that disarms or opens it (elsewhere `code` is anything).
+    const files = integration?.files ?? [file];
+    const guardsSomething = files.some((candidate) => /(^|[\\/])(alarm_control_panel|lock)\.py$/.test(candidate.path));
+    if (guardsSomething && files.some((candidate) => [...candidate.imports.values()].includes('homeassistant.const.CONF_CODE'))) found.add('code');
+    for (const candidate of files) {
       if (!candidate.mentions(/Secret\(/)) continue;
       for (const call of candidate.calls) {
         if (!SECRET_WRAPPER.test(call.name ?? '') || !call.args[0]) continue;

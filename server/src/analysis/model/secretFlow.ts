@@ -419,7 +419,7 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
         for (const key of written.keys) {
           note(stored, candidate, key);
           if (use.part === 'options') noteOption(candidate, key);
-          else noteData(candidate, key);
+          else if (use.part === 'data') noteData(candidate, key);
         }
         // `{"auth": secrets.token_hex(32)}`: a secret the integration generates, whatever its key is called.
         for (const key of written.generated) {
@@ -427,7 +427,7 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
           if (value === undefined) continue;
           for (const map of [all, stored]) if (!map.has(value)) map.set(value, keySpelling(candidate, key));
           if (use.part === 'options') options.set(value, undefined);
-          else inData.add(value);
+          else if (use.part === 'data') inData.add(value);
         }
       } else {
         // What another integration's entries hold (`hass.config_entries.async_entries("smartthings")`) is not ours.
@@ -465,7 +465,8 @@ type KeyUse =
   | { kind: 'stored'; key: Node | null | undefined; part: EntryPart; entriesOf?: Node }
   | { kind: 'written'; value: Node; part: EntryPart };
 
-type EntryPart = 'data' | 'options';
+/** The part of a config entry a key is in: its data, its options, or the data of one of its subentries. */
+type EntryPart = 'data' | 'options' | 'subentry';
 
 interface FileKeyUses {
   keys: KeyUse[];
@@ -526,7 +527,9 @@ function findKeyUses(file: FileModel): FileKeyUses {
       if (!inOneTimeCodeForm(file, call.node)) keys.push({ kind: 'all', key: call.args[0] });
     } else if (call.method && ENTRY_WRITERS.has(call.method)) {
       // An options flow's entry is the options.
-      const dataPart: EntryPart = call.method === 'async_create_entry' && inOptionsFlow(call.node) ? 'options' : 'data';
+      // An options flow's entry is the options; a subentry flow's, a subentry of the entry.
+      const creates = call.method === 'async_create_entry';
+      const dataPart: EntryPart = creates && inOptionsFlow(call.node) ? 'options' : creates && inSubentryFlow(call.node) ? 'subentry' : 'data';
       for (const keyword of ['data', 'options', 'data_updates']) {
         const value = call.keywords.get(keyword);
         if (value) keys.push({ kind: 'written', value, part: keyword === 'options' ? 'options' : keyword === 'data' ? dataPart : 'data' });
@@ -711,6 +714,12 @@ function entriesDomainArgument(file: FileModel, payload: Node): Node | undefined
     if (site?.method === 'async_entries' && site.args[0]) return site.args[0];
   }
   return undefined;
+}
+
+/** Inside a class deriving from a subentry flow (`class ZoneSubentryFlowHandler(ConfigSubentryFlow)`). */
+function inSubentryFlow(node: Node): boolean {
+  const cls = enclosingClass(node);
+  return /SubentryFlow/.test(cls?.childForFieldName('superclasses')?.text ?? '');
 }
 
 /** Inside a class deriving from an options flow (`class OptionsFlowHandler(OptionsFlow)`). */
@@ -1460,11 +1469,25 @@ function isTruthAnnotation(annotation: Node): boolean {
 }
 
 /** What one binding of a name says: a carrier, nothing, or `opaque` (a value we cannot see into). */
+/**
+ * `async def async_alarm_disarm(self, code=None)`, `async def async_unlock(self, **kwargs)`'s `code`: the PIN a user
+ * typed to disarm an alarm panel or open a lock, which Home Assistant hands the entity's command method.
+ */
+function isCommandCode(binding: Binding): boolean {
+  if (binding.name !== 'code') return false;
+  const fn = binding.node.parent?.parent;
+  const name = fn?.type === 'function_definition' ? fn.childForFieldName('name')?.text ?? '' : '';
+  return ALARM_OR_LOCK_COMMAND.test(name);
+}
+
+const ALARM_OR_LOCK_COMMAND = /^(async_)?(alarm_(disarm|arm_\w+|trigger)|lock|unlock|open)$/;
+
 function bindingCarrier(walk: Walk, binding: Binding, use: Node, depth: number): SecretCarrier | 'opaque' | undefined {
   const { file, integration } = walk;
   switch (binding.kind) {
     case 'parameter': {
       if (declaredTruthValue(binding.node)) return undefined;
+      if (isCommandCode(binding)) return { kind: 'secret', source: use.text, node: use };
       const source = parameterPayload(file, binding, integration);
       if (source === 'YAML configuration' && !hasCredentials(walk)) return undefined;
       if (source) return { kind: 'payload', source, node: use };

@@ -4,7 +4,7 @@ import { libraryKeptFile, literalNames } from '../model/configFolder';
 import { constantExpression } from '../model/integration';
 import { persistedData } from '../model/persistence';
 import { credentialKeys, isCredentialKey, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys, TOKEN_ENDPOINT_ANSWER } from '../model/secretFlow';
-import { markedKey } from '../model/schemaKeys';
+import { declaredSecretKeys, markedKey } from '../model/schemaKeys';
 import { isSecretName, isWebhookAddress, normalizeName, webhookAddressIn } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
 import { isEntityClass, methodsOf, parametersOf, resolveClass } from '../model/untrusted';
@@ -395,7 +395,7 @@ function checkYamlSchemas(context: FileContext, file: FileModel): void {
         const marked = markedKey(part.file, call);
         if (!marked) continue;
         const keyName = part.file.stringValue(marked.key, context.integration?.constantString) ?? literalString(marked.key) ?? conventionalKey(marked.key);
-        if (!keyName || !(marked.secret || isCredentialKey(keyName)) || takesNoCredential(part.file, call.node, keyName)) continue;
+        if (!keyName || !(marked.secret || isCredentialKey(keyName, declaredSecretKeys(part.file, context.integration))) || takesNoCredential(part.file, call.node, keyName)) continue;
         context.markUsed();
         if (importsYaml(context)) {
           context.review(`${name} still takes "${keyName}" from YAML to import it into a config entry; make sure users are told (a repair issue) to remove it from configuration.yaml once imported.`);

@@ -57,7 +57,8 @@ variables, \`self\` attributes and what the module's own functions and methods r
 - a credential: \`entry.data[CONF_PASSWORD]\`, \`user_input.get(CONF_API_KEY)\`, \`self._token\`, a \`password\`
   variable, a headers dict with an \`Authorization\` value, a database connection URL (\`user_input[CONF_DB_URL]\`,
   which carries the database password), the headers of a request to a view that requires authentication (they carry
-  the caller's Home Assistant access token) (**error**);
+  the caller's Home Assistant access token), the \`code\` an alarm panel's or lock's command method is given
+  (\`async_alarm_disarm(self, code)\`) (**error**);
 - a whole payload that holds credentials: \`entry.data\`, \`entry.options\` (when something writes credentials
   into the options), \`entry.as_dict()\`, the
   \`user_input\` of a flow step whose form asks for a credential, the YAML \`config\`, the body of a request to a
