@@ -352,4 +352,15 @@ describe('personal-data-attribute', () => {
       assert.equal(analyzeSnippet(helper(call), { rules, fileName: 'sensor.py' }).findings.length, 1, call);
     }
   });
+
+  it("reads a name property and, with has_entity_name, the device's name as the entity's name", () => {
+    const sensor = (body: string) =>
+      `from homeassistant.components.sensor import SensorEntity\nfrom homeassistant.helpers.device_registry import DeviceInfo\n\n\nclass WaterSensor(SensorEntity):\n${body}\n`;
+    const lines = (body: string) => analyzeSnippet(sensor(body), { rules, fileName: 'sensor.py' }).findings.map((finding) => finding.range.start.line);
+    assert.deepEqual(lines('    @property\n    def name(self):\n        return f"Water {self._account_number}"'), [7]);
+    assert.deepEqual(lines('    @property\n    def name(self):\n        return f"Breaches {self._email}"'), []);
+    const device = '    def __init__(self, data):\n        self._attr_device_info = DeviceInfo(identifiers={("water", "x")}, name=f"Water - {data.account_number}")';
+    assert.deepEqual(lines(`    _attr_has_entity_name = True\n\n${device}`), [8]);
+    assert.deepEqual(lines(device), []);
+  });
 });

@@ -32,9 +32,10 @@ older \`device_state_attributes\`; also the dicts an entity description's functi
 \`attributes_fn=lambda data: {...}\`), \`_attr_extra_state_attributes\` assignments and
 \`hass.states.async_set(..., attributes)\`, an event entity's \`self._trigger_event(event_type, attributes)\`
 and a legacy device tracker's \`see(..., attributes=...)\` and its scanner's \`get_extra_attributes(device)\`, resolving keys through constants (\`ATTR_LATITUDE\`),
-and flags keys or values that name personal data. An entity's name (\`self._attr_name = f"Pickup ({account.address['street1']})"\`)
+and flags keys or values that name personal data. An entity's name (\`self._attr_name = f"Pickup ({account.address['street1']})"\`,
+a \`name\` property, and with \`has_entity_name\` its device's \`DeviceInfo(name=...)\`)
 is published as its \`friendly_name\` attribute and in its entity id, so a street address, phone number or account
-number in it is reported too (not the account's user name, which is how users tell accounts apart). Attributes set from a value whose keys cannot be read in the code (a webhook
+number in it is reported too (not the account's user name or sign-in e-mail, which is how users tell accounts apart). Attributes set from a value whose keys cannot be read in the code (a webhook
 payload, \`self._attributes\`, \`attributes or {}\`) put the item up for review. Facts about the device (model, firmware, its own serial number) are fine.
 Location entities (\`TrackerEntity\`, \`ScannerEntity\`, geolocation events) exist to report a position, so their
 coordinates are not reported as findings; a GPS tracker (a \`TrackerEntity\` with a latitude and longitude, or a
@@ -87,24 +88,51 @@ def extra_state_attributes(self):
  */
 function checkEntityNames(context: FileContext): void {
   const { file } = context;
-  if (!file.mentions(/_attr_name\b/)) return;
-  for (const assignment of file.nodesOfType('assignment')) {
-    const target = assignment.childForFieldName('left');
-    const value = assignment.childForFieldName('right');
-    if (!value || !target || !/^(self\.)?_attr_name$/.test(target.text)) continue;
+  for (const { value, at: assignment } of entityNames(file)) {
     const text = unwrap(value);
     const parts = text.type === 'string' || text.type === 'concatenated_string' ? interpolations(text) : [text];
     for (const part of parts) {
       const name = personalValueName(file, part);
-      // Entities named after their account's user (`f"{username} balance"`) or a family member are how users tell
-      // accounts apart; an address, a phone number or an account number in the name is data nobody needs there.
-      if (name === undefined || !isPersonalDataName(name) || LOCATION_KEYS.test(name.toLowerCase()) || PERSON_NAME.test(normalizeName(name))) continue;
+      // Entities named after their account's user (`f"{username} balance"`, `f"Breaches {email}"` for the address
+      // an account signs in with) or a family member are how users tell accounts apart; an address, a phone number
+      // or an account number in the name is data nobody needs there.
+      if (name === undefined || !isPersonalDataName(name) || LOCATION_KEYS.test(name.toLowerCase()) || PERSON_NAME.test(normalizeName(name)) || ACCOUNT_LOGIN.test(normalizeName(name))) continue;
       if (normalizeName(name) === 'address' && !PERSON_HOLDER.test(holderText(part))) continue;
       context.markUsed();
       context.report(assignment, `The entity's name includes personal data (${name}); the name is published as the friendly_name attribute and in the entity id, recorded and shared like any attribute, so name the entity after something else.`);
       break;
     }
   }
+}
+
+/**
+ * The names an entity is given: `self._attr_name = ...`, what a `name` property returns, and with `has_entity_name`
+ * (the device's name leads the entity's friendly_name and entity id) the name of its device (`DeviceInfo(name=...)`).
+ */
+function entityNames(file: FileModel): { value: Node; at: Node }[] {
+  const names: { value: Node; at: Node }[] = [];
+  if (file.mentions(/_attr_name\b/)) {
+    for (const assignment of file.nodesOfType('assignment')) {
+      const target = assignment.childForFieldName('left');
+      const value = assignment.childForFieldName('right');
+      if (value && target && /^(self\.)?_attr_name$/.test(target.text)) names.push({ value, at: assignment });
+    }
+  }
+  for (const fn of file.mentions(/def name\b/) ? file.functions : []) {
+    const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : undefined;
+    if (fn.childForFieldName('name')?.text !== 'name' || !decorated || !/@property\b/.test(decorated.text.slice(0, fn.startIndex - decorated.startIndex))) continue;
+    for (const statement of descendants(fn, ['return_statement'])) {
+      const value = statement.namedChild(0);
+      if (value) names.push({ value, at: statement });
+    }
+  }
+  if (file.mentions(/has_entity_name/)) {
+    for (const call of file.calls) {
+      const value = /(^|\.)DeviceInfo$/.test(call.name ?? '') ? call.keywords.get('name') : undefined;
+      if (value) names.push({ value, at: value.parent ?? value });
+    }
+  }
+  return names;
 }
 
 /** A key that is neither text nor a named constant: a loop variable or a computed value, which the data decides. */
@@ -114,6 +142,9 @@ function pickedByData(context: FileContext, key: Node): boolean {
   if (node.type === 'identifier') return !/^_?[A-Z][A-Z0-9_]*$/.test(node.text);
   return node.type === 'call' || node.type === 'subscript' || (node.type === 'string' && interpolations(node).length > 0);
 }
+
+/** The e-mail address an account signs in with: in an entity's name, which account it is. */
+const ACCOUNT_LOGIN = /^_?(email|e_mail|email_address|account_email|login_email|user_email)$/;
 
 const PERSON_NAME = /(^|_)(users?|usernames?|user_names?|nickname|screen_name|full_name|fullname|first_name|firstname|last_name|lastname|surname)(_|$)/;
 
