@@ -1022,4 +1022,14 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(severities('async_alarm_arm_away'), ['error']);
     assert.deepEqual(severities('async_set_country'), []);
   });
+
+  it('reports a helper that logs every answer it parses, when a caller reads a credential from what it returns', () => {
+    const api = (read: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass LockApi:\n    async def _parse_resp(self, resp):\n        body = await resp.json()\n        _LOGGER.debug("Received response: %s", body)\n        return body\n\n    async def login(self, session, username, password):\n        resp = await session.post("https://api.example.com/oauth2/token", data={"username": username, "password": password})\n        res = await self._parse_resp(resp)\n        return res["${read}"]\n`;
+    assert.deepEqual(analyzeSnippet(api('access_token'), { rules, fileName: 'api.py' }).findings.map((finding) => finding.range.start.line), [8]);
+    assert.deepEqual(analyzeSnippet(api('device_list'), { rules, fileName: 'api.py' }).findings, []);
+    // An answer logged on the way to a raise is never returned: no caller reads a credential from it.
+    const failed = api('access_token').replace('        _LOGGER.debug("Received response: %s", body)\n', '        if body.get("error_code"):\n            _LOGGER.debug("Received error: %s", body)\n            raise ValueError("failed")\n');
+    assert.deepEqual(analyzeSnippet(failed, { rules, fileName: 'api.py' }).findings, []);
+  });
 });

@@ -7,7 +7,7 @@ import { FILE_OPERATIONS } from './fileOperations';
 import { constantExpression, type IntegrationModel } from './integration';
 import { declaredSecretKeys, markedKey, SCHEMA_KEY_MARKER } from './schemaKeys';
 import { isSecretName, normalizeName } from './secrets';
-import { callerArguments, callsOf, isAuthenticatedViewHandler, methodsOf, parametersOf, registeredHandlers, resolveCallables, resolveClass, serviceHandlerReference, untrustedSource } from './untrusted';
+import { callerArguments, callSitesOf, callsOf, isAuthenticatedViewHandler, methodsOf, parametersOf, registeredHandlers, resolveCallables, resolveClass, serviceHandlerReference, untrustedSource } from './untrusted';
 import { comparisonParts } from './verification';
 
 /**
@@ -1210,6 +1210,8 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
     const responseKey = credentialResponseKey(file, node, bindings);
     if (responseKey && keyMaskedAfter(walk, node, responseKey, Math.max(...bindings.map((binding) => binding.node.startIndex), -1))) return [];
     if (responseKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${responseKey}`, node }];
+    const callersKey = bindings.length > 0 ? credentialReadByCallers(walk, node, bindings) : undefined;
+    if (callersKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${callersKey}`, node }];
     // `body = await resp.text()` logged, then `json.loads(body)["result"]["token"]`.
     const parsedKey = bindings.length > 0 ? credentialReadFromParsedText(file, node) : undefined;
     if (parsedKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${parsedKey}`, node }];
@@ -1287,6 +1289,42 @@ function credentialResponseKey(file: FileModel, use: Node, bindings: readonly Bi
     return isParsedResponse(file, binding.value) || (binding.kind === 'assign' && isCallResult(binding.value));
   });
   return fromResponse ? credentialKeyReadFrom(file, name, use, bindings) : undefined;
+}
+
+/**
+ * `body = await resp.json()`, logged and returned by a helper whose callers read a credential from what it returns
+ * (`res = await self._parse_resp(resp)`, then `res["access_token"]`): every answer the helper logs may hold one.
+ */
+function credentialReadByCallers(walk: Walk, use: Node, bindings: readonly Binding[]): string | undefined {
+  const { file, integration } = walk;
+  const fn = file.enclosingFunction(use);
+  // The returned value itself is what a caller follows into the helper: that caller's own reads decide, not others'.
+  if (use.parent?.type === 'return_statement') return undefined;
+  if (!fn || !bindings.some((binding) => binding.kind === 'assign' && binding.value && (isParsedResponse(file, binding.value) || isCallResult(binding.value)))) return undefined;
+  if (!file.returnedValues(fn).some((value) => unwrap(value).type === 'identifier' && unwrap(value).text === use.text)) return undefined;
+  // Logged on the way to a raise (`if error_code != 0: _LOGGER.debug(..., body); raise ...`): that answer is never
+  // returned, so no caller reads anything from it.
+  if (endsInRaise(use, fn)) return undefined;
+  for (const caller of callSitesOf(file, fn, integration)) {
+    let value: Node = caller.node;
+    while (value.parent && (value.parent.type === 'await' || value.parent.type === 'parenthesized_expression')) value = value.parent;
+    const assignment = value.parent?.type === 'assignment' && value.parent.childForFieldName('right')?.id === value.id ? value.parent : undefined;
+    const target = assignment?.childForFieldName('left');
+    if (target?.type !== 'identifier') continue;
+    const key = credentialKeyReadFrom(caller.file, target.text, target, caller.file.bindingsOf(target).filter((binding) => binding.node.id === assignment!.id));
+    if (key) return key;
+  }
+  return undefined;
+}
+
+/** Whether a block between `node` and the function `fn` around it ends with a raise. */
+function endsInRaise(node: Node, fn: Node): boolean {
+  for (let current = node.parent; current && current.id !== fn.id; current = current.parent) {
+    if (current.type !== 'block') continue;
+    const last = current.namedChildren[current.namedChildren.length - 1];
+    if (last?.type === 'raise_statement') return true;
+  }
+  return false;
 }
 
 /** A status test that holds for a failed answer: `!= 200`, `not response.ok`, `>= 400`, `== 401`, `in (401, 403)`. */

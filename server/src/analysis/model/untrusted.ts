@@ -464,6 +464,11 @@ export function callerArguments(file: FileModel, fn: Node, name: string, integra
   return found;
 }
 
+/** The calls of `fn` in the integration (direct, through the executor or `partial`), with the file each is in. */
+export function callSitesOf(file: FileModel, fn: Node, integration: IntegrationModel | undefined): { file: FileModel; node: Node }[] {
+  return callersOf(fn, file, integration).map((caller) => ({ file: caller.file, node: caller.node }));
+}
+
 /**
  * The default of parameter `name` of `fn` (`update_interval=timedelta(seconds=5)`) where it is in use: some call of
  * `fn` in the integration leaves the parameter out, or nothing in the integration calls `fn`.
