@@ -398,4 +398,14 @@ describe('diagnostics-unredacted', () => {
     assert.deepEqual(findings('async_redact_data(entry.options, TO_REDACT)'), []);
     assert.deepEqual(findings('dict(entry.options)'), ['entry.options']);
   });
+
+  it("takes a key only a service's schema asks for (a one-time PIN) for none the entries hold", () => {
+    const init = (schema: string) =>
+      `import voluptuous as vol\nfrom homeassistant.const import CONF_PIN\n\n${schema}\n\n\nasync def async_setup_entry(hass, entry):\n    async def send_pin(call):\n        await entry.runtime_data.send_auth_key(call.data[CONF_PIN])\n\n    hass.services.async_register("blink2fa", "send_pin", send_pin, schema=SEND_SCHEMA)\n    return True\n`;
+    const flow = 'import voluptuous as vol\nfrom homeassistant.config_entries import ConfigFlow\nfrom homeassistant.const import CONF_PASSWORD, CONF_USERNAME\n\n\nclass Flow(ConfigFlow, domain="blink2fa"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="x", data=self.auth.login_attributes)\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_USERNAME): str, vol.Required(CONF_PASSWORD): str}))\n';
+    const diagnostics = 'from homeassistant.components.diagnostics import async_redact_data\n\nTO_REDACT = {"username", "password"}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.as_dict(), TO_REDACT)\n';
+    const findings = (schema: string) => analyzeSnippet(diagnostics, { rules, fileName: 'diagnostics.py', otherFiles: { '__init__.py': init(schema), 'config_flow.py': flow } }).findings.length;
+    assert.equal(findings('SEND_SCHEMA = vol.Schema({vol.Optional(CONF_PIN): str})'), 0);
+    assert.equal(findings('SEND_SCHEMA = vol.Schema({})\nENTRY_SCHEMA = vol.Schema({vol.Optional(CONF_PIN): str})'), 1);
+  });
 });

@@ -497,6 +497,22 @@ function inOneTimeCodeForm(file: FileModel, marker: Node): boolean {
 }
 
 /**
+ * A key of a service's schema (`SERVICE_SEND_PIN_SCHEMA = vol.Schema({vol.Optional(CONF_PIN): str})`, or a schema
+ * written into the registration): what a service call carries, a one-time PIN sent on, not what entries hold.
+ */
+function inServiceSchema(file: FileModel, marker: Node): boolean {
+  for (let node = marker.parent; node && node.type !== 'module'; node = node.parent) {
+    if (node.type === 'call' && SERVICE_REGISTRATION.test(file.callSite(node)?.method ?? '')) return true;
+    if (node.type !== 'assignment') continue;
+    const name = node.childForFieldName('left')?.text ?? '';
+    return /(^|_)SERVICES?_/.test(name) || file.calls.some((call) => SERVICE_REGISTRATION.test(call.method ?? '') && [...call.args, ...call.keywords.values()].some((argument) => argument.text === name));
+  }
+  return false;
+}
+
+const SERVICE_REGISTRATION = /^(async_)?register(_entity_service|_admin_service|_platform_entity_service)?$/;
+
+/**
  * Inside `async_migrate_entry`: what it reads from an entry is what entries of an older version held; the entries
  * hold what it writes (read back elsewhere, a key still kept counts as held).
  */
@@ -516,7 +532,7 @@ function findKeyUses(file: FileModel): FileKeyUses {
   for (const call of file.calls) {
     const receiver = call.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
     if (SCHEMA_KEY_MARKER.test(call.name ?? '')) {
-      if (!inOneTimeCodeForm(file, call.node)) keys.push({ kind: 'all', key: markedKey(file, call)?.key });
+      if (!inOneTimeCodeForm(file, call.node) && !inServiceSchema(file, call.node)) keys.push({ kind: 'all', key: markedKey(file, call)?.key });
     } else if (SCHEMA_FLOW_STEP.test(call.name ?? '')) {
       // The schema flow helper keeps what each step's form asks for in the entry's options.
       for (const key of schemaFlowStepKeys(file, call)) keys.push({ kind: 'stored', key, part: 'options' });
