@@ -408,4 +408,15 @@ describe('diagnostics-unredacted', () => {
     assert.equal(findings('SEND_SCHEMA = vol.Schema({vol.Optional(CONF_PIN): str})'), 0);
     assert.equal(findings('SEND_SCHEMA = vol.Schema({})\nENTRY_SCHEMA = vol.Schema({vol.Optional(CONF_PIN): str})'), 1);
   });
+
+  it('reads hand masking done in a loop over listed keys, or in a helper handed the entry data', () => {
+    const flow = 'import voluptuous as vol\nfrom homeassistant.config_entries import ConfigFlow\nfrom homeassistant.const import CONF_API_KEY, CONF_PASSWORD\n\n\nclass Flow(ConfigFlow, domain="portx"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="x", data=user_input)\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_PASSWORD): str, vol.Required(CONF_API_KEY): str}))\n';
+    const findings = (diagnostics: string) => analyzeSnippet(`from homeassistant.const import CONF_API_KEY, CONF_PASSWORD\n\n${diagnostics}`, { rules, fileName: 'diagnostics.py', otherFiles: { 'config_flow.py': flow } }).findings.length;
+    const loop = (keys: string) => `\nasync def async_get_config_entry_diagnostics(hass, entry):\n    redacted = dict(entry.data)\n    for key in (${keys}):\n        redacted[key] = "**REDACTED**"\n    return {"data": redacted}\n`;
+    assert.equal(findings(loop('CONF_PASSWORD,')), 1);
+    assert.equal(findings(loop('CONF_PASSWORD, CONF_API_KEY')), 0);
+    const helper = (masks: string) => `\ndef _redact(data):\n    redacted = dict(data)\n${masks}\n    return redacted\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"data": _redact(entry.data)}\n`;
+    assert.equal(findings(helper('    redacted[CONF_PASSWORD] = "**REDACTED**"')), 1);
+    assert.equal(findings(helper('    redacted[CONF_PASSWORD] = "**REDACTED**"\n    redacted[CONF_API_KEY] = "**REDACTED**"')), 0);
+  });
 });

@@ -2377,6 +2377,11 @@ function heldCredentialKeys(walk: Walk, payload: Node): string[] | undefined {
   const target = unwrap(payload);
   const origin = target.type === 'identifier' ? file.origins(target).find((candidate) => candidate.kind === 'parameter') : undefined;
   const step = origin?.scope && /^async_step_/.test(origin.scope.childForFieldName('name')?.text ?? '') ? origin.scope : undefined;
+  // `def _redact(data)` that every caller hands an entry's data: what the entries hold.
+  if (!step && origin?.scope && origin.name) {
+    const handed = callerArguments(file, origin.scope, origin.name, integration);
+    if (handed.length > 0 && handed.every((argument) => isEntryPayload(argument.file, argument.node))) return [...storedCredentialKeys(file, integration).keys()];
+  }
   const keys = step ? stepSchemaKeyNodes(file, step, integration) : undefined;
   if (!keys) return undefined;
   return keys.map((key) => file.stringValue(key, integration?.constantString)).filter((key): key is string => key !== undefined && isCredentialKey(key, declaredSecretKeys(file, integration)));
@@ -2495,9 +2500,11 @@ function credentialLeftByMasking(walk: Walk, identifier: Node): string | undefin
   if (!held) return undefined;
   const masked = new Set<string>();
   for (const { key } of maskedKeyWrites(walk, identifier)) {
-    const name = file.stringValue(key, integration?.constantString);
-    if (name === undefined) return undefined;
-    masked.add(normalizeName(name));
+    // `for key in (CONF_PASSWORD,): data[key] = "***"`: each key the loop goes through.
+    const looped = key.type === 'identifier' ? loopedKeys(file, key) : [];
+    const names = (looped.length > 0 ? looped : [key]).map((each) => file.stringValue(each, integration?.constantString));
+    if (names.includes(undefined)) return undefined;
+    for (const name of names) masked.add(normalizeName(name!));
   }
   return held.find((key) => !masked.has(normalizeName(key)));
 }
