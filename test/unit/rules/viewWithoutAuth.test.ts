@@ -364,4 +364,15 @@ describe('view-without-auth', () => {
       assert.equal(item(local)?.status, 'not-applicable', local);
     }
   });
+
+  it('reviews raw sockets and UDP endpoints that listen, not a client socket or a port probe', () => {
+    const setup = (body: string) => `import asyncio\nimport socket\n\n\nasync def async_setup_entry(hass, entry):\n${body}\n    return True\n`;
+    const status = (body: string) => analyzeSnippet(setup(body), { rules }).checklist.find((item) => item.id === 'unauthenticated-endpoint')?.status;
+    assert.equal(status('    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n    sock.bind(("", 9999))\n    data, addr = await hass.loop.sock_recvfrom(sock, 4096)'), 'review');
+    assert.equal(status('    sock = socket.socket()\n    sock.bind(("", 9999))\n    sock.close()'), 'not-applicable');
+    assert.equal(status('    await hass.loop.create_datagram_endpoint(lambda: None, local_addr=("0.0.0.0", 9999))'), 'review');
+    assert.equal(status('    await hass.loop.create_datagram_endpoint(lambda: None, local_addr=("0.0.0.0", 0))'), 'not-applicable');
+    assert.equal(status('    server = socket.create_server(("", 8080))'), 'review');
+    assert.equal(status('    await asyncio.get_running_loop().create_server(lambda: None, "0.0.0.0", 8080)'), 'review');
+  });
 });

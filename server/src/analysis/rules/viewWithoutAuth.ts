@@ -22,9 +22,41 @@ const OWN_SERVERS: { name: RegExp; host: (site: CallSite) => Node | undefined; d
   { name: /^uvicorn\.(run|Config)$/, host: (site) => site.keywords.get('host'), defaultHost: 'loopback' },
   { name: /^(http\.server\.(Threading)?HTTPServer|socketserver\.(Threading)?(TCP|UDP)Server|wsgiref\.simple_server\.make_server)$/, host: (site) => serverAddressHost(site), defaultHost: 'all' },
   { name: /^asyncio\.start_server$/, host: (site) => site.args[1] ?? site.keywords.get('host'), defaultHost: 'all' },
+  { name: /^socket\.create_server$/, host: (site) => serverAddressHost(site), defaultHost: 'all' },
 ];
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
+
+/** `("0.0.0.0", 0)`: an address whose port the system picks, as a client's socket is bound. */
+function anyFreePort(address: Node): boolean {
+  const tuple = unwrap(address);
+  const port = tuple.type === 'tuple' ? tuple.namedChildren.filter((child) => child.type !== 'comment')[1] : undefined;
+  return port?.type === 'integer' && port.text === '0';
+}
+
+/** The host of an address tuple (`("0.0.0.0", port)`). */
+function tupleHost(address: Node | undefined): Node | undefined {
+  const tuple = address ? unwrap(address) : undefined;
+  return tuple?.type === 'tuple' ? tuple.namedChildren.find((child) => child.type !== 'comment') ?? undefined : undefined;
+}
+
+/**
+ * `sock.bind(("", port))` of a socket the code then receives on or accepts connections from (`sock.recvfrom`,
+ * `loop.sock_recvfrom(sock, ...)`, `sock.listen()`): a server of its own. A socket bound only to test whether a port
+ * is free is none.
+ */
+function boundListeningSocket(file: FileModel, bind: CallSite): Node | undefined {
+  const socket = bind.callee.childForFieldName('object');
+  if (!socket || !bind.args[0]) return undefined;
+  const made = file.origins(socket).some((origin) => unwrap(origin.node).type === 'call' && /^socket\.socket$/.test(file.callSite(unwrap(origin.node))?.name ?? ''));
+  if (!made) return undefined;
+  const receives = file.calls.some((call) => {
+    const receiver = call.callee.childForFieldName('object')?.text;
+    if (receiver === socket.text && call.method !== undefined && /^(listen|accept|recv|recvfrom|recv_into|recvfrom_into)$/.test(call.method)) return true;
+    return call.method !== undefined && /^sock_(recv|recvfrom|recv_into|accept)$/.test(call.method) && call.args[0]?.text === socket.text;
+  });
+  return receives ? socket : undefined;
+}
 
 /** `HTTPServer(("0.0.0.0", 8080), Handler)`: the host of the address tuple; make_server takes host, port, app. */
 function serverAddressHost(site: CallSite): Node | undefined {
@@ -39,13 +71,20 @@ function serverAddressHost(site: CallSite): Node | undefined {
  * is not reachable from the network.
  */
 function reviewOwnServers(context: FileContext, file: FileModel): void {
-  if (!file.mentions(/TCPSite|SockSite|run_app|uvicorn|Server|make_server|start_server|create_server/)) return;
+  if (!file.mentions(/TCPSite|SockSite|run_app|uvicorn|Server|make_server|start_server|create_server|create_datagram_endpoint|\.bind\(/)) return;
   for (const call of file.calls) {
     const name = call.name ?? '';
     const known = OWN_SERVERS.find((server) => server.name.test(name));
-    const rawSocket = call.method === 'create_server' && call.callee.childForFieldName('object')?.text.endsWith('loop') === true;
-    if (!known && !rawSocket) continue;
-    const host = known ? known.host(call) : call.args[1] ?? call.keywords.get('host');
+    // `hass.loop.create_server(...)`, `asyncio.get_running_loop().create_server(...)`, and UDP endpoints.
+    const onLoop = /loop(\(\))?$/.test(call.callee.childForFieldName('object')?.text ?? '');
+    const loopServer = onLoop && call.method === 'create_server';
+    const datagram = onLoop && call.method === 'create_datagram_endpoint';
+    const bound = call.method === 'bind' ? boundListeningSocket(file, call) : undefined;
+    if (!known && !loopServer && !datagram && !bound) continue;
+    // A client's socket bound to any free port (`local_addr=("0.0.0.0", 0)`) listens for nobody but its replies.
+    const bindsTo = datagram ? call.keywords.get('local_addr') : bound ? call.args[0] : undefined;
+    if ((datagram && !bindsTo) || (bindsTo && anyFreePort(bindsTo))) continue;
+    const host = known ? known.host(call) : bindsTo ? tupleHost(bindsTo) : call.args[1] ?? call.keywords.get('host');
     const address = host ? literalString(unwrap(host)) : undefined;
     if (host === undefined ? known?.defaultHost === 'loopback' : address !== undefined && LOOPBACK.test(address)) continue;
     const where = address === undefined ? (host ? `on \`${excerpt(host.text, 40)}\`` : 'on every interface') : address === '' || address === '0.0.0.0' || address === '::' ? 'on every interface' : `on ${address}`;
@@ -103,9 +142,10 @@ A websocket command (\`@websocket_api.websocket_command\`) answers every logged-
 integration's functions), without it goes to a review, since a user who is no administrator can then do that.
 
 A server the integration opens beside Home Assistant's (\`web.TCPSite\`, \`web.run_app\`, \`uvicorn.run\` or
-\`uvicorn.Config\` with a host, \`HTTPServer\`, \`asyncio.start_server\`, \`loop.create_server\`) answers on its own
+\`uvicorn.Config\` with a host, \`HTTPServer\`, \`asyncio.start_server\`, \`loop.create_server\`, \`socket.create_server\`,
+a UDP endpoint with a \`local_addr\`, a socket it binds and then receives on or accepts from) answers on its own
 port, outside Home Assistant's authentication, IP bans and TLS settings: the item goes to a review that names it,
-unless the server listens on the loopback interface only.
+unless the server listens on the loopback interface only (or on a port the system picks, as a client's socket does).
 
 A view that is public by design says so with \`# ha-security: ignore[view-without-auth] reason\` on its
 \`requires_auth\` line; the reason is what a reviewer reads.
