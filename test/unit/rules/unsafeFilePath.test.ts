@@ -236,6 +236,13 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(lines(`${save}\n${twice}`), [20]);
   });
 
+  it("takes the path of a request to a standard library HTTP handler for the request's", () => {
+    const server = (base: string) =>
+      `import os\nfrom http.server import ${base}\n\nSNAP_DIR = "/config/www/snapshots"\n\n\nclass Handler(${base}):\n    def do_GET(self):\n        path = os.path.join(SNAP_DIR, self.path.lstrip("/"))\n        with open(path, "rb") as handle:\n            self.wfile.write(handle.read())\n`;
+    assert.equal(analyzeSnippet(server('BaseHTTPRequestHandler'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(server('object').replace('from http.server import object\n', ''), { rules }).findings, []);
+  });
+
   it("takes urlretrieve's file name for a file the download writes, not its URL", () => {
     const service = (imports: string, use: string) =>
       `${imports}\n\nDOMAIN = "acme_fetch"\n\n\ndef setup(hass, config):\n    def handle(call):\n        ${use}\n\n    hass.services.register(DOMAIN, "fetch", handle)\n    return True\n`;

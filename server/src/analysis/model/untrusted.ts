@@ -208,6 +208,9 @@ function sourceOf(context: Context, file: FileModel, expression: Node, access: s
     case 'attribute': {
       const object = node.childForFieldName('object');
       if (object?.type === 'identifier' && object.text === 'self') {
+        // `self.path` of a standard library request handler (`class Handler(BaseHTTPRequestHandler)`): the request's.
+        const handled = stdlibRequestPart(context, file, node);
+        if (handled) return handled;
         // `self._file_path`, set from service data in one method and opened in another.
         const stored = selfAttributeSource(context, file, node, depth, helpers);
         if (stored) return stored;
@@ -317,6 +320,19 @@ function callSource(context: Context, file: FileModel, node: Node, depth: number
     if (found) return found;
   }
   return undefined;
+}
+
+/** What a standard library request handler reads from its request, by attribute, as the part of the request it is. */
+const STDLIB_REQUEST_PARTS: ReadonlyMap<string, string> = new Map([['path', 'query'], ['requestline', 'query'], ['raw_requestline', 'query'], ['headers', 'headers'], ['rfile', 'body']]);
+const STDLIB_HANDLERS = /^(http\.server\.(Base|Simple|CGI)HTTPRequestHandler|socketserver\.(Base|Stream|Datagram)RequestHandler)$/;
+
+/** `self.path`, `self.headers`, `self.rfile` in a method of a class deriving from http.server's request handlers. */
+function stdlibRequestPart(context: Context, file: FileModel, attribute: Node): UntrustedSource | undefined {
+  const part = STDLIB_REQUEST_PARTS.get(attribute.childForFieldName('attribute')?.text ?? '');
+  if (!part || !file.mentions(/RequestHandler/)) return undefined;
+  const cls = classOfMethodAround(file, attribute);
+  if (!cls || !classLineage(file, cls, context.integration).outsideBases.some((base) => STDLIB_HANDLERS.test(base))) return undefined;
+  return { kind: 'request', description: DESCRIPTIONS.request, node: attribute, part };
 }
 
 /** Text methods that reshape a value without judging it: a helper built from these alone hands its input on. */
