@@ -353,6 +353,11 @@ describe('secret names', () => {
     for (const name of ['session_token', 'x-auth-token', 'refresh_token']) assert.ok(isSecretName(name), name);
   });
 
+  it("takes a message's or call's parties for personal data", () => {
+    for (const name of ['from_number', 'to_number', 'sender', 'last_sender', 'recipient', 'caller_number', 'last_caller']) assert.ok(isPersonalDataName(name), name);
+    for (const name of ['serial_number', 'sender_type', 'message_count', 'model_number']) assert.ok(!isPersonalDataName(name), name);
+  });
+
   it('tells personal data from device facts', () => {
     for (const name of ['email', 'phone_number', 'home_address', 'latitude', 'account_id', 'date_of_birth', 'address', 'sip_uri', 'sipUri', 'sip_address']) assert.ok(isPersonalDataName(name), name);
     for (const name of ['ip_address', 'mac_address', 'model', 'serial_number', 'firmware', 'sip_port', 'sip_server']) assert.ok(!isPersonalDataName(name), name);
