@@ -247,4 +247,9 @@ describe('dynamic-eval', () => {
     }
     assert.ok(checked >= 4, `the fixtures exercise the suggestion (${checked})`);
   });
+
+  it("reads a package-relative module name set in a local first, as it reads one written inline", () => {
+    const source = 'from importlib import import_module\n\n\ndef load_mapping(device_type):\n    device_path = f".device_mapping.{device_type}"\n    return import_module(device_path, __package__).DEVICE_MAPPING\n';
+    assert.deepEqual(analyzeSnippet(source, { rules }).findings.map((finding) => finding.severity), ['warning']);
+  });
 });

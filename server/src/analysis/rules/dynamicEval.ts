@@ -201,7 +201,10 @@ function isRestrictedPythonCode(file: FileModel, code: Node): boolean {
  * absolute name starting with fixed text up to a dot (`f"drivers.{x}"`, `f"{__name__}.{x}"`).
  */
 function packagePrefix(file: FileModel, call: CallSite, name: Node, integration: IntegrationModel | undefined): string | undefined {
-  const segments = segmentsOf(file, name);
+  // `device_path = f".device_mapping.{kind}"`, then `import_module(device_path, __package__)`: the text it was set to.
+  const origins = unwrap(name).type === 'identifier' ? file.origins(unwrap(name)) : [];
+  const written = origins.length === 1 && origins[0].kind === 'expression' && origins[0].node.id !== unwrap(name).id ? origins[0].node : name;
+  const segments = segmentsOf(file, written);
   if (!segments || segments.length < 2) return undefined;
   let prefix = '';
   for (const segment of segments) {
