@@ -1032,4 +1032,11 @@ async def async_setup_entry(hass, entry):
     const failed = api('access_token').replace('        _LOGGER.debug("Received response: %s", body)\n', '        if body.get("error_code"):\n            _LOGGER.debug("Received error: %s", body)\n            raise ValueError("failed")\n');
     assert.deepEqual(analyzeSnippet(failed, { rules, fileName: 'api.py' }).findings, []);
   });
+
+  it("takes the integration's own logging wrapper for a log call", () => {
+    const logger = 'import logging\n\n_LOGGER = logging.getLogger("demo")\n\n\nclass DemoLogger:\n    @staticmethod\n    def debug(msg):\n        _LOGGER.debug(msg)\n\n    @staticmethod\n    def error(msg):\n        return len(msg)\n';
+    const init = (method: string) => `from .logger import DemoLogger\n\n\nasync def async_setup_entry(hass, entry):\n    DemoLogger.${method}(f"token={entry.data['token']}")\n    return True\n`;
+    assert.equal(analyzeSnippet(init('debug'), { rules, otherFiles: { 'logger.py': logger } }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(init('error'), { rules, otherFiles: { 'logger.py': logger } }).findings, []);
+  });
 });

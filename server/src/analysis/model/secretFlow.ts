@@ -49,7 +49,7 @@ const LOGGER_NAME = /^_?(LOGGER|LOG|logger|log|_logger|_log|LOGGER_\w+|\w+_LOGGE
  * integration that defines it so (`from .const import LOGGER`). Also `print(...)`: Home Assistant's output goes to
  * the console, the journal or the container's log, which users paste just as they paste home-assistant.log.
  */
-export function isLoggingCall(file: FileModel, call: CallSite, integration: IntegrationModel | undefined): boolean {
+export function isLoggingCall(file: FileModel, call: CallSite, integration: IntegrationModel | undefined, depth = 1): boolean {
   if (isPrintCall(file, call)) return true;
   if (!call.method || !LOG_METHODS.has(call.method)) return false;
   if (call.name && /^logging\.\w+$/.test(call.name)) return true;
@@ -63,9 +63,21 @@ export function isLoggingCall(file: FileModel, call: CallSite, integration: Inte
     if (file.origins(target).some((origin) => isGetLogger(file, origin.node))) return true;
     const qualified = file.imports.get(target.text);
     const constant = qualified && integration ? integration.resolveConstant(qualified) : undefined;
-    return constant !== undefined && isGetLogger(constant.file, constant.node);
+    if (constant !== undefined && isGetLogger(constant.file, constant.node)) return true;
   }
-  return false;
+  // `MideaLogger.debug(msg)`: the integration's own wrapper, whose method logs the message it is given.
+  return depth > 0 && resolveCallables(file, call.callee, integration).some((wrapper) => logsItsArguments(wrapper.file, wrapper.node, integration, depth - 1));
+}
+
+/** Whether a function hands one of its parameters (not `self`) to a logging call. */
+function logsItsArguments(file: FileModel, fn: Node, integration: IntegrationModel | undefined, depth: number): boolean {
+  const parameters = new Set(parametersOf(fn).map((parameter) => parameter.name).filter((name) => name !== 'self' && name !== 'cls'));
+  if (parameters.size === 0) return false;
+  return descendants(fn, ['call']).some((node) => {
+    const site = file.callSite(node);
+    if (!site || !isLoggingCall(file, site, integration, depth)) return false;
+    return [...site.args, ...site.keywords.values()].some((argument) => [argument, ...descendants(argument, ['identifier'])].some((part) => part.type === 'identifier' && parameters.has(part.text)));
+  });
 }
 
 /** The builtin `print`, writing to the process's output (`file=sys.stderr` too; another file is a file write). */
