@@ -345,7 +345,7 @@ describe('secret names', () => {
       assert.ok(!isSecretName(name), name);
     }
     for (const name of ['tokens', '_tokens', 'new_tokens', 'access_tokens', 'cached_tokens', 'stok', '_stok', 'CONF_STOK']) assert.ok(isSecretName(name), name);
-    for (const name of ['entry_code', 'guest_code', 'gate_code', 'visitor_code']) assert.ok(isSecretName(name), name);
+    for (const name of ['entry_code', 'guest_code', 'gate_code', 'visitor_code', 'write_community', 'CONF_COMMUNITY_STRING', 'community_write']) assert.ok(isSecretName(name), name);
   });
 
   it('takes an anti-forgery token for no credential', () => {

@@ -37,6 +37,8 @@ const SECRET_PAIRS = new Set([
   'network_key', 'link_key',
   // Azure's shared access signature keys and tokens (`event_hub_sas_key`).
   'sas_key', 'sas_token',
+  // SNMP v1/v2c's shared password: a write community can reconfigure the device.
+  'community_string', 'write_community', 'read_community', 'community_write', 'community_read', 'snmp_community', 'rw_community', 'ro_community',
 ]);
 
 /**
@@ -140,7 +142,7 @@ export function isSecretName(name: string): boolean {
  * A part of every word in SECRET_WORDS and SECRET_PAIRS and of the names judgeSecretName accepts otherwise (`pass`,
  * Z-Wave's `s2_..._key`, `apikey`): a name without one of these is no secret name.
  */
-const SECRET_VOCABULARY = /pass|pwd|secret|token|key|credential|bearer|cookie|jwt|auth|psk|otp|code|session|sig|stok/i;
+const SECRET_VOCABULARY = /pass|pwd|secret|token|key|credential|bearer|cookie|jwt|auth|psk|otp|code|session|sig|stok|community/i;
 
 /** The vocabulary secret names are judged by (for the test that holds SECRET_VOCABULARY to it). */
 export const SECRET_NAME_WORDS: readonly string[] = [...SECRET_WORDS, ...SECRET_PAIRS];
