@@ -282,6 +282,13 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(findings('f"export_{call.data[\'filename\']}"'), []);
   });
 
+  it('follows a folder under the config folder into a path formatted with str.format', () => {
+    const source = (name: string) =>
+      `async def async_setup_entry(hass, entry):\n    directory = hass.config.path("www", "plex")\n\n    def _save(call, image):\n        poster = "{}/p{}.jpg".format(directory, ${name})\n        with open(poster, "wb") as handle:\n            handle.write(image)\n\n    entry.runtime_data = _save\n    return True\n`;
+    assert.equal(analyzeSnippet(source('1234'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('call.data["filename"]'), { rules }).findings, []);
+  });
+
   it('counts a download saved into the config folder with urlretrieve', () => {
     const source = (destination: string) =>
       `from urllib.request import urlretrieve\n\n\ndef _download(hass, url):\n    urlretrieve(url, ${destination})\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(_download, hass, entry.data["url"])\n    return True\n`;

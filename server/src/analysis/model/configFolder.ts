@@ -246,6 +246,9 @@ export function joinedBase(file: FileModel, node: Node): Node | undefined {
   const site = node.type === 'call' ? file.callSite(node) : undefined;
   if (!site) return undefined;
   if (site.method === 'joinpath') return site.callee.childForFieldName('object') ?? undefined;
+  // `"{}/p{}.jpg".format(directory, 1234)`: text that starts with its first value.
+  const template = site.method === 'format' ? site.callee.childForFieldName('object') : null;
+  if (template && /^\{0?\}[\\/]/.test(literalString(unwrap(template)) ?? '')) return site.args[0];
   return /(^|\.)(os\.path\.join|Path|PurePath)$/.test(site.name ?? '') ? site.args[0] : undefined;
 }
 
@@ -273,6 +276,8 @@ function namedByUser(file: FileModel, path: Node, integration: IntegrationModel)
     const site = target.type === 'call' ? file.callSite(target) : undefined;
     // `Path(hass.config.path(msg["path"]))`: the path object of a path, named by whoever named that path.
     if (site && /(^|\.)(Path|PurePath)$/.test(site.name ?? '') && site.args.length === 1) return namedByUser(file, site.args[0], integration);
+    // `"{}/{}.jpg".format(folder, name)`: the values after the folder.
+    if (site?.method === 'format' && joinedBase(file, target)) return site.args.slice(1).some((part) => namedPartByUser(file, part, integration));
     if (!site || !/(^|\.)(os\.path\.join|config\.path|Path|joinpath)$/.test(site.name ?? site.method ?? '')) return false;
     parts = /(^|\.)os\.path\.join$/.test(site.name ?? '') ? site.args.slice(1) : site.args;
   }
