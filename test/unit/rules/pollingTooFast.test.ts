@@ -243,6 +243,7 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     const lines = (body: string, iotClass = 'cloud_polling') => analyzeSnippet(loop(body), { rules, manifest: manifest(iotClass) }).findings.map((finding) => finding.range.start.line);
     assert.deepEqual(lines(`${request}\n        await asyncio.sleep(2)`), [7]);
     assert.deepEqual(lines(`${request}\n        await asyncio.sleep(60)`), []);
+    assert.deepEqual(lines('        messages = await hass.async_add_executor_job(session.messages.list)\n        hass.bus.async_fire("sms", {"count": len(messages)})\n        await asyncio.sleep(2)'), [7]);
     assert.deepEqual(lines(`${request}\n        await asyncio.sleep(2)`, 'local_polling'), []);
     // Waiting for a command's result, read anew each round, ends when the result comes.
     const waiting = 'import asyncio\n\n\nasync def wait_result(session):\n    status = "Running"\n    while status == "Running":\n        await asyncio.sleep(2)\n        resp = await session.get("https://cloud.example.com/job")\n        status = (await resp.json())["status"]\n';

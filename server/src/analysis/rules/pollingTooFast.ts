@@ -488,7 +488,8 @@ function checkTightLoops(context: FileContext, file: FileModel): void {
     // A cloud service polled by a loop's regular pause (not a retry's, in an except clause) is polled at that pace.
     const iotClass = context.integration?.manifest.iotClass;
     const minimum = context.settings.cloudPollingMinSeconds;
-    const requests = io.some((site) => HTTP_REQUEST.test(site.method ?? ''));
+    // An HTTP request, or in a cloud_polling integration a library's call run on the executor (a cloud SDK's client).
+    const requests = io.some((site) => HTTP_REQUEST.test(site.method ?? '') || site.method === 'async_add_executor_job' || site.method === 'run_in_executor');
     const handler = ancestorOfType(sleep.node, ['except_clause']);
     if (iotClass !== 'cloud_polling' || seconds >= minimum || !requests || (handler && contains(loop, handler)) || !runsUntilStopped(loop)) continue;
     context.markUsed();
