@@ -154,4 +154,11 @@ describe('hardcoded-secret', () => {
     assert.equal(finding.fix, undefined);
     assert.equal(hardcodedSecret.meta.fix, 'none');
   });
+
+  it('takes an AES key in hex under a bare "key" in a table of keys, not any value called key', () => {
+    const lines = (source: string) => analyzeSnippet(source, { rules, fileName: 'cloud.py' }).findings.map((finding) => finding.range.start.line);
+    assert.deepEqual(lines('DEFAULT_KEYS = {\n    99: {"key": "ed37bd31558a4b039aaf4e7a7a59aa7a75fd9101682045f69baf45d28380ae5c"},\n}\n'), [1]);
+    assert.deepEqual(lines('SENSORS = [{"key": "temperature_outdoor_sensor_value_celsius"}, {"key": "0123456789abcdef"}]\n'), []);
+    assert.deepEqual(lines('ENTRY = {"key": "5f2b9c8e-1d2a-4e7b-9a3c-6d8e1f2a3b4c"}\n'), []);
+  });
 });

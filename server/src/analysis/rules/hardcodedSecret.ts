@@ -67,7 +67,8 @@ integration is shared by all of its users, so whoever extracts it can impersonat
   written out (\`bytes([26, 256 - 74, ...])\`, \`bytes.fromhex("1ab6...")\`, \`base64.b64decode("...")\`, judged as their
   hex or base64 text) and a literal encoded on the way (\`key.encode()\`). Names that only
   sometimes hold one (\`auth\`, \`SESSION_DEFAULT\`: a session is as often a client object or a cookie's name) count
-  with a random literal of 32 characters or more.
+  with a random literal of 32 characters or more, and a bare \`"key"\` in a table of data with an AES key in hex (32, 48
+  or 64 hex digits).
 - Literals in the credential position of well-known calls: \`aiohttp.BasicAuth(user, "...")\`, requests/httpx basic and
   digest auth, \`hmac.new(b"...", ...)\`, \`jwt.encode(payload, "...")\`, MQTT \`username_pw_set\`, and Home Assistant's
   \`LocalOAuth2Implementation\` and \`ClientCredential\` (use application credentials instead).
@@ -159,12 +160,13 @@ function checkNamedValues(context: FileContext, report: Reporter): void {
     const name = nameOfTarget(file, target, integration, binder);
     if (!name) continue;
     const secretName = isSecretName(name);
-    if (!secretName && !/auth$|session/i.test(name)) continue;
+    if (!secretName && !/auth$|session|^_?key$/i.test(name)) continue;
     const value = binder.childForFieldName(type === 'assignment' ? 'right' : 'value');
     if (!value) continue;
     // `auth = "401c2fe6..."`, `SESSION_DEFAULT = "cqq577bz..."`: a bare auth or session name holds a key or token
-    // only when the value is a long random string (a session is as often a client object or a cookie's name).
-    if (!secretName && !(AUTH_NAME.test(normalizeName(name)) && isLongRandomLiteral(value))) continue;
+    // only when the value is a long random string (a session is as often a client object or a cookie's name); a bare
+    // `key` only when it is an AES key written in hex (32, 48 or 64 hex digits), as a key is as often a lookup's.
+    if (!secretName && !(AUTH_NAME.test(normalizeName(name)) && isLongRandomLiteral(value)) && !(/^_?key$/i.test(name) && inKeyTable(binder) && isHexCipherKey(value))) continue;
     context.markUsed();
     reportLiteralSecret(context, value, name, (where) => `"${name}" is given a literal secret${where}`, report);
   }
@@ -478,6 +480,25 @@ export function looksLikeSecretValue(text: string, name: string): boolean {
 }
 
 const AUTH_NAME = /(^|_)auth$|(^|_)session(_|$)/;
+
+/**
+ * A `"key": ...` pair of a dict written as data (`DEFAULT_KEYS = {99: {"key": "..."}}`), not one handed to a call
+ * (query parameters and signing calls are judged where they are made).
+ */
+function inKeyTable(binder: Node): boolean {
+  if (binder.type !== 'pair') return false;
+  for (let node = binder.parent; node; node = node.parent) {
+    if (node.type === 'call' || node.type === 'argument_list') return false;
+    if (node.type === 'expression_statement' || node.type === 'block' || node.type === 'module') return true;
+  }
+  return true;
+}
+
+/** 128, 192 or 256 bits written in hex, with both digits and letters (`"ed37bd31558a4b03..."`). */
+function isHexCipherKey(value: Node): boolean {
+  const text = literalString(unwrap(value));
+  return text !== undefined && [32, 48, 64].includes(text.length) && isHex(text) && looksRandom(text) && !isPlaceholder(text);
+}
 
 function isLongRandomLiteral(value: Node): boolean {
   const text = literalString(unwrap(value));
