@@ -431,4 +431,14 @@ describe('credentials-outside-entry', () => {
     assert.equal(count('lock.py'), 1);
     assert.equal(count('sensor.py'), 0);
   });
+
+  it('follows a token into a state attribute through a formatting helper, a list it is appended to and json.dumps', () => {
+    const sensor = (body: string) =>
+      `import json\n\nfrom homeassistant.components.sensor import SensorEntity\n\n\ndef image_url(host, token, path):\n    return "http://{0}{1}?X-Plex-Token={2}".format(host, path, token)\n\n\nclass RecentSensor(SensorEntity):\n    def __init__(self, host, token):\n        self._host = host\n        self._token = token\n\n    @property\n    def extra_state_attributes(self):\n${body}\n`;
+    const count = (body: string) => analyzeSnippet(sensor(body), { rules, fileName: 'sensor.py' }).findings.length;
+    assert.equal(count('        return {"poster": image_url(self._host, self._token, "/thumb")}'), 1);
+    assert.equal(count('        cards = []\n        cards.append({"poster": f"http://{self._host}/thumb?X-Plex-Token={self._token}"})\n        return {"data": json.dumps(cards)}'), 1);
+    assert.equal(count('        cards = []\n        cards.append({"poster": f"http://{self._host}/thumb"})\n        return {"data": json.dumps(cards)}'), 0);
+    assert.equal(count('        return {"poster": image_url(self._host, "public", "/thumb")}'), 0);
+  });
 });

@@ -407,6 +407,8 @@ function returnsItsArguments(file: FileModel, fn: Node): boolean {
     if (node.type !== 'call') return false;
     const site = file.callSite(node);
     const receiver = site?.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+    // `"{}/{}".format(base, name)`: made of the values it formats.
+    if (site?.method === 'format' && site.args.some((argument) => madeFromParameters(argument, depth - 1))) return true;
     if (site?.method && RESHAPING_METHODS.test(site.method) && receiver) return madeFromParameters(receiver, depth - 1);
     return site?.name === 'str' && site.args.some((argument) => madeFromParameters(argument, depth - 1));
   };

@@ -7,7 +7,7 @@ import { credentialKeys, isCredentialKey, isInert, isRequestPayload, readsEntryC
 import { declaredSecretKeys, markedKey } from '../model/schemaKeys';
 import { isSecretName, isWebhookAddress, normalizeName, webhookAddressIn } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
-import { isEntityClass, methodsOf, parametersOf, resolveClass } from '../model/untrusted';
+import { callsTextReshapingHelper, isEntityClass, methodsOf, parametersOf, resolveClass } from '../model/untrusted';
 import { yamlSchemas } from '../model/yamlSchemas';
 import { contains, descendants, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -331,6 +331,27 @@ function credentialIn(context: FileContext, value: Node, depth = 3): string | un
       if (name && isSecretName(name)) return name;
     }
     if (node.type === 'identifier' && isSecretName(node.text)) return node.text;
+    // `card_json = []`, then `card_json.append(item)`: what the function puts into the list.
+    if (node.type === 'list' && depth > 0 && unwrap(value).type === 'identifier') {
+      for (const added of appendedValues(file, unwrap(value))) {
+        const secret = credentialIn(context, added, depth - 1);
+        if (secret) return secret;
+      }
+    }
+    // `json.dumps(card_json)`, `list(items)`: the same data in another form.
+    const converted = node.type === 'call' && depth > 0 ? file.callSite(node) : undefined;
+    if (converted && /^(json\.dumps|str|list|tuple)$/.test(converted.name ?? '') && converted.args[0]) {
+      const secret = credentialIn(context, converted.args[0], depth - 1);
+      if (secret) return secret;
+    }
+    // `image_url(self._host, self._token, path)`, a helper of the integration that formats its arguments into text.
+    if (node.type === 'call' && depth > 0 && callsTextReshapingHelper(file, node, context.integration)) {
+      const site = file.callSite(node);
+      for (const argument of site ? [...site.args, ...site.keywords.values()] : []) {
+        const secret = credentialIn(context, argument, depth - 1);
+        if (secret) return secret;
+      }
+    }
     // `token.to_json()`, `oAuthToken.toJson()`: the same credential in another form.
     const site = node.type === 'call' && depth > 0 ? file.callSite(node) : undefined;
     const receiver = site?.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
@@ -344,6 +365,18 @@ function credentialIn(context: FileContext, value: Node, depth = 3): string | un
   // except an OAuth token endpoint's answer, which is the tokens.
   const [carrier] = secretsIn(file, value, context.integration).filter((found) => !isRequestPayload(found) && (found.source === TOKEN_ENDPOINT_ANSWER || !found.source.startsWith(RESPONSE_SOURCE)));
   return carrier?.source;
+}
+
+/** What the function around a list's name appends to it (`items.append(x)`, `items.extend(xs)`, `items.insert(0, x)`). */
+function appendedValues(file: FileModel, name: Node): Node[] {
+  const scope = file.enclosingFunction(name);
+  if (!scope) return [];
+  return file.calls.flatMap((site) => {
+    if (!site.method || !/^(append|extend|insert)$/.test(site.method) || site.callee.childForFieldName('object')?.text !== name.text) return [];
+    if (file.enclosingFunction(site.node)?.id !== scope.id) return [];
+    const added = site.method === 'insert' ? site.args[1] : site.args[0];
+    return added ? [added] : [];
+  });
 }
 
 const OAUTH_FLOW = /AbstractOAuth2FlowHandler/;
