@@ -228,6 +228,14 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(status('timedelta(minutes=1)', '    BikeCoordinator(hass, None)'), 'pass');
   });
 
+  it("reads what a subclass hands its base coordinator's interval parameter through super().__init__", () => {
+    const source = (interval: string) =>
+      `import logging\nfrom datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass BaseCoordinator(DataUpdateCoordinator):\n    def __init__(self, hass, update_interval):\n        super().__init__(hass, _LOGGER, name="mail", update_interval=update_interval)\n\n\nclass CountCoordinator(BaseCoordinator):\n    def __init__(self, hass):\n        super().__init__(hass, ${interval})\n`;
+    const status = (interval: string) => analyzeSnippet(source(interval), { rules, manifest: manifest('cloud_polling'), fileName: 'coordinator.py' }).checklist.find((item) => item.id === 'rate-limiting')?.status;
+    assert.equal(status('timedelta(seconds=3600)'), 'pass');
+    assert.equal(status('timedelta(seconds=5)'), 'fail');
+  });
+
   it('takes a handler that clears the flag the loop runs on for a way out of the loop', () => {
     const socket = (handling: string) =>
       `import websockets\n\n\nclass ChargerSocket:\n    def __init__(self, ws):\n        self._websocket = ws\n        self._connected = True\n\n    async def receive_loop(self, handle):\n        while self._connected:\n            try:\n                handle(await self._websocket.recv())\n            except websockets.ConnectionClosed:\n${handling}\n`;

@@ -1045,6 +1045,11 @@ function buildCallerIndex(file: FileModel, integration: IntegrationModel | undef
         targets = methodsNamed(candidate, integration).get(simple) ?? [];
         if (targets.length > 1) targets = [];
       }
+      // `super().__init__(hass, update_interval=...)`: the method of that name of a base class of the integration.
+      if (targets.length === 0 && reference.type === 'attribute' && /^super\(/.test(reference.childForFieldName('object')?.text ?? '')) {
+        const inherited = superMethod(candidate, call.node, simple, integration);
+        if (inherited) targets = [inherited];
+      }
       for (const target of targets) {
         const key = `${target.file.path}#${target.node.id}`;
         const list = index.get(key) ?? [];
@@ -1058,6 +1063,18 @@ function buildCallerIndex(file: FileModel, integration: IntegrationModel | undef
   addDispatcherCallers(index, files, integration);
   addRegistryCallers(index, files, integration);
   return index;
+}
+
+/** The nearest base class of the integration (of the class around `node`) that defines method `name`. */
+function superMethod(file: FileModel, node: Node, name: string, integration: IntegrationModel | undefined): { file: FileModel; node: Node } | undefined {
+  const cls = classOfMethodAround(file, node);
+  if (!cls) return undefined;
+  const [, ...bases] = classLineage(file, cls, integration).classes;
+  for (const base of bases) {
+    const method = methodsOf(base.node).find((candidate) => candidate.childForFieldName('name')?.text === name);
+    if (method) return { file: base.file, node: method };
+  }
+  return undefined;
 }
 
 /**
