@@ -243,6 +243,12 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(analyzeSnippet(server('object').replace('from http.server import object\n', ''), { rules }).findings, []);
   });
 
+  it("reports a copy's unchecked destination though its source is checked, also in a helper", () => {
+    const source = 'import shutil\nfrom pathlib import Path\n\n\ndef copy_file(src, dst):\n    shutil.copyfile(src, dst)\n\n\nasync def async_setup(hass, config):\n    base = Path(hass.config.path("media"))\n\n    async def handle_copy(call):\n        src = base / Path(call.data["source"]).name\n        await hass.async_add_executor_job(copy_file, src, DEST)\n\n    hass.services.async_register("cpy", "copy", handle_copy)\n    return True\n';
+    assert.equal(analyzeSnippet(source.replace('DEST', 'call.data["dest"]'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source.replace('DEST', 'base / Path(call.data["dest"]).name'), { rules }).findings, []);
+  });
+
   it("takes urlretrieve's file name for a file the download writes, not its URL", () => {
     const service = (imports: string, use: string) =>
       `${imports}\n\nDOMAIN = "acme_fetch"\n\n\ndef setup(hass, config):\n    def handle(call):\n        ${use}\n\n    hass.services.register(DOMAIN, "fetch", handle)\n    return True\n`;

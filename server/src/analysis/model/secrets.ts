@@ -232,7 +232,10 @@ export function isPersonalDataName(name: string): boolean {
   if (/(^|_)((student|child|kid|guest|member|contact|customer|tenant|resident|driver|employee)_names?)(_|$)/.test(normalized)) return true;
   // Who a message or call came from or went to: an SMS's numbers, a call's parties.
   if (/(^|_)((from|to|caller|callee|sender|recipient|calling|called)_(number|phone|phone_number)|(last_)?(sender|recipient|caller))$/.test(normalized)) return true;
-  if (/(^|_)(patient_(id|name|number)|insurance_(id|number|no)|policy_number|national_id|national_number|passport_(id|number|no)|tax_id|social_security_number|emails|phones|phone_numbers)(_|$)/.test(normalized)) return true;
+  if (/(^|_)(patient_(id|name|number)|insurance_(id|number|no)|policy_number|national_id|national_number|passport_(id|number|no)|tax_id|social_security_number)(_|$)/.test(normalized)) return true;
+  // Plural contact words name the addresses themselves at the end of a name (`attendee_emails`), not counts of
+  // messages (`emails_sent`, `emails_bounced`).
+  if (/(^|_)(emails|phones|phone_numbers)$/.test(normalized)) return true;
   return /(^|_)(email|e_mail|phone|phone_number|mobile|street|zip_code|postcode|postal_code|birth|birthday|birthdate|date_of_birth|dob|latitude|longitude|gps|coordinates|full_name|fullname|first_name|firstname|last_name|lastname|surname|account_id|account_number|account_no|user_id|customer_id|customer_number|customer_no|contract_id|contract_number|contract_no|ssn|iban|bban|account_holder|account_owner|holder_name|owner_name|sip_uri|sip_address)(_|$)/.test(
     normalized,
   );

@@ -95,7 +95,10 @@ async def handle_export(call):
       if (targets.length === 0) continue;
       context.markUsed();
       // Both ends of a copy or move: the source is read, the destination written.
-      const found = targets.map((target) => untrustedLeaf(context, target)).find((leaf) => leaf !== undefined);
+      // A copy's checked source does not vouch for its unchecked destination: the first path that is not checked.
+      const leaves = targets.map((target) => untrustedLeaf(context, target)).filter((leaf): leaf is UntrustedLeaf => leaf !== undefined);
+      const unchecked = (leaf: UntrustedLeaf) => !(checkedAround(file, call.node, leaf.node, context.integration) === 'contained' || checkedByEveryCaller(context, leaf.node) || oneOfFixedNames(context, leaf.node));
+      const found = leaves.find(unchecked) ?? leaves[0];
       if (!found) continue;
       const leaf = found.node;
       const keys = leafKeys(context, leaf);
