@@ -1039,4 +1039,12 @@ async def async_setup_entry(hass, entry):
     assert.equal(analyzeSnippet(init('debug'), { rules, otherFiles: { 'logger.py': logger } }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(init('error'), { rules, otherFiles: { 'logger.py': logger } }).findings, []);
   });
+
+  it("takes a logger's method held in a name, or bound with partial, for a log call", () => {
+    const api = (setup: string, call: string) => `import logging\nfrom functools import partial\n\n_LOGGER = logging.getLogger(__name__)\n${setup}\n\n\nclass Api:\n    def login(self):\n        ${call}\n`;
+    const count = (setup: string, call: string) => analyzeSnippet(api(setup, call), { rules, fileName: 'api.py' }).findings.length;
+    assert.equal(count('log = _LOGGER.debug', 'log("Logging in with %s", self.password)'), 1);
+    assert.equal(count('dbg = partial(_LOGGER.debug, "Using token %s")', 'dbg(self._api_token)'), 1);
+    assert.equal(count('log = print_nothing = len', 'log(self.password)'), 0);
+  });
 });

@@ -51,6 +51,8 @@ const LOGGER_NAME = /^_?(LOGGER|LOG|logger|log|_logger|_log|LOGGER_\w+|\w+_LOGGE
  */
 export function isLoggingCall(file: FileModel, call: CallSite, integration: IntegrationModel | undefined, depth = 1): boolean {
   if (isPrintCall(file, call)) return true;
+  // `log = _LOGGER.debug` (or `partial(_LOGGER.debug, "Token %s")`), then `log("...", value)`: a logger's method.
+  if (call.callee.type === 'identifier') return file.mentions(LOGGER_METHOD_VALUE) && file.origins(call.callee).some((origin) => isLoggerMethod(file, origin.node, integration));
   if (!call.method || !LOG_METHODS.has(call.method)) return false;
   if (call.name && /^logging\.\w+$/.test(call.name)) return true;
   const receiver = call.callee.childForFieldName('object');
@@ -67,6 +69,23 @@ export function isLoggingCall(file: FileModel, call: CallSite, integration: Inte
   }
   // `MideaLogger.debug(msg)`: the integration's own wrapper, whose method logs the message it is given.
   return depth > 0 && resolveCallables(file, call.callee, integration).some((wrapper) => logsItsArguments(wrapper.file, wrapper.node, integration, depth - 1));
+}
+
+/** A logger's method named but not called there (`= _LOGGER.debug` at the end of a line, `partial(_LOGGER.debug, ...`). */
+const LOGGER_METHOD_VALUE = /\.(debug|info|warning|warn|error|exception|critical|fatal)[ \t]*[,)\n]/;
+
+/** `_LOGGER.debug`, or `partial(_LOGGER.debug, ...)`: a logger's method as a value. */
+function isLoggerMethod(file: FileModel, value: Node, integration: IntegrationModel | undefined): boolean {
+  let node = unwrap(value);
+  const site = node.type === 'call' ? file.callSite(node) : undefined;
+  if (site?.name === 'functools.partial' && site.args[0]) node = unwrap(site.args[0]);
+  if (node.type !== 'attribute') return false;
+  const method = node.childForFieldName('attribute')?.text ?? '';
+  const object = node.childForFieldName('object');
+  if (!LOG_METHODS.has(method) || !object || method === 'log') return false;
+  const target = unwrap(object);
+  const last = target.type === 'attribute' ? target.childForFieldName('attribute')?.text ?? '' : target.text;
+  return LOGGER_NAME.test(last) || /^logging$/.test(file.qualifiedName(target) ?? '') || file.origins(target).some((origin) => isGetLogger(file, origin.node));
 }
 
 /** Whether a function hands one of its parameters (not `self`) to a logging call. */
