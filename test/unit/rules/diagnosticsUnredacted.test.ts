@@ -419,4 +419,16 @@ describe('diagnostics-unredacted', () => {
     assert.equal(findings(helper('    redacted[CONF_PASSWORD] = "**REDACTED**"')), 1);
     assert.equal(findings(helper('    redacted[CONF_PASSWORD] = "**REDACTED**"\n    redacted[CONF_API_KEY] = "**REDACTED**"')), 0);
   });
+
+  it('takes a webhook id given a placeholder or filtered out, update() with placeholders and the | merge for hand masking', () => {
+    const flow = 'import voluptuous as vol\nfrom homeassistant.components import webhook\nfrom homeassistant.config_entries import ConfigFlow\nfrom homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_WEBHOOK_ID\n\n\nclass Flow(ConfigFlow, domain="hook"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="x", data={**user_input, CONF_WEBHOOK_ID: webhook.async_generate_id()})\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_API_KEY): str, vol.Required(CONF_PASSWORD): str}))\n';
+    const findings = (body: string) => analyzeSnippet(`from homeassistant.components.diagnostics import REDACTED\nfrom homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_WEBHOOK_ID\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n${body}\n`, { rules, fileName: 'diagnostics.py', otherFiles: { 'config_flow.py': flow } }).findings.length;
+    assert.equal(findings('    return {**entry.data, CONF_API_KEY: REDACTED, CONF_PASSWORD: REDACTED, CONF_WEBHOOK_ID: REDACTED}'), 0);
+    assert.equal(findings('    return {**entry.data, CONF_API_KEY: REDACTED, CONF_PASSWORD: REDACTED}'), 1);
+    assert.equal(findings('    return {k: v for k, v in entry.data.items() if k not in (CONF_API_KEY, CONF_PASSWORD, CONF_WEBHOOK_ID)}'), 0);
+    assert.equal(findings('    data = dict(entry.data)\n    data.update({CONF_API_KEY: REDACTED, CONF_PASSWORD: REDACTED, CONF_WEBHOOK_ID: REDACTED})\n    return data'), 0);
+    assert.equal(findings('    data = dict(entry.data)\n    data.update({CONF_API_KEY: REDACTED})\n    return data'), 1);
+    assert.equal(findings('    return entry.data | {CONF_API_KEY: REDACTED, CONF_PASSWORD: REDACTED, CONF_WEBHOOK_ID: REDACTED}'), 0);
+    assert.equal(findings('    return entry.data | {CONF_API_KEY: REDACTED}'), 1);
+  });
 });

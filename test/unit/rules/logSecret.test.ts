@@ -1047,4 +1047,13 @@ async def async_setup_entry(hass, entry):
     assert.equal(count('dbg = partial(_LOGGER.debug, "Using token %s")', 'dbg(self._api_token)'), 1);
     assert.equal(count('log = print_nothing = len', 'log(self.password)'), 0);
   });
+
+  it('takes update() with placeholders and the | merge for masking a copy before it is logged', () => {
+    const flow = (shown: string) =>
+      `import logging\n\nimport voluptuous as vol\nfrom homeassistant.config_entries import ConfigFlow\nfrom homeassistant.const import CONF_HOST, CONF_PASSWORD\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Flow(ConfigFlow, domain="logupd"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n${shown}\n            _LOGGER.debug("Input: %s", shown)\n            return self.async_create_entry(title="x", data=user_input)\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_HOST): str, vol.Required(CONF_PASSWORD): str}))\n`;
+    const count = (shown: string) => analyzeSnippet(flow(shown), { rules, fileName: 'config_flow.py' }).findings.length;
+    assert.equal(count('            shown = dict(user_input)\n            shown.update({CONF_PASSWORD: "**REDACTED**"})'), 0);
+    assert.equal(count('            shown = user_input | {CONF_PASSWORD: "**REDACTED**"}'), 0);
+    assert.equal(count('            shown = user_input | {CONF_HOST: "**REDACTED**"}'), 1);
+  });
 });

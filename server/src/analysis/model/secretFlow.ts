@@ -6,7 +6,7 @@ import { derivedKey, type Binding, type CallSite, type FileModel } from './fileM
 import { FILE_OPERATIONS } from './fileOperations';
 import { constantExpression, type IntegrationModel } from './integration';
 import { declaredSecretKeys, markedKey, SCHEMA_KEY_MARKER } from './schemaKeys';
-import { isSecretName, normalizeName } from './secrets';
+import { isSecretName, isWebhookAddress, normalizeName } from './secrets';
 import { callerArguments, callSitesOf, callsOf, isAuthenticatedViewHandler, methodsOf, parametersOf, registeredHandlers, resolveCallables, resolveClass, serviceHandlerReference, untrustedSource } from './untrusted';
 import { comparisonParts } from './verification';
 
@@ -1206,7 +1206,11 @@ function carriers(walk: Walk, expression: Node, depth: number): SecretCarrier[] 
     case 'binary_operator': {
       const operator = node.childForFieldName('operator')?.text;
       if (operator !== '+' && operator !== '%' && operator !== '|') return [];
-      return [...recurse(node.childForFieldName('left')), ...recurse(node.childForFieldName('right'))];
+      // `entry.data | {CONF_PASSWORD: REDACTED}`: the merge overrides keys as `{**entry.data, ...}` does.
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (operator === '|' && left && right && unwrap(right).type === 'dictionary') return mergedCarrier(walk, node, left, unwrap(right), depth);
+      return [...recurse(left), ...recurse(right)];
     }
     case 'boolean_operator':
       // `password or ""` is the password.
@@ -2297,26 +2301,42 @@ function masksByKeywords(walk: Walk, site: CallSite): boolean {
  * A dict leaks when a credential key maps to a real value, or when it spreads a payload without overriding any
  * credential key (`{**entry.data, CONF_PASSWORD: "***"}` is hand-written masking).
  */
+/** `base | {KEY: value, ...}`: read as `{**base, KEY: value, ...}` (see dictionaryCarrier). */
+function mergedCarrier(walk: Walk, node: Node, base: Node, overrides: Node, depth: number): SecretCarrier[] {
+  return dictionaryParts(walk, node, [{ spread: base }, ...overrides.namedChildren.map((child) => ({ child }))], depth);
+}
+
 function dictionaryCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
+  return dictionaryParts(walk, node, node.namedChildren.map((child) => (child.type === 'dictionary_splat' ? { spread: child.namedChild(0) ?? child } : { child })), depth);
+}
+
+/** A dict made of spread payloads and pairs: what it holds, with the keys its pairs mask by hand. */
+function dictionaryParts(walk: Walk, node: Node, parts: ({ spread: Node } | { child: Node })[], depth: number): SecretCarrier[] {
   const { file, integration } = walk;
   let masks = false;
   const masked = new Set<string>();
   const spreadPayloads: Node[] = [];
   const found: SecretCarrier[] = [];
   const spreads: SecretCarrier[] = [];
-  for (const child of node.namedChildren) {
-    if (!child) continue;
+  for (const part of parts) {
+    if ('spread' in part) {
+      spreads.push(...carriers(walk, part.spread, depth - 1));
+      spreadPayloads.push(part.spread);
+      continue;
+    }
+    const child = part.child;
     if (child.type === 'pair') {
       const key = child.childForFieldName('key');
       const value = child.childForFieldName('value');
       if (!value) continue;
       const keyName = key ? file.stringValue(key, integration?.constantString) : undefined;
+      // `CONF_WEBHOOK_ID: REDACTED`: any key overridden with a placeholder is masked, a webhook's id as a password.
+      if (keyName !== undefined && isInert(file, value)) {
+        masked.add(normalizeName(keyName));
+        if (isCredentialKey(keyName, declaredSecretKeys(file, integration)) || isWebhookAddress(keyName)) masks = true;
+        continue;
+      }
       if (keyName !== undefined && isCredentialKey(keyName, declaredSecretKeys(file, integration))) {
-        if (isInert(file, value)) {
-          masks = true;
-          masked.add(normalizeName(keyName));
-          continue;
-        }
         const inner = carriers(walk, value, depth - 1);
         // A credential key with an unknown value (`{"Authorization": auth}`) holds the credential.
         if (inner.length > 0 || isOpaque(file, value, walk.integration) || unwrap(value).type === 'string' || unwrap(value).type === 'binary_operator') {
@@ -2325,12 +2345,6 @@ function dictionaryCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
         continue;
       }
       found.push(...carriers(walk, value, depth - 1));
-    } else if (child.type === 'dictionary_splat') {
-      const spread = child.namedChild(0);
-      if (spread) {
-        spreads.push(...carriers(walk, spread, depth - 1));
-        spreadPayloads.push(spread);
-      }
     }
   }
   if (!masks) return [...found, ...spreads];
@@ -2552,7 +2566,17 @@ function maskedKeyWrites(walk: Walk, identifier: Node): { key: Node; at: Node }[
   const masked: { key: Node; at: Node }[] = [];
   for (const call of index.callsByScope.get(scope.id) ?? []) {
     if (call.node.startIndex > identifier.startIndex) break;
-    if (call.method === 'pop' && call.args[0] && call.callee.type === 'attribute' && call.callee.childForFieldName('object')?.text === name) masked.push({ key: call.args[0], at: call.node });
+    if (call.callee.type !== 'attribute' || call.callee.childForFieldName('object')?.text !== name) continue;
+    if (call.method === 'pop' && call.args[0]) masked.push({ key: call.args[0], at: call.node });
+    // `data.update({CONF_PASSWORD: REDACTED})`: each key given a placeholder.
+    if (call.method === 'update') {
+      const given = call.args[0] ? unwrap(call.args[0]) : undefined;
+      for (const pair of given?.type === 'dictionary' ? given.namedChildren : []) {
+        const key = pair.type === 'pair' ? pair.childForFieldName('key') : null;
+        const value = pair.type === 'pair' ? pair.childForFieldName('value') : null;
+        if (key && value && isInert(file, value)) masked.push({ key, at: call.node });
+      }
+    }
   }
   for (const statement of index.statementsByScope.get(scope.id) ?? []) {
     if (statement.startIndex > identifier.startIndex) break;

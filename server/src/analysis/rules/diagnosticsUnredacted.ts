@@ -269,6 +269,11 @@ function unredactedEntryData(file: FileModel, value: Node, integration: Integrat
     if (isEntryData(file, node)) return void found.push(node);
     // `{**entry.data, CONF_PASSWORD: "**REDACTED**"}`: masked by hand, by someone who knows the keys.
     if (node.type === 'dictionary' && node.namedChildren.some((child) => child?.type === 'dictionary_splat') && node.namedChildren.some((child) => child?.type === 'pair')) return;
+    // `entry.data | {CONF_PASSWORD: REDACTED}`: the same, written as a merge.
+    if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '|' && unwrap(node.childForFieldName('right') ?? node).type === 'dictionary') return;
+    // `{k: v for k, v in entry.data.items() if k not in TO_EXCLUDE}`: filtered by hand (what it leaves, the
+    // credential checks read from the filter).
+    if (node.type === 'dictionary_comprehension' && node.namedChildren.some((child) => child?.type === 'if_clause')) return;
     for (const child of node.namedChildren) if (child) visit(child);
   };
   visit(unwrap(value));
