@@ -375,4 +375,11 @@ describe('view-without-auth', () => {
     assert.equal(status('    server = socket.create_server(("", 8080))'), 'review');
     assert.equal(status('    await asyncio.get_running_loop().create_server(lambda: None, "0.0.0.0", 8080)'), 'review');
   });
+
+  it('takes a token looked up with get and tested for None for a check of the caller', () => {
+    const view = (test: string) =>
+      `from http import HTTPStatus\n\nfrom aiohttp import web\nfrom homeassistant.components.http import KEY_HASS, HomeAssistantView\n\n\nclass PassView(HomeAssistantView):\n    url = "/api/capview/{token}"\n    name = "api:capview"\n    requires_auth = False\n\n    async def get(self, request, token):\n        guest = request.app[KEY_HASS].data["capview"].get(token)\n${test}\n        return self.json(guest)\n`;
+    assert.deepEqual(analyzeSnippet(view('        if guest is None:\n            return web.Response(status=HTTPStatus.NOT_FOUND)'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(view('        _ = guest'), { rules }).findings.length, 1);
+  });
 });

@@ -534,17 +534,17 @@ function openMode(site: CallSite): string | undefined {
 
 
 /**
- * `entry = self.hass.data[DOMAIN][token]` (or `if token not in ...: raise`) with a token the request sent: only a
+ * `entry = self.hass.data[DOMAIN][token]` (or `if token not in ...: raise`, or `.get(token)` then `if entry is None:
+ * return ...`) with a token the request sent: only a
  * token the integration issued gets past it, so the caller is checked (a KeyError answers the others).
  */
 function tokenLookedUp(file: FileModel, handler: Node, integration: IntegrationModel | undefined): boolean {
   const body = handler.childForFieldName('body');
   const last = body?.namedChildren[body.namedChildren.length - 1];
   if (!last) return false;
-  return descendants(handler, ['subscript']).some((subscript) => {
-    const key = subscript.childForFieldName('subscript');
-    return key?.type === 'identifier' && isSecretName(key.text) && untrustedSource(file, key, integration) !== undefined && knownKeyGuard(file, handler, key, last);
-  });
+  // Looked up by subscript (`passes[token]`) or by `.get(token)` and then tested (`if guest is None: return ...`).
+  const keys = descendants(handler, ['subscript', 'call']).map((node) => (node.type === 'subscript' ? node.childForFieldName('subscript') : file.callSite(node)?.method === 'get' ? file.callSite(node)!.args[0] : undefined));
+  return keys.some((key) => key?.type === 'identifier' && isSecretName(key.text) && untrustedSource(file, key, integration) !== undefined && knownKeyGuard(file, handler, key, last));
 }
 
 /**
