@@ -157,6 +157,13 @@ describe('webhook-unsigned', () => {
     assert.equal(library.checklist.find((item) => item.id === 'webhook-signature')?.status, 'review');
   });
 
+  it("reads the integration's own helper named like a signature check instead of trusting its name", () => {
+    const source = (guard: string) =>
+      `import hashlib\nimport hmac\n\nfrom aiohttp import web\nfrom homeassistant.components import webhook\n\n\ndef _signature_ok(entry, request, body):\n    key = entry.options.get("shared_key")\n${guard}\n    digest = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()\n    return hmac.compare_digest(digest, request.headers.get("X-Sig", ""))\n\n\nasync def async_setup_entry(hass, entry):\n    async def handle(hass, webhook_id, request):\n        body = await request.read()\n        if not _signature_ok(entry, request, body):\n            return web.Response(status=401)\n        hass.bus.async_fire("hookk", {"size": len(body)})\n\n    webhook.async_register(hass, "hookk", "X", entry.data["webhook_id"], handle)\n    return True\n`;
+    assert.match(analyzeSnippet(source('    if not key:\n        return True'), { rules }).findings[0]?.message ?? '', /only while a key is configured/);
+    assert.deepEqual(analyzeSnippet(source('    if not key:\n        return False'), { rules }).findings, []);
+  });
+
   it('counts decrypting the body with the shared secret (authenticated encryption) as verification', () => {
     const source = (key: string) =>
       `from aiohttp.web import Response\nfrom homeassistant.components import webhook\n\n\nasync def handle_webhook(hass, webhook_id, request):\n    entry = hass.data["demo"][webhook_id]\n    req_data = await request.json()\n    try:\n        payload = decrypt_payload(${key}, req_data["encrypted_data"])\n    except ValueError:\n        return Response(status=401)\n    hass.bus.async_fire("demo_event", {"zone": str(payload.get("zone", ""))})\n    return Response(status=200)\n\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], handle_webhook)\n    return True\n`;

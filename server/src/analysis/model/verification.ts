@@ -298,7 +298,8 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
     if (VERIFIER.test(simple) && args.some((arg) => carriesCredential(file, arg, integration)) && resolveCallables(file, site.callee, integration).length === 0) {
       return verified(`${simple}(...)`, node);
     }
-    if (SIGNATURE_VERIFIER.test(simple) && args.some((arg) => isRequestBody(file, arg, integration))) return verified(`${simple}(...)`, node);
+    // A library's signature check is taken at its name too; one of the integration is read below.
+    if (SIGNATURE_VERIFIER.test(simple) && args.some((arg) => isRequestBody(file, arg, integration)) && resolveCallables(file, site.callee, integration).length === 0) return verified(`${simple}(...)`, node);
     // `decrypt_payload(entry.data["secret"], body["encrypted_data"])`: only a sender holding the secret writes a
     // payload that decrypts (authenticated encryption, such as NaCl's SecretBox, rejects a forged one).
     if (/decrypt/i.test(simple) && args.some((arg) => isRequestBody(file, arg, integration)) && args.some((arg) => secretOperand(file, unwrap(arg), integration) !== undefined)) {
