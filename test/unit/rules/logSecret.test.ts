@@ -1056,4 +1056,11 @@ async def async_setup_entry(hass, entry):
     assert.equal(count('            shown = user_input | {CONF_PASSWORD: "**REDACTED**"}'), 0);
     assert.equal(count('            shown = user_input | {CONF_HOST: "**REDACTED**"}'), 1);
   });
+
+  it("takes a response's URL for the credential its request sent in the query string", () => {
+    const client = (params: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass WxClient:\n    async def current(self, session, station):\n        async with session.get(f"https://api.example.com/{station}", params=${params}) as resp:\n            _LOGGER.debug("GET %s -> %s", resp.url, resp.status)\n            return await resp.json()\n`;
+    assert.equal(analyzeSnippet(client('{"api-key": self._api_key}'), { rules, fileName: 'api.py' }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(client('{"units": "metric"}'), { rules, fileName: 'api.py' }).findings, []);
+  });
 });

@@ -1779,6 +1779,19 @@ function isOAuthSession(file: FileModel, expression: Node): boolean {
   });
 }
 
+/** For a response (`async with session.get(url, params=...) as resp`): a credential its request put in the query. */
+function queryCredentialSent(walk: Walk, response: Node, depth: number): string | undefined {
+  for (const binding of walk.file.bindingsOf(response)) {
+    let value = binding.value ? unwrap(binding.value) : undefined;
+    if (value?.type === 'await') value = unwrap(value.namedChild(0) ?? value);
+    const site = value?.type === 'call' ? walk.file.callSite(value) : undefined;
+    const params = site?.keywords.get('params');
+    const secret = params ? carriers(walk, params, depth - 1).find((carrier) => carrier.kind === 'secret') : undefined;
+    if (secret) return secret.source;
+  }
+  return undefined;
+}
+
 function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   const attribute = node.childForFieldName('attribute')?.text ?? '';
   const object = node.childForFieldName('object');
@@ -1797,6 +1810,11 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
     const fn = parameter?.node.parent?.parent;
     const key = fn?.type === 'function_definition' ? serviceCredentialKey(walk.file, fn, unwrap(object).text, walk.integration) : undefined;
     if (key) return [{ kind: 'payload', source: `${SERVICE_DATA_SOURCE}${key}`, node }];
+  }
+  // `resp.url` of `session.get(url, params={"api-key": key})`: the address sent, query string and credential included.
+  if ((attribute === 'url' || attribute === 'real_url') && object && unwrap(object).type === 'identifier') {
+    const sent = queryCredentialSent(walk, unwrap(object), depth);
+    if (sent) return [{ kind: 'secret', source: sent, node }];
   }
   // An incoming request's headers carry the caller's Authorization token or the webhook's signature.
   if (attribute === 'headers' && object && unwrap(object).type === 'identifier') {
