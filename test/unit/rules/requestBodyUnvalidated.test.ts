@@ -76,4 +76,11 @@ describe('request-body-unvalidated', () => {
     const source = `from homeassistant.helpers.storage import Store\n\n\nclass Flow:\n    async def async_step_user(self, user_input=None):\n        await Store(self.hass, 1, "demo").async_save(user_input)\n`;
     assert.deepEqual(analyzeSnippet(source, { rules }).findings, []);
   });
+
+  it('follows a body appended to a list that is then saved', () => {
+    const source = (added: string) =>
+      `from homeassistant.components import webhook\nfrom homeassistant.helpers.storage import Store\n\n\nasync def async_setup_entry(hass, entry):\n    store = Store(hass, 1, f"rbody.{entry.entry_id}")\n\n    async def handle(hass, webhook_id, request):\n        reading = await request.json()\n        history = await store.async_load() or []\n        history.append(${added})\n        await store.async_save(history)\n\n    webhook.async_register(hass, "rbody", "Readings", entry.data["webhook_id"], handle)\n    return True\n`;
+    assert.equal(analyzeSnippet(source('reading'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('{"value": float(reading["value"])}'), { rules }).findings, []);
+  });
 });
