@@ -289,6 +289,13 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(analyzeSnippet(source('call.data["filename"]'), { rules }).findings, []);
   });
 
+  it("reads a Store's key from the module's function that returns it", () => {
+    const source = (removed: string) =>
+      `from homeassistant.helpers.storage import Store\n\nDOMAIN = "keys"\n\n\ndef readings_key(entry_id):\n    return f"{DOMAIN}.{entry_id}.readings"\n\n\ndef state_key(entry_id):\n    return f"{DOMAIN}.{entry_id}"\n\n\nasync def async_setup_entry(hass, entry):\n    await Store(hass, 1, readings_key(entry.entry_id)).async_save([])\n    await Store(hass, 1, state_key(entry.entry_id)).async_save({})\n    return True\n\n\nasync def async_remove_entry(hass, entry):\n${removed}\n`;
+    assert.equal(analyzeSnippet(source('    await Store(hass, 1, state_key(entry.entry_id)).async_remove()'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('    await Store(hass, 1, state_key(entry.entry_id)).async_remove()\n    await Store(hass, 1, readings_key(entry.entry_id)).async_remove()'), { rules }).findings, []);
+  });
+
   it('counts a download saved into the config folder with urlretrieve', () => {
     const source = (destination: string) =>
       `from urllib.request import urlretrieve\n\n\ndef _download(hass, url):\n    urlretrieve(url, ${destination})\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(_download, hass, entry.data["url"])\n    return True\n`;

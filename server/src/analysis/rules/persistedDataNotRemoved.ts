@@ -389,9 +389,15 @@ function noteRemovedStore(file: FileModel, site: CallSite, integration: Integrat
  * A store key as text, constants read (also from other modules) and every other value as `{}`: `f"{DOMAIN}.{entry.entry_id}"`
  * is `trk.{}` wherever it is written. Undefined when the key is not built from strings here.
  */
-function storeKeyShape(file: FileModel, key: Node, integration: IntegrationModel): string | undefined {
+function storeKeyShape(file: FileModel, key: Node, integration: IntegrationModel, depth = 2): string | undefined {
   const whole = file.stringValue(key, integration.constantString);
   if (whole !== undefined) return whole;
+  // `readings_key(entry.entry_id)`, a function of the module that returns the key: the shape of what it returns.
+  const target = unwrap(key);
+  const callee = target.type === 'call' ? target.childForFieldName('function') : null;
+  const helper = callee?.type === 'identifier' ? file.moduleFunction(callee.text) : undefined;
+  const returned = helper ? file.returnedValues(helper) : [];
+  if (helper && depth > 0) return returned.length === 1 ? storeKeyShape(file, returned[0], integration, depth - 1) : undefined;
   const segments = segmentsOf(file, key);
   if (!segments) return undefined;
   let shape = '';
