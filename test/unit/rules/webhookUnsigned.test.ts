@@ -164,6 +164,14 @@ describe('webhook-unsigned', () => {
     assert.deepEqual(analyzeSnippet(source('    if not key:\n        return False'), { rules }).findings, []);
   });
 
+  it('reports a check made only while a key is set, the key used one step before the comparison', () => {
+    const source = (guard: string) =>
+      `import hashlib\nimport hmac\n\nfrom aiohttp import web\nfrom homeassistant.components import webhook\n\n\nasync def async_setup_entry(hass, entry):\n    async def handle(hass, webhook_id, request):\n        body = await request.read()\n        key = entry.options.get("shared_key")\n${guard}\n        hass.bus.async_fire("hookk", {"size": len(body)})\n\n    webhook.async_register(hass, "hookk", "X", entry.data["webhook_id"], handle)\n    return True\n`;
+    const check = '            digest = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()\n            if not hmac.compare_digest(digest, request.headers.get("X-Sig", "")):\n                return web.Response(status=401)';
+    assert.match(analyzeSnippet(source(`        if key:\n${check}`), { rules }).findings[0]?.message ?? '', /only while a key is configured/);
+    assert.deepEqual(analyzeSnippet(source(`        if not key:\n            return web.Response(status=401)\n        if True:\n${check}`), { rules }).findings, []);
+  });
+
   it('counts decrypting the body with the shared secret (authenticated encryption) as verification', () => {
     const source = (key: string) =>
       `from aiohttp.web import Response\nfrom homeassistant.components import webhook\n\n\nasync def handle_webhook(hass, webhook_id, request):\n    entry = hass.data["demo"][webhook_id]\n    req_data = await request.json()\n    try:\n        payload = decrypt_payload(${key}, req_data["encrypted_data"])\n    except ValueError:\n        return Response(status=401)\n    hass.bus.async_fire("demo_event", {"zone": str(payload.get("zone", ""))})\n    return Response(status=200)\n\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], handle_webhook)\n    return True\n`;

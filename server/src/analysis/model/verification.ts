@@ -371,7 +371,8 @@ function failOpenGuard(file: FileModel, fn: Node, check: Node, integration: Inte
     if (!condition || !consequence || !contains(consequence, check)) continue;
     const parts = comparisonParts(unwrap(condition));
     const tested = parts?.operator === 'is not' && unwrap(parts.right).type === 'none' ? unwrap(parts.left) : unwrap(condition);
-    if (tested.type !== 'identifier' || !new RegExp(`\\b${tested.text}\\b`).test(check.text)) continue;
+    // The tested value feeds the check, directly or one step before it (`digest = hmac.new(key.encode(), ...)`).
+    if (tested.type !== 'identifier' || !new RegExp(`\\b${tested.text}\\b`).test(consequence.text)) continue;
     // The client's own value missing is a request let through; the integration's key missing is the older form below.
     return { how: `if ${condition.text}: ...`, when: isClientValue(file, tested, integration) ? 'no-signature' : 'no-key' };
   }
