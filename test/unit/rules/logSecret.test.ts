@@ -1063,4 +1063,11 @@ async def async_setup_entry(hass, entry):
     assert.equal(analyzeSnippet(client('{"api-key": self._api_key}'), { rules, fileName: 'api.py' }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(client('{"units": "metric"}'), { rules, fileName: 'api.py' }).findings, []);
   });
+
+  it('follows keywords its callers give a **kwargs parameter that is logged', () => {
+    const api = (json: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Api:\n    async def _request(self, method, path, **kwargs):\n        _LOGGER.debug("Request %s %s kwargs=%s", method, path, kwargs)\n        return await self._session.request(method, path, **kwargs)\n\n    async def login(self):\n        return await self._request("post", "/login", json=${json})\n`;
+    assert.equal(analyzeSnippet(api('{"email": self._email, "password": self._password}'), { rules, fileName: 'api.py' }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(api('{"page": 1}'), { rules, fileName: 'api.py' }).findings, []);
+  });
 });

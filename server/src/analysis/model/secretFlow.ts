@@ -1270,6 +1270,10 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
     if (opaque && isSecretHolderName(name) && !inLexer(file, node)) return [{ kind: 'secret', source: name, node }];
     const raised = bindings.length === 0 && depth > 1 ? caughtExceptionCarrier(walk, node, depth) : undefined;
     if (raised) return [{ ...raised, node }];
+    // `**kwargs` of the function around (the file model binds no splat parameter): what its callers give it.
+    const splat = bindings.length === 0 ? keywordsParameter(file, node) : undefined;
+    const given = splat ? carrierHandedTo(walk, { name, kind: 'parameter', value: null, node: splat }, depth, true) : undefined;
+    if (given) return [{ ...given, node }];
     return [];
   } finally {
     walk.resolving.delete(node.id);
@@ -1535,10 +1539,31 @@ function carrierHandedTo(walk: Walk, binding: Binding, depth: number, onlyBindin
       const found = onlyBinding ? handed[0] : handed.find(isRequestPayload);
       if (found) return found;
     }
+    // `def _request(self, method, path, **kwargs)`: the keywords its callers give beyond its named parameters
+    // (`self._request("post", "/login", json={"password": ...})`).
+    const parameters = parametersOf(fn);
+    if (onlyBinding && parameters.find((parameter) => parameter.name === binding.name)?.kind === 'kwargs') {
+      const named = new Set(parameters.map((parameter) => parameter.name));
+      for (const caller of callSitesOf(walk.file, fn, walk.integration)) {
+        const site = caller.file.callSite(caller.node);
+        for (const [keyword, value] of site?.keywords ?? []) {
+          if (named.has(keyword)) continue;
+          const found = carriers(caller.file === walk.file ? walk : { ...walk, file: caller.file }, value, depth - 1)[0];
+          if (found) return found;
+        }
+      }
+    }
     return undefined;
   } finally {
     walk.resolving.delete(fn.id);
   }
+}
+
+/** The `**name` parameter node of the function around `identifier` that bears its name. */
+function keywordsParameter(file: FileModel, identifier: Node): Node | undefined {
+  const fn = file.enclosingFunction(identifier);
+  const parameter = fn ? parametersOf(fn).find((candidate) => candidate.kind === 'kwargs' && candidate.name === identifier.text) : undefined;
+  return parameter?.node;
 }
 
 /**
