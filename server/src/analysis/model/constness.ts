@@ -109,23 +109,15 @@ function isRepeatable(side: Node): boolean {
  */
 function listAdditions(file: FileModel, name: Node): Node[] {
   const scope = file.enclosingFunction(name);
-  if (!scope || !file.mentions(LIST_ADDING)) return [];
-  const added: Node[] = [];
-  for (const site of file.calls) {
-    if (site.method === undefined || !LIST_METHODS.has(site.method) || site.callee.childForFieldName('object')?.text !== name.text) continue;
-    if (file.enclosingFunction(site.node)?.id !== scope.id) continue;
-    const value = site.method === 'insert' ? site.args[1] : site.args[0];
-    if (value) added.push(value);
-  }
+  if (!scope) return [];
+  const added = file.listAdditions(name).map(({ value }) => value);
+  if (!file.mentions(/\+=/)) return added;
   for (const assignment of file.nodesOfType('augmented_assignment')) {
     const right = assignment.childForFieldName('right');
     if (assignment.childForFieldName('left')?.text === name.text && right && file.enclosingFunction(assignment)?.id === scope.id) added.push(right);
   }
   return added;
 }
-
-const LIST_METHODS = new Set(['append', 'extend', 'insert']);
-const LIST_ADDING = /\.(append|extend|insert)\(|\+=/;
 
 function hasOnlyConstantItems(file: FileModel, iterable: Node, integration: IntegrationModel | undefined, depth: number): boolean {
   const node = unwrap(iterable);

@@ -502,6 +502,23 @@ export class FileModel {
     return values;
   }
 
+  /**
+   * What the function around `name` puts into the local list it names (`items.append(x)`, `.extend(xs)`,
+   * `.insert(0, x)`), in document order, each with the call that adds it.
+   */
+  listAdditions(name: Node): { value: Node; call: Node }[] {
+    const scope = this.enclosingFunction(name);
+    if (!scope || !this.mentions(LIST_ADDING)) return [];
+    const added: { value: Node; call: Node }[] = [];
+    for (const site of this.calls) {
+      if (!site.method || !LIST_ADDING_METHODS.has(site.method) || site.callee.childForFieldName('object')?.text !== name.text) continue;
+      if (this.enclosingFunction(site.node)?.id !== scope.id) continue;
+      const value = site.method === 'insert' ? site.args[1] : site.args[0];
+      if (value) added.push({ value, call: site.node });
+    }
+    return added;
+  }
+
   /** The first import (local name, qualified name) whose qualified name is `match` or matches it. */
   importOf(match: string | RegExp): [string, string] | undefined {
     for (const [local, qualified] of this.imports) if (typeof match === 'string' ? qualified === match : match.test(qualified)) return [local, qualified];
@@ -968,6 +985,9 @@ class IndexedCallSite implements CallSite {
     return sorted;
   }
 }
+
+const LIST_ADDING_METHODS = new Set(['append', 'extend', 'insert']);
+const LIST_ADDING = /\.(append|extend|insert)\(/;
 
 /** Methods that call the function at this argument position later, with the arguments after it. */
 const DEFERRING_METHODS = new Map([['async_add_executor_job', 0], ['async_add_job', 0], ['add_job', 0], ['run_in_executor', 1], ['submit', 0]]);

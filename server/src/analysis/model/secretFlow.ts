@@ -2661,19 +2661,15 @@ function dictAdditions(walk: Walk, identifier: Node, depth: number): SecretCarri
     if (value.secretKey && !isInert(walk.file, value.node)) return { kind: 'secret', source: value.node.text, node: value.node };
   }
   // `history.append(reading)` before the list is saved or logged: what went in.
-  for (const site of fileIndex(walk.file).callsByScope.get(walk.file.scopeOf(identifier).id) ?? []) {
-    if (site.node.startIndex > identifier.startIndex) break;
-    if (!site.method || !LIST_ADDITIONS.has(site.method) || site.callee.childForFieldName('object')?.text !== identifier.text) continue;
-    const added = site.method === 'insert' ? site.args[1] : site.args[0];
+  for (const { value: added, call } of walk.file.listAdditions(identifier)) {
+    if (call.startIndex > identifier.startIndex) break;
     // A tuple appended is unpacked by position where it is read (`for name, parent, cfg in items`): not followed here.
-    if (!added || ['tuple', 'parenthesized_expression'].includes(added.type)) continue;
+    if (['tuple', 'parenthesized_expression'].includes(added.type)) continue;
     const found = carriers(walk, added, depth - 1)[0];
     if (found) return found;
   }
   return undefined;
 }
-
-const LIST_ADDITIONS = new Set(['append', 'extend', 'insert']);
 
 /**
  * `data[ATTR_PASSWORD] = "<hidden>"` (or `del`, `.pop`) after index `from` (where the credential was stored under that

@@ -333,7 +333,7 @@ function credentialIn(context: FileContext, value: Node, depth = 3): string | un
     if (node.type === 'identifier' && isSecretName(node.text)) return node.text;
     // `card_json = []`, then `card_json.append(item)`: what the function puts into the list.
     if (node.type === 'list' && depth > 0 && unwrap(value).type === 'identifier') {
-      for (const added of appendedValues(file, unwrap(value))) {
+      for (const { value: added } of file.listAdditions(unwrap(value))) {
         const secret = credentialIn(context, added, depth - 1);
         if (secret) return secret;
       }
@@ -365,18 +365,6 @@ function credentialIn(context: FileContext, value: Node, depth = 3): string | un
   // except an OAuth token endpoint's answer, which is the tokens.
   const [carrier] = secretsIn(file, value, context.integration).filter((found) => !isRequestPayload(found) && (found.source === TOKEN_ENDPOINT_ANSWER || !found.source.startsWith(RESPONSE_SOURCE)));
   return carrier?.source;
-}
-
-/** What the function around a list's name appends to it (`items.append(x)`, `items.extend(xs)`, `items.insert(0, x)`). */
-function appendedValues(file: FileModel, name: Node): Node[] {
-  const scope = file.enclosingFunction(name);
-  if (!scope) return [];
-  return file.calls.flatMap((site) => {
-    if (!site.method || !/^(append|extend|insert)$/.test(site.method) || site.callee.childForFieldName('object')?.text !== name.text) return [];
-    if (file.enclosingFunction(site.node)?.id !== scope.id) return [];
-    const added = site.method === 'insert' ? site.args[1] : site.args[0];
-    return added ? [added] : [];
-  });
 }
 
 const OAUTH_FLOW = /AbstractOAuth2FlowHandler/;
