@@ -61,7 +61,7 @@ function boundListeningSocket(file: FileModel, bind: CallSite): Node | undefined
 /** `HTTPServer(("0.0.0.0", 8080), Handler)`: the host of the address tuple; make_server takes host, port, app. */
 function serverAddressHost(site: CallSite): Node | undefined {
   const first = site.args[0] ? unwrap(site.args[0]) : undefined;
-  if (first?.type === 'tuple') return first.namedChildren.find((child) => child.type !== 'comment') ?? undefined;
+  if (first?.type === 'tuple') return tupleHost(first);
   return site.name?.endsWith('make_server') ? first : undefined;
 }
 
