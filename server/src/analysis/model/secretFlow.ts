@@ -1584,8 +1584,8 @@ function isTruthAnnotation(annotation: Node): boolean {
 
 /** What one binding of a name says: a carrier, nothing, or `opaque` (a value we cannot see into). */
 /**
- * `async def async_alarm_disarm(self, code=None)`, `async def async_unlock(self, **kwargs)`'s `code`: the PIN a user
- * typed to disarm an alarm panel or open a lock, which Home Assistant hands the entity's command method.
+ * `async def async_alarm_disarm(self, code=None)`, `async def async_unlock(self, code)`: the PIN a user typed to disarm
+ * an alarm panel or open a lock, which Home Assistant hands the entity's command method.
  */
 function isCommandCode(binding: Binding): boolean {
   if (binding.name !== 'code') return false;
