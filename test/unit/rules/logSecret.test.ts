@@ -1069,5 +1069,8 @@ async def async_setup_entry(hass, entry):
       `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Api:\n    async def _request(self, method, path, **kwargs):\n        _LOGGER.debug("Request %s %s kwargs=%s", method, path, kwargs)\n        return await self._session.request(method, path, **kwargs)\n\n    async def login(self):\n        return await self._request("post", "/login", json=${json})\n`;
     assert.equal(analyzeSnippet(api('{"email": self._email, "password": self._password}'), { rules, fileName: 'api.py' }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(api('{"page": 1}'), { rules, fileName: 'api.py' }).findings, []);
+    // Spread from a dict the caller builds (`**params`).
+    const spread = api('None').replace('return await self._request("post", "/login", json=None)', 'params = {"lockId": 1, "keyboardPwd": self._passcode}\n        return await self._request("post", "/login", **params)');
+    assert.equal(analyzeSnippet(spread, { rules, fileName: 'api.py' }).findings.length, 1);
   });
 });

@@ -1546,9 +1546,16 @@ function carrierHandedTo(walk: Walk, binding: Binding, depth: number, onlyBindin
       const named = new Set(parameters.map((parameter) => parameter.name));
       for (const caller of callSitesOf(walk.file, fn, walk.integration)) {
         const site = caller.file.callSite(caller.node);
+        const callerWalk = caller.file === walk.file ? walk : { ...walk, file: caller.file };
         for (const [keyword, value] of site?.keywords ?? []) {
           if (named.has(keyword)) continue;
-          const found = carriers(caller.file === walk.file ? walk : { ...walk, file: caller.file }, value, depth - 1)[0];
+          const found = carriers(callerWalk, value, depth - 1)[0];
+          if (found) return found;
+        }
+        // `self.post(path, **params)`: the dict spread into the keywords.
+        const spread = caller.node.childForFieldName('arguments')?.namedChildren.filter((argument) => argument.type === 'dictionary_splat') ?? [];
+        for (const dict of spread) {
+          const found = dict.namedChild(0) ? carriers(callerWalk, dict.namedChild(0)!, depth - 1)[0] : undefined;
           if (found) return found;
         }
       }
