@@ -532,16 +532,16 @@ function inOneTimeCodeForm(file: FileModel, marker: Node): boolean {
  * written into the registration): what a service call carries, a one-time PIN sent on, not what entries hold.
  */
 function inServiceSchema(file: FileModel, marker: Node): boolean {
+  const registers = (call: CallSite) => serviceHandlerReference(call) !== undefined;
   for (let node = marker.parent; node && node.type !== 'module'; node = node.parent) {
-    if (node.type === 'call' && SERVICE_REGISTRATION.test(file.callSite(node)?.method ?? '')) return true;
+    const site = node.type === 'call' ? file.callSite(node) : undefined;
+    if (site && registers(site)) return true;
     if (node.type !== 'assignment') continue;
     const name = node.childForFieldName('left')?.text ?? '';
-    return /(^|_)SERVICES?_/.test(name) || file.calls.some((call) => SERVICE_REGISTRATION.test(call.method ?? '') && [...call.args, ...call.keywords.values()].some((argument) => argument.text === name));
+    return /(^|_)SERVICES?_/.test(name) || file.calls.some((call) => registers(call) && [...call.args, ...call.keywords.values()].some((argument) => argument.text === name));
   }
   return false;
 }
-
-const SERVICE_REGISTRATION = /^(async_)?register(_entity_service|_admin_service|_platform_entity_service)?$/;
 
 /**
  * Inside `async_migrate_entry`: what it reads from an entry is what entries of an older version held; the entries

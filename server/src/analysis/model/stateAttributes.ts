@@ -208,7 +208,7 @@ function descriptionFieldValues(file: FileModel, call: Node): Node[] | undefined
       const body = target.childForFieldName('body');
       if (body) returned.push(body);
     } else if (target.type === 'identifier') {
-      const definition = file.functions.find((fn) => fn.childForFieldName('name')?.text === target.text);
+      const definition = file.moduleFunction(target.text);
       if (!definition) return undefined;
       for (const statement of descendants(definition, ['return_statement'])) if (statement.namedChild(0)) returned.push(statement.namedChild(0)!);
     } else if (target.type !== 'none') return undefined;

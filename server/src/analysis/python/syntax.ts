@@ -104,6 +104,12 @@ export function ancestorOfType(node: Node, types: readonly string[]): Node | nul
   return null;
 }
 
+/** The call a node is an argument of, positional or by keyword (`f(x)`, `f(key=x)`). */
+export function callTakingArgument(argument: Node): Node | undefined {
+  const list = argument.parent?.type === 'keyword_argument' ? argument.parent.parent : argument.parent;
+  return list?.type === 'argument_list' && list.parent?.type === 'call' ? list.parent : undefined;
+}
+
 /** Whether a block ends by leaving it (`return`, `raise`, `continue`, `break`): what follows the block does not run. */
 export function leavesBlock(block: Node | null | undefined): boolean {
   const last = block?.namedChildren[block.namedChildren.length - 1];

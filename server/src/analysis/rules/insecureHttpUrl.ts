@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import type { FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { isSecretName, normalizeName } from '../model/secrets';
-import { stringPrefix, unwrap } from '../python/syntax';
+import { callTakingArgument, stringPrefix, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
 
@@ -323,6 +323,5 @@ function callsMadeWith(file: FileModel, value: Node, depth: number): Node[] {
 function ancestorCall(string: Node): Node | undefined {
   let node: Node = string;
   while (node.parent && ['parenthesized_expression', 'binary_operator', 'concatenated_string'].includes(node.parent.type)) node = node.parent;
-  const parent = node.parent?.type === 'keyword_argument' ? node.parent.parent : node.parent;
-  return parent?.type === 'argument_list' && parent.parent?.type === 'call' ? parent.parent : undefined;
+  return callTakingArgument(node);
 }

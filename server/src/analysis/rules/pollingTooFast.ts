@@ -5,7 +5,7 @@ import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
 import { argumentsForParameter, classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf, resolveClass } from '../model/untrusted';
 import { selfAttributeValues } from '../model/secretFlow';
-import { ancestorOfType, contains, descendants, identifiersMatching, unwrap } from '../python/syntax';
+import { ancestorOfType, callTakingArgument, contains, descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
 import { baseName, excerpt } from '../text';
@@ -219,7 +219,7 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
       const value = argument.childForFieldName('value');
       // `update_interval=SCAN_INTERVAL`: judged where SCAN_INTERVAL is defined (here or in the module it comes from).
       const namesScanInterval = value?.type === 'identifier' && value.text === 'SCAN_INTERVAL' && scanIntervalDefinedByIntegration(file, integration);
-      const call = argument.parent?.type === 'argument_list' && argument.parent.parent?.type === 'call' ? argument.parent.parent : undefined;
+      const call = callTakingArgument(argument);
       if (value && !namesScanInterval && call && !replacedOnEveryUpdate(file, argument) && !buildsRecord(file, call, integration)) add(value, 'update_interval');
       continue;
     }

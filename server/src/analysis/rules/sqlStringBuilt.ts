@@ -3,7 +3,7 @@ import { isConstantExpression } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { argumentsFor, callerArguments, isAdministratorFormInput, untrustedSource } from '../model/untrusted';
-import { interpolations, isFString, literalString, unwrap } from '../python/syntax';
+import { callTakingArgument, interpolations, isFString, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity } from '../types';
 import { baseName, excerpt } from '../text';
@@ -175,7 +175,8 @@ function queriesForHelpersElsewhere(file: FileModel, integration: IntegrationMod
       for (const origin of other.origins(site.args[0])) {
         if (origin.kind !== 'parameter' || !origin.scope || !origin.name) continue;
         for (const passed of callerArguments(other, origin.scope, origin.name, integration)) {
-          const caller = passed.file === file ? enclosingCall(file, passed.node) : undefined;
+          const around = passed.file === file ? callTakingArgument(passed.node) : undefined;
+          const caller = around ? file.callSite(around) : undefined;
           if (caller) found.push({ call: caller, argument: passed.node });
         }
       }
@@ -184,11 +185,6 @@ function queriesForHelpersElsewhere(file: FileModel, integration: IntegrationMod
   return found;
 }
 
-/** The call an argument is given to. */
-function enclosingCall(file: FileModel, argument: Node): CallSite | undefined {
-  const list = argument.parent?.type === 'keyword_argument' ? argument.parent.parent : argument.parent;
-  return list?.type === 'argument_list' && list.parent?.type === 'call' ? file.callSite(list.parent) : undefined;
-}
 
 function severityOf(context: FileContext, dynamic: Node[]): Severity {
   if (dynamic.some((part) => untrustedSource(context.file, part, context.integration) !== undefined)) return 'error';
