@@ -331,19 +331,6 @@ function credentialIn(context: FileContext, value: Node, depth = 3): string | un
       if (name && isSecretName(name)) return name;
     }
     if (node.type === 'identifier' && isSecretName(node.text)) return node.text;
-    // `card_json = []`, then `card_json.append(item)`: what the function puts into the list.
-    if (node.type === 'list' && depth > 0 && unwrap(value).type === 'identifier') {
-      for (const { value: added } of file.listAdditions(unwrap(value))) {
-        const secret = credentialIn(context, added, depth - 1);
-        if (secret) return secret;
-      }
-    }
-    // `json.dumps(card_json)`, `list(items)`: the same data in another form.
-    const converted = node.type === 'call' && depth > 0 ? file.callSite(node) : undefined;
-    if (converted && /^(json\.dumps|str|list|tuple)$/.test(converted.name ?? '') && converted.args[0]) {
-      const secret = credentialIn(context, converted.args[0], depth - 1);
-      if (secret) return secret;
-    }
     // `image_url(self._host, self._token, path)`, a helper of the integration that formats its arguments into text.
     if (node.type === 'call' && depth > 0 && callsTextReshapingHelper(file, node, context.integration)) {
       const site = file.callSite(node);
