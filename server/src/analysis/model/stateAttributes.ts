@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { ancestorOfType, ancestors, contains, descendants, unwrap } from '../python/syntax';
 import { derivedKey, type FileModel } from './fileModel';
 import { dictAdditionValues } from './secretFlow';
-import { methodsOf } from './untrusted';
+import { methodsOf, resolveCallables } from './untrusted';
 
 /**
  * The entries an entity publishes as state attributes: `extra_state_attributes` properties (returned dicts and
@@ -172,17 +172,9 @@ function isEmptyDictCall(file: FileModel, call: Node): boolean {
  */
 function ownFunctionReturns(file: FileModel, call: Node): Node[] | undefined {
   const callee = call.childForFieldName('function');
-  if (!callee) return undefined;
-  let definition: Node | undefined;
-  if (callee.type === 'identifier') definition = file.moduleFunction(callee.text);
-  else if (callee.type === 'attribute') {
-    const object = callee.childForFieldName('object');
-    const name = callee.childForFieldName('attribute')?.text;
-    const cls = object?.text === 'self' ? ancestorOfType(callee, ['class_definition']) : object?.type === 'identifier' ? file.classes.find((candidate) => candidate.childForFieldName('name')?.text === object.text) : undefined;
-    definition = cls && name ? methodsOf(cls).find((method) => method.childForFieldName('name')?.text === name) : undefined;
-  }
-  if (!definition) return undefined;
-  const returned = file.returnedValues(definition).filter((value) => unwrap(value).type !== 'none');
+  const [definition, ...others] = callee ? resolveCallables(file, callee).filter((target) => target.file === file) : [];
+  if (!definition || others.length > 0) return undefined;
+  const returned = file.returnedValues(definition.node).filter((value) => unwrap(value).type !== 'none');
   return returned.length > 0 ? returned : undefined;
 }
 
