@@ -167,23 +167,33 @@ function handedByNoCaller(file: FileModel, query: Node, integration: Integration
  */
 function queriesForHelpersElsewhere(file: FileModel, integration: IntegrationModel | undefined): { call: CallSite; argument: Node }[] {
   if (!integration) return [];
-  const found: { call: CallSite; argument: Node }[] = [];
-  for (const other of integration.files) {
-    if (other === file || !usesSqlDriver(other)) continue;
-    for (const site of other.calls) {
-      if (site.method === undefined || !RUN_METHODS.has(site.method) || !site.args[0]) continue;
-      for (const origin of other.origins(site.args[0])) {
-        if (origin.kind !== 'parameter' || !origin.scope || !origin.name) continue;
-        for (const passed of callerArguments(other, origin.scope, origin.name, integration)) {
-          const around = passed.file === file ? callTakingArgument(passed.node) : undefined;
-          const caller = around ? file.callSite(around) : undefined;
-          if (caller) found.push({ call: caller, argument: passed.node });
+  let byFile = helperQueries.get(integration);
+  if (!byFile) {
+    // One pass over the integration's execute calls, shared by every file it checks.
+    byFile = new Map();
+    for (const other of integration.files) {
+      if (!usesSqlDriver(other)) continue;
+      for (const site of other.calls) {
+        if (site.method === undefined || !RUN_METHODS.has(site.method) || !site.args[0]) continue;
+        for (const origin of other.origins(site.args[0])) {
+          if (origin.kind !== 'parameter' || !origin.scope || !origin.name) continue;
+          for (const passed of callerArguments(other, origin.scope, origin.name, integration)) {
+            const around = passed.file !== other ? callTakingArgument(passed.node) : undefined;
+            const caller = around ? passed.file.callSite(around) : undefined;
+            if (!caller) continue;
+            const list = byFile.get(passed.file) ?? [];
+            list.push({ call: caller, argument: passed.node });
+            byFile.set(passed.file, list);
+          }
         }
       }
     }
+    helperQueries.set(integration, byFile);
   }
-  return found;
+  return byFile.get(file) ?? [];
 }
+
+const helperQueries = new WeakMap<IntegrationModel, Map<FileModel, { call: CallSite; argument: Node }[]>>();
 
 
 function severityOf(context: FileContext, dynamic: Node[]): Severity {
