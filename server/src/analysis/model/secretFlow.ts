@@ -238,7 +238,7 @@ export const SAME_VALUE_METHODS = new Set([
   'copy', 'items', 'values', 'as_dict', 'asdict', 'to_dict', 'toDict', 'model_dump', 'dict', 'hex', 'to_json', 'tojson',
   'toJson', 'to_json_dict', 'model_dump_json', 'json_dumps', 'serialize', 'get_dict',
 ]);
-/** Functions returning their argument's content in another form. */
+
 /** Sources of payloads that come in with a request: their keys are the caller's, not the integration's. */
 export const WEBHOOK_BODY_SOURCE = 'a webhook request body';
 export const VIEW_BODY_SOURCE = 'an HTTP request body';
@@ -261,6 +261,7 @@ export function isRequestHeaders(carrier: SecretCarrier): boolean {
   return carrier.kind === 'payload' && (carrier.source === REQUEST_HEADERS_SOURCE || carrier.source === AUTHENTICATED_HEADERS_SOURCE);
 }
 
+/** Functions returning their argument's content in another form. */
 const SAME_VALUE_FUNCTIONS = /^(str|repr|ascii|format|dict|vars|bytes|json\.dumps|orjson\.dumps|json\.loads|orjson\.loads|homeassistant\.util\.json\.json_loads|pprint\.pformat|pformat|copy\.copy|copy\.deepcopy|deepcopy|dataclasses\.asdict|asdict|types\.MappingProxyType|MappingProxyType|base64\.\w*encode|b64encode|urlsafe_b64encode|urllib\.parse\.urlencode|urlencode|quote|urllib\.parse\.quote|urljoin|urllib\.parse\.urljoin|yarl\.URL)$/;
 /** Functions that, given a mapping, keep only its keys (`list(entry.data)`), and given a secret keep it. */
 const COLLECTION_FUNCTIONS = /^(list|tuple|set|frozenset|sorted)$/;
