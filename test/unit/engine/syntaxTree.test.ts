@@ -57,12 +57,22 @@ function check(text: string): void {
     for (const types of [['call', 'identifier', 'string', 'string_content', 'comment', 'assignment', '('], ['ERROR']]) {
       assert.deepEqual(tree.rootNode.descendantsOfType(types).map(span), wasmTree.rootNode.descendantsOfType(types).map((node) => span(node!)));
     }
+    // Inside every definition and block too, large ones searched through the tree's type lists: the same nodes as a walk.
+    const searched = ['call', 'identifier', 'string', 'block', 'function_definition', 'ERROR'];
+    for (const scope of tree.rootNode.descendantsOfType(['function_definition', 'class_definition', 'block'])) {
+      assert.deepEqual(scope.descendantsOfType(searched).map(span), walkedOfTypes(scope, searched).map(span), `descendantsOfType in ${span(scope)}`);
+    }
     for (let index = 0; index <= text.length; index += Math.max(1, Math.floor(text.length / 400))) {
       assert.equal(span(tree.rootNode.descendantForIndex(index)), span(wasmTree.rootNode.descendantForIndex(index)!), `descendantForIndex(${index})`);
     }
   } finally {
     wasmTree.delete();
   }
+}
+
+/** The nodes of `types` at and below `node`, in document order, by walking the children. */
+function walkedOfTypes(node: Node, types: string[]): Node[] {
+  return [...(types.includes(node.type) ? [node] : []), ...node.children.flatMap((child) => walkedOfTypes(child, types))];
 }
 
 function pythonFiles(directory: string): string[] {

@@ -98,13 +98,49 @@ export class SyntaxTree {
 
   /** @internal Nodes of the subtree [from, to) whose type is one of `types`, in document order. */
   nodesOfTypes(from: number, to: number, types: readonly string[]): Node[] {
-    const wanted = typeMask(this.grammar, types);
-    const typeIds = this.arrays.typeIds;
     const found: Node[] = [];
-    for (let index = from; index < to; index++) if (wanted[typeIds[index]] === 1) found.push(this.node(index));
+    if (to - from < INDEXED_SEARCH_SIZE) {
+      const wanted = typeMask(this.grammar, types);
+      const typeIds = this.arrays.typeIds;
+      for (let index = from; index < to; index++) if (wanted[typeIds[index]] === 1) found.push(this.node(index));
+      return found;
+    }
+    // Large subtrees (a module, a long function) are searched again and again by rules: the tree's list of these
+    // types, found once, answers each search from where the subtree starts.
+    const numbers = this.numbersOfTypes(types);
+    let low = 0;
+    let high = numbers.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (numbers[middle] < from) low = middle + 1;
+      else high = middle;
+    }
+    for (let position = low; position < numbers.length && numbers[position] < to; position++) found.push(this.node(numbers[position]));
     return found;
   }
+
+  private readonly numbersByTypes = new Map<string, Int32Array>();
+
+  /** The numbers of every node of the tree whose type is one of `types`, ascending. */
+  private numbersOfTypes(types: readonly string[]): Int32Array {
+    const key = types.join(' ');
+    let numbers = this.numbersByTypes.get(key);
+    if (!numbers) {
+      const wanted = typeMask(this.grammar, types);
+      const { typeIds, count } = this.arrays;
+      let matches = 0;
+      for (let index = 0; index < count; index++) matches += wanted[typeIds[index]];
+      numbers = new Int32Array(matches);
+      let position = 0;
+      for (let index = 0; index < count; index++) if (wanted[typeIds[index]] === 1) numbers[position++] = index;
+      this.numbersByTypes.set(key, numbers);
+    }
+    return numbers;
+  }
 }
+
+/** Subtrees of at least this many nodes are searched through the tree's list of the wanted types (nodesOfTypes). */
+const INDEXED_SEARCH_SIZE = 512;
 
 const maskCache = new WeakMap<Grammar, Map<string, Uint8Array>>();
 
