@@ -72,6 +72,14 @@ def f(hass):
     assert.equal(file.moduleFunction('setup'), undefined);
   });
 
+  it('lists the identifiers of one spelling, in the file or inside one scope', () => {
+    const file = load('url = "http://a"\n\ndef f(url):\n    return get(url, urls)\n\nget(url)\n');
+    const rows = (nodes: { startPosition: { row: number } }[]) => nodes.map((node) => node.startPosition.row);
+    assert.deepEqual(rows(file.identifiersNamed('url')), [0, 2, 3, 5]);
+    assert.deepEqual(rows(file.identifiersNamed('url', file.functions[0])), [2, 3]);
+    assert.deepEqual(file.identifiersNamed('missing'), []);
+  });
+
   it('knows a shadowed builtin is not the builtin', () => {
     const file = load('def eval(x):\n    return x\n\neval("1")\n');
     assert.equal(file.isBuiltin('eval'), false);

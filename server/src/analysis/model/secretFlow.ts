@@ -533,15 +533,34 @@ function inOneTimeCodeForm(file: FileModel, marker: Node): boolean {
  * written into the registration): what a service call carries, a one-time PIN sent on, not what entries hold.
  */
 function inServiceSchema(file: FileModel, marker: Node): boolean {
-  const registers = (call: CallSite) => serviceHandlerReference(call) !== undefined;
+  const registrations = serviceRegistrations(file);
   for (let node = marker.parent; node && node.type !== 'module'; node = node.parent) {
-    const site = node.type === 'call' ? file.callSite(node) : undefined;
-    if (site && registers(site)) return true;
+    if (node.type === 'call' && registrations.calls.has(node.id)) return true;
     if (node.type !== 'assignment') continue;
     const name = node.childForFieldName('left')?.text ?? '';
-    return /(^|_)SERVICES?_/.test(name) || file.calls.some((call) => registers(call) && [...call.args, ...call.keywords.values()].some((argument) => argument.text === name));
+    return /(^|_)SERVICES?_/.test(name) || registrations.argumentTexts.has(name);
   }
   return false;
+}
+
+/** A file's service registration calls, and the text of every argument they are given (a schema passed by name). */
+interface ServiceRegistrations {
+  calls: Set<number>;
+  argumentTexts: Set<string>;
+}
+
+const SERVICE_REGISTRATIONS = derivedKey<ServiceRegistrations>('service registrations');
+
+function serviceRegistrations(file: FileModel): ServiceRegistrations {
+  return file.derived(SERVICE_REGISTRATIONS, () => {
+    const found: ServiceRegistrations = { calls: new Set(), argumentTexts: new Set() };
+    for (const call of file.calls) {
+      if (serviceHandlerReference(call) === undefined) continue;
+      found.calls.add(call.node.id);
+      for (const argument of [...call.args, ...call.keywords.values()]) found.argumentTexts.add(argument.text);
+    }
+    return found;
+  });
 }
 
 /**

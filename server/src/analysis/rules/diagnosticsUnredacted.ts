@@ -149,11 +149,17 @@ function checkWebhookAddresses(context: FileContext, reached: Node[], reported: 
 
 /** The webhook id keys the integration's entries hold: read from `entry.data`, or written into an entry's data. */
 function entryWebhookKeys(context: FileContext): Map<string, string | undefined> {
-  const keys = new Map<string, string | undefined>();
   const { integration } = context;
+  // Each file of an integration asks for the same keys.
+  const cacheKey: object = integration ?? context.file;
+  const cached = webhookKeyCache.get(cacheKey);
+  if (cached) return cached;
+  const keys = new Map<string, string | undefined>();
+  webhookKeyCache.set(cacheKey, keys);
   for (const file of integration?.files ?? [context.file]) {
     if (!file.mentions(/webhook|cloudhook/i)) continue;
-    // The key is asked first: most keys name no webhook, and whether a value is an entry's data costs more.
+    // Whether the value reads `.data` is asked first, then the key (most keys name no webhook), and last whether
+    // the value is an entry's data, which costs most.
     const webhookKey = (key: Node): string | undefined => {
       const name = file.stringValue(key, integration?.constantString);
       return name !== undefined && isWebhookAddress(name) ? name : undefined;
@@ -165,12 +171,12 @@ function entryWebhookKeys(context: FileContext): Map<string, string | undefined>
     for (const subscript of file.nodesOfType('subscript')) {
       const object = subscript.childForFieldName('value');
       const key = subscript.childForFieldName('subscript');
-      const name = key ? webhookKey(key) : undefined;
+      const name = object && key && readsData(object) ? webhookKey(key) : undefined;
       if (object && key && name !== undefined && isEntryData(file, object)) note(key, name);
     }
     for (const call of file.calls) {
       const receiver = call.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
-      const name = call.method === 'get' && call.args[0] ? webhookKey(call.args[0]) : undefined;
+      const name = call.method === 'get' && call.args[0] && receiver && readsData(receiver) ? webhookKey(call.args[0]) : undefined;
       if (name !== undefined && receiver && isEntryData(file, receiver)) note(call.args[0], name);
       if (call.method !== 'async_create_entry' && call.method !== 'async_update_entry') continue;
       const data = call.keywords.get('data');
@@ -185,6 +191,8 @@ function entryWebhookKeys(context: FileContext): Map<string, string | undefined>
   return keys;
 }
 
+const webhookKeyCache = new WeakMap<object, Map<string, string | undefined>>();
+
 /** A returned value and, for a local dict, what is added to it before it is returned (`data["entry"] = ...`). */
 function returnedParts(file: FileModel, value: Node, depth: number): Node[] {
   const node = unwrap(value);
@@ -195,9 +203,14 @@ function returnedParts(file: FileModel, value: Node, depth: number): Node[] {
 
 /** `entry.data`, `self.config_entry.data`. */
 function isEntryData(file: FileModel, node: Node): boolean {
-  const target = unwrap(node);
-  const object = target.type === 'attribute' && target.childForFieldName('attribute')?.text === 'data' ? target.childForFieldName('object') : null;
+  const object = readsData(node) ? unwrap(node).childForFieldName('object') : null;
   return object !== null && isConfigEntry(file, object);
+}
+
+/** `<something>.data`. */
+function readsData(node: Node): boolean {
+  const target = unwrap(node);
+  return target.type === 'attribute' && target.childForFieldName('attribute')?.text === 'data';
 }
 
 /**

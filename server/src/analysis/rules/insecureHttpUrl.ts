@@ -313,9 +313,9 @@ function callsMadeWith(file: FileModel, value: Node, depth: number): Node[] {
   // Where the name is read: the module for a constant, the function for a local.
   const fn = file.enclosingFunction(assignment!);
   const scope = fn ?? file.root;
-  return scope
-    .descendantsOfType('identifier')
-    .filter((use) => use.text === target.text && use.id !== target.id && (!fn || file.scopeOf(use).id === file.scopeOf(target).id))
+  return file
+    .identifiersNamed(target.text, scope)
+    .filter((use) => use.id !== target.id && (!fn || file.scopeOf(use).id === file.scopeOf(target).id))
     .flatMap((use) => callsMadeWith(file, use, depth - 1));
 }
 
