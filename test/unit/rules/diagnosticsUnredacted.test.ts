@@ -420,6 +420,29 @@ describe('diagnostics-unredacted', () => {
     assert.equal(findings(helper('    redacted[CONF_PASSWORD] = "**REDACTED**"\n    redacted[CONF_API_KEY] = "**REDACTED**"')), 0);
   });
 
+  it('reports the config entry object returned or handed to async_redact_data, which writes it whole through as_dict()', () => {
+    const source = (body: string) =>
+      `from homeassistant.components.diagnostics import async_redact_data\nfrom homeassistant.helpers import entity_registry as er\n\nfrom .const import TO_REDACT\n\n\nasync def async_get_config_entry_diagnostics(hass, config_entry):\n${body}\n`;
+    const findings = (body: string, flow = flowModule) => diagnostics(source(body), { otherFiles: { 'const.py': constModule, 'config_flow.py': flow } });
+    const [handed] = findings('    return {"config": async_redact_data(config_entry, TO_REDACT)}');
+    assert.match(handed.message, /hand the config entry object `config_entry` to async_redact_data/);
+    const fixed = applyEdits(source('    return {"config": async_redact_data(config_entry, TO_REDACT)}'), handed.fix!.edits);
+    assert.match(fixed, /async_redact_data\(config_entry\.as_dict\(\), TO_REDACT\)/);
+    assert.ok(parses(fixed));
+    assert.deepEqual(diagnostics(fixed, { otherFiles: { 'const.py': constModule, 'config_flow.py': flowModule } }), []);
+    assert.equal(findings('    return async_redact_data(config_entry, TO_REDACT)').length, 1);
+    const [returned] = findings('    return {"entry": config_entry, "coordinator": config_entry.runtime_data.data}');
+    assert.match(returned.message, /return the config entry object `config_entry`/);
+    assert.ok(parses(applyEdits(source('    return {"entry": config_entry, "coordinator": config_entry.runtime_data.data}'), returned.fix!.edits)));
+    assert.equal(findings('    return [config_entry]').length, 1);
+    // What is read from the entry, a redacted dict of it, and registry entries are no entry object.
+    assert.deepEqual(findings('    return {"title": config_entry.title, "id": config_entry.entry_id, "entry": async_redact_data(config_entry.as_dict(), TO_REDACT)}'), []);
+    assert.deepEqual(findings('    registry = er.async_get(hass)\n    return {"entities": [entry.entity_id for entry in er.async_entries_for_config_entry(registry, config_entry.entry_id)]}'), []);
+    // Entries that hold no credential may be dumped whole.
+    const hostOnly = 'from homeassistant.config_entries import ConfigFlow\n\n\nclass Flow(ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        return self.async_create_entry(title="x", data={"host": "10.0.0.2"})\n';
+    assert.deepEqual(findings('    return {"entry": config_entry}', hostOnly), []);
+  });
+
   it('takes a webhook id given a placeholder or filtered out, update() with placeholders and the | merge for hand masking', () => {
     const flow = 'import voluptuous as vol\nfrom homeassistant.components import webhook\nfrom homeassistant.config_entries import ConfigFlow\nfrom homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_WEBHOOK_ID\n\n\nclass Flow(ConfigFlow, domain="hook"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="x", data={**user_input, CONF_WEBHOOK_ID: webhook.async_generate_id()})\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_API_KEY): str, vol.Required(CONF_PASSWORD): str}))\n';
     const findings = (body: string) => analyzeSnippet(`from homeassistant.components.diagnostics import REDACTED\nfrom homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_WEBHOOK_ID\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n${body}\n`, { rules, fileName: 'diagnostics.py', otherFiles: { 'config_flow.py': flow } }).findings.length;

@@ -1196,6 +1196,12 @@ function hasCredentials(walk: Walk): boolean {
   return credentialKeys(walk.file, walk.integration).size > 0;
 }
 
+/** Whether the integration's config entries hold a credential, in their data or their options. */
+export function entryHoldsAnyCredential(file: FileModel, integration: IntegrationModel | undefined): boolean {
+  const index = keyIndex(file, integration);
+  return index.dataHoldsCredentials || index.optionsHoldCredentials;
+}
+
 function entryHoldsCredentials(walk: Walk): boolean {
   return keyIndex(walk.file, walk.integration).dataHoldsCredentials;
 }

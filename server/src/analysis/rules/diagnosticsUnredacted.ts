@@ -5,6 +5,7 @@ import {
   describeGaps,
   dictAdditionValues,
   entryDataUnknown,
+  entryHoldsAnyCredential,
   isConfigEntry,
   isCredentialKey,
   isInert,
@@ -51,6 +52,9 @@ another module is reported where its result is taken in), and reports:
   \`async_redact_data\` (from \`homeassistant.components.diagnostics\` or \`homeassistant.helpers.redact\`) or masked
   by hand (\`{**entry.data, CONF_PASSWORD: REDACTED}\`, \`data.pop(CONF_TOKEN)\`); a copy masked by hand is still reported
   when it leaves a credential the entries hold (the password masked, the token the setup wrote left in);
+- the config entry object itself (\`{"entry": entry}\`), or handed to \`async_redact_data(entry, TO_REDACT)\`, when the
+  entries hold a credential: the diagnostics JSON encoder writes an object through its \`as_dict()\`, data and
+  options included, and \`async_redact_data\` returns anything that is not a dict or a list untouched;
 - \`entry.data\` or \`entry.as_dict()\` returned whole when nothing shows what the entries hold (no flow of the
   integration writes them readably and no credential key is named): a credential constant the integration defines
   or imports (\`CONF_TOKEN = "token"\`, \`from homeassistant.const import CONF_PASSWORD\`) makes it a finding;
@@ -379,7 +383,15 @@ function checkReturned(context: FileContext, expression: Node, reported: Set<str
   const node = unwrap(expression);
   if (node.type === 'call') {
     const site = file.callSite(node);
-    if (site && isRedactionCall(site)) return;
+    if (site && isRedactionCall(site)) {
+      const entry = redactedEntryObject(file, node);
+      if (entry) reportEntryObject(context, entry, reported, true);
+      return;
+    }
+  }
+  if (isEntryObject(file, node)) {
+    reportEntryObject(context, node, reported, false);
+    return;
   }
   const helper = depth > 0 ? helperCalled(context, node) : undefined;
   if (helper) {
@@ -390,7 +402,10 @@ function checkReturned(context: FileContext, expression: Node, reported: Set<str
     const walked: Node[] = [];
     for (const child of node.namedChildren) {
       const value = child?.type === 'pair' ? child.childForFieldName('value') : child?.type === 'dictionary_splat' ? null : child;
-      if (value && (isStructure(file, value) || helperCalled(context, value))) {
+      const redactedEntry = value ? redactedEntryObject(file, value) : undefined;
+      if (redactedEntry) reportEntryObject(context, redactedEntry, reported, true);
+      else if (value && isEntryObject(file, value)) reportEntryObject(context, unwrap(value), reported, false);
+      else if (value && (isStructure(file, value) || helperCalled(context, value))) {
         walked.push(value);
         checkReturned(context, value, reported, depth - 1);
       }
@@ -460,6 +475,46 @@ function localStructure(file: FileModel, identifier: Node): Node | undefined {
   if (value.type !== 'dictionary' && value.type !== 'list' && value.type !== 'tuple') return undefined;
   // A dict that spreads a payload and is masked afterwards is judged whole by secretFlow, which sees the masking.
   return value.namedChildren.some((child) => child?.type === 'dictionary_splat') ? undefined : value;
+}
+
+/** A config entry object itself (`entry`, `coordinator.config_entry`), not a value read from one. */
+function isEntryObject(file: FileModel, value: Node): boolean {
+  const target = unwrap(value);
+  return (target.type === 'identifier' || target.type === 'attribute') && isConfigEntry(file, target);
+}
+
+/** The config entry object a redaction call is handed (`async_redact_data(entry, TO_REDACT)`), if that is what it is. */
+function redactedEntryObject(file: FileModel, value: Node): Node | undefined {
+  const node = unwrap(value);
+  const site = node.type === 'call' ? file.callSite(node) : undefined;
+  const data = site && isRedactionCall(site) ? (site.args[0] ?? site.keywords.get('data')) : undefined;
+  return data && isEntryObject(file, data) ? unwrap(data) : undefined;
+}
+
+/**
+ * `{"entry": entry}`, or `async_redact_data(entry, TO_REDACT)`: the JSON encoder of diagnostics writes an object
+ * through its `as_dict()`, an entry's data and options included, and async_redact_data hands back anything that is
+ * not a dict or a list untouched. Reported when the entries hold a credential.
+ */
+function reportEntryObject(context: FileContext, node: Node, reported: Set<string>, redacted: boolean): void {
+  const { file, integration } = context;
+  const key = `${node.startIndex}:${node.endIndex}`;
+  if (reported.has(key) || !entryHoldsAnyCredential(file, integration)) return;
+  reported.add(key);
+  const text = excerpt(node.text);
+  if (redacted) {
+    const fix = { title: 'Redact diagnostics: hand async_redact_data the entry as a dict', safe: true, edits: [replaceNode(node, `${node.text}.as_dict()`)] };
+    context.report(node, `Diagnostics hand the config entry object \`${text}\` to async_redact_data, which returns anything but a dict or list untouched; the entry is then written whole through as_dict(), credentials included. Pass \`${text}.as_dict()\`.`, { fix });
+    return;
+  }
+  const options: ReportOptions = {};
+  const setup = redactionSetup(file, integration, storedCredentialKeys(file, integration));
+  if (setup) {
+    const fix = { title: 'Redact diagnostics: pass the entry through async_redact_data', safe: setup.complete, edits: [replaceNode(node, `${setup.redact}(${node.text}.as_dict(), ${setup.keys})`), ...setup.edits] };
+    if (fix.safe) options.fix = fix;
+    else options.suggestions = [fix];
+  }
+  context.report(node, `Diagnostics return the config entry object \`${text}\`, which is written whole through as_dict(): its data and options unredacted, credentials included; users publish diagnostics, so return async_redact_data(${text}.as_dict(), TO_REDACT).`, options);
 }
 
 function report(context: FileContext, carrier: SecretCarrier, reported: Set<string>, cover?: CredentialKeys): void {
