@@ -382,4 +382,13 @@ describe('view-without-auth', () => {
     assert.deepEqual(analyzeSnippet(view('        if guest is None:\n            return web.Response(status=HTTPStatus.NOT_FOUND)'), { rules }).findings, []);
     assert.equal(analyzeSnippet(view('        _ = guest'), { rules }).findings.length, 1);
   });
+  it("takes no exception the integration raises on its own failed login for a check of the caller", () => {
+    const api = (raise: string) =>
+      `class ApiAuthenticationError(Exception):\n    pass\n\n\nclass Client:\n    async def async_authenticate(self):\n        await self._request({"password": self._password})\n\n    async def _request(self, variables):\n        resp = await self._session.post(self._url, json=variables)\n        if resp.status in (401, 403):\n            ${raise}\n        return await resp.json()\n`;
+    const view =
+      'from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\nfrom .api import Client\n\n\nclass ThumbnailView(HomeAssistantView):\n    url = "/api/photos/{path:.*}"\n    name = "api:photos"\n    requires_auth = False\n\n    def __init__(self, client: Client):\n        self._client = client\n\n    async def get(self, request, path):\n        await self._client.async_authenticate()\n        return web.Response(body=await self._client.fetch(path))\n';
+    const findings = (raise: string) => analyzeSnippet(view, { rules, otherFiles: { 'api.py': api(raise) } }).findings.length;
+    assert.equal(findings('raise ApiAuthenticationError("Invalid credentials")'), 1);
+    assert.equal(findings('raise RuntimeError("login failed")'), 1);
+  });
 });

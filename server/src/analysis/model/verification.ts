@@ -287,7 +287,8 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
       continue;
     }
     const site = file.callSite(node);
-    if (!site) continue;
+    // An exception made to be raised (`raise AuthenticationError("Invalid credentials")`) reports a failure; it checks nothing.
+    if (!site || node.parent?.type === 'raise_statement' || EXCEPTION_CLASS.test(site.callee.text)) continue;
     const name = site.name ?? '';
     const simple = site.method ?? name.split('.').pop() ?? '';
     if (CONSTANT_TIME.test(name) || site.method === 'compare_digest') return verified(`${simple}(...)`, node);
@@ -334,7 +335,8 @@ function carriesCredential(file: FileModel, argument: Node, integration: Integra
   if (isRequestObject(file, target, integration)) return true;
   const source = untrustedSource(file, target, integration);
   if (source?.part && CREDENTIAL_PARTS.has(source.part)) return true;
-  return secretOperand(file, target, integration) !== undefined || isSecretName(target.text);
+  // A literal is no credential the caller sent, whatever its words (`"Invalid credentials"`).
+  return secretOperand(file, target, integration) !== undefined || (literalString(target) === undefined && isSecretName(target.text));
 }
 
 /** `request.remote` or the peer address of the transport, also through a local variable (`client_ip = request.remote`). */
@@ -353,6 +355,8 @@ function readsClientAddress(file: FileModel, node: Node, integration: Integratio
 }
 
 /** Calls that take a request's parts without checking anything: logging, printing, building responses. */
+/** The name of an exception class (`ApiAuthenticationError`, `InvalidAuth`, `ConfigEntryAuthFailed`). */
+const EXCEPTION_CLASS = /(^|\.)[A-Z]\w*(Error|Exception|InvalidAuth|AuthFailed)$/;
 const NOT_A_CHECK = /(^|\.)(web\.\w+|json_response|_LOGGER\.\w+|LOGGER\.\w+|logging\.\w+|print|str|repr|isinstance|async_fire|async_dispatcher_send|dumps|loads)$/;
 /** Header names that carry a signature or a token (`X-Hub-Signature-256`, `HASH`, `X-Auth-Token`). */
 const SIGNATURE_HEADER = /sig|hash|hmac|digest|token|auth/i;
