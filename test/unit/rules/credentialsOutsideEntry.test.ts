@@ -441,4 +441,13 @@ describe('credentials-outside-entry', () => {
     assert.equal(count('        cards = []\n        cards.append({"poster": f"http://{self._host}/thumb"})\n        return {"data": json.dumps(cards)}'), 0);
     assert.equal(count('        return {"poster": image_url(self._host, "public", "/thumb")}'), 0);
   });
+  it("takes a handle from pathlib's open in a writing mode for a file written", () => {
+    const source = (mode: string) =>
+      `from pathlib import Path\n\n\nasync def async_setup_entry(hass, entry):\n    token = await entry.runtime_data.async_login()\n    token_file = Path(hass.config.path(".demo_token"))\n\n    def save():\n        with token_file.open(${mode}) as handle:\n            handle.write(token)\n\n    await hass.async_add_executor_job(save)\n    return True\n`;
+    assert.equal(analyzeSnippet(source('"w"'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(source('mode="r+"'), { rules }).findings.length, 1);
+    // A handle open for reading writes nothing; neither does another object's open() in no writing mode.
+    assert.deepEqual(analyzeSnippet(source('"rb"'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source(''), { rules }).findings, []);
+  });
 });

@@ -525,4 +525,13 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(analyzeSnippet(source('await hass.async_add_executor_job(Path(hass.config.path(CACHE_FILE)).unlink, True)'), { rules }).findings, []);
     assert.equal(analyzeSnippet(source('await hass.async_add_executor_job(Path(hass.config.path("other.json")).unlink, True)'), { rules }).findings.length, 1);
   });
+  it("takes pathlib's open on a path held in a variable for a write in a writing mode only", () => {
+    const source = (open: string) =>
+      `import gzip\nimport pathlib\nimport time\n\n\nasync def async_setup_entry(hass, entry):\n    image_dir = pathlib.Path(hass.config.path("camera")) / entry.entry_id\n\n    def save_image(data):\n        media_file = image_dir / "{}.jpg".format(int(time.time()))\n        with ${open} as target:\n            target.write(data)\n\n    hass.data[entry.entry_id] = save_image\n    return True\n`;
+    assert.equal(analyzeSnippet(source('media_file.open("wb")'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(source('media_file.open(mode="a")'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('media_file.open("rb")'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('media_file.open()'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('gzip.open("state.gz", "rb")'), { rules }).findings, []);
+  });
 });

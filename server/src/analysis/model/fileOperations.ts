@@ -1,4 +1,5 @@
 import type { Node } from '../python/syntaxTree';
+import type { CallSite, FileModel } from './fileModel';
 
 /** Functions whose first argument is a file's path: they open, change or list it. */
 export const FILE_OPERATIONS: ReadonlySet<string> = new Set([
@@ -53,3 +54,18 @@ export function programPathArguments(items: readonly Node[], literal: (item: Nod
   if (options.lastIsOutput && last && !paths.includes(last) && !literal(last)?.startsWith('-') && (beforeLast === undefined || !/^-(?!y$|n$)/.test(beforeLast) || beforeLast.startsWith('--'))) paths.push(last);
   return paths;
 }
+
+/**
+ * pathlib's open on a path object (`media_file.open("wb")`, `Path(p).open(mode="w")`), which takes the mode first:
+ * not a module's open (`gzip.open(name, "wb")`), which takes the path.
+ */
+export function isPathlibOpen(file: FileModel, call: CallSite, name: string): boolean {
+  if (name === '.open') return true;
+  if (call.method !== 'open' || call.callee.type !== 'attribute') return false;
+  let root = call.callee.childForFieldName('object');
+  while (root?.type === 'attribute') root = root.childForFieldName('object');
+  return root?.type !== 'identifier' || !file.imports.has(root.text);
+}
+
+/** A mode string that writes: `"w"`, `"wb"`, `"a"`, `"x"`, `"r+"`. */
+export const WRITING_MODE = /^(?=.*[wax+])[rwaxbt+]+$/;

@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from './fileModel';
-import { unwrap } from '../python/syntax';
-import { ASYNC_OPEN } from './fileOperations';
+import { literalString, unwrap } from '../python/syntax';
+import { ASYNC_OPEN, isPathlibOpen, WRITING_MODE } from './fileOperations';
 import { resolveCallables } from './untrusted';
 
 /** Where a call keeps data beyond the running process. */
@@ -42,8 +42,11 @@ function writesToOpenedFile(file: FileModel, callee: Node): boolean {
   return file.origins(receiver).some((origin) => {
     const node = unwrap(origin.node);
     if (node.type !== 'call') return false;
-    const name = file.callSite(node)?.name ?? '';
-    return (name === 'open' && file.isBuiltin('open')) || ASYNC_OPEN.has(name) || name.endsWith('.open_text');
+    const site = file.callSite(node);
+    const name = site?.name ?? '';
+    // pathlib's open only in a writing mode: other objects' open() (a device, a connection) also hand back writers.
+    const pathlibWrite = site !== undefined && isPathlibOpen(file, site, name) && WRITING_MODE.test(literalString(site.keywords.get('mode') ?? site.args[0] ?? node) ?? '');
+    return (name === 'open' && file.isBuiltin('open')) || ASYNC_OPEN.has(name) || name.endsWith('.open_text') || pathlibWrite;
   });
 }
 

@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { FILE_WRITERS, fromConfigFolder, joinedBase, libraryKeptFile, literalNames, writtenPath, type UserNamedWrites } from '../model/configFolder';
 import { derivedKey, type CallSite, type FileModel } from '../model/fileModel';
 import { segmentsOf } from '../model/commandLine';
-import { ASYNC_OPEN } from '../model/fileOperations';
+import { ASYNC_OPEN, isPathlibOpen, WRITING_MODE } from '../model/fileOperations';
 import type { IntegrationModel } from '../model/integration';
 import { classLineage, isFlowBase, resolveCallables, untrustedSource } from '../model/untrusted';
 import { descendants, inScriptMain, literalString, unwrap } from '../python/syntax';
@@ -261,7 +261,7 @@ function writesConfigFile(file: FileModel, call: CallSite, name: string, integra
   const mode = (position: number) => literalString(call.keywords.get('mode') ?? call.args[position] ?? call.node) ?? '';
   if (((name === 'open' && file.isBuiltin('open')) || ASYNC_OPEN.has(name)) && !/[wax]/.test(mode(1))) return false;
   // `Path(path).open("w")`: pathlib's open takes the mode first.
-  if (name === '.open' && !/[wax]/.test(mode(0))) return false;
+  if (isPathlibOpen(file, call, name) && !WRITING_MODE.test(mode(0))) return false;
   const pathArgument = writtenPath(file, call, name);
   // Themes, blueprints and frontend files the integration copies in are assets the user may keep using, not data.
   if (pathArgument && /^shutil\./.test(name) && underSharedAssets(file, pathArgument)) return false;
