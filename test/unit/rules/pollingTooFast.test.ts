@@ -197,6 +197,11 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
       analyzeSnippet(setup.replace('entry.options.get("scan_interval", 60)', `config.get("${key}", 60)`).replace('async def async_setup_entry(hass, entry):', 'async def start(hass, config):'), { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow('int') } }).checklist.find((entry) => entry.id === 'rate-limiting')?.status;
     assert.equal(viaConfig('scan_interval'), 'review');
     assert.equal(viaConfig('other'), 'pass', 'a key no form asks for is no option');
+    // Such a key read from the entry is a setting the integration wrote; read from its own Store, nothing tells.
+    const viaRead = (read: string) =>
+      analyzeSnippet(subscript.replace('entry.options["scan_interval"]', read).replace('    return DataUpdateCoordinator', '    store_data = await entry.runtime_data.store.async_load()\n    return DataUpdateCoordinator'), { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow('int') } }).checklist.find((entry) => entry.id === 'rate-limiting')?.status;
+    assert.equal(viaRead('entry.data["poll_seconds"]'), 'pass');
+    assert.equal(viaRead('store_data["poll_seconds"]'), 'review');
   });
 
   it('reports tight loops whatever the iot_class, in async code and in threads', () => {

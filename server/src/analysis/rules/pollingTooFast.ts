@@ -19,6 +19,9 @@ const TIMEDELTA_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hou
  * sane minimum. When the option's schema lets the user go below the minimum (`vol.Clamp(min=0)`, no bound at all),
  * a person should look; the default is judged as the interval itself.
  */
+/** An entry's settings read directly (`entry.options`, `self.config_entry.data`) or through a name (`options`). */
+const ENTRY_SETTINGS = /(^|(^|[._])entry\.)(options|data)$/;
+
 function reviewOptionMinimum(context: FileContext, expression: Node, minimum: number): boolean {
   const { file, integration } = context;
   let node = unwrap(expression);
@@ -37,7 +40,7 @@ function reviewOptionMinimum(context: FileContext, expression: Node, minimum: nu
     // of the flow asks for.
     const receiver = read.receiver;
     const lowest = optionMinimum(context, key);
-    if (lowest === Number.POSITIVE_INFINITY && !/(options|data)$/.test(receiver)) continue;
+    if (lowest === Number.POSITIVE_INFINITY && !ENTRY_SETTINGS.test(receiver)) continue;
     fromOption = true;
     if (lowest === undefined || lowest * TIMEDELTA_SECONDS[unit] < minimum) {
       context.review(`The polling interval comes from the option "${key}", whose schema ${lowest === undefined ? 'sets no minimum' : `allows ${formatSeconds(lowest * TIMEDELTA_SECONDS[unit])}`}; give it a minimum of at least ${formatSeconds(minimum)} (vol.Range(min=...)).`);
