@@ -450,4 +450,17 @@ describe('credentials-outside-entry', () => {
     assert.deepEqual(analyzeSnippet(source('"rb"'), { rules }).findings, []);
     assert.deepEqual(analyzeSnippet(source(''), { rules }).findings, []);
   });
+  it('takes a key every schema makes a switch or a number for no credential, whatever its name', () => {
+    const source = (validator: string) =>
+      `import voluptuous as vol\n\nimport homeassistant.helpers.config_validation as cv\n\nDOMAIN = "feedview"\n\nCONFIG_SCHEMA = vol.Schema({DOMAIN: vol.Schema({vol.Optional("requires_api_password", default=True): ${validator}})}, extra=vol.ALLOW_EXTRA)\n\n\ndef setup(hass, config):\n    hass.data[DOMAIN] = config[DOMAIN]["requires_api_password"]\n    return True\n`;
+    const status = (validator: string) => analyzeSnippet(source(validator), { rules }).checklist.find((item) => item.id === 'credentials-storage')?.status;
+    assert.equal(status('cv.boolean'), 'not-applicable');
+    const numbered = (validator: string) => analyzeSnippet(source(validator).replaceAll('requires_api_password', 'token_lifetime'), { rules }).checklist.find((item) => item.id === 'credentials-storage')?.status;
+    assert.equal(numbered('vol.All(vol.Coerce(int), vol.Range(min=0))'), 'not-applicable');
+    assert.notEqual(numbered('cv.string'), 'not-applicable');
+    assert.notEqual(status('cv.string'), 'not-applicable');
+    // A number may be a PIN.
+    const pin = source('vol.Coerce(int)').replaceAll('requires_api_password', 'pin_code');
+    assert.equal(analyzeSnippet(pin, { rules }).findings.length, 1);
+  });
 });

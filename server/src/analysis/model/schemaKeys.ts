@@ -62,3 +62,47 @@ export function declaredSecretKeys(file: FileModel, integration: IntegrationMode
   }
   return keys;
 }
+
+/** Validators whose values are switches: no credential is one. */
+const SWITCH_VALIDATOR = /^(bool|(cv\.|config_validation\.)boolean|vol\.(Boolean\(\)|Coerce\(bool\))|(selector\.)?BooleanSelector\(.*\))$/s;
+/** Validators whose values are numbers: a PIN or a numeric code may be one, nothing else that is secret. */
+const NUMBER_VALIDATOR = /^(int|float|(cv\.|config_validation\.)(positive_int|positive_float|small_float|port|byte|time_period\w*|positive_time_period\w*)|vol\.Coerce\((int|float)\)|(selector\.)?(NumberSelector|DurationSelector)\(.*\))$/s;
+/** Keys whose number is itself a secret: a PIN, an access code, a numeric password. */
+const NUMERIC_SECRET = /(^|_)(pin|pins|code|codes|passcode|pincode|password|passwd|pwd|otp)$/i;
+
+/**
+ * Whether a schema's validator for `key` rules out a credential: a switch (`"requires_api_password": cv.boolean`), or
+ * a number under a key that is no PIN or code (`"token_lifetime": vol.All(vol.Coerce(int), vol.Range(min=60))`).
+ */
+export function holdsNoCredential(validator: Node, key: string): boolean {
+  const target = unwrap(validator);
+  const all = target.type === 'call' && /(^|\.)All$/.test(target.childForFieldName('function')?.text ?? '') ? target.childForFieldName('arguments')?.namedChildren[0] : undefined;
+  const text = (all ? unwrap(all) : target).text;
+  return SWITCH_VALIDATOR.test(text) || (NUMBER_VALIDATOR.test(text) && !NUMERIC_SECRET.test(key));
+}
+
+const nonCredentialByIntegration = new WeakMap<IntegrationModel | FileModel, ReadonlySet<string>>();
+
+/** The keys whose every schema rules out a credential (see holdsNoCredential): whatever they are called, they hold none. */
+export function nonCredentialKeys(file: FileModel, integration: IntegrationModel | undefined): ReadonlySet<string> {
+  const owner = integration ?? file;
+  let keys = nonCredentialByIntegration.get(owner);
+  if (!keys) {
+    const ruledOut = new Set<string>();
+    const possible = new Set<string>();
+    for (const candidate of integration?.files ?? [file]) {
+      for (const call of candidate.calls) {
+        const marked = markedKey(candidate, call);
+        const pair = call.node.parent;
+        if (!marked || pair?.type !== 'pair' || pair.childForFieldName('key')?.id !== call.node.id) continue;
+        const key = candidate.stringValue(marked.key, integration?.constantString);
+        const validator = pair.childForFieldName('value');
+        if (key === undefined || !validator) continue;
+        (!marked.secret && holdsNoCredential(validator, key) ? ruledOut : possible).add(key);
+      }
+    }
+    keys = new Set([...ruledOut].filter((key) => !possible.has(key)));
+    nonCredentialByIntegration.set(owner, keys);
+  }
+  return keys;
+}

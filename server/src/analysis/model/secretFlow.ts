@@ -5,7 +5,7 @@ import type { Fix, TextEdit } from '../types';
 import { derivedKey, type Binding, type CallSite, type FileModel } from './fileModel';
 import { FILE_OPERATIONS } from './fileOperations';
 import { constantExpression, type IntegrationModel } from './integration';
-import { declaredSecretKeys, markedKey, SCHEMA_KEY_MARKER } from './schemaKeys';
+import { declaredSecretKeys, markedKey, nonCredentialKeys, SCHEMA_KEY_MARKER } from './schemaKeys';
 import { isSecretName, isWebhookAddress, normalizeName } from './secrets';
 import { callerArguments, callSitesOf, callsOf, isAuthenticatedViewHandler, methodsOf, parametersOf, registeredHandlers, resolveCallables, resolveClass, serviceHandlerReference, untrustedSource } from './untrusted';
 import { comparisonParts } from './verification';
@@ -420,10 +420,12 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
   // Options are what options flows (and `options=`) write; an integration that writes none keeps them empty.
   const options = new Map<string, string | undefined>();
   let optionsUnknown = false;
+  // A key every schema makes a switch or a plain number (`"requires_api_password": cv.boolean`) holds no credential.
+  const switches = nonCredentialKeys(file, integration);
   const note = (target: Map<string, string | undefined>, candidate: FileModel, key: Node | null | undefined) => {
     if (!key) return;
     const value = candidate.stringValue(key, integration?.constantString);
-    if (value === undefined || !isCredentialKey(value, declaredSecretKeys(candidate, integration))) return;
+    if (value === undefined || switches.has(value) || !isCredentialKey(value, declaredSecretKeys(candidate, integration))) return;
     const spelling = keySpelling(candidate, key);
     for (const map of target === all ? [all] : [all, stored]) {
       if (!map.has(value) || (spelling && !map.get(value))) map.set(value, spelling);
@@ -437,7 +439,7 @@ function keyIndex(file: FileModel, integration: IntegrationModel | undefined): K
   };
   const noteOption = (candidate: FileModel, key: Node | null | undefined) => {
     const value = key ? candidate.stringValue(key, integration?.constantString) : undefined;
-    if (value !== undefined && isCredentialKey(value, declaredSecretKeys(candidate, integration))) options.set(value, undefined);
+    if (value !== undefined && !switches.has(value) && isCredentialKey(value, declaredSecretKeys(candidate, integration))) options.set(value, undefined);
   };
   for (const candidate of integration?.files ?? [file]) {
     const uses = keyUses(candidate);

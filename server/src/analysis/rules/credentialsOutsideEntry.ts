@@ -4,7 +4,7 @@ import { libraryKeptFile, literalNames } from '../model/configFolder';
 import { constantExpression } from '../model/integration';
 import { persistedData } from '../model/persistence';
 import { credentialKeys, isCredentialKey, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys, TOKEN_ENDPOINT_ANSWER } from '../model/secretFlow';
-import { declaredSecretKeys, markedKey } from '../model/schemaKeys';
+import { declaredSecretKeys, holdsNoCredential, markedKey } from '../model/schemaKeys';
 import { isSecretName, isWebhookAddress, normalizeName, webhookAddressIn } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
 import { callsTextReshapingHelper, isEntityClass, methodsOf, parametersOf, resolveClass } from '../model/untrusted';
@@ -38,7 +38,9 @@ credential used as a config entry's or entity's unique id (\`async_set_unique_id
 \`self._attr_unique_id = token\`, a \`unique_id\` property returning it: unique ids
 are kept in the registries and appear unredacted in diagnostics and logs; a truncated or hashed credential is fine) or as a config entry's title
 (\`async_create_entry(title=user_input[CONF_API_KEY], ...)\`), and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
-for passwords, tokens, keys, PIN codes and database URLs (a GPIO \`pin\` validated as a number is no PIN), and without a
+for passwords, tokens, keys, PIN codes and database URLs (a GPIO \`pin\` validated as a number is no PIN; a key every
+schema makes a switch, \`"requires_api_password": cv.boolean\`, or a number other than a PIN or code,
+\`"token_lifetime": vol.Coerce(int)\`, is no credential here or anywhere in the item), and without a
 schema, credentials read from the YAML \`config\` a setup function, a platform or a legacy notify, device tracker or TTS
 platform (\`get_service\`, \`get_scanner\`, \`get_engine\`) is given, also in the class or function of the module it hands
 that \`config\` to whole. An integration that imports
@@ -476,6 +478,7 @@ function takesNoCredential(file: FileModel, marker: Node, keyName: string): bool
   const pair = marker.parent?.type === 'pair' && marker.parent.childForFieldName('key')?.id === marker.id ? marker.parent : undefined;
   const value = pair?.childForFieldName('value');
   if (!value) return false;
+  if (holdsNoCredential(value, keyName)) return true;
   const target = unwrap(value);
   const site = target.type === 'call' ? file.callSite(target) : undefined;
   const name = site ? site.name : file.qualifiedName(target);
