@@ -534,4 +534,10 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(analyzeSnippet(source('media_file.open()'), { rules }).findings, []);
     assert.deepEqual(analyzeSnippet(source('gzip.open("state.gz", "rb")'), { rules }).findings, []);
   });
+  it("takes a folder the user chose, kept in an attribute named storage_path, for no path into .storage", () => {
+    const source = (folder: string) =>
+      `from pathlib import Path\n\n\nclass FrameWriter:\n    def __init__(self, hass, entry):\n        self.hass = hass\n        self.storage_path = ${folder}\n\n    def save(self, content):\n        frame_path = Path(self.storage_path) / "frames" / "latest.jpg"\n        frame_path.write_bytes(content)\n\n\nasync def async_setup_entry(hass, entry):\n    hass.data[entry.entry_id] = FrameWriter(hass, entry)\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(source('entry.data["storage_path"]'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('hass.config.path(".storage", "frames")'), { rules }).findings.length, 1);
+  });
 });

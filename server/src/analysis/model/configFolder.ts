@@ -106,7 +106,7 @@ function mayBeKeptPath(file: FileModel, path: Node): boolean {
   const target = unwrap(path);
   if (target.type === 'string' && !target.namedChildren.some((child) => child.type === 'interpolation')) {
     const text = literalString(target);
-    return text !== undefined && (/hass\.config\.(path|config_dir)|STORAGE_DIR|\.storage/.test(target.text) || RELATIVE_FILE_NAME.test(text)) && !HA_DATABASE.test(target.text);
+    return text !== undefined && (CONFIG_FOLDER_PATH.test(target.text) || RELATIVE_FILE_NAME.test(text)) && !HA_DATABASE.test(target.text);
   }
   return isPathArgument(file, path);
 }
@@ -162,6 +162,9 @@ function commandOutputPath(file: FileModel, call: CallSite): Node | undefined {
 /** A bare file name with a data file's extension (`calendars.yaml`), not a dotted name (`core.get_session_status`). */
 const RELATIVE_FILE_NAME = /^[\w-][\w.-]*\.(json|ya?ml|txt|db|sqlite3?|pickle|pkl|csv|log|pem|key|crt|cache|dat|bin|xml|ini|conf|cfg|save|token)$/i;
 
+/** A path built in the config folder: `hass.config.path(...)`, `STORAGE_DIR`, a `.storage` folder (not `self.storage_path`). */
+const CONFIG_FOLDER_PATH = /hass\.config\.(path|config_dir)|STORAGE_DIR|(^|["'\/\\])\.storage(["'\/\\]|$)/;
+
 const HA_DATABASE = /home-assistant_v2\.db|DEFAULT_DB_FILE/;
 
 /** A literal path written from the root of the configuration folder of an installation (`"/config/acme/state.json"`). */
@@ -183,7 +186,7 @@ export function fromConfigFolder(file: FileModel, expression: Node, integration:
     // A relative file name (`open("calendars.yaml", "w")`) lands in Home Assistant's working folder, the config folder.
     const relativeName = literalString(unwrap(origin.node));
     const inConfigFolder =
-      /hass\.config\.(path|config_dir)|STORAGE_DIR|\.storage/.test(text) ||
+      CONFIG_FOLDER_PATH.test(text) ||
       // Next to the module (`os.path.dirname(__file__)`): a custom integration's folder is inside the config folder.
       (/\b__file__\b/.test(text) && /(^|[\\/])custom_components[\\/]/.test(integration.root)) ||
       descendants(origin.node, ['call']).some((call) => /hass\.config\.path/.test(call.text)) ||
