@@ -511,4 +511,13 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(result('60').checklist.find((item) => item.id === 'rate-limiting')?.status, 'pass');
     assert.match(result('5').findings[0]?.message ?? '', /update_interval is 5 seconds/);
   });
+  it('takes 0 for "never" when the interval is only scheduled if the option is above 0', () => {
+    const setup = (guard: string) =>
+      `from datetime import timedelta\n\nfrom homeassistant.helpers.event import async_track_time_interval\n\n\nasync def async_setup_entry(hass, entry):\n    minutes = int(entry.options.get("assembly_minutes", 0))\n${guard}\n        entry.async_on_unload(async_track_time_interval(hass, _assemble, timedelta(minutes=minutes)))\n    return True\n\n\nasync def _assemble(now):\n    await _client.fetch()\n`;
+    const flow = 'import voluptuous as vol\nfrom homeassistant import config_entries\n\n\nclass Options(config_entries.OptionsFlow):\n    async def async_step_init(self, user_input=None):\n        return self.async_show_form(step_id="init", data_schema=vol.Schema({vol.Required("assembly_minutes", default=0): vol.All(int, vol.Range(min=0, max=1440))}))\n';
+    const status = (guard: string) => analyzeSnippet(setup(guard), { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow } }).checklist.find((entry) => entry.id === 'rate-limiting');
+    assert.equal(status('    if minutes > 0:')?.status, 'pass');
+    assert.equal(status('    if minutes:')?.status, 'pass');
+    assert.match(status('    if entry.options:')?.note ?? '', /allows 0 seconds/);
+  });
 });

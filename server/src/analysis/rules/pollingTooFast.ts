@@ -39,7 +39,9 @@ function reviewOptionMinimum(context: FileContext, expression: Node, minimum: nu
     // `entry.options.get(KEY, 30)`, `entry.data[KEY]`, also through any dict (`config.get(...)`) holding what a form
     // of the flow asks for.
     const receiver = read.receiver;
-    const lowest = optionMinimum(context, key);
+    const schemaLowest = optionMinimum(context, key);
+    // `if minutes > 0:` around the scheduling: 0 turns the task off, so the least interval it runs at is 1.
+    const lowest = schemaLowest !== undefined && schemaLowest < 1 && scheduledOnlyAbove0(expression, argument) ? 1 : schemaLowest;
     if (lowest === Number.POSITIVE_INFINITY && !ENTRY_SETTINGS.test(receiver)) continue;
     fromOption = true;
     if (lowest === undefined || lowest * TIMEDELTA_SECONDS[unit] < minimum) {
@@ -47,6 +49,21 @@ function reviewOptionMinimum(context: FileContext, expression: Node, minimum: nu
     }
   }
   return fromOption;
+}
+
+/**
+ * Whether the interval (at `use`) is only set up inside `if minutes > 0:` (or `if minutes:`, `>= 1`), with `minutes`
+ * the name the interval is made of: a value of 0 then means "never", not "at once".
+ */
+function scheduledOnlyAbove0(use: Node, argument: Node): boolean {
+  const name = unwrap(argument);
+  if (name.type !== 'identifier') return false;
+  const guard = new RegExp(`^${name.text}(\\s*(>\\s*0(\\.0)?|>=\\s*1|!=\\s*0))?$`);
+  for (let node: Node | null = use; node && node.type !== 'function_definition'; node = node.parent) {
+    const statement = node.parent;
+    if (statement?.type === 'if_statement' && statement.childForFieldName('consequence')?.id === node.id && guard.test(unwrap(statement.childForFieldName('condition') ?? statement).text)) return true;
+  }
+  return false;
 }
 
 /**
@@ -306,7 +323,8 @@ compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`
 judged where it is read (\`timedelta(minutes=SCAN_INTERVAL)\`); a \`calculated\` or
 \`assumed_state\` integration has no minimum, so its intervals pass. A bare number is not judged,
 because its unit depends on the API it is passed to. A manifest without an \`iot_class\` passes an interval long enough even for a cloud
-service and leaves a shorter one up for review, and so does an interval read from an option whose schema lets users go below the minimum, or, for a
+service and leaves a shorter one up for review, and so does an interval read from an option whose schema lets users go below the minimum (an
+interval scheduled only \`if minutes > 0:\` takes 0 for "never", so runs at 1 at least), or, for a
 cloud integration, an interval the rule cannot read (a library constant, a value computed at run time). It also reports \`while\` loops that sleep (or wait on a thread's stop event: \`while not stop.wait(0.1):\`) less than a second
 between awaited calls, a cloud_polling integration's endless loop whose regular pause between HTTP requests is below the
 cloud minimum (\`while True: await session.get(...); await asyncio.sleep(2)\`; not a retry's pause in an except clause,
