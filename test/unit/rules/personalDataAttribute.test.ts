@@ -363,4 +363,13 @@ describe('personal-data-attribute', () => {
     assert.deepEqual(lines(`    _attr_has_entity_name = True\n\n${device}`), [8]);
     assert.deepEqual(lines(device), []);
   });
+  it("reads super()'s state attributes of a base class in another module of the integration where that base is defined", () => {
+    const entity = (key: string) =>
+      `from homeassistant.helpers.update_coordinator import CoordinatorEntity\n\n\nclass RouterEntity(CoordinatorEntity):\n    @property\n    def extra_state_attributes(self):\n        return {"${key}": self.coordinator.data.get("x")}\n`;
+    const sensor =
+      'from homeassistant.components.binary_sensor import BinarySensorEntity\n\nfrom .entity import RouterEntity\n\n\nclass AccessSensor(RouterEntity, BinarySensorEntity):\n    @property\n    def extra_state_attributes(self):\n        attrs = super().extra_state_attributes\n        attrs["blocked_reason"] = "profile"\n        return attrs\n';
+    const result = (key: string) => analyzeSnippet(sensor, { rules, fileName: 'binary_sensor.py', otherFiles: { 'entity.py': entity(key) } });
+    assert.equal(result('device_name').checklist.find((item) => item.id === 'data-minimization')?.status, 'pass');
+    assert.deepEqual(result('email').findings.map((finding) => finding.path.split('/').pop()), ['entity.py']);
+  });
 });

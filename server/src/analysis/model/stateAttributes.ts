@@ -27,6 +27,12 @@ export interface AttributeScan {
   entries: AttributeEntry[];
   /** Attributes published from a value whose keys cannot be read here (`attributes or {}`, `self._data`). */
   opaque: Node[];
+  /**
+   * Attributes published from `super().name` of a base class imported from another module (`value` the name that
+   * holds them, `bases` the class's imported bases): if those are the integration's own classes, their modules'
+   * scans read what they publish; if not, the keys cannot be read here.
+   */
+  inherited: { value: Node; bases: Node[] }[];
 }
 
 /** Several rules read the same file's attributes; computed once per file. */
@@ -39,6 +45,7 @@ export function stateAttributeEntries(file: FileModel): AttributeScan {
 function scanStateAttributes(file: FileModel): AttributeScan {
   const entries: AttributeEntry[] = [];
   const opaque: Node[] = [];
+  const inherited: { value: Node; bases: Node[] }[] = [];
   let publishes = false;
   const resolving = new Set<number>();
   /** The dicts `value` may be; a value that may be something else (not None) has keys this scan cannot read. */
@@ -62,6 +69,7 @@ function scanStateAttributes(file: FileModel): AttributeScan {
       if (node.type === 'dictionary') fromDictionary(node, owner);
       // `super().extra_state_attributes` of a class in this file: its own returns are read where it is defined.
       else if (node.type === 'attribute' && inheritedProperty(file, node)) continue;
+      else if (node.type === 'attribute' && importedBases(file, node).length > 0) inherited.push({ value, bases: importedBases(file, node) });
       else if (node.type === 'attribute' && !resolving.has(node.id)) {
         // `return self._attrs`: what the class puts into that attribute, if every write is readable.
         const writes = selfAttributeWrites(file, node);
@@ -155,7 +163,7 @@ function scanStateAttributes(file: FileModel): AttributeScan {
     publishes = true;
     fromValue(attributes, call.node);
   }
-  return { publishes, entries, opaque };
+  return { publishes, entries, opaque, inherited };
 }
 
 const STATE_ATTRIBUTES = /state_attributes|get_extra_attributes|capability_attributes/;
@@ -243,6 +251,15 @@ function inheritedProperty(file: FileModel, attribute: Node): boolean {
     const parent = base?.type === 'identifier' ? file.classes.find((candidate) => candidate.childForFieldName('name')?.text === base.text) : undefined;
     return parent !== undefined && methodsOf(parent).some((method) => method.childForFieldName('name')?.text === name);
   });
+}
+
+/** For `super().name`, the bases of the class around it that come from an import (`from .entity import RouterEntity`). */
+function importedBases(file: FileModel, attribute: Node): Node[] {
+  const object = attribute.childForFieldName('object');
+  if (object?.type !== 'call' || object.text !== 'super()') return [];
+  const cls = ancestors(attribute).find((node) => node.type === 'class_definition');
+  const bases = cls?.childForFieldName('superclasses')?.namedChildren ?? [];
+  return bases.filter((base): base is Node => base?.type === 'identifier' && file.imports.has(base.text));
 }
 
 /** The strings a loop variable takes from a literal list or tuple it iterates over, or undefined. */

@@ -4,7 +4,7 @@ import type { FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
 import { isPersonalDataName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries, type AttributeEntry } from '../model/stateAttributes';
-import { classLineage } from '../model/untrusted';
+import { classLineage, resolveClass } from '../model/untrusted';
 import { alternatives, ancestorOfType, descendants, interpolations, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import { excerpt } from '../text';
@@ -63,7 +63,7 @@ def extra_state_attributes(self):
 \`\`\``,
   },
   checkFile(context) {
-    const { publishes, entries, opaque } = stateAttributeEntries(context.file);
+    const { publishes, entries, opaque, inherited } = stateAttributeEntries(context.file);
     if (publishes) context.markUsed();
     reviewPositions(context);
     for (const entry of entries) checkEntry(context, entry);
@@ -73,6 +73,12 @@ def extra_state_attributes(self):
       keyed?.forEach((entry) => checkEntry(context, entry));
       return keyed === undefined;
     });
+    // `super().extra_state_attributes` of the integration's own base classes is read in their modules; Home
+    // Assistant's entity classes publish what their `_attr_` attributes hold, read where they are set.
+    for (const { value, bases } of inherited) {
+      const known = (base: Node) => context.file.imports.get(base.text)?.startsWith('homeassistant.') || resolveClass(context.file, base, context.integration) !== undefined;
+      if (!bases.every(known)) unread.push(value);
+    }
     // `attrs[key] = value` for each column of a row: keys the data picks, not the code.
     for (const entry of entries) if (pickedByData(context, entry.key)) unread.push(entry.at);
     checkEntityNames(context);
