@@ -540,4 +540,10 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(analyzeSnippet(source('entry.data["storage_path"]'), { rules }).findings, []);
     assert.equal(analyzeSnippet(source('hass.config.path(".storage", "frames")'), { rules }).findings.length, 1);
   });
+  it('takes a name the integration computes and formats into a template for its own file, not a name a service call gives', () => {
+    const source = (name: string) =>
+      `import pathlib\nimport time\n\n\nclass FrameSaver:\n    def __init__(self, hass, entry):\n        self.hass = hass\n        self.image_dir = pathlib.Path(hass.config.path("camera")) / entry.entry_id\n\n    async def fetch(self, call):\n        await self.hass.async_add_executor_job(self.save_image, ${name}, call.data["image"])\n\n    def save_image(self, basename, data):\n        media_file = self.image_dir / "{}.jpg".format(basename)\n        with open(media_file, "wb") as target:\n            target.write(data)\n\n\nasync def async_setup_entry(hass, entry):\n    saver = FrameSaver(hass, entry)\n    hass.services.async_register("snap", "save", saver.fetch)\n    return True\n`;
+    assert.equal(analyzeSnippet(source('str(int(time.time()))'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('call.data["filename"]'), { rules }).findings, []);
+  });
 });

@@ -307,6 +307,14 @@ function namedPartByUser(file: FileModel, part: Node, integration: IntegrationMo
       const values = target.namedChildren.filter((child) => child.type === 'interpolation').map((field) => field.childForFieldName('expression'));
       return values.some((value) => value !== null && (!composed || FILE_NAMING.test(value.text)) && namedPartByUser(file, value, integration, depth - 1));
     }
+    // `"{}.jpg".format(basename)`: read as the f-string it spells.
+    const formatted = target.type === 'call' ? file.callSite(target) : undefined;
+    const template = formatted?.method === 'format' ? formatted.callee.childForFieldName('object') : null;
+    const templateText = template ? literalString(template) : undefined;
+    if (formatted && templateText !== undefined) {
+      const composedTemplate = /\w/.test(templateText.replace(/\{[^}]*\}/g, ''));
+      return [...formatted.args, ...formatted.keywords.values()].some((value) => (!composedTemplate || FILE_NAMING.test(value.text)) && namedPartByUser(file, value, integration, depth - 1));
+    }
   }
   if (listedName(file, target)) return false;
   const names = (target.type === 'identifier' ? [target] : descendants(target, ['identifier'])).map((name) => name.text);
@@ -369,7 +377,9 @@ function namedByItsCallers(file: FileModel, part: Node, integration: Integration
   const handed = callerArguments(file, origins[0].scope, part.text, integration);
   // `write_json(f"day_{now.date()}", rows)`: a name the caller composes from what is no file name of the user's.
   const composedByCaller = (caller: FileModel, node: Node) => composedName(caller, node) && !namedPartByUser(caller, node, integration, depth - 1);
-  return handed.length > 0 && handed.every(({ file: caller, node }) => literalString(unwrap(node)) !== undefined || namedByItsCallers(caller, unwrap(node), integration, depth - 1) || composedByCaller(caller, node));
+  // `self.save_image(str(int(time.time())), data)`: a value the caller computes from no name at all.
+  const computedByCaller = (caller: FileModel, node: Node) => unwrap(node).type === 'call' && !namedPartByUser(caller, node, integration, depth - 1);
+  return handed.length > 0 && handed.every(({ file: caller, node }) => literalString(unwrap(node)) !== undefined || namedByItsCallers(caller, unwrap(node), integration, depth - 1) || composedByCaller(caller, node) || computedByCaller(caller, node));
 }
 
 /** The file and folder names (string literals and constants) a path expression is built from. */
