@@ -463,4 +463,13 @@ describe('credentials-outside-entry', () => {
     const pin = source('vol.Coerce(int)').replaceAll('requires_api_password', 'pin_code');
     assert.equal(analyzeSnippet(pin, { rules }).findings.length, 1);
   });
+  it("follows a dict a helper method fills in place (self._merge(data, token)) to the Store it is saved to", () => {
+    const store = (merge: string) =>
+      `from homeassistant.helpers.storage import Store\n\n\nclass CarStore(Store):\n    async def async_update(self, *, access_token=None, refresh_token=None):\n        data = await self.async_load() or {}\n${merge}\n        await self.async_save(data)\n\n    def _merge(self, data, access_token, refresh_token):\n        if access_token is not None:\n            data["access_token"] = access_token\n        data["refresh_token"] = refresh_token\n`;
+    const count = (merge: string) => analyzeSnippet(store(merge), { rules, fileName: 'store.py' }).findings.length;
+    assert.equal(count('        self._merge(data, access_token, refresh_token)'), 1);
+    // Filled in another branch than the one that saves, nothing the save is handed was filled.
+    assert.equal(count('        if not access_token:\n            self._merge(data, access_token, refresh_token)\n            return'), 0);
+    assert.equal(count('        self._merge({}, access_token, refresh_token)'), 0);
+  });
 });

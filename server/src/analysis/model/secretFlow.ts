@@ -2727,7 +2727,36 @@ function keyMaskedAfter(walk: Walk, identifier: Node, key: string | Node, from: 
  */
 export function dictAdditionValues(file: FileModel, identifier: Node, integration: IntegrationModel | undefined): { node: Node; secretKey: boolean; key?: Node }[] {
   const scope = file.scopeOf(identifier);
-  const name = identifier.text;
+  const values = additionsInScope(file, scope, identifier.text, identifier.startIndex, integration);
+  // `self._merge(data, access_token, refresh_token)`, where the method sets `data["access_token"] = access_token`.
+  for (const call of fileIndex(file).callsByScope.get(scope.id) ?? []) {
+    if (call.node.startIndex > identifier.startIndex) break;
+    // Only calls made before this use, on its way there: what the call this value is handed to does with it comes
+    // after, and a call in another branch (`if ...: helper(data) else: ...`) is not made on the way.
+    if (call.node.endIndex > identifier.startIndex || !onTheWayTo(call.node, identifier)) continue;
+    const position = call.args.findIndex((argument) => unwrap(argument).type === 'identifier' && unwrap(argument).text === identifier.text);
+    if (position < 0) continue;
+    for (const helper of resolveCallables(file, call.callee, integration)) {
+      if (helper.file !== file || helper.node.type !== 'function_definition') continue;
+      const parameters = parametersOf(helper.node);
+      const bound = call.callee.type === 'attribute' && /^(self|cls)$/.test(parameters[0]?.name ?? '') ? 1 : 0;
+      const parameter = parameters[position + bound];
+      if (parameter?.kind === 'plain' && !parameter.keywordOnly) values.push(...additionsInScope(file, helper.node, parameter.name, helper.node.endIndex, integration));
+    }
+  }
+  return values;
+}
+
+/** Whether the statement holding `node` sits in a block that also holds `use` (so it runs before `use` does). */
+function onTheWayTo(node: Node, use: Node): boolean {
+  let statement: Node | null = node;
+  while (statement?.parent && statement.parent.type !== 'block' && statement.parent.type !== 'module') statement = statement.parent;
+  const block = statement?.parent;
+  return block != null && block.startIndex <= use.startIndex && use.endIndex <= block.endIndex;
+}
+
+/** The values written into the dict `name` in `scope` before `before`: `name[KEY] = value`, setdefault, update. */
+function additionsInScope(file: FileModel, scope: Node, name: string, before: number, integration: IntegrationModel | undefined): { node: Node; secretKey: boolean; key?: Node }[] {
   const values: { node: Node; secretKey: boolean; key?: Node }[] = [];
   const secretKey = (key: Node | null | undefined) => {
     const value = key ? file.stringValue(key, integration?.constantString) : undefined;
@@ -2735,7 +2764,7 @@ export function dictAdditionValues(file: FileModel, identifier: Node, integratio
   };
   const index = fileIndex(file);
   for (const assignment of index.statementsByScope.get(scope.id) ?? []) {
-    if (assignment.startIndex > identifier.startIndex) break;
+    if (assignment.startIndex > before) break;
     if (assignment.type !== 'assignment') continue;
     const left = assignment.childForFieldName('left');
     const right = assignment.childForFieldName('right');
@@ -2745,7 +2774,7 @@ export function dictAdditionValues(file: FileModel, identifier: Node, integratio
     values.push({ node: right, secretKey: secretKey(key), ...(direct && key ? { key } : {}) });
   }
   for (const call of index.callsByScope.get(scope.id) ?? []) {
-    if (call.node.startIndex > identifier.startIndex) break;
+    if (call.node.startIndex > before) break;
     const receiver = call.callee.childForFieldName('object');
     if (call.method === 'setdefault' && call.args[1] && nestedIn(receiver, name)) {
       const direct = receiver !== null && unwrap(receiver).type === 'identifier';
