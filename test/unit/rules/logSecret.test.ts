@@ -1073,4 +1073,12 @@ async def async_setup_entry(hass, entry):
     const spread = api('None').replace('return await self._request("post", "/login", json=None)', 'params = {"lockId": 1, "keyboardPwd": self._passcode}\n        return await self._request("post", "/login", **params)');
     assert.equal(analyzeSnippet(spread, { rules, fileName: 'api.py' }).findings.length, 1);
   });
+  it('takes neither a caught exception named after a token nor a parameter every caller hands an expiry for a credential', () => {
+    const api = (argument: string) =>
+      `import logging\nfrom datetime import datetime\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Api:\n    @staticmethod\n    def check_token_is_valid(token):\n        _LOGGER.debug("checking token validity: %s", token)\n        try:\n            return datetime.now() < datetime.strptime(str(token), "%Y-%m-%d")\n        except ValueError as excpt_token:\n            _LOGGER.debug("failed to check token: %s", excpt_token)\n        return False\n\n    def ok(self):\n        return self.check_token_is_valid(${argument})\n`;
+    assert.deepEqual(findings(api('self.token_exp')), []);
+    assert.equal(findings(api('self.access_token')).length, 1);
+    const creds = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef connect(basic_auth_creds):\n    _LOGGER.debug(f"basic_auth_creds: {basic_auth_creds}")\n';
+    assert.equal(findings(creds).length, 1);
+  });
 });

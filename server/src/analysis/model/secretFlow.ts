@@ -6,7 +6,7 @@ import { derivedKey, type Binding, type CallSite, type FileModel } from './fileM
 import { FILE_OPERATIONS } from './fileOperations';
 import { constantExpression, type IntegrationModel } from './integration';
 import { declaredSecretKeys, markedKey, nonCredentialKeys, SCHEMA_KEY_MARKER } from './schemaKeys';
-import { isSecretName, isWebhookAddress, normalizeName } from './secrets';
+import { describesSecret, isSecretName, isWebhookAddress, normalizeName } from './secrets';
 import { callerArguments, callSitesOf, callsOf, isAuthenticatedViewHandler, methodsOf, parametersOf, registeredHandlers, resolveCallables, resolveClass, serviceHandlerReference, untrustedSource } from './untrusted';
 import { comparisonParts } from './verification';
 
@@ -1295,7 +1295,7 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
     const parsedKey = bindings.length > 0 ? credentialReadFromParsedText(file, node) : undefined;
     if (parsedKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${parsedKey}`, node }];
     // A secret-named value whose origin we cannot see (a parameter, a call, an attribute) is taken at its word.
-    if (opaque && isSecretHolderName(name) && !inLexer(file, node)) return [{ kind: 'secret', source: name, node }];
+    if (opaque && isSecretHolderName(name) && !inLexer(file, node) && !caughtAs(node)) return [{ kind: 'secret', source: name, node }];
     const raised = bindings.length === 0 && depth > 1 ? caughtExceptionCarrier(walk, node, depth) : undefined;
     if (raised) return [{ ...raised, node }];
     // `**kwargs` of the function around (the file model binds no splat parameter): what its callers give it.
@@ -1306,6 +1306,16 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
   } finally {
     walk.resolving.delete(node.id);
   }
+}
+
+/** Whether a name is the exception an enclosing `except ... as name:` caught (`excpt_token`): an error, not a token. */
+function caughtAs(identifier: Node): boolean {
+  for (let node = identifier.parent; node && node.type !== 'function_definition'; node = node.parent) {
+    if (node.type !== 'except_clause') continue;
+    const alias = node.namedChildren.find((child) => child.type === 'as_pattern')?.childForFieldName('alias');
+    if (alias && unwrap(alias).text === identifier.text) return true;
+  }
+  return false;
 }
 
 /**
@@ -1594,6 +1604,18 @@ function carrierHandedTo(walk: Walk, binding: Binding, depth: number, onlyBindin
   }
 }
 
+/** Whether every call of the function hands this parameter a name that describes a credential without holding one. */
+function handedOnlyDescriptions(walk: Walk, binding: Binding): boolean {
+  const fn = binding.node.parent?.parent;
+  if (fn?.type !== 'function_definition') return false;
+  const handed = callerArguments(walk.file, fn, binding.name, walk.integration);
+  return handed.length > 0 && handed.every(({ node }) => {
+    const value = unwrap(node);
+    const name = value.type === 'attribute' ? value.childForFieldName('attribute')?.text : value.type === 'identifier' ? value.text : undefined;
+    return name !== undefined && describesSecret(name);
+  });
+}
+
 /** The `**name` parameter node of the function around `identifier` that bears its name. */
 function keywordsParameter(file: FileModel, identifier: Node): Node | undefined {
   const fn = file.enclosingFunction(identifier);
@@ -1642,7 +1664,9 @@ function bindingCarrier(walk: Walk, binding: Binding, use: Node, depth: number):
       if (source) return { kind: 'payload', source, node: use };
       // `_send_event(hass, data)` called with a webhook's body: the helper's parameter is that body.
       const handed = carrierHandedTo(walk, binding, depth, file.bindingsOf(use).length === 1);
-      return handed ? { ...handed, node: use } : 'opaque';
+      if (handed) return { ...handed, node: use };
+      // `check_token_is_valid(self.token_exp)` everywhere it is called: the callers say what the parameter holds.
+      return handedOnlyDescriptions(walk, binding) ? undefined : 'opaque';
     }
     case 'import':
     case 'def':

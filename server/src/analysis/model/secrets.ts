@@ -8,7 +8,7 @@ import { interpolations, unwrap } from '../python/syntax';
 
 /** Words that make a name a credential on their own (after splitting snake_case and camelCase). */
 const SECRET_WORDS = new Set([
-  'password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'apikey', 'credential', 'credentials',
+  'password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'apikey', 'credential', 'credentials', 'creds',
   'privatekey', 'privkey', 'prvkey', 'bearer', 'cookie', 'jwt', 'signingkey', 'hmackey', 'secretkey', 'accesskey', 'authkey',
   'sessionkey', 'refreshtoken', 'accesstoken', 'clientsecret', 'authorization', 'psk', 'otp', 'totp',
   // A login session's id is a bearer credential; an alarm panel's user codes are PINs.
@@ -67,6 +67,8 @@ const DESCRIPTOR_SUFFIXES = new Set([
   // How often and when a credential is tried or renewed: `token_refresh_retries`, `password_attempts`,
   // `token_refresh_interval`, `token_refresh_task` are numbers, durations and jobs.
   'retries', 'retrys', 'retry', 'attempts', 'attempt', 'tries', 'counter', 'interval', 'timeout', 'delay', 'task', 'timer',
+  // A JWT's `exp` claim: `token_exp`, `jwt_exp` say when the token expires.
+  'exp',
 ]);
 
 /** Whether a name ending in this word describes a secret (`token_url`, `signature_size`) rather than holds one. */
@@ -142,7 +144,12 @@ export function isSecretName(name: string): boolean {
  * A part of every word in SECRET_WORDS and SECRET_PAIRS and of the names judgeSecretName accepts otherwise (`pass`,
  * Z-Wave's `s2_..._key`, `apikey`): a name without one of these is no secret name.
  */
-const SECRET_VOCABULARY = /pass|pwd|secret|token|key|credential|bearer|cookie|jwt|auth|psk|otp|code|session|sig|stok|community/i;
+const SECRET_VOCABULARY = /pass|pwd|secret|token|key|credential|creds|bearer|cookie|jwt|auth|psk|otp|code|session|sig|stok|community/i;
+
+/** A name about a credential that holds none (`token_exp`, `password_hint`, `token_type`). */
+export function describesSecret(name: string): boolean {
+  return SECRET_VOCABULARY.test(name) && !isSecretName(name);
+}
 
 /** The vocabulary secret names are judged by (for the test that holds SECRET_VOCABULARY to it). */
 export const SECRET_NAME_WORDS: readonly string[] = [...SECRET_WORDS, ...SECRET_PAIRS];
