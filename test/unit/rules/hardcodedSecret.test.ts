@@ -161,4 +161,10 @@ describe('hardcoded-secret', () => {
     assert.deepEqual(lines('SENSORS = [{"key": "temperature_outdoor_sensor_value_celsius"}, {"key": "0123456789abcdef"}]\n'), []);
     assert.deepEqual(lines('ENTRY = {"key": "5f2b9c8e-1d2a-4e7b-9a3c-6d8e1f2a3b4c"}\n'), []);
   });
+  it('takes a Basic header of (null):(null) or empty parts for a placeholder, not one with a real password', () => {
+    const source = (header: string) => `class Ws:\n    def __init__(self):\n        self.authorization = "Basic ${header}"\n`;
+    assert.deepEqual(analyzeSnippet(source('KG51bGwpOihudWxsKQ=='), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('OnBhc3N3b3Jk'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('YWRtaW46WGsyOXBxTG16V3E3'), { rules }).findings.length, 1);
+  });
 });

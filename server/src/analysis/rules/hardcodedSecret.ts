@@ -544,7 +544,23 @@ const PLACEHOLDER_WORDS = /example|placeholder|change_?me|replace_?me|redacted|d
 function isPlaceholder(value: string): boolean {
   if (/^(<[^>]*>|\[[^\]]*\]|\{[^}]*\}|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|%\([^)]*\)[sd]|%[sd])$/.test(value)) return true;
   if (distinctCharacters(value) <= 2) return true;
+  // `Basic KG51bGwpOihudWxsKQ==`: base64 of `(null):(null)`, a header an app sends with no account.
+  const basic = basicCredentials(value);
+  if (basic?.every((part) => part === '' || PLACEHOLDER_WORDS.test(part.replace(/^\((.*)\)$/, '$1')))) return true;
   return PLACEHOLDER_WORDS.test(value);
+}
+
+/** The user and password a Basic credential (base64 of `user:password`) spells, if the value is one. */
+function basicCredentials(value: string): string[] | undefined {
+  if (value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  let decoded: string;
+  try {
+    decoded = atob(value);
+  } catch {
+    return undefined;
+  }
+  const separator = decoded.indexOf(':');
+  return separator >= 0 && /^[\x20-\x7e]*$/.test(decoded) ? [decoded.slice(0, separator), decoded.slice(separator + 1)] : undefined;
 }
 
 /** URLs, paths, file names, hosts, e-mail addresses, versions, dates and format strings. */
