@@ -9,7 +9,7 @@ import type { Fix, TextEdit } from '../types';
 /** Private, loopback, link-local and carrier-grade NAT (Tailscale) IPv4 ranges: the user's own network. */
 const PRIVATE_IPV4 = /^(127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.|0\.0\.0\.0$)/;
 /** Names that only resolve at home: mDNS, home and router suffixes, and the names routers answer for themselves. */
-const LOCAL_NAME = /(^|\.)(local|lan|home|internal|intranet|localdomain|localhost|home\.arpa|fritz\.box|speedport\.ip|routerlogin\.(net|com)|tplink(wifi|login|modem|repeater)\.net|router\.asus\.com|(www\.)?asusrouter\.com|host\.docker\.internal)$/i;
+const LOCAL_NAME = /(^|\.)(local|lan|home|internal|intranet|localdomain|localhost|home\.arpa|fritz\.box|speedport\.ip|pi\.hole|routerlogin\.(net|com)|tplink(wifi|login|modem|repeater)\.net|router\.asus\.com|(www\.)?asusrouter\.com|host\.docker\.internal)$/i;
 /** Placeholder domains people write in examples (RFC 2606) and hosts that name XML namespaces and schemas rather than serve them. */
 const NOT_A_SERVER = /(^|\.)(example\.(com|org|net)|invalid)$|^(www\.)?(w3\.org|schemas\.xmlsoap\.org|schemas\.microsoft\.com|schemas\.openxmlformats\.org|purl\.org|xmlns\.com|ns\.adobe\.com|onvif\.org|schemas\.upnp\.org|upnp\.org|json-schema\.org|docs\.oasis-open\.org|opengis\.net|xml\.org|schemas\.android\.com)$/i;
 
@@ -46,7 +46,7 @@ error when the request carries a credential: a key or token in the query string,
 it is built into: \`URL = "http://..."\`, \`url = f"{URL}{email}"\`, \`requests.get(url, headers=header)\`).
 
 **What is not:** \`localhost\`, private and link-local addresses (also Tailscale's 100.64.0.0/10), \`.local\`/\`.lan\`/
-\`.home.arpa\` names, single-label names and the names routers answer for themselves (\`fritz.box\`); URLs built from a
+\`.home.arpa\` names, single-label names and the names routers and DNS filters answer for themselves (\`fritz.box\`, \`pi.hole\`); URLs built from a
 host the user configured (\`f"http://{host}:{port}/api"\`, \`"http://%s" % host\`: that is a device on their
 network); XML namespaces and schema URIs; reserved example domains; documentation links in docstrings, comments,
 messages and names like \`DOCS_URL\` or \`configuration_url\`; test files.
