@@ -271,4 +271,13 @@ describe('webhook-unsigned', () => {
     assert.equal(finding.rule, 'webhook-unsigned');
     assert.equal(finding.suggestions, undefined);
   });
+  it("asks for a review of a library handed the body and every header, not of one handed the body alone", () => {
+    const source = (call: string) =>
+      `from aiohttp import web\nfrom homeassistant.components import webhook\nfrom pysmartapp import SmartAppManager\n\n\nasync def async_setup_entry(hass, entry):\n    hass.data["stapp"] = SmartAppManager("/api/webhook/x")\n    webhook.async_register(hass, "stapp", "SmartApp", entry.data["webhook_id"], handle_webhook)\n    return True\n\n\nasync def handle_webhook(hass, webhook_id, request):\n    manager = hass.data["stapp"]\n    data = await request.json()\n    result = await ${call}\n    return web.json_response(result)\n`;
+    const result = (call: string) => analyzeSnippet(source(call), { rules });
+    const delegated = result('manager.handle_request(data, request.headers)');
+    assert.deepEqual(delegated.findings, []);
+    assert.match(delegated.checklist.find((item) => item.id === 'webhook-signature')?.note ?? '', /passes the request to `manager\.handle_request\(\.\.\.\)`/);
+    assert.equal(result('manager.handle_request(data)').findings.length, 1);
+  });
 });

@@ -311,7 +311,8 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
     // (`lock.receive_webhook(body, request.headers["HASH"], ...)`); a function of the integration is read instead.
     const handsSignature = !NOT_A_CHECK.test(name) && args.some((arg) => isRequestBody(file, arg, integration)) && args.some((arg) => isSignatureHeader(file, arg, integration));
     // Resolving the callee costs the most here: at the last level it only tells whether a request handed on is delegated.
-    const delegates = () => site.args.some((arg) => isRequestObject(file, arg, integration)) && !LOOKS_ONLY.test(name);
+    // `manager.handle_request(data, request.headers)`: the body and every header, all a signature check needs.
+    const delegates = () => (site.args.some((arg) => isRequestObject(file, arg, integration)) || (args.some((arg) => isRequestBody(file, arg, integration)) && args.some((arg) => isHeaderMapping(file, arg, integration)))) && !LOOKS_ONLY.test(name);
     if (depth <= 0 && !handsSignature && (weaker !== undefined || !delegates())) continue;
     const targets = resolveCallables(file, site.callee, integration).filter((target) => target.node.id !== fn.id);
     if (handsSignature && targets.length === 0) return verified(`${simple}(...)`, node);
@@ -473,6 +474,16 @@ function isSignatureHeader(file: FileModel, argument: Node, integration: Integra
   return file.origins(value).some(({ node }) => {
     const header = keyRead(file, unwrap(node), integration);
     return header !== undefined && SIGNATURE_HEADER.test(header);
+  });
+}
+
+/** The request's whole header mapping (`request.headers`), not one header read from it. */
+function isHeaderMapping(file: FileModel, argument: Node, integration: IntegrationModel | undefined): boolean {
+  const value = unwrap(argument);
+  if (untrustedSource(file, value, integration)?.part !== 'headers') return false;
+  return file.origins(value).some(({ node }) => {
+    const target = unwrap(node);
+    return target.type === 'attribute' && /^(headers|raw_headers)$/.test(target.childForFieldName('attribute')?.text ?? '');
   });
 }
 
