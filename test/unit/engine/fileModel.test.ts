@@ -365,6 +365,8 @@ describe('secret names', () => {
     for (const name of ['from_number', 'to_number', 'sender', 'last_sender', 'recipient', 'caller_number', 'last_caller']) assert.ok(isPersonalDataName(name), name);
     for (const name of ['serial_number', 'sender_type', 'message_count', 'model_number', 'emails_bounced', 'emails_opened']) assert.ok(!isPersonalDataName(name), name);
     for (const name of ['emails', 'attendee_emails', 'contact_phones']) assert.ok(isPersonalDataName(name), name);
+    for (const name of ['pce', 'pdl', 'cil', 'mprn', 'cust_no', 'custno', 'cust_id', 'acct_no', 'acct_number']) assert.ok(isPersonalDataName(name), name);
+    for (const name of ['customs', 'accumulated', 'account_type', 'pdlist', 'cilinder']) assert.ok(!isPersonalDataName(name), name);
   });
 
   it('tells personal data from device facts', () => {

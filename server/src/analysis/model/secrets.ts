@@ -231,9 +231,11 @@ export function isPersonalDataName(name: string): boolean {
   if (/(^|_)(accountnumber|accountno|accountid|customernumber|customerid|contractnumber|phonenumber|mobilenumber|emailaddress|zipcode|dateofbirth)(_|$)/.test(normalized)) return true;
   // The lines of a postal address (`street1`, `street_2`, `address2`).
   if (/(^|_)(street|address)_?\d(_|$)/.test(normalized)) return true;
-  // A membership or subscription number names the account holder; a meter point number (the UK's MPAN and MPRN, a
-  // supply point id) names the home the supply goes to.
-  if (/(^|_)(member_id|member_number|membership_id|membership_number|subscriber_id|subscriber_number|mpan|mprn|supply_point_(id|number)|meter_point_(id|number|reference))(_|$)/.test(normalized)) return true;
+  // A membership or subscription number names the account holder; a meter point number (the UK's MPAN and MPRN,
+  // France's PCE and PDL, Portugal's CIL, a supply point id) names the home the supply goes to.
+  if (/(^|_)(member_id|member_number|membership_id|membership_number|subscriber_id|subscriber_number|mpan|mprn|pce|pdl|cil|supply_point_(id|number)|meter_point_(id|number|reference))(_|$)/.test(normalized)) return true;
+  // Short forms of a customer's or account's number: `cust_no`, `acct_id`, `custno`.
+  if (/(^|_)((cust|acct)_?(no|num|nr|number|id))(_|$)/.test(normalized)) return true;
   // A patient's or citizen's identity: health and insurance records, national identity and passport numbers; and the
   // plural of the contact words (`emails`, `phones`: every attendee's).
   if (/(^|_)((student|child|kid|guest|member|contact|customer|tenant|resident|driver|employee)_names?)(_|$)/.test(normalized)) return true;
