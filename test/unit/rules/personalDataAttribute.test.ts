@@ -372,4 +372,11 @@ describe('personal-data-attribute', () => {
     assert.equal(result('device_name').checklist.find((item) => item.id === 'data-minimization')?.status, 'pass');
     assert.deepEqual(result('email').findings.map((finding) => finding.path.split('/').pop()), ['entity.py']);
   });
+  it("reads an entity name formatted with format() or kept in the attribute a name property returns", () => {
+    const sensor = (body: string) => `from homeassistant.components.sensor import SensorEntity\n\n\nclass PowerFeeSensor(SensorEntity):\n${body}\n`;
+    const lines = (body: string) => analyzeSnippet(sensor(body), { rules, fileName: 'sensor.py' }).findings.map((finding) => finding.range.start.line);
+    assert.deepEqual(lines('    def __init__(self, account_number):\n        self._attr_name = "power_fee_{}".format(account_number)'), [5]);
+    assert.deepEqual(lines('    def __init__(self, account_number):\n        self._name = f"power_fee_{account_number}"\n\n    @property\n    def name(self):\n        return self._name'), [5]);
+    assert.deepEqual(lines('    def __init__(self, meter_serial):\n        self._name = "power_fee_{}".format(meter_serial)\n\n    @property\n    def name(self):\n        return self._name'), []);
+  });
 });

@@ -96,7 +96,15 @@ function checkEntityNames(context: FileContext): void {
   const { file } = context;
   for (const { value, at: assignment } of entityNames(file)) {
     const text = unwrap(value);
-    const parts = text.type === 'string' || text.type === 'concatenated_string' ? interpolations(text) : [text];
+    // `"power_fee_{}".format(account_number)`: the values formatted in, as an f-string's.
+    const formatted = text.type === 'call' ? file.callSite(text) : undefined;
+    const template = formatted?.method === 'format' ? formatted.callee.childForFieldName('object') : null;
+    const parts =
+      text.type === 'string' || text.type === 'concatenated_string'
+        ? interpolations(text)
+        : template && unwrap(template).type === 'string' && formatted
+          ? [...formatted.args, ...formatted.keywords.values()]
+          : [text];
     for (const part of parts) {
       const name = personalValueName(file, part);
       // Entities named after their account's user (`f"{username} balance"`, `f"Breaches {email}"` for the address
@@ -129,7 +137,13 @@ function entityNames(file: FileModel): { value: Node; at: Node }[] {
     if (fn.childForFieldName('name')?.text !== 'name' || !decorated || !/@property\b/.test(decorated.text.slice(0, fn.startIndex - decorated.startIndex))) continue;
     for (const statement of descendants(fn, ['return_statement'])) {
       const value = statement.namedChild(0);
-      if (value) names.push({ value, at: statement });
+      if (!value) continue;
+      // `return self._name`, set in `__init__` (`self._name = f"power_fee_{account_number}"`): the name given there.
+      const attribute = unwrap(value).type === 'attribute' && unwrap(value).childForFieldName('object')?.text === 'self' ? unwrap(value).childForFieldName('attribute')?.text : undefined;
+      const cls = attribute ? ancestorOfType(fn, ['class_definition']) : null;
+      const written = cls && attribute ? file.selfAttributeWrites(cls, attribute).values : [];
+      if (written.length > 0) for (const given of written) names.push({ value: given, at: given.parent ?? given });
+      else names.push({ value, at: statement });
     }
   }
   if (file.mentions(/has_entity_name/)) {
