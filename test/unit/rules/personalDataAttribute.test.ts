@@ -379,4 +379,13 @@ describe('personal-data-attribute', () => {
     assert.deepEqual(lines('    def __init__(self, account_number):\n        self._name = f"power_fee_{account_number}"\n\n    @property\n    def name(self):\n        return self._name'), [5]);
     assert.deepEqual(lines('    def __init__(self, meter_serial):\n        self._name = "power_fee_{}".format(meter_serial)\n\n    @property\n    def name(self):\n        return self._name'), []);
   });
+  it("reads the dict a function of another module returns as the attributes, reported where it is published", () => {
+    const util = (key: string) => `ATTR_KEY = "${key}"\n\n\ndef to_attributes(value):\n    return {ATTR_KEY: value, "updated": None}\n`;
+    const sensor = 'from homeassistant.components.sensor import SensorEntity\n\nfrom .util import to_attributes\n\n\nclass MeterSensor(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        return to_attributes(self._account.value)\n';
+    const result = (key: string) => analyzeSnippet(sensor, { rules, fileName: 'sensor.py', otherFiles: { 'util.py': util(key) } });
+    const [finding] = result('pce').findings;
+    assert.equal(finding?.path.split('/').pop(), 'sensor.py');
+    assert.match(finding?.message ?? '', /"pce", set by to_attributes in util\.py, exposes personal data/);
+    assert.equal(result('tariff').checklist.find((item) => item.id === 'data-minimization')?.status, 'pass');
+  });
 });

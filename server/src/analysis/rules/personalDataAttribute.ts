@@ -4,7 +4,7 @@ import type { FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
 import { isPersonalDataName, normalizeName } from '../model/secrets';
 import { stateAttributeEntries, type AttributeEntry } from '../model/stateAttributes';
-import { classLineage, resolveClass } from '../model/untrusted';
+import { classLineage, resolveCallables, resolveClass } from '../model/untrusted';
 import { alternatives, ancestorOfType, descendants, interpolations, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import { excerpt } from '../text';
@@ -24,14 +24,16 @@ export const personalDataAttribute: Rule = {
     docs: `State attributes are not private. The recorder stores them in the database for days, they are shown in the
 UI, sent to every websocket client and automation, exported by history and logbook, and pasted into bug reports.
 Personal data such as the account holder's e-mail address, user name, phone number, street address, birth date,
-account, membership or contract numbers, the meter point number of the home's energy supply (an MPAN or MPRN) or
+account, membership or contract numbers, the meter point number of the home's energy supply (an MPAN or MPRN, a PCE
+or PDL, a CIL) or
 the home's GPS position does not belong there unless it is the entity's purpose.
 
 The rule reads \`extra_state_attributes\` properties (and an entity's \`state_attributes\`, \`capability_attributes\` or
 older \`device_state_attributes\`; also the dicts an entity description's function returns when the property calls it:
 \`attributes_fn=lambda data: {...}\`), \`_attr_extra_state_attributes\` assignments and
 \`hass.states.async_set(..., attributes)\`, an event entity's \`self._trigger_event(event_type, attributes)\`
-and a legacy device tracker's \`see(..., attributes=...)\` and its scanner's \`get_extra_attributes(device)\`, resolving keys through constants (\`ATTR_LATITUDE\`),
+and a legacy device tracker's \`see(..., attributes=...)\` and its scanner's \`get_extra_attributes(device)\`, resolving keys through constants (\`ATTR_LATITUDE\`)
+and through the dicts a function of the integration returns (\`return to_attributes(...)\`, also from another module, reported where the property returns them),
 and flags keys or values that name personal data. An entity's name (\`self._attr_name = f"Pickup ({account.address['street1']})"\`,
 a \`name\` property, and with \`has_entity_name\` its device's \`DeviceInfo(name=...)\`)
 is published as its \`friendly_name\` attribute and in its entity id, so a street address, phone number or account
@@ -71,7 +73,7 @@ def extra_state_attributes(self):
     const unread = opaque.filter((value) => {
       const keyed = constantKeyedEntries(context, value);
       keyed?.forEach((entry) => checkEntry(context, entry));
-      return keyed === undefined;
+      return keyed === undefined && !checkHelperKeys(context, value);
     });
     // `super().extra_state_attributes` of the integration's own base classes is read in their modules; Home
     // Assistant's entity classes publish what their `_attr_` attributes hold, read where they are set.
@@ -117,6 +119,32 @@ function checkEntityNames(context: FileContext): void {
       break;
     }
   }
+}
+
+/**
+ * `return to_attributes(self._account.username, ...)`, a function of another module of the integration that returns
+ * dict literals: their keys are the attributes. Reported at the call when one names personal data. False when the
+ * value is no such call (its keys stay unread).
+ */
+function checkHelperKeys(context: FileContext, value: Node): boolean {
+  const { file, integration } = context;
+  const call = unwrap(value);
+  const callee = call.type === 'call' ? call.childForFieldName('function') : null;
+  const [helper, ...others] = callee && integration ? resolveCallables(file, callee, integration).filter((target) => target.file !== file) : [];
+  if (!helper || others.length > 0) return false;
+  const returned = helper.file.returnedValues(helper.node).map(unwrap).filter((node) => node.type !== 'none');
+  if (returned.length === 0 || returned.some((node) => node.type !== 'dictionary')) return false;
+  const keys = returned.flatMap((dict) => dict.namedChildren.filter((pair) => pair.type === 'pair').map((pair) => helper.file.stringValue(pair.childForFieldName('key')!, integration?.constantString)));
+  if (keys.some((key) => key === undefined)) return false;
+  const personal = keys.find((key): key is string => key !== undefined && isPersonalDataName(key));
+  if (!personal) return true;
+  const where = `${helper.node.childForFieldName('name')?.text ?? 'a helper'} in ${helper.file.path.split(/[\\/]/).pop()}`;
+  if (LOCATION_KEYS.test(personal.toLowerCase()) || ADDRESS_PARTS.test(normalizeName(personal))) {
+    context.review(`State attribute "${personal}", set by ${where}, publishes a position or an address; if it is where a person, their home or their vehicle is, it is personal data: keep it out unless it is the entity's purpose.`);
+    return true;
+  }
+  context.report(call, `State attribute "${personal}", set by ${where}, exposes personal data (${personal}); attributes are recorded and shared, so keep it out unless it is the entity's purpose.`);
+  return true;
 }
 
 /**
