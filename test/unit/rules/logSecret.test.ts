@@ -1081,4 +1081,10 @@ async def async_setup_entry(hass, entry):
     const creds = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef connect(basic_auth_creds):\n    _LOGGER.debug(f"basic_auth_creds: {basic_auth_creds}")\n';
     assert.equal(findings(creds).length, 1);
   });
+  it("reports a part of the YAML configuration whose schema takes credentials, not one that takes none", () => {
+    const source = (logged: string) =>
+      `import logging\n\nimport voluptuous as vol\n\nimport homeassistant.helpers.config_validation as cv\nfrom homeassistant.const import CONF_PASSWORD, CONF_USERNAME\n\n_LOGGER = logging.getLogger(__name__)\n\nDOMAIN = "sbx"\n\nACCOUNT_SCHEMA = vol.Schema({vol.Required(CONF_USERNAME): cv.string, vol.Required(CONF_PASSWORD): cv.string})\nCONFIG_SCHEMA = vol.Schema({DOMAIN: vol.Schema({vol.Required("accounts"): vol.All(cv.ensure_list, [ACCOUNT_SCHEMA]), vol.Optional("zones"): [cv.string]})}, extra=vol.ALLOW_EXTRA)\n\n\nasync def async_setup(hass, config):\n    section = config[DOMAIN]["${logged}"]\n    _LOGGER.debug(f"${logged}: {section}")\n    return True\n`;
+    assert.match(findings(source('accounts'))[0]?.message ?? '', /YAML configuration "accounts"/);
+    assert.deepEqual(findings(source('zones')), []);
+  });
 });

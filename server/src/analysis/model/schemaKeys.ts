@@ -106,3 +106,48 @@ export function nonCredentialKeys(file: FileModel, integration: IntegrationModel
   }
   return keys;
 }
+
+const sectionsByIntegration = new WeakMap<IntegrationModel | FileModel, ReadonlySet<string>>();
+
+/**
+ * Keys whose schema value is a schema that takes a credential (`vol.Required(CONF_ACCOUNTS): [ACCOUNT_SCHEMA]`, with
+ * `ACCOUNT_SCHEMA` asking for a password): what such a key holds carries credentials, whatever it is called.
+ */
+export function keysHoldingCredentials(file: FileModel, integration: IntegrationModel | undefined, isCredential: (key: string) => boolean): ReadonlySet<string> {
+  const owner = integration ?? file;
+  let keys = sectionsByIntegration.get(owner);
+  if (!keys) {
+    const found = new Set<string>();
+    for (const candidate of integration?.files ?? [file]) {
+      if (!candidate.mentions(SCHEMA_KEY_MARKER_TEXT)) continue;
+      for (const call of candidate.calls) {
+        const marked = markedKey(candidate, call);
+        const pair = call.node.parent;
+        const validator = pair?.type === 'pair' && pair.childForFieldName('key')?.id === call.node.id ? pair.childForFieldName('value') : null;
+        const key = marked && validator ? candidate.stringValue(marked.key, integration?.constantString) : undefined;
+        if (key !== undefined && validator && takesCredential(candidate, validator, integration, isCredential, 3)) found.add(key);
+      }
+    }
+    keys = found;
+    sectionsByIntegration.set(owner, keys);
+  }
+  return keys;
+}
+
+const SCHEMA_KEY_MARKER_TEXT = /\b(Required|Optional)\(/;
+
+/** Whether a schema expression, through the schema constants it names, asks for a credential key. */
+function takesCredential(file: FileModel, schema: Node, integration: IntegrationModel | undefined, isCredential: (key: string) => boolean, depth: number): boolean {
+  for (const node of [schema, ...schema.descendantsOfType(['call', 'identifier'])]) {
+    if (node.type === 'call') {
+      const marked = markedKey(file, file.callSite(node));
+      const key = marked ? file.stringValue(marked.key, integration?.constantString) : undefined;
+      if (key !== undefined && (marked?.secret || isCredential(key))) return true;
+    } else if (node.type === 'identifier' && depth > 0 && /SCHEMA/.test(node.text)) {
+      const imported = file.imports.get(node.text);
+      const constant = imported ? integration?.resolveConstant(imported) : file.constants.has(node.text) ? { file, node: file.constants.get(node.text)! } : undefined;
+      if (constant && takesCredential(constant.file, constant.node, integration, isCredential, depth - 1)) return true;
+    }
+  }
+  return false;
+}

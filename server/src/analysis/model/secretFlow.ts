@@ -5,7 +5,7 @@ import type { Fix, TextEdit } from '../types';
 import { derivedKey, type Binding, type CallSite, type FileModel } from './fileModel';
 import { FILE_OPERATIONS } from './fileOperations';
 import { constantExpression, type IntegrationModel } from './integration';
-import { declaredSecretKeys, markedKey, nonCredentialKeys, SCHEMA_KEY_MARKER } from './schemaKeys';
+import { declaredSecretKeys, keysHoldingCredentials, markedKey, nonCredentialKeys, SCHEMA_KEY_MARKER } from './schemaKeys';
 import { describesSecret, isSecretName, isWebhookAddress, normalizeName } from './secrets';
 import { callerArguments, callSitesOf, callsOf, isAuthenticatedViewHandler, methodsOf, parametersOf, registeredHandlers, resolveCallables, resolveClass, serviceHandlerReference, untrustedSource } from './untrusted';
 import { comparisonParts } from './verification';
@@ -2080,6 +2080,11 @@ function subscriptCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
     // `resp.cookies["PHPSESSID"]`: a cookie's value, whatever its name, is the session it keeps.
     if (unwrap(value).type === 'attribute' && unwrap(value).childForFieldName('attribute')?.text === 'cookies') return [{ kind: 'secret', source: node.text, node }];
     if (isDomainSection(walk, value, index, key, depth)) return [{ kind: 'payload', source: 'YAML configuration', node }];
+    // `config[DOMAIN][CONF_ACCOUNTS]`, whose schema asks each account for a password: a part of the YAML that holds them.
+    const credentialKey = (name: string) => isCredentialKey(name, declaredSecretKeys(file, integration));
+    if (keysHoldingCredentials(file, integration, credentialKey).has(key) && carriers(walk, value, depth - 1).some((found) => found.source === 'YAML configuration')) {
+      return [{ kind: 'payload', source: `YAML configuration "${key}"`, node }];
+    }
     // `entry.as_dict()["data"]`: the entry's data, as `entry.data` is.
     const dumped = unwrap(value).type === 'call' ? file.callSite(unwrap(value)) : undefined;
     const entry = dumped?.method === 'as_dict' ? dumped.callee.childForFieldName('object') : null;
