@@ -1087,4 +1087,10 @@ async def async_setup_entry(hass, entry):
     assert.match(findings(source('accounts'))[0]?.message ?? '', /YAML configuration "accounts"/);
     assert.deepEqual(findings(source('zones')), []);
   });
+  it("leaves an answer logged in the branch where its token is missing, however the absence is tested", () => {
+    const api = (test: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def get_token(session, url):\n    async with session.get(url) as resp:\n        data = await resp.json()\n    if ${test}:\n        _LOGGER.error("No token: %s", data)\n        return None\n    return data["access_token"]\n`;
+    for (const test of ['not data.get("access_token")', '"access_token" not in data', 'data.get("access_token") is None']) assert.deepEqual(findings(api(test)), [], test);
+    assert.equal(findings(api('data.get("errcode")')).length, 1);
+  });
 });

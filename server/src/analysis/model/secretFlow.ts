@@ -1381,7 +1381,7 @@ function credentialResponseKey(file: FileModel, use: Node, bindings: readonly Bi
     // What a library call answered (`payload = await api.login()` then `payload["access_token"]`).
     return isParsedResponse(file, binding.value) || (binding.kind === 'assign' && isCallResult(binding.value));
   });
-  return fromResponse ? credentialKeyReadFrom(file, name, use, bindings) : undefined;
+  return fromResponse && !inMissingPartBranch(use, name) ? credentialKeyReadFrom(file, name, use, bindings) : undefined;
 }
 
 /**
@@ -1489,6 +1489,8 @@ function credentialReadFromParse(file: FileModel, use: Node, parses: (call: Call
  */
 function inMissingPartBranch(use: Node, parsed: string): boolean {
   const part = new RegExp(`^\\(?\\s*${parsed}\\s*(\\[|\\.get\\()`);
+  // `"access_token" not in data`: the part is missing.
+  const absent = new RegExp(`^\\S+\\s+not\\s+in\\s+${parsed}$`);
   for (let current = use.parent; current && current.type !== 'function_definition'; current = current.parent) {
     if (current.type !== 'block') continue;
     const branch = current.parent;
@@ -1497,6 +1499,7 @@ function inMissingPartBranch(use: Node, parsed: string): boolean {
     const node = unwrap(condition);
     const tested = node.type === 'not_operator' ? node.childForFieldName('argument') : node.type === 'comparison_operator' && /\bis\s+None$/.test(node.text) ? node.namedChild(0) : null;
     if (tested && part.test(tested.text)) return true;
+    if (node.type === 'comparison_operator' && absent.test(node.text)) return true;
   }
   return false;
 }
