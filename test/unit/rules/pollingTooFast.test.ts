@@ -520,4 +520,15 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(status('    if minutes:')?.status, 'pass');
     assert.match(status('    if entry.options:')?.note ?? '', /allows 0 seconds/);
   });
+  it("takes the least value the options flow's code lets through where its schema sets no minimum", () => {
+    const coordinator = 'from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nasync def async_setup_entry(hass, entry):\n    return DataUpdateCoordinator(hass, None, name="demo", update_interval=timedelta(minutes=entry.options.get("poll_minutes", 30)))\n';
+    const flow = (check: string) =>
+      `import voluptuous as vol\nfrom homeassistant.helpers.schema_config_entry_flow import SchemaFlowError, SchemaFlowFormStep\n\nPOLL_MIN = 1\n\n\nasync def validate(handler, user_input):\n    interval = user_input["poll_minutes"]\n${check}\n    return user_input\n\n\nOPTIONS_FLOW = {"init": SchemaFlowFormStep(vol.Schema({vol.Optional("poll_minutes"): int}), validate_user_input=validate)}\n`;
+    const status = (check: string) => analyzeSnippet(coordinator, { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow(check) } }).checklist.find((entry) => entry.id === 'rate-limiting')?.status;
+    assert.equal(status('    if not POLL_MIN <= interval <= 1440:\n        raise SchemaFlowError("invalid_interval")'), 'pass');
+    assert.equal(status('    if interval < POLL_MIN:\n        raise SchemaFlowError("invalid_interval")'), 'pass');
+    // A check that lets small values through, or only logs, sets no minimum.
+    assert.equal(status('    if interval > 1440:\n        raise SchemaFlowError("invalid_interval")'), 'review');
+    assert.equal(status('    if interval < POLL_MIN:\n        print("small")'), 'review');
+  });
 });

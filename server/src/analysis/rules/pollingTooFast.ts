@@ -102,12 +102,58 @@ function optionMinimum(context: FileContext, key: string): number | undefined {
       if (!validator) continue;
       seen = true;
       const value = schemaMinimum(file, validator, context.integration);
-      if (value === undefined) return undefined;
+      if (value === undefined) return checkedMinimum(context, key);
       lowest = lowest === undefined ? value : Math.min(lowest, value);
     }
   }
   // An option no form of the integration asks for is not the user's to set.
   return seen ? lowest : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * The least value the flow's own code lets through for `key`, where its schema sets none: a check that rejects what
+ * is below a number (`if not MIN <= user_input[KEY] <= MAX: raise SchemaFlowError(...)`, `if interval < MIN:
+ * errors[KEY] = ...`). Undefined when no such check is found.
+ */
+function checkedMinimum(context: FileContext, key: string): number | undefined {
+  const { integration } = context;
+  let lowest: number | undefined;
+  for (const file of integration?.files ?? [context.file]) {
+    for (const comparison of file.nodesOfType('comparison_operator')) {
+      const statement = comparison.parent?.type === 'not_operator' ? comparison.parent.parent : comparison.parent;
+      const negated = comparison.parent?.type === 'not_operator';
+      if ((statement?.type !== 'if_statement' && statement?.type !== 'elif_clause') || !rejects(statement.childForFieldName('consequence'))) continue;
+      const operands = comparison.namedChildren;
+      const operators = comparison.children.filter((child) => !child.isNamed).map((child) => child.text);
+      for (let index = 0; index + 1 < operands.length && index < operators.length; index++) {
+        const [left, right, operator] = [operands[index], operands[index + 1], operators[index]];
+        // A value is kept when `N <= value` holds (so the branch rejects it when negated) or rejected when `value < N`.
+        const bound = negated
+          ? (operator === '<=' || operator === '<') && readsOption(file, right, key, integration) ? left : (operator === '>=' || operator === '>') && readsOption(file, left, key, integration) ? right : undefined
+          : (operator === '<' || operator === '<=') && readsOption(file, left, key, integration) ? right : (operator === '>' || operator === '>=') && readsOption(file, right, key, integration) ? left : undefined;
+        const value = bound ? numberValue(file, bound, integration) : undefined;
+        if (value !== undefined) lowest = lowest === undefined ? value : Math.min(lowest, value);
+      }
+    }
+  }
+  return lowest;
+}
+
+/** A branch that turns the input away: it raises, records an error, or shows the form again. */
+function rejects(branch: Node | null): boolean {
+  return branch !== null && /\braise\b|\berrors\s*\[|async_show_form|async_abort/.test(branch.text);
+}
+
+/** `user_input[KEY]`, `user_input.get(KEY)`, or a name bound to one of them. */
+function readsOption(file: FileModel, expression: Node, key: string, integration: IntegrationModel | undefined, depth = 2): boolean {
+  const node = unwrap(expression);
+  if (node.type === 'identifier') {
+    return depth > 0 && file.bindingsOf(node).some((binding) => binding.value != null && readsOption(file, binding.value, key, integration, depth - 1));
+  }
+  const site = node.type === 'call' ? file.callSite(node) : undefined;
+  if (site && (site.name === 'int' || site.name === 'float') && site.args[0]) return readsOption(file, site.args[0], key, integration, depth);
+  const read = node.type === 'subscript' ? node.childForFieldName('subscript') : site?.method === 'get' ? site.args[0] : undefined;
+  return read !== undefined && read !== null && file.stringValue(read, integration?.constantString) === key;
 }
 /**
  * The least value a validator lets through: `vol.Range(min=MIN_SCAN_INTERVAL)` (constants read), a number selector's
@@ -324,7 +370,8 @@ judged where it is read (\`timedelta(minutes=SCAN_INTERVAL)\`); a \`calculated\`
 \`assumed_state\` integration has no minimum, so its intervals pass. A bare number is not judged,
 because its unit depends on the API it is passed to. A manifest without an \`iot_class\` passes an interval long enough even for a cloud
 service and leaves a shorter one up for review, and so does an interval read from an option whose schema lets users go below the minimum (an
-interval scheduled only \`if minutes > 0:\` takes 0 for "never", so runs at 1 at least), or, for a
+interval scheduled only \`if minutes > 0:\` takes 0 for "never", so runs at 1 at least; a check in the flow's code that
+rejects smaller values, \`if not MIN <= user_input[KEY] <= MAX: raise SchemaFlowError(...)\`, sets the minimum too), or, for a
 cloud integration, an interval the rule cannot read (a library constant, a value computed at run time). It also reports \`while\` loops that sleep (or wait on a thread's stop event: \`while not stop.wait(0.1):\`) less than a second
 between awaited calls, a cloud_polling integration's endless loop whose regular pause between HTTP requests is below the
 cloud minimum (\`while True: await session.get(...); await asyncio.sleep(2)\`; not a retry's pause in an except clause,
