@@ -454,4 +454,10 @@ describe('diagnostics-unredacted', () => {
     assert.equal(findings('    return entry.data | {CONF_API_KEY: REDACTED, CONF_PASSWORD: REDACTED, CONF_WEBHOOK_ID: REDACTED}'), 0);
     assert.equal(findings('    return entry.data | {CONF_API_KEY: REDACTED}'), 1);
   });
+  it("takes an OAuth2Session's valid_token for a truth, also when the session is made in another module", () => {
+    const api = 'from homeassistant.helpers import config_entry_oauth2_flow\n\n\nclass OnectaApi:\n    def __init__(self, hass, entry, implementation):\n        self.session = config_entry_oauth2_flow.OAuth2Session(hass, entry, implementation)\n';
+    const source = 'from .api import OnectaApi\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    api: OnectaApi = hass.data["onecta"]["api"]\n    return {"oauth2_token_valid": api.session.valid_token}\n';
+    assert.deepEqual(diagnostics(source, { otherFiles: { 'api.py': api } }), []);
+    assert.equal(diagnostics(source, { otherFiles: { 'api.py': api.replace('config_entry_oauth2_flow.OAuth2Session(hass, entry, implementation)', 'VendorSession(entry)') } }).length, 1);
+  });
 });

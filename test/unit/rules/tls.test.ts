@@ -311,4 +311,9 @@ describe('tls-verify-disabled', () => {
     const serverOnly = analyzeSnippet('from aiohttp import web\n\n\nasync def handle(hass, webhook_id, request):\n    return web.json_response({"ok": True}, status=200)\n', { rules });
     assert.equal(serverOnly.checklist.find((entry) => entry.id === 'tls-verification')?.status, 'not-applicable');
   });
+  it("reads a library's camel-case verification keyword (verifySsl=False) as the snake-case one", () => {
+    const source = (keyword: string) => `import pcomfortcloud\n\n\ndef connect(user, password):\n    return pcomfortcloud.Session(user, password, ${keyword})\n`;
+    for (const keyword of ['verifySsl=False', 'verifySSL=False', 'sslVerify=False', 'tlsInsecure=True']) assert.equal(analyzeSnippet(source(keyword), { rules }).findings.length, 1, keyword);
+    assert.deepEqual(analyzeSnippet(source('verifySsl=True'), { rules }).findings, []);
+  });
 });

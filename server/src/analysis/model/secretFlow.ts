@@ -1859,6 +1859,10 @@ function isPathValue(file: FileModel, value: Node, integration: IntegrationModel
 }
 
 /** `config_entry_oauth2_flow.OAuth2Session(hass, entry, implementation)`, directly or through names. */
+function makesOAuthSessions(walk: Walk): boolean {
+  return (walk.integration?.files ?? [walk.file]).some((file) => file.mentions(/OAuth2Session\(/) && file.calls.some((call) => /(^|\.)OAuth2Session$/.test(call.name ?? '')));
+}
+
 function isOAuthSession(file: FileModel, expression: Node): boolean {
   return file.origins(expression, 2).some((origin) => {
     const value = unwrap(origin.node);
@@ -1887,7 +1891,9 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
     return holds ? [{ kind: 'payload', source: `config entry ${attribute}`, node }] : [];
   }
   // Home Assistant's `OAuth2Session.valid_token` says whether the token is still valid: a truth, not the token.
-  if (attribute === 'valid_token' && object && isOAuthSession(walk.file, object)) return [];
+  // Made in another module and reached through an attribute (`api.session.valid_token`): a session object of an
+  // integration that makes OAuth2Sessions.
+  if (attribute === 'valid_token' && object && (isOAuthSession(walk.file, object) || (/session$/i.test(unwrap(object).text) && makesOAuthSessions(walk)))) return [];
   if (isSecretHolderName(attribute) && !inLexer(walk.file, node)) return [{ kind: 'secret', source: node.text, node }];
   const parsedKey = credentialReadFromParsedText(walk.file, node);
   if (parsedKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${parsedKey}`, node }];

@@ -32,7 +32,7 @@ const INSECURE_OPTION = /insecure|ignore_?(ssl|tls|cert)|skip_?(ssl|tls|cert|ver
 /** A condition that consults a verification choice (`if not verify_ssl:`, `if entry.options[CONF_ALLOW_INSECURE]`). */
 const CHOICE_CONDITION = /verif|insecure|self_?signed|validate_?cert|check_?cert|ignore_?(ssl|tls|cert)|skip_?(ssl|tls|cert)|unverified/i;
 /** Text every keyword judged in checkCall's keyword loop contains (VERIFY_KEYWORDS, INSECURE_KEYWORDS, cert_reqs). */
-const KEYWORD_HINT = /verif|validat|check_cert|insecure|ignore_(ssl|cert)|skip_(tls|ssl)|accept_invalid|cert_reqs/;
+const KEYWORD_HINT = /verif|validat|check_?cert|insecure|ignore_?(ssl|cert)|skip_?(tls|ssl)|accept_?invalid|cert_reqs/i;
 /** Every name VERIFY_OPTION, INSECURE_OPTION, VERIFY_KEYWORDS or INSECURE_KEYWORDS accepts contains one of these. */
 const VERIFICATION_WORD = /verif|insecure|self_?signed|accept_?invalid|(validate|check)_?cert|(ignore|skip|disable)_?(ssl|tls|cert)|ssl_validation/i;
 
@@ -358,7 +358,9 @@ function checkCall(context: FileContext, call: CallSite): void {
   // Most calls pass none of the keywords below; a file that never spells one skips reading every call's arguments.
   if (!context.file.mentions(KEYWORD_HINT)) return;
   for (const [keyword, value] of call.keywords) {
-    if (VERIFY_KEYWORDS.test(keyword) && isFixed(context, false, value) && name !== 'dict') {
+    // `verifySsl=False`, `sslVerify`: a library's camel-case spelling of the same keyword.
+    const snake = keyword.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    if (VERIFY_KEYWORDS.test(snake) && isFixed(context, false, value) && name !== 'dict') {
       if (userChose(context, call)) return;
       // aiohttp's own verify_ssl is deprecated: drop it; other libraries get it switched on.
       const dropped = AIOHTTP_SSL.test(name) || (call.method !== undefined && REQUEST_METHODS.has(call.method) && keyword === 'verify_ssl');
@@ -366,7 +368,7 @@ function checkCall(context: FileContext, call: CallSite): void {
         severity: severity(context),
         fix: dropped ? { title: 'Turn certificate verification on', safe: true, edits: [removeArgument(value)] } : setFix(value, 'True'),
       });
-    } else if (INSECURE_KEYWORDS.test(keyword) && isFixed(context, true, value) && name !== 'dict') {
+    } else if (INSECURE_KEYWORDS.test(snake) && isFixed(context, true, value) && name !== 'dict') {
       if (userChose(context, call)) return;
       context.report(value, `${keyword}=True turns off certificate verification; leave it off.`, { severity: severity(context), fix: setFix(value, 'False') });
     } else if (keyword === 'cert_reqs' && /^(ssl\.)?CERT_NONE$|^NONE$/.test(literalString(value) ?? '')) {
