@@ -531,4 +531,11 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(status('    if interval > 1440:\n        raise SchemaFlowError("invalid_interval")'), 'review');
     assert.equal(status('    if interval < POLL_MIN:\n        print("small")'), 'review');
   });
+  it("reports a cloud loop whose request is sent by a helper of the integration it awaits", () => {
+    const source = (send: string) =>
+      `import asyncio\n\nimport requests\n\n\nclass Client:\n    def __init__(self, hass):\n        self.hass = hass\n\n    async def _api_wrapper(self, url):\n        ${send}\n\n    async def poll_door_log(self):\n        while True:\n            await self._api_wrapper("https://cloud.example.com/doorlog")\n            await asyncio.sleep(2)\n`;
+    const found = (send: string) => analyzeSnippet(source(send), { rules, manifest: manifest('cloud_polling') }).findings.length;
+    assert.equal(found('return await self.hass.async_add_executor_job(requests.get, url)'), 1);
+    assert.equal(found('self._last = url'), 0);
+  });
 });

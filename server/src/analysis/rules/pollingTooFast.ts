@@ -3,7 +3,7 @@ import { replaceNode } from '../fixes';
 import { durationSeconds, numberValue, optionRead } from '../model/durations';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
-import { argumentsForParameter, classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf, resolveClass } from '../model/untrusted';
+import { argumentsForParameter, classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf, resolveCallables, resolveClass } from '../model/untrusted';
 import { selfAttributeValues } from '../model/secretFlow';
 import { ancestorOfType, callTakingArgument, contains, descendants, identifiersMatching, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -557,7 +557,7 @@ function checkTightLoops(context: FileContext, file: FileModel): void {
     const iotClass = context.integration?.manifest.iotClass;
     const minimum = context.settings.cloudPollingMinSeconds;
     // An HTTP request, or in a cloud_polling integration a library's call run on the executor (a cloud SDK's client).
-    const requests = io.some((site) => HTTP_REQUEST.test(site.method ?? '') || site.method === 'async_add_executor_job' || site.method === 'run_in_executor');
+    const requests = io.some((site) => sendsRequest(site) || helperSendsRequest(file, site, context.integration));
     const handler = ancestorOfType(sleep.node, ['except_clause']);
     if (iotClass !== 'cloud_polling' || seconds >= minimum || !requests || (handler && contains(loop, handler)) || !runsUntilStopped(loop)) continue;
     context.markUsed();
@@ -579,6 +579,21 @@ function runsUntilStopped(loop: Node): boolean {
     const left = assignment.childForFieldName('left');
     return left !== null && [left, ...descendants(left, ['identifier', 'attribute'])].some((target) => read.has(target.text));
   });
+}
+
+/** An HTTP request, or a call run on the executor (a blocking client's, a cloud SDK's). */
+function sendsRequest(site: CallSite): boolean {
+  return HTTP_REQUEST.test(site.method ?? '') || site.method === 'async_add_executor_job' || site.method === 'run_in_executor';
+}
+
+/** `await self._api_wrapper(url)`: a function of the integration that sends a request itself. */
+function helperSendsRequest(file: FileModel, site: CallSite, integration: IntegrationModel | undefined): boolean {
+  return resolveCallables(file, site.callee, integration).some((helper) =>
+    helper.node.type === 'function_definition' && descendants(helper.node, ['call']).some((call) => {
+      const inner = helper.file.callSite(call);
+      return inner !== undefined && sendsRequest(inner);
+    }),
+  );
 }
 
 /** Methods of HTTP clients that send a request (`session.get(url)`, `client.request("GET", url)`). */
