@@ -538,4 +538,13 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(found('return await self.hass.async_add_executor_job(requests.get, url)'), 1);
     assert.equal(found('self._last = url'), 0);
   });
+  it("judges each value a global SCAN_INTERVAL is set to in the setup, an option's included", () => {
+    const setup = (value: string) =>
+      `from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\nSCAN_INTERVAL = timedelta(seconds=60)\n\n\nasync def async_setup_entry(hass, entry):\n    global SCAN_INTERVAL\n    if entry.options.get("polling_rate") is not None:\n        SCAN_INTERVAL = ${value}\n    return DataUpdateCoordinator(hass, None, name="demo", update_interval=SCAN_INTERVAL)\n`;
+    const flow = 'import voluptuous as vol\nfrom homeassistant import config_entries\n\n\nclass Options(config_entries.OptionsFlow):\n    async def async_step_init(self, user_input=None):\n        return self.async_show_form(step_id="init", data_schema=vol.Schema({vol.Optional("polling_rate", default=60): int}))\n';
+    const result = (value: string) => analyzeSnippet(setup(value), { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow } });
+    assert.match(result('timedelta(seconds=entry.options.get("polling_rate"))').checklist.find((entry) => entry.id === 'rate-limiting')?.note ?? '', /option "polling_rate", whose schema sets no minimum/);
+    assert.equal(result('timedelta(seconds=5)').findings.length, 1);
+    assert.equal(result('timedelta(minutes=5)').checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
+  });
 });

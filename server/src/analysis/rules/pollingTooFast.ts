@@ -23,11 +23,22 @@ const TIMEDELTA_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hou
 const ENTRY_SETTINGS = /(^|(^|[._])entry\.)(options|data)$/;
 
 function reviewOptionMinimum(context: FileContext, expression: Node, minimum: number): boolean {
-  const { file, integration } = context;
-  let node = unwrap(expression);
+  const { file } = context;
+  const node = unwrap(expression);
   // `interval = timedelta(seconds=entry.options.get(...))` first, then `update_interval=interval`.
   const origins = node.type === 'identifier' ? file.origins(node, 2) : [];
-  if (origins.length === 1 && origins[0].kind === 'expression' && origins[0].node.id !== node.id) node = unwrap(origins[0].node);
+  const assigned = origins.filter((origin) => origin.kind === 'expression' && origin.node.id !== node.id).map((origin) => unwrap(origin.node));
+  if (node.type !== 'identifier') return reviewOptionInterval(context, expression, node, minimum);
+  if (origins.length === 1 && assigned.length === 1) return reviewOptionInterval(context, expression, assigned[0], minimum);
+  // `global SCAN_INTERVAL` set from an option in the setup, besides its default: the option is reviewed, and the
+  // other values are still judged as intervals.
+  for (const value of assigned) reviewOptionInterval(context, expression, value, minimum);
+  return false;
+}
+
+/** reviewOptionMinimum for one value: `timedelta(...)` of an option. Whether it is one. */
+function reviewOptionInterval(context: FileContext, expression: Node, node: Node, minimum: number): boolean {
+  const { file, integration } = context;
   const site = node.type === 'call' ? file.callSite(node) : undefined;
   if (!site || !/(^|\.)timedelta$/.test(site.name ?? '')) return false;
   let fromOption = false;
@@ -250,6 +261,11 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
     const span = durationSeconds(file, scanInterval, integration);
     const platform = !integration || !NOT_A_PLATFORM.test(baseName(file.path));
     if (span !== undefined || platform) add(scanInterval, 'SCAN_INTERVAL', span ?? numberValue(file, scanInterval, integration));
+    // `global SCAN_INTERVAL` set again in a function (`SCAN_INTERVAL = timedelta(seconds=entry.options.get(...))`):
+    // each value it is given is an interval too.
+    for (const binding of file.bindingsIn(file.root).get('SCAN_INTERVAL') ?? []) {
+      if (binding.kind === 'assign' && binding.value && binding.value.id !== scanInterval.id && file.enclosingFunction(binding.node)) add(binding.value, 'SCAN_INTERVAL');
+    }
   }
   for (const call of file.calls) {
     if (call.name && (TRACK_INTERVAL.has(call.name) || call.name.endsWith('async_track_time_interval'))) {
