@@ -472,4 +472,11 @@ describe('credentials-outside-entry', () => {
     assert.equal(count('        if not access_token:\n            self._merge(data, access_token, refresh_token)\n            return'), 0);
     assert.equal(count('        self._merge({}, access_token, refresh_token)'), 0);
   });
+  it('follows a token set into a ConfigParser that writes itself into a file', () => {
+    const source = (option: string) =>
+      `import configparser\nimport os\n\n\nclass Api:\n    def __init__(self):\n        self.jwt_token = None\n\n    def save_token_file(self):\n        config = configparser.ConfigParser()\n        config.add_section("weback")\n        config.set("weback", "${option}", str(self.jwt_token if "${option}" == "jwt_token" else self.region))\n        with open(os.path.join(os.path.dirname(__file__), "wb_creds"), "w") as handle:\n            config.write(handle)\n`;
+    assert.equal(analyzeSnippet(source('jwt_token'), { rules, fileName: 'api.py' }).findings.length, 1);
+    const plain = 'import configparser\n\n\ndef save(region):\n    config = configparser.ConfigParser()\n    config.set("app", "region", region)\n    with open("/config/app.ini", "w") as handle:\n        config.write(handle)\n';
+    assert.deepEqual(analyzeSnippet(plain, { rules, fileName: 'api.py' }).findings, []);
+  });
 });

@@ -32,14 +32,21 @@ export function persistedData(file: FileModel, call: CallSite): PersistedData | 
     data = call.name.endsWith('save_json') || call.name.includes('write_utf8') ? call.args[1] : call.args[0];
   } else if (call.method === 'write_text' || call.method === 'write_bytes' || (call.method === 'write' && writesToOpenedFile(file, call.callee))) {
     data = call.args[0];
+  } else if (call.method === 'write' && call.args.length === 1 && isOpenedFile(file, call.args[0])) {
+    // `config.write(handle)`: a ConfigParser (or the like) writing itself into a file opened for it.
+    data = call.callee.childForFieldName('object') ?? undefined;
   }
   return data ? { kind: 'file', data } : undefined;
 }
 
 function writesToOpenedFile(file: FileModel, callee: Node): boolean {
   const receiver = callee.childForFieldName('object');
-  if (!receiver) return false;
-  return file.origins(receiver).some((origin) => {
+  return receiver !== null && isOpenedFile(file, receiver);
+}
+
+/** A handle `open` (or pathlib's open, in a writing mode) returned. */
+function isOpenedFile(file: FileModel, handle: Node): boolean {
+  return file.origins(handle).some((origin) => {
     const node = unwrap(origin.node);
     if (node.type !== 'call') return false;
     const site = file.callSite(node);

@@ -2819,6 +2819,11 @@ function additionsInScope(file: FileModel, scope: Node, name: string, before: nu
       values.push({ node: call.args[1], secretKey: secretKey(call.args[0]), ...(direct && call.args[0] ? { key: call.args[0] } : {}) });
       continue;
     }
+    // ConfigParser's `config.set(section, "jwt_token", token)`: the option's value under its name.
+    if (call.method === 'set' && call.args.length === 3 && receiver !== null && unwrap(receiver).type === 'identifier' && unwrap(receiver).text === name) {
+      values.push({ node: call.args[2], secretKey: secretKey(call.args[1]) });
+      continue;
+    }
     if (call.method !== 'update' || !nestedIn(receiver, name)) continue;
     for (const arg of call.args) values.push({ node: arg, secretKey: false });
     for (const [key, value] of call.keywords) values.push({ node: value, secretKey: isCredentialKey(key) });
