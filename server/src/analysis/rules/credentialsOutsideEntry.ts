@@ -70,12 +70,12 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
       const persisted = persistedData(file, call);
       if (persisted?.kind === 'store') {
         const secret = credentialIn(context, persisted.data);
-        if (secret) context.report(call.node, `Credentials (${secret}) are saved to a Store, a second copy outside the config entry; keep them only in entry.data.`);
+        if (secret) context.report(call.node, `Credentials (${secret}) are saved to a Store, outside the config entry; keep them in entry.data (updated with async_update_entry) instead.`);
         const session = !secret ? sessionKept(context, persisted.data) : undefined;
         if (session) context.review(`A Store in ${baseName(file.path)} keeps "${session}", a login session's state; if it holds the session's tokens, they are a copy outside the config entry (keep them in entry.data, updated with async_update_entry).`);
       } else if (persisted) {
         const secret = credentialIn(context, persisted.data);
-        if (secret) context.report(call.node, `Credentials (${secret}) are written to a file, a copy outside the config entry; keep them only in entry.data.`);
+        if (secret) context.report(call.node, `Credentials (${secret}) are written to a file, outside the config entry; keep them in entry.data (updated with async_update_entry) instead.`);
       } else if (EVENT_FIRE.test(call.name ?? '') || (call.method === 'async_fire' || call.method === 'fire') && /\bbus$/.test(call.callee.childForFieldName('object')?.text ?? '')) {
         checkEventData(context, call);
       } else if (call.method === 'async_set_unique_id') {
