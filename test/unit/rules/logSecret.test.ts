@@ -1093,4 +1093,12 @@ async def async_setup_entry(hass, entry):
     for (const test of ['not data.get("access_token")', '"access_token" not in data', 'data.get("access_token") is None']) assert.deepEqual(findings(api(test)), [], test);
     assert.equal(findings(api('data.get("errcode")')).length, 1);
   });
+  it("reads what a function two calls below the try block raises, with the credential in its message", () => {
+    const client = (read: string) =>
+      `class InverterClient:\n    def __init__(self, host, username, password):\n        self.url = "http://{0}:{1}@{2}/status.php".format(username, password, host)\n\n    async def connect(self):\n        await self._read()\n\n    async def _read(self):\n        ${read}\n`;
+    const flow = 'import logging\n\nfrom .client import InverterClient\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def probe(host, username, password):\n    client = InverterClient(host, username, password)\n    try:\n        await client.connect()\n    except Exception as error:\n        _LOGGER.error("Unexpected exception: %s", error)\n';
+    const count = (read: string) => findings(flow, { fileName: 'config_flow.py', otherFiles: { 'client.py': client(read) } }).length;
+    assert.equal(count('raise ValueError("No valid CSV received from {0}".format(self.url))'), 1);
+    assert.equal(count('raise ValueError("No valid CSV received")'), 0);
+  });
 });

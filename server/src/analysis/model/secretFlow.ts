@@ -1321,7 +1321,7 @@ function caughtAs(identifier: Node): boolean {
 /**
  * `except Exception as err: _LOGGER.error("Failed: %s", err)` around a call of the integration's function that raises
  * `ConnectionError(f"No answer from {url}")`, where `url` carries the token: the exception's message is what its
- * text is made of. Raises in the try block itself and in the functions it calls (one level) are read.
+ * text is made of. Raises in the try block itself and in the functions it calls (two levels) are read.
  */
 function caughtExceptionCarrier(walk: Walk, identifier: Node, depth: number): SecretCarrier | undefined {
   const { file, integration } = walk;
@@ -1344,15 +1344,22 @@ function caughtExceptionCarrier(walk: Walk, identifier: Node, depth: number): Se
   };
   const direct = raisedIn(file, body);
   if (direct) return direct;
-  for (const call of descendants(body, ['call']).slice(0, 8)) {
-    const callee = call.childForFieldName('function');
-    for (const target of callee ? resolveCallables(file, callee, integration) : []) {
-      if (target.node.type !== 'function_definition') continue;
-      const found = raisedIn(target.file, target.node);
-      if (found) return found;
+  // What the functions the try block calls raise, and what the functions they call raise (`connect()` calls
+  // `_read()`, which raises with the URL holding the password).
+  const seen = new Set<number>();
+  const raisedBelow = (scopeFile: FileModel, scope: Node, levels: number): SecretCarrier | undefined => {
+    for (const call of descendants(scope, ['call']).slice(0, 8)) {
+      const callee = call.childForFieldName('function');
+      for (const target of callee ? resolveCallables(scopeFile, callee, integration) : []) {
+        if (target.node.type !== 'function_definition' || seen.has(target.node.id)) continue;
+        seen.add(target.node.id);
+        const found = raisedIn(target.file, target.node) ?? (levels > 1 ? raisedBelow(target.file, target.node, levels - 1) : undefined);
+        if (found) return found;
+      }
     }
-  }
-  return undefined;
+    return undefined;
+  };
+  return raisedBelow(file, body, 2);
 }
 
 const JSON_PARSERS = /^(json\.loads|orjson\.loads|homeassistant\.util\.json\.json_loads)$/;
