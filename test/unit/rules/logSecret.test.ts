@@ -1101,4 +1101,10 @@ async def async_setup_entry(hass, entry):
     assert.equal(count('raise ValueError("No valid CSV received from {0}".format(self.url))'), 1);
     assert.equal(count('raise ValueError("No valid CSV received")'), 0);
   });
+  it("takes a flow step no form is shown for as given no form's input, unlike a step whose form asks for the key", () => {
+    const flow = (final: string) =>
+      `import logging\n\nimport voluptuous as vol\nfrom homeassistant import config_entries\nfrom homeassistant.const import CONF_API_KEY\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass DemoFlow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            self.data = user_input\n            return await self.async_step_final()\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_API_KEY): str}))\n\n    async def async_step_final(self, user_input=None):\n        _LOGGER.debug("final: %s", user_input)\n${final}        return self.async_create_entry(title="Demo", data=self.data)\n`;
+    assert.deepEqual(findings(flow(''), { fileName: 'config_flow.py' }), []);
+    assert.equal(findings(flow('        if user_input is None:\n            return self.async_show_form(step_id="final")\n'), { fileName: 'config_flow.py' }).length, 1);
+  });
 });

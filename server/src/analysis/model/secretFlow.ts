@@ -955,7 +955,25 @@ function readStepSecrets(file: FileModel, step: Node, input: string, integration
   if (keys) return false;
   const imported = importedData(step, integration);
   if (imported) return imported.some(({ file: owner, node }) => secretIn(owner, node, integration) !== undefined);
+  // A step the flow shows no form for (`async_step_final`, run by another step with nothing) gets no form's input;
+  // what Home Assistant hands a reauth or import step is another matter.
+  if (!STARTED_WITH_DATA.test(step.childForFieldName('name')?.text ?? '') && !formShownFor(file, step, integration)) return false;
   return credentialKeys(file, integration).size > 0;
+}
+
+const STARTED_WITH_DATA = /^async_step_(reauth|import|unignore|hassio|integration_discovery)$/;
+
+/** Whether any form of the integration is shown for the step (`async_show_form(step_id="final", ...)`), or one whose step cannot be read. */
+function formShownFor(file: FileModel, step: Node, integration: IntegrationModel | undefined): boolean {
+  const stepId = (step.childForFieldName('name')?.text ?? '').slice('async_step_'.length);
+  return (integration?.files ?? [file]).some((candidate) =>
+    candidate.calls.some((call) => {
+      if (call.method !== 'async_show_form') return false;
+      const given = call.keywords.get('step_id');
+      const id = given ? candidate.stringValue(given, integration?.constantString) : undefined;
+      return id === undefined || id === stepId;
+    }),
+  );
 }
 
 /**
