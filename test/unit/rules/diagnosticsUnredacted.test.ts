@@ -460,4 +460,11 @@ describe('diagnostics-unredacted', () => {
     assert.deepEqual(diagnostics(source, { otherFiles: { 'api.py': api } }), []);
     assert.equal(diagnostics(source, { otherFiles: { 'api.py': api.replace('config_entry_oauth2_flow.OAuth2Session(hass, entry, implementation)', 'VendorSession(entry)') } }).length, 1);
   });
+  it("follows options a flow writes through a helper to what its callers hand it", () => {
+    const flow = (options: string) =>
+      `import voluptuous as vol\nfrom homeassistant import config_entries\nfrom homeassistant.const import CONF_HOST, CONF_PASSWORD\n\n\nclass Flow(config_entries.ConfigFlow, domain="sprinkler"):\n    async def async_step_user(self, user_input=None):\n        if user_input:\n            return await self.async_finish(data={CONF_HOST: user_input[CONF_HOST], CONF_PASSWORD: user_input[CONF_PASSWORD]}, options=${options})\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_HOST): str, vol.Required(CONF_PASSWORD): str}))\n\n    async def async_finish(self, data, options):\n        return self.async_create_entry(title=data[CONF_HOST], data=data, options=options)\n`;
+    const source = 'async def async_get_config_entry_diagnostics(hass, entry):\n    return {"options": dict(entry.options)}\n';
+    assert.deepEqual(diagnostics(source, { otherFiles: { 'config_flow.py': flow('{"duration": 6}') } }), []);
+    assert.equal(diagnostics(source, { otherFiles: { 'config_flow.py': flow('{CONF_PASSWORD: user_input[CONF_PASSWORD]}') } }).length, 1);
+  });
 });

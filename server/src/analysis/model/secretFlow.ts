@@ -643,7 +643,10 @@ function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel
     if (origin.kind === 'parameter') {
       const fn = origin.scope;
       const schema = fn && /^async_step_/.test(fn.childForFieldName('name')?.text ?? '') ? stepSchemaKeyNodes(file, fn, integration) : undefined;
+      // `async_finish(data=..., options={ATTR_DURATION: 6})`: a helper writing what its callers hand it.
+      const handed = !schema && fn && origin.name && !/^async_step_/.test(fn.childForFieldName('name')?.text ?? '') ? callerArguments(file, fn, origin.name, integration) : [];
       if (schema) keys.push(...schema);
+      else if (handed.length > 0) for (const argument of handed) add(writtenKeys(argument.file, argument.node, integration, depth - 1));
       else complete = false;
     } else if (node.type === 'dictionary') {
       for (const child of node.namedChildren) {
