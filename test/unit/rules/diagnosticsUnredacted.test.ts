@@ -467,4 +467,13 @@ describe('diagnostics-unredacted', () => {
     assert.deepEqual(diagnostics(source, { otherFiles: { 'config_flow.py': flow('{"duration": 6}') } }), []);
     assert.equal(diagnostics(source, { otherFiles: { 'config_flow.py': flow('{CONF_PASSWORD: user_input[CONF_PASSWORD]}') } }).length, 1);
   });
+  it("takes an alarm panel's code kept under its own CONF_CODE = \"code\" for a credential", () => {
+    const panel = 'from homeassistant.components.alarm_control_panel import AlarmControlPanelEntity\n\nfrom .const import CONF_CODE\n\n\nclass Panel(AlarmControlPanelEntity):\n    def __init__(self, entry):\n        self._code = entry.options.get(CONF_CODE)\n';
+    const flow = 'import voluptuous as vol\nfrom homeassistant import config_entries\n\nfrom .const import CONF_CODE\n\n\nclass Options(config_entries.OptionsFlow):\n    async def async_step_init(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="", data={CONF_CODE: user_input[CONF_CODE]})\n        return self.async_show_form(step_id="init", data_schema=vol.Schema({vol.Optional(CONF_CODE): str}))\n';
+    const source = 'async def async_get_config_entry_diagnostics(hass, config_entry):\n    return {"options": dict(config_entry.options)}\n';
+    const found = (files: Record<string, string>) => diagnostics(source, { otherFiles: { 'const.py': 'CONF_CODE = "code"\n', 'config_flow.py': flow, ...files } }).length;
+    assert.equal(found({ 'alarm_control_panel.py': panel }), 1);
+    // Elsewhere a code is anything: a product code, a tariff code.
+    assert.equal(found({ 'sensor.py': panel.replace('alarm_control_panel import AlarmControlPanelEntity', 'sensor import SensorEntity').replace('AlarmControlPanelEntity', 'SensorEntity') }), 0);
+  });
 });

@@ -48,7 +48,11 @@ export function declaredSecretKeys(file: FileModel, integration: IntegrationMode
     // An alarm panel's or a lock's `CONF_CODE` is the PIN that disarms or opens it (elsewhere `code` is anything).
     const files = integration?.files ?? [file];
     const guardsSomething = files.some((candidate) => /(^|[\\/])(alarm_control_panel|lock)\.py$/.test(candidate.path));
-    if (guardsSomething && files.some((candidate) => [...candidate.imports.values()].includes('homeassistant.const.CONF_CODE'))) found.add('code');
+    const namesCode = (candidate: FileModel) => {
+      const own = candidate.constants.get('CONF_CODE');
+      return [...candidate.imports.values()].includes('homeassistant.const.CONF_CODE') || (own !== undefined && candidate.stringValue(own) === 'code');
+    };
+    if (guardsSomething && files.some(namesCode)) found.add('code');
     for (const candidate of files) {
       if (!candidate.mentions(/Secret\(/)) continue;
       for (const call of candidate.calls) {

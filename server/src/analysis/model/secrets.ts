@@ -12,7 +12,7 @@ const SECRET_WORDS = new Set([
   'privatekey', 'privkey', 'prvkey', 'bearer', 'cookie', 'jwt', 'signingkey', 'hmackey', 'secretkey', 'accesskey', 'authkey',
   'sessionkey', 'refreshtoken', 'accesstoken', 'clientsecret', 'authorization', 'psk', 'otp', 'totp',
   // A login session's id is a bearer credential; an alarm panel's user codes are PINs.
-  'passcode', 'sessionid', 'usercode',
+  'passcode', 'sessionid', 'usercode', 'pincode',
   // LuCI's session token (OpenWrt, TP-Link routers): every admin URL carries it (`/cgi-bin/luci/;stok=.../admin`).
   'stok',
   // A vendor's keys for signing or encrypting its API calls, shipped in code: `signKey`, `_loginKey`, `iotkey`.
@@ -28,7 +28,7 @@ const SECRET_PAIRS = new Set([
   'management_key', 'admin_key', 'license_key', 'integration_key', 'subscription_key', 'account_key', 'shared_key',
   'webhook_auth', 'priv_key', 'prv_key', 'session_id', 'session_token', 'sign_key', 'login_key', 'iot_key', 'aes_key',
   'cipher_key', 'crypto_key', 'panel_code', 'alarmpanel_code', 'disarm_code', 'keypad_code', 'door_code', 'lock_code',
-  'master_code', 'access_code',
+  'master_code', 'access_code', 'installer_code', 'tech_code', 'admin_code', 'arm_code', 'user_code',
   // Codes that open a door or gate for someone: an intercom's guest and entry codes.
   'entry_code', 'guest_code', 'gate_code', 'visitor_code',
   // A signed path's token (`?authSig=...`, Home Assistant's SIGN_QUERY_PARAM).
@@ -158,7 +158,8 @@ const SECRET_NAME_CACHE_LIMIT = 50_000;
 const secretNameCache = new Map<string, boolean>();
 
 function judgeSecretName(name: string): boolean {
-  const normalized = normalizeName(name).replace(/^(conf|attr|key|data|self|cls|the|my|your|user|default|stored|saved|new|old|current|raw|encoded|encrypted|hashed|cached)_/, '');
+  // The prefix says whose or which value it is (`user_token`, `stored_password`), except in a keypad's `user_code`.
+  const normalized = normalizeName(name).replace(/^(conf|attr|key|data|self|cls|the|my|your|user|default|stored|saved|new|old|current|raw|encoded|encrypted|hashed|cached)_(?!codes?$)/, '');
   if (!normalized || NEVER_SECRET.has(normalized)) return false;
   // In an identifier a numbered copy is the same thing (`_loginKey2`, `token1`); longer numbers (`password2024`), or
   // text that is no identifier (`Qw3rty!Secret99`), make a value, not a name.
