@@ -966,17 +966,23 @@ function readStepSecrets(file: FileModel, step: Node, input: string, integration
 
 const STARTED_WITH_DATA = /^async_step_(reauth|import|unignore|hassio|integration_discovery)$/;
 
-/** Whether any form of the integration is shown for the step (`async_show_form(step_id="final", ...)`), or one whose step cannot be read. */
+/**
+ * Whether a form of the integration is shown for the step (`async_show_form(step_id="final", ...)`), or one whose step
+ * cannot be read. An integration that shows no form at all may have its forms shown by a library's flow: true.
+ */
 function formShownFor(file: FileModel, step: Node, integration: IntegrationModel | undefined): boolean {
   const stepId = (step.childForFieldName('name')?.text ?? '').slice('async_step_'.length);
-  return (integration?.files ?? [file]).some((candidate) =>
-    candidate.calls.some((call) => {
-      if (call.method !== 'async_show_form') return false;
+  let shown = false;
+  for (const candidate of integration?.files ?? [file]) {
+    for (const call of candidate.calls) {
+      if (call.method !== 'async_show_form') continue;
+      shown = true;
       const given = call.keywords.get('step_id');
       const id = given ? candidate.stringValue(given, integration?.constantString) : undefined;
-      return id === undefined || id === stepId;
-    }),
-  );
+      if (id === undefined || id === stepId) return true;
+    }
+  }
+  return !shown;
 }
 
 /**
