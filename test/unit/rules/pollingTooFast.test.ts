@@ -547,4 +547,14 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(result('timedelta(seconds=5)').findings.length, 1);
     assert.equal(result('timedelta(minutes=5)').checklist.find((entry) => entry.id === 'rate-limiting')?.status, 'pass');
   });
+  it("reports the interval a setup form offers by default below the minimum, once", () => {
+    const setup = (read: string) =>
+      `from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nasync def async_setup_entry(hass, entry):\n    return DataUpdateCoordinator(hass, None, name="demo", update_interval=timedelta(seconds=${read}))\n`;
+    const flow = (fallback: number) =>
+      `import voluptuous as vol\nfrom homeassistant import config_entries\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="x", data=user_input)\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Optional("delay", default=${fallback}): vol.All(int, vol.Range(min=10))}))\n`;
+    const found = (read: string, fallback: number) => analyzeSnippet(setup(read), { rules, manifest: manifest('cloud_polling'), otherFiles: { 'config_flow.py': flow(fallback) } }).findings.length;
+    assert.equal(found('entry.data["delay"]', 10), 1);
+    assert.equal(found('entry.data["delay"]', 60), 0);
+    assert.equal(found('entry.data.get("delay", 10)', 10), 1);
+  });
 });

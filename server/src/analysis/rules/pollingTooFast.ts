@@ -55,6 +55,14 @@ function reviewOptionInterval(context: FileContext, expression: Node, node: Node
     const lowest = schemaLowest !== undefined && schemaLowest < 1 && scheduledOnlyAbove0(expression, argument) ? 1 : schemaLowest;
     if (lowest === Number.POSITIVE_INFINITY && !ENTRY_SETTINGS.test(receiver)) continue;
     fromOption = true;
+    // `vol.Optional(CONF_DELAY, default=10)` read as `entry.data[CONF_DELAY]`: what users get unless they change it.
+    // A read with its own fallback (`data.get(KEY, DEFAULT)`) gives that when the entry holds none; an interval whose
+    // value is read here already (`entry.options.get(KEY, 10)`) is judged as such.
+    const fallback = optionRead(file, argument)?.args[1];
+    const given = durationSeconds(file, node, integration) !== undefined ? undefined : fallback ? numberValue(file, fallback, integration) : schemaDefault(context, key);
+    if (given !== undefined && given > 0 && given * TIMEDELTA_SECONDS[unit] < minimum) {
+      context.report(node, `The polling interval comes from the option "${key}", whose form offers ${formatSeconds(given * TIMEDELTA_SECONDS[unit])} by default, below the ${formatSeconds(minimum)} minimum for a ${context.integration?.manifest.iotClass ?? 'cloud'} integration; default to at least the minimum.`);
+    }
     if (lowest === undefined || lowest * TIMEDELTA_SECONDS[unit] < minimum) {
       context.review(`The polling interval comes from the option "${key}", whose schema ${lowest === undefined ? 'sets no minimum' : `allows ${formatSeconds(lowest * TIMEDELTA_SECONDS[unit])}`}; give it a minimum of at least ${formatSeconds(minimum)} (vol.Range(min=...)).`);
     }
@@ -119,6 +127,20 @@ function optionMinimum(context: FileContext, key: string): number | undefined {
   }
   // An option no form of the integration asks for is not the user's to set.
   return seen ? lowest : Number.POSITIVE_INFINITY;
+}
+
+/** The least number the integration's forms offer for `key` by default (`vol.Optional(KEY, default=10)`), if any. */
+function schemaDefault(context: FileContext, key: string): number | undefined {
+  let lowest: number | undefined;
+  for (const file of context.integration?.files ?? [context.file]) {
+    for (const call of file.calls) {
+      if (!SCHEMA_KEY.test(call.name ?? '') || !call.args[0] || file.stringValue(call.args[0], context.integration?.constantString) !== key) continue;
+      const given = call.keywords.get('default');
+      const value = given ? numberValue(file, given, context.integration) : undefined;
+      if (value !== undefined) lowest = lowest === undefined ? value : Math.min(lowest, value);
+    }
+  }
+  return lowest;
 }
 
 /**
