@@ -391,4 +391,12 @@ describe('view-without-auth', () => {
     assert.equal(findings('raise ApiAuthenticationError("Invalid credentials")'), 1);
     assert.equal(findings('raise RuntimeError("login failed")'), 1);
   });
+  it("reports a route added to Home Assistant's server directly whose handler returns data, not one serving a bundled file", () => {
+    const source = (handler: string) =>
+      `import os\n\nfrom aiohttp import web\nfrom homeassistant.components.http import KEY_AUTHENTICATED\n\n\nasync def async_setup_entry(hass, entry):\n    async def handle(request):\n${handler}\n\n    hass.http.app.router.add_route("GET", "/rawroute/data", handle)\n    return True\n`;
+    const found = (handler: string) => analyzeSnippet(source(handler), { rules }).findings.map((finding) => finding.severity);
+    assert.deepEqual(found('        return web.json_response({"key": entry.data["api_key"]})'), ['warning']);
+    assert.deepEqual(found('        return web.FileResponse(os.path.join(os.path.dirname(__file__), "card.js"))'), []);
+    assert.deepEqual(found('        if not request[KEY_AUTHENTICATED]:\n            raise web.HTTPUnauthorized()\n        return web.json_response({"key": entry.data["api_key"]})'), []);
+  });
 });

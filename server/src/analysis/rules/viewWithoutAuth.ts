@@ -137,6 +137,10 @@ review: whoever sets that value decides who gets in. (A setting made in \`__init
 A view the integration registers from a library's base class (\`class SnapshotView(ProxyView)\`) serves through
 code that is not here: set public, or leaving \`requires_auth\` to that base, it is a review.
 
+A route added to Home Assistant's server directly (\`hass.http.app.router.add_route("GET", path, handler)\`, \`add_get\`)
+is no HomeAssistantView, so nothing checks who calls it: reported when its handler returns data or changes things
+without checking the caller (not one serving only a bundled file, such as a card's script).
+
 A websocket command (\`@websocket_api.websocket_command\`) answers every logged-in user unless it carries
 \`@websocket_api.require_admin\`: one that writes or removes files, or removes config entries (itself or through the
 integration's functions), without it goes to a review, since a user who is no administrator can then do that.
@@ -179,6 +183,7 @@ class StatusView(HomeAssistantView):
     const registered = file.mentions(/register_view/) ? registeredViewNames(file) : new Set<string>();
     if (integration) reviewOwnServers(context, file);
     if (integration && file.mentions(/websocket_command/)) reviewWebsocketCommands(context, file);
+    if (file.mentions(/\.router\.add_/)) checkRawRoutes(context, file);
     for (const cls of file.classes) {
       if (!isViewClass(file, cls, integration)) {
         reviewLibraryView(context, cls, registered);
@@ -248,6 +253,36 @@ class StatusView(HomeAssistantView):
     }
   },
 };
+
+/** Home Assistant's aiohttp app, whose router a raw route is added to: `hass.http.app.router`. */
+const RAW_ROUTE = /(^|\.)http\.app\.router\.add_(route|get|post|put|patch|delete)$/;
+
+/**
+ * `hass.http.app.router.add_route("GET", path, handler)`: a handler on Home Assistant's server without a
+ * HomeAssistantView around it, so nothing checks who calls it (authentication is enforced by the view's wrapper).
+ * Reported unless the handler checks its caller or serves only fixed content (a card's bundled script).
+ */
+function checkRawRoutes(context: FileContext, file: FileModel): void {
+  const { integration } = context;
+  for (const call of file.calls) {
+    if (!RAW_ROUTE.test(call.callee.text)) continue;
+    context.markUsed();
+    const byMethod = call.method === 'add_route';
+    const reference = (byMethod ? call.args[2] : call.args[1]) ?? call.keywords.get('handler');
+    const handlers = reference ? resolveCallables(file, reference, integration) : [];
+    if (handlers.length === 0) {
+      context.review(`${baseName(file.path)} adds a route to Home Assistant's server directly (\`${excerpt(call.node.text, 60)}\`); its handler is no HomeAssistantView, so nothing checks who calls it: make sure it checks the caller or serves only public content.`);
+      continue;
+    }
+    const path = literalString((byMethod ? call.args[1] : call.args[0]) ?? call.node);
+    for (const handler of handlers) {
+      if (returnsOnlyConstants(handler.file, handler.node) || hasAuthMarker(handler.node)) continue;
+      if (callerCheck(handler.file, handler.node, integration)?.kind === 'verified') continue;
+      const changes = acts(handler.file, handler.node, integration);
+      context.report(call.node, `The route ${path ? `"${excerpt(path, 40)}" ` : ''}is added to Home Assistant's server directly, not as a HomeAssistantView, so no authentication is checked and its handler ${changes ? 'changes things' : 'returns data'} for anyone who can reach Home Assistant; register a HomeAssistantView (requires_auth defaults to True) instead.`, { severity: changes ? 'error' : 'warning' });
+    }
+  }
+}
 
 /** Classes this file registers as views: `hass.http.register_view(SnapshotView(...))`. */
 function registeredViewNames(file: FileModel): Set<string> {
