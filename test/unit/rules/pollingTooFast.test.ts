@@ -37,6 +37,10 @@ describe('polling-too-fast', () => {
     // An update that copies what a listener received asks nothing of the service.
     const listener = `from homeassistant.helpers.entity import Entity\n\n\nclass Pushes(Entity):\n    def update(self):\n        self._attr_native_value = self.listener.data["title"]\n`;
     assert.equal(status(listener), 'not-applicable');
+    // An update that has a method of its own class make the request.
+    const helper = `import requests\nfrom homeassistant.helpers.entity import Entity\n\n\nclass Meter(Entity):\n    def update(self):\n        self._state = self.call_api()\n\n    def call_api(self):\n        return requests.get("https://api.example.com/reading", timeout=10).json()\n`;
+    assert.equal(status(helper), 'pass');
+    assert.equal(status(helper.replace('requests.get("https://api.example.com/reading", timeout=10).json()', 'self._cache')), 'not-applicable');
     // A sync update asking the library object it holds (`self._device.refresh()`) polls the device or service.
     const refreshes = (call: string) => `from homeassistant.components.climate import ClimateEntity\n\n\nclass Thermostat(ClimateEntity):\n    def update(self):\n        ${call}\n`;
     assert.equal(status(refreshes('self._device.refresh()')), 'pass');

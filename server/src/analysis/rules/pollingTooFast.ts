@@ -498,13 +498,19 @@ function polledEntities(file: FileModel, integration: IntegrationModel): boolean
     // whatever happens (a property that throttles its own updates and returns True) keeps Home Assistant polling.
     const overrides = lineage.classes.filter(({ node }) => node.text.includes('should_poll') && descendants(node, ['identifier']).some((name) => /^(_attr_)?should_poll$/.test(name.text)));
     if (overrides.length > 0 && !overrides.every(({ node }) => alwaysPolls(node))) return false;
-    return updates.some((method) => {
-      if (descendants(method, ['await']).length > 0) return true;
-      return descendants(method, ['call']).some((call) => {
+    const requests = (method: Node) =>
+      descendants(method, ['call']).some((call) => {
         const site = file.callSite(call);
         return site !== undefined && (SYNC_REQUEST.test(site.method ?? site.name ?? '') || asksItsDevice(site) || readsSource(file, site));
       });
-    });
+    // `self._attr_native_value = self.call_api()`: a method of the class that makes the request for update().
+    const ownMethods = (method: Node) =>
+      descendants(method, ['call']).flatMap((call) => {
+        const callee = call.childForFieldName('function');
+        const name = callee?.type === 'attribute' && callee.childForFieldName('object')?.text === 'self' ? callee.childForFieldName('attribute')?.text : undefined;
+        return methodsOf(cls).filter((other) => name !== undefined && other.childForFieldName('name')?.text === name && other.id !== method.id);
+      });
+    return updates.some((method) => descendants(method, ['await']).length > 0 || requests(method) || ownMethods(method).some(requests));
   });
 }
 
