@@ -34,6 +34,17 @@ function withoutSecretWrapper(file: FileModel, key: Node): MarkedKey {
   return { key, secret: false };
 }
 
+/** A set of keys found once per integration (or per lone file), kept while the integration model lives. */
+function keysOnce(cache: WeakMap<IntegrationModel | FileModel, ReadonlySet<string>>, file: FileModel, integration: IntegrationModel | undefined, find: (files: readonly FileModel[]) => Set<string>): ReadonlySet<string> {
+  const owner = integration ?? file;
+  let keys = cache.get(owner);
+  if (!keys) {
+    keys = find(integration?.files ?? [file]);
+    cache.set(owner, keys);
+  }
+  return keys;
+}
+
 const declaredByIntegration = new WeakMap<IntegrationModel | FileModel, ReadonlySet<string>>();
 
 /**
@@ -41,12 +52,9 @@ const declaredByIntegration = new WeakMap<IntegrationModel | FileModel, Readonly
  * and an alarm panel's or lock's `CONF_CODE`. For a file outside an integration, its own.
  */
 export function declaredSecretKeys(file: FileModel, integration: IntegrationModel | undefined): ReadonlySet<string> {
-  const owner = integration ?? file;
-  let keys = declaredByIntegration.get(owner);
-  if (!keys) {
+  return keysOnce(declaredByIntegration, file, integration, (files) => {
     const found = new Set<string>();
     // An alarm panel's or a lock's `CONF_CODE` is the PIN that disarms or opens it (elsewhere `code` is anything).
-    const files = integration?.files ?? [file];
     const guardsSomething = files.some((candidate) => /(^|[\\/])(alarm_control_panel|lock)\.py$/.test(candidate.path));
     const namesCode = (candidate: FileModel) => {
       const own = candidate.constants.get('CONF_CODE');
@@ -61,10 +69,8 @@ export function declaredSecretKeys(file: FileModel, integration: IntegrationMode
         if (value !== undefined) found.add(value);
       }
     }
-    keys = found;
-    declaredByIntegration.set(owner, keys);
-  }
-  return keys;
+    return found;
+  });
 }
 
 /** Validators whose values are switches: no credential is one. */
@@ -89,26 +95,28 @@ const nonCredentialByIntegration = new WeakMap<IntegrationModel | FileModel, Rea
 
 /** The keys whose every schema rules out a credential (see holdsNoCredential): whatever they are called, they hold none. */
 export function nonCredentialKeys(file: FileModel, integration: IntegrationModel | undefined): ReadonlySet<string> {
-  const owner = integration ?? file;
-  let keys = nonCredentialByIntegration.get(owner);
-  if (!keys) {
+  return keysOnce(nonCredentialByIntegration, file, integration, (files) => {
     const ruledOut = new Set<string>();
     const possible = new Set<string>();
-    for (const candidate of integration?.files ?? [file]) {
-      for (const call of candidate.calls) {
-        const marked = markedKey(candidate, call);
-        const pair = call.node.parent;
-        if (!marked || pair?.type !== 'pair' || pair.childForFieldName('key')?.id !== call.node.id) continue;
-        const key = candidate.stringValue(marked.key, integration?.constantString);
-        const validator = pair.childForFieldName('value');
-        if (key === undefined || !validator) continue;
-        (!marked.secret && holdsNoCredential(validator, key) ? ruledOut : possible).add(key);
-      }
+    for (const { marked, key, validator } of markedPairs(files, integration)) {
+      (!marked.secret && holdsNoCredential(validator, key) ? ruledOut : possible).add(key);
     }
-    keys = new Set([...ruledOut].filter((key) => !possible.has(key)));
-    nonCredentialByIntegration.set(owner, keys);
+    return new Set([...ruledOut].filter((key) => !possible.has(key)));
+  });
+}
+
+/** Each schema key of the files written as a marker with a value (`vol.Required(KEY): validator`), as a string. */
+function* markedPairs(files: readonly FileModel[], integration: IntegrationModel | undefined): Generator<{ file: FileModel; marked: MarkedKey; key: string; validator: Node }> {
+  for (const file of files) {
+    if (!file.mentions(SCHEMA_KEY_MARKER_TEXT)) continue;
+    for (const call of file.calls) {
+      const marked = markedKey(file, call);
+      const pair = call.node.parent;
+      const validator = pair?.type === 'pair' && pair.childForFieldName('key')?.id === call.node.id ? pair.childForFieldName('value') : null;
+      const key = marked && validator ? file.stringValue(marked.key, integration?.constantString) : undefined;
+      if (marked && validator && key !== undefined) yield { file, marked, key, validator };
+    }
   }
-  return keys;
 }
 
 const sectionsByIntegration = new WeakMap<IntegrationModel | FileModel, ReadonlySet<string>>();
@@ -118,27 +126,17 @@ const sectionsByIntegration = new WeakMap<IntegrationModel | FileModel, Readonly
  * `ACCOUNT_SCHEMA` asking for a password): what such a key holds carries credentials, whatever it is called.
  */
 export function keysHoldingCredentials(file: FileModel, integration: IntegrationModel | undefined, isCredential: (key: string) => boolean): ReadonlySet<string> {
-  const owner = integration ?? file;
-  let keys = sectionsByIntegration.get(owner);
-  if (!keys) {
+  return keysOnce(sectionsByIntegration, file, integration, (files) => {
     const found = new Set<string>();
-    for (const candidate of integration?.files ?? [file]) {
-      if (!candidate.mentions(SCHEMA_KEY_MARKER_TEXT)) continue;
-      for (const call of candidate.calls) {
-        const marked = markedKey(candidate, call);
-        const pair = call.node.parent;
-        const validator = pair?.type === 'pair' && pair.childForFieldName('key')?.id === call.node.id ? pair.childForFieldName('value') : null;
-        const key = marked && validator ? candidate.stringValue(marked.key, integration?.constantString) : undefined;
-        if (key !== undefined && validator && takesCredential(candidate, validator, integration, isCredential, 3)) found.add(key);
-      }
+    for (const { file: owner, key, validator } of markedPairs(files, integration)) {
+      if (takesCredential(owner, validator, integration, isCredential, 3)) found.add(key);
     }
-    keys = found;
-    sectionsByIntegration.set(owner, keys);
-  }
-  return keys;
+    return found;
+  });
 }
 
-const SCHEMA_KEY_MARKER_TEXT = /\b(Required|Optional)\(/;
+/** Text every file with a schema marker holds (SCHEMA_KEY_MARKER as called). */
+const SCHEMA_KEY_MARKER_TEXT = /\b(Required|Optional|Inclusive|Exclusive)\(/;
 
 /** Whether a schema expression, through the schema constants it names, asks for a credential key. */
 function takesCredential(file: FileModel, schema: Node, integration: IntegrationModel | undefined, isCredential: (key: string) => boolean, depth: number): boolean {
