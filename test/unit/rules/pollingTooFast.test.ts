@@ -561,4 +561,17 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(found('entry.data["delay"]', 60), 0);
     assert.equal(found('entry.data.get("delay", 10)', 10), 1);
   });
+  it("judges a time pattern scheduler by the shortest time between its runs", () => {
+    const source = (pattern: string, body = 'await hass.data["mowx"].fetch_state()') =>
+      `from homeassistant.helpers.event import async_track_utc_time_change\n\n\nasync def async_setup(hass, config):\n    async def _refresh(now):\n        ${body}\n\n    async_track_utc_time_change(hass, _refresh, ${pattern})\n    return True\n`;
+    const messages = (pattern: string, body?: string) => analyzeSnippet(source(pattern, body), { rules, manifest: manifest('cloud_polling') }).findings.map((finding) => finding.message.match(/is ([\d.]+ \w+)/)?.[1]);
+    assert.deepEqual(messages('second=range(0, 60, 2)'), ['2 seconds']);
+    assert.deepEqual(messages('second="*"'), ['1 second']);
+    assert.deepEqual(messages('minute=0'), ['1 second'], 'the seconds left out match every second');
+    assert.deepEqual(messages('second=0'), []);
+    assert.deepEqual(messages('minute="/5", second=0'), []);
+    assert.deepEqual(messages('second=[0, 15, 30, 45]'), ['15 seconds']);
+    // A clock that only writes its own state asks no service for anything.
+    assert.deepEqual(messages('second="*"', 'hass.states.async_set("sensor.clock", str(now))'), []);
+  });
 });

@@ -5,7 +5,7 @@ import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
 import { argumentsForParameter, classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf, resolveCallables, resolveClass } from '../model/untrusted';
 import { selfAttributeValues } from '../model/secretFlow';
-import { ancestorOfType, callTakingArgument, contains, descendants, identifiersMatching, unwrap } from '../python/syntax';
+import { ancestorOfType, callTakingArgument, contains, descendants, identifiersMatching, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
 import { baseName, excerpt } from '../text';
@@ -295,6 +295,10 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
       const hassBound = /(^|\.)_?hass\.helpers\./.test(call.callee.text);
       const interval = call.keywords.get('interval') ?? call.args[hassBound ? 1 : 2];
       if (interval) add(interval, 'The tracked time interval');
+    } else if (call.name && TIME_PATTERN.test(call.name)) {
+      // `async_track_utc_time_change(hass, refresh, second=range(0, 60, 2))`: runs at every matching time.
+      const period = timePatternPeriod(file, call, integration);
+      if (period !== undefined && !runsOnlyLocalCode(file, call.args[1] ?? call.keywords.get('action'), integration)) add(call.node, 'The time pattern the function runs at', period);
     } else if (call.name && THROTTLE.test(call.name) && call.args[0]) {
       // `@Throttle(MIN_TIME_BETWEEN_UPDATES)` on an update method: the fastest it lets the integration poll.
       add(call.args[0], 'The Throttle interval');
@@ -397,7 +401,9 @@ local device polled too often can hang. The checklist asks integrations to respe
 
 The rule reads \`SCAN_INTERVAL\` (not one nothing reads in a module that is no entity platform, such as coordinator.py or
 const.py: Home Assistant takes it from platforms only), \`update_interval=\` (for example of a \`DataUpdateCoordinator\`),
-\`self.update_interval = ...\`, \`async_track_time_interval(...)\`, \`@Throttle(...)\` and a function that
+\`self.update_interval = ...\`, \`async_track_time_interval(...)\`, a time pattern (\`async_track_utc_time_change(hass, refresh,
+second=range(0, 60, 2))\`: the shortest time between two runs, a part left out matching every value; not one whose
+function of the integration asks no service for anything), \`@Throttle(...)\` and a function that
 schedules itself again with \`async_call_later\` (a retry loop), the default of a YAML schema's \`scan_interval\`
 (\`vol.Optional(CONF_SCAN_INTERVAL, default=timedelta(seconds=15))\`: the interval users get unless they set one), evaluates \`timedelta(...)\` values (also
 through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), local names and what callers hand a parameter, and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`, also read into a local variable first), and
@@ -638,6 +644,67 @@ function helperSendsRequest(file: FileModel, site: CallSite, integration: Integr
       return inner !== undefined && sendsRequest(inner);
     }),
   );
+}
+
+/**
+ * A function of the integration that neither awaits anything nor calls what looks like a request (a clock entity's
+ * `async_write_ha_state` every second): scheduled often, it asks no service for anything.
+ */
+function runsOnlyLocalCode(file: FileModel, action: Node | undefined, integration: IntegrationModel | undefined): boolean {
+  const targets = action ? resolveCallables(file, action, integration) : [];
+  return targets.length > 0 && targets.every((target) => {
+    if (target.node.type !== 'function_definition' || descendants(target.node, ['await']).length > 0) return false;
+    return !descendants(target.node, ['call']).some((call) => {
+      const site = target.file.callSite(call);
+      return site !== undefined && (sendsRequest(site) || SYNC_REQUEST.test(site.method ?? site.name ?? '') || helperSendsRequest(target.file, site, integration));
+    });
+  });
+}
+
+/** Home Assistant's schedulers that run a function at the times matching a pattern of hours, minutes and seconds. */
+const TIME_PATTERN = /(^|\.)(async_)?track_(utc_)?time_change$/;
+
+/**
+ * The shortest time between two runs of a time pattern, in seconds: the gap between the seconds it matches, else
+ * between its minutes, else its hours; a part left out (or `"*"`) matches every value, as Home Assistant reads it.
+ * Undefined when a part cannot be read.
+ */
+function timePatternPeriod(file: FileModel, call: CallSite, integration: IntegrationModel | undefined): number | undefined {
+  const parts: [string, number, number][] = [['second', 60, 1], ['minute', 60, 60], ['hour', 24, 3600]];
+  for (const [name, size, unit] of parts) {
+    const values = patternValues(file, call.keywords.get(name), size, integration);
+    if (values === undefined) return undefined;
+    if (values.length > 1) {
+      let gap = values[0] + size - values[values.length - 1];
+      for (let index = 1; index < values.length; index++) gap = Math.min(gap, values[index] - values[index - 1]);
+      return gap * unit;
+    }
+  }
+  return 86_400;
+}
+
+/** The sorted values a part of a time pattern matches: all of them when absent or `"*"`, every n for `"/n"`. */
+function patternValues(file: FileModel, given: Node | undefined, size: number, integration: IntegrationModel | undefined): number[] | undefined {
+  const every = (step: number) => Array.from({ length: Math.ceil(size / step) }, (_, index) => index * step);
+  if (!given || unwrap(given).type === 'none') return every(1);
+  const node = unwrap(given);
+  const text = literalString(node);
+  if (text !== undefined) return text === '*' ? every(1) : /^\/\d+$/.test(text) && Number(text.slice(1)) > 0 ? every(Number(text.slice(1))) : /^\d+$/.test(text) ? [Number(text)] : undefined;
+  const site = node.type === 'call' ? file.callSite(node) : undefined;
+  if (site?.name === 'range') {
+    const [start, stop, step] = site.args.map((argument) => numberValue(file, argument, integration));
+    if (site.args.length === 1 && start !== undefined) return every(1).filter((value) => value < start);
+    if (start === undefined || stop === undefined || (site.args.length === 3 && !step)) return undefined;
+    const values: number[] = [];
+    for (let value = start; value < stop && values.length < size; value += step ?? 1) values.push(value);
+    return values.length > 0 ? values : undefined;
+  }
+  if (node.type === 'list' || node.type === 'tuple' || node.type === 'set') {
+    const values = node.namedChildren.map((element) => numberValue(file, element, integration));
+    return values.every((value) => value !== undefined) && values.length > 0 ? [...new Set(values as number[])].sort((a, b) => a - b) : undefined;
+  }
+  const value = numberValue(file, node, integration);
+  return value === undefined ? undefined : [value];
 }
 
 /** Methods of HTTP clients that send a request (`session.get(url)`, `client.request("GET", url)`). */
