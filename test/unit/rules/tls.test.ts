@@ -316,4 +316,10 @@ describe('tls-verify-disabled', () => {
     for (const keyword of ['verifySsl=False', 'verifySSL=False', 'sslVerify=False', 'tlsInsecure=True']) assert.equal(analyzeSnippet(source(keyword), { rules }).findings.length, 1, keyword);
     assert.deepEqual(analyzeSnippet(source('verifySsl=True'), { rules }).findings, []);
   });
+  it("takes a guard on a name the code sets to a fixed True or False for the author's choice, not the user's", () => {
+    const source = (setup: string, guard: string) =>
+      `import ssl\n\n${setup}\n\n\ndef make_context(entry):\n    tls_insecure = entry.options.get("tls_insecure", False)\n    context = None\n    if ${guard}:\n        context = ssl._create_unverified_context()\n    return context\n`;
+    assert.equal(analyzeSnippet(source('VERIFY_SSL = False', 'not VERIFY_SSL'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('VERIFY_SSL = False', 'tls_insecure'), { rules }).findings, []);
+  });
 });

@@ -214,7 +214,7 @@ function sameFixedBoolean(context: FileContext, values: Node[], file: FileModel,
  */
 function chosenByUser(file: FileModel, node: Node, helperDepth = 2): boolean {
   if (!file.mentions(CHOICE_CONDITION)) return false;
-  if (insideChoice(node)) return true;
+  if (insideChoice(file, node)) return true;
   // A private helper that builds the unverified setup (`def _insecure_context(): ...`), used only where the user
   // chose it (called, or handed on as in `run_in_executor(None, partial(_insecure_context))`), is part of that choice.
   // Private, and every reference is in view: no other module reaches it.
@@ -232,18 +232,30 @@ function chosenByUser(file: FileModel, node: Node, helperDepth = 2): boolean {
   });
 }
 
-function insideChoice(node: Node): boolean {
+/**
+ * `if not VERIFY_SSL:` with `VERIFY_SSL = False`, `if tls_insecure:` with `tls_insecure = True` just before: a name
+ * the code only ever sets to True or False is the author's choice, not the user's.
+ */
+function fixedName(file: FileModel, condition: Node): boolean {
+  let tested = unwrap(condition);
+  if (tested.type === 'not_operator') tested = unwrap(tested.childForFieldName('argument') ?? tested);
+  if (tested.type !== 'identifier') return false;
+  const bindings = file.bindingsOf(tested);
+  return bindings.length > 0 && bindings.every((binding) => binding.kind === 'assign' && binding.value !== null && ['true', 'false'].includes(unwrap(binding.value).type));
+}
+
+function insideChoice(file: FileModel, node: Node): boolean {
   for (const current of ancestors(node)) {
     if (current.type === 'function_definition' || current.type === 'module') break;
     if (current.type === 'if_statement' || current.type === 'elif_clause' || current.type === 'while_statement') {
       const condition = current.childForFieldName('condition');
-      if (!condition || contains(condition, node) || !CHOICE_CONDITION.test(condition.text)) continue;
+      if (!condition || contains(condition, node) || !CHOICE_CONDITION.test(condition.text) || fixedName(file, condition)) continue;
       const inElse = current.type === 'if_statement' && !contains(current.childForFieldName('consequence') ?? condition, node);
       if (branchTurnsVerificationOff(condition, inElse)) return true;
     }
     if (current.type === 'conditional_expression') {
       const condition = current.namedChild(1);
-      if (!condition || contains(condition, node) || !CHOICE_CONDITION.test(condition.text)) continue;
+      if (!condition || contains(condition, node) || !CHOICE_CONDITION.test(condition.text) || fixedName(file, condition)) continue;
       const inElse = !contains(current.namedChild(0) ?? condition, node);
       if (branchTurnsVerificationOff(condition, inElse)) return true;
     }
