@@ -1521,7 +1521,8 @@ function credentialReadFromParse(file: FileModel, use: Node, parses: (call: Call
  * Whether `use` sits in the branch taken when a part of the parsed answer is missing (`if response["result"] is None:`,
  * `if not data.get("result"):`): an answer without the part the credential is read from holds none.
  */
-function inMissingPartBranch(use: Node, parsed: string): boolean {
+function inMissingPartBranch(use: Node, parsedName: string): boolean {
+  const parsed = parsedName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const part = new RegExp(`^\\(?\\s*${parsed}\\s*(\\[|\\.get\\()`);
   // `"access_token" not in data`: the part is missing.
   const absent = new RegExp(`^\\S+\\s+not\\s+in\\s+${parsed}$`);
@@ -1893,6 +1894,7 @@ function isPathValue(file: FileModel, value: Node, integration: IntegrationModel
 }
 
 /** `config_entry_oauth2_flow.OAuth2Session(hass, entry, implementation)`, directly or through names. */
+/** Whether a module of the integration makes Home Assistant's OAuth2Session (whose `valid_token` is a truth). */
 function makesOAuthSessions(walk: Walk): boolean {
   return (walk.integration?.files ?? [walk.file]).some((file) => file.mentions(/OAuth2Session\(/) && file.calls.some((call) => /(^|\.)OAuth2Session$/.test(call.name ?? '')));
 }
