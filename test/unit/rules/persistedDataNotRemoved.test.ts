@@ -546,4 +546,10 @@ async def async_setup_entry(hass, entry):
     assert.equal(analyzeSnippet(source('str(int(time.time()))'), { rules }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(source('call.data["filename"]'), { rules }).findings, []);
   });
+  it("takes the file ffmpeg writes, the last item of its argument list, also as str(path), for a write", () => {
+    const source = (output: string) =>
+      `import subprocess\nfrom pathlib import Path\n\n\ndef _save_clip(media_dir, url):\n    subprocess.run(["ffmpeg", "-y", "-i", url, "-c", "copy", ${output}], check=False)\n\n\nasync def async_setup_entry(hass, entry):\n    await hass.async_add_executor_job(_save_clip, Path(hass.config.path("media")) / "camrec", entry.data["url"])\n    return True\n`;
+    assert.equal(analyzeSnippet(source('str(media_dir / "clip.mp4")'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('"-f", "null", "-"'), { rules }).findings, []);
+  });
 });

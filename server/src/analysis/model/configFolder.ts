@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import { programArguments } from './commandLine';
 import { derivedKey, type CallSite, type FileModel } from './fileModel';
-import { ASYNC_OPEN, isPathlibOpen } from './fileOperations';
+import { ASYNC_OPEN, isPathlibOpen, lastOutputArgument } from './fileOperations';
 import type { IntegrationModel } from './integration';
 import { isLoggingCall } from './secretFlow';
 import { callerArguments, classOfMethodAround, resolveCallables, resolveClass, untrustedSource } from './untrusted';
@@ -153,6 +153,8 @@ const OUTPUT_OPTIONS: Record<string, RegExp> = {
 function commandOutputPath(file: FileModel, call: CallSite): Node | undefined {
   const argv = programArguments(file, call);
   const program = argv?.[0] ? literalString(argv[0])?.split('/').pop() : undefined;
+  // `ffmpeg -i url -c copy clip.mp4`: ffmpeg writes the file its list ends with.
+  if (argv && program === 'ffmpeg') return lastOutputArgument(argv, (item) => literalString(item));
   const option = program ? OUTPUT_OPTIONS[program] : undefined;
   if (!argv || !option) return undefined;
   const at = argv.findIndex((item) => option.test(literalString(item) ?? ''));
@@ -170,11 +172,12 @@ const HA_DATABASE = /home-assistant_v2\.db|DEFAULT_DB_FILE/;
 /** A literal path written from the root of the configuration folder of an installation (`"/config/acme/state.json"`). */
 const CONFIG_FOLDER_ABSOLUTE = /^[rRuU]?[fF]?[rR]?["']\/config\/[^"'{]/;
 
-/** `Path(path)`, `pathlib.Path(path)`: the path the object is made from. */
+/** `Path(path)`, `pathlib.Path(path)`, `str(path)`, `os.fspath(path)`: the path the object or text is made from. */
 function pathObjectOf(file: FileModel, node: Node): Node | undefined {
   if (node.type !== 'call') return undefined;
   const site = file.callSite(node);
-  return site?.name && /^pathlib\.(Pure)?Path$/.test(site.name) && site.args.length === 1 ? site.args[0] : undefined;
+  const samePath = site?.name !== undefined && (/^(pathlib\.(Pure)?Path|os\.fspath|os\.path\.(abspath|normpath|realpath))$/.test(site.name) || (site.name === 'str' && file.isBuiltin('str')));
+  return samePath && site.args.length === 1 ? site.args[0] : undefined;
 }
 
 export function fromConfigFolder(file: FileModel, expression: Node, integration: IntegrationModel, depth = 4, userNamed?: UserNamedWrites): boolean {

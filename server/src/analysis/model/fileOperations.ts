@@ -48,11 +48,20 @@ export function programPathArguments(items: readonly Node[], literal: (item: Nod
     const takesPath = word.startsWith('--') ? options.long.includes(word) : /^-[A-Za-z]+$/.test(word) && options.short.includes(word[word.length - 1]);
     if (takesPath) paths.push(items[++index]);
   }
-  // `ffmpeg -i in -c copy -y out.mp4`: the output file closes the list (an option's value would follow its option).
+  const output = options.lastIsOutput ? lastOutputArgument(items, literal) : undefined;
+  if (output && !paths.includes(output)) paths.push(output);
+  return paths;
+}
+
+/**
+ * `ffmpeg -i in -c copy -y out.mp4`: the output file that closes a media program's argument list (an option's value
+ * would follow its option), if the list ends with one.
+ */
+export function lastOutputArgument(items: readonly Node[], literal: (item: Node) => string | undefined): Node | undefined {
   const last = items[items.length - 1];
   const beforeLast = items.length > 2 ? literal(items[items.length - 2]) : undefined;
-  if (options.lastIsOutput && last && !paths.includes(last) && !literal(last)?.startsWith('-') && (beforeLast === undefined || !/^-(?!y$|n$)/.test(beforeLast) || beforeLast.startsWith('--'))) paths.push(last);
-  return paths;
+  if (!last || items.length < 2 || literal(last)?.startsWith('-')) return undefined;
+  return beforeLast === undefined || !/^-(?!y$|n$)/.test(beforeLast) || beforeLast.startsWith('--') ? last : undefined;
 }
 
 /**

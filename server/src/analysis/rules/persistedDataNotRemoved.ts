@@ -63,7 +63,7 @@ personal data or tokens, and is picked up again if the integration is added late
 
 The rule collects what the integration persists: \`Store(...)\` instances (also of \`Store\` subclasses), files
 written under the configuration folder (\`open(..., "w")\`, \`Path.write_text\`, \`save_json\`, a SQLite database
-it creates there, what curl, wget, tar or unzip run as an argument list write there; the folder is reached through
+it creates there, what curl, wget, tar, unzip or ffmpeg (its last argument) run as an argument list write there; the folder is reached through
 \`hass.config.path\`, \`.storage\`, a relative path, the integration's own folder, or a literal \`/config/...\` path,
 where Home Assistant OS and the container image keep it), and cloudhooks
 (\`async_create_cloudhook\`); not what a module does when run by hand as a script (\`if __name__ == "__main__":\`),
