@@ -574,4 +574,12 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     // A clock that only writes its own state asks no service for anything.
     assert.deepEqual(messages('second="*"', 'hass.states.async_set("sensor.clock", str(now))'), []);
   });
+  it("takes an old config flow's CONNECTION_CLASS for the iot_class a manifest without one does not give", () => {
+    const setup = 'from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nasync def async_setup_entry(hass, entry):\n    return DataUpdateCoordinator(hass, None, name="demo", update_interval=timedelta(seconds=5))\n';
+    const flow = (connection: string) => `from homeassistant import config_entries\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    CONNECTION_CLASS = config_entries.${connection}\n`;
+    const noIotClass = JSON.stringify({ domain: 'demo', name: 'Demo', requirements: [] });
+    const found = (connection: string) => analyzeSnippet(setup, { rules, manifest: noIotClass, otherFiles: { 'config_flow.py': flow(connection) } }).findings.length;
+    assert.equal(found('CONN_CLASS_CLOUD_POLL'), 1);
+    assert.equal(found('CONN_CLASS_LOCAL_POLL'), 0);
+  });
 });

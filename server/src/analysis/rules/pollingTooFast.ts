@@ -19,6 +19,32 @@ const TIMEDELTA_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hou
  * sane minimum. When the option's schema lets the user go below the minimum (`vol.Clamp(min=0)`, no bound at all),
  * a person should look; the default is judged as the interval itself.
  */
+/** What the old config flow attribute `CONNECTION_CLASS = config_entries.CONN_CLASS_CLOUD_POLL` says, as an iot_class. */
+const CONNECTION_CLASSES: Record<string, string> = {
+  CONN_CLASS_CLOUD_POLL: 'cloud_polling',
+  CONN_CLASS_CLOUD_PUSH: 'cloud_push',
+  CONN_CLASS_LOCAL_POLL: 'local_polling',
+  CONN_CLASS_LOCAL_PUSH: 'local_push',
+  CONN_CLASS_ASSUMED: 'assumed_state',
+};
+
+/**
+ * The integration's iot_class: its manifest's, or for an integration older than that key, what its config flow
+ * declared as `CONNECTION_CLASS` (the same classes, the way Home Assistant asked for them before 2021).
+ */
+function iotClassOf(integration: IntegrationModel): string | undefined {
+  if (integration.manifest.iotClass) return integration.manifest.iotClass;
+  for (const file of integration.files) {
+    if (!file.mentions(/CONNECTION_CLASS\s*=/)) continue;
+    for (const assignment of file.nodesOfType('assignment')) {
+      if (assignment.childForFieldName('left')?.text !== 'CONNECTION_CLASS') continue;
+      const value = assignment.childForFieldName('right')?.text.split('.').pop() ?? '';
+      if (CONNECTION_CLASSES[value]) return CONNECTION_CLASSES[value];
+    }
+  }
+  return undefined;
+}
+
 /** An entry's settings read directly (`entry.options`, `self.config_entry.data`) or through a name (`options`). */
 const ENTRY_SETTINGS = /(^|(^|[._])entry\.)(options|data)$/;
 
@@ -61,7 +87,7 @@ function reviewOptionInterval(context: FileContext, expression: Node, node: Node
     const fallback = optionRead(file, argument)?.args[1];
     const given = durationSeconds(file, node, integration) !== undefined ? undefined : fallback ? numberValue(file, fallback, integration) : schemaDefault(context, key);
     if (given !== undefined && given > 0 && given * TIMEDELTA_SECONDS[unit] < minimum) {
-      context.report(node, `The polling interval comes from the option "${key}", whose form offers ${formatSeconds(given * TIMEDELTA_SECONDS[unit])} by default, below the ${formatSeconds(minimum)} minimum for a ${context.integration?.manifest.iotClass ?? 'cloud'} integration; default to at least the minimum.`);
+      context.report(node, `The polling interval comes from the option "${key}", whose form offers ${formatSeconds(given * TIMEDELTA_SECONDS[unit])} by default, below the ${formatSeconds(minimum)} minimum for a ${context.integration ? iotClassOf(context.integration) ?? 'cloud' : 'cloud'} integration; default to at least the minimum.`);
     }
     if (lowest === undefined || lowest * TIMEDELTA_SECONDS[unit] < minimum) {
       context.review(`The polling interval comes from the option "${key}", whose schema ${lowest === undefined ? 'sets no minimum' : `allows ${formatSeconds(lowest * TIMEDELTA_SECONDS[unit])}`}; give it a minimum of at least ${formatSeconds(minimum)} (vol.Range(min=...)).`);
@@ -407,7 +433,8 @@ function of the integration asks no service for anything), \`@Throttle(...)\` an
 schedules itself again with \`async_call_later\` (a retry loop), the default of a YAML schema's \`scan_interval\`
 (\`vol.Optional(CONF_SCAN_INTERVAL, default=timedelta(seconds=15))\`: the interval users get unless they set one), evaluates \`timedelta(...)\` values (also
 through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), local names and what callers hand a parameter, and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`, also read into a local variable first), and
-compares them with a minimum for the manifest's \`iot_class\`: 30 seconds for \`cloud_*\` and 1 second for
+compares them with a minimum for the manifest's \`iot_class\` (for a manifest older than that key, the config flow's
+\`CONNECTION_CLASS = config_entries.CONN_CLASS_CLOUD_POLL\` says the same): 30 seconds for \`cloud_*\` and 1 second for
 \`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`); a plain-number
 \`SCAN_INTERVAL\` counts seconds in a platform module, but in const.py and other modules that are no platform it is
 judged where it is read (\`timedelta(minutes=SCAN_INTERVAL)\`); a \`calculated\` or
@@ -440,7 +467,7 @@ SCAN_INTERVAL = timedelta(minutes=5)
   },
   checkFile(context) {
     const { file, integration } = context;
-    const iotClass = integration?.manifest.iotClass;
+    const iotClass = integration ? iotClassOf(integration) : undefined;
     // A loop that hammers a service is too fast whatever the iot_class says.
     if (integration) {
       checkTightLoops(context, file);
@@ -604,7 +631,7 @@ function checkTightLoops(context: FileContext, file: FileModel): void {
       continue;
     }
     // A cloud service polled by a loop's regular pause (not a retry's, in an except clause) is polled at that pace.
-    const iotClass = context.integration?.manifest.iotClass;
+    const iotClass = context.integration ? iotClassOf(context.integration) : undefined;
     const minimum = context.settings.cloudPollingMinSeconds;
     // An HTTP request, or in a cloud_polling integration a library's call run on the executor (a cloud SDK's client).
     const requests = io.some((site) => sendsRequest(site) || helperSendsRequest(file, site, context.integration));
