@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { loadPythonFile } from '../../../server/src/analysis/engine';
+import { identifiersMatching } from '../../../server/src/analysis/python/syntax';
 import { derivedKey, type FileModel } from '../../../server/src/analysis/model/fileModel';
 import { buildIntegration, constantExpression, moduleNameFor } from '../../../server/src/analysis/model/integration';
 import { isCredentialKey } from '../../../server/src/analysis/model/secretFlow';
@@ -72,12 +73,13 @@ def f(hass):
     assert.equal(file.moduleFunction('setup'), undefined);
   });
 
-  it('lists the identifiers of one spelling, in the file or inside one scope', () => {
-    const file = load('url = "http://a"\n\ndef f(url):\n    return get(url, urls)\n\nget(url)\n');
+  it('lists the identifiers of one spelling found through the text, in the file or inside one scope', () => {
+    const file = load('url = "http://a url"\n\ndef f(url):\n    return get(url, urls)  # the url\n\nget(url)\n');
     const rows = (nodes: { startPosition: { row: number } }[]) => nodes.map((node) => node.startPosition.row);
-    assert.deepEqual(rows(file.identifiersNamed('url')), [0, 2, 3, 5]);
-    assert.deepEqual(rows(file.identifiersNamed('url', file.functions[0])), [2, 3]);
-    assert.deepEqual(file.identifiersNamed('missing'), []);
+    const named = (name: string, scope = file.root) => identifiersMatching(scope, file.text, new RegExp(`\\b${name}\\b`)).filter((node) => node.text === name);
+    assert.deepEqual(rows(named('url')), [0, 2, 3, 5]);
+    assert.deepEqual(rows(named('url', file.functions[0])), [2, 3]);
+    assert.deepEqual(named('missing'), []);
   });
 
   it('knows a shadowed builtin is not the builtin', () => {

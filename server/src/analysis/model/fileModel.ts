@@ -849,22 +849,6 @@ export class FileModel {
     return found;
   }
   private readonly nodesCache = new Map<string, Node[]>();
-  private identifiersByName: Map<string, Node[]> | undefined;
-
-  /** The identifiers spelled `name`, in document order; only those inside `scope` when it is given. */
-  identifiersNamed(name: string, scope?: Node): Node[] {
-    if (!this.identifiersByName) {
-      this.identifiersByName = new Map();
-      for (const identifier of this.nodesOfType('identifier')) {
-        const text = identifier.text;
-        const list = this.identifiersByName.get(text);
-        if (list) list.push(identifier);
-        else this.identifiersByName.set(text, [identifier]);
-      }
-    }
-    const named = this.identifiersByName.get(name) ?? [];
-    return scope ? named.filter((identifier) => scope.startIndex <= identifier.startIndex && identifier.endIndex <= scope.endIndex) : named;
-  }
 
   /**
    * Every node of the given types in document order, shared by all rules: one walked type comes from the index walk,

@@ -4,10 +4,11 @@ import { ancestorOfType, contains, descendants, interpolations, literalString, r
 import type { Fix, TextEdit } from '../types';
 import { derivedKey, type Binding, type CallSite, type FileModel } from './fileModel';
 import { FILE_OPERATIONS } from './fileOperations';
+import { ANY_STEP, shownForms } from './flowForms';
 import { constantExpression, type IntegrationModel } from './integration';
 import { declaredSecretKeys, keysHoldingCredentials, markedKey, nonCredentialKeys, SCHEMA_KEY_MARKER } from './schemaKeys';
 import { describesSecret, isSecretName, isWebhookAddress, normalizeName } from './secrets';
-import { callerArguments, callSitesOf, callsOf, isAuthenticatedViewHandler, methodsOf, parametersOf, registeredHandlers, resolveCallables, resolveClass, serviceHandlerReference, untrustedSource } from './untrusted';
+import { callerArguments, callSitesOf, callsOf, classLineage, isAuthenticatedViewHandler, methodsOf, parametersOf, registeredHandlers, resolveCallables, resolveClass, serviceHandlerReference, untrustedSource } from './untrusted';
 import { comparisonParts } from './verification';
 
 /**
@@ -967,22 +968,15 @@ function readStepSecrets(file: FileModel, step: Node, input: string, integration
 const STARTED_WITH_DATA = /^async_step_(reauth|import|unignore|hassio|integration_discovery)$/;
 
 /**
- * Whether a form of the integration is shown for the step (`async_show_form(step_id="final", ...)`), or one whose step
- * cannot be read. An integration that shows no form at all may have its forms shown by a library's flow: true.
+ * Whether the step's flow (its class and the integration's bases of it) shows a form for the step, or one whose step
+ * cannot be told. A flow that shows no form at all may have its forms shown by a library's base class: true.
  */
 function formShownFor(file: FileModel, step: Node, integration: IntegrationModel | undefined): boolean {
+  const cls = ancestorOfType(step, ['class_definition']);
+  if (!cls) return true;
+  const { validated, bare } = shownForms(classLineage(file, cls, integration).classes, integration);
   const stepId = (step.childForFieldName('name')?.text ?? '').slice('async_step_'.length);
-  let shown = false;
-  for (const candidate of integration?.files ?? [file]) {
-    for (const call of candidate.calls) {
-      if (call.method !== 'async_show_form') continue;
-      shown = true;
-      const given = call.keywords.get('step_id');
-      const id = given ? candidate.stringValue(given, integration?.constantString) : undefined;
-      if (id === undefined || id === stepId) return true;
-    }
-  }
-  return !shown;
+  return (validated.size === 0 && bare.size === 0) || validated.has(ANY_STEP) || validated.has(stepId) || bare.has(stepId);
 }
 
 /**
@@ -1322,7 +1316,7 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
     const parsedKey = bindings.length > 0 ? credentialReadFromParsedText(file, node) : undefined;
     if (parsedKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${parsedKey}`, node }];
     // A secret-named value whose origin we cannot see (a parameter, a call, an attribute) is taken at its word.
-    if (opaque && isSecretHolderName(name) && !inLexer(file, node) && !caughtAs(node)) return [{ kind: 'secret', source: name, node }];
+    if (opaque && isSecretHolderName(name) && !inLexer(file, node) && !catchingClause(node)) return [{ kind: 'secret', source: name, node }];
     const raised = bindings.length === 0 && depth > 1 ? caughtExceptionCarrier(walk, node, depth) : undefined;
     if (raised) return [{ ...raised, node }];
     // `**kwargs` of the function around (the file model binds no splat parameter): what its callers give it.
@@ -1335,14 +1329,14 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
   }
 }
 
-/** Whether a name is the exception an enclosing `except ... as name:` caught (`excpt_token`): an error, not a token. */
-function caughtAs(identifier: Node): boolean {
+/** The `except ... as name:` clause around a use of `name` that caught it (`excpt_token` is an error, not a token). */
+function catchingClause(identifier: Node): Node | undefined {
   for (let node = identifier.parent; node && node.type !== 'function_definition'; node = node.parent) {
     if (node.type !== 'except_clause') continue;
     const alias = node.namedChildren.find((child) => child.type === 'as_pattern')?.childForFieldName('alias');
-    if (alias && unwrap(alias).text === identifier.text) return true;
+    if (alias && unwrap(alias).text === identifier.text) return node;
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -1352,11 +1346,8 @@ function caughtAs(identifier: Node): boolean {
  */
 function caughtExceptionCarrier(walk: Walk, identifier: Node, depth: number): SecretCarrier | undefined {
   const { file, integration } = walk;
-  let clause: Node | null = identifier.parent;
-  while (clause && clause.type !== 'except_clause' && clause.type !== 'function_definition') clause = clause.parent;
-  const alias = clause?.type === 'except_clause' ? clause.namedChildren.find((child) => child.type === 'as_pattern')?.childForFieldName('alias') : undefined;
-  if (!clause || !alias || alias.text !== identifier.text) return undefined;
-  const body = clause.parent?.type === 'try_statement' ? clause.parent.childForFieldName('body') : null;
+  const clause = catchingClause(identifier);
+  const body = clause?.parent?.type === 'try_statement' ? clause.parent.childForFieldName('body') : null;
   if (!body) return undefined;
   const raisedIn = (scopeFile: FileModel, scope: Node): SecretCarrier | undefined => {
     for (const statement of descendants(scope, ['raise_statement'])) {

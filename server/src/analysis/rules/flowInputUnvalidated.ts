@@ -1,6 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import type { Binding, CallSite, FileModel } from '../model/fileModel';
 import { classBodyValue } from '../model/constness';
+import { ANY_STEP, shownForms } from '../model/flowForms';
 import type { IntegrationModel } from '../model/integration';
 import { SCHEMA_FLOW_STEP } from '../model/secretFlow';
 import { classLineage, isFlowBase, isRequestObject, methodsOf, parametersOf, requestHandlerKind, resolveCallables, untrustedSource, VALIDATION_CALLEE } from '../model/untrusted';
@@ -15,8 +16,6 @@ const NOT_FORM_STEPS = /^async_step_(zeroconf|dhcp|ssdp|usb|bluetooth|mqtt|homek
 const DISCOVERY_OR_IMPORT = /^async_step_(zeroconf|dhcp|ssdp|usb|bluetooth|mqtt|homekit|hassio|import|integration_discovery|discovery)$/;
 /** Where unvalidated discovery or import data does harm: commands, code, files. */
 const DANGEROUS_SINKS = /^(subprocess\.\w+|os\.(system|popen|exec\w*|spawn\w*|remove|unlink|rename|makedirs|rmdir)|asyncio\.create_subprocess_\w+|eval|exec|open|shutil\.\w+|(pathlib\.)?Path)$/;
-/** Marks a form whose step id the analysis cannot tell (a helper showing forms for several steps). */
-const ANY_STEP = '*';
 
 export const flowInputUnvalidated: Rule = {
   meta: {
@@ -157,44 +156,6 @@ function flowHierarchy(file: FileModel, cls: Node, integration: IntegrationModel
 }
 
 /**
- * The step ids the flow shows a form for: with a data_schema (`*` when one cannot be told), and without one (a
- * confirmation form, whose submission the flow manager hands back unvalidated).
- */
-function shownForms(classes: { file: FileModel; node: Node }[], integration: IntegrationModel | undefined): { validated: Set<string>; bare: Set<string> } {
-  const validated = new Set<string>();
-  const bare = new Set<string>();
-  for (const { file, node: cls } of classes) {
-    const steps = methodsOf(cls).filter((fn) => /^async_step_/.test(fn.childForFieldName('name')?.text ?? ''));
-    for (const node of descendants(cls, ['call'])) {
-      const site = file.callSite(node);
-      if (site?.method !== 'async_show_form') continue;
-      if (site.hasSplat) {
-        validated.add(ANY_STEP);
-        continue;
-      }
-      const schema = site.keywords.get('data_schema');
-      const stepId = site.keywords.get('step_id');
-      const id = stepId ? file.stringValue(stepId, integration?.constantString) : enclosingStep(node, steps);
-      if (!schema || unwrap(schema).type === 'none') {
-        if (id !== undefined) bare.add(id);
-        continue;
-      }
-      validated.add(id ?? ANY_STEP);
-    }
-  }
-  return { validated, bare };
-}
-
-function enclosingStep(node: Node, steps: Node[]): string | undefined {
-  const step = steps.find((candidate) => candidate.startIndex <= node.startIndex && node.endIndex <= candidate.endIndex);
-  return step?.childForFieldName('name')?.text.slice('async_step_'.length);
-}
-
-/**
- * Reading means indexing it, calling a method on it, or passing it to other code; `if user_input is not None` is
- * not, and neither is handing it to another step.
- */
-/**
  * A step that shows a menu and no form: Home Assistant sends the choice to the step chosen, so this step is never
  * called with input.
  */
@@ -203,6 +164,10 @@ function showsOnlyMenu(file: FileModel, step: Node): boolean {
   return methods.includes('async_show_menu') && !methods.includes('async_show_form');
 }
 
+/**
+ * Reading means indexing it, calling a method on it, or passing it to other code; `if user_input is not None` is
+ * not, and neither is handing it to another step.
+ */
 function readsInput(file: FileModel, step: Node, input: string, integration: IntegrationModel | undefined, depth = 2): boolean {
   return descendants(step, ['identifier']).some((identifier) => {
     if (identifier.text !== input) return false;

@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import type { FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { isSecretName, normalizeName } from '../model/secrets';
-import { callTakingArgument, stringPrefix, unwrap } from '../python/syntax';
+import { callTakingArgument, identifiersMatching, stringPrefix, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
 
@@ -313,9 +313,8 @@ function callsMadeWith(file: FileModel, value: Node, depth: number): Node[] {
   // Where the name is read: the module for a constant, the function for a local.
   const fn = file.enclosingFunction(assignment!);
   const scope = fn ?? file.root;
-  return file
-    .identifiersNamed(target.text, scope)
-    .filter((use) => use.id !== target.id && (!fn || file.scopeOf(use).id === file.scopeOf(target).id))
+  return identifiersMatching(scope, file.text, new RegExp(`\\b${target.text}\\b`))
+    .filter((use) => use.text === target.text && use.id !== target.id && (!fn || file.scopeOf(use).id === file.scopeOf(target).id))
     .flatMap((use) => callsMadeWith(file, use, depth - 1));
 }
 

@@ -128,6 +128,9 @@ function optionKeyRead(file: FileModel, argument: Node, integration: Integration
     }
     return undefined;
   }
+  // `interval = user_input[KEY]` first: the read the name holds.
+  const origins = node.type === 'identifier' ? file.origins(node, 2) : [];
+  if (origins.length === 1 && origins[0].kind === 'expression' && origins[0].node.id !== node.id) node = unwrap(origins[0].node);
   const site = node.type === 'call' ? file.callSite(node) : undefined;
   if ((site?.name === 'int' || site?.name === 'float') && site.args.length === 1) node = unwrap(site.args[0]);
   const key = node.type === 'subscript' ? node.childForFieldName('subscript') : null;
@@ -139,17 +142,14 @@ function optionKeyRead(file: FileModel, argument: Node, integration: Integration
 function optionMinimum(context: FileContext, key: string): number | undefined {
   let lowest: number | undefined;
   let seen = false;
-  for (const file of context.integration?.files ?? [context.file]) {
-    for (const call of file.calls) {
-      if (!SCHEMA_KEY.test(call.name ?? '') || !call.args[0] || file.stringValue(call.args[0], context.integration?.constantString) !== key) continue;
-      const pair = call.node.parent?.type === 'pair' && call.node.parent.childForFieldName('key')?.id === call.node.id ? call.node.parent : undefined;
-      const validator = pair?.childForFieldName('value');
-      if (!validator) continue;
-      seen = true;
-      const value = schemaMinimum(file, validator, context.integration);
-      if (value === undefined) return checkedMinimum(context, key);
-      lowest = lowest === undefined ? value : Math.min(lowest, value);
-    }
+  for (const { file, call } of schemaMarkers(context, key)) {
+    const pair = call.node.parent?.type === 'pair' && call.node.parent.childForFieldName('key')?.id === call.node.id ? call.node.parent : undefined;
+    const validator = pair?.childForFieldName('value');
+    if (!validator) continue;
+    seen = true;
+    const value = schemaMinimum(file, validator, context.integration);
+    if (value === undefined) return checkedMinimum(context, key);
+    lowest = lowest === undefined ? value : Math.min(lowest, value);
   }
   // An option no form of the integration asks for is not the user's to set.
   return seen ? lowest : Number.POSITIVE_INFINITY;
@@ -158,15 +158,19 @@ function optionMinimum(context: FileContext, key: string): number | undefined {
 /** The least number the integration's forms offer for `key` by default (`vol.Optional(KEY, default=10)`), if any. */
 function schemaDefault(context: FileContext, key: string): number | undefined {
   let lowest: number | undefined;
-  for (const file of context.integration?.files ?? [context.file]) {
-    for (const call of file.calls) {
-      if (!SCHEMA_KEY.test(call.name ?? '') || !call.args[0] || file.stringValue(call.args[0], context.integration?.constantString) !== key) continue;
-      const given = call.keywords.get('default');
-      const value = given ? numberValue(file, given, context.integration) : undefined;
-      if (value !== undefined) lowest = lowest === undefined ? value : Math.min(lowest, value);
-    }
+  for (const { file, call } of schemaMarkers(context, key)) {
+    const given = call.keywords.get('default');
+    const value = given ? numberValue(file, given, context.integration) : undefined;
+    if (value !== undefined) lowest = lowest === undefined ? value : Math.min(lowest, value);
   }
   return lowest;
+}
+
+/** The schema markers of the integration that name `key` (`vol.Optional(CONF_DELAY, default=10)`). */
+function schemaMarkers(context: FileContext, key: string): { file: FileModel; call: CallSite }[] {
+  return (context.integration?.files ?? [context.file]).flatMap((file) =>
+    file.calls.filter((call) => SCHEMA_KEY.test(call.name ?? '') && call.args[0] !== undefined && file.stringValue(call.args[0], context.integration?.constantString) === key).map((call) => ({ file, call })),
+  );
 }
 
 /**
@@ -204,15 +208,9 @@ function rejects(branch: Node | null): boolean {
 }
 
 /** `user_input[KEY]`, `user_input.get(KEY)`, or a name bound to one of them. */
-function readsOption(file: FileModel, expression: Node, key: string, integration: IntegrationModel | undefined, depth = 2): boolean {
-  const node = unwrap(expression);
-  if (node.type === 'identifier') {
-    return depth > 0 && file.bindingsOf(node).some((binding) => binding.value != null && readsOption(file, binding.value, key, integration, depth - 1));
-  }
-  const site = node.type === 'call' ? file.callSite(node) : undefined;
-  if (site && (site.name === 'int' || site.name === 'float') && site.args[0]) return readsOption(file, site.args[0], key, integration, depth);
-  const read = node.type === 'subscript' ? node.childForFieldName('subscript') : site?.method === 'get' ? site.args[0] : undefined;
-  return read !== undefined && read !== null && file.stringValue(read, integration?.constantString) === key;
+function readsOption(file: FileModel, expression: Node, key: string, integration: IntegrationModel | undefined): boolean {
+  const read = optionKeyRead(file, expression, integration, 0);
+  return read !== undefined && read.file.stringValue(read.key, integration?.constantString) === key;
 }
 /**
  * The least value a validator lets through: `vol.Range(min=MIN_SCAN_INTERVAL)` (constants read), a number selector's

@@ -122,7 +122,7 @@ function reviewLibraryContexts(context: FileContext): void {
     for (const [keyword, value] of call.keywords) {
       if (!CONTEXT_KEYWORDS.test(keyword)) continue;
       const built = file.origins(value).map((origin) => libraryContextCall(file, unwrap(origin.node))).find((name) => name !== undefined);
-      if (!built || chosenByUser(file, call.node)) continue;
+      if (!built || chosenByUser(context, call.node)) continue;
       context.markUsed();
       context.review(`${baseName(file.path)} passes a TLS context built by \`${built}\` (${keyword}=); this code cannot see whether it verifies certificates, so check what that function sets.`);
       return;
@@ -212,9 +212,10 @@ function sameFixedBoolean(context: FileContext, values: Node[], file: FileModel,
  * Inside `if not entry.options.get(CONF_VERIFY_SSL, True):` (or a conditional expression on such a choice) the user
  * chose to skip verification for a self-signed device; that is the documented way, not a finding.
  */
-function chosenByUser(file: FileModel, node: Node, helperDepth = 2): boolean {
+function chosenByUser(context: FileContext, node: Node, helperDepth = 2): boolean {
+  const { file } = context;
   if (!file.mentions(CHOICE_CONDITION)) return false;
-  if (insideChoice(file, node)) return true;
+  if (insideChoice(context, node)) return true;
   // A private helper that builds the unverified setup (`def _insecure_context(): ...`), used only where the user
   // chose it (called, or handed on as in `run_in_executor(None, partial(_insecure_context))`), is part of that choice.
   // Private, and every reference is in view: no other module reaches it.
@@ -228,34 +229,30 @@ function chosenByUser(file: FileModel, node: Node, helperDepth = 2): boolean {
     const parent = reference.parent;
     // `self._helper` is this class's; `other._helper` may be anyone's.
     if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === reference.id && parent.childForFieldName('object')?.text !== 'self') return false;
-    return !contains(fn, reference) && chosenByUser(file, reference, helperDepth - 1);
+    return !contains(fn, reference) && chosenByUser(context, reference, helperDepth - 1);
   });
 }
 
 /**
- * `if not VERIFY_SSL:` with `VERIFY_SSL = False`, `if tls_insecure:` with `tls_insecure = True` just before: a name
- * the code only ever sets to True or False is the author's choice, not the user's.
+ * `if not VERIFY_SSL:` with `VERIFY_SSL = False`, `if tls_insecure:` with `tls_insecure = True` just before: a
+ * condition that always holds one value is the author's choice, not the user's.
  */
-function fixedName(file: FileModel, condition: Node): boolean {
-  let tested = unwrap(condition);
-  if (tested.type === 'not_operator') tested = unwrap(tested.childForFieldName('argument') ?? tested);
-  if (tested.type !== 'identifier') return false;
-  const bindings = file.bindingsOf(tested);
-  return bindings.length > 0 && bindings.every((binding) => binding.kind === 'assign' && binding.value !== null && ['true', 'false'].includes(unwrap(binding.value).type));
+function isAuthorsFixedChoice(context: FileContext, condition: Node): boolean {
+  return fixedBoolean(context, condition) !== undefined;
 }
 
-function insideChoice(file: FileModel, node: Node): boolean {
+function insideChoice(context: FileContext, node: Node): boolean {
   for (const current of ancestors(node)) {
     if (current.type === 'function_definition' || current.type === 'module') break;
     if (current.type === 'if_statement' || current.type === 'elif_clause' || current.type === 'while_statement') {
       const condition = current.childForFieldName('condition');
-      if (!condition || contains(condition, node) || !CHOICE_CONDITION.test(condition.text) || fixedName(file, condition)) continue;
+      if (!condition || contains(condition, node) || !CHOICE_CONDITION.test(condition.text) || isAuthorsFixedChoice(context, condition)) continue;
       const inElse = current.type === 'if_statement' && !contains(current.childForFieldName('consequence') ?? condition, node);
       if (branchTurnsVerificationOff(condition, inElse)) return true;
     }
     if (current.type === 'conditional_expression') {
       const condition = current.namedChild(1);
-      if (!condition || contains(condition, node) || !CHOICE_CONDITION.test(condition.text) || fixedName(file, condition)) continue;
+      if (!condition || contains(condition, node) || !CHOICE_CONDITION.test(condition.text) || isAuthorsFixedChoice(context, condition)) continue;
       const inElse = !contains(current.namedChild(0) ?? condition, node);
       if (branchTurnsVerificationOff(condition, inElse)) return true;
     }
@@ -394,7 +391,7 @@ function checkCall(context: FileContext, call: CallSite): void {
 }
 
 function userChose(context: FileContext, call: CallSite): boolean {
-  return chosenByUser(context.file, call.node);
+  return chosenByUser(context, call.node);
 }
 
 /** Whether `value` is given and always holds `expected`. */
@@ -450,7 +447,7 @@ function checkKeyAssignments(context: FileContext): void {
     const key = left?.type === 'subscript' ? left.childForFieldName('subscript') : null;
     const value = assignment.childForFieldName('right');
     // `if CONF_VERIFY_SSL not in user_input:` fills in a missing option: that is a default, not the user's choice.
-    if (key && value) checkFixedSetting(context, keyTextOf(context, key), value, !fillsMissingKey(assignment) && chosenByUser(file, assignment));
+    if (key && value) checkFixedSetting(context, keyTextOf(context, key), value, !fillsMissingKey(assignment) && chosenByUser(context, assignment));
   }
   for (const pair of file.nodesOfType('pair')) {
     const key = pair.childForFieldName('key');
@@ -459,7 +456,7 @@ function checkKeyAssignments(context: FileContext): void {
     if (!key || !value || !VERIFICATION_WORD.test(key.text)) continue;
     // A bare `"verify": False` in a dict says too little (a description, a library's own flag); a named option does not.
     const keyText = keyTextOf(context, key);
-    if (!/^(conf_)?verify$/i.test(keyText)) checkFixedSetting(context, keyText, value, chosenByUser(file, pair));
+    if (!/^(conf_)?verify$/i.test(keyText)) checkFixedSetting(context, keyText, value, chosenByUser(context, pair));
   }
 }
 
@@ -526,7 +523,7 @@ function checkAttributeAssignments(context: FileContext): void {
     if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.id !== left.id) continue;
     const value = assignment.childForFieldName('right');
     const object = left.childForFieldName('object');
-    if (!value || !object || fixedBoolean(context, value) !== false || chosenByUser(file, assignment)) continue;
+    if (!value || !object || fixedBoolean(context, value) !== false || chosenByUser(context, assignment)) continue;
     if (attribute.text === 'check_hostname') {
       context.markUsed();
       // With verify_mode = CERT_NONE on the same context, that line is reported and its fix turns both back on.
@@ -603,7 +600,7 @@ function checkSslReferences(context: FileContext): void {
       reportCertNone(context, node);
     } else if (name === 'ssl._create_unverified_context' || name === 'ssl._create_stdlib_context') {
       context.markUsed();
-      if (chosenByUser(file, node)) continue;
+      if (chosenByUser(context, node)) continue;
       const call = node.parent?.type === 'call' && node.parent.childForFieldName('function')?.id === node.id;
       context.report(node, call ? `\`${name}()\` creates a context that skips certificate checks; use \`ssl.create_default_context()\`.` : `Installing \`${name}\` turns certificate checks off for every HTTPS request of the process, other integrations' too; remove this.`, {
         severity: severity(context),
@@ -631,7 +628,7 @@ function describesModes(node: Node): boolean {
 function reportCertNone(context: FileContext, node: Node): void {
   const { file } = context;
   const parent = node.parent;
-  if (!parent || parent.type === 'attribute' || describesModes(node) || chosenByUser(file, node)) return;
+  if (!parent || parent.type === 'attribute' || describesModes(node) || chosenByUser(context, node)) return;
   const aliased = !node.text.endsWith('CERT_NONE');
   const required = node.type === 'identifier' ? 'CERT_REQUIRED' : node.text.replace(/CERT_NONE$/, 'CERT_REQUIRED');
   const edits: TextEdit[] = [];
@@ -701,7 +698,7 @@ function checkSshStrings(context: FileContext): void {
     const isOption = /^(-o\s*)?(StrictHostKeyChecking|UserKnownHostsFile)\s*[= ]\s*\S+$/i.test(text);
     const isCommand = /^(sudo\s+)?(sshpass\b.*?\s)?(ssh|scp|sftp|rsync|autossh)\s/.test(text);
     const string = node.parent!;
-    if ((!isOption && !isCommand) || string.parent?.type === 'expression_statement' || chosenByUser(file, string)) continue;
+    if ((!isOption && !isCommand) || string.parent?.type === 'expression_statement' || chosenByUser(context, string)) continue;
     context.markUsed();
     context.report(string, 'This SSH option accepts any host key, so a machine in the middle goes unnoticed; keep host key checking on and ship the known host key.', { severity: severity(context) });
   }
@@ -716,7 +713,7 @@ function checkSshOptionDicts(context: FileContext): void {
   if (!file.mentions(/StrictHostKeyChecking|UserKnownHostsFile/i)) return;
   const judge = (at: Node, key: string | undefined, value: Node | null) => {
     const text = value ? literalString(value) : undefined;
-    if (key === undefined || text === undefined || !SSH_NO_HOST_CHECK.test(`${key}=${text.trim()}`) || chosenByUser(file, at)) return;
+    if (key === undefined || text === undefined || !SSH_NO_HOST_CHECK.test(`${key}=${text.trim()}`) || chosenByUser(context, at)) return;
     context.markUsed();
     context.report(at, `\`${key}\` set to "${text.trim()}" accepts any host key, so a machine in the middle goes unnoticed; keep host key checking on and ship the known host key.`, { severity: severity(context) });
   };
@@ -800,7 +797,7 @@ function checkDownloadCommands(context: FileContext): void {
     if (program === undefined || !DOWNLOAD_PROGRAM.test(program)) return;
     context.markUsed();
     const option = insecureDownloadOption(program, words.slice(start + 1));
-    if (!option || chosenByUser(file, node)) return;
+    if (!option || chosenByUser(context, node)) return;
     context.report(node, `\`${option}\` makes this download accept any certificate, so whoever sits in between can hand over something else; drop it (or pass the server's CA with --cacert).`, { severity: severity(context) });
   };
   for (const list of [...file.nodesOfType('list'), ...file.nodesOfType('tuple')]) {

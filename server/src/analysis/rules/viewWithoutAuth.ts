@@ -3,6 +3,7 @@ import { replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import { hasWebsocketDecorator, isViewClass, isWebsocketCommand, methodsOf, parametersOf, requiresAuthSetting, resolveCallables, resolveClass, untrustedSource, viewHandlers } from '../model/untrusted';
+import { isPathlibOpen, WRITING_MODE } from '../model/fileOperations';
 import { knownKeyGuard } from '../model/knownKeys';
 import { isSecretName } from '../model/secrets';
 import { callerCheck, keyRead } from '../model/verification';
@@ -344,7 +345,7 @@ function readsBundledFile(file: FileModel, node: Node): boolean {
   const site = file.callSite(node);
   if (!site) return false;
   if (site.name === 'open' && file.isBuiltin('open')) {
-    const mode = openMode(site);
+    const mode = openMode(file, site);
     return site.args[0] !== undefined && mode !== undefined && !WRITING_MODE.test(mode) && isBundledPath(file, site.args[0]);
   }
   const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
@@ -512,7 +513,7 @@ function acts(file: FileModel, handler: Node, integration: IntegrationModel | un
   return descendants(handler, ['call']).some((node) => {
     const site = file.callSite(node);
     const method = site?.method ?? site?.name?.split('.').pop() ?? '';
-    if (WRITES.test(site?.name ?? '') || (site && opensForWriting(site))) return true;
+    if (WRITES.test(site?.name ?? '') || (site && opensForWriting(file, site))) return true;
     if (!ACTIONS.has(method)) {
       if (!site || depth <= 0) return false;
       return resolveCallables(file, site.callee, integration).some((target) => target.node.id !== handler.id && acts(target.file, target.node, integration, depth - 1));
@@ -552,21 +553,20 @@ const READS = /^(read_text|read_bytes|exists|is_file|is_dir|stat|iterdir|glob|rg
 const WRITES = /^(os\.(remove|unlink|rename|replace|makedirs|mkdir|rmdir|system|popen)|shutil\.\w+|json\.dump|pickle\.dump|subprocess\.\w+|homeassistant\.(util|helpers)\.json\.save_json|homeassistant\.util\.file\.write_utf8_file(_atomic)?)$|\.(write_text|write_bytes|unlink|mkdir|rmdir|rename|touch)$/;
 
 /** `open(path, "w")` and the other modes that write. */
-function opensForWriting(site: CallSite): boolean {
+function opensForWriting(file: FileModel, site: CallSite): boolean {
   if (site.name !== 'open' && site.name !== 'io.open' && site.method !== 'open') return false;
-  const mode = openMode(site);
+  const mode = openMode(file, site);
   return mode !== undefined && WRITING_MODE.test(mode);
 }
 
-const WRITING_MODE = /[wax+]/;
-
-/** The mode an `open(path, mode)` call is given: "r" when left out, undefined when it cannot be read. */
-function openMode(site: CallSite): string | undefined {
-  const mode = site.args[1] ?? site.keywords.get('mode');
+/**
+ * The mode an `open(path, mode)` call is given (pathlib's `path.open(mode)` takes it first): "r" when left out,
+ * undefined when it cannot be read.
+ */
+function openMode(file: FileModel, site: CallSite): string | undefined {
+  const mode = (isPathlibOpen(file, site, site.name ?? '') ? site.args[0] : site.args[1]) ?? site.keywords.get('mode');
   return mode ? literalString(unwrap(mode)) : 'r';
 }
-
-
 
 /**
  * `entry = self.hass.data[DOMAIN][token]` (or `if token not in ...: raise`, or `.get(token)` then `if entry is None:
@@ -603,7 +603,7 @@ function privilegedChange(file: FileModel, fn: Node, integration: IntegrationMod
   for (const node of descendants(fn, ['call'])) {
     const site = file.callSite(node);
     if (!site) continue;
-    if (WRITES.test(site.name ?? '') || opensForWriting(site)) return `writes or removes files (\`${excerpt(site.callee.text, 40)}\`)`;
+    if (WRITES.test(site.name ?? '') || opensForWriting(file, site)) return `writes or removes files (\`${excerpt(site.callee.text, 40)}\`)`;
     if (site.method === 'async_remove' && /config_entries$/.test(site.callee.childForFieldName('object')?.text ?? '')) return 'removes config entries';
     const deferred = file.deferredCall(site);
     for (const target of depth > 0 ? resolveCallables(file, (deferred ?? site).callee, integration) : []) {
