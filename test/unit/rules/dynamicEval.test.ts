@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { parsePython } from '../../../server/src/analysis/python/parser';
-import { dynamicEval, LITERAL_EVAL_TITLE } from '../../../server/src/analysis/rules/dynamicEval';
+import { dynamicEval, LITERAL_EVAL_TITLE, SANDBOX_TITLE } from '../../../server/src/analysis/rules/dynamicEval';
 import type { Finding } from '../../../server/src/analysis/types';
 import { analyzeSnippet, applyEdits, assertFixture, fixtureFiles, setup } from '../../helpers/analysis';
 
@@ -224,6 +224,65 @@ describe('dynamic-eval', () => {
       assert.equal(shadowed.suggestions, undefined);
       const [exec] = findings('def run(text):\n    exec(text)\n');
       assert.equal(exec.suggestions, undefined);
+    });
+  });
+
+  describe('Jinja2 templates compiled from untrusted text outside the sandbox', () => {
+    const service = (body: string, head = 'import jinja2\n') =>
+      `${head}\n\nasync def async_setup(hass, config):\n    async def handle(call):\n${body}\n\n    hass.services.async_register("demo", "render", handle, schema=SCHEMA)\n`;
+
+    it('reports Template(...) and Environment().from_string(...) of service data, as errors', () => {
+      const source = service('        a = jinja2.Template(call.data["template"]).render()\n        env = jinja2.Environment(autoescape=True)\n        b = env.from_string(call.data["template"]).render()\n        c = jinja2.nativetypes.NativeEnvironment().from_string(call.data["template"])');
+      const found = findings(source);
+      assert.deepEqual(found.map((finding) => [finding.range.start.line, finding.severity]), [[5, 'error'], [7, 'error'], [8, 'error']]);
+      assert.match(found[0].message, /compiled from service call data without Jinja2's sandbox/);
+    });
+
+    it("follows the environment a class keeps on self and the text a caller hands a method", () => {
+      const source = 'from jinja2 import Environment\n\n\nclass Renderer:\n    def __init__(self):\n        self._env = Environment()\n\n    def render(self, text):\n        return self._env.from_string(text).render()\n\n\nasync def async_setup(hass, config):\n    renderer = Renderer()\n\n    async def handle(call):\n        renderer.render(call.data["template"])\n\n    hass.services.async_register("demo", "render", handle, schema=SCHEMA)\n';
+      assert.deepEqual(findings(source).map((finding) => finding.range.start.line), [8]);
+    });
+
+    it("leaves sandboxed environments, the integration's own templates and Home Assistant's Template alone", () => {
+      const head = 'import jinja2\nfrom jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment\nfrom homeassistant.helpers.template import Template\nPAGE = "<p>{{ name }}</p>"\n';
+      const body = [
+        '        a = ImmutableSandboxedEnvironment().from_string(call.data["template"]).render()',
+        '        env = SandboxedEnvironment() if call.data.get("safe") else ImmutableSandboxedEnvironment()',
+        '        b = env.from_string(call.data["template"]).render()',
+        '        c = jinja2.Template(PAGE).render(name=call.data["name"])',
+        '        d = jinja2.Environment(autoescape=True).get_template("page.html").render(name=call.data["name"])',
+        '        e = Template(call.data["template"], hass).async_render()',
+      ].join('\n');
+      assert.deepEqual(findings(service(body, head)), []);
+    });
+
+    it('leaves an environment that may be a sandbox alone', () => {
+      const body = '        env = jinja2.Environment() if call.data.get("trusted") else jinja2.sandbox.SandboxedEnvironment()\n        env.from_string(call.data["template"]).render()';
+      assert.deepEqual(findings(service(body, 'import jinja2\nimport jinja2.sandbox\n')), []);
+    });
+
+    it('suggests the immutable sandbox with the same options, imported once', () => {
+      const source = service('        env = jinja2.Environment(autoescape=True)\n        env.from_string(call.data["template"]).render()\n        env.from_string(call.data["other"]).render()');
+      const found = findings(source);
+      assert.equal(found.length, 2);
+      const [suggestion] = found[0].suggestions ?? [];
+      assert.equal(suggestion?.title, SANDBOX_TITLE);
+      assert.equal(suggestion.safe, false);
+      const fixed = applyEdits(source, suggestion.edits);
+      assert.ok(parses(fixed), fixed);
+      assert.match(fixed, /^from jinja2\.sandbox import ImmutableSandboxedEnvironment$/m);
+      assert.match(fixed, /env = ImmutableSandboxedEnvironment\(autoescape=True\)/);
+      assert.deepEqual(findings(fixed), [], 'both uses of the environment are fixed');
+    });
+
+    it('uses the name the file already imports, and offers nothing for jinja2.Template itself', () => {
+      const head = 'import jinja2\nfrom jinja2.sandbox import ImmutableSandboxedEnvironment as Sandbox\n';
+      const source = service('        env = jinja2.Environment()\n        env.from_string(call.data["template"]).render()', head);
+      const fixed = applyEdits(source, findings(source)[0].suggestions![0].edits);
+      assert.match(fixed, /env = Sandbox\(\)/);
+      assert.equal((fixed.match(/ImmutableSandboxedEnvironment/g) ?? []).length, 1, 'no second import');
+      const [template] = findings(service('        jinja2.Template(call.data["template"]).render()'));
+      assert.equal(template.suggestions?.length ?? 0, 0);
     });
   });
 

@@ -4,6 +4,7 @@ import { decodedLiteral, isLiteral, segmentsOf } from '../model/commandLine';
 import { isConstantExpression, isConstantTable } from '../model/constness';
 import { isInClassBody, type CallSite, type FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
+import { selfAttributeValues } from '../model/secretFlow';
 import { untrustedSource } from '../model/untrusted';
 import { unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
@@ -18,6 +19,10 @@ const DYNAMIC_IMPORTS = new Set([
 ]);
 /** Calls that run a Python file chosen by path; reported only when the path comes from untrusted input. */
 const FILE_RUNNERS = new Map([['runpy.run_path', 0], ['importlib.util.spec_from_file_location', 1]]);
+/** Jinja2 templates compiled outside a sandbox, where template syntax reaches Python's objects and so runs code. */
+const UNSANDBOXED_TEMPLATES = /^jinja2\.((environment|nativetypes)\.)?(Template|NativeTemplate)$/;
+const UNSANDBOXED_ENVIRONMENTS = /^jinja2\.((environment|nativetypes)\.)?(Environment|NativeEnvironment)$/;
+export const SANDBOX_TITLE = 'Use ImmutableSandboxedEnvironment (templates cannot reach Python internals)';
 export const LITERAL_EVAL_TITLE = 'Use ast.literal_eval (accepts only literals)';
 
 export const dynamicEval: Rule = {
@@ -28,7 +33,7 @@ export const dynamicEval: Rule = {
     fix: 'suggestion',
     cwe: 95,
     banditIds: ['B102', 'B307'],
-    description: 'eval, exec or compile runs code built at run time; dynamic imports load modules named by data.',
+    description: 'eval, exec or compile runs code built at run time; dynamic imports load modules named by data; Jinja2 renders untrusted templates unsandboxed.',
     docs: `\`eval\`, \`exec\` and \`compile\` turn text into running Python with all of Home Assistant's rights:
 its files, its credentials and every device it controls. If any part of that text comes from a service call, a
 config flow, a webhook, a device or a cloud API, whoever controls that input controls Home Assistant.
@@ -42,12 +47,17 @@ there), a warning when it is assembled from constants. Dynamic imports (\`__impo
 \`runpy.run_module\`, Home Assistant's \`async_import_module\`) are an error when the module name is computed at
 run time, and a warning when the name cannot leave one package (\`importlib.import_module(f".{x}", __package__)\`,
 \`f"drivers.{x}"\`): any module there can still be picked. \`runpy.run_path\` and \`spec_from_file_location\` are
-reported when the path comes from untrusted input.
+reported when the path comes from untrusted input. A Jinja2 template compiled from service data, flow input, a
+webhook or a request outside Jinja2's sandbox (\`jinja2.Template(text)\`, \`Environment().from_string(text)\`, also
+through an environment kept on \`self\`) is an error too: template syntax walks from any string to Python's classes
+(\`{{ ''.__class__.__mro__ }}\`) and on to running code. The suggestion swaps the environment for
+\`ImmutableSandboxedEnvironment\` with the same options.
 
 Not reported: \`ast.literal_eval\`; code that is a string literal (\`eval("1 + 2")\`, a constant holding one, a code
 object compiled from one); \`re.compile\` and the \`compile\`, \`eval\` or \`exec\` methods of other objects
 (\`pattern.compile\`, \`cursor.exec\`, \`df.eval\`, \`asyncio.create_subprocess_exec\`); Home Assistant templates
-(\`Template(...).async_render\`); imports whose name comes from a constant table (\`DRIVERS[kind]\`, a loop over
+(\`Template(...).async_render\`, which render in a sandbox), Jinja2 templates the integration wrote itself and sandboxed
+environments; imports whose name comes from a constant table (\`DRIVERS[kind]\`, a loop over
 \`PLATFORMS\`) or was checked against a constant allow-list first (\`if name not in ALLOWED: raise ...\`, which is the
 fix this rule asks for; the same holds for code); test files. Code compiled by RestrictedPython is marked for review rather than reported.
 
@@ -76,14 +86,16 @@ async def handle_calculate(call):
       if (!kind) continue;
       context.markUsed();
       if (kind === 'file') checkFileRunner(context, call);
+      else if (kind === 'template') checkTemplate(context, call);
       else if (kind === 'import') checkImport(context, call);
       else checkCodeRunner(context, call);
     }
   },
 };
 
-function callKind(file: FileModel, call: CallSite): 'code' | 'import' | 'file' | undefined {
+function callKind(file: FileModel, call: CallSite): 'code' | 'import' | 'file' | 'template' | undefined {
   const name = call.name ?? '';
+  if (UNSANDBOXED_TEMPLATES.test(name) || (call.method === 'from_string' && unsandboxedEnvironment(file, call) !== undefined)) return 'template';
   if (name.startsWith('builtins.')) {
     const bare = name.slice('builtins.'.length);
     if (CODE_RUNNERS.has(bare)) return 'code';
@@ -148,6 +160,53 @@ function checkFileRunner(context: FileContext, call: CallSite): void {
   const source = untrustedSource(file, path, integration);
   if (!source) return;
   context.report(call.node, `\`${call.name}\` runs a Python file whose path comes from ${source.description}; whoever controls it chooses what runs. Load only files from a fixed list.`, { severity: 'error' });
+}
+
+/**
+ * A template compiled from untrusted text by Jinja2 without its sandbox: `{{ ''.__class__.__mro__[1].__subclasses__() }}`
+ * walks from any string to every class Python has loaded, so rendering it runs what its author wants. Home
+ * Assistant's own `Template` renders in a sandbox; templates the integration wrote itself are not reported.
+ */
+function checkTemplate(context: FileContext, call: CallSite): void {
+  const { file, integration } = context;
+  const source = call.args[0] ?? call.keywords.get('source');
+  if (!source || decodedLiteral(source) !== undefined) return;
+  const from = untrustedSource(file, source, integration);
+  if (!from) return;
+  const environment = call.method === 'from_string' ? unsandboxedEnvironment(file, call) : undefined;
+  const fix = environment ? sandboxSuggestion(file, environment) : undefined;
+  context.report(
+    call.node,
+    `This Jinja2 template is compiled from ${from.description} without Jinja2's sandbox; template syntax can reach Python's internals and run code. Render it with Home Assistant's \`Template\` or \`jinja2.sandbox.ImmutableSandboxedEnvironment\`.`,
+    { severity: 'error', suggestions: fix ? [fix] : [] },
+  );
+}
+
+/** The call creating the unsandboxed environment whose `from_string` is called (`env = jinja2.Environment()`). */
+function unsandboxedEnvironment(file: FileModel, call: CallSite): CallSite | undefined {
+  const receiver = call.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
+  if (!receiver) return undefined;
+  // `self._env.from_string(...)`: what the class assigned to `self._env`.
+  const attributeValues = receiver.type === 'attribute' ? selfAttributeValues(file, receiver) : [];
+  const values = attributeValues.length > 0 ? attributeValues : file.origins(receiver).map((origin) => (origin.kind === 'expression' ? origin.node : undefined));
+  const created = values.map((value) => {
+    const target = value ? unwrap(value) : undefined;
+    return target?.type === 'call' ? file.callSite(target) : undefined;
+  });
+  // Every value the receiver may hold must be such an environment: one that may be a sandbox is left alone.
+  if (created.length === 0 || created.some((site) => !site || !UNSANDBOXED_ENVIRONMENTS.test(site.name ?? ''))) return undefined;
+  return created[0];
+}
+
+/** `jinja2.Environment(...)` -> `ImmutableSandboxedEnvironment(...)`: the same options, inside the sandbox. */
+function sandboxSuggestion(file: FileModel, environment: CallSite): Fix | undefined {
+  if (environment.name !== 'jinja2.Environment' && environment.name !== 'jinja2.environment.Environment') return undefined;
+  const local = file.importOf('jinja2.sandbox.ImmutableSandboxedEnvironment')?.[0];
+  if (local) return { title: SANDBOX_TITLE, safe: false, edits: [replaceNode(environment.callee, local)] };
+  // A name of the file's own would shadow the class the fix imports.
+  if (file.bindingsIn(file.root).has('ImmutableSandboxedEnvironment') || file.isBoundAround(environment.node, 'ImmutableSandboxedEnvironment')) return undefined;
+  const importEdit = addImport(file, 'jinja2.sandbox', 'ImmutableSandboxedEnvironment');
+  return { title: SANDBOX_TITLE, safe: false, edits: [replaceNode(environment.callee, 'ImmutableSandboxedEnvironment'), ...(importEdit ? [importEdit] : [])] };
 }
 
 /** Code written as a string literal, directly, through assignments, or compiled from one (`exec(compile("...", ...))`). */
