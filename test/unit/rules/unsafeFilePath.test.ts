@@ -580,8 +580,20 @@ describe('unsafe-file-path', () => {
       `from pathlib import Path\n\nDOMAIN = "drop"\n\n\n${helper}\n\n\nasync def async_setup(hass, config):\n    async def upload(call):\n        folder = Path(hass.config.path(_folder(call.data.get("path"))))\n        (folder / "image.png").write_bytes(b"")\n\n    hass.services.async_register(DOMAIN, "upload", upload)\n    return True\n`;
     const lines = (helper: string) => analyzeSnippet(source(helper), { rules }).findings.map((finding) => source(helper).split('\n')[finding.range.start.line].trim());
     assert.deepEqual(lines('def _folder(raw):\n    path = (raw or "www/drop").strip("/").lower()\n    if not path.startswith("www/"):\n        path = f"www/{path}"\n    return path'), ['(folder / "image.png").write_bytes(b"")']);
+    // Turning away a missing or empty value checks nothing about where the path leads.
+    for (const helper of [
+      'def _folder(raw):\n    folder = raw.strip().strip("/")\n    if not folder:\n        raise vol.Invalid("folder must not be empty")\n    return folder',
+      'def _folder(raw):\n    if raw is None or len(raw) == 0 or not isinstance(raw, str):\n        raise ValueError("no folder")\n    return raw.strip("/")',
+      'def _folder(raw):\n    assert raw, "no folder"\n    assert isinstance(raw, str)\n    return raw.strip("/")',
+    ]) {
+      assert.deepEqual(lines(helper), ['(folder / "image.png").write_bytes(b"")'], helper);
+    }
     // A helper that checks, cleans or falls back is trusted to have done its part: the caller cannot see into it.
     for (const helper of [
+      'def _folder(raw):\n    if not raw or ".." in raw:\n        raise ValueError(raw)\n    return raw.strip("/")',
+      'def _folder(raw):\n    if raw.startswith("/"):\n        raise ValueError(raw)\n    return raw.strip("/")',
+      'def _folder(raw):\n    assert ".." not in raw\n    return raw.strip("/")',
+      'def _folder(raw):\n    if not raw:\n        return "www"\n    else:\n        raise ValueError(raw)\n    return raw',
       'def _folder(raw):\n    if ".." in raw:\n        raise ValueError(raw)\n    return raw.strip("/")',
       'def _folder(raw):\n    return os.path.basename(raw)',
       'def _folder(raw):\n    if ".." in raw:\n        return "www/drop"\n    return raw.strip("/")',

@@ -341,9 +341,9 @@ const RESHAPING_METHODS = /^(strip|lstrip|rstrip|lower|upper|casefold|title|capi
 /**
  * `_normalize_path(call.data.get("path"))`, with `def _normalize_path(raw): return (raw or "www").strip("/").lower()`:
  * what one of the integration's own functions returns, when it only reshapes text (the methods above, f-strings,
- * operators), raises and asserts nothing, and every value it returns comes from outside. A helper that checks or
- * cleans its input (a raise, a fallback value, a sanitizer or any other call) is left alone: the rules judge checks
- * where they see them, and they cannot see into such a helper from its caller.
+ * operators), raises and asserts nothing but a missing or empty value, and every value it returns comes from outside.
+ * A helper that checks or cleans its input (any other raise, a fallback value, a sanitizer or any other call) is left
+ * alone: the rules judge checks where they see them, and they cannot see into such a helper from its caller.
  */
 function normalizerReturnSource(context: Context, file: FileModel, callee: Node, depth: number, helpers: number): UntrustedSource | undefined {
   for (const target of resolveCallables(file, callee, context.integration)) {
@@ -416,14 +416,80 @@ function returnsItsArguments(file: FileModel, fn: Node): boolean {
 }
 
 function onlyReshapesText(file: FileModel, fn: Node): boolean {
-  if (fn.descendantsOfType('raise_statement').length > 0 || fn.descendantsOfType('assert_statement').length > 0) return false;
+  const raises = fn.descendantsOfType('raise_statement');
+  const asserts = fn.descendantsOfType('assert_statement');
+  if (!raises.every(raisesOnlyWhenMissing) || !asserts.every((statement) => statement.namedChildren.every((condition) => condition !== null && isPresenceTest(condition)))) return false;
+  // The tests for a missing value (`len(x)`, `isinstance(x, str)`) and the error raised (`vol.Invalid("...")`) are
+  // not calls that change the value.
+  const tests = [...raises, ...raises.map((statement) => statement.parent!.parent!.childForFieldName('condition')!), ...asserts];
+  const inTest = (call: Node) => tests.some((test) => test.startIndex <= call.startIndex && call.endIndex <= test.endIndex);
   return fn.descendantsOfType('call').every((call) => {
+    if (inTest(call)) return true;
     const site = file.callSite(call);
     if (site === undefined) return false;
     // `data = SCHEMA(data)`: validated data is still the caller's data (a schema checks types, not paths or commands).
     if (/(^|\.|_)schema$/i.test(site.name ?? '') || (site.callee.type === 'call' && /(^|\.)Schema$/.test(file.callSite(site.callee)?.name ?? ''))) return true;
     return (site.method !== undefined && RESHAPING_METHODS.test(site.method)) || (site.name === 'str' && file.isBuiltin('str'));
   });
+}
+
+/**
+ * `if not folder: raise vol.Invalid(...)`: a raise that only turns away a missing or empty value judges nothing about
+ * what the value says (a path, a command), so the helper still hands its input on as it is.
+ */
+function raisesOnlyWhenMissing(statement: Node): boolean {
+  const block = statement.parent;
+  const branch = block?.type === 'block' ? block.parent : null;
+  if (!branch || branch.type !== 'if_statement' || branch.childForFieldName('consequence')?.id !== block?.id) return false;
+  const condition = branch.childForFieldName('condition');
+  return condition !== null && isMissingTest(condition);
+}
+
+/** `not x`, `x is None`, `x == ""`, `len(x) == 0`, `not isinstance(x, str)`, or several of them joined by `or`. */
+function isMissingTest(condition: Node): boolean {
+  const node = unwrap(condition);
+  if (node.type === 'boolean_operator') {
+    const operator = node.childForFieldName('operator')?.text;
+    return operator === 'or' && [node.childForFieldName('left'), node.childForFieldName('right')].every((side) => side !== null && isMissingTest(side));
+  }
+  if (node.type === 'not_operator') {
+    const argument = node.childForFieldName('argument');
+    return argument !== null && (isPlainValue(argument) || isTypeTest(argument));
+  }
+  if (node.type === 'comparison_operator' && node.namedChildCount === 2) {
+    const operator = node.children.filter((child) => child !== null && !child.isNamed).map((child) => child!.text).join(' ');
+    const [left, right] = [unwrap(node.namedChild(0)!), unwrap(node.namedChild(1)!)];
+    if (isLength(left) && right.type === 'integer') return (operator === '==' && right.text === '0') || (operator === '<' && right.text === '1') || (operator === '<=' && right.text === '0');
+    return (operator === 'is' || operator === '==') && isPlainValue(left) && (right.type === 'none' || right.text === '""' || right.text === "''");
+  }
+  return false;
+}
+
+/** The same tests the other way round, as `assert` states them: `assert x`, `assert x is not None`, `assert isinstance(x, str)`. */
+function isPresenceTest(condition: Node): boolean {
+  const node = unwrap(condition);
+  if (node.type === 'string') return true;
+  if (isPlainValue(node) || isTypeTest(node)) return true;
+  if (node.type === 'comparison_operator' && node.namedChildCount === 2) {
+    const operator = node.children.filter((child) => child !== null && !child.isNamed).map((child) => child!.text).join(' ');
+    const [left, right] = [unwrap(node.namedChild(0)!), unwrap(node.namedChild(1)!)];
+    return (operator === 'is not' || operator === '!=') && isPlainValue(left) && (right.type === 'none' || right.text === '""' || right.text === "''");
+  }
+  return false;
+}
+
+function isPlainValue(node: Node): boolean {
+  const target = unwrap(node);
+  return target.type === 'identifier' || (target.type === 'attribute' && target.childForFieldName('object')?.text === 'self');
+}
+
+function isTypeTest(node: Node): boolean {
+  const target = unwrap(node);
+  return target.type === 'call' && target.childForFieldName('function')?.text === 'isinstance';
+}
+
+function isLength(node: Node): boolean {
+  return node.type === 'call' && node.childForFieldName('function')?.text === 'len' && (node.childForFieldName('arguments')?.namedChildren ?? []).every((argument) => argument !== null && isPlainValue(argument));
 }
 
 function parameterSource(context: Context, file: FileModel, fn: Node, name: string, parameterNode: Node, access: string | undefined, depth: number, helpers: number): UntrustedSource | undefined {
