@@ -552,4 +552,12 @@ async def async_setup_entry(hass, entry):
     assert.equal(analyzeSnippet(source('str(media_dir / "clip.mp4")'), { rules }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(source('"-f", "null", "-"'), { rules }).findings, []);
   });
+
+  it("finds the removal a method makes on an object taken back out of hass.data, by the method's name", () => {
+    const storage = 'from homeassistant.helpers.storage import Store\n\nDOMAIN = "demo"\n\n\nclass TaskStorage:\n    def __init__(self, hass):\n        self.store = Store(hass, 1, f"{DOMAIN}.storage")\n\n    async def async_save(self, tasks):\n        await self.store.async_save({"tasks": tasks})\n\n    async def async_delete(self):\n        await self.store.async_remove()\n';
+    const init = 'from .storage import DOMAIN, TaskStorage\n\n\nasync def async_setup_entry(hass, entry):\n    hass.data.setdefault(DOMAIN, {})["storage"] = TaskStorage(hass)\n    return True\n\n\nasync def async_remove_entry(hass, entry):\n    storage = hass.data.get(DOMAIN, {}).get("storage")\n    if storage:\n        await storage.async_delete()\n';
+    const result = analyzeSnippet(init, { rules, otherFiles: { 'storage.py': storage } });
+    assert.deepEqual(result.findings, []);
+    assert.equal(result.checklist.find((item) => item.id === 'data-deletion')?.status, 'pass');
+  });
 });

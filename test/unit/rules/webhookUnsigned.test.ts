@@ -280,4 +280,19 @@ describe('webhook-unsigned', () => {
     assert.match(delegated.checklist.find((item) => item.id === 'webhook-signature')?.note ?? '', /passes the request to `manager\.handle_request\(\.\.\.\)`/);
     assert.equal(result('manager.handle_request(data)').findings.length, 1);
   });
+
+  it("does not take a method of parsed data for the integration's one method of that name (data.get is no view's get)", () => {
+    const view = 'from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\nclass SnapshotView(HomeAssistantView):\n    url = "/api/demo/snapshot"\n    name = "api:demo:snapshot"\n\n    async def get(self, request: web.Request) -> web.StreamResponse:\n        response = web.StreamResponse()\n        await response.prepare(request)\n        return response\n';
+    const handler = (read: string) =>
+      `from aiohttp import web\nfrom homeassistant.components import webhook\n\nDOMAIN = "demo"\n\n\nasync def handle_webhook(hass, webhook_id, request: web.Request):\n${read}\n    await hass.services.async_call("lock", "unlock", {"entity_id": entity_id}, blocking=True)\n\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, DOMAIN, "Demo", entry.data["webhook_id"], handle_webhook)\n    return True\n`;
+    for (const read of [
+      '    data = await request.json()\n    entity_id = data.get("entity")',
+      '    data = dict(await request.post())\n    entity_id = data.get("entity")',
+      '    data = {"entity": request.query["entity"]}\n    entity_id = data.get("entity")',
+    ]) {
+      const result = analyzeSnippet(handler(read), { rules, otherFiles: { 'view.py': view } });
+      assert.equal(result.findings.length, 1, read);
+      assert.equal(result.checklist.find((item) => item.id === 'webhook-signature')?.status, 'fail', read);
+    }
+  });
 });

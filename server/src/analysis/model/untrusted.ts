@@ -971,12 +971,46 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
         if (cls && method) return [{ file: cls.file, node: method }];
       }
     }
-    if (!byMethodName) return [];
+    if (!byMethodName || (object && holdsForeignValue(file, object, integration, depth - 1))) return [];
     const methods = methodsNamed(file, integration).get(name) ?? [];
     return methods.length === 1 ? methods : [];
   }
   return [];
 }
+
+/**
+ * A receiver that holds no object of the integration's own classes: a literal or comprehension, data parsed or
+ * copied (`data = await request.json()`, `dict(...)`), or a parameter annotated with another type. Its
+ * methods are not the integration's, however its one method of the same name is called (`data.get(...)` is no
+ * view's `get`).
+ */
+function holdsForeignValue(file: FileModel, receiver: Node, integration: IntegrationModel | undefined, depth: number): boolean {
+  const origins = file.origins(receiver, 3);
+  return (
+    origins.length > 0 &&
+    origins.every((origin) => {
+      if (origin.kind === 'parameter') {
+        const annotation = origin.node.type === 'typed_parameter' || origin.node.type === 'typed_default_parameter' ? origin.node.childForFieldName('type') : null;
+        const named = annotation ? unwrap(annotation.namedChild(0) ?? annotation) : undefined;
+        return named !== undefined && (named.type === 'identifier' || named.type === 'attribute' || named.type === 'generic_type') && resolveClass(file, named.type === 'generic_type' ? named.namedChild(0) ?? named : named, integration) === undefined;
+      }
+      if (origin.kind !== 'expression') return false;
+      let value = unwrap(origin.node);
+      if (value.type === 'await') value = unwrap(value.namedChild(0) ?? value);
+      if (FOREIGN_LITERALS.has(value.type)) return true;
+      const site = value.type === 'call' ? file.callSite(value) : undefined;
+      if (!site) return false;
+      // Parsed or copied data, not an object pulled out of a container (`hass.data[DOMAIN].get("store")`).
+      if (site.method !== undefined) return DATA_METHODS.test(site.method) && depth > 0 && resolveCallables(file, site.callee, integration, depth, false).length === 0;
+      return DATA_BUILDERS.test(site.name ?? '') && (!/^\w+$/.test(site.name ?? '') || file.isBuiltin(site.name!));
+    })
+  );
+}
+
+const DATA_METHODS = /^(json|text|read|loads|decode|split|splitlines|copy|format|strip|lower|upper|encode|model_dump|to_dict|as_dict)$/;
+const DATA_BUILDERS = /^(dict|list|set|tuple|str|sorted|json\.loads|orjson\.loads|homeassistant\.util\.json\.json_loads)$/;
+
+const FOREIGN_LITERALS = new Set(['dictionary', 'list', 'set', 'tuple', 'string', 'concatenated_string', 'integer', 'float', 'dictionary_comprehension', 'list_comprehension', 'set_comprehension']);
 
 /**
  * The integration's class a value is an instance of: made by its constructor (`VendorAPI(session)`), returned by a
