@@ -1107,4 +1107,11 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(findings(flow(''), { fileName: 'config_flow.py' }), []);
     assert.equal(findings(flow('        if user_input is None:\n            return self.async_show_form(step_id="final")\n'), { fileName: 'config_flow.py' }).length, 1);
   });
+
+  it('reads a loop over literal rows column by column: the label beside a key is not the key', () => {
+    const source = (logged: string) =>
+      `import logging\nfrom homeassistant.const import CONF_API_KEY\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass DemoFlow(ConfigFlow, domain="demo"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            for name, value in [("API key", user_input[CONF_API_KEY]), ("Region", "eu")]:\n                if "<" in value:\n                    _LOGGER.warning("%s is invalid", ${logged})\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required(CONF_API_KEY): str}))\n`;
+    assert.deepEqual(analyzeSnippet(source('name'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('value'), { rules }).findings.length, 1);
+  });
 });

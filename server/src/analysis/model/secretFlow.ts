@@ -1781,9 +1781,33 @@ function loopVariableCarrier(walk: Walk, binding: Binding, depth: number): Secre
     if (found && isRequestPayload(found) && !isRequestHeaders(found)) return undefined;
     return found ?? 'opaque';
   }
+  // `for name, value in [("API key", api_key), ("Secret", secret)]`: each name takes its column of the rows.
+  const column = position >= 0 && left ? literalColumn(iterable, position, left.namedChildren.length) : undefined;
+  if (column) {
+    for (const cell of column) {
+      const found = carriers(walk, cell, depth - 1)[0];
+      if (found) return found;
+    }
+    return column.some((cell) => isOpaque(walk.file, cell, walk.integration)) ? 'opaque' : undefined;
+  }
   const found = carriers(walk, iterable, depth - 1)[0];
   if (found?.kind === 'payload') return undefined;
   return found ?? 'opaque';
+}
+
+/** The `index`th element of every row of a literal list, tuple or set of rows `width` long; undefined otherwise. */
+function literalColumn(iterable: Node, index: number, width: number): Node[] | undefined {
+  if (iterable.type !== 'list' && iterable.type !== 'tuple' && iterable.type !== 'set') return undefined;
+  const column: Node[] = [];
+  for (const row of iterable.namedChildren) {
+    if (row === null || row.type === 'comment') continue;
+    const target = unwrap(row);
+    if (target.type !== 'tuple' && target.type !== 'list') return undefined;
+    const cells = target.namedChildren.filter((cell): cell is Node => cell !== null && cell.type !== 'comment');
+    if (cells.length !== width || cells.some((cell) => cell.type === 'list_splat')) return undefined;
+    column.push(cells[index]);
+  }
+  return column.length > 0 ? column : undefined;
 }
 
 /** Calls that only ask about a file, given its path (file operations are in FILE_OPERATIONS). */
