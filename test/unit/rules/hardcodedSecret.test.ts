@@ -27,6 +27,9 @@ describe('hardcoded-secret', () => {
       ['AKIAJ7Q2X5Z3M4N6P8R1', 'anything'],
       // Digits alone under a name that says secret: a vendor app's numeric client secret.
       ['56951025', 'client_secret'],
+      // A few characters in a row that follow each other happen in random text too.
+      ['9f8b7c6d5e4f3a2b0123', 'api_key'],
+      ['Qw3rtYuabcX9z8LmN2pK', 'token'],
     ];
     for (const [value, name] of secrets) assert.ok(looksLikeSecretValue(value, name), `${name} = ${value}`);
     const notSecrets: [string, string][] = [
@@ -56,6 +59,10 @@ describe('hardcoded-secret', () => {
       ['user@example.com', 'password'],
       ['[^\\W\\d]\\w*', 'jsonnet_token'],
       ['(?P<token>[A-Za-z0-9]+)', 'TOKEN_RE'],
+      // The alphabet typed out in order: a stand-in of the right length.
+      ['abcdef0123456789abcdef0123456789', 'token'],
+      ['1234567890abcdef', 'api_key'],
+      ['ABCDEFGHIJKLMNOP', 'client_secret'],
     ];
     for (const [value, name] of notSecrets) assert.ok(!looksLikeSecretValue(value, name), `${name} = ${value}`);
   });

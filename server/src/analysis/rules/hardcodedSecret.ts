@@ -87,7 +87,7 @@ under a name that says secret (\`"client_secret": "56951025"\`, with at least fi
 again or any other identifier made of words (\`"password"\`, \`"api_key"\`, \`"invalid_auth"\`, \`"accessToken"\`,
 \`"acme_token_v2"\`), a URL, path, file name, host, e-mail or version, a template (\`"{token}"\`, \`"%s"\`,
 \`"<token>"\`), or a placeholder (\`"your_api_key"\`, \`"changeme"\`, \`"xxxxxxxx"\`, \`"***"\`, \`"REDACTED"\`,
-anything with "example" or "dummy" in it). Names starting with \`DEFAULT_\` or \`FACTORY_\` usually hold a device's
+the alphabet typed out in order such as \`"abcdef0123456789"\`, anything with "example" or "dummy" in it). Names starting with \`DEFAULT_\` or \`FACTORY_\` usually hold a device's
 published factory password, so for them only strongly random values count. Test code (\`tests/\`, \`test_*.py\`,
 \`conftest.py\`) and docstrings are skipped.
 
@@ -543,11 +543,22 @@ const PLACEHOLDER_WORDS = /example|placeholder|change_?me|replace_?me|redacted|d
 /** Stand-ins for a secret: `<token>`, `{api_key}`, `${TOKEN}`, `your_api_key`, `xxxxxxxx`, `********`, `REDACTED`. */
 function isPlaceholder(value: string): boolean {
   if (/^(<[^>]*>|\[[^\]]*\]|\{[^}]*\}|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|%\([^)]*\)[sd]|%[sd])$/.test(value)) return true;
-  if (distinctCharacters(value) <= 2) return true;
+  if (distinctCharacters(value) <= 2 || isAlphabetRuns(value)) return true;
   // `Basic KG51bGwpOihudWxsKQ==`: base64 of `(null):(null)`, a header an app sends with no account.
   const basic = basicCredentials(value);
   if (basic?.every((part) => part === '' || PLACEHOLDER_WORDS.test(part.replace(/^\((.*)\)$/, '$1')))) return true;
   return PLACEHOLDER_WORDS.test(value);
+}
+
+/**
+ * `abcdef0123456789abcdef0123456789`, `1234567890abcdef`: the alphabet typed out in order, a stand-in of the right
+ * length and no secret. Random text almost never has more than a few characters in a row that follow each other.
+ */
+function isAlphabetRuns(value: string): boolean {
+  if (value.length < 8) return false;
+  let runs = 1;
+  for (let index = 1; index < value.length; index++) if (value.charCodeAt(index) !== value.charCodeAt(index - 1) + 1) runs++;
+  return value.length / runs >= 4;
 }
 
 /** The user and password a Basic credential (base64 of `user:password`) spells, if the value is one. */
