@@ -54,7 +54,7 @@ change the answers it gets back.
   \`async_create_clientsession(hass, False)\` (the flag is often positional), \`get_async_client\` and
   \`create_async_httpx_client\`, through any import form; and \`homeassistant.util.ssl\`'s no-verify contexts.
 - aiohttp \`ssl=False\` on requests and \`TCPConnector\`, \`verify_ssl=False\`; requests and httpx \`verify=False\` and
-  \`session.verify = False\`; the same flags of other libraries (\`ssl_verify=False\`, \`validate_certs=False\`,
+  \`session.verify = False\` (not on an aiohttp session, which has no such setting); the same flags of other libraries (\`ssl_verify=False\`, \`validate_certs=False\`,
   \`tls_insecure=True\`), also in a call built with \`functools.partial\` for the executor.
 - The \`ssl\` module: \`CERT_NONE\` (\`ctx.verify_mode = ssl.CERT_NONE\`, \`cert_reqs=ssl.CERT_NONE\`), \`check_hostname = False\`,
   \`ssl._create_unverified_context\`, and \`ssl.SSLContext()\` with a protocol that does not verify unless told to.
@@ -536,12 +536,19 @@ function checkAttributeAssignments(context: FileContext): void {
   }
 }
 
-/** An object that is a requests session or httpx client: made by one here, or named like one. */
+/**
+ * An object that is a requests session or httpx client: made by one here, or named like one and not made as an
+ * aiohttp session (which has no `verify` setting: the assignment adds an attribute nothing reads).
+ */
 function isHttpSession(file: FileModel, object: Node): boolean {
-  if (/session|client|http/i.test(object.text)) return true;
-  if (object.type !== 'identifier') return false;
-  return file.origins(object).some((origin) => origin.node.type === 'call' && /^(requests|httpx)\./.test(file.callSite(origin.node)?.name ?? ''));
+  const values = object.type === 'attribute' ? selfAttributeValues(file, object) : object.type === 'identifier' ? file.origins(object).map((origin) => origin.node) : [];
+  const made = values.map((value) => unwrap(value)).filter((value) => value.type === 'call').map((call) => file.callSite(call)?.name ?? '');
+  if (made.some((name) => /^(requests|httpx)\./.test(name))) return true;
+  if (made.length > 0 && made.length === values.length && made.every((name) => AIOHTTP_SESSIONS.test(name))) return false;
+  return /session|client|http/i.test(object.text);
 }
+
+const AIOHTTP_SESSIONS = /^(aiohttp\.ClientSession|homeassistant\.helpers\.aiohttp_client\.(async_get_clientsession|async_create_clientsession))$/;
 
 /** `<object>.verify_mode = ssl.CERT_NONE` in the same function (or module) as `node`. */
 function certNoneAssignment(file: FileModel, object: Node): Node | undefined {
