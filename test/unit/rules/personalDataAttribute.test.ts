@@ -217,6 +217,8 @@ describe('personal-data-attribute', () => {
     assert.equal(item(tracker('    _attr_latitude = None\n    _attr_longitude = None'))?.status, 'review');
     // A presence scanner (home / away) and a tracker that reports no position are not asked about.
     assert.equal(item(tracker('    @property\n    def battery_level(self):\n        return 80'))?.status, 'not-applicable');
+    // A router's presence tracker names the zone it is in, not a position on a map.
+    assert.equal(item(tracker('    _attr_source_type = SourceType.ROUTER\n\n    @property\n    def location_name(self):\n        return STATE_HOME if self._present else None'))?.status, 'not-applicable');
     const legacy = 'async def async_setup_scanner(hass, config, async_see, discovery_info=None):\n    await async_see(dev_id="phone", gps=(52.1, 4.3), gps_accuracy=10)\n    return True\n';
     assert.match(item(legacy)?.note ?? '', /device_tracker\.py reports GPS positions to the device tracker \(`async_see\(\.\.\., gps=\.\.\.\)`\)/);
     const splatted = 'async def async_track(context, message):\n    kwargs = {"dev_id": message["user"], "gps": (message["lat"], message["lon"])}\n    context.async_see(**kwargs)\n';

@@ -346,7 +346,8 @@ function readName(value: Node): string | undefined {
 
 /** Entities that report where someone or something is on a map. */
 const GPS_TRACKER_BASES = /(^|\.)(TrackerEntity|BaseTrackerEntity)$/;
-const POSITION_MEMBERS = /^(_attr_)?(latitude|longitude|location_name)$/;
+// A `location_name` alone names a zone ("home"), as a router's presence tracker reports it: no position on a map.
+const POSITION_MEMBERS = /^(_attr_)?(latitude|longitude)$/;
 
 /**
  * A GPS tracker publishes a position by design: the checklist counts that as personal data, so a person should
