@@ -14,7 +14,7 @@ def market_headers():
 
 
 def demo_headers():
-    return {"Authorization": "Bearer 0123456789abcdef0123456789abcdef"}  # vuln: hardcoded-credentials
+    return {"Authorization": "Bearer 7f3a9c1e5b2d8f4a6c0e9b7d3f1a5c8e"}  # vuln: hardcoded-credentials
 
 
 def connect(client, password="s3cure-Default-2024"):  # vuln: hardcoded-credentials
