@@ -293,6 +293,18 @@ describe('credentials-outside-entry', () => {
     assert.equal(analyzeSnippet(schema('cv.string'), { rules }).findings.length, 1, 'a text value is the password itself');
   });
 
+  it('reads bare keys of a YAML schema (voluptuous takes them as required) as it reads marked ones', () => {
+    const schema = (entries: string) =>
+      `import voluptuous as vol\nimport homeassistant.helpers.config_validation as cv\n\nDOMAIN = "demo"\nCONFIG_SCHEMA = vol.Schema({DOMAIN: vol.Schema({${entries}})}, extra=vol.ALLOW_EXTRA)\n`;
+    const found = analyzeSnippet(schema('"account_user": cv.string, "api_password": cv.string'), { rules }).findings;
+    assert.deepEqual(found.map((finding) => [finding.range.start.line, finding.range.start.character]), [[4, 75]]);
+    assert.match(found[0].message, /CONFIG_SCHEMA takes "api_password" from YAML/);
+    // A switch about a credential, and a dict of labels handed to a validator, are no credential settings.
+    assert.deepEqual(analyzeSnippet(schema('"requires_password": cv.boolean, "login": vol.In({"password": "Password login", "token": "Token"})'), { rules }).findings, []);
+    const platform = 'from homeassistant.components.notify import PLATFORM_SCHEMA\nimport homeassistant.helpers.config_validation as cv\n\nPLATFORM_SCHEMA = PLATFORM_SCHEMA.extend({"api_password": cv.string})\n';
+    assert.equal(analyzeSnippet(platform, { rules, fileName: 'notify.py' }).findings.length, 1);
+  });
+
   it("takes a YAML PIN code and a database URL for credentials, and a GPIO pin's number for none", () => {
     const schema = (key: string, validator: string) =>
       `import voluptuous as vol\nfrom homeassistant.components.alarm_control_panel import PLATFORM_SCHEMA\nfrom homeassistant.const import CONF_PIN\nimport homeassistant.helpers.config_validation as cv\n\nPLATFORM_SCHEMA = PLATFORM_SCHEMA.extend({vol.Required(${key}): ${validator}})\n`;

@@ -4,7 +4,7 @@ import { libraryKeptFile, literalNames } from '../model/configFolder';
 import { constantExpression } from '../model/integration';
 import { persistedData } from '../model/persistence';
 import { credentialKeys, isCredentialKey, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys, TOKEN_ENDPOINT_ANSWER } from '../model/secretFlow';
-import { declaredSecretKeys, holdsNoCredential, markedKey } from '../model/schemaKeys';
+import { declaredSecretKeys, holdsNoCredential, markedKey, type MarkedKey } from '../model/schemaKeys';
 import { isSecretName, isWebhookAddress, normalizeName, webhookAddressIn } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
 import { callsTextReshapingHelper, isEntityClass, methodsOf, parametersOf, resolveClass } from '../model/untrusted';
@@ -38,6 +38,7 @@ credential used as a config entry's or entity's unique id (\`async_set_unique_id
 \`self._attr_unique_id = token\`, a \`unique_id\` property returning it: unique ids
 are kept in the registries and appear unredacted in diagnostics and logs; a truncated or hashed credential is fine) or as a config entry's title
 (\`async_create_entry(title=user_input[CONF_API_KEY], ...)\`), and YAML \`CONFIG_SCHEMA\`/\`PLATFORM_SCHEMA\` entries
+(marked, \`vol.Required(CONF_PASSWORD)\`, or bare, \`"api_password": cv.string\`)
 for passwords, tokens, keys, PIN codes and database URLs (a GPIO \`pin\` validated as a number is no PIN; a key every
 schema makes a switch, \`"requires_api_password": cv.boolean\`, or a number other than a PIN or code,
 \`"token_lifetime": vol.Coerce(int)\`, is no credential here or anywhere in the item), and without a
@@ -400,12 +401,9 @@ function checkYamlSchemas(context: FileContext, file: FileModel): void {
   for (const { name, node: schema } of schemas) {
     if (dropsDomain(context, file, schema)) continue;
     for (const part of schemaParts(context, file, schema, schema)) {
-      for (const call of part.file.calls) {
-        if (call.node.startIndex < part.node.startIndex || call.node.endIndex > part.node.endIndex) continue;
-        const marked = markedKey(part.file, call);
-        if (!marked) continue;
+      for (const { node: keyNode, marked } of schemaKeysIn(part.file, part.node)) {
         const keyName = part.file.stringValue(marked.key, context.integration?.constantString) ?? literalString(marked.key) ?? conventionalKey(marked.key);
-        if (!keyName || !(marked.secret || isCredentialKey(keyName, declaredSecretKeys(part.file, context.integration))) || takesNoCredential(part.file, call.node, keyName)) continue;
+        if (!keyName || !(marked.secret || isCredentialKey(keyName, declaredSecretKeys(part.file, context.integration))) || takesNoCredential(part.file, keyNode, keyName)) continue;
         context.markUsed();
         if (importsYaml(context)) {
           context.review(`${name} still takes "${keyName}" from YAML to import it into a config entry; make sure users are told (a repair issue) to remove it from configuration.yaml once imported.`);
@@ -413,11 +411,33 @@ function checkYamlSchemas(context: FileContext, file: FileModel): void {
           context.review(`${name} takes "${keyName}" from YAML: a legacy Home Assistant integration without a config flow, not new code; moving it to a config flow would keep the credential out of configuration.yaml.`);
         } else {
           // A key of a schema defined in another module is reported where this schema takes that one in.
-          context.report(part.file === file ? call.node : part.at, `${name} takes "${keyName}" from YAML; credentials belong in a config flow (stored in the config entry), not in configuration.yaml that users share.`);
+          context.report(part.file === file ? keyNode : part.at, `${name} takes "${keyName}" from YAML; credentials belong in a config flow (stored in the config entry), not in configuration.yaml that users share.`);
         }
       }
     }
   }
+}
+
+/**
+ * The keys a schema expression takes: marked (`vol.Required(CONF_PASSWORD)`) or bare (`"api_password": cv.string`,
+ * which voluptuous reads as a required key). A bare key counts when its value is a validator, not text: a dict of
+ * labels (`vol.In({"password": "Password login"})`) names choices, not settings.
+ */
+function schemaKeysIn(file: FileModel, schema: Node): { node: Node; marked: MarkedKey }[] {
+  const keys: { node: Node; marked: MarkedKey }[] = [];
+  for (const call of file.calls) {
+    if (call.node.startIndex < schema.startIndex || call.node.endIndex > schema.endIndex) continue;
+    const marked = markedKey(file, call);
+    if (marked) keys.push({ node: call.node, marked });
+  }
+  for (const pair of descendants(schema, ['pair'])) {
+    const key = pair.childForFieldName('key');
+    const value = pair.childForFieldName('value');
+    if (!key || !value || unwrap(key).type === 'call' || pair.parent?.type !== 'dictionary') continue;
+    if (!['identifier', 'attribute', 'call', 'list', 'dictionary'].includes(unwrap(value).type)) continue;
+    keys.push({ node: key, marked: { key, secret: false } });
+  }
+  return keys.sort((a, b) => a.node.startIndex - b.node.startIndex);
 }
 
 /**
