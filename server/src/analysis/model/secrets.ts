@@ -29,6 +29,8 @@ const SECRET_PAIRS = new Set([
   'webhook_auth', 'priv_key', 'prv_key', 'session_id', 'session_token', 'sign_key', 'login_key', 'iot_key', 'aes_key',
   'cipher_key', 'crypto_key', 'panel_code', 'alarmpanel_code', 'disarm_code', 'keypad_code', 'door_code', 'lock_code',
   'master_code', 'access_code', 'installer_code', 'tech_code', 'admin_code', 'arm_code', 'user_code',
+  // A Zigbee install code: the key a device joins the network with (a smart meter's local API password).
+  'install_code', 'installation_code',
   // Codes that open a door or gate for someone: an intercom's guest and entry codes.
   'entry_code', 'guest_code', 'gate_code', 'visitor_code',
   // A signed path's token (`?authSig=...`, Home Assistant's SIGN_QUERY_PARAM).
