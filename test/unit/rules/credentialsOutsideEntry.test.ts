@@ -249,6 +249,10 @@ describe('credentials-outside-entry', () => {
       const trigger = start.replace(', data=config["demo"]', data);
       assert.equal(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': flow, '__init__.py': trigger } }).findings.length, 1, data);
     }
+    // Unless the import step fetches the YAML from where setup left it in hass.data (ecobee does).
+    const handOff = start.replace('    hass.async_create_task', '    hass.data["demo_config"] = config["demo"]\n    hass.async_create_task').replace(', data=config["demo"]', '');
+    const fetching = flow.replace('data=import_data', 'data=dict(self.hass.data["demo_config"])');
+    assert.deepEqual(analyzeSnippet(yamlOnly, { rules, fileName: 'sensor.py', otherFiles: { 'config_flow.py': fetching, '__init__.py': handOff } }).findings, []);
   });
 
   it("reports an entity whose state is a credential, not one whose state only describes it", () => {

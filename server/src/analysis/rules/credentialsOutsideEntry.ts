@@ -608,9 +608,17 @@ function importsYaml(context: FileContext): boolean {
   if (files.some((file) => file.calls.some((call) => /(^|\.)async_import_client_credential$/.test(call.name ?? '')))) return true;
   // Something must start the import (an async_step_import nobody calls moves nothing), and the step, where there is
   // one, must take what it is given.
-  const started = files.some((file) => file.calls.some((call) => isImportFlowStart(file, call)));
+  const starts = files.flatMap((file) => file.calls.map((call) => importFlowStart(file, call)));
   const steps = files.flatMap((file) => file.functions.filter((fn) => fn.childForFieldName('name')?.text === 'async_step_import'));
-  return started && (steps.length === 0 || steps.some(usesImportedData));
+  if (starts.includes('with data') && (steps.length === 0 || steps.some(usesImportedData))) return true;
+  // `hass.data[DATA_CONFIG] = config[DOMAIN]`, a flow started with no data, and an import step that reads it back.
+  return starts.includes('without data') && steps.some(readsHassData);
+}
+
+/** An import step that takes the YAML settings from where setup left them: `self.hass.data[DATA_CONFIG]`. */
+function readsHassData(fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  return body !== null && descendants(body, ['attribute']).some((attribute) => attribute.childForFieldName('attribute')?.text === 'data' && /(^|\.)hass$/.test(attribute.childForFieldName('object')?.text ?? ''));
 }
 
 /**
@@ -626,14 +634,14 @@ function usesImportedData(fn: Node): boolean {
 
 /**
  * `hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_IMPORT}, data=config)`, or through
- * discovery_flow. A flow started without data (`data={}`, none at all) only opens a config flow: nothing of the YAML
- * reaches an entry, whatever the import step does.
+ * discovery_flow. A flow started without data (`data={}`, none at all) moves the YAML into an entry only when the
+ * import step fetches it itself (readsHassData).
  */
-function isImportFlowStart(file: FileModel, call: CallSite): boolean {
+function importFlowStart(file: FileModel, call: CallSite): 'with data' | 'without data' | undefined {
   // `discovery_flow.async_create_flow(hass, DOMAIN, {"source": SOURCE_IMPORT}, data)` starts one too.
   const flowContext = call.method === 'async_init' ? call.keywords.get('context') : call.method === 'async_create_flow' ? call.keywords.get('context') ?? call.args[2] : undefined;
-  if (flowContext === undefined || !IMPORT_SOURCE.test(flowContext.text)) return false;
+  if (flowContext === undefined || !IMPORT_SOURCE.test(flowContext.text)) return undefined;
   const data = call.keywords.get('data') ?? (call.method === 'async_init' ? call.args[1] : call.args[3]);
   const handed = data ? unwrap(data) : undefined;
-  return handed !== undefined && handed.type !== 'none' && !(handed.type === 'dictionary' && handed.namedChildCount === 0);
+  return handed !== undefined && handed.type !== 'none' && !(handed.type === 'dictionary' && handed.namedChildCount === 0) ? 'with data' : 'without data';
 }
