@@ -225,6 +225,15 @@ describe('personal-data-attribute', () => {
     assert.equal(item(splatted)?.status, 'review');
   });
 
+  it('reads a dict lookup with get(...) by the key it names, as it reads one with [...]', () => {
+    const entity = (value: string) =>
+      `from homeassistant.components.climate import ClimateEntity\n\n\nclass Unit(ClimateEntity):\n    @property\n    def extra_state_attributes(self):\n        user_context = self.coordinator.data["user"]\n        return {"account": ${value}}\n`;
+    for (const value of ['user_context.get("email")', 'user_context["email"]', 'self.coordinator.data.get("phone_number", "")']) {
+      assert.equal(analyzeSnippet(entity(value), { rules, fileName: 'climate.py' }).findings.length, 1, value);
+    }
+    assert.deepEqual(analyzeSnippet(entity('user_context.get("firmware")'), { rules, fileName: 'climate.py' }).findings, []);
+  });
+
   it("reports the position of a person, their home or their vehicle, and asks for a review of a place's", () => {
     const sensor = (latitude: string) =>
       `from homeassistant.components.sensor import SensorEntity\nfrom homeassistant.const import ATTR_LATITUDE\n\n\nclass Reading(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        return {"station": self._station_name, ATTR_LATITUDE: ${latitude}}\n`;

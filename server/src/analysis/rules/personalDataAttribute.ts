@@ -305,13 +305,13 @@ function holderText(value: Node): string {
   const node = unwrap(value);
   if (node.type === 'attribute') return node.childForFieldName('object')?.text ?? '';
   if (node.type === 'subscript') return node.childForFieldName('value')?.text ?? '';
-  if (node.type === 'call') return node.childForFieldName('function')?.text ?? '';
+  if (node.type === 'call') return (lookupKey(node) ? node.childForFieldName('function')?.childForFieldName('object')?.text : node.childForFieldName('function')?.text) ?? '';
   return node.text;
 }
 
 /**
  * The name a value is read under, when it names personal data: `self._account.email` -> `email`; `data["phone"]`
- * -> `phone`; a local variable by its own name or by what was assigned to it (`shown = name or user_id`). Else
+ * and `data.get("phone")` -> `phone`; a local variable by its own name or by what was assigned to it (`shown = name or user_id`). Else
  * the value's own name, for the position checks.
  */
 function personalValueName(file: FileModel, value: Node): string | undefined {
@@ -340,7 +340,16 @@ function readName(value: Node): string | undefined {
     return index?.type === 'string' ? index.text.replace(/^[a-z]*['"]+|['"]+$/gi, '') : undefined;
   }
   if (node.type === 'identifier') return node.text;
-  return undefined;
+  const key = lookupKey(node);
+  return key ? key.text.replace(/^[a-z]*['"]+|['"]+$/gi, '') : undefined;
+}
+
+/** `"email"` of `user.get("email")` or `user.get("email", "")`: a dict read that names its key. */
+function lookupKey(node: Node): Node | undefined {
+  const callee = node.type === 'call' ? node.childForFieldName('function') : null;
+  if (callee?.type !== 'attribute' || callee.childForFieldName('attribute')?.text !== 'get') return undefined;
+  const first = node.childForFieldName('arguments')?.namedChildren[0];
+  return first?.type === 'string' ? first : undefined;
 }
 
 
