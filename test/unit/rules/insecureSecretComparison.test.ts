@@ -226,4 +226,11 @@ describe('insecure-secret-comparison', () => {
     assert.deepEqual(analyzeSnippet(source('from aiohttp import hdrs', 'hdrs.COOKIE'), { rules }).findings, []);
     assert.deepEqual(analyzeSnippet(source('from aiohttp.hdrs import AUTHORIZATION', 'AUTHORIZATION'), { rules }).findings, []);
   });
+
+  it('follows a value taken from either of two places (a or b) to the secret either names', () => {
+    const source = (expected: string, provided: string) =>
+      `from aiohttp.web import Response\nfrom homeassistant.components import webhook\n\n\nasync def async_setup_entry(hass, entry):\n    async def handle(hass, webhook_id, request):\n        expected = ${expected}\n        provided = ${provided}\n        if not expected or provided != expected:\n            return Response(status=401)\n        return Response(text="ok")\n\n    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], handle)\n    return True\n`;
+    assert.equal(analyzeSnippet(source('entry.options.get("webhook_token") or entry.options.get("secret")', 'request.headers.get("X-Token") or request.query.get("token")'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('entry.options.get("room") or entry.options.get("zone")', 'request.query.get("room") or request.query.get("zone")'), { rules }).findings, []);
+  });
 });

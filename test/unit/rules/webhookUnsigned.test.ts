@@ -191,6 +191,17 @@ describe('webhook-unsigned', () => {
     assert.equal(closed.checklist.find((item) => item.id === 'webhook-signature')?.status, 'pass');
   });
 
+  it('reads a token check folded into one condition, and a token taken from either of two places', () => {
+    const source = (check: string) =>
+      `import hmac\nfrom aiohttp.web import Response\nfrom homeassistant.components import webhook\n\n\nasync def async_setup_entry(hass, entry):\n    async def handle(hass, webhook_id, request):\n        expected = entry.options.get("webhook_token") or entry.options.get("secret")\n        provided = request.headers.get("X-Token") or request.query.get("token")\n${check}\n        hass.bus.async_fire("demo_event", {})\n        return Response(text="ok")\n\n    webhook.async_register(hass, "demo", "Demo", entry.data["webhook_id"], handle)\n    return True\n`;
+    const verdict = (check: string) => analyzeSnippet(source(check), { rules }).findings.map((finding) => [finding.severity, /only while a key is configured/.test(finding.message)]);
+    assert.deepEqual(verdict('        if expected and (not provided or not hmac.compare_digest(provided, expected)):\n            return Response(status=401)'), [['warning', true]]);
+    assert.deepEqual(verdict('        if expected:\n            if not provided or not hmac.compare_digest(provided, expected):\n                return Response(status=401)'), [['warning', true]]);
+    assert.deepEqual(verdict('        if not expected or not provided or not hmac.compare_digest(provided, expected):\n            return Response(status=401)'), []);
+    // Accepting inside the condition fails closed: a request without the token falls through to the refusal.
+    assert.deepEqual(verdict('        if provided and hmac.compare_digest(provided, expected):\n            hass.bus.async_fire("demo_ok", {})\n            return Response(text="ok")\n        return Response(status=401)'), []);
+  });
+
   it('is not applicable without webhooks and passes when every handler verifies', () => {
     const none = analyzeSnippet('async def async_setup_entry(hass, entry):\n    return True\n', { rules });
     assert.equal(none.checklist.find((item) => item.id === 'webhook-signature')?.status, 'not-applicable');

@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import { contains, descendants, literalString, unwrap } from '../python/syntax';
+import { ancestors, contains, descendants, literalString, unwrap } from '../python/syntax';
 import type { CallSite, FileModel } from './fileModel';
 import type { IntegrationModel } from './integration';
 import { isDescriptorSuffix, isSecretName, normalizeName } from './secrets';
@@ -31,6 +31,12 @@ const BODY_PARTS = new Set(['read', 'text', 'json', 'post', 'content', 'body', '
  */
 export function secretOperand(file: FileModel, side: Node, integration: IntegrationModel | undefined, depth = 2): SecretOperand | undefined {
   const target = unwrap(side);
+  // `entry.options.get("webhook_token") or entry.options.get("secret")`: whichever of them is set.
+  if (target.type === 'boolean_operator' && target.childForFieldName('operator')?.text === 'or') {
+    const sides = [target.childForFieldName('left'), target.childForFieldName('right')];
+    const kinds = sides.map((part) => (part ? secretOperand(file, part, integration, depth) : undefined));
+    return kinds.includes('signature') ? 'signature' : kinds.find((kind) => kind !== undefined);
+  }
   if (target.type === 'call') {
     const site = file.callSite(target);
     if (!site) return undefined;
@@ -370,6 +376,20 @@ function failOpenGuard(file: FileModel, fn: Node, check: Node, integration: Inte
   // `if signature: if not compare_digest(signature, expected): return 401`, with no `else`: a request that sends no
   // signature skips the check and is handled all the same.
   for (let current = check.parent; current && current.id !== fn.id; current = current.parent) {
+    // `if expected and (not provided or provided != expected): return 401`: the same, folded into one condition.
+    if (current.type === 'boolean_operator' && current.childForFieldName('operator')?.text === 'and') {
+      const left = current.childForFieldName('left');
+      const right = current.childForFieldName('right');
+      const parts = left ? comparisonParts(unwrap(left)) : undefined;
+      const tested = left ? (parts?.operator === 'is not' && unwrap(parts.right).type === 'none' ? unwrap(parts.left) : unwrap(left)) : undefined;
+      // Only where the branch turns the request away: `if token and token == expected: accept` fails closed.
+      const branch = ancestors(current).find((node) => node.type === 'if_statement' || node.type === 'block');
+      const rejects = branch?.type === 'if_statement' && contains(branch.childForFieldName('condition') ?? branch, current) && (/\breturn False\b/.test(consequenceText(branch)) || REJECTION.test(consequenceText(branch)));
+      if (rejects && tested?.type === 'identifier' && right && contains(right, check) && new RegExp(`\\b${tested.text}\\b`).test(right.text)) {
+        return { how: `if ${left!.text} and ...`, when: isClientValue(file, tested, integration) ? 'no-signature' : 'no-key' };
+      }
+      continue;
+    }
     if (current.type !== 'if_statement' || current.childForFieldName('alternative')) continue;
     const condition = current.childForFieldName('condition');
     const consequence = current.childForFieldName('consequence');
@@ -399,6 +419,10 @@ function failOpenGuard(file: FileModel, fn: Node, check: Node, integration: Inte
 }
 
 const REJECTION = /\b(401|403|UNAUTHORIZED|FORBIDDEN|HTTPUnauthorized|HTTPForbidden)\b/;
+
+function consequenceText(statement: Node): string {
+  return statement.childForFieldName('consequence')?.text ?? '';
+}
 
 /**
  * `if token is None or lookup(token) is None: return web.Response(status=401)`: a token the client sent decides
