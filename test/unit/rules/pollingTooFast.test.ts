@@ -378,10 +378,15 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
       loop('            raise'),
       loop('            await self._reconnect()'),
       loop('            continue', 'while attempts < 3:'),
+      // A counter the loop raises, checked against a limit in the handler: a few tries, then it gives up.
+      loop('            if attempts >= MAX_ATTEMPTS:\n                raise\n            attempts += 1'),
+      loop('            if MAX_ATTEMPTS <= self._tries:\n                return\n            self._tries += 1'),
       // A queue's get paces the loop: a failed item is dropped, not retried at once.
       loop('            continue', 'while True:', '        item = await queue.get()\n'),
     ];
     for (const source of quiet) assert.deepEqual(analyzeSnippet(source, { rules, manifest: manifest('cloud_push') }).findings, [], source);
+    // A limit on a counter nothing raises never ends the loop.
+    assert.equal(analyzeSnippet(loop('            if attempts >= MAX_ATTEMPTS:\n                raise\n            _LOGGER.debug("retrying")'), { rules, manifest: manifest('cloud_push') }).findings.length, 1);
   });
 
   it("reports a thread's blocking loop that opens its stream again at once after a failure, not one that waits", () => {

@@ -446,7 +446,7 @@ between awaited calls, a cloud_polling integration's endless loop whose regular 
 cloud minimum (\`while True: await session.get(...); await asyncio.sleep(2)\`; not a retry's pause in an except clause,
 nor a loop waiting for a command's result), and endless loops (or coroutines that start themselves again as a task) that, when a call
 fails, call it again at once (no wait, no back-off; also a thread's blocking loop that connects, logs in or opens a
-stream again), and endless loops that send a request again at once whenever its answer is not a success (every way
+stream again; not one whose handler gives up once a counter the loop raises passes a limit, \`if tries >= MAX: raise\`), and endless loops that send a request again at once whenever its answer is not a success (every way
 out of the loop in an \`if resp.status == 200:\` branch); not a stream read that skips a line over its limit (\`except
 ValueError\` around \`reader.readline()\`: the next read waits for new data).
 
@@ -775,6 +775,8 @@ function checkRetriesWithoutPause(context: FileContext, file: FileModel): void {
         if (!handling || (last && ['break_statement', 'return_statement', 'raise_statement'].includes(last.type))) continue;
         // `self._connected = False` where the loop runs `while self._connected:`: the handler ends the loop.
         if (clearsLoopFlag(condition, handling)) continue;
+        // `if attempts >= MAX_ATTEMPTS: raise` with `attempts += 1`: a few tries, then the loop ends.
+        if (countsTries(handling, body)) continue;
         // A handler that awaits something (a reconnect, a wait of its own) may pause: a person's call, not ours.
         if (callsInLoop(file, handling).some((site) => site.node.parent?.type === 'await')) continue;
         const caught = handler.namedChildren.find((child) => child.type !== 'block' && child.type !== 'comment')?.text ?? 'an error';
@@ -785,6 +787,30 @@ function checkRetriesWithoutPause(context: FileContext, file: FileModel): void {
       }
     }
   }
+}
+
+/**
+ * Whether a handler leaves the loop once a counter the loop raises passes a limit: `if delay >= MAX: raise` with
+ * `delay += 1` in the loop. A retry bounded that way is a few tries, not a loop that runs as fast as it can.
+ */
+function countsTries(handling: Node, loopBody: Node): boolean {
+  const raised = new Set(
+    descendants(loopBody, ['augmented_assignment'])
+      .filter((assignment) => /^\+=$/.test(assignment.childForFieldName('operator')?.text ?? '+='))
+      .map((assignment) => assignment.childForFieldName('left')?.text),
+  );
+  return handling.namedChildren.some((statement) => {
+    if (statement.type !== 'if_statement') return false;
+    const condition = statement.childForFieldName('condition');
+    const consequence = statement.childForFieldName('consequence');
+    const last = consequence?.namedChildren[consequence.namedChildren.length - 1];
+    if (!condition || !last || !['break_statement', 'return_statement', 'raise_statement'].includes(last.type)) return false;
+    const test = unwrap(condition);
+    if (test.type !== 'comparison_operator' || test.namedChildCount !== 2) return false;
+    const operator = test.children.filter((child) => child !== null && !child.isNamed).map((child) => child!.text).join(' ');
+    const counter = ['>=', '>', '=='].includes(operator) ? test.namedChild(0) : ['<=', '<'].includes(operator) ? test.namedChild(1) : null;
+    return counter !== null && raised.has(unwrap(counter).text);
+  });
 }
 
 /** Whether a block sets the name or attribute a loop's condition tests (`while self._running:`) to a false value. */
