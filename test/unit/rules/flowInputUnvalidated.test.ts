@@ -172,6 +172,22 @@ describe('flow-input-unvalidated', () => {
     // An entry written from constants takes nothing from the YAML.
     const fixed = flow.replace('data={"url": f"http://{host}", "api_key": config["api_key"]}', 'data={}');
     assert.equal(analyzeSnippet(fixed, { rules, fileName: 'config_flow.py' }).checklist.find((entry) => entry.id === 'input-validation')?.status, 'pass');
+    // Through a method of the flow that writes the entry from what it is handed.
+    const helper = flow.replace(
+      '        return self.async_create_entry(title="Demo", data={"url": f"http://{host}", "api_key": config["api_key"]})',
+      '        return await self._create_entry(host, config["api_key"])\n\n    async def _create_entry(self, host, api_key):\n        return self.async_create_entry(title=host, data={"url": host, "api_key": api_key})',
+    );
+    const throughHelper = analyzeSnippet(helper, { rules, fileName: 'config_flow.py' }).checklist.find((entry) => entry.id === 'input-validation');
+    assert.equal(throughHelper?.status, 'review');
+    assert.match(throughHelper?.note ?? '', /stores what configuration\.yaml held \(`_create_entry`\)/);
+  });
+
+  it('takes a step named for validating, handed the import data, for a step and not a validator', () => {
+    const flow = (step: string) =>
+      `import voluptuous as vol\nfrom homeassistant import config_entries\n\nUSER_SCHEMA = vol.Schema({vol.Required("host"): str, vol.Required("token"): str})\n\n\nclass Flow(config_entries.ConfigFlow, domain="demo"):\n    async def async_step_import(self, user_input=None):\n        return await self.${step}(user_input)\n\n    async def async_step_user(self, user_input=None):\n        return await self.async_step_validate(user_input)\n\n    async def async_step_validate(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title=user_input["host"], data=user_input)\n        return self.async_show_form(step_id="user", data_schema=USER_SCHEMA)\n`;
+    const item = analyzeSnippet(flow('async_step_validate'), { rules, fileName: 'config_flow.py' }).checklist.find((entry) => entry.id === 'input-validation');
+    assert.equal(item?.status, 'review');
+    assert.match(item?.note ?? '', /hands its data to `async_step_validate` unvalidated/);
   });
 
   it("follows the input into the flow's own helpers, and reports only a helper that reads it", () => {

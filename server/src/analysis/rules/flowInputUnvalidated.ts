@@ -236,12 +236,17 @@ function reviewDiscoverySteps(context: FileContext, steps: Node[]): void {
       return argument !== undefined && (argument.text === input || untrustedSource(file, argument, integration)?.kind === 'flow-input');
     };
     const forwarded = input ? calls.find((node) => /^self\.async_step_\w+$/.test(node.childForFieldName('function')?.text ?? '') && forwards(node)) : undefined;
-    if (forwarded && !calls.some((node) => VALIDATION_CALLEE.test(file.callSite(node)?.callee.text ?? '')) && !(name === 'async_step_import' && hasYamlSchema(context))) {
+    // A call of a step named for validating (`self.async_step_validate(...)`) is the step, not a validator.
+    const validates = calls.some((node) => {
+      const callee = file.callSite(node)?.callee.text ?? '';
+      return VALIDATION_CALLEE.test(callee) && !/^self\.async_step_\w+$/.test(callee);
+    });
+    if (forwarded && !validates && !(name === 'async_step_import' && hasYamlSchema(context))) {
       context.review(`${name} in ${baseName(file.path)} hands its data to \`${forwarded.childForFieldName('function')?.text.slice('self.'.length)}\` unvalidated: that step's form schema is only applied to what a user submits; validate the data with the same schema first.`);
       continue;
     }
     // `async_step_import(config)` storing what configuration.yaml held: no schema of the integration checked it.
-    const stored = name === 'async_step_import' && !calls.some((node) => VALIDATION_CALLEE.test(file.callSite(node)?.callee.text ?? '')) ? calls.find((node) => storesFlowInput(context, node)) : undefined;
+    const stored = name === 'async_step_import' && !validates ? calls.find((node) => storesFlowInput(context, node)) : undefined;
     if (stored && !hasYamlSchema(context)) {
       context.review(`${name} in ${baseName(file.path)} stores what configuration.yaml held (\`${file.callSite(stored)?.method}\`) and no CONFIG_SCHEMA or PLATFORM_SCHEMA of the integration validates it; validate the imported data with a schema first.`);
       continue;
@@ -258,11 +263,21 @@ function reviewDiscoverySteps(context: FileContext, steps: Node[]): void {
   }
 }
 
-/** `self.async_create_entry(data={CONF_URL: config[CONF_HOST], ...})`: an entry written from the step's input. */
+/**
+ * `self.async_create_entry(data={CONF_URL: config[CONF_HOST], ...})`: an entry written from the step's input; also
+ * through a method of the flow that writes the entry from what it is handed (`self._create_entry(host, password)`).
+ */
 function storesFlowInput(context: FileContext, node: Node): boolean {
-  const site = context.file.callSite(node);
-  if (!site || !/^(async_create_entry|async_update_entry)$/.test(site.method ?? '')) return false;
-  return [...site.args, ...site.keywords.values()].some((arg) => untrustedSource(context.file, arg, context.integration)?.kind === 'flow-input');
+  const { file, integration } = context;
+  const site = file.callSite(node);
+  if (!site) return false;
+  const handsInput = [...site.args, ...site.keywords.values()].some((arg) => untrustedSource(file, arg, integration)?.kind === 'flow-input');
+  if (!handsInput) return false;
+  if (/^(async_create_entry|async_update_entry)$/.test(site.method ?? '')) return true;
+  if (!/^self\.\w+$/.test(site.callee.text) || /^self\.async_step_/.test(site.callee.text)) return false;
+  return resolveCallables(file, site.callee, integration, 2, false).some((target) =>
+    descendants(target.node, ['call']).some((call) => /^(async_create_entry|async_update_entry)$/.test(target.file.callSite(call)?.method ?? '')),
+  );
 }
 
 /** Imported YAML was checked by the integration's CONFIG_SCHEMA or PLATFORM_SCHEMA before the import step saw it. */
