@@ -885,6 +885,12 @@ async def async_setup_entry(hass, entry):
     const text = 'import json\nimport logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def login(session):\n    resp = await session.post("https://cloud.example.com/login")\n    body = await resp.text()\n    _LOGGER.debug("Login successful " + body)\n    return json.loads(body)["result"]["token"]\n';
     assert.equal(findings(text).length, 1);
     assert.deepEqual(findings(text.replace('["result"]["token"]', '["result"]["expires"]')), []);
+    // Logged in a branch that leaves the function before the text is parsed: a rejected login's answer.
+    const rejected = (test: string, exit = 'return False') => text.replace('    _LOGGER.debug("Login successful " + body)\n', `    if ${test}:\n        _LOGGER.error("Login rejected: %s", body)\n        ${exit}\n`);
+    assert.deepEqual(findings(rejected('"Incorrect login or password" in body')), []);
+    assert.deepEqual(findings(rejected('"token" not in body', 'raise ConfigEntryAuthFailed')), []);
+    // A branch that goes on to the parse logs the answer the token is read from.
+    assert.equal(findings(rejected('resp.status == 200', 'pass')).length, 1);
   });
 
   it('follows a credential through helpers that wrap it into a message, however many names it is given on the way', () => {

@@ -1495,7 +1495,7 @@ function credentialReadFromParsedText(file: FileModel, text: Node): string | und
 function credentialReadFromParse(file: FileModel, use: Node, parses: (call: CallSite) => boolean): string | undefined {
   const scope = file.scopeOf(use);
   for (const call of file.calls) {
-    if (!parses(call) || file.scopeOf(call.node).id !== scope.id) continue;
+    if (!parses(call) || file.scopeOf(call.node).id !== scope.id || leavesBefore(use, call.node)) continue;
     const direct = credentialKeyReadFrom(file, call.node.text, call.node);
     if (direct) return direct;
     let value: Node = call.node;
@@ -1507,6 +1507,30 @@ function credentialReadFromParse(file: FileModel, use: Node, parses: (call: Call
   }
   return undefined;
 }
+
+/**
+ * `if "Incorrect login" in result: _LOGGER.error(..., result); return False`, then `json.loads(result)["idToken"]`:
+ * `use` sits in a branch that found the answer itself a failure (its test reads the logged text and looks for an
+ * error or for something missing) and leaves the function before the answer is parsed: an answer the code never took
+ * a credential from.
+ */
+function leavesBefore(use: Node, parse: Node): boolean {
+  const logged = new RegExp(`(^|[^\\w.])${use.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w])`);
+  for (let current = use.parent; current && current.type !== 'function_definition'; current = current.parent) {
+    if (current.type !== 'block') continue;
+    const branch = current.parent;
+    if (branch?.type !== 'if_statement' && branch?.type !== 'elif_clause') continue;
+    const condition = branch.childForFieldName('condition');
+    const last = current.namedChildren[current.namedChildren.length - 1];
+    const statement = branch.type === 'if_statement' ? branch : branch.parent;
+    if (!condition || !last || (last.type !== 'return_statement' && last.type !== 'raise_statement') || !statement || statement.endIndex > parse.startIndex) continue;
+    if (logged.test(condition.text) && FAILURE_TEST.test(condition.text)) return true;
+  }
+  return false;
+}
+
+/** A test that finds an answer failed: something missing from it, or an error named in it. */
+const FAILURE_TEST = /\bnot\b|\bis None\b|error|fail|incorrect|invalid|denied|wrong|unauthori[sz]ed|forbidden|expired|locked/i;
 
 /**
  * Whether `use` sits in the branch taken when a part of the parsed answer is missing (`if response["result"] is None:`,

@@ -65,7 +65,8 @@ variables, \`self\` attributes and what the module's own functions and methods r
   webhook or view (also parsed with \`json.loads\`), the headers of a request to a webhook or view (\`request.headers\`), a
   response the same function reads a credential from (\`payload = await resp.json()\` logged, then
   \`payload["access_token"]\`; its raw text, parsed with \`json.loads\` for the read, but not in the branch where the
-  part the credential is read from is missing; or an answer kept in \`self.status\` that another method of the class reads a credential
+  part the credential is read from is missing, nor in a branch that finds the text itself a failure and leaves before
+  the parse, \`if "Incorrect password" in text: log(text); return False\`; or an answer kept in \`self.status\` that another method of the class reads a credential
   from), an OAuth token endpoint's answer, the data \`async_oauth_create_entry\` receives, and a copy that leaves out
   some keys but not every credential (\`{k: v for k, v in user_input.items() if k != CONF_PASSWORD}\` where the form
   also asks for a \`totp_secret\`) (**warning**: what the payload holds is inferred from the integration's schemas, keys
