@@ -89,6 +89,16 @@ describe('diagnostics-unredacted', () => {
     assert.deepEqual(diagnostics(source, { otherFiles: { 'config_flow.py': fromHelper('{"scan_interval": 10, "name": "Acme"}') } }), []);
     assert.equal(diagnostics(source, { otherFiles: { 'config_flow.py': fromHelper('{"scan_interval": 10, CONF_TOKEN: self._token}') } }).length, 1);
     assert.equal(diagnostics(source, { otherFiles: { 'config_flow.py': fromHelper('self._collected') } }).length, 1);
+    // Options written from a constant of the integration's const.py hold what that constant holds.
+    const fromConstant = (value: string) =>
+      diagnostics(source, {
+        otherFiles: {
+          'config_flow.py': `from .const import DEFAULT_OPTIONS\n${settingsOnlyFlow.replace('return self.async_create_entry(title="Acme", data=user_input)', 'return self.async_create_entry(title="Acme", data=user_input, options=DEFAULT_OPTIONS)')}`,
+          'const.py': `DOMAIN = "demo"\nDEFAULT_OPTIONS = ${value}\n`,
+        },
+      });
+    assert.deepEqual(fromConstant('{"keep_logged_in": False, "generate_json": False}'), []);
+    assert.equal(fromConstant('{"keep_logged_in": False, "api_token": "abc"}').length, 1);
     assert.equal(diagnostics(source, { otherFiles: { 'config_flow.py': flowModule } }).length, 1);
     // The old options copied into the flow and updated with the form's settings hold those settings only.
     const copied = settingsOnly

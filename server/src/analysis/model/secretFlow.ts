@@ -685,6 +685,10 @@ function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel
     } else if (node.type === 'call' && builtHere(file, node, integration)) {
       // `options=self._default_options()`: what the module's own function returns.
       for (const returned of file.returnedValues(builtHere(file, node, integration)!)) add(writtenKeys(file, returned, integration, depth - 1));
+    } else if (node.type === 'identifier' && file.imports.has(node.text) && integration?.resolveConstant(file.imports.get(node.text)!)) {
+      // `options=DEFAULT_OPTIONS` from the integration's const.py: what that constant holds.
+      const constant = integration.resolveConstant(file.imports.get(node.text)!)!;
+      add(writtenKeys(constant.file, constant.node, integration, depth - 1));
     } else if (node.type !== 'none' && !isEntryPayload(file, node)) {
       // `data=None` writes nothing (an options flow that saved its options with async_update_entry).
       complete = false;
