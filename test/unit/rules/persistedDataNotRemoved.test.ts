@@ -560,4 +560,16 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(result.findings, []);
     assert.equal(result.checklist.find((item) => item.id === 'data-deletion')?.status, 'pass');
   });
+
+  it('counts what unloading the entry deletes: Home Assistant unloads an entry before removing it', () => {
+    const init = (unload: string) =>
+      `from pathlib import Path\n\nDOMAIN = "demo"\n\n\ndef _page(hass, entry):\n    return Path(hass.config.path("www")) / DOMAIN / f"panel_{entry.entry_id}.html"\n\n\nasync def async_setup_entry(hass, entry):\n    page = _page(hass, entry)\n\n    def write():\n        with open(page, "w", encoding="utf-8") as handle:\n            handle.write("<html></html>")\n\n    await hass.async_add_executor_job(write)\n    return True\n\n\nasync def async_unload_entry(hass, entry):\n    page = _page(hass, entry)\n${unload}\n    return True\n`;
+    const removed = analyzeSnippet(init('    await hass.async_add_executor_job(page.unlink, True)'), { rules });
+    assert.deepEqual(removed.findings, []);
+    assert.equal(removed.checklist.find((item) => item.id === 'data-deletion')?.status, 'pass');
+    assert.equal(analyzeSnippet(init('    hass.data.pop(DOMAIN, None)'), { rules }).findings.length, 1);
+    // Removing a service or a registry entry at unload removes nothing persisted.
+    const store = 'from homeassistant.helpers import entity_registry as er\nfrom homeassistant.helpers.storage import Store\n\nDOMAIN = "demo"\n\n\nasync def async_setup_entry(hass, entry):\n    store = Store(hass, 1, f"{DOMAIN}.state")\n    await store.async_save({"seen": 1})\n    return True\n\n\nasync def async_unload_entry(hass, entry):\n    hass.services.async_remove(DOMAIN, "backup")\n    er.async_get(hass).async_remove("sensor.demo")\n    return True\n';
+    assert.equal(analyzeSnippet(store, { rules }).findings.length, 1);
+  });
 });

@@ -42,6 +42,17 @@ const REMOVERS: Record<PersistenceKind, (name: string) => boolean> = {
   file: (name) => /^((aiofiles\.)?os\.(remove|unlink|rmdir|removedirs)|shutil\.rmtree)$/.test(name) || /\.(unlink|rmdir)$/.test(name) || /(^|\.)async_remove$/.test(name),
   cloudhook: (name) => /(^|\.)async_delete_cloudhook$/.test(name),
 };
+/** Home Assistant's registries and buses, whose `async_remove` forgets a service, an entity or a device. */
+const NOT_PERSISTENCE = /(^|\.)(services|bus|states|config_entries)$|regist/i;
+
+function forgetsRegistration(file: FileModel, site: CallSite): boolean {
+  const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+  if (!receiver) return false;
+  const target = unwrap(receiver);
+  // `er.async_get(hass).async_remove(entity_id)`: the registry as its module hands it out.
+  const made = target.type === 'call' ? file.callSite(target)?.name ?? '' : '';
+  return NOT_PERSISTENCE.test(target.text) || NOT_PERSISTENCE.test(made);
+}
 const KIND_LABEL: Record<PersistenceKind, string> = {
   store: 'a Store',
   file: 'a file',
@@ -69,7 +80,8 @@ where Home Assistant OS and the container image keep it), and cloudhooks
 (\`async_create_cloudhook\`); not what a module does when run by hand as a script (\`if __name__ == "__main__":\`),
 and one store made in several places for the same accounts is reported once. It then checks that \`async_remove_entry\` exists and removes each kind:
 \`await store.async_remove()\`, \`os.remove\`/\`Path.unlink\`/\`shutil.rmtree\` (also through
-\`hass.async_add_executor_job\`), \`async_delete_cloudhook\`. Stores are told apart by their keys where both the
+\`hass.async_add_executor_job\`), \`async_delete_cloudhook\`; what \`async_unload_entry\` deletes counts too, since Home Assistant
+unloads an entry before removing it (a page written at setup and deleted at unload). Stores are told apart by their keys where both the
 store's and the removal's key can be read (\`f"{DOMAIN}.{entry.entry_id}"\` removed, \`f"{DOMAIN}.{entry.entry_id}.history"\`
 left behind); a removal whose store cannot be read (\`self._store.async_remove()\`) counts for any store. An integration set up from YAML only (no config flow in
 the manifest or the code: an \`async_setup_entry\` left from a template makes no entry) has no config entry, so no
@@ -118,6 +130,9 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     const removal = findRemoveEntry(integration);
     const removed: Removal = { kinds: new Set(), fileNames: new Set(), removesUnknownFiles: false, storeKeys: new Set(), removesUnknownStores: false };
     if (removal) removedBy(removal.file, removal.node, integration, removed);
+    // Home Assistant unloads an entry before removing it: what unloading deletes (a page written at setup) is gone too.
+    const unload = findEntryFunction(integration, 'async_unload_entry');
+    if (unload) removedBy(unload.file, unload.node, integration, removed);
     // One file written from several places is one thing to remove: reported where it is first written.
     const reportedTargets = new Set<string>();
     for (const item of persisted) {
@@ -280,9 +295,14 @@ function underSharedAssets(file: FileModel, path: Node, depth = 3): boolean {
 const SHARED_ASSET_FOLDERS = /["'/](themes|blueprints|www|custom_components)\b/;
 
 function findRemoveEntry(integration: IntegrationModel): { file: FileModel; node: Node } | undefined {
+  return findEntryFunction(integration, 'async_remove_entry');
+}
+
+/** A module-level function of the integration's `__init__.py`. */
+function findEntryFunction(integration: IntegrationModel, name: string): { file: FileModel; node: Node } | undefined {
   const init = integration.files.find((file) => /(^|\/)__init__\.py$/.test(file.path) && file.moduleName.split('.').length <= 3);
   if (!init) return undefined;
-  const node = init.functions.find((fn) => fn.childForFieldName('name')?.text === 'async_remove_entry' && init.scopeOf(fn).type === 'module');
+  const node = init.functions.find((fn) => fn.childForFieldName('name')?.text === name && init.scopeOf(fn).type === 'module');
   return node ? { file: init, node } : undefined;
 }
 
@@ -300,6 +320,8 @@ function removedBy(file: FileModel, fn: Node, integration: IntegrationModel, rem
         if (!names.some((name) => name && REMOVERS[kind](name))) continue;
         // `store.async_remove()` of a Store removes that store, not the files the integration writes.
         if (kind === 'file' && site.method === 'async_remove' && removesStore(file, site, integration)) continue;
+        // `hass.services.async_remove(DOMAIN, name)`, a registry's `async_remove(entity_id)`: nothing persisted goes.
+        if (site.method === 'async_remove' && forgetsRegistration(file, site)) continue;
         removal.kinds.add(kind);
         if (kind === 'store') noteRemovedStore(file, site, integration, removal);
         if (kind !== 'file') continue;
