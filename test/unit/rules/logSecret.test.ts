@@ -1120,4 +1120,12 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(analyzeSnippet(source('name'), { rules }).findings, []);
     assert.equal(analyzeSnippet(source('value'), { rules }).findings.length, 1);
   });
+
+  it("follows a secret through a str method called through its class (str.encode(secret))", () => {
+    const source = (encoded: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef command(auth_code):\n    body = b'{"authCode":"' + ${encoded} + b'"}'\n    _LOGGER.debug("Sending %s", body)\n`;
+    assert.equal(analyzeSnippet(source('str.encode(auth_code)'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(source('auth_code.encode()'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('str.encode("fixed")'), { rules }).findings, []);
+  });
 });

@@ -2378,6 +2378,10 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
     const data = site.keywords.get('data') ?? site.keywords.get('user_input');
     return data ? asDerived(carriers(walk, data, depth - 1)).map((carrier) => ({ ...carrier, node })) : [];
   }
+  // `str.encode(secret)`: the method called through its class takes the value first.
+  if (site.method && SAME_VALUE_METHODS.has(site.method) && receiver && /^(str|bytes)$/.test(receiver.text) && file.isBuiltin(receiver.text)) {
+    return site.args[0] ? asDerived(carriers(walk, site.args[0], depth - 1)) : [];
+  }
   if (site.method && SAME_VALUE_METHODS.has(site.method) && receiver) return asDerived(fromReceiver());
   // `cast(dict, await resp.json())`: the value, as it was.
   if ((name === 'typing.cast' || name === 'cast') && site.args[1]) return carriers(walk, site.args[1], depth);
