@@ -658,4 +658,12 @@ describe('unsafe-file-path', () => {
     const discovered = flow('pass').replace('    async def async_step_user', '    async def async_step_zeroconf(self, discovery_info):\n        os.makedirs(discovery_info.properties["folder"], exist_ok=True)\n\n    async def async_step_user');
     assert.equal(analyzeSnippet(discovered, { rules, fileName: 'config_flow.py' }).findings.length, 1);
   });
+
+  it('takes a Path method handed to the executor through its class (Path.write_bytes, target, data) as an operation on its first argument', () => {
+    const source = (call: string) =>
+      `from pathlib import Path\n\nDOMAIN = "imgcache"\n\n\nasync def async_setup(hass, config):\n    async def save_image(call):\n        target = Path(hass.config.path("www/imgcache")) / call.data["filename"]\n        await hass.async_add_executor_job(${call})\n\n    hass.services.async_register(DOMAIN, "save", save_image)\n    return True\n`;
+    assert.equal(analyzeSnippet(source('Path.write_bytes, target, b""'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(source('target.write_bytes, b""'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('Path.write_bytes, Path(hass.config.path("www/imgcache/latest.jpg")), b""'), { rules }).findings, []);
+  });
 });

@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { descendants, literalString, unwrap } from '../python/syntax';
 import { programArguments } from './commandLine';
 import { derivedKey, type CallSite, type FileModel } from './fileModel';
-import { ASYNC_OPEN, isPathlibOpen, lastOutputArgument } from './fileOperations';
+import { ASYNC_OPEN, isPathlibOpen, isUnboundPathMethod, lastOutputArgument } from './fileOperations';
 import type { IntegrationModel } from './integration';
 import { isLoggingCall } from './secretFlow';
 import { callerArguments, classOfMethodAround, resolveCallables, resolveClass, untrustedSource } from './untrusted';
@@ -126,6 +126,7 @@ function isPathArgument(file: FileModel, value: Node): boolean {
 /** The path a writing call writes to, if it is one the rule knows. */
 export function writtenPath(file: FileModel, call: CallSite, name: string): Node | undefined {
   if (FILE_WRITERS.has(name) || (name === 'open' && file.isBuiltin('open')) || ASYNC_OPEN.has(name)) return call.args[0];
+  if ((call.method === 'write_text' || call.method === 'write_bytes') && isUnboundPathMethod(file, call)) return call.args[0];
   if (isPathlibOpen(file, call, name) || call.method === 'write_text' || call.method === 'write_bytes') return call.callee.childForFieldName('object') ?? undefined;
   // A model saved with joblib (`joblib.dump(model, hass.config.path("model.pkl"))`).
   if (name === 'joblib.dump') return call.args[1] ?? call.keywords.get('filename');

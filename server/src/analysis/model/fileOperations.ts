@@ -76,5 +76,14 @@ export function isPathlibOpen(file: FileModel, call: CallSite, name: string): bo
   return root?.type !== 'identifier' || !file.imports.has(root.text);
 }
 
+/**
+ * A path method called through its class, as the executor is handed it: `hass.async_add_executor_job(Path.write_bytes,
+ * target, data)` runs `Path.write_bytes(target, data)`, whose first argument is the path.
+ */
+export function isUnboundPathMethod(file: FileModel, call: CallSite): boolean {
+  const owner = call.method !== undefined && call.callee.type === 'attribute' ? call.callee.childForFieldName('object') : null;
+  return owner !== null && /^pathlib\.(Pure)?(Posix|Windows)?Path$/.test(file.qualifiedName(owner) ?? '');
+}
+
 /** A mode string that writes: `"w"`, `"wb"`, `"a"`, `"x"`, `"r+"`. */
 export const WRITING_MODE = /^(?=.*[wax+])[rwaxbt+]+$/;

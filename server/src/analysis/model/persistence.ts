@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import type { CallSite, FileModel } from './fileModel';
 import { literalString, unwrap } from '../python/syntax';
-import { ASYNC_OPEN, isPathlibOpen, WRITING_MODE } from './fileOperations';
+import { ASYNC_OPEN, isPathlibOpen, isUnboundPathMethod, WRITING_MODE } from './fileOperations';
 import { resolveCallables } from './untrusted';
 
 /** Where a call keeps data beyond the running process. */
@@ -31,7 +31,7 @@ export function persistedData(file: FileModel, call: CallSite): PersistedData | 
   if (call.name && FILE_WRITERS.test(call.name)) {
     data = call.name.endsWith('save_json') || call.name.includes('write_utf8') ? call.args[1] : call.args[0];
   } else if (call.method === 'write_text' || call.method === 'write_bytes' || (call.method === 'write' && writesToOpenedFile(file, call.callee))) {
-    data = call.args[0];
+    data = isUnboundPathMethod(file, call) ? call.args[1] : call.args[0];
   } else if (call.method === 'write' && call.args.length === 1 && isOpenedFile(file, call.args[0])) {
     // `config.write(handle)`: a ConfigParser (or the like) writing itself into a file opened for it.
     data = call.callee.childForFieldName('object') ?? undefined;

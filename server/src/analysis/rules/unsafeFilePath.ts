@@ -3,7 +3,7 @@ import { addImport, replaceNode } from '../fixes';
 import { mayBeNone } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { decodedLiteral, programArguments } from '../model/commandLine';
-import { FILE_OPERATIONS, programPathArguments } from '../model/fileOperations';
+import { FILE_OPERATIONS, isUnboundPathMethod, programPathArguments } from '../model/fileOperations';
 import type { IntegrationModel } from '../model/integration';
 import { selfAttributeValues } from '../model/secretFlow';
 import { isSameValue, knownKeyGuard } from '../model/knownKeys';
@@ -182,6 +182,7 @@ function pathArgument(file: FileModel, call: CallSite): Node | undefined {
   // `urlretrieve(url, filename)` writes the download to its second argument.
   if (name === 'urllib.request.urlretrieve') return call.args[1] ?? call.keywords.get('filename');
   if (call.method && PATH_METHODS.has(call.method) && call.callee.type === 'attribute') {
+    if (isUnboundPathMethod(file, call)) return call.args[0];
     const receiver = call.callee.childForFieldName('object');
     if (receiver && looksLikePath(file, receiver)) return receiver;
   }
