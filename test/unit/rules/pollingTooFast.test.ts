@@ -578,6 +578,10 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.deepEqual(messages('second=[0, 15, 30, 45]'), ['15 seconds']);
     // A clock that only writes its own state asks no service for anything.
     assert.deepEqual(messages('second="*"', 'hass.states.async_set("sensor.clock", str(now))'), []);
+    // Forcing the entity's update before writing its state polls it: a state written as it is does not.
+    assert.deepEqual(messages('second="*"', 'self.schedule_update_ha_state(True)'), ['1 second']);
+    assert.deepEqual(messages('second="*"', 'self.async_schedule_update_ha_state(force_refresh=True)'), ['1 second']);
+    assert.deepEqual(messages('second="*"', 'self.schedule_update_ha_state()'), []);
   });
   it("takes an old config flow's CONNECTION_CLASS for the iot_class a manifest without one does not give", () => {
     const setup = 'from datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nasync def async_setup_entry(hass, entry):\n    return DataUpdateCoordinator(hass, None, name="demo", update_interval=timedelta(seconds=5))\n';

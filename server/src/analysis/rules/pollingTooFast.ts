@@ -681,9 +681,16 @@ function runsOnlyLocalCode(file: FileModel, action: Node | undefined, integratio
     if (target.node.type !== 'function_definition' || descendants(target.node, ['await']).length > 0) return false;
     return !descendants(target.node, ['call']).some((call) => {
       const site = target.file.callSite(call);
-      return site !== undefined && (sendsRequest(site) || SYNC_REQUEST.test(site.method ?? site.name ?? '') || helperSendsRequest(target.file, site, integration));
+      return site !== undefined && (sendsRequest(site) || SYNC_REQUEST.test(site.method ?? site.name ?? '') || forcesUpdate(site) || helperSendsRequest(target.file, site, integration));
     });
   });
+}
+
+/** `self.schedule_update_ha_state(True)`: Home Assistant runs the entity's update (its poll) before writing the state. */
+function forcesUpdate(site: CallSite): boolean {
+  if (!/^(async_)?schedule_update_ha_state$/.test(site.method ?? '')) return false;
+  const force = site.args[0] ?? site.keywords.get('force_refresh');
+  return force !== undefined && unwrap(force).type === 'true';
 }
 
 /** Home Assistant's schedulers that run a function at the times matching a pattern of hours, minutes and seconds. */
