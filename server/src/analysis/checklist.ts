@@ -21,7 +21,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
   { id: 'dependency-pinning', title: 'Dependencies pinned and audited', notApplicable: 'manifest.json lists no requirements.', passed: "Every requirement is pinned with ==, or is a package Home Assistant itself ships (its version is core's to decide)." },
   { id: 'webhook-signature', title: 'Webhook signatures are verified', notApplicable: 'The integration registers no webhooks and compares no secrets.', passed: 'Signatures, tokens and secrets from callers are checked, with a constant-time comparison.' },
   { id: 'data-minimization', title: 'Minimal data collection', notApplicable: 'No entity attributes were found.', passed: 'Entity attributes expose no personal data.' },
-  { id: 'data-deletion', title: 'Data is deleted when the entry is removed', notApplicable: 'The integration persists no data of its own.', passed: 'Persisted data is removed in async_remove_entry.' },
+  { id: 'data-deletion', title: 'Data is deleted when the entry is removed', notApplicable: 'The integration persists no data of its own.', passed: 'Persisted data is removed with the entry (in async_remove_entry, or when the entry is unloaded).' },
   { id: 'hardcoded-credentials', title: 'No hardcoded credentials', notApplicable: 'No credential-like names were found in the source.', passed: 'No secret values are written in the source.' },
   { id: 'sql-injection', title: 'SQL injection prevention', notApplicable: 'The integration runs no SQL.', passed: 'SQL statements bind their parameters.' },
   { id: 'xss', title: 'XSS prevention', notApplicable: 'The integration serves no HTML and renders no templates.', passed: 'HTML output escapes interpolated data.' },

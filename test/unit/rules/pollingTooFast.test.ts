@@ -362,6 +362,13 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.deepEqual(found(`${hammering}\n            await asyncio.sleep(30)`), []);
     assert.deepEqual(found(`${hammering}\n                if resp.status >= 500:\n                    raise ConnectionError(resp.status)`), []);
     assert.deepEqual(found('            async with self._session.get(API_URL) as resp:\n                return await resp.json()'), []);
+    // A failed answer sent round again at once, whatever else leaves the loop.
+    const limited = (test: string) => `            async with self._session.get(API_URL) as resp:\n                if ${test}:\n                    continue\n                resp.raise_for_status()\n                return await resp.json()`;
+    assert.equal(found(limited('resp.status == 429')).length, 1);
+    assert.equal(found(limited('resp.status in (429, 503)')).length, 1);
+    assert.equal(found(limited('not resp.ok')).length, 1);
+    assert.deepEqual(found(limited('resp.status == 204')), [], 'an empty answer is no failure');
+    assert.deepEqual(found(limited('resp.status == 429').replace('continue', 'await asyncio.sleep(int(resp.headers["Retry-After"]))\n                    continue')), []);
   });
 
   it('reports an endless loop that calls again at once after a failure, not one that waits, gives up or is paced', () => {

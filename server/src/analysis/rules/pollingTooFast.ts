@@ -447,7 +447,7 @@ cloud minimum (\`while True: await session.get(...); await asyncio.sleep(2)\`; n
 nor a loop waiting for a command's result), and endless loops (or coroutines that start themselves again as a task) that, when a call
 fails, call it again at once (no wait, no back-off; also a thread's blocking loop that connects, logs in or opens a
 stream again; not one whose handler gives up once a counter the loop raises passes a limit, \`if tries >= MAX: raise\`), and endless loops that send a request again at once whenever its answer is not a success (every way
-out of the loop in an \`if resp.status == 200:\` branch); not a stream read that skips a line over its limit (\`except
+out of the loop in an \`if resp.status == 200:\` branch, or a failed answer sent round again, \`if resp.status == 429: continue\`); not a stream read that skips a line over its limit (\`except
 ValueError\` around \`reader.readline()\`: the next read waits for new data).
 
 **Fix:** poll less often, let users choose the interval in the options flow with a sane minimum, or switch to push
@@ -853,13 +853,25 @@ function checkStatusRetriesWithoutPause(context: FileContext, file: FileModel): 
     const successBranches = descendants(body, ['if_statement']).filter((branch) => inLoopRound(loop, branch) && SUCCESS_TEST.test(branch.childForFieldName('condition')?.text ?? ''));
     const inSuccess = (node: Node) => successBranches.some((branch) => contains(branch.childForFieldName('consequence') ?? branch, node));
     const exits = descendants(body, ['return_statement', 'break_statement', 'raise_statement']).filter((exit) => inLoopRound(loop, exit));
-    if (successBranches.length === 0 || exits.length === 0 || !exits.every(inSuccess)) continue;
+    // `if resp.status == 429: continue`: a failed answer sends the loop round to the request again, whatever else leaves.
+    const retriesFailure = descendants(body, ['if_statement']).some((branch) => {
+      const consequence = branch.childForFieldName('consequence');
+      const last = consequence?.namedChildren[consequence.namedChildren.length - 1];
+      return inLoopRound(loop, branch) && last?.type === 'continue_statement' && FAILED_ANSWER.test(branch.childForFieldName('condition')?.text ?? '');
+    });
+    if (!retriesFailure && (successBranches.length === 0 || exits.length === 0 || !exits.every(inSuccess))) continue;
     // Anything else awaited each round (a login, a queue) may pace the loop: a person's call, not ours.
-    if (ownCalls.some((site) => site.node.parent?.type === 'await' && !requests.includes(site) && !inSuccess(site.node))) continue;
+    // Reading the answer (`await resp.json()`) waits for nothing but the bytes already on their way.
+    if (ownCalls.some((site) => site.node.parent?.type === 'await' && !requests.includes(site) && !inSuccess(site.node) && !ANSWER_READ.test(site.method ?? ''))) continue;
     context.markUsed();
     context.report(loop, `When the answer is not a success, this loop sends \`${excerpt(requests[0].callee.text, 40)}\` again at once: a service that is down or refuses the request gets called as fast as the loop runs. Wait before trying again, back off after each failure, and give up after a few tries.`);
   }
 }
+
+const ANSWER_READ = /^(json|text|read)$/;
+
+/** A test that an answer failed: `resp.status == 429`, `status != 200`, `>= 500`, `in (429, 503)`, `not resp.ok`. */
+const FAILED_ANSWER = /\.(status|status_code)\s*(==\s*[45]\d\d|!=\s*2\d\d|>=?\s*[45]\d\d|in\s*[([{]\s*[45]\d\d)|\bnot\s+\w+(\.\w+)*\.ok\b/;
 
 /** Reads of a stream that wait for data to arrive: `reader.readline()`, `process.stdout.readuntil(b"\\n")`. */
 const STREAM_READ = /^(readline|readuntil|readexactly|read)$/;
