@@ -322,4 +322,14 @@ describe('tls-verify-disabled', () => {
     assert.equal(analyzeSnippet(source('VERIFY_SSL = False', 'not VERIFY_SSL'), { rules }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(source('VERIFY_SSL = False', 'tls_insecure'), { rules }).findings, []);
   });
+
+  it("reports asyncssh's known_hosts=None written out or in a dict spread into the call", () => {
+    const source = (call: string, options = '') =>
+      `import asyncssh\n\n\nasync def shutdown(host, username, password):\n${options}    async with ${call} as conn:\n        await conn.run("sudo shutdown now")\n`;
+    assert.equal(analyzeSnippet(source('asyncssh.connect(host, username=username, password=password, known_hosts=None)'), { rules }).findings.length, 1);
+    const spread = '    options = {"host": host, "username": username, "password": password, "known_hosts": None}\n';
+    const [finding] = analyzeSnippet(source('asyncssh.connect(**options)', spread), { rules }).findings;
+    assert.match(finding?.message ?? '', /known_hosts=None turns off SSH host key checking/);
+    assert.deepEqual(analyzeSnippet(source('asyncssh.connect(**options)', spread.replace('None', '"/config/.ssh/known_hosts"')), { rules }).findings, []);
+  });
 });

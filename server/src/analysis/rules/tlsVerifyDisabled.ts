@@ -340,9 +340,11 @@ function checkCall(context: FileContext, call: CallSite): void {
     checkPxsshSession(context, call);
     return;
   }
-  if (/^asyncssh\.(connect|create_connection|connect_reverse|SSHClientConnectionOptions)$/.test(name) && unwrapNone(call.keywords.get('known_hosts'))) {
+  // Written out, or in a dict spread into the call (`asyncssh.connect(**options)` with `"known_hosts": None`).
+  const knownHosts = /^asyncssh\.(connect|create_connection|connect_reverse|SSHClientConnectionOptions)$/.test(name) ? call.keywords.get('known_hosts') ?? context.file.spreadKeyword(call, 'known_hosts') : undefined;
+  if (knownHosts && unwrapNone(knownHosts)) {
     if (userChose(context, call)) return;
-    context.report(call.keywords.get('known_hosts')!, 'known_hosts=None turns off SSH host key checking; pass the known host keys.', { severity: severity(context) });
+    context.report(knownHosts, 'known_hosts=None turns off SSH host key checking; pass the known host keys.', { severity: severity(context) });
     return;
   }
   checkInsecureDefault(context, call);
