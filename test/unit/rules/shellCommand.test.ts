@@ -514,4 +514,19 @@ describe('shell-command', () => {
     }
     assert.ok(checked >= 10, `the fixtures exercise the rewrites (${checked})`);
   });
+
+  it("reports a service's command handed whole to a remote shell through a client's methods and the executor", () => {
+    const client = 'import asyncio\n\nimport paramiko\n\n\nclass PcClient:\n    async def async_send(self, command):\n        return await self._execute(command)\n\n    async def _execute(self, command):\n        loop = asyncio.get_running_loop()\n        return await loop.run_in_executor(None, self._run, command)\n\n    def _run(self, command):\n        ssh = paramiko.SSHClient()\n        ssh.load_system_host_keys()\n        ssh.connect("pc.local")\n        ssh.exec_command(command)\n';
+    const init = (value: string) =>
+      `import voluptuous as vol\n\nfrom .client import PcClient\n\n\nasync def async_setup_entry(hass, entry):\n    client = PcClient()\n\n    async def send(call):\n        await client.async_send(${value})\n\n    hass.services.async_register("pc", "send", send, schema=vol.Schema({vol.Required("command"): str}))\n    return True\n`;
+    const found = analyzeSnippet(init('call.data["command"]'), { rules, otherFiles: { 'client.py': client } });
+    assert.match(found.findings[0]?.message ?? '', /the whole command is taken from service call data/);
+    // The executor reached through the running loop, without a name for it.
+    const chained = client.replace('        loop = asyncio.get_running_loop()\n        return await loop.run_in_executor', '        return await asyncio.get_running_loop().run_in_executor');
+    assert.notEqual(chained, client);
+    assert.equal(analyzeSnippet(init('call.data["command"]'), { rules, otherFiles: { 'client.py': chained } }).findings.length, 1);
+    const fromSettings = analyzeSnippet(init('entry.data["command"]'), { rules, otherFiles: { 'client.py': client } });
+    assert.deepEqual(fromSettings.findings, []);
+    assert.equal(fromSettings.checklist.find((item) => item.id === 'command-injection')?.status, 'review');
+  });
 });

@@ -1368,7 +1368,8 @@ function findCallReferences(file: FileModel): FileCallReferences {
     } else if (name === 'asyncio.to_thread' && call.args[0]) {
       // `await asyncio.to_thread(_write, path, data)` hands keywords on as well.
       add(unwrap(call.args[0]), call, 1, true);
-    } else if (/(^|\.)run_in_executor$/.test(name) && call.args[1]) {
+    } else if ((/(^|\.)run_in_executor$/.test(name) || call.method === 'run_in_executor') && call.args[1]) {
+      // Also `asyncio.get_running_loop().run_in_executor(None, f, x)`, whose receiver has no name.
       add(unwrap(call.args[1]), call, 2, false);
     } else if (/(^|\.)partial$/.test(name) && call.args[0]) {
       add(unwrap(call.args[0]), call, 1, true);

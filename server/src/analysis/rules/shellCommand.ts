@@ -13,7 +13,7 @@ import {
 import { isConstantExpression } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { untrustedSource } from '../model/untrusted';
+import { distantUntrustedSource, untrustedSource } from '../model/untrusted';
 import { stringPrefix, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
@@ -422,7 +422,8 @@ function reportRemote(context: FileContext, use: ShellUse): void {
   if (isConstantExpression(file, use.command, integration)) return;
   const built = segmentsOf(file, use.command);
   const segments = built ?? (use.wordOfLine ? [] : undefined);
-  const source = untrustedSource(file, use.command, integration);
+  // A service's command handed through a client's methods and the executor (three calls) still comes from outside.
+  const source = distantUntrustedSource(file, use.command, integration);
   const values = built ? valuesOf(file, use.command) : use.wordOfLine ? [use.command] : [];
   const unquoted = values.filter((value) => !isConstantExpression(file, value, integration) && !isShellQuoted(file, value));
   if (segments && unquoted.length === 0) return;
