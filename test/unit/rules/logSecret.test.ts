@@ -1128,4 +1128,14 @@ async def async_setup_entry(hass, entry):
     assert.equal(analyzeSnippet(source('auth_code.encode()'), { rules }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(source('str.encode("fixed")'), { rules }).findings, []);
   });
+
+  it("follows a credential written into another object's dict before that dict is logged", () => {
+    const source = (write: string) =>
+      `import logging\n\nfrom wallbox import Wallbox\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    client = Wallbox(entry.data["username"], entry.data["password"])\n${write}\n    _LOGGER.debug("Request headers: %s", client.headers)\n    return True\n`;
+    assert.match(analyzeSnippet(source('    client.headers["Authorization"] = f"Bearer {entry.data[\'access_token\']}"'), { rules }).findings[0]?.message ?? '', /writes the credential `client\.headers`/);
+    assert.equal(analyzeSnippet(source('    client.headers["X-Api-Key"] = api_key'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('    client.headers["Accept"] = "application/json"'), { rules }).findings, []);
+    // Written after the log line: not in what was logged.
+    assert.deepEqual(analyzeSnippet(source('    pass').replace('    return True', '    client.headers["X-Api-Key"] = api_key\n    return True'), { rules }).findings, []);
+  });
 });

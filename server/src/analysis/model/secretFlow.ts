@@ -2005,6 +2005,9 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
     const key = kind === 'webhook' || kind === 'view-request' ? queryCredentialKey(walk) : undefined;
     if (key) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${key}`, node }];
   }
+  // `client.headers["Authorization"] = f"Bearer {token}"` earlier in the function: another object's dict, filled here.
+  const written = object && unwrap(object).type === 'identifier' && unwrap(object).text !== 'self' ? attributeDictWrites(walk, node, depth) : undefined;
+  if (written) return [{ ...written, node }];
   // `self._headers` holds what the class put there (`self._headers = {...}`, or a property returning it).
   if (walk.resolving.has(node.id)) return [];
   walk.resolving.add(node.id);
@@ -2022,6 +2025,26 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
   } finally {
     walk.resolving.delete(node.id);
   }
+}
+
+/**
+ * What the function wrote into `obj.attr[...]` before `node` reads `obj.attr`: a credential under a credential's key,
+ * or a value that carries one.
+ */
+function attributeDictWrites(walk: Walk, node: Node, depth: number): SecretCarrier | undefined {
+  const { file, integration } = walk;
+  for (const assignment of fileIndex(file).statementsByScope.get(file.scopeOf(node).id) ?? []) {
+    if (assignment.startIndex > node.startIndex) break;
+    const left = assignment.type === 'assignment' ? assignment.childForFieldName('left') : null;
+    const right = assignment.childForFieldName('right');
+    if (left?.type !== 'subscript' || !right || left.childForFieldName('value')?.text !== node.text) continue;
+    const key = left.childForFieldName('subscript');
+    const name = key ? file.stringValue(key, integration?.constantString) : undefined;
+    const found = carriers(walk, right, depth - 1)[0];
+    if (found) return found;
+    if (name !== undefined && isCredentialKey(name, declaredSecretKeys(file, integration)) && !isInert(file, right)) return { kind: 'secret', source: `${node.text}["${name}"]`, node };
+  }
+  return undefined;
 }
 
 /** A credential key the integration reads from a request's query string (`request.query.get(SIGN_QUERY_PARAM)`), if any. */
