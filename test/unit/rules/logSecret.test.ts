@@ -1138,4 +1138,11 @@ async def async_setup_entry(hass, entry):
     // Written after the log line: not in what was logged.
     assert.deepEqual(analyzeSnippet(source('    pass').replace('    return True', '    client.headers["X-Api-Key"] = api_key\n    return True'), { rules }).findings, []);
   });
+
+  it("reports an answer's parse a helper logs and returns as written, when a caller reads a credential from it", () => {
+    const source = (read: string, parse = 'resp.json()') =>
+      `import logging\n\nimport httpx\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def send_http(url, params):\n    async with httpx.AsyncClient() as client:\n        resp = await client.post(url, json=params)\n        _LOGGER.debug("HTTP data received = %s", ${parse})\n        return ${parse}\n\n\nclass Api:\n    async def login(self):\n        resp = await send_http("https://api.example.com/login", {"user": self.user})\n        self.value = resp${read}\n`;
+    assert.match(analyzeSnippet(source('["result"]["auth"]["apiKey"]'), { rules }).findings[0]?.message ?? '', /writes `resp\.json\(\)`, a whole payload that holds the credential "apiKey"/);
+    assert.deepEqual(analyzeSnippet(source('["result"]["devices"]'), { rules }).findings, []);
+  });
 });

@@ -1422,8 +1422,11 @@ function credentialReadByCallers(walk: Walk, use: Node, bindings: readonly Bindi
   const fn = file.enclosingFunction(use);
   // The returned value itself is what a caller follows into the helper: that caller's own reads decide, not others'.
   if (use.parent?.type === 'return_statement') return undefined;
-  if (!fn || !bindings.some((binding) => binding.kind === 'assign' && binding.value && (isParsedResponse(file, binding.value) || isCallResult(binding.value)))) return undefined;
-  if (!file.returnedValues(fn).some((value) => unwrap(value).type === 'identifier' && unwrap(value).text === use.text)) return undefined;
+  // A name bound to an answer, or the parse of an answer written out (`resp.json()`) that the function returns as written.
+  const parsed = use.type === 'call';
+  if (!fn || (!parsed && !bindings.some((binding) => binding.kind === 'assign' && binding.value && (isParsedResponse(file, binding.value) || isCallResult(binding.value))))) return undefined;
+  const returnedAsUsed = (value: Node) => (parsed ? unwrapAwait(value).text === use.text : unwrap(value).type === 'identifier' && unwrap(value).text === use.text);
+  if (!file.returnedValues(fn).some(returnedAsUsed)) return undefined;
   // Logged on the way to a raise (`if error_code != 0: _LOGGER.debug(..., body); raise ...`): that answer is never
   // returned, so no caller reads anything from it.
   if (endsInRaise(use, fn)) return undefined;
@@ -1437,6 +1440,11 @@ function credentialReadByCallers(walk: Walk, use: Node, bindings: readonly Bindi
     if (key) return key;
   }
   return undefined;
+}
+
+function unwrapAwait(value: Node): Node {
+  const node = unwrap(value);
+  return node.type === 'await' ? unwrap(node.namedChild(0) ?? node) : node;
 }
 
 /** Whether a block between `node` and the function `fn` around it ends with a raise. */
@@ -2366,6 +2374,9 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
     if (key) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${key}`, node }];
     // `resp = await session.post(self.token_url, data=data)` then `await resp.json()`: an OAuth token endpoint's answer.
     if (receiver && answersTokenEndpoint(file, receiver)) return [{ kind: 'payload', source: TOKEN_ENDPOINT_ANSWER, node }];
+    // `_LOGGER.debug(..., resp.json()); return resp.json()`, and a caller reads `["result"]["apiKey"]` from the result.
+    const callersKey = credentialReadByCallers(walk, node, []);
+    if (callersKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${callersKey}`, node }];
   }
   // `raw = await resp.text()` logged, where the function reads `(await resp.json())["token"]`: the same body as text
   // (not the body of a failed answer, `if resp.status != 200: raise Error(await resp.text())`, which holds none).
