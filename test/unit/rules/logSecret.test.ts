@@ -1145,4 +1145,14 @@ async def async_setup_entry(hass, entry):
     assert.match(analyzeSnippet(source('["result"]["auth"]["apiKey"]'), { rules }).findings[0]?.message ?? '', /writes `resp\.json\(\)`, a whole payload that holds the credential "apiKey"/);
     assert.deepEqual(analyzeSnippet(source('["result"]["devices"]'), { rules }).findings, []);
   });
+
+  it("takes a device's pin for a credential where the integration asks the user for a PIN as text, not a GPIO pin", () => {
+    const platform = (schema: string) =>
+      `import logging\n\nimport voluptuous as vol\nimport homeassistant.helpers.config_validation as cv\nfrom homeassistant.components.media_player import PLATFORM_SCHEMA\n\n_LOGGER = logging.getLogger(__name__)\nPLATFORM_SCHEMA = PLATFORM_SCHEMA.extend({vol.Required("host"): cv.string, vol.Optional("pin"): ${schema}})\n\n\nclass Tv:\n    def __init__(self, device):\n        _LOGGER.debug("Paired with %s", device.pin)\n`;
+    assert.equal(analyzeSnippet(platform('cv.string'), { rules, fileName: 'media_player.py' }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(platform('cv.positive_int'), { rules, fileName: 'media_player.py' }).findings, []);
+    const configurator = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef setup_platform(hass, config, add_entities, discovery_info=None):\n    hass.components.configurator.request_config("TV", lambda data: None, fields=[{"id": "pin", "name": "PIN", "type": ""}])\n\n\nclass Tv:\n    def __init__(self, device):\n        _LOGGER.error(device.pin)\n';
+    assert.equal(analyzeSnippet(configurator, { rules, fileName: 'media_player.py' }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(configurator.replace('"id": "pin"', '"id": "host"'), { rules, fileName: 'media_player.py' }).findings, []);
+  });
 });

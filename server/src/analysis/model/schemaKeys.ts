@@ -49,7 +49,8 @@ const declaredByIntegration = new WeakMap<IntegrationModel | FileModel, Readonly
 
 /**
  * The keys the integration's schemas declare credentials with `probatio.Secret(...)`, as the strings they resolve to,
- * and an alarm panel's or lock's `CONF_CODE`. For a file outside an integration, its own.
+ * an alarm panel's or lock's `CONF_CODE`, and `pin` where the user types one as text. For a file outside an
+ * integration, its own.
  */
 export function declaredSecretKeys(file: FileModel, integration: IntegrationModel | undefined): ReadonlySet<string> {
   return keysOnce(declaredByIntegration, file, integration, (files) => {
@@ -61,6 +62,8 @@ export function declaredSecretKeys(file: FileModel, integration: IntegrationMode
       return [...candidate.imports.values()].includes('homeassistant.const.CONF_CODE') || (own !== undefined && candidate.stringValue(own) === 'code');
     };
     if (guardsSomething && files.some(namesCode)) found.add('code');
+    // A PIN the user types as text (a pairing PIN a TV shows, a device's PIN) is a password; a GPIO pin is a number.
+    if (asksForTextPin(files, integration)) found.add('pin');
     for (const candidate of files) {
       if (!candidate.mentions(/Secret\(/)) continue;
       for (const call of candidate.calls) {
@@ -71,6 +74,21 @@ export function declaredSecretKeys(file: FileModel, integration: IntegrationMode
     }
     return found;
   });
+}
+
+/** Validators of text: what a form or schema takes as typed. */
+const TEXT_VALIDATOR = /^(str|(cv\.|config_validation\.)string|(selector\.)?TextSelector\(.*\))$/s;
+
+/**
+ * Whether the integration asks the user for a PIN as text: a schema key `pin` validated as a string, or a field `pin`
+ * of the legacy configurator (`fields=[{"id": "pin", ...}]`).
+ */
+function asksForTextPin(files: readonly FileModel[], integration: IntegrationModel | undefined): boolean {
+  if (!files.some((file) => file.mentions(/\bpin\b|CONF_PIN/i))) return false;
+  for (const { key, validator } of markedPairs(files, integration)) if (key === 'pin' && TEXT_VALIDATOR.test(unwrap(validator).text)) return true;
+  return files.some((file) =>
+    file.calls.some((call) => call.method === 'request_config' && (call.keywords.get('fields')?.descendantsOfType('pair') ?? []).some((pair) => pair.childForFieldName('key')?.text.replace(/['"]/g, '') === 'id' && /^["']pin["']$/.test(pair.childForFieldName('value')?.text ?? ''))),
+  );
 }
 
 /** Validators whose values are switches: no credential is one. */

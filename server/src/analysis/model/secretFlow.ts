@@ -1982,6 +1982,8 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
   // integration that makes OAuth2Sessions.
   if (attribute === 'valid_token' && object && (isOAuthSession(walk.file, object) || (/session$/i.test(unwrap(object).text) && makesOAuthSessions(walk)))) return [];
   if (isSecretHolderName(attribute) && !inLexer(walk.file, node)) return [{ kind: 'secret', source: node.text, node }];
+  // `device.pin` where the integration asks the user for a text PIN (see declaredSecretKeys).
+  if (attribute === 'pin' && declaredSecretKeys(walk.file, walk.integration).has('pin')) return [{ kind: 'secret', source: node.text, node }];
   const parsedKey = credentialReadFromParsedText(walk.file, node);
   if (parsedKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${parsedKey}`, node }];
   // `call.data` of a service whose schema takes a credential.
