@@ -529,4 +529,17 @@ describe('shell-command', () => {
     assert.deepEqual(fromSettings.findings, []);
     assert.equal(fromSettings.checklist.find((item) => item.id === 'command-injection')?.status, 'review');
   });
+
+  it('takes a service field its schema limits to fixed values (vol.In) for one of those values, not free text', () => {
+    const source = (schema: string, command: string) =>
+      `import subprocess\n\nimport voluptuous as vol\n\nALLOWED_UNITS = ["nginx", "mosquitto"]\nSCHEMA = vol.Schema({vol.Required("unit"): ${schema}})\n\n\nasync def async_setup(hass, config):\n    def restart(call):\n        unit = call.data["unit"]\n        ${command}\n\n    hass.services.async_register("units", "restart", restart, schema=SCHEMA)\n    return True\n`;
+    const remote = 'subprocess.run(["ssh", "root@192.168.1.5", "sudo", "systemctl", "restart", unit], check=True)';
+    assert.deepEqual(analyzeSnippet(source('vol.In(ALLOWED_UNITS)', remote), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('vol.All(str, vol.In(ALLOWED_UNITS))', remote), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('str', remote), { rules }).findings.length, 1);
+    // A local shell built from such a field is a constant command: the argument list is still better.
+    const local = 'subprocess.run(f"systemctl restart {unit}", shell=True)';
+    assert.deepEqual(analyzeSnippet(source('vol.In(ALLOWED_UNITS)', local), { rules }).findings.map((finding) => finding.severity), ['warning']);
+    assert.deepEqual(analyzeSnippet(source('str', local), { rules }).findings.map((finding) => finding.severity), ['error']);
+  });
 });

@@ -208,4 +208,11 @@ describe('sql-string-built', () => {
     assert.match(status('')?.note ?? '', /run_query/);
     assert.equal(status('\n\ndef count(db_url):\n    return run_query(db_url, "SELECT COUNT(*) FROM states")\n')?.status, 'pass');
   });
+
+  it('lets a column picked from a fixed list by the service schema (vol.In) into the SQL text', () => {
+    const source = (schema: string) =>
+      `import sqlite3\n\nimport voluptuous as vol\n\nSORT_COLUMNS = ["last_updated", "state"]\nSCHEMA = vol.Schema({vol.Required("order_by"): ${schema}})\n\n\nasync def async_setup(hass, config):\n    def latest(call):\n        order_by = call.data["order_by"]\n        with sqlite3.connect(hass.config.path("home-assistant_v2.db")) as conn:\n            return conn.execute(f"SELECT state FROM states ORDER BY {order_by} DESC LIMIT 10").fetchall()\n\n    hass.services.async_register("history", "latest", latest, schema=SCHEMA)\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(source('vol.In(SORT_COLUMNS)'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(source('str'), { rules }).findings.length, 1);
+  });
 });

@@ -666,4 +666,12 @@ describe('unsafe-file-path', () => {
     assert.equal(analyzeSnippet(source('target.write_bytes, b""'), { rules }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(source('Path.write_bytes, Path(hass.config.path("www/imgcache/latest.jpg")), b""'), { rules }).findings, []);
   });
+
+  it("keeps a field the service schema limits to fixed values fixed when it is handed to the integration's helper", () => {
+    const files = 'import os\n\n\nclass ExportFiles:\n    def __init__(self, base):\n        self._base = base\n\n    def write(self, name, text):\n        with open(os.path.join(self._base, name), "w") as handle:\n            handle.write(text)\n';
+    const init = (name: string) =>
+      `from pathlib import Path\n\nimport voluptuous as vol\n\nfrom .files import ExportFiles\n\nSCHEMA = vol.Schema({vol.Required("filename"): str, vol.Optional("format", default="json"): vol.In(["json", "csv"])})\n\n\nasync def async_setup(hass, config):\n    files = ExportFiles(hass.config.path("exports"))\n\n    async def handle_export(call):\n        fmt = call.data["format"]\n        await hass.async_add_executor_job(files.write, ${name}, "report")\n\n    hass.services.async_register("demo", "export", handle_export, schema=SCHEMA)\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(init('f"{Path(call.data[\'filename\']).name}.{fmt}"'), { rules, otherFiles: { 'files.py': files } }).findings, []);
+    assert.equal(analyzeSnippet(init('f"{call.data[\'filename\']}.{fmt}"'), { rules, otherFiles: { 'files.py': files } }).findings.length, 1);
+  });
 });

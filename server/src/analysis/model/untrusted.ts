@@ -218,6 +218,8 @@ function sourceOf(context: Context, file: FileModel, expression: Node, access: s
       return part(object);
     }
     case 'subscript':
+      // `call.data["unit"]` of a field the service schema limits to fixed values (`vol.In(UNITS)`): one of those.
+      if (isFixedChoiceField(context, file, node)) return undefined;
       // `MAPPING[key]` is one of MAPPING's values whoever picks the key; `data["key"]` is data.
       return part(node.childForFieldName('value'));
     case 'call':
@@ -301,6 +303,7 @@ function callSource(context: Context, file: FileModel, node: Node, depth: number
   if (site.method && SCALAR_METHODS.test(site.method)) return undefined;
   const next = (child: Node) => sourceOf(context, file, child, undefined, depth - 1, helpers);
   if (callee.type === 'attribute') {
+    if (site.method === 'get' && isFixedChoiceField(context, file, node)) return undefined;
     const receiver = callee.childForFieldName('object');
     // `call.data.get("x")`, `(await request.json())["x"]`, `name.strip()`: the result comes from the receiver. Like an
     // await, a step into the receiver costs no depth (`header.strip().split(" ")` is one value, not three): only
@@ -320,6 +323,45 @@ function callSource(context: Context, file: FileModel, node: Node, depth: number
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * `call.data["unit"]` or `call.data.get("unit")` in a service handler whose registered schema takes the field only as
+ * one of fixed values (`vol.In(ALLOWED_UNITS)`): the sender picks one of the integration's own values, not free text.
+ */
+function isFixedChoiceField(context: Context, file: FileModel, read: Node): boolean {
+  const site = read.type === 'call' ? file.callSite(read) : undefined;
+  const data = read.type === 'subscript' ? read.childForFieldName('value') : site?.method === 'get' ? site.callee.childForFieldName('object') : null;
+  const holder = data?.type === 'attribute' && data.childForFieldName('attribute')?.text === 'data' ? data.childForFieldName('object') : null;
+  if (holder?.type !== 'identifier') return false;
+  const keyNode = read.type === 'subscript' ? read.childForFieldName('subscript') : site?.args[0];
+  const key = keyNode ? file.stringValue(keyNode, context.integration?.constantString) : undefined;
+  const handler = key !== undefined ? file.origins(holder).find((origin) => origin.kind === 'parameter')?.scope : undefined;
+  if (!handler || key === undefined) return false;
+  const validators = serviceFieldValidators(handler, key, file, context.integration);
+  return validators.length > 0 && validators.every(({ file: owner, node }) => isFixedChoice(owner, node));
+}
+
+/**
+ * A value that can only be one of the integration's fixed values because the service schema says so: the field read
+ * (`call.data["unit"]`), or a name bound to it (`unit = call.data["unit"]`).
+ */
+export function isFixedChoiceValue(file: FileModel, expression: Node, integration: IntegrationModel | undefined): boolean {
+  const node = unwrap(expression);
+  const context: Context = { integration, following: new Set() };
+  if (node.type === 'subscript' || node.type === 'call') return isFixedChoiceField(context, file, node);
+  if (node.type !== 'identifier') return false;
+  const origins = file.origins(node);
+  return origins.length > 0 && origins.every((origin) => origin.kind === 'expression' && origin.node.id !== node.id && ['subscript', 'call'].includes(unwrap(origin.node).type) && isFixedChoiceField(context, file, unwrap(origin.node)));
+}
+
+/** `vol.In([...])`, also inside `vol.All(cv.string, vol.In([...]))`. */
+export function isFixedChoice(file: FileModel, validator: Node): boolean {
+  const target = unwrap(validator);
+  const site = target.type === 'call' ? file.callSite(target) : undefined;
+  if (!site) return false;
+  if (/(^|\.)In$/.test(site.name ?? '')) return true;
+  return /(^|\.)All$/.test(site.name ?? '') && site.args.some((argument) => isFixedChoice(file, argument));
 }
 
 /** What a standard library request handler reads from its request, by attribute, as the part of the request it is. */

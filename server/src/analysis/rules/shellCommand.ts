@@ -13,7 +13,7 @@ import {
 import { isConstantExpression } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { distantUntrustedSource, untrustedSource } from '../model/untrusted';
+import { distantUntrustedSource, isFixedChoiceValue, untrustedSource } from '../model/untrusted';
 import { stringPrefix, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
@@ -82,7 +82,8 @@ ssh joins into one line for the remote shell) built from unquoted values (a remo
 is put up for review), and a shell pexpect starts (\`pexpect.spawn("/bin/sh", ["-c", cmd])\`, or a command line it
 splits itself, \`pexpect.run(f"sh -c '{cmd}'")\`). A command built from values that are not
 constants is an error; a constant command, or one whose values all went through \`shlex.quote\`, is a warning: it
-still starts a shell for nothing. Argument lists, \`create_subprocess_exec\` with separate arguments and test files
+still starts a shell for nothing. A service field whose schema limits it to fixed values (\`vol.In(UNITS)\`) counts as
+one of those constants. Argument lists, \`create_subprocess_exec\` with separate arguments and test files
 are not reported.
 
 **The fix: Switch to argument-list spawn.** When the command splits without a shell, the quick fix rewrites it:
@@ -393,8 +394,10 @@ function quotedInsideShellQuotes(file: FileModel, command: Node): boolean {
 
 function reportLocal(context: FileContext, use: ShellUse): void {
   const { file, integration } = context;
-  const constant = isConstantExpression(file, use.command, integration);
-  const pending = constant ? [] : valuesOf(file, use.command).filter((value) => !isConstantExpression(file, value, integration));
+  const values = valuesOf(file, use.command);
+  // Built only from constants and fields the service schema limits to fixed values: a constant command all the same.
+  const constant = isConstantExpression(file, use.command, integration) || (segmentsOf(file, use.command) !== undefined && values.length > 0 && values.every((value) => isFixedValue(file, value, integration)));
+  const pending = constant ? [] : values.filter((value) => !isFixedValue(file, value, integration));
   const quoted = !constant && pending.length > 0 && pending.every((value) => isShellQuoted(file, value)) && !quotedInsideShellQuotes(file, use.command);
   let message: string;
   if (constant) {
@@ -413,6 +416,11 @@ function reportLocal(context: FileContext, use: ShellUse): void {
   });
 }
 
+/** A constant, or a service field its schema limits to fixed values (`vol.In(UNITS)`): nothing a sender can shape. */
+function isFixedValue(file: FileModel, value: Node, integration: IntegrationModel | undefined): boolean {
+  return isConstantExpression(file, value, integration) || isFixedChoiceValue(file, value, integration);
+}
+
 /**
  * A remote shell cannot be avoided, so only commands built from values that are neither constants nor quoted are
  * reported, and a command passed through unchanged only when it comes from untrusted input.
@@ -425,7 +433,7 @@ function reportRemote(context: FileContext, use: ShellUse): void {
   // A service's command handed through a client's methods and the executor (three calls) still comes from outside.
   const source = distantUntrustedSource(file, use.command, integration);
   const values = built ? valuesOf(file, use.command) : use.wordOfLine ? [use.command] : [];
-  const unquoted = values.filter((value) => !isConstantExpression(file, value, integration) && !isShellQuoted(file, value));
+  const unquoted = values.filter((value) => !isFixedValue(file, value, integration) && !isShellQuoted(file, value));
   if (segments && unquoted.length === 0) return;
   if (!segments && !source) {
     // Passed on whole from settings or the integration's state (a YAML sensor's command): the shell is the point, but

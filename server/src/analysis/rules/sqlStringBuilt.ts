@@ -2,7 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { isConstantExpression } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { argumentsFor, callerArguments, isAdministratorFormInput, untrustedSource } from '../model/untrusted';
+import { argumentsFor, callerArguments, isAdministratorFormInput, isFixedChoiceValue, untrustedSource } from '../model/untrusted';
 import { callTakingArgument, interpolations, isFString, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity } from '../types';
@@ -46,7 +46,8 @@ whoever can call them, and even values read from a device or cloud API are not y
 
 Every driver Home Assistant integrations use binds parameters instead: \`?\` for sqlite3 and aiosqlite, \`%s\` for
 psycopg and MySQL drivers, \`$1\` for asyncpg, \`:name\` with SQLAlchemy's \`text()\`. Interpolating module constants
-(a table name) is fine and not reported; a list of constant pieces a function
+(a table name), or a service field whose schema limits it to fixed values (\`vol.In(SORT_COLUMNS)\`, the usual way to
+let a caller pick a column), is fine and not reported; a list of constant pieces a function
 builds and joins (\`marks.append("?")\`) is constant, one of formatted pieces (\`fields.append(f"{key} = ?")\`) is not. Text built in
 one module and run by the integration's helper in another (\`execute(hass, query)\`) is reported where it is built. A statement rendered from a template
 (\`Template(query, hass).async_render(arguments)\`) is reported; one a function runs for callers the integration does
@@ -119,7 +120,8 @@ function reportBuilt(context: FileContext, call: CallSite, query: Node, builds: 
   for (const built of builds) {
     if (!SQL_START.test(built.literalText) && !SQL_BODY.test(built.literalText)) continue;
     context.markUsed();
-    const dynamic = built.parts.filter((part) => !isConstantExpression(file, part, context.integration));
+    // A service field limited to fixed values (`vol.In(SORT_COLUMNS)`) is one of the integration's own names.
+    const dynamic = built.parts.filter((part) => !isConstantExpression(file, part, context.integration) && !isFixedChoiceValue(file, part, context.integration));
     if (dynamic.length === 0) continue;
     const severity = severityOf(context, dynamic);
     const shown = dynamic.map((part) => `\`${excerpt(part.text, 40)}\``).join(', ');
@@ -327,7 +329,7 @@ function placeholderSuggestion(file: FileModel, call: CallSite, built: Built, in
     // A format spec or conversion (`{x!r}`, `{x:>4}`) changes the text; leave those to a person.
     if (!expression || child.namedChildCount > 1) return [];
     // A constant (a table or column name) stays in the text: drivers bind values, never names.
-    if (isConstantExpression(file, expression, integration)) {
+    if (isConstantExpression(file, expression, integration) || isFixedChoiceValue(file, expression, integration)) {
       texts[texts.length - 1] += child.text;
       keepsInterpolations = true;
       continue;

@@ -7,7 +7,7 @@ import { FILE_OPERATIONS, isUnboundPathMethod, programPathArguments } from '../m
 import type { IntegrationModel } from '../model/integration';
 import { selfAttributeValues } from '../model/secretFlow';
 import { isSameValue, knownKeyGuard } from '../model/knownKeys';
-import { callerArguments, callsTextReshapingHelper, distantUntrustedSource, isAdministratorFormInput, resolveCallables, serviceFieldValidators } from '../model/untrusted';
+import { callerArguments, callsTextReshapingHelper, distantUntrustedSource, isAdministratorFormInput, isFixedChoice, resolveCallables, serviceFieldValidators } from '../model/untrusted';
 import { comparisonParts } from '../model/verification';
 import { descendants, interpolations, leavesBlock, unwrap } from '../python/syntax';
 import type { FileContext, ReportOptions, Rule } from '../rule';
@@ -401,18 +401,10 @@ function oneOfFixedNames(context: FileContext, leaf: Node): boolean {
     const parameter = holder?.type === 'identifier' ? file.origins(holder).find((found) => found.kind === 'parameter') : undefined;
     if (key === undefined || !parameter?.scope) return false;
     const validators = serviceFieldValidators(parameter.scope, key, file, integration);
-    return validators.length > 0 && validators.every(({ file: owner, node: validator }) => fixedChoice(owner, validator));
+    return validators.length > 0 && validators.every(({ file: owner, node: validator }) => isFixedChoice(owner, validator));
   });
 }
 
-/** `vol.In([...])`, also inside `vol.All(cv.string, vol.In([...]))`. */
-function fixedChoice(file: FileModel, validator: Node): boolean {
-  const target = unwrap(validator);
-  const site = target.type === 'call' ? file.callSite(target) : undefined;
-  if (!site) return false;
-  if (/(^|\.)In$/.test(site.name ?? '')) return true;
-  return /(^|\.)All$/.test(site.name ?? '') && site.args.some((argument) => fixedChoice(file, argument));
-}
 
 /** `contained`: a check that keeps the path in its folder (or the value a bare file name); `relative-only`: only raise_if_invalid_path. */
 type PathCheck = 'contained' | 'relative-only';
