@@ -1155,4 +1155,18 @@ async def async_setup_entry(hass, entry):
     assert.equal(analyzeSnippet(configurator, { rules, fileName: 'media_player.py' }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(configurator.replace('"id": "pin"', '"id": "host"'), { rules, fileName: 'media_player.py' }).findings, []);
   });
+
+  it('leaves an answer alone where the code found it lacks the credential: below a branch that leaves with it, or named for tokens', () => {
+    const flow = (name: string, check: string) =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Flow(ConfigFlow, domain="acme"):\n    async def async_step_user(self, user_input=None):\n        async with self.session.post("https://auth.acme.io/token", json=user_input) as resp:\n            ${name} = await resp.json()\n${check}\n`;
+    const below = (test: string) => flow('answer', `        if ${test}:\n            return self.async_create_entry(title="x", data={"token": answer["access_token"]})\n        _LOGGER.error("Login failed: %s", answer)`);
+    assert.deepEqual(analyzeSnippet(below('"access_token" in answer'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(below('answer.get("access_token")'), { rules }).findings, []);
+    // A branch that does not leave, or a test of something else, says nothing about what the answer holds.
+    assert.equal(analyzeSnippet(below('"access_token" in answer').replace('            return self.async_create_entry', '            self.result = self.async_create_entry'), { rules }).findings.length, 1);
+    assert.equal(analyzeSnippet(below('self.ready'), { rules }).findings.length, 1);
+    const named = (test: string) => flow('tokens', `        if ${test}:\n            _LOGGER.error("Login failed: %s", tokens)\n            return None\n        return tokens["access_token"]`);
+    assert.deepEqual(analyzeSnippet(named('"access_token" not in tokens'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(named('self.ready'), { rules }).findings.length, 1);
+  });
 });

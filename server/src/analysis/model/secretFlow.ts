@@ -1305,6 +1305,8 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
       const left = credentialLeftByMasking(walk, node);
       derived = left ? { kind: 'payload', source: `${PARTLY_MASKED_SOURCE}${left}`, node } : undefined;
     }
+    // A token endpoint's answer where the code found it lacks its parts (`if "access_token" not in answer:`): an error's.
+    if (derived?.kind === 'payload' && derived.source === TOKEN_ENDPOINT_ANSWER && inMissingPartBranch(node, name)) derived = undefined;
     // A request body the code reads a credential from says which credential it holds.
     const bodyKey = derived && isRequestPayload(derived) ? credentialResponseKey(file, node, bindings) : undefined;
     if (bodyKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${bodyKey}`, node }];
@@ -1320,7 +1322,8 @@ function identifierCarrier(walk: Walk, node: Node, depth: number): SecretCarrier
     const parsedKey = bindings.length > 0 ? credentialReadFromParsedText(file, node) : undefined;
     if (parsedKey) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${parsedKey}`, node }];
     // A secret-named value whose origin we cannot see (a parameter, a call, an attribute) is taken at its word.
-    if (opaque && isSecretHolderName(name) && !inLexer(file, node) && !catchingClause(node)) return [{ kind: 'secret', source: name, node }];
+    // Not where the code found the answer lacks its credential (`if "access_token" not in tokens:`): a failed login's.
+    if (opaque && isSecretHolderName(name) && !inLexer(file, node) && !catchingClause(node) && !inMissingPartBranch(node, name)) return [{ kind: 'secret', source: name, node }];
     const raised = bindings.length === 0 && depth > 1 ? caughtExceptionCarrier(walk, node, depth) : undefined;
     if (raised) return [{ ...raised, node }];
     // `**kwargs` of the function around (the file model binds no splat parameter): what its callers give it.
@@ -1560,8 +1563,39 @@ function inMissingPartBranch(use: Node, parsedName: string): boolean {
     if (!condition || branch?.childForFieldName('consequence')?.id !== current.id) continue;
     const node = unwrap(condition);
     const tested = node.type === 'not_operator' ? node.childForFieldName('argument') : node.type === 'comparison_operator' && /\bis\s+None$/.test(node.text) ? node.namedChild(0) : null;
-    if (tested && part.test(tested.text)) return true;
-    if (node.type === 'comparison_operator' && absent.test(node.text)) return true;
+    // `if "access_token" not in tokens: tokens = resp.json()`: the answer used is the new one, not the one tested.
+    if (((tested && part.test(tested.text)) || (node.type === 'comparison_operator' && absent.test(node.text))) && !reboundBetween(use, parsedName, condition.endIndex)) return true;
+  }
+  return fallsThroughWhenPresent(use, parsed, parsedName);
+}
+
+/** Whether the function assigns `name` again between index `from` and `use`. */
+function reboundBetween(use: Node, name: string, from: number): boolean {
+  const fn = ancestorOfType(use, ['function_definition']);
+  return descendants(fn ?? use, ['assignment', 'augmented_assignment']).some((assignment) => assignment.startIndex > from && assignment.startIndex < use.startIndex && assignment.childForFieldName('left')?.text === name);
+}
+
+/**
+ * `if "access_token" in answer: return ...` (or `if answer.get("access_token"):`), then `answer` used below it: the
+ * code after a branch that leaves whenever the part is there runs only for an answer without it.
+ */
+function fallsThroughWhenPresent(use: Node, parsed: string, name: string): boolean {
+  const part = new RegExp(`^\\(?\\s*${parsed}\\s*(\\[|\\.get\\()`);
+  const present = new RegExp(`^\\S+\\s+in\\s+${parsed}$`);
+  for (let current: Node | null = use; current && current.type !== 'function_definition'; current = current.parent) {
+    const block = current.parent;
+    if (block?.type !== 'block' && block?.type !== 'module') continue;
+    for (const statement of block.namedChildren) {
+      if (statement.startIndex >= current.startIndex) break;
+      if (statement.type !== 'if_statement' || statement.childForFieldName('alternative')) continue;
+      const condition = statement.childForFieldName('condition');
+      const consequence = statement.childForFieldName('consequence');
+      const last = consequence?.namedChildren[consequence.namedChildren.length - 1];
+      if (!condition || !last || (last.type !== 'return_statement' && last.type !== 'raise_statement')) continue;
+      const node = unwrap(condition);
+      const tests = (node.type === 'comparison_operator' && present.test(node.text)) || ((node.type === 'subscript' || node.type === 'call') && part.test(node.text));
+      if (tests && !reboundBetween(use, name, condition.endIndex)) return true;
+    }
   }
   return false;
 }
