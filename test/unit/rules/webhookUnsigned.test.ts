@@ -306,4 +306,17 @@ describe('webhook-unsigned', () => {
       assert.equal(result.checklist.find((item) => item.id === 'webhook-signature')?.status, 'fail', read);
     }
   });
+
+  it('does not take a check whose answer is thrown away for verification', () => {
+    const source = (check: string, helper = '') =>
+      `import hashlib\nimport hmac\nfrom homeassistant.components import webhook\n${helper}\n\nasync def handle(hass, webhook_id, request):\n    body = await request.read()\n    expected = hmac.new(hass.data["acme_secret"], body, hashlib.sha256).hexdigest()\n${check}\n    hass.bus.async_fire("acme_event", {})\n\n\nasync def async_setup_entry(hass, entry):\n    webhook.async_register(hass, "acme", "Acme", entry.data["webhook_id"], handle)\n    return True\n`;
+    assert.equal(analyzeSnippet(source('    hmac.compare_digest(expected, request.headers.get("X-Sig", ""))'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('    if not hmac.compare_digest(expected, request.headers.get("X-Sig", "")):\n        return None'), { rules }).findings, []);
+    const returning = '\n\ndef signed(expected, request):\n    return hmac.compare_digest(expected, request.headers.get("X-Sig", ""))\n';
+    assert.equal(analyzeSnippet(source('    signed(expected, request)', returning), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(source('    if not signed(expected, request):\n        return None', returning), { rules }).findings, []);
+    // A helper that raises on a mismatch checks whether its answer is read or not.
+    const raising = '\n\ndef require_signed(expected, request):\n    if not hmac.compare_digest(expected, request.headers.get("X-Sig", "")):\n        raise ValueError("bad signature")\n';
+    assert.deepEqual(analyzeSnippet(source('    require_signed(expected, request)', raising), { rules }).findings, []);
+  });
 });

@@ -297,7 +297,8 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
     if (!site || node.parent?.type === 'raise_statement' || EXCEPTION_CLASS.test(site.callee.text)) continue;
     const name = site.name ?? '';
     const simple = site.method ?? name.split('.').pop() ?? '';
-    if (CONSTANT_TIME.test(name) || site.method === 'compare_digest') return verified(`${simple}(...)`, node);
+    // `hmac.compare_digest(a, b)` as a statement of its own: its answer is thrown away, so nothing is rejected.
+    if ((CONSTANT_TIME.test(name) || site.method === 'compare_digest') && !isDiscarded(node)) return verified(`${simple}(...)`, node);
     if (/(^|\.)jwt\.decode$/.test(name) && !/verify_signature['"]?\s*:\s*False/.test(node.text)) return verified('jwt.decode(...)', node);
     const args = [...site.args, ...site.keywords.values()];
     // Named as a check and given the request's credentials: a library's check is taken at its name; one of the
@@ -324,6 +325,8 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
     if (handsSignature && targets.length === 0) return verified(`${simple}(...)`, node);
     if (depth > 0) {
       for (const target of targets) {
+        // `token_ok(request)` whose True or False nobody reads checks nothing, unless it raises on a mismatch.
+        if (isDiscarded(node) && descendants(target.node, ['raise_statement']).length === 0) continue;
         const found = callerCheck(target.file, target.node, integration, depth - 1, seen);
         if (found?.kind === 'verified') return found;
         if (found) weaker ??= found;
@@ -334,6 +337,12 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
     }
   }
   return weaker;
+}
+
+/** A call made as a statement of its own (`compare_digest(a, b)`, `await check(request)`), whose answer nothing reads. */
+function isDiscarded(call: Node): boolean {
+  const parent = call.parent?.type === 'await' ? call.parent.parent : call.parent;
+  return parent?.type === 'expression_statement';
 }
 
 /** A value a verification function needs: the request, its headers/query/cookies, or a signature or secret. */
