@@ -71,6 +71,8 @@ describe('unsafe-file-path', () => {
     assert.equal(allowed(['_LOGGER.warning("not allowed: %s", path)']), 1);
     assert.equal(allowed(['_LOGGER.warning("not allowed: %s", path)', 'raise ValueError(path)']), 0);
     assert.equal(allowed(['_LOGGER.warning("not allowed: %s", path)'], ['else:', '    open(path, "wb").close()']), 0);
+    // Checking the fixed folder says nothing of the name joined onto it.
+    assert.equal(findings(['path = os.path.join(base, folder, name)', 'if not hass.config.is_allowed_path(base):', '    return', 'open(path, "wb").close()']).length, 1);
   });
 
   it('follows service data a handler keeps in a module global (global DB_PATH) to where another function opens it', () => {

@@ -1,6 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import { addImport, replaceNode } from '../fixes';
-import { mayBeNone } from '../model/constness';
+import { isConstantExpression, mayBeNone } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
 import { decodedLiteral, programArguments } from '../model/commandLine';
 import { FILE_OPERATIONS, isUnboundPathMethod, programPathArguments } from '../model/fileOperations';
@@ -429,7 +429,7 @@ function containmentCheck(file: FileModel, fn: Node, leaf: Node, integration: In
     if (depth > 0 && helperCall.args.length > 0 && resolveCallables(file, helperCall.callee, integration).some((helper) => helper.node.id !== fn.id && containmentCheck(helper.file, helper.node, leaf, integration, () => true, depth - 1) === 'contained')) return 'contained';
     // `await hass.async_add_executor_job(hass.config.is_allowed_path, path)`: the check run in the executor.
     const job = site.method === 'async_add_executor_job' ? site.args[0] : site.method === 'run_in_executor' ? site.args[1] : undefined;
-    if ((CONTAINMENT_CHECKS.test(site.name ?? `.${site.method ?? ''}`) || (job !== undefined && CONTAINMENT_CHECKS.test(job.text))) && !failureIgnored(node)) return 'contained';
+    if ((CONTAINMENT_CHECKS.test(site.name ?? `.${site.method ?? ''}`) || (job !== undefined && CONTAINMENT_CHECKS.test(job.text))) && !failureIgnored(node) && !checksOnlyFixedPath(file, site, job, integration)) return 'contained';
     const name = site.name ?? '';
     // `if path != sanitize_path(path): raise ...`: raise_if_invalid_path written out (it makes the same comparison).
     if (SANITIZE_PATH.test(name) && site.args[0] && isSameValue(file, site.args[0], leaf) && rejectsWhenChanged(file, node, site.args[0])) {
@@ -446,6 +446,30 @@ function containmentCheck(file: FileModel, fn: Node, leaf: Node, integration: In
 }
 
 const SANITIZE_PATH = /(^|\.)sanitize_path$/;
+
+/**
+ * `hass.config.is_allowed_path(base)` where `base` is a folder fixed in the code: it says that folder may be used, not
+ * that a name joined onto it stays there. (`relative_to` and its kin are asked of the path built, and always count.)
+ */
+function checksOnlyFixedPath(file: FileModel, site: CallSite, job: Node | undefined, integration: IntegrationModel | undefined): boolean {
+  if (!/(^|\.)(is_allowed_path|commonpath)$/.test(job?.text ?? site.name ?? `.${site.method ?? ''}`)) return false;
+  const checked = job ? site.args[job === site.args[0] ? 1 : 2] : site.args[0];
+  return checked !== undefined && distantUntrustedSource(file, checked, integration) === undefined && isConstantPath(file, checked, integration);
+}
+
+/** A path made only of constants and Home Assistant's config folder: `hass.config.path("exports")`, `BASE / "cache"`. */
+function isConstantPath(file: FileModel, path: Node, integration: IntegrationModel | undefined, depth = 3): boolean {
+  const node = unwrap(path);
+  if (isConstantExpression(file, node, integration)) return true;
+  if (depth <= 0) return false;
+  if (node.type === 'identifier') {
+    const origins = file.origins(node);
+    return origins.length > 0 && origins.every((origin) => origin.kind === 'expression' && origin.node.id !== node.id && isConstantPath(file, origin.node, integration, depth - 1));
+  }
+  if (node.type === 'binary_operator') return [node.childForFieldName('left'), node.childForFieldName('right')].every((side) => side !== null && isConstantPath(file, side, integration, depth - 1));
+  const site = node.type === 'call' ? file.callSite(node) : undefined;
+  return site !== undefined && (/(^|\.)config\.path$/.test(site.callee.text) || JOINS.test(site.name ?? '')) && site.keywords.size === 0 && site.args.every((argument) => isConstantPath(file, argument, integration, depth - 1));
+}
 
 /** `if path != sanitize_path(path): raise ...` (or `return`): the call in a `!=` test against its own argument, which leaves. */
 function rejectsWhenChanged(file: FileModel, call: Node, argument: Node): boolean {
