@@ -59,6 +59,12 @@ describe('hardcoded-secret', () => {
       ['user@example.com', 'password'],
       ['[^\\W\\d]\\w*', 'jsonnet_token'],
       ['(?P<token>[A-Za-z0-9]+)', 'TOKEN_RE'],
+      // Identifiers whose words carry short numbers: an ONVIF profile's token, an algorithm's name.
+      ['Profile_1', 'ONVIF_PROFILE_TOKEN'],
+      ['pbkdf2_sha256', 'password_hasher'],
+      // Names that say the value stands in for one.
+      ['a1b2c3d4e5f6a7b8', 'EXAMPLE_LOCAL_KEY'],
+      ['9f8b7c6d5e4f3a2b', 'DUMMY_TOKEN'],
       // The alphabet typed out in order: a stand-in of the right length.
       ['abcdef0123456789abcdef0123456789', 'token'],
       ['1234567890abcdef', 'api_key'],

@@ -56,6 +56,8 @@ const DESCRIPTOR_SUFFIXES = new Set([
   'refreshed', 'updated', 'received', 'status', 'state', 'timestamp', 'time', 'date', 'lock', 'manager', 'class',
   'callback', 'entity', 'sensor', 'attribute', 'attr', 'exists', 'present', 'enabled', 'flag', 'cache', 'store',
   'location', 'scope', 'scopes', 'host', 'server', 'service', 'user', 'username', 'expired', 'missing',
+  // How a secret is made or where it is sent: `PASSWORD_HASH_ALGO`, `auth_method`, `MQTT_PASSWORD_TOPIC`.
+  'algo', 'algorithm', 'alg', 'method', 'topic', 'topics',
   // When a credential stops or started being good: `access_token_expires_on`, `token_valid_until`, `key_issued_on`.
   'on', 'until',
   // A cookie's attributes: `COOKIE_SECURE`, `cookie_samesite` say how a cookie is sent, not what it holds.

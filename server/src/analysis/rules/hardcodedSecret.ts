@@ -87,7 +87,8 @@ under a name that says secret (\`"client_secret": "56951025"\`, with at least fi
 again or any other identifier made of words (\`"password"\`, \`"api_key"\`, \`"invalid_auth"\`, \`"accessToken"\`,
 \`"acme_token_v2"\`), a URL, path, file name, host, e-mail or version, a template (\`"{token}"\`, \`"%s"\`,
 \`"<token>"\`), or a placeholder (\`"your_api_key"\`, \`"changeme"\`, \`"xxxxxxxx"\`, \`"***"\`, \`"REDACTED"\`,
-the alphabet typed out in order such as \`"abcdef0123456789"\`, anything with "example" or "dummy" in it). Names starting with \`DEFAULT_\` or \`FACTORY_\` usually hold a device's
+the alphabet typed out in order such as \`"abcdef0123456789"\`, anything with "example" or "dummy" in it, or any value under a name starting with \`EXAMPLE_\`, \`DUMMY_\`, \`FAKE_\`,
+\`MOCK_\`, \`SAMPLE_\` or \`PLACEHOLDER_\` unless it has a known secret format). Names starting with \`DEFAULT_\` or \`FACTORY_\` usually hold a device's
 published factory password, so for them only strongly random values count. Test code (\`tests/\`, \`test_*.py\`,
 \`conftest.py\`) and docstrings are skipped.
 
@@ -471,6 +472,8 @@ export function looksLikeSecretValue(text: string, name: string): boolean {
   const scheme = AUTH_SCHEME.exec(value);
   if (scheme) return scheme[1].length >= 8 && !isPlaceholder(scheme[1]) && !isWordy(scheme[1]) && looksRandom(scheme[1]);
   if (value.length < 8 || /\s/.test(value) || isPlaceholder(value)) return false;
+  // `EXAMPLE_LOCAL_KEY`, `DUMMY_TOKEN`: the name says the value stands in for one (a known format above still counts).
+  if (/^(example|dummy|fake|mock|sample|placeholder)_/.test(normalizeName(name))) return false;
   // Digits alone are ids and PINs, except under a name that says secret (`"client_secret": "56951025"`, a vendor app's).
   if (/^\d+$/.test(value) && /(^|_)secret(_|$)/.test(normalizeName(name)) && distinctCharacters(value) >= 5) return true;
   if (isLocatorOrTemplate(value) || isWordy(value) || isSecretName(value)) return false;
@@ -601,7 +604,9 @@ function isLocatorOrTemplate(value: string): boolean {
  */
 function isWordy(value: string): boolean {
   const parts = value.split(/[_.\-/:]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/).filter(Boolean);
-  if (!parts.every((part) => /^[A-Za-z]+\d{0,2}$/.test(part) && part.length <= 24 && (part.length < 12 || vowelRatio(part) >= 0.25))) return false;
+  // A word may carry a short number (`sha256`, `pbkdf2`), and a short number may stand alone (`Profile_1`).
+  if (!parts.some((part) => /[A-Za-z]/.test(part))) return false;
+  if (!parts.every((part) => (/^[A-Za-z]+\d{0,3}$/.test(part) || /^\d{1,3}$/.test(part)) && part.length <= 24 && (part.length < 12 || vowelRatio(part) >= 0.25))) return false;
   if (/[_.\-/:]/.test(value) || value.length < 16) return true;
   return vowelRatio(value) >= 0.25 && parts.every((part) => part.length < 4 || /[aeiouy]/i.test(part));
 }
