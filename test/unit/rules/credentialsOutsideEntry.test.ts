@@ -137,6 +137,15 @@ describe('credentials-outside-entry', () => {
     assert.equal(count('"registered"'), 0);
   });
 
+  it("leaves an attribute alone whose every value is the code's own plain text, whatever its name", () => {
+    const entity = (assigned: string) =>
+      `from homeassistant.components.camera import Camera\n\nMAIN_PROFILE = "MainStream"\n\n\nclass OnvifCam(Camera):\n    def __init__(self, device):\n        self._device = device\n        self._profile_token = ${assigned}\n\n    @property\n    def extra_state_attributes(self):\n        return {"profile_token": self._profile_token}\n`;
+    assert.deepEqual(analyzeSnippet(entity('MAIN_PROFILE'), { rules, fileName: 'camera.py' }).findings, []);
+    assert.deepEqual(analyzeSnippet(entity('"Profile_1"'), { rules, fileName: 'camera.py' }).findings, []);
+    assert.equal(analyzeSnippet(entity('device.token'), { rules, fileName: 'camera.py' }).findings.length, 1);
+    assert.equal(analyzeSnippet(entity('"kXABXqQgfRzLmWpTvBnYcDs"'), { rules, fileName: 'camera.py' }).findings.length, 1);
+  });
+
   it('leaves a few characters of a credential published to recognise it by', () => {
     const entity = (value: string) =>
       `from homeassistant.components.sensor import SensorEntity\n\n\nclass Status(SensorEntity):\n    def __init__(self, bridge):\n        self._bridge = bridge\n\n    @property\n    def extra_state_attributes(self):\n        return {"token_prefix": ${value}}\n`;

@@ -3,7 +3,8 @@ import type { CallSite, FileModel } from '../model/fileModel';
 import { libraryKeptFile, literalNames } from '../model/configFolder';
 import { constantExpression } from '../model/integration';
 import { persistedData } from '../model/persistence';
-import { credentialKeys, isCredentialKey, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, storedCredentialKeys, TOKEN_ENDPOINT_ANSWER } from '../model/secretFlow';
+import { credentialKeys, isCredentialKey, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, selfAttributeValues, storedCredentialKeys, TOKEN_ENDPOINT_ANSWER } from '../model/secretFlow';
+import { looksLikeSecretValue } from './hardcodedSecret';
 import { declaredSecretKeys, holdsNoCredential, markedKey, type MarkedKey } from '../model/schemaKeys';
 import { isSecretName, isWebhookAddress, normalizeName, webhookAddressIn } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
@@ -211,7 +212,9 @@ function checkEnvironmentWrites(context: FileContext, file: FileModel): void {
 function checkStateAttributes(context: FileContext, file: FileModel): void {
   for (const entry of stateAttributeEntries(file).entries) {
     const key = file.stringValue(entry.key, context.integration?.constantString);
-    // A literal (`None` before the device answers, a placeholder) publishes no credential.
+    // A literal (`None` before the device answers, a placeholder) publishes no credential, nor does a name the code
+    // fixes to one of its own words (`self._profile_token = MAIN_PROFILE`, `"MainStream"`: an ONVIF profile's reference).
+    if (entry.value !== null && holdsOnlyConstantText(context, entry.value, key ?? '')) continue;
     const holdsValue = entry.value !== null && !isInert(file, entry.value);
     const secret =
       key !== undefined && (isSecretName(key) || isWebhookAddress(key)) && holdsValue
@@ -224,6 +227,17 @@ function checkStateAttributes(context: FileContext, file: FileModel): void {
     context.report(entry.at, `State attribute ${key ? `"${key}"` : entry.key.text} publishes a credential (${secret}); attributes are recorded and visible to every user and client, so leave it out.`);
   }
   checkEntityStates(context, file);
+}
+
+/** Whether every value `value` may hold (through `self` attributes and local names) is constant text that is no secret. */
+function holdsOnlyConstantText(context: FileContext, value: Node, key: string): boolean {
+  const { file, integration } = context;
+  const target = unwrap(value);
+  const values = target.type === 'attribute' ? selfAttributeValues(file, target) : target.type === 'identifier' ? file.origins(target).map((origin) => origin.node) : [target];
+  return values.length > 0 && values.every((candidate) => {
+    const text = file.stringValue(candidate, integration?.constantString);
+    return text !== undefined && !looksLikeSecretValue(text, key);
+  });
 }
 
 const EVENT_FIRE = /(^|\.)bus\.(async_)?fire$/;
