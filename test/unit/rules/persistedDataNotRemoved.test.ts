@@ -572,4 +572,11 @@ async def async_setup_entry(hass, entry):
     const store = 'from homeassistant.helpers import entity_registry as er\nfrom homeassistant.helpers.storage import Store\n\nDOMAIN = "demo"\n\n\nasync def async_setup_entry(hass, entry):\n    store = Store(hass, 1, f"{DOMAIN}.state")\n    await store.async_save({"seen": 1})\n    return True\n\n\nasync def async_unload_entry(hass, entry):\n    hass.services.async_remove(DOMAIN, "backup")\n    er.async_get(hass).async_remove("sensor.demo")\n    return True\n';
     assert.equal(analyzeSnippet(store, { rules }).findings.length, 1);
   });
+
+  it('finds async_remove_entry imported into __init__.py from another module of the integration', () => {
+    const cleanup = 'from homeassistant.helpers.storage import Store\n\n\nasync def async_remove_entry(hass, entry):\n    await Store(hass, 1, f"demo.{entry.entry_id}").async_remove()\n';
+    const init = (line: string) => `from homeassistant.helpers.storage import Store\n${line}\n\n\nasync def async_setup_entry(hass, entry):\n    await Store(hass, 1, f"demo.{entry.entry_id}").async_save({"seen": 1})\n    return True\n`;
+    assert.deepEqual(analyzeSnippet(init('from .cleanup import async_remove_entry'), { rules, otherFiles: { 'cleanup.py': cleanup } }).findings, []);
+    assert.equal(analyzeSnippet(init('from .cleanup import something_else'), { rules, otherFiles: { 'cleanup.py': cleanup } }).findings.length, 1);
+  });
 });

@@ -303,7 +303,10 @@ function findEntryFunction(integration: IntegrationModel, name: string): { file:
   const init = integration.files.find((file) => /(^|\/)__init__\.py$/.test(file.path) && file.moduleName.split('.').length <= 3);
   if (!init) return undefined;
   const node = init.functions.find((fn) => fn.childForFieldName('name')?.text === name && init.scopeOf(fn).type === 'module');
-  return node ? { file: init, node } : undefined;
+  if (node) return { file: init, node };
+  // `from .cleanup import async_remove_entry`: Home Assistant looks the name up on the package, wherever it is defined.
+  const imported = init.imports.get(name);
+  return imported ? integration.resolveFunction(imported) : undefined;
 }
 
 /** Collects what a function removes, looking into the integration's own helpers it calls (two levels). */
