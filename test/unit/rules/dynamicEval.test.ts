@@ -286,6 +286,14 @@ describe('dynamic-eval', () => {
     });
   });
 
+  it("leaves code that is a string literal kept in the integration's const.py alone", () => {
+    const source = 'from .const import SECONDS_EXPR\n\nSECONDS_PER_DAY = eval(SECONDS_EXPR)\n';
+    const literal = analyzeSnippet(source, { rules, otherFiles: { 'const.py': 'SECONDS_EXPR = "60 * 60 * 24"\n' } }).findings;
+    assert.deepEqual(literal, []);
+    const assembled = analyzeSnippet(source, { rules, otherFiles: { 'const.py': 'DAYS = "24"\nSECONDS_EXPR = "60 * 60 * " + DAYS\n' } }).findings;
+    assert.deepEqual(assembled.map((finding) => finding.severity), ['warning']);
+  });
+
   it('every suggestion offered on the fixtures parses, removes its finding and adds none', () => {
     let checked = 0;
     for (const fixture of fixtureFiles('dynamic-eval')) {

@@ -122,7 +122,7 @@ function checkCodeRunner(context: FileContext, call: CallSite): void {
     context.review(`\`${bare}\` runs code compiled by RestrictedPython (${location(file, call)}): check that its globals expose only what scripts may use.`);
     return;
   }
-  if (isLiteralCode(file, code) || isGuardedByAllowList(file, call.node, code, integration)) return;
+  if (isLiteralCode(file, code) || importsLiteral(file, code, integration) || isGuardedByAllowList(file, call.node, code, integration)) return;
   const constant = isConstantCode(file, code, integration);
   const source = constant ? undefined : untrustedSource(file, code, integration);
   const origin = source ? `from ${source.description}` : constant ? 'assembled from constants' : 'built at run time';
@@ -207,6 +207,14 @@ function sandboxSuggestion(file: FileModel, environment: CallSite): Fix | undefi
   if (file.bindingsIn(file.root).has('ImmutableSandboxedEnvironment') || file.isBoundAround(environment.node, 'ImmutableSandboxedEnvironment')) return undefined;
   const importEdit = addImport(file, 'jinja2.sandbox', 'ImmutableSandboxedEnvironment');
   return { title: SANDBOX_TITLE, safe: false, edits: [replaceNode(environment.callee, 'ImmutableSandboxedEnvironment'), ...(importEdit ? [importEdit] : [])] };
+}
+
+/** `eval(SECONDS_EXPR)` with `SECONDS_EXPR = "60 * 60 * 24"` in the integration's const.py: a literal kept elsewhere. */
+function importsLiteral(file: FileModel, code: Node, integration: IntegrationModel | undefined): boolean {
+  const name = unwrap(code);
+  const imported = name.type === 'identifier' ? file.imports.get(name.text) : undefined;
+  const constant = imported ? integration?.resolveConstant(imported) : undefined;
+  return constant !== undefined && decodedLiteral(constant.node) !== undefined;
 }
 
 /** Code written as a string literal, directly, through assignments, or compiled from one (`exec(compile("...", ...))`). */
