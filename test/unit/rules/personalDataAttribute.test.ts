@@ -234,6 +234,15 @@ describe('personal-data-attribute', () => {
     assert.deepEqual(analyzeSnippet(entity('user_context.get("firmware")'), { rules, fileName: 'climate.py' }).findings, []);
   });
 
+  it("judges a key that names whose position it is (station_latitude) by where its value comes from, as latitude is", () => {
+    const sensor = (key: string, value: string) =>
+      `from homeassistant.components.sensor import SensorEntity\n\n\nclass Reading(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        station = self.coordinator.data["station"]\n        return {"${key}": ${value}}\n`;
+    const result = (key: string, value: string) => analyzeSnippet(sensor(key, value), { rules });
+    assert.deepEqual(result('station_latitude', 'station["lat"]').findings, []);
+    assert.equal(result('station_latitude', 'station["lat"]').checklist.find((item) => item.id === 'data-minimization')?.status, 'review');
+    assert.equal(result('home_latitude', 'self.hass.config.latitude').findings.length, 1);
+  });
+
   it("reports the position of a person, their home or their vehicle, and asks for a review of a place's", () => {
     const sensor = (latitude: string) =>
       `from homeassistant.components.sensor import SensorEntity\nfrom homeassistant.const import ATTR_LATITUDE\n\n\nclass Reading(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        return {"station": self._station_name, ATTR_LATITUDE: ${latitude}}\n`;

@@ -11,7 +11,8 @@ import { excerpt } from '../text';
 
 /** Entities whose purpose is a location: their coordinates are the product, not a leak. */
 const LOCATION_ENTITY_BASES = /(^|\.)(TrackerEntity|ScannerEntity|BaseTrackerEntity|GeolocationEvent|GeoJsonEvent)$/;
-const LOCATION_KEYS = /^(latitude|longitude|gps_accuracy|location|gps|coordinates|lat|lon|lng)$/;
+// Also a place's own (`station_latitude`, `home_location`): where the value comes from says whose position it is.
+const LOCATION_KEYS = /(^|_)(latitude|longitude|gps_accuracy|location|gps|coordinates|lat|lon|lng)$/;
 
 export const personalDataAttribute: Rule = {
   meta: {
