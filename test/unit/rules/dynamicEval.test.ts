@@ -286,6 +286,18 @@ describe('dynamic-eval', () => {
     });
   });
 
+  it('reports eval handed to the executor or bound with partial, without a rewrite of the call that defers it', () => {
+    const source = (call: string) => `import functools\n\n\nasync def async_setup_entry(hass, entry):\n    formula = entry.options["formula"]\n    return await ${call}\n`;
+    const found = (call: string) => analyzeSnippet(source(call), { rules }).findings;
+    for (const call of ['hass.async_add_executor_job(eval, formula)', 'hass.async_add_executor_job(functools.partial(eval, formula, {}))']) {
+      const [finding, ...rest] = found(call);
+      assert.equal(rest.length, 0, call);
+      assert.equal(finding?.severity, 'error', call);
+      assert.equal(finding?.suggestions?.length ?? 0, 0, call);
+    }
+    assert.deepEqual(found('hass.async_add_executor_job(eval, "1 + 2")'), []);
+  });
+
   it("leaves code that is a string literal kept in the integration's const.py alone", () => {
     const source = 'from .const import SECONDS_EXPR\n\nSECONDS_PER_DAY = eval(SECONDS_EXPR)\n';
     const literal = analyzeSnippet(source, { rules, otherFiles: { 'const.py': 'SECONDS_EXPR = "60 * 60 * 24"\n' } }).findings;

@@ -52,6 +52,14 @@ describe('unsafe-deserialization', () => {
     assert.equal(found('yaml.load, data'), 1);
     assert.equal(found('yaml.load, data, yaml.SafeLoader'), 0);
     assert.equal(found('yaml.safe_load, data'), 0);
+    // Bound with functools.partial first, keywords included; the fix names the safe loader where the loader is named.
+    const partial = (job: string) => `import functools\nimport pickle\n\nimport yaml\n\n\nclass Cache:\n    async def load(self, data):\n        return await self.hass.async_add_executor_job(functools.partial(${job}))\n`;
+    const bound = (job: string) => analyzeSnippet(partial(job), { rules: [unsafeDeserialization] }).findings;
+    assert.equal(bound('pickle.loads, data').length, 1);
+    assert.equal(bound('yaml.load, data, Loader=yaml.SafeLoader').length, 0);
+    const [unsafe] = bound('yaml.load, data, Loader=yaml.UnsafeLoader');
+    assert.ok(unsafe?.fix);
+    assert.equal(applyEdits(partial('yaml.load, data, Loader=yaml.UnsafeLoader'), unsafe.fix!.edits).includes('functools.partial(yaml.safe_load, data)'), true);
   });
 
   it('judges a loader class defined inside the function that loads', () => {

@@ -81,7 +81,8 @@ async def handle_calculate(call):
   checkFile(context) {
     const { file } = context;
     if (file.isTestFile) return;
-    for (const call of file.calls) {
+    // Also `hass.async_add_executor_job(eval, formula)` and `partial(exec, code)`: the call made later.
+    for (const call of file.callsWithDeferred) {
       const kind = callKind(file, call);
       if (!kind) continue;
       context.markUsed();
@@ -342,7 +343,8 @@ function isGuarded(file: FileModel, call: Node, name: string, integration: Integ
 
 /** `eval(x, ...)` -> `ast.literal_eval(x)`: a suggestion, since literal_eval accepts literals only. */
 function literalEvalSuggestion(file: FileModel, call: CallSite, code: Node): Fix[] {
-  if (call.hasSplat || call.args[0]?.id !== code.id) return [];
+  // A call made later by the executor or `partial` is rewritten by hand: its node is the call that defers it.
+  if (call.hasSplat || call.args[0]?.id !== code.id || call.node.childForFieldName('function')?.id !== call.callee.id) return [];
   const direct = file.importOf('ast.literal_eval')?.[0];
   const astName = file.importOf('ast')?.[0];
   if (direct) return [{ title: LITERAL_EVAL_TITLE, safe: false, edits: [replaceNode(call.node, `${direct}(${code.text})`)] }];

@@ -51,20 +51,10 @@ cache = json.loads(await store_file.read())
   },
   checkFile(context) {
     const { file } = context;
-    for (const call of file.calls) {
+    // `hass.async_add_executor_job(pickle.loads, data)`, `partial(yaml.load, text, Loader=yaml.UnsafeLoader)`: the
+    // loader a later call runs, with what it is handed (callsWithDeferred lists that call too).
+    for (const call of file.callsWithDeferred) {
       const name = call.name;
-      if (call.method === 'async_add_executor_job' && call.args[0]) {
-        // `hass.async_add_executor_job(pickle.loads, data)`, `(yaml.load, text)`: the loader run on the executor,
-        // with no Loader argument it could be given.
-        const job = file.qualifiedName(call.args[0]) ?? '';
-        // `(yaml.load, text, yaml.SafeLoader)`: the Loader handed on after the text.
-        const safeLoader = YAML_LOADER_CALLS.has(job) && call.args[2] !== undefined && loaderKind(file, call.args[2]) !== 'unsafe';
-        if (PICKLE_LIKE.has(job) || YAML_UNSAFE_ALWAYS.has(job) || (YAML_LOADER_CALLS.has(job) && !safeLoader)) {
-          context.markUsed();
-          context.report(call.args[0], PICKLE_LIKE.has(job) ? `\`${job}\` can execute code embedded in the data it loads; use JSON (or another data-only format) instead of ${job.split('.')[0]}.` : `\`${job}\` without a safe Loader can construct arbitrary Python objects; use \`yaml.safe_load\`.`);
-        }
-        continue;
-      }
       if (!name) continue;
       if (SAFE_CALLS.has(name)) {
         context.markUsed();
