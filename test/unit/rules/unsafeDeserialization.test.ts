@@ -77,4 +77,13 @@ describe('unsafe-deserialization', () => {
     const unused = analyzeSnippet('value = 1\n', { rules: [unsafeDeserialization] });
     assert.equal(unused.checklist.find((entry) => entry.id === 'unsafe-deserialization')?.status, 'not-applicable');
   });
+
+  it('reads the loaders a name, a conditional or getattr may give', () => {
+    const source = (setup: string) => `import yaml\n\n${setup}\n\n\ndef parse(text):\n    return yaml.load(text, Loader=LOADER)\n`;
+    const found = (setup: string) => analyzeSnippet(source(setup), { rules: [unsafeDeserialization] }).findings.length;
+    assert.equal(found('LOADER = getattr(yaml, "CLoader", yaml.Loader)'), 1);
+    assert.equal(found('LOADER = yaml.CLoader if hasattr(yaml, "CLoader") else yaml.Loader'), 1);
+    assert.equal(found('LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)'), 0);
+    assert.equal(found('LOADER = yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader'), 0);
+  });
 });

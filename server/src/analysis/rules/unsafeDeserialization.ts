@@ -1,7 +1,7 @@
 import type { Node } from '../python/syntaxTree';
 import { removeArgument, replaceNode } from '../fixes';
 import type { CallSite, FileModel } from '../model/fileModel';
-import { unwrap } from '../python/syntax';
+import { literalString, unwrap } from '../python/syntax';
 import type { Rule } from '../rule';
 import type { Fix } from '../types';
 
@@ -105,9 +105,32 @@ function loaderKind(file: FileModel, loader: Node, depth = 3): 'safe' | 'unsafe'
     const kinds = (local.childForFieldName('superclasses')?.namedChildren ?? []).map((base) => loaderKind(file, base, depth - 1));
     return kinds.includes('unsafe') ? 'unsafe' : kinds.includes('safe') ? 'safe' : 'unknown';
   }
-  const name = loaderName(file, loader);
+  const target = unwrap(loader);
+  // `YAML_LOADER = getattr(yaml, "CLoader", yaml.Loader)`, `yaml.CLoader if fast else yaml.Loader`: any loader it may be.
+  const choices = depth > 0 ? loaderChoices(file, target) : undefined;
+  if (choices) {
+    const kinds = choices.map((choice) => loaderKind(file, choice, depth - 1));
+    return kinds.includes('unsafe') ? 'unsafe' : kinds.every((kind) => kind === 'safe') ? 'safe' : 'unknown';
+  }
+  const name = target.type === 'string' ? (literalString(target) ?? '') : loaderName(file, loader);
   if (SAFE_LOADERS.has(name)) return 'safe';
   return /^(C?(Full|Unsafe)?Loader)$/.test(name) ? 'unsafe' : 'unknown';
+}
+
+/** The loaders a local name, a conditional or a `getattr(yaml, "Name", default)` may give; undefined for others. */
+function loaderChoices(file: FileModel, target: Node): Node[] | undefined {
+  if (target.type === 'conditional_expression') return [target.namedChild(0), target.namedChild(2)].filter((choice): choice is Node => choice !== null);
+  if (target.type === 'call') {
+    const site = file.callSite(target);
+    if (site?.name !== 'getattr' || !file.isBuiltin('getattr') || !site.args[1]) return undefined;
+    // The attribute named by text is the module's loader of that name: `yaml.CLoader`.
+    const named = literalString(unwrap(site.args[1]));
+    return [...(named !== undefined ? [site.args[1]] : []), ...(site.args[2] ? [site.args[2]] : [])];
+  }
+  if (target.type !== 'identifier' || file.imports.has(target.text) || localLoaderClass(file, target)) return undefined;
+  const origins = file.origins(target);
+  if (origins.length === 0 || origins.some((origin) => origin.kind !== 'expression' || origin.node.id === target.id)) return undefined;
+  return origins.map((origin) => unwrap(origin.node));
 }
 
 /**
