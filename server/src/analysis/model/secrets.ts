@@ -31,6 +31,9 @@ const SECRET_PAIRS = new Set([
   'master_code', 'access_code', 'installer_code', 'tech_code', 'admin_code', 'arm_code', 'user_code',
   // A Zigbee install code: the key a device joins the network with (a smart meter's local API password).
   'install_code', 'installation_code',
+  // PINs named for whose or what they open (a bare `*_pin` is as often a GPIO pin: `led_pin`, `relay_pin`).
+  'admin_pin', 'user_pin', 'master_pin', 'alarm_pin', 'panel_pin', 'lock_pin', 'door_pin', 'access_pin', 'security_pin',
+  'secret_pin', 'account_pin', 'parental_pin', 'pairing_pin',
   // Codes that open a door or gate for someone: an intercom's guest and entry codes.
   'entry_code', 'guest_code', 'gate_code', 'visitor_code',
   // A signed path's token (`?authSig=...`, Home Assistant's SIGN_QUERY_PARAM).
@@ -148,7 +151,7 @@ export function isSecretName(name: string): boolean {
  * A part of every word in SECRET_WORDS and SECRET_PAIRS and of the names judgeSecretName accepts otherwise (`pass`,
  * Z-Wave's `s2_..._key`, `apikey`): a name without one of these is no secret name.
  */
-const SECRET_VOCABULARY = /pass|pwd|secret|token|key|credential|creds|bearer|cookie|jwt|auth|psk|otp|code|session|sig|stok|community/i;
+const SECRET_VOCABULARY = /pass|pwd|secret|token|key|credential|creds|bearer|cookie|jwt|auth|psk|otp|code|session|sig|stok|community|pin/i;
 
 /** A name about a credential that holds none (`token_exp`, `password_hint`, `token_type`). */
 export function describesSecret(name: string): boolean {
@@ -162,8 +165,8 @@ const SECRET_NAME_CACHE_LIMIT = 50_000;
 const secretNameCache = new Map<string, boolean>();
 
 function judgeSecretName(name: string): boolean {
-  // The prefix says whose or which value it is (`user_token`, `stored_password`), except in a keypad's `user_code`.
-  const normalized = normalizeName(name).replace(/^(conf|attr|key|data|self|cls|the|my|your|user|default|stored|saved|new|old|current|raw|encoded|encrypted|hashed|cached)_(?!codes?$)/, '');
+  // The prefix says whose or which value it is (`user_token`, `stored_password`), except in a keypad's `user_code` and `user_pin`.
+  const normalized = normalizeName(name).replace(/^(conf|attr|key|data|self|cls|the|my|your|user|default|stored|saved|new|old|current|raw|encoded|encrypted|hashed|cached)_(?!(codes?|pins?)$)/, '');
   if (!normalized || NEVER_SECRET.has(normalized)) return false;
   // In an identifier a numbered copy is the same thing (`_loginKey2`, `token1`); longer numbers (`password2024`), or
   // text that is no identifier (`Qw3rty!Secret99`), make a value, not a name.
