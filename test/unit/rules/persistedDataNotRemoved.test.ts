@@ -579,4 +579,12 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(analyzeSnippet(init('from .cleanup import async_remove_entry'), { rules, otherFiles: { 'cleanup.py': cleanup } }).findings, []);
     assert.equal(analyzeSnippet(init('from .cleanup import something_else'), { rules, otherFiles: { 'cleanup.py': cleanup } }).findings.length, 1);
   });
+
+  it('does not count a Store removal whose coroutine is never awaited', () => {
+    const init = (removal: string) =>
+      `from homeassistant.helpers.storage import Store\n\n\nasync def async_setup_entry(hass, entry):\n    await Store(hass, 1, f"demo.{entry.entry_id}").async_save({"seen": 1})\n    return True\n\n\nasync def async_remove_entry(hass, entry):\n    store = Store(hass, 1, f"demo.{entry.entry_id}")\n    ${removal}\n`;
+    assert.equal(analyzeSnippet(init('store.async_remove()'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(init('await store.async_remove()'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(init('hass.async_create_task(store.async_remove())'), { rules }).findings, []);
+  });
 });

@@ -325,6 +325,8 @@ function removedBy(file: FileModel, fn: Node, integration: IntegrationModel, rem
         if (kind === 'file' && site.method === 'async_remove' && removesStore(file, site, integration)) continue;
         // `hass.services.async_remove(DOMAIN, name)`, a registry's `async_remove(entity_id)`: nothing persisted goes.
         if (site.method === 'async_remove' && forgetsRegistration(file, site)) continue;
+        // `store.async_remove()` as a statement without `await`: the coroutine is made and never run.
+        if (kind === 'store' && site.method === 'async_remove' && site.node.parent?.type === 'expression_statement') continue;
         removal.kinds.add(kind);
         if (kind === 'store') noteRemovedStore(file, site, integration, removal);
         if (kind !== 'file') continue;
