@@ -138,6 +138,9 @@ describe('polling-too-fast', () => {
     assert.deepEqual(analyzeSnippet(source('20', 'self._notify'), { rules, manifest: manifest('cloud_polling') }).findings, []);
     // A delay that grows with each failure is the backoff a retry needs.
     assert.deepEqual(analyzeSnippet(source('2 ** min(self.attempts, 5) * 5'), { rules, manifest: manifest('cloud_polling') }).findings, []);
+    // No delay at all runs it again as fast as the event loop lets it.
+    assert.match(analyzeSnippet(source('timedelta(seconds=0)'), { rules, manifest: manifest('cloud_polling') }).findings[0]?.message ?? '', /runs itself again is 0 seconds/);
+    assert.equal(analyzeSnippet(source('0'), { rules, manifest: manifest('cloud_polling') }).findings.length, 1);
   });
 
   it('does not take a function that waits for a local value, rescheduling itself before any request, for polling', () => {

@@ -270,6 +270,8 @@ function waitsWithoutRequest(schedule: Node, fn: Node): boolean {
   return false;
 }
 
+const RERUN_DELAY = 'The delay before the function runs itself again';
+
 interface PollingInterval {
   expression: Node;
   /** How a message names it. */
@@ -330,7 +332,7 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
       // A function that schedules itself again (`async_call_later(hass, 20, self._update)`) polls at that delay;
       // async_call_later takes seconds when given a number.
       const delay = call.args[1];
-      add(delay, 'The delay before the function runs itself again', durationSeconds(file, delay, integration) ?? numberValue(file, delay, integration));
+      add(delay, RERUN_DELAY, durationSeconds(file, delay, integration) ?? numberValue(file, delay, integration));
     } else if (call.name && SCHEMA_KEY.test(call.name) && call.args[0] && file.stringValue(call.args[0], integration?.constantString) === 'scan_interval') {
       // `vol.Optional(CONF_SCAN_INTERVAL, default=timedelta(seconds=15))` in a YAML schema: Home Assistant polls the
       // platform's entities at that interval unless the user sets another. Only a time span is judged: a bare
@@ -502,7 +504,9 @@ SCAN_INTERVAL = timedelta(minutes=5)
       if (seconds === undefined && !fromOption && iotClass.startsWith('cloud')) {
         context.review(`${what} in ${baseName(file.path)} (\`${excerpt(expression.text, 50)}\`) cannot be read here; check that it is at least ${formatSeconds(minimum)} for a ${iotClass} integration.`);
       }
-      if (seconds === undefined || seconds >= minimum || seconds <= 0) continue;
+      // No interval at all is no polling (`update_interval=timedelta(0)` turns it off), but a function that runs itself
+      // again after no delay runs as fast as the event loop lets it.
+      if (seconds === undefined || seconds >= minimum || (seconds <= 0 && what !== RERUN_DELAY)) continue;
       context.report(
         expression,
         `${what} is ${formatSeconds(seconds)}, below the ${formatSeconds(minimum)} minimum for a ${iotClass} integration; poll less often (the threshold is configurable).`,
