@@ -243,6 +243,15 @@ describe('personal-data-attribute', () => {
     assert.equal(result('home_latitude', 'self.hass.config.latitude').findings.length, 1);
   });
 
+  it('follows a local name to what the position is read from (pos = self.vehicle["position"])', () => {
+    const sensor = (holder: string) =>
+      `from homeassistant.components.sensor import SensorEntity\nfrom homeassistant.const import ATTR_LATITUDE\n\n\nclass Reading(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        pos = ${holder}\n        return {ATTR_LATITUDE: pos["lat"]}\n`;
+    assert.equal(analyzeSnippet(sensor('self.vehicle["position"]'), { rules }).findings.length, 1);
+    const station = analyzeSnippet(sensor('self.coordinator.data["station"]'), { rules });
+    assert.deepEqual(station.findings, []);
+    assert.equal(station.checklist.find((item) => item.id === 'data-minimization')?.status, 'review');
+  });
+
   it("reports the position of a person, their home or their vehicle, and asks for a review of a place's", () => {
     const sensor = (latitude: string) =>
       `from homeassistant.components.sensor import SensorEntity\nfrom homeassistant.const import ATTR_LATITUDE\n\n\nclass Reading(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        return {"station": self._station_name, ATTR_LATITUDE: ${latitude}}\n`;

@@ -213,13 +213,13 @@ function checkEntry(context: FileContext, { key, value, at, removable, owner }: 
   if (LOCATION_KEYS.test(personal.toLowerCase()) && isLocationEntity(file, owner, integration)) return;
   // A position read from something that is not where someone is (a weather station, a charger from an open-data
   // API) is a place: a person judges it, rather than it failing the item.
-  if (LOCATION_KEYS.test(personal.toLowerCase()) && value && !SOMEONES_POSITION.test(holderText(value))) {
+  if (LOCATION_KEYS.test(personal.toLowerCase()) && value && !SOMEONES_POSITION.test(holderTexts(file, value))) {
     context.review(`State attribute ${keyName !== undefined ? `"${keyName}"` : key.text} in ${file.path.split(/[\\/]/).pop()} publishes a position (\`${excerpt(value.text, 50)}\`); if it is where a person, their home or their vehicle is, it is personal data: keep it out unless it is the entity's purpose.`);
     return;
   }
   // A bare "address" is a person's where a person is tracked, or when it is read from a person; otherwise it may be a
   // place (a gym, a charging station) or the owner's home (an inverter's plant address): a person judges it.
-  if (ADDRESS_PARTS.test(normalizeName(personal)) && !isLocationEntity(file, owner, integration) && !PERSON_HOLDER.test(value ? holderText(value) : '')) {
+  if (ADDRESS_PARTS.test(normalizeName(personal)) && !isLocationEntity(file, owner, integration) && !PERSON_HOLDER.test(value ? holderTexts(file, value) : '')) {
     context.review(`State attribute ${keyName !== undefined ? `"${keyName}"` : key.text} in ${file.path.split(/[\\/]/).pop()} publishes an address${value ? ` (\`${excerpt(value.text, 50)}\`)` : ''}; if it is where someone lives (the account's or the installation's address), it is personal data: keep it out unless it is the entity's purpose.`);
     return;
   }
@@ -302,6 +302,18 @@ const SOMEONES_POSITION = /user|owner|account|member|person|profile|customer|con
 const PERSON_HOLDER = /user|owner|account|member|person|profile|customer|contact|family|driver|child|patient|resident/i;
 
 /** What a value is read from: `club` in `club.address`, `data["owner"]` in `data["owner"]["address"]`. */
+/**
+ * What a value is read from, and what that holder was set to when it is a local name: `pos = self.vehicle["position"]`
+ * then `pos["lat"]` is read from a vehicle.
+ */
+function holderTexts(file: FileModel, value: Node): string {
+  const holder = holderText(value);
+  const node = unwrap(value);
+  const object = node.type === 'subscript' ? node.childForFieldName('value') : node.type === 'attribute' ? node.childForFieldName('object') : null;
+  if (object?.type !== 'identifier') return holder;
+  return [holder, ...file.origins(object).filter((origin) => origin.kind === 'expression' && origin.node.id !== object.id).map((origin) => origin.node.text)].join(' ');
+}
+
 function holderText(value: Node): string {
   const node = unwrap(value);
   if (node.type === 'attribute') return node.childForFieldName('object')?.text ?? '';
