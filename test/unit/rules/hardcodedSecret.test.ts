@@ -180,4 +180,13 @@ describe('hardcoded-secret', () => {
     assert.deepEqual(analyzeSnippet(source('OnBhc3N3b3Jk'), { rules }).findings, []);
     assert.equal(analyzeSnippet(source('YWRtaW46WGsyOXBxTG16V3E3'), { rules }).findings.length, 1);
   });
+
+  it('reports a *_key name holding an AES key written in hex, and no other value under such a name', () => {
+    const count = (source: string) => analyzeSnippet(source, { rules, fileName: 'const.py' }).findings.length;
+    assert.equal(count('CLOUD_KEY = "7c1e9a4f2b8d03e65a9c7f1d4e2b8a037c1e9a4f2b8d03e65a9c7f1d4e2b8a03"\n'), 1);
+    assert.equal(count('RELAY_KEY = "7c1e9a4f2b8d03e65a9c7f1d4e2b8a60"\n'), 1);
+    assert.equal(count('SORT_KEY = "last_updated"\n'), 0);
+    assert.equal(count('CACHE_KEY = "demo_cache_v2"\n'), 0);
+    assert.equal(count('ENTITY_KEY = "0123456789abcdef0123456789abcdef"\n'), 0);
+  });
 });

@@ -67,8 +67,8 @@ integration is shared by all of its users, so whoever extracts it can impersonat
   written out (\`bytes([26, 256 - 74, ...])\`, \`bytes.fromhex("1ab6...")\`, \`base64.b64decode("...")\`, judged as their
   hex or base64 text) and a literal encoded on the way (\`key.encode()\`). Names that only
   sometimes hold one (\`auth\`, \`SESSION_DEFAULT\`: a session is as often a client object or a cookie's name) count
-  with a random literal of 32 characters or more, and a bare \`"key"\` in a table of data with an AES key in hex (32, 48
-  or 64 hex digits).
+  with a random literal of 32 characters or more, a bare \`"key"\` in a table of data with an AES key in hex (32, 48
+  or 64 hex digits), and any other name ending in \`_key\` (\`CLOUD_KEY\`) with such an AES key.
 - Literals in the credential position of well-known calls: \`aiohttp.BasicAuth(user, "...")\`, requests/httpx basic and
   digest auth, \`hmac.new(b"...", ...)\`, \`jwt.encode(payload, "...")\`, MQTT \`username_pw_set\`, and Home Assistant's
   \`LocalOAuth2Implementation\` and \`ClientCredential\` (use application credentials instead).
@@ -161,13 +161,15 @@ function checkNamedValues(context: FileContext, report: Reporter): void {
     const name = nameOfTarget(file, target, integration, binder);
     if (!name) continue;
     const secretName = isSecretName(name);
-    if (!secretName && !/auth$|session|^_?key$/i.test(name)) continue;
+    if (!secretName && !/auth$|session|key$/i.test(name)) continue;
     const value = binder.childForFieldName(type === 'assignment' ? 'right' : 'value');
     if (!value) continue;
     // `auth = "401c2fe6..."`, `SESSION_DEFAULT = "cqq577bz..."`: a bare auth or session name holds a key or token
     // only when the value is a long random string (a session is as often a client object or a cookie's name); a bare
     // `key` only when it is an AES key written in hex (32, 48 or 64 hex digits), as a key is as often a lookup's.
-    if (!secretName && !(AUTH_NAME.test(normalizeName(name)) && isLongRandomLiteral(value)) && !(/^_?key$/i.test(name) && inKeyTable(binder) && isHexCipherKey(value))) continue;
+    // Any other `*_key` (`CLOUD_KEY`, `RELAY_KEY`) holds a secret when it is written as an AES key in hex.
+    const cipherKey = /(^|_)key$/.test(normalizeName(name)) && !/^_?key$/i.test(name) && isHexCipherKey(value);
+    if (!secretName && !cipherKey && !(AUTH_NAME.test(normalizeName(name)) && isLongRandomLiteral(value)) && !(/^_?key$/i.test(name) && inKeyTable(binder) && isHexCipherKey(value))) continue;
     context.markUsed();
     reportLiteralSecret(context, value, name, (where) => `"${name}" is given a literal secret${where}`, report);
   }
