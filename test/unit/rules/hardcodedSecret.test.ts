@@ -189,4 +189,12 @@ describe('hardcoded-secret', () => {
     assert.equal(count('CACHE_KEY = "demo_cache_v2"\n'), 0);
     assert.equal(count('ENTITY_KEY = "0123456789abcdef0123456789abcdef"\n'), 0);
   });
+
+  it('reads the key of hmac.new and jwt.encode given by keyword, and through functools.partial', () => {
+    const count = (call: string) => analyzeSnippet(`import functools\nimport hmac\n\nimport jwt\n\n\ndef sign(payload, body):\n    return ${call}\n`, { rules }).findings.length;
+    assert.equal(count('jwt.encode(payload, key="Zk3pQ9rT2vXy7LmN4bWc8HdF", algorithm="HS256")'), 1);
+    assert.equal(count('hmac.new(key=b"Zk3pQ9rT2vXy7LmN4bWc8HdF", msg=body, digestmod="sha256")'), 1);
+    assert.equal(count('functools.partial(jwt.encode, key="Zk3pQ9rT2vXy7LmN4bWc8HdF")(payload)'), 1);
+    assert.equal(count('jwt.encode(payload, key=self._secret, algorithm="HS256")'), 0);
+  });
 });

@@ -70,7 +70,7 @@ integration is shared by all of its users, so whoever extracts it can impersonat
   with a random literal of 32 characters or more, a bare \`"key"\` in a table of data with an AES key in hex (32, 48
   or 64 hex digits), and any other name ending in \`_key\` (\`CLOUD_KEY\`) with such an AES key.
 - Literals in the credential position of well-known calls: \`aiohttp.BasicAuth(user, "...")\`, requests/httpx basic and
-  digest auth, \`hmac.new(b"...", ...)\`, \`jwt.encode(payload, "...")\`, MQTT \`username_pw_set\`, and Home Assistant's
+  digest auth, \`hmac.new(b"...", ...)\`, \`jwt.encode(payload, "...")\` (also as \`key=\`, and through \`functools.partial\`), MQTT \`username_pw_set\`, and Home Assistant's
   \`LocalOAuth2Implementation\` and \`ClientCredential\` (use application credentials instead).
 - Well-known secret formats wherever they appear, whatever the name: private key blocks, JSON Web Tokens (Home
   Assistant long-lived access tokens are JWTs), Google API keys and OAuth client secrets, AWS, GitHub, Slack, Stripe,
@@ -312,12 +312,12 @@ function checkComparisons(context: FileContext, report: Reporter): void {
 }
 
 /** Calls whose argument at a known position is a credential, whatever the caller named it. */
-const CREDENTIAL_ARGUMENTS: { match: (name: string, method: string | undefined) => boolean; index: number; keyword: string; what: string }[] = [
+const CREDENTIAL_ARGUMENTS: { match: (name: string, method: string | undefined) => boolean; index: number; keyword: string; what: string; parameter?: string }[] = [
   { match: (name) => /^aiohttp\.(helpers\.)?BasicAuth$/.test(name), index: 1, keyword: 'password', what: 'The BasicAuth password' },
   { match: (name) => /^requests\.(auth\.)?(HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth)$/.test(name), index: 1, keyword: 'password', what: 'The HTTP auth password' },
   { match: (name) => /^httpx\.(BasicAuth|DigestAuth)$/.test(name), index: 1, keyword: 'password', what: 'The HTTP auth password' },
-  { match: (name) => name === 'hmac.new' || name === 'hmac.digest', index: 0, keyword: 'hmac_key', what: 'The HMAC key' },
-  { match: (name) => name === 'jwt.encode' || name === 'jwt.decode', index: 1, keyword: 'signing_key', what: 'The JWT signing key' },
+  { match: (name) => name === 'hmac.new' || name === 'hmac.digest', index: 0, keyword: 'hmac_key', what: 'The HMAC key', parameter: 'key' },
+  { match: (name) => name === 'jwt.encode' || name === 'jwt.decode', index: 1, keyword: 'signing_key', what: 'The JWT signing key', parameter: 'key' },
   { match: (_name, method) => method === 'username_pw_set', index: 1, keyword: 'password', what: 'The MQTT password' },
   { match: (name) => name === 'homeassistant.helpers.config_entry_oauth2_flow.LocalOAuth2Implementation', index: 3, keyword: 'client_secret', what: 'The OAuth client secret' },
   { match: (name) => name === 'homeassistant.components.application_credentials.ClientCredential', index: 1, keyword: 'client_secret', what: 'The OAuth client secret' },
@@ -333,13 +333,15 @@ function checkCredentialArguments(context: FileContext, report: Reporter): void 
   const { file, integration } = context;
   // Asked once: sorting out every call's keywords to find `params=` would cost every file, and few pass one.
   const passesParams = file.mentions(/\bparams\s*=/);
-  for (const call of file.calls) {
+  // Also `partial(jwt.encode, payload, key="...")`, the call it makes later.
+  for (const call of file.callsWithDeferred) {
     const name = call.name ?? '';
     // Reading a call's arguments costs more than these tests, and few calls pass them.
     if (CREDENTIAL_CALL_HINT.test(name) || call.method === 'username_pw_set') {
       for (const known of CREDENTIAL_ARGUMENTS) {
-        // Keyword arguments (`password=`, `client_secret=`) are judged as named values already.
-        const argument = known.match(name, call.method) ? call.args[known.index] : undefined;
+        // Keyword arguments named for a credential (`password=`, `client_secret=`) are judged as named values already;
+        // a bare `key=` is not, so it is read here.
+        const argument = known.match(name, call.method) ? call.args[known.index] ?? (known.parameter ? call.keywords.get(known.parameter) : undefined) : undefined;
         if (argument) reportLiteralSecret(context, argument, known.keyword, () => `${known.what} is a literal secret`, report);
       }
     }
