@@ -243,6 +243,15 @@ describe('personal-data-attribute', () => {
     assert.equal(result('home_latitude', 'self.hass.config.latitude').findings.length, 1);
   });
 
+  it("reads the keys of a local dict spread into the attributes, and leaves a spread it cannot read alone", () => {
+    const sensor = (spread: string) =>
+      `from homeassistant.components.sensor import SensorEntity\n\n\nclass Parcel(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        sender = {"sender_phone": self._parcel["phone"], "sender_city": self._parcel["city"]}\n        return {**${spread}, "kind": "parcel"}\n`;
+    assert.equal(analyzeSnippet(sensor('sender'), { rules }).findings.length, 1);
+    const unread = analyzeSnippet(sensor('self._device.attributes'), { rules });
+    assert.deepEqual(unread.findings, []);
+    assert.notEqual(unread.checklist.find((item) => item.id === 'data-minimization')?.status, 'fail');
+  });
+
   it('follows a local name to what the position is read from (pos = self.vehicle["position"])', () => {
     const sensor = (holder: string) =>
       `from homeassistant.components.sensor import SensorEntity\nfrom homeassistant.const import ATTR_LATITUDE\n\n\nclass Reading(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        pos = ${holder}\n        return {ATTR_LATITUDE: pos["lat"]}\n`;

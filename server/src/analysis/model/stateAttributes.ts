@@ -114,6 +114,15 @@ function scanStateAttributes(file: FileModel): AttributeScan {
   };
   const fromDictionary = (dict: Node, owner: Node) => {
     for (const pair of dict.namedChildren) {
+      // `{**sender, "kind": ...}`: the keys of a dict spread in, where they can be read (one that cannot be read is
+      // left as it was: a spread of a device's own mapping is the common case, and says nothing to a person).
+      const spread = pair?.type === 'dictionary_splat' ? pair.namedChild(0) : null;
+      if (spread) {
+        const known = opaque.length;
+        fromValue(spread, owner);
+        opaque.length = known;
+        continue;
+      }
       if (!pair || pair.type !== 'pair') continue;
       const key = pair.childForFieldName('key');
       if (key) entries.push({ key, value: pair.childForFieldName('value'), at: pair, removable: true, owner });
