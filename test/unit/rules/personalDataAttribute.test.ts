@@ -243,6 +243,17 @@ describe('personal-data-attribute', () => {
     assert.equal(result('home_latitude', 'self.hass.config.latitude').findings.length, 1);
   });
 
+  it('reads the keys a dict comprehension goes through when they are text written out', () => {
+    const sensor = (keys: string) =>
+      `from homeassistant.components.sensor import SensorEntity\n\n\nclass Account(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        acct = self.coordinator.data["account"]\n        keys = ${keys}\n        return {k: acct.get(k) for k in keys}\n`;
+    const found = analyzeSnippet(sensor('("plan", "owner_email")'), { rules }).findings;
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /"owner_email"/);
+    const settings = analyzeSnippet(sensor('("model", "firmware", "serial")'), { rules });
+    assert.deepEqual(settings.findings, []);
+    assert.equal(settings.checklist.find((item) => item.id === 'data-minimization')?.status, 'pass');
+  });
+
   it("reads the keys of a local dict spread into the attributes, and leaves a spread it cannot read alone", () => {
     const sensor = (spread: string) =>
       `from homeassistant.components.sensor import SensorEntity\n\n\nclass Parcel(SensorEntity):\n    @property\n    def extra_state_attributes(self):\n        sender = {"sender_phone": self._parcel["phone"], "sender_city": self._parcel["city"]}\n        return {**${spread}, "kind": "parcel"}\n`;

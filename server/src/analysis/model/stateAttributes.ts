@@ -101,6 +101,11 @@ function scanStateAttributes(file: FileModel): AttributeScan {
         fromValue(copied, owner);
         resolving.delete(node.id);
       }
+      // `{key: account.get(key) for key in ("plan", "owner_email")}`: one entry for each name the loop goes through.
+      else if (node.type === 'dictionary_comprehension' && comprehensionKeys(file, node)) {
+        const body = node.childForFieldName('body');
+        for (const key of comprehensionKeys(file, node)!) entries.push({ key, value: body?.childForFieldName('value') ?? null, at: node, removable: false, owner });
+      }
       else if (node.type === 'boolean_operator' || node.type === 'conditional_expression') {
         // `attributes or {}`, `data if data else {}`: each value, not the condition. Once per node: in
         // `attrs = {...} if ok else attrs` the name's values include this very expression.
@@ -272,6 +277,28 @@ function importedBases(file: FileModel, attribute: Node): Node[] {
 }
 
 /** The strings a loop variable takes from a literal list or tuple it iterates over, or undefined. */
+/** The names a dict comprehension's key goes through, when it is its loop's variable over text written out. */
+function comprehensionKeys(file: FileModel, comprehension: Node): Node[] | undefined {
+  const key = comprehension.childForFieldName('body')?.childForFieldName('key');
+  const clauses = comprehension.namedChildren.filter((child) => child.type === 'for_in_clause');
+  if (key?.type !== 'identifier' || clauses.length !== 1 || clauses[0].childForFieldName('left')?.text !== key.text) return undefined;
+  const right = clauses[0].childForFieldName('right');
+  return right ? textItems(file, right) : undefined;
+}
+
+/** The strings a list or tuple written out holds (also through the one name it is bound to); undefined otherwise. */
+function textItems(file: FileModel, value: Node): Node[] | undefined {
+  let iterable = unwrap(value);
+  // `keys = ("plan", "owner_email")`, then `for key in keys`: the tuple the name holds.
+  if (iterable.type === 'identifier') {
+    const origins = file.origins(iterable);
+    if (origins.length === 1 && origins[0].kind === 'expression' && origins[0].node.id !== iterable.id) iterable = unwrap(origins[0].node);
+  }
+  if (iterable.type !== 'list' && iterable.type !== 'tuple') return undefined;
+  const items = iterable.namedChildren.filter((item): item is Node => item !== null && item.type !== 'comment');
+  return items.length > 0 && items.every((item) => item.type === 'string') ? items : undefined;
+}
+
 function loopedKeys(file: FileModel, key: Node): Node[] | undefined {
   if (key.type !== 'identifier') return undefined;
   const bindings = file.bindingsOf(key);
@@ -279,10 +306,7 @@ function loopedKeys(file: FileModel, key: Node): Node[] | undefined {
   const enclosing = bindings.length > 1 ? bindings.filter((binding) => binding.kind === 'for' && contains(binding.node, key)) : bindings;
   const around = enclosing.length === 1 && bindings.every((binding) => binding.kind === 'for') ? enclosing[0] : undefined;
   if (!around || around.kind !== 'for' || !around.value) return undefined;
-  const iterable = unwrap(around.value);
-  if (iterable.type !== 'list' && iterable.type !== 'tuple') return undefined;
-  const items = iterable.namedChildren.filter((item): item is Node => item !== null && item.type !== 'comment');
-  return items.length > 0 && items.every((item) => item.type === 'string') ? items : undefined;
+  return textItems(file, around.value);
 }
 
 /**
