@@ -486,4 +486,13 @@ describe('diagnostics-unredacted', () => {
     // Elsewhere a code is anything: a product code, a tariff code.
     assert.equal(found({ 'sensor.py': panel.replace('alarm_control_panel import AlarmControlPanelEntity', 'sensor import SensorEntity').replace('AlarmControlPanelEntity', 'SensorEntity') }), 0);
   });
+
+  it('judges the keys bound to async_redact_data with functools.partial where the bound name is called', () => {
+    const source = (keys: string) =>
+      `from functools import partial\n\nfrom homeassistant.components.diagnostics import async_redact_data\nfrom homeassistant.const import CONF_API_KEY, CONF_TOKEN\n\nTO_REDACT = {${keys}}\n_redact = partial(async_redact_data, to_redact=TO_REDACT)\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return {"entry_data": _redact(dict(entry.data))}\n`;
+    const missing = diagnostics(source('CONF_API_KEY'), { otherFiles: { 'config_flow.py': flowModule } });
+    assert.equal(missing.length, 1);
+    assert.match(missing[0].message, /miss "token"/);
+    assert.deepEqual(diagnostics(source('CONF_API_KEY, CONF_TOKEN'), { otherFiles: { 'config_flow.py': flowModule } }), []);
+  });
 });

@@ -66,7 +66,7 @@ another module is reported where its result is taken in), and reports:
   one (\`"webhook_url": webhook_url\`); a webhook id or cloudhook URL the integration makes
   (\`webhook.async_generate_id()\`, \`cloud.async_create_cloudhook(...)\`) and keeps in its entries is a key to redact;
 - a key set given to \`async_redact_data\` (or to another redaction helper handed the data and the keys,
-  \`redact_data(entry.data, KEYS)\`) for the entry's data (\`TO_REDACT\`, also when defined in const.py) that
+  \`redact_data(entry.data, KEYS)\`, or bound to it with \`functools.partial(async_redact_data, to_redact=KEYS)\`) for the entry's data (\`TO_REDACT\`, also when defined in const.py) that
   misses a credential key the integration's entries hold (\`CONF_PASSWORD\`, tokens, API keys): what its flows
   write into entries and what it reads back from \`entry.data\`/\`entry.options\` (a password a flow only exchanges
   for a token is not stored, so it need not be listed, and neither is one only \`async_migrate_entry\` reads from entries
@@ -559,8 +559,8 @@ function report(context: FileContext, carrier: SecretCarrier, reported: Set<stri
 function checkRedactionCoverage(context: FileContext, fn: Node, reported: Set<string>): void {
   const { file, integration } = context;
   if (storedCredentialKeys(file, integration).size === 0) return;
-  for (const call of redactionCalls(file)) {
-    if (call.node.startIndex < fn.startIndex || call.node.endIndex > fn.endIndex) continue;
+  const inFunction = redactionCalls(file).filter((call) => call.node.startIndex >= fn.startIndex && call.node.endIndex <= fn.endIndex);
+  for (const call of [...inFunction, ...boundRedactions(file, fn)]) {
     const gaps = redactionGaps(file, call, integration);
     if (!gaps) continue;
     const key = `set:${gaps.set.file.path}:${gaps.set.node.startIndex}`;
@@ -573,6 +573,27 @@ function checkRedactionCoverage(context: FileContext, fn: Node, reported: Set<st
       fix ? { fix } : {},
     );
   }
+}
+
+/**
+ * `_redact = partial(async_redact_data, to_redact=TO_REDACT)` at the module's top, then `_redact(dict(entry.data))` in
+ * `fn`: the redaction that name stands for, with the keys bound to it.
+ */
+function boundRedactions(file: FileModel, fn: Node): CallSite[] {
+  if (!file.mentions(/partial\(/)) return [];
+  const found: CallSite[] = [];
+  for (const node of fn.descendantsOfType('call')) {
+    const callee = node.childForFieldName('function');
+    if (callee?.type !== 'identifier') continue;
+    const bindings = file.bindingsOf(callee);
+    const value = bindings.length === 1 && bindings[0].kind === 'assign' ? bindings[0].value : null;
+    const bound = value && unwrap(value).type === 'call' ? file.callSite(unwrap(value)) : undefined;
+    const deferred = bound?.name === 'functools.partial' ? file.deferredCall(bound) : undefined;
+    const site = file.callSite(node);
+    // The call made at last: what the partial bound, then what `_redact(...)` adds.
+    if (deferred && site && isRedactionCall(deferred)) found.push({ ...deferred, args: [...deferred.args, ...site.args], keywords: new Map([...deferred.keywords, ...site.keywords]) });
+  }
+  return found;
 }
 
 const REDACTION_CALLS = derivedKey<CallSite[]>('redaction calls');
