@@ -495,4 +495,14 @@ describe('diagnostics-unredacted', () => {
     assert.match(missing[0].message, /miss "token"/);
     assert.deepEqual(diagnostics(source('CONF_API_KEY, CONF_TOKEN'), { otherFiles: { 'config_flow.py': flowModule } }), []);
   });
+
+  it("reads the keys of the redact helper's mapping form, and offers no set fix for it", () => {
+    const source = (mapping: string) =>
+      `from homeassistant.const import CONF_API_KEY, CONF_TOKEN\nfrom homeassistant.helpers.redact import async_redact_data, partial_redact\n\nTO_REDACT = ${mapping}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(dict(entry.data), TO_REDACT)\n`;
+    const [finding, ...rest] = diagnostics(source('{CONF_API_KEY: partial_redact}'), { otherFiles: { 'config_flow.py': flowModule } });
+    assert.equal(rest.length, 0);
+    assert.match(finding?.message ?? '', /miss "token"/);
+    assert.equal(finding.fix, undefined);
+    assert.deepEqual(diagnostics(source('{CONF_API_KEY: partial_redact, CONF_TOKEN: partial_redact}'), { otherFiles: { 'config_flow.py': flowModule } }), []);
+  });
 });

@@ -3044,6 +3044,8 @@ export interface RedactionSet {
   keys: Set<string>;
   /** False when some member could not be resolved to a string (then coverage cannot be judged). */
   complete: boolean;
+  /** A mapping of keys to redaction functions (`{CONF_PASSWORD: partial_redact}`), which a fix cannot extend as a set. */
+  mapping?: boolean;
 }
 
 /** The keys a `to_redact` argument stands for: a literal, a local or module constant (also from const.py), unions. */
@@ -3069,6 +3071,21 @@ export function redactionSetKeys(file: FileModel, argument: Node, integration: I
       else keys.add(value);
     }
     return { file, node: target, keys, complete };
+  }
+  // `{CONF_PASSWORD: partial_redact, CONF_TOKEN: REDACTED}`: the mapping form of Home Assistant's redact helper.
+  if (target.type === 'dictionary') {
+    const keys = new Set<string>();
+    let complete = true;
+    for (const member of target.namedChildren) {
+      if (member?.type !== 'pair') {
+        if (member && member.type !== 'comment') complete = false;
+        continue;
+      }
+      const value = file.stringValue(member.childForFieldName('key')!, integration?.constantString);
+      if (value === undefined) complete = false;
+      else keys.add(value);
+    }
+    return { file, node: target, keys, complete, mapping: true };
   }
   if (target.type === 'call') {
     const site = file.callSite(target);
@@ -3122,7 +3139,7 @@ export function describeGaps(
   const here = gaps.set.file === file;
   const quoted = gaps.missing.map((name) => `"${name}"`).join(', ');
   const known = credentialKeys(file, integration);
-  const edits = here ? extendKeySet(file, integration, gaps.set.node, new Map(gaps.missing.map((name) => [name, gaps.wanted.get(name) ?? known.get(name)]))) : undefined;
+  const edits = here && !gaps.set.mapping ? extendKeySet(file, integration, gaps.set.node, new Map(gaps.missing.map((name) => [name, gaps.wanted.get(name) ?? known.get(name)]))) : undefined;
   return { quoted, them: gaps.missing.length === 1 ? 'it' : 'them', here, fix: edits ? { title: `Add ${quoted} to the redacted keys`, safe: true, edits } : undefined };
 }
 
@@ -3165,7 +3182,7 @@ export function redactionSetup(file: FileModel, integration: IntegrationModel | 
   if (existing) {
     let complete = true;
     const missing = existing.set ? [...cover.keys()].filter((key) => !coversKey(existing.set!.keys, key)) : [];
-    if (missing.length > 0 && existing.set?.file === file) {
+    if (missing.length > 0 && existing.set?.file === file && !existing.set.mapping) {
       const extension = extendKeySet(file, integration, existing.set.node, new Map(missing.map((key) => [key, cover.get(key)])));
       if (extension) edits.push(...extension);
       else complete = false;

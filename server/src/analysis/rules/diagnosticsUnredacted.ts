@@ -66,7 +66,8 @@ another module is reported where its result is taken in), and reports:
   one (\`"webhook_url": webhook_url\`); a webhook id or cloudhook URL the integration makes
   (\`webhook.async_generate_id()\`, \`cloud.async_create_cloudhook(...)\`) and keeps in its entries is a key to redact;
 - a key set given to \`async_redact_data\` (or to another redaction helper handed the data and the keys,
-  \`redact_data(entry.data, KEYS)\`, or bound to it with \`functools.partial(async_redact_data, to_redact=KEYS)\`) for the entry's data (\`TO_REDACT\`, also when defined in const.py) that
+  \`redact_data(entry.data, KEYS)\`, or bound to it with \`functools.partial(async_redact_data, to_redact=KEYS)\`; a set
+  of keys or the mapping form \`{CONF_PASSWORD: partial_redact}\`, which the fix leaves to the author) for the entry's data (\`TO_REDACT\`, also when defined in const.py) that
   misses a credential key the integration's entries hold (\`CONF_PASSWORD\`, tokens, API keys): what its flows
   write into entries and what it reads back from \`entry.data\`/\`entry.options\` (a password a flow only exchanges
   for a token is not stored, so it need not be listed, and neither is one only \`async_migrate_entry\` reads from entries
