@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { hardcodedSecret, knownSecretFormat, looksLikeSecretValue } from '../../../server/src/analysis/rules/hardcodedSecret';
+import { knownSecretFormat, looksLikeSecretValue } from '../../../server/src/analysis/model/secretValues';
+import { hardcodedSecret } from '../../../server/src/analysis/rules/hardcodedSecret';
 import { analyzeSnippet, assertFixture, findingsIn, fixtureFiles, setup } from '../../helpers/analysis';
 
 const rules = [hardcodedSecret];

@@ -4,7 +4,7 @@ import { libraryKeptFile, literalNames } from '../model/configFolder';
 import { constantExpression } from '../model/integration';
 import { persistedData } from '../model/persistence';
 import { credentialKeys, isCredentialKey, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, selfAttributeValues, storedCredentialKeys, TOKEN_ENDPOINT_ANSWER } from '../model/secretFlow';
-import { looksLikeSecretValue } from './hardcodedSecret';
+import { looksLikeSecretValue } from '../model/secretValues';
 import { declaredSecretKeys, holdsNoCredential, markedKey, type MarkedKey } from '../model/schemaKeys';
 import { isSecretName, isWebhookAddress, normalizeName, webhookAddressIn } from '../model/secrets';
 import { stateAttributeEntries } from '../model/stateAttributes';
