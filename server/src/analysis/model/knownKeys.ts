@@ -1,8 +1,7 @@
 import type { Node } from '../python/syntaxTree';
-import { descendants, unwrap } from '../python/syntax';
+import { comparisonParts, descendants, unwrap } from '../python/syntax';
 import type { FileModel } from './fileModel';
 import { untrustedSource } from './untrusted';
-import { comparisonParts } from './verification';
 
 /**
  * Values a handler goes on with only when they are keys of records the integration made itself: a path piece, a

@@ -1,6 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import { addImport, insertAt, replaceNode } from '../fixes';
-import { ancestorOfType, contains, descendants, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
+import { ancestorOfType, comparisonParts, contains, descendants, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
 import type { Fix, TextEdit } from '../types';
 import { derivedKey, type Binding, type CallSite, type FileModel } from './fileModel';
 import { FILE_OPERATIONS } from './fileOperations';
@@ -9,7 +9,6 @@ import { constantExpression, type IntegrationModel } from './integration';
 import { declaredSecretKeys, keysHoldingCredentials, markedKey, nonCredentialKeys, SCHEMA_KEY_MARKER } from './schemaKeys';
 import { describesSecret, isSecretName, isWebhookAddress, normalizeName } from './secrets';
 import { callerArguments, callSitesOf, callsOf, classLineage, isAuthenticatedViewHandler, methodsOf, parametersOf, registeredHandlers, resolveCallables, resolveClass, serviceHandlerReference, untrustedSource } from './untrusted';
-import { comparisonParts } from './verification';
 
 /**
  * Where credentials go: shared by the rules that watch logs, diagnostics, storage and entity attributes.

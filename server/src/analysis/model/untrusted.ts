@@ -1,5 +1,5 @@
 import type { Node, SyntaxTree } from '../python/syntaxTree';
-import { descendants, firstFound, interpolations, unwrap } from '../python/syntax';
+import { comparisonParts, descendants, firstFound, interpolations, unwrap } from '../python/syntax';
 import { derivedKey, type CallSite, type FileModel } from './fileModel';
 import type { IntegrationModel } from './integration';
 import { markedKey } from './schemaKeys';
@@ -498,9 +498,10 @@ function isMissingTest(condition: Node): boolean {
     const argument = node.childForFieldName('argument');
     return argument !== null && (isPlainValue(argument) || isTypeTest(argument));
   }
-  if (node.type === 'comparison_operator' && node.namedChildCount === 2) {
-    const operator = node.children.filter((child) => child !== null && !child.isNamed).map((child) => child!.text).join(' ');
-    const [left, right] = [unwrap(node.namedChild(0)!), unwrap(node.namedChild(1)!)];
+  const parts = comparisonParts(node);
+  if (parts) {
+    const { operator } = parts;
+    const [left, right] = [unwrap(parts.left), unwrap(parts.right)];
     if (isLength(left) && right.type === 'integer') return (operator === '==' && right.text === '0') || (operator === '<' && right.text === '1') || (operator === '<=' && right.text === '0');
     return (operator === 'is' || operator === '==') && isPlainValue(left) && (right.type === 'none' || right.text === '""' || right.text === "''");
   }
@@ -512,9 +513,10 @@ function isPresenceTest(condition: Node): boolean {
   const node = unwrap(condition);
   if (node.type === 'string') return true;
   if (isPlainValue(node) || isTypeTest(node)) return true;
-  if (node.type === 'comparison_operator' && node.namedChildCount === 2) {
-    const operator = node.children.filter((child) => child !== null && !child.isNamed).map((child) => child!.text).join(' ');
-    const [left, right] = [unwrap(node.namedChild(0)!), unwrap(node.namedChild(1)!)];
+  const parts = comparisonParts(node);
+  if (parts) {
+    const { operator } = parts;
+    const [left, right] = [unwrap(parts.left), unwrap(parts.right)];
     return (operator === 'is not' || operator === '!=') && isPlainValue(left) && (right.type === 'none' || right.text === '""' || right.text === "''");
   }
   return false;

@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import { ancestors, contains, descendants, literalString, unwrap } from '../python/syntax';
+import { ancestors, comparisonParts, contains, descendants, literalString, unwrap } from '../python/syntax';
 import type { CallSite, FileModel } from './fileModel';
 import type { IntegrationModel } from './integration';
 import { isDescriptorSuffix, isSecretName, normalizeName } from './secrets';
@@ -227,18 +227,6 @@ function isCodeName(file: FileModel, side: Node, integration: IntegrationModel |
   const words = normalizeName(name).split('_').filter(Boolean);
   if (!CODE_WORDS.has(words[words.length - 1] ?? '')) return false;
   return words.length === 1 || CODE_QUALIFIERS.has(words[words.length - 2] ?? '');
-}
-
-/** `==`/`!=` (and `in`) comparisons whose sides are both present, with the operator. */
-export function comparisonParts(comparison: Node): { left: Node; right: Node; operator: string } | undefined {
-  if (comparison.type !== 'comparison_operator' || comparison.namedChildCount !== 2) return undefined;
-  const left = comparison.namedChild(0);
-  const right = comparison.namedChild(1);
-  const operator = comparison.children
-    .filter((child): child is Node => child !== null && !child.isNamed)
-    .map((child) => child.text)
-    .join(' ');
-  return left && right ? { left, right, operator } : undefined;
 }
 
 /** None, numbers, booleans and the empty string: comparing with them checks presence, not a value. */

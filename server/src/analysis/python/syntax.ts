@@ -203,3 +203,15 @@ export function alternatives(expression: Node): Node[] {
   }
   return [node];
 }
+
+/** `==`/`!=` (and `in`) comparisons whose sides are both present, with the operator. */
+export function comparisonParts(comparison: Node): { left: Node; right: Node; operator: string } | undefined {
+  if (comparison.type !== 'comparison_operator' || comparison.namedChildCount !== 2) return undefined;
+  const left = comparison.namedChild(0);
+  const right = comparison.namedChild(1);
+  const operator = comparison.children
+    .filter((child): child is Node => child !== null && !child.isNamed)
+    .map((child) => child.text)
+    .join(' ');
+  return left && right ? { left, right, operator } : undefined;
+}

@@ -6,7 +6,7 @@ import { isInClassBody, type CallSite, type FileModel } from '../model/fileModel
 import type { IntegrationModel } from '../model/integration';
 import { selfAttributeValues } from '../model/secretFlow';
 import { untrustedSource } from '../model/untrusted';
-import { unwrap } from '../python/syntax';
+import { comparisonParts, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, Severity } from '../types';
 
@@ -315,11 +315,9 @@ function isGuardedByAllowList(file: FileModel, call: Node, expression: Node, int
 
 function isGuarded(file: FileModel, call: Node, name: string, integration: IntegrationModel | undefined): boolean {
   const membership = (condition: Node | null, negated: boolean): boolean => {
-    const target = condition ? unwrap(condition) : null;
-    if (!target || target.type !== 'comparison_operator' || target.namedChildCount !== 2) return false;
-    const operator = target.children.filter((child) => child !== null && !child.isNamed).map((child) => child!.text).join(' ');
-    const [left, right] = [target.namedChild(0), target.namedChild(1)];
-    if (!left || !right || unwrap(left).text !== name) return false;
+    const parts = condition ? comparisonParts(unwrap(condition)) : undefined;
+    if (!parts || unwrap(parts.left).text !== name) return false;
+    const { operator, right } = parts;
     // `if name == "_strptime":` pins the name to one constant, as a one-entry allow-list does.
     if (operator === (negated ? '!=' : '==')) return isConstantExpression(file, right, integration);
     return operator === (negated ? 'not in' : 'in') && (isConstantTable(file, right, integration) || isConstantExpression(file, right, integration));

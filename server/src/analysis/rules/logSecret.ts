@@ -30,8 +30,7 @@ import {
   type RedactionSetup,
   type SecretCarrier,
 } from '../model/secretFlow';
-import { comparisonParts } from '../model/verification';
-import { contains, descendants, unwrap } from '../python/syntax';
+import { comparisonParts, contains, descendants, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
 import { excerpt } from '../text';

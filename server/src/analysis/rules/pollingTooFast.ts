@@ -5,7 +5,7 @@ import type { CallSite, FileModel } from '../model/fileModel';
 import { constantExpression, type IntegrationModel } from '../model/integration';
 import { argumentsForParameter, classLineage, classOfMethodAround, isEntityBase, methodsOf, parametersOf, resolveCallables, resolveClass } from '../model/untrusted';
 import { selfAttributeValues } from '../model/secretFlow';
-import { ancestorOfType, callTakingArgument, contains, descendants, identifiersMatching, literalString, unwrap } from '../python/syntax';
+import { ancestorOfType, callTakingArgument, comparisonParts, contains, descendants, identifiersMatching, literalString, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix } from '../types';
 import { baseName, excerpt } from '../text';
@@ -816,10 +816,10 @@ function countsTries(handling: Node, loopBody: Node): boolean {
     const consequence = statement.childForFieldName('consequence');
     const last = consequence?.namedChildren[consequence.namedChildren.length - 1];
     if (!condition || !last || !['break_statement', 'return_statement', 'raise_statement'].includes(last.type)) return false;
-    const test = unwrap(condition);
-    if (test.type !== 'comparison_operator' || test.namedChildCount !== 2) return false;
-    const operator = test.children.filter((child) => child !== null && !child.isNamed).map((child) => child!.text).join(' ');
-    const counter = ['>=', '>', '=='].includes(operator) ? test.namedChild(0) : ['<=', '<'].includes(operator) ? test.namedChild(1) : null;
+    const parts = comparisonParts(unwrap(condition));
+    if (!parts) return false;
+    const { operator } = parts;
+    const counter = ['>=', '>', '=='].includes(operator) ? parts.left : ['<=', '<'].includes(operator) ? parts.right : null;
     return counter !== null && raised.has(unwrap(counter).text);
   });
 }
