@@ -916,11 +916,50 @@ async def async_setup_entry(hass, entry):
   it("reports a caught exception logged whole when the code it wraps raises it with a credential in its message", () => {
     const source = (message: string, handler = '_LOGGER.error("Failed to get data: %s", err)') => `import logging\n\nimport requests\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Bridge:\n    def _get(self, path):\n        url = f"http://{self.host}:8080{path}?token={self.token}"\n        response = requests.get(url, timeout=10)\n        if not response.ok:\n            raise ConnectionError(${message})\n        return response.json()\n\n    def update(self):\n        try:\n            return self._get("/list")\n        except Exception as err:\n            ${handler}\n            return {}\n`;
     assert.deepEqual(findings(source('f"No answer from {url}: {response.status_code}"')).map((finding) => finding.range.start.line), [19]);
-    assert.deepEqual(findings(source('f"No answer from {self.host}: {response.status_code}"')), []);
+    // A session of no library the code names raises its own errors, which quote nothing of the URL.
+    assert.deepEqual(findings(source('f"No answer from {self.host}: {response.status_code}"').replace('requests.get(url', 'self._session.get(url')), []);
     assert.deepEqual(findings(source('f"No answer from {url}"', '_LOGGER.error("Failed to get data: %s", type(err).__name__)')), []);
     // Two functions raising what the other caught do not loop.
     const cycle = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef a():\n    try:\n        b()\n    except ValueError as err:\n        raise RuntimeError(err)\n\n\ndef b():\n    try:\n        a()\n    except RuntimeError as err:\n        _LOGGER.error("%s", err)\n        raise ValueError(err)\n';
     assert.deepEqual(findings(cycle), []);
+  });
+  it("reports a caught HTTP error logged whole when its text quotes a URL that carries a credential", () => {
+    const requestsSource = (request: string, caught = 'requests.exceptions.RequestException', handler = '_LOGGER.error("Update failed: %s", err)') =>
+      `import logging\n\nimport requests\n\n_LOGGER = logging.getLogger(__name__)\nAPI = "https://api.example.com/data/2.5/weather"\n\n\nclass Weather:\n    def __init__(self, api_key, city):\n        self._api_key = api_key\n        self._city = city\n\n    def update(self):\n        try:\n            response = ${request}\n            return response.json()\n        except ${caught} as err:\n            ${handler}\n            return None\n`;
+    const inQuery = 'requests.get(f"{API}?q={self._city}&appid={self._api_key}", timeout=10)';
+    const [finding, ...rest] = findings(requestsSource(inQuery));
+    assert.equal(rest.length, 0);
+    assert.equal(finding?.range.start.line, 18);
+    assert.match(finding?.message ?? '', /writes the error `err` whole, and its text quotes the URL of the request that failed, which carries the credential `self\._api_key`/);
+    assert.equal(finding?.fix, undefined);
+    assert.equal(findings(requestsSource('requests.get(API, params={"q": self._city, "appid": self._api_key}, timeout=10)')).length, 1);
+    assert.equal(findings(requestsSource(inQuery, 'Exception')).length, 1);
+    assert.equal(findings(requestsSource(inQuery, '(requests.ConnectionError, ValueError)')).length, 1);
+    assert.equal(findings(requestsSource(inQuery, 'Exception', 'raise RuntimeError(f"Update failed: {err}") from err')).length, 0, 'a plain exception is not logged where raised');
+    // What does not quote the URL: a read timeout, an HTTPError nothing raises, the error's class, a key in a header.
+    assert.deepEqual(findings(requestsSource(inQuery, 'requests.exceptions.ReadTimeout')), []);
+    assert.deepEqual(findings(requestsSource(inQuery, 'requests.HTTPError')), []);
+    assert.equal(findings(requestsSource(`${inQuery}\n            response.raise_for_status()`, 'requests.HTTPError')).length, 1);
+    assert.deepEqual(findings(requestsSource(inQuery, 'Exception', '_LOGGER.error("Update failed: %s", type(err).__name__)')), []);
+    assert.deepEqual(findings(requestsSource('requests.get(f"{API}?q={self._city}", headers={"x-api-key": self._api_key}, timeout=10)', 'Exception')), []);
+  });
+  it("reports an aiohttp or httpx status error logged whole, in a coordinator's UpdateFailed too, only where raise_for_status raises it", () => {
+    const source = (fetch: string, caught = 'aiohttp.ClientError') =>
+      `import aiohttp\nfrom homeassistant.helpers.aiohttp_client import async_get_clientsession\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed\n\nBASE = "https://api.example.com/v1"\n\n\nclass Coordinator(DataUpdateCoordinator):\n    def __init__(self, hass, entry):\n        super().__init__(hass, None, name="demo")\n        self._session = async_get_clientsession(hass)\n        self._token = entry.data["token"]\n\n    async def _fetch(self, path):\n        url = f"{BASE}/{path}?token={self._token}"\n${fetch}\n\n    async def _async_update_data(self):\n        try:\n            return await self._fetch("status")\n        except ${caught} as err:\n            raise UpdateFailed(f"Error communicating with API: {err}") from err\n`;
+    const checked = '        async with self._session.get(url) as resp:\n            resp.raise_for_status()\n            return await resp.json()';
+    const [finding, ...rest] = findings(source(checked));
+    assert.equal(rest.length, 0);
+    assert.equal(finding?.range.start.line, 23);
+    assert.match(finding?.message ?? '', /^This exception's message, which Home Assistant logs, writes the error `err` whole/);
+    assert.equal(findings(source('        async with self._session.get(url, raise_for_status=True) as resp:\n            return await resp.json()', 'Exception')).length, 1);
+    // aiohttp's connection errors name only the host; an error handled inside the helper never reaches the caller.
+    assert.deepEqual(findings(source('        async with self._session.get(url) as resp:\n            return await resp.json()')), []);
+    assert.deepEqual(findings(source(checked, 'aiohttp.ClientConnectorError')), []);
+    assert.deepEqual(findings(source(`        try:\n    ${checked.replace(/\n/g, '\n    ')}\n        except aiohttp.ClientError:\n            return None`)), []);
+    const httpx = source('        resp = await self._client.get(url)\n        resp.raise_for_status()\n        return resp.json()', 'httpx.HTTPError').replace('import aiohttp', 'import httpx');
+    assert.equal(findings(httpx).length, 1);
+    // `.get` of a mapping with a secret key is no request.
+    assert.deepEqual(findings(source('        cached = self._cache.get(self._token)\n        cached.raise_for_status()\n        return cached', 'Exception')), []);
   });
   it('takes a parameter typed bool, or a function annotated -> bool, for a flag about a credential, not the credential', () => {
     const source = (renew: string, ensure: string) =>

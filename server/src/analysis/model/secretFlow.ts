@@ -4,6 +4,7 @@ import { ancestorOfType, comparisonParts, contains, descendants, interpolations,
 import type { Fix, TextEdit } from '../types';
 import { derivedKey, type Binding, type CallSite, type FileModel } from './fileModel';
 import { FILE_OPERATIONS } from './fileOperations';
+import { requestPartsQuotedByCaughtError } from './requestErrors';
 import { ANY_STEP, shownForms } from './flowForms';
 import { constantExpression, type IntegrationModel } from './integration';
 import { declaredSecretKeys, keysHoldingCredentials, markedKey, nonCredentialKeys, SCHEMA_KEY_MARKER } from './schemaKeys';
@@ -1345,6 +1346,9 @@ function catchingClause(identifier: Node): Node | undefined {
   return undefined;
 }
 
+/** The source of a caught HTTP error whose text quotes a URL that carries a credential (model/requestErrors.ts). */
+export const FAILED_REQUEST_URL_SOURCE = 'the URL of the failed request, which carries ';
+
 /**
  * `except Exception as err: _LOGGER.error("Failed: %s", err)` around a call of the integration's function that raises
  * `ConnectionError(f"No answer from {url}")`, where `url` carries the token: the exception's message is what its
@@ -1363,6 +1367,11 @@ function caughtExceptionCarrier(walk: Walk, identifier: Node, depth: number): Se
       if (!message) continue;
       const [secret] = carriers(scopeFile === file ? walk : { ...walk, file: scopeFile }, message, depth - 1).filter((carrier) => carrier.kind === 'secret');
       if (secret) return secret;
+    }
+    // `requests.get(f"{API}?appid={self._api_key}")`: the error's text quotes the URL, key and all.
+    for (const part of requestPartsQuotedByCaughtError(file, clause!, scopeFile, scope)) {
+      const [secret] = carriers(scopeFile === file ? walk : { ...walk, file: scopeFile }, part, depth - 1).filter((carrier) => carrier.kind === 'secret');
+      if (secret) return { kind: 'secret', source: `${FAILED_REQUEST_URL_SOURCE}${secret.source}`, node: identifier };
     }
     return undefined;
   };

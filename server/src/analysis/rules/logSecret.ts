@@ -5,6 +5,7 @@ import type { IntegrationModel } from '../model/integration';
 import {
   REDACTED_MARKER,
   credentialKeys,
+  FAILED_REQUEST_URL_SOURCE,
   describeGaps,
   isLoggedExceptionCall,
   isLoggingCall,
@@ -78,14 +79,20 @@ variables, \`self\` attributes and what the module's own functions and methods r
   error), never reaches the log;
 - a caught exception logged whole (\`except Exception as err: _LOGGER.error("...: %s", err)\`) when the try block,
   or a function of the integration it calls, raises one whose message carries a credential
-  (\`raise ConnectionError(f"No answer from {url}")\` with the token in \`url\`).
+  (\`raise ConnectionError(f"No answer from {url}")\` with the token in \`url\`), or when the error is an HTTP
+  client's whose text quotes the URL of the failed request and that URL (its path, query or \`params=\`) carries a
+  credential: requests' connection errors and \`HTTPError\` quote it (\`requests.get(f"{API}?appid={api_key}")\`
+  caught as \`RequestException\`, \`OSError\` or \`Exception\`), and so do the errors \`raise_for_status\` raises in
+  aiohttp (\`ClientResponseError\`) and httpx (\`HTTPStatusError\`); their connection errors name only the host.
 
 It stays silent for what does not leak: a username or host, \`len(token)\`, \`bool(password)\`, \`token[-4:]\`, the
 \`ConfigEntry\` itself, \`entry.title\`, values already redacted (\`async_redact_data\`, \`partial_redact\`,
 \`{**cfg, CONF_PASSWORD: "***"}\`, a copy whose secret keys were masked or popped, a comprehension that filters
-keys), \`list(entry.data)\` (only the keys), and messages that merely *name* a secret ("token refreshed").
+keys), \`list(entry.data)\` (only the keys), messages that merely *name* a secret ("token refreshed"), and an HTTP
+error's class or status (\`type(err).__name__\`, \`err.status\`).
 A config entry redacted with a key set that misses a credential key the entries hold is reported, with a fix adding
-the key where the set is written in the same module. Exception objects are out of its scope.
+the key where the set is written in the same module. Tracebacks (\`_LOGGER.exception(...)\`, \`exc_info=True\`) are
+out of its scope.
 
 **How to fix:** log that the value exists, its length or its last few characters, or pass a payload through
 \`async_redact_data(payload, TO_REDACT)\`. The quick fix replaces a credential with \`"**REDACTED**"\` (safe where the
@@ -189,6 +196,11 @@ function testsEmpty(condition: Node, text: string): boolean {
 /** `subject` names what writes: "This log call", or a raised exception's message. */
 function messageFor(file: FileModel, carrier: SecretCarrier, integration: IntegrationModel | undefined, subject: string): string {
   const text = excerpt(carrier.node.text);
+  if (carrier.source.startsWith(FAILED_REQUEST_URL_SOURCE)) {
+    // `str(err)` or `repr(err)`: the suggestion names the error itself.
+    const error = descendants(carrier.node, ['identifier']).at(-1)?.text ?? text;
+    return `${subject} writes the error \`${text}\` whole, and its text quotes the URL of the request that failed, which carries the credential \`${excerpt(carrier.source.slice(FAILED_REQUEST_URL_SOURCE.length))}\`; log the error's class or status instead (\`type(${error}).__name__\`), or send the credential in a header rather than the URL.`;
+  }
   if (carrier.kind === 'secret') {
     const from = carrier.source !== carrier.node.text ? ` (from \`${excerpt(carrier.source)}\`)` : '';
     return `${subject} writes the credential \`${text}\`${from}; logs get pasted into public issues, so leave it out or log a redacted form such as its last characters.`;
@@ -235,6 +247,8 @@ function redactFix(file: FileModel, call: CallSite, found: { argument: Node; car
   let wrapsPayload = false;
   const redactedFields = new Set<number>();
   for (const { argument, carrier } of found) {
+    // Hiding the whole error would hide why the request failed: the right change is the user's call.
+    if (carrier.source.startsWith(FAILED_REQUEST_URL_SOURCE)) return undefined;
     if (carrier.kind === 'payload') {
       // A response's credential keys are its own, not the integration's TO_REDACT: no fix would be sure to hide them.
       // Nor a request's: its keys are the caller's.

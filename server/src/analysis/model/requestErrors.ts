@@ -1,0 +1,153 @@
+import type { Node } from '../python/syntaxTree';
+import { ancestorOfType, contains, descendants, literalString, unwrap } from '../python/syntax';
+import type { CallSite, FileModel } from './fileModel';
+
+/**
+ * What the text of a caught HTTP error quotes of the request that failed. Logging the error whole
+ * (`except requests.RequestException as err: _LOGGER.error("Update failed: %s", err)`) writes that text, so a key
+ * sent in the URL's path or query (`?appid=...`, `/bot<token>/sendMessage`) ends up in the log:
+ *
+ * - requests: a connection error (refused, DNS, TLS, connect timeout) is urllib3's "Max retries exceeded with url:
+ *   <path and query>"; `raise_for_status()`'s HTTPError is "... for url: <the whole URL>";
+ * - aiohttp and httpx: only the error `raise_for_status` raises names the URL (`ClientResponseError` as
+ *   "url='...'", `HTTPStatusError` as "for url '...'"); their connection errors name only the host.
+ *
+ * `params=` is merged into the URL by all three, so it counts as the URL.
+ */
+
+type Library = 'requests' | 'aiohttp' | 'httpx';
+
+const REQUEST_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
+
+/** requests' errors whose text quotes urllib3's failed URL: its connection errors and their bases. */
+const REQUESTS_CONNECTION_ERRORS = new Set(['RequestException', 'ConnectionError', 'ConnectTimeout', 'Timeout', 'SSLError', 'ProxyError', 'RetryError']);
+
+/** The error classes a status error is caught by, per library. */
+const STATUS_ERRORS: Record<Library, ReadonlySet<string>> = {
+  requests: new Set(['RequestException', 'HTTPError']),
+  aiohttp: new Set(['ClientError', 'ClientResponseError']),
+  httpx: new Set(['HTTPError', 'HTTPStatusError']),
+};
+
+/** What an `except` clause catches, in terms of the classes above. */
+interface Caught {
+  /** `Exception`, `BaseException`: every library's errors. */
+  everything: boolean;
+  /** `OSError`, `IOError`: requests' errors derive from it, aiohttp's and httpx's status errors do not. */
+  osErrors: boolean;
+  /** Class names caught from each library (`requests.exceptions.HTTPError` is requests' `HTTPError`). */
+  byLibrary: Map<Library, Set<string>>;
+}
+
+function libraryOf(qualifiedName: string | undefined): Library | undefined {
+  if (!qualifiedName) return undefined;
+  if (/^requests(\.|$)/.test(qualifiedName)) return 'requests';
+  if (/^(aiohttp|homeassistant\.helpers\.aiohttp_client)(\.|$)/.test(qualifiedName)) return 'aiohttp';
+  if (/^(httpx|homeassistant\.helpers\.httpx_client)(\.|$)/.test(qualifiedName)) return 'httpx';
+  return undefined;
+}
+
+function caughtBy(file: FileModel, clause: Node): Caught | undefined {
+  const pattern = clause.namedChildren.find((child) => child.type === 'as_pattern');
+  const caught = pattern?.namedChild(0);
+  if (!caught) return undefined;
+  const classes = unwrap(caught).type === 'tuple' ? unwrap(caught).namedChildren : [caught];
+  const result: Caught = { everything: false, osErrors: false, byLibrary: new Map() };
+  for (const cls of classes) {
+    const name = file.qualifiedName(unwrap(cls));
+    if (!name) continue;
+    if (name === 'Exception' || name === 'BaseException') result.everything = true;
+    else if (name === 'OSError' || name === 'IOError') result.osErrors = true;
+    const library = libraryOf(name);
+    if (!library) continue;
+    const names = result.byLibrary.get(library) ?? new Set<string>();
+    names.add(name.slice(name.lastIndexOf('.') + 1));
+    result.byLibrary.set(library, names);
+  }
+  return result;
+}
+
+/**
+ * The URL and query parameters of the requests made in `scope` (a try block, or a function it calls) whose failure
+ * the `except` clause would catch with a text that quotes them. Requests inside a try of their own are left out:
+ * that one catches their errors first.
+ */
+export function requestPartsQuotedByCaughtError(clauseFile: FileModel, clause: Node, file: FileModel, scope: Node): Node[] {
+  const caught = caughtBy(clauseFile, clause);
+  if (!caught || (!caught.everything && !caught.osErrors && caught.byLibrary.size === 0)) return [];
+  const calls = descendants(scope, ['call']).filter((call) => !caughtInside(call, scope));
+  const raisesForStatus = calls.some((call) => file.callSite(call)?.method === 'raise_for_status');
+  const parts: Node[] = [];
+  for (const call of calls) {
+    const site = file.callSite(call);
+    if (!site?.method || !REQUEST_METHODS.has(site.method)) continue;
+    const url = site.keywords.get('url') ?? site.args[site.method === 'request' ? 1 : 0];
+    if (!url) continue;
+    const library = requestLibrary(file, site, caught);
+    if (!library && !looksLikeUrl(file, url)) continue;
+    const forStatus = raisesForStatus || site.keywords.get('raise_for_status')?.text === 'True';
+    if (!quotesUrl(caught, library, forStatus)) continue;
+    parts.push(url);
+    const params = site.keywords.get('params');
+    if (params) parts.push(params);
+  }
+  return parts;
+}
+
+function quotesUrl(caught: Caught, library: Library | undefined, forStatus: boolean): boolean {
+  if (library === 'requests') {
+    const names = caught.byLibrary.get('requests');
+    if (caught.everything || caught.osErrors || [...(names ?? [])].some((name) => REQUESTS_CONNECTION_ERRORS.has(name))) return true;
+    return forStatus && Boolean(names?.has('HTTPError'));
+  }
+  if (!forStatus) return false;
+  if (caught.everything) return true;
+  const libraries: Library[] = library ? [library] : ['requests', 'aiohttp', 'httpx'];
+  return libraries.some((candidate) => [...(caught.byLibrary.get(candidate) ?? [])].some((name) => STATUS_ERRORS[candidate].has(name)));
+}
+
+/**
+ * The library making a request: named by the call (`requests.get`), by what the receiver was made from
+ * (`requests.Session()`, `async_get_clientsession(hass)`, also kept in `self._session`), or else by the one library
+ * the clause catches the errors of.
+ */
+function requestLibrary(file: FileModel, site: CallSite, caught: Caught): Library | undefined {
+  const direct = libraryOf(file.qualifiedName(site.callee));
+  if (direct) return direct;
+  const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+  for (const value of receiver ? receiverValues(file, unwrap(receiver)) : []) {
+    const made = unwrap(value);
+    const maker = made.type === 'call' ? made.childForFieldName('function') : made;
+    const library = maker ? libraryOf(file.qualifiedName(maker)) : undefined;
+    if (library) return library;
+  }
+  return caught.byLibrary.size === 1 ? [...caught.byLibrary.keys()][0] : undefined;
+}
+
+function receiverValues(file: FileModel, receiver: Node): Node[] {
+  if (receiver.type === 'identifier') return file.origins(receiver).map((origin) => origin.node);
+  const object = receiver.type === 'attribute' ? receiver.childForFieldName('object') : null;
+  const name = receiver.childForFieldName('attribute')?.text;
+  const cls = object?.text === 'self' ? ancestorOfType(receiver, ['class_definition']) : null;
+  return cls && name ? file.selfAttributeWrites(cls, name).values : [];
+}
+
+/** A request of a library the code does not name: only where the first argument reads as a URL (not `dict.get`). */
+function looksLikeUrl(file: FileModel, url: Node): boolean {
+  return file.origins(url).some(({ node }) => {
+    const value = unwrap(node);
+    if (value.type === 'identifier' || value.type === 'attribute') return /url|uri|endpoint/i.test(value.text);
+    const text = literalString(value) ?? (value.type === 'string' || value.type === 'binary_operator' || value.type === 'call' ? value.text : '');
+    return /^[rbuf]*["']?(https?:\/\/|\/)/i.test(text) || text.includes('://');
+  });
+}
+
+/** Whether a try inside `scope` around `call` has its own `except` clauses. */
+function caughtInside(call: Node, scope: Node): boolean {
+  for (let node = call.parent; node && node.id !== scope.id; node = node.parent) {
+    if (node.type !== 'try_statement') continue;
+    const body = node.childForFieldName('body');
+    if (body && contains(body, call) && node.namedChildren.some((child) => child.type === 'except_clause')) return true;
+  }
+  return false;
+}
