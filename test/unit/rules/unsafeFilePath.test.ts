@@ -669,6 +669,25 @@ describe('unsafe-file-path', () => {
     assert.deepEqual(analyzeSnippet(source('Path.write_bytes, Path(hass.config.path("www/imgcache/latest.jpg")), b""'), { rules }).findings, []);
   });
 
+  it('takes a resolved path tested with startswith against its folder and a separator for a check, and says so when the separator is missing', () => {
+    const source = (resolve: string, test: string) =>
+      `import os\nfrom pathlib import Path\n\nfrom aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\nclass PanelView(HomeAssistantView):\n    url = "/demo_panel/{filename:.*}"\n    name = "demo:panel"\n\n    def __init__(self, panel_path):\n        self.panel_path = panel_path\n\n    async def get(self, request, filename):\n        base = os.path.realpath(self.panel_path)\n        file_path = ${resolve}\n        if not ${test}:\n            return web.Response(status=403)\n        with open(file_path, "rb") as handle:\n            return web.Response(body=handle.read())\n`;
+    const findings = (resolve: string, test: string) => analyzeSnippet(source(resolve, test), { rules }).findings;
+    const resolved = 'os.path.realpath(os.path.join(base, filename))';
+    for (const test of ['file_path.startswith(base + os.sep)', 'file_path.startswith(f"{base}/")', 'file_path.startswith(os.path.join(base, ""))', 'str(file_path).startswith(str(base) + "/")']) {
+      assert.deepEqual(findings(resolved, test), [], test);
+    }
+    assert.deepEqual(findings('str((Path(base) / filename).resolve())', 'file_path.startswith(base + os.sep)').length, 0, 'a pathlib path resolved');
+    assert.deepEqual(findings('os.path.join(base, filename)', 'os.path.abspath(file_path).startswith(base + os.sep)'), [], 'resolved where tested');
+    const loose = findings(resolved, 'file_path.startswith(base)');
+    assert.equal(loose.length, 1);
+    assert.equal(loose[0].severity, 'warning');
+    assert.match(loose[0].message, /checked with startswith against its folder without a trailing separator/);
+    // Without resolving, base/../secrets.yaml begins with the base all the same.
+    assert.match(findings('os.path.join(base, filename)', 'file_path.startswith(base + os.sep)')[0]?.message ?? '', /without a check/);
+    // A test whose failure goes on to open the file anyway checks nothing.
+    assert.equal(analyzeSnippet(source(resolved, 'file_path.startswith(base + os.sep)').replace('return web.Response(status=403)', 'print("outside")'), { rules }).findings.length, 1);
+  });
   it("keeps a field the service schema limits to fixed values fixed when it is handed to the integration's helper", () => {
     const files = 'import os\n\n\nclass ExportFiles:\n    def __init__(self, base):\n        self._base = base\n\n    def write(self, name, text):\n        with open(os.path.join(self._base, name), "w") as handle:\n            handle.write(text)\n';
     const init = (name: string) =>

@@ -45,7 +45,8 @@ Assistant can reach, including its credentials and its configuration.
 
 Guard the path before using it: keep only the last component with \`Path(name).name\` (or
 \`os.path.basename\`), or resolve the joined path and check that it stays inside the base folder
-(\`target.resolve().relative_to(base.resolve())\`, \`hass.config.is_allowed_path(str(target))\`), or restrict the
+(\`target.resolve().relative_to(base.resolve())\`, \`hass.config.is_allowed_path(str(target))\`,
+\`os.path.realpath(target).startswith(base + os.sep)\`), or restrict the
 value to a fixed set in the service schema (\`vol.In([...])\`), or go on only when the value is the key of a record the
 integration made itself (\`self.items.get(item_id)\`, \`next((i for i in self.items if i["id"] == item_id), None)\`,
 \`item_id not in self.items\`, with a return or raise when it is not). Home Assistant's \`raise_if_invalid_filename(name)\`
@@ -54,7 +55,11 @@ checks that one value is a bare file name. \`raise_if_invalid_path(value)\` (or 
 for a value formatted into a path after a folder (\`f"{base}/{value}"\`, \`"{}/{}".format(base, value)\`) but not
 for one used as the path itself or joined onto a folder with \`os.path.join\` or \`/\`
 (\`os.path.join(base, "/config/secrets.yaml")\` is \`/config/secrets.yaml\`). A check guards the operations that
-come after it: a folder created before \`is_allowed_path\` is asked was created wherever the caller pointed.
+come after it: a folder created before \`is_allowed_path\` is asked was created wherever the caller pointed. A
+\`startswith\` test counts only on a resolved path (\`realpath\`, \`abspath\`, \`normpath\`, \`resolve()\`: otherwise
+\`base/../secrets.yaml\` begins with the base) and against the folder with a separator after it; \`startswith(base)\`
+alone is reported as a warning, as a sibling folder whose name begins the same way (\`www-private\` next to \`www\`)
+passes it.
 
 The value is followed through the integration's own functions: service, webhook and request data through up to
 three of them (a handler handing its data to a manager method that passes a folder on twice more), config flow input
@@ -115,6 +120,13 @@ async def handle_export(call):
         // folder. (Discovery info is the network's and stays an error.)
         for (const key of keys) reportedLeaves.add(key);
         context.review(`${baseName(file.path)} uses a path typed into a config flow's form (\`${excerpt(leaf.text, 50)}\`) for a file operation; only an administrator can enter it, so check that any path is meant here, or keep it inside a folder of the integration (hass.config.is_allowed_path, or a resolved path checked against its base).`);
+        continue;
+      }
+      if (check === 'prefix-without-separator') {
+        report(`This file path is built from ${source?.description ?? 'untrusted input'} (\`${excerpt(leaf.text, 50)}\`) and checked with startswith against its folder without a trailing separator, which a sibling folder whose name begins the same way also passes; compare against the folder plus os.sep, or use Path.is_relative_to.`, {
+          severity: 'warning',
+          suggestions: found.named ? nameOnlySuggestion(file, leaf, context.integration) : [],
+        });
         continue;
       }
       if (check === 'relative-only') {
@@ -405,8 +417,12 @@ function oneOfFixedNames(context: FileContext, leaf: Node): boolean {
 }
 
 
-/** `contained`: a check that keeps the path in its folder (or the value a bare file name); `relative-only`: only raise_if_invalid_path. */
-type PathCheck = 'contained' | 'relative-only';
+/**
+ * `contained`: a check that keeps the path in its folder (or the value a bare file name); `relative-only`: only
+ * raise_if_invalid_path; `prefix-without-separator`: the resolved path tested with `startswith(base)`, which a
+ * sibling folder whose name begins with the base's (`/config/www-private`) passes.
+ */
+type PathCheck = 'contained' | 'relative-only' | 'prefix-without-separator';
 
 function strongerCheck(a: PathCheck | undefined, b: PathCheck | undefined): PathCheck | undefined {
   return a === 'contained' || b === 'contained' ? 'contained' : (a ?? b);
@@ -429,6 +445,12 @@ function containmentCheck(file: FileModel, fn: Node, leaf: Node, integration: In
     // `await hass.async_add_executor_job(hass.config.is_allowed_path, path)`: the check run in the executor.
     const job = site.method === 'async_add_executor_job' ? site.args[0] : site.method === 'run_in_executor' ? site.args[1] : undefined;
     if ((CONTAINMENT_CHECKS.test(site.name ?? `.${site.method ?? ''}`) || (job !== undefined && CONTAINMENT_CHECKS.test(job.text))) && !failureIgnored(node) && !checksOnlyFixedPath(file, site, job, integration)) return 'contained';
+    if (site.method === 'startswith' && !failureIgnored(node)) {
+      const prefixCheck = resolvedPrefixCheck(file, site, leaf);
+      if (prefixCheck === 'contained') return 'contained';
+      found = strongerCheck(found, prefixCheck);
+      continue;
+    }
     const name = site.name ?? '';
     // `if path != sanitize_path(path): raise ...`: raise_if_invalid_path written out (it makes the same comparison).
     if (SANITIZE_PATH.test(name) && site.args[0] && isSameValue(file, site.args[0], leaf) && rejectsWhenChanged(file, node, site.args[0])) {
@@ -445,6 +467,65 @@ function containmentCheck(file: FileModel, fn: Node, leaf: Node, integration: In
 }
 
 const SANITIZE_PATH = /(^|\.)sanitize_path$/;
+
+const RESOLVERS = /(^|\.)(os\.path\.(realpath|abspath|normpath)|posixpath\.(realpath|abspath|normpath))$/;
+
+/**
+ * `os.path.realpath(os.path.join(base, name)).startswith(base + os.sep)`: a path with its `..` resolved, tested
+ * against its folder and a separator, stays in that folder. Without the separator (`startswith(base)`) a sibling
+ * folder passes too; without resolving, `base/../secrets.yaml` does.
+ */
+function resolvedPrefixCheck(file: FileModel, site: CallSite, leaf: Node): PathCheck | undefined {
+  const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
+  const prefix = site.args[0];
+  if (!receiver || !prefix || site.args.length > 1) return undefined;
+  const tested = asText(file, unwrap(receiver));
+  const resolved = [tested, ...file.origins(tested).map((origin) => asText(file, unwrap(origin.node)))].find((value) => resolvesPath(file, value));
+  if (!resolved || !builtFrom(file, resolved, new RegExp(`(^|\\W)${escapeRegExp(leaf.text)}($|\\W)`))) return undefined;
+  return endsWithSeparator(file, prefix) ? 'contained' : 'prefix-without-separator';
+}
+
+/** Whether an expression, or what its names were assigned, is written with the untrusted value. */
+function builtFrom(file: FileModel, value: Node, leafPattern: RegExp, depth = 2): boolean {
+  if (leafPattern.test(value.text)) return true;
+  if (depth <= 0) return false;
+  return [value, ...descendants(value, ['identifier'])]
+    .filter((node) => node.type === 'identifier')
+    .some((name) => file.origins(name, 1).some((origin) => origin.kind === 'expression' && origin.node.id !== name.id && builtFrom(file, unwrap(origin.node), leafPattern, depth - 1)));
+}
+
+/** `x` for `str(x)`: the path the text is of. */
+function asText(file: FileModel, value: Node): Node {
+  const site = value.type === 'call' ? file.callSite(value) : undefined;
+  return site?.name === 'str' && site.args.length === 1 ? unwrap(site.args[0]) : value;
+}
+
+/** `os.path.realpath(x)`, `Path(x).resolve()`. */
+function resolvesPath(file: FileModel, value: Node): boolean {
+  const site = value.type === 'call' ? file.callSite(value) : undefined;
+  return site !== undefined && (RESOLVERS.test(site.name ?? '') || site.method === 'resolve');
+}
+
+/** `base + os.sep`, `base + "/"`, `f"{base}/"`, `os.path.join(base, "")`, also through a local name. */
+function endsWithSeparator(file: FileModel, prefix: Node, depth = 3): boolean {
+  const value = unwrap(prefix);
+  if (value.type === 'identifier' && depth > 0) {
+    const origins = file.origins(value, 1);
+    return origins.length > 0 && origins.every((origin) => origin.kind === 'expression' && origin.node.id !== value.id && endsWithSeparator(file, origin.node, depth - 1));
+  }
+  if (value.type === 'binary_operator' && value.childForFieldName('operator')?.text === '+') {
+    const right = value.childForFieldName('right');
+    return right !== null && endsWithSeparator(file, right, depth);
+  }
+  if (/^(os\.sep|os\.path\.sep|posixpath\.sep)$/.test(file.qualifiedName(value) ?? '')) return true;
+  if (value.type === 'string') return /[\\/]["']+$/.test(value.text);
+  const site = value.type === 'call' ? file.callSite(value) : undefined;
+  return site !== undefined && /(^|\.)os\.path\.join$/.test(site.name ?? '') && site.args.length > 1 && /^[rbu]*(""|'')$/i.test(unwrap(site.args[site.args.length - 1]).text);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 /**
  * `hass.config.is_allowed_path(base)` where `base` is a folder fixed in the code: it says that folder may be used, not
