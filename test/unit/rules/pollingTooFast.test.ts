@@ -82,6 +82,18 @@ describe('polling-too-fast', () => {
     assert.equal(result('datetime.timedelta(seconds=5)').findings.length, 1);
   });
 
+  it('reports an interval once, where it is chosen, when a coordinator only hands on what its callers pass by keyword', () => {
+    const coordinator = `from homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nclass Coordinator(DataUpdateCoordinator):\n    def __init__(self, hass, *, update_interval):\n        super().__init__(hass, None, name="demo", update_interval=update_interval)\n`;
+    const init = (call: string) => `from datetime import timedelta\n\nfrom .coordinator import Coordinator\n\n\nasync def async_setup_entry(hass, entry):\n    coordinator = ${call}\n    return True\n`;
+    const findings = (call: string) =>
+      analyzeSnippet(init(call), { rules, manifest: manifest('cloud_polling'), otherFiles: { 'coordinator.py': coordinator } }).findings.map((finding) => `${finding.path.split('/').pop()}:${finding.range.start.line}`);
+    assert.deepEqual(findings('Coordinator(hass, update_interval=timedelta(seconds=5))'), ['__init__.py:6']);
+    // A value that is no interval where it is passed (a plain helper's argument) is judged where it becomes one.
+    const helper = `from datetime import timedelta\n\nfrom .coordinator import Coordinator\n\n\ndef make(hass, interval):\n    return Coordinator(hass, update_interval=interval)\n\n\nasync def async_setup_entry(hass, entry):\n    coordinator = make(hass, timedelta(seconds=5))\n    return True\n`;
+    const once = analyzeSnippet(helper, { rules, manifest: manifest('cloud_polling'), otherFiles: { 'coordinator.py': coordinator } }).findings;
+    assert.deepEqual(once.map((finding) => `${finding.path.split('/').pop()}:${finding.range.start.line}`), ['__init__.py:6']);
+  });
+
   it('judges local integrations against the local minimum', () => {
     const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=5)\n';
     assert.deepEqual(analyzeSnippet(source, { rules, manifest: manifest('local_polling') }).findings, []);

@@ -432,7 +432,8 @@ second=range(0, 60, 2))\`: the shortest time between two runs, a part left out m
 function of the integration asks no service for anything), \`@Throttle(...)\` and a function that
 schedules itself again with \`async_call_later\` (a retry loop), the default of a YAML schema's \`scan_interval\`
 (\`vol.Optional(CONF_SCAN_INTERVAL, default=timedelta(seconds=15))\`: the interval users get unless they set one), evaluates \`timedelta(...)\` values (also
-through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), local names and what callers hand a parameter, and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`, also read into a local variable first), and
+through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), local names and what callers hand a parameter (an interval passed to a coordinator that only hands it on to its base
+class is reported once, where it is written), and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`, also read into a local variable first), and
 compares them with a minimum for the manifest's \`iot_class\` (for a manifest older than that key, the config flow's
 \`CONNECTION_CLASS = config_entries.CONN_CLASS_CLOUD_POLL\` says the same): 30 seconds for \`cloud_*\` and 1 second for
 \`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`); a plain-number
@@ -498,6 +499,7 @@ SCAN_INTERVAL = timedelta(minutes=5)
     const minimum = iotClass.startsWith('cloud') ? context.settings.cloudPollingMinSeconds : context.settings.localPollingMinSeconds;
     for (const { expression, what, seconds } of intervals) {
       context.markUsed();
+      if (handedOnFromJudgedIntervals(file, expression, integration)) continue;
       const fromOption = reviewOptionMinimum(context, expression, minimum);
       // An interval read from a library constant or computed at run time was not checked: a person says whether it is enough.
       // (A local device's minimum is a second or so: an unread interval there is no question worth a person's time.)
@@ -515,6 +517,21 @@ SCAN_INTERVAL = timedelta(minutes=5)
     }
   },
 };
+
+/**
+ * `super().__init__(..., update_interval=update_interval)` in a coordinator whose every caller passes an interval that
+ * is judged where it is written (`Coordinator(hass, update_interval=timedelta(seconds=5))`): one finding, where the
+ * value is chosen, not a second where it is only handed on.
+ */
+function handedOnFromJudgedIntervals(file: FileModel, expression: Node, integration: IntegrationModel | undefined): boolean {
+  const handed = argumentsForParameter(file, expression, integration);
+  if (!handed || handed.length === 0) return false;
+  const judged = new Map<FileModel, PollingInterval[]>();
+  return handed.every((passed) => {
+    if (!judged.has(passed.file)) judged.set(passed.file, pollingIntervals(passed.file, integration));
+    return judged.get(passed.file)!.some((interval) => interval.expression.id !== expression.id && contains(interval.expression, passed.node));
+  });
+}
 
 /**
  * Whether the file defines an entity Home Assistant polls: an entity class (through the integration's own base
