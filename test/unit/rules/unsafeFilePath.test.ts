@@ -688,6 +688,16 @@ describe('unsafe-file-path', () => {
     // A test whose failure goes on to open the file anyway checks nothing.
     assert.equal(analyzeSnippet(source(resolved, 'file_path.startswith(base + os.sep)').replace('return web.Response(status=403)', 'print("outside")'), { rules }).findings.length, 1);
   });
+  it("follows service data through the integration's helper that joins it onto a folder and returns the path", () => {
+    const source = (helper: string) =>
+      `import os\nfrom pathlib import Path\n\nimport voluptuous as vol\nimport homeassistant.helpers.config_validation as cv\n\n\ndef build_path(hass, name):\n    ${helper}\n\n\nasync def async_setup(hass, config):\n    async def handle_read(call):\n        path = build_path(hass, call.data["path"])\n        with open(path, encoding="utf-8") as handle:\n            return {"content": handle.read()}\n\n    hass.services.async_register("demo", "read", handle_read, schema=vol.Schema({vol.Required("path"): cv.string}))\n    return True\n`;
+    for (const helper of ['return os.path.join("/config", name)', 'return hass.config.path("www", name)', 'return str(Path(hass.config.config_dir).joinpath(name.strip("/")))']) {
+      assert.deepEqual(analyzeSnippet(source(helper), { rules }).findings.map((finding) => finding.range.start.line), [14], helper);
+    }
+    // A helper that keeps only the name, or checks where the path lands, hands back a safe path.
+    assert.deepEqual(analyzeSnippet(source('return os.path.join("/config", os.path.basename(name))'), { rules }).findings, []);
+    assert.deepEqual(analyzeSnippet(source('path = os.path.join("/config", name)\n    if not hass.config.is_allowed_path(path):\n        raise ValueError(path)\n    return path'), { rules }).findings, []);
+  });
   it("keeps a field the service schema limits to fixed values fixed when it is handed to the integration's helper", () => {
     const files = 'import os\n\n\nclass ExportFiles:\n    def __init__(self, base):\n        self._base = base\n\n    def write(self, name, text):\n        with open(os.path.join(self._base, name), "w") as handle:\n            handle.write(text)\n';
     const init = (name: string) =>

@@ -380,6 +380,13 @@ function stdlibRequestPart(context: Context, file: FileModel, attribute: Node): 
 /** Text methods that reshape a value without judging it: a helper built from these alone hands its input on. */
 const RESHAPING_METHODS = /^(strip|lstrip|rstrip|lower|upper|casefold|title|capitalize|removeprefix|removesuffix|startswith|endswith|format)$/;
 
+/** Calls that put a value into a path as it is: `os.path.join(base, name)`, `Path(base) / name`, `hass.config.path(name)`. */
+const PATH_BUILDERS = /(^|\.)(os\.path\.(join|normpath|abspath|expanduser)|posixpath\.join|Path|PurePath|PosixPath|config\.path)$/;
+
+function buildsPath(site: CallSite): boolean {
+  return PATH_BUILDERS.test(site.name ?? '') || site.method === 'joinpath';
+}
+
 /**
  * `_normalize_path(call.data.get("path"))`, with `def _normalize_path(raw): return (raw or "www").strip("/").lower()`:
  * what one of the integration's own functions returns, when it only reshapes text (the methods above, f-strings,
@@ -452,6 +459,7 @@ function returnsItsArguments(file: FileModel, fn: Node): boolean {
     // `"{}/{}".format(base, name)`: made of the values it formats.
     if (site?.method === 'format' && site.args.some((argument) => madeFromParameters(argument, depth - 1))) return true;
     if (site?.method && RESHAPING_METHODS.test(site.method) && receiver) return madeFromParameters(receiver, depth - 1);
+    if (site && buildsPath(site)) return [...site.args, ...(site.method === 'joinpath' && receiver ? [receiver] : [])].some((part) => madeFromParameters(part, depth - 1));
     return site?.name === 'str' && site.args.some((argument) => madeFromParameters(argument, depth - 1));
   };
   return returned.length > 0 && returned.every((value) => madeFromParameters(value));
@@ -471,7 +479,7 @@ function onlyReshapesText(file: FileModel, fn: Node): boolean {
     if (site === undefined) return false;
     // `data = SCHEMA(data)`: validated data is still the caller's data (a schema checks types, not paths or commands).
     if (/(^|\.|_)schema$/i.test(site.name ?? '') || (site.callee.type === 'call' && /(^|\.)Schema$/.test(file.callSite(site.callee)?.name ?? ''))) return true;
-    return (site.method !== undefined && RESHAPING_METHODS.test(site.method)) || (site.name === 'str' && file.isBuiltin('str'));
+    return (site.method !== undefined && RESHAPING_METHODS.test(site.method)) || (site.name === 'str' && file.isBuiltin('str')) || buildsPath(site);
   });
 }
 

@@ -63,7 +63,8 @@ passes it.
 
 The value is followed through the integration's own functions: service, webhook and request data through up to
 three of them (a handler handing its data to a manager method that passes a folder on twice more), config flow input
-through two. A check made by a helper of the integration the path is handed to (\`_ensure_within_base(base, path)\`
+through two, and back out of a helper that returns it joined onto a folder (\`def build_path(name): return
+os.path.join(BASE, name)\`, also with \`Path\`, \`joinpath\` or \`hass.config.path\`). A check made by a helper of the integration the path is handed to (\`_ensure_within_base(base, path)\`
 calling \`relative_to\` and raising) counts as made. A path handed to another program counts like one opened here:
 the file \`curl -o\`, \`wget -O\`, \`tar -C\` or ffmpeg (its last argument) writes is as much a file operation as \`open\`, and so is the local file
 a library method is given (minio's \`fget_object\`/\`fput_object\`, boto3's \`upload_file\`/\`download_file\`, or any
