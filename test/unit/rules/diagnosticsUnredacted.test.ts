@@ -505,4 +505,16 @@ describe('diagnostics-unredacted', () => {
     assert.equal(finding.fix, undefined);
     assert.deepEqual(diagnostics(source('{CONF_API_KEY: partial_redact, CONF_TOKEN: partial_redact}'), { otherFiles: { 'config_flow.py': flowModule } }), []);
   });
+  it('judges a copy of a local dict, and a helper that walks it and hands every value on, as the dict itself', () => {
+    const source = (rebind: string, redact = 'data') =>
+      `import copy\n\nfrom homeassistant.components.diagnostics import async_redact_data\nfrom homeassistant.const import CONF_TOKEN\n\n\ndef _walk(obj):\n    if isinstance(obj, dict):\n        return {k: _walk(v) for k, v in obj.items()}\n    if isinstance(obj, list):\n        return [_walk(v) for v in obj]\n    return obj\n\n\ndef _mask(obj):\n    if isinstance(obj, dict):\n        return {k: ("**" if k in (CONF_TOKEN, "api_key") else _mask(v)) for k, v in obj.items()}\n    return obj\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    data = {"entry": {"version": entry.version, "data": dict(entry.data)}}\n    ${rebind}\n    return ${redact}\n`;
+    const options = { otherFiles: { 'config_flow.py': flowModule } };
+    for (const rebind of ['data = copy.deepcopy(data)', 'data = dict(data)', 'data = data.copy()', 'data = _walk(data)']) {
+      assert.deepEqual(diagnostics(source(rebind), options).map((finding) => finding.range.start.line), [21], rebind);
+      // Redacted with a set that misses the token, through the copy all the same.
+      assert.match(diagnostics(source(rebind, 'async_redact_data(data, {"api_key"})'), options)[0]?.message ?? '', /miss "token"/, rebind);
+    }
+    // A helper that masks the credentials hides them.
+    assert.deepEqual(diagnostics(source('data = _mask(data)'), options), []);
+  });
 });

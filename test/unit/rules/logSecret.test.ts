@@ -961,6 +961,12 @@ async def async_setup_entry(hass, entry):
     // `.get` of a mapping with a secret key is no request.
     assert.deepEqual(findings(source('        cached = self._cache.get(self._token)\n        cached.raise_for_status()\n        return cached', 'Exception')), []);
   });
+  it('follows a credential through values that only change its form (encode, base64, str) at no cost of depth', () => {
+    const source = (log: string) =>
+      `import base64\nimport logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def login(session, host, username, password):\n    credentials = f"{username}:{password}"\n    b64_auth = base64.b64encode(credentials.encode()).decode()\n    login_url = f"http://{host}/login.cgi?Basic%20{b64_auth}"\n    ${log}\n    await session.post(login_url)\n`;
+    assert.deepEqual(findings(source('_LOGGER.debug("Calling %s", login_url)')).map((finding) => finding.range.start.line), [10]);
+    assert.deepEqual(findings(source('_LOGGER.debug("Calling %s", host)')), []);
+  });
   it('takes a parameter typed bool, or a function annotated -> bool, for a flag about a credential, not the credential', () => {
     const source = (renew: string, ensure: string) =>
       `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Api:\n    def _ensure_token(self, renew${renew})${ensure}:\n        _LOGGER.debug("fetching token (renew=%s)", renew)\n        return self._token is not None\n\n    def get_data(self, sn, renewToken${renew}):\n        ok = self._ensure_token(renew=renewToken)\n        _LOGGER.debug("get_data(%s, renewToken=%s, ok=%s)", sn, renewToken, ok)\n`;

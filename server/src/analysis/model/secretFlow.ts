@@ -2463,10 +2463,15 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   if (site.method && SAME_VALUE_METHODS.has(site.method) && receiver) return asDerived(fromReceiver());
   // `cast(dict, await resp.json())`: the value, as it was.
   if ((name === 'typing.cast' || name === 'cast') && site.args[1]) return carriers(walk, site.args[1], depth);
+  // The same value in another form: its arguments are parts of the expression, read at the same depth (a deep copy of a
+  // local dict that holds `dict(entry.data)` two levels down is still that).
   if (SAME_VALUE_FUNCTIONS.test(name)) {
     if (name === 'dict' && masksByKeywords(walk, site)) return [];
-    return asDerived([...site.args, ...site.keywords.values()].flatMap((arg) => carriers(walk, arg, depth - 1)));
+    return asDerived([...site.args, ...site.keywords.values()].flatMap((arg) => carriers(walk, arg, depth)));
   }
+  // `_walk(data)`, a function of this module that hands every value of its argument on: the argument, as it was.
+  const walker = site.args.length === 1 && site.keywords.size === 0 && site.callee.type === 'identifier' ? file.moduleFunction(site.callee.text) : undefined;
+  if (walker && handsValuesOn(file, walker)) return asDerived(carriers(walk, site.args[0], depth));
   if (site.args[0] && passesExtraKeys(walk, site)) {
     // `BODY_SCHEMA(await request.json())` with `extra=vol.ALLOW_EXTRA`: what comes out holds all that went in.
     return asDerived(carriers(walk, site.args[0], depth - 1));
@@ -2529,6 +2534,27 @@ function reprSecretField(file: FileModel, cls: Node): string | undefined {
     return name;
   }
   return undefined;
+}
+
+/** A one-parameter function whose results are its argument, or a comprehension over it that keeps or re-walks each value. */
+export function handsValuesOn(file: FileModel, fn: Node): boolean {
+  const parameters = fn.childForFieldName('parameters')?.namedChildren.filter((child) => child.type !== 'comment') ?? [];
+  const name = fn.childForFieldName('name')?.text;
+  if (parameters.length !== 1 || parameters[0].type !== 'identifier' || !name) return false;
+  const parameter = parameters[0].text;
+  const values = file.returnedValues(fn).map(unwrap);
+  const walksOn = (value: Node): boolean => {
+    if (value.type === 'identifier') return value.text === parameter;
+    if (value.type !== 'dictionary_comprehension' && value.type !== 'list_comprehension') return false;
+    if (value.namedChildren.some((child) => child.type === 'if_clause')) return false;
+    const loop = value.namedChildren.find((child) => child.type === 'for_in_clause');
+    if (!loop || !new RegExp(`^${parameter}(\\.(items|values)\\(\\))?$`).test(unwrap(loop.childForFieldName('right') ?? loop).text)) return false;
+    const body = unwrap(value.type === 'dictionary_comprehension' ? value.namedChild(0)?.childForFieldName('value') ?? value : value.namedChild(0) ?? value);
+    const walked = body.type === 'call' && body.childForFieldName('function')?.text === name ? unwrap(body.childForFieldName('arguments')?.namedChildren[0] ?? body) : body;
+    return walked.type === 'identifier' && descendants(loop.childForFieldName('left') ?? loop, ['identifier']).some((target) => target.text === walked.text);
+  };
+  // Results made of something else (`return TOKENS[obj]`) replace a value, which hides nothing kept elsewhere.
+  return values.some(walksOn) && values.every((value) => walksOn(value) || !descendants(value, ['identifier']).some((part) => part.text === parameter));
 }
 
 /**

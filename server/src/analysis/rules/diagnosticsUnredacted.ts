@@ -6,6 +6,7 @@ import {
   dictAdditionValues,
   entryDataUnknown,
   entryHoldsAnyCredential,
+  handsValuesOn,
   isConfigEntry,
   isCredentialKey,
   isInert,
@@ -24,7 +25,7 @@ import { isWebhookAddress, webhookAddressIn } from '../model/secrets';
 import { homeAssistantConstant } from '../model/haConstants';
 import type { IntegrationModel } from '../model/integration';
 import { resolveCallable } from '../model/untrusted';
-import { descendants, unwrap } from '../python/syntax';
+import { contains, descendants, unwrap } from '../python/syntax';
 import type { FileContext, ReportOptions, Rule } from '../rule';
 import { excerpt } from '../text';
 
@@ -42,8 +43,10 @@ export const diagnosticsUnredacted: Rule = {
 \`async_get_config_entry_diagnostics\` or \`async_get_device_diagnostics\` returns gets published by users who trust
 the integration to have taken their credentials out.
 
-The rule reads what the handlers return, following local variables (a dict built, then filled, then returned) and
-the integration's own helper functions whose results go into it (\`{"entry": entry_snapshot(entry)}\`; a helper of
+The rule reads what the handlers return, following local variables (a dict built, then filled, then returned, also
+copied again with \`copy.deepcopy(data)\`, \`dict(data)\`, \`data.copy()\` or a helper of the module that walks it and
+hands every value on, \`{k: _walk(v) for k, v in obj.items()}\`) and the integration's own helper functions whose
+results go into it (\`{"entry": entry_snapshot(entry)}\`; a helper of
 another module is reported where its result is taken in), and reports:
 
 - \`entry.data\`, \`entry.options\`, \`entry.as_dict()\` or a copy of them, when the integration stores credentials
@@ -429,9 +432,48 @@ function checkReturned(context: FileContext, expression: Node, reported: Set<str
       }
       return;
     }
+    // `data = copy.deepcopy(data)`, `data = _walk(data)`: the same structure again, judged as it was built.
+    const copied = copiedFrom(context, node);
+    if (copied) {
+      checkReturned(context, copied, reported, depth - 1);
+      return;
+    }
   }
   for (const carrier of secretsIn(file, node, integration)) report(context, carrier, reported);
 }
+
+/** `copy[KEY] = "***"`, `del copy[KEY]`, `copy.pop(KEY)`: a copy changed after it was made is judged by secretFlow, which sees how. */
+function changedInPlace(file: FileModel, identifier: Node, binding: Node): boolean {
+  const scope = file.enclosingFunction(identifier);
+  if (!scope) return true;
+  return descendants(scope, ['identifier']).some((use) => {
+    if (use.text !== identifier.text || use.id === identifier.id || contains(binding, use)) return false;
+    const parent = use.parent;
+    return (parent?.type === 'subscript' && parent.childForFieldName('value')?.id === use.id) || (parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id);
+  });
+}
+
+const COPIES = /^(copy\.deepcopy|copy\.copy|deepcopy|dict)$/;
+
+/**
+ * What a local name copies when its one binding is a copy of another value: `copy.deepcopy(x)`, `dict(x)`,
+ * `x.copy()`, or a helper of the module that walks its argument and hands every value on
+ * (`{k: _walk(v) for k, v in obj.items()}`, `return obj`).
+ */
+function copiedFrom(context: FileContext, identifier: Node): Node | undefined {
+  const { file } = context;
+  const bindings = file.bindingsOf(identifier);
+  if (bindings.length !== 1 || bindings[0].kind !== 'assign' || !bindings[0].value || changedInPlace(file, identifier, bindings[0].node)) return undefined;
+  let value = unwrap(bindings[0].value);
+  if (value.type === 'await') value = unwrap(value.namedChild(0) ?? value);
+  const site = value.type === 'call' ? file.callSite(value) : undefined;
+  if (!site || site.keywords.size > 0) return undefined;
+  if (site.args.length === 1 && COPIES.test(site.name ?? '') && !file.isBoundAround(value, (site.name ?? '').split('.')[0])) return site.args[0];
+  if (site.method === 'copy' && site.args.length === 0) return site.callee.childForFieldName('object') ?? undefined;
+  const helper = site.args.length === 1 ? helperCalled(context, value) : undefined;
+  return helper && handsValuesOn(helper.file, helper.node) ? site.args[0] : undefined;
+}
+
 
 /** The integration's own module-level function a value calls (`entry_snapshot(entry)`, awaited or not). */
 function helperCalled(context: FileContext, value: Node): { file: FileModel; node: Node } | undefined {
