@@ -406,6 +406,20 @@ describe('shell-command', () => {
       assert.match(configured?.note ?? '', /paramiko runs this command in the remote shell \(`self._command`\), taken whole from settings/);
       assert.equal(item('"uptime"')?.status, 'pass');
     });
+
+    it('takes a command parameter that every caller hands a constant for a constant, and one caller with another value for none', () => {
+      const client = (call: string) =>
+        `import asyncssh\n\nLEDS_ON = "echo default-on > /sys/class/leds/led1/trigger"\nLEDS_OFF = "echo none > /sys/class/leds/led1/trigger"\n\n\nclass SshClient:\n    def __init__(self, host, command):\n        self._host = host\n        self._command = command\n\n    async def async_run(self, command):\n        async with asyncssh.connect(self._host) as conn:\n            return (await conn.run(command)).stdout\n\n    async def async_set_leds(self, enabled):\n        await self.async_run(${call})\n`;
+      const item = (call: string) => analyzeSnippet(client(call), { rules, fileName: 'ssh.py' }).checklist.find((entry) => entry.id === 'command-injection')?.status;
+      assert.equal(item('LEDS_ON if enabled else LEDS_OFF'), 'pass');
+      assert.equal(item('LEDS_ON'), 'pass');
+      assert.equal(item('self._command'), 'review');
+      // Run locally with a shell, such a command is reported as a constant one: a warning, not an error.
+      const local = (argument: string) => analyzeSnippet(`import subprocess\n\n\ndef _run(command):\n    return subprocess.run(command, shell=True, check=False)\n\n\ndef reboot(other):\n    return _run(${argument})\n`, { rules, fileName: 'helpers.py' }).findings;
+      assert.equal(local('"sudo reboot"')[0]?.severity, 'warning');
+      assert.match(local('"sudo reboot"')[0]?.message ?? '', /the command is a constant/);
+      assert.equal(local('other')[0]?.severity, 'error');
+    });
   });
 
   describe('pexpect', () => {

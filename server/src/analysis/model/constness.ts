@@ -35,6 +35,9 @@ export function isConstantExpression(file: FileModel, expression: Node, integrat
     case 'tuple':
     case 'list':
       return node.namedChildren.every((child) => child !== null && isConstantExpression(file, child, integration, depth - 1));
+    case 'conditional_expression':
+      // `ON_COMMAND if enabled else OFF_COMMAND`: one of two constants, whatever the condition.
+      return [node.namedChild(0), node.namedChild(2)].every((branch) => branch !== null && isConstantExpression(file, branch, integration, depth - 1));
     case 'identifier': {
       const origins = file.origins(node);
       if (origins.length > 0 && origins.every((origin) => origin.kind === 'expression' && origin.node.id !== node.id)) {

@@ -13,7 +13,7 @@ import {
 import { isConstantExpression } from '../model/constness';
 import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
-import { distantUntrustedSource, isFixedChoiceValue, untrustedSource } from '../model/untrusted';
+import { callerArguments, distantUntrustedSource, isFixedChoiceValue, untrustedSource } from '../model/untrusted';
 import { stringPrefix, unwrap } from '../python/syntax';
 import type { FileContext, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
@@ -83,7 +83,8 @@ is put up for review), and a shell pexpect starts (\`pexpect.spawn("/bin/sh", ["
 splits itself, \`pexpect.run(f"sh -c '{cmd}'")\`). A command built from values that are not
 constants is an error; a constant command, or one whose values all went through \`shlex.quote\`, is a warning: it
 still starts a shell for nothing. A service field whose schema limits it to fixed values (\`vol.In(UNITS)\`) counts as
-one of those constants. Argument lists, \`create_subprocess_exec\` with separate arguments and test files
+one of those constants, and so does a parameter that every call in the integration hands a constant
+(\`self.async_run(LEDS_ON if on else LEDS_OFF)\`). Argument lists, \`create_subprocess_exec\` with separate arguments and test files
 are not reported.
 
 **The fix: Switch to argument-list spawn.** When the command splits without a shell, the quick fix rewrites it:
@@ -396,7 +397,10 @@ function reportLocal(context: FileContext, use: ShellUse): void {
   const { file, integration } = context;
   const values = valuesOf(file, use.command);
   // Built only from constants and fields the service schema limits to fixed values: a constant command all the same.
-  const constant = isConstantExpression(file, use.command, integration) || (segmentsOf(file, use.command) !== undefined && values.length > 0 && values.every((value) => isFixedValue(file, value, integration)));
+  const constant =
+    isConstantExpression(file, use.command, integration) ||
+    (segmentsOf(file, use.command) !== undefined && values.length > 0 && values.every((value) => isFixedValue(file, value, integration))) ||
+    (!distantUntrustedSource(file, use.command, integration) && handedOnlyConstants(file, use.command, integration));
   const pending = constant ? [] : values.filter((value) => !isFixedValue(file, value, integration));
   const quoted = !constant && pending.length > 0 && pending.every((value) => isShellQuoted(file, value)) && !quotedInsideShellQuotes(file, use.command);
   let message: string;
@@ -413,6 +417,18 @@ function reportLocal(context: FileContext, use: ShellUse): void {
     severity: constant || quoted ? 'warning' : 'error',
     fix: fixes.find((fix) => fix.safe),
     suggestions: fixes.filter((fix) => !fix.safe),
+  });
+}
+
+/** A parameter that every call of its function in the integration is handed a constant for. */
+function handedOnlyConstants(file: FileModel, command: Node, integration: IntegrationModel | undefined): boolean {
+  const node = unwrap(command);
+  if (node.type !== 'identifier') return false;
+  const origins = file.origins(node);
+  if (origins.length === 0 || !origins.every((origin) => origin.kind === 'parameter' && origin.scope && origin.name)) return false;
+  return origins.every((origin) => {
+    const passed = callerArguments(file, origin.scope!, origin.name!, integration);
+    return passed.length > 0 && passed.every((argument) => isConstantExpression(argument.file, argument.node, integration));
   });
 }
 
@@ -435,6 +451,8 @@ function reportRemote(context: FileContext, use: ShellUse): void {
   const values = built ? valuesOf(file, use.command) : use.wordOfLine ? [use.command] : [];
   const unquoted = values.filter((value) => !isFixedValue(file, value, integration) && !isShellQuoted(file, value));
   if (segments && unquoted.length === 0) return;
+  // `async_run(self, command)` that every caller hands a constant (`self.async_run(REBOOT_COMMAND)`): a constant.
+  if (!source && handedOnlyConstants(file, use.command, integration)) return;
   if (!segments && !source) {
     // Passed on whole from settings or the integration's state (a YAML sensor's command): the shell is the point, but
     // no argument list backs the item's "without a shell".
