@@ -517,4 +517,15 @@ describe('diagnostics-unredacted', () => {
     // A helper that masks the credentials hides them.
     assert.deepEqual(diagnostics(source('data = _mask(data)'), options), []);
   });
+  it("puts a diagnostics handler taken from another integration up for review when the entries hold credentials", () => {
+    const borrowed = 'from homeassistant.components.vesync.diagnostics import async_get_config_entry_diagnostics\n\n__all__ = ["async_get_config_entry_diagnostics"]\n';
+    const item = (source: string, otherFiles: Record<string, string>) =>
+      analyzeSnippet(source, { rules, fileName: 'diagnostics.py', otherFiles }).checklist.find((entry) => entry.id === 'credentials-in-logs');
+    const held = item(borrowed, { 'config_flow.py': flowModule });
+    assert.equal(held?.status, 'review');
+    assert.match(held?.note ?? '', /takes async_get_config_entry_diagnostics from homeassistant\.components\.vesync\.diagnostics/);
+    // A handler of this integration's own modules is read where it is written.
+    const own = item('from .helpers import async_get_config_entry_diagnostics\n', { 'config_flow.py': flowModule, 'helpers.py': 'from homeassistant.components.diagnostics import async_redact_data\nfrom homeassistant.const import CONF_API_KEY, CONF_TOKEN\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.data, {CONF_API_KEY, CONF_TOKEN})\n' });
+    assert.equal(own?.status, 'pass');
+  });
 });

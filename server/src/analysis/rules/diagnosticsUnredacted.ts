@@ -27,7 +27,7 @@ import type { IntegrationModel } from '../model/integration';
 import { resolveCallable } from '../model/untrusted';
 import { contains, descendants, unwrap } from '../python/syntax';
 import type { FileContext, ReportOptions, Rule } from '../rule';
-import { excerpt } from '../text';
+import { baseName, excerpt } from '../text';
 
 const HANDLERS = new Set(['async_get_config_entry_diagnostics', 'async_get_device_diagnostics']);
 
@@ -77,7 +77,9 @@ another module is reported where its result is taken in), and reports:
   of an older version). A set naming
   the parts of a nested value (\`access_token\`, \`refresh_token\` for OAuth's \`token\`) counts as covering it.
 
-Sets used for other data (coordinator data, device facts) are not held to the entry's keys.
+Sets used for other data (coordinator data, device facts) are not held to the entry's keys. A handler imported from
+outside the integration (another integration's \`async_get_config_entry_diagnostics\`, re-exported) cannot be read
+here: when the entries hold credentials, the item asks for a review.
 
 **How to fix:** wrap the value in \`async_redact_data(value, TO_REDACT)\` with every credential key in
 \`TO_REDACT\`. The quick fix does that (importing the helper and creating \`TO_REDACT\` from the integration's
@@ -100,6 +102,7 @@ async def async_get_config_entry_diagnostics(hass, entry):
   },
   checkFile(context) {
     const { file } = context;
+    reviewBorrowedHandlers(context);
     for (const fn of file.functions) {
       if (!HANDLERS.has(fn.childForFieldName('name')?.text ?? '') || !isModuleLevel(fn)) continue;
       context.markUsed();
@@ -114,6 +117,23 @@ async def async_get_config_entry_diagnostics(hass, entry):
     }
   },
 };
+
+/**
+ * `from homeassistant.components.vesync.diagnostics import async_get_config_entry_diagnostics`: a handler written for
+ * another integration's entries dumps this one's; what it returns cannot be read here.
+ */
+function reviewBorrowedHandlers(context: FileContext): void {
+  const { file, integration } = context;
+  for (const handler of HANDLERS) {
+    const origin = file.imports.get(handler);
+    if (!origin || file.functions.some((fn) => fn.childForFieldName('name')?.text === handler)) continue;
+    const module = origin.slice(0, origin.lastIndexOf('.'));
+    if (integration?.moduleFile(module)) continue;
+    context.markUsed();
+    if (!entryHoldsAnyCredential(file, integration)) continue;
+    context.review(`${baseName(file.path)} takes ${handler} from ${module}, which this integration does not contain, and its config entries hold credentials; check that what that handler returns redacts them.`);
+  }
+}
 
 /**
  * `return {"entry": entry.data}` where nothing shows what the entries hold (no flow writes them readably, no
