@@ -94,6 +94,20 @@ describe('polling-too-fast', () => {
     assert.deepEqual(once.map((finding) => `${finding.path.split('/').pop()}:${finding.range.start.line}`), ['__init__.py:6']);
   });
 
+  it("puts a coordinator that polls at an interval another integration's or a library's base class sets up for review", () => {
+    const coordinator = (base: string, init = '') =>
+      `from homeassistant.components.vesync.coordinator import VeSyncDataCoordinator\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\nclass AcmeCoordinator(${base}):\n${init}    async def _async_update_data(self):\n        return await super()._async_update_data()\n`;
+    const item = (source: string, iotClass = 'cloud_polling') =>
+      analyzeSnippet(source, { rules, fileName: 'coordinator.py', manifest: manifest(iotClass) }).checklist.find((entry) => entry.id === 'rate-limiting');
+    const borrowed = item(coordinator('VeSyncDataCoordinator'));
+    assert.equal(borrowed?.status, 'review');
+    assert.match(borrowed?.note ?? '', /AcmeCoordinator in coordinator\.py polls at the interval its base class homeassistant\.components\.vesync\.coordinator\.VeSyncDataCoordinator sets/);
+    // Home Assistant's own coordinator, an interval given here, or a local device: nothing to ask.
+    assert.notEqual(item(coordinator('DataUpdateCoordinator'))?.status, 'review');
+    assert.notEqual(item(coordinator('VeSyncDataCoordinator', '    def __init__(self, hass):\n        super().__init__(hass, update_interval=timedelta(minutes=5))\n\n'))?.note ?? '', borrowed?.note);
+    assert.notEqual(item(coordinator('VeSyncDataCoordinator'), 'local_polling')?.status, 'review');
+  });
+
   it('judges local integrations against the local minimum', () => {
     const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=5)\n';
     assert.deepEqual(analyzeSnippet(source, { rules, manifest: manifest('local_polling') }).findings, []);

@@ -439,7 +439,9 @@ compares them with a minimum for the manifest's \`iot_class\` (for a manifest ol
 \`local_*\` by default (settings \`cloudPollingMinSeconds\` / \`localPollingMinSeconds\`); a plain-number
 \`SCAN_INTERVAL\` counts seconds in a platform module, but in const.py and other modules that are no platform it is
 judged where it is read (\`timedelta(minutes=SCAN_INTERVAL)\`); a \`calculated\` or
-\`assumed_state\` integration has no minimum, so its intervals pass. A bare number is not judged,
+\`assumed_state\` integration has no minimum, so its intervals pass. A cloud coordinator that polls at the interval
+a base class of another integration or a library sets (\`class AcmeCoordinator(VeSyncDataCoordinator)\` with its own
+\`_async_update_data\`) cannot be judged here and goes to review. A bare number is not judged,
 because its unit depends on the API it is passed to. A manifest without an \`iot_class\` passes an interval long enough even for a cloud
 service and leaves a shorter one up for review, and so does an interval read from an option whose schema lets users go below the minimum (an
 interval scheduled only \`if minutes > 0:\` takes 0 for "never", so runs at 1 at least; a check in the flow's code that
@@ -476,6 +478,7 @@ SCAN_INTERVAL = timedelta(minutes=5)
       checkStatusRetriesWithoutPause(context, file);
       checkRescheduledWithoutPause(context, file);
     }
+    if (integration && iotClass?.startsWith('cloud')) reviewBorrowedCoordinators(context, file, integration);
     const intervals = pollingIntervals(file, integration);
     // Entities Home Assistant polls at its platform's default interval (30 seconds for sensors, switches, lights...)
     // poll too, at a pace the checklist's minimums accept.
@@ -517,6 +520,26 @@ SCAN_INTERVAL = timedelta(minutes=5)
     }
   },
 };
+
+const OWN_COORDINATOR_BASES = /^homeassistant\.helpers\.update_coordinator\./;
+
+/**
+ * `class AcmeCoordinator(VeSyncDataCoordinator)`, a coordinator of another integration or a library that polls with
+ * `_async_update_data` at an interval its base class sets: nothing here says how often, so a person checks.
+ */
+function reviewBorrowedCoordinators(context: FileContext, file: FileModel, integration: IntegrationModel): void {
+  if (!file.mentions(/_async_update_data/)) return;
+  for (const cls of file.classes) {
+    if (!methodsOf(cls).some((method) => method.childForFieldName('name')?.text === '_async_update_data')) continue;
+    const lineage = classLineage(file, cls, integration);
+    const borrowed = lineage.outsideBases.find((base) => /Coordinator$/.test(base) && !OWN_COORDINATOR_BASES.test(base));
+    if (!borrowed || lineage.outsideBases.some((base) => OWN_COORDINATOR_BASES.test(base))) continue;
+    // An interval handed to the constructor in the integration is judged where it is written.
+    if (lineage.classes.some((member) => member.file.mentions(/update_interval/))) continue;
+    context.markUsed();
+    context.review(`${cls.childForFieldName('name')?.text ?? 'A coordinator'} in ${baseName(file.path)} polls at the interval its base class ${borrowed} sets, which cannot be read here; check that it is at least ${formatSeconds(context.settings.cloudPollingMinSeconds)} for a cloud_polling integration.`);
+  }
+}
 
 /**
  * `super().__init__(..., update_interval=update_interval)` in a coordinator whose every caller passes an interval that
