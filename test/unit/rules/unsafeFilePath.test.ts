@@ -49,7 +49,7 @@ describe('unsafe-file-path', () => {
     // os.path.join(base, "/etc") is "/etc": a path checked for .. and ~ still escapes when joined after the folder.
     const joined = findings(['raise_if_invalid_path(folder)', 'raise_if_invalid_filename(name)', 'open(os.path.join(base, folder, name), "wb").close()']);
     assert.equal(joined.length, 1);
-    assert.match(joined[0].message, /call\.data\["folder"\].*checked only with raise_if_invalid_path: that rejects \.\. and ~ but not an absolute path, and the value is joined onto a folder/);
+    assert.match(joined[0].message, /call\.data\["folder"\].*checked only for \.\. and ~ \(as raise_if_invalid_path and sanitize_path do\), not for an absolute path, and the value is joined onto a folder/);
     assert.equal(findings(['raise_if_invalid_path(folder)', 'open(folder, "wb").close()']).length, 1, 'the checked value is the whole path');
     // Inside an f-string an absolute value cannot replace the folder: "downloads//etc" stays inside it.
     assert.deepEqual(findings(['raise_if_invalid_path(folder)', 'raise_if_invalid_filename(name)', 'open(f"{base}/{folder}/{name}", "wb").close()']), []);
@@ -61,6 +61,12 @@ describe('unsafe-file-path', () => {
     assert.equal(findings(['if folder != sanitize_path(folder):', '    raise ValueError(folder)', 'open(os.path.join(base, folder), "wb").close()']).length, 1, 'joined after the folder');
     assert.equal(findings(['if folder != sanitize_path(folder):', '    _LOGGER.warning(folder)', 'open("{}/{}".format(base, folder), "wb").close()']).length, 1, 'a test that does not leave');
     assert.match(findings(['open("{}/{}".format(base, folder), "wb").close()'])[0]?.message ?? '', /call\.data\["folder"\].*without a check/);
+    // A value passed through sanitize_path keeps an absolute path: fine after a folder in text, not joined or whole.
+    const cleaned = findings(['folder = sanitize_path(folder)', 'open(os.path.join(base, folder), "wb").close()']);
+    assert.equal(cleaned.length, 1);
+    assert.match(cleaned[0].message, /checked only for \.\. and ~ \(as raise_if_invalid_path and sanitize_path do\), not for an absolute path, and the value is joined onto a folder/);
+    assert.equal(findings(['open(sanitize_path(folder), "wb").close()']).length, 1);
+    assert.deepEqual(findings(['open(f"{base}/{sanitize_path(folder)}", "wb").close()']), []);
     // A check of the file name says nothing about the folder joined before it.
     const unchecked = findings(['raise_if_invalid_filename(name)', 'open(os.path.join(base, folder, name), "wb").close()']);
     assert.equal(unchecked.length, 1);

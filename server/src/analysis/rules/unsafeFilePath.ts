@@ -19,7 +19,7 @@ const PATH_METHODS = new Set([
   'rename', 'replace', 'glob', 'rglob',
 ]);
 /** Calls that reduce a value to a safe file name. */
-const NAME_SANITIZERS = /(^|\.)(os\.path\.basename|basename|secure_filename|slugify|sanitize_filename|sanitize_path)$/;
+const NAME_SANITIZERS = /(^|\.)(os\.path\.basename|basename|secure_filename|slugify|sanitize_filename)$/;
 /** Checks that keep a built path inside its base folder; their presence in the function is the guard. */
 const CONTAINMENT_CHECKS = /(\.relative_to|\.is_relative_to|is_allowed_path|os\.path\.commonpath)$/;
 /** Home Assistant's checks of one value: a file name without separators, or a path without `..` and `~`. */
@@ -51,7 +51,8 @@ value to a fixed set in the service schema (\`vol.In([...])\`), or go on only wh
 integration made itself (\`self.items.get(item_id)\`, \`next((i for i in self.items if i["id"] == item_id), None)\`,
 \`item_id not in self.items\`, with a return or raise when it is not). Home Assistant's \`raise_if_invalid_filename(name)\`
 checks that one value is a bare file name. \`raise_if_invalid_path(value)\` (or the test it makes, written out:
-\`if value != sanitize_path(value): raise ...\`) rejects \`..\` and \`~\` but not an absolute path, so it is enough
+\`if value != sanitize_path(value): raise ...\`, or the value passed through \`sanitize_path\`, which removes them) rejects
+\`..\` and \`~\` but not an absolute path, so it is enough
 for a value formatted into a path after a folder (\`f"{base}/{value}"\`, \`"{}/{}".format(base, value)\`) but not
 for one used as the path itself or joined onto a folder with \`os.path.join\` or \`/\`
 (\`os.path.join(base, "/config/secrets.yaml")\` is \`/config/secrets.yaml\`). A check guards the operations that
@@ -112,7 +113,7 @@ async def handle_export(call):
         for (const key of keys) reportedLeaves.add(key);
         context.report(call.node, message, options);
       };
-      const check = checkedAround(file, call.node, leaf, context.integration);
+      const check = found.relativeOnly ? strongerCheck(checkedAround(file, call.node, leaf, context.integration), 'relative-only') : checkedAround(file, call.node, leaf, context.integration);
       if (check === 'contained' || checkedByEveryCaller(context, leaf) || oneOfFixedNames(context, leaf)) continue;
       const source = distantUntrustedSource(file, leaf, context.integration);
       if (source && isAdministratorFormInput(source)) {
@@ -133,7 +134,7 @@ async def handle_export(call):
       if (check === 'relative-only') {
         if (!found.whole && !found.joined) continue;
         const how = found.whole ? 'is used as the path itself' : 'is joined onto a folder, which an absolute path replaces';
-        report(`This file path is built from ${source?.description ?? 'untrusted input'} (\`${excerpt(leaf.text, 50)}\`), checked only with raise_if_invalid_path: that rejects .. and ~ but not an absolute path, and the value ${how}. Verify the resolved path stays inside its folder, or keep only the file name (Path(x).name).`, {
+        report(`This file path is built from ${source?.description ?? 'untrusted input'} (\`${excerpt(leaf.text, 50)}\`), checked only for .. and ~ (as raise_if_invalid_path and sanitize_path do), not for an absolute path, and the value ${how}. Verify the resolved path stays inside its folder, or keep only the file name (Path(x).name).`, {
           suggestions: found.named ? nameOnlySuggestion(file, leaf, context.integration) : [],
         });
         continue;
@@ -263,6 +264,8 @@ interface UntrustedLeaf {
   joined: boolean;
   /** The piece names a file inside a folder: joined after it, or after a separator in an f-string (`f"{base}/{name}"`). */
   named: boolean;
+  /** Passed through `sanitize_path`, which removes `..` and `~` but leaves an absolute path as it is. */
+  relativeOnly?: boolean;
 }
 
 /** `f"{base}/{name}"`: a value that follows a separator in a string (an absolute value does not replace what precedes). */
@@ -286,6 +289,12 @@ function untrustedLeaf(context: FileContext, expression: Node, depth = 5, whole 
       continue;
     }
     if (isSanitized(file, node)) continue;
+    const cleaned = node.type === 'call' ? file.callSite(node) : undefined;
+    if (cleaned && SANITIZE_PATH.test(cleaned.name ?? '') && cleaned.args[0]) {
+      const found = untrustedLeaf(context, cleaned.args[0], depth - 1, whole, joined, named);
+      if (found) return { ...found, relativeOnly: true };
+      continue;
+    }
     for (const piece of piecesOf(file, node, context.integration)) {
       if (piece.id === node.id) {
         // A name is wrapped where its value was assigned; a parameter only where it is used, never in the signature.
