@@ -923,6 +923,18 @@ async def async_setup_entry(hass, entry):
     const cycle = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef a():\n    try:\n        b()\n    except ValueError as err:\n        raise RuntimeError(err)\n\n\ndef b():\n    try:\n        a()\n    except RuntimeError as err:\n        _LOGGER.error("%s", err)\n        raise ValueError(err)\n';
     assert.deepEqual(findings(cycle), []);
   });
+  it('follows only the raises an except clause catches: its class or a subclass, not a base class or a sibling', () => {
+    const source = (caught: string, raised = 'ApiError') =>
+      `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass ApiError(Exception):\n    pass\n\n\nclass AuthError(ApiError):\n    pass\n\n\nclass Client:\n    def _get(self, path):\n        url = f"https://api.example.com{path}?token={self.token}"\n        if not self.ok:\n            raise ${raised}(f"No answer from {url}")\n        return {}\n\n    def update(self):\n        try:\n            return self._get("/list")\n        except ${caught} as err:\n            _LOGGER.error("Failed: %s", err)\n            return {}\n`;
+    assert.equal(findings(source('ApiError')).length, 1);
+    assert.equal(findings(source('ApiError', 'AuthError')).length, 1, 'a subclass is caught');
+    assert.equal(findings(source('(ValueError, ApiError)')).length, 1);
+    assert.deepEqual(findings(source('AuthError')), [], 'a base class is not');
+    assert.deepEqual(findings(source('ValueError')), []);
+    assert.equal(findings(source('OSError', 'ConnectionError')).length, 1, "a built-in's built-in base");
+    assert.deepEqual(findings(source('ValueError', 'ConnectionError')), []);
+    assert.equal(findings(source('aiohttp.ClientError', 'LibraryError')).length, 1, "a library's class may be caught by anything");
+  });
   it("reports a caught HTTP error logged whole when its text quotes a URL that carries a credential", () => {
     const requestsSource = (request: string, caught = 'requests.exceptions.RequestException', handler = '_LOGGER.error("Update failed: %s", err)') =>
       `import logging\n\nimport requests\n\n_LOGGER = logging.getLogger(__name__)\nAPI = "https://api.example.com/data/2.5/weather"\n\n\nclass Weather:\n    def __init__(self, api_key, city):\n        self._api_key = api_key\n        self._city = city\n\n    def update(self):\n        try:\n            response = ${request}\n            return response.json()\n        except ${caught} as err:\n            ${handler}\n            return None\n`;
@@ -953,13 +965,31 @@ async def async_setup_entry(hass, entry):
     assert.match(finding?.message ?? '', /^This exception's message, which Home Assistant logs, writes the error `err` whole/);
     assert.equal(findings(source('        async with self._session.get(url, raise_for_status=True) as resp:\n            return await resp.json()', 'Exception')).length, 1);
     // aiohttp's connection errors name only the host; an error handled inside the helper never reaches the caller.
-    assert.deepEqual(findings(source('        async with self._session.get(url) as resp:\n            return await resp.json()')), []);
+    assert.deepEqual(findings(source('        async with self._session.get(url) as resp:\n            return await resp.text()')), []);
+    // But json() raises a ClientResponseError for an answer that is not JSON, unless told to take any content type.
+    assert.equal(findings(source('        async with self._session.get(url) as resp:\n            return await resp.json()')).length, 1);
+    assert.deepEqual(findings(source('        async with self._session.get(url) as resp:\n            return await resp.json(content_type=None)')), []);
     assert.deepEqual(findings(source(checked, 'aiohttp.ClientConnectorError')), []);
     assert.deepEqual(findings(source(`        try:\n    ${checked.replace(/\n/g, '\n    ')}\n        except aiohttp.ClientError:\n            return None`)), []);
     const httpx = source('        resp = await self._client.get(url)\n        resp.raise_for_status()\n        return resp.json()', 'httpx.HTTPError').replace('import aiohttp', 'import httpx');
     assert.equal(findings(httpx).length, 1);
     // `.get` of a mapping with a secret key is no request.
     assert.deepEqual(findings(source('        cached = self._cache.get(self._token)\n        cached.raise_for_status()\n        return cached', 'Exception')), []);
+  });
+  it("reports an aiohttp response written whole (or its unread text method), whose text shows a URL that carries a credential, and the error json() raises for a non-JSON answer", () => {
+    const client = (handler: string, read = 'return await response.json()') =>
+      `import logging\n\nimport aiohttp\n\n_LOGGER = logging.getLogger(__name__)\nENDPOINT = "https://api.example.com/timetable"\n\n\nclass StopClient:\n    def __init__(self, session: aiohttp.ClientSession, api_key: str):\n        self._session = session\n        self._params = {"apikey": api_key, "stop": "7009"}\n\n    async def get(self):\n        try:\n            async with self._session.get(ENDPOINT, params=self._params) as response:\n                if response.status != 200:\n                    ${handler}\n                    return None\n                ${read}\n        except aiohttp.ClientError as err:\n            _LOGGER.error("Fetching failed: %s", err)\n            return None\n`;
+    const lines = (source: string) => findings(source).map((finding) => finding.range.start.line);
+    const whole = findings(client('_LOGGER.error("Error fetching data: %s", response)'));
+    assert.deepEqual(whole.map((finding) => finding.range.start.line), [17, 21]);
+    assert.match(whole[0].message, /writes `response`, an aiohttp response, whose text shows the URL of its request, which carries the credential/);
+    assert.deepEqual(lines(client('_LOGGER.error(f"Error fetching data: {response.text}")')), [17, 21]);
+    // Its status, its read text, and json() that accepts any content type quote nothing of the URL.
+    assert.deepEqual(lines(client('_LOGGER.error("Error fetching data: %s", response.status)', 'return await response.json(content_type=None)')), []);
+    assert.deepEqual(lines(client('_LOGGER.error("Error fetching data: %s", await response.text())')), [21]);
+    // requests' responses show only their status.
+    const requestsClient = 'import logging\n\nimport requests\n\n_LOGGER = logging.getLogger(__name__)\n\n\ndef fetch(api_key):\n    response = requests.get("https://api.example.com/x", params={"apikey": api_key}, timeout=10)\n    _LOGGER.debug("Answer: %s", response)\n    return response.json()\n';
+    assert.deepEqual(lines(requestsClient), []);
   });
   it('follows a credential through values that only change its form (encode, base64, str) at no cost of depth', () => {
     const source = (log: string) =>

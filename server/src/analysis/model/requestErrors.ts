@@ -10,7 +10,8 @@ import type { CallSite, FileModel } from './fileModel';
  * - requests: a connection error (refused, DNS, TLS, connect timeout) is urllib3's "Max retries exceeded with url:
  *   <path and query>"; `raise_for_status()`'s HTTPError is "... for url: <the whole URL>";
  * - aiohttp and httpx: only the error `raise_for_status` raises names the URL (`ClientResponseError` as
- *   "url='...'", `HTTPStatusError` as "for url '...'"); their connection errors name only the host.
+ *   "url='...'", `HTTPStatusError` as "for url '...'"), and aiohttp's `resp.json()` for an answer that is not JSON
+ *   (ContentTypeError, a ClientResponseError); their connection errors name only the host.
  *
  * `params=` is merged into the URL by all three, so it counts as the URL.
  */
@@ -25,7 +26,7 @@ const REQUESTS_CONNECTION_ERRORS = new Set(['RequestException', 'ConnectionError
 /** The error classes a status error is caught by, per library. */
 const STATUS_ERRORS: Record<Library, ReadonlySet<string>> = {
   requests: new Set(['RequestException', 'HTTPError']),
-  aiohttp: new Set(['ClientError', 'ClientResponseError']),
+  aiohttp: new Set(['ClientError', 'ClientResponseError', 'ContentTypeError']),
   httpx: new Set(['HTTPError', 'HTTPStatusError']),
 };
 
@@ -77,6 +78,11 @@ export function requestPartsQuotedByCaughtError(clauseFile: FileModel, clause: N
   if (!caught || (!caught.everything && !caught.osErrors && caught.byLibrary.size === 0)) return [];
   const calls = descendants(scope, ['call']).filter((call) => !caughtInside(call, scope));
   const raisesForStatus = calls.some((call) => file.callSite(call)?.method === 'raise_for_status');
+  // aiohttp's `resp.json()` raises ContentTypeError, a ClientResponseError, for an answer that is not JSON.
+  const readsJsonStrictly = calls.some((call) => {
+    const site = file.callSite(call);
+    return site?.method === 'json' && site.args.length === 0 && site.keywords.get('content_type')?.text !== 'None';
+  });
   const parts: Node[] = [];
   for (const call of calls) {
     const site = file.callSite(call);
@@ -85,13 +91,26 @@ export function requestPartsQuotedByCaughtError(clauseFile: FileModel, clause: N
     if (!url) continue;
     const library = requestLibrary(file, site, caught);
     if (!library && !looksLikeUrl(file, url)) continue;
-    const forStatus = raisesForStatus || site.keywords.get('raise_for_status')?.text === 'True';
+    const forStatus = raisesForStatus || site.keywords.get('raise_for_status')?.text === 'True' || (library === 'aiohttp' && readsJsonStrictly);
     if (!quotesUrl(caught, library, forStatus)) continue;
     parts.push(url);
     const params = site.keywords.get('params');
     if (params) parts.push(params);
   }
   return parts;
+}
+
+/**
+ * The URL and query parameters of an aiohttp request whose response is the value of `call`: aiohttp's response shows
+ * its URL when written as text (`<ClientResponse(https://...?appid=...) [200 OK]>`); requests' and httpx's do not.
+ */
+export function aiohttpResponseUrlParts(file: FileModel, call: Node): Node[] {
+  const site = file.callSite(call);
+  if (!site?.method || !REQUEST_METHODS.has(site.method)) return [];
+  if (requestLibrary(file, site, { everything: false, osErrors: false, byLibrary: new Map() }) !== 'aiohttp') return [];
+  const url = site.keywords.get('url') ?? site.args[site.method === 'request' ? 1 : 0];
+  const params = site.keywords.get('params');
+  return [url, params].filter((part): part is Node => part !== undefined);
 }
 
 function quotesUrl(caught: Caught, library: Library | undefined, forStatus: boolean): boolean {
@@ -117,7 +136,7 @@ function requestLibrary(file: FileModel, site: CallSite, caught: Caught): Librar
   const receiver = site.callee.type === 'attribute' ? site.callee.childForFieldName('object') : null;
   for (const value of receiver ? receiverValues(file, unwrap(receiver)) : []) {
     const made = unwrap(value);
-    const maker = made.type === 'call' ? made.childForFieldName('function') : made;
+    const maker = made.type === 'call' ? made.childForFieldName('function') : made.type === 'identifier' ? annotationOf(file, made) : made;
     const library = maker ? libraryOf(file.qualifiedName(maker)) : undefined;
     if (library) return library;
   }
@@ -130,6 +149,14 @@ function receiverValues(file: FileModel, receiver: Node): Node[] {
   const name = receiver.childForFieldName('attribute')?.text;
   const cls = object?.text === 'self' ? ancestorOfType(receiver, ['class_definition']) : null;
   return cls && name ? file.selfAttributeWrites(cls, name).values : [];
+}
+
+/** The type a parameter is annotated with (`session: aiohttp.ClientSession`), for a name bound only to it. */
+function annotationOf(file: FileModel, name: Node): Node | undefined {
+  const bindings = file.bindingsOf(name);
+  const parameter = bindings.length === 1 && bindings[0].kind === 'parameter' ? bindings[0].node : undefined;
+  const annotation = parameter?.type === 'typed_parameter' || parameter?.type === 'typed_default_parameter' ? parameter.childForFieldName('type') : null;
+  return annotation ? unwrap(annotation.namedChild(0) ?? annotation) : undefined;
 }
 
 /** A request of a library the code does not name: only where the first argument reads as a URL (not `dict.get`). */

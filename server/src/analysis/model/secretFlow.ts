@@ -4,7 +4,7 @@ import { ancestorOfType, comparisonParts, contains, descendants, interpolations,
 import type { Fix, TextEdit } from '../types';
 import { derivedKey, type Binding, type CallSite, type FileModel } from './fileModel';
 import { FILE_OPERATIONS } from './fileOperations';
-import { requestPartsQuotedByCaughtError } from './requestErrors';
+import { aiohttpResponseUrlParts, requestPartsQuotedByCaughtError } from './requestErrors';
 import { ANY_STEP, shownForms } from './flowForms';
 import { constantExpression, type IntegrationModel } from './integration';
 import { declaredSecretKeys, keysHoldingCredentials, markedKey, nonCredentialKeys, SCHEMA_KEY_MARKER } from './schemaKeys';
@@ -1348,6 +1348,8 @@ function catchingClause(identifier: Node): Node | undefined {
 
 /** The source of a caught HTTP error whose text quotes a URL that carries a credential (model/requestErrors.ts). */
 export const FAILED_REQUEST_URL_SOURCE = 'the URL of the failed request, which carries ';
+/** The source of an aiohttp response written whole, which shows the URL of its request (model/requestErrors.ts). */
+export const RESPONSE_URL_SOURCE = 'the URL of its request, which carries ';
 
 /**
  * `except Exception as err: _LOGGER.error("Failed: %s", err)` around a call of the integration's function that raises
@@ -1364,7 +1366,7 @@ function caughtExceptionCarrier(walk: Walk, identifier: Node, depth: number): Se
       const raised = statement.namedChild(0);
       const exception = raised && unwrap(raised).type === 'call' ? unwrap(raised) : undefined;
       const message = exception?.childForFieldName('arguments')?.namedChildren[0];
-      if (!message) continue;
+      if (!message || !mayCatch(file, clause!, scopeFile, exception!.childForFieldName('function'), integration)) continue;
       const [secret] = carriers(scopeFile === file ? walk : { ...walk, file: scopeFile }, message, depth - 1).filter((carrier) => carrier.kind === 'secret');
       if (secret) return secret;
     }
@@ -1393,6 +1395,64 @@ function caughtExceptionCarrier(walk: Walk, identifier: Node, depth: number): Se
     return undefined;
   };
   return raisedBelow(file, body, 2);
+}
+
+/** Python's built-in exceptions, each with its built-in bases short of Exception (IOError is OSError). */
+const BUILTIN_EXCEPTIONS: Record<string, readonly string[]> = {
+  ValueError: [],
+  TypeError: [],
+  RuntimeError: [],
+  NotImplementedError: ['RuntimeError'],
+  AttributeError: [],
+  AssertionError: [],
+  LookupError: [],
+  KeyError: ['LookupError'],
+  IndexError: ['LookupError'],
+  ArithmeticError: [],
+  ZeroDivisionError: ['ArithmeticError'],
+  UnicodeError: ['ValueError'],
+  UnicodeDecodeError: ['UnicodeError', 'ValueError'],
+  OSError: [],
+  ConnectionError: ['OSError'],
+  ConnectionRefusedError: ['ConnectionError', 'OSError'],
+  ConnectionResetError: ['ConnectionError', 'OSError'],
+  TimeoutError: ['OSError'],
+  FileNotFoundError: ['OSError'],
+  PermissionError: ['OSError'],
+};
+
+/**
+ * Whether an `except` clause catches what `raise Error(...)` raises: the clause names the class or one of its bases
+ * (the integration's own classes are followed to theirs), or catches everything. A class of a library, whose bases
+ * cannot be read here, is taken to be caught.
+ */
+function mayCatch(clauseFile: FileModel, clause: Node, raisedFile: FileModel, raisedClass: Node | null, integration: IntegrationModel | undefined): boolean {
+  const caught = clause.namedChildren.find((child) => child.type === 'as_pattern')?.namedChild(0);
+  if (!caught || !raisedClass) return true;
+  const plainName = (name: string) => {
+    const last = name.slice(name.lastIndexOf('.') + 1);
+    return last === 'IOError' || last === 'EnvironmentError' ? 'OSError' : last;
+  };
+  const caughtNames = (unwrap(caught).type === 'tuple' ? unwrap(caught).namedChildren : [caught]).map((cls) => plainName(clauseFile.qualifiedName(unwrap(cls)) ?? cls.text));
+  if (caughtNames.some((name) => name === 'Exception' || name === 'BaseException')) return true;
+  const builtin = (name: string, file: FileModel) => (file.isBuiltin(name) ? BUILTIN_EXCEPTIONS[name] : undefined);
+  const own = resolveClass(raisedFile, raisedClass, integration);
+  let names: string[];
+  if (own) {
+    const lineage = classLineage(own.file, own.node, integration);
+    names = lineage.classes.map((member) => member.node.childForFieldName('name')?.text ?? '');
+    for (const base of lineage.outsideBases.map(plainName)) {
+      const bases = base === 'Exception' || base === 'BaseException' ? [] : builtin(base, own.file);
+      if (!bases && base !== 'Exception' && base !== 'BaseException') return true;
+      names.push(base, ...(bases ?? []));
+    }
+  } else {
+    const raisedName = plainName(raisedFile.qualifiedName(raisedClass) ?? raisedClass.text);
+    const bases = builtin(raisedName, raisedFile);
+    if (!bases) return true;
+    names = [raisedName, ...bases];
+  }
+  return names.some((name) => caughtNames.includes(name));
 }
 
 const JSON_PARSERS = /^(json\.loads|orjson\.loads|homeassistant\.util\.json\.json_loads)$/;
@@ -2057,6 +2117,12 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
     const key = kind === 'webhook' || kind === 'view-request' ? queryCredentialKey(walk) : undefined;
     if (key) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${key}`, node }];
   }
+  // `f"{resp.text}"`, the method not called: its text shows the response, and so its request's URL.
+  const invoked = node.parent?.type === 'call' && node.parent.childForFieldName('function')?.id === node.id;
+  if ((attribute === 'text' || attribute === 'json' || attribute === 'read') && !invoked && object && unwrap(object).type === 'identifier') {
+    const shown = carriers(walk, object, depth).find((carrier) => carrier.source.startsWith(RESPONSE_URL_SOURCE));
+    if (shown) return [{ ...shown, node }];
+  }
   // `client.headers["Authorization"] = f"Bearer {token}"` earlier in the function: another object's dict, filled here.
   const written = object && unwrap(object).type === 'identifier' && unwrap(object).text !== 'self' ? attributeDictWrites(walk, node, depth) : undefined;
   if (written) return [{ ...written, node }];
@@ -2402,6 +2468,11 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   // The whole derived expression is the secret (`token.strip()`), but a payload stays the mapping to redact.
   const asDerived = (found: SecretCarrier[]) => found.map((carrier) => (carrier.kind === 'secret' ? { ...carrier, node } : carrier));
 
+  // `resp = await session.get(f"{API}?appid={key}")` written whole: aiohttp's response shows its request's URL.
+  for (const part of aiohttpResponseUrlParts(file, node)) {
+    const secret = carriers(walk, part, depth - 1).find((carrier) => carrier.kind === 'secret');
+    if (secret) return [{ kind: 'secret', source: `${RESPONSE_URL_SOURCE}${secret.source}`, node }];
+  }
   if (site.method === 'as_dict' && receiver && isConfigEntry(file, receiver)) {
     // The whole entry: its data and its options.
     const index = keyIndex(file, walk.integration);

@@ -6,6 +6,7 @@ import {
   REDACTED_MARKER,
   credentialKeys,
   FAILED_REQUEST_URL_SOURCE,
+  RESPONSE_URL_SOURCE,
   describeGaps,
   isLoggedExceptionCall,
   isLoggingCall,
@@ -83,7 +84,12 @@ variables, \`self\` attributes and what the module's own functions and methods r
   client's whose text quotes the URL of the failed request and that URL (its path, query or \`params=\`) carries a
   credential: requests' connection errors and \`HTTPError\` quote it (\`requests.get(f"{API}?appid={api_key}")\`
   caught as \`RequestException\`, \`OSError\` or \`Exception\`), and so do the errors \`raise_for_status\` raises in
-  aiohttp (\`ClientResponseError\`) and httpx (\`HTTPStatusError\`); their connection errors name only the host.
+  aiohttp (\`ClientResponseError\`, also raised by \`resp.json()\` for an answer that is not JSON, unless given
+  \`content_type=None\`) and httpx (\`HTTPStatusError\`); their connection errors name only the host. Only the raises
+  the clause catches count: its class or a subclass (the integration's own classes are read), not a base class;
+- an aiohttp response written whole (\`_LOGGER.error("Failed: %s", resp)\`, or its text method left uncalled,
+  \`{resp.text}\`), whose text shows its request's URL, when that URL carries a credential (requests' and httpx's
+  responses show only their status).
 
 It stays silent for what does not leak: a username or host, \`len(token)\`, \`bool(password)\`, \`token[-4:]\`, the
 \`ConfigEntry\` itself, \`entry.title\`, values already redacted (\`async_redact_data\`, \`partial_redact\`,
@@ -201,6 +207,9 @@ function messageFor(file: FileModel, carrier: SecretCarrier, integration: Integr
     const error = descendants(carrier.node, ['identifier']).at(-1)?.text ?? text;
     return `${subject} writes the error \`${text}\` whole, and its text quotes the URL of the request that failed, which carries the credential \`${excerpt(carrier.source.slice(FAILED_REQUEST_URL_SOURCE.length))}\`; log the error's class or status instead (\`type(${error}).__name__\`), or send the credential in a header rather than the URL.`;
   }
+  if (carrier.source.startsWith(RESPONSE_URL_SOURCE)) {
+    return `${subject} writes \`${text}\`, an aiohttp response, whose text shows the URL of its request, which carries the credential \`${excerpt(carrier.source.slice(RESPONSE_URL_SOURCE.length))}\`; log its status instead, or send the credential in a header rather than the URL.`;
+  }
   if (carrier.kind === 'secret') {
     const from = carrier.source !== carrier.node.text ? ` (from \`${excerpt(carrier.source)}\`)` : '';
     return `${subject} writes the credential \`${text}\`${from}; logs get pasted into public issues, so leave it out or log a redacted form such as its last characters.`;
@@ -248,7 +257,7 @@ function redactFix(file: FileModel, call: CallSite, found: { argument: Node; car
   const redactedFields = new Set<number>();
   for (const { argument, carrier } of found) {
     // Hiding the whole error would hide why the request failed: the right change is the user's call.
-    if (carrier.source.startsWith(FAILED_REQUEST_URL_SOURCE)) return undefined;
+    if (carrier.source.startsWith(FAILED_REQUEST_URL_SOURCE) || carrier.source.startsWith(RESPONSE_URL_SOURCE)) return undefined;
     if (carrier.kind === 'payload') {
       // A response's credential keys are its own, not the integration's TO_REDACT: no fix would be sure to hide them.
       // Nor a request's: its keys are the caller's.
