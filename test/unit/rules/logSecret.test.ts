@@ -935,6 +935,14 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(findings(source('ValueError', 'ConnectionError')), []);
     assert.equal(findings(source('aiohttp.ClientError', 'LibraryError')).length, 1, "a library's class may be caught by anything");
   });
+  it("does not take a library object's method for the integration's method of the same name", () => {
+    const camera = (session: string) =>
+      `import logging\n\nfrom homeassistant.helpers.aiohttp_client import async_get_clientsession\n\nfrom .view import StreamClient\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass DemoCamera:\n    async def async_camera_image(self, width=None, height=None):\n        session = ${session}\n        try:\n            return await session.get("https://example.com/cover.jpg")\n        except Exception as err:\n            _LOGGER.debug("Failed to fetch cover image: %s", err)\n        return None\n`;
+    const view = 'class StreamClient:\n    def __init__(self, hass):\n        self.hass = hass\n\n    async def get(self, url):\n        token = self.hass.data["token"]\n        raise RuntimeError(f"init rejected for {url} with {token}")\n';
+    assert.deepEqual(findings(camera('async_get_clientsession(self.hass)'), { otherFiles: { 'view.py': view } }), []);
+    // The integration's own client does raise with the token.
+    assert.equal(findings(camera('StreamClient(self.hass)'), { otherFiles: { 'view.py': view } }).length, 1);
+  });
   it("reports a caught HTTP error logged whole when its text quotes a URL that carries a credential", () => {
     const requestsSource = (request: string, caught = 'requests.exceptions.RequestException', handler = '_LOGGER.error("Update failed: %s", err)') =>
       `import logging\n\nimport requests\n\n_LOGGER = logging.getLogger(__name__)\nAPI = "https://api.example.com/data/2.5/weather"\n\n\nclass Weather:\n    def __init__(self, api_key, city):\n        self._api_key = api_key\n        self._city = city\n\n    def update(self):\n        try:\n            response = ${request}\n            return response.json()\n        except ${caught} as err:\n            ${handler}\n            return None\n`;

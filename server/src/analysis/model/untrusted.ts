@@ -1030,6 +1030,15 @@ export function resolveCallables(file: FileModel, reference: Node, integration?:
   return [];
 }
 
+/** A call of a function or class imported from outside the integration. */
+function madeByLibrary(file: FileModel, site: CallSite, integration: IntegrationModel | undefined): boolean {
+  const root = /^\w+/.exec(site.callee.text)?.[0];
+  const imported = root ? file.imports.get(root) : undefined;
+  if (!imported || !site.name || resolveClass(file, site.callee, integration) || integration?.resolveFunction(site.name)) return false;
+  // An import of the integration's own modules (`from . import api`) that cannot be resolved proves nothing.
+  return !integration?.files.some((other) => other.moduleName !== '' && (imported === other.moduleName || imported.startsWith(`${other.moduleName}.`)));
+}
+
 /**
  * A receiver that holds no object of the integration's own classes: a literal or comprehension, data parsed or
  * copied (`data = await request.json()`, `dict(...)`), or a parameter annotated with another type. Its
@@ -1054,6 +1063,8 @@ function holdsForeignValue(file: FileModel, receiver: Node, integration: Integra
       if (!site) return false;
       // Parsed or copied data, not an object pulled out of a container (`hass.data[DOMAIN].get("store")`).
       if (site.method !== undefined) return DATA_METHODS.test(site.method) && depth > 0 && resolveCallables(file, site.callee, integration, depth, false).length === 0;
+      // `async_get_clientsession(hass)`, `requests.Session()`: an object a library makes, with the library's methods.
+      if (madeByLibrary(file, site, integration)) return true;
       return DATA_BUILDERS.test(site.name ?? '') && (!/^\w+$/.test(site.name ?? '') || file.isBuiltin(site.name!));
     })
   );
