@@ -435,6 +435,14 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.deepEqual(found('make_parser'), []);
   });
 
+  it("paces a loop by a wait for its stop signal that times out, not by a short sleep of a bounded inner wait", () => {
+    const client = (timeout: string) =>
+      `import asyncio\nimport json\n\n\nclass Client:\n    def __init__(self, websocket):\n        self.websocket = websocket\n        self.token = None\n        self.last_auth = 0.0\n        self._stop = asyncio.Event()\n\n    async def health_loop(self):\n        while not self._stop.is_set():\n            try:\n                await asyncio.wait_for(self._stop.wait(), timeout=${timeout})\n                break\n            except asyncio.TimeoutError:\n                pass\n            before = self.last_auth\n            await self.websocket.send(json.dumps({"method": "refresh"}))\n            for _ in range(20):\n                await asyncio.sleep(0.5)\n                if self.last_auth > before:\n                    break\n`;
+    const found = (timeout: string) => analyzeSnippet(client(timeout), { rules, fileName: 'coordinator.py', manifest: manifest('local_push') }).findings.map((finding) => finding.message);
+    assert.deepEqual(found('60'), []);
+    assert.deepEqual(found('0.2'), ['This loop polls every 0.2 seconds; sleep longer between requests, and back off after failures.']);
+  });
+
   it('does not take a stream read that skips an over-long line for a retry at once', () => {
     const reader = (caught: string, read = 'self._process.stderr.readline()') =>
       `import asyncio\nimport logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Helper:\n    async def _read_stderr(self):\n        while True:\n            try:\n                line = await ${read}\n                if not line:\n                    return\n                _LOGGER.debug(line)\n            except ${caught}:\n                _LOGGER.error("line over the limit")\n`;
@@ -444,6 +452,9 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.equal(count('ConnectionResetError'), 1);
     assert.equal(count('(ValueError, OSError)'), 1);
     assert.equal(count('ValueError', 'self._client.fetch_status()'), 1);
+    // Moving on through an iterator skips an item; it asks nothing again.
+    assert.equal(count('ConnectionResetError', 'self._lines.__anext__()'), 0);
+    assert.equal(count('ConnectionResetError', 'anext(self._lines)'), 0);
   });
 
   it('judges the interval of a Throttle decorator', () => {

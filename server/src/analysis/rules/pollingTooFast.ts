@@ -446,14 +446,16 @@ because its unit depends on the API it is passed to. A manifest without an \`iot
 service and leaves a shorter one up for review, and so does an interval read from an option whose schema lets users go below the minimum (an
 interval scheduled only \`if minutes > 0:\` takes 0 for "never", so runs at 1 at least; a check in the flow's code that
 rejects smaller values, \`if not MIN <= user_input[KEY] <= MAX: raise SchemaFlowError(...)\`, sets the minimum too), or, for a
-cloud integration, an interval the rule cannot read (a library constant, a value computed at run time). It also reports \`while\` loops that sleep (or wait on a thread's stop event: \`while not stop.wait(0.1):\`) less than a second
+cloud integration, an interval the rule cannot read (a library constant, a value computed at run time). It also reports \`while\` loops that sleep (or wait on a thread's stop event: \`while not stop.wait(0.1):\`, or on an asyncio event with a timeout:
+\`await asyncio.wait_for(self._stop.wait(), timeout=60)\`, the first pause of the loop) less than a second
 between awaited calls, a cloud_polling integration's endless loop whose regular pause between HTTP requests is below the
 cloud minimum (\`while True: await session.get(...); await asyncio.sleep(2)\`; not a retry's pause in an except clause,
 nor a loop waiting for a command's result), and endless loops (or coroutines that start themselves again as a task) that, when a call
 fails, call it again at once (no wait, no back-off; also a thread's blocking loop that connects, logs in or opens a
 stream again; not one whose handler gives up once a counter the loop raises passes a limit, \`if tries >= MAX: raise\`), and endless loops that send a request again at once whenever its answer is not a success (every way
 out of the loop in an \`if resp.status == 200:\` branch, or a failed answer sent round again, \`if resp.status == 429: continue\`); not a stream read that skips a line over its limit (\`except
-ValueError\` around \`reader.readline()\`: the next read waits for new data).
+ValueError\` around \`reader.readline()\`: the next read waits for new data), nor an iterator's next item after an
+error (\`await it.__anext__()\`, \`next(it)\`: that moves on, it asks nothing again).
 
 **Fix:** poll less often, let users choose the interval in the options flow with a sane minimum, or switch to push
 updates when the service offers them.
@@ -659,8 +661,8 @@ function checkTightLoops(context: FileContext, file: FileModel): void {
     const calls = descendants(body, ['call']).map((node) => file.callSite(node)).filter((site) => site !== undefined);
     const condition = loop.childForFieldName('condition');
     const conditionCalls = condition ? descendants(condition, ['call']).map((node) => file.callSite(node)).filter((site) => site !== undefined) : [];
-    const sleep = [...conditionCalls, ...calls].find((site) => (site.name !== undefined && SLEEPS.has(site.name)) || isStopEventWait(file, site));
-    const pause = sleep && (sleep.args[0] ?? sleep.keywords.get('timeout'));
+    const sleep = [...conditionCalls, ...calls].find((site) => (site.name !== undefined && SLEEPS.has(site.name)) || isStopEventWait(file, site) || isTimedWait(site));
+    const pause = sleep && (isTimedWait(sleep) ? sleep.args[1] ?? sleep.keywords.get('timeout') : sleep.args[0] ?? sleep.keywords.get('timeout'));
     if (!sleep || !pause) continue;
     const seconds = numberValue(file, pause, context.integration);
     if (seconds === undefined) continue;
@@ -797,6 +799,16 @@ function isStopEventWait(file: FileModel, site: CallSite): boolean {
   return values.some((value) => { const node = unwrap(value); return node.type === 'call' && file.callSite(node)?.name === 'threading.Event'; });
 }
 
+/**
+ * `await asyncio.wait_for(self._stop.wait(), timeout=60)`: a wait for a stop signal that gives up after its timeout,
+ * the pace of a loop that goes on when it times out.
+ */
+function isTimedWait(site: CallSite): boolean {
+  const awaited = site.args[0] ? unwrap(site.args[0]) : undefined;
+  const waits = awaited?.type === 'call' && awaited.childForFieldName('function')?.childForFieldName('attribute')?.text === 'wait';
+  return site.name === 'asyncio.wait_for' && waits;
+}
+
 /** Calls that may pause a loop: sleeps, waits, backoffs, reconnects (which usually wait inside). */
 const PACING = /sleep|wait|backoff|delay|reconnect|retry|throttle|call_later/i;
 
@@ -815,7 +827,9 @@ function checkRetriesWithoutPause(context: FileContext, file: FileModel): void {
     for (const attempt of descendants(body, ['try_statement']).filter((statement) => inLoopRound(loop, statement))) {
       const block = attempt.childForFieldName('body');
       const tried = block
-        ? callsInLoop(file, block).filter((site) => site.node.parent?.type === 'await' || SYNC_REQUEST.test(site.method ?? site.name ?? '') || (site.method !== undefined && CONNECTING.test(site.method)))
+        ? callsInLoop(file, block)
+            .filter((site) => site.node.parent?.type === 'await' || SYNC_REQUEST.test(site.method ?? site.name ?? '') || (site.method !== undefined && CONNECTING.test(site.method)))
+            .filter((site) => !advancesIterator(file, site))
         : [];
       if (tried.length === 0) continue;
       // Another awaited call of the loop (a queue's get, an event's wait) paces it whatever the handler does.
@@ -926,6 +940,15 @@ const DATA_ERROR = /^(ValueError|UnicodeDecodeError|(asyncio\.)?LimitOverrunErro
  * `except ValueError` around `await reader.readline()`: the over-long line is dropped and the next read waits for
  * new data, so the loop does not spin (a reset connection raises other errors, which are still reported).
  */
+/**
+ * `await it.__anext__()`, `next(it)`: each call moves on to the next item, so calling it again after an error skips an
+ * item instead of asking again (and a generator an error escaped from is finished: the next call ends the loop).
+ */
+function advancesIterator(file: FileModel, site: CallSite): boolean {
+  if (site.method === '__anext__' || site.method === '__next__') return true;
+  return (site.name === 'next' || site.name === 'anext') && file.isBuiltin(site.name);
+}
+
 function readsPastBadData(caught: string, tried: CallSite[]): boolean {
   const errors = caught.split(/\s+as\s+/)[0].split(/[(),\s]+/).filter(Boolean);
   return errors.length > 0 && errors.every((error) => DATA_ERROR.test(error)) && tried.every((site) => STREAM_READ.test(site.method ?? ''));
