@@ -33,6 +33,11 @@ describe('view-without-auth', () => {
     assert.equal(analyzeSnippet(view(''), { rules }).findings.length, 1);
     // A value not named as a credential (a path) looked up checks no caller.
     assert.equal(analyzeSnippet(view('        entry = self.hass.data[DOMAIN][path]\n'), { rules }).findings.length, 1);
+    // Streamed: starting the response with the request (`response.prepare(request)`) hands no check to anyone.
+    const stream = (lookup: string) =>
+      `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\nDOMAIN = "cam"\n\n\nclass StreamView(HomeAssistantView):\n    url = "/api/cam/stream/{token}"\n    name = "api:cam:stream"\n    requires_auth = False\n\n    async def get(self, request, token):\n        hass = request.app["hass"]\n${lookup}        response = web.StreamResponse(status=200)\n        await response.prepare(request)\n        await response.write(hass.data[DOMAIN]["frames"][-1])\n        return response\n`;
+    assert.deepEqual(analyzeSnippet(stream('        camera_id = hass.data[DOMAIN].get("lookup", {}).get(token)\n        if camera_id is None:\n            raise web.HTTPNotFound\n'), { rules }).findings, []);
+    assert.equal(analyzeSnippet(stream(''), { rules }).findings.length, 1);
   });
 
   it(`matches the expectations in ${name}`, () => {

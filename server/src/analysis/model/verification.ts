@@ -307,7 +307,8 @@ export function callerCheck(file: FileModel, fn: Node, integration: IntegrationM
     const handsSignature = !NOT_A_CHECK.test(name) && args.some((arg) => isRequestBody(file, arg, integration)) && args.some((arg) => isSignatureHeader(file, arg, integration));
     // Resolving the callee costs the most here: at the last level it only tells whether a request handed on is delegated.
     // `manager.handle_request(data, request.headers)`: the body and every header, all a signature check needs.
-    const delegates = () => (site.args.some((arg) => isRequestObject(file, arg, integration)) || (args.some((arg) => isRequestBody(file, arg, integration)) && args.some((arg) => isHeaderMapping(file, arg, integration)))) && !LOOKS_ONLY.test(name);
+    // aiohttp's `response.prepare(request)` (a stream or websocket response) starts the answer: it checks nobody.
+    const delegates = () => (site.args.some((arg) => isRequestObject(file, arg, integration)) || (args.some((arg) => isRequestBody(file, arg, integration)) && args.some((arg) => isHeaderMapping(file, arg, integration)))) && !LOOKS_ONLY.test(name) && site.method !== 'prepare';
     if (depth <= 0 && !handsSignature && (weaker !== undefined || !delegates())) continue;
     const targets = resolveCallables(file, site.callee, integration).filter((target) => target.node.id !== fn.id);
     if (handsSignature && targets.length === 0) return verified(`${simple}(...)`, node);
