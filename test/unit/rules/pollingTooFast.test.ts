@@ -435,6 +435,17 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.deepEqual(found('make_parser'), []);
   });
 
+  it('judges a point-in-time timer that the function it runs arms again as polling at that delay', () => {
+    const poller = (again: string, first = 'timedelta(seconds=1)') =>
+      `from datetime import timedelta\n\nfrom homeassistant.helpers.aiohttp_client import async_get_clientsession\nfrom homeassistant.helpers.event import async_track_point_in_utc_time\nfrom homeassistant.util import dt as dt_util\n\n\nclass Poller:\n    def __init__(self, hass):\n        self._hass = hass\n\n    async def async_update(self, *_):\n        async with async_get_clientsession(self._hass).get("https://api.example.com/status") as resp:\n            self.data = await resp.json()\n        ${again}\n\n    def schedule_update(self, delay):\n        when = dt_util.utcnow() + delay\n        async_track_point_in_utc_time(self._hass, self.async_update, when)\n\n\nasync def async_setup_entry(hass, entry):\n    Poller(hass).schedule_update(${first})\n    return True\n`;
+    const found = (again: string, first?: string) => analyzeSnippet(poller(again, first), { rules, manifest: manifest('cloud_polling') }).findings.map((finding) => finding.message);
+    assert.equal(found('self.schedule_update(timedelta(seconds=2))', 'timedelta(seconds=2)').length, 1);
+    assert.match(found('self.schedule_update(timedelta(seconds=2))', 'timedelta(seconds=2)')[0], /The delay before the function runs itself again is 2 seconds, below the 30 seconds minimum/);
+    assert.deepEqual(found('self.schedule_update(timedelta(minutes=5))', 'timedelta(minutes=5)'), []);
+    // A timer the action does not arm again runs once.
+    assert.deepEqual(found('pass'), []);
+  });
+
   it("paces a loop by a wait for its stop signal that times out, not by a short sleep of a bounded inner wait", () => {
     const client = (timeout: string) =>
       `import asyncio\nimport json\n\n\nclass Client:\n    def __init__(self, websocket):\n        self.websocket = websocket\n        self.token = None\n        self.last_auth = 0.0\n        self._stop = asyncio.Event()\n\n    async def health_loop(self):\n        while not self._stop.is_set():\n            try:\n                await asyncio.wait_for(self._stop.wait(), timeout=${timeout})\n                break\n            except asyncio.TimeoutError:\n                pass\n            before = self.last_auth\n            await self.websocket.send(json.dumps({"method": "refresh"}))\n            for _ in range(20):\n                await asyncio.sleep(0.5)\n                if self.last_auth > before:\n                    break\n`;

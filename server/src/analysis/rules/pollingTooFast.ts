@@ -272,6 +272,37 @@ function waitsWithoutRequest(schedule: Node, fn: Node): boolean {
 
 const RERUN_DELAY = 'The delay before the function runs itself again';
 
+const POINT_IN_TIME = /^homeassistant\.helpers\.event\.async_track_point_in_(utc_)?time$/;
+const NOW = /(^|\.)(utcnow|now)$/;
+
+/** `td` of `dt_util.utcnow() + td` (also through a local name, `nxt = dt_util.utcnow() + td`). */
+function delayFromNow(file: FileModel, when: Node, depth = 2): Node | undefined {
+  const node = unwrap(when);
+  if (node.type === 'identifier' && depth > 0) {
+    const origins = file.origins(node, 1);
+    return origins.length === 1 && origins[0].kind === 'expression' && origins[0].node.id !== node.id ? delayFromNow(file, origins[0].node, depth - 1) : undefined;
+  }
+  if (node.type !== 'binary_operator' || node.childForFieldName('operator')?.text !== '+') return undefined;
+  const sides = [node.childForFieldName('left'), node.childForFieldName('right')];
+  const isNow = (side: Node | null) => side !== null && unwrap(side).type === 'call' && NOW.test(file.callSite(unwrap(side))?.name ?? '');
+  if (isNow(sides[0]) && sides[1]) return sides[1];
+  if (isNow(sides[1]) && sides[0]) return sides[0];
+  return undefined;
+}
+
+/**
+ * The action a point-in-time timer runs arms the timer again: it is the function that sets the timer, or it calls that
+ * function (`self.schedule_update(...)`).
+ */
+function rearmedByAction(file: FileModel, call: CallSite, integration: IntegrationModel | undefined): boolean {
+  const arming = file.enclosingFunction(call.node);
+  const armingName = arming?.childForFieldName('name')?.text;
+  if (!arming || !armingName) return false;
+  return resolveCallables(file, call.args[1], integration).some(
+    (action) => action.node.id === arming.id || descendants(action.node, ['call']).some((inner) => inner.childForFieldName('function')?.text.split('.').pop() === armingName),
+  );
+}
+
 interface PollingInterval {
   expression: Node;
   /** How a message names it. */
@@ -333,6 +364,11 @@ function pollingIntervals(file: FileModel, integration: IntegrationModel | undef
       // async_call_later takes seconds when given a number.
       const delay = call.args[1];
       add(delay, RERUN_DELAY, durationSeconds(file, delay, integration) ?? numberValue(file, delay, integration));
+    } else if (call.name && POINT_IN_TIME.test(call.name) && call.args[1] && call.args[2]) {
+      // `async_track_point_in_utc_time(hass, self.async_update, dt_util.utcnow() + td)`, armed again by the action
+      // itself (`async_update` ends with `self.schedule_update(SCHEDULE_OK)`): it polls at that delay.
+      const delay = delayFromNow(file, call.args[2]);
+      if (delay && !BACKOFF.test(delay.text) && rearmedByAction(file, call, integration)) add(delay, RERUN_DELAY);
     } else if (call.name && SCHEMA_KEY.test(call.name) && call.args[0] && file.stringValue(call.args[0], integration?.constantString) === 'scan_interval') {
       // `vol.Optional(CONF_SCAN_INTERVAL, default=timedelta(seconds=15))` in a YAML schema: Home Assistant polls the
       // platform's entities at that interval unless the user sets another. Only a time span is judged: a bare
@@ -430,7 +466,8 @@ const.py: Home Assistant takes it from platforms only), \`update_interval=\` (fo
 \`self.update_interval = ...\`, \`async_track_time_interval(...)\`, a time pattern (\`async_track_utc_time_change(hass, refresh,
 second=range(0, 60, 2))\`: the shortest time between two runs, a part left out matching every value; not one whose
 function of the integration asks no service for anything), \`@Throttle(...)\` and a function that
-schedules itself again with \`async_call_later\` (a retry loop), the default of a YAML schema's \`scan_interval\`
+schedules itself again with \`async_call_later\` (a retry loop) or with a point-in-time timer its action arms again
+(\`async_track_point_in_utc_time(hass, self.async_update, dt_util.utcnow() + delay)\`), the default of a YAML schema's \`scan_interval\`
 (\`vol.Optional(CONF_SCAN_INTERVAL, default=timedelta(seconds=15))\`: the interval users get unless they set one), evaluates \`timedelta(...)\` values (also
 through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), local names and what callers hand a parameter (an interval passed to a coordinator that only hands it on to its base
 class is reported once, where it is written), and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`, also read into a local variable first), and
