@@ -165,6 +165,9 @@ describe('service-without-schema', () => {
     assert.deepEqual(messages('[("snapshot", SNAPSHOT_SCHEMA), ("purge", None)]', 'for service, schema in SERVICES:'), ['Service purge']);
     // A table the rule cannot read stays as it was: a schema is given.
     assert.deepEqual(messages('load_services()'), []);
+    // A table built in the function, with the handler in each row.
+    const local = `import voluptuous as vol\n\nID_SCHEMA = vol.Schema({vol.Required("charger_id"): str})\n\n\nasync def async_setup_services(hass):\n    async def handle_stop(call):\n        await stop(call.data["charger_id"])\n\n    async def handle_limit(call):\n        await limit(call.data["current"])\n\n    services = [\n        ("stop_charging", ID_SCHEMA, handle_stop),\n        ("limit_current", None, handle_limit),\n    ]\n    for name, schema, handler in services:\n        hass.services.async_register("evbox", name, handler, schema=schema)\n`;
+    assert.deepEqual(analyzeSnippet(local, { rules }).findings.map((finding) => finding.message.split(' is registered')[0]), ['Service limit_current']);
   });
 
   it('names a service it cannot read by the expression that names it', () => {

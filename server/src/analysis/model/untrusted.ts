@@ -1134,7 +1134,10 @@ export function iteratedTable(file: FileModel, iterable: Node): { table: Node; v
     table = unwrap(callee!.childForFieldName('object') ?? table);
   }
   if (table.type === 'identifier') {
-    const constant = file.constants.get(table.text);
+    // A module constant, or a local name bound once to a literal table (`services = [("stop", SCHEMA, stop), ...]`).
+    const origins = file.origins(table, 1);
+    const local = origins.length === 1 && origins[0].kind === 'expression' && origins[0].node.id !== table.id ? unwrap(origins[0].node) : undefined;
+    const constant = file.constants.get(table.text) ?? (local && ['list', 'tuple', 'dictionary'].includes(local.type) ? local : undefined);
     if (!constant) return undefined;
     table = unwrap(constant);
   }

@@ -40,7 +40,8 @@ type crashes the handler at best, and at worst a crafted value reaches a file pa
 
 The rule reports \`hass.services.async_register\` (and \`register\`) without \`schema=\` or with \`schema=None\`, also
 for each service a table registers in a loop with a \`None\` schema
-(\`for service, schema in SERVICES.items(): hass.services.async_register(DOMAIN, service, handle, schema)\`). A schema
+(\`for service, schema in SERVICES.items(): hass.services.async_register(DOMAIN, service, handle, schema)\`, also a
+table built in the function, \`services = [("stop", SCHEMA, stop), ("limit", None, limit)]\`). A schema
 that lets other keys through (\`extra=vol.ALLOW_EXTRA\`) for a handler that hands the call's data on whole
 (\`call.data.items()\`, \`**call.data\`) puts the item up for review: those keys reach the handler's library unchecked. A
 handler that never reads its call's data is reported at information level. Not reported:
