@@ -363,6 +363,11 @@ describe('secret names', () => {
     for (const name of ['session_token', 'x-auth-token', 'refresh_token']) assert.ok(isSecretName(name), name);
   });
 
+  it('takes a paging or sync cursor for no credential', () => {
+    for (const name of ['pageToken', 'nextPageToken', 'next_page_token', 'syncToken', 'continuationToken', 'NextToken', 'deltaToken', 'skip_token']) assert.ok(!isSecretName(name), name);
+    for (const name of ['access_token', 'pushToken', 'device_token']) assert.ok(isSecretName(name), name);
+  });
+
   it("takes a message's or call's parties for personal data", () => {
     for (const name of ['from_number', 'to_number', 'sender', 'last_sender', 'recipient', 'caller_number', 'last_caller']) assert.ok(isPersonalDataName(name), name);
     for (const name of ['serial_number', 'sender_type', 'message_count', 'model_number', 'emails_bounced', 'emails_opened']) assert.ok(!isPersonalDataName(name), name);

@@ -181,6 +181,9 @@ function judgeSecretName(name: string): boolean {
   // A language model's token counts (`max_tokens`, `prompt_tokens`, `tokens_used`, `token_limit`): pieces of text.
   if (words.includes('tokens') && words.some((word) => TEXT_TOKEN_COUNTS.has(word))) return false;
   if (words.includes('token') && words.some((word) => TEXT_TOKEN_LIMITS.has(word))) return false;
+  // A paging or sync cursor (`pageToken`, `nextPageToken`, `syncToken`, `continuationToken`, `NextToken`): it says
+  // where a listing goes on, and lets nobody in.
+  if ((words.includes('token') || words.includes('tokens')) && words.some((word) => PAGING_WORDS.has(word))) return false;
   // `has_token`, `is_token_expired`, OAuth2Session's `valid_token`: a truth about the credential, not the credential.
   if (words.length > 1 && PREDICATE_PREFIXES.has(words[0])) return false;
   const last = words[words.length - 1];
@@ -206,6 +209,9 @@ function judgeSecretName(name: string): boolean {
   // `apikey`, `authtoken`, `accesstoken` written as one word.
   return /(?:api|auth|access|refresh|bearer|client|app)(?:key|token|secret)$/.test(head.join(''));
 }
+
+/** Words that, with `token`, name a cursor through a listing rather than a credential. */
+const PAGING_WORDS = new Set(['page', 'paging', 'pagination', 'next', 'prev', 'previous', 'sync', 'continuation', 'continue', 'cursor', 'delta', 'skip']);
 
 /** Words that, with `tokens`, count a language model's text (a request's `max_tokens`, a reply's `total_tokens`). */
 const TEXT_TOKEN_COUNTS = new Set(['max', 'min', 'total', 'used', 'usage', 'prompt', 'completion', 'input', 'output', 'num', 'number', 'limit', 'remaining', 'reasoning', 'context', 'estimated', 'budget']);
