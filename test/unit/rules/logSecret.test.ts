@@ -962,6 +962,9 @@ async def async_setup_entry(hass, entry):
     assert.equal(findings(requestsSource(`${inQuery}\n            response.raise_for_status()`, 'requests.HTTPError')).length, 1);
     assert.deepEqual(findings(requestsSource(inQuery, 'Exception', '_LOGGER.error("Update failed: %s", type(err).__name__)')), []);
     assert.deepEqual(findings(requestsSource('requests.get(f"{API}?q={self._city}", headers={"x-api-key": self._api_key}, timeout=10)', 'Exception')), []);
+    // A clause after one that catches the library's errors first never sees them.
+    assert.deepEqual(findings(requestsSource(inQuery, 'requests.RequestException:\n            return None\n        except Exception')), []);
+    assert.equal(findings(requestsSource(inQuery, 'requests.Timeout:\n            return None\n        except Exception')).length, 1, 'a refused connection still reaches it');
   });
   it("reports an aiohttp or httpx status error logged whole, in a coordinator's UpdateFailed too, only where raise_for_status raises it", () => {
     const source = (fetch: string, caught = 'aiohttp.ClientError') =>
@@ -978,6 +981,7 @@ async def async_setup_entry(hass, entry):
     assert.equal(findings(source('        async with self._session.get(url) as resp:\n            return await resp.json()')).length, 1);
     assert.deepEqual(findings(source('        async with self._session.get(url) as resp:\n            return await resp.json(content_type=None)')), []);
     assert.deepEqual(findings(source(checked, 'aiohttp.ClientConnectorError')), []);
+    assert.deepEqual(findings(source(checked, 'aiohttp.ClientError:\n            raise UpdateFailed("Error communicating with API")\n        except Exception')), []);
     assert.deepEqual(findings(source(`        try:\n    ${checked.replace(/\n/g, '\n    ')}\n        except aiohttp.ClientError:\n            return None`)), []);
     const httpx = source('        resp = await self._client.get(url)\n        resp.raise_for_status()\n        return resp.json()', 'httpx.HTTPError').replace('import aiohttp', 'import httpx');
     assert.equal(findings(httpx).length, 1);

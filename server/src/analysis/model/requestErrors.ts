@@ -40,6 +40,25 @@ interface Caught {
   byLibrary: Map<Library, Set<string>>;
 }
 
+/** What the `except` clauses before `clause`, on the same try statement, catch. */
+function caughtBefore(file: FileModel, clause: Node): Caught {
+  const merged: Caught = { everything: false, osErrors: false, byLibrary: new Map() };
+  for (const sibling of clause.parent?.namedChildren ?? []) {
+    if (sibling.id === clause.id) break;
+    if (sibling.type !== 'except_clause') continue;
+    const caught = caughtBy(file, sibling);
+    // A bare `except:` before this one leaves it nothing.
+    if (!caught) {
+      if (!sibling.namedChildren.some((child) => child.type !== 'block' && child.type !== 'comment')) merged.everything = true;
+      continue;
+    }
+    merged.everything ||= caught.everything;
+    merged.osErrors ||= caught.osErrors;
+    for (const [library, names] of caught.byLibrary) merged.byLibrary.set(library, new Set([...(merged.byLibrary.get(library) ?? []), ...names]));
+  }
+  return merged;
+}
+
 function libraryOf(qualifiedName: string | undefined): Library | undefined {
   if (!qualifiedName) return undefined;
   if (/^requests(\.|$)/.test(qualifiedName)) return 'requests';
@@ -50,7 +69,7 @@ function libraryOf(qualifiedName: string | undefined): Library | undefined {
 
 function caughtBy(file: FileModel, clause: Node): Caught | undefined {
   const pattern = clause.namedChildren.find((child) => child.type === 'as_pattern');
-  const caught = pattern?.namedChild(0);
+  const caught = pattern ? pattern.namedChild(0) : clause.namedChildren.find((child) => child.type !== 'block' && child.type !== 'comment');
   if (!caught) return undefined;
   const classes = unwrap(caught).type === 'tuple' ? unwrap(caught).namedChildren : [caught];
   const result: Caught = { everything: false, osErrors: false, byLibrary: new Map() };
@@ -76,6 +95,7 @@ function caughtBy(file: FileModel, clause: Node): Caught | undefined {
 export function requestPartsQuotedByCaughtError(clauseFile: FileModel, clause: Node, file: FileModel, scope: Node): Node[] {
   const caught = caughtBy(clauseFile, clause);
   if (!caught || (!caught.everything && !caught.osErrors && caught.byLibrary.size === 0)) return [];
+  const earlier = caughtBefore(clauseFile, clause);
   const calls = descendants(scope, ['call']).filter((call) => !caughtInside(call, scope));
   const raisesForStatus = calls.some((call) => file.callSite(call)?.method === 'raise_for_status');
   // aiohttp's `resp.json()` raises ContentTypeError, a ClientResponseError, for an answer that is not JSON.
@@ -92,7 +112,7 @@ export function requestPartsQuotedByCaughtError(clauseFile: FileModel, clause: N
     const library = requestLibrary(file, site, caught);
     if (!library && !looksLikeUrl(file, url)) continue;
     const forStatus = raisesForStatus || site.keywords.get('raise_for_status')?.text === 'True' || (library === 'aiohttp' && readsJsonStrictly);
-    if (!quotesUrl(caught, library, forStatus)) continue;
+    if (!quotesUrl(caught, earlier, library, forStatus)) continue;
     parts.push(url);
     const params = site.keywords.get('params');
     if (params) parts.push(params);
@@ -113,16 +133,27 @@ export function aiohttpResponseUrlParts(file: FileModel, call: Node): Node[] {
   return [url, params].filter((part): part is Node => part !== undefined);
 }
 
-function quotesUrl(caught: Caught, library: Library | undefined, forStatus: boolean): boolean {
-  if (library === 'requests') {
-    const names = caught.byLibrary.get('requests');
-    if (caught.everything || caught.osErrors || [...(names ?? [])].some((name) => REQUESTS_CONNECTION_ERRORS.has(name))) return true;
-    return forStatus && Boolean(names?.has('HTTPError'));
-  }
+/** Whether a clause catches a library's connection errors (requests') or its status errors. */
+function catches(caught: Caught, library: Library, kind: 'connection' | 'status', names: { connection: ReadonlySet<string>; status: Record<Library, ReadonlySet<string>> }): boolean {
+  if (caught.everything || (library === 'requests' && caught.osErrors)) return true;
+  const classes = [...(caught.byLibrary.get(library) ?? [])];
+  return kind === 'connection' ? library === 'requests' && classes.some((name) => names.connection.has(name)) : classes.some((name) => names.status[library].has(name));
+}
+
+/** The classes that catch every error of a kind, so that a later clause of the same try never sees one. */
+const WHOLE_KIND = {
+  connection: new Set(['RequestException', 'ConnectionError']),
+  status: { requests: new Set(['RequestException', 'HTTPError']), aiohttp: new Set(['ClientError', 'ClientResponseError']), httpx: new Set(['HTTPError', 'HTTPStatusError']) },
+};
+
+/** `earlier`: what the clauses before this one, on the same try, catch first. */
+function quotesUrl(caught: Caught, earlier: Caught, library: Library | undefined, forStatus: boolean): boolean {
+  const receives = (candidate: Library, kind: 'connection' | 'status') =>
+    catches(caught, candidate, kind, { connection: REQUESTS_CONNECTION_ERRORS, status: STATUS_ERRORS }) && !catches(earlier, candidate, kind, WHOLE_KIND);
+  if (library === 'requests' && receives('requests', 'connection')) return true;
   if (!forStatus) return false;
-  if (caught.everything) return true;
   const libraries: Library[] = library ? [library] : ['requests', 'aiohttp', 'httpx'];
-  return libraries.some((candidate) => [...(caught.byLibrary.get(candidate) ?? [])].some((name) => STATUS_ERRORS[candidate].has(name)));
+  return libraries.some((candidate) => receives(candidate, 'status'));
 }
 
 /**

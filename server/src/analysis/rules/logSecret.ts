@@ -86,7 +86,8 @@ variables, \`self\` attributes and what the module's own functions and methods r
   caught as \`RequestException\`, \`OSError\` or \`Exception\`), and so do the errors \`raise_for_status\` raises in
   aiohttp (\`ClientResponseError\`, also raised by \`resp.json()\` for an answer that is not JSON, unless given
   \`content_type=None\`) and httpx (\`HTTPStatusError\`); their connection errors name only the host. Only the raises
-  the clause catches count: its class or a subclass (the integration's own classes are read), not a base class;
+  the clause catches count: its class or a subclass (the integration's own classes are read), not a base class, and
+  not the errors an earlier clause of the same try catches first;
 - an aiohttp response written whole (\`_LOGGER.error("Failed: %s", resp)\`, or its text method left uncalled,
   \`{resp.text}\`), whose text shows its request's URL, when that URL carries a credential (requests' and httpx's
   responses show only their status).
