@@ -363,8 +363,8 @@ describe('secret names', () => {
     for (const name of ['session_token', 'x-auth-token', 'refresh_token']) assert.ok(isSecretName(name), name);
   });
 
-  it('takes a paging or sync cursor for no credential', () => {
-    for (const name of ['pageToken', 'nextPageToken', 'next_page_token', 'syncToken', 'continuationToken', 'NextToken', 'deltaToken', 'skip_token']) assert.ok(!isSecretName(name), name);
+  it("takes a paging or sync cursor, or a message's reply handle, for no credential", () => {
+    for (const name of ['pageToken', 'nextPageToken', 'next_page_token', 'syncToken', 'continuationToken', 'NextToken', 'deltaToken', 'skip_token', 'replyToken', 'reply_token']) assert.ok(!isSecretName(name), name);
     for (const name of ['access_token', 'pushToken', 'device_token']) assert.ok(isSecretName(name), name);
   });
 

@@ -184,6 +184,9 @@ function judgeSecretName(name: string): boolean {
   // A paging or sync cursor (`pageToken`, `nextPageToken`, `syncToken`, `continuationToken`, `NextToken`): it says
   // where a listing goes on, and lets nobody in.
   if ((words.includes('token') || words.includes('tokens')) && words.some((word) => PAGING_WORDS.has(word))) return false;
+  // A messaging platform's reply token (LINE's `replyToken`): a one-time handle for answering one message, good only
+  // with the bot's own access token.
+  if (words.length === 2 && words[0] === 'reply' && words[1] === 'token') return false;
   // `has_token`, `is_token_expired`, OAuth2Session's `valid_token`: a truth about the credential, not the credential.
   if (words.length > 1 && PREDICATE_PREFIXES.has(words[0])) return false;
   const last = words[words.length - 1];
