@@ -935,6 +935,14 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(findings(source('ValueError', 'ConnectionError')), []);
     assert.equal(findings(source('aiohttp.ClientError', 'LibraryError')).length, 1, "a library's class may be caught by anything");
   });
+  it("reads the keys an options flow saves through a comprehension that filters its form's input", () => {
+    const flow = (fields: string) =>
+      `import voluptuous as vol\nfrom homeassistant import config_entries\n\n\nclass Flow(config_entries.ConfigFlow, domain="optdns"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="DNS", data=user_input)\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required("api_url"): str, vol.Required("token"): str}))\n\n\nclass Options(config_entries.OptionsFlow):\n    async def async_step_init(self, user_input=None):\n        if user_input is not None:\n            data_to_save = {k: v for k, v in user_input.items() if k != "test_dhcp"}\n            return self.async_create_entry(title="", data=data_to_save)\n        return self.async_show_form(step_id="init", data_schema=vol.Schema({${fields}}))\n`;
+    const init = 'import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    _LOGGER.debug("Options: %s", entry.options)\n    return True\n';
+    const logged = (fields: string) => findings(init, { otherFiles: { 'config_flow.py': flow(fields) } }).length;
+    assert.equal(logged('vol.Optional("enable_dhcp_tracking", default=False): bool, vol.Optional("test_dhcp", default=False): bool'), 0);
+    assert.equal(logged('vol.Optional("token"): str, vol.Optional("test_dhcp", default=False): bool'), 1);
+  });
   it("does not take a library object's method for the integration's method of the same name", () => {
     const camera = (session: string) =>
       `import logging\n\nfrom homeassistant.helpers.aiohttp_client import async_get_clientsession\n\nfrom .view import StreamClient\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass DemoCamera:\n    async def async_camera_image(self, width=None, height=None):\n        session = ${session}\n        try:\n            return await session.get("https://example.com/cover.jpg")\n        except Exception as err:\n            _LOGGER.debug("Failed to fetch cover image: %s", err)\n        return None\n`;

@@ -682,6 +682,9 @@ function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel
       }
       for (const part of [...writes.values, ...writes.updates]) add(writtenKeys(file, part, integration, depth - 1));
       keys.push(...writes.keyed.map((write) => write.key));
+    } else if (node.type === 'dictionary_comprehension' && comprehendedMapping(node)) {
+      // `{k: v for k, v in user_input.items() if k != "test_dhcp"}`: some of the keys of what it goes through.
+      add(writtenKeys(file, comprehendedMapping(node)!, integration, depth - 1));
     } else if (node.type === 'call' && builtHere(file, node, integration)) {
       // `options=self._default_options()`: what the module's own function returns.
       for (const returned of file.returnedValues(builtHere(file, node, integration)!)) add(writtenKeys(file, returned, integration, depth - 1));
@@ -695,6 +698,22 @@ function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel
     }
   }
   return { keys, complete, generated };
+}
+
+/**
+ * `x` of `{k: v for k, v in x.items()}` (filtered or not): a comprehension that keeps each key it goes through, so
+ * holds no key `x` does not.
+ */
+function comprehendedMapping(comprehension: Node): Node | undefined {
+  const pair = comprehension.namedChild(0);
+  const loop = comprehension.namedChildren.find((child) => child.type === 'for_in_clause');
+  const targets = loop?.childForFieldName('left');
+  const source = loop ? unwrap(loop.childForFieldName('right') ?? loop) : undefined;
+  if (pair?.type !== 'pair' || !targets || source?.type !== 'call' || comprehension.namedChildren.filter((child) => child.type === 'for_in_clause').length !== 1) return undefined;
+  const items = source.childForFieldName('function');
+  if (items?.type !== 'attribute' || items.childForFieldName('attribute')?.text !== 'items') return undefined;
+  const keyName = unwrap(targets).type === 'pattern_list' || unwrap(targets).type === 'tuple_pattern' ? unwrap(targets).namedChild(0)?.text : undefined;
+  return keyName !== undefined && unwrap(pair.childForFieldName('key') ?? pair).text === keyName ? items.childForFieldName('object') ?? undefined : undefined;
 }
 
 /** The function of this module a call runs (`self._default_options()`, `build_options(user_input)`), if it has returns. */
