@@ -26,6 +26,14 @@ describe('view-without-auth', () => {
     assert.equal(item('', '    entry = hass.config_entries.async_get_entry(msg["entry_id"])')?.status, 'pass');
   });
 
+  it("does not credit one handler with another's check through a call of `.get` on parsed data", () => {
+    const view = (loop: string) =>
+      `import hmac\n\nfrom aiohttp.web import Response\nfrom homeassistant.components.http import HomeAssistantView\n\nDOMAIN = "fbhook"\n\n\nclass HookView(HomeAssistantView):\n    requires_auth = False\n    url = "/api/fbhook/webhook"\n    name = "api:fbhook:webhook"\n\n    async def get(self, request):\n        hass = request.app["hass"]\n        token = request.query.get("hub.verify_token", "")\n        if hmac.compare_digest(token, hass.data[DOMAIN]["verify_token"]):\n            return Response(text=request.query.get("hub.challenge", ""))\n        return Response(status=403)\n\n    async def post(self, request):\n        hass = request.app["hass"]\n        data = await request.json()\n${loop}\n        return Response(status=200)\n`;
+    for (const loop of ['        for entry in data.get("entry", []):\n            hass.bus.async_fire("fbhook_message", {"text": entry.get("text")})', '        for entry in data["entry"]:\n            hass.bus.async_fire("fbhook_message", {"text": entry.get("text")})']) {
+      assert.deepEqual(analyzeSnippet(view(loop), { rules }).findings.map((finding) => finding.message.split(' without')[0]), ['HookView sets requires_auth = False and its handlers change things (post)'], loop);
+    }
+  });
+
   it("accepts a public view that looks the token it was sent up among the integration's own, ahead of everything else", () => {
     const view = (lookup: string) =>
       `from aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\nDOMAIN = "proxy"\n\n\nclass ProxyView(HomeAssistantView):\n    url = "/api/proxy/{token}/{path:.*}"\n    name = "api:proxy"\n    requires_auth = False\n\n    def __init__(self, hass, session):\n        self.hass = hass\n        self._session = session\n\n    async def post(self, request, token, path):\n${lookup}        async with self._session.post(f"https://nvr.local/{path}", data=await request.read()) as resp:\n            return web.Response(status=resp.status, body=await resp.read())\n`;

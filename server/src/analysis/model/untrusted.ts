@@ -1059,6 +1059,10 @@ function holdsForeignValue(file: FileModel, receiver: Node, integration: Integra
       let value = unwrap(origin.node);
       if (value.type === 'await') value = unwrap(value.namedChild(0) ?? value);
       if (FOREIGN_LITERALS.has(value.type)) return true;
+      // `data["entry"]`, `data.get("entry", [])`, `data.items()` of parsed data: parts of it, as foreign as it is (also
+      // what a loop over them binds).
+      const container = value.type === 'subscript' ? value.childForFieldName('value') : value.type === 'call' && CONTAINER_READS.test(file.callSite(value)?.method ?? '') ? value.childForFieldName('function')?.childForFieldName('object') : null;
+      if (container && depth > 0 && unwrap(container).type === 'identifier' && unwrap(container).text !== 'self') return holdsForeignValue(file, unwrap(container), integration, depth - 1);
       const site = value.type === 'call' ? file.callSite(value) : undefined;
       if (!site) return false;
       // Parsed or copied data, not an object pulled out of a container (`hass.data[DOMAIN].get("store")`).
@@ -1072,6 +1076,8 @@ function holdsForeignValue(file: FileModel, receiver: Node, integration: Integra
 
 const DATA_METHODS = /^(json|text|read|loads|decode|split|splitlines|copy|format|strip|lower|upper|encode|model_dump|to_dict|as_dict)$/;
 const DATA_BUILDERS = /^(dict|list|set|tuple|str|sorted|json\.loads|orjson\.loads|homeassistant\.util\.json\.json_loads)$/;
+
+const CONTAINER_READS = /^(get|items|values|keys|pop|setdefault)$/;
 
 const FOREIGN_LITERALS = new Set(['dictionary', 'list', 'set', 'tuple', 'string', 'concatenated_string', 'integer', 'float', 'dictionary_comprehension', 'list_comprehension', 'set_comprehension']);
 
