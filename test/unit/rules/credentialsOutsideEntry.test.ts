@@ -426,6 +426,15 @@ describe('credentials-outside-entry', () => {
     assert.match(found[0].message, /^Event data "token" carries a credential/);
     assert.equal(analyzeSnippet(source('{"event": "pushed", "auth": entry.data["api_token"]}'), { rules }).findings.length, 1);
     assert.deepEqual(analyzeSnippet(source('{"event": "pushed", "token": None, "device": entry.data["device_id"]}'), { rules }).findings, []);
+    // A local dict built first and filled in before it is fired.
+    const built = (fill: string, fire = 'hass.bus.async_fire("acme_event", data)') =>
+      `async def async_setup_entry(hass, entry):\n    data = {"host": entry.data["host"]}\n    ${fill}\n    ${fire}\n    return True\n`;
+    assert.equal(analyzeSnippet(built('data["password"] = entry.data["password"]'), { rules }).findings.length, 1);
+    assert.deepEqual(analyzeSnippet(built('data["port"] = entry.data["port"]'), { rules }).findings, []);
+    // Home Assistant fires every service call as an event, with its data; a lock's or panel's code is what those take.
+    const called = analyzeSnippet(built('data["password"] = entry.data["password"]', 'await hass.services.async_call("acme", "reboot", data, blocking=True)'), { rules }).findings;
+    assert.match(called[0]?.message ?? '', /^Service call data "password" carries a credential \(password\); Home Assistant fires every service call as a call_service event/);
+    assert.deepEqual(analyzeSnippet(built('data["code"] = entry.data["code"]', 'await hass.services.async_call("lock", "unlock", data)'), { rules }).findings, []);
   });
   it("puts YAML OAuth client credentials moved into application credentials up for review, not as a finding", () => {
     const source = (setup: string) => `import voluptuous as vol\nfrom homeassistant.components.application_credentials import ClientCredential, async_import_client_credential\nfrom homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET\n\nDOMAIN = "demo"\nCONFIG_SCHEMA = vol.Schema({DOMAIN: vol.Schema({vol.Required(CONF_CLIENT_ID): str, vol.Required(CONF_CLIENT_SECRET): str})}, extra=vol.ALLOW_EXTRA)\n\n\nasync def async_setup(hass, config):\n${setup}    return True\n`;

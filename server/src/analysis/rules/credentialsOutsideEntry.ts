@@ -3,7 +3,7 @@ import type { CallSite, FileModel } from '../model/fileModel';
 import { libraryKeptFile, literalNames } from '../model/configFolder';
 import { constantExpression } from '../model/integration';
 import { persistedData } from '../model/persistence';
-import { credentialKeys, isCredentialKey, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, selfAttributeValues, storedCredentialKeys, TOKEN_ENDPOINT_ANSWER } from '../model/secretFlow';
+import { credentialKeys, dictAdditionValues, isCredentialKey, isInert, isRequestPayload, readsEntryCredential, RESPONSE_SOURCE, SAME_VALUE_METHODS, secretsIn, selfAttributeValues, storedCredentialKeys, TOKEN_ENDPOINT_ANSWER } from '../model/secretFlow';
 import { looksLikeSecretValue } from '../model/secretValues';
 import { declaredSecretKeys, holdsNoCredential, markedKey, type MarkedKey } from '../model/schemaKeys';
 import { isSecretName, isWebhookAddress, normalizeName, webhookAddressIn } from '../model/secrets';
@@ -31,7 +31,10 @@ share. A second copy in the integration's own \`Store\`, a JSON or text file, or
 users to type passwords into \`configuration.yaml\` escapes all of that.
 
 The rule reports credentials published as an entity's state or state attributes or in the data of an event it
-fires (\`hass.bus.async_fire(event, {"token": token})\`: events are recorded and delivered to every subscriber), \`Store.async_save(...)\` and file
+fires (\`hass.bus.async_fire(event, {"token": token})\`, also a local dict filled in before it is fired: events are
+recorded and delivered to every subscriber) or of a service it calls (\`hass.services.async_call(domain, service,
+data)\`: every service call is fired as a call_service event; a lock's or alarm panel's \`code\` is what those services
+take by design), \`Store.async_save(...)\` and file
 writes (\`json.dump\`, \`save_json\`, \`write_text\`, \`.write\`) whose data holds credential keys (also nested in the
 dicts and lists it is built of) or the whole \`entry.data\`, credentials copied into the process environment
 (\`os.environ[...] = ...\`, \`os.environ.update\`, \`os.putenv\`: every integration and child process reads it), a
@@ -79,7 +82,10 @@ self.hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKE
         const secret = credentialIn(context, persisted.data);
         if (secret) context.report(call.node, `Credentials (${secret}) are written to a file, outside the config entry; keep them in entry.data (updated with async_update_entry) instead.`);
       } else if (EVENT_FIRE.test(call.name ?? '') || (call.method === 'async_fire' || call.method === 'fire') && /\bbus$/.test(call.callee.childForFieldName('object')?.text ?? '')) {
-        checkEventData(context, call);
+        checkEventData(context, call.args[1] ?? call.keywords.get('event_data'));
+      } else if ((call.method === 'async_call' || call.method === 'call') && /\bservices$/.test(call.callee.childForFieldName('object')?.text ?? '')) {
+        // Home Assistant fires every service call as a call_service event, its data included.
+        checkEventData(context, call.args[2] ?? call.keywords.get('service_data'), true);
       } else if (call.method === 'async_set_unique_id') {
         const uniqueId = call.args[0] ?? call.keywords.get('unique_id');
         const secret = uniqueId && credentialIn(context, uniqueId);
@@ -247,22 +253,49 @@ const EVENT_FIRE = /(^|\.)bus\.(async_)?fire$/;
  * websocket subscriber and automation, and shown in traces and the logbook, so a credential in it is a copy anyone
  * with access to Home Assistant can read.
  */
-function checkEventData(context: FileContext, call: CallSite): void {
+function checkEventData(context: FileContext, data: Node | undefined, serviceCall = false): void {
   const { file } = context;
-  const data = call.args[1] ?? call.keywords.get('event_data');
-  const literal = data ? unwrap(data) : undefined;
-  if (literal?.type !== 'dictionary') return;
-  for (const pair of literal.namedChildren) {
-    if (pair.type !== 'pair') continue;
-    const keyNode = pair.childForFieldName('key');
-    const value = pair.childForFieldName('value');
+  for (const { at, keyNode, value } of eventDataEntries(context, data)) {
     const key = keyNode ? file.stringValue(keyNode, context.integration?.constantString) : undefined;
-    if (!value || isInert(file, value)) continue;
+    // A lock's or alarm panel's `code` is what their services take by design.
+    if (isInert(file, value) || (serviceCall && key !== undefined && SERVICE_CODE_FIELDS.has(key))) continue;
     const secret = key !== undefined && isSecretName(key) ? key : credentialIn(context, value);
     if (!secret) continue;
     context.markUsed();
-    context.report(pair, `Event data ${key ? `"${key}"` : excerpt(keyNode?.text ?? '', 30)} carries a credential (${secret}); events are recorded and delivered to every automation and websocket subscriber, so leave it out.`);
+    const named = key ? `"${key}"` : excerpt(keyNode?.text ?? '', 30);
+    context.report(
+      at,
+      serviceCall
+        ? `Service call data ${named} carries a credential (${secret}); Home Assistant fires every service call as a call_service event, which is recorded and delivered to every automation and websocket subscriber, so pass the credential another way (the entry the handler reads it from).`
+        : `Event data ${named} carries a credential (${secret}); events are recorded and delivered to every automation and websocket subscriber, so leave it out.`,
+    );
   }
+}
+
+const SERVICE_CODE_FIELDS = new Set(['code', 'pin']);
+
+/**
+ * The keys and values of event data: a dict written in the call, or a local dict built before it and filled in
+ * (`data = {"host": host}; data["password"] = password`).
+ */
+function eventDataEntries(context: FileContext, data: Node | undefined): { at: Node; keyNode: Node | null; value: Node }[] {
+  const { file } = context;
+  let literal = data ? unwrap(data) : undefined;
+  const additions: { at: Node; keyNode: Node | null; value: Node }[] = [];
+  if (literal?.type === 'identifier') {
+    const bindings = file.bindingsOf(literal);
+    const built = bindings.length === 1 && bindings[0].kind === 'assign' && bindings[0].value ? unwrap(bindings[0].value) : undefined;
+    if (built?.type !== 'dictionary') return [];
+    for (const addition of dictAdditionValues(file, literal, context.integration)) {
+      if (addition.key) additions.push({ at: addition.node, keyNode: addition.key, value: addition.node });
+    }
+    literal = built;
+  }
+  if (literal?.type !== 'dictionary') return [];
+  const pairs = literal.namedChildren
+    .filter((pair) => pair.type === 'pair' && pair.childForFieldName('value') !== null)
+    .map((pair) => ({ at: pair, keyNode: pair.childForFieldName('key'), value: pair.childForFieldName('value')! }));
+  return [...pairs, ...additions];
 }
 
 /** What an entity shows as its state: `native_value`/`state` properties, `_attr_native_value`/`_attr_state`. */
