@@ -935,6 +935,16 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(findings(source('ValueError', 'ConnectionError')), []);
     assert.equal(findings(source('aiohttp.ClientError', 'LibraryError')).length, 1, "a library's class may be caught by anything");
   });
+  it("does not take a key written into a self dict further down the same method for one the dict holds when logged", () => {
+    const flow = (order: string) =>
+      `import logging\n\nfrom homeassistant import config_entries\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass ConfigFlow(config_entries.ConfigFlow, domain="school"):\n    def __init__(self):\n        self._inputs = {}\n\n    async def async_step_qr(self, user_input=None):\n        client = await self.hass.async_add_executor_job(qr_login, user_input)\n${order}\n        return self.async_create_entry(title="School", data=self._inputs)\n`;
+    const log = '        _LOGGER.debug("Inputs so far: %s", self._inputs)';
+    const write = '        self._inputs["token_password"] = client.password';
+    assert.deepEqual(findings(flow(`${log}\n${write}`)), []);
+    assert.equal(findings(flow(`${write}\n${log}`)).length, 1);
+    // Written in a loop's body, a later statement runs before the next round's read.
+    assert.equal(findings(flow(`        for attempt in range(3):\n    ${log}\n    ${write}`)).length, 1);
+  });
   it("reads the keys an options flow saves through a comprehension that filters its form's input", () => {
     const flow = (fields: string) =>
       `import voluptuous as vol\nfrom homeassistant import config_entries\n\n\nclass Flow(config_entries.ConfigFlow, domain="optdns"):\n    async def async_step_user(self, user_input=None):\n        if user_input is not None:\n            return self.async_create_entry(title="DNS", data=user_input)\n        return self.async_show_form(step_id="user", data_schema=vol.Schema({vol.Required("api_url"): str, vol.Required("token"): str}))\n\n\nclass Options(config_entries.OptionsFlow):\n    async def async_step_init(self, user_input=None):\n        if user_input is not None:\n            data_to_save = {k: v for k, v in user_input.items() if k != "test_dhcp"}\n            return self.async_create_entry(title="", data=data_to_save)\n        return self.async_show_form(step_id="init", data_schema=vol.Schema({${fields}}))\n`;

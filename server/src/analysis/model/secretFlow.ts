@@ -2245,11 +2245,23 @@ function selfSubscriptCredential(walk: Walk, attribute: Node): string | undefine
   const name = attribute.childForFieldName('attribute')?.text;
   if (attribute.childForFieldName('object')?.text !== 'self' || !name) return undefined;
   const cls = enclosingClass(attribute);
-  for (const { key: index } of cls ? walk.file.selfAttributeWrites(cls, name).keyed : []) {
+  const method = walk.file.enclosingFunction(attribute);
+  for (const { key: index, assignment } of cls ? walk.file.selfAttributeWrites(cls, name).keyed : []) {
+    // Written further down the same method (`_LOGGER.debug(self._inputs)`, then `self._inputs["token"] = ...`): not
+    // there yet when the value is read.
+    if (method && assignment.startIndex > attribute.startIndex && walk.file.enclosingFunction(assignment)?.id === method.id && !inLoop(assignment, method)) continue;
     const key = walk.file.stringValue(index, walk.integration?.constantString);
     if (key !== undefined && isCredentialKey(key)) return key;
   }
   return undefined;
+}
+
+/** Whether a statement sits in a loop inside `fn`, where a later statement runs before an earlier one's next round. */
+function inLoop(statement: Node, fn: Node): boolean {
+  for (let node = statement.parent; node && node.id !== fn.id; node = node.parent) {
+    if (node.type === 'for_statement' || node.type === 'while_statement') return true;
+  }
+  return false;
 }
 
 /**
