@@ -634,6 +634,10 @@ ${check}            async_call_later(self.hass, 1, self._wait_for_activation)
     assert.deepEqual(messages('second=0'), []);
     assert.deepEqual(messages('minute="/5", second=0'), []);
     assert.deepEqual(messages('second=[0, 15, 30, 45]'), ['15 seconds']);
+    // An offset that spreads clients over the step (`now.second % 2`), and a part set to the moment it starts.
+    assert.deepEqual(messages('second=range(dt_util.utcnow().second % 2, 60, 2)'), ['2 seconds']);
+    assert.deepEqual(messages('minute=range(dt_util.utcnow().minute % 5, 60, 5), second=dt_util.utcnow().second'), []);
+    assert.equal(analyzeSnippet(source('minute=range(dt_util.utcnow().minute % 5, 60, 5), second=dt_util.utcnow().second'), { rules, manifest: manifest('cloud_polling') }).checklist.find((item) => item.id === 'rate-limiting')?.status, 'pass');
     // A clock that only writes its own state asks no service for anything.
     assert.deepEqual(messages('second="*"', 'hass.states.async_set("sensor.clock", str(now))'), []);
     // Forcing the entity's update before writing its state polls it: a state written as it is does not.

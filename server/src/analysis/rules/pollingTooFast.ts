@@ -807,7 +807,10 @@ function patternValues(file: FileModel, given: Node | undefined, size: number, i
   if (text !== undefined) return text === '*' ? every(1) : /^\/\d+$/.test(text) && Number(text.slice(1)) > 0 ? every(Number(text.slice(1))) : /^\d+$/.test(text) ? [Number(text)] : undefined;
   const site = node.type === 'call' ? file.callSite(node) : undefined;
   if (site?.name === 'range') {
-    const [start, stop, step] = site.args.map((argument) => numberValue(file, argument, integration));
+    const [given, stop, step] = site.args.map((argument) => numberValue(file, argument, integration));
+    // `range(now.second % 5, 60, 5)`: an offset that spreads clients over the step, which alone sets the gap.
+    const offset = site.args.length === 3 && given === undefined && step !== undefined ? unwrap(site.args[0]) : undefined;
+    const start = offset?.type === 'binary_operator' && offset.childForFieldName('operator')?.text === '%' && numberValue(file, offset.childForFieldName('right')!, integration) === step ? 0 : given;
     if (site.args.length === 1 && start !== undefined) return every(1).filter((value) => value < start);
     if (start === undefined || stop === undefined || (site.args.length === 3 && !step)) return undefined;
     const values: number[] = [];
@@ -819,6 +822,8 @@ function patternValues(file: FileModel, given: Node | undefined, size: number, i
     return values.every((value) => value !== undefined) && values.length > 0 ? [...new Set(values as number[])].sort((a, b) => a - b) : undefined;
   }
   const value = numberValue(file, node, integration);
+  // `second=now.second`: the one value a moment of the clock has, whichever it is.
+  if (value === undefined && node.type === 'attribute' && /^(second|minute|hour)$/.test(node.childForFieldName('attribute')?.text ?? '')) return [0];
   return value === undefined ? undefined : [value];
 }
 
