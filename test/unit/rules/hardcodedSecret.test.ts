@@ -189,6 +189,10 @@ describe('hardcoded-secret', () => {
     assert.equal(count('SORT_KEY = "last_updated"\n'), 0);
     assert.equal(count('CACHE_KEY = "demo_cache_v2"\n'), 0);
     assert.equal(count('ENTITY_KEY = "0123456789abcdef0123456789abcdef"\n'), 0);
+    // The same key's bytes, decoded from hex where it is written.
+    assert.equal(count('CLOUD_KEY = bytes.fromhex("7c1e9a4f2b8d03e65a9c7f1d4e2b8a60")\n'), 1);
+    assert.equal(count('import binascii\n\nCLOUD_KEY = binascii.unhexlify("7c1e9a4f2b8d03e65a9c7f1d4e2b8a60")\n'), 1);
+    assert.equal(count('CLOUD_KEY = bytearray.fromhex("0123456789abcdef0123456789abcdef")\n'), 0);
   });
 
   it('reads the key of hmac.new and jwt.encode given by keyword, and through functools.partial', () => {

@@ -31,7 +31,8 @@ integration is shared by all of its users, so whoever extracts it can impersonat
   hex or base64 text) and a literal encoded on the way (\`key.encode()\`). Names that only
   sometimes hold one (\`auth\`, \`SESSION_DEFAULT\`: a session is as often a client object or a cookie's name) count
   with a random literal of 32 characters or more, a bare \`"key"\` in a table of data with an AES key in hex (32, 48
-  or 64 hex digits), and any other name ending in \`_key\` (\`CLOUD_KEY\`) with such an AES key.
+  or 64 hex digits), and any other name ending in \`_key\` (\`CLOUD_KEY\`) with such an AES key, also as the bytes
+  decoded from it (\`bytes.fromhex("...")\`, \`unhexlify(...)\`, \`bytes([...])\`).
 - Literals in the credential position of well-known calls: \`aiohttp.BasicAuth(user, "...")\`, requests/httpx basic and
   digest auth, \`hmac.new(b"...", ...)\`, \`jwt.encode(payload, "...")\` (also as \`key=\`, and through \`functools.partial\`), MQTT \`username_pw_set\`, and Home Assistant's
   \`LocalOAuth2Implementation\` and \`ClientCredential\` (use application credentials instead).
@@ -131,8 +132,8 @@ function checkNamedValues(context: FileContext, report: Reporter): void {
     // only when the value is a long random string (a session is as often a client object or a cookie's name); a bare
     // `key` only when it is an AES key written in hex (32, 48 or 64 hex digits), as a key is as often a lookup's.
     // Any other `*_key` (`CLOUD_KEY`, `RELAY_KEY`) holds a secret when it is written as an AES key in hex.
-    const cipherKey = /(^|_)key$/.test(normalizeName(name)) && !/^_?key$/i.test(name) && isHexCipherKey(value);
-    if (!secretName && !cipherKey && !(AUTH_NAME.test(normalizeName(name)) && isLongRandomLiteral(value)) && !(/^_?key$/i.test(name) && inKeyTable(binder) && isHexCipherKey(value))) continue;
+    const cipherKey = /(^|_)key$/.test(normalizeName(name)) && !/^_?key$/i.test(name) && isHexCipherKey(file, value);
+    if (!secretName && !cipherKey && !(AUTH_NAME.test(normalizeName(name)) && isLongRandomLiteral(value)) && !(/^_?key$/i.test(name) && inKeyTable(binder) && isHexCipherKey(file, value))) continue;
     context.markUsed();
     reportLiteralSecret(context, value, name, (where) => `"${name}" is given a literal secret${where}`, report);
   }
@@ -423,8 +424,12 @@ function inKeyTable(binder: Node): boolean {
 }
 
 /** 128, 192 or 256 bits written in hex, with both digits and letters (`"ed37bd31558a4b03..."`). */
-function isHexCipherKey(value: Node): boolean {
-  const text = literalString(unwrap(value));
+/** An AES key written in hex: as text, or as the bytes `bytes.fromhex("...")`, `unhexlify(...)` or `bytes([...])` make. */
+function isHexCipherKey(file: FileModel, value: Node): boolean {
+  const node = unwrap(value);
+  const hexDecoder = node.type === 'call' && /(fromhex|unhexlify|a2b_hex)$/.test(file.callSite(node)?.name ?? '');
+  const listed = node.type === 'call' && /^(bytes|bytearray)$/.test(file.callSite(node)?.name ?? '');
+  const text = hexDecoder || listed ? decodedKeyBytes(file, node) : literalString(node);
   return text !== undefined && [32, 48, 64].includes(text.length) && isHex(text) && looksRandom(text) && !isPlaceholder(text);
 }
 
