@@ -694,6 +694,13 @@ describe('unsafe-file-path', () => {
     // A test whose failure goes on to open the file anyway checks nothing.
     assert.equal(analyzeSnippet(source(resolved, 'file_path.startswith(base + os.sep)').replace('return web.Response(status=403)', 'print("outside")'), { rules }).findings.length, 1);
   });
+  it("follows a request's token through jwt.decode when the signature is not verified, not when it is", () => {
+    const view = (decode: string) =>
+      `import jwt\nfrom aiohttp import web\nfrom homeassistant.components.http import HomeAssistantView\n\n\nclass StreamView(HomeAssistantView):\n    requires_auth = False\n    url = "/api/demo/{token}"\n    name = "api:demo"\n\n    def __init__(self, secret):\n        self._secret = secret\n\n    async def get(self, request, token):\n        data = ${decode}\n        return web.FileResponse(data["path"])\n`;
+    const found = (decode: string) => analyzeSnippet(view(decode), { rules }).findings.length;
+    assert.equal(found('jwt.decode(token, options={"verify_signature": False})'), 1);
+    assert.equal(found('jwt.decode(token, self._secret, algorithms=["HS256"])'), 0);
+  });
   it("follows service data through the integration's helper that joins it onto a folder and returns the path", () => {
     const source = (helper: string) =>
       `import os\nfrom pathlib import Path\n\nimport voluptuous as vol\nimport homeassistant.helpers.config_validation as cv\n\n\ndef build_path(hass, name):\n    ${helper}\n\n\nasync def async_setup(hass, config):\n    async def handle_read(call):\n        path = build_path(hass, call.data["path"])\n        with open(path, encoding="utf-8") as handle:\n            return {"content": handle.read()}\n\n    hass.services.async_register("demo", "read", handle_read, schema=vol.Schema({vol.Required("path"): cv.string}))\n    return True\n`;

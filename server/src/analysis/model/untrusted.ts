@@ -313,6 +313,8 @@ function callSource(context: Context, file: FileModel, node: Node, depth: number
   }
   const passes =
     PASSTHROUGH_FUNCTIONS.test(name) ||
+    // `jwt.decode(token, options={"verify_signature": False})`: claims anyone could have written.
+    (/(^|\.)jwt\.decode$/.test(name) && /verify_signature['"]?\s*:\s*False|\bverify\s*=\s*False/.test(node.text)) ||
     (site.method !== undefined && PASSTHROUGH_METHODS.has(site.method)) ||
     /(^|\.|_)schema$/i.test(name) ||
     // `vol.Schema({...})(data)`: validated data is still the caller's data.
