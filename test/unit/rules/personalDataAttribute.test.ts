@@ -261,6 +261,11 @@ describe('personal-data-attribute', () => {
     const unread = analyzeSnippet(sensor('self._device.attributes'), { rules });
     assert.deepEqual(unread.findings, []);
     assert.notEqual(unread.checklist.find((item) => item.id === 'data-minimization')?.status, 'fail');
+    assert.notEqual(unread.checklist.find((item) => item.id === 'data-minimization')?.status, 'review');
+    // A whole record dumped in is as unread as when it is returned whole: a person looks.
+    for (const dump of ['self._pet.raw_data()', 'vars(self._pet)', 'self._pet.__dict__']) {
+      assert.equal(analyzeSnippet(sensor(dump), { rules }).checklist.find((item) => item.id === 'data-minimization')?.status, 'review', dump);
+    }
   });
 
   it('follows a local name to what the position is read from (pos = self.vehicle["position"])', () => {

@@ -38,6 +38,16 @@ export interface AttributeScan {
 /** Several rules read the same file's attributes; computed once per file. */
 const ATTRIBUTE_SCAN = derivedKey<AttributeScan>('state attributes');
 
+const RAW_DUMPS = /^(raw|raw_data|rawdata|as_dict|asdict|to_dict|model_dump|__dict__|vars)$/i;
+
+/** `pet.raw_data()`, `device.raw`, `vars(obj)`, `obj.__dict__`: every field an object or a cloud record has. */
+function isRawDump(expression: Node): boolean {
+  const node = unwrap(expression);
+  const callee = node.type === 'call' ? node.childForFieldName('function') : node;
+  const name = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.type === 'identifier' ? callee.text : undefined;
+  return name !== undefined && RAW_DUMPS.test(name);
+}
+
 export function stateAttributeEntries(file: FileModel): AttributeScan {
   return file.derived(ATTRIBUTE_SCAN, () => scanStateAttributes(file));
 }
@@ -125,7 +135,8 @@ function scanStateAttributes(file: FileModel): AttributeScan {
       if (spread) {
         const known = opaque.length;
         fromValue(spread, owner);
-        opaque.length = known;
+        // A whole record dumped in (`**pet.raw_data()`, `**vars(device)`) is as unread as when returned whole.
+        if (!isRawDump(spread)) opaque.length = known;
         continue;
       }
       if (!pair || pair.type !== 'pair') continue;

@@ -39,7 +39,8 @@ and flags keys or values that name personal data. An entity's name (\`self._attr
 a \`name\` property, and with \`has_entity_name\` its device's \`DeviceInfo(name=...)\`)
 is published as its \`friendly_name\` attribute and in its entity id, so a street address, phone number or account
 number in it is reported too (not the account's user name or sign-in e-mail, which is how users tell accounts apart). Attributes set from a value whose keys cannot be read in the code (a webhook
-payload, \`self._attributes\`, \`attributes or {}\`) put the item up for review. Facts about the device (model, firmware, its own serial number) are fine.
+payload, \`self._attributes\`, \`attributes or {}\`, a whole record spread in, \`{**pet.raw_data()}\`, \`{**vars(obj)}\`)
+put the item up for review; a spread of another mapping it cannot read is left alone. Facts about the device (model, firmware, its own serial number) are fine.
 Location entities (\`TrackerEntity\`, \`ScannerEntity\`, geolocation events) exist to report a position, so their
 coordinates are not reported as findings; a GPS tracker (a \`TrackerEntity\` with a latitude and longitude, or a
 legacy tracker calling \`see(..., gps=...)\`) still puts the item up for review, since a person's position is
