@@ -47,6 +47,12 @@ describe('credentials-outside-entry', () => {
     // A password the flow exchanges for a session it stores under a plain key: credentials handled, kept in the entry.
     const exchanged = flow('vol.Required("url"): str, vol.Required("password"): str').replace('data=user_input', 'data={"url": user_input["url"], "account": await login(user_input["password"])}');
     assert.equal(analyzeSnippet(exchanged, { rules, fileName: 'config_flow.py' }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'pass');
+    // Merged into a local dict, then into the flow's own, before the entry is made of it.
+    const merged = flow('vol.Required("url"): str, vol.Required("password"): str').replace(
+      '            return self.async_create_entry(title="Demo", data=user_input)',
+      '            data = {}\n            data.update(user_input)\n            self._data.update(data)\n            return self.async_create_entry(title="Demo", data=self._data)',
+    ).replace('class Flow(config_entries.ConfigFlow, domain="demo"):\n', 'class Flow(config_entries.ConfigFlow, domain="demo"):\n    def __init__(self):\n        self._data = {}\n\n');
+    assert.equal(analyzeSnippet(merged, { rules, fileName: 'config_flow.py' }).checklist.find((item) => item.id === 'credentials-storage')?.status, 'review');
   });
 
   it('asks for a review of a login file a library keeps in the configuration folder, not of a cache', () => {

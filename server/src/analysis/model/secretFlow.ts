@@ -634,7 +634,11 @@ function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel
   };
   // `new_data = entry.data.copy()` then `new_data[CONF_LATITUDE] = latitude`: the keys added count too.
   if (unwrap(value).type === 'identifier') {
-    for (const addition of dictAdditionValues(file, unwrap(value), integration)) if (addition.key) keys.push(addition.key);
+    for (const addition of dictAdditionValues(file, unwrap(value), integration)) {
+      if (addition.key) keys.push(addition.key);
+      // `data.update(user_input)`: every key of what is merged in.
+      else if (isUpdateArgument(addition.node)) add(writtenKeys(file, addition.node, integration, depth - 1));
+    }
   }
   for (const origin of file.origins(value)) {
     const node = unwrap(origin.node);
@@ -698,6 +702,12 @@ function writtenKeys(file: FileModel, value: Node, integration: IntegrationModel
     }
   }
   return { keys, complete, generated };
+}
+
+/** The mapping handed to a dict's `update(...)`. */
+function isUpdateArgument(node: Node): boolean {
+  const call = node.parent?.type === 'argument_list' ? node.parent.parent : null;
+  return call?.type === 'call' && call.childForFieldName('function')?.childForFieldName('attribute')?.text === 'update';
 }
 
 /**
