@@ -935,6 +935,12 @@ async def async_setup_entry(hass, entry):
     assert.deepEqual(findings(source('ValueError', 'ConnectionError')), []);
     assert.equal(findings(source('aiohttp.ClientError', 'LibraryError')).length, 1, "a library's class may be caught by anything");
   });
+  it("reports a response's json() logged when the same answer, parsed again into a name, has a credential read from it", () => {
+    const source = (read: string) =>
+      `import logging\n\nimport requests\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Api:\n    def refresh(self):\n        res = requests.post("https://idp.example.com", json={}, timeout=10)\n        _LOGGER.debug("refresh response: %s", res.json())\n        res_json = res.json()\n        ${read}\n`;
+    assert.match(findings(source('self.token_set["access_token"] = res_json["AuthenticationResult"]["AccessToken"]'))[0]?.message ?? '', /writes `res\.json\(\)`, a whole payload that holds the credential "AccessToken"/);
+    assert.deepEqual(findings(source('self.expires = res_json["AuthenticationResult"]["ExpiresIn"]')), []);
+  });
   it("does not take a key written into a self dict further down the same method for one the dict holds when logged", () => {
     const flow = (order: string) =>
       `import logging\n\nfrom homeassistant import config_entries\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass ConfigFlow(config_entries.ConfigFlow, domain="school"):\n    def __init__(self):\n        self._inputs = {}\n\n    async def async_step_qr(self, user_input=None):\n        client = await self.hass.async_add_executor_job(qr_login, user_input)\n${order}\n        return self.async_create_entry(title="School", data=self._inputs)\n`;

@@ -1723,6 +1723,25 @@ function isParsedResponse(file: FileModel, expression: Node, depth = 3): boolean
  * `body.get("token")`, also nested (`body["serviceBus"]["authorizationHeaderValue"]`). With the `bindings` of a
  * name, only reads of one of those values count: `data` bound again to another response holds none of the first's.
  */
+/**
+ * `_LOGGER.debug("%s", res.json())`, then `res_json = res.json()` and `res_json["AuthenticationResult"]["AccessToken"]`:
+ * the same answer parsed again into a name the function reads a credential from.
+ */
+function credentialKeyReadFromReparse(file: FileModel, parse: Node): string | undefined {
+  const scope = file.scopeOf(parse);
+  for (const [name, bindings] of file.bindingsIn(scope)) {
+    for (const binding of bindings) {
+      if (binding.kind !== 'assign' || !binding.value || binding.node.startIndex < parse.startIndex) continue;
+      let value = unwrap(binding.value);
+      if (value.type === 'await') value = unwrap(value.namedChild(0) ?? value);
+      if (value.text !== parse.text) continue;
+      const key = credentialKeyReadFrom(file, name, binding.node, [binding]);
+      if (key) return key;
+    }
+  }
+  return undefined;
+}
+
 function credentialKeyReadFrom(file: FileModel, root: string, use: Node, bindings?: readonly Binding[]): string | undefined {
   const scope = file.scopeOf(use);
   const inScope = (node: Node) => contains(scope, node) && file.scopeOf(node).id === scope.id;
@@ -2526,7 +2545,7 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   }
   // `_LOGGER.debug(r.json())` where the same function reads `r.json()["auth"]["token"]`: a token response, whole.
   if (site.method === 'json' && site.args.length === 0) {
-    const key = credentialKeyReadFrom(file, node.text, node);
+    const key = credentialKeyReadFrom(file, node.text, node) ?? credentialKeyReadFromReparse(file, node);
     if (key) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${key}`, node }];
     // `resp = await session.post(self.token_url, data=data)` then `await resp.json()`: an OAuth token endpoint's answer.
     if (receiver && answersTokenEndpoint(file, receiver)) return [{ kind: 'payload', source: TOKEN_ENDPOINT_ANSWER, node }];
