@@ -67,6 +67,7 @@ function libraryOf(qualifiedName: string | undefined): Library | undefined {
   return undefined;
 }
 
+/** What one `except` clause catches (`except X as err:`, `except (X, Y):`); undefined for a bare `except:`. */
 function caughtBy(file: FileModel, clause: Node): Caught | undefined {
   const pattern = clause.namedChildren.find((child) => child.type === 'as_pattern');
   const caught = pattern ? pattern.namedChild(0) : clause.namedChildren.find((child) => child.type !== 'block' && child.type !== 'comment');
