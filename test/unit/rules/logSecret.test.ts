@@ -941,6 +941,13 @@ async def async_setup_entry(hass, entry):
     assert.match(findings(source('self.token_set["access_token"] = res_json["AuthenticationResult"]["AccessToken"]'))[0]?.message ?? '', /writes `res\.json\(\)`, a whole payload that holds the credential "AccessToken"/);
     assert.deepEqual(findings(source('self.expires = res_json["AuthenticationResult"]["ExpiresIn"]')), []);
   });
+  it('reports a raw message logged when its parse is handed to a method that reads a credential from it, not one that writes one in', () => {
+    const client = (handle: string) =>
+      `import json\nimport logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Client:\n    async def listen(self):\n        async for message in self.websocket:\n            _LOGGER.debug("Received message: %s", message)\n            data = json.loads(message)\n            self._handle(data)\n\n    def _handle(self, data):\n        ${handle}\n`;
+    assert.match(findings(client('self.token = data["result"]["token"]'))[0]?.message ?? '', /writes `message`, a whole payload that holds the credential "token"/);
+    assert.deepEqual(findings(client('data["auth"] = {"token": self.token}')), []);
+    assert.deepEqual(findings(client('self.state = data["result"]["state"]')), []);
+  });
   it("does not take a key written into a self dict further down the same method for one the dict holds when logged", () => {
     const flow = (order: string) =>
       `import logging\n\nfrom homeassistant import config_entries\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass ConfigFlow(config_entries.ConfigFlow, domain="school"):\n    def __init__(self):\n        self._inputs = {}\n\n    async def async_step_qr(self, user_input=None):\n        client = await self.hass.async_add_executor_job(qr_login, user_input)\n${order}\n        return self.async_create_entry(title="School", data=self._inputs)\n`;

@@ -1614,8 +1614,40 @@ function credentialReadFromParse(file: FileModel, use: Node, parses: (call: Call
     while (value.parent && (value.parent.type === 'await' || value.parent.type === 'parenthesized_expression')) value = value.parent;
     const target = value.parent?.type === 'assignment' && value.parent.childForFieldName('right')?.id === value.id ? value.parent.childForFieldName('left') : null;
     if (target?.type !== 'identifier') continue;
-    const key = credentialKeyReadFrom(file, target.text, target, file.bindingsOf(target).filter((binding) => binding.node.id === value.parent!.id));
+    const key = credentialKeyReadFrom(file, target.text, target, file.bindingsOf(target).filter((binding) => binding.node.id === value.parent!.id)) ?? credentialReadByCallee(file, target);
     if (key && !inMissingPartBranch(use, target.text)) return key;
+  }
+  return undefined;
+}
+
+/** `data["auth"] = ...`, `data["auth"]["id"] = ...`: a subscript on the left of an assignment. */
+function writtenTo(subscript: Node): boolean {
+  let node = subscript;
+  while (node.parent?.type === 'subscript' && node.parent.childForFieldName('value')?.id === node.id) node = node.parent;
+  return (node.parent?.type === 'assignment' || node.parent?.type === 'augmented_assignment') && node.parent.childForFieldName('left')?.id === node.id;
+}
+
+/**
+ * `data = json.loads(message)`, then `self._handle(data)` where `_handle(self, data)` reads `data["result"]["token"]`:
+ * the parse handed to a function or method of this module that reads a credential from its parameter.
+ */
+function credentialReadByCallee(file: FileModel, parsed: Node): string | undefined {
+  const scope = file.scopeOf(parsed);
+  for (const call of file.calls) {
+    if (call.node.startIndex < parsed.startIndex || file.scopeOf(call.node).id !== scope.id) continue;
+    const position = call.args.findIndex((argument) => unwrap(argument).type === 'identifier' && unwrap(argument).text === parsed.text);
+    if (position < 0) continue;
+    for (const helper of resolveCallables(file, call.callee)) {
+      if (helper.file !== file || helper.node.type !== 'function_definition') continue;
+      const parameters = parametersOf(helper.node);
+      const bound = call.callee.type === 'attribute' && /^(self|cls)$/.test(parameters[0]?.name ?? '') ? 1 : 0;
+      const parameter = parameters[position + bound];
+      const body = helper.node.childForFieldName('body');
+      const firstUse = parameter && body ? descendants(body, ['identifier']).find((identifier) => identifier.text === parameter.name) : undefined;
+      // Only what it reads: a credential it writes into the dict (`data["auth"] = ...`) was not in what was logged.
+      const key = firstUse ? credentialKeyReadFrom(file, parameter!.name, firstUse, undefined, true) : undefined;
+      if (key) return key;
+    }
   }
   return undefined;
 }
@@ -1742,12 +1774,12 @@ function credentialKeyReadFromReparse(file: FileModel, parse: Node): string | un
   return undefined;
 }
 
-function credentialKeyReadFrom(file: FileModel, root: string, use: Node, bindings?: readonly Binding[]): string | undefined {
+function credentialKeyReadFrom(file: FileModel, root: string, use: Node, bindings?: readonly Binding[], readsOnly = false): string | undefined {
   const scope = file.scopeOf(use);
   const inScope = (node: Node) => contains(scope, node) && file.scopeOf(node).id === scope.id;
   const sameValue = (read: Node) => read.text === root && (bindings === undefined || read.type !== 'identifier' || file.bindingsOf(read).some((binding) => bindings.includes(binding)));
   for (const subscript of file.nodesOfType('subscript')) {
-    if (!inScope(subscript)) continue;
+    if (!inScope(subscript) || (readsOnly && writtenTo(subscript))) continue;
     // Down the chain of subscripts to what they read from; a credential key anywhere on the way counts.
     let found: string | undefined;
     let node: Node | null = subscript;
