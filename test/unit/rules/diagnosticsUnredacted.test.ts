@@ -528,4 +528,14 @@ describe('diagnostics-unredacted', () => {
     const own = item('from .helpers import async_get_config_entry_diagnostics\n', { 'config_flow.py': flowModule, 'helpers.py': 'from homeassistant.components.diagnostics import async_redact_data\nfrom homeassistant.const import CONF_API_KEY, CONF_TOKEN\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    return async_redact_data(entry.data, {CONF_API_KEY, CONF_TOKEN})\n' });
     assert.equal(own?.status, 'pass');
   });
+  it("reports an API client's attributes dumped whole (vars(api), api.__dict__) when the entries hold credentials", () => {
+    const source = (value: string) =>
+      `from homeassistant.components.diagnostics import async_redact_data\nfrom homeassistant.const import CONF_API_KEY, CONF_TOKEN\n\nTO_REDACT = {CONF_API_KEY, CONF_TOKEN}\n\n\nasync def async_get_config_entry_diagnostics(hass, entry):\n    coordinator = entry.runtime_data\n    return {"entry": async_redact_data(entry.data, TO_REDACT), "api": ${value}}\n`;
+    const found = (value: string, otherFiles: Record<string, string> = { 'config_flow.py': flowModule }) => diagnostics(source(value), { otherFiles });
+    assert.match(found('vars(coordinator.api)')[0]?.message ?? '', /^Diagnostics return `vars\(coordinator\.api\)`, every attribute of an API client, the credentials it logs in with included/);
+    assert.equal(found('coordinator.client.__dict__').length, 1);
+    // Not a client, or entries that hold no credential.
+    assert.deepEqual(found('vars(coordinator.data)'), []);
+    assert.deepEqual(found('vars(coordinator.api)', {}), []);
+  });
 });

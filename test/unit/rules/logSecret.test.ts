@@ -941,6 +941,13 @@ async def async_setup_entry(hass, entry):
     assert.match(findings(source('self.token_set["access_token"] = res_json["AuthenticationResult"]["AccessToken"]'))[0]?.message ?? '', /writes `res\.json\(\)`, a whole payload that holds the credential "AccessToken"/);
     assert.deepEqual(findings(source('self.expires = res_json["AuthenticationResult"]["ExpiresIn"]')), []);
   });
+  it("reports an API client's attributes logged whole when the entries hold credentials", () => {
+    const source = `import logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nasync def async_setup_entry(hass, entry):\n    client = Client(entry.data["host"], entry.data["password"])\n    _LOGGER.debug("Client: %s", vars(client))\n    _LOGGER.debug("State: %s", vars(entry.runtime_data))\n    return True\n`;
+    const found = findings(source);
+    assert.deepEqual(found.map((finding) => finding.range.start.line), [7]);
+    assert.match(found[0].message, /writes `vars\(client\)`, every attribute of an API client/);
+    assert.equal(found[0].fix, undefined);
+  });
   it('reports a raw message logged when its parse is handed to a method that reads a credential from it, not one that writes one in', () => {
     const client = (handle: string) =>
       `import json\nimport logging\n\n_LOGGER = logging.getLogger(__name__)\n\n\nclass Client:\n    async def listen(self):\n        async for message in self.websocket:\n            _LOGGER.debug("Received message: %s", message)\n            data = json.loads(message)\n            self._handle(data)\n\n    def _handle(self, data):\n        ${handle}\n`;

@@ -1375,6 +1375,16 @@ function catchingClause(identifier: Node): Node | undefined {
   return undefined;
 }
 
+/** The source of an API client's attributes dumped whole (`vars(api)`, `client.__dict__`). */
+export const CLIENT_ATTRIBUTES_SOURCE = "an API client's attributes, the credentials it logs in with included";
+
+/** `api`, `self._client`, `coordinator.session`: a name for the object that talks to the service. */
+function holdsClient(object: Node): boolean {
+  const node = unwrap(object);
+  const name = node.type === 'attribute' ? node.childForFieldName('attribute')?.text : node.type === 'identifier' ? node.text : undefined;
+  return name !== undefined && /(^|_)(api|client|connection|account|hub|gateway|bridge|auth)$/i.test(normalizeName(name));
+}
+
 /** The source of a caught HTTP error whose text quotes a URL that carries a credential (model/requestErrors.ts). */
 export const FAILED_REQUEST_URL_SOURCE = 'the URL of the failed request, which carries ';
 /** The source of an aiohttp response written whole, which shows the URL of its request (model/requestErrors.ts). */
@@ -2197,6 +2207,7 @@ function attributeCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[
     const key = kind === 'webhook' || kind === 'view-request' ? queryCredentialKey(walk) : undefined;
     if (key) return [{ kind: 'payload', source: `${RESPONSE_SOURCE}${key}`, node }];
   }
+  if (attribute === '__dict__' && object && holdsClient(object) && hasCredentials(walk)) return [{ kind: 'payload', source: CLIENT_ATTRIBUTES_SOURCE, node }];
   // `f"{resp.text}"`, the method not called: its text shows the response, and so its request's URL.
   const invoked = node.parent?.type === 'call' && node.parent.childForFieldName('function')?.id === node.id;
   if ((attribute === 'text' || attribute === 'json' || attribute === 'read') && !invoked && object && unwrap(object).type === 'identifier') {
@@ -2626,6 +2637,10 @@ function callCarrier(walk: Walk, node: Node, depth: number): SecretCarrier[] {
   if (site.method && SAME_VALUE_METHODS.has(site.method) && receiver) return asDerived(fromReceiver());
   // `cast(dict, await resp.json())`: the value, as it was.
   if ((name === 'typing.cast' || name === 'cast') && site.args[1]) return carriers(walk, site.args[1], depth);
+  // `vars(coordinator.api)`: every attribute of the integration's API client, the credentials it logs in with included.
+  if (name === 'vars' && file.isBuiltin('vars') && site.args.length === 1 && holdsClient(site.args[0]) && hasCredentials(walk)) {
+    return [{ kind: 'payload', source: CLIENT_ATTRIBUTES_SOURCE, node }];
+  }
   // The same value in another form: its arguments are parts of the expression, read at the same depth (a deep copy of a
   // local dict that holds `dict(entry.data)` two levels down is still that).
   if (SAME_VALUE_FUNCTIONS.test(name)) {

@@ -2,6 +2,7 @@ import type { Node } from '../python/syntaxTree';
 import { replaceNode } from '../fixes';
 import { derivedKey, type CallSite, type FileModel } from '../model/fileModel';
 import {
+  CLIENT_ATTRIBUTES_SOURCE,
   describeGaps,
   dictAdditionValues,
   entryDataUnknown,
@@ -55,6 +56,8 @@ another module is reported where its result is taken in), and reports:
   \`async_redact_data\` (from \`homeassistant.components.diagnostics\` or \`homeassistant.helpers.redact\`) or masked
   by hand (\`{**entry.data, CONF_PASSWORD: REDACTED}\`, \`data.pop(CONF_TOKEN)\`); a copy masked by hand is still reported
   when it leaves a credential the entries hold (the password masked, the token the setup wrote left in);
+- an API client's attributes dumped whole (\`vars(coordinator.api)\`, \`client.__dict__\`), when the entries hold
+  credentials: the client keeps the ones it logs in with;
 - the config entry object itself (\`{"entry": entry}\`), or handed to \`async_redact_data(entry, TO_REDACT)\`, when the
   entries hold a credential: the diagnostics JSON encoder writes an object through its \`as_dict()\`, data and
   options included, and \`async_redact_data\` returns anything that is not a dict or a list untouched;
@@ -601,7 +604,9 @@ function report(context: FileContext, carrier: SecretCarrier, reported: Set<stri
     }
     const message = carrier.source.startsWith(PARTLY_MASKED_SOURCE)
       ? `Diagnostics return \`${text}\`, masked by hand but still holding the credential "${carrier.source.slice(PARTLY_MASKED_SOURCE.length)}"; users publish diagnostics, so pass it through async_redact_data(..., TO_REDACT) with every key the entry holds.`
-      : `Diagnostics return \`${text}\` (${carrier.source}) unredacted, credentials included; users publish diagnostics, so pass it through async_redact_data(..., TO_REDACT).`;
+      : carrier.source === CLIENT_ATTRIBUTES_SOURCE
+        ? `Diagnostics return \`${text}\`, every attribute of an API client, the credentials it logs in with included; users publish diagnostics, so return the fields you need instead.`
+        : `Diagnostics return \`${text}\` (${carrier.source}) unredacted, credentials included; users publish diagnostics, so pass it through async_redact_data(..., TO_REDACT).`;
     context.report(carrier.node, message, options);
     return;
   }

@@ -4,6 +4,7 @@ import type { CallSite, FileModel } from '../model/fileModel';
 import type { IntegrationModel } from '../model/integration';
 import {
   REDACTED_MARKER,
+  CLIENT_ATTRIBUTES_SOURCE,
   credentialKeys,
   FAILED_REQUEST_URL_SOURCE,
   RESPONSE_URL_SOURCE,
@@ -88,6 +89,8 @@ variables, \`self\` attributes and what the module's own functions and methods r
   \`content_type=None\`) and httpx (\`HTTPStatusError\`); their connection errors name only the host. Only the raises
   the clause catches count: its class or a subclass (the integration's own classes are read), not a base class, and
   not the errors an earlier clause of the same try catches first;
+- an API client's attributes written whole (\`vars(client)\`, \`api.__dict__\`) when the entries hold credentials
+  (**warning**);
 - an aiohttp response written whole (\`_LOGGER.error("Failed: %s", resp)\`, or its text method left uncalled,
   \`{resp.text}\`), whose text shows its request's URL, when that URL carries a credential (requests' and httpx's
   responses show only their status).
@@ -207,6 +210,9 @@ function messageFor(file: FileModel, carrier: SecretCarrier, integration: Integr
     // `str(err)` or `repr(err)`: the suggestion names the error itself.
     const error = descendants(carrier.node, ['identifier']).at(-1)?.text ?? text;
     return `${subject} writes the error \`${text}\` whole, and its text quotes the URL of the request that failed, which carries the credential \`${excerpt(carrier.source.slice(FAILED_REQUEST_URL_SOURCE.length))}\`; log the error's class or status instead (\`type(${error}).__name__\`), or send the credential in a header rather than the URL.`;
+  }
+  if (carrier.source === CLIENT_ATTRIBUTES_SOURCE) {
+    return `${subject} writes \`${text}\`, every attribute of an API client, the credentials it logs in with included; log the fields you need instead.`;
   }
   if (carrier.source.startsWith(RESPONSE_URL_SOURCE)) {
     return `${subject} writes \`${text}\`, an aiohttp response, whose text shows the URL of its request, which carries the credential \`${excerpt(carrier.source.slice(RESPONSE_URL_SOURCE.length))}\`; log its status instead, or send the credential in a header rather than the URL.`;
