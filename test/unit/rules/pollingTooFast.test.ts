@@ -108,6 +108,16 @@ describe('polling-too-fast', () => {
     assert.notEqual(item(coordinator('VeSyncDataCoordinator'), 'local_polling')?.status, 'review');
   });
 
+  it('reads an interval a coordinator takes from a record its callers build (a config dataclass)', () => {
+    const coordinator = `from dataclasses import dataclass\nfrom datetime import timedelta\n\nfrom homeassistant.helpers.update_coordinator import DataUpdateCoordinator\n\n\n@dataclass\nclass WxConfig:\n    api_key: str\n    update_interval: timedelta\n\n\nclass WxCoordinator(DataUpdateCoordinator):\n    def __init__(self, hass, config):\n        super().__init__(hass, None, name="wx", update_interval=config.update_interval)\n`;
+    const init = (interval: string) => `from datetime import timedelta\n\nfrom .coordinator import WxConfig, WxCoordinator\n\n\nasync def async_setup_entry(hass, entry):\n    config = WxConfig(api_key=entry.data["api_key"], update_interval=${interval})\n    coordinator = WxCoordinator(hass, config)\n    return True\n`;
+    const result = (interval: string) => analyzeSnippet(init(interval), { rules, manifest: manifest('cloud_polling'), otherFiles: { 'coordinator.py': coordinator } });
+    assert.equal(result('timedelta(seconds=5)').findings.length, 1);
+    const slow = result('timedelta(minutes=5)');
+    assert.deepEqual(slow.findings, []);
+    assert.equal(slow.checklist.find((item) => item.id === 'rate-limiting')?.status, 'pass');
+  });
+
   it('judges local integrations against the local minimum', () => {
     const source = 'from datetime import timedelta\nSCAN_INTERVAL = timedelta(seconds=5)\n';
     assert.deepEqual(analyzeSnippet(source, { rules, manifest: manifest('local_polling') }).findings, []);

@@ -86,6 +86,24 @@ export function durationSeconds(file: FileModel, expression: Node, integration: 
     const values = assigned.map((value) => durationSeconds(file, value, integration, depth - 1));
     return values.every((value): value is number => value !== undefined) ? Math.min(...values) : undefined;
   }
+  const object = node.type === 'attribute' ? node.childForFieldName('object') : null;
+  if (object?.type === 'identifier' && object.text !== 'self') {
+    // `config.update_interval`, where `config` is (or is handed) `WxConfig(..., update_interval=timedelta(minutes=5))`:
+    // what the record was built with.
+    const field = node.childForFieldName('attribute')?.text ?? '';
+    return (
+      knownValues(file, object, integration, depth, (valueFile, value) => {
+        // The record itself, or a name it was built into first (`config = WxConfig(...)`, then `Coordinator(hass, config)`).
+        const origins = unwrap(value).type === 'identifier' ? valueFile.origins(unwrap(value), 2) : [{ kind: 'expression' as const, node: value }];
+        const spans = origins.map((origin) => {
+          const built = unwrap(origin.node);
+          const given = origin.kind === 'expression' && built.type === 'call' ? valueFile.callSite(built)?.keywords.get(field) : undefined;
+          return given ? durationSeconds(valueFile, given, integration, depth - 1) : undefined;
+        });
+        return spans.length > 0 && spans.every((span): span is number => span !== undefined) ? Math.min(...spans) : undefined;
+      }) ?? undefined
+    );
+  }
   if (node.type === 'conditional_expression') return leastOfBranches(node, (branch) => durationSeconds(file, branch, integration, depth - 1));
   if (node.type === 'binary_operator') {
     // `timedelta(seconds=10) * 3`

@@ -469,7 +469,8 @@ function of the integration asks no service for anything), \`@Throttle(...)\` an
 schedules itself again with \`async_call_later\` (a retry loop) or with a point-in-time timer its action arms again
 (\`async_track_point_in_utc_time(hass, self.async_update, dt_util.utcnow() + delay)\`), the default of a YAML schema's \`scan_interval\`
 (\`vol.Optional(CONF_SCAN_INTERVAL, default=timedelta(seconds=15))\`: the interval users get unless they set one), evaluates \`timedelta(...)\` values (also
-through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), local names and what callers hand a parameter (an interval passed to a coordinator that only hands it on to its base
+through constants in \`const.py\`, attributes the class sets (\`Throttle(self._scan_interval)\`), a field of a record the callers build
+(\`config.update_interval\` of \`WxConfig(..., update_interval=timedelta(minutes=5))\`), local names and what callers hand a parameter (an interval passed to a coordinator that only hands it on to its base
 class is reported once, where it is written), and the default of \`entry.options.get(CONF_SCAN_INTERVAL, default)\`, also read into a local variable first), and
 compares them with a minimum for the manifest's \`iot_class\` (for a manifest older than that key, the config flow's
 \`CONNECTION_CLASS = config_entries.CONN_CLASS_CLOUD_POLL\` says the same): 30 seconds for \`cloud_*\` and 1 second for
