@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import { stringPrefix, unwrap } from '../python/syntax';
+import { parameterAnnotation, stringPrefix, unwrap } from '../python/syntax';
 import type { CallSite, FileModel } from './fileModel';
 
 /**
@@ -328,8 +328,7 @@ export function isCertainlyInteger(file: FileModel, expression: Node): boolean {
 }
 
 function annotationOf(parameter: Node): string | undefined {
-  if (parameter.type !== 'typed_parameter' && parameter.type !== 'typed_default_parameter') return undefined;
-  return parameter.childForFieldName('type')?.text;
+  return parameterAnnotation(parameter)?.text;
 }
 
 /** A word of a command line: its pieces of text and values, and whether each value stood inside shell quotes. */

@@ -1,5 +1,5 @@
 import type { Node } from '../python/syntaxTree';
-import { ancestorOfType, contains, descendants, literalString, unwrap } from '../python/syntax';
+import { ancestorOfType, contains, descendants, literalString, parameterAnnotation, unwrap } from '../python/syntax';
 import type { CallSite, FileModel } from './fileModel';
 
 /**
@@ -187,7 +187,7 @@ function receiverValues(file: FileModel, receiver: Node): Node[] {
 function annotationOf(file: FileModel, name: Node): Node | undefined {
   const bindings = file.bindingsOf(name);
   const parameter = bindings.length === 1 && bindings[0].kind === 'parameter' ? bindings[0].node : undefined;
-  const annotation = parameter?.type === 'typed_parameter' || parameter?.type === 'typed_default_parameter' ? parameter.childForFieldName('type') : null;
+  const annotation = parameter ? parameterAnnotation(parameter) : undefined;
   return annotation ? unwrap(annotation.namedChild(0) ?? annotation) : undefined;
 }
 

@@ -1,6 +1,6 @@
 import type { Node } from '../python/syntaxTree';
 import { addImport, insertAt, replaceNode } from '../fixes';
-import { ancestorOfType, comparisonParts, contains, descendants, interpolations, literalString, rangeOf, unwrap } from '../python/syntax';
+import { ancestorOfType, comparisonParts, contains, descendants, interpolations, literalString, parameterAnnotation, rangeOf, unwrap } from '../python/syntax';
 import type { Fix, TextEdit } from '../types';
 import { derivedKey, type Binding, type CallSite, type FileModel } from './fileModel';
 import { FILE_OPERATIONS } from './fileOperations';
@@ -1643,19 +1643,13 @@ function writtenTo(subscript: Node): boolean {
  */
 function credentialReadByCallee(file: FileModel, parsed: Node): string | undefined {
   const scope = file.scopeOf(parsed);
-  for (const call of file.calls) {
-    if (call.node.startIndex < parsed.startIndex || file.scopeOf(call.node).id !== scope.id) continue;
-    const position = call.args.findIndex((argument) => unwrap(argument).type === 'identifier' && unwrap(argument).text === parsed.text);
-    if (position < 0) continue;
-    for (const helper of resolveCallables(file, call.callee)) {
-      if (helper.file !== file || helper.node.type !== 'function_definition') continue;
-      const parameters = parametersOf(helper.node);
-      const bound = call.callee.type === 'attribute' && /^(self|cls)$/.test(parameters[0]?.name ?? '') ? 1 : 0;
-      const parameter = parameters[position + bound];
-      const body = helper.node.childForFieldName('body');
-      const firstUse = parameter && body ? descendants(body, ['identifier']).find((identifier) => identifier.text === parameter.name) : undefined;
+  for (const call of fileIndex(file).callsByScope.get(scope.id) ?? []) {
+    if (call.node.startIndex < parsed.startIndex) continue;
+    for (const { fn, name } of parametersHanded(file, call, parsed.text, undefined)) {
+      const body = fn.childForFieldName('body');
+      const firstUse = body ? descendants(body, ['identifier']).find((identifier) => identifier.text === name) : undefined;
       // Only what it reads: a credential it writes into the dict (`data["auth"] = ...`) was not in what was logged.
-      const key = firstUse ? credentialKeyReadFrom(file, parameter!.name, firstUse, undefined, true) : undefined;
+      const key = firstUse ? credentialKeyReadFrom(file, name, firstUse, undefined, true) : undefined;
       if (key) return key;
     }
   }
@@ -1885,7 +1879,7 @@ function keywordsParameter(file: FileModel, identifier: Node): Node | undefined 
  * credential, never the credential. (Numbers are not ruled out: a PIN or an alarm code may be typed `int`.)
  */
 function declaredTruthValue(parameter: Node): boolean {
-  const annotation = parameter.type === 'typed_parameter' || parameter.type === 'typed_default_parameter' ? parameter.childForFieldName('type') : null;
+  const annotation = parameterAnnotation(parameter);
   if (annotation) return isTruthAnnotation(annotation);
   const fallback = parameter.type === 'default_parameter' ? parameter.childForFieldName('value') : null;
   return fallback !== null && (unwrap(fallback).type === 'true' || unwrap(fallback).type === 'false');
@@ -3137,17 +3131,27 @@ export function dictAdditionValues(file: FileModel, identifier: Node, integratio
     // Only calls made before this use, on its way there: what the call this value is handed to does with it comes
     // after, and a call in another branch (`if ...: helper(data) else: ...`) is not made on the way.
     if (call.node.endIndex > identifier.startIndex || !onTheWayTo(call.node, identifier)) continue;
-    const position = call.args.findIndex((argument) => unwrap(argument).type === 'identifier' && unwrap(argument).text === identifier.text);
-    if (position < 0) continue;
-    for (const helper of resolveCallables(file, call.callee, integration)) {
-      if (helper.file !== file || helper.node.type !== 'function_definition') continue;
-      const parameters = parametersOf(helper.node);
-      const bound = call.callee.type === 'attribute' && /^(self|cls)$/.test(parameters[0]?.name ?? '') ? 1 : 0;
-      const parameter = parameters[position + bound];
-      if (parameter?.kind === 'plain' && !parameter.keywordOnly) values.push(...additionsInScope(file, helper.node, parameter.name, helper.node.endIndex, integration));
-    }
+    for (const { fn, name } of parametersHanded(file, call, identifier.text, integration)) values.push(...additionsInScope(file, fn, name, fn.endIndex, integration));
   }
   return values;
+}
+
+/**
+ * The parameters of this module's functions and methods a call hands the local name `name` to, by position
+ * (`self._merge(data)` binds `data` to the parameter after `self`).
+ */
+function parametersHanded(file: FileModel, call: CallSite, name: string, integration: IntegrationModel | undefined): { fn: Node; name: string }[] {
+  const position = call.args.findIndex((argument) => unwrap(argument).type === 'identifier' && unwrap(argument).text === name);
+  if (position < 0) return [];
+  const handed: { fn: Node; name: string }[] = [];
+  for (const helper of resolveCallables(file, call.callee, integration)) {
+    if (helper.file !== file || helper.node.type !== 'function_definition') continue;
+    const parameters = parametersOf(helper.node);
+    const bound = call.callee.type === 'attribute' && /^(self|cls)$/.test(parameters[0]?.name ?? '') ? 1 : 0;
+    const parameter = parameters[position + bound];
+    if (parameter?.kind === 'plain' && !parameter.keywordOnly) handed.push({ fn: helper.node, name: parameter.name });
+  }
+  return handed;
 }
 
 /** Whether the statement holding `node` sits in a block that also holds `use` (so it runs before `use` does). */

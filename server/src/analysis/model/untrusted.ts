@@ -1,5 +1,5 @@
 import type { Node, SyntaxTree } from '../python/syntaxTree';
-import { comparisonParts, descendants, firstFound, interpolations, unwrap } from '../python/syntax';
+import { comparisonParts, descendants, firstFound, interpolations, parameterAnnotation, unwrap } from '../python/syntax';
 import { derivedKey, type CallSite, type FileModel } from './fileModel';
 import type { IntegrationModel } from './integration';
 import { markedKey } from './schemaKeys';
@@ -1053,7 +1053,7 @@ function holdsForeignValue(file: FileModel, receiver: Node, integration: Integra
     origins.length > 0 &&
     origins.every((origin) => {
       if (origin.kind === 'parameter') {
-        const annotation = origin.node.type === 'typed_parameter' || origin.node.type === 'typed_default_parameter' ? origin.node.childForFieldName('type') : null;
+        const annotation = parameterAnnotation(origin.node);
         const named = annotation ? unwrap(annotation.namedChild(0) ?? annotation) : undefined;
         return named !== undefined && (named.type === 'identifier' || named.type === 'attribute' || named.type === 'generic_type') && resolveClass(file, named.type === 'generic_type' ? named.namedChild(0) ?? named : named, integration) === undefined;
       }
@@ -1103,7 +1103,7 @@ function classOfValue(file: FileModel, value: Node, integration: IntegrationMode
     return helper && named && (named.type === 'identifier' || named.type === 'attribute') ? resolveClass(helper.file, named, integration) : undefined;
   }
   const parameter = node.type === 'identifier' ? file.origins(node, 1).find((origin) => origin.kind === 'parameter')?.node : node;
-  const annotation = parameter?.type === 'typed_parameter' || parameter?.type === 'typed_default_parameter' ? parameter.childForFieldName('type') : null;
+  const annotation = parameter ? parameterAnnotation(parameter) : undefined;
   const named = annotation ? unwrap(annotation.namedChild(0) ?? annotation) : undefined;
   return named && (named.type === 'identifier' || named.type === 'attribute') ? resolveClass(file, named, integration) : undefined;
 }

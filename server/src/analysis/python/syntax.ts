@@ -215,3 +215,8 @@ export function comparisonParts(comparison: Node): { left: Node; right: Node; op
     .join(' ');
   return left && right ? { left, right, operator } : undefined;
 }
+
+/** The annotation a parameter is written with (`session: aiohttp.ClientSession`, also with a default), if any. */
+export function parameterAnnotation(parameter: Node): Node | undefined {
+  return parameter.type === 'typed_parameter' || parameter.type === 'typed_default_parameter' ? parameter.childForFieldName('type') ?? undefined : undefined;
+}

@@ -8,7 +8,7 @@ import type { IntegrationModel } from '../model/integration';
 import { selfAttributeValues } from '../model/secretFlow';
 import { isSameValue, knownKeyGuard } from '../model/knownKeys';
 import { callerArguments, callsTextReshapingHelper, distantUntrustedSource, isAdministratorFormInput, isFixedChoice, resolveCallables, serviceFieldValidators } from '../model/untrusted';
-import { comparisonParts, descendants, interpolations, leavesBlock, unwrap } from '../python/syntax';
+import { comparisonParts, descendants, interpolations, leavesBlock, parameterAnnotation, unwrap } from '../python/syntax';
 import type { FileContext, ReportOptions, Rule } from '../rule';
 import type { Fix, TextEdit } from '../types';
 import { baseName, excerpt } from '../text';
@@ -252,8 +252,8 @@ function looksLikePath(file: FileModel, receiver: Node, depth = 4): boolean {
 function annotatedAsPath(parameter: Node): boolean {
   // The binding is the parameter node; an identifier inside it is accepted as well.
   const typed = parameter.type === 'identifier' ? parameter.parent : parameter;
-  const annotation = typed?.type === 'typed_parameter' || typed?.type === 'typed_default_parameter' ? typed.childForFieldName('type') : null;
-  return annotation !== null && annotation !== undefined && annotation.text.split(/[^\w]+/).some((word) => PATH_TYPES.has(word));
+  const annotation = typed ? parameterAnnotation(typed) : undefined;
+  return annotation !== undefined && annotation.text.split(/[^\w]+/).some((word) => PATH_TYPES.has(word));
 }
 
 const PATH_TYPES = new Set(['Path', 'PurePath', 'PosixPath', 'WindowsPath', 'PurePosixPath', 'PureWindowsPath']);
